@@ -1,0 +1,49 @@
+# CCHC — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install serve lint translations bench clean worker
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@mkdir -p var/static
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	$(BIN)/python manage.py compile_translations
+
+demo: install translations
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving CCHC on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	$(BIN)/python manage.py serve --port $(PORT)
+
+serve: install
+	$(BIN)/python manage.py serve --port $(PORT)
+
+worker: install
+	$(BIN)/python manage.py run_worker
+
+test: install translations
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/python manage.py check_translations
+	$(BIN)/python -m pytest -n 2 -p no:randomly $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy cchc/core cchc/dossiers/services.py cchc/dossiers/state.py
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var/cchc.sqlite3

@@ -1,0 +1,253 @@
+"""Full dossier lifecycles per second and p95 of the staff pages, at 1 million dossiers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench .venv/bin/python bench/bench_lifecycle.py
+
+Lifecycle = counter intake -> transfer -> finish -> return result, (a) through the service
+layer in 2 worker processes (one per core), (b) through /api/v1 over HTTP against the real
+server (waitress). Page latency: the work-queue page and a dossier page, fetched over HTTP
+by a signed-in clerk of the busiest commune. Env: BENCH_DOSSIERS (default 1,000,000),
+BENCH_SECONDS (default 20 per phase).
+
+Both live-refresh modes of the indices are measured: "immediate" (facts refreshed after each
+commit, inside the clerk's request) and "queued" (the change marks the dossier; one
+`run_index_worker` process runs alongside on the same 2 cores, and the time it needs to
+catch up after the phase is reported as the lag).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import socket
+import subprocess
+import sys
+import time
+
+from common import ROOT, ensure_dossiers, migrate, percentile, setup_django, write_result
+
+N = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+PASSWORD = "bench-pass-123"
+
+
+def bench_users():
+    from cchc.accounts.models import Membership, User
+    from cchc.agencies.models import Agency
+
+    agency = Agency.objects.get(code="H26.100")
+    users = {}
+    for name, role in [("bench_clerk", "CLERK"), ("bench_specialist", "SPECIALIST")]:
+        user, _ = User.objects.get_or_create(username=name, defaults={"kind": "STAFF", "province_code": "01"})
+        user.set_password(PASSWORD)
+        user.save()
+        Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        users[role] = user
+    return agency, users
+
+
+def service_worker(deadline: float, out: mp.Queue) -> None:
+    setup_django()
+    from django.db import connection
+
+    from cchc.accounts.models import User
+    from cchc.agencies.models import Agency
+    from cchc.catalogue.models import Procedure
+    from cchc.dossiers import services
+    from cchc.dossiers.services import Applicant
+
+    agency = Agency.objects.get(code="H26.100")
+    clerk = User.objects.get(username="bench_clerk")
+    specialist = User.objects.get(username="bench_specialist")
+    procedure = Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    done = 0
+    latencies = []
+    while time.monotonic() < deadline:
+        t0 = time.perf_counter()
+        d = services.intake_at_counter(procedure=procedure, receiving_agency=agency,
+                                       applicant=Applicant(name="Người thử tải"), actor=clerk)
+        d = services.transfer(d, actor=clerk, to_agency=agency)
+        d = services.finish(d, actor=specialist)
+        services.return_result(d, actor=clerk)
+        latencies.append(time.perf_counter() - t0)
+        done += 1
+    connection.close()
+    out.put((done, latencies))
+
+
+def run_service_phase() -> dict:
+    deadline = time.monotonic() + SECONDS
+    queue: mp.Queue = mp.Queue()
+    ctx = mp.get_context("fork")
+    procs = [ctx.Process(target=service_worker, args=(deadline, queue)) for _ in range(WORKERS)]
+    t0 = time.monotonic()
+    for p in procs:
+        p.start()
+    results = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.monotonic() - t0
+    total = sum(r[0] for r in results)
+    lat = [x for r in results for x in r[1]]
+    return {"lifecycles": total, "seconds": round(elapsed, 2), "per_second": round(total / elapsed, 1),
+            "workers": WORKERS, "p95_lifecycle_ms": round(percentile(lat, 95) * 1000, 1)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, mode: str) -> subprocess.Popen:
+    env = {**os.environ, "CCHC_ENV": "development", "DEBUG": "0", "INDICES_REFRESH": mode}
+    proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--threads", "6"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def login(session, base: str) -> None:
+    r = session.get(f"{base}/accounts/login/")
+    token = session.cookies.get("csrftoken")
+    r = session.post(f"{base}/accounts/login/", data={"username": "bench_clerk", "password": PASSWORD,
+                                                      "csrfmiddlewaretoken": token}, headers={"Referer": base})
+    r.raise_for_status()
+
+
+def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200) -> dict:
+    import requests
+
+    s = requests.Session()
+    login(s, base)
+    out = {}
+    for name, url in [("work_queue", f"{base}/staff/"), ("dossier_page", dossier_url)]:
+        for _ in range(10):  # warm-up
+            s.get(url)
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            r = s.get(url)
+            times.append(time.perf_counter() - t0)
+            assert r.status_code == 200, (url, r.status_code)
+        out[name] = {"url": url.replace(base, ""), "requests": n, "p50_ms": round(percentile(times, 50) * 1000, 1),
+                     "p95_ms": round(percentile(times, 95) * 1000, 1)}
+    return out
+
+
+def api_worker(base: str, token: str, deadline: float, procedure: str, out: mp.Queue) -> None:
+    import requests
+
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {token}"
+    done = 0
+    while time.monotonic() < deadline:
+        r = s.post(f"{base}/api/v1/dossiers", json={
+            "procedure": procedure, "receiving_agency": "H26.100", "applicant": {"name": "Người thử tải API"}})
+        r.raise_for_status()
+        code = r.json()["code"]
+        for action, body in [("transfer", {"to_agency": "H26.100"}), ("finish", {}), ("return_result", {})]:
+            r = s.post(f"{base}/api/v1/dossiers/{code}/actions/{action}", json=body)
+            r.raise_for_status()
+        done += 1
+    out.put(done)
+
+
+def run_api_phase(base: str, procedure: str) -> dict:
+    from cchc.accounts.models import ApiToken, Membership, User
+    from cchc.agencies.models import Agency
+
+    user, _ = User.objects.get_or_create(username="bench_api", defaults={"kind": "STAFF", "province_code": "01"})
+    agency = Agency.objects.get(code="H26.100")
+    for role in ("CLERK", "SPECIALIST"):
+        Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    _token, raw = ApiToken.issue(user, "bench")
+    deadline = time.monotonic() + SECONDS
+    queue: mp.Queue = mp.Queue()
+    clients = [mp.get_context("fork").Process(target=api_worker, args=(base, raw, deadline, procedure, queue))
+               for _ in range(4)]
+    t0 = time.monotonic()
+    for p in clients:
+        p.start()
+    total = sum(queue.get() for _ in clients)
+    for p in clients:
+        p.join()
+    elapsed = time.monotonic() - t0
+    return {"lifecycles": total, "seconds": round(elapsed, 2), "per_second": round(total / elapsed, 1),
+            "http_clients": 4, "server_threads": 6}
+
+
+def start_index_worker(mode: str) -> subprocess.Popen | None:
+    if mode != "queued":
+        return None
+    env = {**os.environ, "INDICES_REFRESH": mode}
+    return subprocess.Popen([sys.executable, "manage.py", "run_index_worker"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def catch_up_seconds(worker: subprocess.Popen | None) -> float | None:
+    """After a phase: how long the index worker needs to empty its queue."""
+    if worker is None:
+        return None
+    from cchc.indices.models import PendingRefresh
+
+    t0 = time.monotonic()
+    while PendingRefresh.objects.exists() and time.monotonic() - t0 < 600:
+        time.sleep(0.2)
+    worker.terminate()
+    worker.wait(10)
+    return round(time.monotonic() - t0, 1)
+
+
+def main() -> None:
+    setup_django()
+    migrate()
+    load = ensure_dossiers(N)
+    from django.conf import settings
+    from django.db import connection
+
+    from cchc.catalogue.models import Procedure
+    from cchc.dossiers.models import Dossier
+
+    agency, _users = bench_users()
+    procedure = Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    total = Dossier.objects.count()
+    connection.close()
+    result = {"dossiers_in_database": total, "load": load, "modes": {}}
+    modes = os.environ.get("BENCH_MODES", "immediate,queued").split(",")
+    for mode in modes:
+        settings.INDICES_REFRESH = mode  # inherited by the forked workers
+        out: dict = {}
+        worker = start_index_worker(mode)
+        out["service_layer"] = run_service_phase()
+        out["service_layer"]["index_worker_catch_up_s"] = catch_up_seconds(worker)
+        connection.close()
+        port = free_port()
+        server = start_server(port, mode)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            sample = Dossier.objects.filter(current_agency=agency).order_by("-id").values_list("id", "code").first()
+            out["pages"] = page_latencies(base, sample[1], f"{base}/staff/dossiers/{sample[1]}/")
+            worker = start_index_worker(mode)
+            try:
+                out["api"] = run_api_phase(base, procedure.code)
+            except Exception as exc:  # noqa: BLE001 - reported, not hidden
+                out["api"] = {"error": repr(exc)}
+            out["api"]["index_worker_catch_up_s"] = catch_up_seconds(worker)
+        finally:
+            server.terminate()
+            server.wait(10)
+        connection.close()
+        result["modes"][mode] = out
+    result["dossiers_after"] = Dossier.objects.count()
+    write_result("lifecycle", result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Shared benchmark setup: a PostgreSQL database holding N generated dossiers.
+
+Benchmarks are not tests: they run on demand (`make bench` or one script), write their
+figures to bench/results/*.json, and docs/performance.md quotes those files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def setup_django(require_postgres: bool = True) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if require_postgres and connection.vendor != "postgresql":
+        sys.exit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench")
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def ensure_dossiers(n: int, *, seed: int = 766) -> dict:
+    """Load the generated bundle until the database holds at least n dossiers."""
+    from django.core.management import call_command
+
+    from cchc.demo.bundle import generate
+    from cchc.dossiers.models import Dossier
+
+    have = Dossier.objects.count()
+    info = {"dossiers_before": have}
+    if have >= n * 0.95:
+        return info
+    bundle = ROOT / "var" / f"bench-bundle-{n}"
+    t0 = time.monotonic()
+    if not (bundle / "dossiers.jsonl").exists():
+        counts = generate(bundle, dossiers=n, petitions=max(1000, n // 200), seed=seed)
+        info["generated"] = counts
+    info["generate_seconds"] = round(time.monotonic() - t0, 1)
+    t0 = time.monotonic()
+    call_command("import_bundle", str(bundle))
+    info["import_seconds"] = round(time.monotonic() - t0, 1)
+    info["dossiers_after"] = Dossier.objects.count()
+    return info
+
+
+def write_result(name: str, payload: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    from django.db import connection
+
+    payload = {
+        "benchmark": name,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "database": connection.vendor,
+                    "server_version": getattr(connection, "pg_version", None)},
+        **payload,
+    }
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(payload, indent=2, ensure_ascii=False))
+    return path
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]

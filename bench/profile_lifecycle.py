@@ -1,0 +1,83 @@
+"""Where a lifecycle's time goes: statements and milliseconds per lifecycle, with and without
+the change listeners, through the services and through the API (Django test client).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench .venv/bin/python bench/profile_lifecycle.py
+
+Run bench_lifecycle.py first (it loads the data and creates the bench users). Prints only;
+the figures quoted in docs/performance.md come from bench_lifecycle.py's results file.
+"""
+
+from __future__ import annotations
+
+import time
+
+from common import setup_django
+
+N = 20
+
+
+def main() -> None:
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+
+    from cchc.accounts.models import ApiToken, User
+    from cchc.agencies.models import Agency
+    from cchc.catalogue.models import Procedure
+    from cchc.dossiers import services
+    from cchc.dossiers.services import Applicant
+    from cchc.dossiers.signals import dossier_changed
+
+    agency = Agency.objects.get(code="H26.100")
+    clerk = User.objects.get(username="bench_clerk")
+    specialist = User.objects.get(username="bench_specialist")
+    procedure = Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+
+    def service_lifecycle() -> None:
+        d = services.intake_at_counter(procedure=procedure, receiving_agency=agency,
+                                       applicant=Applicant(name="Hồ sơ đo đạc"), actor=clerk)
+        d = services.transfer(d, actor=clerk, to_agency=agency)
+        d = services.finish(d, actor=specialist)
+        services.return_result(d, actor=clerk)
+
+    api_user = User.objects.get(username="bench_api")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(api_user, 'profile')[1]}")
+
+    def api_lifecycle() -> None:
+        r = client.post("/api/v1/dossiers", {"procedure": procedure.code, "receiving_agency": agency.code,
+                                             "applicant": {"name": "Hồ sơ đo đạc"}}, content_type="application/json")
+        code = r.json()["code"]
+        for action, body in [("transfer", {"to_agency": agency.code}), ("finish", {}), ("return_result", {})]:
+            client.post(f"/api/v1/dossiers/{code}/actions/{action}", body, content_type="application/json")
+
+    def measure(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+        fn()
+        statements = []
+
+        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            fn()
+        t0 = time.perf_counter()
+        for _ in range(N):
+            fn()
+        ms = (time.perf_counter() - t0) / N * 1000
+        print(f"{label:45} {ms:7.1f} ms/lifecycle  {len(statements):3} statements")
+
+    measure("services, listeners connected", service_lifecycle)
+    measure("API (test client), listeners connected", api_lifecycle)
+    saved = dossier_changed.receivers
+    dossier_changed.receivers = []
+    dossier_changed.sender_receivers_cache.clear()
+    try:
+        measure("services, no listeners", service_lifecycle)
+        measure("API (test client), no listeners", api_lifecycle)
+    finally:
+        dossier_changed.receivers = saved
+        dossier_changed.sender_receivers_cache.clear()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from cchc.accounts.models import ApiToken, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("agency",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "kind", "province_code", "is_active")
+    list_filter = ("kind", "is_active", "province_code")
+    search_fields = ("username", "full_name", "email", "phone")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("CCHC", {"fields": ("kind", "full_name", "phone", "province_code", "email_verified", "phone_verified")}),
+    )
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "agency", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__full_name", "agency__code", "agency__name")
+    autocomplete_fields = ("user", "agency")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py create_api_token`; here they can only be revoked."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+    exclude = ("key_hash",)
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

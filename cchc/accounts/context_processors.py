@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from cchc.accounts import permissions
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "is_staff_member": permissions.is_staff_member(user),
+        "is_province_admin": permissions.is_province_admin(user),
+        "is_inspector": permissions.is_inspector(user),
+    }

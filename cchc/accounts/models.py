@@ -1,0 +1,134 @@
+"""Users, their roles and their memberships in agencies.
+
+Staff act only inside the agencies they belong to; province administrators (Home Affairs)
+and inspectors see the whole province; inspectors never write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        CITIZEN = "CITIZEN", _("Citizen / business")
+        STAFF = "STAFF", _("Agency staff")
+        PROVINCE_ADMIN = "PROVINCE_ADMIN", _("Province administrator (Home Affairs)")
+        INSPECTOR = "INSPECTOR", _("Inspector (read-only)")
+        INTEGRATION = "INTEGRATION", _("Integration (system account)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITIZEN)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    province_code = models.CharField(_("province code"), max_length=2, blank=True)
+    # Citizen ID (CCCD, 12 digits) is never stored in clear: a keyed hash to match it and
+    # the last four digits to show it masked.
+    national_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    national_id_last4 = models.CharField(max_length=4, blank=True)
+    email_verified = models.BooleanField(_("e-mail verified"), default=False)
+    phone_verified = models.BooleanField(_("phone verified"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def masked_national_id(self) -> str:
+        return f"********{self.national_id_last4}" if self.national_id_last4 else ""
+
+    def set_national_id(self, number: str) -> None:
+        self.national_id_hash = hash_national_id(number)
+        self.national_id_last4 = number[-4:]
+
+
+def hash_national_id(number: str) -> str:
+    """Keyed hash of a citizen ID: lookups by ID work, the number itself is not stored."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, number.strip().encode(), hashlib.sha256).hexdigest()
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CLERK = "CLERK", _("Counter clerk")
+        SPECIALIST = "SPECIALIST", _("Specialist")
+        LEADER = "LEADER", _("Unit leader")
+        AGENCY_ADMIN = "AGENCY_ADMIN", _("Agency administrator")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="uniq_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency} ({self.get_role_display()})"
+
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for staff and integrations. Only a hash of the secret is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        raw = "cchc_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:12], key_hash=cls.hash_key(raw))
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = cls.objects.active().select_related("user").filter(key_hash=cls.hash_key(raw)).first()
+        if token is None or not token.user.is_active:
+            return None
+        now = timezone.now()
+        # "last used" to the minute is enough for auditing and saves a write on every call
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user

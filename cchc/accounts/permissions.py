@@ -1,0 +1,65 @@
+"""Who may do what where: role lookups shared by every app's policies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+
+from cchc.accounts.models import Membership, User
+
+Role = Membership.Role
+
+
+def _roles_map(user: User) -> dict[int, set[str]]:
+    cached = getattr(user, "_cchc_roles", None)
+    if cached is None:
+        cached = {}
+        for agency_id, role in Membership.objects.filter(user=user).values_list("agency_id", "role"):
+            cached.setdefault(agency_id, set()).add(role)
+        user._cchc_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def roles_in(user: User | AnonymousUser | None, agency_id: int | None) -> set[str]:
+    if user is None or not user.is_authenticated or agency_id is None:
+        return set()
+    return _roles_map(user).get(agency_id, set())  # type: ignore[arg-type]
+
+
+def has_role(user: User | AnonymousUser | None, agency_id: int | None, roles: Iterable[str]) -> bool:
+    return bool(roles_in(user, agency_id) & set(roles))
+
+
+def agency_ids(user: User | AnonymousUser | None, roles: Iterable[str] | None = None) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    wanted = set(roles) if roles is not None else None
+    return {a for a, r in _roles_map(user).items() if wanted is None or r & wanted}  # type: ignore[arg-type]
+
+
+def is_staff_member(user: User | AnonymousUser | None) -> bool:
+    return bool(agency_ids(user))
+
+
+def sees_whole_province(user: User | AnonymousUser | None, province_code: str) -> bool:
+    """Province administrators and inspectors see every agency of their province."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.kind in (User.Kind.PROVINCE_ADMIN, User.Kind.INSPECTOR) and user.province_code == province_code  # type: ignore[union-attr]
+
+
+def is_inspector(user: User | AnonymousUser | None) -> bool:
+    return bool(user and user.is_authenticated and user.kind == User.Kind.INSPECTOR)  # type: ignore[union-attr]
+
+
+def is_province_admin(user: User | AnonymousUser | None, province_code: str | None = None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if user.kind != User.Kind.PROVINCE_ADMIN:  # type: ignore[union-attr]
+        return False
+    return province_code is None or user.province_code == province_code  # type: ignore[union-attr]

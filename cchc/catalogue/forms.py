@@ -1,0 +1,117 @@
+"""Forms of the catalogue editor. They only parse input; `services` validates and writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from cchc.agencies.models import Agency
+from cchc.catalogue.models import Field, OnlineLevel, Procedure, RequiredDocument
+from cchc.catalogue.services import EDITABLE_FIELDS
+
+
+class ProcedureForm(forms.ModelForm):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("implementing agencies"), queryset=Agency.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = Procedure
+        fields = [*EDITABLE_FIELDS]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in (
+                "fee_legal_basis", "result_description", "submission_means", "steps_description",
+                "conditions", "receiving_address", "legal_basis")},
+        }
+
+    def __init__(self, *args: Any, province_code: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = Agency.objects.current()
+        if province_code:
+            qs = qs.in_province(province_code)
+        self.fields["agencies"].queryset = qs.order_by("code")
+        for name, default in (("fee_amount", 0), ("charge_amount", 0), ("processing_time", 0), ("number_of_copies", 1)):
+            self.fields[name].required = False
+            self.fields[name].initial = default
+        if self.instance.pk:
+            self.fields["agencies"].initial = list(self.instance.agencies.values_list("pk", flat=True))
+
+    def validate_unique(self) -> None:
+        """Uniqueness is checked by the service, with its own message."""
+
+    def _post_clean(self) -> None:
+        # Do not copy values onto the instance: only the service writes the procedure.
+        pass
+
+    def record(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+        for name, default in (("fee_amount", 0), ("charge_amount", 0), ("processing_time", 0), ("number_of_copies", 1)):
+            if data.get(name) is None:
+                data[name] = default
+        return data
+
+
+DocumentFormSet = inlineformset_factory(
+    Procedure, RequiredDocument, fields=("name", "copies", "mandatory", "form_name"),
+    extra=2, can_delete=True,
+)
+
+
+class StepForm(forms.Form):
+    name = forms.CharField(label=_("step"), max_length=300)
+    agency = forms.ModelChoiceField(label=_("agency"), queryset=Agency.objects.all(), required=False,
+                                    help_text=_("empty: the competent agency of the dossier"))
+    working_hours = forms.DecimalField(label=_("working hours"), min_value=0.25, max_digits=7, decimal_places=2)
+
+
+StepFormSet = formset_factory(StepForm, extra=2, can_delete=True)
+
+
+def documents_from(formset: Any) -> list[dict[str, Any]]:
+    rows = []
+    for i, form in enumerate(formset.forms, start=1):
+        data = getattr(form, "cleaned_data", None) or {}
+        if not data:
+            continue
+        instance = data.get("id")
+        row = {
+            "id": instance.pk if instance else None,
+            "delete": bool(data.get("DELETE")),
+            "name": data.get("name", ""),
+            "copies": data.get("copies") or 1,
+            "mandatory": bool(data.get("mandatory")),
+            "form_name": data.get("form_name", ""),
+            "order": i,
+        }
+        if row["id"] is None and row["delete"]:
+            continue
+        rows.append(row)
+    return rows
+
+
+def steps_from(formset: Any) -> list[dict[str, Any]]:
+    return [
+        {"name": f.cleaned_data["name"], "agency": f.cleaned_data.get("agency"), "working_hours": f.cleaned_data["working_hours"]}
+        for f in formset.forms
+        if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("All"))] + list(Procedure.Status.choices))
+    field = forms.ModelChoiceField(label=_("field"), required=False, queryset=Field.objects.all(), empty_label=_("All"))
+    online_level = forms.ChoiceField(label=_("online level"), required=False, choices=[("", _("All"))] + list(OnlineLevel.choices))
+    agency = forms.CharField(label=_("agency code"), required=False)
+    incomplete = forms.BooleanField(label=_("missing mandatory fields"), required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

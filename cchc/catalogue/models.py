@@ -1,0 +1,210 @@
+"""The procedure catalogue (thủ tục hành chính, TTHC) as published in the national database.
+
+About 22 published fields (Decision 31/QĐ-VPCP on the national TTHC database); seven are the
+mandatory core the 766 "published in full" metric checks: name, steps, means of submission,
+dossier components, deadline, applicant, implementing agency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.text import fold
+
+
+class Field(models.Model):
+    """A field of state management (lĩnh vực), e.g. Hộ tịch, Đất đai."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAY = "working_day", _("working days")
+    WORKING_HOUR = "working_hour", _("working hours")
+    SAME_DAY = "same_day", _("same day")
+
+
+class OnlineLevel(models.TextChoices):
+    # Decree 42/2022: full-process or partial online public service.
+    FULL = "full", _("Full-process online")
+    PARTIAL = "partial", _("Partial online")
+    NONE = "none", _("Not online")
+
+
+class ProcedureQuerySet(models.QuerySet["Procedure"]):
+    def published(self) -> ProcedureQuerySet:
+        return self.filter(status=Procedure.Status.PUBLISHED)
+
+    def valid_on(self, day: dt.date) -> ProcedureQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def search(self, query: str) -> ProcedureQuerySet:
+        """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"."""
+        qs = self
+        for word in fold(query).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+class Procedure(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("Draft")
+        PUBLISHED = "PUBLISHED", _("Published")
+        WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+
+    code = models.CharField(_("national code"), max_length=40, unique=True, help_text=_("e.g. 2.000635"))
+    name = models.CharField(_("name"), max_length=500)
+    field = models.ForeignKey(Field, null=True, blank=True, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("field"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    processing_time = models.DecimalField(_("processing time"), max_digits=7, decimal_places=2, default=Decimal(0))
+    time_unit = models.CharField(_("time unit"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAY)
+    online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    has_fee = models.BooleanField(_("has fees or charges"), default=False)
+    fee_amount = models.PositiveBigIntegerField(_("fee (phí), VND"), default=0)
+    charge_amount = models.PositiveBigIntegerField(_("charge (lệ phí), VND"), default=0)
+    fee_legal_basis = models.TextField(_("legal basis of fees"), blank=True)
+    paper_result = models.BooleanField(_("result issued on paper"), default=True)
+    result_description = models.TextField(_("result"), blank=True)
+    applicant_types = models.CharField(_("applicants"), max_length=300, blank=True)
+    submission_means = models.TextField(_("means of submission"), blank=True)
+    steps_description = models.TextField(_("steps"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    number_of_copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
+    receiving_address = models.TextField(_("receiving address"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    publication_decision = models.CharField(_("publication decision"), max_length=200, blank=True)
+    deciding_authority = models.CharField(_("deciding authority"), max_length=300, blank=True)
+    validity = models.CharField(_("validity of the result"), max_length=200, blank=True)
+    agencies = models.ManyToManyField("agencies.Agency", blank=True, related_name="procedures", verbose_name=_("implementing agencies"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True, help_text=_("date of the publication decision"))
+    search_text = models.TextField(editable=False, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.search_text = fold(f"{self.code} {self.name} {self.field.name if self.field is not None else ''}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def total_fee(self) -> int:
+        return int(self.fee_amount) + int(self.charge_amount)
+
+    def missing_core_fields(self) -> list[str]:
+        """Which of the seven mandatory published fields are empty (766 PUBLIC_CONTENT_FULL)."""
+        missing = []
+        if not self.name:
+            missing.append("name")
+        if not self.steps_description and not self.step_templates.exists():
+            missing.append("steps")
+        if not self.submission_means:
+            missing.append("means")
+        if not self.required_documents.exists():
+            missing.append("documents")
+        if self.time_unit != TimeUnit.SAME_DAY and not self.processing_time:
+            missing.append("deadline")
+        if not self.applicant_types:
+            missing.append("applicant")
+        if not self.agencies.exists():
+            missing.append("agency")
+        return missing
+
+
+class RequiredDocument(models.Model):
+    """A dossier component (thành phần hồ sơ)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="required_documents")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=500)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    form_name = models.CharField(_("form / template"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["procedure", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepTemplate(models.Model):
+    """One step of an (inter-agency) procedure with its own time budget in working hours.
+
+    `agency` empty means "the competent agency of the dossier".
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="step_templates")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=300)
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    working_hours = models.DecimalField(_("working hours"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("step template")
+        verbose_name_plural = _("step templates")
+        ordering = ["procedure", "order"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "order"], name="uniq_step_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class CatalogueChange(models.Model):
+    """Audit row for every change to the catalogue, naming the actor (who changed what, when).
+
+    Written only by `cchc.catalogue.services`; never updated.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Edited")
+        PUBLISH = "publish", _("Published")
+        WITHDRAW = "withdraw", _("Withdrawn")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
+    procedure_code = models.CharField(_("national code"), max_length=40)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue change")
+        verbose_name_plural = _("catalogue changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_code} {self.action}"

@@ -1,0 +1,337 @@
+"""Every write to the procedure catalogue. Views, the API and commands call these.
+
+Each function is keyword-only, atomic, checks who may do it, locks the procedure row, and
+writes a `CatalogueChange` audit row naming the actor.
+
+Who may edit (Decree 63/2010 and Decree 92/2017 on controlling administrative procedures:
+the province publishes the list of procedures each agency handles): the province
+administrator for every procedure; an agency administrator for the procedures of their own
+agencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cchc.accounts import permissions
+from cchc.accounts.models import Membership
+from cchc.agencies.models import Agency
+from cchc.catalogue.models import (
+    CatalogueChange,
+    Field,
+    OnlineLevel,
+    Procedure,
+    RequiredDocument,
+    StepTemplate,
+    TimeUnit,
+)
+from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+
+CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
+
+# The record fields a form or an API may set (the ~22 published fields, less the M2M and
+# the lists handled separately).
+EDITABLE_FIELDS = (
+    "code", "name", "field", "processing_time", "time_unit", "online_level", "has_fee",
+    "fee_amount", "charge_amount", "fee_legal_basis", "paper_result", "result_description",
+    "applicant_types", "submission_means", "steps_description", "conditions",
+    "number_of_copies", "receiving_address", "legal_basis", "publication_decision",
+    "deciding_authority", "validity", "valid_from", "valid_to", "announced_on",
+)
+
+CORE_FIELD_LABELS = {
+    "name": gettext_lazy("name"),
+    "steps": gettext_lazy("steps"),
+    "means": gettext_lazy("means of submission"),
+    "documents": gettext_lazy("dossier components"),
+    "deadline": gettext_lazy("processing time"),
+    "applicant": gettext_lazy("applicants"),
+    "agency": gettext_lazy("implementing agencies"),
+}
+
+
+# -- permissions ---------------------------------------------------------------------------
+def admin_agency_ids(user: Any) -> set[int]:
+    return permissions.agency_ids(user, roles=[Membership.Role.AGENCY_ADMIN])
+
+
+def can_manage(user: Any) -> bool:
+    """May this user open the catalogue editor at all?"""
+    if permissions.is_inspector(user):
+        return False
+    return permissions.is_province_admin(user) or bool(admin_agency_ids(user))
+
+
+def can_edit(user: Any, procedure: Procedure) -> bool:
+    if not can_manage(user):
+        return False
+    if permissions.is_province_admin(user):
+        return True
+    return procedure.agencies.filter(pk__in=admin_agency_ids(user)).exists()
+
+
+def _check_edit(user: Any, procedure: Procedure) -> None:
+    if user is not None and not can_edit(user, procedure):
+        raise NotPermitted(_("You are not allowed to change procedure %(code)s.") % {"code": procedure.code})
+
+
+def _check_agencies(user: Any, agencies: list[Agency]) -> None:
+    """An agency administrator may only file procedures handled by (one of) their agencies."""
+    if user is None or permissions.is_province_admin(user):
+        return
+    own = admin_agency_ids(user)
+    if not any(a.pk in own for a in agencies):
+        raise NotPermitted(_("Choose at least one of your own agencies among the implementing agencies."))
+
+
+# -- validation ------------------------------------------------------------------------------
+def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[str, Any]:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown field: %(name)s.") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0])
+    clean = dict(data)
+    if "code" in clean or instance is None:
+        code = str(clean.get("code") or "").strip()
+        if not CODE_RE.match(code):
+            raise ValidationFailed(_("Enter the national code, e.g. 2.000635."), field="code")
+        dup = Procedure.objects.filter(code=code)
+        if instance is not None:
+            dup = dup.exclude(pk=instance.pk)
+        if dup.exists():
+            raise ValidationFailed(_("A procedure with code %(code)s already exists.") % {"code": code}, field="code")
+        clean["code"] = code
+    if "name" in clean or instance is None:
+        name = str(clean.get("name") or "").strip()
+        if not name:
+            raise ValidationFailed(_("Enter the procedure's name."), field="name")
+        clean["name"] = name
+    if "field" in clean and clean["field"] is not None and not isinstance(clean["field"], Field):
+        raise ValidationFailed(_("Unknown field of state management."), field="field")
+    if "time_unit" in clean and clean["time_unit"] not in TimeUnit.values:
+        raise ValidationFailed(_("Unknown time unit."), field="time_unit")
+    if "online_level" in clean and clean["online_level"] not in OnlineLevel.values:
+        raise ValidationFailed(_("Unknown online level."), field="online_level")
+    if "processing_time" in clean:
+        try:
+            amount = Decimal(str(clean["processing_time"] if clean["processing_time"] is not None else 0))
+        except InvalidOperation as exc:
+            raise ValidationFailed(_("The processing time must be a number."), field="processing_time") from exc
+        if amount < 0 or amount >= 100000:
+            raise ValidationFailed(_("The processing time must be between 0 and 99999."), field="processing_time")
+        clean["processing_time"] = amount
+    for money in ("fee_amount", "charge_amount"):
+        if money in clean:
+            value = clean[money] if clean[money] is not None else 0
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValidationFailed(_("Amounts are whole, non-negative numbers of đồng."), field=money)
+            clean[money] = value
+    merged = {f: getattr(instance, f) for f in EDITABLE_FIELDS} if instance else {}
+    merged.update(clean)
+    if not merged.get("has_fee") and (merged.get("fee_amount") or merged.get("charge_amount")):
+        raise ValidationFailed(_("Tick 'has fees or charges' or set the amounts to 0."), field="has_fee")
+    valid_from, valid_to = merged.get("valid_from"), merged.get("valid_to")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationFailed(_("'Valid to' must not be before 'valid from'."), field="valid_to")
+    return clean
+
+
+def _clean_documents(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for i, doc in enumerate(documents, start=1):
+        if doc.get("delete"):
+            out.append(doc)
+            continue
+        name = str(doc.get("name") or "").strip()
+        if not name:
+            raise ValidationFailed(_("Dossier component %(n)s has no name.") % {"n": i}, field="documents")
+        copies = doc.get("copies", 1)
+        if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 100:
+            raise ValidationFailed(_("Dossier component %(n)s: copies must be between 1 and 100.") % {"n": i}, field="documents")
+        out.append({**doc, "name": name, "copies": copies, "order": doc.get("order") or i})
+    return out
+
+
+def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for i, step in enumerate(steps, start=1):
+        name = str(step.get("name") or "").strip()
+        if not name:
+            raise ValidationFailed(_("Step %(n)s has no name.") % {"n": i}, field="steps")
+        try:
+            hours = Decimal(str(step.get("working_hours")))
+        except InvalidOperation as exc:
+            raise ValidationFailed(_("Step %(n)s: working hours must be a number.") % {"n": i}, field="steps") from exc
+        if hours <= 0 or hours >= 100000:
+            raise ValidationFailed(_("Step %(n)s: working hours must be more than 0.") % {"n": i}, field="steps")
+        agency = step.get("agency")
+        if agency is not None and not isinstance(agency, Agency):
+            raise ValidationFailed(_("Step %(n)s: unknown agency.") % {"n": i}, field="steps")
+        out.append({"name": name, "working_hours": hours, "agency": agency})
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    if isinstance(value, Field):
+        return value.code
+    return value
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None:
+        return _("System")
+    return getattr(actor, "display_name", None) or str(actor)
+
+
+def _audit(procedure: Procedure, *, actor: Any, action: str, note: str = "", changes: dict[str, Any] | None = None) -> CatalogueChange:
+    return CatalogueChange.objects.create(
+        procedure=procedure, procedure_code=procedure.code, action=action, actor=actor,
+        actor_label=_actor_label(actor), note=note, changes=changes or {},
+    )
+
+
+def _sync_lists(procedure: Procedure, *, documents: list[dict[str, Any]] | None,
+                steps: list[dict[str, Any]] | None, changes: dict[str, Any]) -> None:
+    if documents is not None:
+        existing = {d.pk: d for d in procedure.required_documents.all()}
+        kept: set[int] = set()
+        for doc in documents:
+            pk = doc.get("id")
+            if pk is not None and pk not in existing:
+                raise ValidationFailed(_("Unknown dossier component."), field="documents")
+            if doc.get("delete"):
+                continue
+            values = {k: doc[k] for k in ("name", "copies", "order", "mandatory", "form_name") if k in doc}
+            if pk is not None:
+                kept.add(pk)
+                row = existing[pk]
+                if any(getattr(row, k) != v for k, v in values.items()):
+                    for k, v in values.items():
+                        setattr(row, k, v)
+                    row.save()
+                    changes.setdefault("documents", "changed")
+            else:
+                RequiredDocument.objects.create(procedure=procedure, **values)
+                changes.setdefault("documents", "changed")
+        gone = [pk for pk in existing if pk not in kept]
+        if gone:
+            RequiredDocument.objects.filter(pk__in=gone).delete()
+            changes["documents"] = "changed"
+    if steps is not None:
+        before = [(s.name, s.working_hours, s.agency_id) for s in procedure.step_templates.all()]
+        after = [(s["name"], s["working_hours"], s["agency"].pk if s["agency"] else None) for s in steps]
+        if before != after:
+            # Nothing refers to a step template (dossier steps copy name and hours), so the
+            # list is replaced as a whole; this also renumbers the orders without clashes.
+            procedure.step_templates.all().delete()
+            StepTemplate.objects.bulk_create(
+                StepTemplate(procedure=procedure, order=i, **s) for i, s in enumerate(steps, start=1)
+            )
+            changes["steps"] = [f"{n} ({h} h)" for n, h, _a in after]
+
+
+# -- actions ---------------------------------------------------------------------------------
+@transaction.atomic
+def create_procedure(*, actor: Any, data: dict[str, Any], agencies: list[Agency],
+                     documents: list[dict[str, Any]] | None = None,
+                     steps: list[dict[str, Any]] | None = None) -> Procedure:
+    """File a new procedure as a draft (it is offered to applicants only once published)."""
+    if actor is not None and not can_manage(actor):
+        raise NotPermitted(_("Only province or agency administrators may edit the catalogue."))
+    _check_agencies(actor, agencies)
+    clean = _clean_record(data, instance=None)
+    docs = _clean_documents(documents or [])
+    step_rows = _clean_steps(steps or [])
+    procedure = Procedure.objects.create(status=Procedure.Status.DRAFT, **clean)
+    procedure.agencies.set(agencies)
+    changes: dict[str, Any] = {k: _jsonable(v) for k, v in clean.items()}
+    changes["agencies"] = sorted(a.code for a in agencies)
+    _sync_lists(procedure, documents=docs, steps=step_rows, changes=changes)
+    _audit(procedure, actor=actor, action=CatalogueChange.Action.CREATE, changes=changes)
+    return procedure
+
+
+@transaction.atomic
+def update_procedure(procedure: Procedure, *, actor: Any, data: dict[str, Any],
+                     agencies: list[Agency] | None = None,
+                     documents: list[dict[str, Any]] | None = None,
+                     steps: list[dict[str, Any]] | None = None) -> Procedure:
+    """Edit the record; `documents`/`steps` given replace the lists (documents keep their id)."""
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    _check_edit(actor, procedure)
+    if agencies is not None:
+        _check_agencies(actor, agencies)
+    clean = _clean_record(data, instance=procedure)
+    docs = _clean_documents(documents) if documents is not None else None
+    step_rows = _clean_steps(steps) if steps is not None else None
+    changes: dict[str, Any] = {}
+    for name, value in clean.items():
+        old = getattr(procedure, name)
+        if old != value:
+            changes[name] = [_jsonable(old), _jsonable(value)]
+            setattr(procedure, name, value)
+    if changes:
+        procedure.save()
+    if agencies is not None:
+        before = sorted(procedure.agencies.values_list("code", flat=True))
+        after = sorted(a.code for a in agencies)
+        if before != after:
+            procedure.agencies.set(agencies)
+            changes["agencies"] = [before, after]
+    _sync_lists(procedure, documents=docs, steps=step_rows, changes=changes)
+    if changes:
+        _audit(procedure, actor=actor, action=CatalogueChange.Action.UPDATE, changes=changes)
+    return procedure
+
+
+@transaction.atomic
+def publish_procedure(procedure: Procedure, *, actor: Any, announced_on: dt.date | None = None) -> Procedure:
+    """Publish: applicants may now submit dossiers for it.
+
+    The seven mandatory core fields must be filled (the 766 "published in full" metric checks
+    them: name, steps, means, components, deadline, applicant, agency).
+    """
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    _check_edit(actor, procedure)
+    if procedure.status == Procedure.Status.PUBLISHED:
+        raise TransitionNotAllowed(_("Procedure %(code)s is already published.") % {"code": procedure.code})
+    missing = procedure.missing_core_fields()
+    if missing:
+        raise ValidationFailed(
+            _("Cannot publish: these mandatory fields are empty: %(fields)s.")
+            % {"fields": ", ".join(str(CORE_FIELD_LABELS[m]) for m in missing)},
+            field="status",
+        )
+    procedure.status = Procedure.Status.PUBLISHED
+    procedure.published_at = timezone.now()
+    if announced_on:
+        procedure.announced_on = announced_on
+    procedure.save(update_fields=["status", "published_at", "announced_on", "updated_at"])
+    _audit(procedure, actor=actor, action=CatalogueChange.Action.PUBLISH,
+           changes={"announced_on": _jsonable(procedure.announced_on)})
+    return procedure
+
+
+@transaction.atomic
+def withdraw_procedure(procedure: Procedure, *, actor: Any, reason: str) -> Procedure:
+    """Withdraw (bãi bỏ): no new dossiers; dossiers already received continue."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Please give the reason for withdrawing (e.g. the abolishing decision)."), field="reason")
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    _check_edit(actor, procedure)
+    if procedure.status == Procedure.Status.WITHDRAWN:
+        raise TransitionNotAllowed(_("Procedure %(code)s is already withdrawn.") % {"code": procedure.code})
+    procedure.status = Procedure.Status.WITHDRAWN
+    procedure.save(update_fields=["status", "updated_at"])
+    _audit(procedure, actor=actor, action=CatalogueChange.Action.WITHDRAW, note=reason)
+    return procedure

@@ -1,0 +1,176 @@
+"""Staff pages of the procedure catalogue: list, record, editor. Every write via services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import permissions
+from cchc.catalogue import services
+from cchc.catalogue.forms import (
+    DocumentFormSet,
+    FilterForm,
+    ProcedureForm,
+    StepFormSet,
+    WithdrawForm,
+    documents_from,
+    steps_from,
+)
+from cchc.catalogue.models import Procedure, RequiredDocument, StepTemplate, TimeUnit
+from cchc.core.errors import DomainError
+
+PAGE_SIZE = 25
+
+
+def _may_read(user: Any) -> bool:
+    return (
+        permissions.is_staff_member(user)
+        or permissions.is_province_admin(user)
+        or permissions.is_inspector(user)
+    )
+
+
+def _incomplete() -> Q:
+    """The seven mandatory core fields in SQL (mirrors Procedure.missing_core_fields)."""
+    docs = RequiredDocument.objects.filter(procedure=OuterRef("pk"))
+    steps = StepTemplate.objects.filter(procedure=OuterRef("pk"))
+    agencies = Procedure.agencies.through.objects.filter(procedure_id=OuterRef("pk"))
+    return (
+        Q(name="") | Q(submission_means="") | Q(applicant_types="")
+        | ~Exists(docs) | ~Exists(agencies) | (Q(steps_description="") & ~Exists(steps))
+        | (~Q(time_unit=TimeUnit.SAME_DAY) & Q(processing_time=0))
+    )
+
+
+@login_required
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    if not _may_read(request.user):
+        raise PermissionDenied
+    form = FilterForm(request.GET or None)
+    qs = Procedure.objects.select_related("field").order_by("code")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.search(data["q"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["field"]:
+            qs = qs.filter(field=data["field"])
+        if data["online_level"]:
+            qs = qs.filter(online_level=data["online_level"])
+        if data["agency"]:
+            qs = qs.filter(agencies__code=data["agency"].strip())
+        if data["incomplete"]:
+            qs = qs.filter(_incomplete())
+    page = Paginator(qs.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "can_manage": services.can_manage(request.user)}
+    template = "catalogue/_results.html" if request.htmx else "catalogue/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _may_read(request.user):
+        raise PermissionDenied
+    procedure = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
+    return render(request, "catalogue/detail.html", {
+        "procedure": procedure,
+        "missing": [services.CORE_FIELD_LABELS[m] for m in procedure.missing_core_fields()],
+        "changes": procedure.changes.select_related("actor")[:50],
+        "can_edit": services.can_edit(request.user, procedure),
+        "withdraw_form": WithdrawForm(),
+    })
+
+
+def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
+    instance = procedure or Procedure()
+    province = settings.CCHC_PROVINCE_CODE
+    if request.method == "POST":
+        form = ProcedureForm(request.POST, instance=instance, province_code=province)
+        documents = DocumentFormSet(request.POST, instance=instance, prefix="docs")
+        steps = StepFormSet(request.POST, prefix="steps")
+        if form.is_valid() and documents.is_valid() and steps.is_valid():
+            try:
+                kwargs = {
+                    "actor": request.user, "data": form.record(),
+                    "agencies": list(form.cleaned_data["agencies"]),
+                    "documents": documents_from(documents), "steps": steps_from(steps),
+                }
+                if procedure is None:
+                    saved = services.create_procedure(**kwargs)
+                    messages.success(request, _("Procedure %(code)s filed as a draft.") % {"code": saved.code})
+                else:
+                    saved = services.update_procedure(procedure, **kwargs)
+                    messages.success(request, _("Procedure %(code)s saved.") % {"code": saved.code})
+                return redirect("catalogue:detail", pk=saved.pk)
+            except DomainError as exc:
+                if exc.status == 403:
+                    raise PermissionDenied(exc.message) from exc
+                target = exc.field if exc.field in form.fields else None
+                form.add_error(target, exc.message)
+    else:
+        form = ProcedureForm(instance=instance, province_code=province)
+        documents = DocumentFormSet(instance=instance, prefix="docs")
+        initial = [{"name": s.name, "agency": s.agency, "working_hours": s.working_hours}
+                   for s in instance.step_templates.all()] if procedure else []
+        steps = StepFormSet(prefix="steps", initial=initial)
+    return render(request, "catalogue/edit.html", {"form": form, "documents": documents, "steps": steps, "procedure": procedure})
+
+
+@login_required
+def procedure_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    return _editor(request, None)
+
+
+@login_required
+def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_object_or_404(Procedure, pk=pk)
+    if not services.can_edit(request.user, procedure):
+        raise PermissionDenied
+    return _editor(request, procedure)
+
+
+@login_required
+@require_POST
+def procedure_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_object_or_404(Procedure, pk=pk)
+    if not services.can_edit(request.user, procedure):
+        raise PermissionDenied
+    try:
+        services.publish_procedure(procedure, actor=request.user)
+        messages.success(request, _("Procedure %(code)s published.") % {"code": procedure.code})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("catalogue:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def procedure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_object_or_404(Procedure, pk=pk)
+    if not services.can_edit(request.user, procedure):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_procedure(procedure, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Procedure %(code)s withdrawn.") % {"code": procedure.code})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Please give the reason for withdrawing (e.g. the abolishing decision)."))
+    return redirect("catalogue:detail", pk=pk)

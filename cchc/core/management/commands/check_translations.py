@@ -1,0 +1,73 @@
+"""Fail when a Vietnamese catalogue has untranslated or fuzzy entries.
+
+With GNU gettext installed (CI installs it), every catalogue is first refreshed from the
+source with `makemessages`, run inside each app that owns a `locale/` folder (and at the
+project root for templates/ and config/), so a new English string without a Vietnamese
+translation fails. An app that marks strings for translation but has no catalogue fails too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cchc.core.management.commands.compile_translations import catalogues
+
+MARKERS = re.compile(r"gettext|{% ?translate|{% ?blocktranslate|{% ?trans ")
+
+
+def _makemessages(cwd: Path, *extra: str) -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(settings.BASE_DIR)}
+    # django-admin, not `python -m django`: the latter puts cwd first on sys.path, and
+    # cchc/core/calendar.py would shadow the standard library's calendar module.
+    cmd = [str(Path(sys.executable).parent / "django-admin"), "makemessages", "-l", "vi", "--no-obsolete", "-v", "0", *extra]
+    subprocess.run(cmd, cwd=cwd, env=env, check=True)
+
+
+def _uses_translation(app: Path) -> bool:
+    for path in app.rglob("*"):
+        if path.suffix in (".py", ".html", ".txt") and "tests" not in path.parts and "migrations" not in path.parts:
+            if MARKERS.search(path.read_text(encoding="utf-8", errors="ignore")):
+                return True
+    return False
+
+
+class Command(BaseCommand):
+    help = "Check that the Vietnamese translation is complete."
+
+    def handle(self, *args, **options):
+        root = Path(settings.BASE_DIR)
+        problems = []
+        for app in sorted(p for p in (root / "cchc").iterdir() if (p / "apps.py").exists()):
+            if not (app / "locale").is_dir() and _uses_translation(app):
+                problems.append(f"{app.relative_to(root)}: marks strings for translation but has no locale/ catalogue")
+        if shutil.which("xgettext"):
+            for app in sorted(p for p in (root / "cchc").iterdir() if (p / "locale").is_dir()):
+                _makemessages(app)
+            _makemessages(root, "-i", "cchc", "-i", ".venv", "-i", "var", "-i", "bench", "-i", "static",
+                          "-i", "node_modules", "-i", "test-artifacts")
+        else:
+            self.stdout.write("xgettext not installed: checking the committed catalogues only")
+        for po_path in catalogues():
+            if "/vi/" not in str(po_path):
+                continue
+            for entry in polib.pofile(str(po_path)):
+                if entry.obsolete:
+                    continue
+                if "fuzzy" in entry.flags:
+                    problems.append(f"{po_path}: fuzzy: {entry.msgid!r}")
+                elif not entry.translated():
+                    problems.append(f"{po_path}: untranslated: {entry.msgid!r}")
+        if problems:
+            for line in problems[:200]:
+                self.stderr.write(line)
+            raise CommandError(f"{len(problems)} Vietnamese translation problem(s)")
+        self.stdout.write("Vietnamese translation complete")

@@ -1,0 +1,98 @@
+"""Versioned rules and the province's calendar exceptions.
+
+Rules change (the one-stop rules were replaced on 1 July 2025), so every rule is a dated
+row: a dossier keeps the version in force when it was received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleVersionQuerySet(models.QuerySet["RuleVersion"]):
+    def in_force(self, key: str, on: dt.date) -> RuleVersion:
+        qs = self.filter(key=key, effective_from__lte=on).filter(
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on)
+        )
+        version = qs.order_by("-effective_from").first()
+        if version is None:
+            raise RuleVersion.DoesNotExist(f"No rule version '{key}' in force on {on}")
+        return version
+
+
+class RuleVersion(models.Model):
+    """One version of a rule set (e.g. the one-stop rules of Decree 118/2025)."""
+
+    key = models.CharField(_("rule key"), max_length=60, db_index=True)
+    version = models.CharField(_("version"), max_length=40)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    legal_source = models.CharField(_("legal source"), max_length=300)
+    params = models.JSONField(_("parameters"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RuleVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="uniq_rule_version")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.version}"
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return self.params.get(name, default)
+
+
+class CalendarException(models.Model):
+    """A province-editable change to the national calendar.
+
+    Decreed swaps move a weekday off and make a Saturday a working day; a province may also
+    cancel a holiday for its own offices or add a local day off.
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "DAY_OFF", _("Additional day off")
+        WORKING_DAY = "WORKING_DAY", _("Make-up working day")
+
+    province_code = models.CharField(
+        _("province code"), max_length=2, blank=True, default="",
+        help_text=_("Empty: applies to every province."),
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    legal_source = models.CharField(_("legal source"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "date"], name="uniq_calendar_exception")
+        ]
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}: {self.reason}"
+
+
+class AppendOnlyModel(models.Model):
+    """An audit record: written once, never changed or deleted (the database also refuses it
+    with triggers, see the migrations of the models that use this)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(f"{self._meta.verbose_name_plural} are append-only")

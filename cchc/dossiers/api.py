@@ -1,0 +1,593 @@
+"""REST API /api/v1/: procedures, dossiers and one endpoint per lifecycle action.
+
+Authentication: `Authorization: Bearer <token>` (tokens from `manage.py create_api_token`)
+or the browser session (with its CSRF token). Every write goes through
+`cchc.dossiers.services`; errors are JSON `{"error": {"code", "message", "field"}}` with
+400 (validation), 401, 403, 404, 409 (transition not allowed) or 413 (body too large).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Status as HttpStatus
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import DocsBase
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import AwareDatetime, StrictInt
+
+from cchc.accounts import permissions
+from cchc.accounts.models import ApiToken, User, hash_national_id
+from cchc.agencies.models import Agency
+from cchc.catalogue.models import OnlineLevel, Procedure
+from cchc.core.calendar import LOCAL_TZ
+from cchc.core.errors import DomainError, NotPermitted, ValidationFailed
+from cchc.dossiers import policies, queries, services
+from cchc.dossiers.models import Dossier, OnlinePayment, Status
+
+# JSON bodies of this API are small; anything larger is refused before it is parsed.
+MAX_BODY_BYTES = 256 * 1024
+MAX_PAGE_SIZE = 100
+
+
+def _check_size(request: HttpRequest) -> None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        raise HttpError(413, _("The request body is too large (at most %(kb)s KB).") % {"kb": MAX_BODY_BYTES // 1024})
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        _check_size(request)
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The signed-in browser session; unsafe methods need the CSRF token (csrf=True)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        _check_size(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+class VendoredSwagger(DocsBase):
+    """Swagger UI from static/vendor/swagger-ui (no CDN: government networks are closed)."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        return render(request, "dossiers/api_docs.html", {
+            "openapi_url": self.get_openapi_url(api, kwargs),
+            "css": static("vendor/swagger-ui/swagger-ui.css"),
+            "js": static("vendor/swagger-ui/swagger-ui-bundle.js"),
+        })
+
+
+api = NinjaAPI(
+    title="CCHC API", version="1",
+    description="One-stop dossiers and the procedure catalogue. Errors: {\"error\": {\"code\", \"message\", \"field\"}}.",
+    urls_namespace="api", auth=[BearerToken(), Session()], docs=VendoredSwagger(), docs_url="/docs",
+)
+
+
+# -- errors ----------------------------------------------------------------------------------
+def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": code, "message": message, "field": field}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error(request, exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
+    field = ".".join(loc) or None
+    message = _("Invalid value for %(field)s: %(reason)s") % {"field": field or _("the request"), "reason": first.get("msg", "")}
+    return error(request, 400, "invalid", message, field)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error(request, 401, "unauthorized", _("Sign in or send a valid token: Authorization: Bearer <token>."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = _("The request body is not valid JSON.")
+    if exc.status_code == 403 and message == "CSRF check Failed":
+        message = _("Missing or wrong CSRF token for a session request.")
+    return error(request, exc.status_code, codes.get(exc.status_code, "error"), message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", str(exc) if str(exc) else _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, "forbidden", str(exc) or _("You are not allowed to do this."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error(request, 413, "too_large", _("The request body is too large."))
+
+
+# -- schemas ---------------------------------------------------------------------------------
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+
+
+class DocumentOut(Schema):
+    name: str
+    copies: int
+    mandatory: bool
+    form_name: str
+
+
+class StepTemplateOut(Schema):
+    order: int
+    name: str
+    working_hours: float
+    agency: str | None
+
+
+class ProcedureOut(Schema):
+    code: str
+    name: str
+    field: str | None
+    status: str
+    processing_time: float
+    time_unit: str
+    online_level: str
+    has_fee: bool
+    fee_amount: int
+    charge_amount: int
+    agencies: list[str]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+class ProcedureDetailOut(ProcedureOut):
+    applicant_types: str
+    submission_means: str
+    steps_description: str
+    conditions: str
+    result_description: str
+    legal_basis: str
+    fee_legal_basis: str
+    deciding_authority: str
+    receiving_address: str
+    number_of_copies: int
+    required_documents: list[DocumentOut]
+    steps: list[StepTemplateOut]
+    missing_core_fields: list[str]
+
+
+class ProcedurePage(Page):
+    items: list[ProcedureOut]
+
+
+class DossierOut(Schema):
+    code: str
+    procedure: str
+    status: int
+    status_label: str
+    channel: int
+    receiving_place: str | None
+    receiving_agency: str
+    competent_agency: str
+    current_agency: str
+    assignee: str | None
+    applicant_name: str
+    applicant_id_last4: str
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    appointment_at: dt.datetime | None
+    initial_appointment_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    fee_amount: int
+    paid_online: int
+    supplement_count: int
+    apology_count: int
+    overdue: bool
+
+
+class EventOut(Schema):
+    seq: int
+    at: dt.datetime
+    action: str
+    from_status: int | None
+    to_status: int
+    actor: str
+    agency: str | None
+    target_agency: str | None
+    note: str
+
+
+class StepOut(Schema):
+    seq: int
+    name: str
+    agency: str
+    started_at: dt.datetime
+    due_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    outcome: str
+
+
+class DossierDetailOut(DossierOut):
+    events: list[EventOut]
+    steps: list[StepOut]
+    derivation: list[str]
+    available_actions: list[str]
+
+
+class DossierPage(Page):
+    items: list[DossierOut]
+
+
+NationalId = Annotated[str, Field(pattern=r"^\d{12}$", description="12-digit citizen ID; stored only as a keyed hash")]
+
+
+class ApplicantIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    national_id: NationalId | None = None
+    phone: str = Field("", max_length=20, pattern=r"^(\+?\d{9,12})?$")
+    email: str = Field("", max_length=254, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    address: str = Field("", max_length=300)
+
+
+class DossierIn(Schema):
+    procedure: str = Field(max_length=40, description="national procedure code")
+    receiving_agency: str = Field(max_length=40, description="agency code")
+    competent_agency: str | None = Field(None, max_length=40)
+    receiving_place: str | None = Field(None, max_length=40, description="counter or service centre (boundary-free)")
+    applicant: ApplicantIn
+    fee_amount: StrictInt | None = Field(None, ge=0, le=10**12)
+    digitized: bool = False
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class TransferIn(Schema):
+    to_agency: str = Field(max_length=40, description="agency code")
+    step_name: str = Field("", max_length=300)
+    assignee: str | None = Field(None, max_length=150, description="username")
+    note: str = Field("", max_length=2000)
+    hours: float | None = Field(None, gt=0, le=100000)
+
+
+class AssignIn(Schema):
+    assignee: str = Field(max_length=150, description="username")
+
+
+class PaymentRequestIn(Schema):
+    amount: StrictInt = Field(gt=0, le=10**12, description="VND")
+    note: str = Field("", max_length=2000)
+
+
+class PaymentConfirmIn(Schema):
+    online: Literal[0, 1, 2] = OnlinePayment.NO
+    note: str = Field("", max_length=2000)
+
+
+class FinishIn(Schema):
+    note: str = Field("", max_length=2000)
+    electronic_result: bool = False
+
+
+class ApologyIn(Schema):
+    reason: str = Field(min_length=1, max_length=4000)
+    new_appointment_at: AwareDatetime
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    return moment.astimezone(LOCAL_TZ) if moment else None
+
+
+def _paginate(qs: Any, page: int, page_size: int) -> tuple[list[Any], dict[str, Any]]:
+    count = qs.count()
+    num_pages = max(1, -(-count // page_size))
+    page = min(page, num_pages)
+    items = list(qs[(page - 1) * page_size: page * page_size])
+    return items, {"count": count, "page": page, "page_size": page_size, "num_pages": num_pages}
+
+
+def _procedure_out(p: Procedure) -> dict[str, Any]:
+    return {
+        "code": p.code, "name": p.name, "field": p.field.name if p.field_id else None, "status": p.status,
+        "processing_time": float(p.processing_time), "time_unit": p.time_unit, "online_level": p.online_level,
+        "has_fee": p.has_fee, "fee_amount": p.fee_amount, "charge_amount": p.charge_amount,
+        "agencies": [a.code for a in p.agencies.all()], "valid_from": p.valid_from, "valid_to": p.valid_to,
+    }
+
+
+def _dossier_out(d: Dossier) -> dict[str, Any]:
+    return {
+        "code": d.code, "procedure": d.procedure.code, "status": d.status, "status_label": str(Status(d.status).label),
+        "channel": d.channel, "receiving_place": d.receiving_place.code if d.receiving_place_id else None,
+        "receiving_agency": d.receiving_agency.code, "competent_agency": d.competent_agency.code,
+        "current_agency": d.current_agency.code, "assignee": d.assignee.username if d.assignee_id else None,
+        "applicant_name": d.applicant_name, "applicant_id_last4": d.applicant_id_last4,
+        **{f: _local(getattr(d, f)) for f in ("submitted_at", "received_at", "appointment_at", "initial_appointment_at",
+                                               "due_at", "finished_at", "returned_at", "closed_at")},
+        "fee_amount": d.fee_amount, "paid_online": d.paid_online, "supplement_count": d.supplement_count,
+        "apology_count": d.apology_count, "overdue": d.is_overdue,
+    }
+
+
+def _dossier_detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
+    derivation = services.due_derivation(d)
+    return {
+        **_dossier_out(d),
+        "events": [{
+            "seq": e.seq, "at": _local(e.at), "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+            "actor": e.actor_label, "agency": e.agency.code if e.agency_id else None,
+            "target_agency": e.target_agency.code if e.target_agency_id else None, "note": e.note,
+        } for e in d.events.select_related("agency", "target_agency").order_by("seq")],
+        "steps": [{
+            "seq": r["step"].seq, "name": r["step"].name, "agency": r["step"].agency.code,
+            "started_at": _local(r["step"].started_at), "due_at": _local(r["step"].due_at),
+            "completed_at": _local(r["step"].completed_at), "outcome": r["outcome"] or "",
+        } for r in queries.step_flags(d)],
+        "derivation": [str(line) for line in derivation.lines] if derivation else [],
+        "available_actions": queries.available_actions(request.auth, d),
+    }
+
+
+def _dossiers_for(user: Any) -> Any:
+    return queries.with_related(Dossier.objects.visible_to(user)).select_related("receiving_place")
+
+
+def _get_dossier(request: HttpRequest, code: str) -> Dossier:
+    d = _dossiers_for(request.auth).filter(code=code).first()
+    if d is None:
+        raise Http404(_("No dossier %(code)s that you may see.") % {"code": code})
+    return d
+
+
+def _agency(code: str | None, field: str) -> Agency | None:
+    if code is None or code == "":
+        return None
+    agency = Agency.objects.filter(code=code.strip()).first()
+    if agency is None:
+        raise ValidationFailed(_("Unknown agency code %(code)s.") % {"code": code}, field=field)
+    return agency
+
+
+def _user(username: str | None, field: str) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(_("Unknown user %(name)s.") % {"name": username}, field=field)
+    return user
+
+
+# -- procedures ------------------------------------------------------------------------------
+class ProcedureFilters(Schema):
+    q: str = Field("", max_length=200)
+    status: Literal["DRAFT", "PUBLISHED", "WITHDRAWN"] | None = None
+    field: str | None = Field(None, max_length=40, description="field code")
+    online_level: Literal["full", "partial", "none"] | None = None
+    agency: str | None = Field(None, max_length=40, description="agency code")
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+
+
+@api.get("/procedures", response={200: ProcedurePage, **ERRORS}, tags=["procedures"])
+def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]) -> Any:
+    """Procedures, searchable without accents ("dang ky khai sinh")."""
+    qs = Procedure.objects.select_related("field").prefetch_related("agencies").order_by("code")
+    if not (permissions.is_staff_member(request.auth) or permissions.is_province_admin(request.auth)
+            or permissions.is_inspector(request.auth)):
+        qs = qs.published()  # applicants and integrations see what is offered to the public
+    if filters.q:
+        qs = qs.search(filters.q)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.field:
+        qs = qs.filter(field__code=filters.field)
+    if filters.online_level:
+        qs = qs.filter(online_level=OnlineLevel(filters.online_level))
+    if filters.agency:
+        qs = qs.filter(agencies__code=filters.agency).distinct()
+    items, meta = _paginate(qs, filters.page, filters.page_size)
+    return {**meta, "items": [_procedure_out(p) for p in items]}
+
+
+@api.get("/procedures/{code}", response={200: ProcedureDetailOut, **ERRORS}, tags=["procedures"])
+def get_procedure(request: HttpRequest, code: str) -> Any:
+    p = Procedure.objects.select_related("field").filter(code=code).first()
+    staff = permissions.is_staff_member(request.auth) or permissions.is_province_admin(request.auth) or permissions.is_inspector(request.auth)
+    if p is None or (p.status != Procedure.Status.PUBLISHED and not staff):
+        raise Http404(_("No procedure %(code)s.") % {"code": code})
+    return {
+        **_procedure_out(p),
+        **{f: getattr(p, f) for f in ("applicant_types", "submission_means", "steps_description", "conditions",
+                                      "result_description", "legal_basis", "fee_legal_basis", "deciding_authority",
+                                      "receiving_address", "number_of_copies")},
+        "required_documents": [{"name": r.name, "copies": r.copies, "mandatory": r.mandatory, "form_name": r.form_name}
+                               for r in p.required_documents.all()],
+        "steps": [{"order": s.order, "name": s.name, "working_hours": float(s.working_hours),
+                   "agency": s.agency.code if s.agency_id else None} for s in p.step_templates.select_related("agency")],
+        "missing_core_fields": p.missing_core_fields(),
+    }
+
+
+# -- dossiers --------------------------------------------------------------------------------
+class DossierFilters(Schema):
+    q: str = Field("", max_length=100, description="code, applicant name, phone or 12-digit ID")
+    status: int | None = Field(None, ge=1, le=10)
+    agency: str | None = Field(None, max_length=40, description="current, receiving or competent agency code")
+    procedure: str | None = Field(None, max_length=40)
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool = False
+    queue: Literal["mine", "agency", "due_soon", "overdue", "supplement", "online", "all"] = "all"
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+
+
+@api.get("/dossiers", response={200: DossierPage, **ERRORS}, tags=["dossiers"])
+def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> Any:
+    """Dossiers the caller may see (their agencies; the province for admins and inspectors;
+    their own for applicants)."""
+    if filters.received_from and filters.received_to and filters.received_to < filters.received_from:
+        raise ValidationFailed(_("'received_to' must not be before 'received_from'."), field="received_to")
+    qs = queries.queue(request.auth, filters.queue)
+    qs = queries.apply_filter(qs, queries.DossierFilter(
+        q=filters.q, status=filters.status, procedure=filters.procedure or "", agency=filters.agency or "",
+        received_from=filters.received_from, received_to=filters.received_to, overdue=filters.overdue))
+    qs = queries.with_related(qs).select_related("receiving_place").order_by("-submitted_at", "-pk")
+    items, meta = _paginate(qs, filters.page, filters.page_size)
+    return {**meta, "items": [_dossier_out(d) for d in items]}
+
+
+@api.post("/dossiers", response={201: DossierDetailOut, **ERRORS}, tags=["dossiers"])
+def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
+    """Counter intake when the caller is a clerk of the receiving place or agency (status 2,
+    receipt and appointment); otherwise an online submission (status 1) by an applicant or an
+    integration account."""
+    user = request.auth
+    procedure = Procedure.objects.filter(code=payload.procedure.strip()).first()
+    if procedure is None:
+        raise ValidationFailed(_("Unknown procedure code %(code)s.") % {"code": payload.procedure}, field="procedure")
+    receiving = _agency(payload.receiving_agency, "receiving_agency")
+    competent = _agency(payload.competent_agency, "competent_agency") or receiving
+    place = _agency(payload.receiving_place, "receiving_place")
+    a = payload.applicant
+    applicant = services.Applicant(
+        name=a.name.strip(), id_hash=hash_national_id(a.national_id) if a.national_id else "",
+        id_last4=a.national_id[-4:] if a.national_id else "", phone=a.phone, email=a.email, address=a.address,
+        account=user if user.kind == User.Kind.CITIZEN else None,
+    )
+    clerk_at = permissions.agency_ids(user, roles=policies.INTAKE_ROLES)
+    if permissions.is_inspector(user):
+        raise NotPermitted(_("Inspectors have read-only access."))
+    if clerk_at and (receiving.pk in clerk_at or (place and place.pk in clerk_at)):
+        dossier = services.intake_at_counter(
+            procedure=procedure, receiving_agency=receiving, competent_agency=competent, receiving_place=place,
+            applicant=applicant, actor=user, fee_amount=payload.fee_amount, digitized=payload.digitized)
+    elif user.kind in (User.Kind.CITIZEN, User.Kind.INTEGRATION):
+        dossier = services.submit_online(procedure=procedure, receiving_agency=receiving, competent_agency=competent,
+                                         applicant=applicant, actor=user)
+    else:
+        raise NotPermitted(_("You may only receive dossiers at a counter of your own agency."))
+    return HttpStatus(201, _dossier_detail(request, _get_dossier(request, dossier.code)))
+
+
+@api.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, tags=["dossiers"])
+def get_dossier(request: HttpRequest, code: str) -> Any:
+    return _dossier_detail(request, _get_dossier(request, code))
+
+
+# -- one endpoint per lifecycle action ------------------------------------------------------------
+def _kwargs(action: str, payload: Schema) -> dict[str, Any]:
+    data = payload.dict()
+    if action == "transfer":
+        data["to_agency"] = _agency(data["to_agency"], "to_agency")
+        data["assignee"] = _user(data.get("assignee"), "assignee")
+        if data["assignee"] is not None and not permissions.roles_in(data["assignee"], data["to_agency"].pk):
+            raise ValidationFailed(_("%(user)s does not work at %(agency)s.") % {"user": data["assignee"].display_name,
+                                                                          "agency": data["to_agency"].name}, field="assignee")
+    elif action == "assign":
+        data["assignee"] = _user(data["assignee"], "assignee")
+    return data
+
+
+ACTION_SCHEMAS: dict[str, type[Schema]] = {
+    "receive": NoteIn, "refuse": ReasonIn, "transfer": TransferIn, "assign": AssignIn,
+    "request_supplement": ReasonIn, "receive_supplement": NoteIn, "request_payment": PaymentRequestIn,
+    "confirm_payment": PaymentConfirmIn, "withdraw": ReasonIn, "stop": ReasonIn, "finish": FinishIn,
+    "return_result": NoteIn, "apologize": ApologyIn,
+}
+
+
+def _run_action(request: HttpRequest, code: str, action: str, payload: Schema) -> Any:
+    dossier = _get_dossier(request, code)
+    if not policies.can(request.auth, action, dossier):
+        raise NotPermitted(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
+    getattr(services, action)(dossier, actor=request.auth, **_kwargs(action, payload))
+    return _dossier_detail(request, _get_dossier(request, code))
+
+
+def _register(action: str, schema: type[Schema]) -> None:
+    def endpoint(request: HttpRequest, code: str, payload: schema) -> Any:  # type: ignore[valid-type]
+        return _run_action(request, code, action, payload)
+
+    # Real classes, not strings (this module uses postponed annotations): ninja reads them.
+    endpoint.__annotations__ = {"request": HttpRequest, "code": str, "payload": schema, "return": Any}
+    endpoint.__name__ = f"action_{action}"
+    endpoint.__doc__ = str(services.ACTIONS[action].__doc__ or action).strip().splitlines()[0]
+    api.post(f"/dossiers/{{code}}/actions/{action}", response={200: DossierDetailOut, **ERRORS},
+             tags=["actions"], operation_id=f"dossier_{action}")(endpoint)
+
+
+for _action, _schema in ACTION_SCHEMAS.items():
+    _register(_action, _schema)
+
+
+@api.post("/dossiers/{code}/actions/{action}", response={404: ErrorOut}, tags=["actions"], include_in_schema=False)
+def unknown_action(request: HttpRequest, code: str, action: str) -> Any:
+    raise Http404(_("Unknown action %(action)s. Known: %(known)s.") % {"action": action, "known": ", ".join(ACTION_SCHEMAS)})
+
+
+# -- anything else under /api/v1/ -----------------------------------------------------------------
+def not_found_json(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return error(request, 404, "not_found", _("No such API endpoint: /api/v1/%(path)s") % {"path": rest})
+
+
+__all__ = ["api", "not_found_json"]

@@ -1,0 +1,211 @@
+"""Staff forms: counter intake and one form per lifecycle action.
+
+Forms only parse and check the shape of the input; the rules are enforced by
+`cchc.dossiers.services`, whose DomainError messages are shown on the same form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from cchc.accounts.models import Membership, User, hash_national_id
+from cchc.accounts.permissions import roles_in
+from cchc.agencies.models import Agency, AgencyLevel
+from cchc.catalogue.models import Procedure
+from cchc.dossiers.models import Dossier, OnlinePayment
+from cchc.dossiers.services import Applicant
+
+PHONE_RE = re.compile(r"^\+?\d{9,12}$")
+
+
+def province_agencies() -> Any:
+    return Agency.objects.current().in_province(settings.CCHC_PROVINCE_CODE).order_by("code")
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class IntakeForm(forms.Form):
+    """Counter intake (tiếp nhận trực tiếp): receipt and appointment, form 01."""
+
+    procedure = forms.ModelChoiceField(label=_("procedure"), queryset=Procedure.objects.published())
+    receiving_place = AgencyChoiceField(label=_("place of reception"), queryset=Agency.objects.none(),
+                                        help_text=_("your counter, or any service centre (boundary-free intake)"))
+    receiving_agency = AgencyChoiceField(label=_("receiving agency"), queryset=Agency.objects.none())
+    competent_agency = AgencyChoiceField(label=_("competent agency"), queryset=Agency.objects.none())
+    applicant_name = forms.CharField(label=_("applicant name"), max_length=200)
+    applicant_id = forms.CharField(label=_("citizen ID number (12 digits)"), max_length=12, required=False)
+    applicant_phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    applicant_email = forms.EmailField(label=_("e-mail"), required=False)
+    applicant_address = forms.CharField(label=_("address"), max_length=300, required=False)
+    fee_amount = forms.IntegerField(label=_("fees owed (VND)"), min_value=0, required=False,
+                                    help_text=_("empty: the fees and charges of the procedure"))
+    digitized = forms.BooleanField(label=_("dossier components digitised"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = province_agencies()
+        own = Membership.objects.filter(user=user, role=Membership.Role.CLERK).values_list("agency_id", flat=True)
+        places = agencies.filter(pk__in=own) | agencies.filter(level=AgencyLevel.PROVINCE_CENTRE)
+        self.fields["receiving_place"].queryset = places.distinct()
+        self.fields["receiving_agency"].queryset = agencies
+        self.fields["competent_agency"].queryset = agencies
+        first_own = agencies.filter(pk__in=own).first()
+        if first_own and not self.is_bound:
+            self.initial.setdefault("receiving_place", first_own.pk)
+            self.initial.setdefault("receiving_agency", first_own.pk)
+
+    def clean_applicant_id(self) -> str:
+        value = re.sub(r"\s", "", self.cleaned_data.get("applicant_id") or "")
+        if value and not re.fullmatch(r"\d{12}", value):
+            raise forms.ValidationError(_("The citizen ID number has exactly 12 digits."))
+        return value
+
+    def clean_applicant_phone(self) -> str:
+        value = re.sub(r"[\s.\-]", "", self.cleaned_data.get("applicant_phone") or "")
+        if value and not PHONE_RE.match(value):
+            raise forms.ValidationError(_("Enter a valid phone number (9 to 12 digits)."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        procedure, competent = data.get("procedure"), data.get("competent_agency")
+        if procedure and competent and not procedure.agencies.filter(pk=competent.pk).exists():
+            self.add_error("competent_agency", _("This agency does not handle the chosen procedure."))
+        return data
+
+    def applicant(self) -> Applicant:
+        d = self.cleaned_data
+        number = d.get("applicant_id") or ""
+        return Applicant(
+            name=d["applicant_name"].strip(),
+            id_hash=hash_national_id(number) if number else "",
+            id_last4=number[-4:] if number else "",
+            phone=d.get("applicant_phone") or "",
+            email=d.get("applicant_email") or "",
+            address=d.get("applicant_address") or "",
+        )
+
+
+# -- one form per action ------------------------------------------------------------------
+class ActionForm(forms.Form):
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        self.dossier = dossier
+        super().__init__(*args, **kwargs)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _staff_of(agency_ids: Any) -> Any:
+    return User.objects.filter(memberships__agency_id__in=agency_ids, is_active=True).distinct().order_by("full_name", "username")
+
+
+class TransferForm(ActionForm):
+    to_agency = AgencyChoiceField(label=_("to agency"), queryset=Agency.objects.none())
+    step_name = forms.CharField(label=_("step"), max_length=300, required=False,
+                                help_text=_("empty: the name in the procedure's step template"))
+    assignee = UserChoiceField(label=_("assignee"), queryset=User.objects.none(), required=False)
+    hours = forms.DecimalField(label=_("working hours for this step"), required=False, min_value=0.25, max_digits=7, decimal_places=2,
+                               help_text=_("empty: from the step template, else the dossier's due time"))
+    note = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = province_agencies()
+        self.fields["to_agency"].queryset = agencies
+        self.fields["assignee"].queryset = User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by("full_name", "username")
+        if not self.is_bound:
+            self.initial.setdefault("to_agency", self.dossier.competent_agency_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        agency, assignee = data.get("to_agency"), data.get("assignee")
+        if agency and assignee and not roles_in(assignee, agency.pk):
+            self.add_error("assignee", _("%(user)s does not work at %(agency)s.") % {"user": assignee.display_name, "agency": agency.name})
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"to_agency": d["to_agency"], "step_name": d.get("step_name") or "", "assignee": d.get("assignee"),
+                "note": d.get("note") or "", "hours": float(d["hours"]) if d.get("hours") else None}
+
+
+class AssignForm(ActionForm):
+    assignee = UserChoiceField(label=_("assignee"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _staff_of([self.dossier.current_agency_id])
+
+
+class PaymentRequestForm(ActionForm):
+    amount = forms.IntegerField(label=_("amount (VND)"), min_value=1, max_value=10**12)
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+
+class PaymentConfirmForm(ActionForm):
+    online = forms.TypedChoiceField(label=_("online payment"), choices=OnlinePayment.choices, coerce=int, initial=OnlinePayment.NO)
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+
+class FinishForm(ActionForm):
+    note = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    electronic_result = forms.BooleanField(label=_("electronic result issued"), required=False)
+
+
+class ApologyForm(ActionForm):
+    """Form 04: apology and new appointment, issued before the due date (Decree 118/2025)."""
+
+    reason = forms.CharField(label=_("reason for the delay"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    new_appointment_at = forms.DateTimeField(
+        label=_("new appointment"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "receive": NoteForm,
+    "refuse": ReasonForm,
+    "transfer": TransferForm,
+    "assign": AssignForm,
+    "request_supplement": ReasonForm,
+    "receive_supplement": NoteForm,
+    "request_payment": PaymentRequestForm,
+    "confirm_payment": PaymentConfirmForm,
+    "withdraw": ReasonForm,
+    "stop": ReasonForm,
+    "finish": FinishForm,
+    "return_result": NoteForm,
+    "apologize": ApologyForm,
+}
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.TypedChoiceField(label=_("status"), required=False, coerce=int, empty_value=None,
+                                    choices=[("", _("All"))] + [(v, lbl) for v, lbl in Dossier._meta.get_field("status").choices])
+    procedure = forms.CharField(label=_("procedure code"), required=False, max_length=40)
+    agency = forms.CharField(label=_("agency code"), required=False, max_length=40)
+    received_from = forms.DateField(label=_("received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

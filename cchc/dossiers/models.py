@@ -1,0 +1,316 @@
+"""The one-stop dossier (hồ sơ), its event log (the control slip) and its documents.
+
+Legal base: Decree 118/2025/NĐ-CP (amended by Decree 367/2025) and Circular 03/2025/TT-VPCP;
+before 1 July 2025 Decree 61/2018, Decree 107/2021 and Circular 01/2018/TT-VPCP.
+
+Only `cchc.dossiers.services` writes these models. The event log is append-only: the
+database itself refuses UPDATE and DELETE on it (see migration 0002).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.models import AppendOnlyModel
+
+
+class Status(models.IntegerChoices):
+    """National status codes used by the portal's dossier sync."""
+
+    SUBMITTED = 1, _("Submitted online (Mới đăng ký)")
+    RECEIVED = 2, _("Received (Được tiếp nhận)")
+    REFUSED = 3, _("Refused (Không được tiếp nhận)")
+    PROCESSING = 4, _("Being processed (Đang xử lý)")
+    SUPPLEMENT = 5, _("Supplement requested (Yêu cầu bổ sung)")
+    FINANCIAL = 6, _("Financial obligation (Yêu cầu thực hiện nghĩa vụ tài chính)")
+    WITHDRAWN = 7, _("Withdrawn by applicant (Công dân yêu cầu rút hồ sơ)")
+    STOPPED = 8, _("Processing stopped (Dừng xử lý)")
+    FINISHED = 9, _("Processing finished (Đã xử lý xong)")
+    RETURNED = 10, _("Result returned (Đã trả kết quả)")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL)
+CLOCK_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL)  # the legal clock runs
+
+
+class Channel(models.IntegerChoices):
+    IN_PERSON = 1, _("In person")
+    ONLINE = 2, _("Online")
+    POSTAL = 3, _("Postal")
+
+
+class OnlinePayment(models.IntegerChoices):
+    NO = 0, _("Not paid online")
+    NATIONAL_PORTAL = 1, _("Paid via the national portal")
+    LOCAL_GATEWAY = 2, _("Paid via the local gateway")
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def open(self) -> DossierQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None) -> DossierQuerySet:  # type: ignore[no-untyped-def]
+        now = now or timezone.now()
+        return self.filter(status__in=CLOCK_STATUSES, due_at__lt=now)
+
+    def due_before(self, moment) -> DossierQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(status__in=CLOCK_STATUSES, due_at__lte=moment)
+
+    def waiting_supplement(self) -> DossierQuerySet:
+        return self.filter(status=Status.SUPPLEMENT)
+
+    def visible_to(self, user) -> DossierQuerySet:  # type: ignore[no-untyped-def]
+        """Staff see their agencies' dossiers; province admins and inspectors the province;
+        citizens their own."""
+        from cchc.accounts import permissions
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        conditions = Q(applicant=user)
+        ids = permissions.agency_ids(user)
+        if ids:
+            conditions |= Q(receiving_agency_id__in=ids) | Q(current_agency_id__in=ids) | Q(
+                competent_agency_id__in=ids) | Q(receiving_place_id__in=ids)
+        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
+            conditions |= Q(receiving_agency__province_code=user.province_code)
+        return self.filter(conditions)
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=60, unique=True)
+    procedure = models.ForeignKey("catalogue.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure"))
+    rule_version = models.ForeignKey("core.RuleVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("rule version"), db_index=False)
+    form_set = models.CharField(_("form set"), max_length=40, blank=True)
+    channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
+    # Boundary-free intake (phi địa giới hành chính): three separate facts.
+    # receiving_agency and current_agency lead the composite indexes below.
+    receiving_place = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("place of reception"), db_index=False)
+    receiving_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="received_dossiers", verbose_name=_("receiving agency"), db_index=False)
+    competent_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="competent_dossiers", verbose_name=_("competent agency"))
+    current_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="current_dossiers", verbose_name=_("currently at"), db_index=False)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_dossiers", verbose_name=_("assignee"), db_index=False)
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers", verbose_name=_("applicant account"))
+    applicant_name = models.CharField(_("applicant name"), max_length=200)
+    applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    applicant_id_last4 = models.CharField(max_length=4, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+
+    status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    initial_appointment_at = models.DateTimeField(_("first appointment"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due (with pauses)"), null=True, blank=True, db_index=True)
+    processing_ended_at = models.DateTimeField(_("end of processing"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, help_text=_("refused, withdrawn or stopped"))
+    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(_("paused working seconds"), default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    apology_count = models.PositiveSmallIntegerField(_("apologies"), default=0)
+
+    fee_amount = models.PositiveBigIntegerField(_("fees owed (VND)"), default=0)
+    paid_online = models.PositiveSmallIntegerField(_("online payment"), choices=OnlinePayment.choices, default=OnlinePayment.NO)
+    has_digitized_components = models.BooleanField(_("components digitised"), default=False)
+    has_electronic_result = models.BooleanField(_("electronic result"), default=False)
+    reused_digitized_data = models.BooleanField(_("reused digitised data"), default=False)
+    uses_population_data = models.BooleanField(_("uses the population database"), default=False)
+    synced_to_portal = models.BooleanField(_("synchronised to the national portal"), default=False)
+    rating = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
+    details = models.JSONField(_("form data"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    # seq of the newest event, read with the row lock so appending needs no MAX(seq) query;
+    # 0 means "unknown" (e.g. rows bulk-imported before this field) and falls back to MAX.
+    last_event_seq = models.PositiveIntegerField(default=0, db_default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["current_agency", "status", "due_at"], name="dossier_queue_idx"),
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_recv_idx"),
+            models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in CLOCK_STATUSES and self.due_at is not None and self.due_at < timezone.now()
+
+
+class DossierEvent(AppendOnlyModel):
+    """One line of the control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ, form 06).
+
+    Append-only: never updated or deleted (enforced by database triggers).
+    """
+
+    # Indexes are kept to what is read: (dossier, seq) is unique and serves every lookup by
+    # dossier; events are written 5-6 per dossier, so each extra index slows intake and import.
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField(_("time"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    to_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
+    target_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="uniq_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+
+
+class StepOutcome(models.TextChoices):
+    EARLY = "EARLY", _("Early")
+    ON_TIME = "ON_TIME", _("On time")
+    LATE = "LATE", _("Late")
+
+
+class DossierStep(models.Model):
+    """A hand-over on the control slip: who gave it to whom, when, and by when it was due."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    seq = models.PositiveSmallIntegerField()
+    name = models.CharField(_("step"), max_length=300)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    handed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=StepOutcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="uniq_step_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} step {self.seq}"
+
+
+def document_path(instance: DigitizedDocument, filename: str) -> str:
+    return f"documents/{timezone.now():%Y/%m}/{instance.sha256[:2]}/{instance.sha256}-{filename[-80:]}"
+
+
+class DigitizedDocument(models.Model):
+    """A digitised paper (bản số hóa), reusable for later dossiers of the same person."""
+
+    owner_id_hash = models.CharField(max_length=64, db_index=True, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    file = models.FileField(upload_to=document_path, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("digitised document")
+        verbose_name_plural = _("digitised documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierDocument(models.Model):
+    """A document attached to a dossier, for one of its required components."""
+
+    class Role(models.TextChoices):
+        COMPONENT = "COMPONENT", _("Dossier component")
+        RESULT = "RESULT", _("Result")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey("catalogue.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    document = models.ForeignKey(DigitizedDocument, on_delete=models.PROTECT, related_name="uses")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.COMPONENT)
+    reused = models.BooleanField(_("reused from an earlier dossier"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.document_id}"
+
+
+class DossierCodeCounter(models.Model):
+    """Last sequence number issued per agency identity and receipt day (atomic upsert)."""
+
+    prefix = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="uniq_code_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.day}: {self.last}"
+
+
+class Evaluation(models.Model):
+    """The applicant's rating after the result is returned: nine criteria, 0-2 points each,
+    and a 1-5 satisfaction answer. One per dossier."""
+
+    CRITERIA = (
+        ("total_time", _("Total time compared with the deadline")),
+        ("time_per_agency", _("Time at each agency")),
+        ("contacts", _("Number of contacts to complete the dossier")),
+        ("agencies_contacted", _("Number of agencies contacted")),
+        ("one_stop", _("Done at the one-stop section")),
+        ("publicly_posted", _("Procedure publicly posted")),
+        ("attitude", _("Officials' attitude")),
+        ("feedback_response", _("Response to feedback")),
+        ("online_quality", _("Quality of the online service")),
+    )
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="evaluation")
+    scores = models.JSONField(_("criteria scores"))
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"))
+    comment = models.TextField(_("comment"), blank=True)
+    channel = models.CharField(max_length=10, default="PORTAL")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.satisfaction}"
+
+    @property
+    def total_points(self) -> int:
+        return sum(int(v) for v in self.scores.values())

@@ -1,0 +1,61 @@
+"""Who may take which lifecycle action on a dossier (checked inside every service)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from cchc.accounts import permissions
+from cchc.accounts.models import Membership
+from cchc.core.errors import NotPermitted
+
+R = Membership.Role
+
+# action -> (roles allowed, which agency of the dossier the role must be held in)
+ACTION_ROLES: dict[str, tuple[set[str], tuple[str, ...]]] = {
+    "receive": ({R.CLERK}, ("receiving_agency", "receiving_place")),
+    "refuse": ({R.CLERK, R.LEADER}, ("receiving_agency", "receiving_place", "current_agency")),
+    "transfer": ({R.CLERK, R.SPECIALIST, R.LEADER}, ("current_agency",)),
+    "assign": ({R.LEADER}, ("current_agency",)),
+    "request_supplement": ({R.CLERK, R.SPECIALIST, R.LEADER}, ("current_agency", "receiving_agency")),
+    "receive_supplement": ({R.CLERK, R.SPECIALIST}, ("current_agency", "receiving_agency", "receiving_place")),
+    "request_payment": ({R.SPECIALIST, R.LEADER}, ("current_agency",)),
+    "confirm_payment": ({R.CLERK, R.SPECIALIST}, ("current_agency", "receiving_agency")),
+    "withdraw": ({R.CLERK}, ("receiving_agency", "receiving_place")),
+    "stop": ({R.LEADER}, ("current_agency", "competent_agency")),
+    "finish": ({R.SPECIALIST, R.LEADER}, ("current_agency",)),
+    "return_result": ({R.CLERK}, ("receiving_agency", "receiving_place")),
+    "apologize": ({R.LEADER}, ("current_agency", "competent_agency", "receiving_agency")),
+}
+
+INTAKE_ROLES = {R.CLERK}
+
+
+def can(user, action: str, dossier) -> bool:  # type: ignore[no-untyped-def]
+    if user is None or not user.is_authenticated:
+        return False
+    if permissions.is_inspector(user):
+        return False
+    if action == "withdraw" and dossier.applicant_id is not None and dossier.applicant_id == user.pk:
+        return True  # the applicant may withdraw their own dossier
+    roles, where = ACTION_ROLES[action]
+    return any(permissions.has_role(user, getattr(dossier, f"{attr}_id"), roles) for attr in where)
+
+
+def check(user, action: str, dossier) -> None:  # type: ignore[no-untyped-def]
+    if user is None:
+        return  # system actor: the importer or a management command
+    if not can(user, action, dossier):
+        raise NotPermitted(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
+
+
+def can_view(user, dossier) -> bool:  # type: ignore[no-untyped-def]
+    from cchc.dossiers.models import Dossier
+
+    return Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
+
+
+def check_intake(user, agency) -> None:  # type: ignore[no-untyped-def]
+    if user is None:
+        return
+    if permissions.is_inspector(user) or not permissions.has_role(user, agency.pk, INTAKE_ROLES):
+        raise NotPermitted(_("You may only receive dossiers at a counter of your own agency."))

@@ -1,0 +1,186 @@
+"""Read-side helpers for the staff work queues, the dossier page and the API.
+
+No writes here: every change goes through `cchc.dossiers.services`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cchc.accounts import permissions
+from cchc.accounts.models import hash_national_id
+from cchc.core.calendar import LOCAL_TZ
+from cchc.dossiers import policies, services
+from cchc.dossiers.models import CLOCK_STATUSES, Channel, Dossier, DossierQuerySet, Status
+from cchc.dossiers.state import allowed
+
+NATIONAL_ID_RE = re.compile(r"^\d{12}$")
+
+# Queue key -> label. "Due soon" = due within one working day (8 working hours).
+QUEUES: dict[str, Any] = {
+    "mine": _("Assigned to me"),
+    "agency": _("At my agencies"),
+    "due_soon": _("Due within 1 working day"),
+    "overdue": _("Overdue"),
+    "supplement": _("Waiting for supplement"),
+    "online": _("Submitted online, to receive"),
+    "all": _("All I can see"),
+}
+
+# Each lifecycle action and the status it leads to (None: status unchanged).
+ACTION_TARGETS: dict[str, int | None] = {
+    "receive": Status.RECEIVED,
+    "refuse": Status.REFUSED,
+    "transfer": Status.PROCESSING,
+    "assign": None,
+    "request_supplement": Status.SUPPLEMENT,
+    "receive_supplement": None,
+    "request_payment": Status.FINANCIAL,
+    "confirm_payment": Status.PROCESSING,
+    "withdraw": Status.WITHDRAWN,
+    "stop": Status.STOPPED,
+    "finish": Status.FINISHED,
+    "return_result": Status.RETURNED,
+    "apologize": None,
+}
+
+ACTION_LABELS: dict[str, Any] = {
+    "receive": _("Receive"),
+    "refuse": _("Refuse"),
+    "transfer": _("Transfer"),
+    "assign": _("Assign"),
+    "request_supplement": _("Request a supplement"),
+    "receive_supplement": _("Receive the supplement"),
+    "request_payment": _("Request payment"),
+    "confirm_payment": _("Confirm payment"),
+    "withdraw": _("Withdraw"),
+    "stop": _("Stop processing"),
+    "finish": _("Finish processing"),
+    "return_result": _("Return the result"),
+    "apologize": _("Apologise and set a new date"),
+}
+
+
+def calendar() -> Any:
+    return services.calendar_for(settings.CCHC_PROVINCE_CODE)
+
+
+def action_possible(dossier: Dossier, action: str, now: dt.datetime | None = None) -> bool:
+    """Does the dossier's status allow this action now (regardless of who asks)?"""
+    status = dossier.status
+    if action == "assign":
+        return dossier.is_open
+    if action == "receive_supplement":
+        return status == Status.SUPPLEMENT
+    if action == "apologize":
+        now = now or timezone.now()
+        return status in (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL) and (
+            dossier.due_at is not None and now < dossier.due_at
+        )
+    target = ACTION_TARGETS[action]
+    return target is not None and allowed(status, target)
+
+
+def available_actions(user: Any, dossier: Dossier) -> list[str]:
+    return [a for a in ACTION_TARGETS if action_possible(dossier, a) and policies.can(user, a, dossier)]
+
+
+def my_agency_ids(user: Any) -> set[int]:
+    return permissions.agency_ids(user)
+
+
+def queue(user: Any, key: str, now: dt.datetime | None = None) -> DossierQuerySet:
+    """The dossiers of one work queue, among those the user may see."""
+    now = now or timezone.now()
+    qs: DossierQuerySet = Dossier.objects.visible_to(user)
+    mine = my_agency_ids(user)
+    at_mine = Q(current_agency_id__in=mine) if mine else Q()
+    if key == "mine":
+        return qs.open().filter(assignee=user)
+    if key == "agency":
+        return qs.open().filter(at_mine)
+    if key == "due_soon":
+        horizon = calendar().add_working_seconds(now, 8 * 3600)
+        return qs.filter(at_mine).due_before(horizon).filter(due_at__gte=now)
+    if key == "overdue":
+        return qs.filter(at_mine).overdue(now)
+    if key == "supplement":
+        return qs.waiting_supplement().filter(
+            Q(current_agency_id__in=mine) | Q(receiving_agency_id__in=mine) if mine else Q()
+        )
+    if key == "online":
+        return qs.filter(status=Status.SUBMITTED).filter(
+            Q(receiving_agency_id__in=mine) | Q(receiving_place_id__in=mine) if mine else Q()
+        )
+    return qs
+
+
+@dataclass
+class DossierFilter:
+    q: str = ""
+    status: int | None = None
+    procedure: str = ""
+    agency: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool = False
+    channel: int | None = None
+
+
+def apply_filter(qs: DossierQuerySet, f: DossierFilter, now: dt.datetime | None = None) -> DossierQuerySet:
+    q = (f.q or "").strip()
+    if q:
+        if NATIONAL_ID_RE.match(q):
+            qs = qs.filter(Q(applicant_id_hash=hash_national_id(q)) | Q(code__icontains=q))
+        else:
+            qs = qs.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_phone=q))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.procedure:
+        qs = qs.filter(procedure__code=f.procedure.strip())
+    if f.agency:
+        code = f.agency.strip()
+        qs = qs.filter(Q(current_agency__code=code) | Q(receiving_agency__code=code) | Q(competent_agency__code=code))
+    if f.received_from:
+        qs = qs.filter(received_at__gte=dt.datetime.combine(f.received_from, dt.time.min, tzinfo=LOCAL_TZ))
+    if f.received_to:
+        qs = qs.filter(received_at__lt=dt.datetime.combine(f.received_to + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ))
+    if f.overdue:
+        qs = qs.overdue(now)
+    return qs
+
+
+def with_related(qs: DossierQuerySet) -> DossierQuerySet:
+    return qs.select_related("procedure", "current_agency", "receiving_agency", "competent_agency", "assignee")
+
+
+def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The control slip (form 06): each hand-over with its early/on-time/late flag.
+
+    A step still open past its due time is flagged late already.
+    """
+    now = now or timezone.now()
+    rows = []
+    for step in dossier.steps.select_related("agency", "handed_by", "assignee").order_by("seq"):
+        outcome = step.outcome
+        if not outcome and step.due_at is not None and now > step.due_at:
+            outcome = "LATE"
+        rows.append({"step": step, "outcome": outcome, "open": step.completed_at is None})
+    return rows
+
+
+def is_clock_running(dossier: Dossier) -> bool:
+    return dossier.status in CLOCK_STATUSES
+
+
+ONLINE_CHANNELS = (Channel.ONLINE,)

@@ -1,0 +1,631 @@
+"""Every lifecycle action on a dossier. Views, the API, the importer and commands call these.
+
+Each action: checks permission and the transition → locks the row → appends the event →
+updates the denormalised state → after commit, announces the change (indices listen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.agencies.models import Agency
+from cchc.catalogue.models import Procedure, TimeUnit
+from cchc.core.calendar import LOCAL_TZ, Derivation, WorkingCalendar
+from cchc.core.errors import TransitionNotAllowed, ValidationFailed
+from cchc.core.identifiers import format_dossier_code
+from cchc.core.models import RuleVersion
+from cchc.core.rules import ONE_STOP
+from cchc.dossiers import policies
+from cchc.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    OnlinePayment,
+    Status,
+    StepOutcome,
+)
+from cchc.dossiers.signals import dossier_changed
+from cchc.dossiers.state import allowed
+
+S = Status
+_CACHE_TTL = 60.0
+_calendars: dict[tuple[str, int | None], tuple[float, WorkingCalendar]] = {}
+_rules: dict[tuple[str, dt.date], tuple[float, RuleVersion]] = {}
+
+
+# -- shared helpers -----------------------------------------------------------------------
+def clear_caches() -> None:
+    """Forget cached calendars and rules (after the calendar or a rule was edited)."""
+    _calendars.clear()
+    _rules.clear()
+
+
+def calendar_for(province_code: str, rule: RuleVersion | None = None) -> WorkingCalendar:
+    """The province's working calendar under a rule version (cached per process ≤60 s)."""
+    key = (province_code, rule.pk if rule else None)
+    hit = _calendars.get(key)
+    now = time.monotonic()
+    if hit and now - hit[0] < _CACHE_TTL:
+        return hit[1]
+    cal = WorkingCalendar.for_province(province_code, params=rule.params if rule else None)
+    _calendars[key] = (now, cal)
+    return cal
+
+
+def one_stop_rule(on: dt.date) -> RuleVersion:
+    key = (ONE_STOP, on)
+    hit = _rules.get(key)
+    now = time.monotonic()
+    if hit and now - hit[0] < _CACHE_TTL:
+        return hit[1]
+    try:
+        rule = RuleVersion.objects.in_force(ONE_STOP, on)
+    except RuleVersion.DoesNotExist as exc:
+        raise ValidationFailed(_("No one-stop rule version is in force on %(day)s.") % {"day": on}) from exc
+    _rules[key] = (now, rule)
+    return rule
+
+
+def legal_due(procedure: Procedure, received_at: dt.datetime, calendar: WorkingCalendar) -> Derivation:
+    unit = procedure.time_unit
+    amount: Decimal = procedure.processing_time
+    if unit != TimeUnit.SAME_DAY and not amount:
+        unit, amount = TimeUnit.SAME_DAY, Decimal(0)
+    return calendar.due(received_at, amount, unit)
+
+
+def due_derivation(dossier: Dossier) -> Derivation | None:
+    """The "due when, and why" shown to staff and citizens for this dossier."""
+    if dossier.received_at is None:
+        return None
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    derivation = legal_due(dossier.procedure, dossier.received_at, cal)
+    if dossier.appointment_at and dossier.appointment_at != derivation.due_at:
+        derivation.lines.append(
+            _("Appointment changed to %(at)s (apology)") % {"at": _fmt(dossier.appointment_at)}
+        )
+    if dossier.paused_seconds:
+        derivation.lines.append(
+            _("%(h)s working hours waiting for the applicant's supplement are not counted: due %(at)s")
+            % {"h": round(dossier.paused_seconds / 3600, 1), "at": _fmt(dossier.due_at)}
+        )
+    return derivation
+
+
+def _fmt(moment: dt.datetime | None) -> str:
+    return moment.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def _fmt_iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _next_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
+    """Issue the next code for (agency, day) with one atomic upsert: unique under concurrency."""
+    prefix = agency.dossier_code_prefix
+    table = "dossiers_dossiercodecounter"
+    while True:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
+                f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [prefix, day],
+            )
+            seq = cur.fetchone()[0]
+        code = format_dossier_code(prefix, day, seq, rule.param("dossier_code_format"))
+        # Codes imported from the previous system may already use this number: skip past them.
+        if not Dossier.objects.filter(code=code).exists():
+            return code
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None:
+        return _("System")
+    return getattr(actor, "display_name", None) or str(actor)
+
+
+def _append(
+    dossier: Dossier,
+    *,
+    action: str,
+    to_status: int,
+    actor: Any,
+    at: dt.datetime,
+    note: str = "",
+    agency: Agency | None = None,
+    target_agency: Agency | None = None,
+    data: dict[str, Any] | None = None,
+    from_status: int | None | str = "current",
+    first: bool = False,
+) -> DossierEvent:
+    last_seq = 0 if first else dossier.last_event_seq or (
+        DossierEvent.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", flat=True).first() or 0
+    )
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        seq=last_seq + 1,
+        at=at,
+        action=action,
+        from_status=dossier.status if from_status == "current" else from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        agency=agency or dossier.current_agency,
+        target_agency=target_agency,
+        note=note,
+        data=data or {},
+    )
+    dossier.last_event_seq = event.seq
+    return event
+
+
+def _announce(dossier: Dossier, action: str, event: DossierEvent | None) -> None:
+    dossier_id, event_id = dossier.pk, event.pk if event else None
+    transaction.on_commit(
+        lambda: dossier_changed.send(sender=Dossier, dossier_id=dossier_id, action=action, event_id=event_id)
+    )
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place")
+        .get(pk=dossier.pk)
+    )
+
+
+def _require(dossier: Dossier, to_status: int, action_label: str) -> None:
+    if not allowed(dossier.status, to_status):
+        raise TransitionNotAllowed(
+            _("Cannot %(action)s: dossier %(code)s is '%(status)s'.")
+            % {"action": action_label, "code": dossier.code, "status": Status(dossier.status).label}
+        )
+
+
+def _when(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValidationFailed(_("Times must include a time zone."))
+    return at
+
+
+def _reason(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("Please give the %(what)s.") % {"what": what}, field="reason")
+    return text
+
+
+def _save(dossier: Dossier, *fields: str) -> None:
+    dossier.version += 1
+    dossier.save(update_fields=[*fields, "version", "last_event_seq", "updated_at"])
+
+
+def _close_step(dossier: Dossier, at: dt.datetime) -> None:
+    step = DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).order_by("-seq").first()
+    if step is None:
+        return
+    step.completed_at = at
+    if step.due_at is None or at <= step.due_at:
+        # early = finished with at least a working hour to spare (Circular 01/2018 slip)
+        cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+        spare = cal.working_seconds_between(at, step.due_at) if step.due_at else 0
+        step.outcome = StepOutcome.EARLY if spare >= 3600 else StepOutcome.ON_TIME
+    else:
+        step.outcome = StepOutcome.LATE
+    step.save(update_fields=["completed_at", "outcome"])
+
+
+def _open_step(dossier: Dossier, *, agency: Agency, name: str, at: dt.datetime, actor: Any,
+               assignee: Any = None, hours: float | None = None) -> DossierStep:
+    seq = (DossierStep.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    if hours is None:
+        template = dossier.procedure.step_templates.filter(order=seq).first()
+        hours = float(template.working_hours) if template else None
+        if template and not name:
+            name = template.name
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    due = cal.add_working_seconds(at, hours * 3600) if hours else dossier.due_at
+    return DossierStep.objects.create(
+        dossier=dossier, seq=seq, name=name or _("Processing"), agency=agency,
+        handed_by=actor, assignee=assignee, started_at=at, due_at=due,
+    )
+
+
+# -- intake ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_hash: str = ""
+    id_last4: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    account: Any = None
+
+
+def _validate_intake(procedure: Procedure, receiving_agency: Agency, competent_agency: Agency, applicant: Applicant, on: dt.date) -> None:
+    if procedure.status != Procedure.Status.PUBLISHED:
+        raise ValidationFailed(_("Procedure %(code)s is not published.") % {"code": procedure.code}, field="procedure")
+    if (procedure.valid_from and procedure.valid_from > on) or (procedure.valid_to and procedure.valid_to < on):
+        raise ValidationFailed(_("Procedure %(code)s is not in force on this date.") % {"code": procedure.code}, field="procedure")
+    for agency, fld in ((receiving_agency, "receiving_agency"), (competent_agency, "competent_agency")):
+        if not agency.is_valid_on(on):
+            raise ValidationFailed(_("Agency %(code)s no longer exists on this date.") % {"code": agency.code}, field=fld)
+    if not procedure.agencies.filter(pk=competent_agency.pk).exists():
+        raise ValidationFailed(
+            _("Agency %(agency)s does not handle procedure %(code)s.") % {"agency": competent_agency.name, "code": procedure.code},
+            field="competent_agency",
+        )
+    if not (applicant.name or "").strip():
+        raise ValidationFailed(_("Please enter the applicant's name."), field="applicant_name")
+
+
+def _new_dossier(*, procedure: Procedure, receiving_place: Agency | None, receiving_agency: Agency,
+                 competent_agency: Agency, applicant: Applicant, channel: int, at: dt.datetime,
+                 status: int, details: dict[str, Any] | None, fee_amount: int | None,
+                 digitized: bool = False) -> Dossier:
+    """Validate and insert a new dossier in one statement (its first event gets seq 1)."""
+    local_day = at.astimezone(LOCAL_TZ).date()
+    rule = one_stop_rule(local_day)
+    _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
+    received = status == S.RECEIVED
+    due = legal_due(procedure, at, calendar_for(receiving_agency.province_code, rule)).due_at if received else None
+    return Dossier.objects.create(
+        last_event_seq=1,  # the intake event appended next in the same transaction
+        received_at=at if received else None,
+        appointment_at=due, initial_appointment_at=due, due_at=due,
+        has_digitized_components=digitized,
+        code=_next_code(receiving_agency, local_day, rule),
+        procedure=procedure,
+        rule_version=rule,
+        form_set=rule.param("form_set", ""),
+        channel=channel,
+        receiving_place=receiving_place or receiving_agency,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency,
+        current_agency=receiving_agency,
+        applicant=applicant.account,
+        applicant_name=applicant.name.strip(),
+        applicant_id_hash=applicant.id_hash,
+        applicant_id_last4=applicant.id_last4,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        status=status,
+        submitted_at=at,
+        fee_amount=procedure.total_fee if fee_amount is None else fee_amount,
+        details=details or {},
+    )
+
+
+@transaction.atomic
+def submit_online(*, procedure: Procedure, receiving_agency: Agency, competent_agency: Agency | None = None,
+                  applicant: Applicant, actor: Any, at: dt.datetime | None = None,
+                  details: dict[str, Any] | None = None, channel: int = Channel.ONLINE) -> Dossier:
+    """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
+    at = _when(at)
+    dossier = _new_dossier(
+        procedure=procedure, receiving_place=receiving_agency, receiving_agency=receiving_agency,
+        competent_agency=competent_agency or receiving_agency, applicant=applicant, channel=channel,
+        at=at, status=S.SUBMITTED, details=details, fee_amount=None,
+    )
+    event = _append(dossier, action="submit", to_status=S.SUBMITTED, actor=actor, at=at, from_status=None, first=True)
+    _announce(dossier, "submit", event)
+    return dossier
+
+
+@transaction.atomic
+def intake_at_counter(*, procedure: Procedure, receiving_agency: Agency, competent_agency: Agency | None = None,
+                      receiving_place: Agency | None = None, applicant: Applicant, actor: Any,
+                      at: dt.datetime | None = None, channel: int = Channel.IN_PERSON,
+                      details: dict[str, Any] | None = None, fee_amount: int | None = None,
+                      digitized: bool = False) -> Dossier:
+    """A clerk receives a complete dossier at the counter: receipt and appointment (form 01).
+
+    `receiving_place` may be any centre of the province (boundary-free intake); the clerk must
+    belong to it or to the receiving agency.
+    """
+    at = _when(at)
+    place = receiving_place or receiving_agency
+    if actor is not None:
+        try:
+            policies.check_intake(actor, place)
+        except Exception:
+            policies.check_intake(actor, receiving_agency)
+    dossier = _new_dossier(
+        procedure=procedure, receiving_place=place, receiving_agency=receiving_agency,
+        competent_agency=competent_agency or receiving_agency, applicant=applicant, channel=channel,
+        at=at, status=S.RECEIVED, details=details, fee_amount=fee_amount, digitized=digitized,
+    )
+    event = _append(dossier, action="receive", to_status=S.RECEIVED, actor=actor, at=at, from_status=None, first=True,
+                    agency=place, data={"appointment_at": _fmt_iso(dossier.appointment_at)})
+    _announce(dossier, "receive", event)
+    return dossier
+
+
+def _set_appointment(dossier: Dossier, at: dt.datetime) -> None:
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    due = legal_due(dossier.procedure, at, cal).due_at
+    dossier.appointment_at = dossier.initial_appointment_at = dossier.due_at = due
+
+
+# -- actions on an existing dossier ---------------------------------------------------------
+@transaction.atomic
+def receive(dossier: Dossier, *, actor: Any, at: dt.datetime | None = None, note: str = "") -> Dossier:
+    """Accept an online dossier (1 → 2): receipt with the appointment date."""
+    at = _when(at)
+    dossier = _lock(dossier)
+    policies.check(actor, "receive", dossier)
+    _require(dossier, S.RECEIVED, _("receive"))
+    if dossier.received_at is None:
+        dossier.received_at = at
+        _set_appointment(dossier, at)
+    event = _append(dossier, action="receive", to_status=S.RECEIVED, actor=actor, at=at, note=note,
+                    data={"appointment_at": dossier.appointment_at.isoformat() if dossier.appointment_at else None})
+    dossier.status = S.RECEIVED
+    _save(dossier, "status", "received_at", "appointment_at", "initial_appointment_at", "due_at")
+    _announce(dossier, "receive", event)
+    return dossier
+
+
+@transaction.atomic
+def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """Refuse at reception (form 03), with reasons."""
+    at = _when(at)
+    reason = _reason(reason, _("reason for refusal"))
+    dossier = _lock(dossier)
+    policies.check(actor, "refuse", dossier)
+    _require(dossier, S.REFUSED, _("refuse"))
+    event = _append(dossier, action="refuse", to_status=S.REFUSED, actor=actor, at=at, note=reason)
+    dossier.status = S.REFUSED
+    dossier.closed_at = dossier.processing_ended_at = at
+    _save(dossier, "status", "closed_at", "processing_ended_at")
+    _announce(dossier, "refuse", event)
+    return dossier
+
+
+@transaction.atomic
+def transfer(dossier: Dossier, *, actor: Any, to_agency: Agency, step_name: str = "", assignee: Any = None,
+             note: str = "", at: dt.datetime | None = None, hours: float | None = None) -> Dossier:
+    """Hand the dossier over to the next step (same or another agency) on the control slip.
+
+    Received after the cut-off, the hand-over to the competent unit is due the next working
+    day (Hà Nội's process decisions); each step gets its own due time from the step template.
+    """
+    at = _when(at)
+    dossier = _lock(dossier)
+    policies.check(actor, "transfer", dossier)
+    _require(dossier, S.PROCESSING, _("transfer"))
+    if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
+        raise ValidationFailed(_("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency")
+    _close_step(dossier, at)
+    step = _open_step(dossier, agency=to_agency, name=step_name, at=at, actor=actor, assignee=assignee, hours=hours)
+    event = _append(dossier, action="transfer", to_status=S.PROCESSING, actor=actor, at=at, note=note,
+                    target_agency=to_agency, data={"step": step.seq, "step_due_at": step.due_at.isoformat() if step.due_at else None})
+    dossier.status = S.PROCESSING
+    dossier.current_agency = to_agency
+    dossier.assignee = assignee
+    _save(dossier, "status", "current_agency", "assignee")
+    _announce(dossier, "transfer", event)
+    return dossier
+
+
+@transaction.atomic
+def assign(dossier: Dossier, *, actor: Any, assignee: Any) -> Dossier:
+    dossier = _lock(dossier)
+    policies.check(actor, "assign", dossier)
+    if not dossier.is_open:
+        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
+    from cchc.accounts.permissions import roles_in
+
+    if not roles_in(assignee, dossier.current_agency_id):
+        raise ValidationFailed(_("%(user)s does not work at %(agency)s.") % {"user": assignee, "agency": dossier.current_agency}, field="assignee")
+    event = _append(dossier, action="assign", to_status=dossier.status, actor=actor, at=timezone.now(),
+                    data={"assignee": assignee.pk, "assignee_name": _actor_label(assignee)})
+    dossier.assignee = assignee
+    _save(dossier, "assignee")
+    DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).update(assignee=assignee)
+    _announce(dossier, "assign", event)
+    return dossier
+
+
+@transaction.atomic
+def request_supplement(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """Ask the applicant to supplement the dossier (form 02). The clock pauses.
+
+    Only one complete request is lawful; a second one is recorded but makes the dossier late
+    under the 766 rule.
+    """
+    at = _when(at)
+    reason = _reason(reason, _("documents to supplement"))
+    dossier = _lock(dossier)
+    policies.check(actor, "request_supplement", dossier)
+    _require(dossier, S.SUPPLEMENT, _("request a supplement"))
+    event = _append(dossier, action="request_supplement", to_status=S.SUPPLEMENT, actor=actor, at=at, note=reason,
+                    data={"request_number": dossier.supplement_count + 1})
+    dossier.status = S.SUPPLEMENT
+    dossier.paused_since = at
+    dossier.supplement_count += 1
+    _save(dossier, "status", "paused_since", "supplement_count")
+    _announce(dossier, "request_supplement", event)
+    return dossier
+
+
+@transaction.atomic
+def receive_supplement(dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+    """The applicant's supplement arrived: the clock resumes and the due time moves."""
+    at = _when(at)
+    dossier = _lock(dossier)
+    policies.check(actor, "receive_supplement", dossier)
+    back_to = S.PROCESSING if dossier.received_at else S.SUBMITTED
+    _require(dossier, back_to, _("receive the supplement"))
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    paused = int(cal.working_seconds_between(dossier.paused_since, at)) if dossier.paused_since else 0
+    event = _append(dossier, action="receive_supplement", to_status=back_to, actor=actor, at=at, note=note,
+                    data={"paused_working_seconds": paused})
+    dossier.status = back_to
+    dossier.paused_since = None
+    dossier.paused_seconds += paused
+    if dossier.appointment_at:
+        dossier.due_at = cal.add_working_seconds(dossier.appointment_at, dossier.paused_seconds)
+    _save(dossier, "status", "paused_since", "paused_seconds", "due_at")
+    _announce(dossier, "receive_supplement", event)
+    return dossier
+
+
+@transaction.atomic
+def request_payment(dossier: Dossier, *, actor: Any, amount: int, note: str = "", at: dt.datetime | None = None) -> Dossier:
+    """Ask the applicant to fulfil a financial obligation (status 6)."""
+    at = _when(at)
+    if not isinstance(amount, int) or amount <= 0:
+        raise ValidationFailed(_("The amount must be a positive whole number of đồng."), field="amount")
+    dossier = _lock(dossier)
+    policies.check(actor, "request_payment", dossier)
+    _require(dossier, S.FINANCIAL, _("request payment"))
+    event = _append(dossier, action="request_payment", to_status=S.FINANCIAL, actor=actor, at=at, note=note, data={"amount": amount})
+    dossier.status = S.FINANCIAL
+    dossier.fee_amount = amount
+    _save(dossier, "status", "fee_amount")
+    _announce(dossier, "request_payment", event)
+    return dossier
+
+
+@transaction.atomic
+def confirm_payment(dossier: Dossier, *, actor: Any, online: int = OnlinePayment.NO, note: str = "",
+                    at: dt.datetime | None = None) -> Dossier:
+    at = _when(at)
+    if online not in OnlinePayment.values:
+        raise ValidationFailed(_("Unknown payment channel."), field="online")
+    dossier = _lock(dossier)
+    policies.check(actor, "confirm_payment", dossier)
+    _require(dossier, S.PROCESSING, _("confirm payment"))
+    event = _append(dossier, action="confirm_payment", to_status=S.PROCESSING, actor=actor, at=at, note=note, data={"online": online})
+    dossier.status = S.PROCESSING
+    dossier.paid_online = online
+    _save(dossier, "status", "paid_online")
+    _announce(dossier, "confirm_payment", event)
+    return dossier
+
+
+@transaction.atomic
+def withdraw(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """The applicant withdraws the dossier (status 7)."""
+    at = _when(at)
+    reason = _reason(reason, _("reason for withdrawal"))
+    dossier = _lock(dossier)
+    policies.check(actor, "withdraw", dossier)
+    _require(dossier, S.WITHDRAWN, _("withdraw"))
+    _close_step(dossier, at)
+    event = _append(dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason)
+    dossier.status = S.WITHDRAWN
+    dossier.closed_at = dossier.processing_ended_at = at
+    _save(dossier, "status", "closed_at", "processing_ended_at")
+    _announce(dossier, "withdraw", event)
+    return dossier
+
+
+@transaction.atomic
+def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """Stop processing (form 05, notice of stopping)."""
+    at = _when(at)
+    reason = _reason(reason, _("reason for stopping"))
+    dossier = _lock(dossier)
+    policies.check(actor, "stop", dossier)
+    _require(dossier, S.STOPPED, _("stop"))
+    _close_step(dossier, at)
+    event = _append(dossier, action="stop", to_status=S.STOPPED, actor=actor, at=at, note=reason)
+    dossier.status = S.STOPPED
+    dossier.closed_at = dossier.processing_ended_at = at
+    _save(dossier, "status", "closed_at", "processing_ended_at")
+    _announce(dossier, "stop", event)
+    return dossier
+
+
+@transaction.atomic
+def finish(dossier: Dossier, *, actor: Any, note: str = "", electronic_result: bool = False,
+           at: dt.datetime | None = None) -> Dossier:
+    """Processing finished (status 9): the result waits at the receiving counter."""
+    at = _when(at)
+    dossier = _lock(dossier)
+    policies.check(actor, "finish", dossier)
+    _require(dossier, S.FINISHED, _("finish"))
+    _close_step(dossier, at)
+    event = _append(dossier, action="finish", to_status=S.FINISHED, actor=actor, at=at, note=note,
+                    data={"electronic_result": bool(electronic_result)})
+    dossier.status = S.FINISHED
+    dossier.finished_at = at
+    if dossier.processing_ended_at is None:
+        dossier.processing_ended_at = at
+    dossier.has_electronic_result = dossier.has_electronic_result or bool(electronic_result)
+    dossier.current_agency = dossier.receiving_agency
+    _save(dossier, "status", "finished_at", "processing_ended_at", "has_electronic_result", "current_agency")
+    _announce(dossier, "finish", event)
+    return dossier
+
+
+@transaction.atomic
+def return_result(dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+    """The result is handed to the applicant and logged (status 10)."""
+    at = _when(at)
+    dossier = _lock(dossier)
+    policies.check(actor, "return_result", dossier)
+    _require(dossier, S.RETURNED, _("return the result"))
+    event = _append(dossier, action="return_result", to_status=S.RETURNED, actor=actor, at=at, note=note,
+                    agency=dossier.receiving_place or dossier.receiving_agency)
+    dossier.status = S.RETURNED
+    dossier.returned_at = at
+    _save(dossier, "status", "returned_at")
+    _announce(dossier, "return_result", event)
+    return dossier
+
+
+@transaction.atomic
+def apologize(dossier: Dossier, *, actor: Any, reason: str, new_appointment_at: dt.datetime,
+              at: dt.datetime | None = None) -> Dossier:
+    """Written apology with a new appointment date (form 04).
+
+    It must be issued before the due date (Decree 118/2025), with a reason, and the new date
+    must be later than the current appointment.
+    """
+    at = _when(at)
+    reason = _reason(reason, _("reason for the delay"))
+    if new_appointment_at is None or timezone.is_naive(new_appointment_at):
+        raise ValidationFailed(_("Please give the new appointment date and time."), field="new_appointment_at")
+    dossier = _lock(dossier)
+    policies.check(actor, "apologize", dossier)
+    if dossier.status not in (S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL):
+        raise TransitionNotAllowed(_("An apology can only be issued while the dossier is being processed."))
+    if dossier.due_at is None or at >= dossier.due_at:
+        raise TransitionNotAllowed(_("The apology must be issued before the due date (%(due)s).") % {"due": _fmt(dossier.due_at)})
+    current = dossier.appointment_at or dossier.due_at
+    if new_appointment_at <= current:
+        raise ValidationFailed(_("The new appointment must be later than the current one (%(due)s).") % {"due": _fmt(dossier.appointment_at)},
+                               field="new_appointment_at")
+    event = _append(dossier, action="apologize", to_status=dossier.status, actor=actor, at=at, note=reason,
+                    data={"new_appointment_at": new_appointment_at.isoformat(), "previous_appointment_at": _fmt_iso(current)})
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    dossier.appointment_at = new_appointment_at
+    dossier.due_at = cal.add_working_seconds(new_appointment_at, dossier.paused_seconds) if dossier.paused_seconds else new_appointment_at
+    dossier.apology_count += 1
+    _save(dossier, "appointment_at", "due_at", "apology_count")
+    _announce(dossier, "apologize", event)
+    return dossier
+
+
+ACTIONS = {
+    "receive": receive, "refuse": refuse, "transfer": transfer, "assign": assign,
+    "request_supplement": request_supplement, "receive_supplement": receive_supplement,
+    "request_payment": request_payment, "confirm_payment": confirm_payment, "withdraw": withdraw,
+    "stop": stop, "finish": finish, "return_result": return_result, "apologize": apologize,
+}

@@ -1,0 +1,94 @@
+"""End to end in Chromium: counter intake → transfer → finish → return of the result."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.dossiers.models import Dossier, Status
+from cchc.testing import make_cast
+
+pytestmark = [pytest.mark.browser]
+
+
+
+
+
+
+def sign_in(page, username):
+    page.goto(f"{page.base_url}/accounts/login/?next=/staff/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw")
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/staff/")
+
+
+def sign_out(page):
+    page.click("header form[action$='/logout/'] button")
+    page.wait_for_load_state()
+
+
+def open_action(page, action):
+    form = page.locator(f"#form-{action}")
+    form.locator("xpath=ancestor::details").locator("summary").click()
+    return form
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactional_db, browser_page):
+    cast = make_cast()
+    page = browser_page
+    sign_in(page, "clerk_a")
+    page.shot("queue-empty")
+    page.click("a[href='/staff/intake/']")
+    with page.expect_response(lambda r: "part=procedures" in r.url):
+        page.fill("input[type=search][name=q]", "khai sinh")
+    page.wait_for_selector(f"#id_procedure option[value='{cast.procedure.pk}']", state="attached")
+    with page.expect_response(lambda r: "part=competent" in r.url):
+        page.select_option("#id_procedure", str(cast.procedure.pk))
+    page.wait_for_selector(f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached")
+    page.select_option("#id_competent_agency", str(cast.agency_b.pk))
+    page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
+    page.fill("input[name=applicant_id]", "001199004321")
+    page.fill("input[name=applicant_phone]", "0987654321")
+    page.shot("intake-form")
+    page.click("#intake-form button[type=submit]")
+    page.wait_for_url("**/receipt/")
+    dossier = Dossier.objects.get()
+    assert dossier.code in page.inner_text("#receipt")
+    assert page.inner_text("#appointment").strip()
+    page.shot("receipt")
+
+    page.goto(f"{page.base_url}/staff/dossiers/{dossier.code}/")
+    form = open_action(page, "transfer")
+    form.locator("select[name=transfer-to_agency]").select_option(str(cast.agency_b.pk))
+    form.locator("input[name=transfer-step_name]").fill("Thẩm định hồ sơ")
+    form.locator("select[name=transfer-assignee]").select_option(str(cast.specialist_b.pk))
+    page.shot("transfer-form")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#current-agency:has-text('Sở Tư pháp')")
+    assert "Thẩm định hồ sơ" in page.inner_text("#control-slip")
+    page.shot("transferred")
+    sign_out(page)
+
+    sign_in(page, "specialist_b")
+    page.click("a[href='?queue=mine']")
+    page.wait_for_selector(f"text={dossier.code}")
+    page.shot("specialist-queue")
+    page.click(f"text={dossier.code}")
+    form = open_action(page, "finish")
+    form.locator("textarea[name=finish-note]").fill("Đã cấp giấy khai sinh")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#dossier-status:has-text('Đã xử lý xong')")
+    page.shot("finished")
+    sign_out(page)
+
+    sign_in(page, "clerk_a")
+    page.goto(f"{page.base_url}/staff/dossiers/{dossier.code}/")
+    form = open_action(page, "return_result")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#dossier-status:has-text('Đã trả kết quả')")
+    assert "Đã trả kết quả" in page.inner_text("#timeline")
+    page.shot("returned")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RETURNED
+    assert list(dossier.events.values_list("action", flat=True)) == ["receive", "transfer", "finish", "return_result"]

@@ -1,0 +1,71 @@
+"""Who may take which action: users × agencies × actions, allowed and refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.core.errors import NotPermitted
+from cchc.dossiers import policies, services
+from cchc.dossiers.services import Applicant
+
+pytestmark = pytest.mark.django_db
+
+# action -> users (cast attribute names) allowed on a dossier received by A and processed in A.
+EXPECTED = {
+    "receive": {"clerk_a"},
+    "refuse": {"clerk_a", "leader_a"},
+    "transfer": {"clerk_a", "specialist_a", "leader_a"},
+    "assign": {"leader_a"},
+    "request_supplement": {"clerk_a", "specialist_a", "leader_a"},
+    "receive_supplement": {"clerk_a", "specialist_a"},
+    "request_payment": {"specialist_a", "leader_a"},
+    "confirm_payment": {"clerk_a", "specialist_a"},
+    "withdraw": {"clerk_a"},
+    "stop": {"leader_a"},
+    "finish": {"specialist_a", "leader_a"},
+    "return_result": {"clerk_a"},
+    "apologize": {"leader_a"},
+}
+USERS = ["clerk_a", "specialist_a", "leader_a", "clerk_b", "specialist_b", "leader_b",
+         "outsider", "province_admin", "inspector", "citizen"]
+
+
+def test_policy_matrix(cast):
+    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                   applicant=Applicant(name="A"), actor=cast.clerk_a)
+    for action, allowed in EXPECTED.items():
+        for name in USERS:
+            user = getattr(cast, name)
+            assert policies.can(user, action, d) == (name in allowed), (action, name)
+
+
+def test_refused_actions_raise_and_change_nothing(cast):
+    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                   applicant=Applicant(name="A"), actor=cast.clerk_a)
+    for name in ["clerk_b", "specialist_b", "leader_b", "outsider", "province_admin", "inspector", "citizen"]:
+        with pytest.raises(NotPermitted):
+            services.finish(d, actor=getattr(cast, name))
+        with pytest.raises(NotPermitted):
+            services.transfer(d, actor=getattr(cast, name), to_agency=cast.agency_b)
+    d.refresh_from_db()
+    assert d.status == 2 and d.events.count() == 1
+
+
+@pytest.mark.parametrize("name", ["clerk_b", "specialist_a", "leader_a", "outsider", "inspector", "citizen", "province_admin"])
+def test_only_the_agency_clerk_receives_at_its_counter(cast, name):
+    with pytest.raises(NotPermitted):
+        services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                   applicant=Applicant(name="A"), actor=getattr(cast, name))
+
+
+def test_visibility(cast):
+    from cchc.dossiers.models import Dossier
+
+    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                   applicant=Applicant(name="A"), actor=cast.clerk_a)
+    visible = {name for name in USERS if Dossier.objects.visible_to(getattr(cast, name)).filter(pk=d.pk).exists()}
+    assert visible == {"clerk_a", "specialist_a", "leader_a", "province_admin", "inspector"}
+    services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_b)
+    visible = {name for name in USERS if Dossier.objects.visible_to(getattr(cast, name)).filter(pk=d.pk).exists()}
+    assert visible == {"clerk_a", "specialist_a", "leader_a", "clerk_b", "specialist_b", "leader_b",
+                       "province_admin", "inspector"}

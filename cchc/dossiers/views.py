@@ -1,0 +1,191 @@
+"""Staff pages for one-stop dossiers: intake, work queues, the dossier page and its actions.
+
+Views are thin: they parse forms, call `cchc.dossiers.services`, and show DomainError
+messages on the same form. One URL serves the full page and, for htmx, its fragment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import permissions
+from cchc.catalogue.models import Procedure
+from cchc.core.errors import DomainError
+from cchc.dossiers import policies, queries, services
+from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm
+from cchc.dossiers.models import Dossier
+
+PAGE_SIZE = 25
+
+
+def _require_staff(user: Any) -> None:
+    """Work pages are for agency staff, province administrators and inspectors."""
+    if not (permissions.is_staff_member(user) or permissions.is_province_admin(user) or permissions.is_inspector(user)):
+        raise PermissionDenied(_("This page is for agency staff."))
+
+
+def _visible_dossier(user: Any, code: str) -> Dossier:
+    """404, not 403, for a dossier outside the user's agencies: its existence is not disclosed."""
+    qs = queries.with_related(Dossier.objects.visible_to(user)).select_related("receiving_place", "rule_version")
+    return get_object_or_404(qs, code=code)
+
+
+# -- work queues ----------------------------------------------------------------------------
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    key = request.GET.get("queue") or ("agency" if permissions.is_staff_member(request.user) else "all")
+    if key not in queries.QUEUES:
+        key = "agency"
+    form = QueueFilterForm(request.GET or None)
+    qs = queries.queue(request.user, key)
+    if form.is_valid():
+        d = form.cleaned_data
+        qs = queries.apply_filter(qs, queries.DossierFilter(
+            q=d["q"], status=d["status"], procedure=d["procedure"], agency=d["agency"],
+            received_from=d["received_from"], received_to=d["received_to"]))
+    order = "due_at" if key in ("due_soon", "overdue", "agency", "mine") else "-submitted_at"
+    qs = queries.with_related(qs).order_by(order, "pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    tab_params = params.copy()
+    tab_params.pop("queue", None)
+    context = {
+        "form": form, "page": page, "queue_key": key, "queues": queries.QUEUES,
+        "query": params.urlencode(), "tab_query": tab_params.urlencode(), "now": timezone.now(),
+        "can_intake": bool(permissions.agency_ids(request.user, roles=policies.INTAKE_ROLES)),
+    }
+    template = "dossiers/_queue_results.html" if request.htmx and request.htmx.target == "queue-results" else "dossiers/queue.html"
+    return render(request, template, context)
+
+
+# -- counter intake -------------------------------------------------------------------------
+def _procedure_options(q: str, selected: Procedure | None) -> list[Procedure]:
+    qs = Procedure.objects.published().select_related("field")
+    if q:
+        qs = qs.search(q)
+    options = list(qs.order_by("code")[:30])
+    if selected is not None and selected not in options:
+        options.insert(0, selected)
+    return options
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Counter intake. htmx parts: `?part=procedures&q=` (procedure picker search) and
+    `?part=competent&procedure=` (competent agencies limited to the procedure's agencies)."""
+    if not permissions.agency_ids(request.user, roles=policies.INTAKE_ROLES):
+        raise PermissionDenied(_("Only counter clerks receive dossiers."))
+    part = request.GET.get("part")
+    if request.htmx and part == "procedures":
+        return render(request, "dossiers/_procedure_options.html", {"procedures": _procedure_options(request.GET.get("q", ""), None)})
+    if request.htmx and part == "competent":
+        procedure = Procedure.objects.published().filter(pk=request.GET.get("procedure") or 0).first() if (request.GET.get("procedure") or "").isdigit() else None
+        agencies = procedure.agencies.order_by("code") if procedure else []
+        return render(request, "dossiers/_competent_options.html", {"agencies": agencies, "fee": procedure.total_fee if procedure else None})
+    form = IntakeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            dossier = services.intake_at_counter(
+                procedure=d["procedure"], receiving_place=d["receiving_place"], receiving_agency=d["receiving_agency"],
+                competent_agency=d["competent_agency"], applicant=form.applicant(), actor=request.user,
+                fee_amount=d.get("fee_amount"), digitized=bool(d.get("digitized")),
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                form.add_error("receiving_place", exc.message)
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
+            return redirect("dossiers:receipt", code=dossier.code)
+    selected = form.cleaned_data.get("procedure") if form.is_bound and hasattr(form, "cleaned_data") else None
+    competent = selected.agencies.order_by("code") if selected else []
+    return render(request, "dossiers/intake.html", {
+        "form": form, "procedures": _procedure_options("", selected), "selected_procedure": selected,
+        "competent_agencies": competent,
+    })
+
+
+@login_required
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """Receipt and appointment (form 01) as a page the clerk prints or hands over."""
+    _require_staff(request.user)
+    dossier = _visible_dossier(request.user, code)
+    return render(request, "dossiers/receipt.html", {"dossier": dossier, "derivation": services.due_derivation(dossier)})
+
+
+# -- the dossier page and its actions -------------------------------------------------------
+def _detail_context(request: HttpRequest, dossier: Dossier, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    actions = queries.available_actions(request.user, dossier)
+    forms = []
+    for action in actions:
+        form = (bound or {}).get(action) or ACTION_FORMS[action](dossier=dossier, prefix=action)
+        forms.append({"action": action, "label": queries.ACTION_LABELS[action], "form": form,
+                      "url": reverse("dossiers:action", args=[dossier.code, action])})
+    return {
+        "dossier": dossier,
+        "events": dossier.events.select_related("agency", "target_agency").order_by("seq"),
+        "steps": queries.step_flags(dossier),
+        "derivation": services.due_derivation(dossier),
+        "action_forms": forms,
+        "read_only": permissions.is_inspector(request.user),
+        "documents": dossier.documents.select_related("document", "required_document"),
+        "now": timezone.now(),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    _require_staff(request.user)
+    dossier = _visible_dossier(request.user, code)
+    context = _detail_context(request, dossier)
+    if request.htmx and request.htmx.target == "dossier-main":
+        return render(request, "dossiers/_detail_main.html", context)
+    return render(request, "dossiers/detail.html", context)
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    if action not in ACTION_FORMS:
+        raise Http404
+    dossier = _visible_dossier(request.user, code)
+    if not policies.can(request.user, action, dossier):
+        raise PermissionDenied(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
+    form = ACTION_FORMS[action](request.POST, dossier=dossier, prefix=action)
+    if form.is_valid():
+        try:
+            getattr(services, action)(dossier, actor=request.user, **form.service_kwargs())
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from exc
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("%(action)s: done for dossier %(code)s.") % {"action": queries.ACTION_LABELS[action], "code": dossier.code})
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("dossiers:detail", args=[dossier.code])
+                return response
+            return redirect("dossiers:detail", code=dossier.code)
+    if request.htmx:
+        return render(request, "dossiers/_action_form.html", {
+            "item": {"action": action, "label": queries.ACTION_LABELS[action], "form": form,
+                     "url": reverse("dossiers:action", args=[dossier.code, action])}, "dossier": dossier,
+        })  # 200: htmx swaps only successful responses; the errors are in the fragment
+    dossier.refresh_from_db()
+    return render(request, "dossiers/detail.html", _detail_context(request, dossier, bound={action: form}), status=400)
+

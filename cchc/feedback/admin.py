@@ -1,0 +1,109 @@
+"""Admin: reference data (topics, answer templates, reception schedule) and Open311 keys.
+
+Petitions and complaints are read-only here: every change goes through services.py so it
+lands in the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from cchc.feedback.models import (
+    Complaint,
+    Open311Client,
+    Petition,
+    PetitionEvent,
+    ReceptionSlot,
+    ResponseTemplate,
+    Topic,
+)
+from cchc.feedback.open311 import hash_key
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "category", "active", "order")
+    list_filter = ("category", "active")
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    list_display = ("title", "category", "active")
+    list_filter = ("category", "active")
+
+
+@admin.register(ReceptionSlot)
+class ReceptionSlotAdmin(admin.ModelAdmin):
+    list_display = ("day", "start_time", "agency", "leader_name", "leader_title", "cancelled")
+    list_filter = ("cancelled", "agency")
+    date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = PetitionEvent
+    extra = 0
+    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Petition)
+class PetitionAdmin(ReadOnlyAdmin):
+    list_display = ("code", "title", "agency", "category", "channel", "status", "received_at", "handle_due_at")
+    list_filter = ("status", "category", "channel")
+    search_fields = ("code", "title", "dossier_code")
+    inlines = [EventInline]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    list_display = ("code", "kind", "agency", "status", "received_at", "settle_due_at")
+    list_filter = ("kind", "status")
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(admin.ModelAdmin):
+    """Adding a client issues its key: shown once in the confirmation message, stored hashed."""
+
+    list_display = ("name", "prefix", "contact", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+    fields = ("name", "contact", "revoked_at", "prefix", "created_at", "last_used_at")
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            import secrets
+
+            raw = "o311_" + secrets.token_urlsafe(32)
+            obj.prefix = raw[:12]
+            obj.key_hash = hash_key(raw)
+            super().save_model(request, obj, form, change)
+            messages.warning(request, _("New Open311 API key (copy it now, it is not shown again): %(key)s") % {"key": raw})
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,143 @@
+"""Forms: type checks and widgets only; the rules live in services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cchc.agencies.models import Agency
+from cchc.feedback.models import Category, Complaint, ComplaintKind, PetitionChannel, Topic
+from cchc.feedback.services import DESCRIPTION_MAX, TITLE_MAX
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def agency_choices():
+    return Agency.objects.current().order_by("name")
+
+
+class PetitionForm(forms.Form):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.filter(active=True), label=_("Topic"))
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, label=_("Agency concerned"),
+        help_text=_("Leave empty if you do not know: the province's petition desk will route it."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    description = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=DESCRIPTION_MAX)
+    dossier_code = forms.CharField(label=_("Dossier code (if any)"), required=False, max_length=60)
+    petitioner_name = forms.CharField(label=_("Your full name"), max_length=200)
+    petitioner_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    petitioner_email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address or place concerned"), required=False, max_length=300)
+    lat = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    long = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+    attachments = MultipleFileField(label=_("Attachments (PDF, JPG, PNG, DOCX; at most 3)"), required=False)
+    # Honeypot: hidden from people, filled in by spam robots.
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices()
+
+
+class LogPetitionForm(PetitionForm):
+    """Staff log a hotline call, a counter visit or a letter."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c, label) for c, label in PetitionChannel.choices if c in ("HOTLINE", "COUNTER", "MAIL")],
+    )
+    receiving_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Logged by agency"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cchc.accounts import permissions
+
+        self.fields["receiving_agency"].queryset = Agency.objects.filter(pk__in=permissions.agency_ids(user))
+        del self.fields["website"]
+        del self.fields["attachments"]
+
+
+class ConfirmForm(forms.Form):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.filter(active=True), label=_("Topic"), required=False)
+    category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Responsible agency"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices()
+
+
+class TransferForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Transfer to"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices()
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(choices=ComplaintKind.choices, label=_("Kind"))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Handling agency"))
+    complainant_name = forms.CharField(label=_("Name of the complainant"), max_length=200)
+    complainant_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    complainant_email = forms.EmailField(label=_("E-mail"), required=False)
+    complainant_address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    subject = forms.CharField(label=_("Decision, act or person concerned"), max_length=300)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
+    remote_area = forms.BooleanField(label=_("Remote or hard-to-reach area"), required=False)
+    complexity = forms.TypedChoiceField(choices=Complaint.Complexity.choices, coerce=int, label=_("Complexity"), initial=0)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cchc.accounts import permissions
+        from cchc.accounts.models import Membership
+
+        if user is not None and (permissions.is_province_admin(user) or user.is_superuser):
+            self.fields["agency"].queryset = agency_choices()
+        else:
+            ids = permissions.agency_ids(user, roles=[Membership.Role.LEADER])
+            self.fields["agency"].queryset = Agency.objects.filter(pk__in=ids)
+
+
+class ReclassifyForm(forms.Form):
+    kind = forms.ChoiceField(choices=ComplaintKind.choices, label=_("Kind"))
+    subject = forms.CharField(label=_("Decision, act or person concerned"), max_length=300)
+    remote_area = forms.BooleanField(label=_("Remote or hard-to-reach area"), required=False)
+
+
+class ReceptionForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency"))
+    leader_name = forms.CharField(label=_("Leader"), max_length=200)
+    leader_title = forms.CharField(label=_("Position"), max_length=200)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    location = forms.CharField(label=_("Place"), max_length=300)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cchc.accounts import permissions
+        from cchc.accounts.models import Membership
+
+        if user is not None and (permissions.is_province_admin(user) or user.is_superuser):
+            self.fields["agency"].queryset = agency_choices()
+        else:
+            ids = permissions.agency_ids(user, roles=[Membership.Role.LEADER, Membership.Role.AGENCY_ADMIN])
+            self.fields["agency"].queryset = Agency.objects.filter(pk__in=ids)

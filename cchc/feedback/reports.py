@@ -1,0 +1,132 @@
+"""Dashboard figures for petitions (read-only queries over the visible petitions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core.calendar import LOCAL_TZ
+from cchc.feedback.models import Category, Petition, PetitionChannel, PetitionStatus
+
+HANDLED = Q(handled_at__isnull=False) & Q(status__in=[PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED, PetitionStatus.REJECTED])
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+@dataclass
+class Dashboard:
+    total: int
+    by_status: list[tuple[str, int]]
+    by_category: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+    by_agency: list[dict[str, Any]]
+    handled: int
+    handled_on_time: int
+    on_time_rate: float | None
+    published: int
+    unsatisfied: int
+    satisfaction_rate: float | None
+    overdue: list[Petition] = field(default_factory=list)
+
+
+def petitions_in(qs: QuerySet[Petition], date_from: dt.date | None, date_to: dt.date | None) -> QuerySet[Petition]:
+    if date_from:
+        qs = qs.filter(received_at__gte=dt.datetime.combine(date_from, dt.time.min, LOCAL_TZ))
+    if date_to:
+        qs = qs.filter(received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, LOCAL_TZ))
+    return qs
+
+
+def build(qs: QuerySet[Petition], now: dt.datetime | None = None) -> Dashboard:
+    """On-time rate = handled by the due date ÷ handled; satisfaction rate = published
+    answers not disliked by more people than liked them ÷ published (766 index rules)."""
+    now = now or timezone.now()
+    status_labels = dict(PetitionStatus.choices)
+    by_status = [(str(status_labels[r["status"]]), r["n"]) for r in qs.values("status").annotate(n=Count("pk")).order_by("status")]
+    cat_labels = dict(Category.choices)
+    by_category = [(str(cat_labels[r["category"]]), r["n"]) for r in qs.values("category").annotate(n=Count("pk")).order_by("category")]
+    ch_labels = dict(PetitionChannel.choices)
+    by_channel = [(str(ch_labels[r["channel"]]), r["n"]) for r in qs.values("channel").annotate(n=Count("pk")).order_by("channel")]
+    on_time = Q(handled_at__lte=F("handle_due_at"))
+    agencies = (
+        qs.values("agency__code", "agency__name")
+        .annotate(
+            total=Count("pk"),
+            handled=Count("pk", filter=HANDLED),
+            on_time=Count("pk", filter=HANDLED & on_time),
+            overdue=Count("pk", filter=Q(status__in=[PetitionStatus.RECEIVED, PetitionStatus.PROCESSING], handle_due_at__lt=now)),
+            published=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED)),
+            unsatisfied=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED, dislikes__gt=F("likes"))),
+        )
+        .order_by("agency__name")
+    )
+    by_agency = []
+    for row in agencies:
+        row["on_time_rate"] = _rate(row["on_time"], row["handled"])
+        row["satisfaction_rate"] = _rate(row["published"] - row["unsatisfied"], row["published"])
+        by_agency.append(row)
+    totals = qs.aggregate(
+        total=Count("pk"), handled=Count("pk", filter=HANDLED), on_time=Count("pk", filter=HANDLED & on_time),
+        published=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED)),
+        unsatisfied=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED, dislikes__gt=F("likes"))),
+    )
+    overdue = list(qs.overdue(now).select_related("agency").order_by("handle_due_at")[:200])
+    return Dashboard(
+        total=totals["total"], by_status=by_status, by_category=by_category, by_channel=by_channel,
+        by_agency=by_agency, handled=totals["handled"], handled_on_time=totals["on_time"],
+        on_time_rate=_rate(totals["on_time"], totals["handled"]), published=totals["published"],
+        unsatisfied=totals["unsatisfied"],
+        satisfaction_rate=_rate(totals["published"] - totals["unsatisfied"], totals["published"]),
+        overdue=overdue,
+    )
+
+
+def to_excel(board: Dashboard, *, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Summary")[:31]
+    bold = Font(bold=True)
+    ws.append([title])
+    ws["A1"].font = bold
+    ws.append([_("Petitions"), board.total])
+    ws.append([_("Handled"), board.handled])
+    ws.append([_("Handled on time"), board.handled_on_time])
+    ws.append([_("On-time rate (%)"), board.on_time_rate])
+    ws.append([_("Published answers"), board.published])
+    ws.append([_("Unsatisfied (more dislikes than likes)"), board.unsatisfied])
+    ws.append([_("Satisfaction rate (%)"), board.satisfaction_rate])
+    for heading, rows in ((_("By status"), board.by_status), (_("By category"), board.by_category), (_("By channel"), board.by_channel)):
+        ws.append([])
+        ws.append([heading])
+        ws.cell(row=ws.max_row, column=1).font = bold
+        for label, n in rows:
+            ws.append([label, n])
+    ag = wb.create_sheet(_("By agency")[:31])
+    ag.append([_("Agency code"), _("Agency"), _("Petitions"), _("Handled"), _("On time"), _("On-time rate (%)"),
+               _("Overdue"), _("Published"), _("Unsatisfied"), _("Satisfaction rate (%)")])
+    for row in board.by_agency:
+        ag.append([row["agency__code"], row["agency__name"], row["total"], row["handled"], row["on_time"],
+                   row["on_time_rate"], row["overdue"], row["published"], row["unsatisfied"], row["satisfaction_rate"]])
+    od = wb.create_sheet(_("Overdue")[:31])
+    od.append([_("Code"), _("Agency"), _("Title"), _("Received"), _("Due")])
+    for p in board.overdue:
+        od.append([p.code, p.agency.name if p.agency else "", p.title,
+                   p.received_at.astimezone(LOCAL_TZ).replace(tzinfo=None),
+                   p.handle_due_at.astimezone(LOCAL_TZ).replace(tzinfo=None) if p.handle_due_at else None])
+    for sheet in (ag, od):
+        for cell in sheet[1]:
+            cell.font = bold
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

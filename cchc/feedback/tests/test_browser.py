@@ -1,0 +1,75 @@
+"""End to end in Chromium: a citizen files a petition, staff route and answer it, the leader
+publishes it, and the citizen rates the answer."""
+
+import pytest
+from django.test import Client
+
+from cchc.feedback.models import Petition
+
+
+def login_as(page, user):
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": page.base_url}])
+
+
+@pytest.mark.browser
+def test_petition_from_web_form_to_rated_answer(reseeded, browser_page, cast):
+    page = browser_page
+    # 1. a citizen, not signed in, files a petition
+    page.goto(f"{page.base_url}/feedback/new/")
+    page.select_option("#id_topic", label="Quy định, thủ tục hành chính")
+    page.select_option("#id_agency", label=cast.agency_a.name)
+    page.fill("#id_title", "Giấy tờ không cần thiết")
+    page.fill("#id_description", "Bộ phận một cửa yêu cầu bản sao công chứng sổ hộ khẩu dù đã bỏ.")
+    page.fill("#id_petitioner_name", "Nguyễn Văn An")
+    page.fill("#id_petitioner_phone", "0912345678")
+    page.shot("form-filled")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#petition-code")
+    code = page.inner_text("#petition-code")
+    citizen_link = page.url
+    petition = Petition.objects.get(code=code)
+    assert petition.channel == "WEB" and petition.status == "RECEIVED"
+    page.shot("received")
+
+    # 2. the clerk of agency A confirms the routing
+    login_as(page, cast.clerk_a)
+    page.goto(f"{page.base_url}/feedback/staff/?tab=unrouted")
+    page.click(f"text={code}")
+    page.click("#confirm-form button")
+    page.wait_for_selector("text=Đang xử lý")
+
+    # 3. the specialist answers from a template
+    login_as(page, cast.specialist_a)
+    page.goto(f"{page.base_url}/feedback/staff/{code}/")
+    page.fill("#answer-text", "Đã chấn chỉnh: không yêu cầu bản sao sổ hộ khẩu. Xin cảm ơn Ông/Bà.")
+    page.click("#answer-form button")
+    page.wait_for_selector("#publish-btn", state="detached")
+    page.shot("answered")
+
+    # 4. the leader publishes
+    login_as(page, cast.leader_a)
+    page.goto(f"{page.base_url}/feedback/staff/{code}/")
+    page.click("#publish-btn")
+    page.wait_for_selector("text=Đã công khai trả lời")
+    petition.refresh_from_db()
+    assert petition.status == "PUBLISHED"
+
+    # 5. the citizen follows the link, reads the answer and rates it (htmx, one vote)
+    page.context.clear_cookies()
+    page.goto(citizen_link)
+    page.click("text=Đọc câu trả lời và đánh giá")
+    page.wait_for_selector("#answer-text")
+    assert "0912345678" not in page.content()
+    page.click("#vote-like")
+    page.wait_for_selector("#vote-recorded")
+    assert page.inner_text("#likes") == "1"
+    page.click("#vote-like")
+    page.wait_for_timeout(300)
+    assert page.inner_text("#likes") == "1"
+    page.shot("rated")
+    petition.refresh_from_db()
+    assert (petition.likes, petition.dislikes) == (1, 0)

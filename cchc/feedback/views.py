@@ -1,0 +1,431 @@
+"""Pages for citizens (file, follow, read and rate answers, reception schedule) and staff
+(queues, logging, handling, complaints register, dashboard). Views are thin: every write is a
+call to services.py, whose DomainError messages are shown to the user as they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import permissions
+from cchc.accounts.models import Membership, User
+from cchc.agencies.models import Agency
+from cchc.core.calendar import LOCAL_TZ
+from cchc.core.errors import DomainError
+from cchc.core.text import fold
+from cchc.feedback import reports, services, throttle
+from cchc.feedback.forms import (
+    ComplaintForm,
+    ConfirmForm,
+    LogPetitionForm,
+    PetitionForm,
+    ReceptionForm,
+    ReclassifyForm,
+    TransferForm,
+)
+from cchc.feedback.models import (
+    Category,
+    Complaint,
+    Petition,
+    PetitionAttachment,
+    PetitionStatus,
+    PetitionVote,
+    ReceptionSlot,
+    ResponseTemplate,
+)
+from cchc.feedback.text import redact
+
+PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, qs):  # type: ignore[no-untyped-def]
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _apply_errors(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+# -- citizens ---------------------------------------------------------------------------------
+def submit(request: HttpRequest) -> HttpResponse:
+    """The public web form: no login needed; rate-limited per IP and per account."""
+    form = PetitionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("website"):
+            raise PermissionDenied  # honeypot filled: a robot
+        ip_ok = throttle.hit("ip", throttle.client_ip(request))
+        account_ok = throttle.hit("account", str(request.user.pk)) if request.user.is_authenticated else True
+        if not (ip_ok and account_ok):
+            form.add_error(None, _("Too many petitions have been sent from here recently. Please try again later or call the hotline."))
+            return render(request, "feedback/submit.html", {"form": form}, status=429)
+        data = form.cleaned_data
+        try:
+            petition = services.file_petition(
+                channel="WEB", category=data["topic"].category, topic=data["topic"], agency=data["agency"],
+                title=data["title"], description=data["description"], dossier_code=data["dossier_code"],
+                petitioner=services.Petitioner(
+                    name=data["petitioner_name"], phone=data["petitioner_phone"], email=data["petitioner_email"],
+                    user=request.user if request.user.is_authenticated else None),
+                address=data["address"], lat=data["lat"], long=data["long"], attachments=data["attachments"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your petition has been received with code %(code)s. Keep this page's address to follow it.") % {"code": petition.code})
+            return redirect("feedback:track", token=petition.token)
+    return render(request, "feedback/submit.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    petition = get_object_or_404(Petition.objects.select_related("agency", "topic"), token=token)
+    return render(request, "feedback/track.html", {"petition": petition})
+
+
+def answers(request: HttpRequest) -> HttpResponse:
+    """Published answers, searchable without diacritics (\"thu tuc\" finds \"thủ tục\")."""
+    qs = Petition.objects.published().select_related("agency", "topic").order_by("-published_at")
+    q = request.GET.get("q", "").strip()
+    if q:
+        for word in fold(q).split()[:8]:
+            qs = qs.filter(search_text__contains=word)
+    category = request.GET.get("category", "")
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    template = "feedback/_answer_list.html" if request.htmx else "feedback/answers.html"
+    return render(request, template, {"page": _page(request, qs), "q": q, "category": category, "categories": Category.choices})
+
+
+def _voter_key(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if not request.session.session_key:
+        request.session["feedback_voter"] = True
+        request.session.save()
+    return f"session:{request.session.session_key}"
+
+
+def _public_petition(code: str) -> Petition:
+    return get_object_or_404(Petition.objects.published().select_related("agency", "topic"), code=code)
+
+
+def answer_detail(request: HttpRequest, code: str) -> HttpResponse:
+    petition = _public_petition(code)
+    my_vote = None
+    key = f"user:{request.user.pk}" if request.user.is_authenticated else (
+        f"session:{request.session.session_key}" if request.session.session_key else "")
+    if key:
+        my_vote = PetitionVote.objects.filter(petition=petition, voter_key=key).values_list("value", flat=True).first()
+    return render(request, "feedback/answer_detail.html", {
+        "petition": petition, "title": redact(petition.title), "description": redact(petition.description),
+        "answer": redact(petition.answer), "my_vote": my_vote,
+    })
+
+
+@require_POST
+def vote(request: HttpRequest, code: str) -> HttpResponse:
+    petition = _public_petition(code)
+    value = {"like": 1, "dislike": -1}.get(request.POST.get("value", ""))
+    error = ""
+    if value is None:
+        error = _("Unknown vote.")
+    elif not throttle.hit("vote_ip", throttle.client_ip(request)):
+        error = _("Too many votes from here recently. Please try again later.")
+    else:
+        try:
+            petition = services.vote(petition, voter_key=_voter_key(request), value=value,
+                                     user=request.user if request.user.is_authenticated else None)
+        except DomainError as exc:
+            error = exc.message
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Thank you for rating this answer."))
+        return redirect("feedback:answer", code=code)
+    return render(request, "feedback/_votes.html", {"petition": petition, "my_vote": value if not error else None,
+                                                    "error": error}, status=400 if error else 200)
+
+
+def reception(request: HttpRequest) -> HttpResponse:
+    today = timezone.now().astimezone(LOCAL_TZ).date()
+    qs = ReceptionSlot.objects.upcoming(today).select_related("agency")
+    agency_code = request.GET.get("agency", "")
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    agencies = Agency.objects.filter(reception_slots__day__gte=today).distinct().order_by("name")
+    can_add = request.user.is_authenticated and (
+        permissions.is_province_admin(request.user)
+        or bool(permissions.agency_ids(request.user, roles=[Membership.Role.LEADER, Membership.Role.AGENCY_ADMIN])))
+    return render(request, "feedback/reception.html", {"page": _page(request, qs), "agencies": agencies,
+                                                        "agency_code": agency_code, "can_add": can_add})
+
+
+@login_required
+def reception_new(request: HttpRequest) -> HttpResponse:
+    form = ReceptionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_reception(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The reception session has been published."))
+            return redirect("feedback:reception")
+    return render(request, "feedback/form_page.html", {"form": form, "heading": _("New citizen reception session")})
+
+
+# -- staff ------------------------------------------------------------------------------------
+def _staff_required(request: HttpRequest) -> None:
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if not (permissions.is_staff_member(user) or user.kind in (User.Kind.PROVINCE_ADMIN, User.Kind.INSPECTOR) or user.is_superuser):
+        raise PermissionDenied
+
+
+QUEUE_TABS = ("all", "mine", "due_soon", "overdue", "unrouted", "to_publish", "closed")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Work queues: mine, due within 3 working days, overdue, awaiting routing or publication."""
+    _staff_required(request)
+    now = timezone.now()
+    qs = Petition.objects.handled_by_staff(request.user).select_related("agency", "assignee")
+    tab = request.GET.get("tab", "all")
+    if tab not in QUEUE_TABS:
+        tab = "all"
+    if tab == "mine":
+        qs = qs.filter(assignee=request.user).open()
+    elif tab == "due_soon":
+        qs = qs.due_soon(now + dt.timedelta(days=3), now)
+    elif tab == "overdue":
+        qs = qs.overdue(now)
+    elif tab == "unrouted":
+        qs = qs.filter(status=PetitionStatus.RECEIVED)
+    elif tab == "to_publish":
+        qs = qs.awaiting_publication()
+    elif tab == "closed":
+        qs = qs.exclude(status__in=[PetitionStatus.RECEIVED, PetitionStatus.PROCESSING, PetitionStatus.NEED_INFO])
+    else:
+        qs = qs.open()
+    q = request.GET.get("q", "").strip()
+    if q:
+        for word in fold(q).split()[:8]:
+            qs = qs.filter(search_text__contains=word)
+    qs = qs.order_by("handle_due_at", "received_at") if tab != "closed" else qs.order_by("-received_at")
+    return render(request, "feedback/queue.html", {"page": _page(request, qs), "tab": tab, "tabs": QUEUE_TABS, "q": q, "now": now})
+
+
+@login_required
+def log_petition(request: HttpRequest) -> HttpResponse:
+    """Staff log a hotline call (e.g. Đà Nẵng's 1022), a counter visit or a letter."""
+    _staff_required(request)
+    form = LogPetitionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            petition = services.file_petition(
+                channel=data["channel"], category=data["topic"].category, topic=data["topic"], agency=data["agency"],
+                receiving_agency=data["receiving_agency"], actor=request.user,
+                title=data["title"], description=data["description"], dossier_code=data["dossier_code"],
+                petitioner=services.Petitioner(name=data["petitioner_name"], phone=data["petitioner_phone"],
+                                               email=data["petitioner_email"]),
+                address=data["address"], lat=data["lat"], long=data["long"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Petition %(code)s has been logged.") % {"code": petition.code})
+            return redirect("feedback:detail", code=petition.code)
+    return render(request, "feedback/form_page.html", {"form": form, "heading": _("Log a petition (hotline, counter, letter)")})
+
+
+def _visible_petition(request: HttpRequest, code: str) -> Petition:
+    petition = Petition.objects.visible_to(request.user).select_related(
+        "agency", "suggested_agency", "receiving_agency", "topic", "dossier", "related_to", "duplicate_of", "assignee",
+        "rule_version").filter(code=code).first()
+    if petition is None:
+        raise Http404
+    return petition
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    _staff_required(request)
+    petition = _visible_petition(request, code)
+    user = request.user
+    can = {action: services.can(user, action, petition) for action in services.ACTION_ROLES}
+    ctx: dict[str, Any] = {
+        "petition": petition,
+        "can": can,
+        "events": petition.events.select_related("agency").order_by("seq"),
+        "notes": petition.notes.select_related("author"),
+        "attachments": petition.attachments.all(),
+        "templates": ResponseTemplate.objects.filter(active=True, category=petition.category),
+        "confirm_form": ConfirmForm(initial={"category": petition.category, "agency": petition.agency, "topic": petition.topic}),
+        "transfer_form": TransferForm(),
+        "reclassify_form": ReclassifyForm(),
+        "repeats": petition.repeats.exclude(pk=petition.pk).order_by("received_at")[:10],
+        "handlers": User.objects.filter(memberships__agency=petition.agency,
+                                        memberships__role__in=services.HANDLER_ROLES).distinct() if petition.agency else [],
+    }
+    return render(request, "feedback/detail.html", ctx)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """One POST endpoint per handling action; the service decides whether it is allowed."""
+    _staff_required(request)
+    petition = _visible_petition(request, code)
+    user, post = request.user, request.POST
+    try:
+        if action == "confirm":
+            form = ConfirmForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Check the classification form: %(errors)s") % {"errors": form.errors.as_text()})
+            services.confirm_routing(petition, actor=user, category=form.cleaned_data["category"],
+                                     topic=form.cleaned_data["topic"], agency=form.cleaned_data["agency"],
+                                     note=form.cleaned_data["note"])
+        elif action == "assign":
+            assignee = User.objects.filter(pk=post.get("assignee") or 0).first()
+            if assignee is None:
+                raise DomainError(_("Choose who handles it."))
+            services.assign(petition, actor=user, assignee=assignee)
+        elif action == "reject":
+            services.reject(petition, actor=user, reason=post.get("reason", ""))
+        elif action == "request_info":
+            services.request_info(petition, actor=user, question=post.get("question", ""))
+        elif action == "receive_info":
+            services.receive_info(petition, actor=user, info=post.get("info", ""))
+        elif action == "transfer":
+            form = TransferForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Choose the agency and give a reason."))
+            services.transfer(petition, actor=user, to_agency=form.cleaned_data["agency"], reason=form.cleaned_data["reason"])
+        elif action == "answer":
+            services.answer(petition, actor=user, text=post.get("answer", ""))
+        elif action == "publish":
+            services.publish(petition, actor=user)
+        elif action == "merge":
+            into = Petition.objects.visible_to(user).filter(code=post.get("into", "").strip()).first()
+            if into is None:
+                raise DomainError(_("No petition you can see has the code %(code)s.") % {"code": post.get("into", "")})
+            services.merge(petition, actor=user, into=into)
+        elif action == "note":
+            services.add_note(petition, actor=user, text=post.get("text", ""))
+        elif action == "reclassify":
+            form = ReclassifyForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Choose the kind and name what is complained about."))
+            complaint = services.reclassify_as_complaint(petition, actor=user, **form.cleaned_data)
+            messages.success(request, _("Moved to the complaints register as %(code)s.") % {"code": complaint.code})
+            return redirect("feedback:detail", code=code)
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("feedback:detail", code=code)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(PetitionAttachment.objects.select_related("petition"), pk=pk)
+    if not Petition.objects.visible_to(request.user).filter(pk=item.petition_id).exists():
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type)
+
+
+# -- complaints register ----------------------------------------------------------------------
+@login_required
+def complaints(request: HttpRequest) -> HttpResponse:
+    qs = Complaint.objects.visible_to(request.user).select_related("agency")
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    can_file = permissions.is_province_admin(request.user) or bool(permissions.agency_ids(request.user, roles=[Membership.Role.LEADER]))
+    if not (can_file or permissions.is_inspector(request.user) or request.user.is_superuser):
+        raise PermissionDenied
+    return render(request, "feedback/complaints.html", {"page": _page(request, qs), "can_file": can_file, "now": timezone.now()})
+
+
+@login_required
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    form = ComplaintForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.file_complaint(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Registered as %(code)s.") % {"code": complaint.code})
+            return redirect("feedback:complaint", code=complaint.code)
+    return render(request, "feedback/form_page.html", {"form": form, "heading": _("Register a complaint or denunciation")})
+
+
+@login_required
+def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = Complaint.objects.visible_to(request.user).select_related("agency", "source_petition").filter(code=code).first()
+    if complaint is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "accept":
+                services.accept_complaint(complaint, actor=request.user, complexity=int(request.POST.get("complexity") or 0))
+            elif action == "extend":
+                services.extend_complaint(complaint, actor=request.user, reason=request.POST.get("reason", ""))
+            elif action == "settle":
+                services.settle_complaint(complaint, actor=request.user, outcome=request.POST.get("outcome", ""))
+            elif action == "refuse":
+                services.refuse_complaint(complaint, actor=request.user, reason=request.POST.get("reason", ""))
+            else:
+                raise DomainError(_("Unknown action."))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        else:
+            messages.success(request, _("Done."))
+        return redirect("feedback:complaint", code=code)
+    return render(request, "feedback/complaint_detail.html", {
+        "complaint": complaint, "events": complaint.events.order_by("seq"), "complexities": Complaint.Complexity.choices,
+        "can_act": not permissions.is_inspector(request.user)})
+
+
+# -- dashboard --------------------------------------------------------------------------------
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _staff_required(request)
+    date_from, date_to = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
+    qs = reports.petitions_in(Petition.objects.handled_by_staff(request.user), date_from, date_to)
+    board = reports.build(qs)
+    if request.GET.get("format") == "xlsx":
+        title = _("Petitions %(from)s – %(to)s") % {"from": date_from or "…", "to": date_to or "…"}
+        response = HttpResponse(reports.to_excel(board, title=title),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="phan-anh-kien-nghi.xlsx"'
+        return response
+    return render(request, "feedback/dashboard.html", {"board": board, "date_from": date_from, "date_to": date_to,
+                                                       "query": request.GET.urlencode()})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FormsConfig(AppConfig):
+    name = "cchc.forms"
+    label = "forms"
+    verbose_name = "Biểu mẫu"

@@ -1,0 +1,238 @@
+"""Official one-stop forms 01-07 as PDF (reportlab), laid out after the appendix of
+Circular 03/2025/TT-VPCP (and Circular 01/2018/TT-VPCP for dossiers received before
+1 July 2025): national motto header, issuing agency, number, place and date, title, body,
+signature block, and the dossier code as a QR code.
+
+The wording of the forms is fixed Vietnamese legal text, so it is written here in
+Vietnamese and not run through the UI translation catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import qrcode
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from cchc.core.calendar import LOCAL_TZ
+
+FONT_DIR = Path(getattr(settings, "PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+FONT_FILES = {"Viet": "DejaVuSans.ttf", "Viet-Bold": "DejaVuSans-Bold.ttf"}
+OPTIONAL_FONT_FILES = {"Viet-Italic": "DejaVuSans-Oblique.ttf"}
+
+
+class FontMissing(ImproperlyConfigured):
+    """The Vietnamese TrueType font is not installed, so diacritics cannot be printed."""
+
+
+def register_fonts() -> dict[str, str]:
+    """Register the DejaVu fonts (full Vietnamese coverage). Raises FontMissing otherwise."""
+    names = {}
+    for name, filename in FONT_FILES.items():
+        path = FONT_DIR / filename
+        if not path.exists():
+            raise FontMissing(
+                f"Vietnamese font {path} not found: install the Debian package fonts-dejavu-core "
+                f"(or set PDF_FONT_DIR to a directory holding {', '.join(FONT_FILES.values())})."
+            )
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        names[name] = name
+    for name, filename in OPTIONAL_FONT_FILES.items():
+        path = FONT_DIR / filename
+        if name not in pdfmetrics.getRegisteredFontNames():
+            if path.exists():
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+            else:
+                continue
+        names[name] = name
+    names.setdefault("Viet-Italic", "Viet")
+    return names
+
+
+# The form set in force when the dossier was received decides numbering and titles
+# (rule parameter `form_set`). Our keys follow Circular 03/2025; Circular 01/2018 had no
+# notice of stopping, so its control slip and log book were forms 05 and 06 [S].
+FORM_SETS: dict[str, dict[str, Any]] = {
+    "TT03-2025": {
+        "source": "Thông tư số 03/2025/TT-VPCP",
+        "forms": {
+            "01": ("Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+            "02": ("Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+            "03": ("Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+            "04": ("Mẫu số 04", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"),
+            "05": ("Mẫu số 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
+            "06": ("Mẫu số 06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+            "07": ("Mẫu số 07", "SỔ THEO DÕI HỒ SƠ"),
+        },
+    },
+    "TT01-2018": {
+        "source": "Thông tư số 01/2018/TT-VPCP",
+        "forms": {
+            "01": ("Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+            "02": ("Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+            "03": ("Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+            "04": ("Mẫu số 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+            "06": ("Mẫu số 05", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+            "07": ("Mẫu số 06", "SỔ THEO DÕI HỒ SƠ"),
+        },
+    },
+}
+DEFAULT_FORM_SET = "TT03-2025"
+FORM_NUMBERS = ("01", "02", "03", "04", "05", "06", "07")
+
+
+def form_set(name: str | None) -> dict[str, Any]:
+    return FORM_SETS.get(name or DEFAULT_FORM_SET, FORM_SETS[DEFAULT_FORM_SET])
+
+
+def local(moment: dt.datetime | None) -> dt.datetime | None:
+    return moment.astimezone(LOCAL_TZ) if moment else None
+
+
+def long_date(day: dt.date) -> str:
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def clock(moment: dt.datetime | None) -> str:
+    m = local(moment)
+    return f"{m.hour:02d} giờ {m.minute:02d} phút, ngày {m:%d/%m/%Y}" if m else "……"
+
+
+def short(moment: dt.datetime | None) -> str:
+    m = local(moment)
+    return f"{m:%H:%M %d/%m/%Y}" if m else ""
+
+
+def qr_image(data: str, size_mm: float = 24) -> Image:
+    img = qrcode.make(data, box_size=6, border=1)
+    buffer = io.BytesIO()
+    img.save(buffer, format="PNG")
+    buffer.seek(0)
+    return Image(buffer, width=size_mm * mm, height=size_mm * mm)
+
+
+def lookup_url(code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("portal:lookup") + f"?code={code}"
+
+
+@dataclass
+class Document:
+    """What a form needs to be drawn: header facts, body flowables, signatures."""
+
+    form_key: str
+    form_set: str
+    agency_name: str
+    parent_name: str = ""
+    number: str = ""
+    place: str = ""
+    issued_on: dt.date | None = None
+    dossier_code: str = ""
+    subtitle: str = ""
+    body: list[Any] = field(default_factory=list)
+    signatures: list[tuple[str, str, str]] = field(default_factory=list)  # (title, hint, name)
+    landscape: bool = False
+
+
+class Styles:
+    def __init__(self) -> None:
+        fonts = register_fonts()
+        base = {"fontName": "Viet", "fontSize": 11, "leading": 15}
+        self.body = ParagraphStyle("body", alignment=TA_JUSTIFY, spaceAfter=4, **base)
+        self.center = ParagraphStyle("center", alignment=TA_CENTER, **base)
+        self.bold_center = ParagraphStyle("bold_center", parent=self.center, fontName="Viet-Bold")
+        self.italic_center = ParagraphStyle("italic_center", parent=self.center, fontName=fonts["Viet-Italic"])
+        self.title = ParagraphStyle("title", parent=self.bold_center, fontSize=13, leading=17, spaceBefore=8, spaceAfter=6)
+        self.small = ParagraphStyle("small", fontName="Viet", fontSize=8.5, leading=11)
+        self.small_bold = ParagraphStyle("small_bold", parent=self.small, fontName="Viet-Bold")
+        self.cell = ParagraphStyle("cell", fontName="Viet", fontSize=9, leading=12)
+        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName="Viet-Bold", alignment=TA_CENTER)
+
+
+def p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped: user input never becomes markup)."""
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+
+
+def render(doc: Document) -> bytes:
+    """Lay out one official form and return the PDF bytes."""
+    st = Styles()
+    pagesize = landscape(A4) if doc.landscape else A4
+    buffer = io.BytesIO()
+    set_info = form_set(doc.form_set)
+    label, title = set_info["forms"][doc.form_key]
+    pdf = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=20 * mm, rightMargin=15 * mm,
+                            topMargin=15 * mm, bottomMargin=15 * mm, title=f"{label} - {title}",
+                            author=doc.agency_name, subject=doc.dossier_code or title)
+    width = pagesize[0] - 35 * mm
+    left = [p(doc.parent_name.upper(), st.center)] if doc.parent_name else []
+    left += [p(doc.agency_name.upper(), st.bold_center), Spacer(1, 2)]
+    if doc.number:
+        left.append(p(f"Số: {doc.number}", st.center))
+    right = [p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st.bold_center),
+             p("Độc lập - Tự do - Hạnh phúc", st.bold_center),
+             HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=4)]
+    if doc.issued_on:
+        right.append(p(f"{doc.place}, {long_date(doc.issued_on)}" if doc.place else long_date(doc.issued_on).capitalize(),
+                       st.italic_center))
+    header = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    story: list[Any] = [p(f"{label} — {set_info['source']}", ParagraphStyle("mark", parent=st.small, alignment=2)),
+                        Spacer(1, 2), header, Spacer(1, 6), p(title, st.title)]
+    if doc.subtitle:
+        story.append(p(doc.subtitle, st.italic_center))
+    if doc.dossier_code:
+        code_row = Table([[p(f"Mã hồ sơ: {doc.dossier_code}", st.bold_center), qr_image(lookup_url(doc.dossier_code))]],
+                         colWidths=[width - 28 * mm, 28 * mm])
+        code_row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        story += [code_row, Spacer(1, 4)]
+    story += doc.body
+    if doc.signatures:
+        cells = []
+        for sig_title, hint, name in doc.signatures:
+            cells.append([p(sig_title, st.bold_center), p(hint, st.italic_center), Spacer(1, 16 * mm), p(name, st.bold_center)])
+        sig = Table([cells], colWidths=[width / len(cells)] * len(cells))
+        sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story += [Spacer(1, 8), KeepTogether([sig])]
+    pdf.build(story)
+    return buffer.getvalue()
+
+
+def grid(rows: list[list[Any]], widths: list[float], st: Styles, *, header_rows: int = 1) -> LongTable:
+    cooked = []
+    for i, row in enumerate(rows):
+        style = st.cell_bold if i < header_rows else st.cell
+        cooked.append([c if not isinstance(c, str) else p(c, style) for c in row])
+    table = LongTable(cooked, colWidths=widths, repeatRows=header_rows)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
+    ]))
+    return table

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class IndicesConfig(AppConfig):
+    name = "cchc.indices"
+    label = "indices"
+    verbose_name = "Chỉ số"
+
+    def ready(self) -> None:
+        """Keep facts and summaries current: dossiers and feedback announce changes after
+        commit; the indices listen (they never import us)."""
+        from cchc.dossiers.signals import dossier_changed, dossiers_bulk_changed
+        from cchc.indices import receivers
+
+        dossier_changed.connect(receivers.on_dossier_changed, dispatch_uid="indices.dossier_changed")
+        dossiers_bulk_changed.connect(receivers.on_dossiers_bulk_changed, dispatch_uid="indices.dossiers_bulk_changed")
+        try:
+            from cchc.feedback.signals import petition_changed
+        except ImportError:  # the feedback app has not published its signal yet
+            return
+        petition_changed.connect(receivers.on_petition_changed, dispatch_uid="indices.petition_changed")

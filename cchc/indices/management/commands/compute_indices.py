@@ -1,0 +1,30 @@
+"""`python manage.py compute_indices --scheme qd766 --period P --format json` (interchange.md §2)."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cchc.core.errors import DomainError
+from cchc.indices.periods import Period
+from cchc.indices.services import period_document
+
+
+class Command(BaseCommand):
+    help = "Print the index document of a period (closed periods print their frozen figures)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--scheme", default="qd766")
+        parser.add_argument("--period", required=True)
+        parser.add_argument("--format", default="json", choices=["json"])
+        parser.add_argument("--province", default="", help="two-digit province code (default: every agency)")
+        parser.add_argument("--live", action="store_true", help="recompute even if the period is closed")
+
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        try:
+            period = Period.parse(opts["period"])
+            doc = period_document(opts["scheme"], period, province_code=opts["province"], live=opts["live"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))

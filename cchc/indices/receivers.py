@@ -1,0 +1,46 @@
+"""Signal receivers: the live path from a committed change to facts and summaries.
+
+They run after the dossier's (or petition's) transaction has committed. A failure here must
+not turn a lawful, committed action into an error page for the clerk: it is logged, and
+`rebuild_indices` repairs the period.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger("cchc.indices")
+
+
+def on_dossier_changed(sender: Any, dossier_id: int, **kwargs: Any) -> None:
+    from django.conf import settings
+
+    from cchc.indices import queue
+    from cchc.indices.services import refresh_dossier
+
+    try:
+        if getattr(settings, "INDICES_REFRESH", "immediate") == "queued":
+            queue.mark(dossier_id)
+        else:
+            refresh_dossier(dossier_id)
+    except Exception:  # noqa: BLE001 - see module docstring
+        log.exception("index refresh failed for dossier %s; run rebuild_indices for its period", dossier_id)
+
+
+def on_dossiers_bulk_changed(sender: Any, dossier_ids: list[int], **kwargs: Any) -> None:
+    from cchc.indices.services import refresh_dossiers
+
+    try:
+        refresh_dossiers(dossier_ids)
+    except Exception:  # noqa: BLE001
+        log.exception("index refresh failed for %s imported dossiers; run rebuild_indices", len(dossier_ids))
+
+
+def on_petition_changed(sender: Any, petition_id: int, **kwargs: Any) -> None:
+    from cchc.indices.services import refresh_petition
+
+    try:
+        refresh_petition(petition_id)
+    except Exception:  # noqa: BLE001
+        log.exception("index refresh failed for petition %s; run rebuild_indices", petition_id)

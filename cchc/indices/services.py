@@ -1,0 +1,487 @@
+"""Every write of the indices app, and the period document built from the summaries.
+
+- `refresh_dossier` (after each lifecycle action): recompute one fact and move its
+  contribution between summary rows by deltas — a few row updates.
+- `refresh_dossiers` (after a bulk import): set-based — recompute the facts, then re-aggregate
+  the affected agency × day and agency × month × procedure rows from the facts.
+- `rebuild_period`: the restartable full rebuild (chunks by dossier id, resumes after the last
+  finished chunk).
+- `close_period` / `restate_period`: period-locked reports with their audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.accounts import permissions
+from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.indices import facts as F_
+from cchc.indices.engine import AgencyScore, SchemeSpec, score_agency, spec_from_version
+from cchc.indices.models import (
+    DAY_COUNTERS,
+    PROCEDURE_COUNTERS,
+    DaySummary,
+    DossierFact,
+    PeriodReport,
+    PetitionFact,
+    ProcedureMonthSummary,
+    ProvinceIndexSetting,
+    RebuildJob,
+    Restatement,
+    SchemeVersion,
+)
+from cchc.indices.periods import Period
+from cchc.indices.summaries import (
+    BUILD_FIELDS,
+    FactBuilder,
+    dossiers_with_petitions,
+    fetch_rows,
+    period_counters_many,
+    petition_model,
+)
+
+CHUNK = 5000
+REBUILD_CHUNK = 20000  # dossier ids per rebuild chunk (one transaction, one resume point)
+FACT_FIELDS = tuple(F_.FactValues.__dataclass_fields__)
+
+
+def _fact_of(row: DossierFact) -> F_.FactValues:
+    return F_.FactValues(**{name: getattr(row, name) for name in FACT_FIELDS})
+
+
+def _bump(model: Any, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+    deltas = {k: v for k, v in deltas.items() if v}
+    if not deltas:
+        return
+    updated = model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**keys, **deltas)
+    except IntegrityError:  # created concurrently: add to it
+        model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
+
+
+def _apply_delta(old: F_.FactValues | None, new: F_.FactValues | None) -> None:
+    day: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    proc: dict[tuple[int, dt.date, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for fact, sign in ((old, -1), (new, 1)):
+        if fact is None:
+            continue
+        for k, v in F_.day_counters(fact).items():
+            day[(fact.agency_id, fact.received_on)][k] += sign * v
+        for k, v in F_.procedure_counters(fact).items():
+            proc[(fact.agency_id, F_.month_of(fact.received_on), fact.procedure_id)][k] += sign * v
+    for (agency_id, day_), deltas in day.items():
+        _bump(DaySummary, {"agency_id": agency_id, "day": day_}, deltas)
+    for (agency_id, month, procedure_id), deltas in proc.items():
+        _bump(ProcedureMonthSummary, {"agency_id": agency_id, "month": month, "procedure_id": procedure_id}, deltas)
+
+
+@transaction.atomic
+def refresh_dossier(dossier_id: int) -> F_.FactValues | None:
+    """Recompute one dossier's fact and move its contribution in the summaries (live update)."""
+    from cchc.dossiers.models import Dossier
+
+    old_row = DossierFact.objects.select_for_update().filter(pk=dossier_id).first()
+    old = _fact_of(old_row) if old_row else None
+    row = Dossier.objects.filter(pk=dossier_id).values(*BUILD_FIELDS).first()
+    built = FactBuilder().build([row], dossiers_with_petitions([dossier_id])) if row else []
+    new = built[0] if built else None
+    if old == new:
+        return new
+    if new is None:
+        DossierFact.objects.filter(pk=dossier_id).delete()
+    elif old_row is None:
+        DossierFact.objects.create(**new.as_model_kwargs())
+    else:
+        DossierFact.objects.filter(pk=dossier_id).update(**{k: v for k, v in new.as_model_kwargs().items() if k != "dossier_id"},
+                                                         computed_at=timezone.now())
+    _apply_delta(old, new)
+    return new
+
+
+def _insert_facts(new: list[F_.FactValues]) -> None:
+    """Insert fact rows: COPY on PostgreSQL (the full rebuild writes a million of them)."""
+    if not new:
+        return
+    if connection.vendor != "postgresql":
+        DossierFact.objects.bulk_create([DossierFact(**f.as_model_kwargs()) for f in new], batch_size=2000)
+        return
+    columns = [DossierFact._meta.get_field(name).column for name in F_.FACT_FIELD_NAMES]
+    now = timezone.now()
+    sql = f"COPY {DossierFact._meta.db_table} ({', '.join(columns)}, computed_at) FROM STDIN"
+    with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+        for f in new:
+            copy.write_row((*(getattr(f, name) for name in F_.FACT_FIELD_NAMES), now))
+
+
+def _store_facts(rows: Iterable[dict[str, Any]], ids: list[int], builder: FactBuilder) -> set[tuple[int, dt.date, int]]:
+    """Replace the facts of `ids`; return the (agency, day, procedure) keys touched."""
+    touched = set(DossierFact.objects.filter(pk__in=ids).values_list("agency_id", "received_on", "procedure_id"))
+    DossierFact.objects.filter(pk__in=ids).delete()
+    new = builder.build(rows, dossiers_with_petitions(ids))
+    _insert_facts(new)
+    touched |= {(f.agency_id, f.received_on, f.procedure_id) for f in new}
+    return touched
+
+
+def _day_aggregates() -> dict[str, Any]:
+    closed = Q(is_open=False)
+    return {
+        "received": Count("pk"), "online": Count("pk", filter=Q(online=True)), "synced": Count("pk", filter=Q(synced=True)),
+        "fee_owed": Count("pk", filter=Q(fee_owed=True)), "paid_online": Count("pk", filter=Q(paid_online=True)),
+        "resolved": Count("pk", filter=Q(resolved=True)), "electronic_result": Count("pk", filter=Q(electronic_result=True)),
+        "digitized": Count("pk", filter=Q(digitized=True)), "reused": Count("pk", filter=Q(reused=True)),
+        "population_data": Count("pk", filter=Q(population_data=True)),
+        "storage_linked": Count("pk", filter=Q(storage_linked=True)), "closed": Count("pk", filter=closed),
+        "on_time_closed": Count("pk", filter=closed & Q(on_time=True)),
+        "satisfied_closed": Count("pk", filter=closed & Q(on_time=True, complained=False)),
+        "complained": Count("pk", filter=Q(complained=True)),
+    }
+
+
+def _proc_aggregates() -> dict[str, Any]:
+    return {"received": Count("pk"), "online": Count("pk", filter=Q(online=True)),
+            "paid_online": Count("pk", filter=Q(paid_online=True)),
+            "population_data": Count("pk", filter=Q(population_data=True))}
+
+
+def resummarise(day_filter: Q, month_filter: Q, fact_filter_days: Q, fact_filter_months: Q) -> None:
+    """Re-aggregate summary rows from facts (set-based): delete the rows the filters select,
+    insert fresh GROUP BY results."""
+    DaySummary.objects.filter(day_filter).delete()
+    rows = (DossierFact.objects.filter(fact_filter_days).values("agency_id", "received_on")
+            .annotate(**_day_aggregates()).order_by())
+    DaySummary.objects.bulk_create(
+        [DaySummary(agency_id=r["agency_id"], day=r["received_on"], **{c: r[c] for c in DAY_COUNTERS}) for r in rows],
+        batch_size=5000)
+    ProcedureMonthSummary.objects.filter(month_filter).delete()
+    from django.db.models.functions import TruncMonth
+
+    rows = (DossierFact.objects.filter(fact_filter_months).annotate(month=TruncMonth("received_on"))
+            .values("agency_id", "month", "procedure_id").annotate(**_proc_aggregates()).order_by())
+    ProcedureMonthSummary.objects.bulk_create(
+        [ProcedureMonthSummary(agency_id=r["agency_id"], month=r["month"], procedure_id=r["procedure_id"],
+                               **{c: r[c] for c in PROCEDURE_COUNTERS}) for r in rows],
+        batch_size=5000)
+
+
+def refresh_dossiers(dossier_ids: Iterable[int]) -> int:
+    """Set-based refresh after a bulk import: facts of these dossiers, then their summary rows."""
+    from cchc.dossiers.models import Dossier
+
+    ids = sorted(set(dossier_ids))
+    builder = FactBuilder()
+    touched: set[tuple[int, dt.date, int]] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        with transaction.atomic():
+            rows = fetch_rows(Dossier.objects.filter(pk__in=chunk), BUILD_FIELDS)
+            touched |= _store_facts(rows, chunk, builder)
+    # re-aggregate whole months of the agencies touched: a few set-based statements per month
+    agencies_by_month: dict[dt.date, set[int]] = defaultdict(set)
+    for agency_id, day, _proc in touched:
+        agencies_by_month[F_.month_of(day)].add(agency_id)
+    with transaction.atomic():
+        for month, agency_ids in sorted(agencies_by_month.items()):
+            after = (month + dt.timedelta(days=32)).replace(day=1)
+            facts = Q(agency_id__in=agency_ids, received_on__gte=month, received_on__lt=after)
+            resummarise(Q(agency_id__in=agency_ids, day__gte=month, day__lt=after),
+                        Q(agency_id__in=agency_ids, month=month), facts, facts)
+    return len(ids)
+
+
+def rebuild_period(period: Period, *, chunk: int = REBUILD_CHUNK, restart: bool = False,
+                   progress: Callable[[int], None] | None = None, stop_after_chunks: int | None = None) -> RebuildJob:
+    """Rebuild the facts of dossiers received in the period, then its summaries.
+
+    Restartable: the job row records the last dossier id done; a rerun resumes after it unless
+    `restart`. `stop_after_chunks` interrupts on purpose (to test resuming).
+    """
+    from cchc.dossiers.models import Dossier
+
+    key = str(period)
+    job = None if restart else RebuildJob.objects.filter(period=key, finished_at__isnull=True).order_by("-pk").first()
+    if job is None:
+        job = RebuildJob.objects.create(period=key)
+    base = Dossier.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
+    last_id = base.aggregate(m=Max("pk"))["m"] or 0
+
+    def chunks_from(after: int):  # type: ignore[no-untyped-def]
+        """Yield (lower, upper, facts, dossiers read) chunk by chunk: ranges of dossier ids found
+        on the primary key alone (a plan that stays cheap whatever the statistics say); the
+        period filter applies inside the range."""
+        builder = FactBuilder()
+        petitioned = dossiers_with_petitions()  # one read: petitions are few next to dossiers
+        while after < last_id:
+            upper = Dossier.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[chunk - 1:chunk].first()
+            upper = min(upper or last_id, last_id)
+            rows = fetch_rows(base.filter(pk__gt=after, pk__lte=upper).order_by(), BUILD_FIELDS)
+            yield after, upper, builder.build(rows, petitioned), len(rows)
+            after = upper
+
+    # On PostgreSQL outside a transaction, a reader thread (its own connection) reads and
+    # builds the next chunk while this thread COPYs the previous one: two CPUs busy.
+    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block and stop_after_chunks is None
+    source = _prefetching(chunks_from(job.last_dossier_id)) if threaded else chunks_from(job.last_dossier_id)
+    done_chunks = 0
+    for lower, upper, new, read in source:
+        with transaction.atomic():
+            # the summaries are re-aggregated at the end: replace the chunk's facts (semi-join,
+            # not a list of ids; dossiers of other periods in the same id range are kept)
+            stale = DossierFact.objects.filter(pk__gt=lower, pk__lte=upper)
+            if stale.exists():
+                stale.filter(dossier__in=base.filter(pk__gt=lower, pk__lte=upper).values("pk")).delete()
+            _insert_facts(new)
+            job.last_dossier_id = upper
+            job.dossiers_done += read
+            job.save(update_fields=["last_dossier_id", "dossiers_done"])
+        done_chunks += 1
+        if progress:
+            progress(job.dossiers_done)
+        if stop_after_chunks is not None and done_chunks >= stop_after_chunks:
+            return job
+    with transaction.atomic():
+        # facts of dossiers no longer received in the period (e.g. re-imported) leave it
+        DossierFact.objects.filter(received_on__gte=period.start, received_on__lte=period.end).exclude(
+            dossier__received_at__gte=period.start_at, dossier__received_at__lt=period.end_at).delete()
+        days = Q(received_on__gte=period.start, received_on__lte=period.end)
+        rebuild_petition_facts(period)
+        resummarise(Q(day__gte=period.start, day__lte=period.end), Q(month__in=period.months()), days, days)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["finished_at"])
+    return job
+
+
+def _prefetching(chunks: Any, depth: int = 2) -> Any:
+    """Run a generator in a thread (with its own database connection), `depth` items ahead."""
+    import queue
+    import threading
+
+    from django.db import connections
+
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    end = object()
+    failure: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            for item in chunks:
+                items.put(item)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
+            failure.append(exc)
+        finally:
+            connections.close_all()
+            items.put(end)
+
+    thread = threading.Thread(target=produce, name="indices-rebuild-reader", daemon=True)
+    thread.start()
+    while True:
+        item = items.get()
+        if item is end:
+            break
+        yield item
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+PETITION_FIELDS = ("id", "agency_id", "category", "status", "received_at", "handle_due_at", "handled_at", "likes",
+                   "dislikes", "dossier_id")
+
+
+def rebuild_petition_facts(period: Period) -> int:
+    """Petition facts of the period, set-based (petitions are few next to dossiers)."""
+    Petition = petition_model()
+    if Petition is None:
+        return 0
+    PetitionFact.objects.filter(received_on__gte=period.start, received_on__lte=period.end).delete()
+    rows = Petition.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at).values(*PETITION_FIELDS)
+    new = [f for f in (F_.petition_fact(r) for r in rows.iterator(chunk_size=5000)) if f is not None]
+    PetitionFact.objects.bulk_create([PetitionFact(**f.as_model_kwargs()) for f in new], batch_size=5000)
+    return len(new)
+
+
+@transaction.atomic
+def refresh_petition(petition_id: int) -> F_.PetitionValues | None:
+    Petition = petition_model()
+    if Petition is None:
+        return None
+    row = Petition.objects.filter(pk=petition_id).values(*PETITION_FIELDS).first()
+    old = PetitionFact.objects.filter(pk=petition_id).first()
+    new = F_.petition_fact(row) if row else None
+    if new is None:
+        PetitionFact.objects.filter(pk=petition_id).delete()
+    else:
+        PetitionFact.objects.update_or_create(petition_id=petition_id, defaults=new.as_model_kwargs())
+    for dossier_id in {getattr(old, "dossier_id", None), getattr(new, "dossier_id", None)} - {None}:
+        transaction.on_commit(lambda d=dossier_id: refresh_dossier(d))
+    return new
+
+
+# -- period documents, rankings ------------------------------------------------------------------
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def version_for(scheme_code: str, period: Period) -> SchemeVersion:
+    try:
+        return SchemeVersion.objects.select_related("scheme").in_force(scheme_code, period.end)
+    except SchemeVersion.DoesNotExist as exc:
+        raise ValidationFailed(_("No methodology of scheme %(s)s is in force for %(p)s.") % {"s": scheme_code, "p": period}) from exc
+
+
+def agencies_for(period: Period, province_code: str = "", until: Period | None = None) -> list[Any]:
+    """Agencies that existed at some time from the period's start to `until`'s end."""
+    from cchc.agencies.models import Agency
+
+    end = (until or period).end
+    start = min(period.start, (until or period).start)
+    qs = Agency.objects.filter(valid_from__lte=end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    return list(qs.select_related("group").order_by("code"))
+
+
+def rank(entries: list[tuple[int, Any, float, int]], min_dossiers: int) -> dict[int, int | None]:
+    """Competition ranking ("1, 2, 2, 4") of (agency_id, group, total, dossiers) within each
+    group; agencies with fewer dossiers than `min_dossiers` are not ranked (None)."""
+    out: dict[int, int | None] = {}
+    by_group: dict[Any, list[tuple[int, float]]] = defaultdict(list)
+    for agency_id, group, total, dossiers in entries:
+        if dossiers < min_dossiers:
+            out[agency_id] = None
+        else:
+            by_group[group].append((agency_id, round(total, 2)))
+    for members in by_group.values():
+        members.sort(key=lambda m: -m[1])
+        previous, position = None, 0
+        for index, (agency_id, total) in enumerate(members, start=1):
+            if total != previous:
+                position, previous = index, total
+            out[agency_id] = position
+    return out
+
+
+class PeriodScores:
+    """Scores of every agency for one period (live), with counters kept for evidence."""
+
+    def __init__(self, spec: SchemeSpec, version: SchemeVersion, period: Period, agencies: list[Any],
+                 counters: dict[int, dict[str, int]], min_dossiers: int):
+        self.spec, self.version, self.period, self.agencies = spec, version, period, agencies
+        self.counters = counters
+        self.scores: dict[int, AgencyScore] = {a.pk: score_agency(spec, counters[a.pk]) for a in agencies}
+        self.ranks = rank([(a.pk, a.group_id, self.scores[a.pk].total, counters[a.pk].get("received", 0)) for a in agencies],
+                          min_dossiers)
+
+    def document(self) -> dict[str, Any]:
+        rows = []
+        for a in self.agencies:
+            s = self.scores[a.pk]
+            rows.append({
+                "code": a.code, "name": a.name, "group": a.group.name if a.group_id else "",
+                "total": s.total, "rank": self.ranks.get(a.pk),
+                "groups": {
+                    g.code: {"score": g.score, "max": _num(g.max_points), "metrics": {
+                        m.code: {"numerator": m.numerator, "denominator": m.denominator, "score": m.score,
+                                 "max": _num(m.max_points)} for m in g.metrics}}
+                    for g in s.groups},
+            })
+        return {"scheme": self.spec.scheme, "version": self.spec.version, "period": str(self.period), "agencies": rows}
+
+
+def period_scores(scheme_code: str, period: Period, *, province_code: str = "", now: dt.datetime | None = None) -> PeriodScores:
+    return period_scores_many(scheme_code, [period], province_code=province_code, now=now)[0]
+
+
+def period_scores_many(scheme_code: str, periods: list[Period], *, province_code: str = "",
+                       now: dt.datetime | None = None) -> list[PeriodScores]:
+    """Scores of several periods (a trend) with the counters read once for all of them.
+    Periods without a methodology in force are left out."""
+    versions = {}
+    for p in periods:
+        try:
+            versions[p] = version_for(scheme_code, p)
+        except ValidationFailed:
+            if len(periods) == 1:
+                raise
+    if not versions:
+        return []
+    kept = [p for p in periods if p in versions]
+    specs = {v.pk: spec_from_version(v) for v in {v.pk: v for v in versions.values()}.values()}
+    first = specs[versions[kept[-1]].pk]
+    everyone = agencies_for(kept[0], province_code, until=kept[-1])
+    agencies_by_period = {p: [a for a in everyone if a.valid_from <= p.end and (a.valid_to is None or a.valid_to >= p.start)]
+                          for p in kept}
+    agency_ids = sorted({a.pk for agencies in agencies_by_period.values() for a in agencies})
+    counters = period_counters_many(kept, agency_ids, publish_within_days=int(first.params.get("publish_within_days", 5)), now=now)
+    min_dossiers = ProvinceIndexSetting.for_province(province_code).min_dossiers_to_rank
+    return [PeriodScores(specs[versions[p].pk], versions[p], p, agencies_by_period[p], counters[p], min_dossiers)
+            for p in kept]
+
+
+def period_document(scheme_code: str, period: Period, *, province_code: str = "", live: bool = False) -> dict[str, Any]:
+    """The interchange.md §2 document; a closed period returns its frozen figures."""
+    if not live:
+        version = version_for(scheme_code, period)
+        report = PeriodReport.objects.filter(version=version, period=str(period), province_code=province_code).first()
+        if report is not None:
+            return report.document
+    return period_scores(scheme_code, period, province_code=province_code).document()
+
+
+def watermark() -> tuple[int, dt.datetime | None]:
+    from cchc.dossiers.models import DossierEvent
+
+    agg = DossierEvent.objects.aggregate(id=Max("pk"), at=Max("recorded_at"))
+    return int(agg["id"] or 0), agg["at"]
+
+
+def _check_province_admin(actor: Any, province_code: str) -> None:
+    if not permissions.is_province_admin(actor, province_code or None):
+        raise NotPermitted(_("Only the province's administrator may close or restate a reporting period."))
+
+
+@transaction.atomic
+def close_period(*, actor: Any, scheme_code: str, period: Period, province_code: str) -> PeriodReport:
+    """Freeze a period: the figures, the methodology version and the data watermark."""
+    _check_province_admin(actor, province_code)
+    if period.end_at > timezone.now():
+        raise TransitionNotAllowed(_("Period %(p)s has not ended yet.") % {"p": period})
+    version = version_for(scheme_code, period)
+    if PeriodReport.objects.select_for_update().filter(version=version, period=str(period), province_code=province_code).exists():
+        raise TransitionNotAllowed(_("Period %(p)s is already closed; restate it with a reason instead.") % {"p": period})
+    event_id, at = watermark()
+    return PeriodReport.objects.create(
+        version=version, period=str(period), province_code=province_code, closed_by=actor,
+        document=period_scores(scheme_code, period, province_code=province_code).document(),
+        watermark_event_id=event_id, watermark_at=at,
+    )
+
+
+@transaction.atomic
+def restate_period(*, actor: Any, report: PeriodReport, reason: str) -> PeriodReport:
+    """Replace a closed period's figures with today's computation, recording why and by whom."""
+    _check_province_admin(actor, report.province_code)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Please give the reason for the restatement."), field="reason")
+    report = PeriodReport.objects.select_for_update().select_related("version__scheme").get(pk=report.pk)
+    Restatement.objects.create(report=report, reason=reason, previous_document=report.document,
+                               previous_watermark_event_id=report.watermark_event_id, actor=actor)
+    period = Period.parse(report.period)
+    report.document = period_scores(report.version.scheme.code, period, province_code=report.province_code).document()
+    report.watermark_event_id, report.watermark_at = watermark()
+    report.restated += 1
+    report.save(update_fields=["document", "watermark_event_id", "watermark_at", "restated"])
+    return report

@@ -1,0 +1,370 @@
+"""Reading the index's inputs: facts of dossiers from the database, and period counters.
+
+Period counters of an agency = sums of its day rows (closed dossiers' outcomes and every
+time-independent counter) + the open dossiers of the period judged at the period end (a
+bounded set, evaluated at query time) + procedure-level counters from the catalogue and the
+monthly procedure rows + petition counters from petition facts. Counter names are the
+vocabulary that metric rows refer to (`counters.py` describes each one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from cchc.indices import facts as F_
+from cchc.indices.models import (
+    DAY_COUNTERS,
+    DaySummary,
+    DossierFact,
+    PetitionFact,
+    ProcedureMonthSummary,
+)
+from cchc.indices.periods import Period
+
+
+def petition_model() -> Any:
+    """`cchc.feedback.models.Petition`, once the feedback app provides it (imported lazily)."""
+    try:
+        from cchc.feedback import models as feedback_models
+    except ImportError:  # pragma: no cover - the feedback app is always installed
+        return None
+    return getattr(feedback_models, "Petition", None)
+
+
+_RULES: dict[str, Any] = {"at": -1e9, "params": {}}
+RULES_TTL = 60.0  # seconds, as the dossiers app caches its rule versions
+
+
+def _rule_params() -> dict[int, dict[str, Any]]:
+    """Parameters of every one-stop rule version by id (a handful of rows), cached ≤ 60 s per
+    process: the live update runs after every lifecycle action."""
+    import time
+
+    from cchc.core.models import RuleVersion
+
+    now = time.monotonic()
+    if now - _RULES["at"] > RULES_TTL:
+        _RULES["params"] = {r.pk: r.params for r in RuleVersion.objects.all()}
+        _RULES["at"] = now
+    return _RULES["params"]
+
+
+def clear_rule_cache() -> None:
+    _RULES["at"] = -1e9
+
+
+class FactBuilder:
+    """Computes dossier facts in bulk with cached rule versions and calendars."""
+
+    def __init__(self) -> None:
+        self._params = _rule_params()
+        self._calendars: dict[tuple[str, int], Any] = {}
+
+    def _calendar(self, province: str, rule_id: int):  # type: ignore[no-untyped-def]
+        key = (province, rule_id)
+        if key not in self._calendars:
+            from cchc.core.calendar import WorkingCalendar
+
+            self._calendars[key] = WorkingCalendar.for_province(province, params=self._params.get(rule_id))
+        return self._calendars[key]
+
+    def build(self, rows: Iterable[dict[str, Any]], petitioned: set[int], dislike_max: int = 2) -> list[F_.FactValues]:
+        out = []
+        for row in rows:
+            params = self._params.get(row["rule_version_id"], {})
+            province, rule_id = row["receiving_agency__province_code"], row["rule_version_id"]
+
+            def add(moment, seconds, province=province, rule_id=rule_id):  # type: ignore[no-untyped-def]
+                return self._calendar(province, rule_id).add_working_seconds(moment, seconds)
+
+            def legal(moment, row=row, province=province, rule_id=rule_id):  # type: ignore[no-untyped-def]
+                cal = self._calendar(province, rule_id)
+                unit, amount = row["procedure__time_unit"], row["procedure__processing_time"]
+                if unit != "same_day" and not amount:
+                    unit, amount = "same_day", 0
+                return cal.due(moment, amount, unit).due_at
+
+            fact = F_.dossier_fact(row, params=params, dislike_rating_max=dislike_max,
+                                   has_petition=row["id"] in petitioned, add_working_seconds=add, legal_due=legal)
+            if fact is not None:
+                out.append(fact)
+        return out
+
+
+def fetch_rows(queryset: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows of `queryset` as dicts of `fields`. On PostgreSQL the SQL is run on the raw
+    cursor (timestamptz arrive as aware datetimes): a third of the cost of .values() when
+    the full rebuild reads a million dossiers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return list(queryset.values(*fields))
+    import psycopg
+
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    connection.ensure_connection()
+    # binary results: loading timestamps is ~5× cheaper than parsing their text form
+    with psycopg.Cursor(connection.connection) as cur:
+        cur.execute(sql, params, binary=True)
+        return [dict(zip(fields, row, strict=True)) for row in cur.fetchall()]
+
+
+BUILD_FIELDS = (*F_.DOSSIER_FIELDS, "rule_version_id", "receiving_agency__province_code",
+                "procedure__time_unit", "procedure__processing_time")
+
+
+def dossiers_with_petitions(dossier_ids: Iterable[int] | None = None) -> set[int]:
+    Petition = petition_model()
+    if Petition is None:
+        return set()
+    qs = Petition.objects.filter(dossier__isnull=False)
+    if dossier_ids is not None:
+        qs = qs.filter(dossier_id__in=list(dossier_ids))
+    return set(qs.values_list("dossier_id", flat=True))
+
+
+# -- period counters -------------------------------------------------------------------------------
+def cutoff_for(period: Period, now: dt.datetime | None = None) -> dt.datetime:
+    now = now or timezone.now()
+    return min(period.end_at, now)
+
+
+def open_on_time_q(cutoff: dt.datetime) -> Q:
+    """Open dossiers on time when judged at `cutoff` (mirror of facts.open_is_on_time)."""
+    return Q(is_open=True, too_many_supplements=False) & (
+        Q(due_at__isnull=True)
+        | Q(waiting_since__isnull=False, waiting_since__lte=F("due_at"))
+        | Q(waiting_since__isnull=True, due_at__gte=cutoff)
+    )
+
+
+def on_time_q(cutoff: dt.datetime) -> Q:
+    return Q(is_open=False, on_time=True) | open_on_time_q(cutoff)
+
+
+def _in(period: Period, field: str = "received_on") -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _span(periods: list[Period]) -> tuple[dt.date, dt.date]:
+    return min(p.start for p in periods), max(p.end for p in periods)
+
+
+def dossier_counters_many(periods: list[Period], agency_ids: list[int] | None = None,
+                          now: dt.datetime | None = None) -> dict[Period, dict[int, dict[str, int]]]:
+    """Dossier counters of several month-aligned periods in two queries: the day rows summed
+    per agency × month, and the open dossiers judged at each period's end."""
+    from django.db.models.functions import TruncMonth
+
+    lo, hi = _span(periods)
+    rows = DaySummary.objects.filter(day__gte=lo, day__lte=hi)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    monthly: dict[tuple[int, dt.date], dict[str, int]] = {}
+    for row in rows.annotate(m=TruncMonth("day")).values("agency_id", "m").annotate(**{c: Sum(c) for c in DAY_COUNTERS}).order_by():
+        month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
+        monthly[(row["agency_id"], month)] = row
+    open_rows = DossierFact.objects.filter(is_open=True, received_on__gte=lo, received_on__lte=hi)
+    if agency_ids is not None:
+        open_rows = open_rows.filter(agency_id__in=agency_ids)
+    aggregates: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        ok = open_on_time_q(cutoff_for(p, now)) & _in(p)
+        aggregates[f"ok{i}"] = Count("pk", filter=ok)
+        aggregates[f"okc{i}"] = Count("pk", filter=ok & Q(complained=False))
+    open_by_agency = {r["agency_id"]: r for r in open_rows.values("agency_id").annotate(**aggregates).order_by()}
+    # index the month rows once, so each period visits only its own months (a year's trend
+    # asks for 12+ periods: scanning every row for every period was most of the page's time)
+    by_month: dict[dt.date, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    for (agency_id, month), row in monthly.items():
+        by_month[month].append((agency_id, row))
+    out: dict[Period, dict[int, dict[str, int]]] = {}
+    for i, p in enumerate(periods):
+        per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DAY_COUNTERS, 0))
+        for month in p.months():
+            for agency_id, row in by_month.get(month, ()):
+                c = per[agency_id]
+                for name in DAY_COUNTERS:
+                    c[name] += int(row[name] or 0)
+        for agency_id, c in per.items():
+            extra = open_by_agency.get(agency_id, {})
+            c["on_time"] = c["on_time_closed"] + extra.get(f"ok{i}", 0)
+            c["satisfied"] = c["satisfied_closed"] + extra.get(f"okc{i}", 0)
+            c["late"] = c["received"] - c["on_time"]
+        out[p] = dict(per)
+    return out
+
+
+def dossier_counters(period: Period, agency_ids: list[int] | None = None, now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+    return dossier_counters_many([period], agency_ids, now)[period]
+
+
+# -- the catalogue --------------------------------------------------------------------------------
+def _core_complete(row: dict[str, Any], has_documents: bool, has_steps: bool, has_agency: bool) -> bool:
+    """Set-based mirror of Procedure.missing_core_fields() == [] (the 7 mandatory fields;
+    a test checks both agree)."""
+    return bool(
+        row["name"] and (row["steps_description"] or has_steps) and row["submission_means"] and has_documents
+        and (row["time_unit"] == "same_day" or row["processing_time"]) and row["applicant_types"] and has_agency
+    )
+
+
+def catalogue_snapshot(agency_ids: list[int]) -> dict[str, Any]:
+    """What the catalogue metrics need, read set-based once per request: per procedure its
+    flags, and which agencies implement it."""
+    from cchc.catalogue.models import Procedure, RequiredDocument, StepTemplate
+
+    link = Procedure.agencies.through
+    links = list(link.objects.filter(agency_id__in=agency_ids).values_list("procedure_id", "agency_id"))
+    scope = link.objects.filter(agency_id__in=agency_ids).values("procedure_id")
+    docs = set(RequiredDocument.objects.filter(procedure_id__in=scope).values_list("procedure_id", flat=True).distinct())
+    steps = set(StepTemplate.objects.filter(procedure_id__in=scope).values_list("procedure_id", flat=True).distinct())
+    procedures = {}
+    for row in Procedure.objects.filter(pk__in=scope).values(
+            "id", "code", "name", "status", "online_level", "has_fee", "fee_amount", "charge_amount", "fee_legal_basis",
+            "announced_on", "published_at", "steps_description", "submission_means", "time_unit", "processing_time",
+            "applicant_types"):
+        row["complete"] = _core_complete(row, row["id"] in docs, row["id"] in steps, True)
+        row["published_on"] = timezone.localdate(row["published_at"]) if row["published_at"] else None
+        row["published"] = row["status"] == "PUBLISHED"
+        row["online"] = row["online_level"] in ("full", "partial")
+        row["fee_data"] = row["has_fee"] and bool(row["fee_amount"] or row["charge_amount"] or row["fee_legal_basis"])
+        procedures[row["id"]] = row
+    return {"links": links, "procedures": procedures}
+
+
+def procedure_usage_many(periods: list[Period], agency_ids: list[int]) -> dict[Period, dict[tuple[int, int], dict[str, int]]]:
+    """Per period, agency × procedure sums of the monthly rows (aggregated in SQL)."""
+    out: dict[Period, dict[tuple[int, int], dict[str, int]]] = {}
+    for p in periods:
+        rows = (ProcedureMonthSummary.objects.filter(agency_id__in=agency_ids, month__gte=p.start, month__lte=p.end)
+                .values_list("agency_id", "procedure_id")
+                .annotate(Sum("received"), Sum("online"), Sum("paid_online"), Sum("population_data")).order_by())
+        out[p] = {(a, pr): {"received": r, "online": o, "paid": pa, "pop": po} for a, pr, r, o, pa, po in rows}
+    return out
+
+
+def _static_names(proc: dict[str, Any]) -> frozenset[str]:
+    """The counters a procedure counts in whatever the period (its catalogue record)."""
+    if not proc["published"]:
+        return frozenset()
+    names = {"procedures_in_scope"}
+    if proc["complete"]:
+        names.add("procedures_content_full")
+    if proc["online"]:
+        names |= {"procedures_online", "online_services"}
+    if proc["has_fee"]:
+        names.add("procedures_with_fee")
+    if proc["fee_data"]:
+        names.add("procedures_fee_data")
+    return frozenset(names)
+
+
+def procedure_flags(period: Period, agency_ids: list[int], publish_within_days: int = 5, *,
+                    snapshot: dict[str, Any] | None = None, usage: dict[tuple[int, int], dict[str, int]] | None = None):  # type: ignore[no-untyped-def]
+    """Yield (agency_id, procedure row, set of counter names it counts in) for the catalogue
+    metrics: procedures an agency implements (Procedure.agencies) and their use in the period."""
+    snapshot = snapshot or catalogue_snapshot(agency_ids)
+    usage = usage if usage is not None else procedure_usage_many([period], agency_ids)[period]
+    wanted = set(agency_ids)
+    start, end = period.start, period.end
+    within = dt.timedelta(days=publish_within_days)
+    for procedure_id, agency_id in snapshot["links"]:
+        if agency_id not in wanted:
+            continue
+        proc = snapshot["procedures"][procedure_id]
+        names = set(proc.setdefault("static_names", _static_names(proc)))
+        announced, published_on = proc["announced_on"], proc["published_on"]
+        on_time = bool(announced and published_on and published_on <= announced + within)
+        if announced and start <= announced <= end:
+            names.add("procedures_announced")
+            if on_time:
+                names.add("procedures_announced_on_time")
+        if published_on and start <= published_on <= end:
+            names.add("procedures_published")
+            if on_time:
+                names.add("procedures_published_on_time")
+        u = usage.get((agency_id, procedure_id))
+        if u and proc["published"]:
+            if proc["online"] and u["online"]:
+                names.add("online_services_used")
+            if u["pop"]:
+                names.add("procedures_population_data")
+            if proc["has_fee"]:
+                if u["paid"]:
+                    names.add("procedures_fee_paid_online")
+                if u["received"]:
+                    names.add("procedures_fee_dossiers")
+        yield agency_id, proc, names
+
+
+PROCEDURE_COUNTER_NAMES = (
+    "procedures_announced", "procedures_announced_on_time", "procedures_published", "procedures_published_on_time",
+    "procedures_in_scope", "procedures_content_full", "procedures_online", "online_services", "online_services_used",
+    "procedures_population_data", "procedures_with_fee", "procedures_fee_paid_online", "procedures_fee_dossiers",
+    "procedures_fee_data", "certified_copies", "certified_copies_electronic",
+)
+PETITION_COUNTER_NAMES = ("petitions", "petitions_on_time", "petitions_satisfied", "petitions_tthc", "petitions_staff")
+
+
+def procedure_counters(period: Period, agency_ids: list[int], publish_within_days: int = 5, *,
+                       snapshot: dict[str, Any] | None = None, usage: Any = None) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {a: dict.fromkeys(PROCEDURE_COUNTER_NAMES, 0) for a in agency_ids}
+    for agency_id, _proc, names in procedure_flags(period, agency_ids, publish_within_days, snapshot=snapshot, usage=usage):
+        for name in names:
+            out[agency_id][name] += 1
+    return out
+
+
+# -- petitions ---------------------------------------------------------------------------------
+def petition_on_time_q(cutoff: dt.datetime) -> Q:
+    return Q(on_time=True) | Q(on_time__isnull=True) & (Q(due_at__isnull=True) | Q(due_at__gte=cutoff))
+
+
+def petition_counters_many(periods: list[Period], agency_ids: list[int],
+                           now: dt.datetime | None = None) -> dict[Period, dict[int, dict[str, int]]]:
+    lo, hi = _span(periods)
+    aggregates: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        inside = _in(p)
+        aggregates[f"petitions{i}"] = Count("pk", filter=inside)
+        aggregates[f"petitions_on_time{i}"] = Count("pk", filter=inside & petition_on_time_q(cutoff_for(p, now)))
+        aggregates[f"petitions_satisfied{i}"] = Count("pk", filter=inside & Q(satisfied=True))
+        aggregates[f"petitions_tthc{i}"] = Count("pk", filter=inside & Q(category="TTHC"))
+        aggregates[f"petitions_staff{i}"] = Count("pk", filter=inside & Q(category="CANBO"))
+    rows = {r["agency_id"]: r for r in PetitionFact.objects.filter(
+        agency_id__in=agency_ids, received_on__gte=lo, received_on__lte=hi).values("agency_id").annotate(**aggregates).order_by()}
+    out = {}
+    for i, p in enumerate(periods):
+        out[p] = {a: {k: int(rows.get(a, {}).get(f"{k}{i}", 0)) for k in PETITION_COUNTER_NAMES} for a in agency_ids}
+    return out
+
+
+def petition_counters(period: Period, agency_ids: list[int], now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+    return petition_counters_many([period], agency_ids, now)[period]
+
+
+def period_counters_many(periods: list[Period], agency_ids: list[int], *, publish_within_days: int = 5,
+                         now: dt.datetime | None = None) -> dict[Period, dict[int, dict[str, int]]]:
+    """Every counter the metrics may name, per period and agency, in a handful of queries."""
+    dossiers = dossier_counters_many(periods, agency_ids, now)
+    petitions = petition_counters_many(periods, agency_ids, now)
+    usage = procedure_usage_many(periods, agency_ids)
+    snapshot = catalogue_snapshot(agency_ids)
+    empty = {**dict.fromkeys(DAY_COUNTERS, 0), "on_time": 0, "satisfied": 0, "late": 0}
+    out = {}
+    for p in periods:
+        procedures = procedure_counters(p, agency_ids, publish_within_days, snapshot=snapshot, usage=usage[p])
+        out[p] = {a: {**empty, **dossiers[p].get(a, {}), **procedures[a], **petitions[p][a]} for a in agency_ids}
+    return out
+
+
+def period_counters(period: Period, agency_ids: list[int], *, publish_within_days: int = 5,
+                    now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+    return period_counters_many([period], agency_ids, publish_within_days=publish_within_days, now=now)[period]

@@ -1,0 +1,178 @@
+"""Dashboards, evidence, exports, permissions, closing periods."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from cchc.indices.export import FONT_PATH
+from cchc.indices.models import PeriodReport, ProvinceIndexSetting, Restatement
+from cchc.indices.periods import Period
+from cchc.indices.services import close_period, period_document, rank, restate_period
+
+pytestmark = pytest.mark.django_db
+AUG = "2026-08"
+REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "dvcqg-766-phu-tho"
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_pages_render_for_the_province_admin(client, scenario):
+    c = login(client, scenario.cast.province_admin)
+    for name in ("indices:dashboard", "indices:ranking", "indices:losses", "indices:periods", "indices:reconcile"):
+        r = c.get(reverse(name), {"period": AUG})
+        assert r.status_code == 200, name
+    r = c.get(reverse("indices:agency", args=["H26.100"]), {"period": AUG})
+    assert r.status_code == 200
+    assert "DOSSIER_ON_TIME" in r.content.decode()
+    assert "8,89" in r.content.decode() or "8.89" in r.content.decode()
+
+
+def test_evidence_lists_the_late_dossiers_and_their_cost(client, scenario):
+    c = login(client, scenario.cast.leader_a)
+    url = reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"])
+    body = c.get(url, {"period": AUG}).content.decode()
+    for d in (scenario.late, scenario.two_supplements, scenario.open_overdue, scenario.waiting_after_due, scenario.apologized_late):
+        assert d.code in body
+    assert scenario.on_time.code not in body
+    assert "11,11" in body or "11.11" in body  # 5 late dossiers cost 20 − 8.89 points
+    body = c.get(url, {"period": AUG, "which": "numerator"}).content.decode()
+    assert scenario.on_time.code in body and scenario.late.code not in body
+
+
+def test_staff_see_only_their_agencies_evidence_and_citizens_nothing(client, scenario):
+    c = login(client, scenario.cast.outsider)
+    assert c.get(reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"]), {"period": AUG}).status_code == 403
+    assert c.get(reverse("indices:dashboard"), {"period": AUG}).status_code == 200
+    c = login(client, scenario.cast.citizen)
+    assert c.get(reverse("indices:dashboard")).status_code == 403
+    c.logout()
+    assert c.get(reverse("indices:dashboard")).status_code == 302
+
+
+def test_public_page_needs_no_login_and_shows_no_personal_data(client, scenario):
+    r = client.get(reverse("indices:public"), {"period": AUG})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "UBND phường Hoàn Kiếm" in body
+    assert "44,44%" in body or "44.44%" in body  # 4 of 9 on time
+    assert "Nguyễn Văn An" not in body and scenario.late.code not in body
+
+
+def test_exports_of_tables(client, scenario):
+    from openpyxl import load_workbook
+
+    c = login(client, scenario.cast.province_admin)
+    r = c.get(reverse("indices:ranking"), {"period": AUG, "export": "xlsx"})
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    values = [cell for row in ws.iter_rows(values_only=True) for cell in row]
+    assert "H26.100" in values
+    r = c.get(reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"]), {"period": AUG, "export": "xlsx"})
+    values = [cell for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True) for cell in row]
+    assert scenario.late.code in values
+
+
+@pytest.mark.skipif(not FONT_PATH.exists() and not os.environ.get("CI"),
+                    reason=f"PDF export needs {FONT_PATH} (apt-get install fonts-dejavu-core)")
+def test_pdf_export_has_vietnamese_text(client, scenario):
+    from pypdf import PdfReader
+
+    c = login(client, scenario.cast.province_admin)
+    r = c.get(reverse("indices:public"), {"period": AUG, "export": "pdf"})
+    assert r["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "Hoàn Kiếm" in text
+
+
+def test_ranking_ties_share_a_rank_and_small_agencies_are_not_ranked():
+    ranks = rank([(1, "g", 80.0, 50), (2, "g", 90.0, 50), (3, "g", 80.0, 50), (4, "g", 70.0, 50), (5, "g", 99.0, 3),
+                  (6, "h", 10.0, 50)], min_dossiers=10)
+    assert ranks == {2: 1, 1: 2, 3: 2, 4: 4, 5: None, 6: 1}
+
+
+def test_rank_change_against_the_previous_period(client, scenario):
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    c = login(client, scenario.cast.province_admin)
+    body = c.get(reverse("indices:ranking"), {"period": AUG}).content.decode()
+    assert "UBND phường Hoàn Kiếm" in body
+    doc = period_document("qd766", Period.parse(AUG), province_code="01")
+    ranks = {r["code"]: r["rank"] for r in doc["agencies"]}
+    assert ranks["H26.100"] == 1 and ranks["H26.01"] == 1  # each leads its own group
+    assert ranks["H26.02"] is None  # no dossiers
+
+
+def test_closing_a_period_freezes_it_and_restatement_is_recorded(scenario, django_capture_on_commit_callbacks):
+    from cchc.core.errors import NotPermitted, ValidationFailed
+    from cchc.dossiers import services as dossiers
+
+    cast = scenario.cast
+    period = Period.parse(AUG)
+    with pytest.raises(NotPermitted):
+        close_period(actor=cast.leader_a, scheme_code="qd766", period=period, province_code="01")
+    report = close_period(actor=cast.province_admin, scheme_code="qd766", period=period, province_code="01")
+    assert report.watermark_event_id > 0 and report.version.version == "2022.1"
+    frozen = period_document("qd766", period, province_code="01")
+    with django_capture_on_commit_callbacks(execute=True):
+        dossiers.finish(scenario.open_overdue, actor=cast.specialist_a)  # a late change after closing
+    assert period_document("qd766", period, province_code="01") == frozen
+    live = period_document("qd766", period, province_code="01", live=True)
+    assert live != frozen
+    with pytest.raises(ValidationFailed):
+        restate_period(actor=cast.province_admin, report=report, reason=" ")
+    restate_period(actor=cast.province_admin, report=report, reason="Hồ sơ cập nhật muộn từ phần mềm cũ")
+    assert period_document("qd766", period, province_code="01") == live
+    assert Restatement.objects.get().previous_document == frozen
+    assert PeriodReport.objects.get().restated == 1
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason=f"reference data not found at {REFERENCE}")
+def test_province_admin_uploads_portal_files(client, cast):
+    c = login(client, cast.province_admin)
+    with open(REFERENCE / "dvc-progress-tree" / "month-all.json", "rb") as f1, open(REFERENCE / "transparency" / "year-all.json", "rb") as f2:
+        r = c.post(reverse("indices:reconcile"), {"files": [f1, f2]})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert body.count("164") >= 2 and "H44.01" in body
+    r = c.post(reverse("indices:reconcile"), {"files": [io.BytesIO(b"not json")]})
+    assert r.status_code == 200
+    assert login(client, cast.leader_a).get(reverse("indices:reconcile")).status_code == 403
+
+
+def test_public_page_json_free_of_dossier_codes(client, scenario):
+    r = client.get(reverse("indices:public"), {"period": "2026-Q3", "export": "xlsx"})
+    assert r.status_code == 200
+    assert json.dumps(scenario.late.code).strip('"').encode() not in r.content
+
+
+def test_dashboard_export(client, scenario):
+    from openpyxl import load_workbook
+
+    c = login(client, scenario.cast.province_admin)
+    r = c.get(reverse("indices:dashboard"), {"period": AUG, "export": "xlsx"})
+    values = [cell for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True) for cell in row]
+    assert "Tiến độ giải quyết" in values and "2026-07" in values
+
+
+def test_periods_page_closes_and_refuses_staff(client, scenario):
+    c = login(client, scenario.cast.leader_a)
+    r = c.post(reverse("indices:periods"), {"period": AUG}, follow=True)
+    assert not PeriodReport.objects.exists()
+    assert "quản trị viên" in r.content.decode()
+    c = login(client, scenario.cast.province_admin)
+    c.post(reverse("indices:periods"), {"period": AUG})
+    report = PeriodReport.objects.get()
+    assert report.period == AUG and report.closed_by == scenario.cast.province_admin
+    r = c.post(reverse("indices:periods"), {"period": "2099-01"}, follow=True)
+    assert "chưa kết thúc" in r.content.decode()
+    c.post(reverse("indices:periods"), {"report": report.pk, "reason": "Bổ sung hồ sơ nhập muộn"})
+    assert Restatement.objects.get().reason == "Bổ sung hồ sơ nhập muộn"

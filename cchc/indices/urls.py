@@ -1,0 +1,15 @@
+from django.urls import path
+
+from cchc.indices import views
+
+app_name = "indices"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("xep-hang/", views.ranking, name="ranking"),
+    path("mat-diem/", views.losses, name="losses"),
+    path("cong-khai/", views.public, name="public"),
+    path("doi-soat/", views.reconcile_upload, name="reconcile"),
+    path("ky-bao-cao/", views.periods, name="periods"),
+    path("co-quan/<str:code>/", views.agency_detail, name="agency"),
+    path("co-quan/<str:code>/chi-so/<str:metric>/", views.evidence, name="evidence"),
+]

@@ -1,0 +1,388 @@
+"""Index dashboards (thin views: figures come from services and summaries).
+
+Who sees what: province administrators and inspectors see their province; staff see the
+province's scores and the evidence (dossier lists) of their own agencies only; the public
+transparency page shows per-agency scores and on-time rates, no personal data, no login.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cchc.accounts import permissions
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError
+from cchc.indices import counters, reconcile, services
+from cchc.indices.engine import MetricScore, derivation, score_agency, spec_from_version
+from cchc.indices.export import table_response
+from cchc.indices.models import PeriodReport, ProvinceIndexSetting
+from cchc.indices.periods import Period, current
+
+SCHEME = "qd766"
+HISTORY = 6
+HISTORY_TTL = 60
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+def _period(request: HttpRequest) -> Period:
+    text = request.GET.get("period", "")
+    if text:
+        try:
+            return Period.parse(text)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return current("quarter")
+
+
+def _province_of(user: Any) -> str:
+    if getattr(user, "province_code", ""):
+        return user.province_code
+    ids = permissions.agency_ids(user)
+    agency = Agency.objects.filter(pk__in=ids).first() if ids else None
+    return agency.province_code if agency else ""
+
+
+def _default_province() -> str:
+    codes = Counter(Agency.objects.values_list("province_code", flat=True))
+    return codes.most_common(1)[0][0] if codes else ""
+
+
+def _viewer(request: HttpRequest) -> str:
+    """The province the signed-in viewer may see; 403 for citizens."""
+    user = request.user
+    if not (user.is_superuser or permissions.is_staff_member(user) or user.kind in ("PROVINCE_ADMIN", "INSPECTOR")):  # type: ignore[union-attr]
+        raise PermissionDenied(_("The index dashboards are for staff, province administrators and inspectors."))
+    if user.is_superuser:
+        return request.GET.get("province") or _default_province()
+    return _province_of(user)
+
+
+def _may_see_evidence(user: Any, agency: Agency) -> bool:
+    return permissions.sees_whole_province(user, agency.province_code) or agency.pk in permissions.agency_ids(user)
+
+
+def _export(request: HttpRequest) -> str:
+    fmt = request.GET.get("export", "")
+    return fmt if fmt in ("xlsx", "pdf") else ""
+
+
+def _summary(ps: services.PeriodScores) -> dict[str, Any]:
+    """What a trend needs of one period: small numbers only (cheap to cache)."""
+    prov = _province_score(ps)
+    return {
+        "label": str(ps.period),
+        "province_total": prov.total,
+        "province_groups": {g.code: g.score for g in prov.groups},
+        "total": {a: s.total for a, s in ps.scores.items()},
+        "rank": dict(ps.ranks),
+        "metric": {a: {m.code: m.score for g in s.groups for m in g.metrics} for a, s in ps.scores.items()},
+    }
+
+
+def _trend(period: Period, province: str) -> tuple[services.PeriodScores, list[dict[str, Any]]]:
+    """The period's live scores, and the summaries of it and up to HISTORY - 1 periods before
+    (those under a methodology in force), oldest first. Earlier periods are cached for
+    HISTORY_TTL seconds; the period shown is always computed live from the summaries."""
+    key = f"indices:trend:{SCHEME}:{province}:{period}"
+    past = cache.get(key)
+    if past is None:
+        out = services.period_scores_many(SCHEME, period.history(HISTORY), province_code=province)
+        if not out or out[-1].period != period:
+            raise DomainError(_("No methodology of scheme %(s)s is in force for %(p)s.") % {"s": SCHEME, "p": period})
+        past = [_summary(ps) for ps in out[:-1]]
+        cache.set(key, past, HISTORY_TTL)
+        ps = out[-1]
+    else:
+        ps = services.period_scores(SCHEME, period, province_code=province)
+    return ps, [*past, _summary(ps)]
+
+
+def _province_score(ps: services.PeriodScores):  # type: ignore[no-untyped-def]
+    """The province row: every agency's counters added up, scored like one agency."""
+    total: dict[str, int] = {}
+    for c in ps.counters.values():
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + (v or 0)
+    return score_agency(ps.spec, total)
+
+
+def _group_names(ps: services.PeriodScores) -> list[tuple[str, str, float]]:
+    return [(g.code, g.name, g.max_points) for g in ps.spec.groups]
+
+
+def _common(request: HttpRequest, period: Period, **extra: Any) -> dict[str, Any]:
+    return {"period": period, "period_text": str(period), "scheme": SCHEME, **extra}
+
+
+# -- province overview ----------------------------------------------------------------------------------
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    province = _viewer(request)
+    period = _period(request)
+    ps, trend = _trend(period, province)
+    setting = ProvinceIndexSetting.for_province(province)
+    prov = _province_score(ps)
+    chart = {
+        "labels": [t["label"] for t in trend],
+        "total": [t["province_total"] for t in trend],
+        "target": [float(setting.target_total)] * len(trend),
+        "groups": {g.code: [t["province_groups"].get(g.code) for t in trend] for g in ps.spec.groups},
+        "group_names": {g.code: g.name for g in ps.spec.groups},
+    }
+    if fmt := _export(request):
+        names = {g.code: g.name for g in ps.spec.groups}
+        data = [[_("Province total"), prov.total, 100], *[[names[g.code], g.score, g.max_points] for g in prov.groups]]
+        data += [[t["label"], t["province_total"], 100] for t in trend[:-1]]
+        return table_response(fmt, _("Service index — %(p)s") % {"p": period.label}, [_("Group"), _("Score"), _("Max")], data,
+                              [f"{ps.spec.scheme} {ps.spec.version}", _("Target") + f": {setting.target_total}"])
+    ranked = sorted((a for a in ps.agencies if ps.ranks.get(a.pk)), key=lambda a: -ps.scores[a.pk].total)
+    rows = [(a, ps.scores[a.pk].total, ps.ranks[a.pk], a.group.name if a.group_id else "") for a in ranked]
+    return render(request, "indices/dashboard.html", _common(
+        request, period, province=province, prov=prov, ps=ps, chart=json.dumps(chart), setting=setting,
+        top=rows[:5], bottom=rows[-5:][::-1] if len(rows) > 5 else [], groups=_group_names(ps),
+        agencies_count=len(ps.agencies), unranked=sum(1 for a in ps.agencies if ps.ranks.get(a.pk) is None),
+    ))
+
+
+# -- rankings ----------------------------------------------------------------------------------------
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    province = _viewer(request)
+    period = _period(request)
+    ps, trend = _trend(period, province)
+    prev = trend[-2] if len(trend) > 1 else None
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for a in ps.agencies:
+        rank, before = ps.ranks.get(a.pk), (prev["rank"].get(a.pk) if prev else None)
+        s = ps.scores[a.pk]
+        tables.setdefault(a.group.name if a.group_id else _("(no group)"), []).append({
+            "agency": a, "total": s.total, "rank": rank, "previous_rank": before,
+            "change": (before - rank) if rank and before else None,
+            "groups": [g.score for g in s.groups], "dossiers": ps.counters[a.pk].get("received", 0),
+            "spark": json.dumps([t["total"].get(a.pk) for t in trend]),
+        })
+    for rows in tables.values():
+        rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["agency"].code))
+    group_heads = [name for _c, name, _m in _group_names(ps)]
+    if fmt := _export(request):
+        headers = [_("Ranking group"), _("Rank"), _("Change"), _("Agency code"), _("Agency"), _("Total"), *group_heads, _("Dossiers")]
+        data = [[grp, r["rank"] or _("Not enough data"), r["change"] if r["change"] is not None else "", r["agency"].code,
+                 r["agency"].name, r["total"], *r["groups"], r["dossiers"]] for grp, rows in tables.items() for r in rows]
+        return table_response(fmt, _("Ranking %(p)s") % {"p": period.label}, headers, data,
+                              [f"{ps.spec.scheme} {ps.spec.version}"])
+    setting = ProvinceIndexSetting.for_province(province)
+    return render(request, "indices/ranking.html", _common(
+        request, period, tables=sorted(tables.items()), group_heads=group_heads, previous=prev["label"] if prev else "—",
+        min_dossiers=setting.min_dossiers_to_rank, labels=json.dumps([t["label"] for t in trend])))
+
+
+# -- one agency --------------------------------------------------------------------------------------------
+@login_required
+def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
+    province = _viewer(request)
+    agency = get_object_or_404(Agency, code=code)
+    if agency.province_code != province and not request.user.is_superuser:
+        raise PermissionDenied(_("This agency is not in your province."))
+    period = _period(request)
+    ps, trend = _trend(period, province)
+    if agency.pk not in ps.scores:
+        raise PermissionDenied(_("This agency did not exist in the period."))
+    s = ps.scores[agency.pk]
+    rows = []
+    for g_spec, g in zip(ps.spec.groups, s.groups, strict=True):
+        for m_spec, m in zip(g_spec.metrics, g.metrics, strict=True):
+            points = [t["metric"].get(agency.pk, {}).get(m.code) for t in trend]
+            rows.append({"group": g_spec, "metric": m_spec, "result": m, "trend": json.dumps(points),
+                         "lost": round(m_spec.max_points - (m.score or 0), 2) if m.score is not None else None})
+    if fmt := _export(request):
+        headers = [_("Group"), _("Metric"), _("Code"), _("Numerator"), _("Denominator"), _("Score"), _("Max")]
+        data = [[r["group"].name, r["metric"].name, r["metric"].code, r["result"].numerator, r["result"].denominator,
+                 r["result"].score if r["result"].score is not None else "—", r["metric"].max_points] for r in rows]
+        return table_response(fmt, f"{agency.code} {agency.name} — {period.label}", headers, data,
+                              [_("Total: %(t)s / 100") % {"t": s.total}])
+    return render(request, "indices/agency.html", _common(
+        request, period, agency=agency, score=s, rows=rows, rank=ps.ranks.get(agency.pk),
+        may_see_evidence=_may_see_evidence(request.user, agency),
+        labels=json.dumps([t["label"] for t in trend]),
+        totals=json.dumps([t["total"].get(agency.pk) for t in trend])))
+
+
+# -- evidence ------------------------------------------------------------------------------------------
+@login_required
+def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
+    _viewer(request)
+    agency = get_object_or_404(Agency, code=code)
+    if not _may_see_evidence(request.user, agency):
+        raise PermissionDenied(_("You may see the evidence of your own agencies only."))
+    period = _period(request)
+    try:
+        spec = spec_from_version(services.version_for(SCHEME, period))
+        group, metric_spec = spec.metric(metric)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except KeyError as exc:
+        raise PermissionDenied(_("Unknown metric.")) from exc
+    ev = counters.evidence(spec, metric, agency.pk, period, publish_within_days=int(spec.params.get("publish_within_days", 5)))
+    which = "numerator" if request.GET.get("which") == "numerator" else "missing"
+    items = ev.numerator if which == "numerator" else ev.missing
+    result = MetricScore(metric, ev.numerator_count, ev.denominator_count, ev.score, metric_spec.max_points,
+                         ev.numerator_count / ev.denominator_count if ev.denominator_count else None)
+    if fmt := _export(request):
+        headers, data = _evidence_table(ev.source, items)
+        return table_response(fmt, f"{metric_spec.code} — {agency.code} — {period.label}", headers, data,
+                              [counters.describe(metric_spec.numerator if which == "numerator" else metric_spec.denominator)])
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "indices/evidence.html", _common(
+        request, period, agency=agency, group=group, metric=metric_spec, ev=ev, which=which, page=page,
+        result=result, lines=derivation(metric_spec, result, spec),
+        numerator_label=counters.describe(metric_spec.numerator), denominator_label=counters.describe(metric_spec.denominator)))
+
+
+def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]]:
+    from cchc.core.calendar import fmt
+
+    if source == counters.DOSSIER:
+        headers = [_("Dossier code"), _("Procedure"), _("Received"), _("Due"), _("End of processing"), _("Supplements"), _("Status")]
+        rows = [[f.dossier.code, f.procedure.code, fmt(f.received_at), fmt(f.due_at) if f.due_at else "",
+                 fmt(f.end_at) if f.end_at else _("open"), f.supplement_count, f.dossier.get_status_display()] for f in items]
+    elif source == counters.PROCEDURE:
+        headers = [_("Procedure code"), _("Procedure")]
+        rows = [[p["code"], p["name"]] for p in items]
+    else:
+        headers = [_("Petition"), _("Category"), _("Received"), _("Due"), _("Handled")]
+        rows = [[p.petition_id, p.category, fmt(p.received_at), fmt(p.due_at) if p.due_at else "",
+                 fmt(p.handled_at) if p.handled_at else ""] for p in items]
+    return headers, rows
+
+
+# -- where we lose points ---------------------------------------------------------------------------------
+@login_required
+def losses(request: HttpRequest) -> HttpResponse:
+    province = _viewer(request)
+    period = _period(request)
+    ps = services.period_scores(SCHEME, period, province_code=province)
+    table: dict[str, dict[str, Any]] = {}
+    for g_spec in ps.spec.groups:
+        for m_spec in g_spec.metrics:
+            if not m_spec.max_points:
+                continue
+            table[m_spec.code] = {"group": g_spec, "metric": m_spec, "lost": 0.0, "agencies": 0, "worst": []}
+    for a in ps.agencies:
+        for g in ps.scores[a.pk].groups:
+            for m in g.metrics:
+                row = table.get(m.code)
+                if row is None or m.score is None:
+                    continue
+                lost = round(m.max_points - m.score, 2)
+                if lost > 0:
+                    row["lost"] += lost
+                    row["agencies"] += 1
+                    row["worst"].append((lost, a))
+    rows = sorted(table.values(), key=lambda r: -r["lost"])
+    for r in rows:
+        r["lost"] = round(r["lost"], 2)
+        r["worst"] = [a for _l, a in sorted(r["worst"], key=lambda x: -x[0])[:3]]
+    if fmt := _export(request):
+        headers = [_("Group"), _("Metric"), _("Code"), _("Points lost (sum over agencies)"), _("Agencies losing points")]
+        data = [[r["group"].name, r["metric"].name, r["metric"].code, r["lost"], r["agencies"]] for r in rows]
+        return table_response(fmt, _("Where we lose the most points — %(p)s") % {"p": period.label}, headers, data)
+    return render(request, "indices/losses.html", _common(request, period, rows=rows, province=province))
+
+
+# -- public transparency page ---------------------------------------------------------------------------
+def public(request: HttpRequest) -> HttpResponse:
+    province = request.GET.get("province") or _default_province()
+    period = _period(request)
+    ps = services.period_scores(SCHEME, period, province_code=province)
+    rows = []
+    for a in ps.agencies:
+        s = ps.scores[a.pk]
+        c = ps.counters[a.pk]
+        received = c.get("received", 0)
+        rows.append({"agency": a, "total": s.total, "rank": ps.ranks.get(a.pk), "received": received,
+                     "on_time": c.get("on_time", 0),
+                     "on_time_rate": round(100 * c.get("on_time", 0) / received, 2) if received else None,
+                     "groups": [g.score for g in s.groups]})
+    rows.sort(key=lambda r: (-r["total"], r["agency"].code))
+    group_heads = [name for _c, name, _m in _group_names(ps)]
+    if fmt := _export(request):
+        headers = [_("Agency code"), _("Agency"), _("Total"), *group_heads, _("Dossiers received"), _("On-time rate (%)")]
+        data = [[r["agency"].code, r["agency"].name, r["total"], *r["groups"], r["received"],
+                 r["on_time_rate"] if r["on_time_rate"] is not None else ""] for r in rows]
+        return table_response(fmt, _("Service index — %(p)s") % {"p": period.label}, headers, data)
+    return render(request, "indices/public.html", _common(request, period, rows=rows, group_heads=group_heads))
+
+
+# -- reconciliation with the national portal ----------------------------------------------------------
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reconcile_upload(request: HttpRequest) -> HttpResponse:
+    province = _viewer(request)
+    if not permissions.is_province_admin(request.user, province or None):
+        raise PermissionDenied(_("Only the province's administrator may reconcile portal reports."))
+    from django.utils import timezone
+
+    from cchc.indices.engine import load_spec
+
+    spec = load_spec(SCHEME, timezone.localdate())
+    checks, errors = [], []
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        if not files:
+            errors.append(_("Choose at least one portal report file (.json)."))
+        for upload in files[:20]:
+            if upload.size > MAX_UPLOAD:
+                errors.append(_("%(f)s is larger than 5 MB.") % {"f": upload.name})
+                continue
+            try:
+                raw = json.loads(upload.read().decode("utf-8"))
+                data = raw.get("data") if isinstance(raw, dict) else None
+                if not isinstance(data, dict):
+                    raise reconcile.PortalFileError(_("%(file)s has no 'data' object: not a portal report.") % {"file": upload.name})
+                checks.append(reconcile.check_data(spec, data, upload.name))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                errors.append(_("%(f)s is not a readable JSON file.") % {"f": upload.name})
+            except reconcile.PortalFileError as exc:
+                errors.append(f"{upload.name}: {exc}")
+    return render(request, "indices/reconcile.html", {
+        "checks": checks, "errors": errors, "summary": reconcile.summarise(spec, checks) if checks else [],
+        "tolerance": reconcile.TOLERANCE, "spec": spec})
+
+
+# -- closing periods ----------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def periods(request: HttpRequest) -> HttpResponse:
+    province = _viewer(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("report"):
+                report = get_object_or_404(PeriodReport, pk=request.POST["report"], province_code=province)
+                services.restate_period(actor=request.user, report=report, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The period was restated."))
+            else:
+                period = Period.parse(request.POST.get("period", ""))
+                services.close_period(actor=request.user, scheme_code=SCHEME, period=period, province_code=province)
+                messages.success(request, _("Period %(p)s is closed: its figures are frozen.") % {"p": period})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("indices:periods")
+    reports = PeriodReport.objects.filter(province_code=province).select_related("version", "closed_by").prefetch_related(
+        "restatements__actor").order_by("-period")
+    return render(request, "indices/periods.html", {
+        "reports": reports, "may_close": permissions.is_province_admin(request.user, province or None)})

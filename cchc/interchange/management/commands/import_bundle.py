@@ -1,0 +1,43 @@
+"""`python manage.py import_bundle DIR [--skip-invalid]` (interchange.md §1)."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cchc.interchange.formats import BUNDLE_FILES
+from cchc.interchange.services import import_bundle
+
+
+class Command(BaseCommand):
+    help = "Load agencies.csv, procedures.csv, dossiers.jsonl and petitions.jsonl from a bundle directory."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument("--skip-invalid", action="store_true",
+                            help="commit the valid rows and write the rejects to DIR/rejects/")
+
+    def handle(self, *args, directory: Path, skip_invalid: bool, **options):
+        if not directory.is_dir():
+            raise CommandError(_("%(dir)s is not a directory.") % {"dir": directory})
+        if not any((directory / name).is_file() for name in BUNDLE_FILES):
+            raise CommandError(_("%(dir)s holds none of %(files)s.") % {"dir": directory, "files": ", ".join(BUNDLE_FILES)})
+        try:
+            user = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no login name in some containers
+            user = ""
+        results = import_bundle(directory, skip_invalid=skip_invalid, initiated_by=user)
+        refused = []
+        for result in results:
+            if result.error:
+                self.stderr.write(f"{result.name}: {result.error}")
+            for reject in sorted(result.rejects, key=lambda r: r.line):
+                self.stderr.write(f"{result.name}:{reject.line}: {reject.reason}")
+            self.stdout.write(result.summary())
+            if result.refused:
+                refused.append(result.name)
+        if refused:
+            raise CommandError(_("refused (nothing of it was committed): %(files)s") % {"files": ", ".join(refused)})

@@ -1,0 +1,33 @@
+"""The audit trail of bundle imports: who loaded which file, when, and with what outcome.
+
+A refused file leaves its row here too (written outside the file's transaction), so an
+inspector can see every attempt, not only the successful ones.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRun(models.Model):
+    file_name = models.CharField(_("file"), max_length=40)
+    directory = models.CharField(_("bundle directory"), max_length=500)
+    initiated_by = models.CharField(_("initiated by"), max_length=200, blank=True)
+    skip_invalid = models.BooleanField(_("invalid rows skipped"), default=False)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    refused = models.BooleanField(_("file refused"), default=False)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,86 @@
+"""petitions.jsonl (PAKN, interchange.md §1): parsing here, the rules in the feedback app.
+
+`cchc.feedback.interchange` owns what a petition row means: `validate_petition_row(row)`
+(raises ValidationFailed), `apply_petition_rows(rows)` and `export_petition_rows(from, to)`.
+It is imported lazily so the rest of the bundle works while that module is being written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import DomainError
+from cchc.interchange.formats import PETITIONS, FileResult, Reject, json_line
+
+
+def feedback_io() -> Any | None:
+    try:
+        from cchc.feedback import interchange
+    except ImportError:
+        return None
+    return interchange
+
+
+def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
+    result = FileResult(name=PETITIONS)
+    module = feedback_io()
+    if module is None:
+        result.error = _("petitions cannot be imported: the feedback app's interchange module is not installed.")
+        return result
+    valid: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
+    with path.open("rb") as handle:
+        for line, raw in enumerate(handle, 1):
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+            except ValueError as exc:
+                result.rejects.append(Reject(line, _("the line is not valid JSON: %(error)s") % {"error": exc}, raw))
+                continue
+            if not isinstance(row, dict):
+                result.rejects.append(Reject(line, _("the line must be a JSON object."), raw))
+                continue
+            try:
+                module.validate_petition_row(row)
+            except DomainError as exc:
+                result.rejects.append(Reject(line, exc.message, raw))
+                continue
+            code = row.get("Ma")
+            if code in seen:
+                result.rejects.append(Reject(line, _("petition %(code)s already appears on line %(line)s.") % {"code": code, "line": seen[code]}, raw))
+                continue
+            seen[code] = line
+            # apply_petition_rows takes the bundle rows themselves (it validates them again).
+            valid.append(row)
+    if result.rejects and not skip_invalid:
+        return result
+    if valid:
+        try:
+            counts = module.apply_petition_rows(valid)
+        except DomainError as exc:
+            result.error = exc.message
+            return result
+        result.created, result.updated, result.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    return result
+
+
+def export_petitions(handle: Any, date_from: dt.date, date_to: dt.date) -> int:
+    module = feedback_io()
+    if module is None:
+        return 0
+    count = 0
+    for row in module.export_petition_rows(date_from, date_to):
+        if isinstance(row, str | bytes):
+            line = row.decode() if isinstance(row, bytes) else row
+            handle.write(line if line.endswith("\n") else line + "\n")
+        else:
+            handle.write(json_line(row))
+        count += 1
+    return count

@@ -1,0 +1,67 @@
+"""petitions.jsonl goes through the feedback app's hooks (cchc.feedback.interchange)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cchc.interchange.petitions import feedback_io
+from cchc.interchange.tests import bundles
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(feedback_io() is None, reason="cchc.feedback.interchange is not there yet"),
+]
+
+PETITION = {"Ma": "PA-2026-000123", "MaDonVi": "H26.900", "LoaiPhanAnh": "TTHC", "Kenh": "WEB",
+            "NgayTiepNhan": "2026-03-02T09:00:00+07:00", "HanXuLy": "2026-03-23T09:00:00+07:00",
+            "NgayXuLyXong": "2026-03-10T10:00:00+07:00", "NgayCongKhai": "2026-03-11T08:00:00+07:00",
+            "TrangThai": "DA_CONG_KHAI", "MaHoSo": None, "SoThich": 3, "SoKhongThich": 1}
+
+
+def run(directory, *args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_bundle", str(directory), *args, stdout=out, stderr=err)
+        ok = True
+    except CommandError:
+        ok = False
+    return ok, out.getvalue().splitlines(), err.getvalue()
+
+
+def write_petitions(directory, rows):
+    bundles.write(directory, procedures=None)
+    text = "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows)
+    (directory / "petitions.jsonl").write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_petitions_import_idempotently_and_export_the_same_line(tmp_path):
+    d = write_petitions(tmp_path / "in", [PETITION])
+    ok, lines, err = run(d)
+    assert ok, err
+    assert lines[-1] == "petitions.jsonl: 1 created, 0 updated, 0 unchanged, 0 rejected"
+    ok, lines, _err = run(d)
+    assert lines[-1] == "petitions.jsonl: 0 created, 0 updated, 1 unchanged, 0 rejected"
+    call_command("export_bundle", str(tmp_path / "out"), "--from", "2026-03-01", "--to", "2026-03-31", stdout=io.StringIO())
+    exported = json.loads((tmp_path / "out" / "petitions.jsonl").read_text(encoding="utf-8"))
+    assert exported == PETITION
+
+
+def test_a_bad_petition_refuses_the_file(tmp_path):
+    bad = {**PETITION, "Ma": "PA-2", "MaDonVi": "H99.999"}
+    ok, lines, err = run(write_petitions(tmp_path, [PETITION, bad, "{broken"]))
+    assert not ok
+    assert lines[-1] == "petitions.jsonl: 0 created, 0 updated, 0 unchanged, 2 rejected"
+    assert "petitions.jsonl:2:" in err and "H99.999" in err and "petitions.jsonl:3:" in err
+
+
+def test_skip_invalid_petitions(tmp_path):
+    bad = {**PETITION, "Ma": "PA-2", "Kenh": "FAX"}
+    ok, lines, _err = run(write_petitions(tmp_path, [PETITION, bad]), "--skip-invalid")
+    assert ok
+    assert lines[-1] == "petitions.jsonl: 1 created, 0 updated, 0 unchanged, 1 rejected"
+    assert (tmp_path / "rejects" / "petitions.jsonl").read_text(encoding="utf-8") == json.dumps(bad, ensure_ascii=False) + "\n"

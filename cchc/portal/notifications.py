@@ -1,0 +1,157 @@
+"""Messages to applicants: queued when a dossier changes, sent later by `run_worker`.
+
+The receiver runs after the dossier's transaction has committed and only writes outbox
+rows; sending happens in the worker, so a slow or failing mail/SMS gateway never blocks or
+undoes a dossier action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cchc.core.calendar import LOCAL_TZ
+from cchc.dossiers.models import Dossier, DossierEvent
+from cchc.portal import sms
+from cchc.portal.models import Notification
+
+log = logging.getLogger(__name__)
+
+# Which dossier actions the applicant hears about (Decree 118/2025: the applicant is told of
+# the receipt, any supplement request, any delay with its new date, and the result).
+NOTIFIED_ACTIONS = ("receive", "request_supplement", "apologize", "finish")
+MAX_ATTEMPTS = getattr(settings, "NOTIFY_MAX_ATTEMPTS", 6)
+LEASE = dt.timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8... minutes after each failure, at most 6 hours."""
+    return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return moment.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def compose(dossier: Dossier, action: str, event: DossierEvent | None) -> tuple[str, str] | None:
+    """Subject and body of the message for this action, in the platform's language."""
+    link = settings.SITE_URL.rstrip("/") + reverse("portal:lookup") + f"?code={dossier.code}"
+    values = {"code": dossier.code, "procedure": dossier.procedure.name, "link": link,
+              "appointment": _local(dossier.appointment_at), "agency": dossier.receiving_agency.name,
+              "reason": (event.note if event else "") or ""}
+    if action == "receive":
+        return (_("Dossier %(code)s received") % values,
+                _("Your dossier %(code)s (%(procedure)s) has been received by %(agency)s. "
+                  "Appointment to return the result: %(appointment)s. Follow it at %(link)s") % values)
+    if action == "request_supplement":
+        return (_("Dossier %(code)s: please supplement your dossier") % values,
+                _("Your dossier %(code)s needs more documents: %(reason)s. "
+                  "The processing time is paused until they arrive. Details: %(link)s") % values)
+    if action == "apologize":
+        return (_("Dossier %(code)s: apology and new appointment") % values,
+                _("We apologise: your dossier %(code)s cannot be completed on time (%(reason)s). "
+                  "New appointment: %(appointment)s. Details: %(link)s") % values)
+    if action == "finish":
+        return (_("Dossier %(code)s: result ready") % values,
+                _("The result of your dossier %(code)s (%(procedure)s) is ready at %(agency)s. Details: %(link)s") % values)
+    return None
+
+
+def enqueue_for(dossier_id: int, action: str, event_id: int | None) -> list[Notification]:
+    """Queue one message per channel the applicant gave (e-mail and/or SMS)."""
+    if action not in NOTIFIED_ACTIONS:
+        return []
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()
+    if dossier is None:
+        return []
+    event = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
+    with translation.override(settings.LANGUAGE_CODE):
+        message = compose(dossier, action, event)
+    if message is None:
+        return []
+    subject, body = message
+    created = []
+    targets = [(Notification.Channel.EMAIL, dossier.applicant_email), (Notification.Channel.SMS, dossier.applicant_phone)]
+    for channel, recipient in targets:
+        if not recipient:
+            continue
+        key = f"{dossier_id}:{event_id or action}:{channel}"
+        try:
+            with transaction.atomic():
+                created.append(Notification.objects.create(
+                    channel=channel, recipient=recipient, subject=subject, body=body, dossier=dossier,
+                    kind=action, dedup_key=key,
+                ))
+        except IntegrityError:
+            continue  # already queued for this event
+    return created
+
+
+def on_dossier_changed(sender, *, dossier_id: int, action: str, event_id: int | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Signal receiver (connected in PortalConfig.ready). Never raises: the dossier action
+    has already committed and must not look failed because a message could not be queued."""
+    try:
+        enqueue_for(dossier_id, action, event_id)
+    except Exception:
+        log.exception("could not queue notifications for dossier %s (%s)", dossier_id, action)
+
+
+# -- delivery -----------------------------------------------------------------------------
+def deliver(notification: Notification) -> None:
+    """Hand one message to its channel; raises on failure."""
+    if notification.channel == Notification.Channel.EMAIL:
+        send_mail(notification.subject, notification.body, None, [notification.recipient])
+    else:
+        sms.send_sms(notification.recipient, notification.body)
+
+
+def claim(batch: int = 50, now: dt.datetime | None = None) -> list[int]:
+    """Take up to `batch` due messages. Rows locked by another worker are skipped; a claimed
+    row is leased (its next attempt pushed ahead) so a crashed worker's rows come back."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.due(now).select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:batch]
+        )
+        Notification.objects.filter(pk__in=rows).update(next_attempt_at=now + LEASE)
+    return rows
+
+
+def send_one(pk: int, sender: Callable[[Notification], None] = deliver) -> str:
+    notification = Notification.objects.get(pk=pk)
+    try:
+        sender(notification)
+    except Exception as exc:
+        attempts = notification.attempts + 1
+        failed = attempts >= MAX_ATTEMPTS
+        Notification.objects.filter(pk=pk).update(
+            attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            status=Notification.Status.FAILED if failed else Notification.Status.QUEUED,
+            next_attempt_at=timezone.now() + backoff(attempts),
+        )
+        log.warning("notification %s failed (attempt %s): %s", pk, attempts, exc)
+        return Notification.Status.FAILED if failed else "retry"
+    Notification.objects.filter(pk=pk).update(
+        attempts=notification.attempts + 1, status=Notification.Status.SENT, sent_at=timezone.now(), last_error="",
+    )
+    return Notification.Status.SENT
+
+
+def drain(batch: int = 50, sender: Callable[[Notification], None] = deliver) -> dict[str, int]:
+    """Send everything due now, once. Returns counts by outcome."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    while True:
+        rows = claim(batch)
+        if not rows:
+            return counts
+        for pk in rows:
+            counts[send_one(pk, sender)] += 1

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def vnd(amount) -> str:  # type: ignore[no-untyped-def]
+    """Whole đồng with Vietnamese digit grouping: 50000 -> "50.000 đ"."""
+    try:
+        value = int(amount)
+    except (TypeError, ValueError):
+        return ""
+    return f"{value:,}".replace(",", ".") + " đ"

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cchc.core.calendar import LOCAL_TZ
+from cchc.dossiers import services
+from cchc.dossiers.services import Applicant
+
+CITIZEN_ID = "001090012345"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def at(y, m, d, hh=9, mm=0):
+    return dt.datetime(y, m, d, hh, mm, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture
+def citizen(cast):
+    user = cast.citizen
+    user.set_national_id(CITIZEN_ID)
+    user.phone = "0912345678"
+    user.save()
+    return user
+
+
+@pytest.fixture
+def returned(cast, citizen):
+    """A dossier of the citizen that went the whole way: submitted, received, finished, returned."""
+    d = services.submit_online(
+        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen, at=at(2026, 3, 2, 8, 30),
+        applicant=Applicant(name="Nguyễn Văn Dân", id_hash=citizen.national_id_hash, id_last4="2345",
+                            email="citizen@example.vn", phone="0912345678", account=citizen),
+    )
+    d = services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10))
+    d = services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 3, 9))
+    return services.return_result(d, actor=cast.clerk_a, at=at(2026, 3, 3, 10))

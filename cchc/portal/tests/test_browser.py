@@ -1,0 +1,100 @@
+"""End to end in a real browser: a citizen finds a procedure (typed without diacritics),
+submits online with an attachment; staff accept, finish and return it through the staff
+pages; the citizen looks it up by code and rates the service."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cchc.dossiers.models import Dossier, Evaluation, Status
+
+from .conftest import CITIZEN_ID, PDF
+
+pytestmark = pytest.mark.browser
+
+
+
+
+def sign_in(page, username):
+    page.context.clear_cookies()
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def staff_action(page, code, action):
+    page.goto(f"{page.base_url}/staff/dossiers/{code}/")
+    form = page.locator(f"#form-{action}")
+    form.locator("xpath=ancestor::details").locator("summary").click()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(300)
+
+
+def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(transactional_db, cast, browser_page, tmp_path):
+    page = browser_page
+    citizen = cast.citizen
+    citizen.set_national_id(CITIZEN_ID)
+    citizen.save()
+    attachment = tmp_path / "to-khai.pdf"
+    attachment.write_bytes(PDF)
+
+    sign_in(page, "citizen")
+    page.goto(page.base_url + "/")
+    page.shot("home")
+    page.fill("input[name=q]", "khai sinh")  # no diacritics
+    page.press("input[name=q]", "Enter")
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Thủ tục đăng ký khai sinh").click()
+    page.shot("procedure")
+    page.get_by_role("button", name="Nộp hồ sơ trực tuyến").click()
+    page.fill("input[name=address]", "1 Tràng Tiền, Hoàn Kiếm")
+    page.select_option("select[name=receiving_agency]", label="UBND phường Hoàn Kiếm")
+    page.fill("textarea[name=request]", "Đăng ký khai sinh cho con")
+    page.set_input_files("input[type=file]", str(attachment))
+    page.shot("form")
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r"/lookup/.+/"))
+    page.shot("submitted")
+    dossier = Dossier.objects.get()
+    assert dossier.status == Status.SUBMITTED and dossier.documents.count() == 1
+
+    sign_in(page, "clerk_a")
+    staff_action(page, dossier.code, "receive")
+    page.shot("received")
+    sign_in(page, "specialist_a")
+    staff_action(page, dossier.code, "finish")
+    sign_in(page, "clerk_a")
+    staff_action(page, dossier.code, "return_result")
+    page.shot("returned")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RETURNED
+
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/lookup/?code={dossier.code}")
+    assert page.input_value("input[name=code]") == dossier.code
+    page.fill("input[name=id_last4]", "9999")
+    page.click("form button[type=submit]")
+    assert page.locator("[role=alert]").inner_text().startswith("Không tìm thấy hồ sơ")
+    page.shot("lookup-wrong-id")
+    page.fill("input[name=id_last4]", CITIZEN_ID[-4:])
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/lookup/.+/$"))
+    assert "Đã trả kết quả" in page.inner_text("#status")
+    assert "Clerk A" not in page.content()
+    page.shot("status")
+    page.get_by_role("button", name="Đánh giá chất lượng phục vụ").click()
+    for fieldset in page.locator("fieldset").all():
+        radios = fieldset.locator("input[type=radio]")
+        if radios.count():
+            radios.first.check()
+    page.shot("evaluation")
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/lookup/.+/$"))
+    page.shot("rated")
+    evaluation = Evaluation.objects.get(dossier=dossier)
+    assert evaluation.satisfaction == 5 and evaluation.total_points == 18

@@ -1,0 +1,81 @@
+"""Evaluation after service: once, after the result is returned, by the applicant or at a kiosk."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cchc.core.errors import TransitionNotAllowed, ValidationFailed
+from cchc.dossiers import services as dossier_services
+from cchc.dossiers.models import Evaluation
+from cchc.dossiers.signals import dossier_changed
+from cchc.portal import services
+from cchc.portal.models import PortalActivity
+
+pytestmark = pytest.mark.django_db
+
+CRITERIA = [key for key, _label in Evaluation.CRITERIA]
+
+
+def answers(points=2, satisfaction=5):
+    return {**{key: str(points) for key in CRITERIA}, "satisfaction": str(satisfaction), "comment": "Cán bộ nhiệt tình"}
+
+
+def test_applicant_rates_once_via_code_and_last4(client, returned, django_capture_on_commit_callbacks):
+    client.post(reverse("portal:lookup"), {"code": returned.code, "id_last4": "2345"})
+    heard = []
+    dossier_changed.connect(lambda sender, **kw: heard.append(kw["action"]), weak=False, dispatch_uid="test-eval")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("portal:evaluate", args=[returned.code]), answers(points=2, satisfaction=4))
+    finally:
+        dossier_changed.disconnect(dispatch_uid="test-eval")
+    assert response.status_code == 302
+    evaluation = Evaluation.objects.get(dossier=returned)
+    assert evaluation.satisfaction == 4 and evaluation.total_points == 18 and evaluation.channel == "PORTAL"
+    returned.refresh_from_db()
+    assert returned.rating == 4 and "evaluate" in heard
+    assert PortalActivity.objects.filter(dossier=returned, action="evaluate").exists()
+    second = client.post(reverse("portal:evaluate", args=[returned.code]), answers(points=0, satisfaction=1))
+    assert second.status_code == 400
+    assert "4/5" in second.content.decode()  # a clear message that it was already rated
+    assert Evaluation.objects.get(dossier=returned).satisfaction == 4
+
+
+def test_incomplete_answers_keep_what_was_chosen(client, citizen, returned):
+    client.force_login(citizen)
+    partial = answers()
+    del partial["attitude"]
+    response = client.post(reverse("portal:evaluate", args=[returned.code]), partial)
+    assert response.status_code == 400 and not Evaluation.objects.exists()
+    html = response.content.decode()
+    assert 'value="5" required id="id_satisfaction_0" checked' in html or 'checked' in html
+    assert "Cán bộ nhiệt tình" in html
+
+
+def test_not_before_the_result_is_returned(cast, citizen):
+    d = dossier_services.submit_online(
+        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen,
+        applicant=dossier_services.Applicant(name="Dân", id_last4="2345", account=citizen))
+    with pytest.raises(TransitionNotAllowed):
+        services.evaluate(d, actor=citizen, scores={k: 2 for k in CRITERIA}, satisfaction=5)
+
+
+def test_scores_are_validated(returned, citizen):
+    with pytest.raises(ValidationFailed):
+        services.evaluate(returned, actor=citizen, scores={k: 3 for k in CRITERIA}, satisfaction=5)
+    with pytest.raises(ValidationFailed):
+        services.evaluate(returned, actor=citizen, scores={k: 2 for k in CRITERIA}, satisfaction=6)
+
+
+def test_counter_kiosk_opened_by_staff(client, cast, returned):
+    url = reverse("portal:kiosk_evaluate", args=[returned.code])
+    client.force_login(cast.outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(cast.clerk_a)
+    assert client.get(url).status_code == 200
+    assert client.post(url, answers(points=1, satisfaction=3)).status_code == 302
+    evaluation = Evaluation.objects.get(dossier=returned)
+    assert evaluation.channel == "KIOSK" and evaluation.total_points == 9
+    assert PortalActivity.objects.get(action="evaluate").actor is None
+    assert client.post(url, answers()).status_code == 400

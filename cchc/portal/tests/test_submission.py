@@ -1,0 +1,145 @@
+"""Online submission: server-side drafts, checked uploads, reuse of earlier documents,
+nothing lost on a bad upload or an expired session."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cchc.catalogue.models import RequiredDocument
+from cchc.core.errors import NotPermitted
+from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Status
+from cchc.portal import services
+from cchc.portal.models import Draft, PortalActivity
+
+from .conftest import PDF, PNG
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def form_url(cast):
+    return reverse("portal:submit", args=[cast.procedure.code])
+
+
+def fields(cast, **extra):
+    return {"applicant_name": "Nguyễn Văn Dân", "phone": "0912345678", "email": "dan@example.vn",
+            "address": "1 Tràng Tiền, Hoàn Kiếm", "receiving_agency": str(cast.agency_a.pk),
+            "request": "Đăng ký khai sinh cho con", **extra}
+
+
+def component(cast):
+    return RequiredDocument.objects.get(procedure=cast.procedure, order=1)
+
+
+def test_submit_online_with_an_attachment_enters_the_agency_queue(client, cast, citizen, form_url):
+    client.force_login(citizen)
+    rd = component(cast)
+    response = client.post(form_url, {**fields(cast), "action": "submit",
+                                      f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier = Dossier.objects.get()
+    assert response.url == reverse("portal:dossier", args=[dossier.code])
+    assert dossier.status == Status.SUBMITTED and dossier.channel == 2
+    assert dossier.applicant == citizen and dossier.applicant_id_hash == citizen.national_id_hash
+    assert dossier.applicant_id_last4 == "2345" and dossier.details["request"] == "Đăng ký khai sinh cho con"
+    assert Dossier.objects.filter(current_agency=cast.agency_a, status=Status.SUBMITTED).count() == 1
+    doc = DossierDocument.objects.get(dossier=dossier)
+    assert doc.required_document == rd and not doc.reused and doc.document.content_type == "application/pdf"
+    assert dossier.has_digitized_components and not dossier.reused_digitized_data
+    assert PortalActivity.objects.filter(dossier=dossier, action="attach_document", actor=citizen).exists()
+    assert Draft.objects.get().submitted_dossier == dossier
+
+
+def test_rejected_upload_keeps_everything_else(client, cast, citizen, form_url):
+    client.force_login(citizen)
+    rd = component(cast)
+    fake = SimpleUploadedFile("giay-to.pdf", b"MZ\x90\x00 this is an executable", "application/pdf")
+    response = client.post(form_url, {**fields(cast), "action": "submit", f"file_{rd.pk}": fake})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "giay-to.pdf" in page and 'value="1 Tràng Tiền, Hoàn Kiếm"' in page
+    assert not Dossier.objects.exists()
+    draft = Draft.objects.get(user=citizen)
+    assert draft.data["address"] == "1 Tràng Tiền, Hoàn Kiếm" and not draft.attachments.exists()
+    assert not DigitizedDocument.objects.exists()
+
+
+def test_too_large_upload_is_refused(client, cast, citizen, form_url, settings):
+    settings.MAX_UPLOAD_MB = 0
+    client.force_login(citizen)
+    rd = component(cast)
+    response = client.post(form_url, {**fields(cast), "action": "save", f"file_{rd.pk}": SimpleUploadedFile("a.png", PNG)})
+    assert response.status_code == 400 and not DigitizedDocument.objects.exists()
+
+
+def test_missing_mandatory_document_is_reported_and_draft_kept(client, cast, citizen, form_url):
+    client.force_login(citizen)
+    response = client.post(form_url, {**fields(cast), "action": "submit"})
+    assert response.status_code == 400
+    assert f"doc_{component(cast).pk}" in response.context["errors"]
+    assert not Dossier.objects.exists() and Draft.objects.get().data["applicant_name"] == "Nguyễn Văn Dân"
+
+
+def test_saved_draft_is_restored_on_a_later_visit(client, cast, citizen, form_url):
+    client.force_login(citizen)
+    client.post(form_url, {**fields(cast, address="Số 5 ngõ 7"), "action": "save",
+                           f"file_{component(cast).pk}": SimpleUploadedFile("scan.png", PNG)})
+    client.logout()
+    client.force_login(citizen)
+    response = client.get(form_url)
+    assert 'value="Số 5 ngõ 7"' in response.content.decode()
+    assert response.context["components"][0]["attachment"].document.name == "scan.png"
+
+
+def test_expired_session_mid_form_loses_nothing(client, cast, citizen, form_url):
+    rd = component(cast)
+    # Not signed in any more (session expired) when the form is posted.
+    response = client.post(form_url, {**fields(cast, address="Địa chỉ gõ trước khi hết phiên"), "action": "submit",
+                                      f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF)})
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
+    assert not Dossier.objects.exists()
+    client.force_login(citizen)  # login keeps the anonymous session's data
+    response = client.get(form_url)
+    page = response.content.decode()
+    assert 'value="Địa chỉ gõ trước khi hết phiên"' in page
+    draft = Draft.objects.get(user=citizen)
+    attachment = draft.attachments.get()
+    assert attachment.document.owner_id_hash == citizen.national_id_hash
+    response = client.post(form_url, {**draft.data, "action": "submit"})
+    assert response.status_code == 302 and Dossier.objects.get().documents.count() == 1
+
+
+def test_earlier_documents_of_the_same_person_are_reused(client, cast, citizen, form_url, returned):
+    earlier = services.store_upload(upload=SimpleUploadedFile("cccd.pdf", PDF), owner_id_hash=citizen.national_id_hash, actor=citizen)
+    DossierDocument.objects.create(dossier=returned, document=earlier)  # fixture: part of an earlier dossier
+    stranger = services.store_upload(upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None)
+    DossierDocument.objects.create(dossier=returned, document=stranger)
+    client.force_login(citizen)
+    page = client.get(form_url)
+    assert list(page.context["reusable"]) == [earlier]
+    rd = component(cast)
+    response = client.post(form_url, {**fields(cast), "action": "submit", f"reuse_{rd.pk}": str(earlier.pk)})
+    assert response.status_code == 302
+    dossier = Dossier.objects.exclude(pk=returned.pk).get()
+    link = dossier.documents.get()
+    assert link.reused and link.document == earlier and dossier.reused_digitized_data
+    assert DigitizedDocument.objects.count() == 2  # nothing re-uploaded
+
+
+def test_someone_elses_document_cannot_be_reused(cast, citizen, returned):
+    from cchc.dossiers import services as dossier_services
+
+    open_dossier = dossier_services.submit_online(
+        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen,
+        applicant=dossier_services.Applicant(name="Dân", id_hash=citizen.national_id_hash, account=citizen))
+    stranger = services.store_upload(upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None)
+    with pytest.raises(NotPermitted):
+        services.reuse_document(open_dossier, actor=citizen, document=stranger)
+
+
+def test_only_the_owner_changes_a_draft(cast, citizen):
+    draft = services.draft_for(user=citizen, procedure=cast.procedure)
+    with pytest.raises(NotPermitted):
+        services.save_draft(draft, actor=cast.clerk_a, data={"address": "x"})

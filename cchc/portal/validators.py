@@ -1,0 +1,78 @@
+"""Checks on what citizens type and upload."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import ValidationFailed
+
+_CCCD = re.compile(r"^\d{12}$")
+_PHONE = re.compile(r"^0\d{9}$")
+
+
+def clean_citizen_id(raw: str) -> str:
+    """A 12-digit citizen ID (căn cước / CCCD), structure per Circular 59/2021/TT-BCA:
+    3 digits: province of birth (001-096); 1 digit: century and gender (0-9);
+    2 digits: year of birth; 6 random digits. Only the structure can be checked offline."""
+    number = re.sub(r"[\s.-]", "", raw or "")
+    if not _CCCD.match(number):
+        raise ValidationFailed(_("The citizen ID number must have exactly 12 digits."), field="national_id")
+    province = int(number[:3])
+    if not 1 <= province <= 96:
+        raise ValidationFailed(
+            _("The first three digits of the citizen ID (province of birth) must be between 001 and 096."),
+            field="national_id",
+        )
+    return number
+
+
+def clean_phone(raw: str) -> str:
+    """A Vietnamese mobile number, 10 digits starting with 0 (+84 accepted)."""
+    phone = re.sub(r"[\s.-]", "", raw or "")
+    if phone.startswith("+84"):
+        phone = "0" + phone[3:]
+    elif phone.startswith("84") and len(phone) == 11:
+        phone = "0" + phone[2:]
+    if not _PHONE.match(phone):
+        raise ValidationFailed(_("Please enter a 10-digit mobile number starting with 0."), field="phone")
+    return phone
+
+
+# Magic bytes of the file types accepted for dossier documents.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, ext in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, ext
+    return None
+
+
+def check_upload(upload) -> str:  # type: ignore[no-untyped-def]
+    """Accept a PDF, JPEG or PNG no larger than MAX_UPLOAD_MB, judged by its content (not its
+    name or the browser's claimed type). Returns the content type."""
+    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationFailed(
+            _("The file %(name)s is larger than %(mb)s MB.") % {"name": upload.name, "mb": settings.MAX_UPLOAD_MB},
+            field="file",
+        )
+    if upload.size == 0:
+        raise ValidationFailed(_("The file %(name)s is empty.") % {"name": upload.name}, field="file")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    found = sniff(head)
+    if found is None:
+        raise ValidationFailed(
+            _("The file %(name)s is not a PDF, JPEG or PNG document.") % {"name": upload.name}, field="file",
+        )
+    return found[0]

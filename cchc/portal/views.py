@@ -1,0 +1,452 @@
+"""Public portal: catalogue, agencies, citizen accounts, online submission, status lookup,
+evaluation. Views are thin: they parse input, call services and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_http_methods
+
+from cchc.agencies.models import Agency
+from cchc.catalogue.models import Field, Procedure
+from cchc.core.errors import DomainError
+from cchc.dossiers import policies
+from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
+from cchc.dossiers.services import due_derivation
+from cchc.portal import services, throttle
+from cchc.portal.forms import CodeForm, EvaluationForm, LookupForm, ProcedureFilterForm, SignupForm
+from cchc.portal.models import Draft
+
+User = get_user_model()
+PAGE_SIZE = 20
+LOOKUP_SESSION_KEY = "portal_lookups"
+STASH_SESSION_KEY = "portal_stash"
+SIGNUP_SESSION_KEY = "portal_signup_user"
+
+
+# -- public catalogue ---------------------------------------------------------------------
+def home(request: HttpRequest) -> HttpResponse:
+    procedures = Procedure.objects.published()
+    context = {
+        "procedure_count": procedures.count(),
+        "online_count": procedures.filter(online_level="full").count(),
+        "agency_count": Agency.objects.current().filter(procedures__status=Procedure.Status.PUBLISHED).distinct().count(),
+        "fields": Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED)
+        .annotate(n=Count("procedures", filter=Q(procedures__status=Procedure.Status.PUBLISHED))).order_by("-n", "name")[:12],
+    }
+    return render(request, "portal/home.html", context)
+
+
+def procedures(request: HttpRequest) -> HttpResponse:
+    form = ProcedureFilterForm(request.GET or None)
+    qs = Procedure.objects.published().select_related("field")
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = form.cleaned_data
+        if filters.get("q"):
+            qs = qs.search(filters["q"])
+        if filters.get("field"):
+            qs = qs.filter(field_id=filters["field"])
+        if filters.get("agency"):
+            qs = qs.filter(agencies__id=filters["agency"])
+        if filters.get("online"):
+            qs = qs.filter(online_level=filters["online"])
+    page = Paginator(qs.distinct().order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form, "page": page, "query": query.urlencode(),
+        "fields": Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED).distinct().order_by("name"),
+        "agencies": Agency.objects.current().filter(procedures__status=Procedure.Status.PUBLISHED).distinct().order_by("name"),
+        "selected": filters,
+    }
+    template = "portal/_procedure_results.html" if getattr(request, "htmx", False) else "portal/procedure_list.html"
+    return render(request, template, context)
+
+
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure.objects.published().select_related("field"), code=code)
+    return render(request, "portal/procedure_detail.html", {
+        "procedure": procedure,
+        "documents": procedure.required_documents.all(),
+        "steps": procedure.step_templates.all(),
+        "agencies": procedure.agencies.current().order_by("name"),
+    })
+
+
+def agencies(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "").strip()
+    qs = Agency.objects.current().annotate(
+        n=Count("procedures", filter=Q(procedures__status=Procedure.Status.PUBLISHED))).order_by("name")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/agency_list.html", {"page": page, "q": q, "query": urlencode({"q": q}) if q else ""})
+
+
+def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency, code=code)
+    qs = agency.procedures.published().select_related("field").order_by("code")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/agency_detail.html", {"agency": agency, "page": page})
+
+
+# -- accounts -----------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.start_signup(full_name=data["full_name"], email=data["email"], phone=data["phone"],
+                                         national_id=data["national_id"], password=data["password"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            request.session[SIGNUP_SESSION_KEY] = user.pk
+            return redirect("portal:verify")
+    return render(request, "portal/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    user = User.objects.filter(pk=request.session.get(SIGNUP_SESSION_KEY), is_active=False).first()
+    if user is None:
+        messages.info(request, _("Please create your account first."))
+        return redirect("portal:signup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("resend"):
+        try:
+            services.send_code(user=user)
+            messages.success(request, _("A new code has been sent."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("portal:verify")
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.verify_code(user=user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            request.session.pop(SIGNUP_SESSION_KEY, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready."))
+            return redirect("portal:my_dossiers")
+    destination = user.email or user.phone
+    return render(request, "portal/verify.html", {"form": form, "destination": _mask(destination)})
+
+
+def _mask(destination: str) -> str:
+    if "@" in destination:
+        name, domain = destination.split("@", 1)
+        return f"{name[:2]}***@{domain}"
+    return f"******{destination[-4:]}"
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    dossiers = Dossier.objects.filter(applicant=request.user).select_related("procedure").order_by("-submitted_at")
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    drafts = Draft.objects.of(request.user).open().select_related("procedure")
+    return render(request, "portal/my_dossiers.html", {"page": page, "drafts": drafts})
+
+
+# -- online submission --------------------------------------------------------------------
+def _stash_anonymous_post(request: HttpRequest, procedure: Procedure) -> None:
+    """The session expired mid-form: keep what was entered (text and valid files) in the new
+    anonymous session; after sign-in it is merged into the citizen's server-side draft."""
+    stash = {"procedure": procedure.pk, "data": {k: request.POST.get(k, "") for k in services.DRAFT_FIELDS if k in request.POST},
+             "files": {}}
+    for key, upload in request.FILES.items():
+        if not key.startswith("file_"):
+            continue
+        try:
+            doc = services.store_upload(upload=upload, owner_id_hash="", actor=None)
+        except DomainError:
+            continue
+        stash["files"][key[5:]] = doc.pk
+    request.session[STASH_SESSION_KEY] = stash
+
+
+def _restore_stash(request: HttpRequest, draft: Draft) -> bool:
+    stash = request.session.get(STASH_SESSION_KEY)
+    if not stash or stash.get("procedure") != draft.procedure_id:
+        return False
+    request.session.pop(STASH_SESSION_KEY, None)
+    services.save_draft(draft, actor=request.user, data=stash.get("data", {}))
+    for component_id, doc_pk in stash.get("files", {}).items():
+        services.adopt_stashed_upload(draft, actor=request.user, required_document_id=int(component_id), document_id=doc_pk)
+    return True
+
+
+def _process_documents(request: HttpRequest, draft: Draft) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for component in draft.procedure.required_documents.all():
+        key = str(component.pk)
+        try:
+            if request.POST.get(f"remove_{key}"):
+                services.remove_draft_attachment(draft, actor=request.user, required_document_id=component.pk)
+            upload = request.FILES.get(f"file_{key}")
+            if upload is not None:
+                services.add_draft_upload(draft, actor=request.user, required_document_id=component.pk, upload=upload)
+            elif request.POST.get(f"reuse_{key}"):
+                services.add_draft_reuse(draft, actor=request.user, required_document_id=component.pk,
+                                         document_id=int(request.POST[f"reuse_{key}"]))
+        except (DomainError, ValueError) as exc:
+            errors[f"doc_{key}"] = getattr(exc, "message", _("Invalid choice."))
+    return errors
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure.objects.published(), code=code)
+    if procedure.online_level == "none":
+        messages.error(request, _("This procedure cannot be submitted online. Please go to the receiving address."))
+        return redirect("portal:procedure", code=code)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            _stash_anonymous_post(request, procedure)
+            messages.warning(request, _("Your session has expired. Please sign in again: what you entered has been kept."))
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+    if not request.user.national_id_hash:
+        messages.error(request, _("Online submission needs a citizen account with a verified citizen ID."))
+        return redirect("portal:procedure", code=code)
+    draft = services.draft_for(user=request.user, procedure=procedure)
+    if _restore_stash(request, draft):
+        draft.refresh_from_db()
+        messages.info(request, _("What you entered before your session expired has been restored."))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        draft = services.save_draft(draft, actor=request.user, data=request.POST)
+        errors = _process_documents(request, draft)
+        if request.POST.get("action") == "submit" and not errors:
+            try:
+                dossier = services.submit_draft(draft, actor=request.user)
+            except DomainError as exc:
+                errors = getattr(exc, "errors", None) or {"general": exc.message}
+            else:
+                _remember_lookup(request, dossier)
+                messages.success(request, _("Dossier %(code)s has been submitted. Keep this code to follow it.") % {"code": dossier.code})
+                return redirect("portal:dossier", code=dossier.code)
+        if errors:
+            messages.error(request, _("Please correct the items marked below. Everything you entered has been kept."))
+        elif request.POST.get("action") != "submit":
+            messages.success(request, _("Draft saved."))
+            return redirect("portal:submit", code=code)
+    attachments = {a.required_document_id: a for a in draft.attachments.select_related("document")}
+    components = [
+        {"component": c, "attachment": attachments.get(c.pk), "error": errors.get(f"doc_{c.pk}")}
+        for c in procedure.required_documents.all()
+    ]
+    return render(request, "portal/submit.html", {
+        "procedure": procedure, "draft": draft, "data": draft.data, "errors": errors, "components": components,
+        "agencies": procedure.agencies.current().order_by("name"),
+        "reusable": services.reusable_documents(request.user)[:50], "MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB,
+    }, status=400 if errors else 200)
+
+
+# -- status lookup ------------------------------------------------------------------------
+def _remember_lookup(request: HttpRequest, dossier: Dossier) -> None:
+    codes = [c for c in request.session.get(LOOKUP_SESSION_KEY, []) if c != dossier.code][-19:]
+    request.session[LOOKUP_SESSION_KEY] = [*codes, dossier.code]
+
+
+def may_view_as_applicant(request: HttpRequest, dossier: Dossier) -> bool:
+    """The applicant signed in, or someone who proved the code and the ID's last 4 digits
+    in this session."""
+    if request.user.is_authenticated and dossier.applicant_id == request.user.pk:
+        return True
+    return dossier.code in request.session.get(LOOKUP_SESSION_KEY, [])
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    ip = throttle.client_ip(request)
+    if request.method == "POST":
+        form = LookupForm(request.POST)
+        if throttle.lookup_blocked(ip):
+            form.is_valid()
+            form.add_error(None, _("Too many unsuccessful look-ups from your connection. Please wait 15 minutes and try again."))
+            return render(request, "portal/lookup.html", {"form": form}, status=429)
+        if form.is_valid():
+            code = form.cleaned_data["code"].strip().upper()
+            dossier = Dossier.objects.filter(code=code).only("pk", "code", "applicant_id_last4").first()
+            # The same answer whether the code exists or not: nothing leaks about other dossiers.
+            expected = dossier.applicant_id_last4 if dossier and dossier.applicant_id_last4 else "\x00\x00\x00\x00"
+            if dossier is not None and constant_time_compare(expected, form.cleaned_data["id_last4"]):
+                _remember_lookup(request, dossier)
+                return redirect("portal:dossier", code=dossier.code)
+            throttle.record_lookup_failure(ip)
+        form.add_error(None, _("No dossier matches this code and ID number. Please check both and try again."))
+        return render(request, "portal/lookup.html", {"form": form}, status=400)
+    form = LookupForm(initial={"code": request.GET.get("code", "")})
+    return render(request, "portal/lookup.html", {"form": form})
+
+
+ACTION_LABELS = {
+    "submit": gettext_noop("Submitted online"),
+    "receive": gettext_noop("Received, appointment issued"),
+    "refuse": gettext_noop("Refused at reception"),
+    "transfer": gettext_noop("Handed over for processing"),
+    "assign": gettext_noop("Assigned"),
+    "request_supplement": gettext_noop("Supplement requested (clock paused)"),
+    "receive_supplement": gettext_noop("Supplement received (clock resumed)"),
+    "request_payment": gettext_noop("Fees requested"),
+    "confirm_payment": gettext_noop("Fees paid"),
+    "withdraw": gettext_noop("Withdrawn"),
+    "stop": gettext_noop("Processing stopped"),
+    "finish": gettext_noop("Processing finished, result ready"),
+    "return_result": gettext_noop("Result returned"),
+    "apologize": gettext_noop("Apology and new appointment"),
+}
+# Notes the applicant must read (what to supplement, why refused/late/stopped); other notes
+# are internal hand-over remarks and stay with staff.
+PUBLIC_NOTES = {"request_supplement", "refuse", "apologize", "stop", "withdraw"}
+
+
+def _action_label(action: str) -> str:
+    return _(ACTION_LABELS.get(action, action))
+
+
+def timeline(dossier: Dossier) -> list[dict[str, Any]]:
+    """Status history by agency, without staff names (citizens see units, not people)."""
+    rows = []
+    for ev in dossier.events.select_related("agency", "target_agency").order_by("seq"):
+        rows.append({
+            "at": ev.at, "label": _action_label(ev.action), "agency": ev.agency.name if ev.agency else "",
+            "target": ev.target_agency.name if ev.target_agency and ev.action == "transfer" else "",
+            "status": Status(ev.to_status).label, "note": ev.note if ev.action in PUBLIC_NOTES else "",
+            "new_appointment": ev.data.get("new_appointment_at") if ev.action == "apologize" else None,
+        })
+    return rows
+
+
+def supplement_pauses(dossier: Dossier) -> list[dict[str, Any]]:
+    pauses: list[dict[str, Any]] = []
+    for ev in dossier.events.order_by("seq").only("to_status", "at", "note", "data", "action"):
+        if ev.to_status == Status.SUPPLEMENT and ev.action == "request_supplement":
+            pauses.append({"from": ev.at, "to": None, "reason": ev.note})
+        elif pauses and pauses[-1]["to"] is None and ev.to_status != Status.SUPPLEMENT:
+            pauses[-1]["to"] = ev.at
+    return pauses
+
+
+def _parse_moment(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency", "current_agency", "rule_version").filter(code=code).first()
+    if dossier is None or not may_view_as_applicant(request, dossier):
+        messages.info(request, _("Enter the dossier code and the last 4 digits of the applicant's ID number."))
+        return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
+    derivation = due_derivation(dossier)
+    apologies = [
+        {"at": e.at, "reason": e.note, "new_appointment": _parse_moment(e.data.get("new_appointment_at"))}
+        for e in dossier.events.filter(action="apologize").order_by("seq")
+    ]
+    return render(request, "portal/dossier.html", {
+        "dossier": dossier, "derivation": derivation, "timeline": timeline(dossier),
+        "pauses": supplement_pauses(dossier), "apologies": apologies,
+        "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
+        "can_rate": dossier.status == Status.RETURNED,
+        "has_receipt": dossier.received_at is not None,
+        "documents": dossier.documents.select_related("document", "required_document"),
+    })
+
+
+def dossier_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """QR code (SVG) that opens the lookup page with this dossier code filled in."""
+    if not Dossier.objects.filter(code=code).exists():
+        raise Http404
+    url = request.build_absolute_uri(reverse("portal:lookup")) + "?" + urlencode({"code": code})
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """Form 01 for the applicant (signed in, or verified by code + ID in this session)."""
+    from cchc.forms.views import pdf_response
+
+    dossier = get_object_or_404(Dossier, code=code)
+    if not may_view_as_applicant(request, dossier) and not policies.can_view(request.user, dossier):
+        raise Http404
+    return pdf_response(request, dossier, "01")
+
+
+def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attached document, for its owner or staff who can see a dossier that uses it."""
+    from django.http import FileResponse
+
+    doc = get_object_or_404(DigitizedDocument, pk=pk)
+    user = request.user
+    allowed = user.is_authenticated and doc.owner_id_hash and doc.owner_id_hash == getattr(user, "national_id_hash", None)
+    if not allowed:
+        allowed = Dossier.objects.visible_to(user).filter(documents__document=doc).exists()
+    if not allowed:
+        raise Http404
+    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.name)
+
+
+# -- evaluation ---------------------------------------------------------------------------
+def _evaluation_page(request: HttpRequest, dossier: Dossier, *, channel: str, template: str, done_url: str) -> HttpResponse:
+    existing = Evaluation.objects.filter(dossier=dossier).first()
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluate(dossier, actor=request.user if channel == "PORTAL" else None, scores=form.scores(),
+                              satisfaction=form.cleaned_data["satisfaction"], comment=form.cleaned_data["comment"],
+                              channel=channel, actor_label=_("Applicant at the counter kiosk") if channel == "KIOSK" else "")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            existing = Evaluation.objects.filter(dossier=dossier).first()
+        else:
+            messages.success(request, _("Thank you! Your evaluation has been recorded."))
+            return redirect(done_url)
+    elif request.method == "POST":
+        form.add_error(None, _("Please answer every question. Your answers so far have been kept."))
+    return render(request, template, {"dossier": dossier, "form": form, "existing": existing},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def evaluate(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = get_object_or_404(Dossier, code=code)
+    if not may_view_as_applicant(request, dossier):
+        return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
+    return _evaluation_page(request, dossier, channel="PORTAL", template="portal/evaluate.html",
+                            done_url=reverse("portal:dossier", args=[dossier.code]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
+    """A counter kiosk: the clerk opens the page for a returned dossier, the citizen answers."""
+    dossier = get_object_or_404(Dossier, code=code)
+    if not policies.can_view(request.user, dossier) or dossier.applicant_id == request.user.pk:
+        raise Http404
+    return _evaluation_page(request, dossier, channel="KIOSK", template="portal/kiosk.html",
+                            done_url=reverse("portal:kiosk_evaluate", args=[dossier.code]))
+

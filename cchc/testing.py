@@ -1,0 +1,134 @@
+"""Factories and the fixed cast of users shared by every app's tests.
+
+The cast (after healthchecks' owner/member/outsider): for each of two agencies A (a commune)
+and B (a provincial department) there is a clerk, a specialist and a leader; plus a
+province administrator, an inspector, a citizen and a staff member of a third agency C
+(the outsider).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import factory
+
+from cchc.accounts.models import Membership, User
+from cchc.agencies.models import Agency, RankingGroup
+from cchc.catalogue.models import Field, Procedure, RequiredDocument
+
+PROVINCE = "01"
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RankingGroup
+        django_get_or_create = ("name",)
+
+    name = "Sở, ban, ngành"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"H26.{n + 1:02d}")
+    name = factory.Sequence(lambda n: f"Sở thử nghiệm {n}")
+    level = "PROVINCE_AGENCY"
+    province_code = PROVINCE
+    identity_code = factory.Sequence(lambda n: f"000.00.{n % 100:02d}.H26")
+    valid_from = dt.date(2020, 1, 1)
+    group = factory.SubFactory(GroupFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.LazyAttribute(lambda o: o.username.title())
+    kind = User.Kind.STAFF
+    province_code = PROVINCE
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+
+class FieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Field
+        django_get_or_create = ("code",)
+
+    code = "HT"
+    name = "Hộ tịch"
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procedure
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"1.{n + 1:06d}")
+    name = "Thủ tục đăng ký khai sinh"
+    field = factory.SubFactory(FieldFactory)
+    status = Procedure.Status.PUBLISHED
+    processing_time = Decimal(3)
+    time_unit = "working_day"
+    online_level = "full"
+    applicant_types = "Công dân Việt Nam"
+    submission_means = "Trực tiếp, trực tuyến, bưu chính"
+    steps_description = "Tiếp nhận, thẩm định, trả kết quả"
+
+    @factory.post_generation
+    def agencies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.agencies.set(extracted)
+            RequiredDocument.objects.get_or_create(procedure=self, order=1, defaults={"name": "Tờ khai"})
+
+
+@dataclass
+class Cast:
+    agency_a: Agency
+    agency_b: Agency
+    agency_c: Agency
+    clerk_a: User
+    specialist_a: User
+    leader_a: User
+    clerk_b: User
+    specialist_b: User
+    leader_b: User
+    outsider: User
+    province_admin: User
+    inspector: User
+    citizen: User
+    procedure: Procedure
+
+
+def member(username: str, agency: Agency, role: str) -> User:
+    user = UserFactory(username=username, full_name=username.replace("_", " ").title())
+    Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    return user
+
+
+def make_cast() -> Cast:
+    communes = GroupFactory(name="Xã, phường")
+    agency_a = AgencyFactory(code="H26.100", name="UBND phường Hoàn Kiếm", level="COMMUNE", identity_code="000.01.01.H26", group=communes)
+    agency_b = AgencyFactory(code="H26.01", name="Sở Tư pháp", identity_code="000.00.01.H26")
+    agency_c = AgencyFactory(code="H26.02", name="Sở Xây dựng", identity_code="000.00.02.H26")
+    R = Membership.Role
+    cast = Cast(
+        agency_a=agency_a, agency_b=agency_b, agency_c=agency_c,
+        clerk_a=member("clerk_a", agency_a, R.CLERK),
+        specialist_a=member("specialist_a", agency_a, R.SPECIALIST),
+        leader_a=member("leader_a", agency_a, R.LEADER),
+        clerk_b=member("clerk_b", agency_b, R.CLERK),
+        specialist_b=member("specialist_b", agency_b, R.SPECIALIST),
+        leader_b=member("leader_b", agency_b, R.LEADER),
+        outsider=member("outsider", agency_c, R.LEADER),
+        province_admin=UserFactory(username="province_admin", kind=User.Kind.PROVINCE_ADMIN),
+        inspector=UserFactory(username="inspector", kind=User.Kind.INSPECTOR),
+        citizen=UserFactory(username="citizen", kind=User.Kind.CITIZEN, email="citizen@example.vn"),
+        procedure=ProcedureFactory(code="1.001193", agencies=[agency_a, agency_b]),
+    )
+    return cast

@@ -1,0 +1,93 @@
+"""Root pytest configuration: fast hashing, a fixed cast of users, browser skips explained."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "vi"
+    from cchc.dossiers import services
+
+    services.clear_caches()
+
+
+@pytest.fixture
+def cast(db):
+    from cchc.testing import make_cast
+
+    return make_cast()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's chromium; without it they are skipped with the reason
+    printed, except in CI where a missing browser is a failure."""
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        return  # the tests themselves fail loudly in CI
+    skip = pytest.mark.skip(reason=f"browser test skipped: {CHROMIUM} not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        reasons = sorted({str(getattr(r, "longrepr", ("", "", ""))[-1]) for r in skipped})
+        terminalreporter.write_line("Skipped tests and why:", bold=True)
+        for reason in reasons:
+            terminalreporter.write_line(f"  - {reason}")
+
+
+BROWSER_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def browser_page(request, live_server):
+    """A Playwright page in Debian's headless Chromium (executablePath /usr/bin/chromium).
+
+    `page.shot("name")` saves a screenshot under test-artifacts/<test name>/.
+    """
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    artifacts = Path(__file__).parent / "test-artifacts" / request.node.name
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        counter = {"n": 0}
+
+        def shot(name: str) -> Path:
+            counter["n"] += 1
+            path = artifacts / f"{counter['n']:02d}-{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            return path
+
+        page.shot = shot  # type: ignore[attr-defined]
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
