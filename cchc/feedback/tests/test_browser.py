@@ -67,8 +67,8 @@ def test_petition_from_web_form_to_rated_answer(reseeded, browser_page, cast):
     page.click("#vote-like")
     page.wait_for_selector("#vote-recorded")
     assert page.inner_text("#likes") == "1"
-    page.click("#vote-like")
-    page.wait_for_timeout(300)
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.click("#vote-like")
     assert page.inner_text("#likes") == "1"
     page.shot("rated")
     petition.refresh_from_db()

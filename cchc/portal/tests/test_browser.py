@@ -30,9 +30,11 @@ def staff_action(page, code, action):
     page.goto(f"{page.base_url}/staff/dossiers/{code}/")
     form = page.locator(f"#form-{action}")
     form.locator("xpath=ancestor::details").locator("summary").click()
-    form.locator("button[type=submit]").click()
+    # wait for the action's own response, not a fixed delay: a loaded CI machine is slow
+    with page.expect_response(lambda r: r.request.method == "POST" and f"/{code}/" in r.url) as response:
+        form.locator("button[type=submit]").click()
+    assert response.value.status < 400, f"{action} answered {response.value.status}"
     page.wait_for_load_state()
-    page.wait_for_timeout(300)
 
 
 def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(transactional_db, cast, browser_page, tmp_path):
@@ -88,13 +90,18 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(transactional_d
     assert "Clerk A" not in page.content()
     page.shot("status")
     page.get_by_role("button", name="Đánh giá chất lượng phục vụ").click()
+    # the form's page must have loaded before its radios are counted
+    page.wait_for_url(re.compile(r"/evaluate/$"))
+    page.locator("fieldset input[type=radio]").first.wait_for()
     for fieldset in page.locator("fieldset").all():
         radios = fieldset.locator("input[type=radio]")
         if radios.count():
             radios.first.check()
     page.shot("evaluation")
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/lookup/.+/$"))
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/evaluate/")) as response:
+        page.click("form button[type=submit]")
+    assert response.value.status == 302, page.content()
+    page.wait_for_url(re.compile(r"/lookup/[^/]+/$"))
     page.shot("rated")
     evaluation = Evaluation.objects.get(dossier=dossier)
     assert evaluation.satisfaction == 5 and evaluation.total_points == 18
