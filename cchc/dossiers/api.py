@@ -526,7 +526,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
                                          applicant=applicant, actor=user)
     else:
         raise NotPermitted(_("You may only receive dossiers at a counter of your own agency."))
-    return HttpStatus(201, _dossier_detail(request, _get_dossier(request, dossier.code)))
+    return HttpStatus(201, _dossier_detail(request, dossier))
 
 
 @api.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, tags=["dossiers"])
@@ -560,8 +560,8 @@ def _run_action(request: HttpRequest, code: str, action: str, payload: Schema) -
     dossier = _get_dossier(request, code)
     if not policies.can(request.auth, action, dossier):
         raise NotPermitted(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
-    getattr(services, action)(dossier, actor=request.auth, **_kwargs(action, payload))
-    return _dossier_detail(request, _get_dossier(request, code))
+    # the service returns the dossier it locked and changed, with its related rows loaded
+    return _dossier_detail(request, getattr(services, action)(dossier, actor=request.auth, **_kwargs(action, payload)))
 
 
 def _register(action: str, schema: type[Schema]) -> None:

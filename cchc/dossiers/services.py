@@ -178,7 +178,9 @@ def _announce(dossier: Dossier, action: str, event: DossierEvent | None) -> None
 def _lock(dossier: Dossier) -> Dossier:
     return (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place")
+        # everything the action and its caller's response read, in the locking statement
+        .select_related("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place",
+                        "competent_agency", "assignee")
         .get(pk=dossier.pk)
     )
 

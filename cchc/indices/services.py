@@ -71,43 +71,77 @@ def _bump(model: Any, keys: dict[str, Any], deltas: dict[str, int]) -> None:
         model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
 
 
-def _apply_delta(old: F_.FactValues | None, new: F_.FactValues | None) -> None:
-    day: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    proc: dict[tuple[int, dt.date, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for fact, sign in ((old, -1), (new, 1)):
-        if fact is None:
-            continue
-        for k, v in F_.day_counters(fact).items():
-            day[(fact.agency_id, fact.received_on)][k] += sign * v
-        for k, v in F_.procedure_counters(fact).items():
-            proc[(fact.agency_id, F_.month_of(fact.received_on), fact.procedure_id)][k] += sign * v
-    for (agency_id, day_), deltas in day.items():
-        _bump(DaySummary, {"agency_id": agency_id, "day": day_}, deltas)
-    for (agency_id, month, procedure_id), deltas in proc.items():
-        _bump(ProcedureMonthSummary, {"agency_id": agency_id, "month": month, "procedure_id": procedure_id}, deltas)
+def _upsert_counters(model: Any, key_fields: tuple[str, ...], counters: tuple[str, ...],
+                     rows: dict[tuple[Any, ...], dict[str, int]]) -> None:
+    """Add counter deltas to summary rows, creating missing rows: on PostgreSQL one
+    INSERT … ON CONFLICT DO UPDATE for all keys, in key order (a fixed lock order, so two
+    refreshes never deadlock)."""
+    rows = {key: d for key, d in rows.items() if any(d.values())}
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        for key in sorted(rows):
+            _bump(model, dict(zip(key_fields, key, strict=True)), rows[key])
+        return
+    meta = model._meta
+    keys = [meta.get_field(f).column for f in key_fields]
+    cols = [meta.get_field(c).column for c in counters]
+    placeholders = "(" + ", ".join(["%s"] * (len(keys) + len(cols))) + ")"
+    params: list[Any] = []
+    for key in sorted(rows):
+        params.extend(key)
+        params.extend(int(rows[key].get(c, 0)) for c in counters)
+    table = meta.db_table
+    sql = (f"INSERT INTO {table} ({', '.join(keys + cols)}) VALUES {', '.join([placeholders] * len(rows))} "  # noqa: S608
+           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+           + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def _apply_deltas(changes: Iterable[tuple[F_.FactValues | None, F_.FactValues | None]]) -> None:
+    """Move the contributions of changed facts between summary rows (old out, new in),
+    summed per row first so each row is written once."""
+    day: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    proc: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for old, new in changes:
+        for fact, sign in ((old, -1), (new, 1)):
+            if fact is None:
+                continue
+            for k, v in F_.day_counters(fact).items():
+                day[(fact.agency_id, fact.received_on)][k] += sign * v
+            for k, v in F_.procedure_counters(fact).items():
+                proc[(fact.agency_id, F_.month_of(fact.received_on), fact.procedure_id)][k] += sign * v
+    _upsert_counters(DaySummary, ("agency_id", "day"), DAY_COUNTERS, day)
+    _upsert_counters(ProcedureMonthSummary, ("agency_id", "month", "procedure_id"), PROCEDURE_COUNTERS, proc)
 
 
 @transaction.atomic
-def refresh_dossier(dossier_id: int) -> F_.FactValues | None:
-    """Recompute one dossier's fact and move its contribution in the summaries (live update)."""
+def refresh_facts(dossier_ids: Iterable[int]) -> dict[int, F_.FactValues | None]:
+    """Recompute the facts of some dossiers and move their contributions in the summaries
+    (the live update after lifecycle actions). A fixed handful of statements whatever the
+    number of dossiers: lock the old facts, read the dossiers, write the changed facts, add
+    the summed deltas to the summary rows."""
     from cchc.dossiers.models import Dossier
 
-    old_row = DossierFact.objects.select_for_update().filter(pk=dossier_id).first()
-    old = _fact_of(old_row) if old_row else None
-    row = Dossier.objects.filter(pk=dossier_id).values(*BUILD_FIELDS).first()
-    built = FactBuilder().build([row], dossiers_with_petitions([dossier_id])) if row else []
-    new = built[0] if built else None
-    if old == new:
-        return new
-    if new is None:
-        DossierFact.objects.filter(pk=dossier_id).delete()
-    elif old_row is None:
-        DossierFact.objects.create(**new.as_model_kwargs())
-    else:
-        DossierFact.objects.filter(pk=dossier_id).update(**{k: v for k, v in new.as_model_kwargs().items() if k != "dossier_id"},
-                                                         computed_at=timezone.now())
-    _apply_delta(old, new)
-    return new
+    ids = sorted(set(dossier_ids))
+    if not ids:
+        return {}
+    old_rows = DossierFact.objects.select_for_update().filter(pk__in=ids).order_by("pk").values(*FACT_FIELDS)
+    old = {r["dossier_id"]: F_.FactValues(**r) for r in old_rows}
+    rows = fetch_rows(Dossier.objects.filter(pk__in=ids), BUILD_FIELDS)
+    built = {f.dossier_id: f for f in FactBuilder().build(rows, dossiers_with_petitions(ids))}
+    changes = [(old.get(i), built.get(i)) for i in ids if old.get(i) != built.get(i)]
+    if changes:
+        DossierFact.objects.filter(pk__in=[i for i in ids if old.get(i) != built.get(i)]).delete()
+        _insert_facts([new for _old, new in changes if new is not None])
+        _apply_deltas(changes)
+    return {i: built.get(i) for i in ids}
+
+
+def refresh_dossier(dossier_id: int) -> F_.FactValues | None:
+    """Recompute one dossier's fact and move its contribution in the summaries (live update)."""
+    return refresh_facts([dossier_id])[dossier_id]
 
 
 def _insert_facts(new: list[F_.FactValues]) -> None:

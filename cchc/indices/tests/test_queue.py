@@ -11,7 +11,16 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
 from cchc.indices import queue
-from cchc.indices.models import DaySummary, DossierFact, PendingRefresh
+from cchc.indices.models import (
+    DAY_COUNTERS,
+    PROCEDURE_COUNTERS,
+    DaySummary,
+    DossierFact,
+    PendingRefresh,
+    ProcedureMonthSummary,
+)
+from cchc.indices.periods import Period
+from cchc.indices.services import rebuild_period
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +47,44 @@ def test_queued_mode_marks_instead_of_refreshing_then_the_worker_catches_up(
     assert not PendingRefresh.objects.exists()
 
 
-def test_a_mark_newer_than_the_one_read_survives_the_drain(cast, settings):
+def test_a_mark_newer_than_the_one_read_survives_the_drain(cast):
     d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
                                    applicant=Applicant(name="A"), actor=cast.clerk_a)
     queue.mark(d.pk)
-    old = PendingRefresh.objects.get().queued_at
+    read = list(PendingRefresh.objects.values_list("dossier_id", "queued_at"))
     # a change arrives after the worker read the mark: its newer time keeps the row
-    PendingRefresh.objects.filter(pk=d.pk).update(queued_at=old + dt.timedelta(seconds=1))
-    PendingRefresh.objects.filter(dossier_id=d.pk, queued_at=old).delete()  # what drain does
+    queue.mark(d.pk)
+    assert PendingRefresh.objects.get().queued_at > read[0][1]
+    assert queue._clear(read) == 0
     assert PendingRefresh.objects.filter(pk=d.pk).exists()
     assert queue.drain() == 1 and not PendingRefresh.objects.exists()
+
+
+def _snapshot():
+    day = sorted(tuple(r.values()) for r in DaySummary.objects.values("agency_id", "day", *DAY_COUNTERS))
+    proc = sorted(tuple(r.values()) for r in ProcedureMonthSummary.objects.values(
+        "agency_id", "month", "procedure_id", *PROCEDURE_COUNTERS))
+    facts = sorted(tuple(r.values()) for r in DossierFact.objects.values())
+    return [r for r in day if any(r[2:])], [r for r in proc if any(r[3:])], [f[:-1] for f in facts]  # not computed_at
+
+
+def test_one_batch_of_changes_gives_the_figures_of_a_full_rebuild(scenario, settings, django_capture_on_commit_callbacks):
+    settings.INDICES_REFRESH = "queued"
+    at = dt.datetime(2026, 8, 31, 9, tzinfo=LOCAL_TZ)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_result(scenario.late, actor=scenario.cast.clerk_a, at=at)
+        services.finish(scenario.open_overdue, actor=scenario.cast.specialist_a, at=at)
+        services.receive_supplement(scenario.waiting_first_supplement, actor=scenario.cast.clerk_a, at=at)
+        extra = services.intake_at_counter(procedure=scenario.cast.procedure, receiving_agency=scenario.cast.agency_a,
+                                           applicant=Applicant(name="B"), actor=scenario.cast.clerk_a, at=at)
+    assert PendingRefresh.objects.count() == 4
+    assert not DossierFact.objects.filter(pk=extra.pk).exists()
+    assert queue.drain(limit=100) == 4 and not PendingRefresh.objects.exists()
+    live = _snapshot()
+
+    DaySummary.objects.all().delete()
+    ProcedureMonthSummary.objects.all().delete()
+    DossierFact.objects.all().delete()
+    rebuild_period(Period.parse("2026"), chunk=5)
+    assert _snapshot() == live
+    assert DaySummary.objects.get(agency=scenario.cast.agency_a, day=dt.date(2026, 8, 31)).received == 1

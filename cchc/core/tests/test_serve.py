@@ -1,0 +1,52 @@
+"""`manage.py serve` really serves: one waitress process, or several gunicorn processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_http_with_one_or_several_processes(workers, tmp_path):
+    if workers > 1 and sys.platform == "win32":
+        pytest.skip("gunicorn needs fork")
+    port = _free_port()
+    # an empty SQLite file is enough: the probe is the API's JSON 404, which reads no table
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers),
+                             "--threads", "2"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = b""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/nothing-here") as r:  # noqa: S310
+                    body = r.read()
+            except urllib.error.HTTPError as exc:
+                body = exc.read()
+                assert exc.code == 404
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert b"not_found" in body
+        if workers > 1:
+            children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+            assert len(children) == workers, "gunicorn forks one process per worker"
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=15)[0].decode()
+    assert f"{workers} process(es)" in out
