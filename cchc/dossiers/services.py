@@ -33,7 +33,7 @@ from cchc.dossiers.models import (
     Status,
     StepOutcome,
 )
-from cchc.dossiers.signals import dossier_changed
+from cchc.dossiers.signals import announce
 from cchc.dossiers.state import allowed
 
 S = Status
@@ -169,10 +169,7 @@ def _append(
 
 
 def _announce(dossier: Dossier, action: str, event: DossierEvent | None) -> None:
-    dossier_id, event_id = dossier.pk, event.pk if event else None
-    transaction.on_commit(
-        lambda: dossier_changed.send(sender=Dossier, dossier_id=dossier_id, action=action, event_id=event_id)
-    )
+    announce(Dossier, dossier_id=dossier.pk, action=action, event_id=event.pk if event else None)
 
 
 def _lock(dossier: Dossier) -> Dossier:

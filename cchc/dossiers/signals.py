@@ -1,11 +1,25 @@
 """Announcements of dossier changes. Indices and notifications listen; dossiers import neither.
 
-Sent only after the transaction commits (`transaction.on_commit`).
+- `dossier_changing` is sent inside the transaction that changes the dossier: a listener's
+  writes commit or roll back with the change (the queued index refresh marks the dossier
+  here, so a committed change always has its mark: a transactional outbox).
+- `dossier_changed` is sent only after that transaction commits (`transaction.on_commit`).
 """
 
+from django.db import transaction
 from django.dispatch import Signal
 
 # kwargs: dossier_id (int), action (str), event_id (int | None)
+dossier_changing = Signal()
 dossier_changed = Signal()
 # kwargs: dossier_ids (list[int]) - after a bulk import
 dossiers_bulk_changed = Signal()
+
+
+def announce(sender, *, dossier_id: int, action: str, event_id: int | None) -> None:  # type: ignore[no-untyped-def]
+    """Call inside the changing transaction: listeners of `dossier_changing` run now, those
+    of `dossier_changed` after the commit."""
+    dossier_changing.send(sender=sender, dossier_id=dossier_id, action=action, event_id=event_id)
+    transaction.on_commit(
+        lambda: dossier_changed.send(sender=sender, dossier_id=dossier_id, action=action, event_id=event_id)
+    )

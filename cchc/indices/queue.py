@@ -2,8 +2,8 @@
 
 The mark is an upsert that records the newest change time; the worker deletes a mark only if
 it is still the one it read, so a change that arrives while its dossier is being refreshed is
-never lost (its newer mark survives and is processed in the next round). No row is locked for
-longer than one statement, so marking never waits for the worker.
+never lost (its newer mark survives and is processed in the next round). The worker locks a
+mark only for its one DELETE statement, so marking never waits for a refresh.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from cchc.indices.models import PendingRefresh
@@ -21,10 +21,9 @@ TABLE = PendingRefresh._meta.db_table
 
 
 def mark(dossier_id: int) -> None:
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # A lost mark is repaired by rebuild_indices; it need not wait for the WAL flush.
-            cur.execute("SET LOCAL synchronous_commit TO OFF")
+    """Mark a dossier for refresh: one upsert, run inside the transaction that changed the
+    dossier (the `dossier_changing` signal), so it commits or rolls back with the change."""
+    with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {TABLE} (dossier_id, queued_at) VALUES (%s, %s) "  # noqa: S608 - constant table
             "ON CONFLICT (dossier_id) DO UPDATE SET queued_at = excluded.queued_at",
@@ -35,9 +34,9 @@ def mark(dossier_id: int) -> None:
 def drain(limit: int = 200) -> int:
     """Refresh up to `limit` marked dossiers in one batch; return how many marks were cleared.
 
-    The batch's facts and summary rows are written in one transaction with the removal of
-    the marks it consumed, so a crash in between loses nothing. If the batch fails, the
-    dossiers are retried one by one and a bad one is logged and skipped.
+    The batch's facts and summary rows are written in one transaction; the marks it consumed
+    are removed afterwards. If the batch fails, the dossiers are retried one by one and a bad
+    one is logged and skipped.
     """
     from cchc.indices.services import refresh_facts
 
@@ -45,17 +44,18 @@ def drain(limit: int = 200) -> int:
     if not batch:
         return 0
     try:
-        with transaction.atomic():
-            refresh_facts([dossier_id for dossier_id, _ in batch])
-            return _clear(batch)
+        refresh_facts([dossier_id for dossier_id, _ in batch])
+        # cleared after the refresh committed, in a statement of its own: a change marking one
+        # of these dossiers meanwhile waits at most for this DELETE, never for the refresh. A
+        # crash in between only refreshes these dossiers once more.
+        return _clear(batch)
     except Exception:  # noqa: BLE001 - fall back to one by one, so one bad dossier cannot stop the queue
         log.exception("batch index refresh failed; retrying %s dossier(s) one by one", len(batch))
     cleared = 0
     for item in batch:
         try:
-            with transaction.atomic():
-                refresh_facts([item[0]])
-                cleared += _clear([item])
+            refresh_facts([item[0]])
+            cleared += _clear([item])
         except Exception:  # noqa: BLE001
             log.exception("index refresh failed for dossier %s; run rebuild_indices for its period", item[0])
             cleared += _clear([item])

@@ -13,17 +13,30 @@ from typing import Any
 log = logging.getLogger("cchc.indices")
 
 
-def on_dossier_changed(sender: Any, dossier_id: int, **kwargs: Any) -> None:
+def _queued() -> bool:
     from django.conf import settings
 
-    from cchc.indices import queue
+    return getattr(settings, "INDICES_REFRESH", "immediate") == "queued"
+
+
+def on_dossier_changing(sender: Any, dossier_id: int, **kwargs: Any) -> None:
+    """Queued mode: mark the dossier inside the changing transaction (one upsert), so the mark
+    commits with the change. Unlike the receivers below this one may raise: a failed mark
+    rolls the change back rather than leaving the index silently behind."""
+    if _queued():
+        from cchc.indices import queue
+
+        queue.mark(dossier_id)
+
+
+def on_dossier_changed(sender: Any, dossier_id: int, **kwargs: Any) -> None:
+    """Immediate mode: refresh the fact and summaries right after the commit."""
+    if _queued():
+        return
     from cchc.indices.services import refresh_dossier
 
     try:
-        if getattr(settings, "INDICES_REFRESH", "immediate") == "queued":
-            queue.mark(dossier_id)
-        else:
-            refresh_dossier(dossier_id)
+        refresh_dossier(dossier_id)
     except Exception:  # noqa: BLE001 - see module docstring
         log.exception("index refresh failed for dossier %s; run rebuild_indices for its period", dossier_id)
 

@@ -29,7 +29,7 @@ from cchc.catalogue.models import Procedure, RequiredDocument
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
-from cchc.dossiers.signals import dossier_changed
+from cchc.dossiers.signals import announce
 from cchc.portal import sms
 from cchc.portal.models import Draft, DraftAttachment, PortalActivity, VerificationCode
 from cchc.portal.validators import check_upload, clean_citizen_id, clean_phone
@@ -450,8 +450,5 @@ def evaluate(dossier: Dossier, *, actor: Any, scores: dict[str, Any], satisfacti
     dossier.rating = level
     _save_dossier(dossier, "rating")
     _audit("evaluate", actor=actor, dossier=dossier, label=actor_label, channel=channel)
-    dossier_id = dossier.pk
-    transaction.on_commit(
-        lambda: dossier_changed.send(sender=Dossier, dossier_id=dossier_id, action="evaluate", event_id=None)
-    )
+    announce(Dossier, dossier_id=dossier.pk, action="evaluate", event_id=None)
     return evaluation

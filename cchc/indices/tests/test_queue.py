@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
@@ -88,3 +89,16 @@ def test_one_batch_of_changes_gives_the_figures_of_a_full_rebuild(scenario, sett
     rebuild_period(Period.parse("2026"), chunk=5)
     assert _snapshot() == live
     assert DaySummary.objects.get(agency=scenario.cast.agency_a, day=dt.date(2026, 8, 31)).received == 1
+
+
+def test_the_mark_commits_or_rolls_back_with_the_change(cast, settings):
+    settings.INDICES_REFRESH = "queued"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                   applicant=Applicant(name="A"), actor=cast.clerk_a)
+        assert PendingRefresh.objects.count() == 1  # written inside the changing transaction
+        raise RuntimeError("the clerk's request fails after the intake")
+    assert not PendingRefresh.objects.exists()
+    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                   applicant=Applicant(name="B"), actor=cast.clerk_a)
+    assert list(PendingRefresh.objects.values_list("dossier_id", flat=True)) == [d.pk]
