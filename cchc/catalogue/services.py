@@ -288,6 +288,9 @@ def update_procedure(procedure: Procedure, *, actor: Any, data: dict[str, Any],
             procedure.agencies.set(agencies)
             changes["agencies"] = [before, after]
     _sync_lists(procedure, documents=docs, steps=step_rows, changes=changes)
+    if changes and not any(name in changes for name in clean):
+        # only the lists changed: the record's updated_at still moves (caches key on it)
+        procedure.save(update_fields=["updated_at"])
     if changes:
         _audit(procedure, actor=actor, action=CatalogueChange.Action.UPDATE, changes=changes)
     return procedure

@@ -210,10 +210,8 @@ def _save(dossier: Dossier, *fields: str) -> None:
     dossier.save(update_fields=[*fields, "version", "last_event_seq", "updated_at"])
 
 
-def _close_step(dossier: Dossier, at: dt.datetime) -> None:
-    step = DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).order_by("-seq").first()
-    if step is None:
-        return
+def _finish_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
+    """Close an open step with its early/on-time/late flag (the control slip, form 06)."""
     step.completed_at = at
     if step.due_at is None or at <= step.due_at:
         # early = finished with at least a working hour to spare (Circular 01/2018 slip)
@@ -225,14 +223,35 @@ def _close_step(dossier: Dossier, at: dt.datetime) -> None:
     step.save(update_fields=["completed_at", "outcome"])
 
 
+def _close_step(dossier: Dossier, at: dt.datetime, last: DossierStep | None | str = "unread") -> None:
+    """Close the dossier's open step, if any. `last`: its newest step when already read."""
+    if last == "unread" or (last is not None and last.completed_at is not None):  # type: ignore[union-attr]
+        # an open step is normally the newest one; otherwise look for an older open one
+        last = DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).order_by("-seq").first()
+    if last is not None:
+        _finish_step(dossier, last, at)  # type: ignore[arg-type]
+
+
+# Step templates per procedure, keyed by the procedure's updated_at (editing the steps bumps
+# it): a process never uses templates older than the procedure row it has just read.
+_step_templates: dict[int, tuple[dt.datetime, dict[int, tuple[float, str]]]] = {}
+
+
+def _template(procedure: Procedure, order: int) -> tuple[float, str] | None:
+    hit = _step_templates.get(procedure.pk)
+    if hit is None or hit[0] != procedure.updated_at:
+        hit = (procedure.updated_at, {t.order: (float(t.working_hours), t.name) for t in procedure.step_templates.all()})
+        _step_templates[procedure.pk] = hit
+    return hit[1].get(order)
+
+
 def _open_step(dossier: Dossier, *, agency: Agency, name: str, at: dt.datetime, actor: Any,
-               assignee: Any = None, hours: float | None = None) -> DossierStep:
-    seq = (DossierStep.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+               assignee: Any = None, hours: float | None = None, seq: int) -> DossierStep:
     if hours is None:
-        template = dossier.procedure.step_templates.filter(order=seq).first()
-        hours = float(template.working_hours) if template else None
+        template = _template(dossier.procedure, seq)
+        hours = template[0] if template else None
         if template and not name:
-            name = template.name
+            name = template[1]
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
     due = cal.add_working_seconds(at, hours * 3600) if hours else dossier.due_at
     return DossierStep.objects.create(
@@ -408,8 +427,10 @@ def transfer(dossier: Dossier, *, actor: Any, to_agency: Agency, step_name: str 
     _require(dossier, S.PROCESSING, _("transfer"))
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(_("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency")
-    _close_step(dossier, at)
-    step = _open_step(dossier, agency=to_agency, name=step_name, at=at, actor=actor, assignee=assignee, hours=hours)
+    last = DossierStep.objects.filter(dossier=dossier).order_by("-seq").first()
+    _close_step(dossier, at, last)
+    step = _open_step(dossier, agency=to_agency, name=step_name, at=at, actor=actor, assignee=assignee, hours=hours,
+                      seq=(last.seq if last else 0) + 1)
     event = _append(dossier, action="transfer", to_status=S.PROCESSING, actor=actor, at=at, note=note,
                     target_agency=to_agency, data={"step": step.seq, "step_due_at": step.due_at.isoformat() if step.due_at else None})
     dossier.status = S.PROCESSING

@@ -65,6 +65,25 @@ def test_late_step_is_flagged(cast):
     assert DossierStep.objects.get(dossier=d).outcome == "LATE"
 
 
+def test_steps_follow_the_procedure_templates_and_their_edits(cast):
+    from cchc.catalogue import services as catalogue
+
+    catalogue.update_procedure(cast.procedure, actor=None, data={}, steps=[
+        {"name": "Thẩm định hồ sơ", "working_hours": 4, "agency": None},
+        {"name": "Phê duyệt", "working_hours": 8, "agency": None}])
+    d = counter(cast)
+    d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9))
+    d = services.transfer(d, actor=cast.specialist_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 10))
+    first, second = DossierStep.objects.filter(dossier=d).order_by("seq")
+    assert (first.name, first.due_at, first.outcome, first.completed_at) == ("Thẩm định hồ sơ", at(2026, 3, 2, 14), "EARLY", at(2026, 3, 2, 10))
+    assert (second.seq, second.name, second.due_at, second.completed_at) == (2, "Phê duyệt", at(2026, 3, 3, 10), None)
+    # the province edits the steps: the next dossier in this process uses the new budget
+    catalogue.update_procedure(cast.procedure, actor=None, data={}, steps=[
+        {"name": "Thẩm định hồ sơ", "working_hours": 2, "agency": None}])
+    d = services.transfer(counter(cast), actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9))
+    assert DossierStep.objects.get(dossier=d).due_at == at(2026, 3, 2, 11)
+
+
 def test_supplement_pauses_the_clock(cast):
     d = counter(cast)  # appointment 5/3 09:00
     d = services.request_supplement(d, actor=cast.specialist_a, reason="Thiếu bản sao giấy khai sinh", at=at(2026, 3, 3, 9))
