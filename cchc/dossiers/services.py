@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, TimeUnit
+from cchc.core import rowsql
 from cchc.core.calendar import LOCAL_TZ, Derivation, WorkingCalendar
 from cchc.core.errors import TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import format_dossier_code
@@ -123,8 +124,10 @@ def _next_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
             seq = cur.fetchone()[0]
         code = format_dossier_code(prefix, day, seq, rule.param("dossier_code_format"))
         # Codes imported from the previous system may already use this number: skip past them.
-        if not Dossier.objects.filter(code=code).exists():
-            return code
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT 1 FROM {Dossier._meta.db_table} WHERE code = %s", [code])  # noqa: S608 - constant table
+            if cur.fetchone() is None:
+                return code
 
 
 def _actor_label(actor: Any) -> str:
@@ -150,7 +153,7 @@ def _append(
     last_seq = 0 if first else dossier.last_event_seq or (
         DossierEvent.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", flat=True).first() or 0
     )
-    event = DossierEvent.objects.create(
+    event = rowsql.insert_row(DossierEvent(
         dossier=dossier,
         seq=last_seq + 1,
         at=at,
@@ -163,23 +166,34 @@ def _append(
         target_agency=target_agency,
         note=note,
         data=data or {},
-    )
+    ))
     dossier.last_event_seq = event.seq
     return event
 
 
 def _announce(dossier: Dossier, action: str, event: DossierEvent | None) -> None:
-    announce(Dossier, dossier_id=dossier.pk, action=action, event_id=event.pk if event else None)
+    announce(Dossier, dossier_id=dossier.pk, action=action, event_id=event.pk if event else None,
+             dossier=dossier, event=event)
+
+
+_RELATED = ("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place",
+            "competent_agency", "assignee")
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return (
-        Dossier.objects.select_for_update(of=("self",))
-        # everything the action and its caller's response read, in the locking statement
-        .select_related("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place",
-                        "competent_agency", "assignee")
-        .get(pk=dossier.pk)
-    )
+    """Lock the dossier's row and read it afresh (SELECT … FOR UPDATE of one table).
+
+    Its related rows (procedure, rule version, agencies, assignee) are taken over from the
+    instance the caller loaded in this request when they are the same rows, and loaded
+    otherwise: joining seven tables into the locking statement cost more to compile and
+    plan than everything else the action does.
+    """
+    locked = rowsql.lock_row(Dossier, dossier.pk)
+    for name in _RELATED:
+        field = Dossier._meta.get_field(name)
+        if field.is_cached(dossier) and getattr(dossier, field.attname) == getattr(locked, field.attname):
+            field.set_cached_value(locked, field.get_cached_value(dossier))
+    return locked
 
 
 def _require(dossier: Dossier, to_status: int, action_label: str) -> None:
@@ -207,7 +221,7 @@ def _reason(text: str, what: str) -> str:
 
 def _save(dossier: Dossier, *fields: str) -> None:
     dossier.version += 1
-    dossier.save(update_fields=[*fields, "version", "last_event_seq", "updated_at"])
+    rowsql.update_row(dossier, [*fields, "version", "last_event_seq", "updated_at"])
 
 
 def _finish_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
@@ -220,27 +234,31 @@ def _finish_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
         step.outcome = StepOutcome.EARLY if spare >= 3600 else StepOutcome.ON_TIME
     else:
         step.outcome = StepOutcome.LATE
-    step.save(update_fields=["completed_at", "outcome"])
+    rowsql.update_row(step, ["completed_at", "outcome"])
 
 
 def _close_step(dossier: Dossier, at: dt.datetime, last: DossierStep | None | str = "unread") -> None:
     """Close the dossier's open step, if any. `last`: its newest step when already read."""
     if last == "unread" or (last is not None and last.completed_at is not None):  # type: ignore[union-attr]
         # an open step is normally the newest one; otherwise look for an older open one
-        last = DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).order_by("-seq").first()
+        last = rowsql.latest_row(DossierStep, {"dossier": dossier.pk, "completed_at": None}, "seq")
     if last is not None:
         _finish_step(dossier, last, at)  # type: ignore[arg-type]
 
 
 # Step templates per procedure, keyed by the procedure's updated_at (editing the steps bumps
-# it): a process never uses templates older than the procedure row it has just read.
+# it, and it is read at each use): a process never uses templates older than the row.
 _step_templates: dict[int, tuple[dt.datetime, dict[int, tuple[float, str]]]] = {}
 
 
 def _template(procedure: Procedure, order: int) -> tuple[float, str] | None:
+    # the row's updated_at as of now, not as of whenever the caller's instance was loaded
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT updated_at FROM {Procedure._meta.db_table} WHERE id = %s", [procedure.pk])  # noqa: S608
+        updated_at = cur.fetchone()[0]
     hit = _step_templates.get(procedure.pk)
-    if hit is None or hit[0] != procedure.updated_at:
-        hit = (procedure.updated_at, {t.order: (float(t.working_hours), t.name) for t in procedure.step_templates.all()})
+    if hit is None or hit[0] != updated_at:
+        hit = (updated_at, {t.order: (float(t.working_hours), t.name) for t in procedure.step_templates.all()})
         _step_templates[procedure.pk] = hit
     return hit[1].get(order)
 
@@ -254,10 +272,10 @@ def _open_step(dossier: Dossier, *, agency: Agency, name: str, at: dt.datetime, 
             name = template[1]
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
     due = cal.add_working_seconds(at, hours * 3600) if hours else dossier.due_at
-    return DossierStep.objects.create(
+    return rowsql.insert_row(DossierStep(
         dossier=dossier, seq=seq, name=name or _("Processing"), agency=agency,
         handed_by=actor, assignee=assignee, started_at=at, due_at=due,
-    )
+    ))
 
 
 # -- intake ---------------------------------------------------------------------------------
@@ -272,6 +290,14 @@ class Applicant:
     account: Any = None
 
 
+def _implements(procedure: Procedure, agency: Agency) -> bool:
+    link = Procedure.agencies.through._meta
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT 1 FROM {link.db_table} WHERE procedure_id = %s AND agency_id = %s",  # noqa: S608 - constant table
+                    [procedure.pk, agency.pk])
+        return cur.fetchone() is not None
+
+
 def _validate_intake(procedure: Procedure, receiving_agency: Agency, competent_agency: Agency, applicant: Applicant, on: dt.date) -> None:
     if procedure.status != Procedure.Status.PUBLISHED:
         raise ValidationFailed(_("Procedure %(code)s is not published.") % {"code": procedure.code}, field="procedure")
@@ -280,7 +306,7 @@ def _validate_intake(procedure: Procedure, receiving_agency: Agency, competent_a
     for agency, fld in ((receiving_agency, "receiving_agency"), (competent_agency, "competent_agency")):
         if not agency.is_valid_on(on):
             raise ValidationFailed(_("Agency %(code)s no longer exists on this date.") % {"code": agency.code}, field=fld)
-    if not procedure.agencies.filter(pk=competent_agency.pk).exists():
+    if not _implements(procedure, competent_agency):
         raise ValidationFailed(
             _("Agency %(agency)s does not handle procedure %(code)s.") % {"agency": competent_agency.name, "code": procedure.code},
             field="competent_agency",
@@ -299,7 +325,7 @@ def _new_dossier(*, procedure: Procedure, receiving_place: Agency | None, receiv
     _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
     received = status == S.RECEIVED
     due = legal_due(procedure, at, calendar_for(receiving_agency.province_code, rule)).due_at if received else None
-    return Dossier.objects.create(
+    return rowsql.insert_row(Dossier(
         last_event_seq=1,  # the intake event appended next in the same transaction
         received_at=at if received else None,
         appointment_at=due, initial_appointment_at=due, due_at=due,
@@ -324,7 +350,7 @@ def _new_dossier(*, procedure: Procedure, receiving_place: Agency | None, receiv
         submitted_at=at,
         fee_amount=procedure.total_fee if fee_amount is None else fee_amount,
         details=details or {},
-    )
+    ))
 
 
 @transaction.atomic
@@ -427,7 +453,7 @@ def transfer(dossier: Dossier, *, actor: Any, to_agency: Agency, step_name: str 
     _require(dossier, S.PROCESSING, _("transfer"))
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(_("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency")
-    last = DossierStep.objects.filter(dossier=dossier).order_by("-seq").first()
+    last = rowsql.latest_row(DossierStep, {"dossier": dossier.pk}, "seq")
     _close_step(dossier, at, last)
     step = _open_step(dossier, agency=to_agency, name=step_name, at=at, actor=actor, assignee=assignee, hours=hours,
                       seq=(last.seq if last else 0) + 1)

@@ -9,17 +9,18 @@
 from django.db import transaction
 from django.dispatch import Signal
 
-# kwargs: dossier_id (int), action (str), event_id (int | None)
+# kwargs: dossier_id (int), action (str), event_id (int | None); dossier and event: the
+# instances as the action left them (may be None), so listeners need not read them back
 dossier_changing = Signal()
 dossier_changed = Signal()
 # kwargs: dossier_ids (list[int]) - after a bulk import
 dossiers_bulk_changed = Signal()
 
 
-def announce(sender, *, dossier_id: int, action: str, event_id: int | None) -> None:  # type: ignore[no-untyped-def]
+def announce(sender, *, dossier_id: int, action: str, event_id: int | None,  # type: ignore[no-untyped-def]
+             dossier=None, event=None) -> None:
     """Call inside the changing transaction: listeners of `dossier_changing` run now, those
     of `dossier_changed` after the commit."""
-    dossier_changing.send(sender=sender, dossier_id=dossier_id, action=action, event_id=event_id)
-    transaction.on_commit(
-        lambda: dossier_changed.send(sender=sender, dossier_id=dossier_id, action=action, event_id=event_id)
-    )
+    kwargs = {"dossier_id": dossier_id, "action": action, "event_id": event_id, "dossier": dossier, "event": event}
+    dossier_changing.send(sender=sender, **kwargs)
+    transaction.on_commit(lambda: dossier_changed.send(sender=sender, **kwargs))

@@ -65,14 +65,23 @@ def compose(dossier: Dossier, action: str, event: DossierEvent | None) -> tuple[
     return None
 
 
-def enqueue_for(dossier_id: int, action: str, event_id: int | None) -> list[Notification]:
-    """Queue one message per channel the applicant gave (e-mail and/or SMS)."""
+def enqueue_for(dossier_id: int, action: str, event_id: int | None, *, dossier: Dossier | None = None,
+                event: DossierEvent | None = None) -> list[Notification]:
+    """Queue one message per channel the applicant gave (e-mail and/or SMS).
+
+    `dossier` and `event`: the instances the action just wrote, when the announcement
+    carries them (saves reading them back; an applicant without e-mail or phone costs
+    nothing)."""
     if action not in NOTIFIED_ACTIONS:
         return []
-    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()
-    if dossier is None:
+    if dossier is not None and not (dossier.applicant_email or dossier.applicant_phone):
         return []
-    event = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
+    if dossier is None or dossier.pk != dossier_id:
+        dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()
+        if dossier is None:
+            return []
+    if event is None or event.pk != event_id:
+        event = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
     with translation.override(settings.LANGUAGE_CODE):
         message = compose(dossier, action, event)
     if message is None:
@@ -99,7 +108,7 @@ def on_dossier_changed(sender, *, dossier_id: int, action: str, event_id: int | 
     """Signal receiver (connected in PortalConfig.ready). Never raises: the dossier action
     has already committed and must not look failed because a message could not be queued."""
     try:
-        enqueue_for(dossier_id, action, event_id)
+        enqueue_for(dossier_id, action, event_id, dossier=kwargs.get("dossier"), event=kwargs.get("event"))
     except Exception:
         log.exception("could not queue notifications for dossier %s (%s)", dossier_id, action)
 

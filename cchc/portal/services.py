@@ -450,5 +450,5 @@ def evaluate(dossier: Dossier, *, actor: Any, scores: dict[str, Any], satisfacti
     dossier.rating = level
     _save_dossier(dossier, "rating")
     _audit("evaluate", actor=actor, dossier=dossier, label=actor_label, channel=channel)
-    announce(Dossier, dossier_id=dossier.pk, action="evaluate", event_id=None)
+    announce(Dossier, dossier_id=dossier.pk, action="evaluate", event_id=None, dossier=dossier)
     return evaluation

@@ -1,0 +1,148 @@
+"""Single-row statements for the hottest writes, without the ORM's per-call compilation.
+
+A dossier lifecycle action locks one row, inserts an event and updates the row: a few
+statements whose SQL never changes. Compiling them through the ORM on every call cost more
+Python time than PostgreSQL needed to run them (docs/performance.md). These helpers build
+each statement once per model and column list, and convert values exactly as the ORM does
+(`Field.pre_save`, `get_db_prep_save`, and the database converters of each column), so rows
+written or read here are indistinguishable from ORM ones; a test round-trips every field
+type in use against the ORM.
+
+They do not send `pre_save`/`post_save` signals: use them only for models nobody listens to
+that way (the dossiers app announces its changes with its own signals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connections
+from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
+
+_sql: dict[tuple[Any, ...], str] = {}
+_readers: dict[tuple[str, type[Model]], list[tuple[str, list[Any], Any]]] = {}
+
+
+def _q(connection: Any, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def insert_row(obj: Model, using: str = "default") -> Model:
+    """INSERT the instance (all concrete fields, the auto primary key returned)."""
+    connection = connections[using]
+    meta = obj._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if not (f is pk and getattr(obj, f.attname) is None)]
+    values = []
+    for f in fields:
+        value = f.pre_save(obj, True)
+        if isinstance(value, DatabaseDefault):  # a db_default left to the database: the ORM knows how
+            obj.save(force_insert=True, using=using)
+            return obj
+        values.append(f.get_db_prep_save(value, connection))
+    returning = connection.features.can_return_columns_from_insert and pk not in fields
+    key = ("insert", connection.vendor, meta.label, tuple(f.column for f in fields), returning)
+    sql = _sql.get(key)
+    if sql is None:
+        sql = (f"INSERT INTO {_q(connection, meta.db_table)} ({', '.join(_q(connection, f.column) for f in fields)}) "
+               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        if returning:
+            sql += f" RETURNING {_q(connection, pk.column)}"
+        _sql[key] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql, values)
+        if pk not in fields:
+            new_pk = cur.fetchone()[0] if returning else cur.lastrowid
+            setattr(obj, pk.attname, new_pk)
+    obj._state.adding = False
+    obj._state.db = using
+    return obj
+
+
+def update_row(obj: Model, fields: Iterable[str], using: str = "default") -> None:
+    """UPDATE the named fields of the instance's row (auto_now fields get the current time)."""
+    connection = connections[using]
+    meta = obj._meta
+    chosen = [meta.get_field(name) for name in dict.fromkeys(fields)]
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in chosen]
+    key = ("update", connection.vendor, meta.label, tuple(f.column for f in chosen))
+    sql = _sql.get(key)
+    if sql is None:
+        sets = ", ".join(f"{_q(connection, f.column)} = %s" for f in chosen)
+        sql = f"UPDATE {_q(connection, meta.db_table)} SET {sets} WHERE {_q(connection, meta.pk.column)} = %s"
+        _sql[key] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql, [*values, meta.pk.get_db_prep_value(obj.pk, connection)])
+        if cur.rowcount != 1:
+            raise meta.model.DoesNotExist(f"{meta.label} {obj.pk} is gone")
+
+
+def _reader(connection: Any, model: type[Model]) -> list[tuple[str, list[Any], Any]]:
+    """Per concrete field: its column, the converters the ORM would apply, and the Col."""
+    key = (connection.vendor, model)
+    reader = _readers.get(key)
+    if reader is None:
+        reader = []
+        for f in model._meta.concrete_fields:
+            col = f.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            reader.append((f.column, converters, col))
+        _readers[key] = reader
+    return reader
+
+
+def _instance(connection: Any, model: type[Model], row: tuple[Any, ...], using: str) -> Model:
+    values = []
+    for value, (_c, converters, col) in zip(row, _reader(connection, model), strict=True):
+        for convert in converters:
+            value = convert(value, col, connection)
+        values.append(value)
+    return model.from_db(using, [f.attname for f in model._meta.concrete_fields], values)
+
+
+def _columns(connection: Any, model: type[Model]) -> str:
+    return ", ".join(_q(connection, c) for c, _conv, _col in _reader(connection, model))
+
+
+def latest_row(model: type[Model], filters: dict[str, Any], order_by: str, using: str = "default") -> Model | None:
+    """The row with the highest `order_by` among those matching `filters` (field name →
+    value; None means IS NULL), or None."""
+    connection = connections[using]
+    meta = model._meta
+    fields = {name: meta.get_field(name) for name in filters}
+    key = ("latest", connection.vendor, meta.label, tuple((n, filters[n] is None) for n in filters), order_by)
+    sql = _sql.get(key)
+    if sql is None:
+        where = " AND ".join(
+            f"{_q(connection, f.column)} IS NULL" if filters[n] is None else f"{_q(connection, f.column)} = %s"
+            for n, f in fields.items())
+        sql = (f"SELECT {_columns(connection, model)} FROM {_q(connection, meta.db_table)} WHERE {where} "
+               f"ORDER BY {_q(connection, meta.get_field(order_by).column)} DESC LIMIT 1")
+        _sql[key] = sql
+    params = [f.get_db_prep_value(getattr(filters[n], "pk", filters[n]), connection)
+              for n, f in fields.items() if filters[n] is not None]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    return None if row is None else _instance(connection, model, row, using)
+
+
+def lock_row(model: type[Model], pk: Any, using: str = "default") -> Model:
+    """SELECT … FOR UPDATE of one row by primary key, as a model instance."""
+    connection = connections[using]
+    key = ("lock", connection.vendor, model._meta.label)
+    sql = _sql.get(key)
+    if sql is None:
+        sql = (f"SELECT {_columns(connection, model)} "
+               f"FROM {_q(connection, model._meta.db_table)} WHERE {_q(connection, model._meta.pk.column)} = %s")
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        _sql[key] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+        row = cur.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")
+    return _instance(connection, model, row, using)
