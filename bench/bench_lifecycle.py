@@ -28,6 +28,9 @@ from common import ROOT, ensure_dossiers, migrate, percentile, setup_django, wri
 N = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))  # server processes (gunicorn)
+WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
+HTTP_CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "4"))
 PASSWORD = "bench-pass-123"
 
 
@@ -101,7 +104,8 @@ def free_port() -> int:
 
 def start_server(port: int, mode: str) -> subprocess.Popen:
     env = {**os.environ, "CCHC_ENV": "development", "DEBUG": "0", "INDICES_REFRESH": mode}
-    proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--threads", "6"],
+    proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(WEB_WORKERS),
+                             "--threads", str(WEB_THREADS)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
@@ -142,20 +146,32 @@ def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200)
 
 
 def api_worker(base: str, token: str, deadline: float, procedure: str, out: mp.Queue) -> None:
-    import requests
+    """One HTTP client: a kept-alive connection (http.client: the load generator shares the
+    2 cores with the server, so it should cost as little as possible)."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
 
-    s = requests.Session()
-    s.headers["Authorization"] = f"Bearer {token}"
+    url = urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def post(path: str, body: dict) -> dict:
+        conn.request("POST", path, body=json.dumps(body), headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        if response.status >= 400:
+            raise RuntimeError(f"{path}: {response.status} {data[:300]!r}")
+        return json.loads(data)
+
     done = 0
     while time.monotonic() < deadline:
-        r = s.post(f"{base}/api/v1/dossiers", json={
-            "procedure": procedure, "receiving_agency": "H26.100", "applicant": {"name": "Người thử tải API"}})
-        r.raise_for_status()
-        code = r.json()["code"]
+        code = post("/api/v1/dossiers", {"procedure": procedure, "receiving_agency": "H26.100",
+                                         "applicant": {"name": "Người thử tải API"}})["code"]
         for action, body in [("transfer", {"to_agency": "H26.100"}), ("finish", {}), ("return_result", {})]:
-            r = s.post(f"{base}/api/v1/dossiers/{code}/actions/{action}", json=body)
-            r.raise_for_status()
+            post(f"/api/v1/dossiers/{code}/actions/{action}", body)
         done += 1
+    conn.close()
     out.put(done)
 
 
@@ -171,7 +187,7 @@ def run_api_phase(base: str, procedure: str) -> dict:
     deadline = time.monotonic() + SECONDS
     queue: mp.Queue = mp.Queue()
     clients = [mp.get_context("fork").Process(target=api_worker, args=(base, raw, deadline, procedure, queue))
-               for _ in range(4)]
+               for _ in range(HTTP_CLIENTS)]
     t0 = time.monotonic()
     for p in clients:
         p.start()
@@ -180,7 +196,7 @@ def run_api_phase(base: str, procedure: str) -> dict:
         p.join()
     elapsed = time.monotonic() - t0
     return {"lifecycles": total, "seconds": round(elapsed, 2), "per_second": round(total / elapsed, 1),
-            "http_clients": 4, "server_threads": 6}
+            "http_clients": HTTP_CLIENTS, "server_processes": WEB_WORKERS, "threads_per_process": WEB_THREADS}
 
 
 def start_index_worker(mode: str) -> subprocess.Popen | None:

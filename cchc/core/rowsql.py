@@ -129,6 +129,56 @@ def latest_row(model: type[Model], filters: dict[str, Any], order_by: str, using
     return None if row is None else _instance(connection, model, row, using)
 
 
+def get_row(model: type[Model], field: str, value: Any, related: tuple[str, ...] = (),
+            using: str = "default") -> Model | None:
+    """The row whose `field` equals `value` (a unique field), with the rows its foreign keys
+    in `related` point to loaded in the same statement (LEFT JOINs), or None."""
+    connection = connections[using]
+    meta = model._meta
+    fks = [meta.get_field(name) for name in related]
+    key = ("get", connection.vendor, meta.label, field, related)
+    sql = _sql.get(key)
+    if sql is None:
+        cols = [f"t0.{_q(connection, c)}" for c, _conv, _col in _reader(connection, model)]
+        joins = []
+        for i, fk in enumerate(fks, start=1):
+            target = fk.related_model
+            cols += [f"t{i}.{_q(connection, c)}" for c, _conv, _col in _reader(connection, target)]
+            joins.append(f"LEFT JOIN {_q(connection, target._meta.db_table)} t{i} "
+                         f"ON t{i}.{_q(connection, fk.target_field.column)} = t0.{_q(connection, fk.column)}")
+        sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
+               f"WHERE t0.{_q(connection, meta.get_field(field).column)} = %s")
+        _sql[key] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql, [meta.get_field(field).get_db_prep_value(value, connection)])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    width = len(meta.concrete_fields)
+    obj = _instance(connection, model, row[:width], using)
+    start = width
+    for fk in fks:
+        target = fk.related_model
+        n = len(target._meta.concrete_fields)
+        part = row[start:start + n]
+        start += n
+        fk.set_cached_value(obj, None if getattr(obj, fk.attname) is None else _instance(connection, target, part, using))
+    return obj
+
+
+def converter(model: type[Model], field: str, using: str = "default") -> Any:
+    """A function turning a raw database value of `model.field` into what the ORM returns."""
+    connection = connections[using]
+    column = model._meta.get_field(field).column
+    converters, col = next((conv, col) for c, conv, col in _reader(connection, model) if c == column)
+
+    def convert(value: Any) -> Any:
+        for fn in converters:
+            value = fn(value, col, connection)
+        return value
+    return convert
+
+
 def lock_row(model: type[Model], pk: Any, using: str = "default") -> Model:
     """SELECT … FOR UPDATE of one row by primary key, as a model instance."""
     connection = connections[using]

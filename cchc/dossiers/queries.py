@@ -170,13 +170,16 @@ def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[st
     A step still open past its due time is flagged late already.
     """
     now = now or timezone.now()
-    rows = []
-    for step in dossier.steps.select_related("agency", "handed_by", "assignee").order_by("seq"):
-        outcome = step.outcome
-        if not outcome and step.due_at is not None and now > step.due_at:
-            outcome = "LATE"
-        rows.append({"step": step, "outcome": outcome, "open": step.completed_at is None})
-    return rows
+    return [{"step": step, "outcome": step_outcome(step.outcome, step.due_at, step.completed_at, now),
+             "open": step.completed_at is None}
+            for step in dossier.steps.select_related("agency", "handed_by", "assignee").order_by("seq")]
+
+
+def step_outcome(outcome: str, due_at: dt.datetime | None, completed_at: dt.datetime | None, now: dt.datetime) -> str:
+    """The flag shown for a step: its recorded outcome, or LATE for an open step past due."""
+    if not outcome and completed_at is None and due_at is not None and now > due_at:
+        return "LATE"
+    return outcome
 
 
 def is_clock_running(dossier: Dossier) -> bool:

@@ -176,7 +176,7 @@ def _announce(dossier: Dossier, action: str, event: DossierEvent | None) -> None
              dossier=dossier, event=event)
 
 
-_RELATED = ("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place",
+RELATED = ("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place",
             "competent_agency", "assignee")
 
 
@@ -189,7 +189,7 @@ def _lock(dossier: Dossier) -> Dossier:
     plan than everything else the action does.
     """
     locked = rowsql.lock_row(Dossier, dossier.pk)
-    for name in _RELATED:
+    for name in RELATED:
         field = Dossier._meta.get_field(name)
         if field.is_cached(dossier) and getattr(dossier, field.attname) == getattr(locked, field.attname):
             field.set_cached_value(locked, field.get_cached_value(dossier))

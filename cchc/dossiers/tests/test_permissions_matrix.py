@@ -69,3 +69,31 @@ def test_visibility(cast):
     visible = {name for name in USERS if Dossier.objects.visible_to(getattr(cast, name)).filter(pk=d.pk).exists()}
     assert visible == {"clerk_a", "specialist_a", "leader_a", "clerk_b", "specialist_b", "leader_b",
                        "province_admin", "inspector"}
+
+
+def test_the_visibility_predicate_equals_the_visibility_query(cast):
+    """dossiers.models.visible (used by the API on a loaded row) == visible_to (the query)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cchc.accounts.models import User
+    from cchc.dossiers.models import Dossier, visible
+
+    own = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                 applicant=Applicant(name="A", account=cast.citizen), actor=cast.citizen)
+    at_a = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                      applicant=Applicant(name="B"), actor=cast.clerk_a)
+    moved = services.transfer(services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
+                                                         applicant=Applicant(name="C"), actor=cast.clerk_a),
+                              actor=cast.clerk_a, to_agency=cast.agency_b)
+    at_b = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_b,
+                                      applicant=Applicant(name="D"), actor=cast.clerk_b)
+    superuser = User.objects.create_superuser("root", password="pw")
+    users = [getattr(cast, name) for name in USERS] + [superuser, AnonymousUser(), None]
+    seen = 0
+    for user in users:
+        for d in (own, at_a, moved, at_b):
+            fresh = Dossier.objects.select_related("receiving_agency").get(pk=d.pk)
+            expected = user is not None and Dossier.objects.visible_to(user).filter(pk=d.pk).exists()
+            assert visible(user, fresh) == expected, (user, d.code)
+            seen += expected
+    assert 0 < seen < len(users) * 4  # both answers occur
