@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true")
-        parser.add_argument("--batch", type=int, default=200)
+        parser.add_argument("--batch", type=int, default=500)
 
     def handle(self, *args, once: bool, batch: int, **options):
         total = queue.run(once=once, limit=batch)
