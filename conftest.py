@@ -15,8 +15,11 @@ def _fast_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "vi"
     from cchc.dossiers import services
+    from cchc.indices import summaries
 
     services.clear_caches()
+    services._step_templates.clear()
+    summaries._SNAPSHOTS.clear()
 
 
 @pytest.fixture

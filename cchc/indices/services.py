@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
+from cchc.core.db import unprepared
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.indices import facts as F_
 from cchc.indices.engine import AgencyScore, SchemeSpec, score_agency, spec_from_version
@@ -30,6 +31,7 @@ from cchc.indices.models import (
     PROCEDURE_COUNTERS,
     DaySummary,
     DossierFact,
+    MonthSummary,
     PeriodReport,
     PetitionFact,
     ProcedureMonthSummary,
@@ -103,16 +105,20 @@ def _apply_deltas(changes: Iterable[tuple[F_.FactValues | None, F_.FactValues | 
     """Move the contributions of changed facts between summary rows (old out, new in),
     summed per row first so each row is written once."""
     day: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    month: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     proc: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for old, new in changes:
         for fact, sign in ((old, -1), (new, 1)):
             if fact is None:
                 continue
+            first = F_.month_of(fact.received_on)
             for k, v in F_.day_counters(fact).items():
                 day[(fact.agency_id, fact.received_on)][k] += sign * v
+                month[(fact.agency_id, first)][k] += sign * v
             for k, v in F_.procedure_counters(fact).items():
-                proc[(fact.agency_id, F_.month_of(fact.received_on), fact.procedure_id)][k] += sign * v
+                proc[(fact.agency_id, first, fact.procedure_id)][k] += sign * v
     _upsert_counters(DaySummary, ("agency_id", "day"), DAY_COUNTERS, day)
+    _upsert_counters(MonthSummary, ("agency_id", "month"), DAY_COUNTERS, month)
     _upsert_counters(ProcedureMonthSummary, ("agency_id", "month", "procedure_id"), PROCEDURE_COUNTERS, proc)
 
 
@@ -198,6 +204,16 @@ def resummarise(day_filter: Q, month_filter: Q, fact_filter_days: Q, fact_filter
             .annotate(**_day_aggregates()).order_by())
     DaySummary.objects.bulk_create(
         [DaySummary(agency_id=r["agency_id"], day=r["received_on"], **{c: r[c] for c in DAY_COUNTERS}) for r in rows],
+        batch_size=5000)
+    # the month rows of the same agencies and months (both filters select whole months)
+    MonthSummary.objects.filter(month_filter).delete()
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    months = (DaySummary.objects.filter(day_filter).annotate(m=TruncMonth("day")).values("agency_id", "m")
+              .annotate(**{c: Sum(c) for c in DAY_COUNTERS}).order_by())
+    MonthSummary.objects.bulk_create(
+        [MonthSummary(agency_id=r["agency_id"], month=r["m"], **{c: r[c] or 0 for c in DAY_COUNTERS}) for r in months],
         batch_size=5000)
     ProcedureMonthSummary.objects.filter(month_filter).delete()
     from django.db.models.functions import TruncMonth
@@ -442,6 +458,12 @@ def period_scores_many(scheme_code: str, periods: list[Period], *, province_code
                        now: dt.datetime | None = None) -> list[PeriodScores]:
     """Scores of several periods (a trend) with the counters read once for all of them.
     Periods without a methodology in force are left out."""
+    with unprepared():
+        return _period_scores_many(scheme_code, periods, province_code=province_code, now=now)
+
+
+def _period_scores_many(scheme_code: str, periods: list[Period], *, province_code: str,
+                        now: dt.datetime | None) -> list[PeriodScores]:
     versions = {}
     for p in periods:
         try:

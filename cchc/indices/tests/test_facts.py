@@ -220,3 +220,43 @@ def test_rebuild_outside_a_transaction_gives_the_live_figures(transactional_db, 
     assert job.finished_at is not None and job.dossiers_done == 10
     assert sorted(DossierFact.objects.values_list("dossier_id", "on_time", "is_open", "due_at")) == live
     assert sorted(DaySummary.objects.values_list("agency_id", "day", "received", "on_time_closed")) == days
+
+
+def test_usage_counters_in_sql_equal_the_procedure_flags(scenario, django_capture_on_commit_callbacks):
+    """period_counters takes the four "procedures used" counters from one SQL statement; the
+    evidence lists use procedure_flags. Both must count the same procedures."""
+    from cchc.agencies.models import Agency
+    from cchc.catalogue.models import Procedure
+    from cchc.core.calendar import LOCAL_TZ
+    from cchc.dossiers import services
+    from cchc.indices.summaries import (
+        USAGE_COUNTER_NAMES,
+        period_counters,
+        procedure_counters,
+        usage_counters,
+    )
+
+    c = scenario.cast
+    from django.utils import timezone
+
+    Procedure.objects.filter(pk=c.procedure.pk).update(
+        has_fee=True, online_level="full", announced_on=dt.date(2026, 8, 3),
+        published_at=dt.datetime(2026, 8, 6, 9, tzinfo=LOCAL_TZ), updated_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        online = services.submit_online(procedure=c.procedure, receiving_agency=c.agency_a, actor=c.citizen,
+                                        applicant=services.Applicant(name="E", account=c.citizen),
+                                        at=dt.datetime(2026, 8, 12, 9, tzinfo=LOCAL_TZ))
+        services.receive(online, actor=c.clerk_a, at=dt.datetime(2026, 8, 12, 10, tzinfo=LOCAL_TZ))
+    ids = list(Agency.objects.values_list("pk", flat=True))
+    for period in (AUG, Q3, Period.parse("2026-07"), Period.parse("2026")):
+        slow = procedure_counters(period, ids)  # through procedure_flags and the usage rows
+        fast = usage_counters(period, ids)
+        assert {a: {k: slow[a][k] for k in USAGE_COUNTER_NAMES} for a in ids} == fast, period
+        # and every catalogue counter period_counters reports is the one procedure_flags gives
+        counters = period_counters(period, ids)
+        assert {a: {k: counters[a][k] for k in slow[a]} for a in ids} == slow, period
+        if period in (AUG, Q3):  # the dated names are exercised
+            assert slow[c.agency_a.pk]["procedures_published_on_time"] == 1
+    assert usage_counters(Period.parse("2026-07"), ids)[c.agency_a.pk]["online_services_used"] == 0
+    assert usage_counters(AUG, ids)[c.agency_a.pk]["online_services_used"] == 1
+    assert usage_counters(AUG, ids)[c.agency_a.pk]["procedures_fee_dossiers"] == 1

@@ -17,6 +17,7 @@ from cchc.indices.models import (
     PROCEDURE_COUNTERS,
     DaySummary,
     DossierFact,
+    MonthSummary,
     PendingRefresh,
     ProcedureMonthSummary,
 )
@@ -65,8 +66,16 @@ def _snapshot():
     day = sorted(tuple(r.values()) for r in DaySummary.objects.values("agency_id", "day", *DAY_COUNTERS))
     proc = sorted(tuple(r.values()) for r in ProcedureMonthSummary.objects.values(
         "agency_id", "month", "procedure_id", *PROCEDURE_COUNTERS))
+    month = sorted(tuple(r.values()) for r in MonthSummary.objects.values("agency_id", "month", *DAY_COUNTERS))
     facts = sorted(tuple(r.values()) for r in DossierFact.objects.values())
-    return [r for r in day if any(r[2:])], [r for r in proc if any(r[3:])], [f[:-1] for f in facts]  # not computed_at
+    # the month rows are the day rows summed
+    summed: dict = {}
+    for agency, day_, *counts in day:
+        key = (agency, day_.replace(day=1))
+        summed[key] = [a + b for a, b in zip(summed.get(key, [0] * len(counts)), counts, strict=True)]
+    assert [r for r in month if any(r[2:])] == sorted((*k, *v) for k, v in summed.items() if any(v))
+    return ([r for r in day if any(r[2:])], [r for r in month if any(r[2:])], [r for r in proc if any(r[3:])],
+            [f[:-1] for f in facts])  # not computed_at
 
 
 def test_one_batch_of_changes_gives_the_figures_of_a_full_rebuild(scenario, settings, django_capture_on_commit_callbacks):
@@ -84,6 +93,7 @@ def test_one_batch_of_changes_gives_the_figures_of_a_full_rebuild(scenario, sett
     live = _snapshot()
 
     DaySummary.objects.all().delete()
+    MonthSummary.objects.all().delete()
     ProcedureMonthSummary.objects.all().delete()
     DossierFact.objects.all().delete()
     rebuild_period(Period.parse("2026"), chunk=5)
