@@ -110,12 +110,16 @@ def _trend(period: Period, province: str) -> tuple[services.PeriodScores, list[d
 
 
 def _province_score(ps: services.PeriodScores):  # type: ignore[no-untyped-def]
-    """The province row: every agency's counters added up, scored like one agency."""
-    total: dict[str, int] = {}
-    for c in ps.counters.values():
-        for k, v in c.items():
-            total[k] = total.get(k, 0) + (v or 0)
-    return score_agency(ps.spec, total)
+    """The province row: every agency's counters added up, scored like one agency (computed
+    once per PeriodScores: a page asks for it more than once)."""
+    cached = getattr(ps, "_province_score", None)
+    if cached is None:
+        total: dict[str, int] = {}
+        for c in ps.counters.values():
+            for k, v in c.items():
+                total[k] = total.get(k, 0) + (v or 0)
+        cached = ps._province_score = score_agency(ps.spec, total)  # type: ignore[attr-defined]
+    return cached
 
 
 def _group_names(ps: services.PeriodScores) -> list[tuple[str, str, float]]:
