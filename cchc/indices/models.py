@@ -336,6 +336,9 @@ class ProcedureMonthSummary(models.Model):
         verbose_name = _("monthly procedure summary")
         verbose_name_plural = _("monthly procedure summaries")
         constraints = [models.UniqueConstraint(fields=["agency", "month", "procedure"], name="uniq_proc_month_summary")]
+        # a period's usage is read by month for all agencies: index-only with the counters
+        indexes = [models.Index(fields=["month", "agency", "procedure"], name="procsum_month_idx",
+                                include=["received", "online", "paid_online", "population_data"])]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.month} {self.procedure_id}"

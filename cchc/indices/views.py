@@ -7,6 +7,7 @@ transparency page shows per-agency scores and on-time rates, no personal data, n
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from typing import Any
@@ -18,17 +19,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
+from cchc.core.db import unprepared
 from cchc.core.errors import DomainError
 from cchc.indices import counters, reconcile, services
 from cchc.indices.engine import MetricScore, derivation, score_agency, spec_from_version
 from cchc.indices.export import table_response
 from cchc.indices.models import PeriodReport, ProvinceIndexSetting
 from cchc.indices.periods import Period, current
+from cchc.indices.templatetags.scores import score_formatter
 
 SCHEME = "qd766"
 HISTORY = 6
@@ -36,6 +42,15 @@ HISTORY_TTL = 60
 
 
 # -- helpers ------------------------------------------------------------------------------------------
+def planned(view):  # type: ignore[no-untyped-def]
+    """Index pages plan their aggregates on every call (see cchc.core.db.unprepared)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with unprepared():
+            return view(*args, **kwargs)
+    return wrapper
+
+
 def _period(request: HttpRequest) -> Period:
     text = request.GET.get("period", "")
     if text:
@@ -132,6 +147,7 @@ def _common(request: HttpRequest, period: Period, **extra: Any) -> dict[str, Any
 
 # -- province overview ----------------------------------------------------------------------------------
 @login_required
+@planned
 def dashboard(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
     period = _period(request)
@@ -162,12 +178,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 # -- rankings ----------------------------------------------------------------------------------------
 @login_required
+@planned
 def ranking(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
     period = _period(request)
     ps, trend = _trend(period, province)
     prev = trend[-2] if len(trend) > 1 else None
     tables: dict[str, list[dict[str, Any]]] = {}
+    # a thousand cells: links and numbers are prepared here, not resolved one by one by the
+    # template engine (half of the page's time before)
+    link = reverse("indices:agency", args=["__code__"]) + f"?{urlencode({'period': str(period)})}"
+    fmt2 = score_formatter()
     for a in ps.agencies:
         rank, before = ps.ranks.get(a.pk), (prev["rank"].get(a.pk) if prev else None)
         s = ps.scores[a.pk]
@@ -176,6 +197,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "change": (before - rank) if rank and before else None,
             "groups": [g.score for g in s.groups], "dossiers": ps.counters[a.pk].get("received", 0),
             "spark": json.dumps([t["total"].get(a.pk) for t in trend]),
+            "url": link.replace("__code__", a.code), "total_text": fmt2(s.total),
+            "cells": mark_safe("".join(f"<td>{fmt2(g.score)}</td>" for g in s.groups)),  # noqa: S308 - numbers only
         })
     for rows in tables.values():
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["agency"].code))
@@ -194,6 +217,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 # -- one agency --------------------------------------------------------------------------------------------
 @login_required
+@planned
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     province = _viewer(request)
     agency = get_object_or_404(Agency, code=code)
@@ -225,6 +249,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 # -- evidence ------------------------------------------------------------------------------------------
 @login_required
+@planned
 def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     _viewer(request)
     agency = get_object_or_404(Agency, code=code)
@@ -247,11 +272,29 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         headers, data = _evidence_table(ev.source, items)
         return table_response(fmt, f"{metric_spec.code} — {agency.code} — {period.label}", headers, data,
                               [counters.describe(metric_spec.numerator if which == "numerator" else metric_spec.denominator)])
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    # the evidence already counted both lists: the paginator need not count again
+    known = ev.numerator_count if which == "numerator" else ev.denominator_count - ev.numerator_count
+    page = Paginator(_Counted(items, known), 50).get_page(request.GET.get("page"))
     return render(request, "indices/evidence.html", _common(
         request, period, agency=agency, group=group, metric=metric_spec, ev=ev, which=which, page=page,
         result=result, lines=derivation(metric_spec, result, spec),
         numerator_label=counters.describe(metric_spec.numerator), denominator_label=counters.describe(metric_spec.denominator)))
+
+
+class _Counted:
+    """A list or queryset whose length is already known."""
+
+    def __init__(self, items: Any, count: int):
+        self.items, self._count = items, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items[index]
 
 
 def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]]:
@@ -273,6 +316,7 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
 
 # -- where we lose points ---------------------------------------------------------------------------------
 @login_required
+@planned
 def losses(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
     period = _period(request)
@@ -306,6 +350,7 @@ def losses(request: HttpRequest) -> HttpResponse:
 
 
 # -- public transparency page ---------------------------------------------------------------------------
+@planned
 def public(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("province") or _default_province()
     period = _period(request)

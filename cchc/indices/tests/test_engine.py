@@ -117,3 +117,18 @@ def test_fast_round2_equals_decimal_half_up(units, extra):
 
     value = units / 1000 + extra / 10**7
     assert round2(value) == float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def test_score2_prints_what_floatformat_2_prints():
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from cchc.indices.engine import round2
+    from cchc.indices.templatetags.scores import score2
+
+    values = [0, 0.005, 1.5, 2.675, 8.888, 19.999, 99.995, 100, None] + [round2(i / 7) for i in range(0, 1500)]
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for v in values:
+                shown = round2(v) if isinstance(v, float) else v
+                assert score2(shown) == floatformat(shown, 2), (language, v)
