@@ -78,12 +78,12 @@ def rebuild() -> dict:
     from django.db import connection
 
     from cchc.dossiers.models import Dossier
-    from cchc.indices.models import DaySummary, DossierFact, ProcedureMonthSummary, RebuildJob
+    from cchc.indices.models import DaySummary, DossierFact, MonthSummary, ProcedureMonthSummary, RebuildJob
     from cchc.indices.periods import Period
     from cchc.indices.services import rebuild_period
 
     with connection.cursor() as cur:
-        for model in (DossierFact, DaySummary, ProcedureMonthSummary, RebuildJob):
+        for model in (DossierFact, DaySummary, MonthSummary, ProcedureMonthSummary, RebuildJob):
             cur.execute(f"TRUNCATE {model._meta.db_table}")
         cur.execute("ANALYZE dossiers_dossier")  # as autovacuum would after a bulk import
     years = sorted({d.year for d in Dossier.objects.exclude(received_at=None).dates("received_at", "year")})

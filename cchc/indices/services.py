@@ -256,8 +256,16 @@ def rebuild_period(period: Period, *, chunk: int = REBUILD_CHUNK, restart: bool 
     """Rebuild the facts of dossiers received in the period, then its summaries.
 
     Restartable: the job row records the last dossier id done; a rerun resumes after it unless
-    `restart`. `stop_after_chunks` interrupts on purpose (to test resuming).
+    `restart`. `stop_after_chunks` interrupts on purpose (to test resuming). Its range
+    queries are planned for each chunk's bounds (no prepared generic plans).
     """
+    with unprepared():
+        return _rebuild_period(period, chunk=chunk, restart=restart, progress=progress,
+                               stop_after_chunks=stop_after_chunks)
+
+
+def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Callable[[int], None] | None,
+                    stop_after_chunks: int | None) -> RebuildJob:
     from cchc.dossiers.models import Dossier
 
     key = str(period)
@@ -271,14 +279,15 @@ def rebuild_period(period: Period, *, chunk: int = REBUILD_CHUNK, restart: bool 
         """Yield (lower, upper, facts, dossiers read) chunk by chunk: ranges of dossier ids found
         on the primary key alone (a plan that stays cheap whatever the statistics say); the
         period filter applies inside the range."""
-        builder = FactBuilder()
-        petitioned = dossiers_with_petitions()  # one read: petitions are few next to dossiers
-        while after < last_id:
-            upper = Dossier.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[chunk - 1:chunk].first()
-            upper = min(upper or last_id, last_id)
-            rows = fetch_rows(base.filter(pk__gt=after, pk__lte=upper).order_by(), BUILD_FIELDS)
-            yield after, upper, builder.build(rows, petitioned), len(rows)
-            after = upper
+        with unprepared():  # this may run in the reader thread, on its own connection
+            builder = FactBuilder()
+            petitioned = dossiers_with_petitions()  # one read: petitions are few next to dossiers
+            while after < last_id:
+                upper = Dossier.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[chunk - 1:chunk].first()
+                upper = min(upper or last_id, last_id)
+                rows = fetch_rows(base.filter(pk__gt=after, pk__lte=upper).order_by(), BUILD_FIELDS)
+                yield after, upper, builder.build(rows, petitioned), len(rows)
+                after = upper
 
     # On PostgreSQL outside a transaction, a reader thread (its own connection) reads and
     # builds the next chunk while this thread COPYs the previous one: two CPUs busy.
