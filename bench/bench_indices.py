@@ -78,7 +78,13 @@ def rebuild() -> dict:
     from django.db import connection
 
     from cchc.dossiers.models import Dossier
-    from cchc.indices.models import DaySummary, DossierFact, MonthSummary, ProcedureMonthSummary, RebuildJob
+    from cchc.indices.models import (
+        DaySummary,
+        DossierFact,
+        MonthSummary,
+        ProcedureMonthSummary,
+        RebuildJob,
+    )
     from cchc.indices.periods import Period
     from cchc.indices.services import rebuild_period
 
