@@ -250,15 +250,9 @@ DAY_COUNTERS = (
 )
 
 
-class DaySummary(models.Model):
-    """Integer counters of the dossiers an agency received on one local day.
+class DossierCounters(models.Model):
+    """The counters of DAY_COUNTERS, shared by the day and month rows."""
 
-    Time-dependent outcomes (on time, satisfied) are counted here only for dossiers whose
-    processing ended; the bounded set of open dossiers is judged per period at query time.
-    """
-
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     received = models.IntegerField(default=0)
     online = models.IntegerField(default=0)
     synced = models.IntegerField(default=0)
@@ -276,6 +270,20 @@ class DaySummary(models.Model):
     complained = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DaySummary(DossierCounters):
+    """Integer counters of the dossiers an agency received on one local day.
+
+    Time-dependent outcomes (on time, satisfied) are counted here only for dossiers whose
+    processing ended; the bounded set of open dossiers is judged per period at query time.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
         verbose_name = _("daily summary")
         verbose_name_plural = _("daily summaries")
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="uniq_day_summary")]
@@ -285,27 +293,12 @@ class DaySummary(models.Model):
         return f"{self.agency_id} {self.day}"
 
 
-class MonthSummary(models.Model):
+class MonthSummary(DossierCounters):
     """The day rows of an agency summed over a calendar month, kept with them (live deltas and
     rebuilds write both): a year's overview reads 12 rows per agency instead of 365."""
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     month = models.DateField(help_text=_("first day of the month"))
-    received = models.IntegerField(default=0)
-    online = models.IntegerField(default=0)
-    synced = models.IntegerField(default=0)
-    fee_owed = models.IntegerField(default=0)
-    paid_online = models.IntegerField(default=0)
-    resolved = models.IntegerField(default=0)
-    electronic_result = models.IntegerField(default=0)
-    digitized = models.IntegerField(default=0)
-    reused = models.IntegerField(default=0)
-    population_data = models.IntegerField(default=0)
-    storage_linked = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    on_time_closed = models.IntegerField(default=0)
-    satisfied_closed = models.IntegerField(default=0)
-    complained = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly summary")

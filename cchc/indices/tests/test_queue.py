@@ -112,3 +112,11 @@ def test_the_mark_commits_or_rolls_back_with_the_change(cast, settings):
     d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
                                    applicant=Applicant(name="B"), actor=cast.clerk_a)
     assert list(PendingRefresh.objects.values_list("dossier_id", flat=True)) == [d.pk]
+
+
+def test_the_counter_names_are_the_summary_columns():
+    from cchc.indices.models import DossierCounters
+
+    assert DAY_COUNTERS == tuple(f.name for f in DossierCounters._meta.fields)
+    for model in (DaySummary, MonthSummary):
+        assert set(DAY_COUNTERS) <= {f.name for f in model._meta.fields}
