@@ -18,8 +18,7 @@ def _fast_settings(settings, tmp_path):
     from cchc.indices import summaries
 
     services.clear_caches()
-    services._step_templates.clear()
-    summaries._SNAPSHOTS.clear()
+    summaries.clear_rule_cache()
 
 
 @pytest.fixture

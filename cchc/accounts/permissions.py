@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 
 from cchc.accounts.models import Membership, User
+from cchc.core import rowsql
 
 Role = Membership.Role
 
@@ -16,10 +16,9 @@ def _roles_map(user: User) -> dict[int, set[str]]:
     cached = getattr(user, "_cchc_roles", None)
     if cached is None:
         cached = {}
-        with connection.cursor() as cur:  # once per request and user: a fixed statement
-            cur.execute(f"SELECT agency_id, role FROM {Membership._meta.db_table} WHERE user_id = %s", [user.pk])  # noqa: S608
-            for agency_id, role in cur.fetchall():
-                cached.setdefault(agency_id, set()).add(role)
+        # once per request and user, on every API call: a fixed statement, not a compiled query
+        for agency_id, role in rowsql.values(Membership, ("agency", "role"), {"user": user.pk}):
+            cached.setdefault(agency_id, set()).add(role)
         user._cchc_roles = cached  # type: ignore[attr-defined]
     return cached
 

@@ -106,23 +106,53 @@ def _columns(connection: Any, model: type[Model]) -> str:
     return ", ".join(_q(connection, c) for c, _conv, _col in _reader(connection, model))
 
 
+def _where(connection: Any, meta: Any, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """`a = %s AND b IS NULL …` for field name ("pk" too) → value (None: IS NULL; a model
+    instance: its primary key)."""
+    clauses, params = [], []
+    for name, value in filters.items():
+        field = meta.pk if name == "pk" else meta.get_field(name)
+        if value is None:
+            clauses.append(f"{_q(connection, field.column)} IS NULL")
+        else:
+            clauses.append(f"{_q(connection, field.column)} = %s")
+            params.append(field.get_db_prep_value(getattr(value, "pk", value), connection))
+    return " AND ".join(clauses), params
+
+
+def values(model: type[Model], fields: tuple[str, ...], filters: dict[str, Any], using: str = "default") -> list[tuple[Any, ...]]:
+    """Raw values of `fields` from the rows matching `filters`, as the driver returns them
+    (no ORM conversion: use for integers, strings and keys; `converter` for the rest)."""
+    connection = connections[using]
+    meta = model._meta
+    where, params = _where(connection, meta, filters)
+    key = ("values", connection.vendor, meta.label, fields, where)
+    sql = _sql.get(key)
+    if sql is None:
+        cols = ", ".join(_q(connection, meta.get_field(f).column) for f in fields) or "1"
+        sql = f"SELECT {cols} FROM {_q(connection, meta.db_table)} WHERE {where}"
+        _sql[key] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def exists(model: type[Model], filters: dict[str, Any], using: str = "default") -> bool:
+    return bool(values(model, (), filters, using))
+
+
 def latest_row(model: type[Model], filters: dict[str, Any], order_by: str, using: str = "default") -> Model | None:
     """The row with the highest `order_by` among those matching `filters` (field name →
     value; None means IS NULL), or None."""
     connection = connections[using]
     meta = model._meta
-    fields = {name: meta.get_field(name) for name in filters}
-    key = ("latest", connection.vendor, meta.label, tuple((n, filters[n] is None) for n in filters), order_by)
+    where, params = _where(connection, meta, filters)
+    key = ("latest", connection.vendor, meta.label, where, order_by)
     sql = _sql.get(key)
     if sql is None:
-        where = " AND ".join(
-            f"{_q(connection, f.column)} IS NULL" if filters[n] is None else f"{_q(connection, f.column)} = %s"
-            for n, f in fields.items())
         sql = (f"SELECT {_columns(connection, model)} FROM {_q(connection, meta.db_table)} WHERE {where} "
                f"ORDER BY {_q(connection, meta.get_field(order_by).column)} DESC LIMIT 1")
         _sql[key] = sql
-    params = [f.get_db_prep_value(getattr(filters[n], "pk", filters[n]), connection)
-              for n, f in fields.items() if filters[n] is not None]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()

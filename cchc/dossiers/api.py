@@ -414,10 +414,6 @@ def _dossier_detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     }
 
 
-def _dossiers_for(user: Any) -> Any:
-    return queries.with_related(Dossier.objects.visible_to(user)).select_related("receiving_place")
-
-
 def _get_dossier(request: HttpRequest, code: str) -> Dossier:
     # read by the unique code, then the visibility rule on the loaded row (dossiers.models.
     # visible): the same answer as filtering through visible_to, without compiling its OR

@@ -45,9 +45,11 @@ _rules: dict[tuple[str, dt.date], tuple[float, RuleVersion]] = {}
 
 # -- shared helpers -----------------------------------------------------------------------
 def clear_caches() -> None:
-    """Forget cached calendars and rules (after the calendar or a rule was edited)."""
+    """Forget cached calendars, rules and step templates (after one of them was edited
+    outside this process's knowledge; the templates also follow the procedure's updated_at)."""
     _calendars.clear()
     _rules.clear()
+    _step_templates.clear()
 
 
 def calendar_for(province_code: str, rule: RuleVersion | None = None) -> WorkingCalendar:
@@ -124,10 +126,8 @@ def _next_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
             seq = cur.fetchone()[0]
         code = format_dossier_code(prefix, day, seq, rule.param("dossier_code_format"))
         # Codes imported from the previous system may already use this number: skip past them.
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT 1 FROM {Dossier._meta.db_table} WHERE code = %s", [code])  # noqa: S608 - constant table
-            if cur.fetchone() is None:
-                return code
+        if not rowsql.exists(Dossier, {"code": code}):
+            return code
 
 
 def _actor_label(actor: Any) -> str:
@@ -224,8 +224,12 @@ def _save(dossier: Dossier, *fields: str) -> None:
     rowsql.update_row(dossier, [*fields, "version", "last_event_seq", "updated_at"])
 
 
-def _finish_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
-    """Close an open step with its early/on-time/late flag (the control slip, form 06)."""
+def _close_step(dossier: Dossier, at: dt.datetime, step: DossierStep | None = None) -> None:
+    """Close the dossier's open step (`step` when the caller already read it) with its
+    early/on-time/late flag (the control slip, form 06)."""
+    step = step or rowsql.latest_row(DossierStep, {"dossier": dossier.pk, "completed_at": None}, "seq")
+    if step is None:
+        return
     step.completed_at = at
     if step.due_at is None or at <= step.due_at:
         # early = finished with at least a working hour to spare (Circular 01/2018 slip)
@@ -237,15 +241,6 @@ def _finish_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
     rowsql.update_row(step, ["completed_at", "outcome"])
 
 
-def _close_step(dossier: Dossier, at: dt.datetime, last: DossierStep | None | str = "unread") -> None:
-    """Close the dossier's open step, if any. `last`: its newest step when already read."""
-    if last == "unread" or (last is not None and last.completed_at is not None):  # type: ignore[union-attr]
-        # an open step is normally the newest one; otherwise look for an older open one
-        last = rowsql.latest_row(DossierStep, {"dossier": dossier.pk, "completed_at": None}, "seq")
-    if last is not None:
-        _finish_step(dossier, last, at)  # type: ignore[arg-type]
-
-
 # Step templates per procedure, keyed by the procedure's updated_at (editing the steps bumps
 # it, and it is read at each use): a process never uses templates older than the row.
 _step_templates: dict[int, tuple[dt.datetime, dict[int, tuple[float, str]]]] = {}
@@ -253,9 +248,7 @@ _step_templates: dict[int, tuple[dt.datetime, dict[int, tuple[float, str]]]] = {
 
 def _template(procedure: Procedure, order: int) -> tuple[float, str] | None:
     # the row's updated_at as of now, not as of whenever the caller's instance was loaded
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT updated_at FROM {Procedure._meta.db_table} WHERE id = %s", [procedure.pk])  # noqa: S608
-        updated_at = cur.fetchone()[0]
+    ((updated_at,),) = rowsql.values(Procedure, ("updated_at",), {"id": procedure.pk})
     hit = _step_templates.get(procedure.pk)
     if hit is None or hit[0] != updated_at:
         hit = (updated_at, {t.order: (float(t.working_hours), t.name) for t in procedure.step_templates.all()})
@@ -290,14 +283,6 @@ class Applicant:
     account: Any = None
 
 
-def _implements(procedure: Procedure, agency: Agency) -> bool:
-    link = Procedure.agencies.through._meta
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT 1 FROM {link.db_table} WHERE procedure_id = %s AND agency_id = %s",  # noqa: S608 - constant table
-                    [procedure.pk, agency.pk])
-        return cur.fetchone() is not None
-
-
 def _validate_intake(procedure: Procedure, receiving_agency: Agency, competent_agency: Agency, applicant: Applicant, on: dt.date) -> None:
     if procedure.status != Procedure.Status.PUBLISHED:
         raise ValidationFailed(_("Procedure %(code)s is not published.") % {"code": procedure.code}, field="procedure")
@@ -306,7 +291,7 @@ def _validate_intake(procedure: Procedure, receiving_agency: Agency, competent_a
     for agency, fld in ((receiving_agency, "receiving_agency"), (competent_agency, "competent_agency")):
         if not agency.is_valid_on(on):
             raise ValidationFailed(_("Agency %(code)s no longer exists on this date.") % {"code": agency.code}, field=fld)
-    if not _implements(procedure, competent_agency):
+    if not rowsql.exists(Procedure.agencies.through, {"procedure": procedure.pk, "agency": competent_agency.pk}):
         raise ValidationFailed(
             _("Agency %(agency)s does not handle procedure %(code)s.") % {"agency": competent_agency.name, "code": procedure.code},
             field="competent_agency",
@@ -454,7 +439,8 @@ def transfer(dossier: Dossier, *, actor: Any, to_agency: Agency, step_name: str 
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(_("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency")
     last = rowsql.latest_row(DossierStep, {"dossier": dossier.pk}, "seq")
-    _close_step(dossier, at, last)
+    if last is not None:  # an open step is normally the newest one; else look for an older one
+        _close_step(dossier, at, last if last.completed_at is None else None)
     step = _open_step(dossier, agency=to_agency, name=step_name, at=at, actor=actor, assignee=assignee, hours=hours,
                       seq=(last.seq if last else 0) + 1)
     event = _append(dossier, action="transfer", to_status=S.PROCESSING, actor=actor, at=at, note=note,

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -488,6 +489,15 @@ class PeriodScores:
         self.scores: dict[int, AgencyScore] = {a.pk: score_agency(spec, counters[a.pk]) for a in agencies}
         self.ranks = rank([(a.pk, a.group_id, self.scores[a.pk].total, counters[a.pk].get("received", 0)) for a in agencies],
                           min_dossiers)
+
+    @functools.cached_property
+    def province(self) -> AgencyScore:
+        """The province row: every agency's counters added up, scored like one agency."""
+        total: dict[str, int] = {}
+        for c in self.counters.values():
+            for k, v in c.items():
+                total[k] = total.get(k, 0) + (v or 0)
+        return score_agency(self.spec, total)
 
     def document(self) -> dict[str, Any]:
         rows = []

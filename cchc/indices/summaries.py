@@ -56,7 +56,9 @@ def _rule_params() -> dict[int, dict[str, Any]]:
 
 
 def clear_rule_cache() -> None:
+    """Forget the cached rule versions and catalogue snapshots of this process."""
     _RULES["at"] = -1e9
+    _SNAPSHOTS.clear()
 
 
 class FactBuilder:

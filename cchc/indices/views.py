@@ -30,7 +30,7 @@ from cchc.agencies.models import Agency
 from cchc.core.db import unprepared
 from cchc.core.errors import DomainError
 from cchc.indices import counters, reconcile, services
-from cchc.indices.engine import MetricScore, derivation, score_agency, spec_from_version
+from cchc.indices.engine import MetricScore, derivation, spec_from_version
 from cchc.indices.export import table_response
 from cchc.indices.models import PeriodReport, ProvinceIndexSetting
 from cchc.indices.periods import Period, current
@@ -95,7 +95,7 @@ def _export(request: HttpRequest) -> str:
 
 def _summary(ps: services.PeriodScores) -> dict[str, Any]:
     """What a trend needs of one period: small numbers only (cheap to cache)."""
-    prov = _province_score(ps)
+    prov = ps.province
     return {
         "label": str(ps.period),
         "province_total": prov.total,
@@ -124,19 +124,6 @@ def _trend(period: Period, province: str) -> tuple[services.PeriodScores, list[d
     return ps, [*past, _summary(ps)]
 
 
-def _province_score(ps: services.PeriodScores):  # type: ignore[no-untyped-def]
-    """The province row: every agency's counters added up, scored like one agency (computed
-    once per PeriodScores: a page asks for it more than once)."""
-    cached = getattr(ps, "_province_score", None)
-    if cached is None:
-        total: dict[str, int] = {}
-        for c in ps.counters.values():
-            for k, v in c.items():
-                total[k] = total.get(k, 0) + (v or 0)
-        cached = ps._province_score = score_agency(ps.spec, total)  # type: ignore[attr-defined]
-    return cached
-
-
 def _group_names(ps: services.PeriodScores) -> list[tuple[str, str, float]]:
     return [(g.code, g.name, g.max_points) for g in ps.spec.groups]
 
@@ -153,7 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     ps, trend = _trend(period, province)
     setting = ProvinceIndexSetting.for_province(province)
-    prov = _province_score(ps)
+    prov = ps.province
     chart = {
         "labels": [t["label"] for t in trend],
         "total": [t["province_total"] for t in trend],

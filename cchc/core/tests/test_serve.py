@@ -23,8 +23,6 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_http_with_one_or_several_processes(workers, tmp_path):
-    if workers > 1 and sys.platform == "win32":
-        pytest.skip("gunicorn needs fork")
     port = _free_port()
     # an empty SQLite file is enough: the probe is the API's JSON 404, which reads no table
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}

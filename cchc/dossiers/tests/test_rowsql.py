@@ -76,3 +76,11 @@ def test_latest_row_filters_on_values_and_nulls(cast):
     event = rowsql.insert_row(DossierEvent(dossier=d, seq=1, at=start, action="receive", to_status=2,
                                            actor=cast.clerk_a, actor_label="Clerk", agency=cast.agency_a, data={"a": 1}))
     assert _values(DossierEvent.objects.get(pk=event.pk)) == _values(event)
+
+
+def test_values_and_exists_filter_on_values_nulls_and_instances(cast):
+    d = rowsql.insert_row(_dossier(cast, "X-5"))
+    assert rowsql.exists(Dossier, {"code": "X-5"}) and not rowsql.exists(Dossier, {"code": "X-6"})
+    assert rowsql.values(Dossier, ("status", "competent_agency"), {"code": "X-5"}) == [(4, cast.agency_b.pk)]
+    assert rowsql.values(Dossier, ("code",), {"current_agency": cast.agency_a, "finished_at": None}) == [("X-5",)]
+    assert rowsql.values(Dossier, ("code",), {"pk": d.pk, "received_at": None}) == []

@@ -4,24 +4,23 @@ autovacuum clear it after every thousand dead rows instead of after a fifth of t
 from django.db import migrations
 
 
-def tune(apps, schema_editor):
+PARAMS = {"autovacuum_vacuum_scale_factor": 0, "autovacuum_vacuum_threshold": 1000,
+          "autovacuum_analyze_scale_factor": 0, "autovacuum_analyze_threshold": 1000}
+
+
+def _alter(apps, schema_editor, clause):
     if schema_editor.connection.vendor != "postgresql":
         return
     table = apps.get_model("indices", "PendingRefresh")._meta.db_table
-    schema_editor.execute(
-        f"ALTER TABLE {table} SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, "
-        "autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000)"
-    )
+    schema_editor.execute(f"ALTER TABLE {table} {clause}")
+
+
+def tune(apps, schema_editor):
+    _alter(apps, schema_editor, "SET (" + ", ".join(f"{k} = {v}" for k, v in PARAMS.items()) + ")")
 
 
 def untune(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("indices", "PendingRefresh")._meta.db_table
-    schema_editor.execute(
-        f"ALTER TABLE {table} RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, "
-        "autovacuum_analyze_scale_factor, autovacuum_analyze_threshold)"
-    )
+    _alter(apps, schema_editor, "RESET (" + ", ".join(PARAMS) + ")")
 
 
 class Migration(migrations.Migration):
