@@ -31,6 +31,9 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))  # server processes (gunicorn)
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 HTTP_CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "4"))
+# exploratory runs: a subset of the phases, written to another results file
+PHASES = set(os.environ.get("BENCH_PHASES", "services,pages,api").split(","))
+RESULT_NAME = os.environ.get("BENCH_RESULT", "lifecycle")
 PASSWORD = "bench-pass-123"
 
 
@@ -259,32 +262,38 @@ def main() -> None:
     for mode in modes:
         settings.INDICES_REFRESH = mode  # inherited by the forked workers
         out: dict = {}
-        vacuum()
-        connection.close()
-        worker = start_index_worker(mode)
-        out["service_layer"] = run_service_phase()
-        out["service_layer"]["index_worker_catch_up_s"] = catch_up_seconds(worker)
-        connection.close()
+        if "services" in PHASES:
+            vacuum()
+            connection.close()
+            worker = start_index_worker(mode)
+            out["service_layer"] = run_service_phase()
+            out["service_layer"]["index_worker_catch_up_s"] = catch_up_seconds(worker)
+            connection.close()
+        if not PHASES & {"pages", "api"}:
+            result["modes"][mode] = out
+            continue
         port = free_port()
         server = start_server(port, mode)
         base = f"http://127.0.0.1:{port}"
         try:
-            sample = Dossier.objects.filter(current_agency=agency).order_by("-id").values_list("id", "code").first()
-            out["pages"] = page_latencies(base, sample[1], f"{base}/staff/dossiers/{sample[1]}/")
-            vacuum()
-            worker = start_index_worker(mode)
-            try:
-                out["api"] = run_api_phase(base, procedure.code)
-            except Exception as exc:  # noqa: BLE001 - reported, not hidden
-                out["api"] = {"error": repr(exc)}
-            out["api"]["index_worker_catch_up_s"] = catch_up_seconds(worker)
+            if "pages" in PHASES:
+                sample = Dossier.objects.filter(current_agency=agency).order_by("-id").values_list("id", "code").first()
+                out["pages"] = page_latencies(base, sample[1], f"{base}/staff/dossiers/{sample[1]}/")
+            if "api" in PHASES:
+                vacuum()
+                worker = start_index_worker(mode)
+                try:
+                    out["api"] = run_api_phase(base, procedure.code)
+                except Exception as exc:  # noqa: BLE001 - reported, not hidden
+                    out["api"] = {"error": repr(exc)}
+                out["api"]["index_worker_catch_up_s"] = catch_up_seconds(worker)
         finally:
             server.terminate()
             server.wait(10)
         connection.close()
         result["modes"][mode] = out
     result["dossiers_after"] = Dossier.objects.count()
-    write_result("lifecycle", result)
+    write_result(RESULT_NAME, result)
 
 
 if __name__ == "__main__":

@@ -124,12 +124,16 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:
+        from cchc.accounts import permissions
         from cchc.core import rowsql
 
-        # every API call runs this: one fixed statement (token and user), not a compiled query
-        token = rowsql.get_row(cls, "key_hash", cls.hash_key(raw), related=("user",))
+        # every API call runs this: one fixed statement (token, user and the user's roles), not
+        # a compiled query
+        token, roles = rowsql.get_row_with_values(cls, "key_hash", cls.hash_key(raw), ("user",),
+                                                  Membership, "user", ("agency", "role"))
         if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
+        permissions.remember_roles(token.user, roles)
         now = timezone.now()
         # "last used" to the minute is enough for auditing and saves a write on every call
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

@@ -15,12 +15,19 @@ Role = Membership.Role
 def _roles_map(user: User) -> dict[int, set[str]]:
     cached = getattr(user, "_cchc_roles", None)
     if cached is None:
-        cached = {}
-        # once per request and user, on every API call: a fixed statement, not a compiled query
-        for agency_id, role in rowsql.values(Membership, ("agency", "role"), {"user": user.pk}):
-            cached.setdefault(agency_id, set()).add(role)
-        user._cchc_roles = cached  # type: ignore[attr-defined]
+        # once per request and user: a fixed statement, not a compiled query (API tokens read
+        # the roles with the token: remember_roles)
+        cached = remember_roles(user, rowsql.values(Membership, ("agency", "role"), {"user": user.pk}))
     return cached
+
+
+def remember_roles(user: User, pairs: Iterable[tuple[int, str]]) -> dict[int, set[str]]:
+    """Keep the user's (agency id, role) pairs on the instance for this request."""
+    roles: dict[int, set[str]] = {}
+    for agency_id, role in pairs:
+        roles.setdefault(agency_id, set()).add(role)
+    user._cchc_roles = roles  # type: ignore[attr-defined]
+    return roles
 
 
 def roles_in(user: User | AnonymousUser | None, agency_id: int | None) -> set[str]:

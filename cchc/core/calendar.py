@@ -13,7 +13,7 @@ the next working day. All arithmetic is done in Asia/Ho_Chi_Minh local time.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -30,6 +30,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "cutoff": "15:00",
     "hours_per_day": 8,
 }
+DUE_CACHE_SIZE = 4096  # derivations remembered per calendar (one per dossier being worked on)
 
 HOLIDAY_NAMES_VI = {
     "New Year's Day": "Tết Dương lịch",
@@ -89,6 +90,7 @@ class WorkingCalendar:
         self.exceptions = exceptions or {}
         self.exception_reasons = exception_reasons or {}
         self._day_cache: dict[dt.date, bool] = {}
+        self._due_cache: dict[tuple[Any, ...], Derivation] = {}
         self.day_seconds = sum(
             (dt.datetime.combine(dt.date.min, b) - dt.datetime.combine(dt.date.min, a)).seconds
             for a, b in self.windows
@@ -254,7 +256,20 @@ class WorkingCalendar:
 
         unit: `working_day` (x hours_per_day working hours), `working_hour`, or `same_day`
         (end of the day counting starts on).
+
+        Remembered per calendar (a calendar never changes once built): every response about a
+        dossier shows its derivation, and walking the days with translated lines cost more
+        than the rest of an API action. The caller gets its own copy of the lines.
         """
+        key = (received_at, amount, unit, _language())
+        hit = self._due_cache.get(key)
+        if hit is None:
+            if len(self._due_cache) >= DUE_CACHE_SIZE:
+                self._due_cache.clear()
+            hit = self._due_cache[key] = self._derive_due(received_at, amount, unit)
+        return replace(hit, lines=list(hit.lines), skipped_days=list(hit.skipped_days))
+
+    def _derive_due(self, received_at: dt.datetime, amount: Decimal | float | int, unit: str) -> Derivation:
         start, start_line = self.counting_start(received_at)
         lines = [_("Received: %(at)s") % {"at": fmt(self._local(received_at))}, start_line]
         if unit == "same_day":
@@ -293,6 +308,12 @@ def fmt(moment: dt.datetime) -> str:
 def _num(value: Any) -> str:
     d = Decimal(str(value))
     return str(d.quantize(Decimal(1))) if d == d.to_integral() else str(d.normalize())
+
+
+def _language() -> str | None:
+    from django.utils.translation import get_language
+
+    return get_language()
 
 
 def _lang_is_vi() -> bool:

@@ -159,6 +159,18 @@ def latest_row(model: type[Model], filters: dict[str, Any], order_by: str, using
     return None if row is None else _instance(connection, model, row, using)
 
 
+def _joined(connection: Any, model: type[Model], fks: list[Any]) -> tuple[list[str], list[str]]:
+    """Columns of the row (t0) and of the rows its foreign keys point to (t1…), and the joins."""
+    cols = [f"t0.{_q(connection, c)}" for c, _conv, _col in _reader(connection, model)]
+    joins = []
+    for i, fk in enumerate(fks, start=1):
+        target = fk.related_model
+        cols += [f"t{i}.{_q(connection, c)}" for c, _conv, _col in _reader(connection, target)]
+        joins.append(f"LEFT JOIN {_q(connection, target._meta.db_table)} t{i} "
+                     f"ON t{i}.{_q(connection, fk.target_field.column)} = t0.{_q(connection, fk.column)}")
+    return cols, joins
+
+
 def get_row(model: type[Model], field: str, value: Any, related: tuple[str, ...] = (),
             using: str = "default") -> Model | None:
     """The row whose `field` equals `value` (a unique field), with the rows its foreign keys
@@ -169,22 +181,49 @@ def get_row(model: type[Model], field: str, value: Any, related: tuple[str, ...]
     key = ("get", connection.vendor, meta.label, field, related)
     sql = _sql.get(key)
     if sql is None:
-        cols = [f"t0.{_q(connection, c)}" for c, _conv, _col in _reader(connection, model)]
-        joins = []
-        for i, fk in enumerate(fks, start=1):
-            target = fk.related_model
-            cols += [f"t{i}.{_q(connection, c)}" for c, _conv, _col in _reader(connection, target)]
-            joins.append(f"LEFT JOIN {_q(connection, target._meta.db_table)} t{i} "
-                         f"ON t{i}.{_q(connection, fk.target_field.column)} = t0.{_q(connection, fk.column)}")
+        cols, joins = _joined(connection, model, fks)
         sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
                f"WHERE t0.{_q(connection, meta.get_field(field).column)} = %s")
         _sql[key] = sql
     with connection.cursor() as cur:
         cur.execute(sql, [meta.get_field(field).get_db_prep_value(value, connection)])
         row = cur.fetchone()
-    if row is None:
-        return None
-    width = len(meta.concrete_fields)
+    return None if row is None else _build(connection, model, fks, row, using)
+
+
+def get_row_with_values(model: type[Model], field: str, value: Any, related: tuple[str, ...],
+                        child: type[Model], child_fk: str, child_fields: tuple[str, ...],
+                        using: str = "default") -> tuple[Model | None, list[tuple[Any, ...]]]:
+    """`get_row`, plus the raw `child_fields` of the `child` rows whose foreign key `child_fk`
+    points to the row or to one of its `related` rows, in the same statement (one result row
+    per child, LEFT JOIN): a token, its user and the user's memberships in one round trip.
+    The first of `child_fields` must be NOT NULL (a NULL there means "no child row")."""
+    connection = connections[using]
+    meta = model._meta
+    fks = [meta.get_field(name) for name in related]
+    fk = child._meta.get_field(child_fk)
+    alias = f"t{[model, *(f.related_model for f in fks)].index(fk.related_model)}"
+    key = ("get_with", connection.vendor, meta.label, field, related, child._meta.label, child_fk, child_fields)
+    sql = _sql.get(key)
+    if sql is None:
+        cols, joins = _joined(connection, model, fks)
+        cols += [f"c.{_q(connection, child._meta.get_field(f).column)}" for f in child_fields]
+        joins.append(f"LEFT JOIN {_q(connection, child._meta.db_table)} c "
+                     f"ON c.{_q(connection, fk.column)} = {alias}.{_q(connection, fk.target_field.column)}")
+        sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
+               f"WHERE t0.{_q(connection, meta.get_field(field).column)} = %s")
+        _sql[key] = sql
+    with connection.cursor() as cur:
+        cur.execute(sql, [meta.get_field(field).get_db_prep_value(value, connection)])
+        rows = cur.fetchall()
+    if not rows:
+        return None, []
+    n = len(child_fields)
+    return _build(connection, model, fks, rows[0][:-n], using), [row[-n:] for row in rows if row[-n] is not None]
+
+
+def _build(connection: Any, model: type[Model], fks: list[Any], row: tuple[Any, ...], using: str) -> Model:
+    width = len(model._meta.concrete_fields)
     obj = _instance(connection, model, row[:width], using)
     start = width
     for fk in fks:

@@ -130,3 +130,22 @@ def test_due_is_on_a_working_day_within_working_hours(start, days):
     assert cal.is_working_day(due.date())
     assert dt.time(8, 0) < due.time() <= dt.time(17, 0)
     assert due > start
+
+
+def test_remembered_derivation_is_a_copy_and_follows_the_language(cal):
+    from django.utils import translation
+
+    received = dt.datetime(2026, 2, 10, 9, 0, tzinfo=LOCAL_TZ)
+    with translation.override("vi"):
+        first = cal.due(received, 10, "working_day")
+        first.lines.append("ghi chú của người gọi")
+        again = cal.due(received, 10, "working_day")
+        assert again.due_at == first.due_at
+        assert "ghi chú của người gọi" not in again.lines
+        assert again.lines == first.lines[:-1]
+    with translation.override("en"):
+        english = cal.due(received, 10, "working_day")
+    assert english.due_at == again.due_at
+    assert english.lines != again.lines  # each language its own lines
+    fresh = WorkingCalendar()._derive_due(received, 10, "working_day")
+    assert fresh.due_at == again.due_at and fresh.skipped_days == again.skipped_days

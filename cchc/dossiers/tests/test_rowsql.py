@@ -84,3 +84,21 @@ def test_values_and_exists_filter_on_values_nulls_and_instances(cast):
     assert rowsql.values(Dossier, ("status", "competent_agency"), {"code": "X-5"}) == [(4, cast.agency_b.pk)]
     assert rowsql.values(Dossier, ("code",), {"current_agency": cast.agency_a, "finished_at": None}) == [("X-5",)]
     assert rowsql.values(Dossier, ("code",), {"pk": d.pk, "received_at": None}) == []
+
+
+def test_get_row_with_values_reads_the_row_its_user_and_the_users_children(cast):
+    from cchc.accounts.models import ApiToken, Membership
+
+    token, raw = ApiToken.issue(cast.clerk_a, "t")
+    got, roles = rowsql.get_row_with_values(ApiToken, "key_hash", ApiToken.hash_key(raw), ("user",),
+                                            Membership, "user", ("agency", "role"))
+    assert got.pk == token.pk and got.user == cast.clerk_a and got.user.username == cast.clerk_a.username
+    assert sorted(roles) == sorted(Membership.objects.filter(user=cast.clerk_a).values_list("agency_id", "role"))
+    assert roles  # the cast's clerk holds a role
+    # a user without memberships: the row, and no children
+    Membership.objects.filter(user=cast.clerk_a).delete()
+    got, roles = rowsql.get_row_with_values(ApiToken, "key_hash", ApiToken.hash_key(raw), ("user",),
+                                            Membership, "user", ("agency", "role"))
+    assert got.pk == token.pk and roles == []
+    assert rowsql.get_row_with_values(ApiToken, "key_hash", "nope", ("user",), Membership, "user",
+                                      ("agency", "role")) == (None, [])
