@@ -212,7 +212,7 @@ def main() -> None:
         result["live_update"] = live_update()
     if not only or "pages" in only:
         result["pages"] = pages()
-    write_result("indices", result)
+    write_result(os.environ.get("BENCH_RESULT", "indices"), result)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ from cchc.indices.summaries import (
 
 CHUNK = 5000
 REBUILD_CHUNK = 20000  # dossier ids per rebuild chunk (one transaction, one resume point)
-FACT_FIELDS = tuple(F_.FactValues.__dataclass_fields__)
+FACT_FIELDS = F_.FACT_FIELD_NAMES
 
 
 def _fact_of(row: DossierFact) -> F_.FactValues:
@@ -204,12 +204,15 @@ def _insert_facts(new: list[F_.FactValues]) -> None:
     if connection.vendor != "postgresql":
         DossierFact.objects.bulk_create([DossierFact(**f.as_model_kwargs()) for f in new], batch_size=2000)
         return
-    columns = [DossierFact._meta.get_field(name).column for name in F_.FACT_FIELD_NAMES]
+    fields = [DossierFact._meta.get_field(name) for name in (*F_.FACT_FIELD_NAMES, "computed_at")]
     now = timezone.now()
-    sql = f"COPY {DossierFact._meta.db_table} ({', '.join(columns)}, computed_at) FROM STDIN"
+    # binary COPY: psycopg encodes each value in C by its declared column type; the text
+    # format cost seven times more Python time than the rows' binary form
+    sql = f"COPY {DossierFact._meta.db_table} ({', '.join(f.column for f in fields)}) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
-        for f in new:
-            copy.write_row((*(getattr(f, name) for name in F_.FACT_FIELD_NAMES), now))
+        copy.set_types([f.db_type(connection) for f in fields])
+        for fact in new:
+            copy.write_row((*fact, now))
 
 
 def _store_facts(rows: Iterable[dict[str, Any]], ids: list[int], builder: FactBuilder) -> set[tuple[int, dt.date, int]]:
@@ -243,34 +246,37 @@ def _proc_aggregates() -> dict[str, Any]:
             "population_data": Count("pk", filter=Q(population_data=True))}
 
 
+def _insert_select(model: Any, columns: tuple[str, ...], rows: Any) -> None:
+    """INSERT INTO model's table (columns) the rows of a values_list queryset with the same
+    columns in the same order: aggregated in the database, never through Python."""
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+
+
 def resummarise(day_filter: Q, month_filter: Q, fact_filter_days: Q, fact_filter_months: Q) -> None:
     """Re-aggregate summary rows from facts (set-based): delete the rows the filters select,
-    insert fresh GROUP BY results."""
-    DaySummary.objects.filter(day_filter).delete()
-    rows = (DossierFact.objects.filter(fact_filter_days).values("agency_id", "received_on")
-            .annotate(**_day_aggregates()).order_by())
-    DaySummary.objects.bulk_create(
-        [DaySummary(agency_id=r["agency_id"], day=r["received_on"], **{c: r[c] for c in DAY_COUNTERS}) for r in rows],
-        batch_size=5000)
-    # the month rows of the same agencies and months (both filters select whole months)
-    MonthSummary.objects.filter(month_filter).delete()
+    insert fresh GROUP BY results (INSERT … SELECT)."""
     from django.db.models import Sum
     from django.db.models.functions import TruncMonth
 
-    months = (DaySummary.objects.filter(day_filter).annotate(m=TruncMonth("day")).values("agency_id", "m")
-              .annotate(**{c: Sum(c) for c in DAY_COUNTERS}).order_by())
-    MonthSummary.objects.bulk_create(
-        [MonthSummary(agency_id=r["agency_id"], month=r["m"], **{c: r[c] or 0 for c in DAY_COUNTERS}) for r in months],
-        batch_size=5000)
+    DaySummary.objects.filter(day_filter).delete()
+    _insert_select(DaySummary, ("agency", "day", *DAY_COUNTERS),
+                   DossierFact.objects.filter(fact_filter_days).values("agency_id", "received_on")
+                   .annotate(**_day_aggregates()).order_by().values_list("agency_id", "received_on", *DAY_COUNTERS))
+    # the month rows of the same agencies and months (both filters select whole months)
+    MonthSummary.objects.filter(month_filter).delete()
+    _insert_select(MonthSummary, ("agency", "month", *DAY_COUNTERS),
+                   DaySummary.objects.filter(day_filter).annotate(m=TruncMonth("day")).values("agency_id", "m")
+                   .annotate(**{f"sum_{c}": Sum(c) for c in DAY_COUNTERS}).order_by()
+                   .values_list("agency_id", "m", *(f"sum_{c}" for c in DAY_COUNTERS)))
     ProcedureMonthSummary.objects.filter(month_filter).delete()
-    from django.db.models.functions import TruncMonth
-
-    rows = (DossierFact.objects.filter(fact_filter_months).annotate(month=TruncMonth("received_on"))
-            .values("agency_id", "month", "procedure_id").annotate(**_proc_aggregates()).order_by())
-    ProcedureMonthSummary.objects.bulk_create(
-        [ProcedureMonthSummary(agency_id=r["agency_id"], month=r["month"], procedure_id=r["procedure_id"],
-                               **{c: r[c] for c in PROCEDURE_COUNTERS}) for r in rows],
-        batch_size=5000)
+    _insert_select(ProcedureMonthSummary, ("agency", "month", "procedure", *PROCEDURE_COUNTERS),
+                   DossierFact.objects.filter(fact_filter_months).annotate(month=TruncMonth("received_on"))
+                   .values("agency_id", "month", "procedure_id").annotate(**_proc_aggregates()).order_by()
+                   .values_list("agency_id", "month", "procedure_id", *PROCEDURE_COUNTERS))
 
 
 def refresh_dossiers(dossier_ids: Iterable[int]) -> int:
