@@ -4,7 +4,7 @@
 
 Lifecycle = counter intake -> transfer -> finish -> return result, (a) through the service
 layer in 2 worker processes (one per core), (b) through /api/v1 over HTTP against the real
-server (waitress). Page latency: the work-queue page and a dossier page, fetched over HTTP
+server (`manage.py serve`: gunicorn). Page latency: the work-queue page and a dossier page, fetched over HTTP
 by a signed-in clerk of the busiest commune. Env: BENCH_DOSSIERS (default 1,000,000),
 BENCH_SECONDS (default 20 per phase).
 
@@ -106,6 +106,8 @@ def free_port() -> int:
 
 
 def start_server(port: int, mode: str) -> subprocess.Popen:
+    """The real server (`manage.py serve`: gunicorn, WEB_WORKERS × WEB_THREADS) on this
+    database, as production runs it."""
     env = {**os.environ, "CCHC_ENV": "development", "DEBUG": "0", "INDICES_REFRESH": mode}
     proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(WEB_WORKERS),
                              "--threads", str(WEB_THREADS)],
@@ -120,12 +122,13 @@ def start_server(port: int, mode: str) -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
-def login(session, base: str) -> None:
+def login(session, base: str, username: str = "bench_clerk") -> None:
     r = session.get(f"{base}/accounts/login/")
     token = session.cookies.get("csrftoken")
-    r = session.post(f"{base}/accounts/login/", data={"username": "bench_clerk", "password": PASSWORD,
+    r = session.post(f"{base}/accounts/login/", data={"username": username, "password": PASSWORD,
                                                       "csrfmiddlewaretoken": token}, headers={"Referer": base})
     r.raise_for_status()
+    assert "sessionid" in session.cookies, f"{username} could not sign in"
 
 
 def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200) -> dict:
