@@ -159,11 +159,11 @@ def pages() -> dict:
     """p50/p95 of the dashboard pages fetched over HTTP from the real server (`manage.py
     serve`, as bench_lifecycle.py starts it) by a signed-in province administrator."""
     import requests
+    from bench_lifecycle import PASSWORD, free_port, login, start_server
     from django.db import connection
     from django.db.models import Count
     from django.urls import reverse
 
-    from bench_lifecycle import PASSWORD, free_port, login, start_server
     from cchc.accounts.models import User
     from cchc.agencies.models import Agency
     from cchc.indices.models import DossierFact
