@@ -182,18 +182,21 @@ def _joined(connection: Any, model: type[Model], fks: list[Any]) -> tuple[list[s
 
 
 def get_row(model: type[Model], field: str, value: Any, related: tuple[str, ...] = (),
-            using: str = "default") -> Model | None:
+            using: str = "default", *, for_update: bool = False) -> Model | None:
     """The row whose `field` equals `value` (a unique field), with the rows its foreign keys
-    in `related` point to loaded in the same statement (LEFT JOINs), or None."""
+    in `related` point to loaded in the same statement (LEFT JOINs), or None. `for_update`
+    locks the row itself (not the related ones) until the transaction ends."""
     connection = connections[using]
     meta = model._meta
     fks = [meta.get_field(name) for name in related]
-    key = ("get", connection.vendor, meta.label, field, related)
+    key = ("get", connection.vendor, meta.label, field, related, for_update)
     sql = _sql.get(key)
     if sql is None:
         cols, joins = _joined(connection, model, fks)
         sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
                f"WHERE t0.{_q(connection, meta.get_field(field).column)} = %s")
+        if for_update and connection.features.has_select_for_update:
+            sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
         _sql[key] = sql
     with connection.cursor() as cur:
         cur.execute(sql, [meta.get_field(field).get_db_prep_value(value, connection)])

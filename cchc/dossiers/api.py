@@ -35,7 +35,7 @@ from cchc.agencies.models import Agency
 from cchc.catalogue.models import OnlineLevel, Procedure
 from cchc.core import rowsql
 from cchc.core.calendar import LOCAL_TZ
-from cchc.core.errors import DomainError, NotPermitted, ValidationFailed
+from cchc.core.errors import DomainError, NotFound, NotPermitted, ValidationFailed
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, OnlinePayment, Status, visible
 
@@ -612,11 +612,18 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
 
 
 def _run_action(request: HttpRequest, code: str, action: str, payload: Schema) -> Any:
-    dossier = _get_dossier(request, code)
-    if not policies.can(request.auth, action, dossier):
-        raise NotPermitted(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
-    # the service returns the dossier it locked and changed, with its related rows loaded
-    return _detail_response(request, getattr(services, action)(dossier, actor=request.auth, **_kwargs(action, payload)))
+    # The service locks the dossier by its code, with its related rows, in one statement and
+    # checks the actor's right on the locked row; it returns the dossier it changed. Only
+    # when it refuses is visibility asked, so that a dossier the caller may not see is a 404.
+    kwargs = _kwargs(action, payload)
+    try:
+        changed = getattr(services, action)(Dossier(code=code), actor=request.auth, **kwargs)
+    except NotFound:
+        raise Http404(_("No dossier %(code)s that you may see.") % {"code": code}) from None
+    except NotPermitted:
+        _get_dossier(request, code)  # 404 when the caller may not even see it
+        raise
+    return _detail_response(request, changed)
 
 
 def _register(action: str, schema: type[Schema]) -> None:

@@ -20,7 +20,7 @@ from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, TimeUnit
 from cchc.core import rowsql
 from cchc.core.calendar import LOCAL_TZ, Derivation, WorkingCalendar
-from cchc.core.errors import TransitionNotAllowed, ValidationFailed
+from cchc.core.errors import NotFound, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import format_dossier_code
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
@@ -188,6 +188,12 @@ def _lock(dossier: Dossier) -> Dossier:
     otherwise: joining seven tables into the locking statement cost more to compile and
     plan than everything else the action does.
     """
+    if dossier.pk is None:
+        # by its code alone (the API): locked and read with its related rows in one statement
+        found = rowsql.get_row(Dossier, "code", dossier.code, related=RELATED, for_update=True)
+        if found is None:
+            raise NotFound(_("No dossier %(code)s.") % {"code": dossier.code})
+        return found
     locked = rowsql.lock_row(Dossier, dossier.pk)
     for name in RELATED:
         field = Dossier._meta.get_field(name)
