@@ -82,3 +82,30 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds used so far by this machine's processes, grouped: PostgreSQL backends, the
+    web server (`manage.py serve`), the index worker, everything else (Linux /proc)."""
+    import glob
+
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(stat[:-4] + "cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        group = ("postgres" if "postgres" in cmd else "web_server" if "manage.py serve" in cmd
+                 else "index_worker" if "run_index_worker" in cmd else "other")
+        out[group] = out.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def cpu_per_item(before: dict[str, float], after: dict[str, float], items: int) -> dict[str, float]:
+    """Milliseconds of CPU per item, by process group, between two cpu_by_process() readings."""
+    return {group: round((after.get(group, 0.0) - before.get(group, 0.0)) / max(items, 1) * 1000, 2)
+            for group in sorted(after)}
