@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Any
 
 from common import (
     ROOT,
@@ -63,7 +64,7 @@ def bench_users():
     return agency, users
 
 
-def service_worker(deadline: float, out: mp.Queue) -> None:
+def service_worker(deadline: float, out: mp.Queue, release: Any) -> None:
     setup_django()
     from django.db import connection
 
@@ -88,22 +89,25 @@ def service_worker(deadline: float, out: mp.Queue) -> None:
         services.return_result(d, actor=clerk)
         latencies.append(time.perf_counter() - t0)
         done += 1
-    connection.close()
     out.put((done, latencies))
+    release.wait(60)  # keep this process and its database session until CPU has been read
+    connection.close()
 
 
 def run_service_phase() -> dict:
     deadline = time.monotonic() + SECONDS
     queue: mp.Queue = mp.Queue()
     ctx = mp.get_context("fork")
-    procs = [ctx.Process(target=service_worker, args=(deadline, queue)) for _ in range(WORKERS)]
+    release = ctx.Event()
+    procs = [ctx.Process(target=service_worker, args=(deadline, queue, release)) for _ in range(WORKERS)]
     cpu0 = cpu_by_process()
     t0 = time.monotonic()
     for p in procs:
         p.start()
     results = [queue.get() for _ in procs]
     elapsed = time.monotonic() - t0
-    cpu1 = cpu_by_process()  # the workers (in "other") have reported but not yet exited
+    cpu1 = cpu_by_process()  # the workers (in "other") and their sessions are still there
+    release.set()
     for p in procs:
         p.join()
     total = sum(r[0] for r in results)
@@ -165,7 +169,7 @@ def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200)
     return out
 
 
-def api_worker(base: str, token: str, deadline: float, procedure: str, out: mp.Queue) -> None:
+def api_worker(base: str, token: str, deadline: float, procedure: str, out: mp.Queue, release: Any) -> None:
     """One HTTP client: a kept-alive connection (http.client: the load generator shares the
     2 cores with the server, so it should cost as little as possible)."""
     import http.client
@@ -191,8 +195,9 @@ def api_worker(base: str, token: str, deadline: float, procedure: str, out: mp.Q
         for action, body in [("transfer", {"to_agency": "H26.100"}), ("finish", {}), ("return_result", {})]:
             post(f"/api/v1/dossiers/{code}/actions/{action}", body)
         done += 1
-    conn.close()
     out.put(done)
+    release.wait(60)  # alive until CPU has been read (its own time is in "other")
+    conn.close()
 
 
 def run_api_phase(base: str, procedure: str) -> dict:
@@ -206,7 +211,9 @@ def run_api_phase(base: str, procedure: str) -> dict:
     _token, raw = ApiToken.issue(user, "bench")
     deadline = time.monotonic() + SECONDS
     queue: mp.Queue = mp.Queue()
-    clients = [mp.get_context("fork").Process(target=api_worker, args=(base, raw, deadline, procedure, queue))
+    ctx = mp.get_context("fork")
+    release = ctx.Event()
+    clients = [ctx.Process(target=api_worker, args=(base, raw, deadline, procedure, queue, release))
                for _ in range(HTTP_CLIENTS)]
     cpu0 = cpu_by_process()
     t0 = time.monotonic()
@@ -215,9 +222,10 @@ def run_api_phase(base: str, procedure: str) -> dict:
     total = sum(queue.get() for _ in clients)
     elapsed = time.monotonic() - t0
     cpu1 = cpu_by_process()
+    release.set()
     for p in clients:
         p.join()
-    # where the two cores went (the clients' own CPU is in "other" until they exit: not counted)
+    # where the two cores went (the load generator's clients are in "other")
     return {"lifecycles": total, "seconds": round(elapsed, 2), "per_second": round(total / elapsed, 1),
             "http_clients": HTTP_CLIENTS, "server_processes": WEB_WORKERS, "threads_per_process": WEB_THREADS,
             "cpu_ms_per_lifecycle": cpu_per_item(cpu0, cpu1, total)}
