@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -305,20 +307,23 @@ def refresh_dossiers(dossier_ids: Iterable[int]) -> int:
 
 
 def rebuild_period(period: Period, *, chunk: int = REBUILD_CHUNK, restart: bool = False,
-                   progress: Callable[[int], None] | None = None, stop_after_chunks: int | None = None) -> RebuildJob:
+                   progress: Callable[[int], None] | None = None, stop_after_chunks: int | None = None,
+                   processes: int | None = None) -> RebuildJob:
     """Rebuild the facts of dossiers received in the period, then its summaries.
 
-    Restartable: the job row records the last dossier id done; a rerun resumes after it unless
-    `restart`. `stop_after_chunks` interrupts on purpose (to test resuming). Its range
-    queries are planned for each chunk's bounds (no prepared generic plans).
+    Restartable: the job row records the last dossier id below which every chunk is done; a
+    rerun resumes after it unless `restart`. `stop_after_chunks` interrupts on purpose (to
+    test resuming). Its range queries are planned for each chunk's bounds (no prepared generic
+    plans). On PostgreSQL, outside a transaction, the chunks are built and written by
+    `processes` worker processes (default: one per CPU), each with its own connection.
     """
     with unprepared():
         return _rebuild_period(period, chunk=chunk, restart=restart, progress=progress,
-                               stop_after_chunks=stop_after_chunks)
+                               stop_after_chunks=stop_after_chunks, processes=processes)
 
 
 def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Callable[[int], None] | None,
-                    stop_after_chunks: int | None) -> RebuildJob:
+                    stop_after_chunks: int | None, processes: int | None) -> RebuildJob:
     from cchc.dossiers.models import Dossier
 
     key = str(period)
@@ -329,32 +334,34 @@ def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Call
     last_id = base.aggregate(m=Max("pk"))["m"] or 0
 
     def chunks_from(after: int):  # type: ignore[no-untyped-def]
-        """Yield (lower, upper, facts, dossiers read) chunk by chunk: ranges of dossier ids found
-        on the primary key alone (a plan that stays cheap whatever the statistics say); the
-        period filter applies inside the range."""
+        """Yield (lower, upper, facts, dossiers read) chunk by chunk; the period filter applies
+        inside each id range."""
         with unprepared():  # this may run in the reader thread, on its own connection
             builder = FactBuilder()
             petitioned = dossiers_with_petitions()  # one read: petitions are few next to dossiers
-            while after < last_id:
-                upper = Dossier.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[chunk - 1:chunk].first()
-                upper = min(upper or last_id, last_id)
-                rows = fetch_rows(base.filter(pk__gt=after, pk__lte=upper).order_by(), BUILD_FIELDS)
-                yield after, upper, builder.build(rows, petitioned), len(rows)
-                after = upper
+            for lower, upper in _chunk_bounds(after, last_id, chunk):
+                rows = fetch_rows(base.filter(pk__gt=lower, pk__lte=upper).order_by(), BUILD_FIELDS)
+                yield lower, upper, builder.build(rows, petitioned), len(rows)
 
-    # On PostgreSQL outside a transaction, a reader thread (its own connection) reads and
-    # builds the next chunk while this thread COPYs the previous one: two CPUs busy.
-    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block and stop_after_chunks is None
-    source = _prefetching(chunks_from(job.last_dossier_id)) if threaded else chunks_from(job.last_dossier_id)
+    # On PostgreSQL outside a transaction, worker processes build and write whole chunks (with
+    # one process, the fact function's Python time bounded the rebuild, not the database);
+    # with a single CPU, a reader thread (its own connection) builds the next chunk while this
+    # thread COPYs the previous one.
+    separate = connection.vendor == "postgresql" and not connection.in_atomic_block and stop_after_chunks is None
+    processes = processes if processes is not None else (os.cpu_count() or 1)
+    source: Any
+    if separate and processes > 1 and not multiprocessing.current_process().daemon:
+        _rebuild_in_processes(job, period, base, last_id, chunk, processes, progress)
+        source = ()
+    elif separate:
+        source = _prefetching(chunks_from(job.last_dossier_id))
+    else:
+        source = chunks_from(job.last_dossier_id)
     done_chunks = 0
     for lower, upper, new, read in source:
         with transaction.atomic():
-            # the summaries are re-aggregated at the end: replace the chunk's facts (semi-join,
-            # not a list of ids; dossiers of other periods in the same id range are kept)
-            stale = DossierFact.objects.filter(pk__gt=lower, pk__lte=upper)
-            if stale.exists():
-                stale.filter(dossier__in=base.filter(pk__gt=lower, pk__lte=upper).values("pk")).delete()
-            _insert_facts(new)
+            # the summaries are re-aggregated at the end
+            _replace_facts(base, lower, upper, new)
             job.last_dossier_id = upper
             job.dossiers_done += read
             job.save(update_fields=["last_dossier_id", "dossiers_done"])
@@ -373,6 +380,88 @@ def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Call
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
     return job
+
+
+def _chunk_bounds(after: int, last_id: int, chunk: int) -> list[tuple[int, int]]:
+    """(lower, upper] ranges of `chunk` dossier ids from `after` to `last_id`, found on the
+    primary key alone (a plan that stays cheap whatever the statistics say)."""
+    from cchc.dossiers.models import Dossier
+
+    bounds = []
+    while after < last_id:
+        upper = Dossier.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[chunk - 1:chunk].first()
+        upper = min(upper or last_id, last_id)
+        bounds.append((after, upper))
+        after = upper
+    return bounds
+
+
+def _write_chunk(base: Any, lower: int, upper: int, builder: FactBuilder, petitioned: set[int]) -> int:
+    """Replace the facts of the period's dossiers with ids in (lower, upper]; one transaction.
+    Returns the number of dossiers read."""
+    rows = fetch_rows(base.filter(pk__gt=lower, pk__lte=upper).order_by(), BUILD_FIELDS)
+    new = builder.build(rows, petitioned)
+    with transaction.atomic():
+        _replace_facts(base, lower, upper, new)
+    return len(rows)
+
+
+def _replace_facts(base: Any, lower: int, upper: int, new: list[F_.FactValues]) -> None:
+    """The facts of the period's dossiers with ids in (lower, upper] become `new` (a semi-join,
+    not a list of ids: facts of other periods' dossiers in the same id range are kept)."""
+    stale = DossierFact.objects.filter(pk__gt=lower, pk__lte=upper)
+    if stale.exists():
+        stale.filter(dossier__in=base.filter(pk__gt=lower, pk__lte=upper).values("pk")).delete()
+    _insert_facts(new)
+
+
+_worker_state: dict[str, Any] = {}
+
+
+def _worker_start(start_at: dt.datetime, end_at: dt.datetime) -> None:
+    """In each rebuild process (forked after the parent closed its connections)."""
+    from cchc.dossiers.models import Dossier
+
+    _worker_state["base"] = Dossier.objects.filter(received_at__gte=start_at, received_at__lt=end_at)
+    _worker_state["builder"] = FactBuilder()
+    with unprepared():
+        _worker_state["petitioned"] = dossiers_with_petitions()
+
+
+def _worker_chunk(bounds: tuple[int, int]) -> tuple[int, int, int]:
+    lower, upper = bounds
+    with unprepared():
+        read = _write_chunk(_worker_state["base"], lower, upper, _worker_state["builder"], _worker_state["petitioned"])
+    return lower, upper, read
+
+
+def _rebuild_in_processes(job: RebuildJob, period: Period, base: Any, last_id: int, chunk: int, processes: int,
+                          progress: Callable[[int], None] | None) -> None:
+    """Chunks written by `processes` forked workers, in any order; the job's resume point
+    moves over the chunks finished without a gap (a chunk done beyond a gap is redone after an
+    interruption: writing a chunk replaces its facts, so that is harmless)."""
+    from django.db import connections
+
+    bounds = _chunk_bounds(job.last_dossier_id, last_id, chunk)
+    if not bounds:
+        return
+    connections.close_all()  # nothing open may be shared with the forked workers
+    finished: dict[int, tuple[int, int]] = {}
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(processes, len(bounds)), initializer=_worker_start,
+                      initargs=(period.start_at, period.end_at)) as pool:
+        for lower, upper, read in pool.imap_unordered(_worker_chunk, bounds):
+            finished[lower] = (upper, read)
+            moved = False
+            while job.last_dossier_id in finished:
+                upper_done, read_done = finished.pop(job.last_dossier_id)
+                job.last_dossier_id = upper_done
+                job.dossiers_done += read_done
+                moved = True
+            if moved:
+                job.save(update_fields=["last_dossier_id", "dossiers_done"])
+                if progress:
+                    progress(job.dossiers_done)
 
 
 def _prefetching(chunks: Any, depth: int = 2) -> Any:
