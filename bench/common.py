@@ -18,8 +18,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
+CONTROL: dict[str, float] = {}
+
+
 def setup_django(require_postgres: bool = True) -> None:
     import django
+
+    CONTROL.setdefault("control_loop_s_at_start", control_loop_seconds())
 
     django.setup()
     from django.db import connection
@@ -59,6 +64,17 @@ def ensure_dossiers(n: int, *, seed: int = 766) -> dict:
     return info
 
 
+def control_loop_seconds() -> float:
+    """A fixed pure-Python loop (10 M iterations of `s += i*i % 7`): this workplace's machines
+    change speed from one session, and one hour, to the next (1.0-1.7 s seen on one machine in
+    one session), so every result records it next to its figures."""
+    t0 = time.perf_counter()
+    s = 0
+    for i in range(10_000_000):
+        s += i * i % 7
+    return round(time.perf_counter() - t0, 2)
+
+
 def write_result(name: str, payload: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     from django.db import connection
@@ -67,7 +83,8 @@ def write_result(name: str, payload: dict) -> Path:
         "benchmark": name,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "database": connection.vendor,
-                    "server_version": getattr(connection, "pg_version", None)},
+                    "server_version": getattr(connection, "pg_version", None),
+                    "control_loop_s_at_end": control_loop_seconds(), **CONTROL},
         **payload,
     }
     path = RESULTS / f"{name}.json"
