@@ -15,21 +15,28 @@ that way (the dossiers app announces its changes with its own signals).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Model
 from django.db.models.expressions import DatabaseDefault
 
+M = TypeVar("M", bound=Model)
+
 _sql: dict[tuple[Any, ...], str] = {}
 _readers: dict[tuple[str, type[Model]], list[tuple[str, list[Any], Any]]] = {}
 
 
-def _q(connection: Any, name: str) -> str:
-    return connection.ops.quote_name(name)
+def _q(connection: Any, name: Any) -> str:
+    return str(connection.ops.quote_name(name))
 
 
-def insert_row(obj: Model, using: str = "default") -> Model:
+def _field(meta: Any, name: str) -> Any:
+    """A concrete field by name (typed loosely: get_field may also return relations)."""
+    return meta.pk if name == "pk" else meta.get_field(name)
+
+
+def insert_row(obj: M, using: str = "default") -> M:
     """INSERT the instance (all concrete fields, the auto primary key returned)."""
     connection = connections[using]
     meta = obj._meta
@@ -65,7 +72,7 @@ def update_row(obj: Model, fields: Iterable[str], using: str = "default") -> Non
     """UPDATE the named fields of the instance's row (auto_now fields get the current time)."""
     connection = connections[using]
     meta = obj._meta
-    chosen = [meta.get_field(name) for name in dict.fromkeys(fields)]
+    chosen = [_field(meta, name) for name in dict.fromkeys(fields)]
     values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in chosen]
     key = ("update", connection.vendor, meta.label, tuple(f.column for f in chosen))
     sql = _sql.get(key)
@@ -76,7 +83,7 @@ def update_row(obj: Model, fields: Iterable[str], using: str = "default") -> Non
     with connection.cursor() as cur:
         cur.execute(sql, [*values, meta.pk.get_db_prep_value(obj.pk, connection)])
         if cur.rowcount != 1:
-            raise meta.model.DoesNotExist(f"{meta.label} {obj.pk} is gone")
+            raise meta.model.DoesNotExist(f"{meta.label} {obj.pk} is gone")  # type: ignore[attr-defined]
 
 
 def _reader(connection: Any, model: type[Model]) -> list[tuple[str, list[Any], Any]]:
@@ -88,12 +95,12 @@ def _reader(connection: Any, model: type[Model]) -> list[tuple[str, list[Any], A
         for f in model._meta.concrete_fields:
             col = f.get_col(model._meta.db_table)
             converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            reader.append((f.column, converters, col))
+            reader.append((str(f.column), converters, col))
         _readers[key] = reader
     return reader
 
 
-def _instance(connection: Any, model: type[Model], row: tuple[Any, ...], using: str) -> Model:
+def _instance(connection: Any, model: type[M], row: tuple[Any, ...], using: str) -> M:
     values = []
     for value, (_c, converters, col) in zip(row, _reader(connection, model), strict=True):
         for convert in converters:
@@ -111,7 +118,7 @@ def _where(connection: Any, meta: Any, filters: dict[str, Any]) -> tuple[str, li
     instance: its primary key)."""
     clauses, params = [], []
     for name, value in filters.items():
-        field = meta.pk if name == "pk" else meta.get_field(name)
+        field = _field(meta, name)
         if value is None:
             clauses.append(f"{_q(connection, field.column)} IS NULL")
         else:
@@ -129,7 +136,7 @@ def values(model: type[Model], fields: tuple[str, ...], filters: dict[str, Any],
     key = ("values", connection.vendor, meta.label, fields, where)
     sql = _sql.get(key)
     if sql is None:
-        cols = ", ".join(_q(connection, meta.get_field(f).column) for f in fields) or "1"
+        cols = ", ".join(_q(connection, _field(meta, f).column) for f in fields) or "1"
         sql = f"SELECT {cols} FROM {_q(connection, meta.db_table)} WHERE {where}"
         _sql[key] = sql
     with connection.cursor() as cur:
@@ -141,7 +148,7 @@ def exists(model: type[Model], filters: dict[str, Any], using: str = "default") 
     return bool(values(model, (), filters, using))
 
 
-def latest_row(model: type[Model], filters: dict[str, Any], order_by: str, using: str = "default") -> Model | None:
+def latest_row(model: type[M], filters: dict[str, Any], order_by: str, using: str = "default") -> M | None:
     """The row with the highest `order_by` among those matching `filters` (field name →
     value; None means IS NULL), or None."""
     connection = connections[using]
@@ -151,7 +158,7 @@ def latest_row(model: type[Model], filters: dict[str, Any], order_by: str, using
     sql = _sql.get(key)
     if sql is None:
         sql = (f"SELECT {_columns(connection, model)} FROM {_q(connection, meta.db_table)} WHERE {where} "
-               f"ORDER BY {_q(connection, meta.get_field(order_by).column)} DESC LIMIT 1")
+               f"ORDER BY {_q(connection, _field(meta, order_by).column)} DESC LIMIT 1")
         _sql[key] = sql
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -181,53 +188,53 @@ def _joined(connection: Any, model: type[Model], fks: list[Any]) -> tuple[list[s
     return cols, joins
 
 
-def get_row(model: type[Model], field: str, value: Any, related: tuple[str, ...] = (),
-            using: str = "default", *, for_update: bool = False) -> Model | None:
+def get_row(model: type[M], field: str, value: Any, related: tuple[str, ...] = (),
+            using: str = "default", *, for_update: bool = False) -> M | None:
     """The row whose `field` equals `value` (a unique field), with the rows its foreign keys
     in `related` point to loaded in the same statement (LEFT JOINs), or None. `for_update`
     locks the row itself (not the related ones) until the transaction ends."""
     connection = connections[using]
     meta = model._meta
-    fks = [meta.get_field(name) for name in related]
+    fks = [_field(meta, name) for name in related]
     key = ("get", connection.vendor, meta.label, field, related, for_update)
     sql = _sql.get(key)
     if sql is None:
         cols, joins = _joined(connection, model, fks)
         sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
-               f"WHERE t0.{_q(connection, meta.get_field(field).column)} = %s")
+               f"WHERE t0.{_q(connection, _field(meta, field).column)} = %s")
         if for_update and connection.features.has_select_for_update:
             sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
         _sql[key] = sql
     with connection.cursor() as cur:
-        cur.execute(sql, [meta.get_field(field).get_db_prep_value(value, connection)])
+        cur.execute(sql, [_field(meta, field).get_db_prep_value(value, connection)])
         row = cur.fetchone()
     return None if row is None else _build(connection, model, fks, row, using)
 
 
-def get_row_with_values(model: type[Model], field: str, value: Any, related: tuple[str, ...],
+def get_row_with_values(model: type[M], field: str, value: Any, related: tuple[str, ...],
                         child: type[Model], child_fk: str, child_fields: tuple[str, ...],
-                        using: str = "default") -> tuple[Model | None, list[tuple[Any, ...]]]:
+                        using: str = "default") -> tuple[M | None, list[tuple[Any, ...]]]:
     """`get_row`, plus the raw `child_fields` of the `child` rows whose foreign key `child_fk`
     points to the row or to one of its `related` rows, in the same statement (one result row
     per child, LEFT JOIN): a token, its user and the user's memberships in one round trip.
     The first of `child_fields` must be NOT NULL (a NULL there means "no child row")."""
     connection = connections[using]
     meta = model._meta
-    fks = [meta.get_field(name) for name in related]
-    fk = child._meta.get_field(child_fk)
+    fks = [_field(meta, name) for name in related]
+    fk = _field(child._meta, child_fk)
     alias = f"t{[model, *(f.related_model for f in fks)].index(fk.related_model)}"
     key = ("get_with", connection.vendor, meta.label, field, related, child._meta.label, child_fk, child_fields)
     sql = _sql.get(key)
     if sql is None:
         cols, joins = _joined(connection, model, fks)
-        cols += [f"c.{_q(connection, child._meta.get_field(f).column)}" for f in child_fields]
+        cols += [f"c.{_q(connection, _field(child._meta, f).column)}" for f in child_fields]
         joins.append(f"LEFT JOIN {_q(connection, child._meta.db_table)} c "
                      f"ON c.{_q(connection, fk.column)} = {alias}.{_q(connection, fk.target_field.column)}")
         sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
-               f"WHERE t0.{_q(connection, meta.get_field(field).column)} = %s")
+               f"WHERE t0.{_q(connection, _field(meta, field).column)} = %s")
         _sql[key] = sql
     with connection.cursor() as cur:
-        cur.execute(sql, [meta.get_field(field).get_db_prep_value(value, connection)])
+        cur.execute(sql, [_field(meta, field).get_db_prep_value(value, connection)])
         rows = cur.fetchall()
     if not rows:
         return None, []
@@ -235,7 +242,7 @@ def get_row_with_values(model: type[Model], field: str, value: Any, related: tup
     return _build(connection, model, fks, rows[0][:-n], using), [row[-n:] for row in rows if row[-n] is not None]
 
 
-def _build(connection: Any, model: type[Model], fks: list[Any], row: tuple[Any, ...], using: str) -> Model:
+def _build(connection: Any, model: type[M], fks: list[Any], row: tuple[Any, ...], using: str) -> M:
     width = len(model._meta.concrete_fields)
     obj = _instance(connection, model, row[:width], using)
     start = width
@@ -251,7 +258,7 @@ def _build(connection: Any, model: type[Model], fks: list[Any], row: tuple[Any, 
 def converter(model: type[Model], field: str, using: str = "default") -> Any:
     """A function turning a raw database value of `model.field` into what the ORM returns."""
     connection = connections[using]
-    column = model._meta.get_field(field).column
+    column = _field(model._meta, field).column
     converters, col = next((conv, col) for c, conv, col in _reader(connection, model) if c == column)
 
     def convert(value: Any) -> Any:
@@ -261,7 +268,7 @@ def converter(model: type[Model], field: str, using: str = "default") -> Any:
     return convert
 
 
-def lock_row(model: type[Model], pk: Any, using: str = "default") -> Model:
+def lock_row(model: type[M], pk: Any, using: str = "default") -> M:
     """SELECT … FOR UPDATE of one row by primary key, as a model instance."""
     connection = connections[using]
     key = ("lock", connection.vendor, model._meta.label)
@@ -276,5 +283,5 @@ def lock_row(model: type[Model], pk: Any, using: str = "default") -> Model:
         cur.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
         row = cur.fetchone()
     if row is None:
-        raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")
+        raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]
     return _instance(connection, model, row, using)

@@ -196,7 +196,7 @@ def _lock(dossier: Dossier) -> Dossier:
         return found
     locked = rowsql.lock_row(Dossier, dossier.pk)
     for name in RELATED:
-        field = Dossier._meta.get_field(name)
+        field: Any = Dossier._meta.get_field(name)
         if field.is_cached(dossier) and getattr(dossier, field.attname) == getattr(locked, field.attname):
             field.set_cached_value(locked, field.get_cached_value(dossier))
     return locked
