@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
+from cchc.core import rowsql
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
 from cchc.feedback import services
@@ -64,7 +65,8 @@ def validate_petition_row(row: dict) -> dict:
     if not isinstance(code, str) or not CODE.match(code):
         raise ValidationFailed(_("Ma must be a petition code such as PA-2026-000123."), field="Ma")
     agency_code = row.get("MaDonVi")
-    agency = Agency.objects.filter(code=agency_code).first() if isinstance(agency_code, str) else None
+    # every row is checked twice (interchange, then apply): a fixed statement, not a compiled query
+    agency = rowsql.get_row(Agency, "code", agency_code) if isinstance(agency_code, str) else None
     if agency is None:
         raise ValidationFailed(_("Unknown agency code MaDonVi=%(code)s.") % {"code": agency_code}, field="MaDonVi")
     category = row.get("LoaiPhanAnh")

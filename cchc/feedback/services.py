@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership
 from cchc.agencies.models import Agency
+from cchc.core import rowsql
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.models import RuleVersion
@@ -761,8 +762,9 @@ def import_petition(values: dict[str, Any]) -> str:
     unchanged. The history is recorded as an `import` event like any other action."""
     from cchc.dossiers.models import Dossier
 
-    existing = Petition.objects.select_for_update().filter(code=values["code"]).first()
-    dossier = Dossier.objects.filter(code=values["dossier_code"]).first() if values["dossier_code"] else None
+    # fixed statements (a bundle brings thousands of rows): no per-row query compilation
+    existing = rowsql.get_row(Petition, "code", values["code"], for_update=True)
+    dossier = rowsql.get_row(Dossier, "code", values["dossier_code"]) if values["dossier_code"] else None
     if existing is None:
         rule = rule_in_force(PETITION_RULE, _local_date(values["received_at"]))
         agency = values["agency"]
@@ -788,9 +790,10 @@ def import_petition(values: dict[str, Any]) -> str:
         return "created"
     changes = {}
     for name in IMPORT_FIELDS:
-        old = getattr(existing, name)
+        # the agency by its key: loading the stored one just to compare cost a query per row
+        old = existing.agency_id if name == "agency" else getattr(existing, name)
         new = values[name]
-        if old != new:
+        if old != (new.pk if name == "agency" else new):
             changes[name] = new
     if values["handle_due_at"] is None:
         changes.pop("handle_due_at", None)

@@ -36,6 +36,11 @@ def test_import_is_idempotent_and_updates_by_code(cast):
     assert (p.likes, p.dislikes, p.status, p.agency.code) == (3, 5, "PUBLISHED", "H26.100")
     assert p.is_unsatisfied
     assert list(p.events.values_list("action", flat=True)) == ["import", "import_update"]
+    # moved to another agency by the other system: compared by key, stored as the agency
+    assert apply_petition_rows([dict(ROW, SoKhongThich=5, MaDonVi="H26.01")]) == {"created": 0, "updated": 1, "unchanged": 0}
+    p.refresh_from_db()
+    assert p.agency == cast.agency_b and p.province_code == cast.agency_b.province_code
+    assert apply_petition_rows([dict(ROW, SoKhongThich=5, MaDonVi="H26.01")]) == {"created": 0, "updated": 0, "unchanged": 1}
 
 
 def test_export_round_trip_exact_fields(cast):
