@@ -340,8 +340,7 @@ def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Call
             builder = FactBuilder()
             petitioned = dossiers_with_petitions()  # one read: petitions are few next to dossiers
             for lower, upper in _chunk_bounds(after, last_id, chunk):
-                rows = fetch_rows(base.filter(pk__gt=lower, pk__lte=upper).order_by(), BUILD_FIELDS)
-                yield lower, upper, builder.build(rows, petitioned), len(rows)
+                yield lower, upper, *_chunk_facts(base, lower, upper, builder, petitioned)
 
     # On PostgreSQL outside a transaction, worker processes build and write whole chunks (with
     # one process, the fact function's Python time bounded the rebuild, not the database);
@@ -351,7 +350,7 @@ def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Call
     processes = processes if processes is not None else (os.cpu_count() or 1)
     source: Any
     if separate and processes > 1 and not multiprocessing.current_process().daemon:
-        _rebuild_in_processes(job, period, base, last_id, chunk, processes, progress)
+        _rebuild_in_processes(job, base, last_id, chunk, processes, progress)
         source = ()
     elif separate:
         source = _prefetching(chunks_from(job.last_dossier_id))
@@ -396,14 +395,11 @@ def _chunk_bounds(after: int, last_id: int, chunk: int) -> list[tuple[int, int]]
     return bounds
 
 
-def _write_chunk(base: Any, lower: int, upper: int, builder: FactBuilder, petitioned: set[int]) -> int:
-    """Replace the facts of the period's dossiers with ids in (lower, upper]; one transaction.
-    Returns the number of dossiers read."""
+def _chunk_facts(base: Any, lower: int, upper: int, builder: FactBuilder,
+                 petitioned: set[int]) -> tuple[list[F_.FactValues], int]:
+    """The facts of the period's dossiers with ids in (lower, upper], and how many were read."""
     rows = fetch_rows(base.filter(pk__gt=lower, pk__lte=upper).order_by(), BUILD_FIELDS)
-    new = builder.build(rows, petitioned)
-    with transaction.atomic():
-        _replace_facts(base, lower, upper, new)
-    return len(rows)
+    return builder.build(rows, petitioned), len(rows)
 
 
 def _replace_facts(base: Any, lower: int, upper: int, new: list[F_.FactValues]) -> None:
@@ -418,11 +414,9 @@ def _replace_facts(base: Any, lower: int, upper: int, new: list[F_.FactValues]) 
 _worker_state: dict[str, Any] = {}
 
 
-def _worker_start(start_at: dt.datetime, end_at: dt.datetime) -> None:
+def _worker_start(base: Any) -> None:
     """In each rebuild process (forked after the parent closed its connections)."""
-    from cchc.dossiers.models import Dossier
-
-    _worker_state["base"] = Dossier.objects.filter(received_at__gte=start_at, received_at__lt=end_at)
+    _worker_state["base"] = base
     _worker_state["builder"] = FactBuilder()
     with unprepared():
         _worker_state["petitioned"] = dossiers_with_petitions()
@@ -430,12 +424,15 @@ def _worker_start(start_at: dt.datetime, end_at: dt.datetime) -> None:
 
 def _worker_chunk(bounds: tuple[int, int]) -> tuple[int, int, int]:
     lower, upper = bounds
+    base = _worker_state["base"]
     with unprepared():
-        read = _write_chunk(_worker_state["base"], lower, upper, _worker_state["builder"], _worker_state["petitioned"])
+        new, read = _chunk_facts(base, lower, upper, _worker_state["builder"], _worker_state["petitioned"])
+        with transaction.atomic():
+            _replace_facts(base, lower, upper, new)
     return lower, upper, read
 
 
-def _rebuild_in_processes(job: RebuildJob, period: Period, base: Any, last_id: int, chunk: int, processes: int,
+def _rebuild_in_processes(job: RebuildJob, base: Any, last_id: int, chunk: int, processes: int,
                           progress: Callable[[int], None] | None) -> None:
     """Chunks written by `processes` forked workers, in any order; the job's resume point
     moves over the chunks finished without a gap (a chunk done beyond a gap is redone after an
@@ -448,8 +445,7 @@ def _rebuild_in_processes(job: RebuildJob, period: Period, base: Any, last_id: i
     connections.close_all()  # nothing open may be shared with the forked workers
     finished: dict[int, tuple[int, int]] = {}
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(processes, len(bounds)), initializer=_worker_start,
-                      initargs=(period.start_at, period.end_at)) as pool:
+    with context.Pool(min(processes, len(bounds)), initializer=_worker_start, initargs=(base,)) as pool:
         for lower, upper, read in pool.imap_unordered(_worker_chunk, bounds):
             finished[lower] = (upper, read)
             moved = False

@@ -33,7 +33,8 @@ def _state():
 @pytest.mark.parametrize("processes", [2, 1])
 def test_rebuild_in_processes_gives_what_the_live_updates_gave(transactional_db, scenario, processes, monkeypatch):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): the processes and the reader thread are PostgreSQL's path")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): on SQLite the rebuild never uses worker processes or "
+                    "a reader thread; its sequential path is tested in test_facts.py (CI runs this on PostgreSQL)")
     pools = []
     real = services._rebuild_in_processes
     monkeypatch.setattr(services, "_rebuild_in_processes", lambda *a, **k: pools.append(a[-2]) or real(*a, **k))
@@ -54,7 +55,8 @@ def test_rebuild_in_processes_gives_what_the_live_updates_gave(transactional_db,
 
 def test_an_interrupted_run_resumes_in_processes_without_counting_twice(transactional_db, scenario):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): the processes are PostgreSQL's path")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): on SQLite the rebuild never uses worker processes; "
+                    "resuming on the sequential path is tested in test_facts.py (CI runs this on PostgreSQL)")
     live = _state()
     DossierFact.objects.all().delete()
     # an earlier run stopped after its first chunk (stop_after_chunks runs in this process)
