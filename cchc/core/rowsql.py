@@ -188,10 +188,21 @@ def _joined(connection: Any, model: type[Model], fks: list[Any]) -> tuple[list[s
     return cols, joins
 
 
+def _select_by(connection: Any, meta: Any, field: str, cols: list[str], joins: list[str]) -> str:
+    return (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
+            f"WHERE t0.{_q(connection, _field(meta, field).column)} = %s")
+
+
+def _fetch(connection: Any, meta: Any, field: str, value: Any, sql: str) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(sql, [_field(meta, field).get_db_prep_value(value, connection)])
+        return cur.fetchall()
+
+
 def get_row(model: type[M], field: str, value: Any, related: tuple[str, ...] = (),
             using: str = "default", *, for_update: bool = False) -> M | None:
-    """The row whose `field` equals `value` (a unique field), with the rows its foreign keys
-    in `related` point to loaded in the same statement (LEFT JOINs), or None. `for_update`
+    """The row whose `field` equals `value` (a unique field, or "pk"), with the rows its foreign
+    keys in `related` point to loaded in the same statement (LEFT JOINs), or None. `for_update`
     locks the row itself (not the related ones) until the transaction ends."""
     connection = connections[using]
     meta = model._meta
@@ -199,16 +210,12 @@ def get_row(model: type[M], field: str, value: Any, related: tuple[str, ...] = (
     key = ("get", connection.vendor, meta.label, field, related, for_update)
     sql = _sql.get(key)
     if sql is None:
-        cols, joins = _joined(connection, model, fks)
-        sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
-               f"WHERE t0.{_q(connection, _field(meta, field).column)} = %s")
+        sql = _select_by(connection, meta, field, *_joined(connection, model, fks))
         if for_update and connection.features.has_select_for_update:
             sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
         _sql[key] = sql
-    with connection.cursor() as cur:
-        cur.execute(sql, [_field(meta, field).get_db_prep_value(value, connection)])
-        row = cur.fetchone()
-    return None if row is None else _build(connection, model, fks, row, using)
+    rows = _fetch(connection, meta, field, value, sql)
+    return _build(connection, model, fks, rows[0], using) if rows else None
 
 
 def get_row_with_values(model: type[M], field: str, value: Any, related: tuple[str, ...],
@@ -221,21 +228,17 @@ def get_row_with_values(model: type[M], field: str, value: Any, related: tuple[s
     connection = connections[using]
     meta = model._meta
     fks = [_field(meta, name) for name in related]
-    fk = _field(child._meta, child_fk)
-    alias = f"t{[model, *(f.related_model for f in fks)].index(fk.related_model)}"
     key = ("get_with", connection.vendor, meta.label, field, related, child._meta.label, child_fk, child_fields)
     sql = _sql.get(key)
     if sql is None:
+        fk = _field(child._meta, child_fk)
+        alias = f"t{[model, *(f.related_model for f in fks)].index(fk.related_model)}"
         cols, joins = _joined(connection, model, fks)
         cols += [f"c.{_q(connection, _field(child._meta, f).column)}" for f in child_fields]
         joins.append(f"LEFT JOIN {_q(connection, child._meta.db_table)} c "
                      f"ON c.{_q(connection, fk.column)} = {alias}.{_q(connection, fk.target_field.column)}")
-        sql = (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
-               f"WHERE t0.{_q(connection, _field(meta, field).column)} = %s")
-        _sql[key] = sql
-    with connection.cursor() as cur:
-        cur.execute(sql, [_field(meta, field).get_db_prep_value(value, connection)])
-        rows = cur.fetchall()
+        sql = _sql[key] = _select_by(connection, meta, field, cols, joins)
+    rows = _fetch(connection, meta, field, value, sql)
     if not rows:
         return None, []
     n = len(child_fields)
@@ -270,18 +273,7 @@ def converter(model: type[Model], field: str, using: str = "default") -> Any:
 
 def lock_row(model: type[M], pk: Any, using: str = "default") -> M:
     """SELECT … FOR UPDATE of one row by primary key, as a model instance."""
-    connection = connections[using]
-    key = ("lock", connection.vendor, model._meta.label)
-    sql = _sql.get(key)
-    if sql is None:
-        sql = (f"SELECT {_columns(connection, model)} "
-               f"FROM {_q(connection, model._meta.db_table)} WHERE {_q(connection, model._meta.pk.column)} = %s")
-        if connection.features.has_select_for_update:
-            sql += " FOR UPDATE"
-        _sql[key] = sql
-    with connection.cursor() as cur:
-        cur.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
-        row = cur.fetchone()
+    row = get_row(model, "pk", pk, using=using, for_update=True)
     if row is None:
         raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]
-    return _instance(connection, model, row, using)
+    return row
