@@ -440,8 +440,7 @@ def _detail_response(request: HttpRequest, d: Dossier, status: int = 200) -> Htt
     """The dossier as DossierDetailOut, rendered directly: the dict is built field by field
     for that schema (a test validates every action's response against it), so the per-call
     re-validation by pydantic is skipped on the lifecycle's hot path."""
-    body = orjson.dumps(_dossier_detail(request, d), default=_json_default)
-    return HttpResponse(body, status=status, content_type=OrjsonRenderer.media_type)
+    return api.create_response(request, _dossier_detail(request, d), status=status)
 
 
 def _get_dossier(request: HttpRequest, code: str) -> Dossier:
