@@ -40,8 +40,8 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))  # server processes (gunicorn)
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
-# 8 kept-alive clients: with 4, every request waited on its dozen database round trips and
-# the server and PostgreSQL together used ~130 % of the 200 % of CPU (session 3)
+# 8 kept-alive connections: with 4, every request waited on its dozen database round trips
+# and the server and PostgreSQL together used ~130 % of the 200 % of CPU (session 3)
 HTTP_CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "8"))
 # exploratory runs: a subset of the phases, written to another results file
 PHASES = set(os.environ.get("BENCH_PHASES", "services,pages,api").split(","))
@@ -169,35 +169,98 @@ def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200)
     return out
 
 
-def api_worker(base: str, token: str, deadline: float, procedure: str, out: mp.Queue, release: Any) -> None:
-    """One HTTP client: a kept-alive connection (http.client: the load generator shares the
-    2 cores with the server, so it should cost as little as possible)."""
-    import http.client
+def api_load(base: str, token: str, deadline: float, procedure: str, out: mp.Queue, release: Any) -> None:
+    """The load generator: HTTP_CLIENTS kept-alive connections driven by one event loop in one
+    process, each running lifecycles back to back (POST the intake, then its three actions).
+
+    It shares the 2 cores with the server, so it is built to cost as little as possible:
+    requests are preformatted bytes and a response is framed by its Content-Length and read
+    only for its status and, after the intake, the new dossier's code. (Eight processes of
+    http.client, session 3's generator, used ~7 % of the CPU of a lifecycle on their own.)
+    Any response that is not a success stops the run with the status and the body."""
     import json
+    import selectors
     from urllib.parse import urlsplit
 
     url = urlsplit(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    head = (f"Host: {url.hostname}:{url.port}\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Type: application/json\r\nContent-Length: ").encode()
 
-    def post(path: str, body: dict) -> dict:
-        conn.request("POST", path, body=json.dumps(body), headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-        if response.status >= 400:
-            raise RuntimeError(f"{path}: {response.status} {data[:300]!r}")
-        return json.loads(data)
+    def request(path: str, body: dict) -> bytes:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        return f"POST {path} HTTP/1.1\r\n".encode() + head + str(len(data)).encode() + b"\r\n\r\n" + data
 
+    intake = request("/api/v1/dossiers", {"procedure": procedure, "receiving_agency": "H26.100",
+                                          "applicant": {"name": "Người thử tải API"}})
+    actions = [("transfer", {"to_agency": "H26.100"}), ("finish", {}), ("return_result", {})]
+
+    class Client:
+        def __init__(self) -> None:
+            self.sock = socket.create_connection((url.hostname, url.port))
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.buf = b""
+            self.step = 0  # 0: intake sent; 1..3: that action sent
+            self.code = ""
+
+        def send(self) -> None:
+            if self.step == 0:
+                self.sock.sendall(intake)
+            else:
+                action, body = actions[self.step - 1]
+                self.sock.sendall(request(f"/api/v1/dossiers/{self.code}/actions/{action}", body))
+
+        def response(self) -> bytes | None:
+            """The body of the response in the buffer once it is complete."""
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return None
+            header = self.buf[:end]
+            start = header.lower().find(b"content-length:")
+            if start < 0:
+                raise RuntimeError(f"response without Content-Length: {header[:300]!r}")
+            line_end = header.find(b"\r\n", start)
+            length = int(header[start + 15:line_end if line_end > 0 else len(header)])
+            if len(self.buf) < end + 4 + length:
+                return None
+            body = self.buf[end + 4:end + 4 + length]
+            self.buf = self.buf[end + 4 + length:]
+            status = int(header[9:12])
+            if status >= 400:
+                raise RuntimeError(f"step {self.step} of {self.code or 'intake'}: {status} {body[:300]!r}")
+            return body
+
+    selector = selectors.DefaultSelector()
+    clients = [Client() for _ in range(HTTP_CLIENTS)]
+    running = len(clients)
+    for client in clients:
+        selector.register(client.sock, selectors.EVENT_READ, client)
+        client.send()
     done = 0
-    while time.monotonic() < deadline:
-        code = post("/api/v1/dossiers", {"procedure": procedure, "receiving_agency": "H26.100",
-                                         "applicant": {"name": "Người thử tải API"}})["code"]
-        for action, body in [("transfer", {"to_agency": "H26.100"}), ("finish", {}), ("return_result", {})]:
-            post(f"/api/v1/dossiers/{code}/actions/{action}", body)
-        done += 1
+    while running:
+        for key, _events in selector.select():
+            client = key.data
+            chunk = client.sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("the server closed a connection")
+            client.buf += chunk
+            body = client.response()
+            if body is None:
+                continue
+            if client.step == 0:
+                at = body.find(b'"code":"') + 8  # the dossier's own code is the first key
+                client.code = body[at:body.find(b'"', at)].decode()
+            client.step = (client.step + 1) % 4
+            if client.step == 0:
+                done += 1
+                if time.monotonic() >= deadline:
+                    selector.unregister(client.sock)
+                    running -= 1
+                    continue
+            client.send()
     out.put(done)
     release.wait(60)  # alive until CPU has been read (its own time is in "other")
-    conn.close()
+    for client in clients:
+        client.sock.close()
 
 
 def run_api_phase(base: str, procedure: str) -> dict:
@@ -213,21 +276,18 @@ def run_api_phase(base: str, procedure: str) -> dict:
     queue: mp.Queue = mp.Queue()
     ctx = mp.get_context("fork")
     release = ctx.Event()
-    clients = [ctx.Process(target=api_worker, args=(base, raw, deadline, procedure, queue, release))
-               for _ in range(HTTP_CLIENTS)]
+    generator = ctx.Process(target=api_load, args=(base, raw, deadline, procedure, queue, release))
     cpu0 = cpu_by_process()
     t0 = time.monotonic()
-    for p in clients:
-        p.start()
-    total = sum(queue.get() for _ in clients)
+    generator.start()
+    total = queue.get()
     elapsed = time.monotonic() - t0
     cpu1 = cpu_by_process()
     release.set()
-    for p in clients:
-        p.join()
-    # where the two cores went (the load generator's clients are in "other")
+    generator.join()
+    # where the two cores went (the load generator is in "other")
     return {"lifecycles": total, "seconds": round(elapsed, 2), "per_second": round(total / elapsed, 1),
-            "http_clients": HTTP_CLIENTS, "server_processes": WEB_WORKERS, "threads_per_process": WEB_THREADS,
+            "http_connections": HTTP_CLIENTS, "server_processes": WEB_WORKERS, "threads_per_process": WEB_THREADS,
             "cpu_ms_per_lifecycle": cpu_per_item(cpu0, cpu1, total)}
 
 

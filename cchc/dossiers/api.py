@@ -407,9 +407,9 @@ _TIMELINE_SQL = (
 def _timeline(dossier_id: int, now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(events, steps) of the dossier, as EventOut and StepOut."""
     moment = rowsql.converter(DossierEvent, "at")  # every timestamp here is a DateTimeField
-    with connection.cursor() as cur:
-        cur.execute(_TIMELINE_SQL, [dossier_id, dossier_id])
-        rows = cur.fetchall()
+    cur = rowsql.cursor(connection)
+    cur.execute(_TIMELINE_SQL, [dossier_id, dossier_id])
+    rows = cur.fetchall()
     events, steps = [], []
     for kind, seq, t1, t2, t3, s1, s2, agency, target, note, from_status, to_status in rows:
         if kind == 0:

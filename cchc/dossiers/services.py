@@ -117,13 +117,13 @@ def _next_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
     prefix = agency.dossier_code_prefix
     table = "dossiers_dossiercodecounter"
     while True:
-        with connection.cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
-                f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-                [prefix, day],
-            )
-            seq = cur.fetchone()[0]
+        cur = rowsql.cursor(connection)
+        cur.execute(
+            f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
+            f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, day],
+        )
+        seq = cur.fetchone()[0]
         code = format_dossier_code(prefix, day, seq, rule.param("dossier_code_format"))
         # Codes imported from the previous system may already use this number: skip past them.
         if not rowsql.exists(Dossier, {"code": code}):

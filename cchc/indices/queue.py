@@ -14,6 +14,7 @@ import time
 from django.db import connection
 from django.utils import timezone
 
+from cchc.core import rowsql
 from cchc.indices.models import PendingRefresh
 
 log = logging.getLogger("cchc.indices")
@@ -23,12 +24,11 @@ TABLE = PendingRefresh._meta.db_table
 def mark(dossier_id: int) -> None:
     """Mark a dossier for refresh: one upsert, run inside the transaction that changed the
     dossier (the `dossier_changing` signal), so it commits or rolls back with the change."""
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {TABLE} (dossier_id, queued_at) VALUES (%s, %s) "  # noqa: S608 - constant table
-            "ON CONFLICT (dossier_id) DO UPDATE SET queued_at = excluded.queued_at",
-            [dossier_id, connection.ops.adapt_datetimefield_value(timezone.now())],
-        )
+    rowsql.cursor(connection).execute(
+        f"INSERT INTO {TABLE} (dossier_id, queued_at) VALUES (%s, %s) "  # noqa: S608 - constant table
+        "ON CONFLICT (dossier_id) DO UPDATE SET queued_at = excluded.queued_at",
+        [dossier_id, connection.ops.adapt_datetimefield_value(timezone.now())],
+    )
 
 
 def drain(limit: int = 200) -> int:
