@@ -74,12 +74,14 @@ def _clear(items: list[tuple[int, object]]) -> int:
         return cur.rowcount
 
 
-def run(*, once: bool = False, idle_sleep: float = 0.5, gather: float = 0.2, limit: int = 500) -> int:
+def run(*, once: bool = False, idle_sleep: float = 0.5, gather: float = 1.0, limit: int = 500) -> int:
     """Drain the queue until stopped (`once`: until it is empty).
 
     After a batch that did not fill `limit`, wait `gather` seconds so the next batch collects
     the changes of that moment: a refresh per few hundred dossiers instead of a stream of tiny
-    ones (the batch costs a fixed handful of statements), for a lag of a fraction of a second.
+    ones. A batch costs ~10 ms of CPU whatever its size, a dossier in it ~0.1-0.2 ms (measured
+    at 1 M dossiers, docs/performance.md), so at 0.2 s the batches alone cost more than the
+    dossiers in them under load; one second keeps the lag about a second.
     """
     total = 0
     while True:
