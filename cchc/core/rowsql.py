@@ -59,6 +59,17 @@ def cursor(connection: Any) -> Any:
 
 def insert_row(obj: M, using: str = "default") -> M:
     """INSERT the instance (all concrete fields, the auto primary key returned)."""
+    _insert(obj, using, None)
+    return obj
+
+
+def insert_row_unless_taken(obj: Model, field: str, using: str = "default") -> bool:
+    """INSERT the instance unless another row already holds its value of the unique `field`
+    (ON CONFLICT DO NOTHING: no error, so the transaction goes on); True if it was inserted."""
+    return _insert(obj, using, field)
+
+
+def _insert(obj: Model, using: str, unless_taken: str | None) -> bool:
     connection = connections[using]
     meta = obj._meta
     pk = meta.pk
@@ -67,25 +78,36 @@ def insert_row(obj: M, using: str = "default") -> M:
     for f in fields:
         value = f.pre_save(obj, True)
         if isinstance(value, DatabaseDefault):  # a db_default left to the database: the ORM knows how
+            if unless_taken is not None:
+                raise ValueError(f"{meta.label}: insert_row_unless_taken does not handle database defaults")
             obj.save(force_insert=True, using=using)
-            return obj
+            return True
         values.append(f.get_db_prep_save(value, connection))
     returning = connection.features.can_return_columns_from_insert and pk not in fields
-    key = ("insert", connection.vendor, meta.label, tuple(f.column for f in fields), returning)
+    key = ("insert", connection.vendor, meta.label, tuple(f.column for f in fields), returning, unless_taken)
     sql = _sql.get(key)
     if sql is None:
         sql = (f"INSERT INTO {_q(connection, meta.db_table)} ({', '.join(_q(connection, f.column) for f in fields)}) "
                f"VALUES ({', '.join(['%s'] * len(fields))})")
+        if unless_taken is not None:
+            sql += f" ON CONFLICT ({_q(connection, _field(meta, unless_taken).column)}) DO NOTHING"
         if returning:
             sql += f" RETURNING {_q(connection, pk.column)}"
         _sql[key] = sql
     cur = cursor(connection)
     cur.execute(sql, values)
-    if pk not in fields:
-        setattr(obj, pk.attname, cur.fetchone()[0] if returning else cur.lastrowid)
+    if returning:
+        row = cur.fetchone()  # none when the value was taken
+        if row is None:
+            return False
+        setattr(obj, pk.attname, row[0])
+    elif unless_taken is not None and cur.rowcount == 0:
+        return False
+    elif pk not in fields:
+        setattr(obj, pk.attname, cur.lastrowid)
     obj._state.adding = False
     obj._state.db = using
-    return obj
+    return True
 
 
 def update_row(obj: Model, fields: Iterable[str], using: str = "default") -> None:

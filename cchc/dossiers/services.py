@@ -112,22 +112,18 @@ def _fmt_iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _next_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
-    """Issue the next code for (agency, day) with one atomic upsert: unique under concurrency."""
+def _issue_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
+    """The next code for (agency, day), from one atomic upsert: unique under concurrency. The
+    counter row stays locked until the intake commits, so numbers are issued without gaps."""
     prefix = agency.dossier_code_prefix
     table = "dossiers_dossiercodecounter"
-    while True:
-        cur = rowsql.cursor(connection)
-        cur.execute(
-            f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
-            f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [prefix, day],
-        )
-        seq = cur.fetchone()[0]
-        code = format_dossier_code(prefix, day, seq, rule.param("dossier_code_format"))
-        # Codes imported from the previous system may already use this number: skip past them.
-        if not rowsql.exists(Dossier, {"code": code}):
-            return code
+    cur = rowsql.cursor(connection)
+    cur.execute(
+        f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
+        f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+        [prefix, day],
+    )
+    return format_dossier_code(prefix, day, cur.fetchone()[0], rule.param("dossier_code_format"))
 
 
 def _actor_label(actor: Any) -> str:
@@ -316,12 +312,11 @@ def _new_dossier(*, procedure: Procedure, receiving_place: Agency | None, receiv
     _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
     received = status == S.RECEIVED
     due = legal_due(procedure, at, calendar_for(receiving_agency.province_code, rule)).due_at if received else None
-    return rowsql.insert_row(Dossier(
+    dossier = Dossier(
         last_event_seq=1,  # the intake event appended next in the same transaction
         received_at=at if received else None,
         appointment_at=due, initial_appointment_at=due, due_at=due,
         has_digitized_components=digitized,
-        code=_next_code(receiving_agency, local_day, rule),
         procedure=procedure,
         rule_version=rule,
         form_set=rule.param("form_set", ""),
@@ -341,7 +336,13 @@ def _new_dossier(*, procedure: Procedure, receiving_place: Agency | None, receiv
         submitted_at=at,
         fee_amount=procedure.total_fee if fee_amount is None else fee_amount,
         details=details or {},
-    ))
+    )
+    # Codes imported from the previous system may already use the next number: the insert
+    # skips a taken code (no error, no extra lookup) and the next number is tried.
+    while True:
+        dossier.code = _issue_code(receiving_agency, local_day, rule)
+        if rowsql.insert_row_unless_taken(dossier, "code"):
+            return dossier
 
 
 @transaction.atomic

@@ -41,6 +41,14 @@ def test_counter_intake_issues_code_receipt_and_appointment(cast):
     assert counter(cast).code.endswith("-0002")
 
 
+def test_intake_skips_a_code_already_used_by_an_imported_dossier(cast):
+    imported = counter(cast)
+    Dossier.objects.filter(pk=imported.pk).update(code="000.01.01.H26-260302-0002")  # as if imported
+    d = counter(cast)
+    assert d.code == "000.01.01.H26-260302-0003"
+    assert Dossier.objects.filter(code__startswith="000.01.01.H26-260302-").count() == 2
+
+
 def test_rule_version_follows_the_receipt_date(cast):
     d = counter(cast, when=at(2025, 6, 2, 9))
     assert d.rule_version.version == "2018" and d.form_set == "TT01-2018"

@@ -49,6 +49,34 @@ def test_insert_and_lock_agree_with_the_orm_on_every_field(cast):
         assert _values(rowsql.lock_row(Dossier, orm_written.pk)) == _values(Dossier.objects.get(pk=orm_written.pk))
 
 
+def test_insert_unless_taken_skips_a_taken_unique_value_and_the_transaction_goes_on(cast):
+    with transaction.atomic():
+        assert rowsql.insert_row_unless_taken(_dossier(cast, "X-10"), "code")
+        taken = _dossier(cast, "X-10")
+        taken.applicant_name = "someone else"
+        assert not rowsql.insert_row_unless_taken(taken, "code")
+        assert taken.pk is None and taken._state.adding
+        assert rowsql.insert_row_unless_taken(_dossier(cast, "X-11"), "code")  # no aborted transaction
+    assert list(Dossier.objects.filter(code__in=["X-10", "X-11"]).order_by("code")
+                .values_list("code", "applicant_name")) == [("X-10", "Trần Thị Bình"), ("X-11", "Trần Thị Bình")]
+
+
+def test_statements_share_one_cursor_per_connection_until_it_is_replaced(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = rowsql.cursor(connection)
+    assert rowsql.cursor(connection) is first
+    rowsql.exists(Dossier, {"code": "nothing"})
+    assert rowsql.cursor(connection) is first
+    with CaptureQueriesContext(connection) as captured:  # logging queries: a logging cursor
+        logged = rowsql.cursor(connection)
+        assert logged is not first
+        rowsql.exists(Dossier, {"code": "nothing"})
+    assert len(captured) == 1
+    assert rowsql.cursor(connection) is not logged  # logging off again: a plain cursor
+
+
 def test_update_sets_only_the_named_fields_and_auto_now(cast):
     d = rowsql.insert_row(_dossier(cast, "X-3"))
     before = Dossier.objects.get(pk=d.pk)
