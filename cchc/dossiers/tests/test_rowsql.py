@@ -77,6 +77,39 @@ def test_statements_share_one_cursor_per_connection_until_it_is_replaced(cast):
     assert rowsql.cursor(connection) is not logged  # logging off again: a plain cursor
 
 
+def test_rows_read_here_behave_like_the_orms_instances(cast):
+    from django.db.models.signals import post_init
+
+    written = rowsql.insert_row(_dossier(cast, "X-20"))
+    with transaction.atomic():
+        locked = rowsql.get_row(Dossier, "pk", written.pk, related=("procedure", "assignee"), for_update=True)
+    orm = Dossier.objects.select_related("procedure", "assignee").get(pk=written.pk)
+    assert locked == orm and not locked._state.adding and locked._state.db == "default"
+    assert {k: v for k, v in vars(locked).items() if k != "_state"} == {k: v for k, v in vars(orm).items() if k != "_state"}
+    assert locked.procedure == cast.procedure and locked.assignee == cast.specialist_a
+    assert locked.receiving_agency == cast.agency_a  # not read with it: loaded on access, as the ORM does
+    locked.applicant_name = "Đổi tên"
+    locked.save(update_fields=["applicant_name"])
+    locked.refresh_from_db()
+    assert Dossier.objects.get(pk=written.pk).applicant_name == locked.applicant_name == "Đổi tên"
+    # a model somebody listens to on construction is built by Model.__init__, which sends the signals
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(listener, sender=DossierEvent)
+    rowsql._attnames.pop(DossierEvent, None)
+    try:
+        event = rowsql.insert_row(DossierEvent(dossier=written, seq=1, at=written.received_at, action="receive",
+                                               to_status=2, actor_label="x", agency=cast.agency_a, note="", data={}))
+        read = rowsql.latest_row(DossierEvent, {"dossier": written.pk}, "seq")
+        assert read == event and read.pk in seen
+    finally:
+        post_init.disconnect(listener, sender=DossierEvent)
+        rowsql._attnames.pop(DossierEvent, None)
+
+
 def test_update_sets_only_the_named_fields_and_auto_now(cast):
     d = rowsql.insert_row(_dossier(cast, "X-3"))
     before = Dossier.objects.get(pk=d.pk)
