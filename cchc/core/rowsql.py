@@ -56,9 +56,38 @@ def cursor(connection: Any) -> Any:
     kept = getattr(connection, "_rowsql_cursor", None)
     logged = connection.queries_logged
     if kept is None or kept[0] is not connection.connection or kept[1] != logged:
-        kept = (connection.connection, logged, connection.cursor())
+        kept = (connection.connection, logged, _new_cursor(connection))
         connection._rowsql_cursor = kept
     return kept[2]
+
+
+def _new_cursor(connection: Any) -> Any:
+    """On PostgreSQL, a cursor whose results come in binary: psycopg's C loaders read them,
+    where Django's text loader for timestamps parses each one in Python (~6 µs a value; a
+    lifecycle reads about a hundred). The values are the same: aware datetimes in the
+    connection's time zone (UTC, as Django sets it), Decimals, dates; jsonb comes as its text,
+    as Django's JSONField expects, and the row round-trip tests hold every field to the ORM."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.validate_thread_sharing()
+    raw = connection.connection.cursor(binary=True)
+    raw.adapters.register_loader("jsonb", _JsonbAsText)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+try:
+    from psycopg.adapt import Loader
+    from psycopg.pq import Format
+
+    class _JsonbAsText(Loader):
+        """jsonb in binary is a version byte (1) and the document's text."""
+
+        format = Format.BINARY
+
+        def load(self, data: Any) -> str:
+            return bytes(data[1:]).decode()
+except ImportError:  # psycopg is installed wherever PostgreSQL is used
+    pass
 
 
 def insert_row(obj: M, using: str = "default") -> M:

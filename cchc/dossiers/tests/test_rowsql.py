@@ -87,6 +87,9 @@ def test_rows_read_here_behave_like_the_orms_instances(cast):
     assert locked == orm and not locked._state.adding and locked._state.db == "default"
     assert {k: v for k, v in vars(locked).items() if k != "_state"} == {k: v for k, v in vars(orm).items() if k != "_state"}
     assert locked.procedure == cast.procedure and locked.assignee == cast.specialist_a
+    for name in ("procedure", "assignee"):  # related rows too: decimals, dates, timestamps, JSON
+        mine, orms = getattr(locked, name), getattr(orm, name)
+        assert {k: v for k, v in vars(mine).items() if k != "_state"} == {k: v for k, v in vars(orms).items() if k != "_state"}
     assert locked.receiving_agency == cast.agency_a  # not read with it: loaded on access, as the ORM does
     locked.applicant_name = "Đổi tên"
     locked.save(update_fields=["applicant_name"])
