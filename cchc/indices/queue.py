@@ -65,12 +65,17 @@ def drain(limit: int = 200) -> int:
 def _clear(items: list[tuple[int, object]]) -> int:
     """Remove the marks that were read, unless a newer change re-marked the dossier meanwhile
     (its queued_at moved on, so the pair no longer matches)."""
-    values = ", ".join(["(%s, %s)"] * len(items))
-    params: list[object] = []
-    for dossier_id, queued_at in items:
-        params += [dossier_id, connection.ops.adapt_datetimefield_value(queued_at)]
+    if connection.vendor == "postgresql":  # one statement text for any batch size: parsed and prepared once
+        sql = (f"DELETE FROM {TABLE} q USING unnest(%s::bigint[], %s::timestamptz[]) AS done(dossier_id, queued_at) "  # noqa: S608
+               "WHERE q.dossier_id = done.dossier_id AND q.queued_at = done.queued_at")
+        params: list[object] = [[dossier_id for dossier_id, _ in items], [queued_at for _, queued_at in items]]
+    else:
+        sql = f"DELETE FROM {TABLE} WHERE (dossier_id, queued_at) IN (VALUES {', '.join(['(%s, %s)'] * len(items))})"  # noqa: S608
+        params = []
+        for dossier_id, queued_at in items:
+            params += [dossier_id, connection.ops.adapt_datetimefield_value(queued_at)]
     with connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {TABLE} WHERE (dossier_id, queued_at) IN (VALUES {values})", params)  # noqa: S608
+        cur.execute(sql, params)
         return cur.rowcount
 
 

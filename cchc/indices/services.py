@@ -146,52 +146,63 @@ def refresh_facts(dossier_ids: Iterable[int]) -> dict[int, F_.FactValues | None]
     built = {f.dossier_id: f for f in FactBuilder().build(rows, petitioned)}
     changes = [(old.get(i), built.get(i)) for i in ids if old.get(i) != built.get(i)]
     if changes:
-        DossierFact.objects.filter(pk__in=[i for i in ids if old.get(i) != built.get(i)]).delete()
+        _delete_facts([i for i in ids if old.get(i) != built.get(i)])
         _insert_facts([new for _old, new in changes if new is not None])
         _apply_deltas(changes)
     return {i: built.get(i) for i in ids}
 
 
-_LIVE_SQL: dict[tuple[str, int], str] = {}
+_LIVE_SQL: dict[str, str] = {}
 
 
-def _compiled(name: str, n: int, make: Callable[[list[int]], Any]) -> str:
-    """The SQL of an ORM query over `n` ids, compiled once per shape and reused with other
-    ids (the live refresh runs after every action; compiling cost more than running)."""
-    sql = _LIVE_SQL.get((name, n))
+def _compiled(name: str, make: Callable[[list[int]], Any]) -> str:
+    """The SQL of an ORM query over a list of ids, compiled once and taking the ids as ONE
+    array parameter (`= ANY(%s)`): the statement's text is the same for any number of ids,
+    so it is compiled by the ORM once, parsed by psycopg once and prepared by PostgreSQL once.
+    (Compiled per number of ids, the queue's batches of ever different sizes were compiled
+    and parsed again nearly every time.)"""
+    sql = _LIVE_SQL.get(name)
     if sql is None:
-        probe = list(range(1, n + 1))
-        sql, params = make(probe).query.sql_with_params()
-        if list(params) != probe:  # the query has parameters of its own: do not cache it
-            raise ValueError(f"{name}: unexpected parameters {params!r}")
-        _LIVE_SQL[(name, n)] = sql
+        sql, params = make([1]).query.sql_with_params()
+        if list(params) != [1] or sql.count(" IN (%s)") != 1:  # parameters of its own: do not rewrite it
+            raise ValueError(f"{name}: unexpected query shape {sql!r} {params!r}")
+        sql = _LIVE_SQL[name] = sql.replace(" IN (%s)", " = ANY(%s)")
     return sql
 
 
 def _live_reads(ids: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[int]]:
     """PostgreSQL: the old facts (locked), the dossier rows and which of them have a petition,
-    by statements compiled once per number of ids, results on a binary cursor."""
+    by statements compiled once, results on a binary cursor."""
     import psycopg
 
     from cchc.dossiers.models import Dossier
 
     Petition = petition_model()
-    facts = _compiled("facts", len(ids), lambda probe: DossierFact.objects.filter(pk__in=probe).order_by("pk")
+    facts = _compiled("facts", lambda probe: DossierFact.objects.filter(pk__in=probe).order_by("pk")
                       .values_list(*FACT_FIELDS)) + " FOR UPDATE"
-    dossiers = _compiled("dossiers", len(ids), lambda probe: Dossier.objects.filter(pk__in=probe).values_list(*BUILD_FIELDS))
-    petitions = _compiled("petitions", len(ids), lambda probe: Petition.objects.filter(dossier_id__in=probe)
+    dossiers = _compiled("dossiers", lambda probe: Dossier.objects.filter(pk__in=probe).values_list(*BUILD_FIELDS))
+    petitions = _compiled("petitions", lambda probe: Petition.objects.filter(dossier_id__in=probe)
                           .values_list("dossier_id")) if Petition is not None else None
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cur:
-        cur.execute(facts, ids, binary=True)
+        cur.execute(facts, [ids], binary=True)
         old_rows = [dict(zip(FACT_FIELDS, row, strict=True)) for row in cur.fetchall()]
-        cur.execute(dossiers, ids, binary=True)
+        cur.execute(dossiers, [ids], binary=True)
         rows = [dict(zip(BUILD_FIELDS, row, strict=True)) for row in cur.fetchall()]
         petitioned: set[int] = set()
         if petitions is not None:
-            cur.execute(petitions, ids)
+            cur.execute(petitions, [ids])
             petitioned = {dossier_id for (dossier_id,) in cur.fetchall() if dossier_id is not None}
     return old_rows, rows, petitioned
+
+
+def _delete_facts(ids: list[int]) -> None:
+    if connection.vendor != "postgresql":
+        DossierFact.objects.filter(pk__in=ids).delete()
+        return
+    with connection.cursor() as cur:  # one statement text for any number of ids (see _compiled)
+        cur.execute(f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)",  # noqa: S608
+                    [ids])
 
 
 def refresh_dossier(dossier_id: int) -> F_.FactValues | None:
