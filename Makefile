@@ -42,8 +42,13 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy cchc/core cchc/dossiers/services.py cchc/dossiers/state.py
 
+# The three benchmarks, each on its own database of the local PostgreSQL (BENCH_PG), created
+# when missing; figures go to bench/results/*.json (docs/performance.md quotes them).
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: install
-	$(BIN)/python bench/run_all.py
+	DATABASE_URL=$(BENCH_PG)/cchc_bench $(BIN)/python bench/bench_lifecycle.py
+	DATABASE_URL=$(BENCH_PG)/cchc_indices_bench BENCH_KEEP=1 $(BIN)/python bench/bench_indices.py
+	DATABASE_URL=$(BENCH_PG)/cchc_importperf_bench BENCH_DOSSIERS=200000 $(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) var/cchc.sqlite3

@@ -17,34 +17,16 @@ Writes bench/results/import.json.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
-from common import ROOT, setup_django, write_result
+from common import ROOT, prepare_database, setup_django, write_result
 
 N = int(os.environ.get("BENCH_DOSSIERS", "200000"))
 
 
-def fresh_database() -> str:
-    import dj_database_url
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL", "")
-    cfg = dj_database_url.parse(url)
-    name = cfg["NAME"]
-    if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: its name must contain 'bench'")
-    admin = psycopg.connect(host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432, user=cfg["USER"],
-                            password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return name
-
-
 def main() -> None:
-    fresh_database()
+    prepare_database(keep=False)
     setup_django()
     from django.core.management import call_command
     from django.db import connection

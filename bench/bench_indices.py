@@ -23,33 +23,13 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import time
 
-from common import ROOT, percentile, setup_django, write_result
+from common import ROOT, percentile, prepare_database, setup_django, write_result
 
 N = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
 WARM_UP = 6
-
-
-def fresh_database() -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(os.environ.get("DATABASE_URL", ""))
-    name = cfg["NAME"]
-    if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: its name must contain 'bench'")
-    admin = psycopg.connect(host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432, user=cfg["USER"],
-                            password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
-    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if exists and os.environ.get("BENCH_KEEP"):
-        admin.close()
-        return
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def load(n: int) -> dict:
@@ -211,7 +191,7 @@ def pages() -> dict:
 
 
 def main() -> None:
-    fresh_database()
+    prepare_database(keep=bool(os.environ.get("BENCH_KEEP")))
     setup_django()
     from django.core.management import call_command
 

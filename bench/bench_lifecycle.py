@@ -31,6 +31,7 @@ from common import (
     ensure_dossiers,
     migrate,
     percentile,
+    prepare_database,
     setup_django,
     write_result,
 )
@@ -329,6 +330,7 @@ def vacuum() -> None:
 
 
 def main() -> None:
+    prepare_database(keep=True)
     setup_django()
     migrate()
     load = ensure_dossiers(N)

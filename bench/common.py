@@ -33,6 +33,26 @@ def setup_django(require_postgres: bool = True) -> None:
         sys.exit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench")
 
 
+def prepare_database(*, keep: bool) -> str:
+    """Make sure the PostgreSQL database named in DATABASE_URL exists: created when missing;
+    dropped and created afresh unless `keep`. Only a database whose name contains "bench"."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(os.environ.get("DATABASE_URL", ""))
+    name = cfg["NAME"]
+    if "bench" not in (name or ""):
+        sys.exit(f"refusing to use database {name!r} for a benchmark: its name must contain 'bench'")
+    admin = psycopg.connect(host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432, user=cfg["USER"],
+                            password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
+    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if not (exists and keep):
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return name
+
+
 def migrate() -> None:
     from django.core.management import call_command
 
