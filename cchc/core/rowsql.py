@@ -24,6 +24,8 @@ from django.db.models.expressions import DatabaseDefault
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
+from psycopg.adapt import Loader
+from psycopg.pq import Format
 
 M = TypeVar("M", bound=Model)
 
@@ -75,19 +77,13 @@ def _new_cursor(connection: Any) -> Any:
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
-try:
-    from psycopg.adapt import Loader
-    from psycopg.pq import Format
+class _JsonbAsText(Loader):
+    """jsonb in binary is a version byte (1) and the document's text."""
 
-    class _JsonbAsText(Loader):
-        """jsonb in binary is a version byte (1) and the document's text."""
+    format = Format.BINARY
 
-        format = Format.BINARY
-
-        def load(self, data: Any) -> str:
-            return bytes(data[1:]).decode()
-except ImportError:  # psycopg is installed wherever PostgreSQL is used
-    pass
+    def load(self, data: Any) -> str:
+        return bytes(data[1:]).decode()
 
 
 def insert_row(obj: M, using: str = "default") -> M:

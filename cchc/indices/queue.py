@@ -84,9 +84,10 @@ def run(*, once: bool = False, idle_sleep: float = 0.5, gather: float = 1.0, lim
 
     After a batch that did not fill `limit`, wait `gather` seconds so the next batch collects
     the changes of that moment: a refresh per few hundred dossiers instead of a stream of tiny
-    ones. A batch costs ~10 ms of CPU whatever its size, a dossier in it ~0.1-0.2 ms (measured
-    at 1 M dossiers, docs/performance.md), so at 0.2 s the batches alone cost more than the
-    dossiers in them under load; one second keeps the lag about a second.
+    ones. A batch costs ~10 ms of Python CPU whatever its size and each dossier in it ~0.05 ms
+    more (batches of 50 and 200 fresh lifecycles at 1 M dossiers, docs/performance.md), so at
+    0.2 s the batches alone cost more than the dossiers in them under load; at one second the
+    lag stays about a second.
     """
     total = 0
     while True:
