@@ -1,0 +1,92 @@
+"""API lifecycles per second of another commit against this checkout, in alternating runs.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench .venv/bin/python bench/compare_api.py 4f6bfda
+
+This workplace's machines change speed from one minute to the next (the control loop of
+bench/common.py varied by 2x within one session), more than most single changes are worth,
+so one run of each tells little. This script checks the other commit out in a worktree under
+var/, copies this checkout's bench scripts into it (both face the same load generator), and
+runs bench_lifecycle.py's API phase (queued mode, as production runs) in each tree in turn.
+Env: COMPARE_ROUNDS (5), BENCH_SECONDS (12). Writes bench/results/api_compare.json
+(BENCH_RESULT names another file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from common import RESULTS, ROOT
+
+ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "5"))
+SECONDS = os.environ.get("BENCH_SECONDS", "12")
+
+
+def worktree(commit: str) -> str:
+    path = ROOT / "var" / f"compare-{commit}"
+    if not path.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), commit], cwd=ROOT, check=True)
+    for script in (ROOT / "bench").glob("*.py"):
+        shutil.copy(script, path / "bench" / script.name)
+    venv = path / ".venv"
+    if not venv.exists():
+        venv.symlink_to(ROOT / ".venv")
+    subprocess.run([sys.executable, "manage.py", "compile_translations"], cwd=path, check=True,
+                   stdout=subprocess.DEVNULL)
+    return str(path)
+
+
+def run(tree: str, label: str) -> dict:
+    name = f"compare_{label}"
+    env = {**os.environ, "BENCH_PHASES": "api", "BENCH_MODES": "queued", "BENCH_SECONDS": SECONDS,
+           "BENCH_RESULT": name}
+    subprocess.run([sys.executable, "bench/bench_lifecycle.py"], cwd=tree, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    written = os.path.join(tree, "bench", "results", f"{name}.json")
+    result = json.load(open(written, encoding="utf-8"))
+    os.remove(written)
+    api = result["modes"]["queued"]["api"]
+    cpu = api["cpu_ms_per_lifecycle"]
+    return {"code": label, "measured_at": result["measured_at"],
+            "control_loop_s_at_start": result["machine"]["control_loop_s_at_start"],
+            "api_lifecycles_per_s": api["per_second"],
+            "cpu_ms_per_lifecycle": {**cpu, "all": round(sum(cpu.values()), 2)}}
+
+
+def main() -> None:
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    base = sys.argv[1]
+    commit = subprocess.run(["git", "rev-parse", "--short", base], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    trees = {commit: worktree(commit), f"{head} (this checkout)": str(ROOT)}
+    runs = []
+    for _ in range(ROUNDS):
+        for label, tree in trees.items():
+            runs.append(run(tree, label))
+            print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
+    means = {}
+    for label in trees:
+        mine = [r for r in runs if r["code"] == label]
+        means[label] = {
+            "api_lifecycles_per_s": round(sum(r["api_lifecycles_per_s"] for r in mine) / len(mine), 1),
+            **{f"{group}_cpu_ms": round(sum(r["cpu_ms_per_lifecycle"].get(group, 0.0) for r in mine) / len(mine), 1)
+               for group in ("web_server", "postgres", "index_worker", "all")},
+        }
+    payload = {"benchmark": "api_compare", "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+               "procedure": f"bench_lifecycle.py, API phase, queued, {SECONDS} s per run, {ROUNDS} alternating rounds",
+               "runs": runs, "means": means}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{os.environ.get('BENCH_RESULT', 'api_compare')}.json"
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(means, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
