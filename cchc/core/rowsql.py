@@ -200,9 +200,12 @@ def _plain_attnames(model: type[Model]) -> tuple[str, ...] | None:
     """The model's column attributes when an instance can be filled in directly: each one is
     stored as is in the instance's __dict__ (no descriptor that does more on assignment than a
     foreign key's, which only drops a cached related object that a new instance cannot have),
-    and no receiver of pre_init/post_init (such as ImageField's) expects to run. None otherwise."""
+    no receiver of pre_init/post_init (such as ImageField's) expects to run, and the model
+    overrides neither __init__ nor from_db. None otherwise."""
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
         return None
+    if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:  # type: ignore[attr-defined]
+        return None  # the model does something of its own when built or loaded
     for f in model._meta.concrete_fields:
         if type(getattr(model, f.attname, None)) not in (DeferredAttribute, ForeignKeyDeferredAttribute):
             return None
