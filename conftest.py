@@ -8,6 +8,21 @@ import shutil
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and at the very end, before it is dropped, the sessions
+    that live-server request threads left open (a kept-alive browser or HTTP client keeps such
+    a thread, and its database connection, alive past the test) are ended, so the database
+    can be dropped instead of PostgreSQL refusing with "is being accessed by other users"."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
