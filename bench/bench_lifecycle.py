@@ -180,7 +180,6 @@ def api_load(base: str, token: str, deadline: float, procedure: str, out: mp.Que
     http.client, session 3's generator, used ~7 % of the CPU of a lifecycle on their own.)
     Any response that is not a success stops the run with the status and the body."""
     import json
-    import selectors
     from urllib.parse import urlsplit
 
     url = urlsplit(base)
@@ -230,8 +229,18 @@ def api_load(base: str, token: str, deadline: float, procedure: str, out: mp.Que
                 raise RuntimeError(f"step {self.step} of {self.code or 'intake'}: {status} {body[:300]!r}")
             return body
 
+    try:
+        out.put(drive([Client() for _ in range(HTTP_CLIENTS)], deadline))
+    except Exception as exc:  # noqa: BLE001 - handed to the bench, which records it
+        out.put(exc)
+    release.wait(60)  # alive until CPU has been read (its own time is in "other")
+
+
+def drive(clients: list[Any], deadline: float) -> int:
+    """Run the clients' lifecycles until the deadline; the number of lifecycles completed."""
+    import selectors
+
     selector = selectors.DefaultSelector()
-    clients = [Client() for _ in range(HTTP_CLIENTS)]
     running = len(clients)
     for client in clients:
         selector.register(client.sock, selectors.EVENT_READ, client)
@@ -255,13 +264,11 @@ def api_load(base: str, token: str, deadline: float, procedure: str, out: mp.Que
                 done += 1
                 if time.monotonic() >= deadline:
                     selector.unregister(client.sock)
+                    client.sock.close()
                     running -= 1
                     continue
             client.send()
-    out.put(done)
-    release.wait(60)  # alive until CPU has been read (its own time is in "other")
-    for client in clients:
-        client.sock.close()
+    return done
 
 
 def run_api_phase(base: str, procedure: str) -> dict:
@@ -281,7 +288,9 @@ def run_api_phase(base: str, procedure: str) -> dict:
     cpu0 = cpu_by_process()
     t0 = time.monotonic()
     generator.start()
-    total = queue.get()
+    total = queue.get(timeout=SECONDS + 300)  # raises if the generator never reports
+    if isinstance(total, Exception):
+        raise total
     elapsed = time.monotonic() - t0
     cpu1 = cpu_by_process()
     release.set()
