@@ -177,25 +177,25 @@ RELATED = ("procedure", "rule_version", "receiving_agency", "current_agency", "r
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    """Lock the dossier's row and read it afresh (SELECT … FOR UPDATE of one table).
+    """Lock the dossier's row and read it afresh with its related rows (procedure, rule
+    version, agencies, assignee), by its code alone (the API) or by the caller's instance.
 
-    Its related rows (procedure, rule version, agencies, assignee) are taken over from the
-    instance the caller loaded in this request when they are the same rows, and loaded
-    otherwise: joining seven tables into the locking statement cost more to compile and
-    plan than everything else the action does.
+    One statement: SELECT … FOR UPDATE OF the dossier's row, each related row read by a key
+    probe (rowsql.get_row), prepared once per connection. Everything the action then reads
+    about the dossier is as of this transaction; the step templates rely on it (_template).
+    (Session 2 took the related rows over from the caller's instance instead, when joining
+    them cost more to plan than the action; with key probes and prepared statements it no
+    longer does, docs/performance.md.)
     """
     if dossier.pk is None:
-        # by its code alone (the API): locked and read with its related rows in one statement
         found = rowsql.get_row(Dossier, "code", dossier.code, related=RELATED, for_update=True)
         if found is None:
             raise NotFound(_("No dossier %(code)s.") % {"code": dossier.code})
         return found
-    locked = rowsql.lock_row(Dossier, dossier.pk)
-    for name in RELATED:
-        field: Any = Dossier._meta.get_field(name)
-        if field.is_cached(dossier) and getattr(dossier, field.attname) == getattr(locked, field.attname):
-            field.set_cached_value(locked, field.get_cached_value(dossier))
-    return locked
+    found = rowsql.get_row(Dossier, "pk", dossier.pk, related=RELATED, for_update=True)
+    if found is None:
+        raise Dossier.DoesNotExist(f"dossiers.Dossier {dossier.pk} does not exist")
+    return found
 
 
 def _require(dossier: Dossier, to_status: int, action_label: str) -> None:
@@ -244,13 +244,14 @@ def _close_step(dossier: Dossier, at: dt.datetime, step: DossierStep | None = No
 
 
 # Step templates per procedure, keyed by the procedure's updated_at (editing the steps bumps
-# it, and it is read at each use): a process never uses templates older than the row.
+# it): a process never uses templates older than the row.
 _step_templates: dict[int, tuple[dt.datetime, dict[int, tuple[float, str]]]] = {}
 
 
 def _template(procedure: Procedure, order: int) -> tuple[float, str] | None:
-    # the row's updated_at as of now, not as of whenever the caller's instance was loaded
-    ((updated_at,),) = rowsql.values(Procedure, ("updated_at",), {"id": procedure.pk})
+    """The step template `order` of the procedure. `procedure` must have been read in this
+    transaction (the dossier's, as _lock reads it), so its updated_at is the row's own."""
+    updated_at = procedure.updated_at
     hit = _step_templates.get(procedure.pk)
     if hit is None or hit[0] != updated_at:
         hit = (updated_at, {t.order: (float(t.working_hours), t.name) for t in procedure.step_templates.all()})

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from cchc.catalogue.models import Procedure
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import CODE_PATTERN
@@ -90,6 +91,12 @@ def test_steps_follow_the_procedure_templates_and_their_edits(cast):
         {"name": "Thẩm định hồ sơ", "working_hours": 2, "agency": None}])
     d = services.transfer(counter(cast), actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9))
     assert DossierStep.objects.get(dossier=d).due_at == at(2026, 3, 2, 11)
+    # a dossier (and its procedure) loaded before an edit still gets the edited steps
+    stale = Dossier.objects.select_related("procedure").get(pk=counter(cast).pk)
+    catalogue.update_procedure(Procedure.objects.get(pk=cast.procedure.pk), actor=None, data={}, steps=[
+        {"name": "Thẩm định hồ sơ", "working_hours": 3, "agency": None}])
+    d = services.transfer(stale, actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9))
+    assert DossierStep.objects.get(dossier=d).due_at == at(2026, 3, 2, 12)
 
 
 def test_supplement_pauses_the_clock(cast):
