@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
+from cchc.core import rowsql
 from cchc.core.db import unprepared
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.indices import facts as F_
@@ -100,8 +101,7 @@ def _upsert_counters(model: Any, key_fields: tuple[str, ...], counters: tuple[st
     sql = (f"INSERT INTO {table} ({', '.join(keys + cols)}) VALUES {', '.join([placeholders] * len(rows))} "  # noqa: S608
            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
            + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols))
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
+    rowsql.cursor(connection).execute(sql, params)
 
 
 def _apply_deltas(changes: Iterable[tuple[F_.FactValues | None, F_.FactValues | None]]) -> None:
@@ -173,8 +173,6 @@ def _compiled(name: str, make: Callable[[list[int]], Any]) -> str:
 def _live_reads(ids: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[int]]:
     """PostgreSQL: the old facts (locked), the dossier rows and which of them have a petition,
     by statements compiled once, results on a binary cursor."""
-    import psycopg
-
     from cchc.dossiers.models import Dossier
 
     Petition = petition_model()
@@ -183,16 +181,15 @@ def _live_reads(ids: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, An
     dossiers = _compiled("dossiers", lambda probe: Dossier.objects.filter(pk__in=probe).values_list(*BUILD_FIELDS))
     petitions = _compiled("petitions", lambda probe: Petition.objects.filter(dossier_id__in=probe)
                           .values_list("dossier_id")) if Petition is not None else None
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cur:
-        cur.execute(facts, [ids], binary=True)
-        old_rows = [dict(zip(FACT_FIELDS, row, strict=True)) for row in cur.fetchall()]
-        cur.execute(dossiers, [ids], binary=True)
-        rows = [dict(zip(BUILD_FIELDS, row, strict=True)) for row in cur.fetchall()]
-        petitioned: set[int] = set()
-        if petitions is not None:
-            cur.execute(petitions, [ids])
-            petitioned = {dossier_id for (dossier_id,) in cur.fetchall() if dossier_id is not None}
+    cur = rowsql.cursor(connection)  # the connection's kept cursor: binary results on PostgreSQL
+    cur.execute(facts, [ids])
+    old_rows = [dict(zip(FACT_FIELDS, row, strict=True)) for row in cur.fetchall()]
+    cur.execute(dossiers, [ids])
+    rows = [dict(zip(BUILD_FIELDS, row, strict=True)) for row in cur.fetchall()]
+    petitioned: set[int] = set()
+    if petitions is not None:
+        cur.execute(petitions, [ids])
+        petitioned = {dossier_id for (dossier_id,) in cur.fetchall() if dossier_id is not None}
     return old_rows, rows, petitioned
 
 
@@ -200,9 +197,9 @@ def _delete_facts(ids: list[int]) -> None:
     if connection.vendor != "postgresql":
         DossierFact.objects.filter(pk__in=ids).delete()
         return
-    with connection.cursor() as cur:  # one statement text for any number of ids (see _compiled)
-        cur.execute(f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)",  # noqa: S608
-                    [ids])
+    # one statement text for any number of ids (see _compiled)
+    rowsql.cursor(connection).execute(
+        f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)", [ids])  # noqa: S608
 
 
 def refresh_dossier(dossier_id: int) -> F_.FactValues | None:
