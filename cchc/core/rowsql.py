@@ -374,9 +374,10 @@ def converter(model: type[Model], field: str, using: str = "default") -> Any:
     return convert
 
 
-def lock_row(model: type[M], pk: Any, using: str = "default") -> M:
-    """SELECT … FOR UPDATE of one row by primary key, as a model instance."""
-    row = get_row(model, "pk", pk, using=using, for_update=True)
+def lock_row(model: type[M], pk: Any, related: tuple[str, ...] = (), using: str = "default") -> M:
+    """SELECT … FOR UPDATE of one row by primary key, as a model instance (with the rows its
+    foreign keys in `related` point to, read but not locked, as in get_row)."""
+    row = get_row(model, "pk", pk, related, using=using, for_update=True)
     if row is None:
         raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]
     return row

@@ -192,10 +192,7 @@ def _lock(dossier: Dossier) -> Dossier:
         if found is None:
             raise NotFound(_("No dossier %(code)s.") % {"code": dossier.code})
         return found
-    found = rowsql.get_row(Dossier, "pk", dossier.pk, related=RELATED, for_update=True)
-    if found is None:
-        raise Dossier.DoesNotExist(f"dossiers.Dossier {dossier.pk} does not exist")
-    return found
+    return rowsql.lock_row(Dossier, dossier.pk, related=RELATED)
 
 
 def _require(dossier: Dossier, to_status: int, action_label: str) -> None:
