@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -261,7 +262,7 @@ class WorkingCalendar:
         dossier shows its derivation, and walking the days with translated lines cost more
         than the rest of an API action. The caller gets its own copy of the lines.
         """
-        key = (received_at, amount, unit, _language())
+        key = (received_at, amount, unit, get_language())
         hit = self._due_cache.get(key)
         if hit is None:
             if len(self._due_cache) >= DUE_CACHE_SIZE:
@@ -310,13 +311,5 @@ def _num(value: Any) -> str:
     return str(d.quantize(Decimal(1))) if d == d.to_integral() else str(d.normalize())
 
 
-def _language() -> str | None:
-    from django.utils.translation import get_language
-
-    return get_language()
-
-
 def _lang_is_vi() -> bool:
-    from django.utils.translation import get_language
-
     return (get_language() or "vi").startswith("vi")
