@@ -14,7 +14,7 @@
    whole action. Target < 20 ms for the refresh.
 4. Dashboard pages: p95 over BENCH_REPEAT (60) GETs of the province overview, rankings, an
    agency page, evidence, losses and the public page, over HTTP from the real server
-   (`manage.py serve`, gunicorn 2 × 4) by a signed-in province administrator. Target < 200 ms.
+   (`manage.py serve`, granian 2 × 4; gunicorn until session 5) by a signed-in province administrator. Target < 200 ms.
 Writes bench/results/indices.json (BENCH_RESULT names another file; BENCH_ONLY=rebuild,
 live or pages runs one part).
 """
@@ -169,7 +169,7 @@ def pages() -> dict:
     port = free_port()
     server = start_server(port, os.environ.get("INDICES_REFRESH", "immediate"))
     base = f"http://127.0.0.1:{port}"
-    out: dict = {"server": "manage.py serve (gunicorn; WEB_WORKERS × WEB_THREADS as bench_lifecycle.py)"}
+    out: dict = {"server": "manage.py serve (granian; WEB_WORKERS × WEB_THREADS as bench_lifecycle.py)"}
     try:
         session = requests.Session()
         login(session, base, "bench_province_admin")

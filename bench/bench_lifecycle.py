@@ -4,7 +4,7 @@
 
 Lifecycle = counter intake -> transfer -> finish -> return result, (a) through the service
 layer in 2 worker processes (one per core), (b) through /api/v1 over HTTP against the real
-server (`manage.py serve`: gunicorn). Page latency: the work-queue page and a dossier page, fetched over HTTP
+server (`manage.py serve`: granian). Page latency: the work-queue page and a dossier page, fetched over HTTP
 by a signed-in clerk of the busiest commune. Env: BENCH_DOSSIERS (default 1,000,000),
 BENCH_SECONDS (default 20 per phase).
 
@@ -39,7 +39,7 @@ from common import (
 N = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
-WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))  # server processes (gunicorn)
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))  # server processes (granian)
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 # 8 kept-alive connections: with 4, every request waited on its dozen database round trips
 # and the server and PostgreSQL together used ~130 % of the 200 % of CPU (session 3)
@@ -125,7 +125,7 @@ def free_port() -> int:
 
 
 def start_server(port: int, mode: str) -> subprocess.Popen:
-    """The real server (`manage.py serve`: gunicorn, WEB_WORKERS × WEB_THREADS) on this
+    """The real server (`manage.py serve`: granian, WEB_WORKERS × WEB_THREADS) on this
     database, as production runs it."""
     env = {**os.environ, "CCHC_ENV": "development", "DEBUG": "0", "INDICES_REFRESH": mode}
     proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(WEB_WORKERS),

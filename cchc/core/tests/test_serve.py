@@ -1,4 +1,4 @@
-"""`manage.py serve` really serves: one waitress process, or several gunicorn processes."""
+"""`manage.py serve` really serves: one waitress process, or several granian processes."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def test_serve_answers_http_with_one_or_several_processes(workers, tmp_path):
                 if len(children) == workers:
                     break
                 time.sleep(0.1)
-            assert len(children) == workers, "gunicorn forks one process per worker"
+            assert len(children) == workers, "granian forks one process per worker"
     finally:
         proc.terminate()
         out = proc.communicate(timeout=15)[0].decode()
