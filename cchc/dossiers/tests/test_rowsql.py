@@ -77,6 +77,29 @@ def test_statements_share_one_cursor_per_connection_until_it_is_replaced(cast):
     assert rowsql.cursor(connection) is not logged  # logging off again: a plain cursor
 
 
+def test_the_kept_cursor_raises_djangos_errors_guards_broken_transactions_and_shows_statements_to_watchers(cast):
+    from django.db import IntegrityError, connection
+    from django.db.transaction import TransactionManagementError
+
+    rowsql.insert_row(_dossier(cast, "X-20"))
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):  # Django's class
+            rowsql.insert_row(_dossier(cast, "X-20"))
+        with pytest.raises(TransactionManagementError):  # as after any failed ORM statement
+            rowsql.exists(Dossier, {"code": "X-20"})
+    assert rowsql.exists(Dossier, {"code": "X-20"})  # the connection works again after the block
+
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        rowsql.exists(Dossier, {"code": "X-20"})
+    assert len(seen) == 1 and "dossiers_dossier" in seen[0]
+
+
 def test_rows_read_here_behave_like_the_orms_instances(cast):
     from django.db.models.signals import post_init
 
