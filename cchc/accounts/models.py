@@ -124,18 +124,27 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:
-        from cchc.accounts import permissions
+        from cchc.accounts import permissions, tokens
         from cchc.core import rowsql
 
-        # every API call runs this: one fixed statement (token, user and the user's roles), not
-        # a compiled query
-        token, roles = rowsql.get_row_with_values(cls, "key_hash", cls.hash_key(raw), ("user",),
-                                                  Membership, "user", ("agency", "role"))
-        if token is None or token.revoked_at is not None or not token.user.is_active:
-            return None
+        key_hash = cls.hash_key(raw)
+        # every API call runs this: a token this process has checked and nothing has changed
+        # since (cchc.accounts.tokens), or one fixed statement (token, user and the user's
+        # roles), not a compiled query
+        kept = tokens.lookup(key_hash)
+        if kept is not None:
+            token, roles = kept
+        else:
+            generation = tokens.generation()
+            token, roles = rowsql.get_row_with_values(cls, "key_hash", key_hash, ("user",),
+                                                      Membership, "user", ("agency", "role"))
+            if token is None or token.revoked_at is not None or not token.user.is_active:
+                return None
+            tokens.keep(key_hash, token, roles, generation)
         permissions.remember_roles(token.user, roles)
         now = timezone.now()
         # "last used" to the minute is enough for auditing and saves a write on every call
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            tokens.touched(key_hash, now)
         return token.user
