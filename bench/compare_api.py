@@ -1,12 +1,15 @@
 """API lifecycles per second of another commit against this checkout, in alternating runs.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench .venv/bin/python bench/compare_api.py 4f6bfda
+    DATABASE_URL=... .venv/bin/python bench/compare_api.py env:API_TOKEN_CACHE_SECONDS=0
 
 This workplace's machines change speed from one minute to the next (the control loop of
 bench/common.py varied by 2x within one session), more than most single changes are worth,
 so one run of each tells little. This script checks the other commit out in a worktree under
 var/, copies this checkout's bench scripts into it (both face the same load generator), and
 runs bench_lifecycle.py's API phase (queued mode, as production runs) in each tree in turn.
+`env:NAME=VALUE` instead of a commit compares this checkout with and without that setting
+(the server inherits it), in the same alternating runs.
 Env: COMPARE_ROUNDS (5), BENCH_SECONDS (12). Writes bench/results/api_compare.json
 (BENCH_RESULT names another file).
 """
@@ -40,9 +43,9 @@ def worktree(commit: str) -> str:
     return str(path)
 
 
-def run(tree: str, label: str) -> dict:
-    name = f"compare_{label}"
-    env = {**os.environ, "BENCH_PHASES": "api", "BENCH_MODES": "queued", "BENCH_SECONDS": SECONDS,
+def run(tree: str, label: str, extra_env: dict[str, str]) -> dict:
+    name = "compare_run"
+    env = {**os.environ, **extra_env, "BENCH_PHASES": "api", "BENCH_MODES": "queued", "BENCH_SECONDS": SECONDS,
            "BENCH_RESULT": name}
     subprocess.run([sys.executable, "bench/bench_lifecycle.py"], cwd=tree, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -61,15 +64,21 @@ def main() -> None:
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     base = sys.argv[1]
-    commit = subprocess.run(["git", "rev-parse", "--short", base], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.strip()
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
                           capture_output=True, text=True).stdout.strip()
-    trees = {commit: worktree(commit), f"{head} (this checkout)": str(ROOT)}
+    trees: dict[str, tuple[str, dict[str, str]]]
+    if base.startswith("env:"):
+        name, _, value = base[4:].partition("=")
+        trees = {f"{head} with {name}={value}": (str(ROOT), {name: value}),
+                 f"{head} (this checkout)": (str(ROOT), {})}
+    else:
+        commit = subprocess.run(["git", "rev-parse", "--short", base], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout.strip()
+        trees = {commit: (worktree(commit), {}), f"{head} (this checkout)": (str(ROOT), {})}
     runs = []
     for _ in range(ROUNDS):
-        for label, tree in trees.items():
-            runs.append(run(tree, label))
+        for label, (tree, extra_env) in trees.items():
+            runs.append(run(tree, label, extra_env))
             print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
     means = {}
     for label in trees:
