@@ -115,7 +115,9 @@ class Dossier(models.Model):
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers", verbose_name=_("applicant account"))
     applicant_name = models.CharField(_("applicant name"), max_length=200)
-    applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # compared only for equality: a plain index (Meta), without the text-pattern twin that
+    # db_index=True adds on PostgreSQL and every insert and status change had to maintain
+    applicant_id_hash = models.CharField(max_length=64, blank=True)
     applicant_id_last4 = models.CharField(max_length=4, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
@@ -161,6 +163,7 @@ class Dossier(models.Model):
             models.Index(fields=["current_agency", "status", "due_at"], name="dossier_queue_idx"),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_recv_idx"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
+            models.Index(fields=["applicant_id_hash"], name="dossier_applicant_idx"),
         ]
 
     def __str__(self) -> str:
