@@ -1,17 +1,22 @@
 """PostgreSQL tells the web server's processes when a token, a user or a membership changes.
 
-Each process keeps the API tokens it has checked (cchc.accounts.tokens) and listens on the
-channel `cchc_auth`; these statement-level triggers send a notification there, delivered
-when the changing transaction commits. A token's `last_used_at`, written once a minute by
-every API client, is not a reason to forget: the token trigger fires only on the columns
-that decide what a token may do. Nothing is sent on SQLite, where nothing is kept.
+Each process keeps the API tokens it has checked, with their users and the users' roles
+(cchc.accounts.tokens), and listens on the channel `cchc_auth`; these statement-level
+triggers send a notification there, delivered when the changing transaction commits. Only
+what a kept token depends on is a reason to forget: any change of memberships; a token's
+key, owner or revocation (not `last_used_at`, written once a minute by every API client, nor
+a new token); a user's activity, rights, kind, province or displayed name (not `last_login`
+or the password, written at every sign-in and change of password on the web, nor a new
+user). Deletions and TRUNCATE (the test database's flush) always count. Nothing is sent on
+SQLite, where nothing is kept.
 """
 
 from django.db import migrations
 
 TABLES = {
-    "accounts_apitoken": "INSERT OR UPDATE OF key_hash, user_id, revoked_at OR DELETE OR TRUNCATE",
-    "accounts_user": "INSERT OR UPDATE OR DELETE OR TRUNCATE",
+    "accounts_apitoken": "UPDATE OF key_hash, user_id, revoked_at OR DELETE OR TRUNCATE",
+    "accounts_user": ("UPDATE OF is_active, is_superuser, is_staff, username, first_name, last_name, full_name, "
+                      "kind, province_code OR DELETE OR TRUNCATE"),
     "accounts_membership": "INSERT OR UPDATE OR DELETE OR TRUNCATE",
 }
 

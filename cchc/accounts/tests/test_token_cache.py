@@ -81,14 +81,19 @@ def test_a_deactivated_user_and_a_removed_role_are_seen_at_once(cached, clerk):
     _eventually(lambda: ApiToken.authenticate(raw) is None)
 
 
-def test_writing_last_used_does_not_empty_the_cache(cached, clerk):
+def test_last_use_sign_ins_and_new_tokens_or_users_do_not_empty_the_cache(cached, clerk):
     user, _agency, raw = clerk
     ApiToken.objects.filter(user=user).update(last_used_at=None)
     _kept(raw)  # the first check wrote last_used_at (it was empty)
     assert ApiToken.objects.get(user=user).last_used_at is not None
+    type(user).objects.filter(pk=user.pk).update(last_login=timezone.now())  # a sign-in on the web
+    ApiToken.issue(user, "another")
+    newcomer = type(user).objects.create(username="newcomer")
     time.sleep(0.3)  # a notification, had one been sent, would have arrived by now
     assert tokens.size() == 1
     assert _statements(lambda: ApiToken.authenticate(raw))[1] == 0  # the kept copy knows the new time
+    Membership.objects.create(user=newcomer, agency=AgencyFactory(code="H26.02"), role=Membership.Role.CLERK)
+    _eventually(lambda: tokens.size() == 0)  # any membership change: everything is read again
 
 
 def test_a_read_overtaken_by_a_change_is_not_kept(cached, clerk):
