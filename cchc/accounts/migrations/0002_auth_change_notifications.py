@@ -5,18 +5,20 @@ Each process keeps the API tokens it has checked, with their users and the users
 triggers send a notification there, delivered when the changing transaction commits. Only
 what a kept token depends on is a reason to forget: any change of memberships; a token's
 key, owner or revocation (not `last_used_at`, written once a minute by every API client, nor
-a new token); a user's activity, rights, kind, province or displayed name (not `last_login`
-or the password, written at every sign-in and change of password on the web, nor a new
-user). Deletions and TRUNCATE (the test database's flush) always count. Nothing is sent on
-SQLite, where nothing is kept.
+a new token); any column of a user but `last_login` and the password, written at every
+sign-in and change of password on the web (nor a new user). A test holds the user trigger
+to every column of the model, so a column added later cannot be missed. Deletions and
+TRUNCATE (the test database's flush) always count. Nothing is sent on SQLite, where nothing
+is kept.
 """
 
 from django.db import migrations
 
 TABLES = {
     "accounts_apitoken": "UPDATE OF key_hash, user_id, revoked_at OR DELETE OR TRUNCATE",
-    "accounts_user": ("UPDATE OF is_active, is_superuser, is_staff, username, first_name, last_name, full_name, "
-                      "kind, province_code OR DELETE OR TRUNCATE"),
+    "accounts_user": ("UPDATE OF is_superuser, username, first_name, last_name, email, is_staff, is_active, "
+                      "date_joined, kind, full_name, phone, province_code, national_id_hash, national_id_last4, "
+                      "email_verified, phone_verified OR DELETE OR TRUNCATE"),
     "accounts_membership": "INSERT OR UPDATE OR DELETE OR TRUNCATE",
 }
 

@@ -138,3 +138,17 @@ def test_through_the_api_a_revoked_token_gets_401_as_soon_as_the_revocation_comm
     _eventually(lambda: client.get("/api/v1/procedures", **auth).status_code == 200 and tokens.size() == 1)
     ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())
     _eventually(lambda: client.get("/api/v1/procedures", **auth).status_code == 401)
+
+
+@pytest.mark.django_db
+def test_the_user_trigger_covers_every_column_but_the_sign_in_ones():
+    _require_pg()
+    from cchc.accounts.models import User
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'accounts_user_notify'")
+        definition = cur.fetchone()[0]
+    listed = definition.split("UPDATE OF ", 1)[1].split(" OR ", 1)[0]
+    columns = {c.strip() for c in listed.split(",")}
+    expected = {f.column for f in User._meta.concrete_fields} - {"id", "last_login", "password"}
+    assert columns == expected, "a User column is missing from (or gone but still in) accounts 0002's trigger"
