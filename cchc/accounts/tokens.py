@@ -3,7 +3,7 @@
 Every API request used to read its token, the token's user and the user's roles: one
 statement, ~7 % of the web server's CPU and one database round trip per request
 (docs/performance.md). A process now keeps what it read, and PostgreSQL tells it when to
-forget: triggers on the tokens, users and memberships tables (migration accounts 0004) send
+forget: triggers on the tokens, users and memberships tables (migration accounts 0002) send
 a notification on channel `cchc_auth` when one of them changes, and each process listens on
 a connection of its own, in a daemon thread, and drops every kept token on each
 notification. A revocation, a deactivated user or a changed role is therefore refused from
