@@ -161,6 +161,12 @@ class Dossier(models.Model):
         verbose_name_plural = _("dossiers")
         indexes = [
             models.Index(fields=["current_agency", "status", "due_at"], name="dossier_queue_idx"),
+            # the work queues (open dossiers at the user's agencies, soonest due first): only
+            # open dossiers, already in the page's order. Without it the planner walked the
+            # whole due_at index, past an agency's years of closed dossiers, for a page of 18
+            # (2.2 s at 1 M dossiers once a commune had 135,778 closed and 18 open)
+            models.Index(fields=["current_agency", "due_at", "id"], condition=Q(status__in=OPEN_STATUSES),
+                         name="dossier_open_queue_idx"),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_recv_idx"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
             models.Index(fields=["applicant_id_hash"], name="dossier_applicant_idx"),
