@@ -131,16 +131,17 @@ class ApiToken(models.Model):
         # every API call runs this: a token this process has checked and nothing has changed
         # since (cchc.accounts.tokens), or one fixed statement (token, user and the user's
         # roles), not a compiled query
-        kept = tokens.lookup(key_hash)
-        if kept is not None:
-            token, roles = kept
-        else:
-            generation = tokens.generation()
+        def read() -> tuple[ApiToken, list[tuple[int, str]]] | None:
             token, roles = rowsql.get_row_with_values(cls, "key_hash", key_hash, ("user",),
                                                       Membership, "user", ("agency", "role"))
             if token is None or token.revoked_at is not None or not token.user.is_active:
                 return None
-            tokens.keep(key_hash, token, roles, generation)
+            return token, roles
+
+        found = tokens.get(key_hash, read)
+        if found is None:
+            return None
+        token, roles = found
         permissions.remember_roles(token.user, roles)
         now = timezone.now()
         # "last used" to the minute is enough for auditing and saves a write on every call

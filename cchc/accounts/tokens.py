@@ -29,13 +29,15 @@ import logging
 import os
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.db import connections
 from django.db.models import Model
 from django.db.models.base import ModelState
 
 log = logging.getLogger("cchc.accounts")
+M = TypeVar("M", bound=Model)
 
 CHANNEL = "cchc_auth"
 MAX_RETRY_PAUSE = 30.0
@@ -121,7 +123,7 @@ def _start_listener(state: _State, using: str) -> None:
     threading.Thread(target=_listen, args=(state, params), name="cchc-auth-listener", daemon=True).start()
 
 
-def _copy(obj: Model) -> Model:
+def _copy(obj: M) -> M:
     """A new instance with the same column values and no cached related objects."""
     new = obj.__class__.__new__(obj.__class__)
     new.__dict__.update(obj.__dict__)
@@ -131,16 +133,16 @@ def _copy(obj: Model) -> Model:
     return new
 
 
-def _copy_token(token: Model) -> Model:
+def _copy_token(token: M) -> M:
     user = token.user  # type: ignore[attr-defined]
     copy = _copy(token)
     type(token).user.field.set_cached_value(copy, _copy(user))  # type: ignore[attr-defined]
     return copy
 
 
-def generation(using: str = "default") -> int | None:
-    """Call before reading a token from the database; hand the value to `keep`. None when
-    nothing may be kept now (cache off, or the listener is not listening yet)."""
+def _generation(using: str) -> int | None:
+    """The current generation when something read now may be kept; None when nothing may
+    (cache off, or the listener is not listening yet)."""
     if not enabled(using):
         return None
     state = _state
@@ -149,25 +151,24 @@ def generation(using: str = "default") -> int | None:
     return state.generation if state.listening else None
 
 
-def lookup(key_hash: str) -> tuple[Model, list[tuple[Any, ...]]] | None:
-    """(a copy of the kept token with its user, the user's roles) or None."""
+def get(key_hash: str, read: Callable[[], tuple[M, list[tuple[Any, ...]]] | None],
+        using: str = "default") -> tuple[M, list[tuple[Any, ...]]] | None:
+    """(token with its user, the user's roles): a copy of the kept ones, or what `read()`
+    returns (None for a token that may not be used, which is never kept). What was read is
+    kept unless a notification arrived while it was being read."""
     state = _state
-    if not state.listening:
-        return None
-    hit = state.entries.get(key_hash)
-    if hit is None or time.monotonic() - hit[0] > _ttl():
-        return None
-    return _copy_token(hit[1]), hit[2]
-
-
-def keep(key_hash: str, token: Model, roles: list[tuple[Any, ...]], read_at_generation: int | None) -> None:
-    """Keep a valid token read from the database, unless something changed since the read."""
-    if read_at_generation is None:
-        return
-    state = _state
-    with state.lock:
-        if state.listening and state.generation == read_at_generation:
-            state.entries[key_hash] = (time.monotonic(), _copy_token(token), list(roles))
+    if state.listening:
+        hit = state.entries.get(key_hash)
+        if hit is not None and time.monotonic() - hit[0] <= _ttl():
+            return _copy_token(cast(M, hit[1])), hit[2]  # kept by this function for this key
+    generation = _generation(using)
+    found = read()
+    if found is not None and generation is not None:
+        token, roles = found
+        with state.lock:
+            if state.listening and state.generation == generation:
+                state.entries[key_hash] = (time.monotonic(), _copy_token(token), list(roles))
+    return found
 
 
 def touched(key_hash: str, last_used_at: Any) -> None:
@@ -179,7 +180,7 @@ def touched(key_hash: str, last_used_at: Any) -> None:
 
 def wait_until_listening(seconds: float = 10.0, using: str = "default") -> bool:
     """For tests and the bench: start the listener and wait until it listens."""
-    generation(using)
+    _generation(using)
     deadline = time.monotonic() + seconds
     while not _state.listening and time.monotonic() < deadline:
         time.sleep(0.01)
