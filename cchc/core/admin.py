@@ -1,0 +1,46 @@
+"""One read-only admin for every event log (cchc.core.events.EventLog subclasses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+
+class ReadOnlyAdminMixin:
+    """Nothing added, changed or deleted through the admin: audit records are append-only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("at", "subject", "seq", "action", "actor_label")
+    list_filter = ("action",)
+    search_fields = ("actor_label", "note", "action")
+    date_hierarchy = "at"
+    list_select_related = False
+
+    @admin.display(description="subject")
+    def subject(self, obj: Any) -> Any:
+        return getattr(obj, f"{obj.subject_field}_id")
+
+
+class EventLogInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+    fields = ("seq", "at", "action", "actor_label", "note")
+    readonly_fields = fields
+    ordering = ("seq",)
+
+
+def register_event_log(model: type) -> None:
+    """Register an event model with the shared read-only admin."""
+    admin.site.register(model, EventLogAdmin)
