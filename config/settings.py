@@ -63,6 +63,14 @@ MIDDLEWARE = [
 # enqueued inside a service's transaction is committed with the change it follows.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# `compute_indices --scheme X` for schemes computed by another module: a function
+# (period: str, *, province_code: str) -> the interchange.md §2 document, raising DomainError
+# with a Vietnamese message on a bad period.
+INDEX_SCHEMES = {
+    "sipas": "cchc.surveys.results.index_document",
+    "par": "cchc.reform.results.index_document",
+}
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

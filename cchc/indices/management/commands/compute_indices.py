@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from cchc.core.errors import DomainError
 from cchc.indices.periods import Period
@@ -23,6 +25,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
+            computed_elsewhere = settings.INDEX_SCHEMES.get(opts["scheme"])
+            if computed_elsewhere:
+                # schemes whose data lives in another module (SIPAS in surveys, PAR in reform):
+                # that module builds the same document shape (interchange.md §5, §6)
+                doc = import_string(computed_elsewhere)(opts["period"], province_code=opts["province"])
+                self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
+                return
             period = Period.parse(opts["period"])
             doc = period_document(opts["scheme"], period, province_code=opts["province"], live=opts["live"])
         except DomainError as exc:
