@@ -71,6 +71,10 @@ INDEX_SCHEMES = {
     "par": "cchc.reform.results.index_document",
 }
 
+# Platform measures of other modules (cchc.indices.measures): name -> function
+# (*, agency_code, period) -> Measure. The 766-based measures are built in.
+PLATFORM_MEASURES: dict[str, str] = {}
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
