@@ -22,8 +22,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     tokens.stop()  # its listener is one of the sessions ended below
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock(), connection.cursor() as cur:
-            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            cur.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +61,9 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get("CI"):
         return  # the tests themselves fail loudly in CI
-    skip = pytest.mark.skip(reason=f"browser test skipped: {CHROMIUM} not installed (apt-get install chromium)")
+    skip = pytest.mark.skip(
+        reason=f"browser test skipped: {CHROMIUM} not installed (apt-get install chromium)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -75,8 +79,13 @@ def pytest_terminal_summary(terminalreporter):
 
 
 BROWSER_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 
@@ -96,7 +105,9 @@ def browser_page(request, live_server):
     artifacts.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
-        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
+        context = browser.new_context(
+            locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True
+        )
         page = context.new_page()
         page.set_default_timeout(15000)
         counter = {"n": 0}

@@ -38,7 +38,11 @@ def main() -> None:
     from cchc.interchange.services import import_file
 
     call_command("migrate", verbosity=0)
-    bundle = Path(os.environ["BENCH_BUNDLE"]) if os.environ.get("BENCH_BUNDLE") else ROOT / "var" / f"bench-import-{N}"
+    bundle = (
+        Path(os.environ["BENCH_BUNDLE"])
+        if os.environ.get("BENCH_BUNDLE")
+        else ROOT / "var" / f"bench-import-{N}"
+    )
     t0 = time.monotonic()
     if not (bundle / "dossiers.jsonl").exists():
         generate(bundle, dossiers=N, petitions=max(1000, N // 200), seed=766)
@@ -76,9 +80,12 @@ def main() -> None:
             start = time.monotonic()
             result = import_file(bundle, name)
             seconds = time.monotonic() - start
-            files[name] = {"summary": result.summary(), "seconds": round(seconds, 2),
-                           "listener_seconds": round(listener_seconds["value"], 2),
-                           "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+            files[name] = {
+                "summary": result.summary(),
+                "seconds": round(seconds, 2),
+                "listener_seconds": round(listener_seconds["value"], 2),
+                "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            }
             if result.stats:
                 files[name]["loader"] = result.stats
             print(f"{label}: {result.summary()} in {seconds:.1f} s", flush=True)
@@ -87,21 +94,37 @@ def main() -> None:
     dossier_first = runs[0]["files"]["dossiers.jsonl"]
     import_only = dossier_first["seconds"] - dossier_first["listener_seconds"]
     events = DossierEvent.objects.count()
-    write_result(os.environ.get("BENCH_RESULT", "import"), {
-        "command": " ".join(f"{k}={os.environ[k]}" for k in ("DATABASE_URL", "BENCH_DOSSIERS", "BENCH_BUNDLE",
-                                                              "BENCH_LISTENER", "CCHC_IMPORT_WORKERS",
-                                                              "CCHC_IMPORT_RI_TRIGGERS") if k in os.environ)
-                   + " .venv/bin/python bench/bench_import.py",
-        "indices_listener": "connected (timed separately)" if listener else "disconnected",
-        "dossiers_in_file": lines,
-        "events_imported": events,
-        "generate_seconds": round(generate_seconds, 1),
-        "dossiers_per_second": round(lines / import_only),
-        "dossiers_per_second_including_indices_refresh": round(lines / dossier_first["seconds"]) if listener else None,
-        "second_run_dossiers_per_second": round(lines / runs[1]["files"]["dossiers.jsonl"]["seconds"]),
-        "runs": runs,
-        "postgres": connection.pg_version,
-    })
+    write_result(
+        os.environ.get("BENCH_RESULT", "import"),
+        {
+            "command": " ".join(
+                f"{k}={os.environ[k]}"
+                for k in (
+                    "DATABASE_URL",
+                    "BENCH_DOSSIERS",
+                    "BENCH_BUNDLE",
+                    "BENCH_LISTENER",
+                    "CCHC_IMPORT_WORKERS",
+                    "CCHC_IMPORT_RI_TRIGGERS",
+                )
+                if k in os.environ
+            )
+            + " .venv/bin/python bench/bench_import.py",
+            "indices_listener": "connected (timed separately)" if listener else "disconnected",
+            "dossiers_in_file": lines,
+            "events_imported": events,
+            "generate_seconds": round(generate_seconds, 1),
+            "dossiers_per_second": round(lines / import_only),
+            "dossiers_per_second_including_indices_refresh": round(lines / dossier_first["seconds"])
+            if listener
+            else None,
+            "second_run_dossiers_per_second": round(
+                lines / runs[1]["files"]["dossiers.jsonl"]["seconds"]
+            ),
+            "runs": runs,
+            "postgres": connection.pg_version,
+        },
+    )
 
 
 if __name__ == "__main__":

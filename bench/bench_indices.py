@@ -74,7 +74,9 @@ def rebuild() -> dict:
         for model in (DossierFact, DaySummary, MonthSummary, ProcedureMonthSummary, RebuildJob):
             cur.execute(f"TRUNCATE {model._meta.db_table}")
         cur.execute("ANALYZE dossiers_dossier")  # as autovacuum would after a bulk import
-    years = sorted({d.year for d in Dossier.objects.exclude(received_at=None).dates("received_at", "year")})
+    years = sorted(
+        {d.year for d in Dossier.objects.exclude(received_at=None).dates("received_at", "year")}
+    )
     out = {}
     for year in years:
         t0 = time.monotonic()
@@ -84,9 +86,14 @@ def rebuild() -> dict:
         cur.execute("ANALYZE")
     total = sum(v["dossiers"] for v in out.values())
     seconds = sum(v["seconds"] for v in out.values())
-    return {"years": out, "dossiers": total, "seconds": round(seconds, 2),
-            "facts": DossierFact.objects.count(), "day_rows": DaySummary.objects.count(),
-            "procedure_month_rows": ProcedureMonthSummary.objects.count()}
+    return {
+        "years": out,
+        "dossiers": total,
+        "seconds": round(seconds, 2),
+        "facts": DossierFact.objects.count(),
+        "day_rows": DaySummary.objects.count(),
+        "procedure_month_rows": ProcedureMonthSummary.objects.count(),
+    }
 
 
 def live_update() -> dict:
@@ -99,7 +106,11 @@ def live_update() -> dict:
     from cchc.indices.services import refresh_dossier
 
     rng = random.Random(7)
-    candidates = list(Dossier.objects.filter(status__in=(Status.RECEIVED, Status.PROCESSING)).values_list("pk", flat=True)[:5000])
+    candidates = list(
+        Dossier.objects.filter(status__in=(Status.RECEIVED, Status.PROCESSING)).values_list(
+            "pk", flat=True
+        )[:5000]
+    )
     rng.shuffle(candidates)
     samples = REPEAT * 5
     # (a) the whole action as a clerk's request runs it: service + commit + the indices listener
@@ -111,7 +122,7 @@ def live_update() -> dict:
         action_ms.append((time.perf_counter() - t0) * 1000)
     # (b) the indices' refresh alone, after a real status change made with the listener off
     dossier_changed.disconnect(dispatch_uid="indices.dossier_changed")
-    changed = candidates[samples:2 * samples]
+    changed = candidates[samples : 2 * samples]
     for pk in changed:
         with transaction.atomic():
             services.finish(Dossier.objects.get(pk=pk), actor=None, note="bench")
@@ -129,9 +140,18 @@ def live_update() -> dict:
         unchanged_ms.append((time.perf_counter() - t0) * 1000)
     return {
         "samples": samples,
-        "finish_action_with_listener_ms": {"p50": round(percentile(action_ms, 50), 1), "p95": round(percentile(action_ms, 95), 1)},
-        "refresh_after_status_change_ms": {"p50": round(percentile(refresh_ms, 50), 1), "p95": round(percentile(refresh_ms, 95), 1)},
-        "refresh_unchanged_ms": {"p50": round(percentile(unchanged_ms, 50), 1), "p95": round(percentile(unchanged_ms, 95), 1)},
+        "finish_action_with_listener_ms": {
+            "p50": round(percentile(action_ms, 50), 1),
+            "p95": round(percentile(action_ms, 95), 1),
+        },
+        "refresh_after_status_change_ms": {
+            "p50": round(percentile(refresh_ms, 50), 1),
+            "p95": round(percentile(refresh_ms, 95), 1),
+        },
+        "refresh_unchanged_ms": {
+            "p50": round(percentile(unchanged_ms, 50), 1),
+            "p95": round(percentile(unchanged_ms, 95), 1),
+        },
     }
 
 
@@ -150,18 +170,26 @@ def pages() -> dict:
     from cchc.indices.periods import current
 
     province = Agency.objects.values_list("province_code", flat=True).first()
-    admin, _ = User.objects.get_or_create(username="bench_province_admin",
-                                          defaults={"kind": "PROVINCE_ADMIN", "province_code": province, "full_name": "Bench"})
+    admin, _ = User.objects.get_or_create(
+        username="bench_province_admin",
+        defaults={"kind": "PROVINCE_ADMIN", "province_code": province, "full_name": "Bench"},
+    )
     admin.set_password(PASSWORD)
     admin.save()
-    busiest = DossierFact.objects.values("agency__code").annotate(n=Count("pk")).order_by("-n").first()["agency__code"]
+    busiest = (
+        DossierFact.objects.values("agency__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()["agency__code"]
+    )
     month, quarter, year = current("month").previous(), current("quarter"), current("year")
     urls = {
         "overview_quarter": reverse("indices:dashboard") + f"?period={quarter}",
         "overview_year": reverse("indices:dashboard") + f"?period={year}",
         "ranking_month": reverse("indices:ranking") + f"?period={month}",
         "agency_quarter": reverse("indices:agency", args=[busiest]) + f"?period={quarter}",
-        "evidence_late_month": reverse("indices:evidence", args=[busiest, "DOSSIER_ON_TIME"]) + f"?period={month}",
+        "evidence_late_month": reverse("indices:evidence", args=[busiest, "DOSSIER_ON_TIME"])
+        + f"?period={month}",
         "losses_year": reverse("indices:losses") + f"?period={year}",
         "public_month": reverse("indices:public") + f"?period={month}",
     }
@@ -169,7 +197,9 @@ def pages() -> dict:
     port = free_port()
     server = start_server(port, os.environ.get("INDICES_REFRESH", "immediate"))
     base = f"http://127.0.0.1:{port}"
-    out: dict = {"server": "manage.py serve (granian; WEB_WORKERS × WEB_THREADS as bench_lifecycle.py)"}
+    out: dict = {
+        "server": "manage.py serve (granian; WEB_WORKERS × WEB_THREADS as bench_lifecycle.py)"
+    }
     try:
         session = requests.Session()
         login(session, base, "bench_province_admin")
@@ -182,8 +212,12 @@ def pages() -> dict:
                 response = session.get(base + url)
                 times.append((time.perf_counter() - t0) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
-            out[name] = {"url": url, "requests": REPEAT, "p50_ms": round(percentile(times, 50), 1),
-                         "p95_ms": round(percentile(times, 95), 1)}
+            out[name] = {
+                "url": url,
+                "requests": REPEAT,
+                "p50_ms": round(percentile(times, 50), 1),
+                "p95_ms": round(percentile(times, 95), 1),
+            }
     finally:
         server.terminate()
         server.wait(10)
@@ -202,8 +236,11 @@ def main() -> None:
     if only == "load":
         print(data)
         return
-    result = {"command": f"DATABASE_URL=... BENCH_DOSSIERS={N} .venv/bin/python bench/bench_indices.py", "data": data,
-              "targets": {"rebuild_year_s": 30, "live_update_ms": 20, "dashboard_p95_ms": 200}}
+    result = {
+        "command": f"DATABASE_URL=... BENCH_DOSSIERS={N} .venv/bin/python bench/bench_indices.py",
+        "data": data,
+        "targets": {"rebuild_year_s": 30, "live_update_ms": 20, "dashboard_p95_ms": 200},
+    }
     if not only or "rebuild" in only:
         result["rebuild"] = rebuild()
     if not only or "live" in only:

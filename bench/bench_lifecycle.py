@@ -39,7 +39,9 @@ from common import (
 N = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
-WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))  # server processes (granian)
+WEB_WORKERS = int(
+    os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2))
+)  # server processes (granian)
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 # 8 kept-alive connections: with 4, every request waited on its dozen database round trips
 # and the server and PostgreSQL together used ~130 % of the 200 % of CPU (session 3)
@@ -57,7 +59,9 @@ def bench_users():
     agency = Agency.objects.get(code="H26.100")
     users = {}
     for name, role in [("bench_clerk", "CLERK"), ("bench_specialist", "SPECIALIST")]:
-        user, _ = User.objects.get_or_create(username=name, defaults={"kind": "STAFF", "province_code": "01"})
+        user, _ = User.objects.get_or_create(
+            username=name, defaults={"kind": "STAFF", "province_code": "01"}
+        )
         user.set_password(PASSWORD)
         user.save()
         Membership.objects.get_or_create(user=user, agency=agency, role=role)
@@ -78,13 +82,19 @@ def service_worker(deadline: float, out: mp.Queue, release: Any) -> None:
     agency = Agency.objects.get(code="H26.100")
     clerk = User.objects.get(username="bench_clerk")
     specialist = User.objects.get(username="bench_specialist")
-    procedure = Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    procedure = (
+        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    )
     done = 0
     latencies = []
     while time.monotonic() < deadline:
         t0 = time.perf_counter()
-        d = services.intake_at_counter(procedure=procedure, receiving_agency=agency,
-                                       applicant=Applicant(name="Người thử tải"), actor=clerk)
+        d = services.intake_at_counter(
+            procedure=procedure,
+            receiving_agency=agency,
+            applicant=Applicant(name="Người thử tải"),
+            actor=clerk,
+        )
         d = services.transfer(d, actor=clerk, to_agency=agency)
         d = services.finish(d, actor=specialist)
         services.return_result(d, actor=clerk)
@@ -100,7 +110,9 @@ def run_service_phase() -> dict:
     queue: mp.Queue = mp.Queue()
     ctx = mp.get_context("fork")
     release = ctx.Event()
-    procs = [ctx.Process(target=service_worker, args=(deadline, queue, release)) for _ in range(WORKERS)]
+    procs = [
+        ctx.Process(target=service_worker, args=(deadline, queue, release)) for _ in range(WORKERS)
+    ]
     cpu0 = cpu_by_process()
     t0 = time.monotonic()
     for p in procs:
@@ -113,9 +125,14 @@ def run_service_phase() -> dict:
         p.join()
     total = sum(r[0] for r in results)
     lat = [x for r in results for x in r[1]]
-    return {"lifecycles": total, "seconds": round(elapsed, 2), "per_second": round(total / elapsed, 1),
-            "workers": WORKERS, "p95_lifecycle_ms": round(percentile(lat, 95) * 1000, 1),
-            "cpu_ms_per_lifecycle": cpu_per_item(cpu0, cpu1, total)}
+    return {
+        "lifecycles": total,
+        "seconds": round(elapsed, 2),
+        "per_second": round(total / elapsed, 1),
+        "workers": WORKERS,
+        "p95_lifecycle_ms": round(percentile(lat, 95) * 1000, 1),
+        "cpu_ms_per_lifecycle": cpu_per_item(cpu0, cpu1, total),
+    }
 
 
 def free_port() -> int:
@@ -128,9 +145,23 @@ def start_server(port: int, mode: str) -> subprocess.Popen:
     """The real server (`manage.py serve`: granian, WEB_WORKERS × WEB_THREADS) on this
     database, as production runs it."""
     env = {**os.environ, "CCHC_ENV": "development", "DEBUG": "0", "INDICES_REFRESH": mode}
-    proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(WEB_WORKERS),
-                             "--threads", str(WEB_THREADS)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(WEB_WORKERS),
+            "--threads",
+            str(WEB_THREADS),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -144,8 +175,11 @@ def start_server(port: int, mode: str) -> subprocess.Popen:
 def login(session, base: str, username: str = "bench_clerk") -> None:
     r = session.get(f"{base}/accounts/login/")
     token = session.cookies.get("csrftoken")
-    r = session.post(f"{base}/accounts/login/", data={"username": username, "password": PASSWORD,
-                                                      "csrfmiddlewaretoken": token}, headers={"Referer": base})
+    r = session.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": base},
+    )
     r.raise_for_status()
     assert "sessionid" in session.cookies, f"{username} could not sign in"
 
@@ -165,12 +199,18 @@ def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200)
             r = s.get(url)
             times.append(time.perf_counter() - t0)
             assert r.status_code == 200, (url, r.status_code)
-        out[name] = {"url": url.replace(base, ""), "requests": n, "p50_ms": round(percentile(times, 50) * 1000, 1),
-                     "p95_ms": round(percentile(times, 95) * 1000, 1)}
+        out[name] = {
+            "url": url.replace(base, ""),
+            "requests": n,
+            "p50_ms": round(percentile(times, 50) * 1000, 1),
+            "p95_ms": round(percentile(times, 95) * 1000, 1),
+        }
     return out
 
 
-def api_load(base: str, token: str, deadline: float, procedure: str, out: mp.Queue, release: Any) -> None:
+def api_load(
+    base: str, token: str, deadline: float, procedure: str, out: mp.Queue, release: Any
+) -> None:
     """The load generator: HTTP_CLIENTS kept-alive connections driven by one event loop in one
     process, each running lifecycles back to back (POST the intake, then its three actions).
 
@@ -183,15 +223,29 @@ def api_load(base: str, token: str, deadline: float, procedure: str, out: mp.Que
     from urllib.parse import urlsplit
 
     url = urlsplit(base)
-    head = (f"Host: {url.hostname}:{url.port}\r\nAuthorization: Bearer {token}\r\n"
-            "Content-Type: application/json\r\nContent-Length: ").encode()
+    head = (
+        f"Host: {url.hostname}:{url.port}\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\nContent-Length: "
+    ).encode()
 
     def request(path: str, body: dict) -> bytes:
         data = json.dumps(body, ensure_ascii=False).encode()
-        return f"POST {path} HTTP/1.1\r\n".encode() + head + str(len(data)).encode() + b"\r\n\r\n" + data
+        return (
+            f"POST {path} HTTP/1.1\r\n".encode()
+            + head
+            + str(len(data)).encode()
+            + b"\r\n\r\n"
+            + data
+        )
 
-    intake = request("/api/v1/dossiers", {"procedure": procedure, "receiving_agency": "H26.100",
-                                          "applicant": {"name": "Người thử tải API"}})
+    intake = request(
+        "/api/v1/dossiers",
+        {
+            "procedure": procedure,
+            "receiving_agency": "H26.100",
+            "applicant": {"name": "Người thử tải API"},
+        },
+    )
     actions = [("transfer", {"to_agency": "H26.100"}), ("finish", {}), ("return_result", {})]
 
     class Client:
@@ -219,14 +273,16 @@ def api_load(base: str, token: str, deadline: float, procedure: str, out: mp.Que
             if start < 0:
                 raise RuntimeError(f"response without Content-Length: {header[:300]!r}")
             line_end = header.find(b"\r\n", start)
-            length = int(header[start + 15:line_end if line_end > 0 else len(header)])
+            length = int(header[start + 15 : line_end if line_end > 0 else len(header)])
             if len(self.buf) < end + 4 + length:
                 return None
-            body = self.buf[end + 4:end + 4 + length]
-            self.buf = self.buf[end + 4 + length:]
+            body = self.buf[end + 4 : end + 4 + length]
+            self.buf = self.buf[end + 4 + length :]
             status = int(header[9:12])
             if status >= 400:
-                raise RuntimeError(f"step {self.step} of {self.code or 'intake'}: {status} {body[:300]!r}")
+                raise RuntimeError(
+                    f"step {self.step} of {self.code or 'intake'}: {status} {body[:300]!r}"
+                )
             return body
 
     try:
@@ -258,7 +314,7 @@ def drive(clients: list[Any], deadline: float) -> int:
                 continue
             if client.step == 0:
                 at = body.find(b'"code":"') + 8  # the dossier's own code is the first key
-                client.code = body[at:body.find(b'"', at)].decode()
+                client.code = body[at : body.find(b'"', at)].decode()
             client.step = (client.step + 1) % 4
             if client.step == 0:
                 done += 1
@@ -275,7 +331,9 @@ def run_api_phase(base: str, procedure: str) -> dict:
     from cchc.accounts.models import ApiToken, Membership, User
     from cchc.agencies.models import Agency
 
-    user, _ = User.objects.get_or_create(username="bench_api", defaults={"kind": "STAFF", "province_code": "01"})
+    user, _ = User.objects.get_or_create(
+        username="bench_api", defaults={"kind": "STAFF", "province_code": "01"}
+    )
     agency = Agency.objects.get(code="H26.100")
     for role in ("CLERK", "SPECIALIST"):
         Membership.objects.get_or_create(user=user, agency=agency, role=role)
@@ -296,9 +354,15 @@ def run_api_phase(base: str, procedure: str) -> dict:
     release.set()
     generator.join()
     # where the two cores went (the load generator is in "other")
-    return {"lifecycles": total, "seconds": round(elapsed, 2), "per_second": round(total / elapsed, 1),
-            "http_connections": HTTP_CLIENTS, "server_processes": WEB_WORKERS, "threads_per_process": WEB_THREADS,
-            "cpu_ms_per_lifecycle": cpu_per_item(cpu0, cpu1, total)}
+    return {
+        "lifecycles": total,
+        "seconds": round(elapsed, 2),
+        "per_second": round(total / elapsed, 1),
+        "http_connections": HTTP_CLIENTS,
+        "server_processes": WEB_WORKERS,
+        "threads_per_process": WEB_THREADS,
+        "cpu_ms_per_lifecycle": cpu_per_item(cpu0, cpu1, total),
+    }
 
 
 def start_index_worker(mode: str) -> subprocess.Popen | None:
@@ -313,8 +377,13 @@ def start_index_worker(mode: str) -> subprocess.Popen | None:
     from cchc.indices.models import PendingRefresh
 
     env = {**os.environ, "INDICES_REFRESH": mode}
-    worker = subprocess.Popen([sys.executable, "manage.py", "run_index_worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "run_index_worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     probe = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first()
     queue.mark(probe)  # autocommit: visible to the worker at once
     deadline = time.monotonic() + 120
@@ -339,8 +408,16 @@ def catch_up_seconds(worker: subprocess.Popen | None) -> float | None:
     return round(time.monotonic() - t0, 1)
 
 
-HOT_TABLES = ("indices_pendingrefresh", "dossiers_dossier", "dossiers_dossierstep", "dossiers_dossiercodecounter",
-              "indices_dossierfact", "indices_daysummary", "indices_monthsummary", "indices_proceduremonthsummary")
+HOT_TABLES = (
+    "indices_pendingrefresh",
+    "dossiers_dossier",
+    "dossiers_dossierstep",
+    "dossiers_dossiercodecounter",
+    "indices_dossierfact",
+    "indices_daysummary",
+    "indices_monthsummary",
+    "indices_proceduremonthsummary",
+)
 
 
 def vacuum() -> None:
@@ -366,14 +443,21 @@ def main() -> None:
     from cchc.dossiers.models import Dossier
 
     agency, _users = bench_users()
-    procedure = Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    procedure = (
+        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    )
     total = Dossier.objects.count()
     connection.close()
     with connection.cursor() as cur:
         cur.execute("SHOW autovacuum")
         autovacuum = cur.fetchone()[0]
-    result = {"dossiers_in_database": total, "load": load, "server_autovacuum": autovacuum,
-              "vacuum_before_each_phase": list(HOT_TABLES), "modes": {}}
+    result = {
+        "dossiers_in_database": total,
+        "load": load,
+        "server_autovacuum": autovacuum,
+        "vacuum_before_each_phase": list(HOT_TABLES),
+        "modes": {},
+    }
     modes = os.environ.get("BENCH_MODES", "immediate,queued").split(",")
     for mode in modes:
         settings.INDICES_REFRESH = mode  # inherited by the forked workers
@@ -393,8 +477,15 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         try:
             if "pages" in PHASES:
-                sample = Dossier.objects.filter(current_agency=agency).order_by("-id").values_list("id", "code").first()
-                out["pages"] = page_latencies(base, sample[1], f"{base}/staff/dossiers/{sample[1]}/")
+                sample = (
+                    Dossier.objects.filter(current_agency=agency)
+                    .order_by("-id")
+                    .values_list("id", "code")
+                    .first()
+                )
+                out["pages"] = page_latencies(
+                    base, sample[1], f"{base}/staff/dossiers/{sample[1]}/"
+                )
             if "api" in PHASES:
                 vacuum()
                 worker = start_index_worker(mode)

@@ -30,7 +30,9 @@ def setup_django(require_postgres: bool = True) -> None:
     from django.db import connection
 
     if require_postgres and connection.vendor != "postgresql":
-        sys.exit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench")
+        sys.exit(
+            "Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench"
+        )
 
 
 def prepare_database(*, keep: bool) -> str:
@@ -42,9 +44,17 @@ def prepare_database(*, keep: bool) -> str:
     cfg = dj_database_url.parse(os.environ.get("DATABASE_URL", ""))
     name = cfg["NAME"]
     if "bench" not in (name or ""):
-        sys.exit(f"refusing to use database {name!r} for a benchmark: its name must contain 'bench'")
-    admin = psycopg.connect(host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432, user=cfg["USER"],
-                            password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
+        sys.exit(
+            f"refusing to use database {name!r} for a benchmark: its name must contain 'bench'"
+        )
+    admin = psycopg.connect(
+        host=cfg["HOST"] or "127.0.0.1",
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
     exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
     if not (exists and keep):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -102,9 +112,13 @@ def write_result(name: str, payload: dict) -> Path:
     payload = {
         "benchmark": name,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "database": connection.vendor,
-                    "server_version": getattr(connection, "pg_version", None),
-                    "control_loop_s_at_end": control_loop_seconds(), **CONTROL},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "database": connection.vendor,
+            "server_version": getattr(connection, "pg_version", None),
+            "control_loop_s_at_end": control_loop_seconds(),
+            **CONTROL,
+        },
         **payload,
     }
     path = RESULTS / f"{name}.json"
@@ -136,13 +150,22 @@ def cpu_by_process() -> dict[str, float]:
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        group = ("postgres" if "postgres" in cmd else "web_server" if "manage.py serve" in cmd
-                 else "index_worker" if "run_index_worker" in cmd else "other")
+        group = (
+            "postgres"
+            if "postgres" in cmd
+            else "web_server"
+            if "manage.py serve" in cmd
+            else "index_worker"
+            if "run_index_worker" in cmd
+            else "other"
+        )
         out[group] = out.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     return out
 
 
 def cpu_per_item(before: dict[str, float], after: dict[str, float], items: int) -> dict[str, float]:
     """Milliseconds of CPU per item, by process group, between two cpu_by_process() readings."""
-    return {group: round((after.get(group, 0.0) - before.get(group, 0.0)) / max(items, 1) * 1000, 2)
-            for group in sorted(after)}
+    return {
+        group: round((after.get(group, 0.0) - before.get(group, 0.0)) / max(items, 1) * 1000, 2)
+        for group in sorted(after)
+    }

@@ -32,48 +32,81 @@ SECONDS = os.environ.get("BENCH_SECONDS", "12")
 def worktree(commit: str) -> str:
     path = ROOT / "var" / f"compare-{commit}"
     if not path.exists():
-        subprocess.run(["git", "worktree", "add", "--detach", str(path), commit], cwd=ROOT, check=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(path), commit], cwd=ROOT, check=True
+        )
     for script in (ROOT / "bench").glob("*.py"):
         shutil.copy(script, path / "bench" / script.name)
     venv = path / ".venv"
     if not venv.exists():
         venv.symlink_to(ROOT / ".venv")
-    subprocess.run([sys.executable, "manage.py", "compile_translations"], cwd=path, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", "compile_translations"],
+        cwd=path,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return str(path)
 
 
 def run(tree: str, label: str, extra_env: dict[str, str]) -> dict:
     name = "compare_run"
-    env = {**os.environ, **extra_env, "BENCH_PHASES": "api", "BENCH_MODES": "queued", "BENCH_SECONDS": SECONDS,
-           "BENCH_RESULT": name}
-    subprocess.run([sys.executable, "bench/bench_lifecycle.py"], cwd=tree, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        **extra_env,
+        "BENCH_PHASES": "api",
+        "BENCH_MODES": "queued",
+        "BENCH_SECONDS": SECONDS,
+        "BENCH_RESULT": name,
+    }
+    subprocess.run(
+        [sys.executable, "bench/bench_lifecycle.py"],
+        cwd=tree,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     written = os.path.join(tree, "bench", "results", f"{name}.json")
     result = json.load(open(written, encoding="utf-8"))
     os.remove(written)
     api = result["modes"]["queued"]["api"]
     cpu = api["cpu_ms_per_lifecycle"]
-    return {"code": label, "measured_at": result["measured_at"],
-            "control_loop_s_at_start": result["machine"]["control_loop_s_at_start"],
-            "api_lifecycles_per_s": api["per_second"],
-            "cpu_ms_per_lifecycle": {**cpu, "all": round(sum(cpu.values()), 2)}}
+    return {
+        "code": label,
+        "measured_at": result["measured_at"],
+        "control_loop_s_at_start": result["machine"]["control_loop_s_at_start"],
+        "api_lifecycles_per_s": api["per_second"],
+        "cpu_ms_per_lifecycle": {**cpu, "all": round(sum(cpu.values()), 2)},
+    }
 
 
 def main() -> None:
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     base = sys.argv[1]
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     trees: dict[str, tuple[str, dict[str, str]]]
     if base.startswith("env:"):
         name, _, value = base[4:].partition("=")
-        trees = {f"{head} with {name}={value}": (str(ROOT), {name: value}),
-                 f"{head} (this checkout)": (str(ROOT), {})}
+        trees = {
+            f"{head} with {name}={value}": (str(ROOT), {name: value}),
+            f"{head} (this checkout)": (str(ROOT), {}),
+        }
     else:
-        commit = subprocess.run(["git", "rev-parse", "--short", base], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", base],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         trees = {commit: (worktree(commit), {}), f"{head} (this checkout)": (str(ROOT), {})}
     runs = []
     for _ in range(ROUNDS):
@@ -84,13 +117,23 @@ def main() -> None:
     for label in trees:
         mine = [r for r in runs if r["code"] == label]
         means[label] = {
-            "api_lifecycles_per_s": round(sum(r["api_lifecycles_per_s"] for r in mine) / len(mine), 1),
-            **{f"{group}_cpu_ms": round(sum(r["cpu_ms_per_lifecycle"].get(group, 0.0) for r in mine) / len(mine), 1)
-               for group in ("web_server", "postgres", "index_worker", "all")},
+            "api_lifecycles_per_s": round(
+                sum(r["api_lifecycles_per_s"] for r in mine) / len(mine), 1
+            ),
+            **{
+                f"{group}_cpu_ms": round(
+                    sum(r["cpu_ms_per_lifecycle"].get(group, 0.0) for r in mine) / len(mine), 1
+                )
+                for group in ("web_server", "postgres", "index_worker", "all")
+            },
         }
-    payload = {"benchmark": "api_compare", "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-               "procedure": f"bench_lifecycle.py, API phase, queued, {SECONDS} s per run, {ROUNDS} alternating rounds",
-               "runs": runs, "means": means}
+    payload = {
+        "benchmark": "api_compare",
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "procedure": f"bench_lifecycle.py, API phase, queued, {SECONDS} s per run, {ROUNDS} alternating rounds",
+        "runs": runs,
+        "means": means,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{os.environ.get('BENCH_RESULT', 'api_compare')}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

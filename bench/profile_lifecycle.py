@@ -31,11 +31,17 @@ def main() -> None:
     agency = Agency.objects.get(code="H26.100")
     clerk = User.objects.get(username="bench_clerk")
     specialist = User.objects.get(username="bench_specialist")
-    procedure = Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    procedure = (
+        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    )
 
     def service_lifecycle() -> None:
-        d = services.intake_at_counter(procedure=procedure, receiving_agency=agency,
-                                       applicant=Applicant(name="Hồ sơ đo đạc"), actor=clerk)
+        d = services.intake_at_counter(
+            procedure=procedure,
+            receiving_agency=agency,
+            applicant=Applicant(name="Hồ sơ đo đạc"),
+            actor=clerk,
+        )
         d = services.transfer(d, actor=clerk, to_agency=agency)
         d = services.finish(d, actor=specialist)
         services.return_result(d, actor=clerk)
@@ -44,11 +50,24 @@ def main() -> None:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(api_user, 'profile')[1]}")
 
     def api_lifecycle() -> None:
-        r = client.post("/api/v1/dossiers", {"procedure": procedure.code, "receiving_agency": agency.code,
-                                             "applicant": {"name": "Hồ sơ đo đạc"}}, content_type="application/json")
+        r = client.post(
+            "/api/v1/dossiers",
+            {
+                "procedure": procedure.code,
+                "receiving_agency": agency.code,
+                "applicant": {"name": "Hồ sơ đo đạc"},
+            },
+            content_type="application/json",
+        )
         code = r.json()["code"]
-        for action, body in [("transfer", {"to_agency": agency.code}), ("finish", {}), ("return_result", {})]:
-            client.post(f"/api/v1/dossiers/{code}/actions/{action}", body, content_type="application/json")
+        for action, body in [
+            ("transfer", {"to_agency": agency.code}),
+            ("finish", {}),
+            ("return_result", {}),
+        ]:
+            client.post(
+                f"/api/v1/dossiers/{code}/actions/{action}", body, content_type="application/json"
+            )
 
     def measure(label: str, fn) -> None:  # type: ignore[no-untyped-def]
         fn()

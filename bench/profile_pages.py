@@ -25,8 +25,10 @@ def main() -> None:
     from cchc.agencies.models import Agency
 
     province = Agency.objects.values_list("province_code", flat=True).first()
-    admin, _ = User.objects.get_or_create(username="bench_province_admin", defaults={
-        "kind": "PROVINCE_ADMIN", "province_code": province, "full_name": "Bench"})
+    admin, _ = User.objects.get_or_create(
+        username="bench_province_admin",
+        defaults={"kind": "PROVINCE_ADMIN", "province_code": province, "full_name": "Bench"},
+    )
     client = Client()
     client.force_login(admin)
     url = sys.argv[1] if len(sys.argv) > 1 else "/indices/?period=2026"
@@ -36,15 +38,21 @@ def main() -> None:
         t0 = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - t0) * 1000)
-    print(f"{url}: p50 {percentile(times, 50):.1f} ms, p95 {percentile(times, 95):.1f} ms, "
-          f"Python CPU {(time.process_time() - cpu0) / REQUESTS * 1000:.1f} ms per request")
+    print(
+        f"{url}: p50 {percentile(times, 50):.1f} ms, p95 {percentile(times, 95):.1f} ms, "
+        f"Python CPU {(time.process_time() - cpu0) / REQUESTS * 1000:.1f} ms per request"
+    )
     if "--prof" in sys.argv:
         profile = cProfile.Profile()
         profile.enable()
         for _ in range(10):
             client.get(url)
         profile.disable()
-        order = sys.argv[sys.argv.index("--prof") + 1] if len(sys.argv) > sys.argv.index("--prof") + 1 else "cumulative"
+        order = (
+            sys.argv[sys.argv.index("--prof") + 1]
+            if len(sys.argv) > sys.argv.index("--prof") + 1
+            else "cumulative"
+        )
         pstats.Stats(profile).sort_stats(order).print_stats(40)
 
 

@@ -84,7 +84,9 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     def agencies(self, create, extracted, **kwargs):
         if create and extracted:
             self.agencies.set(extracted)
-            RequiredDocument.objects.get_or_create(procedure=self, order=1, defaults={"name": "Tờ khai"})
+            RequiredDocument.objects.get_or_create(
+                procedure=self, order=1, defaults={"name": "Tờ khai"}
+            )
 
 
 @dataclass
@@ -113,12 +115,20 @@ def member(username: str, agency: Agency, role: str) -> User:
 
 def make_cast() -> Cast:
     communes = GroupFactory(name="Xã, phường")
-    agency_a = AgencyFactory(code="H26.100", name="UBND phường Hoàn Kiếm", level="COMMUNE", identity_code="000.01.01.H26", group=communes)
+    agency_a = AgencyFactory(
+        code="H26.100",
+        name="UBND phường Hoàn Kiếm",
+        level="COMMUNE",
+        identity_code="000.01.01.H26",
+        group=communes,
+    )
     agency_b = AgencyFactory(code="H26.01", name="Sở Tư pháp", identity_code="000.00.01.H26")
     agency_c = AgencyFactory(code="H26.02", name="Sở Xây dựng", identity_code="000.00.02.H26")
     R = Membership.Role
     cast = Cast(
-        agency_a=agency_a, agency_b=agency_b, agency_c=agency_c,
+        agency_a=agency_a,
+        agency_b=agency_b,
+        agency_c=agency_c,
         clerk_a=member("clerk_a", agency_a, R.CLERK),
         specialist_a=member("specialist_a", agency_a, R.SPECIALIST),
         leader_a=member("leader_a", agency_a, R.LEADER),

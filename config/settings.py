@@ -16,7 +16,9 @@ DEBUG = env_bool("DEBUG", False)
 CCHC_ENV = env_str("CCHC_ENV", "development")
 if CCHC_ENV not in {"development", "production"}:
     raise ValueError(f"CCHC_ENV={CCHC_ENV!r}: use development or production")
-SECRET_KEY = env_str("SECRET_KEY", "insecure-dev-key-change-me" if CCHC_ENV == "development" else None)
+SECRET_KEY = env_str(
+    "SECRET_KEY", "insecure-dev-key-change-me" if CCHC_ENV == "development" else None
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

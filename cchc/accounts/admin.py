@@ -17,7 +17,19 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "full_name", "email", "phone")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("CCHC", {"fields": ("kind", "full_name", "phone", "province_code", "email_verified", "phone_verified")}),
+        (
+            "CCHC",
+            {
+                "fields": (
+                    "kind",
+                    "full_name",
+                    "phone",
+                    "province_code",
+                    "email_verified",
+                    "phone_verified",
+                )
+            },
+        ),
     )
     inlines = [MembershipInline]
 

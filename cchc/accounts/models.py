@@ -70,15 +70,21 @@ class Membership(models.Model):
         LEADER = "LEADER", _("Unit leader")
         AGENCY_ADMIN = "AGENCY_ADMIN", _("Agency administrator")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="uniq_membership")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="uniq_membership")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency} ({self.get_role_display()})"
@@ -95,7 +101,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 class ApiToken(models.Model):
     """A bearer token for staff and integrations. Only a hash of the secret is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -119,7 +127,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         raw = "cchc_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:12], key_hash=cls.hash_key(raw))
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[:12], key_hash=cls.hash_key(raw)
+        )
         return token, raw
 
     @classmethod
@@ -128,12 +138,14 @@ class ApiToken(models.Model):
         from cchc.core import rowsql
 
         key_hash = cls.hash_key(raw)
+
         # every API call runs this: a token this process has checked and nothing has changed
         # since (cchc.accounts.tokens), or one fixed statement (token, user and the user's
         # roles), not a compiled query
         def read() -> tuple[ApiToken, list[tuple[int, str]]] | None:
-            token, roles = rowsql.get_row_with_values(cls, "key_hash", key_hash, ("user",),
-                                                      Membership, "user", ("agency", "role"))
+            token, roles = rowsql.get_row_with_values(
+                cls, "key_hash", key_hash, ("user",), Membership, "user", ("agency", "role")
+            )
             if token is None or token.revoked_at is not None or not token.user.is_active:
                 return None
             return token, roles

@@ -17,7 +17,9 @@ def _roles_map(user: User) -> dict[int, set[str]]:
     if cached is None:
         # once per request and user: a fixed statement, not a compiled query (API tokens read
         # the roles with the token: remember_roles)
-        cached = remember_roles(user, rowsql.values(Membership, ("agency", "role"), {"user": user.pk}))
+        cached = remember_roles(
+            user, rowsql.values(Membership, ("agency", "role"), {"user": user.pk})
+        )
     return cached
 
 
@@ -36,7 +38,9 @@ def roles_in(user: User | AnonymousUser | None, agency_id: int | None) -> set[st
     return _roles_map(user).get(agency_id, set())  # type: ignore[arg-type]
 
 
-def has_role(user: User | AnonymousUser | None, agency_id: int | None, roles: Iterable[str]) -> bool:
+def has_role(
+    user: User | AnonymousUser | None, agency_id: int | None, roles: Iterable[str]
+) -> bool:
     return bool(roles_in(user, agency_id) & set(roles))
 
 
@@ -57,7 +61,10 @@ def sees_whole_province(user: User | AnonymousUser | None, province_code: str) -
         return False
     if user.is_superuser:
         return True
-    return user.kind in (User.Kind.PROVINCE_ADMIN, User.Kind.INSPECTOR) and user.province_code == province_code  # type: ignore[union-attr]
+    return (
+        user.kind in (User.Kind.PROVINCE_ADMIN, User.Kind.INSPECTOR)
+        and user.province_code == province_code
+    )  # type: ignore[union-attr]
 
 
 def is_inspector(user: User | AnonymousUser | None) -> bool:

@@ -101,8 +101,11 @@ def _listen(state: _State, params: dict[str, Any]) -> None:
                     conn.execute("SELECT 1")  # raises when the connection is gone
         except Exception as exc:  # noqa: BLE001 - logged; the cache is off until the listener is back
             if not state.stopped:
-                log.warning("API token cache off: the listener lost its connection (%s); retrying in %.0f s",
-                            str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__, pause)
+                log.warning(
+                    "API token cache off: the listener lost its connection (%s); retrying in %.0f s",
+                    str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__,
+                    pause,
+                )
         state.forget_all(listening=False)
         if state.stopped:
             return
@@ -120,7 +123,9 @@ def _start_listener(state: _State, using: str) -> None:
     params.pop("context", None)
     params.setdefault("connect_timeout", 10)
     params["application_name"] = APPLICATION_NAME
-    threading.Thread(target=_listen, args=(state, params), name="cchc-auth-listener", daemon=True).start()
+    threading.Thread(
+        target=_listen, args=(state, params), name="cchc-auth-listener", daemon=True
+    ).start()
 
 
 def _copy(obj: M) -> M:
@@ -151,8 +156,11 @@ def _generation(using: str) -> int | None:
     return state.generation if state.listening else None
 
 
-def get(key_hash: str, read: Callable[[], tuple[M, list[tuple[Any, ...]]] | None],
-        using: str = "default") -> tuple[M, list[tuple[Any, ...]]] | None:
+def get(
+    key_hash: str,
+    read: Callable[[], tuple[M, list[tuple[Any, ...]]] | None],
+    using: str = "default",
+) -> tuple[M, list[tuple[Any, ...]]] | None:
     """(token with its user, the user's roles): a copy of the kept ones, or what `read()`
     returns (None for a token that may not be used, which is never kept). What was read is
     kept unless a notification arrived while it was being read."""

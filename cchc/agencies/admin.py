@@ -19,7 +19,16 @@ class RankingGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "level", "group", "province_code", "identity_code", "valid_from", "valid_to")
+    list_display = (
+        "code",
+        "name",
+        "level",
+        "group",
+        "province_code",
+        "identity_code",
+        "valid_from",
+        "valid_to",
+    )
     list_filter = ("level", "group", "province_code")
     search_fields = ("code", "name", "identity_code")
     raw_id_fields = ("parent", "unit")

@@ -25,16 +25,22 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
     division_type = models.CharField(_("division type"), max_length=40, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
     valid_from = models.DateField(_("valid from"), default=dt.date(2025, 7, 1))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors")
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="predecessors"
+    )
 
     class Meta:
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
-        constraints = [models.UniqueConstraint(fields=["level", "code"], name="uniq_unit_level_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code"], name="uniq_unit_level_code")
+        ]
         ordering = ["province_code", "level", "name"]
 
     def __str__(self) -> str:
@@ -66,7 +72,9 @@ class RankingGroup(models.Model):
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def valid_on(self, day: dt.date) -> AgencyQuerySet:
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
 
     def current(self) -> AgencyQuerySet:
         return self.valid_on(dt.date.today())  # noqa: DTZ011 - a calendar date, not a moment
@@ -81,22 +89,34 @@ class Agency(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("e.g. H26.100"))
     name = models.CharField(_("name"), max_length=300)
     level = models.CharField(_("level"), max_length=20, choices=AgencyLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    group = models.ForeignKey(RankingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="agencies")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    group = models.ForeignKey(
+        RankingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="agencies"
+    )
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
     unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="agencies",
+        AdministrativeUnit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agencies",
         verbose_name=_("administrative unit"),
     )
     identity_code = models.CharField(
-        _("identity code"), max_length=20, blank=True,
+        _("identity code"),
+        max_length=20,
+        blank=True,
         help_text=_("V1V2V3.Z1Z2.Y1Y2.MX1X2 part of dossier codes, e.g. 000.00.01.H26"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     valid_from = models.DateField(_("valid from"), default=dt.date(2025, 7, 1))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors")
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="predecessors"
+    )
 
     objects = AgencyQuerySet.as_manager()
 

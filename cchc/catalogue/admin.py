@@ -35,7 +35,15 @@ class StepTemplateInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "field", "status", "processing_time", "time_unit", "online_level")
+    list_display = (
+        "code",
+        "name",
+        "field",
+        "status",
+        "processing_time",
+        "time_unit",
+        "online_level",
+    )
     list_filter = ("status", "online_level", "time_unit", "field")
     search_fields = ("code", "name")
     inlines = [RequiredDocumentInline, StepTemplateInline]

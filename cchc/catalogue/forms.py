@@ -15,7 +15,8 @@ from cchc.catalogue.services import EDITABLE_FIELDS
 
 class ProcedureForm(forms.ModelForm):
     agencies = forms.ModelMultipleChoiceField(
-        label=_("implementing agencies"), queryset=Agency.objects.none(),
+        label=_("implementing agencies"),
+        queryset=Agency.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
@@ -26,9 +27,18 @@ class ProcedureForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{name: forms.Textarea(attrs={"rows": 2}) for name in (
-                "fee_legal_basis", "result_description", "submission_means", "steps_description",
-                "conditions", "receiving_address", "legal_basis")},
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in (
+                    "fee_legal_basis",
+                    "result_description",
+                    "submission_means",
+                    "steps_description",
+                    "conditions",
+                    "receiving_address",
+                    "legal_basis",
+                )
+            },
         }
 
     def __init__(self, *args: Any, province_code: str = "", **kwargs: Any) -> None:
@@ -37,11 +47,18 @@ class ProcedureForm(forms.ModelForm):
         if province_code:
             qs = qs.in_province(province_code)
         self.fields["agencies"].queryset = qs.order_by("code")
-        for name, default in (("fee_amount", 0), ("charge_amount", 0), ("processing_time", 0), ("number_of_copies", 1)):
+        for name, default in (
+            ("fee_amount", 0),
+            ("charge_amount", 0),
+            ("processing_time", 0),
+            ("number_of_copies", 1),
+        ):
             self.fields[name].required = False
             self.fields[name].initial = default
         if self.instance.pk:
-            self.fields["agencies"].initial = list(self.instance.agencies.values_list("pk", flat=True))
+            self.fields["agencies"].initial = list(
+                self.instance.agencies.values_list("pk", flat=True)
+            )
 
     def validate_unique(self) -> None:
         """Uniqueness is checked by the service, with its own message."""
@@ -51,24 +68,40 @@ class ProcedureForm(forms.ModelForm):
         pass
 
     def record(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
-        for name, default in (("fee_amount", 0), ("charge_amount", 0), ("processing_time", 0), ("number_of_copies", 1)):
+        data = {
+            name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data
+        }
+        for name, default in (
+            ("fee_amount", 0),
+            ("charge_amount", 0),
+            ("processing_time", 0),
+            ("number_of_copies", 1),
+        ):
             if data.get(name) is None:
                 data[name] = default
         return data
 
 
 DocumentFormSet = inlineformset_factory(
-    Procedure, RequiredDocument, fields=("name", "copies", "mandatory", "form_name"),
-    extra=2, can_delete=True,
+    Procedure,
+    RequiredDocument,
+    fields=("name", "copies", "mandatory", "form_name"),
+    extra=2,
+    can_delete=True,
 )
 
 
 class StepForm(forms.Form):
     name = forms.CharField(label=_("step"), max_length=300)
-    agency = forms.ModelChoiceField(label=_("agency"), queryset=Agency.objects.all(), required=False,
-                                    help_text=_("empty: the competent agency of the dossier"))
-    working_hours = forms.DecimalField(label=_("working hours"), min_value=0.25, max_digits=7, decimal_places=2)
+    agency = forms.ModelChoiceField(
+        label=_("agency"),
+        queryset=Agency.objects.all(),
+        required=False,
+        help_text=_("empty: the competent agency of the dossier"),
+    )
+    working_hours = forms.DecimalField(
+        label=_("working hours"), min_value=0.25, max_digits=7, decimal_places=2
+    )
 
 
 StepFormSet = formset_factory(StepForm, extra=2, can_delete=True)
@@ -98,7 +131,11 @@ def documents_from(formset: Any) -> list[dict[str, Any]]:
 
 def steps_from(formset: Any) -> list[dict[str, Any]]:
     return [
-        {"name": f.cleaned_data["name"], "agency": f.cleaned_data.get("agency"), "working_hours": f.cleaned_data["working_hours"]}
+        {
+            "name": f.cleaned_data["name"],
+            "agency": f.cleaned_data.get("agency"),
+            "working_hours": f.cleaned_data["working_hours"],
+        }
         for f in formset.forms
         if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
     ]
@@ -106,12 +143,22 @@ def steps_from(formset: Any) -> list[dict[str, Any]]:
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("All"))] + list(Procedure.Status.choices))
-    field = forms.ModelChoiceField(label=_("field"), required=False, queryset=Field.objects.all(), empty_label=_("All"))
-    online_level = forms.ChoiceField(label=_("online level"), required=False, choices=[("", _("All"))] + list(OnlineLevel.choices))
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("All"))] + list(Procedure.Status.choices)
+    )
+    field = forms.ModelChoiceField(
+        label=_("field"), required=False, queryset=Field.objects.all(), empty_label=_("All")
+    )
+    online_level = forms.ChoiceField(
+        label=_("online level"),
+        required=False,
+        choices=[("", _("All"))] + list(OnlineLevel.choices),
+    )
     agency = forms.CharField(label=_("agency code"), required=False)
     incomplete = forms.BooleanField(label=_("missing mandatory fields"), required=False)
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

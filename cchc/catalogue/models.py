@@ -68,13 +68,30 @@ class Procedure(models.Model):
         PUBLISHED = "PUBLISHED", _("Published")
         WITHDRAWN = "WITHDRAWN", _("Withdrawn")
 
-    code = models.CharField(_("national code"), max_length=40, unique=True, help_text=_("e.g. 2.000635"))
+    code = models.CharField(
+        _("national code"), max_length=40, unique=True, help_text=_("e.g. 2.000635")
+    )
     name = models.CharField(_("name"), max_length=500)
-    field = models.ForeignKey(Field, null=True, blank=True, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("field"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    processing_time = models.DecimalField(_("processing time"), max_digits=7, decimal_places=2, default=Decimal(0))
-    time_unit = models.CharField(_("time unit"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAY)
-    online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    field = models.ForeignKey(
+        Field,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("field"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    processing_time = models.DecimalField(
+        _("processing time"), max_digits=7, decimal_places=2, default=Decimal(0)
+    )
+    time_unit = models.CharField(
+        _("time unit"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAY
+    )
+    online_level = models.CharField(
+        _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
     has_fee = models.BooleanField(_("has fees or charges"), default=False)
     fee_amount = models.PositiveBigIntegerField(_("fee (phí), VND"), default=0)
     charge_amount = models.PositiveBigIntegerField(_("charge (lệ phí), VND"), default=0)
@@ -91,11 +108,18 @@ class Procedure(models.Model):
     publication_decision = models.CharField(_("publication decision"), max_length=200, blank=True)
     deciding_authority = models.CharField(_("deciding authority"), max_length=300, blank=True)
     validity = models.CharField(_("validity of the result"), max_length=200, blank=True)
-    agencies = models.ManyToManyField("agencies.Agency", blank=True, related_name="procedures", verbose_name=_("implementing agencies"))
+    agencies = models.ManyToManyField(
+        "agencies.Agency",
+        blank=True,
+        related_name="procedures",
+        verbose_name=_("implementing agencies"),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    announced_on = models.DateField(_("announced on"), null=True, blank=True, help_text=_("date of the publication decision"))
+    announced_on = models.DateField(
+        _("announced on"), null=True, blank=True, help_text=_("date of the publication decision")
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,7 +134,9 @@ class Procedure(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.search_text = fold(f"{self.code} {self.name} {self.field.name if self.field is not None else ''}")
+        self.search_text = fold(
+            f"{self.code} {self.name} {self.field.name if self.field is not None else ''}"
+        )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -142,7 +168,9 @@ class Procedure(models.Model):
 class RequiredDocument(models.Model):
     """A dossier component (thành phần hồ sơ)."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="required_documents")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="required_documents"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=500)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
@@ -164,17 +192,23 @@ class StepTemplate(models.Model):
     `agency` empty means "the competent agency of the dossier".
     """
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="step_templates")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="step_templates"
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("step"), max_length=300)
-    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     working_hours = models.DecimalField(_("working hours"), max_digits=7, decimal_places=2)
 
     class Meta:
         verbose_name = _("step template")
         verbose_name_plural = _("step templates")
         ordering = ["procedure", "order"]
-        constraints = [models.UniqueConstraint(fields=["procedure", "order"], name="uniq_step_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "order"], name="uniq_step_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
@@ -192,11 +226,15 @@ class CatalogueChange(models.Model):
         PUBLISH = "publish", _("Published")
         WITHDRAW = "withdraw", _("Withdrawn")
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
     procedure_code = models.CharField(_("national code"), max_length=40)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)

@@ -40,11 +40,31 @@ CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
 # The record fields a form or an API may set (the ~22 published fields, less the M2M and
 # the lists handled separately).
 EDITABLE_FIELDS = (
-    "code", "name", "field", "processing_time", "time_unit", "online_level", "has_fee",
-    "fee_amount", "charge_amount", "fee_legal_basis", "paper_result", "result_description",
-    "applicant_types", "submission_means", "steps_description", "conditions",
-    "number_of_copies", "receiving_address", "legal_basis", "publication_decision",
-    "deciding_authority", "validity", "valid_from", "valid_to", "announced_on",
+    "code",
+    "name",
+    "field",
+    "processing_time",
+    "time_unit",
+    "online_level",
+    "has_fee",
+    "fee_amount",
+    "charge_amount",
+    "fee_legal_basis",
+    "paper_result",
+    "result_description",
+    "applicant_types",
+    "submission_means",
+    "steps_description",
+    "conditions",
+    "number_of_copies",
+    "receiving_address",
+    "legal_basis",
+    "publication_decision",
+    "deciding_authority",
+    "validity",
+    "valid_from",
+    "valid_to",
+    "announced_on",
 )
 
 CORE_FIELD_LABELS = {
@@ -80,7 +100,9 @@ def can_edit(user: Any, procedure: Procedure) -> bool:
 
 def _check_edit(user: Any, procedure: Procedure) -> None:
     if user is not None and not can_edit(user, procedure):
-        raise NotPermitted(_("You are not allowed to change procedure %(code)s.") % {"code": procedure.code})
+        raise NotPermitted(
+            _("You are not allowed to change procedure %(code)s.") % {"code": procedure.code}
+        )
 
 
 def _check_agencies(user: Any, agencies: list[Agency]) -> None:
@@ -89,14 +111,18 @@ def _check_agencies(user: Any, agencies: list[Agency]) -> None:
         return
     own = admin_agency_ids(user)
     if not any(a.pk in own for a in agencies):
-        raise NotPermitted(_("Choose at least one of your own agencies among the implementing agencies."))
+        raise NotPermitted(
+            _("Choose at least one of your own agencies among the implementing agencies.")
+        )
 
 
 # -- validation ------------------------------------------------------------------------------
 def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[str, Any]:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(_("Unknown field: %(name)s.") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0])
+        raise ValidationFailed(
+            _("Unknown field: %(name)s.") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0]
+        )
     clean = dict(data)
     if "code" in clean or instance is None:
         code = str(clean.get("code") or "").strip()
@@ -106,7 +132,9 @@ def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[s
         if instance is not None:
             dup = dup.exclude(pk=instance.pk)
         if dup.exists():
-            raise ValidationFailed(_("A procedure with code %(code)s already exists.") % {"code": code}, field="code")
+            raise ValidationFailed(
+                _("A procedure with code %(code)s already exists.") % {"code": code}, field="code"
+            )
         clean["code"] = code
     if "name" in clean or instance is None:
         name = str(clean.get("name") or "").strip()
@@ -121,22 +149,32 @@ def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[s
         raise ValidationFailed(_("Unknown online level."), field="online_level")
     if "processing_time" in clean:
         try:
-            amount = Decimal(str(clean["processing_time"] if clean["processing_time"] is not None else 0))
+            amount = Decimal(
+                str(clean["processing_time"] if clean["processing_time"] is not None else 0)
+            )
         except InvalidOperation as exc:
-            raise ValidationFailed(_("The processing time must be a number."), field="processing_time") from exc
+            raise ValidationFailed(
+                _("The processing time must be a number."), field="processing_time"
+            ) from exc
         if amount < 0 or amount >= 100000:
-            raise ValidationFailed(_("The processing time must be between 0 and 99999."), field="processing_time")
+            raise ValidationFailed(
+                _("The processing time must be between 0 and 99999."), field="processing_time"
+            )
         clean["processing_time"] = amount
     for money in ("fee_amount", "charge_amount"):
         if money in clean:
             value = clean[money] if clean[money] is not None else 0
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationFailed(_("Amounts are whole, non-negative numbers of đồng."), field=money)
+                raise ValidationFailed(
+                    _("Amounts are whole, non-negative numbers of đồng."), field=money
+                )
             clean[money] = value
     merged = {f: getattr(instance, f) for f in EDITABLE_FIELDS} if instance else {}
     merged.update(clean)
     if not merged.get("has_fee") and (merged.get("fee_amount") or merged.get("charge_amount")):
-        raise ValidationFailed(_("Tick 'has fees or charges' or set the amounts to 0."), field="has_fee")
+        raise ValidationFailed(
+            _("Tick 'has fees or charges' or set the amounts to 0."), field="has_fee"
+        )
     valid_from, valid_to = merged.get("valid_from"), merged.get("valid_to")
     if valid_from and valid_to and valid_to < valid_from:
         raise ValidationFailed(_("'Valid to' must not be before 'valid from'."), field="valid_to")
@@ -151,10 +189,15 @@ def _clean_documents(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         name = str(doc.get("name") or "").strip()
         if not name:
-            raise ValidationFailed(_("Dossier component %(n)s has no name.") % {"n": i}, field="documents")
+            raise ValidationFailed(
+                _("Dossier component %(n)s has no name.") % {"n": i}, field="documents"
+            )
         copies = doc.get("copies", 1)
         if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 100:
-            raise ValidationFailed(_("Dossier component %(n)s: copies must be between 1 and 100.") % {"n": i}, field="documents")
+            raise ValidationFailed(
+                _("Dossier component %(n)s: copies must be between 1 and 100.") % {"n": i},
+                field="documents",
+            )
         out.append({**doc, "name": name, "copies": copies, "order": doc.get("order") or i})
     return out
 
@@ -168,9 +211,13 @@ def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         try:
             hours = Decimal(str(step.get("working_hours")))
         except InvalidOperation as exc:
-            raise ValidationFailed(_("Step %(n)s: working hours must be a number.") % {"n": i}, field="steps") from exc
+            raise ValidationFailed(
+                _("Step %(n)s: working hours must be a number.") % {"n": i}, field="steps"
+            ) from exc
         if hours <= 0 or hours >= 100000:
-            raise ValidationFailed(_("Step %(n)s: working hours must be more than 0.") % {"n": i}, field="steps")
+            raise ValidationFailed(
+                _("Step %(n)s: working hours must be more than 0.") % {"n": i}, field="steps"
+            )
         agency = step.get("agency")
         if agency is not None and not isinstance(agency, Agency):
             raise ValidationFailed(_("Step %(n)s: unknown agency.") % {"n": i}, field="steps")
@@ -192,15 +239,32 @@ def _actor_label(actor: Any) -> str:
     return getattr(actor, "display_name", None) or str(actor)
 
 
-def _audit(procedure: Procedure, *, actor: Any, action: str, note: str = "", changes: dict[str, Any] | None = None) -> CatalogueChange:
+def _audit(
+    procedure: Procedure,
+    *,
+    actor: Any,
+    action: str,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> CatalogueChange:
     return CatalogueChange.objects.create(
-        procedure=procedure, procedure_code=procedure.code, action=action, actor=actor,
-        actor_label=_actor_label(actor), note=note, changes=changes or {},
+        procedure=procedure,
+        procedure_code=procedure.code,
+        action=action,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        note=note,
+        changes=changes or {},
     )
 
 
-def _sync_lists(procedure: Procedure, *, documents: list[dict[str, Any]] | None,
-                steps: list[dict[str, Any]] | None, changes: dict[str, Any]) -> None:
+def _sync_lists(
+    procedure: Procedure,
+    *,
+    documents: list[dict[str, Any]] | None,
+    steps: list[dict[str, Any]] | None,
+    changes: dict[str, Any],
+) -> None:
     if documents is not None:
         existing = {d.pk: d for d in procedure.required_documents.all()}
         kept: set[int] = set()
@@ -210,7 +274,9 @@ def _sync_lists(procedure: Procedure, *, documents: list[dict[str, Any]] | None,
                 raise ValidationFailed(_("Unknown dossier component."), field="documents")
             if doc.get("delete"):
                 continue
-            values = {k: doc[k] for k in ("name", "copies", "order", "mandatory", "form_name") if k in doc}
+            values = {
+                k: doc[k] for k in ("name", "copies", "order", "mandatory", "form_name") if k in doc
+            }
             if pk is not None:
                 kept.add(pk)
                 row = existing[pk]
@@ -228,22 +294,30 @@ def _sync_lists(procedure: Procedure, *, documents: list[dict[str, Any]] | None,
             changes["documents"] = "changed"
     if steps is not None:
         before = [(s.name, s.working_hours, s.agency_id) for s in procedure.step_templates.all()]
-        after = [(s["name"], s["working_hours"], s["agency"].pk if s["agency"] else None) for s in steps]
+        after = [
+            (s["name"], s["working_hours"], s["agency"].pk if s["agency"] else None) for s in steps
+        ]
         if before != after:
             # Nothing refers to a step template (dossier steps copy name and hours), so the
             # list is replaced as a whole; this also renumbers the orders without clashes.
             procedure.step_templates.all().delete()
             StepTemplate.objects.bulk_create(
-                StepTemplate(procedure=procedure, order=i, **s) for i, s in enumerate(steps, start=1)
+                StepTemplate(procedure=procedure, order=i, **s)
+                for i, s in enumerate(steps, start=1)
             )
             changes["steps"] = [f"{n} ({h} h)" for n, h, _a in after]
 
 
 # -- actions ---------------------------------------------------------------------------------
 @transaction.atomic
-def create_procedure(*, actor: Any, data: dict[str, Any], agencies: list[Agency],
-                     documents: list[dict[str, Any]] | None = None,
-                     steps: list[dict[str, Any]] | None = None) -> Procedure:
+def create_procedure(
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    agencies: list[Agency],
+    documents: list[dict[str, Any]] | None = None,
+    steps: list[dict[str, Any]] | None = None,
+) -> Procedure:
     """File a new procedure as a draft (it is offered to applicants only once published)."""
     if actor is not None and not can_manage(actor):
         raise NotPermitted(_("Only province or agency administrators may edit the catalogue."))
@@ -261,10 +335,15 @@ def create_procedure(*, actor: Any, data: dict[str, Any], agencies: list[Agency]
 
 
 @transaction.atomic
-def update_procedure(procedure: Procedure, *, actor: Any, data: dict[str, Any],
-                     agencies: list[Agency] | None = None,
-                     documents: list[dict[str, Any]] | None = None,
-                     steps: list[dict[str, Any]] | None = None) -> Procedure:
+def update_procedure(
+    procedure: Procedure,
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    agencies: list[Agency] | None = None,
+    documents: list[dict[str, Any]] | None = None,
+    steps: list[dict[str, Any]] | None = None,
+) -> Procedure:
     """Edit the record; `documents`/`steps` given replace the lists (documents keep their id)."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
@@ -297,7 +376,9 @@ def update_procedure(procedure: Procedure, *, actor: Any, data: dict[str, Any],
 
 
 @transaction.atomic
-def publish_procedure(procedure: Procedure, *, actor: Any, announced_on: dt.date | None = None) -> Procedure:
+def publish_procedure(
+    procedure: Procedure, *, actor: Any, announced_on: dt.date | None = None
+) -> Procedure:
     """Publish: applicants may now submit dossiers for it.
 
     The seven mandatory core fields must be filled (the 766 "published in full" metric checks
@@ -306,7 +387,9 @@ def publish_procedure(procedure: Procedure, *, actor: Any, announced_on: dt.date
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
     if procedure.status == Procedure.Status.PUBLISHED:
-        raise TransitionNotAllowed(_("Procedure %(code)s is already published.") % {"code": procedure.code})
+        raise TransitionNotAllowed(
+            _("Procedure %(code)s is already published.") % {"code": procedure.code}
+        )
     missing = procedure.missing_core_fields()
     if missing:
         raise ValidationFailed(
@@ -319,8 +402,12 @@ def publish_procedure(procedure: Procedure, *, actor: Any, announced_on: dt.date
     if announced_on:
         procedure.announced_on = announced_on
     procedure.save(update_fields=["status", "published_at", "announced_on", "updated_at"])
-    _audit(procedure, actor=actor, action=CatalogueChange.Action.PUBLISH,
-           changes={"announced_on": _jsonable(procedure.announced_on)})
+    _audit(
+        procedure,
+        actor=actor,
+        action=CatalogueChange.Action.PUBLISH,
+        changes={"announced_on": _jsonable(procedure.announced_on)},
+    )
     return procedure
 
 
@@ -329,11 +416,16 @@ def withdraw_procedure(procedure: Procedure, *, actor: Any, reason: str) -> Proc
     """Withdraw (bãi bỏ): no new dossiers; dossiers already received continue."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(_("Please give the reason for withdrawing (e.g. the abolishing decision)."), field="reason")
+        raise ValidationFailed(
+            _("Please give the reason for withdrawing (e.g. the abolishing decision)."),
+            field="reason",
+        )
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
     if procedure.status == Procedure.Status.WITHDRAWN:
-        raise TransitionNotAllowed(_("Procedure %(code)s is already withdrawn.") % {"code": procedure.code})
+        raise TransitionNotAllowed(
+            _("Procedure %(code)s is already withdrawn.") % {"code": procedure.code}
+        )
     procedure.status = Procedure.Status.WITHDRAWN
     procedure.save(update_fields=["status", "updated_at"])
     _audit(procedure, actor=actor, action=CatalogueChange.Action.WITHDRAW, note=reason)

@@ -46,8 +46,12 @@ def _incomplete() -> Q:
     steps = StepTemplate.objects.filter(procedure=OuterRef("pk"))
     agencies = Procedure.agencies.through.objects.filter(procedure_id=OuterRef("pk"))
     return (
-        Q(name="") | Q(submission_means="") | Q(applicant_types="")
-        | ~Exists(docs) | ~Exists(agencies) | (Q(steps_description="") & ~Exists(steps))
+        Q(name="")
+        | Q(submission_means="")
+        | Q(applicant_types="")
+        | ~Exists(docs)
+        | ~Exists(agencies)
+        | (Q(steps_description="") & ~Exists(steps))
         | (~Q(time_unit=TimeUnit.SAME_DAY) & Q(processing_time=0))
     )
 
@@ -75,7 +79,12 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "can_manage": services.can_manage(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_manage": services.can_manage(request.user),
+    }
     template = "catalogue/_results.html" if request.htmx else "catalogue/list.html"
     return render(request, template, context)
 
@@ -85,13 +94,17 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_read(request.user):
         raise PermissionDenied
     procedure = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
-    return render(request, "catalogue/detail.html", {
-        "procedure": procedure,
-        "missing": [services.CORE_FIELD_LABELS[m] for m in procedure.missing_core_fields()],
-        "changes": procedure.changes.select_related("actor")[:50],
-        "can_edit": services.can_edit(request.user, procedure),
-        "withdraw_form": WithdrawForm(),
-    })
+    return render(
+        request,
+        "catalogue/detail.html",
+        {
+            "procedure": procedure,
+            "missing": [services.CORE_FIELD_LABELS[m] for m in procedure.missing_core_fields()],
+            "changes": procedure.changes.select_related("actor")[:50],
+            "can_edit": services.can_edit(request.user, procedure),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
 
 
 def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
@@ -104,13 +117,17 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
         if form.is_valid() and documents.is_valid() and steps.is_valid():
             try:
                 kwargs = {
-                    "actor": request.user, "data": form.record(),
+                    "actor": request.user,
+                    "data": form.record(),
                     "agencies": list(form.cleaned_data["agencies"]),
-                    "documents": documents_from(documents), "steps": steps_from(steps),
+                    "documents": documents_from(documents),
+                    "steps": steps_from(steps),
                 }
                 if procedure is None:
                     saved = services.create_procedure(**kwargs)
-                    messages.success(request, _("Procedure %(code)s filed as a draft.") % {"code": saved.code})
+                    messages.success(
+                        request, _("Procedure %(code)s filed as a draft.") % {"code": saved.code}
+                    )
                 else:
                     saved = services.update_procedure(procedure, **kwargs)
                     messages.success(request, _("Procedure %(code)s saved.") % {"code": saved.code})
@@ -123,10 +140,20 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
     else:
         form = ProcedureForm(instance=instance, province_code=province)
         documents = DocumentFormSet(instance=instance, prefix="docs")
-        initial = [{"name": s.name, "agency": s.agency, "working_hours": s.working_hours}
-                   for s in instance.step_templates.all()] if procedure else []
+        initial = (
+            [
+                {"name": s.name, "agency": s.agency, "working_hours": s.working_hours}
+                for s in instance.step_templates.all()
+            ]
+            if procedure
+            else []
+        )
         steps = StepFormSet(prefix="steps", initial=initial)
-    return render(request, "catalogue/edit.html", {"form": form, "documents": documents, "steps": steps, "procedure": procedure})
+    return render(
+        request,
+        "catalogue/edit.html",
+        {"form": form, "documents": documents, "steps": steps, "procedure": procedure},
+    )
 
 
 @login_required
@@ -167,10 +194,14 @@ def procedure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.withdraw_procedure(procedure, actor=request.user, reason=form.cleaned_data["reason"])
+            services.withdraw_procedure(
+                procedure, actor=request.user, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("Procedure %(code)s withdrawn.") % {"code": procedure.code})
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, _("Please give the reason for withdrawing (e.g. the abolishing decision)."))
+        messages.error(
+            request, _("Please give the reason for withdrawing (e.g. the abolishing decision).")
+        )
     return redirect("catalogue:detail", pk=pk)

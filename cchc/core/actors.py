@@ -49,7 +49,9 @@ class MissingActor(TypeError):
 def require_actor(actor: Any) -> Any:
     """The actor, or a loud failure when a caller passed nothing."""
     if actor is None:
-        raise MissingActor("every write names its actor: a user or a system actor from cchc.core.actors")
+        raise MissingActor(
+            "every write names its actor: a user or a system actor from cchc.core.actors"
+        )
     return actor
 
 

@@ -99,7 +99,9 @@ class WorkingCalendar:
 
     # -- construction from the database ------------------------------------------------
     @classmethod
-    def for_province(cls, province_code: str = "", params: dict[str, Any] | None = None) -> WorkingCalendar:
+    def for_province(
+        cls, province_code: str = "", params: dict[str, Any] | None = None
+    ) -> WorkingCalendar:
         from cchc.core.models import CalendarException
 
         exceptions: dict[dt.date, str] = {}
@@ -241,15 +243,19 @@ class WorkingCalendar:
         day = local.date()
         if not self.is_working_day(day):
             start = self.day_start(self.next_working_day(day))
-            return start, _("received on a non-working day (%(why)s): counting starts %(start)s") % {
-                "why": self.why_not_working(day), "start": fmt(start)}
+            return start, _(
+                "received on a non-working day (%(why)s): counting starts %(start)s"
+            ) % {"why": self.why_not_working(day), "start": fmt(start)}
         if self.cutoff is not None and local.time() >= self.cutoff:
             start = self.day_start(self.next_working_day(day))
-            return start, _("received after the %(cutoff)s cut-off: counting starts on the next working day, %(start)s") % {
-                "cutoff": self.cutoff.strftime("%H:%M"), "start": fmt(start)}
+            return start, _(
+                "received after the %(cutoff)s cut-off: counting starts on the next working day, %(start)s"
+            ) % {"cutoff": self.cutoff.strftime("%H:%M"), "start": fmt(start)}
         start = self.next_working_instant(local)
         if start != local:
-            return start, _("received outside working hours: counting starts %(start)s") % {"start": fmt(start)}
+            return start, _("received outside working hours: counting starts %(start)s") % {
+                "start": fmt(start)
+            }
         return start, _("received within working hours: counting starts at once")
 
     def due(self, received_at: dt.datetime, amount: Decimal | float | int, unit: str) -> Derivation:
@@ -270,7 +276,9 @@ class WorkingCalendar:
             hit = self._due_cache[key] = self._derive_due(received_at, amount, unit)
         return replace(hit, lines=list(hit.lines), skipped_days=list(hit.skipped_days))
 
-    def _derive_due(self, received_at: dt.datetime, amount: Decimal | float | int, unit: str) -> Derivation:
+    def _derive_due(
+        self, received_at: dt.datetime, amount: Decimal | float | int, unit: str
+    ) -> Derivation:
         start, start_line = self.counting_start(received_at)
         lines = [_("Received: %(at)s") % {"at": fmt(self._local(received_at))}, start_line]
         if unit == "same_day":
@@ -280,15 +288,20 @@ class WorkingCalendar:
             hours = Decimal(str(amount)) * (self.hours_per_day if unit == "working_day" else 1)
             due_at = self.add_working_seconds(start, float(hours) * 3600)
             if unit == "working_day":
-                lines.append(_("%(n)s working days = %(h)s working hours (%(per)s hours a day)") % {
-                    "n": _num(amount), "h": _num(hours), "per": self.hours_per_day})
+                lines.append(
+                    _("%(n)s working days = %(h)s working hours (%(per)s hours a day)")
+                    % {"n": _num(amount), "h": _num(hours), "per": self.hours_per_day}
+                )
             else:
                 lines.append(_("%(h)s working hours") % {"h": _num(hours)})
         else:
             raise ValueError(f"unknown time unit {unit!r}")
         skipped = self.non_working_days_between(self._local(received_at).date(), due_at.date())
         for day, why in skipped:
-            lines.append(_("%(day)s is not counted: %(why)s") % {"day": date_format(day, "D d/m/Y"), "why": why})
+            lines.append(
+                _("%(day)s is not counted: %(why)s")
+                % {"day": date_format(day, "D d/m/Y"), "why": why}
+            )
         lines.append(_("Due: %(at)s") % {"at": fmt(due_at)})
         return Derivation(start_at=start, due_at=due_at, lines=lines, skipped_days=skipped)
 

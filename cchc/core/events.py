@@ -47,8 +47,15 @@ class EventLog(AppendOnlyModel):
     at = models.DateTimeField(_("time"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     action = models.CharField(_("action"), max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", db_index=False, verbose_name=_("actor"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("actor"),
+    )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
@@ -73,14 +80,27 @@ def next_seq(model: type[EventLog], subject: models.Model) -> int:
     kept = getattr(subject, "last_event_seq", None)
     if kept is not None:
         return int(kept) + 1
-    last = (model._default_manager.filter(**{model.subject_field: subject})
-            .order_by("-seq").values_list("seq", flat=True).first())
+    last = (
+        model._default_manager.filter(**{model.subject_field: subject})
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
     return (last or 0) + 1
 
 
-def append_event(model: type[E], subject: models.Model, *, action: str, actor: Any,
-                 at: dt.datetime | None = None, note: str = "", data: dict[str, Any] | None = None,
-                 seq: int | None = None, **fields: Any) -> E:
+def append_event(
+    model: type[E],
+    subject: models.Model,
+    *,
+    action: str,
+    actor: Any,
+    at: dt.datetime | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    seq: int | None = None,
+    **fields: Any,
+) -> E:
     """Append one row to the subject's log and return it.
 
     `actor` is a user or a system actor (cchc.core.actors); None is refused. `fields` are the
@@ -90,9 +110,17 @@ def append_event(model: type[E], subject: models.Model, *, action: str, actor: A
     require_actor(actor)
     if not model.subject_field:
         raise TypeError(f"{model.__name__}.subject_field is not set")
-    event = model(**{model.subject_field: subject}, seq=seq if seq is not None else next_seq(model, subject),
-                  at=at or timezone.now(), action=action, actor=actor_user(actor), actor_label=actor_label(actor),
-                  note=note, data=data or {}, **fields)
+    event = model(
+        **{model.subject_field: subject},
+        seq=seq if seq is not None else next_seq(model, subject),
+        at=at or timezone.now(),
+        action=action,
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
+        note=note,
+        data=data or {},
+        **fields,
+    )
     rowsql.insert_row(event)
     if hasattr(subject, "last_event_seq"):
         subject.last_event_seq = event.seq

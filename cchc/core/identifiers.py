@@ -14,5 +14,7 @@ DEFAULT_FORMAT = "{agency}-{date:%y%m%d}-{seq:04d}"
 CODE_PATTERN = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3,4}-\d{6}-\d{4,}$")
 
 
-def format_dossier_code(agency_identity: str, day: dt.date, seq: int, fmt: str | None = None) -> str:
+def format_dossier_code(
+    agency_identity: str, day: dt.date, seq: int, fmt: str | None = None
+) -> str:
     return (fmt or DEFAULT_FORMAT).format(agency=agency_identity, date=day, seq=seq)

@@ -39,7 +39,9 @@ def backoff(attempt: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(60 * 2 ** max(attempt - 1, 0), 6 * 3600))
 
 
-def job(*, max_attempts: int = DEFAULT_MAX_ATTEMPTS, queue_name: str = "default", priority: int = 0) -> Callable[[Callable[..., Any]], Any]:
+def job(
+    *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, queue_name: str = "default", priority: int = 0
+) -> Callable[[Callable[..., Any]], Any]:
     """Declare a background job: a module-level function whose arguments are JSON values."""
 
     def decorate(fn: Callable[..., Any]) -> Any:
@@ -50,7 +52,8 @@ def job(*, max_attempts: int = DEFAULT_MAX_ATTEMPTS, queue_name: str = "default"
             except Exception:
                 if _attempt < max_attempts:
                     declared.using(run_after=timezone.now() + backoff(_attempt)).enqueue(
-                        *args, _attempt=_attempt + 1, **kwargs)
+                        *args, _attempt=_attempt + 1, **kwargs
+                    )
                 raise
 
         declared = task(queue_name=queue_name, priority=priority)(run)
@@ -66,6 +69,14 @@ def run_jobs(*, max_tasks: int | None = None, queue_names: tuple[str, ...] = ("*
     from django_tasks_db.models import DBTaskResult
 
     before = DBTaskResult.objects.exclude(status="READY").count()
-    Worker(queue_names=list(queue_names), interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=max_tasks, worker_id="in-process", excluded_queue_names=[]).run()
+    Worker(
+        queue_names=list(queue_names),
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="in-process",
+        excluded_queue_names=[],
+    ).run()
     return DBTaskResult.objects.exclude(status="READY").count() - before

@@ -61,7 +61,10 @@ class CalendarException(models.Model):
         WORKING_DAY = "WORKING_DAY", _("Make-up working day")
 
     province_code = models.CharField(
-        _("province code"), max_length=2, blank=True, default="",
+        _("province code"),
+        max_length=2,
+        blank=True,
+        default="",
         help_text=_("Empty: applies to every province."),
     )
     date = models.DateField(_("date"))
@@ -74,7 +77,9 @@ class CalendarException(models.Model):
         verbose_name = _("calendar exception")
         verbose_name_plural = _("calendar exceptions")
         constraints = [
-            models.UniqueConstraint(fields=["province_code", "date"], name="uniq_calendar_exception")
+            models.UniqueConstraint(
+                fields=["province_code", "date"], name="uniq_calendar_exception"
+            )
         ]
         ordering = ["date"]
 

@@ -74,7 +74,11 @@ def _new_cursor(connection: Any) -> Any:
     connection.validate_thread_sharing()
     raw = connection.connection.cursor(binary=True)
     raw.adapters.register_loader("jsonb", _JsonbAsText)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else _KeptCursor(raw, connection)
+    return (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else _KeptCursor(raw, connection)
+    )
 
 
 class _KeptCursor:
@@ -140,18 +144,31 @@ def _insert(obj: Model, using: str, unless_taken: str | None) -> bool:
     values = []
     for f in fields:
         value = f.pre_save(obj, True)
-        if isinstance(value, DatabaseDefault):  # a db_default left to the database: the ORM knows how
+        if isinstance(
+            value, DatabaseDefault
+        ):  # a db_default left to the database: the ORM knows how
             if unless_taken is not None:
-                raise ValueError(f"{meta.label}: insert_row_unless_taken does not handle database defaults")
+                raise ValueError(
+                    f"{meta.label}: insert_row_unless_taken does not handle database defaults"
+                )
             obj.save(force_insert=True, using=using)
             return True
         values.append(f.get_db_prep_save(value, connection))
     returning = connection.features.can_return_columns_from_insert and pk not in fields
-    key = ("insert", connection.vendor, meta.label, tuple(f.column for f in fields), returning, unless_taken)
+    key = (
+        "insert",
+        connection.vendor,
+        meta.label,
+        tuple(f.column for f in fields),
+        returning,
+        unless_taken,
+    )
     sql = _sql.get(key)
     if sql is None:
-        sql = (f"INSERT INTO {_q(connection, meta.db_table)} ({', '.join(_q(connection, f.column) for f in fields)}) "
-               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        sql = (
+            f"INSERT INTO {_q(connection, meta.db_table)} ({', '.join(_q(connection, f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
         if unless_taken is not None:
             sql += f" ON CONFLICT ({_q(connection, _field(meta, unless_taken).column)}) DO NOTHING"
         if returning:
@@ -241,7 +258,10 @@ def _plain_attnames(model: type[Model]) -> tuple[str, ...] | None:
     if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:  # type: ignore[attr-defined]
         return None  # the model does something of its own when built or loaded
     for f in model._meta.concrete_fields:
-        if type(getattr(model, f.attname, None)) not in (DeferredAttribute, ForeignKeyDeferredAttribute):
+        if type(getattr(model, f.attname, None)) not in (
+            DeferredAttribute,
+            ForeignKeyDeferredAttribute,
+        ):
             return None
     return tuple(f.attname for f in model._meta.concrete_fields)
 
@@ -264,7 +284,9 @@ def _where(connection: Any, meta: Any, filters: dict[str, Any]) -> tuple[str, li
     return " AND ".join(clauses), params
 
 
-def values(model: type[Model], fields: tuple[str, ...], filters: dict[str, Any], using: str = "default") -> list[tuple[Any, ...]]:
+def values(
+    model: type[Model], fields: tuple[str, ...], filters: dict[str, Any], using: str = "default"
+) -> list[tuple[Any, ...]]:
     """Raw values of `fields` from the rows matching `filters`, as the driver returns them
     (no ORM conversion: use for integers, strings and keys; `converter` for the rest)."""
     connection = connections[using]
@@ -285,7 +307,9 @@ def exists(model: type[Model], filters: dict[str, Any], using: str = "default") 
     return bool(values(model, (), filters, using))
 
 
-def latest_row(model: type[M], filters: dict[str, Any], order_by: str, using: str = "default") -> M | None:
+def latest_row(
+    model: type[M], filters: dict[str, Any], order_by: str, using: str = "default"
+) -> M | None:
     """The row with the highest `order_by` among those matching `filters` (field name →
     value; None means IS NULL), or None."""
     connection = connections[using]
@@ -294,8 +318,10 @@ def latest_row(model: type[M], filters: dict[str, Any], order_by: str, using: st
     key = ("latest", connection.vendor, meta.label, where, order_by)
     sql = _sql.get(key)
     if sql is None:
-        sql = (f"SELECT {_columns(connection, model)} FROM {_q(connection, meta.db_table)} WHERE {where} "
-               f"ORDER BY {_q(connection, _field(meta, order_by).column)} DESC LIMIT 1")
+        sql = (
+            f"SELECT {_columns(connection, model)} FROM {_q(connection, meta.db_table)} WHERE {where} "
+            f"ORDER BY {_q(connection, _field(meta, order_by).column)} DESC LIMIT 1"
+        )
         _sql[key] = sql
     cur = cursor(connection)
     cur.execute(sql, params)
@@ -315,19 +341,26 @@ def _joined(connection: Any, model: type[Model], fks: list[Any]) -> tuple[list[s
         target = fk.related_model
         names = [_q(connection, c) for c, _conv, _col in _reader(connection, target)]
         cols += [f"t{i}.{name}" for name in names]
-        table, key, ref = (_q(connection, target._meta.db_table), _q(connection, fk.target_field.column),
-                           _q(connection, fk.column))
+        table, key, ref = (
+            _q(connection, target._meta.db_table),
+            _q(connection, fk.target_field.column),
+            _q(connection, fk.column),
+        )
         if connection.vendor == "postgresql":
-            joins.append(f"LEFT JOIN LATERAL (SELECT {', '.join(names)} FROM {table} WHERE {key} = t0.{ref} "
-                         f"LIMIT 1) t{i} ON true")
+            joins.append(
+                f"LEFT JOIN LATERAL (SELECT {', '.join(names)} FROM {table} WHERE {key} = t0.{ref} "
+                f"LIMIT 1) t{i} ON true"
+            )
         else:
             joins.append(f"LEFT JOIN {table} t{i} ON t{i}.{key} = t0.{ref}")
     return cols, joins
 
 
 def _select_by(connection: Any, meta: Any, field: str, cols: list[str], joins: list[str]) -> str:
-    return (f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
-            f"WHERE t0.{_q(connection, _field(meta, field).column)} = %s")
+    return (
+        f"SELECT {', '.join(cols)} FROM {_q(connection, meta.db_table)} t0 {' '.join(joins)} "
+        f"WHERE t0.{_q(connection, _field(meta, field).column)} = %s"
+    )
 
 
 def _fetch(connection: Any, meta: Any, field: str, value: Any, sql: str) -> list[tuple[Any, ...]]:
@@ -336,8 +369,15 @@ def _fetch(connection: Any, meta: Any, field: str, value: Any, sql: str) -> list
     return cur.fetchall()
 
 
-def get_row(model: type[M], field: str, value: Any, related: tuple[str, ...] = (),
-            using: str = "default", *, for_update: bool = False) -> M | None:
+def get_row(
+    model: type[M],
+    field: str,
+    value: Any,
+    related: tuple[str, ...] = (),
+    using: str = "default",
+    *,
+    for_update: bool = False,
+) -> M | None:
     """The row whose `field` equals `value` (a unique field, or "pk"), with the rows its foreign
     keys in `related` point to loaded in the same statement (LEFT JOINs), or None. `for_update`
     locks the row itself (not the related ones) until the transaction ends."""
@@ -349,15 +389,26 @@ def get_row(model: type[M], field: str, value: Any, related: tuple[str, ...] = (
     if sql is None:
         sql = _select_by(connection, meta, field, *_joined(connection, model, fks))
         if for_update and connection.features.has_select_for_update:
-            sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
+            sql += (
+                " FOR UPDATE OF t0"
+                if connection.features.has_select_for_update_of
+                else " FOR UPDATE"
+            )
         _sql[key] = sql
     rows = _fetch(connection, meta, field, value, sql)
     return _build(connection, model, fks, rows[0], using) if rows else None
 
 
-def get_row_with_values(model: type[M], field: str, value: Any, related: tuple[str, ...],
-                        child: type[Model], child_fk: str, child_fields: tuple[str, ...],
-                        using: str = "default") -> tuple[M | None, list[tuple[Any, ...]]]:
+def get_row_with_values(
+    model: type[M],
+    field: str,
+    value: Any,
+    related: tuple[str, ...],
+    child: type[Model],
+    child_fk: str,
+    child_fields: tuple[str, ...],
+    using: str = "default",
+) -> tuple[M | None, list[tuple[Any, ...]]]:
     """`get_row`, plus the raw `child_fields` of the `child` rows whose foreign key `child_fk`
     points to the row or to one of its `related` rows, in the same statement (one result row
     per child, LEFT JOIN): a token, its user and the user's memberships in one round trip.
@@ -365,21 +416,34 @@ def get_row_with_values(model: type[M], field: str, value: Any, related: tuple[s
     connection = connections[using]
     meta = model._meta
     fks = [_field(meta, name) for name in related]
-    key = ("get_with", connection.vendor, meta.label, field, related, child._meta.label, child_fk, child_fields)
+    key = (
+        "get_with",
+        connection.vendor,
+        meta.label,
+        field,
+        related,
+        child._meta.label,
+        child_fk,
+        child_fields,
+    )
     sql = _sql.get(key)
     if sql is None:
         fk = _field(child._meta, child_fk)
         alias = f"t{[model, *(f.related_model for f in fks)].index(fk.related_model)}"
         cols, joins = _joined(connection, model, fks)
         cols += [f"c.{_q(connection, _field(child._meta, f).column)}" for f in child_fields]
-        joins.append(f"LEFT JOIN {_q(connection, child._meta.db_table)} c "
-                     f"ON c.{_q(connection, fk.column)} = {alias}.{_q(connection, fk.target_field.column)}")
+        joins.append(
+            f"LEFT JOIN {_q(connection, child._meta.db_table)} c "
+            f"ON c.{_q(connection, fk.column)} = {alias}.{_q(connection, fk.target_field.column)}"
+        )
         sql = _sql[key] = _select_by(connection, meta, field, cols, joins)
     rows = _fetch(connection, meta, field, value, sql)
     if not rows:
         return None, []
     n = len(child_fields)
-    return _build(connection, model, fks, rows[0][:-n], using), [row[-n:] for row in rows if row[-n] is not None]
+    return _build(connection, model, fks, rows[0][:-n], using), [
+        row[-n:] for row in rows if row[-n] is not None
+    ]
 
 
 def _build(connection: Any, model: type[M], fks: list[Any], row: tuple[Any, ...], using: str) -> M:
@@ -389,9 +453,14 @@ def _build(connection: Any, model: type[M], fks: list[Any], row: tuple[Any, ...]
     for fk in fks:
         target = fk.related_model
         n = len(target._meta.concrete_fields)
-        part = row[start:start + n]
+        part = row[start : start + n]
         start += n
-        fk.set_cached_value(obj, None if getattr(obj, fk.attname) is None else _instance(connection, target, part, using))
+        fk.set_cached_value(
+            obj,
+            None
+            if getattr(obj, fk.attname) is None
+            else _instance(connection, target, part, using),
+        )
     return obj
 
 
@@ -399,12 +468,15 @@ def converter(model: type[Model], field: str, using: str = "default") -> Any:
     """A function turning a raw database value of `model.field` into what the ORM returns."""
     connection = connections[using]
     column = _field(model._meta, field).column
-    converters, col = next((conv, col) for c, conv, col in _reader(connection, model) if c == column)
+    converters, col = next(
+        (conv, col) for c, conv, col in _reader(connection, model) if c == column
+    )
 
     def convert(value: Any) -> Any:
         for fn in converters:
             value = fn(value, col, connection)
         return value
+
     return convert
 
 

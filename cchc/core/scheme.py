@@ -81,13 +81,19 @@ def evaluate(root: Node, leaf_values: Mapping[str, float | None]) -> dict[str, f
     return out
 
 
-def competition_ranks(values: Mapping[str, float | None], *, eligible: Callable[[str], bool] = lambda _k: True,
-                      places: int = 9) -> dict[str, int | None]:
+def competition_ranks(
+    values: Mapping[str, float | None],
+    *,
+    eligible: Callable[[str], bool] = lambda _k: True,
+    places: int = 9,
+) -> dict[str, int | None]:
     """Standard competition ranking, highest first: equal values share a rank and the next
     rank skips (1, 2, 2, 4). Values are compared rounded to `places` decimals so that float
     noise never splits a tie; ineligible keys and keys without a value get None."""
-    ranked = sorted(((round(v, places), k) for k, v in values.items() if v is not None and eligible(k)),
-                    key=lambda pair: -pair[0])
+    ranked = sorted(
+        ((round(v, places), k) for k, v in values.items() if v is not None and eligible(k)),
+        key=lambda pair: -pair[0],
+    )
     out: dict[str, int | None] = dict.fromkeys(values)
     previous: float | None = None
     rank = 0

@@ -28,7 +28,10 @@ def communes(province_code: str) -> list[tuple[str, str, str]]:
     from vietnam_provinces import Ward
 
     wards = sorted(Ward.iter_by_province(int(province_code)), key=lambda w: int(w.code))
-    return [(f"H26.{100 + i}", f"UBND {w.name}", f"000.{(i // 100) + 1:02d}.{i % 100:02d}.H26") for i, w in enumerate(wards)]
+    return [
+        (f"H26.{100 + i}", f"UBND {w.name}", f"000.{(i // 100) + 1:02d}.{i % 100:02d}.H26")
+        for i, w in enumerate(wards)
+    ]
 
 
 def identity_codes(province_code: str = "01") -> dict[str, str]:
@@ -50,21 +53,23 @@ def procedure_rows(rng: random.Random, commune_codes: list[str]) -> list[dict]:
             if "Chứng thực" in field:
                 time_unit, days = rng.choice([("same_day", 0), ("working_hour", 4)])
             has_fee = rng.random() < 0.55
-            rows.append({
-                "code": f"{1 if level == 'province' else 2}.{n:06d}",
-                "name": name,
-                "field": field,
-                "processing_time": days,
-                "time_unit": time_unit,
-                "online_level": rng.choices(["full", "partial", "none"], [0.45, 0.4, 0.15])[0],
-                "has_fee": 1 if has_fee else 0,
-                "paper_result": 1 if rng.random() < 0.8 else 0,
-                "agency_codes": ";".join(commune_codes) if level == "commune" else handler,
-                "valid_from": "2025-07-01",
-                "valid_to": "",
-                "_level": level,
-                "_fee": rng.choice([0, 10000, 20000, 50000, 100000, 500000]) if has_fee else 0,
-            })
+            rows.append(
+                {
+                    "code": f"{1 if level == 'province' else 2}.{n:06d}",
+                    "name": name,
+                    "field": field,
+                    "processing_time": days,
+                    "time_unit": time_unit,
+                    "online_level": rng.choices(["full", "partial", "none"], [0.45, 0.4, 0.15])[0],
+                    "has_fee": 1 if has_fee else 0,
+                    "paper_result": 1 if rng.random() < 0.8 else 0,
+                    "agency_codes": ";".join(commune_codes) if level == "commune" else handler,
+                    "valid_from": "2025-07-01",
+                    "valid_to": "",
+                    "_level": level,
+                    "_fee": rng.choice([0, 10000, 20000, 50000, 100000, 500000]) if has_fee else 0,
+                }
+            )
     return rows
 
 
@@ -76,8 +81,9 @@ def working_moment(rng: random.Random, cal: WorkingCalendar, day: dt.date) -> dt
     return dt.datetime(day.year, day.month, day.day, hour, minute % 60, tzinfo=LOCAL_TZ)
 
 
-def dossier_history(rng: random.Random, cal: WorkingCalendar, proc: dict, submitted: dt.datetime,
-                    now: dt.datetime) -> tuple[list[tuple[int, dt.datetime]], dt.datetime | None, int]:
+def dossier_history(
+    rng: random.Random, cal: WorkingCalendar, proc: dict, submitted: dt.datetime, now: dt.datetime
+) -> tuple[list[tuple[int, dt.datetime]], dt.datetime | None, int]:
     """A plausible status history; stops at `now` (so recent dossiers stay open)."""
     hist: list[tuple[int, dt.datetime]] = []
     online = proc["_channel"] == 2
@@ -148,8 +154,16 @@ def dossier_history(rng: random.Random, cal: WorkingCalendar, proc: dict, submit
     return hist, legal, fee
 
 
-def generate(out: Path, *, dossiers: int, petitions: int = 0, seed: int = 766,
-             end: dt.datetime | None = None, months: int = 12, province_code: str = "01") -> dict[str, int]:
+def generate(
+    out: Path,
+    *,
+    dossiers: int,
+    petitions: int = 0,
+    seed: int = 766,
+    end: dt.datetime | None = None,
+    months: int = 12,
+    province_code: str = "01",
+) -> dict[str, int]:
     """Write agencies.csv, procedures.csv, dossiers.jsonl (and petitions.jsonl) into `out`."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -161,28 +175,70 @@ def generate(out: Path, *, dossiers: int, petitions: int = 0, seed: int = 766,
 
     with open(out / "agencies.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["code", "name", "level", "parent_code", "group", "province_code", "valid_from", "valid_to", "successor_codes"])
+        w.writerow(
+            [
+                "code",
+                "name",
+                "level",
+                "parent_code",
+                "group",
+                "province_code",
+                "valid_from",
+                "valid_to",
+                "successor_codes",
+            ]
+        )
         for code, name, level in DEPARTMENTS:
-            group = {"PROVINCE_AGENCY": "Sở, ban, ngành", "CENTRAL_AGENCY": "Cơ quan ngành dọc",
-                     "PROVINCE_CENTRE": "Trung tâm phục vụ hành chính công"}[level]
+            group = {
+                "PROVINCE_AGENCY": "Sở, ban, ngành",
+                "CENTRAL_AGENCY": "Cơ quan ngành dọc",
+                "PROVINCE_CENTRE": "Trung tâm phục vụ hành chính công",
+            }[level]
             w.writerow([code, name, level, "", group, province_code, "2025-07-01", "", ""])
         for code, name, _ident in commune_rows:
-            w.writerow([code, name, "COMMUNE", "", "Xã, phường", province_code, "2025-07-01", "", ""])
+            w.writerow(
+                [code, name, "COMMUNE", "", "Xã, phường", province_code, "2025-07-01", "", ""]
+            )
         # a pre-2025 district merged into communes: old dossiers and rankings still resolve
-        w.writerow(["H26.DS", "UBND huyện Sóc Sơn (cũ)", "DISTRICT", "", "Quận, huyện (cũ)", province_code,
-                    "2008-08-01", "2025-06-30", ";".join(commune_codes[-3:])])
+        w.writerow(
+            [
+                "H26.DS",
+                "UBND huyện Sóc Sơn (cũ)",
+                "DISTRICT",
+                "",
+                "Quận, huyện (cũ)",
+                province_code,
+                "2008-08-01",
+                "2025-06-30",
+                ";".join(commune_codes[-3:]),
+            ]
+        )
 
     procs = procedure_rows(rng, commune_codes)
     with open(out / "procedures.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        cols = ["code", "name", "field", "processing_time", "time_unit", "online_level", "has_fee", "paper_result",
-                "agency_codes", "valid_from", "valid_to"]
+        cols = [
+            "code",
+            "name",
+            "field",
+            "processing_time",
+            "time_unit",
+            "online_level",
+            "has_fee",
+            "paper_result",
+            "agency_codes",
+            "valid_from",
+            "valid_to",
+        ]
         w.writerow(cols)
         for p in procs:
             w.writerow([p[c] for c in cols])
 
     # agencies differ in quality so rankings have something to show
-    agency_late = {c: rng.choice([0.02, 0.05, 0.08, 0.12, 0.2, 0.35]) for c in commune_codes + [d[0] for d in DEPARTMENTS]}
+    agency_late = {
+        c: rng.choice([0.02, 0.05, 0.08, 0.12, 0.2, 0.35])
+        for c in commune_codes + [d[0] for d in DEPARTMENTS]
+    }
     weights = [rng.paretovariate(1.2) for _ in procs]
     ids = identity_codes(province_code)
     seq: dict[tuple[str, dt.date], int] = {}
@@ -190,7 +246,9 @@ def generate(out: Path, *, dossiers: int, petitions: int = 0, seed: int = 766,
     written = 0
     with open(out / "dossiers.jsonl", "w", encoding="utf-8") as fh:
         for proc in rng.choices(procs, weights, k=dossiers):
-            agency = rng.choice(commune_codes) if proc["_level"] == "commune" else proc["agency_codes"]
+            agency = (
+                rng.choice(commune_codes) if proc["_level"] == "commune" else proc["agency_codes"]
+            )
             online_share = {"full": 0.65, "partial": 0.35, "none": 0.0}[proc["online_level"]]
             channel = 2 if rng.random() < online_share else (3 if rng.random() < 0.04 else 1)
             proc["_channel"] = channel
@@ -212,51 +270,91 @@ def generate(out: Path, *, dossiers: int, petitions: int = 0, seed: int = 766,
             returned = next((t for s, t in hist if s == 10), None)
             rated = 10 in statuses and rng.random() < 0.35
             record = {
-                "MaHoSo": code, "MaTTHC": proc["code"], "MaDonViTiepNhan": agency, "MaDonViXuLy": agency,
-                "KenhThucHien": channel, "NgayNopHoSo": iso(submitted),
+                "MaHoSo": code,
+                "MaTTHC": proc["code"],
+                "MaDonViTiepNhan": agency,
+                "MaDonViXuLy": agency,
+                "KenhThucHien": channel,
+                "NgayNopHoSo": iso(submitted),
                 "NgayTiepNhan": iso(next((t for s, t in hist if s == 2), None)),
-                "NgayHenTra": iso(legal), "NgayKetThucXuLy": iso(finished or ended),
-                "NgayTraKetQua": iso(returned), "TrangThaiHoSo": statuses[-1],
-                "DuocThanhToanTrucTuyen": (rng.choice([1, 2]) if fee and channel == 2 and rng.random() < 0.6 else 0),
-                "PhiLePhi": fee, "HoSoCoThanhPhanSoHoa": int(rng.random() < 0.75),
+                "NgayHenTra": iso(legal),
+                "NgayKetThucXuLy": iso(finished or ended),
+                "NgayTraKetQua": iso(returned),
+                "TrangThaiHoSo": statuses[-1],
+                "DuocThanhToanTrucTuyen": (
+                    rng.choice([1, 2]) if fee and channel == 2 and rng.random() < 0.6 else 0
+                ),
+                "PhiLePhi": fee,
+                "HoSoCoThanhPhanSoHoa": int(rng.random() < 0.75),
                 "CoKetQuaDienTu": int(finished is not None and rng.random() < 0.55),
                 "TaiSuDungDuLieuSoHoa": int(rng.random() < 0.2),
-                "DanhGia": rng.choices([5, 4, 3, 2, 1], [0.55, 0.3, 0.08, 0.04, 0.03])[0] if rated else None,
-                "LichSu": [{"TrangThai": s, "ThoiDiem": iso(t), "DonVi": agency, "GhiChu": ""} for s, t in hist],
+                "DanhGia": rng.choices([5, 4, 3, 2, 1], [0.55, 0.3, 0.08, 0.04, 0.03])[0]
+                if rated
+                else None,
+                "LichSu": [
+                    {"TrangThai": s, "ThoiDiem": iso(t), "DonVi": agency, "GhiChu": ""}
+                    for s, t in hist
+                ],
             }
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             written += 1
 
     made_petitions = 0
     if petitions:
-        made_petitions = _petitions(out, rng, cal, petitions, start, end, commune_codes + [d[0] for d in DEPARTMENTS[:17]])
-    return {"agencies": len(DEPARTMENTS) + len(commune_rows) + 1, "procedures": len(procs), "dossiers": written,
-            "petitions": made_petitions}
+        made_petitions = _petitions(
+            out, rng, cal, petitions, start, end, commune_codes + [d[0] for d in DEPARTMENTS[:17]]
+        )
+    return {
+        "agencies": len(DEPARTMENTS) + len(commune_rows) + 1,
+        "procedures": len(procs),
+        "dossiers": written,
+        "petitions": made_petitions,
+    }
 
 
-def _petitions(out: Path, rng: random.Random, cal: WorkingCalendar, n: int, start: dt.datetime,
-               end: dt.datetime, agencies: list[str]) -> int:
+def _petitions(
+    out: Path,
+    rng: random.Random,
+    cal: WorkingCalendar,
+    n: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    agencies: list[str],
+) -> int:
     span = (end - start).total_seconds()
     count = 0
     with open(out / "petitions.jsonl", "w", encoding="utf-8") as fh:
         for i in range(n):
-            received = working_moment(rng, cal, (start + dt.timedelta(seconds=rng.uniform(0, span))).date())
+            received = working_moment(
+                rng, cal, (start + dt.timedelta(seconds=rng.uniform(0, span))).date()
+            )
             if received > end:
                 continue
             due = cal.add_working_seconds(received, 15 * 8 * HOUR)
             handled = cal.add_working_seconds(received, rng.uniform(1, 20) * 8 * HOUR)
             handled = handled if handled <= end else None
-            published = cal.add_working_seconds(handled, rng.uniform(1, 16) * HOUR) if handled else None
+            published = (
+                cal.add_working_seconds(handled, rng.uniform(1, 16) * HOUR) if handled else None
+            )
             published = published if published and published <= end else None
             likes, dislikes = (rng.randint(0, 6), rng.randint(0, 3)) if published else (0, 0)
             row = {
-                "Ma": f"PA-{received.year}-{i + 1:06d}", "MaDonVi": rng.choice(agencies),
+                "Ma": f"PA-{received.year}-{i + 1:06d}",
+                "MaDonVi": rng.choice(agencies),
                 "LoaiPhanAnh": rng.choices(["TTHC", "CANBO", "KHAC"], [0.6, 0.15, 0.25])[0],
-                "Kenh": rng.choices(["WEB", "OPEN311", "HOTLINE", "COUNTER", "MAIL"], [0.5, 0.05, 0.3, 0.1, 0.05])[0],
-                "NgayTiepNhan": iso(received), "HanXuLy": iso(due), "NgayXuLyXong": iso(handled),
+                "Kenh": rng.choices(
+                    ["WEB", "OPEN311", "HOTLINE", "COUNTER", "MAIL"], [0.5, 0.05, 0.3, 0.1, 0.05]
+                )[0],
+                "NgayTiepNhan": iso(received),
+                "HanXuLy": iso(due),
+                "NgayXuLyXong": iso(handled),
                 "NgayCongKhai": iso(published),
-                "TrangThai": "DA_CONG_KHAI" if published else ("DA_XU_LY" if handled else "DANG_XU_LY"),
-                "MaHoSo": None, "SoThich": likes, "SoKhongThich": dislikes,
+                "TrangThai": "DA_CONG_KHAI"
+                if published
+                else ("DA_XU_LY" if handled else "DANG_XU_LY"),
+                "MaHoSo": None,
+                "SoThich": likes,
+                "SoKhongThich": dislikes,
             }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1

@@ -20,7 +20,17 @@ class ReadOnlyMixin:
 class EventInline(ReadOnlyMixin, admin.TabularInline):
     model = DossierEvent
     extra = 0
-    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "agency", "target_agency", "note")
+    fields = (
+        "seq",
+        "at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor_label",
+        "agency",
+        "target_agency",
+        "note",
+    )
 
 
 class StepInline(ReadOnlyMixin, admin.TabularInline):
@@ -30,7 +40,16 @@ class StepInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Dossier)
 class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("code", "procedure", "status", "channel", "receiving_agency", "current_agency", "received_at", "due_at")
+    list_display = (
+        "code",
+        "procedure",
+        "status",
+        "channel",
+        "receiving_agency",
+        "current_agency",
+        "received_at",
+        "due_at",
+    )
     list_filter = ("status", "channel")
     search_fields = ("code", "applicant_name")
     list_select_related = ("procedure", "receiving_agency", "current_agency")

@@ -50,7 +50,11 @@ def _check_size(request: HttpRequest) -> None:
     except ValueError:
         length = 0
     if length > MAX_BODY_BYTES:
-        raise HttpError(413, _("The request body is too large (at most %(kb)s KB).") % {"kb": MAX_BODY_BYTES // 1024})
+        raise HttpError(
+            413,
+            _("The request body is too large (at most %(kb)s KB).")
+            % {"kb": MAX_BODY_BYTES // 1024},
+        )
 
 
 class BearerToken(HttpBearer):
@@ -79,11 +83,15 @@ class VendoredSwagger(DocsBase):
     """Swagger UI from static/vendor/swagger-ui (no CDN: government networks are closed)."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        return render(request, "dossiers/api_docs.html", {
-            "openapi_url": self.get_openapi_url(api, kwargs),
-            "css": static("vendor/swagger-ui/swagger-ui.css"),
-            "js": static("vendor/swagger-ui/swagger-ui-bundle.js"),
-        })
+        return render(
+            request,
+            "dossiers/api_docs.html",
+            {
+                "openapi_url": self.get_openapi_url(api, kwargs),
+                "css": static("vendor/swagger-ui/swagger-ui.css"),
+                "js": static("vendor/swagger-ui/swagger-ui-bundle.js"),
+            },
+        )
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -105,15 +113,24 @@ def _json_default(value: Any) -> Any:
 
 
 api = NinjaAPI(
-    title="CCHC API", version="1", renderer=OrjsonRenderer(),
-    description="One-stop dossiers and the procedure catalogue. Errors: {\"error\": {\"code\", \"message\", \"field\"}}.",
-    urls_namespace="api", auth=[BearerToken(), Session()], docs=VendoredSwagger(), docs_url="/docs",
+    title="CCHC API",
+    version="1",
+    renderer=OrjsonRenderer(),
+    description='One-stop dossiers and the procedure catalogue. Errors: {"error": {"code", "message", "field"}}.',
+    urls_namespace="api",
+    auth=[BearerToken(), Session()],
+    docs=VendoredSwagger(),
+    docs_url="/docs",
 )
 
 
 # -- errors ----------------------------------------------------------------------------------
-def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
-    return api.create_response(request, {"error": {"code": code, "message": message, "field": field}}, status=status)
+def error(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "field": field}}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
@@ -124,22 +141,40 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
+    loc = [
+        str(p)
+        for p in first.get("loc", ())
+        if p not in ("body", "query", "path", "payload", "filters")
+    ]
     field = ".".join(loc) or None
-    message = _("Invalid value for %(field)s: %(reason)s") % {"field": field or _("the request"), "reason": first.get("msg", "")}
+    message = _("Invalid value for %(field)s: %(reason)s") % {
+        "field": field or _("the request"),
+        "reason": first.get("msg", ""),
+    }
     return error(request, 400, "invalid", message, field)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error(request, 401, "unauthorized", _("Sign in or send a valid token: Authorization: Bearer <token>."))
+    response = error(
+        request,
+        401,
+        "unauthorized",
+        _("Sign in or send a valid token: Authorization: Bearer <token>."),
+    )
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    codes = {
+        400: "bad_request",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+    }
     message = str(exc)
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         message = _("The request body is not valid JSON.")
@@ -282,7 +317,9 @@ class DossierPage(Page):
     items: list[DossierOut]
 
 
-NationalId = Annotated[str, Field(pattern=r"^\d{12}$", description="12-digit citizen ID; stored only as a keyed hash")]
+NationalId = Annotated[
+    str, Field(pattern=r"^\d{12}$", description="12-digit citizen ID; stored only as a keyed hash")
+]
 
 
 class ApplicantIn(Schema):
@@ -297,7 +334,9 @@ class DossierIn(Schema):
     procedure: str = Field(max_length=40, description="national procedure code")
     receiving_agency: str = Field(max_length=40, description="agency code")
     competent_agency: str | None = Field(None, max_length=40)
-    receiving_place: str | None = Field(None, max_length=40, description="counter or service centre (boundary-free)")
+    receiving_place: str | None = Field(
+        None, max_length=40, description="counter or service centre (boundary-free)"
+    )
     applicant: ApplicantIn
     fee_amount: StrictInt | None = Field(None, ge=0, le=10**12)
     digitized: bool = False
@@ -365,30 +404,60 @@ def _paginate(qs: Any, page: int, page_size: int) -> tuple[list[Any], dict[str, 
     count = qs.count()
     num_pages = max(1, -(-count // page_size))
     page = min(page, num_pages)
-    items = list(qs[(page - 1) * page_size: page * page_size])
+    items = list(qs[(page - 1) * page_size : page * page_size])
     return items, {"count": count, "page": page, "page_size": page_size, "num_pages": num_pages}
 
 
 def _procedure_out(p: Procedure) -> dict[str, Any]:
     return {
-        "code": p.code, "name": p.name, "field": p.field.name if p.field_id else None, "status": p.status,
-        "processing_time": float(p.processing_time), "time_unit": p.time_unit, "online_level": p.online_level,
-        "has_fee": p.has_fee, "fee_amount": p.fee_amount, "charge_amount": p.charge_amount,
-        "agencies": [a.code for a in p.agencies.all()], "valid_from": p.valid_from, "valid_to": p.valid_to,
+        "code": p.code,
+        "name": p.name,
+        "field": p.field.name if p.field_id else None,
+        "status": p.status,
+        "processing_time": float(p.processing_time),
+        "time_unit": p.time_unit,
+        "online_level": p.online_level,
+        "has_fee": p.has_fee,
+        "fee_amount": p.fee_amount,
+        "charge_amount": p.charge_amount,
+        "agencies": [a.code for a in p.agencies.all()],
+        "valid_from": p.valid_from,
+        "valid_to": p.valid_to,
     }
 
 
 def _dossier_out(d: Dossier) -> dict[str, Any]:
     return {
-        "code": d.code, "procedure": d.procedure.code, "status": d.status, "status_label": str(Status(d.status).label),
-        "channel": d.channel, "receiving_place": d.receiving_place.code if d.receiving_place_id else None,
-        "receiving_agency": d.receiving_agency.code, "competent_agency": d.competent_agency.code,
-        "current_agency": d.current_agency.code, "assignee": d.assignee.username if d.assignee_id else None,
-        "applicant_name": d.applicant_name, "applicant_id_last4": d.applicant_id_last4,
-        **{f: _local(getattr(d, f)) for f in ("submitted_at", "received_at", "appointment_at", "initial_appointment_at",
-                                               "due_at", "finished_at", "returned_at", "closed_at")},
-        "fee_amount": d.fee_amount, "paid_online": d.paid_online, "supplement_count": d.supplement_count,
-        "apology_count": d.apology_count, "overdue": d.is_overdue,
+        "code": d.code,
+        "procedure": d.procedure.code,
+        "status": d.status,
+        "status_label": str(Status(d.status).label),
+        "channel": d.channel,
+        "receiving_place": d.receiving_place.code if d.receiving_place_id else None,
+        "receiving_agency": d.receiving_agency.code,
+        "competent_agency": d.competent_agency.code,
+        "current_agency": d.current_agency.code,
+        "assignee": d.assignee.username if d.assignee_id else None,
+        "applicant_name": d.applicant_name,
+        "applicant_id_last4": d.applicant_id_last4,
+        **{
+            f: _local(getattr(d, f))
+            for f in (
+                "submitted_at",
+                "received_at",
+                "appointment_at",
+                "initial_appointment_at",
+                "due_at",
+                "finished_at",
+                "returned_at",
+                "closed_at",
+            )
+        },
+        "fee_amount": d.fee_amount,
+        "paid_online": d.paid_online,
+        "supplement_count": d.supplement_count,
+        "apology_count": d.apology_count,
+        "overdue": d.is_overdue,
     }
 
 
@@ -401,10 +470,13 @@ _TIMELINE_SQL = (
     f"FROM {DossierEvent._meta.db_table} e WHERE e.dossier_id = %s "
     "UNION ALL "
     f"SELECT 1, s.seq, s.started_at, s.due_at, s.completed_at, s.name, s.outcome, {_AGENCY_CODE % 's.agency_id'}, "
-    f"NULL, NULL, NULL, NULL FROM {DossierStep._meta.db_table} s WHERE s.dossier_id = %s ORDER BY 1, 2")
+    f"NULL, NULL, NULL, NULL FROM {DossierStep._meta.db_table} s WHERE s.dossier_id = %s ORDER BY 1, 2"
+)
 
 
-def _timeline(dossier_id: int, now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _timeline(
+    dossier_id: int, now: dt.datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(events, steps) of the dossier, as EventOut and StepOut."""
     moment = rowsql.converter(DossierEvent, "at")  # every timestamp here is a DateTimeField
     cur = rowsql.cursor(connection)
@@ -413,14 +485,32 @@ def _timeline(dossier_id: int, now: dt.datetime) -> tuple[list[dict[str, Any]], 
     events, steps = [], []
     for kind, seq, t1, t2, t3, s1, s2, agency, target, note, from_status, to_status in rows:
         if kind == 0:
-            events.append({"seq": seq, "at": _local(moment(t1)), "action": s1, "from_status": from_status,
-                           "to_status": to_status, "actor": s2, "agency": agency, "target_agency": target,
-                           "note": note})
+            events.append(
+                {
+                    "seq": seq,
+                    "at": _local(moment(t1)),
+                    "action": s1,
+                    "from_status": from_status,
+                    "to_status": to_status,
+                    "actor": s2,
+                    "agency": agency,
+                    "target_agency": target,
+                    "note": note,
+                }
+            )
         else:
             started, due, completed = moment(t1), moment(t2), moment(t3)
-            steps.append({"seq": seq, "name": s1, "agency": agency, "started_at": _local(started),
-                          "due_at": _local(due), "completed_at": _local(completed),
-                          "outcome": queries.step_outcome(s2, due, completed, now) or ""})
+            steps.append(
+                {
+                    "seq": seq,
+                    "name": s1,
+                    "agency": agency,
+                    "started_at": _local(started),
+                    "due_at": _local(due),
+                    "completed_at": _local(completed),
+                    "outcome": queries.step_outcome(s2, due, completed, now) or "",
+                }
+            )
     return events, steps
 
 
@@ -485,8 +575,11 @@ class ProcedureFilters(Schema):
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]) -> Any:
     """Procedures, searchable without accents ("dang ky khai sinh")."""
     qs = Procedure.objects.select_related("field").prefetch_related("agencies").order_by("code")
-    if not (permissions.is_staff_member(request.auth) or permissions.is_province_admin(request.auth)
-            or permissions.is_inspector(request.auth)):
+    if not (
+        permissions.is_staff_member(request.auth)
+        or permissions.is_province_admin(request.auth)
+        or permissions.is_inspector(request.auth)
+    ):
         qs = qs.published()  # applicants and integrations see what is offered to the public
     if filters.q:
         qs = qs.search(filters.q)
@@ -505,18 +598,43 @@ def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]) -> A
 @api.get("/procedures/{code}", response={200: ProcedureDetailOut, **ERRORS}, tags=["procedures"])
 def get_procedure(request: HttpRequest, code: str) -> Any:
     p = Procedure.objects.select_related("field").filter(code=code).first()
-    staff = permissions.is_staff_member(request.auth) or permissions.is_province_admin(request.auth) or permissions.is_inspector(request.auth)
+    staff = (
+        permissions.is_staff_member(request.auth)
+        or permissions.is_province_admin(request.auth)
+        or permissions.is_inspector(request.auth)
+    )
     if p is None or (p.status != Procedure.Status.PUBLISHED and not staff):
         raise Http404(_("No procedure %(code)s.") % {"code": code})
     return {
         **_procedure_out(p),
-        **{f: getattr(p, f) for f in ("applicant_types", "submission_means", "steps_description", "conditions",
-                                      "result_description", "legal_basis", "fee_legal_basis", "deciding_authority",
-                                      "receiving_address", "number_of_copies")},
-        "required_documents": [{"name": r.name, "copies": r.copies, "mandatory": r.mandatory, "form_name": r.form_name}
-                               for r in p.required_documents.all()],
-        "steps": [{"order": s.order, "name": s.name, "working_hours": float(s.working_hours),
-                   "agency": s.agency.code if s.agency_id else None} for s in p.step_templates.select_related("agency")],
+        **{
+            f: getattr(p, f)
+            for f in (
+                "applicant_types",
+                "submission_means",
+                "steps_description",
+                "conditions",
+                "result_description",
+                "legal_basis",
+                "fee_legal_basis",
+                "deciding_authority",
+                "receiving_address",
+                "number_of_copies",
+            )
+        },
+        "required_documents": [
+            {"name": r.name, "copies": r.copies, "mandatory": r.mandatory, "form_name": r.form_name}
+            for r in p.required_documents.all()
+        ],
+        "steps": [
+            {
+                "order": s.order,
+                "name": s.name,
+                "working_hours": float(s.working_hours),
+                "agency": s.agency.code if s.agency_id else None,
+            }
+            for s in p.step_templates.select_related("agency")
+        ],
         "missing_core_fields": p.missing_core_fields(),
     }
 
@@ -525,7 +643,9 @@ def get_procedure(request: HttpRequest, code: str) -> Any:
 class DossierFilters(Schema):
     q: str = Field("", max_length=100, description="code, applicant name, phone or 12-digit ID")
     status: int | None = Field(None, ge=1, le=10)
-    agency: str | None = Field(None, max_length=40, description="current, receiving or competent agency code")
+    agency: str | None = Field(
+        None, max_length=40, description="current, receiving or competent agency code"
+    )
     procedure: str | None = Field(None, max_length=40)
     received_from: dt.date | None = None
     received_to: dt.date | None = None
@@ -539,12 +659,27 @@ class DossierFilters(Schema):
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> Any:
     """Dossiers the caller may see (their agencies; the province for admins and inspectors;
     their own for applicants)."""
-    if filters.received_from and filters.received_to and filters.received_to < filters.received_from:
-        raise ValidationFailed(_("'received_to' must not be before 'received_from'."), field="received_to")
+    if (
+        filters.received_from
+        and filters.received_to
+        and filters.received_to < filters.received_from
+    ):
+        raise ValidationFailed(
+            _("'received_to' must not be before 'received_from'."), field="received_to"
+        )
     qs = queries.queue(request.auth, filters.queue)
-    qs = queries.apply_filter(qs, queries.DossierFilter(
-        q=filters.q, status=filters.status, procedure=filters.procedure or "", agency=filters.agency or "",
-        received_from=filters.received_from, received_to=filters.received_to, overdue=filters.overdue))
+    qs = queries.apply_filter(
+        qs,
+        queries.DossierFilter(
+            q=filters.q,
+            status=filters.status,
+            procedure=filters.procedure or "",
+            agency=filters.agency or "",
+            received_from=filters.received_from,
+            received_to=filters.received_to,
+            overdue=filters.overdue,
+        ),
+    )
     qs = queries.with_related(qs).select_related("receiving_place").order_by("-submitted_at", "-pk")
     items, meta = _paginate(qs, filters.page, filters.page_size)
     return {**meta, "items": [_dossier_out(d) for d in items]}
@@ -558,14 +693,20 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
     user = request.auth
     procedure = rowsql.get_row(Procedure, "code", payload.procedure.strip())
     if procedure is None:
-        raise ValidationFailed(_("Unknown procedure code %(code)s.") % {"code": payload.procedure}, field="procedure")
+        raise ValidationFailed(
+            _("Unknown procedure code %(code)s.") % {"code": payload.procedure}, field="procedure"
+        )
     receiving = _agency(payload.receiving_agency, "receiving_agency")
     competent = _agency(payload.competent_agency, "competent_agency") or receiving
     place = _agency(payload.receiving_place, "receiving_place")
     a = payload.applicant
     applicant = services.Applicant(
-        name=a.name.strip(), id_hash=hash_national_id(a.national_id) if a.national_id else "",
-        id_last4=a.national_id[-4:] if a.national_id else "", phone=a.phone, email=a.email, address=a.address,
+        name=a.name.strip(),
+        id_hash=hash_national_id(a.national_id) if a.national_id else "",
+        id_last4=a.national_id[-4:] if a.national_id else "",
+        phone=a.phone,
+        email=a.email,
+        address=a.address,
         account=user if user.kind == User.Kind.CITIZEN else None,
     )
     clerk_at = permissions.agency_ids(user, roles=policies.INTAKE_ROLES)
@@ -573,11 +714,23 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
         raise NotPermitted(_("Inspectors have read-only access."))
     if clerk_at and (receiving.pk in clerk_at or (place and place.pk in clerk_at)):
         dossier = services.intake_at_counter(
-            procedure=procedure, receiving_agency=receiving, competent_agency=competent, receiving_place=place,
-            applicant=applicant, actor=user, fee_amount=payload.fee_amount, digitized=payload.digitized)
+            procedure=procedure,
+            receiving_agency=receiving,
+            competent_agency=competent,
+            receiving_place=place,
+            applicant=applicant,
+            actor=user,
+            fee_amount=payload.fee_amount,
+            digitized=payload.digitized,
+        )
     elif user.kind in (User.Kind.CITIZEN, User.Kind.INTEGRATION):
-        dossier = services.submit_online(procedure=procedure, receiving_agency=receiving, competent_agency=competent,
-                                         applicant=applicant, actor=user)
+        dossier = services.submit_online(
+            procedure=procedure,
+            receiving_agency=receiving,
+            competent_agency=competent,
+            applicant=applicant,
+            actor=user,
+        )
     else:
         raise NotPermitted(_("You may only receive dossiers at a counter of your own agency."))
     return _detail_response(request, dossier, 201)
@@ -594,19 +747,33 @@ def _kwargs(action: str, payload: Schema) -> dict[str, Any]:
     if action == "transfer":
         data["to_agency"] = _agency(data["to_agency"], "to_agency")
         data["assignee"] = _user(data.get("assignee"), "assignee")
-        if data["assignee"] is not None and not permissions.roles_in(data["assignee"], data["to_agency"].pk):
-            raise ValidationFailed(_("%(user)s does not work at %(agency)s.") % {"user": data["assignee"].display_name,
-                                                                          "agency": data["to_agency"].name}, field="assignee")
+        if data["assignee"] is not None and not permissions.roles_in(
+            data["assignee"], data["to_agency"].pk
+        ):
+            raise ValidationFailed(
+                _("%(user)s does not work at %(agency)s.")
+                % {"user": data["assignee"].display_name, "agency": data["to_agency"].name},
+                field="assignee",
+            )
     elif action == "assign":
         data["assignee"] = _user(data["assignee"], "assignee")
     return data
 
 
 ACTION_SCHEMAS: dict[str, type[Schema]] = {
-    "receive": NoteIn, "refuse": ReasonIn, "transfer": TransferIn, "assign": AssignIn,
-    "request_supplement": ReasonIn, "receive_supplement": NoteIn, "request_payment": PaymentRequestIn,
-    "confirm_payment": PaymentConfirmIn, "withdraw": ReasonIn, "stop": ReasonIn, "finish": FinishIn,
-    "return_result": NoteIn, "apologize": ApologyIn,
+    "receive": NoteIn,
+    "refuse": ReasonIn,
+    "transfer": TransferIn,
+    "assign": AssignIn,
+    "request_supplement": ReasonIn,
+    "receive_supplement": NoteIn,
+    "request_payment": PaymentRequestIn,
+    "confirm_payment": PaymentConfirmIn,
+    "withdraw": ReasonIn,
+    "stop": ReasonIn,
+    "finish": FinishIn,
+    "return_result": NoteIn,
+    "apologize": ApologyIn,
 }
 
 
@@ -630,25 +797,44 @@ def _register(action: str, schema: type[Schema]) -> None:
         return _run_action(request, code, action, payload)
 
     # Real classes, not strings (this module uses postponed annotations): ninja reads them.
-    endpoint.__annotations__ = {"request": HttpRequest, "code": str, "payload": schema, "return": Any}
+    endpoint.__annotations__ = {
+        "request": HttpRequest,
+        "code": str,
+        "payload": schema,
+        "return": Any,
+    }
     endpoint.__name__ = f"action_{action}"
     endpoint.__doc__ = str(services.ACTIONS[action].__doc__ or action).strip().splitlines()[0]
-    api.post(f"/dossiers/{{code}}/actions/{action}", response={200: DossierDetailOut, **ERRORS},
-             tags=["actions"], operation_id=f"dossier_{action}")(endpoint)
+    api.post(
+        f"/dossiers/{{code}}/actions/{action}",
+        response={200: DossierDetailOut, **ERRORS},
+        tags=["actions"],
+        operation_id=f"dossier_{action}",
+    )(endpoint)
 
 
 for _action, _schema in ACTION_SCHEMAS.items():
     _register(_action, _schema)
 
 
-@api.post("/dossiers/{code}/actions/{action}", response={404: ErrorOut}, tags=["actions"], include_in_schema=False)
+@api.post(
+    "/dossiers/{code}/actions/{action}",
+    response={404: ErrorOut},
+    tags=["actions"],
+    include_in_schema=False,
+)
 def unknown_action(request: HttpRequest, code: str, action: str) -> Any:
-    raise Http404(_("Unknown action %(action)s. Known: %(known)s.") % {"action": action, "known": ", ".join(ACTION_SCHEMAS)})
+    raise Http404(
+        _("Unknown action %(action)s. Known: %(known)s.")
+        % {"action": action, "known": ", ".join(ACTION_SCHEMAS)}
+    )
 
 
 # -- anything else under /api/v1/ -----------------------------------------------------------------
 def not_found_json(request: HttpRequest, rest: str = "") -> HttpResponse:
-    return error(request, 404, "not_found", _("No such API endpoint: /api/v1/%(path)s") % {"path": rest})
+    return error(
+        request, 404, "not_found", _("No such API endpoint: /api/v1/%(path)s") % {"path": rest}
+    )
 
 
 __all__ = ["api", "not_found_json"]

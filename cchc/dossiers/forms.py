@@ -41,23 +41,38 @@ class IntakeForm(forms.Form):
     """Counter intake (tiếp nhận trực tiếp): receipt and appointment, form 01."""
 
     procedure = forms.ModelChoiceField(label=_("procedure"), queryset=Procedure.objects.published())
-    receiving_place = AgencyChoiceField(label=_("place of reception"), queryset=Agency.objects.none(),
-                                        help_text=_("your counter, or any service centre (boundary-free intake)"))
-    receiving_agency = AgencyChoiceField(label=_("receiving agency"), queryset=Agency.objects.none())
-    competent_agency = AgencyChoiceField(label=_("competent agency"), queryset=Agency.objects.none())
+    receiving_place = AgencyChoiceField(
+        label=_("place of reception"),
+        queryset=Agency.objects.none(),
+        help_text=_("your counter, or any service centre (boundary-free intake)"),
+    )
+    receiving_agency = AgencyChoiceField(
+        label=_("receiving agency"), queryset=Agency.objects.none()
+    )
+    competent_agency = AgencyChoiceField(
+        label=_("competent agency"), queryset=Agency.objects.none()
+    )
     applicant_name = forms.CharField(label=_("applicant name"), max_length=200)
-    applicant_id = forms.CharField(label=_("citizen ID number (12 digits)"), max_length=12, required=False)
+    applicant_id = forms.CharField(
+        label=_("citizen ID number (12 digits)"), max_length=12, required=False
+    )
     applicant_phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     applicant_email = forms.EmailField(label=_("e-mail"), required=False)
     applicant_address = forms.CharField(label=_("address"), max_length=300, required=False)
-    fee_amount = forms.IntegerField(label=_("fees owed (VND)"), min_value=0, required=False,
-                                    help_text=_("empty: the fees and charges of the procedure"))
+    fee_amount = forms.IntegerField(
+        label=_("fees owed (VND)"),
+        min_value=0,
+        required=False,
+        help_text=_("empty: the fees and charges of the procedure"),
+    )
     digitized = forms.BooleanField(label=_("dossier components digitised"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = province_agencies()
-        own = Membership.objects.filter(user=user, role=Membership.Role.CLERK).values_list("agency_id", flat=True)
+        own = Membership.objects.filter(user=user, role=Membership.Role.CLERK).values_list(
+            "agency_id", flat=True
+        )
         places = agencies.filter(pk__in=own) | agencies.filter(level=AgencyLevel.PROVINCE_CENTRE)
         self.fields["receiving_place"].queryset = places.distinct()
         self.fields["receiving_agency"].queryset = agencies
@@ -83,7 +98,9 @@ class IntakeForm(forms.Form):
         data = super().clean()
         procedure, competent = data.get("procedure"), data.get("competent_agency")
         if procedure and competent and not procedure.agencies.filter(pk=competent.pk).exists():
-            self.add_error("competent_agency", _("This agency does not handle the chosen procedure."))
+            self.add_error(
+                "competent_agency", _("This agency does not handle the chosen procedure.")
+            )
         return data
 
     def applicant(self) -> Applicant:
@@ -110,31 +127,53 @@ class ActionForm(forms.Form):
 
 
 class NoteForm(ActionForm):
-    note = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _staff_of(agency_ids: Any) -> Any:
-    return User.objects.filter(memberships__agency_id__in=agency_ids, is_active=True).distinct().order_by("full_name", "username")
+    return (
+        User.objects.filter(memberships__agency_id__in=agency_ids, is_active=True)
+        .distinct()
+        .order_by("full_name", "username")
+    )
 
 
 class TransferForm(ActionForm):
     to_agency = AgencyChoiceField(label=_("to agency"), queryset=Agency.objects.none())
-    step_name = forms.CharField(label=_("step"), max_length=300, required=False,
-                                help_text=_("empty: the name in the procedure's step template"))
+    step_name = forms.CharField(
+        label=_("step"),
+        max_length=300,
+        required=False,
+        help_text=_("empty: the name in the procedure's step template"),
+    )
     assignee = UserChoiceField(label=_("assignee"), queryset=User.objects.none(), required=False)
-    hours = forms.DecimalField(label=_("working hours for this step"), required=False, min_value=0.25, max_digits=7, decimal_places=2,
-                               help_text=_("empty: from the step template, else the dossier's due time"))
-    note = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    hours = forms.DecimalField(
+        label=_("working hours for this step"),
+        required=False,
+        min_value=0.25,
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("empty: from the step template, else the dossier's due time"),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = province_agencies()
         self.fields["to_agency"].queryset = agencies
-        self.fields["assignee"].queryset = User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by("full_name", "username")
+        self.fields["assignee"].queryset = User.objects.filter(
+            kind=User.Kind.STAFF, is_active=True
+        ).order_by("full_name", "username")
         if not self.is_bound:
             self.initial.setdefault("to_agency", self.dossier.competent_agency_id)
 
@@ -142,13 +181,22 @@ class TransferForm(ActionForm):
         data = super().clean()
         agency, assignee = data.get("to_agency"), data.get("assignee")
         if agency and assignee and not roles_in(assignee, agency.pk):
-            self.add_error("assignee", _("%(user)s does not work at %(agency)s.") % {"user": assignee.display_name, "agency": agency.name})
+            self.add_error(
+                "assignee",
+                _("%(user)s does not work at %(agency)s.")
+                % {"user": assignee.display_name, "agency": agency.name},
+            )
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {"to_agency": d["to_agency"], "step_name": d.get("step_name") or "", "assignee": d.get("assignee"),
-                "note": d.get("note") or "", "hours": float(d["hours"]) if d.get("hours") else None}
+        return {
+            "to_agency": d["to_agency"],
+            "step_name": d.get("step_name") or "",
+            "assignee": d.get("assignee"),
+            "note": d.get("note") or "",
+            "hours": float(d["hours"]) if d.get("hours") else None,
+        }
 
 
 class AssignForm(ActionForm):
@@ -165,21 +213,31 @@ class PaymentRequestForm(ActionForm):
 
 
 class PaymentConfirmForm(ActionForm):
-    online = forms.TypedChoiceField(label=_("online payment"), choices=OnlinePayment.choices, coerce=int, initial=OnlinePayment.NO)
+    online = forms.TypedChoiceField(
+        label=_("online payment"),
+        choices=OnlinePayment.choices,
+        coerce=int,
+        initial=OnlinePayment.NO,
+    )
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
 
 class FinishForm(ActionForm):
-    note = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     electronic_result = forms.BooleanField(label=_("electronic result issued"), required=False)
 
 
 class ApologyForm(ActionForm):
     """Form 04: apology and new appointment, issued before the due date (Decree 118/2025)."""
 
-    reason = forms.CharField(label=_("reason for the delay"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("reason for the delay"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     new_appointment_at = forms.DateTimeField(
-        label=_("new appointment"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        label=_("new appointment"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
@@ -203,9 +261,19 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.TypedChoiceField(label=_("status"), required=False, coerce=int, empty_value=None,
-                                    choices=[("", _("All"))] + [(v, lbl) for v, lbl in Dossier._meta.get_field("status").choices])
+    status = forms.TypedChoiceField(
+        label=_("status"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All"))]
+        + [(v, lbl) for v, lbl in Dossier._meta.get_field("status").choices],
+    )
     procedure = forms.CharField(label=_("procedure code"), required=False, max_length=40)
     agency = forms.CharField(label=_("agency code"), required=False, max_length=40)
-    received_from = forms.DateField(label=_("received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = forms.DateField(
+        label=_("received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -33,7 +33,13 @@ class Status(models.IntegerChoices):
     RETURNED = 10, _("Result returned (Đã trả kết quả)")
 
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL)
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.RECEIVED,
+    Status.PROCESSING,
+    Status.SUPPLEMENT,
+    Status.FINANCIAL,
+)
 CLOCK_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL)  # the legal clock runs
 
 
@@ -75,8 +81,12 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         conditions = Q(applicant=user)
         ids = permissions.agency_ids(user)
         if ids:
-            conditions |= Q(receiving_agency_id__in=ids) | Q(current_agency_id__in=ids) | Q(
-                competent_agency_id__in=ids) | Q(receiving_place_id__in=ids)
+            conditions |= (
+                Q(receiving_agency_id__in=ids)
+                | Q(current_agency_id__in=ids)
+                | Q(competent_agency_id__in=ids)
+                | Q(receiving_place_id__in=ids)
+            )
         if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
             conditions |= Q(receiving_agency__province_code=user.province_code)
         return self.filter(conditions)
@@ -93,27 +103,86 @@ def visible(user, dossier) -> bool:  # type: ignore[no-untyped-def]
     if user.is_superuser or (dossier.applicant_id is not None and dossier.applicant_id == user.pk):
         return True
     ids = permissions.agency_ids(user)
-    if ids & {dossier.receiving_agency_id, dossier.current_agency_id, dossier.competent_agency_id, dossier.receiving_place_id}:
+    if ids & {
+        dossier.receiving_agency_id,
+        dossier.current_agency_id,
+        dossier.competent_agency_id,
+        dossier.receiving_place_id,
+    }:
         return True
-    return bool(user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code
-                and dossier.receiving_agency.province_code == user.province_code)
+    return bool(
+        user.kind in ("PROVINCE_ADMIN", "INSPECTOR")
+        and user.province_code
+        and dossier.receiving_agency.province_code == user.province_code
+    )
 
 
 class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=60, unique=True)
-    procedure = models.ForeignKey("catalogue.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure"))
-    rule_version = models.ForeignKey("core.RuleVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("rule version"), db_index=False)
+    procedure = models.ForeignKey(
+        "catalogue.Procedure",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("procedure"),
+    )
+    rule_version = models.ForeignKey(
+        "core.RuleVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rule version"),
+        db_index=False,
+    )
     form_set = models.CharField(_("form set"), max_length=40, blank=True)
     channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
     # Boundary-free intake (phi địa giới hành chính): three separate facts.
     # receiving_agency and current_agency lead the composite indexes below.
-    receiving_place = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("place of reception"), db_index=False)
-    receiving_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="received_dossiers", verbose_name=_("receiving agency"), db_index=False)
-    competent_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="competent_dossiers", verbose_name=_("competent agency"))
-    current_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="current_dossiers", verbose_name=_("currently at"), db_index=False)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_dossiers", verbose_name=_("assignee"), db_index=False)
+    receiving_place = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("place of reception"),
+        db_index=False,
+    )
+    receiving_agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        verbose_name=_("receiving agency"),
+        db_index=False,
+    )
+    competent_agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+        verbose_name=_("competent agency"),
+    )
+    current_agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="current_dossiers",
+        verbose_name=_("currently at"),
+        db_index=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+        verbose_name=_("assignee"),
+        db_index=False,
+    )
 
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers", verbose_name=_("applicant account"))
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("applicant account"),
+    )
     applicant_name = models.CharField(_("applicant name"), max_length=200)
     # compared only for equality: a plain index (Meta), without the text-pattern twin that
     # db_index=True adds on PostgreSQL and every insert and status change had to maintain
@@ -132,14 +201,18 @@ class Dossier(models.Model):
     processing_ended_at = models.DateTimeField(_("end of processing"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, help_text=_("refused, withdrawn or stopped"))
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, help_text=_("refused, withdrawn or stopped")
+    )
     paused_since = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(_("paused working seconds"), default=0)
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     apology_count = models.PositiveSmallIntegerField(_("apologies"), default=0)
 
     fee_amount = models.PositiveBigIntegerField(_("fees owed (VND)"), default=0)
-    paid_online = models.PositiveSmallIntegerField(_("online payment"), choices=OnlinePayment.choices, default=OnlinePayment.NO)
+    paid_online = models.PositiveSmallIntegerField(
+        _("online payment"), choices=OnlinePayment.choices, default=OnlinePayment.NO
+    )
     has_digitized_components = models.BooleanField(_("components digitised"), default=False)
     has_electronic_result = models.BooleanField(_("electronic result"), default=False)
     reused_digitized_data = models.BooleanField(_("reused digitised data"), default=False)
@@ -165,8 +238,11 @@ class Dossier(models.Model):
             # open dossiers, already in the page's order. Without it the planner walked the
             # whole due_at index, past an agency's years of closed dossiers, for a page of 18
             # (2.2 s at 1 M dossiers once a commune had 135,778 closed and 18 open)
-            models.Index(fields=["current_agency", "due_at", "id"], condition=Q(status__in=OPEN_STATUSES),
-                         name="dossier_open_queue_idx"),
+            models.Index(
+                fields=["current_agency", "due_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="dossier_open_queue_idx",
+            ),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_recv_idx"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
             models.Index(fields=["applicant_id_hash"], name="dossier_applicant_idx"),
@@ -181,7 +257,11 @@ class Dossier(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in CLOCK_STATUSES and self.due_at is not None and self.due_at < timezone.now()
+        return (
+            self.status in CLOCK_STATUSES
+            and self.due_at is not None
+            and self.due_at < timezone.now()
+        )
 
 
 class DossierEvent(AppendOnlyModel):
@@ -192,17 +272,40 @@ class DossierEvent(AppendOnlyModel):
 
     # Indexes are kept to what is read: (dossier, seq) is unique and serves every lookup by
     # dossier; events are written 5-6 per dossier, so each extra index slows intake and import.
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField()
     at = models.DateTimeField(_("time"))
     recorded_at = models.DateTimeField(default=timezone.now)
     action = models.CharField(_("action"), max_length=40)
     from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
     to_status = models.PositiveSmallIntegerField(choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
-    target_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    target_agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -214,7 +317,6 @@ class DossierEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
-
 
 
 class StepOutcome(models.TextChoices):
@@ -230,8 +332,12 @@ class DossierStep(models.Model):
     seq = models.PositiveSmallIntegerField()
     name = models.CharField(_("step"), max_length=300)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    handed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_at = models.DateTimeField(_("started at"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -248,7 +354,9 @@ class DossierStep(models.Model):
 
 
 def document_path(instance: DigitizedDocument, filename: str) -> str:
-    return f"documents/{timezone.now():%Y/%m}/{instance.sha256[:2]}/{instance.sha256}-{filename[-80:]}"
+    return (
+        f"documents/{timezone.now():%Y/%m}/{instance.sha256[:2]}/{instance.sha256}-{filename[-80:]}"
+    )
 
 
 class DigitizedDocument(models.Model):
@@ -261,7 +369,9 @@ class DigitizedDocument(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("digitised document")
@@ -279,7 +389,13 @@ class DossierDocument(models.Model):
         RESULT = "RESULT", _("Result")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    required_document = models.ForeignKey("catalogue.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    required_document = models.ForeignKey(
+        "catalogue.RequiredDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     document = models.ForeignKey(DigitizedDocument, on_delete=models.PROTECT, related_name="uses")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.COMPONENT)
     reused = models.BooleanField(_("reused from an earlier dossier"), default=False)

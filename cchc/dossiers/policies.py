@@ -16,8 +16,14 @@ ACTION_ROLES: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "refuse": ({R.CLERK, R.LEADER}, ("receiving_agency", "receiving_place", "current_agency")),
     "transfer": ({R.CLERK, R.SPECIALIST, R.LEADER}, ("current_agency",)),
     "assign": ({R.LEADER}, ("current_agency",)),
-    "request_supplement": ({R.CLERK, R.SPECIALIST, R.LEADER}, ("current_agency", "receiving_agency")),
-    "receive_supplement": ({R.CLERK, R.SPECIALIST}, ("current_agency", "receiving_agency", "receiving_place")),
+    "request_supplement": (
+        {R.CLERK, R.SPECIALIST, R.LEADER},
+        ("current_agency", "receiving_agency"),
+    ),
+    "receive_supplement": (
+        {R.CLERK, R.SPECIALIST},
+        ("current_agency", "receiving_agency", "receiving_place"),
+    ),
     "request_payment": ({R.SPECIALIST, R.LEADER}, ("current_agency",)),
     "confirm_payment": ({R.CLERK, R.SPECIALIST}, ("current_agency", "receiving_agency")),
     "withdraw": ({R.CLERK}, ("receiving_agency", "receiving_place")),
@@ -35,7 +41,11 @@ def can(user, action: str, dossier) -> bool:  # type: ignore[no-untyped-def]
         return False
     if permissions.is_inspector(user):
         return False
-    if action == "withdraw" and dossier.applicant_id is not None and dossier.applicant_id == user.pk:
+    if (
+        action == "withdraw"
+        and dossier.applicant_id is not None
+        and dossier.applicant_id == user.pk
+    ):
         return True  # the applicant may withdraw their own dossier
     roles, where = ACTION_ROLES[action]
     return any(permissions.has_role(user, getattr(dossier, f"{attr}_id"), roles) for attr in where)
@@ -45,7 +55,9 @@ def check(user, action: str, dossier) -> None:  # type: ignore[no-untyped-def]
     if user is None:
         return  # system actor: the importer or a management command
     if not can(user, action, dossier):
-        raise NotPermitted(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
+        raise NotPermitted(
+            _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
+        )
 
 
 def can_view(user, dossier) -> bool:  # type: ignore[no-untyped-def]

@@ -82,15 +82,20 @@ def action_possible(dossier: Dossier, action: str, now: dt.datetime | None = Non
         return status == Status.SUPPLEMENT
     if action == "apologize":
         now = now or timezone.now()
-        return status in (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL) and (
-            dossier.due_at is not None and now < dossier.due_at
-        )
+        return status in (
+            Status.RECEIVED,
+            Status.PROCESSING,
+            Status.SUPPLEMENT,
+            Status.FINANCIAL,
+        ) and (dossier.due_at is not None and now < dossier.due_at)
     target = ACTION_TARGETS[action]
     return target is not None and allowed(status, target)
 
 
 def available_actions(user: Any, dossier: Dossier) -> list[str]:
-    return [a for a in ACTION_TARGETS if action_possible(dossier, a) and policies.can(user, a, dossier)]
+    return [
+        a for a in ACTION_TARGETS if action_possible(dossier, a) and policies.can(user, a, dossier)
+    ]
 
 
 def my_agency_ids(user: Any) -> set[int]:
@@ -135,13 +140,17 @@ class DossierFilter:
     channel: int | None = None
 
 
-def apply_filter(qs: DossierQuerySet, f: DossierFilter, now: dt.datetime | None = None) -> DossierQuerySet:
+def apply_filter(
+    qs: DossierQuerySet, f: DossierFilter, now: dt.datetime | None = None
+) -> DossierQuerySet:
     q = (f.q or "").strip()
     if q:
         if NATIONAL_ID_RE.match(q):
             qs = qs.filter(Q(applicant_id_hash=hash_national_id(q)) | Q(code__icontains=q))
         else:
-            qs = qs.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_phone=q))
+            qs = qs.filter(
+                Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_phone=q)
+            )
     if f.status:
         qs = qs.filter(status=f.status)
     if f.channel:
@@ -150,18 +159,30 @@ def apply_filter(qs: DossierQuerySet, f: DossierFilter, now: dt.datetime | None 
         qs = qs.filter(procedure__code=f.procedure.strip())
     if f.agency:
         code = f.agency.strip()
-        qs = qs.filter(Q(current_agency__code=code) | Q(receiving_agency__code=code) | Q(competent_agency__code=code))
+        qs = qs.filter(
+            Q(current_agency__code=code)
+            | Q(receiving_agency__code=code)
+            | Q(competent_agency__code=code)
+        )
     if f.received_from:
-        qs = qs.filter(received_at__gte=dt.datetime.combine(f.received_from, dt.time.min, tzinfo=LOCAL_TZ))
+        qs = qs.filter(
+            received_at__gte=dt.datetime.combine(f.received_from, dt.time.min, tzinfo=LOCAL_TZ)
+        )
     if f.received_to:
-        qs = qs.filter(received_at__lt=dt.datetime.combine(f.received_to + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ))
+        qs = qs.filter(
+            received_at__lt=dt.datetime.combine(
+                f.received_to + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ
+            )
+        )
     if f.overdue:
         qs = qs.overdue(now)
     return qs
 
 
 def with_related(qs: DossierQuerySet) -> DossierQuerySet:
-    return qs.select_related("procedure", "current_agency", "receiving_agency", "competent_agency", "assignee")
+    return qs.select_related(
+        "procedure", "current_agency", "receiving_agency", "competent_agency", "assignee"
+    )
 
 
 def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[str, Any]]:
@@ -170,12 +191,19 @@ def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[st
     A step still open past its due time is flagged late already.
     """
     now = now or timezone.now()
-    return [{"step": step, "outcome": step_outcome(step.outcome, step.due_at, step.completed_at, now),
-             "open": step.completed_at is None}
-            for step in dossier.steps.select_related("agency", "handed_by", "assignee").order_by("seq")]
+    return [
+        {
+            "step": step,
+            "outcome": step_outcome(step.outcome, step.due_at, step.completed_at, now),
+            "open": step.completed_at is None,
+        }
+        for step in dossier.steps.select_related("agency", "handed_by", "assignee").order_by("seq")
+    ]
 
 
-def step_outcome(outcome: str, due_at: dt.datetime | None, completed_at: dt.datetime | None, now: dt.datetime) -> str:
+def step_outcome(
+    outcome: str, due_at: dt.datetime | None, completed_at: dt.datetime | None, now: dt.datetime
+) -> str:
     """The flag shown for a step: its recorded outcome, or LATE for an open step past due."""
     if not outcome and completed_at is None and due_at is not None and now > due_at:
         return "LATE"

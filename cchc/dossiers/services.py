@@ -73,12 +73,16 @@ def one_stop_rule(on: dt.date) -> RuleVersion:
     try:
         rule = RuleVersion.objects.in_force(ONE_STOP, on)
     except RuleVersion.DoesNotExist as exc:
-        raise ValidationFailed(_("No one-stop rule version is in force on %(day)s.") % {"day": on}) from exc
+        raise ValidationFailed(
+            _("No one-stop rule version is in force on %(day)s.") % {"day": on}
+        ) from exc
     _rules[key] = (now, rule)
     return rule
 
 
-def legal_due(procedure: Procedure, received_at: dt.datetime, calendar: WorkingCalendar) -> Derivation:
+def legal_due(
+    procedure: Procedure, received_at: dt.datetime, calendar: WorkingCalendar
+) -> Derivation:
     unit = procedure.time_unit
     amount: Decimal = procedure.processing_time
     if unit != TimeUnit.SAME_DAY and not amount:
@@ -98,7 +102,9 @@ def due_derivation(dossier: Dossier) -> Derivation | None:
         )
     if dossier.paused_seconds:
         derivation.lines.append(
-            _("%(h)s working hours waiting for the applicant's supplement are not counted: due %(at)s")
+            _(
+                "%(h)s working hours waiting for the applicant's supplement are not counted: due %(at)s"
+            )
             % {"h": round(dossier.paused_seconds / 3600, 1), "at": _fmt(dossier.due_at)}
         )
     return derivation
@@ -146,34 +152,58 @@ def _append(
     from_status: int | None | str = "current",
     first: bool = False,
 ) -> DossierEvent:
-    last_seq = 0 if first else dossier.last_event_seq or (
-        DossierEvent.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", flat=True).first() or 0
+    last_seq = (
+        0
+        if first
+        else dossier.last_event_seq
+        or (
+            DossierEvent.objects.filter(dossier=dossier)
+            .order_by("-seq")
+            .values_list("seq", flat=True)
+            .first()
+            or 0
+        )
     )
-    event = rowsql.insert_row(DossierEvent(
-        dossier=dossier,
-        seq=last_seq + 1,
-        at=at,
-        action=action,
-        from_status=dossier.status if from_status == "current" else from_status,
-        to_status=to_status,
-        actor=actor,
-        actor_label=_actor_label(actor),
-        agency=agency or dossier.current_agency,
-        target_agency=target_agency,
-        note=note,
-        data=data or {},
-    ))
+    event = rowsql.insert_row(
+        DossierEvent(
+            dossier=dossier,
+            seq=last_seq + 1,
+            at=at,
+            action=action,
+            from_status=dossier.status if from_status == "current" else from_status,
+            to_status=to_status,
+            actor=actor,
+            actor_label=_actor_label(actor),
+            agency=agency or dossier.current_agency,
+            target_agency=target_agency,
+            note=note,
+            data=data or {},
+        )
+    )
     dossier.last_event_seq = event.seq
     return event
 
 
 def _announce(dossier: Dossier, action: str, event: DossierEvent | None) -> None:
-    announce(Dossier, dossier_id=dossier.pk, action=action, event_id=event.pk if event else None,
-             dossier=dossier, event=event)
+    announce(
+        Dossier,
+        dossier_id=dossier.pk,
+        action=action,
+        event_id=event.pk if event else None,
+        dossier=dossier,
+        event=event,
+    )
 
 
-RELATED = ("procedure", "rule_version", "receiving_agency", "current_agency", "receiving_place",
-            "competent_agency", "assignee")
+RELATED = (
+    "procedure",
+    "rule_version",
+    "receiving_agency",
+    "current_agency",
+    "receiving_place",
+    "competent_agency",
+    "assignee",
+)
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -226,7 +256,9 @@ def _save(dossier: Dossier, *fields: str) -> None:
 def _close_step(dossier: Dossier, at: dt.datetime, step: DossierStep | None = None) -> None:
     """Close the dossier's open step (`step` when the caller already read it) with its
     early/on-time/late flag (the control slip, form 06)."""
-    step = step or rowsql.latest_row(DossierStep, {"dossier": dossier.pk, "completed_at": None}, "seq")
+    step = step or rowsql.latest_row(
+        DossierStep, {"dossier": dossier.pk, "completed_at": None}, "seq"
+    )
     if step is None:
         return
     step.completed_at = at
@@ -251,13 +283,25 @@ def _template(procedure: Procedure, order: int) -> tuple[float, str] | None:
     updated_at = procedure.updated_at
     hit = _step_templates.get(procedure.pk)
     if hit is None or hit[0] != updated_at:
-        hit = (updated_at, {t.order: (float(t.working_hours), t.name) for t in procedure.step_templates.all()})
+        hit = (
+            updated_at,
+            {t.order: (float(t.working_hours), t.name) for t in procedure.step_templates.all()},
+        )
         _step_templates[procedure.pk] = hit
     return hit[1].get(order)
 
 
-def _open_step(dossier: Dossier, *, agency: Agency, name: str, at: dt.datetime, actor: Any,
-               assignee: Any = None, hours: float | None = None, seq: int) -> DossierStep:
+def _open_step(
+    dossier: Dossier,
+    *,
+    agency: Agency,
+    name: str,
+    at: dt.datetime,
+    actor: Any,
+    assignee: Any = None,
+    hours: float | None = None,
+    seq: int,
+) -> DossierStep:
     if hours is None:
         template = _template(dossier.procedure, seq)
         hours = template[0] if template else None
@@ -265,10 +309,18 @@ def _open_step(dossier: Dossier, *, agency: Agency, name: str, at: dt.datetime, 
             name = template[1]
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
     due = cal.add_working_seconds(at, hours * 3600) if hours else dossier.due_at
-    return rowsql.insert_row(DossierStep(
-        dossier=dossier, seq=seq, name=name or _("Processing"), agency=agency,
-        handed_by=actor, assignee=assignee, started_at=at, due_at=due,
-    ))
+    return rowsql.insert_row(
+        DossierStep(
+            dossier=dossier,
+            seq=seq,
+            name=name or _("Processing"),
+            agency=agency,
+            handed_by=actor,
+            assignee=assignee,
+            started_at=at,
+            due_at=due,
+        )
+    )
 
 
 # -- intake ---------------------------------------------------------------------------------
@@ -283,37 +335,75 @@ class Applicant:
     account: Any = None
 
 
-def _validate_intake(procedure: Procedure, receiving_agency: Agency, competent_agency: Agency, applicant: Applicant, on: dt.date) -> None:
+def _validate_intake(
+    procedure: Procedure,
+    receiving_agency: Agency,
+    competent_agency: Agency,
+    applicant: Applicant,
+    on: dt.date,
+) -> None:
     if procedure.status != Procedure.Status.PUBLISHED:
-        raise ValidationFailed(_("Procedure %(code)s is not published.") % {"code": procedure.code}, field="procedure")
-    if (procedure.valid_from and procedure.valid_from > on) or (procedure.valid_to and procedure.valid_to < on):
-        raise ValidationFailed(_("Procedure %(code)s is not in force on this date.") % {"code": procedure.code}, field="procedure")
-    for agency, fld in ((receiving_agency, "receiving_agency"), (competent_agency, "competent_agency")):
-        if not agency.is_valid_on(on):
-            raise ValidationFailed(_("Agency %(code)s no longer exists on this date.") % {"code": agency.code}, field=fld)
-    if not rowsql.exists(Procedure.agencies.through, {"procedure": procedure.pk, "agency": competent_agency.pk}):
         raise ValidationFailed(
-            _("Agency %(agency)s does not handle procedure %(code)s.") % {"agency": competent_agency.name, "code": procedure.code},
+            _("Procedure %(code)s is not published.") % {"code": procedure.code}, field="procedure"
+        )
+    if (procedure.valid_from and procedure.valid_from > on) or (
+        procedure.valid_to and procedure.valid_to < on
+    ):
+        raise ValidationFailed(
+            _("Procedure %(code)s is not in force on this date.") % {"code": procedure.code},
+            field="procedure",
+        )
+    for agency, fld in (
+        (receiving_agency, "receiving_agency"),
+        (competent_agency, "competent_agency"),
+    ):
+        if not agency.is_valid_on(on):
+            raise ValidationFailed(
+                _("Agency %(code)s no longer exists on this date.") % {"code": agency.code},
+                field=fld,
+            )
+    if not rowsql.exists(
+        Procedure.agencies.through, {"procedure": procedure.pk, "agency": competent_agency.pk}
+    ):
+        raise ValidationFailed(
+            _("Agency %(agency)s does not handle procedure %(code)s.")
+            % {"agency": competent_agency.name, "code": procedure.code},
             field="competent_agency",
         )
     if not (applicant.name or "").strip():
         raise ValidationFailed(_("Please enter the applicant's name."), field="applicant_name")
 
 
-def _new_dossier(*, procedure: Procedure, receiving_place: Agency | None, receiving_agency: Agency,
-                 competent_agency: Agency, applicant: Applicant, channel: int, at: dt.datetime,
-                 status: int, details: dict[str, Any] | None, fee_amount: int | None,
-                 digitized: bool = False) -> Dossier:
+def _new_dossier(
+    *,
+    procedure: Procedure,
+    receiving_place: Agency | None,
+    receiving_agency: Agency,
+    competent_agency: Agency,
+    applicant: Applicant,
+    channel: int,
+    at: dt.datetime,
+    status: int,
+    details: dict[str, Any] | None,
+    fee_amount: int | None,
+    digitized: bool = False,
+) -> Dossier:
     """Validate and insert a new dossier in one statement (its first event gets seq 1)."""
     local_day = at.astimezone(LOCAL_TZ).date()
     rule = one_stop_rule(local_day)
     _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
     received = status == S.RECEIVED
-    due = legal_due(procedure, at, calendar_for(receiving_agency.province_code, rule)).due_at if received else None
+    due = (
+        legal_due(procedure, at, calendar_for(receiving_agency.province_code, rule)).due_at
+        if received
+        else None
+    )
     dossier = Dossier(
         last_event_seq=1,  # the intake event appended next in the same transaction
         received_at=at if received else None,
-        appointment_at=due, initial_appointment_at=due, due_at=due,
+        appointment_at=due,
+        initial_appointment_at=due,
+        due_at=due,
         has_digitized_components=digitized,
         procedure=procedure,
         rule_version=rule,
@@ -344,27 +434,59 @@ def _new_dossier(*, procedure: Procedure, receiving_place: Agency | None, receiv
 
 
 @transaction.atomic
-def submit_online(*, procedure: Procedure, receiving_agency: Agency, competent_agency: Agency | None = None,
-                  applicant: Applicant, actor: Any, at: dt.datetime | None = None,
-                  details: dict[str, Any] | None = None, channel: int = Channel.ONLINE) -> Dossier:
+def submit_online(
+    *,
+    procedure: Procedure,
+    receiving_agency: Agency,
+    competent_agency: Agency | None = None,
+    applicant: Applicant,
+    actor: Any,
+    at: dt.datetime | None = None,
+    details: dict[str, Any] | None = None,
+    channel: int = Channel.ONLINE,
+) -> Dossier:
     """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
     at = _when(at)
     dossier = _new_dossier(
-        procedure=procedure, receiving_place=receiving_agency, receiving_agency=receiving_agency,
-        competent_agency=competent_agency or receiving_agency, applicant=applicant, channel=channel,
-        at=at, status=S.SUBMITTED, details=details, fee_amount=None,
+        procedure=procedure,
+        receiving_place=receiving_agency,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency or receiving_agency,
+        applicant=applicant,
+        channel=channel,
+        at=at,
+        status=S.SUBMITTED,
+        details=details,
+        fee_amount=None,
     )
-    event = _append(dossier, action="submit", to_status=S.SUBMITTED, actor=actor, at=at, from_status=None, first=True)
+    event = _append(
+        dossier,
+        action="submit",
+        to_status=S.SUBMITTED,
+        actor=actor,
+        at=at,
+        from_status=None,
+        first=True,
+    )
     _announce(dossier, "submit", event)
     return dossier
 
 
 @transaction.atomic
-def intake_at_counter(*, procedure: Procedure, receiving_agency: Agency, competent_agency: Agency | None = None,
-                      receiving_place: Agency | None = None, applicant: Applicant, actor: Any,
-                      at: dt.datetime | None = None, channel: int = Channel.IN_PERSON,
-                      details: dict[str, Any] | None = None, fee_amount: int | None = None,
-                      digitized: bool = False) -> Dossier:
+def intake_at_counter(
+    *,
+    procedure: Procedure,
+    receiving_agency: Agency,
+    competent_agency: Agency | None = None,
+    receiving_place: Agency | None = None,
+    applicant: Applicant,
+    actor: Any,
+    at: dt.datetime | None = None,
+    channel: int = Channel.IN_PERSON,
+    details: dict[str, Any] | None = None,
+    fee_amount: int | None = None,
+    digitized: bool = False,
+) -> Dossier:
     """A clerk receives a complete dossier at the counter: receipt and appointment (form 01).
 
     `receiving_place` may be any centre of the province (boundary-free intake); the clerk must
@@ -378,12 +500,29 @@ def intake_at_counter(*, procedure: Procedure, receiving_agency: Agency, compete
         except Exception:
             policies.check_intake(actor, receiving_agency)
     dossier = _new_dossier(
-        procedure=procedure, receiving_place=place, receiving_agency=receiving_agency,
-        competent_agency=competent_agency or receiving_agency, applicant=applicant, channel=channel,
-        at=at, status=S.RECEIVED, details=details, fee_amount=fee_amount, digitized=digitized,
+        procedure=procedure,
+        receiving_place=place,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency or receiving_agency,
+        applicant=applicant,
+        channel=channel,
+        at=at,
+        status=S.RECEIVED,
+        details=details,
+        fee_amount=fee_amount,
+        digitized=digitized,
     )
-    event = _append(dossier, action="receive", to_status=S.RECEIVED, actor=actor, at=at, from_status=None, first=True,
-                    agency=place, data={"appointment_at": _fmt_iso(dossier.appointment_at)})
+    event = _append(
+        dossier,
+        action="receive",
+        to_status=S.RECEIVED,
+        actor=actor,
+        at=at,
+        from_status=None,
+        first=True,
+        agency=place,
+        data={"appointment_at": _fmt_iso(dossier.appointment_at)},
+    )
     _announce(dossier, "receive", event)
     return dossier
 
@@ -396,7 +535,9 @@ def _set_appointment(dossier: Dossier, at: dt.datetime) -> None:
 
 # -- actions on an existing dossier ---------------------------------------------------------
 @transaction.atomic
-def receive(dossier: Dossier, *, actor: Any, at: dt.datetime | None = None, note: str = "") -> Dossier:
+def receive(
+    dossier: Dossier, *, actor: Any, at: dt.datetime | None = None, note: str = ""
+) -> Dossier:
     """Accept an online dossier (1 → 2): receipt with the appointment date."""
     at = _when(at)
     dossier = _lock(dossier)
@@ -405,8 +546,17 @@ def receive(dossier: Dossier, *, actor: Any, at: dt.datetime | None = None, note
     if dossier.received_at is None:
         dossier.received_at = at
         _set_appointment(dossier, at)
-    event = _append(dossier, action="receive", to_status=S.RECEIVED, actor=actor, at=at, note=note,
-                    data={"appointment_at": dossier.appointment_at.isoformat() if dossier.appointment_at else None})
+    event = _append(
+        dossier,
+        action="receive",
+        to_status=S.RECEIVED,
+        actor=actor,
+        at=at,
+        note=note,
+        data={
+            "appointment_at": dossier.appointment_at.isoformat() if dossier.appointment_at else None
+        },
+    )
     dossier.status = S.RECEIVED
     _save(dossier, "status", "received_at", "appointment_at", "initial_appointment_at", "due_at")
     _announce(dossier, "receive", event)
@@ -430,8 +580,17 @@ def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None 
 
 
 @transaction.atomic
-def transfer(dossier: Dossier, *, actor: Any, to_agency: Agency, step_name: str = "", assignee: Any = None,
-             note: str = "", at: dt.datetime | None = None, hours: float | None = None) -> Dossier:
+def transfer(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    to_agency: Agency,
+    step_name: str = "",
+    assignee: Any = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+    hours: float | None = None,
+) -> Dossier:
     """Hand the dossier over to the next step (same or another agency) on the control slip.
 
     Received after the cut-off, the hand-over to the competent unit is due the next working
@@ -442,14 +601,32 @@ def transfer(dossier: Dossier, *, actor: Any, to_agency: Agency, step_name: str 
     policies.check(actor, "transfer", dossier)
     _require(dossier, S.PROCESSING, _("transfer"))
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
-        raise ValidationFailed(_("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency")
+        raise ValidationFailed(
+            _("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency"
+        )
     last = rowsql.latest_row(DossierStep, {"dossier": dossier.pk}, "seq")
     if last is not None:  # an open step is normally the newest one; else look for an older one
         _close_step(dossier, at, last if last.completed_at is None else None)
-    step = _open_step(dossier, agency=to_agency, name=step_name, at=at, actor=actor, assignee=assignee, hours=hours,
-                      seq=(last.seq if last else 0) + 1)
-    event = _append(dossier, action="transfer", to_status=S.PROCESSING, actor=actor, at=at, note=note,
-                    target_agency=to_agency, data={"step": step.seq, "step_due_at": step.due_at.isoformat() if step.due_at else None})
+    step = _open_step(
+        dossier,
+        agency=to_agency,
+        name=step_name,
+        at=at,
+        actor=actor,
+        assignee=assignee,
+        hours=hours,
+        seq=(last.seq if last else 0) + 1,
+    )
+    event = _append(
+        dossier,
+        action="transfer",
+        to_status=S.PROCESSING,
+        actor=actor,
+        at=at,
+        note=note,
+        target_agency=to_agency,
+        data={"step": step.seq, "step_due_at": step.due_at.isoformat() if step.due_at else None},
+    )
     dossier.status = S.PROCESSING
     dossier.current_agency = to_agency
     dossier.assignee = assignee
@@ -467,9 +644,19 @@ def assign(dossier: Dossier, *, actor: Any, assignee: Any) -> Dossier:
     from cchc.accounts.permissions import roles_in
 
     if not roles_in(assignee, dossier.current_agency_id):
-        raise ValidationFailed(_("%(user)s does not work at %(agency)s.") % {"user": assignee, "agency": dossier.current_agency}, field="assignee")
-    event = _append(dossier, action="assign", to_status=dossier.status, actor=actor, at=timezone.now(),
-                    data={"assignee": assignee.pk, "assignee_name": _actor_label(assignee)})
+        raise ValidationFailed(
+            _("%(user)s does not work at %(agency)s.")
+            % {"user": assignee, "agency": dossier.current_agency},
+            field="assignee",
+        )
+    event = _append(
+        dossier,
+        action="assign",
+        to_status=dossier.status,
+        actor=actor,
+        at=timezone.now(),
+        data={"assignee": assignee.pk, "assignee_name": _actor_label(assignee)},
+    )
     dossier.assignee = assignee
     _save(dossier, "assignee")
     DossierStep.objects.filter(dossier=dossier, completed_at__isnull=True).update(assignee=assignee)
@@ -478,7 +665,9 @@ def assign(dossier: Dossier, *, actor: Any, assignee: Any) -> Dossier:
 
 
 @transaction.atomic
-def request_supplement(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+def request_supplement(
+    dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Dossier:
     """Ask the applicant to supplement the dossier (form 02). The clock pauses.
 
     Only one complete request is lawful; a second one is recorded but makes the dossier late
@@ -489,8 +678,15 @@ def request_supplement(dossier: Dossier, *, actor: Any, reason: str, at: dt.date
     dossier = _lock(dossier)
     policies.check(actor, "request_supplement", dossier)
     _require(dossier, S.SUPPLEMENT, _("request a supplement"))
-    event = _append(dossier, action="request_supplement", to_status=S.SUPPLEMENT, actor=actor, at=at, note=reason,
-                    data={"request_number": dossier.supplement_count + 1})
+    event = _append(
+        dossier,
+        action="request_supplement",
+        to_status=S.SUPPLEMENT,
+        actor=actor,
+        at=at,
+        note=reason,
+        data={"request_number": dossier.supplement_count + 1},
+    )
     dossier.status = S.SUPPLEMENT
     dossier.paused_since = at
     dossier.supplement_count += 1
@@ -500,7 +696,9 @@ def request_supplement(dossier: Dossier, *, actor: Any, reason: str, at: dt.date
 
 
 @transaction.atomic
-def receive_supplement(dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+def receive_supplement(
+    dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
     """The applicant's supplement arrived: the clock resumes and the due time moves."""
     at = _when(at)
     dossier = _lock(dossier)
@@ -508,9 +706,18 @@ def receive_supplement(dossier: Dossier, *, actor: Any, note: str = "", at: dt.d
     back_to = S.PROCESSING if dossier.received_at else S.SUBMITTED
     _require(dossier, back_to, _("receive the supplement"))
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
-    paused = int(cal.working_seconds_between(dossier.paused_since, at)) if dossier.paused_since else 0
-    event = _append(dossier, action="receive_supplement", to_status=back_to, actor=actor, at=at, note=note,
-                    data={"paused_working_seconds": paused})
+    paused = (
+        int(cal.working_seconds_between(dossier.paused_since, at)) if dossier.paused_since else 0
+    )
+    event = _append(
+        dossier,
+        action="receive_supplement",
+        to_status=back_to,
+        actor=actor,
+        at=at,
+        note=note,
+        data={"paused_working_seconds": paused},
+    )
     dossier.status = back_to
     dossier.paused_since = None
     dossier.paused_seconds += paused
@@ -522,15 +729,27 @@ def receive_supplement(dossier: Dossier, *, actor: Any, note: str = "", at: dt.d
 
 
 @transaction.atomic
-def request_payment(dossier: Dossier, *, actor: Any, amount: int, note: str = "", at: dt.datetime | None = None) -> Dossier:
+def request_payment(
+    dossier: Dossier, *, actor: Any, amount: int, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
     """Ask the applicant to fulfil a financial obligation (status 6)."""
     at = _when(at)
     if not isinstance(amount, int) or amount <= 0:
-        raise ValidationFailed(_("The amount must be a positive whole number of đồng."), field="amount")
+        raise ValidationFailed(
+            _("The amount must be a positive whole number of đồng."), field="amount"
+        )
     dossier = _lock(dossier)
     policies.check(actor, "request_payment", dossier)
     _require(dossier, S.FINANCIAL, _("request payment"))
-    event = _append(dossier, action="request_payment", to_status=S.FINANCIAL, actor=actor, at=at, note=note, data={"amount": amount})
+    event = _append(
+        dossier,
+        action="request_payment",
+        to_status=S.FINANCIAL,
+        actor=actor,
+        at=at,
+        note=note,
+        data={"amount": amount},
+    )
     dossier.status = S.FINANCIAL
     dossier.fee_amount = amount
     _save(dossier, "status", "fee_amount")
@@ -539,15 +758,29 @@ def request_payment(dossier: Dossier, *, actor: Any, amount: int, note: str = ""
 
 
 @transaction.atomic
-def confirm_payment(dossier: Dossier, *, actor: Any, online: int = OnlinePayment.NO, note: str = "",
-                    at: dt.datetime | None = None) -> Dossier:
+def confirm_payment(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    online: int = OnlinePayment.NO,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
     at = _when(at)
     if online not in OnlinePayment.values:
         raise ValidationFailed(_("Unknown payment channel."), field="online")
     dossier = _lock(dossier)
     policies.check(actor, "confirm_payment", dossier)
     _require(dossier, S.PROCESSING, _("confirm payment"))
-    event = _append(dossier, action="confirm_payment", to_status=S.PROCESSING, actor=actor, at=at, note=note, data={"online": online})
+    event = _append(
+        dossier,
+        action="confirm_payment",
+        to_status=S.PROCESSING,
+        actor=actor,
+        at=at,
+        note=note,
+        data={"online": online},
+    )
     dossier.status = S.PROCESSING
     dossier.paid_online = online
     _save(dossier, "status", "paid_online")
@@ -556,7 +789,9 @@ def confirm_payment(dossier: Dossier, *, actor: Any, online: int = OnlinePayment
 
 
 @transaction.atomic
-def withdraw(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+def withdraw(
+    dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Dossier:
     """The applicant withdraws the dossier (status 7)."""
     at = _when(at)
     reason = _reason(reason, _("reason for withdrawal"))
@@ -564,7 +799,9 @@ def withdraw(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | Non
     policies.check(actor, "withdraw", dossier)
     _require(dossier, S.WITHDRAWN, _("withdraw"))
     _close_step(dossier, at)
-    event = _append(dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason)
+    event = _append(
+        dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason
+    )
     dossier.status = S.WITHDRAWN
     dossier.closed_at = dossier.processing_ended_at = at
     _save(dossier, "status", "closed_at", "processing_ended_at")
@@ -590,36 +827,65 @@ def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = 
 
 
 @transaction.atomic
-def finish(dossier: Dossier, *, actor: Any, note: str = "", electronic_result: bool = False,
-           at: dt.datetime | None = None) -> Dossier:
+def finish(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    note: str = "",
+    electronic_result: bool = False,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Processing finished (status 9): the result waits at the receiving counter."""
     at = _when(at)
     dossier = _lock(dossier)
     policies.check(actor, "finish", dossier)
     _require(dossier, S.FINISHED, _("finish"))
     _close_step(dossier, at)
-    event = _append(dossier, action="finish", to_status=S.FINISHED, actor=actor, at=at, note=note,
-                    data={"electronic_result": bool(electronic_result)})
+    event = _append(
+        dossier,
+        action="finish",
+        to_status=S.FINISHED,
+        actor=actor,
+        at=at,
+        note=note,
+        data={"electronic_result": bool(electronic_result)},
+    )
     dossier.status = S.FINISHED
     dossier.finished_at = at
     if dossier.processing_ended_at is None:
         dossier.processing_ended_at = at
     dossier.has_electronic_result = dossier.has_electronic_result or bool(electronic_result)
     dossier.current_agency = dossier.receiving_agency
-    _save(dossier, "status", "finished_at", "processing_ended_at", "has_electronic_result", "current_agency")
+    _save(
+        dossier,
+        "status",
+        "finished_at",
+        "processing_ended_at",
+        "has_electronic_result",
+        "current_agency",
+    )
     _announce(dossier, "finish", event)
     return dossier
 
 
 @transaction.atomic
-def return_result(dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+def return_result(
+    dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
     """The result is handed to the applicant and logged (status 10)."""
     at = _when(at)
     dossier = _lock(dossier)
     policies.check(actor, "return_result", dossier)
     _require(dossier, S.RETURNED, _("return the result"))
-    event = _append(dossier, action="return_result", to_status=S.RETURNED, actor=actor, at=at, note=note,
-                    agency=dossier.receiving_place or dossier.receiving_agency)
+    event = _append(
+        dossier,
+        action="return_result",
+        to_status=S.RETURNED,
+        actor=actor,
+        at=at,
+        note=note,
+        agency=dossier.receiving_place or dossier.receiving_agency,
+    )
     dossier.status = S.RETURNED
     dossier.returned_at = at
     _save(dossier, "status", "returned_at")
@@ -628,8 +894,14 @@ def return_result(dossier: Dossier, *, actor: Any, note: str = "", at: dt.dateti
 
 
 @transaction.atomic
-def apologize(dossier: Dossier, *, actor: Any, reason: str, new_appointment_at: dt.datetime,
-              at: dt.datetime | None = None) -> Dossier:
+def apologize(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    reason: str,
+    new_appointment_at: dt.datetime,
+    at: dt.datetime | None = None,
+) -> Dossier:
     """Written apology with a new appointment date (form 04).
 
     It must be issued before the due date (Decree 118/2025), with a reason, and the new date
@@ -638,22 +910,46 @@ def apologize(dossier: Dossier, *, actor: Any, reason: str, new_appointment_at: 
     at = _when(at)
     reason = _reason(reason, _("reason for the delay"))
     if new_appointment_at is None or timezone.is_naive(new_appointment_at):
-        raise ValidationFailed(_("Please give the new appointment date and time."), field="new_appointment_at")
+        raise ValidationFailed(
+            _("Please give the new appointment date and time."), field="new_appointment_at"
+        )
     dossier = _lock(dossier)
     policies.check(actor, "apologize", dossier)
     if dossier.status not in (S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL):
-        raise TransitionNotAllowed(_("An apology can only be issued while the dossier is being processed."))
+        raise TransitionNotAllowed(
+            _("An apology can only be issued while the dossier is being processed.")
+        )
     if dossier.due_at is None or at >= dossier.due_at:
-        raise TransitionNotAllowed(_("The apology must be issued before the due date (%(due)s).") % {"due": _fmt(dossier.due_at)})
+        raise TransitionNotAllowed(
+            _("The apology must be issued before the due date (%(due)s).")
+            % {"due": _fmt(dossier.due_at)}
+        )
     current = dossier.appointment_at or dossier.due_at
     if new_appointment_at <= current:
-        raise ValidationFailed(_("The new appointment must be later than the current one (%(due)s).") % {"due": _fmt(dossier.appointment_at)},
-                               field="new_appointment_at")
-    event = _append(dossier, action="apologize", to_status=dossier.status, actor=actor, at=at, note=reason,
-                    data={"new_appointment_at": new_appointment_at.isoformat(), "previous_appointment_at": _fmt_iso(current)})
+        raise ValidationFailed(
+            _("The new appointment must be later than the current one (%(due)s).")
+            % {"due": _fmt(dossier.appointment_at)},
+            field="new_appointment_at",
+        )
+    event = _append(
+        dossier,
+        action="apologize",
+        to_status=dossier.status,
+        actor=actor,
+        at=at,
+        note=reason,
+        data={
+            "new_appointment_at": new_appointment_at.isoformat(),
+            "previous_appointment_at": _fmt_iso(current),
+        },
+    )
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
     dossier.appointment_at = new_appointment_at
-    dossier.due_at = cal.add_working_seconds(new_appointment_at, dossier.paused_seconds) if dossier.paused_seconds else new_appointment_at
+    dossier.due_at = (
+        cal.add_working_seconds(new_appointment_at, dossier.paused_seconds)
+        if dossier.paused_seconds
+        else new_appointment_at
+    )
     dossier.apology_count += 1
     _save(dossier, "appointment_at", "due_at", "apology_count")
     _announce(dossier, "apologize", event)
@@ -661,8 +957,17 @@ def apologize(dossier: Dossier, *, actor: Any, reason: str, new_appointment_at: 
 
 
 ACTIONS = {
-    "receive": receive, "refuse": refuse, "transfer": transfer, "assign": assign,
-    "request_supplement": request_supplement, "receive_supplement": receive_supplement,
-    "request_payment": request_payment, "confirm_payment": confirm_payment, "withdraw": withdraw,
-    "stop": stop, "finish": finish, "return_result": return_result, "apologize": apologize,
+    "receive": receive,
+    "refuse": refuse,
+    "transfer": transfer,
+    "assign": assign,
+    "request_supplement": request_supplement,
+    "receive_supplement": receive_supplement,
+    "request_payment": request_payment,
+    "confirm_payment": confirm_payment,
+    "withdraw": withdraw,
+    "stop": stop,
+    "finish": finish,
+    "return_result": return_result,
+    "apologize": apologize,
 }

@@ -17,10 +17,23 @@ dossier_changed = Signal()
 dossiers_bulk_changed = Signal()
 
 
-def announce(sender, *, dossier_id: int, action: str, event_id: int | None,  # type: ignore[no-untyped-def]
-             dossier=None, event=None) -> None:
+def announce(
+    sender,
+    *,
+    dossier_id: int,
+    action: str,
+    event_id: int | None,  # type: ignore[no-untyped-def]
+    dossier=None,
+    event=None,
+) -> None:
     """Call inside the changing transaction: listeners of `dossier_changing` run now, those
     of `dossier_changed` after the commit."""
-    kwargs = {"dossier_id": dossier_id, "action": action, "event_id": event_id, "dossier": dossier, "event": event}
+    kwargs = {
+        "dossier_id": dossier_id,
+        "action": action,
+        "event_id": event_id,
+        "dossier": dossier,
+        "event": event,
+    }
     dossier_changing.send(sender=sender, **kwargs)
     transaction.on_commit(lambda: dossier_changed.send(sender=sender, **kwargs))

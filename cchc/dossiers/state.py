@@ -19,9 +19,15 @@ S = Status
 TRANSITIONS: dict[int | None, frozenset[int]] = {
     None: frozenset({S.SUBMITTED, S.RECEIVED, S.REFUSED}),
     S.SUBMITTED: frozenset({S.RECEIVED, S.REFUSED, S.SUPPLEMENT, S.WITHDRAWN}),
-    S.RECEIVED: frozenset({S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL, S.WITHDRAWN, S.STOPPED, S.FINISHED}),
-    S.PROCESSING: frozenset({S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL, S.WITHDRAWN, S.STOPPED, S.FINISHED}),
-    S.SUPPLEMENT: frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.WITHDRAWN, S.STOPPED, S.REFUSED}),
+    S.RECEIVED: frozenset(
+        {S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL, S.WITHDRAWN, S.STOPPED, S.FINISHED}
+    ),
+    S.PROCESSING: frozenset(
+        {S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL, S.WITHDRAWN, S.STOPPED, S.FINISHED}
+    ),
+    S.SUPPLEMENT: frozenset(
+        {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.WITHDRAWN, S.STOPPED, S.REFUSED}
+    ),
     S.FINANCIAL: frozenset({S.PROCESSING, S.FINISHED, S.WITHDRAWN, S.STOPPED}),
     S.FINISHED: frozenset({S.RETURNED}),
     S.REFUSED: frozenset(),
@@ -120,5 +126,9 @@ def replay(
             st.apology_count += 1
         st.status = to
     if st.appointment_at is not None:
-        st.due_at = calendar.add_working_seconds(st.appointment_at, st.paused_seconds) if st.paused_seconds else st.appointment_at
+        st.due_at = (
+            calendar.add_working_seconds(st.appointment_at, st.paused_seconds)
+            if st.paused_seconds
+            else st.appointment_at
+        )
     return st

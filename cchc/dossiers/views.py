@@ -31,13 +31,19 @@ PAGE_SIZE = 25
 
 def _require_staff(user: Any) -> None:
     """Work pages are for agency staff, province administrators and inspectors."""
-    if not (permissions.is_staff_member(user) or permissions.is_province_admin(user) or permissions.is_inspector(user)):
+    if not (
+        permissions.is_staff_member(user)
+        or permissions.is_province_admin(user)
+        or permissions.is_inspector(user)
+    ):
         raise PermissionDenied(_("This page is for agency staff."))
 
 
 def _visible_dossier(user: Any, code: str) -> Dossier:
     """404, not 403, for a dossier outside the user's agencies: its existence is not disclosed."""
-    qs = queries.with_related(Dossier.objects.visible_to(user)).select_related("receiving_place", "rule_version")
+    qs = queries.with_related(Dossier.objects.visible_to(user)).select_related(
+        "receiving_place", "rule_version"
+    )
     return get_object_or_404(qs, code=code)
 
 
@@ -45,16 +51,26 @@ def _visible_dossier(user: Any, code: str) -> Dossier:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _require_staff(request.user)
-    key = request.GET.get("queue") or ("agency" if permissions.is_staff_member(request.user) else "all")
+    key = request.GET.get("queue") or (
+        "agency" if permissions.is_staff_member(request.user) else "all"
+    )
     if key not in queries.QUEUES:
         key = "agency"
     form = QueueFilterForm(request.GET or None)
     qs = queries.queue(request.user, key)
     if form.is_valid():
         d = form.cleaned_data
-        qs = queries.apply_filter(qs, queries.DossierFilter(
-            q=d["q"], status=d["status"], procedure=d["procedure"], agency=d["agency"],
-            received_from=d["received_from"], received_to=d["received_to"]))
+        qs = queries.apply_filter(
+            qs,
+            queries.DossierFilter(
+                q=d["q"],
+                status=d["status"],
+                procedure=d["procedure"],
+                agency=d["agency"],
+                received_from=d["received_from"],
+                received_to=d["received_to"],
+            ),
+        )
     order = "due_at" if key in ("due_soon", "overdue", "agency", "mine") else "-submitted_at"
     qs = queries.with_related(qs).order_by(order, "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,11 +79,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab_params = params.copy()
     tab_params.pop("queue", None)
     context = {
-        "form": form, "page": page, "queue_key": key, "queues": queries.QUEUES,
-        "query": params.urlencode(), "tab_query": tab_params.urlencode(), "now": timezone.now(),
+        "form": form,
+        "page": page,
+        "queue_key": key,
+        "queues": queries.QUEUES,
+        "query": params.urlencode(),
+        "tab_query": tab_params.urlencode(),
+        "now": timezone.now(),
         "can_intake": bool(permissions.agency_ids(request.user, roles=policies.INTAKE_ROLES)),
     }
-    template = "dossiers/_queue_results.html" if request.htmx and request.htmx.target == "queue-results" else "dossiers/queue.html"
+    template = (
+        "dossiers/_queue_results.html"
+        if request.htmx and request.htmx.target == "queue-results"
+        else "dossiers/queue.html"
+    )
     return render(request, template, context)
 
 
@@ -90,19 +115,36 @@ def intake(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only counter clerks receive dossiers."))
     part = request.GET.get("part")
     if request.htmx and part == "procedures":
-        return render(request, "dossiers/_procedure_options.html", {"procedures": _procedure_options(request.GET.get("q", ""), None)})
+        return render(
+            request,
+            "dossiers/_procedure_options.html",
+            {"procedures": _procedure_options(request.GET.get("q", ""), None)},
+        )
     if request.htmx and part == "competent":
-        procedure = Procedure.objects.published().filter(pk=request.GET.get("procedure") or 0).first() if (request.GET.get("procedure") or "").isdigit() else None
+        procedure = (
+            Procedure.objects.published().filter(pk=request.GET.get("procedure") or 0).first()
+            if (request.GET.get("procedure") or "").isdigit()
+            else None
+        )
         agencies = procedure.agencies.order_by("code") if procedure else []
-        return render(request, "dossiers/_competent_options.html", {"agencies": agencies, "fee": procedure.total_fee if procedure else None})
+        return render(
+            request,
+            "dossiers/_competent_options.html",
+            {"agencies": agencies, "fee": procedure.total_fee if procedure else None},
+        )
     form = IntakeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             dossier = services.intake_at_counter(
-                procedure=d["procedure"], receiving_place=d["receiving_place"], receiving_agency=d["receiving_agency"],
-                competent_agency=d["competent_agency"], applicant=form.applicant(), actor=request.user,
-                fee_amount=d.get("fee_amount"), digitized=bool(d.get("digitized")),
+                procedure=d["procedure"],
+                receiving_place=d["receiving_place"],
+                receiving_agency=d["receiving_agency"],
+                competent_agency=d["competent_agency"],
+                applicant=form.applicant(),
+                actor=request.user,
+                fee_amount=d.get("fee_amount"),
+                digitized=bool(d.get("digitized")),
             )
         except DomainError as exc:
             if exc.status == 403:
@@ -112,12 +154,22 @@ def intake(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
             return redirect("dossiers:receipt", code=dossier.code)
-    selected = form.cleaned_data.get("procedure") if form.is_bound and hasattr(form, "cleaned_data") else None
+    selected = (
+        form.cleaned_data.get("procedure")
+        if form.is_bound and hasattr(form, "cleaned_data")
+        else None
+    )
     competent = selected.agencies.order_by("code") if selected else []
-    return render(request, "dossiers/intake.html", {
-        "form": form, "procedures": _procedure_options("", selected), "selected_procedure": selected,
-        "competent_agencies": competent,
-    })
+    return render(
+        request,
+        "dossiers/intake.html",
+        {
+            "form": form,
+            "procedures": _procedure_options("", selected),
+            "selected_procedure": selected,
+            "competent_agencies": competent,
+        },
+    )
 
 
 @login_required
@@ -125,17 +177,29 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Receipt and appointment (form 01) as a page the clerk prints or hands over."""
     _require_staff(request.user)
     dossier = _visible_dossier(request.user, code)
-    return render(request, "dossiers/receipt.html", {"dossier": dossier, "derivation": services.due_derivation(dossier)})
+    return render(
+        request,
+        "dossiers/receipt.html",
+        {"dossier": dossier, "derivation": services.due_derivation(dossier)},
+    )
 
 
 # -- the dossier page and its actions -------------------------------------------------------
-def _detail_context(request: HttpRequest, dossier: Dossier, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, dossier: Dossier, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
     actions = queries.available_actions(request.user, dossier)
     forms = []
     for action in actions:
         form = (bound or {}).get(action) or ACTION_FORMS[action](dossier=dossier, prefix=action)
-        forms.append({"action": action, "label": queries.ACTION_LABELS[action], "form": form,
-                      "url": reverse("dossiers:action", args=[dossier.code, action])})
+        forms.append(
+            {
+                "action": action,
+                "label": queries.ACTION_LABELS[action],
+                "form": form,
+                "url": reverse("dossiers:action", args=[dossier.code, action]),
+            }
+        )
     return {
         "dossier": dossier,
         "events": dossier.events.select_related("agency", "target_agency").order_by("seq"),
@@ -165,7 +229,9 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     dossier = _visible_dossier(request.user, code)
     if not policies.can(request.user, action, dossier):
-        raise PermissionDenied(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
+        raise PermissionDenied(
+            _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
+        )
     form = ACTION_FORMS[action](request.POST, dossier=dossier, prefix=action)
     if form.is_valid():
         try:
@@ -175,17 +241,34 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 raise PermissionDenied(exc.message) from exc
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("%(action)s: done for dossier %(code)s.") % {"action": queries.ACTION_LABELS[action], "code": dossier.code})
+            messages.success(
+                request,
+                _("%(action)s: done for dossier %(code)s.")
+                % {"action": queries.ACTION_LABELS[action], "code": dossier.code},
+            )
             if request.htmx:
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = reverse("dossiers:detail", args=[dossier.code])
                 return response
             return redirect("dossiers:detail", code=dossier.code)
     if request.htmx:
-        return render(request, "dossiers/_action_form.html", {
-            "item": {"action": action, "label": queries.ACTION_LABELS[action], "form": form,
-                     "url": reverse("dossiers:action", args=[dossier.code, action])}, "dossier": dossier,
-        })  # 200: htmx swaps only successful responses; the errors are in the fragment
+        return render(
+            request,
+            "dossiers/_action_form.html",
+            {
+                "item": {
+                    "action": action,
+                    "label": queries.ACTION_LABELS[action],
+                    "form": form,
+                    "url": reverse("dossiers:action", args=[dossier.code, action]),
+                },
+                "dossier": dossier,
+            },
+        )  # 200: htmx swaps only successful responses; the errors are in the fragment
     dossier.refresh_from_db()
-    return render(request, "dossiers/detail.html", _detail_context(request, dossier, bound={action: form}), status=400)
-
+    return render(
+        request,
+        "dossiers/detail.html",
+        _detail_context(request, dossier, bound={action: form}),
+        status=400,
+    )

@@ -69,7 +69,16 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Petition)
 class PetitionAdmin(ReadOnlyAdmin):
-    list_display = ("code", "title", "agency", "category", "channel", "status", "received_at", "handle_due_at")
+    list_display = (
+        "code",
+        "title",
+        "agency",
+        "category",
+        "channel",
+        "status",
+        "received_at",
+        "handle_due_at",
+    )
     list_filter = ("status", "category", "channel")
     search_fields = ("code", "title", "dossier_code")
     inlines = [EventInline]
@@ -98,7 +107,11 @@ class Open311ClientAdmin(admin.ModelAdmin):
             obj.prefix = raw[:12]
             obj.key_hash = hash_key(raw)
             super().save_model(request, obj, form, change)
-            messages.warning(request, _("New Open311 API key (copy it now, it is not shown again): %(key)s") % {"key": raw})
+            messages.warning(
+                request,
+                _("New Open311 API key (copy it now, it is not shown again): %(key)s")
+                % {"key": raw},
+            )
             return
         super().save_model(request, obj, form, change)
 

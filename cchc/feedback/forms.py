@@ -16,7 +16,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -32,21 +34,43 @@ def agency_choices():
 class PetitionForm(forms.Form):
     topic = forms.ModelChoiceField(queryset=Topic.objects.filter(active=True), label=_("Topic"))
     agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(), required=False, label=_("Agency concerned"),
+        queryset=Agency.objects.none(),
+        required=False,
+        label=_("Agency concerned"),
         help_text=_("Leave empty if you do not know: the province's petition desk will route it."),
     )
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    description = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=DESCRIPTION_MAX)
+    description = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=DESCRIPTION_MAX
+    )
     dossier_code = forms.CharField(label=_("Dossier code (if any)"), required=False, max_length=60)
     petitioner_name = forms.CharField(label=_("Your full name"), max_length=200)
     petitioner_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
     petitioner_email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address or place concerned"), required=False, max_length=300)
-    lat = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90)
-    long = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180)
-    attachments = MultipleFileField(label=_("Attachments (PDF, JPG, PNG, DOCX; at most 3)"), required=False)
+    lat = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    long = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments (PDF, JPG, PNG, DOCX; at most 3)"), required=False
+    )
     # Honeypot: hidden from people, filled in by spam robots.
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,24 +82,36 @@ class LogPetitionForm(PetitionForm):
 
     channel = forms.ChoiceField(
         label=_("Channel"),
-        choices=[(c, label) for c, label in PetitionChannel.choices if c in ("HOTLINE", "COUNTER", "MAIL")],
+        choices=[
+            (c, label)
+            for c, label in PetitionChannel.choices
+            if c in ("HOTLINE", "COUNTER", "MAIL")
+        ],
     )
-    receiving_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Logged by agency"))
+    receiving_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), label=_("Logged by agency")
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from cchc.accounts import permissions
 
-        self.fields["receiving_agency"].queryset = Agency.objects.filter(pk__in=permissions.agency_ids(user))
+        self.fields["receiving_agency"].queryset = Agency.objects.filter(
+            pk__in=permissions.agency_ids(user)
+        )
         del self.fields["website"]
         del self.fields["attachments"]
 
 
 class ConfirmForm(forms.Form):
-    topic = forms.ModelChoiceField(queryset=Topic.objects.filter(active=True), label=_("Topic"), required=False)
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.filter(active=True), label=_("Topic"), required=False
+    )
     category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Responsible agency"))
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +137,9 @@ class ComplaintForm(forms.Form):
     subject = forms.CharField(label=_("Decision, act or person concerned"), max_length=300)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
     remote_area = forms.BooleanField(label=_("Remote or hard-to-reach area"), required=False)
-    complexity = forms.TypedChoiceField(choices=Complaint.Complexity.choices, coerce=int, label=_("Complexity"), initial=0)
+    complexity = forms.TypedChoiceField(
+        choices=Complaint.Complexity.choices, coerce=int, label=_("Complexity"), initial=0
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,5 +177,7 @@ class ReceptionForm(forms.Form):
         if user is not None and (permissions.is_province_admin(user) or user.is_superuser):
             self.fields["agency"].queryset = agency_choices()
         else:
-            ids = permissions.agency_ids(user, roles=[Membership.Role.LEADER, Membership.Role.AGENCY_ADMIN])
+            ids = permissions.agency_ids(
+                user, roles=[Membership.Role.LEADER, Membership.Role.AGENCY_ADMIN]
+            )
             self.fields["agency"].queryset = Agency.objects.filter(pk__in=ids)

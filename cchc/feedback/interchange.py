@@ -22,10 +22,24 @@ from cchc.core.errors import ValidationFailed
 from cchc.feedback import services
 from cchc.feedback.models import BUNDLE_STATUS, Category, Petition, PetitionChannel, PetitionStatus
 
-FIELDS = ("Ma", "MaDonVi", "LoaiPhanAnh", "Kenh", "NgayTiepNhan", "HanXuLy", "NgayXuLyXong",
-          "NgayCongKhai", "TrangThai", "MaHoSo", "SoThich", "SoKhongThich")
+FIELDS = (
+    "Ma",
+    "MaDonVi",
+    "LoaiPhanAnh",
+    "Kenh",
+    "NgayTiepNhan",
+    "HanXuLy",
+    "NgayXuLyXong",
+    "NgayCongKhai",
+    "TrangThai",
+    "MaHoSo",
+    "SoThich",
+    "SoKhongThich",
+)
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
-STATUS_FROM_BUNDLE = {v: k for k, v in BUNDLE_STATUS.items()} | {s.value: s.value for s in PetitionStatus}
+STATUS_FROM_BUNDLE = {v: k for k, v in BUNDLE_STATUS.items()} | {
+    s.value: s.value for s in PetitionStatus
+}
 
 
 def _datetime(row: dict[str, Any], key: str, *, required: bool = False) -> dt.datetime | None:
@@ -35,13 +49,22 @@ def _datetime(row: dict[str, Any], key: str, *, required: bool = False) -> dt.da
             raise ValidationFailed(_("%(field)s is required.") % {"field": key}, field=key)
         return None
     if not isinstance(value, str):
-        raise ValidationFailed(_("%(field)s must be an ISO 8601 date-time string.") % {"field": key}, field=key)
+        raise ValidationFailed(
+            _("%(field)s must be an ISO 8601 date-time string.") % {"field": key}, field=key
+        )
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationFailed(_("%(field)s is not an ISO 8601 date-time: %(value)s") % {"field": key, "value": value}, field=key) from exc
+        raise ValidationFailed(
+            _("%(field)s is not an ISO 8601 date-time: %(value)s") % {"field": key, "value": value},
+            field=key,
+        ) from exc
     if moment.tzinfo is None:
-        raise ValidationFailed(_("%(field)s needs a UTC offset, e.g. +07:00: %(value)s") % {"field": key, "value": value}, field=key)
+        raise ValidationFailed(
+            _("%(field)s needs a UTC offset, e.g. +07:00: %(value)s")
+            % {"field": key, "value": value},
+            field=key,
+        )
     return moment
 
 
@@ -50,7 +73,9 @@ def _count(row: dict[str, Any], key: str) -> int:
     if value in (None, ""):
         return 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationFailed(_("%(field)s must be a whole number ≥ 0.") % {"field": key}, field=key)
+        raise ValidationFailed(
+            _("%(field)s must be a whole number ≥ 0.") % {"field": key}, field=key
+        )
     return value
 
 
@@ -68,17 +93,28 @@ def validate_petition_row(row: dict) -> dict:
     # every row is checked twice (interchange, then apply): a fixed statement, not a compiled query
     agency = rowsql.get_row(Agency, "code", agency_code) if isinstance(agency_code, str) else None
     if agency is None:
-        raise ValidationFailed(_("Unknown agency code MaDonVi=%(code)s.") % {"code": agency_code}, field="MaDonVi")
+        raise ValidationFailed(
+            _("Unknown agency code MaDonVi=%(code)s.") % {"code": agency_code}, field="MaDonVi"
+        )
     category = row.get("LoaiPhanAnh")
     if category not in Category.values:
-        raise ValidationFailed(_("LoaiPhanAnh must be TTHC, CANBO or KHAC (got %(v)s).") % {"v": category}, field="LoaiPhanAnh")
+        raise ValidationFailed(
+            _("LoaiPhanAnh must be TTHC, CANBO or KHAC (got %(v)s).") % {"v": category},
+            field="LoaiPhanAnh",
+        )
     channel = row.get("Kenh")
     if channel not in PetitionChannel.values:
-        raise ValidationFailed(_("Kenh must be WEB, OPEN311, HOTLINE, COUNTER or MAIL (got %(v)s).") % {"v": channel}, field="Kenh")
+        raise ValidationFailed(
+            _("Kenh must be WEB, OPEN311, HOTLINE, COUNTER or MAIL (got %(v)s).") % {"v": channel},
+            field="Kenh",
+        )
     status = STATUS_FROM_BUNDLE.get(row.get("TrangThai"))
     if status is None:
-        raise ValidationFailed(_("Unknown TrangThai %(v)s; expected one of %(all)s.") % {
-            "v": row.get("TrangThai"), "all": ", ".join(BUNDLE_STATUS.values())}, field="TrangThai")
+        raise ValidationFailed(
+            _("Unknown TrangThai %(v)s; expected one of %(all)s.")
+            % {"v": row.get("TrangThai"), "all": ", ".join(BUNDLE_STATUS.values())},
+            field="TrangThai",
+        )
     received = _datetime(row, "NgayTiepNhan", required=True)
     handle_due = _datetime(row, "HanXuLy")
     handled = _datetime(row, "NgayXuLyXong")
@@ -90,16 +126,27 @@ def validate_petition_row(row: dict) -> dict:
     if published and handled and published < handled:
         raise ValidationFailed(_("NgayCongKhai is before NgayXuLyXong."), field="NgayCongKhai")
     if status == PetitionStatus.PUBLISHED and published is None:
-        raise ValidationFailed(_("A published petition (DA_CONG_KHAI) needs NgayCongKhai."), field="NgayCongKhai")
+        raise ValidationFailed(
+            _("A published petition (DA_CONG_KHAI) needs NgayCongKhai."), field="NgayCongKhai"
+        )
     if status in (PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED) and handled is None:
         raise ValidationFailed(_("An answered petition needs NgayXuLyXong."), field="NgayXuLyXong")
     dossier_code = row.get("MaHoSo") or ""
     if not isinstance(dossier_code, str) or len(dossier_code) > 60:
         raise ValidationFailed(_("MaHoSo must be a dossier code or null."), field="MaHoSo")
     return {
-        "code": code, "agency": agency, "category": category, "channel": channel, "status": status,
-        "received_at": received, "handle_due_at": handle_due, "handled_at": handled, "published_at": published,
-        "dossier_code": dossier_code, "likes": _count(row, "SoThich"), "dislikes": _count(row, "SoKhongThich"),
+        "code": code,
+        "agency": agency,
+        "category": category,
+        "channel": channel,
+        "status": status,
+        "received_at": received,
+        "handle_due_at": handle_due,
+        "handled_at": handled,
+        "published_at": published,
+        "dossier_code": dossier_code,
+        "likes": _count(row, "SoThich"),
+        "dislikes": _count(row, "SoKhongThich"),
     }
 
 
@@ -111,7 +158,9 @@ def apply_petition_rows(rows: list[dict]) -> dict:
         try:
             cleaned.append(validate_petition_row(row))
         except ValidationFailed as exc:
-            raise ValidationFailed(_("Row %(n)s: %(reason)s") % {"n": number, "reason": exc.message}, field=exc.field) from exc
+            raise ValidationFailed(
+                _("Row %(n)s: %(reason)s") % {"n": number, "reason": exc.message}, field=exc.field
+            ) from exc
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with transaction.atomic():
         for values in cleaned:
@@ -123,16 +172,29 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(LOCAL_TZ).isoformat(timespec="seconds") if moment else None
 
 
-def export_petition_rows(date_from: dt.date | dt.datetime | None = None,
-                         date_to: dt.date | dt.datetime | None = None) -> Iterator[dict]:
+def export_petition_rows(
+    date_from: dt.date | dt.datetime | None = None, date_to: dt.date | dt.datetime | None = None
+) -> Iterator[dict]:
     """Petitions received in [date_from, date_to] (local dates, inclusive), as bundle rows."""
     qs = Petition.objects.select_related("agency").order_by("received_at", "pk")
     if date_from is not None:
-        start = date_from if isinstance(date_from, dt.datetime) else dt.datetime.combine(date_from, dt.time.min, LOCAL_TZ)
+        start = (
+            date_from
+            if isinstance(date_from, dt.datetime)
+            else dt.datetime.combine(date_from, dt.time.min, LOCAL_TZ)
+        )
         qs = qs.filter(received_at__gte=start)
     if date_to is not None:
-        end = date_to if isinstance(date_to, dt.datetime) else dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, LOCAL_TZ)
-        qs = qs.filter(received_at__lt=end) if not isinstance(date_to, dt.datetime) else qs.filter(received_at__lte=end)
+        end = (
+            date_to
+            if isinstance(date_to, dt.datetime)
+            else dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, LOCAL_TZ)
+        )
+        qs = (
+            qs.filter(received_at__lt=end)
+            if not isinstance(date_to, dt.datetime)
+            else qs.filter(received_at__lte=end)
+        )
     for p in qs.iterator(chunk_size=2000):
         yield {
             "Ma": p.code,

@@ -104,7 +104,9 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
 
     def due_soon(self, until, now=None) -> PetitionQuerySet:  # type: ignore[no-untyped-def]
         now = now or timezone.now()
-        return self.filter(status__in=CLOCK_STATUSES, handle_due_at__gte=now, handle_due_at__lte=until)
+        return self.filter(
+            status__in=CLOCK_STATUSES, handle_due_at__gte=now, handle_due_at__lte=until
+        )
 
     def awaiting_publication(self) -> PetitionQuerySet:
         return self.filter(status=S.ANSWERED)
@@ -128,7 +130,11 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
         conditions = Q(petitioner=user)
         ids = permissions.agency_ids(user)
         if ids:
-            conditions |= Q(agency_id__in=ids) | Q(suggested_agency_id__in=ids) | Q(receiving_agency_id__in=ids)
+            conditions |= (
+                Q(agency_id__in=ids)
+                | Q(suggested_agency_id__in=ids)
+                | Q(receiving_agency_id__in=ids)
+            )
         if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
             conditions |= Q(province_code=user.province_code)
         return self.filter(conditions)
@@ -153,40 +159,77 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
 class Petition(models.Model):
     """One feedback or petition (phản ánh, kiến nghị) from any channel."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("e.g. PA-2026-000123"))
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, help_text=_("e.g. PA-2026-000123")
+    )
     # Public, unguessable tracking token (Open311 `token`, the citizen's follow-up link).
     token = models.CharField(max_length=40, unique=True)
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="petitions",
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
         verbose_name=_("responsible agency"),
     )
     suggested_agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("suggested agency"),
     )
     receiving_agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("agency that logged it"),
     )
     routing_confirmed_at = models.DateTimeField(_("routing confirmed at"), null=True, blank=True)
     routing_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_petitions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_petitions",
         verbose_name=_("assignee"),
     )
-    category = models.CharField(_("category"), max_length=10, choices=Category.choices, db_index=True)
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions", verbose_name=_("topic"))
-    channel = models.CharField(_("channel"), max_length=10, choices=PetitionChannel.choices, db_index=True)
+    category = models.CharField(
+        _("category"), max_length=10, choices=Category.choices, db_index=True
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("topic"),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=PetitionChannel.choices, db_index=True
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     description = models.TextField(_("content"), blank=True)
     attribute_values = models.JSONField(_("attributes"), default=dict, blank=True)
 
     # Personal data: never shown on public pages or in the Open311 feed.
     petitioner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="petitions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="petitions",
         verbose_name=_("petitioner account"),
     )
     petitioner_name = models.CharField(_("petitioner name"), max_length=200, blank=True)
@@ -194,19 +237,38 @@ class Petition(models.Model):
     petitioner_email = models.EmailField(_("e-mail"), blank=True)
 
     dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="petitions",
+        "dossiers.Dossier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="petitions",
         verbose_name=_("dossier"),
     )
     dossier_code = models.CharField(_("dossier code"), max_length=60, blank=True, db_index=True)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    long = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     media_url = models.URLField(_("media URL"), blank=True)
 
-    status = models.CharField(_("status"), max_length=12, choices=PetitionStatus.choices, default=S.RECEIVED, db_index=True)
-    rule_version = models.ForeignKey("core.RuleVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("rule version"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=PetitionStatus.choices,
+        default=S.RECEIVED,
+        db_index=True,
+    )
+    rule_version = models.ForeignKey(
+        "core.RuleVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rule version"),
+    )
     received_at = models.DateTimeField(_("received at"), db_index=True)
-    clock_started_at = models.DateTimeField(_("handling clock started at"), help_text=_("receipt, or the last transfer"))
+    clock_started_at = models.DateTimeField(
+        _("handling clock started at"), help_text=_("receipt, or the last transfer")
+    )
     reject_due_at = models.DateTimeField(_("reject by"), null=True, blank=True)
     info_request_due_at = models.DateTimeField(_("request information by"), null=True, blank=True)
     handle_due_at = models.DateTimeField(_("handle by"), null=True, blank=True, db_index=True)
@@ -218,20 +280,32 @@ class Petition(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     answer = models.TextField(_("public answer"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
     likes = models.PositiveIntegerField(_("likes"), default=0)
     dislikes = models.PositiveIntegerField(_("dislikes"), default=0)
 
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_petitions",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_petitions",
         verbose_name=_("merged into"),
     )
     related_to = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
         verbose_name=_("possible repeat of"),
     )
-    search_text = models.TextField(blank=True, help_text=_("folded title, content and answer for search"))
+    search_text = models.TextField(
+        blank=True, help_text=_("folded title, content and answer for search")
+    )
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -257,7 +331,11 @@ class Petition(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in CLOCK_STATUSES and self.handle_due_at is not None and self.handle_due_at < timezone.now()
+        return (
+            self.status in CLOCK_STATUSES
+            and self.handle_due_at is not None
+            and self.handle_due_at < timezone.now()
+        )
 
     @property
     def is_unsatisfied(self) -> bool:
@@ -284,9 +362,13 @@ class PetitionEvent(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(max_length=12, blank=True, choices=PetitionStatus.choices)
     to_status = models.CharField(max_length=12, choices=PetitionStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -294,11 +376,12 @@ class PetitionEvent(AppendOnlyModel):
         verbose_name = _("petition event")
         verbose_name_plural = _("petition events")
         ordering = ["petition", "seq"]
-        constraints = [models.UniqueConstraint(fields=["petition", "seq"], name="uniq_petition_event_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "seq"], name="uniq_petition_event_seq")
+        ]
 
     def __str__(self) -> str:
         return f"{self.petition_id}#{self.seq} {self.action}"
-
 
 
 class PetitionNote(models.Model):
@@ -355,7 +438,9 @@ class PetitionVote(models.Model):
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
-        constraints = [models.UniqueConstraint(fields=["petition", "voter_key"], name="uniq_petition_vote")]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "voter_key"], name="uniq_petition_vote")
+        ]
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.voter_key} {self.value}"
@@ -386,7 +471,9 @@ class CodeCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="uniq_feedback_code_counter")]
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="uniq_feedback_code_counter")
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
@@ -462,7 +549,12 @@ class Complaint(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=ComplaintKind.choices)
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="complaints", verbose_name=_("handling agency"))
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("handling agency"),
+    )
     complainant_name = models.CharField(_("name of the complainant"), max_length=200)
     complainant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     complainant_email = models.EmailField(_("e-mail"), blank=True)
@@ -470,18 +562,31 @@ class Complaint(models.Model):
     subject = models.CharField(_("decision, act or person concerned"), max_length=300)
     content = models.TextField(_("content"))
     remote_area = models.BooleanField(_("remote or hard-to-reach area"), default=False)
+
     class Complexity(models.IntegerChoices):
         NORMAL = 0, _("Normal")
         COMPLEX = 1, _("Complicated")
         VERY_COMPLEX = 2, _("Especially complicated")
 
-    complexity = models.PositiveSmallIntegerField(_("complexity"), choices=Complexity.choices, default=0)
+    complexity = models.PositiveSmallIntegerField(
+        _("complexity"), choices=Complexity.choices, default=0
+    )
     source_petition = models.OneToOneField(
-        Petition, on_delete=models.PROTECT, null=True, blank=True, related_name="complaint",
+        Petition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint",
         verbose_name=_("reclassified from petition"),
     )
     rule_version = models.ForeignKey("core.RuleVersion", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=12, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.RECEIVED,
+        db_index=True,
+    )
     received_at = models.DateTimeField(_("received at"))
     accept_due_at = models.DateTimeField(_("accept or refuse by"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -512,14 +617,18 @@ class ComplaintEvent(models.Model):
     at = models.DateTimeField(_("time"))
     action = models.CharField(_("action"), max_length=40)
     to_status = models.CharField(max_length=12, choices=ComplaintStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["complaint", "seq"]
-        constraints = [models.UniqueConstraint(fields=["complaint", "seq"], name="uniq_complaint_event_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "seq"], name="uniq_complaint_event_seq")
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id}#{self.seq} {self.action}"
@@ -543,7 +652,12 @@ class ReceptionSlot(models.Model):
     2013 arts. 12-18: heads of people's committees receive citizens on a regular, published
     schedule (commune chairmen at least one day a week, provincial ones one day a month)."""
 
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="reception_slots", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        related_name="reception_slots",
+        verbose_name=_("agency"),
+    )
     leader_name = models.CharField(_("leader"), max_length=200)
     leader_title = models.CharField(_("position"), max_length=200)
     day = models.DateField(_("day"))
@@ -552,7 +666,9 @@ class ReceptionSlot(models.Model):
     location = models.CharField(_("place"), max_length=300)
     note = models.CharField(_("note"), max_length=300, blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReceptionSlotQuerySet.as_manager()

@@ -62,7 +62,9 @@ def hash_key(raw: str) -> str:
 def issue_key(*, name: str, contact: str = "") -> tuple[Open311Client, str]:
     """Create an API client; the raw key is returned once and only its hash is stored."""
     raw = "o311_" + secrets.token_urlsafe(32)
-    client = Open311Client.objects.create(name=name, contact=contact, prefix=raw[:12], key_hash=hash_key(raw))
+    client = Open311Client.objects.create(
+        name=name, contact=contact, prefix=raw[:12], key_hash=hash_key(raw)
+    )
     return client, raw
 
 
@@ -97,7 +99,13 @@ def _xml_value(parent: ET.Element, tag: str, value: Any, item_tags: dict[str, st
 
 
 def to_xml(root: str, item: str, data: Any) -> bytes:
-    item_tags = {root: item, "attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
+    item_tags = {
+        root: item,
+        "attributes": "attribute",
+        "values": "value",
+        "endpoints": "endpoint",
+        "formats": "format",
+    }
     top = ET.Element(root)
     if isinstance(data, list):
         for entry in data:
@@ -117,8 +125,13 @@ def respond(data: Any, fmt: str, *, root: str, item: str, status: int = 200) -> 
 
 
 def error_response(status: int, description: str, fmt: str) -> HttpResponse:
-    return respond([{"code": status, "description": description}], fmt if fmt in CONTENT_TYPES else "json",
-                   root="errors", item="error", status=status)
+    return respond(
+        [{"code": status, "description": description}],
+        fmt if fmt in CONTENT_TYPES else "json",
+        root="errors",
+        item="error",
+        status=status,
+    )
 
 
 def endpoint(view):  # type: ignore[no-untyped-def]
@@ -128,7 +141,9 @@ def endpoint(view):  # type: ignore[no-untyped-def]
     def wrapper(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> HttpResponse:
         fmt = (fmt or "json").lower()
         if fmt not in CONTENT_TYPES:
-            return error_response(400, _("Unsupported format %(fmt)s: use .json or .xml.") % {"fmt": fmt}, "json")
+            return error_response(
+                400, _("Unsupported format %(fmt)s: use .json or .xml.") % {"fmt": fmt}, "json"
+            )
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
@@ -161,31 +176,46 @@ def service_entry(topic: Topic) -> dict[str, Any]:
 def _definition_attributes(topic: Topic) -> list[dict[str, Any]]:
     out = []
     for attr in sorted(topic.attributes, key=lambda a: a.get("order", 0)):
-        out.append({
-            "variable": True,
-            "code": attr["code"],
-            "datatype": attr.get("datatype", "string"),
-            "required": bool(attr.get("required")),
-            "datatype_description": attr.get("datatype_description", ""),
-            "order": attr.get("order", 0),
-            "description": attr.get("description", ""),
-            **({"values": [{"key": v["key"], "name": v["name"]} for v in attr["values"]]} if attr.get("values") else {}),
-        })
+        out.append(
+            {
+                "variable": True,
+                "code": attr["code"],
+                "datatype": attr.get("datatype", "string"),
+                "required": bool(attr.get("required")),
+                "datatype_description": attr.get("datatype_description", ""),
+                "order": attr.get("order", 0),
+                "description": attr.get("description", ""),
+                **(
+                    {"values": [{"key": v["key"], "name": v["name"]} for v in attr["values"]]}
+                    if attr.get("values")
+                    else {}
+                ),
+            }
+        )
     return out
 
 
 @endpoint
 def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     changed = Topic.objects.order_by("-pk").values_list("pk", flat=True).first()
-    url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0]
+    url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit(
+        "/", 1
+    )[0]
     data = {
         "changeset": w3c(dt.datetime(2026, 11, 1, tzinfo=LOCAL_TZ)) if changed else None,
         "contact": getattr(settings, "DEFAULT_FROM_EMAIL", ""),
-        "key_service": _("API keys are issued by the province's administrator (python manage.py create_api_key NAME)."),
-        "endpoints": [{
-            "specification": SPEC_URL, "url": url, "changeset": w3c(dt.datetime(2026, 11, 1, tzinfo=LOCAL_TZ)),
-            "type": "production", "formats": ["text/xml", "application/json"],
-        }],
+        "key_service": _(
+            "API keys are issued by the province's administrator (python manage.py create_api_key NAME)."
+        ),
+        "endpoints": [
+            {
+                "specification": SPEC_URL,
+                "url": url,
+                "changeset": w3c(dt.datetime(2026, 11, 1, tzinfo=LOCAL_TZ)),
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
     }
     return respond(data, fmt, root="discovery", item="endpoint")
 
@@ -243,9 +273,15 @@ def parse_w3c(value: str, name: str) -> dt.datetime:
     try:
         if len(text) == 10:
             return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min, LOCAL_TZ)
-        moment = dt.datetime.fromisoformat(text.replace(" ", "+") if "T" in text and " " in text else text)
+        moment = dt.datetime.fromisoformat(
+            text.replace(" ", "+") if "T" in text and " " in text else text
+        )
     except ValueError as exc:
-        raise Open311Error(400, _("%(name)s must be a W3C datetime such as 2026-11-01T00:00:00+07:00.") % {"name": name}) from exc
+        raise Open311Error(
+            400,
+            _("%(name)s must be a W3C datetime such as 2026-11-01T00:00:00+07:00.")
+            % {"name": name},
+        ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
 
 
@@ -269,17 +305,27 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = _petitions()
     codes = _list_param(request, "service_code")
     if codes:
-        known = set(Topic.objects.filter(code__in=codes).values_list("code", flat=True)) | (set(codes) & set(Category.values))
+        known = set(Topic.objects.filter(code__in=codes).values_list("code", flat=True)) | (
+            set(codes) & set(Category.values)
+        )
         unknown = sorted(set(codes) - known)
         if unknown:
-            raise Open311Error(400, _("Unknown service_code %(code)s.") % {"code": ", ".join(unknown)})
+            raise Open311Error(
+                400, _("Unknown service_code %(code)s.") % {"code": ", ".join(unknown)}
+            )
         qs = qs.filter(Q(topic__code__in=codes) | Q(topic__isnull=True, category__in=codes))
-    start = parse_w3c(request.GET["start_date"], "start_date") if request.GET.get("start_date") else None
+    start = (
+        parse_w3c(request.GET["start_date"], "start_date")
+        if request.GET.get("start_date")
+        else None
+    )
     end = parse_w3c(request.GET["end_date"], "end_date") if request.GET.get("end_date") else None
     if start and end and end < start:
         raise Open311Error(400, _("end_date is before start_date."))
     if start and end and end - start > dt.timedelta(days=MAX_RANGE_DAYS):
-        raise Open311Error(400, _("The date range may not span more than %(n)s days.") % {"n": MAX_RANGE_DAYS})
+        raise Open311Error(
+            400, _("The date range may not span more than %(n)s days.") % {"n": MAX_RANGE_DAYS}
+        )
     if start is None and end is None:
         end = timezone.now()
     if start is None:
@@ -292,7 +338,11 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if bad:
         raise Open311Error(400, _("status must be open or closed."))
     if statuses and set(statuses) != {"open", "closed"}:
-        qs = qs.filter(status__in=OPEN_STATUSES if statuses == ["open"] or set(statuses) == {"open"} else CLOSED_STATUSES)
+        qs = qs.filter(
+            status__in=OPEN_STATUSES
+            if statuses == ["open"] or set(statuses) == {"open"}
+            else CLOSED_STATUSES
+        )
     data = [request_entry(p) for p in qs.order_by("-received_at")[:MAX_RESULTS]]
     return respond(data, fmt, root="service_requests", item="request")
 
@@ -303,7 +353,7 @@ def _attribute_values(topic: Topic, request: HttpRequest) -> dict[str, Any]:
     for key in request.POST:
         if not key.startswith("attribute["):
             continue
-        inner = key[len("attribute["):]
+        inner = key[len("attribute[") :]
         code, _sep, rest = inner.partition("]")
         if not code or rest not in ("", "[]"):
             raise Open311Error(400, _("Malformed attribute parameter %(key)s.") % {"key": key})
@@ -312,7 +362,11 @@ def _attribute_values(topic: Topic, request: HttpRequest) -> dict[str, Any]:
     definitions = {a["code"]: a for a in topic.attributes}
     unknown = sorted(set(given) - set(definitions))
     if unknown:
-        raise Open311Error(400, _("Unknown attribute %(code)s for service %(service)s.") % {"code": ", ".join(unknown), "service": topic.code})
+        raise Open311Error(
+            400,
+            _("Unknown attribute %(code)s for service %(service)s.")
+            % {"code": ", ".join(unknown), "service": topic.code},
+        )
     clean: dict[str, Any] = {}
     for code, attr in definitions.items():
         value = given.get(code)
@@ -331,13 +385,18 @@ def _attribute_values(topic: Topic, request: HttpRequest) -> dict[str, Any]:
         if isinstance(value, list):
             raise Open311Error(400, _("Attribute %(code)s takes a single value.") % {"code": code})
         if datatype == "singlevaluelist" and value not in keys:
-            raise Open311Error(400, _("Attribute %(code)s: %(value)s is not one of %(keys)s.") % {
-                "code": code, "value": value, "keys": ", ".join(sorted(keys))})
+            raise Open311Error(
+                400,
+                _("Attribute %(code)s: %(value)s is not one of %(keys)s.")
+                % {"code": code, "value": value, "keys": ", ".join(sorted(keys))},
+            )
         if datatype == "number":
             try:
                 float(value)
             except ValueError as exc:
-                raise Open311Error(400, _("Attribute %(code)s must be a number.") % {"code": code}) from exc
+                raise Open311Error(
+                    400, _("Attribute %(code)s must be a number.") % {"code": code}
+                ) from exc
         if datatype == "datetime":
             value = w3c(parse_w3c(value, f"attribute[{code}]"))
         if len(str(value)) > 2000:
@@ -362,34 +421,56 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     address = request.POST.get("address_string", "").strip()
     address_id = request.POST.get("address_id", "").strip()
     if not ((lat and long) or address or address_id):
-        raise Open311Error(400, _("A location is required: lat and long, address_string or address_id."))
+        raise Open311Error(
+            400, _("A location is required: lat and long, address_string or address_id.")
+        )
     attributes = _attribute_values(topic, request)
     agency = None
     if attributes.get("agency_code"):
         agency = Agency.objects.filter(code=attributes["agency_code"]).first()
         if agency is None:
-            raise Open311Error(400, _("Unknown agency_code %(code)s.") % {"code": attributes["agency_code"]})
+            raise Open311Error(
+                400, _("Unknown agency_code %(code)s.") % {"code": attributes["agency_code"]}
+            )
     description = request.POST.get("description", "")
-    name = " ".join(p for p in (request.POST.get("first_name", "").strip(), request.POST.get("last_name", "").strip()) if p)
+    name = " ".join(
+        p
+        for p in (
+            request.POST.get("first_name", "").strip(),
+            request.POST.get("last_name", "").strip(),
+        )
+        if p
+    )
     first_line = clean_text(description, multiline=False)
     title = first_line if len(first_line) <= 100 else first_line[:99].rsplit(" ", 1)[0] + "…"
     media_url = request.POST.get("media_url", "").strip()
     if media_url and not media_url.startswith(("http://", "https://")):
         raise Open311Error(400, _("media_url must be an http(s) URL."))
     petition = services.file_petition(
-        channel=PetitionChannel.OPEN311, category=topic.category, topic=topic, title=title or topic.name,
-        description=description, agency=agency,
-        petitioner=services.Petitioner(name=name, phone=request.POST.get("phone", ""), email=request.POST.get("email", "")),
-        dossier_code=attributes.get("dossier_code", ""), lat=lat or None, long=long or None,
-        address=address or address_id, attribute_values={**attributes, "open311_client": client.name},
+        channel=PetitionChannel.OPEN311,
+        category=topic.category,
+        topic=topic,
+        title=title or topic.name,
+        description=description,
+        agency=agency,
+        petitioner=services.Petitioner(
+            name=name, phone=request.POST.get("phone", ""), email=request.POST.get("email", "")
+        ),
+        dossier_code=attributes.get("dossier_code", ""),
+        lat=lat or None,
+        long=long or None,
+        address=address or address_id,
+        attribute_values={**attributes, "open311_client": client.name},
         media_url=media_url[:200],
     )
-    data = [{
-        "service_request_id": petition.code,
-        "token": petition.token,
-        "service_notice": _("Answer due by %(at)s.") % {"at": w3c(petition.handle_due_at)},
-        "account_id": None,
-    }]
+    data = [
+        {
+            "service_request_id": petition.code,
+            "token": petition.token,
+            "service_notice": _("Answer due by %(at)s.") % {"at": w3c(petition.handle_due_at)},
+            "account_id": None,
+        }
+    ]
     return respond(data, fmt, root="service_requests", item="request", status=201)
 
 
@@ -415,5 +496,9 @@ def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     petition = Petition.objects.filter(token=token).only("code", "token").first()
     if petition is None:
         raise Open311Error(404, _("Unknown token."))
-    return respond([{"service_request_id": petition.code, "token": petition.token}], fmt,
-                   root="service_requests", item="request")
+    return respond(
+        [{"service_request_id": petition.code, "token": petition.token}],
+        fmt,
+        root="service_requests",
+        item="request",
+    )

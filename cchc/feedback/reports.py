@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from cchc.core.calendar import LOCAL_TZ
 from cchc.feedback.models import Category, Petition, PetitionChannel, PetitionStatus
 
-HANDLED = Q(handled_at__isnull=False) & Q(status__in=[PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED, PetitionStatus.REJECTED])
+HANDLED = Q(handled_at__isnull=False) & Q(
+    status__in=[PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED, PetitionStatus.REJECTED]
+)
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -37,11 +39,17 @@ class Dashboard:
     overdue: list[Petition] = field(default_factory=list)
 
 
-def petitions_in(qs: QuerySet[Petition], date_from: dt.date | None, date_to: dt.date | None) -> QuerySet[Petition]:
+def petitions_in(
+    qs: QuerySet[Petition], date_from: dt.date | None, date_to: dt.date | None
+) -> QuerySet[Petition]:
     if date_from:
         qs = qs.filter(received_at__gte=dt.datetime.combine(date_from, dt.time.min, LOCAL_TZ))
     if date_to:
-        qs = qs.filter(received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, LOCAL_TZ))
+        qs = qs.filter(
+            received_at__lt=dt.datetime.combine(
+                date_to + dt.timedelta(days=1), dt.time.min, LOCAL_TZ
+            )
+        )
     return qs
 
 
@@ -50,11 +58,20 @@ def build(qs: QuerySet[Petition], now: dt.datetime | None = None) -> Dashboard:
     answers not disliked by more people than liked them ÷ published (766 index rules)."""
     now = now or timezone.now()
     status_labels = dict(PetitionStatus.choices)
-    by_status = [(str(status_labels[r["status"]]), r["n"]) for r in qs.values("status").annotate(n=Count("pk")).order_by("status")]
+    by_status = [
+        (str(status_labels[r["status"]]), r["n"])
+        for r in qs.values("status").annotate(n=Count("pk")).order_by("status")
+    ]
     cat_labels = dict(Category.choices)
-    by_category = [(str(cat_labels[r["category"]]), r["n"]) for r in qs.values("category").annotate(n=Count("pk")).order_by("category")]
+    by_category = [
+        (str(cat_labels[r["category"]]), r["n"])
+        for r in qs.values("category").annotate(n=Count("pk")).order_by("category")
+    ]
     ch_labels = dict(PetitionChannel.choices)
-    by_channel = [(str(ch_labels[r["channel"]]), r["n"]) for r in qs.values("channel").annotate(n=Count("pk")).order_by("channel")]
+    by_channel = [
+        (str(ch_labels[r["channel"]]), r["n"])
+        for r in qs.values("channel").annotate(n=Count("pk")).order_by("channel")
+    ]
     on_time = Q(handled_at__lte=F("handle_due_at"))
     agencies = (
         qs.values("agency__code", "agency__name")
@@ -62,9 +79,17 @@ def build(qs: QuerySet[Petition], now: dt.datetime | None = None) -> Dashboard:
             total=Count("pk"),
             handled=Count("pk", filter=HANDLED),
             on_time=Count("pk", filter=HANDLED & on_time),
-            overdue=Count("pk", filter=Q(status__in=[PetitionStatus.RECEIVED, PetitionStatus.PROCESSING], handle_due_at__lt=now)),
+            overdue=Count(
+                "pk",
+                filter=Q(
+                    status__in=[PetitionStatus.RECEIVED, PetitionStatus.PROCESSING],
+                    handle_due_at__lt=now,
+                ),
+            ),
             published=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED)),
-            unsatisfied=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED, dislikes__gt=F("likes"))),
+            unsatisfied=Count(
+                "pk", filter=Q(status=PetitionStatus.PUBLISHED, dislikes__gt=F("likes"))
+            ),
         )
         .order_by("agency__name")
     )
@@ -74,15 +99,23 @@ def build(qs: QuerySet[Petition], now: dt.datetime | None = None) -> Dashboard:
         row["satisfaction_rate"] = _rate(row["published"] - row["unsatisfied"], row["published"])
         by_agency.append(row)
     totals = qs.aggregate(
-        total=Count("pk"), handled=Count("pk", filter=HANDLED), on_time=Count("pk", filter=HANDLED & on_time),
+        total=Count("pk"),
+        handled=Count("pk", filter=HANDLED),
+        on_time=Count("pk", filter=HANDLED & on_time),
         published=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED)),
         unsatisfied=Count("pk", filter=Q(status=PetitionStatus.PUBLISHED, dislikes__gt=F("likes"))),
     )
     overdue = list(qs.overdue(now).select_related("agency").order_by("handle_due_at")[:200])
     return Dashboard(
-        total=totals["total"], by_status=by_status, by_category=by_category, by_channel=by_channel,
-        by_agency=by_agency, handled=totals["handled"], handled_on_time=totals["on_time"],
-        on_time_rate=_rate(totals["on_time"], totals["handled"]), published=totals["published"],
+        total=totals["total"],
+        by_status=by_status,
+        by_category=by_category,
+        by_channel=by_channel,
+        by_agency=by_agency,
+        handled=totals["handled"],
+        handled_on_time=totals["on_time"],
+        on_time_rate=_rate(totals["on_time"], totals["handled"]),
+        published=totals["published"],
         unsatisfied=totals["unsatisfied"],
         satisfaction_rate=_rate(totals["published"] - totals["unsatisfied"], totals["published"]),
         overdue=overdue,
@@ -106,24 +139,60 @@ def to_excel(board: Dashboard, *, title: str) -> bytes:
     ws.append([_("Published answers"), board.published])
     ws.append([_("Unsatisfied (more dislikes than likes)"), board.unsatisfied])
     ws.append([_("Satisfaction rate (%)"), board.satisfaction_rate])
-    for heading, rows in ((_("By status"), board.by_status), (_("By category"), board.by_category), (_("By channel"), board.by_channel)):
+    for heading, rows in (
+        (_("By status"), board.by_status),
+        (_("By category"), board.by_category),
+        (_("By channel"), board.by_channel),
+    ):
         ws.append([])
         ws.append([heading])
         ws.cell(row=ws.max_row, column=1).font = bold
         for label, n in rows:
             ws.append([label, n])
     ag = wb.create_sheet(_("By agency")[:31])
-    ag.append([_("Agency code"), _("Agency"), _("Petitions"), _("Handled"), _("On time"), _("On-time rate (%)"),
-               _("Overdue"), _("Published"), _("Unsatisfied"), _("Satisfaction rate (%)")])
+    ag.append(
+        [
+            _("Agency code"),
+            _("Agency"),
+            _("Petitions"),
+            _("Handled"),
+            _("On time"),
+            _("On-time rate (%)"),
+            _("Overdue"),
+            _("Published"),
+            _("Unsatisfied"),
+            _("Satisfaction rate (%)"),
+        ]
+    )
     for row in board.by_agency:
-        ag.append([row["agency__code"], row["agency__name"], row["total"], row["handled"], row["on_time"],
-                   row["on_time_rate"], row["overdue"], row["published"], row["unsatisfied"], row["satisfaction_rate"]])
+        ag.append(
+            [
+                row["agency__code"],
+                row["agency__name"],
+                row["total"],
+                row["handled"],
+                row["on_time"],
+                row["on_time_rate"],
+                row["overdue"],
+                row["published"],
+                row["unsatisfied"],
+                row["satisfaction_rate"],
+            ]
+        )
     od = wb.create_sheet(_("Overdue")[:31])
     od.append([_("Code"), _("Agency"), _("Title"), _("Received"), _("Due")])
     for p in board.overdue:
-        od.append([p.code, p.agency.name if p.agency else "", p.title,
-                   p.received_at.astimezone(LOCAL_TZ).replace(tzinfo=None),
-                   p.handle_due_at.astimezone(LOCAL_TZ).replace(tzinfo=None) if p.handle_due_at else None])
+        od.append(
+            [
+                p.code,
+                p.agency.name if p.agency else "",
+                p.title,
+                p.received_at.astimezone(LOCAL_TZ).replace(tzinfo=None),
+                p.handle_due_at.astimezone(LOCAL_TZ).replace(tzinfo=None)
+                if p.handle_due_at
+                else None,
+            ]
+        )
     for sheet in (ag, od):
         for cell in sheet[1]:
             cell.font = bold

@@ -77,7 +77,10 @@ ALLOWED_ATTACHMENTS = {
     ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
 }
 # Near-identical texts (difflib ratio of the folded title + content) are flagged as repeats.
 DUPLICATE_RATIO = 0.9
@@ -115,7 +118,8 @@ def _param(rule: RuleVersion, name: str) -> Any:
     value = rule.param(name)
     if value is None:
         raise ValidationFailed(
-            _("Rule version %(rule)s lacks the parameter '%(name)s'.") % {"rule": rule, "name": name}
+            _("Rule version %(rule)s lacks the parameter '%(name)s'.")
+            % {"rule": rule, "name": name}
         )
     return value
 
@@ -151,20 +155,44 @@ def _actor_label(actor: Any) -> str:
     return getattr(actor, "display_name", None) or str(actor)
 
 
-def _append(petition: Petition, *, action: str, to_status: str, actor: Any, at: dt.datetime,
-            note: str = "", data: dict[str, Any] | None = None, from_status: str | None = None) -> PetitionEvent:
-    last = PetitionEvent.objects.filter(petition=petition).order_by("-seq").values_list("seq", flat=True).first() or 0
+def _append(
+    petition: Petition,
+    *,
+    action: str,
+    to_status: str,
+    actor: Any,
+    at: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    from_status: str | None = None,
+) -> PetitionEvent:
+    last = (
+        PetitionEvent.objects.filter(petition=petition)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+        or 0
+    )
     return PetitionEvent.objects.create(
-        petition=petition, seq=last + 1, at=at, action=action,
-        from_status=petition.status if from_status is None else from_status, to_status=to_status,
-        actor=actor if getattr(actor, "pk", None) else None, actor_label=_actor_label(actor),
-        agency=petition.agency, note=note, data=data or {},
+        petition=petition,
+        seq=last + 1,
+        at=at,
+        action=action,
+        from_status=petition.status if from_status is None else from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_actor_label(actor),
+        agency=petition.agency,
+        note=note,
+        data=data or {},
     )
 
 
 def _announce(petition: Petition, action: str) -> None:
     petition_id = petition.pk
-    transaction.on_commit(lambda: petition_changed.send(sender=Petition, petition_id=petition_id, action=action))
+    transaction.on_commit(
+        lambda: petition_changed.send(sender=Petition, petition_id=petition_id, action=action)
+    )
 
 
 def _lock(petition: Petition) -> Petition:
@@ -189,17 +217,24 @@ def _require_status(petition: Petition, allowed: Iterable[str], action_label: st
     if petition.status not in allowed:
         raise TransitionNotAllowed(
             _("Cannot %(action)s: petition %(code)s is '%(status)s'.")
-            % {"action": action_label, "code": petition.code, "status": PetitionStatus(petition.status).label}
+            % {
+                "action": action_label,
+                "code": petition.code,
+                "status": PetitionStatus(petition.status).label,
+            }
         )
 
 
-def _text(value: str | None, what: str, limit: int, *, multiline: bool = True, field: str = "") -> str:
+def _text(
+    value: str | None, what: str, limit: int, *, multiline: bool = True, field: str = ""
+) -> str:
     text = clean_text(value, multiline=multiline)
     if not text:
         raise ValidationFailed(_("Please give the %(what)s.") % {"what": what}, field=field or None)
     if len(text) > limit:
         raise ValidationFailed(
-            _("The %(what)s is too long (%(n)s characters, at most %(max)s).") % {"what": what, "n": len(text), "max": limit},
+            _("The %(what)s is too long (%(n)s characters, at most %(max)s).")
+            % {"what": what, "n": len(text), "max": limit},
             field=field or None,
         )
     return text
@@ -210,7 +245,9 @@ def _is_province_admin_for(actor: Any, petition: Petition) -> bool:
     return permissions.is_province_admin(actor, petition.province_code)
 
 
-def _check(actor: Any, petition: Petition, roles: set[str], *, province_admin: bool = False) -> None:
+def _check(
+    actor: Any, petition: Petition, roles: set[str], *, province_admin: bool = False
+) -> None:
     """Staff act only on their own agencies' petitions; inspectors never write."""
     if actor is None:
         return  # the system: importer, management commands
@@ -220,7 +257,9 @@ def _check(actor: Any, petition: Petition, roles: set[str], *, province_admin: b
         return
     if province_admin and _is_province_admin_for(actor, petition):
         return
-    raise NotPermitted(_("You are not allowed to do this on petition %(code)s.") % {"code": petition.code})
+    raise NotPermitted(
+        _("You are not allowed to do this on petition %(code)s.") % {"code": petition.code}
+    )
 
 
 def can(actor: Any, action: str, petition: Petition) -> bool:
@@ -263,12 +302,17 @@ def default_intake_agency(province_code: str) -> Agency | None:
     """Where a petition naming no agency lands: the province's Public Administration
     Service Centre (its PAKN desk), if there is one."""
     return (
-        Agency.objects.current().in_province(province_code).filter(level="PROVINCE_CENTRE").order_by("code").first()
+        Agency.objects.current()
+        .in_province(province_code)
+        .filter(level="PROVINCE_CENTRE")
+        .order_by("code")
+        .first()
     )
 
 
-def suggest_agency(*, category: str, dossier: Any = None, chosen: Agency | None = None,
-                   province_code: str = "") -> Agency | None:
+def suggest_agency(
+    *, category: str, dossier: Any = None, chosen: Agency | None = None, province_code: str = ""
+) -> Agency | None:
     """The suggested responsible agency: for a petition about a dossier, the agency competent
     for it (the one whose handling is criticised); otherwise the agency the petitioner named;
     otherwise the province's PAKN desk. Receiving staff confirm or change it."""
@@ -284,18 +328,31 @@ def suggest_agency(*, category: str, dossier: Any = None, chosen: Agency | None 
 def find_dossier(code: str) -> Any:
     from cchc.dossiers.models import Dossier
 
-    return Dossier.objects.select_related("competent_agency").filter(code=code.strip()).first() if code else None
+    return (
+        Dossier.objects.select_related("competent_agency").filter(code=code.strip()).first()
+        if code
+        else None
+    )
 
 
-def find_duplicates(*, title: str, description: str, phone: str = "", email: str = "", user: Any = None,
-                    dossier: Any = None, agency: Agency | None = None, exclude_pk: int | None = None,
-                    now: dt.datetime | None = None) -> list[tuple[Petition, str]]:
+def find_duplicates(
+    *,
+    title: str,
+    description: str,
+    phone: str = "",
+    email: str = "",
+    user: Any = None,
+    dossier: Any = None,
+    agency: Agency | None = None,
+    exclude_pk: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[tuple[Petition, str]]:
     """Earlier petitions this one probably repeats: same person about the same dossier, or a
     near-identical text (difflib ratio ≥ DUPLICATE_RATIO) in the last 90 days."""
     now = now or timezone.now()
-    recent = Petition.objects.filter(received_at__gte=now - dt.timedelta(days=DUPLICATE_WINDOW_DAYS)).exclude(
-        status__in=[S.MERGED, S.TRANSFERRED]
-    )
+    recent = Petition.objects.filter(
+        received_at__gte=now - dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+    ).exclude(status__in=[S.MERGED, S.TRANSFERRED])
     if exclude_pk:
         recent = recent.exclude(pk=exclude_pk)
     found: dict[int, tuple[Petition, str]] = {}
@@ -311,12 +368,18 @@ def find_duplicates(*, title: str, description: str, phone: str = "", email: str
             found[p.pk] = (p, _("same petitioner and same dossier"))
     text = fold(f"{title} {description}")
     pool = recent.filter(agency=agency) if agency is not None else recent
-    for p in pool.order_by("-received_at").only("pk", "code", "title", "description", "received_at")[:300]:
+    for p in pool.order_by("-received_at").only(
+        "pk", "code", "title", "description", "received_at"
+    )[:300]:
         if p.pk in found:
             continue
         other = fold(f"{p.title} {p.description}")
         matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
-        if matcher.real_quick_ratio() >= DUPLICATE_RATIO and matcher.quick_ratio() >= DUPLICATE_RATIO and matcher.ratio() >= DUPLICATE_RATIO:
+        if (
+            matcher.real_quick_ratio() >= DUPLICATE_RATIO
+            and matcher.quick_ratio() >= DUPLICATE_RATIO
+            and matcher.ratio() >= DUPLICATE_RATIO
+        ):
             found[p.pk] = (p, _("near-identical text"))
     return sorted(found.values(), key=lambda pair: pair[0].received_at)
 
@@ -324,22 +387,33 @@ def find_duplicates(*, title: str, description: str, phone: str = "", email: str
 def _validate_attachments(files: Iterable[UploadedFile]) -> list[UploadedFile]:
     files = [f for f in files if f]
     if len(files) > MAX_ATTACHMENTS:
-        raise ValidationFailed(_("At most %(n)s attachments are accepted.") % {"n": MAX_ATTACHMENTS}, field="attachments")
+        raise ValidationFailed(
+            _("At most %(n)s attachments are accepted.") % {"n": MAX_ATTACHMENTS},
+            field="attachments",
+        )
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     for f in files:
         ext = Path(f.name or "").suffix.lower()
         if ext not in ALLOWED_ATTACHMENTS:
             raise ValidationFailed(
-                _("%(name)s: only PDF, JPG, PNG and DOCX files are accepted.") % {"name": f.name}, field="attachments")
+                _("%(name)s: only PDF, JPG, PNG and DOCX files are accepted.") % {"name": f.name},
+                field="attachments",
+            )
         if f.size > limit:
             raise ValidationFailed(
-                _("%(name)s is larger than %(mb)s MB.") % {"name": f.name, "mb": settings.MAX_UPLOAD_MB}, field="attachments")
+                _("%(name)s is larger than %(mb)s MB.")
+                % {"name": f.name, "mb": settings.MAX_UPLOAD_MB},
+                field="attachments",
+            )
         f.seek(0)
         head = f.read(8)
         f.seek(0)
         if not head.startswith(ALLOWED_ATTACHMENTS[ext][1]):
             raise ValidationFailed(
-                _("%(name)s is not a real %(ext)s file.") % {"name": f.name, "ext": ext[1:].upper()}, field="attachments")
+                _("%(name)s is not a real %(ext)s file.")
+                % {"name": f.name, "ext": ext[1:].upper()},
+                field="attachments",
+            )
     return files
 
 
@@ -349,13 +423,17 @@ def _coordinate(value: Any, low: int, high: int, what: str) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ValidationFailed(_("The %(what)s must be a number.") % {"what": what}, field=what) from exc
+        raise ValidationFailed(
+            _("The %(what)s must be a number.") % {"what": what}, field=what
+        ) from exc
     if not number.is_finite() or not (low <= number <= high):
         raise ValidationFailed(_("The %(what)s is out of range.") % {"what": what}, field=what)
     return number.quantize(Decimal("0.000001"))
 
 
-def _deadlines(cal: WorkingCalendar, rule: RuleVersion, start: dt.datetime) -> dict[str, dt.datetime]:
+def _deadlines(
+    cal: WorkingCalendar, rule: RuleVersion, start: dt.datetime
+) -> dict[str, dt.datetime]:
     return {
         "reject_due_at": _due(cal, start, _param(rule, "reject_days")),
         "info_request_due_at": _due(cal, start, _param(rule, "request_info_days")),
@@ -395,8 +473,13 @@ def file_petition(
         raise ValidationFailed(_("Unknown channel."), field="channel")
     if channel in (PetitionChannel.HOTLINE, PetitionChannel.COUNTER, PetitionChannel.MAIL):
         if receiving_agency is None:
-            raise ValidationFailed(_("Choose the agency that logs this petition."), field="receiving_agency")
-        if actor is not None and (permissions.is_inspector(actor) or not permissions.has_role(actor, receiving_agency.pk, HANDLER_ROLES)):
+            raise ValidationFailed(
+                _("Choose the agency that logs this petition."), field="receiving_agency"
+            )
+        if actor is not None and (
+            permissions.is_inspector(actor)
+            or not permissions.has_role(actor, receiving_agency.pk, HANDLER_ROLES)
+        ):
             raise NotPermitted(_("You may only log petitions for your own agency."))
     if topic is not None:
         category = topic.category
@@ -404,7 +487,9 @@ def file_petition(
         raise ValidationFailed(_("Choose a category."), field="category")
     title = _text(title, _("title"), TITLE_MAX, multiline=False, field="title")
     description = _text(description, _("content"), DESCRIPTION_MAX, field="description")
-    name = _text(petitioner.name, _("petitioner's name"), 200, multiline=False, field="petitioner_name")
+    name = _text(
+        petitioner.name, _("petitioner's name"), 200, multiline=False, field="petitioner_name"
+    )
     phone = clean_text(petitioner.phone, multiline=False)
     email = clean_text(petitioner.email, multiline=False)
     if len(phone) > 20 or (phone and not all(c.isdigit() or c in "+ .-()" for c in phone)):
@@ -413,9 +498,14 @@ def file_petition(
         try:
             EmailValidator()(email)
         except DjangoValidationError as exc:
-            raise ValidationFailed(_("Enter a valid e-mail address."), field="petitioner_email") from exc
+            raise ValidationFailed(
+                _("Enter a valid e-mail address."), field="petitioner_email"
+            ) from exc
     if channel in (PetitionChannel.WEB, PetitionChannel.OPEN311) and not (phone or email):
-        raise ValidationFailed(_("Give a phone number or an e-mail address so the answer can reach you."), field="petitioner_phone")
+        raise ValidationFailed(
+            _("Give a phone number or an e-mail address so the answer can reach you."),
+            field="petitioner_phone",
+        )
     lat_value = _coordinate(lat, -90, 90, "lat")
     long_value = _coordinate(long, -180, 180, "long")
     if (lat_value is None) != (long_value is None):
@@ -425,17 +515,34 @@ def file_petition(
     if dossier_code:
         dossier = find_dossier(dossier_code)
         if dossier is None:
-            raise ValidationFailed(_("No dossier has the code %(code)s.") % {"code": dossier_code}, field="dossier_code")
+            raise ValidationFailed(
+                _("No dossier has the code %(code)s.") % {"code": dossier_code},
+                field="dossier_code",
+            )
     files = _validate_attachments(attachments)
 
-    province = (receiving_agency or agency).province_code if (receiving_agency or agency) else settings.CCHC_PROVINCE_CODE
-    suggested = suggest_agency(category=category, dossier=dossier, chosen=agency, province_code=province)
+    province = (
+        (receiving_agency or agency).province_code
+        if (receiving_agency or agency)
+        else settings.CCHC_PROVINCE_CODE
+    )
+    suggested = suggest_agency(
+        category=category, dossier=dossier, chosen=agency, province_code=province
+    )
     if suggested is not None:
         province = suggested.province_code
     rule = rule_in_force(PETITION_RULE, _local_date(now))
     cal = _calendar(province, rule)
-    duplicates = find_duplicates(title=title, description=description, phone=phone, email=email,
-                                 user=petitioner.user, dossier=dossier, agency=suggested, now=now)
+    duplicates = find_duplicates(
+        title=title,
+        description=description,
+        phone=phone,
+        email=email,
+        user=petitioner.user,
+        dossier=dossier,
+        agency=suggested,
+        now=now,
+    )
     user = petitioner.user if getattr(petitioner.user, "pk", None) else None
     petition = Petition(
         code=_next_code("PA", _local_date(now).year, Petition),
@@ -472,20 +579,43 @@ def file_petition(
     for f in files:
         ext = Path(f.name).suffix.lower()
         PetitionAttachment.objects.create(
-            petition=petition, file=f, original_name=Path(f.name).name[:200],
-            content_type=ALLOWED_ATTACHMENTS[ext][0], size=f.size,
+            petition=petition,
+            file=f,
+            original_name=Path(f.name).name[:200],
+            content_type=ALLOWED_ATTACHMENTS[ext][0],
+            size=f.size,
         )
-    data: dict[str, Any] = {"channel": channel, "suggested_agency": suggested.code if suggested else None}
+    data: dict[str, Any] = {
+        "channel": channel,
+        "suggested_agency": suggested.code if suggested else None,
+    }
     if duplicates:
         data["possible_repeat_of"] = [{"code": p.code, "why": why} for p, why in duplicates]
-    _append(petition, action="file", to_status=S.RECEIVED, actor=actor, at=now, from_status="", data=data)
+    _append(
+        petition,
+        action="file",
+        to_status=S.RECEIVED,
+        actor=actor,
+        at=now,
+        from_status="",
+        data=data,
+    )
     _announce(petition, "file")
     return petition
 
 
 @transaction.atomic
-def confirm_routing(petition: Petition, *, actor: Any, category: str, agency: Agency, topic: Topic | None = None,
-                    assignee: Any = None, note: str = "", at: dt.datetime | None = None) -> Petition:
+def confirm_routing(
+    petition: Petition,
+    *,
+    actor: Any,
+    category: str,
+    agency: Agency,
+    topic: Topic | None = None,
+    assignee: Any = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Petition:
     """Receiving staff confirm the classification and the responsible agency. Naming another
     agency is a transfer: the handling clock starts again there (`transfer`)."""
     petition = _lock(petition)
@@ -498,49 +628,98 @@ def confirm_routing(petition: Petition, *, actor: Any, category: str, agency: Ag
     now = _when(at)
     changed_category = petition.category != category
     petition.category = category
-    petition.topic = topic or (petition.topic if petition.topic and petition.topic.category == category else None)
+    petition.topic = topic or (
+        petition.topic if petition.topic and petition.topic.category == category else None
+    )
     if petition.agency_id != agency.pk:
         _save(petition, "category", "topic")
-        return _transfer_locked(petition, actor=actor, to_agency=agency, reason=note or _("routed to the responsible agency"), at=now)
+        return _transfer_locked(
+            petition,
+            actor=actor,
+            to_agency=agency,
+            reason=note or _("routed to the responsible agency"),
+            at=now,
+        )
     if assignee is not None and not permissions.has_role(assignee, agency.pk, HANDLER_ROLES):
-        raise ValidationFailed(_("The assignee must work in the responsible agency."), field="assignee")
-    event = _append(petition, action="confirm", to_status=S.PROCESSING, actor=actor, at=now, note=clean_text(note),
-                    data={"category": category, "category_changed": changed_category,
-                          "assignee": getattr(assignee, "username", None)})
+        raise ValidationFailed(
+            _("The assignee must work in the responsible agency."), field="assignee"
+        )
+    event = _append(
+        petition,
+        action="confirm",
+        to_status=S.PROCESSING,
+        actor=actor,
+        at=now,
+        note=clean_text(note),
+        data={
+            "category": category,
+            "category_changed": changed_category,
+            "assignee": getattr(assignee, "username", None),
+        },
+    )
     petition.status = S.PROCESSING
     petition.routing_confirmed_at = now
     petition.routing_confirmed_by = event.actor
     if assignee is not None:
         petition.assignee = assignee
-    _save(petition, "category", "topic", "status", "routing_confirmed_at", "routing_confirmed_by", "assignee")
+    _save(
+        petition,
+        "category",
+        "topic",
+        "status",
+        "routing_confirmed_at",
+        "routing_confirmed_by",
+        "assignee",
+    )
     _announce(petition, "confirm")
     return petition
 
 
 @transaction.atomic
-def assign(petition: Petition, *, actor: Any, assignee: Any, at: dt.datetime | None = None) -> Petition:
+def assign(
+    petition: Petition, *, actor: Any, assignee: Any, at: dt.datetime | None = None
+) -> Petition:
     petition = _lock(petition)
     _check(actor, petition, ACTION_ROLES["assign"][0])
     _require_status(petition, OPEN_STATUSES, _("assign"))
     if not permissions.has_role(assignee, petition.agency_id, HANDLER_ROLES):
-        raise ValidationFailed(_("The assignee must work in the responsible agency."), field="assignee")
-    _append(petition, action="assign", to_status=petition.status, actor=actor, at=_when(at),
-            data={"assignee": assignee.username})
+        raise ValidationFailed(
+            _("The assignee must work in the responsible agency."), field="assignee"
+        )
+    _append(
+        petition,
+        action="assign",
+        to_status=petition.status,
+        actor=actor,
+        at=_when(at),
+        data={"assignee": assignee.username},
+    )
     petition.assignee = assignee
     _save(petition, "assignee")
     _announce(petition, "assign")
     return petition
 
 
-def _transfer_locked(petition: Petition, *, actor: Any, to_agency: Agency, reason: str, at: dt.datetime) -> Petition:
+def _transfer_locked(
+    petition: Petition, *, actor: Any, to_agency: Agency, reason: str, at: dt.datetime
+) -> Petition:
     if not to_agency.is_valid_on(_local_date(at)):
-        raise ValidationFailed(_("%(agency)s no longer exists.") % {"agency": to_agency}, field="agency")
+        raise ValidationFailed(
+            _("%(agency)s no longer exists.") % {"agency": to_agency}, field="agency"
+        )
     from_agency = petition.agency
     if petition.paused_since is not None:
         _unpause(petition, at)
     cal = _calendar(to_agency.province_code, petition.rule_version)
-    _append(petition, action="transfer", to_status=S.RECEIVED, actor=actor, at=at, note=reason,
-            data={"from": from_agency.code if from_agency else None, "to": to_agency.code})
+    _append(
+        petition,
+        action="transfer",
+        to_status=S.RECEIVED,
+        actor=actor,
+        at=at,
+        note=reason,
+        data={"from": from_agency.code if from_agency else None, "to": to_agency.code},
+    )
     petition.agency = to_agency
     petition.province_code = to_agency.province_code
     petition.status = S.RECEIVED
@@ -552,28 +731,46 @@ def _transfer_locked(petition: Petition, *, actor: Any, to_agency: Agency, reaso
     petition.paused_seconds = 0
     for name, value in _deadlines(cal, petition.rule_version, at).items():
         setattr(petition, name, value)
-    _save(petition, "agency", "province_code", "status", "routing_confirmed_at", "routing_confirmed_by",
-          "assignee", "clock_started_at", "paused_seconds", "paused_since", "reject_due_at",
-          "info_request_due_at", "handle_due_at")
+    _save(
+        petition,
+        "agency",
+        "province_code",
+        "status",
+        "routing_confirmed_at",
+        "routing_confirmed_by",
+        "assignee",
+        "clock_started_at",
+        "paused_seconds",
+        "paused_since",
+        "reject_due_at",
+        "info_request_due_at",
+        "handle_due_at",
+    )
     _announce(petition, "transfer")
     return petition
 
 
 @transaction.atomic
-def transfer(petition: Petition, *, actor: Any, to_agency: Agency, reason: str, at: dt.datetime | None = None) -> Petition:
+def transfer(
+    petition: Petition, *, actor: Any, to_agency: Agency, reason: str, at: dt.datetime | None = None
+) -> Petition:
     """Send the petition to the agency competent for it; the answer is due 15 working days
     from the transfer."""
     petition = _lock(petition)
     _check(actor, petition, ACTION_ROLES["transfer"][0], province_admin=True)
     _require_status(petition, OPEN_STATUSES, _("transfer"))
     if petition.agency_id == to_agency.pk:
-        raise ValidationFailed(_("The petition is already with %(agency)s.") % {"agency": to_agency}, field="agency")
+        raise ValidationFailed(
+            _("The petition is already with %(agency)s.") % {"agency": to_agency}, field="agency"
+        )
     reason = _text(reason, _("reason for the transfer"), 2000, field="reason")
     return _transfer_locked(petition, actor=actor, to_agency=to_agency, reason=reason, at=_when(at))
 
 
 @transaction.atomic
-def reject(petition: Petition, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Petition:
+def reject(
+    petition: Petition, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Petition:
     """Refuse to handle (outside Decree 20/2008's scope, anonymous, abusive...). Due within
     `reject_days` working days of receipt."""
     petition = _lock(petition)
@@ -583,18 +780,35 @@ def reject(petition: Petition, *, actor: Any, reason: str, at: dt.datetime | Non
     now = _when(at)
     if petition.paused_since is not None:
         _unpause(petition, now)
-    _append(petition, action="reject", to_status=S.REJECTED, actor=actor, at=now, note=reason,
-            data={"late": bool(petition.reject_due_at and now > petition.reject_due_at)})
+    _append(
+        petition,
+        action="reject",
+        to_status=S.REJECTED,
+        actor=actor,
+        at=now,
+        note=reason,
+        data={"late": bool(petition.reject_due_at and now > petition.reject_due_at)},
+    )
     petition.status = S.REJECTED
     petition.reject_reason = reason
     petition.handled_at = now
-    _save(petition, "status", "reject_reason", "handled_at", "paused_since", "paused_seconds", "handle_due_at")
+    _save(
+        petition,
+        "status",
+        "reject_reason",
+        "handled_at",
+        "paused_since",
+        "paused_seconds",
+        "handle_due_at",
+    )
     _announce(petition, "reject")
     return petition
 
 
 @transaction.atomic
-def request_info(petition: Petition, *, actor: Any, question: str, at: dt.datetime | None = None) -> Petition:
+def request_info(
+    petition: Petition, *, actor: Any, question: str, at: dt.datetime | None = None
+) -> Petition:
     """Ask the petitioner for more information; the handling clock is paused until it
     arrives (the first request is due within `request_info_days`)."""
     petition = _lock(petition)
@@ -603,9 +817,21 @@ def request_info(petition: Petition, *, actor: Any, question: str, at: dt.dateti
     question = _text(question, _("question to the petitioner"), 2000, field="question")
     now = _when(at)
     first = petition.info_requested_at is None
-    _append(petition, action="request_info", to_status=S.NEED_INFO, actor=actor, at=now, note=question,
-            data={"first": first, "late": bool(first and petition.info_request_due_at and now > petition.info_request_due_at),
-                  "resume_status": petition.status})
+    _append(
+        petition,
+        action="request_info",
+        to_status=S.NEED_INFO,
+        actor=actor,
+        at=now,
+        note=question,
+        data={
+            "first": first,
+            "late": bool(
+                first and petition.info_request_due_at and now > petition.info_request_due_at
+            ),
+            "resume_status": petition.status,
+        },
+    )
     if first:
         petition.info_requested_at = now
     petition.status = S.NEED_INFO
@@ -625,7 +851,9 @@ def _unpause(petition: Petition, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def receive_info(petition: Petition, *, actor: Any, info: str, at: dt.datetime | None = None) -> Petition:
+def receive_info(
+    petition: Petition, *, actor: Any, info: str, at: dt.datetime | None = None
+) -> Petition:
     """Record the petitioner's additional information; the clock runs again and the due date
     moves by the working time spent waiting."""
     petition = _lock(petition)
@@ -635,10 +863,19 @@ def receive_info(petition: Petition, *, actor: Any, info: str, at: dt.datetime |
     now = _when(at)
     resume = S.PROCESSING if petition.routing_confirmed_at else S.RECEIVED
     _unpause(petition, now)
-    _append(petition, action="receive_info", to_status=resume, actor=actor, at=now, note=info,
-            data={"paused_seconds_total": petition.paused_seconds})
+    _append(
+        petition,
+        action="receive_info",
+        to_status=resume,
+        actor=actor,
+        at=now,
+        note=info,
+        data={"paused_seconds_total": petition.paused_seconds},
+    )
     petition.status = resume
-    petition.description = f"{petition.description}\n\n[{_('Additional information')}] {info}"[: DESCRIPTION_MAX * 2]
+    petition.description = f"{petition.description}\n\n[{_('Additional information')}] {info}"[
+        : DESCRIPTION_MAX * 2
+    ]
     _save(petition, "status", "paused_since", "paused_seconds", "handle_due_at", "description")
     _announce(petition, "receive_info")
     return petition
@@ -650,13 +887,22 @@ def answer(petition: Petition, *, actor: Any, text: str, at: dt.datetime | None 
     petition = _lock(petition)
     _check(actor, petition, ACTION_ROLES["answer"][0])
     if petition.status == S.RECEIVED:
-        raise TransitionNotAllowed(_("Confirm the classification and the responsible agency first."))
+        raise TransitionNotAllowed(
+            _("Confirm the classification and the responsible agency first.")
+        )
     _require_status(petition, [S.PROCESSING], _("answer"))
     text = _text(text, _("answer"), ANSWER_MAX, field="answer")
     now = _when(at)
     cal = _calendar(petition.province_code, petition.rule_version)
-    _append(petition, action="answer", to_status=S.ANSWERED, actor=actor, at=now, note=text,
-            data={"on_time": bool(petition.handle_due_at is None or now <= petition.handle_due_at)})
+    _append(
+        petition,
+        action="answer",
+        to_status=S.ANSWERED,
+        actor=actor,
+        at=now,
+        note=text,
+        data={"on_time": bool(petition.handle_due_at is None or now <= petition.handle_due_at)},
+    )
     petition.status = S.ANSWERED
     petition.answer = text
     petition.answered_by = actor if getattr(actor, "pk", None) else None
@@ -675,8 +921,14 @@ def publish(petition: Petition, *, actor: Any, at: dt.datetime | None = None) ->
     _check(actor, petition, ACTION_ROLES["publish"][0])
     _require_status(petition, [S.ANSWERED], _("publish"))
     now = _when(at)
-    _append(petition, action="publish", to_status=S.PUBLISHED, actor=actor, at=now,
-            data={"on_time": bool(petition.publish_due_at is None or now <= petition.publish_due_at)})
+    _append(
+        petition,
+        action="publish",
+        to_status=S.PUBLISHED,
+        actor=actor,
+        at=now,
+        data={"on_time": bool(petition.publish_due_at is None or now <= petition.publish_due_at)},
+    )
     petition.status = S.PUBLISHED
     petition.published_at = now
     _save(petition, "status", "published_at")
@@ -685,7 +937,9 @@ def publish(petition: Petition, *, actor: Any, at: dt.datetime | None = None) ->
 
 
 @transaction.atomic
-def merge(petition: Petition, *, actor: Any, into: Petition, at: dt.datetime | None = None) -> Petition:
+def merge(
+    petition: Petition, *, actor: Any, into: Petition, at: dt.datetime | None = None
+) -> Petition:
     """Close a repeat petition into the first one; the petitioner follows the first one."""
     petition = _lock(petition)
     _check(actor, petition, ACTION_ROLES["merge"][0], province_admin=True)
@@ -693,16 +947,37 @@ def merge(petition: Petition, *, actor: Any, into: Petition, at: dt.datetime | N
     if into.pk == petition.pk:
         raise ValidationFailed(_("A petition cannot be merged into itself."), field="into")
     if into.status in (S.MERGED, S.TRANSFERRED, S.REJECTED):
-        raise ValidationFailed(_("Petition %(code)s is closed; merge into the petition it was merged into.") % {"code": into.code}, field="into")
+        raise ValidationFailed(
+            _("Petition %(code)s is closed; merge into the petition it was merged into.")
+            % {"code": into.code},
+            field="into",
+        )
     now = _when(at)
     if petition.paused_since is not None:
         _unpause(petition, now)
-    _append(petition, action="merge", to_status=S.MERGED, actor=actor, at=now, data={"into": into.code})
+    _append(
+        petition, action="merge", to_status=S.MERGED, actor=actor, at=now, data={"into": into.code}
+    )
     petition.status = S.MERGED
     petition.duplicate_of = into
     petition.related_to = into
-    _save(petition, "status", "duplicate_of", "related_to", "paused_since", "paused_seconds", "handle_due_at")
-    _append(into, action="merged_repeat", to_status=into.status, actor=actor, at=now, data={"repeat": petition.code})
+    _save(
+        petition,
+        "status",
+        "duplicate_of",
+        "related_to",
+        "paused_since",
+        "paused_seconds",
+        "handle_due_at",
+    )
+    _append(
+        into,
+        action="merged_repeat",
+        to_status=into.status,
+        actor=actor,
+        at=now,
+        data={"repeat": petition.code},
+    )
     _announce(petition, "merge")
     return petition
 
@@ -712,7 +987,14 @@ def add_note(petition: Petition, *, actor: Any, text: str) -> PetitionNote:
     _check(actor, petition, ACTION_ROLES["note"][0], province_admin=True)
     text = _text(text, _("note"), 5000, field="text")
     note = PetitionNote.objects.create(petition=petition, author=actor, text=text)
-    _append(petition, action="note", to_status=petition.status, actor=actor, at=timezone.now(), data={"note_id": note.pk})
+    _append(
+        petition,
+        action="note",
+        to_status=petition.status,
+        actor=actor,
+        at=timezone.now(),
+        data={"note_id": note.pk},
+    )
     return note
 
 
@@ -727,11 +1009,19 @@ def vote(petition: Petition, *, voter_key: str, value: int, user: Any = None) ->
     petition = _lock(petition)
     if petition.status != S.PUBLISHED:
         raise TransitionNotAllowed(_("Only published answers can be rated."))
-    is_petitioner = bool(user is not None and getattr(user, "pk", None) and user.pk == petition.petitioner_id)
-    existing = PetitionVote.objects.select_for_update().filter(petition=petition, voter_key=voter_key).first()
+    is_petitioner = bool(
+        user is not None and getattr(user, "pk", None) and user.pk == petition.petitioner_id
+    )
+    existing = (
+        PetitionVote.objects.select_for_update()
+        .filter(petition=petition, voter_key=voter_key)
+        .first()
+    )
     likes = dislikes = 0
     if existing is None:
-        PetitionVote.objects.create(petition=petition, voter_key=voter_key, value=value, is_petitioner=is_petitioner)
+        PetitionVote.objects.create(
+            petition=petition, voter_key=voter_key, value=value, is_petitioner=is_petitioner
+        )
     elif existing.value == value:
         return petition  # same vote again: nothing changes
     else:
@@ -745,15 +1035,28 @@ def vote(petition: Petition, *, voter_key: str, value: int, user: Any = None) ->
         likes += 1
     else:
         dislikes += 1
-    Petition.objects.filter(pk=petition.pk).update(likes=F("likes") + likes, dislikes=F("dislikes") + dislikes)
+    Petition.objects.filter(pk=petition.pk).update(
+        likes=F("likes") + likes, dislikes=F("dislikes") + dislikes
+    )
     petition.refresh_from_db(fields=["likes", "dislikes"])
     _announce(petition, "vote")
     return petition
 
 
 # -- bundle import (interchange.md §1, petitions.jsonl) ---------------------------------------
-IMPORT_FIELDS = ("agency", "category", "channel", "received_at", "handle_due_at", "handled_at",
-                 "published_at", "status", "dossier_code", "likes", "dislikes")
+IMPORT_FIELDS = (
+    "agency",
+    "category",
+    "channel",
+    "received_at",
+    "handle_due_at",
+    "handled_at",
+    "published_at",
+    "status",
+    "dossier_code",
+    "likes",
+    "dislikes",
+)
 
 
 @transaction.atomic
@@ -764,7 +1067,9 @@ def import_petition(values: dict[str, Any]) -> str:
 
     # fixed statements (a bundle brings thousands of rows): no per-row query compilation
     existing = rowsql.get_row(Petition, "code", values["code"], for_update=True)
-    dossier = rowsql.get_row(Dossier, "code", values["dossier_code"]) if values["dossier_code"] else None
+    dossier = (
+        rowsql.get_row(Dossier, "code", values["dossier_code"]) if values["dossier_code"] else None
+    )
     if existing is None:
         rule = rule_in_force(PETITION_RULE, _local_date(values["received_at"]))
         agency = values["agency"]
@@ -774,18 +1079,38 @@ def import_petition(values: dict[str, Any]) -> str:
         if handle_due is not None:
             deadlines["handle_due_at"] = handle_due
         petition = Petition(
-            code=values["code"], token=secrets.token_urlsafe(18), province_code=agency.province_code,
-            agency=agency, suggested_agency=agency, category=values["category"], channel=values["channel"],
-            status=values["status"], rule_version=rule, received_at=values["received_at"],
-            clock_started_at=values["received_at"], handled_at=values["handled_at"],
-            published_at=values["published_at"], dossier=dossier, dossier_code=values["dossier_code"],
-            likes=values["likes"], dislikes=values["dislikes"], petitioner_name="",
-            routing_confirmed_at=values["received_at"], **deadlines,
+            code=values["code"],
+            token=secrets.token_urlsafe(18),
+            province_code=agency.province_code,
+            agency=agency,
+            suggested_agency=agency,
+            category=values["category"],
+            channel=values["channel"],
+            status=values["status"],
+            rule_version=rule,
+            received_at=values["received_at"],
+            clock_started_at=values["received_at"],
+            handled_at=values["handled_at"],
+            published_at=values["published_at"],
+            dossier=dossier,
+            dossier_code=values["dossier_code"],
+            likes=values["likes"],
+            dislikes=values["dislikes"],
+            petitioner_name="",
+            routing_confirmed_at=values["received_at"],
+            **deadlines,
         )
         petition.search_text = _search_text(petition)
         petition.save()
-        _append(petition, action="import", to_status=petition.status, actor=None, at=timezone.now(), from_status="",
-                data={"source": "bundle"})
+        _append(
+            petition,
+            action="import",
+            to_status=petition.status,
+            actor=None,
+            at=timezone.now(),
+            from_status="",
+            data={"source": "bundle"},
+        )
         _announce(petition, "import")
         return "created"
     changes = {}
@@ -804,8 +1129,14 @@ def import_petition(values: dict[str, Any]) -> str:
     existing.dossier = dossier
     if "agency" in changes:
         existing.province_code = existing.agency.province_code
-    _append(existing, action="import_update", to_status=existing.status, actor=None, at=timezone.now(),
-            data={"fields": sorted(changes)})
+    _append(
+        existing,
+        action="import_update",
+        to_status=existing.status,
+        actor=None,
+        at=timezone.now(),
+        data={"fields": sorted(changes)},
+    )
     _save(existing, *changes.keys(), "dossier", "province_code")
     _announce(existing, "import_update")
     return "updated"
@@ -832,7 +1163,10 @@ def _complaint_params(complaint: Complaint) -> dict[str, Any]:
     key = "complaint" if complaint.kind == ComplaintKind.COMPLAINT else "denunciation"
     params = complaint.rule_version.param(key)
     if not params:
-        raise ValidationFailed(_("Rule version %(rule)s lacks the parameter '%(name)s'.") % {"rule": complaint.rule_version, "name": key})
+        raise ValidationFailed(
+            _("Rule version %(rule)s lacks the parameter '%(name)s'.")
+            % {"rule": complaint.rule_version, "name": key}
+        )
     return params
 
 
@@ -843,66 +1177,157 @@ def _check_complaint(actor: Any, agency_id: int, province_code: str) -> None:
         return
     if permissions.is_inspector(actor):
         raise NotPermitted(_("Inspectors have read-only access."))
-    if permissions.has_role(actor, agency_id, [R.LEADER]) or permissions.is_province_admin(actor, province_code):
+    if permissions.has_role(actor, agency_id, [R.LEADER]) or permissions.is_province_admin(
+        actor, province_code
+    ):
         return
-    raise NotPermitted(_("Only the handling agency's leaders may act on complaints and denunciations."))
+    raise NotPermitted(
+        _("Only the handling agency's leaders may act on complaints and denunciations.")
+    )
 
 
-def _complaint_event(complaint: Complaint, *, action: str, actor: Any, at: dt.datetime, note: str = "",
-                     data: dict[str, Any] | None = None) -> ComplaintEvent:
-    last = ComplaintEvent.objects.filter(complaint=complaint).order_by("-seq").values_list("seq", flat=True).first() or 0
+def _complaint_event(
+    complaint: Complaint,
+    *,
+    action: str,
+    actor: Any,
+    at: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    last = (
+        ComplaintEvent.objects.filter(complaint=complaint)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+        or 0
+    )
     return ComplaintEvent.objects.create(
-        complaint=complaint, seq=last + 1, at=at, action=action, to_status=complaint.status,
-        actor=actor if getattr(actor, "pk", None) else None, actor_label=_actor_label(actor), note=note, data=data or {},
+        complaint=complaint,
+        seq=last + 1,
+        at=at,
+        action=action,
+        to_status=complaint.status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_actor_label(actor),
+        note=note,
+        data=data or {},
     )
 
 
 def _lock_complaint(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update(of=("self",)).select_related("rule_version").get(pk=complaint.pk)
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("rule_version")
+        .get(pk=complaint.pk)
+    )
 
 
-def _create_complaint(*, actor: Any, kind: str, agency: Agency, complainant_name: str, subject: str, content: str,
-                      complainant_phone: str = "", complainant_email: str = "", complainant_address: str = "",
-                      remote_area: bool = False, complexity: int = 0, source_petition: Petition | None = None,
-                      at: dt.datetime) -> Complaint:
+def _create_complaint(
+    *,
+    actor: Any,
+    kind: str,
+    agency: Agency,
+    complainant_name: str,
+    subject: str,
+    content: str,
+    complainant_phone: str = "",
+    complainant_email: str = "",
+    complainant_address: str = "",
+    remote_area: bool = False,
+    complexity: int = 0,
+    source_petition: Petition | None = None,
+    at: dt.datetime,
+) -> Complaint:
     if kind not in ComplaintKind.values:
         raise ValidationFailed(_("Choose complaint or denunciation."), field="kind")
     rule = rule_in_force(COMPLAINT_RULE, _local_date(at))
     complaint = Complaint(
-        code=_next_code("KN" if kind == ComplaintKind.COMPLAINT else "TC", _local_date(at).year, Complaint),
-        kind=kind, province_code=agency.province_code, agency=agency,
-        complainant_name=_text(complainant_name, _("name of the complainant"), 200, multiline=False, field="complainant_name"),
+        code=_next_code(
+            "KN" if kind == ComplaintKind.COMPLAINT else "TC", _local_date(at).year, Complaint
+        ),
+        kind=kind,
+        province_code=agency.province_code,
+        agency=agency,
+        complainant_name=_text(
+            complainant_name,
+            _("name of the complainant"),
+            200,
+            multiline=False,
+            field="complainant_name",
+        ),
         complainant_phone=clean_text(complainant_phone, multiline=False)[:20],
         complainant_email=clean_text(complainant_email, multiline=False)[:254],
         complainant_address=clean_text(complainant_address, multiline=False)[:300],
-        subject=_text(subject, _("decision, act or person concerned"), 300, multiline=False, field="subject"),
+        subject=_text(
+            subject, _("decision, act or person concerned"), 300, multiline=False, field="subject"
+        ),
         content=_text(content, _("content"), 20000, field="content"),
-        remote_area=remote_area, complexity=complexity, source_petition=source_petition,
-        rule_version=rule, received_at=at, accept_due_at=at,
+        remote_area=remote_area,
+        complexity=complexity,
+        source_petition=source_petition,
+        rule_version=rule,
+        received_at=at,
+        accept_due_at=at,
     )
     params = _complaint_params(complaint)
-    complaint.accept_due_at = _complaint_due(complaint, at, params["accept_days"], params.get("accept_unit", "calendar_day"))
+    complaint.accept_due_at = _complaint_due(
+        complaint, at, params["accept_days"], params.get("accept_unit", "calendar_day")
+    )
     complaint.save()
-    _complaint_event(complaint, action="file", actor=actor, at=at,
-                     data={"source_petition": source_petition.code if source_petition else None})
+    _complaint_event(
+        complaint,
+        action="file",
+        actor=actor,
+        at=at,
+        data={"source_petition": source_petition.code if source_petition else None},
+    )
     return complaint
 
 
 @transaction.atomic
-def file_complaint(*, actor: Any, kind: str, agency: Agency, complainant_name: str, subject: str, content: str,
-                   complainant_phone: str = "", complainant_email: str = "", complainant_address: str = "",
-                   remote_area: bool = False, complexity: int = 0, at: dt.datetime | None = None) -> Complaint:
+def file_complaint(
+    *,
+    actor: Any,
+    kind: str,
+    agency: Agency,
+    complainant_name: str,
+    subject: str,
+    content: str,
+    complainant_phone: str = "",
+    complainant_email: str = "",
+    complainant_address: str = "",
+    remote_area: bool = False,
+    complexity: int = 0,
+    at: dt.datetime | None = None,
+) -> Complaint:
     _check_complaint(actor, agency.pk, agency.province_code)
     return _create_complaint(
-        actor=actor, kind=kind, agency=agency, complainant_name=complainant_name, subject=subject, content=content,
-        complainant_phone=complainant_phone, complainant_email=complainant_email,
-        complainant_address=complainant_address, remote_area=remote_area, complexity=complexity, at=_when(at),
+        actor=actor,
+        kind=kind,
+        agency=agency,
+        complainant_name=complainant_name,
+        subject=subject,
+        content=content,
+        complainant_phone=complainant_phone,
+        complainant_email=complainant_email,
+        complainant_address=complainant_address,
+        remote_area=remote_area,
+        complexity=complexity,
+        at=_when(at),
     )
 
 
 @transaction.atomic
-def reclassify_as_complaint(petition: Petition, *, actor: Any, kind: str, subject: str,
-                            remote_area: bool = False, at: dt.datetime | None = None) -> Complaint:
+def reclassify_as_complaint(
+    petition: Petition,
+    *,
+    actor: Any,
+    kind: str,
+    subject: str,
+    remote_area: bool = False,
+    at: dt.datetime | None = None,
+) -> Complaint:
     """A "petition" that is really a complaint or a denunciation leaves the PAKN register
     (Decree 20/2008 art. 2 excludes them) and enters the complaints register."""
     petition = _lock(petition)
@@ -912,15 +1337,29 @@ def reclassify_as_complaint(petition: Petition, *, actor: Any, kind: str, subjec
         raise ValidationFailed(_("Confirm the responsible agency first."), field="agency")
     now = _when(at)
     complaint = _create_complaint(
-        actor=actor, kind=kind, agency=petition.agency, complainant_name=petition.petitioner_name or _("(not given)"),
-        complainant_phone=petition.petitioner_phone, complainant_email=petition.petitioner_email,
-        complainant_address=petition.address, subject=subject,
-        content=f"{petition.title}\n\n{petition.description}", remote_area=remote_area, source_petition=petition, at=now,
+        actor=actor,
+        kind=kind,
+        agency=petition.agency,
+        complainant_name=petition.petitioner_name or _("(not given)"),
+        complainant_phone=petition.petitioner_phone,
+        complainant_email=petition.petitioner_email,
+        complainant_address=petition.address,
+        subject=subject,
+        content=f"{petition.title}\n\n{petition.description}",
+        remote_area=remote_area,
+        source_petition=petition,
+        at=now,
     )
     if petition.paused_since is not None:
         _unpause(petition, now)
-    _append(petition, action="reclassify", to_status=S.TRANSFERRED, actor=actor, at=now,
-            data={"complaint": complaint.code, "kind": kind})
+    _append(
+        petition,
+        action="reclassify",
+        to_status=S.TRANSFERRED,
+        actor=actor,
+        at=now,
+        data={"complaint": complaint.code, "kind": kind},
+    )
     petition.status = S.TRANSFERRED
     _save(petition, "status", "paused_since", "paused_seconds", "handle_due_at")
     _announce(petition, "reclassify")
@@ -928,8 +1367,13 @@ def reclassify_as_complaint(petition: Petition, *, actor: Any, kind: str, subjec
 
 
 @transaction.atomic
-def accept_complaint(complaint: Complaint, *, actor: Any, complexity: int | None = None,
-                     at: dt.datetime | None = None) -> Complaint:
+def accept_complaint(
+    complaint: Complaint,
+    *,
+    actor: Any,
+    complexity: int | None = None,
+    at: dt.datetime | None = None,
+) -> Complaint:
     """Accept for settlement (thụ lý); the settlement deadline runs from here (Law on
     Complaints 2011 art. 28; Law on Denunciations 2018 art. 30)."""
     complaint = _lock_complaint(complaint)
@@ -944,21 +1388,38 @@ def accept_complaint(complaint: Complaint, *, actor: Any, complexity: int | None
     params = _complaint_params(complaint)
     if complaint.kind == ComplaintKind.COMPLAINT:
         # Law on Complaints 2011 art. 28: 30 days, 45 if complicated; remote areas 45 / 60.
-        key = "settle_days" + ("_remote" if complaint.remote_area else "") + ("_complex" if complaint.complexity else "")
+        key = (
+            "settle_days"
+            + ("_remote" if complaint.remote_area else "")
+            + ("_complex" if complaint.complexity else "")
+        )
         days = params[key]
     else:
         days = params["settle_days"]
     complaint.status = ComplaintStatus.ACCEPTED
     complaint.accepted_at = now
-    complaint.settle_due_at = _complaint_due(complaint, now, days, params.get("settle_unit", "calendar_day"))
+    complaint.settle_due_at = _complaint_due(
+        complaint, now, days, params.get("settle_unit", "calendar_day")
+    )
     complaint.version += 1
-    complaint.save(update_fields=["status", "accepted_at", "settle_due_at", "complexity", "version", "updated_at"])
+    complaint.save(
+        update_fields=[
+            "status",
+            "accepted_at",
+            "settle_due_at",
+            "complexity",
+            "version",
+            "updated_at",
+        ]
+    )
     _complaint_event(complaint, action="accept", actor=actor, at=now, data={"days": days})
     return complaint
 
 
 @transaction.atomic
-def extend_complaint(complaint: Complaint, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Complaint:
+def extend_complaint(
+    complaint: Complaint, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Complaint:
     """Extend a denunciation's settlement (Law on Denunciations 2018 art. 30: once for a
     complicated case, twice for an especially complicated one, each by at most 30 days)."""
     complaint = _lock_complaint(complaint)
@@ -968,11 +1429,18 @@ def extend_complaint(complaint: Complaint, *, actor: Any, reason: str, at: dt.da
     params = _complaint_params(complaint)
     allowed = int(params.get("max_extensions", [0, 1, 2])[complaint.complexity])
     if complaint.extensions >= allowed:
-        raise TransitionNotAllowed(_("No further extension is allowed for this case (%(n)s used).") % {"n": complaint.extensions})
+        raise TransitionNotAllowed(
+            _("No further extension is allowed for this case (%(n)s used).")
+            % {"n": complaint.extensions}
+        )
     reason = _text(reason, _("reason for the extension"), 2000, field="reason")
     now = _when(at)
-    complaint.settle_due_at = _complaint_due(complaint, complaint.settle_due_at, params["extension_days"],
-                                             params.get("settle_unit", "calendar_day"))
+    complaint.settle_due_at = _complaint_due(
+        complaint,
+        complaint.settle_due_at,
+        params["extension_days"],
+        params.get("settle_unit", "calendar_day"),
+    )
     complaint.extensions += 1
     complaint.version += 1
     complaint.save(update_fields=["settle_due_at", "extensions", "version", "updated_at"])
@@ -981,7 +1449,9 @@ def extend_complaint(complaint: Complaint, *, actor: Any, reason: str, at: dt.da
 
 
 @transaction.atomic
-def settle_complaint(complaint: Complaint, *, actor: Any, outcome: str, at: dt.datetime | None = None) -> Complaint:
+def settle_complaint(
+    complaint: Complaint, *, actor: Any, outcome: str, at: dt.datetime | None = None
+) -> Complaint:
     complaint = _lock_complaint(complaint)
     _check_complaint(actor, complaint.agency_id, complaint.province_code)
     if complaint.status != ComplaintStatus.ACCEPTED:
@@ -992,12 +1462,20 @@ def settle_complaint(complaint: Complaint, *, actor: Any, outcome: str, at: dt.d
     complaint.settled_at = now
     complaint.version += 1
     complaint.save(update_fields=["outcome", "status", "settled_at", "version", "updated_at"])
-    _complaint_event(complaint, action="settle", actor=actor, at=now, data={"on_time": now <= complaint.settle_due_at})
+    _complaint_event(
+        complaint,
+        action="settle",
+        actor=actor,
+        at=now,
+        data={"on_time": now <= complaint.settle_due_at},
+    )
     return complaint
 
 
 @transaction.atomic
-def refuse_complaint(complaint: Complaint, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Complaint:
+def refuse_complaint(
+    complaint: Complaint, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Complaint:
     complaint = _lock_complaint(complaint)
     _check_complaint(actor, complaint.agency_id, complaint.province_code)
     if complaint.status != ComplaintStatus.RECEIVED:
@@ -1014,18 +1492,35 @@ def refuse_complaint(complaint: Complaint, *, actor: Any, reason: str, at: dt.da
 
 # -- citizen reception schedule ----------------------------------------------------------------
 @transaction.atomic
-def schedule_reception(*, actor: Any, agency: Agency, leader_name: str, leader_title: str, day: dt.date,
-                       start_time: dt.time, end_time: dt.time, location: str, note: str = "") -> ReceptionSlot:
+def schedule_reception(
+    *,
+    actor: Any,
+    agency: Agency,
+    leader_name: str,
+    leader_title: str,
+    day: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    location: str,
+    note: str = "",
+) -> ReceptionSlot:
     if actor is not None and not (
-        permissions.has_role(actor, agency.pk, [R.LEADER, R.AGENCY_ADMIN]) or permissions.is_province_admin(actor, agency.province_code)
+        permissions.has_role(actor, agency.pk, [R.LEADER, R.AGENCY_ADMIN])
+        or permissions.is_province_admin(actor, agency.province_code)
     ):
-        raise NotPermitted(_("Only the agency's leaders and administrators may publish its reception schedule."))
+        raise NotPermitted(
+            _("Only the agency's leaders and administrators may publish its reception schedule.")
+        )
     if end_time <= start_time:
         raise ValidationFailed(_("The session must end after it starts."), field="end_time")
     return ReceptionSlot.objects.create(
-        agency=agency, leader_name=_text(leader_name, _("leader"), 200, multiline=False, field="leader_name"),
+        agency=agency,
+        leader_name=_text(leader_name, _("leader"), 200, multiline=False, field="leader_name"),
         leader_title=_text(leader_title, _("position"), 200, multiline=False, field="leader_title"),
-        day=day, start_time=start_time, end_time=end_time,
+        day=day,
+        start_time=start_time,
+        end_time=end_time,
         location=_text(location, _("place"), 300, multiline=False, field="location"),
-        note=clean_text(note, multiline=False)[:300], created_by=actor,
+        note=clean_text(note, multiline=False)[:300],
+        created_by=actor,
     )

@@ -10,10 +10,10 @@ from django.core.cache import cache
 
 # (count, seconds) per key kind; a settings dict FEEDBACK_RATE_LIMITS may override them.
 DEFAULT_LIMITS = {
-    "ip": (5, 3600),          # web form submissions per client IP per hour
-    "account": (10, 86400),   # web form submissions per signed-in account per day
-    "api_key": (600, 3600),   # Open311 POSTs per API key per hour
-    "vote_ip": (60, 3600),    # votes per IP per hour
+    "ip": (5, 3600),  # web form submissions per client IP per hour
+    "account": (10, 86400),  # web form submissions per signed-in account per day
+    "api_key": (600, 3600),  # Open311 POSTs per API key per hour
+    "vote_ip": (60, 3600),  # votes per IP per hour
 }
 
 

@@ -67,26 +67,52 @@ def submit(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data.get("website"):
             raise PermissionDenied  # honeypot filled: a robot
         ip_ok = throttle.hit("ip", throttle.client_ip(request))
-        account_ok = throttle.hit("account", str(request.user.pk)) if request.user.is_authenticated else True
+        account_ok = (
+            throttle.hit("account", str(request.user.pk)) if request.user.is_authenticated else True
+        )
         if not (ip_ok and account_ok):
-            form.add_error(None, _("Too many petitions have been sent from here recently. Please try again later or call the hotline."))
+            form.add_error(
+                None,
+                _(
+                    "Too many petitions have been sent from here recently. Please try again later or call the hotline."
+                ),
+            )
             return render(request, "feedback/submit.html", {"form": form}, status=429)
         data = form.cleaned_data
         try:
             petition = services.file_petition(
-                channel="WEB", category=data["topic"].category, topic=data["topic"], agency=data["agency"],
-                title=data["title"], description=data["description"], dossier_code=data["dossier_code"],
+                channel="WEB",
+                category=data["topic"].category,
+                topic=data["topic"],
+                agency=data["agency"],
+                title=data["title"],
+                description=data["description"],
+                dossier_code=data["dossier_code"],
                 petitioner=services.Petitioner(
-                    name=data["petitioner_name"], phone=data["petitioner_phone"], email=data["petitioner_email"],
-                    user=request.user if request.user.is_authenticated else None),
-                address=data["address"], lat=data["lat"], long=data["long"], attachments=data["attachments"],
+                    name=data["petitioner_name"],
+                    phone=data["petitioner_phone"],
+                    email=data["petitioner_email"],
+                    user=request.user if request.user.is_authenticated else None,
+                ),
+                address=data["address"],
+                lat=data["lat"],
+                long=data["long"],
+                attachments=data["attachments"],
             )
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Your petition has been received with code %(code)s. Keep this page's address to follow it.") % {"code": petition.code})
+            messages.success(
+                request,
+                _(
+                    "Your petition has been received with code %(code)s. Keep this page's address to follow it."
+                )
+                % {"code": petition.code},
+            )
             return redirect("feedback:track", token=petition.token)
-    return render(request, "feedback/submit.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "feedback/submit.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:
@@ -105,7 +131,11 @@ def answers(request: HttpRequest) -> HttpResponse:
     if category in Category.values:
         qs = qs.filter(category=category)
     template = "feedback/_answer_list.html" if request.htmx else "feedback/answers.html"
-    return render(request, template, {"page": _page(request, qs), "q": q, "category": category, "categories": Category.choices})
+    return render(
+        request,
+        template,
+        {"page": _page(request, qs), "q": q, "category": category, "categories": Category.choices},
+    )
 
 
 def _voter_key(request: HttpRequest) -> str:
@@ -118,20 +148,36 @@ def _voter_key(request: HttpRequest) -> str:
 
 
 def _public_petition(code: str) -> Petition:
-    return get_object_or_404(Petition.objects.published().select_related("agency", "topic"), code=code)
+    return get_object_or_404(
+        Petition.objects.published().select_related("agency", "topic"), code=code
+    )
 
 
 def answer_detail(request: HttpRequest, code: str) -> HttpResponse:
     petition = _public_petition(code)
     my_vote = None
-    key = f"user:{request.user.pk}" if request.user.is_authenticated else (
-        f"session:{request.session.session_key}" if request.session.session_key else "")
+    key = (
+        f"user:{request.user.pk}"
+        if request.user.is_authenticated
+        else (f"session:{request.session.session_key}" if request.session.session_key else "")
+    )
     if key:
-        my_vote = PetitionVote.objects.filter(petition=petition, voter_key=key).values_list("value", flat=True).first()
-    return render(request, "feedback/answer_detail.html", {
-        "petition": petition, "title": redact(petition.title), "description": redact(petition.description),
-        "answer": redact(petition.answer), "my_vote": my_vote,
-    })
+        my_vote = (
+            PetitionVote.objects.filter(petition=petition, voter_key=key)
+            .values_list("value", flat=True)
+            .first()
+        )
+    return render(
+        request,
+        "feedback/answer_detail.html",
+        {
+            "petition": petition,
+            "title": redact(petition.title),
+            "description": redact(petition.description),
+            "answer": redact(petition.answer),
+            "my_vote": my_vote,
+        },
+    )
 
 
 @require_POST
@@ -145,8 +191,12 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
         error = _("Too many votes from here recently. Please try again later.")
     else:
         try:
-            petition = services.vote(petition, voter_key=_voter_key(request), value=value,
-                                     user=request.user if request.user.is_authenticated else None)
+            petition = services.vote(
+                petition,
+                voter_key=_voter_key(request),
+                value=value,
+                user=request.user if request.user.is_authenticated else None,
+            )
         except DomainError as exc:
             error = exc.message
     if not request.htmx:
@@ -155,8 +205,12 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for rating this answer."))
         return redirect("feedback:answer", code=code)
-    return render(request, "feedback/_votes.html", {"petition": petition, "my_vote": value if not error else None,
-                                                    "error": error}, status=400 if error else 200)
+    return render(
+        request,
+        "feedback/_votes.html",
+        {"petition": petition, "my_vote": value if not error else None, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def reception(request: HttpRequest) -> HttpResponse:
@@ -168,9 +222,22 @@ def reception(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.filter(reception_slots__day__gte=today).distinct().order_by("name")
     can_add = request.user.is_authenticated and (
         permissions.is_province_admin(request.user)
-        or bool(permissions.agency_ids(request.user, roles=[Membership.Role.LEADER, Membership.Role.AGENCY_ADMIN])))
-    return render(request, "feedback/reception.html", {"page": _page(request, qs), "agencies": agencies,
-                                                        "agency_code": agency_code, "can_add": can_add})
+        or bool(
+            permissions.agency_ids(
+                request.user, roles=[Membership.Role.LEADER, Membership.Role.AGENCY_ADMIN]
+            )
+        )
+    )
+    return render(
+        request,
+        "feedback/reception.html",
+        {
+            "page": _page(request, qs),
+            "agencies": agencies,
+            "agency_code": agency_code,
+            "can_add": can_add,
+        },
+    )
 
 
 @login_required
@@ -184,7 +251,11 @@ def reception_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The reception session has been published."))
             return redirect("feedback:reception")
-    return render(request, "feedback/form_page.html", {"form": form, "heading": _("New citizen reception session")})
+    return render(
+        request,
+        "feedback/form_page.html",
+        {"form": form, "heading": _("New citizen reception session")},
+    )
 
 
 # -- staff ------------------------------------------------------------------------------------
@@ -192,7 +263,11 @@ def _staff_required(request: HttpRequest) -> None:
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied
-    if not (permissions.is_staff_member(user) or user.kind in (User.Kind.PROVINCE_ADMIN, User.Kind.INSPECTOR) or user.is_superuser):
+    if not (
+        permissions.is_staff_member(user)
+        or user.kind in (User.Kind.PROVINCE_ADMIN, User.Kind.INSPECTOR)
+        or user.is_superuser
+    ):
         raise PermissionDenied
 
 
@@ -219,15 +294,29 @@ def queue(request: HttpRequest) -> HttpResponse:
     elif tab == "to_publish":
         qs = qs.awaiting_publication()
     elif tab == "closed":
-        qs = qs.exclude(status__in=[PetitionStatus.RECEIVED, PetitionStatus.PROCESSING, PetitionStatus.NEED_INFO])
+        qs = qs.exclude(
+            status__in=[
+                PetitionStatus.RECEIVED,
+                PetitionStatus.PROCESSING,
+                PetitionStatus.NEED_INFO,
+            ]
+        )
     else:
         qs = qs.open()
     q = request.GET.get("q", "").strip()
     if q:
         for word in fold(q).split()[:8]:
             qs = qs.filter(search_text__contains=word)
-    qs = qs.order_by("handle_due_at", "received_at") if tab != "closed" else qs.order_by("-received_at")
-    return render(request, "feedback/queue.html", {"page": _page(request, qs), "tab": tab, "tabs": QUEUE_TABS, "q": q, "now": now})
+    qs = (
+        qs.order_by("handle_due_at", "received_at")
+        if tab != "closed"
+        else qs.order_by("-received_at")
+    )
+    return render(
+        request,
+        "feedback/queue.html",
+        {"page": _page(request, qs), "tab": tab, "tabs": QUEUE_TABS, "q": q, "now": now},
+    )
 
 
 @login_required
@@ -239,25 +328,55 @@ def log_petition(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             petition = services.file_petition(
-                channel=data["channel"], category=data["topic"].category, topic=data["topic"], agency=data["agency"],
-                receiving_agency=data["receiving_agency"], actor=request.user,
-                title=data["title"], description=data["description"], dossier_code=data["dossier_code"],
-                petitioner=services.Petitioner(name=data["petitioner_name"], phone=data["petitioner_phone"],
-                                               email=data["petitioner_email"]),
-                address=data["address"], lat=data["lat"], long=data["long"],
+                channel=data["channel"],
+                category=data["topic"].category,
+                topic=data["topic"],
+                agency=data["agency"],
+                receiving_agency=data["receiving_agency"],
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                dossier_code=data["dossier_code"],
+                petitioner=services.Petitioner(
+                    name=data["petitioner_name"],
+                    phone=data["petitioner_phone"],
+                    email=data["petitioner_email"],
+                ),
+                address=data["address"],
+                lat=data["lat"],
+                long=data["long"],
             )
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Petition %(code)s has been logged.") % {"code": petition.code})
+            messages.success(
+                request, _("Petition %(code)s has been logged.") % {"code": petition.code}
+            )
             return redirect("feedback:detail", code=petition.code)
-    return render(request, "feedback/form_page.html", {"form": form, "heading": _("Log a petition (hotline, counter, letter)")})
+    return render(
+        request,
+        "feedback/form_page.html",
+        {"form": form, "heading": _("Log a petition (hotline, counter, letter)")},
+    )
 
 
 def _visible_petition(request: HttpRequest, code: str) -> Petition:
-    petition = Petition.objects.visible_to(request.user).select_related(
-        "agency", "suggested_agency", "receiving_agency", "topic", "dossier", "related_to", "duplicate_of", "assignee",
-        "rule_version").filter(code=code).first()
+    petition = (
+        Petition.objects.visible_to(request.user)
+        .select_related(
+            "agency",
+            "suggested_agency",
+            "receiving_agency",
+            "topic",
+            "dossier",
+            "related_to",
+            "duplicate_of",
+            "assignee",
+            "rule_version",
+        )
+        .filter(code=code)
+        .first()
+    )
     if petition is None:
         raise Http404
     return petition
@@ -276,12 +395,21 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "notes": petition.notes.select_related("author"),
         "attachments": petition.attachments.all(),
         "templates": ResponseTemplate.objects.filter(active=True, category=petition.category),
-        "confirm_form": ConfirmForm(initial={"category": petition.category, "agency": petition.agency, "topic": petition.topic}),
+        "confirm_form": ConfirmForm(
+            initial={
+                "category": petition.category,
+                "agency": petition.agency,
+                "topic": petition.topic,
+            }
+        ),
         "transfer_form": TransferForm(),
         "reclassify_form": ReclassifyForm(),
         "repeats": petition.repeats.exclude(pk=petition.pk).order_by("received_at")[:10],
-        "handlers": User.objects.filter(memberships__agency=petition.agency,
-                                        memberships__role__in=services.HANDLER_ROLES).distinct() if petition.agency else [],
+        "handlers": User.objects.filter(
+            memberships__agency=petition.agency, memberships__role__in=services.HANDLER_ROLES
+        ).distinct()
+        if petition.agency
+        else [],
     }
     return render(request, "feedback/detail.html", ctx)
 
@@ -297,10 +425,18 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         if action == "confirm":
             form = ConfirmForm(post)
             if not form.is_valid():
-                raise DomainError(_("Check the classification form: %(errors)s") % {"errors": form.errors.as_text()})
-            services.confirm_routing(petition, actor=user, category=form.cleaned_data["category"],
-                                     topic=form.cleaned_data["topic"], agency=form.cleaned_data["agency"],
-                                     note=form.cleaned_data["note"])
+                raise DomainError(
+                    _("Check the classification form: %(errors)s")
+                    % {"errors": form.errors.as_text()}
+                )
+            services.confirm_routing(
+                petition,
+                actor=user,
+                category=form.cleaned_data["category"],
+                topic=form.cleaned_data["topic"],
+                agency=form.cleaned_data["agency"],
+                note=form.cleaned_data["note"],
+            )
         elif action == "assign":
             assignee = User.objects.filter(pk=post.get("assignee") or 0).first()
             if assignee is None:
@@ -316,15 +452,25 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             form = TransferForm(post)
             if not form.is_valid():
                 raise DomainError(_("Choose the agency and give a reason."))
-            services.transfer(petition, actor=user, to_agency=form.cleaned_data["agency"], reason=form.cleaned_data["reason"])
+            services.transfer(
+                petition,
+                actor=user,
+                to_agency=form.cleaned_data["agency"],
+                reason=form.cleaned_data["reason"],
+            )
         elif action == "answer":
             services.answer(petition, actor=user, text=post.get("answer", ""))
         elif action == "publish":
             services.publish(petition, actor=user)
         elif action == "merge":
-            into = Petition.objects.visible_to(user).filter(code=post.get("into", "").strip()).first()
+            into = (
+                Petition.objects.visible_to(user).filter(code=post.get("into", "").strip()).first()
+            )
             if into is None:
-                raise DomainError(_("No petition you can see has the code %(code)s.") % {"code": post.get("into", "")})
+                raise DomainError(
+                    _("No petition you can see has the code %(code)s.")
+                    % {"code": post.get("into", "")}
+                )
             services.merge(petition, actor=user, into=into)
         elif action == "note":
             services.add_note(petition, actor=user, text=post.get("text", ""))
@@ -333,7 +479,10 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             if not form.is_valid():
                 raise DomainError(_("Choose the kind and name what is complained about."))
             complaint = services.reclassify_as_complaint(petition, actor=user, **form.cleaned_data)
-            messages.success(request, _("Moved to the complaints register as %(code)s.") % {"code": complaint.code})
+            messages.success(
+                request,
+                _("Moved to the complaints register as %(code)s.") % {"code": complaint.code},
+            )
             return redirect("feedback:detail", code=code)
         else:
             raise Http404
@@ -349,7 +498,12 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(PetitionAttachment.objects.select_related("petition"), pk=pk)
     if not Petition.objects.visible_to(request.user).filter(pk=item.petition_id).exists():
         raise Http404
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
 
 
 # -- complaints register ----------------------------------------------------------------------
@@ -359,10 +513,16 @@ def complaints(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    can_file = permissions.is_province_admin(request.user) or bool(permissions.agency_ids(request.user, roles=[Membership.Role.LEADER]))
+    can_file = permissions.is_province_admin(request.user) or bool(
+        permissions.agency_ids(request.user, roles=[Membership.Role.LEADER])
+    )
     if not (can_file or permissions.is_inspector(request.user) or request.user.is_superuser):
         raise PermissionDenied
-    return render(request, "feedback/complaints.html", {"page": _page(request, qs), "can_file": can_file, "now": timezone.now()})
+    return render(
+        request,
+        "feedback/complaints.html",
+        {"page": _page(request, qs), "can_file": can_file, "now": timezone.now()},
+    )
 
 
 @login_required
@@ -376,25 +536,44 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Registered as %(code)s.") % {"code": complaint.code})
             return redirect("feedback:complaint", code=complaint.code)
-    return render(request, "feedback/form_page.html", {"form": form, "heading": _("Register a complaint or denunciation")})
+    return render(
+        request,
+        "feedback/form_page.html",
+        {"form": form, "heading": _("Register a complaint or denunciation")},
+    )
 
 
 @login_required
 def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
-    complaint = Complaint.objects.visible_to(request.user).select_related("agency", "source_petition").filter(code=code).first()
+    complaint = (
+        Complaint.objects.visible_to(request.user)
+        .select_related("agency", "source_petition")
+        .filter(code=code)
+        .first()
+    )
     if complaint is None:
         raise Http404
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "accept":
-                services.accept_complaint(complaint, actor=request.user, complexity=int(request.POST.get("complexity") or 0))
+                services.accept_complaint(
+                    complaint,
+                    actor=request.user,
+                    complexity=int(request.POST.get("complexity") or 0),
+                )
             elif action == "extend":
-                services.extend_complaint(complaint, actor=request.user, reason=request.POST.get("reason", ""))
+                services.extend_complaint(
+                    complaint, actor=request.user, reason=request.POST.get("reason", "")
+                )
             elif action == "settle":
-                services.settle_complaint(complaint, actor=request.user, outcome=request.POST.get("outcome", ""))
+                services.settle_complaint(
+                    complaint, actor=request.user, outcome=request.POST.get("outcome", "")
+                )
             elif action == "refuse":
-                services.refuse_complaint(complaint, actor=request.user, reason=request.POST.get("reason", ""))
+                services.refuse_complaint(
+                    complaint, actor=request.user, reason=request.POST.get("reason", "")
+                )
             else:
                 raise DomainError(_("Unknown action."))
         except (DomainError, ValueError) as exc:
@@ -402,9 +581,16 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Done."))
         return redirect("feedback:complaint", code=code)
-    return render(request, "feedback/complaint_detail.html", {
-        "complaint": complaint, "events": complaint.events.order_by("seq"), "complexities": Complaint.Complexity.choices,
-        "can_act": not permissions.is_inspector(request.user)})
+    return render(
+        request,
+        "feedback/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "events": complaint.events.order_by("seq"),
+            "complexities": Complaint.Complexity.choices,
+            "can_act": not permissions.is_inspector(request.user),
+        },
+    )
 
 
 # -- dashboard --------------------------------------------------------------------------------
@@ -423,9 +609,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = reports.build(qs)
     if request.GET.get("format") == "xlsx":
         title = _("Petitions %(from)s – %(to)s") % {"from": date_from or "…", "to": date_to or "…"}
-        response = HttpResponse(reports.to_excel(board, title=title),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            reports.to_excel(board, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = 'attachment; filename="phan-anh-kien-nghi.xlsx"'
         return response
-    return render(request, "feedback/dashboard.html", {"board": board, "date_from": date_from, "date_to": date_to,
-                                                       "query": request.GET.urlencode()})
+    return render(
+        request,
+        "feedback/dashboard.html",
+        {
+            "board": board,
+            "date_from": date_from,
+            "date_to": date_to,
+            "query": request.GET.urlencode(),
+        },
+    )

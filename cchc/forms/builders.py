@@ -19,23 +19,40 @@ from cchc.forms import pdf
 from cchc.forms.pdf import Document, Styles, clock, grid, long_date, p, short
 
 LOGBOOK_MAX_ROWS = 5000
-OUTCOME_VI = {StepOutcome.EARLY: "Trước hạn", StepOutcome.ON_TIME: "Đúng hạn", StepOutcome.LATE: "Quá hạn"}
+OUTCOME_VI = {
+    StepOutcome.EARLY: "Trước hạn",
+    StepOutcome.ON_TIME: "Đúng hạn",
+    StepOutcome.LATE: "Quá hạn",
+}
 ACTION_VI = {
-    "submit": "Nộp hồ sơ trực tuyến", "receive": "Tiếp nhận hồ sơ", "refuse": "Từ chối tiếp nhận",
-    "transfer": "Chuyển xử lý", "assign": "Phân công", "request_supplement": "Yêu cầu bổ sung hồ sơ",
-    "receive_supplement": "Nhận hồ sơ bổ sung", "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
-    "confirm_payment": "Xác nhận nộp phí, lệ phí", "withdraw": "Rút hồ sơ", "stop": "Dừng giải quyết",
-    "finish": "Đã xử lý xong", "return_result": "Trả kết quả", "apologize": "Xin lỗi, hẹn lại ngày trả kết quả",
+    "submit": "Nộp hồ sơ trực tuyến",
+    "receive": "Tiếp nhận hồ sơ",
+    "refuse": "Từ chối tiếp nhận",
+    "transfer": "Chuyển xử lý",
+    "assign": "Phân công",
+    "request_supplement": "Yêu cầu bổ sung hồ sơ",
+    "receive_supplement": "Nhận hồ sơ bổ sung",
+    "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "confirm_payment": "Xác nhận nộp phí, lệ phí",
+    "withdraw": "Rút hồ sơ",
+    "stop": "Dừng giải quyết",
+    "finish": "Đã xử lý xong",
+    "return_result": "Trả kết quả",
+    "apologize": "Xin lỗi, hẹn lại ngày trả kết quả",
 }
 
 
 def place_name(agency: Agency) -> str:
-    unit = AdministrativeUnit.objects.filter(level="PROVINCE", code=agency.province_code).only("name").first()
+    unit = (
+        AdministrativeUnit.objects.filter(level="PROVINCE", code=agency.province_code)
+        .only("name")
+        .first()
+    )
     if unit is None:
         return ""
     for prefix in ("Thành phố ", "Tỉnh "):
         if unit.name.startswith(prefix):
-            return unit.name[len(prefix):]
+            return unit.name[len(prefix) :]
     return unit.name
 
 
@@ -52,17 +69,31 @@ def _event(dossier: Dossier, action: str, seq: int | None) -> DossierEvent:
     qs = dossier.events.filter(action=action)
     event = qs.filter(seq=seq).first() if seq else qs.order_by("-seq").first()
     if event is None:
-        raise NotFound(_("Dossier %(code)s has no such event, so this form cannot be issued.") % {"code": dossier.code})
+        raise NotFound(
+            _("Dossier %(code)s has no such event, so this form cannot be issued.")
+            % {"code": dossier.code}
+        )
     return event
 
 
-def _base(dossier: Dossier, key: str, *, agency: Agency | None = None, issued: dt.datetime | None = None,
-          number: str = "") -> Document:
+def _base(
+    dossier: Dossier,
+    key: str,
+    *,
+    agency: Agency | None = None,
+    issued: dt.datetime | None = None,
+    number: str = "",
+) -> Document:
     agency = agency or dossier.receiving_agency
     return Document(
-        form_key=key, form_set=dossier.form_set or pdf.DEFAULT_FORM_SET, agency_name=agency.name,
-        parent_name=agency.parent.name if agency.parent_id else "", number=number, place=place_name(agency),
-        issued_on=(issued or timezone.now()).astimezone(LOCAL_TZ).date(), dossier_code=dossier.code,
+        form_key=key,
+        form_set=dossier.form_set or pdf.DEFAULT_FORM_SET,
+        agency_name=agency.name,
+        parent_name=agency.parent.name if agency.parent_id else "",
+        number=number,
+        place=place_name(agency),
+        issued_on=(issued or timezone.now()).astimezone(LOCAL_TZ).date(),
+        dossier_code=dossier.code,
     )
 
 
@@ -70,26 +101,49 @@ def _applicant_lines(dossier: Dossier, st: Styles) -> list:
     lines = [p(f"Ông/Bà: {dossier.applicant_name}", st.body)]
     if dossier.applicant_address:
         lines.append(p(f"Địa chỉ: {dossier.applicant_address}", st.body))
-    contact = ", ".join(x for x in (
-        f"Số điện thoại: {dossier.applicant_phone}" if dossier.applicant_phone else "",
-        f"Thư điện tử: {dossier.applicant_email}" if dossier.applicant_email else "") if x)
+    contact = ", ".join(
+        x
+        for x in (
+            f"Số điện thoại: {dossier.applicant_phone}" if dossier.applicant_phone else "",
+            f"Thư điện tử: {dossier.applicant_email}" if dossier.applicant_email else "",
+        )
+        if x
+    )
     if contact:
         lines.append(p(contact, st.body))
-    lines.append(p(f"Nội dung yêu cầu giải quyết: {dossier.procedure.name} (mã thủ tục {dossier.procedure.code})", st.body))
+    lines.append(
+        p(
+            f"Nội dung yêu cầu giải quyết: {dossier.procedure.name} (mã thủ tục {dossier.procedure.code})",
+            st.body,
+        )
+    )
     return lines
 
 
 def form_01(dossier: Dossier, seq: int | None = None) -> Document:
     """Receipt and appointment (Giấy tiếp nhận hồ sơ và hẹn trả kết quả)."""
     if dossier.received_at is None:
-        raise NotFound(_("Dossier %(code)s has not been received yet, so there is no receipt.") % {"code": dossier.code})
+        raise NotFound(
+            _("Dossier %(code)s has not been received yet, so there is no receipt.")
+            % {"code": dossier.code}
+        )
     st = Styles()
     receipt = dossier.events.filter(to_status=Status.RECEIVED).order_by("seq").first()
-    doc = _base(dossier, "01", agency=dossier.receiving_place or dossier.receiving_agency, issued=dossier.received_at)
-    doc.body = [p(f"{doc.agency_name} tiếp nhận hồ sơ của:", st.body), *_applicant_lines(dossier, st),
-                p("1. Thành phần hồ sơ nộp gồm:", st.body)]
+    doc = _base(
+        dossier,
+        "01",
+        agency=dossier.receiving_place or dossier.receiving_agency,
+        issued=dossier.received_at,
+    )
+    doc.body = [
+        p(f"{doc.agency_name} tiếp nhận hồ sơ của:", st.body),
+        *_applicant_lines(dossier, st),
+        p("1. Thành phần hồ sơ nộp gồm:", st.body),
+    ]
     attached = list(dossier.documents.select_related("required_document", "document"))
-    names = [(d.required_document.name if d.required_document else d.document.name) for d in attached]
+    names = [
+        (d.required_document.name if d.required_document else d.document.name) for d in attached
+    ]
     if not names:
         names = [r.name for r in dossier.procedure.required_documents.all()]
     for i, name in enumerate(names, 1):
@@ -98,12 +152,24 @@ def form_01(dossier: Dossier, seq: int | None = None) -> Document:
         p(f"2. Số lượng hồ sơ: {dossier.procedure.number_of_copies:02d} bộ", st.body),
         p(f"3. Thời gian giải quyết hồ sơ theo quy định là: {processing_time(dossier)}", st.body),
         p(f"4. Thời gian nhận hồ sơ: {clock(dossier.received_at)}", st.body),
-        p(f"5. Thời gian trả kết quả giải quyết hồ sơ: {clock(dossier.initial_appointment_at or dossier.appointment_at)}", st.body),
-        p(f"6. Đăng ký nhận kết quả tại: {dossier.receiving_place.name if dossier.receiving_place else dossier.receiving_agency.name}", st.body),
+        p(
+            f"5. Thời gian trả kết quả giải quyết hồ sơ: {clock(dossier.initial_appointment_at or dossier.appointment_at)}",
+            st.body,
+        ),
+        p(
+            f"6. Đăng ký nhận kết quả tại: {dossier.receiving_place.name if dossier.receiving_place else dossier.receiving_agency.name}",
+            st.body,
+        ),
         p("Vào Sổ theo dõi hồ sơ, Quyển số: …… Số thứ tự ……", st.body),
     ]
-    doc.signatures = [("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", dossier.applicant_name),
-                      ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", receipt.actor_label if receipt and receipt.actor_id else "")]
+    doc.signatures = [
+        ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", dossier.applicant_name),
+        (
+            "NGƯỜI TIẾP NHẬN HỒ SƠ",
+            "(Ký và ghi rõ họ tên)",
+            receipt.actor_label if receipt and receipt.actor_id else "",
+        ),
+    ]
     return doc
 
 
@@ -115,16 +181,26 @@ def form_02(dossier: Dossier, seq: int | None = None) -> Document:
     doc = _base(dossier, "02", agency=agency, issued=event.at)
     received = dossier.received_at or dossier.submitted_at
     doc.body = [
-        p(f"Ngày {local(received):%d/%m/%Y}, {agency.name} tiếp nhận hồ sơ của:", st.body), *_applicant_lines(dossier, st),
-        p("Sau khi xem xét, thẩm định hồ sơ, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:", st.body),
+        p(f"Ngày {local(received):%d/%m/%Y}, {agency.name} tiếp nhận hồ sơ của:", st.body),
+        *_applicant_lines(dossier, st),
+        p(
+            "Sau khi xem xét, thẩm định hồ sơ, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
+            st.body,
+        ),
         p(event.note, st.body),
         p("Lý do: hồ sơ chưa đầy đủ, hợp lệ theo quy định.", st.body),
         p("Thời gian chờ bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết.", st.body),
-        p(f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ {agency.name}"
-          + (f", số điện thoại {agency.phone}" if agency.phone else "") + " để được hướng dẫn.", st.body),
+        p(
+            f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ {agency.name}"
+            + (f", số điện thoại {agency.phone}" if agency.phone else "")
+            + " để được hướng dẫn.",
+            st.body,
+        ),
         p("Xin trân trọng cảm ơn!", st.body),
     ]
-    doc.signatures = [("NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", event.actor_label if event.actor_id else "")]
+    doc.signatures = [
+        ("NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", event.actor_label if event.actor_id else "")
+    ]
     return doc
 
 
@@ -135,12 +211,22 @@ def form_03(dossier: Dossier, seq: int | None = None) -> Document:
     agency = event.agency or dossier.receiving_agency
     doc = _base(dossier, "03", agency=agency, issued=event.at)
     doc.body = [
-        p(f"{agency.name} tiếp nhận hồ sơ của:", st.body), *_applicant_lines(dossier, st),
-        p("Qua xem xét, cơ quan, đơn vị thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:", st.body),
+        p(f"{agency.name} tiếp nhận hồ sơ của:", st.body),
+        *_applicant_lines(dossier, st),
+        p(
+            "Qua xem xét, cơ quan, đơn vị thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:",
+            st.body,
+        ),
         p(event.note, st.body),
         p("Xin thông báo để Ông/Bà được biết và thực hiện.", st.body),
     ]
-    doc.signatures = [("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", event.actor_label if event.actor_id else "")]
+    doc.signatures = [
+        (
+            "NGƯỜI TIẾP NHẬN HỒ SƠ",
+            "(Ký và ghi rõ họ tên)",
+            event.actor_label if event.actor_id else "",
+        )
+    ]
     return doc
 
 
@@ -152,19 +238,39 @@ def form_04(dossier: Dossier, seq: int | None = None) -> Document:
     doc = _base(dossier, "04", agency=agency, issued=event.at)
     previous = event.data.get("previous_appointment_at")
     new = event.data.get("new_appointment_at")
-    previous_at = dt.datetime.fromisoformat(previous) if previous else dossier.initial_appointment_at
+    previous_at = (
+        dt.datetime.fromisoformat(previous) if previous else dossier.initial_appointment_at
+    )
     new_at = dt.datetime.fromisoformat(new) if new else dossier.appointment_at
     doc.body = [
-        p(f"Ngày {local(dossier.received_at):%d/%m/%Y}, {dossier.receiving_agency.name} tiếp nhận giải quyết hồ sơ của:", st.body),
+        p(
+            f"Ngày {local(dossier.received_at):%d/%m/%Y}, {dossier.receiving_agency.name} tiếp nhận giải quyết hồ sơ của:",
+            st.body,
+        ),
         *_applicant_lines(dossier, st),
-        p(f"Theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả, thời gian trả kết quả là {clock(previous_at)}.", st.body),
-        p(f"Tuy nhiên đến nay, {agency.name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hẹn.", st.body),
+        p(
+            f"Theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả, thời gian trả kết quả là {clock(previous_at)}.",
+            st.body,
+        ),
+        p(
+            f"Tuy nhiên đến nay, {agency.name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hẹn.",
+            st.body,
+        ),
         p(f"Lý do: {event.note}", st.body),
-        p(f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency.name} xin lỗi Ông/Bà và đề nghị gia hạn thời gian "
-          f"giải quyết, hẹn trả kết quả vào {clock(new_at)}.", st.body),
+        p(
+            f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency.name} xin lỗi Ông/Bà và đề nghị gia hạn thời gian "
+            f"giải quyết, hẹn trả kết quả vào {clock(new_at)}.",
+            st.body,
+        ),
         p("Rất mong nhận được sự thông cảm của Ông/Bà. Xin trân trọng cảm ơn!", st.body),
     ]
-    doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", "(Ký, ghi rõ họ tên và đóng dấu)", event.actor_label if event.actor_id else "")]
+    doc.signatures = [
+        (
+            "THỦ TRƯỞNG CƠ QUAN",
+            "(Ký, ghi rõ họ tên và đóng dấu)",
+            event.actor_label if event.actor_id else "",
+        )
+    ]
     return doc
 
 
@@ -175,13 +281,25 @@ def form_05(dossier: Dossier, seq: int | None = None) -> Document:
     agency = event.agency or dossier.competent_agency
     doc = _base(dossier, "05", agency=agency, issued=event.at)
     doc.body = [
-        p(f"Ngày {local(dossier.received_at or dossier.submitted_at):%d/%m/%Y}, {dossier.receiving_agency.name} tiếp nhận hồ sơ của:", st.body),
+        p(
+            f"Ngày {local(dossier.received_at or dossier.submitted_at):%d/%m/%Y}, {dossier.receiving_agency.name} tiếp nhận hồ sơ của:",
+            st.body,
+        ),
         *_applicant_lines(dossier, st),
-        p(f"{agency.name} thông báo dừng giải quyết hồ sơ nêu trên kể từ {clock(event.at)}.", st.body),
+        p(
+            f"{agency.name} thông báo dừng giải quyết hồ sơ nêu trên kể từ {clock(event.at)}.",
+            st.body,
+        ),
         p(f"Lý do: {event.note}", st.body),
         p("Xin thông báo để Ông/Bà được biết.", st.body),
     ]
-    doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", "(Ký, ghi rõ họ tên và đóng dấu)", event.actor_label if event.actor_id else "")]
+    doc.signatures = [
+        (
+            "THỦ TRƯỞNG CƠ QUAN",
+            "(Ký, ghi rõ họ tên và đóng dấu)",
+            event.actor_label if event.actor_id else "",
+        )
+    ]
     return doc
 
 
@@ -193,28 +311,49 @@ def form_06(dossier: Dossier, seq: int | None = None) -> Document:
     doc.body = [
         p(f"Kèm theo hồ sơ của: {dossier.applicant_name}", st.body),
         p(f"Thủ tục: {dossier.procedure.name}", st.body),
-        p(f"Ngày nhận: {short(dossier.received_at) or '—'}; hẹn trả kết quả: {short(dossier.appointment_at) or '—'}; "
-          f"cơ quan chủ trì giải quyết: {dossier.competent_agency.name}", st.body),
+        p(
+            f"Ngày nhận: {short(dossier.received_at) or '—'}; hẹn trả kết quả: {short(dossier.appointment_at) or '—'}; "
+            f"cơ quan chủ trì giải quyết: {dossier.competent_agency.name}",
+            st.body,
+        ),
         pdf.Spacer(1, 4),
     ]
     width = 175 * pdf.mm
-    rows: list[list[object]] = [["TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/Đúng hạn/Quá hạn)", "GHI CHÚ"]]
-    steps = {s.seq: s for s in DossierStep.objects.filter(dossier=dossier).select_related("agency", "assignee")}
-    for i, ev in enumerate(dossier.events.select_related("agency", "target_agency").order_by("seq"), 1):
+    rows: list[list[object]] = [
+        [
+            "TÊN CƠ QUAN",
+            "THỜI GIAN GIAO, NHẬN HỒ SƠ",
+            "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/Đúng hạn/Quá hạn)",
+            "GHI CHÚ",
+        ]
+    ]
+    steps = {
+        s.seq: s
+        for s in DossierStep.objects.filter(dossier=dossier).select_related("agency", "assignee")
+    }
+    for i, ev in enumerate(
+        dossier.events.select_related("agency", "target_agency").order_by("seq"), 1
+    ):
         giver = f"{ev.actor_label} ({ev.agency.name})" if ev.agency else ev.actor_label
-        receiver = ev.target_agency.name if ev.target_agency else (ev.agency.name if ev.agency else "")
+        receiver = (
+            ev.target_agency.name if ev.target_agency else (ev.agency.name if ev.agency else "")
+        )
         outcome = ""
         step = steps.get(ev.data.get("step")) if ev.action == "transfer" else None
         if step is not None:
-            outcome = OUTCOME_VI.get(step.outcome, "Đang xử lý") + (f" (hạn {short(step.due_at)})" if step.due_at else "")
+            outcome = OUTCOME_VI.get(step.outcome, "Đang xử lý") + (
+                f" (hạn {short(step.due_at)})" if step.due_at else ""
+            )
             if step.assignee:
                 receiver += f" - {step.assignee.display_name}"
-        rows.append([
-            f"{i}. Giao: {giver}\nNhận: {receiver}",
-            short(ev.at),
-            outcome,
-            ACTION_VI.get(ev.action, ev.action) + (f": {ev.note}" if ev.note else ""),
-        ])
+        rows.append(
+            [
+                f"{i}. Giao: {giver}\nNhận: {receiver}",
+                short(ev.at),
+                outcome,
+                ACTION_VI.get(ev.action, ev.action) + (f": {ev.note}" if ev.note else ""),
+            ]
+        )
     doc.body.append(grid(rows, [width * 0.38, width * 0.17, width * 0.2, width * 0.25], st))
     return doc
 
@@ -222,11 +361,18 @@ def form_06(dossier: Dossier, seq: int | None = None) -> Document:
 def logbook_dossiers(agency: Agency, start: dt.date, end: dt.date) -> QuerySet[Dossier]:
     begin = dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL_TZ)
     finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
-    return (Dossier.objects.filter(receiving_agency=agency, received_at__gte=begin, received_at__lt=finish)
-            .select_related("procedure", "competent_agency").order_by("received_at", "pk"))
+    return (
+        Dossier.objects.filter(
+            receiving_agency=agency, received_at__gte=begin, received_at__lt=finish
+        )
+        .select_related("procedure", "competent_agency")
+        .order_by("received_at", "pk")
+    )
 
 
-def form_07(agency: Agency, start: dt.date, end: dt.date, form_set_name: str | None = None) -> Document:
+def form_07(
+    agency: Agency, start: dt.date, end: dt.date, form_set_name: str | None = None
+) -> Document:
     """Dossier log book (Sổ theo dõi hồ sơ) of one agency for a date range."""
     if end < start:
         raise ValidationFailed(_("The end date must not be before the start date."), field="end")
@@ -234,26 +380,65 @@ def form_07(agency: Agency, start: dt.date, end: dt.date, form_set_name: str | N
     dossiers = logbook_dossiers(agency, start, end)
     total = dossiers.count()
     if total > LOGBOOK_MAX_ROWS:
-        raise ValidationFailed(_("%(n)s dossiers in this period: please choose a shorter period (at most %(max)s).")
-                               % {"n": total, "max": LOGBOOK_MAX_ROWS}, field="start")
+        raise ValidationFailed(
+            _("%(n)s dossiers in this period: please choose a shorter period (at most %(max)s).")
+            % {"n": total, "max": LOGBOOK_MAX_ROWS},
+            field="start",
+        )
     transfers = dict(
-        DossierEvent.objects.filter(dossier__in=dossiers, action="transfer").order_by("dossier_id", "-seq")
+        DossierEvent.objects.filter(dossier__in=dossiers, action="transfer")
+        .order_by("dossier_id", "-seq")
         .values_list("dossier_id", "at")
     )
-    doc = Document(form_key="07", form_set=form_set_name or pdf.DEFAULT_FORM_SET, agency_name=agency.name,
-                   parent_name=agency.parent.name if agency.parent_id else "", place=place_name(agency),
-                   issued_on=timezone.now().astimezone(LOCAL_TZ).date(), landscape=True,
-                   subtitle=f"Từ {long_date(start)} đến {long_date(end)} — {total} hồ sơ")
-    header = ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức",
-              "Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
-              "Chuyển hồ sơ đến cơ quan giải quyết", "Nhận kết quả từ cơ quan giải quyết", "Trả kết quả", "Ghi chú"]
+    doc = Document(
+        form_key="07",
+        form_set=form_set_name or pdf.DEFAULT_FORM_SET,
+        agency_name=agency.name,
+        parent_name=agency.parent.name if agency.parent_id else "",
+        place=place_name(agency),
+        issued_on=timezone.now().astimezone(LOCAL_TZ).date(),
+        landscape=True,
+        subtitle=f"Từ {long_date(start)} đến {long_date(end)} — {total} hồ sơ",
+    )
+    header = [
+        "STT",
+        "Mã hồ sơ",
+        "Tên thủ tục hành chính",
+        "Số lượng hồ sơ (bộ)",
+        "Tên cá nhân, tổ chức",
+        "Địa chỉ, số điện thoại",
+        "Cơ quan chủ trì giải quyết",
+        "Nhận hồ sơ",
+        "Hẹn trả kết quả",
+        "Chuyển hồ sơ đến cơ quan giải quyết",
+        "Nhận kết quả từ cơ quan giải quyết",
+        "Trả kết quả",
+        "Ghi chú",
+    ]
     rows: list[list[object]] = [header]
     for i, d in enumerate(dossiers, 1):
-        note = Status(d.status).label if d.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED) else ""
-        rows.append([str(i), d.code, d.procedure.name, str(d.procedure.number_of_copies), d.applicant_name,
-                     ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x), d.competent_agency.name,
-                     short(d.received_at), short(d.appointment_at), short(transfers.get(d.pk)), short(d.finished_at),
-                     short(d.returned_at), str(note)])
+        note = (
+            Status(d.status).label
+            if d.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
+            else ""
+        )
+        rows.append(
+            [
+                str(i),
+                d.code,
+                d.procedure.name,
+                str(d.procedure.number_of_copies),
+                d.applicant_name,
+                ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
+                d.competent_agency.name,
+                short(d.received_at),
+                short(d.appointment_at),
+                short(transfers.get(d.pk)),
+                short(d.finished_at),
+                short(d.returned_at),
+                str(note),
+            ]
+        )
     if total == 0:
         rows.append(["", "", "Không có hồ sơ trong kỳ", "", "", "", "", "", "", "", "", "", ""])
     widths = [8, 42, 34, 10, 26, 28, 24, 17, 17, 17, 17, 17, 12]
@@ -267,14 +452,24 @@ def local(moment: dt.datetime | None) -> dt.datetime:
     return (moment or timezone.now()).astimezone(LOCAL_TZ)
 
 
-BUILDERS = {"01": form_01, "02": form_02, "03": form_03, "04": form_04, "05": form_05, "06": form_06}
+BUILDERS = {
+    "01": form_01,
+    "02": form_02,
+    "03": form_03,
+    "04": form_04,
+    "05": form_05,
+    "06": form_06,
+}
 
 
 def dossier_form(dossier: Dossier, key: str, seq: int | None = None) -> bytes:
     """Render form `key` for this dossier in the form set it was received under."""
     available = pdf.form_set(dossier.form_set)["forms"]
     if key not in BUILDERS or key not in available:
-        raise NotFound(_("Form %(key)s does not exist in the form set %(set)s.") % {"key": key, "set": dossier.form_set or pdf.DEFAULT_FORM_SET})
+        raise NotFound(
+            _("Form %(key)s does not exist in the form set %(set)s.")
+            % {"key": key, "set": dossier.form_set or pdf.DEFAULT_FORM_SET}
+        )
     return pdf.render(BUILDERS[key](dossier, seq))
 
 
@@ -282,6 +477,16 @@ def available_forms(dossier: Dossier) -> list[tuple[str, str]]:
     """The forms that can be issued for this dossier now (key, printed title)."""
     forms = pdf.form_set(dossier.form_set)["forms"]
     actions = set(dossier.events.values_list("action", flat=True))
-    needs = {"01": dossier.received_at is not None, "02": "request_supplement" in actions, "03": "refuse" in actions,
-             "04": "apologize" in actions, "05": "stop" in actions, "06": True}
-    return [(key, f"{forms[key][0]}: {forms[key][1]}") for key in BUILDERS if key in forms and needs.get(key)]
+    needs = {
+        "01": dossier.received_at is not None,
+        "02": "request_supplement" in actions,
+        "03": "refuse" in actions,
+        "04": "apologize" in actions,
+        "05": "stop" in actions,
+        "06": True,
+    }
+    return [
+        (key, f"{forms[key][0]}: {forms[key][1]}")
+        for key in BUILDERS
+        if key in forms and needs.get(key)
+    ]

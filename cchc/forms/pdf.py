@@ -166,12 +166,18 @@ class Styles:
         self.body = ParagraphStyle("body", alignment=TA_JUSTIFY, spaceAfter=4, **base)
         self.center = ParagraphStyle("center", alignment=TA_CENTER, **base)
         self.bold_center = ParagraphStyle("bold_center", parent=self.center, fontName="Viet-Bold")
-        self.italic_center = ParagraphStyle("italic_center", parent=self.center, fontName=fonts["Viet-Italic"])
-        self.title = ParagraphStyle("title", parent=self.bold_center, fontSize=13, leading=17, spaceBefore=8, spaceAfter=6)
+        self.italic_center = ParagraphStyle(
+            "italic_center", parent=self.center, fontName=fonts["Viet-Italic"]
+        )
+        self.title = ParagraphStyle(
+            "title", parent=self.bold_center, fontSize=13, leading=17, spaceBefore=8, spaceAfter=6
+        )
         self.small = ParagraphStyle("small", fontName="Viet", fontSize=8.5, leading=11)
         self.small_bold = ParagraphStyle("small_bold", parent=self.small, fontName="Viet-Bold")
         self.cell = ParagraphStyle("cell", fontName="Viet", fontSize=9, leading=12)
-        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName="Viet-Bold", alignment=TA_CENTER)
+        self.cell_bold = ParagraphStyle(
+            "cell_bold", parent=self.cell, fontName="Viet-Bold", alignment=TA_CENTER
+        )
 
 
 def p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -186,37 +192,79 @@ def render(doc: Document) -> bytes:
     buffer = io.BytesIO()
     set_info = form_set(doc.form_set)
     label, title = set_info["forms"][doc.form_key]
-    pdf = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=20 * mm, rightMargin=15 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm, title=f"{label} - {title}",
-                            author=doc.agency_name, subject=doc.dossier_code or title)
+    pdf = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=20 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"{label} - {title}",
+        author=doc.agency_name,
+        subject=doc.dossier_code or title,
+    )
     width = pagesize[0] - 35 * mm
     left = [p(doc.parent_name.upper(), st.center)] if doc.parent_name else []
     left += [p(doc.agency_name.upper(), st.bold_center), Spacer(1, 2)]
     if doc.number:
         left.append(p(f"Số: {doc.number}", st.center))
-    right = [p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st.bold_center),
-             p("Độc lập - Tự do - Hạnh phúc", st.bold_center),
-             HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=4)]
+    right = [
+        p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st.bold_center),
+        p("Độc lập - Tự do - Hạnh phúc", st.bold_center),
+        HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=4),
+    ]
     if doc.issued_on:
-        right.append(p(f"{doc.place}, {long_date(doc.issued_on)}" if doc.place else long_date(doc.issued_on).capitalize(),
-                       st.italic_center))
+        right.append(
+            p(
+                f"{doc.place}, {long_date(doc.issued_on)}"
+                if doc.place
+                else long_date(doc.issued_on).capitalize(),
+                st.italic_center,
+            )
+        )
     header = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    story: list[Any] = [p(f"{label} — {set_info['source']}", ParagraphStyle("mark", parent=st.small, alignment=2)),
-                        Spacer(1, 2), header, Spacer(1, 6), p(title, st.title)]
+    header.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story: list[Any] = [
+        p(f"{label} — {set_info['source']}", ParagraphStyle("mark", parent=st.small, alignment=2)),
+        Spacer(1, 2),
+        header,
+        Spacer(1, 6),
+        p(title, st.title),
+    ]
     if doc.subtitle:
         story.append(p(doc.subtitle, st.italic_center))
     if doc.dossier_code:
-        code_row = Table([[p(f"Mã hồ sơ: {doc.dossier_code}", st.bold_center), qr_image(lookup_url(doc.dossier_code))]],
-                         colWidths=[width - 28 * mm, 28 * mm])
+        code_row = Table(
+            [
+                [
+                    p(f"Mã hồ sơ: {doc.dossier_code}", st.bold_center),
+                    qr_image(lookup_url(doc.dossier_code)),
+                ]
+            ],
+            colWidths=[width - 28 * mm, 28 * mm],
+        )
         code_row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
         story += [code_row, Spacer(1, 4)]
     story += doc.body
     if doc.signatures:
         cells = []
         for sig_title, hint, name in doc.signatures:
-            cells.append([p(sig_title, st.bold_center), p(hint, st.italic_center), Spacer(1, 16 * mm), p(name, st.bold_center)])
+            cells.append(
+                [
+                    p(sig_title, st.bold_center),
+                    p(hint, st.italic_center),
+                    Spacer(1, 16 * mm),
+                    p(name, st.bold_center),
+                ]
+            )
         sig = Table([cells], colWidths=[width / len(cells)] * len(cells))
         sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story += [Spacer(1, 8), KeepTogether([sig])]
@@ -224,15 +272,21 @@ def render(doc: Document) -> bytes:
     return buffer.getvalue()
 
 
-def grid(rows: list[list[Any]], widths: list[float], st: Styles, *, header_rows: int = 1) -> LongTable:
+def grid(
+    rows: list[list[Any]], widths: list[float], st: Styles, *, header_rows: int = 1
+) -> LongTable:
     cooked = []
     for i, row in enumerate(rows):
         style = st.cell_bold if i < header_rows else st.cell
         cooked.append([c if not isinstance(c, str) else p(c, style) for c in row])
     table = LongTable(cooked, colWidths=widths, repeatRows=header_rows)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
+            ]
+        )
+    )
     return table

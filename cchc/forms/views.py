@@ -19,11 +19,15 @@ from cchc.dossiers.models import Dossier
 from cchc.forms import builders, pdf
 
 
-def pdf_response(request: HttpRequest, dossier: Dossier, key: str, seq: int | None = None) -> HttpResponse:
+def pdf_response(
+    request: HttpRequest, dossier: Dossier, key: str, seq: int | None = None
+) -> HttpResponse:
     try:
         content = builders.dossier_form(dossier, key, seq)
     except DomainError as exc:
-        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-{key}-{dossier.code}.pdf"'
     return response
@@ -36,14 +40,20 @@ def may_print(user, dossier: Dossier, key: str) -> bool:  # type: ignore[no-unty
         return False
     if key == "01":
         return True
-    is_applicant_only = dossier.applicant_id == user.pk and not permissions.is_staff_member(user) \
+    is_applicant_only = (
+        dossier.applicant_id == user.pk
+        and not permissions.is_staff_member(user)
         and not permissions.sees_whole_province(user, dossier.receiving_agency.province_code)
+    )
     return not is_applicant_only
 
 
 @login_required
 def dossier_form(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    dossier = get_object_or_404(Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency"), code=code)
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency"),
+        code=code,
+    )
     if not may_print(request.user, dossier, key):
         raise Http404
     seq = request.GET.get("event")
@@ -56,11 +66,17 @@ def dossier_forms(request: HttpRequest, code: str) -> HttpResponse:
     dossier = get_object_or_404(Dossier, code=code)
     if not may_print(request.user, dossier, "06"):
         raise Http404
-    return render(request, "forms/dossier_forms.html", {"dossier": dossier, "forms": builders.available_forms(dossier)})
+    return render(
+        request,
+        "forms/dossier_forms.html",
+        {"dossier": dossier, "forms": builders.available_forms(dossier)},
+    )
 
 
 def _may_see_agency(user, agency: Agency) -> bool:  # type: ignore[no-untyped-def]
-    return agency.pk in permissions.agency_ids(user) or permissions.sees_whole_province(user, agency.province_code)
+    return agency.pk in permissions.agency_ids(user) or permissions.sees_whole_province(
+        user, agency.province_code
+    )
 
 
 def _parse_day(value: str | None, default: dt.date) -> dt.date:
@@ -77,8 +93,11 @@ def logbook(request: HttpRequest) -> HttpResponse:
     today = timezone.now().astimezone(LOCAL_TZ).date()
     mine = Agency.objects.filter(pk__in=permissions.agency_ids(request.user)).order_by("name")
     if request.user.is_superuser or request.user.kind in ("PROVINCE_ADMIN", "INSPECTOR"):
-        mine = Agency.objects.all().order_by("name") if request.user.is_superuser else \
-            Agency.objects.filter(province_code=request.user.province_code).order_by("name")
+        mine = (
+            Agency.objects.all().order_by("name")
+            if request.user.is_superuser
+            else Agency.objects.filter(province_code=request.user.province_code).order_by("name")
+        )
     start = _parse_day(request.GET.get("start"), today.replace(day=1))
     end = _parse_day(request.GET.get("end"), today)
     error = ""
@@ -92,9 +111,21 @@ def logbook(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             response = HttpResponse(content, content_type="application/pdf")
-            response["Content-Disposition"] = f'inline; filename="so-theo-doi-{agency.code}-{start}-{end}.pdf"'
+            response["Content-Disposition"] = (
+                f'inline; filename="so-theo-doi-{agency.code}-{start}-{end}.pdf"'
+            )
             return response
     if not mine.exists():
         raise Http404
-    return render(request, "forms/logbook.html", {"agencies": mine, "start": start, "end": end, "error": error,
-                                                   "title": _("Dossier log book")}, status=400 if error else 200)
+    return render(
+        request,
+        "forms/logbook.html",
+        {
+            "agencies": mine,
+            "start": start,
+            "end": end,
+            "error": error,
+            "title": _("Dossier log book"),
+        },
+        status=400 if error else 200,
+    )

@@ -9,8 +9,20 @@ from cchc.indices import models
 class MetricInline(admin.TabularInline):
     model = models.Metric
     extra = 0
-    fields = ("order", "code", "name", "max_points", "threshold", "empty_rule", "kind", "numerator", "denominator",
-              "confirmed", "portal_numerator", "portal_denominator")
+    fields = (
+        "order",
+        "code",
+        "name",
+        "max_points",
+        "threshold",
+        "empty_rule",
+        "kind",
+        "numerator",
+        "denominator",
+        "confirmed",
+        "portal_numerator",
+        "portal_denominator",
+    )
 
 
 @admin.register(models.Group)
@@ -24,7 +36,16 @@ class GroupInline(admin.TabularInline):
     model = models.Group
     extra = 0
     show_change_link = True
-    fields = ("order", "code", "name", "max_points", "round_metrics", "portal_report", "portal_layout", "portal_score_field")
+    fields = (
+        "order",
+        "code",
+        "name",
+        "max_points",
+        "round_metrics",
+        "portal_report",
+        "portal_layout",
+        "portal_score_field",
+    )
 
 
 @admin.register(models.SchemeVersion)
@@ -44,7 +65,15 @@ class ProvinceIndexSettingAdmin(admin.ModelAdmin):
 
 @admin.register(models.PeriodReport)
 class PeriodReportAdmin(admin.ModelAdmin):
-    list_display = ("version", "period", "province_code", "closed_at", "closed_by", "watermark_event_id", "restated")
+    list_display = (
+        "version",
+        "period",
+        "province_code",
+        "closed_at",
+        "closed_by",
+        "watermark_event_id",
+        "restated",
+    )
     readonly_fields = [f.name for f in models.PeriodReport._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -12,11 +12,19 @@ class IndicesConfig(AppConfig):
         from cchc.dossiers.signals import dossier_changed, dossier_changing, dossiers_bulk_changed
         from cchc.indices import receivers
 
-        dossier_changing.connect(receivers.on_dossier_changing, dispatch_uid="indices.dossier_changing")
-        dossier_changed.connect(receivers.on_dossier_changed, dispatch_uid="indices.dossier_changed")
-        dossiers_bulk_changed.connect(receivers.on_dossiers_bulk_changed, dispatch_uid="indices.dossiers_bulk_changed")
+        dossier_changing.connect(
+            receivers.on_dossier_changing, dispatch_uid="indices.dossier_changing"
+        )
+        dossier_changed.connect(
+            receivers.on_dossier_changed, dispatch_uid="indices.dossier_changed"
+        )
+        dossiers_bulk_changed.connect(
+            receivers.on_dossiers_bulk_changed, dispatch_uid="indices.dossiers_bulk_changed"
+        )
         try:
             from cchc.feedback.signals import petition_changed
         except ImportError:  # the feedback app has not published its signal yet
             return
-        petition_changed.connect(receivers.on_petition_changed, dispatch_uid="indices.petition_changed")
+        petition_changed.connect(
+            receivers.on_petition_changed, dispatch_uid="indices.petition_changed"
+        )

@@ -30,19 +30,34 @@ DOSSIER_COUNTERS: dict[str, tuple[Callable[[dt.datetime], Q], Any]] = {
     "fee_owed": (lambda c: Q(fee_owed=True), _("dossiers owing fees or charges")),
     "paid_online": (lambda c: Q(paid_online=True), _("dossiers paid online")),
     "resolved": (lambda c: Q(resolved=True), _("dossiers with a result")),
-    "electronic_result": (lambda c: Q(electronic_result=True), _("dossiers with an electronic result")),
+    "electronic_result": (
+        lambda c: Q(electronic_result=True),
+        _("dossiers with an electronic result"),
+    ),
     "digitized": (lambda c: Q(digitized=True), _("dossiers digitised")),
     "reused": (lambda c: Q(reused=True), _("dossiers reusing digitised data")),
-    "population_data": (lambda c: Q(population_data=True), _("dossiers using the population database")),
-    "storage_linked": (lambda c: Q(storage_linked=True), _("digitised dossiers shared with the national portal")),
+    "population_data": (
+        lambda c: Q(population_data=True),
+        _("dossiers using the population database"),
+    ),
+    "storage_linked": (
+        lambda c: Q(storage_linked=True),
+        _("digitised dossiers shared with the national portal"),
+    ),
     "on_time": (on_time_q, _("dossiers handled on time")),
     "late": (lambda c: ~on_time_q(c), _("late dossiers")),
-    "satisfied": (lambda c: on_time_q(c) & Q(complained=False), _("dossiers on time without a petition or a dislike")),
+    "satisfied": (
+        lambda c: on_time_q(c) & Q(complained=False),
+        _("dossiers on time without a petition or a dislike"),
+    ),
 }
 PETITION_COUNTERS: dict[str, tuple[Callable[[dt.datetime], Q], Any]] = {
     "petitions": (lambda c: Q(), _("petitions received in the period")),
     "petitions_on_time": (petition_on_time_q, _("petitions handled on time")),
-    "petitions_satisfied": (lambda c: Q(satisfied=True), _("petitions without more dislikes than likes")),
+    "petitions_satisfied": (
+        lambda c: Q(satisfied=True),
+        _("petitions without more dislikes than likes"),
+    ),
     "petitions_tthc": (lambda c: Q(category="TTHC"), _("petitions about procedures")),
     "petitions_staff": (lambda c: Q(category="CANBO"), _("petitions about officials' conduct")),
 }
@@ -83,11 +98,25 @@ class Evidence:
 
 def _facts(source: str, agency_id: int, period: Period) -> QuerySet:
     model = DossierFact if source == DOSSIER else PetitionFact
-    qs = model.objects.filter(agency_id=agency_id, received_on__gte=period.start, received_on__lte=period.end)
+    qs = model.objects.filter(
+        agency_id=agency_id, received_on__gte=period.start, received_on__lte=period.end
+    )
     if source == DOSSIER:
-        return qs.select_related("dossier", "procedure").only(
-            "dossier_id", "received_at", "due_at", "end_at", "supplement_count", "too_many_supplements",
-            "dossier__code", "dossier__status", "procedure__code").order_by(*EVIDENCE_ORDER)
+        return (
+            qs.select_related("dossier", "procedure")
+            .only(
+                "dossier_id",
+                "received_at",
+                "due_at",
+                "end_at",
+                "supplement_count",
+                "too_many_supplements",
+                "dossier__code",
+                "dossier__status",
+                "procedure__code",
+            )
+            .order_by(*EVIDENCE_ORDER)
+        )
     return qs.order_by(*EVIDENCE_ORDER)
 
 
@@ -96,8 +125,15 @@ def _facts(source: str, agency_id: int, period: Period) -> QuerySet:
 EVIDENCE_ORDER = ("received_on", "received_at", "pk")
 
 
-def evidence(spec: SchemeSpec, metric_code: str, agency_id: int, period: Period, *, publish_within_days: int = 5,
-             now: dt.datetime | None = None) -> Evidence:
+def evidence(
+    spec: SchemeSpec,
+    metric_code: str,
+    agency_id: int,
+    period: Period,
+    *,
+    publish_within_days: int = 5,
+    now: dt.datetime | None = None,
+) -> Evidence:
     group, metric = spec.metric(metric_code)
     source = source_of(metric.denominator)
     cutoff = cutoff_for(period, now)

@@ -120,7 +120,9 @@ def round2(value: float) -> float:
     return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def metric_points(metric: MetricSpec, numerator: int | None, denominator: int | None) -> float | None:
+def metric_points(
+    metric: MetricSpec, numerator: int | None, denominator: int | None
+) -> float | None:
     """Unrounded points of one metric; None when not scored."""
     if not denominator:
         if metric.empty_rule == EMPTY_FULL:
@@ -138,8 +140,11 @@ def metric_points(metric: MetricSpec, numerator: int | None, denominator: int | 
     return float(metric.max_points) * min(1.0, ratio / threshold)
 
 
-def score_group(group: GroupSpec, counters: Mapping[str, int | None],
-                values: Mapping[str, tuple[int | None, int | None]] | None = None) -> GroupScore:
+def score_group(
+    group: GroupSpec,
+    counters: Mapping[str, int | None],
+    values: Mapping[str, tuple[int | None, int | None]] | None = None,
+) -> GroupScore:
     """Score a group from named counters (or, for reconciliation, from explicit
     (numerator, denominator) pairs per metric code in `values`)."""
     results = []
@@ -170,18 +175,39 @@ def spec_from_version(version) -> SchemeSpec:  # type: ignore[no-untyped-def]
     for g in version.groups.order_by("order").prefetch_related("metrics"):
         metrics = tuple(
             MetricSpec(
-                code=m.code, name=m.name, max_points=float(m.max_points), threshold=float(m.threshold),
-                empty_rule=m.empty_rule, kind=m.kind, numerator=m.numerator, denominator=m.denominator,
-                confirmed=m.confirmed, portal_numerator=m.portal_numerator, portal_denominator=m.portal_denominator,
+                code=m.code,
+                name=m.name,
+                max_points=float(m.max_points),
+                threshold=float(m.threshold),
+                empty_rule=m.empty_rule,
+                kind=m.kind,
+                numerator=m.numerator,
+                denominator=m.denominator,
+                confirmed=m.confirmed,
+                portal_numerator=m.portal_numerator,
+                portal_denominator=m.portal_denominator,
             )
             for m in sorted(g.metrics.all(), key=lambda m: m.order)
         )
-        groups.append(GroupSpec(
-            code=g.code, name=g.name, max_points=float(g.max_points), metrics=metrics,
-            round_metrics=g.round_metrics, portal_report=g.portal_report, portal_layout=g.portal_layout,
-            portal_score_field=g.portal_score_field,
-        ))
-    return SchemeSpec(version.scheme.code, version.version, version.legal_source, tuple(groups), dict(version.params))
+        groups.append(
+            GroupSpec(
+                code=g.code,
+                name=g.name,
+                max_points=float(g.max_points),
+                metrics=metrics,
+                round_metrics=g.round_metrics,
+                portal_report=g.portal_report,
+                portal_layout=g.portal_layout,
+                portal_score_field=g.portal_score_field,
+            )
+        )
+    return SchemeSpec(
+        version.scheme.code,
+        version.version,
+        version.legal_source,
+        tuple(groups),
+        dict(version.params),
+    )
 
 
 def load_spec(scheme_code: str, on) -> SchemeSpec:  # type: ignore[no-untyped-def]
@@ -197,9 +223,13 @@ def derivation(metric: MetricSpec, result: MetricScore, spec: SchemeSpec) -> lis
     inner = "1 − t/m" if metric.kind == "complement" else "t/m"
     lines = [f"{metric.max_points:g} × min(1, ({inner}){thr})"]
     if result.denominator:
-        lines.append(f"t = {result.numerator}, m = {result.denominator} → {(result.ratio or 0) * 100:.2f}%")
+        lines.append(
+            f"t = {result.numerator}, m = {result.denominator} → {(result.ratio or 0) * 100:.2f}%"
+        )
     else:
         lines.append(f"m = 0 → {metric.empty_rule}")
-    lines.append(f"= {'—' if result.score is None else f'{result.score:.2f}'} / {metric.max_points:g}")
+    lines.append(
+        f"= {'—' if result.score is None else f'{result.score:.2f}'} / {metric.max_points:g}"
+    )
     lines.append(f"{spec.scheme} {spec.version}: {spec.legal_source}")
     return lines

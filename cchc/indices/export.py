@@ -22,7 +22,9 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], notes: Sequence[str] = ()) -> bytes:
+def xlsx_bytes(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], notes: Sequence[str] = ()
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -40,14 +42,18 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
     for row in rows:
         ws.append([_cell(v) for v in row])
     for column in ws.columns:
-        width = max((len(str(c.value)) for c in column if c.value is not None and c.row > 2), default=8)
+        width = max(
+            (len(str(c.value)) for c in column if c.value is not None and c.row > 2), default=8
+        )
         ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def pdf_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], notes: Sequence[str] = ()) -> bytes:
+def pdf_bytes(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], notes: Sequence[str] = ()
+) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -56,32 +62,52 @@ def pdf_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     if not FONT_PATH.exists():
-        raise FileNotFoundError(f"{FONT_PATH} is needed for Vietnamese PDF text (apt-get install fonts-dejavu-core)")
+        raise FileNotFoundError(
+            f"{FONT_PATH} is needed for Vietnamese PDF text (apt-get install fonts-dejavu-core)"
+        )
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_PATH)))
     small = ParagraphStyle("small", fontName="DejaVuSans", fontSize=7, leading=8.5)
     head = ParagraphStyle("head", fontName="DejaVuSans", fontSize=13, leading=16)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=24, rightMargin=24, topMargin=24, bottomMargin=24,
-                            title=title)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=24,
+        rightMargin=24,
+        topMargin=24,
+        bottomMargin=24,
+        title=title,
+    )
     data = [[Paragraph(str(h), small) for h in headers]]
     data += [[Paragraph(str(_cell(v)), small) for v in row] for row in rows]
     table = Table(data, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     story = [Paragraph(title, head)] + [Paragraph(n, small) for n in notes] + [Spacer(1, 8), table]
     doc.build(story)
     return out.getvalue()
 
 
-def table_response(fmt: str, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-                   notes: Sequence[str] = ()) -> HttpResponse:
+def table_response(
+    fmt: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    notes: Sequence[str] = (),
+) -> HttpResponse:
     name = slugify(title) or "export"
     if fmt == "pdf":
-        response = HttpResponse(pdf_bytes(title, headers, rows, notes), content_type="application/pdf")
+        response = HttpResponse(
+            pdf_bytes(title, headers, rows, notes), content_type="application/pdf"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
     response = HttpResponse(xlsx_bytes(title, headers, rows, notes), content_type=XLSX)

@@ -33,10 +33,29 @@ OPEN_STATUSES = frozenset({1, 2, 4, 5, 6})
 ONLINE_CHANNEL = 2
 
 DOSSIER_FIELDS = (
-    "id", "receiving_agency_id", "procedure_id", "channel", "status", "received_at", "initial_appointment_at",
-    "appointment_at", "due_at", "paused_seconds", "paused_since", "supplement_count", "finished_at",
-    "returned_at", "closed_at", "fee_amount", "paid_online", "has_digitized_components",
-    "has_electronic_result", "reused_digitized_data", "uses_population_data", "synced_to_portal", "rating",
+    "id",
+    "receiving_agency_id",
+    "procedure_id",
+    "channel",
+    "status",
+    "received_at",
+    "initial_appointment_at",
+    "appointment_at",
+    "due_at",
+    "paused_seconds",
+    "paused_since",
+    "supplement_count",
+    "finished_at",
+    "returned_at",
+    "closed_at",
+    "fee_amount",
+    "paid_online",
+    "has_digitized_components",
+    "has_electronic_result",
+    "reused_digitized_data",
+    "uses_population_data",
+    "synced_to_portal",
+    "rating",
 )
 
 
@@ -100,7 +119,9 @@ def dossier_fact(
     if received_at is None:
         return None
     against = params.get("on_time_against", "initial_appointment")
-    appointment = d["initial_appointment_at"] if against == "initial_appointment" else d["appointment_at"]
+    appointment = (
+        d["initial_appointment_at"] if against == "initial_appointment" else d["appointment_at"]
+    )
     appointment = appointment or d["appointment_at"]
     paused = int(d["paused_seconds"] or 0)
     if appointment is None and legal_due is not None:
@@ -115,7 +136,11 @@ def dossier_fact(
         due = appointment
 
     end_at, end_status = None, None
-    for moment, code in ((d["finished_at"], FINISHED), (d["returned_at"], RETURNED), (d["closed_at"], d["status"])):
+    for moment, code in (
+        (d["finished_at"], FINISHED),
+        (d["returned_at"], RETURNED),
+        (d["closed_at"], d["status"]),
+    ):
         if moment is not None:
             end_at, end_status = moment, code
             break
@@ -164,8 +189,13 @@ def dossier_fact(
     )
 
 
-def open_is_on_time(*, due_at: dt.datetime | None, waiting_since: dt.datetime | None,
-                    too_many_supplements: bool, cutoff: dt.datetime) -> bool:
+def open_is_on_time(
+    *,
+    due_at: dt.datetime | None,
+    waiting_since: dt.datetime | None,
+    too_many_supplements: bool,
+    cutoff: dt.datetime,
+) -> bool:
     """An open dossier judged at `cutoff` (the period end, or now if earlier)."""
     if too_many_supplements:
         return False
@@ -182,11 +212,19 @@ def day_counters(f: FactValues | None) -> dict[str, int]:
         return {}
     closed = not f.is_open
     return {
-        "received": 1, "online": int(f.online), "synced": int(f.synced), "fee_owed": int(f.fee_owed),
-        "paid_online": int(f.paid_online), "resolved": int(f.resolved),
-        "electronic_result": int(f.electronic_result), "digitized": int(f.digitized), "reused": int(f.reused),
-        "population_data": int(f.population_data), "storage_linked": int(f.storage_linked),
-        "closed": int(closed), "on_time_closed": int(closed and bool(f.on_time)),
+        "received": 1,
+        "online": int(f.online),
+        "synced": int(f.synced),
+        "fee_owed": int(f.fee_owed),
+        "paid_online": int(f.paid_online),
+        "resolved": int(f.resolved),
+        "electronic_result": int(f.electronic_result),
+        "digitized": int(f.digitized),
+        "reused": int(f.reused),
+        "population_data": int(f.population_data),
+        "storage_linked": int(f.storage_linked),
+        "closed": int(closed),
+        "on_time_closed": int(closed and bool(f.on_time)),
         "satisfied_closed": int(closed and bool(f.on_time) and not f.complained),
         "complained": int(f.complained),
     }
@@ -196,8 +234,12 @@ def procedure_counters(f: FactValues | None) -> dict[str, int]:
     """The fact's contribution to its agency × month × procedure row."""
     if f is None:
         return {}
-    return {"received": 1, "online": int(f.online), "paid_online": int(f.paid_online),
-            "population_data": int(f.population_data)}
+    return {
+        "received": 1,
+        "online": int(f.online),
+        "paid_online": int(f.paid_online),
+        "population_data": int(f.population_data),
+    }
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -236,9 +278,14 @@ def petition_fact(p: Mapping[str, Any]) -> PetitionValues | None:
     handled, due = p.get("handled_at"), p.get("handle_due_at")
     on_time = None if handled is None else (due is None or handled <= due)
     return PetitionValues(
-        petition_id=p["id"], agency_id=p["agency_id"], category=str(p.get("category") or ""),
-        received_at=p["received_at"], received_on=p["received_at"].astimezone(LOCAL_TZ).date(),
-        due_at=due, handled_at=handled, on_time=on_time,
+        petition_id=p["id"],
+        agency_id=p["agency_id"],
+        category=str(p.get("category") or ""),
+        received_at=p["received_at"],
+        received_on=p["received_at"].astimezone(LOCAL_TZ).date(),
+        due_at=due,
+        handled_at=handled,
+        on_time=on_time,
         satisfied=int(p.get("dislikes") or 0) <= int(p.get("likes") or 0),
         dossier_id=p.get("dossier_id"),
     )

@@ -32,7 +32,10 @@ QD766_MEASURES: dict[str, tuple[Any, str]] = {
     "electronic_result": (_("Dossiers with an electronic result"), "ORIGINAL_RESULT_AVAILABLE"),
     "paid_online": (_("Dossiers paid online"), "PAYMENT_ONLINE_DOSSIERS"),
     "petitions_on_time": (_("Petitions handled on time"), "PETITION_PROCESSING_ON_TIME"),
-    "dossier_satisfaction": (_("Satisfaction with dossier handling"), "DOSSIER_RECEIVING_SATISFACTION"),
+    "dossier_satisfaction": (
+        _("Satisfaction with dossier handling"),
+        "DOSSIER_RECEIVING_SATISFACTION",
+    ),
 }
 
 
@@ -44,9 +47,9 @@ class Measure:
     period: str
     numerator: float | None
     denominator: float | None
-    value: float | None          # percent, None without data
-    evidence_url: str = ""       # the page listing the records behind the figure
-    source: str = ""             # "qd766:DOSSIER_ON_TIME", "sipas:<campaign>" ...
+    value: float | None  # percent, None without data
+    evidence_url: str = ""  # the page listing the records behind the figure
+    source: str = ""  # "qd766:DOSSIER_ON_TIME", "sipas:<campaign>" ...
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,8 +89,20 @@ def measure(name: str, *, agency_code: str, period: str) -> Measure:
                     numerator, denominator = metric.numerator, metric.denominator
                     value = (100.0 * numerator / denominator) if denominator else None
     try:
-        url = reverse("indices:evidence", kwargs={"code": agency_code, "metric": metric_code}) + f"?period={parsed}"
+        url = (
+            reverse("indices:evidence", kwargs={"code": agency_code, "metric": metric_code})
+            + f"?period={parsed}"
+        )
     except Exception:  # noqa: BLE001 - the link is a convenience; the figure stands without it
         url = ""
-    return Measure(name=name, label=str(label), agency_code=agency_code, period=str(parsed), numerator=numerator,
-                   denominator=denominator, value=value, evidence_url=url, source=f"qd766:{metric_code}")
+    return Measure(
+        name=name,
+        label=str(label),
+        agency_code=agency_code,
+        period=str(parsed),
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        evidence_url=url,
+        source=f"qd766:{metric_code}",
+    )

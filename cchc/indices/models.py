@@ -37,13 +37,17 @@ class Scheme(models.Model):
 class SchemeVersionQuerySet(models.QuerySet["SchemeVersion"]):
     def in_force(self, scheme_code: str, on: dt.date) -> SchemeVersion:
         version = (
-            self.filter(scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE, valid_from__lte=on)
+            self.filter(
+                scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE, valid_from__lte=on
+            )
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
             .order_by("-valid_from")
             .first()
         )
         if version is None:
-            raise SchemeVersion.DoesNotExist(f"No version of scheme '{scheme_code}' in force on {on}")
+            raise SchemeVersion.DoesNotExist(
+                f"No version of scheme '{scheme_code}' in force on {on}"
+            )
         return version
 
 
@@ -58,9 +62,15 @@ class SchemeVersion(models.Model):
     legal_source = models.CharField(_("legal source"), max_length=400)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    params = models.JSONField(_("parameters"), default=dict, blank=True,
-                              help_text=_("Settings of the methodology that no official source fixes."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    params = models.JSONField(
+        _("parameters"),
+        default=dict,
+        blank=True,
+        help_text=_("Settings of the methodology that no official source fixes."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     objects = SchemeVersionQuerySet.as_manager()
@@ -68,7 +78,9 @@ class SchemeVersion(models.Model):
     class Meta:
         verbose_name = _("scheme version")
         verbose_name_plural = _("scheme versions")
-        constraints = [models.UniqueConstraint(fields=["scheme", "version"], name="uniq_scheme_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "version"], name="uniq_scheme_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.scheme.code} {self.version}"
@@ -88,12 +100,20 @@ class Group(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     round_metrics = models.BooleanField(
-        _("sum of rounded metric scores"), default=True,
-        help_text=_("The group total is the sum of metric scores each rounded to 2 decimals."))
+        _("sum of rounded metric scores"),
+        default=True,
+        help_text=_("The group total is the sum of metric scores each rounded to 2 decimals."),
+    )
     portal_report = models.CharField(_("portal report name"), max_length=80, blank=True)
-    portal_layout = models.CharField(_("portal layout"), max_length=10, choices=Layout.choices, default=Layout.METRICS)
-    portal_score_field = models.CharField(_("portal score field"), max_length=60, blank=True,
-                                          help_text=_("Tree layout: the field holding a row's score."))
+    portal_layout = models.CharField(
+        _("portal layout"), max_length=10, choices=Layout.choices, default=Layout.METRICS
+    )
+    portal_score_field = models.CharField(
+        _("portal score field"),
+        max_length=60,
+        blank=True,
+        help_text=_("Tree layout: the field holding a row's score."),
+    )
 
     class Meta:
         verbose_name = _("index group")
@@ -126,14 +146,22 @@ class Metric(models.Model):
     name = models.CharField(_("name"), max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
-    threshold = models.DecimalField(_("full marks at"), max_digits=6, decimal_places=4, default=Decimal(1))
-    empty_rule = models.CharField(_("when the denominator is 0"), max_length=8, choices=Empty.choices, default=Empty.NULL)
+    threshold = models.DecimalField(
+        _("full marks at"), max_digits=6, decimal_places=4, default=Decimal(1)
+    )
+    empty_rule = models.CharField(
+        _("when the denominator is 0"), max_length=8, choices=Empty.choices, default=Empty.NULL
+    )
     kind = models.CharField(_("formula"), max_length=12, choices=Kind.choices, default=Kind.RATIO)
     numerator = models.CharField(_("numerator counter"), max_length=60)
     denominator = models.CharField(_("denominator counter"), max_length=60)
     confirmed = models.BooleanField(_("confirmed against official figures"), default=False)
-    portal_numerator = models.CharField(max_length=60, blank=True, help_text=_("Tree layout field of the numerator."))
-    portal_denominator = models.CharField(max_length=60, blank=True, help_text=_("Tree layout field of the denominator."))
+    portal_numerator = models.CharField(
+        max_length=60, blank=True, help_text=_("Tree layout field of the numerator.")
+    )
+    portal_denominator = models.CharField(
+        max_length=60, blank=True, help_text=_("Tree layout field of the denominator.")
+    )
     source_note = models.TextField(_("source and notes"), blank=True)
 
     class Meta:
@@ -150,8 +178,12 @@ class ProvinceIndexSetting(models.Model):
     """What a province chooses: the target line and the minimum dossiers to be ranked [?]."""
 
     province_code = models.CharField(_("province code"), max_length=2, unique=True)
-    target_total = models.DecimalField(_("target total"), max_digits=6, decimal_places=2, default=Decimal(80))
-    min_dossiers_to_rank = models.PositiveIntegerField(_("minimum dossiers to be ranked"), default=10)
+    target_total = models.DecimalField(
+        _("target total"), max_digits=6, decimal_places=2, default=Decimal(80)
+    )
+    min_dossiers_to_rank = models.PositiveIntegerField(
+        _("minimum dossiers to be ranked"), default=10
+    )
 
     class Meta:
         verbose_name = _("index setting")
@@ -172,28 +204,51 @@ class DossierFact(models.Model):
 
     # Derived rows, rebuilt from the dossiers at will: no database FK triggers (they cost more
     # than the rest of a million-row rebuild); Django still cascades deletions.
-    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, primary_key=True, related_name="index_fact",
-                                   db_constraint=False)
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="index_fact",
+        db_constraint=False,
+    )
     # no single-column indexes: (agency, received_on) serves the agency, nothing reads facts by
     # procedure alone (procedures with dossiers cannot be deleted), and each index cost ~12 %
     # of the rebuild's COPY
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+", db_constraint=False,
-                               db_index=False)
-    procedure = models.ForeignKey("catalogue.Procedure", on_delete=models.CASCADE, related_name="+", db_constraint=False,
-                                  db_index=False)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    procedure = models.ForeignKey(
+        "catalogue.Procedure",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     channel = models.PositiveSmallIntegerField()
     received_at = models.DateTimeField()
     received_on = models.DateField(help_text=_("local date of reception"))
-    appointment_at = models.DateTimeField(null=True, help_text=_("the appointment the on-time rule uses"))
-    due_at = models.DateTimeField(null=True, help_text=_("appointment moved by the supplement pauses"))
+    appointment_at = models.DateTimeField(
+        null=True, help_text=_("the appointment the on-time rule uses")
+    )
+    due_at = models.DateTimeField(
+        null=True, help_text=_("appointment moved by the supplement pauses")
+    )
     end_at = models.DateTimeField(null=True, help_text=_("end of processing per the on-time rule"))
     end_status = models.PositiveSmallIntegerField(null=True)
     pause_seconds = models.PositiveIntegerField(default=0)
     supplement_count = models.PositiveSmallIntegerField(default=0)
-    waiting_since = models.DateTimeField(null=True, help_text=_("waiting for the applicant's supplement since"))
+    waiting_since = models.DateTimeField(
+        null=True, help_text=_("waiting for the applicant's supplement since")
+    )
     is_open = models.BooleanField(default=True)
     too_many_supplements = models.BooleanField(default=False)
-    on_time = models.BooleanField(null=True, help_text=_("known once processing ended; open dossiers are judged per period"))
+    on_time = models.BooleanField(
+        null=True, help_text=_("known once processing ended; open dossiers are judged per period")
+    )
     online = models.BooleanField(default=False)
     synced = models.BooleanField(default=False)
     fee_owed = models.BooleanField(default=False)
@@ -205,7 +260,9 @@ class DossierFact(models.Model):
     population_data = models.BooleanField(default=False)
     storage_linked = models.BooleanField(default=False)
     rating = models.PositiveSmallIntegerField(null=True)
-    complained = models.BooleanField(default=False, help_text=_("disliked (rating 1-2) or has a petition"))
+    complained = models.BooleanField(
+        default=False, help_text=_("disliked (rating 1-2) or has a petition")
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -216,8 +273,18 @@ class DossierFact(models.Model):
             # only open dossiers are judged at query time: a partial index stays small and costs
             # nothing when the rebuild writes the (mostly closed) facts; it carries the columns
             # the judgement reads, so the count is an index-only scan (PostgreSQL)
-            models.Index(fields=["agency", "received_on"], name="fact_open_agency_day_idx", condition=Q(is_open=True),
-                         include=["dossier", "due_at", "waiting_since", "too_many_supplements", "complained"]),
+            models.Index(
+                fields=["agency", "received_on"],
+                name="fact_open_agency_day_idx",
+                condition=Q(is_open=True),
+                include=[
+                    "dossier",
+                    "due_at",
+                    "waiting_since",
+                    "too_many_supplements",
+                    "complained",
+                ],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,9 +316,21 @@ class PetitionFact(models.Model):
 
 # -- summaries -----------------------------------------------------------------------------------
 DAY_COUNTERS = (
-    "received", "online", "synced", "fee_owed", "paid_online", "resolved", "electronic_result",
-    "digitized", "reused", "population_data", "storage_linked", "closed", "on_time_closed",
-    "satisfied_closed", "complained",
+    "received",
+    "online",
+    "synced",
+    "fee_owed",
+    "paid_online",
+    "resolved",
+    "electronic_result",
+    "digitized",
+    "reused",
+    "population_data",
+    "storage_linked",
+    "closed",
+    "on_time_closed",
+    "satisfied_closed",
+    "complained",
 )
 
 
@@ -308,7 +387,9 @@ class MonthSummary(DossierCounters):
     class Meta:
         verbose_name = _("monthly summary")
         verbose_name_plural = _("monthly summaries")
-        constraints = [models.UniqueConstraint(fields=["agency", "month"], name="uniq_month_summary")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month"], name="uniq_month_summary")
+        ]
         indexes = [models.Index(fields=["month"], name="monthsum_month_idx")]
 
     def __str__(self) -> str:
@@ -333,10 +414,19 @@ class ProcedureMonthSummary(models.Model):
     class Meta:
         verbose_name = _("monthly procedure summary")
         verbose_name_plural = _("monthly procedure summaries")
-        constraints = [models.UniqueConstraint(fields=["agency", "month", "procedure"], name="uniq_proc_month_summary")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "month", "procedure"], name="uniq_proc_month_summary"
+            )
+        ]
         # a period's usage is read by month for all agencies: index-only with the counters
-        indexes = [models.Index(fields=["month", "agency", "procedure"], name="procsum_month_idx",
-                                include=["received", "online", "paid_online", "population_data"])]
+        indexes = [
+            models.Index(
+                fields=["month", "agency", "procedure"],
+                name="procsum_month_idx",
+                include=["received", "online", "paid_online", "population_data"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.month} {self.procedure_id}"
@@ -370,13 +460,19 @@ class PeriodReport(models.Model):
     watermark_event_id = models.BigIntegerField(_("last event included"), default=0)
     watermark_at = models.DateTimeField(_("data as of"), null=True)
     closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     restated = models.PositiveSmallIntegerField(_("restatements"), default=0)
 
     class Meta:
         verbose_name = _("closed period report")
         verbose_name_plural = _("closed period reports")
-        constraints = [models.UniqueConstraint(fields=["version", "period", "province_code"], name="uniq_period_report")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "period", "province_code"], name="uniq_period_report"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.version} {self.period} {self.province_code}"
@@ -389,7 +485,9 @@ class Restatement(models.Model):
     reason = models.TextField(_("reason"))
     previous_document = models.JSONField()
     previous_watermark_event_id = models.BigIntegerField(default=0)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

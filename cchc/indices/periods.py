@@ -28,7 +28,10 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PATTERN.match((text or "").strip().upper())
         if not match:
-            raise ValidationFailed(_("Unknown period %(p)r: use 2026, 2026-Q3 or 2026-08.") % {"p": text}, field="period")
+            raise ValidationFailed(
+                _("Unknown period %(p)r: use 2026, 2026-Q3 or 2026-08.") % {"p": text},
+                field="period",
+            )
         year, rest = int(match.group(1)), match.group(2)
         if rest is None:
             return cls(year, "year")
@@ -36,7 +39,10 @@ class Period:
             return cls(year, "quarter", int(rest[1]))
         month = int(rest)
         if not 1 <= month <= 12:
-            raise ValidationFailed(_("Unknown period %(p)r: use 2026, 2026-Q3 or 2026-08.") % {"p": text}, field="period")
+            raise ValidationFailed(
+                _("Unknown period %(p)r: use 2026, 2026-Q3 or 2026-08.") % {"p": text},
+                field="period",
+            )
         return cls(year, "month", month)
 
     def __str__(self) -> str:

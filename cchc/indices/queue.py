@@ -40,7 +40,9 @@ def drain(limit: int = 200) -> int:
     """
     from cchc.indices.services import refresh_facts
 
-    batch = list(PendingRefresh.objects.order_by("queued_at").values_list("dossier_id", "queued_at")[:limit])
+    batch = list(
+        PendingRefresh.objects.order_by("queued_at").values_list("dossier_id", "queued_at")[:limit]
+    )
     if not batch:
         return 0
     try:
@@ -57,7 +59,9 @@ def drain(limit: int = 200) -> int:
             refresh_facts([item[0]])
             cleared += _clear([item])
         except Exception:  # noqa: BLE001
-            log.exception("index refresh failed for dossier %s; run rebuild_indices for its period", item[0])
+            log.exception(
+                "index refresh failed for dossier %s; run rebuild_indices for its period", item[0]
+            )
             cleared += _clear([item])
     return cleared
 
@@ -65,10 +69,17 @@ def drain(limit: int = 200) -> int:
 def _clear(items: list[tuple[int, object]]) -> int:
     """Remove the marks that were read, unless a newer change re-marked the dossier meanwhile
     (its queued_at moved on, so the pair no longer matches)."""
-    if connection.vendor == "postgresql":  # one statement text for any batch size: parsed and prepared once
-        sql = (f"DELETE FROM {TABLE} q USING unnest(%s::bigint[], %s::timestamptz[]) AS done(dossier_id, queued_at) "  # noqa: S608
-               "WHERE q.dossier_id = done.dossier_id AND q.queued_at = done.queued_at")
-        params: list[object] = [[dossier_id for dossier_id, _ in items], [queued_at for _, queued_at in items]]
+    if (
+        connection.vendor == "postgresql"
+    ):  # one statement text for any batch size: parsed and prepared once
+        sql = (
+            f"DELETE FROM {TABLE} q USING unnest(%s::bigint[], %s::timestamptz[]) AS done(dossier_id, queued_at) "  # noqa: S608
+            "WHERE q.dossier_id = done.dossier_id AND q.queued_at = done.queued_at"
+        )
+        params: list[object] = [
+            [dossier_id for dossier_id, _ in items],
+            [queued_at for _, queued_at in items],
+        ]
     else:
         sql = f"DELETE FROM {TABLE} WHERE (dossier_id, queued_at) IN (VALUES {', '.join(['(%s, %s)'] * len(items))})"  # noqa: S608
         params = []
@@ -79,7 +90,9 @@ def _clear(items: list[tuple[int, object]]) -> int:
         return cur.rowcount
 
 
-def run(*, once: bool = False, idle_sleep: float = 0.5, gather: float = 1.0, limit: int = 500) -> int:
+def run(
+    *, once: bool = False, idle_sleep: float = 0.5, gather: float = 1.0, limit: int = 500
+) -> int:
     """Drain the queue until stopped (`once`: until it is empty).
 
     After a batch that did not fill `limit`, wait `gather` seconds so the next batch collects

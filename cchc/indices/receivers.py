@@ -38,7 +38,9 @@ def on_dossier_changed(sender: Any, dossier_id: int, **kwargs: Any) -> None:
     try:
         refresh_dossier(dossier_id)
     except Exception:  # noqa: BLE001 - see module docstring
-        log.exception("index refresh failed for dossier %s; run rebuild_indices for its period", dossier_id)
+        log.exception(
+            "index refresh failed for dossier %s; run rebuild_indices for its period", dossier_id
+        )
 
 
 def on_dossiers_bulk_changed(sender: Any, dossier_ids: list[int], **kwargs: Any) -> None:
@@ -47,7 +49,9 @@ def on_dossiers_bulk_changed(sender: Any, dossier_ids: list[int], **kwargs: Any)
     try:
         refresh_dossiers(dossier_ids)
     except Exception:  # noqa: BLE001
-        log.exception("index refresh failed for %s imported dossiers; run rebuild_indices", len(dossier_ids))
+        log.exception(
+            "index refresh failed for %s imported dossiers; run rebuild_indices", len(dossier_ids)
+        )
 
 
 def on_petition_changed(sender: Any, petition_id: int, **kwargs: Any) -> None:

@@ -89,10 +89,14 @@ def load(path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PortalFileError(_("%(file)s is not a readable JSON file: %(err)s") % {"file": path.name, "err": exc}) from exc
+        raise PortalFileError(
+            _("%(file)s is not a readable JSON file: %(err)s") % {"file": path.name, "err": exc}
+        ) from exc
     data = doc.get("data") if isinstance(doc, dict) else None
     if not isinstance(data, dict):
-        raise PortalFileError(_("%(file)s has no 'data' object: not a portal report.") % {"file": path.name})
+        raise PortalFileError(
+            _("%(file)s has no 'data' object: not a portal report.") % {"file": path.name}
+        )
     return data
 
 
@@ -112,7 +116,12 @@ def identify(spec: SchemeSpec, data: dict[str, Any], hint: str = "") -> GroupSpe
         for g in spec.groups:
             if g.portal_layout != "tree":
                 continue
-            fields = [f for m in g.metrics for f in (m.portal_numerator + "+" + m.portal_denominator).split("+") if f]
+            fields = [
+                f
+                for m in g.metrics
+                for f in (m.portal_numerator + "+" + m.portal_denominator).split("+")
+                if f
+            ]
             if fields and all(f in parent for f in fields):
                 return g
     raise PortalFileError(_("Could not tell which index group this file belongs to."))
@@ -123,9 +132,14 @@ def check_data(spec: SchemeSpec, data: dict[str, Any], path: str, hint: str = ""
     rows: list[RowCheck] = []
     skipped = 0
     if group.portal_layout == "metrics":
-        source = ([data["overview"]] if data.get("overview") else []) + list(data.get("evaluation") or [])
+        source = ([data["overview"]] if data.get("overview") else []) + list(
+            data.get("evaluation") or []
+        )
         for row in source:
-            values = {m.get("code"): (m.get("numerator"), m.get("denominator")) for m in row.get("metrics") or []}
+            values = {
+                m.get("code"): (m.get("numerator"), m.get("denominator"))
+                for m in row.get("metrics") or []
+            }
             ours = score_group(group, {}, values)
             rows.append(_row(row, _number(row.get("totalScore")), ours))
     else:
@@ -141,7 +155,11 @@ def check_data(spec: SchemeSpec, data: dict[str, Any], path: str, hint: str = ""
             if not complete:
                 skipped += 1
                 continue
-            portal = row.get(group.portal_score_field) if group.portal_score_field in row else row.get("totalScore")
+            portal = (
+                row.get(group.portal_score_field)
+                if group.portal_score_field in row
+                else row.get("totalScore")
+            )
             rows.append(_row(row, _number(portal), score_group(group, {}, values)))
     return FileCheck(path=path, group=group, rows=rows, skipped=skipped)
 
@@ -149,14 +167,21 @@ def check_data(spec: SchemeSpec, data: dict[str, Any], path: str, hint: str = ""
 def _row(row: dict[str, Any], portal: float | None, ours) -> RowCheck:  # type: ignore[no-untyped-def]
     portal_metrics = {m.get("code"): m.get("score") for m in row.get("metrics") or []}
     metrics = [
-        {"code": m.code, "numerator": m.numerator, "denominator": m.denominator, "ours": m.score,
-         "portal": portal_metrics.get(m.code)}
+        {
+            "code": m.code,
+            "numerator": m.numerator,
+            "denominator": m.denominator,
+            "ours": m.score,
+            "portal": portal_metrics.get(m.code),
+        }
         for m in ours.metrics
     ]
     return RowCheck(
         code=str(row.get("departmentCode") or row.get("departmentId") or ""),
         name=str(row.get("departmentName") or ""),
-        portal=portal, ours=ours.score, metrics=metrics,
+        portal=portal,
+        ours=ours.score,
+        metrics=metrics,
     )
 
 

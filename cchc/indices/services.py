@@ -77,8 +77,12 @@ def _bump(model: Any, keys: dict[str, Any], deltas: dict[str, int]) -> None:
         model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
 
 
-def _upsert_counters(model: Any, key_fields: tuple[str, ...], counters: tuple[str, ...],
-                     rows: dict[tuple[Any, ...], dict[str, int]]) -> None:
+def _upsert_counters(
+    model: Any,
+    key_fields: tuple[str, ...],
+    counters: tuple[str, ...],
+    rows: dict[tuple[Any, ...], dict[str, int]],
+) -> None:
     """Add counter deltas to summary rows, creating missing rows: on PostgreSQL one
     INSERT … ON CONFLICT DO UPDATE for all keys, in key order (a fixed lock order, so two
     refreshes never deadlock)."""
@@ -98,9 +102,11 @@ def _upsert_counters(model: Any, key_fields: tuple[str, ...], counters: tuple[st
         params.extend(key)
         params.extend(int(rows[key].get(c, 0)) for c in counters)
     table = meta.db_table
-    sql = (f"INSERT INTO {table} ({', '.join(keys + cols)}) VALUES {', '.join([placeholders] * len(rows))} "  # noqa: S608
-           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-           + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(keys + cols)}) VALUES {', '.join([placeholders] * len(rows))} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols)
+    )
     rowsql.cursor(connection).execute(sql, params)
 
 
@@ -122,7 +128,9 @@ def _apply_deltas(changes: Iterable[tuple[F_.FactValues | None, F_.FactValues | 
                 proc[(fact.agency_id, first, fact.procedure_id)][k] += sign * v
     _upsert_counters(DaySummary, ("agency_id", "day"), DAY_COUNTERS, day)
     _upsert_counters(MonthSummary, ("agency_id", "month"), DAY_COUNTERS, month)
-    _upsert_counters(ProcedureMonthSummary, ("agency_id", "month", "procedure_id"), PROCEDURE_COUNTERS, proc)
+    _upsert_counters(
+        ProcedureMonthSummary, ("agency_id", "month", "procedure_id"), PROCEDURE_COUNTERS, proc
+    )
 
 
 @transaction.atomic
@@ -139,7 +147,12 @@ def refresh_facts(dossier_ids: Iterable[int]) -> dict[int, F_.FactValues | None]
     if connection.vendor == "postgresql":
         old_rows, rows, petitioned = _live_reads(ids)
     else:
-        old_rows = list(DossierFact.objects.select_for_update().filter(pk__in=ids).order_by("pk").values(*FACT_FIELDS))
+        old_rows = list(
+            DossierFact.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values(*FACT_FIELDS)
+        )
         rows = fetch_rows(Dossier.objects.filter(pk__in=ids), BUILD_FIELDS)
         petitioned = dossiers_with_petitions(ids)
     old = {r["dossier_id"]: F_.FactValues(**r) for r in old_rows}
@@ -164,7 +177,9 @@ def _compiled(name: str, make: Callable[[list[int]], Any]) -> str:
     sql = _LIVE_SQL.get(name)
     if sql is None:
         sql, params = make([1]).query.sql_with_params()
-        if list(params) != [1] or sql.count(" IN (%s)") != 1:  # parameters of its own: do not rewrite it
+        if (
+            list(params) != [1] or sql.count(" IN (%s)") != 1
+        ):  # parameters of its own: do not rewrite it
             raise ValueError(f"{name}: unexpected query shape {sql!r} {params!r}")
         sql = _LIVE_SQL[name] = sql.replace(" IN (%s)", " = ANY(%s)")
     return sql
@@ -176,11 +191,26 @@ def _live_reads(ids: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, An
     from cchc.dossiers.models import Dossier
 
     Petition = petition_model()
-    facts = _compiled("facts", lambda probe: DossierFact.objects.filter(pk__in=probe).order_by("pk")
-                      .values_list(*FACT_FIELDS)) + " FOR UPDATE"
-    dossiers = _compiled("dossiers", lambda probe: Dossier.objects.filter(pk__in=probe).values_list(*BUILD_FIELDS))
-    petitions = _compiled("petitions", lambda probe: Petition.objects.filter(dossier_id__in=probe)
-                          .values_list("dossier_id")) if Petition is not None else None
+    facts = (
+        _compiled(
+            "facts",
+            lambda probe: (
+                DossierFact.objects.filter(pk__in=probe).order_by("pk").values_list(*FACT_FIELDS)
+            ),
+        )
+        + " FOR UPDATE"
+    )
+    dossiers = _compiled(
+        "dossiers", lambda probe: Dossier.objects.filter(pk__in=probe).values_list(*BUILD_FIELDS)
+    )
+    petitions = (
+        _compiled(
+            "petitions",
+            lambda probe: Petition.objects.filter(dossier_id__in=probe).values_list("dossier_id"),
+        )
+        if Petition is not None
+        else None
+    )
     cur = rowsql.cursor(connection)  # the connection's kept cursor: binary results on PostgreSQL
     cur.execute(facts, [ids])
     old_rows = [dict(zip(FACT_FIELDS, row, strict=True)) for row in cur.fetchall()]
@@ -199,7 +229,9 @@ def _delete_facts(ids: list[int]) -> None:
         return
     # one statement text for any number of ids (see _compiled)
     rowsql.cursor(connection).execute(
-        f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)", [ids])  # noqa: S608
+        f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)",
+        [ids],
+    )  # noqa: S608
 
 
 def refresh_dossier(dossier_id: int) -> F_.FactValues | None:
@@ -212,7 +244,9 @@ def _insert_facts(new: list[F_.FactValues]) -> None:
     if not new:
         return
     if connection.vendor != "postgresql":
-        DossierFact.objects.bulk_create([DossierFact(**f.as_model_kwargs()) for f in new], batch_size=2000)
+        DossierFact.objects.bulk_create(
+            [DossierFact(**f.as_model_kwargs()) for f in new], batch_size=2000
+        )
         return
     fields = [DossierFact._meta.get_field(name) for name in (*F_.FACT_FIELD_NAMES, "computed_at")]
     now = timezone.now()
@@ -225,9 +259,15 @@ def _insert_facts(new: list[F_.FactValues]) -> None:
             copy.write_row((*fact, now))
 
 
-def _store_facts(rows: Iterable[dict[str, Any]], ids: list[int], builder: FactBuilder) -> set[tuple[int, dt.date, int]]:
+def _store_facts(
+    rows: Iterable[dict[str, Any]], ids: list[int], builder: FactBuilder
+) -> set[tuple[int, dt.date, int]]:
     """Replace the facts of `ids`; return the (agency, day, procedure) keys touched."""
-    touched = set(DossierFact.objects.filter(pk__in=ids).values_list("agency_id", "received_on", "procedure_id"))
+    touched = set(
+        DossierFact.objects.filter(pk__in=ids).values_list(
+            "agency_id", "received_on", "procedure_id"
+        )
+    )
     DossierFact.objects.filter(pk__in=ids).delete()
     new = builder.build(rows, dossiers_with_petitions(ids))
     _insert_facts(new)
@@ -238,12 +278,18 @@ def _store_facts(rows: Iterable[dict[str, Any]], ids: list[int], builder: FactBu
 def _day_aggregates() -> dict[str, Any]:
     closed = Q(is_open=False)
     return {
-        "received": Count("pk"), "online": Count("pk", filter=Q(online=True)), "synced": Count("pk", filter=Q(synced=True)),
-        "fee_owed": Count("pk", filter=Q(fee_owed=True)), "paid_online": Count("pk", filter=Q(paid_online=True)),
-        "resolved": Count("pk", filter=Q(resolved=True)), "electronic_result": Count("pk", filter=Q(electronic_result=True)),
-        "digitized": Count("pk", filter=Q(digitized=True)), "reused": Count("pk", filter=Q(reused=True)),
+        "received": Count("pk"),
+        "online": Count("pk", filter=Q(online=True)),
+        "synced": Count("pk", filter=Q(synced=True)),
+        "fee_owed": Count("pk", filter=Q(fee_owed=True)),
+        "paid_online": Count("pk", filter=Q(paid_online=True)),
+        "resolved": Count("pk", filter=Q(resolved=True)),
+        "electronic_result": Count("pk", filter=Q(electronic_result=True)),
+        "digitized": Count("pk", filter=Q(digitized=True)),
+        "reused": Count("pk", filter=Q(reused=True)),
         "population_data": Count("pk", filter=Q(population_data=True)),
-        "storage_linked": Count("pk", filter=Q(storage_linked=True)), "closed": Count("pk", filter=closed),
+        "storage_linked": Count("pk", filter=Q(storage_linked=True)),
+        "closed": Count("pk", filter=closed),
         "on_time_closed": Count("pk", filter=closed & Q(on_time=True)),
         "satisfied_closed": Count("pk", filter=closed & Q(on_time=True, complained=False)),
         "complained": Count("pk", filter=Q(complained=True)),
@@ -251,9 +297,12 @@ def _day_aggregates() -> dict[str, Any]:
 
 
 def _proc_aggregates() -> dict[str, Any]:
-    return {"received": Count("pk"), "online": Count("pk", filter=Q(online=True)),
-            "paid_online": Count("pk", filter=Q(paid_online=True)),
-            "population_data": Count("pk", filter=Q(population_data=True))}
+    return {
+        "received": Count("pk"),
+        "online": Count("pk", filter=Q(online=True)),
+        "paid_online": Count("pk", filter=Q(paid_online=True)),
+        "population_data": Count("pk", filter=Q(population_data=True)),
+    }
 
 
 def _insert_select(model: Any, columns: tuple[str, ...], rows: Any) -> None:
@@ -273,20 +322,38 @@ def resummarise(day_filter: Q, month_filter: Q, fact_filter_days: Q, fact_filter
     from django.db.models.functions import TruncMonth
 
     DaySummary.objects.filter(day_filter).delete()
-    _insert_select(DaySummary, ("agency", "day", *DAY_COUNTERS),
-                   DossierFact.objects.filter(fact_filter_days).values("agency_id", "received_on")
-                   .annotate(**_day_aggregates()).order_by().values_list("agency_id", "received_on", *DAY_COUNTERS))
+    _insert_select(
+        DaySummary,
+        ("agency", "day", *DAY_COUNTERS),
+        DossierFact.objects.filter(fact_filter_days)
+        .values("agency_id", "received_on")
+        .annotate(**_day_aggregates())
+        .order_by()
+        .values_list("agency_id", "received_on", *DAY_COUNTERS),
+    )
     # the month rows of the same agencies and months (both filters select whole months)
     MonthSummary.objects.filter(month_filter).delete()
-    _insert_select(MonthSummary, ("agency", "month", *DAY_COUNTERS),
-                   DaySummary.objects.filter(day_filter).annotate(m=TruncMonth("day")).values("agency_id", "m")
-                   .annotate(**{f"sum_{c}": Sum(c) for c in DAY_COUNTERS}).order_by()
-                   .values_list("agency_id", "m", *(f"sum_{c}" for c in DAY_COUNTERS)))
+    _insert_select(
+        MonthSummary,
+        ("agency", "month", *DAY_COUNTERS),
+        DaySummary.objects.filter(day_filter)
+        .annotate(m=TruncMonth("day"))
+        .values("agency_id", "m")
+        .annotate(**{f"sum_{c}": Sum(c) for c in DAY_COUNTERS})
+        .order_by()
+        .values_list("agency_id", "m", *(f"sum_{c}" for c in DAY_COUNTERS)),
+    )
     ProcedureMonthSummary.objects.filter(month_filter).delete()
-    _insert_select(ProcedureMonthSummary, ("agency", "month", "procedure", *PROCEDURE_COUNTERS),
-                   DossierFact.objects.filter(fact_filter_months).annotate(month=TruncMonth("received_on"))
-                   .values("agency_id", "month", "procedure_id").annotate(**_proc_aggregates()).order_by()
-                   .values_list("agency_id", "month", "procedure_id", *PROCEDURE_COUNTERS))
+    _insert_select(
+        ProcedureMonthSummary,
+        ("agency", "month", "procedure", *PROCEDURE_COUNTERS),
+        DossierFact.objects.filter(fact_filter_months)
+        .annotate(month=TruncMonth("received_on"))
+        .values("agency_id", "month", "procedure_id")
+        .annotate(**_proc_aggregates())
+        .order_by()
+        .values_list("agency_id", "month", "procedure_id", *PROCEDURE_COUNTERS),
+    )
 
 
 def refresh_dossiers(dossier_ids: Iterable[int]) -> int:
@@ -297,7 +364,7 @@ def refresh_dossiers(dossier_ids: Iterable[int]) -> int:
     builder = FactBuilder()
     touched: set[tuple[int, dt.date, int]] = set()
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         with transaction.atomic():
             rows = fetch_rows(Dossier.objects.filter(pk__in=chunk), BUILD_FIELDS)
             touched |= _store_facts(rows, chunk, builder)
@@ -309,14 +376,24 @@ def refresh_dossiers(dossier_ids: Iterable[int]) -> int:
         for month, agency_ids in sorted(agencies_by_month.items()):
             after = (month + dt.timedelta(days=32)).replace(day=1)
             facts = Q(agency_id__in=agency_ids, received_on__gte=month, received_on__lt=after)
-            resummarise(Q(agency_id__in=agency_ids, day__gte=month, day__lt=after),
-                        Q(agency_id__in=agency_ids, month=month), facts, facts)
+            resummarise(
+                Q(agency_id__in=agency_ids, day__gte=month, day__lt=after),
+                Q(agency_id__in=agency_ids, month=month),
+                facts,
+                facts,
+            )
     return len(ids)
 
 
-def rebuild_period(period: Period, *, chunk: int = REBUILD_CHUNK, restart: bool = False,
-                   progress: Callable[[int], None] | None = None, stop_after_chunks: int | None = None,
-                   processes: int | None = None) -> RebuildJob:
+def rebuild_period(
+    period: Period,
+    *,
+    chunk: int = REBUILD_CHUNK,
+    restart: bool = False,
+    progress: Callable[[int], None] | None = None,
+    stop_after_chunks: int | None = None,
+    processes: int | None = None,
+) -> RebuildJob:
     """Rebuild the facts of dossiers received in the period, then its summaries.
 
     Restartable: the job row records the last dossier id below which every chunk is done; a
@@ -326,16 +403,33 @@ def rebuild_period(period: Period, *, chunk: int = REBUILD_CHUNK, restart: bool 
     `processes` worker processes (default: one per CPU), each with its own connection.
     """
     with unprepared():
-        return _rebuild_period(period, chunk=chunk, restart=restart, progress=progress,
-                               stop_after_chunks=stop_after_chunks, processes=processes)
+        return _rebuild_period(
+            period,
+            chunk=chunk,
+            restart=restart,
+            progress=progress,
+            stop_after_chunks=stop_after_chunks,
+            processes=processes,
+        )
 
 
-def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Callable[[int], None] | None,
-                    stop_after_chunks: int | None, processes: int | None) -> RebuildJob:
+def _rebuild_period(
+    period: Period,
+    *,
+    chunk: int,
+    restart: bool,
+    progress: Callable[[int], None] | None,
+    stop_after_chunks: int | None,
+    processes: int | None,
+) -> RebuildJob:
     from cchc.dossiers.models import Dossier
 
     key = str(period)
-    job = None if restart else RebuildJob.objects.filter(period=key, finished_at__isnull=True).order_by("-pk").first()
+    job = (
+        None
+        if restart
+        else RebuildJob.objects.filter(period=key, finished_at__isnull=True).order_by("-pk").first()
+    )
     if job is None:
         job = RebuildJob.objects.create(period=key)
     base = Dossier.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
@@ -354,7 +448,11 @@ def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Call
     # one process, the fact function's Python time bounded the rebuild, not the database);
     # with a single CPU, a reader thread (its own connection) builds the next chunk while this
     # thread COPYs the previous one.
-    separate = connection.vendor == "postgresql" and not connection.in_atomic_block and stop_after_chunks is None
+    separate = (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and stop_after_chunks is None
+    )
     processes = processes if processes is not None else (os.cpu_count() or 1)
     source: Any
     if separate and processes > 1 and not multiprocessing.current_process().daemon:
@@ -379,11 +477,16 @@ def _rebuild_period(period: Period, *, chunk: int, restart: bool, progress: Call
             return job
     with transaction.atomic():
         # facts of dossiers no longer received in the period (e.g. re-imported) leave it
-        DossierFact.objects.filter(received_on__gte=period.start, received_on__lte=period.end).exclude(
-            dossier__received_at__gte=period.start_at, dossier__received_at__lt=period.end_at).delete()
+        DossierFact.objects.filter(
+            received_on__gte=period.start, received_on__lte=period.end
+        ).exclude(
+            dossier__received_at__gte=period.start_at, dossier__received_at__lt=period.end_at
+        ).delete()
         days = Q(received_on__gte=period.start, received_on__lte=period.end)
         rebuild_petition_facts(period)
-        resummarise(Q(day__gte=period.start, day__lte=period.end), Q(month__in=period.months()), days, days)
+        resummarise(
+            Q(day__gte=period.start, day__lte=period.end), Q(month__in=period.months()), days, days
+        )
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
     return job
@@ -396,15 +499,21 @@ def _chunk_bounds(after: int, last_id: int, chunk: int) -> list[tuple[int, int]]
 
     bounds = []
     while after < last_id:
-        upper = Dossier.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[chunk - 1:chunk].first()
+        upper = (
+            Dossier.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[chunk - 1 : chunk]
+            .first()
+        )
         upper = min(upper or last_id, last_id)
         bounds.append((after, upper))
         after = upper
     return bounds
 
 
-def _chunk_facts(base: Any, lower: int, upper: int, builder: FactBuilder,
-                 petitioned: set[int]) -> tuple[list[F_.FactValues], int]:
+def _chunk_facts(
+    base: Any, lower: int, upper: int, builder: FactBuilder, petitioned: set[int]
+) -> tuple[list[F_.FactValues], int]:
     """The facts of the period's dossiers with ids in (lower, upper], and how many were read."""
     rows = fetch_rows(base.filter(pk__gt=lower, pk__lte=upper).order_by(), BUILD_FIELDS)
     return builder.build(rows, petitioned), len(rows)
@@ -434,14 +543,22 @@ def _worker_chunk(bounds: tuple[int, int]) -> tuple[int, int, int]:
     lower, upper = bounds
     base = _worker_state["base"]
     with unprepared():
-        new, read = _chunk_facts(base, lower, upper, _worker_state["builder"], _worker_state["petitioned"])
+        new, read = _chunk_facts(
+            base, lower, upper, _worker_state["builder"], _worker_state["petitioned"]
+        )
         with transaction.atomic():
             _replace_facts(base, lower, upper, new)
     return lower, upper, read
 
 
-def _rebuild_in_processes(job: RebuildJob, base: Any, last_id: int, chunk: int, processes: int,
-                          progress: Callable[[int], None] | None) -> None:
+def _rebuild_in_processes(
+    job: RebuildJob,
+    base: Any,
+    last_id: int,
+    chunk: int,
+    processes: int,
+    progress: Callable[[int], None] | None,
+) -> None:
     """Chunks written by `processes` forked workers, in any order; the job's resume point
     moves over the chunks finished without a gap (a chunk done beyond a gap is redone after an
     interruption: writing a chunk replaces its facts, so that is harmless)."""
@@ -453,7 +570,9 @@ def _rebuild_in_processes(job: RebuildJob, base: Any, last_id: int, chunk: int, 
     connections.close_all()  # nothing open may be shared with the forked workers
     finished: dict[int, tuple[int, int]] = {}
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(processes, len(bounds)), initializer=_worker_start, initargs=(base,)) as pool:
+    with context.Pool(
+        min(processes, len(bounds)), initializer=_worker_start, initargs=(base,)
+    ) as pool:
         for lower, upper, read in pool.imap_unordered(_worker_chunk, bounds):
             finished[lower] = (upper, read)
             moved = False
@@ -501,8 +620,18 @@ def _prefetching(chunks: Any, depth: int = 2) -> Any:
         raise failure[0]
 
 
-PETITION_FIELDS = ("id", "agency_id", "category", "status", "received_at", "handle_due_at", "handled_at", "likes",
-                   "dislikes", "dossier_id")
+PETITION_FIELDS = (
+    "id",
+    "agency_id",
+    "category",
+    "status",
+    "received_at",
+    "handle_due_at",
+    "handled_at",
+    "likes",
+    "dislikes",
+    "dossier_id",
+)
 
 
 def rebuild_petition_facts(period: Period) -> int:
@@ -511,9 +640,15 @@ def rebuild_petition_facts(period: Period) -> int:
     if Petition is None:
         return 0
     PetitionFact.objects.filter(received_on__gte=period.start, received_on__lte=period.end).delete()
-    rows = Petition.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at).values(*PETITION_FIELDS)
-    new = [f for f in (F_.petition_fact(r) for r in rows.iterator(chunk_size=5000)) if f is not None]
-    PetitionFact.objects.bulk_create([PetitionFact(**f.as_model_kwargs()) for f in new], batch_size=5000)
+    rows = Petition.objects.filter(
+        received_at__gte=period.start_at, received_at__lt=period.end_at
+    ).values(*PETITION_FIELDS)
+    new = [
+        f for f in (F_.petition_fact(r) for r in rows.iterator(chunk_size=5000)) if f is not None
+    ]
+    PetitionFact.objects.bulk_create(
+        [PetitionFact(**f.as_model_kwargs()) for f in new], batch_size=5000
+    )
     return len(new)
 
 
@@ -528,7 +663,9 @@ def refresh_petition(petition_id: int) -> F_.PetitionValues | None:
     if new is None:
         PetitionFact.objects.filter(pk=petition_id).delete()
     else:
-        PetitionFact.objects.update_or_create(petition_id=petition_id, defaults=new.as_model_kwargs())
+        PetitionFact.objects.update_or_create(
+            petition_id=petition_id, defaults=new.as_model_kwargs()
+        )
     for dossier_id in {getattr(old, "dossier_id", None), getattr(new, "dossier_id", None)} - {None}:
         transaction.on_commit(lambda d=dossier_id: refresh_dossier(d))
     return new
@@ -543,7 +680,10 @@ def version_for(scheme_code: str, period: Period) -> SchemeVersion:
     try:
         return SchemeVersion.objects.select_related("scheme").in_force(scheme_code, period.end)
     except SchemeVersion.DoesNotExist as exc:
-        raise ValidationFailed(_("No methodology of scheme %(s)s is in force for %(p)s.") % {"s": scheme_code, "p": period}) from exc
+        raise ValidationFailed(
+            _("No methodology of scheme %(s)s is in force for %(p)s.")
+            % {"s": scheme_code, "p": period}
+        ) from exc
 
 
 def agencies_for(period: Period, province_code: str = "", until: Period | None = None) -> list[Any]:
@@ -552,7 +692,9 @@ def agencies_for(period: Period, province_code: str = "", until: Period | None =
 
     end = (until or period).end
     start = min(period.start, (until or period).start)
-    qs = Agency.objects.filter(valid_from__lte=end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    qs = Agency.objects.filter(valid_from__lte=end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
     if province_code:
         qs = qs.filter(province_code=province_code)
     return list(qs.select_related("group").order_by("code"))
@@ -581,13 +723,27 @@ def rank(entries: list[tuple[int, Any, float, int]], min_dossiers: int) -> dict[
 class PeriodScores:
     """Scores of every agency for one period (live), with counters kept for evidence."""
 
-    def __init__(self, spec: SchemeSpec, version: SchemeVersion, period: Period, agencies: list[Any],
-                 counters: dict[int, dict[str, int]], min_dossiers: int):
+    def __init__(
+        self,
+        spec: SchemeSpec,
+        version: SchemeVersion,
+        period: Period,
+        agencies: list[Any],
+        counters: dict[int, dict[str, int]],
+        min_dossiers: int,
+    ):
         self.spec, self.version, self.period, self.agencies = spec, version, period, agencies
         self.counters = counters
-        self.scores: dict[int, AgencyScore] = {a.pk: score_agency(spec, counters[a.pk]) for a in agencies}
-        self.ranks = rank([(a.pk, a.group_id, self.scores[a.pk].total, counters[a.pk].get("received", 0)) for a in agencies],
-                          min_dossiers)
+        self.scores: dict[int, AgencyScore] = {
+            a.pk: score_agency(spec, counters[a.pk]) for a in agencies
+        }
+        self.ranks = rank(
+            [
+                (a.pk, a.group_id, self.scores[a.pk].total, counters[a.pk].get("received", 0))
+                for a in agencies
+            ],
+            min_dossiers,
+        )
 
     @functools.cached_property
     def province(self) -> AgencyScore:
@@ -602,32 +758,61 @@ class PeriodScores:
         rows = []
         for a in self.agencies:
             s = self.scores[a.pk]
-            rows.append({
-                "code": a.code, "name": a.name, "group": a.group.name if a.group_id else "",
-                "total": s.total, "rank": self.ranks.get(a.pk),
-                "groups": {
-                    g.code: {"score": g.score, "max": _num(g.max_points), "metrics": {
-                        m.code: {"numerator": m.numerator, "denominator": m.denominator, "score": m.score,
-                                 "max": _num(m.max_points)} for m in g.metrics}}
-                    for g in s.groups},
-            })
-        return {"scheme": self.spec.scheme, "version": self.spec.version, "period": str(self.period), "agencies": rows}
+            rows.append(
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "group": a.group.name if a.group_id else "",
+                    "total": s.total,
+                    "rank": self.ranks.get(a.pk),
+                    "groups": {
+                        g.code: {
+                            "score": g.score,
+                            "max": _num(g.max_points),
+                            "metrics": {
+                                m.code: {
+                                    "numerator": m.numerator,
+                                    "denominator": m.denominator,
+                                    "score": m.score,
+                                    "max": _num(m.max_points),
+                                }
+                                for m in g.metrics
+                            },
+                        }
+                        for g in s.groups
+                    },
+                }
+            )
+        return {
+            "scheme": self.spec.scheme,
+            "version": self.spec.version,
+            "period": str(self.period),
+            "agencies": rows,
+        }
 
 
-def period_scores(scheme_code: str, period: Period, *, province_code: str = "", now: dt.datetime | None = None) -> PeriodScores:
+def period_scores(
+    scheme_code: str, period: Period, *, province_code: str = "", now: dt.datetime | None = None
+) -> PeriodScores:
     return period_scores_many(scheme_code, [period], province_code=province_code, now=now)[0]
 
 
-def period_scores_many(scheme_code: str, periods: list[Period], *, province_code: str = "",
-                       now: dt.datetime | None = None) -> list[PeriodScores]:
+def period_scores_many(
+    scheme_code: str,
+    periods: list[Period],
+    *,
+    province_code: str = "",
+    now: dt.datetime | None = None,
+) -> list[PeriodScores]:
     """Scores of several periods (a trend) with the counters read once for all of them.
     Periods without a methodology in force are left out."""
     with unprepared():
         return _period_scores_many(scheme_code, periods, province_code=province_code, now=now)
 
 
-def _period_scores_many(scheme_code: str, periods: list[Period], *, province_code: str,
-                        now: dt.datetime | None) -> list[PeriodScores]:
+def _period_scores_many(
+    scheme_code: str, periods: list[Period], *, province_code: str, now: dt.datetime | None
+) -> list[PeriodScores]:
     versions = {}
     for p in periods:
         try:
@@ -641,20 +826,39 @@ def _period_scores_many(scheme_code: str, periods: list[Period], *, province_cod
     specs = {v.pk: spec_from_version(v) for v in {v.pk: v for v in versions.values()}.values()}
     first = specs[versions[kept[-1]].pk]
     everyone = agencies_for(kept[0], province_code, until=kept[-1])
-    agencies_by_period = {p: [a for a in everyone if a.valid_from <= p.end and (a.valid_to is None or a.valid_to >= p.start)]
-                          for p in kept}
+    agencies_by_period = {
+        p: [
+            a
+            for a in everyone
+            if a.valid_from <= p.end and (a.valid_to is None or a.valid_to >= p.start)
+        ]
+        for p in kept
+    }
     agency_ids = sorted({a.pk for agencies in agencies_by_period.values() for a in agencies})
-    counters = period_counters_many(kept, agency_ids, publish_within_days=int(first.params.get("publish_within_days", 5)), now=now)
+    counters = period_counters_many(
+        kept,
+        agency_ids,
+        publish_within_days=int(first.params.get("publish_within_days", 5)),
+        now=now,
+    )
     min_dossiers = ProvinceIndexSetting.for_province(province_code).min_dossiers_to_rank
-    return [PeriodScores(specs[versions[p].pk], versions[p], p, agencies_by_period[p], counters[p], min_dossiers)
-            for p in kept]
+    return [
+        PeriodScores(
+            specs[versions[p].pk], versions[p], p, agencies_by_period[p], counters[p], min_dossiers
+        )
+        for p in kept
+    ]
 
 
-def period_document(scheme_code: str, period: Period, *, province_code: str = "", live: bool = False) -> dict[str, Any]:
+def period_document(
+    scheme_code: str, period: Period, *, province_code: str = "", live: bool = False
+) -> dict[str, Any]:
     """The interchange.md §2 document; a closed period returns its frozen figures."""
     if not live:
         version = version_for(scheme_code, period)
-        report = PeriodReport.objects.filter(version=version, period=str(period), province_code=province_code).first()
+        report = PeriodReport.objects.filter(
+            version=version, period=str(period), province_code=province_code
+        ).first()
         if report is not None:
             return report.document
     return period_scores(scheme_code, period, province_code=province_code).document()
@@ -669,23 +873,37 @@ def watermark() -> tuple[int, dt.datetime | None]:
 
 def _check_province_admin(actor: Any, province_code: str) -> None:
     if not permissions.is_province_admin(actor, province_code or None):
-        raise NotPermitted(_("Only the province's administrator may close or restate a reporting period."))
+        raise NotPermitted(
+            _("Only the province's administrator may close or restate a reporting period.")
+        )
 
 
 @transaction.atomic
-def close_period(*, actor: Any, scheme_code: str, period: Period, province_code: str) -> PeriodReport:
+def close_period(
+    *, actor: Any, scheme_code: str, period: Period, province_code: str
+) -> PeriodReport:
     """Freeze a period: the figures, the methodology version and the data watermark."""
     _check_province_admin(actor, province_code)
     if period.end_at > timezone.now():
         raise TransitionNotAllowed(_("Period %(p)s has not ended yet.") % {"p": period})
     version = version_for(scheme_code, period)
-    if PeriodReport.objects.select_for_update().filter(version=version, period=str(period), province_code=province_code).exists():
-        raise TransitionNotAllowed(_("Period %(p)s is already closed; restate it with a reason instead.") % {"p": period})
+    if (
+        PeriodReport.objects.select_for_update()
+        .filter(version=version, period=str(period), province_code=province_code)
+        .exists()
+    ):
+        raise TransitionNotAllowed(
+            _("Period %(p)s is already closed; restate it with a reason instead.") % {"p": period}
+        )
     event_id, at = watermark()
     return PeriodReport.objects.create(
-        version=version, period=str(period), province_code=province_code, closed_by=actor,
+        version=version,
+        period=str(period),
+        province_code=province_code,
+        closed_by=actor,
         document=period_scores(scheme_code, period, province_code=province_code).document(),
-        watermark_event_id=event_id, watermark_at=at,
+        watermark_event_id=event_id,
+        watermark_at=at,
     )
 
 
@@ -696,11 +914,20 @@ def restate_period(*, actor: Any, report: PeriodReport, reason: str) -> PeriodRe
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Please give the reason for the restatement."), field="reason")
-    report = PeriodReport.objects.select_for_update().select_related("version__scheme").get(pk=report.pk)
-    Restatement.objects.create(report=report, reason=reason, previous_document=report.document,
-                               previous_watermark_event_id=report.watermark_event_id, actor=actor)
+    report = (
+        PeriodReport.objects.select_for_update().select_related("version__scheme").get(pk=report.pk)
+    )
+    Restatement.objects.create(
+        report=report,
+        reason=reason,
+        previous_document=report.document,
+        previous_watermark_event_id=report.watermark_event_id,
+        actor=actor,
+    )
     period = Period.parse(report.period)
-    report.document = period_scores(report.version.scheme.code, period, province_code=report.province_code).document()
+    report.document = period_scores(
+        report.version.scheme.code, period, province_code=report.province_code
+    ).document()
     report.watermark_event_id, report.watermark_at = watermark()
     report.restated += 1
     report.save(update_fields=["document", "watermark_event_id", "watermark_at", "restated"])

@@ -73,10 +73,14 @@ class FactBuilder:
         if key not in self._calendars:
             from cchc.core.calendar import WorkingCalendar
 
-            self._calendars[key] = WorkingCalendar.for_province(province, params=self._params.get(rule_id))
+            self._calendars[key] = WorkingCalendar.for_province(
+                province, params=self._params.get(rule_id)
+            )
         return self._calendars[key]
 
-    def build(self, rows: Iterable[dict[str, Any]], petitioned: set[int], dislike_max: int = 2) -> list[F_.FactValues]:
+    def build(
+        self, rows: Iterable[dict[str, Any]], petitioned: set[int], dislike_max: int = 2
+    ) -> list[F_.FactValues]:
         out = []
         for row in rows:
             params = self._params.get(row["rule_version_id"], {})
@@ -92,8 +96,14 @@ class FactBuilder:
                     unit, amount = "same_day", 0
                 return cal.due(moment, amount, unit).due_at
 
-            fact = F_.dossier_fact(row, params=params, dislike_rating_max=dislike_max,
-                                   has_petition=row["id"] in petitioned, add_working_seconds=add, legal_due=legal)
+            fact = F_.dossier_fact(
+                row,
+                params=params,
+                dislike_rating_max=dislike_max,
+                has_petition=row["id"] in petitioned,
+                add_working_seconds=add,
+                legal_due=legal,
+            )
             if fact is not None:
                 out.append(fact)
         return out
@@ -117,8 +127,13 @@ def fetch_rows(queryset: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
         return [dict(zip(fields, row, strict=True)) for row in cur.fetchall()]
 
 
-BUILD_FIELDS = (*F_.DOSSIER_FIELDS, "rule_version_id", "receiving_agency__province_code",
-                "procedure__time_unit", "procedure__processing_time")
+BUILD_FIELDS = (
+    *F_.DOSSIER_FIELDS,
+    "rule_version_id",
+    "receiving_agency__province_code",
+    "procedure__time_unit",
+    "procedure__processing_time",
+)
 
 
 def dossiers_with_petitions(dossier_ids: Iterable[int] | None = None) -> set[int]:
@@ -141,7 +156,9 @@ def open_on_time_q(cutoff: dt.datetime, *, among_open: bool = False) -> Q:
     """Open dossiers on time when judged at `cutoff` (mirror of facts.open_is_on_time).
     `among_open`: the rows are already only open facts (the condition then leaves is_open
     out, so PostgreSQL can count from the covering partial index alone)."""
-    return (Q(too_many_supplements=False) if among_open else Q(is_open=True, too_many_supplements=False)) & (
+    return (
+        Q(too_many_supplements=False) if among_open else Q(is_open=True, too_many_supplements=False)
+    ) & (
         Q(due_at__isnull=True)
         | Q(waiting_since__isnull=False, waiting_since__lte=F("due_at"))
         | Q(waiting_since__isnull=True, due_at__gte=cutoff)
@@ -160,8 +177,9 @@ def _span(periods: list[Period]) -> tuple[dt.date, dt.date]:
     return min(p.start for p in periods), max(p.end for p in periods)
 
 
-def dossier_counters_many(periods: list[Period], agency_ids: list[int] | None = None,
-                          now: dt.datetime | None = None) -> dict[Period, dict[int, dict[str, int]]]:
+def dossier_counters_many(
+    periods: list[Period], agency_ids: list[int] | None = None, now: dt.datetime | None = None
+) -> dict[Period, dict[int, dict[str, int]]]:
     """Dossier counters of several month-aligned periods in two queries: the day rows summed
     per agency × month, and the open dossiers judged at each period's end."""
 
@@ -172,7 +190,9 @@ def dossier_counters_many(periods: list[Period], agency_ids: list[int] | None = 
     monthly: dict[tuple[int, dt.date], dict[str, int]] = {}
     if len(periods) == 1:
         # one period: PostgreSQL adds the months up (a row per agency comes back)
-        sums = rows.values("agency_id").annotate(**{f"s_{c}": Sum(c) for c in DAY_COUNTERS}).order_by()
+        sums = (
+            rows.values("agency_id").annotate(**{f"s_{c}": Sum(c) for c in DAY_COUNTERS}).order_by()
+        )
         for row in fetch_rows(sums, ("agency_id", *(f"s_{c}" for c in DAY_COUNTERS))):
             monthly[(row["agency_id"], lo)] = {c: row[f"s_{c}"] for c in DAY_COUNTERS}
     else:
@@ -186,7 +206,9 @@ def dossier_counters_many(periods: list[Period], agency_ids: list[int] | None = 
         ok = open_on_time_q(cutoff_for(p, now), among_open=True) & _in(p)
         aggregates[f"ok{i}"] = Count("pk", filter=ok)
         aggregates[f"okc{i}"] = Count("pk", filter=ok & Q(complained=False))
-    open_by_agency = {r["agency_id"]: r for r in open_rows.values("agency_id").annotate(**aggregates).order_by()}
+    open_by_agency = {
+        r["agency_id"]: r for r in open_rows.values("agency_id").annotate(**aggregates).order_by()
+    }
     # index the month rows once, so each period visits only its own months (a year's trend
     # asks for 12+ periods: scanning every row for every period was most of the page's time)
     by_month: dict[dt.date, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
@@ -195,7 +217,7 @@ def dossier_counters_many(periods: list[Period], agency_ids: list[int] | None = 
     out: dict[Period, dict[int, dict[str, int]]] = {}
     for i, p in enumerate(periods):
         per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DAY_COUNTERS, 0))
-        for month in ([lo] if len(periods) == 1 else p.months()):
+        for month in [lo] if len(periods) == 1 else p.months():
             for agency_id, row in by_month.get(month, ()):
                 c = per[agency_id]
                 for name in DAY_COUNTERS:
@@ -209,17 +231,26 @@ def dossier_counters_many(periods: list[Period], agency_ids: list[int] | None = 
     return out
 
 
-def dossier_counters(period: Period, agency_ids: list[int] | None = None, now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+def dossier_counters(
+    period: Period, agency_ids: list[int] | None = None, now: dt.datetime | None = None
+) -> dict[int, dict[str, int]]:
     return dossier_counters_many([period], agency_ids, now)[period]
 
 
 # -- the catalogue --------------------------------------------------------------------------------
-def _core_complete(row: dict[str, Any], has_documents: bool, has_steps: bool, has_agency: bool) -> bool:
+def _core_complete(
+    row: dict[str, Any], has_documents: bool, has_steps: bool, has_agency: bool
+) -> bool:
     """Set-based mirror of Procedure.missing_core_fields() == [] (the 7 mandatory fields;
     a test checks both agree)."""
     return bool(
-        row["name"] and (row["steps_description"] or has_steps) and row["submission_means"] and has_documents
-        and (row["time_unit"] == "same_day" or row["processing_time"]) and row["applicant_types"] and has_agency
+        row["name"]
+        and (row["steps_description"] or has_steps)
+        and row["submission_means"]
+        and has_documents
+        and (row["time_unit"] == "same_day" or row["processing_time"])
+        and row["applicant_types"]
+        and has_agency
     )
 
 
@@ -235,8 +266,10 @@ def _catalogue_version() -> tuple[Any, ...]:
 
     proc, link = Procedure._meta.db_table, Procedure.agencies.through._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(f"SELECT (SELECT COUNT(*) FROM {proc}), (SELECT MAX(updated_at) FROM {proc}), "  # noqa: S608
-                    f"(SELECT COUNT(*) FROM {link})")
+        cur.execute(
+            f"SELECT (SELECT COUNT(*) FROM {proc}), (SELECT MAX(updated_at) FROM {proc}), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {link})"
+        )
         return tuple(cur.fetchone())
 
 
@@ -258,34 +291,77 @@ def _read_catalogue_snapshot(agency_ids: list[int]) -> dict[str, Any]:
     from cchc.catalogue.models import Procedure, RequiredDocument, StepTemplate
 
     link = Procedure.agencies.through
-    links = list(link.objects.filter(agency_id__in=agency_ids).values_list("procedure_id", "agency_id"))
+    links = list(
+        link.objects.filter(agency_id__in=agency_ids).values_list("procedure_id", "agency_id")
+    )
     scope = link.objects.filter(agency_id__in=agency_ids).values("procedure_id")
-    docs = set(RequiredDocument.objects.filter(procedure_id__in=scope).values_list("procedure_id", flat=True).distinct())
-    steps = set(StepTemplate.objects.filter(procedure_id__in=scope).values_list("procedure_id", flat=True).distinct())
+    docs = set(
+        RequiredDocument.objects.filter(procedure_id__in=scope)
+        .values_list("procedure_id", flat=True)
+        .distinct()
+    )
+    steps = set(
+        StepTemplate.objects.filter(procedure_id__in=scope)
+        .values_list("procedure_id", flat=True)
+        .distinct()
+    )
     procedures = {}
     for row in Procedure.objects.filter(pk__in=scope).values(
-            "id", "code", "name", "status", "online_level", "has_fee", "fee_amount", "charge_amount", "fee_legal_basis",
-            "announced_on", "published_at", "steps_description", "submission_means", "time_unit", "processing_time",
-            "applicant_types"):
+        "id",
+        "code",
+        "name",
+        "status",
+        "online_level",
+        "has_fee",
+        "fee_amount",
+        "charge_amount",
+        "fee_legal_basis",
+        "announced_on",
+        "published_at",
+        "steps_description",
+        "submission_means",
+        "time_unit",
+        "processing_time",
+        "applicant_types",
+    ):
         row["complete"] = _core_complete(row, row["id"] in docs, row["id"] in steps, True)
-        row["published_on"] = timezone.localdate(row["published_at"]) if row["published_at"] else None
+        row["published_on"] = (
+            timezone.localdate(row["published_at"]) if row["published_at"] else None
+        )
         row["published"] = row["status"] == "PUBLISHED"
         row["online"] = row["online_level"] in ("full", "partial")
-        row["fee_data"] = row["has_fee"] and bool(row["fee_amount"] or row["charge_amount"] or row["fee_legal_basis"])
+        row["fee_data"] = row["has_fee"] and bool(
+            row["fee_amount"] or row["charge_amount"] or row["fee_legal_basis"]
+        )
         procedures[row["id"]] = row
     return {"links": links, "procedures": procedures}
 
 
-def procedure_usage_many(periods: list[Period], agency_ids: list[int]) -> dict[Period, dict[tuple[int, int], dict[str, int]]]:
+def procedure_usage_many(
+    periods: list[Period], agency_ids: list[int]
+) -> dict[Period, dict[tuple[int, int], dict[str, int]]]:
     """Per period, agency × procedure sums of the monthly rows (aggregated in SQL)."""
     out: dict[Period, dict[tuple[int, int], dict[str, int]]] = {}
     for p in periods:
-        rows = (ProcedureMonthSummary.objects.filter(agency_id__in=agency_ids, month__gte=p.start, month__lte=p.end)
-                .values("agency_id", "procedure_id")
-                .annotate(r=Sum("received"), o=Sum("online"), pa=Sum("paid_online"), po=Sum("population_data")).order_by())
-        out[p] = {(row["agency_id"], row["procedure_id"]): {"received": row["r"], "online": row["o"], "paid": row["pa"],
-                                                             "pop": row["po"]}
-                  for row in fetch_rows(rows, ("agency_id", "procedure_id", "r", "o", "pa", "po"))}
+        rows = (
+            ProcedureMonthSummary.objects.filter(
+                agency_id__in=agency_ids, month__gte=p.start, month__lte=p.end
+            )
+            .values("agency_id", "procedure_id")
+            .annotate(
+                r=Sum("received"), o=Sum("online"), pa=Sum("paid_online"), po=Sum("population_data")
+            )
+            .order_by()
+        )
+        out[p] = {
+            (row["agency_id"], row["procedure_id"]): {
+                "received": row["r"],
+                "online": row["o"],
+                "paid": row["pa"],
+                "pop": row["po"],
+            }
+            for row in fetch_rows(rows, ("agency_id", "procedure_id", "r", "o", "pa", "po"))
+        }
     return out
 
 
@@ -305,8 +381,14 @@ def _static_names(proc: dict[str, Any]) -> frozenset[str]:
     return frozenset(names)
 
 
-def procedure_flags(period: Period, agency_ids: list[int], publish_within_days: int = 5, *,
-                    snapshot: dict[str, Any] | None = None, usage: dict[tuple[int, int], dict[str, int]] | None = None):  # type: ignore[no-untyped-def]
+def procedure_flags(
+    period: Period,
+    agency_ids: list[int],
+    publish_within_days: int = 5,
+    *,
+    snapshot: dict[str, Any] | None = None,
+    usage: dict[tuple[int, int], dict[str, int]] | None = None,
+):  # type: ignore[no-untyped-def]
     """Yield (agency_id, procedure row, set of counter names it counts in) for the catalogue
     metrics: procedures an agency implements (Procedure.agencies) and their use in the period."""
     snapshot = snapshot or catalogue_snapshot(agency_ids)
@@ -344,18 +426,46 @@ def procedure_flags(period: Period, agency_ids: list[int], publish_within_days: 
 
 
 PROCEDURE_COUNTER_NAMES = (
-    "procedures_announced", "procedures_announced_on_time", "procedures_published", "procedures_published_on_time",
-    "procedures_in_scope", "procedures_content_full", "procedures_online", "online_services", "online_services_used",
-    "procedures_population_data", "procedures_with_fee", "procedures_fee_paid_online", "procedures_fee_dossiers",
-    "procedures_fee_data", "certified_copies", "certified_copies_electronic",
+    "procedures_announced",
+    "procedures_announced_on_time",
+    "procedures_published",
+    "procedures_published_on_time",
+    "procedures_in_scope",
+    "procedures_content_full",
+    "procedures_online",
+    "online_services",
+    "online_services_used",
+    "procedures_population_data",
+    "procedures_with_fee",
+    "procedures_fee_paid_online",
+    "procedures_fee_dossiers",
+    "procedures_fee_data",
+    "certified_copies",
+    "certified_copies_electronic",
 )
-PETITION_COUNTER_NAMES = ("petitions", "petitions_on_time", "petitions_satisfied", "petitions_tthc", "petitions_staff")
+PETITION_COUNTER_NAMES = (
+    "petitions",
+    "petitions_on_time",
+    "petitions_satisfied",
+    "petitions_tthc",
+    "petitions_staff",
+)
 
 
-def procedure_counters(period: Period, agency_ids: list[int], publish_within_days: int = 5, *,
-                       snapshot: dict[str, Any] | None = None, usage: Any = None) -> dict[int, dict[str, int]]:
-    out: dict[int, dict[str, int]] = {a: dict.fromkeys(PROCEDURE_COUNTER_NAMES, 0) for a in agency_ids}
-    for agency_id, _proc, names in procedure_flags(period, agency_ids, publish_within_days, snapshot=snapshot, usage=usage):
+def procedure_counters(
+    period: Period,
+    agency_ids: list[int],
+    publish_within_days: int = 5,
+    *,
+    snapshot: dict[str, Any] | None = None,
+    usage: Any = None,
+) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {
+        a: dict.fromkeys(PROCEDURE_COUNTER_NAMES, 0) for a in agency_ids
+    }
+    for agency_id, _proc, names in procedure_flags(
+        period, agency_ids, publish_within_days, snapshot=snapshot, usage=usage
+    ):
         for name in names:
             out[agency_id][name] += 1
     return out
@@ -363,34 +473,55 @@ def procedure_counters(period: Period, agency_ids: list[int], publish_within_day
 
 # -- petitions ---------------------------------------------------------------------------------
 def petition_on_time_q(cutoff: dt.datetime) -> Q:
-    return Q(on_time=True) | Q(on_time__isnull=True) & (Q(due_at__isnull=True) | Q(due_at__gte=cutoff))
+    return Q(on_time=True) | Q(on_time__isnull=True) & (
+        Q(due_at__isnull=True) | Q(due_at__gte=cutoff)
+    )
 
 
-def petition_counters_many(periods: list[Period], agency_ids: list[int],
-                           now: dt.datetime | None = None) -> dict[Period, dict[int, dict[str, int]]]:
+def petition_counters_many(
+    periods: list[Period], agency_ids: list[int], now: dt.datetime | None = None
+) -> dict[Period, dict[int, dict[str, int]]]:
     lo, hi = _span(periods)
     aggregates: dict[str, Any] = {}
     for i, p in enumerate(periods):
         inside = _in(p)
         aggregates[f"petitions{i}"] = Count("pk", filter=inside)
-        aggregates[f"petitions_on_time{i}"] = Count("pk", filter=inside & petition_on_time_q(cutoff_for(p, now)))
+        aggregates[f"petitions_on_time{i}"] = Count(
+            "pk", filter=inside & petition_on_time_q(cutoff_for(p, now))
+        )
         aggregates[f"petitions_satisfied{i}"] = Count("pk", filter=inside & Q(satisfied=True))
         aggregates[f"petitions_tthc{i}"] = Count("pk", filter=inside & Q(category="TTHC"))
         aggregates[f"petitions_staff{i}"] = Count("pk", filter=inside & Q(category="CANBO"))
-    rows = {r["agency_id"]: r for r in PetitionFact.objects.filter(
-        agency_id__in=agency_ids, received_on__gte=lo, received_on__lte=hi).values("agency_id").annotate(**aggregates).order_by()}
+    rows = {
+        r["agency_id"]: r
+        for r in PetitionFact.objects.filter(
+            agency_id__in=agency_ids, received_on__gte=lo, received_on__lte=hi
+        )
+        .values("agency_id")
+        .annotate(**aggregates)
+        .order_by()
+    }
     out = {}
     for i, p in enumerate(periods):
-        out[p] = {a: {k: int(rows.get(a, {}).get(f"{k}{i}", 0)) for k in PETITION_COUNTER_NAMES} for a in agency_ids}
+        out[p] = {
+            a: {k: int(rows.get(a, {}).get(f"{k}{i}", 0)) for k in PETITION_COUNTER_NAMES}
+            for a in agency_ids
+        }
     return out
 
 
-def petition_counters(period: Period, agency_ids: list[int], now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+def petition_counters(
+    period: Period, agency_ids: list[int], now: dt.datetime | None = None
+) -> dict[int, dict[str, int]]:
     return petition_counters_many([period], agency_ids, now)[period]
 
 
-USAGE_COUNTER_NAMES = ("online_services_used", "procedures_population_data", "procedures_fee_paid_online",
-                       "procedures_fee_dossiers")
+USAGE_COUNTER_NAMES = (
+    "online_services_used",
+    "procedures_population_data",
+    "procedures_fee_paid_online",
+    "procedures_fee_dossiers",
+)
 
 
 def usage_counters(period: Period, agency_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -413,7 +544,8 @@ def usage_counters(period: Period, agency_ids: list[int]) -> dict[int, dict[str,
         "JOIN (SELECT agency_id, procedure_id, SUM(received) AS r, SUM(online) AS o, SUM(paid_online) AS pa, "
         f"SUM(population_data) AS po FROM {usage} WHERE month >= %s AND month <= %s GROUP BY agency_id, procedure_id) u "
         "ON u.agency_id = l.agency_id AND u.procedure_id = l.procedure_id "
-        f"WHERE l.agency_id IN ({', '.join(['%s'] * len(agency_ids))}) GROUP BY l.agency_id")
+        f"WHERE l.agency_id IN ({', '.join(['%s'] * len(agency_ids))}) GROUP BY l.agency_id"
+    )
     out = {a: dict.fromkeys(USAGE_COUNTER_NAMES, 0) for a in agency_ids}
     if not agency_ids:
         return out
@@ -439,13 +571,20 @@ def _catalogue_counts(snapshot: dict[str, Any], publish_within_days: int) -> dic
             static[agency_id][name] += 1
         announced, published_on = proc["announced_on"], proc["published_on"]
         if announced or published_on:
-            dated[agency_id].append((announced, published_on,
-                                     bool(announced and published_on and published_on <= announced + within)))
+            dated[agency_id].append(
+                (
+                    announced,
+                    published_on,
+                    bool(announced and published_on and published_on <= announced + within),
+                )
+            )
     snapshot[key] = {"static": static, "dated": dated}
     return snapshot[key]  # type: ignore[no-any-return]
 
 
-def catalogue_counters(period: Period, agency_ids: list[int], publish_within_days: int, snapshot: dict[str, Any]) -> dict[int, dict[str, int]]:
+def catalogue_counters(
+    period: Period, agency_ids: list[int], publish_within_days: int, snapshot: dict[str, Any]
+) -> dict[int, dict[str, int]]:
     """`procedure_counters` without the usage names, from per-agency counts: the same rules as
     `procedure_flags` (a test holds them equal) at a fraction of the work per request."""
     counts = _catalogue_counts(snapshot, publish_within_days)
@@ -465,8 +604,13 @@ def catalogue_counters(period: Period, agency_ids: list[int], publish_within_day
     return out
 
 
-def period_counters_many(periods: list[Period], agency_ids: list[int], *, publish_within_days: int = 5,
-                         now: dt.datetime | None = None) -> dict[Period, dict[int, dict[str, int]]]:
+def period_counters_many(
+    periods: list[Period],
+    agency_ids: list[int],
+    *,
+    publish_within_days: int = 5,
+    now: dt.datetime | None = None,
+) -> dict[Period, dict[int, dict[str, int]]]:
     """Every counter the metrics may name, per period and agency, in a handful of queries."""
     dossiers = dossier_counters_many(periods, agency_ids, now)
     petitions = petition_counters_many(periods, agency_ids, now)
@@ -477,11 +621,20 @@ def period_counters_many(periods: list[Period], agency_ids: list[int], *, publis
         # the catalogue's counters from the snapshot (no usage: those four come from SQL)
         procedures = catalogue_counters(p, agency_ids, publish_within_days, snapshot)
         used = usage_counters(p, agency_ids)
-        out[p] = {a: {**empty, **dossiers[p].get(a, {}), **procedures[a], **used[a], **petitions[p][a]}
-                  for a in agency_ids}
+        out[p] = {
+            a: {**empty, **dossiers[p].get(a, {}), **procedures[a], **used[a], **petitions[p][a]}
+            for a in agency_ids
+        }
     return out
 
 
-def period_counters(period: Period, agency_ids: list[int], *, publish_within_days: int = 5,
-                    now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
-    return period_counters_many([period], agency_ids, publish_within_days=publish_within_days, now=now)[period]
+def period_counters(
+    period: Period,
+    agency_ids: list[int],
+    *,
+    publish_within_days: int = 5,
+    now: dt.datetime | None = None,
+) -> dict[int, dict[str, int]]:
+    return period_counters_many(
+        [period], agency_ids, publish_within_days=publish_within_days, now=now
+    )[period]

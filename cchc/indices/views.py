@@ -44,10 +44,12 @@ HISTORY_TTL = 60
 # -- helpers ------------------------------------------------------------------------------------------
 def planned(view):  # type: ignore[no-untyped-def]
     """Index pages plan their aggregates on every call (see cchc.core.db.unprepared)."""
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
         with unprepared():
             return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -77,15 +79,23 @@ def _default_province() -> str:
 def _viewer(request: HttpRequest) -> str:
     """The province the signed-in viewer may see; 403 for citizens."""
     user = request.user
-    if not (user.is_superuser or permissions.is_staff_member(user) or user.kind in ("PROVINCE_ADMIN", "INSPECTOR")):  # type: ignore[union-attr]
-        raise PermissionDenied(_("The index dashboards are for staff, province administrators and inspectors."))
+    if not (
+        user.is_superuser
+        or permissions.is_staff_member(user)
+        or user.kind in ("PROVINCE_ADMIN", "INSPECTOR")
+    ):  # type: ignore[union-attr]
+        raise PermissionDenied(
+            _("The index dashboards are for staff, province administrators and inspectors.")
+        )
     if user.is_superuser:
         return request.GET.get("province") or _default_province()
     return _province_of(user)
 
 
 def _may_see_evidence(user: Any, agency: Agency) -> bool:
-    return permissions.sees_whole_province(user, agency.province_code) or agency.pk in permissions.agency_ids(user)
+    return permissions.sees_whole_province(
+        user, agency.province_code
+    ) or agency.pk in permissions.agency_ids(user)
 
 
 def _export(request: HttpRequest) -> str:
@@ -102,7 +112,9 @@ def _summary(ps: services.PeriodScores) -> dict[str, Any]:
         "province_groups": {g.code: g.score for g in prov.groups},
         "total": {a: s.total for a, s in ps.scores.items()},
         "rank": dict(ps.ranks),
-        "metric": {a: {m.code: m.score for g in s.groups for m in g.metrics} for a, s in ps.scores.items()},
+        "metric": {
+            a: {m.code: m.score for g in s.groups for m in g.metrics} for a, s in ps.scores.items()
+        },
     }
 
 
@@ -115,7 +127,10 @@ def _trend(period: Period, province: str) -> tuple[services.PeriodScores, list[d
     if past is None:
         out = services.period_scores_many(SCHEME, period.history(HISTORY), province_code=province)
         if not out or out[-1].period != period:
-            raise DomainError(_("No methodology of scheme %(s)s is in force for %(p)s.") % {"s": SCHEME, "p": period})
+            raise DomainError(
+                _("No methodology of scheme %(s)s is in force for %(p)s.")
+                % {"s": SCHEME, "p": period}
+            )
         past = [_summary(ps) for ps in out[:-1]]
         cache.set(key, past, HISTORY_TTL)
         ps = out[-1]
@@ -145,22 +160,50 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "labels": [t["label"] for t in trend],
         "total": [t["province_total"] for t in trend],
         "target": [float(setting.target_total)] * len(trend),
-        "groups": {g.code: [t["province_groups"].get(g.code) for t in trend] for g in ps.spec.groups},
+        "groups": {
+            g.code: [t["province_groups"].get(g.code) for t in trend] for g in ps.spec.groups
+        },
         "group_names": {g.code: g.name for g in ps.spec.groups},
     }
     if fmt := _export(request):
         names = {g.code: g.name for g in ps.spec.groups}
-        data = [[_("Province total"), prov.total, 100], *[[names[g.code], g.score, g.max_points] for g in prov.groups]]
+        data = [
+            [_("Province total"), prov.total, 100],
+            *[[names[g.code], g.score, g.max_points] for g in prov.groups],
+        ]
         data += [[t["label"], t["province_total"], 100] for t in trend[:-1]]
-        return table_response(fmt, _("Service index — %(p)s") % {"p": period.label}, [_("Group"), _("Score"), _("Max")], data,
-                              [f"{ps.spec.scheme} {ps.spec.version}", _("Target") + f": {setting.target_total}"])
-    ranked = sorted((a for a in ps.agencies if ps.ranks.get(a.pk)), key=lambda a: -ps.scores[a.pk].total)
-    rows = [(a, ps.scores[a.pk].total, ps.ranks[a.pk], a.group.name if a.group_id else "") for a in ranked]
-    return render(request, "indices/dashboard.html", _common(
-        request, period, province=province, prov=prov, ps=ps, chart=json.dumps(chart), setting=setting,
-        top=rows[:5], bottom=rows[-5:][::-1] if len(rows) > 5 else [], groups=_group_names(ps),
-        agencies_count=len(ps.agencies), unranked=sum(1 for a in ps.agencies if ps.ranks.get(a.pk) is None),
-    ))
+        return table_response(
+            fmt,
+            _("Service index — %(p)s") % {"p": period.label},
+            [_("Group"), _("Score"), _("Max")],
+            data,
+            [f"{ps.spec.scheme} {ps.spec.version}", _("Target") + f": {setting.target_total}"],
+        )
+    ranked = sorted(
+        (a for a in ps.agencies if ps.ranks.get(a.pk)), key=lambda a: -ps.scores[a.pk].total
+    )
+    rows = [
+        (a, ps.scores[a.pk].total, ps.ranks[a.pk], a.group.name if a.group_id else "")
+        for a in ranked
+    ]
+    return render(
+        request,
+        "indices/dashboard.html",
+        _common(
+            request,
+            period,
+            province=province,
+            prov=prov,
+            ps=ps,
+            chart=json.dumps(chart),
+            setting=setting,
+            top=rows[:5],
+            bottom=rows[-5:][::-1] if len(rows) > 5 else [],
+            groups=_group_names(ps),
+            agencies_count=len(ps.agencies),
+            unranked=sum(1 for a in ps.agencies if ps.ranks.get(a.pk) is None),
+        ),
+    )
 
 
 # -- rankings ----------------------------------------------------------------------------------------
@@ -179,27 +222,70 @@ def ranking(request: HttpRequest) -> HttpResponse:
     for a in ps.agencies:
         rank, before = ps.ranks.get(a.pk), (prev["rank"].get(a.pk) if prev else None)
         s = ps.scores[a.pk]
-        tables.setdefault(a.group.name if a.group_id else _("(no group)"), []).append({
-            "agency": a, "total": s.total, "rank": rank, "previous_rank": before,
-            "change": (before - rank) if rank and before else None,
-            "groups": [g.score for g in s.groups], "dossiers": ps.counters[a.pk].get("received", 0),
-            "spark": json.dumps([t["total"].get(a.pk) for t in trend]),
-            "url": link.replace("__code__", a.code), "total_text": fmt2(s.total),
-            "cells": mark_safe("".join(f"<td>{fmt2(g.score)}</td>" for g in s.groups)),  # noqa: S308 - numbers only
-        })
+        tables.setdefault(a.group.name if a.group_id else _("(no group)"), []).append(
+            {
+                "agency": a,
+                "total": s.total,
+                "rank": rank,
+                "previous_rank": before,
+                "change": (before - rank) if rank and before else None,
+                "groups": [g.score for g in s.groups],
+                "dossiers": ps.counters[a.pk].get("received", 0),
+                "spark": json.dumps([t["total"].get(a.pk) for t in trend]),
+                "url": link.replace("__code__", a.code),
+                "total_text": fmt2(s.total),
+                "cells": mark_safe("".join(f"<td>{fmt2(g.score)}</td>" for g in s.groups)),  # noqa: S308 - numbers only
+            }
+        )
     for rows in tables.values():
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["agency"].code))
     group_heads = [name for _c, name, _m in _group_names(ps)]
     if fmt := _export(request):
-        headers = [_("Ranking group"), _("Rank"), _("Change"), _("Agency code"), _("Agency"), _("Total"), *group_heads, _("Dossiers")]
-        data = [[grp, r["rank"] or _("Not enough data"), r["change"] if r["change"] is not None else "", r["agency"].code,
-                 r["agency"].name, r["total"], *r["groups"], r["dossiers"]] for grp, rows in tables.items() for r in rows]
-        return table_response(fmt, _("Ranking %(p)s") % {"p": period.label}, headers, data,
-                              [f"{ps.spec.scheme} {ps.spec.version}"])
+        headers = [
+            _("Ranking group"),
+            _("Rank"),
+            _("Change"),
+            _("Agency code"),
+            _("Agency"),
+            _("Total"),
+            *group_heads,
+            _("Dossiers"),
+        ]
+        data = [
+            [
+                grp,
+                r["rank"] or _("Not enough data"),
+                r["change"] if r["change"] is not None else "",
+                r["agency"].code,
+                r["agency"].name,
+                r["total"],
+                *r["groups"],
+                r["dossiers"],
+            ]
+            for grp, rows in tables.items()
+            for r in rows
+        ]
+        return table_response(
+            fmt,
+            _("Ranking %(p)s") % {"p": period.label},
+            headers,
+            data,
+            [f"{ps.spec.scheme} {ps.spec.version}"],
+        )
     setting = ProvinceIndexSetting.for_province(province)
-    return render(request, "indices/ranking.html", _common(
-        request, period, tables=sorted(tables.items()), group_heads=group_heads, previous=prev["label"] if prev else "—",
-        min_dossiers=setting.min_dossiers_to_rank, labels=json.dumps([t["label"] for t in trend])))
+    return render(
+        request,
+        "indices/ranking.html",
+        _common(
+            request,
+            period,
+            tables=sorted(tables.items()),
+            group_heads=group_heads,
+            previous=prev["label"] if prev else "—",
+            min_dossiers=setting.min_dossiers_to_rank,
+            labels=json.dumps([t["label"] for t in trend]),
+        ),
+    )
 
 
 # -- one agency --------------------------------------------------------------------------------------------
@@ -219,19 +305,61 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     for g_spec, g in zip(ps.spec.groups, s.groups, strict=True):
         for m_spec, m in zip(g_spec.metrics, g.metrics, strict=True):
             points = [t["metric"].get(agency.pk, {}).get(m.code) for t in trend]
-            rows.append({"group": g_spec, "metric": m_spec, "result": m, "trend": json.dumps(points),
-                         "lost": round(m_spec.max_points - (m.score or 0), 2) if m.score is not None else None})
+            rows.append(
+                {
+                    "group": g_spec,
+                    "metric": m_spec,
+                    "result": m,
+                    "trend": json.dumps(points),
+                    "lost": round(m_spec.max_points - (m.score or 0), 2)
+                    if m.score is not None
+                    else None,
+                }
+            )
     if fmt := _export(request):
-        headers = [_("Group"), _("Metric"), _("Code"), _("Numerator"), _("Denominator"), _("Score"), _("Max")]
-        data = [[r["group"].name, r["metric"].name, r["metric"].code, r["result"].numerator, r["result"].denominator,
-                 r["result"].score if r["result"].score is not None else "—", r["metric"].max_points] for r in rows]
-        return table_response(fmt, f"{agency.code} {agency.name} — {period.label}", headers, data,
-                              [_("Total: %(t)s / 100") % {"t": s.total}])
-    return render(request, "indices/agency.html", _common(
-        request, period, agency=agency, score=s, rows=rows, rank=ps.ranks.get(agency.pk),
-        may_see_evidence=_may_see_evidence(request.user, agency),
-        labels=json.dumps([t["label"] for t in trend]),
-        totals=json.dumps([t["total"].get(agency.pk) for t in trend])))
+        headers = [
+            _("Group"),
+            _("Metric"),
+            _("Code"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Score"),
+            _("Max"),
+        ]
+        data = [
+            [
+                r["group"].name,
+                r["metric"].name,
+                r["metric"].code,
+                r["result"].numerator,
+                r["result"].denominator,
+                r["result"].score if r["result"].score is not None else "—",
+                r["metric"].max_points,
+            ]
+            for r in rows
+        ]
+        return table_response(
+            fmt,
+            f"{agency.code} {agency.name} — {period.label}",
+            headers,
+            data,
+            [_("Total: %(t)s / 100") % {"t": s.total}],
+        )
+    return render(
+        request,
+        "indices/agency.html",
+        _common(
+            request,
+            period,
+            agency=agency,
+            score=s,
+            rows=rows,
+            rank=ps.ranks.get(agency.pk),
+            may_see_evidence=_may_see_evidence(request.user, agency),
+            labels=json.dumps([t["label"] for t in trend]),
+            totals=json.dumps([t["total"].get(agency.pk) for t in trend]),
+        ),
+    )
 
 
 # -- evidence ------------------------------------------------------------------------------------------
@@ -250,22 +378,59 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     except KeyError as exc:
         raise PermissionDenied(_("Unknown metric.")) from exc
-    ev = counters.evidence(spec, metric, agency.pk, period, publish_within_days=int(spec.params.get("publish_within_days", 5)))
+    ev = counters.evidence(
+        spec,
+        metric,
+        agency.pk,
+        period,
+        publish_within_days=int(spec.params.get("publish_within_days", 5)),
+    )
     which = "numerator" if request.GET.get("which") == "numerator" else "missing"
     items = ev.numerator if which == "numerator" else ev.missing
-    result = MetricScore(metric, ev.numerator_count, ev.denominator_count, ev.score, metric_spec.max_points,
-                         ev.numerator_count / ev.denominator_count if ev.denominator_count else None)
+    result = MetricScore(
+        metric,
+        ev.numerator_count,
+        ev.denominator_count,
+        ev.score,
+        metric_spec.max_points,
+        ev.numerator_count / ev.denominator_count if ev.denominator_count else None,
+    )
     if fmt := _export(request):
         headers, data = _evidence_table(ev.source, items)
-        return table_response(fmt, f"{metric_spec.code} — {agency.code} — {period.label}", headers, data,
-                              [counters.describe(metric_spec.numerator if which == "numerator" else metric_spec.denominator)])
+        return table_response(
+            fmt,
+            f"{metric_spec.code} — {agency.code} — {period.label}",
+            headers,
+            data,
+            [
+                counters.describe(
+                    metric_spec.numerator if which == "numerator" else metric_spec.denominator
+                )
+            ],
+        )
     # the evidence already counted both lists: the paginator need not count again
-    known = ev.numerator_count if which == "numerator" else ev.denominator_count - ev.numerator_count
+    known = (
+        ev.numerator_count if which == "numerator" else ev.denominator_count - ev.numerator_count
+    )
     page = Paginator(_Counted(items, known), 50).get_page(request.GET.get("page"))
-    return render(request, "indices/evidence.html", _common(
-        request, period, agency=agency, group=group, metric=metric_spec, ev=ev, which=which, page=page,
-        result=result, lines=derivation(metric_spec, result, spec),
-        numerator_label=counters.describe(metric_spec.numerator), denominator_label=counters.describe(metric_spec.denominator)))
+    return render(
+        request,
+        "indices/evidence.html",
+        _common(
+            request,
+            period,
+            agency=agency,
+            group=group,
+            metric=metric_spec,
+            ev=ev,
+            which=which,
+            page=page,
+            result=result,
+            lines=derivation(metric_spec, result, spec),
+            numerator_label=counters.describe(metric_spec.numerator),
+            denominator_label=counters.describe(metric_spec.denominator),
+        ),
+    )
 
 
 class _Counted:
@@ -288,16 +453,42 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
     from cchc.core.calendar import fmt
 
     if source == counters.DOSSIER:
-        headers = [_("Dossier code"), _("Procedure"), _("Received"), _("Due"), _("End of processing"), _("Supplements"), _("Status")]
-        rows = [[f.dossier.code, f.procedure.code, fmt(f.received_at), fmt(f.due_at) if f.due_at else "",
-                 fmt(f.end_at) if f.end_at else _("open"), f.supplement_count, f.dossier.get_status_display()] for f in items]
+        headers = [
+            _("Dossier code"),
+            _("Procedure"),
+            _("Received"),
+            _("Due"),
+            _("End of processing"),
+            _("Supplements"),
+            _("Status"),
+        ]
+        rows = [
+            [
+                f.dossier.code,
+                f.procedure.code,
+                fmt(f.received_at),
+                fmt(f.due_at) if f.due_at else "",
+                fmt(f.end_at) if f.end_at else _("open"),
+                f.supplement_count,
+                f.dossier.get_status_display(),
+            ]
+            for f in items
+        ]
     elif source == counters.PROCEDURE:
         headers = [_("Procedure code"), _("Procedure")]
         rows = [[p["code"], p["name"]] for p in items]
     else:
         headers = [_("Petition"), _("Category"), _("Received"), _("Due"), _("Handled")]
-        rows = [[p.petition_id, p.category, fmt(p.received_at), fmt(p.due_at) if p.due_at else "",
-                 fmt(p.handled_at) if p.handled_at else ""] for p in items]
+        rows = [
+            [
+                p.petition_id,
+                p.category,
+                fmt(p.received_at),
+                fmt(p.due_at) if p.due_at else "",
+                fmt(p.handled_at) if p.handled_at else "",
+            ]
+            for p in items
+        ]
     return headers, rows
 
 
@@ -313,7 +504,13 @@ def losses(request: HttpRequest) -> HttpResponse:
         for m_spec in g_spec.metrics:
             if not m_spec.max_points:
                 continue
-            table[m_spec.code] = {"group": g_spec, "metric": m_spec, "lost": 0.0, "agencies": 0, "worst": []}
+            table[m_spec.code] = {
+                "group": g_spec,
+                "metric": m_spec,
+                "lost": 0.0,
+                "agencies": 0,
+                "worst": [],
+            }
     for a in ps.agencies:
         for g in ps.scores[a.pk].groups:
             for m in g.metrics:
@@ -330,10 +527,23 @@ def losses(request: HttpRequest) -> HttpResponse:
         r["lost"] = round(r["lost"], 2)
         r["worst"] = [a for _l, a in sorted(r["worst"], key=lambda x: -x[0])[:3]]
     if fmt := _export(request):
-        headers = [_("Group"), _("Metric"), _("Code"), _("Points lost (sum over agencies)"), _("Agencies losing points")]
-        data = [[r["group"].name, r["metric"].name, r["metric"].code, r["lost"], r["agencies"]] for r in rows]
-        return table_response(fmt, _("Where we lose the most points — %(p)s") % {"p": period.label}, headers, data)
-    return render(request, "indices/losses.html", _common(request, period, rows=rows, province=province))
+        headers = [
+            _("Group"),
+            _("Metric"),
+            _("Code"),
+            _("Points lost (sum over agencies)"),
+            _("Agencies losing points"),
+        ]
+        data = [
+            [r["group"].name, r["metric"].name, r["metric"].code, r["lost"], r["agencies"]]
+            for r in rows
+        ]
+        return table_response(
+            fmt, _("Where we lose the most points — %(p)s") % {"p": period.label}, headers, data
+        )
+    return render(
+        request, "indices/losses.html", _common(request, period, rows=rows, province=province)
+    )
 
 
 # -- public transparency page ---------------------------------------------------------------------------
@@ -347,18 +557,45 @@ def public(request: HttpRequest) -> HttpResponse:
         s = ps.scores[a.pk]
         c = ps.counters[a.pk]
         received = c.get("received", 0)
-        rows.append({"agency": a, "total": s.total, "rank": ps.ranks.get(a.pk), "received": received,
-                     "on_time": c.get("on_time", 0),
-                     "on_time_rate": round(100 * c.get("on_time", 0) / received, 2) if received else None,
-                     "groups": [g.score for g in s.groups]})
+        rows.append(
+            {
+                "agency": a,
+                "total": s.total,
+                "rank": ps.ranks.get(a.pk),
+                "received": received,
+                "on_time": c.get("on_time", 0),
+                "on_time_rate": round(100 * c.get("on_time", 0) / received, 2)
+                if received
+                else None,
+                "groups": [g.score for g in s.groups],
+            }
+        )
     rows.sort(key=lambda r: (-r["total"], r["agency"].code))
     group_heads = [name for _c, name, _m in _group_names(ps)]
     if fmt := _export(request):
-        headers = [_("Agency code"), _("Agency"), _("Total"), *group_heads, _("Dossiers received"), _("On-time rate (%)")]
-        data = [[r["agency"].code, r["agency"].name, r["total"], *r["groups"], r["received"],
-                 r["on_time_rate"] if r["on_time_rate"] is not None else ""] for r in rows]
+        headers = [
+            _("Agency code"),
+            _("Agency"),
+            _("Total"),
+            *group_heads,
+            _("Dossiers received"),
+            _("On-time rate (%)"),
+        ]
+        data = [
+            [
+                r["agency"].code,
+                r["agency"].name,
+                r["total"],
+                *r["groups"],
+                r["received"],
+                r["on_time_rate"] if r["on_time_rate"] is not None else "",
+            ]
+            for r in rows
+        ]
         return table_response(fmt, _("Service index — %(p)s") % {"p": period.label}, headers, data)
-    return render(request, "indices/public.html", _common(request, period, rows=rows, group_heads=group_heads))
+    return render(
+        request, "indices/public.html", _common(request, period, rows=rows, group_heads=group_heads)
+    )
 
 
 # -- reconciliation with the national portal ----------------------------------------------------------
@@ -389,15 +626,26 @@ def reconcile_upload(request: HttpRequest) -> HttpResponse:
                 raw = json.loads(upload.read().decode("utf-8"))
                 data = raw.get("data") if isinstance(raw, dict) else None
                 if not isinstance(data, dict):
-                    raise reconcile.PortalFileError(_("%(file)s has no 'data' object: not a portal report.") % {"file": upload.name})
+                    raise reconcile.PortalFileError(
+                        _("%(file)s has no 'data' object: not a portal report.")
+                        % {"file": upload.name}
+                    )
                 checks.append(reconcile.check_data(spec, data, upload.name))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 errors.append(_("%(f)s is not a readable JSON file.") % {"f": upload.name})
             except reconcile.PortalFileError as exc:
                 errors.append(f"{upload.name}: {exc}")
-    return render(request, "indices/reconcile.html", {
-        "checks": checks, "errors": errors, "summary": reconcile.summarise(spec, checks) if checks else [],
-        "tolerance": reconcile.TOLERANCE, "spec": spec})
+    return render(
+        request,
+        "indices/reconcile.html",
+        {
+            "checks": checks,
+            "errors": errors,
+            "summary": reconcile.summarise(spec, checks) if checks else [],
+            "tolerance": reconcile.TOLERANCE,
+            "spec": spec,
+        },
+    )
 
 
 # -- closing periods ----------------------------------------------------------------------------------
@@ -408,17 +656,35 @@ def periods(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("report"):
-                report = get_object_or_404(PeriodReport, pk=request.POST["report"], province_code=province)
-                services.restate_period(actor=request.user, report=report, reason=request.POST.get("reason", ""))
+                report = get_object_or_404(
+                    PeriodReport, pk=request.POST["report"], province_code=province
+                )
+                services.restate_period(
+                    actor=request.user, report=report, reason=request.POST.get("reason", "")
+                )
                 messages.success(request, _("The period was restated."))
             else:
                 period = Period.parse(request.POST.get("period", ""))
-                services.close_period(actor=request.user, scheme_code=SCHEME, period=period, province_code=province)
-                messages.success(request, _("Period %(p)s is closed: its figures are frozen.") % {"p": period})
+                services.close_period(
+                    actor=request.user, scheme_code=SCHEME, period=period, province_code=province
+                )
+                messages.success(
+                    request, _("Period %(p)s is closed: its figures are frozen.") % {"p": period}
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("indices:periods")
-    reports = PeriodReport.objects.filter(province_code=province).select_related("version", "closed_by").prefetch_related(
-        "restatements__actor").order_by("-period")
-    return render(request, "indices/periods.html", {
-        "reports": reports, "may_close": permissions.is_province_admin(request.user, province or None)})
+    reports = (
+        PeriodReport.objects.filter(province_code=province)
+        .select_related("version", "closed_by")
+        .prefetch_related("restatements__actor")
+        .order_by("-period")
+    )
+    return render(
+        request,
+        "indices/periods.html",
+        {
+            "reports": reports,
+            "may_close": permissions.is_province_admin(request.user, province or None),
+        },
+    )

@@ -5,7 +5,16 @@ from cchc.interchange.models import ImportRun
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "started_at", "initiated_by", "created", "updated", "unchanged", "rejected", "refused")
+    list_display = (
+        "file_name",
+        "started_at",
+        "initiated_by",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "refused",
+    )
     list_filter = ("file_name", "refused")
     readonly_fields = [f.name for f in ImportRun._meta.fields]
 

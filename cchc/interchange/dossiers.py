@@ -62,26 +62,79 @@ AT_LAST_UNIT = (4, 5, 6)
 # Derived or bundle-given columns a re-import may change (receiving_place and the applicant
 # are only set when the dossier is created: the bundle does not carry them).
 COMPARED = (
-    "procedure_id", "rule_version_id", "form_set", "channel", "receiving_agency_id", "competent_agency_id",
-    "current_agency_id", "status", "submitted_at", "received_at", "initial_appointment_at", "appointment_at",
-    "due_at", "processing_ended_at", "finished_at", "returned_at", "closed_at", "paused_since",
-    "paused_seconds", "supplement_count", "apology_count", "fee_amount", "paid_online",
-    "has_digitized_components", "has_electronic_result", "reused_digitized_data", "rating",
+    "procedure_id",
+    "rule_version_id",
+    "form_set",
+    "channel",
+    "receiving_agency_id",
+    "competent_agency_id",
+    "current_agency_id",
+    "status",
+    "submitted_at",
+    "received_at",
+    "initial_appointment_at",
+    "appointment_at",
+    "due_at",
+    "processing_ended_at",
+    "finished_at",
+    "returned_at",
+    "closed_at",
+    "paused_since",
+    "paused_seconds",
+    "supplement_count",
+    "apology_count",
+    "fee_amount",
+    "paid_online",
+    "has_digitized_components",
+    "has_electronic_result",
+    "reused_digitized_data",
+    "rating",
 )
 EXPORT_KEYS = (
-    "MaHoSo", "MaTTHC", "MaDonViTiepNhan", "MaDonViXuLy", "KenhThucHien", "NgayNopHoSo", "NgayTiepNhan",
-    "NgayHenTra", "NgayKetThucXuLy", "NgayTraKetQua", "TrangThaiHoSo", "DuocThanhToanTrucTuyen", "PhiLePhi",
-    "HoSoCoThanhPhanSoHoa", "CoKetQuaDienTu", "TaiSuDungDuLieuSoHoa", "DanhGia", "LichSu",
+    "MaHoSo",
+    "MaTTHC",
+    "MaDonViTiepNhan",
+    "MaDonViXuLy",
+    "KenhThucHien",
+    "NgayNopHoSo",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "NgayTraKetQua",
+    "TrangThaiHoSo",
+    "DuocThanhToanTrucTuyen",
+    "PhiLePhi",
+    "HoSoCoThanhPhanSoHoa",
+    "CoKetQuaDienTu",
+    "TaiSuDungDuLieuSoHoa",
+    "DanhGia",
+    "LichSu",
 )
-FLAGS = (("HoSoCoThanhPhanSoHoa", "has_digitized_components"), ("CoKetQuaDienTu", "has_electronic_result"),
-         ("TaiSuDungDuLieuSoHoa", "reused_digitized_data"))
+FLAGS = (
+    ("HoSoCoThanhPhanSoHoa", "has_digitized_components"),
+    ("CoKetQuaDienTu", "has_electronic_result"),
+    ("TaiSuDungDuLieuSoHoa", "reused_digitized_data"),
+)
 FLAG_KEYS = tuple(key for key, _attname in FLAGS)
 # Every allowed (from, to) change of status, for the per-entry fast path.
 ALLOWED = frozenset((a, b) for a, targets in TRANSITIONS.items() for b in targets)
 NO_DATA: dict[str, Any] = {}  # shared by the records without data (replay only reads it)
 fromisoformat = dt.datetime.fromisoformat
-EVENT_COLUMNS = ("dossier_id", "seq", "at", "recorded_at", "action", "from_status", "to_status", "actor_id",
-                 "actor_label", "agency_id", "target_agency_id", "note", "data")
+EVENT_COLUMNS = (
+    "dossier_id",
+    "seq",
+    "at",
+    "recorded_at",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_label",
+    "agency_id",
+    "target_agency_id",
+    "note",
+    "data",
+)
 
 
 def _moment_kept(value: Any, what: str, texts: dict[int, str]) -> dt.datetime | None:
@@ -116,8 +169,13 @@ class Parsed:
 
     __slots__ = ("code", "cols", "events", "texts")
 
-    def __init__(self, code: str, cols: dict[str, Any], events: list[tuple[Any, ...]],
-                 texts: dict[int, str] | None = None):
+    def __init__(
+        self,
+        code: str,
+        cols: dict[str, Any],
+        events: list[tuple[Any, ...]],
+        texts: dict[int, str] | None = None,
+    ):
         self.code = code
         self.cols = cols
         # (at, from_status, to_status, agency_id, note, new_appointment_at)
@@ -131,7 +189,8 @@ class Context:
 
     def __init__(self) -> None:
         self.agencies: dict[str, tuple[int, str]] = {
-            code: (pk, province) for code, pk, province in Agency.objects.values_list("code", "pk", "province_code")
+            code: (pk, province)
+            for code, pk, province in Agency.objects.values_list("code", "pk", "province_code")
         }
         self.procedures: dict[str, Procedure] = {
             p.code: p for p in Procedure.objects.only("pk", "code", "time_unit", "processing_time")
@@ -145,7 +204,11 @@ class Context:
         """The one-stop rule version in force on `day` (same choice as RuleVersion.in_force)."""
         if day not in self._rule_on:
             self._rule_on[day] = next(
-                (r for r in self.rules if r.effective_from <= day and (r.effective_to is None or r.effective_to >= day)),
+                (
+                    r
+                    for r in self.rules
+                    if r.effective_from <= day and (r.effective_to is None or r.effective_to >= day)
+                ),
                 None,
             )
         return self._rule_on[day]
@@ -167,10 +230,14 @@ class Context:
     def agency(self, code: Any, what: str) -> tuple[int, str]:
         found = self.agencies.get(code) if isinstance(code, str) else None
         if found is None:
-            raise RowError(_("unknown agency code %(code)r (%(what)s).") % {"code": code, "what": what})
+            raise RowError(
+                _("unknown agency code %(code)r (%(what)s).") % {"code": code, "what": what}
+            )
         return found
 
-    def _entry(self, item: Any, current: int | None, previous_at: dt.datetime | None) -> tuple[Any, ...]:
+    def _entry(
+        self, item: Any, current: int | None, previous_at: dt.datetime | None
+    ) -> tuple[Any, ...]:
         """One history entry: (at, to_status, agency_id, note, new appointment or None)."""
         if not isinstance(item, dict):
             raise RowError(_("the entry is not an object."))
@@ -191,13 +258,22 @@ class Context:
             raise RowError(_("GhiChu contains a NUL character."))
         # Extension: an apology (Circular 03/2025, form 04) keeps the status and carries the
         # new appointment; the fold moves the due date with it.
-        new_appointment = parse_datetime(item.get("NgayHenTraMoi"), "NgayHenTraMoi") if "NgayHenTraMoi" in item else None
+        new_appointment = (
+            parse_datetime(item.get("NgayHenTraMoi"), "NgayHenTraMoi")
+            if "NgayHenTraMoi" in item
+            else None
+        )
         if new_appointment is not None:
             if to != current:
-                raise RowError(_("an apology (NgayHenTraMoi) must keep the status %(status)s.") % {"status": current})
+                raise RowError(
+                    _("an apology (NgayHenTraMoi) must keep the status %(status)s.")
+                    % {"status": current}
+                )
         elif not allowed(current, to):
-            raise RowError(_("the change of status %(a)s → %(b)s is not allowed.")
-                           % {"a": current if current is not None else "-", "b": to})
+            raise RowError(
+                _("the change of status %(a)s → %(b)s is not allowed.")
+                % {"a": current if current is not None else "-", "b": to}
+            )
         return at, to, agency_id, note, new_appointment
 
     # -- one line -------------------------------------------------------------------------
@@ -223,27 +299,42 @@ class Context:
             raise RowError(_("unknown procedure code %(code)r (MaTTHC).") % {"code": get("MaTTHC")})
         receiving_id, province = self.agency(get("MaDonViTiepNhan"), "MaDonViTiepNhan")
         competent = get("MaDonViXuLy")
-        competent_id = receiving_id if competent is None or competent == "" else self.agency(competent, "MaDonViXuLy")[0]
+        competent_id = (
+            receiving_id
+            if competent is None or competent == ""
+            else self.agency(competent, "MaDonViXuLy")[0]
+        )
         channel = get("KenhThucHien")
         if not _is_int(channel, 1, 3):
             raise RowError(_("KenhThucHien must be 1, 2 or 3, not %(value)r.") % {"value": channel})
         status = get("TrangThaiHoSo")
         if not _is_int(status, 1, 10):
-            raise RowError(_("TrangThaiHoSo must be a status code from 1 to 10, not %(value)r.") % {"value": status})
+            raise RowError(
+                _("TrangThaiHoSo must be a status code from 1 to 10, not %(value)r.")
+                % {"value": status}
+            )
         paid = get("DuocThanhToanTrucTuyen") or 0
         if not _is_int(paid, 0, 2):
-            raise RowError(_("DuocThanhToanTrucTuyen must be 0, 1 or 2, not %(value)r.") % {"value": paid})
+            raise RowError(
+                _("DuocThanhToanTrucTuyen must be 0, 1 or 2, not %(value)r.") % {"value": paid}
+            )
         fee = get("PhiLePhi") or 0
         if not _is_int(fee, 0, 10**15):
-            raise RowError(_("PhiLePhi must be a whole number of đồng, not %(value)r.") % {"value": fee})
+            raise RowError(
+                _("PhiLePhi must be a whole number of đồng, not %(value)r.") % {"value": fee}
+            )
         rating = get("DanhGia")
         if rating is not None and not _is_int(rating, 1, 5):
-            raise RowError(_("DanhGia must be from 1 to 5 or null, not %(value)r.") % {"value": rating})
+            raise RowError(
+                _("DanhGia must be from 1 to 5 or null, not %(value)r.") % {"value": rating}
+            )
         flags = []
         for key in FLAG_KEYS:
             value = get(key)
             if value not in (0, 1, None, True, False):
-                raise RowError(_("%(what)s must be 0 or 1, not %(value)r.") % {"what": key, "value": value})
+                raise RowError(
+                    _("%(what)s must be 0 or 1, not %(value)r.") % {"what": key, "value": value}
+                )
             flags.append(bool(value))
         # Datetimes keep the text they came in when it is already the canonical
         # `YYYY-MM-DDTHH:MM:SS+HH:MM`: the COPY writer reuses it instead of formatting again.
@@ -272,14 +363,26 @@ class Context:
                 text = item.get("ThoiDiem")
                 unit = item.get("DonVi")
                 note = item.get("GhiChu") or ""
-                if (type(to) is int and (current, to) in ALLOWED and type(text) is str and len(text) == 25
-                        and text[10] == "T" and text[19] in "+-" and type(note) is str and "\x00" not in note
-                        and (unit is None or unit == "" or (type(unit) is str and unit in agencies))):
+                if (
+                    type(to) is int
+                    and (current, to) in ALLOWED
+                    and type(text) is str
+                    and len(text) == 25
+                    and text[10] == "T"
+                    and text[19] in "+-"
+                    and type(note) is str
+                    and "\x00" not in note
+                    and (unit is None or unit == "" or (type(unit) is str and unit in agencies))
+                ):
                     try:
                         at = fromisoformat(text)
                     except ValueError:
                         at = None
-                    if at is not None and at.tzinfo is not None and (previous_at is None or at >= previous_at):
+                    if (
+                        at is not None
+                        and at.tzinfo is not None
+                        and (previous_at is None or at >= previous_at)
+                    ):
                         texts[id(at)] = text
                         agency_id = None if unit is None or unit == "" else agencies[unit][0]
                         events.append((at, current, to, agency_id, note, None))
@@ -293,50 +396,102 @@ class Context:
             try:
                 event = self._entry(item, current, previous_at)
             except RowError as exc:
-                raise RowError(_("LichSu entry %(n)s: %(reason)s") % {"n": n, "reason": exc}) from None
+                raise RowError(
+                    _("LichSu entry %(n)s: %(reason)s") % {"n": n, "reason": exc}
+                ) from None
             at, to, agency_id, note, new_appointment = event
             events.append((at, current, to, agency_id, note, new_appointment))
-            records.append(EventRecord(to, at, IMPORT_ACTION,
-                                       {"new_appointment_at": new_appointment} if new_appointment else NO_DATA))
+            records.append(
+                EventRecord(
+                    to,
+                    at,
+                    IMPORT_ACTION,
+                    {"new_appointment_at": new_appointment} if new_appointment else NO_DATA,
+                )
+            )
             if agency_id is not None:
                 unit_id = agency_id
             if to == 2 and first_receipt is None:
                 first_receipt = at
             current, previous_at = to, at
         if current != status:
-            raise RowError(_("TrangThaiHoSo is %(given)s but the history ends with status %(last)s.") % {"given": status, "last": current})
+            raise RowError(
+                _("TrangThaiHoSo is %(given)s but the history ends with status %(last)s.")
+                % {"given": status, "last": current}
+            )
 
         if first_receipt is None:
             first_receipt = events[0][0]
         rule = self.rule_on(first_receipt.astimezone(LOCAL_TZ).date())
         if rule is None:
-            raise RowError(_("no one-stop rule version is in force on %(day)s.") % {"day": first_receipt.date()})
+            raise RowError(
+                _("no one-stop rule version is in force on %(day)s.")
+                % {"day": first_receipt.date()}
+            )
         cal = self.calendar(province, rule)
-        due = None if appointment_at is not None else (lambda at: services.legal_due(procedure, at, cal).due_at)
+        due = (
+            None
+            if appointment_at is not None
+            else (lambda at: services.legal_due(procedure, at, cal).due_at)
+        )
         st = replay(records, calendar=cal, appointment_at=appointment_at, legal_due=due)
         if st.invalid:
-            raise RowError(_("the platform's status rules refuse this history (%(why)s).") % {"why": st.invalid})
-        for given, derived, key in ((received_given, st.received_at, "NgayTiepNhan"),
-                                    (ended_given, st.processing_ended_at, "NgayKetThucXuLy"),
-                                    (returned_given, st.returned_at, "NgayTraKetQua")):
+            raise RowError(
+                _("the platform's status rules refuse this history (%(why)s).")
+                % {"why": st.invalid}
+            )
+        for given, derived, key in (
+            (received_given, st.received_at, "NgayTiepNhan"),
+            (ended_given, st.processing_ended_at, "NgayKetThucXuLy"),
+            (returned_given, st.returned_at, "NgayTraKetQua"),
+        ):
             # The history is the truth; a summary date that contradicts it is an error in
             # the old system's data (a date the history does not reach is left to it).
             if given is not None and derived is not None and given != derived:
-                raise RowError(_("%(key)s %(given)s contradicts the history (%(derived)s).")
-                               % {"key": key, "given": format_datetime(given), "derived": format_datetime(derived)})
-        if submitted_at is not None and st.received_at is not None and submitted_at > st.received_at:
+                raise RowError(
+                    _("%(key)s %(given)s contradicts the history (%(derived)s).")
+                    % {
+                        "key": key,
+                        "given": format_datetime(given),
+                        "derived": format_datetime(derived),
+                    }
+                )
+        if (
+            submitted_at is not None
+            and st.received_at is not None
+            and submitted_at > st.received_at
+        ):
             raise RowError(_("NgayNopHoSo is later than the reception in the history."))
         cols = {
-            "code": code, "receiving_place_id": receiving_id, "procedure_id": procedure.pk, "rule_version_id": rule.pk,
-            "form_set": rule.params.get("form_set", ""), "channel": channel, "receiving_agency_id": receiving_id,
-            "competent_agency_id": competent_id, "current_agency_id": unit_id if status in AT_LAST_UNIT else receiving_id,
-            "status": status, "submitted_at": submitted_at or st.submitted_at, "received_at": st.received_at,
-            "initial_appointment_at": st.initial_appointment_at, "appointment_at": st.appointment_at,
-            "due_at": st.due_at, "processing_ended_at": st.processing_ended_at, "finished_at": st.finished_at,
-            "returned_at": st.returned_at, "closed_at": st.closed_at, "paused_since": st.paused_since,
-            "paused_seconds": st.paused_seconds, "supplement_count": st.supplement_count,
-            "apology_count": st.apology_count, "fee_amount": fee, "paid_online": paid, "rating": rating,
-            "has_digitized_components": flags[0], "has_electronic_result": flags[1], "reused_digitized_data": flags[2],
+            "code": code,
+            "receiving_place_id": receiving_id,
+            "procedure_id": procedure.pk,
+            "rule_version_id": rule.pk,
+            "form_set": rule.params.get("form_set", ""),
+            "channel": channel,
+            "receiving_agency_id": receiving_id,
+            "competent_agency_id": competent_id,
+            "current_agency_id": unit_id if status in AT_LAST_UNIT else receiving_id,
+            "status": status,
+            "submitted_at": submitted_at or st.submitted_at,
+            "received_at": st.received_at,
+            "initial_appointment_at": st.initial_appointment_at,
+            "appointment_at": st.appointment_at,
+            "due_at": st.due_at,
+            "processing_ended_at": st.processing_ended_at,
+            "finished_at": st.finished_at,
+            "returned_at": st.returned_at,
+            "closed_at": st.closed_at,
+            "paused_since": st.paused_since,
+            "paused_seconds": st.paused_seconds,
+            "supplement_count": st.supplement_count,
+            "apology_count": st.apology_count,
+            "fee_amount": fee,
+            "paid_online": paid,
+            "rating": rating,
+            "has_digitized_components": flags[0],
+            "has_electronic_result": flags[1],
+            "reused_digitized_data": flags[2],
         }
         return Parsed(code, cols, events, texts)
 
@@ -352,10 +507,32 @@ def _same_history(stored: list[tuple[Any, ...]], bundle: list[tuple[Any, ...]]) 
 
 
 # -- writers ------------------------------------------------------------------------------
-def _event_rows(dossier_id: int, p: Parsed, start: int, now: dt.datetime, label: str) -> Iterator[tuple[Any, ...]]:
-    for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(p.events[start:], start + 1):
-        data = json.dumps({"new_appointment_at": new_appointment.isoformat()}) if new_appointment else "{}"
-        yield (dossier_id, seq, at, now, IMPORT_ACTION, from_status, to, None, label, agency_id, None, note, data)
+def _event_rows(
+    dossier_id: int, p: Parsed, start: int, now: dt.datetime, label: str
+) -> Iterator[tuple[Any, ...]]:
+    for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(
+        p.events[start:], start + 1
+    ):
+        data = (
+            json.dumps({"new_appointment_at": new_appointment.isoformat()})
+            if new_appointment
+            else "{}"
+        )
+        yield (
+            dossier_id,
+            seq,
+            at,
+            now,
+            IMPORT_ACTION,
+            from_status,
+            to,
+            None,
+            label,
+            agency_id,
+            None,
+            note,
+            data,
+        )
 
 
 class Writer:
@@ -366,8 +543,13 @@ class Writer:
         self.now = timezone.now()
         self.fields = [f for f in Dossier._meta.concrete_fields if f.attname != "id"]
         self.defaults = {f.attname: f.get_default() for f in self.fields}
-        self.defaults.update(created_at=self.now, updated_at=self.now, details="{}", applicant_name=PLACEHOLDER_NAME,
-                             version=0)
+        self.defaults.update(
+            created_at=self.now,
+            updated_at=self.now,
+            details="{}",
+            applicant_name=PLACEHOLDER_NAME,
+            version=0,
+        )
 
     def create(self, items: list[Parsed]) -> list[int]:
         """Insert the dossiers and their events (SQLite and other non-PostgreSQL databases;
@@ -378,9 +560,13 @@ class Writer:
         base = {k: v for k, v in self.defaults.items() if k not in ("details",)}
         objs = [Dossier(**{**base, **p.cols}) for p in items]
         Dossier.objects.bulk_create(objs, batch_size=500)
-        events = [DossierEvent(**dict(zip(EVENT_COLUMNS, row[:-1], strict=False)), data=json.loads(row[-1]))
-                  for obj, p in zip(objs, items, strict=True)
-                  for row in _event_rows(obj.pk, p, 0, self.now, self.ctx.actor_label)]
+        events = [
+            DossierEvent(
+                **dict(zip(EVENT_COLUMNS, row[:-1], strict=False)), data=json.loads(row[-1])
+            )
+            for obj, p in zip(objs, items, strict=True)
+            for row in _event_rows(obj.pk, p, 0, self.now, self.ctx.actor_label)
+        ]
         DossierEvent.objects.bulk_create(events, batch_size=500)
         return [o.pk for o in objs]
 
@@ -394,9 +580,14 @@ class Writer:
         Dossier.objects.bulk_update(objs, [*COMPARED, "updated_at"], batch_size=500)
         ids = [pk for pk, _p, _s in changes]
         for i in range(0, len(ids), 1000):
-            Dossier.objects.filter(pk__in=ids[i:i + 1000]).update(version=F("version") + 1)
-        events = [DossierEvent(**dict(zip(EVENT_COLUMNS, row[:-1], strict=False)), data=json.loads(row[-1]))
-                  for pk, p, stored in changes for row in _event_rows(pk, p, stored, self.now, self.ctx.actor_label)]
+            Dossier.objects.filter(pk__in=ids[i : i + 1000]).update(version=F("version") + 1)
+        events = [
+            DossierEvent(
+                **dict(zip(EVENT_COLUMNS, row[:-1], strict=False)), data=json.loads(row[-1])
+            )
+            for pk, p, stored in changes
+            for row in _event_rows(pk, p, stored, self.now, self.ctx.actor_label)
+        ]
         DossierEvent.objects.bulk_create(events, batch_size=500)
 
 
@@ -432,14 +623,18 @@ def import_dossiers(path: Path, *, skip_invalid: bool) -> FileResult:
     return result
 
 
-def _import_postgresql(path: Path, ctx: Context, result: FileResult, skip_invalid: bool) -> FileResult:
+def _import_postgresql(
+    path: Path, ctx: Context, result: FileResult, skip_invalid: bool
+) -> FileResult:
     """New dossiers stream through `pgload.PgLoader` (workers + COPY); lines whose code is
     already stored take the re-import path below (update, append the tail, or unchanged)."""
     from cchc.interchange.pgload import PgLoader
 
     ctx.prepare_calendars()
     writer = Writer(ctx)
-    loader = PgLoader(ctx, result, skip_invalid=skip_invalid, defaults=writer.defaults, label=ctx.actor_label)
+    loader = PgLoader(
+        ctx, result, skip_invalid=skip_invalid, defaults=writer.defaults, label=ctx.actor_label
+    )
 
     def existing(lines: list[tuple[int, bytes]]) -> None:
         prepared = []
@@ -452,14 +647,24 @@ def _import_postgresql(path: Path, ctx: Context, result: FileResult, skip_invali
 
     start = time.monotonic()
     loader.run(path, existing)
-    result.stats = {"loader": "postgresql-copy", "workers": loader.workers, "ri_triggers": not loader.trusted,
-                    "seconds": round(time.monotonic() - start, 2),
-                    **{k: round(v, 2) for k, v in loader.timings.items()}}
+    result.stats = {
+        "loader": "postgresql-copy",
+        "workers": loader.workers,
+        "ri_triggers": not loader.trusted,
+        "seconds": round(time.monotonic() - start, 2),
+        **{k: round(v, 2) for k, v in loader.timings.items()},
+    }
     return result
 
 
-def _process(chunk: list[tuple[int, bytes]], ctx: Context, writer: Writer, result: FileResult,
-             seen: dict[str, int], skip_invalid: bool) -> None:
+def _process(
+    chunk: list[tuple[int, bytes]],
+    ctx: Context,
+    writer: Writer,
+    result: FileResult,
+    seen: dict[str, int],
+    skip_invalid: bool,
+) -> None:
     prepared: list[tuple[int, bytes, Parsed]] = []
     for line, raw in chunk:
         try:
@@ -469,14 +674,30 @@ def _process(chunk: list[tuple[int, bytes]], ctx: Context, writer: Writer, resul
             continue
         first = seen.get(p.code)
         if first is not None:
-            result.rejects.append(Reject(line, _("dossier %(code)s already appears on line %(line)s.") % {"code": p.code, "line": first}, raw))
+            result.rejects.append(
+                Reject(
+                    line,
+                    _("dossier %(code)s already appears on line %(line)s.")
+                    % {"code": p.code, "line": first},
+                    raw,
+                )
+            )
             continue
         seen[p.code] = line
         prepared.append((line, raw, p))
-    existing = dict(Dossier.objects.filter(code__in=[p.code for _l, _r, p in prepared]).values_list("code", "pk"))
+    existing = dict(
+        Dossier.objects.filter(code__in=[p.code for _l, _r, p in prepared]).values_list(
+            "code", "pk"
+        )
+    )
     new = [p for _l, _r, p in prepared if p.code not in existing]
-    _reimport([item for item in prepared if item[2].code in existing], writer, result, skip_invalid=skip_invalid,
-              existing=existing)
+    _reimport(
+        [item for item in prepared if item[2].code in existing],
+        writer,
+        result,
+        skip_invalid=skip_invalid,
+        existing=existing,
+    )
     result.created += len(new)
     if result.rejects and not skip_invalid:
         return  # the file will be refused: keep checking lines, stop writing
@@ -498,36 +719,73 @@ def _stored(ids: list[int]) -> tuple[dict[int, list[tuple[Any, ...]]], dict[int,
         # Django's cursors bind parameters client-side, which allows no binary results.
         with psycopg.Cursor(connection.connection) as cur:
             for i in range(0, len(ids), step):
-                cur.execute("SELECT dossier_id, at, to_status, COALESCE(target_agency_id, agency_id), note, "
-                            "data->>'new_appointment_at' FROM dossiers_dossierevent WHERE dossier_id = ANY(%s) "
-                            "ORDER BY dossier_id, seq", [ids[i:i + step]], binary=True)
+                cur.execute(
+                    "SELECT dossier_id, at, to_status, COALESCE(target_agency_id, agency_id), note, "
+                    "data->>'new_appointment_at' FROM dossiers_dossierevent WHERE dossier_id = ANY(%s) "
+                    "ORDER BY dossier_id, seq",
+                    [ids[i : i + step]],
+                    binary=True,
+                )
                 for pk, at, to, unit, note, new_appointment in cur:
-                    stored[pk].append((at, to, unit, note,
-                                       dt.datetime.fromisoformat(new_appointment) if new_appointment else None))
-                cur.execute(f"SELECT id, {', '.join(COMPARED)} FROM dossiers_dossier WHERE id = ANY(%s)",  # noqa: S608 - fixed names
-                            [ids[i:i + step]], binary=True)
+                    stored[pk].append(
+                        (
+                            at,
+                            to,
+                            unit,
+                            note,
+                            dt.datetime.fromisoformat(new_appointment) if new_appointment else None,
+                        )
+                    )
+                cur.execute(
+                    f"SELECT id, {', '.join(COMPARED)} FROM dossiers_dossier WHERE id = ANY(%s)",  # noqa: S608 - fixed names
+                    [ids[i : i + step]],
+                    binary=True,
+                )
                 current.update((row[0], dict(zip(COMPARED, row[1:], strict=True))) for row in cur)
         return stored, current
     for i in range(0, len(ids), step):
         for pk, at, to, agency_id, target_id, note, data in (
-            DossierEvent.objects.filter(dossier_id__in=ids[i:i + step]).order_by("dossier_id", "seq")
-            .values_list("dossier_id", "at", "to_status", "agency_id", "target_agency_id", "note", "data")
+            DossierEvent.objects.filter(dossier_id__in=ids[i : i + step])
+            .order_by("dossier_id", "seq")
+            .values_list(
+                "dossier_id", "at", "to_status", "agency_id", "target_agency_id", "note", "data"
+            )
         ):
             new_appointment = (data or {}).get("new_appointment_at")
-            stored[pk].append((at, to, target_id or agency_id, note,
-                               dt.datetime.fromisoformat(new_appointment) if new_appointment else None))
-        current.update((row["id"], row) for row in Dossier.objects.filter(pk__in=ids[i:i + step]).values("id", *COMPARED))
+            stored[pk].append(
+                (
+                    at,
+                    to,
+                    target_id or agency_id,
+                    note,
+                    dt.datetime.fromisoformat(new_appointment) if new_appointment else None,
+                )
+            )
+        current.update(
+            (row["id"], row)
+            for row in Dossier.objects.filter(pk__in=ids[i : i + step]).values("id", *COMPARED)
+        )
     return stored, current
 
 
-def _reimport(prepared: list[tuple[int, bytes, Parsed]], writer: Writer, result: FileResult, *, skip_invalid: bool,
-              existing: dict[str, int] | None = None) -> None:
+def _reimport(
+    prepared: list[tuple[int, bytes, Parsed]],
+    writer: Writer,
+    result: FileResult,
+    *,
+    skip_invalid: bool,
+    existing: dict[str, int] | None = None,
+) -> None:
     """Lines whose dossier is already stored: unchanged, updated (derived state replaced and
     the new tail of the history appended), or refused when the stored history diverges."""
     if not prepared:
         return
     if existing is None:
-        existing = dict(Dossier.objects.filter(code__in=[p.code for _l, _r, p in prepared]).values_list("code", "pk"))
+        existing = dict(
+            Dossier.objects.filter(code__in=[p.code for _l, _r, p in prepared]).values_list(
+                "code", "pk"
+            )
+        )
     ids = list(existing.values())
     stored, current = _stored(ids)
     changes: list[tuple[int, Parsed, int]] = []
@@ -535,10 +793,17 @@ def _reimport(prepared: list[tuple[int, bytes, Parsed]], writer: Writer, result:
         pk = existing[p.code]
         diverges = _same_history(stored[pk], p.events)
         if diverges is not None:
-            result.rejects.append(Reject(line, _(
-                "dossier %(code)s: its history differs from the one already imported at entry %(n)s; "
-                "the control slip is append-only, so only new entries at the end can be added."
-            ) % {"code": p.code, "n": diverges}, raw))
+            result.rejects.append(
+                Reject(
+                    line,
+                    _(
+                        "dossier %(code)s: its history differs from the one already imported at entry %(n)s; "
+                        "the control slip is append-only, so only new entries at the end can be added."
+                    )
+                    % {"code": p.code, "n": diverges},
+                    raw,
+                )
+            )
             continue
         row = current[pk]
         if len(stored[pk]) == len(p.events) and all(row[k] == p.cols[k] for k in COMPARED):
@@ -560,46 +825,88 @@ def export_dossiers(handle: Any, date_from: dt.date, date_to: dt.date, batch: in
     start = dt.datetime.combine(date_from, dt.time(), LOCAL_TZ)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
     in_range = Q(received_at__gte=start, received_at__lt=end) | Q(
-        received_at__isnull=True, submitted_at__gte=start, submitted_at__lt=end)
+        received_at__isnull=True, submitted_at__gte=start, submitted_at__lt=end
+    )
     agencies = dict(Agency.objects.values_list("pk", "code"))
     procedures = dict(Procedure.objects.values_list("pk", "code"))
-    fields = ("pk", "code", "procedure_id", "receiving_agency_id", "competent_agency_id", "channel", "submitted_at",
-              "received_at", "initial_appointment_at", "processing_ended_at", "returned_at", "status", "paid_online",
-              "fee_amount", "has_digitized_components", "has_electronic_result", "reused_digitized_data", "rating")
+    fields = (
+        "pk",
+        "code",
+        "procedure_id",
+        "receiving_agency_id",
+        "competent_agency_id",
+        "channel",
+        "submitted_at",
+        "received_at",
+        "initial_appointment_at",
+        "processing_ended_at",
+        "returned_at",
+        "status",
+        "paid_online",
+        "fee_amount",
+        "has_digitized_components",
+        "has_electronic_result",
+        "reused_digitized_data",
+        "rating",
+    )
     count, last_code = 0, ""
     while True:
-        rows = list(Dossier.objects.filter(in_range, code__gt=last_code).order_by("code").values(*fields)[:batch])
+        rows = list(
+            Dossier.objects.filter(in_range, code__gt=last_code)
+            .order_by("code")
+            .values(*fields)[:batch]
+        )
         if not rows:
             return count
         ids = [r["pk"] for r in rows]
         history: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
         for pk, at, to, agency_id, target_id, note, data in (
-            DossierEvent.objects.filter(dossier_id__in=ids).order_by("dossier_id", "seq")
-            .values_list("dossier_id", "at", "to_status", "agency_id", "target_agency_id", "note", "data")
+            DossierEvent.objects.filter(dossier_id__in=ids)
+            .order_by("dossier_id", "seq")
+            .values_list(
+                "dossier_id", "at", "to_status", "agency_id", "target_agency_id", "note", "data"
+            )
         ):
             # DonVi: the unit holding the dossier after this entry (the receiver of a hand-over).
             unit = target_id or agency_id
-            item: dict[str, Any] = {"TrangThai": to, "ThoiDiem": format_datetime(at),
-                                    "DonVi": agencies.get(unit) if unit else None, "GhiChu": note or ""}
+            item: dict[str, Any] = {
+                "TrangThai": to,
+                "ThoiDiem": format_datetime(at),
+                "DonVi": agencies.get(unit) if unit else None,
+                "GhiChu": note or "",
+            }
             new_appointment = (data or {}).get("new_appointment_at")
             if new_appointment:
                 item["NgayHenTraMoi"] = format_datetime(dt.datetime.fromisoformat(new_appointment))
             history[pk].append(item)
-        ratings = dict(Evaluation.objects.filter(dossier_id__in=ids).values_list("dossier_id", "satisfaction"))
+        ratings = dict(
+            Evaluation.objects.filter(dossier_id__in=ids).values_list("dossier_id", "satisfaction")
+        )
         for r in rows:
             rating = r["rating"] if r["rating"] is not None else ratings.get(r["pk"])
-            handle.write(json_line({
-                "MaHoSo": r["code"], "MaTTHC": procedures[r["procedure_id"]],
-                "MaDonViTiepNhan": agencies[r["receiving_agency_id"]], "MaDonViXuLy": agencies[r["competent_agency_id"]],
-                "KenhThucHien": r["channel"], "NgayNopHoSo": format_datetime(r["submitted_at"]),
-                "NgayTiepNhan": format_datetime(r["received_at"]), "NgayHenTra": format_datetime(r["initial_appointment_at"]),
-                "NgayKetThucXuLy": format_datetime(r["processing_ended_at"]),
-                "NgayTraKetQua": format_datetime(r["returned_at"]), "TrangThaiHoSo": r["status"],
-                "DuocThanhToanTrucTuyen": r["paid_online"], "PhiLePhi": r["fee_amount"],
-                "HoSoCoThanhPhanSoHoa": int(r["has_digitized_components"]),
-                "CoKetQuaDienTu": int(r["has_electronic_result"]),
-                "TaiSuDungDuLieuSoHoa": int(r["reused_digitized_data"]), "DanhGia": rating,
-                "LichSu": history[r["pk"]],
-            }))
+            handle.write(
+                json_line(
+                    {
+                        "MaHoSo": r["code"],
+                        "MaTTHC": procedures[r["procedure_id"]],
+                        "MaDonViTiepNhan": agencies[r["receiving_agency_id"]],
+                        "MaDonViXuLy": agencies[r["competent_agency_id"]],
+                        "KenhThucHien": r["channel"],
+                        "NgayNopHoSo": format_datetime(r["submitted_at"]),
+                        "NgayTiepNhan": format_datetime(r["received_at"]),
+                        "NgayHenTra": format_datetime(r["initial_appointment_at"]),
+                        "NgayKetThucXuLy": format_datetime(r["processing_ended_at"]),
+                        "NgayTraKetQua": format_datetime(r["returned_at"]),
+                        "TrangThaiHoSo": r["status"],
+                        "DuocThanhToanTrucTuyen": r["paid_online"],
+                        "PhiLePhi": r["fee_amount"],
+                        "HoSoCoThanhPhanSoHoa": int(r["has_digitized_components"]),
+                        "CoKetQuaDienTu": int(r["has_electronic_result"]),
+                        "TaiSuDungDuLieuSoHoa": int(r["reused_digitized_data"]),
+                        "DanhGia": rating,
+                        "LichSu": history[r["pk"]],
+                    }
+                )
+            )
             count += 1
         last_code = rows[-1]["code"]

@@ -81,14 +81,22 @@ def parse_datetime(value: Any, what: str, *, required: bool = False) -> dt.datet
             raise RowError(_("%(what)s is missing.") % {"what": what})
         return None
     if not isinstance(value, str):
-        raise RowError(_("%(what)s must be an ISO 8601 date and time text, not %(value)r.") % {"what": what, "value": value})
+        raise RowError(
+            _("%(what)s must be an ISO 8601 date and time text, not %(value)r.")
+            % {"what": what, "value": value}
+        )
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise RowError(_("%(what)s is not an ISO 8601 date and time: %(value)r.") % {"what": what, "value": value}) from None
+        raise RowError(
+            _("%(what)s is not an ISO 8601 date and time: %(value)r.")
+            % {"what": what, "value": value}
+        ) from None
     if moment.tzinfo is None or len(value) < 16:
         raise RowError(
-            _("%(what)s must include the time and a UTC offset (e.g. 2026-02-13T16:30:00+07:00): %(value)r.")
+            _(
+                "%(what)s must include the time and a UTC offset (e.g. 2026-02-13T16:30:00+07:00): %(value)r."
+            )
             % {"what": what, "value": value}
         )
     return moment
@@ -107,7 +115,10 @@ def parse_date(value: str, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise RowError(_("%(what)s is not a date in the form YYYY-MM-DD: %(value)r.") % {"what": what, "value": value}) from None
+        raise RowError(
+            _("%(what)s is not a date in the form YYYY-MM-DD: %(value)r.")
+            % {"what": what, "value": value}
+        ) from None
 
 
 def format_date(day: dt.date | None) -> str:
@@ -123,21 +134,34 @@ def parse_flag(value: Any, what: str) -> bool:
     raise RowError(_("%(what)s must be 0 or 1, not %(value)r.") % {"what": what, "value": value})
 
 
-def parse_int(value: Any, what: str, *, low: int | None = None, high: int | None = None,
-              required: bool = True, default: int | None = None) -> int | None:
+def parse_int(
+    value: Any,
+    what: str,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    required: bool = True,
+    default: int | None = None,
+) -> int | None:
     if value is None or value == "":
         if required:
             raise RowError(_("%(what)s is missing.") % {"what": what})
         return default
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise RowError(_("%(what)s must be a whole number, not %(value)r.") % {"what": what, "value": value})
+        raise RowError(
+            _("%(what)s must be a whole number, not %(value)r.") % {"what": what, "value": value}
+        )
     try:
         number = int(value)
     except ValueError:
-        raise RowError(_("%(what)s must be a whole number, not %(value)r.") % {"what": what, "value": value}) from None
+        raise RowError(
+            _("%(what)s must be a whole number, not %(value)r.") % {"what": what, "value": value}
+        ) from None
     if (low is not None and number < low) or (high is not None and number > high):
-        raise RowError(_("%(what)s must be between %(low)s and %(high)s, not %(value)s.")
-                       % {"what": what, "low": low, "high": high, "value": number})
+        raise RowError(
+            _("%(what)s must be between %(low)s and %(high)s, not %(value)s.")
+            % {"what": what, "low": low, "high": high, "value": number}
+        )
     return number
 
 
@@ -145,10 +169,19 @@ def parse_decimal(value: str, what: str) -> Decimal:
     try:
         number = Decimal((value or "").strip() or "0")
     except InvalidOperation:
-        raise RowError(_("%(what)s must be a number, not %(value)r.") % {"what": what, "value": value}) from None
-    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")) or number >= 100000:
-        raise RowError(_("%(what)s must be a non-negative number with at most 2 decimals: %(value)r.")
-                       % {"what": what, "value": value})
+        raise RowError(
+            _("%(what)s must be a number, not %(value)r.") % {"what": what, "value": value}
+        ) from None
+    if (
+        not number.is_finite()
+        or number < 0
+        or number != number.quantize(Decimal("0.01"))
+        or number >= 100000
+    ):
+        raise RowError(
+            _("%(what)s must be a non-negative number with at most 2 decimals: %(value)r.")
+            % {"what": what, "value": value}
+        )
     return number
 
 
@@ -174,12 +207,16 @@ def text(value: Any, what: str, *, max_length: int, required: bool = True) -> st
     if required and not value:
         raise RowError(_("%(what)s is missing.") % {"what": what})
     if len(value) > max_length:
-        raise RowError(_("%(what)s is longer than %(n)s characters.") % {"what": what, "n": max_length})
+        raise RowError(
+            _("%(what)s is longer than %(n)s characters.") % {"what": what, "n": max_length}
+        )
     return value
 
 
 # -- files --------------------------------------------------------------------------------
-def read_csv(path: Path, columns: tuple[str, ...]) -> tuple[list[str], Iterator[tuple[int, dict[str, str], list[str]]]]:
+def read_csv(
+    path: Path, columns: tuple[str, ...]
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str], list[str]]]]:
     """The header and (line number, row by column, raw cells) of a CSV file.
 
     Raises RowError when a required column is missing from the header (line 1).

@@ -30,7 +30,9 @@ def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
     result = FileResult(name=PETITIONS)
     module = feedback_io()
     if module is None:
-        result.error = _("petitions cannot be imported: the feedback app's interchange module is not installed.")
+        result.error = _(
+            "petitions cannot be imported: the feedback app's interchange module is not installed."
+        )
         return result
     valid: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
@@ -42,7 +44,9 @@ def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
             try:
                 row = json.loads(raw)
             except ValueError as exc:
-                result.rejects.append(Reject(line, _("the line is not valid JSON: %(error)s") % {"error": exc}, raw))
+                result.rejects.append(
+                    Reject(line, _("the line is not valid JSON: %(error)s") % {"error": exc}, raw)
+                )
                 continue
             if not isinstance(row, dict):
                 result.rejects.append(Reject(line, _("the line must be a JSON object."), raw))
@@ -54,7 +58,14 @@ def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
                 continue
             code = row.get("Ma")
             if code in seen:
-                result.rejects.append(Reject(line, _("petition %(code)s already appears on line %(line)s.") % {"code": code, "line": seen[code]}, raw))
+                result.rejects.append(
+                    Reject(
+                        line,
+                        _("petition %(code)s already appears on line %(line)s.")
+                        % {"code": code, "line": seen[code]},
+                        raw,
+                    )
+                )
                 continue
             seen[code] = line
             # apply_petition_rows takes the bundle rows themselves (it validates them again).
@@ -67,7 +78,11 @@ def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
         except DomainError as exc:
             result.error = exc.message
             return result
-        result.created, result.updated, result.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+        result.created, result.updated, result.unchanged = (
+            counts["created"],
+            counts["updated"],
+            counts["unchanged"],
+        )
     return result
 
 

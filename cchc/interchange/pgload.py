@@ -60,14 +60,51 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 # Columns the import sets, in COPY order; the others get the model's defaults (one constant).
 IMPORTED = (
-    "code", "receiving_place_id", "procedure_id", "rule_version_id", "form_set", "channel", "receiving_agency_id",
-    "competent_agency_id", "current_agency_id", "status", "submitted_at", "received_at", "initial_appointment_at",
-    "appointment_at", "due_at", "processing_ended_at", "finished_at", "returned_at", "closed_at", "paused_since",
-    "paused_seconds", "supplement_count", "apology_count", "fee_amount", "paid_online", "rating",
-    "has_digitized_components", "has_electronic_result", "reused_digitized_data",
+    "code",
+    "receiving_place_id",
+    "procedure_id",
+    "rule_version_id",
+    "form_set",
+    "channel",
+    "receiving_agency_id",
+    "competent_agency_id",
+    "current_agency_id",
+    "status",
+    "submitted_at",
+    "received_at",
+    "initial_appointment_at",
+    "appointment_at",
+    "due_at",
+    "processing_ended_at",
+    "finished_at",
+    "returned_at",
+    "closed_at",
+    "paused_since",
+    "paused_seconds",
+    "supplement_count",
+    "apology_count",
+    "fee_amount",
+    "paid_online",
+    "rating",
+    "has_digitized_components",
+    "has_electronic_result",
+    "reused_digitized_data",
 )
-EVENT_COLUMNS = ("dossier_id", "seq", "at", "recorded_at", "action", "from_status", "to_status", "actor_id",
-                 "actor_label", "agency_id", "target_agency_id", "note", "data")
+EVENT_COLUMNS = (
+    "dossier_id",
+    "seq",
+    "at",
+    "recorded_at",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_label",
+    "agency_id",
+    "target_agency_id",
+    "note",
+    "data",
+)
 
 
 def text(value: str) -> str:
@@ -122,8 +159,14 @@ class Formatter:
         tail = f"\t{NULL}\t{self.label}\t"
         texts = p.texts
         out = []
-        for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(p.events[start:], start + 1):
-            data = json.dumps({"new_appointment_at": new_appointment.isoformat()}) if new_appointment else "{}"
+        for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(
+            p.events[start:], start + 1
+        ):
+            data = (
+                json.dumps({"new_appointment_at": new_appointment.isoformat()})
+                if new_appointment
+                else "{}"
+            )
             out.append(
                 f"{pk}\t{seq}\t{texts.get(id(at)) or at.isoformat()}{head}"
                 f"{NULL if from_status is None else from_status}\t{to}{tail}"
@@ -139,8 +182,17 @@ class Block:
     each dossier's part: pickling two large bytes objects costs a copy, thousands of small
     strings cost far more, in the worker and again in the main process."""
 
-    __slots__ = ("codes", "dossier_ends", "dossier_rows", "event_ends", "event_rows", "first_line", "lines", "pks",
-                 "rejects")
+    __slots__ = (
+        "codes",
+        "dossier_ends",
+        "dossier_rows",
+        "event_ends",
+        "event_rows",
+        "first_line",
+        "lines",
+        "pks",
+        "rejects",
+    )
 
     def __init__(self, first_line: int) -> None:
         self.first_line = first_line
@@ -156,11 +208,15 @@ class Block:
     def rows(self, keep: list[int]) -> tuple[bytes, bytes]:
         """The COPY text of the dossiers at these positions only."""
         d, e = self.dossier_ends, self.event_ends
-        return (b"".join(self.dossier_rows[d[i - 1] if i else 0:d[i]] for i in keep),
-                b"".join(self.event_rows[e[i - 1] if i else 0:e[i]] for i in keep))
+        return (
+            b"".join(self.dossier_rows[d[i - 1] if i else 0 : d[i]] for i in keep),
+            b"".join(self.event_rows[e[i - 1] if i else 0 : e[i]] for i in keep),
+        )
 
 
-def parse_block(ctx: Any, fmt: Formatter, data: bytes, first_line: int, ids: Sequence[int]) -> Block:
+def parse_block(
+    ctx: Any, fmt: Formatter, data: bytes, first_line: int, ids: Sequence[int]
+) -> Block:
     """Validate every line of `data` (whole lines; line `first_line` first) and format the
     valid ones with the ids reserved for this block (one per line, gaps are harmless)."""
     out = Block(first_line)
@@ -200,7 +256,6 @@ def parse_block(ctx: Any, fmt: Formatter, data: bytes, first_line: int, ids: Seq
 _worker: tuple[Any, Formatter] | None = None
 
 
-
 def _work(task: tuple[bytes, int, Sequence[int]]) -> Block:
     ctx, fmt = _worker  # type: ignore[misc]
     return parse_block(ctx, fmt, *task)
@@ -235,7 +290,9 @@ def workers_wanted(path: Path) -> int:
 class PgLoader:
     """Streams new dossiers and their events into PostgreSQL inside the caller's transaction."""
 
-    def __init__(self, ctx: Any, result: Any, *, skip_invalid: bool, defaults: dict[str, Any], label: str) -> None:
+    def __init__(
+        self, ctx: Any, result: Any, *, skip_invalid: bool, defaults: dict[str, Any], label: str
+    ) -> None:
         self.ctx = ctx
         self.result = result
         self.skip_invalid = skip_invalid
@@ -243,15 +300,24 @@ class PgLoader:
         self.raw = None
         self.workers = 0
         self.trusted = False  # RI triggers off for our COPY (references checked set-based)
-        self.used: dict[str, set[int]] = {"agencies_agency": set(), "catalogue_procedure": set(),
-                                          "core_ruleversion": set()}
+        self.used: dict[str, set[int]] = {
+            "agencies_agency": set(),
+            "catalogue_procedure": set(),
+            "core_ruleversion": set(),
+        }
         self.seen: dict[str, int] = {}
         self.writing = True
         self.optimistic = os.environ.get("CCHC_IMPORT_CHECK_ALL_CODES") != "1"
         self.sampled = False
         # Where the main process spends its time (seconds), for the benchmark's report.
-        self.timings = {"reserve": 0.0, "wait_for_workers": 0.0, "existing_check": 0.0, "copy_dossiers": 0.0,
-                        "copy_events": 0.0, "end": 0.0}
+        self.timings = {
+            "reserve": 0.0,
+            "wait_for_workers": 0.0,
+            "existing_check": 0.0,
+            "copy_dossiers": 0.0,
+            "copy_events": 0.0,
+            "end": 0.0,
+        }
         columns = ", ".join(["id", *IMPORTED, *self.fmt.default_columns])
         self.dossier_copy = f"COPY dossiers_dossier ({columns}) FROM STDIN"
         self.event_copy = f"COPY dossiers_dossierevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
@@ -277,7 +343,8 @@ class PgLoader:
         cur.execute(
             "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND ("
             "(tgrelid = 'dossiers_dossier'::regclass AND tgtype & 20 <> 0) OR "
-            "(tgrelid = 'dossiers_dossierevent'::regclass AND tgtype & 4 <> 0))")
+            "(tgrelid = 'dossiers_dossierevent'::regclass AND tgtype & 4 <> 0))"
+        )
         if cur.fetchone()[0]:
             return False  # someone's own trigger must keep running
         cur.execute("SAVEPOINT cchc_import_role")
@@ -300,10 +367,16 @@ class PgLoader:
             for table, ids in self.used.items():
                 if not ids:
                     continue
-                cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) AS t",  # noqa: S608 - fixed names
-                            [sorted(ids)])
+                cur.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) AS t",  # noqa: S608 - fixed names
+                    [sorted(ids)],
+                )
                 if cur.fetchone()[0] != len(ids):
-                    raise RuntimeError(_("A referenced agency, procedure or rule version was deleted during the import."))
+                    raise RuntimeError(
+                        _(
+                            "A referenced agency, procedure or rule version was deleted during the import."
+                        )
+                    )
         self.timings["end"] += time.monotonic() - start
 
     # -- the file -------------------------------------------------------------------------
@@ -314,11 +387,16 @@ class PgLoader:
         other sessions taking ids at the same moment, the list itself."""
         start = time.monotonic()
         with (conn or self.raw).cursor() as cur:
-            cur.execute("SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 <> count(*) THEN string_agg(v::text, ',') END "
-                        "FROM (SELECT nextval(pg_get_serial_sequence('dossiers_dossier', 'id')) AS v "
-                        "FROM generate_series(1, %s)) AS reserved", [count])
+            cur.execute(
+                "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 <> count(*) THEN string_agg(v::text, ',') END "
+                "FROM (SELECT nextval(pg_get_serial_sequence('dossiers_dossier', 'id')) AS v "
+                "FROM generate_series(1, %s)) AS reserved",
+                [count],
+            )
             low, high, listed = cur.fetchone()
-        ids: Sequence[int] = range(low, high + 1) if listed is None else list(map(int, listed.split(",")))
+        ids: Sequence[int] = (
+            range(low, high + 1) if listed is None else list(map(int, listed.split(",")))
+        )
         self.timings["reserve"] += time.monotonic() - start
         return ids
 
@@ -447,7 +525,9 @@ class PgLoader:
         self.used["catalogue_procedure"] = {p.pk for p in self.ctx.procedures.values()}
         self.used["core_ruleversion"] = {r.pk for r in self.ctx.rules}
 
-    def _write(self, data: bytes, block: Block, checked: tuple[set[str], bool], existing_handler: Any) -> None:
+    def _write(
+        self, data: bytes, block: Block, checked: tuple[set[str], bool], existing_handler: Any
+    ) -> None:
         result = self.result
         existing, full = checked
         if not full:
@@ -471,8 +551,14 @@ class PgLoader:
             first = seen.get(code)
             if first is not None:
                 skip.add(i)
-                result.rejects.append(Reject(line, _("dossier %(code)s already appears on line %(line)s.")
-                                             % {"code": code, "line": first}, raw_of(line)))
+                result.rejects.append(
+                    Reject(
+                        line,
+                        _("dossier %(code)s already appears on line %(line)s.")
+                        % {"code": code, "line": first},
+                        raw_of(line),
+                    )
+                )
             else:
                 seen[code] = line
         if existing:

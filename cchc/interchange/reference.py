@@ -36,9 +36,30 @@ from cchc.interchange.formats import (
     text,
 )
 
-AGENCY_COLUMNS = ("code", "name", "level", "parent_code", "group", "province_code", "valid_from", "valid_to", "successor_codes")
-PROCEDURE_COLUMNS = ("code", "name", "field", "processing_time", "time_unit", "online_level", "has_fee", "paper_result",
-                     "agency_codes", "valid_from", "valid_to")
+AGENCY_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "parent_code",
+    "group",
+    "province_code",
+    "valid_from",
+    "valid_to",
+    "successor_codes",
+)
+PROCEDURE_COLUMNS = (
+    "code",
+    "name",
+    "field",
+    "processing_time",
+    "time_unit",
+    "online_level",
+    "has_fee",
+    "paper_result",
+    "agency_codes",
+    "valid_from",
+    "valid_to",
+)
 # An agency row without valid_from existed at least since the 2025 reorganisation.
 DEFAULT_VALID_FROM = dt.date(2025, 7, 1)
 CHUNK = 500
@@ -46,7 +67,7 @@ CHUNK = 500
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _existing(model: Any, codes: list[str]) -> dict[str, Any]:
@@ -57,7 +78,9 @@ def _existing(model: Any, codes: list[str]) -> dict[str, Any]:
     return found
 
 
-def _start(path: Path, name: str, columns: tuple[str, ...]) -> tuple[FileResult, list[tuple[int, dict[str, str], list[str]]]]:
+def _start(
+    path: Path, name: str, columns: tuple[str, ...]
+) -> tuple[FileResult, list[tuple[int, dict[str, str], list[str]]]]:
     result = FileResult(name=name)
     try:
         header, rows = read_csv(path, columns)
@@ -69,13 +92,22 @@ def _start(path: Path, name: str, columns: tuple[str, ...]) -> tuple[FileResult,
     return result, list(rows)
 
 
-def _dedupe(result: FileResult, parsed: list[tuple[int, dict[str, Any], list[str]]]) -> list[tuple[int, dict[str, Any], list[str]]]:
+def _dedupe(
+    result: FileResult, parsed: list[tuple[int, dict[str, Any], list[str]]]
+) -> list[tuple[int, dict[str, Any], list[str]]]:
     first_line: dict[str, int] = {}
     kept = []
     for line, values, cells in parsed:
         seen = first_line.get(values["code"])
         if seen is not None:
-            result.rejects.append(Reject(line, _("code %(code)s already appears on line %(line)s.") % {"code": values["code"], "line": seen}, cells))
+            result.rejects.append(
+                Reject(
+                    line,
+                    _("code %(code)s already appears on line %(line)s.")
+                    % {"code": values["code"], "line": seen},
+                    cells,
+                )
+            )
             continue
         first_line[values["code"]] = line
         kept.append((line, values, cells))
@@ -98,9 +130,15 @@ def _parse_agency(row: dict[str, str], provinces: set[str]) -> dict[str, Any]:
         "successor_codes": split_codes(row["successor_codes"]),
     }
     if values["level"] not in AgencyLevel.values:
-        raise RowError(_("level %(value)r is not one of %(allowed)s.") % {"value": values["level"], "allowed": ", ".join(AgencyLevel.values)})
+        raise RowError(
+            _("level %(value)r is not one of %(allowed)s.")
+            % {"value": values["level"], "allowed": ", ".join(AgencyLevel.values)}
+        )
     if values["province_code"] not in provinces:
-        raise RowError(_("province_code %(value)r is not an official province code.") % {"value": values["province_code"]})
+        raise RowError(
+            _("province_code %(value)r is not an official province code.")
+            % {"value": values["province_code"]}
+        )
     if values["valid_to"] and values["valid_to"] < values["valid_from"]:
         raise RowError(_("valid_to is before valid_from."))
     if values["parent_code"] == values["code"] or values["code"] in values["successor_codes"]:
@@ -111,7 +149,9 @@ def _parse_agency(row: dict[str, str], provinces: set[str]) -> dict[str, Any]:
 def import_agencies(path: Path) -> tuple[FileResult, list[tuple[int, dict[str, Any], list[str]]]]:
     """Validate agencies.csv; returns the result (with rejects) and the valid rows."""
     result, rows = _start(path, AGENCIES, AGENCY_COLUMNS)
-    provinces = set(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("code", flat=True))
+    provinces = set(
+        AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("code", flat=True)
+    )
     parsed = []
     for line, row, cells in rows:
         try:
@@ -127,9 +167,19 @@ def import_agencies(path: Path) -> tuple[FileResult, list[tuple[int, dict[str, A
         in_file = {v["code"] for _l, v, _c in parsed}
         kept = []
         for line, values, cells in parsed:
-            unknown = [c for c in [values["parent_code"], *values["successor_codes"]] if c and c not in in_file and c not in known_in_db]
+            unknown = [
+                c
+                for c in [values["parent_code"], *values["successor_codes"]]
+                if c and c not in in_file and c not in known_in_db
+            ]
             if unknown:
-                result.rejects.append(Reject(line, _("unknown agency code(s): %(codes)s.") % {"codes": ", ".join(unknown)}, cells))
+                result.rejects.append(
+                    Reject(
+                        line,
+                        _("unknown agency code(s): %(codes)s.") % {"codes": ", ".join(unknown)},
+                        cells,
+                    )
+                )
             else:
                 kept.append((line, values, cells))
         if len(kept) == len(parsed):
@@ -149,7 +199,9 @@ def apply_agencies(result: FileResult, rows: list[tuple[int, dict[str, Any], lis
         group_id = groups[values["group"]].pk if values["group"] else None
         agency = existing.get(values["code"])
         if agency is None:
-            to_create.append(Agency(code=values["code"], group_id=group_id, **{f: values[f] for f in plain}))
+            to_create.append(
+                Agency(code=values["code"], group_id=group_id, **{f: values[f] for f in plain})
+            )
             continue
         if any(getattr(agency, f) != values[f] for f in plain) or agency.group_id != group_id:
             for f in plain:
@@ -170,7 +222,9 @@ def apply_agencies(result: FileResult, rows: list[tuple[int, dict[str, Any], lis
     Through = Agency.successors.through
     current: dict[int, set[int]] = {}
     for part in _chunks([ids[c] for c in codes]):
-        for from_id, to_id in Through.objects.filter(from_agency_id__in=part).values_list("from_agency_id", "to_agency_id"):
+        for from_id, to_id in Through.objects.filter(from_agency_id__in=part).values_list(
+            "from_agency_id", "to_agency_id"
+        ):
             current.setdefault(from_id, set()).add(to_id)
     drop, add = [], []
     for _line, values, _cells in rows:
@@ -199,13 +253,24 @@ def export_agencies() -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(AGENCY_COLUMNS)
     successors: dict[int, list[str]] = {}
-    for from_id, code in Agency.successors.through.objects.values_list("from_agency_id", "to_agency__code"):
+    for from_id, code in Agency.successors.through.objects.values_list(
+        "from_agency_id", "to_agency__code"
+    ):
         successors.setdefault(from_id, []).append(code)
     for a in Agency.objects.select_related("parent", "group").order_by("code"):
-        writer.writerow([
-            a.code, a.name, a.level, a.parent.code if a.parent else "", a.group.name if a.group else "",
-            a.province_code, format_date(a.valid_from), format_date(a.valid_to), ";".join(sorted(successors.get(a.pk, []))),
-        ])
+        writer.writerow(
+            [
+                a.code,
+                a.name,
+                a.level,
+                a.parent.code if a.parent else "",
+                a.group.name if a.group else "",
+                a.province_code,
+                format_date(a.valid_from),
+                format_date(a.valid_to),
+                ";".join(sorted(successors.get(a.pk, []))),
+            ]
+        )
     return out.getvalue()
 
 
@@ -227,9 +292,15 @@ def _parse_procedure(row: dict[str, str], agency_codes: set[str]) -> dict[str, A
         "valid_to": parse_date(row["valid_to"], "valid_to"),
     }
     if values["time_unit"] not in TimeUnit.values:
-        raise RowError(_("time_unit %(value)r is not one of %(allowed)s.") % {"value": values["time_unit"], "allowed": ", ".join(TimeUnit.values)})
+        raise RowError(
+            _("time_unit %(value)r is not one of %(allowed)s.")
+            % {"value": values["time_unit"], "allowed": ", ".join(TimeUnit.values)}
+        )
     if values["online_level"] not in OnlineLevel.values:
-        raise RowError(_("online_level %(value)r is not one of %(allowed)s.") % {"value": values["online_level"], "allowed": ", ".join(OnlineLevel.values)})
+        raise RowError(
+            _("online_level %(value)r is not one of %(allowed)s.")
+            % {"value": values["online_level"], "allowed": ", ".join(OnlineLevel.values)}
+        )
     if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
         raise RowError(_("valid_to is before valid_from."))
     unknown = [c for c in values["agency_codes"] if c not in agency_codes]
@@ -268,7 +339,16 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
     for f in Field.objects.order_by("pk"):
         fields.setdefault(f.name, f)
     existing = _existing(Procedure, [v["code"] for _l, v, _c in rows])
-    plain = ("name", "processing_time", "time_unit", "online_level", "has_fee", "paper_result", "valid_from", "valid_to")
+    plain = (
+        "name",
+        "processing_time",
+        "time_unit",
+        "online_level",
+        "has_fee",
+        "paper_result",
+        "valid_from",
+        "valid_to",
+    )
     to_create, to_update, changed = [], [], set()
     for _line, values, _cells in rows:
         field = _field_for(values["field"], fields) if values["field"] else None
@@ -276,18 +356,34 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
         search_text = fold(f"{values['code']} {values['name']} {field.name if field else ''}")
         proc = existing.get(values["code"])
         if proc is None:
-            to_create.append(Procedure(code=values["code"], field_id=field_id, status=Procedure.Status.PUBLISHED,
-                                       search_text=search_text, **{f: values[f] for f in plain}))
+            to_create.append(
+                Procedure(
+                    code=values["code"],
+                    field_id=field_id,
+                    status=Procedure.Status.PUBLISHED,
+                    search_text=search_text,
+                    **{f: values[f] for f in plain},
+                )
+            )
             continue
-        if (any(getattr(proc, f) != values[f] for f in plain) or proc.field_id != field_id
-                or proc.status != Procedure.Status.PUBLISHED):
+        if (
+            any(getattr(proc, f) != values[f] for f in plain)
+            or proc.field_id != field_id
+            or proc.status != Procedure.Status.PUBLISHED
+        ):
             for f in plain:
                 setattr(proc, f, values[f])
-            proc.field_id, proc.status, proc.search_text = field_id, Procedure.Status.PUBLISHED, search_text
+            proc.field_id, proc.status, proc.search_text = (
+                field_id,
+                Procedure.Status.PUBLISHED,
+                search_text,
+            )
             to_update.append(proc)
             changed.add(proc.code)
     Procedure.objects.bulk_create(to_create, batch_size=CHUNK)
-    Procedure.objects.bulk_update(to_update, [*plain, "field", "status", "search_text"], batch_size=CHUNK)
+    Procedure.objects.bulk_update(
+        to_update, [*plain, "field", "status", "search_text"], batch_size=CHUNK
+    )
     created = {p.code for p in to_create}
 
     procs = _existing(Procedure, [v["code"] for _l, v, _c in rows])
@@ -295,7 +391,9 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
     Through = Procedure.agencies.through
     current: dict[int, set[int]] = {}
     for part in _chunks([p.pk for p in procs.values()]):
-        for pid, aid in Through.objects.filter(procedure_id__in=part).values_list("procedure_id", "agency_id"):
+        for pid, aid in Through.objects.filter(procedure_id__in=part).values_list(
+            "procedure_id", "agency_id"
+        ):
             current.setdefault(pid, set()).add(aid)
     drop, add = [], []
     for _line, values, _cells in rows:
@@ -321,9 +419,19 @@ def export_procedures() -> str:
     for pid, code in Procedure.agencies.through.objects.values_list("procedure_id", "agency__code"):
         agencies.setdefault(pid, []).append(code)
     for p in Procedure.objects.select_related("field").order_by("code"):
-        writer.writerow([
-            p.code, p.name, p.field.name if p.field else "", format_decimal(p.processing_time), p.time_unit,
-            p.online_level, int(p.has_fee), int(p.paper_result), ";".join(sorted(agencies.get(p.pk, []))),
-            format_date(p.valid_from), format_date(p.valid_to),
-        ])
+        writer.writerow(
+            [
+                p.code,
+                p.name,
+                p.field.name if p.field else "",
+                format_decimal(p.processing_time),
+                p.time_unit,
+                p.online_level,
+                int(p.has_fee),
+                int(p.paper_result),
+                ";".join(sorted(agencies.get(p.pk, []))),
+                format_date(p.valid_from),
+                format_date(p.valid_to),
+            ]
+        )
     return out.getvalue()

@@ -37,10 +37,15 @@ REJECTS = "rejects"
 
 def _load(name: str, path: Path, skip_invalid: bool) -> FileResult:
     if name in (AGENCIES, PROCEDURES):
-        validate, apply = ((reference.import_agencies, reference.apply_agencies) if name == AGENCIES
-                           else (reference.import_procedures, reference.apply_procedures))
+        validate, apply = (
+            (reference.import_agencies, reference.apply_agencies)
+            if name == AGENCIES
+            else (reference.import_procedures, reference.apply_procedures)
+        )
         result, rows = validate(path)
-        if result.rejects and (not skip_invalid or any(r.line == 1 and not r.raw for r in result.rejects)):
+        if result.rejects and (
+            not skip_invalid or any(r.line == 1 and not r.raw for r in result.rejects)
+        ):
             if any(r.line == 1 and not r.raw for r in result.rejects):
                 result.error = result.rejects[0].reason
             return result
@@ -59,10 +64,17 @@ def _announce(ids: list[int]) -> None:
     transaction.on_commit(lambda: dossiers_bulk_changed.send(sender=Dossier, dossier_ids=ids))
 
 
-def import_file(directory: Path, name: str, *, skip_invalid: bool = False, initiated_by: str = "") -> FileResult:
+def import_file(
+    directory: Path, name: str, *, skip_invalid: bool = False, initiated_by: str = ""
+) -> FileResult:
     path = directory / name
-    run = ImportRun.objects.create(file_name=name, directory=str(directory), initiated_by=initiated_by,
-                                   skip_invalid=skip_invalid, started_at=timezone.now())
+    run = ImportRun.objects.create(
+        file_name=name,
+        directory=str(directory),
+        initiated_by=initiated_by,
+        skip_invalid=skip_invalid,
+        started_at=timezone.now(),
+    )
     with transaction.atomic():
         result = _load(name, path, skip_invalid)
         if result.error or (result.rejects and not skip_invalid):
@@ -71,8 +83,12 @@ def import_file(directory: Path, name: str, *, skip_invalid: bool = False, initi
             transaction.set_rollback(True)
         elif result.changed_ids:
             _announce(result.changed_ids)
-    if (not result.refused and name == DOSSIERS and len(result.changed_ids) >= ANALYZE_AFTER
-            and connection.vendor == "postgresql"):
+    if (
+        not result.refused
+        and name == DOSSIERS
+        and len(result.changed_ids) >= ANALYZE_AFTER
+        and connection.vendor == "postgresql"
+    ):
         # Fresh statistics: right after a bulk load the planner guesses thousands of events per
         # dossier and plans parallel scans for one dossier's history (13 ms instead of 0.1 ms).
         with connection.cursor() as cur:
@@ -88,10 +104,15 @@ def import_file(directory: Path, name: str, *, skip_invalid: bool = False, initi
     return result
 
 
-def import_bundle(directory: Path, *, skip_invalid: bool = False, initiated_by: str = "") -> list[FileResult]:
+def import_bundle(
+    directory: Path, *, skip_invalid: bool = False, initiated_by: str = ""
+) -> list[FileResult]:
     """Load every bundle file present in `directory`, in the contract's order."""
-    return [import_file(directory, name, skip_invalid=skip_invalid, initiated_by=initiated_by)
-            for name in BUNDLE_FILES if (directory / name).is_file()]
+    return [
+        import_file(directory, name, skip_invalid=skip_invalid, initiated_by=initiated_by)
+        for name in BUNDLE_FILES
+        if (directory / name).is_file()
+    ]
 
 
 def _write_rejects(directory: Path, result: FileResult, skip_invalid: bool) -> None:
@@ -104,7 +125,9 @@ def _write_rejects(directory: Path, result: FileResult, skip_invalid: bool) -> N
     target.mkdir(exist_ok=True)
     rejects = sorted(result.rejects, key=lambda r: r.line)
     if result.header is not None:
-        data.write_text(csv_text(result.header, [r.raw for r in rejects if r.raw]), encoding="utf-8")
+        data.write_text(
+            csv_text(result.header, [r.raw for r in rejects if r.raw]), encoding="utf-8"
+        )
     else:
         data.write_bytes(b"".join(bytes(r.raw) + b"\n" for r in rejects if r.raw is not None))
     with reasons.open("w", encoding="utf-8", newline="") as handle:

@@ -7,7 +7,15 @@ from cchc.portal.models import Notification, PortalActivity
 class NotificationAdmin(admin.ModelAdmin):
     """Operators watch the outbox here; messages are queued and sent only by the services."""
 
-    list_display = ("created_at", "channel", "recipient", "kind", "status", "attempts", "next_attempt_at")
+    list_display = (
+        "created_at",
+        "channel",
+        "recipient",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+    )
     list_filter = ("status", "channel", "kind")
     search_fields = ("recipient", "subject", "dossier__code")
     readonly_fields = [f.name for f in Notification._meta.fields]

@@ -13,8 +13,11 @@ class ProcedureFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     field = forms.IntegerField(label=_("Field"), required=False)
     agency = forms.IntegerField(label=_("Agency"), required=False)
-    online = forms.ChoiceField(label=_("Online level"), required=False,
-                               choices=[("", _("All levels")), *OnlineLevel.choices])
+    online = forms.ChoiceField(
+        label=_("Online level"),
+        required=False,
+        choices=[("", _("All levels")), *OnlineLevel.choices],
+    )
 
 
 class SignupForm(forms.Form):
@@ -23,7 +26,9 @@ class SignupForm(forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), required=False, max_length=20)
     national_id = forms.CharField(label=_("Citizen ID number (12 digits)"), max_length=20)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False))
-    password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput(render_value=False))
+    password2 = forms.CharField(
+        label=_("Repeat the password"), widget=forms.PasswordInput(render_value=False)
+    )
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
@@ -38,28 +43,49 @@ class CodeForm(forms.Form):
 
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("Dossier code"), max_length=60)
-    id_last4 = forms.CharField(label=_("Last 4 digits of the applicant's ID number"), max_length=4, min_length=4)
+    id_last4 = forms.CharField(
+        label=_("Last 4 digits of the applicant's ID number"), max_length=4, min_length=4
+    )
 
 
-SCORE_CHOICES = [(2, _("Good (2 points)")), (1, _("Acceptable (1 point)")), (0, _("Poor (0 points)"))]
+SCORE_CHOICES = [
+    (2, _("Good (2 points)")),
+    (1, _("Acceptable (1 point)")),
+    (0, _("Poor (0 points)")),
+]
 SATISFACTION_CHOICES = [
-    (5, _("Very satisfied")), (4, _("Satisfied")), (3, _("Neutral")), (2, _("Dissatisfied")), (1, _("Very dissatisfied")),
+    (5, _("Very satisfied")),
+    (4, _("Satisfied")),
+    (3, _("Neutral")),
+    (2, _("Dissatisfied")),
+    (1, _("Very dissatisfied")),
 ]
 
 
 class EvaluationForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(label=_("Overall satisfaction"), choices=SATISFACTION_CHOICES,
-                                          coerce=int, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              max_length=2000)
+    satisfaction = forms.TypedChoiceField(
+        label=_("Overall satisfaction"),
+        choices=SATISFACTION_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         for key, label in Evaluation.CRITERIA:
-            self.fields[key] = forms.TypedChoiceField(label=label, choices=SCORE_CHOICES, coerce=int,
-                                                      widget=forms.RadioSelect)
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
         # criteria first, satisfaction and comment last
-        self.order_fields([key for key, _label in Evaluation.CRITERIA] + ["satisfaction", "comment"])
+        self.order_fields(
+            [key for key, _label in Evaluation.CRITERIA] + ["satisfaction", "comment"]
+        )
 
     def scores(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key, _label in Evaluation.CRITERIA}

@@ -23,7 +23,9 @@ class VerificationCode(models.Model):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_codes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_codes"
+    )
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     destination = models.CharField(_("sent to"), max_length=254)
     code_hash = models.CharField(max_length=64)
@@ -59,11 +61,22 @@ class Draft(models.Model):
     """An online dossier being filled in. Kept server-side so nothing entered is lost on a
     validation error or an expired session; restored after the citizen signs in again."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_drafts")
-    procedure = models.ForeignKey("catalogue.Procedure", on_delete=models.CASCADE, related_name="+", verbose_name=_("procedure"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_drafts"
+    )
+    procedure = models.ForeignKey(
+        "catalogue.Procedure",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("procedure"),
+    )
     data = models.JSONField(_("entered data"), default=dict, blank=True)
     submitted_dossier = models.OneToOneField(
-        "dossiers.Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "dossiers.Dossier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,8 +97,12 @@ class DraftAttachment(models.Model):
     or an earlier digitised document of the same person (reuse)."""
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="attachments")
-    required_document = models.ForeignKey("catalogue.RequiredDocument", on_delete=models.CASCADE, related_name="+")
-    document = models.ForeignKey("dossiers.DigitizedDocument", on_delete=models.PROTECT, related_name="+")
+    required_document = models.ForeignKey(
+        "catalogue.RequiredDocument", on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey(
+        "dossiers.DigitizedDocument", on_delete=models.PROTECT, related_name="+"
+    )
     reused = models.BooleanField(_("reused"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -93,7 +110,9 @@ class DraftAttachment(models.Model):
         verbose_name = _("draft attachment")
         verbose_name_plural = _("draft attachments")
         constraints = [
-            models.UniqueConstraint(fields=["draft", "required_document"], name="uniq_draft_component"),
+            models.UniqueConstraint(
+                fields=["draft", "required_document"], name="uniq_draft_component"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,7 +121,9 @@ class DraftAttachment(models.Model):
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def due(self, now=None) -> NotificationQuerySet:  # type: ignore[no-untyped-def]
-        return self.filter(status=Notification.Status.QUEUED, next_attempt_at__lte=now or timezone.now())
+        return self.filter(
+            status=Notification.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
+        )
 
 
 class Notification(models.Model):
@@ -122,11 +143,15 @@ class Notification(models.Model):
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=40, blank=True)
     # One message per (event, channel): a signal delivered twice must not send twice.
     dedup_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=6, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
@@ -152,10 +177,14 @@ class PortalActivity(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(_("actor"), max_length=200)
     action = models.CharField(_("action"), max_length=40)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

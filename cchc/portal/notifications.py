@@ -44,29 +44,60 @@ def _local(moment: dt.datetime | None) -> str:
 def compose(dossier: Dossier, action: str, event: DossierEvent | None) -> tuple[str, str] | None:
     """Subject and body of the message for this action, in the platform's language."""
     link = settings.SITE_URL.rstrip("/") + reverse("portal:lookup") + f"?code={dossier.code}"
-    values = {"code": dossier.code, "procedure": dossier.procedure.name, "link": link,
-              "appointment": _local(dossier.appointment_at), "agency": dossier.receiving_agency.name,
-              "reason": (event.note if event else "") or ""}
+    values = {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "link": link,
+        "appointment": _local(dossier.appointment_at),
+        "agency": dossier.receiving_agency.name,
+        "reason": (event.note if event else "") or "",
+    }
     if action == "receive":
-        return (_("Dossier %(code)s received") % values,
-                _("Your dossier %(code)s (%(procedure)s) has been received by %(agency)s. "
-                  "Appointment to return the result: %(appointment)s. Follow it at %(link)s") % values)
+        return (
+            _("Dossier %(code)s received") % values,
+            _(
+                "Your dossier %(code)s (%(procedure)s) has been received by %(agency)s. "
+                "Appointment to return the result: %(appointment)s. Follow it at %(link)s"
+            )
+            % values,
+        )
     if action == "request_supplement":
-        return (_("Dossier %(code)s: please supplement your dossier") % values,
-                _("Your dossier %(code)s needs more documents: %(reason)s. "
-                  "The processing time is paused until they arrive. Details: %(link)s") % values)
+        return (
+            _("Dossier %(code)s: please supplement your dossier") % values,
+            _(
+                "Your dossier %(code)s needs more documents: %(reason)s. "
+                "The processing time is paused until they arrive. Details: %(link)s"
+            )
+            % values,
+        )
     if action == "apologize":
-        return (_("Dossier %(code)s: apology and new appointment") % values,
-                _("We apologise: your dossier %(code)s cannot be completed on time (%(reason)s). "
-                  "New appointment: %(appointment)s. Details: %(link)s") % values)
+        return (
+            _("Dossier %(code)s: apology and new appointment") % values,
+            _(
+                "We apologise: your dossier %(code)s cannot be completed on time (%(reason)s). "
+                "New appointment: %(appointment)s. Details: %(link)s"
+            )
+            % values,
+        )
     if action == "finish":
-        return (_("Dossier %(code)s: result ready") % values,
-                _("The result of your dossier %(code)s (%(procedure)s) is ready at %(agency)s. Details: %(link)s") % values)
+        return (
+            _("Dossier %(code)s: result ready") % values,
+            _(
+                "The result of your dossier %(code)s (%(procedure)s) is ready at %(agency)s. Details: %(link)s"
+            )
+            % values,
+        )
     return None
 
 
-def enqueue_for(dossier_id: int, action: str, event_id: int | None, *, dossier: Dossier | None = None,
-                event: DossierEvent | None = None) -> list[Notification]:
+def enqueue_for(
+    dossier_id: int,
+    action: str,
+    event_id: int | None,
+    *,
+    dossier: Dossier | None = None,
+    event: DossierEvent | None = None,
+) -> list[Notification]:
     """Queue one message per channel the applicant gave (e-mail and/or SMS).
 
     `dossier` and `event`: the instances the action just wrote, when the announcement
@@ -77,7 +108,11 @@ def enqueue_for(dossier_id: int, action: str, event_id: int | None, *, dossier: 
     if dossier is not None and not (dossier.applicant_email or dossier.applicant_phone):
         return []
     if dossier is None or dossier.pk != dossier_id:
-        dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()
+        dossier = (
+            Dossier.objects.select_related("procedure", "receiving_agency")
+            .filter(pk=dossier_id)
+            .first()
+        )
         if dossier is None:
             return []
     if event is None or event.pk != event_id:
@@ -88,27 +123,41 @@ def enqueue_for(dossier_id: int, action: str, event_id: int | None, *, dossier: 
         return []
     subject, body = message
     created = []
-    targets = [(Notification.Channel.EMAIL, dossier.applicant_email), (Notification.Channel.SMS, dossier.applicant_phone)]
+    targets = [
+        (Notification.Channel.EMAIL, dossier.applicant_email),
+        (Notification.Channel.SMS, dossier.applicant_phone),
+    ]
     for channel, recipient in targets:
         if not recipient:
             continue
         key = f"{dossier_id}:{event_id or action}:{channel}"
         try:
             with transaction.atomic():
-                created.append(Notification.objects.create(
-                    channel=channel, recipient=recipient, subject=subject, body=body, dossier=dossier,
-                    kind=action, dedup_key=key,
-                ))
+                created.append(
+                    Notification.objects.create(
+                        channel=channel,
+                        recipient=recipient,
+                        subject=subject,
+                        body=body,
+                        dossier=dossier,
+                        kind=action,
+                        dedup_key=key,
+                    )
+                )
         except IntegrityError:
             continue  # already queued for this event
     return created
 
 
-def on_dossier_changed(sender, *, dossier_id: int, action: str, event_id: int | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def on_dossier_changed(
+    sender, *, dossier_id: int, action: str, event_id: int | None = None, **kwargs
+) -> None:  # type: ignore[no-untyped-def]
     """Signal receiver (connected in PortalConfig.ready). Never raises: the dossier action
     has already committed and must not look failed because a message could not be queued."""
     try:
-        enqueue_for(dossier_id, action, event_id, dossier=kwargs.get("dossier"), event=kwargs.get("event"))
+        enqueue_for(
+            dossier_id, action, event_id, dossier=kwargs.get("dossier"), event=kwargs.get("event")
+        )
     except Exception:
         log.exception("could not queue notifications for dossier %s (%s)", dossier_id, action)
 
@@ -128,8 +177,10 @@ def claim(batch: int = 50, now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         rows = list(
-            Notification.objects.due(now).select_for_update(skip_locked=True)
-            .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:batch]
+            Notification.objects.due(now)
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:batch]
         )
         Notification.objects.filter(pk__in=rows).update(next_attempt_at=now + LEASE)
     return rows
@@ -143,14 +194,18 @@ def send_one(pk: int, sender: Callable[[Notification], None] = deliver) -> str:
         attempts = notification.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
         Notification.objects.filter(pk=pk).update(
-            attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
             status=Notification.Status.FAILED if failed else Notification.Status.QUEUED,
             next_attempt_at=timezone.now() + backoff(attempts),
         )
         log.warning("notification %s failed (attempt %s): %s", pk, attempts, exc)
         return Notification.Status.FAILED if failed else "retry"
     Notification.objects.filter(pk=pk).update(
-        attempts=notification.attempts + 1, status=Notification.Status.SENT, sent_at=timezone.now(), last_error="",
+        attempts=notification.attempts + 1,
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
     )
     return Notification.Status.SENT
 

@@ -48,20 +48,29 @@ def _label(actor: Any, fallback: str = "") -> str:
     return actor.display_name
 
 
-def _audit(action: str, *, actor: Any, dossier: Dossier | None = None, label: str = "", **data: Any) -> None:
+def _audit(
+    action: str, *, actor: Any, dossier: Dossier | None = None, label: str = "", **data: Any
+) -> None:
     PortalActivity.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=_label(actor, label), action=action, dossier=dossier, data=data,
+        actor_label=_label(actor, label),
+        action=action,
+        dossier=dossier,
+        data=data,
     )
 
 
 # -- sign-up with a one-time code --------------------------------------------------------
 def _code_hash(code: str, user_id: int) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"otp:{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"otp:{user_id}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 @transaction.atomic
-def start_signup(*, full_name: str, email: str = "", phone: str = "", national_id: str, password: str) -> User:
+def start_signup(
+    *, full_name: str, email: str = "", phone: str = "", national_id: str, password: str
+) -> User:
     """Create an inactive citizen account and send a one-time code to its e-mail or phone.
 
     The account signs in with its e-mail (or phone) once the code is confirmed. A pending,
@@ -78,12 +87,16 @@ def start_signup(*, full_name: str, email: str = "", phone: str = "", national_i
     email = (email or "").strip().lower()
     phone = (phone or "").strip()
     if not email and not phone:
-        raise ValidationFailed(_("Please enter an e-mail address or a mobile number."), field="email")
+        raise ValidationFailed(
+            _("Please enter an e-mail address or a mobile number."), field="email"
+        )
     if email:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise ValidationFailed(_("Please enter a valid e-mail address."), field="email") from exc
+            raise ValidationFailed(
+                _("Please enter a valid e-mail address."), field="email"
+            ) from exc
     if phone:
         phone = clean_phone(phone)
     number = clean_citizen_id(national_id)
@@ -95,17 +108,32 @@ def start_signup(*, full_name: str, email: str = "", phone: str = "", national_i
     existing = User.objects.select_for_update().filter(username=username).first()
     if existing is not None:
         if existing.is_active or existing.email_verified or existing.phone_verified:
-            raise ValidationFailed(_("An account with this e-mail or phone already exists. Please sign in."), field="email")
+            raise ValidationFailed(
+                _("An account with this e-mail or phone already exists. Please sign in."),
+                field="email",
+            )
         existing.delete()
     taken = Q(email__iexact=email) if email else Q()
     if phone:
         taken |= Q(phone=phone)
     if User.objects.filter(is_active=True).filter(taken).exists():
-        raise ValidationFailed(_("An account with this e-mail or phone already exists. Please sign in."), field="email")
+        raise ValidationFailed(
+            _("An account with this e-mail or phone already exists. Please sign in."), field="email"
+        )
     if User.objects.filter(national_id_hash=hash_national_id(number), is_active=True).exists():
-        raise ValidationFailed(_("An account with this citizen ID already exists. Please sign in."), field="national_id")
-    user = User(username=username, full_name=full_name, email=email, phone=phone,
-                kind=User.Kind.CITIZEN, is_active=False, province_code=settings.CCHC_PROVINCE_CODE)
+        raise ValidationFailed(
+            _("An account with this citizen ID already exists. Please sign in."),
+            field="national_id",
+        )
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        kind=User.Kind.CITIZEN,
+        is_active=False,
+        province_code=settings.CCHC_PROVINCE_CODE,
+    )
     user.set_national_id(number)
     user.set_password(password)
     user.save()
@@ -117,20 +145,29 @@ def start_signup(*, full_name: str, email: str = "", phone: str = "", national_i
 def send_code(*, user: User) -> VerificationCode:
     """Send a fresh one-time code (e-mail if the account has one, otherwise SMS)."""
     now = timezone.now()
-    recent = VerificationCode.objects.filter(user=user, created_at__gte=now - dt.timedelta(hours=1)).count()
+    recent = VerificationCode.objects.filter(
+        user=user, created_at__gte=now - dt.timedelta(hours=1)
+    ).count()
     if recent >= CODES_PER_HOUR:
-        raise ValidationFailed(_("Too many codes were sent. Please wait an hour and try again."), field="code")
+        raise ValidationFailed(
+            _("Too many codes were sent. Please wait an hour and try again."), field="code"
+        )
     code = f"{secrets.randbelow(1_000_000):06d}"
     channel = VerificationCode.Channel.EMAIL if user.email else VerificationCode.Channel.SMS
     destination = user.email or user.phone
     # Earlier codes stop working once a new one is issued.
     VerificationCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
     record = VerificationCode.objects.create(
-        user=user, channel=channel, destination=destination, code_hash=_code_hash(code, user.pk),
+        user=user,
+        channel=channel,
+        destination=destination,
+        code_hash=_code_hash(code, user.pk),
         expires_at=now + CODE_TTL,
     )
     text = _("Your CCHC verification code is %(code)s. It expires in %(minutes)s minutes.") % {
-        "code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}
+        "code": code,
+        "minutes": int(CODE_TTL.total_seconds() // 60),
+    }
     try:
         if channel == VerificationCode.Channel.EMAIL:
             send_mail(_("CCHC verification code"), text, None, [destination])
@@ -138,7 +175,9 @@ def send_code(*, user: User) -> VerificationCode:
             sms.send_sms(destination, text)
     except Exception as exc:  # the gateway is outside our control; tell the user plainly
         log.warning("verification code to %s failed: %s", destination, exc)
-        raise ValidationFailed(_("The code could not be sent. Please try again in a few minutes."), field="code") from exc
+        raise ValidationFailed(
+            _("The code could not be sent. Please try again in a few minutes."), field="code"
+        ) from exc
     return record
 
 
@@ -148,7 +187,12 @@ def verify_code(*, user: User, code: str) -> User:
     A wrong attempt is counted (and committed) before the error is raised, so the attempt
     limit holds."""
     with transaction.atomic():
-        record = VerificationCode.objects.select_for_update().filter(user=user).order_by("-created_at").first()
+        record = (
+            VerificationCode.objects.select_for_update()
+            .filter(user=user)
+            .order_by("-created_at")
+            .first()
+        )
         if record is None or not record.is_live:
             error = _("The code has expired. Please ask for a new one.")
         elif record.attempts >= CODE_MAX_ATTEMPTS:
@@ -169,7 +213,9 @@ def verify_code(*, user: User, code: str) -> User:
                 _audit("verify", actor=user, channel=record.channel)
             else:
                 record.save(update_fields=["attempts"])
-                error = _("Wrong code. %(left)s attempt(s) left.") % {"left": CODE_MAX_ATTEMPTS - record.attempts}
+                error = _("Wrong code. %(left)s attempt(s) left.") % {
+                    "left": CODE_MAX_ATTEMPTS - record.attempts
+                }
     if error:
         raise ValidationFailed(error, field="code")
     return user
@@ -183,9 +229,15 @@ def draft_for(*, user: User, procedure: Procedure) -> Draft:
     """The citizen's open draft for this procedure (created empty, prefilled from the account)."""
     draft = Draft.objects.open().filter(user=user, procedure=procedure).first()
     if draft is None:
-        draft = Draft.objects.create(user=user, procedure=procedure, data={
-            "applicant_name": user.full_name, "phone": user.phone, "email": user.email,
-        })
+        draft = Draft.objects.create(
+            user=user,
+            procedure=procedure,
+            data={
+                "applicant_name": user.full_name,
+                "phone": user.phone,
+                "email": user.email,
+            },
+        )
     return draft
 
 
@@ -214,8 +266,11 @@ def store_upload(*, upload: Any, owner_id_hash: str, actor: Any) -> DigitizedDoc
         digest.update(chunk)
     upload.seek(0)
     doc = DigitizedDocument(
-        owner_id_hash=owner_id_hash, name=(upload.name or "document")[-300:], content_type=content_type,
-        size=upload.size, sha256=digest.hexdigest(),
+        owner_id_hash=owner_id_hash,
+        name=(upload.name or "document")[-300:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     doc.file.save(_safe_name(upload.name), ContentFile(upload.read()), save=False)
@@ -229,39 +284,53 @@ def _safe_name(name: str) -> str:
 
 
 def _component(draft: Draft, required_document_id: int) -> RequiredDocument:
-    component = RequiredDocument.objects.filter(pk=required_document_id, procedure_id=draft.procedure_id).first()
+    component = RequiredDocument.objects.filter(
+        pk=required_document_id, procedure_id=draft.procedure_id
+    ).first()
     if component is None:
-        raise ValidationFailed(_("This document is not part of the procedure."), field="required_document")
+        raise ValidationFailed(
+            _("This document is not part of the procedure."), field="required_document"
+        )
     return component
 
 
 @transaction.atomic
-def add_draft_upload(draft: Draft, *, actor: User, required_document_id: int, upload: Any) -> DraftAttachment:
+def add_draft_upload(
+    draft: Draft, *, actor: User, required_document_id: int, upload: Any
+) -> DraftAttachment:
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if draft.user_id != actor.pk or draft.submitted_dossier_id:
         raise NotPermitted(_("This draft cannot be changed."))
     component = _component(draft, required_document_id)
     doc = store_upload(upload=upload, owner_id_hash=actor.national_id_hash, actor=actor)
     DraftAttachment.objects.filter(draft=draft, required_document=component).delete()
-    return DraftAttachment.objects.create(draft=draft, required_document=component, document=doc, reused=False)
+    return DraftAttachment.objects.create(
+        draft=draft, required_document=component, document=doc, reused=False
+    )
 
 
 @transaction.atomic
-def adopt_stashed_upload(draft: Draft, *, actor: User, required_document_id: int, document_id: int) -> DraftAttachment | None:
+def adopt_stashed_upload(
+    draft: Draft, *, actor: User, required_document_id: int, document_id: int
+) -> DraftAttachment | None:
     """A file uploaded while the session had expired (kept unowned in that browser's session)
     joins the citizen's draft once they sign in again."""
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if draft.user_id != actor.pk or draft.submitted_dossier_id:
         raise NotPermitted(_("This draft cannot be changed."))
     component = _component(draft, required_document_id)
-    doc = DigitizedDocument.objects.filter(pk=document_id, owner_id_hash="", uses__isnull=True).first()
+    doc = DigitizedDocument.objects.filter(
+        pk=document_id, owner_id_hash="", uses__isnull=True
+    ).first()
     if doc is None:
         return None
     doc.owner_id_hash = actor.national_id_hash
     doc.created_by = actor
     doc.save(update_fields=["owner_id_hash", "created_by"])
     DraftAttachment.objects.filter(draft=draft, required_document=component).delete()
-    return DraftAttachment.objects.create(draft=draft, required_document=component, document=doc, reused=False)
+    return DraftAttachment.objects.create(
+        draft=draft, required_document=component, document=doc, reused=False
+    )
 
 
 def reusable_documents(user: User):  # type: ignore[no-untyped-def]
@@ -269,21 +338,30 @@ def reusable_documents(user: User):  # type: ignore[no-untyped-def]
     part of an earlier dossier: they can be attached again without re-uploading."""
     if not getattr(user, "national_id_hash", ""):
         return DigitizedDocument.objects.none()
-    return (DigitizedDocument.objects.filter(owner_id_hash=user.national_id_hash, uses__isnull=False)
-            .distinct().order_by("-created_at"))
+    return (
+        DigitizedDocument.objects.filter(owner_id_hash=user.national_id_hash, uses__isnull=False)
+        .distinct()
+        .order_by("-created_at")
+    )
 
 
 @transaction.atomic
-def add_draft_reuse(draft: Draft, *, actor: User, required_document_id: int, document_id: int) -> DraftAttachment:
+def add_draft_reuse(
+    draft: Draft, *, actor: User, required_document_id: int, document_id: int
+) -> DraftAttachment:
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if draft.user_id != actor.pk or draft.submitted_dossier_id:
         raise NotPermitted(_("This draft cannot be changed."))
     component = _component(draft, required_document_id)
     doc = reusable_documents(actor).filter(pk=document_id).first()
     if doc is None:
-        raise ValidationFailed(_("This document is not one of your earlier documents."), field="document")
+        raise ValidationFailed(
+            _("This document is not one of your earlier documents."), field="document"
+        )
     DraftAttachment.objects.filter(draft=draft, required_document=component).delete()
-    return DraftAttachment.objects.create(draft=draft, required_document=component, document=doc, reused=True)
+    return DraftAttachment.objects.create(
+        draft=draft, required_document=component, document=doc, reused=True
+    )
 
 
 @transaction.atomic
@@ -306,20 +384,31 @@ def _save_dossier(dossier: Dossier, *fields: str) -> None:
 def _check_document_writer(actor: Any, dossier: Dossier) -> None:
     if actor is None:
         return
-    if dossier.applicant_id == actor.pk or dossier_services.policies.can(actor, "receive_supplement", dossier):
+    if dossier.applicant_id == actor.pk or dossier_services.policies.can(
+        actor, "receive_supplement", dossier
+    ):
         return
-    raise NotPermitted(_("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code})
+    raise NotPermitted(
+        _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
+    )
 
 
 @transaction.atomic
-def attach_document(dossier: Dossier, *, actor: Any, document: DigitizedDocument,
-                    required_document: RequiredDocument | None = None) -> DossierDocument:
+def attach_document(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    document: DigitizedDocument,
+    required_document: RequiredDocument | None = None,
+) -> DossierDocument:
     """Attach a newly uploaded document to a dossier component."""
     dossier = _lock_dossier(dossier)
     _check_document_writer(actor, dossier)
     if not dossier.is_open:
         raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
-    link = DossierDocument.objects.create(dossier=dossier, required_document=required_document, document=document, reused=False)
+    link = DossierDocument.objects.create(
+        dossier=dossier, required_document=required_document, document=document, reused=False
+    )
     if not dossier.has_digitized_components:
         dossier.has_digitized_components = True
         _save_dossier(dossier, "has_digitized_components")
@@ -328,8 +417,13 @@ def attach_document(dossier: Dossier, *, actor: Any, document: DigitizedDocument
 
 
 @transaction.atomic
-def reuse_document(dossier: Dossier, *, actor: Any, document: DigitizedDocument,
-                   required_document: RequiredDocument | None = None) -> DossierDocument:
+def reuse_document(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    document: DigitizedDocument,
+    required_document: RequiredDocument | None = None,
+) -> DossierDocument:
     """Attach an earlier digitised document of the same person (tái sử dụng dữ liệu số hóa);
     the dossier then counts for the 766 "reused digitised data" metric."""
     dossier = _lock_dossier(dossier)
@@ -338,7 +432,9 @@ def reuse_document(dossier: Dossier, *, actor: Any, document: DigitizedDocument,
         raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
     if not dossier.applicant_id_hash or document.owner_id_hash != dossier.applicant_id_hash:
         raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
-    link = DossierDocument.objects.create(dossier=dossier, required_document=required_document, document=document, reused=True)
+    link = DossierDocument.objects.create(
+        dossier=dossier, required_document=required_document, document=document, reused=True
+    )
     dossier.reused_digitized_data = True
     dossier.has_digitized_components = True
     _save_dossier(dossier, "reused_digitized_data", "has_digitized_components")
@@ -371,7 +467,9 @@ def _validate_draft(draft: Draft) -> tuple[dict[str, str], Agency]:
             errors[f"doc_{component.pk}"] = _("Please attach: %(name)s") % {"name": component.name}
     if errors:
         first = next(iter(errors.values()))
-        exc = ValidationFailed(_("Some information is missing or wrong: %(first)s") % {"first": first})
+        exc = ValidationFailed(
+            _("Some information is missing or wrong: %(first)s") % {"first": first}
+        )
         exc.errors = errors  # type: ignore[attr-defined]
         raise exc
     return data, agency  # type: ignore[return-value]
@@ -390,13 +488,21 @@ def submit_draft(draft: Draft, *, actor: User) -> Dossier:
         raise ValidationFailed(_("Your account has no citizen ID number."), field="national_id")
     data, agency = _validate_draft(draft)
     applicant = dossier_services.Applicant(
-        name=data["applicant_name"].strip(), id_hash=actor.national_id_hash, id_last4=actor.national_id_last4,
-        phone=clean_phone(data["phone"]) if data.get("phone") else "", email=(data.get("email") or "").strip(),
-        address=data["address"].strip(), account=actor,
+        name=data["applicant_name"].strip(),
+        id_hash=actor.national_id_hash,
+        id_last4=actor.national_id_last4,
+        phone=clean_phone(data["phone"]) if data.get("phone") else "",
+        email=(data.get("email") or "").strip(),
+        address=data["address"].strip(),
+        account=actor,
     )
     dossier = dossier_services.submit_online(
-        procedure=draft.procedure, receiving_agency=agency, competent_agency=agency, applicant=applicant,
-        actor=actor, details={"request": data.get("request", "")},
+        procedure=draft.procedure,
+        receiving_agency=agency,
+        competent_agency=agency,
+        applicant=applicant,
+        actor=actor,
+        details={"request": data.get("request", "")},
     )
     for att in draft.attachments.select_related("required_document", "document"):
         writer = reuse_document if att.reused else attach_document
@@ -425,28 +531,48 @@ def _clean_scores(scores: dict[str, Any], satisfaction: Any) -> tuple[dict[str, 
     except (TypeError, ValueError):
         level = 0
     if not 1 <= level <= 5:
-        raise ValidationFailed(_("Please choose your satisfaction from 1 to 5."), field="satisfaction")
+        raise ValidationFailed(
+            _("Please choose your satisfaction from 1 to 5."), field="satisfaction"
+        )
     return clean, level
 
 
 @transaction.atomic
-def evaluate(dossier: Dossier, *, actor: Any, scores: dict[str, Any], satisfaction: Any, comment: str = "",
-             channel: str = "PORTAL", actor_label: str = "") -> Evaluation:
+def evaluate(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    scores: dict[str, Any],
+    satisfaction: Any,
+    comment: str = "",
+    channel: str = "PORTAL",
+    actor_label: str = "",
+) -> Evaluation:
     """The applicant rates the service once the result is returned (status 10): nine
     criteria 0-2 points and a 1-5 satisfaction answer, one evaluation per dossier."""
     clean, level = _clean_scores(scores, satisfaction)
     dossier = _lock_dossier(dossier)
     if dossier.status != Status.RETURNED:
-        raise TransitionNotAllowed(_("The service can be rated only after the result has been returned."))
+        raise TransitionNotAllowed(
+            _("The service can be rated only after the result has been returned.")
+        )
     if Evaluation.objects.filter(dossier=dossier).exists():
-        raise TransitionNotAllowed(_("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code})
+        raise TransitionNotAllowed(
+            _("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code}
+        )
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
-                dossier=dossier, scores=clean, satisfaction=level, comment=(comment or "").strip()[:2000], channel=channel,
+                dossier=dossier,
+                scores=clean,
+                satisfaction=level,
+                comment=(comment or "").strip()[:2000],
+                channel=channel,
             )
     except IntegrityError as exc:  # a parallel submission won the race
-        raise TransitionNotAllowed(_("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code}) from exc
+        raise TransitionNotAllowed(
+            _("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code}
+        ) from exc
     dossier.rating = level
     _save_dossier(dossier, "rating")
     _audit("evaluate", actor=actor, dossier=dossier, label=actor_label, channel=channel)

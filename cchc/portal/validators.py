@@ -19,11 +19,15 @@ def clean_citizen_id(raw: str) -> str:
     2 digits: year of birth; 6 random digits. Only the structure can be checked offline."""
     number = re.sub(r"[\s.-]", "", raw or "")
     if not _CCCD.match(number):
-        raise ValidationFailed(_("The citizen ID number must have exactly 12 digits."), field="national_id")
+        raise ValidationFailed(
+            _("The citizen ID number must have exactly 12 digits."), field="national_id"
+        )
     province = int(number[:3])
     if not 1 <= province <= 96:
         raise ValidationFailed(
-            _("The first three digits of the citizen ID (province of birth) must be between 001 and 096."),
+            _(
+                "The first three digits of the citizen ID (province of birth) must be between 001 and 096."
+            ),
             field="national_id",
         )
     return number
@@ -37,7 +41,9 @@ def clean_phone(raw: str) -> str:
     elif phone.startswith("84") and len(phone) == 11:
         phone = "0" + phone[2:]
     if not _PHONE.match(phone):
-        raise ValidationFailed(_("Please enter a 10-digit mobile number starting with 0."), field="phone")
+        raise ValidationFailed(
+            _("Please enter a 10-digit mobile number starting with 0."), field="phone"
+        )
     return phone
 
 
@@ -62,17 +68,21 @@ def check_upload(upload) -> str:  # type: ignore[no-untyped-def]
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     if upload.size > limit:
         raise ValidationFailed(
-            _("The file %(name)s is larger than %(mb)s MB.") % {"name": upload.name, "mb": settings.MAX_UPLOAD_MB},
+            _("The file %(name)s is larger than %(mb)s MB.")
+            % {"name": upload.name, "mb": settings.MAX_UPLOAD_MB},
             field="file",
         )
     if upload.size == 0:
-        raise ValidationFailed(_("The file %(name)s is empty.") % {"name": upload.name}, field="file")
+        raise ValidationFailed(
+            _("The file %(name)s is empty.") % {"name": upload.name}, field="file"
+        )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     found = sniff(head)
     if found is None:
         raise ValidationFailed(
-            _("The file %(name)s is not a PDF, JPEG or PNG document.") % {"name": upload.name}, field="file",
+            _("The file %(name)s is not a PDF, JPEG or PNG document.") % {"name": upload.name},
+            field="file",
         )
     return found[0]

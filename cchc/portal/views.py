@@ -47,9 +47,13 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "procedure_count": procedures.count(),
         "online_count": procedures.filter(online_level="full").count(),
-        "agency_count": Agency.objects.current().filter(procedures__status=Procedure.Status.PUBLISHED).distinct().count(),
+        "agency_count": Agency.objects.current()
+        .filter(procedures__status=Procedure.Status.PUBLISHED)
+        .distinct()
+        .count(),
         "fields": Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED)
-        .annotate(n=Count("procedures", filter=Q(procedures__status=Procedure.Status.PUBLISHED))).order_by("-n", "name")[:12],
+        .annotate(n=Count("procedures", filter=Q(procedures__status=Procedure.Status.PUBLISHED)))
+        .order_by("-n", "name")[:12],
     }
     return render(request, "portal/home.html", context)
 
@@ -72,33 +76,55 @@ def procedures(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": form, "page": page, "query": query.urlencode(),
-        "fields": Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED).distinct().order_by("name"),
-        "agencies": Agency.objects.current().filter(procedures__status=Procedure.Status.PUBLISHED).distinct().order_by("name"),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "fields": Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED)
+        .distinct()
+        .order_by("name"),
+        "agencies": Agency.objects.current()
+        .filter(procedures__status=Procedure.Status.PUBLISHED)
+        .distinct()
+        .order_by("name"),
         "selected": filters,
     }
-    template = "portal/_procedure_results.html" if getattr(request, "htmx", False) else "portal/procedure_list.html"
+    template = (
+        "portal/_procedure_results.html"
+        if getattr(request, "htmx", False)
+        else "portal/procedure_list.html"
+    )
     return render(request, template, context)
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure.objects.published().select_related("field"), code=code)
-    return render(request, "portal/procedure_detail.html", {
-        "procedure": procedure,
-        "documents": procedure.required_documents.all(),
-        "steps": procedure.step_templates.all(),
-        "agencies": procedure.agencies.current().order_by("name"),
-    })
+    return render(
+        request,
+        "portal/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "documents": procedure.required_documents.all(),
+            "steps": procedure.step_templates.all(),
+            "agencies": procedure.agencies.current().order_by("name"),
+        },
+    )
 
 
 def agencies(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
-    qs = Agency.objects.current().annotate(
-        n=Count("procedures", filter=Q(procedures__status=Procedure.Status.PUBLISHED))).order_by("name")
+    qs = (
+        Agency.objects.current()
+        .annotate(n=Count("procedures", filter=Q(procedures__status=Procedure.Status.PUBLISHED)))
+        .order_by("name")
+    )
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/agency_list.html", {"page": page, "q": q, "query": urlencode({"q": q}) if q else ""})
+    return render(
+        request,
+        "portal/agency_list.html",
+        {"page": page, "q": q, "query": urlencode({"q": q}) if q else ""},
+    )
 
 
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -115,8 +141,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.start_signup(full_name=data["full_name"], email=data["email"], phone=data["phone"],
-                                         national_id=data["national_id"], password=data["password"])
+            user = services.start_signup(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                national_id=data["national_id"],
+                password=data["password"],
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -162,7 +193,11 @@ def _mask(destination: str) -> str:
 
 @login_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    dossiers = Dossier.objects.filter(applicant=request.user).select_related("procedure").order_by("-submitted_at")
+    dossiers = (
+        Dossier.objects.filter(applicant=request.user)
+        .select_related("procedure")
+        .order_by("-submitted_at")
+    )
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = Draft.objects.of(request.user).open().select_related("procedure")
     return render(request, "portal/my_dossiers.html", {"page": page, "drafts": drafts})
@@ -172,8 +207,11 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 def _stash_anonymous_post(request: HttpRequest, procedure: Procedure) -> None:
     """The session expired mid-form: keep what was entered (text and valid files) in the new
     anonymous session; after sign-in it is merged into the citizen's server-side draft."""
-    stash = {"procedure": procedure.pk, "data": {k: request.POST.get(k, "") for k in services.DRAFT_FIELDS if k in request.POST},
-             "files": {}}
+    stash = {
+        "procedure": procedure.pk,
+        "data": {k: request.POST.get(k, "") for k in services.DRAFT_FIELDS if k in request.POST},
+        "files": {},
+    }
     for key, upload in request.FILES.items():
         if not key.startswith("file_"):
             continue
@@ -192,7 +230,9 @@ def _restore_stash(request: HttpRequest, draft: Draft) -> bool:
     request.session.pop(STASH_SESSION_KEY, None)
     services.save_draft(draft, actor=request.user, data=stash.get("data", {}))
     for component_id, doc_pk in stash.get("files", {}).items():
-        services.adopt_stashed_upload(draft, actor=request.user, required_document_id=int(component_id), document_id=doc_pk)
+        services.adopt_stashed_upload(
+            draft, actor=request.user, required_document_id=int(component_id), document_id=doc_pk
+        )
     return True
 
 
@@ -202,13 +242,21 @@ def _process_documents(request: HttpRequest, draft: Draft) -> dict[str, str]:
         key = str(component.pk)
         try:
             if request.POST.get(f"remove_{key}"):
-                services.remove_draft_attachment(draft, actor=request.user, required_document_id=component.pk)
+                services.remove_draft_attachment(
+                    draft, actor=request.user, required_document_id=component.pk
+                )
             upload = request.FILES.get(f"file_{key}")
             if upload is not None:
-                services.add_draft_upload(draft, actor=request.user, required_document_id=component.pk, upload=upload)
+                services.add_draft_upload(
+                    draft, actor=request.user, required_document_id=component.pk, upload=upload
+                )
             elif request.POST.get(f"reuse_{key}"):
-                services.add_draft_reuse(draft, actor=request.user, required_document_id=component.pk,
-                                         document_id=int(request.POST[f"reuse_{key}"]))
+                services.add_draft_reuse(
+                    draft,
+                    actor=request.user,
+                    required_document_id=component.pk,
+                    document_id=int(request.POST[f"reuse_{key}"]),
+                )
         except (DomainError, ValueError) as exc:
             errors[f"doc_{key}"] = getattr(exc, "message", _("Invalid choice."))
     return errors
@@ -218,15 +266,25 @@ def _process_documents(request: HttpRequest, draft: Draft) -> dict[str, str]:
 def submit(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure.objects.published(), code=code)
     if procedure.online_level == "none":
-        messages.error(request, _("This procedure cannot be submitted online. Please go to the receiving address."))
+        messages.error(
+            request,
+            _("This procedure cannot be submitted online. Please go to the receiving address."),
+        )
         return redirect("portal:procedure", code=code)
     if not request.user.is_authenticated:
         if request.method == "POST":
             _stash_anonymous_post(request, procedure)
-            messages.warning(request, _("Your session has expired. Please sign in again: what you entered has been kept."))
+            messages.warning(
+                request,
+                _(
+                    "Your session has expired. Please sign in again: what you entered has been kept."
+                ),
+            )
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
     if not request.user.national_id_hash:
-        messages.error(request, _("Online submission needs a citizen account with a verified citizen ID."))
+        messages.error(
+            request, _("Online submission needs a citizen account with a verified citizen ID.")
+        )
         return redirect("portal:procedure", code=code)
     draft = services.draft_for(user=request.user, procedure=procedure)
     if _restore_stash(request, draft):
@@ -243,10 +301,17 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                 errors = getattr(exc, "errors", None) or {"general": exc.message}
             else:
                 _remember_lookup(request, dossier)
-                messages.success(request, _("Dossier %(code)s has been submitted. Keep this code to follow it.") % {"code": dossier.code})
+                messages.success(
+                    request,
+                    _("Dossier %(code)s has been submitted. Keep this code to follow it.")
+                    % {"code": dossier.code},
+                )
                 return redirect("portal:dossier", code=dossier.code)
         if errors:
-            messages.error(request, _("Please correct the items marked below. Everything you entered has been kept."))
+            messages.error(
+                request,
+                _("Please correct the items marked below. Everything you entered has been kept."),
+            )
         elif request.POST.get("action") != "submit":
             messages.success(request, _("Draft saved."))
             return redirect("portal:submit", code=code)
@@ -255,11 +320,21 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         {"component": c, "attachment": attachments.get(c.pk), "error": errors.get(f"doc_{c.pk}")}
         for c in procedure.required_documents.all()
     ]
-    return render(request, "portal/submit.html", {
-        "procedure": procedure, "draft": draft, "data": draft.data, "errors": errors, "components": components,
-        "agencies": procedure.agencies.current().order_by("name"),
-        "reusable": services.reusable_documents(request.user)[:50], "MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "portal/submit.html",
+        {
+            "procedure": procedure,
+            "draft": draft,
+            "data": draft.data,
+            "errors": errors,
+            "components": components,
+            "agencies": procedure.agencies.current().order_by("name"),
+            "reusable": services.reusable_documents(request.user)[:50],
+            "MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB,
+        },
+        status=400 if errors else 200,
+    )
 
 
 # -- status lookup ------------------------------------------------------------------------
@@ -283,18 +358,33 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(request.POST)
         if throttle.lookup_blocked(ip):
             form.is_valid()
-            form.add_error(None, _("Too many unsuccessful look-ups from your connection. Please wait 15 minutes and try again."))
+            form.add_error(
+                None,
+                _(
+                    "Too many unsuccessful look-ups from your connection. Please wait 15 minutes and try again."
+                ),
+            )
             return render(request, "portal/lookup.html", {"form": form}, status=429)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().upper()
-            dossier = Dossier.objects.filter(code=code).only("pk", "code", "applicant_id_last4").first()
+            dossier = (
+                Dossier.objects.filter(code=code).only("pk", "code", "applicant_id_last4").first()
+            )
             # The same answer whether the code exists or not: nothing leaks about other dossiers.
-            expected = dossier.applicant_id_last4 if dossier and dossier.applicant_id_last4 else "\x00\x00\x00\x00"
-            if dossier is not None and constant_time_compare(expected, form.cleaned_data["id_last4"]):
+            expected = (
+                dossier.applicant_id_last4
+                if dossier and dossier.applicant_id_last4
+                else "\x00\x00\x00\x00"
+            )
+            if dossier is not None and constant_time_compare(
+                expected, form.cleaned_data["id_last4"]
+            ):
                 _remember_lookup(request, dossier)
                 return redirect("portal:dossier", code=dossier.code)
             throttle.record_lookup_failure(ip)
-        form.add_error(None, _("No dossier matches this code and ID number. Please check both and try again."))
+        form.add_error(
+            None, _("No dossier matches this code and ID number. Please check both and try again.")
+        )
         return render(request, "portal/lookup.html", {"form": form}, status=400)
     form = LookupForm(initial={"code": request.GET.get("code", "")})
     return render(request, "portal/lookup.html", {"form": form})
@@ -329,12 +419,21 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     """Status history by agency, without staff names (citizens see units, not people)."""
     rows = []
     for ev in dossier.events.select_related("agency", "target_agency").order_by("seq"):
-        rows.append({
-            "at": ev.at, "label": _action_label(ev.action), "agency": ev.agency.name if ev.agency else "",
-            "target": ev.target_agency.name if ev.target_agency and ev.action == "transfer" else "",
-            "status": Status(ev.to_status).label, "note": ev.note if ev.action in PUBLIC_NOTES else "",
-            "new_appointment": ev.data.get("new_appointment_at") if ev.action == "apologize" else None,
-        })
+        rows.append(
+            {
+                "at": ev.at,
+                "label": _action_label(ev.action),
+                "agency": ev.agency.name if ev.agency else "",
+                "target": ev.target_agency.name
+                if ev.target_agency and ev.action == "transfer"
+                else "",
+                "status": Status(ev.to_status).label,
+                "note": ev.note if ev.action in PUBLIC_NOTES else "",
+                "new_appointment": ev.data.get("new_appointment_at")
+                if ev.action == "apologize"
+                else None,
+            }
+        )
     return rows
 
 
@@ -356,23 +455,42 @@ def _parse_moment(value: Any) -> dt.datetime | None:
 
 
 def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = Dossier.objects.select_related("procedure", "receiving_agency", "current_agency", "rule_version").filter(code=code).first()
+    dossier = (
+        Dossier.objects.select_related(
+            "procedure", "receiving_agency", "current_agency", "rule_version"
+        )
+        .filter(code=code)
+        .first()
+    )
     if dossier is None or not may_view_as_applicant(request, dossier):
-        messages.info(request, _("Enter the dossier code and the last 4 digits of the applicant's ID number."))
+        messages.info(
+            request, _("Enter the dossier code and the last 4 digits of the applicant's ID number.")
+        )
         return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
     derivation = due_derivation(dossier)
     apologies = [
-        {"at": e.at, "reason": e.note, "new_appointment": _parse_moment(e.data.get("new_appointment_at"))}
+        {
+            "at": e.at,
+            "reason": e.note,
+            "new_appointment": _parse_moment(e.data.get("new_appointment_at")),
+        }
         for e in dossier.events.filter(action="apologize").order_by("seq")
     ]
-    return render(request, "portal/dossier.html", {
-        "dossier": dossier, "derivation": derivation, "timeline": timeline(dossier),
-        "pauses": supplement_pauses(dossier), "apologies": apologies,
-        "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
-        "can_rate": dossier.status == Status.RETURNED,
-        "has_receipt": dossier.received_at is not None,
-        "documents": dossier.documents.select_related("document", "required_document"),
-    })
+    return render(
+        request,
+        "portal/dossier.html",
+        {
+            "dossier": dossier,
+            "derivation": derivation,
+            "timeline": timeline(dossier),
+            "pauses": supplement_pauses(dossier),
+            "apologies": apologies,
+            "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
+            "can_rate": dossier.status == Status.RETURNED,
+            "has_receipt": dossier.received_at is not None,
+            "documents": dossier.documents.select_related("document", "required_document"),
+        },
+    )
 
 
 def dossier_qr(request: HttpRequest, code: str) -> HttpResponse:
@@ -402,7 +520,11 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 
     doc = get_object_or_404(DigitizedDocument, pk=pk)
     user = request.user
-    allowed = user.is_authenticated and doc.owner_id_hash and doc.owner_id_hash == getattr(user, "national_id_hash", None)
+    allowed = (
+        user.is_authenticated
+        and doc.owner_id_hash
+        and doc.owner_id_hash == getattr(user, "national_id_hash", None)
+    )
     if not allowed:
         allowed = Dossier.objects.visible_to(user).filter(documents__document=doc).exists()
     if not allowed:
@@ -411,14 +533,22 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- evaluation ---------------------------------------------------------------------------
-def _evaluation_page(request: HttpRequest, dossier: Dossier, *, channel: str, template: str, done_url: str) -> HttpResponse:
+def _evaluation_page(
+    request: HttpRequest, dossier: Dossier, *, channel: str, template: str, done_url: str
+) -> HttpResponse:
     existing = Evaluation.objects.filter(dossier=dossier).first()
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.evaluate(dossier, actor=request.user if channel == "PORTAL" else None, scores=form.scores(),
-                              satisfaction=form.cleaned_data["satisfaction"], comment=form.cleaned_data["comment"],
-                              channel=channel, actor_label=_("Applicant at the counter kiosk") if channel == "KIOSK" else "")
+            services.evaluate(
+                dossier,
+                actor=request.user if channel == "PORTAL" else None,
+                scores=form.scores(),
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+                channel=channel,
+                actor_label=_("Applicant at the counter kiosk") if channel == "KIOSK" else "",
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
             existing = Evaluation.objects.filter(dossier=dossier).first()
@@ -427,8 +557,12 @@ def _evaluation_page(request: HttpRequest, dossier: Dossier, *, channel: str, te
             return redirect(done_url)
     elif request.method == "POST":
         form.add_error(None, _("Please answer every question. Your answers so far have been kept."))
-    return render(request, template, {"dossier": dossier, "form": form, "existing": existing},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        template,
+        {"dossier": dossier, "form": form, "existing": existing},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -436,8 +570,13 @@ def evaluate(request: HttpRequest, code: str) -> HttpResponse:
     dossier = get_object_or_404(Dossier, code=code)
     if not may_view_as_applicant(request, dossier):
         return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
-    return _evaluation_page(request, dossier, channel="PORTAL", template="portal/evaluate.html",
-                            done_url=reverse("portal:dossier", args=[dossier.code]))
+    return _evaluation_page(
+        request,
+        dossier,
+        channel="PORTAL",
+        template="portal/evaluate.html",
+        done_url=reverse("portal:dossier", args=[dossier.code]),
+    )
 
 
 @login_required
@@ -447,6 +586,10 @@ def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
     dossier = get_object_or_404(Dossier, code=code)
     if not policies.can_view(request.user, dossier) or dossier.applicant_id == request.user.pk:
         raise Http404
-    return _evaluation_page(request, dossier, channel="KIOSK", template="portal/kiosk.html",
-                            done_url=reverse("portal:kiosk_evaluate", args=[dossier.code]))
-
+    return _evaluation_page(
+        request,
+        dossier,
+        channel="KIOSK",
+        template="portal/kiosk.html",
+        done_url=reverse("portal:kiosk_evaluate", args=[dossier.code]),
+    )

@@ -18,8 +18,10 @@ from cchc.testing import AgencyFactory, member
 
 def _require_pg() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("the token cache works only on PostgreSQL, whose notifications it listens to; on SQLite it is "
-                    "off and every request reads its token (tested below); CI runs these on PostgreSQL")
+        pytest.skip(
+            "the token cache works only on PostgreSQL, whose notifications it listens to; on SQLite it is "
+            "off and every request reads its token (tested below); CI runs these on PostgreSQL"
+        )
 
 
 def _eventually(check, seconds: float = 5.0) -> float:
@@ -86,8 +88,12 @@ def test_a_deactivated_user_and_a_removed_role_are_seen_at_once(cached, clerk):
     user, agency, raw = clerk
     _kept(raw)
     Membership.objects.filter(user=user).delete()
-    _eventually(lambda: (u := ApiToken.authenticate(raw)) is not None
-                and not permissions.has_role(u, agency.pk, {Membership.Role.CLERK}))
+    _eventually(
+        lambda: (
+            (u := ApiToken.authenticate(raw)) is not None
+            and not permissions.has_role(u, agency.pk, {Membership.Role.CLERK})
+        )
+    )
     type(user).objects.filter(pk=user.pk).update(is_active=False)
     _eventually(lambda: ApiToken.authenticate(raw) is None)
 
@@ -102,8 +108,12 @@ def test_last_use_sign_ins_and_new_tokens_or_users_do_not_empty_the_cache(cached
     newcomer = type(user).objects.create(username="newcomer")
     time.sleep(0.3)  # a notification, had one been sent, would have arrived by now
     assert tokens.size() == 1
-    assert _statements(lambda: ApiToken.authenticate(raw))[1] == 0  # the kept copy knows the new time
-    Membership.objects.create(user=newcomer, agency=AgencyFactory(code="H26.02"), role=Membership.Role.CLERK)
+    assert (
+        _statements(lambda: ApiToken.authenticate(raw))[1] == 0
+    )  # the kept copy knows the new time
+    Membership.objects.create(
+        user=newcomer, agency=AgencyFactory(code="H26.02"), role=Membership.Role.CLERK
+    )
     _eventually(lambda: tokens.size() == 0)  # any membership change: everything is read again
 
 
@@ -123,8 +133,11 @@ def test_nothing_is_kept_while_the_listener_is_disconnected(cached, clerk):
     _user, _agency, raw = clerk
     _kept(raw)
     with connection.cursor() as cur:  # the listener's connection breaks
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND application_name = %s", [tokens.APPLICATION_NAME])
+        cur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = %s",
+            [tokens.APPLICATION_NAME],
+        )
         assert cur.fetchone() is not None
     _eventually(lambda: not tokens._state.listening)
     assert tokens.size() == 0
@@ -148,10 +161,14 @@ def test_without_the_cache_every_request_reads_the_token(settings):
         assert ApiToken.authenticate(raw) is None  # inside the same transaction: at once
 
 
-def test_through_the_api_a_revoked_token_gets_401_as_soon_as_the_revocation_commits(cached, clerk, client):
+def test_through_the_api_a_revoked_token_gets_401_as_soon_as_the_revocation_commits(
+    cached, clerk, client
+):
     user, _agency, raw = clerk
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    _eventually(lambda: client.get("/api/v1/procedures", **auth).status_code == 200 and tokens.size() == 1)
+    _eventually(
+        lambda: client.get("/api/v1/procedures", **auth).status_code == 200 and tokens.size() == 1
+    )
     ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())
     _eventually(lambda: client.get("/api/v1/procedures", **auth).status_code == 401)
 
@@ -162,9 +179,13 @@ def test_the_user_trigger_covers_every_column_but_the_sign_in_ones():
     from cchc.accounts.models import User
 
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'accounts_user_notify'")
+        cur.execute(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'accounts_user_notify'"
+        )
         definition = cur.fetchone()[0]
     listed = definition.split("UPDATE OF ", 1)[1].split(" OR ", 1)[0]
     columns = {c.strip() for c in listed.split(",")}
     expected = {f.column for f in User._meta.concrete_fields} - {"id", "last_login", "password"}
-    assert columns == expected, "a User column is missing from (or gone but still in) accounts 0002's trigger"
+    assert columns == expected, (
+        "a User column is missing from (or gone but still in) accounts 0002's trigger"
+    )

@@ -21,8 +21,14 @@ def test_official_units_are_loaded_by_the_first_migration():
 
 def test_merged_district_resolves_to_its_successors_through_chains():
     def agency(code, valid_to=None):
-        return Agency.objects.create(code=code, name=code, level="COMMUNE", province_code="01",
-                                     valid_from=dt.date(2008, 8, 1), valid_to=valid_to)
+        return Agency.objects.create(
+            code=code,
+            name=code,
+            level="COMMUNE",
+            province_code="01",
+            valid_from=dt.date(2008, 8, 1),
+            valid_to=valid_to,
+        )
 
     district = agency("H26.DS", dt.date(2025, 6, 30))
     old_commune = agency("H26.OLD", dt.date(2025, 6, 30))

@@ -11,15 +11,31 @@ from cchc.testing import member
 
 def _post_data(cast, **over):
     data = {
-        "code": "2.000635", "name": "Cấp giấy phép xây dựng", "processing_time": "15",
-        "time_unit": "working_day", "online_level": "partial", "number_of_copies": "1",
-        "applicant_types": "Tổ chức, cá nhân", "submission_means": "Trực tiếp",
+        "code": "2.000635",
+        "name": "Cấp giấy phép xây dựng",
+        "processing_time": "15",
+        "time_unit": "working_day",
+        "online_level": "partial",
+        "number_of_copies": "1",
+        "applicant_types": "Tổ chức, cá nhân",
+        "submission_means": "Trực tiếp",
         "agencies": [cast.agency_a.pk],
-        "docs-TOTAL_FORMS": "1", "docs-INITIAL_FORMS": "0", "docs-MIN_NUM_FORMS": "0", "docs-MAX_NUM_FORMS": "1000",
-        "docs-0-name": "Đơn đề nghị", "docs-0-copies": "1", "docs-0-mandatory": "on",
-        "steps-TOTAL_FORMS": "2", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000",
-        "steps-0-name": "Tiếp nhận", "steps-0-working_hours": "4",
-        "steps-1-name": "Thẩm định", "steps-1-working_hours": "100", "steps-1-agency": cast.agency_b.pk,
+        "docs-TOTAL_FORMS": "1",
+        "docs-INITIAL_FORMS": "0",
+        "docs-MIN_NUM_FORMS": "0",
+        "docs-MAX_NUM_FORMS": "1000",
+        "docs-0-name": "Đơn đề nghị",
+        "docs-0-copies": "1",
+        "docs-0-mandatory": "on",
+        "steps-TOTAL_FORMS": "2",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-name": "Tiếp nhận",
+        "steps-0-working_hours": "4",
+        "steps-1-name": "Thẩm định",
+        "steps-1-working_hours": "100",
+        "steps-1-agency": cast.agency_b.pk,
     }
     data.update(over)
     return data
@@ -45,7 +61,9 @@ def test_province_admin_creates_publishes_and_withdraws_through_the_ui(client, c
     client.post(f"/catalogue/{proc.pk}/withdraw/", {"reason": "Quyết định bãi bỏ số 12"})
     proc.refresh_from_db()
     assert proc.status == Procedure.Status.WITHDRAWN
-    actions = list(CatalogueChange.objects.filter(procedure=proc).values_list("action", "actor_label"))
+    actions = list(
+        CatalogueChange.objects.filter(procedure=proc).values_list("action", "actor_label")
+    )
     assert {a for a, _ in actions} == {"create", "publish", "withdraw"}
     assert all(label == cast.province_admin.display_name for _, label in actions)
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
@@ -57,7 +75,9 @@ def test_edit_keeps_document_ids_and_audits_changes(client, cast):
     proc = cast.procedure
     doc = proc.required_documents.get()
     data = _post_data(cast, code=proc.code, name="Đăng ký khai sinh (sửa)")
-    data.update({"docs-INITIAL_FORMS": "1", "docs-0-id": doc.pk, "docs-0-name": "Tờ khai (mẫu mới)"})
+    data.update(
+        {"docs-INITIAL_FORMS": "1", "docs-0-id": doc.pk, "docs-0-name": "Tờ khai (mẫu mới)"}
+    )
     resp = client.post(f"/catalogue/{proc.pk}/edit/", data)
     assert resp.status_code == 302
     doc.refresh_from_db()
@@ -68,7 +88,9 @@ def test_edit_keeps_document_ids_and_audits_changes(client, cast):
 
 def test_invalid_input_is_shown_in_vietnamese_and_nothing_is_lost(client, cast):
     client.force_login(cast.province_admin)
-    resp = client.post("/catalogue/new/", _post_data(cast, code=cast.procedure.code, name="Tên giữ nguyên"))
+    resp = client.post(
+        "/catalogue/new/", _post_data(cast, code=cast.procedure.code, name="Tên giữ nguyên")
+    )
     assert resp.status_code == 200
     page = resp.content.decode()
     assert "Đã có thủ tục mang mã 1.001193" in page
@@ -79,7 +101,9 @@ def test_invalid_input_is_shown_in_vietnamese_and_nothing_is_lost(client, cast):
 
 
 def test_publish_refuses_missing_core_fields(cast):
-    proc = services.create_procedure(actor=cast.province_admin, data={"code": "3.000001", "name": "Thiếu trường"}, agencies=[])
+    proc = services.create_procedure(
+        actor=cast.province_admin, data={"code": "3.000001", "name": "Thiếu trường"}, agencies=[]
+    )
     with pytest.raises(ValidationFailed) as exc:
         services.publish_procedure(proc, actor=cast.province_admin)
     assert "cách thức thực hiện" in exc.value.message and "thành phần hồ sơ" in exc.value.message
@@ -88,11 +112,15 @@ def test_publish_refuses_missing_core_fields(cast):
 
 
 def test_agency_admin_limited_to_own_agencies(client, cast, agency_admin):
-    other = services.create_procedure(actor=None, data={"code": "3.000002", "name": "Của sở khác"}, agencies=[cast.agency_c])
+    other = services.create_procedure(
+        actor=None, data={"code": "3.000002", "name": "Của sở khác"}, agencies=[cast.agency_c]
+    )
     with pytest.raises(NotPermitted):
         services.update_procedure(other, actor=agency_admin, data={"name": "x"})
     with pytest.raises(NotPermitted):
-        services.create_procedure(actor=agency_admin, data={"code": "3.000003", "name": "x"}, agencies=[cast.agency_c])
+        services.create_procedure(
+            actor=agency_admin, data={"code": "3.000003", "name": "x"}, agencies=[cast.agency_c]
+        )
     client.force_login(agency_admin)
     assert client.get(f"/catalogue/{other.pk}/edit/").status_code == 403
     assert client.get(f"/catalogue/{cast.procedure.pk}/edit/").status_code == 200
@@ -104,7 +132,11 @@ def test_agency_admin_limited_to_own_agencies(client, cast, agency_admin):
 
 
 def test_list_search_is_diacritics_insensitive_filters_and_htmx_partial(client, cast):
-    services.create_procedure(actor=None, data={"code": "3.000004", "name": "Cấp phép xây dựng nhà ở"}, agencies=[cast.agency_b])
+    services.create_procedure(
+        actor=None,
+        data={"code": "3.000004", "name": "Cấp phép xây dựng nhà ở"},
+        agencies=[cast.agency_b],
+    )
     client.force_login(cast.clerk_a)
     page = client.get("/catalogue/", {"q": "xay dung"}).content.decode()
     assert "3.000004" in page and "1.001193" not in page

@@ -80,9 +80,15 @@ def test_weekend_reception_starts_monday(cal):
 
 @pytest.mark.django_db
 def test_province_exceptions_override_national_calendar():
-    CalendarException.objects.create(province_code="01", date=dt.date(2026, 3, 3), kind="DAY_OFF", reason="Nghỉ bù")
-    CalendarException.objects.create(province_code="01", date=dt.date(2026, 3, 7), kind="WORKING_DAY", reason="Làm bù")
-    CalendarException.objects.create(province_code="79", date=dt.date(2026, 3, 4), kind="DAY_OFF", reason="Khác tỉnh")
+    CalendarException.objects.create(
+        province_code="01", date=dt.date(2026, 3, 3), kind="DAY_OFF", reason="Nghỉ bù"
+    )
+    CalendarException.objects.create(
+        province_code="01", date=dt.date(2026, 3, 7), kind="WORKING_DAY", reason="Làm bù"
+    )
+    CalendarException.objects.create(
+        province_code="79", date=dt.date(2026, 3, 4), kind="DAY_OFF", reason="Khác tỉnh"
+    )
     hn = WorkingCalendar.for_province("01")
     assert not hn.is_working_day(dt.date(2026, 3, 3))
     assert hn.is_working_day(dt.date(2026, 3, 7))

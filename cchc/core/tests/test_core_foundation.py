@@ -19,21 +19,36 @@ def test_missing_actor_is_refused():
 
 
 def test_tree_sum_mean_cap_and_sign():
-    root = scheme.Node("T", aggregate=scheme.MEAN, children=(
-        scheme.Node("F1", aggregate=scheme.MEAN, children=(scheme.Node("a"), scheme.Node("b"), scheme.Node("c"))),
-        scheme.Node("F2", aggregate=scheme.SUM, max_points=10, cap=True, children=(
-            scheme.Node("d"), scheme.Node("p", sign=-1))),
-    ))
+    root = scheme.Node(
+        "T",
+        aggregate=scheme.MEAN,
+        children=(
+            scheme.Node(
+                "F1",
+                aggregate=scheme.MEAN,
+                children=(scheme.Node("a"), scheme.Node("b"), scheme.Node("c")),
+            ),
+            scheme.Node(
+                "F2",
+                aggregate=scheme.SUM,
+                max_points=10,
+                cap=True,
+                children=(scheme.Node("d"), scheme.Node("p", sign=-1)),
+            ),
+        ),
+    )
     values = scheme.evaluate(root, {"a": 80.0, "b": 60.0, "c": None, "d": 12.0, "p": 1.0})
-    assert values["F1"] == 70.0        # c has no data: skipped, not counted as 0
-    assert values["F2"] == 10.0        # 12 - 1 = 11, capped at 10
+    assert values["F1"] == 70.0  # c has no data: skipped, not counted as 0
+    assert values["F2"] == 10.0  # 12 - 1 = 11, capped at 10
     assert values["T"] == 40.0
     assert scheme.evaluate(root, {})["T"] is None
 
 
 def test_competition_ranks_share_and_skip():
-    ranks = scheme.competition_ranks({"a": 90.0, "b": 85.0, "c": 85.0000000001, "d": 70.0, "e": None},
-                                     eligible=lambda k: k != "d")
+    ranks = scheme.competition_ranks(
+        {"a": 90.0, "b": 85.0, "c": 85.0000000001, "d": 70.0, "e": None},
+        eligible=lambda k: k != "d",
+    )
     assert ranks == {"a": 1, "b": 2, "c": 2, "d": None, "e": None}
 
 
@@ -43,7 +58,7 @@ def test_job_commits_with_the_transaction_and_retries():
     with pytest.raises(RuntimeError), transaction.atomic():
         jobs_fixture.record.enqueue("lost")
         raise RuntimeError("rolled back")
-    assert not DBTaskResult.objects.exists()       # the job went with the rollback
+    assert not DBTaskResult.objects.exists()  # the job went with the rollback
 
     with transaction.atomic():
         jobs_fixture.record.enqueue("kept")

@@ -26,8 +26,23 @@ def test_serve_answers_http_with_one_or_several_processes(workers, tmp_path):
     port = _free_port()
     # an empty SQLite file is enough: the probe is the API's JSON 404, which reads no table
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
-    proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers),
-                             "--threads", "2"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         body = b""
         for _ in range(300):  # a loaded CI machine starts slowly
@@ -43,7 +58,9 @@ def test_serve_answers_http_with_one_or_several_processes(workers, tmp_path):
         assert b"not_found" in body
         if workers > 1:  # the first worker may answer before the last one is forked
             for _ in range(200):
-                children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+                children = subprocess.run(
+                    ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+                ).stdout.split()
                 if len(children) == workers:
                     break
                 time.sleep(0.1)

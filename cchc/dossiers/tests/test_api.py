@@ -23,7 +23,9 @@ def check_detail(resp):
         return resp
     data = resp.json()
     DossierDetailOut.model_validate(data)
-    assert set(data) == set(DossierDetailOut.model_fields), set(data) ^ set(DossierDetailOut.model_fields)
+    assert set(data) == set(DossierDetailOut.model_fields), set(data) ^ set(
+        DossierDetailOut.model_fields
+    )
     for event in data["events"]:
         assert set(event) == set(EventOut.model_fields)
     for step in data["steps"]:
@@ -48,13 +50,23 @@ class Api:
 
     def post(self, path, body=None, raw=None):
         data = raw if raw is not None else json.dumps(body or {})
-        resp = self.client.post(f"/api/v1{path}", data, content_type="application/json", **self.headers)
+        resp = self.client.post(
+            f"/api/v1{path}", data, content_type="application/json", **self.headers
+        )
         return check_detail(resp) if DETAIL_PATH.match(path) else resp
 
 
 def intake_body(cast, **over):
-    body = {"procedure": cast.procedure.code, "receiving_agency": "H26.100", "competent_agency": "H26.01",
-            "applicant": {"name": "Phạm Thị Dung", "national_id": "001099012345", "phone": "0912345678"}}
+    body = {
+        "procedure": cast.procedure.code,
+        "receiving_agency": "H26.100",
+        "competent_agency": "H26.01",
+        "applicant": {
+            "name": "Phạm Thị Dung",
+            "national_id": "001099012345",
+            "phone": "0912345678",
+        },
+    }
     body.update(over)
     return body
 
@@ -66,7 +78,11 @@ def err(resp):
 
 
 def test_full_lifecycle_through_the_api(client, cast):
-    clerk_a, spec_b, clerk_b = Api(client, cast.clerk_a), Api(client, cast.specialist_b), Api(client, cast.clerk_b)
+    clerk_a, spec_b, clerk_b = (
+        Api(client, cast.clerk_a),
+        Api(client, cast.specialist_b),
+        Api(client, cast.clerk_b),
+    )
     leader_b = Api(client, cast.leader_b)
     resp = clerk_a.post("/dossiers", intake_body(cast, digitized=True))
     assert resp.status_code == 201, resp.content
@@ -75,7 +91,10 @@ def test_full_lifecycle_through_the_api(client, cast):
     assert d["status"] == 2 and d["appointment_at"].endswith("+07:00") and d["derivation"]
     assert d["applicant_id_last4"] == "2345" and "national_id" not in d
     assert "transfer" in d["available_actions"]
-    r = clerk_a.post(f"/dossiers/{code}/actions/transfer", {"to_agency": "H26.01", "step_name": "Thẩm định", "assignee": "specialist_b"})
+    r = clerk_a.post(
+        f"/dossiers/{code}/actions/transfer",
+        {"to_agency": "H26.01", "step_name": "Thẩm định", "assignee": "specialist_b"},
+    )
     assert r.status_code == 200, r.content
     assert r.json()["current_agency"] == "H26.01" and r.json()["assignee"] == "specialist_b"
     r = leader_b.post(f"/dossiers/{code}/actions/request_payment", {"amount": 50000})
@@ -86,8 +105,15 @@ def test_full_lifecycle_through_the_api(client, cast):
     assert r.json()["status"] == Status.SUPPLEMENT
     r = spec_b.post(f"/dossiers/{code}/actions/receive_supplement", {"note": "Đã nhận"})
     assert r.json()["status"] == Status.PROCESSING
-    new_date = (timezone.now() + dt.timedelta(days=20)).astimezone(dt.timezone(dt.timedelta(hours=7))).replace(microsecond=0)
-    r = leader_b.post(f"/dossiers/{code}/actions/apologize", {"reason": "Cần xác minh thêm", "new_appointment_at": new_date.isoformat()})
+    new_date = (
+        (timezone.now() + dt.timedelta(days=20))
+        .astimezone(dt.timezone(dt.timedelta(hours=7)))
+        .replace(microsecond=0)
+    )
+    r = leader_b.post(
+        f"/dossiers/{code}/actions/apologize",
+        {"reason": "Cần xác minh thêm", "new_appointment_at": new_date.isoformat()},
+    )
     assert r.status_code == 200, r.content
     assert r.json()["apology_count"] == 1
     r = leader_b.post(f"/dossiers/{code}/actions/assign", {"assignee": "specialist_b"})
@@ -98,8 +124,17 @@ def test_full_lifecycle_through_the_api(client, cast):
     body = r.json()
     assert body["status"] == Status.RETURNED and body["returned_at"]
     assert [e["action"] for e in body["events"]] == [
-        "receive", "transfer", "request_payment", "confirm_payment", "request_supplement", "receive_supplement",
-        "apologize", "assign", "finish", "return_result"]
+        "receive",
+        "transfer",
+        "request_payment",
+        "confirm_payment",
+        "request_supplement",
+        "receive_supplement",
+        "apologize",
+        "assign",
+        "finish",
+        "return_result",
+    ]
     assert body["steps"][0]["outcome"] in ("EARLY", "ON_TIME")
     listing = clerk_a.get("/dossiers", status=10).json()
     assert listing["count"] == 1 and listing["items"][0]["code"] == code
@@ -114,12 +149,24 @@ def test_other_lifecycle_ends(client, cast):
     assert Dossier.objects.get(code=online.json()["code"]).applicant == cast.citizen
     r = clerk.post(f"/dossiers/{online.json()['code']}/actions/receive", {"note": "Đủ hồ sơ"})
     assert r.json()["status"] == Status.RECEIVED and r.json()["appointment_at"]
-    r = leader.post(f"/dossiers/{online.json()['code']}/actions/stop", {"reason": "Không đủ điều kiện"})
+    r = leader.post(
+        f"/dossiers/{online.json()['code']}/actions/stop", {"reason": "Không đủ điều kiện"}
+    )
     assert r.json()["status"] == Status.STOPPED
     other = citizen.post("/dossiers", intake_body(cast)).json()["code"]
-    assert clerk.post(f"/dossiers/{other}/actions/refuse", {"reason": "Không thuộc thẩm quyền"}).json()["status"] == Status.REFUSED
+    assert (
+        clerk.post(
+            f"/dossiers/{other}/actions/refuse", {"reason": "Không thuộc thẩm quyền"}
+        ).json()["status"]
+        == Status.REFUSED
+    )
     third = clerk.post("/dossiers", intake_body(cast)).json()["code"]
-    assert clerk.post(f"/dossiers/{third}/actions/withdraw", {"reason": "Công dân xin rút"}).json()["status"] == Status.WITHDRAWN
+    assert (
+        clerk.post(f"/dossiers/{third}/actions/withdraw", {"reason": "Công dân xin rút"}).json()[
+            "status"
+        ]
+        == Status.WITHDRAWN
+    )
     # citizens see their own dossiers only
     mine = citizen.get("/dossiers").json()
     assert {i["code"] for i in mine["items"]} == {online.json()["code"], other}
@@ -140,7 +187,9 @@ def test_error_classes(client, cast):
     e = clerk.post("/dossiers", intake_body(cast, applicant={"name": "A", "national_id": "12345"}))
     assert e.status_code == 400 and err(e)["field"] == "applicant.national_id"
     e = clerk.post("/dossiers", intake_body(cast, procedure="9.999999"))
-    assert e.status_code == 400 and err(e)["field"] == "procedure" and "9.999999" in err(e)["message"]
+    assert (
+        e.status_code == 400 and err(e)["field"] == "procedure" and "9.999999" in err(e)["message"]
+    )
     e = clerk.post("/dossiers", intake_body(cast, competent_agency="H26.02"))
     assert e.status_code == 400 and err(e)["field"] == "competent_agency"
     e = clerk.get("/dossiers", received_from="2026-13-45")
@@ -149,7 +198,10 @@ def test_error_classes(client, cast):
     assert e.status_code == 400
     e = clerk.post(f"/dossiers/{code}/actions/request_payment", {"amount": "50000"})
     assert e.status_code == 400 and err(e)["field"] == "amount"
-    e = clerk.post(f"/dossiers/{code}/actions/apologize", {"reason": "x", "new_appointment_at": "2026-12-01T10:00:00"})
+    e = clerk.post(
+        f"/dossiers/{code}/actions/apologize",
+        {"reason": "x", "new_appointment_at": "2026-12-01T10:00:00"},
+    )
     assert e.status_code == 400 and err(e)["field"] == "new_appointment_at"
     e = clerk.post(f"/dossiers/{code}/actions/refuse", [1, 2])
     assert e.status_code == 400
@@ -164,7 +216,7 @@ def test_error_classes(client, cast):
     assert clerk.get("/dossiers/000.00.00.H26-260101-9999").status_code == 404
     e = clerk.post(f"/dossiers/{code}/actions/explode", {})
     assert e.status_code == 404 and "explode" in err(e)["message"]
-    assert err(clerk.get("/nothing/here")) ["code"] == "not_found"
+    assert err(clerk.get("/nothing/here"))["code"] == "not_found"
     assert clerk.get("/procedures/0.000000").status_code == 404
     # 409: transition not allowed
     e = clerk.post(f"/dossiers/{code}/actions/return_result", {})
@@ -182,7 +234,9 @@ def test_session_auth_needs_csrf(cast):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(cast.clerk_a)
     assert browser.get("/api/v1/dossiers").status_code == 200
-    e = browser.post("/api/v1/dossiers", json.dumps(intake_body(cast)), content_type="application/json")
+    e = browser.post(
+        "/api/v1/dossiers", json.dumps(intake_body(cast)), content_type="application/json"
+    )
     assert e.status_code == 403
     assert not Dossier.objects.exists()
 
@@ -190,17 +244,24 @@ def test_session_auth_needs_csrf(cast):
 def test_procedures_list_and_detail(client, cast):
     from cchc.catalogue import services as catalogue
 
-    catalogue.create_procedure(actor=None, data={"code": "3.000009", "name": "Cấp phép xây dựng"}, agencies=[cast.agency_b])
+    catalogue.create_procedure(
+        actor=None, data={"code": "3.000009", "name": "Cấp phép xây dựng"}, agencies=[cast.agency_b]
+    )
     staff = Api(client, cast.clerk_a)
     data = staff.get("/procedures", q="khai sinh").json()
     assert data["count"] == 1 and data["items"][0]["code"] == "1.001193"
     assert staff.get("/procedures", status="DRAFT").json()["items"][0]["code"] == "3.000009"
-    assert Api(client, cast.citizen).get("/procedures", q="xay dung").json()["count"] == 0  # drafts are not public
+    assert (
+        Api(client, cast.citizen).get("/procedures", q="xay dung").json()["count"] == 0
+    )  # drafts are not public
     page = staff.get("/procedures", page_size=1, page=99).json()
     assert page["page"] == page["num_pages"] == 2 and len(page["items"]) == 1
     assert staff.get("/procedures", page_size=1000).status_code == 400
     detail = staff.get("/procedures/1.001193").json()
-    assert detail["agencies"] == ["H26.01", "H26.100"] or sorted(detail["agencies"]) == ["H26.01", "H26.100"]
+    assert detail["agencies"] == ["H26.01", "H26.100"] or sorted(detail["agencies"]) == [
+        "H26.01",
+        "H26.100",
+    ]
     assert detail["required_documents"][0]["name"] == "Tờ khai"
 
 
@@ -210,7 +271,10 @@ def test_list_filters(client, cast):
     clerk.post("/dossiers", intake_body(cast, competent_agency="H26.100"))
     today = timezone.localdate().isoformat()
     assert clerk.get("/dossiers", received_from=today, received_to=today).json()["count"] == 2
-    assert clerk.get("/dossiers", received_from="2020-01-01", received_to="2020-01-02").json()["count"] == 0
+    assert (
+        clerk.get("/dossiers", received_from="2020-01-01", received_to="2020-01-02").json()["count"]
+        == 0
+    )
     assert clerk.get("/dossiers", q=a).json()["count"] == 1
     assert clerk.get("/dossiers", procedure="1.001193", agency="H26.100").json()["count"] == 2
     assert clerk.get("/dossiers", overdue="true").json()["count"] == 0

@@ -10,10 +10,6 @@ from cchc.testing import make_cast
 pytestmark = [pytest.mark.browser]
 
 
-
-
-
-
 def sign_in(page, username):
     page.goto(f"{page.base_url}/accounts/login/?next=/staff/")
     page.fill("input[name=username]", username)
@@ -45,7 +41,9 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
     page.wait_for_selector(f"#id_procedure option[value='{cast.procedure.pk}']", state="attached")
     with page.expect_response(lambda r: "part=competent" in r.url):
         page.select_option("#id_procedure", str(cast.procedure.pk))
-    page.wait_for_selector(f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached")
+    page.wait_for_selector(
+        f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
+    )
     page.select_option("#id_competent_agency", str(cast.agency_b.pk))
     page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
     page.fill("input[name=applicant_id]", "001199004321")
@@ -91,4 +89,9 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
     page.shot("returned")
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED
-    assert list(dossier.events.values_list("action", flat=True)) == ["receive", "transfer", "finish", "return_result"]
+    assert list(dossier.events.values_list("action", flat=True)) == [
+        "receive",
+        "transfer",
+        "finish",
+        "return_result",
+    ]

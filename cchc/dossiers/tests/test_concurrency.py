@@ -30,8 +30,13 @@ def test_parallel_intake_issues_unique_sequential_codes(cast):
         try:
             barrier.wait()
             for _ in range(PER_CLIENT):
-                services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                           applicant=Applicant(name="Song song"), actor=cast.clerk_a, at=when)
+                services.intake_at_counter(
+                    procedure=cast.procedure,
+                    receiving_agency=cast.agency_a,
+                    applicant=Applicant(name="Song song"),
+                    actor=cast.clerk_a,
+                    at=when,
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

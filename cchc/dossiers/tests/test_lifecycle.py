@@ -25,8 +25,12 @@ def at(y, m, d, hh=9, mm=0):
 
 def counter(cast, when=None, **kw):
     return services.intake_at_counter(
-        procedure=cast.procedure, receiving_agency=cast.agency_a, applicant=APPLICANT,
-        actor=cast.clerk_a, at=when or at(2026, 3, 2, 9), **kw,
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=APPLICANT,
+        actor=cast.clerk_a,
+        at=when or at(2026, 3, 2, 9),
+        **kw,
     )
 
 
@@ -44,7 +48,9 @@ def test_counter_intake_issues_code_receipt_and_appointment(cast):
 
 def test_intake_skips_a_code_already_used_by_an_imported_dossier(cast):
     imported = counter(cast)
-    Dossier.objects.filter(pk=imported.pk).update(code="000.01.01.H26-260302-0002")  # as if imported
+    Dossier.objects.filter(pk=imported.pk).update(
+        code="000.01.01.H26-260302-0002"
+    )  # as if imported
     d = counter(cast)
     assert d.code == "000.01.01.H26-260302-0003"
     assert Dossier.objects.filter(code__startswith="000.01.01.H26-260302-").count() == 2
@@ -57,7 +63,9 @@ def test_rule_version_follows_the_receipt_date(cast):
 
 def test_full_lifecycle_on_time_with_steps(cast):
     d = counter(cast)
-    d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10))
+    d = services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)
+    )
     d = services.finish(d, actor=cast.specialist_a, electronic_result=True, at=at(2026, 3, 3, 9))
     d = services.return_result(d, actor=cast.clerk_a, at=at(2026, 3, 3, 10))
     assert d.status == Status.RETURNED
@@ -69,7 +77,9 @@ def test_full_lifecycle_on_time_with_steps(cast):
 
 def test_late_step_is_flagged(cast):
     d = counter(cast)
-    d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_a, hours=2, at=at(2026, 3, 2, 9))
+    d = services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, hours=2, at=at(2026, 3, 2, 9)
+    )
     services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 2, 14))
     assert DossierStep.objects.get(dossier=d).outcome == "LATE"
 
@@ -77,33 +87,65 @@ def test_late_step_is_flagged(cast):
 def test_steps_follow_the_procedure_templates_and_their_edits(cast):
     from cchc.catalogue import services as catalogue
 
-    catalogue.update_procedure(cast.procedure, actor=None, data={}, steps=[
-        {"name": "Thẩm định hồ sơ", "working_hours": 4, "agency": None},
-        {"name": "Phê duyệt", "working_hours": 8, "agency": None}])
+    catalogue.update_procedure(
+        cast.procedure,
+        actor=None,
+        data={},
+        steps=[
+            {"name": "Thẩm định hồ sơ", "working_hours": 4, "agency": None},
+            {"name": "Phê duyệt", "working_hours": 8, "agency": None},
+        ],
+    )
     d = counter(cast)
     d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9))
-    d = services.transfer(d, actor=cast.specialist_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 10))
+    d = services.transfer(
+        d, actor=cast.specialist_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 10)
+    )
     first, second = DossierStep.objects.filter(dossier=d).order_by("seq")
-    assert (first.name, first.due_at, first.outcome, first.completed_at) == ("Thẩm định hồ sơ", at(2026, 3, 2, 14), "EARLY", at(2026, 3, 2, 10))
-    assert (second.seq, second.name, second.due_at, second.completed_at) == (2, "Phê duyệt", at(2026, 3, 3, 10), None)
+    assert (first.name, first.due_at, first.outcome, first.completed_at) == (
+        "Thẩm định hồ sơ",
+        at(2026, 3, 2, 14),
+        "EARLY",
+        at(2026, 3, 2, 10),
+    )
+    assert (second.seq, second.name, second.due_at, second.completed_at) == (
+        2,
+        "Phê duyệt",
+        at(2026, 3, 3, 10),
+        None,
+    )
     # the province edits the steps: the next dossier in this process uses the new budget
-    catalogue.update_procedure(cast.procedure, actor=None, data={}, steps=[
-        {"name": "Thẩm định hồ sơ", "working_hours": 2, "agency": None}])
-    d = services.transfer(counter(cast), actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9))
+    catalogue.update_procedure(
+        cast.procedure,
+        actor=None,
+        data={},
+        steps=[{"name": "Thẩm định hồ sơ", "working_hours": 2, "agency": None}],
+    )
+    d = services.transfer(
+        counter(cast), actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9)
+    )
     assert DossierStep.objects.get(dossier=d).due_at == at(2026, 3, 2, 11)
     # a dossier (and its procedure) loaded before an edit still gets the edited steps
     stale = Dossier.objects.select_related("procedure").get(pk=counter(cast).pk)
-    catalogue.update_procedure(Procedure.objects.get(pk=cast.procedure.pk), actor=None, data={}, steps=[
-        {"name": "Thẩm định hồ sơ", "working_hours": 3, "agency": None}])
+    catalogue.update_procedure(
+        Procedure.objects.get(pk=cast.procedure.pk),
+        actor=None,
+        data={},
+        steps=[{"name": "Thẩm định hồ sơ", "working_hours": 3, "agency": None}],
+    )
     d = services.transfer(stale, actor=cast.clerk_a, to_agency=cast.agency_a, at=at(2026, 3, 2, 9))
     assert DossierStep.objects.get(dossier=d).due_at == at(2026, 3, 2, 12)
 
 
 def test_supplement_pauses_the_clock(cast):
     d = counter(cast)  # appointment 5/3 09:00
-    d = services.request_supplement(d, actor=cast.specialist_a, reason="Thiếu bản sao giấy khai sinh", at=at(2026, 3, 3, 9))
+    d = services.request_supplement(
+        d, actor=cast.specialist_a, reason="Thiếu bản sao giấy khai sinh", at=at(2026, 3, 3, 9)
+    )
     assert d.status == Status.SUPPLEMENT and d.supplement_count == 1
-    d = services.receive_supplement(d, actor=cast.clerk_a, at=at(2026, 3, 4, 9))  # one working day waiting
+    d = services.receive_supplement(
+        d, actor=cast.clerk_a, at=at(2026, 3, 4, 9)
+    )  # one working day waiting
     assert d.status == Status.PROCESSING
     assert d.paused_seconds == 8 * 3600
     assert d.appointment_at == at(2026, 3, 5, 9)
@@ -121,9 +163,13 @@ def test_second_supplement_is_recorded(cast):
 
 
 def test_online_submission_then_reception(cast):
-    d = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                               applicant=Applicant(name="Trần Thị B", account=cast.citizen),
-                               actor=cast.citizen, at=at(2026, 3, 6, 16))
+    d = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="Trần Thị B", account=cast.citizen),
+        actor=cast.citizen,
+        at=at(2026, 3, 6, 16),
+    )
     assert d.status == Status.SUBMITTED and d.received_at is None and d.appointment_at is None
     d = services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 9, 8, 30))
     assert d.status == Status.RECEIVED
@@ -131,8 +177,12 @@ def test_online_submission_then_reception(cast):
 
 
 def test_refuse_requires_reason_and_closes(cast):
-    d = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                               applicant=APPLICANT, actor=cast.citizen)
+    d = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=APPLICANT,
+        actor=cast.citizen,
+    )
     with pytest.raises(ValidationFailed):
         services.refuse(d, actor=cast.clerk_a, reason="  ")
     d = services.refuse(d, actor=cast.clerk_a, reason="Không thuộc thẩm quyền")
@@ -177,20 +227,48 @@ def test_withdraw_and_stop(cast):
 
 
 def test_applicant_may_withdraw_own_online_dossier(cast):
-    d = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                               applicant=Applicant(name="B", account=cast.citizen), actor=cast.citizen)
+    d = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="B", account=cast.citizen),
+        actor=cast.citizen,
+    )
     assert services.withdraw(d, actor=cast.citizen, reason="Nộp nhầm").status == Status.WITHDRAWN
 
 
 def test_apology_only_before_due_date_with_later_date(cast):
     d = counter(cast)  # due 5/3 09:00
     with pytest.raises(ValidationFailed):
-        services.apologize(d, actor=cast.leader_a, reason="Cần xác minh", new_appointment_at=at(2026, 3, 4, 9), at=at(2026, 3, 3, 9))
+        services.apologize(
+            d,
+            actor=cast.leader_a,
+            reason="Cần xác minh",
+            new_appointment_at=at(2026, 3, 4, 9),
+            at=at(2026, 3, 3, 9),
+        )
     with pytest.raises(TransitionNotAllowed):
-        services.apologize(d, actor=cast.leader_a, reason="Cần xác minh", new_appointment_at=at(2026, 3, 10, 9), at=at(2026, 3, 5, 10))
+        services.apologize(
+            d,
+            actor=cast.leader_a,
+            reason="Cần xác minh",
+            new_appointment_at=at(2026, 3, 10, 9),
+            at=at(2026, 3, 5, 10),
+        )
     with pytest.raises(ValidationFailed):
-        services.apologize(d, actor=cast.leader_a, reason="", new_appointment_at=at(2026, 3, 10, 9), at=at(2026, 3, 3, 9))
-    d = services.apologize(d, actor=cast.leader_a, reason="Cần xác minh thực địa", new_appointment_at=at(2026, 3, 10, 9), at=at(2026, 3, 4, 9))
+        services.apologize(
+            d,
+            actor=cast.leader_a,
+            reason="",
+            new_appointment_at=at(2026, 3, 10, 9),
+            at=at(2026, 3, 3, 9),
+        )
+    d = services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Cần xác minh thực địa",
+        new_appointment_at=at(2026, 3, 10, 9),
+        at=at(2026, 3, 4, 9),
+    )
     assert d.appointment_at == d.due_at == at(2026, 3, 10, 9)
     assert d.initial_appointment_at == at(2026, 3, 5, 9)
     assert d.apology_count == 1
@@ -198,10 +276,20 @@ def test_apology_only_before_due_date_with_later_date(cast):
 
 
 def test_boundary_free_intake_keeps_three_facts(cast):
-    d = services.intake_at_counter(procedure=cast.procedure, receiving_place=cast.agency_a,
-                                   receiving_agency=cast.agency_a, competent_agency=cast.agency_b,
-                                   applicant=APPLICANT, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
-    assert (d.receiving_place, d.receiving_agency, d.competent_agency) == (cast.agency_a, cast.agency_a, cast.agency_b)
+    d = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_place=cast.agency_a,
+        receiving_agency=cast.agency_a,
+        competent_agency=cast.agency_b,
+        applicant=APPLICANT,
+        actor=cast.clerk_a,
+        at=at(2026, 3, 2, 9),
+    )
+    assert (d.receiving_place, d.receiving_agency, d.competent_agency) == (
+        cast.agency_a,
+        cast.agency_a,
+        cast.agency_b,
+    )
     d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_b)
     assert d.current_agency == cast.agency_b
     # now only B's staff can finish it
@@ -214,8 +302,13 @@ def test_boundary_free_intake_keeps_three_facts(cast):
 
 def test_competent_agency_must_handle_the_procedure(cast):
     with pytest.raises(ValidationFailed) as err:
-        services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                   competent_agency=cast.agency_c, applicant=APPLICANT, actor=cast.clerk_a)
+        services.intake_at_counter(
+            procedure=cast.procedure,
+            receiving_agency=cast.agency_a,
+            competent_agency=cast.agency_c,
+            applicant=APPLICANT,
+            actor=cast.clerk_a,
+        )
     assert err.value.field == "competent_agency"
     assert Dossier.objects.count() == 0
 
@@ -228,8 +321,12 @@ def test_unpublished_procedure_and_missing_name_rejected(cast):
     cast.procedure.status = "PUBLISHED"
     cast.procedure.save()
     with pytest.raises(ValidationFailed):
-        services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                   applicant=Applicant(name=" "), actor=cast.clerk_a)
+        services.intake_at_counter(
+            procedure=cast.procedure,
+            receiving_agency=cast.agency_a,
+            applicant=Applicant(name=" "),
+            actor=cast.clerk_a,
+        )
     assert Dossier.objects.count() == 0
 
 
@@ -266,10 +363,23 @@ def test_replay_accepts_records_that_keep_the_status(cast):
     from cchc.dossiers.state import EventRecord, replay
 
     d = counter(cast)
-    services.apologize(d, actor=cast.leader_a, reason="Cần xác minh", new_appointment_at=at(2026, 3, 10, 9), at=at(2026, 3, 3, 9))
+    services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Cần xác minh",
+        new_appointment_at=at(2026, 3, 10, 9),
+        at=at(2026, 3, 3, 9),
+    )
     d.refresh_from_db()
-    events = [EventRecord(to_status=e.to_status, at=e.at, action=e.action, data=e.data) for e in d.events.all()]
-    state = replay(events, calendar=services.calendar_for("01", d.rule_version), appointment_at=d.initial_appointment_at)
+    events = [
+        EventRecord(to_status=e.to_status, at=e.at, action=e.action, data=e.data)
+        for e in d.events.all()
+    ]
+    state = replay(
+        events,
+        calendar=services.calendar_for("01", d.rule_version),
+        appointment_at=d.initial_appointment_at,
+    )
     assert not state.invalid
     assert (state.status, state.appointment_at, state.apology_count) == (2, at(2026, 3, 10, 9), 1)
 

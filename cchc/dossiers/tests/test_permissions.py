@@ -17,13 +17,36 @@ from cchc.dossiers.services import Applicant
 
 # Possible from status 2 (received): the actions below. receive, refuse, receive_supplement
 # and return_result are impossible at this stage for everyone (409/not offered).
-STAGE_ACTIONS = ["transfer", "assign", "request_supplement", "request_payment", "confirm_payment",
-                 "withdraw", "stop", "finish", "apologize"]
+STAGE_ACTIONS = [
+    "transfer",
+    "assign",
+    "request_supplement",
+    "request_payment",
+    "confirm_payment",
+    "withdraw",
+    "stop",
+    "finish",
+    "apologize",
+]
 
 ALLOWED = {
     "clerk_a": {"transfer", "request_supplement", "confirm_payment", "withdraw"},
-    "specialist_a": {"transfer", "request_supplement", "request_payment", "confirm_payment", "finish"},
-    "leader_a": {"transfer", "assign", "request_supplement", "request_payment", "stop", "finish", "apologize"},
+    "specialist_a": {
+        "transfer",
+        "request_supplement",
+        "request_payment",
+        "confirm_payment",
+        "finish",
+    },
+    "leader_a": {
+        "transfer",
+        "assign",
+        "request_supplement",
+        "request_payment",
+        "stop",
+        "finish",
+        "apologize",
+    },
     "clerk_b": set(),
     "specialist_b": set(),
     "leader_b": {"stop", "apologize"},  # as leader of the competent agency
@@ -37,9 +60,14 @@ USERS = [*ALLOWED, *sorted(INVISIBLE)]  # a list, not set order: xdist workers m
 def payload(action: str) -> dict:
     later = (timezone.now() + dt.timedelta(days=30)).isoformat()
     return {
-        "transfer": {"to_agency": "H26.01"}, "assign": {"assignee": "specialist_a"},
-        "request_supplement": {"reason": "Thiếu giấy tờ"}, "request_payment": {"amount": 10000},
-        "confirm_payment": {}, "withdraw": {"reason": "Xin rút"}, "stop": {"reason": "Dừng"}, "finish": {},
+        "transfer": {"to_agency": "H26.01"},
+        "assign": {"assignee": "specialist_a"},
+        "request_supplement": {"reason": "Thiếu giấy tờ"},
+        "request_payment": {"amount": 10000},
+        "confirm_payment": {},
+        "withdraw": {"reason": "Xin rút"},
+        "stop": {"reason": "Dừng"},
+        "finish": {},
         "apologize": {"reason": "Chậm", "new_appointment_at": later},
     }[action]
 
@@ -47,17 +75,27 @@ def payload(action: str) -> dict:
 def form_data(action: str, cast) -> dict:
     later = timezone.localtime(timezone.now() + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     data = {
-        "transfer": {"to_agency": cast.agency_b.pk}, "assign": {"assignee": cast.specialist_a.pk},
-        "request_supplement": {"reason": "Thiếu"}, "request_payment": {"amount": "10000"},
-        "confirm_payment": {"online": "0"}, "withdraw": {"reason": "Rút"}, "stop": {"reason": "Dừng"},
-        "finish": {}, "apologize": {"reason": "Chậm", "new_appointment_at": later},
+        "transfer": {"to_agency": cast.agency_b.pk},
+        "assign": {"assignee": cast.specialist_a.pk},
+        "request_supplement": {"reason": "Thiếu"},
+        "request_payment": {"amount": "10000"},
+        "confirm_payment": {"online": "0"},
+        "withdraw": {"reason": "Rút"},
+        "stop": {"reason": "Dừng"},
+        "finish": {},
+        "apologize": {"reason": "Chậm", "new_appointment_at": later},
     }[action]
     return {f"{action}-{k}": v for k, v in data.items()}
 
 
 def new_dossier(cast) -> Dossier:
-    return services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a, competent_agency=cast.agency_b,
-                                      applicant=Applicant(name="Ma Trận"), actor=cast.clerk_a)
+    return services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        competent_agency=cast.agency_b,
+        applicant=Applicant(name="Ma Trận"),
+        actor=cast.clerk_a,
+    )
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -73,14 +111,23 @@ def test_matrix_through_the_api(client, cast, username):
     for action in STAGE_ACTIONS:
         allowed = action in ALLOWED.get(username, set())
         dossier = new_dossier(cast) if allowed else shared
-        resp = client.post(f"/api/v1/dossiers/{dossier.code}/actions/{action}", json.dumps(payload(action)),
-                           content_type="application/json", **auth)
+        resp = client.post(
+            f"/api/v1/dossiers/{dossier.code}/actions/{action}",
+            json.dumps(payload(action)),
+            content_type="application/json",
+            **auth,
+        )
         expected = 200 if allowed else (404 if username in INVISIBLE else 403)
         assert resp.status_code == expected, (username, action, resp.content)
     shared.refresh_from_db()
     assert shared.status == Status.RECEIVED and shared.events.count() == 1
     # impossible at this stage for everyone who may see it: 409 for those with the role, else 403
-    resp = client.post(f"/api/v1/dossiers/{shared.code}/actions/return_result", "{}", content_type="application/json", **auth)
+    resp = client.post(
+        f"/api/v1/dossiers/{shared.code}/actions/return_result",
+        "{}",
+        content_type="application/json",
+        **auth,
+    )
     expected = 404 if username in INVISIBLE else (409 if username in ("clerk_a",) else 403)
     assert resp.status_code == expected, (username, resp.content)
 
@@ -97,17 +144,27 @@ def test_matrix_through_the_ui(client, cast, username):
         assert page.status_code == 404
     else:
         html = page.content.decode()
-        offered = {a for a in [*STAGE_ACTIONS, "receive", "refuse", "receive_supplement", "return_result"] if f'data-action="{a}"' in html}
+        offered = {
+            a
+            for a in [*STAGE_ACTIONS, "receive", "refuse", "receive_supplement", "return_result"]
+            if f'data-action="{a}"' in html
+        }
         assert offered == ALLOWED[username]
     for action in STAGE_ACTIONS:
         allowed = action in ALLOWED.get(username, set())
         dossier = new_dossier(cast) if allowed else shared
-        resp = client.post(f"/staff/dossiers/{dossier.code}/actions/{action}/", form_data(action, cast))
+        resp = client.post(
+            f"/staff/dossiers/{dossier.code}/actions/{action}/", form_data(action, cast)
+        )
         expected = 302 if allowed else (404 if username in INVISIBLE else 403)
         assert resp.status_code == expected, (username, action, resp.content.decode()[-1500:])
         if allowed:
             after = Dossier.objects.get(pk=dossier.pk)
             # services.assign records no event (reported to the lead); its effect is the assignee
-            assert after.events.count() == 2 if action != "assign" else after.assignee == cast.specialist_a
+            assert (
+                after.events.count() == 2
+                if action != "assign"
+                else after.assignee == cast.specialist_a
+            )
     shared.refresh_from_db()
     assert shared.status == Status.RECEIVED and shared.events.count() == 1

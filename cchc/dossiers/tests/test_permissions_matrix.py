@@ -26,13 +26,27 @@ EXPECTED = {
     "return_result": {"clerk_a"},
     "apologize": {"leader_a"},
 }
-USERS = ["clerk_a", "specialist_a", "leader_a", "clerk_b", "specialist_b", "leader_b",
-         "outsider", "province_admin", "inspector", "citizen"]
+USERS = [
+    "clerk_a",
+    "specialist_a",
+    "leader_a",
+    "clerk_b",
+    "specialist_b",
+    "leader_b",
+    "outsider",
+    "province_admin",
+    "inspector",
+    "citizen",
+]
 
 
 def test_policy_matrix(cast):
-    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                   applicant=Applicant(name="A"), actor=cast.clerk_a)
+    d = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="A"),
+        actor=cast.clerk_a,
+    )
     for action, allowed in EXPECTED.items():
         for name in USERS:
             user = getattr(cast, name)
@@ -40,9 +54,21 @@ def test_policy_matrix(cast):
 
 
 def test_refused_actions_raise_and_change_nothing(cast):
-    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                   applicant=Applicant(name="A"), actor=cast.clerk_a)
-    for name in ["clerk_b", "specialist_b", "leader_b", "outsider", "province_admin", "inspector", "citizen"]:
+    d = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="A"),
+        actor=cast.clerk_a,
+    )
+    for name in [
+        "clerk_b",
+        "specialist_b",
+        "leader_b",
+        "outsider",
+        "province_admin",
+        "inspector",
+        "citizen",
+    ]:
         with pytest.raises(NotPermitted):
             services.finish(d, actor=getattr(cast, name))
         with pytest.raises(NotPermitted):
@@ -51,24 +77,51 @@ def test_refused_actions_raise_and_change_nothing(cast):
     assert d.status == 2 and d.events.count() == 1
 
 
-@pytest.mark.parametrize("name", ["clerk_b", "specialist_a", "leader_a", "outsider", "inspector", "citizen", "province_admin"])
+@pytest.mark.parametrize(
+    "name",
+    ["clerk_b", "specialist_a", "leader_a", "outsider", "inspector", "citizen", "province_admin"],
+)
 def test_only_the_agency_clerk_receives_at_its_counter(cast, name):
     with pytest.raises(NotPermitted):
-        services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                   applicant=Applicant(name="A"), actor=getattr(cast, name))
+        services.intake_at_counter(
+            procedure=cast.procedure,
+            receiving_agency=cast.agency_a,
+            applicant=Applicant(name="A"),
+            actor=getattr(cast, name),
+        )
 
 
 def test_visibility(cast):
     from cchc.dossiers.models import Dossier
 
-    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                   applicant=Applicant(name="A"), actor=cast.clerk_a)
-    visible = {name for name in USERS if Dossier.objects.visible_to(getattr(cast, name)).filter(pk=d.pk).exists()}
+    d = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="A"),
+        actor=cast.clerk_a,
+    )
+    visible = {
+        name
+        for name in USERS
+        if Dossier.objects.visible_to(getattr(cast, name)).filter(pk=d.pk).exists()
+    }
     assert visible == {"clerk_a", "specialist_a", "leader_a", "province_admin", "inspector"}
     services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_b)
-    visible = {name for name in USERS if Dossier.objects.visible_to(getattr(cast, name)).filter(pk=d.pk).exists()}
-    assert visible == {"clerk_a", "specialist_a", "leader_a", "clerk_b", "specialist_b", "leader_b",
-                       "province_admin", "inspector"}
+    visible = {
+        name
+        for name in USERS
+        if Dossier.objects.visible_to(getattr(cast, name)).filter(pk=d.pk).exists()
+    }
+    assert visible == {
+        "clerk_a",
+        "specialist_a",
+        "leader_a",
+        "clerk_b",
+        "specialist_b",
+        "leader_b",
+        "province_admin",
+        "inspector",
+    }
 
 
 def test_the_visibility_predicate_equals_the_visibility_query(cast):
@@ -78,22 +131,43 @@ def test_the_visibility_predicate_equals_the_visibility_query(cast):
     from cchc.accounts.models import User
     from cchc.dossiers.models import Dossier, visible
 
-    own = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                 applicant=Applicant(name="A", account=cast.citizen), actor=cast.citizen)
-    at_a = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                      applicant=Applicant(name="B"), actor=cast.clerk_a)
-    moved = services.transfer(services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                                         applicant=Applicant(name="C"), actor=cast.clerk_a),
-                              actor=cast.clerk_a, to_agency=cast.agency_b)
-    at_b = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_b,
-                                      applicant=Applicant(name="D"), actor=cast.clerk_b)
+    own = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="A", account=cast.citizen),
+        actor=cast.citizen,
+    )
+    at_a = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="B"),
+        actor=cast.clerk_a,
+    )
+    moved = services.transfer(
+        services.intake_at_counter(
+            procedure=cast.procedure,
+            receiving_agency=cast.agency_a,
+            applicant=Applicant(name="C"),
+            actor=cast.clerk_a,
+        ),
+        actor=cast.clerk_a,
+        to_agency=cast.agency_b,
+    )
+    at_b = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_b,
+        applicant=Applicant(name="D"),
+        actor=cast.clerk_b,
+    )
     superuser = User.objects.create_superuser("root", password="pw")
     users = [getattr(cast, name) for name in USERS] + [superuser, AnonymousUser(), None]
     seen = 0
     for user in users:
         for d in (own, at_a, moved, at_b):
             fresh = Dossier.objects.select_related("receiving_agency").get(pk=d.pk)
-            expected = user is not None and Dossier.objects.visible_to(user).filter(pk=d.pk).exists()
+            expected = (
+                user is not None and Dossier.objects.visible_to(user).filter(pk=d.pk).exists()
+            )
             assert visible(user, fresh) == expected, (user, d.code)
             seen += expected
     assert 0 < seen < len(users) * 4  # both answers occur

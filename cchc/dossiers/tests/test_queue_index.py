@@ -12,8 +12,10 @@ from cchc.dossiers import queries
 @pytest.mark.postgres
 def test_the_agency_work_queue_reads_the_open_dossiers_index(cast):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): this checks PostgreSQL's plan for the production "
-                    "database; SQLite, the demo's, plans differently (CI runs this on PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL (set DATABASE_URL): this checks PostgreSQL's plan for the production "
+            "database; SQLite, the demo's, plans differently (CI runs this on PostgreSQL)"
+        )
     qs = queries.with_related(queries.queue(cast.clerk_a, "agency")).order_by("due_at", "pk")[:18]
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
@@ -23,4 +25,6 @@ def test_the_agency_work_queue_reads_the_open_dossiers_index(cast):
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "dossier_open_queue_idx" in plan, plan
-    assert "Sort" not in plan.split("dossier_open_queue_idx")[0], "the index should give the page's order"
+    assert "Sort" not in plan.split("dossier_open_queue_idx")[0], (
+        "the index should give the page's order"
+    )

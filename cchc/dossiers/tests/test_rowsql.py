@@ -23,13 +23,33 @@ def _dossier(cast, code, **extra):
 
     when = dt.datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=LOCAL_TZ)
     return Dossier(
-        code=code, procedure=cast.procedure, rule_version=RuleVersion.objects.first(), form_set="TT03-2025",
-        channel=2, receiving_place=cast.agency_a, receiving_agency=cast.agency_a, competent_agency=cast.agency_b,
-        current_agency=cast.agency_a, assignee=cast.specialist_a, applicant=cast.citizen, applicant_name="Trần Thị Bình",
-        applicant_email="binh@example.vn", applicant_phone="0912345678", status=4, submitted_at=when,
-        received_at=when, appointment_at=when + dt.timedelta(days=3), due_at=when + dt.timedelta(days=3, hours=2),
-        paused_seconds=3600, supplement_count=1, fee_amount=50000, has_digitized_components=True,
-        details={"lý do": "cấp lại", "n": [1, 2.5, None]}, last_event_seq=0, **extra)
+        code=code,
+        procedure=cast.procedure,
+        rule_version=RuleVersion.objects.first(),
+        form_set="TT03-2025",
+        channel=2,
+        receiving_place=cast.agency_a,
+        receiving_agency=cast.agency_a,
+        competent_agency=cast.agency_b,
+        current_agency=cast.agency_a,
+        assignee=cast.specialist_a,
+        applicant=cast.citizen,
+        applicant_name="Trần Thị Bình",
+        applicant_email="binh@example.vn",
+        applicant_phone="0912345678",
+        status=4,
+        submitted_at=when,
+        received_at=when,
+        appointment_at=when + dt.timedelta(days=3),
+        due_at=when + dt.timedelta(days=3, hours=2),
+        paused_seconds=3600,
+        supplement_count=1,
+        fee_amount=50000,
+        has_digitized_components=True,
+        details={"lý do": "cấp lại", "n": [1, 2.5, None]},
+        last_event_seq=0,
+        **extra,
+    )
 
 
 def test_insert_and_lock_agree_with_the_orm_on_every_field(cast):
@@ -46,7 +66,9 @@ def test_insert_and_lock_agree_with_the_orm_on_every_field(cast):
     orm_written = _dossier(cast, "X-2")
     orm_written.save()
     with transaction.atomic():
-        assert _values(rowsql.lock_row(Dossier, orm_written.pk)) == _values(Dossier.objects.get(pk=orm_written.pk))
+        assert _values(rowsql.lock_row(Dossier, orm_written.pk)) == _values(
+            Dossier.objects.get(pk=orm_written.pk)
+        )
 
 
 def test_insert_unless_taken_skips_a_taken_unique_value_and_the_transaction_goes_on(cast):
@@ -56,9 +78,14 @@ def test_insert_unless_taken_skips_a_taken_unique_value_and_the_transaction_goes
         taken.applicant_name = "someone else"
         assert not rowsql.insert_row_unless_taken(taken, "code")
         assert taken.pk is None and taken._state.adding
-        assert rowsql.insert_row_unless_taken(_dossier(cast, "X-11"), "code")  # no aborted transaction
-    assert list(Dossier.objects.filter(code__in=["X-10", "X-11"]).order_by("code")
-                .values_list("code", "applicant_name")) == [("X-10", "Trần Thị Bình"), ("X-11", "Trần Thị Bình")]
+        assert rowsql.insert_row_unless_taken(
+            _dossier(cast, "X-11"), "code"
+        )  # no aborted transaction
+    assert list(
+        Dossier.objects.filter(code__in=["X-10", "X-11"])
+        .order_by("code")
+        .values_list("code", "applicant_name")
+    ) == [("X-10", "Trần Thị Bình"), ("X-11", "Trần Thị Bình")]
 
 
 def test_statements_share_one_cursor_per_connection_until_it_is_replaced(cast):
@@ -77,7 +104,9 @@ def test_statements_share_one_cursor_per_connection_until_it_is_replaced(cast):
     assert rowsql.cursor(connection) is not logged  # logging off again: a plain cursor
 
 
-def test_the_kept_cursor_raises_djangos_errors_guards_broken_transactions_and_shows_statements_to_watchers(cast):
+def test_the_kept_cursor_raises_djangos_errors_guards_broken_transactions_and_shows_statements_to_watchers(
+    cast,
+):
     from django.db import IntegrityError, connection
     from django.db.transaction import TransactionManagementError
 
@@ -105,15 +134,23 @@ def test_rows_read_here_behave_like_the_orms_instances(cast):
 
     written = rowsql.insert_row(_dossier(cast, "X-20"))
     with transaction.atomic():
-        locked = rowsql.get_row(Dossier, "pk", written.pk, related=("procedure", "assignee"), for_update=True)
+        locked = rowsql.get_row(
+            Dossier, "pk", written.pk, related=("procedure", "assignee"), for_update=True
+        )
     orm = Dossier.objects.select_related("procedure", "assignee").get(pk=written.pk)
     assert locked == orm and not locked._state.adding and locked._state.db == "default"
-    assert {k: v for k, v in vars(locked).items() if k != "_state"} == {k: v for k, v in vars(orm).items() if k != "_state"}
+    assert {k: v for k, v in vars(locked).items() if k != "_state"} == {
+        k: v for k, v in vars(orm).items() if k != "_state"
+    }
     assert locked.procedure == cast.procedure and locked.assignee == cast.specialist_a
     for name in ("procedure", "assignee"):  # related rows too: decimals, dates, timestamps, JSON
         mine, orms = getattr(locked, name), getattr(orm, name)
-        assert {k: v for k, v in vars(mine).items() if k != "_state"} == {k: v for k, v in vars(orms).items() if k != "_state"}
-    assert locked.receiving_agency == cast.agency_a  # not read with it: loaded on access, as the ORM does
+        assert {k: v for k, v in vars(mine).items() if k != "_state"} == {
+            k: v for k, v in vars(orms).items() if k != "_state"
+        }
+    assert (
+        locked.receiving_agency == cast.agency_a
+    )  # not read with it: loaded on access, as the ORM does
     locked.applicant_name = "Đổi tên"
     locked.save(update_fields=["applicant_name"])
     locked.refresh_from_db()
@@ -127,8 +164,19 @@ def test_rows_read_here_behave_like_the_orms_instances(cast):
     post_init.connect(listener, sender=DossierEvent)
     rowsql._attnames.pop(DossierEvent, None)
     try:
-        event = rowsql.insert_row(DossierEvent(dossier=written, seq=1, at=written.received_at, action="receive",
-                                               to_status=2, actor_label="x", agency=cast.agency_a, note="", data={}))
+        event = rowsql.insert_row(
+            DossierEvent(
+                dossier=written,
+                seq=1,
+                at=written.received_at,
+                action="receive",
+                to_status=2,
+                actor_label="x",
+                agency=cast.agency_a,
+                note="",
+                data={},
+            )
+        )
         read = rowsql.latest_row(DossierEvent, {"dossier": written.pk}, "seq")
         assert read == event and read.pk in seen
     finally:
@@ -155,21 +203,44 @@ def test_latest_row_filters_on_values_and_nulls(cast):
     d = rowsql.insert_row(_dossier(cast, "X-4"))
     start = dt.datetime(2026, 3, 2, 10, tzinfo=LOCAL_TZ)
     for seq, done in ((1, start), (2, None), (3, start)):
-        rowsql.insert_row(DossierStep(dossier=d, seq=seq, name=f"B{seq}", agency=cast.agency_a, started_at=start,
-                                      completed_at=done))
+        rowsql.insert_row(
+            DossierStep(
+                dossier=d,
+                seq=seq,
+                name=f"B{seq}",
+                agency=cast.agency_a,
+                started_at=start,
+                completed_at=done,
+            )
+        )
     assert rowsql.latest_row(DossierStep, {"dossier": d.pk}, "seq").seq == 3
     assert rowsql.latest_row(DossierStep, {"dossier": d, "completed_at": None}, "seq").name == "B2"
     assert rowsql.latest_row(DossierStep, {"dossier": 10**9}, "seq") is None
-    event = rowsql.insert_row(DossierEvent(dossier=d, seq=1, at=start, action="receive", to_status=2,
-                                           actor=cast.clerk_a, actor_label="Clerk", agency=cast.agency_a, data={"a": 1}))
+    event = rowsql.insert_row(
+        DossierEvent(
+            dossier=d,
+            seq=1,
+            at=start,
+            action="receive",
+            to_status=2,
+            actor=cast.clerk_a,
+            actor_label="Clerk",
+            agency=cast.agency_a,
+            data={"a": 1},
+        )
+    )
     assert _values(DossierEvent.objects.get(pk=event.pk)) == _values(event)
 
 
 def test_values_and_exists_filter_on_values_nulls_and_instances(cast):
     d = rowsql.insert_row(_dossier(cast, "X-5"))
     assert rowsql.exists(Dossier, {"code": "X-5"}) and not rowsql.exists(Dossier, {"code": "X-6"})
-    assert rowsql.values(Dossier, ("status", "competent_agency"), {"code": "X-5"}) == [(4, cast.agency_b.pk)]
-    assert rowsql.values(Dossier, ("code",), {"current_agency": cast.agency_a, "finished_at": None}) == [("X-5",)]
+    assert rowsql.values(Dossier, ("status", "competent_agency"), {"code": "X-5"}) == [
+        (4, cast.agency_b.pk)
+    ]
+    assert rowsql.values(
+        Dossier, ("code",), {"current_agency": cast.agency_a, "finished_at": None}
+    ) == [("X-5",)]
     assert rowsql.values(Dossier, ("code",), {"pk": d.pk, "received_at": None}) == []
 
 
@@ -177,15 +248,36 @@ def test_get_row_with_values_reads_the_row_its_user_and_the_users_children(cast)
     from cchc.accounts.models import ApiToken, Membership
 
     token, raw = ApiToken.issue(cast.clerk_a, "t")
-    got, roles = rowsql.get_row_with_values(ApiToken, "key_hash", ApiToken.hash_key(raw), ("user",),
-                                            Membership, "user", ("agency", "role"))
-    assert got.pk == token.pk and got.user == cast.clerk_a and got.user.username == cast.clerk_a.username
-    assert sorted(roles) == sorted(Membership.objects.filter(user=cast.clerk_a).values_list("agency_id", "role"))
+    got, roles = rowsql.get_row_with_values(
+        ApiToken,
+        "key_hash",
+        ApiToken.hash_key(raw),
+        ("user",),
+        Membership,
+        "user",
+        ("agency", "role"),
+    )
+    assert (
+        got.pk == token.pk
+        and got.user == cast.clerk_a
+        and got.user.username == cast.clerk_a.username
+    )
+    assert sorted(roles) == sorted(
+        Membership.objects.filter(user=cast.clerk_a).values_list("agency_id", "role")
+    )
     assert roles  # the cast's clerk holds a role
     # a user without memberships: the row, and no children
     Membership.objects.filter(user=cast.clerk_a).delete()
-    got, roles = rowsql.get_row_with_values(ApiToken, "key_hash", ApiToken.hash_key(raw), ("user",),
-                                            Membership, "user", ("agency", "role"))
+    got, roles = rowsql.get_row_with_values(
+        ApiToken,
+        "key_hash",
+        ApiToken.hash_key(raw),
+        ("user",),
+        Membership,
+        "user",
+        ("agency", "role"),
+    )
     assert got.pk == token.pk and roles == []
-    assert rowsql.get_row_with_values(ApiToken, "key_hash", "nope", ("user",), Membership, "user",
-                                      ("agency", "role")) == (None, [])
+    assert rowsql.get_row_with_values(
+        ApiToken, "key_hash", "nope", ("user",), Membership, "user", ("agency", "role")
+    ) == (None, [])

@@ -15,19 +15,31 @@ ID = "001099012345"
 
 def intake_data(cast, **over):
     data = {
-        "procedure": cast.procedure.pk, "receiving_place": cast.agency_a.pk, "receiving_agency": cast.agency_a.pk,
-        "competent_agency": cast.agency_b.pk, "applicant_name": "Nguyễn Văn An", "applicant_id": ID,
-        "applicant_phone": "0912 345 678", "applicant_email": "an@example.vn", "applicant_address": "Hà Nội",
-        "fee_amount": "", "digitized": "on",
+        "procedure": cast.procedure.pk,
+        "receiving_place": cast.agency_a.pk,
+        "receiving_agency": cast.agency_a.pk,
+        "competent_agency": cast.agency_b.pk,
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_id": ID,
+        "applicant_phone": "0912 345 678",
+        "applicant_email": "an@example.vn",
+        "applicant_address": "Hà Nội",
+        "fee_amount": "",
+        "digitized": "on",
     }
     data.update(over)
     return data
 
 
 def received(cast, **kw):
-    return services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a,
-                                      competent_agency=cast.agency_b, applicant=Applicant(name=kw.pop("name", "Trần Thị Bình")),
-                                      actor=cast.clerk_a, **kw)
+    return services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        competent_agency=cast.agency_b,
+        applicant=Applicant(name=kw.pop("name", "Trần Thị Bình")),
+        actor=cast.clerk_a,
+        **kw,
+    )
 
 
 def test_counter_intake_issues_receipt_with_appointment_and_derivation(client, cast):
@@ -39,21 +51,36 @@ def test_counter_intake_issues_receipt_with_appointment_and_derivation(client, c
     dossier = Dossier.objects.get()
     assert resp["Location"] == f"/staff/dossiers/{dossier.code}/receipt/"
     assert dossier.status == Status.RECEIVED and dossier.has_digitized_components
-    assert dossier.applicant_id_hash == hash_national_id(ID) and dossier.applicant_id_last4 == "2345"
+    assert (
+        dossier.applicant_id_hash == hash_national_id(ID) and dossier.applicant_id_last4 == "2345"
+    )
     assert ID not in str(Dossier.objects.values().get())
     assert dossier.applicant_phone == "0912345678"
     receipt = client.get(resp["Location"]).content.decode()
-    assert dossier.code in receipt and timezone.localtime(dossier.appointment_at).strftime("%d/%m/%Y") in receipt
+    assert (
+        dossier.code in receipt
+        and timezone.localtime(dossier.appointment_at).strftime("%d/%m/%Y") in receipt
+    )
     assert "********2345" in receipt
     # the receipt carries the lookup QR code and prints official form 01
-    assert f"/lookup/{dossier.code}/qr.svg" in receipt and f"/forms/{dossier.code}/01.pdf" in receipt
+    assert (
+        f"/lookup/{dossier.code}/qr.svg" in receipt and f"/forms/{dossier.code}/01.pdf" in receipt
+    )
     qr = client.get(f"/lookup/{dossier.code}/qr.svg")
     assert qr.status_code == 200 and b"<svg" in qr.content
 
 
 def test_intake_validation_errors_in_vietnamese_and_input_kept(client, cast):
     client.force_login(cast.clerk_a)
-    resp = client.post("/staff/intake/", intake_data(cast, applicant_id="12345", applicant_name="Lê Văn Giữ", competent_agency=cast.agency_c.pk))
+    resp = client.post(
+        "/staff/intake/",
+        intake_data(
+            cast,
+            applicant_id="12345",
+            applicant_name="Lê Văn Giữ",
+            competent_agency=cast.agency_c.pk,
+        ),
+    )
     page = resp.content.decode()
     assert resp.status_code == 200
     assert "12 chữ số" in page
@@ -63,9 +90,15 @@ def test_intake_validation_errors_in_vietnamese_and_input_kept(client, cast):
 
 def test_intake_htmx_parts(client, cast):
     client.force_login(cast.clerk_a)
-    frag = client.get("/staff/intake/", {"part": "procedures", "q": "khai sinh"}, HTTP_HX_REQUEST="true").content.decode()
+    frag = client.get(
+        "/staff/intake/", {"part": "procedures", "q": "khai sinh"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "1.001193" in frag and "<html" not in frag
-    frag = client.get("/staff/intake/", {"part": "competent", "procedure": cast.procedure.pk}, HTTP_HX_REQUEST="true").content.decode()
+    frag = client.get(
+        "/staff/intake/",
+        {"part": "competent", "procedure": cast.procedure.pk},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
     assert "H26.100" in frag and "H26.01" in frag and "H26.02" not in frag
 
 
@@ -75,19 +108,29 @@ def test_intake_refused_to_non_clerks(client, cast):
         assert client.get("/staff/intake/").status_code == 403
 
 
-@pytest.mark.parametrize("key", ["mine", "agency", "due_soon", "overdue", "supplement", "online", "all"])
+@pytest.mark.parametrize(
+    "key", ["mine", "agency", "due_soon", "overdue", "supplement", "online", "all"]
+)
 def test_each_queue_renders_and_filters(client, cast, key):
     past = timezone.now() - dt.timedelta(days=30)
     late = received(cast, at=past, name="Quá Hạn")
     fresh = received(cast, name="Mới Nhận")
     services.assign(fresh, actor=cast.leader_a, assignee=cast.specialist_a)
-    pending = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a, competent_agency=cast.agency_a,
-                                     applicant=Applicant(name="Trực Tuyến"), actor=None)
+    pending = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        competent_agency=cast.agency_a,
+        applicant=Applicant(name="Trực Tuyến"),
+        actor=None,
+    )
     paused = received(cast, name="Chờ Bổ Sung")
     services.request_supplement(paused, actor=cast.clerk_a, reason="Thiếu bản sao")
     expected = {
-        "mine": {"Mới Nhận"}, "agency": {"Quá Hạn", "Mới Nhận", "Trực Tuyến", "Chờ Bổ Sung"},
-        "overdue": {"Quá Hạn"}, "supplement": {"Chờ Bổ Sung"}, "online": {"Trực Tuyến"},
+        "mine": {"Mới Nhận"},
+        "agency": {"Quá Hạn", "Mới Nhận", "Trực Tuyến", "Chờ Bổ Sung"},
+        "overdue": {"Quá Hạn"},
+        "supplement": {"Chờ Bổ Sung"},
+        "online": {"Trực Tuyến"},
         "all": {"Quá Hạn", "Mới Nhận", "Trực Tuyến", "Chờ Bổ Sung"},
     }
     user = cast.specialist_a if key == "mine" else cast.clerk_a
@@ -102,20 +145,32 @@ def test_each_queue_renders_and_filters(client, cast, key):
         assert shown == expected[key]
     assert pending.code  # created
     # htmx fragment of the same URL, with a search
-    frag = client.get("/staff/", {"queue": "all", "q": late.code}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-results").content.decode()
+    frag = client.get(
+        "/staff/",
+        {"queue": "all", "q": late.code},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="queue-results",
+    ).content.decode()
     assert "<html" not in frag and "Quá Hạn" in frag and "Mới Nhận" not in frag
 
 
 def test_queue_search_by_national_id_and_filters(client, cast):
-    services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a, competent_agency=cast.agency_b,
-                               applicant=Applicant(name="Có Số Định Danh", id_hash=hash_national_id(ID), id_last4=ID[-4:]), actor=cast.clerk_a)
+    services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        competent_agency=cast.agency_b,
+        applicant=Applicant(name="Có Số Định Danh", id_hash=hash_national_id(ID), id_last4=ID[-4:]),
+        actor=cast.clerk_a,
+    )
     received(cast, name="Người Khác")
     client.force_login(cast.clerk_a)
     page = client.get("/staff/", {"queue": "all", "q": ID}).content.decode()
     assert "Có Số Định Danh" in page and "Người Khác" not in page
     page = client.get("/staff/", {"queue": "all", "status": "4"}).content.decode()
     assert "Người Khác" not in page
-    page = client.get("/staff/", {"queue": "all", "received_from": "không-phải-ngày"}).content.decode()
+    page = client.get(
+        "/staff/", {"queue": "all", "received_from": "không-phải-ngày"}
+    ).content.decode()
     assert "Nhập một ngày hợp lệ" in page
 
 
@@ -127,10 +182,20 @@ def test_outsider_gets_404_and_inspector_reads_only(client, cast):
     client.force_login(cast.inspector)
     page = client.get(f"/staff/dossiers/{dossier.code}/").content.decode()
     assert dossier.code in page and 'data-action="' not in page
-    assert client.post(f"/staff/dossiers/{dossier.code}/actions/refuse/", {"refuse-reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/staff/dossiers/{dossier.code}/actions/refuse/", {"refuse-reason": "x"}
+        ).status_code
+        == 403
+    )
     client.force_login(cast.specialist_a)
-    assert client.post(f"/staff/dossiers/{dossier.code}/actions/return_result/", {}).status_code == 403
-    assert client.post(f"/staff/dossiers/{dossier.code}/actions/no_such_action/", {}).status_code == 404
+    assert (
+        client.post(f"/staff/dossiers/{dossier.code}/actions/return_result/", {}).status_code == 403
+    )
+    assert (
+        client.post(f"/staff/dossiers/{dossier.code}/actions/no_such_action/", {}).status_code
+        == 404
+    )
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
 
@@ -142,54 +207,110 @@ def test_detail_shows_timeline_slip_derivation_and_only_allowed_actions(client, 
     assert 'id="timeline"' in page and 'id="control-slip"' in page
     assert 'data-action="transfer"' in page and 'data-action="return_result"' not in page
     assert 'data-action="finish"' not in page  # clerks do not decide
-    frag = client.get(f"/staff/dossiers/{dossier.code}/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="dossier-main").content.decode()
+    frag = client.get(
+        f"/staff/dossiers/{dossier.code}/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="dossier-main"
+    ).content.decode()
     assert "<html" not in frag and dossier.code in frag
 
 
 def post_action(client, dossier, action, data, **extra):
-    return client.post(f"/staff/dossiers/{dossier.code}/actions/{action}/",
-                       {f"{action}-{k}": v for k, v in data.items()}, **extra)
+    return client.post(
+        f"/staff/dossiers/{dossier.code}/actions/{action}/",
+        {f"{action}-{k}": v for k, v in data.items()},
+        **extra,
+    )
 
 
 def test_every_action_form_through_the_ui(client, cast):
     # online dossier: receive, then the whole processing chain
-    online = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a, competent_agency=cast.agency_b,
-                                    applicant=Applicant(name="Trực Tuyến"), actor=None)
+    online = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        competent_agency=cast.agency_b,
+        applicant=Applicant(name="Trực Tuyến"),
+        actor=None,
+    )
     client.force_login(cast.clerk_a)
     assert post_action(client, online, "receive", {"note": "Đủ"}).status_code == 302
-    assert post_action(client, online, "transfer", {"to_agency": cast.agency_b.pk, "step_name": "Thẩm định",
-                                                    "assignee": cast.specialist_b.pk, "hours": "8"}).status_code == 302
+    assert (
+        post_action(
+            client,
+            online,
+            "transfer",
+            {
+                "to_agency": cast.agency_b.pk,
+                "step_name": "Thẩm định",
+                "assignee": cast.specialist_b.pk,
+                "hours": "8",
+            },
+        ).status_code
+        == 302
+    )
     client.force_login(cast.leader_b)
-    assert post_action(client, online, "assign", {"assignee": cast.specialist_b.pk}).status_code == 302
+    assert (
+        post_action(client, online, "assign", {"assignee": cast.specialist_b.pk}).status_code == 302
+    )
     assert post_action(client, online, "request_payment", {"amount": "70000"}).status_code == 302
     client.force_login(cast.specialist_b)
     assert post_action(client, online, "confirm_payment", {"online": "1"}).status_code == 302
-    assert post_action(client, online, "request_supplement", {"reason": "Thiếu bản vẽ"}).status_code == 302
+    assert (
+        post_action(client, online, "request_supplement", {"reason": "Thiếu bản vẽ"}).status_code
+        == 302
+    )
     assert post_action(client, online, "receive_supplement", {"note": "Đã đủ"}).status_code == 302
     client.force_login(cast.leader_b)
     later = timezone.localtime(timezone.now() + dt.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
-    assert post_action(client, online, "apologize", {"reason": "Cần xác minh", "new_appointment_at": later}).status_code == 302
+    assert (
+        post_action(
+            client, online, "apologize", {"reason": "Cần xác minh", "new_appointment_at": later}
+        ).status_code
+        == 302
+    )
     client.force_login(cast.specialist_b)
     assert post_action(client, online, "finish", {"electronic_result": "on"}).status_code == 302
     client.force_login(cast.clerk_a)
     assert post_action(client, online, "return_result", {}).status_code == 302
     online.refresh_from_db()
-    assert online.status == Status.RETURNED and online.paid_online == 1 and online.apology_count == 1
+    assert (
+        online.status == Status.RETURNED and online.paid_online == 1 and online.apology_count == 1
+    )
     assert list(online.events.values_list("action", flat=True)) == [
-        "submit", "receive", "transfer", "assign", "request_payment", "confirm_payment", "request_supplement",
-        "receive_supplement", "apologize", "finish", "return_result"]
+        "submit",
+        "receive",
+        "transfer",
+        "assign",
+        "request_payment",
+        "confirm_payment",
+        "request_supplement",
+        "receive_supplement",
+        "apologize",
+        "finish",
+        "return_result",
+    ]
     page = client.get(f"/staff/dossiers/{online.code}/").content.decode()
     assert "Thẩm định" in page and "Specialist B" in page
     # the closing actions
-    for action, user in (("refuse", cast.clerk_a), ("withdraw", cast.clerk_a), ("stop", cast.leader_a)):
-        d = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a, competent_agency=cast.agency_a,
-                                   applicant=Applicant(name="Đóng"), actor=None)
+    for action, user in (
+        ("refuse", cast.clerk_a),
+        ("withdraw", cast.clerk_a),
+        ("stop", cast.leader_a),
+    ):
+        d = services.submit_online(
+            procedure=cast.procedure,
+            receiving_agency=cast.agency_a,
+            competent_agency=cast.agency_a,
+            applicant=Applicant(name="Đóng"),
+            actor=None,
+        )
         if action == "stop":
             services.receive(d, actor=cast.clerk_a)
         client.force_login(user)
         assert post_action(client, d, action, {"reason": "Lý do cụ thể"}).status_code == 302
         d.refresh_from_db()
-        assert d.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED) and d.events.last().note == "Lý do cụ thể"
+        assert (
+            d.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
+            and d.events.last().note == "Lý do cụ thể"
+        )
 
 
 def test_action_errors_in_vietnamese_nothing_lost_and_htmx_fragment(client, cast):
@@ -198,23 +319,37 @@ def test_action_errors_in_vietnamese_nothing_lost_and_htmx_fragment(client, cast
     resp = post_action(client, dossier, "withdraw", {"reason": ""})
     assert resp.status_code == 400 and "Trường này là bắt buộc." in resp.content.decode()
     client.force_login(cast.leader_a)
-    early = timezone.localtime(dossier.appointment_at - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    resp = post_action(client, dossier, "apologize", {"reason": "Lý do giữ lại", "new_appointment_at": early})
+    early = timezone.localtime(dossier.appointment_at - dt.timedelta(days=1)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+    resp = post_action(
+        client, dossier, "apologize", {"reason": "Lý do giữ lại", "new_appointment_at": early}
+    )
     page = resp.content.decode()
-    assert resp.status_code == 400 and "Ngày hẹn mới phải sau ngày hẹn hiện tại" in page and "Lý do giữ lại" in page
-    resp = post_action(client, dossier, "apologize", {"reason": "Lý do", "new_appointment_at": "ngày mai"})
+    assert (
+        resp.status_code == 400
+        and "Ngày hẹn mới phải sau ngày hẹn hiện tại" in page
+        and "Lý do giữ lại" in page
+    )
+    resp = post_action(
+        client, dossier, "apologize", {"reason": "Lý do", "new_appointment_at": "ngày mai"}
+    )
     assert "Nhập một ngày/thời gian hợp lệ." in resp.content.decode()
     # htmx: the form fragment comes back with the error; success answers with HX-Redirect
     resp = post_action(client, dossier, "request_payment", {"amount": "-5"}, HTTP_HX_REQUEST="true")
     frag = resp.content.decode()
     assert resp.status_code == 200 and "<html" not in frag and 'id="form-request_payment"' in frag
     assert "lớn hơn hoặc bằng với 1" in frag
-    resp = post_action(client, dossier, "request_payment", {"amount": "5000"}, HTTP_HX_REQUEST="true")
+    resp = post_action(
+        client, dossier, "request_payment", {"amount": "5000"}, HTTP_HX_REQUEST="true"
+    )
     assert resp.status_code == 204 and resp["HX-Redirect"] == f"/staff/dossiers/{dossier.code}/"
     dossier.refresh_from_db()
     assert dossier.status == Status.FINANCIAL and dossier.apology_count == 0
     # transfer: an assignee from another agency is refused by the form
     client.force_login(cast.clerk_a)
     d2 = received(cast)
-    resp = post_action(client, d2, "transfer", {"to_agency": cast.agency_b.pk, "assignee": cast.specialist_a.pk})
+    resp = post_action(
+        client, d2, "transfer", {"to_agency": cast.agency_b.pk, "assignee": cast.specialist_a.pk}
+    )
     assert "không công tác tại" in resp.content.decode()

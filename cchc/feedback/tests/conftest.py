@@ -5,7 +5,12 @@ import pytest
 def _locmem_cache(settings):
     """Rate limits use the cache; a per-test local-memory cache keeps tests independent
     (production uses the configured database cache)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "feedback-tests"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "feedback-tests",
+        }
+    }
     from django.core.cache import cache
 
     cache.clear()

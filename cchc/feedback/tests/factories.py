@@ -12,11 +12,28 @@ from cchc.feedback.models import Category, PetitionChannel
 MONDAY = dt.datetime(2026, 11, 16, 9, 0, tzinfo=LOCAL_TZ)
 
 
-def file(agency, *, title="Hồ sơ bị trễ hẹn", description="Tôi nộp hồ sơ đã lâu mà chưa có kết quả.",
-         category=Category.TTHC, channel=PetitionChannel.WEB, at=MONDAY, name="Nguyễn Văn An",
-         phone="0912345678", email="", **kwargs):
+def file(
+    agency,
+    *,
+    title="Hồ sơ bị trễ hẹn",
+    description="Tôi nộp hồ sơ đã lâu mà chưa có kết quả.",
+    category=Category.TTHC,
+    channel=PetitionChannel.WEB,
+    at=MONDAY,
+    name="Nguyễn Văn An",
+    phone="0912345678",
+    email="",
+    **kwargs,
+):
     return services.file_petition(
-        channel=channel, category=category, title=title, description=description, agency=agency,
-        petitioner=services.Petitioner(name=name, phone=phone, email=email, user=kwargs.pop("user", None)),
-        at=at, **kwargs,
+        channel=channel,
+        category=category,
+        title=title,
+        description=description,
+        agency=agency,
+        petitioner=services.Petitioner(
+            name=name, phone=phone, email=email, user=kwargs.pop("user", None)
+        ),
+        at=at,
+        **kwargs,
     )

@@ -12,8 +12,16 @@ AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)  # a Monday
 
 
 def new(cast, kind="COMPLAINT", **kw):
-    return services.file_complaint(actor=cast.leader_a, kind=kind, agency=cast.agency_a, complainant_name="Phạm Văn D",
-                                   subject="Quyết định thu hồi đất số 5", content="Không đồng ý mức bồi thường", at=AT, **kw)
+    return services.file_complaint(
+        actor=cast.leader_a,
+        kind=kind,
+        agency=cast.agency_a,
+        complainant_name="Phạm Văn D",
+        subject="Quyết định thu hồi đất số 5",
+        content="Không đồng ý mức bồi thường",
+        at=AT,
+        **kw,
+    )
 
 
 def test_complaint_deadlines_from_the_rule_version(cast):
@@ -24,10 +32,16 @@ def test_complaint_deadlines_from_the_rule_version(cast):
     c = services.accept_complaint(c, actor=cast.leader_a, at=AT)
     # 30 days from acceptance: 1/4/2026 (Wednesday)
     assert c.settle_due_at.astimezone(LOCAL_TZ).date() == dt.date(2026, 4, 1)
-    remote = services.accept_complaint(new(cast, remote_area=True), actor=cast.leader_a, complexity=1, at=AT)
-    assert remote.settle_due_at.astimezone(LOCAL_TZ).date() == dt.date(2026, 5, 4)  # 60 days: 1/5 is a holiday, 2-3/5 weekend
+    remote = services.accept_complaint(
+        new(cast, remote_area=True), actor=cast.leader_a, complexity=1, at=AT
+    )
+    assert remote.settle_due_at.astimezone(LOCAL_TZ).date() == dt.date(
+        2026, 5, 4
+    )  # 60 days: 1/5 is a holiday, 2-3/5 weekend
     with pytest.raises(TransitionNotAllowed):
-        services.extend_complaint(c, actor=cast.leader_a, reason="Phức tạp")  # complaints: no extension rule
+        services.extend_complaint(
+            c, actor=cast.leader_a, reason="Phức tạp"
+        )  # complaints: no extension rule
 
 
 def test_denunciation_extensions_follow_complexity(cast):
@@ -55,10 +69,22 @@ def test_rule_params_are_data(cast):
 def test_only_leaders_and_province_admin_act(cast):
     for actor in (cast.clerk_a, cast.specialist_a, cast.leader_b, cast.inspector):
         with pytest.raises(NotPermitted):
-            services.file_complaint(actor=actor, kind="COMPLAINT", agency=cast.agency_a, complainant_name="X",
-                                    subject="Y", content="Z")
-    c = services.file_complaint(actor=cast.province_admin, kind="COMPLAINT", agency=cast.agency_a,
-                                complainant_name="X", subject="Y", content="Z")
+            services.file_complaint(
+                actor=actor,
+                kind="COMPLAINT",
+                agency=cast.agency_a,
+                complainant_name="X",
+                subject="Y",
+                content="Z",
+            )
+    c = services.file_complaint(
+        actor=cast.province_admin,
+        kind="COMPLAINT",
+        agency=cast.agency_a,
+        complainant_name="X",
+        subject="Y",
+        content="Z",
+    )
     with pytest.raises(NotPermitted):
         services.accept_complaint(c, actor=cast.inspector)
     services.refuse_complaint(c, actor=cast.leader_a, reason="Đã hết thời hiệu khiếu nại")

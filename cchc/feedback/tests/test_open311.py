@@ -30,10 +30,15 @@ def post(client, fmt="json", **data):
 
 
 VALID = {
-    "service_code": "TTHC-QUYDINH", "lat": "21.028511", "long": "105.804817",
+    "service_code": "TTHC-QUYDINH",
+    "lat": "21.028511",
+    "long": "105.804817",
     "description": "Thủ tục đăng ký khai sinh đòi bản sao công chứng không cần thiết.",
-    "first_name": "An", "last_name": "Nguyễn", "email": "an@example.vn",
-    "attribute[agency_code]": "H26.100", "attribute[answer_by]": "EMAIL",
+    "first_name": "An",
+    "last_name": "Nguyễn",
+    "email": "an@example.vn",
+    "attribute[agency_code]": "H26.100",
+    "attribute[answer_by]": "EMAIL",
 }
 
 
@@ -43,9 +48,15 @@ def test_georeport_client_against_live_server(reseeded, cast, live_server, api_k
     resp = requests.post(f"{root}/requests.json", data={**VALID, "api_key": api_key}, timeout=10)
     assert resp.status_code == 201, resp.text
     created = resp.json()[0]
-    assert created["service_request_id"].startswith("PA-2026-") or created["service_request_id"].startswith("PA-")
+    assert created["service_request_id"].startswith("PA-2026-") or created[
+        "service_request_id"
+    ].startswith("PA-")
     petition = Petition.objects.get(code=created["service_request_id"])
-    assert petition.channel == "OPEN311" and petition.agency == cast.agency_a and petition.topic.code == "TTHC-QUYDINH"
+    assert (
+        petition.channel == "OPEN311"
+        and petition.agency == cast.agency_a
+        and petition.topic.code == "TTHC-QUYDINH"
+    )
 
     for fmt in ("json", "xml"):
         client = GeoReport(root, api_key=api_key, output_format=fmt)
@@ -67,7 +78,9 @@ def test_georeport_client_against_live_server(reseeded, cast, live_server, api_k
             assert client.get_service_requests(status="closed") == []
 
     token = requests.get(f"{root}/tokens/{created['token']}.json", timeout=10).json()
-    assert token == [{"service_request_id": created["service_request_id"], "token": created["token"]}]
+    assert token == [
+        {"service_request_id": created["service_request_id"], "token": created["token"]}
+    ]
 
 
 def test_post_requires_a_valid_api_key(client, cast, api_key):
@@ -93,18 +106,21 @@ def test_errors_in_xml_format(client, cast):
     assert resp.status_code == 404 and xml_of(resp.content).find("error/code").text == "404"
 
 
-@pytest.mark.parametrize("change, status, needle", [
-    ({"service_code": "KHONG-CO"}, 404, "KHONG-CO"),
-    ({"service_code": ""}, 400, "service_code"),
-    ({"attribute[answer_by]": "FAX"}, 400, "answer_by"),
-    ({"attribute[khong_co]": "1"}, 400, "khong_co"),
-    ({"attribute[agency_code]": "H99.999"}, 400, "H99.999"),
-    ({"lat": "", "long": ""}, 400, "lat"),
-    ({"lat": "abc"}, 400, "lat"),
-    ({"description": ""}, 400, ""),
-    ({"first_name": "", "last_name": ""}, 400, ""),
-    ({"email": "not-an-email"}, 400, ""),
-])
+@pytest.mark.parametrize(
+    "change, status, needle",
+    [
+        ({"service_code": "KHONG-CO"}, 404, "KHONG-CO"),
+        ({"service_code": ""}, 400, "service_code"),
+        ({"attribute[answer_by]": "FAX"}, 400, "answer_by"),
+        ({"attribute[khong_co]": "1"}, 400, "khong_co"),
+        ({"attribute[agency_code]": "H99.999"}, 400, "H99.999"),
+        ({"lat": "", "long": ""}, 400, "lat"),
+        ({"lat": "abc"}, 400, "lat"),
+        ({"description": ""}, 400, ""),
+        ({"first_name": "", "last_name": ""}, 400, ""),
+        ({"email": "not-an-email"}, 400, ""),
+    ],
+)
 def test_bad_posts_are_refused_and_nothing_is_stored(client, cast, api_key, change, status, needle):
     resp = post(client, **{**VALID, **change, "api_key": api_key})
     assert resp.status_code == status, resp.content
@@ -128,12 +144,16 @@ def test_xml_post_and_listing_hides_personal_data(client, cast, api_key):
     code = xml_of(resp.content).find("request/service_request_id").text
     p = Petition.objects.get(code=code)
     p = services.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
-    p = services.answer(p, actor=cast.specialist_a, text="Đã bỏ yêu cầu. Liên hệ 0912345678 hoặc an@example.vn")
+    p = services.answer(
+        p, actor=cast.specialist_a, text="Đã bỏ yêu cầu. Liên hệ 0912345678 hoặc an@example.vn"
+    )
     services.publish(p, actor=cast.leader_a)
     resp = client.get(f"/open311/v2/requests/{code}.json")
     (entry,) = resp.json()
     assert entry["status"] == "closed"
-    assert "0912345678" not in entry["status_notes"] and "an@example.vn" not in json.dumps(entry, ensure_ascii=False)
+    assert "0912345678" not in entry["status_notes"] and "an@example.vn" not in json.dumps(
+        entry, ensure_ascii=False
+    )
     assert "Nguyễn" not in json.dumps(entry, ensure_ascii=False)
     xml = xml_of(client.get(f"/open311/v2/requests/{code}.xml").content)
     assert xml.tag == "service_requests" and xml.find("request/status").text == "closed"
@@ -144,12 +164,27 @@ def test_request_filters(client, cast):
     b = file(cast.agency_a, title="Hai", description="Nội dung khác hẳn", category="CANBO")
     resp = client.get("/open311/v2/requests.json", {"service_request_id": f"{b.code},{a.code}"})
     assert [r["service_request_id"] for r in resp.json()] == [b.code, a.code]
-    resp = client.get("/open311/v2/requests.json", {"service_code": "CANBO", "start_date": "2026-11-01T00:00:00+07:00",
-                                                   "end_date": "2026-11-30T00:00:00+07:00"})
+    resp = client.get(
+        "/open311/v2/requests.json",
+        {
+            "service_code": "CANBO",
+            "start_date": "2026-11-01T00:00:00+07:00",
+            "end_date": "2026-11-30T00:00:00+07:00",
+        },
+    )
     assert [r["service_request_id"] for r in resp.json()] == [b.code]
-    assert client.get("/open311/v2/requests.json", {"start_date": "2026-11-20", "end_date": "2026-11-30"}).json() == []
-    for params in ({"start_date": "hôm qua"}, {"status": "pending"}, {"service_code": "XYZ"},
-                   {"start_date": "2026-01-01", "end_date": "2026-12-31"}):
+    assert (
+        client.get(
+            "/open311/v2/requests.json", {"start_date": "2026-11-20", "end_date": "2026-11-30"}
+        ).json()
+        == []
+    )
+    for params in (
+        {"start_date": "hôm qua"},
+        {"status": "pending"},
+        {"service_code": "XYZ"},
+        {"start_date": "2026-01-01", "end_date": "2026-12-31"},
+    ):
         resp = client.get("/open311/v2/requests.json", params)
         assert resp.status_code == 400 and resp.json()[0]["code"] == 400
     assert client.get("/open311/v2/requests/PA-1999-000001.json").status_code == 404
@@ -176,7 +211,9 @@ def test_create_api_key_command_prints_key_last(db, capsys):
 
 
 def test_admin_issues_a_key_shown_once(admin_client, db):
-    resp = admin_client.post("/admin/feedback/open311client/add/", {"name": "Tổng đài 1022", "contact": ""}, follow=True)
+    resp = admin_client.post(
+        "/admin/feedback/open311client/add/", {"name": "Tổng đài 1022", "contact": ""}, follow=True
+    )
     assert resp.status_code == 200
     shown = [str(m) for m in resp.context["messages"]]
     raw = next(m.split(": ")[-1] for m in shown if "o311_" in m)

@@ -22,10 +22,15 @@ def test_filing_gives_code_deadlines_from_rule_and_event(cast):
     # 15 working days from Monday 16/11/2026 09:00; 24/11 (Vietnam Cultural Day) is not counted
     assert p.handle_due_at.astimezone(LOCAL_TZ) == dt.datetime(2026, 12, 8, 9, 0, tzinfo=LOCAL_TZ)
     assert p.reject_due_at.astimezone(LOCAL_TZ) == dt.datetime(2026, 11, 18, 9, 0, tzinfo=LOCAL_TZ)
-    assert p.info_request_due_at.astimezone(LOCAL_TZ) == dt.datetime(2026, 11, 23, 9, 0, tzinfo=LOCAL_TZ)
+    assert p.info_request_due_at.astimezone(LOCAL_TZ) == dt.datetime(
+        2026, 11, 23, 9, 0, tzinfo=LOCAL_TZ
+    )
     events = list(p.events.values_list("action", "to_status"))
     assert events == [("file", S.RECEIVED)]
-    assert file(cast.agency_a, title="Khác hẳn", description="Một nội dung hoàn toàn khác").code == "PA-2026-000002"
+    assert (
+        file(cast.agency_a, title="Khác hẳn", description="Một nội dung hoàn toàn khác").code
+        == "PA-2026-000002"
+    )
 
 
 def test_deadlines_follow_the_rule_version_params(cast):
@@ -37,7 +42,11 @@ def test_deadlines_follow_the_rule_version_params(cast):
 
 
 def test_html_is_stripped_and_limits_enforced(cast):
-    p = file(cast.agency_a, title="<b>Tiêu đề</b><script>alert(1)</script>", description="<p>Nội dung <i>thật</i></p>")
+    p = file(
+        cast.agency_a,
+        title="<b>Tiêu đề</b><script>alert(1)</script>",
+        description="<p>Nội dung <i>thật</i></p>",
+    )
     assert p.title == "Tiêu đềalert(1)"
     assert p.description == "Nội dung thật"
     with pytest.raises(ValidationFailed, match="quá dài|too long"):
@@ -61,21 +70,36 @@ def test_full_handling_flow_with_pause_and_publication(cast):
     try:
         p = file(cast.agency_a)
         due = p.handle_due_at
-        p = services.confirm_routing(p, actor=cast.clerk_a, category=Category.TTHC, agency=cast.agency_a,
-                                     at=MONDAY + dt.timedelta(hours=1))
+        p = services.confirm_routing(
+            p,
+            actor=cast.clerk_a,
+            category=Category.TTHC,
+            agency=cast.agency_a,
+            at=MONDAY + dt.timedelta(hours=1),
+        )
         assert p.status == S.PROCESSING
-        p = services.request_info(p, actor=cast.specialist_a, question="Xin số biên nhận?",
-                                  at=MONDAY + dt.timedelta(hours=2))
+        p = services.request_info(
+            p,
+            actor=cast.specialist_a,
+            question="Xin số biên nhận?",
+            at=MONDAY + dt.timedelta(hours=2),
+        )
         assert p.status == S.NEED_INFO
         with pytest.raises(TransitionNotAllowed):
             services.answer(p, actor=cast.specialist_a, text="...")
         # the petitioner answers the next day at 11:00: 8 working hours paused
-        p = services.receive_info(p, actor=cast.clerk_a, info="Biên nhận số 12",
-                                  at=MONDAY + dt.timedelta(days=1, hours=2))
+        p = services.receive_info(
+            p, actor=cast.clerk_a, info="Biên nhận số 12", at=MONDAY + dt.timedelta(days=1, hours=2)
+        )
         assert p.status == S.PROCESSING
         assert p.paused_seconds == 8 * 3600
         assert p.handle_due_at == due + dt.timedelta(days=1)
-        p = services.answer(p, actor=cast.specialist_a, text="Hồ sơ đã có kết quả.", at=MONDAY + dt.timedelta(days=2))
+        p = services.answer(
+            p,
+            actor=cast.specialist_a,
+            text="Hồ sơ đã có kết quả.",
+            at=MONDAY + dt.timedelta(days=2),
+        )
         assert p.status == S.ANSWERED and p.handled_on_time
         with pytest.raises(NotPermitted):
             services.publish(p, actor=cast.specialist_a)
@@ -85,12 +109,18 @@ def test_full_handling_flow_with_pause_and_publication(cast):
         petition_changed.disconnect(dispatch_uid="t1")
     actions = list(PetitionEvent.objects.filter(petition=p).values_list("action", flat=True))
     assert actions == ["file", "confirm", "request_info", "receive_info", "answer", "publish"]
-    assert all(PetitionEvent.objects.filter(petition=p).exclude(action="file").values_list("actor", flat=True))
+    assert all(
+        PetitionEvent.objects.filter(petition=p)
+        .exclude(action="file")
+        .values_list("actor", flat=True)
+    )
 
 
 def test_signal_is_sent_after_commit(reseeded, cast):
     sent = []
-    petition_changed.connect(lambda **kw: sent.append((kw["petition_id"], kw["action"])), weak=False, dispatch_uid="t2")
+    petition_changed.connect(
+        lambda **kw: sent.append((kw["petition_id"], kw["action"])), weak=False, dispatch_uid="t2"
+    )
     try:
         with transaction.atomic():
             p = file(cast.agency_a)
@@ -103,7 +133,13 @@ def test_signal_is_sent_after_commit(reseeded, cast):
 def test_transfer_restarts_the_clock_and_changes_agency(cast):
     p = file(cast.agency_a)
     later = MONDAY + dt.timedelta(days=2)
-    p = services.transfer(p, actor=cast.clerk_a, to_agency=cast.agency_b, reason="Thuộc thẩm quyền Sở Tư pháp", at=later)
+    p = services.transfer(
+        p,
+        actor=cast.clerk_a,
+        to_agency=cast.agency_b,
+        reason="Thuộc thẩm quyền Sở Tư pháp",
+        at=later,
+    )
     assert p.agency == cast.agency_b and p.status == S.RECEIVED
     assert p.clock_started_at == later
     assert p.handle_due_at.astimezone(LOCAL_TZ) == dt.datetime(2026, 12, 10, 9, 0, tzinfo=LOCAL_TZ)
@@ -137,11 +173,25 @@ def test_permissions_outsider_and_inspector(cast):
 def test_duplicate_detection_and_merge(cast):
     from cchc.testing import UserFactory
 
-    first = file(cast.agency_a, title="Đường bị ngập sau mưa", description="Đường Lê Lợi bị ngập nặng mỗi khi mưa lớn.")
-    second = file(cast.agency_a, title="Đường bị ngập sau mưa!", description="Đường Lê Lợi bị ngập nặng mỗi khi mưa lớn",
-                  name="Trần Thị B", phone="0987654321")
+    first = file(
+        cast.agency_a,
+        title="Đường bị ngập sau mưa",
+        description="Đường Lê Lợi bị ngập nặng mỗi khi mưa lớn.",
+    )
+    second = file(
+        cast.agency_a,
+        title="Đường bị ngập sau mưa!",
+        description="Đường Lê Lợi bị ngập nặng mỗi khi mưa lớn",
+        name="Trần Thị B",
+        phone="0987654321",
+    )
     assert second.related_to == first
-    other = file(cast.agency_a, title="Thái độ cán bộ", description="Cán bộ một cửa không hướng dẫn", user=UserFactory(username="u9"))
+    other = file(
+        cast.agency_a,
+        title="Thái độ cán bộ",
+        description="Cán bộ một cửa không hướng dẫn",
+        user=UserFactory(username="u9"),
+    )
     assert other.related_to is None
     merged = services.merge(second, actor=cast.clerk_a, into=first)
     assert merged.status == S.MERGED and merged.duplicate_of == first
@@ -155,7 +205,12 @@ def test_same_person_same_dossier_is_a_repeat(cast):
 
     dossier = make_dossier(cast)
     first = file(cast.agency_b, dossier_code=dossier.code)
-    second = file(cast.agency_b, dossier_code=dossier.code, title="Lần hai", description="Tôi hỏi lại lần nữa về hồ sơ")
+    second = file(
+        cast.agency_b,
+        dossier_code=dossier.code,
+        title="Lần hai",
+        description="Tôi hỏi lại lần nữa về hồ sơ",
+    )
     assert first.agency == dossier.competent_agency
     assert second.related_to == first
 
@@ -197,10 +252,15 @@ def test_hotline_logging_needs_staff_of_the_receiving_agency(cast):
 
 def test_code_skips_imported_codes(cast):
     Petition.objects.filter(pk=file(cast.agency_a).pk).update(code="PA-2026-000002")
-    assert file(cast.agency_a, title="Hai", description="Nội dung thứ hai khác").code == "PA-2026-000003"
+    assert (
+        file(cast.agency_a, title="Hai", description="Nội dung thứ hai khác").code
+        == "PA-2026-000003"
+    )
 
 
 def test_integrity_codes_unique(cast):
     p = file(cast.agency_a)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Petition.objects.filter(pk=file(cast.agency_a, title="B", description="Khác").pk).update(code=p.code)
+        Petition.objects.filter(pk=file(cast.agency_a, title="B", description="Khác").pk).update(
+            code=p.code
+        )

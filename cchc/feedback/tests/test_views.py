@@ -11,16 +11,21 @@ from cchc.feedback.tests.factories import file
 
 def form_data(**extra):
     return {
-        "topic": Topic.objects.get(code="TTHC-QUYDINH").pk, "title": "Thủ tục rườm rà",
+        "topic": Topic.objects.get(code="TTHC-QUYDINH").pk,
+        "title": "Thủ tục rườm rà",
         "description": "<script>x()</script>Thủ tục <b>đăng ký</b> khai sinh đòi quá nhiều giấy tờ.",
-        "petitioner_name": "Nguyễn Văn An", "petitioner_phone": "0912345678", **extra,
+        "petitioner_name": "Nguyễn Văn An",
+        "petitioner_phone": "0912345678",
+        **extra,
     }
 
 
 def published(cast, **kw):
     p = file(cast.agency_a, **kw)
     p = services.confirm_routing(p, actor=cast.clerk_a, category=p.category, agency=cast.agency_a)
-    p = services.answer(p, actor=cast.specialist_a, text="Đã rà soát, bỏ yêu cầu bản sao. Gọi 0912345678 nếu cần.")
+    p = services.answer(
+        p, actor=cast.specialist_a, text="Đã rà soát, bỏ yêu cầu bản sao. Gọi 0912345678 nếu cần."
+    )
     return services.publish(p, actor=cast.leader_a)
 
 
@@ -36,7 +41,9 @@ def test_public_form_files_a_petition(client, cast):
 
 
 def test_bad_input_keeps_what_was_typed(client, cast):
-    resp = client.post("/feedback/new/", form_data(dossier_code="KHONG-CO-HO-SO", petitioner_phone=""))
+    resp = client.post(
+        "/feedback/new/", form_data(dossier_code="KHONG-CO-HO-SO", petitioner_phone="")
+    )
     assert resp.status_code == 400
     body = resp.content.decode()
     assert "Thủ tục rườm rà" in body  # nothing lost
@@ -64,7 +71,13 @@ def test_attachments_type_and_count_checked(client, cast):
 def test_rate_limit_per_ip(client, cast, settings):
     settings.FEEDBACK_RATE_LIMITS = {"ip": (2, 3600)}
     for i in range(2):
-        assert client.post("/feedback/new/", form_data(title=f"Tiêu đề số {i}", description=f"Nội dung riêng {i} " * 3)).status_code == 302
+        assert (
+            client.post(
+                "/feedback/new/",
+                form_data(title=f"Tiêu đề số {i}", description=f"Nội dung riêng {i} " * 3),
+            ).status_code
+            == 302
+        )
     resp = client.post("/feedback/new/", form_data(title="Lần ba", description="Khác hoàn toàn"))
     assert resp.status_code == 429 and Petition.objects.count() == 2
 
@@ -73,7 +86,9 @@ def test_rate_limit_per_account(client, cast, settings):
     settings.FEEDBACK_RATE_LIMITS = {"account": (1, 86400)}
     client.force_login(cast.citizen)
     assert client.post("/feedback/new/", form_data()).status_code == 302
-    assert client.post("/feedback/new/", form_data(title="B", description="C khác")).status_code == 429
+    assert (
+        client.post("/feedback/new/", form_data(title="B", description="C khác")).status_code == 429
+    )
     assert Petition.objects.get().petitioner == cast.citizen
 
 
@@ -88,7 +103,9 @@ def test_public_answers_search_without_accents_and_no_personal_data(client, cast
     resp = client.get("/feedback/answers/", {"q": "thu tuc ho tich"})
     body = resp.content.decode()
     assert p.code in body and "Chưa trả lời" not in body
-    assert client.get("/feedback/answers/", {"q": "khong co gi"}).content.decode().count(p.code) == 0
+    assert (
+        client.get("/feedback/answers/", {"q": "khong co gi"}).content.decode().count(p.code) == 0
+    )
     detail = client.get(f"/feedback/answers/{p.code}/").content.decode()
     assert "Lê Thị Bình" not in detail and "0987000111" not in detail and "0912345678" not in detail
     assert "bỏ yêu cầu bản sao" in detail
@@ -132,7 +149,10 @@ def test_staff_queue_and_detail_permissions(client, cast):
 def test_staff_handle_through_the_pages(client, cast):
     p = file(cast.agency_a)
     client.force_login(cast.clerk_a)
-    client.post(f"/feedback/staff/{p.code}/confirm/", {"category": "TTHC", "agency": cast.agency_a.pk, "note": ""})
+    client.post(
+        f"/feedback/staff/{p.code}/confirm/",
+        {"category": "TTHC", "agency": cast.agency_a.pk, "note": ""},
+    )
     client.post(f"/feedback/staff/{p.code}/note/", {"text": "Đã gọi điện cho công dân"})
     client.force_login(cast.specialist_a)
     client.post(f"/feedback/staff/{p.code}/answer/", {"answer": "Đã xử lý xong"})
@@ -142,7 +162,13 @@ def test_staff_handle_through_the_pages(client, cast):
     client.post(f"/feedback/staff/{p.code}/publish/")
     p.refresh_from_db()
     assert p.status == "PUBLISHED"
-    assert list(p.events.values_list("action", flat=True)) == ["file", "confirm", "note", "answer", "publish"]
+    assert list(p.events.values_list("action", flat=True)) == [
+        "file",
+        "confirm",
+        "note",
+        "answer",
+        "publish",
+    ]
 
 
 def test_hotline_logging_page(client, cast):
@@ -150,14 +176,20 @@ def test_hotline_logging_page(client, cast):
     data = form_data(channel="HOTLINE", receiving_agency=cast.agency_b.pk, petitioner_phone="")
     resp = client.post("/feedback/staff/new/", data)
     p = Petition.objects.get()
-    assert resp.status_code == 302 and p.channel == "HOTLINE" and p.receiving_agency == cast.agency_b
+    assert (
+        resp.status_code == 302 and p.channel == "HOTLINE" and p.receiving_agency == cast.agency_b
+    )
     resp = client.post("/feedback/staff/new/", {**data, "receiving_agency": cast.agency_a.pk})
     assert resp.status_code == 200 and Petition.objects.count() == 1  # not their agency
 
 
 def test_complaints_register_is_restricted(client, cast):
-    p = file(cast.agency_a, title="Khiếu nại quyết định", description="Tôi khiếu nại quyết định xử phạt")
-    complaint = services.reclassify_as_complaint(p, actor=cast.clerk_a, kind="COMPLAINT", subject="Quyết định xử phạt số 12")
+    p = file(
+        cast.agency_a, title="Khiếu nại quyết định", description="Tôi khiếu nại quyết định xử phạt"
+    )
+    complaint = services.reclassify_as_complaint(
+        p, actor=cast.clerk_a, kind="COMPLAINT", subject="Quyết định xử phạt số 12"
+    )
     p.refresh_from_db()
     assert p.status == "TRANSFERRED" and complaint.source_petition == p
     assert Complaint.objects.visible_to(cast.clerk_a).count() == 0
@@ -176,7 +208,9 @@ def test_complaints_register_is_restricted(client, cast):
 def test_dashboard_and_excel(client, cast):
     published(cast)
     late = file(cast.agency_a, title="Trễ", description="Một nội dung khác hẳn")
-    Petition.objects.filter(pk=late.pk).update(handle_due_at=late.received_at + dt.timedelta(hours=1))
+    Petition.objects.filter(pk=late.pk).update(
+        handle_due_at=late.received_at + dt.timedelta(hours=1)
+    )
     client.force_login(cast.leader_a)
     resp = client.get("/feedback/staff/dashboard/")
     board = resp.context["board"]
@@ -197,9 +231,18 @@ def test_reception_schedule(client, cast):
 
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     client.force_login(cast.leader_a)
-    resp = client.post("/feedback/reception/new/", {
-        "agency": cast.agency_a.pk, "leader_name": "Trần Văn C", "leader_title": "Chủ tịch UBND phường",
-        "day": tomorrow.isoformat(), "start_time": "08:00", "end_time": "11:30", "location": "Phòng tiếp công dân"})
+    resp = client.post(
+        "/feedback/reception/new/",
+        {
+            "agency": cast.agency_a.pk,
+            "leader_name": "Trần Văn C",
+            "leader_title": "Chủ tịch UBND phường",
+            "day": tomorrow.isoformat(),
+            "start_time": "08:00",
+            "end_time": "11:30",
+            "location": "Phòng tiếp công dân",
+        },
+    )
     assert resp.status_code == 302
     client.force_login(cast.clerk_a)
     assert client.post("/feedback/reception/new/", {"agency": cast.agency_a.pk}).status_code == 200

@@ -20,9 +20,16 @@ pytestmark = pytest.mark.django_db
 
 FONT = Path(pdf.FONT_DIR) / "DejaVuSans.ttf"
 if not FONT.exists() and not os.environ.get("CI"):
-    pytestmark = [pytestmark, pytest.mark.skip(reason=f"PDF tests skipped: Vietnamese font {FONT} missing (apt-get install fonts-dejavu-core)")]
+    pytestmark = [
+        pytestmark,
+        pytest.mark.skip(
+            reason=f"PDF tests skipped: Vietnamese font {FONT} missing (apt-get install fonts-dejavu-core)"
+        ),
+    ]
 
-APPLICANT = Applicant(name="Nguyễn Thị Hồng", id_last4="6789", phone="0912345678", address="12 Hàng Bạc, Hoàn Kiếm")
+APPLICANT = Applicant(
+    name="Nguyễn Thị Hồng", id_last4="6789", phone="0912345678", address="12 Hàng Bạc, Hoàn Kiếm"
+)
 
 
 def at(d, hh=9, mm=0):
@@ -41,8 +48,13 @@ def flat(text: str) -> str:
 
 @pytest.fixture
 def received(cast):
-    return services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a, applicant=APPLICANT,
-                                      actor=cast.clerk_a, at=at(2, 9))
+    return services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=APPLICANT,
+        actor=cast.clerk_a,
+        at=at(2, 9),
+    )
 
 
 def test_form_01_receipt_has_motto_agency_code_and_appointment(received):
@@ -58,15 +70,32 @@ def test_form_01_receipt_has_motto_agency_code_and_appointment(received):
 
 
 def test_forms_02_to_06_follow_the_events(cast, received):
-    d = services.transfer(received, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10))
-    d = services.request_supplement(d, actor=cast.specialist_a, reason="Bản sao giấy chứng sinh có chứng thực", at=at(3, 9))
+    d = services.transfer(
+        received, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
+    )
+    d = services.request_supplement(
+        d, actor=cast.specialist_a, reason="Bản sao giấy chứng sinh có chứng thực", at=at(3, 9)
+    )
     d = services.receive_supplement(d, actor=cast.clerk_a, at=at(4, 9))
-    d = services.apologize(d, actor=cast.leader_a, reason="Cần xác minh thêm", new_appointment_at=at(10, 9), at=at(5, 8))
+    d = services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Cần xác minh thêm",
+        new_appointment_at=at(10, 9),
+        at=at(5, 8),
+    )
     d = services.stop(d, actor=cast.leader_a, reason="Người nộp đề nghị dừng", at=at(6, 9))
     t2 = flat(text_of(builders.dossier_form(d, "02")))
-    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in t2 and "Bản sao giấy chứng sinh có chứng thực" in t2
+    assert (
+        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in t2
+        and "Bản sao giấy chứng sinh có chứng thực" in t2
+    )
     t4 = flat(text_of(builders.dossier_form(d, "04")))
-    assert "VĂN BẢN XIN LỖI" in t4 and "09 giờ 00 phút, ngày 10/03/2026" in t4 and "Cần xác minh thêm" in t4
+    assert (
+        "VĂN BẢN XIN LỖI" in t4
+        and "09 giờ 00 phút, ngày 10/03/2026" in t4
+        and "Cần xác minh thêm" in t4
+    )
     t5 = flat(text_of(builders.dossier_form(d, "05")))
     assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in t5 and "Người nộp đề nghị dừng" in t5
     t6 = flat(text_of(builders.dossier_form(d, "06")))
@@ -76,18 +105,35 @@ def test_forms_02_to_06_follow_the_events(cast, received):
 
 
 def test_form_03_refusal(cast):
-    d = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a, applicant=APPLICANT,
-                               actor=None, at=at(2, 9))
-    d = services.refuse(d, actor=cast.clerk_a, reason="Thủ tục không thuộc thẩm quyền", at=at(2, 10))
+    d = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=APPLICANT,
+        actor=None,
+        at=at(2, 9),
+    )
+    d = services.refuse(
+        d, actor=cast.clerk_a, reason="Thủ tục không thuộc thẩm quyền", at=at(2, 10)
+    )
     text = flat(text_of(builders.dossier_form(d, "03")))
-    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text and "Thủ tục không thuộc thẩm quyền" in text
-    with pytest.raises(services.ValidationFailed.__mro__[1]):  # DomainError: not received, no receipt
+    assert (
+        "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
+        and "Thủ tục không thuộc thẩm quyền" in text
+    )
+    with pytest.raises(
+        services.ValidationFailed.__mro__[1]
+    ):  # DomainError: not received, no receipt
         builders.dossier_form(d, "01")
 
 
 def test_2018_form_set_has_no_form_05_and_renumbers(cast):
-    d = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_a, applicant=APPLICANT,
-                                   actor=cast.clerk_a, at=dt.datetime(2025, 6, 2, 9, tzinfo=LOCAL_TZ))
+    d = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=APPLICANT,
+        actor=cast.clerk_a,
+        at=dt.datetime(2025, 6, 2, 9, tzinfo=LOCAL_TZ),
+    )
     assert d.form_set == "TT01-2018"
     text = flat(text_of(builders.dossier_form(d, "06")))
     assert "Mẫu số 05" in text and "Thông tư số 01/2018/TT-VPCP" in text
@@ -96,13 +142,26 @@ def test_2018_form_set_has_no_form_05_and_renumbers(cast):
 
 
 def test_form_07_log_book_lists_the_agency_dossiers_in_range(cast, received):
-    other = services.intake_at_counter(procedure=cast.procedure, receiving_agency=cast.agency_b, applicant=APPLICANT,
-                                       actor=cast.clerk_b, at=at(2, 9))
-    text = flat(text_of(pdf.render(builders.form_07(cast.agency_a, dt.date(2026, 3, 1), dt.date(2026, 3, 31)))))
+    other = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_b,
+        applicant=APPLICANT,
+        actor=cast.clerk_b,
+        at=at(2, 9),
+    )
+    text = flat(
+        text_of(
+            pdf.render(builders.form_07(cast.agency_a, dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+        )
+    )
     assert "SỔ THEO DÕI HỒ SƠ" in text and "1 hồ sơ" in text
     packed = "".join(text.split())  # table cells may wrap a long code
     assert received.code in packed and other.code not in packed
-    empty = flat(text_of(pdf.render(builders.form_07(cast.agency_a, dt.date(2026, 4, 1), dt.date(2026, 4, 30)))))
+    empty = flat(
+        text_of(
+            pdf.render(builders.form_07(cast.agency_a, dt.date(2026, 4, 1), dt.date(2026, 4, 30)))
+        )
+    )
     assert "Không có hồ sơ trong kỳ" in empty
 
 
@@ -122,7 +181,13 @@ def test_form_urls_check_who_may_print(client, cast, received):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     client.force_login(cast.province_admin)
     assert client.get(url).status_code == 200
-    assert client.get(reverse("forms:logbook"), {"agency": cast.agency_a.code, "start": "2026-03-01", "end": "2026-03-31"}).status_code == 200
+    assert (
+        client.get(
+            reverse("forms:logbook"),
+            {"agency": cast.agency_a.code, "start": "2026-03-01", "end": "2026-03-31"},
+        ).status_code
+        == 200
+    )
     client.force_login(cast.outsider)
     assert client.get(reverse("forms:logbook"), {"agency": cast.agency_a.code}).status_code == 404
 
@@ -130,8 +195,13 @@ def test_form_urls_check_who_may_print(client, cast, received):
 def test_applicant_may_print_only_the_receipt(client, cast):
     cast.citizen.set_national_id("001090006789")
     cast.citizen.save()
-    d = services.submit_online(procedure=cast.procedure, receiving_agency=cast.agency_a, actor=cast.citizen, at=at(2, 9),
-                               applicant=Applicant(name="Citizen", id_last4="6789", account=cast.citizen))
+    d = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=cast.citizen,
+        at=at(2, 9),
+        applicant=Applicant(name="Citizen", id_last4="6789", account=cast.citizen),
+    )
     d = services.receive(d, actor=cast.clerk_a, at=at(2, 10))
     client.force_login(cast.citizen)
     assert client.get(reverse("forms:dossier_form", args=[d.code, "01"])).status_code == 200

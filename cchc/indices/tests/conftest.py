@@ -19,8 +19,6 @@ def _fresh_rule_cache():
     clear_rule_cache()
 
 
-
-
 def at(day: int, hour: int, month: int = 8) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, tzinfo=LOCAL_TZ)
 
@@ -41,8 +39,14 @@ class Scenario:
 
 
 def counter(cast, when, agency=None, clerk=None, **kw):
-    return services.intake_at_counter(procedure=cast.procedure, receiving_agency=agency or cast.agency_a,
-                                      applicant=Applicant(name="Nguyễn Văn An"), actor=clerk or cast.clerk_a, at=when, **kw)
+    return services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=agency or cast.agency_a,
+        applicant=Applicant(name="Nguyễn Văn An"),
+        actor=clerk or cast.clerk_a,
+        at=when,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -51,16 +55,22 @@ def scenario(cast, django_capture_on_commit_callbacks):
     c = cast
     with django_capture_on_commit_callbacks(execute=True):
         on_time = counter(c, at(3, 9), digitized=True)  # due 6/8 09:00
-        on_time = services.finish(on_time, actor=c.specialist_a, electronic_result=True, at=at(4, 9))
+        on_time = services.finish(
+            on_time, actor=c.specialist_a, electronic_result=True, at=at(4, 9)
+        )
         on_time = services.return_result(on_time, actor=c.clerk_a, at=at(4, 10))
 
         late = counter(c, at(3, 9))
         late = services.finish(late, actor=c.specialist_a, at=at(10, 9))
 
         two = counter(c, at(3, 9))
-        two = services.request_supplement(two, actor=c.specialist_a, reason="Thiếu tờ khai", at=at(3, 10))
+        two = services.request_supplement(
+            two, actor=c.specialist_a, reason="Thiếu tờ khai", at=at(3, 10)
+        )
         two = services.receive_supplement(two, actor=c.clerk_a, at=at(4, 9))
-        two = services.request_supplement(two, actor=c.specialist_a, reason="Thiếu bản sao", at=at(4, 10))
+        two = services.request_supplement(
+            two, actor=c.specialist_a, reason="Thiếu bản sao", at=at(4, 10)
+        )
         two = services.receive_supplement(two, actor=c.clerk_a, at=at(5, 9))
         two = services.finish(two, actor=c.specialist_a, at=at(5, 10))
 
@@ -68,17 +78,45 @@ def scenario(cast, django_capture_on_commit_callbacks):
         open_not_yet_due = counter(c, at(28, 9))  # due 3/9 (2/9 is a holiday)
 
         waiting = counter(c, at(24, 9))  # due 27/8; supplement requested 26/8, before the due time
-        waiting = services.request_supplement(waiting, actor=c.specialist_a, reason="Thiếu giấy tờ", at=at(26, 9))
-        waiting_late = counter(c, at(17, 9))  # due 20/8; supplement requested 21/8, after the due time
-        waiting_late = services.request_supplement(waiting_late, actor=c.specialist_a, reason="Thiếu giấy tờ", at=at(21, 9))
+        waiting = services.request_supplement(
+            waiting, actor=c.specialist_a, reason="Thiếu giấy tờ", at=at(26, 9)
+        )
+        waiting_late = counter(
+            c, at(17, 9)
+        )  # due 20/8; supplement requested 21/8, after the due time
+        waiting_late = services.request_supplement(
+            waiting_late, actor=c.specialist_a, reason="Thiếu giấy tờ", at=at(21, 9)
+        )
 
-        apologized = counter(c, at(10, 9))  # due 13/8; apology moves it to 18/8 but the first one counts
-        apologized = services.apologize(apologized, actor=c.leader_a, reason="Cần xác minh", new_appointment_at=at(18, 9), at=at(12, 9))
+        apologized = counter(
+            c, at(10, 9)
+        )  # due 13/8; apology moves it to 18/8 but the first one counts
+        apologized = services.apologize(
+            apologized,
+            actor=c.leader_a,
+            reason="Cần xác minh",
+            new_appointment_at=at(18, 9),
+            at=at(12, 9),
+        )
         apologized = services.finish(apologized, actor=c.specialist_a, at=at(17, 9))
 
         withdrawn = counter(c, at(11, 9))
-        withdrawn = services.withdraw(withdrawn, actor=c.clerk_a, reason="Công dân rút hồ sơ", at=at(12, 9))
+        withdrawn = services.withdraw(
+            withdrawn, actor=c.clerk_a, reason="Công dân rút hồ sơ", at=at(12, 9)
+        )
 
         department = counter(c, at(5, 9), agency=c.agency_b, clerk=c.clerk_b, fee_amount=50000)
         department = services.finish(department, actor=c.specialist_b, at=at(6, 9))
-    return Scenario(c, on_time, late, two, open_overdue, open_not_yet_due, waiting, waiting_late, apologized, withdrawn, department)
+    return Scenario(
+        c,
+        on_time,
+        late,
+        two,
+        open_overdue,
+        open_not_yet_due,
+        waiting,
+        waiting_late,
+        apologized,
+        withdrawn,
+        department,
+    )

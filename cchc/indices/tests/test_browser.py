@@ -9,7 +9,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_drill_down_from_province_to_late_dossiers_and_export(browser_page, transactional_db, scenario, client):
+def test_drill_down_from_province_to_late_dossiers_and_export(
+    browser_page, transactional_db, scenario, client
+):
     from openpyxl import load_workbook
 
     from cchc.indices.models import ProvinceIndexSetting
@@ -17,7 +19,9 @@ def test_drill_down_from_province_to_late_dossiers_and_export(browser_page, tran
     ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
     client.force_login(scenario.cast.province_admin)
     page = browser_page
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
+    )
 
     page.goto(f"{page.base_url}/indices/?period=2026-08")
     assert "/ 100" in page.locator("#province-total").inner_text()
@@ -41,5 +45,11 @@ def test_drill_down_from_province_to_late_dossiers_and_export(browser_page, tran
     with page.expect_download() as info:
         page.locator('a[data-export="xlsx"]').click()
     path = info.value.path()
-    cells = [c for row in load_workbook(io.BytesIO(open(path, "rb").read())).active.iter_rows(values_only=True) for c in row]
+    cells = [
+        c
+        for row in load_workbook(io.BytesIO(open(path, "rb").read())).active.iter_rows(
+            values_only=True
+        )
+        for c in row
+    ]
     assert scenario.late.code in cells and scenario.on_time.code not in cells

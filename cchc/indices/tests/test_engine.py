@@ -65,7 +65,10 @@ def test_empty_denominator_rules(rule, expected):
 
 @given(st.lists(st.tuples(maxes, thresholds, fractions()), min_size=1, max_size=6), st.booleans())
 def test_group_total_is_capped_sum_of_rounded_scores(parts, rounded):
-    metrics = tuple(MetricSpec(f"M{i}", "m", mx, thr, "null", "ratio", f"n{i}", f"d{i}") for i, (mx, thr, _) in enumerate(parts))
+    metrics = tuple(
+        MetricSpec(f"M{i}", "m", mx, thr, "null", "ratio", f"n{i}", f"d{i}")
+        for i, (mx, thr, _) in enumerate(parts)
+    )
     counters = {}
     for i, (_, _, (num, den)) in enumerate(parts):
         counters[f"n{i}"], counters[f"d{i}"] = num, den
@@ -88,7 +91,14 @@ def test_seeded_scheme_is_data_and_sums_to_100():
     spec = load_spec("qd766", __import__("datetime").date(2026, 9, 1))
     assert isinstance(spec, SchemeSpec)
     assert spec.max_points == 100
-    assert [g.code for g in spec.groups] == ["transparency", "progress", "online", "payment", "digitization", "satisfaction"]
+    assert [g.code for g in spec.groups] == [
+        "transparency",
+        "progress",
+        "online",
+        "payment",
+        "digitization",
+        "satisfaction",
+    ]
     assert {g.code for g in spec.groups if not g.confirmed} == {"online"}
     # an agency with nothing at all: progress 0, satisfaction 12 (petitions full, dossiers 0), digitisation 2
     result = score_agency(spec, {})
@@ -107,7 +117,14 @@ def test_scoring_code_never_names_a_scheme_or_metric():
         if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
-        for needle in ("766", "PUBLISH_ON_TIME", "DOSSIER_ON_TIME", "PETITION_PROCESSING", '"progress"', "'progress'"):
+        for needle in (
+            "766",
+            "PUBLISH_ON_TIME",
+            "DOSSIER_ON_TIME",
+            "PETITION_PROCESSING",
+            '"progress"',
+            "'progress'",
+        ):
             assert needle not in text.split('"""', 2)[-1], f"{name} mentions {needle}"
 
 
@@ -116,7 +133,9 @@ def test_fast_round2_equals_decimal_half_up(units, extra):
     from decimal import ROUND_HALF_UP, Decimal
 
     value = units / 1000 + extra / 10**7
-    assert round2(value) == float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    assert round2(value) == float(
+        Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    )
 
 
 def test_score2_prints_what_floatformat_2_prints():
@@ -126,7 +145,9 @@ def test_score2_prints_what_floatformat_2_prints():
     from cchc.indices.engine import round2
     from cchc.indices.templatetags.scores import score2
 
-    values = [0, 0.005, 1.5, 2.675, 8.888, 19.999, 99.995, 100, None] + [round2(i / 7) for i in range(0, 1500)]
+    values = [0, 0.005, 1.5, 2.675, 8.888, 19.999, 99.995, 100, None] + [
+        round2(i / 7) for i in range(0, 1500)
+    ]
     for language in ("vi", "en"):
         with translation.override(language):
             for v in values:

@@ -25,12 +25,18 @@ def fact(d):
 
 def test_closed_dossier_facts_follow_the_on_time_rule(scenario):
     s = scenario
-    assert fact(s.on_time).on_time is True and fact(s.on_time).resolved and fact(s.on_time).electronic_result
+    assert (
+        fact(s.on_time).on_time is True
+        and fact(s.on_time).resolved
+        and fact(s.on_time).electronic_result
+    )
     assert fact(s.late).on_time is False
     two = fact(s.two_supplements)
     assert two.supplement_count == 2 and two.too_many_supplements and two.on_time is False
     apologized = fact(s.apologized_late)
-    assert apologized.on_time is False, "the first appointment counts (on_time_against = initial_appointment)"
+    assert apologized.on_time is False, (
+        "the first appointment counts (on_time_against = initial_appointment)"
+    )
     assert apologized.appointment_at == s.apologized_late.initial_appointment_at
     assert fact(s.withdrawn).on_time is True and fact(s.withdrawn).end_status == 7
 
@@ -65,10 +71,38 @@ def test_period_counters_and_progress_score(scenario):
 
 def test_live_update_equals_full_rebuild(scenario):
     def snapshot():
-        day = sorted(DaySummary.objects.values_list("agency_id", "day", *[f for f in facts.day_counters(None) or [
-            "received", "online", "synced", "fee_owed", "paid_online", "resolved", "electronic_result", "digitized",
-            "reused", "population_data", "storage_linked", "closed", "on_time_closed", "satisfied_closed", "complained"]]))
-        proc = sorted(ProcedureMonthSummary.objects.values_list("agency_id", "month", "procedure_id", "received", "online", "paid_online"))
+        day = sorted(
+            DaySummary.objects.values_list(
+                "agency_id",
+                "day",
+                *[
+                    f
+                    for f in facts.day_counters(None)
+                    or [
+                        "received",
+                        "online",
+                        "synced",
+                        "fee_owed",
+                        "paid_online",
+                        "resolved",
+                        "electronic_result",
+                        "digitized",
+                        "reused",
+                        "population_data",
+                        "storage_linked",
+                        "closed",
+                        "on_time_closed",
+                        "satisfied_closed",
+                        "complained",
+                    ]
+                ],
+            )
+        )
+        proc = sorted(
+            ProcedureMonthSummary.objects.values_list(
+                "agency_id", "month", "procedure_id", "received", "online", "paid_online"
+            )
+        )
         return [r for r in day if any(r[2:])], [r for r in proc if any(r[3:])]
 
     live = snapshot()
@@ -110,18 +144,39 @@ def test_bulk_signal_rebuilds_only_those_dossiers(scenario):
 
 def test_compute_indices_prints_the_interchange_document(scenario):
     out = StringIO()
-    call_command("compute_indices", "--scheme", "qd766", "--period", "2026-08", "--format", "json", stdout=out)
+    call_command(
+        "compute_indices",
+        "--scheme",
+        "qd766",
+        "--period",
+        "2026-08",
+        "--format",
+        "json",
+        stdout=out,
+    )
     doc = json.loads(out.getvalue())
     assert doc["scheme"] == "qd766" and doc["period"] == "2026-08" and doc["version"] == "2022.1"
     row = next(r for r in doc["agencies"] if r["code"] == "H26.100")
     assert set(row) == {"code", "name", "group", "total", "rank", "groups"}
-    assert set(row["groups"]) == {"transparency", "progress", "online", "payment", "digitization", "satisfaction"}
+    assert set(row["groups"]) == {
+        "transparency",
+        "progress",
+        "online",
+        "payment",
+        "digitization",
+        "satisfaction",
+    }
     metric = row["groups"]["progress"]["metrics"]["DOSSIER_ON_TIME"]
     assert metric == {"numerator": 4, "denominator": 9, "score": 8.89, "max": 20}
     assert row["groups"]["progress"]["max"] == 20
     assert row["total"] == pytest.approx(sum(g["score"] for g in row["groups"].values()), abs=0.011)
-    payment = next(r for r in doc["agencies"] if r["code"] == "H26.01")["groups"]["payment"]["metrics"]
-    assert payment["PAYMENT_ONLINE_DOSSIERS"]["denominator"] == 1 and payment["PAYMENT_ONLINE_DOSSIERS"]["numerator"] == 0
+    payment = next(r for r in doc["agencies"] if r["code"] == "H26.01")["groups"]["payment"][
+        "metrics"
+    ]
+    assert (
+        payment["PAYMENT_ONLINE_DOSSIERS"]["denominator"] == 1
+        and payment["PAYMENT_ONLINE_DOSSIERS"]["numerator"] == 0
+    )
     for p in ("2026", "2026-Q3"):
         out = StringIO()
         call_command("compute_indices", "--period", p, stdout=out)
@@ -131,17 +186,32 @@ def test_compute_indices_prints_the_interchange_document(scenario):
 def test_fact_function_is_pure_and_handles_no_appointment():
     base = dict.fromkeys(facts.DOSSIER_FIELDS)
     received = dt.datetime(2026, 8, 3, 2, tzinfo=dt.UTC)
-    base.update(id=1, receiving_agency_id=1, procedure_id=1, channel=2, status=4, received_at=received,
-                paused_seconds=0, supplement_count=0, fee_amount=0, paid_online=0)
+    base.update(
+        id=1,
+        receiving_agency_id=1,
+        procedure_id=1,
+        channel=2,
+        status=4,
+        received_at=received,
+        paused_seconds=0,
+        supplement_count=0,
+        fee_amount=0,
+        paid_online=0,
+    )
     f = facts.dossier_fact(base, params={}, legal_due=lambda moment: moment + dt.timedelta(days=3))
     assert f.due_at == received + dt.timedelta(days=3) and f.is_open and f.online
     assert facts.dossier_fact({**base, "received_at": None}, params={}) is None
-    done = facts.dossier_fact({**base, "status": 9, "finished_at": received + dt.timedelta(days=4)}, params={},
-                              legal_due=lambda moment: moment + dt.timedelta(days=3))
+    done = facts.dossier_fact(
+        {**base, "status": 9, "finished_at": received + dt.timedelta(days=4)},
+        params={},
+        legal_due=lambda moment: moment + dt.timedelta(days=3),
+    )
     assert done.on_time is False and done.end_status == 9
 
 
-def test_petitions_count_and_mark_the_dossier_unsatisfied(scenario, django_capture_on_commit_callbacks):
+def test_petitions_count_and_mark_the_dossier_unsatisfied(
+    scenario, django_capture_on_commit_callbacks
+):
     from cchc.feedback import services as feedback
     from cchc.feedback.services import Petitioner
     from cchc.indices.models import PetitionFact
@@ -151,9 +221,16 @@ def test_petitions_count_and_mark_the_dossier_unsatisfied(scenario, django_captu
 
     a = scenario.cast.agency_a
     with django_capture_on_commit_callbacks(execute=True):
-        petition = feedback.file_petition(channel="WEB", category="TTHC", title="Chậm trả kết quả",
-                                          description="Hồ sơ của tôi bị trả chậm", petitioner=Petitioner(name="Trần Thị B", phone="0912345678"),
-                                          agency=a, dossier_code=scenario.on_time.code, at=at(5, 9))
+        petition = feedback.file_petition(
+            channel="WEB",
+            category="TTHC",
+            title="Chậm trả kết quả",
+            description="Hồ sơ của tôi bị trả chậm",
+            petitioner=Petitioner(name="Trần Thị B", phone="0912345678"),
+            agency=a,
+            dossier_code=scenario.on_time.code,
+            at=at(5, 9),
+        )
     assert PetitionFact.objects.filter(pk=petition.pk).exists()
     pc = petition_counters(AUG, [a.pk])[a.pk]
     # still unanswered after its 15 working days: late when August is judged, on time in early August
@@ -188,7 +265,10 @@ def test_trend_counters_equal_single_period_counters(scenario):
     for p in periods:
         assert many[p] == period_counters(p, ids)
     a = scenario.cast.agency_a.pk
-    assert many[AUG][a]["on_time"] == DossierFact.objects.filter(on_time_q(AUG.end_at), agency_id=a).count()
+    assert (
+        many[AUG][a]["on_time"]
+        == DossierFact.objects.filter(on_time_q(AUG.end_at), agency_id=a).count()
+    )
 
 
 def test_year_dashboard_skips_periods_before_the_methodology(client, scenario):
@@ -218,11 +298,19 @@ def test_rebuild_outside_a_transaction_gives_the_live_figures(transactional_db, 
     DaySummary.objects.all().delete()
     job = rebuild_period(Period.parse("2026"), chunk=3)
     assert job.finished_at is not None and job.dossiers_done == 10
-    assert sorted(DossierFact.objects.values_list("dossier_id", "on_time", "is_open", "due_at")) == live
-    assert sorted(DaySummary.objects.values_list("agency_id", "day", "received", "on_time_closed")) == days
+    assert (
+        sorted(DossierFact.objects.values_list("dossier_id", "on_time", "is_open", "due_at"))
+        == live
+    )
+    assert (
+        sorted(DaySummary.objects.values_list("agency_id", "day", "received", "on_time_closed"))
+        == days
+    )
 
 
-def test_usage_counters_in_sql_equal_the_procedure_flags(scenario, django_capture_on_commit_callbacks):
+def test_usage_counters_in_sql_equal_the_procedure_flags(
+    scenario, django_capture_on_commit_callbacks
+):
     """period_counters takes the four "procedures used" counters from one SQL statement; the
     evidence lists use procedure_flags. Both must count the same procedures."""
     from cchc.agencies.models import Agency
@@ -240,12 +328,20 @@ def test_usage_counters_in_sql_equal_the_procedure_flags(scenario, django_captur
     from django.utils import timezone
 
     Procedure.objects.filter(pk=c.procedure.pk).update(
-        has_fee=True, online_level="full", announced_on=dt.date(2026, 8, 3),
-        published_at=dt.datetime(2026, 8, 6, 9, tzinfo=LOCAL_TZ), updated_at=timezone.now())
+        has_fee=True,
+        online_level="full",
+        announced_on=dt.date(2026, 8, 3),
+        published_at=dt.datetime(2026, 8, 6, 9, tzinfo=LOCAL_TZ),
+        updated_at=timezone.now(),
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        online = services.submit_online(procedure=c.procedure, receiving_agency=c.agency_a, actor=c.citizen,
-                                        applicant=services.Applicant(name="E", account=c.citizen),
-                                        at=dt.datetime(2026, 8, 12, 9, tzinfo=LOCAL_TZ))
+        online = services.submit_online(
+            procedure=c.procedure,
+            receiving_agency=c.agency_a,
+            actor=c.citizen,
+            applicant=services.Applicant(name="E", account=c.citizen),
+            at=dt.datetime(2026, 8, 12, 9, tzinfo=LOCAL_TZ),
+        )
         services.receive(online, actor=c.clerk_a, at=dt.datetime(2026, 8, 12, 10, tzinfo=LOCAL_TZ))
     ids = list(Agency.objects.values_list("pk", flat=True))
     for period in (AUG, Q3, Period.parse("2026-07"), Period.parse("2026")):

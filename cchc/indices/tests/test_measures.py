@@ -29,8 +29,15 @@ def test_unknown_measure_and_unit_are_refused(cast):
 
 
 def external(*, agency_code, period):
-    return measures.Measure(name="x", label="X", agency_code=agency_code, period=period,
-                            numerator=1, denominator=2, value=50.0)
+    return measures.Measure(
+        name="x",
+        label="X",
+        agency_code=agency_code,
+        period=period,
+        numerator=1,
+        denominator=2,
+        value=50.0,
+    )
 
 
 external.label = "External measure"

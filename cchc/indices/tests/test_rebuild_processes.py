@@ -24,20 +24,38 @@ FACT_COLUMNS = [f.name for f in DossierFact._meta.concrete_fields if f.name != "
 def _state():
     return (
         sorted(DossierFact.objects.values_list(*FACT_COLUMNS)),
-        sorted(DaySummary.objects.exclude(received=0).values_list("agency_id", "day", "received", "closed", "on_time_closed")),
-        sorted(MonthSummary.objects.exclude(received=0).values_list("agency_id", "month", "received", "on_time_closed")),
-        sorted(ProcedureMonthSummary.objects.exclude(received=0).values_list("agency_id", "month", "procedure_id", "received")),
+        sorted(
+            DaySummary.objects.exclude(received=0).values_list(
+                "agency_id", "day", "received", "closed", "on_time_closed"
+            )
+        ),
+        sorted(
+            MonthSummary.objects.exclude(received=0).values_list(
+                "agency_id", "month", "received", "on_time_closed"
+            )
+        ),
+        sorted(
+            ProcedureMonthSummary.objects.exclude(received=0).values_list(
+                "agency_id", "month", "procedure_id", "received"
+            )
+        ),
     )
 
 
 @pytest.mark.parametrize("processes", [2, 1])
-def test_rebuild_in_processes_gives_what_the_live_updates_gave(transactional_db, scenario, processes, monkeypatch):
+def test_rebuild_in_processes_gives_what_the_live_updates_gave(
+    transactional_db, scenario, processes, monkeypatch
+):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): on SQLite the rebuild never uses worker processes or "
-                    "a reader thread; its sequential path is tested in test_facts.py (CI runs this on PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL (set DATABASE_URL): on SQLite the rebuild never uses worker processes or "
+            "a reader thread; its sequential path is tested in test_facts.py (CI runs this on PostgreSQL)"
+        )
     pools = []
     real = services._rebuild_in_processes
-    monkeypatch.setattr(services, "_rebuild_in_processes", lambda *a, **k: pools.append(a[-2]) or real(*a, **k))
+    monkeypatch.setattr(
+        services, "_rebuild_in_processes", lambda *a, **k: pools.append(a[-2]) or real(*a, **k)
+    )
     live = _state()
     assert live[0] and live[1], "the live path filled facts and summaries"
     for model in (DossierFact, DaySummary, MonthSummary, ProcedureMonthSummary):
@@ -55,8 +73,10 @@ def test_rebuild_in_processes_gives_what_the_live_updates_gave(transactional_db,
 
 def test_an_interrupted_run_resumes_in_processes_without_counting_twice(transactional_db, scenario):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): on SQLite the rebuild never uses worker processes; "
-                    "resuming on the sequential path is tested in test_facts.py (CI runs this on PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL (set DATABASE_URL): on SQLite the rebuild never uses worker processes; "
+            "resuming on the sequential path is tested in test_facts.py (CI runs this on PostgreSQL)"
+        )
     live = _state()
     DossierFact.objects.all().delete()
     # an earlier run stopped after its first chunk (stop_after_chunks runs in this process)

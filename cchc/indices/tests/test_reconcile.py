@@ -21,8 +21,13 @@ def test_every_confirmed_official_row_matches():
     call_command("reconcile_766", str(REFERENCE), stdout=out)  # SystemExit(1) would fail the test
     text = out.getvalue()
     assert "confirmed groups: 2460/2460 rows match" in text
-    lines = {line.split()[0]: line.split() for line in text.splitlines() if line.split() and line.split()[0] in
-             ("transparency", "progress", "online", "payment", "digitization", "satisfaction")}
+    lines = {
+        line.split()[0]: line.split()
+        for line in text.splitlines()
+        if line.split()
+        and line.split()[0]
+        in ("transparency", "progress", "online", "payment", "digitization", "satisfaction")
+    }
     for code in ("transparency", "progress", "payment", "digitization", "satisfaction"):
         assert lines[code][1] == "confirmed"
         assert lines[code][3] == lines[code][4] == "492"
@@ -32,13 +37,22 @@ def test_every_confirmed_official_row_matches():
 
 
 def _portal_file(tmp_path, total_score):
-    row = {"departmentCode": "H26.01", "departmentName": "Sở A", "totalScore": total_score, "metrics": [
-        {"code": "PUBLISH_ON_TIME", "numerator": 1, "denominator": 2, "score": 3},
-        {"code": "PUBLIC_UPDATE_ON_TIME", "numerator": 0, "denominator": 0, "score": None},
-        {"code": "PUBLIC_CONTENT_FULL", "numerator": 2, "denominator": 2, "score": 2},
-        {"code": "DOSSIER_SYNC", "numerator": 3, "denominator": 4, "score": 4.5}]}
+    row = {
+        "departmentCode": "H26.01",
+        "departmentName": "Sở A",
+        "totalScore": total_score,
+        "metrics": [
+            {"code": "PUBLISH_ON_TIME", "numerator": 1, "denominator": 2, "score": 3},
+            {"code": "PUBLIC_UPDATE_ON_TIME", "numerator": 0, "denominator": 0, "score": None},
+            {"code": "PUBLIC_CONTENT_FULL", "numerator": 2, "denominator": 2, "score": 2},
+            {"code": "DOSSIER_SYNC", "numerator": 3, "denominator": 4, "score": 4.5},
+        ],
+    }
     path = tmp_path / "transparency.json"
-    path.write_text(json.dumps({"code": "OK", "data": {"overview": None, "evaluation": [row]}}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"code": "OK", "data": {"overview": None, "evaluation": [row]}}),
+        encoding="utf-8",
+    )
     return path
 
 

@@ -28,7 +28,13 @@ def login(client, user):
 
 def test_pages_render_for_the_province_admin(client, scenario):
     c = login(client, scenario.cast.province_admin)
-    for name in ("indices:dashboard", "indices:ranking", "indices:losses", "indices:periods", "indices:reconcile"):
+    for name in (
+        "indices:dashboard",
+        "indices:ranking",
+        "indices:losses",
+        "indices:periods",
+        "indices:reconcile",
+    ):
         r = c.get(reverse(name), {"period": AUG})
         assert r.status_code == 200, name
     r = c.get(reverse("indices:agency", args=["H26.100"]), {"period": AUG})
@@ -41,7 +47,13 @@ def test_evidence_lists_the_late_dossiers_and_their_cost(client, scenario):
     c = login(client, scenario.cast.leader_a)
     url = reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"])
     body = c.get(url, {"period": AUG}).content.decode()
-    for d in (scenario.late, scenario.two_supplements, scenario.open_overdue, scenario.waiting_after_due, scenario.apologized_late):
+    for d in (
+        scenario.late,
+        scenario.two_supplements,
+        scenario.open_overdue,
+        scenario.waiting_after_due,
+        scenario.apologized_late,
+    ):
         assert d.code in body
     assert scenario.on_time.code not in body
     assert "11,11" in body or "11.11" in body  # 5 late dossiers cost 20 − 8.89 points
@@ -51,7 +63,12 @@ def test_evidence_lists_the_late_dossiers_and_their_cost(client, scenario):
 
 def test_staff_see_only_their_agencies_evidence_and_citizens_nothing(client, scenario):
     c = login(client, scenario.cast.outsider)
-    assert c.get(reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"]), {"period": AUG}).status_code == 403
+    assert (
+        c.get(
+            reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"]), {"period": AUG}
+        ).status_code
+        == 403
+    )
     assert c.get(reverse("indices:dashboard"), {"period": AUG}).status_code == 200
     c = login(client, scenario.cast.citizen)
     assert c.get(reverse("indices:dashboard")).status_code == 403
@@ -77,13 +94,22 @@ def test_exports_of_tables(client, scenario):
     ws = load_workbook(io.BytesIO(r.content)).active
     values = [cell for row in ws.iter_rows(values_only=True) for cell in row]
     assert "H26.100" in values
-    r = c.get(reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"]), {"period": AUG, "export": "xlsx"})
-    values = [cell for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True) for cell in row]
+    r = c.get(
+        reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"]),
+        {"period": AUG, "export": "xlsx"},
+    )
+    values = [
+        cell
+        for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)
+        for cell in row
+    ]
     assert scenario.late.code in values
 
 
-@pytest.mark.skipif(not FONT_PATH.exists() and not os.environ.get("CI"),
-                    reason=f"PDF export needs {FONT_PATH} (apt-get install fonts-dejavu-core)")
+@pytest.mark.skipif(
+    not FONT_PATH.exists() and not os.environ.get("CI"),
+    reason=f"PDF export needs {FONT_PATH} (apt-get install fonts-dejavu-core)",
+)
 def test_pdf_export_has_vietnamese_text(client, scenario):
     from pypdf import PdfReader
 
@@ -95,8 +121,17 @@ def test_pdf_export_has_vietnamese_text(client, scenario):
 
 
 def test_ranking_ties_share_a_rank_and_small_agencies_are_not_ranked():
-    ranks = rank([(1, "g", 80.0, 50), (2, "g", 90.0, 50), (3, "g", 80.0, 50), (4, "g", 70.0, 50), (5, "g", 99.0, 3),
-                  (6, "h", 10.0, 50)], min_dossiers=10)
+    ranks = rank(
+        [
+            (1, "g", 80.0, 50),
+            (2, "g", 90.0, 50),
+            (3, "g", 80.0, 50),
+            (4, "g", 70.0, 50),
+            (5, "g", 99.0, 3),
+            (6, "h", 10.0, 50),
+        ],
+        min_dossiers=10,
+    )
     assert ranks == {2: 1, 1: 2, 3: 2, 4: 4, 5: None, 6: 1}
 
 
@@ -111,7 +146,9 @@ def test_rank_change_against_the_previous_period(client, scenario):
     assert ranks["H26.02"] is None  # no dossiers
 
 
-def test_closing_a_period_freezes_it_and_restatement_is_recorded(scenario, django_capture_on_commit_callbacks):
+def test_closing_a_period_freezes_it_and_restatement_is_recorded(
+    scenario, django_capture_on_commit_callbacks
+):
     from cchc.core.errors import NotPermitted, ValidationFailed
     from cchc.dossiers import services as dossiers
 
@@ -119,17 +156,23 @@ def test_closing_a_period_freezes_it_and_restatement_is_recorded(scenario, djang
     period = Period.parse(AUG)
     with pytest.raises(NotPermitted):
         close_period(actor=cast.leader_a, scheme_code="qd766", period=period, province_code="01")
-    report = close_period(actor=cast.province_admin, scheme_code="qd766", period=period, province_code="01")
+    report = close_period(
+        actor=cast.province_admin, scheme_code="qd766", period=period, province_code="01"
+    )
     assert report.watermark_event_id > 0 and report.version.version == "2022.1"
     frozen = period_document("qd766", period, province_code="01")
     with django_capture_on_commit_callbacks(execute=True):
-        dossiers.finish(scenario.open_overdue, actor=cast.specialist_a)  # a late change after closing
+        dossiers.finish(
+            scenario.open_overdue, actor=cast.specialist_a
+        )  # a late change after closing
     assert period_document("qd766", period, province_code="01") == frozen
     live = period_document("qd766", period, province_code="01", live=True)
     assert live != frozen
     with pytest.raises(ValidationFailed):
         restate_period(actor=cast.province_admin, report=report, reason=" ")
-    restate_period(actor=cast.province_admin, report=report, reason="Hồ sơ cập nhật muộn từ phần mềm cũ")
+    restate_period(
+        actor=cast.province_admin, report=report, reason="Hồ sơ cập nhật muộn từ phần mềm cũ"
+    )
     assert period_document("qd766", period, province_code="01") == live
     assert Restatement.objects.get().previous_document == frozen
     assert PeriodReport.objects.get().restated == 1
@@ -138,7 +181,10 @@ def test_closing_a_period_freezes_it_and_restatement_is_recorded(scenario, djang
 @pytest.mark.skipif(not REFERENCE.exists(), reason=f"reference data not found at {REFERENCE}")
 def test_province_admin_uploads_portal_files(client, cast):
     c = login(client, cast.province_admin)
-    with open(REFERENCE / "dvc-progress-tree" / "month-all.json", "rb") as f1, open(REFERENCE / "transparency" / "year-all.json", "rb") as f2:
+    with (
+        open(REFERENCE / "dvc-progress-tree" / "month-all.json", "rb") as f1,
+        open(REFERENCE / "transparency" / "year-all.json", "rb") as f2,
+    ):
         r = c.post(reverse("indices:reconcile"), {"files": [f1, f2]})
     body = r.content.decode()
     assert r.status_code == 200
@@ -159,7 +205,11 @@ def test_dashboard_export(client, scenario):
 
     c = login(client, scenario.cast.province_admin)
     r = c.get(reverse("indices:dashboard"), {"period": AUG, "export": "xlsx"})
-    values = [cell for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True) for cell in row]
+    values = [
+        cell
+        for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)
+        for cell in row
+    ]
     assert "Tiến độ giải quyết" in values and "2026-07" in values
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 AGENCIES = (
     "code,name,level,parent_code,group,province_code,valid_from,valid_to,successor_codes\n"
-    "H26.900,UBND phường Ba Đình,COMMUNE,,\"Xã, phường\",01,2025-07-01,,\n"
+    'H26.900,UBND phường Ba Đình,COMMUNE,,"Xã, phường",01,2025-07-01,,\n'
     "H26.800,UBND quận Ba Đình (cũ),DISTRICT,,Quận huyện (cũ),01,2010-01-01,2025-06-30,H26.900;H26.901\n"
-    "H26.901,UBND phường Ngọc Hà,COMMUNE,,\"Xã, phường\",01,2025-07-01,,\n"
+    'H26.901,UBND phường Ngọc Hà,COMMUNE,,"Xã, phường",01,2025-07-01,,\n'
 )
 PROCEDURES = (
     "code,name,field,processing_time,time_unit,online_level,has_fee,paper_result,agency_codes,valid_from,valid_to\n"
@@ -22,19 +22,66 @@ PROCEDURES = (
 def dossier(code: str = "000.01.01.H26-260302-0001", **overrides: Any) -> dict[str, Any]:
     """A returned-on-time dossier with one supplement pause (Mon 2 March 2026)."""
     row = {
-        "MaHoSo": code, "MaTTHC": "2.000635", "MaDonViTiepNhan": "H26.900", "MaDonViXuLy": "H26.900",
-        "KenhThucHien": 2, "NgayNopHoSo": "2026-03-02T08:30:00+07:00", "NgayTiepNhan": "2026-03-02T09:00:00+07:00",
-        "NgayHenTra": "2026-03-03T09:00:00+07:00", "NgayKetThucXuLy": "2026-03-04T10:00:00+07:00",
-        "NgayTraKetQua": "2026-03-04T15:00:00+07:00", "TrangThaiHoSo": 10, "DuocThanhToanTrucTuyen": 1,
-        "PhiLePhi": 8000, "HoSoCoThanhPhanSoHoa": 1, "CoKetQuaDienTu": 1, "TaiSuDungDuLieuSoHoa": 0, "DanhGia": 5,
+        "MaHoSo": code,
+        "MaTTHC": "2.000635",
+        "MaDonViTiepNhan": "H26.900",
+        "MaDonViXuLy": "H26.900",
+        "KenhThucHien": 2,
+        "NgayNopHoSo": "2026-03-02T08:30:00+07:00",
+        "NgayTiepNhan": "2026-03-02T09:00:00+07:00",
+        "NgayHenTra": "2026-03-03T09:00:00+07:00",
+        "NgayKetThucXuLy": "2026-03-04T10:00:00+07:00",
+        "NgayTraKetQua": "2026-03-04T15:00:00+07:00",
+        "TrangThaiHoSo": 10,
+        "DuocThanhToanTrucTuyen": 1,
+        "PhiLePhi": 8000,
+        "HoSoCoThanhPhanSoHoa": 1,
+        "CoKetQuaDienTu": 1,
+        "TaiSuDungDuLieuSoHoa": 0,
+        "DanhGia": 5,
         "LichSu": [
-            {"TrangThai": 1, "ThoiDiem": "2026-03-02T08:30:00+07:00", "DonVi": "H26.900", "GhiChu": ""},
-            {"TrangThai": 2, "ThoiDiem": "2026-03-02T09:00:00+07:00", "DonVi": "H26.900", "GhiChu": ""},
-            {"TrangThai": 4, "ThoiDiem": "2026-03-02T10:00:00+07:00", "DonVi": "H26.900", "GhiChu": "chuyển thụ lý"},
-            {"TrangThai": 5, "ThoiDiem": "2026-03-02T11:00:00+07:00", "DonVi": "H26.900", "GhiChu": "bổ sung tờ khai"},
-            {"TrangThai": 4, "ThoiDiem": "2026-03-03T11:00:00+07:00", "DonVi": "H26.900", "GhiChu": ""},
-            {"TrangThai": 9, "ThoiDiem": "2026-03-04T10:00:00+07:00", "DonVi": "H26.900", "GhiChu": ""},
-            {"TrangThai": 10, "ThoiDiem": "2026-03-04T15:00:00+07:00", "DonVi": "H26.900", "GhiChu": ""},
+            {
+                "TrangThai": 1,
+                "ThoiDiem": "2026-03-02T08:30:00+07:00",
+                "DonVi": "H26.900",
+                "GhiChu": "",
+            },
+            {
+                "TrangThai": 2,
+                "ThoiDiem": "2026-03-02T09:00:00+07:00",
+                "DonVi": "H26.900",
+                "GhiChu": "",
+            },
+            {
+                "TrangThai": 4,
+                "ThoiDiem": "2026-03-02T10:00:00+07:00",
+                "DonVi": "H26.900",
+                "GhiChu": "chuyển thụ lý",
+            },
+            {
+                "TrangThai": 5,
+                "ThoiDiem": "2026-03-02T11:00:00+07:00",
+                "DonVi": "H26.900",
+                "GhiChu": "bổ sung tờ khai",
+            },
+            {
+                "TrangThai": 4,
+                "ThoiDiem": "2026-03-03T11:00:00+07:00",
+                "DonVi": "H26.900",
+                "GhiChu": "",
+            },
+            {
+                "TrangThai": 9,
+                "ThoiDiem": "2026-03-04T10:00:00+07:00",
+                "DonVi": "H26.900",
+                "GhiChu": "",
+            },
+            {
+                "TrangThai": 10,
+                "ThoiDiem": "2026-03-04T15:00:00+07:00",
+                "DonVi": "H26.900",
+                "GhiChu": "",
+            },
         ],
     }
     row.update(overrides)
@@ -48,8 +95,13 @@ def open_dossier(code: str = "000.01.01.H26-260302-0002") -> dict[str, Any]:
     return row
 
 
-def write(directory: Path, *, agencies: str | None = AGENCIES, procedures: str | None = PROCEDURES,
-          dossiers: list[Any] | None = None) -> Path:
+def write(
+    directory: Path,
+    *,
+    agencies: str | None = AGENCIES,
+    procedures: str | None = PROCEDURES,
+    dossiers: list[Any] | None = None,
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     if agencies is not None:
         (directory / "agencies.csv").write_text(agencies, encoding="utf-8")
@@ -57,5 +109,7 @@ def write(directory: Path, *, agencies: str | None = AGENCIES, procedures: str |
         (directory / "procedures.csv").write_text(procedures, encoding="utf-8")
     if dossiers is not None:
         lines = [d if isinstance(d, str) else json.dumps(d, ensure_ascii=False) for d in dossiers]
-        (directory / "dossiers.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        (directory / "dossiers.jsonl").write_text(
+            "".join(line + "\n" for line in lines), encoding="utf-8"
+        )
     return directory

@@ -53,7 +53,10 @@ def test_first_run_creates_and_second_run_changes_nothing(tmp_path):
 def test_reference_rows_are_linked(tmp_path):
     run(bundles.write(tmp_path))
     old = Agency.objects.get(code="H26.800")
-    assert sorted(old.successors.values_list("code", flat=True)) == ["H26.900", "H26.901"]  # defined later in the file
+    assert sorted(old.successors.values_list("code", flat=True)) == [
+        "H26.900",
+        "H26.901",
+    ]  # defined later in the file
     assert old.group == RankingGroup.objects.get(name="Quận huyện (cũ)")
     proc = Procedure.objects.get(code="2.000635")
     assert proc.status == Procedure.Status.PUBLISHED
@@ -71,22 +74,39 @@ def test_imported_dossier_state_comes_from_the_history(tmp_path):
     assert d.rating == 5 and d.paid_online == 1 and d.fee_amount == 8000 and d.has_electronic_result
     assert d.applicant_name == "(nhập từ hệ thống cũ)"
     assert list(d.events.values_list("action", "from_status", "to_status")) == [
-        ("import", None, 1), ("import", 1, 2), ("import", 2, 4), ("import", 4, 5), ("import", 5, 4),
-        ("import", 4, 9), ("import", 9, 10)]
+        ("import", None, 1),
+        ("import", 1, 2),
+        ("import", 2, 4),
+        ("import", 4, 5),
+        ("import", 5, 4),
+        ("import", 4, 9),
+        ("import", 9, 10),
+    ]
     assert d.events.get(seq=4).note == "bổ sung tờ khai"
 
 
 def test_changed_rows_update_by_code(tmp_path):
     run(bundles.write(tmp_path, dossiers=[bundles.open_dossier()]))
-    d = bundles.write(tmp_path, agencies=bundles.AGENCIES.replace("UBND phường Ngọc Hà", "UBND phường Ngọc Hà mới"),
-                      dossiers=[bundles.dossier("000.01.01.H26-260302-0002")])  # the open dossier, now finished
+    d = bundles.write(
+        tmp_path,
+        agencies=bundles.AGENCIES.replace("UBND phường Ngọc Hà", "UBND phường Ngọc Hà mới"),
+        dossiers=[bundles.dossier("000.01.01.H26-260302-0002")],
+    )  # the open dossier, now finished
     ok, lines, _err = run(d)
     assert ok
     assert lines[0] == "agencies.csv: 0 created, 1 updated, 2 unchanged, 0 rejected"
     assert lines[2] == "dossiers.jsonl: 0 created, 1 updated, 0 unchanged, 0 rejected"
     dossier = Dossier.objects.get(code="000.01.01.H26-260302-0002")
     assert dossier.status == 10 and dossier.returned_at is not None and dossier.version == 1
-    assert list(dossier.events.values_list("seq", flat=True)) == [1, 2, 3, 4, 5, 6, 7]  # tail appended
+    assert list(dossier.events.values_list("seq", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+    ]  # tail appended
 
 
 def test_history_changed_in_the_past_is_refused(tmp_path):
@@ -99,16 +119,29 @@ def test_history_changed_in_the_past_is_refused(tmp_path):
     assert "dossiers.jsonl:1:" in err and "3" in err
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ('{"MaHoSo": "X", ', "JSON"),
-    (json.dumps(bundles.dossier("B-1", MaDonViTiepNhan="H99.999")), "H99.999"),
-    (json.dumps(bundles.dossier("B-2", NgayTiepNhan="2026-03-02 09:00")), "NgayTiepNhan"),
-    (json.dumps(bundles.dossier("B-3", LichSu=[{"TrangThai": 2, "ThoiDiem": "2026-03-02T09:00:00+07:00"},
-                                                 {"TrangThai": 10, "ThoiDiem": "2026-03-02T10:00:00+07:00"}])), "2 → 10"),
-    (json.dumps(bundles.dossier("B-4", MaTTHC="9.999999")), "9.999999"),
-    (json.dumps(bundles.dossier("B-5", TrangThaiHoSo=9)), "TrangThaiHoSo"),
-    (json.dumps(bundles.dossier("B-6", TrangThaiHoSo=11)), "TrangThaiHoSo"),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('{"MaHoSo": "X", ', "JSON"),
+        (json.dumps(bundles.dossier("B-1", MaDonViTiepNhan="H99.999")), "H99.999"),
+        (json.dumps(bundles.dossier("B-2", NgayTiepNhan="2026-03-02 09:00")), "NgayTiepNhan"),
+        (
+            json.dumps(
+                bundles.dossier(
+                    "B-3",
+                    LichSu=[
+                        {"TrangThai": 2, "ThoiDiem": "2026-03-02T09:00:00+07:00"},
+                        {"TrangThai": 10, "ThoiDiem": "2026-03-02T10:00:00+07:00"},
+                    ],
+                )
+            ),
+            "2 → 10",
+        ),
+        (json.dumps(bundles.dossier("B-4", MaTTHC="9.999999")), "9.999999"),
+        (json.dumps(bundles.dossier("B-5", TrangThaiHoSo=9)), "TrangThaiHoSo"),
+        (json.dumps(bundles.dossier("B-6", TrangThaiHoSo=11)), "TrangThaiHoSo"),
+    ],
+)
 def test_a_bad_row_refuses_the_whole_file(tmp_path, line, expected):
     d = bundles.write(tmp_path, dossiers=[bundles.dossier(), line, bundles.open_dossier()])
     ok, lines, err = run(d)
@@ -122,7 +155,11 @@ def test_a_bad_row_refuses_the_whole_file(tmp_path, line, expected):
 def test_skip_invalid_commits_the_rest_and_writes_rejects(tmp_path):
     bad = json.dumps(bundles.dossier("B-1", MaDonViTiepNhan="H99.999"), ensure_ascii=False)
     agencies = bundles.AGENCIES + "H26.902,Phường X,COMMUNE,,,99,2025-07-01,,\n"
-    d = bundles.write(tmp_path, agencies=agencies, dossiers=[bundles.dossier(), "not json", bad, bundles.open_dossier()])
+    d = bundles.write(
+        tmp_path,
+        agencies=agencies,
+        dossiers=[bundles.dossier(), "not json", bad, bundles.open_dossier()],
+    )
     ok, lines, err = run(d, "--skip-invalid")
     assert ok
     assert lines[0] == "agencies.csv: 3 created, 0 updated, 0 unchanged, 1 rejected"
@@ -131,14 +168,21 @@ def test_skip_invalid_commits_the_rest_and_writes_rejects(tmp_path):
     rejects = tmp_path / "rejects"
     assert (rejects / "dossiers.jsonl").read_text(encoding="utf-8") == "not json\n" + bad + "\n"
     reasons = (rejects / "dossiers.jsonl.reasons.csv").read_text(encoding="utf-8").splitlines()
-    assert reasons[0] == "line,reason" and reasons[1].startswith("2,") and reasons[2].startswith("3,")
+    assert (
+        reasons[0] == "line,reason" and reasons[1].startswith("2,") and reasons[2].startswith("3,")
+    )
     assert (rejects / "agencies.csv").read_text(encoding="utf-8").splitlines() == [
-        bundles.AGENCIES.splitlines()[0], "H26.902,Phường X,COMMUNE,,,99,2025-07-01,,"]
+        bundles.AGENCIES.splitlines()[0],
+        "H26.902,Phường X,COMMUNE,,,99,2025-07-01,,",
+    ]
     assert "agencies.csv:5:" in err
 
 
 def test_unknown_successor_and_duplicate_code_are_reported(tmp_path):
-    agencies = bundles.AGENCIES + "H26.903,Phường Y,COMMUNE,,,01,2025-07-01,,H26.404\nH26.900,Trùng,COMMUNE,,,01,,,\n"
+    agencies = (
+        bundles.AGENCIES
+        + "H26.903,Phường Y,COMMUNE,,,01,2025-07-01,,H26.404\nH26.900,Trùng,COMMUNE,,,01,,,\n"
+    )
     ok, lines, err = run(bundles.write(tmp_path, agencies=agencies, procedures=None))
     assert not ok
     assert lines == ["agencies.csv: 0 created, 0 updated, 0 unchanged, 2 rejected"]

@@ -16,10 +16,20 @@ pytestmark = [
     pytest.mark.skipif(feedback_io() is None, reason="cchc.feedback.interchange is not there yet"),
 ]
 
-PETITION = {"Ma": "PA-2026-000123", "MaDonVi": "H26.900", "LoaiPhanAnh": "TTHC", "Kenh": "WEB",
-            "NgayTiepNhan": "2026-03-02T09:00:00+07:00", "HanXuLy": "2026-03-23T09:00:00+07:00",
-            "NgayXuLyXong": "2026-03-10T10:00:00+07:00", "NgayCongKhai": "2026-03-11T08:00:00+07:00",
-            "TrangThai": "DA_CONG_KHAI", "MaHoSo": None, "SoThich": 3, "SoKhongThich": 1}
+PETITION = {
+    "Ma": "PA-2026-000123",
+    "MaDonVi": "H26.900",
+    "LoaiPhanAnh": "TTHC",
+    "Kenh": "WEB",
+    "NgayTiepNhan": "2026-03-02T09:00:00+07:00",
+    "HanXuLy": "2026-03-23T09:00:00+07:00",
+    "NgayXuLyXong": "2026-03-10T10:00:00+07:00",
+    "NgayCongKhai": "2026-03-11T08:00:00+07:00",
+    "TrangThai": "DA_CONG_KHAI",
+    "MaHoSo": None,
+    "SoThich": 3,
+    "SoKhongThich": 1,
+}
 
 
 def run(directory, *args):
@@ -34,7 +44,9 @@ def run(directory, *args):
 
 def write_petitions(directory, rows):
     bundles.write(directory, procedures=None)
-    text = "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows)
+    text = "".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+    )
     (directory / "petitions.jsonl").write_text(text, encoding="utf-8")
     return directory
 
@@ -46,7 +58,15 @@ def test_petitions_import_idempotently_and_export_the_same_line(tmp_path):
     assert lines[-1] == "petitions.jsonl: 1 created, 0 updated, 0 unchanged, 0 rejected"
     ok, lines, _err = run(d)
     assert lines[-1] == "petitions.jsonl: 0 created, 0 updated, 1 unchanged, 0 rejected"
-    call_command("export_bundle", str(tmp_path / "out"), "--from", "2026-03-01", "--to", "2026-03-31", stdout=io.StringIO())
+    call_command(
+        "export_bundle",
+        str(tmp_path / "out"),
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        stdout=io.StringIO(),
+    )
     exported = json.loads((tmp_path / "out" / "petitions.jsonl").read_text(encoding="utf-8"))
     assert exported == PETITION
 
@@ -64,4 +84,6 @@ def test_skip_invalid_petitions(tmp_path):
     ok, lines, _err = run(write_petitions(tmp_path, [PETITION, bad]), "--skip-invalid")
     assert ok
     assert lines[-1] == "petitions.jsonl: 1 created, 0 updated, 0 unchanged, 1 rejected"
-    assert (tmp_path / "rejects" / "petitions.jsonl").read_text(encoding="utf-8") == json.dumps(bad, ensure_ascii=False) + "\n"
+    assert (tmp_path / "rejects" / "petitions.jsonl").read_text(encoding="utf-8") == json.dumps(
+        bad, ensure_ascii=False
+    ) + "\n"

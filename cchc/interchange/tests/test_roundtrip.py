@@ -16,9 +16,25 @@ from cchc.catalogue.models import Field, Procedure
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
 
-DERIVED = ("status", "received_at", "appointment_at", "initial_appointment_at", "due_at", "paused_seconds",
-           "supplement_count", "apology_count", "processing_ended_at", "finished_at", "returned_at", "closed_at",
-           "paused_since", "submitted_at", "current_agency_id", "fee_amount", "channel")
+DERIVED = (
+    "status",
+    "received_at",
+    "appointment_at",
+    "initial_appointment_at",
+    "due_at",
+    "paused_seconds",
+    "supplement_count",
+    "apology_count",
+    "processing_ended_at",
+    "finished_at",
+    "returned_at",
+    "closed_at",
+    "paused_since",
+    "submitted_at",
+    "current_agency_id",
+    "fee_amount",
+    "channel",
+)
 
 
 def t(text: str) -> dt.datetime:
@@ -30,26 +46,63 @@ def handle_three_dossiers(cast) -> list[Dossier]:
     one waiting for the applicant's supplement: all through the lifecycle services."""
     applicant = services.Applicant(name="Nguyễn Thị Lan")
     a, b = cast.agency_a, cast.agency_b
-    d1 = services.intake_at_counter(procedure=cast.procedure, receiving_agency=a, competent_agency=b, applicant=applicant,
-                                    actor=cast.clerk_a, at=t("2026-03-02T09:00:00+07:00"), fee_amount=50000)
-    services.transfer(d1, actor=cast.clerk_a, to_agency=b, note="chuyển Sở Tư pháp", at=t("2026-03-02T10:00:00+07:00"))
-    services.request_supplement(d1, actor=cast.specialist_b, reason="thiếu tờ khai", at=t("2026-03-03T09:00:00+07:00"))
+    d1 = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=a,
+        competent_agency=b,
+        applicant=applicant,
+        actor=cast.clerk_a,
+        at=t("2026-03-02T09:00:00+07:00"),
+        fee_amount=50000,
+    )
+    services.transfer(
+        d1,
+        actor=cast.clerk_a,
+        to_agency=b,
+        note="chuyển Sở Tư pháp",
+        at=t("2026-03-02T10:00:00+07:00"),
+    )
+    services.request_supplement(
+        d1, actor=cast.specialist_b, reason="thiếu tờ khai", at=t("2026-03-03T09:00:00+07:00")
+    )
     services.receive_supplement(d1, actor=cast.clerk_a, at=t("2026-03-05T14:00:00+07:00"))
     d1.refresh_from_db()
-    services.apologize(d1, actor=cast.leader_b, reason="cần xác minh", at=t("2026-03-06T10:00:00+07:00"),
-                       new_appointment_at=d1.appointment_at + dt.timedelta(days=4))
-    services.finish(d1, actor=cast.specialist_b, electronic_result=True, at=t("2026-03-10T16:00:00+07:00"))
+    services.apologize(
+        d1,
+        actor=cast.leader_b,
+        reason="cần xác minh",
+        at=t("2026-03-06T10:00:00+07:00"),
+        new_appointment_at=d1.appointment_at + dt.timedelta(days=4),
+    )
+    services.finish(
+        d1, actor=cast.specialist_b, electronic_result=True, at=t("2026-03-10T16:00:00+07:00")
+    )
     services.return_result(d1, actor=cast.clerk_a, at=t("2026-03-11T08:30:00+07:00"))
 
-    d2 = services.submit_online(procedure=cast.procedure, receiving_agency=a, applicant=applicant, actor=cast.citizen,
-                                at=t("2026-03-07T21:15:00+07:00"))
-    services.refuse(d2, actor=cast.clerk_a, reason="không thuộc thẩm quyền", at=t("2026-03-09T08:05:00+07:00"))
+    d2 = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=a,
+        applicant=applicant,
+        actor=cast.citizen,
+        at=t("2026-03-07T21:15:00+07:00"),
+    )
+    services.refuse(
+        d2, actor=cast.clerk_a, reason="không thuộc thẩm quyền", at=t("2026-03-09T08:05:00+07:00")
+    )
 
-    d3 = services.submit_online(procedure=cast.procedure, receiving_agency=a, competent_agency=b, applicant=applicant,
-                                actor=cast.citizen, at=t("2026-03-12T16:40:00+07:00"))
+    d3 = services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=a,
+        competent_agency=b,
+        applicant=applicant,
+        actor=cast.citizen,
+        at=t("2026-03-12T16:40:00+07:00"),
+    )
     services.receive(d3, actor=cast.clerk_a, at=t("2026-03-13T08:10:00+07:00"))
     services.transfer(d3, actor=cast.clerk_a, to_agency=b, at=t("2026-03-13T09:00:00+07:00"))
-    services.request_supplement(d3, actor=cast.specialist_b, reason="ảnh mờ", at=t("2026-03-16T10:00:00+07:00"))
+    services.request_supplement(
+        d3, actor=cast.specialist_b, reason="ảnh mờ", at=t("2026-03-16T10:00:00+07:00")
+    )
     return [Dossier.objects.get(pk=d.pk) for d in (d1, d2, d3)]
 
 
@@ -73,7 +126,15 @@ def empty_the_database() -> None:
 
 
 def export(directory) -> dict[str, bytes]:
-    call_command("export_bundle", str(directory), "--from", "2026-03-01", "--to", "2026-03-31", stdout=io.StringIO())
+    call_command(
+        "export_bundle",
+        str(directory),
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        stdout=io.StringIO(),
+    )
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
 
 
@@ -81,7 +142,10 @@ def export(directory) -> dict[str, bytes]:
 def test_export_import_export_is_byte_identical_and_state_is_the_same(cast, tmp_path):
     handled = handle_three_dossiers(cast)
     before = {d.code: {f: getattr(d, f) for f in DERIVED} for d in handled}
-    agency_codes = {d.code: (d.receiving_agency.code, d.competent_agency.code, d.current_agency.code) for d in handled}
+    agency_codes = {
+        d.code: (d.receiving_agency.code, d.competent_agency.code, d.current_agency.code)
+        for d in handled
+    }
     first = export(tmp_path / "first")
     assert first["dossiers.jsonl"].count(b"\n") == 3
 
@@ -91,12 +155,18 @@ def test_export_import_export_is_byte_identical_and_state_is_the_same(cast, tmp_
     assert "dossiers.jsonl: 3 created, 0 updated, 0 unchanged, 0 rejected" in out.getvalue()
 
     for code, expected in before.items():
-        imported = Dossier.objects.select_related("receiving_agency", "competent_agency", "current_agency").get(code=code)
+        imported = Dossier.objects.select_related(
+            "receiving_agency", "competent_agency", "current_agency"
+        ).get(code=code)
         state = {f: getattr(imported, f) for f in DERIVED}
         # agency ids differ between the two databases: compare the codes instead
         state.pop("current_agency_id"), expected.pop("current_agency_id")
         assert state == expected, code
-        assert (imported.receiving_agency.code, imported.competent_agency.code, imported.current_agency.code) == agency_codes[code]
+        assert (
+            imported.receiving_agency.code,
+            imported.competent_agency.code,
+            imported.current_agency.code,
+        ) == agency_codes[code]
 
     second = export(tmp_path / "second")
     assert second == first
@@ -107,10 +177,23 @@ def test_export_formats(cast, tmp_path):
     handle_three_dossiers(cast)
     files = export(tmp_path)
     line = files["dossiers.jsonl"].decode().splitlines()[0]
-    assert line.startswith('{"MaHoSo": "000.01.01.H26-260302-0001", "MaTTHC": "1.001193", "MaDonViTiepNhan": "H26.100", '
-                           '"MaDonViXuLy": "H26.01", "KenhThucHien": 1, "NgayNopHoSo": "2026-03-02T09:00:00+07:00"')
+    assert line.startswith(
+        '{"MaHoSo": "000.01.01.H26-260302-0001", "MaTTHC": "1.001193", "MaDonViTiepNhan": "H26.100", '
+        '"MaDonViXuLy": "H26.01", "KenhThucHien": 1, "NgayNopHoSo": "2026-03-02T09:00:00+07:00"'
+    )
     assert '"NgayHenTraMoi": ' in line and '"HoSoCoThanhPhanSoHoa": 0, "CoKetQuaDienTu": 1' in line
-    assert files["procedures.csv"].decode().splitlines()[1] == "1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,3,working_day,full,0,1,H26.01;H26.100,,"
+    assert (
+        files["procedures.csv"].decode().splitlines()[1]
+        == "1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,3,working_day,full,0,1,H26.01;H26.100,,"
+    )
     # outside the range: nothing
-    call_command("export_bundle", str(tmp_path / "april"), "--from", "2026-04-01", "--to", "2026-04-30", stdout=io.StringIO())
+    call_command(
+        "export_bundle",
+        str(tmp_path / "april"),
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        stdout=io.StringIO(),
+    )
     assert (tmp_path / "april" / "dossiers.jsonl").read_bytes() == b""

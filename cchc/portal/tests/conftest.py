@@ -30,11 +30,22 @@ def citizen(cast):
 def returned(cast, citizen):
     """A dossier of the citizen that went the whole way: submitted, received, finished, returned."""
     d = services.submit_online(
-        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen, at=at(2026, 3, 2, 8, 30),
-        applicant=Applicant(name="Nguyễn Văn Dân", id_hash=citizen.national_id_hash, id_last4="2345",
-                            email="citizen@example.vn", phone="0912345678", account=citizen),
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=citizen,
+        at=at(2026, 3, 2, 8, 30),
+        applicant=Applicant(
+            name="Nguyễn Văn Dân",
+            id_hash=citizen.national_id_hash,
+            id_last4="2345",
+            email="citizen@example.vn",
+            phone="0912345678",
+            account=citizen,
+        ),
     )
     d = services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
-    d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10))
+    d = services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)
+    )
     d = services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 3, 9))
     return services.return_result(d, actor=cast.clerk_a, at=at(2026, 3, 3, 10))

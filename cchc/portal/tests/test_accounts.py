@@ -19,11 +19,19 @@ from cchc.portal.validators import clean_citizen_id
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {"full_name": "Trần Thị Bình", "email": "binh@example.vn", "phone": "", "national_id": "079185001234",
-          "password": "mật-khẩu-dài-2026", "password2": "mật-khẩu-dài-2026"}
+SIGNUP = {
+    "full_name": "Trần Thị Bình",
+    "email": "binh@example.vn",
+    "phone": "",
+    "national_id": "079185001234",
+    "password": "mật-khẩu-dài-2026",
+    "password2": "mật-khẩu-dài-2026",
+}
 
 
-@pytest.mark.parametrize("raw", ["07918500123", "0791850012345", "abc185001234", "000185001234", "097185001234"])
+@pytest.mark.parametrize(
+    "raw", ["07918500123", "0791850012345", "abc185001234", "000185001234", "097185001234"]
+)
 def test_citizen_id_structure_is_checked(raw):
     with pytest.raises(ValidationFailed):
         clean_citizen_id(raw)
@@ -43,8 +51,13 @@ def test_signup_by_email_then_code_activates_and_signs_in(client):
     assert response.status_code == 302 and response.url == reverse("portal:verify")
     user = User.objects.get(username="binh@example.vn")
     assert not user.is_active and user.kind == User.Kind.CITIZEN
-    assert user.national_id_hash == hash_national_id("079185001234") and user.national_id_last4 == "1234"
-    assert "079185001234" not in str(User.objects.filter(pk=user.pk).values().get())  # never stored in clear
+    assert (
+        user.national_id_hash == hash_national_id("079185001234")
+        and user.national_id_last4 == "1234"
+    )
+    assert "079185001234" not in str(
+        User.objects.filter(pk=user.pk).values().get()
+    )  # never stored in clear
     code = _code_from_mail()
     assert code not in VerificationCode.objects.get(user=user).code_hash
     response = client.post(reverse("portal:verify"), {"code": code})
@@ -88,7 +101,9 @@ def test_wrong_codes_are_limited_and_codes_expire(client):
         services.verify_code(user=user, code=good)
     services.send_code(user=user)
     fresh = _code_from_mail()
-    VerificationCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    VerificationCode.objects.filter(user=user, used_at__isnull=True).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     with pytest.raises(ValidationFailed):
         services.verify_code(user=user, code=fresh)
     user.refresh_from_db()

@@ -15,8 +15,6 @@ from .conftest import CITIZEN_ID, PDF
 pytestmark = pytest.mark.browser
 
 
-
-
 def sign_in(page, username):
     page.context.clear_cookies()
     page.goto(page.base_url + "/accounts/login/")
@@ -31,13 +29,17 @@ def staff_action(page, code, action):
     form = page.locator(f"#form-{action}")
     form.locator("xpath=ancestor::details").locator("summary").click()
     # wait for the action's own response, not a fixed delay: a loaded CI machine is slow
-    with page.expect_response(lambda r: r.request.method == "POST" and f"/{code}/" in r.url) as response:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and f"/{code}/" in r.url
+    ) as response:
         form.locator("button[type=submit]").click()
     assert response.value.status < 400, f"{action} answered {response.value.status}"
     page.wait_for_load_state()
 
 
-def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(transactional_db, cast, browser_page, tmp_path):
+def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
+    transactional_db, cast, browser_page, tmp_path
+):
     page = browser_page
     citizen = cast.citizen
     citizen.set_national_id(CITIZEN_ID)
@@ -98,7 +100,9 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(transactional_d
         if radios.count():
             radios.first.check()
     page.shot("evaluation")
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/evaluate/")) as response:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/evaluate/")
+    ) as response:
         page.click("form button[type=submit]")
     assert response.value.status == 302, page.content()
     page.wait_for_url(re.compile(r"/lookup/[^/]+/$"))

@@ -14,16 +14,31 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def catalogue(cast):
     land = Field.objects.create(code="DD", name="Đất đai")
-    ProcedureFactory(code="2.000635", name="Đăng ký biến động quyền sử dụng đất", field=land, online_level="partial",
-                     agencies=[cast.agency_b], fee_amount=50000, charge_amount=20000, legal_basis="Luật Đất đai 2024")
-    ProcedureFactory(code="9.999999", name="Thủ tục nháp khai sinh", status=Procedure.Status.DRAFT, agencies=[cast.agency_a])
+    ProcedureFactory(
+        code="2.000635",
+        name="Đăng ký biến động quyền sử dụng đất",
+        field=land,
+        online_level="partial",
+        agencies=[cast.agency_b],
+        fee_amount=50000,
+        charge_amount=20000,
+        legal_basis="Luật Đất đai 2024",
+    )
+    ProcedureFactory(
+        code="9.999999",
+        name="Thủ tục nháp khai sinh",
+        status=Procedure.Status.DRAFT,
+        agencies=[cast.agency_a],
+    )
     return cast
 
 
 def test_home_page_shows_real_counts(client, catalogue):
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert response.context["procedure_count"] == 2  # 1.001193 and 2.000635; the draft is not counted
+    assert (
+        response.context["procedure_count"] == 2
+    )  # 1.001193 and 2.000635; the draft is not counted
     assert "Đất đai" in response.content.decode()
 
 
@@ -38,9 +53,16 @@ def test_search_without_diacritics_finds_published_procedures_only(client, catal
 def test_filters_by_field_agency_and_online_level(client, catalogue):
     url = reverse("portal:procedures")
     land = Field.objects.get(code="DD")
-    assert [p.code for p in client.get(url, {"field": land.pk}).context["page"].object_list] == ["2.000635"]
-    assert [p.code for p in client.get(url, {"agency": catalogue.agency_a.pk}).context["page"].object_list] == ["1.001193"]
-    assert [p.code for p in client.get(url, {"online": "partial"}).context["page"].object_list] == ["2.000635"]
+    assert [p.code for p in client.get(url, {"field": land.pk}).context["page"].object_list] == [
+        "2.000635"
+    ]
+    assert [
+        p.code
+        for p in client.get(url, {"agency": catalogue.agency_a.pk}).context["page"].object_list
+    ] == ["1.001193"]
+    assert [p.code for p in client.get(url, {"online": "partial"}).context["page"].object_list] == [
+        "2.000635"
+    ]
 
 
 def test_results_are_paginated_and_htmx_gets_the_fragment(client, cast):
@@ -48,14 +70,26 @@ def test_results_are_paginated_and_htmx_gets_the_fragment(client, cast):
         ProcedureFactory(code=f"3.{i:06d}", name=f"Thủ tục số {i}")
     url = reverse("portal:procedures")
     first = client.get(url)
-    assert len(first.context["page"].object_list) == 20 and first.context["page"].paginator.num_pages == 2
+    assert (
+        len(first.context["page"].object_list) == 20
+        and first.context["page"].paginator.num_pages == 2
+    )
     fragment = client.get(url, {"page": 2}, HTTP_HX_REQUEST="true")
-    assert "<html" not in fragment.content.decode() and len(fragment.context["page"].object_list) == 6
+    assert (
+        "<html" not in fragment.content.decode() and len(fragment.context["page"].object_list) == 6
+    )
 
 
 def test_procedure_page_shows_published_fields(client, catalogue):
     page = client.get(reverse("portal:procedure", args=["2.000635"])).content.decode()
-    for text in ("Đăng ký biến động quyền sử dụng đất", "50.000", "20.000", "Luật Đất đai 2024", "Tờ khai", "Sở Tư pháp"):
+    for text in (
+        "Đăng ký biến động quyền sử dụng đất",
+        "50.000",
+        "20.000",
+        "Luật Đất đai 2024",
+        "Tờ khai",
+        "Sở Tư pháp",
+    ):
         assert text in page, text
     assert client.get(reverse("portal:procedure", args=["9.999999"])).status_code == 404
 

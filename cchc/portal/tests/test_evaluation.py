@@ -18,25 +18,41 @@ CRITERIA = [key for key, _label in Evaluation.CRITERIA]
 
 
 def answers(points=2, satisfaction=5):
-    return {**{key: str(points) for key in CRITERIA}, "satisfaction": str(satisfaction), "comment": "Cán bộ nhiệt tình"}
+    return {
+        **{key: str(points) for key in CRITERIA},
+        "satisfaction": str(satisfaction),
+        "comment": "Cán bộ nhiệt tình",
+    }
 
 
-def test_applicant_rates_once_via_code_and_last4(client, returned, django_capture_on_commit_callbacks):
+def test_applicant_rates_once_via_code_and_last4(
+    client, returned, django_capture_on_commit_callbacks
+):
     client.post(reverse("portal:lookup"), {"code": returned.code, "id_last4": "2345"})
     heard = []
-    dossier_changed.connect(lambda sender, **kw: heard.append(kw["action"]), weak=False, dispatch_uid="test-eval")
+    dossier_changed.connect(
+        lambda sender, **kw: heard.append(kw["action"]), weak=False, dispatch_uid="test-eval"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("portal:evaluate", args=[returned.code]), answers(points=2, satisfaction=4))
+            response = client.post(
+                reverse("portal:evaluate", args=[returned.code]), answers(points=2, satisfaction=4)
+            )
     finally:
         dossier_changed.disconnect(dispatch_uid="test-eval")
     assert response.status_code == 302
     evaluation = Evaluation.objects.get(dossier=returned)
-    assert evaluation.satisfaction == 4 and evaluation.total_points == 18 and evaluation.channel == "PORTAL"
+    assert (
+        evaluation.satisfaction == 4
+        and evaluation.total_points == 18
+        and evaluation.channel == "PORTAL"
+    )
     returned.refresh_from_db()
     assert returned.rating == 4 and "evaluate" in heard
     assert PortalActivity.objects.filter(dossier=returned, action="evaluate").exists()
-    second = client.post(reverse("portal:evaluate", args=[returned.code]), answers(points=0, satisfaction=1))
+    second = client.post(
+        reverse("portal:evaluate", args=[returned.code]), answers(points=0, satisfaction=1)
+    )
     assert second.status_code == 400
     assert "4/5" in second.content.decode()  # a clear message that it was already rated
     assert Evaluation.objects.get(dossier=returned).satisfaction == 4
@@ -49,14 +65,17 @@ def test_incomplete_answers_keep_what_was_chosen(client, citizen, returned):
     response = client.post(reverse("portal:evaluate", args=[returned.code]), partial)
     assert response.status_code == 400 and not Evaluation.objects.exists()
     html = response.content.decode()
-    assert 'value="5" required id="id_satisfaction_0" checked' in html or 'checked' in html
+    assert 'value="5" required id="id_satisfaction_0" checked' in html or "checked" in html
     assert "Cán bộ nhiệt tình" in html
 
 
 def test_not_before_the_result_is_returned(cast, citizen):
     d = dossier_services.submit_online(
-        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen,
-        applicant=dossier_services.Applicant(name="Dân", id_last4="2345", account=citizen))
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=citizen,
+        applicant=dossier_services.Applicant(name="Dân", id_last4="2345", account=citizen),
+    )
     with pytest.raises(TransitionNotAllowed):
         services.evaluate(d, actor=citizen, scores={k: 2 for k in CRITERIA}, satisfaction=5)
 

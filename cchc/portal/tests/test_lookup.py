@@ -23,7 +23,9 @@ def _clear_cache():
 
 def test_code_and_last4_show_status_appointment_derivation_and_timeline(client, cast, returned):
     response = client.post(reverse("portal:lookup"), {"code": returned.code, "id_last4": "2345"})
-    assert response.status_code == 302 and response.url == reverse("portal:dossier", args=[returned.code])
+    assert response.status_code == 302 and response.url == reverse(
+        "portal:dossier", args=[returned.code]
+    )
     page = client.get(response.url)
     html = page.content.decode()
     assert page.context["derivation"].lines  # the "due when and why"
@@ -39,14 +41,18 @@ def test_wrong_id_and_unknown_code_get_the_same_answer(client, returned):
     unknown = client.post(url, {"code": "000.01.01.H26-260302-9999", "id_last4": "2345"})
     assert wrong_id.status_code == unknown.status_code == 400
     assert wrong_id.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
-    assert client.get(reverse("portal:dossier", args=[returned.code])).status_code == 302  # still not let in
+    assert (
+        client.get(reverse("portal:dossier", args=[returned.code])).status_code == 302
+    )  # still not let in
 
 
 def test_repeated_guessing_is_throttled_per_ip(client, returned):
     url = reverse("portal:lookup")
     for _i in range(throttle.LOOKUP_FAILURES_ALLOWED):
         assert client.post(url, {"code": returned.code, "id_last4": "0000"}).status_code == 400
-    blocked = client.post(url, {"code": returned.code, "id_last4": "2345"})  # even the right answer now waits
+    blocked = client.post(
+        url, {"code": returned.code, "id_last4": "2345"}
+    )  # even the right answer now waits
     assert blocked.status_code == 429
     assert "15" in blocked.content.decode()
     other_ip = client.post(url, {"code": returned.code, "id_last4": "2345"}, REMOTE_ADDR="10.0.0.9")
@@ -63,23 +69,41 @@ def test_applicant_signed_in_sees_the_dossier_without_the_id(client, citizen, re
 
 def test_supplement_pause_and_apology_are_shown(client, cast, citizen):
     d = dossier_services.submit_online(
-        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen, at=at(2026, 3, 2, 8),
-        applicant=dossier_services.Applicant(name="Dân", id_hash=citizen.national_id_hash, id_last4="2345", account=citizen))
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=citizen,
+        at=at(2026, 3, 2, 8),
+        applicant=dossier_services.Applicant(
+            name="Dân", id_hash=citizen.national_id_hash, id_last4="2345", account=citizen
+        ),
+    )
     d = dossier_services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
-    d = dossier_services.request_supplement(d, actor=cast.clerk_a, reason="Thiếu bản sao CCCD", at=at(2026, 3, 2, 10))
+    d = dossier_services.request_supplement(
+        d, actor=cast.clerk_a, reason="Thiếu bản sao CCCD", at=at(2026, 3, 2, 10)
+    )
     d = dossier_services.receive_supplement(d, actor=cast.clerk_a, at=at(2026, 3, 3, 10))
-    d = dossier_services.apologize(d, actor=cast.leader_a, reason="Chờ xác minh", new_appointment_at=at(2026, 3, 12, 9), at=at(2026, 3, 4, 9))
+    d = dossier_services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Chờ xác minh",
+        new_appointment_at=at(2026, 3, 12, 9),
+        at=at(2026, 3, 4, 9),
+    )
     client.force_login(citizen)
     page = client.get(reverse("portal:dossier", args=[d.code]))
     html = page.content.decode()
-    assert page.context["pauses"][0]["reason"] == "Thiếu bản sao CCCD" and page.context["pauses"][0]["to"] == at(2026, 3, 3, 10)
+    assert page.context["pauses"][0]["reason"] == "Thiếu bản sao CCCD" and page.context["pauses"][
+        0
+    ]["to"] == at(2026, 3, 3, 10)
     assert "Chờ xác minh" in html and "12/03/2026" in html
     assert "Leader A" not in html
 
 
 def test_receipt_qr_opens_lookup_with_code(client, cast, returned):
     svg = client.get(reverse("portal:qr", args=[returned.code]))
-    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    assert (
+        svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    )
     prefilled = client.get(reverse("portal:lookup"), {"code": returned.code})
     assert f'value="{returned.code}"' in prefilled.content.decode()
     # form 01 for the applicant after proving code + ID in this session

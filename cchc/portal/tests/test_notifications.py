@@ -29,24 +29,43 @@ class BrokenSms:
 @pytest.fixture
 def submitted(cast, citizen):
     return dossier_services.submit_online(
-        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen, at=at(2026, 3, 2, 8),
-        applicant=dossier_services.Applicant(name="Dân", id_last4="2345", email="dan@example.vn", phone="0912345678",
-                                             account=citizen))
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=citizen,
+        at=at(2026, 3, 2, 8),
+        applicant=dossier_services.Applicant(
+            name="Dân", id_last4="2345", email="dan@example.vn", phone="0912345678", account=citizen
+        ),
+    )
 
 
-def test_receipt_supplement_apology_and_result_are_queued(cast, submitted, django_capture_on_commit_callbacks):
+def test_receipt_supplement_apology_and_result_are_queued(
+    cast, submitted, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         d = dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
     with django_capture_on_commit_callbacks(execute=True):
-        d = dossier_services.request_supplement(d, actor=cast.clerk_a, reason="Thiếu tờ khai", at=at(2026, 3, 2, 10))
+        d = dossier_services.request_supplement(
+            d, actor=cast.clerk_a, reason="Thiếu tờ khai", at=at(2026, 3, 2, 10)
+        )
     with django_capture_on_commit_callbacks(execute=True):
         d = dossier_services.receive_supplement(d, actor=cast.clerk_a, at=at(2026, 3, 2, 11))
     with django_capture_on_commit_callbacks(execute=True):
-        d = dossier_services.apologize(d, actor=cast.leader_a, reason="Chờ xác minh", new_appointment_at=at(2026, 3, 10, 9), at=at(2026, 3, 3, 9))
+        d = dossier_services.apologize(
+            d,
+            actor=cast.leader_a,
+            reason="Chờ xác minh",
+            new_appointment_at=at(2026, 3, 10, 9),
+            at=at(2026, 3, 3, 9),
+        )
     with django_capture_on_commit_callbacks(execute=True):
         d = dossier_services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 4, 9))
     kinds = sorted(Notification.objects.values_list("kind", "channel"))
-    assert kinds == sorted((k, c) for k in ("receive", "request_supplement", "apologize", "finish") for c in ("email", "sms"))
+    assert kinds == sorted(
+        (k, c)
+        for k in ("receive", "request_supplement", "apologize", "finish")
+        for c in ("email", "sms")
+    )
     supplement = Notification.objects.get(kind="request_supplement", channel="email")
     assert "Thiếu tờ khai" in supplement.body and d.code in supplement.subject
     apology = Notification.objects.get(kind="apologize", channel="sms")
@@ -70,7 +89,8 @@ def test_worker_sends_email_and_sms(cast, submitted, settings, django_capture_on
 
 
 def test_failing_backend_is_retried_with_backoff_and_the_dossier_action_still_succeeds(
-        cast, submitted, settings, django_capture_on_commit_callbacks):
+    cast, submitted, settings, django_capture_on_commit_callbacks
+):
     settings.SMS_BACKEND = "cchc.portal.tests.test_notifications.BrokenSms"
     with django_capture_on_commit_callbacks(execute=True):
         d = dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))

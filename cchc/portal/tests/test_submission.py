@@ -24,9 +24,15 @@ def form_url(cast):
 
 
 def fields(cast, **extra):
-    return {"applicant_name": "Nguyễn Văn Dân", "phone": "0912345678", "email": "dan@example.vn",
-            "address": "1 Tràng Tiền, Hoàn Kiếm", "receiving_agency": str(cast.agency_a.pk),
-            "request": "Đăng ký khai sinh cho con", **extra}
+    return {
+        "applicant_name": "Nguyễn Văn Dân",
+        "phone": "0912345678",
+        "email": "dan@example.vn",
+        "address": "1 Tràng Tiền, Hoàn Kiếm",
+        "receiving_agency": str(cast.agency_a.pk),
+        "request": "Đăng ký khai sinh cho con",
+        **extra,
+    }
 
 
 def component(cast):
@@ -36,19 +42,36 @@ def component(cast):
 def test_submit_online_with_an_attachment_enters_the_agency_queue(client, cast, citizen, form_url):
     client.force_login(citizen)
     rd = component(cast)
-    response = client.post(form_url, {**fields(cast), "action": "submit",
-                                      f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")})
+    response = client.post(
+        form_url,
+        {
+            **fields(cast),
+            "action": "submit",
+            f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     dossier = Dossier.objects.get()
     assert response.url == reverse("portal:dossier", args=[dossier.code])
     assert dossier.status == Status.SUBMITTED and dossier.channel == 2
     assert dossier.applicant == citizen and dossier.applicant_id_hash == citizen.national_id_hash
-    assert dossier.applicant_id_last4 == "2345" and dossier.details["request"] == "Đăng ký khai sinh cho con"
-    assert Dossier.objects.filter(current_agency=cast.agency_a, status=Status.SUBMITTED).count() == 1
+    assert (
+        dossier.applicant_id_last4 == "2345"
+        and dossier.details["request"] == "Đăng ký khai sinh cho con"
+    )
+    assert (
+        Dossier.objects.filter(current_agency=cast.agency_a, status=Status.SUBMITTED).count() == 1
+    )
     doc = DossierDocument.objects.get(dossier=dossier)
-    assert doc.required_document == rd and not doc.reused and doc.document.content_type == "application/pdf"
+    assert (
+        doc.required_document == rd
+        and not doc.reused
+        and doc.document.content_type == "application/pdf"
+    )
     assert dossier.has_digitized_components and not dossier.reused_digitized_data
-    assert PortalActivity.objects.filter(dossier=dossier, action="attach_document", actor=citizen).exists()
+    assert PortalActivity.objects.filter(
+        dossier=dossier, action="attach_document", actor=citizen
+    ).exists()
     assert Draft.objects.get().submitted_dossier == dossier
 
 
@@ -70,7 +93,10 @@ def test_too_large_upload_is_refused(client, cast, citizen, form_url, settings):
     settings.MAX_UPLOAD_MB = 0
     client.force_login(citizen)
     rd = component(cast)
-    response = client.post(form_url, {**fields(cast), "action": "save", f"file_{rd.pk}": SimpleUploadedFile("a.png", PNG)})
+    response = client.post(
+        form_url,
+        {**fields(cast), "action": "save", f"file_{rd.pk}": SimpleUploadedFile("a.png", PNG)},
+    )
     assert response.status_code == 400 and not DigitizedDocument.objects.exists()
 
 
@@ -79,13 +105,22 @@ def test_missing_mandatory_document_is_reported_and_draft_kept(client, cast, cit
     response = client.post(form_url, {**fields(cast), "action": "submit"})
     assert response.status_code == 400
     assert f"doc_{component(cast).pk}" in response.context["errors"]
-    assert not Dossier.objects.exists() and Draft.objects.get().data["applicant_name"] == "Nguyễn Văn Dân"
+    assert (
+        not Dossier.objects.exists()
+        and Draft.objects.get().data["applicant_name"] == "Nguyễn Văn Dân"
+    )
 
 
 def test_saved_draft_is_restored_on_a_later_visit(client, cast, citizen, form_url):
     client.force_login(citizen)
-    client.post(form_url, {**fields(cast, address="Số 5 ngõ 7"), "action": "save",
-                           f"file_{component(cast).pk}": SimpleUploadedFile("scan.png", PNG)})
+    client.post(
+        form_url,
+        {
+            **fields(cast, address="Số 5 ngõ 7"),
+            "action": "save",
+            f"file_{component(cast).pk}": SimpleUploadedFile("scan.png", PNG),
+        },
+    )
     client.logout()
     client.force_login(citizen)
     response = client.get(form_url)
@@ -96,8 +131,14 @@ def test_saved_draft_is_restored_on_a_later_visit(client, cast, citizen, form_ur
 def test_expired_session_mid_form_loses_nothing(client, cast, citizen, form_url):
     rd = component(cast)
     # Not signed in any more (session expired) when the form is posted.
-    response = client.post(form_url, {**fields(cast, address="Địa chỉ gõ trước khi hết phiên"), "action": "submit",
-                                      f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF)})
+    response = client.post(
+        form_url,
+        {
+            **fields(cast, address="Địa chỉ gõ trước khi hết phiên"),
+            "action": "submit",
+            f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF),
+        },
+    )
     assert response.status_code == 302 and reverse("accounts:login") in response.url
     assert not Dossier.objects.exists()
     client.force_login(citizen)  # login keeps the anonymous session's data
@@ -112,15 +153,25 @@ def test_expired_session_mid_form_loses_nothing(client, cast, citizen, form_url)
 
 
 def test_earlier_documents_of_the_same_person_are_reused(client, cast, citizen, form_url, returned):
-    earlier = services.store_upload(upload=SimpleUploadedFile("cccd.pdf", PDF), owner_id_hash=citizen.national_id_hash, actor=citizen)
-    DossierDocument.objects.create(dossier=returned, document=earlier)  # fixture: part of an earlier dossier
-    stranger = services.store_upload(upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None)
+    earlier = services.store_upload(
+        upload=SimpleUploadedFile("cccd.pdf", PDF),
+        owner_id_hash=citizen.national_id_hash,
+        actor=citizen,
+    )
+    DossierDocument.objects.create(
+        dossier=returned, document=earlier
+    )  # fixture: part of an earlier dossier
+    stranger = services.store_upload(
+        upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None
+    )
     DossierDocument.objects.create(dossier=returned, document=stranger)
     client.force_login(citizen)
     page = client.get(form_url)
     assert list(page.context["reusable"]) == [earlier]
     rd = component(cast)
-    response = client.post(form_url, {**fields(cast), "action": "submit", f"reuse_{rd.pk}": str(earlier.pk)})
+    response = client.post(
+        form_url, {**fields(cast), "action": "submit", f"reuse_{rd.pk}": str(earlier.pk)}
+    )
     assert response.status_code == 302
     dossier = Dossier.objects.exclude(pk=returned.pk).get()
     link = dossier.documents.get()
@@ -132,9 +183,16 @@ def test_someone_elses_document_cannot_be_reused(cast, citizen, returned):
     from cchc.dossiers import services as dossier_services
 
     open_dossier = dossier_services.submit_online(
-        procedure=cast.procedure, receiving_agency=cast.agency_a, actor=citizen,
-        applicant=dossier_services.Applicant(name="Dân", id_hash=citizen.national_id_hash, account=citizen))
-    stranger = services.store_upload(upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None)
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=citizen,
+        applicant=dossier_services.Applicant(
+            name="Dân", id_hash=citizen.national_id_hash, account=citizen
+        ),
+    )
+    stranger = services.store_upload(
+        upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None
+    )
     with pytest.raises(NotPermitted):
         services.reuse_document(open_dossier, actor=citizen, document=stranger)
 

@@ -25,16 +25,33 @@ MARKERS = re.compile(r"gettext|{% ?translate|{% ?blocktranslate|{% ?trans ")
 
 
 def _makemessages(cwd: Path, *extra: str) -> None:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(settings.BASE_DIR)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
     # django-admin, not `python -m django`: the latter puts cwd first on sys.path, and
     # cchc/core/calendar.py would shadow the standard library's calendar module.
-    cmd = [str(Path(sys.executable).parent / "django-admin"), "makemessages", "-l", "vi", "--no-obsolete", "-v", "0", *extra]
+    cmd = [
+        str(Path(sys.executable).parent / "django-admin"),
+        "makemessages",
+        "-l",
+        "vi",
+        "--no-obsolete",
+        "-v",
+        "0",
+        *extra,
+    ]
     subprocess.run(cmd, cwd=cwd, env=env, check=True)
 
 
 def _uses_translation(app: Path) -> bool:
     for path in app.rglob("*"):
-        if path.suffix in (".py", ".html", ".txt") and "tests" not in path.parts and "migrations" not in path.parts:
+        if (
+            path.suffix in (".py", ".html", ".txt")
+            and "tests" not in path.parts
+            and "migrations" not in path.parts
+        ):
             if MARKERS.search(path.read_text(encoding="utf-8", errors="ignore")):
                 return True
     return False
@@ -48,12 +65,29 @@ class Command(BaseCommand):
         problems = []
         for app in sorted(p for p in (root / "cchc").iterdir() if (p / "apps.py").exists()):
             if not (app / "locale").is_dir() and _uses_translation(app):
-                problems.append(f"{app.relative_to(root)}: marks strings for translation but has no locale/ catalogue")
+                problems.append(
+                    f"{app.relative_to(root)}: marks strings for translation but has no locale/ catalogue"
+                )
         if shutil.which("xgettext"):
             for app in sorted(p for p in (root / "cchc").iterdir() if (p / "locale").is_dir()):
                 _makemessages(app)
-            _makemessages(root, "-i", "cchc", "-i", ".venv", "-i", "var", "-i", "bench", "-i", "static",
-                          "-i", "node_modules", "-i", "test-artifacts")
+            _makemessages(
+                root,
+                "-i",
+                "cchc",
+                "-i",
+                ".venv",
+                "-i",
+                "var",
+                "-i",
+                "bench",
+                "-i",
+                "static",
+                "-i",
+                "node_modules",
+                "-i",
+                "test-artifacts",
+            )
         else:
             self.stdout.write("xgettext not installed: checking the committed catalogues only")
         for po_path in catalogues():

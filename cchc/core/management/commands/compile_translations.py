@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand
 
 def catalogues() -> list[Path]:
     root = Path(settings.BASE_DIR)
-    found = list(root.glob("cchc/*/locale/*/LC_MESSAGES/*.po")) + list(root.glob("locale/*/LC_MESSAGES/*.po"))
+    found = list(root.glob("cchc/*/locale/*/LC_MESSAGES/*.po")) + list(
+        root.glob("locale/*/LC_MESSAGES/*.po")
+    )
     return sorted(found)
 
 

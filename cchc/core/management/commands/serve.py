@@ -25,22 +25,40 @@ def _granian(host: str, port: int, workers: int, threads: int):  # type: ignore[
     from granian.log import LogLevels
 
     return Granian(
-        "config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI, http=HTTPModes.http1,
-        workers=workers, blocking_threads=threads, runtime_threads=1, websockets=False,
-        log_level=LogLevels.warning, respawn_failed_workers=True,
+        "config.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        http=HTTPModes.http1,
+        workers=workers,
+        blocking_threads=threads,
+        runtime_threads=1,
+        websockets=False,
+        log_level=LogLevels.warning,
+        respawn_failed_workers=True,
     )
 
 
 class Command(BaseCommand):
-    help = "Serve CCHC over HTTP (PORT or --port, default 8000; WEB_WORKERS or --workers processes)."
+    help = (
+        "Serve CCHC over HTTP (PORT or --port, default 8000; WEB_WORKERS or --workers processes)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")),
-                            help="server processes (more than 1 runs granian's forked workers: Linux or macOS)")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")),
-                            help="threads per process")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_WORKERS", "1")),
+            help="server processes (more than 1 runs granian's forked workers: Linux or macOS)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "8")),
+            help="threads per process",
+        )
 
     def handle(self, *args, host, port, workers, threads, **options):
         if workers < 1 or threads < 1:
@@ -50,7 +68,9 @@ class Command(BaseCommand):
         from config.wsgi import application
 
         connections.close_all()  # nothing opened here may be shared with forked workers
-        self.stdout.write(f"CCHC listening on http://{host}:{port}/ ({workers} process(es) × {threads} thread(s))")
+        self.stdout.write(
+            f"CCHC listening on http://{host}:{port}/ ({workers} process(es) × {threads} thread(s))"
+        )
         self.stdout.flush()
         if workers == 1 or sys.platform == "win32":
             from waitress import serve

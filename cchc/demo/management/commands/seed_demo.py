@@ -31,8 +31,18 @@ DEMO_USERS = [
     ("motcua.badinh", "Nguyễn Thị Mai (một cửa)", "STAFF", [("H26.100", R.CLERK)]),
     ("chuyenvien.badinh", "Trần Văn Hùng (chuyên viên)", "STAFF", [("H26.100", R.SPECIALIST)]),
     ("lanhdao.badinh", "Lê Minh Đức (lãnh đạo)", "STAFF", [("H26.100", R.LEADER)]),
-    ("motcua.tuphap", "Phạm Thu Hà (một cửa Sở Tư pháp)", "STAFF", [("H26.01", R.CLERK), ("H26.99", R.CLERK)]),
-    ("chuyenvien.tuphap", "Đỗ Quang Vinh (chuyên viên Sở Tư pháp)", "STAFF", [("H26.01", R.SPECIALIST)]),
+    (
+        "motcua.tuphap",
+        "Phạm Thu Hà (một cửa Sở Tư pháp)",
+        "STAFF",
+        [("H26.01", R.CLERK), ("H26.99", R.CLERK)],
+    ),
+    (
+        "chuyenvien.tuphap",
+        "Đỗ Quang Vinh (chuyên viên Sở Tư pháp)",
+        "STAFF",
+        [("H26.01", R.SPECIALIST)],
+    ),
     ("lanhdao.tuphap", "Vũ Thị Lan (lãnh đạo Sở Tư pháp)", "STAFF", [("H26.01", R.LEADER)]),
     ("quantri.tuphap", "Quản trị Sở Tư pháp", "STAFF", [("H26.01", R.AGENCY_ADMIN)]),
     ("congdan", "Nguyễn Văn An", "CITIZEN", []),
@@ -59,7 +69,9 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent: does nothing if dossiers already exist)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--dossiers", type=int, default=int(os.environ.get("DEMO_DOSSIERS", "50000")))
+        parser.add_argument(
+            "--dossiers", type=int, default=int(os.environ.get("DEMO_DOSSIERS", "50000"))
+        )
         parser.add_argument("--petitions", type=int, default=3000)
         parser.add_argument("--force", action="store_true", help="load even if dossiers exist")
 
@@ -85,18 +97,35 @@ class Command(BaseCommand):
         for code, ident in identity_codes().items():
             Agency.objects.filter(code=code, identity_code="").update(identity_code=ident)
         for proc in Procedure.objects.filter(required_documents__isnull=True):
-            RequiredDocument.objects.bulk_create([
-                RequiredDocument(procedure=proc, order=1, name="Tờ khai theo mẫu", form_name="Mẫu tờ khai"),
-                RequiredDocument(procedure=proc, order=2, name="Bản sao giấy tờ tùy thân", mandatory=True),
-                RequiredDocument(procedure=proc, order=3, name="Giấy tờ chứng minh khác (nếu có)", mandatory=False),
-            ])
+            RequiredDocument.objects.bulk_create(
+                [
+                    RequiredDocument(
+                        procedure=proc, order=1, name="Tờ khai theo mẫu", form_name="Mẫu tờ khai"
+                    ),
+                    RequiredDocument(
+                        procedure=proc, order=2, name="Bản sao giấy tờ tùy thân", mandatory=True
+                    ),
+                    RequiredDocument(
+                        procedure=proc,
+                        order=3,
+                        name="Giấy tờ chứng minh khác (nếu có)",
+                        mandatory=False,
+                    ),
+                ]
+            )
             changed = False
             if not proc.applicant_types:
                 proc.applicant_types, changed = "Cá nhân, tổ chức", True
             if not proc.submission_means:
-                proc.submission_means, changed = "Trực tiếp; trực tuyến; qua dịch vụ bưu chính", True
+                proc.submission_means, changed = (
+                    "Trực tiếp; trực tuyến; qua dịch vụ bưu chính",
+                    True,
+                )
             if not proc.steps_description:
-                proc.steps_description, changed = "Bước 1: Nộp hồ sơ. Bước 2: Tiếp nhận, thẩm định. Bước 3: Trả kết quả.", True
+                proc.steps_description, changed = (
+                    "Bước 1: Nộp hồ sơ. Bước 2: Tiếp nhận, thẩm định. Bước 3: Trả kết quả.",
+                    True,
+                )
             if changed:
                 proc.save()
 
@@ -105,8 +134,13 @@ class Command(BaseCommand):
         for username, full_name, kind, memberships in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"full_name": full_name, "kind": kind, "province_code": "01",
-                          "email": f"{username}@demo.cchc.vn", "email_verified": True},
+                defaults={
+                    "full_name": full_name,
+                    "kind": kind,
+                    "province_code": "01",
+                    "email": f"{username}@demo.cchc.vn",
+                    "email_verified": True,
+                },
             )
             if created:
                 user.set_password(PASSWORD)
@@ -131,42 +165,74 @@ class Command(BaseCommand):
         from cchc.dossiers.services import Applicant
 
         rng = random.Random(2026)
-        names = ["Nguyễn Văn Bình", "Trần Thị Cúc", "Lê Hoàng Dũng", "Phạm Thị Hoa", "Hoàng Văn Khánh",
-                 "Vũ Thị Lan", "Đặng Minh Long", "Bùi Thị Ngọc", "Đỗ Văn Phúc", "Ngô Thị Quỳnh"]
+        names = [
+            "Nguyễn Văn Bình",
+            "Trần Thị Cúc",
+            "Lê Hoàng Dũng",
+            "Phạm Thị Hoa",
+            "Hoàng Văn Khánh",
+            "Vũ Thị Lan",
+            "Đặng Minh Long",
+            "Bùi Thị Ngọc",
+            "Đỗ Văn Phúc",
+            "Ngô Thị Quỳnh",
+        ]
         now = timezone.now()
         for agency_code, clerk, specialist, leader in [
             ("H26.100", "motcua.badinh", "chuyenvien.badinh", "lanhdao.badinh"),
             ("H26.01", "motcua.tuphap", "chuyenvien.tuphap", "lanhdao.tuphap"),
         ]:
             agency = Agency.objects.get(code=agency_code)
-            users = {u.username: u for u in User.objects.filter(username__in=[clerk, specialist, leader])}
-            procedures = list(Procedure.objects.published().filter(agencies=agency).order_by("code")[:12])
+            users = {
+                u.username: u for u in User.objects.filter(username__in=[clerk, specialist, leader])
+            }
+            procedures = list(
+                Procedure.objects.published().filter(agencies=agency).order_by("code")[:12]
+            )
             cal = services.calendar_for(agency.province_code)
             for i in range(24):
                 proc = procedures[i % len(procedures)]
                 back = rng.uniform(0.5, 12) * 8 * 3600
                 received = _working_before(cal, now, back)
                 d = services.intake_at_counter(
-                    procedure=proc, receiving_agency=agency, actor=users[clerk], at=received,
-                    applicant=Applicant(name=rng.choice(names), id_last4=f"{rng.randint(0, 9999):04d}",
-                                        phone=f"09{rng.randint(10000000, 99999999)}"),
+                    procedure=proc,
+                    receiving_agency=agency,
+                    actor=users[clerk],
+                    at=received,
+                    applicant=Applicant(
+                        name=rng.choice(names),
+                        id_last4=f"{rng.randint(0, 9999):04d}",
+                        phone=f"09{rng.randint(10000000, 99999999)}",
+                    ),
                     digitized=rng.random() < 0.7,
                 )
                 stage = i % 6
                 if stage == 0:
                     continue  # just received
                 t = min(cal.add_working_seconds(received, 1800), now)
-                d = services.transfer(d, actor=users[clerk], to_agency=agency, step_name="Thẩm định hồ sơ",
-                                      assignee=users[specialist], at=t)
+                d = services.transfer(
+                    d,
+                    actor=users[clerk],
+                    to_agency=agency,
+                    step_name="Thẩm định hồ sơ",
+                    assignee=users[specialist],
+                    at=t,
+                )
                 if stage == 2 and t < now:
-                    services.request_supplement(d, actor=users[specialist], at=min(cal.add_working_seconds(t, 3600), now),
-                                                reason="Bổ sung bản sao giấy tờ chứng minh nơi cư trú")
+                    services.request_supplement(
+                        d,
+                        actor=users[specialist],
+                        at=min(cal.add_working_seconds(t, 3600), now),
+                        reason="Bổ sung bản sao giấy tờ chứng minh nơi cư trú",
+                    )
                 elif stage == 3 and d.due_at and d.due_at > now:
                     services.finish(d, actor=users[specialist], at=now, electronic_result=True)
                 elif stage == 4:
                     done = min(cal.add_working_seconds(t, 4 * 3600), now)
                     d = services.finish(d, actor=users[specialist], at=done)
-                    services.return_result(d, actor=users[clerk], at=min(cal.add_working_seconds(done, 3600), now))
+                    services.return_result(
+                        d, actor=users[clerk], at=min(cal.add_working_seconds(done, 3600), now)
+                    )
         self.stdout.write("Live dossiers created at H26.100 and H26.01 through the services")
 
     def _print_logins(self) -> None:

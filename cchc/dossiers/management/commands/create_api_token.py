@@ -29,5 +29,7 @@ class Command(BaseCommand):
         if not name or len(name) > 100:
             raise CommandError("NAME must be 1 to 100 characters.")
         token, raw = ApiToken.issue(user, name)
-        self.stdout.write(f"Token {token.name!r} for {user.username} (prefix {token.prefix}); store it now, it is not shown again:")
+        self.stdout.write(
+            f"Token {token.name!r} for {user.username} (prefix {token.prefix}); store it now, it is not shown again:"
+        )
         self.stdout.write(raw)

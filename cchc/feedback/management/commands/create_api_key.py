@@ -20,7 +20,11 @@ class Command(BaseCommand):
         if not name:
             raise CommandError("NAME must not be empty.")
         if Open311Client.objects.filter(name=name).exists():
-            raise CommandError(f"An API key named {name!r} already exists; revoke it in the admin or pick another name.")
+            raise CommandError(
+                f"An API key named {name!r} already exists; revoke it in the admin or pick another name."
+            )
         client, raw = issue_key(name=name, contact=contact)
-        self.stdout.write(f"Open311 API key for {client.name} (store it now, it is not shown again):")
+        self.stdout.write(
+            f"Open311 API key for {client.name} (store it now, it is not shown again):"
+        )
         self.stdout.write(raw)

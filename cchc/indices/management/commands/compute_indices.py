@@ -20,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--scheme", default="qd766")
         parser.add_argument("--period", required=True)
         parser.add_argument("--format", default="json", choices=["json"])
-        parser.add_argument("--province", default="", help="two-digit province code (default: every agency)")
-        parser.add_argument("--live", action="store_true", help="recompute even if the period is closed")
+        parser.add_argument(
+            "--province", default="", help="two-digit province code (default: every agency)"
+        )
+        parser.add_argument(
+            "--live", action="store_true", help="recompute even if the period is closed"
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
@@ -29,11 +33,15 @@ class Command(BaseCommand):
             if computed_elsewhere:
                 # schemes whose data lives in another module (SIPAS in surveys, PAR in reform):
                 # that module builds the same document shape (interchange.md §5, §6)
-                doc = import_string(computed_elsewhere)(opts["period"], province_code=opts["province"])
+                doc = import_string(computed_elsewhere)(
+                    opts["period"], province_code=opts["province"]
+                )
                 self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
                 return
             period = Period.parse(opts["period"])
-            doc = period_document(opts["scheme"], period, province_code=opts["province"], live=opts["live"])
+            doc = period_document(
+                opts["scheme"], period, province_code=opts["province"], live=opts["live"]
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))

@@ -17,9 +17,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--period", required=True)
         parser.add_argument("--chunk", type=int, default=REBUILD_CHUNK)
-        parser.add_argument("--restart", action="store_true", help="ignore an interrupted run and start over")
-        parser.add_argument("--processes", type=int, default=None,
-                            help="worker processes on PostgreSQL (default: one per CPU; 1 = a reader thread)")
+        parser.add_argument(
+            "--restart", action="store_true", help="ignore an interrupted run and start over"
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="worker processes on PostgreSQL (default: one per CPU; 1 = a reader thread)",
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
@@ -29,6 +35,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         if opts["processes"] is not None and opts["processes"] < 1:
             raise CommandError("--processes must be at least 1.")
-        job = rebuild_period(period, chunk=opts["chunk"], restart=opts["restart"], processes=opts["processes"],
-                             progress=lambda n: self.stdout.write(f"  {n} dossiers", ending="\r"))
-        self.stdout.write(f"rebuilt {period}: {job.dossiers_done} dossiers in {time.monotonic() - started:.1f} s")
+        job = rebuild_period(
+            period,
+            chunk=opts["chunk"],
+            restart=opts["restart"],
+            processes=opts["processes"],
+            progress=lambda n: self.stdout.write(f"  {n} dossiers", ending="\r"),
+        )
+        self.stdout.write(
+            f"rebuilt {period}: {job.dossiers_done} dossiers in {time.monotonic() - started:.1f} s"
+        )

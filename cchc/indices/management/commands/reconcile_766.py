@@ -17,13 +17,19 @@ from cchc.indices.engine import load_spec
 
 
 class Command(BaseCommand):
-    help = "Recompute the national portal's 766 report rows with our methodology engine and compare."
+    help = (
+        "Recompute the national portal's 766 report rows with our methodology engine and compare."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("target", help="a portal report JSON file or a directory of them")
         parser.add_argument("--scheme", default="qd766")
-        parser.add_argument("--on", default="", help="methodology in force on this date (YYYY-MM-DD); default today")
-        parser.add_argument("--show-mismatches", type=int, default=5, help="list up to N mismatching rows per file")
+        parser.add_argument(
+            "--on", default="", help="methodology in force on this date (YYYY-MM-DD); default today"
+        )
+        parser.add_argument(
+            "--show-mismatches", type=int, default=5, help="list up to N mismatching rows per file"
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         target = Path(opts["target"])
@@ -38,7 +44,9 @@ class Command(BaseCommand):
             raise CommandError("no portal report file could be read")
         failed = bool(errors)
         self.stdout.write(f"{spec.scheme} {spec.version} - tolerance {reconcile.TOLERANCE}")
-        self.stdout.write(f"{'group':<14} {'status':<12} {'files':>5} {'checked':>8} {'matching':>9} {'worst':>8} {'skipped':>8}")
+        self.stdout.write(
+            f"{'group':<14} {'status':<12} {'files':>5} {'checked':>8} {'matching':>9} {'worst':>8} {'skipped':>8}"
+        )
         for s in reconcile.summarise(spec, checks):
             status = "confirmed" if s.group.confirmed else "provisional"
             self.stdout.write(
@@ -54,7 +62,9 @@ class Command(BaseCommand):
         for c in checks:
             bad = [r for r in c.rows if not r.matches][:limit]
             for r in bad:
-                self.stdout.write(f"  MISMATCH {Path(c.path).parent.name}/{Path(c.path).name} {r.code} {r.name}: portal {r.portal} ours {r.ours}")
+                self.stdout.write(
+                    f"  MISMATCH {Path(c.path).parent.name}/{Path(c.path).name} {r.code} {r.name}: portal {r.portal} ours {r.ours}"
+                )
         confirmed = [s for s in reconcile.summarise(spec, checks) if s.group.confirmed]
         total = sum(s.checked for s in confirmed)
         matching = sum(s.matching for s in confirmed)

@@ -16,9 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true")
-        parser.add_argument("--batch", type=int, default=500, help="most dossiers refreshed per batch")
-        parser.add_argument("--gather", type=float, default=1.0,
-                            help="seconds to wait after a batch that did not fill up, so the next one gathers more")
+        parser.add_argument(
+            "--batch", type=int, default=500, help="most dossiers refreshed per batch"
+        )
+        parser.add_argument(
+            "--gather",
+            type=float,
+            default=1.0,
+            help="seconds to wait after a batch that did not fill up, so the next one gathers more",
+        )
 
     def handle(self, *args, once: bool, batch: int, gather: float, **options):
         total = queue.run(once=once, limit=batch, gather=gather)

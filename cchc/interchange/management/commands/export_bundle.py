@@ -15,7 +15,9 @@ def _day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(_("%(value)r is not a date in the form YYYY-MM-DD.") % {"value": value}) from None
+        raise CommandError(
+            _("%(value)r is not a date in the form YYYY-MM-DD.") % {"value": value}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -23,8 +25,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--from", dest="date_from", required=True, help="first receipt date, YYYY-MM-DD")
-        parser.add_argument("--to", dest="date_to", required=True, help="last receipt date, YYYY-MM-DD")
+        parser.add_argument(
+            "--from", dest="date_from", required=True, help="first receipt date, YYYY-MM-DD"
+        )
+        parser.add_argument(
+            "--to", dest="date_to", required=True, help="last receipt date, YYYY-MM-DD"
+        )
 
     def handle(self, *args, directory: Path, date_from: str, date_to: str, **options):
         start, end = _day(date_from), _day(date_to)

@@ -17,14 +17,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="commit the valid rows and write the rejects to DIR/rejects/")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="commit the valid rows and write the rejects to DIR/rejects/",
+        )
 
     def handle(self, *args, directory: Path, skip_invalid: bool, **options):
         if not directory.is_dir():
             raise CommandError(_("%(dir)s is not a directory.") % {"dir": directory})
         if not any((directory / name).is_file() for name in BUNDLE_FILES):
-            raise CommandError(_("%(dir)s holds none of %(files)s.") % {"dir": directory, "files": ", ".join(BUNDLE_FILES)})
+            raise CommandError(
+                _("%(dir)s holds none of %(files)s.")
+                % {"dir": directory, "files": ", ".join(BUNDLE_FILES)}
+            )
         try:
             user = getpass.getuser()
         except Exception:  # noqa: BLE001 - no login name in some containers
@@ -40,4 +46,7 @@ class Command(BaseCommand):
             if result.refused:
                 refused.append(result.name)
         if refused:
-            raise CommandError(_("refused (nothing of it was committed): %(files)s") % {"files": ", ".join(refused)})
+            raise CommandError(
+                _("refused (nothing of it was committed): %(files)s")
+                % {"files": ", ".join(refused)}
+            )

@@ -17,8 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="drain the queue once and exit")
-        parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls (default 5)")
-        parser.add_argument("--batch", type=int, default=50, help="messages claimed per round (default 50)")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="seconds between polls (default 5)"
+        )
+        parser.add_argument(
+            "--batch", type=int, default=50, help="messages claimed per round (default 50)"
+        )
 
     def handle(self, *args, **options):
         while True:
