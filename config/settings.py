@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "cchc.catalogue",
     "cchc.dossiers",
     "cchc.portal",
-    "cchc.forms",
+    "cchc.paperwork",
     "cchc.feedback",
     "cchc.surveys",
     "cchc.indices",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("open311/v2/", include("cchc.feedback.open311_urls")),
     path("staff/", include("cchc.dossiers.urls")),
     path("catalogue/", include("cchc.catalogue.urls")),
-    path("forms/", include("cchc.forms.urls")),
+    path("forms/", include("cchc.paperwork.urls")),
     path("feedback/", include("cchc.feedback.urls")),
     path("surveys/", include("cchc.surveys.urls")),
     path("indices/", include("cchc.indices.urls")),

@@ -229,9 +229,9 @@ def _delete_facts(ids: list[int]) -> None:
         return
     # one statement text for any number of ids (see _compiled)
     rowsql.cursor(connection).execute(
-        f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)",
+        f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)",  # noqa: S608
         [ids],
-    )  # noqa: S608
+    )
 
 
 def refresh_dossier(dossier_id: int) -> F_.FactValues | None:

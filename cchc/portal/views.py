@@ -506,7 +506,7 @@ def dossier_qr(request: HttpRequest, code: str) -> HttpResponse:
 
 def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01 for the applicant (signed in, or verified by code + ID in this session)."""
-    from cchc.forms.views import pdf_response
+    from cchc.paperwork.views import pdf_response
 
     dossier = get_object_or_404(Dossier, code=code)
     if not may_view_as_applicant(request, dossier) and not policies.can_view(request.user, dossier):

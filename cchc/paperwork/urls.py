@@ -1,8 +1,8 @@
 from django.urls import path
 
-from cchc.forms import views
+from cchc.paperwork import views
 
-app_name = "forms"
+app_name = "paperwork"
 urlpatterns = [
     path("logbook/", views.logbook, name="logbook"),
     path("<str:code>/", views.dossier_forms, name="dossier_forms"),

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
-from cchc.forms import builders, pdf
+from cchc.paperwork import builders, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_missing_font_is_a_clear_error(settings, monkeypatch, tmp_path):
 
 
 def test_form_urls_check_who_may_print(client, cast, received):
-    url = reverse("forms:dossier_form", args=[received.code, "06"])
+    url = reverse("paperwork:dossier_form", args=[received.code, "06"])
     client.force_login(cast.outsider)
     assert client.get(url).status_code == 404
     client.force_login(cast.clerk_a)
@@ -183,13 +183,13 @@ def test_form_urls_check_who_may_print(client, cast, received):
     assert client.get(url).status_code == 200
     assert (
         client.get(
-            reverse("forms:logbook"),
+            reverse("paperwork:logbook"),
             {"agency": cast.agency_a.code, "start": "2026-03-01", "end": "2026-03-31"},
         ).status_code
         == 200
     )
     client.force_login(cast.outsider)
-    assert client.get(reverse("forms:logbook"), {"agency": cast.agency_a.code}).status_code == 404
+    assert client.get(reverse("paperwork:logbook"), {"agency": cast.agency_a.code}).status_code == 404
 
 
 def test_applicant_may_print_only_the_receipt(client, cast):
@@ -204,5 +204,5 @@ def test_applicant_may_print_only_the_receipt(client, cast):
     )
     d = services.receive(d, actor=cast.clerk_a, at=at(2, 10))
     client.force_login(cast.citizen)
-    assert client.get(reverse("forms:dossier_form", args=[d.code, "01"])).status_code == 200
-    assert client.get(reverse("forms:dossier_form", args=[d.code, "06"])).status_code == 404
+    assert client.get(reverse("paperwork:dossier_form", args=[d.code, "01"])).status_code == 200
+    assert client.get(reverse("paperwork:dossier_form", args=[d.code, "06"])).status_code == 404

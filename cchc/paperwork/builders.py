@@ -15,8 +15,8 @@ from cchc.catalogue.models import TimeUnit
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotFound, ValidationFailed
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Status, StepOutcome
-from cchc.forms import pdf
-from cchc.forms.pdf import Document, Styles, clock, grid, long_date, p, short
+from cchc.paperwork import pdf
+from cchc.paperwork.pdf import Document, Styles, clock, grid, long_date, p, short
 
 LOGBOOK_MAX_ROWS = 5000
 OUTCOME_VI = {

@@ -16,7 +16,7 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
 from cchc.dossiers import policies
 from cchc.dossiers.models import Dossier
-from cchc.forms import builders, pdf
+from cchc.paperwork import builders, pdf
 
 
 def pdf_response(
@@ -68,7 +68,7 @@ def dossier_forms(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     return render(
         request,
-        "forms/dossier_forms.html",
+        "paperwork/dossier_forms.html",
         {"dossier": dossier, "forms": builders.available_forms(dossier)},
     )
 
@@ -119,7 +119,7 @@ def logbook(request: HttpRequest) -> HttpResponse:
         raise Http404
     return render(
         request,
-        "forms/logbook.html",
+        "paperwork/logbook.html",
         {
             "agencies": mine,
             "start": start,

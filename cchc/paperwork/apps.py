@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PaperworkConfig(AppConfig):
+    name = "cchc.paperwork"
+    label = "paperwork"
+    verbose_name = "Biểu mẫu, giấy tờ"
