@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "cchc.feedback",
     "cchc.surveys",
     "cchc.indices",
+    "cchc.reform",
+    "cchc.plans",
     "cchc.interchange",
     "cchc.demo",
 ]

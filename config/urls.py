@@ -18,6 +18,8 @@ urlpatterns = [
     path("feedback/", include("cchc.feedback.urls")),
     path("surveys/", include("cchc.surveys.urls")),
     path("indices/", include("cchc.indices.urls")),
+    path("par/", include("cchc.reform.urls")),
+    path("plans/", include("cchc.plans.urls")),
     path("", portal_views.home, name="home"),
     path("", include("cchc.portal.urls")),
 ]
