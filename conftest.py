@@ -17,9 +17,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     from django.db import connection
 
-    from cchc.accounts import tokens
-
-    tokens.stop()  # its listener is one of the sessions ended below
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock(), connection.cursor() as cur:
             cur.execute(
@@ -34,9 +31,6 @@ def _fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "vi"
-    # tests change tokens, users and roles inside transactions that never commit, so no
-    # notification would reach the token cache: it has its own tests, with real commits
-    settings.API_TOKEN_CACHE_SECONDS = 0
     from cchc.dossiers import services
     from cchc.indices import summaries
 

@@ -1,7 +1,7 @@
 """API lifecycles per second of another commit against this checkout, in alternating runs.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench .venv/bin/python bench/compare_api.py 4f6bfda
-    DATABASE_URL=... .venv/bin/python bench/compare_api.py env:API_TOKEN_CACHE_SECONDS=0
+    DATABASE_URL=... .venv/bin/python bench/compare_api.py env:INDICES_REFRESH=immediate
 
 This workplace's machines change speed from one minute to the next (the control loop of
 bench/common.py varied by 2x within one session), more than most single changes are worth,

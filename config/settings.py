@@ -208,11 +208,6 @@ INDICES_REFRESH = env_str("INDICES_REFRESH", "immediate")
 if INDICES_REFRESH not in {"immediate", "queued"}:
     raise ValueError(f"INDICES_REFRESH={INDICES_REFRESH!r}: use immediate or queued")
 
-# API tokens a web server process has checked are kept for at most this many seconds, and
-# forgotten at once when a token, user or membership changes (PostgreSQL notifies every
-# process: cchc.accounts.tokens). 0 reads the token on every request; SQLite always does.
-API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
-
 # Map for locating petitions: a tile server the office can reach ({z}/{x}/{y} URL template).
 # Empty: no map, the form keeps plain latitude/longitude fields (closed networks).
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")

@@ -134,30 +134,20 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:
-        from cchc.accounts import permissions, tokens
+        from cchc.accounts import permissions
         from cchc.core import rowsql
 
-        key_hash = cls.hash_key(raw)
-
-        # every API call runs this: a token this process has checked and nothing has changed
-        # since (cchc.accounts.tokens), or one fixed statement (token, user and the user's
-        # roles), not a compiled query
-        def read() -> tuple[ApiToken, list[tuple[int, str]]] | None:
-            token, roles = rowsql.get_row_with_values(
-                cls, "key_hash", key_hash, ("user",), Membership, "user", ("agency", "role")
-            )
-            if token is None or token.revoked_at is not None or not token.user.is_active:
-                return None
-            return token, roles
-
-        found = tokens.get(key_hash, read)
-        if found is None:
+        # every API call runs this: one fixed statement (the token, its user and the user's
+        # roles), not a compiled query; read on every request, so a revoked token, a
+        # deactivated user or a removed role is refused as soon as the change commits
+        token, roles = rowsql.get_row_with_values(
+            cls, "key_hash", cls.hash_key(raw), ("user",), Membership, "user", ("agency", "role")
+        )
+        if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
-        token, roles = found
         permissions.remember_roles(token.user, roles)
         now = timezone.now()
         # "last used" to the minute is enough for auditing and saves a write on every call
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
-            tokens.touched(key_hash, now)
         return token.user
