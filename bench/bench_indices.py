@@ -68,7 +68,7 @@ def rebuild() -> dict:
         RebuildJob,
     )
     from cchc.indices.periods import Period
-    from cchc.indices.services import rebuild_period
+    from cchc.indices.rebuild import rebuild_period
 
     with connection.cursor() as cur:
         for model in (DossierFact, DaySummary, MonthSummary, ProcedureMonthSummary, RebuildJob):
@@ -103,7 +103,7 @@ def live_update() -> dict:
     from cchc.dossiers.models import Dossier, Status
     from cchc.dossiers.signals import dossier_changed
     from cchc.indices import receivers
-    from cchc.indices.services import refresh_dossier
+    from cchc.indices.refresh import refresh_dossier
 
     rng = random.Random(7)
     candidates = list(

@@ -77,7 +77,7 @@ class PeriodReportAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in models.PeriodReport._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # closing goes through services.close_period
+        return False  # closing goes through reports.close_period
 
 
 @admin.register(models.Restatement)

@@ -73,7 +73,7 @@ def measure(name: str, *, agency_code: str, period: str) -> Measure:
     label, metric_code = QD766_MEASURES[name]
     from cchc.agencies.models import Agency
     from cchc.indices.periods import Period
-    from cchc.indices.services import period_scores
+    from cchc.indices.scoring import period_scores
 
     parsed = Period.parse(period)
     agency = Agency.objects.filter(code=agency_code).first()

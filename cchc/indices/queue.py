@@ -38,7 +38,7 @@ def drain(limit: int = 200) -> int:
     are removed afterwards. If the batch fails, the dossiers are retried one by one and a bad
     one is logged and skipped.
     """
-    from cchc.indices.services import refresh_facts
+    from cchc.indices.refresh import refresh_facts
 
     batch = list(
         PendingRefresh.objects.order_by("queued_at").values_list("dossier_id", "queued_at")[:limit]

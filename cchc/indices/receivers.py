@@ -33,7 +33,7 @@ def on_dossier_changed(sender: Any, dossier_id: int, **kwargs: Any) -> None:
     """Immediate mode: refresh the fact and summaries right after the commit."""
     if _queued():
         return
-    from cchc.indices.services import refresh_dossier
+    from cchc.indices.refresh import refresh_dossier
 
     try:
         refresh_dossier(dossier_id)
@@ -44,7 +44,7 @@ def on_dossier_changed(sender: Any, dossier_id: int, **kwargs: Any) -> None:
 
 
 def on_dossiers_bulk_changed(sender: Any, dossier_ids: list[int], **kwargs: Any) -> None:
-    from cchc.indices.services import refresh_dossiers
+    from cchc.indices.refresh import refresh_dossiers
 
     try:
         refresh_dossiers(dossier_ids)
@@ -55,7 +55,7 @@ def on_dossiers_bulk_changed(sender: Any, dossier_ids: list[int], **kwargs: Any)
 
 
 def on_petition_changed(sender: Any, petition_id: int, **kwargs: Any) -> None:
-    from cchc.indices.services import refresh_petition
+    from cchc.indices.refresh import refresh_petition
 
     try:
         refresh_petition(petition_id)

@@ -1,4 +1,4 @@
-"""Index dashboards (thin views: figures come from services and summaries).
+"""Index dashboards (thin views: figures come from scoring, reports and summaries).
 
 Who sees what: province administrators and inspectors see their province; staff see the
 province's scores and the evidence (dossier lists) of their own agencies only; the public
@@ -29,7 +29,8 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.db import unprepared
 from cchc.core.errors import DomainError
-from cchc.indices import counters, reconcile, services
+from cchc.indices import counters, reconcile, scoring
+from cchc.indices import reports as period_reports
 from cchc.indices.engine import MetricScore, derivation, spec_from_version
 from cchc.indices.export import table_response
 from cchc.indices.models import PeriodReport, ProvinceIndexSetting
@@ -103,7 +104,7 @@ def _export(request: HttpRequest) -> str:
     return fmt if fmt in ("xlsx", "pdf") else ""
 
 
-def _summary(ps: services.PeriodScores) -> dict[str, Any]:
+def _summary(ps: scoring.PeriodScores) -> dict[str, Any]:
     """What a trend needs of one period: small numbers only (cheap to cache)."""
     prov = ps.province
     return {
@@ -118,14 +119,14 @@ def _summary(ps: services.PeriodScores) -> dict[str, Any]:
     }
 
 
-def _trend(period: Period, province: str) -> tuple[services.PeriodScores, list[dict[str, Any]]]:
+def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[dict[str, Any]]]:
     """The period's live scores, and the summaries of it and up to HISTORY - 1 periods before
     (those under a methodology in force), oldest first. Earlier periods are cached for
     HISTORY_TTL seconds; the period shown is always computed live from the summaries."""
     key = f"indices:trend:{SCHEME}:{province}:{period}"
     past = cache.get(key)
     if past is None:
-        out = services.period_scores_many(SCHEME, period.history(HISTORY), province_code=province)
+        out = scoring.period_scores_many(SCHEME, period.history(HISTORY), province_code=province)
         if not out or out[-1].period != period:
             raise DomainError(
                 _("No methodology of scheme %(s)s is in force for %(p)s.")
@@ -135,11 +136,11 @@ def _trend(period: Period, province: str) -> tuple[services.PeriodScores, list[d
         cache.set(key, past, HISTORY_TTL)
         ps = out[-1]
     else:
-        ps = services.period_scores(SCHEME, period, province_code=province)
+        ps = scoring.period_scores(SCHEME, period, province_code=province)
     return ps, [*past, _summary(ps)]
 
 
-def _group_names(ps: services.PeriodScores) -> list[tuple[str, str, float]]:
+def _group_names(ps: scoring.PeriodScores) -> list[tuple[str, str, float]]:
     return [(g.code, g.name, g.max_points) for g in ps.spec.groups]
 
 
@@ -372,7 +373,7 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         raise PermissionDenied(_("You may see the evidence of your own agencies only."))
     period = _period(request)
     try:
-        spec = spec_from_version(services.version_for(SCHEME, period))
+        spec = spec_from_version(scoring.version_for(SCHEME, period))
         group, metric_spec = spec.metric(metric)
     except DomainError as exc:
         raise PermissionDenied(exc.message) from exc
@@ -498,7 +499,7 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
 def losses(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
     period = _period(request)
-    ps = services.period_scores(SCHEME, period, province_code=province)
+    ps = scoring.period_scores(SCHEME, period, province_code=province)
     table: dict[str, dict[str, Any]] = {}
     for g_spec in ps.spec.groups:
         for m_spec in g_spec.metrics:
@@ -551,7 +552,7 @@ def losses(request: HttpRequest) -> HttpResponse:
 def public(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("province") or _default_province()
     period = _period(request)
-    ps = services.period_scores(SCHEME, period, province_code=province)
+    ps = scoring.period_scores(SCHEME, period, province_code=province)
     rows = []
     for a in ps.agencies:
         s = ps.scores[a.pk]
@@ -659,13 +660,13 @@ def periods(request: HttpRequest) -> HttpResponse:
                 report = get_object_or_404(
                     PeriodReport, pk=request.POST["report"], province_code=province
                 )
-                services.restate_period(
+                period_reports.restate_period(
                     actor=request.user, report=report, reason=request.POST.get("reason", "")
                 )
                 messages.success(request, _("The period was restated."))
             else:
                 period = Period.parse(request.POST.get("period", ""))
-                services.close_period(
+                period_reports.close_period(
                     actor=request.user, scheme_code=SCHEME, period=period, province_code=province
                 )
                 messages.success(

@@ -12,7 +12,9 @@ from django.core.management import call_command
 from cchc.indices import facts
 from cchc.indices.models import DaySummary, DossierFact, ProcedureMonthSummary
 from cchc.indices.periods import Period
-from cchc.indices.services import period_scores, rebuild_period, refresh_dossier
+from cchc.indices.rebuild import rebuild_period
+from cchc.indices.refresh import refresh_dossier
+from cchc.indices.scoring import period_scores
 from cchc.indices.summaries import dossier_counters, on_time_q
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from cchc.indices.models import (
     ProcedureMonthSummary,
 )
 from cchc.indices.periods import Period
-from cchc.indices.services import rebuild_period
+from cchc.indices.rebuild import rebuild_period
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from cchc.dossiers.models import Dossier
-from cchc.indices import services
+from cchc.indices import rebuild
 from cchc.indices.models import (
     DaySummary,
     DossierFact,
@@ -16,7 +16,7 @@ from cchc.indices.models import (
     RebuildJob,
 )
 from cchc.indices.periods import Period
-from cchc.indices.services import rebuild_period
+from cchc.indices.rebuild import rebuild_period
 
 FACT_COLUMNS = [f.name for f in DossierFact._meta.concrete_fields if f.name != "computed_at"]
 
@@ -52,9 +52,9 @@ def test_rebuild_in_processes_gives_what_the_live_updates_gave(
             "a reader thread; its sequential path is tested in test_facts.py (CI runs this on PostgreSQL)"
         )
     pools = []
-    real = services._rebuild_in_processes
+    real = rebuild._rebuild_in_processes
     monkeypatch.setattr(
-        services, "_rebuild_in_processes", lambda *a, **k: pools.append(a[-2]) or real(*a, **k)
+        rebuild, "_rebuild_in_processes", lambda *a, **k: pools.append(a[-2]) or real(*a, **k)
     )
     live = _state()
     assert live[0] and live[1], "the live path filled facts and summaries"

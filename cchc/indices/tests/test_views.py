@@ -14,7 +14,8 @@ from django.urls import reverse
 from cchc.indices.export import FONT_PATH
 from cchc.indices.models import PeriodReport, ProvinceIndexSetting, Restatement
 from cchc.indices.periods import Period
-from cchc.indices.services import close_period, period_document, rank, restate_period
+from cchc.indices.reports import close_period, period_document, restate_period
+from cchc.indices.scoring import rank
 
 pytestmark = pytest.mark.django_db
 AUG = "2026-08"

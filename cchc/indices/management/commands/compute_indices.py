@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 
 from cchc.core.errors import DomainError
 from cchc.indices.periods import Period
-from cchc.indices.services import period_document
+from cchc.indices.reports import period_document
 
 
 class Command(BaseCommand):

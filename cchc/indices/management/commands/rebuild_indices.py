@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cchc.core.errors import DomainError
 from cchc.indices.periods import Period
-from cchc.indices.services import REBUILD_CHUNK, rebuild_period
+from cchc.indices.rebuild import REBUILD_CHUNK, rebuild_period
 
 
 class Command(BaseCommand):

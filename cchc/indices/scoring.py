@@ -1,0 +1,202 @@
+"""Scores and rankings of every agency for a period, computed live from the summaries by the
+scheme in force (`period_scores`, `period_scores_many` for a trend)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from cchc.core.db import unprepared
+from cchc.core.errors import ValidationFailed
+from cchc.indices.engine import AgencyScore, SchemeSpec, score_agency, spec_from_version
+from cchc.indices.models import (
+    ProvinceIndexSetting,
+    SchemeVersion,
+)
+from cchc.indices.periods import Period
+from cchc.indices.summaries import (
+    period_counters_many,
+)
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def version_for(scheme_code: str, period: Period) -> SchemeVersion:
+    try:
+        return SchemeVersion.objects.select_related("scheme").in_force(scheme_code, period.end)
+    except SchemeVersion.DoesNotExist as exc:
+        raise ValidationFailed(
+            _("No methodology of scheme %(s)s is in force for %(p)s.")
+            % {"s": scheme_code, "p": period}
+        ) from exc
+
+
+def agencies_for(period: Period, province_code: str = "", until: Period | None = None) -> list[Any]:
+    """Agencies that existed at some time from the period's start to `until`'s end."""
+    from cchc.agencies.models import Agency
+
+    end = (until or period).end
+    start = min(period.start, (until or period).start)
+    qs = Agency.objects.filter(valid_from__lte=end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    return list(qs.select_related("group").order_by("code"))
+
+
+def rank(entries: list[tuple[int, Any, float, int]], min_dossiers: int) -> dict[int, int | None]:
+    """Competition ranking ("1, 2, 2, 4") of (agency_id, group, total, dossiers) within each
+    group; agencies with fewer dossiers than `min_dossiers` are not ranked (None)."""
+    out: dict[int, int | None] = {}
+    by_group: dict[Any, list[tuple[int, float]]] = defaultdict(list)
+    for agency_id, group, total, dossiers in entries:
+        if dossiers < min_dossiers:
+            out[agency_id] = None
+        else:
+            by_group[group].append((agency_id, round(total, 2)))
+    for members in by_group.values():
+        members.sort(key=lambda m: -m[1])
+        previous, position = None, 0
+        for index, (agency_id, total) in enumerate(members, start=1):
+            if total != previous:
+                position, previous = index, total
+            out[agency_id] = position
+    return out
+
+
+class PeriodScores:
+    """Scores of every agency for one period (live), with counters kept for evidence."""
+
+    def __init__(
+        self,
+        spec: SchemeSpec,
+        version: SchemeVersion,
+        period: Period,
+        agencies: list[Any],
+        counters: dict[int, dict[str, int]],
+        min_dossiers: int,
+    ):
+        self.spec, self.version, self.period, self.agencies = spec, version, period, agencies
+        self.counters = counters
+        self.scores: dict[int, AgencyScore] = {
+            a.pk: score_agency(spec, counters[a.pk]) for a in agencies
+        }
+        self.ranks = rank(
+            [
+                (a.pk, a.group_id, self.scores[a.pk].total, counters[a.pk].get("received", 0))
+                for a in agencies
+            ],
+            min_dossiers,
+        )
+
+    @functools.cached_property
+    def province(self) -> AgencyScore:
+        """The province row: every agency's counters added up, scored like one agency."""
+        total: dict[str, int] = {}
+        for c in self.counters.values():
+            for k, v in c.items():
+                total[k] = total.get(k, 0) + (v or 0)
+        return score_agency(self.spec, total)
+
+    def document(self) -> dict[str, Any]:
+        rows = []
+        for a in self.agencies:
+            s = self.scores[a.pk]
+            rows.append(
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "group": a.group.name if a.group_id else "",
+                    "total": s.total,
+                    "rank": self.ranks.get(a.pk),
+                    "groups": {
+                        g.code: {
+                            "score": g.score,
+                            "max": _num(g.max_points),
+                            "metrics": {
+                                m.code: {
+                                    "numerator": m.numerator,
+                                    "denominator": m.denominator,
+                                    "score": m.score,
+                                    "max": _num(m.max_points),
+                                }
+                                for m in g.metrics
+                            },
+                        }
+                        for g in s.groups
+                    },
+                }
+            )
+        return {
+            "scheme": self.spec.scheme,
+            "version": self.spec.version,
+            "period": str(self.period),
+            "agencies": rows,
+        }
+
+
+def period_scores(
+    scheme_code: str, period: Period, *, province_code: str = "", now: dt.datetime | None = None
+) -> PeriodScores:
+    return period_scores_many(scheme_code, [period], province_code=province_code, now=now)[0]
+
+
+def period_scores_many(
+    scheme_code: str,
+    periods: list[Period],
+    *,
+    province_code: str = "",
+    now: dt.datetime | None = None,
+) -> list[PeriodScores]:
+    """Scores of several periods (a trend) with the counters read once for all of them.
+    Periods without a methodology in force are left out."""
+    with unprepared():
+        return _period_scores_many(scheme_code, periods, province_code=province_code, now=now)
+
+
+def _period_scores_many(
+    scheme_code: str, periods: list[Period], *, province_code: str, now: dt.datetime | None
+) -> list[PeriodScores]:
+    versions = {}
+    for p in periods:
+        try:
+            versions[p] = version_for(scheme_code, p)
+        except ValidationFailed:
+            if len(periods) == 1:
+                raise
+    if not versions:
+        return []
+    kept = [p for p in periods if p in versions]
+    specs = {v.pk: spec_from_version(v) for v in {v.pk: v for v in versions.values()}.values()}
+    first = specs[versions[kept[-1]].pk]
+    everyone = agencies_for(kept[0], province_code, until=kept[-1])
+    agencies_by_period = {
+        p: [
+            a
+            for a in everyone
+            if a.valid_from <= p.end and (a.valid_to is None or a.valid_to >= p.start)
+        ]
+        for p in kept
+    }
+    agency_ids = sorted({a.pk for agencies in agencies_by_period.values() for a in agencies})
+    counters = period_counters_many(
+        kept,
+        agency_ids,
+        publish_within_days=int(first.params.get("publish_within_days", 5)),
+        now=now,
+    )
+    min_dossiers = ProvinceIndexSetting.for_province(province_code).min_dossiers_to_rank
+    return [
+        PeriodScores(
+            specs[versions[p].pk], versions[p], p, agencies_by_period[p], counters[p], min_dossiers
+        )
+        for p in kept
+    ]
