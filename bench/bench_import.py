@@ -23,6 +23,7 @@ from pathlib import Path
 from common import ROOT, prepare_database, setup_django, write_result
 
 N = int(os.environ.get("BENCH_DOSSIERS", "200000"))
+TRUSTED = os.environ.get("BENCH_TRUSTED", "1") != "0"  # import_bundle --trusted: our own bundle
 
 
 def main() -> None:
@@ -78,7 +79,7 @@ def main() -> None:
             listener_seconds["value"] = 0.0
             load_before = os.getloadavg()[0]
             start = time.monotonic()
-            result = import_file(bundle, name)
+            result = import_file(bundle, name, trusted=TRUSTED)
             seconds = time.monotonic() - start
             files[name] = {
                 "summary": result.summary(),
@@ -105,7 +106,7 @@ def main() -> None:
                     "BENCH_BUNDLE",
                     "BENCH_LISTENER",
                     "CCHC_IMPORT_WORKERS",
-                    "CCHC_IMPORT_RI_TRIGGERS",
+                    "BENCH_TRUSTED",
                 )
                 if k in os.environ
             )

@@ -1,15 +1,24 @@
-"""Single-row statements for the hottest writes, without the ORM's per-call compilation.
+"""Fixed statements for the hottest paths, with binary results, and rows built without __init__.
 
-A dossier lifecycle action locks one row, inserts an event and updates the row: a few
-statements whose SQL never changes. Compiling them through the ORM on every call cost more
-Python time than PostgreSQL needed to run them (docs/performance.md). These helpers build
-each statement once per model and column list, and convert values exactly as the ORM does
-(`Field.pre_save`, `get_db_prep_save`, and the database converters of each column), so rows
-written or read here are indistinguishable from ORM ones; a test round-trips every field
-type in use against the ORM.
+What the measurements in docs/performance.md justify, and nothing more:
 
-They do not send `pre_save`/`post_save` signals: use them only for models nobody listens to
-that way (the dossiers app announces its changes with its own signals).
+- **Fixed statements.** A dossier lifecycle action locks one row, inserts an event and
+  updates the row: a few statements whose SQL never changes. Compiling them through the ORM
+  on every call cost more Python time than PostgreSQL needed to run them. These helpers build
+  each statement once per model and column list, and convert values exactly as the ORM does
+  (`Field.pre_save`, `get_db_prep_save`, and the database converters of each column), so
+  rows written or read here are indistinguishable from ORM ones; a test round-trips every
+  field type in use against the ORM.
+- **Binary results** (PostgreSQL): timestamps load in C instead of being parsed in Python;
+  `query_rows` runs an ORM queryset's own SQL that way for the index rebuild's bulk reads.
+- **Rows without `__init__`**: instances are filled in as `Model.from_db` would, without its
+  per-field setattr and signals, for models where that is the same.
+
+Every statement goes through Django's cursor wrapper (`cursor`): errors, broken-transaction
+guard, query logging and `execute_wrapper` behave as for the ORM. These helpers do not send
+`pre_save`/`post_save` signals: use them only for models nobody listens to that way (the
+dossiers app announces its changes with its own signals). Raw SQL elsewhere in the project
+(set-based aggregates, COPY, upserts) runs on `cursor` too.
 """
 
 from __future__ import annotations
@@ -43,76 +52,51 @@ def _field(meta: Any, name: str) -> Any:
 
 
 def cursor(connection: Any) -> Any:
-    """The connection's kept cursor, for statements that fetch their rows at once.
+    """A cursor for one statement whose rows are fetched at once: Django's own cursor wrapper
+    (its broken-transaction guard, error classes, query logging and `execute_wrapper`s all
+    apply) around the connection's kept psycopg cursor, which returns binary results on
+    PostgreSQL. Callers fetch what they need before the next statement and never close it
+    (no `with`).
 
-    psycopg looks up a cursor's dumpers and loaders on its first use and keeps them with the
-    cursor (a JSON dumper alone costs ~0.1 ms to create), so a fresh cursor per statement paid
-    for those lookups every time: ~80 µs of the ~140 µs of client CPU of a one-row statement
-    (docs/performance.md). One cursor is kept per connection object (Django's connections are
-    per thread); a new one is made when the connection is replaced or starts or stops logging
-    its queries (DEBUG, assertNumQueries). Callers fetch what they need before the next
-    statement runs on it, and never close it.
+    Why one psycopg cursor is kept per connection: psycopg looks up a cursor's dumpers and
+    loaders on its first use and keeps them with the cursor (a JSON dumper alone costs ~0.1 ms
+    to create), so a fresh cursor per statement paid for those lookups every time: ~80 µs of
+    the ~140 µs of client CPU of a one-row statement (docs/performance.md). A new one is made
+    when the connection is replaced (Django's connections are per thread).
     """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     kept = getattr(connection, "_rowsql_cursor", None)
-    logged = connection.queries_logged
-    if kept is None or kept[0] is not connection.connection or kept[1] != logged:
-        kept = (connection.connection, logged, _new_cursor(connection))
-        connection._rowsql_cursor = kept
-    return kept[2]
-
-
-def _new_cursor(connection: Any) -> Any:
-    """On PostgreSQL, a cursor whose results come in binary: psycopg's C loaders read them,
-    where Django's text loader for timestamps parses each one in Python (~6 µs a value; a
-    lifecycle reads about a hundred). The values are the same: aware datetimes in the
-    connection's time zone (UTC, as Django sets it), Decimals, dates; jsonb comes as its text,
-    as Django's JSONField expects, and the row round-trip tests hold every field to the ORM."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    if kept is None or kept[0] is not connection.connection:
+        raw = connection.connection.cursor(binary=True)
+        raw.adapters.register_loader("jsonb", _JsonbAsText)
+        kept = connection._rowsql_cursor = (connection.connection, raw)
     connection.validate_thread_sharing()
-    raw = connection.connection.cursor(binary=True)
-    raw.adapters.register_loader("jsonb", _JsonbAsText)
+    raw = kept[1]
     return (
         connection.make_debug_cursor(raw)
         if connection.queries_logged
-        else _KeptCursor(raw, connection)
+        else connection.make_cursor(raw)
     )
 
 
-class _KeptCursor:
-    """What Django's CursorWrapper does for a statement, in one call: refuse to run in a
-    transaction that must roll back, and raise Django's database errors (marking the
-    connection as Django does). Its chain of wrapper calls cost ~10 µs of the ~40 µs of client
-    CPU of a one-row statement (docs/performance.md); a lifecycle runs about thirty statements
-    here. When something watches the statements (`connection.execute_wrapper`), they go
-    through Django's wrapper, so every watcher sees them."""
-
-    __slots__ = ("cursor", "db")
-
-    def __init__(self, cursor: Any, db: Any) -> None:
-        self.cursor = cursor
-        self.db = db
-
-    def execute(self, sql: str, params: Any = None) -> Any:
-        db = self.db
-        if db.execute_wrappers:
-            return db.make_cursor(self.cursor).execute(sql, params)
-        db.validate_no_broken_transaction()
-        with db.wrap_database_errors:
-            return self.cursor.execute(sql, params)
-
-    def fetchone(self) -> Any:
-        with self.db.wrap_database_errors:
-            return self.cursor.fetchone()
-
-    def fetchall(self) -> Any:
-        with self.db.wrap_database_errors:
-            return self.cursor.fetchall()
-
-    def __getattr__(self, name: str) -> Any:  # rowcount, lastrowid, description
-        return getattr(self.cursor, name)
+def query_rows(
+    queryset: Any, fields: tuple[str, ...], using: str = "default"
+) -> list[dict[str, Any]]:
+    """Rows of an ORM queryset as dicts of `fields`, its SQL compiled by the ORM and run as is
+    on the binary cursor: timestamps load in C (~5× cheaper than parsing their text), a third of
+    the cost of `.values()` when the full index rebuild reads a million dossiers. Values come
+    as the driver loads them (no ORM converters): use for keys, numbers, strings, dates and
+    timestamps."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return list(queryset.values(*fields))
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    cur = cursor(connection)
+    cur.execute(sql, params)
+    return [dict(zip(fields, row, strict=True)) for row in cur.fetchall()]
 
 
 class _JsonbAsText(Loader):

@@ -104,14 +104,7 @@ def apply_deltas(changes: Iterable[tuple[F_.FactValues | None, F_.FactValues | N
 
 
 def delete_facts(ids: list[int]) -> None:
-    if connection.vendor != "postgresql":
-        DossierFact.objects.filter(pk__in=ids).delete()
-        return
-    # one statement text for any number of ids (see _compiled)
-    rowsql.cursor(connection).execute(
-        f"DELETE FROM {DossierFact._meta.db_table} WHERE {DossierFact._meta.pk.column} = ANY(%s)",  # noqa: S608
-        [ids],
-    )
+    DossierFact.objects.filter(pk__in=ids).delete()
 
 
 def insert_facts(new: list[F_.FactValues]) -> None:
@@ -186,8 +179,7 @@ def _insert_select(model: Any, columns: tuple[str, ...], rows: Any) -> None:
     sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+    rowsql.cursor(connection).execute(f"INSERT INTO {table} ({names}) {sql}", params)
 
 
 def resummarise(day_filter: Q, month_filter: Q, fact_filter_days: Q, fact_filter_months: Q) -> None:

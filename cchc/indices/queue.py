@@ -85,9 +85,9 @@ def _clear(items: list[tuple[int, object]]) -> int:
         params = []
         for dossier_id, queued_at in items:
             params += [dossier_id, connection.ops.adapt_datetimefield_value(queued_at)]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.rowcount
+    cur = rowsql.cursor(connection)
+    cur.execute(sql, params)
+    return int(cur.rowcount)
 
 
 def run(

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from cchc.core import rowsql
 from cchc.core.db import unprepared
 from cchc.indices import facts as F_
 from cchc.indices.fact_store import PETITION_FIELDS, insert_facts, resummarise
@@ -25,7 +26,6 @@ from cchc.indices.summaries import (
     BUILD_FIELDS,
     FactBuilder,
     dossiers_with_petitions,
-    fetch_rows,
     petition_model,
 )
 
@@ -162,7 +162,7 @@ def _chunk_facts(
     base: Any, lower: int, upper: int, builder: FactBuilder, petitioned: set[int]
 ) -> tuple[list[F_.FactValues], int]:
     """The facts of the period's dossiers with ids in (lower, upper], and how many were read."""
-    rows = fetch_rows(base.filter(pk__gt=lower, pk__lte=upper).order_by(), BUILD_FIELDS)
+    rows = rowsql.query_rows(base.filter(pk__gt=lower, pk__lte=upper).order_by(), BUILD_FIELDS)
     return builder.build(rows, petitioned), len(rows)
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from cchc.core import rowsql
@@ -38,7 +37,6 @@ from cchc.indices.summaries import (
     BUILD_FIELDS,
     FactBuilder,
     dossiers_with_petitions,
-    fetch_rows,
     petition_model,
 )
 
@@ -54,17 +52,13 @@ def refresh_facts(dossier_ids: Iterable[int]) -> dict[int, F_.FactValues | None]
     ids = sorted(set(dossier_ids))
     if not ids:
         return {}
-    if connection.vendor == "postgresql":
-        old_rows, rows, petitioned = _live_reads(ids)
-    else:
-        old_rows = list(
-            DossierFact.objects.select_for_update()
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values(*FACT_FIELDS)
-        )
-        rows = fetch_rows(Dossier.objects.filter(pk__in=ids), BUILD_FIELDS)
-        petitioned = dossiers_with_petitions(ids)
+    # ORM queries run on rowsql's binary cursor (no conversion to ORM values: the old facts
+    # compare equal to the rebuilt ones, which come from the same kind of rows)
+    old_rows = rowsql.query_rows(
+        DossierFact.objects.select_for_update().filter(pk__in=ids).order_by("pk"), FACT_FIELDS
+    )
+    rows = rowsql.query_rows(Dossier.objects.filter(pk__in=ids), BUILD_FIELDS)
+    petitioned = dossiers_with_petitions(ids)
     old = {r["dossier_id"]: F_.FactValues(**r) for r in old_rows}
     built = {f.dossier_id: f for f in FactBuilder().build(rows, petitioned)}
     changes = [(old.get(i), built.get(i)) for i in ids if old.get(i) != built.get(i)]
@@ -73,64 +67,6 @@ def refresh_facts(dossier_ids: Iterable[int]) -> dict[int, F_.FactValues | None]
         insert_facts([new for _old, new in changes if new is not None])
         apply_deltas(changes)
     return {i: built.get(i) for i in ids}
-
-
-_LIVE_SQL: dict[str, str] = {}
-
-
-def _compiled(name: str, make: Callable[[list[int]], Any]) -> str:
-    """The SQL of an ORM query over a list of ids, compiled once and taking the ids as ONE
-    array parameter (`= ANY(%s)`): the statement's text is the same for any number of ids,
-    so it is compiled by the ORM once, parsed by psycopg once and prepared by PostgreSQL once.
-    (Compiled per number of ids, the queue's batches of ever different sizes were compiled
-    and parsed again nearly every time.)"""
-    sql = _LIVE_SQL.get(name)
-    if sql is None:
-        sql, params = make([1]).query.sql_with_params()
-        if (
-            list(params) != [1] or sql.count(" IN (%s)") != 1
-        ):  # parameters of its own: do not rewrite it
-            raise ValueError(f"{name}: unexpected query shape {sql!r} {params!r}")
-        sql = _LIVE_SQL[name] = sql.replace(" IN (%s)", " = ANY(%s)")
-    return sql
-
-
-def _live_reads(ids: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[int]]:
-    """PostgreSQL: the old facts (locked), the dossier rows and which of them have a petition,
-    by statements compiled once, results on a binary cursor."""
-    from cchc.dossiers.models import Dossier
-
-    Petition = petition_model()
-    facts = (
-        _compiled(
-            "facts",
-            lambda probe: (
-                DossierFact.objects.filter(pk__in=probe).order_by("pk").values_list(*FACT_FIELDS)
-            ),
-        )
-        + " FOR UPDATE"
-    )
-    dossiers = _compiled(
-        "dossiers", lambda probe: Dossier.objects.filter(pk__in=probe).values_list(*BUILD_FIELDS)
-    )
-    petitions = (
-        _compiled(
-            "petitions",
-            lambda probe: Petition.objects.filter(dossier_id__in=probe).values_list("dossier_id"),
-        )
-        if Petition is not None
-        else None
-    )
-    cur = rowsql.cursor(connection)  # the connection's kept cursor: binary results on PostgreSQL
-    cur.execute(facts, [ids])
-    old_rows = [dict(zip(FACT_FIELDS, row, strict=True)) for row in cur.fetchall()]
-    cur.execute(dossiers, [ids])
-    rows = [dict(zip(BUILD_FIELDS, row, strict=True)) for row in cur.fetchall()]
-    petitioned: set[int] = set()
-    if petitions is not None:
-        cur.execute(petitions, [ids])
-        petitioned = {dossier_id for (dossier_id,) in cur.fetchall() if dossier_id is not None}
-    return old_rows, rows, petitioned
 
 
 def refresh_dossier(dossier_id: int) -> F_.FactValues | None:
@@ -148,7 +84,7 @@ def refresh_dossiers(dossier_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         with transaction.atomic():
-            rows = fetch_rows(Dossier.objects.filter(pk__in=chunk), BUILD_FIELDS)
+            rows = rowsql.query_rows(Dossier.objects.filter(pk__in=chunk), BUILD_FIELDS)
             touched |= store_facts(rows, chunk, builder)
     # re-aggregate whole months of the agencies touched: a few set-based statements per month
     agencies_by_month: dict[dt.date, set[int]] = defaultdict(set)

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from cchc.core import rowsql
 from cchc.indices import facts as F_
 from cchc.indices.models import (
     DAY_COUNTERS,
@@ -109,24 +110,6 @@ class FactBuilder:
         return out
 
 
-def fetch_rows(queryset: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows of `queryset` as dicts of `fields`. On PostgreSQL the SQL is run on the raw
-    cursor (timestamptz arrive as aware datetimes): a third of the cost of .values() when
-    the full rebuild reads a million dossiers."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return list(queryset.values(*fields))
-    import psycopg
-
-    sql, params = queryset.values_list(*fields).query.sql_with_params()
-    connection.ensure_connection()
-    # binary results: loading timestamps is ~5× cheaper than parsing their text form
-    with psycopg.Cursor(connection.connection) as cur:
-        cur.execute(sql, params, binary=True)
-        return [dict(zip(fields, row, strict=True)) for row in cur.fetchall()]
-
-
 BUILD_FIELDS = (
     *F_.DOSSIER_FIELDS,
     "rule_version_id",
@@ -193,10 +176,10 @@ def dossier_counters_many(
         sums = (
             rows.values("agency_id").annotate(**{f"s_{c}": Sum(c) for c in DAY_COUNTERS}).order_by()
         )
-        for row in fetch_rows(sums, ("agency_id", *(f"s_{c}" for c in DAY_COUNTERS))):
+        for row in rowsql.query_rows(sums, ("agency_id", *(f"s_{c}" for c in DAY_COUNTERS))):
             monthly[(row["agency_id"], lo)] = {c: row[f"s_{c}"] for c in DAY_COUNTERS}
     else:
-        for row in fetch_rows(rows.order_by(), ("agency_id", "month", *DAY_COUNTERS)):
+        for row in rowsql.query_rows(rows.order_by(), ("agency_id", "month", *DAY_COUNTERS)):
             monthly[(row["agency_id"], row["month"])] = row
     open_rows = DossierFact.objects.filter(is_open=True, received_on__gte=lo, received_on__lte=hi)
     if agency_ids is not None:
@@ -265,12 +248,12 @@ def _catalogue_version() -> tuple[Any, ...]:
     from cchc.catalogue.models import Procedure
 
     proc, link = Procedure._meta.db_table, Procedure.agencies.through._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT (SELECT COUNT(*) FROM {proc}), (SELECT MAX(updated_at) FROM {proc}), "  # noqa: S608
-            f"(SELECT COUNT(*) FROM {link})"
-        )
-        return tuple(cur.fetchone())
+    cur = rowsql.cursor(connection)
+    cur.execute(
+        f"SELECT (SELECT COUNT(*) FROM {proc}), (SELECT MAX(updated_at) FROM {proc}), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {link})"
+    )
+    return tuple(cur.fetchone())
 
 
 def catalogue_snapshot(agency_ids: list[int]) -> dict[str, Any]:
@@ -360,7 +343,7 @@ def procedure_usage_many(
                 "paid": row["pa"],
                 "pop": row["po"],
             }
-            for row in fetch_rows(rows, ("agency_id", "procedure_id", "r", "o", "pa", "po"))
+            for row in rowsql.query_rows(rows, ("agency_id", "procedure_id", "r", "o", "pa", "po"))
         }
     return out
 
@@ -549,10 +532,10 @@ def usage_counters(period: Period, agency_ids: list[int]) -> dict[int, dict[str,
     out = {a: dict.fromkeys(USAGE_COUNTER_NAMES, 0) for a in agency_ids}
     if not agency_ids:
         return out
-    with connection.cursor() as cur:
-        cur.execute(sql, [period.start, period.end, *agency_ids])
-        for agency_id, *values in cur.fetchall():
-            out[agency_id] = dict(zip(USAGE_COUNTER_NAMES, (int(v) for v in values), strict=True))
+    cur = rowsql.cursor(connection)
+    cur.execute(sql, [period.start, period.end, *agency_ids])
+    for agency_id, *values in cur.fetchall():
+        out[agency_id] = dict(zip(USAGE_COUNTER_NAMES, (int(v) for v in values), strict=True))
     return out
 
 

@@ -600,8 +600,12 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield n, raw
 
 
-def import_dossiers(path: Path, *, skip_invalid: bool) -> FileResult:
+def import_dossiers(path: Path, *, skip_invalid: bool, trusted: bool = False) -> FileResult:
     """Validate and load dossiers.jsonl inside the caller's transaction.
+
+    `trusted` (PostgreSQL, and only where the role may) lets the loader turn the row-by-row
+    foreign-key triggers off for its COPY and check the references set-based instead
+    (cchc.interchange.pgload); without it PostgreSQL checks every foreign key as usual.
 
     Without `skip_invalid`, writing stops at the first bad row (every line is still checked so
     all bad rows are reported) and the caller rolls the file back.
@@ -609,7 +613,7 @@ def import_dossiers(path: Path, *, skip_invalid: bool) -> FileResult:
     ctx = Context()
     result = FileResult(name=DOSSIERS)
     if connection.vendor == "postgresql":
-        return _import_postgresql(path, ctx, result, skip_invalid)
+        return _import_postgresql(path, ctx, result, skip_invalid, trusted)
     writer = Writer(ctx)
     seen: dict[str, int] = {}
     chunk: list[tuple[int, bytes]] = []
@@ -624,7 +628,7 @@ def import_dossiers(path: Path, *, skip_invalid: bool) -> FileResult:
 
 
 def _import_postgresql(
-    path: Path, ctx: Context, result: FileResult, skip_invalid: bool
+    path: Path, ctx: Context, result: FileResult, skip_invalid: bool, trusted: bool
 ) -> FileResult:
     """New dossiers stream through `pgload.PgLoader` (workers + COPY); lines whose code is
     already stored take the re-import path below (update, append the tail, or unchanged)."""
@@ -633,7 +637,12 @@ def _import_postgresql(
     ctx.prepare_calendars()
     writer = Writer(ctx)
     loader = PgLoader(
-        ctx, result, skip_invalid=skip_invalid, defaults=writer.defaults, label=ctx.actor_label
+        ctx,
+        result,
+        skip_invalid=skip_invalid,
+        defaults=writer.defaults,
+        label=ctx.actor_label,
+        trusted=trusted,
     )
 
     def existing(lines: list[tuple[int, bytes]]) -> None:

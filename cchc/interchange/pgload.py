@@ -18,11 +18,12 @@ Foreign keys: every id written is taken from tables read in this transaction (ag
 procedures, rule versions) or reserved here (dossier ids), so the row-by-row RI triggers
 (two thirds of the server's work in a trial) are redundant. Where the role may set
 `session_replication_role` (superuser, or PostgreSQL 15+ `GRANT SET ON PARAMETER
-session_replication_role`) and the two tables carry no INSERT trigger of their own, the
-loader turns the triggers off for the COPY only — as `pg_restore --disable-triggers` does —
+session_replication_role`), the two tables carry no INSERT trigger of their own and the
+caller said the bundle is trusted (`import_bundle --trusted`), the loader turns the
+triggers off for the COPY only — as `pg_restore --disable-triggers` does —
 and instead locks the referenced agencies, procedures and rule versions `FOR KEY SHARE` and
-checks they all still exist, the exact guarantee the RI triggers give. Otherwise the
-triggers run as usual.
+checks they all still exist, the exact guarantee the RI triggers give. Otherwise (the
+default) the triggers run as usual: foreign keys are checked row by row, by any role.
 """
 
 from __future__ import annotations
@@ -291,7 +292,14 @@ class PgLoader:
     """Streams new dossiers and their events into PostgreSQL inside the caller's transaction."""
 
     def __init__(
-        self, ctx: Any, result: Any, *, skip_invalid: bool, defaults: dict[str, Any], label: str
+        self,
+        ctx: Any,
+        result: Any,
+        *,
+        skip_invalid: bool,
+        defaults: dict[str, Any],
+        label: str,
+        trusted: bool = False,
     ) -> None:
         self.ctx = ctx
         self.result = result
@@ -299,6 +307,7 @@ class PgLoader:
         self.fmt = Formatter(defaults, timezone.now(), label)
         self.raw = None
         self.workers = 0
+        self.may_skip_ri = trusted  # the caller vouches for the bundle (--trusted)
         self.trusted = False  # RI triggers off for our COPY (references checked set-based)
         self.used: dict[str, set[int]] = {
             "agencies_agency": set(),
@@ -337,8 +346,8 @@ class PgLoader:
                 cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def _may_skip_ri(self, cur: Any) -> bool:
-        if os.environ.get("CCHC_IMPORT_RI_TRIGGERS") == "1":
-            return False
+        if not self.may_skip_ri:
+            return False  # the default: PostgreSQL checks every foreign key
         # tgtype bits: 4 INSERT, 16 UPDATE. We insert events, insert and update dossiers.
         cur.execute(
             "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND ("

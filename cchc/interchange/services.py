@@ -35,7 +35,7 @@ from cchc.interchange.models import ImportRun
 REJECTS = "rejects"
 
 
-def _load(name: str, path: Path, skip_invalid: bool) -> FileResult:
+def _load(name: str, path: Path, skip_invalid: bool, trusted: bool) -> FileResult:
     if name in (AGENCIES, PROCEDURES):
         validate, apply = (
             (reference.import_agencies, reference.apply_agencies)
@@ -52,7 +52,7 @@ def _load(name: str, path: Path, skip_invalid: bool) -> FileResult:
         apply(result, rows)
         return result
     if name == DOSSIERS:
-        return dossiers.import_dossiers(path, skip_invalid=skip_invalid)
+        return dossiers.import_dossiers(path, skip_invalid=skip_invalid, trusted=trusted)
     return petitions.import_petitions(path, skip_invalid=skip_invalid)
 
 
@@ -65,8 +65,16 @@ def _announce(ids: list[int]) -> None:
 
 
 def import_file(
-    directory: Path, name: str, *, skip_invalid: bool = False, initiated_by: str = ""
+    directory: Path,
+    name: str,
+    *,
+    skip_invalid: bool = False,
+    initiated_by: str = "",
+    trusted: bool = False,
 ) -> FileResult:
+    """Load one bundle file in one transaction. `trusted`: the bundle comes from a source the
+    operator vouches for, so the PostgreSQL loader may skip the row-by-row foreign-key
+    triggers (it checks the references set-based instead); off by default."""
     path = directory / name
     run = ImportRun.objects.create(
         file_name=name,
@@ -76,7 +84,7 @@ def import_file(
         started_at=timezone.now(),
     )
     with transaction.atomic():
-        result = _load(name, path, skip_invalid)
+        result = _load(name, path, skip_invalid, trusted)
         if result.error or (result.rejects and not skip_invalid):
             result.refused = True
             result.changed_ids = []
@@ -105,11 +113,13 @@ def import_file(
 
 
 def import_bundle(
-    directory: Path, *, skip_invalid: bool = False, initiated_by: str = ""
+    directory: Path, *, skip_invalid: bool = False, initiated_by: str = "", trusted: bool = False
 ) -> list[FileResult]:
     """Load every bundle file present in `directory`, in the contract's order."""
     return [
-        import_file(directory, name, skip_invalid=skip_invalid, initiated_by=initiated_by)
+        import_file(
+            directory, name, skip_invalid=skip_invalid, initiated_by=initiated_by, trusted=trusted
+        )
         for name in BUNDLE_FILES
         if (directory / name).is_file()
     ]

@@ -88,23 +88,26 @@ def test_insert_unless_taken_skips_a_taken_unique_value_and_the_transaction_goes
     ) == [("X-10", "Trần Thị Bình"), ("X-11", "Trần Thị Bình")]
 
 
-def test_statements_share_one_cursor_per_connection_until_it_is_replaced(cast):
+def test_statements_go_through_djangos_wrapper_around_one_kept_binary_cursor(cast):
     from django.db import connection
+    from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
     from django.test.utils import CaptureQueriesContext
 
     first = rowsql.cursor(connection)
-    assert rowsql.cursor(connection) is first
-    rowsql.exists(Dossier, {"code": "nothing"})
-    assert rowsql.cursor(connection) is first
-    with CaptureQueriesContext(connection) as captured:  # logging queries: a logging cursor
-        logged = rowsql.cursor(connection)
-        assert logged is not first
+    assert isinstance(first, CursorWrapper) and not isinstance(first, CursorDebugWrapper)
+    if connection.vendor == "postgresql":  # one psycopg cursor per connection, binary results
+        assert rowsql.cursor(connection).cursor is first.cursor
+        assert first.cursor.format == 1  # psycopg.pq.Format.BINARY
+        rowsql.exists(Dossier, {"code": "nothing"})
+        assert rowsql.cursor(connection).cursor is first.cursor
+    with CaptureQueriesContext(connection) as captured:  # logging queries: Django's logging wrapper
+        assert isinstance(rowsql.cursor(connection), CursorDebugWrapper)
         rowsql.exists(Dossier, {"code": "nothing"})
     assert len(captured) == 1
-    assert rowsql.cursor(connection) is not logged  # logging off again: a plain cursor
+    assert not isinstance(rowsql.cursor(connection), CursorDebugWrapper)  # logging off again
 
 
-def test_the_kept_cursor_raises_djangos_errors_guards_broken_transactions_and_shows_statements_to_watchers(
+def test_statements_raise_djangos_errors_guard_broken_transactions_and_show_to_watchers(
     cast,
 ):
     from django.db import IntegrityError, connection
