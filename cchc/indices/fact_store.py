@@ -116,7 +116,9 @@ def insert_facts(new: list[F_.FactValues]) -> None:
             [DossierFact(**f.as_model_kwargs()) for f in new], batch_size=2000
         )
         return
-    fields = [DossierFact._meta.get_field(name) for name in (*F_.FACT_FIELD_NAMES, "computed_at")]
+    fields: list[Any] = [
+        DossierFact._meta.get_field(name) for name in (*F_.FACT_FIELD_NAMES, "computed_at")
+    ]
     now = timezone.now()
     # binary COPY: psycopg encodes each value in C by its declared column type; the text
     # format cost seven times more Python time than the rows' binary form

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -117,6 +118,7 @@ def refresh_petition(petition_id: int) -> F_.PetitionValues | None:
         PetitionFact.objects.update_or_create(
             petition_id=petition_id, defaults=new.as_model_kwargs()
         )
-    for dossier_id in {getattr(old, "dossier_id", None), getattr(new, "dossier_id", None)} - {None}:
-        transaction.on_commit(lambda d=dossier_id: refresh_dossier(d))
+    touched = {getattr(old, "dossier_id", None), getattr(new, "dossier_id", None)}
+    for dossier_id in sorted(d for d in touched if d is not None):
+        transaction.on_commit(functools.partial(refresh_dossier, dossier_id))
     return new

@@ -305,7 +305,7 @@ class PgLoader:
         self.result = result
         self.skip_invalid = skip_invalid
         self.fmt = Formatter(defaults, timezone.now(), label)
-        self.raw = None
+        self.raw: Any = None
         self.workers = 0
         self.may_skip_ri = trusted  # the caller vouches for the bundle (--trusted)
         self.trusted = False  # RI triggers off for our COPY (references checked set-based)
@@ -486,7 +486,7 @@ class PgLoader:
         # outer transaction might have): only while this one has written nothing yet (no
         # transaction id assigned) are the two views the same.
         side_lookup = False
-        if connection.pg_version >= 130000:  # the function below is PostgreSQL 13+
+        if connection.pg_version >= 130000:  # type: ignore[attr-defined]  # the function below is PostgreSQL 13+
             with self.raw.cursor() as cur:
                 cur.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
                 side_lookup = cur.fetchone()[0]
