@@ -62,6 +62,8 @@ def is_system(actor: Any) -> bool:
 def actor_label(actor: Any) -> str:
     """The name an event shows for its actor (kept even if the user is renamed later)."""
     require_actor(actor)
+    if not is_system(actor) and not getattr(actor, "is_authenticated", False):
+        return str(_("Member of the public"))  # an anonymous visitor (public petition form)
     return (getattr(actor, "display_name", None) or str(actor))[:200]
 
 

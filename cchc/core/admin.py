@@ -27,6 +27,7 @@ class EventLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-
     search_fields = ("actor_label", "note", "action")
     date_hierarchy = "at"
     list_select_related = False
+    show_full_result_count = False  # the dossier log holds millions of rows
 
     @admin.display(description="subject")
     def subject(self, obj: Any) -> Any:

@@ -76,9 +76,10 @@ def lock(subject: M) -> M:
 
 def next_seq(model: type[EventLog], subject: models.Model) -> int:
     """The next sequence number of the subject's log. The caller holds the subject's row lock.
-    An aggregate that keeps `last_event_seq` on its row saves the read."""
+    An aggregate that keeps `last_event_seq` on its row saves the read (0 there means
+    "not known", e.g. rows bulk-loaded without it, and falls back to reading the log)."""
     kept = getattr(subject, "last_event_seq", None)
-    if kept is not None:
+    if kept:
         return int(kept) + 1
     last = (
         model._default_manager.filter(**{model.subject_field: subject})

@@ -3,23 +3,12 @@
 
 from django.contrib import admin
 
+from cchc.core.admin import EventLogInline, ReadOnlyAdminMixin, register_event_log
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Evaluation
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-class EventInline(ReadOnlyMixin, admin.TabularInline):
+class EventInline(EventLogInline):
     model = DossierEvent
-    extra = 0
     fields = (
         "seq",
         "at",
@@ -31,15 +20,16 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
         "target_agency",
         "note",
     )
+    readonly_fields = fields
 
 
-class StepInline(ReadOnlyMixin, admin.TabularInline):
+class StepInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DossierStep
     extra = 0
 
 
 @admin.register(Dossier)
-class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "procedure",
@@ -57,5 +47,8 @@ class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("dossier", "satisfaction", "created_at")
+
+
+register_event_log(DossierEvent)

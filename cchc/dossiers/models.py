@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.models import AppendOnlyModel
+from cchc.core.events import EventLog
 
 
 class Status(models.IntegerChoices):
@@ -264,32 +264,22 @@ class Dossier(models.Model):
         )
 
 
-class DossierEvent(AppendOnlyModel):
+class DossierEvent(EventLog):
     """One line of the control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ, form 06).
 
-    Append-only: never updated or deleted (enforced by database triggers).
+    Append-only: never updated or deleted (enforced by database triggers). Written only by
+    `cchc.core.events.append_event` (services) and the bundle importer's bulk load.
     """
+
+    subject_field = "dossier"
 
     # Indexes are kept to what is read: (dossier, seq) is unique and serves every lookup by
     # dossier; events are written 5-6 per dossier, so each extra index slows intake and import.
     dossier = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
     )
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField(_("time"))
-    recorded_at = models.DateTimeField(default=timezone.now)
-    action = models.CharField(_("action"), max_length=40)
     from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
     to_status = models.PositiveSmallIntegerField(choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     agency = models.ForeignKey(
         "agencies.Agency",
         on_delete=models.PROTECT,
@@ -306,17 +296,12 @@ class DossierEvent(AppendOnlyModel):
         related_name="+",
         db_index=False,
     )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="uniq_event_seq")]
-
-    def __str__(self) -> str:
-        return f"{self.dossier_id}#{self.seq} {self.action}"
 
 
 class StepOutcome(models.TextChoices):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership
+from cchc.core.actors import is_system, require_actor
 from cchc.core.errors import NotPermitted
 
 R = Membership.Role
@@ -52,8 +53,10 @@ def can(user, action: str, dossier) -> bool:  # type: ignore[no-untyped-def]
 
 
 def check(user, action: str, dossier) -> None:  # type: ignore[no-untyped-def]
-    if user is None:
-        return  # system actor: the importer or a management command
+    """Refuse the action unless `user` may take it. A system actor (the importer, a job, a
+    management command: cchc.core.actors) passes explicitly; None is a programming error."""
+    if is_system(require_actor(user)):
+        return
     if not can(user, action, dossier):
         raise NotPermitted(
             _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
@@ -67,7 +70,7 @@ def can_view(user, dossier) -> bool:  # type: ignore[no-untyped-def]
 
 
 def check_intake(user, agency) -> None:  # type: ignore[no-untyped-def]
-    if user is None:
+    if is_system(require_actor(user)):
         return
     if permissions.is_inspector(user) or not permissions.has_role(user, agency.pk, INTAKE_ROLES):
         raise NotPermitted(_("You may only receive dossiers at a counter of your own agency."))

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, TimeUnit
-from cchc.core import rowsql
+from cchc.core import events, rowsql
+from cchc.core.actors import actor_label, actor_user, require_actor
 from cchc.core.calendar import LOCAL_TZ, Derivation, WorkingCalendar
-from cchc.core.errors import NotFound, TransitionNotAllowed, ValidationFailed
+from cchc.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import format_dossier_code
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
@@ -132,12 +133,6 @@ def _issue_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
     return format_dossier_code(prefix, day, cur.fetchone()[0], rule.param("dossier_code_format"))
 
 
-def _actor_label(actor: Any) -> str:
-    if actor is None:
-        return _("System")
-    return getattr(actor, "display_name", None) or str(actor)
-
-
 def _append(
     dossier: Dossier,
     *,
@@ -152,36 +147,22 @@ def _append(
     from_status: int | None | str = "current",
     first: bool = False,
 ) -> DossierEvent:
-    last_seq = (
-        0
-        if first
-        else dossier.last_event_seq
-        or (
-            DossierEvent.objects.filter(dossier=dossier)
-            .order_by("-seq")
-            .values_list("seq", flat=True)
-            .first()
-            or 0
-        )
+    """The dossier's event through the shared append (cchc.core.events): the sequence comes
+    from the locked row's `last_event_seq` (no query), or is 1 for a new dossier."""
+    return events.append_event(
+        DossierEvent,
+        dossier,
+        action=action,
+        actor=actor,
+        at=at,
+        note=note,
+        data=data,
+        seq=1 if first else None,
+        from_status=dossier.status if from_status == "current" else from_status,
+        to_status=to_status,
+        agency=agency or dossier.current_agency,
+        target_agency=target_agency,
     )
-    event = rowsql.insert_row(
-        DossierEvent(
-            dossier=dossier,
-            seq=last_seq + 1,
-            at=at,
-            action=action,
-            from_status=dossier.status if from_status == "current" else from_status,
-            to_status=to_status,
-            actor=actor,
-            actor_label=_actor_label(actor),
-            agency=agency or dossier.current_agency,
-            target_agency=target_agency,
-            note=note,
-            data=data or {},
-        )
-    )
-    dossier.last_event_seq = event.seq
-    return event
 
 
 def _announce(dossier: Dossier, action: str, event: DossierEvent | None) -> None:
@@ -315,7 +296,7 @@ def _open_step(
             seq=seq,
             name=name or _("Processing"),
             agency=agency,
-            handed_by=actor,
+            handed_by=actor_user(actor),
             assignee=assignee,
             started_at=at,
             due_at=due,
@@ -446,6 +427,7 @@ def submit_online(
     channel: int = Channel.ONLINE,
 ) -> Dossier:
     """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
+    require_actor(actor)
     at = _when(at)
     dossier = _new_dossier(
         procedure=procedure,
@@ -494,11 +476,10 @@ def intake_at_counter(
     """
     at = _when(at)
     place = receiving_place or receiving_agency
-    if actor is not None:
-        try:
-            policies.check_intake(actor, place)
-        except Exception:
-            policies.check_intake(actor, receiving_agency)
+    try:
+        policies.check_intake(actor, place)
+    except NotPermitted:
+        policies.check_intake(actor, receiving_agency)
     dossier = _new_dossier(
         procedure=procedure,
         receiving_place=place,
@@ -655,7 +636,7 @@ def assign(dossier: Dossier, *, actor: Any, assignee: Any) -> Dossier:
         to_status=dossier.status,
         actor=actor,
         at=timezone.now(),
-        data={"assignee": assignee.pk, "assignee_name": _actor_label(assignee)},
+        data={"assignee": assignee.pk, "assignee_name": actor_label(assignee)},
     )
     dossier.assignee = assignee
     _save(dossier, "assignee")

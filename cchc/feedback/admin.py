@@ -1,6 +1,6 @@
 """Admin: reference data (topics, answer templates, reception schedule) and Open311 keys.
 
-Petitions and complaints are read-only here: every change goes through services.py so it
+Petitions and complaints are read-only here: every change goes through the service modules so it
 lands in the audit trail.
 """
 
@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.admin import EventLogInline, ReadOnlyAdminMixin, register_event_log
 from cchc.feedback.models import (
     Complaint,
+    ComplaintEvent,
     Open311Client,
     Petition,
     PetitionEvent,
@@ -45,26 +47,20 @@ class ReceptionSlotAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
-class EventInline(admin.TabularInline):
+class PetitionEventInline(EventLogInline):
     model = PetitionEvent
-    extra = 0
     fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
     readonly_fields = fields
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class ComplaintEventInline(EventLogInline):
+    model = ComplaintEvent
+    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
+    readonly_fields = fields
 
 
 @admin.register(Petition)
@@ -81,13 +77,14 @@ class PetitionAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status", "category", "channel")
     search_fields = ("code", "title", "dossier_code")
-    inlines = [EventInline]
+    inlines = [PetitionEventInline]
 
 
 @admin.register(Complaint)
 class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ("code", "kind", "agency", "status", "received_at", "settle_due_at")
     list_filter = ("kind", "status")
+    inlines = [ComplaintEventInline]
 
 
 @admin.register(Open311Client)
@@ -120,3 +117,7 @@ class Open311ClientAdmin(admin.ModelAdmin):
         from django.utils import timezone
 
         queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+register_event_log(PetitionEvent)
+register_event_log(ComplaintEvent)

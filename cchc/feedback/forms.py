@@ -1,4 +1,5 @@
-"""Forms: type checks and widgets only; the rules live in services.py."""
+"""Forms: type checks and widgets only; the rules live in the service modules
+(cchc.feedback.intake, petitions, complaints, reception)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
+from cchc.feedback.common import DESCRIPTION_MAX, TITLE_MAX
 from cchc.feedback.models import Category, Complaint, ComplaintKind, PetitionChannel, Topic
-from cchc.feedback.services import DESCRIPTION_MAX, TITLE_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):

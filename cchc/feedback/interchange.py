@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.core import rowsql
+from cchc.core.actors import IMPORT
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
-from cchc.feedback import services
+from cchc.feedback import intake
 from cchc.feedback.models import BUNDLE_STATUS, Category, Petition, PetitionChannel, PetitionStatus
 
 FIELDS = (
@@ -164,7 +165,7 @@ def apply_petition_rows(rows: list[dict]) -> dict:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with transaction.atomic():
         for values in cleaned:
-            counts[services.import_petition(values)] += 1
+            counts[intake.import_petition(values, actor=IMPORT)] += 1
     return counts
 
 

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.models import AppendOnlyModel
+from cchc.core.events import EventLog
 
 
 class Category(models.TextChoices):
@@ -352,25 +352,19 @@ class Petition(models.Model):
         return BUNDLE_STATUS[PetitionStatus(self.status)]
 
 
-class PetitionEvent(AppendOnlyModel):
+class PetitionEvent(EventLog):
     """The audit trail of a petition: every action, who took it, when. Append-only
     (enforced in the database by triggers, migration 0002)."""
 
+    subject_field = "petition"
+
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField(_("time"), db_index=True)
-    action = models.CharField(_("action"), max_length=40)
+    at = models.DateTimeField(_("time"), db_index=True)  # reports filter the trail by time
     from_status = models.CharField(max_length=12, blank=True, choices=PetitionStatus.choices)
     to_status = models.CharField(max_length=12, choices=PetitionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("petition event")
@@ -379,9 +373,6 @@ class PetitionEvent(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["petition", "seq"], name="uniq_petition_event_seq")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id}#{self.seq} {self.action}"
 
 
 class PetitionNote(models.Model):
@@ -609,34 +600,22 @@ class Complaint(models.Model):
         return self.code
 
 
-class ComplaintEvent(models.Model):
-    """Audit trail of the complaints register (append-only)."""
+class ComplaintEvent(EventLog):
+    """Audit trail of the complaints register (append-only, triggers in migration 0002)."""
+
+    subject_field = "complaint"
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField(_("time"))
-    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(max_length=12, blank=True, choices=ComplaintStatus.choices)
     to_status = models.CharField(max_length=12, choices=ComplaintStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
         ordering = ["complaint", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["complaint", "seq"], name="uniq_complaint_event_seq")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("complaint events are append-only")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("complaint events are append-only")

@@ -2,7 +2,7 @@
 
 Services are our petition topics (service_code = topic code; GET filters also accept the
 category codes TTHC, CANBO, KHAC). A POSTed request becomes an ordinary petition with
-channel OPEN311 through `services.file_petition`. Errors use the spec's format:
+channel OPEN311 through `intake.file_petition`. Errors use the spec's format:
 `[{"code": 400, "description": "..."}]` or `<errors><error>…</error></errors>` with the same
 HTTP status. Personal data never leaves through this API: descriptions and answers are
 shown only once an answer is published, with phone numbers and e-mails removed.
@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
-from cchc.feedback import services, throttle
+from cchc.feedback import intake, throttle
 from cchc.feedback.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -446,14 +446,14 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     media_url = request.POST.get("media_url", "").strip()
     if media_url and not media_url.startswith(("http://", "https://")):
         raise Open311Error(400, _("media_url must be an http(s) URL."))
-    petition = services.file_petition(
+    petition = intake.file_petition(
         channel=PetitionChannel.OPEN311,
         category=topic.category,
         topic=topic,
         title=title or topic.name,
         description=description,
         agency=agency,
-        petitioner=services.Petitioner(
+        petitioner=intake.Petitioner(
             name=name, phone=request.POST.get("phone", ""), email=request.POST.get("email", "")
         ),
         dossier_code=attributes.get("dossier_code", ""),
@@ -462,6 +462,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         address=address or address_id,
         attribute_values={**attributes, "open311_client": client.name},
         media_url=media_url[:200],
+        actor=request.user,  # the member of the public behind the API client
     )
     data = [
         {

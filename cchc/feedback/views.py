@@ -1,6 +1,6 @@
 """Pages for citizens (file, follow, read and rate answers, reception schedule) and staff
 (queues, logging, handling, complaints register, dashboard). Views are thin: every write is a
-call to services.py, whose DomainError messages are shown to the user as they are."""
+call to a service module (intake, petitions, complaints, reception), whose DomainError messages are shown to the user as they are."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
 from cchc.core.text import fold
-from cchc.feedback import reports, services, throttle
+from cchc.feedback import common, intake, petitions, reports, throttle
+from cchc.feedback import complaints as complaint_register
+from cchc.feedback import reception as reception_schedule
 from cchc.feedback.forms import (
     ComplaintForm,
     ConfirmForm,
@@ -80,7 +82,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             return render(request, "feedback/submit.html", {"form": form}, status=429)
         data = form.cleaned_data
         try:
-            petition = services.file_petition(
+            petition = intake.file_petition(
                 channel="WEB",
                 category=data["topic"].category,
                 topic=data["topic"],
@@ -88,12 +90,13 @@ def submit(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 description=data["description"],
                 dossier_code=data["dossier_code"],
-                petitioner=services.Petitioner(
+                petitioner=intake.Petitioner(
                     name=data["petitioner_name"],
                     phone=data["petitioner_phone"],
                     email=data["petitioner_email"],
                     user=request.user if request.user.is_authenticated else None,
                 ),
+                actor=request.user,  # the visitor, signed in or not
                 address=data["address"],
                 lat=data["lat"],
                 long=data["long"],
@@ -191,7 +194,7 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
         error = _("Too many votes from here recently. Please try again later.")
     else:
         try:
-            petition = services.vote(
+            petition = petitions.vote(
                 petition,
                 voter_key=_voter_key(request),
                 value=value,
@@ -245,7 +248,7 @@ def reception_new(request: HttpRequest) -> HttpResponse:
     form = ReceptionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.schedule_reception(actor=request.user, **form.cleaned_data)
+            reception_schedule.schedule_reception(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
@@ -327,7 +330,7 @@ def log_petition(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            petition = services.file_petition(
+            petition = intake.file_petition(
                 channel=data["channel"],
                 category=data["topic"].category,
                 topic=data["topic"],
@@ -337,7 +340,7 @@ def log_petition(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 description=data["description"],
                 dossier_code=data["dossier_code"],
-                petitioner=services.Petitioner(
+                petitioner=intake.Petitioner(
                     name=data["petitioner_name"],
                     phone=data["petitioner_phone"],
                     email=data["petitioner_email"],
@@ -387,7 +390,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     _staff_required(request)
     petition = _visible_petition(request, code)
     user = request.user
-    can = {action: services.can(user, action, petition) for action in services.ACTION_ROLES}
+    can = {action: petitions.can(user, action, petition) for action in petitions.ACTION_ROLES}
     ctx: dict[str, Any] = {
         "petition": petition,
         "can": can,
@@ -406,7 +409,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "reclassify_form": ReclassifyForm(),
         "repeats": petition.repeats.exclude(pk=petition.pk).order_by("received_at")[:10],
         "handlers": User.objects.filter(
-            memberships__agency=petition.agency, memberships__role__in=services.HANDLER_ROLES
+            memberships__agency=petition.agency, memberships__role__in=common.HANDLER_ROLES
         ).distinct()
         if petition.agency
         else [],
@@ -429,7 +432,7 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
                     _("Check the classification form: %(errors)s")
                     % {"errors": form.errors.as_text()}
                 )
-            services.confirm_routing(
+            petitions.confirm_routing(
                 petition,
                 actor=user,
                 category=form.cleaned_data["category"],
@@ -441,27 +444,27 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             assignee = User.objects.filter(pk=post.get("assignee") or 0).first()
             if assignee is None:
                 raise DomainError(_("Choose who handles it."))
-            services.assign(petition, actor=user, assignee=assignee)
+            petitions.assign(petition, actor=user, assignee=assignee)
         elif action == "reject":
-            services.reject(petition, actor=user, reason=post.get("reason", ""))
+            petitions.reject(petition, actor=user, reason=post.get("reason", ""))
         elif action == "request_info":
-            services.request_info(petition, actor=user, question=post.get("question", ""))
+            petitions.request_info(petition, actor=user, question=post.get("question", ""))
         elif action == "receive_info":
-            services.receive_info(petition, actor=user, info=post.get("info", ""))
+            petitions.receive_info(petition, actor=user, info=post.get("info", ""))
         elif action == "transfer":
             form = TransferForm(post)
             if not form.is_valid():
                 raise DomainError(_("Choose the agency and give a reason."))
-            services.transfer(
+            petitions.transfer(
                 petition,
                 actor=user,
                 to_agency=form.cleaned_data["agency"],
                 reason=form.cleaned_data["reason"],
             )
         elif action == "answer":
-            services.answer(petition, actor=user, text=post.get("answer", ""))
+            petitions.answer(petition, actor=user, text=post.get("answer", ""))
         elif action == "publish":
-            services.publish(petition, actor=user)
+            petitions.publish(petition, actor=user)
         elif action == "merge":
             into = (
                 Petition.objects.visible_to(user).filter(code=post.get("into", "").strip()).first()
@@ -471,14 +474,16 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
                     _("No petition you can see has the code %(code)s.")
                     % {"code": post.get("into", "")}
                 )
-            services.merge(petition, actor=user, into=into)
+            petitions.merge(petition, actor=user, into=into)
         elif action == "note":
-            services.add_note(petition, actor=user, text=post.get("text", ""))
+            petitions.add_note(petition, actor=user, text=post.get("text", ""))
         elif action == "reclassify":
             form = ReclassifyForm(post)
             if not form.is_valid():
                 raise DomainError(_("Choose the kind and name what is complained about."))
-            complaint = services.reclassify_as_complaint(petition, actor=user, **form.cleaned_data)
+            complaint = complaint_register.reclassify_as_complaint(
+                petition, actor=user, **form.cleaned_data
+            )
             messages.success(
                 request,
                 _("Moved to the complaints register as %(code)s.") % {"code": complaint.code},
@@ -530,7 +535,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = services.file_complaint(actor=request.user, **form.cleaned_data)
+            complaint = complaint_register.file_complaint(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
@@ -557,21 +562,21 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "accept":
-                services.accept_complaint(
+                complaint_register.accept_complaint(
                     complaint,
                     actor=request.user,
                     complexity=int(request.POST.get("complexity") or 0),
                 )
             elif action == "extend":
-                services.extend_complaint(
+                complaint_register.extend_complaint(
                     complaint, actor=request.user, reason=request.POST.get("reason", "")
                 )
             elif action == "settle":
-                services.settle_complaint(
+                complaint_register.settle_complaint(
                     complaint, actor=request.user, outcome=request.POST.get("outcome", "")
                 )
             elif action == "refuse":
-                services.refuse_complaint(
+                complaint_register.refuse_complaint(
                     complaint, actor=request.user, reason=request.POST.get("reason", "")
                 )
             else:

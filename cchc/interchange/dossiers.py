@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure
+from cchc.core.actors import IMPORT, actor_label
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
@@ -198,7 +199,7 @@ class Context:
         self.rules = list(RuleVersion.objects.filter(key=ONE_STOP).order_by("-effective_from"))
         self._rule_on: dict[dt.date, RuleVersion | None] = {}
         self._calendars: dict[tuple[str, int], WorkingCalendar] = {}
-        self.actor_label = _("Data import")
+        self.actor_label = actor_label(IMPORT)  # the bulk load names the import actor
 
     def rule_on(self, day: dt.date) -> RuleVersion | None:
         """The one-stop rule version in force on `day` (same choice as RuleVersion.in_force)."""

@@ -121,7 +121,7 @@ def test_each_queue_renders_and_filters(client, cast, key):
         receiving_agency=cast.agency_a,
         competent_agency=cast.agency_a,
         applicant=Applicant(name="Trực Tuyến"),
-        actor=None,
+        actor=cast.citizen,
     )
     paused = received(cast, name="Chờ Bổ Sung")
     services.request_supplement(paused, actor=cast.clerk_a, reason="Thiếu bản sao")
@@ -228,7 +228,7 @@ def test_every_action_form_through_the_ui(client, cast):
         receiving_agency=cast.agency_a,
         competent_agency=cast.agency_b,
         applicant=Applicant(name="Trực Tuyến"),
-        actor=None,
+        actor=cast.citizen,
     )
     client.force_login(cast.clerk_a)
     assert post_action(client, online, "receive", {"note": "Đủ"}).status_code == 302
@@ -300,7 +300,7 @@ def test_every_action_form_through_the_ui(client, cast):
             receiving_agency=cast.agency_a,
             competent_agency=cast.agency_a,
             applicant=Applicant(name="Đóng"),
-            actor=None,
+            actor=cast.citizen,
         )
         if action == "stop":
             services.receive(d, actor=cast.clerk_a)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
+
 from cchc.core.calendar import LOCAL_TZ
-from cchc.feedback import services
+from cchc.feedback import intake
 from cchc.feedback.models import Category, PetitionChannel
 
 # A Monday morning, far from holidays.
@@ -25,15 +27,16 @@ def file(
     email="",
     **kwargs,
 ):
-    return services.file_petition(
+    return intake.file_petition(
         channel=channel,
         category=category,
         title=title,
         description=description,
         agency=agency,
-        petitioner=services.Petitioner(
+        petitioner=intake.Petitioner(
             name=name, phone=phone, email=email, user=kwargs.pop("user", None)
         ),
         at=at,
+        actor=kwargs.pop("actor", AnonymousUser()),  # a visitor of the public form by default
         **kwargs,
     )

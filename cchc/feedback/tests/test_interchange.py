@@ -21,7 +21,7 @@ def make_dossier(cast):
         receiving_agency=cast.agency_b,
         competent_agency=cast.agency_b,
         applicant=dossier_services.Applicant(name="Nguyễn Văn An", phone="0912345678"),
-        actor=None,
+        actor=cast.citizen,
         at=MONDAY,
     )
 

@@ -10,7 +10,7 @@ import requests
 from django.core.management import call_command
 from georeport import GeoReport
 
-from cchc.feedback import services
+from cchc.feedback import petitions
 from cchc.feedback.models import Open311Client, Petition
 from cchc.feedback.open311 import issue_key
 from cchc.feedback.tests.factories import file
@@ -143,11 +143,11 @@ def test_xml_post_and_listing_hides_personal_data(client, cast, api_key):
     assert resp.status_code == 201
     code = xml_of(resp.content).find("request/service_request_id").text
     p = Petition.objects.get(code=code)
-    p = services.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
-    p = services.answer(
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
+    p = petitions.answer(
         p, actor=cast.specialist_a, text="Đã bỏ yêu cầu. Liên hệ 0912345678 hoặc an@example.vn"
     )
-    services.publish(p, actor=cast.leader_a)
+    petitions.publish(p, actor=cast.leader_a)
     resp = client.get(f"/open311/v2/requests/{code}.json")
     (entry,) = resp.json()
     assert entry["status"] == "closed"

@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.models import RuleVersion
-from cchc.feedback import services
+from cchc.feedback import petitions
 from cchc.feedback.models import Category, Petition, PetitionEvent
 from cchc.feedback.models import PetitionStatus as S
 from cchc.feedback.signals import petition_changed
@@ -70,7 +70,7 @@ def test_full_handling_flow_with_pause_and_publication(cast):
     try:
         p = file(cast.agency_a)
         due = p.handle_due_at
-        p = services.confirm_routing(
+        p = petitions.confirm_routing(
             p,
             actor=cast.clerk_a,
             category=Category.TTHC,
@@ -78,7 +78,7 @@ def test_full_handling_flow_with_pause_and_publication(cast):
             at=MONDAY + dt.timedelta(hours=1),
         )
         assert p.status == S.PROCESSING
-        p = services.request_info(
+        p = petitions.request_info(
             p,
             actor=cast.specialist_a,
             question="Xin số biên nhận?",
@@ -86,15 +86,15 @@ def test_full_handling_flow_with_pause_and_publication(cast):
         )
         assert p.status == S.NEED_INFO
         with pytest.raises(TransitionNotAllowed):
-            services.answer(p, actor=cast.specialist_a, text="...")
+            petitions.answer(p, actor=cast.specialist_a, text="...")
         # the petitioner answers the next day at 11:00: 8 working hours paused
-        p = services.receive_info(
+        p = petitions.receive_info(
             p, actor=cast.clerk_a, info="Biên nhận số 12", at=MONDAY + dt.timedelta(days=1, hours=2)
         )
         assert p.status == S.PROCESSING
         assert p.paused_seconds == 8 * 3600
         assert p.handle_due_at == due + dt.timedelta(days=1)
-        p = services.answer(
+        p = petitions.answer(
             p,
             actor=cast.specialist_a,
             text="Hồ sơ đã có kết quả.",
@@ -102,8 +102,8 @@ def test_full_handling_flow_with_pause_and_publication(cast):
         )
         assert p.status == S.ANSWERED and p.handled_on_time
         with pytest.raises(NotPermitted):
-            services.publish(p, actor=cast.specialist_a)
-        p = services.publish(p, actor=cast.leader_a, at=MONDAY + dt.timedelta(days=3))
+            petitions.publish(p, actor=cast.specialist_a)
+        p = petitions.publish(p, actor=cast.leader_a, at=MONDAY + dt.timedelta(days=3))
         assert p.status == S.PUBLISHED and p.published_at is not None
     finally:
         petition_changed.disconnect(dispatch_uid="t1")
@@ -133,7 +133,7 @@ def test_signal_is_sent_after_commit(reseeded, cast):
 def test_transfer_restarts_the_clock_and_changes_agency(cast):
     p = file(cast.agency_a)
     later = MONDAY + dt.timedelta(days=2)
-    p = services.transfer(
+    p = petitions.transfer(
         p,
         actor=cast.clerk_a,
         to_agency=cast.agency_b,
@@ -145,14 +145,14 @@ def test_transfer_restarts_the_clock_and_changes_agency(cast):
     assert p.handle_due_at.astimezone(LOCAL_TZ) == dt.datetime(2026, 12, 10, 9, 0, tzinfo=LOCAL_TZ)
     # staff of A no longer act on it, staff of B do
     with pytest.raises(NotPermitted):
-        services.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_b)
-    p = services.confirm_routing(p, actor=cast.clerk_b, category="CANBO", agency=cast.agency_b)
+        petitions.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_b)
+    p = petitions.confirm_routing(p, actor=cast.clerk_b, category="CANBO", agency=cast.agency_b)
     assert p.status == S.PROCESSING and p.category == "CANBO"
 
 
 def test_confirm_with_another_agency_is_a_transfer(cast):
     p = file(cast.agency_a)
-    p = services.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_b)
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_b)
     assert p.agency == cast.agency_b and p.status == S.RECEIVED
     assert list(p.events.values_list("action", flat=True)) == ["file", "transfer"]
 
@@ -161,8 +161,8 @@ def test_permissions_outsider_and_inspector(cast):
     p = file(cast.agency_a)
     for actor in (cast.outsider, cast.inspector, cast.citizen):
         with pytest.raises(NotPermitted):
-            services.reject(p, actor=actor, reason="Không thuộc phạm vi")
-    p = services.reject(p, actor=cast.province_admin, reason="Không thuộc phạm vi Nghị định 20")
+            petitions.reject(p, actor=actor, reason="Không thuộc phạm vi")
+    p = petitions.reject(p, actor=cast.province_admin, reason="Không thuộc phạm vi Nghị định 20")
     assert p.status == S.REJECTED and p.handled_at is not None
     assert Petition.objects.visible_to(cast.outsider).count() == 0
     assert Petition.objects.visible_to(cast.clerk_a).count() == 1
@@ -193,10 +193,10 @@ def test_duplicate_detection_and_merge(cast):
         user=UserFactory(username="u9"),
     )
     assert other.related_to is None
-    merged = services.merge(second, actor=cast.clerk_a, into=first)
+    merged = petitions.merge(second, actor=cast.clerk_a, into=first)
     assert merged.status == S.MERGED and merged.duplicate_of == first
     with pytest.raises(ValidationFailed):
-        services.merge(other, actor=cast.clerk_a, into=merged)
+        petitions.merge(other, actor=cast.clerk_a, into=merged)
     assert "merged_repeat" in list(first.events.values_list("action", flat=True))
 
 
@@ -218,15 +218,15 @@ def test_same_person_same_dossier_is_a_repeat(cast):
 def test_votes_one_per_voter_and_unsatisfied(cast):
     p = file(cast.agency_a)
     with pytest.raises(TransitionNotAllowed):
-        services.vote(p, voter_key="session:x", value=1)
-    p = services.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
-    p = services.answer(p, actor=cast.specialist_a, text="Đã xử lý")
-    p = services.publish(p, actor=cast.leader_a)
-    services.vote(p, voter_key="session:x", value=1)
-    services.vote(p, voter_key="session:x", value=1)
-    p = services.vote(p, voter_key="session:y", value=-1)
+        petitions.vote(p, voter_key="session:x", value=1)
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
+    p = petitions.answer(p, actor=cast.specialist_a, text="Đã xử lý")
+    p = petitions.publish(p, actor=cast.leader_a)
+    petitions.vote(p, voter_key="session:x", value=1)
+    petitions.vote(p, voter_key="session:x", value=1)
+    p = petitions.vote(p, voter_key="session:y", value=-1)
     assert (p.likes, p.dislikes) == (1, 1)
-    p = services.vote(p, voter_key="session:x", value=-1)  # changed mind
+    p = petitions.vote(p, voter_key="session:x", value=-1)  # changed mind
     assert (p.likes, p.dislikes) == (0, 2)
     assert Petition.objects.unsatisfied().filter(pk=p.pk).exists()
 

@@ -4,7 +4,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cchc.feedback import services
+from cchc.feedback import complaints, petitions
 from cchc.feedback.models import Complaint, Petition, PetitionAttachment, ReceptionSlot, Topic
 from cchc.feedback.tests.factories import file
 
@@ -22,11 +22,11 @@ def form_data(**extra):
 
 def published(cast, **kw):
     p = file(cast.agency_a, **kw)
-    p = services.confirm_routing(p, actor=cast.clerk_a, category=p.category, agency=cast.agency_a)
-    p = services.answer(
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category=p.category, agency=cast.agency_a)
+    p = petitions.answer(
         p, actor=cast.specialist_a, text="Đã rà soát, bỏ yêu cầu bản sao. Gọi 0912345678 nếu cần."
     )
-    return services.publish(p, actor=cast.leader_a)
+    return petitions.publish(p, actor=cast.leader_a)
 
 
 def test_public_form_files_a_petition(client, cast):
@@ -187,7 +187,7 @@ def test_complaints_register_is_restricted(client, cast):
     p = file(
         cast.agency_a, title="Khiếu nại quyết định", description="Tôi khiếu nại quyết định xử phạt"
     )
-    complaint = services.reclassify_as_complaint(
+    complaint = complaints.reclassify_as_complaint(
         p, actor=cast.clerk_a, kind="COMPLAINT", subject="Quyết định xử phạt số 12"
     )
     p.refresh_from_db()

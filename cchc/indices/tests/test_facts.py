@@ -214,8 +214,10 @@ def test_fact_function_is_pure_and_handles_no_appointment():
 def test_petitions_count_and_mark_the_dossier_unsatisfied(
     scenario, django_capture_on_commit_callbacks
 ):
-    from cchc.feedback import services as feedback
-    from cchc.feedback.services import Petitioner
+    from django.contrib.auth.models import AnonymousUser
+
+    from cchc.feedback import intake as feedback
+    from cchc.feedback.intake import Petitioner
     from cchc.indices.models import PetitionFact
     from cchc.indices.summaries import petition_counters
 
@@ -229,6 +231,7 @@ def test_petitions_count_and_mark_the_dossier_unsatisfied(
             title="Chậm trả kết quả",
             description="Hồ sơ của tôi bị trả chậm",
             petitioner=Petitioner(name="Trần Thị B", phone="0912345678"),
+            actor=AnonymousUser(),  # a visitor of the public form
             agency=a,
             dossier_code=scenario.on_time.code,
             at=at(5, 9),

@@ -109,7 +109,7 @@ def test_form_03_refusal(cast):
         procedure=cast.procedure,
         receiving_agency=cast.agency_a,
         applicant=APPLICANT,
-        actor=None,
+        actor=cast.citizen,
         at=at(2, 9),
     )
     d = services.refuse(

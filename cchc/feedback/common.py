@@ -1,0 +1,129 @@
+"""What the feedback modules share: the rule versions in force, the working calendar,
+codes, times, and the checks on the text the public sends.
+
+The feedback services are split by aggregate: `intake` (a petition arrives: web, Open311,
+hotline, counter, mail, bundle import), `petitions` (its handling: routing, transfer,
+questions, answer, publication, merge, notes, votes), `complaints` (the restricted register of
+complaints and denunciations) and `reception` (the leaders' citizen reception schedule).
+Every one of them: checks permission and the transition → locks the row → appends the event
+naming the actor (cchc.core.events) → updates the denormalised state → after commit,
+announces the change. An actor is required: a user, or a system actor (cchc.core.actors) for
+imports and jobs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.accounts.models import Membership
+from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
+from cchc.core.errors import ValidationFailed
+from cchc.core.models import RuleVersion
+from cchc.dossiers.services import calendar_for
+from cchc.feedback.text import clean_text
+
+R = Membership.Role
+
+
+PETITION_RULE = "petition"
+
+
+COMPLAINT_RULE = "complaint"
+
+
+# Size caps for what the public sends (also enforced by the forms and the Open311 API).
+TITLE_MAX = 200
+
+
+DESCRIPTION_MAX = 5000
+
+
+ANSWER_MAX = 20000
+
+
+STAFF_ROLES = {R.CLERK, R.SPECIALIST, R.LEADER, R.AGENCY_ADMIN}
+
+
+HANDLER_ROLES = {R.CLERK, R.SPECIALIST, R.LEADER}
+
+
+ANSWER_ROLES = {R.SPECIALIST, R.LEADER}
+
+
+PUBLISH_ROLES = {R.LEADER}
+
+
+def rule_in_force(key: str, on: dt.date) -> RuleVersion:
+    try:
+        return RuleVersion.objects.in_force(key, on)
+    except RuleVersion.DoesNotExist as exc:
+        raise ValidationFailed(
+            _("No '%(key)s' rule version is in force on %(day)s.") % {"key": key, "day": on}
+        ) from exc
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def calendar(province_code: str, rule: RuleVersion) -> WorkingCalendar:
+    return calendar_for(province_code, rule)
+
+
+def due(cal: WorkingCalendar, start: dt.datetime, days: Any) -> dt.datetime:
+    return cal.due(start, days, "working_day").due_at
+
+
+def param(rule: RuleVersion, name: str) -> Any:
+    value = rule.param(name)
+    if value is None:
+        raise ValidationFailed(
+            _("Rule version %(rule)s lacks the parameter '%(name)s'.")
+            % {"rule": rule, "name": name}
+        )
+    return value
+
+
+def next_code(prefix: str, year: int, model: type) -> str:
+    """Issue the next `PREFIX-YYYY-NNNNNN` with one atomic upsert (unique under concurrency);
+    codes taken by imported records are skipped."""
+    table = "feedback_codecounter"
+    while True:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
+                f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [prefix, year],
+            )
+            seq = cur.fetchone()[0]
+        code = f"{prefix}-{year}-{seq:06d}"
+        if not model.objects.filter(code=code).exists():
+            return code
+
+
+def when(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValidationFailed(_("Times must include a time zone."))
+    return at
+
+
+def required_text(
+    value: str | None, what: str, limit: int, *, multiline: bool = True, field: str = ""
+) -> str:
+    text = clean_text(value, multiline=multiline)
+    if not text:
+        raise ValidationFailed(_("Please give the %(what)s.") % {"what": what}, field=field or None)
+    if len(text) > limit:
+        raise ValidationFailed(
+            _("The %(what)s is too long (%(n)s characters, at most %(max)s).")
+            % {"what": what, "n": len(text), "max": limit},
+            field=field or None,
+        )
+    return text
