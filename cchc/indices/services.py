@@ -17,10 +17,10 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Field, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,11 +248,14 @@ def _insert_facts(new: list[F_.FactValues]) -> None:
             [DossierFact(**f.as_model_kwargs()) for f in new], batch_size=2000
         )
         return
-    fields = [DossierFact._meta.get_field(name) for name in (*F_.FACT_FIELD_NAMES, "computed_at")]
+    fields = [  # concrete columns, not relations
+        cast("Field[Any, Any]", DossierFact._meta.get_field(name))
+        for name in (*F_.FACT_FIELD_NAMES, "computed_at")
+    ]
     now = timezone.now()
     # binary COPY: psycopg encodes each value in C by its declared column type; the text
     # format cost seven times more Python time than the rows' binary form
-    sql = f"COPY {DossierFact._meta.db_table} ({', '.join(f.column for f in fields)}) FROM STDIN (FORMAT BINARY)"
+    sql = f"COPY {DossierFact._meta.db_table} ({', '.join(cast(str, f.column) for f in fields)}) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
         copy.set_types([f.db_type(connection) for f in fields])
         for fact in new:
@@ -666,8 +669,9 @@ def refresh_petition(petition_id: int) -> F_.PetitionValues | None:
         PetitionFact.objects.update_or_create(
             petition_id=petition_id, defaults=new.as_model_kwargs()
         )
-    for dossier_id in {getattr(old, "dossier_id", None), getattr(new, "dossier_id", None)} - {None}:
-        transaction.on_commit(lambda d=dossier_id: refresh_dossier(d))
+    for dossier_id in {getattr(old, "dossier_id", None), getattr(new, "dossier_id", None)}:
+        if dossier_id is not None:
+            transaction.on_commit(functools.partial(refresh_dossier, dossier_id))
     return new
 
 
