@@ -31,16 +31,20 @@ serve: install
 worker: install
 	$(BIN)/python manage.py run_worker
 
-test: install translations
-	$(BIN)/ruff check .
+# The gates, cheapest first: lint, format, types ([tool.mypy] files), the dependency rules
+# ([tool.importlinter]), migrations, translations, then the suite in random order
+# (pytest-randomly; replay a failing order with the seed printed at the top of the run:
+# `make test PYTEST_ARGS="--randomly-seed=N"`).
+test: install translations lint
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/python manage.py check_translations
-	$(BIN)/python -m pytest -n 2 -p no:randomly $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy cchc/core cchc/dossiers/services.py cchc/dossiers/state.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The three benchmarks, each on its own database of the local PostgreSQL (BENCH_PG), created
 # when missing; figures go to bench/results/*.json (docs/performance.md quotes them).

@@ -1,4 +1,5 @@
-"""Root pytest configuration: fast hashing, a fixed cast of users, browser skips explained."""
+"""Root pytest configuration: fast hashing, a fixed cast of users, browser skips explained,
+the hypothesis profile for CI."""
 
 from __future__ import annotations
 
@@ -6,6 +7,24 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests on a loaded 2-core CI runner: no per-example deadline (a slow example
+# is the machine, not the code) and no "too slow" health check, with enough examples to find
+# the edge cases of the calendar and the scoring formulas. HYPOTHESIS_PROFILE=dev for quicker
+# local runs. A test's own @settings(max_examples=...) still wins over the profile.
+hypothesis_settings.register_profile(
+    "ci",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    max_examples=100,
+    print_blob=True,
+)
+hypothesis_settings.register_profile(
+    "dev", parent=hypothesis_settings.get_profile("ci"), max_examples=30
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

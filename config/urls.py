@@ -10,7 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("cchc.accounts.urls")),
-    path("api/v1/", include("cchc.dossiers.api_urls")),
+    path("api/v1/", include("config.api")),
     path("open311/v2/", include("cchc.feedback.open311_urls")),
     path("staff/", include("cchc.dossiers.urls")),
     path("catalogue/", include("cchc.catalogue.urls")),

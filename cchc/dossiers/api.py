@@ -1,261 +1,33 @@
-"""REST API /api/v1/: procedures, dossiers and one endpoint per lifecycle action.
-
-Authentication: `Authorization: Bearer <token>` (tokens from `manage.py create_api_token`)
-or the browser session (with its CSRF token). Every write goes through
-`cchc.dossiers.services`; errors are JSON `{"error": {"code", "message", "field"}}` with
-400 (validation), 401, 403, 404, 409 (transition not allowed) or 413 (body too large).
-"""
+"""The dossiers' endpoints of /api/v1/ (mounted by config/api.py): list, read, create, and
+one endpoint per lifecycle action. Every write goes through `cchc.dossiers.services`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import orjson
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.openapi.docs import DocsBase
-from ninja.renderers import BaseRenderer
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime, StrictInt
 
 from cchc.accounts import permissions
-from cchc.accounts.models import ApiToken, User, hash_national_id
+from cchc.accounts.models import User, hash_national_id
 from cchc.agencies.models import Agency
-from cchc.catalogue.models import OnlineLevel, Procedure
+from cchc.catalogue.models import Procedure
 from cchc.core import rowsql
+from cchc.core.api import ERRORS, MAX_PAGE_SIZE, ErrorOut, Page, json_response, paginate
 from cchc.core.calendar import LOCAL_TZ
-from cchc.core.errors import DomainError, NotFound, NotPermitted, ValidationFailed
+from cchc.core.errors import NotFound, NotPermitted, ValidationFailed
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, OnlinePayment, Status, visible
 
-# JSON bodies of this API are small; anything larger is refused before it is parsed.
-MAX_BODY_BYTES = 256 * 1024
-MAX_PAGE_SIZE = 100
-
-
-def _check_size(request: HttpRequest) -> None:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY_BYTES:
-        raise HttpError(
-            413,
-            _("The request body is too large (at most %(kb)s KB).")
-            % {"kb": MAX_BODY_BYTES // 1024},
-        )
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        _check_size(request)
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class Session(APIKeyCookie):
-    """The signed-in browser session; unsafe methods need the CSRF token (csrf=True)."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        _check_size(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
-
-
-class VendoredSwagger(DocsBase):
-    """Swagger UI from static/vendor/swagger-ui (no CDN: government networks are closed)."""
-
-    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        return render(
-            request,
-            "dossiers/api_docs.html",
-            {
-                "openapi_url": self.get_openapi_url(api, kwargs),
-                "css": static("vendor/swagger-ui/swagger-ui.css"),
-                "js": static("vendor/swagger-ui/swagger-ui-bundle.js"),
-            },
-        )
-
-
-class OrjsonRenderer(BaseRenderer):
-    """JSON by orjson (already used by the bundle importer): an order of magnitude cheaper
-    than the standard encoder on every response. Datetimes are ISO 8601 with their offset."""
-
-    media_type = "application/json"
-
-    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
-        return orjson.dumps(data, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Promise):  # lazy translations
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-api = NinjaAPI(
-    title="CCHC API",
-    version="1",
-    renderer=OrjsonRenderer(),
-    description='One-stop dossiers and the procedure catalogue. Errors: {"error": {"code", "message", "field"}}.',
-    urls_namespace="api",
-    auth=[BearerToken(), Session()],
-    docs=VendoredSwagger(),
-    docs_url="/docs",
-)
-
-
-# -- errors ----------------------------------------------------------------------------------
-def error(
-    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
-) -> HttpResponse:
-    return api.create_response(
-        request, {"error": {"code": code, "message": message, "field": field}}, status=status
-    )
-
-
-@api.exception_handler(DomainError)
-def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error(request, exc.status, exc.code, exc.message, exc.field)
-
-
-@api.exception_handler(ValidationError)
-def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
-    loc = [
-        str(p)
-        for p in first.get("loc", ())
-        if p not in ("body", "query", "path", "payload", "filters")
-    ]
-    field = ".".join(loc) or None
-    message = _("Invalid value for %(field)s: %(reason)s") % {
-        "field": field or _("the request"),
-        "reason": first.get("msg", ""),
-    }
-    return error(request, 400, "invalid", message, field)
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error(
-        request,
-        401,
-        "unauthorized",
-        _("Sign in or send a valid token: Authorization: Bearer <token>."),
-    )
-    response["WWW-Authenticate"] = "Bearer"
-    return response
-
-
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {
-        400: "bad_request",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        413: "too_large",
-    }
-    message = str(exc)
-    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
-        message = _("The request body is not valid JSON.")
-    if exc.status_code == 403 and message == "CSRF check Failed":
-        message = _("Missing or wrong CSRF token for a session request.")
-    return error(request, exc.status_code, codes.get(exc.status_code, "error"), message)
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error(request, 404, "not_found", str(exc) if str(exc) else _("Not found."))
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error(request, 403, "forbidden", str(exc) or _("You are not allowed to do this."))
-
-
-@api.exception_handler(RequestDataTooBig)
-def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return error(request, 413, "too_large", _("The request body is too large."))
+router = Router()
 
 
 # -- schemas ---------------------------------------------------------------------------------
-class Page(Schema):
-    count: int
-    page: int
-    page_size: int
-    num_pages: int
-
-
-class DocumentOut(Schema):
-    name: str
-    copies: int
-    mandatory: bool
-    form_name: str
-
-
-class StepTemplateOut(Schema):
-    order: int
-    name: str
-    working_hours: float
-    agency: str | None
-
-
-class ProcedureOut(Schema):
-    code: str
-    name: str
-    field: str | None
-    status: str
-    processing_time: float
-    time_unit: str
-    online_level: str
-    has_fee: bool
-    fee_amount: int
-    charge_amount: int
-    agencies: list[str]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-
-
-class ProcedureDetailOut(ProcedureOut):
-    applicant_types: str
-    submission_means: str
-    steps_description: str
-    conditions: str
-    result_description: str
-    legal_basis: str
-    fee_legal_basis: str
-    deciding_authority: str
-    receiving_address: str
-    number_of_copies: int
-    required_documents: list[DocumentOut]
-    steps: list[StepTemplateOut]
-    missing_core_fields: list[str]
-
-
-class ProcedurePage(Page):
-    items: list[ProcedureOut]
-
-
 class DossierOut(Schema):
     code: str
     procedure: str
@@ -382,48 +154,9 @@ class ApologyIn(Schema):
     new_appointment_at: AwareDatetime
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-    field: str | None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
-
-
 # -- helpers ---------------------------------------------------------------------------------
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(LOCAL_TZ) if moment else None
-
-
-def _paginate(qs: Any, page: int, page_size: int) -> tuple[list[Any], dict[str, Any]]:
-    count = qs.count()
-    num_pages = max(1, -(-count // page_size))
-    page = min(page, num_pages)
-    items = list(qs[(page - 1) * page_size : page * page_size])
-    return items, {"count": count, "page": page, "page_size": page_size, "num_pages": num_pages}
-
-
-def _procedure_out(p: Procedure) -> dict[str, Any]:
-    return {
-        "code": p.code,
-        "name": p.name,
-        "field": p.field.name if p.field_id else None,
-        "status": p.status,
-        "processing_time": float(p.processing_time),
-        "time_unit": p.time_unit,
-        "online_level": p.online_level,
-        "has_fee": p.has_fee,
-        "fee_amount": p.fee_amount,
-        "charge_amount": p.charge_amount,
-        "agencies": [a.code for a in p.agencies.all()],
-        "valid_from": p.valid_from,
-        "valid_to": p.valid_to,
-    }
 
 
 def _dossier_out(d: Dossier) -> dict[str, Any]:
@@ -530,7 +263,7 @@ def _detail_response(request: HttpRequest, d: Dossier, status: int = 200) -> Htt
     """The dossier as DossierDetailOut, rendered directly: the dict is built field by field
     for that schema (a test validates every action's response against it), so the per-call
     re-validation by pydantic is skipped on the lifecycle's hot path."""
-    return api.create_response(request, _dossier_detail(request, d), status=status)
+    return json_response(request, _dossier_detail(request, d), status)
 
 
 def _get_dossier(request: HttpRequest, code: str) -> Dossier:
@@ -560,85 +293,6 @@ def _user(username: str | None, field: str) -> User | None:
     return user
 
 
-# -- procedures ------------------------------------------------------------------------------
-class ProcedureFilters(Schema):
-    q: str = Field("", max_length=200)
-    status: Literal["DRAFT", "PUBLISHED", "WITHDRAWN"] | None = None
-    field: str | None = Field(None, max_length=40, description="field code")
-    online_level: Literal["full", "partial", "none"] | None = None
-    agency: str | None = Field(None, max_length=40, description="agency code")
-    page: int = Field(1, ge=1, le=100000)
-    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
-
-
-@api.get("/procedures", response={200: ProcedurePage, **ERRORS}, tags=["procedures"])
-def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]) -> Any:
-    """Procedures, searchable without accents ("dang ky khai sinh")."""
-    qs = Procedure.objects.select_related("field").prefetch_related("agencies").order_by("code")
-    if not (
-        permissions.is_staff_member(request.auth)
-        or permissions.is_province_admin(request.auth)
-        or permissions.is_inspector(request.auth)
-    ):
-        qs = qs.published()  # applicants and integrations see what is offered to the public
-    if filters.q:
-        qs = qs.search(filters.q)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.field:
-        qs = qs.filter(field__code=filters.field)
-    if filters.online_level:
-        qs = qs.filter(online_level=OnlineLevel(filters.online_level))
-    if filters.agency:
-        qs = qs.filter(agencies__code=filters.agency).distinct()
-    items, meta = _paginate(qs, filters.page, filters.page_size)
-    return {**meta, "items": [_procedure_out(p) for p in items]}
-
-
-@api.get("/procedures/{code}", response={200: ProcedureDetailOut, **ERRORS}, tags=["procedures"])
-def get_procedure(request: HttpRequest, code: str) -> Any:
-    p = Procedure.objects.select_related("field").filter(code=code).first()
-    staff = (
-        permissions.is_staff_member(request.auth)
-        or permissions.is_province_admin(request.auth)
-        or permissions.is_inspector(request.auth)
-    )
-    if p is None or (p.status != Procedure.Status.PUBLISHED and not staff):
-        raise Http404(_("No procedure %(code)s.") % {"code": code})
-    return {
-        **_procedure_out(p),
-        **{
-            f: getattr(p, f)
-            for f in (
-                "applicant_types",
-                "submission_means",
-                "steps_description",
-                "conditions",
-                "result_description",
-                "legal_basis",
-                "fee_legal_basis",
-                "deciding_authority",
-                "receiving_address",
-                "number_of_copies",
-            )
-        },
-        "required_documents": [
-            {"name": r.name, "copies": r.copies, "mandatory": r.mandatory, "form_name": r.form_name}
-            for r in p.required_documents.all()
-        ],
-        "steps": [
-            {
-                "order": s.order,
-                "name": s.name,
-                "working_hours": float(s.working_hours),
-                "agency": s.agency.code if s.agency_id else None,
-            }
-            for s in p.step_templates.select_related("agency")
-        ],
-        "missing_core_fields": p.missing_core_fields(),
-    }
-
-
 # -- dossiers --------------------------------------------------------------------------------
 class DossierFilters(Schema):
     q: str = Field("", max_length=100, description="code, applicant name, phone or 12-digit ID")
@@ -655,7 +309,7 @@ class DossierFilters(Schema):
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
-@api.get("/dossiers", response={200: DossierPage, **ERRORS}, tags=["dossiers"])
+@router.get("/dossiers", response={200: DossierPage, **ERRORS}, tags=["dossiers"])
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> Any:
     """Dossiers the caller may see (their agencies; the province for admins and inspectors;
     their own for applicants)."""
@@ -681,11 +335,11 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> Any:
         ),
     )
     qs = queries.with_related(qs).select_related("receiving_place").order_by("-submitted_at", "-pk")
-    items, meta = _paginate(qs, filters.page, filters.page_size)
+    items, meta = paginate(qs, filters.page, filters.page_size)
     return {**meta, "items": [_dossier_out(d) for d in items]}
 
 
-@api.post("/dossiers", response={201: DossierDetailOut, **ERRORS}, tags=["dossiers"])
+@router.post("/dossiers", response={201: DossierDetailOut, **ERRORS}, tags=["dossiers"])
 def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
     """Counter intake when the caller is a clerk of the receiving place or agency (status 2,
     receipt and appointment); otherwise an online submission (status 1) by an applicant or an
@@ -736,7 +390,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
     return _detail_response(request, dossier, 201)
 
 
-@api.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, tags=["dossiers"])
+@router.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, tags=["dossiers"])
 def get_dossier(request: HttpRequest, code: str) -> Any:
     return _detail_response(request, _get_dossier(request, code))
 
@@ -805,7 +459,7 @@ def _register(action: str, schema: type[Schema]) -> None:
     }
     endpoint.__name__ = f"action_{action}"
     endpoint.__doc__ = str(services.ACTIONS[action].__doc__ or action).strip().splitlines()[0]
-    api.post(
+    router.post(
         f"/dossiers/{{code}}/actions/{action}",
         response={200: DossierDetailOut, **ERRORS},
         tags=["actions"],
@@ -817,7 +471,7 @@ for _action, _schema in ACTION_SCHEMAS.items():
     _register(_action, _schema)
 
 
-@api.post(
+@router.post(
     "/dossiers/{code}/actions/{action}",
     response={404: ErrorOut},
     tags=["actions"],
@@ -828,13 +482,3 @@ def unknown_action(request: HttpRequest, code: str, action: str) -> Any:
         _("Unknown action %(action)s. Known: %(known)s.")
         % {"action": action, "known": ", ".join(ACTION_SCHEMAS)}
     )
-
-
-# -- anything else under /api/v1/ -----------------------------------------------------------------
-def not_found_json(request: HttpRequest, rest: str = "") -> HttpResponse:
-    return error(
-        request, 404, "not_found", _("No such API endpoint: /api/v1/%(path)s") % {"path": rest}
-    )
-
-
-__all__ = ["api", "not_found_json"]

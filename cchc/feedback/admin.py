@@ -20,7 +20,7 @@ from cchc.feedback.models import (
     ResponseTemplate,
     Topic,
 )
-from cchc.feedback.open311 import hash_key
+from cchc.feedback.open311_clients import hash_key
 
 
 @admin.register(Topic)

@@ -11,9 +11,7 @@ shown only once an answer is published, with phone numbers and e-mails removed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import secrets
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -33,12 +31,12 @@ from cchc.feedback.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
     Category,
-    Open311Client,
     Petition,
     PetitionChannel,
     PetitionStatus,
     Topic,
 )
+from cchc.feedback.open311_clients import authenticate
 from cchc.feedback.text import clean_text, redact
 
 MAX_RANGE_DAYS = 90
@@ -52,29 +50,6 @@ class Open311Error(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
-
-
-# -- keys ------------------------------------------------------------------------------------
-def hash_key(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def issue_key(*, name: str, contact: str = "") -> tuple[Open311Client, str]:
-    """Create an API client; the raw key is returned once and only its hash is stored."""
-    raw = "o311_" + secrets.token_urlsafe(32)
-    client = Open311Client.objects.create(
-        name=name, contact=contact, prefix=raw[:12], key_hash=hash_key(raw)
-    )
-    return client, raw
-
-
-def authenticate(raw: str) -> Open311Client | None:
-    if not raw:
-        return None
-    client = Open311Client.objects.filter(key_hash=hash_key(raw), revoked_at__isnull=True).first()
-    if client is not None:
-        Open311Client.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
-    return client
 
 
 # -- rendering ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ class IndicesConfig(AppConfig):
         """Keep facts and summaries current: dossiers and feedback announce changes after
         commit; the indices listen (they never import us)."""
         from cchc.dossiers.signals import dossier_changed, dossier_changing, dossiers_bulk_changed
+        from cchc.feedback.signals import petition_changed
         from cchc.indices import receivers
 
         dossier_changing.connect(
@@ -21,10 +22,6 @@ class IndicesConfig(AppConfig):
         dossiers_bulk_changed.connect(
             receivers.on_dossiers_bulk_changed, dispatch_uid="indices.dossiers_bulk_changed"
         )
-        try:
-            from cchc.feedback.signals import petition_changed
-        except ImportError:  # the feedback app has not published its signal yet
-            return
         petition_changed.connect(
             receivers.on_petition_changed, dispatch_uid="indices.petition_changed"
         )

@@ -87,7 +87,11 @@ def measure(name: str, *, agency_code: str, period: str) -> Measure:
             for metric in group.metrics:
                 if metric.code == metric_code:
                     numerator, denominator = metric.numerator, metric.denominator
-                    value = (100.0 * numerator / denominator) if denominator else None
+                    value = (
+                        (100.0 * numerator / denominator)
+                        if numerator is not None and denominator
+                        else None
+                    )
     try:
         url = (
             reverse("indices:evidence", kwargs={"code": agency_code, "metric": metric_code})

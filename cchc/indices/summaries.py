@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from cchc.core import rowsql
+from cchc.feedback.models import Petition
 from cchc.indices import facts as F_
 from cchc.indices.models import (
     DAY_COUNTERS,
@@ -29,13 +30,10 @@ from cchc.indices.models import (
 from cchc.indices.periods import Period
 
 
-def petition_model() -> Any:
-    """`cchc.feedback.models.Petition`, once the feedback app provides it (imported lazily)."""
-    try:
-        from cchc.feedback import models as feedback_models
-    except ImportError:  # pragma: no cover - the feedback app is always installed
-        return None
-    return getattr(feedback_models, "Petition", None)
+def petition_model() -> type[Petition]:
+    """The petition model the petition facts are read from (indices read feedback; feedback
+    never imports indices)."""
+    return Petition
 
 
 _RULES: dict[str, Any] = {"at": -1e9, "params": {}}
@@ -120,9 +118,6 @@ BUILD_FIELDS = (
 
 
 def dossiers_with_petitions(dossier_ids: Iterable[int] | None = None) -> set[int]:
-    Petition = petition_model()
-    if Petition is None:
-        return set()
     qs = Petition.objects.filter(dossier__isnull=False)
     if dossier_ids is not None:
         qs = qs.filter(dossier_id__in=list(dossier_ids))

@@ -20,11 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-
-try:  # 3x faster than the standard library on the sync format's lines; optional
-    from orjson import loads
-except ImportError:  # pragma: no cover - the standard parser accepts the same documents
-    from json import loads
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +28,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from orjson import loads  # 3x faster than the standard library on the sync format's lines
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure

@@ -2,7 +2,6 @@
 
 `cchc.feedback.interchange` owns what a petition row means: `validate_petition_row(row)`
 (raises ValidationFailed), `apply_petition_rows(rows)` and `export_petition_rows(from, to)`.
-It is imported lazily so the rest of the bundle works while that module is being written.
 """
 
 from __future__ import annotations
@@ -15,25 +14,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import DomainError
+from cchc.feedback import interchange as feedback_io
 from cchc.interchange.formats import PETITIONS, FileResult, Reject, json_line
-
-
-def feedback_io() -> Any | None:
-    try:
-        from cchc.feedback import interchange
-    except ImportError:
-        return None
-    return interchange
 
 
 def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
     result = FileResult(name=PETITIONS)
-    module = feedback_io()
-    if module is None:
-        result.error = _(
-            "petitions cannot be imported: the feedback app's interchange module is not installed."
-        )
-        return result
     valid: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
     with path.open("rb") as handle:
@@ -52,7 +38,7 @@ def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
                 result.rejects.append(Reject(line, _("the line must be a JSON object."), raw))
                 continue
             try:
-                module.validate_petition_row(row)
+                feedback_io.validate_petition_row(row)
             except DomainError as exc:
                 result.rejects.append(Reject(line, exc.message, raw))
                 continue
@@ -74,7 +60,7 @@ def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
         return result
     if valid:
         try:
-            counts = module.apply_petition_rows(valid)
+            counts = feedback_io.apply_petition_rows(valid)
         except DomainError as exc:
             result.error = exc.message
             return result
@@ -87,11 +73,8 @@ def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
 
 
 def export_petitions(handle: Any, date_from: dt.date, date_to: dt.date) -> int:
-    module = feedback_io()
-    if module is None:
-        return 0
     count = 0
-    for row in module.export_petition_rows(date_from, date_to):
+    for row in feedback_io.export_petition_rows(date_from, date_to):
         if isinstance(row, str | bytes):
             line = row.decode() if isinstance(row, bytes) else row
             handle.write(line if line.endswith("\n") else line + "\n")

@@ -161,7 +161,6 @@ def export_bundle(directory: Path, *, date_from: dt.date, date_to: dt.date) -> d
     counts[PROCEDURES] = procedures.count("\n") - 1
     with (directory / DOSSIERS).open("w", encoding="utf-8", newline="\n") as handle:
         counts[DOSSIERS] = dossiers.export_dossiers(handle, date_from, date_to)
-    if petitions.feedback_io() is not None:
-        with (directory / PETITIONS).open("w", encoding="utf-8", newline="\n") as handle:
-            counts[PETITIONS] = petitions.export_petitions(handle, date_from, date_to)
+    with (directory / PETITIONS).open("w", encoding="utf-8", newline="\n") as handle:
+        counts[PETITIONS] = petitions.export_petitions(handle, date_from, date_to)
     return counts

@@ -15,7 +15,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -23,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import hash_national_id
+from cchc.accounts.models import User, hash_national_id
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
@@ -35,7 +34,7 @@ from cchc.portal.models import Draft, DraftAttachment, PortalActivity, Verificat
 from cchc.portal.validators import check_upload, clean_citizen_id, clean_phone
 
 log = logging.getLogger(__name__)
-User = get_user_model()
+
 
 CODE_TTL = dt.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
@@ -467,11 +466,11 @@ def _validate_draft(draft: Draft) -> tuple[dict[str, str], Agency]:
             errors[f"doc_{component.pk}"] = _("Please attach: %(name)s") % {"name": component.name}
     if errors:
         first = next(iter(errors.values()))
-        exc = ValidationFailed(
+        failure = ValidationFailed(
             _("Some information is missing or wrong: %(first)s") % {"first": first}
         )
-        exc.errors = errors  # type: ignore[attr-defined]
-        raise exc
+        failure.errors = errors  # type: ignore[attr-defined]
+        raise failure
     return data, agency  # type: ignore[return-value]
 
 

@@ -12,7 +12,7 @@ from georeport import GeoReport
 
 from cchc.feedback import petitions
 from cchc.feedback.models import Open311Client, Petition
-from cchc.feedback.open311 import issue_key
+from cchc.feedback.open311_clients import issue_key
 from cchc.feedback.tests.factories import file
 
 
@@ -205,7 +205,7 @@ def test_create_api_key_command_prints_key_last(db, capsys):
     raw = capsys.readouterr().out.strip().splitlines()[-1]
     client = Open311Client.objects.get(name="Cổng Hà Nội")
     assert raw.startswith("o311_") and raw not in client.key_hash and client.key_hash != raw
-    from cchc.feedback.open311 import authenticate
+    from cchc.feedback.open311_clients import authenticate
 
     assert authenticate(raw) == client
 
@@ -218,6 +218,6 @@ def test_admin_issues_a_key_shown_once(admin_client, db):
     shown = [str(m) for m in resp.context["messages"]]
     raw = next(m.split(": ")[-1] for m in shown if "o311_" in m)
     client = Open311Client.objects.get(name="Tổng đài 1022")
-    from cchc.feedback.open311 import authenticate
+    from cchc.feedback.open311_clients import authenticate
 
     assert authenticate(raw) == client and raw not in client.key_hash

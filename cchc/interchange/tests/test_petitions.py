@@ -8,13 +8,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from cchc.interchange.petitions import feedback_io
 from cchc.interchange.tests import bundles
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(feedback_io() is None, reason="cchc.feedback.interchange is not there yet"),
-]
+pytestmark = pytest.mark.django_db
 
 PETITION = {
     "Ma": "PA-2026-000123",

@@ -63,9 +63,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, **options):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
+        from django.core.servers.basehttp import get_internal_wsgi_application
         from django.db import connections
 
-        from config.wsgi import application
+        application = get_internal_wsgi_application()  # settings.WSGI_APPLICATION (config.wsgi)
 
         connections.close_all()  # nothing opened here may be shared with forked workers
         self.stdout.write(

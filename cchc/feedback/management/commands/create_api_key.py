@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc.feedback.models import Open311Client
-from cchc.feedback.open311 import issue_key
+from cchc.feedback.open311_clients import issue_key
 
 
 class Command(BaseCommand):

@@ -1,9 +1,0 @@
-from django.urls import path, re_path
-
-from cchc.dossiers.api import api, not_found_json
-
-urlpatterns = [
-    path("", api.urls),
-    # Unknown paths under /api/v1/ answer in the API's JSON error format, not an HTML page.
-    re_path(r"^(?P<rest>.*)$", not_found_json),
-]
