@@ -162,7 +162,7 @@ def start_server(port: int, mode: str) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
+    for _ in range(600):  # up to a minute: the shared machine is sometimes very loaded
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return proc

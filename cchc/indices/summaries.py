@@ -184,8 +184,9 @@ def dossier_counters_many(
         ok = open_on_time_q(cutoff_for(p, now), among_open=True) & _in(p)
         aggregates[f"ok{i}"] = Count("pk", filter=ok)
         aggregates[f"okc{i}"] = Count("pk", filter=ok & Q(complained=False))
-    open_by_agency = {
-        r["agency_id"]: r for r in open_rows.values("agency_id").annotate(**aggregates).order_by()
+    open_by_agency: dict[int, dict[str, Any]] = {
+        r["agency_id"]: dict(r)
+        for r in open_rows.values("agency_id").annotate(**aggregates).order_by()
     }
     # index the month rows once, so each period visits only its own months (a year's trend
     # asks for 12+ periods: scanning every row for every period was most of the page's time)
@@ -201,7 +202,7 @@ def dossier_counters_many(
                 for name in DAY_COUNTERS:
                     c[name] += int(row[name] or 0)
         for agency_id, c in per.items():
-            extra = open_by_agency.get(agency_id, {})
+            extra: dict[str, Any] = open_by_agency.get(agency_id, {})
             c["on_time"] = c["on_time_closed"] + extra.get(f"ok{i}", 0)
             c["satisfied"] = c["satisfied_closed"] + extra.get(f"okc{i}", 0)
             c["late"] = c["received"] - c["on_time"]
@@ -284,7 +285,8 @@ def _read_catalogue_snapshot(agency_ids: list[int]) -> dict[str, Any]:
         .distinct()
     )
     procedures = {}
-    for row in Procedure.objects.filter(pk__in=scope).values(
+    row: dict[str, Any]
+    for row in Procedure.objects.filter(pk__in=scope).values(  # type: ignore[assignment]
         "id",
         "code",
         "name",
@@ -470,8 +472,8 @@ def petition_counters_many(
         aggregates[f"petitions_satisfied{i}"] = Count("pk", filter=inside & Q(satisfied=True))
         aggregates[f"petitions_tthc{i}"] = Count("pk", filter=inside & Q(category="TTHC"))
         aggregates[f"petitions_staff{i}"] = Count("pk", filter=inside & Q(category="CANBO"))
-    rows = {
-        r["agency_id"]: r
+    rows: dict[int, dict[str, Any]] = {
+        r["agency_id"]: dict(r)
         for r in PetitionFact.objects.filter(
             agency_id__in=agency_ids, received_on__gte=lo, received_on__lte=hi
         )
@@ -534,7 +536,7 @@ def usage_counters(period: Period, agency_ids: list[int]) -> dict[int, dict[str,
     return out
 
 
-def _catalogue_counts(snapshot: dict[str, Any], publish_within_days: int) -> dict[str, Any]:
+def _catalogue_counts(snapshot: dict[Any, Any], publish_within_days: int) -> dict[str, Any]:
     """Per agency: the counts of the period-independent catalogue names, and the dates of its
     procedures' announcement and publication (kept with the cached snapshot)."""
     key = ("counts", publish_within_days)
