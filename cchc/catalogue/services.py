@@ -33,6 +33,7 @@ from cchc.catalogue.models import (
     StepTemplate,
     TimeUnit,
 )
+from cchc.core.actors import actor_label, actor_user, is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
@@ -99,7 +100,8 @@ def can_edit(user: Any, procedure: Procedure) -> bool:
 
 
 def _check_edit(user: Any, procedure: Procedure) -> None:
-    if user is not None and not can_edit(user, procedure):
+    """A system actor (cchc.core.actors: an import) passes explicitly; None is refused."""
+    if not is_system(require_actor(user)) and not can_edit(user, procedure):
         raise NotPermitted(
             _("You are not allowed to change procedure %(code)s.") % {"code": procedure.code}
         )
@@ -107,7 +109,7 @@ def _check_edit(user: Any, procedure: Procedure) -> None:
 
 def _check_agencies(user: Any, agencies: list[Agency]) -> None:
     """An agency administrator may only file procedures handled by (one of) their agencies."""
-    if user is None or permissions.is_province_admin(user):
+    if is_system(require_actor(user)) or permissions.is_province_admin(user):
         return
     own = admin_agency_ids(user)
     if not any(a.pk in own for a in agencies):
@@ -233,12 +235,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _actor_label(actor: Any) -> str:
-    if actor is None:
-        return _("System")
-    return getattr(actor, "display_name", None) or str(actor)
-
-
 def _audit(
     procedure: Procedure,
     *,
@@ -251,8 +247,8 @@ def _audit(
         procedure=procedure,
         procedure_code=procedure.code,
         action=action,
-        actor=actor,
-        actor_label=_actor_label(actor),
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
         note=note,
         changes=changes or {},
     )
@@ -319,7 +315,7 @@ def create_procedure(
     steps: list[dict[str, Any]] | None = None,
 ) -> Procedure:
     """File a new procedure as a draft (it is offered to applicants only once published)."""
-    if actor is not None and not can_manage(actor):
+    if not is_system(require_actor(actor)) and not can_manage(actor):
         raise NotPermitted(_("Only province or agency administrators may edit the catalogue."))
     _check_agencies(actor, agencies)
     clean = _clean_record(data, instance=None)

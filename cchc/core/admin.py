@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -37,8 +37,9 @@ class EventLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-
 class EventLogInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
-    fields = ("seq", "at", "action", "actor_label", "note")
-    readonly_fields = fields
+    # a module's inline lists its own columns too (from/to state, agency)
+    fields: ClassVar[tuple[str, ...]] = ("seq", "at", "action", "actor_label", "note")
+    readonly_fields: ClassVar[tuple[str, ...]] = fields
     ordering = ("seq",)
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,16 +47,16 @@ DESCRIPTION_MAX = 5000
 ANSWER_MAX = 20000
 
 
-STAFF_ROLES = {R.CLERK, R.SPECIALIST, R.LEADER, R.AGENCY_ADMIN}
+STAFF_ROLES: set[str] = {R.CLERK, R.SPECIALIST, R.LEADER, R.AGENCY_ADMIN}
 
 
-HANDLER_ROLES = {R.CLERK, R.SPECIALIST, R.LEADER}
+HANDLER_ROLES: set[str] = {R.CLERK, R.SPECIALIST, R.LEADER}
 
 
-ANSWER_ROLES = {R.SPECIALIST, R.LEADER}
+ANSWER_ROLES: set[str] = {R.SPECIALIST, R.LEADER}
 
 
-PUBLISH_ROLES = {R.LEADER}
+PUBLISH_ROLES: set[str] = {R.LEADER}
 
 
 def rule_in_force(key: str, on: dt.date) -> RuleVersion:
@@ -89,7 +90,7 @@ def param(rule: RuleVersion, name: str) -> Any:
     return value
 
 
-def next_code(prefix: str, year: int, model: type) -> str:
+def next_code(prefix: str, year: int, model: type[Model]) -> str:
     """Issue the next `PREFIX-YYYY-NNNNNN` with one atomic upsert (unique under concurrency);
     codes taken by imported records are skipped."""
     table = "feedback_codecounter"
@@ -102,7 +103,7 @@ def next_code(prefix: str, year: int, model: type) -> str:
             )
             seq = cur.fetchone()[0]
         code = f"{prefix}-{year}-{seq:06d}"
-        if not model.objects.filter(code=code).exists():
+        if not model._default_manager.filter(code=code).exists():
             return code
 
 

@@ -333,6 +333,7 @@ def extend_complaint(
         )
     reason = common.required_text(reason, _("reason for the extension"), 2000, field="reason")
     now = common.when(at)
+    assert complaint.settle_due_at is not None, "an accepted case has its settlement deadline"
     complaint.settle_due_at = _complaint_due(
         complaint,
         complaint.settle_due_at,
@@ -375,7 +376,7 @@ def settle_complaint(
         actor=actor,
         at=now,
         from_status=ComplaintStatus.ACCEPTED,
-        data={"on_time": now <= complaint.settle_due_at},
+        data={"on_time": complaint.settle_due_at is not None and now <= complaint.settle_due_at},
     )
     return complaint
 

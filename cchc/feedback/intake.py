@@ -177,7 +177,7 @@ def _validate_attachments(files: Iterable[UploadedFile]) -> list[UploadedFile]:
                 _("%(name)s: only PDF, JPG, PNG and DOCX files are accepted.") % {"name": f.name},
                 field="attachments",
             )
-        if f.size > limit:
+        if (f.size or 0) > limit:
             raise ValidationFailed(
                 _("%(name)s is larger than %(mb)s MB.")
                 % {"name": f.name, "mb": settings.MAX_UPLOAD_MB},
@@ -292,11 +292,8 @@ def file_petition(
             )
     files = _validate_attachments(attachments)
 
-    province = (
-        (receiving_agency or agency).province_code
-        if (receiving_agency or agency)
-        else settings.CCHC_PROVINCE_CODE
-    )
+    named = receiving_agency or agency
+    province = named.province_code if named else settings.CCHC_PROVINCE_CODE
     suggested = suggest_agency(
         category=category, dossier=dossier, chosen=agency, province_code=province
     )
@@ -348,13 +345,13 @@ def file_petition(
     petition.search_text = petitions.search_text(petition)
     petition.save()
     for f in files:
-        ext = Path(f.name).suffix.lower()
+        path = Path(f.name or "")
         PetitionAttachment.objects.create(
             petition=petition,
             file=f,
-            original_name=Path(f.name).name[:200],
-            content_type=ALLOWED_ATTACHMENTS[ext][0],
-            size=f.size,
+            original_name=path.name[:200],
+            content_type=ALLOWED_ATTACHMENTS[path.suffix.lower()][0],
+            size=f.size or 0,
         )
     data: dict[str, Any] = {
         "channel": channel,
@@ -463,7 +460,7 @@ def import_petition(values: dict[str, Any], *, actor: Any) -> str:
         setattr(existing, name, value)
     existing.dossier = dossier
     if "agency" in changes:
-        existing.province_code = existing.agency.province_code
+        existing.province_code = values["agency"].province_code
     petitions.append(
         existing,
         action="import_update",

@@ -148,7 +148,7 @@ def check(actor: Any, petition: Petition, roles: set[str], *, province_admin: bo
 def can(actor: Any, action: str, petition: Petition) -> bool:
     """For templates: would `action` be permitted (ignoring the status)?"""
     roles, province_admin = ACTION_ROLES[action]
-    if actor is None or not actor.is_authenticated:
+    if not getattr(actor, "is_authenticated", False):  # visitors and system actors: no
         return False
     try:
         check(actor, petition, roles, province_admin=province_admin)
@@ -183,6 +183,10 @@ def deadlines(
 
 
 def unpause(petition: Petition, now: dt.datetime) -> None:
+    """End a pause for the petitioner's information: the due date moves by the working time
+    spent waiting."""
+    if petition.paused_since is None:
+        return
     cal = common.calendar(petition.province_code, petition.rule_version)
     paused = int(cal.working_seconds_between(petition.paused_since, now))
     petition.paused_seconds += paused

@@ -15,6 +15,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts.models import User, hash_national_id
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
+from cchc.core.actors import is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
@@ -42,7 +44,7 @@ CODES_PER_HOUR = 5
 
 
 def _label(actor: Any, fallback: str = "") -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not getattr(require_actor(actor), "is_authenticated", False):
         return fallback or _("Applicant (dossier code and ID)")
     return actor.display_name
 
@@ -136,7 +138,7 @@ def start_signup(
     user.set_national_id(number)
     user.set_password(password)
     user.save()
-    _audit("signup", actor=None, label=full_name, user_id=user.pk)
+    _audit("signup", actor=AnonymousUser(), label=full_name, user_id=user.pk)  # not signed in yet
     send_code(user=user)
     return user
 
@@ -381,7 +383,8 @@ def _save_dossier(dossier: Dossier, *fields: str) -> None:
 
 
 def _check_document_writer(actor: Any, dossier: Dossier) -> None:
-    if actor is None:
+    """A system actor (cchc.core.actors) passes explicitly; None is refused."""
+    if is_system(require_actor(actor)):
         return
     if dossier.applicant_id == actor.pk or dossier_services.policies.can(
         actor, "receive_supplement", dossier

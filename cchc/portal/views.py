@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -216,7 +217,7 @@ def _stash_anonymous_post(request: HttpRequest, procedure: Procedure) -> None:
         if not key.startswith("file_"):
             continue
         try:
-            doc = services.store_upload(upload=upload, owner_id_hash="", actor=None)
+            doc = services.store_upload(upload=upload, owner_id_hash="", actor=request.user)
         except DomainError:
             continue
         stash["files"][key[5:]] = doc.pk
@@ -542,7 +543,8 @@ def _evaluation_page(
         try:
             services.evaluate(
                 dossier,
-                actor=request.user if channel == "PORTAL" else None,
+                # at the kiosk the applicant is not signed in (the session is the staff member's)
+                actor=request.user if channel == "PORTAL" else AnonymousUser(),
                 scores=form.scores(),
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],

@@ -5,6 +5,7 @@ import pytest
 from cchc.accounts.models import Membership
 from cchc.catalogue import services
 from cchc.catalogue.models import CatalogueChange, Procedure
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.testing import member
 
@@ -113,7 +114,7 @@ def test_publish_refuses_missing_core_fields(cast):
 
 def test_agency_admin_limited_to_own_agencies(client, cast, agency_admin):
     other = services.create_procedure(
-        actor=None, data={"code": "3.000002", "name": "Của sở khác"}, agencies=[cast.agency_c]
+        actor=SYSTEM, data={"code": "3.000002", "name": "Của sở khác"}, agencies=[cast.agency_c]
     )
     with pytest.raises(NotPermitted):
         services.update_procedure(other, actor=agency_admin, data={"name": "x"})
@@ -133,7 +134,7 @@ def test_agency_admin_limited_to_own_agencies(client, cast, agency_admin):
 
 def test_list_search_is_diacritics_insensitive_filters_and_htmx_partial(client, cast):
     services.create_procedure(
-        actor=None,
+        actor=SYSTEM,
         data={"code": "3.000004", "name": "Cấp phép xây dựng nhà ở"},
         agencies=[cast.agency_b],
     )

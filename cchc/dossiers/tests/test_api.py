@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cchc.accounts.models import ApiToken, User
+from cchc.core.actors import SYSTEM
 from cchc.dossiers.api import DossierDetailOut, EventOut, StepOut
 from cchc.dossiers.models import Dossier, Status
 
@@ -245,7 +246,9 @@ def test_procedures_list_and_detail(client, cast):
     from cchc.catalogue import services as catalogue
 
     catalogue.create_procedure(
-        actor=None, data={"code": "3.000009", "name": "Cấp phép xây dựng"}, agencies=[cast.agency_b]
+        actor=SYSTEM,
+        data={"code": "3.000009", "name": "Cấp phép xây dựng"},
+        agencies=[cast.agency_b],
     )
     staff = Api(client, cast.clerk_a)
     data = staff.get("/procedures", q="khai sinh").json()

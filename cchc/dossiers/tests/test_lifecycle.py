@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from cchc.catalogue.models import Procedure
+from cchc.core.actors import SYSTEM
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import CODE_PATTERN
@@ -89,7 +90,7 @@ def test_steps_follow_the_procedure_templates_and_their_edits(cast):
 
     catalogue.update_procedure(
         cast.procedure,
-        actor=None,
+        actor=SYSTEM,
         data={},
         steps=[
             {"name": "Thẩm định hồ sơ", "working_hours": 4, "agency": None},
@@ -117,7 +118,7 @@ def test_steps_follow_the_procedure_templates_and_their_edits(cast):
     # the province edits the steps: the next dossier in this process uses the new budget
     catalogue.update_procedure(
         cast.procedure,
-        actor=None,
+        actor=SYSTEM,
         data={},
         steps=[{"name": "Thẩm định hồ sơ", "working_hours": 2, "agency": None}],
     )
@@ -129,7 +130,7 @@ def test_steps_follow_the_procedure_templates_and_their_edits(cast):
     stale = Dossier.objects.select_related("procedure").get(pk=counter(cast).pk)
     catalogue.update_procedure(
         Procedure.objects.get(pk=cast.procedure.pk),
-        actor=None,
+        actor=SYSTEM,
         data={},
         steps=[{"name": "Thẩm định hồ sơ", "working_hours": 3, "agency": None}],
     )

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.catalogue.models import RequiredDocument
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import NotPermitted
 from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Status
 from cchc.portal import services
@@ -162,7 +163,7 @@ def test_earlier_documents_of_the_same_person_are_reused(client, cast, citizen, 
         dossier=returned, document=earlier
     )  # fixture: part of an earlier dossier
     stranger = services.store_upload(
-        upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None
+        upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=SYSTEM
     )
     DossierDocument.objects.create(dossier=returned, document=stranger)
     client.force_login(citizen)
@@ -191,7 +192,7 @@ def test_someone_elses_document_cannot_be_reused(cast, citizen, returned):
         ),
     )
     stranger = services.store_upload(
-        upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=None
+        upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=SYSTEM
     )
     with pytest.raises(NotPermitted):
         services.reuse_document(open_dossier, actor=citizen, document=stranger)
