@@ -226,3 +226,19 @@ def test_petition_merge_appends_to_both_logs_in_sequence(cast):
     assert _seqs(LOGS["petition"], first) == [1, 2]
     assert PetitionEvent.objects.get(petition=first, seq=2).action == "merged_repeat"
     assert Petition.objects.get(pk=repeat.pk).duplicate_of_id == first.pk
+
+
+def test_the_admin_lists_every_log_read_only(client, cast, django_user_model):
+    for log in LOGS.values():
+        log.create(cast)
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.vn", "x")
+    client.force_login(admin_user)
+    for model in (DossierEvent, PetitionEvent, ComplaintEvent):
+        opts = model._meta
+        url = f"/admin/{opts.app_label}/{opts.model_name}/"
+        page = client.get(url)
+        assert page.status_code == 200 and f'href="{url}add/"'.encode() not in page.content
+        assert client.get(f"{url}add/").status_code == 403
+        event = model._default_manager.first()
+        detail = client.get(f"/admin/{opts.app_label}/{opts.model_name}/{event.pk}/change/")
+        assert detail.status_code == 200 and b'name="_save"' not in detail.content
