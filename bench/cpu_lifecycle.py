@@ -1,0 +1,100 @@
+"""CPU per API lifecycle in one process (Django test client, no HTTP server), for
+compare_cpu.py: the Python CPU of this process and the CPU of its PostgreSQL backend.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench .venv/bin/python bench/cpu_lifecycle.py
+
+CPU time, unlike lifecycles per second, hardly depends on how many other processes share the
+cores, so it compares two versions of the code on a loaded machine. Run bench_lifecycle.py
+first (it loads the data and creates the bench users). Env: CPU_LIFECYCLES (200). Prints one
+JSON line. Runs with INDICES_REFRESH=queued (production's mode: each change only marks).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+os.environ["INDICES_REFRESH"] = "queued"
+from common import setup_django  # noqa: E402
+
+N = int(os.environ.get("CPU_LIFECYCLES", "200"))
+
+
+def backend_cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+
+    from cchc.accounts.models import ApiToken, User
+    from cchc.agencies.models import Agency
+    from cchc.catalogue.models import Procedure
+
+    agency = Agency.objects.get(code="H26.100")
+    procedure = (
+        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    )
+    api_user = User.objects.get(username="bench_api")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(api_user, 'cpu')[1]}")
+
+    def lifecycle() -> None:
+        r = client.post(
+            "/api/v1/dossiers",
+            {
+                "procedure": procedure.code,
+                "receiving_agency": agency.code,
+                "applicant": {"name": "Hồ sơ đo đạc"},
+            },
+            content_type="application/json",
+        )
+        assert r.status_code == 201, r.content
+        code = r.json()["code"]
+        for action, body in [
+            ("transfer", {"to_agency": agency.code}),
+            ("finish", {}),
+            ("return_result", {}),
+        ]:
+            r = client.post(
+                f"/api/v1/dossiers/{code}/actions/{action}", body, content_type="application/json"
+            )
+            assert r.status_code == 200, r.content
+
+    for _ in range(20):  # warm-up: caches, prepared statements, the token cache if any
+        lifecycle()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    statements = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        lifecycle()
+    pg0, py0, wall0 = backend_cpu_seconds(pid), time.process_time(), time.perf_counter()
+    for _ in range(N):
+        lifecycle()
+    pg1, py1, wall1 = backend_cpu_seconds(pid), time.process_time(), time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "lifecycles": N,
+                "statements_per_lifecycle": len(statements),
+                "python_cpu_ms": round((py1 - py0) / N * 1000, 2),
+                "postgres_cpu_ms": round((pg1 - pg0) / N * 1000, 2),
+                "wall_ms": round((wall1 - wall0) / N * 1000, 2),
+                "load_average_1min": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
