@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import factory
 
@@ -142,3 +143,49 @@ def make_cast() -> Cast:
         procedure=ProcedureFactory(code="1.001193", agencies=[agency_a, agency_b]),
     )
     return cast
+
+
+# -- rendering and accessibility checks --------------------------------------------------------
+class _IdRefs(HTMLParser):
+    """Collects the ids of a page and every reference to an id (aria-describedby,
+    aria-labelledby, aria-controls, label for, href="#...")."""
+
+    REF_ATTRS = ("aria-describedby", "aria-labelledby", "aria-controls", "for")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, id)
+        self.invalid: list[str] = []  # ids of form controls with aria-invalid="true"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if a.get("id"):
+            self.ids.append(a["id"])
+        for name in self.REF_ATTRS:
+            if name == "for" and tag != "label":
+                continue
+            for ref in a.get(name, "").split():
+                self.refs.append((tag, name, ref))
+        if tag == "a" and a.get("href", "").startswith("#") and len(a["href"]) > 1:
+            self.refs.append((tag, "href", a["href"][1:]))
+        if a.get("aria-invalid") == "true":
+            self.invalid.append(a.get("id", ""))
+
+
+def aria_references(html: str) -> _IdRefs:
+    parser = _IdRefs()
+    parser.feed(html)
+    return parser
+
+
+def assert_aria_references(html: str) -> _IdRefs:
+    """Every id a page refers to (aria-describedby, aria-labelledby, label for, #fragment
+    links) exists, and no id is used twice. Returns the parsed references for more checks."""
+    parsed = aria_references(html)
+    ids = set(parsed.ids)
+    dangling = [f'<{tag} {attr}="{ref}">' for tag, attr, ref in parsed.refs if ref not in ids]
+    assert not dangling, f"references to ids that do not exist: {dangling}"
+    twice = sorted({i for i in parsed.ids if parsed.ids.count(i) > 1})
+    assert not twice, f"ids used more than once: {twice}"
+    return parsed

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, found by our FORM_RENDERER through TEMPLATES
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -99,6 +100,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Every form field renders through templates/includes/field.html (labels, help, errors and
+# aria-describedby pointing at ids that exist): see cchc/core/rendering.py.
+FORM_RENDERER = "cchc.core.rendering.FormRenderer"
 
 # DATABASE_URL: postgres://user@host:5432/name or sqlite:///path. Unset: embedded SQLite file.
 DEFAULT_SQLITE = BASE_DIR / "var" / "cchc.sqlite3"

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, Procedure
 from cchc.core.errors import DomainError
+from cchc.core.htmx import render_page
 from cchc.dossiers import policies
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
 from cchc.dossiers.services import due_derivation
@@ -88,12 +89,9 @@ def procedures(request: HttpRequest) -> HttpResponse:
         .order_by("name"),
         "selected": filters,
     }
-    template = (
-        "portal/_procedure_results.html"
-        if getattr(request, "htmx", False)
-        else "portal/procedure_list.html"
+    return render_page(
+        request, "portal/procedure_list.html", context, fragment="portal/_procedure_results.html"
     )
-    return render(request, template, context)
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
