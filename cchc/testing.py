@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 import factory
 
@@ -189,3 +191,54 @@ def assert_aria_references(html: str) -> _IdRefs:
     twice = sorted({i for i in parsed.ids if parsed.ids.count(i) > 1})
     assert not twice, f"ids used more than once: {twice}"
     return parsed
+
+
+AXE_JS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "axe-core" / "axe.min.js"
+# axe-core's impact levels that fail a test; "moderate" and "minor" are reported, not failed
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def sign_in(page: Any, user: User) -> None:
+    """Sign a Playwright page in as `user` (a session made by Django's test client)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
+    )
+
+
+def assert_accessible(page: Any, *, disable: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Run axe-core (vendored, static/vendor/axe-core) on the page as it is now and fail on
+    serious or critical violations of WCAG 2.1 A/AA and best practices. `disable` turns off
+    named rules, each of which needs a reason at the call site. Returns the lesser violations.
+
+    axe is evaluated through the DevTools protocol, so a strict Content-Security-Policy on the
+    page does not stop it."""
+    page.wait_for_load_state()
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async (disable) => {
+            const rules = Object.fromEntries(disable.map((id) => [id, {enabled: false}]));
+            return await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+                rules,
+                resultTypes: ["violations"],
+            });
+        }""",
+        list(disable),
+    )
+    failing = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
+    if failing:
+        lines = [f"axe-core: {len(failing)} serious/critical violation(s) on {page.url}"]
+        for v in failing:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
+            for node in v["nodes"][:5]:
+                lines.append(f"    {node['target']}: {node['html'][:160]}")
+                summary = (node.get("failureSummary") or "").replace("\n", " ")
+                lines.append(f"      {summary[:300]}")
+        raise AssertionError("\n".join(lines))
+    return [v for v in result["violations"] if v["impact"] not in FAILING_IMPACTS]
