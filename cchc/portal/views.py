@@ -32,7 +32,14 @@ from cchc.dossiers import policies
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
 from cchc.dossiers.services import due_derivation
 from cchc.portal import services, throttle
-from cchc.portal.forms import CodeForm, EvaluationForm, LookupForm, ProcedureFilterForm, SignupForm
+from cchc.portal.forms import (
+    CodeForm,
+    DraftApplicantForm,
+    EvaluationForm,
+    LookupForm,
+    ProcedureFilterForm,
+    SignupForm,
+)
 from cchc.portal.models import Draft
 
 User = get_user_model()
@@ -324,10 +331,13 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         {
             "procedure": procedure,
             "draft": draft,
-            "data": draft.data,
+            "applicant_form": DraftApplicantForm(
+                draft.data,
+                agencies=procedure.agencies.current().order_by("name"),
+                errors=errors,
+            ),
             "errors": errors,
             "components": components,
-            "agencies": procedure.agencies.current().order_by("name"),
             "reusable": services.reusable_documents(request.user)[:50],
             "MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB,
         },

@@ -81,3 +81,17 @@ def test_staff_forms_with_errors(client, cast):
     checked(client.get("/feedback/staff/new/"))
     checked(client.get("/staff/"))
     checked(client.get("/staff/", {"received_from": "not a date"}), invalid={"id_received_from"})
+
+
+def test_online_submission_with_errors(client, cast):
+    citizen = cast.citizen
+    citizen.set_national_id("001090012345")
+    citizen.save()
+    client.force_login(citizen)
+    url = f"/procedures/{cast.procedure.code}/submit/"
+    checked(client.get(url))
+    html = checked(
+        client.post(url, {"action": "submit", "applicant_name": "", "address": ""}),
+        invalid={"id_applicant_name", "id_address"},
+    )
+    assert 'id="id_address_error"' in html

@@ -45,6 +45,13 @@ def test_portal_pages_signed_in(transactional_db, cast, citizen, returned, brows
     ):
         page.goto(page.base_url + path)
         assert_accessible(page)
+    # online submission sent without an address: the service's error is tied to the field
+    page.goto(f"{page.base_url}/procedures/{cast.procedure.code}/submit/")
+    page.fill("#id_address", "")
+    page.click("button[value=submit]")
+    page.wait_for_selector("#id_address[aria-invalid=true]")
+    assert page.locator("#id_address_error").is_visible()
+    assert_accessible(page)
 
 
 def test_skip_link_moves_focus_to_the_main_content(transactional_db, cast, browser_page):
