@@ -28,12 +28,11 @@ def render_page(
 ) -> HttpResponse:
     """`template` for a normal request; `fragment` for an htmx one (when `target` is given,
     only for an htmx request swapping into the element with that id)."""
-    wants_fragment = (
-        fragment is not None
-        and is_htmx(request)
-        and (target is None or request.headers.get("HX-Target") == target)
-    )
-    return render(request, fragment if wants_fragment else template, context, status=status)
+    chosen = template
+    if fragment is not None and is_htmx(request):
+        if target is None or request.headers.get("HX-Target") == target:
+            chosen = fragment
+    return render(request, chosen, context, status=status)
 
 
 def redirect_page(request: HttpRequest, url: str) -> HttpResponse:

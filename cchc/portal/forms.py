@@ -6,19 +6,45 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
-from cchc.catalogue.models import OnlineLevel
+from cchc.catalogue.models import Field, OnlineLevel, Procedure
 from cchc.dossiers.models import Evaluation
 
 
 class ProcedureFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    field = forms.IntegerField(label=_("Field"), required=False)
-    agency = forms.IntegerField(label=_("Agency"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Search without accents works too: khai sinh"),
+            }
+        ),
+    )
+    field = forms.TypedChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
+    agency = forms.TypedChoiceField(label=_("Agency"), required=False, coerce=int, empty_value=None)
     online = forms.ChoiceField(
         label=_("Online level"),
         required=False,
         choices=[("", _("All levels")), *OnlineLevel.choices],
     )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        published = Procedure.Status.PUBLISHED
+        fields = Field.objects.filter(procedures__status=published).distinct().order_by("name")
+        agencies = (
+            Agency.objects.current()
+            .filter(procedures__status=published)
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["field"].choices = [("", _("All fields")), *fields.values_list("pk", "name")]
+        self.fields["agency"].choices = [
+            ("", _("All agencies")),
+            *agencies.values_list("pk", "name"),
+        ]
 
 
 class SignupForm(forms.Form):

@@ -87,14 +87,6 @@ def procedures(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "fields": Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED)
-        .distinct()
-        .order_by("name"),
-        "agencies": Agency.objects.current()
-        .filter(procedures__status=Procedure.Status.PUBLISHED)
-        .distinct()
-        .order_by("name"),
-        "selected": filters,
     }
     return render_page(
         request, "portal/procedure_list.html", context, fragment="portal/_procedure_results.html"

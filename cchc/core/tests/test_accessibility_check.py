@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.testing import assert_accessible
+from cchc.core.a11y import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cchc.testing import assert_aria_references
+from cchc.core.a11y import assert_aria_references
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def intake_data(cast, **over):
     return data
 
 
-def checked(response, *, invalid: set[str] = frozenset()):
+def checked(response, *, invalid: frozenset[str] | set[str] = frozenset()):
     html = response.content.decode()
     parsed = assert_aria_references(html)
     assert invalid <= set(parsed.invalid), f"not marked invalid: {invalid - set(parsed.invalid)}"
@@ -57,7 +57,9 @@ def test_counter_intake_and_dossier_actions_with_errors(client, cast):
         invalid={"id_applicant_id", "id_applicant_name"},
     )
     response = client.post("/staff/intake/", intake_data(cast), follow=True)
-    code = re.search(r"/staff/dossiers/([^/]+)/", response.redirect_chain[-1][0]).group(1)
+    found = re.search(r"/staff/dossiers/([^/]+)/", response.redirect_chain[-1][0])
+    assert found, response.redirect_chain
+    code = found.group(1)
     checked(client.get(f"/staff/dossiers/{code}/"))
     # an action sent without its reason comes back with the error next to the field
     html = checked(

@@ -14,9 +14,9 @@ from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from cchc.core.a11y import assert_aria_references
 from cchc.core.htmx import redirect_page, render_page
 from cchc.core.rendering import FormRenderer
-from cchc.testing import assert_aria_references
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -118,9 +118,11 @@ def test_render_page_answers_the_page_or_the_fragment(rf, db):
     # with a target, only an htmx request aimed at that element gets the fragment
     aimed = rf.get("/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
     other = rf.get("/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="elsewhere")
-    kwargs = {"fragment": page["fragment"], "target": "results"}
-    assert b"<html" not in render_page(aimed, "404.html", {}, **kwargs).content
-    assert b"<html" in render_page(other, "404.html", {}, **kwargs).content
+    fragment = page["fragment"]
+    aimed_answer = render_page(aimed, "404.html", {}, fragment=fragment, target="results")
+    other_answer = render_page(other, "404.html", {}, fragment=fragment, target="results")
+    assert b"<html" not in aimed_answer.content
+    assert b"<html" in other_answer.content
     assert render_page(rf.get("/"), "404.html", {}, status=400).status_code == 400
 
 
