@@ -82,6 +82,8 @@ def test_staff_forms_with_errors(client, cast):
     client.force_login(cast.clerk_a)
     checked(client.get("/feedback/staff/new/"))
     checked(client.get("/staff/"))
+    html = checked(client.get("/forms/logbook/"))
+    assert 'for="id_agency"' in html and 'type="date"' in html
     checked(client.get("/staff/", {"received_from": "not a date"}), invalid={"id_received_from"})
 
 
