@@ -1,7 +1,8 @@
 """One way for a view to answer a full page or an htmx fragment.
 
 htmx sends `HX-Request: true` (and `HX-Target: <id>` when it swaps into an element); one URL
-serves both, so a link, the back button and a page reload all work without JavaScript.
+serves both, so a link, the back button and a page reload all work without JavaScript. Plain
+headers are read here, so no middleware is needed (django-htmx was dropped for this).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -32,7 +34,11 @@ def render_page(
     if fragment is not None and is_htmx(request):
         if target is None or request.headers.get("HX-Target") == target:
             chosen = fragment
-    return render(request, chosen, context, status=status)
+    response = render(request, chosen, context, status=status)
+    if fragment is not None:
+        # the same URL answers two bodies: caches (and the browser's history) must tell them apart
+        patch_vary_headers(response, ("HX-Request", "HX-Target") if target else ("HX-Request",))
+    return response
 
 
 def redirect_page(request: HttpRequest, url: str) -> HttpResponse:

@@ -124,6 +124,8 @@ def test_render_page_answers_the_page_or_the_fragment(rf, db):
     assert b"<html" not in aimed_answer.content
     assert b"<html" in other_answer.content
     assert render_page(rf.get("/"), "404.html", {}, status=400).status_code == 400
+    # caches keep the page and the fragment apart
+    assert "HX-Request" in full["Vary"] and "HX-Target" in aimed_answer["Vary"]
 
 
 def test_redirect_page_navigates_htmx_by_header(rf):
