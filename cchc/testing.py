@@ -18,6 +18,13 @@ from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency, RankingGroup
 from cchc.catalogue.models import Field, Procedure, RequiredDocument
 
+# The page checks live in core (no app imports); every app's tests take them from here.
+from cchc.core.a11y import FAILING_IMPACTS as FAILING_IMPACTS
+from cchc.core.a11y import aria_references as aria_references
+from cchc.core.a11y import assert_accessible as assert_accessible
+from cchc.core.a11y import assert_aria_references as assert_aria_references
+from cchc.core.a11y import sign_in as sign_in
+
 PROVINCE = "01"
 
 

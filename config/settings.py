@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django_htmx",
+    "django.forms",  # its widget templates, found by our FORM_RENDERER through TEMPLATES
     "django_tasks",
     "django_tasks_db",
     "cchc.core",
@@ -60,7 +60,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 # Background jobs (cchc.core.jobs): Django's tasks framework, database backend. A job
@@ -99,6 +98,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Every form field renders through templates/includes/field.html (labels, help, errors and
+# aria-describedby pointing at ids that exist): see cchc/core/rendering.py.
+FORM_RENDERER = "cchc.core.rendering.FormRenderer"
 
 # DATABASE_URL: postgres://user@host:5432/name or sqlite:///path. Unset: embedded SQLite file.
 DEFAULT_SQLITE = BASE_DIR / "var" / "cchc.sqlite3"

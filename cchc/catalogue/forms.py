@@ -142,7 +142,13 @@ def steps_from(formset: Any) -> list[dict[str, Any]]:
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("code or name, with or without accents")}
+        ),
+    )
     status = forms.ChoiceField(
         label=_("status"), required=False, choices=[("", _("All"))] + list(Procedure.Status.choices)
     )

@@ -142,6 +142,14 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
     def total_fee(self) -> int:
         return int(self.fee_amount) + int(self.charge_amount)
 

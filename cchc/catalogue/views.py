@@ -28,6 +28,7 @@ from cchc.catalogue.forms import (
 )
 from cchc.catalogue.models import Procedure, RequiredDocument, StepTemplate, TimeUnit
 from cchc.core.errors import DomainError
+from cchc.core.htmx import render_page
 
 PAGE_SIZE = 25
 
@@ -85,8 +86,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_manage": services.can_manage(request.user),
     }
-    template = "catalogue/_results.html" if request.htmx else "catalogue/list.html"
-    return render(request, template, context)
+    return render_page(request, "catalogue/list.html", context, fragment="catalogue/_results.html")
 
 
 @login_required

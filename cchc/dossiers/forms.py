@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User, hash_national_id
@@ -81,6 +83,27 @@ class IntakeForm(forms.Form):
         if first_own and not self.is_bound:
             self.initial.setdefault("receiving_place", first_own.pk)
             self.initial.setdefault("receiving_agency", first_own.pk)
+
+        # the chosen procedure's agencies are fetched into the competent-agency list (htmx)
+        self.fields["procedure"].widget.attrs.update(
+            {
+                "hx-get": reverse("dossiers:intake"),
+                "hx-trigger": "change",
+                "hx-target": "#id_competent_agency",
+                "hx-vals": '{"part": "competent"}',
+                "hx-params": "procedure,part",
+            }
+        )
+
+    def limit_choices(self, procedures: list[Procedure], competent_agencies: Any) -> None:
+        """Only short option lists go into the page (the validation still uses the full
+        querysets): the procedures found by the picker, and the chosen procedure's agencies."""
+        self.fields["procedure"].widget.choices = [("", _("— choose a procedure —"))] + [
+            (p.pk, f"{p.code} — {Truncator(p.name).chars(120)}") for p in procedures
+        ]
+        self.fields["competent_agency"].widget.choices = [
+            (a.pk, f"{a.code} — {a.name}") for a in competent_agencies
+        ] or [("", _("— choose the procedure first —"))]
 
     def clean_applicant_id(self) -> str:
         value = re.sub(r"\s", "", self.cleaned_data.get("applicant_id") or "")
@@ -260,7 +283,14 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("code, applicant name, phone or ID number")}
+        ),
+    )
     status = forms.TypedChoiceField(
         label=_("status"),
         required=False,

@@ -255,6 +255,17 @@ class Dossier(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    # Templates ask these instead of comparing status numbers (`status == 5`).
+    @property
+    def is_paused(self) -> bool:
+        """Waiting for the applicant's supplement: the legal clock stands still."""
+        return self.status == Status.SUPPLEMENT
+
+    @property
+    def is_returned(self) -> bool:
+        """The result has been handed back (the service may now be rated)."""
+        return self.status == Status.RETURNED
+
     @property
     def is_overdue(self) -> bool:
         return (

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.catalogue.models import Procedure
 from cchc.core.errors import DomainError
+from cchc.core.htmx import is_htmx, redirect_page, render_page
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm
 from cchc.dossiers.models import Dossier
@@ -88,12 +89,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
         "can_intake": bool(permissions.agency_ids(request.user, roles=policies.INTAKE_ROLES)),
     }
-    template = (
-        "dossiers/_queue_results.html"
-        if request.htmx and request.htmx.target == "queue-results"
-        else "dossiers/queue.html"
+    return render_page(
+        request,
+        "dossiers/queue.html",
+        context,
+        fragment="dossiers/_queue_results.html",
+        target="queue-results",
     )
-    return render(request, template, context)
 
 
 # -- counter intake -------------------------------------------------------------------------
@@ -114,13 +116,13 @@ def intake(request: HttpRequest) -> HttpResponse:
     if not permissions.agency_ids(request.user, roles=policies.INTAKE_ROLES):
         raise PermissionDenied(_("Only counter clerks receive dossiers."))
     part = request.GET.get("part")
-    if request.htmx and part == "procedures":
+    if is_htmx(request) and part == "procedures":
         return render(
             request,
             "dossiers/_procedure_options.html",
             {"procedures": _procedure_options(request.GET.get("q", ""), None)},
         )
-    if request.htmx and part == "competent":
+    if is_htmx(request) and part == "competent":
         procedure = (
             Procedure.objects.published().filter(pk=request.GET.get("procedure") or 0).first()
             if (request.GET.get("procedure") or "").isdigit()
@@ -159,17 +161,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         if form.is_bound and hasattr(form, "cleaned_data")
         else None
     )
-    competent = selected.agencies.order_by("code") if selected else []
-    return render(
-        request,
-        "dossiers/intake.html",
-        {
-            "form": form,
-            "procedures": _procedure_options("", selected),
-            "selected_procedure": selected,
-            "competent_agencies": competent,
-        },
+    form.limit_choices(
+        _procedure_options("", selected), selected.agencies.order_by("code") if selected else []
     )
+    return render(request, "dossiers/intake.html", {"form": form})
 
 
 @login_required
@@ -217,9 +212,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     _require_staff(request.user)
     dossier = _visible_dossier(request.user, code)
     context = _detail_context(request, dossier)
-    if request.htmx and request.htmx.target == "dossier-main":
-        return render(request, "dossiers/_detail_main.html", context)
-    return render(request, "dossiers/detail.html", context)
+    return render_page(
+        request,
+        "dossiers/detail.html",
+        context,
+        fragment="dossiers/_detail_main.html",
+        target="dossier-main",
+    )
 
 
 @login_required
@@ -246,12 +245,8 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 _("%(action)s: done for dossier %(code)s.")
                 % {"action": queries.ACTION_LABELS[action], "code": dossier.code},
             )
-            if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("dossiers:detail", args=[dossier.code])
-                return response
-            return redirect("dossiers:detail", code=dossier.code)
-    if request.htmx:
+            return redirect_page(request, reverse("dossiers:detail", args=[dossier.code]))
+    if is_htmx(request):
         return render(
             request,
             "dossiers/_action_form.html",

@@ -13,6 +13,8 @@ each complaint the `complaint` rule version.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -341,6 +343,38 @@ class Petition(models.Model):
     def is_unsatisfied(self) -> bool:
         return self.dislikes > self.likes
 
+    # Templates ask these instead of comparing status strings.
+    @property
+    def awaits_routing(self) -> bool:
+        """Received, classification and responsible agency not yet confirmed."""
+        return self.status == S.RECEIVED
+
+    @property
+    def is_processing(self) -> bool:
+        return self.status == S.PROCESSING
+
+    @property
+    def awaits_information(self) -> bool:
+        """The petitioner was asked for more information (the clock is paused)."""
+        return self.status == S.NEED_INFO
+
+    @property
+    def is_clock_running(self) -> bool:
+        return self.status in CLOCK_STATUSES
+
+    @property
+    def is_answered(self) -> bool:
+        """Answered, the answer not yet published."""
+        return self.status == S.ANSWERED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == S.PUBLISHED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == S.REJECTED
+
     @property
     def handled_on_time(self) -> bool | None:
         if self.handled_at is None or self.handle_due_at is None:
@@ -598,6 +632,30 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    # Templates ask these instead of comparing status strings.
+    @property
+    def awaits_acceptance(self) -> bool:
+        """Received, not yet accepted for settlement nor refused."""
+        return self.status == ComplaintStatus.RECEIVED
+
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted, being settled."""
+        return self.status == ComplaintStatus.ACCEPTED
+
+    @property
+    def is_denunciation(self) -> bool:
+        return self.kind == ComplaintKind.DENUNCIATION
+
+    @property
+    def next_due_at(self) -> datetime.datetime | None:
+        """The deadline of the step it waits for: acceptance, then settlement; None once closed."""
+        if self.awaits_acceptance:
+            return self.accept_due_at
+        if self.is_accepted:
+            return self.settle_due_at
+        return None
 
 
 class ComplaintEvent(EventLog):

@@ -22,6 +22,7 @@ from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
+from cchc.core.htmx import is_htmx, render_page
 from cchc.core.text import fold
 from cchc.feedback import common, intake, petitions, reports, throttle
 from cchc.feedback import complaints as complaint_register
@@ -133,11 +134,11 @@ def answers(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category in Category.values:
         qs = qs.filter(category=category)
-    template = "feedback/_answer_list.html" if request.htmx else "feedback/answers.html"
-    return render(
+    return render_page(
         request,
-        template,
+        "feedback/answers.html",
         {"page": _page(request, qs), "q": q, "category": category, "categories": Category.choices},
+        fragment="feedback/_answer_list.html",
     )
 
 
@@ -202,7 +203,7 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
             )
         except DomainError as exc:
             error = exc.message
-    if not request.htmx:
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         else:

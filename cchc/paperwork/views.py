@@ -17,6 +17,7 @@ from cchc.core.errors import DomainError
 from cchc.dossiers import policies
 from cchc.dossiers.models import Dossier
 from cchc.paperwork import builders, pdf
+from cchc.paperwork.forms import LogbookForm
 
 
 def pdf_response(
@@ -121,9 +122,10 @@ def logbook(request: HttpRequest) -> HttpResponse:
         request,
         "paperwork/logbook.html",
         {
-            "agencies": mine,
-            "start": start,
-            "end": end,
+            "form": LogbookForm(
+                initial={"agency": request.GET.get("agency"), "start": start, "end": end},
+                agencies=mine,
+            ),
             "error": error,
             "title": _("Dossier log book"),
         },

@@ -5,19 +5,46 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cchc.catalogue.models import OnlineLevel
+from cchc.agencies.models import Agency
+from cchc.catalogue.models import Field, OnlineLevel, Procedure
 from cchc.dossiers.models import Evaluation
 
 
 class ProcedureFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    field = forms.IntegerField(label=_("Field"), required=False)
-    agency = forms.IntegerField(label=_("Agency"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Search without accents works too: khai sinh"),
+            }
+        ),
+    )
+    field = forms.TypedChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
+    agency = forms.TypedChoiceField(label=_("Agency"), required=False, coerce=int, empty_value=None)
     online = forms.ChoiceField(
         label=_("Online level"),
         required=False,
         choices=[("", _("All levels")), *OnlineLevel.choices],
     )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        published = Procedure.Status.PUBLISHED
+        fields = Field.objects.filter(procedures__status=published).distinct().order_by("name")
+        agencies = (
+            Agency.objects.current()
+            .filter(procedures__status=published)
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["field"].choices = [("", _("All fields")), *fields.values_list("pk", "name")]
+        self.fields["agency"].choices = [
+            ("", _("All agencies")),
+            *agencies.values_list("pk", "name"),
+        ]
 
 
 class SignupForm(forms.Form):
@@ -89,3 +116,33 @@ class EvaluationForm(forms.Form):
 
     def scores(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key, _label in Evaluation.CRITERIA}
+
+
+class DraftApplicantForm(forms.Form):
+    """The applicant part of online submission, shown from the draft. The draft keeps what
+    was typed and `services.submit_draft` checks it; the errors it finds are put on these
+    fields, so they render through the one field template like every other form."""
+
+    applicant_name = forms.CharField(label=_("Full name"), required=False)
+    phone = forms.CharField(label=_("Mobile phone"), required=False)
+    email = forms.CharField(label=_("E-mail"), required=False, widget=forms.EmailInput)
+    address = forms.CharField(label=_("Address"), required=False)
+    receiving_agency = forms.ModelChoiceField(
+        label=_("Receiving agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("Choose…"),
+    )
+    request = forms.CharField(
+        label=_("Content of the request"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, agencies, errors=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_agency"].queryset = agencies
+        self.full_clean()
+        for name, message in (errors or {}).items():
+            if name in self.fields:
+                self.add_error(name, message)

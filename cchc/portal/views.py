@@ -28,11 +28,19 @@ from django.views.decorators.http import require_http_methods
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, Procedure
 from cchc.core.errors import DomainError
+from cchc.core.htmx import render_page
 from cchc.dossiers import policies
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
 from cchc.dossiers.services import due_derivation
 from cchc.portal import services, throttle
-from cchc.portal.forms import CodeForm, EvaluationForm, LookupForm, ProcedureFilterForm, SignupForm
+from cchc.portal.forms import (
+    CodeForm,
+    DraftApplicantForm,
+    EvaluationForm,
+    LookupForm,
+    ProcedureFilterForm,
+    SignupForm,
+)
 from cchc.portal.models import Draft
 
 User = get_user_model()
@@ -80,21 +88,10 @@ def procedures(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "fields": Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED)
-        .distinct()
-        .order_by("name"),
-        "agencies": Agency.objects.current()
-        .filter(procedures__status=Procedure.Status.PUBLISHED)
-        .distinct()
-        .order_by("name"),
-        "selected": filters,
     }
-    template = (
-        "portal/_procedure_results.html"
-        if getattr(request, "htmx", False)
-        else "portal/procedure_list.html"
+    return render_page(
+        request, "portal/procedure_list.html", context, fragment="portal/_procedure_results.html"
     )
-    return render(request, template, context)
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -327,10 +324,13 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         {
             "procedure": procedure,
             "draft": draft,
-            "data": draft.data,
+            "applicant_form": DraftApplicantForm(
+                draft.data,
+                agencies=procedure.agencies.current().order_by("name"),
+                errors=errors,
+            ),
             "errors": errors,
             "components": components,
-            "agencies": procedure.agencies.current().order_by("name"),
             "reusable": services.reusable_documents(request.user)[:50],
             "MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB,
         },
