@@ -161,12 +161,12 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["assessment", "node"], name="uniq_par_score")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.node_id}"
+
     @property
     def adjusted(self) -> bool:
         return self.appraised_score is not None and self.appraised_score != self.self_score
-
-    def __str__(self) -> str:
-        return f"{self.assessment_id}:{self.node_id}"
 
 
 class EvidenceFile(models.Model):
