@@ -24,7 +24,7 @@ from cchc.accounts.models import Membership
 from cchc.core import events
 from cchc.core.actors import is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.reform import results, scoring
+from cchc.reform import results
 from cchc.reform.models import (
     AppraisalTeam,
     Assessment,
@@ -951,6 +951,3 @@ def restate_results(
             _("The results of %(year)s are not published yet.") % {"year": year}
         )
     return publish_results(year, actor=actor, province_code=province_code, reason=reason)
-
-
-__all__ = ["scoring"]

@@ -4,8 +4,6 @@ unit's self-assessment before the year's results are published)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -697,6 +695,3 @@ def external_page(request: HttpRequest) -> HttpResponse:
             "this_year": timezone.localdate().year,
         },
     )
-
-
-__all__ = ["Decimal"]
