@@ -85,24 +85,21 @@ def effective(method: str, status: str, imported: bool, appraised, self_score, s
     return None
 
 
-def leaf_values_by_assessment(templates: list[Template], province_code: str | None) -> dict:
-    qs = Score.objects.filter(assessment__template__in=templates)
-    if province_code:
-        qs = qs.filter(assessment__agency__province_code=province_code)
-    out: dict[int, dict[str, float | None]] = {}
-    for aid, code, method, status, imported, appraised, self_score, survey in qs.values_list(
-        "assessment_id",
-        "node__code",
-        "node__method",
-        "assessment__status",
-        "assessment__imported",
-        "appraised_score",
-        "self_score",
-        "survey_score",
-    ):
-        out.setdefault(aid, {})[code] = effective(
-            method, status, imported, appraised, self_score, survey
-        )
+def leaf_values_by_assessment(assessments: list[Assessment]) -> dict[int, dict[str, float | None]]:
+    """Each assessment's leaf values (one query, no joins: node codes come from the trees)."""
+    nodes: dict[int, tuple[str, str]] = {}
+    for t in {a.template_id: a.template for a in assessments}.values():
+        for pk, code, method in t.nodes.values_list("pk", "code", "method"):
+            nodes[pk] = (code, method)
+    state = {a.pk: (a.status, a.imported) for a in assessments}
+    out: dict[int, dict[str, float | None]] = {a.pk: {} for a in assessments}
+    rows = Score.objects.filter(assessment_id__in=list(state)).values_list(
+        "assessment_id", "node_id", "appraised_score", "self_score", "survey_score"
+    )
+    for aid, node_id, appraised, self_score, survey in rows.iterator(chunk_size=5000):
+        code, method = nodes[node_id]
+        status, imported = state[aid]
+        out[aid][code] = effective(method, status, imported, appraised, self_score, survey)
     return out
 
 
@@ -117,12 +114,13 @@ def compute_year(
     templates = list(
         Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
     )
-    values = leaf_values_by_assessment(templates, province_code)
-    assessments = Assessment.objects.filter(template__in=templates).select_related(
+    qs = Assessment.objects.filter(template__in=templates).select_related(
         "agency", "agency__group", "template"
     )
     if province_code:
-        assessments = assessments.filter(agency__province_code=province_code)
+        qs = qs.filter(agency__province_code=province_code)
+    assessments = list(qs)
+    values = leaf_values_by_assessment(assessments)
     rows: list[dict[str, Any]] = []
     for a in assessments:
         tree = tree_of(a.template)
@@ -240,10 +238,23 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
 def what_if(
     year: int, agency_code: str, changes: Mapping[str, float | None], province_code: str | None
 ) -> dict[str, Any]:
-    """The unit's index and rank if the given leaves had these values; nothing is saved."""
-    before = unit_row(compute_year(year, province_code, with_change=False), agency_code)
-    after_doc = compute_year(
-        year, province_code, overrides={agency_code: changes}, with_change=False
+    """The unit's index and rank if the given leaves had these values; nothing is saved.
+    Only the unit is rescored; the others keep their live totals and everyone is re-ranked."""
+    doc = compute_year(year, province_code, with_change=False)
+    before = unit_row(doc, agency_code)
+    a = (
+        Assessment.objects.filter(template__year=year, agency__code=agency_code)
+        .select_related("template")
+        .first()
     )
-    after = unit_row(after_doc, agency_code)
-    return {"before": before, "after": after}
+    if a is None:
+        raise NotFound(_("No PAR INDEX result for unit %(code)s.") % {"code": agency_code})
+    leaf = leaf_values_by_assessment([a])[a.pk]
+    leaf.update(changes)
+    res = scoring.score_unit(tree_of(a.template), leaf)
+    rows = [dict(r) for r in doc["agencies"]]
+    for r in rows:
+        if r["code"] == agency_code:
+            r.update({k: res[k] for k in ("total", "points", "max", "grade", "groups", "weakest")})
+    scoring.rank_units(rows)
+    return {"before": before, "after": unit_row({"agencies": rows}, agency_code)}

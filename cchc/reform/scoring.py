@@ -50,6 +50,9 @@ class Tree:
     leaves: list[str] = field(default_factory=list)
     criteria: list[str] = field(default_factory=list)  # kind "criterion", in template order
     self_criteria: list[str] = field(default_factory=list)  # only self-assessed leaves
+    field_criteria: dict[str, list[str]] = field(default_factory=dict)
+    survey_leaves: list[str] = field(default_factory=list)
+    weak_order: dict[str, tuple] = field(default_factory=dict)  # natural order of criteria
 
     def leaf_codes(self, methods: Iterable[str]) -> list[str]:
         wanted = set(methods)
@@ -107,7 +110,14 @@ def build_tree(
         sub = [n.code for n in root.find(c).leaves()]
         if info[c].max_points > 0 and sub and all(info[s].method in SELF_METHODS for s in sub):
             self_criteria.append(c)
+    field_criteria = {
+        f: [n.code for n in root.find(f).walk() if n.code != f and info[n.code].kind == "criterion"]
+        for f in fields
+    }
     return Tree(
+        field_criteria=field_criteria,
+        survey_leaves=[c for c in leaves if info[c].method == "survey"],
+        weak_order={c: natural_key(c) for c in self_criteria},
         template_id=template_id,
         code=code,
         year=year,
@@ -137,19 +147,18 @@ def score_unit(tree: Tree, leaf_values: Mapping[str, float | None]) -> dict[str,
     """Points, maximum used, index %, per-field/criterion scores and the weakest criteria."""
     values = evaluate(tree.root, leaf_values)
     points = values.get("") or 0.0
-    has_survey = any(
-        leaf_values.get(c) is not None for c in tree.leaves if tree.info[c].method == "survey"
-    )
+    has_survey = any(leaf_values.get(c) is not None for c in tree.survey_leaves)
     maximum = tree.max_total
     if tree.survey_optional and not has_survey:
         maximum = tree.max_total - tree.survey_max
     total = points / maximum * 100 if maximum else None
     groups: dict[str, Any] = {}
+    info = tree.info
     for f in tree.fields:
-        crit = {}
-        for n in tree.root.find(f).walk():
-            if n.code != f and tree.info[n.code].kind == "criterion":
-                crit[n.code] = {"score": values.get(n.code) or 0.0, "max": n.max_points}
+        crit = {
+            c: {"score": values.get(c) or 0.0, "max": info[c].max_points}
+            for c in tree.field_criteria[f]
+        }
         groups[f] = {
             "score": values.get(f) or 0.0,
             "max": tree.info[f].max_points,
@@ -159,7 +168,7 @@ def score_unit(tree: Tree, leaf_values: Mapping[str, float | None]) -> dict[str,
     def weak_key(c: str) -> tuple:
         score = values.get(c) or 0.0
         maxp = tree.info[c].max_points
-        return (round(score / maxp, 9), -round(maxp - score, 9), natural_key(c))
+        return (round(score / maxp, 9), -round(maxp - score, 9), tree.weak_order[c])
 
     weakest = sorted(tree.self_criteria, key=weak_key)[:3]
     return {

@@ -488,6 +488,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
     if not _sees_results(request.user):
         raise PermissionDenied
     doc = _doc(year)
+    trend = _trend_years(year, doc)
     q = fold(request.GET.get("q", "").strip())
     if q:
         doc = dict(doc)
@@ -511,20 +512,25 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             "history": history,
             "ha": services.is_home_affairs(request.user),
             "q": request.GET.get("q", ""),
-            "years": _trend_years(year),
+            "years": trend,
         },
     )
 
 
-def _trend_years(year: int) -> list[dict[str, Any]]:
-    """Mean index per group over the recorded years (for the year-on-year chart)."""
+def _trend_years(year: int, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Mean index per group over the published years before this one and this year's figures
+    (for the year-on-year chart)."""
+    docs = [
+        (rs.year, rs.document)
+        for rs in ResultSet.objects.filter(
+            province_code=_province(), current=True, year__gte=year - 5, year__lt=year
+        ).order_by("year")
+    ]
+    docs.append((year, doc))
     out = []
-    for y in sorted(set(Template.objects.values_list("year", flat=True))):
-        if y > year or y < year - 5:
-            continue
-        doc = _doc(y)
+    for y, d in docs:
         by_group: dict[str, list[float]] = {}
-        for r in doc["agencies"]:
+        for r in d["agencies"]:
             if r["total"] is not None:
                 by_group.setdefault(r["group"] or "", []).append(r["total"])
         out.append(
