@@ -241,6 +241,8 @@ class ResultSet(models.Model):
     province_code = models.CharField(max_length=2)
     version = models.PositiveSmallIntegerField(default=1)
     document = models.JSONField()
+    # the document's rows without their per-field detail: what ranking pages read
+    summary = models.JSONField(default=list)
     published_at = models.DateTimeField()
     published_by = models.CharField(max_length=200)
     reason = models.TextField(_("reason"), blank=True)

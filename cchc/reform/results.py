@@ -163,20 +163,46 @@ def compute_year(
 def _document(year: int, province_code: str | None, with_change: bool) -> list[dict]:
     frozen = published(year, province_code)
     if frozen is not None:
-        return frozen.document["agencies"]
+        return frozen.summary
     return compute_year(year, province_code, with_change=with_change)["agencies"]
 
 
-def published(year: int, province_code: str | None) -> ResultSet | None:
+def published(
+    year: int, province_code: str | None, *, with_document: bool = False
+) -> ResultSet | None:
+    """The current published results of the year (without the large document unless asked)."""
     code = province_code or settings.CCHC_PROVINCE_CODE
-    return ResultSet.objects.filter(year=year, province_code=code, current=True).first()
+    qs = ResultSet.objects.filter(year=year, province_code=code, current=True)
+    if not with_document:
+        qs = qs.defer("document")
+    return qs.first()
+
+
+def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k != "groups"} for r in rows]
+
+
+def ranking_document(year: int, province_code: str | None = None) -> dict[str, Any]:
+    """What ranking pages show: the published rows without their per-field detail (frozen),
+    else the live computation."""
+    frozen = published(year, province_code)
+    if frozen is not None:
+        return {
+            "scheme": "par",
+            "period": str(year),
+            "frozen": True,
+            "published_at": frozen.published_at.isoformat(),
+            "result_version": frozen.version,
+            "agencies": frozen.summary,
+        }
+    return compute_year(year, province_code)
 
 
 def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
     """interchange.md §6: the frozen figures of a published year, else the live ones."""
     year = parse_year(period)
     province_code = province_code or settings.CCHC_PROVINCE_CODE
-    frozen = published(year, province_code)
+    frozen = published(year, province_code, with_document=True)
     if frozen is not None:
         doc = dict(frozen.document)
         doc.update(

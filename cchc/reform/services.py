@@ -914,6 +914,7 @@ def publish_results(
         current = (
             ResultSet.objects.select_for_update()
             .filter(year=year, province_code=province_code, current=True)
+            .defer("document", "summary")
             .first()
         )
         if current is not None and not reason.strip():
@@ -935,6 +936,7 @@ def publish_results(
             province_code=province_code,
             version=(current.version + 1) if current else 1,
             document=doc,
+            summary=results.summarise(doc["agencies"]),
             published_at=timezone.now(),
             published_by=str(getattr(actor, "display_name", actor))[:200],
             reason=reason.strip(),

@@ -487,7 +487,7 @@ def _groups(doc: dict[str, Any]) -> list[tuple[str, list[dict]]]:
 def ranking(request: HttpRequest, year: int) -> HttpResponse:
     if not _sees_results(request.user):
         raise PermissionDenied
-    doc = _doc(year)
+    doc = results.ranking_document(year, _province())
     trend = _trend_years(year, doc)
     q = fold(request.GET.get("q", "").strip())
     if q:
@@ -501,7 +501,11 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         return _download(
             _("PAR INDEX ranking %(year)s") % {"year": year}, header, rows, fmt, f"par-{year}"
         )
-    history = ResultSet.objects.filter(year=year, province_code=_province()).order_by("-version")
+    history = (
+        ResultSet.objects.filter(year=year, province_code=_province())
+        .defer("document", "summary")
+        .order_by("-version")
+    )
     return render(
         request,
         "reform/ranking.html",
@@ -521,10 +525,12 @@ def _trend_years(year: int, doc: dict[str, Any]) -> list[dict[str, Any]]:
     """Mean index per group over the published years before this one and this year's figures
     (for the year-on-year chart)."""
     docs = [
-        (rs.year, rs.document)
+        (rs.year, {"agencies": rs.summary})
         for rs in ResultSet.objects.filter(
             province_code=_province(), current=True, year__gte=year - 5, year__lt=year
-        ).order_by("year")
+        )
+        .defer("document")
+        .order_by("year")
     ]
     docs.append((year, doc))
     out = []
@@ -624,15 +630,19 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 def public(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """Published results, for everyone."""
-    sets = ResultSet.objects.filter(province_code=_province(), current=True).order_by("-year")
+    sets = (
+        ResultSet.objects.filter(province_code=_province(), current=True)
+        .defer("document")
+        .order_by("-year")
+    )
     chosen = sets.filter(year=year).first() if year else sets.first()
-    doc = chosen.document if chosen else None
+    doc = {"agencies": chosen.summary} if chosen else None
     return render(
         request,
         "reform/public.html",
         {
             "chosen": chosen,
-            "years": [s.year for s in sets],
+            "years": list(sets.values_list("year", flat=True)),
             "groups": _groups(doc) if doc else [],
         },
     )

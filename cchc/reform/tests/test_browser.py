@@ -26,7 +26,9 @@ def test_self_assessment_appraisal_and_results(transactional_db, browser_page, c
 
     t = build_template()
     chair = UserFactory(username="chair", full_name="Tổ trưởng thẩm định")
-    services.create_team(t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[cast.agency_b])
+    services.create_team(
+        t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[cast.agency_b]
+    )
     page = browser_page
     evidence = tmp_path / "ke-hoach.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% ke hoach CCHC 2026\n")
