@@ -285,3 +285,25 @@ def test_publish_freezes_and_restatement_is_recorded(cast):
     assert not first.current and ResultSet.objects.count() == 2
     doc = results.index_document("2026", province_code="01")
     assert results.unit_row(doc, "H26.01")["points"] == pytest.approx(19)
+
+
+@pytest.mark.django_db
+def test_events_are_append_only(cast):
+    from django.db import DatabaseError, transaction
+
+    t = build_template()
+    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    event = ReformEvent.objects.get(assessment=a)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ReformEvent.objects.filter(pk=event.pk).update(note="rewritten")
+    assert ReformEvent.objects.get(pk=event.pk).note == ""
+
+
+@pytest.mark.django_db
+def test_compute_indices_refuses_a_non_year_period(cast):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="2026"):
+        call_command(
+            "compute_indices", "--scheme", "par", "--period", "2026-Q3", "--format", "json"
+        )
