@@ -56,7 +56,10 @@ def main() -> None:
     from cchc.reform.models import Assessment, TemplateNode
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    groups = [RankingGroup.objects.get_or_create(name=n)[0] for n in ("Sở, ban, ngành", "Xã, phường", "Cơ quan ngành dọc")]
+    groups = [
+        RankingGroup.objects.get_or_create(name=n)[0]
+        for n in ("Sở, ban, ngành", "Xã, phường", "Cơ quan ngành dọc")
+    ]
     Agency.objects.bulk_create(
         [
             Agency(
@@ -87,8 +90,11 @@ def main() -> None:
         out["import_s"] = round(time.perf_counter() - t0, 2)
         out["import"] = [r.summary() for r in res]
     out["nodes_per_template"] = TemplateNode.objects.filter(template__code="B-2026").count()
-    out["scores"] = sum(a.scores.count() for a in Assessment.objects.filter(template__code="B-2026")[:1]) * UNITS
-    out["compute_year_live"] = timed(lambda: results.compute_year(2026, "01"), 10)
+    out["scores"] = (
+        sum(a.scores.count() for a in Assessment.objects.filter(template__code="B-2026")[:1])
+        * UNITS
+    )
+    out["compute_year_live_uncached"] = timed(lambda: results.compute_year(2026, "01"), 10)
     admin = User.objects.create(username="bench_admin", kind="PROVINCE_ADMIN", province_code="01")
     client = Client()
     client.force_login(admin)
@@ -106,12 +112,15 @@ def main() -> None:
         "what_if": f"/par/results/2026/{codes[7]}/?whatif=1&v_1.1.1=0.5",
         "sheet": f"/par/a/{Assessment.objects.get(template__code='B-2026', agency__code=codes[7]).pk}/",
     }
-    out["pages_live"] = {k: timed(get(u), 10) for k, u in pages.items()}
+    results.clear_cache()
+    out["pages_live"] = {k: timed(get(u)) for k, u in pages.items()}
     services.publish_results(2025, actor=SYSTEM)
     t0 = time.perf_counter()
     services.publish_results(2026, actor=SYSTEM)
     out["publish_s"] = round(time.perf_counter() - t0, 2)
-    out["index_document_published"] = timed(lambda: results.index_document("2026", province_code="01"))
+    out["index_document_published"] = timed(
+        lambda: results.index_document("2026", province_code="01")
+    )
     pages.pop("what_if")
     pages["public"] = "/par/public/2026/"
     out["pages_published"] = {k: timed(get(u)) for k, u in pages.items()}

@@ -27,6 +27,9 @@ from cchc.reform.models import (
 )
 
 _TREES: dict[int, scoring.Tree] = {}
+# live documents of the pages: (year, province) -> (taken at, data stamp, document)
+_LIVE: dict[tuple[int, str | None], tuple[float, tuple, dict[str, Any]]] = {}
+LIVE_TTL = 60.0
 
 
 def tree_of(template: Template) -> scoring.Tree:
@@ -62,6 +65,39 @@ def tree_of(template: Template) -> scoring.Tree:
 
 def clear_cache() -> None:
     _TREES.clear()
+    _LIVE.clear()
+
+
+def data_stamp() -> tuple:
+    """Changes whenever a score, a template or a publication changes through the services
+    (every change appends a ReformEvent; imports append one per assessment)."""
+    from django.db.models import Count, Max
+
+    from cchc.reform.models import ReformEvent
+
+    t = Template.objects.aggregate(m=Max("published_at"), c=Count("id"))
+    return (
+        ReformEvent.objects.aggregate(m=Max("id"))["m"],
+        t["m"],
+        t["c"],
+        ResultSet.objects.aggregate(m=Max("id"))["m"],
+    )
+
+
+def live_document(year: int, province_code: str | None) -> dict[str, Any]:
+    """`compute_year` for pages: reused while no score, template or publication has changed
+    (and for at most LIVE_TTL seconds). Commands and publication always compute afresh."""
+    import time
+
+    key = (year, province_code)
+    stamp = data_stamp()
+    now = time.monotonic()
+    hit = _LIVE.get(key)
+    if hit is not None and hit[1] == stamp and now - hit[0] < LIVE_TTL:
+        return hit[2]
+    doc = compute_year(year, province_code)
+    _LIVE[key] = (now, stamp, doc)
+    return doc
 
 
 def parse_year(period: str) -> int:
@@ -195,7 +231,7 @@ def ranking_document(year: int, province_code: str | None = None) -> dict[str, A
             "result_version": frozen.version,
             "agencies": frozen.summary,
         }
-    return compute_year(year, province_code)
+    return live_document(year, province_code)
 
 
 def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
@@ -266,7 +302,7 @@ def what_if(
 ) -> dict[str, Any]:
     """The unit's index and rank if the given leaves had these values; nothing is saved.
     Only the unit is rescored; the others keep their live totals and everyone is re-ranked."""
-    doc = compute_year(year, province_code, with_change=False)
+    doc = live_document(year, province_code)
     before = unit_row(doc, agency_code)
     a = (
         Assessment.objects.filter(template__year=year, agency__code=agency_code)

@@ -470,9 +470,9 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------- results
-def _doc(year: int, live: bool = False) -> dict[str, Any]:
-    if live:
-        return results.compute_year(year, _province())
+def _doc(year: int) -> dict[str, Any]:
+    if results.published(year, _province()) is None:
+        return results.live_document(year, _province())
     return results.index_document(str(year), province_code=_province())
 
 

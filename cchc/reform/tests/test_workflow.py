@@ -307,3 +307,15 @@ def test_compute_indices_refuses_a_non_year_period(cast):
         call_command(
             "compute_indices", "--scheme", "par", "--period", "2026-Q3", "--format", "json"
         )
+
+
+@pytest.mark.django_db
+def test_live_document_follows_every_change_through_the_services(cast):
+    t = build_template()
+    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=4)
+    first = results.live_document(2026, "01")
+    assert results.unit_row(first, "H26.01")["points"] == 4
+    assert results.live_document(2026, "01") is first  # nothing changed: reused
+    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=6)
+    assert results.unit_row(results.live_document(2026, "01"), "H26.01")["points"] == 6
