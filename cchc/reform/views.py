@@ -190,6 +190,16 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
                 measure=request.POST.get("measure", ""),
             )
             messages.success(request, _("Node saved."))
+        elif action == "settings":
+            services.update_template(
+                t,
+                actor=request.user,
+                name=request.POST.get("name", t.name).strip() or t.name,
+                survey_optional=bool(request.POST.get("survey_optional")),
+                unit_level=request.POST.get("unit_level", "").strip(),
+                grades=parse_grades(request.POST.get("grades", "")),
+            )
+            messages.success(request, _("Template saved."))
         elif action == "delete_node":
             services.delete_node(
                 get_object_or_404(TemplateNode, template=t, pk=request.POST.get("node")),
@@ -236,6 +246,27 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         _fail(request, exc)
     return redirect("reform:template", pk=t.pk)
+
+
+def parse_grades(text: str) -> list[dict]:
+    """ "A:90, B:80, C:0" -> grade bands (highest minimum first)."""
+    bands = []
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        grade, _sep, minimum = part.partition(":")
+        try:
+            value = float(minimum.strip().replace("%", ""))
+        except ValueError:
+            raise services.ValidationFailed(
+                _("Write the grade bands as A:90, B:80, C:0."), field="grades"
+            ) from None
+        if not grade.strip() or not 0 <= value <= 100:
+            raise services.ValidationFailed(
+                _("Write the grade bands as A:90, B:80, C:0."), field="grades"
+            )
+        bands.append({"grade": grade.strip(), "min": value})
+    return sorted(bands, key=lambda b: -b["min"])
 
 
 @login_required

@@ -116,3 +116,15 @@ def test_home_affairs_pages(client, cast, setup):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_grade_bands_are_data_of_a_draft_template(client, cast):
+    t = services.create_template(actor=SYSTEM, code="G", year=2026, name="G")
+    client.force_login(cast.province_admin)
+    url = reverse("reform:template_action", args=[t.pk])
+    client.post(url, {"action": "settings", "name": "G", "grades": "Xuất sắc:95, Tốt:85, Khá:0"})
+    t.refresh_from_db()
+    assert t.grade_bands()[0] == {"grade": "Xuất sắc", "min": 95.0}
+    r = client.post(url, {"action": "settings", "name": "G", "grades": "A:nine"}, follow=True)
+    assert "A:90" in r.content.decode()
