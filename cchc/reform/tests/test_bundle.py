@@ -121,3 +121,24 @@ def test_bad_score_rows_refuse_the_whole_file(cast, tmp_path):
     out, _ = run(d, "--skip-invalid")
     assert "par_scores.csv: 11 created, 0 updated, 0 unchanged, 5 rejected" in out
     assert (d / "rejects" / "par_scores.csv").read_text().count("\n") == 6
+
+
+@pytest.mark.django_db
+def test_publish_command_freezes_and_restates(cast, tmp_path):
+    run(write_bundle(tmp_path / "b"))
+    out = StringIO()
+    call_command("publish_par", "--year", "2026", "--province", "01", stdout=out)
+    assert "version 1" in out.getvalue()
+    doc = compute()
+    assert doc["frozen"] is True and doc["result_version"] == 1
+    with pytest.raises(CommandError):
+        call_command("publish_par", "--year", "2026", "--province", "01", stdout=StringIO())
+    call_command("publish_par", "--year", "2026", "--province", "01", "--reason", "Sửa", stdout=out)
+    assert compute()["result_version"] == 2
+    # a bundle cannot change the scores of a published year
+    write_bundle(
+        tmp_path / "b",
+        scores=SCORES.replace("SBN-2026,H26.02,1.1.2,15,15,", "SBN-2026,H26.02,1.1.2,15,5,"),
+    )
+    with pytest.raises(CommandError):
+        run(tmp_path / "b")
