@@ -7,232 +7,604 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0002_official_units'),
+        ("agencies", "0002_official_units"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('DRAFT', 'Being self-assessed'), ('SUBMITTED', 'Submitted'), ('APPRAISING', 'Under appraisal'), ('EXPLANATION', "Awaiting the unit's explanation"), ('RESPONDED', 'Explanation received'), ('FINAL', 'Finalised')], default='DRAFT', max_length=12, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('finalised_at', models.DateTimeField(blank=True, null=True, verbose_name='finalised at')),
-                ('imported', models.BooleanField(default=False, verbose_name='imported')),
-                ('last_event_seq', models.PositiveIntegerField(default=0)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='par_assessments', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("DRAFT", "Being self-assessed"),
+                            ("SUBMITTED", "Submitted"),
+                            ("APPRAISING", "Under appraisal"),
+                            ("EXPLANATION", "Awaiting the unit's explanation"),
+                            ("RESPONDED", "Explanation received"),
+                            ("FINAL", "Finalised"),
+                        ],
+                        default="DRAFT",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "finalised_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finalised at"),
+                ),
+                ("imported", models.BooleanField(default=False, verbose_name="imported")),
+                ("last_event_seq", models.PositiveIntegerField(default=0)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="par_assessments",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'self-assessment',
+                "verbose_name": "self-assessment",
             },
         ),
         migrations.CreateModel(
-            name='EvidenceFile',
+            name="EvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64)),
-                ('file', models.FileField(upload_to='par/%Y/')),
-                ('name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=60)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("file", models.FileField(upload_to="par/%Y/")),
+                ("name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=60)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ExternalValue',
+            name="ExternalValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.CharField(choices=[('PAPI', 'PAPI'), ('PAR', 'National PAR INDEX'), ('SIPAS', 'SIPAS')], max_length=10, verbose_name='index')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('province_code', models.CharField(max_length=2, verbose_name='province code')),
-                ('node_code', models.CharField(blank=True, max_length=20, verbose_name='dimension code')),
-                ('node_name', models.CharField(blank=True, max_length=300, verbose_name='dimension')),
-                ('score', models.DecimalField(decimal_places=4, max_digits=8, verbose_name='score')),
-                ('max_score', models.DecimalField(decimal_places=2, default=100, max_digits=8, verbose_name='maximum')),
-                ('rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='published rank')),
-                ('group', models.CharField(blank=True, max_length=40, verbose_name='group')),
-                ('lead_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "index",
+                    models.CharField(
+                        choices=[
+                            ("PAPI", "PAPI"),
+                            ("PAR", "National PAR INDEX"),
+                            ("SIPAS", "SIPAS"),
+                        ],
+                        max_length=10,
+                        verbose_name="index",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("province_code", models.CharField(max_length=2, verbose_name="province code")),
+                (
+                    "node_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="dimension code"),
+                ),
+                (
+                    "node_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="dimension"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(decimal_places=4, max_digits=8, verbose_name="score"),
+                ),
+                (
+                    "max_score",
+                    models.DecimalField(
+                        decimal_places=2, default=100, max_digits=8, verbose_name="maximum"
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="published rank"
+                    ),
+                ),
+                ("group", models.CharField(blank=True, max_length=40, verbose_name="group")),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['index', 'year', 'node_code', 'province_code'],
+                "ordering": ["index", "year", "node_code", "province_code"],
             },
         ),
         migrations.CreateModel(
-            name='ReformEvent',
+            name="ReformEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField(verbose_name='sequence')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('actor_label', models.CharField(blank=True, max_length=200, verbose_name='actor')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('node_code', models.CharField(blank=True, max_length=40)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(blank=True, max_length=12)),
-                ('actor', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='reform.assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField(verbose_name="sequence")),
+                ("at", models.DateTimeField(verbose_name="time")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                ("actor_label", models.CharField(blank=True, max_length=200, verbose_name="actor")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
+                ("node_code", models.CharField(blank=True, max_length=40)),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                ("to_status", models.CharField(blank=True, max_length=12)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="reform.assessment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment', 'seq'],
+                "ordering": ["assessment", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='ResultSet',
+            name="ResultSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('province_code', models.CharField(max_length=2)),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('document', models.JSONField()),
-                ('published_at', models.DateTimeField()),
-                ('published_by', models.CharField(max_length=200)),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('current', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("province_code", models.CharField(max_length=2)),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                ("document", models.JSONField()),
+                ("published_at", models.DateTimeField()),
+                ("published_by", models.CharField(max_length=200)),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("current", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['year', 'version'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'province_code', 'version'), name='uniq_par_result_version')],
+                "ordering": ["year", "version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "province_code", "version"), name="uniq_par_result_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='self score')),
-                ('explanation', models.TextField(blank=True, verbose_name='explanation')),
-                ('appraised_score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='appraised score')),
-                ('appraisal_comment', models.TextField(blank=True, verbose_name='appraisal comment')),
-                ('unit_response', models.TextField(blank=True, verbose_name="unit's explanation")),
-                ('survey_score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='survey score')),
-                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name='snapshot')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='reform.assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="self score",
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="explanation")),
+                (
+                    "appraised_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="appraised score",
+                    ),
+                ),
+                (
+                    "appraisal_comment",
+                    models.TextField(blank=True, verbose_name="appraisal comment"),
+                ),
+                ("unit_response", models.TextField(blank=True, verbose_name="unit's explanation")),
+                (
+                    "survey_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="survey score",
+                    ),
+                ),
+                ("snapshot", models.JSONField(blank=True, default=dict, verbose_name="snapshot")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="reform.assessment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('doc_number', models.CharField(max_length=100, verbose_name='document number')),
-                ('issuer', models.CharField(max_length=300, verbose_name='issuer')),
-                ('doc_date', models.DateField(verbose_name='document date')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='reform.evidencefile')),
-                ('score', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='reform.score')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("doc_number", models.CharField(max_length=100, verbose_name="document number")),
+                ("issuer", models.CharField(max_length=300, verbose_name="issuer")),
+                ("doc_date", models.DateField(verbose_name="document date")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uses",
+                        to="reform.evidencefile",
+                    ),
+                ),
+                (
+                    "score",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="reform.score",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('index', models.CharField(choices=[('PAPI', 'PAPI'), ('PAR', 'National PAR INDEX'), ('SIPAS', 'SIPAS')], max_length=10, verbose_name='index')),
-                ('node_code', models.CharField(blank=True, max_length=20, verbose_name='dimension code')),
-                ('kind', models.CharField(choices=[('score', 'Score at least'), ('rank', 'Rank at most (top N)'), ('rank_change', 'Places gained at least'), ('group', 'Stay in group')], max_length=12, verbose_name='kind')),
-                ('value', models.CharField(max_length=40, verbose_name='target value')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "index",
+                    models.CharField(
+                        choices=[
+                            ("PAPI", "PAPI"),
+                            ("PAR", "National PAR INDEX"),
+                            ("SIPAS", "SIPAS"),
+                        ],
+                        max_length=10,
+                        verbose_name="index",
+                    ),
+                ),
+                (
+                    "node_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="dimension code"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("score", "Score at least"),
+                            ("rank", "Rank at most (top N)"),
+                            ("rank_change", "Places gained at least"),
+                            ("group", "Stay in group"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("value", models.CharField(max_length=40, verbose_name="target value")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['year', 'index', 'node_code'],
+                "ordering": ["year", "index", "node_code"],
             },
         ),
         migrations.CreateModel(
-            name='Template',
+            name="Template",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='year')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('unit_level', models.CharField(blank=True, help_text='Agency level it applies to', max_length=20, verbose_name='unit type')),
-                ('survey_optional', models.BooleanField(default=False, verbose_name='survey optional')),
-                ('grades', models.JSONField(blank=True, default=list, verbose_name='grade bands')),
-                ('deadline', models.DateTimeField(blank=True, null=True, verbose_name='submission deadline')),
-                ('status', models.CharField(choices=[('DRAFT', 'Draft'), ('PUBLISHED', 'Published')], default='DRAFT', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reform.template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="year")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "unit_level",
+                    models.CharField(
+                        blank=True,
+                        help_text="Agency level it applies to",
+                        max_length=20,
+                        verbose_name="unit type",
+                    ),
+                ),
+                (
+                    "survey_optional",
+                    models.BooleanField(default=False, verbose_name="survey optional"),
+                ),
+                ("grades", models.JSONField(blank=True, default=list, verbose_name="grade bands")),
+                (
+                    "deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submission deadline"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("DRAFT", "Draft"), ("PUBLISHED", "Published")],
+                        default="DRAFT",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reform.template",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PAR template',
-                'verbose_name_plural': 'PAR templates',
-                'ordering': ['-year', 'code'],
+                "verbose_name": "PAR template",
+                "verbose_name_plural": "PAR templates",
+                "ordering": ["-year", "code"],
             },
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='template',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='reform.template'),
+            model_name="assessment",
+            name="template",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="reform.template",
+            ),
         ),
         migrations.CreateModel(
-            name='AppraisalTeam',
+            name="AppraisalTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('agencies', models.ManyToManyField(related_name='par_teams', to='agencies.agency')),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('members', models.ManyToManyField(related_name='par_teams', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='reform.template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "agencies",
+                    models.ManyToManyField(related_name="par_teams", to="agencies.agency"),
+                ),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(related_name="par_teams", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="reform.template",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TemplateNode',
+            name="TemplateNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('kind', models.CharField(choices=[('field', 'Field'), ('criterion', 'Criterion'), ('subcriterion', 'Sub-criterion')], max_length=12, verbose_name='kind')),
-                ('name', models.CharField(max_length=500, verbose_name='name')),
-                ('max_points', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='maximum points')),
-                ('method', models.CharField(blank=True, choices=[('self', 'Self-assessed, appraised'), ('survey', 'Survey-scored'), ('computed', 'Computed from platform data'), ('bonus', 'Bonus'), ('penalty', 'Penalty')], max_length=10, verbose_name='method')),
-                ('guidance', models.TextField(blank=True, verbose_name='scoring guidance')),
-                ('evidence_required', models.TextField(blank=True, verbose_name='required evidence')),
-                ('measure', models.CharField(blank=True, max_length=60, verbose_name='platform measure')),
-                ('measure_rule', models.JSONField(blank=True, default=dict, verbose_name='measure rule')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='reform.templatenode')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='reform.template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("field", "Field"),
+                            ("criterion", "Criterion"),
+                            ("subcriterion", "Sub-criterion"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=500, verbose_name="name")),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=7, verbose_name="maximum points"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self", "Self-assessed, appraised"),
+                            ("survey", "Survey-scored"),
+                            ("computed", "Computed from platform data"),
+                            ("bonus", "Bonus"),
+                            ("penalty", "Penalty"),
+                        ],
+                        max_length=10,
+                        verbose_name="method",
+                    ),
+                ),
+                ("guidance", models.TextField(blank=True, verbose_name="scoring guidance")),
+                (
+                    "evidence_required",
+                    models.TextField(blank=True, verbose_name="required evidence"),
+                ),
+                (
+                    "measure",
+                    models.CharField(blank=True, max_length=60, verbose_name="platform measure"),
+                ),
+                (
+                    "measure_rule",
+                    models.JSONField(blank=True, default=dict, verbose_name="measure rule"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="reform.templatenode",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="reform.template",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['template', 'order', 'id'],
+                "ordering": ["template", "order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='score',
-            name='node',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reform.templatenode'),
+            model_name="score",
+            name="node",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="reform.templatenode",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencefile',
-            constraint=models.UniqueConstraint(fields=('agency', 'sha256'), name='uniq_par_file_hash'),
+            model_name="evidencefile",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "sha256"), name="uniq_par_file_hash"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='externalvalue',
-            constraint=models.UniqueConstraint(fields=('index', 'year', 'province_code', 'node_code'), name='uniq_par_external'),
+            model_name="externalvalue",
+            constraint=models.UniqueConstraint(
+                fields=("index", "year", "province_code", "node_code"), name="uniq_par_external"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reformevent',
-            constraint=models.UniqueConstraint(fields=('assessment', 'seq'), name='uniq_par_event_seq'),
+            model_name="reformevent",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "seq"), name="uniq_par_event_seq"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('template', 'agency'), name='uniq_par_assessment'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                fields=("template", "agency"), name="uniq_par_assessment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templatenode',
-            constraint=models.UniqueConstraint(fields=('template', 'code'), name='uniq_par_node_code'),
+            model_name="templatenode",
+            constraint=models.UniqueConstraint(
+                fields=("template", "code"), name="uniq_par_node_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('assessment', 'node'), name='uniq_par_score'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "node"), name="uniq_par_score"
+            ),
         ),
     ]

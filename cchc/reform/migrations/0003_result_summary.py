@@ -13,15 +13,14 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reform', '0002_append_only'),
+        ("reform", "0002_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='resultset',
-            name='summary',
+            model_name="resultset",
+            name="summary",
             field=models.JSONField(default=list),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
