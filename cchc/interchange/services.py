@@ -35,7 +35,28 @@ from cchc.interchange.models import ImportRun
 REJECTS = "rejects"
 
 
+def extra_loaders() -> dict:
+    """Bundle files of other modules, loaded after the four of §1: an app config lists them in
+    `bundle_loaders` (file name -> dotted path of `load(path, skip_invalid) -> FileResult`),
+    so this module imports none of them (PAR INDEX files of §6, ...)."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    out: dict = {}
+    for config in apps.get_app_configs():
+        for name, dotted in getattr(config, "bundle_loaders", {}).items():
+            out[name] = import_string(dotted)
+    return out
+
+
+def bundle_files() -> tuple[str, ...]:
+    return BUNDLE_FILES + tuple(extra_loaders())
+
+
 def _load(name: str, path: Path, skip_invalid: bool, trusted: bool) -> FileResult:
+    extra = extra_loaders().get(name)
+    if extra is not None:
+        return extra(path, skip_invalid)
     if name in (AGENCIES, PROCEDURES):
         validate, apply = (
             (reference.import_agencies, reference.apply_agencies)
@@ -120,7 +141,7 @@ def import_bundle(
         import_file(
             directory, name, skip_invalid=skip_invalid, initiated_by=initiated_by, trusted=trusted
         )
-        for name in BUNDLE_FILES
+        for name in bundle_files()
         if (directory / name).is_file()
     ]
 

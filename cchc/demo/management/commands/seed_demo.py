@@ -89,6 +89,9 @@ class Command(BaseCommand):
             self._live_dossiers()
             self.stdout.write(f"Demo data loaded in {time.monotonic() - started:.0f} s")
         self._users()
+        from cchc.reform.demo import seed as seed_par
+
+        seed_par(self.stdout)  # PAR INDEX: a published year and an open one
         self._print_logins()
 
     @transaction.atomic

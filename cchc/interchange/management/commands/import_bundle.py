@@ -8,8 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cchc.interchange.formats import BUNDLE_FILES
-from cchc.interchange.services import import_bundle
+from cchc.interchange.services import bundle_files, import_bundle
 
 
 class Command(BaseCommand):
@@ -36,10 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, skip_invalid: bool, trusted: bool, **options):
         if not directory.is_dir():
             raise CommandError(_("%(dir)s is not a directory.") % {"dir": directory})
-        if not any((directory / name).is_file() for name in BUNDLE_FILES):
+        if not any((directory / name).is_file() for name in bundle_files()):
             raise CommandError(
                 _("%(dir)s holds none of %(files)s.")
-                % {"dir": directory, "files": ", ".join(BUNDLE_FILES)}
+                % {"dir": directory, "files": ", ".join(bundle_files())}
             )
         try:
             user = getpass.getuser()

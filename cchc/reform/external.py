@@ -1,0 +1,152 @@
+"""External indices (PAPI, the national PAR INDEX, SIPAS) as published, and targets written in
+scores or rank places (domain.md §7: "PAR top 10", "SIPAS ≥ 86 %", "PAPI +5 places", "stay
+in group 1"). Published values are recorded, never computed; where the publisher gives only
+scores, the province's rank is computed among the provinces recorded for that year and node.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import ValidationFailed
+from cchc.core.scheme import competition_ranks
+from cchc.reform.models import ExternalIndex, ExternalValue, Target, TargetKind
+from cchc.reform.services import _points, require_home_affairs
+
+
+def record_value(
+    *,
+    actor: Any,
+    index: str,
+    year: int,
+    province_code: str,
+    score: Any,
+    node_code: str = "",
+    node_name: str = "",
+    max_score: Any = None,
+    rank: int | None = None,
+    group: str = "",
+    lead_agency: Any = None,
+) -> ExternalValue:
+    require_home_affairs(actor)
+    if index not in ExternalIndex.values:
+        raise ValidationFailed(_("Unknown index %(i)s.") % {"i": index}, field="index")
+    value = _points(score, field="score")
+    maximum = _points(max_score, field="max_score") if max_score not in (None, "") else None
+    if maximum is None:
+        maximum = Decimal(10) if index == ExternalIndex.PAPI and node_code else Decimal(100)
+        if index == ExternalIndex.PAPI and not node_code:
+            maximum = Decimal(80)
+    if value < 0 or value > maximum:
+        raise ValidationFailed(
+            _("The score must lie between 0 and %(max)s.") % {"max": maximum}, field="score"
+        )
+    obj, _created = ExternalValue.objects.update_or_create(
+        index=index,
+        year=year,
+        province_code=province_code,
+        node_code=node_code,
+        defaults={
+            "node_name": node_name,
+            "score": value,
+            "max_score": maximum,
+            "rank": rank,
+            "group": group,
+            "lead_agency": lead_agency,
+        },
+    )
+    return obj
+
+
+def ranks(index: str, year: int, node_code: str = "") -> dict[str, int | None]:
+    """Each province's rank: the published one, else computed from the recorded scores."""
+    rows = list(ExternalValue.objects.filter(index=index, year=year, node_code=node_code))
+    computed = competition_ranks({r.province_code: float(r.score) for r in rows})
+    return {r.province_code: r.rank or computed.get(r.province_code) for r in rows}
+
+
+def figure(index: str, year: int, node_code: str = "", province_code: str | None = None):  # type: ignore[no-untyped-def]
+    province_code = province_code or settings.CCHC_PROVINCE_CODE
+    value = ExternalValue.objects.filter(
+        index=index, year=year, node_code=node_code, province_code=province_code
+    ).first()
+    if value is None:
+        return None
+    rank = ranks(index, year, node_code).get(province_code)
+    previous = ExternalValue.objects.filter(
+        index=index, year=year - 1, node_code=node_code, province_code=province_code
+    ).exists()
+    last_rank = ranks(index, year - 1, node_code).get(province_code) if previous else None
+    return {
+        "value": value,
+        "score": float(value.score),
+        "max": float(value.max_score),
+        "rank": rank,
+        "rank_change": (last_rank - rank) if (last_rank and rank) else None,
+        "group": value.group,
+        "provinces": ExternalValue.objects.filter(
+            index=index, year=year, node_code=node_code
+        ).count(),
+    }
+
+
+def save_target(
+    *,
+    actor: Any,
+    year: int,
+    index: str,
+    kind: str,
+    value: str,
+    node_code: str = "",
+    owner: Any = None,
+    note: str = "",
+) -> Target:
+    require_home_affairs(actor)
+    if kind not in TargetKind.values:
+        raise ValidationFailed(_("Unknown target kind."), field="kind")
+    if index not in ExternalIndex.values:
+        raise ValidationFailed(_("Unknown index %(i)s.") % {"i": index}, field="index")
+    value = value.strip()
+    if kind != TargetKind.GROUP:
+        try:
+            float(value.replace(",", ".").lstrip("+"))
+        except ValueError:
+            raise ValidationFailed(_("The target must be a number."), field="value") from None
+    if not value:
+        raise ValidationFailed(_("Give the target value."), field="value")
+    return Target.objects.create(
+        year=year, index=index, node_code=node_code, kind=kind, value=value, owner=owner, note=note
+    )
+
+
+def assess_target(target: Target) -> dict[str, Any]:
+    """The latest figure (the target's year, else the latest year before it) and whether it
+    meets the target; `on_track` is None without a figure."""
+    years = (
+        ExternalValue.objects.filter(
+            index=target.index,
+            node_code=target.node_code,
+            province_code=settings.CCHC_PROVINCE_CODE,
+            year__lte=target.year,
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+    year = years.first()
+    fig = figure(target.index, year, target.node_code) if year else None
+    on_track = None
+    if fig is not None:
+        v = target.value.replace(",", ".").lstrip("+")
+        if target.kind == TargetKind.SCORE:
+            on_track = fig["score"] >= float(v)
+        elif target.kind == TargetKind.RANK:
+            on_track = fig["rank"] is not None and fig["rank"] <= float(v)
+        elif target.kind == TargetKind.RANK_CHANGE:
+            on_track = fig["rank_change"] is not None and fig["rank_change"] >= float(v)
+        else:
+            on_track = fig["group"] == target.value
+    return {"target": target, "year": year, "figure": fig, "on_track": on_track}

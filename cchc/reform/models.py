@@ -1,0 +1,326 @@
+"""PAR INDEX (Chỉ số CCHC, domain.md §7): templates as versioned data, self-assessments with
+evidence, appraisal, results and external indices (PAPI, national PAR INDEX, SIPAS) with
+targets.
+
+A template version is a tree of nodes (field → criterion → sub-criterion, any depth) with its
+index rule (`survey_optional`, grade bands) as data. A published template is never edited in
+place: services refuse it, and a new year starts from a copy.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.events import EventLog
+
+DEFAULT_GRADES = [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 0}]
+
+
+class TemplateStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    PUBLISHED = "PUBLISHED", _("Published")
+
+
+class Template(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    name = models.CharField(_("name"), max_length=300)
+    unit_level = models.CharField(
+        _("unit type"), max_length=20, blank=True, help_text=_("Agency level it applies to")
+    )
+    survey_optional = models.BooleanField(_("survey optional"), default=False)
+    # index rule of this version: grade bands, highest minimum first
+    grades = models.JSONField(_("grade bands"), default=list, blank=True)
+    deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("PAR template")
+        verbose_name_plural = _("PAR templates")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.year})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == TemplateStatus.PUBLISHED
+
+    def grade_bands(self) -> list[dict]:
+        return sorted(self.grades or DEFAULT_GRADES, key=lambda g: -float(g["min"]))
+
+
+class NodeKind(models.TextChoices):
+    FIELD = "field", _("Field")
+    CRITERION = "criterion", _("Criterion")
+    SUBCRITERION = "subcriterion", _("Sub-criterion")
+
+
+class Method(models.TextChoices):
+    SELF = "self", _("Self-assessed, appraised")
+    SURVEY = "survey", _("Survey-scored")
+    COMPUTED = "computed", _("Computed from platform data")
+    BONUS = "bonus", _("Bonus")
+    PENALTY = "penalty", _("Penalty")
+
+
+class TemplateNode(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="nodes")
+    code = models.CharField(_("code"), max_length=40)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=NodeKind.choices)
+    name = models.CharField(_("name"), max_length=500)
+    max_points = models.DecimalField(_("maximum points"), max_digits=7, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, blank=True)
+    guidance = models.TextField(_("scoring guidance"), blank=True)
+    evidence_required = models.TextField(_("required evidence"), blank=True)
+    # computed and survey nodes: the platform measure and how its percent becomes points
+    measure = models.CharField(_("platform measure"), max_length=60, blank=True)
+    measure_rule = models.JSONField(_("measure rule"), default=dict, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["template", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="uniq_par_node_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Being self-assessed")
+    SUBMITTED = "SUBMITTED", _("Submitted")
+    APPRAISING = "APPRAISING", _("Under appraisal")
+    EXPLANATION = "EXPLANATION", _("Awaiting the unit's explanation")
+    RESPONDED = "RESPONDED", _("Explanation received")
+    FINAL = "FINAL", _("Finalised")
+
+
+class Assessment(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="assessments")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="par_assessments"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    imported = models.BooleanField(_("imported"), default=False)
+    last_event_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["template", "agency"], name="uniq_par_assessment")
+        ]
+        verbose_name = _("self-assessment")
+
+    def __str__(self) -> str:
+        return f"{self.template.code} / {self.agency.code}"
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    node = models.ForeignKey(TemplateNode, on_delete=models.PROTECT, related_name="+")
+    self_score = models.DecimalField(
+        _("self score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    appraised_score = models.DecimalField(
+        _("appraised score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    appraisal_comment = models.TextField(_("appraisal comment"), blank=True)
+    unit_response = models.TextField(_("unit's explanation"), blank=True)
+    survey_score = models.DecimalField(
+        _("survey score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    # computed and survey nodes: the frozen figure (measure, numerator, denominator, link)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "node"], name="uniq_par_score")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.node_id}"
+
+    @property
+    def adjusted(self) -> bool:
+        return self.appraised_score is not None and self.appraised_score != self.self_score
+
+
+class EvidenceFile(models.Model):
+    """An uploaded document, stored once per unit (by content hash) and reused across items."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="par/%Y/")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "sha256"], name="uniq_par_file_hash")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Evidence(models.Model):
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
+    doc_number = models.CharField(_("document number"), max_length=100)
+    issuer = models.CharField(_("issuer"), max_length=300)
+    doc_date = models.DateField(_("document date"))
+    file = models.ForeignKey(
+        EvidenceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="uses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_number} ({self.issuer})"
+
+
+class ReformEvent(EventLog):
+    """Every change to an assessment: scores, evidence, submission, appraisal, finalisation."""
+
+    subject_field: ClassVar[str] = "assessment"
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="events")
+    node_code = models.CharField(max_length=40, blank=True)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "seq"], name="uniq_par_event_seq")
+        ]
+
+
+class AppraisalTeam(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="par_teams")
+    agencies = models.ManyToManyField("agencies.Agency", related_name="par_teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResultSet(models.Model):
+    """The published results of a year (interchange.md §6 document), frozen; a restatement is
+    a new version with its reason, the old one kept."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    province_code = models.CharField(max_length=2)
+    version = models.PositiveSmallIntegerField(default=1)
+    document = models.JSONField()
+    # the document's rows without their per-field detail: what ranking pages read
+    summary = models.JSONField(default=list)
+    published_at = models.DateTimeField()
+    published_by = models.CharField(max_length=200)
+    reason = models.TextField(_("reason"), blank=True)
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["year", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "province_code", "version"], name="uniq_par_result_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PAR {self.year} v{self.version}"
+
+
+class ExternalIndex(models.TextChoices):
+    PAPI = "PAPI", "PAPI"
+    PAR = "PAR", _("National PAR INDEX")
+    SIPAS = "SIPAS", "SIPAS"
+
+
+class ExternalValue(models.Model):
+    """A published value of an external index for one province, year and node (PAPI dimension
+    or sub-dimension, or the total when `node_code` is empty). Recorded, never computed."""
+
+    index = models.CharField(_("index"), max_length=10, choices=ExternalIndex.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    province_code = models.CharField(_("province code"), max_length=2)
+    node_code = models.CharField(_("dimension code"), max_length=20, blank=True)
+    node_name = models.CharField(_("dimension"), max_length=300, blank=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=4)
+    max_score = models.DecimalField(_("maximum"), max_digits=8, decimal_places=2, default=100)
+    rank = models.PositiveSmallIntegerField(_("published rank"), null=True, blank=True)
+    group = models.CharField(_("group"), max_length=40, blank=True)
+    lead_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["index", "year", "node_code", "province_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index", "year", "province_code", "node_code"], name="uniq_par_external"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index} {self.year} {self.node_code} {self.province_code}"
+
+
+class TargetKind(models.TextChoices):
+    SCORE = "score", _("Score at least")
+    RANK = "rank", _("Rank at most (top N)")
+    RANK_CHANGE = "rank_change", _("Places gained at least")
+    GROUP = "group", _("Stay in group")
+
+
+class Target(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"))
+    index = models.CharField(_("index"), max_length=10, choices=ExternalIndex.choices)
+    node_code = models.CharField(_("dimension code"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=TargetKind.choices)
+    value = models.CharField(_("target value"), max_length=40)
+    owner = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["year", "index", "node_code"]
+
+    def __str__(self) -> str:
+        return f"{self.index} {self.year} {self.kind} {self.value}"
+
+
+def dec(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))

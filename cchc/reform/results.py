@@ -1,0 +1,322 @@
+"""Results of a year: every published template of the year scored by its own rule, ranked
+within the units' ranking groups, with the change against last year (interchange.md §6).
+
+`index_document(period, province_code=)` is what `compute_indices --scheme par` prints
+(settings.INDEX_SCHEMES["par"]). Published results are frozen (ResultSet); the live
+computation is used before publication and by the what-if page.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import NotFound, ValidationFailed
+from cchc.reform import scoring
+from cchc.reform.models import (
+    Assessment,
+    AssessmentStatus,
+    ResultSet,
+    Score,
+    Template,
+    TemplateStatus,
+)
+
+_TREES: dict[int, scoring.Tree] = {}
+# live documents of the pages: (year, province) -> (taken at, data stamp, document)
+_LIVE: dict[tuple[int, str | None], tuple[float, tuple, dict[str, Any]]] = {}
+LIVE_TTL = 60.0
+
+
+def tree_of(template: Template) -> scoring.Tree:
+    """The template's scoring tree (cached for published templates, which never change)."""
+    if template.is_published and template.pk in _TREES:
+        return _TREES[template.pk]
+    nodes = [
+        {
+            "code": n["code"],
+            "name": n["name"],
+            "kind": n["kind"],
+            "method": n["method"],
+            "max_points": n["max_points"],
+            "parent": n["parent__code"],
+            "order": n["order"],
+        }
+        for n in template.nodes.values(
+            "code", "name", "kind", "method", "max_points", "parent__code", "order"
+        )
+    ]
+    tree = scoring.build_tree(
+        template_id=template.pk,
+        code=template.code,
+        year=template.year,
+        survey_optional=template.survey_optional,
+        grades=template.grade_bands(),
+        nodes=nodes,
+    )
+    if template.is_published:
+        _TREES[template.pk] = tree
+    return tree
+
+
+def clear_cache() -> None:
+    _TREES.clear()
+    _LIVE.clear()
+
+
+def data_stamp() -> tuple:
+    """Changes whenever a score, a template or a publication changes through the services
+    (every change appends a ReformEvent; imports append one per assessment)."""
+    from django.db.models import Count, Max
+
+    from cchc.reform.models import ReformEvent
+
+    t = Template.objects.aggregate(m=Max("published_at"), c=Count("id"))
+    return (
+        ReformEvent.objects.aggregate(m=Max("id"))["m"],
+        t["m"],
+        t["c"],
+        ResultSet.objects.aggregate(m=Max("id"))["m"],
+    )
+
+
+def live_document(year: int, province_code: str | None) -> dict[str, Any]:
+    """`compute_year` for pages: reused while no score, template or publication has changed
+    (and for at most LIVE_TTL seconds). Commands and publication always compute afresh."""
+    import time
+
+    key = (year, province_code)
+    stamp = data_stamp()
+    now = time.monotonic()
+    hit = _LIVE.get(key)
+    if hit is not None and hit[1] == stamp and now - hit[0] < LIVE_TTL:
+        return hit[2]
+    doc = compute_year(year, province_code)
+    _LIVE[key] = (now, stamp, doc)
+    return doc
+
+
+def parse_year(period: str) -> int:
+    text = str(period).strip()
+    if not (text.isdigit() and len(text) == 4):
+        raise ValidationFailed(
+            _("The PAR INDEX is yearly: give the period as a year, e.g. 2026."), field="period"
+        )
+    return int(text)
+
+
+def effective(method: str, status: str, imported: bool, appraised, self_score, survey):  # type: ignore[no-untyped-def]
+    """The figure a leaf contributes: survey nodes their survey score; the others their
+    appraised score, or (before finalisation, in the platform) the self score."""
+    if method == "survey":
+        return None if survey is None else float(survey)
+    if appraised is not None:
+        return float(appraised)
+    if status != AssessmentStatus.FINAL and not imported and self_score is not None:
+        return float(self_score)
+    return None
+
+
+def leaf_values_by_assessment(assessments: list[Assessment]) -> dict[int, dict[str, float | None]]:
+    """Each assessment's leaf values (one query, no joins: node codes come from the trees)."""
+    nodes: dict[int, tuple[str, str]] = {}
+    for t in {a.template_id: a.template for a in assessments}.values():
+        for pk, code, method in t.nodes.values_list("pk", "code", "method"):
+            nodes[pk] = (code, method)
+    state = {a.pk: (a.status, a.imported) for a in assessments}
+    out: dict[int, dict[str, float | None]] = {a.pk: {} for a in assessments}
+    rows = Score.objects.filter(assessment_id__in=list(state)).values_list(
+        "assessment_id", "node_id", "appraised_score", "self_score", "survey_score"
+    )
+    for aid, node_id, appraised, self_score, survey in rows.iterator(chunk_size=5000):
+        code, method = nodes[node_id]
+        status, imported = state[aid]
+        out[aid][code] = effective(method, status, imported, appraised, self_score, survey)
+    return out
+
+
+def compute_year(
+    year: int,
+    province_code: str | None = None,
+    *,
+    overrides: Mapping[str, Mapping[str, float | None]] | None = None,
+    with_change: bool = True,
+) -> dict[str, Any]:
+    """The live document of a year. `overrides`: agency code → {leaf code: value} (what-if)."""
+    templates = list(
+        Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
+    )
+    qs = Assessment.objects.filter(template__in=templates).select_related(
+        "agency", "agency__group", "template"
+    )
+    if province_code:
+        qs = qs.filter(agency__province_code=province_code)
+    assessments = list(qs)
+    values = leaf_values_by_assessment(assessments)
+    rows: list[dict[str, Any]] = []
+    for a in assessments:
+        tree = tree_of(a.template)
+        leaf = dict(values.get(a.pk, {}))
+        if overrides and a.agency.code in overrides:
+            leaf.update(overrides[a.agency.code])
+        res = scoring.score_unit(tree, leaf)
+        rows.append(
+            {
+                "code": a.agency.code,
+                "name": a.agency.name,
+                "group": a.agency.group.name if a.agency.group else None,
+                "template": a.template.code,
+                "status": a.status,
+                "total": res["total"],
+                "points": res["points"],
+                "max": res["max"],
+                "grade": res["grade"],
+                "groups": res["groups"],
+                "weakest": res["weakest"],
+            }
+        )
+    scoring.rank_units(rows)
+    previous: dict[str, int | None] = {}
+    if with_change and rows:
+        previous = {a["code"]: a["rank"] for a in _document(year - 1, province_code, False)}
+    for r in rows:
+        last = previous.get(r["code"])
+        r["rank_change"] = (last - r["rank"]) if (last is not None and r["rank"]) else None
+    rows.sort(key=lambda r: (r["group"] or "", r["rank"] or 10**6, r["code"]))
+    return {
+        "scheme": "par",
+        "version": ";".join(t.code for t in templates),
+        "period": str(year),
+        "frozen": False,
+        "agencies": rows,
+    }
+
+
+def _document(year: int, province_code: str | None, with_change: bool) -> list[dict]:
+    frozen = published(year, province_code)
+    if frozen is not None:
+        return frozen.summary
+    return compute_year(year, province_code, with_change=with_change)["agencies"]
+
+
+def published(
+    year: int, province_code: str | None, *, with_document: bool = False
+) -> ResultSet | None:
+    """The current published results of the year (without the large document unless asked)."""
+    code = province_code or settings.CCHC_PROVINCE_CODE
+    qs = ResultSet.objects.filter(year=year, province_code=code, current=True)
+    if not with_document:
+        qs = qs.defer("document")
+    return qs.first()
+
+
+def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k != "groups"} for r in rows]
+
+
+def ranking_document(year: int, province_code: str | None = None) -> dict[str, Any]:
+    """What ranking pages show: the published rows without their per-field detail (frozen),
+    else the live computation."""
+    frozen = published(year, province_code)
+    if frozen is not None:
+        return {
+            "scheme": "par",
+            "period": str(year),
+            "frozen": True,
+            "published_at": frozen.published_at.isoformat(),
+            "result_version": frozen.version,
+            "agencies": frozen.summary,
+        }
+    return live_document(year, province_code)
+
+
+def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
+    """interchange.md §6: the frozen figures of a published year, else the live ones."""
+    year = parse_year(period)
+    province_code = province_code or settings.CCHC_PROVINCE_CODE
+    frozen = published(year, province_code, with_document=True)
+    if frozen is not None:
+        doc = dict(frozen.document)
+        doc.update(
+            frozen=True,
+            published_at=frozen.published_at.isoformat(),
+            result_version=frozen.version,
+        )
+        return doc
+    return compute_year(year, province_code)
+
+
+def unit_row(doc: dict[str, Any], agency_code: str) -> dict[str, Any]:
+    for row in doc["agencies"]:
+        if row["code"] == agency_code:
+            return row
+    raise NotFound(_("No PAR INDEX result for unit %(code)s.") % {"code": agency_code})
+
+
+def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, Any]]:
+    """Per field and criterion: the unit's score against its group's best and median, and
+    the points it lost (the Sóc Sơn view), largest loss first within each field."""
+    row = unit_row(doc, agency_code)
+    peers = [r for r in doc["agencies"] if r["group"] == row["group"]]
+    out = []
+    for fcode, field in row["groups"].items():
+        crits = []
+        for ccode, crit in field["criteria"].items():
+            scores = [
+                p["groups"].get(fcode, {}).get("criteria", {}).get(ccode, {}).get("score", 0.0)
+                for p in peers
+            ]
+            crits.append(
+                {
+                    "code": ccode,
+                    "score": crit["score"],
+                    "max": crit["max"],
+                    "lost": crit["max"] - crit["score"],
+                    "best": max(scores) if scores else None,
+                    "median": statistics.median(scores) if scores else None,
+                    "behind_best": (max(scores) - crit["score"]) if scores else None,
+                }
+            )
+        crits.sort(key=lambda c: (-c["behind_best"] if c["behind_best"] else 0, -c["lost"]))
+        fscores = [p["groups"].get(fcode, {}).get("score", 0.0) for p in peers]
+        out.append(
+            {
+                "code": fcode,
+                "score": field["score"],
+                "max": field["max"],
+                "lost": field["max"] - field["score"],
+                "best": max(fscores),
+                "median": statistics.median(fscores),
+                "criteria": crits,
+            }
+        )
+    return out
+
+
+def what_if(
+    year: int, agency_code: str, changes: Mapping[str, float | None], province_code: str | None
+) -> dict[str, Any]:
+    """The unit's index and rank if the given leaves had these values; nothing is saved.
+    Only the unit is rescored; the others keep their live totals and everyone is re-ranked."""
+    doc = live_document(year, province_code)
+    before = unit_row(doc, agency_code)
+    a = (
+        Assessment.objects.filter(template__year=year, agency__code=agency_code)
+        .select_related("template")
+        .first()
+    )
+    if a is None:
+        raise NotFound(_("No PAR INDEX result for unit %(code)s.") % {"code": agency_code})
+    leaf = leaf_values_by_assessment([a])[a.pk]
+    leaf.update(changes)
+    res = scoring.score_unit(tree_of(a.template), leaf)
+    rows = [dict(r) for r in doc["agencies"]]
+    for r in rows:
+        if r["code"] == agency_code:
+            r.update({k: res[k] for k in ("total", "points", "max", "grade", "groups", "weakest")})
+    scoring.rank_units(rows)
+    return {"before": before, "after": unit_row({"agencies": rows}, agency_code)}

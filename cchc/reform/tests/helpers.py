@@ -1,0 +1,66 @@
+"""Build a small published template through the services (as Home Affairs does in the UI)."""
+
+from __future__ import annotations
+
+from cchc.core.actors import SYSTEM
+from cchc.indices.measures import Measure
+from cchc.reform import services
+
+NODES = [
+    # code, parent, kind, max, method
+    ("1", None, "field", 30, ""),
+    ("1.1", "1", "criterion", 30, ""),
+    ("1.1.1", "1.1", "subcriterion", 10, "self"),
+    ("1.1.2", "1.1", "subcriterion", 20, "computed"),
+    ("2", None, "field", 20, ""),
+    ("2.1", "2", "criterion", 20, ""),
+    ("2.1.1", "2.1", "subcriterion", 20, "survey"),
+]
+
+
+def build_template(code="T-2026", year=2026, publish=True, **kw):  # type: ignore[no-untyped-def]
+    t = services.create_template(actor=SYSTEM, code=code, year=year, name=f"Mẫu {code}", **kw)
+    for c, parent, kind, maxp, method in NODES:
+        services.save_node(
+            t,
+            actor=SYSTEM,
+            code=c,
+            parent_code=parent,
+            kind=kind,
+            name=f"Nội dung {c}",
+            max_points=maxp,
+            method=method,
+            measure="online_share" if method == "computed" else "",
+            measure_rule={"full_at": 80} if method == "computed" else {},
+        )
+    if publish:
+        t = services.publish_template(t, actor=SYSTEM)
+    return t
+
+
+def fake_online_share(*, agency_code, period):  # type: ignore[no-untyped-def]
+    return Measure(
+        name="online_share",
+        label="Tỷ lệ hồ sơ trực tuyến",
+        agency_code=agency_code,
+        period=period,
+        numerator=60,
+        denominator=100,
+        value=60.0,
+        evidence_url=f"/indices/evidence/{agency_code}/ONLINE_DOSSIERS/?period={period}",
+        source="qd766:ONLINE_DOSSIERS",
+    )
+
+
+def fake_sipas(*, agency_code, period):  # type: ignore[no-untyped-def]
+    value = 90.0 if agency_code == "H26.01" else None
+    return Measure(
+        name="sipas",
+        label="SIPAS",
+        agency_code=agency_code,
+        period=period,
+        numerator=None,
+        denominator=None,
+        value=value,
+        source="sipas:test",
+    )

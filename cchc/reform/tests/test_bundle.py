@@ -1,0 +1,144 @@
+"""interchange.md §6: the PAR files of the bundle and `compute_indices --scheme par`."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cchc.reform.models import Assessment, ReformEvent, Score, Template, TemplateStatus
+from cchc.reform.tests.fixtures import NODES, SCORES, write_bundle
+
+
+def run(directory, *extra):  # type: ignore[no-untyped-def]
+    out, err = StringIO(), StringIO()
+    call_command("import_bundle", str(directory), *extra, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def compute(period="2026"):  # type: ignore[no-untyped-def]
+    out = StringIO()
+    call_command(
+        "compute_indices", "--scheme", "par", "--period", period, "--format", "json", stdout=out
+    )
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_import_and_compute_match_the_hand_computed_example(cast, tmp_path):
+    out, err = run(write_bundle(tmp_path / "b"))
+    assert "par_templates.csv: 1 created, 0 updated, 0 unchanged, 0 rejected" in out
+    assert "par_nodes.csv: 15 created, 0 updated, 0 unchanged, 0 rejected" in out
+    assert "par_scores.csv: 11 created, 0 updated, 0 unchanged, 0 rejected" in out
+    t = Template.objects.get(code="SBN-2026")
+    assert t.status == TemplateStatus.PUBLISHED and t.survey_optional
+    doc = compute()
+    assert doc["scheme"] == "par" and doc["period"] == "2026" and doc["frozen"] is False
+    rows = {r["code"]: r for r in doc["agencies"]}
+    a, b = rows["H26.01"], rows["H26.02"]
+    assert a["points"] == pytest.approx(88) and a["max"] == 100 and a["total"] == pytest.approx(88)
+    assert b["points"] == pytest.approx(60) and b["max"] == 70
+    assert b["total"] == pytest.approx(600 / 7)
+    assert (a["rank"], b["rank"]) == (1, 2)
+    assert a["rank_change"] is None
+    assert a["groups"]["1"] == {
+        "score": 28.0,
+        "max": 30.0,
+        "criteria": {"1.1": {"score": 28.0, "max": 30.0}},
+    }
+    assert a["groups"]["9"]["score"] == pytest.approx(1.0)
+    assert a["weakest"] == ["2.1", "1.1"]
+    assert b["weakest"] == ["1.1", "2.1"]  # 25/30 < 35/40
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing_and_a_changed_score_updates(cast, tmp_path):
+    d = write_bundle(tmp_path / "b")
+    run(d)
+    out, _ = run(d)
+    assert "par_templates.csv: 0 created, 0 updated, 1 unchanged, 0 rejected" in out
+    assert "par_nodes.csv: 0 created, 0 updated, 15 unchanged, 0 rejected" in out
+    assert "par_scores.csv: 0 created, 0 updated, 11 unchanged, 0 rejected" in out
+    write_bundle(
+        d, scores=SCORES.replace("SBN-2026,H26.02,1.1.2,15,15,", "SBN-2026,H26.02,1.1.2,15,5,")
+    )
+    out, _ = run(d)
+    assert "par_scores.csv: 0 created, 1 updated, 10 unchanged, 0 rejected" in out
+    assert (
+        Score.objects.get(assessment__agency__code="H26.02", node__code="1.1.2").appraised_score
+        == 5
+    )
+    assert ReformEvent.objects.filter(action="import").count() == 3
+
+
+@pytest.mark.django_db
+def test_published_template_is_not_changed_by_a_bundle(cast, tmp_path):
+    d = write_bundle(tmp_path / "b", scores=None)
+    run(d)
+    write_bundle(d, nodes=NODES.replace("Ban hành kế hoạch đúng hạn", "Đổi tên"), scores=None)
+    with pytest.raises(CommandError):
+        _, err = run(d)
+    assert Template.objects.get().nodes.get(code="1.1.1").name == "Ban hành kế hoạch đúng hạn"
+
+
+@pytest.mark.django_db
+def test_children_that_do_not_add_up_refuse_the_template(cast, tmp_path):
+    d = write_bundle(
+        tmp_path / "b",
+        nodes=NODES.replace(
+            "SBN-2026,1.1.2,1.1,subcriterion,Mức độ hoàn thành kế hoạch,20,self",
+            "SBN-2026,1.1.2,1.1,subcriterion,Mức độ hoàn thành kế hoạch,19,self",
+        ),
+        scores=None,
+    )
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_bundle", str(d), stdout=StringIO(), stderr=err)
+    assert "cộng lại" in err.getvalue() or "add up" in err.getvalue()
+    t = Template.objects.get()
+    assert t.status == TemplateStatus.DRAFT and not t.nodes.exists()
+
+
+@pytest.mark.django_db
+def test_bad_score_rows_refuse_the_whole_file(cast, tmp_path):
+    bad = SCORES + (
+        "SBN-2026,H26.100,1.1.1,11,,\n"  # above the maximum of 10
+        "SBN-2026,H26.100,3.1.1,5,,\n"  # self score on a survey node
+        "SBN-2026,H26.100,1.1,5,,\n"  # not a leaf
+        "SBN-2026,H26.100,1.1.2,-1,,\n"  # negative
+        "SBN-2026,XX.1,1.1.2,1,,\n"  # unknown unit
+    )
+    d = write_bundle(tmp_path / "b", scores=bad)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_bundle", str(d), stdout=StringIO(), stderr=err)
+    lines = err.getvalue()
+    for n in (13, 14, 15, 16, 17):
+        assert f"par_scores.csv:{n}:" in lines
+    assert not Assessment.objects.exists()
+    out, _ = run(d, "--skip-invalid")
+    assert "par_scores.csv: 11 created, 0 updated, 0 unchanged, 5 rejected" in out
+    assert (d / "rejects" / "par_scores.csv").read_text().count("\n") == 6
+
+
+@pytest.mark.django_db
+def test_publish_command_freezes_and_restates(cast, tmp_path):
+    run(write_bundle(tmp_path / "b"))
+    out = StringIO()
+    call_command("publish_par", "--year", "2026", "--province", "01", stdout=out)
+    assert "version 1" in out.getvalue()
+    doc = compute()
+    assert doc["frozen"] is True and doc["result_version"] == 1
+    with pytest.raises(CommandError):
+        call_command("publish_par", "--year", "2026", "--province", "01", stdout=StringIO())
+    call_command("publish_par", "--year", "2026", "--province", "01", "--reason", "Sửa", stdout=out)
+    assert compute()["result_version"] == 2
+    # a bundle cannot change the scores of a published year
+    write_bundle(
+        tmp_path / "b",
+        scores=SCORES.replace("SBN-2026,H26.02,1.1.2,15,15,", "SBN-2026,H26.02,1.1.2,15,5,"),
+    )
+    with pytest.raises(CommandError):
+        run(tmp_path / "b")

@@ -1,0 +1,35 @@
+"""The generated demo year imports through the bundle and publishes."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.reform import results
+from cchc.reform.demo import template_rows
+from cchc.reform.models import ResultSet, Template
+
+
+def test_generated_template_adds_up():
+    rows = template_rows("X")
+    fields = [r for r in rows if r[3] == "field"]
+    assert sum(float(r[5]) for r in fields) == pytest.approx(100)
+    for parent in {r[2] for r in rows if r[2]}:
+        kids = [r for r in rows if r[2] == parent and r[6] not in ("bonus", "penalty")]
+        own = next(r for r in rows if r[1] == parent)
+        if kids:
+            assert round(sum(float(k[5]) for k in kids), 2) == float(own[5])
+
+
+@pytest.mark.django_db
+def test_seed_leaves_a_published_and_an_open_year(cast):
+    from django.utils import timezone
+
+    from cchc.reform.demo import seed
+
+    seed()
+    year = timezone.localdate().year
+    assert ResultSet.objects.filter(year=year - 1, current=True).exists()
+    assert Template.objects.get(code=f"PAR-{year}").is_published
+    doc = results.index_document(str(year - 1), province_code="01")
+    assert doc["frozen"] and len(doc["agencies"]) == 3
+    assert all(70 < r["total"] < 101 for r in doc["agencies"])

@@ -1,0 +1,49 @@
+"""PAPI and other external indices: recorded values, own rank from scores, targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.core.actors import SYSTEM
+from cchc.core.errors import NotPermitted, ValidationFailed
+from cchc.reform import external
+
+
+@pytest.mark.django_db
+def test_own_rank_from_scores_and_targets_in_places(cast):
+    for year, scores in (
+        (2024, {"01": 40.0, "79": 42.0, "48": 44.0}),
+        (2025, {"01": 45.0, "79": 42.0, "48": 44.0}),
+    ):
+        for prov, score in scores.items():
+            external.record_value(
+                actor=SYSTEM, index="PAPI", year=year, province_code=prov, score=score
+            )
+    fig = external.figure("PAPI", 2025)
+    assert fig["rank"] == 1 and fig["rank_change"] == 2  # 3rd -> 1st
+    up2 = external.save_target(
+        actor=SYSTEM, year=2025, index="PAPI", kind="rank_change", value="+2"
+    )
+    up5 = external.save_target(
+        actor=SYSTEM, year=2025, index="PAPI", kind="rank_change", value="+5"
+    )
+    top1 = external.save_target(actor=SYSTEM, year=2025, index="PAPI", kind="rank", value="1")
+    assert external.assess_target(up2)["on_track"] is True
+    assert external.assess_target(up5)["on_track"] is False
+    assert external.assess_target(top1)["on_track"] is True
+    sipas = external.save_target(actor=SYSTEM, year=2025, index="SIPAS", kind="score", value="86")
+    assert external.assess_target(sipas)["on_track"] is None  # no figure yet
+    external.record_value(actor=SYSTEM, index="SIPAS", year=2025, province_code="01", score="86.50")
+    assert external.assess_target(sipas)["on_track"] is True
+
+
+@pytest.mark.django_db
+def test_bad_values_are_refused(cast):
+    with pytest.raises(ValidationFailed):
+        external.record_value(
+            actor=SYSTEM, index="PAPI", year=2025, province_code="01", node_code="D1", score="11"
+        )  # a dimension scores out of 10
+    with pytest.raises(NotPermitted):
+        external.record_value(
+            actor=cast.leader_b, index="PAPI", year=2025, province_code="01", score=1
+        )

@@ -1,0 +1,744 @@
+"""PAR INDEX pages. Thin: every write calls services.py (or external.py) and shows its
+Vietnamese DomainError message; reads check who may see what (a unit never sees another
+unit's self-assessment before the year's results are published)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import permissions
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError
+from cchc.core.text import fold
+from cchc.reform import exports, external, results, services
+from cchc.reform.models import (
+    AppraisalTeam,
+    Assessment,
+    AssessmentStatus,
+    EvidenceFile,
+    ExternalIndex,
+    ExternalValue,
+    Method,
+    NodeKind,
+    ReformEvent,
+    ResultSet,
+    Target,
+    TargetKind,
+    Template,
+    TemplateNode,
+)
+
+PAGE_SIZE = 25
+
+
+def _province() -> str:
+    return settings.CCHC_PROVINCE_CODE
+
+
+def _require_ha(request: HttpRequest) -> None:
+    if not services.is_home_affairs(request.user):
+        raise PermissionDenied
+
+
+def _sees_results(user: Any) -> bool:
+    return (
+        services.is_home_affairs(user)
+        or permissions.is_inspector(user)
+        or permissions.is_staff_member(user)
+    )
+
+
+def _fail(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+# ------------------------------------------------------------------------------------ home
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    ha = services.is_home_affairs(user)
+    mine = Assessment.objects.filter(agency_id__in=permissions.agency_ids(user)).select_related(
+        "template", "agency"
+    )
+    teams = AppraisalTeam.objects.filter(Q(chair=user) | Q(members=user)).distinct()
+    to_appraise = (
+        Assessment.objects.filter(template__teams__in=teams, agency__par_teams__in=teams)
+        .exclude(status=AssessmentStatus.DRAFT)
+        .select_related("template", "agency")
+        .distinct()
+    )
+    open_templates = Template.objects.filter(status="PUBLISHED").order_by("-year", "code")[:20]
+    my_agencies = Agency.objects.filter(pk__in=permissions.agency_ids(user))
+    return render(
+        request,
+        "reform/home.html",
+        {
+            "ha": ha,
+            "templates": Template.objects.all()[:50] if ha else [],
+            "mine": mine,
+            "to_appraise": to_appraise,
+            "open_templates": open_templates,
+            "my_agencies": my_agencies,
+            "years": sorted(set(Template.objects.values_list("year", flat=True)), reverse=True),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------- templates
+@login_required
+@require_POST
+def template_create(request: HttpRequest) -> HttpResponse:
+    _require_ha(request)
+    try:
+        source = request.POST.get("copy_from")
+        year = int(request.POST.get("year") or 0)
+        if source:
+            t = services.copy_template(
+                get_object_or_404(Template, pk=source),
+                actor=request.user,
+                code=request.POST.get("code", ""),
+                year=year,
+                name=request.POST.get("name") or None,
+            )
+        else:
+            t = services.create_template(
+                actor=request.user,
+                code=request.POST.get("code", ""),
+                year=year,
+                name=request.POST.get("name", ""),
+                survey_optional=bool(request.POST.get("survey_optional")),
+                unit_level=request.POST.get("unit_level", ""),
+            )
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("Check the year.")))
+        return redirect("reform:home")
+    return redirect("reform:template", pk=t.pk)
+
+
+@login_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    t = get_object_or_404(Template, pk=pk)
+    if not (services.is_home_affairs(request.user) or t.is_published):
+        raise PermissionDenied
+    nodes = list(t.nodes.select_related("parent").order_by("order", "id"))
+    depth: dict[int, int] = {}
+    for n in nodes:
+        depth[n.pk] = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
+    for n in nodes:
+        n.depth = depth[n.pk]
+        n.indent = n.depth * 1.5
+    tree = results.tree_of(t)
+    return render(
+        request,
+        "reform/template.html",
+        {
+            "t": t,
+            "nodes": nodes,
+            "problems": [] if t.is_published else services.template_problems(t),
+            "ha": services.is_home_affairs(request.user),
+            "kinds": NodeKind.choices,
+            "methods": Method.choices,
+            "max_total": tree.max_total,
+            "survey_max": tree.survey_max,
+            "measures": _measures(),
+            "teams": t.teams.prefetch_related("members", "agencies").select_related("chair"),
+        },
+    )
+
+
+def _measures() -> dict[str, str]:
+    from cchc.indices.measures import available
+
+    try:
+        return available()
+    except Exception:  # noqa: BLE001 - a module registering a measure may be missing
+        return {}
+
+
+@login_required
+@require_POST
+def template_action(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_ha(request)
+    t = get_object_or_404(Template, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "node":
+            services.save_node(
+                t,
+                actor=request.user,
+                code=request.POST.get("code", "").strip(),
+                name=request.POST.get("name", "").strip(),
+                kind=request.POST.get("kind", ""),
+                max_points=request.POST.get("max_points", ""),
+                parent_code=request.POST.get("parent_code") or None,
+                method=request.POST.get("method", ""),
+                guidance=request.POST.get("guidance", ""),
+                evidence_required=request.POST.get("evidence_required", ""),
+                measure=request.POST.get("measure", ""),
+            )
+            messages.success(request, _("Node saved."))
+        elif action == "settings":
+            services.update_template(
+                t,
+                actor=request.user,
+                name=request.POST.get("name", t.name).strip() or t.name,
+                survey_optional=bool(request.POST.get("survey_optional")),
+                unit_level=request.POST.get("unit_level", "").strip(),
+                grades=parse_grades(request.POST.get("grades", "")),
+            )
+            messages.success(request, _("Template saved."))
+        elif action == "delete_node":
+            services.delete_node(
+                get_object_or_404(TemplateNode, template=t, pk=request.POST.get("node")),
+                actor=request.user,
+            )
+        elif action == "publish":
+            services.publish_template(t, actor=request.user)
+            messages.success(request, _("Template published."))
+        elif action == "deadline":
+            raw = request.POST.get("deadline", "")
+            when = parse_datetime(raw) if raw else None
+            if when is not None and timezone.is_naive(when):
+                when = timezone.make_aware(when)
+            services.set_deadline(t, actor=request.user, deadline=when)
+            messages.success(request, _("Deadline saved."))
+        elif action == "surveys":
+            counts = services.refresh_survey_scores(t, actor=request.user)
+            messages.info(
+                request,
+                _("Survey scores: %(n)s units scored, %(m)s without a published result.")
+                % {"n": counts["scored"], "m": counts["no_result"]},
+            )
+        elif action == "team":
+            from cchc.accounts.models import User
+
+            chair = User.objects.filter(username=request.POST.get("chair", "").strip()).first()
+            if chair is None:
+                raise services.ValidationFailed(_("No user with that login for the chair."))
+            members = list(
+                User.objects.filter(username__in=request.POST.get("members", "").split())
+            )
+            agencies = list(
+                Agency.objects.filter(code__in=request.POST.get("agencies", "").split())
+            )
+            services.create_team(
+                t,
+                actor=request.user,
+                name=request.POST.get("team_name", "").strip() or _("Appraisal team"),
+                chair=chair,
+                members=members,
+                agencies=agencies,
+            )
+            messages.success(request, _("Appraisal team created."))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("reform:template", pk=t.pk)
+
+
+def parse_grades(text: str) -> list[dict]:
+    """ "A:90, B:80, C:0" -> grade bands (highest minimum first)."""
+    bands = []
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        grade, _sep, minimum = part.partition(":")
+        try:
+            value = float(minimum.strip().replace("%", ""))
+        except ValueError:
+            raise services.ValidationFailed(
+                _("Write the grade bands as A:90, B:80, C:0."), field="grades"
+            ) from None
+        if not grade.strip() or not 0 <= value <= 100:
+            raise services.ValidationFailed(
+                _("Write the grade bands as A:90, B:80, C:0."), field="grades"
+            )
+        bands.append({"grade": grade.strip(), "min": value})
+    return sorted(bands, key=lambda b: -b["min"])
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Home Affairs: who has submitted, who is late, how complete each unit is."""
+    if not (services.is_home_affairs(request.user) or permissions.is_inspector(request.user)):
+        raise PermissionDenied
+    t = get_object_or_404(Template, pk=pk)
+    qs = (
+        Assessment.objects.filter(template=t)
+        .select_related("agency")
+        .annotate(
+            filled=Count(
+                "scores",
+                filter=Q(scores__self_score__isnull=False)
+                & Q(scores__node__method__in=[Method.SELF, Method.COMPUTED]),
+            ),
+            items=Count(
+                "scores", filter=Q(scores__node__method__in=[Method.SELF, Method.COMPUTED])
+            ),
+        )
+        .order_by("agency__code")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(agency__code__icontains=q) | Q(agency__name__icontains=q))
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    now = timezone.now()
+    late = bool(t.deadline and now > t.deadline)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    started = set(Assessment.objects.filter(template=t).values_list("agency_id", flat=True))
+    not_started = Agency.objects.filter(province_code=_province()).exclude(pk__in=started)
+    if t.unit_level:
+        not_started = not_started.filter(level=t.unit_level)
+    return render(
+        request,
+        "reform/progress.html",
+        {
+            "t": t,
+            "page": page,
+            "late": late,
+            "statuses": AssessmentStatus.choices,
+            "q": q,
+            "status": status,
+            "not_started": not_started[:200],
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- assessments
+@login_required
+@require_POST
+def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
+    t = get_object_or_404(Template, pk=pk)
+    agency = get_object_or_404(Agency, pk=request.POST.get("agency"))
+    try:
+        a = services.open_assessment(t, agency, actor=request.user)
+    except DomainError as exc:
+        _fail(request, exc)
+        return redirect("reform:home")
+    return redirect("reform:assessment", pk=a.pk)
+
+
+def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
+    a = get_object_or_404(Assessment.objects.select_related("template", "agency"), pk=pk)
+    if not services.can_view(request.user, a):
+        raise PermissionDenied
+    return a
+
+
+@login_required
+def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assessment_for(request, pk)
+    user = request.user
+    scores = {
+        s.node_id: s
+        for s in a.scores.select_related("node").prefetch_related("evidence", "evidence__file")
+    }
+    nodes = list(a.template.nodes.order_by("order", "id"))
+    depth: dict[int, int] = {}
+    for n in nodes:
+        depth[n.pk] = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
+        n.indent = depth[n.pk] * 1.5
+        n.row = scores.get(n.pk)
+    staff = services.is_unit_staff(user, a.agency_id)
+    return render(
+        request,
+        "reform/assessment.html",
+        {
+            "a": a,
+            "nodes": nodes,
+            "can_edit": staff and a.status == AssessmentStatus.DRAFT,
+            "can_submit": services.is_unit_leader(user, a.agency_id)
+            and a.status == AssessmentStatus.DRAFT,
+            "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
+            "appraiser": services.is_appraiser(user, a),
+            "chair": services.is_chair(user, a) and not staff,
+            "appraising": a.status
+            in (
+                AssessmentStatus.SUBMITTED,
+                AssessmentStatus.APPRAISING,
+                AssessmentStatus.RESPONDED,
+            ),
+            "missing": services.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
+            "files": EvidenceFile.objects.filter(agency=a.agency).order_by("-uploaded_at")[:50]
+            if staff
+            else [],
+            "events": ReformEvent.objects.filter(assessment=a).order_by("-seq")[:100],
+            "late": bool(
+                a.template.deadline
+                and a.status == AssessmentStatus.DRAFT
+                and timezone.now() > a.template.deadline
+            ),
+        },
+    )
+
+
+def _decimal_or_none(raw: str | None) -> str | None:
+    raw = (raw or "").strip()
+    return raw or None
+
+
+@login_required
+@require_POST
+def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assessment_for(request, pk)
+    user, post = request.user, request.POST
+    action = post.get("action")
+    node = post.get("node", "")
+    try:
+        if action == "score":
+            services.set_self_score(
+                a,
+                node,
+                actor=user,
+                score=_decimal_or_none(post.get("score")),
+                explanation=post.get("explanation", ""),
+            )
+            messages.success(request, _("Score saved."))
+        elif action == "evidence":
+            day = parse_date(post.get("doc_date", "") or "")
+            if day is None:
+                raise services.ValidationFailed(_("Give the document date."), field="doc_date")
+            services.add_evidence(
+                a,
+                node,
+                actor=user,
+                doc_number=post.get("doc_number", ""),
+                issuer=post.get("issuer", ""),
+                doc_date=day,
+                upload=request.FILES.get("file"),
+                file_id=int(post["file_id"]) if post.get("file_id", "").isdigit() else None,
+            )
+            messages.success(request, _("Evidence added."))
+        elif action == "remove_evidence":
+            from cchc.reform.models import Evidence
+
+            ev = get_object_or_404(Evidence, pk=post.get("evidence"), score__assessment=a)
+            services.remove_evidence(ev, actor=user)
+        elif action == "prefill":
+            n = services.prefill_computed(a, actor=user)
+            messages.success(request, _("%(n)s items computed from platform data.") % {"n": n})
+        elif action == "submit":
+            services.submit(a, actor=user)
+            messages.success(request, _("Self-assessment submitted."))
+        elif action in ("accept", "adjust"):
+            services.appraise(
+                a,
+                node,
+                actor=user,
+                accept=action == "accept",
+                score=post.get("score"),
+                comment=post.get("comment", ""),
+            )
+        elif action == "request_explanation":
+            services.request_explanation(a, actor=user)
+            messages.success(request, _("The unit has been asked for its explanation."))
+        elif action == "respond":
+            answers = {k[len("answer_") :]: v for k, v in post.items() if k.startswith("answer_")}
+            services.respond(a, actor=user, answers=answers)
+            messages.success(request, _("Explanation sent."))
+        elif action == "finalise":
+            services.finalise(a, actor=user)
+            messages.success(request, _("Appraisal finalised."))
+        elif action == "reopen":
+            services.reopen(a, actor=user, reason=post.get("reason", ""))
+    except DomainError as exc:
+        _fail(request, exc)
+    anchor = f"#n-{node}" if node else ""
+    return redirect(f"/par/a/{a.pk}/{anchor}")
+
+
+@login_required
+def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    a = _assessment_for(request, pk)
+    header, rows = exports.sheet_rows(a)
+    title = _("PAR INDEX scoring sheet %(unit)s %(year)s") % {
+        "unit": a.agency.name,
+        "year": a.template.year,
+    }
+    return _download(title, header, rows, fmt, f"par-{a.template.code}-{a.agency.code}")
+
+
+def _download(title: str, header, rows, fmt: str, stem: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    if fmt == "xlsx":
+        resp = HttpResponse(
+            exports.xlsx(title, header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "pdf":
+        resp = HttpResponse(exports.pdf(title, header, rows), content_type="application/pdf")
+    else:
+        raise Http404
+    resp["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return resp
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    ef = get_object_or_404(EvidenceFile, pk=pk)
+    uses = Assessment.objects.filter(scores__evidence__file=ef).distinct()
+    allowed = services.is_unit_staff(request.user, ef.agency_id) or any(
+        services.can_view(request.user, a) for a in uses
+    )
+    if not allowed:
+        raise PermissionDenied
+    return FileResponse(ef.file.open("rb"), content_type=ef.content_type, filename=ef.name)
+
+
+# ---------------------------------------------------------------------------------- results
+def _doc(year: int) -> dict[str, Any]:
+    if results.published(year, _province()) is None:
+        return results.live_document(year, _province())
+    return results.index_document(str(year), province_code=_province())
+
+
+def _groups(doc: dict[str, Any]) -> list[tuple[str, list[dict]]]:
+    out: dict[str, list[dict]] = {}
+    for r in doc["agencies"]:
+        out.setdefault(r["group"] or _("No group"), []).append(r)
+    return list(out.items())
+
+
+@login_required
+def ranking(request: HttpRequest, year: int) -> HttpResponse:
+    if not _sees_results(request.user):
+        raise PermissionDenied
+    doc = results.ranking_document(year, _province())
+    trend = _trend_years(year, doc)
+    q = fold(request.GET.get("q", "").strip())
+    if q:
+        doc = dict(doc)
+        doc["agencies"] = [
+            r for r in doc["agencies"] if q in fold(r["name"]) or q in r["code"].lower()
+        ]
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        header, rows = exports.ranking_rows(doc)
+        return _download(
+            _("PAR INDEX ranking %(year)s") % {"year": year}, header, rows, fmt, f"par-{year}"
+        )
+    history = (
+        ResultSet.objects.filter(year=year, province_code=_province())
+        .defer("document", "summary")
+        .order_by("-version")
+    )
+    return render(
+        request,
+        "reform/ranking.html",
+        {
+            "year": year,
+            "doc": doc,
+            "groups": _groups(doc),
+            "history": history,
+            "ha": services.is_home_affairs(request.user),
+            "q": request.GET.get("q", ""),
+            "years": trend,
+        },
+    )
+
+
+def _trend_years(year: int, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Mean index per group over the published years before this one and this year's figures
+    (for the year-on-year chart)."""
+    docs = [
+        (rs.year, {"agencies": rs.summary})
+        for rs in ResultSet.objects.filter(
+            province_code=_province(), current=True, year__gte=year - 5, year__lt=year
+        )
+        .defer("document")
+        .order_by("year")
+    ]
+    docs.append((year, doc))
+    out = []
+    for y, d in docs:
+        by_group: dict[str, list[float]] = {}
+        for r in d["agencies"]:
+            if r["total"] is not None:
+                by_group.setdefault(r["group"] or "", []).append(r["total"])
+        out.append(
+            {"year": y, "groups": {g: round(sum(v) / len(v), 2) for g, v in by_group.items()}}
+        )
+    return out
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, year: int) -> HttpResponse:
+    _require_ha(request)
+    try:
+        services.publish_results(year, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Results published."))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("reform:ranking", year=year)
+
+
+@login_required
+def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency, code=code)
+    published = results.published(year, _province()) is not None
+    if not (
+        services.is_home_affairs(request.user)
+        or permissions.is_inspector(request.user)
+        or services.is_unit_staff(request.user, agency.pk)
+        or (published and _sees_results(request.user))
+    ):
+        raise PermissionDenied
+    doc = _doc(year)
+    try:
+        row = results.unit_row(doc, code)
+        lost = results.where_points_lost(doc, code)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    whatif = None
+    a = (
+        Assessment.objects.filter(template__year=year, agency=agency)
+        .select_related("template")
+        .first()
+    )
+    leaves = []
+    if a is not None:
+        leaves = [n for n in a.template.nodes.filter(children__isnull=True).order_by("order", "id")]
+    if request.GET.get("whatif") and a is not None:
+        changes: dict[str, float | None] = {}
+        for n in leaves:
+            raw = request.GET.get(f"v_{n.code}", "").strip().replace(",", ".")
+            if raw:
+                try:
+                    v = float(raw)
+                except ValueError:
+                    continue
+                changes[n.code] = max(0.0, min(float(n.max_points), v))
+        metric = request.GET.get("metric", "").strip()
+        metric_value = request.GET.get("metric_value", "").strip().replace(",", ".")
+        if metric and metric_value:
+            try:
+                pct = float(metric_value)
+            except ValueError:
+                pct = None
+            if pct is not None:
+                for n in leaves:
+                    if n.method == Method.COMPUTED and n.measure == metric:
+                        pts = services.measure_points(n, pct)
+                        changes[n.code] = float(pts) if pts is not None else None
+        whatif = results.what_if(year, code, changes, _province())
+        whatif["changes"] = changes
+    return render(
+        request,
+        "reform/unit.html",
+        {
+            "year": year,
+            "agency": agency,
+            "row": row,
+            "lost": lost,
+            "names": dict(
+                TemplateNode.objects.filter(template__year=year).values_list("code", "name")
+            ),
+            "whatif": whatif,
+            "leaves": leaves,
+            "assessment": a,
+            "can_sheet": a is not None and services.can_view(request.user, a),
+            "measures": sorted({n.measure for n in leaves if n.method == Method.COMPUTED}),
+            "frozen": doc.get("frozen", False),
+        },
+    )
+
+
+def public(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """Published results, for everyone."""
+    sets = (
+        ResultSet.objects.filter(province_code=_province(), current=True)
+        .defer("document")
+        .order_by("-year")
+    )
+    chosen = sets.filter(year=year).first() if year else sets.first()
+    doc = {"agencies": chosen.summary} if chosen else None
+    return render(
+        request,
+        "reform/public.html",
+        {
+            "chosen": chosen,
+            "years": list(sets.values_list("year", flat=True)),
+            "groups": _groups(doc) if doc else [],
+        },
+    )
+
+
+# -------------------------------------------------------------------- external and targets
+@login_required
+def external_page(request: HttpRequest) -> HttpResponse:
+    if not _sees_results(request.user):
+        raise PermissionDenied
+    ha = services.is_home_affairs(request.user)
+    if request.method == "POST":
+        _require_ha(request)
+        post = request.POST
+        try:
+            if post.get("action") == "value":
+                lead = Agency.objects.filter(code=post.get("lead_agency", "").strip()).first()
+                external.record_value(
+                    actor=request.user,
+                    index=post.get("index", ""),
+                    year=int(post.get("year") or 0),
+                    province_code=post.get("province_code", "").strip() or _province(),
+                    node_code=post.get("node_code", "").strip(),
+                    node_name=post.get("node_name", "").strip(),
+                    score=post.get("score", ""),
+                    max_score=post.get("max_score", ""),
+                    rank=int(post["rank"]) if post.get("rank", "").isdigit() else None,
+                    group=post.get("group", "").strip(),
+                    lead_agency=lead,
+                )
+            elif post.get("action") == "target":
+                owner = Agency.objects.filter(code=post.get("owner", "").strip()).first()
+                external.save_target(
+                    actor=request.user,
+                    year=int(post.get("year") or 0),
+                    index=post.get("index", ""),
+                    kind=post.get("kind", ""),
+                    value=post.get("value", ""),
+                    node_code=post.get("node_code", "").strip(),
+                    owner=owner,
+                    note=post.get("note", ""),
+                )
+            messages.success(request, _("Saved."))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("Check the year.")))
+        return redirect("reform:external")
+    index = request.GET.get("index", ExternalIndex.PAPI)
+    own = ExternalValue.objects.filter(index=index, province_code=_province()).select_related(
+        "lead_agency"
+    )
+    rows = []
+    for v in own.order_by("-year", "node_code"):
+        fig = external.figure(v.index, v.year, v.node_code)
+        rows.append({"v": v, "fig": fig})
+    targets = [external.assess_target(t) for t in Target.objects.select_related("owner")]
+    return render(
+        request,
+        "reform/external.html",
+        {
+            "ha": ha,
+            "index": index,
+            "indices": ExternalIndex.choices,
+            "rows": rows,
+            "targets": targets,
+            "kinds": TargetKind.choices,
+            "this_year": timezone.localdate().year,
+        },
+    )
