@@ -341,7 +341,7 @@ def load_scores(path: Path, skip_invalid: bool = False) -> FileResult:
                     _("the results of %(year)s are published; a correction is a restatement.")
                     % {"year": template.year}
                 )
-            scores = {}
+            scores: dict[str, Decimal | None] = {}
             for col in ("self_score", "appraised_score", "survey_score"):
                 text = row[col].strip()
                 if not text:

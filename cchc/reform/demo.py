@@ -81,6 +81,7 @@ def score_rows(
             if kind == "field" or not method or (kind == "criterion"):
                 continue
             maxp = float(maxp)
+            value: float
             if method == "bonus":
                 value = rng.choice([0, 0, 0, 1, 2])
                 out.append([code, agency, ncode, value, value, ""])

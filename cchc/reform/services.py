@@ -339,8 +339,9 @@ def copy_template(
 
 def _depth(n: TemplateNode) -> int:
     d = 0
-    while n.parent_id:
-        n = n.parent
+    parent = n.parent
+    while parent is not None:
+        parent = parent.parent
         d += 1
     return d
 

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -138,8 +138,8 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for n in nodes:
         depth[n.pk] = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
     for n in nodes:
-        n.depth = depth[n.pk]
-        n.indent = n.depth * 1.5
+        n.depth = depth[n.pk]  # type: ignore[attr-defined]  # read by the template
+        n.indent = depth[n.pk] * 1.5  # type: ignore[attr-defined]
     tree = results.tree_of(t)
     return render(
         request,
@@ -351,8 +351,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     depth: dict[int, int] = {}
     for n in nodes:
         depth[n.pk] = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
-        n.indent = depth[n.pk] * 1.5
-        n.row = scores.get(n.pk)
+        n.indent = depth[n.pk] * 1.5  # type: ignore[attr-defined]  # read by the template
+        n.row = scores.get(n.pk)  # type: ignore[attr-defined]
     staff = services.is_unit_staff(user, a.agency_id)
     return render(
         request,
@@ -447,7 +447,9 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.request_explanation(a, actor=user)
             messages.success(request, _("The unit has been asked for its explanation."))
         elif action == "respond":
-            answers = {k[len("answer_") :]: v for k, v in post.items() if k.startswith("answer_")}
+            answers = {
+                k[len("answer_") :]: str(post.get(k, "")) for k in post if k.startswith("answer_")
+            }
             services.respond(a, actor=user, answers=answers)
             messages.success(request, _("Explanation sent."))
         elif action == "finalise":
@@ -487,9 +489,7 @@ def _download(title: str, header, rows, fmt: str, stem: str) -> HttpResponse:  #
 
 
 @login_required
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.http import FileResponse
-
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     ef = get_object_or_404(EvidenceFile, pk=pk)
     uses = Assessment.objects.filter(scores__evidence__file=ef).distinct()
     allowed = services.is_unit_staff(request.user, ef.agency_id) or any(
