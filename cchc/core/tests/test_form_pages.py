@@ -99,3 +99,13 @@ def test_online_submission_with_errors(client, cast):
         invalid={"id_applicant_name", "id_address"},
     )
     assert 'id="id_address_error"' in html
+
+
+def test_every_page_has_a_skip_link_announced_messages_and_no_submit_on_change(client, cast):
+    html = checked(client.get("/procedures/"))  # the checker also proves #main exists
+    assert re.search(r'<a class="skip-link" href="#main">', html)
+    assert re.search(r'<main id="main" tabindex="-1"', html)
+    assert re.search(r'<div id="messages" role="status" aria-live="polite">', html)
+    language = re.search(r'<form action="/i18n/setlang/".*?</form>', html, re.S)
+    assert language and 'type="submit"' in language.group(0)
+    assert "onchange" not in html
