@@ -137,6 +137,20 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.template.code} / {self.agency.code}"
 
+    # what templates ask, instead of comparing status values
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def is_appraising(self) -> bool:
+        return self.status == AssessmentStatus.APPRAISING
+
+    @property
+    def can_be_finalised(self) -> bool:
+        """Submitted and not final: the chair may close the appraisal."""
+        return self.status not in (AssessmentStatus.DRAFT, AssessmentStatus.FINAL)
+
 
 class Score(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
