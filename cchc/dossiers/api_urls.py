@@ -1,6 +1,10 @@
 from django.urls import path, re_path
 
 from cchc.dossiers.api import api, not_found_json
+from cchc.plans.api import router as plans_router
+
+# Other modules' endpoints share this API's authentication and error format.
+api.add_router("/plans/", plans_router)
 
 urlpatterns = [
     path("", api.urls),
