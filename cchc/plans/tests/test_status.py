@@ -1,6 +1,6 @@
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as s
 
 from cchc.plans import status as st
@@ -35,6 +35,7 @@ def test_extension_in_time_counts_late_one_does_not():
     assert st.deadline_as_of(D(2026, 6, 30), chain, D(2026, 12, 31)) == D(2026, 8, 1)
 
 
+@settings(deadline=None)
 @given(
     s.dates(min_value=D(2025, 1, 1), max_value=D(2027, 1, 1)),
     s.integers(0, 200),

@@ -24,7 +24,7 @@ def test_life_of_a_task_is_a_log_of_events(cast, assign, freezer):
         task, actor=cast.specialist_a, text="Đã rà soát 50%", percent=50, files=[_file()]
     )
     services.report_progress(task, actor=cast.clerk_b, text="Sở Tư pháp góp ý")  # co-operating unit
-    with pytest.raises(ValidationFailed, match="bằng chứng|evidence"):
+    with pytest.raises(ValidationFailed, match="minh chứng"):
         services.complete(task, actor=cast.leader_a, result="Xong")
     services.complete(
         task, actor=cast.leader_a, result="Đã ban hành quy trình", files=[_file("qd.pdf")]
@@ -62,7 +62,7 @@ def test_actor_is_required(cast, assign):
 
 
 def test_refusals(cast, assign):
-    with pytest.raises(ValidationFailed, match="trước ngày giao|before the assignment"):
+    with pytest.raises(ValidationFailed, match="trước ngày giao"):
         assign(deadline=D(2026, 1, 1))
     assert not Task.objects.exists()
     with pytest.raises(NotPermitted):
@@ -81,7 +81,7 @@ def test_refusals(cast, assign):
 
 def test_extension_asked_after_deadline_is_refused_and_late_approval_does_not_count(cast, assign):
     task = assign()
-    with pytest.raises(ValidationFailed, match="đã qua|passed"):
+    with pytest.raises(ValidationFailed, match="Đã quá thời hạn"):
         services.request_extension(
             task, actor=cast.leader_a, new_deadline=D(2026, 7, 30), reason="x", on=D(2026, 7, 1)
         )
