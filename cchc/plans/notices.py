@@ -182,7 +182,7 @@ def _deliver_one(pk: int, send_sms: Any) -> int:
     for channel in ("email", "sms"):
         with transaction.atomic():
             notice = (
-                Notice.objects.select_for_update(skip_locked=True)
+                Notice.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .filter(pk=pk)
                 .first()
