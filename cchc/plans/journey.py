@@ -21,17 +21,6 @@ def journey(agency: Agency, *, year: int) -> dict[str, Any]:
     )
     findings = Finding.objects.filter(agency=agency, found_on__year=year)
     corrective = Task.objects.filter(findings__in=findings).distinct()
-    quarters = []
-    from cchc.indices.measures import measure
-
-    for q in range(1, 5):
-        try:
-            m = measure("dossiers_on_time", agency_code=agency.code, period=f"{year}-Q{q}")
-            quarters.append({"period": f"{year}-Q{q}", "value": m.value, "url": m.evidence_url})
-        except DomainError:
-            quarters.append({"period": f"{year}-Q{q}", "value": None, "url": ""})
-        except Exception:  # noqa: BLE001 - the index may not be computed yet for this unit
-            quarters.append({"period": f"{year}-Q{q}", "value": None, "url": ""})
     return {
         "petitions": petitions.count(),
         "low_ratings": low_ratings.count(),
@@ -40,5 +29,25 @@ def journey(agency: Agency, *, year: int) -> dict[str, Any]:
         "findings_list": list(findings.select_related("corrective_task").order_by("found_on")[:50]),
         "corrective_tasks": corrective.count(),
         "corrective_done": corrective.filter(completed_on__isnull=False).count(),
-        "index": quarters,
     }
+
+
+def index_since(agency: Agency, *, year: int, today: Any = None) -> list[dict[str, Any]]:
+    """The unit's on-time rate of dossiers per quarter of the year, up to today (the last
+    step of the journey; loaded apart from the page, as it scores the province's quarter)."""
+    from django.utils import timezone
+
+    from cchc.indices.measures import measure
+
+    today = today or timezone.localdate()
+    out = []
+    for q in range(1, 5):
+        period = f"{year}-Q{q}"
+        if (year, q) > (today.year, (today.month - 1) // 3 + 1):
+            break
+        try:
+            m = measure("dossiers_on_time", agency_code=agency.code, period=period)
+            out.append({"period": period, "value": m.value, "url": m.evidence_url})
+        except DomainError:
+            out.append({"period": period, "value": None, "url": ""})
+    return out

@@ -200,6 +200,12 @@ class Task(models.Model):
                 condition=Q(completed_on__isnull=True),
             ),
             models.Index(fields=["lead_agency", "assigned_on"], name="plans_task_agency_idx"),
+            # the province's overdue queue: open tasks by deadline
+            models.Index(
+                fields=["deadline_in_force", "code"],
+                name="plans_task_queue_idx",
+                condition=Q(completed_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -102,19 +103,21 @@ def daily_pass(day: dt.date | None = None) -> dict[str, int]:
             .order_by("deadline_in_force", "code")
         )
         leaders = _members({t.lead_agency_id for t in overdue}, (Membership.Role.LEADER,))
-        per_user: dict[int, list[Task]] = defaultdict(list)
+        per_user: dict[int, dict[int, Task]] = defaultdict(dict)
         users: dict[int, User] = {}
         assigner_ids = {t.assigned_by_id for t in overdue if t.assigned_by_id}
         for u in User.objects.filter(pk__in=assigner_ids, is_active=True):
             users[u.pk] = u
-        for task in overdue:
-            recipients = [users[task.assigned_by_id]] if task.assigned_by_id in users else []
-            recipients += leaders.get(task.lead_agency_id, [])
-            for u in recipients:
+        for leader_list in leaders.values():
+            for u in leader_list:
                 users[u.pk] = u
-                if task not in per_user[u.pk]:
-                    per_user[u.pk].append(task)
-        for user_id, tasks in per_user.items():
+        for task in overdue:
+            if task.assigned_by_id in users:
+                per_user[task.assigned_by_id][task.pk] = task
+            for u in leaders.get(task.lead_agency_id, []):
+                per_user[u.pk][task.pk] = task
+        for user_id, by_pk in per_user.items():
+            tasks = list(by_pk.values())
             key = f"digest:{user_id}:{day.isoformat()}"
             lines = [
                 f"- {t.code} {t.title[:120]} ({t.lead_agency.code}, "
@@ -159,11 +162,8 @@ def deliver_notices(day: str) -> int:
     failures: list[str] = []
     pending = list(
         Notice.objects.filter(day=dt.date.fromisoformat(day))
-        .filter(email_sent_at__isnull=True)
-        .values_list("pk", flat=True)
-    ) + list(
-        Notice.objects.filter(day=dt.date.fromisoformat(day))
-        .filter(sms_sent_at__isnull=True, email_sent_at__isnull=False)
+        .filter(Q(email_sent_at__isnull=True) | Q(sms_sent_at__isnull=True))
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
     for pk in pending:
@@ -177,25 +177,34 @@ def deliver_notices(day: str) -> int:
 
 
 def _deliver_one(pk: int, send_sms: Any) -> int:
-    """One notice, one channel per transaction: a failed SMS leaves the e-mail stamped."""
+    """One notice in one transaction; each channel is stamped as soon as it went out, and a
+    failing channel leaves the other's stamp (the exception is kept for the retry)."""
     sent = 0
-    for channel in ("email", "sms"):
-        with transaction.atomic():
-            notice = (
-                Notice.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(pk=pk)
-                .first()
-            )
-            if notice is None or getattr(notice, f"{channel}_sent_at") is not None:
+    failure: Exception | None = None
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=pk)
+            .first()
+        )
+        if notice is None:
+            return 0
+        user = notice.recipient
+        for channel in ("email", "sms"):
+            if getattr(notice, f"{channel}_sent_at") is not None:
                 continue
-            user = notice.recipient
-            if channel == "email" and user is not None and user.email:
-                send_mail(notice.subject, notice.body, None, [user.email])
-                sent += 1
-            elif channel == "sms" and user is not None and user.phone:
-                send_sms(user.phone, notice.subject)
-                sent += 1
-            setattr(notice, f"{channel}_sent_at", timezone.now())
-            notice.save(update_fields=[f"{channel}_sent_at"])
+            try:
+                if channel == "email" and user is not None and user.email:
+                    send_mail(notice.subject, notice.body, None, [user.email])
+                    sent += 1
+                elif channel == "sms" and user is not None and user.phone:
+                    send_sms(user.phone, notice.subject)
+                    sent += 1
+            except Exception as exc:  # noqa: BLE001 - re-raised after the other stamp is kept
+                failure = exc
+                continue
+            Notice.objects.filter(pk=pk).update(**{f"{channel}_sent_at": timezone.now()})
+    if failure is not None:
+        raise failure
     return sent

@@ -12,6 +12,7 @@ urlpatterns = [
     path("nhiem-vu/<str:code>/<str:action>/", views.task_action, name="task_action"),
     path("tep/<int:pk>/", views.task_file, name="file"),
     path("don-vi/<str:code>/", views.unit_report, name="unit"),
+    path("don-vi/<str:code>/chi-so/", views.unit_index, name="unit_index"),
     path("don-vi/<str:code>/bao-cao.pdf", views.unit_pdf, name="unit_pdf"),
     path("van-ban/", views.documents_report, name="documents"),
     path("thi-dua/", views.emulation, name="emulation"),

@@ -56,7 +56,20 @@ def _year(request: HttpRequest) -> int:
 def task_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     today = timezone.localdate()
-    qs = Task.objects.visible_to(request.user).select_related("lead_agency")
+    qs = (
+        Task.objects.visible_to(request.user)
+        .select_related("lead_agency")
+        .only(
+            "code",
+            "title",
+            "source_document",
+            "deadline_in_force",
+            "completed_on",
+            "progress",
+            "lead_agency__code",
+            "lead_agency__name",
+        )
+    )
     tab = request.GET.get("tab", "open")
     if tab not in TABS:
         tab = "open"
@@ -281,6 +294,19 @@ def unit_report(request: HttpRequest, code: str) -> HttpResponse:
             "journey": journey.journey(agency, year=year),
             "labels": st.LABELS,
         },
+    )
+
+
+@login_required
+def unit_index(request: HttpRequest, code: str) -> HttpResponse:
+    """The journey's last step (htmx fragment): the unit's index per quarter since."""
+    agency = _agency_for(request, code)
+    from cchc.plans import journey
+
+    return render(
+        request,
+        "plans/_journey_index.html",
+        {"index": journey.index_since(agency, year=_year(request))},
     )
 
 
