@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -153,9 +152,15 @@ def daily_pass(day: dt.date | None = None) -> dict[str, int]:
     }
 
 
+CHUNK = 50
+
+
 @job(max_attempts=6)
 def deliver_notices(day: str) -> int:
-    """Send the notices of `day` not sent yet; each channel is stamped once sent."""
+    """Send the notices of `day` not sent yet, in chunks of rows locked together (SKIP LOCKED,
+    so two workers share the work); each channel of each notice is stamped in the chunk's
+    transaction. A failing send is kept for the retry while the others' stamps commit; only
+    a crash of the process between a send and its chunk's commit can repeat that chunk."""
     from cchc.portal.sms import send_sms
 
     sent = 0
@@ -166,45 +171,35 @@ def deliver_notices(day: str) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for pk in pending:
-        try:
-            sent += _deliver_one(pk, send_sms)
-        except Exception as exc:  # noqa: BLE001 - keep going; the retry finishes the rest
-            failures.append(f"{pk}: {exc}")
+    for start in range(0, len(pending), CHUNK):
+        with transaction.atomic():
+            rows = list(
+                Notice.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk__in=pending[start : start + CHUNK])
+                .filter(Q(email_sent_at__isnull=True) | Q(sms_sent_at__isnull=True))
+            )
+            stamped: dict[str, list[int]] = {"email": [], "sms": []}
+            for notice in rows:
+                user = notice.recipient
+                for channel in ("email", "sms"):
+                    if getattr(notice, f"{channel}_sent_at") is not None:
+                        continue
+                    try:
+                        if channel == "email" and user is not None and user.email:
+                            send_mail(notice.subject, notice.body, None, [user.email])
+                            sent += 1
+                        elif channel == "sms" and user is not None and user.phone:
+                            send_sms(user.phone, notice.subject)
+                            sent += 1
+                    except Exception as exc:  # noqa: BLE001 - retried; the others go on
+                        failures.append(f"{notice.pk}/{channel}: {exc}")
+                        continue
+                    stamped[channel].append(notice.pk)
+            now = timezone.now()
+            for channel, ids in stamped.items():
+                if ids:
+                    Notice.objects.filter(pk__in=ids).update(**{f"{channel}_sent_at": now})
     if failures:
         raise RuntimeError("notices not delivered: " + "; ".join(failures[:10]))
-    return sent
-
-
-def _deliver_one(pk: int, send_sms: Any) -> int:
-    """One notice in one transaction; each channel is stamped as soon as it went out, and a
-    failing channel leaves the other's stamp (the exception is kept for the retry)."""
-    sent = 0
-    failure: Exception | None = None
-    with transaction.atomic():
-        notice = (
-            Notice.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=pk)
-            .first()
-        )
-        if notice is None:
-            return 0
-        user = notice.recipient
-        for channel in ("email", "sms"):
-            if getattr(notice, f"{channel}_sent_at") is not None:
-                continue
-            try:
-                if channel == "email" and user is not None and user.email:
-                    send_mail(notice.subject, notice.body, None, [user.email])
-                    sent += 1
-                elif channel == "sms" and user is not None and user.phone:
-                    send_sms(user.phone, notice.subject)
-                    sent += 1
-            except Exception as exc:  # noqa: BLE001 - re-raised after the other stamp is kept
-                failure = exc
-                continue
-            Notice.objects.filter(pk=pk).update(**{f"{channel}_sent_at": timezone.now()})
-    if failure is not None:
-        raise failure
     return sent

@@ -89,6 +89,8 @@ class Command(BaseCommand):
             self._live_dossiers()
             self.stdout.write(f"Demo data loaded in {time.monotonic() - started:.0f} s")
         self._users()
+        # a year of reform tasks and inspections, told around these dossiers and petitions
+        call_command("seed_plans_demo", stdout=self.stdout)
         self._print_logins()
 
     @transaction.atomic
