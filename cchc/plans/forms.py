@@ -157,3 +157,36 @@ class ConcludeForm(forms.Form):
 
 class SelfReportForm(forms.Form):
     file = forms.FileField(label=_("Self-inspection report"))
+
+
+class PlanForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=60)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    issuing_document = forms.CharField(label=_("Issuing document"), max_length=120)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE, required=False)
+    targets = forms.CharField(
+        label=_("Targets (one per line: label | measure | target %)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("e.g. Hồ sơ đúng hạn ≥ 95 % | dossiers_on_time | 95"),
+    )
+
+    def clean_targets(self):  # type: ignore[no-untyped-def]
+        out = []
+        for line in (self.cleaned_data.get("targets") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            target = None
+            if len(parts) > 2 and parts[2]:
+                try:
+                    target = float(parts[2].replace(",", "."))
+                except ValueError as exc:
+                    raise forms.ValidationError(
+                        _("A target is a number: %(v)s") % {"v": parts[2]}
+                    ) from exc
+            out.append(
+                {"label": parts[0], "measure": parts[1] if len(parts) > 1 else "", "target": target}
+            )
+        return out

@@ -21,8 +21,15 @@ from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
-from cchc.plans.forms import CompleteForm, ExtensionForm, ProgressForm, ReasonForm, TaskForm
-from cchc.plans.models import Extension, Task, TaskFile
+from cchc.plans.forms import (
+    CompleteForm,
+    ExtensionForm,
+    PlanForm,
+    ProgressForm,
+    ReasonForm,
+    TaskForm,
+)
+from cchc.plans.models import Extension, Plan, Task, TaskFile
 
 PAGE_SIZE = 25
 TABS = ("open", "overdue", "to_verify", "done", "all")
@@ -363,3 +370,46 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(exports.unit_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="nhiem-vu-{agency.code}.pdf"'
     return response
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    plans = Plan.objects.select_related("issued_by").order_by("-year", "code")
+    rows = []
+    for plan in plans[:50]:
+        counts = reports.group_counts(
+            Task.objects.filter(plan=plan), timezone.localdate(), "source_document"
+        )
+        total = {k: sum(c[k] for c in counts) for k in ("total", *st.VOCABULARY)}
+        rows.append({"plan": plan, "counts": total, **st.rates(total)})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"rows": rows, "can_assign": policies.can_assign(request.user)},
+    )
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_assign(request.user):
+        raise PermissionDenied
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.create_plan(
+                actor=request.user,
+                code=d["code"],
+                year=d["year"],
+                title=d["title"],
+                issuing_document=d["issuing_document"],
+                issued_on=d["issued_on"],
+                targets=d["targets"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:plans")
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("New reform plan")})

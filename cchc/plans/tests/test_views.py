@@ -127,3 +127,29 @@ def test_inspection_pages(cast):
         f"/plans/kiem-tra/{insp.code}/finding/", {"severity": "LOW", "description": "x"}
     )
     assert insp.findings.count() == 1
+
+
+def test_plan_with_targets_by_form(cast):
+    from cchc.plans.models import Plan
+
+    admin = _c(cast.province_admin)
+    r = admin.post(
+        "/plans/ke-hoach/moi/",
+        {
+            "code": "KH-CCHC-2026",
+            "year": "2026",
+            "title": "Kế hoạch CCHC năm 2026",
+            "issuing_document": "KH 12/KH-UBND",
+            "targets": "SIPAS ≥ 86 % | sipas | 86\nHồ sơ đúng hạn ≥ 95 % | dossiers_on_time | 95",
+        },
+    )
+    assert r.status_code == 302
+    plan = Plan.objects.get()
+    assert plan.targets[1] == {
+        "label": "Hồ sơ đúng hạn ≥ 95 %",
+        "measure": "dossiers_on_time",
+        "target": 95.0,
+    }
+    page = admin.get("/plans/ke-hoach/").content.decode()
+    assert "SIPAS ≥ 86 %" in page
+    assert _c(cast.leader_a).get("/plans/ke-hoach/moi/").status_code == 403
