@@ -79,6 +79,7 @@ INDEX_SCHEMES = {
 # (*, agency_code, period) -> Measure. The 766-based measures are built in.
 PLATFORM_MEASURES: dict[str, str] = {
     "tasks_on_time": "cchc.plans.reports.tasks_on_time",
+    "findings_closed": "cchc.plans.reports.findings_closed",
 }
 
 ROOT_URLCONF = "config.urls"

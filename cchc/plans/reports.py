@@ -221,3 +221,37 @@ def tasks_on_time(*, agency_code: str, period: str):  # type: ignore[no-untyped-
 
 
 tasks_on_time.label = _("Assigned tasks done on time")  # type: ignore[attr-defined]
+
+
+def findings_closed(*, agency_code: str, period: str):  # type: ignore[no-untyped-def]
+    """Platform measure `findings_closed`: of the inspection findings about the unit raised in
+    the period, the share closed at re-inspection (inspection results feed PAR, domain.md §11)."""
+    from django.urls import reverse
+
+    from cchc.core.errors import NotFound
+    from cchc.indices.measures import Measure
+    from cchc.indices.periods import Period
+    from cchc.plans.models import Finding, FindingStatus
+
+    parsed = Period.parse(period)
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise NotFound(_("No unit %(code)s.") % {"code": agency_code})
+    qs = Finding.objects.filter(agency=agency, found_on__gte=parsed.start, found_on__lte=parsed.end)
+    total = qs.count()
+    closed = qs.filter(status=FindingStatus.CLOSED).count()
+    return Measure(
+        name="findings_closed",
+        label=str(findings_closed.label),
+        agency_code=agency_code,
+        period=str(parsed),
+        numerator=float(closed) if total else None,
+        denominator=float(total) if total else None,
+        value=100.0 * closed / total if total else None,
+        evidence_url=reverse("plans:unit", kwargs={"code": agency_code})
+        + f"?year={parsed.start.year}",
+        source="plans:findings",
+    )
+
+
+findings_closed.label = _("Inspection findings closed")  # type: ignore[attr-defined]

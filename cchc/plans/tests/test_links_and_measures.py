@@ -90,3 +90,32 @@ def test_task_events_are_append_only(cast, assign):
         ev.save()
     with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
         TaskEvent.objects.filter(pk=ev.pk).update(note="changed")
+
+
+def test_findings_closed_measure(cast, assign):
+    from cchc.indices.measures import measure
+
+    f = isvc.raise_finding(
+        actor=cast.inspector,
+        severity="LOW",
+        description="Sổ ghi thiếu",
+        agency=cast.agency_a,
+        found_on=D(2026, 8, 1),
+    )
+    isvc.raise_finding(
+        actor=cast.inspector,
+        severity="LOW",
+        description="Thiếu niêm yết",
+        agency=cast.agency_a,
+        found_on=D(2026, 8, 2),
+    )
+    services.complete(
+        f.corrective_task,
+        actor=cast.leader_a,
+        result="xong",
+        evidence_link="https://x.vn/1",
+        completed_on=D(2026, 8, 10),
+    )
+    isvc.reinspect_finding(f, actor=cast.inspector, closed=True)
+    m = measure("findings_closed", agency_code="H26.100", period="2026-Q3")
+    assert (m.numerator, m.denominator, m.value) == (1.0, 2.0, 50.0)
