@@ -314,7 +314,7 @@ def _corrective_task(finding: Finding, actor: Any, on: dt.date, due: dt.date) ->
         % {"code": finding.code, "text": finding.description[:300]},
         source_document=(
             _("Inspection conclusion %(code)s") % {"code": finding.inspection.code}
-            if finding.inspection_id
+            if finding.inspection is not None
             else _("Finding %(code)s") % {"code": finding.code}
         ),
         source_kind=SourceKind.INSPECTION,
@@ -422,7 +422,7 @@ def reinspect_finding(
         data={"on": (on or timezone.localdate()).isoformat(), "task": task.code},
     )
     finding.save(update_fields=["status", "last_event_seq"])
-    if finding.inspection_id:
+    if finding.inspection is not None:
         insp = events.lock(finding.inspection)
         if (
             not insp.findings.exclude(status=FindingStatus.CLOSED)

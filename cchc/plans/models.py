@@ -102,7 +102,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def visible_to(self, user) -> TaskQuerySet:  # type: ignore[no-untyped-def]
         from cchc.plans import policies
 
-        return policies.visible_tasks(self, user)
+        return policies.visible_tasks(self, user)  # type: ignore[return-value]
 
     def search(self, text: str) -> TaskQuerySet:
         from cchc.core.text import fold

@@ -141,7 +141,9 @@ def _save_files(task: Task, seq: int, files: Iterable[UploadedFile]) -> list[Tas
             raise ValidationFailed(
                 _("File %(name)s is larger than 20 MB.") % {"name": f.name}, field="files"
             )
-        saved.append(TaskFile.objects.create(task=task, event_seq=seq, file=f, name=f.name[:255]))
+        saved.append(
+            TaskFile.objects.create(task=task, event_seq=seq, file=f, name=(f.name or "file")[:255])
+        )
     return saved
 
 
@@ -247,7 +249,7 @@ def assign_task(
             raise ValidationFailed(
                 _("A measure target is a percentage between 0 and 100."), field="measure_target"
             )
-    if parent is not None and parent.parent_id and parent.parent.parent_id:
+    if parent is not None and parent.parent is not None and parent.parent.parent_id:
         raise ValidationFailed(_("Tasks nest at most three levels deep."), field="parent")
     code = (code or "").strip() or next_code(assigned_on.year)
     if Task.objects.filter(code=code).exists():

@@ -51,13 +51,13 @@ def resolve(kind: str, ref: str, *, agency_code: str = "") -> dict[str, Any]:
     if kind == "petition":
         from cchc.feedback.models import Petition
 
-        row = Petition.objects.filter(code=ref).values("code", "agency__code").first()
-        if row is None:
+        prow = Petition.objects.filter(code=ref).values("code", "agency__code").first()
+        if prow is None:
             raise ValidationFailed(_("No petition %(code)s.") % {"code": ref}, field="subject_ref")
         return {
             "label": _("Petition %(code)s") % {"code": ref},
             "url": _url("feedback:detail", code=ref),
-            "agency_code": row.get("agency__code") or "",
+            "agency_code": prow.get("agency__code") or "",
         }
     if kind == "metric":
         from cchc.indices.models import Metric
