@@ -314,3 +314,90 @@ def report(request: HttpRequest, as_of: dt.date | None = None) -> Any:
     if not policies.can_see_all(request.auth):
         raise NotPermitted(_("Only Home Affairs and inspectors see the province's report."))
     return reports.report_tasks(as_of or timezone.localdate())
+
+
+# -- inspections and findings -------------------------------------------------------------------
+class FindingIn(Schema):
+    severity: Literal["LOW", "MEDIUM", "HIGH"]
+    description: str = Field(..., max_length=5000)
+    subject_kind: Literal["", "dossier", "petition", "evaluation", "metric"] = ""
+    subject_ref: str = Field("", max_length=120)
+    agency: str | None = None
+    evidence: str = ""
+    responsible_person: str = Field("", max_length=200)
+
+
+class FindingOut(Schema):
+    code: str
+    agency: str
+    severity: str
+    description: str
+    subject_kind: str
+    subject_ref: str
+    status: str
+    inspection: str | None
+    corrective_task: str | None
+    found_on: dt.date
+
+
+class InspectionOut(Schema):
+    code: str
+    agency: str
+    surprise: bool
+    scheduled_on: dt.date
+    status: str
+    remediation_due: dt.date | None
+    findings: list[FindingOut]
+
+
+def _finding_out(f: Any) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "agency": f.agency.code,
+        "severity": f.severity,
+        "description": f.description,
+        "subject_kind": f.subject_kind,
+        "subject_ref": f.subject_ref,
+        "status": f.status,
+        "inspection": f.inspection.code if f.inspection_id else None,
+        "corrective_task": f.corrective_task.code if f.corrective_task_id else None,
+        "found_on": f.found_on,
+    }
+
+
+@router.post("/findings", response={201: FindingOut})
+def raise_finding(request: HttpRequest, payload: FindingIn) -> Any:
+    """A finding raised straight from a dossier, petition, evaluation or index metric (by
+    code); a corrective task is assigned to the responsible unit at once."""
+    from cchc.plans import inspections
+
+    finding = inspections.raise_finding(
+        actor=request.auth,
+        severity=payload.severity,
+        description=payload.description,
+        subject_kind=payload.subject_kind,
+        subject_ref=payload.subject_ref,
+        agency=_agency(payload.agency, "agency") if payload.agency else None,
+        evidence=payload.evidence,
+        responsible_person=payload.responsible_person,
+    )
+    return 201, _finding_out(finding)
+
+
+@router.get("/inspections/{code}", response=InspectionOut)
+def get_inspection(request: HttpRequest, code: str) -> Any:
+    from cchc.plans.models import Inspection
+
+    insp = Inspection.objects.select_related("agency").filter(code=code).first()
+    if insp is None or not policies.sees_agency(request.auth, insp.agency_id):
+        raise Http404(_("No inspection %(code)s.") % {"code": code})
+    findings = insp.findings.select_related("agency", "corrective_task", "inspection")
+    return {
+        "code": insp.code,
+        "agency": insp.agency.code,
+        "surprise": insp.surprise,
+        "scheduled_on": insp.scheduled_on,
+        "status": insp.status,
+        "remediation_due": insp.remediation_due,
+        "findings": [_finding_out(f) for f in findings.order_by("code")],
+    }

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -120,3 +121,42 @@ def test_extension_by_api(cast):
     r = _post(admin, f"/api/v1/plans/extensions/{r.json()['id']}/decide", {"approve": True})
     assert r.json()["approved"] is True
     assert admin.get(f"/api/v1/plans/tasks/{code}").json()["deadline_in_force"] == "2027-07-01"
+
+
+def test_finding_by_api_assigns_a_corrective_task(cast):
+    from cchc.plans import inspections
+
+    r = _post(
+        _client(cast.inspector),
+        "/api/v1/plans/findings",
+        {
+            "severity": "HIGH",
+            "description": "Trả lời phản ánh chậm",
+            "agency": "H26.100",
+        },
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["corrective_task"].startswith("NV-")
+    assert (
+        _post(
+            _client(cast.leader_a),
+            "/api/v1/plans/findings",
+            {
+                "severity": "LOW",
+                "description": "x",
+                "agency": "H26.100",
+            },
+        ).status_code
+        == 403
+    )
+    insp = inspections.schedule_inspection(
+        actor=cast.inspector,
+        agency=cast.agency_a,
+        scheduled_on=dt.date(2026, 5, 1),
+        checklist=["Niêm yết"],
+    )
+    assert (
+        _client(cast.leader_a).get(f"/api/v1/plans/inspections/{insp.code}").json()["status"]
+        == "PLANNED"
+    )
+    assert _client(cast.outsider).get(f"/api/v1/plans/inspections/{insp.code}").status_code == 404
