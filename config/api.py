@@ -29,6 +29,7 @@ from cchc.catalogue.api import router as catalogue_router
 from cchc.core.api import RENDERER
 from cchc.core.errors import DomainError
 from cchc.dossiers.api import router as dossiers_router
+from cchc.plans.api import router as plans_router
 
 # JSON bodies of this API are small; anything larger is refused before it is parsed.
 MAX_BODY_BYTES = 256 * 1024
@@ -173,6 +174,7 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 # -- the apps' endpoints ----------------------------------------------------------------------
 api.add_router("", catalogue_router)
 api.add_router("", dossiers_router)
+api.add_router("/plans/", plans_router)
 
 
 # -- anything else under /api/v1/ -----------------------------------------------------------------

@@ -76,7 +76,10 @@ INDEX_SCHEMES = {
 
 # Platform measures of other modules (cchc.indices.measures): name -> function
 # (*, agency_code, period) -> Measure. The 766-based measures are built in.
-PLATFORM_MEASURES: dict[str, str] = {}
+PLATFORM_MEASURES: dict[str, str] = {
+    "tasks_on_time": "cchc.plans.reports.tasks_on_time",
+    "findings_closed": "cchc.plans.reports.findings_closed",
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -92,6 +92,8 @@ class Command(BaseCommand):
         from cchc.reform.demo import seed as seed_par
 
         seed_par(self.stdout)  # PAR INDEX: a published year and an open one
+        # a year of reform tasks and inspections, told around these dossiers and petitions
+        call_command("seed_plans_demo", stdout=self.stdout)
         self._print_logins()
 
     @transaction.atomic

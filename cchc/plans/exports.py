@@ -1,0 +1,194 @@
+"""Excel (openpyxl) and PDF (reportlab, through cchc.paperwork.pdf's fonts and grid) exports,
+and the inline SVG chart of a unit's year (no JavaScript, prints as it shows)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from cchc.paperwork import pdf
+from cchc.plans import status as st
+
+
+def chart_svg(monthly: list[dict[str, Any]]) -> str:
+    """Stacked bars per month: done on time, done late, overdue (of the tasks due that month)."""
+    width, height, pad = 600, 180, 24
+    top = max([m["due"] for m in monthly] + [1])
+    bar = (width - 2 * pad) / 12
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 30}" '
+        f'role="img" aria-label="{escape(_("Tasks due per month"))}" class="plans-chart">'
+    ]
+    colours = (("on_time", "#2e7d32"), ("late", "#f9a825"), ("overdue", "#c62828"))
+    for i, m in enumerate(monthly):
+        x = pad + i * bar
+        y = height
+        for key, colour in colours:
+            h = (height - pad) * m[key] / top
+            if h:
+                y -= h
+                parts.append(
+                    f'<rect x="{x + 4:.1f}" y="{y:.1f}" width="{bar - 8:.1f}" height="{h:.1f}" '
+                    f'fill="{colour}"><title>{m["month"]:02d}: {m[key]}</title></rect>'
+                )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height + 16}" font-size="11" '
+            f'text-anchor="middle">{m["month"]:02d}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(year)
+    header = [
+        _("Group"),
+        _("Code"),
+        _("Unit"),
+        _("Total"),
+        str(st.LABELS[st.DONE_ON_TIME]),
+        str(st.LABELS[st.DONE_LATE]),
+        str(st.LABELS[st.WITHIN_DEADLINE]),
+        str(st.LABELS[st.OVERDUE]),
+        _("Completion rate (%)"),
+        _("On-time rate (%)"),
+        _("Score"),
+        _("Rank"),
+    ]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append(
+            [
+                r["group"],
+                r["code"],
+                str(r["agency"] or ""),
+                r["total"],
+                r["done_on_time"],
+                r["done_late"],
+                r["within_deadline"],
+                r["overdue"],
+                r["completion_rate"],
+                r["on_time_rate"],
+                r["score"],
+                r["rank"],
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _doc(title: str, story: list[Any]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+    ).build(story)
+    return buffer.getvalue()
+
+
+def unit_pdf(report: dict[str, Any]) -> bytes:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    styles = pdf.Styles()
+    c = report["counts"]
+    rates = report["rates"]
+    title = _("Assigned tasks of %(unit)s, %(year)s") % {
+        "unit": report["agency"].name,
+        "year": report["year"],
+    }
+    story: list[Any] = [
+        pdf.p(report["agency"].name.upper(), styles.bold_center),
+        pdf.p(title, styles.title),
+        pdf.p(_("As of %(d)s") % {"d": report["as_of"].strftime("%d/%m/%Y")}, styles.italic_center),
+        Spacer(1, 4 * mm),
+    ]
+    rows = [
+        [_("Total"), *[str(st.LABELS[k]) for k in st.VOCABULARY], _("On-time rate (%)")],
+        [str(c["total"]), *[str(c[k]) for k in st.VOCABULARY], str(rates["on_time_rate"] or "—")],
+    ]
+    story.append(pdf.grid(rows, [25 * mm] * 6, styles))
+    story += [Spacer(1, 4 * mm), pdf.p(_("By source document"), styles.bold_center)]
+    rows = [[_("Source document"), _("Total"), str(st.LABELS[st.OVERDUE]), _("On-time rate (%)")]]
+    for d in report["by_document"]:
+        rows.append([d["key"], str(d["total"]), str(d["overdue"]), str(d["on_time_rate"] or "—")])
+    story.append(pdf.grid(rows, [80 * mm, 25 * mm, 30 * mm, 30 * mm], styles))
+    story += [Spacer(1, 4 * mm), pdf.p(_("Overdue tasks"), styles.bold_center)]
+    rows = [[_("Code"), _("Title"), _("Deadline")]]
+    for t in report["overdue"]:
+        rows.append([t["code"], t["title"], t["deadline"].strftime("%d/%m/%Y")])
+    story.append(pdf.grid(rows, [35 * mm, 100 * mm, 30 * mm], styles))
+    return _doc(title, story)
+
+
+def conclusion_pdf(inspection: Any) -> bytes:
+    """The conclusion notice (thông báo kết luận kiểm tra) with the remediation deadline."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    styles = pdf.Styles()
+    title = _("Conclusion notice of inspection %(code)s") % {"code": inspection.code}
+    story: list[Any] = [
+        pdf.p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles.bold_center),
+        pdf.p("Độc lập - Tự do - Hạnh phúc", styles.bold_center),
+        Spacer(1, 4 * mm),
+        pdf.p(title.upper(), styles.title),
+        pdf.p(
+            _("Inspected unit: %(unit)s — inspected on %(d)s")
+            % {
+                "unit": inspection.agency.name,
+                "d": inspection.inspected_on.strftime("%d/%m/%Y")
+                if inspection.inspected_on
+                else "—",
+            },
+            styles.body,
+        ),
+        pdf.p(inspection.conclusion, styles.body),
+        Spacer(1, 3 * mm),
+    ]
+    rows = [[_("Content"), _("Result"), _("Note")]]
+    for r in inspection.results.all():
+        rows.append([r.label, r.get_result_display(), r.note])
+    story.append(pdf.grid(rows, [80 * mm, 30 * mm, 55 * mm], styles))
+    story += [Spacer(1, 3 * mm), pdf.p(_("Findings and remediation"), styles.bold_center)]
+    rows = [[_("Code"), _("Finding"), _("Severity"), _("Responsible person"), _("Deadline")]]
+    for f in inspection.findings.all():
+        rows.append(
+            [
+                f.code,
+                f.description,
+                f.get_severity_display(),
+                f.responsible_person,
+                f.corrective_task.deadline.strftime("%d/%m/%Y") if f.corrective_task_id else "—",
+            ]
+        )
+    story.append(pdf.grid(rows, [28 * mm, 62 * mm, 22 * mm, 30 * mm, 23 * mm], styles))
+    if inspection.remediation_due:
+        story.append(
+            pdf.p(
+                _("The unit reports its remediation by %(d)s.")
+                % {"d": inspection.remediation_due.strftime("%d/%m/%Y")},
+                styles.body,
+            )
+        )
+    return _doc(title, story)

@@ -1,0 +1,192 @@
+"""Forms of the plans pages (they only collect input; services decide)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cchc.agencies.models import Agency
+from cchc.plans.models import OutputType, Recurrence, Severity, SourceKind, SubjectKind, Task
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultiFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiFileField(forms.FileField):
+    widget = MultiFileInput
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        if not data:
+            return []
+        if isinstance(data, list | tuple):
+            return [super(MultiFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+def _agencies():  # type: ignore[no-untyped-def]
+    return Agency.objects.current().order_by("code")
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    source_kind = forms.ChoiceField(label=_("Source kind"), choices=SourceKind.choices)
+    source_document = forms.CharField(
+        label=_("Source document"), max_length=200, help_text=_("e.g. KH 12/KH-UBND")
+    )
+    lead_agency = forms.ModelChoiceField(label=_("Lead unit"), queryset=Agency.objects.none())
+    co_agencies = forms.ModelMultipleChoiceField(
+        label=_("Co-operating units"), queryset=Agency.objects.none(), required=False
+    )
+    observer_agencies = forms.ModelMultipleChoiceField(
+        label=_("Observers"), queryset=Agency.objects.none(), required=False
+    )
+    output_type = forms.ChoiceField(label=_("Expected output"), choices=OutputType.choices)
+    expected_result = forms.CharField(
+        label=_("Expected result"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    evidence_required = forms.BooleanField(
+        label=_("Evidence required to complete"), required=False, initial=True
+    )
+    assigned_on = forms.DateField(label=_("Assigned on"), widget=DATE)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    recurrence = forms.ChoiceField(label=_("Periodic"), choices=Recurrence.choices, required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Parent task"), queryset=Task.objects.none(), required=False
+    )
+    measure_name = forms.ChoiceField(label=_("Progress from measure"), required=False)
+    measure_target = forms.FloatField(label=_("Target (%)"), required=False)
+    measure_period = forms.CharField(
+        label=_("Measure period"), required=False, help_text=_("e.g. 2026-Q3")
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        from cchc.indices.measures import available
+
+        for name in ("lead_agency", "co_agencies", "observer_agencies"):
+            self.fields[name].queryset = _agencies()
+        self.fields["parent"].queryset = Task.objects.filter(completed_on__isnull=True)
+        self.fields["measure_name"].choices = [("", "—")] + sorted(available().items())
+        self.fields["assigned_on"].initial = timezone.localdate()
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
+    percent = forms.IntegerField(
+        label=_("Percent done"), min_value=0, max_value=100, required=False
+    )
+    files = MultiFileField(label=_("Files"), required=False)
+
+
+class CompleteForm(forms.Form):
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_link = forms.URLField(label=_("Evidence link"), required=False)
+    files = MultiFileField(label=_("Evidence files"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InspectionForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Unit"), queryset=Agency.objects.none())
+    scheduled_on = forms.DateField(label=_("Scheduled on"), widget=DATE)
+    plan = forms.ModelChoiceField(
+        label=_("Inspection plan"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty for a surprise inspection."),
+    )
+    checklist = forms.CharField(
+        label=_("Checklist (one content per line)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    period_from = forms.DateField(label=_("Period from"), widget=DATE, required=False)
+    period_to = forms.DateField(label=_("Period to"), widget=DATE, required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        from cchc.plans.models import InspectionPlan
+
+        self.fields["agency"].queryset = _agencies()
+        self.fields["plan"].queryset = InspectionPlan.objects.all()
+
+
+class InspectionPlanForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=60)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    issuing_document = forms.CharField(label=_("Issuing document"), required=False)
+    checklist = forms.CharField(
+        label=_("Checklist (one content per line)"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class FindingForm(forms.Form):
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    responsible_person = forms.CharField(label=_("Responsible person"), required=False)
+    subject_kind = forms.ChoiceField(label=_("About"), choices=SubjectKind.choices, required=False)
+    subject_ref = forms.CharField(label=_("Reference (code)"), required=False)
+    agency = forms.ModelChoiceField(label=_("Unit"), queryset=Agency.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = _agencies()
+
+
+class ConcludeForm(forms.Form):
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
+    remediation_days = forms.IntegerField(
+        label=_("Remediation period (days)"), min_value=1, max_value=365, required=False
+    )
+
+
+class SelfReportForm(forms.Form):
+    file = forms.FileField(label=_("Self-inspection report"))
+
+
+class PlanForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=60)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    issuing_document = forms.CharField(label=_("Issuing document"), max_length=120)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE, required=False)
+    targets = forms.CharField(
+        label=_("Targets (one per line: label | measure | target %)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("e.g. Hồ sơ đúng hạn ≥ 95 % | dossiers_on_time | 95"),
+    )
+
+    def clean_targets(self):  # type: ignore[no-untyped-def]
+        out = []
+        for line in (self.cleaned_data.get("targets") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            target = None
+            if len(parts) > 2 and parts[2]:
+                try:
+                    target = float(parts[2].replace(",", "."))
+                except ValueError as exc:
+                    raise forms.ValidationError(
+                        _("A target is a number: %(v)s") % {"v": parts[2]}
+                    ) from exc
+            out.append(
+                {"label": parts[0], "measure": parts[1] if len(parts) > 1 else "", "target": target}
+            )
+        return out

@@ -1,0 +1,205 @@
+"""Inspections of public service (kiểm tra công vụ, kiểm tra CCHC), domain.md §11.
+
+An annual `InspectionPlan` names the checklist of contents; an `Inspection` of one unit
+(planned, or a surprise one without plan) goes: planned → self-report uploaded → record
+(checklist results, findings) → conclusion notice with remediation deadline → re-inspection
+verifying each finding. A `Finding` keeps the link to what it is about (a dossier, petition,
+evaluation or index metric, by code) and creates a corrective task for the responsible unit;
+the task's evidence is what the re-inspection closes the finding on.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.events import EventLog
+
+
+class InspectionPlan(models.Model):
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    year = models.PositiveIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    issuing_document = models.CharField(_("issuing document"), max_length=120, blank=True)
+    # [{"code": "NIEM_YET", "label": "Niêm yết công khai TTHC"}, ...]
+    checklist = models.JSONField(_("checklist of contents"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "PLANNED", _("Planned")
+    SELF_REPORTED = "SELF_REPORTED", _("Self-inspection report received")
+    RECORDED = "RECORDED", _("Inspected")
+    CONCLUDED = "CONCLUDED", _("Conclusion notified")
+    REINSPECTED = "REINSPECTED", _("Re-inspected")
+
+
+class Inspection(models.Model):
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    plan = models.ForeignKey(
+        InspectionPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("inspection plan"),
+    )
+    surprise = models.BooleanField(_("surprise inspection"), default=False)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    scheduled_on = models.DateField(_("scheduled on"))
+    period_from = models.DateField(_("period from"), null=True, blank=True)
+    period_to = models.DateField(_("period to"), null=True, blank=True)
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("team")
+    )
+    checklist = models.JSONField(_("checklist"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=14,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.PLANNED,
+    )
+    self_report = models.FileField(
+        _("self-inspection report"), upload_to="plans/inspections/%Y/", blank=True
+    )
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    remediation_due = models.DateField(_("remediation due"), null=True, blank=True)
+    last_event_seq = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-scheduled_on", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.agency}"
+
+
+class ChecklistResult(models.Model):
+    class Result(models.TextChoices):
+        PASS = "PASS", _("Pass")
+        FAIL = "FAIL", _("Fail")
+        NA = "NA", _("Not applicable")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="results")
+    item_code = models.CharField(max_length=60)
+    label = models.CharField(max_length=300)
+    result = models.CharField(_("result"), max_length=4, choices=Result.choices)
+    note = models.TextField(_("note"), blank=True)
+    photo = models.FileField(_("photo"), upload_to="plans/inspections/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("checklist result")
+        verbose_name_plural = _("checklist results")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item_code"], name="uniq_checklist_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}: {self.result}"
+
+
+class Severity(models.TextChoices):
+    LOW = "LOW", _("Minor")
+    MEDIUM = "MEDIUM", _("Significant")
+    HIGH = "HIGH", _("Serious")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "OPEN", _("Open")
+    CLOSED = "CLOSED", _("Closed at re-inspection")
+    REOPENED = "REOPENED", _("Reopened at re-inspection")
+
+
+class SubjectKind(models.TextChoices):
+    NONE = "", _("—")
+    DOSSIER = "dossier", _("Dossier")
+    PETITION = "petition", _("Petition")
+    EVALUATION = "evaluation", _("Evaluation of a dossier")
+    METRIC = "metric", _("Index metric")
+
+
+class Finding(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    severity = models.CharField(_("severity"), max_length=6, choices=Severity.choices)
+    description = models.TextField(_("finding"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=200, blank=True)
+    subject_kind = models.CharField(
+        _("about"), max_length=12, choices=SubjectKind.choices, blank=True, default=""
+    )
+    subject_ref = models.CharField(_("reference"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    corrective_task = models.ForeignKey(
+        "plans.Task", on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    found_on = models.DateField(_("found on"))
+    last_event_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-found_on", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description[:60]}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == FindingStatus.CLOSED
+
+
+class InspectionEvent(EventLog):
+    subject_field: ClassVar[str] = "inspection"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=14, blank=True)
+    to_status = models.CharField(max_length=14, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection event")
+        verbose_name_plural = _("inspection events")
+        ordering = ["inspection", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "seq"], name="uniq_inspection_event_seq")
+        ]
+
+
+class FindingEvent(EventLog):
+    subject_field: ClassVar[str] = "finding"
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("finding event")
+        verbose_name_plural = _("finding events")
+        ordering = ["finding", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "seq"], name="uniq_finding_event_seq")
+        ]

@@ -1,0 +1,268 @@
+"""Pages of inspections and findings (thin: `cchc.plans.inspections` writes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import permissions
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError
+from cchc.plans import exports, policies, subjects
+from cchc.plans import inspections as svc
+from cchc.plans.forms import (
+    ConcludeForm,
+    FindingForm,
+    InspectionForm,
+    InspectionPlanForm,
+    SelfReportForm,
+)
+from cchc.plans.models import ChecklistResult, Finding, Inspection, InspectionPlan
+from cchc.plans.views import _apply_errors
+
+
+def _visible(user: Any) -> Any:
+    qs = Inspection.objects.select_related("agency", "plan")
+    if policies.can_see_all(user):
+        return qs
+    return qs.filter(agency_id__in=permissions.agency_ids(user))
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    if not (policies.can_see_all(request.user) or permissions.is_staff_member(request.user)):
+        raise PermissionDenied
+    qs = _visible(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(agency__name__icontains=q) | Q(agency__code=q))
+    page = Paginator(qs.order_by("-scheduled_on", "code"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/inspection_list.html",
+        {
+            "page": page,
+            "q": q,
+            "plans": InspectionPlan.objects.all()[:20],
+            "can_inspect": policies.can_inspect(request.user),
+        },
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_inspect(request.user):
+        raise PermissionDenied
+    form = InspectionPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            svc.create_inspection_plan(
+                actor=request.user,
+                code=d["code"],
+                year=d["year"],
+                title=d["title"],
+                issuing_document=d["issuing_document"],
+                checklist=_lines(d["checklist"]),
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:inspections")
+    return render(
+        request, "plans/form_page.html", {"form": form, "heading": _("New inspection plan")}
+    )
+
+
+@login_required
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_inspect(request.user):
+        raise PermissionDenied
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            insp = svc.schedule_inspection(
+                actor=request.user,
+                agency=d["agency"],
+                scheduled_on=d["scheduled_on"],
+                plan=d["plan"],
+                checklist=_lines(d["checklist"]) or None,
+                team=[request.user],
+                period_from=d["period_from"],
+                period_to=d["period_to"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("plans:inspection", code=insp.code)
+    return render(
+        request, "plans/form_page.html", {"form": form, "heading": _("Schedule an inspection")}
+    )
+
+
+def _get(request: HttpRequest, code: str) -> Inspection:
+    insp = _visible(request.user).filter(code=code).first()
+    if insp is None:
+        raise Http404(_("No inspection %(code)s.") % {"code": code})
+    return insp
+
+
+@login_required
+def inspection_detail(request: HttpRequest, code: str) -> HttpResponse:
+    insp = _get(request, code)
+    findings = insp.findings.select_related("corrective_task").order_by("code")
+    return render(
+        request,
+        "plans/inspection_detail.html",
+        {
+            "insp": insp,
+            "results": insp.results.all().order_by("pk"),
+            "findings": [
+                (
+                    f,
+                    subjects.resolve(f.subject_kind, f.subject_ref, agency_code=insp.agency.code)
+                    if f.subject_kind
+                    else None,
+                )
+                for f in findings
+            ],
+            "events": insp.events.all().order_by("seq"),
+            "can_inspect": policies.can_inspect(request.user),
+            "is_unit": policies.may_report_remediation(request.user, insp.agency_id),
+            "finding_form": FindingForm(),
+            "conclude_form": ConcludeForm(),
+            "self_report_form": SelfReportForm(),
+            "result_choices": ChecklistResult.Result.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    insp = _get(request, code)
+    user = request.user
+    try:
+        if action == "self_report":
+            form = SelfReportForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise DomainError(_("Attach the report."))
+            svc.upload_self_report(insp, actor=user, file=form.cleaned_data["file"])
+        elif action == "record":
+            results = {}
+            for item in insp.checklist:
+                c = item["code"]
+                if request.POST.get(f"result_{c}"):
+                    results[c] = {
+                        "result": request.POST.get(f"result_{c}"),
+                        "note": request.POST.get(f"note_{c}", ""),
+                        "photo": request.FILES.get(f"photo_{c}"),
+                    }
+            svc.record_inspection(insp, actor=user, results=results)
+        elif action == "finding":
+            form = FindingForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Check the finding's fields."))
+            d = form.cleaned_data
+            svc.raise_finding(
+                actor=user,
+                inspection=insp,
+                severity=d["severity"],
+                description=d["description"],
+                evidence=d["evidence"],
+                responsible_person=d["responsible_person"],
+                subject_kind=d["subject_kind"] or "",
+                subject_ref=d["subject_ref"],
+            )
+        elif action == "conclude":
+            form = ConcludeForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Write the conclusion."))
+            svc.conclude(
+                insp,
+                actor=user,
+                conclusion=form.cleaned_data["conclusion"],
+                remediation_days=form.cleaned_data["remediation_days"],
+            )
+        elif action == "reinspect":
+            finding = Finding.objects.filter(
+                pk=request.POST.get("finding"), inspection=insp
+            ).first()
+            if finding is None:
+                raise Http404
+            svc.reinspect_finding(
+                finding,
+                actor=user,
+                closed=request.POST.get("verdict") == "close",
+                note=request.POST.get("note", ""),
+            )
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("plans:inspection", code=code)
+
+
+@login_required
+def conclusion_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    insp = _get(request, code)
+    if not insp.concluded_on:
+        raise Http404
+    response = HttpResponse(exports.conclusion_pdf(insp), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ket-luan-{insp.code}.pdf"'
+    return response
+
+
+@login_required
+def finding_new(request: HttpRequest) -> HttpResponse:
+    """Raise a finding straight from a dossier, a petition, an evaluation or an index metric:
+    /plans/findings/new/?kind=dossier&ref=<code> keeps the link."""
+    if not policies.can_inspect(request.user):
+        raise PermissionDenied
+    initial = {
+        "subject_kind": request.GET.get("kind", ""),
+        "subject_ref": request.GET.get("ref", ""),
+    }
+    if request.GET.get("agency"):
+        initial["agency"] = Agency.objects.filter(code=request.GET["agency"]).first()
+    form = FindingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            finding = svc.raise_finding(
+                actor=request.user,
+                agency=d["agency"],
+                severity=d["severity"],
+                description=d["description"],
+                evidence=d["evidence"],
+                responsible_person=d["responsible_person"],
+                subject_kind=d["subject_kind"] or "",
+                subject_ref=d["subject_ref"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Finding %(code)s recorded; corrective task %(task)s assigned.")
+                % {"code": finding.code, "task": finding.corrective_task.code},
+            )
+            return redirect("plans:task", code=finding.corrective_task.code)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("Raise a finding")})

@@ -1,0 +1,125 @@
+"""End to end in Chromium: Home Affairs assigns a task, the unit acknowledges, reports progress
+and completes it with evidence, Home Affairs verifies; an inspection from plan to
+re-inspection, its finding closed on the corrective task's evidence."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from cchc.plans.models import Finding, Inspection, Task
+
+D = dt.date
+
+
+def login_as(page, user):
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": page.base_url}])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_assign_update_complete_verify_a_task(browser_page, cast):
+    page = browser_page
+    login_as(page, cast.province_admin)
+    page.goto(f"{page.base_url}/plans/nhiem-vu/moi/")
+    page.fill("#id_title", "Rà soát, đơn giản hóa TTHC lĩnh vực hộ tịch")
+    page.select_option("#id_source_kind", "CONCLUSION")
+    page.fill("#id_source_document", "TB 45/TB-VP")
+    page.select_option("#id_lead_agency", label=cast.agency_a.name)
+    page.fill("#id_assigned_on", "2026-11-01")
+    page.fill("#id_deadline", "2027-01-31")
+    page.shot("form")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Đã giao nhiệm vụ")
+    task = Task.objects.get()
+
+    login_as(page, cast.leader_a)
+    page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
+    page.click("#acknowledge")
+    page.wait_for_selector("text=Đã tiếp nhận")
+    page.fill("#id_text", "Đã rà soát 12/20 thủ tục")
+    page.fill("#id_percent", "60")
+    page.click("#report-progress")
+    page.wait_for_selector("#progress-value:has-text('60%')")
+    page.click("summary:has-text('Báo cáo hoàn thành')")
+    page.fill("#id_result", "Đã trình UBND tỉnh phương án đơn giản hóa")
+    page.set_input_files(
+        "form[action$='/complete/'] input[type=file]",
+        files=[
+            {"name": "phuong-an.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 test"}
+        ],
+    )
+    page.click("#complete")
+    page.wait_for_selector("text=Đã hoàn thành, chờ xác nhận")
+    page.shot("completed")
+
+    login_as(page, cast.province_admin)
+    page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
+    page.click("#verify")
+    page.wait_for_selector("text=Đã xác nhận")
+    task.refresh_from_db()
+    assert task.status == "VERIFIED" and task.files.count() == 1
+    assert list(task.events.values_list("action", flat=True)) == [
+        "assign",
+        "acknowledge",
+        "progress",
+        "complete",
+        "verify",
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_inspection_from_plan_to_reinspection(browser_page, cast):
+    page = browser_page
+    login_as(page, cast.inspector)
+    page.goto(f"{page.base_url}/plans/kiem-tra/ke-hoach/moi/")
+    page.fill("#id_code", "KH-KT-2026")
+    page.fill("#id_year", "2026")
+    page.fill("#id_title", "Kiểm tra công vụ năm 2026")
+    page.fill("#id_checklist", "Niêm yết công khai TTHC\nSổ theo dõi hồ sơ")
+    page.click("button[type=submit]")
+    page.goto(f"{page.base_url}/plans/kiem-tra/moi/")
+    page.select_option("#id_agency", label=cast.agency_a.name)
+    page.fill("#id_scheduled_on", "2026-11-20")
+    page.select_option("#id_plan", index=1)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#record")
+    code = Inspection.objects.get().code
+    page.select_option("select[name=result_C01]", "FAIL")
+    page.fill("input[name=note_C01]", "Thiếu 3 TTHC mới")
+    page.select_option("select[name=result_C02]", "PASS")
+    page.click("#record")
+    page.wait_for_selector("text=Đã kiểm tra")
+    page.click("summary:has-text('Ghi nhận tồn tại')")
+    page.select_option("#id_severity", "MEDIUM")
+    page.fill("#id_description", "Chưa niêm yết đủ TTHC")
+    page.fill("#id_responsible_person", "Công chức một cửa")
+    page.click("#add-finding")
+    page.click("summary:has-text('Kết luận')")
+    page.fill("#id_conclusion", "Yêu cầu khắc phục trong 15 ngày")
+    page.click("#conclude")
+    page.wait_for_selector("text=Đã thông báo kết luận")
+    finding = Finding.objects.get()
+    task = finding.corrective_task
+    assert task.deadline == Inspection.objects.get().concluded_on + dt.timedelta(days=15)
+
+    login_as(page, cast.leader_a)
+    page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
+    page.click("summary:has-text('Báo cáo hoàn thành')")
+    page.fill("#id_result", "Đã niêm yết đủ")
+    page.fill("#id_evidence_link", "https://example.vn/anh-niem-yet")
+    page.click("#complete")
+    page.wait_for_selector("text=Đã hoàn thành, chờ xác nhận")
+
+    login_as(page, cast.inspector)
+    page.goto(f"{page.base_url}/plans/kiem-tra/{code}/")
+    page.click(".reinspect-close")
+    page.wait_for_selector("#inspection-status:has-text('Đã kiểm tra lại')")
+    page.shot("reinspected")
+    finding.refresh_from_db()
+    assert finding.status == "CLOSED" and finding.corrective_task.status == "VERIFIED"

@@ -1,0 +1,155 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from cchc.plans import inspections as isvc
+from cchc.plans.models import Task
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def _c(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_pages_render_in_vietnamese_and_flow_through_forms(cast, assign):
+    admin, unit = _c(cast.province_admin), _c(cast.leader_a)
+    r = admin.post(
+        "/plans/nhiem-vu/moi/",
+        {
+            "title": "Báo cáo kết quả CCHC",
+            "source_kind": "CONCLUSION",
+            "source_document": "TB 45/TB-VP",
+            "lead_agency": cast.agency_a.pk,
+            "output_type": "REPORT",
+            "evidence_required": "on",
+            "assigned_on": "2026-02-01",
+            "deadline": "2027-03-31",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    task = Task.objects.get()
+    page = unit.get(f"/plans/nhiem-vu/{task.code}/").content.decode()
+    assert "Tiếp nhận" in page or "Acknowledge" in page
+    assert unit.post(f"/plans/nhiem-vu/{task.code}/acknowledge/").status_code == 302
+    unit.post(
+        f"/plans/nhiem-vu/{task.code}/progress/",
+        {"text": "Đã xong 60%", "percent": "60", "files": SimpleUploadedFile("a.pdf", b"%PDF")},
+    )
+    task.refresh_from_db()
+    assert task.progress == 60 and task.files.count() == 1
+    unit.post(f"/plans/nhiem-vu/{task.code}/complete/", {"result": "Đã gửi báo cáo"})
+    task.refresh_from_db()
+    assert task.completed_on is None  # refused: evidence required
+    unit.post(
+        f"/plans/nhiem-vu/{task.code}/complete/",
+        {"result": "Đã gửi", "evidence_link": "https://vb.example.vn/45"},
+    )
+    task.refresh_from_db()
+    assert task.completed_on is not None
+    admin.post(f"/plans/nhiem-vu/{task.code}/verify/")
+    task.refresh_from_db()
+    assert task.status == "VERIFIED"
+    for url in (
+        "/plans/",
+        "/plans/?tab=overdue&q=bao+cao",
+        "/plans/van-ban/",
+        "/plans/thi-dua/",
+        f"/plans/don-vi/{cast.agency_a.code}/",
+        "/plans/kiem-tra/",
+    ):
+        assert admin.get(url).status_code == 200, url
+    xlsx = admin.get("/plans/thi-dua.xlsx?year=2026")
+    assert xlsx.content[:2] == b"PK"
+    pdf = admin.get(f"/plans/don-vi/{cast.agency_a.code}/bao-cao.pdf?year=2026")
+    assert pdf.content[:4] == b"%PDF"
+
+
+def test_role_matrix(cast, assign):
+    task = assign(co_agencies=[cast.agency_b])
+    code = task.code
+    allowed = {
+        # (user, url) -> status
+        (cast.outsider, f"/plans/nhiem-vu/{code}/"): 404,
+        (cast.clerk_b, f"/plans/nhiem-vu/{code}/"): 200,  # co-operating unit sees it
+        (cast.inspector, f"/plans/nhiem-vu/{code}/"): 200,
+        (cast.leader_a, "/plans/nhiem-vu/moi/"): 403,
+        (cast.inspector, "/plans/nhiem-vu/moi/"): 403,
+        (cast.province_admin, "/plans/nhiem-vu/moi/"): 200,
+        (cast.citizen, "/plans/"): 403,
+        (cast.leader_a, "/plans/kiem-tra/moi/"): 403,
+        (cast.inspector, "/plans/kiem-tra/moi/"): 200,
+        (cast.outsider, f"/plans/don-vi/{cast.agency_a.code}/"): 403,
+        (cast.leader_a, f"/plans/don-vi/{cast.agency_a.code}/"): 200,
+    }
+    for (user, url), want in allowed.items():
+        assert _c(user).get(url).status_code == want, (user.username, url)
+    # writes refused with a message, nothing changed
+    _c(cast.clerk_b).post(f"/plans/nhiem-vu/{code}/acknowledge/")
+    _c(cast.inspector).post(f"/plans/nhiem-vu/{code}/acknowledge/")
+    task.refresh_from_db()
+    assert task.status == "ASSIGNED"
+    _c(cast.clerk_a).post(f"/plans/nhiem-vu/{code}/acknowledge/")
+    task.refresh_from_db()
+    assert task.status == "ACKNOWLEDGED"
+
+
+def test_inspection_pages(cast):
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector,
+        agency=cast.agency_a,
+        scheduled_on=D(2026, 5, 10),
+        checklist=["Niêm yết TTHC", "Sổ theo dõi"],
+    )
+    c = _c(cast.inspector)
+    c.post(
+        f"/plans/kiem-tra/{insp.code}/record/",
+        {"result_C01": "FAIL", "note_C01": "Thiếu", "result_C02": "PASS"},
+    )
+    insp.refresh_from_db()
+    assert insp.status == "RECORDED"
+    c.post(
+        f"/plans/kiem-tra/{insp.code}/finding/",
+        {"severity": "MEDIUM", "description": "Chưa niêm yết"},
+    )
+    c.post(f"/plans/kiem-tra/{insp.code}/conclude/", {"conclusion": "Khắc phục"})
+    insp.refresh_from_db()
+    assert insp.status == "CONCLUDED" and insp.findings.get().corrective_task is not None
+    assert c.get(f"/plans/kiem-tra/{insp.code}/ket-luan.pdf").content[:4] == b"%PDF"
+    assert c.get(f"/plans/kiem-tra/{insp.code}/").status_code == 200
+    # the unit cannot record findings
+    _c(cast.leader_a).post(
+        f"/plans/kiem-tra/{insp.code}/finding/", {"severity": "LOW", "description": "x"}
+    )
+    assert insp.findings.count() == 1
+
+
+def test_plan_with_targets_by_form(cast):
+    from cchc.plans.models import Plan
+
+    admin = _c(cast.province_admin)
+    r = admin.post(
+        "/plans/ke-hoach/moi/",
+        {
+            "code": "KH-CCHC-2026",
+            "year": "2026",
+            "title": "Kế hoạch CCHC năm 2026",
+            "issuing_document": "KH 12/KH-UBND",
+            "targets": "SIPAS ≥ 86 % | sipas | 86\nHồ sơ đúng hạn ≥ 95 % | dossiers_on_time | 95",
+        },
+    )
+    assert r.status_code == 302
+    plan = Plan.objects.get()
+    assert plan.targets[1] == {
+        "label": "Hồ sơ đúng hạn ≥ 95 %",
+        "measure": "dossiers_on_time",
+        "target": 95.0,
+    }
+    page = admin.get("/plans/ke-hoach/").content.decode()
+    assert "SIPAS ≥ 86 %" in page
+    assert _c(cast.leader_a).get("/plans/ke-hoach/moi/").status_code == 403

@@ -1,0 +1,415 @@
+"""Pages of tasks and reports (thin: services write, reports compute). Inspections' pages are
+in `inspection_views.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import permissions
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError
+from cchc.plans import exports, policies, reports, services
+from cchc.plans import status as st
+from cchc.plans.forms import (
+    CompleteForm,
+    ExtensionForm,
+    PlanForm,
+    ProgressForm,
+    ReasonForm,
+    TaskForm,
+)
+from cchc.plans.models import Extension, Plan, Task, TaskFile
+
+PAGE_SIZE = 25
+TABS = ("open", "overdue", "to_verify", "done", "all")
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _apply_errors(form: Any, exc: DomainError) -> None:
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+def _require_staff(request: HttpRequest) -> None:
+    user = request.user
+    if not (policies.can_see_all(user) or permissions.is_staff_member(user)):
+        raise PermissionDenied
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    today = timezone.localdate()
+    qs = (
+        Task.objects.visible_to(request.user)
+        .select_related("lead_agency")
+        .only(
+            "code",
+            "title",
+            "source_document",
+            "deadline_in_force",
+            "completed_on",
+            "progress",
+            "lead_agency__code",
+            "lead_agency__name",
+        )
+    )
+    tab = request.GET.get("tab", "open")
+    if tab not in TABS:
+        tab = "open"
+    if tab == "open":
+        qs = qs.not_done()
+    elif tab == "overdue":
+        qs = qs.overdue(today)
+    elif tab == "to_verify":
+        qs = qs.filter(status="SUBMITTED")
+    elif tab == "done":
+        qs = qs.filter(completed_on__isnull=False)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.search(q)
+    agency = request.GET.get("agency", "").strip()
+    if agency:
+        qs = qs.filter(lead_agency__code=agency)
+    qs = qs.order_by("deadline_in_force", "code")
+    return render(
+        request,
+        "plans/task_list.html",
+        {
+            "page": _page(request, qs),
+            "tab": tab,
+            "tabs": TABS,
+            "q": q,
+            "agency": agency,
+            "today": today,
+            "can_assign": policies.can_assign(request.user),
+        },
+    )
+
+
+@login_required
+def task_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_assign(request.user):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            task = services.assign_task(
+                actor=request.user,
+                title=d["title"],
+                source_kind=d["source_kind"],
+                source_document=d["source_document"],
+                lead_agency=d["lead_agency"],
+                co_agencies=list(d["co_agencies"]),
+                observer_agencies=list(d["observer_agencies"]),
+                output_type=d["output_type"],
+                expected_result=d["expected_result"],
+                evidence_required=d["evidence_required"],
+                assigned_on=d["assigned_on"],
+                deadline=d["deadline"],
+                recurrence=d["recurrence"] or "",
+                parent=d["parent"],
+                measure_name=d["measure_name"] or "",
+                measure_target=d["measure_target"],
+                measure_period=d["measure_period"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Task %(code)s assigned.") % {"code": task.code})
+            return redirect("plans:task", code=task.code)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("Assign a task")})
+
+
+def _visible_task(request: HttpRequest, code: str) -> Task:
+    task = (
+        Task.objects.visible_to(request.user)
+        .select_related("lead_agency", "parent", "plan")
+        .prefetch_related("co_agencies", "observer_agencies", "extensions")
+        .filter(code=code)
+        .first()
+    )
+    if task is None:
+        raise Http404(_("No task %(code)s.") % {"code": code})
+    return task
+
+
+@login_required
+def task_detail(request: HttpRequest, code: str) -> HttpResponse:
+    task = _visible_task(request, code)
+    today = timezone.localdate()
+    user = request.user
+    status = st.task_status(task, today)
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "status": status,
+            "status_label": st.LABELS.get(status or "", ""),
+            "progress": services.progress_of(task),
+            "events": task.events.all().order_by("seq"),
+            "files": task.files.all().order_by("event_seq", "pk"),
+            "children": task.children.select_related("lead_agency").order_by("deadline", "code"),
+            "extensions": task.extensions.all(),
+            "findings": task.findings.all(),
+            "is_lead": policies.is_lead_staff(user, task),
+            "may_progress": policies.may_report_progress(user, task),
+            "is_assigner": policies.is_assigner_of(user, task),
+            "progress_form": ProgressForm(),
+            "complete_form": CompleteForm(),
+            "extension_form": ExtensionForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+ACTIONS = {
+    "acknowledge",
+    "progress",
+    "complete",
+    "verify",
+    "send_back",
+    "extension",
+    "decide",
+}
+
+
+@login_required
+@require_POST
+def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    task = _visible_task(request, code)
+    user = request.user
+    form: Any = None
+    try:
+        if action == "acknowledge":
+            services.acknowledge(task, actor=user)
+        elif action == "progress":
+            form = ProgressForm(request.POST, request.FILES)
+            if form.is_valid():
+                services.report_progress(
+                    task,
+                    actor=user,
+                    text=form.cleaned_data["text"],
+                    percent=form.cleaned_data["percent"],
+                    files=form.cleaned_data["files"],
+                )
+        elif action == "complete":
+            form = CompleteForm(request.POST, request.FILES)
+            if form.is_valid():
+                services.complete(
+                    task,
+                    actor=user,
+                    result=form.cleaned_data["result"],
+                    evidence_link=form.cleaned_data["evidence_link"] or "",
+                    files=form.cleaned_data["files"],
+                )
+        elif action == "verify":
+            services.verify(task, actor=user, note=request.POST.get("note", ""))
+        elif action == "send_back":
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                services.send_back(task, actor=user, reason=form.cleaned_data["reason"])
+        elif action == "extension":
+            form = ExtensionForm(request.POST)
+            if form.is_valid():
+                services.request_extension(
+                    task,
+                    actor=user,
+                    new_deadline=form.cleaned_data["new_deadline"],
+                    reason=form.cleaned_data["reason"],
+                )
+        elif action == "decide":
+            ext = Extension.objects.filter(pk=request.POST.get("extension"), task=task).first()
+            if ext is None:
+                raise Http404
+            services.decide_extension(
+                ext,
+                actor=user,
+                approve=request.POST.get("approve") == "1",
+                note=request.POST.get("note", ""),
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("plans:task", code=code)
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("plans:task", code=code)
+    messages.success(request, _("Saved."))
+    return redirect("plans:task", code=code)
+
+
+@login_required
+def task_file(request: HttpRequest, pk: int) -> FileResponse:
+    f = TaskFile.objects.select_related("task").filter(pk=pk).first()
+    if f is None or not policies.can_see_task(request.user, f.task):
+        raise Http404
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name)
+
+
+# -- reports -------------------------------------------------------------------------------------
+def _agency_for(request: HttpRequest, code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise Http404
+    if not policies.sees_agency(request.user, agency.pk):
+        raise PermissionDenied
+    return agency
+
+
+@login_required
+def unit_report(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency_for(request, code)
+    year = _year(request)
+    report = reports.unit_report(agency, year=year)
+    from cchc.plans import journey
+
+    return render(
+        request,
+        "plans/unit.html",
+        {
+            "r": report,
+            "chart": exports.chart_svg(report["monthly"]),
+            "journey": journey.journey(agency, year=year),
+            "labels": st.LABELS,
+        },
+    )
+
+
+@login_required
+def unit_index(request: HttpRequest, code: str) -> HttpResponse:
+    """The journey's last step (htmx fragment): the unit's index per quarter since."""
+    agency = _agency_for(request, code)
+    from cchc.plans import journey
+
+    return render(
+        request,
+        "plans/_journey_index.html",
+        {"index": journey.index_since(agency, year=_year(request))},
+    )
+
+
+@login_required
+def documents_report(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    year = _year(request)
+    as_of = min(timezone.localdate(), dt.date(year, 12, 31))
+    qs = Task.objects.visible_to(request.user).filter(assigned_on__year=year)
+    rows = reports.group_counts(qs, as_of, "source_document")
+    q = request.GET.get("q", "").strip().lower()
+    if q:
+        rows = [r for r in rows if q in r["key"].lower()]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "plans/documents.html", {"page": page, "year": year, "as_of": as_of, "q": q}
+    )
+
+
+@login_required
+def emulation(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    year = _year(request)
+    rows = reports.emulation(year)
+    if not policies.can_see_all(request.user):
+        mine = {a.code for a in Agency.objects.filter(pk__in=permissions.agency_ids(request.user))}
+        rows = [r for r in rows if r["code"] in mine]
+    from cchc.plans.rules import plan_rules
+
+    rule = plan_rules(min(timezone.localdate(), dt.date(year, 12, 31)))["emulation"]
+    return render(request, "plans/emulation.html", {"rows": rows, "year": year, "rule": rule})
+
+
+@login_required
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    year = _year(request)
+    rows = reports.emulation(year)
+    if not policies.can_see_all(request.user):
+        mine = {a.code for a in Agency.objects.filter(pk__in=permissions.agency_ids(request.user))}
+        rows = [r for r in rows if r["code"] in mine]
+    data = exports.emulation_xlsx(rows, year)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{year}.xlsx"'
+    return response
+
+
+@login_required
+def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency_for(request, code)
+    report = reports.unit_report(agency, year=_year(request))
+    response = HttpResponse(exports.unit_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="nhiem-vu-{agency.code}.pdf"'
+    return response
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    plans = Plan.objects.select_related("issued_by").order_by("-year", "code")
+    rows = []
+    for plan in plans[:50]:
+        counts = reports.group_counts(
+            Task.objects.filter(plan=plan), timezone.localdate(), "source_document"
+        )
+        total = {k: sum(c[k] for c in counts) for k in ("total", *st.VOCABULARY)}
+        rows.append({"plan": plan, "counts": total, **st.rates(total)})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"rows": rows, "can_assign": policies.can_assign(request.user)},
+    )
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    if not policies.can_assign(request.user):
+        raise PermissionDenied
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.create_plan(
+                actor=request.user,
+                code=d["code"],
+                year=d["year"],
+                title=d["title"],
+                issuing_document=d["issuing_document"],
+                issued_on=d["issued_on"],
+                targets=d["targets"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:plans")
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("New reform plan")})
