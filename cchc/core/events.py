@@ -16,7 +16,12 @@ the aggregate's row lock (`lock`), so sequence numbers never collide:
 
 A concrete model declares the foreign key to its aggregate and names it in `subject_field`;
 its state fields (`from_status`, `to_status`) are its own, since each module has its own
-state vocabulary (numbers for dossiers, codes elsewhere).
+state vocabulary (numbers for dossiers, codes elsewhere). Its migration makes the table
+append-only in the database with one operation, and its admin is the shared read-only one:
+
+    operations = [..., events.append_only_triggers("tasks_taskevent", "task events")]
+    # admin.py
+    register_event_log(TaskEvent)                       # cchc.core.admin
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import datetime as dt
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import migrations, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,3 +131,41 @@ def append_event(
     if hasattr(subject, "last_event_seq"):
         subject.last_event_seq = event.seq
     return event
+
+
+def append_only_triggers(table: str, what: str) -> migrations.RunPython:
+    """A migration operation that makes an event table append-only in the database.
+
+    PostgreSQL refuses UPDATE and DELETE (its test flush truncates, which row triggers do
+    not see); SQLite refuses UPDATE only, since its flush empties tables with DELETE. SQLite
+    rebuilds a table to alter a column, which drops its triggers: a later migration that
+    alters the table runs this operation again (CREATE ... IF NOT EXISTS)."""
+    message = f"{what} are append-only".replace("'", "")
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
+                f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;"
+            )
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only();"
+            )
+        elif vendor == "sqlite":
+            schema_editor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+            )
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_append_only();")
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+
+    return migrations.RunPython(forward, backward)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
@@ -69,3 +71,36 @@ def test_job_commits_with_the_transaction_and_retries():
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.run_after is not None
     assert retry.args_kwargs["kwargs"] == {"_attempt": 2}
+
+
+@pytest.mark.django_db
+def test_append_only_triggers_refuse_updates_in_the_database():
+    """The migration operation every event table takes (cchc.core.events)."""
+    from django.db import DatabaseError, connection, transaction
+
+    from cchc.core.events import append_only_triggers
+
+    class Editor:  # what a RunPython function is given: the connection and execute()
+        def __init__(self) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cur:
+                cur.execute(sql)
+
+    operation = append_only_triggers("core_probe_event", "probe events")
+    forward: Any = operation.code  # called as Django calls it, with the editor's two members
+    backward: Any = operation.reverse_code
+    editor = Editor()
+    editor.execute("CREATE TABLE core_probe_event (id integer PRIMARY KEY, note varchar(20))")
+    editor.execute("INSERT INTO core_probe_event (id, note) VALUES (1, 'first')")
+    forward(None, editor)
+    forward(None, editor)  # run again (after an SQLite table rebuild): no error
+    with pytest.raises(DatabaseError, match="probe events are append-only"):
+        with transaction.atomic():
+            editor.execute("UPDATE core_probe_event SET note = 'changed'")
+    backward(None, editor)
+    editor.execute("UPDATE core_probe_event SET note = 'changed'")
+    with connection.cursor() as cur:
+        cur.execute("SELECT note FROM core_probe_event")
+        assert cur.fetchone()[0] == "changed"
