@@ -39,6 +39,7 @@ PAGE_SIZE = 20
 LOOKUP_SESSION_KEY = "portal_lookups"
 STASH_SESSION_KEY = "portal_stash"
 SIGNUP_SESSION_KEY = "portal_signup_user"
+SIGNUP_DECOY_KEY = "portal_signup_decoy"
 
 
 # -- public catalogue ---------------------------------------------------------------------
@@ -151,13 +152,46 @@ def signup(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            request.session[SIGNUP_SESSION_KEY] = user.pk
+            if user is None:  # already registered: answered like a new sign-up
+                request.session.pop(SIGNUP_SESSION_KEY, None)
+                request.session[SIGNUP_DECOY_KEY] = {
+                    "destination": _mask(data["email"] or data["phone"]),
+                    "attempts": 0,
+                }
+            else:
+                request.session.pop(SIGNUP_DECOY_KEY, None)
+                request.session[SIGNUP_SESSION_KEY] = user.pk
             return redirect("portal:verify")
     return render(request, "portal/signup.html", {"form": form})
 
 
+def _decoy_verify(request: HttpRequest, decoy: dict[str, Any]) -> HttpResponse:
+    """The verify step of a sign-up whose address or ID already has an account: it looks and
+    answers like the real one (codes are "wrong", then "too many"), and creates nothing."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("resend"):
+        messages.success(request, _("A new code has been sent."))
+        return redirect("portal:verify")
+    if request.method == "POST" and form.is_valid():
+        decoy["attempts"] = int(decoy.get("attempts", 0)) + 1
+        request.session[SIGNUP_DECOY_KEY] = decoy
+        left = services.CODE_MAX_ATTEMPTS - decoy["attempts"]
+        form.add_error(
+            "code",
+            _("Wrong code. %(left)s attempt(s) left.") % {"left": left}
+            if left > 0
+            else _("Too many wrong codes. Please ask for a new one."),
+        )
+    return render(
+        request, "portal/verify.html", {"form": form, "destination": decoy["destination"]}
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
+    decoy = request.session.get(SIGNUP_DECOY_KEY)
+    if decoy and not request.session.get(SIGNUP_SESSION_KEY):
+        return _decoy_verify(request, decoy)
     user = User.objects.filter(pk=request.session.get(SIGNUP_SESSION_KEY), is_active=False).first()
     if user is None:
         messages.info(request, _("Please create your account first."))
