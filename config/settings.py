@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Control characters (NUL...) and non-object JSON bodies refused before any view runs.
+    "cchc.core.middleware.InputGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cchc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

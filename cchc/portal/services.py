@@ -60,6 +60,11 @@ def _audit(
     )
 
 
+def audit_kiosk(action: str, *, actor: Any, **data: Any) -> None:
+    """Registering or removing a counter kiosk, in the portal audit trail."""
+    _audit(action, actor=actor, **data)
+
+
 # -- sign-up with a one-time code --------------------------------------------------------
 def _code_hash(code: str, user_id: int) -> str:
     return hmac.new(

@@ -30,7 +30,7 @@ from cchc.core.errors import DomainError
 from cchc.dossiers import policies
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
 from cchc.dossiers.services import due_derivation
-from cchc.portal import services, throttle
+from cchc.portal import kiosk, services, throttle
 from cchc.portal.forms import CodeForm, EvaluationForm, LookupForm, ProcedureFilterForm, SignupForm
 from cchc.portal.models import Draft
 
@@ -568,7 +568,13 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- evaluation ---------------------------------------------------------------------------
 def _evaluation_page(
-    request: HttpRequest, dossier: Dossier, *, channel: str, template: str, done_url: str
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    channel: str,
+    template: str,
+    done_url: str,
+    kiosk_label: str = "",
 ) -> HttpResponse:
     existing = Evaluation.objects.filter(dossier=dossier).first()
     form = EvaluationForm(request.POST or None)
@@ -581,7 +587,7 @@ def _evaluation_page(
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
                 channel=channel,
-                actor_label=_("Applicant at the counter kiosk") if channel == "KIOSK" else "",
+                actor_label=kiosk_label if channel == "KIOSK" else "",
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -613,17 +619,63 @@ def evaluate(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
-    """A counter kiosk: the clerk opens the page for a returned dossier, the citizen answers."""
-    dossier = get_object_or_404(Dossier, code=code)
-    if not policies.can_view(request.user, dossier) or dossier.applicant_id == request.user.pk:
+    """A counter kiosk: a device the agency registered (cchc.portal.kiosk) shows the rating
+    form of a dossier whose result that agency returns. Any other browser, a signed-in
+    member of staff's included, is refused; so is an inspector even on a kiosk."""
+    from cchc.accounts import permissions
+
+    if permissions.is_inspector(request.user):
         raise Http404
+    registration = kiosk.registered_agency(request)
+    if registration is None:
+        return render(request, "portal/kiosk_unregistered.html", status=403)
+    agency, registrar = registration
+    dossier = get_object_or_404(Dossier, code=code)
+    if agency.pk not in (dossier.receiving_agency_id, dossier.receiving_place_id):
+        raise Http404
+    if request.user.is_authenticated and dossier.applicant_id == request.user.pk:
+        raise Http404  # the applicant rates through their own link
     return _evaluation_page(
         request,
         dossier,
         channel="KIOSK",
         template="portal/kiosk.html",
         done_url=reverse("portal:kiosk_evaluate", args=[dossier.code]),
+        kiosk_label=_("Applicant at the counter kiosk of %(agency)s (registered by %(user)s)")
+        % {"agency": agency.code, "user": registrar.get_username()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kiosk_register(request: HttpRequest) -> HttpResponse:
+    """A counter clerk or agency administrator makes this browser their agency's kiosk."""
+    agencies = kiosk.agencies_user_may_register(request.user)
+    if not agencies:
+        raise Http404
+    current = kiosk.registered_agency(request)
+    if request.method == "POST":
+        if request.POST.get("action") == "unregister":
+            response = redirect("portal:kiosk_register")
+            kiosk.unregister(response)
+            services.audit_kiosk("kiosk_unregistered", actor=request.user)
+            messages.success(request, _("This device is no longer a kiosk."))
+            return response
+        chosen = next((a for a in agencies if a.code == request.POST.get("agency")), None)
+        if chosen is None:
+            messages.error(request, _("Choose one of your agencies."))
+            return redirect("portal:kiosk_register")
+        response = redirect("portal:kiosk_register")
+        kiosk.register(response, agency=chosen, user=request.user)
+        services.audit_kiosk("kiosk_registered", actor=request.user, agency=chosen.code)
+        messages.success(
+            request, _("This device is now a kiosk of %(agency)s.") % {"agency": chosen.name}
+        )
+        return response
+    return render(
+        request,
+        "portal/kiosk_register.html",
+        {"agencies": agencies, "current": current[0] if current else None},
     )

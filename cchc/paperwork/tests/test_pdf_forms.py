@@ -189,7 +189,9 @@ def test_form_urls_check_who_may_print(client, cast, received):
         == 200
     )
     client.force_login(cast.outsider)
-    assert client.get(reverse("paperwork:logbook"), {"agency": cast.agency_a.code}).status_code == 404
+    assert (
+        client.get(reverse("paperwork:logbook"), {"agency": cast.agency_a.code}).status_code == 404
+    )
 
 
 def test_applicant_may_print_only_the_receipt(client, cast):
