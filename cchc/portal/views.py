@@ -401,6 +401,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
             return render(request, "portal/lookup.html", {"form": form}, status=429)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().upper()
+            if throttle.lookup_code_blocked(code) or not throttle.code_request_allowed(
+                request, code
+            ):
+                return _too_many(request)
             dossier = (
                 Dossier.objects.filter(code=code).only("pk", "code", "applicant_id_last4").first()
             )
@@ -416,6 +420,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 _remember_lookup(request, dossier)
                 return redirect("portal:dossier", code=dossier.code)
             throttle.record_lookup_failure(ip)
+            throttle.record_lookup_code_failure(code)
         form.add_error(
             None, _("No dossier matches this code and ID number. Please check both and try again.")
         )
@@ -488,7 +493,18 @@ def _parse_moment(value: Any) -> dt.datetime | None:
         return None
 
 
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/too_many.html",
+        {"minutes": throttle.CODE_WINDOW_SECONDS // 60},
+        status=429,
+    )
+
+
 def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
     dossier = (
         Dossier.objects.select_related(
             "procedure", "receiving_agency", "current_agency", "rule_version"
@@ -528,8 +544,11 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def dossier_qr(request: HttpRequest, code: str) -> HttpResponse:
-    """QR code (SVG) that opens the lookup page with this dossier code filled in."""
-    if not Dossier.objects.filter(code=code).exists():
+    """QR code (SVG) that opens the lookup page with this dossier code filled in. Drawn for
+    any well-formed code, existing or not: the picture tells nobody whether a code exists."""
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
+    if len(code) > 60 or not code.replace(".", "").replace("-", "").isalnum():
         raise Http404
     url = request.build_absolute_uri(reverse("portal:lookup")) + "?" + urlencode({"code": code})
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
@@ -542,10 +561,25 @@ def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01 for the applicant (signed in, or verified by code + ID in this session)."""
     from cchc.paperwork.views import pdf_response
 
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
     dossier = get_object_or_404(Dossier, code=code)
-    if not may_view_as_applicant(request, dossier) and not policies.can_view(request.user, dossier):
+    staff = policies.can_view(request.user, dossier)
+    if not may_view_as_applicant(request, dossier) and not staff:
         raise Http404
+    owner = request.user.is_authenticated and dossier.applicant_id == request.user.pk
+    if not owner and not staff:
+        mask_contact(dossier)  # code + four ID digits prove little: no address, phone, e-mail
     return pdf_response(request, dossier, "01")
+
+
+def mask_contact(dossier: Dossier) -> None:
+    """Hide the applicant's address, phone and e-mail on this (unsaved) instance."""
+    phone = "".join(c for c in dossier.applicant_phone or "" if c.isdigit())
+    dossier.applicant_phone = f"******{phone[-3:]}" if phone else ""
+    dossier.applicant_email = _mask(dossier.applicant_email) if dossier.applicant_email else ""
+    parts = [x.strip() for x in (dossier.applicant_address or "").split(",") if x.strip()]
+    dossier.applicant_address = ", ".join(["***", *parts[-2:]]) if parts else ""
 
 
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
@@ -607,8 +641,11 @@ def _evaluation_page(
 
 @require_http_methods(["GET", "POST"])
 def evaluate(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = get_object_or_404(Dossier, code=code)
-    if not may_view_as_applicant(request, dossier):
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not may_view_as_applicant(request, dossier):
+        # the same answer whether the code exists or not
         return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
     return _evaluation_page(
         request,
