@@ -679,10 +679,28 @@ def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
         dossier,
         channel="KIOSK",
         template="portal/kiosk.html",
-        done_url=reverse("portal:kiosk_evaluate", args=[dossier.code]),
+        done_url=reverse("portal:kiosk_start"),
         kiosk_label=_("Applicant at the counter kiosk of %(agency)s (registered by %(user)s)")
         % {"agency": agency.code, "user": registrar.get_username()},
     )
+
+
+@require_http_methods(["GET"])
+def kiosk_start(request: HttpRequest) -> HttpResponse:
+    """The kiosk's home: the citizen (or the clerk) types the dossier code to rate."""
+    registration = kiosk.registered_agency(request)
+    if registration is None or permissions_is_inspector(request.user):
+        return render(request, "portal/kiosk_unregistered.html", status=403)
+    code = (request.GET.get("code") or "").strip().upper()
+    if code:
+        return redirect("portal:kiosk_evaluate", code=code)
+    return render(request, "portal/kiosk_start.html", {"agency": registration[0]})
+
+
+def permissions_is_inspector(user: Any) -> bool:
+    from cchc.accounts import permissions
+
+    return permissions.is_inspector(user)
 
 
 @login_required
@@ -704,7 +722,7 @@ def kiosk_register(request: HttpRequest) -> HttpResponse:
         if chosen is None:
             messages.error(request, _("Choose one of your agencies."))
             return redirect("portal:kiosk_register")
-        response = redirect("portal:kiosk_register")
+        response = redirect("portal:kiosk_start")
         kiosk.register(response, agency=chosen, user=request.user)
         services.audit_kiosk("kiosk_registered", actor=request.user, agency=chosen.code)
         messages.success(

@@ -28,6 +28,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_"))}
     clean.pop("CCHC_ENV", None)
     clean.pop("DEBUG", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' process
     clean["DATABASE_URL"] = "sqlite:///:memory:"
     return subprocess.run(
         [sys.executable, *args],

@@ -99,9 +99,13 @@ def test_counter_kiosk_only_on_a_registered_device(client, cast, returned):
     assert "cchc_kiosk" not in client.cookies
     response = client.post(reverse("portal:kiosk_register"), {"agency": cast.agency_a.code})
     assert response.status_code == 302 and client.cookies["cchc_kiosk"].value
+    assert response["Location"] == reverse("portal:kiosk_start")
     assert PortalActivity.objects.filter(action="kiosk_registered").exists()
     client.logout()  # the kiosk itself needs no signed-in user...
     client.cookies["cchc_kiosk"] = response.cookies["cchc_kiosk"].value
+    assert client.get(reverse("portal:kiosk_start")).status_code == 200
+    typed = client.get(reverse("portal:kiosk_start"), {"code": returned.code.lower()})
+    assert typed.status_code == 302 and typed["Location"] == url
     assert client.get(url).status_code == 200
     assert client.post(url, answers(points=1, satisfaction=3)).status_code == 302
     evaluation = Evaluation.objects.get(dossier=returned)
@@ -127,6 +131,7 @@ def test_kiosk_registration_is_limited_and_lapses(client, cast, returned):
     assert client.get(url).status_code == 404
     client.cookies["cchc_kiosk"] = "forged"
     assert client.get(url).status_code == 403
+    assert client.get(reverse("portal:kiosk_start")).status_code == 403
     client.force_login(cast.clerk_a)
     mine = client.post(reverse("portal:kiosk_register"), {"agency": cast.agency_a.code})
     client.logout()
