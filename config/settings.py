@@ -170,7 +170,7 @@ AXES_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cchc.accounts.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "cchc.portal.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cchc.accounts.lockout.client_address"
 AXES_VERBOSE = False
 # Second factor (django-otp, TOTP): required for Django-admin users (is_staff/superuser),
 # offered to every staff account at /accounts/otp/setup/.

@@ -88,6 +88,21 @@ class CchcAxesHandler(AxesDatabaseHandler):
         return pair
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The client address for axes (AXES_CLIENT_IP_CALLABLE): the portal throttles' own
+    (X-Real-IP only behind a trusted proxy), or None when it is not an IP address (axes
+    stores it in an inet column)."""
+    import ipaddress
+
+    from cchc.portal.throttle import client_ip
+
+    value = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 def lockout_response(
     request: HttpRequest, original_response: Any = None, credentials: dict | None = None
 ) -> HttpResponse:
