@@ -87,6 +87,16 @@ class CchcAxesHandler(AxesDatabaseHandler):
             return max(pair, limit)
         return pair
 
+    def reset_user_attempts(self, request: Any, credentials: dict | None = None) -> int:
+        """A successful sign-in clears only its own pair (account, address). axes would also
+        clear every failure from the address and of the account: an attacker signing in to
+        an account of their own between guesses would then never reach the address limit."""
+        attempts = self.filter_user_attempts(request, credentials)
+        if not attempts:
+            return 0
+        count, _ = attempts[0].delete()
+        return count
+
 
 def client_address(request: HttpRequest) -> str | None:
     """The client address for axes (AXES_CLIENT_IP_CALLABLE): the portal throttles' own

@@ -110,6 +110,18 @@ def test_password_spraying_from_one_address_is_stopped(client, settings):
     assert _post_login(client, "dave", GOOD, ip="203.0.113.6").status_code == 302
 
 
+def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(client, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    _user("mallory")
+    _user("victim")
+    for i in range(6):
+        _post_login(client, f"someone{i}", "đoán-bừa-mật-khẩu", ip="198.51.100.7")
+        if i < 5:
+            assert _post_login(client, "mallory", GOOD, ip="198.51.100.7").status_code == 302
+            client.logout()
+    assert _post_login(client, "victim", GOOD, ip="198.51.100.7").status_code == 429
+
+
 def test_admin_login_form_checks_no_password(client):
     root = User.objects.create_superuser("root", password=GOOD)
     response = client.post(
