@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -45,6 +46,7 @@ MAX_RANGE_DAYS = 90
 MAX_RESULTS = 1000
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Open311Error(Exception):
@@ -95,7 +97,9 @@ def _xml_value(parent: ET.Element, tag: str, value: Any, item_tags: dict[str, st
     elif isinstance(value, bool):
         el.text = "true" if value else "false"
     elif value is not None:
-        el.text = str(value)
+        # Rows stored before the input guard may hold characters XML 1.0 cannot carry: drop
+        # them so one such row never makes the whole document unreadable.
+        el.text = _XML_INVALID.sub("", str(value))
 
 
 def to_xml(root: str, item: str, data: Any) -> bytes:
