@@ -75,8 +75,9 @@ def check_request(request: HttpRequest) -> None:
             _check_text(key, key)
             for value in request.POST.getlist(key):
                 _check_text(value, key)
-        for key, upload in request.FILES.items():
-            _check_text(upload.name or "", key)
+        for key in request.FILES:
+            for upload in request.FILES.getlist(key):
+                _check_text(getattr(upload, "name", "") or "", key)
     elif content_type == "application/json" or content_type.endswith("+json"):
         body = request.body
         if not body.strip():
@@ -90,16 +91,28 @@ def check_request(request: HttpRequest) -> None:
         _check_json(data, "")
 
 
+def open311_error(request: HttpRequest, message: str) -> HttpResponse:
+    """GeoReport v2's error list (cchc.feedback.open311 uses the same shape), in the format
+    the URL asks for."""
+    from xml.etree import ElementTree as ET
+
+    if request.path.rstrip("/").endswith(".xml"):
+        root = ET.Element("errors")
+        error = ET.SubElement(root, "error")
+        ET.SubElement(error, "code").text = "400"
+        ET.SubElement(error, "description").text = message
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8")
+        return HttpResponse(body, status=400, content_type="text/xml; charset=utf-8")
+    return JsonResponse([{"code": 400, "description": message}], status=400, safe=False)
+
+
 def bad_input_response(request: HttpRequest, exc: BadInput) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return JsonResponse(
             {"error": {"code": exc.code, "message": exc.message, "field": exc.field}}, status=400
         )
     if request.path.startswith(OPEN311_PREFIX):
-        from cchc.feedback.open311 import error_response
-
-        fmt = "xml" if request.path.rstrip("/").endswith(".xml") else "json"
-        return error_response(400, exc.message, fmt)
+        return open311_error(request, exc.message)
     return render(request, "core/bad_input.html", {"message": exc.message}, status=400)
 
 

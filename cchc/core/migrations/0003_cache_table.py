@@ -22,8 +22,9 @@ def drop(apps, schema_editor):
         cache = caches[alias]
         if not isinstance(cache, BaseDatabaseCache):
             continue
-        if cache._table in connection.introspection.table_names():
-            schema_editor.execute(f"DROP TABLE {connection.ops.quote_name(cache._table)}")
+        table = getattr(cache, "_table", "")
+        if table and table in connection.introspection.table_names():
+            schema_editor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
 
 
 class Migration(migrations.Migration):
