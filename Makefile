@@ -20,7 +20,6 @@ translations: install
 
 demo: install translations
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving CCHC on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/python manage.py serve --port $(PORT)

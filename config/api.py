@@ -10,10 +10,12 @@ through the apps' services; errors are JSON `{"error": {"code", "message", "fiel
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -164,6 +166,19 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error(request, 403, "forbidden", str(exc) or _("You are not allowed to do this."))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unforeseen: logged with its traceback (and reported like any Django error),
+    answered in the documented JSON, never as an HTML page."""
+    logging.getLogger("cchc.api").error(
+        "API error on %s %s", request.method, request.path, exc_info=exc
+    )
+    got_request_exception.send(sender=None, request=request)
+    return error(
+        request, 500, "server_error", _("Internal error. It has been logged; please try again.")
+    )
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",  # its widget templates, found by our FORM_RENDERER through TEMPLATES
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "cchc.core",
@@ -58,8 +61,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Control characters (NUL...) and non-object JSON bodies refused before any view runs.
+    "cchc.core.middleware.InputGuardMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cchc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a lock-out raised by its backend into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Background jobs (cchc.core.jobs): Django's tasks framework, database backend. A job
@@ -135,10 +145,42 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# ASVS V2.1: at least 12 characters, not one of the 20,000 most common passwords, not the
+# user's own name or address, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttle (django-axes; cchc.accounts.lockout). A wrong password counts against the
+# pair (account, client address): AXES_FAILURE_LIMIT failures lock that pair for
+# AXES_COOLOFF_MINUTES, so one office's shared address is never locked as a whole. Beyond
+# that an account is locked from every address after LOGIN_ACCOUNT_FAILURE_LIMIT failures and
+# an address for every account after LOGIN_ADDRESS_FAILURE_LIMIT failures — except for a
+# browser holding the signed "device cookie" of an earlier successful sign-in to that account
+# (OWASP's device-cookie lock-out), so the real user keeps working during an attack.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "cchc.accounts.lockout.CchcAxesHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
+AXES_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cchc.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cchc.accounts.lockout.client_address"
+AXES_VERBOSE = False
+# Second factor (django-otp, TOTP): required for Django-admin users (is_staff/superuser),
+# offered to every staff account at /accounts/otp/setup/.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CCHC")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
 LANGUAGE_CODE = "vi"
@@ -192,11 +234,54 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    CSRF_COOKIE_HTTPONLY = False
-    X_FRAME_OPTIONS = "DENY"
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# Transport security (README "Configuration reference"). Production defaults are the strict
+# ones; each can be overridden, e.g. SECURE_SSL_REDIRECT=0 when the proxy already redirects.
+_PROD = CCHC_ENV == "production"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _PROD)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _PROD)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _PROD)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _PROD else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _PROD)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _PROD)
+# "HTTP_X_FORWARDED_PROTO,https": trust this header from the reverse proxy (only if the proxy
+# always sets it and clients cannot reach the server directly).
+_proxy_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ValueError(
+        "SECURE_PROXY_SSL_HEADER: use HEADER_NAME,value e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if _proxy_header else None
+# The client address for throttles comes from X-Real-IP only when this says a proxy sets it.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy on every response (django-csp 4): scripts only from this site,
+# never inline (templates load static/cchc/*.js). Inline style attributes are allowed.
+_tile_origin = ""
+if env_str("MAP_TILE_URL", ""):
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tile = _urlsplit(env_str("MAP_TILE_URL", ""))
+    _tile_origin = f"{_tile.scheme}://{_tile.netloc.replace('{s}', '*')}" if _tile.netloc else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Reference data loaded by data migrations, reloaded after a flush (cchc/core/reference_data.py):
 # (model whose emptiness means "missing", migration module, seed function).

@@ -52,3 +52,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+# The admin site signs in through the accounts page (password, throttled by django-axes,
+# then the TOTP code) and admits only sessions that passed the second factor.
+def _admin_login(request, extra_context=None):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+def _admin_has_permission(request) -> bool:  # type: ignore[no-untyped-def]
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_verified())
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]
+admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]

@@ -275,21 +275,31 @@ def _get_dossier(request: HttpRequest, code: str) -> Dossier:
     return d
 
 
-def _agency(code: str | None, field: str) -> Agency | None:
-    if code is None or code == "":
+def _agency(code: str | None, field: str, *, required: bool = False) -> Agency | None:
+    code = (code or "").strip()
+    if not code:
+        if required:
+            raise ValidationFailed(_("Please give the agency code."), field=field)
         return None
-    agency = rowsql.get_row(Agency, "code", code.strip())
+    agency = rowsql.get_row(Agency, "code", code)
     if agency is None:
         raise ValidationFailed(_("Unknown agency code %(code)s.") % {"code": code}, field=field)
     return agency
 
 
-def _user(username: str | None, field: str) -> User | None:
+def _staff_of(username: str | None, agency: Agency, field: str) -> User | None:
+    """The staff member `username` of `agency`. Unknown, inactive and working elsewhere give
+    one and the same answer, so the check reveals no user names or memberships."""
+    username = (username or "").strip()
     if not username:
         return None
     user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise ValidationFailed(_("Unknown user %(name)s.") % {"name": username}, field=field)
+    if user is None or not permissions.roles_in(user, agency.pk):
+        raise ValidationFailed(
+            _("%(name)s is not a staff member of %(agency)s.")
+            % {"name": username, "agency": agency.name},
+            field=field,
+        )
     return user
 
 
@@ -350,7 +360,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
         raise ValidationFailed(
             _("Unknown procedure code %(code)s.") % {"code": payload.procedure}, field="procedure"
         )
-    receiving = _agency(payload.receiving_agency, "receiving_agency")
+    receiving = _agency(payload.receiving_agency, "receiving_agency", required=True)
     competent = _agency(payload.competent_agency, "competent_agency") or receiving
     place = _agency(payload.receiving_place, "receiving_place")
     a = payload.applicant
@@ -396,21 +406,23 @@ def get_dossier(request: HttpRequest, code: str) -> Any:
 
 
 # -- one endpoint per lifecycle action ------------------------------------------------------------
-def _kwargs(action: str, payload: Schema) -> dict[str, Any]:
+def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> dict[str, Any]:
     data = payload.dict()
+    if action in ("transfer", "assign"):
+        # Names in the payload are looked up only once the caller may take this action on
+        # this dossier (404 if they may not see it, 403 if they may not act): a token holder
+        # cannot use these checks to probe user names, memberships or agencies.
+        dossier = _get_dossier(request, code)
+        policies.check(request.auth, action, dossier)
     if action == "transfer":
-        data["to_agency"] = _agency(data["to_agency"], "to_agency")
-        data["assignee"] = _user(data.get("assignee"), "assignee")
-        if data["assignee"] is not None and not permissions.roles_in(
-            data["assignee"], data["to_agency"].pk
-        ):
-            raise ValidationFailed(
-                _("%(user)s does not work at %(agency)s.")
-                % {"user": data["assignee"].display_name, "agency": data["to_agency"].name},
-                field="assignee",
-            )
+        data["to_agency"] = _agency(data["to_agency"], "to_agency", required=True)
+        data["assignee"] = _staff_of(data.get("assignee"), data["to_agency"], "assignee")
     elif action == "assign":
-        data["assignee"] = _user(data["assignee"], "assignee")
+        data["assignee"] = _staff_of(data["assignee"], dossier.current_agency, "assignee")
+        if data["assignee"] is None:
+            raise ValidationFailed(
+                _("Please give the user name of the assignee."), field="assignee"
+            )
     return data
 
 
@@ -435,7 +447,7 @@ def _run_action(request: HttpRequest, code: str, action: str, payload: Schema) -
     # The service locks the dossier by its code, with its related rows, in one statement and
     # checks the actor's right on the locked row; it returns the dossier it changed. Only
     # when it refuses is visibility asked, so that a dossier the caller may not see is a 404.
-    kwargs = _kwargs(action, payload)
+    kwargs = _kwargs(request, code, action, payload)
     try:
         changed = getattr(services, action)(Dossier(code=code), actor=request.auth, **kwargs)
     except NotFound:

@@ -272,7 +272,8 @@ def file_petition(
             raise ValidationFailed(
                 _("Enter a valid e-mail address."), field="petitioner_email"
             ) from exc
-    if channel in (PetitionChannel.WEB, PetitionChannel.OPEN311) and not (phone or email):
+    # Open311 (GeoReport v2) allows anonymous reports: answered in public only.
+    if channel == PetitionChannel.WEB and not (phone or email):
         raise ValidationFailed(
             _("Give a phone number or an e-mail address so the answer can reach you."),
             field="petitioner_phone",

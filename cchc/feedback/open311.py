@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -43,6 +44,7 @@ MAX_RANGE_DAYS = 90
 MAX_RESULTS = 1000
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Open311Error(Exception):
@@ -70,7 +72,9 @@ def _xml_value(parent: ET.Element, tag: str, value: Any, item_tags: dict[str, st
     elif isinstance(value, bool):
         el.text = "true" if value else "false"
     elif value is not None:
-        el.text = str(value)
+        # Rows stored before the input guard may hold characters XML 1.0 cannot carry: drop
+        # them so one such row never makes the whole document unreadable.
+        el.text = _XML_INVALID.sub("", str(value))
 
 
 def to_xml(root: str, item: str, data: Any) -> bytes:
@@ -215,7 +219,7 @@ def request_entry(p: Petition) -> dict[str, Any]:
     if published:
         notes = redact(p.answer)
     elif p.status == PetitionStatus.REJECTED:
-        notes = redact(p.reject_reason)
+        notes = _("Not handled as a petition.")
     elif p.status == PetitionStatus.NEED_INFO:
         notes = _("Waiting for more information from the petitioner.")
     elif p.status == PetitionStatus.MERGED and p.duplicate_of_id:
@@ -234,12 +238,14 @@ def request_entry(p: Petition) -> dict[str, Any]:
         "requested_datetime": w3c(p.received_at),
         "updated_datetime": w3c(p.updated_at),
         "expected_datetime": w3c(p.handle_due_at) if p.status in OPEN_STATUSES else None,
-        "address": p.address,
+        # Where and what (address, coordinates, photo) only once the answer is published:
+        # before that a petition is the petitioner's and the agency's alone.
+        "address": p.address if published else "",
         "address_id": "",
         "zipcode": "",
-        "lat": float(p.lat) if p.lat is not None else None,
-        "long": float(p.long) if p.long is not None else None,
-        "media_url": p.media_url,
+        "lat": float(p.lat) if published and p.lat is not None else None,
+        "long": float(p.long) if published and p.long is not None else None,
+        "media_url": p.media_url if published else "",
     }
 
 
@@ -380,12 +386,42 @@ def _attribute_values(topic: Topic, request: HttpRequest) -> dict[str, Any]:
     return clean
 
 
+# The longest value stored for each POST parameter: a longer one is refused with a 400,
+# never cut short (what the client sent is either kept whole or not taken at all).
+POST_LIMITS = {
+    "service_code": 40,
+    "address_string": 300,
+    "address_id": 300,
+    "first_name": 100,
+    "last_name": 99,
+    "email": 254,
+    "phone": 20,
+    "media_url": 200,
+    "device_id": 200,
+    "account_id": 200,
+    "lat": 40,
+    "long": 40,
+}
+
+
+def _check_lengths(request: HttpRequest) -> None:
+    for name, limit in POST_LIMITS.items():
+        value = request.POST.get(name, "").strip()
+        if len(value) > limit:
+            raise Open311Error(
+                400,
+                _("%(name)s is too long (%(n)s characters, at most %(max)s).")
+                % {"name": name, "n": len(value), "max": limit},
+            )
+
+
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = authenticate(request.POST.get("api_key", ""))
     if client is None:
         raise Open311Error(403, _("A valid api_key is required to create a service request."))
     if not throttle.hit("api_key", str(client.pk)):
         raise Open311Error(429, _("Too many requests with this api_key; try again later."))
+    _check_lengths(request)
     code = request.POST.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))
@@ -416,6 +452,10 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         if p
     )
+    # GeoReport v2 makes name, e-mail and phone optional: such a report is filed anonymously
+    # and answered only in public, through GET requests/{id} (status_notes carries the answer
+    # once published) and the token the POST returned.
+    name = name or _("Anonymous (Open311)")
     first_line = clean_text(description, multiline=False)
     title = first_line if len(first_line) <= 100 else first_line[:99].rsplit(" ", 1)[0] + "…"
     media_url = request.POST.get("media_url", "").strip()
@@ -436,7 +476,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         long=long or None,
         address=address or address_id,
         attribute_values={**attributes, "open311_client": client.name},
-        media_url=media_url[:200],
+        media_url=media_url,
         actor=request.user,  # the member of the public behind the API client
     )
     data = [

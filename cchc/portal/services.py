@@ -61,6 +61,11 @@ def _audit(
     )
 
 
+def audit_kiosk(action: str, *, actor: Any, **data: Any) -> None:
+    """Registering or removing a counter kiosk, in the portal audit trail."""
+    _audit(action, actor=actor, **data)
+
+
 # -- sign-up with a one-time code --------------------------------------------------------
 def _code_hash(code: str, user_id: int) -> str:
     return hmac.new(
@@ -71,8 +76,12 @@ def _code_hash(code: str, user_id: int) -> str:
 @transaction.atomic
 def start_signup(
     *, full_name: str, email: str = "", phone: str = "", national_id: str, password: str
-) -> User:
+) -> User | None:
     """Create an inactive citizen account and send a one-time code to its e-mail or phone.
+
+    None when the e-mail, phone or citizen ID already belongs to an account: nothing is
+    created, the owner is told by e-mail/SMS, and the caller answers exactly as for a new
+    account (no account enumeration through sign-up).
 
     The account signs in with its e-mail (or phone) once the code is confirmed. A pending,
     never-verified account with the same address is replaced, so a mistyped sign-up can be
@@ -106,26 +115,27 @@ def start_signup(
         validate_password(password)
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), field="password") from exc
+    # An address or citizen ID that already has an account gets the same answer as a new
+    # one ("a code was sent"): the page never tells a stranger who is registered. The owner
+    # of the existing account is told by their own channel instead.
     existing = User.objects.select_for_update().filter(username=username).first()
-    if existing is not None:
-        if existing.is_active or existing.email_verified or existing.phone_verified:
-            raise ValidationFailed(
-                _("An account with this e-mail or phone already exists. Please sign in."),
-                field="email",
-            )
+    if existing is not None and not (
+        existing.is_active or existing.email_verified or existing.phone_verified
+    ):
         existing.delete()
+        existing = None
     taken = Q(email__iexact=email) if email else Q()
     if phone:
         taken |= Q(phone=phone)
-    if User.objects.filter(is_active=True).filter(taken).exists():
-        raise ValidationFailed(
-            _("An account with this e-mail or phone already exists. Please sign in."), field="email"
-        )
-    if User.objects.filter(national_id_hash=hash_national_id(number), is_active=True).exists():
-        raise ValidationFailed(
-            _("An account with this citizen ID already exists. Please sign in."),
-            field="national_id",
-        )
+    owner = existing or User.objects.filter(is_active=True).filter(taken).first()
+    if owner is None:
+        owner = User.objects.filter(
+            national_id_hash=hash_national_id(number), is_active=True
+        ).first()
+    if owner is not None:
+        _audit("signup_existing", actor=None, label=full_name, user_id=owner.pk)
+        _tell_owner_of_signup_attempt(owner)
+        return None
     user = User(
         username=username,
         full_name=full_name,
@@ -141,6 +151,21 @@ def start_signup(
     _audit("signup", actor=AnonymousUser(), label=full_name, user_id=user.pk)  # not signed in yet
     send_code(user=user)
     return user
+
+
+def _tell_owner_of_signup_attempt(owner: User) -> None:
+    text = _(
+        "Someone tried to create a CCHC account with your e-mail, phone or citizen ID. "
+        "If it was you, you already have an account: sign in, or reset your password at the "
+        "counter. Otherwise you can ignore this message."
+    )
+    try:
+        if owner.email:
+            send_mail(_("CCHC account"), text, None, [owner.email])
+        elif owner.phone:
+            sms.send_sms(owner.phone, text)
+    except Exception:  # the answer to the visitor must not depend on the gateway
+        log.warning("sign-up notice to account %s could not be sent", owner.pk)
 
 
 def send_code(*, user: User) -> VerificationCode:
@@ -175,7 +200,7 @@ def send_code(*, user: User) -> VerificationCode:
         else:
             sms.send_sms(destination, text)
     except Exception as exc:  # the gateway is outside our control; tell the user plainly
-        log.warning("verification code to %s failed: %s", destination, exc)
+        log.warning("verification code to account %s failed: %s", user.pk, exc)
         raise ValidationFailed(
             _("The code could not be sent. Please try again in a few minutes."), field="code"
         ) from exc

@@ -17,6 +17,8 @@ urlpatterns = [
     path("lookup/<str:code>/qr.svg", views.dossier_qr, name="qr"),
     path("lookup/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt"),
     path("lookup/<str:code>/evaluate/", views.evaluate, name="evaluate"),
+    path("kiosk/", views.kiosk_start, name="kiosk_start"),
+    path("kiosk/register/", views.kiosk_register, name="kiosk_register"),
     path("kiosk/<str:code>/evaluate/", views.kiosk_evaluate, name="kiosk_evaluate"),
     path("documents/<int:pk>/", views.document_file, name="document"),
 ]

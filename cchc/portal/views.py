@@ -32,7 +32,7 @@ from cchc.core.htmx import render_page
 from cchc.dossiers import policies
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
 from cchc.dossiers.services import due_derivation
-from cchc.portal import services, throttle
+from cchc.portal import kiosk, services, throttle
 from cchc.portal.forms import (
     CodeForm,
     DraftApplicantForm,
@@ -48,6 +48,7 @@ PAGE_SIZE = 20
 LOOKUP_SESSION_KEY = "portal_lookups"
 STASH_SESSION_KEY = "portal_stash"
 SIGNUP_SESSION_KEY = "portal_signup_user"
+SIGNUP_DECOY_KEY = "portal_signup_decoy"
 
 
 # -- public catalogue ---------------------------------------------------------------------
@@ -149,13 +150,46 @@ def signup(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            request.session[SIGNUP_SESSION_KEY] = user.pk
+            if user is None:  # already registered: answered like a new sign-up
+                request.session.pop(SIGNUP_SESSION_KEY, None)
+                request.session[SIGNUP_DECOY_KEY] = {
+                    "destination": _mask(data["email"] or data["phone"]),
+                    "attempts": 0,
+                }
+            else:
+                request.session.pop(SIGNUP_DECOY_KEY, None)
+                request.session[SIGNUP_SESSION_KEY] = user.pk
             return redirect("portal:verify")
     return render(request, "portal/signup.html", {"form": form})
 
 
+def _decoy_verify(request: HttpRequest, decoy: dict[str, Any]) -> HttpResponse:
+    """The verify step of a sign-up whose address or ID already has an account: it looks and
+    answers like the real one (codes are "wrong", then "too many"), and creates nothing."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("resend"):
+        messages.success(request, _("A new code has been sent."))
+        return redirect("portal:verify")
+    if request.method == "POST" and form.is_valid():
+        decoy["attempts"] = int(decoy.get("attempts", 0)) + 1
+        request.session[SIGNUP_DECOY_KEY] = decoy
+        left = services.CODE_MAX_ATTEMPTS - decoy["attempts"]
+        form.add_error(
+            "code",
+            _("Wrong code. %(left)s attempt(s) left.") % {"left": left}
+            if left > 0
+            else _("Too many wrong codes. Please ask for a new one."),
+        )
+    return render(
+        request, "portal/verify.html", {"form": form, "destination": decoy["destination"]}
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
+    decoy = request.session.get(SIGNUP_DECOY_KEY)
+    if decoy and not request.session.get(SIGNUP_SESSION_KEY):
+        return _decoy_verify(request, decoy)
     user = User.objects.filter(pk=request.session.get(SIGNUP_SESSION_KEY), is_active=False).first()
     if user is None:
         messages.info(request, _("Please create your account first."))
@@ -368,6 +402,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
             return render(request, "portal/lookup.html", {"form": form}, status=429)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().upper()
+            if throttle.lookup_code_blocked(code) or not throttle.code_request_allowed(
+                request, code
+            ):
+                return _too_many(request)
             dossier = (
                 Dossier.objects.filter(code=code).only("pk", "code", "applicant_id_last4").first()
             )
@@ -383,6 +421,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 _remember_lookup(request, dossier)
                 return redirect("portal:dossier", code=dossier.code)
             throttle.record_lookup_failure(ip)
+            throttle.record_lookup_code_failure(code)
         form.add_error(
             None, _("No dossier matches this code and ID number. Please check both and try again.")
         )
@@ -455,7 +494,18 @@ def _parse_moment(value: Any) -> dt.datetime | None:
         return None
 
 
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/too_many.html",
+        {"minutes": throttle.CODE_WINDOW_SECONDS // 60},
+        status=429,
+    )
+
+
 def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
     dossier = (
         Dossier.objects.select_related(
             "procedure", "receiving_agency", "current_agency", "rule_version"
@@ -495,8 +545,11 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def dossier_qr(request: HttpRequest, code: str) -> HttpResponse:
-    """QR code (SVG) that opens the lookup page with this dossier code filled in."""
-    if not Dossier.objects.filter(code=code).exists():
+    """QR code (SVG) that opens the lookup page with this dossier code filled in. Drawn for
+    any well-formed code, existing or not: the picture tells nobody whether a code exists."""
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
+    if len(code) > 60 or not code.replace(".", "").replace("-", "").isalnum():
         raise Http404
     url = request.build_absolute_uri(reverse("portal:lookup")) + "?" + urlencode({"code": code})
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
@@ -509,10 +562,25 @@ def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01 for the applicant (signed in, or verified by code + ID in this session)."""
     from cchc.paperwork.views import pdf_response
 
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
     dossier = get_object_or_404(Dossier, code=code)
-    if not may_view_as_applicant(request, dossier) and not policies.can_view(request.user, dossier):
+    staff = policies.can_view(request.user, dossier)
+    if not may_view_as_applicant(request, dossier) and not staff:
         raise Http404
+    owner = request.user.is_authenticated and dossier.applicant_id == request.user.pk
+    if not owner and not staff:
+        mask_contact(dossier)  # code + four ID digits prove little: no address, phone, e-mail
     return pdf_response(request, dossier, "01")
+
+
+def mask_contact(dossier: Dossier) -> None:
+    """Hide the applicant's address, phone and e-mail on this (unsaved) instance."""
+    phone = "".join(c for c in dossier.applicant_phone or "" if c.isdigit())
+    dossier.applicant_phone = f"******{phone[-3:]}" if phone else ""
+    dossier.applicant_email = _mask(dossier.applicant_email) if dossier.applicant_email else ""
+    parts = [x.strip() for x in (dossier.applicant_address or "").split(",") if x.strip()]
+    dossier.applicant_address = ", ".join(["***", *parts[-2:]]) if parts else ""
 
 
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
@@ -535,7 +603,13 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- evaluation ---------------------------------------------------------------------------
 def _evaluation_page(
-    request: HttpRequest, dossier: Dossier, *, channel: str, template: str, done_url: str
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    channel: str,
+    template: str,
+    done_url: str,
+    kiosk_label: str = "",
 ) -> HttpResponse:
     existing = Evaluation.objects.filter(dossier=dossier).first()
     form = EvaluationForm(request.POST or None)
@@ -549,7 +623,7 @@ def _evaluation_page(
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
                 channel=channel,
-                actor_label=_("Applicant at the counter kiosk") if channel == "KIOSK" else "",
+                actor_label=kiosk_label if channel == "KIOSK" else "",
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -569,8 +643,11 @@ def _evaluation_page(
 
 @require_http_methods(["GET", "POST"])
 def evaluate(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = get_object_or_404(Dossier, code=code)
-    if not may_view_as_applicant(request, dossier):
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not may_view_as_applicant(request, dossier):
+        # the same answer whether the code exists or not
         return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
     return _evaluation_page(
         request,
@@ -581,17 +658,81 @@ def evaluate(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
-    """A counter kiosk: the clerk opens the page for a returned dossier, the citizen answers."""
-    dossier = get_object_or_404(Dossier, code=code)
-    if not policies.can_view(request.user, dossier) or dossier.applicant_id == request.user.pk:
+    """A counter kiosk: a device the agency registered (cchc.portal.kiosk) shows the rating
+    form of a dossier whose result that agency returns. Any other browser, a signed-in
+    member of staff's included, is refused; so is an inspector even on a kiosk."""
+    from cchc.accounts import permissions
+
+    if permissions.is_inspector(request.user):
         raise Http404
+    registration = kiosk.registered_agency(request)
+    if registration is None:
+        return render(request, "portal/kiosk_unregistered.html", status=403)
+    agency, registrar = registration
+    dossier = get_object_or_404(Dossier, code=code)
+    if agency.pk not in (dossier.receiving_agency_id, dossier.receiving_place_id):
+        raise Http404
+    if request.user.is_authenticated and dossier.applicant_id == request.user.pk:
+        raise Http404  # the applicant rates through their own link
     return _evaluation_page(
         request,
         dossier,
         channel="KIOSK",
         template="portal/kiosk.html",
-        done_url=reverse("portal:kiosk_evaluate", args=[dossier.code]),
+        done_url=reverse("portal:kiosk_start"),
+        kiosk_label=_("Applicant at the counter kiosk of %(agency)s (registered by %(user)s)")
+        % {"agency": agency.code, "user": registrar.get_username()},
+    )
+
+
+@require_http_methods(["GET"])
+def kiosk_start(request: HttpRequest) -> HttpResponse:
+    """The kiosk's home: the citizen (or the clerk) types the dossier code to rate."""
+    registration = kiosk.registered_agency(request)
+    if registration is None or permissions_is_inspector(request.user):
+        return render(request, "portal/kiosk_unregistered.html", status=403)
+    code = (request.GET.get("code") or "").strip().upper()
+    if code:
+        return redirect("portal:kiosk_evaluate", code=code)
+    return render(request, "portal/kiosk_start.html", {"agency": registration[0]})
+
+
+def permissions_is_inspector(user: Any) -> bool:
+    from cchc.accounts import permissions
+
+    return permissions.is_inspector(user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kiosk_register(request: HttpRequest) -> HttpResponse:
+    """A counter clerk or agency administrator makes this browser their agency's kiosk."""
+    agencies = kiosk.agencies_user_may_register(request.user)
+    if not agencies:
+        raise Http404
+    current = kiosk.registered_agency(request)
+    if request.method == "POST":
+        if request.POST.get("action") == "unregister":
+            response = redirect("portal:kiosk_register")
+            kiosk.unregister(response)
+            services.audit_kiosk("kiosk_unregistered", actor=request.user)
+            messages.success(request, _("This device is no longer a kiosk."))
+            return response
+        chosen = next((a for a in agencies if a.code == request.POST.get("agency")), None)
+        if chosen is None:
+            messages.error(request, _("Choose one of your agencies."))
+            return redirect("portal:kiosk_register")
+        response = redirect("portal:kiosk_start")
+        kiosk.register(response, agency=chosen, user=request.user)
+        services.audit_kiosk("kiosk_registered", actor=request.user, agency=chosen.code)
+        messages.success(
+            request, _("This device is now a kiosk of %(agency)s.") % {"agency": chosen.name}
+        )
+        return response
+    return render(
+        request,
+        "portal/kiosk_register.html",
+        {"agencies": agencies, "current": current[0] if current else None},
     )

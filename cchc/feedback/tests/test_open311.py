@@ -117,7 +117,6 @@ def test_errors_in_xml_format(client, cast):
         ({"lat": "", "long": ""}, 400, "lat"),
         ({"lat": "abc"}, 400, "lat"),
         ({"description": ""}, 400, ""),
-        ({"first_name": "", "last_name": ""}, 400, ""),
         ({"email": "not-an-email"}, 400, ""),
     ],
 )

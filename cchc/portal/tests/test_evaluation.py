@@ -87,14 +87,55 @@ def test_scores_are_validated(returned, citizen):
         services.evaluate(returned, actor=citizen, scores={k: 2 for k in CRITERIA}, satisfaction=6)
 
 
-def test_counter_kiosk_opened_by_staff(client, cast, returned):
+def test_counter_kiosk_only_on_a_registered_device(client, cast, returned):
     url = reverse("portal:kiosk_evaluate", args=[returned.code])
-    client.force_login(cast.outsider)
-    assert client.get(url).status_code == 404
+    # a member of staff who can see the dossier, on an unregistered browser: refused
     client.force_login(cast.clerk_a)
+    assert client.get(url).status_code == 403
+    assert client.post(url, answers()).status_code == 403
+    assert not Evaluation.objects.filter(dossier=returned).exists()
+    # the clerk registers this browser as the kiosk of their agency
+    assert client.post(reverse("portal:kiosk_register"), {"agency": "nope"}).status_code == 302
+    assert "cchc_kiosk" not in client.cookies
+    response = client.post(reverse("portal:kiosk_register"), {"agency": cast.agency_a.code})
+    assert response.status_code == 302 and client.cookies["cchc_kiosk"].value
+    assert response["Location"] == reverse("portal:kiosk_start")
+    assert PortalActivity.objects.filter(action="kiosk_registered").exists()
+    client.logout()  # the kiosk itself needs no signed-in user...
+    client.cookies["cchc_kiosk"] = response.cookies["cchc_kiosk"].value
+    assert client.get(reverse("portal:kiosk_start")).status_code == 200
+    typed = client.get(reverse("portal:kiosk_start"), {"code": returned.code.lower()})
+    assert typed.status_code == 302 and typed["Location"] == url
     assert client.get(url).status_code == 200
     assert client.post(url, answers(points=1, satisfaction=3)).status_code == 302
     evaluation = Evaluation.objects.get(dossier=returned)
     assert evaluation.channel == "KIOSK" and evaluation.total_points == 9
-    assert PortalActivity.objects.get(action="evaluate").actor is None
+    activity = PortalActivity.objects.get(action="evaluate")
+    assert activity.actor is None and cast.clerk_a.username in activity.actor_label
     assert client.post(url, answers()).status_code == 400
+    # ...but an inspector is refused even on a kiosk
+    client.force_login(cast.inspector)
+    client.cookies["cchc_kiosk"] = response.cookies["cchc_kiosk"].value
+    assert client.get(url).status_code == 404
+
+
+def test_kiosk_registration_is_limited_and_lapses(client, cast, returned):
+    url = reverse("portal:kiosk_evaluate", args=[returned.code])
+    for user in (cast.inspector, cast.specialist_a, cast.leader_a, cast.citizen):
+        client.force_login(user)
+        assert client.get(reverse("portal:kiosk_register")).status_code == 404
+    client.force_login(cast.clerk_b)  # a kiosk of another agency
+    other = client.post(reverse("portal:kiosk_register"), {"agency": cast.agency_b.code})
+    client.logout()
+    client.cookies["cchc_kiosk"] = other.cookies["cchc_kiosk"].value
+    assert client.get(url).status_code == 404
+    client.cookies["cchc_kiosk"] = "forged"
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("portal:kiosk_start")).status_code == 403
+    client.force_login(cast.clerk_a)
+    mine = client.post(reverse("portal:kiosk_register"), {"agency": cast.agency_a.code})
+    client.logout()
+    client.cookies["cchc_kiosk"] = mine.cookies["cchc_kiosk"].value
+    assert client.get(url).status_code == 200
+    cast.clerk_a.memberships.all().delete()  # the clerk leaves the counter
+    assert client.get(url).status_code == 403

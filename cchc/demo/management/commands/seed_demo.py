@@ -21,7 +21,11 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.demo.bundle import generate, identity_codes
 from cchc.dossiers.models import Dossier
 
-PASSWORD = "demo12345"  # noqa: S105 - demo accounts only, printed to the operator
+# Demo accounts only, printed to the operator; long enough for the password policy (>= 12).
+PASSWORD = "cchc-demo-2026"  # noqa: S105
+# The demo superuser's TOTP key (hex, 20 bytes): `manage.py demo_otp_code` prints its
+# current code, so the demo's administrator can pass the second sign-in step.
+DEMO_TOTP_KEY = b"cchc-demo-totp-key!!".hex()
 R = Membership.Role
 DEMO_USERS = [
     # username, full name, kind, [(agency code, role)]
@@ -154,6 +158,12 @@ class Command(BaseCommand):
                 if kind == "CITIZEN":
                     user.set_national_id("001090001234")
                 user.save()
+            if username == "admin":
+                from django_otp.plugins.otp_totp.models import TOTPDevice
+
+                TOTPDevice.objects.get_or_create(
+                    user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+                )
             for agency_code, role in memberships:
                 agency = Agency.objects.filter(code=agency_code).first()
                 if agency:
@@ -243,6 +253,7 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        self.stdout.write("  (admin also asks for a code: run `manage.py demo_otp_code`)")
         for username, full_name, kind, memberships in DEMO_USERS:
             where = ", ".join(f"{r} @ {a}" for a, r in memberships) or kind
             self.stdout.write(f"  {username:22} {full_name} — {where}")

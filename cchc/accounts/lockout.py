@@ -1,0 +1,158 @@
+"""Sign-in throttle on top of django-axes, and its audit trail.
+
+Every password check goes through Django's `authenticate()`, so the axes backend counts
+the failures of every login form (the staff/citizen sign-in and the admin site, which
+signs in through the same page). Three counts, over the last `LOGIN_COOLOFF_MINUTES`:
+
+* the pair (account, client address): `AXES_FAILURE_LIMIT` failures lock that pair only,
+  so colleagues behind the same office address keep signing in;
+* the account from any address: `LOGIN_ACCOUNT_FAILURE_LIMIT` (a distributed guess);
+* the address for any account: `LOGIN_ADDRESS_FAILURE_LIMIT` (password spraying).
+
+The last two do not apply to a browser that shows the signed device cookie of an earlier
+successful sign-in to the same account (OWASP "device cookies"): an attacker can then slow
+down strangers, not lock the real user or a whole office out.
+
+Failed sign-ins and lock-outs are written to the portal audit trail (PortalActivity).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core import signing
+from django.db.models import Sum
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+log = logging.getLogger("cchc.accounts")
+
+DEVICE_COOKIE = "cchc_device"
+DEVICE_SALT = "cchc.accounts.device-cookie"
+DEVICE_MAX_AGE = 180 * 24 * 3600
+
+
+def _username(credentials: dict | None, request: HttpRequest | None = None) -> str:
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = request.POST.get("username", "")
+    return str(value or "").strip()[:150]
+
+
+def device_cookie_value(username: str) -> str:
+    return signing.dumps({"u": username}, salt=DEVICE_SALT, compress=True)
+
+
+def has_device_cookie(request: HttpRequest | None, username: str) -> bool:
+    if request is None or not username:
+        return False
+    raw = request.COOKIES.get(DEVICE_COOKIE, "")
+    if not raw:
+        return False
+    try:
+        data = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return isinstance(data, dict) and data.get("u") == username
+
+
+class CchcAxesHandler(AxesDatabaseHandler):
+    """axes' database handler with one limit per kind of count (see the module docstring).
+
+    AXES_LOCKOUT_PARAMETERS is [(username, ip), username, ip]; axes asks `get_failures` and
+    compares it with AXES_FAILURE_LIMIT, so the answer is the pair's count, raised to the
+    limit when the account-wide or address-wide count has reached its own limit."""
+
+    def get_failures(self, request: Any, credentials: dict | None = None) -> int:
+        counts = [
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        ]
+        pair = counts[0] if counts else 0
+        if len(counts) < 3:
+            return max(counts, default=0)
+        by_account, by_address = counts[1], counts[2]
+        if has_device_cookie(request, _username(credentials, request)):
+            return pair
+        limit = settings.AXES_FAILURE_LIMIT
+        if by_account >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT:
+            return max(pair, limit)
+        if by_address >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return max(pair, limit)
+        return pair
+
+    def reset_user_attempts(self, request: Any, credentials: dict | None = None) -> int:
+        """A successful sign-in clears only its own pair (account, address). axes would also
+        clear every failure from the address and of the account: an attacker signing in to
+        an account of their own between guesses would then never reach the address limit."""
+        attempts = self.filter_user_attempts(request, credentials)
+        if not attempts:
+            return 0
+        count, _ = attempts[0].delete()
+        return count
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client address for axes (AXES_CLIENT_IP_CALLABLE): the portal throttles' own
+    (X-Real-IP only behind a trusted proxy), or None when it is not an IP address (axes
+    stores it in an inet column)."""
+    import ipaddress
+
+    from cchc.portal.throttle import client_ip
+
+    value = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: dict | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": settings.AXES_COOLOFF_MINUTES},
+        status=429,
+    )
+
+
+def _audit(action: str, request: HttpRequest | None, username: str, **data: Any) -> None:
+    from cchc.portal.models import PortalActivity
+    from cchc.portal.throttle import client_ip
+
+    PortalActivity.objects.create(
+        actor=None,
+        actor_label=username[:200] or "-",
+        action=action,
+        data={"ip": client_ip(request) if request is not None else "", **data},
+    )
+
+
+@receiver(user_login_failed)
+def _record_failure(sender: Any, credentials: dict, request: HttpRequest | None = None, **kw: Any):
+    _audit(
+        "login_failed",
+        request,
+        _username(credentials, request),
+        path=(request.path if request is not None else "")[:200],
+    )
+
+
+@receiver(user_locked_out)
+def _record_lockout(sender: Any, request: HttpRequest, username: str, ip_address: str, **kw: Any):
+    log.warning("sign-in locked out for %s from %s", (username or "")[:3] + "***", ip_address)
+    _audit("login_locked_out", request, username or "", minutes=settings.AXES_COOLOFF_MINUTES)
+
+
+@receiver(user_logged_in)
+def _record_login(sender: Any, request: HttpRequest | None, user: Any, **kw: Any) -> None:
+    if request is not None:
+        request._cchc_device_user = user.get_username()  # type: ignore[attr-defined]

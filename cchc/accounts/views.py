@@ -1,0 +1,155 @@
+"""Sign-in in two steps (password, then a TOTP code when the account has a device) and the
+enrolment of a TOTP device. The password step is throttled by django-axes
+(cchc.accounts.lockout); the code step by django-otp's own back-off and a per-session cap."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cchc.accounts import second_factor
+from cchc.accounts.lockout import _audit
+
+User = get_user_model()
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=gettext_lazy("Code from the authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=8,
+        error_messages={"invalid": gettext_lazy("Enter the 6-digit code.")},
+    )
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if second_factor.confirmed_device(user) is None:
+            return super().form_valid(form)  # login() rotates the session key
+        # Password right: the session (new key, nobody signed in yet) waits for the code.
+        self.request.session.cycle_key()
+        self.request.session[second_factor.PENDING_SESSION_KEY] = {
+            "uid": user.pk,
+            "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
+            "next": self.get_success_url(),
+            "attempts": 0,
+        }
+        return redirect("accounts:otp_verify")
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(second_factor.PENDING_SESSION_KEY)
+    user = User.objects.filter(pk=(pending or {}).get("uid"), is_active=True).first()
+    device = second_factor.confirmed_device(user) if user else None
+    if pending is None or user is None or device is None:
+        request.session.pop(second_factor.PENDING_SESSION_KEY, None)
+        return redirect("accounts:login")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _info = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"].strip()):
+            request.session.pop(second_factor.PENDING_SESSION_KEY, None)
+            login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            target = pending.get("next") or ""
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = reverse("home")
+            return redirect(target)
+        pending["attempts"] = int(pending.get("attempts", 0)) + 1
+        _audit("otp_failed", request, user.get_username(), attempts=pending["attempts"])
+        if pending["attempts"] >= second_factor.PENDING_MAX_ATTEMPTS:
+            request.session.pop(second_factor.PENDING_SESSION_KEY, None)
+            messages.error(request, _("Too many wrong codes. Please sign in again."))
+            return redirect("accounts:login")
+        request.session[second_factor.PENDING_SESSION_KEY] = pending
+        form.add_error(
+            "token",
+            _("Wrong or expired code.")
+            if allowed
+            else _("Too many wrong codes. Please wait a minute and try again."),
+        )
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    text = buffer.getvalue().decode()
+    return text[text.index("<svg") :]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Turn on two-step sign-in: scan the QR code (or type the key), confirm with a code."""
+    user: Any = request.user
+    if not second_factor.offered_to(user):
+        raise Http404
+    current = second_factor.confirmed_device(user)
+    if current is not None and not user.is_verified():
+        # Replacing a device needs the current one first (else a stolen password suffices).
+        logout(request)
+        return redirect_to_login(request.get_full_path())
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            _audit("otp_enrolled", request, user.get_username())
+            messages.success(request, _("Two-step sign-in is on for your account."))
+            return redirect("home")
+        form.add_error("token", _("Wrong or expired code."))
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr": _qr_svg(device.config_url),
+            "secret": _base32(device.bin_key),
+            "enabled": current is not None,
+            "required": second_factor.required_for(user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    text = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))

@@ -1,0 +1,67 @@
+"""Counter kiosks: a device an agency registered for citizens' satisfaction ratings.
+
+A counter clerk (or the agency's administrator) registers the browser of the kiosk for
+their agency; the browser then holds a signed cookie naming the agency and the person who
+registered it. The kiosk rating page accepts a rating only from such a browser, for a
+dossier whose result that agency returns, and never from an inspector's session. The
+registration lapses when the person who made it leaves the agency's counter roles or their
+account is deactivated, or after KIOSK_MAX_AGE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+
+from cchc.accounts import permissions
+from cchc.accounts.models import Membership, User
+from cchc.agencies.models import Agency
+
+KIOSK_COOKIE = "cchc_kiosk"
+KIOSK_SALT = "cchc.portal.kiosk"
+KIOSK_MAX_AGE = 365 * 24 * 3600
+REGISTRAR_ROLES = {Membership.Role.CLERK, Membership.Role.AGENCY_ADMIN}
+
+
+def agencies_user_may_register(user: Any) -> list[Agency]:
+    ids = permissions.agency_ids(user, roles=REGISTRAR_ROLES)
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+
+
+def register(response: HttpResponse, *, agency: Agency, user: Any) -> None:
+    value = signing.dumps({"a": agency.pk, "u": user.pk}, salt=KIOSK_SALT, compress=True)
+    response.set_cookie(
+        KIOSK_COOKIE,
+        value,
+        max_age=KIOSK_MAX_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Strict",
+    )
+
+
+def unregister(response: HttpResponse) -> None:
+    response.delete_cookie(KIOSK_COOKIE, samesite="Strict")
+
+
+def registered_agency(request: HttpRequest) -> tuple[Agency, User] | None:
+    """The agency this browser is a kiosk of, and who registered it; None if it is not one."""
+    raw = request.COOKIES.get(KIOSK_COOKIE, "")
+    if not raw:
+        return None
+    try:
+        data = signing.loads(raw, salt=KIOSK_SALT, max_age=KIOSK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    registrar = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    agency = Agency.objects.filter(pk=data.get("a")).first()
+    if registrar is None or agency is None:
+        return None
+    if not permissions.has_role(registrar, agency.pk, REGISTRAR_ROLES):
+        return None
+    return agency, registrar
