@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PENDING_SESSION_KEY = "cchc_otp_pending"
@@ -24,3 +25,32 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
     if not getattr(user, "pk", None):
         return None
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+# -- writes (views call these; they never write models themselves) ---------------------------
+def pending_device(user: Any) -> TOTPDevice:
+    """The unconfirmed device being enrolled, created on first call: its key is what the QR
+    code shows until the user confirms it with a code."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("-pk")
+            .first()
+        )
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
+        return device
+
+
+def confirm_device(user: Any, device: TOTPDevice, token: str) -> bool:
+    """Confirm `device` with a code from the app: on success it replaces any earlier device
+    of the user (one second factor per account). False (nothing changed) on a wrong code."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        if not device.verify_token(token.strip()):
+            return False
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        return True

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cchc.accounts import second_factor
 from cchc.accounts.lockout import _audit
@@ -120,15 +119,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         # Replacing a device needs the current one first (else a stolen password suffices).
         logout(request)
         return redirect_to_login(request.get_full_path())
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
+    device = second_factor.pending_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if second_factor.confirm_device(user, device, form.cleaned_data["token"]):
+            device.refresh_from_db()
             otp_login(request, device)
             _audit("otp_enrolled", request, user.get_username())
             messages.success(request, _("Two-step sign-in is on for your account."))

@@ -133,7 +133,7 @@ def start_signup(
             national_id_hash=hash_national_id(number), is_active=True
         ).first()
     if owner is not None:
-        _audit("signup_existing", actor=None, label=full_name, user_id=owner.pk)
+        _audit("signup_existing", actor=AnonymousUser(), label=full_name, user_id=owner.pk)
         _tell_owner_of_signup_attempt(owner)
         return None
     user = User(
