@@ -1,0 +1,278 @@
+"""The satisfaction index by the method version's rules (domain.md §6), and the document
+`compute_indices --scheme sipas` prints (interchange.md §5).
+
+Per unit: item index = satisfied answers ÷ valid answers × 100 over valid questionnaires;
+components, fields and SIPAS are the means of the method's tree (cchc.core.scheme).
+
+95 % interval: Taylor linearisation of the index. SIPAS is a fixed linear combination of
+item proportions (each item's weight is the product of 1/children at every mean above it),
+so each questionnaire's influence on it is z_i = Σ_j w_j·(y_ij − p_j)·n/n_j over the items it
+answered validly, and Var(SIPAS) ≈ Var(z)/n. We chose it over a bootstrap because it follows
+the mean-of-means formula exactly (a Wilson interval of one pooled proportion would not),
+costs one pass over the answers (a bootstrap of 100,000 questionnaires would cost hundreds),
+and needs no random numbers, so a published interval is reproduced to the digit. The interval
+is clipped to [0, 100].
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cchc.core.scheme import Node, competition_ranks, evaluate
+from cchc.surveys.methods import MethodSpec
+
+Z95 = 1.959963984540054
+
+
+@dataclass
+class UnitTally:
+    n_valid: int = 0
+    n_invalid: int = 0
+    satisfied: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    valid: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # per valid questionnaire: the scored items it answered validly, and which satisfied
+    rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+
+
+def tally(spec: MethodSpec, rows: Iterable[tuple[Any, dict[str, Any]]]) -> dict[Any, UnitTally]:
+    """Count valid/satisfied answers per unit and item (rules 1-3)."""
+    out: dict[Any, UnitTally] = defaultdict(UnitTally)
+    codes = spec.scored_codes
+    valid_set, satisfied_set = spec.valid_answers, spec.satisfied_answers
+    need = spec.min_valid_share * len(codes)
+    for unit, answers in rows:
+        t = out[unit]
+        answered = []
+        for code in codes:
+            value = answers.get(code)
+            if type(value) is float and value.is_integer():
+                value = int(value)
+            if type(value) is int and value in valid_set:
+                answered.append((code, value))
+        if not codes or len(answered) < need:
+            t.n_invalid += 1
+            continue
+        t.n_valid += 1
+        sat = []
+        for code, value in answered:
+            t.valid[code] += 1
+            if value in satisfied_set:
+                t.satisfied[code] += 1
+                sat.append(code)
+        t.rows.append((tuple(c for c, _v in answered), tuple(sat)))
+    return out
+
+
+def leaf_weights(root: Node, values: dict[str, float | None]) -> dict[str, float]:
+    """Each leaf's weight in the root's value when every inner node is a mean of the children
+    that have a value."""
+    weights: dict[str, float] = {}
+
+    def visit(node: Node, weight: float) -> None:
+        if node.is_leaf:
+            weights[node.code] = weight
+            return
+        present = [c for c in node.children if values.get(c.code) is not None]
+        for child in present:
+            visit(child, weight / len(present))
+
+    if values.get(root.code) is not None:
+        visit(root, 1.0)
+    return weights
+
+
+def interval(
+    tree: Node, t: UnitTally, values: dict[str, float | None]
+) -> tuple[float, float] | None:
+    """The 95 % interval of the unit's index by linearisation (see the module docstring)."""
+    n = t.n_valid
+    total = values.get(tree.code)
+    if total is None or n < 2:
+        return None
+    weights = leaf_weights(tree, values)
+    p = {c: t.satisfied[c] / t.valid[c] for c in weights if t.valid.get(c)}
+    scale = {c: 100.0 * weights[c] * n / t.valid[c] for c in p}
+    sum_z = sum_z2 = 0.0
+    for answered, satisfied in t.rows:
+        z = 0.0
+        for c in answered:
+            if c in scale:
+                z -= scale[c] * p[c]
+        for c in satisfied:
+            if c in scale:
+                z += scale[c]
+        sum_z += z
+        sum_z2 += z * z
+    mean = sum_z / n
+    var = max(sum_z2 / n - mean * mean, 0.0) * n / (n - 1)
+    half = Z95 * math.sqrt(var / n)
+    return max(0.0, total - half), min(100.0, total + half)
+
+
+def unit_figures(spec: MethodSpec, t: UnitTally) -> dict[str, Any]:
+    """Item, component, field and overall figures of one unit (interchange.md §5 shape)."""
+    tree = spec.tree
+    leaf_values = {
+        c: (100.0 * t.satisfied[c] / t.valid[c]) if t.valid.get(c) else None
+        for c in spec.scored_codes
+    }
+    values = evaluate(tree, leaf_values)
+    groups = {}
+    for field_node in tree.children:
+        components = {}
+        for comp in field_node.children:
+            components[comp.code] = {
+                "score": values.get(comp.code),
+                "items": {
+                    leaf.code: {
+                        "numerator": t.satisfied.get(leaf.code, 0),
+                        "denominator": t.valid.get(leaf.code, 0),
+                        "score": values.get(leaf.code),
+                    }
+                    for leaf in comp.children
+                },
+            }
+        groups[field_node.code] = {"score": values.get(field_node.code), "components": components}
+    scored = [(values[c], c) for c in spec.scored_codes if values.get(c) is not None]
+    band = interval(tree, t, values)
+    return {
+        "total": values.get(tree.code),
+        "n_valid": t.n_valid,
+        "n_invalid": t.n_invalid,
+        "interval": list(band) if band else None,
+        "groups": groups,
+        "weakest_items": [c for _v, c in sorted(scored)[:3]],
+    }
+
+
+def compute(
+    spec: MethodSpec,
+    rows: Iterable[tuple[Any, dict[str, Any]]],
+    units: dict[Any, dict[str, Any]],
+) -> dict[str, Any]:
+    """Figures per unit (keyed by `units`' code, name and group) with ranks within ranking
+    groups (rule 5), and the province's pooled figure."""
+    rows = list(rows)
+    tallies = tally(spec, rows)
+    pooled = tally(spec, ((None, a) for _u, a in rows)).get(None, UnitTally())
+    agencies = []
+    for key, meta in units.items():
+        t = tallies.get(key, UnitTally())
+        figures = unit_figures(spec, t)
+        agencies.append({**meta, **figures, "rank": None})
+    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for a in agencies:
+        by_group[a.get("group") or ""].append(a)
+    minimum = spec.min_valid_ranked
+    for members in by_group.values():
+        n_valid = {a["code"]: a["n_valid"] for a in members}
+        ranks = competition_ranks(
+            {a["code"]: a["total"] for a in members},
+            eligible=lambda code, n=n_valid: n[code] >= minimum,
+        )
+        for a in members:
+            a["rank"] = ranks[a["code"]]
+            if a["total"] is not None and a["n_valid"] < minimum:
+                a["note"] = _("insufficient sample")
+    return {"agencies": agencies, "province": unit_figures(spec, pooled)}
+
+
+# -- the platform's records -----------------------------------------------------------------
+def _unit_meta(agency: Any) -> dict[str, Any]:
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "group": agency.group.name if agency.group_id else "",
+    }
+
+
+def campaign_results(campaign: Any) -> dict[str, Any]:
+    """Live figures of one campaign over its units (rejected responses excluded)."""
+    from cchc.surveys.models import CampaignUnit, Response
+
+    spec = MethodSpec.load(campaign.method)
+    units = {
+        cu.agency_id: _unit_meta(cu.agency)
+        for cu in CampaignUnit.objects.filter(campaign=campaign).select_related(
+            "agency", "agency__group"
+        )
+    }
+    rows = (
+        Response.objects.filter(campaign=campaign)
+        .exclude(review=Response.Review.REJECTED)
+        .values_list("agency_id", "answers")
+        .iterator(chunk_size=5000)
+    )
+    doc = compute(spec, rows, units)
+    return {"scheme": "sipas", "version": campaign.method.code, "period": campaign.period, **doc}
+
+
+def period_results(period: str, *, province_code: str) -> dict[str, Any] | None:
+    """Live figures of every response of the period for units of the province, by the
+    method most of them were answered under (imports and campaigns alike)."""
+    from django.db.models import Count
+
+    from cchc.agencies.models import Agency
+    from cchc.surveys.models import Method, Response
+
+    base = Response.objects.filter(period=period, agency__province_code=province_code).exclude(
+        review=Response.Review.REJECTED
+    )
+    top = base.values("method").annotate(n=Count("id")).order_by("-n").first()
+    if top is None:
+        return None
+    method = Method.objects.get(pk=top["method"])
+    spec = MethodSpec.load(method)
+    rows = list(base.filter(method=method).values_list("agency_id", "answers"))
+    ids = {a for a, _x in rows}
+    units = {
+        a.pk: _unit_meta(a)
+        for a in Agency.objects.filter(pk__in=ids).select_related("group").order_by("code")
+    }
+    doc = compute(spec, rows, units)
+    return {"scheme": "sipas", "version": method.code, "period": period, **doc}
+
+
+def _with_change(doc: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    before = {a["code"]: a["total"] for a in (previous or {}).get("agencies", [])}
+    for a in doc["agencies"]:
+        old = before.get(a["code"])
+        a["change"] = (a["total"] - old) if (a["total"] is not None and old is not None) else None
+    return doc
+
+
+def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
+    """The §5 document of a period: the published (frozen) results of the province's
+    campaign of that period when there is one, else live figures of every response."""
+    from django.conf import settings
+
+    from cchc.core.errors import NotFound
+    from cchc.surveys.models import Campaign
+
+    province = province_code or settings.CCHC_PROVINCE_CODE
+    published = (
+        Campaign.objects.filter(
+            period=period, province_code=province, status=Campaign.Status.PUBLISHED
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    if published is not None and published.published_results:
+        doc = dict(published.published_results)
+        doc["frozen"] = True
+        doc["closed_at"] = published.published_at.isoformat() if published.published_at else None
+        return doc
+    doc = period_results(period, province_code=province)
+    if doc is None:
+        raise NotFound(_("No survey responses for period %(period)s.") % {"period": period})
+    try:
+        previous = period_results(str(int(period[:4]) - 1), province_code=province)
+    except ValueError:
+        previous = None
+    return _with_change(doc, previous)
