@@ -77,7 +77,9 @@ INDEX_SCHEMES = {
 
 # Platform measures of other modules (cchc.indices.measures): name -> function
 # (*, agency_code, period) -> Measure. The 766-based measures are built in.
-PLATFORM_MEASURES: dict[str, str] = {}
+PLATFORM_MEASURES: dict[str, str] = {
+    "sipas": "cchc.surveys.results.sipas_measure",
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cchc.core.errors import NotFound as NotFoundError
 from cchc.core.scheme import Node, competition_ranks, evaluate
 from cchc.surveys.methods import MethodSpec
 
@@ -252,7 +254,6 @@ def index_document(period: str, *, province_code: str | None = None) -> dict[str
     campaign of that period when there is one, else live figures of every response."""
     from django.conf import settings
 
-    from cchc.core.errors import NotFound
     from cchc.surveys.models import Campaign
 
     province = province_code or settings.CCHC_PROVINCE_CODE
@@ -270,9 +271,57 @@ def index_document(period: str, *, province_code: str | None = None) -> dict[str
         return doc
     doc = period_results(period, province_code=province)
     if doc is None:
-        raise NotFound(_("No survey responses for period %(period)s.") % {"period": period})
+        raise NotFoundError(_("No survey responses for period %(period)s.") % {"period": period})
     try:
         previous = period_results(str(int(period[:4]) - 1), province_code=province)
     except ValueError:
         previous = None
     return _with_change(doc, previous)
+
+
+def sipas_measure(*, agency_code: str, period: str) -> Any:
+    """Platform measure `sipas` (cchc.indices.measures): the unit's SIPAS of the period, its
+    numerator/denominator being the satisfied and valid answers to scored items."""
+    from django.urls import reverse
+
+    from cchc.agencies.models import Agency
+    from cchc.indices.measures import Measure
+
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise NotFoundError(_("No unit %(code)s.") % {"code": agency_code})
+    year = period[:4]
+    try:
+        doc = index_document(year, province_code=agency.province_code)
+    except NotFoundError:
+        doc = {"agencies": [], "version": ""}
+    unit = next((a for a in doc["agencies"] if a["code"] == agency_code), None)
+    numerator = denominator = value = None
+    if unit is not None and unit["total"] is not None:
+        numerator = sum(
+            i["numerator"]
+            for f in unit["groups"].values()
+            for c in f["components"].values()
+            for i in c["items"].values()
+        )
+        denominator = sum(
+            i["denominator"]
+            for f in unit["groups"].values()
+            for c in f["components"].values()
+            for i in c["items"].values()
+        )
+        value = unit["total"]
+    return Measure(
+        name="sipas",
+        label=str(sipas_measure.label),
+        agency_code=agency_code,
+        period=year,
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        evidence_url=reverse("surveys:public"),
+        source=f"sipas:{doc.get('version', '')}",
+    )
+
+
+sipas_measure.label = gettext_lazy("Satisfaction index (SIPAS)")  # type: ignore[attr-defined]
