@@ -6,6 +6,32 @@ from cchc.surveys import services
 from cchc.surveys.models import Method, Mode, Questionnaire
 
 
+def ensure_seeded():
+    """Transactional tests elsewhere flush every table, data-migration rows included: put the
+    seeded method back when it is missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from cchc.core.models import RuleVersion
+
+    if not RuleVersion.objects.exists():
+        importlib.import_module("cchc.core.migrations.0002_seed_rules").seed(apps, None)
+    if not Method.objects.filter(code="sipas-2023").exists():
+        importlib.import_module("cchc.surveys.migrations.0002_seed_sipas_2023").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _sipas_seeded(request):
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_seeded()
+
+
 @pytest.fixture
 def method(db):
     return Method.objects.get(code="sipas-2023")
