@@ -1,6 +1,5 @@
 """Pages: the respondent's form, staff entry and keying, builder, results, letters."""
 
-import pytest
 
 from cchc.surveys import collection, services
 from cchc.surveys.models import PaperForm, Questionnaire, Response, SampledPerson
