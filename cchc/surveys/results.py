@@ -325,3 +325,36 @@ def sipas_measure(*, agency_code: str, period: str) -> Any:
 
 
 sipas_measure.label = gettext_lazy("Satisfaction index (SIPAS)")  # type: ignore[attr-defined]
+
+
+EVALUATION_METHOD = "danh-gia-ho-so"
+
+
+def evaluation_results(date_from: Any, date_to: Any, *, province_code: str) -> dict[str, Any]:
+    """The per-dossier evaluations of dossiers finished in the window, per unit (receiving
+    agency) and criterion, by the method version `danh-gia-ho-so` with the survey engine."""
+    import datetime as dt
+
+    from cchc.agencies.models import Agency
+    from cchc.core.calendar import LOCAL_TZ
+    from cchc.dossiers.models import Evaluation
+    from cchc.surveys.models import Method
+
+    method = Method.objects.get(code=EVALUATION_METHOD)
+    spec = MethodSpec.load(method)
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=LOCAL_TZ)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
+    rows = list(
+        Evaluation.objects.filter(
+            dossier__receiving_agency__province_code=province_code,
+            dossier__finished_at__gte=start,
+            dossier__finished_at__lt=end,
+        ).values_list("dossier__receiving_agency_id", "scores")
+    )
+    ids = {a for a, _s in rows}
+    units = {
+        a.pk: _unit_meta(a)
+        for a in Agency.objects.filter(pk__in=ids).select_related("group").order_by("code")
+    }
+    doc = compute(spec, rows, units)
+    return {"scheme": EVALUATION_METHOD, "version": method.code, **doc}

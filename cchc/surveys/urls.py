@@ -14,6 +14,7 @@ urlpatterns = [
     path("c/<str:code>/disputes/", views.disputes, name="disputes"),
     path("c/<str:code>/responses/", views.responses, name="responses"),
     path("c/<str:code>/results/", views.results, name="results"),
+    path("c/<str:code>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("c/<str:code>/results/<str:unit>/", views.unit_results, name="unit_results"),
     path("c/<str:code>/letters/<str:unit>.pdf", views.letters_pdf, name="letters"),
     path("q/<int:pk>/", views.builder, name="builder"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.surveys import collection, letters, services
+from cchc.surveys.bias import bias_check
 from cchc.surveys.forms import parse_answers
 from cchc.surveys.models import (
     Campaign,
@@ -338,9 +339,68 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     doc = _results_doc(campaign)
     agencies = sorted(doc["agencies"], key=lambda a: (a["group"], -(a["total"] or -1)))
+    staff = can_collect(request.user, campaign.province_code)
     return render(
-        request, "surveys/results.html", {"campaign": campaign, "doc": doc, "agencies": agencies}
+        request,
+        "surveys/results.html",
+        {
+            "campaign": campaign,
+            "doc": doc,
+            "agencies": agencies,
+            "bias": bias_check(campaign) if staff else None,
+        },
     )
+
+
+def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The ranking and every unit's item figures as an Excel workbook."""
+    import io
+
+    from openpyxl import Workbook
+
+    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    if campaign.status != Campaign.Status.PUBLISHED and not can_collect(
+        request.user, campaign.province_code
+    ):
+        raise Http404
+    doc = _results_doc(campaign)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "SIPAS"
+    sheet.append(
+        [
+            _("Group"),
+            _("Unit"),
+            _("Rank"),
+            "SIPAS %",
+            _("low"),
+            _("high"),
+            _("n valid"),
+            _("invalid"),
+        ]
+    )
+    for a in doc["agencies"]:
+        low, high = a["interval"] or (None, None)
+        sheet.append(
+            [a["group"], a["name"], a["rank"], a["total"], low, high, a["n_valid"], a["n_invalid"]]
+        )
+    items = book.create_sheet(_("Items"))
+    items.append([_("Unit"), _("Item"), _("satisfied"), _("valid"), "%"])
+    for a in doc["agencies"]:
+        for f in a["groups"].values():
+            for c in f["components"].values():
+                for item_code, v in c["items"].items():
+                    items.append(
+                        [a["code"], item_code, v["numerator"], v["denominator"], v["score"]]
+                    )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="sipas-{campaign.code}.xlsx"'
+    return response
 
 
 def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:

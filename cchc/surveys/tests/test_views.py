@@ -1,6 +1,5 @@
 """Pages: the respondent's form, staff entry and keying, builder, results, letters."""
 
-
 from cchc.surveys import collection, services
 from cchc.surveys.models import PaperForm, Questionnaire, Response, SampledPerson
 from cchc.surveys.tests.conftest import all_items
@@ -124,3 +123,19 @@ def test_builder_versions_and_preview(cast, questionnaire, method, client):
     assert copy.sections.count() == before  # refused: published versions never change
     client.force_login(cast.leader_a)
     assert client.get(url).status_code == 403
+
+
+def test_results_page_shows_the_bias_check_and_excel(cast, campaign, method, client):
+    for mode, v in (("kiosk", 5), ("phone", 1)):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode=mode,
+            answers=all_items(method, v),
+            actor=cast.clerk_a,
+        )
+    client.force_login(cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    assert 'id="bias"' in page and "cao bất thường" in page
+    xlsx = client.get(f"/surveys/c/{campaign.code}/results.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
