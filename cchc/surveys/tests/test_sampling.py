@@ -109,7 +109,8 @@ def test_only_home_affairs_draws(cast, campaign):
         services.draw_sample(campaign, agency=cast.agency_b, actor=cast.leader_b)
 
 
-def test_invitations_go_through_the_job_runner(cast, campaign, settings):
+def test_invitations_go_through_the_job_runner(transactional_db, cast, campaign, settings):
+    # the job runner closes its connection: a transactional test, as core's job tests
     settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
     from cchc.core.jobs import run_jobs
     from cchc.portal.sms import MemorySmsBackend
