@@ -97,3 +97,33 @@ def test_raw_answers_only_for_home_affairs_and_the_units_leaders(cast, campaign,
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+def test_campaign_results_read_from_the_database_equal_the_reference(cast, campaign, method):
+    """On PostgreSQL the answers are read as text by the database (matrix_from_database):
+    the figures are those of the plain computation over the decoded answers."""
+    from cchc.surveys.methods import MethodSpec
+    from cchc.surveys.models import Response
+    from cchc.surveys.results import campaign_results, compute
+
+    for k, value in enumerate((5, 4, 9, 2, 3, 5)):
+        answers = all_items(method, value, A1=(k % 5) + 1, B2=9 if k % 2 else 4)
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a if k % 3 else cast.agency_b,
+            mode=Mode.PHONE,
+            answers=answers,
+            actor=cast.clerk_a,
+        )
+    doc = campaign_results(campaign)
+    rows = list(Response.objects.filter(campaign=campaign).values_list("agency_id", "answers"))
+    units = {
+        cast.agency_a.pk: {"code": cast.agency_a.code, "name": "", "group": ""},
+        cast.agency_b.pk: {"code": cast.agency_b.code, "name": "", "group": ""},
+    }
+    plain = {a["code"]: a for a in compute(MethodSpec.load(method), rows, units)["agencies"]}
+    for a in doc["agencies"]:
+        b = plain[a["code"]]
+        assert (a["n_valid"], a["n_invalid"]) == (b["n_valid"], b["n_invalid"])
+        assert a["total"] == pytest.approx(b["total"])
+        assert a["interval"] == [pytest.approx(x) for x in b["interval"]]
