@@ -74,6 +74,9 @@ def load() -> dict:
     scored = list(
         questionnaire.method.items.filter(kind="satisfaction").values_list("code", flat=True)
     )
+    from cchc.surveys.methods import MethodSpec
+
+    spec = MethodSpec.load(questionnaire.method)
     rng = random.Random(13)
     levels = [rng.uniform(0.6, 0.95) for _ in agencies]
     now = timezone.now()
@@ -102,6 +105,7 @@ def load() -> dict:
                 mode="paper_post",
                 collected_at=now,
                 answers=answers,
+                scored=spec.score_vector(answers),
                 valid=True,
             )
         )

@@ -85,9 +85,13 @@ def check_answers(campaign: Campaign, answers: dict[str, Any]) -> dict[str, Any]
     return clean
 
 
-def _validity(campaign_method: Any, answers: dict[str, Any]) -> tuple[bool, int]:
+def _validity(campaign_method: Any, answers: dict[str, Any]) -> tuple[bool, int, str]:
     spec = MethodSpec.load(campaign_method)
-    return spec.is_valid_questionnaire(answers), spec.count_valid(answers)
+    return (
+        spec.is_valid_questionnaire(answers),
+        spec.count_valid(answers),
+        spec.score_vector(answers),
+    )
 
 
 def _take_quota(campaign: Campaign, agency: Any, stratum: str) -> str:
@@ -132,7 +136,7 @@ def _record(
     if mode not in campaign.modes:
         raise ValidationFailed(_("This campaign does not collect in this mode."), field="mode")
     clean = check_answers(campaign, answers)
-    valid, valid_items = _validity(campaign.method, clean)
+    valid, valid_items, scored = _validity(campaign.method, clean)
     counted = _take_quota(campaign, agency, stratum)
     who = collector if collector is not None else actor
     response = Response.objects.create(
@@ -147,6 +151,7 @@ def _record(
         collector_label=actor_label(who),
         collected_at=timezone.now(),
         answers=clean,
+        scored=scored,
         valid=valid,
         valid_items=valid_items,
         quota_stratum=counted,
@@ -449,7 +454,7 @@ def edit_response(
             clean = {k: v for k, v in answers.items() if v not in (None, "", [])}
         old = response.answers
         response.answers = clean
-        response.valid, response.valid_items = _validity(response.method, clean)
+        response.valid, response.valid_items, response.scored = _validity(response.method, clean)
         events.append_event(
             ResponseEvent,
             response,
@@ -458,7 +463,7 @@ def edit_response(
             note=reason,
             data={"before": old, "after": clean},
         )
-        response.save(update_fields=["answers", "valid", "valid_items", "last_event_seq"])
+        response.save(update_fields=["answers", "scored", "valid", "valid_items", "last_event_seq"])
         return response
 
 

@@ -109,6 +109,7 @@ class Validator:
             "answers": answers,
             "valid": valid,
             "valid_items": spec.count_valid(answers),
+            "scored": spec.score_vector(answers),
         }
 
 

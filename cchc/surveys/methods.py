@@ -5,6 +5,7 @@ item. Nothing here knows "sipas-2023": every number comes from `Method.rules`.""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,7 +26,7 @@ class MethodSpec:
 
     @classmethod
     def load(cls, method: Method) -> MethodSpec:
-        return cls(method, {i.code: i for i in method.items.order_by("order")})
+        return cls(method, {i.code: i for i in method.items.order_by("order", "pk")})
 
     @cached_property
     def scored_codes(self) -> list[str]:
@@ -93,6 +94,19 @@ class MethodSpec:
 
     def count_valid(self, answers: dict[str, Any]) -> int:
         return sum(1 for c in self.scored_codes if self.is_valid_answer(answers.get(c)))
+
+    def score_vector(self, answers: dict[str, Any]) -> str:
+        """The scored answers as numbers in item order (Response.scored): the answer as
+        given when it is a number, else 0 (missing). Validity is still decided when read."""
+
+        def number(v: Any) -> str:
+            if type(v) is int:
+                return str(v)
+            if type(v) is float and math.isfinite(v):
+                return repr(v)
+            return "0"
+
+        return ",".join(number(answers.get(c)) for c in self.scored_codes)
 
     def is_valid_questionnaire(self, answers: dict[str, Any]) -> bool:
         """At least `min_valid_share` of the scored items answered validly (rule 2)."""

@@ -355,6 +355,10 @@ class Response(models.Model):
     collector_label = models.CharField(_("collector"), max_length=200, blank=True)
     collected_at = models.DateTimeField(_("collected at"))
     answers = models.JSONField(_("answers"), default=dict)
+    # the method's scored answers in item order as numbers ("5,4,0,9,..."; a blank or a
+    # non-number is 0), derived from `answers` at every write: the index reads this text
+    # instead of decoding 100,000 answer objects (MethodSpec.score_vector)
+    scored = models.TextField(blank=True, default="")
     valid = models.BooleanField(_("valid"), default=False)
     valid_items = models.PositiveSmallIntegerField(_("valid satisfaction answers"), default=0)
     quota_stratum = models.CharField(_("quota counted for"), max_length=80, blank=True)

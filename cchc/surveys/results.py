@@ -329,11 +329,24 @@ def campaign_results(campaign: Any) -> dict[str, Any]:
 
 
 def answer_matrix(spec: MethodSpec, queryset: Any) -> tuple[Any, Any]:
-    from django.db import connection
+    """Unit ids and the answer matrix from each response's `scored` text (parsed by numpy
+    in C); a response written before that column existed is read from its answers."""
+    import numpy as np
 
-    if connection.vendor == "postgresql":
-        return matrix_from_database(spec, queryset)
-    return matrix_from_rows(spec, list(queryset.values_list("agency_id", "answers")))
+    width = len(spec.scored_codes)
+    data = list(queryset.exclude(scored="").values_list("agency_id", "scored"))
+    older = list(queryset.filter(scored="").values_list("agency_id", "answers"))
+    units = np.array([u for u, _t in data], dtype=int)
+    values = (
+        np.array(",".join(t for _u, t in data).split(","), dtype=float).reshape(len(data), width)
+        if data
+        else np.zeros((0, width))
+    )
+    if older:
+        more_units, more_values = matrix_from_rows(spec, older)
+        units = np.concatenate([units, more_units.astype(int)])
+        values = np.vstack([values, more_values])
+    return units, values
 
 
 def period_results(period: str, *, province_code: str) -> dict[str, Any] | None:
