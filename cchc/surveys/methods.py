@@ -5,7 +5,6 @@ item. Nothing here knows "sipas-2023": every number comes from `Method.rules`.""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -96,17 +95,22 @@ class MethodSpec:
         return sum(1 for c in self.scored_codes if self.is_valid_answer(answers.get(c)))
 
     def score_vector(self, answers: dict[str, Any]) -> str:
-        """The scored answers as numbers in item order (Response.scored): the answer as
-        given when it is a number, else 0 (missing). Validity is still decided when read."""
+        """The scored answers in item order, one character each (Response.scored): the digit
+        of an integer answer 0-9 (an integral float counts as its integer, as in
+        `is_valid_answer`), "x" for anything else (blank, text, 2.5, 12). Validity is still
+        decided when read, by the method's rules; a method whose valid answers go beyond 9
+        is read from the answers themselves (`scored_fits`)."""
+        out = []
+        for code in self.scored_codes:
+            v = answers.get(code)
+            if type(v) is float and v.is_integer():
+                v = int(v)
+            out.append(str(v) if type(v) is int and 0 <= v <= 9 else "x")
+        return "".join(out)
 
-        def number(v: Any) -> str:
-            if type(v) is int:
-                return str(v)
-            if type(v) is float and math.isfinite(v):
-                return repr(v)
-            return "0"
-
-        return ",".join(number(answers.get(c)) for c in self.scored_codes)
+    @property
+    def scored_fits(self) -> bool:
+        return all(0 <= v <= 9 for v in self.valid_answers | self.satisfied_answers)
 
     def is_valid_questionnaire(self, answers: dict[str, Any]) -> bool:
         """At least `min_valid_share` of the scored items answered validly (rule 2)."""

@@ -355,9 +355,9 @@ class Response(models.Model):
     collector_label = models.CharField(_("collector"), max_length=200, blank=True)
     collected_at = models.DateTimeField(_("collected at"))
     answers = models.JSONField(_("answers"), default=dict)
-    # the method's scored answers in item order as numbers ("5,4,0,9,..."; a blank or a
-    # non-number is 0), derived from `answers` at every write: the index reads this text
-    # instead of decoding 100,000 answer objects (MethodSpec.score_vector)
+    # the method's scored answers in item order, one character each ("5490x4..."; "x" for a
+    # blank or anything but an integer 0-9), derived from `answers` at every write: the
+    # index reads this text instead of decoding 100,000 answer objects (MethodSpec.score_vector)
     scored = models.TextField(blank=True, default="")
     valid = models.BooleanField(_("valid"), default=False)
     valid_items = models.PositiveSmallIntegerField(_("valid satisfaction answers"), default=0)

@@ -229,29 +229,6 @@ def matrix_from_rows(spec: MethodSpec, rows: list[tuple[Any, dict[str, Any]]]) -
     return np.array([u for u, _a in rows]), values.reshape(len(rows), len(codes))
 
 
-def matrix_from_database(spec: MethodSpec, queryset: Any) -> tuple[Any, Any]:
-    """Unit ids and the answer matrix read by PostgreSQL: each row's scored answers as one
-    comma-separated text (a non-number is 0), parsed by numpy in C, so 100,000 answer
-    objects are never decoded in Python."""
-    import numpy as np
-    from django.db.models.expressions import RawSQL
-
-    codes = spec.scored_codes
-    parts = ", ".join(
-        "CASE WHEN jsonb_typeof(answers -> %s) = 'number' THEN answers ->> %s ELSE '0' END"
-        for _c in codes
-    )
-    params = [x for c in codes for x in (c, c)]
-    data = list(
-        queryset.values_list("agency_id", RawSQL(f"concat_ws(',', {parts})", params))  # noqa: S611 - codes are bound parameters
-    )
-    if not data:
-        return np.array([]), np.zeros((0, len(codes)))
-    units = np.array([u for u, _t in data])
-    values = np.array(",".join(t for _u, t in data).split(","), dtype=float)
-    return units, values.reshape(len(data), len(codes))
-
-
 def compute_matrix(
     spec: MethodSpec, unit_keys: Any, values: Any, units: dict[Any, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -329,19 +306,22 @@ def campaign_results(campaign: Any) -> dict[str, Any]:
 
 
 def answer_matrix(spec: MethodSpec, queryset: Any) -> tuple[Any, Any]:
-    """Unit ids and the answer matrix from each response's `scored` text (parsed by numpy
-    in C); a response written before that column existed is read from its answers."""
+    """Unit ids and the answer matrix from each response's `scored` text: one byte per
+    answer, turned into numbers by numpy without a Python object per answer. A response
+    written before that column existed (or a method with answers beyond 9) is read from its
+    answers."""
     import numpy as np
 
     width = len(spec.scored_codes)
+    if not spec.scored_fits:
+        return matrix_from_rows(spec, list(queryset.values_list("agency_id", "answers")))
     data = list(queryset.exclude(scored="").values_list("agency_id", "scored"))
     older = list(queryset.filter(scored="").values_list("agency_id", "answers"))
     units = np.array([u for u, _t in data], dtype=int)
-    values = (
-        np.array(",".join(t for _u, t in data).split(","), dtype=float).reshape(len(data), width)
-        if data
-        else np.zeros((0, width))
-    )
+    raw = np.frombuffer("".join(t for _u, t in data).encode("ascii"), dtype=np.uint8)
+    if raw.size != len(data) * width:
+        raise ValueError("a response's scored text does not match its method's items")
+    values = raw.reshape(len(data), width).astype(float) - ord("0")  # "x" becomes 72: never valid
     if older:
         more_units, more_values = matrix_from_rows(spec, older)
         units = np.concatenate([units, more_units.astype(int)])

@@ -79,3 +79,12 @@ def test_conditions():
     assert not condition_met({"item": "Q8.3", "in": [1]}, {"Q8.3": 2})
     assert not condition_met({"item": "Q8.3", "in": [1]}, {})
     assert condition_met({"item": "Q2", "in": [6]}, {"Q2": [1, 6]})
+
+
+def test_score_vector_one_character_per_scored_item():
+    spec = MethodSpec.load(Method.objects.get(code="sipas-2023"))
+    text = spec.score_vector(
+        {"P1.1": 5, "P1.2": 4.0, "P2.1": 9, "P2.2": "5", "P3.1": 2.5, "P3.2": 12}
+    )
+    assert len(text) == 39 and text[:6] == "549xxx" and set(text[6:]) == {"x"}
+    assert spec.scored_fits

@@ -100,14 +100,14 @@ def test_raw_answers_only_for_home_affairs_and_the_units_leaders(cast, campaign,
 
 
 def test_campaign_results_read_from_the_database_equal_the_reference(cast, campaign, method):
-    """On PostgreSQL the answers are read as text by the database (matrix_from_database):
-    the figures are those of the plain computation over the decoded answers."""
+    """Campaign figures read from the responses' scored text (answer_matrix) are those of
+    the plain computation over the decoded answers, also with 9s and blanks."""
     from cchc.surveys.methods import MethodSpec
     from cchc.surveys.models import Response
     from cchc.surveys.results import campaign_results, compute
 
     for k, value in enumerate((5, 4, 9, 2, 3, 5)):
-        answers = all_items(method, value, A1=(k % 5) + 1, B2=9 if k % 2 else 4)
+        answers = all_items(method, value, A1=(k % 5) + 1, B2=9 if k % 2 else 4, C1=None)
         collection.enter_response(
             campaign,
             agency=cast.agency_a if k % 3 else cast.agency_b,
