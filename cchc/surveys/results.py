@@ -320,7 +320,9 @@ def answer_matrix(spec: MethodSpec, queryset: Any) -> tuple[Any, Any]:
     units = np.array([u for u, _t in data], dtype=int)
     raw = np.frombuffer("".join(t for _u, t in data).encode("ascii"), dtype=np.uint8)
     if raw.size != len(data) * width:
-        raise ValueError("a response's scored text does not match its method's items")
+        # a scored text of another shape (written by an earlier format of this column):
+        # the answers themselves are the truth
+        return matrix_from_rows(spec, list(queryset.values_list("agency_id", "answers")))
     values = raw.reshape(len(data), width).astype(float) - ord("0")  # "x" becomes 72: never valid
     if older:
         more_units, more_values = matrix_from_rows(spec, older)

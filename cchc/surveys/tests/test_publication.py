@@ -127,3 +127,15 @@ def test_campaign_results_read_from_the_database_equal_the_reference(cast, campa
         assert (a["n_valid"], a["n_invalid"]) == (b["n_valid"], b["n_invalid"])
         assert a["total"] == pytest.approx(b["total"])
         assert a["interval"] == [pytest.approx(x) for x in b["interval"]]
+
+
+def test_a_scored_text_of_another_shape_falls_back_to_the_answers(cast, campaign, method):
+    from cchc.surveys.models import Response
+    from cchc.surveys.results import campaign_results
+
+    fill(cast, campaign, method)
+    Response.objects.filter(campaign=campaign).update(scored="5,4")
+    unit = next(
+        a for a in campaign_results(campaign)["agencies"] if a["code"] == cast.agency_b.code
+    )
+    assert unit["total"] == 75.0 and unit["n_valid"] == 4
