@@ -437,8 +437,23 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "unit": figures,
             "components": components,
             "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
+            "trend": _trend(campaign, unit),
         },
     )
+
+
+def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:
+    """The unit's published SIPAS across the province's campaigns, oldest first."""
+    out = []
+    for c in Campaign.objects.filter(
+        province_code=campaign.province_code, status=Campaign.Status.PUBLISHED
+    ).order_by("period", "published_at"):
+        figures = next(
+            (a for a in (c.published_results or {}).get("agencies", []) if a["code"] == unit), None
+        )
+        if figures and figures["total"] is not None:
+            out.append({"period": c.period, "name": c.name, "total": figures["total"]})
+    return out
 
 
 def public(request: HttpRequest) -> HttpResponse:

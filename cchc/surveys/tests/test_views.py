@@ -97,6 +97,8 @@ def test_campaign_page_results_and_letters(cast, campaign, method, client):
     services.publish_results(campaign, actor=cast.province_admin)
     assert client.get(f"/surveys/c/{campaign.code}/results/").status_code == 200
     assert campaign.name in client.get("/surveys/public/").content.decode()
+    unit = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_b.code}/").content.decode()
+    assert 'id="trend"' in unit and "2026" in unit
 
 
 def test_builder_versions_and_preview(cast, questionnaire, method, client):
