@@ -89,6 +89,7 @@ INDEX_SCHEMES = {
 PLATFORM_MEASURES: dict[str, str] = {
     "tasks_on_time": "cchc.plans.reports.tasks_on_time",
     "findings_closed": "cchc.plans.reports.findings_closed",
+    "sipas": "cchc.surveys.results.sipas_measure",
 }
 
 ROOT_URLCONF = "config.urls"

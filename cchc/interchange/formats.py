@@ -26,8 +26,9 @@ AGENCIES = "agencies.csv"
 PROCEDURES = "procedures.csv"
 DOSSIERS = "dossiers.jsonl"
 PETITIONS = "petitions.jsonl"
+SURVEY_RESPONSES = "survey_responses.jsonl"  # interchange.md §5, loaded by cchc.surveys
 # The order files are loaded in: later files refer to codes of earlier ones.
-BUNDLE_FILES = (AGENCIES, PROCEDURES, DOSSIERS, PETITIONS)
+BUNDLE_FILES = (AGENCIES, PROCEDURES, DOSSIERS, PETITIONS, SURVEY_RESPONSES)
 
 
 class RowError(ValueError):

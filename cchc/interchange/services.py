@@ -27,6 +27,7 @@ from cchc.interchange.formats import (
     DOSSIERS,
     PETITIONS,
     PROCEDURES,
+    SURVEY_RESPONSES,
     FileResult,
     csv_text,
 )
@@ -74,6 +75,10 @@ def _load(name: str, path: Path, skip_invalid: bool, trusted: bool) -> FileResul
         return result
     if name == DOSSIERS:
         return dossiers.import_dossiers(path, skip_invalid=skip_invalid, trusted=trusted)
+    if name == SURVEY_RESPONSES:
+        from cchc.surveys.interchange import import_responses
+
+        return import_responses(path, skip_invalid=skip_invalid)
     return petitions.import_petitions(path, skip_invalid=skip_invalid)
 
 

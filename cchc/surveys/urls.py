@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.surveys import views
 
 app_name = "surveys"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("public/", views.public, name="public"),
+    path("r/<str:token>/", views.respond, name="respond"),
+    path("o/<str:code>/<str:token>/<str:unit>/", views.respond_open, name="respond_open"),
+    path("c/<str:code>/", views.campaign_detail, name="campaign"),
+    path("c/<str:code>/progress/", views.progress_fragment, name="progress"),
+    path("c/<str:code>/enter/", views.enter, name="enter"),
+    path("c/<str:code>/disputes/", views.disputes, name="disputes"),
+    path("c/<str:code>/responses/", views.responses, name="responses"),
+    path("c/<str:code>/results/", views.results, name="results"),
+    path("c/<str:code>/results.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("c/<str:code>/results/<str:unit>/", views.unit_results, name="unit_results"),
+    path("c/<str:code>/letters/<str:unit>.pdf", views.letters_pdf, name="letters"),
+    path("q/<int:pk>/", views.builder, name="builder"),
+    path("q/<int:pk>/preview/", views.preview, name="preview"),
+]

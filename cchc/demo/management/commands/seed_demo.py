@@ -91,6 +91,9 @@ class Command(BaseCommand):
             self._finish_catalogue()
             self._users()
             self._live_dossiers()
+            from cchc.surveys.demo import seed_demo_campaign
+
+            seed_demo_campaign(self.stdout)
             self.stdout.write(f"Demo data loaded in {time.monotonic() - started:.0f} s")
         self._users()
         from cchc.reform.demo import seed as seed_par

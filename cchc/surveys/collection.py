@@ -1,0 +1,471 @@
+"""Collecting questionnaires in every mode, double keying of paper forms, review and
+corrections. Every write is a service: checks, locks, one ResponseEvent/PaperFormEvent.
+
+Anonymity (issue 13.5): a response never stores a name, phone, ID or a reference to the
+sampled person or dossier. At a personal link's submission the person's row only learns
+"returned" (no time, no response number), and no event names the person, so no query can
+join a response back to an applicant.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cchc.core import events
+from cchc.core.actors import SystemActor, actor_label, actor_user
+from cchc.core.errors import DomainError, NotFound, TransitionNotAllowed, ValidationFailed
+from cchc.surveys.methods import MethodSpec, condition_met
+from cchc.surveys.models import (
+    Campaign,
+    Item,
+    Keying,
+    Mode,
+    PaperForm,
+    PaperFormEvent,
+    Question,
+    Quota,
+    Response,
+    ResponseEvent,
+    SampledPerson,
+)
+from cchc.surveys.policies import require_collector, require_home_affairs
+
+RESPONDENT = SystemActor("respondent", gettext_lazy("Respondent (online)"))
+
+
+class QuotaFull(DomainError):
+    code = "quota_full"
+    status = 409
+
+
+class AlreadyAnswered(DomainError):
+    code = "already_answered"
+    status = 409
+
+
+def _questions(campaign: Campaign) -> list[Question]:
+    return list(
+        Question.objects.filter(section__questionnaire=campaign.questionnaire_id)
+        .select_related("item", "section")
+        .order_by("-section__screening", "section__order", "section_id", "order", "pk")
+    )
+
+
+def check_answers(campaign: Campaign, answers: dict[str, Any]) -> dict[str, Any]:
+    """Refuse answers the questionnaire cannot have been given: unknown items, answers off
+    the item's scale or options, required questions left blank when shown. Returns the
+    answers without blanks."""
+    if not isinstance(answers, dict):
+        raise ValidationFailed(_("The answers must be a set of item codes and values."))
+    questions = _questions(campaign)
+    by_code = {q.item.code: q for q in questions}
+    unknown = sorted(set(answers) - set(by_code))
+    if unknown:
+        raise ValidationFailed(
+            _("These items are not in the questionnaire: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    spec = MethodSpec(campaign.method, {})
+    clean = {k: v for k, v in answers.items() if v not in (None, "", [])}
+    for q in questions:
+        value = clean.get(q.item.code)
+        spec.check_answer(q.item, value)
+        shown = condition_met(q.section.condition, clean) and condition_met(q.condition, clean)
+        if q.required and shown and value is None:
+            raise ValidationFailed(
+                _("Question %(code)s must be answered.") % {"code": q.item.code},
+                field=q.item.code,
+            )
+    return clean
+
+
+def _validity(campaign_method: Any, answers: dict[str, Any]) -> tuple[bool, int, str]:
+    spec = MethodSpec.load(campaign_method)
+    return (
+        spec.is_valid_questionnaire(answers),
+        spec.count_valid(answers),
+        spec.score_vector(answers),
+    )
+
+
+def _take_quota(campaign: Campaign, agency: Any, stratum: str) -> str:
+    """Count the response for the unit's quota of its stratum (or the unit's overall quota);
+    refuse when that quota is full. Returns the stratum counted for ('' without a quota)."""
+    quota = (
+        Quota.objects.select_for_update()
+        .filter(campaign=campaign, agency=agency, stratum__in=(stratum, "*"))
+        .order_by("-stratum")  # the stratum's own quota before '*'
+        .first()
+    )
+    if quota is None:
+        return ""
+    if quota.is_full:
+        raise QuotaFull(
+            _("The quota of %(unit)s (%(stratum)s) is already full: no more answers are taken.")
+            % {"unit": agency.name, "stratum": quota.stratum}
+        )
+    Quota.objects.filter(pk=quota.pk).update(filled=quota.filled + 1)
+    return quota.stratum
+
+
+def _record(
+    campaign: Campaign,
+    *,
+    agency: Any,
+    mode: str,
+    answers: dict[str, Any],
+    actor: Any,
+    stratum: str = "*",
+    nonce: str | None = None,
+    device_key: str = "",
+    collector: Any = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Response:
+    """Inside the caller's transaction, with the campaign locked."""
+    if campaign.status != Campaign.Status.OPEN:
+        raise TransitionNotAllowed(_("The survey is closed: answers are no longer taken."))
+    if not campaign.units.filter(agency=agency).exists():
+        raise ValidationFailed(_("This unit is not surveyed by the campaign."), field="agency")
+    if mode not in campaign.modes:
+        raise ValidationFailed(_("This campaign does not collect in this mode."), field="mode")
+    clean = check_answers(campaign, answers)
+    valid, valid_items, scored = _validity(campaign.method, clean)
+    counted = _take_quota(campaign, agency, stratum)
+    who = collector if collector is not None else actor
+    response = Response.objects.create(
+        code=f"{campaign.code}-{secrets.token_hex(6).upper()}",
+        campaign=campaign,
+        method=campaign.method,
+        questionnaire=campaign.questionnaire,
+        period=campaign.period,
+        agency=agency,
+        mode=mode,
+        collector=actor_user(who),
+        collector_label=actor_label(who),
+        collected_at=timezone.now(),
+        answers=clean,
+        scored=scored,
+        valid=valid,
+        valid_items=valid_items,
+        quota_stratum=counted,
+        nonce=nonce or None,
+        device_key=device_key,
+    )
+    events.append_event(
+        ResponseEvent,
+        response,
+        action="submit",
+        actor=actor,
+        note=note,
+        data={"answers": clean, "mode": mode, **(data or {})},
+    )
+    response.save(update_fields=["last_event_seq"])
+    return response
+
+
+def _replayed(nonce: str | None) -> Response | None:
+    return Response.objects.filter(nonce=nonce).first() if nonce else None
+
+
+def person_by_token(token: str) -> SampledPerson:
+    person = (
+        SampledPerson.objects.select_related("sample__campaign", "sample__agency")
+        .filter(token=token)
+        .first()
+        if token and len(token) <= 64
+        else None
+    )
+    if person is None:
+        raise NotFound(_("This survey link is not valid. Please check the link on your letter."))
+    return person
+
+
+def submit_personal(token: str, *, answers: dict[str, Any], nonce: str | None = None) -> Response:
+    """The sampled person's own link (letter QR code, SMS, e-mail)."""
+    with transaction.atomic():
+        person = person_by_token(token)
+        if (earlier := _replayed(nonce)) is not None:
+            return earlier
+        campaign = events.lock(person.sample.campaign)
+        person = SampledPerson.objects.select_for_update().get(pk=person.pk)
+        if person.status == SampledPerson.Status.RETURNED:
+            raise AlreadyAnswered(_("This questionnaire has already been answered. Thank you."))
+        response = _record(
+            campaign,
+            agency=person.sample.agency,
+            mode=Mode.ONLINE,
+            answers=answers,
+            actor=RESPONDENT,
+            stratum=person.stratum,
+            nonce=nonce,
+        )
+        # the sample list learns "returned", nothing else (anonymity)
+        person.status = SampledPerson.Status.RETURNED
+        person.save(update_fields=["status"])
+        return response
+
+
+def submit_open(
+    campaign: Campaign,
+    *,
+    open_token: str,
+    agency: Any,
+    answers: dict[str, Any],
+    device_key: str,
+    nonce: str | None = None,
+    mode: str = Mode.ONLINE,
+) -> Response:
+    """The open link (or a kiosk at the one-stop section): limited per device."""
+    if not open_token or not secrets.compare_digest(open_token, campaign.open_token):
+        raise NotFound(_("This survey link is not valid. Please check the link on your letter."))
+    if not device_key:
+        raise ValidationFailed(_("Your browser must accept cookies to answer on the open link."))
+    try:
+        with transaction.atomic():
+            if (earlier := _replayed(nonce)) is not None:
+                return earlier
+            campaign = events.lock(campaign)
+            used = Response.objects.filter(campaign=campaign, device_key=device_key).count()
+            if mode == Mode.ONLINE and used >= campaign.open_link_limit:
+                raise AlreadyAnswered(_("This device has already answered the survey. Thank you."))
+            return _record(
+                campaign,
+                agency=agency,
+                mode=mode,
+                answers=answers,
+                actor=RESPONDENT,
+                nonce=nonce,
+                device_key=device_key,
+            )
+    except IntegrityError:
+        earlier = _replayed(nonce)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def enter_response(
+    campaign: Campaign,
+    *,
+    agency: Any,
+    mode: str,
+    answers: dict[str, Any],
+    actor: Any,
+    stratum: str = "*",
+    nonce: str | None = None,
+) -> Response:
+    """An enumerator's phone or face-to-face interview, or a kiosk session it supervises."""
+    require_collector(actor, campaign.province_code)
+    if mode not in (Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PAPER_DESK):
+        raise ValidationFailed(_("Paper forms by post or home delivery are keyed twice."))
+    with transaction.atomic():
+        if (earlier := _replayed(nonce)) is not None:
+            return earlier
+        campaign = events.lock(campaign)
+        return _record(
+            campaign,
+            agency=agency,
+            mode=mode,
+            answers=answers,
+            actor=actor,
+            stratum=stratum,
+            nonce=nonce,
+        )
+
+
+# -- paper forms: double keying -----------------------------------------------------------
+def differences(first: dict[str, Any], second: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"item": code, "first": first.get(code), "second": second.get(code)}
+        for code in sorted(set(first) | set(second))
+        if first.get(code) != second.get(code)
+    ]
+
+
+def key_paper_form(
+    campaign: Campaign,
+    *,
+    number: str,
+    agency: Any,
+    mode: str,
+    answers: dict[str, Any],
+    actor: Any,
+) -> PaperForm:
+    """One clerk's keying of a paper form. The second keying, by another clerk, is compared
+    with the first: equal → the response is recorded; different → the supervisor decides."""
+    require_collector(actor, campaign.province_code)
+    if mode not in (Mode.PAPER_POST, Mode.PAPER_HOME, Mode.PAPER_DESK):
+        raise ValidationFailed(_("Only paper forms are keyed."), field="mode")
+    number = (number or "").strip()
+    if not number:
+        raise ValidationFailed(_("The form number is missing."), field="number")
+    with transaction.atomic():
+        campaign = events.lock(campaign)
+        if campaign.status != Campaign.Status.OPEN:
+            raise TransitionNotAllowed(_("The survey is closed: answers are no longer taken."))
+        clean = check_answers(campaign, answers)
+        form, created = PaperForm.objects.get_or_create(
+            campaign=campaign, number=number, defaults={"agency": agency, "mode": mode}
+        )
+        form = events.lock(form)
+        if not created and form.agency_id != agency.pk:
+            raise ValidationFailed(
+                _("Form %(number)s was keyed for %(unit)s: check the unit written on the form.")
+                % {"number": number, "unit": form.agency.name},
+                field="agency",
+            )
+        if form.status != PaperForm.Status.KEYING:
+            raise TransitionNotAllowed(_("This form has already been keyed twice."))
+        first = form.keyings.first()
+        if first is not None and first.clerk_id == getattr(actor, "pk", None):
+            raise ValidationFailed(_("The second keying is done by another clerk."))
+        keying = Keying.objects.create(
+            form=form,
+            round=2 if first else 1,
+            clerk=actor,
+            answers=clean,
+            keyed_at=timezone.now(),
+        )
+        events.append_event(
+            PaperFormEvent, form, action=f"key{keying.round}", actor=actor, data={"answers": clean}
+        )
+        if first is not None:
+            diff = differences(first.answers, clean)
+            if diff:
+                form.status = PaperForm.Status.DISPUTED
+                form.differences = diff
+                events.append_event(
+                    PaperFormEvent, form, action="disputed", actor=actor, data={"items": diff}
+                )
+            else:
+                form.response = _record(
+                    campaign,
+                    agency=agency,
+                    mode=form.mode,
+                    answers=clean,
+                    actor=actor,
+                    note=_("double keying agreed"),
+                    data={"form": number},
+                )
+                form.status = PaperForm.Status.DONE
+        form.save()
+        return form
+
+
+def resolve_paper_form(
+    form: PaperForm, *, resolution: dict[str, Any], actor: Any, note: str = ""
+) -> PaperForm:
+    """The supervisor decides each disputed item from the paper form; the response is then
+    recorded with the first keying's agreed answers and the supervisor's decisions."""
+    require_home_affairs(actor, form.campaign.province_code)
+    with transaction.atomic():
+        campaign = events.lock(form.campaign)
+        form = events.lock(form)
+        if form.status != PaperForm.Status.DISPUTED:
+            raise TransitionNotAllowed(_("This form has no differences to resolve."))
+        disputed = {d["item"] for d in form.differences}
+        missing = sorted(disputed - set(resolution))
+        if missing:
+            raise ValidationFailed(
+                _("Decide every disputed item: %(codes)s.") % {"codes": ", ".join(missing)}
+            )
+        extra = sorted(set(resolution) - disputed)
+        if extra:
+            raise ValidationFailed(
+                _("Only disputed items are decided here: %(codes)s.") % {"codes": ", ".join(extra)}
+            )
+        final = dict(form.keyings.get(round=1).answers)
+        for code, value in resolution.items():
+            if value in (None, ""):
+                final.pop(code, None)
+            else:
+                final[code] = value
+        events.append_event(
+            PaperFormEvent,
+            form,
+            action="resolve",
+            actor=actor,
+            note=note,
+            data={"items": resolution},
+        )
+        form.response = _record(
+            campaign,
+            agency=form.agency,
+            mode=form.mode,
+            answers=final,
+            actor=actor,
+            note=_("differences resolved by the supervisor"),
+            data={"form": form.number},
+        )
+        form.status = PaperForm.Status.DONE
+        form.save()
+        return form
+
+
+# -- review and corrections ---------------------------------------------------------------
+def review_responses(
+    responses: list[Response], *, decision: str, actor: Any, reason: str = ""
+) -> int:
+    """Accept or reject responses in bulk; a rejection names its reason."""
+    if decision not in (Response.Review.ACCEPTED, Response.Review.REJECTED):
+        raise ValidationFailed(_("Unknown review decision."))
+    if decision == Response.Review.REJECTED and not reason.strip():
+        raise ValidationFailed(_("A rejection gives its reason."), field="reason")
+    done = 0
+    with transaction.atomic():
+        for response in responses:
+            require_home_affairs(actor, response.agency.province_code)
+            response = events.lock(response)
+            before = response.review
+            response.review = decision
+            response.review_reason = reason if decision == Response.Review.REJECTED else ""
+            events.append_event(
+                ResponseEvent,
+                response,
+                action="review",
+                actor=actor,
+                note=reason,
+                data={"from": before, "to": decision},
+            )
+            response.save(update_fields=["review", "review_reason", "last_event_seq"])
+            done += 1
+    return done
+
+
+def edit_response(
+    response: Response, *, answers: dict[str, Any], actor: Any, reason: str
+) -> Response:
+    """Correct a submitted response; the event keeps the old and new answers, who and why."""
+    require_home_affairs(actor, response.agency.province_code)
+    if not reason.strip():
+        raise ValidationFailed(_("A correction gives its reason."), field="reason")
+    with transaction.atomic():
+        response = events.lock(response)
+        if response.campaign is not None:
+            clean = check_answers(response.campaign, answers)
+        else:
+            clean = {k: v for k, v in answers.items() if v not in (None, "", [])}
+        old = response.answers
+        response.answers = clean
+        response.valid, response.valid_items, response.scored = _validity(response.method, clean)
+        events.append_event(
+            ResponseEvent,
+            response,
+            action="edit",
+            actor=actor,
+            note=reason,
+            data={"before": old, "after": clean},
+        )
+        response.save(update_fields=["answers", "scored", "valid", "valid_items", "last_event_seq"])
+        return response
+
+
+def item_of(campaign: Campaign, code: str) -> Item | None:
+    return Item.objects.filter(method=campaign.method, code=code).first()

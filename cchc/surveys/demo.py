@@ -1,0 +1,81 @@
+"""One finished, published SIPAS campaign for `make demo`, so the survey dashboards show
+something true on first start: samples drawn from the demo's completed dossiers, answers
+entered through the collection services in every mode (each unit with its own level of
+satisfaction and some "don't know" and invalid forms), results published."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.conf import settings
+
+from cchc.core.actors import SYSTEM
+from cchc.surveys import collection, services
+from cchc.surveys.models import Campaign, Mode, Questionnaire
+
+CODE = "SIPAS-DEMO-2026"
+# modes an enumerator enters (paper by post is keyed twice; see collection.key_paper_form)
+MODES = [Mode.INTERVIEW, Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PHONE, Mode.PAPER_DESK]
+
+
+def seed_demo_campaign(out: Any = None, *, units: int = 12, per_unit: int = 40) -> Campaign | None:
+    from cchc.agencies.models import Agency
+
+    if Campaign.objects.filter(code=CODE).exists():
+        return None
+    province = settings.CCHC_PROVINCE_CODE
+    agencies = list(Agency.objects.filter(province_code=province).order_by("code")[:units])
+    if not agencies:
+        return None
+    questionnaire = Questionnaire.objects.get(code="sipas-2023-xa", version=1)
+    year = dt.date.today().year  # noqa: DTZ011 - the demo's own calendar year
+    campaign = services.create_campaign(
+        code=CODE,
+        name=f"Khảo sát sự hài lòng SIPAS năm {year} (dữ liệu mẫu)",
+        questionnaire=questionnaire,
+        province_code=province,
+        period=str(year),
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+        agencies=agencies,
+        actor=SYSTEM,
+    )
+    services.open_campaign(campaign, actor=SYSTEM)
+    rng = random.Random(2026)  # noqa: S311 - demo data
+    scored = list(
+        questionnaire.method.items.filter(kind="satisfaction").values_list("code", flat=True)
+    )
+    for agency in agencies:
+        services.draw_sample(campaign, agency=agency, actor=SYSTEM, seed=f"demo-{agency.code}")
+        level = rng.uniform(0.62, 0.95)  # the unit's share of satisfied answers
+        for n in range(per_unit):
+            answers: dict[str, Any] = {}
+            broken = rng.random() < 0.04  # a form with most items left blank: invalid
+            for code in scored:
+                if broken and rng.random() < 0.8:
+                    continue
+                if rng.random() < 0.03:
+                    answers[code] = 9  # "don't know"
+                elif rng.random() < level:
+                    answers[code] = rng.choice((4, 4, 5))
+                else:
+                    answers[code] = rng.choice((1, 2, 3, 3))
+            answers["R.gender"] = rng.choice((1, 2))
+            answers["R.age"] = rng.randint(18, 80)
+            try:
+                collection.enter_response(
+                    campaign,
+                    agency=agency,
+                    mode=MODES[n % len(MODES)],
+                    answers=answers,
+                    actor=SYSTEM,
+                )
+            except collection.QuotaFull:
+                break
+    campaign = services.close_campaign(campaign, actor=SYSTEM)
+    campaign = services.publish_results(campaign, actor=SYSTEM)
+    if out is not None:
+        out.write(f"Survey campaign {CODE}: {campaign.responses.count()} responses, published")
+    return campaign

@@ -1,0 +1,61 @@
+"""Letters to sampled people (mail-merge PDF, one page each) with a personal QR code and
+short link, drawn with the paperwork module's fonts and QR helper."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
+
+from cchc.paperwork.pdf import Styles, p, qr_image
+from cchc.surveys.jobs import personal_url
+from cchc.surveys.models import Sample
+
+
+def render_letters(sample: Sample, *, reserve: bool = False) -> bytes:
+    st = Styles()
+    campaign = sample.campaign
+    buffer = io.BytesIO()
+    story: list = []
+    people = sample.people.filter(reserve=reserve).order_by("position")
+    for n, person in enumerate(people):
+        if n:
+            story.append(PageBreak())
+        url = personal_url(person.token)
+        story += [
+            p(sample.agency.name.upper(), st.bold_center),
+            Spacer(1, 8 * mm),
+            p(_("To: %(name)s") % {"name": person.name}, st.body),
+            p(person.address, st.body),
+            Spacer(1, 6 * mm),
+            p(_("INVITATION TO A SATISFACTION SURVEY"), st.title),
+            p(
+                _(
+                    "You recently completed an administrative procedure at %(unit)s. To improve "
+                    "its service, the Home Affairs department asks for your opinion in the "
+                    "survey “%(campaign)s”. The questionnaire is anonymous: your answers are "
+                    "never linked to your name."
+                )
+                % {"unit": sample.agency.name, "campaign": campaign.name},
+                st.body,
+            ),
+            p(
+                _("Scan the QR code with your phone, or open the link below, to answer:"),
+                st.body,
+            ),
+            Spacer(1, 4 * mm),
+            qr_image(url, size_mm=40),
+            p(url, st.center),
+            Spacer(1, 4 * mm),
+            p(
+                _("You may also fill in the enclosed paper form and send it back free of charge."),
+                st.small,
+            ),
+        ]
+    if not story:
+        story.append(p(_("Nobody to write to."), st.body))
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm).build(story)
+    return buffer.getvalue()

@@ -1,0 +1,171 @@
+"""What a method version says, as functions of its data: the scheme tree, which answers are
+valid, which are satisfied, whether a questionnaire counts, and whether an answer fits its
+item. Nothing here knows "sipas-2023": every number comes from `Method.rules`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import ValidationFailed
+from cchc.core.scheme import MEAN, Node
+from cchc.surveys.models import Item, Method
+
+
+@dataclass
+class MethodSpec:
+    """A method loaded once: rules, tree and items by code (plain data, reused per request)."""
+
+    method: Method
+    items: dict[str, Item]
+
+    @classmethod
+    def load(cls, method: Method) -> MethodSpec:
+        return cls(method, {i.code: i for i in method.items.order_by("order", "pk")})
+
+    @cached_property
+    def scored_codes(self) -> list[str]:
+        return [c for c, i in self.items.items() if i.is_scored]
+
+    @cached_property
+    def valid_answers(self) -> frozenset[int]:
+        return frozenset(int(v) for v in self.method.rule("valid_answers", [1, 2, 3, 4, 5]))
+
+    @cached_property
+    def satisfied_answers(self) -> frozenset[int]:
+        return frozenset(int(v) for v in self.method.rule("satisfied_answers", [4, 5]))
+
+    @property
+    def min_valid_share(self) -> float:
+        return float(self.method.rule("min_valid_share", 0.5))
+
+    @property
+    def min_valid_ranked(self) -> int:
+        return int(self.method.rule("min_valid_ranked", 30))
+
+    @cached_property
+    def tree(self) -> Node:
+        """index → fields → components → items, every inner node a mean (domain.md §6.4)."""
+        fields = []
+        for field in self.method.structure:
+            components = []
+            for component in field["components"]:
+                leaves = tuple(
+                    Node(code=c, name=i.text)
+                    for c, i in self.items.items()
+                    if i.is_scored and i.component == component["code"]
+                )
+                components.append(
+                    Node(
+                        code=component["code"],
+                        name=component["name"],
+                        aggregate=self.method.rule("component_aggregate", MEAN),
+                        children=leaves,
+                    )
+                )
+            fields.append(
+                Node(
+                    code=field["code"],
+                    name=field["name"],
+                    aggregate=self.method.rule("field_aggregate", MEAN),
+                    children=tuple(components),
+                )
+            )
+        return Node(
+            code="SIPAS",
+            name=self.method.name,
+            aggregate=self.method.rule("index_aggregate", MEAN),
+            children=tuple(fields),
+        )
+
+    # -- answers --------------------------------------------------------------------------
+    def is_valid_answer(self, value: Any) -> bool:
+        """An integer of the valid scale (1-5); a blank, 0 or 9 "don't know" is missing."""
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return isinstance(value, int) and value in self.valid_answers
+
+    def count_valid(self, answers: dict[str, Any]) -> int:
+        return sum(1 for c in self.scored_codes if self.is_valid_answer(answers.get(c)))
+
+    def score_vector(self, answers: dict[str, Any]) -> str:
+        """The scored answers in item order, one character each (Response.scored): the digit
+        of an integer answer 0-9 (an integral float counts as its integer, as in
+        `is_valid_answer`), "x" for anything else (blank, text, 2.5, 12). Validity is still
+        decided when read, by the method's rules; a method whose valid answers go beyond 9
+        is read from the answers themselves (`scored_fits`)."""
+        out = []
+        for code in self.scored_codes:
+            v = answers.get(code)
+            if type(v) is float and v.is_integer():
+                v = int(v)
+            out.append(str(v) if type(v) is int and 0 <= v <= 9 else "x")
+        return "".join(out)
+
+    @property
+    def scored_fits(self) -> bool:
+        return all(0 <= v <= 9 for v in self.valid_answers | self.satisfied_answers)
+
+    def is_valid_questionnaire(self, answers: dict[str, Any]) -> bool:
+        """At least `min_valid_share` of the scored items answered validly (rule 2)."""
+        scored = len(self.scored_codes)
+        return scored > 0 and self.count_valid(answers) >= self.min_valid_share * scored
+
+    def check_answer(self, item: Item, value: Any) -> None:
+        """Refuse an answer that cannot be what the item asks (entry forms; imports keep
+        answers as given). Blank answers pass here; `required` is checked by the form."""
+        if value in (None, "", []):
+            return
+        codes = {o[0] for o in item.options}
+        allow_other = item.params.get("allow_other")
+        bad = False
+        if item.type == Item.Type.SCALE:
+            bad = not (isinstance(value, int) and not isinstance(value, bool)) or (
+                value not in codes and value not in (0, 9)
+            )
+        elif item.type == Item.Type.SINGLE:
+            bad = value not in codes and not (allow_other and isinstance(value, str))
+        elif item.type in (Item.Type.MULTIPLE, Item.Type.RANKING):
+            bad = not isinstance(value, list) or any(
+                v not in codes and not (allow_other and isinstance(v, str)) for v in value
+            )
+            if item.type == Item.Type.RANKING and not bad:
+                bad = len(set(map(str, value))) != len(value)
+        elif item.type == Item.Type.NUMBER:
+            low, high = item.params.get("min"), item.params.get("max")
+            bad = not isinstance(value, (int, float)) or isinstance(value, bool)
+            bad = bad or (low is not None and value < low) or (high is not None and value > high)
+        elif item.type == Item.Type.DATE:
+            try:
+                dt.date.fromisoformat(str(value))
+            except ValueError:
+                bad = True
+        elif item.type in (Item.Type.SHORT_TEXT, Item.Type.LONG_TEXT, Item.Type.FILE):
+            limit = 200 if item.type == Item.Type.SHORT_TEXT else 4000
+            bad = not isinstance(value, str) or len(value) > limit
+        elif item.type == Item.Type.MATRIX:
+            bad = not isinstance(value, dict)
+        if bad:
+            raise ValidationFailed(
+                _("The answer to %(code)s is not one of its allowed answers: %(value)s.")
+                % {"code": item.code, "value": value},
+                field=item.code,
+            )
+
+
+def condition_met(condition: dict[str, Any], answers: dict[str, Any]) -> bool:
+    """A question or section with {"item": code, "in": [values]} is shown only when the
+    earlier answer is one of the values (for a multiple choice: contains one of them)."""
+    if not condition or not condition.get("item"):
+        return True
+    given = answers.get(condition["item"])
+    wanted = condition.get("in", [])
+    if isinstance(given, list):
+        return any(v in wanted for v in given)
+    return given in wanted

@@ -1,0 +1,462 @@
+"""SIPAS satisfaction surveys: methods as versioned data, questionnaires, campaigns, samples,
+responses (domain.md §6, issue 13).
+
+A `Method` is a versioned, immutable set of rules (validity, satisfied answers, minimum
+sample for ranking, margin of error) and a tree of fields → components → items (`Item`,
+the shared item bank). A `Questionnaire` picks items of a method into sections; once
+published it is never edited: a change is a new version. A `Campaign` surveys units over a
+period; its `Sample` per unit is drawn with a stored seed; a `Response` keeps its answers as
+given, its mode, collector and validity, and never a name, phone or ID of the respondent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.events import EventLog
+
+
+class Mode(models.TextChoices):
+    """Modes of collection (interchange.md §5, `HinhThuc`)."""
+
+    PAPER_POST = "paper_post", _("Paper by post")
+    PAPER_HOME = "paper_home", _("Paper delivered to households")
+    PAPER_DESK = "paper_desk", _("Paper at the desk")
+    ONLINE = "online", _("Online")
+    KIOSK = "kiosk", _("Kiosk")
+    PHONE = "phone", _("Phone interview")
+    INTERVIEW = "interview", _("Face-to-face interview")
+
+
+# modes whose answers are given in front of the office rated (exit polls, biased upwards)
+DESK_MODES = (Mode.PAPER_DESK, Mode.KIOSK)
+
+
+class Method(models.Model):
+    """One version of a survey method (e.g. `sipas-2023`, Decision 1001/QĐ-BNV). Rules and
+    structure are data; a published method is never changed (a new version is added)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    legal_source = models.CharField(_("legal source"), max_length=300, blank=True)
+    province_code = models.CharField(
+        _("province code"), max_length=2, blank=True, help_text=_("blank for a national method")
+    )
+    # {"valid_answers": [1..5], "satisfied_answers": [4, 5], "min_valid_share": 0.5,
+    #  "min_valid_ranked": 30, "margin": 0.05, "interval": "wilson"}
+    rules = models.JSONField(_("rules"), default=dict)
+    # [{"code": "POLICY", "name": ..., "components": [{"code": "P1", "name": ...}]}]
+    structure = models.JSONField(_("structure"), default=list)
+    published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey method")
+        verbose_name_plural = _("survey methods")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def rule(self, name: str, default: Any = None) -> Any:
+        return self.rules.get(name, default)
+
+
+class Item(models.Model):
+    """An item of a method's item bank, with its Vietnamese wording and answer options."""
+
+    class Kind(models.TextChoices):
+        SATISFACTION = "satisfaction", _("Satisfaction (scored)")
+        PERCEPTION = "perception", _("Perception")
+        SCREENING = "screening", _("Screening")
+        EXPECTATION = "expectation", _("Expectation")
+        PROFILE = "profile", _("Respondent profile")
+        OTHER = "other", _("Other")
+
+    class Type(models.TextChoices):
+        SCALE = "scale", _("1–5 scale")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        MATRIX = "matrix", _("Matrix of scale items")
+        RANKING = "ranking", _("Ranking")
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        FILE = "file", _("File")
+
+    method = models.ForeignKey(Method, on_delete=models.PROTECT, related_name="items")
+    code = models.CharField(_("code"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.SINGLE)
+    field = models.CharField(_("field"), max_length=20, blank=True)
+    component = models.CharField(_("component"), max_length=20, blank=True)
+    text = models.TextField(_("wording"))
+    help_text = models.TextField(_("help text"), blank=True)
+    # [[value, label], ...]; an "other" option has "allow_other": true in params
+    options = models.JSONField(_("answer options"), default=list, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["method", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["method", "code"], name="uniq_survey_item_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.kind == self.Kind.SATISFACTION
+
+
+class Questionnaire(models.Model):
+    """A questionnaire built from a method's items. `code` names the family, `version` counts
+    its versions; a published version is frozen (services refuse to change it)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("Draft")
+        PUBLISHED = "PUBLISHED", _("Published")
+
+    method = models.ForeignKey(Method, on_delete=models.PROTECT, related_name="questionnaires")
+    code = models.CharField(_("code"), max_length=60)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=300)
+    introduction = models.TextField(_("introduction"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="uniq_questionnaire_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Section(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    screening = models.BooleanField(_("screening (asked first)"), default=False)
+    # {"item": "Q8.3", "in": [1]}: shown only when an earlier answer matches
+    condition = models.JSONField(_("condition"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-screening", "order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """An item placed in a section of a questionnaire."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    required = models.BooleanField(_("required"), default=False)
+    condition = models.JSONField(_("condition"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}@{self.section_id}"
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("Draft")
+        OPEN = "OPEN", _("Collecting")
+        CLOSED = "CLOSED", _("Closed")
+        PUBLISHED = "PUBLISHED", _("Results published")
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    method = models.ForeignKey(Method, on_delete=models.PROTECT, related_name="campaigns")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    province_code = models.CharField(_("province code"), max_length=2)
+    period = models.CharField(_("period"), max_length=10, help_text=_("e.g. 2026"))
+    date_from = models.DateField(_("transactions from"))
+    date_to = models.DateField(_("transactions to"))
+    modes = models.JSONField(_("modes"), default=list)
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    open_link_limit = models.PositiveSmallIntegerField(
+        _("answers per device on the open link"), default=1
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    open_token = models.CharField(max_length=40, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_results = models.JSONField(_("published results"), null=True, blank=True)
+    last_event_seq = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey campaign")
+        verbose_name_plural = _("survey campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class CampaignUnit(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "agency"], name="uniq_campaign_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.agency_id}"
+
+
+class Quota(models.Model):
+    """Target returns per unit × stratum; `filled` counts the responses that counted for it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    stratum = models.CharField(_("stratum"), max_length=80, default="*")
+    target = models.PositiveIntegerField(_("target"))
+    filled = models.PositiveIntegerField(_("filled"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "agency", "stratum"], name="uniq_quota_stratum"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.stratum} {self.filled}/{self.target}"
+
+    @property
+    def is_full(self) -> bool:
+        return self.filled >= self.target
+
+
+class Sample(models.Model):
+    """The draw of one unit: frame size, sample size, the seed that reproduces it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="samples")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    seed = models.CharField(_("seed"), max_length=64)
+    frame_size = models.PositiveIntegerField(_("frame size"))
+    size = models.PositiveIntegerField(_("sample size"))
+    strata = models.JSONField(_("strata"), default=dict)  # stratum -> [frame, sample]
+    drawn_at = models.DateTimeField(_("drawn at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "agency"], name="uniq_sample_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.agency_id} n={self.size}"
+
+
+class SampledPerson(models.Model):
+    """A person of the sample or the reserve list. For an anonymous campaign nothing here
+    points to the answers: at submission only `status` becomes RETURNED and the token is
+    erased."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Not yet contacted")
+        CONTACTED = "CONTACTED", _("Contacted")
+        RETURNED = "RETURNED", _("Returned")
+        REFUSED = "REFUSED", _("Refused")
+
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="people")
+    position = models.PositiveIntegerField(_("position"))
+    reserve = models.BooleanField(_("reserve list"), default=False)
+    stratum = models.CharField(_("stratum"), max_length=80)
+    dossier_code = models.CharField(_("dossier"), max_length=60, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    contact_ok = models.BooleanField(_("agreed to be contacted"), default=False)
+    token = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    letter_sent_at = models.DateTimeField(null=True, blank=True)
+    message_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sample", "reserve", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}#{self.position}"
+
+
+class Response(models.Model):
+    """One questionnaire as returned. Never holds a name, phone or ID of the respondent."""
+
+    class Review(models.TextChoices):
+        NEW = "NEW", _("New")
+        ACCEPTED = "ACCEPTED", _("Accepted")
+        REJECTED = "REJECTED", _("Rejected")
+
+    code = models.CharField(_("questionnaire number"), max_length=60, unique=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="responses", null=True, blank=True
+    )
+    method = models.ForeignKey(Method, on_delete=models.PROTECT, related_name="+")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=10, db_index=True)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    collector_label = models.CharField(_("collector"), max_length=200, blank=True)
+    collected_at = models.DateTimeField(_("collected at"))
+    answers = models.JSONField(_("answers"), default=dict)
+    # the method's scored answers in item order, one character each ("5490x4..."; "x" for a
+    # blank or anything but an integer 0-9), derived from `answers` at every write: the
+    # index reads this text instead of decoding 100,000 answer objects (MethodSpec.score_vector)
+    scored = models.TextField(blank=True, default="")
+    valid = models.BooleanField(_("valid"), default=False)
+    valid_items = models.PositiveSmallIntegerField(_("valid satisfaction answers"), default=0)
+    quota_stratum = models.CharField(_("quota counted for"), max_length=80, blank=True)
+    review = models.CharField(
+        _("review"), max_length=10, choices=Review.choices, default=Review.NEW
+    )
+    review_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    device_key = models.CharField(max_length=64, blank=True)
+    # the form's one-time key: a double click or a replayed POST finds the first submission
+    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    last_event_seq = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        indexes = [models.Index(fields=["campaign", "agency"], name="survey_resp_unit")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PaperForm(models.Model):
+    """A paper questionnaire keyed twice (double entry). When the two keyings agree the
+    response is created; otherwise a supervisor resolves the differences."""
+
+    class Status(models.TextChoices):
+        KEYING = "KEYING", _("Being keyed")
+        DISPUTED = "DISPUTED", _("Differences to resolve")
+        DONE = "DONE", _("Entered")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="paper_forms")
+    number = models.CharField(_("form number"), max_length=60)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.KEYING
+    )
+    differences = models.JSONField(_("differences"), default=list, blank=True)
+    response = models.OneToOneField(
+        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="paper_form"
+    )
+    last_event_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="uniq_paper_form")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Keying(models.Model):
+    """One clerk's typing of a paper form; every keying is kept."""
+
+    form = models.ForeignKey(PaperForm, on_delete=models.PROTECT, related_name="keyings")
+    round = models.PositiveSmallIntegerField(_("keying"))
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(_("answers"), default=dict)
+    keyed_at = models.DateTimeField(_("keyed at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["form", "round"], name="uniq_keying")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id}/{self.round}"
+
+
+class SurveyEvent(EventLog):
+    """The log of a campaign: opening, draws, letters, closing, publication."""
+
+    subject_field = "campaign"
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "seq"], name="uniq_survey_event_seq")
+        ]
+
+
+class ResponseEvent(EventLog):
+    """The log of a response: submission, edits (old and new answers, who, why), review."""
+
+    subject_field = "response"
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "seq"], name="uniq_response_event_seq")
+        ]
+
+
+class PaperFormEvent(EventLog):
+    """The log of a paper form: each keying (with its answers), the resolution."""
+
+    subject_field = "form"
+    form = models.ForeignKey(PaperForm, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["form", "seq"], name="uniq_paper_event_seq")]

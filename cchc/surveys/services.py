@@ -1,0 +1,389 @@
+"""Every write of the survey module's questionnaires and campaigns: one keyword-only function
+per action, permission-checked, row-locked, logged as a SurveyEvent; letters, SMS and
+e-mail go to the job runner. Collection (responses, double keying, review) is in
+`cchc.surveys.collection`."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core import events
+from cchc.core.errors import TransitionNotAllowed, ValidationFailed
+from cchc.surveys import jobs, sampling
+from cchc.surveys.models import (
+    Campaign,
+    CampaignUnit,
+    Item,
+    Method,
+    Mode,
+    Question,
+    Questionnaire,
+    Quota,
+    Sample,
+    SampledPerson,
+    Section,
+    SurveyEvent,
+)
+from cchc.surveys.policies import require_home_affairs
+
+
+# -- questionnaires ---------------------------------------------------------------------
+def _require_draft(questionnaire: Questionnaire) -> None:
+    if questionnaire.is_published:
+        raise TransitionNotAllowed(
+            _("A published questionnaire is never changed: make a new version of it.")
+        )
+
+
+def create_questionnaire(
+    *, method: Method, code: str, title: str, actor: Any, province_code: str, introduction: str = ""
+) -> Questionnaire:
+    require_home_affairs(actor, province_code)
+    if Questionnaire.objects.filter(code=code).exists():
+        raise ValidationFailed(_("A questionnaire with this code exists."), field="code")
+    return Questionnaire.objects.create(
+        method=method, code=code, title=title, introduction=introduction
+    )
+
+
+def add_section(
+    questionnaire: Questionnaire,
+    *,
+    title: str,
+    actor: Any,
+    province_code: str,
+    screening: bool = False,
+    condition: dict[str, Any] | None = None,
+) -> Section:
+    require_home_affairs(actor, province_code)
+    with transaction.atomic():
+        questionnaire = events.lock(questionnaire)
+        _require_draft(questionnaire)
+        order = (questionnaire.sections.aggregate(m=Max("order"))["m"] or 0) + 1
+        return Section.objects.create(
+            questionnaire=questionnaire,
+            title=title,
+            order=order,
+            screening=screening,
+            condition=condition or {},
+        )
+
+
+def add_question(
+    section: Section,
+    *,
+    item: Item,
+    actor: Any,
+    province_code: str,
+    required: bool = False,
+    condition: dict[str, Any] | None = None,
+) -> Question:
+    require_home_affairs(actor, province_code)
+    with transaction.atomic():
+        questionnaire = events.lock(section.questionnaire)
+        _require_draft(questionnaire)
+        if item.method_id != questionnaire.method_id:
+            raise ValidationFailed(_("The item belongs to another method."), field="item")
+        if Question.objects.filter(section__questionnaire=questionnaire, item=item).exists():
+            raise ValidationFailed(_("The item is already in this questionnaire."), field="item")
+        order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
+        return Question.objects.create(
+            section=section, item=item, order=order, required=required, condition=condition or {}
+        )
+
+
+def remove_question(question: Question, *, actor: Any, province_code: str) -> None:
+    require_home_affairs(actor, province_code)
+    with transaction.atomic():
+        questionnaire = events.lock(question.section.questionnaire)
+        _require_draft(questionnaire)
+        question.delete()
+
+
+def publish_questionnaire(
+    questionnaire: Questionnaire, *, actor: Any, province_code: str
+) -> Questionnaire:
+    require_home_affairs(actor, province_code)
+    with transaction.atomic():
+        questionnaire = events.lock(questionnaire)
+        _require_draft(questionnaire)
+        if not Question.objects.filter(section__questionnaire=questionnaire).exists():
+            raise ValidationFailed(_("A questionnaire without questions cannot be published."))
+        questionnaire.status = Questionnaire.Status.PUBLISHED
+        questionnaire.published_at = timezone.now()
+        questionnaire.save(update_fields=["status", "published_at"])
+        return questionnaire
+
+
+def new_version(questionnaire: Questionnaire, *, actor: Any, province_code: str) -> Questionnaire:
+    """A draft copy of a questionnaire under the next version number; the old version and
+    every answer given to it stay as they were."""
+    require_home_affairs(actor, province_code)
+    with transaction.atomic():
+        latest = (
+            Questionnaire.objects.filter(code=questionnaire.code).aggregate(m=Max("version"))["m"]
+            or 0
+        )
+        copy = Questionnaire.objects.create(
+            method=questionnaire.method,
+            code=questionnaire.code,
+            version=latest + 1,
+            title=questionnaire.title,
+            introduction=questionnaire.introduction,
+            previous=questionnaire,
+        )
+        for section in questionnaire.sections.prefetch_related("questions"):
+            new_section = Section.objects.create(
+                questionnaire=copy,
+                order=section.order,
+                title=section.title,
+                screening=section.screening,
+                condition=section.condition,
+            )
+            Question.objects.bulk_create(
+                Question(
+                    section=new_section,
+                    item_id=q.item_id,
+                    order=q.order,
+                    required=q.required,
+                    condition=q.condition,
+                )
+                for q in section.questions.all()
+            )
+        return copy
+
+
+# -- campaigns ----------------------------------------------------------------------------
+def create_campaign(
+    *,
+    code: str,
+    name: str,
+    questionnaire: Questionnaire,
+    province_code: str,
+    period: str,
+    date_from: Any,
+    date_to: Any,
+    agencies: list[Any],
+    actor: Any,
+    modes: list[str] | None = None,
+    anonymous: bool = True,
+) -> Campaign:
+    require_home_affairs(actor, province_code)
+    if not questionnaire.is_published:
+        raise ValidationFailed(_("A campaign uses a published questionnaire."))
+    if date_from > date_to:
+        raise ValidationFailed(_("The period ends before it starts."), field="date_to")
+    modes = modes or [m.value for m in Mode]
+    if any(m not in Mode.values for m in modes):
+        raise ValidationFailed(_("Unknown mode of collection."), field="modes")
+    if any(a.province_code != province_code for a in agencies):
+        raise ValidationFailed(_("Every unit surveyed belongs to the province."))
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            code=code,
+            name=name,
+            method=questionnaire.method,
+            questionnaire=questionnaire,
+            province_code=province_code,
+            period=period,
+            date_from=date_from,
+            date_to=date_to,
+            modes=modes,
+            anonymous=anonymous,
+            open_token=secrets.token_urlsafe(12),
+        )
+        CampaignUnit.objects.bulk_create(
+            CampaignUnit(campaign=campaign, agency=a) for a in agencies
+        )
+        events.append_event(
+            SurveyEvent,
+            campaign,
+            action="create",
+            actor=actor,
+            data={"units": [a.code for a in agencies], "modes": modes},
+        )
+        campaign.save(update_fields=["last_event_seq"])
+        return campaign
+
+
+def _transition(campaign: Campaign, *, actor: Any, to: str, allowed: tuple[str, ...]) -> Campaign:
+    require_home_affairs(actor, campaign.province_code)
+    with transaction.atomic():
+        campaign = events.lock(campaign)
+        if campaign.status not in allowed:
+            raise TransitionNotAllowed(
+                _("The campaign is %(status)s: this step is not possible now.")
+                % {"status": campaign.get_status_display()}
+            )
+        before = campaign.status
+        campaign.status = to
+        events.append_event(
+            SurveyEvent, campaign, action=to.lower(), actor=actor, data={"from": before}
+        )
+        campaign.save(update_fields=["status", "last_event_seq"])
+        return campaign
+
+
+def open_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
+    return _transition(
+        campaign,
+        actor=actor,
+        to=Campaign.Status.OPEN,
+        allowed=(Campaign.Status.DRAFT, Campaign.Status.CLOSED),
+    )
+
+
+def close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
+    return _transition(
+        campaign, actor=actor, to=Campaign.Status.CLOSED, allowed=(Campaign.Status.OPEN,)
+    )
+
+
+def set_quota(
+    campaign: Campaign, *, agency: Any, target: int, actor: Any, stratum: str = "*"
+) -> Quota:
+    require_home_affairs(actor, campaign.province_code)
+    if target < 0:
+        raise ValidationFailed(_("A quota is not negative."), field="target")
+    with transaction.atomic():
+        campaign = events.lock(campaign)
+        quota, _created = Quota.objects.select_for_update().get_or_create(
+            campaign=campaign, agency=agency, stratum=stratum, defaults={"target": target}
+        )
+        quota.target = target
+        quota.save(update_fields=["target"])
+        events.append_event(
+            SurveyEvent,
+            campaign,
+            action="quota",
+            actor=actor,
+            data={"unit": agency.code, "stratum": stratum, "target": target},
+        )
+        campaign.save(update_fields=["last_event_seq"])
+        return quota
+
+
+def draw_sample(
+    campaign: Campaign,
+    *,
+    agency: Any,
+    actor: Any,
+    seed: str | None = None,
+    frame: list[sampling.FrameEntry] | None = None,
+) -> Sample:
+    """Draw the unit's sample and reserve list from its frame (its applicants of the period,
+    or an imported household list); the seed is stored so the draw can be reproduced. The
+    quotas per stratum are set to the sample's allocation."""
+    require_home_affairs(actor, campaign.province_code)
+    with transaction.atomic():
+        campaign = events.lock(campaign)
+        if not campaign.units.filter(agency=agency).exists():
+            raise ValidationFailed(_("The unit is not surveyed by this campaign."))
+        if Sample.objects.filter(campaign=campaign, agency=agency).exists():
+            raise TransitionNotAllowed(_("The unit's sample has already been drawn."))
+        seed = seed or secrets.token_hex(16)
+        if frame is None:
+            frame = sampling.dossier_frame(agency, campaign.date_from, campaign.date_to)
+        result = sampling.draw(
+            frame,
+            seed=seed,
+            unit=agency.code,
+            margin=float(campaign.method.rule("margin", 0.05)),
+            reserve_factor=float(campaign.method.rule("reserve_factor", 1)),
+        )
+        sample = Sample.objects.create(
+            campaign=campaign,
+            agency=agency,
+            seed=seed,
+            frame_size=result.frame_size,
+            size=result.size,
+            strata=result.strata,
+            drawn_at=timezone.now(),
+        )
+        SampledPerson.objects.bulk_create(
+            SampledPerson(
+                sample=sample,
+                position=position,
+                reserve=reserve,
+                stratum=entry.stratum,
+                token=secrets.token_urlsafe(18),
+                **entry.person,
+            )
+            for reserve, entries in ((False, result.sample), (True, result.reserve))
+            for position, entry in enumerate(entries, 1)
+        )
+        for stratum, (_frame, size) in result.strata.items():
+            Quota.objects.update_or_create(
+                campaign=campaign, agency=agency, stratum=stratum, defaults={"target": size}
+            )
+        events.append_event(
+            SurveyEvent,
+            campaign,
+            action="draw",
+            actor=actor,
+            data={
+                "unit": agency.code,
+                "seed": seed,
+                "frame": result.frame_size,
+                "size": result.size,
+                "strata": result.strata,
+            },
+        )
+        campaign.save(update_fields=["last_event_seq"])
+        return sample
+
+
+def send_invitations(campaign: Campaign, *, actor: Any, reserve: bool = False) -> int:
+    """Queue an SMS/e-mail link to every sampled person who agreed to be contacted and was not
+    yet messaged (the letter itself is the printed PDF)."""
+    require_home_affairs(actor, campaign.province_code)
+    with transaction.atomic():
+        campaign = events.lock(campaign)
+        if campaign.status != Campaign.Status.OPEN:
+            raise TransitionNotAllowed(_("Invitations go out while the campaign is collecting."))
+        people = list(
+            SampledPerson.objects.filter(
+                sample__campaign=campaign,
+                reserve=reserve,
+                contact_ok=True,
+                message_sent_at__isnull=True,
+                status=SampledPerson.Status.PENDING,
+            ).values_list("pk", flat=True)
+        )
+        for pk in people:
+            jobs.send_invitation.enqueue(pk)
+        events.append_event(
+            SurveyEvent,
+            campaign,
+            action="invite",
+            actor=actor,
+            data={"queued": len(people), "reserve": reserve},
+        )
+        campaign.save(update_fields=["last_event_seq"])
+        return len(people)
+
+
+def publish_results(campaign: Campaign, *, actor: Any) -> Campaign:
+    """Freeze the campaign's figures (they no longer change with later edits) and show them
+    on the public transparency page."""
+    from cchc.surveys.results import campaign_results
+
+    require_home_affairs(actor, campaign.province_code)
+    with transaction.atomic():
+        campaign = events.lock(campaign)
+        if campaign.status != Campaign.Status.CLOSED:
+            raise TransitionNotAllowed(_("Close the campaign before publishing its results."))
+        campaign.published_results = campaign_results(campaign)
+        campaign.published_at = timezone.now()
+        campaign.status = Campaign.Status.PUBLISHED
+        events.append_event(SurveyEvent, campaign, action="publish", actor=actor)
+        campaign.save(
+            update_fields=["published_results", "published_at", "status", "last_event_seq"]
+        )
+        return campaign

@@ -1,0 +1,69 @@
+import datetime as dt
+
+import pytest
+
+from cchc.surveys import services
+from cchc.surveys.models import Method, Mode, Questionnaire
+
+
+def ensure_seeded():
+    """Transactional tests elsewhere flush every table, data-migration rows included: put the
+    seeded method back when it is missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from cchc.core.models import RuleVersion
+
+    if not RuleVersion.objects.exists():
+        importlib.import_module("cchc.core.migrations.0002_seed_rules").seed(apps, None)
+    if not Method.objects.filter(code="sipas-2023").exists():
+        importlib.import_module("cchc.surveys.migrations.0002_seed_sipas_2023").seed(apps, None)
+    if not Method.objects.filter(code="danh-gia-ho-so").exists():
+        importlib.import_module("cchc.surveys.migrations.0003_seed_dossier_evaluation").seed(
+            apps, None
+        )
+
+
+@pytest.fixture(autouse=True)
+def _sipas_seeded(request):
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_seeded()
+
+
+@pytest.fixture
+def method(db):
+    return Method.objects.get(code="sipas-2023")
+
+
+@pytest.fixture
+def questionnaire(method):
+    return Questionnaire.objects.get(code="sipas-2023-xa", version=1)
+
+
+@pytest.fixture
+def campaign(cast, questionnaire):
+    c = services.create_campaign(
+        code="KS-2026",
+        name="Khảo sát SIPAS 2026",
+        questionnaire=questionnaire,
+        province_code="01",
+        period="2026",
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+        agencies=[cast.agency_a, cast.agency_b],
+        actor=cast.province_admin,
+        modes=[m.value for m in Mode],
+    )
+    return services.open_campaign(c, actor=cast.province_admin)
+
+
+def all_items(method, value, **overrides):
+    answers = {i.code: value for i in method.items.filter(kind="satisfaction")}
+    answers.update(overrides)
+    return answers

@@ -1,0 +1,72 @@
+"""In Chromium: a sampled person answers on a phone-sized screen (conditions, one submission
+on a double click); two clerks key a paper form and the supervisor resolves the difference."""
+
+import pytest
+from django.test import Client
+
+from cchc.surveys.models import PaperForm, Response
+from cchc.surveys.tests.test_collection import drawn
+
+
+def login_as(page, user):
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
+    )
+
+
+def answer_all(page, value):
+    for group in page.query_selector_all("[role=radiogroup]"):
+        radio = group.query_selector(f"input[type=radio][value='{value}']")
+        if radio and radio.is_visible():
+            radio.check()
+
+
+@pytest.mark.browser
+def test_respondent_answers_on_a_phone(browser_page, cast, campaign, method):
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 740})
+    person = drawn(cast, campaign).people.first()
+    page.goto(f"{page.base_url}/surveys/r/{person.token}/")
+    page.wait_for_selector("#q-B2")
+    # the questionnaire fits the phone: no question or answer is wider than the screen
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.survey-form *')]"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 375 + 1, widest
+    answer_all(page, "4")
+    page.shot("answered")
+    page.dblclick("#submit-survey")
+    page.wait_for_selector(".survey-message")
+    assert "Xin cảm ơn" in page.inner_text(".survey-message")
+    assert Response.objects.count() == 1
+    r = Response.objects.get()
+    assert r.valid and r.answers["B2"] == 4
+
+
+@pytest.mark.browser
+def test_double_entry_and_supervisor(browser_page, cast, campaign, method):
+    page = browser_page
+    url = f"{page.base_url}/surveys/c/{campaign.code}/enter/?paper=1"
+    for clerk, a1 in ((cast.clerk_a, "4"), (cast.clerk_b, "5")):
+        login_as(page, clerk)
+        page.goto(url)
+        page.select_option("select[name=unit]", cast.agency_a.code)
+        page.fill("input[name=number]", "GIAY-001")
+        answer_all(page, "4")
+        page.check(f"input[name=a_A1][value='{a1}']")
+        page.click("#submit-survey")
+        page.wait_for_selector(".messages")
+    form = PaperForm.objects.get(number="GIAY-001")
+    assert form.status == PaperForm.Status.DISPUTED
+    login_as(page, cast.province_admin)
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/disputes/")
+    page.fill("input[name=r_A1]", "5")
+    page.shot("dispute")
+    page.click("text=Xử lý")
+    page.wait_for_selector("text=Không có sai khác cần xử lý.")
+    form.refresh_from_db()
+    assert form.status == PaperForm.Status.DONE and form.response.answers["A1"] == 5

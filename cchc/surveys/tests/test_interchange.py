@@ -1,0 +1,158 @@
+"""survey_responses.jsonl through import_bundle (interchange.md §5) and the exports."""
+
+import io
+import json
+
+from django.core.management import call_command
+
+from cchc.surveys import interchange
+from cchc.surveys.models import Item, Method, Response, ResponseEvent
+
+
+def row(code="KS-2026-000001", unit="H26.01", **kw):
+    out = {
+        "MaPhieu": code,
+        "PhuongPhap": "sipas-2023",
+        "Ky": "2026",
+        "MaDonVi": unit,
+        "HinhThuc": "paper_post",
+        "NgayThu": "2026-10-02T09:00:00+07:00",
+        "TraLoi": {"P1.1": 5, "P1.2": 4, "A1": 9, "B2": None},
+    }
+    out.update(kw)
+    return out
+
+
+def write(tmp_path, rows):
+    path = tmp_path / "survey_responses.jsonl"
+    path.write_text(
+        "".join(
+            (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+        ),
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def bundle(directory, *extra):
+    out = io.StringIO()
+    try:
+        call_command("import_bundle", str(directory), *extra, stdout=out, stderr=out)
+    except SystemExit:
+        pass
+    except Exception as exc:  # noqa: BLE001 - the command's refusal is part of the output
+        out.write(str(exc))
+    return out.getvalue()
+
+
+def full(value):
+    method = Method.objects.get(code="sipas-2023")
+    return {i.code: value for i in method.items.filter(kind="satisfaction")}
+
+
+def test_import_is_idempotent_and_keeps_answers_as_given(cast, tmp_path):
+    d = write(tmp_path, [row(), row("KS-2026-000002", TraLoi=full(4))])
+    assert "survey_responses.jsonl: 2 created, 0 updated, 0 unchanged, 0 rejected" in bundle(d)
+    r = Response.objects.get(code="KS-2026-000001")
+    assert r.answers == {"P1.1": 5, "P1.2": 4, "A1": 9, "B2": None}
+    assert not r.valid and r.valid_items == 2 and r.mode == "paper_post"
+    assert Response.objects.get(code="KS-2026-000002").valid
+    assert "0 created, 0 updated, 2 unchanged, 0 rejected" in bundle(d)
+    write(tmp_path, [row(TraLoi=full(5)), row("KS-2026-000002", TraLoi=full(4))])
+    assert "0 created, 1 updated, 1 unchanged, 0 rejected" in bundle(d)
+    assert ResponseEvent.objects.filter(response__code="KS-2026-000001").count() == 2
+
+
+def test_bad_rows_are_rejected_with_line_and_reason_and_nothing_commits(cast, tmp_path):
+    d = write(
+        tmp_path,
+        [
+            row("KS-1"),
+            row("KS-2", MaDonVi="H99.999"),
+            row("KS-3", PhuongPhap="sipas-1999"),
+            row("KS-4", TraLoi={"ZZ": 1}),
+            row("KS-5", NgayThu="2026-10-02"),
+            "{not json",
+            row("KS-1"),
+            row("KS-6", HinhThuc="pigeon"),
+        ],
+    )
+    out = bundle(d)
+    assert "survey_responses.jsonl: 0 created, 0 updated, 0 unchanged, 7 rejected" in out
+    assert Response.objects.count() == 0
+    out = bundle(d, "--skip-invalid")
+    assert "1 created, 0 updated, 0 unchanged, 7 rejected" in out
+    reasons = (tmp_path / "rejects" / "survey_responses.jsonl.reasons.csv").read_text(
+        encoding="utf-8"
+    )
+    assert reasons.splitlines()[0] == "line,reason"
+    assert "2," in reasons and "H99.999" in reasons and "ZZ" in reasons and "7," in reasons
+
+
+def test_imported_responses_count_in_the_index(cast, tmp_path):
+    d = write(tmp_path, [row(f"KS-{i}", TraLoi=full(5 if i < 3 else 1)) for i in range(4)])
+    bundle(d)
+    out = io.StringIO()
+    call_command(
+        "compute_indices", "--scheme", "sipas", "--period", "2026", "--province", "01", stdout=out
+    )
+    (unit,) = json.loads(out.getvalue())["agencies"]
+    assert unit["total"] == 75.0 and unit["n_valid"] == 4
+
+
+def test_export_round_trip_and_spss(cast, tmp_path):
+    d = write(tmp_path, [row("KS-1", TraLoi=full(5) | {"Q2": [1, 6], "R.age": 40})])
+    bundle(d)
+    out = tmp_path / "out.jsonl"
+    call_command(
+        "export_survey_responses", "--period", "2026", "--output", str(out), stdout=io.StringIO()
+    )
+    exported = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert exported == row("KS-1", TraLoi=full(5) | {"Q2": [1, 6], "R.age": 40})
+    sav = tmp_path / "out.sav"
+    call_command(
+        "export_survey_responses", "--format", "sav", "--output", str(sav), stdout=io.StringIO()
+    )
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(sav))
+    assert frame["B2"][0] == 5 and frame["Q2"][0] == "1;6" and frame["R_age"][0] == 40
+    assert meta.column_names_to_labels["B2"] == "Công chức yêu cầu nộp hồ sơ đúng quy định"
+    assert meta.variable_value_labels["B2"][5] == "Rất hài lòng"
+    assert meta.variable_value_labels["B2"][9] == "Không biết"
+    assert "name" not in " ".join(meta.column_names).lower()
+
+
+def test_spss_export_with_500_variables(cast, tmp_path):
+    method = Method.objects.get(code="sipas-2023")
+    items = [
+        Item(
+            method=method,
+            code=f"X{n}",
+            kind="other",
+            type="scale",
+            text=f"Câu hỏi số {n} — đánh giá",
+            options=[[1, "Rất không hài lòng"], [5, "Rất hài lòng"]],
+        )
+        for n in range(500)
+    ]
+    responses = [
+        Response(
+            code=f"R{k}",
+            method=method,
+            period="2026",
+            agency=cast.agency_a,
+            mode="online",
+            collected_at=__import__("django.utils.timezone", fromlist=["now"]).now(),
+            answers={f"X{n}": (n + k) % 5 + 1 for n in range(500)},
+        )
+        for k in range(3)
+    ]
+    path = tmp_path / "wide.sav"
+    assert interchange.export_sav(responses, items, path) == 3
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert frame.shape == (3, 506)
+    assert frame["X499"][2] == (499 + 2) % 5 + 1
+    assert meta.column_names_to_labels["X499"] == "Câu hỏi số 499 — đánh giá"

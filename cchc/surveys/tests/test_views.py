@@ -1,0 +1,143 @@
+"""Pages: the respondent's form, staff entry and keying, builder, results, letters."""
+
+from cchc.surveys import collection, services
+from cchc.surveys.models import PaperForm, Questionnaire, Response, SampledPerson
+from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.test_collection import drawn
+
+
+def post_answers(method, value, **extra):
+    data = {f"a_{code}": str(v) for code, v in all_items(method, value).items()}
+    data.update(extra)
+    return data
+
+
+def test_personal_link_form_and_submission(cast, campaign, method, client):
+    person = drawn(cast, campaign).people.first()
+    url = f"/surveys/r/{person.token}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Công chức yêu cầu nộp hồ sơ đúng quy định" in html and 'name="nonce"' in html
+    assert 'name="viewport"' in html
+    done = client.post(url, post_answers(method, 4, nonce="abc", **{"a_Q2": "6"}))
+    assert "Xin cảm ơn" in done.content.decode()
+    r = Response.objects.get()
+    assert r.answers["B2"] == 4 and r.answers["Q2"] == [6]
+    again = client.post(url, post_answers(method, 4, nonce="other"))
+    assert "đã được trả lời" in again.content.decode()
+    assert client.get("/surveys/r/forged-token/").status_code == 404
+
+
+def test_out_of_scale_post_shows_a_message(cast, campaign, method, client):
+    person = drawn(cast, campaign).people.first()
+    page = client.post(f"/surveys/r/{person.token}/", post_answers(method, 4, a_A1="7"))
+    assert "A1" in page.content.decode() and Response.objects.count() == 0
+    person.refresh_from_db()
+    assert person.status == SampledPerson.Status.PENDING
+
+
+def test_open_link_per_device(cast, campaign, method, client):
+    url = f"/surveys/o/{campaign.code}/{campaign.open_token}/{cast.agency_a.code}/"
+    assert client.get(url).status_code == 200
+    assert "Xin cảm ơn" in client.post(url, post_answers(method, 5, nonce="1")).content.decode()
+    assert (
+        "Thiết bị này đã trả lời"
+        in client.post(url, post_answers(method, 5, nonce="2")).content.decode()
+    )
+    bad = f"/surveys/o/{campaign.code}/guessed/{cast.agency_a.code}/"
+    assert client.get(bad).status_code == 404
+
+
+def test_enumerator_entry_and_double_keying_pages(cast, campaign, method, client):
+    client.force_login(cast.clerk_a)
+    url = f"/surveys/c/{campaign.code}/enter/"
+    assert client.get(url).status_code == 200
+    client.post(url, post_answers(method, 5, unit=cast.agency_a.code, mode="phone", nonce="e1"))
+    assert Response.objects.get().mode == "phone"
+    paper = {"unit": cast.agency_a.code, "mode": "paper_post", "number": "P-9", "paper": "1"}
+    client.post(url + "?paper=1", post_answers(method, 4, **paper))
+    client.force_login(cast.clerk_b)
+    client.post(url + "?paper=1", post_answers(method, 4, a_A1="5", **paper))
+    form = PaperForm.objects.get(number="P-9")
+    assert form.status == PaperForm.Status.DISPUTED
+    client.force_login(cast.province_admin)
+    disputes = f"/surveys/c/{campaign.code}/disputes/"
+    assert "P-9" in client.get(disputes).content.decode()
+    client.post(disputes, {"form": form.pk, "r_A1": "5"})
+    form.refresh_from_db()
+    assert form.status == PaperForm.Status.DONE and form.response.answers["A1"] == 5
+    client.force_login(cast.citizen)
+    assert client.get(url).status_code == 403
+
+
+def test_campaign_page_results_and_letters(cast, campaign, method, client):
+    drawn(cast, campaign)
+    for v in (5, 4, 1):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_b,
+            mode="phone",
+            answers=all_items(method, v),
+            actor=cast.clerk_b,
+            stratum="HT:1",
+        )
+    client.force_login(cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/").content.decode()
+    assert "HT:1 3/5" in page  # live quota: 3 of the stratum's 5
+    results = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    assert "66,67" in results or "66.67" in results
+    unit = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_b.code}/").content.decode()
+    assert 'id="profile"' in unit and "B2" in unit
+    pdf = client.get(f"/surveys/c/{campaign.code}/letters/{cast.agency_b.code}.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.logout()
+    assert client.get(f"/surveys/c/{campaign.code}/results/").status_code == 404  # not published
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+    assert client.get(f"/surveys/c/{campaign.code}/results/").status_code == 200
+    assert campaign.name in client.get("/surveys/public/").content.decode()
+    unit = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_b.code}/").content.decode()
+    assert 'id="trend"' in unit and "2026" in unit
+
+
+def test_builder_versions_and_preview(cast, questionnaire, method, client):
+    client.force_login(cast.province_admin)
+    url = f"/surveys/q/{questionnaire.pk}/"
+    assert "phiên bản mới" in client.get(url).content.decode()
+    client.post(url, {"action": "version"})
+    copy = Questionnaire.objects.get(code=questionnaire.code, version=2)
+    curl = f"/surveys/q/{copy.pk}/"
+    client.post(curl, {"action": "section", "title": "Góp ý", "cond_item": "Q8.3", "cond_in": "1"})
+    section = copy.sections.get(title="Góp ý")
+    assert section.condition == {"item": "Q8.3", "in": [1]}
+    method.items.create(code="X.9", kind="other", type="long_text", text="Ý kiến khác", order=900)
+    client.post(
+        curl, {"action": "question", "section": section.pk, "item": "X.9", "required": "on"}
+    )
+    assert section.questions.get().required
+    assert "Ý kiến khác" in client.get(f"/surveys/q/{copy.pk}/preview/").content.decode()
+    client.post(curl, {"action": "publish"})
+    copy.refresh_from_db()
+    assert copy.is_published
+    before = copy.sections.count()
+    client.post(curl, {"action": "section", "title": "Sau ban hành"})
+    assert copy.sections.count() == before  # refused: published versions never change
+    client.force_login(cast.leader_a)
+    assert client.get(url).status_code == 403
+
+
+def test_results_page_shows_the_bias_check_and_excel(cast, campaign, method, client):
+    for mode, v in (("kiosk", 5), ("phone", 1)):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode=mode,
+            answers=all_items(method, v),
+            actor=cast.clerk_a,
+        )
+    client.force_login(cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    assert 'id="bias"' in page and "cao bất thường" in page
+    xlsx = client.get(f"/surveys/c/{campaign.code}/results.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

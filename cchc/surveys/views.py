@@ -1,0 +1,583 @@
+"""Survey pages: the respondent's form (personal or open link, works on a phone), entry by
+enumerators and keying clerks, campaign pages with live quotas, results with charts, the
+questionnaire builder and preview, letters. Views are thin: writes go through services."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError
+from cchc.surveys import collection, letters, services
+from cchc.surveys.bias import bias_check
+from cchc.surveys.forms import parse_answers
+from cchc.surveys.models import (
+    Campaign,
+    Item,
+    Mode,
+    PaperForm,
+    Question,
+    Questionnaire,
+    Quota,
+    Response,
+    Section,
+)
+from cchc.surveys.policies import can_collect, can_see_answers, is_home_affairs
+from cchc.surveys.results import campaign_results
+
+DEVICE_COOKIE = "cchc_survey_device"
+
+
+def _questions(questionnaire: Questionnaire) -> list[Question]:
+    return list(
+        Question.objects.filter(section__questionnaire=questionnaire)
+        .select_related("item", "section")
+        .order_by("-section__screening", "section__order", "section_id", "order", "pk")
+    )
+
+
+def _sections(questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for q in _questions(questionnaire):
+        out.setdefault(q.section_id, {"section": q.section, "questions": []})["questions"].append(q)
+    return list(out.values())
+
+
+def _form_page(
+    request: HttpRequest, campaign: Campaign, *, action: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "surveys/respond.html",
+        {
+            "campaign": campaign,
+            "sections": _sections(campaign.questionnaire),
+            "nonce": secrets.token_urlsafe(16),
+            "posted": request.POST if request.method == "POST" else {},
+            "action": action,
+            **(extra or {}),
+        },
+    )
+
+
+# -- respondents --------------------------------------------------------------------------
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link of a sampled person (letter QR code, SMS, e-mail)."""
+    try:
+        person = collection.person_by_token(token)
+    except DomainError as exc:
+        return render(request, "surveys/message.html", {"message": exc.message}, status=404)
+    campaign = person.sample.campaign
+    if request.method == "POST":
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        try:
+            collection.submit_personal(token, answers=answers, nonce=request.POST.get("nonce"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return _form_page(
+                request, campaign, action=request.path, extra={"unit": person.sample.agency}
+            )
+        return render(
+            request, "surveys/message.html", {"message": _("Thank you for your answers.")}
+        )
+    return _form_page(request, campaign, action=request.path, extra={"unit": person.sample.agency})
+
+
+def respond_open(request: HttpRequest, code: str, token: str, unit: str) -> HttpResponse:
+    """The open link (or the kiosk) of a campaign for one unit, limited per device."""
+    campaign = get_object_or_404(Campaign, code=code)
+    agency = get_object_or_404(Agency, code=unit)
+    if not secrets.compare_digest(token, campaign.open_token or "-"):
+        return render(
+            request,
+            "surveys/message.html",
+            {"message": _("This survey link is not valid. Please check the link on your letter.")},
+            status=404,
+        )
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
+    mode = Mode.KIOSK if request.GET.get("kiosk") == "1" else Mode.ONLINE
+    if request.method == "POST":
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        try:
+            collection.submit_open(
+                campaign,
+                open_token=token,
+                agency=agency,
+                answers=answers,
+                device_key=device,
+                nonce=request.POST.get("nonce"),
+                mode=mode,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            response = _form_page(
+                request, campaign, action=request.get_full_path(), extra={"unit": agency}
+            )
+        else:
+            response = render(
+                request, "surveys/message.html", {"message": _("Thank you for your answers.")}
+            )
+    else:
+        response = _form_page(
+            request, campaign, action=request.get_full_path(), extra={"unit": agency}
+        )
+    response.set_cookie(DEVICE_COOKIE, device, max_age=3600 * 24 * 365, samesite="Lax")
+    return response
+
+
+# -- staff ----------------------------------------------------------------------------------
+def _campaign_for(request: HttpRequest, code: str) -> Campaign:
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("method", "questionnaire"), code=code
+    )
+    if not can_collect(request.user, campaign.province_code):
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    province = getattr(request.user, "province_code", "")
+    campaigns = Campaign.objects.filter(province_code=province).order_by("-created_at")
+    if not can_collect(request.user, province):
+        campaigns = campaigns.filter(status=Campaign.Status.PUBLISHED)
+    questionnaires = (
+        Questionnaire.objects.order_by("code", "-version")
+        if is_home_affairs(request.user, province)
+        else []
+    )
+    return render(
+        request,
+        "surveys/index.html",
+        {"campaigns": campaigns, "questionnaires": questionnaires},
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign_for(request, code)
+    if request.method == "POST":
+        if not is_home_affairs(request.user, campaign.province_code):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "open":
+                services.open_campaign(campaign, actor=request.user)
+            elif action == "close":
+                services.close_campaign(campaign, actor=request.user)
+            elif action == "publish":
+                services.publish_results(campaign, actor=request.user)
+            elif action == "draw":
+                agency = get_object_or_404(Agency, code=request.POST.get("unit"))
+                services.draw_sample(campaign, agency=agency, actor=request.user)
+            elif action == "invite":
+                n = services.send_invitations(campaign, actor=request.user)
+                messages.success(request, _("%(n)s invitations queued.") % {"n": n})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("surveys:campaign", code=campaign.code)
+    return render(
+        request,
+        "surveys/campaign.html",
+        _progress(campaign)
+        | {
+            "home_affairs": is_home_affairs(request.user, campaign.province_code),
+        },
+    )
+
+
+def _progress(campaign: Campaign) -> dict[str, Any]:
+    from django.db.models import Count
+
+    units = list(campaign.units.select_related("agency").order_by("agency__code"))
+    returns: dict[int, dict[str, int]] = {}
+    for row in (
+        Response.objects.filter(campaign=campaign)
+        .values("agency_id", "mode")
+        .annotate(n=Count("id"))
+    ):
+        returns.setdefault(row["agency_id"], {})[row["mode"]] = row["n"]
+    quotas: dict[int, list[Quota]] = {}
+    for q in Quota.objects.filter(campaign=campaign).order_by("stratum"):
+        quotas.setdefault(q.agency_id, []).append(q)
+    rows = [
+        {
+            "agency": u.agency,
+            "by_mode": returns.get(u.agency_id, {}),
+            "total": sum(returns.get(u.agency_id, {}).values()),
+            "quotas": quotas.get(u.agency_id, []),
+            "sampled": campaign.samples.filter(agency=u.agency).first(),
+        }
+        for u in units
+    ]
+    return {"campaign": campaign, "rows": rows, "modes": Mode.choices}
+
+
+@login_required
+def progress_fragment(request: HttpRequest, code: str) -> HttpResponse:
+    """The live returns table (htmx polls it)."""
+    campaign = _campaign_for(request, code)
+    return render(request, "surveys/_progress.html", _progress(campaign))
+
+
+@login_required
+def enter(request: HttpRequest, code: str) -> HttpResponse:
+    """An enumerator's entry (phone, face-to-face, kiosk) or a clerk's keying of a paper form."""
+    campaign = _campaign_for(request, code)
+    paper = request.GET.get("paper") == "1" or request.POST.get("paper") == "1"
+    units = [u.agency for u in campaign.units.select_related("agency").order_by("agency__code")]
+    extra = {"units": units, "paper": paper, "staff_entry": True, "modes": Mode.choices}
+    if request.method == "POST":
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        agency = Agency.objects.filter(code=request.POST.get("unit")).first()
+        try:
+            if agency is None:
+                raise DomainError(_("Choose the unit the questionnaire rates."))
+            if paper:
+                form = collection.key_paper_form(
+                    campaign,
+                    number=request.POST.get("number", ""),
+                    agency=agency,
+                    mode=request.POST.get("mode", Mode.PAPER_POST),
+                    answers=answers,
+                    actor=request.user,
+                )
+                messages.success(
+                    request,
+                    _("Form %(n)s keyed: %(status)s.")
+                    % {"n": form.number, "status": form.get_status_display()},
+                )
+            else:
+                collection.enter_response(
+                    campaign,
+                    agency=agency,
+                    mode=request.POST.get("mode", Mode.PHONE),
+                    answers=answers,
+                    actor=request.user,
+                    nonce=request.POST.get("nonce"),
+                )
+                messages.success(request, _("The questionnaire has been recorded."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return _form_page(request, campaign, action=request.path, extra=extra)
+        return redirect(request.path + ("?paper=1" if paper else ""))
+    return _form_page(request, campaign, action=request.path, extra=extra)
+
+
+@login_required
+def disputes(request: HttpRequest, code: str) -> HttpResponse:
+    """The supervisor's list of paper forms whose two keyings differ, and the decision."""
+    campaign = _campaign_for(request, code)
+    if not is_home_affairs(request.user, campaign.province_code):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = get_object_or_404(PaperForm, campaign=campaign, pk=request.POST.get("form"))
+        resolution = {}
+        for d in form.differences:
+            raw = request.POST.get(f"r_{d['item']}", "").strip()
+            resolution[d["item"]] = int(raw) if raw.lstrip("-").isdigit() else (raw or None)
+        try:
+            collection.resolve_paper_form(
+                form, resolution=resolution, actor=request.user, note=request.POST.get("note", "")
+            )
+            messages.success(request, _("Form %(n)s entered.") % {"n": form.number})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("surveys:disputes", code=code)
+    forms = PaperForm.objects.filter(
+        campaign=campaign, status=PaperForm.Status.DISPUTED
+    ).select_related("agency")
+    return render(request, "surveys/disputes.html", {"campaign": campaign, "forms": forms})
+
+
+@login_required
+def responses(request: HttpRequest, code: str) -> HttpResponse:
+    """Raw answers of a unit, with review actions (Home Affairs)."""
+    campaign = get_object_or_404(Campaign, code=code)
+    agency = get_object_or_404(Agency, code=request.GET.get("unit") or request.POST.get("unit"))
+    if not can_see_answers(request.user, agency):
+        raise PermissionDenied
+    qs = Response.objects.filter(campaign=campaign, agency=agency).order_by("code")
+    if request.method == "POST":
+        chosen = list(qs.filter(pk__in=request.POST.getlist("ids")))
+        try:
+            n = collection.review_responses(
+                chosen,
+                decision=request.POST.get("decision", ""),
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("%(n)s responses reviewed.") % {"n": n})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{request.path}?unit={agency.code}")
+    return render(
+        request,
+        "surveys/responses.html",
+        {"campaign": campaign, "agency": agency, "responses": qs[:500]},
+    )
+
+
+def _results_doc(campaign: Campaign) -> dict[str, Any]:
+    return campaign.published_results or campaign_results(campaign)
+
+
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    """Ranking with intervals; public once published, else Home Affairs and survey staff."""
+    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    if campaign.status != Campaign.Status.PUBLISHED and not can_collect(
+        request.user, campaign.province_code
+    ):
+        raise Http404
+    doc = _results_doc(campaign)
+    agencies = sorted(doc["agencies"], key=lambda a: (a["group"], -(a["total"] or -1)))
+    staff = can_collect(request.user, campaign.province_code)
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "campaign": campaign,
+            "doc": doc,
+            "agencies": agencies,
+            "bias": bias_check(campaign) if staff else None,
+        },
+    )
+
+
+def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The ranking and every unit's item figures as an Excel workbook."""
+    import io
+
+    from openpyxl import Workbook
+
+    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    if campaign.status != Campaign.Status.PUBLISHED and not can_collect(
+        request.user, campaign.province_code
+    ):
+        raise Http404
+    doc = _results_doc(campaign)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "SIPAS"
+    sheet.append(
+        [
+            _("Group"),
+            _("Unit"),
+            _("Rank"),
+            "SIPAS %",
+            _("low"),
+            _("high"),
+            _("n valid"),
+            _("invalid"),
+        ]
+    )
+    for a in doc["agencies"]:
+        low, high = a["interval"] or (None, None)
+        sheet.append(
+            [a["group"], a["name"], a["rank"], a["total"], low, high, a["n_valid"], a["n_invalid"]]
+        )
+    items = book.create_sheet(_("Items"))
+    items.append([_("Unit"), _("Item"), _("satisfied"), _("valid"), "%"])
+    for a in doc["agencies"]:
+        for f in a["groups"].values():
+            for c in f["components"].values():
+                for item_code, v in c["items"].items():
+                    items.append(
+                        [a["code"], item_code, v["numerator"], v["denominator"], v["score"]]
+                    )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="sipas-{campaign.code}.xlsx"'
+    return response
+
+
+def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    """One unit: component profile chart, items, weakest items."""
+    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    if campaign.status != Campaign.Status.PUBLISHED and not can_collect(
+        request.user, campaign.province_code
+    ):
+        raise Http404
+    doc = _results_doc(campaign)
+    figures = next((a for a in doc["agencies"] if a["code"] == unit), None)
+    if figures is None:
+        raise Http404
+    items = {i.code: i for i in campaign.method.items.filter(kind=Item.Kind.SATISFACTION)}
+    names = {c["code"]: c["name"] for f in campaign.method.structure for c in f["components"]}
+    components = [
+        {
+            "code": c,
+            "name": names.get(c, c),
+            "score": comp["score"],
+            "items": [
+                {"code": ic, "text": items[ic].text if ic in items else ic, **iv}
+                for ic, iv in comp["items"].items()
+            ],
+        }
+        for f in figures["groups"].values()
+        for c, comp in f["components"].items()
+    ]
+    return render(
+        request,
+        "surveys/unit.html",
+        {
+            "campaign": campaign,
+            "unit": figures,
+            "components": components,
+            "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
+            "trend": _trend(campaign, unit),
+        },
+    )
+
+
+def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:
+    """The unit's published SIPAS across the province's campaigns, oldest first."""
+    out = []
+    for c in Campaign.objects.filter(
+        province_code=campaign.province_code, status=Campaign.Status.PUBLISHED
+    ).order_by("period", "published_at"):
+        figures = next(
+            (a for a in (c.published_results or {}).get("agencies", []) if a["code"] == unit), None
+        )
+        if figures and figures["total"] is not None:
+            out.append({"period": c.period, "name": c.name, "total": figures["total"]})
+    return out
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """Published campaigns (transparency page)."""
+    campaigns = Campaign.objects.filter(status=Campaign.Status.PUBLISHED).order_by("-published_at")
+    return render(request, "surveys/public.html", {"campaigns": campaigns})
+
+
+@login_required
+def letters_pdf(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, code=code)
+    if not is_home_affairs(request.user, campaign.province_code):
+        raise PermissionDenied
+    sample = get_object_or_404(campaign.samples.select_related("agency"), agency__code=unit)
+    pdf = letters.render_letters(sample, reserve=request.GET.get("reserve") == "1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="thu-moi-{campaign.code}-{unit}.pdf"'
+    return response
+
+
+# -- builder --------------------------------------------------------------------------------
+@login_required
+def builder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build a draft questionnaire from the method's item bank; preview; publish; version."""
+    questionnaire = get_object_or_404(Questionnaire.objects.select_related("method"), pk=pk)
+    province = getattr(request.user, "province_code", "")
+    if not is_home_affairs(request.user, province):
+        raise PermissionDenied
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "section":
+                condition = {}
+                if request.POST.get("cond_item"):
+                    condition = {
+                        "item": request.POST["cond_item"],
+                        "in": [
+                            int(v) if v.strip().isdigit() else v.strip()
+                            for v in request.POST.get("cond_in", "").split(",")
+                            if v.strip()
+                        ],
+                    }
+                services.add_section(
+                    questionnaire,
+                    title=request.POST.get("title", "").strip() or _("Section"),
+                    screening=bool(request.POST.get("screening")),
+                    condition=condition,
+                    actor=request.user,
+                    province_code=province,
+                )
+            elif action == "question":
+                section = get_object_or_404(
+                    Section, pk=request.POST.get("section"), questionnaire=questionnaire
+                )
+                item = get_object_or_404(
+                    Item, method=questionnaire.method, code=request.POST.get("item")
+                )
+                condition = {}
+                if request.POST.get("cond_item"):
+                    condition = {
+                        "item": request.POST["cond_item"],
+                        "in": [
+                            int(v) if v.strip().isdigit() else v.strip()
+                            for v in request.POST.get("cond_in", "").split(",")
+                            if v.strip()
+                        ],
+                    }
+                services.add_question(
+                    section,
+                    item=item,
+                    required=bool(request.POST.get("required")),
+                    condition=condition,
+                    actor=request.user,
+                    province_code=province,
+                )
+            elif action == "remove":
+                question = get_object_or_404(
+                    Question, pk=request.POST.get("question"), section__questionnaire=questionnaire
+                )
+                services.remove_question(question, actor=request.user, province_code=province)
+            elif action == "publish":
+                services.publish_questionnaire(
+                    questionnaire, actor=request.user, province_code=province
+                )
+            elif action == "version":
+                copy = services.new_version(
+                    questionnaire, actor=request.user, province_code=province
+                )
+                return redirect("surveys:builder", pk=copy.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("surveys:builder", pk=questionnaire.pk)
+    used = set(
+        Question.objects.filter(section__questionnaire=questionnaire).values_list(
+            "item__code", flat=True
+        )
+    )
+    return render(
+        request,
+        "surveys/builder.html",
+        {
+            "questionnaire": questionnaire,
+            "sections": _sections(questionnaire),
+            "all_sections": questionnaire.sections.all(),
+            "bank": [i for i in questionnaire.method.items.all() if i.code not in used],
+            "item_types": Item.Type.choices,
+        },
+    )
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    if not is_home_affairs(request.user, getattr(request.user, "province_code", "")):
+        raise PermissionDenied
+    return render(
+        request,
+        "surveys/respond.html",
+        {
+            "campaign": None,
+            "questionnaire": questionnaire,
+            "sections": _sections(questionnaire),
+            "preview": True,
+            "posted": {},
+            "action": "",
+        },
+    )
