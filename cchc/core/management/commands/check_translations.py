@@ -38,11 +38,41 @@ def _makemessages(cwd: Path, *extra: str) -> None:
         "-l",
         "vi",
         "--no-obsolete",
+        "--no-location",
         "-v",
         "0",
         *extra,
     ]
     subprocess.run(cmd, cwd=cwd, env=env, check=True)
+
+
+def _content(po_path: Path) -> set[tuple]:
+    """What a catalogue says, without its header dates, source references or entry order."""
+    if not po_path.exists():
+        return set()
+    return {
+        (
+            e.msgctxt,
+            e.msgid,
+            e.msgid_plural,
+            e.msgstr,
+            tuple(sorted(e.msgstr_plural.items())),
+            tuple(sorted(e.flags)),
+        )
+        for e in polib.pofile(str(po_path))
+        if not e.obsolete
+    }
+
+
+def _refresh(cwd: Path, *extra: str) -> None:
+    """Run makemessages, but leave a catalogue byte-for-byte as it was when only its
+    creation date, references or order would change: the check must not churn every .po
+    file in every commit (and in every merge)."""
+    before = {p: (p.read_bytes(), _content(p)) for p in cwd.glob("locale/*/LC_MESSAGES/django.po")}
+    _makemessages(cwd, *extra)
+    for path, (raw, content) in before.items():
+        if path.exists() and _content(path) == content:
+            path.write_bytes(raw)
 
 
 def _uses_translation(app: Path) -> bool:
@@ -70,8 +100,8 @@ class Command(BaseCommand):
                 )
         if shutil.which("xgettext"):
             for app in sorted(p for p in (root / "cchc").iterdir() if (p / "locale").is_dir()):
-                _makemessages(app)
-            _makemessages(
+                _refresh(app)
+            _refresh(
                 root,
                 "-i",
                 "cchc",
