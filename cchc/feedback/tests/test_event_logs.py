@@ -228,11 +228,10 @@ def test_petition_merge_appends_to_both_logs_in_sequence(cast):
     assert Petition.objects.get(pk=repeat.pk).duplicate_of_id == first.pk
 
 
-def test_the_admin_lists_every_log_read_only(client, cast, django_user_model):
+def test_the_admin_lists_every_log_read_only(admin_client, cast):
+    client = admin_client
     for log in LOGS.values():
         log.create(cast)
-    admin_user = django_user_model.objects.create_superuser("root", "root@example.vn", "x")
-    client.force_login(admin_user)
     for model in (DossierEvent, PetitionEvent, ComplaintEvent):
         opts = model._meta
         url = f"/admin/{opts.app_label}/{opts.model_name}/"

@@ -11,9 +11,9 @@ import pytest
 import requests
 from georeport import GeoReport
 
-from cchc.feedback import services
+from cchc.feedback import petitions
 from cchc.feedback.models import Petition
-from cchc.feedback.open311 import issue_key
+from cchc.feedback.open311_clients import issue_key
 from cchc.feedback.tests.factories import file
 
 ANONYMOUS = {
@@ -51,11 +51,11 @@ def test_anonymous_report_as_a_third_party_client_posts_it(reseeded, cast, live_
         assert not one.get("address") and not one.get("lat") and not one.get("media_url")
         assert not one.get("description")
     # the answer reaches the anonymous reporter in public once published
-    p = services.confirm_routing(
+    p = petitions.confirm_routing(
         petition, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a
     )
-    p = services.answer(p, actor=cast.specialist_a, text="Bảng niêm yết đã được thay mới.")
-    services.publish(p, actor=cast.leader_a)
+    p = petitions.answer(p, actor=cast.specialist_a, text="Bảng niêm yết đã được thay mới.")
+    petitions.publish(p, actor=cast.leader_a)
     one = GeoReport(root).get_service_request(created["service_request_id"])
     assert one["status"] == "closed" and "thay mới" in one["status_notes"]
     assert one["address"] == ANONYMOUS["address_string"] and one["lat"] == pytest.approx(21.028511)
@@ -68,8 +68,8 @@ def test_unpublished_petitions_show_no_location_media_or_reason(client, cast):
     assert entry["address"] == "" and entry["lat"] is None and entry["long"] is None
     assert entry["media_url"] == "" and entry["description"] == ""
     assert "Huế" not in json.dumps(listing, ensure_ascii=False)
-    p = services.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
-    services.reject(p, actor=cast.leader_a, reason="Đơn nặc danh, gọi 0987654321 để rõ.")
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
+    petitions.reject(p, actor=cast.leader_a, reason="Đơn nặc danh, gọi 0987654321 để rõ.")
     (entry,) = client.get(f"/open311/v2/requests/{p.code}.json").json()
     assert "0987654321" not in entry["status_notes"] and "nặc danh" not in entry["status_notes"]
     assert entry["status"] == "closed" and entry["address"] == ""
@@ -111,9 +111,9 @@ def test_control_characters_are_refused_at_the_edge(client, cast, api_key, fmt):
 
 def test_a_stored_control_character_never_breaks_the_xml(client, cast):
     p = file(cast.agency_a, address="Số 8 Hàng Bài")
-    p = services.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
-    p = services.answer(p, actor=cast.specialist_a, text="Đã xử lý.")
-    services.publish(p, actor=cast.leader_a)
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category="TTHC", agency=cast.agency_a)
+    p = petitions.answer(p, actor=cast.specialist_a, text="Đã xử lý.")
+    petitions.publish(p, actor=cast.leader_a)
     # a row written before the input guard existed (NUL aside: PostgreSQL never stored it)
     Petition.objects.filter(pk=p.pk).update(address="Số 8\x0b Hàng Bài\x1f")
     body = client.get(f"/open311/v2/requests/{p.code}.xml").content
