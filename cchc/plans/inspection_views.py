@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,7 +28,7 @@ from cchc.plans.forms import (
     SelfReportForm,
 )
 from cchc.plans.models import ChecklistResult, Finding, Inspection, InspectionPlan
-from cchc.plans.views import _apply_errors
+from cchc.plans.views import _apply_errors, _posted_pk
 
 
 def _visible(user: Any) -> Any:
@@ -157,6 +158,7 @@ def inspection_detail(request: HttpRequest, code: str) -> HttpResponse:
 def inspection_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     insp = _get(request, code)
     user = request.user
+    form: forms.Form
     try:
         if action == "self_report":
             form = SelfReportForm(request.POST, request.FILES)
@@ -201,7 +203,7 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
             )
         elif action == "reinspect":
             finding = Finding.objects.filter(
-                pk=request.POST.get("finding"), inspection=insp
+                pk=_posted_pk(request, "finding"), inspection=insp
             ).first()
             if finding is None:
                 raise Http404
@@ -236,7 +238,7 @@ def finding_new(request: HttpRequest) -> HttpResponse:
     /plans/findings/new/?kind=dossier&ref=<code> keeps the link."""
     if not policies.can_inspect(request.user):
         raise PermissionDenied
-    initial = {
+    initial: dict[str, Any] = {
         "subject_kind": request.GET.get("kind", ""),
         "subject_ref": request.GET.get("ref", ""),
     }
@@ -259,10 +261,12 @@ def finding_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
+            task = finding.corrective_task
+            assert task is not None  # raise_finding always assigns one
             messages.success(
                 request,
                 _("Finding %(code)s recorded; corrective task %(task)s assigned.")
-                % {"code": finding.code, "task": finding.corrective_task.code},
+                % {"code": finding.code, "task": task.code},
             )
-            return redirect("plans:task", code=finding.corrective_task.code)
+            return redirect("plans:task", code=task.code)
     return render(request, "plans/form_page.html", {"form": form, "heading": _("Raise a finding")})
