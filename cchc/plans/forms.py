@@ -202,3 +202,88 @@ class PlanForm(forms.Form):
                 {"label": parts[0], "measure": parts[1] if len(parts) > 1 else "", "target": target}
             )
         return out
+
+
+class ChecklistForm(forms.Form):
+    """The inspection record: for every content of the inspection's checklist a result (pass,
+    fail, not applicable), a note and a photo. Fields are named result_<code>, note_<code>,
+    photo_<code>; `rows()` gives them per content for the table."""
+
+    def __init__(self, *args: Any, checklist: list[dict[str, Any]], **kwargs: Any) -> None:
+        from cchc.plans.models import ChecklistResult
+
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        for item in checklist:
+            code, label = item["code"], item["label"]
+            self.fields[f"result_{code}"] = forms.ChoiceField(
+                label=label,
+                choices=[("", "—"), *ChecklistResult.Result.choices],
+                error_messages={
+                    "required": _("Choose pass, fail or not applicable for this content."),
+                    "invalid_choice": _("Choose pass, fail or not applicable for this content."),
+                },
+            )
+            self.fields[f"note_{code}"] = forms.CharField(
+                label=_("Note on: %(label)s") % {"label": label}, required=False, max_length=2000
+            )
+            self.fields[f"photo_{code}"] = forms.FileField(
+                label=_("Photo of: %(label)s") % {"label": label},
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": item,
+                "result": self[f"result_{item['code']}"],
+                "note": self[f"note_{item['code']}"],
+                "photo": self[f"photo_{item['code']}"],
+            }
+            for item in self.checklist
+        ]
+
+    def results(self) -> dict[str, dict[str, Any]]:
+        """What `inspections.record_inspection` takes: item code → result, note, photo."""
+        d = self.cleaned_data
+        return {
+            item["code"]: {
+                "result": d[f"result_{item['code']}"],
+                "note": d[f"note_{item['code']}"],
+                "photo": d[f"photo_{item['code']}"],
+            }
+            for item in self.checklist
+        }
+
+
+class ReinspectForm(forms.Form):
+    """Re-inspection of one finding of the inspection: closed on the corrective task's
+    evidence, or reopened."""
+
+    VERDICTS = (("close", _("Close")), ("reopen", _("Reopen")))
+
+    finding: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the finding to re-inspect."),
+            "invalid_choice": _("This finding is not one of this inspection's findings."),
+        },
+    )
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=VERDICTS,
+        error_messages={
+            "required": _("Choose whether the finding is closed or reopened."),
+            "invalid_choice": _("Choose whether the finding is closed or reopened."),
+        },
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
+        from cchc.plans.models import Finding
+
+        super().__init__(*args, **kwargs)
+        # every finding of the inspection: the service refuses a closed one with its message
+        _set_queryset(self, "finding", Finding.objects.filter(inspection=inspection))

@@ -167,9 +167,8 @@ def _visible_task(request: HttpRequest, code: str) -> Task:
 @login_required
 def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     task = _visible_task(request, code)
-    today = timezone.localdate()
     user = request.user
-    status = st.task_status(task, today)
+    status = task.status_today
     return render(
         request,
         "plans/task_detail.html",
