@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from cchc.accounts.models import User
 from cchc.agencies.models import Agency
 from cchc.core.errors import NotPermitted, ValidationFailed
 from cchc.plans import policies, reports, services
@@ -136,7 +137,7 @@ def _out(task: Task, as_of: dt.date) -> dict[str, Any]:
         "lead_agency": task.lead_agency.code,
         "co_agencies": [a.code for a in task.co_agencies.all()],
         "observer_agencies": [a.code for a in task.observer_agencies.all()],
-        "parent": task.parent.code if task.parent_id else None,
+        "parent": task.parent.code if task.parent else None,
         "output_type": task.output_type,
         "assigned_on": task.assigned_on,
         "deadline": task.deadline,
@@ -149,6 +150,12 @@ def _out(task: Task, as_of: dt.date) -> dict[str, Any]:
     }
 
 
+def _caller(request: HttpRequest) -> User:
+    """The user the API authenticated (django-ninja sets `request.auth`)."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    return user
+
+
 def _qs() -> Any:
     return Task.objects.select_related("lead_agency", "parent").prefetch_related(
         "co_agencies", "observer_agencies", "extensions", "children"
@@ -156,7 +163,7 @@ def _qs() -> Any:
 
 
 def _get(request: HttpRequest, code: str) -> Task:
-    task = _qs().visible_to(request.auth).filter(code=code).first()
+    task = _qs().visible_to(_caller(request)).filter(code=code).first()
     if task is None:
         raise Http404(_("No task %(code)s.") % {"code": code})
     return task
@@ -166,7 +173,7 @@ def _get(request: HttpRequest, code: str) -> Task:
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     """Tasks visible to the caller; `status` filters by the national vocabulary as of `as_of`."""
     as_of = filters.as_of or timezone.localdate()
-    qs = _qs().visible_to(request.auth).order_by("deadline_in_force", "code")
+    qs = _qs().visible_to(_caller(request)).order_by("deadline_in_force", "code")
     if filters.q:
         qs = qs.search(filters.q)
     if filters.agency:
@@ -207,7 +214,7 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
         if plan is None:
             raise ValidationFailed(_("No plan %(code)s.") % {"code": payload.plan}, field="plan")
     task = services.assign_task(
-        actor=request.auth,
+        actor=_caller(request),
         code=payload.code,
         title=payload.title,
         source_document=payload.source_document,
@@ -241,13 +248,15 @@ def _done(task: Task) -> Any:
 
 @router.post("/tasks/{code}/acknowledge", response=TaskOut)
 def acknowledge(request: HttpRequest, code: str, payload: NoteIn) -> Any:
-    return _done(services.acknowledge(_get(request, code), actor=request.auth, note=payload.note))
+    return _done(
+        services.acknowledge(_get(request, code), actor=_caller(request), note=payload.note)
+    )
 
 
 @router.post("/tasks/{code}/progress", response=TaskOut)
 def progress(request: HttpRequest, code: str, payload: ProgressIn) -> Any:
     task = services.report_progress(
-        _get(request, code), actor=request.auth, text=payload.text, percent=payload.percent
+        _get(request, code), actor=_caller(request), text=payload.text, percent=payload.percent
     )
     return _done(task)
 
@@ -256,7 +265,7 @@ def progress(request: HttpRequest, code: str, payload: ProgressIn) -> Any:
 def complete(request: HttpRequest, code: str, payload: CompleteIn) -> Any:
     task = services.complete(
         _get(request, code),
-        actor=request.auth,
+        actor=_caller(request),
         result=payload.result,
         evidence_link=payload.evidence_link,
         completed_on=payload.completed_on,
@@ -266,12 +275,14 @@ def complete(request: HttpRequest, code: str, payload: CompleteIn) -> Any:
 
 @router.post("/tasks/{code}/verify", response=TaskOut)
 def verify(request: HttpRequest, code: str, payload: NoteIn) -> Any:
-    return _done(services.verify(_get(request, code), actor=request.auth, note=payload.note))
+    return _done(services.verify(_get(request, code), actor=_caller(request), note=payload.note))
 
 
 @router.post("/tasks/{code}/send-back", response=TaskOut)
 def send_back(request: HttpRequest, code: str, payload: SendBackIn) -> Any:
-    return _done(services.send_back(_get(request, code), actor=request.auth, reason=payload.reason))
+    return _done(
+        services.send_back(_get(request, code), actor=_caller(request), reason=payload.reason)
+    )
 
 
 def _ext_out(e: Extension) -> dict[str, Any]:
@@ -290,7 +301,7 @@ def _ext_out(e: Extension) -> dict[str, Any]:
 def request_extension(request: HttpRequest, code: str, payload: ExtensionIn) -> Any:
     ext = services.request_extension(
         _get(request, code),
-        actor=request.auth,
+        actor=_caller(request),
         new_deadline=payload.new_deadline,
         reason=payload.reason,
     )
@@ -300,10 +311,10 @@ def request_extension(request: HttpRequest, code: str, payload: ExtensionIn) -> 
 @router.post("/extensions/{ext_id}/decide", response=ExtensionOut)
 def decide_extension(request: HttpRequest, ext_id: int, payload: DecisionIn) -> Any:
     ext = Extension.objects.select_related("task").filter(pk=ext_id).first()
-    if ext is None or not policies.can_see_task(request.auth, ext.task):
+    if ext is None or not policies.can_see_task(_caller(request), ext.task):
         raise Http404(_("No extension request %(id)s.") % {"id": ext_id})
     ext = services.decide_extension(
-        ext, actor=request.auth, approve=payload.approve, note=payload.note
+        ext, actor=_caller(request), approve=payload.approve, note=payload.note
     )
     return _ext_out(ext)
 
@@ -311,7 +322,7 @@ def decide_extension(request: HttpRequest, ext_id: int, payload: DecisionIn) -> 
 @router.get("/report")
 def report(request: HttpRequest, as_of: dt.date | None = None) -> Any:
     """The interchange.md §7 document (Home Affairs, inspectors)."""
-    if not policies.can_see_all(request.auth):
+    if not policies.can_see_all(_caller(request)):
         raise NotPermitted(_("Only Home Affairs and inspectors see the province's report."))
     return reports.report_tasks(as_of or timezone.localdate())
 
@@ -372,7 +383,7 @@ def raise_finding(request: HttpRequest, payload: FindingIn) -> Any:
     from cchc.plans import inspections
 
     finding = inspections.raise_finding(
-        actor=request.auth,
+        actor=_caller(request),
         severity=payload.severity,
         description=payload.description,
         subject_kind=payload.subject_kind,
@@ -389,7 +400,7 @@ def get_inspection(request: HttpRequest, code: str) -> Any:
     from cchc.plans.models import Inspection
 
     insp = Inspection.objects.select_related("agency").filter(code=code).first()
-    if insp is None or not policies.sees_agency(request.auth, insp.agency_id):
+    if insp is None or not policies.sees_agency(_caller(request), insp.agency_id):
         raise Http404(_("No inspection %(code)s.") % {"code": code})
     findings = insp.findings.select_related("agency", "corrective_task", "inspection")
     return {

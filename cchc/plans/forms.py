@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,12 @@ class MultiFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultiFileField, self).clean(d, initial) for d in data]
         return [super().clean(data, initial)]
+
+
+def _set_queryset(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)  # and ModelMultipleChoiceField
+    field.queryset = queryset
 
 
 def _agencies():  # type: ignore[no-untyped-def]
@@ -68,9 +76,11 @@ class TaskForm(forms.Form):
         from cchc.indices.measures import available
 
         for name in ("lead_agency", "co_agencies", "observer_agencies"):
-            self.fields[name].queryset = _agencies()
-        self.fields["parent"].queryset = Task.objects.filter(completed_on__isnull=True)
-        self.fields["measure_name"].choices = [("", "—")] + sorted(available().items())
+            _set_queryset(self, name, _agencies())
+        _set_queryset(self, "parent", Task.objects.filter(completed_on__isnull=True))
+        measure = self.fields["measure_name"]
+        assert isinstance(measure, forms.ChoiceField)
+        measure.choices = [("", "—"), *sorted(available().items())]
         self.fields["assigned_on"].initial = timezone.localdate()
 
 
@@ -79,13 +89,15 @@ class ProgressForm(forms.Form):
     percent = forms.IntegerField(
         label=_("Percent done"), min_value=0, max_value=100, required=False
     )
-    files = MultiFileField(label=_("Files"), required=False)
+    # The metaclass moves declared fields to base_fields, so `form.files` stays the uploaded
+    # files at run time; only the type checker sees a clash with BaseForm.files.
+    files = MultiFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
 
 class CompleteForm(forms.Form):
     result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
     evidence_link = forms.URLField(label=_("Evidence link"), required=False)
-    files = MultiFileField(label=_("Evidence files"), required=False)
+    files = MultiFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]
 
 
 class ReasonForm(forms.Form):
@@ -100,7 +112,7 @@ class ExtensionForm(forms.Form):
 class InspectionForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Unit"), queryset=Agency.objects.none())
     scheduled_on = forms.DateField(label=_("Scheduled on"), widget=DATE)
-    plan = forms.ModelChoiceField(
+    plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Inspection plan"),
         queryset=None,
         required=False,
@@ -118,8 +130,8 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from cchc.plans.models import InspectionPlan
 
-        self.fields["agency"].queryset = _agencies()
-        self.fields["plan"].queryset = InspectionPlan.objects.all()
+        _set_queryset(self, "agency", _agencies())
+        _set_queryset(self, "plan", InspectionPlan.objects.all())
 
 
 class InspectionPlanForm(forms.Form):
@@ -145,7 +157,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = _agencies()
+        _set_queryset(self, "agency", _agencies())
 
 
 class ConcludeForm(forms.Form):
@@ -190,3 +202,88 @@ class PlanForm(forms.Form):
                 {"label": parts[0], "measure": parts[1] if len(parts) > 1 else "", "target": target}
             )
         return out
+
+
+class ChecklistForm(forms.Form):
+    """The inspection record: for every content of the inspection's checklist a result (pass,
+    fail, not applicable), a note and a photo. Fields are named result_<code>, note_<code>,
+    photo_<code>; `rows()` gives them per content for the table."""
+
+    def __init__(self, *args: Any, checklist: list[dict[str, Any]], **kwargs: Any) -> None:
+        from cchc.plans.models import ChecklistResult
+
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        for item in checklist:
+            code, label = item["code"], item["label"]
+            self.fields[f"result_{code}"] = forms.ChoiceField(
+                label=label,
+                choices=[("", "—"), *ChecklistResult.Result.choices],
+                error_messages={
+                    "required": _("Choose pass, fail or not applicable for this content."),
+                    "invalid_choice": _("Choose pass, fail or not applicable for this content."),
+                },
+            )
+            self.fields[f"note_{code}"] = forms.CharField(
+                label=_("Note on: %(label)s") % {"label": label}, required=False, max_length=2000
+            )
+            self.fields[f"photo_{code}"] = forms.FileField(
+                label=_("Photo of: %(label)s") % {"label": label},
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": item,
+                "result": self[f"result_{item['code']}"],
+                "note": self[f"note_{item['code']}"],
+                "photo": self[f"photo_{item['code']}"],
+            }
+            for item in self.checklist
+        ]
+
+    def results(self) -> dict[str, dict[str, Any]]:
+        """What `inspections.record_inspection` takes: item code → result, note, photo."""
+        d = self.cleaned_data
+        return {
+            item["code"]: {
+                "result": d[f"result_{item['code']}"],
+                "note": d[f"note_{item['code']}"],
+                "photo": d[f"photo_{item['code']}"],
+            }
+            for item in self.checklist
+        }
+
+
+class ReinspectForm(forms.Form):
+    """Re-inspection of one finding of the inspection: closed on the corrective task's
+    evidence, or reopened."""
+
+    VERDICTS = (("close", _("Close")), ("reopen", _("Reopen")))
+
+    finding: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the finding to re-inspect."),
+            "invalid_choice": _("This finding is not one of this inspection's findings."),
+        },
+    )
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=VERDICTS,
+        error_messages={
+            "required": _("Choose whether the finding is closed or reopened."),
+            "invalid_choice": _("Choose whether the finding is closed or reopened."),
+        },
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
+        from cchc.plans.models import Finding
+
+        super().__init__(*args, **kwargs)
+        # every finding of the inspection: the service refuses a closed one with its message
+        _set_queryset(self, "finding", Finding.objects.filter(inspection=inspection))

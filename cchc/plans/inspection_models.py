@@ -90,6 +90,17 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.agency}"
 
+    # What the inspection's state allows; services check the same properties.
+    @property
+    def is_before_visit(self) -> bool:
+        """Not inspected yet: the unit may send its self-inspection report, the team record."""
+        return self.status in (InspectionStatus.PLANNED, InspectionStatus.SELF_REPORTED)
+
+    @property
+    def accepts_findings(self) -> bool:
+        """Recorded and not concluded: findings are added, then the conclusion."""
+        return self.status == InspectionStatus.RECORDED
+
 
 class ChecklistResult(models.Model):
     class Result(models.TextChoices):
@@ -171,6 +182,11 @@ class Finding(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == FindingStatus.CLOSED
+
+    @property
+    def can_be_reinspected(self) -> bool:
+        """Open or reopened, with the corrective task to judge it by."""
+        return not self.is_closed and self.corrective_task_id is not None
 
 
 class InspectionEvent(EventLog):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,13 +21,15 @@ from cchc.core.errors import DomainError
 from cchc.plans import exports, policies, subjects
 from cchc.plans import inspections as svc
 from cchc.plans.forms import (
+    ChecklistForm,
     ConcludeForm,
     FindingForm,
     InspectionForm,
     InspectionPlanForm,
+    ReinspectForm,
     SelfReportForm,
 )
-from cchc.plans.models import ChecklistResult, Finding, Inspection, InspectionPlan
+from cchc.plans.models import Inspection, InspectionPlan, SubjectKind
 from cchc.plans.views import _apply_errors
 
 
@@ -124,7 +127,12 @@ def _get(request: HttpRequest, code: str) -> Inspection:
 
 @login_required
 def inspection_detail(request: HttpRequest, code: str) -> HttpResponse:
-    insp = _get(request, code)
+    return _detail_page(request, _get(request, code))
+
+
+def _detail_page(
+    request: HttpRequest, insp: Inspection, checklist_form: ChecklistForm | None = None
+) -> HttpResponse:
     findings = insp.findings.select_related("corrective_task").order_by("code")
     return render(
         request,
@@ -147,7 +155,7 @@ def inspection_detail(request: HttpRequest, code: str) -> HttpResponse:
             "finding_form": FindingForm(),
             "conclude_form": ConcludeForm(),
             "self_report_form": SelfReportForm(),
-            "result_choices": ChecklistResult.Result.choices,
+            "checklist_form": checklist_form or ChecklistForm(checklist=insp.checklist),
         },
     )
 
@@ -157,6 +165,7 @@ def inspection_detail(request: HttpRequest, code: str) -> HttpResponse:
 def inspection_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     insp = _get(request, code)
     user = request.user
+    form: forms.Form
     try:
         if action == "self_report":
             form = SelfReportForm(request.POST, request.FILES)
@@ -164,16 +173,11 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
                 raise DomainError(_("Attach the report."))
             svc.upload_self_report(insp, actor=user, file=form.cleaned_data["file"])
         elif action == "record":
-            results = {}
-            for item in insp.checklist:
-                c = item["code"]
-                if request.POST.get(f"result_{c}"):
-                    results[c] = {
-                        "result": request.POST.get(f"result_{c}"),
-                        "note": request.POST.get(f"note_{c}", ""),
-                        "photo": request.FILES.get(f"photo_{c}"),
-                    }
-            svc.record_inspection(insp, actor=user, results=results)
+            checklist = ChecklistForm(request.POST, request.FILES, checklist=insp.checklist)
+            if not checklist.is_valid():
+                messages.error(request, _("Give a result for every content of the checklist."))
+                return _detail_page(request, insp, checklist)
+            svc.record_inspection(insp, actor=user, results=checklist.results())
         elif action == "finding":
             form = FindingForm(request.POST)
             if not form.is_valid():
@@ -200,16 +204,14 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
                 remediation_days=form.cleaned_data["remediation_days"],
             )
         elif action == "reinspect":
-            finding = Finding.objects.filter(
-                pk=request.POST.get("finding"), inspection=insp
-            ).first()
-            if finding is None:
-                raise Http404
+            form = ReinspectForm(request.POST, inspection=insp)
+            if not form.is_valid():
+                raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
             svc.reinspect_finding(
-                finding,
+                form.cleaned_data["finding"],
                 actor=user,
-                closed=request.POST.get("verdict") == "close",
-                note=request.POST.get("note", ""),
+                closed=form.cleaned_data["verdict"] == "close",
+                note=form.cleaned_data["note"],
             )
         else:
             raise Http404
@@ -232,16 +234,41 @@ def conclusion_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def finding_new(request: HttpRequest) -> HttpResponse:
-    """Raise a finding straight from a dossier, a petition, an evaluation or an index metric:
-    /plans/findings/new/?kind=dossier&ref=<code> keeps the link."""
-    if not policies.can_inspect(request.user):
-        raise PermissionDenied
-    initial = {
+    """Raise a finding, about a unit or (?kind=dossier&ref=<code>) about what it names."""
+    initial: dict[str, Any] = {
         "subject_kind": request.GET.get("kind", ""),
         "subject_ref": request.GET.get("ref", ""),
     }
-    if request.GET.get("agency"):
-        initial["agency"] = Agency.objects.filter(code=request.GET["agency"]).first()
+    return _finding_page(request, initial, _("Raise a finding"))
+
+
+@login_required
+def raise_finding(request: HttpRequest, kind: str, ref: str) -> HttpResponse:
+    """Raise a finding straight from a dossier, a petition, an evaluation or an index
+    drill-down (`plans/_raise_finding_link.html` on their pages): the form comes with the
+    source filled in, so the finding keeps its link; the unit is the source's own."""
+    if kind not in SubjectKind.values:
+        raise Http404
+    agency_code = request.GET.get("agency", "")
+    if not policies.can_inspect(request.user):
+        raise PermissionDenied
+    try:
+        subject = subjects.resolve(kind, ref, agency_code=agency_code)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    initial: dict[str, Any] = {"subject_kind": kind, "subject_ref": ref}
+    heading = _("Raise a finding about %(subject)s") % {"subject": subject["label"]}
+    return _finding_page(request, initial, heading, agency_code=subject["agency_code"])
+
+
+def _finding_page(
+    request: HttpRequest, initial: dict[str, Any], heading: str, agency_code: str = ""
+) -> HttpResponse:
+    if not policies.can_inspect(request.user):
+        raise PermissionDenied
+    agency_code = agency_code or request.GET.get("agency", "")
+    if agency_code:
+        initial["agency"] = Agency.objects.filter(code=agency_code).first()
     form = FindingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -259,10 +286,12 @@ def finding_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
+            task = finding.corrective_task
+            assert task is not None  # raise_finding always assigns one
             messages.success(
                 request,
                 _("Finding %(code)s recorded; corrective task %(task)s assigned.")
-                % {"code": finding.code, "task": finding.corrective_task.code},
+                % {"code": finding.code, "task": task.code},
             )
-            return redirect("plans:task", code=finding.corrective_task.code)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("Raise a finding")})
+            return redirect("plans:task", code=task.code)
+    return render(request, "plans/form_page.html", {"form": form, "heading": heading})

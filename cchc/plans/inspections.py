@@ -170,7 +170,7 @@ def upload_self_report(
         raise NotPermitted(
             _("Only staff of the inspected unit can upload its self-inspection report.")
         )
-    if insp.status not in (InspectionStatus.PLANNED, InspectionStatus.SELF_REPORTED):
+    if not insp.is_before_visit:
         raise TransitionNotAllowed(_("The inspection has already taken place."))
     if file is None:
         raise ValidationFailed(_("Attach the report."), field="file")
@@ -200,7 +200,7 @@ def record_inspection(
     require_actor(actor)
     _require_inspector(actor)
     insp = events.lock(inspection)
-    if insp.status not in (InspectionStatus.PLANNED, InspectionStatus.SELF_REPORTED):
+    if not insp.is_before_visit:
         raise TransitionNotAllowed(_("The inspection record has already been made."))
     day = inspected_on or timezone.localdate()
     missing = [i["label"] for i in insp.checklist if i["code"] not in results]
@@ -265,7 +265,7 @@ def raise_finding(
     day = found_on or timezone.localdate()
     if inspection is not None:
         inspection = events.lock(inspection)
-        if inspection.status != InspectionStatus.RECORDED:
+        if not inspection.accepts_findings:
             raise TransitionNotAllowed(
                 _("Findings are recorded with the inspection, before its conclusion.")
             )
@@ -346,7 +346,7 @@ def conclude(
     require_actor(actor)
     _require_inspector(actor)
     insp = events.lock(inspection)
-    if insp.status != InspectionStatus.RECORDED:
+    if not insp.accepts_findings:
         raise TransitionNotAllowed(_("Only a recorded inspection can be concluded."))
     if not (conclusion or "").strip():
         raise ValidationFailed(_("Write the conclusion."), field="conclusion")
@@ -394,7 +394,7 @@ def reinspect_finding(
     require_actor(actor)
     _require_inspector(actor)
     finding = events.lock(finding)
-    if finding.status == FindingStatus.CLOSED:
+    if finding.is_closed:
         raise TransitionNotAllowed(
             _("Finding %(code)s is already closed.") % {"code": finding.code}
         )

@@ -247,7 +247,8 @@ def _apply(result: ImportResult, rows: list[tuple[int, dict[str, Any]]]) -> None
         ).values_list("task_id", "agency_id"):
             co_now.setdefault(task_id, []).append(agency_id)
         for e in Extension.objects.filter(task_id__in=ids, approved=True):
-            ext_now.setdefault(e.task_id, []).append((e.decided_on, e.new_deadline))
+            if e.decided_on is not None:  # an approved extension is always decided
+                ext_now.setdefault(e.task_id, []).append((e.decided_on, e.new_deadline))
     label = actor_label(IMPORT)
     by_code: dict[str, Task] = {}
     touched: list[tuple[Task, dict[str, Any], bool]] = []
@@ -258,13 +259,13 @@ def _apply(result: ImportResult, rows: list[tuple[int, dict[str, Any]]]) -> None
             v,
             sorted(co_now.get(task.pk, [])),
             sorted(ext_now.get(task.pk, [])),
-            task.parent.code if task.parent_id else None,
+            task.parent.code if task.parent else None,
         ):
             result.unchanged += 1
             by_code[task.code] = task
             continue
         created = task is None
-        if created:
+        if task is None:
             task = Task(code=v["code"], assigned_by_label=label, evidence_required=False)
         task.title = v["title"]
         task.source_document = v["source_document"]

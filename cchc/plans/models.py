@@ -15,6 +15,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
@@ -222,6 +224,33 @@ class Task(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.completed_on is None and self.deadline_in_force < today
+
+    # What the task's workflow state allows; services check the same properties, templates
+    # show their buttons by them (never by comparing raw status values).
+    @property
+    def can_be_acknowledged(self) -> bool:
+        return self.status == TaskStatus.ASSIGNED
+
+    @property
+    def can_be_completed(self) -> bool:
+        return self.status in (TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS)
+
+    @property
+    def can_be_verified(self) -> bool:
+        """A completion awaits the assigner: verify it or send it back."""
+        return self.status == TaskStatus.SUBMITTED
+
+    @cached_property
+    def status_today(self) -> str | None:
+        """The national status vocabulary as of today (status.py)."""
+        return self.status_on(timezone.localdate())
+
+    @property
+    def is_late(self) -> bool:
+        """Overdue, or done after its deadline in force, as of today."""
+        from cchc.plans.status import DONE_LATE, OVERDUE
+
+        return self.status_today in (OVERDUE, DONE_LATE)
 
 
 class TaskEvent(EventLog):

@@ -46,7 +46,8 @@ def _rows(qs) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     for task_id, decided_on, new_deadline in ext.values_list(
         "task_id", "decided_on", "new_deadline"
     ):
-        approvals[task_id].append((decided_on, new_deadline))
+        if decided_on is not None:  # the filter above; spelt out for the type checker
+            approvals[task_id].append((decided_on, new_deadline))
     for r in rows:
         r["approvals"] = approvals.get(r["id"], [])
     return rows
@@ -174,7 +175,7 @@ def emulation(year: int, *, as_of: dt.date | None = None) -> list[dict[str, Any]
                     "group": group,
                     "code": code,
                     "agency": agencies.get(code),
-                    "score": None if scores[code] is None else round(scores[code], 2),
+                    "score": None if (score := scores[code]) is None else round(score, 2),
                     "rank": ranks[code],
                     **by_unit[code],
                 }
@@ -208,7 +209,7 @@ def tasks_on_time(*, agency_code: str, period: str):  # type: ignore[no-untyped-
     value = 100.0 * counts[st.DONE_ON_TIME] / due if due else None
     return Measure(
         name="tasks_on_time",
-        label=str(tasks_on_time.label),
+        label=str(TASKS_ON_TIME_LABEL),
         agency_code=agency_code,
         period=str(parsed),
         numerator=float(counts[st.DONE_ON_TIME]) if due else None,
@@ -220,7 +221,8 @@ def tasks_on_time(*, agency_code: str, period: str):  # type: ignore[no-untyped-
     )
 
 
-tasks_on_time.label = _("Assigned tasks done on time")  # type: ignore[attr-defined]
+TASKS_ON_TIME_LABEL = _("Assigned tasks done on time")
+tasks_on_time.label = TASKS_ON_TIME_LABEL  # type: ignore[attr-defined]
 
 
 def findings_closed(*, agency_code: str, period: str):  # type: ignore[no-untyped-def]
@@ -242,7 +244,7 @@ def findings_closed(*, agency_code: str, period: str):  # type: ignore[no-untype
     closed = qs.filter(status=FindingStatus.CLOSED).count()
     return Measure(
         name="findings_closed",
-        label=str(findings_closed.label),
+        label=str(FINDINGS_CLOSED_LABEL),
         agency_code=agency_code,
         period=str(parsed),
         numerator=float(closed) if total else None,
@@ -254,4 +256,5 @@ def findings_closed(*, agency_code: str, period: str):  # type: ignore[no-untype
     )
 
 
-findings_closed.label = _("Inspection findings closed")  # type: ignore[attr-defined]
+FINDINGS_CLOSED_LABEL = _("Inspection findings closed")
+findings_closed.label = FINDINGS_CLOSED_LABEL  # type: ignore[attr-defined]

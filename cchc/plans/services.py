@@ -322,7 +322,7 @@ def acknowledge(task: Task, *, actor: Any, note: str = "") -> Task:
     require_actor(actor)
     task = _locked(task)
     _require_lead(actor, task)
-    if task.status != TaskStatus.ASSIGNED:
+    if not task.can_be_acknowledged:
         raise TransitionNotAllowed(_("The task has already been acknowledged."))
     _event(task, "acknowledge", actor, to_status=TaskStatus.ACKNOWLEDGED, note=note)
     task.save(update_fields=["status", "last_event_seq"])
@@ -389,7 +389,7 @@ def complete(
     require_actor(actor)
     task = _locked(task)
     _require_lead(actor, task)
-    if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS):
+    if not task.can_be_completed:
         raise TransitionNotAllowed(_("The task is already completed."))
     if not (result or "").strip():
         raise ValidationFailed(_("Describe the result."), field="result")
@@ -441,7 +441,7 @@ def verify(task: Task, *, actor: Any, note: str = "") -> Task:
     require_actor(actor)
     task = _locked(task)
     _require_assigner(actor, task)
-    if task.status != TaskStatus.SUBMITTED:
+    if not task.can_be_verified:
         raise TransitionNotAllowed(
             _("Only a completed task awaiting verification can be verified.")
         )
@@ -456,7 +456,7 @@ def send_back(task: Task, *, actor: Any, reason: str) -> Task:
     require_actor(actor)
     task = _locked(task)
     _require_assigner(actor, task)
-    if task.status != TaskStatus.SUBMITTED:
+    if not task.can_be_verified:
         raise TransitionNotAllowed(
             _("Only a completed task awaiting verification can be sent back.")
         )

@@ -46,6 +46,12 @@ def _apply_errors(form: Any, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
+def _posted_pk(request: HttpRequest, name: str) -> int:
+    """The primary key posted as `name`; 0 (matches no row) when absent or not a number."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
 def _require_staff(request: HttpRequest) -> None:
     user = request.user
     if not (policies.can_see_all(user) or permissions.is_staff_member(user)):
@@ -161,9 +167,8 @@ def _visible_task(request: HttpRequest, code: str) -> Task:
 @login_required
 def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     task = _visible_task(request, code)
-    today = timezone.localdate()
     user = request.user
-    status = st.task_status(task, today)
+    status = task.status_today
     return render(
         request,
         "plans/task_detail.html",
@@ -246,7 +251,7 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
         elif action == "decide":
-            ext = Extension.objects.filter(pk=request.POST.get("extension"), task=task).first()
+            ext = Extension.objects.filter(pk=_posted_pk(request, "extension"), task=task).first()
             if ext is None:
                 raise Http404
             services.decide_extension(

@@ -106,7 +106,9 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
     page.wait_for_selector("text=Đã thông báo kết luận")
     finding = Finding.objects.get()
     task = finding.corrective_task
-    assert task.deadline == Inspection.objects.get().concluded_on + dt.timedelta(days=15)
+    concluded_on = Inspection.objects.get().concluded_on
+    assert task is not None and concluded_on is not None
+    assert task.deadline == concluded_on + dt.timedelta(days=15)
 
     login_as(page, cast.leader_a)
     page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
@@ -122,4 +124,5 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
     page.wait_for_selector("#inspection-status:has-text('Đã kiểm tra lại')")
     page.shot("reinspected")
     finding.refresh_from_db()
-    assert finding.status == "CLOSED" and finding.corrective_task.status == "VERIFIED"
+    task.refresh_from_db()
+    assert finding.status == "CLOSED" and task.status == "VERIFIED"

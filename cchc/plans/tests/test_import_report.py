@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from cchc.plans.models import Extension, Task, TaskEvent
 
 pytestmark = pytest.mark.django_db
 
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     {
         "Ma": "NV-2026-0001",
         "TieuDe": "Báo cáo CCHC quý",
@@ -89,7 +90,7 @@ def test_import_is_idempotent_and_report_follows_the_contract(cast, tmp_path):
     path = _write(tmp_path, ROWS)
     first = import_tasks(path)
     assert first.summary() == "tasks.jsonl: 5 created, 0 updated, 0 unchanged, 0 rejected"
-    assert Task.objects.get(code="NV-2026-0002").parent.code == "NV-2026-0001"
+    assert Task.objects.get(code="NV-2026-0002").parent == Task.objects.get(code="NV-2026-0001")
     assert Extension.objects.count() == 2
     second = import_tasks(path)
     assert second.summary() == "tasks.jsonl: 0 created, 0 updated, 5 unchanged, 0 rejected"

@@ -76,18 +76,21 @@ def test_inspection_from_plan_to_reinspection(cast, freezer):
     assert insp.remediation_due == D(2026, 5, 27)
     f1.refresh_from_db()
     f2.refresh_from_db()
-    task = f1.corrective_task
+    task, task2 = f1.corrective_task, f2.corrective_task
+    assert task is not None and task2 is not None
     assert task.lead_agency == cast.agency_a and task.deadline == D(2026, 5, 27)
     with pytest.raises(TransitionNotAllowed):
         svc.reinspect_finding(f1, actor=cast.inspector, closed=True)  # no evidence yet
     services.complete(task, actor=cast.leader_a, result="Đã niêm yết", files=[_pdf("anh.pdf")])
-    services.complete(f2.corrective_task, actor=cast.leader_a, result="Đã ghi sổ", files=[_pdf()])
+    services.complete(task2, actor=cast.leader_a, result="Đã ghi sổ", files=[_pdf()])
     svc.reinspect_finding(f1, actor=cast.inspector, closed=True)
     svc.reinspect_finding(f2, actor=cast.inspector, closed=False, note="Chưa đạt")
     f1.refresh_from_db()
     f2.refresh_from_db()
-    assert f1.status == FindingStatus.CLOSED and f1.corrective_task.status == TaskStatus.VERIFIED
-    assert f2.status == FindingStatus.REOPENED and f2.corrective_task.completed_on is None
+    task.refresh_from_db()
+    task2.refresh_from_db()
+    assert f1.status == FindingStatus.CLOSED and task.status == TaskStatus.VERIFIED
+    assert f2.status == FindingStatus.REOPENED and task2.completed_on is None
     with pytest.raises(TransitionNotAllowed, match="F|đã|already"):
         svc.reinspect_finding(f1, actor=cast.inspector, closed=True)
     insp.refresh_from_db()

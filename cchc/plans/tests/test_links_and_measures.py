@@ -31,7 +31,7 @@ def test_finding_raised_from_a_dossier_keeps_the_link_and_targets_the_competent_
     )
     assert f.agency == (d.competent_agency or d.receiving_agency)
     assert f.subject_ref == d.code
-    assert f.corrective_task.lead_agency == f.agency
+    assert f.corrective_task is not None and f.corrective_task.lead_agency == f.agency
     # the petition/evaluation/metric kinds refuse unknown codes with a Vietnamese message
     with pytest.raises(Exception, match="chưa có đánh giá"):
         isvc.raise_finding(
@@ -85,7 +85,7 @@ def test_emulation_rule_is_data(cast, assign):
 
 def test_task_events_are_append_only(cast, assign):
     assign()
-    ev = TaskEvent.objects.first()
+    ev = TaskEvent.objects.order_by("pk")[0]
     with pytest.raises(PermissionError):
         ev.save()
     with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
@@ -109,6 +109,7 @@ def test_findings_closed_measure(cast, assign):
         agency=cast.agency_a,
         found_on=D(2026, 8, 2),
     )
+    assert f.corrective_task is not None
     services.complete(
         f.corrective_task,
         actor=cast.leader_a,

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as s
@@ -9,7 +10,7 @@ D = dt.date
 
 
 def test_vocabulary_as_of_dates():
-    kw = dict(assigned_on=D(2026, 1, 15), deadline=D(2026, 6, 30), approvals=[])
+    kw: dict[str, Any] = dict(assigned_on=D(2026, 1, 15), deadline=D(2026, 6, 30), approvals=[])
     assert st.status_as_of(**kw, completed_on=None, as_of=D(2026, 1, 1)) is None
     assert st.status_as_of(**kw, completed_on=None, as_of=D(2026, 6, 30)) == st.WITHIN_DEADLINE
     assert st.status_as_of(**kw, completed_on=None, as_of=D(2026, 7, 1)) == st.OVERDUE
@@ -22,7 +23,9 @@ def test_vocabulary_as_of_dates():
 
 
 def test_extension_in_time_counts_late_one_does_not():
-    base = dict(assigned_on=D(2026, 1, 15), deadline=D(2026, 6, 30), completed_on=D(2026, 7, 10))
+    base: dict[str, Any] = dict(
+        assigned_on=D(2026, 1, 15), deadline=D(2026, 6, 30), completed_on=D(2026, 7, 10)
+    )
     in_time = [(D(2026, 6, 20), D(2026, 7, 15))]
     late = [(D(2026, 7, 2), D(2026, 7, 15))]
     assert st.status_as_of(**base, approvals=in_time, as_of=D(2026, 12, 31)) == st.DONE_ON_TIME

@@ -1,8 +1,10 @@
 import datetime as dt
+import typing
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.agencies.models import Agency
 from cchc.core.actors import MissingActor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.plans import services
@@ -142,8 +144,11 @@ def test_periodic_task_creates_period_reports(cast, assign):
 def test_merged_unit_resolves_to_successor_and_vanished_unit_is_refused(cast, assign):
     from cchc.testing import AgencyFactory
 
-    old = AgencyFactory(
-        code="H26.OLD", name="Quận cũ", valid_from=D(2020, 1, 1), valid_to=D(2025, 6, 30)
+    old = typing.cast(
+        Agency,
+        AgencyFactory(
+            code="H26.OLD", name="Quận cũ", valid_from=D(2020, 1, 1), valid_to=D(2025, 6, 30)
+        ),
     )
     old.successors.add(cast.agency_a)
     task = assign(lead_agency=old)

@@ -248,6 +248,7 @@ class Command(BaseCommand):
             )
             for f in (f1, f2):
                 f.refresh_from_db()
+                assert f.corrective_task is not None  # assigned at the conclusion
                 services.complete(
                     f.corrective_task,
                     actor=staff,

@@ -1,0 +1,109 @@
+"""The inspection record and the re-inspection go through Django forms (ChecklistForm,
+ReinspectForm): a missing or unknown result, an unknown finding or verdict is refused with a
+Vietnamese message and nothing is saved."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from cchc.plans import inspections as isvc
+from cchc.plans import services
+from cchc.plans.forms import ChecklistForm, ReinspectForm
+from cchc.plans.models import ChecklistResult, FindingStatus, InspectionStatus
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def _c(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def insp(cast):
+    return isvc.schedule_inspection(
+        actor=cast.inspector,
+        agency=cast.agency_a,
+        scheduled_on=D(2026, 5, 10),
+        checklist=["Niêm yết TTHC", "Sổ theo dõi"],
+    )
+
+
+def test_checklist_form_refuses_a_missing_or_unknown_result(insp):
+    form = ChecklistForm({"result_C01": "PASS", "result_C02": "MAYBE"}, checklist=insp.checklist)
+    assert not form.is_valid()
+    assert form.errors["result_C02"] == [
+        "Hãy chọn đạt, không đạt hoặc không áp dụng cho nội dung này."
+    ]
+    form = ChecklistForm({"result_C01": "PASS"}, checklist=insp.checklist)
+    assert not form.is_valid() and "result_C02" in form.errors
+    assert [r["item"]["label"] for r in form.rows()] == ["Niêm yết TTHC", "Sổ theo dõi"]
+
+
+def test_record_by_form_saves_results_notes_and_photos(cast, insp):
+    url = f"/plans/kiem-tra/{insp.code}/record/"
+    r = _c(cast.inspector).post(url, {"result_C01": "FAIL", "note_C01": "Thiếu"})
+    page = r.content.decode()
+    assert r.status_code == 200  # the page again, the form bound with its errors
+    assert "Hãy chọn đạt, không đạt hoặc không áp dụng cho nội dung này." in page
+    assert 'id="id_result_C02_error"' in page and 'aria-invalid="true"' in page
+    insp.refresh_from_db()
+    assert insp.status == InspectionStatus.PLANNED and not insp.results.exists()
+
+    photo = SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff\xe0jpeg", content_type="image/jpeg")
+    r = _c(cast.inspector).post(
+        url,
+        {"result_C01": "FAIL", "note_C01": "Thiếu 3 TTHC", "photo_C01": photo, "result_C02": "NA"},
+    )
+    assert r.status_code == 302
+    insp.refresh_from_db()
+    assert insp.status == InspectionStatus.RECORDED
+    c01, c02 = insp.results.order_by("item_code")
+    assert (c01.result, c01.note, c02.result) == ("FAIL", "Thiếu 3 TTHC", "NA")
+    assert c01.photo.name.endswith(".jpg") and not c02.photo
+    assert ChecklistResult.objects.count() == 2
+
+
+def test_reinspect_by_form(cast, insp):
+    isvc.record_inspection(
+        insp, actor=cast.inspector, results={"C01": {"result": "FAIL"}, "C02": {"result": "PASS"}}
+    )
+    finding = isvc.raise_finding(
+        actor=cast.inspector, inspection=insp, severity="LOW", description="Thiếu niêm yết"
+    )
+    isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục")
+    finding.refresh_from_db()
+    assert finding.corrective_task is not None
+    services.complete(
+        finding.corrective_task,
+        actor=cast.leader_a,
+        result="Đã niêm yết",
+        evidence_link="https://example.vn/anh",
+    )
+    other = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 6, 1), checklist=["X"]
+    )
+    form = ReinspectForm({"finding": finding.pk, "verdict": "close"}, inspection=other)
+    assert not form.is_valid()
+    assert form.errors["finding"] == ["Tồn tại này không thuộc cuộc kiểm tra này."]
+    form = ReinspectForm({"finding": finding.pk, "verdict": "maybe"}, inspection=insp)
+    assert form.errors["verdict"] == ["Hãy chọn đóng hoặc mở lại tồn tại."]
+
+    url = f"/plans/kiem-tra/{insp.code}/reinspect/"
+    c = _c(cast.inspector)
+    r = c.post(url, {"finding": finding.pk, "verdict": "maybe"}, follow=True)
+    assert "Hãy chọn đóng hoặc mở lại tồn tại." in r.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.OPEN
+    c.post(url, {"finding": finding.pk, "verdict": "close", "note": "Đã kiểm tra lại"})
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.CLOSED
+    # a re-inspection of a finding already closed: the service's message, nothing changed
+    r = c.post(url, {"finding": finding.pk, "verdict": "reopen"}, follow=True)
+    assert f"Tồn tại {finding.code} đã được đóng" in r.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.CLOSED

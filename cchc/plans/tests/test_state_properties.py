@@ -1,0 +1,96 @@
+"""The models say what their state allows (templates show their buttons by these properties,
+services refuse by the same ones; cchc/core/tests/test_rendering.py forbids raw status
+comparisons in templates)."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from cchc.core.errors import TransitionNotAllowed
+from cchc.plans import inspections as isvc
+from cchc.plans import services
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def _page(user, url):
+    c = Client()
+    c.force_login(user)
+    response = c.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_task_buttons_follow_its_state(cast, assign):
+    task = assign(deadline=D(2099, 12, 31))
+    url = f"/plans/nhiem-vu/{task.code}/"
+    assert task.can_be_acknowledged and task.can_be_completed and not task.can_be_verified
+    assert 'id="acknowledge"' in _page(cast.leader_a, url)
+    assert 'id="verify"' not in _page(cast.province_admin, url)
+
+    services.complete(task, actor=cast.leader_a, result="Đã ban hành quy trình")
+    task.refresh_from_db()
+    assert not task.can_be_acknowledged and not task.can_be_completed and task.can_be_verified
+    assert 'id="acknowledge"' not in _page(cast.leader_a, url)
+    assert 'id="verify"' in _page(cast.province_admin, url)
+    with pytest.raises(TransitionNotAllowed):
+        services.acknowledge(task, actor=cast.leader_a)
+
+    services.verify(task, actor=cast.province_admin)
+    task.refresh_from_db()
+    assert not (task.can_be_acknowledged or task.can_be_completed or task.can_be_verified)
+    assert 'id="verify"' not in _page(cast.province_admin, url)
+
+
+def test_late_badge_is_asked_of_the_task(cast, assign):
+    overdue = assign(deadline=D(2026, 1, 31))  # long past, not done
+    on_time = assign(deadline=D(2099, 12, 31))
+    assert overdue.is_late and overdue.status_today == "overdue"
+    assert not on_time.is_late and on_time.status_today == "within_deadline"
+    assert 'class="badge late" data-status="overdue"' in _page(
+        cast.province_admin, f"/plans/nhiem-vu/{overdue.code}/"
+    )
+    assert 'class="badge ontime" data-status="within_deadline"' in _page(
+        cast.province_admin, f"/plans/nhiem-vu/{on_time.code}/"
+    )
+
+
+def test_inspection_and_finding_states(cast):
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 5, 10), checklist=["A"]
+    )
+    url = f"/plans/kiem-tra/{insp.code}/"
+    assert insp.is_before_visit and not insp.accepts_findings
+    assert "self_report" in _page(cast.leader_a, url)
+    assert "/finding/" not in _page(cast.inspector, url)
+
+    isvc.record_inspection(insp, actor=cast.inspector, results={"C01": {"result": "FAIL"}})
+    insp.refresh_from_db()
+    assert not insp.is_before_visit and insp.accepts_findings
+    assert "self_report" not in _page(cast.leader_a, url)
+    assert "/finding/" in _page(cast.inspector, url)
+    finding = isvc.raise_finding(
+        actor=cast.inspector, inspection=insp, severity="LOW", description="Thiếu niêm yết"
+    )
+    assert not finding.can_be_reinspected  # no corrective task before the conclusion
+    assert "reinspect-close" not in _page(cast.inspector, url)
+
+    isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục")
+    insp.refresh_from_db()
+    finding.refresh_from_db()
+    assert not insp.accepts_findings and finding.can_be_reinspected
+    assert "reinspect-close" in _page(cast.inspector, url)
+
+    assert finding.corrective_task is not None
+    services.complete(
+        finding.corrective_task,
+        actor=cast.leader_a,
+        result="Đã niêm yết",
+        evidence_link="https://example.vn/anh-niem-yet",
+    )
+    isvc.reinspect_finding(finding, actor=cast.inspector, closed=True)
+    finding.refresh_from_db()
+    assert finding.is_closed and not finding.can_be_reinspected
+    assert "reinspect-close" not in _page(cast.inspector, url)
