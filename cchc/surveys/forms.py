@@ -41,9 +41,9 @@ def parse_answers(questions: list[Question], data: QueryDict) -> dict[str, Any]:
             if value:
                 answers[item.code] = value
         else:
-            value = _scalar(data.get(name, ""))
-            if value == "other":
-                value = data.get(f"{name}_other", "").strip() or None
-            if value is not None:
-                answers[item.code] = value
+            scalar = _scalar(data.get(name, ""))
+            if scalar == "other":
+                scalar = data.get(f"{name}_other", "").strip() or None
+            if scalar is not None:
+                answers[item.code] = scalar
     return answers

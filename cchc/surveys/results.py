@@ -193,7 +193,12 @@ def tally_matrix(spec: MethodSpec, units: Any, values: Any) -> dict[Any, UnitTal
     integral = values == np.floor(values)
     valid = np.isin(values, sorted(spec.valid_answers)) & integral
     satisfied = np.isin(values, sorted(spec.satisfied_answers)) & valid
-    counted = valid.sum(axis=1) >= spec.min_valid_share * len(codes) if codes else None
+    # with no scored item no questionnaire is counted (as `tally`)
+    counted = (
+        valid.sum(axis=1) >= spec.min_valid_share * len(codes)
+        if codes
+        else np.zeros(len(units), dtype=bool)
+    )
     out: dict[Any, UnitTally] = {}
     if len(units) == 0:
         return out
@@ -268,11 +273,12 @@ def _document(
         by_group[a.get("group") or ""].append(a)
     minimum = spec.min_valid_ranked
     for members in by_group.values():
-        n_valid = {a["code"]: a["n_valid"] for a in members}
-        ranks = competition_ranks(
-            {a["code"]: a["total"] for a in members},
-            eligible=lambda code, n=n_valid: n[code] >= minimum,
-        )
+        n_valid: dict[str, int] = {a["code"]: a["n_valid"] for a in members}
+
+        def eligible(code: str, n: dict[str, int] = n_valid) -> bool:
+            return n[code] >= minimum
+
+        ranks = competition_ranks({a["code"]: a["total"] for a in members}, eligible=eligible)
         for a in members:
             a["rank"] = ranks[a["code"]]
             if a["total"] is not None and a["n_valid"] < minimum:
@@ -385,14 +391,14 @@ def index_document(period: str, *, province_code: str | None = None) -> dict[str
         doc["frozen"] = True
         doc["closed_at"] = published.published_at.isoformat() if published.published_at else None
         return doc
-    doc = period_results(period, province_code=province)
-    if doc is None:
+    live = period_results(period, province_code=province)
+    if live is None:
         raise NotFoundError(_("No survey responses for period %(period)s.") % {"period": period})
     try:
         previous = period_results(str(int(period[:4]) - 1), province_code=province)
     except ValueError:
         previous = None
-    return _with_change(doc, previous)
+    return _with_change(live, previous)
 
 
 def sipas_measure(*, agency_code: str, period: str) -> Any:
@@ -429,7 +435,7 @@ def sipas_measure(*, agency_code: str, period: str) -> Any:
         value = unit["total"]
     return Measure(
         name="sipas",
-        label=str(sipas_measure.label),
+        label=str(SIPAS_MEASURE_LABEL),
         agency_code=agency_code,
         period=year,
         numerator=numerator,
@@ -440,7 +446,8 @@ def sipas_measure(*, agency_code: str, period: str) -> Any:
     )
 
 
-sipas_measure.label = gettext_lazy("Satisfaction index (SIPAS)")  # type: ignore[attr-defined]
+SIPAS_MEASURE_LABEL = gettext_lazy("Satisfaction index (SIPAS)")
+sipas_measure.label = SIPAS_MEASURE_LABEL  # type: ignore[attr-defined]
 
 
 EVALUATION_METHOD = "danh-gia-ho-so"

@@ -4,6 +4,7 @@ from cchc.surveys.models import Campaign, Response
 
 def test_demo_campaign_is_published_with_answers(cast):
     campaign = seed_demo_campaign(units=2, per_unit=12)
+    assert campaign is not None
     assert campaign.status == Campaign.Status.PUBLISHED and campaign.published_results
     assert Response.objects.filter(campaign=campaign).count() > 0
     units = {a["code"]: a for a in campaign.published_results["agencies"]}

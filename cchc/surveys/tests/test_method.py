@@ -38,7 +38,8 @@ def test_sipas_2023_is_seeded_with_its_structure():
     assert sum(1 for _ in tree.leaves()) == 39
     q = Questionnaire.objects.get(code="sipas-2023-xa")
     assert q.is_published
-    assert q.sections.order_by("-screening", "order").first().screening
+    first = q.sections.order_by("-screening", "order").first()
+    assert first is not None and first.screening
 
 
 def test_answer_validity_and_questionnaire_validity():

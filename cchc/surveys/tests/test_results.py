@@ -98,7 +98,7 @@ def test_interval_by_linearisation_matches_a_single_proportion():
 
 def test_leaf_weights_sum_to_one():
     s = spec()
-    values = {n.code: 1.0 for n in s.tree.walk()}
+    values: dict[str, float | None] = {n.code: 1.0 for n in s.tree.walk()}
     weights = leaf_weights(s.tree, values)
     assert sum(weights.values()) == pytest.approx(1.0)
     assert weights["P1.1"] == pytest.approx(1 / 2 / 4 / 2)

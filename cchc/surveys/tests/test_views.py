@@ -66,7 +66,8 @@ def test_enumerator_entry_and_double_keying_pages(cast, campaign, method, client
     assert "P-9" in client.get(disputes).content.decode()
     client.post(disputes, {"form": form.pk, "r_A1": "5"})
     form.refresh_from_db()
-    assert form.status == PaperForm.Status.DONE and form.response.answers["A1"] == 5
+    assert form.status == PaperForm.Status.DONE and form.response is not None
+    assert form.response.answers["A1"] == 5
     client.force_login(cast.citizen)
     assert client.get(url).status_code == 403
 
