@@ -38,6 +38,7 @@ TODAY = dt.date(2026, 10, 15)
 def seed() -> dict:
     from cchc.accounts.models import Membership, User
     from cchc.agencies.models import Agency, RankingGroup
+    from cchc.core import events
     from cchc.plans.models import Extension, Finding, Task, TaskEvent
 
     rnd = random.Random(15)
@@ -111,20 +112,19 @@ def seed() -> dict:
         )
     Task.objects.bulk_create(tasks, batch_size=2000)
     tasks = list(Task.objects.order_by("pk"))
-    TaskEvent.objects.bulk_create(
-        [
-            TaskEvent(
-                task=t,
-                seq=1,
-                at=dt.datetime(YEAR, 1, 1, tzinfo=dt.UTC),
-                action="assign",
-                actor_label="Sở Nội vụ",
-                to_status="ASSIGNED",
-            )
-            for t in tasks
-        ],
-        batch_size=5000,
-    )
+    first_events = [
+        TaskEvent(
+            task=t,
+            seq=1,
+            at=dt.datetime(YEAR, 1, 1, tzinfo=dt.UTC),
+            action="assign",
+            actor_label="Sở Nội vụ",
+            to_status="ASSIGNED",
+        )
+        for t in tasks
+    ]
+    events.chain_rows(TaskEvent, first_events)  # bulk rows carry their hash too
+    TaskEvent.objects.bulk_create(first_events, batch_size=5000)
     # a quarter become children of another task of the same unit
     parents = {}
     children = []

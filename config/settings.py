@@ -140,6 +140,17 @@ elif env_bool("DB_PREPARED_STATEMENTS", True):
     # more than running it). Turn off behind a transaction-pooling proxy (PgBouncer < 1.21).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
+# MIGRATION_DATABASE_URL: the owner role of the same database (docs/security.md §7). The
+# application connects with DATABASE_URL as a role that may read and write rows but not
+# TRUNCATE, alter or own tables, nor touch triggers (`manage.py grant_app_role`); migrations
+# run as the owner: `manage.py migrate --database owner` (then `grant_app_role`).
+if env_str("MIGRATION_DATABASE_URL", "-") != "-":
+    DATABASES["owner"] = {
+        **DATABASES["default"],
+        **dj_database_url.parse(env_str("MIGRATION_DATABASE_URL"), conn_max_age=0),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

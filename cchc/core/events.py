@@ -22,11 +22,27 @@ append-only in the database with one operation, and its admin is the shared read
     operations = [..., events.append_only_triggers("tasks_taskevent", "task events")]
     # admin.py
     register_event_log(TaskEvent)                       # cchc.core.admin
+
+Each row carries `hash`, chaining it to the row before it in the same subject's log
+(issue 12 point 7, docs/security.md §7): sha256 of the previous row's hash followed by the
+row's canonical serialisation (`canonical`: subject id, sequence, time in UTC ISO form,
+action, actor id and label, note, data as sorted JSON, and the model's `chained_fields`).
+`append_event` computes it under the subject's lock; bulk paths (cchc.interchange) use
+`row_hash`/`chain_rows` as they build rows; `manage.py verify_event_chains` recomputes every
+chain. A row changed or deleted behind the application's back (raw SQL, a restored dump
+edited by hand) no longer matches, and the command names it.
+
+The serialisation of a model is fixed: a column added to an event model later is not
+chained unless it is added to `chained_fields` together with a migration that re-hashes
+(`chain_hashes`); otherwise every stored row would stop verifying.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
@@ -47,6 +63,9 @@ class EventLog(AppendOnlyModel):
     by `subject_field`) and their state fields."""
 
     subject_field: ClassVar[str] = ""
+    # The concrete model's own columns (attnames) that enter the row's hash, beside the
+    # common ones (`CHAINED`). Fixed per model: see the module docstring.
+    chained_fields: ClassVar[tuple[str, ...]] = ()
 
     seq = models.PositiveIntegerField(_("sequence"))
     at = models.DateTimeField(_("time"))
@@ -64,6 +83,7 @@ class EventLog(AppendOnlyModel):
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         abstract = True
@@ -93,6 +113,90 @@ def next_seq(model: type[EventLog], subject: models.Model) -> int:
         .first()
     )
     return (last or 0) + 1
+
+
+# Columns every event row chains (attnames); the subject's id enters as "subject".
+CHAINED = ("seq", "at", "action", "actor_id", "actor_label", "note", "data")
+# Columns never chained: the row's own id (given by the database after the hash is made),
+# the hash itself, and the moment of writing (bulk paths set it once per file).
+UNCHAINED = ("id", "hash", "recorded_at")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def canonical(subject_id: Any, row: Mapping[str, Any], extra: Iterable[str]) -> str:
+    """The row's canonical serialisation: one JSON object with sorted keys, no spaces, UTF-8
+    text as is; times in UTC ISO 8601; `data` as the database gives it back (a JSON round
+    trip, so e.g. integer keys become the strings they are stored as)."""
+    data = row["data"] or {}
+    if data:
+        data = json.loads(json.dumps(data))
+    document = {
+        "subject": subject_id,
+        "seq": row["seq"],
+        "at": _plain(row["at"]),
+        "action": row["action"],
+        "actor": row["actor_id"],
+        "actor_label": row["actor_label"],
+        "note": row["note"],
+        "data": data,
+    }
+    for name in extra:
+        document[name] = _plain(row[name])
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def link(previous: str, serialised: str) -> str:
+    """sha256 hex of the previous row's hash (empty for a subject's first row) followed by
+    the row's canonical serialisation."""
+    return hashlib.sha256((previous + serialised).encode()).hexdigest()
+
+
+def row_hash(model: type[EventLog], previous: str, row: Mapping[str, Any]) -> str:
+    """The hash of a row given as a mapping of attnames (the subject as `<field>_id`)."""
+    return link(previous, canonical(row[model.subject_field + "_id"], row, model.chained_fields))
+
+
+def _row(event: EventLog) -> dict[str, Any]:
+    names = (event.subject_field + "_id", *CHAINED, *event.chained_fields)
+    return {name: getattr(event, name) for name in names}
+
+
+def chain_rows(
+    model: type[E], rows: Iterable[E], previous: Mapping[Any, str] | None = None
+) -> None:
+    """Fill `hash` of unsaved rows built in bulk (each subject's rows in sequence order).
+    `previous` gives the hash of the last stored row of subjects whose log already has rows."""
+    last: dict[Any, str] = dict(previous or {})
+    key = model.subject_field + "_id"
+    for event in rows:
+        subject_id = getattr(event, key)
+        event.hash = row_hash(model, last.get(subject_id, ""), _row(event))
+        last[subject_id] = event.hash
+
+
+def previous_hash(model: type[EventLog], subject_id: Any, seq: int) -> str:
+    """The hash of the row before `seq` in the subject's log ("" for its first row). The
+    caller holds the subject's row lock. One fixed statement on the unique (subject, seq)
+    index; only a log with a gap (rows given explicit sequence numbers) needs the fallback."""
+    if seq <= 1:
+        return ""
+    found = rowsql.values(model, ("hash",), {model.subject_field: subject_id, "seq": seq - 1})
+    if found:
+        return str(found[0][0])
+    before = (
+        model._default_manager.filter(**{model.subject_field: subject_id, "seq__lt": seq})
+        .order_by("-seq")
+        .values_list("hash", flat=True)
+        .first()
+    )
+    return before or ""
 
 
 def append_event(
@@ -127,23 +231,34 @@ def append_event(
         data=data or {},
         **fields,
     )
+    event.hash = row_hash(model, previous_hash(model, subject.pk, event.seq), _row(event))
     rowsql.insert_row(event)
     if hasattr(subject, "last_event_seq"):
         subject.last_event_seq = event.seq
     return event
 
 
-def append_only_triggers(table: str, what: str) -> migrations.RunPython:
+def append_only_triggers(
+    table: str,
+    what: str,
+    vendors: tuple[str, ...] = ("postgresql", "sqlite"),
+    sqlite_name: str = "",
+) -> migrations.RunPython:
     """A migration operation that makes an event table append-only in the database.
 
     PostgreSQL refuses UPDATE and DELETE (its test flush truncates, which row triggers do
     not see); SQLite refuses UPDATE only, since its flush empties tables with DELETE. SQLite
     rebuilds a table to alter a column, which drops its triggers: a later migration that
-    alters the table runs this operation again (CREATE ... IF NOT EXISTS)."""
+    alters the table runs this operation again (CREATE ... IF NOT EXISTS), for SQLite only
+    (`vendors`) when the PostgreSQL trigger is still in place, under the trigger's existing
+    name (`sqlite_name`, `<table>_no_update` unless an older migration chose another)."""
     message = f"{what} are append-only".replace("'", "")
+    sqlite_trigger = sqlite_name or f"{table}_no_update"
 
     def forward(apps: Any, schema_editor: Any) -> None:
         vendor = schema_editor.connection.vendor
+        if vendor not in vendors:
+            return
         if vendor == "postgresql":
             schema_editor.execute(
                 f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
@@ -156,16 +271,82 @@ def append_only_triggers(table: str, what: str) -> migrations.RunPython:
             )
         elif vendor == "sqlite":
             schema_editor.execute(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+                f"CREATE TRIGGER IF NOT EXISTS {sqlite_trigger} BEFORE UPDATE ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
             )
 
     def backward(apps: Any, schema_editor: Any) -> None:
         vendor = schema_editor.connection.vendor
+        if vendor not in vendors:
+            return
         if vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_append_only();")
         elif vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {sqlite_trigger};")
 
     return migrations.RunPython(forward, backward)
+
+
+def chain_hashes(
+    app_label: str, model_name: str, subject_field: str, chained_fields: tuple[str, ...]
+) -> migrations.RunPython:
+    """A migration operation that fills `hash` of the rows already stored, chain by chain in
+    sequence order (the model's serialisation as of the migration: `subject_field` and
+    `chained_fields` are given here, since historical models do not carry class variables).
+
+    The append-only triggers refuse the UPDATE, so they are switched off for it: on
+    PostgreSQL the table's own triggers are disabled and enabled again (migrations run as
+    the owner role, docs/security.md §7); on SQLite the table's triggers are dropped and
+    created again from their stored definitions."""
+    batch = 5000
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        connection = schema_editor.connection
+        table = model._meta.db_table
+        quoted = connection.ops.quote_name(table)
+        saved: list[str] = []
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute(f"ALTER TABLE {quoted} DISABLE TRIGGER USER")
+            elif connection.vendor == "sqlite":
+                cur.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                    [table],
+                )
+                found = cur.fetchall()
+                for name, _sql in found:
+                    cur.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+                saved = [sql for _name, sql in found]
+            key = subject_field + "_id"
+            names = ("pk", key, *CHAINED, *chained_fields)
+            rows = model._default_manager.order_by(key, "seq").values_list(*names)
+            last_subject, previous, after = None, "", None
+            while True:
+                chunk = list((rows if after is None else _after(rows, key, after))[:batch])
+                if not chunk:
+                    break
+                updates = []
+                for values in chunk:
+                    row = dict(zip(names, values, strict=True))
+                    if row[key] != last_subject:
+                        last_subject, previous = row[key], ""
+                    previous = link(previous, canonical(row[key], row, chained_fields))
+                    updates.append((previous, row["pk"]))
+                cur.executemany(f"UPDATE {quoted} SET hash = %s WHERE id = %s", updates)  # noqa: S608 - table name from the model
+                after = (chunk[-1][1], chunk[-1][2])
+            if connection.vendor == "postgresql":
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cur.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER USER")
+            for sql in saved:
+                cur.execute(sql)
+
+    return migrations.RunPython(forward, migrations.RunPython.noop)
+
+
+def _after(rows: Any, key: str, after: tuple[Any, int]) -> Any:
+    """The rows after (subject, seq) in (subject, seq) order (keyset paging)."""
+    return rows.filter(
+        models.Q(**{f"{key}__gt": after[0]}) | models.Q(**{key: after[0], "seq__gt": after[1]})
+    )

@@ -283,6 +283,7 @@ class DossierEvent(EventLog):
     """
 
     subject_field = "dossier"
+    chained_fields = ("from_status", "to_status", "agency_id", "target_agency_id")
 
     # Indexes are kept to what is read: (dossier, seq) is unique and serves every lookup by
     # dossier; events are written 5-6 per dossier, so each extra index slows intake and import.

@@ -391,6 +391,7 @@ class PetitionEvent(EventLog):
     (enforced in the database by triggers, migration 0002)."""
 
     subject_field = "petition"
+    chained_fields = ("from_status", "to_status", "agency_id")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("time"), db_index=True)  # reports filter the trail by time
@@ -662,6 +663,7 @@ class ComplaintEvent(EventLog):
     """Audit trail of the complaints register (append-only, triggers in migration 0002)."""
 
     subject_field = "complaint"
+    chained_fields = ("from_status", "to_status")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=12, blank=True, choices=ComplaintStatus.choices)

@@ -32,6 +32,7 @@ from orjson import loads  # 3x faster than the standard library on the sync form
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure
+from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.core.models import RuleVersion
@@ -130,6 +131,7 @@ EVENT_COLUMNS = (
     "agency_id",
     "target_agency_id",
     "note",
+    "hash",
     "data",
 )
 
@@ -505,15 +507,31 @@ def _same_history(stored: list[tuple[Any, ...]], bundle: list[tuple[Any, ...]]) 
 
 # -- writers ------------------------------------------------------------------------------
 def _event_rows(
-    dossier_id: int, p: Parsed, start: int, now: dt.datetime, label: str
+    dossier_id: int, p: Parsed, start: int, now: dt.datetime, label: str, previous: str = ""
 ) -> Iterator[tuple[Any, ...]]:
+    """The event rows of the history from entry `start` on, each chained to the one before
+    (`previous`: the hash of the last stored row when a tail is appended)."""
     for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(
         p.events[start:], start + 1
     ):
-        data = (
-            json.dumps({"new_appointment_at": new_appointment.isoformat()})
-            if new_appointment
-            else "{}"
+        data = {"new_appointment_at": new_appointment.isoformat()} if new_appointment else {}
+        previous = events.row_hash(
+            DossierEvent,
+            previous,
+            {
+                "dossier_id": dossier_id,
+                "seq": seq,
+                "at": at,
+                "action": IMPORT_ACTION,
+                "actor_id": None,
+                "actor_label": label,
+                "note": note,
+                "data": data,
+                "from_status": from_status,
+                "to_status": to,
+                "agency_id": agency_id,
+                "target_agency_id": None,
+            },
         )
         yield (
             dossier_id,
@@ -528,7 +546,8 @@ def _event_rows(
             agency_id,
             None,
             note,
-            data,
+            previous,
+            json.dumps(data) if data else "{}",
         )
 
 
@@ -578,14 +597,29 @@ class Writer:
         ids = [pk for pk, _p, _s in changes]
         for i in range(0, len(ids), 1000):
             Dossier.objects.filter(pk__in=ids[i : i + 1000]).update(version=F("version") + 1)
-        events = [
+        last = _last_hashes([pk for pk, _p, stored in changes if stored])
+        rows = [
             DossierEvent(
                 **dict(zip(EVENT_COLUMNS, row[:-1], strict=False)), data=json.loads(row[-1])
             )
             for pk, p, stored in changes
-            for row in _event_rows(pk, p, stored, self.now, self.ctx.actor_label)
+            for row in _event_rows(pk, p, stored, self.now, self.ctx.actor_label, last.get(pk, ""))
         ]
-        DossierEvent.objects.bulk_create(events, batch_size=500)
+        DossierEvent.objects.bulk_create(rows, batch_size=500)
+
+
+def _last_hashes(ids: list[int]) -> dict[int, str]:
+    """The hash of the last stored event of each of these dossiers (the chain a history tail
+    continues); read in the import's transaction."""
+    last: dict[int, str] = {}
+    for i in range(0, len(ids), 1000):
+        for pk, hash_ in (
+            DossierEvent.objects.filter(dossier_id__in=ids[i : i + 1000])
+            .order_by("dossier_id", "seq")
+            .values_list("dossier_id", "hash")
+        ):
+            last[pk] = hash_
+    return last
 
 
 # -- the file -----------------------------------------------------------------------------

@@ -42,6 +42,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.core.events import row_hash
+from cchc.dossiers.models import DossierEvent
 from cchc.interchange.formats import Reject, RowError
 
 # ~4,000 dossiers of the sync format: large enough that the per-COPY and per-task overheads
@@ -104,6 +106,7 @@ EVENT_COLUMNS = (
     "agency_id",
     "target_agency_id",
     "note",
+    "hash",
     "data",
 )
 
@@ -133,6 +136,7 @@ class Formatter:
         self.suffix = "".join("\t" + copy_value(defaults[k]) for k in self.default_columns) + "\n"
         self.now = now.isoformat()
         self.label = text(label)
+        self.raw_label = label
 
     def dossier(self, pk: int, p: Any) -> str:
         c, texts = p.cols, p.texts
@@ -155,7 +159,9 @@ class Formatter:
             f"{'t' if c['reused_digitized_data'] else 'f'}{self.suffix}"
         )
 
-    def events(self, pk: int, p: Any, start: int = 0) -> str:
+    def events(self, pk: int, p: Any, start: int = 0, previous: str = "") -> str:
+        """The event rows, each with its hash chained to the one before (`previous`: the
+        hash of the row before entry `start`, empty for a new dossier)."""
         head = f"\t{self.now}\t{IMPORT_ACTION}\t"
         tail = f"\t{NULL}\t{self.label}\t"
         texts = p.texts
@@ -163,15 +169,30 @@ class Formatter:
         for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(
             p.events[start:], start + 1
         ):
-            data = (
-                json.dumps({"new_appointment_at": new_appointment.isoformat()})
-                if new_appointment
-                else "{}"
+            data = {"new_appointment_at": new_appointment.isoformat()} if new_appointment else {}
+            previous = row_hash(
+                DossierEvent,
+                previous,
+                {
+                    "dossier_id": pk,
+                    "seq": seq,
+                    "at": at,
+                    "action": IMPORT_ACTION,
+                    "actor_id": None,
+                    "actor_label": self.raw_label,
+                    "note": note,
+                    "data": data,
+                    "from_status": from_status,
+                    "to_status": to,
+                    "agency_id": agency_id,
+                    "target_agency_id": None,
+                },
             )
             out.append(
                 f"{pk}\t{seq}\t{texts.get(id(at)) or at.isoformat()}{head}"
                 f"{NULL if from_status is None else from_status}\t{to}{tail}"
-                f"{NULL if agency_id is None else agency_id}\t{NULL}\t{text(note)}\t{data}\n"
+                f"{NULL if agency_id is None else agency_id}\t{NULL}\t{text(note)}\t{previous}\t"
+                f"{json.dumps(data) if data else '{}'}\n"
             )
         return "".join(out)
 

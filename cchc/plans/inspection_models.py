@@ -191,6 +191,7 @@ class Finding(models.Model):
 
 class InspectionEvent(EventLog):
     subject_field: ClassVar[str] = "inspection"
+    chained_fields = ("from_status", "to_status")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=14, blank=True)
@@ -207,6 +208,7 @@ class InspectionEvent(EventLog):
 
 class FindingEvent(EventLog):
     subject_field: ClassVar[str] = "finding"
+    chained_fields = ("from_status", "to_status")
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=10, blank=True)

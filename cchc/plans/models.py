@@ -257,6 +257,7 @@ class TaskEvent(EventLog):
     """One step of a task's life (giao, tiếp nhận, cập nhật tiến độ, hoàn thành, ...)."""
 
     subject_field: ClassVar[str] = "task"
+    chained_fields = ("from_status", "to_status")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=12, blank=True)

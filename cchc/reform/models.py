@@ -224,6 +224,7 @@ class ReformEvent(EventLog):
     """Every change to an assessment: scores, evidence, submission, appraisal, finalisation."""
 
     subject_field: ClassVar[str] = "assessment"
+    chained_fields = ("node_code", "from_status", "to_status")
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="events")
     node_code = models.CharField(max_length=40, blank=True)
     from_status = models.CharField(max_length=12, blank=True)

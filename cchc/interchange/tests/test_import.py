@@ -208,3 +208,22 @@ def test_bulk_signal_after_commit(tmp_path, django_capture_on_commit_callbacks):
     finally:
         dossiers_bulk_changed.disconnect(listener)
     assert received == [sorted(Dossier.objects.values_list("pk", flat=True))]
+
+
+def test_imported_histories_and_appended_tails_carry_verifying_hash_chains(tmp_path):
+    """New dossiers (PostgreSQL: the COPY loader; SQLite: bulk_create) and a history tail
+    appended by a re-import are chained as the append function chains them."""
+    from cchc.core import chains
+
+    run(bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()]))
+    ok, _lines, err = run(
+        bundles.write(tmp_path, dossiers=[bundles.dossier("000.01.01.H26-260302-0002")])
+    )
+    assert ok, err
+    tail = DossierEvent.objects.get(dossier__code="000.01.01.H26-260302-0002", seq=7)
+    before = DossierEvent.objects.get(dossier__code="000.01.01.H26-260302-0002", seq=6)
+    assert len(tail.hash) == 64 and tail.hash != before.hash
+    assert [b for b in chains.verify(DossierEvent)] == [DossierEvent.objects.count()]
+    out = io.StringIO()
+    call_command("verify_event_chains", "dossiers.DossierEvent", stdout=out)
+    assert "every event chain verifies" in out.getvalue()

@@ -1,0 +1,47 @@
+"""Walk every event log's hash chain and report every break (docs/security.md §7).
+
+    manage.py verify_event_chains            # every event model
+    manage.py verify_event_chains dossiers.DossierEvent feedback.PetitionEvent
+
+Prints one line per break (model, subject, sequence, expected vs stored) and a count per
+model; exits with status 1 when any chain is broken, 0 otherwise (for cron and CI).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cchc.core.chains import Break, event_models, verify
+
+
+class Command(BaseCommand):
+    help = "Verify the hash chains of every event log; exit 1 on any break."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "models", nargs="*", help="app_label.ModelName of event models (default: all)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        chosen = event_models()
+        if options["models"]:
+            by_label = {m._meta.label_lower: m for m in chosen}
+            unknown = [name for name in options["models"] if name.lower() not in by_label]
+            if unknown:
+                raise CommandError(f"not an event model: {', '.join(unknown)}")
+            chosen = [by_label[name.lower()] for name in options["models"]]
+        broken = 0
+        for model in chosen:
+            breaks = 0
+            for item in verify(model):
+                if isinstance(item, Break):
+                    breaks += 1
+                    self.stderr.write(str(item))
+                else:
+                    self.stdout.write(f"{model._meta.label}: {item} rows, {breaks} break(s)")
+            broken += breaks
+        if broken:
+            raise CommandError(f"{broken} break(s) in the event chains")
+        self.stdout.write("every event chain verifies")
