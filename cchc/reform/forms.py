@@ -75,6 +75,22 @@ class DeadlineForm(forms.Form):
     )
 
 
+class ProgressFilterForm(forms.Form):
+    """Filters of the submission progress page."""
+
+    q = forms.CharField(
+        label=_("Unit code or name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, statuses: Sequence[tuple[str, Any]] = (), **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["status"].choices = [("", _("All statuses")), *statuses]  # type: ignore[attr-defined]
+
+
 class AppraiseForm(forms.Form):
     """An appraiser's decision on one item: accept, or adjust with a score and a reason."""
 

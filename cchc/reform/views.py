@@ -27,7 +27,14 @@ from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.text import fold
 from cchc.reform import charts, exports, external, results, services
-from cchc.reform.forms import AppraiseForm, DeadlineForm, EvidenceForm, ScoreForm, WhatIfForm
+from cchc.reform.forms import (
+    AppraiseForm,
+    DeadlineForm,
+    EvidenceForm,
+    ProgressFilterForm,
+    ScoreForm,
+    WhatIfForm,
+)
 from cchc.reform.models import (
     AppraisalTeam,
     Assessment,
@@ -300,10 +307,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("agency__code")
     )
-    q = request.GET.get("q", "").strip()
+    filters = ProgressFilterForm(request.GET, statuses=AssessmentStatus.choices)
+    q, status = "", ""
+    if filters.is_valid():
+        q, status = filters.cleaned_data["q"].strip(), filters.cleaned_data["status"]
     if q:
         qs = qs.filter(Q(agency__code__icontains=q) | Q(agency__name__icontains=q))
-    status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
     now = timezone.now()
@@ -320,9 +329,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             "t": t,
             "page": page,
             "late": late,
-            "statuses": AssessmentStatus.choices,
-            "q": q,
-            "status": status,
+            "filters": filters,
             "not_started": not_started[:200],
         },
     )
