@@ -102,6 +102,11 @@ class TemplateNode(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def is_survey(self) -> bool:
+        """Survey-scored: filled from the surveys module or an import, never by the unit."""
+        return self.method == Method.SURVEY
+
 
 class AssessmentStatus(models.TextChoices):
     DRAFT = "DRAFT", _("Being self-assessed")

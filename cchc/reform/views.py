@@ -5,7 +5,9 @@ unit's self-assessment before the year's results are published)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +16,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +26,15 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.text import fold
-from cchc.reform import exports, external, results, services
+from cchc.reform import charts, exports, external, results, services
+from cchc.reform.forms import (
+    AppraiseForm,
+    DeadlineForm,
+    EvidenceForm,
+    ProgressFilterForm,
+    ScoreForm,
+    WhatIfForm,
+)
 from cchc.reform.models import (
     AppraisalTeam,
     Assessment,
@@ -154,6 +165,10 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "max_total": tree.max_total,
             "survey_max": tree.survey_max,
             "measures": _measures(),
+            "deadline_form": DeadlineForm(
+                initial={"deadline": timezone.localtime(t.deadline) if t.deadline else None},
+                auto_id="deadline-%s",
+            ),
             "teams": t.teams.prefetch_related("members", "agencies").select_related("chair"),
         },
     )
@@ -209,12 +224,14 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.publish_template(t, actor=request.user)
             messages.success(request, _("Template published."))
         elif action == "deadline":
-            raw = request.POST.get("deadline", "")
-            when = parse_datetime(raw) if raw else None
-            if when is not None and timezone.is_naive(when):
-                when = timezone.make_aware(when)
-            services.set_deadline(t, actor=request.user, deadline=when)
-            messages.success(request, _("Deadline saved."))
+            deadline_form = DeadlineForm(request.POST)
+            if not deadline_form.is_valid():
+                _form_failed(request, deadline_form)
+            else:
+                services.set_deadline(
+                    t, actor=request.user, deadline=deadline_form.cleaned_data["deadline"]
+                )
+                messages.success(request, _("Deadline saved."))
         elif action == "surveys":
             counts = services.refresh_survey_scores(t, actor=request.user)
             messages.info(
@@ -290,10 +307,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("agency__code")
     )
-    q = request.GET.get("q", "").strip()
+    filters = ProgressFilterForm(request.GET, statuses=AssessmentStatus.choices)
+    q, status = "", ""
+    if filters.is_valid():
+        q, status = filters.cleaned_data["q"].strip(), filters.cleaned_data["status"]
     if q:
         qs = qs.filter(Q(agency__code__icontains=q) | Q(agency__name__icontains=q))
-    status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
     now = timezone.now()
@@ -310,9 +329,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             "t": t,
             "page": page,
             "late": late,
-            "statuses": AssessmentStatus.choices,
-            "q": q,
-            "status": status,
+            "filters": filters,
             "not_started": not_started[:200],
         },
     )
@@ -354,13 +371,24 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         n.indent = depth[n.pk] * 1.5  # type: ignore[attr-defined]  # read by the template
         n.row = scores.get(n.pk)  # type: ignore[attr-defined]
     staff = services.is_unit_staff(user, a.agency_id)
+    can_edit = staff and a.status == AssessmentStatus.DRAFT
+    files = (
+        EvidenceFile.objects.filter(agency=a.agency).order_by("-uploaded_at")[:50] if staff else []
+    )
+    if can_edit:
+        choices = [(f.pk, f.name) for f in files]
+        for n in nodes:
+            if n.row is not None and not n.is_survey:  # type: ignore[attr-defined]
+                n.evidence_form = EvidenceForm(  # type: ignore[attr-defined]
+                    initial={"node": n.code}, auto_id=f"ev-{n.code}-%s", files_choices=choices
+                )
     return render(
         request,
         "reform/assessment.html",
         {
             "a": a,
             "nodes": nodes,
-            "can_edit": staff and a.status == AssessmentStatus.DRAFT,
+            "can_edit": can_edit,
             "can_submit": services.is_unit_leader(user, a.agency_id)
             and a.status == AssessmentStatus.DRAFT,
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
@@ -373,9 +401,6 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 AssessmentStatus.RESPONDED,
             ),
             "missing": services.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
-            "files": EvidenceFile.objects.filter(agency=a.agency).order_by("-uploaded_at")[:50]
-            if staff
-            else [],
             "events": ReformEvent.objects.filter(assessment=a).order_by("-seq")[:100],
             "late": bool(
                 a.template.deadline
@@ -386,9 +411,14 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _decimal_or_none(raw: str | None) -> str | None:
-    raw = (raw or "").strip()
-    return raw or None
+def _form_failed(request: HttpRequest, form: forms.Form) -> None:
+    """A form's errors as one Vietnamese message: "<label>: <error>" per field."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    messages.error(request, " ".join(parts))
 
 
 @login_required
@@ -400,29 +430,41 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
     node = post.get("node", "")
     try:
         if action == "score":
-            services.set_self_score(
-                a,
-                node,
-                actor=user,
-                score=_decimal_or_none(post.get("score")),
-                explanation=post.get("explanation", ""),
-            )
-            messages.success(request, _("Score saved."))
+            score_form = ScoreForm(post)
+            if not score_form.is_valid():
+                _form_failed(request, score_form)
+            else:
+                services.set_self_score(
+                    a,
+                    score_form.cleaned_data["node"],
+                    actor=user,
+                    score=score_form.cleaned_data["score"],
+                    explanation=score_form.cleaned_data["explanation"],
+                )
+                messages.success(request, _("Score saved."))
         elif action == "evidence":
-            day = parse_date(post.get("doc_date", "") or "")
-            if day is None:
-                raise services.ValidationFailed(_("Give the document date."), field="doc_date")
-            services.add_evidence(
-                a,
-                node,
-                actor=user,
-                doc_number=post.get("doc_number", ""),
-                issuer=post.get("issuer", ""),
-                doc_date=day,
-                upload=request.FILES.get("file"),
-                file_id=int(post["file_id"]) if post.get("file_id", "").isdigit() else None,
+            ev_form = EvidenceForm(
+                post,
+                request.FILES,
+                files_choices=[
+                    (f.pk, f.name) for f in EvidenceFile.objects.filter(agency=a.agency)
+                ],
             )
-            messages.success(request, _("Evidence added."))
+            if not ev_form.is_valid():
+                _form_failed(request, ev_form)
+            else:
+                data = ev_form.cleaned_data
+                services.add_evidence(
+                    a,
+                    data["node"],
+                    actor=user,
+                    doc_number=data["doc_number"],
+                    issuer=data["issuer"],
+                    doc_date=data["doc_date"],
+                    upload=data["file"],
+                    file_id=data["file_id"],
+                )
+                messages.success(request, _("Evidence added."))
         elif action == "remove_evidence":
             from cchc.reform.models import Evidence
 
@@ -435,14 +477,18 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.submit(a, actor=user)
             messages.success(request, _("Self-assessment submitted."))
         elif action in ("accept", "adjust"):
-            services.appraise(
-                a,
-                node,
-                actor=user,
-                accept=action == "accept",
-                score=post.get("score"),
-                comment=post.get("comment", ""),
-            )
+            ap_form = AppraiseForm(post)
+            if not ap_form.is_valid():
+                _form_failed(request, ap_form)
+            else:
+                services.appraise(
+                    a,
+                    ap_form.cleaned_data["node"],
+                    actor=user,
+                    accept=action == "accept",
+                    score=ap_form.cleaned_data["score"],
+                    comment=ap_form.cleaned_data["comment"],
+                )
         elif action == "request_explanation":
             services.request_explanation(a, actor=user)
             messages.success(request, _("The unit has been asked for its explanation."))
@@ -519,7 +565,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
     if not _sees_results(request.user):
         raise PermissionDenied
     doc = results.ranking_document(year, _province())
-    trend = _trend_years(year, doc)
+    trend = _group_trend_chart(_year_docs(year, doc["agencies"]))
     q = fold(request.GET.get("q", "").strip())
     if q:
         doc = dict(doc)
@@ -543,36 +589,108 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "doc": doc,
-            "groups": _groups(doc),
+            "groups": _ranking_groups(doc, year),
             "history": history,
             "ha": services.is_home_affairs(request.user),
             "q": request.GET.get("q", ""),
-            "years": trend,
+            "trend": trend,
         },
     )
 
 
-def _trend_years(year: int, doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Mean index per group over the published years before this one and this year's figures
-    (for the year-on-year chart)."""
+def _year_docs(year: int, rows: list[dict[str, Any]]) -> list[tuple[int, list[dict]]]:
+    """The rows of the published years before this one (at most five, current versions, from
+    their summaries) and this year's rows, oldest first (for the year-on-year charts)."""
     docs = [
-        (rs.year, {"agencies": rs.summary})
+        (rs.year, rs.summary)
         for rs in ResultSet.objects.filter(
             province_code=_province(), current=True, year__gte=year - 5, year__lt=year
         )
-        .defer("document")
+        .only("year", "summary")
         .order_by("year")
     ]
-    docs.append((year, doc))
-    out = []
-    for y, d in docs:
+    docs.append((year, rows))
+    return docs
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def _group_trend_chart(docs: list[tuple[int, list[dict]]]) -> dict[str, Any] | None:
+    """Mean index % of each ranking group, year on year."""
+    by_year: list[dict[str, list[float]]] = []
+    for _y, rows in docs:
         by_group: dict[str, list[float]] = {}
-        for r in d["agencies"]:
+        for r in rows:
             if r["total"] is not None:
-                by_group.setdefault(r["group"] or "", []).append(r["total"])
-        out.append(
-            {"year": y, "groups": {g: round(sum(v) / len(v), 2) for g, v in by_group.items()}}
+                by_group.setdefault(r["group"] or _("No group"), []).append(r["total"])
+        by_year.append(by_group)
+    names = sorted({g for d in by_year for g in d})
+    return charts.line_chart(
+        [y for y, _rows in docs],
+        [
+            (_("%(group)s (mean)") % {"group": g}, [_mean(d.get(g, [])) for d in by_year])
+            for g in names
+        ],
+        x_label=_("Year"),
+        y_label=_("Index (%)"),
+    )
+
+
+def _unit_trend_chart(docs: list[tuple[int, list[dict]]], code: str) -> dict[str, Any] | None:
+    """The unit's index % against its ranking group's best and mean, year on year (the group
+    of each year, as it was ranked then)."""
+    unit, best, mean = [], [], []
+    for _y, rows in docs:
+        mine = next((r for r in rows if r["code"] == code), None)
+        peers = (
+            [r["total"] for r in rows if r["group"] == mine["group"] and r["total"] is not None]
+            if mine
+            else []
         )
+        unit.append(mine["total"] if mine else None)
+        best.append(max(peers) if peers else None)
+        mean.append(_mean(peers))
+    return charts.line_chart(
+        [y for y, _rows in docs],
+        [(_("This unit"), unit), (_("Group best"), best), (_("Group mean"), mean)],
+        x_label=_("Year"),
+        y_label=_("Index (%)"),
+    )
+
+
+def _ranking_groups(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
+    """The ranking table per group with every cell formatted here: a province ranks hundreds of
+    units and the template engine's filters per cell were most of the page's time."""
+    sep = get_format("DECIMAL_SEPARATOR")
+    unit_base = reverse("reform:unit", args=[year, "CODE"]).removesuffix("CODE/")
+
+    def num(value: float | None) -> str:
+        return "" if value is None else f"{value:.2f}".replace(".", sep)
+
+    out = []
+    for group, rows in _groups(doc):
+        table = []
+        for r in rows:
+            change = r.get("rank_change")
+            table.append(
+                {
+                    "rank": r["rank"] or "—",
+                    "change": "—"
+                    if change is None
+                    else (f"▲ {change}" if change > 0 else (f"▼ {-change}" if change < 0 else "=")),
+                    "name": r["name"],
+                    "url": f"{unit_base}{quote(r['code'])}/",
+                    "points": num(r["points"]),
+                    "max": num(r["max"]),
+                    "total": num(r["total"]),
+                    "grade": r.get("grade") or "",
+                    "weakest": ", ".join(r.get("weakest") or []),
+                    "bar": round(max(0.0, min(100.0, r["total"] or 0.0)) * 4, 1),
+                }
+            )
+        out.append({"name": group, "rows": table})
     return out
 
 
@@ -614,28 +732,20 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
     leaves = []
     if a is not None:
         leaves = [n for n in a.template.nodes.filter(children__isnull=True).order_by("order", "id")]
-    if request.GET.get("whatif") and a is not None:
-        changes: dict[str, float | None] = {}
-        for n in leaves:
-            raw = request.GET.get(f"v_{n.code}", "").strip().replace(",", ".")
-            if raw:
-                try:
-                    v = float(raw)
-                except ValueError:
-                    continue
-                changes[n.code] = max(0.0, min(float(n.max_points), v))
-        metric = request.GET.get("metric", "").strip()
-        metric_value = request.GET.get("metric_value", "").strip().replace(",", ".")
-        if metric and metric_value:
-            try:
-                pct = float(metric_value)
-            except ValueError:
-                pct = None
-            if pct is not None:
-                for n in leaves:
-                    if n.method == Method.COMPUTED and n.measure == metric:
-                        pts = services.measure_points(n, pct)
-                        changes[n.code] = float(pts) if pts is not None else None
+    measures = sorted({n.measure for n in leaves if n.method == Method.COMPUTED})
+    asked = bool(request.GET.get("whatif")) and a is not None
+    whatif_form = WhatIfForm(
+        request.GET if asked else None, leaves=leaves, measures=measures, auto_id="wi-%s"
+    )
+    if asked and whatif_form.is_valid():
+        changes: dict[str, float | None] = dict(whatif_form.changes())
+        metric = whatif_form.cleaned_data.get("metric")
+        pct = whatif_form.cleaned_data.get("metric_value")
+        if metric and pct is not None:
+            for n in leaves:
+                if n.method == Method.COMPUTED and n.measure == metric:
+                    pts = services.measure_points(n, float(pct))
+                    changes[n.code] = float(pts) if pts is not None else None
         whatif = results.what_if(year, code, changes, _province())
         whatif["changes"] = changes
     return render(
@@ -653,8 +763,9 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "leaves": leaves,
             "assessment": a,
             "can_sheet": a is not None and services.can_view(request.user, a),
-            "measures": sorted({n.measure for n in leaves if n.method == Method.COMPUTED}),
+            "whatif_form": whatif_form,
             "frozen": doc.get("frozen", False),
+            "trend": _unit_trend_chart(_year_docs(year, doc["agencies"]), code),
         },
     )
 
