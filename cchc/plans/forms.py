@@ -97,7 +97,12 @@ class ProgressForm(forms.Form):
 class CompleteForm(forms.Form):
     result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
     evidence_link = forms.URLField(label=_("Evidence link"), required=False)
-    files = MultiFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]
+    # its own id: the task page shows this form beside ProgressForm, whose files are id_files
+    files = MultiFileField(  # type: ignore[assignment]
+        label=_("Evidence files"),
+        required=False,
+        widget=MultiFileInput(attrs={"id": "id_evidence_files"}),
+    )
 
 
 class ReasonForm(forms.Form):

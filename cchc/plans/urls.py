@@ -23,6 +23,7 @@ urlpatterns = [
     path("kiem-tra/ke-hoach/moi/", iv.plan_new, name="inspection_plan_new"),
     path("kiem-tra/moi/", iv.inspection_new, name="inspection_new"),
     path("kiem-tra/phat-hien/moi/", iv.finding_new, name="finding_new"),
+    path("kiem-tra/phat-hien/tu/<str:kind>/<str:ref>/", iv.raise_finding, name="raise_finding"),
     path("kiem-tra/<str:code>/", iv.inspection_detail, name="inspection"),
     path("kiem-tra/<str:code>/ket-luan.pdf", iv.conclusion_pdf, name="conclusion_pdf"),
     path("kiem-tra/<str:code>/<str:action>/", iv.inspection_action, name="inspection_action"),

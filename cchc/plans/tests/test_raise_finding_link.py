@@ -1,0 +1,118 @@
+"""Issue 15 point 6: a finding raised straight from a dossier, a petition, an evaluation or an
+index drill-down keeps the link. `plans:raise_finding` takes the kind and the code and fills
+the source in; the dossier, petition and index drill-down pages link to it, for users who may
+raise findings only."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+
+from cchc.dossiers import services as dossiers
+from cchc.dossiers.services import Applicant
+from cchc.plans.models import Finding, FindingEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _c(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def dossier(cast):
+    return dossiers.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="Nguyễn Văn An", phone="0912345678"),
+        actor=cast.clerk_a,
+    )
+
+
+def test_form_comes_with_the_source_and_the_finding_keeps_the_link(cast, dossier):
+    url = reverse("plans:raise_finding", args=["dossier", dossier.code])
+    page = _c(cast.inspector).get(url).content.decode()
+    assert f"Hồ sơ {dossier.code}" in page  # the heading names the source
+    assert '<option value="dossier" selected>' in page
+    assert f'value="{dossier.code}"' in page
+    agency = dossier.competent_agency or dossier.receiving_agency
+    assert f'<option value="{agency.pk}" selected>' in page
+
+    r = _c(cast.inspector).post(
+        url,
+        {
+            "severity": "MEDIUM",
+            "description": "Yêu cầu bổ sung giấy tờ không có trong quy định",
+            "subject_kind": "dossier",
+            "subject_ref": dossier.code,
+            "agency": agency.pk,
+        },
+    )
+    finding = Finding.objects.get()
+    assert (finding.subject_kind, finding.subject_ref, finding.agency) == (
+        "dossier",
+        dossier.code,
+        agency,
+    )
+    assert finding.corrective_task is not None
+    assert r.status_code == 302 and r["Location"].endswith(f"{finding.corrective_task.code}/")
+    # the inspection's finding page links back to the dossier
+    assert FindingEvent.objects.get(finding=finding, action="raise").data["subject"] == [
+        "dossier",
+        dossier.code,
+    ]
+
+
+def test_refused_without_the_right_and_unknown_sources_are_not_found(cast, dossier):
+    url = reverse("plans:raise_finding", args=["dossier", dossier.code])
+    for user in (cast.leader_a, cast.clerk_a, cast.citizen):
+        assert _c(user).get(url).status_code == 403
+        assert _c(user).post(url, {"severity": "LOW", "description": "x"}).status_code == 403
+    assert not Finding.objects.exists()
+    inspector = _c(cast.inspector)
+    assert (
+        inspector.get(reverse("plans:raise_finding", args=["hoso", dossier.code])).status_code
+        == 404
+    )
+    assert (
+        inspector.get(reverse("plans:raise_finding", args=["dossier", "KHONG-CO"])).status_code
+        == 404
+    )
+    assert (
+        inspector.get(reverse("plans:raise_finding", args=["petition", "KHONG-CO"])).status_code
+        == 404
+    )
+
+
+def test_dossier_and_petition_pages_link_for_inspectors_only(cast, dossier):
+    from cchc.feedback.tests.factories import file
+
+    link = reverse("plans:raise_finding", args=["dossier", dossier.code])
+    assert link in _c(cast.inspector).get(f"/staff/dossiers/{dossier.code}/").content.decode()
+    assert link not in _c(cast.clerk_a).get(f"/staff/dossiers/{dossier.code}/").content.decode()
+
+    petition = file(cast.agency_a)
+    link = reverse("plans:raise_finding", args=["petition", petition.code])
+    page = _c(cast.inspector).get(f"/feedback/staff/{petition.code}/")
+    assert page.status_code == 200 and link in page.content.decode()
+    assert link not in _c(cast.clerk_a).get(f"/feedback/staff/{petition.code}/").content.decode()
+    r = _c(cast.inspector).get(link)
+    assert r.status_code == 200 and f'value="{petition.code}"' in r.content.decode()
+
+
+def test_index_drill_down_link_carries_the_unit(cast):
+    ctx = {"kind": "metric", "ref": "DOSSIER_ON_TIME", "agency": cast.agency_a.code}
+    html = render_to_string("plans/_raise_finding_link.html", {**ctx, "user": cast.inspector})
+    href = reverse("plans:raise_finding", args=["metric", "DOSSIER_ON_TIME"])
+    assert f'href="{href}?agency={cast.agency_a.code}"' in html
+    for user in (cast.leader_a, AnonymousUser()):
+        html = render_to_string("plans/_raise_finding_link.html", {**ctx, "user": user})
+        assert html.strip() == ""
+    evidence = Path(settings.BASE_DIR, "cchc/indices/templates/indices/evidence.html").read_text()
+    assert '{% include "plans/_raise_finding_link.html" with kind="metric"' in evidence
