@@ -83,10 +83,12 @@ def _pg_counts(dbname: str) -> dict[str, int]:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
             )
         ]
-        return {
-            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: S608
-            for t in tables
-        }
+        counts = {}
+        for t in tables:
+            row = conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()  # noqa: S608
+            assert row is not None
+            counts[t] = row[0]
+        return counts
 
 
 def _sqlite_counts(conn: sqlite3.Connection) -> dict[str, int]:
