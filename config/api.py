@@ -28,6 +28,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from cchc.accounts.models import ApiToken, User
 from cchc.catalogue.api import router as catalogue_router
+from cchc.core import idempotency
 from cchc.core.api import RENDERER
 from cchc.core.errors import DomainError
 from cchc.dossiers.api import router as dossiers_router
@@ -184,6 +185,16 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error(request, 413, "too_large", _("The request body is too large."))
+
+
+@api.exception_handler(idempotency.Replay)
+def _replay(request: HttpRequest, exc: idempotency.Replay) -> HttpResponse:
+    return idempotency.replay_response(exc.record)
+
+
+# -- safe retries: the Idempotency-Key header on every write (cchc.core.idempotency) ---------
+api.add_decorator(idempotency.around_operation, mode="view")
+api.add_decorator(idempotency.claim_key, mode="operation")
 
 
 # -- the apps' endpoints ----------------------------------------------------------------------

@@ -214,6 +214,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 # Largest accepted upload (MB) for dossier documents and petition attachments.
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)
+# how long the answer of an API write sent with an Idempotency-Key can be replayed
+# (cchc.core.idempotency); a client retries within minutes, a day covers an overnight batch
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

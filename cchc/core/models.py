@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -101,3 +102,37 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class IdempotencyKey(models.Model):
+    """The first answer of an API write sent with an `Idempotency-Key` header (issue 12.4).
+
+    Written in the same transaction as the change it answers: a write that did not commit
+    leaves no key, and a key always stands for a change that did. A replay by the same caller
+    with the same key and the same request gets this answer back instead of acting again
+    (`cchc.core.idempotency`); rows expire after `IDEMPOTENCY_KEY_TTL_HOURS`.
+    """
+
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("caller"),
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, default="")
+    body = models.BinaryField(_("body"), default=b"")
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="uniq_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caller_id}:{self.key}"

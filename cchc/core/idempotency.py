@@ -1,0 +1,181 @@
+"""Safe retries of API writes: the `Idempotency-Key` header (issue 12.4).
+
+A client that did not get an answer (a timeout, a dropped connection, a 500 during a
+database restart) cannot know whether its write took effect. Sending the write again with
+the same `Idempotency-Key` makes the retry safe:
+
+* the first request that *commits* stores its answer (status and body) with the key, the
+  caller and a hash of the request (method, path, body), in the same transaction as the
+  change itself, so a key exists exactly when the change does;
+* a replay by the same caller with the same key and the same request gets that stored answer
+  (header `Idempotent-Replayed: true`) and nothing is done again;
+* the same key with a different request is refused with 422 (`idempotency_key_reused`);
+* two requests with the same key at the same instant: the second one's insert of the key
+  waits on the unique index until the first commits, then replays its answer (if the first
+  rolled back, the second acts);
+* an answer that is not a success (4xx, 5xx) is not stored: the transaction is rolled back,
+  nothing changed, and a retry is judged afresh;
+* keys expire after `settings.IDEMPOTENCY_KEY_TTL_HOURS` (24 by default); an expired key may
+  be used again and is replaced, and `manage.py purge_idempotency_keys` deletes expired rows.
+
+Wired in `config/api.py` by two decorators over every operation: `around_operation` (the
+transaction, around authentication, validation, the endpoint and its rendering) and
+`claim_key` (inside, once the caller is known: claims the key or raises `Replay`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import DomainError, ValidationFailed
+from cchc.core.models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+_META = "HTTP_IDEMPOTENCY_KEY"
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# printable ASCII, as the IETF draft "The Idempotency-Key HTTP Header Field" suggests (UUIDs)
+_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+_CLAIM = "_cchc_idempotency"
+
+
+class KeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = 422
+
+
+class Replay(Exception):
+    """Raised inside an operation when the key already has an answer; the API answers it."""
+
+    def __init__(self, record: IdempotencyKey):
+        super().__init__(record.key)
+        self.record = record
+
+
+def ttl() -> dt.timedelta:
+    return dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def request_hash(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path):
+        digest.update(part.encode() + b"\0")
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _key(request: HttpRequest) -> str | None:
+    if request.method not in WRITES:
+        return None
+    key = request.META.get(_META)
+    if key is None:
+        return None
+    if not _KEY_RE.match(key):
+        raise ValidationFailed(
+            _("The Idempotency-Key header must be 1 to 255 printable ASCII characters."),
+            field=HEADER,
+        )
+    return key
+
+
+def claim(request: HttpRequest, caller: Any, key: str) -> IdempotencyKey:
+    """Claim `key` for this request of `caller` inside the current transaction, or raise
+    Replay (the key has an answer for the same request) or KeyReused (for another)."""
+    digest = request_hash(request)
+    now = timezone.now()
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(
+                    caller=caller,
+                    key=key,
+                    request_hash=digest,
+                    created_at=now,
+                    expires_at=now + ttl(),
+                )
+        except IntegrityError:
+            # the key is taken (and committed: the unique index made us wait for its writer)
+            record = (
+                IdempotencyKey.objects.select_for_update().filter(caller=caller, key=key).first()
+            )
+            if record is None:  # deleted meanwhile (expired and purged): claim it again
+                continue
+            if record.expires_at <= now:
+                record.delete()
+                continue
+            if record.request_hash != digest:
+                raise KeyReused(
+                    _(
+                        "This Idempotency-Key was already used for a different request; "
+                        "use a new key for a new request."
+                    ),
+                    field=HEADER,
+                ) from None
+            raise Replay(record) from None
+    raise KeyReused(_("This Idempotency-Key could not be claimed; retry."), field=HEADER)
+
+
+def replay_response(record: IdempotencyKey) -> HttpResponse:
+    response = HttpResponse(bytes(record.body), status=record.status)
+    response["Content-Type"] = record.content_type
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _store(record: IdempotencyKey, response: HttpResponse) -> None:
+    record.status = response.status_code
+    record.content_type = response.get("Content-Type", "")
+    record.body = response.content
+    record.save(update_fields=["status", "content_type", "body"])
+
+
+def around_operation(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorator over an operation's `run` (ninja mode "view"): a write carrying the header
+    runs in one transaction with the claim of its key; a success stores its answer there, any
+    other answer rolls the whole request back."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in WRITES or _META not in request.META:
+            return run(request, *args, **kwargs)
+        with transaction.atomic():
+            response = run(request, *args, **kwargs)
+            record: IdempotencyKey | None = getattr(request, _CLAIM, None)
+            if record is not None and 200 <= response.status_code < 300:
+                _store(record, response)
+            elif not response.has_header("Idempotent-Replayed"):
+                transaction.set_rollback(True)
+        return response
+
+    return wrapper
+
+
+def claim_key(view_func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator over an endpoint (ninja mode "operation": the caller is authenticated and
+    the input valid): claims the request's key before the endpoint acts."""
+
+    @functools.wraps(view_func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        key = _key(request)
+        caller = getattr(request, "auth", None)
+        if key is not None and caller is not None and getattr(caller, "pk", None):
+            setattr(request, _CLAIM, claim(request, caller, key))
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Delete expired keys; returns how many."""
+    deleted, _detail = IdempotencyKey.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
