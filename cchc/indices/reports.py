@@ -18,13 +18,14 @@ from cchc.indices.models import (
     Restatement,
 )
 from cchc.indices.periods import Period
-from cchc.indices.scoring import period_scores, version_for
+from cchc.indices.scoring import period_scores, reportable, version_for
 
 
 def period_document(
     scheme_code: str, period: Period, *, province_code: str = "", live: bool = False
 ) -> dict[str, Any]:
     """The interchange.md §2 document; a closed period returns its frozen figures."""
+    reportable(period, scheme_code)
     if not live:
         version = version_for(scheme_code, period)
         report = PeriodReport.objects.filter(
@@ -55,6 +56,7 @@ def close_period(
 ) -> PeriodReport:
     """Freeze a period: the figures, the methodology version and the data watermark."""
     _check_province_admin(actor, province_code)
+    reportable(period, scheme_code)
     if period.end_at > timezone.now():
         raise TransitionNotAllowed(_("Period %(p)s has not ended yet.") % {"p": period})
     version = version_for(scheme_code, period)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.db import unprepared
@@ -36,6 +37,53 @@ def version_for(scheme_code: str, period: Period) -> SchemeVersion:
             _("No methodology of scheme %(s)s is in force for %(p)s.")
             % {"s": scheme_code, "p": period}
         ) from exc
+
+
+class UnreportablePeriod(ValidationFailed):
+    """A period the index cannot report on: malformed, not started yet, or before the
+    methodology in force. `message` is user-facing (translated)."""
+
+
+def reportable(
+    period: Period | str, scheme_code: str | None, *, today: dt.date | None = None
+) -> Period:
+    """The period, if the index can report on it: well formed (2026, 2026-Q3, 2026-08), already
+    started, and under a methodology version of `scheme_code` in force (None: the scheme's own
+    module checks its methodology). Every page and command that takes a period calls this.
+    """
+    try:
+        parsed = period if isinstance(period, Period) else Period.parse(period)
+    except ValidationFailed as exc:
+        raise UnreportablePeriod(exc.message, field="period") from exc
+    today = today or timezone.localdate()
+    if parsed.start > today:
+        raise UnreportablePeriod(
+            _("Period %(p)s has not started yet: there are no figures for it.") % {"p": parsed},
+            field="period",
+        )
+    if scheme_code is not None:
+        try:
+            version_for(scheme_code, parsed)
+        except ValidationFailed as exc:
+            first = (
+                SchemeVersion.objects.filter(
+                    scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE
+                )
+                .order_by("valid_from")
+                .values_list("valid_from", flat=True)
+                .first()
+            )
+            if first is None or parsed.end >= first:
+                raise UnreportablePeriod(exc.message, field="period") from exc
+            raise UnreportablePeriod(
+                _(
+                    "Period %(p)s is before the methodology took effect on %(d)s: "
+                    "choose a period from then on."
+                )
+                % {"p": parsed, "d": first.strftime("%d/%m/%Y")},
+                field="period",
+            ) from exc
+    return parsed
 
 
 def agencies_for(period: Period, province_code: str = "", until: Period | None = None) -> list[Any]:

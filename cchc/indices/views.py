@@ -44,24 +44,38 @@ HISTORY_TTL = 60
 
 # -- helpers ------------------------------------------------------------------------------------------
 def planned(view):  # type: ignore[no-untyped-def]
-    """Index pages plan their aggregates on every call (see cchc.core.db.unprepared)."""
+    """Index pages plan their aggregates on every call (see cchc.core.db.unprepared), and answer
+    a period they cannot report on with a 400 page that says why (never a 500)."""
 
     @functools.wraps(view)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        with unprepared():
-            return view(*args, **kwargs)
+    def wrapper(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            with unprepared():
+                return view(request, *args, **kwargs)
+        except scoring.UnreportablePeriod as exc:
+            return _bad_period(request, exc)
 
     return wrapper
 
 
+def _bad_period(request: HttpRequest, exc: scoring.UnreportablePeriod) -> HttpResponse:
+    return render(
+        request,
+        "indices/bad_period.html",
+        {
+            "message": exc.message,
+            "asked": request.GET.get("period", "") or request.POST.get("period", ""),
+            "period_text": str(current("quarter")),
+        },
+        status=400,
+    )
+
+
 def _period(request: HttpRequest) -> Period:
+    """The period asked for (default: the current quarter); UnreportablePeriod if the index
+    cannot report on it (see `scoring.reportable`)."""
     text = request.GET.get("period", "")
-    if text:
-        try:
-            return Period.parse(text)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return current("quarter")
+    return scoring.reportable(text or current("quarter"), SCHEME)
 
 
 def _province_of(user: Any) -> str:
@@ -375,8 +389,6 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     try:
         spec = spec_from_version(scoring.version_for(SCHEME, period))
         group, metric_spec = spec.metric(metric)
-    except DomainError as exc:
-        raise PermissionDenied(exc.message) from exc
     except KeyError as exc:
         raise PermissionDenied(_("Unknown metric.")) from exc
     ev = counters.evidence(
@@ -665,7 +677,7 @@ def periods(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("The period was restated."))
             else:
-                period = Period.parse(request.POST.get("period", ""))
+                period = scoring.reportable(request.POST.get("period", ""), SCHEME)
                 period_reports.close_period(
                     actor=request.user, scheme_code=SCHEME, period=period, province_code=province
                 )

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cchc.indices.export import FONT_PATH
 from cchc.indices.models import PeriodReport, ProvinceIndexSetting, Restatement
-from cchc.indices.periods import Period
+from cchc.indices.periods import Period, current
 from cchc.indices.reports import close_period, period_document, restate_period
 from cchc.indices.scoring import rank
 
@@ -224,6 +224,8 @@ def test_periods_page_closes_and_refuses_staff(client, scenario):
     report = PeriodReport.objects.get()
     assert report.period == AUG and report.closed_by == scenario.cast.province_admin
     r = c.post(reverse("indices:periods"), {"period": "2099-01"}, follow=True)
+    assert "chưa bắt đầu" in r.content.decode()
+    r = c.post(reverse("indices:periods"), {"period": str(current("month"))}, follow=True)
     assert "chưa kết thúc" in r.content.decode()
     c.post(reverse("indices:periods"), {"report": report.pk, "reason": "Bổ sung hồ sơ nhập muộn"})
     assert Restatement.objects.get().reason == "Bổ sung hồ sơ nhập muộn"

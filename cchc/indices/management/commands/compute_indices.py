@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from cchc.core.errors import DomainError
-from cchc.indices.periods import Period
 from cchc.indices.reports import period_document
+from cchc.indices.scoring import reportable
 
 
 class Command(BaseCommand):
@@ -30,6 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
             computed_elsewhere = settings.INDEX_SCHEMES.get(opts["scheme"])
+            # the scheme's own module checks its methodology; the period's form and date here
+            period = reportable(opts["period"], None if computed_elsewhere else opts["scheme"])
             if computed_elsewhere:
                 # schemes whose data lives in another module (SIPAS in surveys, PAR in reform):
                 # that module builds the same document shape (interchange.md §5, §6)
@@ -38,7 +40,6 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
                 return
-            period = Period.parse(opts["period"])
             doc = period_document(
                 opts["scheme"], period, province_code=opts["province"], live=opts["live"]
             )
