@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True)
         parser.add_argument("--format", default="json", choices=["json"])
         parser.add_argument(
-            "--province", default="", help="two-digit province code (default: every agency)"
+            "--province",
+            default=settings.CCHC_PROVINCE_CODE,
+            help="two-digit province code (default: the province served, CCHC_PROVINCE_CODE)",
         )
         parser.add_argument(
             "--live", action="store_true", help="recompute even if the period is closed"
