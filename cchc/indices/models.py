@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from cchc.core.events import EventLog
 
 
 # -- methodology ------------------------------------------------------------------------------
@@ -457,6 +460,13 @@ class PeriodReport(models.Model):
     period = models.CharField(_("period"), max_length=10)
     province_code = models.CharField(_("province code"), max_length=2)
     document = models.JSONField(_("frozen figures"))
+    counters = models.JSONField(
+        _("frozen counters"),
+        default=dict,
+        blank=True,
+        help_text=_("Each agency's counters (dossiers received, on time, ...) when frozen."),
+    )
+    last_event_seq = models.PositiveIntegerField(default=0)
     watermark_event_id = models.BigIntegerField(_("last event included"), default=0)
     watermark_at = models.DateTimeField(_("data as of"), null=True)
     closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
@@ -485,6 +495,7 @@ class Restatement(models.Model):
     reason = models.TextField(_("reason"))
     previous_document = models.JSONField()
     previous_watermark_event_id = models.BigIntegerField(default=0)
+    new_document = models.JSONField(_("figures after"), default=dict)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -497,6 +508,22 @@ class Restatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.reason[:40]}"
+
+
+class PeriodReportEvent(EventLog):
+    """One action on a closed period (closed, restated), appended by `reports` services."""
+
+    subject_field: ClassVar[str] = "report"
+
+    report = models.ForeignKey(PeriodReport, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        verbose_name = _("closed period event")
+        verbose_name_plural = _("closed period events")
+        ordering = ["report", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "seq"], name="uniq_period_report_event_seq")
+        ]
 
 
 class PendingRefresh(models.Model):

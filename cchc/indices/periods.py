@@ -33,6 +33,11 @@ class Period:
                 field="period",
             )
         year, rest = int(match.group(1)), match.group(2)
+        if not 1900 <= year <= 9000:  # dates outside this range cannot be shifted safely
+            raise ValidationFailed(
+                _("Unknown period %(p)r: use 2026, 2026-Q3 or 2026-08.") % {"p": text},
+                field="period",
+            )
         if rest is None:
             return cls(year, "year")
         if rest.startswith("Q"):

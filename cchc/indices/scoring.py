@@ -9,11 +9,19 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.db import unprepared
 from cchc.core.errors import ValidationFailed
-from cchc.indices.engine import AgencyScore, SchemeSpec, score_agency, spec_from_version
+from cchc.indices.engine import (
+    AgencyScore,
+    GroupScore,
+    MetricScore,
+    SchemeSpec,
+    score_agency,
+    spec_from_version,
+)
 from cchc.indices.models import (
     ProvinceIndexSetting,
     SchemeVersion,
@@ -36,6 +44,53 @@ def version_for(scheme_code: str, period: Period) -> SchemeVersion:
             _("No methodology of scheme %(s)s is in force for %(p)s.")
             % {"s": scheme_code, "p": period}
         ) from exc
+
+
+class UnreportablePeriod(ValidationFailed):
+    """A period the index cannot report on: malformed, not started yet, or before the
+    methodology in force. `message` is user-facing (translated)."""
+
+
+def reportable(
+    period: Period | str, scheme_code: str | None, *, today: dt.date | None = None
+) -> Period:
+    """The period, if the index can report on it: well formed (2026, 2026-Q3, 2026-08), already
+    started, and under a methodology version of `scheme_code` in force (None: the scheme's own
+    module checks its methodology). Every page and command that takes a period calls this.
+    """
+    try:
+        parsed = period if isinstance(period, Period) else Period.parse(period)
+    except ValidationFailed as exc:
+        raise UnreportablePeriod(exc.message, field="period") from exc
+    today = today or timezone.localdate()
+    if parsed.start > today:
+        raise UnreportablePeriod(
+            _("Period %(p)s has not started yet: there are no figures for it.") % {"p": parsed},
+            field="period",
+        )
+    if scheme_code is not None:
+        try:
+            version_for(scheme_code, parsed)
+        except ValidationFailed as exc:
+            first = (
+                SchemeVersion.objects.filter(
+                    scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE
+                )
+                .order_by("valid_from")
+                .values_list("valid_from", flat=True)
+                .first()
+            )
+            if first is None or parsed.end >= first:
+                raise UnreportablePeriod(exc.message, field="period") from exc
+            raise UnreportablePeriod(
+                _(
+                    "Period %(p)s is before the methodology took effect on %(d)s: "
+                    "choose a period from then on."
+                )
+                % {"p": parsed, "d": first.strftime("%d/%m/%Y")},
+                field="period",
+            ) from exc
+    return parsed
 
 
 def agencies_for(period: Period, province_code: str = "", until: Period | None = None) -> list[Any]:
@@ -75,6 +130,8 @@ def rank(entries: list[tuple[int, Any, float, int]], min_dossiers: int) -> dict[
 class PeriodScores:
     """Scores of every agency for one period (live), with counters kept for evidence."""
 
+    frozen = False
+
     def __init__(
         self,
         spec: SchemeSpec,
@@ -105,6 +162,13 @@ class PeriodScores:
             for k, v in c.items():
                 total[k] = total.get(k, 0) + (v or 0)
         return score_agency(self.spec, total)
+
+    def live_difference(self, agency_id: int) -> float | None:
+        return None
+
+    @property
+    def province_live_difference(self) -> float | None:
+        return None
 
     def document(self) -> dict[str, Any]:
         rows = []
@@ -200,3 +264,69 @@ def _period_scores_many(
         )
         for p in kept
     ]
+
+
+def _score_from_row(spec: SchemeSpec, row: dict[str, Any]) -> AgencyScore:
+    """An agency's scores as a closed period's document recorded them (interchange.md §2)."""
+    groups = []
+    for g_spec in spec.groups:
+        g = row.get("groups", {}).get(g_spec.code, {})
+        metrics = []
+        for m_spec in g_spec.metrics:
+            m = g.get("metrics", {}).get(m_spec.code, {})
+            num, den = m.get("numerator"), m.get("denominator")
+            metrics.append(
+                MetricScore(
+                    m_spec.code,
+                    num,
+                    den,
+                    m.get("score"),
+                    m_spec.max_points,
+                    num / den if num is not None and den else None,
+                )
+            )
+        groups.append(
+            GroupScore(g_spec.code, g.get("score", 0.0), g_spec.max_points, tuple(metrics))
+        )
+    return AgencyScore(row.get("total", 0.0), tuple(groups))
+
+
+class FrozenScores(PeriodScores):
+    """A closed period: the figures frozen in its report (`PeriodReport`), read instead of the
+    live computation, which is kept apart (`live`) so that pages can show the difference."""
+
+    frozen = True
+
+    def __init__(self, live: PeriodScores, report: Any):
+        rows = {r["code"]: r for r in report.document.get("agencies", [])}
+        self.spec, self.version, self.period = live.spec, live.version, live.period
+        self.report, self.live = report, live
+        self.agencies = [a for a in live.agencies if a.code in rows]
+        kept = report.counters or {}
+        # reports closed before counters were frozen with them fall back to today's counters
+        self.counters = {a.pk: kept.get(a.code) or live.counters[a.pk] for a in self.agencies}
+        self.scores = {a.pk: _score_from_row(live.spec, rows[a.code]) for a in self.agencies}
+        self.ranks = {a.pk: rows[a.code].get("rank") for a in self.agencies}
+
+    def live_difference(self, agency_id: int) -> float | None:
+        """Today's total minus the frozen one (None when they agree)."""
+        live = self.live.scores.get(agency_id)
+        if live is None:
+            return None
+        return round(live.total - self.scores[agency_id].total, 2) or None
+
+    @property
+    def province_live_difference(self) -> float | None:
+        return round(self.live.province.total - self.province.total, 2) or None
+
+    def document(self) -> dict[str, Any]:
+        differences = {
+            a.code: d for a in self.agencies if (d := self.live_difference(a.pk)) is not None
+        }
+        return {
+            **self.report.document,
+            "frozen": True,
+            "closed_at": self.report.closed_at.isoformat(),
+            "restated": self.report.restated,
+            "live_difference": differences,
+        }

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
+from cchc.core.calendar import fmt as fmt_local
 from cchc.core.db import unprepared
 from cchc.core.errors import DomainError
 from cchc.indices import counters, reconcile, scoring
@@ -44,24 +46,38 @@ HISTORY_TTL = 60
 
 # -- helpers ------------------------------------------------------------------------------------------
 def planned(view):  # type: ignore[no-untyped-def]
-    """Index pages plan their aggregates on every call (see cchc.core.db.unprepared)."""
+    """Index pages plan their aggregates on every call (see cchc.core.db.unprepared), and answer
+    a period they cannot report on with a 400 page that says why (never a 500)."""
 
     @functools.wraps(view)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        with unprepared():
-            return view(*args, **kwargs)
+    def wrapper(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            with unprepared():
+                return view(request, *args, **kwargs)
+        except scoring.UnreportablePeriod as exc:
+            return _bad_period(request, exc)
 
     return wrapper
 
 
+def _bad_period(request: HttpRequest, exc: scoring.UnreportablePeriod) -> HttpResponse:
+    return render(
+        request,
+        "indices/bad_period.html",
+        {
+            "message": exc.message,
+            "asked": request.GET.get("period", "") or request.POST.get("period", ""),
+            "period_text": str(current("quarter")),
+        },
+        status=400,
+    )
+
+
 def _period(request: HttpRequest) -> Period:
+    """The period asked for (default: the current quarter); UnreportablePeriod if the index
+    cannot report on it (see `scoring.reportable`)."""
     text = request.GET.get("period", "")
-    if text:
-        try:
-            return Period.parse(text)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return current("quarter")
+    return scoring.reportable(text or current("quarter"), SCHEME)
 
 
 def _province_of(user: Any) -> str:
@@ -123,10 +139,14 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
     """The period's live scores, and the summaries of it and up to HISTORY - 1 periods before
     (those under a methodology in force), oldest first. Earlier periods are cached for
     HISTORY_TTL seconds; the period shown is always computed live from the summaries."""
-    key = f"indices:trend:{SCHEME}:{province}:{period}"
+    closed = PeriodReport.objects.filter(province_code=province).aggregate(
+        n=Max("pk"), r=Sum("restated")
+    )
+    key = f"indices:trend:{SCHEME}:{province}:{period}:{closed['n']}:{closed['r']}"
     past = cache.get(key)
     if past is None:
         out = scoring.period_scores_many(SCHEME, period.history(HISTORY), province_code=province)
+        out = period_reports.with_frozen(SCHEME, out, province)
         if not out or out[-1].period != period:
             raise DomainError(
                 _("No methodology of scheme %(s)s is in force for %(p)s.")
@@ -136,7 +156,7 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
         cache.set(key, past, HISTORY_TTL)
         ps = out[-1]
     else:
-        ps = scoring.period_scores(SCHEME, period, province_code=province)
+        ps = period_reports.scores_for(SCHEME, period, province_code=province)
     return ps, [*past, _summary(ps)]
 
 
@@ -144,8 +164,52 @@ def _group_names(ps: scoring.PeriodScores) -> list[tuple[str, str, float]]:
     return [(g.code, g.name, g.max_points) for g in ps.spec.groups]
 
 
-def _common(request: HttpRequest, period: Period, **extra: Any) -> dict[str, Any]:
-    return {"period": period, "period_text": str(period), "scheme": SCHEME, **extra}
+def _closed(ps: scoring.PeriodScores | None) -> dict[str, Any] | None:
+    """What a page says of a closed period: its figures are frozen, and by how much the live
+    figures now differ."""
+    if ps is None or not isinstance(ps, scoring.FrozenScores):
+        return None
+    report = ps.report
+    return {
+        "at": report.closed_at,
+        "by": report.closed_by.display_name if report.closed_by else "",
+        "restated": report.restated,
+        "province_difference": ps.province_live_difference,
+        "live_province_total": ps.live.province.total,
+    }
+
+
+def _closed_notes(ps: scoring.PeriodScores) -> list[str]:
+    """The export's lines saying the figures are frozen, with the live difference."""
+    closed = _closed(ps)
+    if closed is None:
+        return []
+    notes = [
+        _("Frozen figures of a closed period (closed %(at)s by %(who)s, restated %(n)s times).")
+        % {"at": fmt_local(closed["at"]), "who": closed["by"], "n": closed["restated"]}
+    ]
+    if closed["province_difference"] is not None:
+        notes.append(
+            _("Live figures differ: province total %(live)s, difference %(d)s points.")
+            % {"live": closed["live_province_total"], "d": closed["province_difference"]}
+        )
+    return notes
+
+
+def _common(
+    request: HttpRequest,
+    period: Period,
+    ps: scoring.PeriodScores | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "period": period,
+        "period_text": str(period),
+        "scheme": SCHEME,
+        "closed": _closed(ps),
+        "ps": ps,
+        **extra,
+    }
 
 
 # -- province overview ----------------------------------------------------------------------------------
@@ -178,7 +242,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             _("Service index — %(p)s") % {"p": period.label},
             [_("Group"), _("Score"), _("Max")],
             data,
-            [f"{ps.spec.scheme} {ps.spec.version}", _("Target") + f": {setting.target_total}"],
+            [
+                f"{ps.spec.scheme} {ps.spec.version}",
+                _("Target") + f": {setting.target_total}",
+                *_closed_notes(ps),
+            ],
         )
     ranked = sorted(
         (a for a in ps.agencies if ps.ranks.get(a.pk)), key=lambda a: -ps.scores[a.pk].total
@@ -193,9 +261,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         _common(
             request,
             period,
+            ps,
             province=province,
             prov=prov,
-            ps=ps,
             chart=json.dumps(chart),
             setting=setting,
             top=rows[:5],
@@ -235,6 +303,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 "spark": json.dumps([t["total"].get(a.pk) for t in trend]),
                 "url": link.replace("__code__", a.code),
                 "total_text": fmt2(s.total),
+                "live_difference": ps.live_difference(a.pk),
                 "cells": mark_safe("".join(f"<td>{fmt2(g.score)}</td>" for g in s.groups)),  # noqa: S308 - numbers only
             }
         )
@@ -251,6 +320,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             _("Total"),
             *group_heads,
             _("Dossiers"),
+            *([_("Live difference")] if ps.frozen else []),
         ]
         data = [
             [
@@ -262,6 +332,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 r["total"],
                 *r["groups"],
                 r["dossiers"],
+                *([r["live_difference"] or ""] if ps.frozen else []),
             ]
             for grp, rows in tables.items()
             for r in rows
@@ -271,7 +342,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             _("Ranking %(p)s") % {"p": period.label},
             headers,
             data,
-            [f"{ps.spec.scheme} {ps.spec.version}"],
+            [f"{ps.spec.scheme} {ps.spec.version}", *_closed_notes(ps)],
         )
     setting = ProvinceIndexSetting.for_province(province)
     return render(
@@ -280,6 +351,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         _common(
             request,
             period,
+            ps,
             tables=sorted(tables.items()),
             group_heads=group_heads,
             previous=prev["label"] if prev else "—",
@@ -344,7 +416,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             f"{agency.code} {agency.name} — {period.label}",
             headers,
             data,
-            [_("Total: %(t)s / 100") % {"t": s.total}],
+            [_("Total: %(t)s / 100") % {"t": s.total}, *_agency_closed_notes(ps, agency)],
         )
     return render(
         request,
@@ -352,6 +424,8 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         _common(
             request,
             period,
+            ps,
+            live_difference=ps.live_difference(agency.pk),
             agency=agency,
             score=s,
             rows=rows,
@@ -375,8 +449,6 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     try:
         spec = spec_from_version(scoring.version_for(SCHEME, period))
         group, metric_spec = spec.metric(metric)
-    except DomainError as exc:
-        raise PermissionDenied(exc.message) from exc
     except KeyError as exc:
         raise PermissionDenied(_("Unknown metric.")) from exc
     ev = counters.evidence(
@@ -396,6 +468,21 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         metric_spec.max_points,
         ev.numerator_count / ev.denominator_count if ev.denominator_count else None,
     )
+    report = period_reports.closed_report(SCHEME, period, agency.province_code)
+    frozen_metric = _frozen_metric(report, agency.code, group.code, metric) if report else None
+    closed_notes = []
+    if report is not None:
+        closed_notes.append(
+            _(
+                "Period closed on %(at)s: frozen score %(f)s; the dossiers below are today's data "
+                "(score now %(l)s)."
+            )
+            % {
+                "at": fmt_local(report.closed_at),
+                "f": (frozen_metric or {}).get("score"),
+                "l": result.score,
+            }
+        )
     if fmt := _export(request):
         headers, data = _evidence_table(ev.source, items)
         return table_response(
@@ -406,7 +493,8 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             [
                 counters.describe(
                     metric_spec.numerator if which == "numerator" else metric_spec.denominator
-                )
+                ),
+                *closed_notes,
             ],
         )
     # the evidence already counted both lists: the paginator need not count again
@@ -430,8 +518,30 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             lines=derivation(metric_spec, result, spec),
             numerator_label=counters.describe(metric_spec.numerator),
             denominator_label=counters.describe(metric_spec.denominator),
+            closed_notes=closed_notes,
         ),
     )
+
+
+def _frozen_metric(
+    report: PeriodReport, code: str, group: str, metric: str
+) -> dict[str, Any] | None:
+    row = next((r for r in report.document.get("agencies", []) if r["code"] == code), None)
+    if row is None:
+        return None
+    found: dict[str, Any] | None = row["groups"].get(group, {}).get("metrics", {}).get(metric)
+    return found
+
+
+def _agency_closed_notes(ps: scoring.PeriodScores, agency: Agency) -> list[str]:
+    notes = _closed_notes(ps)[:1]
+    difference = ps.live_difference(agency.pk)
+    if notes and difference is not None:
+        notes.append(
+            _("Live figures differ: this agency's total now differs by %(d)s points.")
+            % {"d": difference}
+        )
+    return notes
 
 
 class _Counted:
@@ -499,7 +609,7 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
 def losses(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
     period = _period(request)
-    ps = scoring.period_scores(SCHEME, period, province_code=province)
+    ps = period_reports.scores_for(SCHEME, period, province_code=province)
     table: dict[str, dict[str, Any]] = {}
     for g_spec in ps.spec.groups:
         for m_spec in g_spec.metrics:
@@ -540,10 +650,14 @@ def losses(request: HttpRequest) -> HttpResponse:
             for r in rows
         ]
         return table_response(
-            fmt, _("Where we lose the most points — %(p)s") % {"p": period.label}, headers, data
+            fmt,
+            _("Where we lose the most points — %(p)s") % {"p": period.label},
+            headers,
+            data,
+            _closed_notes(ps),
         )
     return render(
-        request, "indices/losses.html", _common(request, period, rows=rows, province=province)
+        request, "indices/losses.html", _common(request, period, ps, rows=rows, province=province)
     )
 
 
@@ -552,7 +666,7 @@ def losses(request: HttpRequest) -> HttpResponse:
 def public(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("province") or _default_province()
     period = _period(request)
-    ps = scoring.period_scores(SCHEME, period, province_code=province)
+    ps = period_reports.scores_for(SCHEME, period, province_code=province)
     rows = []
     for a in ps.agencies:
         s = ps.scores[a.pk]
@@ -569,6 +683,7 @@ def public(request: HttpRequest) -> HttpResponse:
                 if received
                 else None,
                 "groups": [g.score for g in s.groups],
+                "live_difference": ps.live_difference(a.pk),
             }
         )
     rows.sort(key=lambda r: (-r["total"], r["agency"].code))
@@ -581,6 +696,7 @@ def public(request: HttpRequest) -> HttpResponse:
             *group_heads,
             _("Dossiers received"),
             _("On-time rate (%)"),
+            *([_("Live difference")] if ps.frozen else []),
         ]
         data = [
             [
@@ -590,12 +706,21 @@ def public(request: HttpRequest) -> HttpResponse:
                 *r["groups"],
                 r["received"],
                 r["on_time_rate"] if r["on_time_rate"] is not None else "",
+                *([r["live_difference"] or ""] if ps.frozen else []),
             ]
             for r in rows
         ]
-        return table_response(fmt, _("Service index — %(p)s") % {"p": period.label}, headers, data)
+        return table_response(
+            fmt,
+            _("Service index — %(p)s") % {"p": period.label},
+            headers,
+            data,
+            _closed_notes(ps),
+        )
     return render(
-        request, "indices/public.html", _common(request, period, rows=rows, group_heads=group_heads)
+        request,
+        "indices/public.html",
+        _common(request, period, ps, rows=rows, group_heads=group_heads),
     )
 
 
@@ -665,7 +790,7 @@ def periods(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("The period was restated."))
             else:
-                period = Period.parse(request.POST.get("period", ""))
+                period = scoring.reportable(request.POST.get("period", ""), SCHEME)
                 period_reports.close_period(
                     actor=request.user, scheme_code=SCHEME, period=period, province_code=province
                 )

@@ -53,3 +53,45 @@ def test_drill_down_from_province_to_late_dossiers_and_export(
         for c in row
     ]
     assert scenario.late.code in cells and scenario.on_time.code not in cells
+
+
+def test_closed_period_shows_frozen_figures_after_a_back_dated_dossier(
+    browser_page, transactional_db, scenario, client
+):
+    """Close August on the periods page, add a back-dated dossier: the agency page and its
+    export still show the frozen total, marked "đã chốt", the live difference apart."""
+    from openpyxl import load_workbook
+
+    from cchc.indices.models import PeriodReport
+    from cchc.indices.tests.conftest import at, counter
+
+    client.force_login(scenario.cast.province_admin)
+    page = browser_page
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
+    )
+
+    page.goto(f"{page.base_url}/indices/ky-bao-cao/")
+    page.locator('input[name="period"]').fill("2026-08")
+    page.get_by_role("button", name="Chốt kỳ").click()
+    page.wait_for_load_state()
+    report = PeriodReport.objects.get(period="2026-08")
+    frozen = next(r["total"] for r in report.document["agencies"] if r["code"] == "H26.100")
+
+    counter(scenario.cast, at(12, 9))  # back-dated after closing; facts refresh on commit
+
+    page.goto(f"{page.base_url}/indices/co-quan/H26.100/?period=2026-08")
+    note = page.locator("#closed-period").inner_text()
+    assert "đã chốt" in note
+    assert f"{frozen:.2f}".replace(".", ",") in page.content()
+    assert page.locator("#live-difference").count() == 1
+    page.shot("closed-period")
+
+    with page.expect_download() as info:
+        page.locator('a[data-export="xlsx"]').click()
+    cells = [
+        c
+        for row in load_workbook(open(info.value.path(), "rb")).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert any(isinstance(c, str) and "đã chốt" in c for c in cells)

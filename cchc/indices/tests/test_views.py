@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cchc.indices.export import FONT_PATH
 from cchc.indices.models import PeriodReport, ProvinceIndexSetting, Restatement
-from cchc.indices.periods import Period
+from cchc.indices.periods import Period, current
 from cchc.indices.reports import close_period, period_document, restate_period
 from cchc.indices.scoring import rank
 
@@ -166,16 +166,18 @@ def test_closing_a_period_freezes_it_and_restatement_is_recorded(
         dossiers.finish(
             scenario.open_overdue, actor=cast.specialist_a
         )  # a late change after closing
-    assert period_document("qd766", period, province_code="01") == frozen
+    after = period_document("qd766", period, province_code="01")
+    assert after["frozen"] is True and after["agencies"] == frozen["agencies"]
+    assert after["live_difference"] and not frozen["live_difference"]  # shown apart
     live = period_document("qd766", period, province_code="01", live=True)
-    assert live != frozen
+    assert live["agencies"] != frozen["agencies"]
     with pytest.raises(ValidationFailed):
         restate_period(actor=cast.province_admin, report=report, reason=" ")
     restate_period(
         actor=cast.province_admin, report=report, reason="Hồ sơ cập nhật muộn từ phần mềm cũ"
     )
-    assert period_document("qd766", period, province_code="01") == live
-    assert Restatement.objects.get().previous_document == frozen
+    assert period_document("qd766", period, province_code="01")["agencies"] == live["agencies"]
+    assert Restatement.objects.get().previous_document["agencies"] == frozen["agencies"]
     assert PeriodReport.objects.get().restated == 1
 
 
@@ -224,6 +226,8 @@ def test_periods_page_closes_and_refuses_staff(client, scenario):
     report = PeriodReport.objects.get()
     assert report.period == AUG and report.closed_by == scenario.cast.province_admin
     r = c.post(reverse("indices:periods"), {"period": "2099-01"}, follow=True)
+    assert "chưa bắt đầu" in r.content.decode()
+    r = c.post(reverse("indices:periods"), {"period": str(current("month"))}, follow=True)
     assert "chưa kết thúc" in r.content.decode()
     c.post(reverse("indices:periods"), {"report": report.pk, "reason": "Bổ sung hồ sơ nhập muộn"})
     assert Restatement.objects.get().reason == "Bổ sung hồ sơ nhập muộn"

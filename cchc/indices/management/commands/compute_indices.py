@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from cchc.core.errors import DomainError
-from cchc.indices.periods import Period
 from cchc.indices.reports import period_document
+from cchc.indices.scoring import reportable
 
 
 class Command(BaseCommand):
@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True)
         parser.add_argument("--format", default="json", choices=["json"])
         parser.add_argument(
-            "--province", default="", help="two-digit province code (default: every agency)"
+            "--province",
+            default=settings.CCHC_PROVINCE_CODE,
+            help="two-digit province code (default: the province served, CCHC_PROVINCE_CODE)",
         )
         parser.add_argument(
             "--live", action="store_true", help="recompute even if the period is closed"
@@ -30,6 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
             computed_elsewhere = settings.INDEX_SCHEMES.get(opts["scheme"])
+            # the scheme's own module checks its methodology; the period's form and date here
+            period = reportable(opts["period"], None if computed_elsewhere else opts["scheme"])
             if computed_elsewhere:
                 # schemes whose data lives in another module (SIPAS in surveys, PAR in reform):
                 # that module builds the same document shape (interchange.md §5, §6)
@@ -38,7 +42,6 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
                 return
-            period = Period.parse(opts["period"])
             doc = period_document(
                 opts["scheme"], period, province_code=opts["province"], live=opts["live"]
             )

@@ -7,8 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc.core.errors import DomainError
-from cchc.indices.periods import Period
 from cchc.indices.rebuild import REBUILD_CHUNK, rebuild_period
+from cchc.indices.scoring import reportable
 
 
 class Command(BaseCommand):
@@ -16,6 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--period", required=True)
+        parser.add_argument(
+            "--scheme", default="qd766", help="the methodology the period must fall under"
+        )
         parser.add_argument("--chunk", type=int, default=REBUILD_CHUNK)
         parser.add_argument(
             "--restart", action="store_true", help="ignore an interrupted run and start over"
@@ -29,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
-            period = Period.parse(opts["period"])
+            period = reportable(opts["period"], opts["scheme"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         started = time.monotonic()

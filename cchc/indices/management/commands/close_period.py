@@ -1,0 +1,47 @@
+"""`python manage.py close_period --scheme qd766 --period P [--province 01] --user NAME`
+(interchange.md §2): freeze a period's figures through the same service as the periods page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import DomainError
+from cchc.indices.reports import close_period
+from cchc.indices.scoring import reportable
+
+
+def acting_user(username: str):  # type: ignore[no-untyped-def]
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(_("No user %(name)s.") % {"name": username})
+    return user
+
+
+class Command(BaseCommand):
+    help = "Close a reporting period: its index figures are frozen (province administrators)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--scheme", default="qd766")
+        parser.add_argument("--period", required=True)
+        parser.add_argument("--province", default=settings.CCHC_PROVINCE_CODE)
+        parser.add_argument(
+            "--user", required=True, help="the province administrator closing the period"
+        )
+
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        try:
+            period = reportable(opts["period"], opts["scheme"])
+            report = close_period(
+                actor=acting_user(opts["user"]),
+                scheme_code=opts["scheme"],
+                period=period,
+                province_code=opts["province"],
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            _("Period %(p)s is closed: its figures are frozen.") % {"p": report.period}
+        )

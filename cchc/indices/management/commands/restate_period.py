@@ -1,0 +1,41 @@
+"""`python manage.py restate_period --scheme qd766 --period P [--province 01] --user NAME
+--reason TEXT` (interchange.md §2): replace a closed period's figures, recorded with who, when,
+why and the figures before and after (the same service as the periods page)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import DomainError
+from cchc.indices.management.commands.close_period import acting_user
+from cchc.indices.reports import closed_report, restate_period
+from cchc.indices.scoring import reportable
+
+
+class Command(BaseCommand):
+    help = "Restate a closed reporting period with today's figures, giving the reason."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--scheme", default="qd766")
+        parser.add_argument("--period", required=True)
+        parser.add_argument("--province", default=settings.CCHC_PROVINCE_CODE)
+        parser.add_argument("--user", required=True, help="the province administrator")
+        parser.add_argument("--reason", required=True)
+
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        try:
+            period = reportable(opts["period"], opts["scheme"])
+            report = closed_report(opts["scheme"], period, opts["province"])
+            if report is None:
+                raise CommandError(_("Period %(p)s is not closed: close it first.") % {"p": period})
+            report = restate_period(
+                actor=acting_user(opts["user"]), report=report, reason=opts["reason"]
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            _("Period %(p)s restated (restatement no. %(n)s).")
+            % {"p": report.period, "n": report.restated}
+        )
