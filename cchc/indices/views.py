@@ -212,6 +212,12 @@ def _common(
     }
 
 
+def needs_attention(rows: list[tuple[Any, float, int, str]], size: int = 5) -> list[Any]:
+    """The lowest totals among ranked (agency, total, rank, group) rows sorted best first,
+    lowest first: never a unit that ranks first in its group, nor one of the `size` best."""
+    return [r for r in rows[size:] if r[2] != 1][-size:][::-1]
+
+
 # -- province overview ----------------------------------------------------------------------------------
 @login_required
 @planned
@@ -255,6 +261,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (a, ps.scores[a.pk].total, ps.ranks[a.pk], a.group.name if a.group_id else "")
         for a in ranked
     ]
+    attention = needs_attention(rows)
     return render(
         request,
         "indices/dashboard.html",
@@ -267,7 +274,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             chart=json.dumps(chart),
             setting=setting,
             top=rows[:5],
-            bottom=rows[-5:][::-1] if len(rows) > 5 else [],
+            bottom=attention,
             groups=_group_names(ps),
             agencies_count=len(ps.agencies),
             unranked=sum(1 for a in ps.agencies if ps.ranks.get(a.pk) is None),
@@ -309,6 +316,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
         )
     for rows in tables.values():
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["agency"].code))
+    # units below the minimum sample are listed apart, not at the bottom of a ranking
+    unranked = sorted(
+        (r for rows in tables.values() for r in rows if r["rank"] is None),
+        key=lambda r: r["agency"].code,
+    )
     group_heads = [name for _c, name, _m in _group_names(ps)]
     if fmt := _export(request):
         headers = [
@@ -325,7 +337,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         data = [
             [
                 grp,
-                r["rank"] or _("Not enough data"),
+                r["rank"] or _("Too few dossiers to rank"),
                 r["change"] if r["change"] is not None else "",
                 r["agency"].code,
                 r["agency"].name,
@@ -352,7 +364,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
             request,
             period,
             ps,
-            tables=sorted(tables.items()),
+            tables=sorted(
+                (name, [r for r in rows if r["rank"] is not None]) for name, rows in tables.items()
+            ),
+            unranked=unranked,
             group_heads=group_heads,
             previous=prev["label"] if prev else "—",
             min_dossiers=setting.min_dossiers_to_rank,
@@ -686,10 +701,14 @@ def public(request: HttpRequest) -> HttpResponse:
                 "live_difference": ps.live_difference(a.pk),
             }
         )
-    rows.sort(key=lambda r: (-r["total"], r["agency"].code))
+    # ranked units first by rank; units below the minimum sample listed apart, never ranked
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -r["total"], r["agency"].code))
+    unranked = [r for r in rows if r["rank"] is None]
+    rows = [r for r in rows if r["rank"] is not None]
     group_heads = [name for _c, name, _m in _group_names(ps)]
     if fmt := _export(request):
         headers = [
+            _("Rank"),
             _("Agency code"),
             _("Agency"),
             _("Total"),
@@ -700,6 +719,7 @@ def public(request: HttpRequest) -> HttpResponse:
         ]
         data = [
             [
+                r["rank"] or _("Too few dossiers to rank"),
                 r["agency"].code,
                 r["agency"].name,
                 r["total"],
@@ -708,7 +728,7 @@ def public(request: HttpRequest) -> HttpResponse:
                 r["on_time_rate"] if r["on_time_rate"] is not None else "",
                 *([r["live_difference"] or ""] if ps.frozen else []),
             ]
-            for r in rows
+            for r in [*rows, *unranked]
         ]
         return table_response(
             fmt,
@@ -720,7 +740,15 @@ def public(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indices/public.html",
-        _common(request, period, ps, rows=rows, group_heads=group_heads),
+        _common(
+            request,
+            period,
+            ps,
+            rows=rows,
+            unranked=unranked,
+            group_heads=group_heads,
+            min_dossiers=ProvinceIndexSetting.for_province(province).min_dossiers_to_rank,
+        ),
     )
 
 

@@ -1,0 +1,61 @@
+"""Fair rankings: the minimum sample applies to the public page and every ranking; units below
+it are listed apart ("Chưa đủ hồ sơ để xếp hạng"); the needs-attention list never shows a unit
+that ranks first."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from cchc.indices.models import ProvinceIndexSetting
+
+pytestmark = pytest.mark.django_db
+AUG = "2026-08"
+
+
+def section(body: str, start: str, end: str = "</section>") -> str:
+    i = body.index(start)
+    return body[i : body.index(end, i)]
+
+
+def test_public_page_lists_small_units_apart_and_never_ranks_them(client, scenario):
+    # Hoàn Kiếm has 9 dossiers in August: below the default minimum of 10
+    body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
+    assert "Chưa đủ hồ sơ để xếp hạng" in body
+    apart = section(body, 'id="unranked"')
+    assert "UBND phường Hoàn Kiếm" in apart
+    table = section(body, 'id="public-table"', "</table>")
+    assert "UBND phường Hoàn Kiếm" not in table
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
+    assert "UBND phường Hoàn Kiếm" in section(body, 'id="public-table"', "</table>")
+
+
+def test_public_export_marks_small_units_as_too_few_to_rank(client, scenario):
+    from openpyxl import load_workbook
+
+    r = client.get(reverse("indices:public"), {"period": AUG, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    hoan_kiem = next(row for row in rows if "H26.100" in row)
+    assert hoan_kiem[0] == "Chưa đủ hồ sơ để xếp hạng"
+
+
+def test_ranking_page_lists_small_units_apart(client, scenario):
+    client.force_login(scenario.cast.province_admin)
+    body = client.get(reverse("indices:ranking"), {"period": AUG}).content.decode()
+    apart = section(body, 'id="unranked"')
+    assert "UBND phường Hoàn Kiếm" in apart
+    ranked_part = body[: body.index('id="unranked"')]
+    assert "UBND phường Hoàn Kiếm" not in ranked_part
+
+
+def test_needs_attention_never_shows_a_unit_that_ranks_first():
+    from cchc.indices.views import needs_attention
+
+    # best first; "solo" leads a group of its own (rank 1) with the lowest total
+    rows = [(f"a{i}", 90.0 - i, i + 1, "g") for i in range(8)] + [("solo", 10.0, 1, "h")]
+    shown = [r[0] for r in needs_attention(rows)]
+    assert "solo" not in shown
+    assert shown == ["a7", "a6", "a5"]  # the five best are never "needing attention"
