@@ -170,6 +170,42 @@ def _record(
     return response
 
 
+def reason_not_to_start(
+    campaign: Campaign,
+    *,
+    agency: Any,
+    stratum: str = "*",
+    person: SampledPerson | None = None,
+    device_key: str = "",
+    mode: str = Mode.ONLINE,
+) -> str | None:
+    """What a respondent would be told on submitting, told before they start answering (the
+    link already used, the campaign closed, this device's answers on the open link used up, the
+    unit's quota full), or None. Only a read: the submission checks all of it again under the
+    lock, so a quota filled in the meantime still refuses."""
+    if person is not None and person.status == SampledPerson.Status.RETURNED:
+        return _("This questionnaire has already been answered. Thank you.")
+    if not campaign.is_open:
+        return _("The survey is closed: answers are no longer taken.")
+    if (
+        mode == Mode.ONLINE
+        and device_key
+        and Response.objects.filter(campaign=campaign, device_key=device_key).count()
+        >= campaign.open_link_limit
+    ):
+        return _("This device has already answered the survey. Thank you.")
+    quota = (
+        Quota.objects.filter(campaign=campaign, agency=agency, stratum__in=(stratum, "*"))
+        .order_by("-stratum")
+        .first()
+    )
+    if quota is not None and quota.is_full:
+        return _(
+            "The quota of %(unit)s (%(stratum)s) is already full: no more answers are taken."
+        ) % {"unit": agency.name, "stratum": quota.stratum}
+    return None
+
+
 def _replayed(nonce: str | None) -> Response | None:
     return Response.objects.filter(nonce=nonce).first() if nonce else None
 

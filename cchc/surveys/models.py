@@ -116,6 +116,33 @@ class Item(models.Model):
     def is_scored(self) -> bool:
         return self.kind == self.Kind.SATISFACTION
 
+    # how the respondent's form renders the item (templates never compare raw type values)
+    @property
+    def is_scale(self) -> bool:
+        return self.type == self.Type.SCALE
+
+    @property
+    def is_one_choice(self) -> bool:
+        """Radio buttons: a 1–5 scale or a single choice."""
+        return self.type in (self.Type.SCALE, self.Type.SINGLE)
+
+    @property
+    def is_many_choices(self) -> bool:
+        """Check boxes: a multiple choice or a ranking."""
+        return self.type in (self.Type.MULTIPLE, self.Type.RANKING)
+
+    @property
+    def is_number(self) -> bool:
+        return self.type == self.Type.NUMBER
+
+    @property
+    def is_date(self) -> bool:
+        return self.type == self.Type.DATE
+
+    @property
+    def is_long_text(self) -> bool:
+        return self.type == self.Type.LONG_TEXT
+
 
 class Questionnaire(models.Model):
     """A questionnaire built from a method's items. `code` names the family, `version` counts
@@ -152,6 +179,11 @@ class Questionnaire(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        """Still editable in the builder."""
+        return self.status == self.Status.DRAFT
 
 
 class Section(models.Model):
@@ -198,6 +230,11 @@ class Campaign(models.Model):
         CLOSED = "CLOSED", _("Closed")
         PUBLISHED = "PUBLISHED", _("Results published")
 
+    # the transitions of services.open/close_campaign and publish_results, in one place
+    OPEN_FROM = (Status.DRAFT, Status.CLOSED)
+    CLOSE_FROM = (Status.OPEN,)
+    PUBLISH_FROM = (Status.CLOSED,)
+
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
     method = models.ForeignKey(Method, on_delete=models.PROTECT, related_name="campaigns")
@@ -231,7 +268,25 @@ class Campaign(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Collecting answers (and sending invitations)."""
         return self.status == self.Status.OPEN
+
+    @property
+    def is_published(self) -> bool:
+        """Results published and frozen: no more draws or answers."""
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def can_open(self) -> bool:
+        return self.status in self.OPEN_FROM
+
+    @property
+    def can_close(self) -> bool:
+        return self.status in self.CLOSE_FROM
+
+    @property
+    def can_publish(self) -> bool:
+        return self.status in self.PUBLISH_FROM
 
 
 class CampaignUnit(models.Model):

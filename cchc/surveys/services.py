@@ -235,13 +235,13 @@ def open_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
         campaign,
         actor=actor,
         to=Campaign.Status.OPEN,
-        allowed=(Campaign.Status.DRAFT, Campaign.Status.CLOSED),
+        allowed=Campaign.OPEN_FROM,
     )
 
 
 def close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
     return _transition(
-        campaign, actor=actor, to=Campaign.Status.CLOSED, allowed=(Campaign.Status.OPEN,)
+        campaign, actor=actor, to=Campaign.Status.CLOSED, allowed=Campaign.CLOSE_FROM
     )
 
 
@@ -345,7 +345,7 @@ def send_invitations(campaign: Campaign, *, actor: Any, reserve: bool = False) -
     require_home_affairs(actor, campaign.province_code)
     with transaction.atomic():
         campaign = events.lock(campaign)
-        if campaign.status != Campaign.Status.OPEN:
+        if not campaign.is_open:
             raise TransitionNotAllowed(_("Invitations go out while the campaign is collecting."))
         people = list(
             SampledPerson.objects.filter(
@@ -377,7 +377,7 @@ def publish_results(campaign: Campaign, *, actor: Any) -> Campaign:
     require_home_affairs(actor, campaign.province_code)
     with transaction.atomic():
         campaign = events.lock(campaign)
-        if campaign.status != Campaign.Status.CLOSED:
+        if not campaign.can_publish:
             raise TransitionNotAllowed(_("Close the campaign before publishing its results."))
         campaign.published_results = campaign_results(campaign)
         campaign.published_at = timezone.now()

@@ -88,6 +88,11 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "surveys/message.html", {"message": _("Thank you for your answers.")}
         )
+    reason = collection.reason_not_to_start(
+        campaign, agency=person.sample.agency, stratum=person.stratum, person=person
+    )
+    if reason:
+        return render(request, "surveys/message.html", {"message": reason})
     return _form_page(request, campaign, action=request.path, extra={"unit": person.sample.agency})
 
 
@@ -119,15 +124,25 @@ def respond_open(request: HttpRequest, code: str, token: str, unit: str) -> Http
         except DomainError as exc:
             messages.error(request, exc.message)
             response = _form_page(
-                request, campaign, action=request.get_full_path(), extra={"unit": agency}
+                request,
+                campaign,
+                action=request.get_full_path(),
+                extra={"unit": agency, "kiosk": mode == Mode.KIOSK},
             )
         else:
             response = render(
                 request, "surveys/message.html", {"message": _("Thank you for your answers.")}
             )
+    elif reason := collection.reason_not_to_start(
+        campaign, agency=agency, device_key=request.COOKIES.get(DEVICE_COOKIE, ""), mode=mode
+    ):
+        response = render(request, "surveys/message.html", {"message": reason})
     else:
         response = _form_page(
-            request, campaign, action=request.get_full_path(), extra={"unit": agency}
+            request,
+            campaign,
+            action=request.get_full_path(),
+            extra={"unit": agency, "kiosk": mode == Mode.KIOSK},
         )
     response.set_cookie(DEVICE_COOKIE, device, max_age=3600 * 24 * 365, samesite="Lax")
     return response
@@ -223,7 +238,7 @@ def _progress(campaign: Campaign) -> dict[str, Any]:
 
 @login_required
 def progress_fragment(request: HttpRequest, code: str) -> HttpResponse:
-    """The live returns table (htmx polls it)."""
+    """The live returns table (static/cchc/surveys.js re-loads it every 15 s)."""
     campaign = _campaign_for(request, code)
     return render(request, "surveys/_progress.html", _progress(campaign))
 
@@ -333,9 +348,7 @@ def _results_doc(campaign: Campaign) -> dict[str, Any]:
 def results(request: HttpRequest, code: str) -> HttpResponse:
     """Ranking with intervals; public once published, else Home Affairs and survey staff."""
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
-    if campaign.status != Campaign.Status.PUBLISHED and not can_collect(
-        request.user, campaign.province_code
-    ):
+    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
     doc = _results_doc(campaign)
     agencies = sorted(doc["agencies"], key=lambda a: (a["group"], -(a["total"] or -1)))
@@ -359,9 +372,7 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     from openpyxl import Workbook
 
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
-    if campaign.status != Campaign.Status.PUBLISHED and not can_collect(
-        request.user, campaign.province_code
-    ):
+    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
     doc = _results_doc(campaign)
     book = Workbook()
@@ -406,9 +417,7 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """One unit: component profile chart, items, weakest items."""
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
-    if campaign.status != Campaign.Status.PUBLISHED and not can_collect(
-        request.user, campaign.province_code
-    ):
+    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
     doc = _results_doc(campaign)
     figures = next((a for a in doc["agencies"] if a["code"] == unit), None)

@@ -71,3 +71,61 @@ def test_double_entry_and_supervisor(browser_page, cast, campaign, method):
     form.refresh_from_db()
     assert form.status == PaperForm.Status.DONE and form.response is not None
     assert form.response.answers["A1"] == 5
+
+
+@pytest.mark.browser
+def test_conditions_show_hide_and_disable_from_the_static_script(
+    browser_page, cast, questionnaire, method
+):
+    """static/cchc/surveys.js: a section shown only when Q8.3 = 1; while hidden its fields
+    are disabled, so a hidden answer is never sent."""
+    from cchc.surveys import services
+
+    draft = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    section = services.add_section(
+        draft,
+        title="Riêng",
+        actor=cast.province_admin,
+        province_code="01",
+        condition={"item": "Q8.3", "in": [1]},
+    )
+    other = method.items.create(
+        code="X.1", kind="other", type="short_text", text="Góp ý thêm", order=999
+    )
+    services.add_question(
+        section, item=other, required=True, actor=cast.province_admin, province_code="01"
+    )
+    page = browser_page
+    login_as(page, cast.province_admin)
+    page.goto(f"{page.base_url}/surveys/q/{draft.pk}/preview/")
+    follow_up = page.locator("input[name='a_X.1']")
+    follow_up.wait_for(state="attached")
+    assert not follow_up.is_visible() and follow_up.is_disabled()
+    page.check("input[name='a_Q8.3'][value='1']")
+    assert follow_up.is_visible() and follow_up.is_enabled()
+    page.check("input[name='a_Q8.3'][value='2']")
+    assert not follow_up.is_visible() and follow_up.is_disabled()
+
+
+@pytest.mark.browser
+def test_fieldwork_progress_refreshes_itself(browser_page, cast, campaign, method):
+    """The campaign page re-loads returns and quotas every 15 s (static/cchc/surveys.js)."""
+    from cchc.surveys import collection, services
+    from cchc.surveys.models import Mode
+    from cchc.surveys.tests.conftest import all_items
+
+    services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    page = browser_page
+    page.clock.install()
+    login_as(page, cast.province_admin)
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/")
+    assert "0/1" in page.inner_text("#fieldwork")
+    collection.enter_response(
+        campaign,
+        agency=cast.agency_a,
+        mode=Mode.PHONE,
+        answers=all_items(method, 4),
+        actor=cast.clerk_a,
+    )
+    page.clock.run_for(16_000)
+    page.wait_for_selector("#fieldwork >> text=1/1 (đã đủ)")

@@ -142,3 +142,39 @@ def test_results_page_shows_the_bias_check_and_excel(cast, campaign, method, cli
     assert 'id="bias"' in page and "cao bất thường" in page
     xlsx = client.get(f"/surveys/c/{campaign.code}/results.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_respondent_is_told_before_answering_when_collection_stopped(
+    cast, campaign, method, client
+):
+    """A used personal link, a full quota, a device's open-link answers used up and a closed
+    campaign are said on opening the form, not after the questionnaire is filled in."""
+    person = drawn(cast, campaign).people.first()
+    personal = f"/surveys/r/{person.token}/"
+    open_link = f"/surveys/o/{campaign.code}/{campaign.open_token}/{cast.agency_a.code}/"
+    assert 'id="survey-form"' in client.get(personal).content.decode()
+    client.post(personal, post_answers(method, 4, nonce="p1"))
+    used = client.get(personal).content.decode()
+    assert "đã được trả lời" in used and 'id="survey-form"' not in used
+    # the device answered once on the open link (limit 1): the kiosk is not limited per device
+    assert 'id="survey-form"' in client.get(open_link).content.decode()
+    client.post(open_link, post_answers(method, 4, nonce="o1"))
+    assert "Thiết bị này đã trả lời" in client.get(open_link).content.decode()
+    assert 'id="survey-form"' in client.get(open_link + "?kiosk=1").content.decode()
+    # the unit's quota is met: collection stops for every respondent of the unit
+    services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    client.post(open_link + "?kiosk=1", post_answers(method, 4, nonce="k1"))
+    assert Response.objects.count() == 3
+    full = client.get(open_link + "?kiosk=1").content.decode()
+    assert "đã đủ" in full and 'id="survey-form"' not in full
+    refused = client.post(open_link + "?kiosk=1", post_answers(method, 4, nonce="k2"))
+    assert "đã đủ" in refused.content.decode() and Response.objects.count() == 3
+    assert Response.objects.filter(quota_stratum="*").count() == 1
+    # the campaign page shows the quota as full in words, not only in colour
+    client.force_login(cast.province_admin)
+    progress = client.get(f"/surveys/c/{campaign.code}/progress/").content.decode()
+    assert "1/1 (đã đủ)" in progress
+    services.close_campaign(campaign, actor=cast.province_admin)
+    client.logout()
+    other = f"/surveys/o/{campaign.code}/{campaign.open_token}/{cast.agency_b.code}/?kiosk=1"
+    assert "đã kết thúc" in client.get(other).content.decode()

@@ -1,0 +1,118 @@
+"""Accessibility of the survey pages in Chromium: axe-core finds no serious or critical
+violation on the questionnaire builder (draft and published), the campaign page, the
+respondent's form (personal link, open link, kiosk, also on a 390-px phone), the enumerator's
+entry and the double-keying pages (clerk's keying, supervisor's differences). On the phone
+no respondent's form scrolls sideways."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.surveys import collection, services
+from cchc.surveys.models import Mode
+from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.test_collection import drawn
+from cchc.testing import assert_accessible, sign_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def no_sideways_scroll(page) -> None:
+    """Nothing on the page is wider than the screen: the page cannot scroll sideways."""
+    width = page.evaluate("() => document.documentElement.clientWidth")
+    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        """(w) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > w + 1)
+            .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+                + Math.round(e.getBoundingClientRect().right))""",
+        width,
+    )
+    assert scroll <= width, f"{page.url}: {scroll} px of content on a {width}-px screen: {wide}"
+    widest = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('.survey-form *')]"
+        ".filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= width + 1, f"{page.url}: an element reaches {widest} px"
+
+
+def respondent_paths(cast, campaign) -> list[str]:
+    person = drawn(cast, campaign).people.first()
+    open_link = f"/surveys/o/{campaign.code}/{campaign.open_token}/{cast.agency_a.code}/"
+    return [f"/surveys/r/{person.token}/", open_link, open_link + "?kiosk=1"]
+
+
+def test_respondent_forms(browser_page, cast, campaign, method):
+    page = browser_page
+    paths = respondent_paths(cast, campaign)
+    for path in paths:
+        page.goto(page.base_url + path)
+        page.wait_for_selector("#survey-form")
+        assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    for path in paths:
+        page.goto(page.base_url + path)
+        page.wait_for_selector("#survey-form")
+        no_sideways_scroll(page)
+        assert_accessible(page)
+    page.shot("kiosk-on-a-phone")
+    # answered on the phone: the thank-you page, then the used link's message
+    page.goto(page.base_url + paths[0])
+    for group in page.query_selector_all("[role=radiogroup]"):
+        radio = group.query_selector("input[type=radio][value='4']")
+        if radio and radio.is_visible():
+            radio.check()
+    page.click("#submit-survey")
+    page.wait_for_selector(".survey-message")
+    no_sideways_scroll(page)
+    assert_accessible(page)
+    page.goto(page.base_url + paths[0])
+    page.wait_for_selector(".survey-message")
+    assert_accessible(page)
+
+
+def test_staff_entry_and_double_keying(browser_page, cast, campaign, method):
+    page = browser_page
+    answers = all_items(method, 4)
+    collection.key_paper_form(
+        campaign, number="P-1", agency=cast.agency_a, mode=Mode.PAPER_POST,
+        answers=answers, actor=cast.clerk_a,
+    )  # fmt: skip
+    collection.key_paper_form(
+        campaign, number="P-1", agency=cast.agency_a, mode=Mode.PAPER_POST,
+        answers={**answers, "A1": 5}, actor=cast.clerk_b,
+    )  # fmt: skip
+    sign_in(page, cast.clerk_a)
+    for path in (
+        f"/surveys/c/{campaign.code}/enter/",
+        f"/surveys/c/{campaign.code}/enter/?paper=1",
+    ):
+        page.goto(page.base_url + path)
+        assert_accessible(page)
+    page.set_viewport_size(PHONE)  # an enumerator's phone
+    page.goto(page.base_url + f"/surveys/c/{campaign.code}/enter/")
+    no_sideways_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, cast.province_admin)
+    page.goto(page.base_url + f"/surveys/c/{campaign.code}/disputes/")
+    page.wait_for_selector("input[name=r_A1]")
+    assert_accessible(page)
+
+
+def test_builder_and_campaign_pages(browser_page, cast, campaign, questionnaire):
+    page = browser_page
+    drawn(cast, campaign)  # one unit with a sample (letters link), one with the draw button
+    services.set_quota(campaign, agency=cast.agency_a, target=3, actor=cast.province_admin)
+    draft = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    sign_in(page, cast.province_admin)
+    for path in (
+        f"/surveys/q/{questionnaire.pk}/",
+        f"/surveys/q/{draft.pk}/",
+        f"/surveys/q/{draft.pk}/preview/",
+        f"/surveys/c/{campaign.code}/",
+        "/surveys/",
+    ):
+        page.goto(page.base_url + path)
+        assert_accessible(page)
