@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from cchc.catalogue.models import Procedure
 from cchc.core.actors import SYSTEM
@@ -274,6 +275,40 @@ def test_apology_only_before_due_date_with_later_date(cast):
     assert d.initial_appointment_at == at(2026, 3, 5, 9)
     assert d.apology_count == 1
     assert d.events.last().data["previous_appointment_at"].startswith("2026-03-05")
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        at(2026, 3, 8, 10),  # a Sunday
+        at(2026, 3, 9, 22),  # a Monday, at night
+        at(2026, 3, 9, 12, 30),  # the lunch break
+        at(2026, 4, 30, 9),  # Liberation Day, a public holiday
+    ],
+)
+def test_apology_time_outside_working_time_is_refused(cast, when):
+    d = counter(cast)  # due 5/3 09:00
+    with translation.override("vi"), pytest.raises(ValidationFailed) as refused:
+        services.apologize(
+            d,
+            actor=cast.leader_a,
+            reason="Cần xác minh",
+            new_appointment_at=when,
+            at=at(2026, 3, 3),
+        )
+    assert refused.value.field == "new_appointment_at"
+    assert "ngoài giờ làm việc" in str(refused.value.message)
+    d.refresh_from_db()
+    assert d.apology_count == 0 and d.events.count() == 1  # nothing half-saved
+    # the end of the afternoon window is working time (an appointment at 17:00)
+    d = services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Cần xác minh",
+        new_appointment_at=at(2026, 3, 9, 17),
+        at=at(2026, 3, 3),
+    )
+    assert d.appointment_at == at(2026, 3, 9, 17)
 
 
 def test_boundary_free_intake_keeps_three_facts(cast):
