@@ -40,6 +40,7 @@ from cchc.dossiers.state import ACTION_RULES, refusal
 
 S = Status
 _CACHE_TTL = 60.0
+EARLY_STEP_PARAM = "early_step_working_seconds"  # the one-stop rule's "early step" threshold
 _calendars: dict[tuple[str, int | None], tuple[float, WorkingCalendar]] = {}
 _rules: dict[tuple[str, dt.date], tuple[float, RuleVersion]] = {}
 
@@ -245,10 +246,13 @@ def _close_step(dossier: Dossier, at: dt.datetime, step: DossierStep | None = No
         return
     step.completed_at = at
     if step.due_at is None or at <= step.due_at:
-        # early = finished with at least a working hour to spare (Circular 01/2018 slip)
+        # early = finished with at least the rule's working time to spare (the control slip of
+        # Circular 01/2018); the threshold is the rule version's data, no early flag without it
+        threshold = dossier.rule_version.param(EARLY_STEP_PARAM) if dossier.rule_version else None
         cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
         spare = cal.working_seconds_between(at, step.due_at) if step.due_at else 0
-        step.outcome = StepOutcome.EARLY if spare >= 3600 else StepOutcome.ON_TIME
+        early = threshold is not None and step.due_at is not None and spare >= threshold
+        step.outcome = StepOutcome.EARLY if early else StepOutcome.ON_TIME
     else:
         step.outcome = StepOutcome.LATE
     rowsql.update_row(step, ["completed_at", "outcome"])

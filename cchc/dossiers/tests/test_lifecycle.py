@@ -13,6 +13,7 @@ from cchc.core.actors import SYSTEM
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import CODE_PATTERN
+from cchc.core.models import RuleVersion
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Status
 from cchc.dossiers.services import Applicant
@@ -75,6 +76,23 @@ def test_full_lifecycle_on_time_with_steps(cast):
     assert [e.to_status for e in d.events.all()] == [2, 4, 9, 10]
     step = DossierStep.objects.get(dossier=d)
     assert step.completed_at == at(2026, 3, 3, 9) and step.outcome in ("EARLY", "ON_TIME")
+
+
+@pytest.mark.parametrize(
+    ("threshold", "outcome"), [(3600, "EARLY"), (6 * 3600, "ON_TIME"), (None, "ON_TIME")]
+)
+def test_early_step_threshold_is_rule_data(cast, threshold, outcome):
+    d = counter(cast)
+    assert d.rule_version.param(services.EARLY_STEP_PARAM) == 3600  # as seeded (migration)
+    params = {k: v for k, v in d.rule_version.params.items() if k != services.EARLY_STEP_PARAM}
+    if threshold is not None:
+        params[services.EARLY_STEP_PARAM] = threshold
+    RuleVersion.objects.filter(pk=d.rule_version.pk).update(params=params)
+    d = services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, hours=8, at=at(2026, 3, 2, 9)
+    )  # step due 3/3 09:00; finished 2/3 13:00, 5 working hours to spare
+    services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 2, 13))
+    assert DossierStep.objects.get(dossier=d).outcome == outcome
 
 
 def test_late_step_is_flagged(cast):
