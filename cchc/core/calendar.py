@@ -179,6 +179,14 @@ class WorkingCalendar:
     def day_end(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, self.windows[-1][1], LOCAL_TZ)
 
+    def is_working_time(self, moment: dt.datetime) -> bool:
+        """Is `moment` inside working time: a working day, within one of its windows (a
+        window's end included, as an appointment at 17:00 is written on a receipt)?"""
+        local = self._local(moment)
+        if not self.is_working_day(local.date()):
+            return False
+        return any(start <= local <= end for start, end in self._windows_of(local.date()))
+
     def next_working_instant(self, moment: dt.datetime) -> dt.datetime:
         """The earliest working instant at or after `moment`."""
         local = self._local(moment)

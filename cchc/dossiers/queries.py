@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from cchc.accounts import permissions
 from cchc.accounts.models import hash_national_id
 from cchc.core.calendar import LOCAL_TZ
-from cchc.dossiers import policies, services
+from cchc.dossiers import services
 from cchc.dossiers.models import CLOCK_STATUSES, Channel, Dossier, DossierQuerySet, Status
-from cchc.dossiers.state import allowed
+from cchc.dossiers.state import ACTION_RULES, refusal, state_refusal
 
 NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 
@@ -35,38 +35,10 @@ QUEUES: dict[str, Any] = {
     "all": _("All I can see"),
 }
 
-# Each lifecycle action and the status it leads to (None: status unchanged).
-ACTION_TARGETS: dict[str, int | None] = {
-    "receive": Status.RECEIVED,
-    "refuse": Status.REFUSED,
-    "transfer": Status.PROCESSING,
-    "assign": None,
-    "request_supplement": Status.SUPPLEMENT,
-    "receive_supplement": None,
-    "request_payment": Status.FINANCIAL,
-    "confirm_payment": Status.PROCESSING,
-    "withdraw": Status.WITHDRAWN,
-    "stop": Status.STOPPED,
-    "finish": Status.FINISHED,
-    "return_result": Status.RETURNED,
-    "apologize": None,
-}
-
-ACTION_LABELS: dict[str, Any] = {
-    "receive": _("Receive"),
-    "refuse": _("Refuse"),
-    "transfer": _("Transfer"),
-    "assign": _("Assign"),
-    "request_supplement": _("Request a supplement"),
-    "receive_supplement": _("Receive the supplement"),
-    "request_payment": _("Request payment"),
-    "confirm_payment": _("Confirm payment"),
-    "withdraw": _("Withdraw"),
-    "stop": _("Stop processing"),
-    "finish": _("Finish processing"),
-    "return_result": _("Return the result"),
-    "apologize": _("Apologise and set a new date"),
-}
+# Each lifecycle action and the status it leads to (None: status unchanged), its label:
+# read from the one declaration (state.ACTION_RULES).
+ACTION_TARGETS: dict[str, int | None] = {n: r.target for n, r in ACTION_RULES.items()}
+ACTION_LABELS: dict[str, Any] = {n: r.label for n, r in ACTION_RULES.items()}
 
 
 def calendar() -> Any:
@@ -74,28 +46,15 @@ def calendar() -> Any:
 
 
 def action_possible(dossier: Dossier, action: str, now: dt.datetime | None = None) -> bool:
-    """Does the dossier's status allow this action now (regardless of who asks)?"""
-    status = dossier.status
-    if action == "assign":
-        return dossier.is_open
-    if action == "receive_supplement":
-        return status == Status.SUPPLEMENT
-    if action == "apologize":
-        now = now or timezone.now()
-        return status in (
-            Status.RECEIVED,
-            Status.PROCESSING,
-            Status.SUPPLEMENT,
-            Status.FINANCIAL,
-        ) and (dossier.due_at is not None and now < dossier.due_at)
-    target = ACTION_TARGETS[action]
-    return target is not None and allowed(status, target)
+    """Does the dossier's state allow this action now (regardless of who asks)?"""
+    return state_refusal(dossier, action, now) is None
 
 
-def available_actions(user: Any, dossier: Dossier) -> list[str]:
-    return [
-        a for a in ACTION_TARGETS if action_possible(dossier, a) and policies.can(user, a, dossier)
-    ]
+def available_actions(user: Any, dossier: Dossier, now: dt.datetime | None = None) -> list[str]:
+    """The actions `user` may take on the dossier now: the buttons of the staff page and the
+    API's `available_actions`, by the same check as the services (state.refusal)."""
+    now = now or timezone.now()
+    return [a for a in ACTION_RULES if refusal(dossier, a, user, now) is None]
 
 
 def my_agency_ids(user: Any) -> set[int]:

@@ -36,10 +36,11 @@ from cchc.dossiers.models import (
     StepOutcome,
 )
 from cchc.dossiers.signals import announce
-from cchc.dossiers.state import allowed
+from cchc.dossiers.state import ACTION_RULES, refusal
 
 S = Status
 _CACHE_TTL = 60.0
+EARLY_STEP_PARAM = "early_step_working_seconds"  # the one-stop rule's "early step" threshold
 _calendars: dict[tuple[str, int | None], tuple[float, WorkingCalendar]] = {}
 _rules: dict[tuple[str, dt.date], tuple[float, RuleVersion]] = {}
 
@@ -206,12 +207,13 @@ def _lock(dossier: Dossier) -> Dossier:
     return rowsql.lock_row(Dossier, dossier.pk, related=RELATED)
 
 
-def _require(dossier: Dossier, to_status: int, action_label: str) -> None:
-    if not allowed(dossier.status, to_status):
-        raise TransitionNotAllowed(
-            _("Cannot %(action)s: dossier %(code)s is '%(status)s'.")
-            % {"action": action_label, "code": dossier.code, "status": Status(dossier.status).label}
-        )
+def _check(dossier: Dossier, action: str, actor: Any, at: dt.datetime) -> None:
+    """The actor's right (NotPermitted, 403), then what the declaration of the action
+    (state.ACTION_RULES) says of the locked dossier's state (TransitionNotAllowed, 409)."""
+    policies.check(actor, action, dossier)
+    why = refusal(dossier, action, None, at)  # the right was just checked
+    if why is not None:
+        raise TransitionNotAllowed(why)
 
 
 def _when(at: dt.datetime | None) -> dt.datetime:
@@ -244,10 +246,13 @@ def _close_step(dossier: Dossier, at: dt.datetime, step: DossierStep | None = No
         return
     step.completed_at = at
     if step.due_at is None or at <= step.due_at:
-        # early = finished with at least a working hour to spare (Circular 01/2018 slip)
+        # early = finished with at least the rule's working time to spare (the control slip of
+        # Circular 01/2018); the threshold is the rule version's data, no early flag without it
+        threshold = dossier.rule_version.param(EARLY_STEP_PARAM) if dossier.rule_version else None
         cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
         spare = cal.working_seconds_between(at, step.due_at) if step.due_at else 0
-        step.outcome = StepOutcome.EARLY if spare >= 3600 else StepOutcome.ON_TIME
+        early = threshold is not None and step.due_at is not None and spare >= threshold
+        step.outcome = StepOutcome.EARLY if early else StepOutcome.ON_TIME
     else:
         step.outcome = StepOutcome.LATE
     rowsql.update_row(step, ["completed_at", "outcome"])
@@ -522,8 +527,7 @@ def receive(
     """Accept an online dossier (1 → 2): receipt with the appointment date."""
     at = _when(at)
     dossier = _lock(dossier)
-    policies.check(actor, "receive", dossier)
-    _require(dossier, S.RECEIVED, _("receive"))
+    _check(dossier, "receive", actor, at)
     if dossier.received_at is None:
         dossier.received_at = at
         _set_appointment(dossier, at)
@@ -550,8 +554,7 @@ def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None 
     at = _when(at)
     reason = _reason(reason, _("reason for refusal"))
     dossier = _lock(dossier)
-    policies.check(actor, "refuse", dossier)
-    _require(dossier, S.REFUSED, _("refuse"))
+    _check(dossier, "refuse", actor, at)
     event = _append(dossier, action="refuse", to_status=S.REFUSED, actor=actor, at=at, note=reason)
     dossier.status = S.REFUSED
     dossier.closed_at = dossier.processing_ended_at = at
@@ -579,8 +582,7 @@ def transfer(
     """
     at = _when(at)
     dossier = _lock(dossier)
-    policies.check(actor, "transfer", dossier)
-    _require(dossier, S.PROCESSING, _("transfer"))
+    _check(dossier, "transfer", actor, at)
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(
             _("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency"
@@ -619,9 +621,7 @@ def transfer(
 @transaction.atomic
 def assign(dossier: Dossier, *, actor: Any, assignee: Any) -> Dossier:
     dossier = _lock(dossier)
-    policies.check(actor, "assign", dossier)
-    if not dossier.is_open:
-        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
+    _check(dossier, "assign", actor, timezone.now())
     from cchc.accounts.permissions import roles_in
 
     if not roles_in(assignee, dossier.current_agency_id):
@@ -657,8 +657,7 @@ def request_supplement(
     at = _when(at)
     reason = _reason(reason, _("documents to supplement"))
     dossier = _lock(dossier)
-    policies.check(actor, "request_supplement", dossier)
-    _require(dossier, S.SUPPLEMENT, _("request a supplement"))
+    _check(dossier, "request_supplement", actor, at)
     event = _append(
         dossier,
         action="request_supplement",
@@ -683,9 +682,8 @@ def receive_supplement(
     """The applicant's supplement arrived: the clock resumes and the due time moves."""
     at = _when(at)
     dossier = _lock(dossier)
-    policies.check(actor, "receive_supplement", dossier)
+    _check(dossier, "receive_supplement", actor, at)
     back_to = S.PROCESSING if dossier.received_at else S.SUBMITTED
-    _require(dossier, back_to, _("receive the supplement"))
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
     paused = (
         int(cal.working_seconds_between(dossier.paused_since, at)) if dossier.paused_since else 0
@@ -720,8 +718,7 @@ def request_payment(
             _("The amount must be a positive whole number of đồng."), field="amount"
         )
     dossier = _lock(dossier)
-    policies.check(actor, "request_payment", dossier)
-    _require(dossier, S.FINANCIAL, _("request payment"))
+    _check(dossier, "request_payment", actor, at)
     event = _append(
         dossier,
         action="request_payment",
@@ -751,8 +748,7 @@ def confirm_payment(
     if online not in OnlinePayment.values:
         raise ValidationFailed(_("Unknown payment channel."), field="online")
     dossier = _lock(dossier)
-    policies.check(actor, "confirm_payment", dossier)
-    _require(dossier, S.PROCESSING, _("confirm payment"))
+    _check(dossier, "confirm_payment", actor, at)
     event = _append(
         dossier,
         action="confirm_payment",
@@ -777,8 +773,7 @@ def withdraw(
     at = _when(at)
     reason = _reason(reason, _("reason for withdrawal"))
     dossier = _lock(dossier)
-    policies.check(actor, "withdraw", dossier)
-    _require(dossier, S.WITHDRAWN, _("withdraw"))
+    _check(dossier, "withdraw", actor, at)
     _close_step(dossier, at)
     event = _append(
         dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason
@@ -796,8 +791,7 @@ def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = 
     at = _when(at)
     reason = _reason(reason, _("reason for stopping"))
     dossier = _lock(dossier)
-    policies.check(actor, "stop", dossier)
-    _require(dossier, S.STOPPED, _("stop"))
+    _check(dossier, "stop", actor, at)
     _close_step(dossier, at)
     event = _append(dossier, action="stop", to_status=S.STOPPED, actor=actor, at=at, note=reason)
     dossier.status = S.STOPPED
@@ -819,8 +813,7 @@ def finish(
     """Processing finished (status 9): the result waits at the receiving counter."""
     at = _when(at)
     dossier = _lock(dossier)
-    policies.check(actor, "finish", dossier)
-    _require(dossier, S.FINISHED, _("finish"))
+    _check(dossier, "finish", actor, at)
     _close_step(dossier, at)
     event = _append(
         dossier,
@@ -856,8 +849,7 @@ def return_result(
     """The result is handed to the applicant and logged (status 10)."""
     at = _when(at)
     dossier = _lock(dossier)
-    policies.check(actor, "return_result", dossier)
-    _require(dossier, S.RETURNED, _("return the result"))
+    _check(dossier, "return_result", actor, at)
     event = _append(
         dossier,
         action="return_result",
@@ -895,21 +887,23 @@ def apologize(
             _("Please give the new appointment date and time."), field="new_appointment_at"
         )
     dossier = _lock(dossier)
-    policies.check(actor, "apologize", dossier)
-    if dossier.status not in (S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL):
-        raise TransitionNotAllowed(
-            _("An apology can only be issued while the dossier is being processed.")
-        )
-    if dossier.due_at is None or at >= dossier.due_at:
-        raise TransitionNotAllowed(
-            _("The apology must be issued before the due date (%(due)s).")
-            % {"due": _fmt(dossier.due_at)}
-        )
+    _check(dossier, "apologize", actor, at)
     current = dossier.appointment_at or dossier.due_at
+    assert current is not None  # noqa: S101 - "before_due" requires a due time
     if new_appointment_at <= current:
         raise ValidationFailed(
             _("The new appointment must be later than the current one (%(due)s).")
             % {"due": _fmt(dossier.appointment_at)},
+            field="new_appointment_at",
+        )
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    if not cal.is_working_time(new_appointment_at):
+        raise ValidationFailed(
+            _(
+                "The new appointment %(at)s is outside working time: please choose a time within "
+                "working hours on a working day."
+            )
+            % {"at": _fmt(new_appointment_at)},
             field="new_appointment_at",
         )
     event = _append(
@@ -924,7 +918,6 @@ def apologize(
             "previous_appointment_at": _fmt_iso(current),
         },
     )
-    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
     dossier.appointment_at = new_appointment_at
     dossier.due_at = (
         cal.add_working_seconds(new_appointment_at, dossier.paused_seconds)
@@ -937,18 +930,5 @@ def apologize(
     return dossier
 
 
-ACTIONS = {
-    "receive": receive,
-    "refuse": refuse,
-    "transfer": transfer,
-    "assign": assign,
-    "request_supplement": request_supplement,
-    "receive_supplement": receive_supplement,
-    "request_payment": request_payment,
-    "confirm_payment": confirm_payment,
-    "withdraw": withdraw,
-    "stop": stop,
-    "finish": finish,
-    "return_result": return_result,
-    "apologize": apologize,
-}
+# action -> its service, as the declaration names it (state.ACTION_RULES)
+ACTIONS = {name: globals()[rule.service_name] for name, rule in ACTION_RULES.items()}

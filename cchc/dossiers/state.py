@@ -10,10 +10,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cchc.accounts.models import Membership
 from cchc.core.calendar import WorkingCalendar
-from cchc.dossiers.models import Status
+from cchc.dossiers.models import OPEN_STATUSES, Status
 
 S = Status
+R = Membership.Role
 
 # Allowed transitions between national status codes (domain.md §3).
 TRANSITIONS: dict[int | None, frozenset[int]] = {
@@ -41,6 +47,214 @@ END_OF_PROCESSING = (S.FINISHED, S.RETURNED, S.STOPPED, S.REFUSED, S.WITHDRAWN)
 
 def allowed(from_status: int | None, to_status: int) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+# -- the lifecycle's actions, declared once ---------------------------------------------------
+# Preconditions beyond the status: name -> (test on the dossier at a moment, why it fails).
+def _not_received(d: Any, at: dt.datetime) -> bool:
+    return d.received_at is None
+
+
+def _supplement_requested(d: Any, at: dt.datetime) -> bool:
+    return d.status == S.SUPPLEMENT and d.paused_since is not None
+
+
+def _payment_requested(d: Any, at: dt.datetime) -> bool:
+    return d.status == S.FINANCIAL
+
+
+def _before_due(d: Any, at: dt.datetime) -> bool:
+    return d.due_at is not None and at < d.due_at
+
+
+PRECONDITIONS: dict[str, tuple[Any, Any]] = {
+    "not_received": (_not_received, _("the dossier has already been received")),
+    "supplement_requested": (_supplement_requested, _("no supplement was requested")),
+    "payment_requested": (_payment_requested, _("no payment was requested")),
+    "before_due": (_before_due, _("the due time has passed")),
+}
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """One lifecycle action: what the staff page offers, the API accepts and the service
+    performs are all decided by `refusal`, which reads only this declaration."""
+
+    name: str
+    label: Any
+    from_states: frozenset[int]
+    target: int | None  # None: the status is kept (a record on the control slip)
+    roles: frozenset[str]
+    where: tuple[str, ...]  # the dossier's agencies in which one of the roles must be held
+    requires: tuple[str, ...] = ()
+    target_before_reception: int | None = None  # when it differs before reception
+    service: str = ""  # the function of cchc.dossiers.services (its name by default)
+
+    def target_for(self, dossier: Any) -> int | None:
+        if self.target_before_reception is not None and dossier.received_at is None:
+            return self.target_before_reception
+        return self.target
+
+    @property
+    def service_name(self) -> str:
+        return self.service or self.name
+
+
+_PROCESSING = frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL})
+
+ACTION_RULES: dict[str, ActionRule] = {
+    r.name: r
+    for r in (
+        ActionRule(
+            "receive",
+            _("Receive"),
+            frozenset({S.SUBMITTED, S.SUPPLEMENT}),
+            S.RECEIVED,
+            frozenset({R.CLERK}),
+            ("receiving_agency", "receiving_place"),
+            requires=("not_received",),
+        ),
+        ActionRule(
+            "refuse",
+            _("Refuse"),
+            frozenset({S.SUBMITTED, S.SUPPLEMENT}),
+            S.REFUSED,
+            frozenset({R.CLERK, R.LEADER}),
+            ("receiving_agency", "receiving_place", "current_agency"),
+            requires=("not_received",),
+        ),
+        ActionRule(
+            "transfer",
+            _("Transfer"),
+            frozenset({S.RECEIVED, S.PROCESSING}),
+            S.PROCESSING,
+            frozenset({R.CLERK, R.SPECIALIST, R.LEADER}),
+            ("current_agency",),
+        ),
+        ActionRule(
+            "assign",
+            _("Assign"),
+            frozenset(OPEN_STATUSES),
+            None,
+            frozenset({R.LEADER}),
+            ("current_agency",),
+        ),
+        ActionRule(
+            "request_supplement",
+            _("Request a supplement"),
+            frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING}),
+            S.SUPPLEMENT,
+            frozenset({R.CLERK, R.SPECIALIST, R.LEADER}),
+            ("current_agency", "receiving_agency"),
+        ),
+        ActionRule(
+            "receive_supplement",
+            _("Receive the supplement"),
+            frozenset({S.SUPPLEMENT}),
+            S.PROCESSING,
+            frozenset({R.CLERK, R.SPECIALIST}),
+            ("current_agency", "receiving_agency", "receiving_place"),
+            requires=("supplement_requested",),
+            target_before_reception=S.SUBMITTED,
+        ),
+        ActionRule(
+            "request_payment",
+            _("Request payment"),
+            frozenset({S.RECEIVED, S.PROCESSING}),
+            S.FINANCIAL,
+            frozenset({R.SPECIALIST, R.LEADER}),
+            ("current_agency",),
+        ),
+        ActionRule(
+            "confirm_payment",
+            _("Confirm payment"),
+            frozenset({S.FINANCIAL}),
+            S.PROCESSING,
+            frozenset({R.CLERK, R.SPECIALIST}),
+            ("current_agency", "receiving_agency"),
+            requires=("payment_requested",),
+        ),
+        ActionRule(
+            "withdraw",
+            _("Withdraw"),
+            frozenset({S.SUBMITTED, *_PROCESSING}),
+            S.WITHDRAWN,
+            frozenset({R.CLERK}),
+            ("receiving_agency", "receiving_place"),
+        ),
+        ActionRule(
+            "stop",
+            _("Stop processing"),
+            _PROCESSING,
+            S.STOPPED,
+            frozenset({R.LEADER}),
+            ("current_agency", "competent_agency"),
+        ),
+        ActionRule(
+            "finish",
+            _("Finish processing"),
+            frozenset({S.RECEIVED, S.PROCESSING, S.FINANCIAL}),
+            S.FINISHED,
+            frozenset({R.SPECIALIST, R.LEADER}),
+            ("current_agency",),
+        ),
+        ActionRule(
+            "return_result",
+            _("Return the result"),
+            frozenset({S.FINISHED}),
+            S.RETURNED,
+            frozenset({R.CLERK}),
+            ("receiving_agency", "receiving_place"),
+        ),
+        ActionRule(
+            "apologize",
+            _("Apologise and set a new date"),
+            _PROCESSING,
+            None,
+            frozenset({R.LEADER}),
+            ("current_agency", "competent_agency", "receiving_agency"),
+            requires=("before_due",),
+        ),
+    )
+}
+
+
+def state_refusal(dossier: Any, action: str, at: dt.datetime | None = None) -> str | None:
+    """Why the dossier's state forbids `action` now (None: it allows it), whoever asks."""
+    rule = ACTION_RULES.get(action)
+    if rule is None:
+        return gettext("Unknown action %(action)s.") % {"action": action}
+    label = str(rule.label)
+    status = dossier.status
+    if status not in rule.from_states:
+        return gettext("Cannot “%(action)s”: dossier %(code)s is “%(status)s”.") % {
+            "action": label,
+            "code": dossier.code,
+            "status": Status(status).label if status is not None else "",
+        }
+    at = at or timezone.now()
+    for name in rule.requires:
+        test, why = PRECONDITIONS[name]
+        if not test(dossier, at):
+            return gettext("Cannot “%(action)s” on dossier %(code)s: %(why)s.") % {
+                "action": label,
+                "code": dossier.code,
+                "why": why,
+            }
+    return None
+
+
+def refusal(dossier: Any, action: str, user: Any, at: dt.datetime | None = None) -> str | None:
+    """Why `user` may not take `action` on the dossier now, or None if they may: the one check
+    behind the buttons the staff page offers, the actions the API lists and accepts, and the
+    services (which raise NotPermitted for a missing right, TransitionNotAllowed otherwise)."""
+    from cchc.dossiers import policies  # policies reads ACTION_RULES: imported late
+
+    if user is not None and not policies.allows(user, action, dossier):
+        return gettext("You are not allowed to do this on dossier %(code)s.") % {
+            "code": dossier.code
+        }
+    return state_refusal(dossier, action, at)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import ApiToken, User
 from cchc.core.actors import SYSTEM
+from cchc.dossiers import queries
 from cchc.dossiers.api import DossierDetailOut, EventOut, StepOut
 from cchc.dossiers.models import Dossier, Status
 
@@ -107,9 +108,9 @@ def test_full_lifecycle_through_the_api(client, cast):
     r = spec_b.post(f"/dossiers/{code}/actions/receive_supplement", {"note": "Đã nhận"})
     assert r.json()["status"] == Status.PROCESSING
     new_date = (
-        (timezone.now() + dt.timedelta(days=20))
+        queries.calendar()
+        .next_working_instant((timezone.now() + dt.timedelta(days=20)).replace(microsecond=0))
         .astimezone(dt.timezone(dt.timedelta(hours=7)))
-        .replace(microsecond=0)
     )
     r = leader_b.post(
         f"/dossiers/{code}/actions/apologize",

@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from cchc.catalogue.models import Procedure
 from cchc.core.actors import SYSTEM
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import CODE_PATTERN
+from cchc.core.models import RuleVersion
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Status
 from cchc.dossiers.services import Applicant
@@ -74,6 +76,23 @@ def test_full_lifecycle_on_time_with_steps(cast):
     assert [e.to_status for e in d.events.all()] == [2, 4, 9, 10]
     step = DossierStep.objects.get(dossier=d)
     assert step.completed_at == at(2026, 3, 3, 9) and step.outcome in ("EARLY", "ON_TIME")
+
+
+@pytest.mark.parametrize(
+    ("threshold", "outcome"), [(3600, "EARLY"), (6 * 3600, "ON_TIME"), (None, "ON_TIME")]
+)
+def test_early_step_threshold_is_rule_data(cast, threshold, outcome):
+    d = counter(cast)
+    assert d.rule_version.param(services.EARLY_STEP_PARAM) == 3600  # as seeded (migration)
+    params = {k: v for k, v in d.rule_version.params.items() if k != services.EARLY_STEP_PARAM}
+    if threshold is not None:
+        params[services.EARLY_STEP_PARAM] = threshold
+    RuleVersion.objects.filter(pk=d.rule_version.pk).update(params=params)
+    d = services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, hours=8, at=at(2026, 3, 2, 9)
+    )  # step due 3/3 09:00; finished 2/3 13:00, 5 working hours to spare
+    services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 2, 13))
+    assert DossierStep.objects.get(dossier=d).outcome == outcome
 
 
 def test_late_step_is_flagged(cast):
@@ -274,6 +293,40 @@ def test_apology_only_before_due_date_with_later_date(cast):
     assert d.initial_appointment_at == at(2026, 3, 5, 9)
     assert d.apology_count == 1
     assert d.events.last().data["previous_appointment_at"].startswith("2026-03-05")
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        at(2026, 3, 8, 10),  # a Sunday
+        at(2026, 3, 9, 22),  # a Monday, at night
+        at(2026, 3, 9, 12, 30),  # the lunch break
+        at(2026, 4, 30, 9),  # Liberation Day, a public holiday
+    ],
+)
+def test_apology_time_outside_working_time_is_refused(cast, when):
+    d = counter(cast)  # due 5/3 09:00
+    with translation.override("vi"), pytest.raises(ValidationFailed) as refused:
+        services.apologize(
+            d,
+            actor=cast.leader_a,
+            reason="Cần xác minh",
+            new_appointment_at=when,
+            at=at(2026, 3, 3),
+        )
+    assert refused.value.field == "new_appointment_at"
+    assert "ngoài giờ làm việc" in str(refused.value.message)
+    d.refresh_from_db()
+    assert d.apology_count == 0 and d.events.count() == 1  # nothing half-saved
+    # the end of the afternoon window is working time (an appointment at 17:00)
+    d = services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Cần xác minh",
+        new_appointment_at=at(2026, 3, 9, 17),
+        at=at(2026, 3, 3),
+    )
+    assert d.appointment_at == at(2026, 3, 9, 17)
 
 
 def test_boundary_free_intake_keeps_three_facts(cast):

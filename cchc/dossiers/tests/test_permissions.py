@@ -11,18 +11,18 @@ import pytest
 from django.utils import timezone
 
 from cchc.accounts.models import ApiToken
-from cchc.dossiers import services
+from cchc.dossiers import queries, services
 from cchc.dossiers.models import Dossier, Status
 from cchc.dossiers.services import Applicant
 
-# Possible from status 2 (received): the actions below. receive, refuse, receive_supplement
-# and return_result are impossible at this stage for everyone (409/not offered).
+# Possible from status 2 (received): the actions below. receive, refuse, receive_supplement,
+# confirm_payment (no payment was requested) and return_result are impossible at this stage
+# for everyone (409/not offered).
 STAGE_ACTIONS = [
     "transfer",
     "assign",
     "request_supplement",
     "request_payment",
-    "confirm_payment",
     "withdraw",
     "stop",
     "finish",
@@ -30,12 +30,11 @@ STAGE_ACTIONS = [
 ]
 
 ALLOWED = {
-    "clerk_a": {"transfer", "request_supplement", "confirm_payment", "withdraw"},
+    "clerk_a": {"transfer", "request_supplement", "withdraw"},
     "specialist_a": {
         "transfer",
         "request_supplement",
         "request_payment",
-        "confirm_payment",
         "finish",
     },
     "leader_a": {
@@ -57,8 +56,13 @@ INVISIBLE = {"outsider", "citizen"}
 USERS = [*ALLOWED, *sorted(INVISIBLE)]  # a list, not set order: xdist workers must collect alike
 
 
+def working_time(moment: dt.datetime) -> dt.datetime:
+    """The first working instant from `moment` (an apology's new date must be one)."""
+    return queries.calendar().next_working_instant(moment.replace(second=0, microsecond=0))
+
+
 def payload(action: str) -> dict:
-    later = (timezone.now() + dt.timedelta(days=30)).isoformat()
+    later = working_time(timezone.now() + dt.timedelta(days=30)).isoformat()
     return {
         "transfer": {"to_agency": "H26.01"},
         "assign": {"assignee": "specialist_a"},
@@ -73,7 +77,7 @@ def payload(action: str) -> dict:
 
 
 def form_data(action: str, cast) -> dict:
-    later = timezone.localtime(timezone.now() + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    later = working_time(timezone.now() + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     data = {
         "transfer": {"to_agency": cast.agency_b.pk},
         "assign": {"assignee": cast.specialist_a.pk},
@@ -146,7 +150,14 @@ def test_matrix_through_the_ui(client, cast, username):
         html = page.content.decode()
         offered = {
             a
-            for a in [*STAGE_ACTIONS, "receive", "refuse", "receive_supplement", "return_result"]
+            for a in [
+                *STAGE_ACTIONS,
+                "receive",
+                "refuse",
+                "receive_supplement",
+                "confirm_payment",
+                "return_result",
+            ]
             if f'data-action="{a}"' in html
         }
         assert offered == ALLOWED[username]

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cchc.accounts.models import hash_national_id
-from cchc.dossiers import services
+from cchc.dossiers import queries, services
 from cchc.dossiers.models import Dossier, Status
 from cchc.dossiers.services import Applicant
 
@@ -259,7 +259,11 @@ def test_every_action_form_through_the_ui(client, cast):
     )
     assert post_action(client, online, "receive_supplement", {"note": "Đã đủ"}).status_code == 302
     client.force_login(cast.leader_b)
-    later = timezone.localtime(timezone.now() + dt.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    later = (
+        queries.calendar()
+        .next_working_instant(timezone.now() + dt.timedelta(days=20))
+        .strftime("%Y-%m-%dT%H:%M")
+    )
     assert (
         post_action(
             client, online, "apologize", {"reason": "Cần xác minh", "new_appointment_at": later}
