@@ -376,3 +376,16 @@ def test_queue_search_by_part_of_the_code_and_by_d_without_stroke(client, cast):
     assert found.code in page and other.code not in page
     page = client.get("/staff/", {"queue": "all", "q": other.code[-4:]}).content.decode()
     assert other.code in page
+
+
+@pytest.mark.parametrize("typed", ["001 099 012 345", "001.099.012.345", " 001-099-012-345 "])
+def test_counter_citizen_id_typed_with_spaces_or_dots_is_normalised_not_cut(client, cast, typed):
+    # Issue 16, point 6: a maxlength of 12 cut "001 099 012 345" to "001 099 012 ".
+    client.force_login(cast.clerk_a)
+    form = client.get("/staff/intake/").content.decode()
+    assert 'maxlength="12"' not in form
+    resp = client.post("/staff/intake/", intake_data(cast, applicant_id=typed))
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    dossier = Dossier.objects.get()
+    assert dossier.applicant_id_hash == hash_national_id(ID)
+    assert dossier.applicant_id_last4 == ID[-4:]
