@@ -230,6 +230,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CCHC <no-reply@cchc.local>")
 # SMS channel: dotted path to a class with send(phone, text); the default logs the message.
 SMS_BACKEND = env_str("SMS_BACKEND", "cchc.portal.sms.LogSmsBackend")
+# cchc.portal.sms.HttpSmsBackend: the HTTP SMS gateway (see its docstring). The body
+# template is JSON with $phone, $text and $sender placeholders.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_USER = env_str("SMS_GATEWAY_USER", "")
+SMS_GATEWAY_PASSWORD = env_str("SMS_GATEWAY_PASSWORD", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_SENDER = env_str("SMS_GATEWAY_SENDER", "")
+SMS_GATEWAY_TEMPLATE = env_str("SMS_GATEWAY_TEMPLATE", '{"to": "$phone", "text": "$text"}')
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
 
 # The province this installation serves (official two-digit code, 01 = Hà Nội).
 CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "01")

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.text import fold
+from cchc.core.text import fold, matches_folded
 
 
 class Field(models.Model):
@@ -56,10 +56,7 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
 
     def search(self, query: str) -> ProcedureQuerySet:
         """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"."""
-        qs = self
-        for word in fold(query).split():
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        return self.filter(matches_folded("search_text", query))
 
 
 class Procedure(models.Model):

@@ -18,3 +18,16 @@ def format_dossier_code(
     agency_identity: str, day: dt.date, seq: int, fmt: str | None = None
 ) -> str:
     return (fmt or DEFAULT_FORMAT).format(agency=agency_identity, date=day, seq=seq)
+
+
+# Separators people type inside a citizen ID or phone number ("001 099 012 345",
+# "001.099.012.345", "0912-345-678"): removed, never counted against the length.
+_SEPARATORS = re.compile(r"[\s.\-\u00a0]")
+# Longest input a citizen ID field accepts before normalising: 12 digits and a separator
+# between each pair of them (a maxlength of 12 cut "001 099 012 345" in the browser).
+CITIZEN_ID_INPUT_LENGTH = 24
+
+
+def normalise_citizen_id(raw: str | None) -> str:
+    """The citizen ID as typed, separators removed (the caller checks the 12 digits)."""
+    return _SEPARATORS.sub("", raw or "")

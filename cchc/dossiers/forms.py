@@ -19,6 +19,7 @@ from cchc.accounts.models import Membership, User, hash_national_id
 from cchc.accounts.permissions import roles_in
 from cchc.agencies.models import Agency, AgencyLevel
 from cchc.catalogue.models import Procedure
+from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
 from cchc.dossiers.models import Dossier, OnlinePayment
 from cchc.dossiers.services import Applicant
 
@@ -56,7 +57,10 @@ class IntakeForm(forms.Form):
     )
     applicant_name = forms.CharField(label=_("applicant name"), max_length=200)
     applicant_id = forms.CharField(
-        label=_("citizen ID number (12 digits)"), max_length=12, required=False
+        label=_("citizen ID number (12 digits)"),
+        max_length=CITIZEN_ID_INPUT_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     applicant_phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     applicant_email = forms.EmailField(label=_("e-mail"), required=False)
@@ -106,7 +110,7 @@ class IntakeForm(forms.Form):
         ] or [("", _("— choose the procedure first —"))]
 
     def clean_applicant_id(self) -> str:
-        value = re.sub(r"\s", "", self.cleaned_data.get("applicant_id") or "")
+        value = normalise_citizen_id(self.cleaned_data.get("applicant_id"))
         if value and not re.fullmatch(r"\d{12}", value):
             raise forms.ValidationError(_("The citizen ID number has exactly 12 digits."))
         return value

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.text import FoldedTextField
 
 
 class Status(models.IntegerChoices):
@@ -191,6 +192,9 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    # The work queues' search (issue 16, point 7): code and applicant name folded, so
+    # "nguyen" and "NGÔ THỊ" match like in the catalogue.
+    search_text = FoldedTextField(sources=("code", "applicant_name"))
 
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.accounts import permissions
 from cchc.accounts.models import hash_national_id
 from cchc.core.calendar import LOCAL_TZ
+from cchc.core.text import matches_folded
 from cchc.dossiers import services
 from cchc.dossiers.models import CLOCK_STATUSES, Channel, Dossier, DossierQuerySet, Status
 from cchc.dossiers.state import ACTION_RULES, refusal, state_refusal
@@ -108,7 +109,7 @@ def apply_filter(
             qs = qs.filter(Q(applicant_id_hash=hash_national_id(q)) | Q(code__icontains=q))
         else:
             qs = qs.filter(
-                Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_phone=q)
+                Q(code__icontains=q) | Q(applicant_phone=q) | matches_folded("search_text", q)
             )
     if f.status:
         qs = qs.filter(status=f.status)

@@ -23,7 +23,7 @@ from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, render_page
-from cchc.core.text import fold
+from cchc.core.text import matches_folded
 from cchc.feedback import common, intake, petitions, reports, throttle
 from cchc.feedback import complaints as complaint_register
 from cchc.feedback import reception as reception_schedule
@@ -129,8 +129,7 @@ def answers(request: HttpRequest) -> HttpResponse:
     qs = Petition.objects.published().select_related("agency", "topic").order_by("-published_at")
     q = request.GET.get("q", "").strip()
     if q:
-        for word in fold(q).split()[:8]:
-            qs = qs.filter(search_text__contains=word)
+        qs = qs.filter(matches_folded("search_text", q))
     category = request.GET.get("category", "")
     if category in Category.values:
         qs = qs.filter(category=category)
@@ -309,8 +308,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         qs = qs.open()
     q = request.GET.get("q", "").strip()
     if q:
-        for word in fold(q).split()[:8]:
-            qs = qs.filter(search_text__contains=word)
+        qs = qs.filter(matches_folded("search_text", q))
     qs = (
         qs.order_by("handle_due_at", "received_at")
         if tab != "closed"

@@ -425,7 +425,7 @@ def form_07(
         rows.append(
             [
                 str(i),
-                d.code,
+                code_cell(d.code),
                 d.procedure.name,
                 str(d.procedure.number_of_copies),
                 d.applicant_name,
@@ -441,11 +441,20 @@ def form_07(
         )
     if total == 0:
         rows.append(["", "", "Không có hồ sơ trong kỳ", "", "", "", "", "", "", "", "", "", ""])
-    widths = [8, 42, 34, 10, 26, 28, 24, 17, 17, 17, 17, 17, 12]
+    # Landscape A4 leaves 262 mm: each date column holds "HH:MM" over "dd/mm/yyyy" and the
+    # code its two halves, so no number is cut across lines (checked by a test).
+    widths = [8, 24, 34, 11, 26, 28, 26, 18, 18, 18, 18, 18, 15]
     scale = (297 - 35) / sum(widths)
-    doc.body = [grid(rows, [w * scale * pdf.mm for w in widths], st)]
+    doc.body = [grid(rows, [w * scale * pdf.mm for w in widths], st, narrow=True)]
     doc.signatures = [("NGƯỜI LẬP SỔ", "(Ký và ghi rõ họ tên)", "")]
     return doc
+
+
+def code_cell(code: str) -> str:
+    """The dossier code on two lines at its first hyphen (agency part, then date and
+    sequence), so a narrow column never splits it inside a number."""
+    agency_part, sep, rest = code.partition("-")
+    return f"{agency_part}{sep}\n{rest}" if sep else code
 
 
 def local(moment: dt.datetime | None) -> dt.datetime:

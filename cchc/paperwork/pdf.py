@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -178,11 +181,64 @@ class Styles:
         self.cell_bold = ParagraphStyle(
             "cell_bold", parent=self.cell, fontName="Viet-Bold", alignment=TA_CENTER
         )
+        # The log book (form 07) has 13 columns across a landscape page.
+        self.narrow = ParagraphStyle("narrow", fontName="Viet", fontSize=7.5, leading=9.5)
+        self.narrow_bold = ParagraphStyle(
+            "narrow_bold", parent=self.narrow, fontName="Viet-Bold", alignment=TA_CENTER
+        )
+
+
+@lru_cache(maxsize=1)
+def _drawable() -> frozenset[int]:
+    """Code points every text font of the forms can draw (DejaVu regular and bold)."""
+    register_fonts()
+    maps = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in FONT_FILES]
+    return frozenset(set.intersection(*maps))
+
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_HEX_NAMED = re.compile(r"-[0-9A-F]{4,6}$")  # "CJK UNIFIED IDEOGRAPH-4E00": only a code
+
+
+def _stand_in(ch: str) -> str:
+    """What to print for a character the font cannot draw: its Unicode name, readable on
+    paper ("[party popper]" for 🎉), or its code point when the name says nothing more."""
+    name = unicodedata.name(ch, "")
+    if not name or _HEX_NAMED.search(name):
+        return f"[U+{ord(ch):04X}]"
+    return f"[{name.lower()}]"
+
+
+def printable(text: str | None) -> str:
+    """User text made safe to print on an official form: composed (NFC), line breaks kept,
+    control and invisible format characters dropped, tabs as spaces, and every character
+    outside the font (emoji, scripts DejaVu does not cover) replaced by a readable stand-in
+    instead of an empty box. Issue 16, point 5."""
+    if not text:
+        return ""
+    text = _NEWLINES.sub("\n", unicodedata.normalize("NFC", text)).replace("\t", " ")
+    drawable = _drawable()
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch == "\n" or (ord(ch) in drawable and category not in ("Cc", "Cf")):
+            out.append(ch)
+            continue
+        if category in ("Cc", "Cf", "Cs") or category.startswith("M") or category == "Sk":
+            # Controls, zero-width joiners/spaces, BOM, variation selectors, combining
+            # marks left over after composition, skin-tone modifiers: nothing to read.
+            continue
+        if category.startswith("Z"):
+            out.append(" ")
+            continue
+        out.append(_stand_in(ch))
+    return "".join(out)
 
 
 def p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped: user input never becomes markup)."""
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+    """A paragraph of plain text (escaped: user input never becomes markup), printable
+    whatever the user typed (see `printable`)."""
+    return Paragraph(escape(printable(text)).replace("\n", "<br/>"), style)
 
 
 def render(doc: Document) -> bytes:
@@ -272,19 +328,32 @@ def render(doc: Document) -> bytes:
     return buffer.getvalue()
 
 
+CELL_PADDING = 3  # points, left and right of a cell's text
+
+
 def grid(
-    rows: list[list[Any]], widths: list[float], st: Styles, *, header_rows: int = 1
+    rows: list[list[Any]],
+    widths: list[float],
+    st: Styles,
+    *,
+    header_rows: int = 1,
+    narrow: bool = False,
 ) -> LongTable:
     cooked = []
+    head, cell = (st.narrow_bold, st.narrow) if narrow else (st.cell_bold, st.cell)
     for i, row in enumerate(rows):
-        style = st.cell_bold if i < header_rows else st.cell
+        style = head if i < header_rows else cell
         cooked.append([c if not isinstance(c, str) else p(c, style) for c in row])
-    table = LongTable(cooked, colWidths=widths, repeatRows=header_rows)
+    # splitInRow: a row taller than the page (a long step note) continues on the next
+    # page instead of failing the whole form (issue 16: form 06 answered 500).
+    table = LongTable(cooked, colWidths=widths, repeatRows=header_rows, splitInRow=1)
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
             ]
         )

@@ -107,12 +107,9 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return policies.visible_tasks(self, user)  # type: ignore[return-value]
 
     def search(self, text: str) -> TaskQuerySet:
-        from cchc.core.text import fold
+        from cchc.core.text import matches_folded
 
-        qs = self
-        for word in fold(text).split()[:8]:
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        return self.filter(matches_folded("search_text", text))
 
 
 class Task(models.Model):

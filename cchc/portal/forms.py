@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure
+from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
 from cchc.dossiers.models import Evaluation
 
 
@@ -51,7 +52,11 @@ class SignupForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Mobile phone"), required=False, max_length=20)
-    national_id = forms.CharField(label=_("Citizen ID number (12 digits)"), max_length=20)
+    national_id = forms.CharField(
+        label=_("Citizen ID number (12 digits)"),
+        max_length=CITIZEN_ID_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False))
     password2 = forms.CharField(
         label=_("Repeat the password"), widget=forms.PasswordInput(render_value=False)

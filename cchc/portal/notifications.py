@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers.models import Dossier, DossierEvent
+from cchc.feedback.models import Petition, PetitionEvent
 from cchc.portal import sms
 from cchc.portal.models import Notification
 
@@ -122,31 +123,17 @@ def enqueue_for(
     if message is None:
         return []
     subject, body = message
-    created = []
-    targets = [
-        (Notification.Channel.EMAIL, dossier.applicant_email),
-        (Notification.Channel.SMS, dossier.applicant_phone),
-    ]
-    for channel, recipient in targets:
-        if not recipient:
-            continue
-        key = f"{dossier_id}:{event_id or action}:{channel}"
-        try:
-            with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        channel=channel,
-                        recipient=recipient,
-                        subject=subject,
-                        body=body,
-                        dossier=dossier,
-                        kind=action,
-                        dedup_key=key,
-                    )
-                )
-        except IntegrityError:
-            continue  # already queued for this event
-    return created
+    return _queue(
+        [
+            (Notification.Channel.EMAIL, dossier.applicant_email),
+            (Notification.Channel.SMS, dossier.applicant_phone),
+        ],
+        subject=subject,
+        body=body,
+        kind=action,
+        key=f"{dossier_id}:{event_id or action}",
+        dossier=dossier,
+    )
 
 
 def on_dossier_changed(
@@ -160,6 +147,121 @@ def on_dossier_changed(
         )
     except Exception:
         log.exception("could not queue notifications for dossier %s (%s)", dossier_id, action)
+
+
+# -- petitions ----------------------------------------------------------------------------
+# What a petitioner hears about (Decree 20/2008/ND-CP, art. 9 and 14: the petitioner is told
+# that the petition was accepted or transferred, asked for what is missing, and answered).
+PETITION_ACTIONS = ("confirm", "transfer", "request_info", "answer")
+
+
+def compose_petition(
+    petition: Petition, action: str, event: PetitionEvent | None
+) -> tuple[str, str] | None:
+    """Subject and body of the message to the petitioner, in the platform's language."""
+    values = {
+        "code": petition.code,
+        "agency": petition.agency.name if petition.agency_id else "",
+        "link": settings.SITE_URL.rstrip("/") + reverse("feedback:track", args=[petition.token]),
+        "note": ((event.note if event else "") or "")[:300],
+    }
+    if action == "confirm":
+        return (
+            _("Petition %(code)s accepted") % values,
+            _("Your petition %(code)s has been accepted by %(agency)s. Follow it at %(link)s")
+            % values,
+        )
+    if action == "transfer":
+        return (
+            _("Petition %(code)s transferred") % values,
+            _(
+                "Your petition %(code)s has been transferred to %(agency)s, which will handle "
+                "it. Follow it at %(link)s"
+            )
+            % values,
+        )
+    if action == "request_info":
+        return (
+            _("Petition %(code)s: more information needed") % values,
+            _(
+                "%(agency)s needs more information about your petition %(code)s: %(note)s. "
+                "Reply at %(link)s"
+            )
+            % values,
+        )
+    if action == "answer":
+        return (
+            _("Petition %(code)s answered") % values,
+            _("%(agency)s has answered your petition %(code)s. Read the answer at %(link)s")
+            % values,
+        )
+    return None
+
+
+def enqueue_for_petition(petition_id: int, action: str) -> list[Notification]:
+    """Queue one message per channel the petitioner gave, in the dossiers' outbox (one per
+    event and channel: a signal delivered twice queues nothing more)."""
+    if action not in PETITION_ACTIONS:
+        return []
+    petition = Petition.objects.select_related("agency").filter(pk=petition_id).first()
+    if petition is None or not (petition.petitioner_email or petition.petitioner_phone):
+        return []
+    event = petition.events.filter(action=action).order_by("-pk").first()
+    with translation.override(settings.LANGUAGE_CODE):
+        message = compose_petition(petition, action, event)
+    if message is None:
+        return []
+    subject, body = message
+    return _queue(
+        [
+            (Notification.Channel.EMAIL, petition.petitioner_email),
+            (Notification.Channel.SMS, petition.petitioner_phone),
+        ],
+        subject=subject,
+        body=body,
+        kind=f"petition:{action}",
+        key=f"petition:{petition_id}:{event.pk if event else action}",
+    )
+
+
+def on_petition_changed(sender, *, petition_id: int, action: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Signal receiver (connected in PortalConfig.ready), after the petition's commit. Never
+    raises, like `on_dossier_changed`."""
+    try:
+        enqueue_for_petition(petition_id, action)
+    except Exception:
+        log.exception("could not queue notifications for petition %s (%s)", petition_id, action)
+
+
+def _queue(
+    targets: list[tuple[str, str]],
+    *,
+    subject: str,
+    body: str,
+    kind: str,
+    key: str,
+    dossier: Dossier | None = None,
+) -> list[Notification]:
+    created = []
+    for channel, recipient in targets:
+        if not recipient:
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        channel=channel,
+                        recipient=recipient,
+                        subject=subject[:200],
+                        body=body,
+                        dossier=dossier,
+                        kind=kind[:40],
+                        dedup_key=f"{key}:{channel}"[:120],
+                    )
+                )
+        except IntegrityError:
+            continue  # already queued for this event
+    return created
 
 
 # -- delivery -----------------------------------------------------------------------------

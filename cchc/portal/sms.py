@@ -1,13 +1,21 @@
 """Pluggable SMS channel. `settings.SMS_BACKEND` names a class with `send(phone, text)`.
 
-The default only logs the message (no gateway in the demo); a province plugs in its
-telecom's gateway by writing a class with the same method and pointing the setting at it.
+The default only logs the message (no gateway in the demo). `HttpSmsBackend` talks to an
+HTTP SMS gateway (the usual shape of a Vietnamese telecom's brand-name SMS API): the URL,
+credentials and the request body template come from settings, so a province configures its
+gateway without code. A gateway of another shape: a class with the same method.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import re
+import urllib.error
+import urllib.request
+from string import Template
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -36,6 +44,71 @@ class LogSmsBackend:
     def send(self, phone: str, text: str) -> None:
         masked_phone, masked_text = redact(phone, text)
         log.info("SMS to %s: %s", masked_phone, masked_text)
+
+
+def _fill(template: Any, values: dict[str, str]) -> Any:
+    """The JSON body template with `$phone` and `$text` replaced inside its strings (after
+    parsing, so a quote or newline in the text can never break the JSON)."""
+    if isinstance(template, str):
+        return Template(template).safe_substitute(values)
+    if isinstance(template, dict):
+        return {k: _fill(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_fill(v, values) for v in template]
+    return template
+
+
+class HttpSmsBackend:
+    """POSTs each message as JSON to `SMS_GATEWAY_URL`.
+
+    Settings: `SMS_GATEWAY_URL`; `SMS_GATEWAY_USER` and `SMS_GATEWAY_PASSWORD` (HTTP Basic)
+    or `SMS_GATEWAY_TOKEN` (Bearer); `SMS_GATEWAY_TEMPLATE`, the JSON body with `$phone`,
+    `$text` and `$sender` placeholders (e.g. `{"to": "$phone", "brandname": "$sender",
+    "message": "$text"}`); `SMS_GATEWAY_SENDER`; `SMS_GATEWAY_TIMEOUT` (seconds). Any answer
+    other than 2xx raises `SmsError`, so the outbox retries with backoff; the error never
+    repeats the phone number or the text (it is stored in the outbox's `last_error`)."""
+
+    def __init__(self) -> None:
+        self.url = getattr(settings, "SMS_GATEWAY_URL", "")
+        if not self.url:
+            raise SmsError("SMS_GATEWAY_URL is not set")
+        self.template = json.loads(
+            getattr(settings, "SMS_GATEWAY_TEMPLATE", "") or '{"to": "$phone", "text": "$text"}'
+        )
+        self.sender = getattr(settings, "SMS_GATEWAY_SENDER", "")
+        self.timeout = float(getattr(settings, "SMS_GATEWAY_TIMEOUT", 10))
+        user = getattr(settings, "SMS_GATEWAY_USER", "")
+        token = getattr(settings, "SMS_GATEWAY_TOKEN", "")
+        self.authorization = ""
+        if token:
+            self.authorization = f"Bearer {token}"
+        elif user:
+            pair = f"{user}:{getattr(settings, 'SMS_GATEWAY_PASSWORD', '')}".encode()
+            self.authorization = "Basic " + base64.b64encode(pair).decode("ascii")
+
+    def send(self, phone: str, text: str) -> None:
+        body = json.dumps(
+            _fill(self.template, {"phone": phone, "text": text, "sender": self.sender}),
+            ensure_ascii=False,
+        ).encode("utf-8")
+        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
+            self.url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        )
+        if self.authorization:
+            request.add_header("Authorization", self.authorization)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+                status = answer.status
+        except urllib.error.HTTPError as exc:
+            raise SmsError(f"SMS gateway answered HTTP {exc.code}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SmsError(f"SMS gateway unreachable: {type(reason).__name__}") from None
+        if not 200 <= status < 300:
+            raise SmsError(f"SMS gateway answered HTTP {status}")
 
 
 class MemorySmsBackend:

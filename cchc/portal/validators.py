@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import ValidationFailed
+from cchc.core.identifiers import normalise_citizen_id
 
 _CCCD = re.compile(r"^\d{12}$")
 _PHONE = re.compile(r"^0\d{9}$")
@@ -17,7 +18,7 @@ def clean_citizen_id(raw: str) -> str:
     """A 12-digit citizen ID (căn cước / CCCD), structure per Circular 59/2021/TT-BCA:
     3 digits: province of birth (001-096); 1 digit: century and gender (0-9);
     2 digits: year of birth; 6 random digits. Only the structure can be checked offline."""
-    number = re.sub(r"[\s.-]", "", raw or "")
+    number = normalise_citizen_id(raw)
     if not _CCCD.match(number):
         raise ValidationFailed(
             _("The citizen ID number must have exactly 12 digits."), field="national_id"

@@ -357,3 +357,39 @@ def test_action_errors_in_vietnamese_nothing_lost_and_htmx_fragment(client, cast
         client, d2, "transfer", {"to_agency": cast.agency_b.pk, "assignee": cast.specialist_a.pk}
     )
     assert "không công tác tại" in resp.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["nguyen", "NGUYỄN", "Nguyễn ngô", "ngo thi", "NGÔ THỊ", "thi nguyen"]
+)
+def test_queue_search_ignores_diacritics_and_case(client, cast, query):
+    # Issue 16, point 7: like the catalogue, "nguyen" finds "Nguyễn" and "NGÔ THỊ" "Ngô Thị".
+    found = received(cast, name="Nguyễn Ngô Thị Lan")
+    received(cast, name="Trần Văn Đức")
+    assert found.search_text == f"{found.code.lower()} nguyen ngo thi lan"
+    client.force_login(cast.clerk_a)
+    page = client.get("/staff/", {"queue": "all", "q": query}).content.decode()
+    assert "Nguyễn Ngô Thị Lan" in page and "Trần Văn Đức" not in page
+
+
+def test_queue_search_by_part_of_the_code_and_by_d_without_stroke(client, cast):
+    found = received(cast, name="Trần Văn Đức")
+    other = received(cast, name="Lê Thị Hoa")
+    client.force_login(cast.clerk_a)
+    page = client.get("/staff/", {"queue": "all", "q": "van duc"}).content.decode()
+    assert found.code in page and other.code not in page
+    page = client.get("/staff/", {"queue": "all", "q": other.code[-4:]}).content.decode()
+    assert other.code in page
+
+
+@pytest.mark.parametrize("typed", ["001 099 012 345", "001.099.012.345", " 001-099-012-345 "])
+def test_counter_citizen_id_typed_with_spaces_or_dots_is_normalised_not_cut(client, cast, typed):
+    # Issue 16, point 6: a maxlength of 12 cut "001 099 012 345" to "001 099 012 ".
+    client.force_login(cast.clerk_a)
+    form = client.get("/staff/intake/").content.decode()
+    assert 'maxlength="12"' not in form
+    resp = client.post("/staff/intake/", intake_data(cast, applicant_id=typed))
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    dossier = Dossier.objects.get()
+    assert dossier.applicant_id_hash == hash_national_id(ID)
+    assert dossier.applicant_id_last4 == ID[-4:]

@@ -114,3 +114,13 @@ def test_an_active_account_cannot_be_taken_over(client, cast):
     client.post(reverse("portal:signup"), {**SIGNUP, "email": "citizen@example.vn"})
     assert User.objects.filter(email="citizen@example.vn").count() == 1
     assert User.objects.get(username="citizen").is_active
+
+
+def test_citizen_id_with_spaces_and_dots_is_normalised_and_never_cut():
+    # Issue 16, point 6: the same normalisation as the counter (cchc.core.identifiers).
+    from cchc.portal.forms import SignupForm
+    from cchc.portal.validators import clean_citizen_id
+
+    assert clean_citizen_id("001 099.012-345") == "001099012345"
+    assert clean_citizen_id("001\u00a0099\u00a0012\u00a0345") == "001099012345"
+    assert SignupForm.base_fields["national_id"].max_length >= len("0 0 1 0 9 9 0 1 2 3 4 5")

@@ -22,5 +22,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_cache_table")]
+    dependencies = [("core", "0004_idempotency_key")]
     operations = [migrations.RunPython(forwards, backwards)]
