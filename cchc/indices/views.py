@@ -161,7 +161,7 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
 
 
 def _group_names(ps: scoring.PeriodScores) -> list[tuple[str, str, float]]:
-    return [(g.code, g.name, g.max_points) for g in ps.spec.groups]
+    return [(g.code, g.label, g.max_points) for g in ps.spec.groups]
 
 
 def _closed(ps: scoring.PeriodScores | None) -> dict[str, Any] | None:
@@ -234,10 +234,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "groups": {
             g.code: [t["province_groups"].get(g.code) for t in trend] for g in ps.spec.groups
         },
-        "group_names": {g.code: g.name for g in ps.spec.groups},
+        "group_names": {g.code: g.label for g in ps.spec.groups},
     }
     if fmt := _export(request):
-        names = {g.code: g.name for g in ps.spec.groups}
+        names = {g.code: g.label for g in ps.spec.groups}
         data = [
             [_("Province total"), prov.total, 100],
             *[[names[g.code], g.score, g.max_points] for g in prov.groups],
@@ -416,8 +416,8 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         ]
         data = [
             [
-                r["group"].name,
-                r["metric"].name,
+                r["group"].label,
+                r["metric"].label,
                 r["metric"].code,
                 r["result"].numerator,
                 r["result"].denominator,
@@ -502,7 +502,7 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         headers, data = _evidence_table(ev.source, items)
         return table_response(
             fmt,
-            f"{metric_spec.code} — {agency.code} — {period.label}",
+            f"{metric_spec.label} — {agency.code} — {period.label}",
             headers,
             data,
             [
@@ -661,7 +661,7 @@ def losses(request: HttpRequest) -> HttpResponse:
             _("Agencies losing points"),
         ]
         data = [
-            [r["group"].name, r["metric"].name, r["metric"].code, r["lost"], r["agencies"]]
+            [r["group"].label, r["metric"].label, r["metric"].code, r["lost"], r["agencies"]]
             for r in rows
         ]
         return table_response(
