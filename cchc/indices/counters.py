@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.indices.engine import MetricSpec, SchemeSpec, metric_points, score_group
+from cchc.indices.labels import PROCEDURE_COUNTER_LABELS
 from cchc.indices.models import DossierFact, PetitionFact
 from cchc.indices.periods import Period
 from cchc.indices.summaries import cutoff_for, on_time_q, petition_on_time_q, procedure_flags
@@ -74,10 +75,13 @@ def source_of(counter: str) -> str:
 
 
 def describe(counter: str) -> str:
+    """The counter's label in the active language (cchc.indices.labels for procedure counters);
+    an unknown counter shows its code, never an English phrase made from it."""
     for table in (DOSSIER_COUNTERS, PETITION_COUNTERS):
         if counter in table:
             return str(table[counter][1])
-    return counter.replace("_", " ")
+    label = PROCEDURE_COUNTER_LABELS.get(counter)
+    return str(label) if label is not None else counter
 
 
 @dataclass

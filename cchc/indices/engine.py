@@ -38,6 +38,14 @@ class MetricSpec:
     portal_numerator: str = ""
     portal_denominator: str = ""
 
+    @property
+    def label(self) -> str:
+        """What pages and exports show: the translated label of the code (cchc.indices.labels),
+        else the version row's name."""
+        from cchc.indices.labels import metric_label
+
+        return metric_label(self.code, self.name)
+
 
 @dataclass(frozen=True)
 class GroupSpec:
@@ -49,6 +57,12 @@ class GroupSpec:
     portal_report: str = ""
     portal_layout: str = "metrics"
     portal_score_field: str = ""
+
+    @property
+    def label(self) -> str:
+        from cchc.indices.labels import group_label
+
+        return group_label(self.code, self.name)
 
     @property
     def confirmed(self) -> bool:
@@ -227,7 +241,9 @@ def derivation(metric: MetricSpec, result: MetricScore, spec: SchemeSpec) -> lis
             f"t = {result.numerator}, m = {result.denominator} → {(result.ratio or 0) * 100:.2f}%"
         )
     else:
-        lines.append(f"m = 0 → {metric.empty_rule}")
+        from cchc.indices.labels import EMPTY_RULE_LABELS
+
+        lines.append(f"m = 0 → {EMPTY_RULE_LABELS.get(metric.empty_rule, metric.empty_rule)}")
     lines.append(
         f"= {'—' if result.score is None else f'{result.score:.2f}'} / {metric.max_points:g}"
     )

@@ -1,11 +1,17 @@
-"""Excel (openpyxl) and PDF (reportlab, DejaVu Sans for Vietnamese) export of any table."""
+"""Excel (openpyxl) and PDF (reportlab, DejaVu Sans for Vietnamese) export of any table.
+
+The PDF writes numbers the Vietnamese way (18,50; 1.234); Excel keeps them as numbers (the
+spreadsheet formats them). Download names keep the title's Vietnamese letters
+(Content-Disposition `filename*`, RFC 6266), with an ASCII name for older clients."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -20,6 +26,34 @@ def _cell(value: Any) -> Any:
     if isinstance(value, (int, float, str)):
         return value
     return str(value)
+
+
+def vi_number(value: int | float) -> str:
+    """A number in Vietnamese notation: a comma before two decimals, dots between thousands
+    (18.5 → "18,50", 1234 → "1.234", 1234.5 → "1.234,50")."""
+    if isinstance(value, bool):
+        return str(value)
+    text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,d}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _pdf_cell(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return vi_number(value)
+    return str(_cell(value))
+
+
+def download_name(title: str, extension: str) -> tuple[str, str]:
+    """(ASCII fallback, UTF-8 name) for a download: the title with its Vietnamese letters,
+    anything but letters, digits and dashes turned into dashes."""
+    words = re.sub(r"[^\w.-]+", "-", title, flags=re.UNICODE).strip("-_.")
+    name = re.sub(r"-{2,}", "-", words) or "export"
+    return f"{slugify(title) or 'export'}.{extension}", f"{name}.{extension}"
+
+
+def content_disposition(title: str, extension: str) -> str:
+    ascii_name, name = download_name(title, extension)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def xlsx_bytes(
@@ -80,7 +114,7 @@ def pdf_bytes(
         title=title,
     )
     data = [[Paragraph(str(h), small) for h in headers]]
-    data += [[Paragraph(str(_cell(v)), small) for v in row] for row in rows]
+    data += [[Paragraph(_pdf_cell(v), small) for v in row] for row in rows]
     table = Table(data, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -103,13 +137,12 @@ def table_response(
     rows: Sequence[Sequence[Any]],
     notes: Sequence[str] = (),
 ) -> HttpResponse:
-    name = slugify(title) or "export"
     if fmt == "pdf":
         response = HttpResponse(
             pdf_bytes(title, headers, rows, notes), content_type="application/pdf"
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        response["Content-Disposition"] = content_disposition(title, "pdf")
         return response
     response = HttpResponse(xlsx_bytes(title, headers, rows, notes), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Content-Disposition"] = content_disposition(title, "xlsx")
     return response

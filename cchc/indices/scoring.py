@@ -330,3 +330,34 @@ class FrozenScores(PeriodScores):
             "restated": self.report.restated,
             "live_difference": differences,
         }
+
+
+def reportable_periods(
+    scheme_code: str, *, today: dt.date | None = None
+) -> dict[str, list[Period]]:
+    """What a period picker offers: every month and quarter from the month the methodology
+    of `scheme_code` took effect to the last finished one, newest first, each accepted by
+    `reportable` (so the picker never offers a period a page would refuse)."""
+    today = today or timezone.localdate()
+    first = (
+        SchemeVersion.objects.filter(scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    out: dict[str, list[Period]] = {"quarter": [], "month": []}
+    if first is None:
+        return out
+    for kind in out:
+        start = Period(
+            first.year, kind, (first.month - 1) // 3 + 1 if kind == "quarter" else first.month
+        )
+        p = start
+        while p.end < today:
+            try:
+                out[kind].append(reportable(p, scheme_code, today=today))
+            except UnreportablePeriod:
+                pass
+            p = p.next()
+        out[kind].reverse()
+    return out

@@ -8,6 +8,7 @@ transparency page shows per-agency scores and on-time rates, no personal data, n
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections import Counter
 from typing import Any
@@ -35,9 +36,10 @@ from cchc.indices import counters, reconcile, scoring
 from cchc.indices import reports as period_reports
 from cchc.indices.engine import MetricScore, derivation, spec_from_version
 from cchc.indices.export import table_response
+from cchc.indices.forms import PeriodPickerForm
 from cchc.indices.models import PeriodReport, ProvinceIndexSetting
 from cchc.indices.periods import Period, current
-from cchc.indices.templatetags.scores import score_formatter
+from cchc.indices.templatetags.scores import score2, score_formatter
 
 SCHEME = "qd766"
 HISTORY = 6
@@ -109,6 +111,19 @@ def _viewer(request: HttpRequest) -> str:
     return _province_of(user)
 
 
+def _led_agency(user: Any, province: str) -> Agency | None:
+    """The agency of the province whose leader the user is (the first by code if several),
+    unless the user sees the whole province anyway."""
+    if permissions.sees_whole_province(user, province):
+        return None
+    from cchc.accounts.models import Membership
+
+    led = permissions.agency_ids(user, [Membership.Role.LEADER])
+    if not led:
+        return None
+    return Agency.objects.filter(pk__in=led, province_code=province).order_by("code").first()
+
+
 def _may_see_evidence(user: Any, agency: Agency) -> bool:
     return permissions.sees_whole_province(
         user, agency.province_code
@@ -161,7 +176,7 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
 
 
 def _group_names(ps: scoring.PeriodScores) -> list[tuple[str, str, float]]:
-    return [(g.code, g.name, g.max_points) for g in ps.spec.groups]
+    return [(g.code, g.label, g.max_points) for g in ps.spec.groups]
 
 
 def _closed(ps: scoring.PeriodScores | None) -> dict[str, Any] | None:
@@ -191,9 +206,36 @@ def _closed_notes(ps: scoring.PeriodScores) -> list[str]:
     if closed["province_difference"] is not None:
         notes.append(
             _("Live figures differ: province total %(live)s, difference %(d)s points.")
-            % {"live": closed["live_province_total"], "d": closed["province_difference"]}
+            % {
+                "live": score2(closed["live_province_total"]),
+                "d": score2(closed["province_difference"]),
+            }
         )
     return notes
+
+
+def period_choices(shown: Period | None = None) -> list[tuple[str, list[Period]]]:
+    """The period picker's option groups (quarters, then months, newest first: see
+    `scoring.reportable_periods`), with the period shown added when it is not among them
+    (the current quarter, still running, or a year). Cached per day and methodology."""
+    from django.utils import timezone
+
+    from cchc.indices.models import SchemeVersion
+
+    today = timezone.localdate()
+    versions = SchemeVersion.objects.filter(scheme__code=SCHEME).values_list(
+        "pk", "valid_from", "valid_to", "status"
+    )
+    signature = hashlib.sha256(repr(list(versions.order_by("pk"))).encode()).hexdigest()[:16]
+    key = f"indices:periods:{SCHEME}:{today}:{signature}"
+    found = cache.get(key)
+    if found is None:
+        found = scoring.reportable_periods(SCHEME, today=today)
+        cache.set(key, found, 3600)
+    groups = [(_("Quarters"), list(found["quarter"])), (_("Months"), list(found["month"]))]
+    if shown is not None and not any(shown in periods for _n, periods in groups):
+        groups.insert(0, (_("Period shown"), [shown]))
+    return [(name, periods) for name, periods in groups if periods]
 
 
 def _common(
@@ -205,6 +247,7 @@ def _common(
     return {
         "period": period,
         "period_text": str(period),
+        "period_form": PeriodPickerForm(period_choices(period), period),
         "scheme": SCHEME,
         "closed": _closed(ps),
         "ps": ps,
@@ -223,6 +266,10 @@ def needs_attention(rows: list[tuple[Any, float, int, str]], size: int = 5) -> l
 @planned
 def dashboard(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
+    if not request.GET and (own := _led_agency(request.user, province)) is not None:
+        # a unit's leader opening the indices home lands on the unit's own page; the
+        # province overview stays one link away (the menu's links carry ?period=)
+        return redirect("indices:agency", code=own.code)
     period = _period(request)
     ps, trend = _trend(period, province)
     setting = ProvinceIndexSetting.for_province(province)
@@ -234,10 +281,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "groups": {
             g.code: [t["province_groups"].get(g.code) for t in trend] for g in ps.spec.groups
         },
-        "group_names": {g.code: g.name for g in ps.spec.groups},
+        "group_names": {g.code: g.label for g in ps.spec.groups},
     }
     if fmt := _export(request):
-        names = {g.code: g.name for g in ps.spec.groups}
+        names = {g.code: g.label for g in ps.spec.groups}
         data = [
             [_("Province total"), prov.total, 100],
             *[[names[g.code], g.score, g.max_points] for g in prov.groups],
@@ -416,8 +463,8 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         ]
         data = [
             [
-                r["group"].name,
-                r["metric"].name,
+                r["group"].label,
+                r["metric"].label,
                 r["metric"].code,
                 r["result"].numerator,
                 r["result"].denominator,
@@ -431,7 +478,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             f"{agency.code} {agency.name} — {period.label}",
             headers,
             data,
-            [_("Total: %(t)s / 100") % {"t": s.total}, *_agency_closed_notes(ps, agency)],
+            [_("Total: %(t)s / 100") % {"t": score2(s.total)}, *_agency_closed_notes(ps, agency)],
         )
     return render(
         request,
@@ -494,15 +541,15 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             )
             % {
                 "at": fmt_local(report.closed_at),
-                "f": (frozen_metric or {}).get("score"),
-                "l": result.score,
+                "f": score2((frozen_metric or {}).get("score")) or "—",
+                "l": score2(result.score) or "—",
             }
         )
     if fmt := _export(request):
         headers, data = _evidence_table(ev.source, items)
         return table_response(
             fmt,
-            f"{metric_spec.code} — {agency.code} — {period.label}",
+            f"{metric_spec.label} — {agency.code} — {period.label}",
             headers,
             data,
             [
@@ -554,7 +601,7 @@ def _agency_closed_notes(ps: scoring.PeriodScores, agency: Agency) -> list[str]:
     if notes and difference is not None:
         notes.append(
             _("Live figures differ: this agency's total now differs by %(d)s points.")
-            % {"d": difference}
+            % {"d": score2(difference)}
         )
     return notes
 
@@ -661,7 +708,7 @@ def losses(request: HttpRequest) -> HttpResponse:
             _("Agencies losing points"),
         ]
         data = [
-            [r["group"].name, r["metric"].name, r["metric"].code, r["lost"], r["agencies"]]
+            [r["group"].label, r["metric"].label, r["metric"].code, r["lost"], r["agencies"]]
             for r in rows
         ]
         return table_response(
@@ -840,5 +887,6 @@ def periods(request: HttpRequest) -> HttpResponse:
         {
             "reports": reports,
             "may_close": permissions.is_province_admin(request.user, province or None),
+            "period_form": PeriodPickerForm(period_choices()),
         },
     )

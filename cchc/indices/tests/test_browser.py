@@ -72,7 +72,7 @@ def test_closed_period_shows_frozen_figures_after_a_back_dated_dossier(
     )
 
     page.goto(f"{page.base_url}/indices/ky-bao-cao/")
-    page.locator('input[name="period"]').fill("2026-08")
+    page.locator('select[name="period"]').select_option("2026-08")
     page.get_by_role("button", name="Chốt kỳ").click()
     page.wait_for_load_state()
     report = PeriodReport.objects.get(period="2026-08")
@@ -95,3 +95,26 @@ def test_closed_period_shows_frozen_figures_after_a_back_dated_dossier(
         for c in row
     ]
     assert any(isinstance(c, str) and "đã chốt" in c for c in cells)
+
+
+def test_period_picked_with_the_keyboard(browser_page, transactional_db, scenario, client):
+    """The period picker is a plain <select> and a button: Tab to it, pick with the arrow
+    keys, submit with Enter; the page reloads with the picked period (no script needed)."""
+    client.force_login(scenario.cast.province_admin)
+    page = browser_page
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
+    )
+    page.goto(f"{page.base_url}/indices/xep-hang/?period=2026-08")
+    picker = page.locator("#period-picker-period")
+    assert picker.evaluate("e => e.tagName") == "SELECT"
+    assert picker.input_value() == "2026-08"
+    picker.focus()
+    page.keyboard.press("ArrowDown")  # months are listed newest first: July comes next
+    assert picker.input_value() == "2026-07"
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "period=2026-07" in page.url
+    assert page.locator("#period-picker-period").input_value() == "2026-07"
+    assert "Tháng 7/2026" in page.content()
