@@ -25,7 +25,7 @@ from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, redirect_page, render_page
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm
-from cchc.dossiers.models import Dossier
+from cchc.dossiers.models import Dossier, Evaluation
 
 PAGE_SIZE = 25
 
@@ -212,6 +212,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     _require_staff(request.user)
     dossier = _visible_dossier(request.user, code)
     context = _detail_context(request, dossier)
+    # the applicant's rating, shown to staff below the dossier (not part of the htmx fragment)
+    context["evaluation"] = Evaluation.objects.filter(dossier=dossier).first()
     return render_page(
         request,
         "dossiers/detail.html",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ke-hoach/moi/", views.plan_new, name="plan_new"),
     path("tep/<int:pk>/", views.task_file, name="file"),
     path("don-vi/<str:code>/", views.unit_report, name="unit"),
+    path("don-vi/<str:code>/hanh-trinh/", views.unit_journey, name="unit_journey"),
     path("don-vi/<str:code>/chi-so/", views.unit_index, name="unit_index"),
     path("don-vi/<str:code>/bao-cao.pdf", views.unit_pdf, name="unit_pdf"),
     path("van-ban/", views.documents_report, name="documents"),

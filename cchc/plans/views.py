@@ -310,8 +310,23 @@ def unit_report(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def unit_journey(request: HttpRequest, code: str) -> HttpResponse:
+    """The closed loop of one unit over a year (issue 15.7): what citizens reported or rated
+    badly, what inspectors found, what was assigned, what was done, what the index shows."""
+    agency = _agency_for(request, code)
+    year = _year(request)
+    from cchc.plans import journey
+
+    return render(
+        request,
+        "plans/journey.html",
+        {"agency": agency, "year": year, "j": journey.journey_page(agency, year=year)},
+    )
+
+
+@login_required
 def unit_index(request: HttpRequest, code: str) -> HttpResponse:
-    """The journey's last step (htmx fragment): the unit's index per quarter since."""
+    """The journey's last step (htmx fragment): the unit's 766 figures per quarter since."""
     agency = _agency_for(request, code)
     from cchc.plans import journey
 

@@ -75,6 +75,7 @@ def task_pages(cast, data):
         (cast.province_admin, "/plans/van-ban/"),
         (cast.province_admin, "/plans/thi-dua/"),
         (cast.province_admin, f"/plans/don-vi/{cast.agency_a.code}/"),
+        (cast.inspector, f"/plans/don-vi/{cast.agency_a.code}/hanh-trinh/?year=2026"),
     ]
 
 
@@ -118,6 +119,11 @@ def test_task_pages(transactional_db, cast, data, browser_page):
         sign_in(page, user)
         page.goto(page.base_url + path)
         assert_accessible(page)
+    # the unit's journey once its last step, the index since, has been loaded into it
+    sign_in(page, cast.leader_a)
+    page.goto(page.base_url + f"/plans/don-vi/{cast.agency_a.code}/hanh-trinh/?year=2026")
+    page.wait_for_selector("#journey-index")
+    assert_accessible(page)
     # the assignment form sent back with errors
     sign_in(page, cast.province_admin)
     page.goto(page.base_url + "/plans/nhiem-vu/moi/")

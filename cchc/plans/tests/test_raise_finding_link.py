@@ -116,3 +116,85 @@ def test_index_drill_down_link_carries_the_unit(cast):
         assert html.strip() == ""
     evidence = Path(settings.BASE_DIR, "cchc/indices/templates/indices/evidence.html").read_text()
     assert '{% include "plans/_raise_finding_link.html" with kind="metric"' in evidence
+
+
+@pytest.fixture
+def rated(cast):
+    """A dossier returned to its applicant, who rated it badly (2/5) with a comment."""
+    import datetime as dt
+
+    from cchc.core.calendar import LOCAL_TZ
+    from cchc.dossiers.models import Evaluation
+    from cchc.portal import services as portal
+
+    def at(day, hh):
+        return dt.datetime(2026, 3, day, hh, tzinfo=LOCAL_TZ)
+
+    d = dossiers.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=Applicant(name="Trần Thị Bình", phone="0987654321"),
+        actor=cast.clerk_a,
+        at=at(2, 9),
+    )
+    d = dossiers.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
+    )
+    d = dossiers.finish(d, actor=cast.specialist_a, at=at(3, 9))
+    d = dossiers.return_result(d, actor=cast.clerk_a, at=at(3, 10))
+    portal.evaluate(
+        d,
+        actor=cast.clerk_a,
+        scores={key: "0" for key, _label in Evaluation.CRITERIA},
+        satisfaction="2",
+        comment="Phải đi lại ba lần",
+        channel="KIOSK",
+    )
+    return d
+
+
+def test_evaluation_on_the_dossier_page_raises_a_finding_that_keeps_its_source(cast, rated):
+    link = reverse("plans:raise_finding", args=["evaluation", rated.code])
+    page = _c(cast.inspector).get(f"/staff/dossiers/{rated.code}/").content.decode()
+    assert 'id="evaluation"' in page and "Phải đi lại ba lần" in page and "2/5" in page
+    assert link in page
+    # the unit's staff see the rating, not the link (they may not raise findings)
+    page = _c(cast.clerk_a).get(f"/staff/dossiers/{rated.code}/").content.decode()
+    assert "Phải đi lại ba lần" in page and link not in page
+
+    form = _c(cast.inspector).get(link).content.decode()
+    assert f"Đánh giá hồ sơ {rated.code}" in form  # the heading names the evaluation
+    assert '<option value="evaluation" selected>' in form
+    assert f'value="{rated.code}"' in form
+    agency = rated.competent_agency or rated.receiving_agency
+    assert f'<option value="{agency.pk}" selected>' in form
+
+    r = _c(cast.inspector).post(
+        link,
+        {
+            "severity": "LOW",
+            "description": "Công dân phải đi lại nhiều lần để hoàn thiện hồ sơ",
+            "subject_kind": "evaluation",
+            "subject_ref": rated.code,
+            "agency": agency.pk,
+        },
+    )
+    finding = Finding.objects.get()
+    assert r.status_code == 302
+    assert (finding.subject_kind, finding.subject_ref, finding.agency) == (
+        "evaluation",
+        rated.code,
+        agency,
+    )
+    assert FindingEvent.objects.get(finding=finding, action="raise").data["subject"] == [
+        "evaluation",
+        rated.code,
+    ]
+
+
+def test_no_evaluation_no_section_and_no_finding_from_it(cast, dossier):
+    page = _c(cast.inspector).get(f"/staff/dossiers/{dossier.code}/").content.decode()
+    assert 'id="evaluation"' not in page
+    assert reverse("plans:raise_finding", args=["evaluation", dossier.code]) not in page
+    r = _c(cast.inspector).get(reverse("plans:raise_finding", args=["evaluation", dossier.code]))
+    assert r.status_code == 404
