@@ -9,6 +9,7 @@ from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
 from cchc.dossiers.models import Evaluation
+from cchc.portal.validators import normalise_phone
 
 
 class ProcedureFilterForm(forms.Form):
@@ -74,10 +75,42 @@ class CodeForm(forms.Form):
 
 
 class LookupForm(forms.Form):
+    """Code plus one proof: the ID's last 4 digits, or the phone number given at the counter
+    (a dossier taken without an ID number has only the phone)."""
+
     code = forms.CharField(label=_("Dossier code"), max_length=60)
     id_last4 = forms.CharField(
-        label=_("Last 4 digits of the applicant's ID number"), max_length=4, min_length=4
+        label=_("Last 4 digits of the applicant's ID number"),
+        max_length=4,
+        min_length=4,
+        required=False,
     )
+    phone = forms.CharField(
+        label=_("or the phone number given when submitting"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone") or ""
+        if raw.strip() and not normalise_phone(raw):
+            raise forms.ValidationError(_("Enter the phone number with all its digits."))
+        return normalise_phone(raw)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if (
+            not data.get("id_last4")
+            and not data.get("phone")
+            and "id_last4" not in self.errors
+            and "phone" not in self.errors
+        ):
+            self.add_error(
+                "id_last4",
+                _("Enter the last 4 digits of the ID number or the phone number."),
+            )
+        return data
 
 
 SCORE_CHOICES = [

@@ -48,6 +48,17 @@ def clean_phone(raw: str) -> str:
     return phone
 
 
+def normalise_phone(raw: str) -> str:
+    """The comparable form of a phone number as typed at the counter or on the portal:
+    separators dropped and the country code +84 / 84 written as the leading 0, so
+    "+84 912.345.678", "84912345678" and "0912 345 678" are equal. "" when too short to be a
+    number (never matches anything)."""
+    digits = re.sub(r"\D", "", raw or "")
+    if (raw or "").strip().startswith("+84") or (digits.startswith("84") and len(digits) == 11):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 9 else ""
+
+
 # Magic bytes of the file types accepted for dossier documents.
 SIGNATURES = (
     (b"%PDF-", "application/pdf", ".pdf"),

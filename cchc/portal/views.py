@@ -42,6 +42,7 @@ from cchc.portal.forms import (
     SignupForm,
 )
 from cchc.portal.models import Draft
+from cchc.portal.validators import normalise_phone
 
 User = get_user_model()
 PAGE_SIZE = 20
@@ -380,10 +381,25 @@ def _remember_lookup(request: HttpRequest, dossier: Dossier) -> None:
 
 def may_view_as_applicant(request: HttpRequest, dossier: Dossier) -> bool:
     """The applicant signed in, or someone who proved the code and the ID's last 4 digits
-    in this session."""
+    (or the phone number) in this session."""
     if request.user.is_authenticated and dossier.applicant_id == request.user.pk:
         return True
     return dossier.code in request.session.get(LOOKUP_SESSION_KEY, [])
+
+
+_NEVER = "\x00" * 4  # compared against when the dossier holds no such proof: never equal
+
+
+def _proves_applicant(dossier: Dossier, data: dict[str, Any]) -> bool:
+    """Every proof the citizen gave matches the dossier: the ID's last 4 digits and/or the
+    phone number (normalised on both sides, so "+84 912 345 678" matches "0912345678").
+    Both comparisons always run, in constant time, whether the dossier has the field or not."""
+    last4, phone = data.get("id_last4") or "", data.get("phone") or ""
+    id_ok = constant_time_compare(dossier.applicant_id_last4 or _NEVER, last4 or _NEVER[:3])
+    phone_ok = constant_time_compare(
+        normalise_phone(dossier.applicant_phone) or _NEVER, phone or _NEVER[:3]
+    )
+    return bool(last4 or phone) and (id_ok or not last4) and (phone_ok or not phone)
 
 
 @require_http_methods(["GET", "POST"])
@@ -407,23 +423,20 @@ def lookup(request: HttpRequest) -> HttpResponse:
             ):
                 return _too_many(request)
             dossier = (
-                Dossier.objects.filter(code=code).only("pk", "code", "applicant_id_last4").first()
+                Dossier.objects.filter(code=code)
+                .only("pk", "code", "applicant_id_last4", "applicant_phone")
+                .first()
             )
-            # The same answer whether the code exists or not: nothing leaks about other dossiers.
-            expected = (
-                dossier.applicant_id_last4
-                if dossier and dossier.applicant_id_last4
-                else "\x00\x00\x00\x00"
-            )
-            if dossier is not None and constant_time_compare(
-                expected, form.cleaned_data["id_last4"]
-            ):
+            if dossier is not None and _proves_applicant(dossier, form.cleaned_data):
                 _remember_lookup(request, dossier)
                 return redirect("portal:dossier", code=dossier.code)
             throttle.record_lookup_failure(ip)
             throttle.record_lookup_code_failure(code)
         form.add_error(
-            None, _("No dossier matches this code and ID number. Please check both and try again.")
+            None,
+            _(
+                "No dossier matches this code and ID number or phone number. Please check them and try again."
+            ),
         )
         return render(request, "portal/lookup.html", {"form": form}, status=400)
     form = LookupForm(initial={"code": request.GET.get("code", "")})
