@@ -10,13 +10,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cchc.core.calendar import LOCAL_TZ
-from cchc.dossiers import services as dossiers
 from cchc.dossiers.models import Evaluation
-from cchc.dossiers.services import Applicant
 from cchc.feedback.tests.factories import file
 from cchc.plans import inspections as isvc
 from cchc.plans import services
+from cchc.plans.tests.stories import at, returned_and_rated
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -30,31 +28,7 @@ def _c(user):
 
 
 def _rated(cast, satisfaction, comment):
-    from cchc.portal import services as portal
-
-    def at(day, hh):
-        return dt.datetime(2026, 3, day, hh, tzinfo=LOCAL_TZ)
-
-    d = dossiers.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Trần Thị Bình", phone="0987654321"),
-        actor=cast.clerk_a,
-        at=at(2, 9),
-    )
-    d = dossiers.transfer(
-        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
-    )
-    d = dossiers.finish(d, actor=cast.specialist_a, at=at(3, 9))
-    d = dossiers.return_result(d, actor=cast.clerk_a, at=at(3, 10))
-    portal.evaluate(
-        d,
-        actor=cast.clerk_a,
-        scores={key: "1" for key, _label in Evaluation.CRITERIA},
-        satisfaction=str(satisfaction),
-        comment=comment,
-        channel="KIOSK",
-    )
+    d = returned_and_rated(cast, satisfaction=satisfaction, comment=comment)
     # the rating's time is the clock's; the story is set in 2026
     Evaluation.objects.filter(dossier=d).update(created_at=at(4, 8))
     return d

@@ -15,6 +15,7 @@ from django.urls import reverse
 from cchc.dossiers import services as dossiers
 from cchc.dossiers.services import Applicant
 from cchc.plans.models import Finding, FindingEvent
+from cchc.plans.tests.stories import returned_and_rated
 
 pytestmark = pytest.mark.django_db
 
@@ -121,36 +122,7 @@ def test_index_drill_down_link_carries_the_unit(cast):
 @pytest.fixture
 def rated(cast):
     """A dossier returned to its applicant, who rated it badly (2/5) with a comment."""
-    import datetime as dt
-
-    from cchc.core.calendar import LOCAL_TZ
-    from cchc.dossiers.models import Evaluation
-    from cchc.portal import services as portal
-
-    def at(day, hh):
-        return dt.datetime(2026, 3, day, hh, tzinfo=LOCAL_TZ)
-
-    d = dossiers.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Trần Thị Bình", phone="0987654321"),
-        actor=cast.clerk_a,
-        at=at(2, 9),
-    )
-    d = dossiers.transfer(
-        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
-    )
-    d = dossiers.finish(d, actor=cast.specialist_a, at=at(3, 9))
-    d = dossiers.return_result(d, actor=cast.clerk_a, at=at(3, 10))
-    portal.evaluate(
-        d,
-        actor=cast.clerk_a,
-        scores={key: "0" for key, _label in Evaluation.CRITERIA},
-        satisfaction="2",
-        comment="Phải đi lại ba lần",
-        channel="KIOSK",
-    )
-    return d
+    return returned_and_rated(cast, satisfaction=2, comment="Phải đi lại ba lần", score="0")
 
 
 def test_evaluation_on_the_dossier_page_raises_a_finding_that_keeps_its_source(cast, rated):
