@@ -36,38 +36,52 @@ def dossier(cast):
     )
 
 
-def test_form_comes_with_the_source_and_the_finding_keeps_the_link(cast, dossier):
-    url = reverse("plans:raise_finding", args=["dossier", dossier.code])
+def _raise_from(cast, kind, dossier, heading, severity, description):
+    """Open the raise-finding form for `kind` of `dossier` as the inspector, check it arrives
+    pre-filled with the source, post it, and check the finding and its raise event keep the
+    link. Returns the answer and the finding."""
+    url = reverse("plans:raise_finding", args=[kind, dossier.code])
     page = _c(cast.inspector).get(url).content.decode()
-    assert f"Hồ sơ {dossier.code}" in page  # the heading names the source
-    assert '<option value="dossier" selected>' in page
+    assert f"{heading} {dossier.code}" in page  # the heading names the source
+    assert f'<option value="{kind}" selected>' in page
     assert f'value="{dossier.code}"' in page
     agency = dossier.competent_agency or dossier.receiving_agency
     assert f'<option value="{agency.pk}" selected>' in page
-
     r = _c(cast.inspector).post(
         url,
         {
-            "severity": "MEDIUM",
-            "description": "Yêu cầu bổ sung giấy tờ không có trong quy định",
-            "subject_kind": "dossier",
+            "severity": severity,
+            "description": description,
+            "subject_kind": kind,
             "subject_ref": dossier.code,
             "agency": agency.pk,
         },
     )
     finding = Finding.objects.get()
     assert (finding.subject_kind, finding.subject_ref, finding.agency) == (
-        "dossier",
+        kind,
         dossier.code,
         agency,
     )
-    assert finding.corrective_task is not None
-    assert r.status_code == 302 and r["Location"].endswith(f"{finding.corrective_task.code}/")
-    # the inspection's finding page links back to the dossier
+    # the inspection's finding page links back to the source
     assert FindingEvent.objects.get(finding=finding, action="raise").data["subject"] == [
-        "dossier",
+        kind,
         dossier.code,
     ]
+    return r, finding
+
+
+def test_form_comes_with_the_source_and_the_finding_keeps_the_link(cast, dossier):
+    r, finding = _raise_from(
+        cast,
+        "dossier",
+        dossier,
+        "Hồ sơ",
+        "MEDIUM",
+        "Yêu cầu bổ sung giấy tờ không có trong quy định",
+    )
+    assert finding.corrective_task is not None
+    assert r.status_code == 302 and r["Location"].endswith(f"{finding.corrective_task.code}/")
 
 
 def test_refused_without_the_right_and_unknown_sources_are_not_found(cast, dossier):
@@ -134,34 +148,15 @@ def test_evaluation_on_the_dossier_page_raises_a_finding_that_keeps_its_source(c
     page = _c(cast.clerk_a).get(f"/staff/dossiers/{rated.code}/").content.decode()
     assert "Phải đi lại ba lần" in page and link not in page
 
-    form = _c(cast.inspector).get(link).content.decode()
-    assert f"Đánh giá hồ sơ {rated.code}" in form  # the heading names the evaluation
-    assert '<option value="evaluation" selected>' in form
-    assert f'value="{rated.code}"' in form
-    agency = rated.competent_agency or rated.receiving_agency
-    assert f'<option value="{agency.pk}" selected>' in form
-
-    r = _c(cast.inspector).post(
-        link,
-        {
-            "severity": "LOW",
-            "description": "Công dân phải đi lại nhiều lần để hoàn thiện hồ sơ",
-            "subject_kind": "evaluation",
-            "subject_ref": rated.code,
-            "agency": agency.pk,
-        },
+    r, _finding = _raise_from(
+        cast,
+        "evaluation",
+        rated,
+        "Đánh giá hồ sơ",
+        "LOW",
+        "Công dân phải đi lại nhiều lần để hoàn thiện hồ sơ",
     )
-    finding = Finding.objects.get()
     assert r.status_code == 302
-    assert (finding.subject_kind, finding.subject_ref, finding.agency) == (
-        "evaluation",
-        rated.code,
-        agency,
-    )
-    assert FindingEvent.objects.get(finding=finding, action="raise").data["subject"] == [
-        "evaluation",
-        rated.code,
-    ]
 
 
 def test_no_evaluation_no_section_and_no_finding_from_it(cast, dossier):
