@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.demo.catalogue_data import DEPARTMENTS, PROCEDURES
+from cchc.interchange.reference import PROCEDURE_COLUMNS
 
 HOUR = 3600
 
@@ -217,19 +218,7 @@ def generate(
     procs = procedure_rows(rng, commune_codes)
     with open(out / "procedures.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        cols = [
-            "code",
-            "name",
-            "field",
-            "processing_time",
-            "time_unit",
-            "online_level",
-            "has_fee",
-            "paper_result",
-            "agency_codes",
-            "valid_from",
-            "valid_to",
-        ]
+        cols = PROCEDURE_COLUMNS
         w.writerow(cols)
         for p in procs:
             w.writerow([p[c] for c in cols])

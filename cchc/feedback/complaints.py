@@ -354,55 +354,79 @@ def extend_complaint(
     return complaint
 
 
+def _close_complaint(
+    complaint: Complaint,
+    *,
+    actor: Any,
+    at: dt.datetime | None,
+    from_status: str,
+    to_status: str,
+    refusal: str,
+    text: str,
+    label: Any,
+    limit: int,
+    field: str,
+    action: str,
+) -> Complaint:
+    """Close a case from `from_status` with its written outcome (a decision or a refusal)."""
+    complaint = _lock_complaint(complaint)
+    _check_complaint(actor, complaint.agency_id, complaint.province_code)
+    if complaint.status != from_status:
+        raise TransitionNotAllowed(refusal)
+    now = common.when(at)
+    complaint.outcome = common.required_text(text, label, limit, field=field)
+    complaint.status = to_status
+    complaint.settled_at = now
+    complaint.version += 1
+    complaint.save(update_fields=["outcome", "status", "settled_at", "version", "updated_at"])
+    data: dict[str, Any] = {}
+    if action == "settle":
+        data = {"on_time": complaint.settle_due_at is not None and now <= complaint.settle_due_at}
+    _complaint_event(
+        complaint,
+        action=action,
+        actor=actor,
+        at=now,
+        from_status=from_status,
+        note=complaint.outcome if action == "refuse" else "",
+        data=data or None,
+    )
+    return complaint
+
+
 @transaction.atomic
 def settle_complaint(
     complaint: Complaint, *, actor: Any, outcome: str, at: dt.datetime | None = None
 ) -> Complaint:
-    complaint = _lock_complaint(complaint)
-    _check_complaint(actor, complaint.agency_id, complaint.province_code)
-    if complaint.status != ComplaintStatus.ACCEPTED:
-        raise TransitionNotAllowed(_("Only an accepted case can be settled."))
-    now = common.when(at)
-    complaint.outcome = common.required_text(
-        outcome, _("decision / conclusion"), 20000, field="outcome"
-    )
-    complaint.status = ComplaintStatus.SETTLED
-    complaint.settled_at = now
-    complaint.version += 1
-    complaint.save(update_fields=["outcome", "status", "settled_at", "version", "updated_at"])
-    _complaint_event(
+    return _close_complaint(
         complaint,
-        action="settle",
         actor=actor,
-        at=now,
+        at=at,
         from_status=ComplaintStatus.ACCEPTED,
-        data={"on_time": complaint.settle_due_at is not None and now <= complaint.settle_due_at},
+        to_status=ComplaintStatus.SETTLED,
+        refusal=_("Only an accepted case can be settled."),
+        text=outcome,
+        label=_("decision / conclusion"),
+        limit=20000,
+        field="outcome",
+        action="settle",
     )
-    return complaint
 
 
 @transaction.atomic
 def refuse_complaint(
     complaint: Complaint, *, actor: Any, reason: str, at: dt.datetime | None = None
 ) -> Complaint:
-    complaint = _lock_complaint(complaint)
-    _check_complaint(actor, complaint.agency_id, complaint.province_code)
-    if complaint.status != ComplaintStatus.RECEIVED:
-        raise TransitionNotAllowed(_("Only a received complaint can be refused."))
-    now = common.when(at)
-    complaint.outcome = common.required_text(
-        reason, _("reason for not accepting"), 5000, field="reason"
-    )
-    complaint.status = ComplaintStatus.NOT_ACCEPTED
-    complaint.settled_at = now
-    complaint.version += 1
-    complaint.save(update_fields=["outcome", "status", "settled_at", "version", "updated_at"])
-    _complaint_event(
+    return _close_complaint(
         complaint,
-        action="refuse",
         actor=actor,
-        at=now,
+        at=at,
         from_status=ComplaintStatus.RECEIVED,
-        note=complaint.outcome,
+        to_status=ComplaintStatus.NOT_ACCEPTED,
+        refusal=_("Only a received complaint can be refused."),
+        text=reason,
+        label=_("reason for not accepting"),
+        limit=5000,
+        field="reason",
+        action="refuse",
     )
-    return complaint
