@@ -353,14 +353,21 @@ def documents_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def emulation(request: HttpRequest) -> HttpResponse:
+def _emulation_rows(request: HttpRequest) -> tuple[int, list[dict[str, Any]]]:
+    """The year asked for and its emulation rows the viewer may see (their own units only,
+    unless they see the whole province)."""
     _require_staff(request)
     year = _year(request)
     rows = reports.emulation(year)
     if not policies.can_see_all(request.user):
         mine = {a.code for a in Agency.objects.filter(pk__in=permissions.agency_ids(request.user))}
         rows = [r for r in rows if r["code"] in mine]
+    return year, rows
+
+
+@login_required
+def emulation(request: HttpRequest) -> HttpResponse:
+    year, rows = _emulation_rows(request)
     from cchc.plans.rules import plan_rules
 
     rule = plan_rules(min(timezone.localdate(), dt.date(year, 12, 31)))["emulation"]
@@ -369,12 +376,7 @@ def emulation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
-    year = _year(request)
-    rows = reports.emulation(year)
-    if not policies.can_see_all(request.user):
-        mine = {a.code for a in Agency.objects.filter(pk__in=permissions.agency_ids(request.user))}
-        rows = [r for r in rows if r["code"] in mine]
+    year, rows = _emulation_rows(request)
     data = exports.emulation_xlsx(rows, year)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
