@@ -26,6 +26,7 @@ from typing import Any
 
 from common import (
     ROOT,
+    bench_agency_and_procedure,
     cpu_by_process,
     cpu_per_item,
     ensure_dossiers,
@@ -74,17 +75,12 @@ def service_worker(deadline: float, out: mp.Queue, release: Any) -> None:
     from django.db import connection
 
     from cchc.accounts.models import User
-    from cchc.agencies.models import Agency
-    from cchc.catalogue.models import Procedure
     from cchc.dossiers import services
     from cchc.dossiers.services import Applicant
 
-    agency = Agency.objects.get(code="H26.100")
+    agency, procedure = bench_agency_and_procedure()
     clerk = User.objects.get(username="bench_clerk")
     specialist = User.objects.get(username="bench_specialist")
-    procedure = (
-        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
-    )
     done = 0
     latencies = []
     while time.monotonic() < deadline:

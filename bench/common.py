@@ -169,3 +169,43 @@ def cpu_per_item(before: dict[str, float], after: dict[str, float], items: int) 
         group: round((after.get(group, 0.0) - before.get(group, 0.0)) / max(items, 1) * 1000, 2)
         for group in sorted(after)
     }
+
+
+BENCH_AGENCY = "H26.100"
+LIFECYCLE_ACTIONS = ("transfer", "finish", "return_result")
+
+
+def bench_agency_and_procedure():  # type: ignore[no-untyped-def]
+    """The agency every lifecycle benchmark works in and its first published procedure."""
+    from cchc.agencies.models import Agency
+    from cchc.catalogue.models import Procedure
+
+    agency = Agency.objects.get(code=BENCH_AGENCY)
+    procedure = (
+        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
+    )
+    return agency, procedure
+
+
+def client_api_lifecycle(client, procedure_code: str, agency_code: str) -> None:  # type: ignore[no-untyped-def]
+    """One dossier's whole life through the API with Django's test client (no HTTP server):
+    intake, transfer, finish, return. Any answer but the documented success fails."""
+    r = client.post(
+        "/api/v1/dossiers",
+        {
+            "procedure": procedure_code,
+            "receiving_agency": agency_code,
+            "applicant": {"name": "Hồ sơ đo đạc"},
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    code = r.json()["code"]
+    bodies = {"transfer": {"to_agency": agency_code}}
+    for action in LIFECYCLE_ACTIONS:
+        r = client.post(
+            f"/api/v1/dossiers/{code}/actions/{action}",
+            bodies.get(action, {}),
+            content_type="application/json",
+        )
+        assert r.status_code == 200, r.content

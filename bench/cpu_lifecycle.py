@@ -16,7 +16,7 @@ import os
 import time
 
 os.environ["INDICES_REFRESH"] = "queued"
-from common import setup_django  # noqa: E402
+from common import bench_agency_and_procedure, client_api_lifecycle, setup_django  # noqa: E402
 
 N = int(os.environ.get("CPU_LIFECYCLES", "200"))
 
@@ -33,37 +33,13 @@ def main() -> None:
     from django.test import Client
 
     from cchc.accounts.models import ApiToken, User
-    from cchc.agencies.models import Agency
-    from cchc.catalogue.models import Procedure
 
-    agency = Agency.objects.get(code="H26.100")
-    procedure = (
-        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
-    )
+    agency, procedure = bench_agency_and_procedure()
     api_user = User.objects.get(username="bench_api")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(api_user, 'cpu')[1]}")
 
     def lifecycle() -> None:
-        r = client.post(
-            "/api/v1/dossiers",
-            {
-                "procedure": procedure.code,
-                "receiving_agency": agency.code,
-                "applicant": {"name": "Hồ sơ đo đạc"},
-            },
-            content_type="application/json",
-        )
-        assert r.status_code == 201, r.content
-        code = r.json()["code"]
-        for action, body in [
-            ("transfer", {"to_agency": agency.code}),
-            ("finish", {}),
-            ("return_result", {}),
-        ]:
-            r = client.post(
-                f"/api/v1/dossiers/{code}/actions/{action}", body, content_type="application/json"
-            )
-            assert r.status_code == 200, r.content
+        client_api_lifecycle(client, procedure.code, agency.code)
 
     for _ in range(20):  # warm-up: caches, prepared statements, the token cache if any
         lifecycle()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from common import setup_django
+from common import bench_agency_and_procedure, client_api_lifecycle, setup_django
 
 N = 20
 
@@ -22,18 +22,13 @@ def main() -> None:
     from django.test import Client
 
     from cchc.accounts.models import ApiToken, User
-    from cchc.agencies.models import Agency
-    from cchc.catalogue.models import Procedure
     from cchc.dossiers import services
     from cchc.dossiers.services import Applicant
     from cchc.dossiers.signals import dossier_changed
 
-    agency = Agency.objects.get(code="H26.100")
+    agency, procedure = bench_agency_and_procedure()
     clerk = User.objects.get(username="bench_clerk")
     specialist = User.objects.get(username="bench_specialist")
-    procedure = (
-        Procedure.objects.filter(agencies=agency, status="PUBLISHED").order_by("code").first()
-    )
 
     def service_lifecycle() -> None:
         d = services.intake_at_counter(
@@ -50,24 +45,7 @@ def main() -> None:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(api_user, 'profile')[1]}")
 
     def api_lifecycle() -> None:
-        r = client.post(
-            "/api/v1/dossiers",
-            {
-                "procedure": procedure.code,
-                "receiving_agency": agency.code,
-                "applicant": {"name": "Hồ sơ đo đạc"},
-            },
-            content_type="application/json",
-        )
-        code = r.json()["code"]
-        for action, body in [
-            ("transfer", {"to_agency": agency.code}),
-            ("finish", {}),
-            ("return_result", {}),
-        ]:
-            client.post(
-                f"/api/v1/dossiers/{code}/actions/{action}", body, content_type="application/json"
-            )
+        client_api_lifecycle(client, procedure.code, agency.code)
 
     def measure(label: str, fn) -> None:  # type: ignore[no-untyped-def]
         fn()
