@@ -256,3 +256,24 @@ def csv_text(header: list[str], rows: list[list[str]]) -> str:
 def json_line(obj: dict[str, Any]) -> str:
     """One canonical JSONL line: keys in the contract's order, UTF-8 (not \\u escapes)."""
     return json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
+def jsonl_objects(path: Path, rejects: list[Reject]) -> Iterator[tuple[int, dict[str, Any], bytes]]:
+    """The JSON objects of a JSONL file with their line numbers and raw lines. Blank lines are
+    skipped; a line that is not JSON, or not an object, goes to `rejects` with its reason."""
+    with path.open("rb") as handle:
+        for line, raw in enumerate(handle, 1):
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+            except ValueError as exc:
+                rejects.append(
+                    Reject(line, _("the line is not valid JSON: %(error)s") % {"error": exc}, raw)
+                )
+                continue
+            if not isinstance(row, dict):
+                rejects.append(Reject(line, _("the line must be a JSON object."), raw))
+                continue
+            yield line, row, raw

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,47 +14,33 @@ from django.utils.translation import gettext as _
 
 from cchc.core.errors import DomainError
 from cchc.feedback import interchange as feedback_io
-from cchc.interchange.formats import PETITIONS, FileResult, Reject, json_line
+from cchc.interchange.formats import PETITIONS, FileResult, Reject, json_line, jsonl_objects
 
 
 def import_petitions(path: Path, *, skip_invalid: bool) -> FileResult:
     result = FileResult(name=PETITIONS)
     valid: list[dict[str, Any]] = []
     seen: dict[Any, int] = {}
-    with path.open("rb") as handle:
-        for line, raw in enumerate(handle, 1):
-            raw = raw.rstrip(b"\r\n")
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except ValueError as exc:
-                result.rejects.append(
-                    Reject(line, _("the line is not valid JSON: %(error)s") % {"error": exc}, raw)
+    for line, row, raw in jsonl_objects(path, result.rejects):
+        try:
+            feedback_io.validate_petition_row(row)
+        except DomainError as exc:
+            result.rejects.append(Reject(line, exc.message, raw))
+            continue
+        code = row.get("Ma")
+        if code in seen:
+            result.rejects.append(
+                Reject(
+                    line,
+                    _("petition %(code)s already appears on line %(line)s.")
+                    % {"code": code, "line": seen[code]},
+                    raw,
                 )
-                continue
-            if not isinstance(row, dict):
-                result.rejects.append(Reject(line, _("the line must be a JSON object."), raw))
-                continue
-            try:
-                feedback_io.validate_petition_row(row)
-            except DomainError as exc:
-                result.rejects.append(Reject(line, exc.message, raw))
-                continue
-            code = row.get("Ma")
-            if code in seen:
-                result.rejects.append(
-                    Reject(
-                        line,
-                        _("petition %(code)s already appears on line %(line)s.")
-                        % {"code": code, "line": seen[code]},
-                        raw,
-                    )
-                )
-                continue
-            seen[code] = line
-            # apply_petition_rows takes the bundle rows themselves (it validates them again).
-            valid.append(row)
+            )
+            continue
+        seen[code] = line
+        # apply_petition_rows takes the bundle rows themselves (it validates them again).
+        valid.append(row)
     if result.rejects and not skip_invalid:
         return result
     if valid:

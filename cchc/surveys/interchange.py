@@ -116,32 +116,25 @@ class Validator:
 def import_responses(path: Path, *, skip_invalid: bool = False) -> Any:
     """Parse, check and load the file; returns the bundle's FileResult. The caller (the
     bundle's file transaction) rolls back when rows were rejected without skip_invalid."""
-    from cchc.interchange.formats import FileResult, Reject
+    from cchc.interchange.formats import FileResult, Reject, jsonl_objects
 
     result = FileResult(name=FILE)
     validator = Validator()
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    with path.open("rb") as handle:
-        for line, raw in enumerate(handle, 1):
-            raw = raw.rstrip(b"\r\n")
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-                if not isinstance(row, dict):
-                    raise RowError(_("the line must be a JSON object."))
-                clean = validator.check(row)
-                if clean["code"] in seen:
-                    raise RowError(
-                        _("MaPhieu %(code)s already appears on line %(line)s.")
-                        % {"code": clean["code"], "line": seen[clean["code"]]}
-                    )
-            except ValueError as exc:  # RowError and JSON errors
-                result.rejects.append(Reject(line, str(exc), raw))
-                continue
-            seen[clean["code"]] = line
-            rows.append(clean)
+    for line, row, raw in jsonl_objects(path, result.rejects):
+        try:
+            clean = validator.check(row)
+            if clean["code"] in seen:
+                raise RowError(
+                    _("MaPhieu %(code)s already appears on line %(line)s.")
+                    % {"code": clean["code"], "line": seen[clean["code"]]}
+                )
+        except ValueError as exc:  # RowError (a ValueError)
+            result.rejects.append(Reject(line, str(exc), raw))
+            continue
+        seen[clean["code"]] = line
+        rows.append(clean)
     if result.rejects and not skip_invalid:
         return result
     with transaction.atomic():
