@@ -170,6 +170,8 @@ class DraftApplicantForm(forms.Form):
         queryset=Agency.objects.none(),
         required=False,
         empty_label=_("Choose…"),
+        # static/cchc/ui.js adds a search box over the list (a province has hundreds of units)
+        widget=forms.Select(attrs={"data-filterable": _("Type a few letters of the name")}),
     )
     request = forms.CharField(
         label=_("Content of the request"),

@@ -252,10 +252,12 @@ DRAFT_FIELDS = ("applicant_name", "phone", "email", "address", "receiving_agency
 
 
 def draft_for(*, user: User, procedure: Procedure) -> Draft:
-    """The citizen's open draft for this procedure (created empty, prefilled from the account)."""
+    """The citizen's open draft for this procedure or, when there is none, an unsaved one
+    prefilled from the account: a draft is stored only when the citizen saves (or uploads)
+    something, never by merely opening the page."""
     draft = Draft.objects.open().filter(user=user, procedure=procedure).first()
     if draft is None:
-        draft = Draft.objects.create(
+        draft = Draft(
             user=user,
             procedure=procedure,
             data={
@@ -269,10 +271,22 @@ def draft_for(*, user: User, procedure: Procedure) -> Draft:
 
 @transaction.atomic
 def save_draft(draft: Draft, *, actor: User, data: dict[str, Any]) -> Draft:
-    """Keep what the citizen typed, valid or not: nothing is lost on an error."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    """Keep what the citizen typed, valid or not: nothing is lost on an error. An unsaved
+    draft (from `draft_for`) is stored now, unless one was opened meanwhile (another tab)."""
     if draft.user_id != actor.pk:
         raise NotPermitted(_("This draft belongs to another account."))
+    if draft.pk is None:
+        stored = (
+            Draft.objects.open()
+            .select_for_update()
+            .filter(user=actor, procedure=draft.procedure)
+            .first()
+        )
+        draft = stored or Draft.objects.create(
+            user=actor, procedure=draft.procedure, data=dict(draft.data)
+        )
+    else:
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if draft.submitted_dossier_id:
         raise TransitionNotAllowed(_("This draft was already submitted."))
     merged = dict(draft.data)

@@ -256,17 +256,19 @@ def _stash_anonymous_post(request: HttpRequest, procedure: Procedure) -> None:
     request.session[STASH_SESSION_KEY] = stash
 
 
-def _restore_stash(request: HttpRequest, draft: Draft) -> bool:
+def _restore_stash(request: HttpRequest, draft: Draft) -> Draft | None:
+    """The draft with what the expired session had kept merged in (stored now), or None."""
     stash = request.session.get(STASH_SESSION_KEY)
     if not stash or stash.get("procedure") != draft.procedure_id:
-        return False
+        return None
     request.session.pop(STASH_SESSION_KEY, None)
-    services.save_draft(draft, actor=request.user, data=stash.get("data", {}))
+    draft = services.save_draft(draft, actor=request.user, data=stash.get("data", {}))
     for component_id, doc_pk in stash.get("files", {}).items():
         services.adopt_stashed_upload(
             draft, actor=request.user, required_document_id=int(component_id), document_id=doc_pk
         )
-    return True
+    draft.refresh_from_db()
+    return draft
 
 
 def _process_documents(request: HttpRequest, draft: Draft) -> dict[str, str]:
@@ -320,8 +322,9 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         )
         return redirect("portal:procedure", code=code)
     draft = services.draft_for(user=request.user, procedure=procedure)
-    if _restore_stash(request, draft):
-        draft.refresh_from_db()
+    restored = _restore_stash(request, draft)
+    if restored is not None:
+        draft = restored
         messages.info(request, _("What you entered before your session expired has been restored."))
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -348,7 +351,11 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         elif request.POST.get("action") != "submit":
             messages.success(request, _("Draft saved."))
             return redirect("portal:submit", code=code)
-    attachments = {a.required_document_id: a for a in draft.attachments.select_related("document")}
+    attachments = (
+        {a.required_document_id: a for a in draft.attachments.select_related("document")}
+        if draft.pk
+        else {}
+    )
     components = [
         {"component": c, "attachment": attachments.get(c.pk), "error": errors.get(f"doc_{c.pk}")}
         for c in procedure.required_documents.all()

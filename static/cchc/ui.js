@@ -2,7 +2,10 @@
 // a strict Content-Security-Policy can forbid them):
 //   <button data-print>                    prints the page;
 //   <select data-fill-target="id">         copies the chosen option's data-body into #id;
-//   <button data-menu-toggle aria-controls="id"> folds and unfolds the site menu on a phone.
+//   <button data-menu-toggle aria-controls="id"> folds and unfolds the site menu on a phone;
+//   <select data-filterable="label">       gets a search box above it that hides the options
+//                                          not matching what is typed, insensitive to case and
+//                                          Vietnamese diacritics ("ha noi" finds "Hà Nội").
 (function () {
   "use strict";
   // the phone menu is folded only when this script runs: without it the menu stays open
@@ -34,5 +37,35 @@
     var option = select.options[select.selectedIndex];
     var target = document.getElementById(select.dataset.fillTarget);
     if (target && option && option.value) { target.value = option.dataset.body || ""; }
+  });
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[đĐ]/g, "d").toLowerCase();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-filterable]"), function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.placeholder = select.dataset.filterable;
+    box.setAttribute("aria-label", select.dataset.filterable);
+    box.setAttribute("aria-controls", select.id);
+    box.className = "select-filter";
+    var status = document.createElement("small");
+    status.setAttribute("aria-live", "polite");
+    status.className = "muted";
+    select.parentNode.insertBefore(box, select);
+    select.parentNode.insertBefore(status, select.nextSibling);
+    box.addEventListener("input", function () {
+      var query = fold(box.value.trim());
+      var shown = 0;
+      var only = null;
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var match = !query || fold(option.text).indexOf(query) !== -1;
+        option.hidden = !match;
+        if (match) { shown += 1; only = option; }
+      });
+      if (shown === 1 && only) { select.value = only.value; }
+      status.textContent = query ? shown + " / " + (select.options.length - 1) : "";
+    });
   });
 })();

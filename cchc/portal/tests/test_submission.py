@@ -202,3 +202,31 @@ def test_only_the_owner_changes_a_draft(cast, citizen):
     draft = services.draft_for(user=citizen, procedure=cast.procedure)
     with pytest.raises(NotPermitted):
         services.save_draft(draft, actor=cast.clerk_a, data={"address": "x"})
+
+
+def test_opening_the_form_stores_nothing_until_the_citizen_saves(client, cast, citizen, form_url):
+    client.force_login(citizen)
+    page = client.get(form_url)
+    assert page.status_code == 200
+    assert not Draft.objects.exists()
+    html = page.content.decode()
+    # the account's details are offered, and the agency list gets its search box
+    assert citizen.full_name in html
+    assert 'data-filterable="' in html and 'name="receiving_agency"' in html
+    response = client.post(form_url, {**fields(cast), "action": "save"})
+    assert response.status_code == 302
+    draft = Draft.objects.get()
+    assert draft.data["address"] == "1 Tràng Tiền, Hoàn Kiếm"
+    again = client.get(form_url).content.decode()
+    assert "1 Tràng Tiền, Hoàn Kiếm" in again
+    assert Draft.objects.count() == 1
+
+
+def test_two_tabs_saving_a_new_draft_make_one_draft(cast, citizen):
+    first = services.draft_for(user=citizen, procedure=cast.procedure)
+    second = services.draft_for(user=citizen, procedure=cast.procedure)
+    assert first.pk is None and second.pk is None
+    services.save_draft(first, actor=citizen, data={"address": "một"})
+    services.save_draft(second, actor=citizen, data={"request": "hai"})
+    draft = Draft.objects.get()
+    assert draft.data["address"] == "một" and draft.data["request"] == "hai"
