@@ -57,7 +57,19 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     page.shot("procedure")
     page.get_by_role("button", name="Nộp hồ sơ trực tuyến").click()
     page.fill("input[name=address]", "1 Tràng Tiền, Hoàn Kiếm")
-    page.select_option("select[name=receiving_agency]", label="UBND phường Hoàn Kiếm")
+    # the agency list's search box: typed without diacritics, one match left and chosen
+    page.fill("input.select-filter", "hoan kiem")
+    shown = page.eval_on_selector(
+        "select[name=receiving_agency]",
+        "s => [...s.options].filter(o => o.value && !o.hidden).map(o => o.text)",
+    )
+    assert shown == ["UBND phường Hoàn Kiếm"]
+    assert (
+        page.eval_on_selector(
+            "select[name=receiving_agency]", "s => s.options[s.selectedIndex].text"
+        )
+        == "UBND phường Hoàn Kiếm"
+    )
     page.fill("textarea[name=request]", "Đăng ký khai sinh cho con")
     page.set_input_files("input[type=file]", str(attachment))
     page.shot("form")
