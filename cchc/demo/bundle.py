@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.demo.catalogue_data import DEPARTMENTS, PROCEDURES
+from cchc.demo.petition_texts import petition_text
 from cchc.interchange.reference import PROCEDURE_COLUMNS
 
 HOUR = 3600
@@ -327,10 +328,11 @@ def _petitions(
             )
             published = published if published and published <= end else None
             likes, dislikes = (rng.randint(0, 6), rng.randint(0, 3)) if published else (0, 0)
+            category = rng.choices(["TTHC", "CANBO", "KHAC"], [0.6, 0.15, 0.25])[0]
             row = {
                 "Ma": f"PA-{received.year}-{i + 1:06d}",
                 "MaDonVi": rng.choice(agencies),
-                "LoaiPhanAnh": rng.choices(["TTHC", "CANBO", "KHAC"], [0.6, 0.15, 0.25])[0],
+                "LoaiPhanAnh": category,
                 "Kenh": rng.choices(
                     ["WEB", "OPEN311", "HOTLINE", "COUNTER", "MAIL"], [0.5, 0.05, 0.3, 0.1, 0.05]
                 )[0],
@@ -344,6 +346,7 @@ def _petitions(
                 "MaHoSo": None,
                 "SoThich": likes,
                 "SoKhongThich": dislikes,
+                **petition_text(rng, category, answered=handled is not None),
             }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1

@@ -386,6 +386,9 @@ IMPORT_FIELDS = (
     "dossier_code",
     "likes",
     "dislikes",
+    "title",
+    "description",
+    "answer",
 )
 
 
@@ -428,6 +431,9 @@ def import_petition(values: dict[str, Any], *, actor: Any) -> str:
             dossier_code=values["dossier_code"],
             likes=values["likes"],
             dislikes=values["dislikes"],
+            title=values["title"],
+            description=values["description"],
+            answer=values["answer"],
             petitioner_name="",
             routing_confirmed_at=values["received_at"],
             **deadlines,

@@ -22,6 +22,7 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
 from cchc.feedback import intake
 from cchc.feedback.models import BUNDLE_STATUS, Category, Petition, PetitionChannel, PetitionStatus
+from cchc.feedback.text import clean_text
 
 FIELDS = (
     "Ma",
@@ -36,7 +37,18 @@ FIELDS = (
     "MaHoSo",
     "SoThich",
     "SoKhongThich",
+    # optional texts (proposed for interchange.md §1): title, content and public answer
+    "TieuDe",
+    "NoiDung",
+    "TraLoi",
 )
+# bundle key, model field, longest accepted text, one line only
+TEXTS = (
+    ("TieuDe", "title", 200, True),
+    ("NoiDung", "description", 10000, False),
+    ("TraLoi", "answer", 10000, False),
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 STATUS_FROM_BUNDLE = {v: k for k, v in BUNDLE_STATUS.items()} | {
     s.value: s.value for s in PetitionStatus
@@ -78,6 +90,36 @@ def _count(row: dict[str, Any], key: str) -> int:
             _("%(field)s must be a whole number ≥ 0.") % {"field": key}, field=key
         )
     return value
+
+
+def _texts(row: dict[str, Any]) -> dict[str, str]:
+    """The optional title, content and answer: text or null, no control characters, never
+    cut (an over-long text is refused)."""
+    texts = {}
+    for key, name, limit, one_line in TEXTS:
+        value = row.get(key)
+        if value in (None, ""):
+            texts[name] = ""
+            continue
+        if not isinstance(value, str):
+            raise ValidationFailed(
+                _("%(field)s must be a text or null.") % {"field": key}, field=key
+            )
+        if CONTROL.search(value):
+            raise ValidationFailed(
+                _("%(field)s contains a control character (such as NUL), which is not accepted.")
+                % {"field": key},
+                field=key,
+            )
+        text = clean_text(value, multiline=not one_line)
+        if len(text) > limit:
+            raise ValidationFailed(
+                _("%(field)s is too long (%(n)s characters, at most %(max)s).")
+                % {"field": key, "n": len(text), "max": limit},
+                field=key,
+            )
+        texts[name] = text
+    return texts
 
 
 def validate_petition_row(row: dict) -> dict:
@@ -148,6 +190,7 @@ def validate_petition_row(row: dict) -> dict:
         "dossier_code": dossier_code,
         "likes": _count(row, "SoThich"),
         "dislikes": _count(row, "SoKhongThich"),
+        **_texts(row),
     }
 
 
@@ -210,4 +253,6 @@ def export_petition_rows(
             "MaHoSo": p.dossier_code or None,
             "SoThich": p.likes,
             "SoKhongThich": p.dislikes,
+            # the optional texts only where there are any (older exports stay byte-identical)
+            **{key: getattr(p, name) for key, name, _limit, _line in TEXTS if getattr(p, name)},
         }

@@ -69,13 +69,30 @@ def test_import_is_idempotent_and_updates_by_code(cast):
     }
 
 
+TEXTS = {
+    "TieuDe": "Hồ sơ đăng ký khai sinh quá hạn",
+    "NoiDung": "Tôi nộp hồ sơ ngày 02/02.\nĐến nay chưa có kết quả 🙏.",
+    "TraLoi": "Đơn vị đã trả kết quả và xin lỗi Ông/Bà.",
+}
+
+
 def test_export_round_trip_exact_fields(cast):
-    apply_petition_rows([ROW])
+    apply_petition_rows([{**ROW, **TEXTS}])
     rows = list(export_petition_rows(dt.date(2026, 2, 1), dt.date(2026, 2, 28)))
-    assert rows == [ROW]
+    assert rows == [{**ROW, **TEXTS}]
     assert tuple(rows[0]) == FIELDS
+    p = Petition.objects.get()
+    assert (p.title, p.description, p.answer) == tuple(TEXTS.values())
+    assert "qua han" in p.search_text  # found by the folded search like a typed petition
     assert list(export_petition_rows(dt.date(2026, 3, 1), dt.date(2026, 3, 31))) == []
     json.dumps(rows)  # serialisable as JSON lines
+
+
+def test_a_petition_without_texts_exports_the_older_line(cast):
+    apply_petition_rows([ROW])
+    assert list(export_petition_rows(dt.date(2026, 2, 1), dt.date(2026, 2, 28))) == [ROW]
+    assert apply_petition_rows([{**ROW, "TieuDe": "Mới có tiêu đề"}])["updated"] == 1
+    assert Petition.objects.get().title == "Mới có tiêu đề"
 
 
 def test_export_of_a_live_petition(cast):
@@ -102,6 +119,10 @@ def test_export_of_a_live_petition(cast):
         ({"NgayCongKhai": None}, "NgayCongKhai"),
         ({"Ma": ""}, "Ma"),
         ({"Extra": 1}, "Extra"),
+        ({"TieuDe": 5}, "TieuDe"),
+        ({"NoiDung": "bad\x00text"}, "NoiDung"),
+        ({"TieuDe": "x" * 201}, "TieuDe"),
+        ({"TraLoi": "y" * 10001}, "TraLoi"),
     ],
 )
 def test_invalid_rows_are_refused_with_reason(cast, change, reason):
