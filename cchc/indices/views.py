@@ -795,6 +795,13 @@ def public(request: HttpRequest) -> HttpResponse:
             unranked=unranked,
             group_heads=group_heads,
             min_dossiers=ProvinceIndexSetting.for_province(province).min_dossiers_to_rank,
+            # the bars of the ranked units, best first (the table holds the same figures)
+            public_chart={
+                "labels": [r["agency"].name for r in rows],
+                "total": [float(r["total"]) for r in rows],
+                "on_time": [r["on_time_rate"] for r in rows],
+            },
+            chart_height=120 + 26 * len(rows),
         ),
     )
 

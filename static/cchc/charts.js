@@ -1,8 +1,14 @@
 // Charts of the index pages (Chart.js), drawn from data in the page: no inline script, so a
-// strict Content-Security-Policy can forbid them. Dataset labels come translated from the
-// canvas' data-label-* attributes.
+// strict Content-Security-Policy can forbid them. Labels come translated from the canvas'
+// data-* attributes: data-label-* name the series, data-x-title / data-y-title / data-y2-title
+// name the axes. Every chart has a legend (except the table's small trend lines) and one
+// colour per series from a palette readable by colour-blind people (Okabe-Ito); missing
+// periods do not break a line (spanGaps).
 (function () {
   "use strict";
+  var PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+  var TARGET = "#767676";  // the target line: grey and dashed, never one of the series' colours
+  function colour(i) { return PALETTE[i % PALETTE.length]; }
   function readJson(id) {
     var el = document.getElementById(id);
     if (!el) return null;
@@ -10,35 +16,63 @@
     // the views hand json_script an already encoded JSON text
     return typeof value === "string" ? JSON.parse(value) : value;
   }
+  function axis(title, extra) {
+    var a = {title: {display: !!title, text: title || ""}};
+    Object.keys(extra || {}).forEach(function (k) { a[k] = extra[k]; });
+    return a;
+  }
+  function line(label, data, i, extra) {
+    var s = {label: label, data: data, borderColor: colour(i), backgroundColor: colour(i),
+      spanGaps: true, tension: 0};
+    Object.keys(extra || {}).forEach(function (k) { s[k] = extra[k]; });
+    return s;
+  }
+  var LEGEND = {legend: {display: true, position: "bottom"}};
   function provinceTrend() {
     var canvas = document.getElementById("trend");
     var d = readJson("chart-data");
     if (!canvas || !d) return;
     var sets = [
-      {label: canvas.dataset.labelTotal, data: d.total, borderWidth: 3, yAxisID: "y"},
-      {label: canvas.dataset.labelTarget, data: d.target, borderDash: [6, 4], pointRadius: 0, yAxisID: "y"}
+      line(canvas.dataset.labelTotal, d.total, 0, {borderWidth: 3, yAxisID: "y"}),
+      line(canvas.dataset.labelTarget, d.target, 0, {borderDash: [6, 4], pointRadius: 0, yAxisID: "y",
+        borderColor: TARGET, backgroundColor: TARGET})
     ];
-    Object.entries(d.groups).forEach(function (entry) {
-      sets.push({label: d.group_names[entry[0]], data: entry[1], yAxisID: "y2", hidden: false});
+    Object.entries(d.groups).forEach(function (entry, i) {
+      sets.push(line(d.group_names[entry[0]], entry[1], i + 1, {yAxisID: "y2", borderWidth: 1.5}));
     });
     new Chart(canvas, {type: "line", data: {labels: d.labels, datasets: sets},
-      options: {animation: false, scales: {y: {min: 0, max: 100, position: "left"},
-        y2: {min: 0, max: 22, position: "right", grid: {drawOnChartArea: false}}}}});
+      options: {animation: false, plugins: LEGEND, scales: {
+        x: axis(canvas.dataset.xTitle),
+        y: axis(canvas.dataset.yTitle, {min: 0, max: 100, position: "left"}),
+        y2: axis(canvas.dataset.y2Title, {min: 0, max: 22, position: "right", grid: {drawOnChartArea: false}})}}});
   }
   function agencyTrend() {
     var canvas = document.getElementById("agency-trend");
     var labels = readJson("labels"), totals = readJson("totals");
     if (!canvas || !labels || !totals) return;
     new Chart(canvas, {type: "line",
-      data: {labels: labels, datasets: [{label: canvas.dataset.labelTotal, data: totals}]},
-      options: {animation: false, scales: {y: {min: 0, max: 100}}}});
+      data: {labels: labels, datasets: [line(canvas.dataset.labelTotal, totals, 0, {borderWidth: 2})]},
+      options: {animation: false, plugins: LEGEND, scales: {
+        x: axis(canvas.dataset.xTitle), y: axis(canvas.dataset.yTitle, {min: 0, max: 100})}}});
+  }
+  function publicBars() {
+    var canvas = document.getElementById("public-chart");
+    var d = readJson("public-chart-data");
+    if (!canvas || !d || !d.labels.length) return;
+    new Chart(canvas, {type: "bar",
+      data: {labels: d.labels, datasets: [
+        {label: canvas.dataset.labelTotal, data: d.total, backgroundColor: colour(0)},
+        {label: canvas.dataset.labelOnTime, data: d.on_time, backgroundColor: colour(1)}]},
+      options: {animation: false, indexAxis: "y", maintainAspectRatio: false, plugins: LEGEND,
+        scales: {x: axis(canvas.dataset.xTitle, {min: 0, max: 100}), y: axis(canvas.dataset.yTitle)}}});
   }
   function sparklines() {
     document.querySelectorAll("canvas.spark").forEach(function (c) {
       var values = JSON.parse(c.dataset.values);
       var max = c.dataset.max ? (Number(c.dataset.max) || 1) : 100;
       new Chart(c, {type: "line",
-        data: {labels: values.map(function (_, i) { return i; }), datasets: [{data: values, borderWidth: 1.5, pointRadius: 0}]},
+        data: {labels: values.map(function (_, i) { return i; }),
+          datasets: [line("", values, 0, {borderWidth: 1.5, pointRadius: 0})]},
         options: {animation: false, responsive: false, plugins: {legend: {display: false}, tooltip: {enabled: false}},
           scales: {x: {display: false}, y: {display: false, min: 0, max: max}}}});
     });
@@ -47,6 +81,7 @@
     if (!window.Chart) return;
     provinceTrend();
     agencyTrend();
+    publicBars();
     sparklines();
   });
 })();

@@ -25,7 +25,18 @@ def test_drill_down_from_province_to_late_dossiers_and_export(
 
     page.goto(f"{page.base_url}/indices/?period=2026-08")
     assert "/ 100" in page.locator("#province-total").inner_text()
-    page.wait_for_function("() => window.Chart !== undefined")
+    page.wait_for_function("() => window.Chart !== undefined && Chart.getChart('trend')")
+    trend = page.evaluate(
+        """() => { const c = Chart.getChart('trend');
+        const colours = c.data.datasets.map(d => d.borderColor);
+        return {x: c.options.scales.x.title.text, y: c.options.scales.y.title.text,
+                y2: c.options.scales.y2.title.text, legend: c.options.plugins.legend.display,
+                series: colours.length, colours: new Set(colours).size,
+                gaps: c.data.datasets.every(d => d.spanGaps)}; }"""
+    )
+    assert trend["x"] == "Kỳ" and trend["y"] == "Tổng điểm (trên 100)"
+    assert trend["y2"] == "Điểm nhóm tiêu chí" and trend["legend"] is True
+    assert trend["series"] >= 3 and trend["colours"] == trend["series"] and trend["gaps"]
     page.shot("dashboard")
 
     page.get_by_role("link", name="UBND phường Hoàn Kiếm").first.click()
@@ -118,3 +129,23 @@ def test_period_picked_with_the_keyboard(browser_page, transactional_db, scenari
     assert "period=2026-07" in page.url
     assert page.locator("#period-picker-period").input_value() == "2026-07"
     assert "Tháng 7/2026" in page.content()
+
+
+def test_public_page_draws_the_ranked_agencies(browser_page, transactional_db, scenario):
+    from cchc.indices.models import ProvinceIndexSetting
+
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    page = browser_page
+    page.goto(f"{page.base_url}/indices/cong-khai/?period=2026-08")
+    page.wait_for_function("() => window.Chart !== undefined && Chart.getChart('public-chart')")
+    chart = page.evaluate(
+        """() => { const c = Chart.getChart('public-chart');
+        return {labels: c.data.labels, series: c.data.datasets.map(d => d.label),
+                x: c.options.scales.x.title.text, legend: c.options.plugins.legend.display}; }"""
+    )
+    ranked = page.locator("#public-table tbody tr").all_inner_texts()
+    assert len(chart["labels"]) == len(ranked) >= 1
+    assert chart["labels"][0] in ranked[0]  # best first, as in the table
+    assert chart["series"] == ["Tổng điểm (trên 100)", "Giải quyết đúng hạn (%)"]
+    assert chart["x"] == "Điểm / phần trăm" and chart["legend"] is True
+    page.shot("public-chart")
