@@ -202,3 +202,21 @@ def test_external_value_and_target_forms(client, cast):
     client.force_login(cast.specialist_b)
     assert client.post(url, {**target, "kind": "rank", "value": "5"}).status_code == 403
     assert Target.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_progress_shows_home_affairs_late_and_incomplete_units(client, cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    t = build_template(deadline=timezone.now() - dt.timedelta(hours=1))
+    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Có")
+    client.force_login(cast.province_admin)
+    r = page(client.get(reverse("reform:progress", args=[t.pk])))
+    row = r[r.index(cast.agency_b.code) :].split("</tr>")[0]
+    assert "1/2" in row and "chưa đầy đủ" in row and "quá hạn" in row
+    assert "Đã quá hạn" in r
+    # a unit that has not opened its self-assessment is listed too
+    assert cast.agency_c.code in r[r.index("<h2>") :]
