@@ -220,3 +220,32 @@ def test_progress_shows_home_affairs_late_and_incomplete_units(client, cast):
     assert "Đã quá hạn" in r
     # a unit that has not opened its self-assessment is listed too
     assert cast.agency_c.code in r[r.index("<h2>") :]
+
+
+@pytest.mark.django_db
+def test_what_if_on_a_platform_measure_changes_nothing(client, cast):
+    t = build_template()  # 1.1.2 is computed from online_share, full marks at 80 %
+    a = services.open_assessment(t, cast.agency_b, actor=SYSTEM)
+    Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=5)
+    Score.objects.filter(assessment=a, node__code="1.1.2").update(appraised_score=10)
+    client.force_login(cast.province_admin)
+    url = reverse("reform:unit", args=[2026, cast.agency_b.code])
+    r = client.get(url, {"whatif": "1", "metric": "online_share", "metric_value": "80"})
+    whatif = r.context["whatif"]
+    assert whatif["before"]["points"] == 15 and whatif["after"]["points"] == 25
+    r = client.get(url, {"whatif": "1", "metric": "online_share", "metric_value": "120"})
+    assert r.context["whatif"] is None and "nhỏ hơn hoặc bằng" in page(r)
+    assert Score.objects.get(assessment=a, node__code="1.1.2").appraised_score == 10
+
+
+@pytest.mark.django_db
+def test_a_group_target_is_on_track_while_the_province_stays_in_its_group(cast):
+    from cchc.reform import external
+
+    external.record_value(
+        actor=SYSTEM, index="PAPI", year=2025, province_code="01", score=45, group="Nhóm 1"
+    )
+    stay = external.save_target(actor=SYSTEM, year=2025, index="PAPI", kind="group", value="Nhóm 1")
+    move = external.save_target(actor=SYSTEM, year=2025, index="PAPI", kind="group", value="Nhóm 2")
+    assert external.assess_target(stay)["on_track"] is True
+    assert external.assess_target(move)["on_track"] is False
