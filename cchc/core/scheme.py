@@ -81,6 +81,52 @@ def evaluate(root: Node, leaf_values: Mapping[str, float | None]) -> dict[str, f
     return out
 
 
+@dataclass(frozen=True)
+class Plan:
+    """`evaluate` over one tree, unrolled once into its post-order steps: a tree scored many
+    times (every unit of a year on one PAR template) pays the recursive walk once, not per
+    unit. Each step is (code, children as (code, sign) or None for a leaf, aggregate,
+    cap at max_points or None)."""
+
+    steps: tuple[tuple[str, tuple[tuple[str, int], ...] | None, str, float | None], ...]
+
+
+def plan(root: Node) -> Plan:
+    steps: list[tuple[str, tuple[tuple[str, int], ...] | None, str, float | None]] = []
+
+    def visit(node: Node) -> None:
+        if node.is_leaf:
+            steps.append((node.code, None, node.aggregate, None))
+            return
+        if node.aggregate not in AGGREGATES:
+            raise ValueError(f"unknown aggregate {node.aggregate!r} on node {node.code}")
+        for child in node.children:
+            visit(child)
+        cap = node.max_points if node.cap and node.max_points is not None else None
+        kids = tuple((c.code, c.sign) for c in node.children)
+        steps.append((node.code, kids, node.aggregate, cap))
+
+    visit(root)
+    return Plan(tuple(steps))
+
+
+def evaluate_plan(p: Plan, leaf_values: Mapping[str, float | None]) -> dict[str, float | None]:
+    """The same values as `evaluate(root, leaf_values)` for the tree `p` was made from."""
+    out: dict[str, float | None] = {}
+    get = leaf_values.get
+    for code, kids, aggregate, cap in p.steps:
+        if kids is None:
+            out[code] = get(code)
+            continue
+        parts = [v * sign for child, sign in kids if (v := out[child]) is not None]
+        if not parts:
+            out[code] = None
+            continue
+        value = float(sum(parts)) if aggregate == SUM else AGGREGATES[aggregate](parts)
+        out[code] = value if cap is None else min(value, cap)
+    return out
+
+
 def competition_ranks(
     values: Mapping[str, float | None],
     *,

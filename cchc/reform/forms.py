@@ -4,12 +4,16 @@ score above the node's maximum, evidence rules, transitions)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from cchc.accounts.models import User
+from cchc.agencies.models import Agency
+from cchc.reform.models import ExternalIndex, Method, NodeKind, TargetKind, Template
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -143,3 +147,232 @@ class WhatIfForm(forms.Form):
             for n, name in self.leaf_fields
             if self.cleaned_data.get(name) is not None
         }
+
+
+# ------------------------------------------------------- Home Affairs: templates and teams
+
+
+def _year() -> forms.IntegerField:
+    return forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+def _codes(text: str) -> list[str]:
+    """Logins or unit codes typed space- or comma-separated, order kept, duplicates dropped."""
+    return list(dict.fromkeys(text.replace(",", " ").split()))
+
+
+class TemplateCreateForm(forms.Form):
+    """A new draft template, empty or a copy of an earlier one (last year's as a start)."""
+
+    code = forms.CharField(label=_("Code"), max_length=40)
+    year = _year()
+    name = forms.CharField(label=_("Name"), max_length=300, required=False)
+    copy_from: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Copy from"),
+        queryset=Template.objects.all(),
+        required=False,
+        empty_label=_("(empty template)"),
+    )
+    unit_level = forms.CharField(
+        label=_("Unit type"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "PROVINCE_AGENCY"}),
+    )
+    survey_optional = forms.BooleanField(
+        label=_("Survey optional (rescale without a survey)"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("copy_from") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the template a name (or copy an earlier one)."))
+        return data
+
+
+class NodeForm(forms.Form):
+    """A node of a draft template: field, criterion or sub-criterion with its maximum, method,
+    guidance, required evidence and (computed leaves) the platform measure."""
+
+    code = forms.CharField(label=_("Code"), max_length=40)
+    parent_code = forms.CharField(label=_("Parent code"), max_length=40, required=False)
+    kind = forms.ChoiceField(label=_("Kind"))
+    max_points = _decimal(label=_("Maximum"))
+    method = forms.ChoiceField(label=_("Method"), required=False)
+    measure = forms.ChoiceField(label=_("Platform measure"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=500)
+    guidance = forms.CharField(
+        label=_("Scoring guidance"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence_required = forms.CharField(
+        label=_("Required evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, measures: Mapping[str, str] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["kind"].choices = NodeKind.choices  # type: ignore[attr-defined]
+        self.fields["method"].choices = [("", "—"), *Method.choices]  # type: ignore[attr-defined]
+        self.fields["measure"].choices = [("", "—"), *(measures or {}).items()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("method") == Method.COMPUTED and not data.get("measure"):
+            self.add_error("measure", _("A computed sub-criterion names its platform measure."))
+        return data
+
+
+class TemplateSettingsForm(forms.Form):
+    """The index rule of a draft version: name, unit type, grade bands, optional survey."""
+
+    name = forms.CharField(label=_("Name"), max_length=300)
+    unit_level = forms.CharField(label=_("Unit type"), max_length=20, required=False)
+    grades = forms.CharField(
+        label=_("Grade bands"),
+        required=False,
+        max_length=500,
+        help_text=_("e.g. A:90, B:80, C:0 (minimum index % of each grade)"),
+    )
+    survey_optional = forms.BooleanField(
+        label=_("Survey optional (rescale without a survey)"), required=False
+    )
+
+    def clean_grades(self) -> list[dict]:
+        text = self.cleaned_data.get("grades", "")
+        bands = []
+        for part in text.replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            grade, _sep, minimum = part.partition(":")
+            try:
+                value = float(minimum.strip().replace("%", "").replace(",", "."))
+            except ValueError:
+                value = -1.0
+            if not grade.strip() or not 0 <= value <= 100:
+                raise forms.ValidationError(_("Write the grade bands as A:90, B:80, C:0."))
+            bands.append({"grade": grade.strip(), "min": value})
+        if len({b["grade"] for b in bands}) != len(bands):
+            raise forms.ValidationError(_("Each grade appears once."))
+        return sorted(bands, key=lambda b: -b["min"])
+
+
+class TeamForm(forms.Form):
+    """An appraisal team: its chair and members by login, the units it appraises by code.
+    Whether a person belongs to a unit they would appraise is the service's check."""
+
+    team_name = forms.CharField(label=_("Team name"), max_length=200, required=False)
+    chair = forms.CharField(label=_("Chair (login)"), max_length=150)
+    members = forms.CharField(
+        label=_("Members (logins, space-separated)"), max_length=2000, required=False
+    )
+    agencies = forms.CharField(label=_("Units (codes, space-separated)"), max_length=4000)
+
+    def clean_chair(self) -> Any:
+        chair = User.objects.filter(username=self.cleaned_data["chair"].strip()).first()
+        if chair is None:
+            raise forms.ValidationError(_("No user with that login for the chair."))
+        return chair
+
+    def clean_members(self) -> list[Any]:
+        logins = _codes(self.cleaned_data.get("members", ""))
+        users = {u.username: u for u in User.objects.filter(username__in=logins)}
+        unknown = [x for x in logins if x not in users]
+        if unknown:
+            raise forms.ValidationError(
+                _("No user with the login: %(logins)s.") % {"logins": ", ".join(unknown)}
+            )
+        return [users[x] for x in logins]
+
+    def clean_agencies(self) -> list[Any]:
+        codes = _codes(self.cleaned_data.get("agencies", ""))
+        found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No unit with the code: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return [found[c] for c in codes]
+
+
+# ------------------------------------------------------------- external values and targets
+class _AgencyCode(forms.CharField):
+    """A unit typed by its code: the Agency, or None when left empty."""
+
+    def clean(self, value: Any) -> Any:
+        code = (super().clean(value) or "").strip()
+        if not code:
+            return None
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            raise forms.ValidationError(_("No unit with the code: %(codes)s.") % {"codes": code})
+        return agency
+
+
+class ExternalValueForm(forms.Form):
+    """A published value of PAPI, the national PAR INDEX or SIPAS (the service checks the
+    score against the maximum)."""
+
+    index = forms.ChoiceField(label=_("Index"))
+    year = _year()
+    province_code = forms.RegexField(
+        label=_("Province code"),
+        regex=r"^[0-9]{2}$",
+        required=False,
+        error_messages={"invalid": _("The province code has two digits, e.g. 01.")},
+        widget=forms.TextInput(attrs={"placeholder": "01"}),
+    )
+    node_code = forms.CharField(label=_("Dimension code"), max_length=20, required=False)
+    node_name = forms.CharField(label=_("Dimension"), max_length=300, required=False)
+    score = forms.DecimalField(
+        label=_("Score"), min_value=Decimal(0), max_digits=8, decimal_places=4, localize=True
+    )
+    max_score = forms.DecimalField(
+        label=_("Maximum"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        localize=True,
+    )
+    rank = forms.IntegerField(label=_("Published rank"), required=False, min_value=1)
+    group = forms.CharField(label=_("Group"), max_length=40, required=False)
+    lead_agency = _AgencyCode(label=_("Lead unit (code)"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["index"].choices = ExternalIndex.choices  # type: ignore[attr-defined]
+
+
+class TargetForm(forms.Form):
+    """A target as data: a score, a rank, places gained or a group, with its owner."""
+
+    year = _year()
+    index = forms.ChoiceField(label=_("Index"))
+    node_code = forms.CharField(label=_("Dimension code"), max_length=20, required=False)
+    kind = forms.ChoiceField(label=_("Kind"))
+    value = forms.CharField(
+        label=_("Target value"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "86 / 10 / +5 / 1"}),
+    )
+    owner = _AgencyCode(label=_("Lead unit (code)"), max_length=40, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["index"].choices = ExternalIndex.choices  # type: ignore[attr-defined]
+        self.fields["kind"].choices = TargetKind.choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value, kind = (data.get("value") or "").strip(), data.get("kind")
+        if value and kind and kind != TargetKind.GROUP:
+            try:
+                number = float(value.replace(",", ".").lstrip("+"))
+            except ValueError:
+                self.add_error("value", _("The target must be a number."))
+                return data
+            if kind == TargetKind.RANK and (number < 1 or number != int(number)):
+                self.add_error("value", _("A rank target is a whole place from 1, e.g. 10."))
+            elif kind == TargetKind.SCORE and number < 0:
+                self.add_error("value", _("A score target cannot be negative."))
+        return data

@@ -6,7 +6,7 @@ and, when the template marks the survey optional and the unit has no survey scor
 index % = (Σ appraised + bonus − penalty) ÷ (maximum − survey maximum) × 100.
 
 The template maximum is the sum of the fields' maxima (bonus and penalty sit under fields of
-maximum 0). The tree is combined by `cchc.core.scheme.evaluate` (sums, penalties with sign
+maximum 0). The tree is combined by `cchc.core.scheme.evaluate` (its unrolled `Plan`) (sums, penalties with sign
 −1); nothing here knows a particular year's template.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cchc.core.scheme import SUM, Node, competition_ranks, evaluate
+from cchc.core.scheme import SUM, Node, Plan, competition_ranks, evaluate_plan, plan
 
 SELF_METHODS = ("self", "computed")
 
@@ -53,6 +53,8 @@ class Tree:
     field_criteria: dict[str, list[str]] = field(default_factory=dict)
     survey_leaves: list[str] = field(default_factory=list)
     weak_order: dict[str, tuple] = field(default_factory=dict)  # natural order of criteria
+    # `evaluate` unrolled once per template version: a year scores hundreds of units on it
+    plan: Plan | None = None
 
     def leaf_codes(self, methods: Iterable[str]) -> list[str]:
         wanted = set(methods)
@@ -115,6 +117,7 @@ def build_tree(
         for f in fields
     }
     return Tree(
+        plan=plan(root),
         field_criteria=field_criteria,
         survey_leaves=[c for c in leaves if info[c].method == "survey"],
         weak_order={c: natural_key(c) for c in self_criteria},
@@ -145,7 +148,7 @@ def grade_of(grades: list[dict], total: float | None) -> str | None:
 
 def score_unit(tree: Tree, leaf_values: Mapping[str, float | None]) -> dict[str, Any]:
     """Points, maximum used, index %, per-field/criterion scores and the weakest criteria."""
-    values = evaluate(tree.root, leaf_values)
+    values = evaluate_plan(tree.plan or plan(tree.root), leaf_values)
     points = values.get("") or 0.0
     has_survey = any(leaf_values.get(c) is not None for c in tree.survey_leaves)
     maximum = tree.max_total
@@ -165,12 +168,15 @@ def score_unit(tree: Tree, leaf_values: Mapping[str, float | None]) -> dict[str,
             "criteria": crit,
         }
 
-    def weak_key(c: str) -> tuple:
+    # the three self-assessed criteria with the lowest score ÷ max (ties: more points lost,
+    # then natural code order); rounded so that float noise never splits a tie
+    decorated = []
+    for c in tree.self_criteria:
         score = values.get(c) or 0.0
-        maxp = tree.info[c].max_points
-        return (round(score / maxp, 9), -round(maxp - score, 9), tree.weak_order[c])
-
-    weakest = sorted(tree.self_criteria, key=weak_key)[:3]
+        maxp = info[c].max_points
+        decorated.append((round(score / maxp, 9), round(score - maxp, 9), tree.weak_order[c], c))
+    decorated.sort()
+    weakest = [d[3] for d in decorated[:3]]
     return {
         "total": total,
         "points": points,

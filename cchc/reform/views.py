@@ -31,8 +31,14 @@ from cchc.reform.forms import (
     AppraiseForm,
     DeadlineForm,
     EvidenceForm,
+    ExternalValueForm,
+    NodeForm,
     ProgressFilterForm,
     ScoreForm,
+    TargetForm,
+    TeamForm,
+    TemplateCreateForm,
+    TemplateSettingsForm,
     WhatIfForm,
 )
 from cchc.reform.models import (
@@ -43,11 +49,9 @@ from cchc.reform.models import (
     ExternalIndex,
     ExternalValue,
     Method,
-    NodeKind,
     ReformEvent,
     ResultSet,
     Target,
-    TargetKind,
     Template,
     TemplateNode,
 )
@@ -99,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "ha": ha,
             "templates": Template.objects.all()[:50] if ha else [],
+            "new_template_form": TemplateCreateForm(auto_id="new-%s") if ha else None,
             "mine": mine,
             "to_appraise": to_appraise,
             "open_templates": open_templates,
@@ -113,28 +118,31 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def template_create(request: HttpRequest) -> HttpResponse:
     _require_ha(request)
+    form = TemplateCreateForm(request.POST)
+    if not form.is_valid():
+        _form_failed(request, form)
+        return redirect("reform:home")
+    data = form.cleaned_data
     try:
-        source = request.POST.get("copy_from")
-        year = int(request.POST.get("year") or 0)
-        if source:
+        if data["copy_from"] is not None:
             t = services.copy_template(
-                get_object_or_404(Template, pk=source),
+                data["copy_from"],
                 actor=request.user,
-                code=request.POST.get("code", ""),
-                year=year,
-                name=request.POST.get("name") or None,
+                code=data["code"],
+                year=data["year"],
+                name=data["name"].strip() or None,
             )
         else:
             t = services.create_template(
                 actor=request.user,
-                code=request.POST.get("code", ""),
-                year=year,
-                name=request.POST.get("name", ""),
-                survey_optional=bool(request.POST.get("survey_optional")),
-                unit_level=request.POST.get("unit_level", ""),
+                code=data["code"],
+                year=data["year"],
+                name=data["name"].strip(),
+                survey_optional=data["survey_optional"],
+                unit_level=data["unit_level"].strip(),
             )
-    except (DomainError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", _("Check the year.")))
+    except DomainError as exc:
+        _fail(request, exc)
         return redirect("reform:home")
     return redirect("reform:template", pk=t.pk)
 
@@ -160,11 +168,19 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nodes": nodes,
             "problems": [] if t.is_published else services.template_problems(t),
             "ha": services.is_home_affairs(request.user),
-            "kinds": NodeKind.choices,
-            "methods": Method.choices,
+            "node_form": NodeForm(measures=_measures(), auto_id="node-%s"),
+            "settings_form": TemplateSettingsForm(
+                initial={
+                    "name": t.name,
+                    "unit_level": t.unit_level,
+                    "survey_optional": t.survey_optional,
+                    "grades": ", ".join(f"{g['grade']}:{g['min']:g}" for g in t.grade_bands()),
+                },
+                auto_id="settings-%s",
+            ),
+            "team_form": TeamForm(auto_id="team-%s"),
             "max_total": tree.max_total,
             "survey_max": tree.survey_max,
-            "measures": _measures(),
             "deadline_form": DeadlineForm(
                 initial={"deadline": timezone.localtime(t.deadline) if t.deadline else None},
                 auto_id="deadline-%s",
@@ -191,30 +207,40 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "node":
-            services.save_node(
-                t,
-                actor=request.user,
-                code=request.POST.get("code", "").strip(),
-                name=request.POST.get("name", "").strip(),
-                kind=request.POST.get("kind", ""),
-                max_points=request.POST.get("max_points", ""),
-                parent_code=request.POST.get("parent_code") or None,
-                method=request.POST.get("method", ""),
-                guidance=request.POST.get("guidance", ""),
-                evidence_required=request.POST.get("evidence_required", ""),
-                measure=request.POST.get("measure", ""),
-            )
-            messages.success(request, _("Node saved."))
+            node_form = NodeForm(request.POST, measures=_measures())
+            if not node_form.is_valid():
+                _form_failed(request, node_form)
+            else:
+                data = node_form.cleaned_data
+                services.save_node(
+                    t,
+                    actor=request.user,
+                    code=data["code"].strip(),
+                    name=data["name"].strip(),
+                    kind=data["kind"],
+                    max_points=data["max_points"],
+                    parent_code=data["parent_code"].strip() or None,
+                    method=data["method"],
+                    guidance=data["guidance"],
+                    evidence_required=data["evidence_required"],
+                    measure=data["measure"],
+                )
+                messages.success(request, _("Node saved."))
         elif action == "settings":
-            services.update_template(
-                t,
-                actor=request.user,
-                name=request.POST.get("name", t.name).strip() or t.name,
-                survey_optional=bool(request.POST.get("survey_optional")),
-                unit_level=request.POST.get("unit_level", "").strip(),
-                grades=parse_grades(request.POST.get("grades", "")),
-            )
-            messages.success(request, _("Template saved."))
+            settings_form = TemplateSettingsForm(request.POST)
+            if not settings_form.is_valid():
+                _form_failed(request, settings_form)
+            else:
+                data = settings_form.cleaned_data
+                services.update_template(
+                    t,
+                    actor=request.user,
+                    name=data["name"].strip(),
+                    survey_optional=data["survey_optional"],
+                    unit_level=data["unit_level"].strip(),
+                    grades=data["grades"],
+                )
+                messages.success(request, _("Template saved."))
         elif action == "delete_node":
             services.delete_node(
                 get_object_or_404(TemplateNode, template=t, pk=request.POST.get("node")),
@@ -240,50 +266,23 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"n": counts["scored"], "m": counts["no_result"]},
             )
         elif action == "team":
-            from cchc.accounts.models import User
-
-            chair = User.objects.filter(username=request.POST.get("chair", "").strip()).first()
-            if chair is None:
-                raise services.ValidationFailed(_("No user with that login for the chair."))
-            members = list(
-                User.objects.filter(username__in=request.POST.get("members", "").split())
-            )
-            agencies = list(
-                Agency.objects.filter(code__in=request.POST.get("agencies", "").split())
-            )
-            services.create_team(
-                t,
-                actor=request.user,
-                name=request.POST.get("team_name", "").strip() or _("Appraisal team"),
-                chair=chair,
-                members=members,
-                agencies=agencies,
-            )
-            messages.success(request, _("Appraisal team created."))
+            team_form = TeamForm(request.POST)
+            if not team_form.is_valid():
+                _form_failed(request, team_form)
+            else:
+                data = team_form.cleaned_data
+                services.create_team(
+                    t,
+                    actor=request.user,
+                    name=data["team_name"].strip() or _("Appraisal team"),
+                    chair=data["chair"],
+                    members=data["members"],
+                    agencies=data["agencies"],
+                )
+                messages.success(request, _("Appraisal team created."))
     except DomainError as exc:
         _fail(request, exc)
     return redirect("reform:template", pk=t.pk)
-
-
-def parse_grades(text: str) -> list[dict]:
-    """ "A:90, B:80, C:0" -> grade bands (highest minimum first)."""
-    bands = []
-    for part in text.replace(";", ",").split(","):
-        if not part.strip():
-            continue
-        grade, _sep, minimum = part.partition(":")
-        try:
-            value = float(minimum.strip().replace("%", ""))
-        except ValueError:
-            raise services.ValidationFailed(
-                _("Write the grade bands as A:90, B:80, C:0."), field="grades"
-            ) from None
-        if not grade.strip() or not 0 <= value <= 100:
-            raise services.ValidationFailed(
-                _("Write the grade bands as A:90, B:80, C:0."), field="grades"
-            )
-        bands.append({"grade": grade.strip(), "min": value})
-    return sorted(bands, key=lambda b: -b["min"])
 
 
 @login_required
@@ -796,40 +795,44 @@ def external_page(request: HttpRequest) -> HttpResponse:
     if not _sees_results(request.user):
         raise PermissionDenied
     ha = services.is_home_affairs(request.user)
+    value_form, target_form = ExternalValueForm(auto_id="value-%s"), TargetForm(auto_id="target-%s")
     if request.method == "POST":
         _require_ha(request)
-        post = request.POST
+        action = request.POST.get("action")
+        form: forms.Form = (ExternalValueForm if action == "value" else TargetForm)(request.POST)
+        if not form.is_valid():
+            _form_failed(request, form)
+            return redirect("reform:external")
+        data = form.cleaned_data
         try:
-            if post.get("action") == "value":
-                lead = Agency.objects.filter(code=post.get("lead_agency", "").strip()).first()
+            if action == "value":
                 external.record_value(
                     actor=request.user,
-                    index=post.get("index", ""),
-                    year=int(post.get("year") or 0),
-                    province_code=post.get("province_code", "").strip() or _province(),
-                    node_code=post.get("node_code", "").strip(),
-                    node_name=post.get("node_name", "").strip(),
-                    score=post.get("score", ""),
-                    max_score=post.get("max_score", ""),
-                    rank=int(post["rank"]) if post.get("rank", "").isdigit() else None,
-                    group=post.get("group", "").strip(),
-                    lead_agency=lead,
+                    index=data["index"],
+                    year=data["year"],
+                    province_code=data["province_code"] or _province(),
+                    node_code=data["node_code"].strip(),
+                    node_name=data["node_name"].strip(),
+                    score=data["score"],
+                    max_score=data["max_score"],
+                    rank=data["rank"],
+                    group=data["group"].strip(),
+                    lead_agency=data["lead_agency"],
                 )
-            elif post.get("action") == "target":
-                owner = Agency.objects.filter(code=post.get("owner", "").strip()).first()
+            else:
                 external.save_target(
                     actor=request.user,
-                    year=int(post.get("year") or 0),
-                    index=post.get("index", ""),
-                    kind=post.get("kind", ""),
-                    value=post.get("value", ""),
-                    node_code=post.get("node_code", "").strip(),
-                    owner=owner,
-                    note=post.get("note", ""),
+                    year=data["year"],
+                    index=data["index"],
+                    kind=data["kind"],
+                    value=data["value"],
+                    node_code=data["node_code"].strip(),
+                    owner=data["owner"],
+                    note=data["note"].strip(),
                 )
             messages.success(request, _("Saved."))
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", _("Check the year.")))
+        except DomainError as exc:
+            _fail(request, exc)
         return redirect("reform:external")
     index = request.GET.get("index", ExternalIndex.PAPI)
     own = ExternalValue.objects.filter(index=index, province_code=_province()).select_related(
@@ -849,7 +852,7 @@ def external_page(request: HttpRequest) -> HttpResponse:
             "indices": ExternalIndex.choices,
             "rows": rows,
             "targets": targets,
-            "kinds": TargetKind.choices,
-            "this_year": timezone.localdate().year,
+            "value_form": value_form,
+            "target_form": target_form,
         },
     )

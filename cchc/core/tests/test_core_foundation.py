@@ -44,6 +44,16 @@ def test_tree_sum_mean_cap_and_sign():
     assert values["F2"] == 10.0  # 12 - 1 = 11, capped at 10
     assert values["T"] == 40.0
     assert scheme.evaluate(root, {})["T"] is None
+    # the unrolled plan (a tree scored many times) gives the same values, in the same order
+    plan = scheme.plan(root)
+    for leaves in (
+        {"a": 80.0, "b": 60.0, "c": None, "d": 12.0, "p": 1.0},
+        {"a": 1.5, "d": 3.0, "p": 4.0},
+        {},
+    ):
+        expected = scheme.evaluate(root, leaves)
+        got = scheme.evaluate_plan(plan, leaves)
+        assert got == expected and list(got) == list(expected)
 
 
 def test_competition_ranks_share_and_skip():
