@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.accounts import permissions
 from cchc.accounts.models import hash_national_id
 from cchc.core.calendar import LOCAL_TZ
+from cchc.core.personal import lookup_hash
 from cchc.core.text import matches_folded
 from cchc.dossiers import services
 from cchc.dossiers.models import CLOCK_STATUSES, Channel, Dossier, DossierQuerySet, Status
@@ -108,8 +109,12 @@ def apply_filter(
         if NATIONAL_ID_RE.match(q):
             qs = qs.filter(Q(applicant_id_hash=hash_national_id(q)) | Q(code__icontains=q))
         else:
+            # the phone number is encrypted: its keyed hash is compared (never a clear copy)
+            by_phone = lookup_hash("phone", q)
             qs = qs.filter(
-                Q(code__icontains=q) | Q(applicant_phone=q) | matches_folded("search_text", q)
+                Q(code__icontains=q)
+                | (Q(applicant_phone_hash=by_phone) if by_phone else Q(pk__in=[]))
+                | matches_folded("search_text", q)
             )
     if f.status:
         qs = qs.filter(status=f.status)
