@@ -101,7 +101,7 @@ def test_apply_retention_blanks_contact_details_of_records_closed_past_the_rule(
         "",
     )
     assert erased.applicant_phone_hash == "" and erased.applicant_name == "Lê Thị Hoa"
-    event = DossierEvent.objects.filter(dossier=old).order_by("-seq").first()
+    event = DossierEvent.objects.filter(dossier=old).latest("seq")
     assert event.action == "personal_data_erased" and event.to_status == Status.RETURNED
     assert event.data == {
         "fields": ["applicant_phone", "applicant_email", "applicant_address"],
@@ -115,11 +115,11 @@ def test_apply_retention_blanks_contact_details_of_records_closed_past_the_rule(
     petition = Petition.objects.get(pk=old_petition.pk)
     assert petition.petitioner_phone == petition.petitioner_email == ""
     assert petition.petitioner_phone_hash == petition.petitioner_email_hash == ""
-    assert petition.events.order_by("-seq").first().action == "personal_data_erased"
+    assert petition.events.latest("seq").action == "personal_data_erased"
     assert Petition.objects.get(pk=recent_petition.pk).petitioner_phone == "0912345678"
     complaint = Complaint.objects.get(pk=old_complaint.pk)
     assert complaint.complainant_phone == complaint.complainant_address == ""
-    assert complaint.events.order_by("-seq").first().action == "personal_data_erased"
+    assert complaint.events.latest("seq").action == "personal_data_erased"
 
     assert "dossiers: 0 erased" in _run()  # nothing left to do: a second run changes nothing
     assert DossierEvent.objects.filter(dossier=old, action="personal_data_erased").count() == 1
