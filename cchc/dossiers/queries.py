@@ -63,10 +63,15 @@ def my_agency_ids(user: Any) -> set[int]:
     return permissions.agency_ids(user)
 
 
+CONTACT_FIELDS = ("applicant_phone", "applicant_email", "applicant_address")
+
+
 def queue(user: Any, key: str, now: dt.datetime | None = None) -> DossierQuerySet:
     """The dossiers of one work queue, among those the user may see."""
     now = now or timezone.now()
-    qs: DossierQuerySet = Dossier.objects.visible_to(user)
+    # The queues never show contact details: not loading them saves decrypting three
+    # columns per row (cchc/core/personal.py); a page that needs one loads it on access.
+    qs: DossierQuerySet = Dossier.objects.visible_to(user).defer(*CONTACT_FIELDS)
     mine = my_agency_ids(user)
     at_mine = Q(current_agency_id__in=mine) if mine else Q()
     if key == "mine":
