@@ -19,6 +19,24 @@ if CCHC_ENV not in {"development", "production"}:
 SECRET_KEY = env_str(
     "SECRET_KEY", "insecure-dev-key-change-me" if CCHC_ENV == "development" else None
 )
+# Keys that encrypt personal data at rest (phone, e-mail, address: cchc/core/personal.py):
+# comma-separated Fernet keys, the first encrypts, every one decrypts (rotation: README).
+# Required in production; development derives one from SECRET_KEY.
+CCHC_FIELD_KEYS = env_list("CCHC_FIELD_KEYS", [])
+if not CCHC_FIELD_KEYS:
+    if CCHC_ENV == "production":
+        from config.env import ConfigError
+
+        raise ConfigError("Environment variable CCHC_FIELD_KEYS is required in production")
+    import base64 as _b64
+    import hashlib as _hashlib
+
+    # the same derivation as cchc.core.personal.derived_dev_key (settings import no app)
+    CCHC_FIELD_KEYS = [
+        _b64.urlsafe_b64encode(
+            _hashlib.sha256(b"cchc-field-key:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.personal import EncryptedTextField, KeyedHashField
 from cchc.core.text import FoldedTextField
 
 
@@ -189,9 +190,12 @@ class Dossier(models.Model):
     # db_index=True adds on PostgreSQL and every insert and status change had to maintain
     applicant_id_hash = models.CharField(max_length=64, blank=True)
     applicant_id_last4 = models.CharField(max_length=4, blank=True)
-    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
-    applicant_email = models.EmailField(_("e-mail"), blank=True)
-    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    # Contact details encrypted at rest (cchc/core/personal.py, Decree 13/2023); the queue's
+    # search by phone number compares the keyed hash.
+    applicant_phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    applicant_email = EncryptedTextField(_("e-mail"), max_length=254, blank=True)
+    applicant_address = EncryptedTextField(_("address"), max_length=300, blank=True)
+    applicant_phone_hash = KeyedHashField(source="applicant_phone", kind="phone")
     # The work queues' search (issue 16, point 7): code and applicant name folded, so
     # "nguyen" and "NGÔ THỊ" match like in the catalogue.
     search_text = FoldedTextField(sources=("code", "applicant_name"))

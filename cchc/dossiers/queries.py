@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.accounts import permissions
 from cchc.accounts.models import hash_national_id
 from cchc.core.calendar import LOCAL_TZ
+from cchc.core.personal import lookup_hash
 from cchc.core.text import matches_folded
 from cchc.dossiers import services
 from cchc.dossiers.models import CLOCK_STATUSES, Channel, Dossier, DossierQuerySet, Status
@@ -62,10 +63,15 @@ def my_agency_ids(user: Any) -> set[int]:
     return permissions.agency_ids(user)
 
 
+CONTACT_FIELDS = ("applicant_phone", "applicant_email", "applicant_address")
+
+
 def queue(user: Any, key: str, now: dt.datetime | None = None) -> DossierQuerySet:
     """The dossiers of one work queue, among those the user may see."""
     now = now or timezone.now()
-    qs: DossierQuerySet = Dossier.objects.visible_to(user)
+    # The queues never show contact details: not loading them saves decrypting three
+    # columns per row (cchc/core/personal.py); a page that needs one loads it on access.
+    qs: DossierQuerySet = Dossier.objects.visible_to(user).defer(*CONTACT_FIELDS)
     mine = my_agency_ids(user)
     at_mine = Q(current_agency_id__in=mine) if mine else Q()
     if key == "mine":
@@ -108,8 +114,12 @@ def apply_filter(
         if NATIONAL_ID_RE.match(q):
             qs = qs.filter(Q(applicant_id_hash=hash_national_id(q)) | Q(code__icontains=q))
         else:
+            # the phone number is encrypted: its keyed hash is compared (never a clear copy)
+            by_phone = lookup_hash("phone", q)
             qs = qs.filter(
-                Q(code__icontains=q) | Q(applicant_phone=q) | matches_folded("search_text", q)
+                Q(code__icontains=q)
+                | (Q(applicant_phone_hash=by_phone) if by_phone else Q(pk__in=[]))
+                | matches_folded("search_text", q)
             )
     if f.status:
         qs = qs.filter(status=f.status)

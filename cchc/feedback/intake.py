@@ -28,6 +28,7 @@ from cchc.agencies.models import Agency
 from cchc.core import rowsql
 from cchc.core.actors import is_system, require_actor
 from cchc.core.errors import NotPermitted, ValidationFailed
+from cchc.core.personal import lookup_hash
 from cchc.core.text import fold
 from cchc.feedback import common, petitions
 from cchc.feedback.common import (
@@ -138,10 +139,11 @@ def find_duplicates(
         same_person = recent.none()
         if user is not None and getattr(user, "pk", None):
             same_person |= recent.filter(petitioner=user)
-        if phone:
-            same_person |= recent.filter(petitioner_phone=phone)
-        if email:
-            same_person |= recent.filter(petitioner_email__iexact=email)
+        # contact details are encrypted: their keyed hashes are compared
+        if phone_hash := lookup_hash("phone", phone or ""):
+            same_person |= recent.filter(petitioner_phone_hash=phone_hash)
+        if email_hash := lookup_hash("email", email or ""):
+            same_person |= recent.filter(petitioner_email_hash=email_hash)
         for p in same_person.filter(dossier=dossier).order_by("received_at")[:5]:
             found[p.pk] = (p, _("same petitioner and same dossier"))
     text = fold(f"{title} {description}")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.personal import EncryptedTextField, KeyedHashField
 
 
 class Category(models.TextChoices):
@@ -235,8 +236,11 @@ class Petition(models.Model):
         verbose_name=_("petitioner account"),
     )
     petitioner_name = models.CharField(_("petitioner name"), max_length=200, blank=True)
-    petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
-    petitioner_email = models.EmailField(_("e-mail"), blank=True)
+    # encrypted at rest (cchc/core/personal.py); the duplicate check compares the keyed hashes
+    petitioner_phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    petitioner_email = EncryptedTextField(_("e-mail"), max_length=254, blank=True)
+    petitioner_phone_hash = KeyedHashField(source="petitioner_phone", kind="phone")
+    petitioner_email_hash = KeyedHashField(source="petitioner_email", kind="email")
 
     dossier = models.ForeignKey(
         "dossiers.Dossier",
@@ -582,9 +586,9 @@ class Complaint(models.Model):
         verbose_name=_("handling agency"),
     )
     complainant_name = models.CharField(_("name of the complainant"), max_length=200)
-    complainant_phone = models.CharField(_("phone"), max_length=20, blank=True)
-    complainant_email = models.EmailField(_("e-mail"), blank=True)
-    complainant_address = models.CharField(_("address"), max_length=300, blank=True)
+    complainant_phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    complainant_email = EncryptedTextField(_("e-mail"), max_length=254, blank=True)
+    complainant_address = EncryptedTextField(_("address"), max_length=300, blank=True)
     subject = models.CharField(_("decision, act or person concerned"), max_length=300)
     content = models.TextField(_("content"))
     remote_area = models.BooleanField(_("remote or hard-to-reach area"), default=False)

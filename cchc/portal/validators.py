@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.errors import ValidationFailed
 from cchc.core.identifiers import normalise_citizen_id
+from cchc.core.personal import normalise_phone  # noqa: F401 (one rule, kept in core: the keyed phone hash uses it)
 
 _CCCD = re.compile(r"^\d{12}$")
 _PHONE = re.compile(r"^0\d{9}$")
@@ -46,17 +47,6 @@ def clean_phone(raw: str) -> str:
             _("Please enter a 10-digit mobile number starting with 0."), field="phone"
         )
     return phone
-
-
-def normalise_phone(raw: str) -> str:
-    """The comparable form of a phone number as typed at the counter or on the portal:
-    separators dropped and the country code +84 / 84 written as the leading 0, so
-    "+84 912.345.678", "84912345678" and "0912 345 678" are equal. "" when too short to be a
-    number (never matches anything)."""
-    digits = re.sub(r"\D", "", raw or "")
-    if (raw or "").strip().startswith("+84") or (digits.startswith("84") and len(digits) == 11):
-        digits = "0" + digits[2:]
-    return digits if len(digits) >= 9 else ""
 
 
 # Magic bytes of the file types accepted for dossier documents.

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, Procedure
+from cchc.core import personal
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
 from cchc.dossiers import policies
@@ -595,12 +596,11 @@ def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def mask_contact(dossier: Dossier) -> None:
-    """Hide the applicant's address, phone and e-mail on this (unsaved) instance."""
-    phone = "".join(c for c in dossier.applicant_phone or "" if c.isdigit())
-    dossier.applicant_phone = f"******{phone[-3:]}" if phone else ""
-    dossier.applicant_email = _mask(dossier.applicant_email) if dossier.applicant_email else ""
-    parts = [x.strip() for x in (dossier.applicant_address or "").split(",") if x.strip()]
-    dossier.applicant_address = ", ".join(["***", *parts[-2:]]) if parts else ""
+    """Hide the applicant's address, phone and e-mail on this (unsaved) instance (the shared
+    masks of cchc/core/personal.py)."""
+    dossier.applicant_phone = personal.mask_phone(dossier.applicant_phone)
+    dossier.applicant_email = personal.mask_email(dossier.applicant_email)
+    dossier.applicant_address = personal.mask_address(dossier.applicant_address)
 
 
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.personal import EncryptedTextField
 
 
 class Mode(models.TextChoices):
@@ -363,9 +364,11 @@ class SampledPerson(models.Model):
     stratum = models.CharField(_("stratum"), max_length=80)
     dossier_code = models.CharField(_("dossier"), max_length=60, blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    # the sampled person's contact details, encrypted at rest like the dossier's they are
+    # copied from (cchc/core/personal.py)
+    address = EncryptedTextField(_("address"), max_length=300, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    email = EncryptedTextField(_("e-mail"), max_length=254, blank=True)
     contact_ok = models.BooleanField(_("agreed to be contacted"), default=False)
     token = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(

@@ -21,12 +21,14 @@ PRODUCTION = {
     "SECRET_KEY": "k3Y-" + "x7Q9v2LmZ0pR8sT1wU4yB6nC5dE3fG" * 2,
     "ALLOWED_HOSTS": "dichvucong.example.gov.vn",
     "DEBUG": "0",
+    "CCHC_FIELD_KEYS": "vJ0ZkqN9Qd1bq8m3mC9yY2x0oVxWq3VxZ3Rk5d7b3ZA=",
 }
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_"))}
     clean.pop("CCHC_ENV", None)
+    clean.pop("CCHC_FIELD_KEYS", None)
     clean.pop("DEBUG", None)
     clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' process
     clean["DATABASE_URL"] = "sqlite:///:memory:"
@@ -66,6 +68,14 @@ def _settings(env: dict[str, str]) -> dict:
     result = _run(["-c", PRINT], {"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_requires_the_personal_data_keys():
+    """Issue 12.6: no key derived from SECRET_KEY in production."""
+    without = {k: v for k, v in PRODUCTION.items() if k != "CCHC_FIELD_KEYS"}
+    result = _run(["-c", PRINT], {"DJANGO_SETTINGS_MODULE": "config.settings", **without})
+    assert result.returncode != 0 and "CCHC_FIELD_KEYS is required" in result.stderr
+    assert _settings(PRODUCTION)  # and with it, production settings load
 
 
 def test_production_defaults_and_their_overrides():
