@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import path, re_path
@@ -29,7 +30,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from cchc.accounts.models import ApiToken, User
 from cchc.catalogue.api import router as catalogue_router
 from cchc.core import idempotency
-from cchc.core.api import RENDERER
+from cchc.core.api import RENDERER, state_input_rules
 from cchc.core.errors import DomainError
 from cchc.dossiers.api import router as dossiers_router
 from cchc.plans.api import router as plans_router
@@ -88,7 +89,15 @@ class VendoredSwagger(DocsBase):
         )
 
 
-api = NinjaAPI(
+class CchcAPI(NinjaAPI):
+    """The schema states what the edge enforces on input (cchc.core.api.state_input_rules), so
+    a client generated from it, or a fuzzer, is told about the control-character rule."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return state_input_rules(super().get_openapi_schema(*args, **kwargs))
+
+
+api = CchcAPI(
     title="CCHC API",
     version="1",
     renderer=RENDERER,
@@ -185,6 +194,11 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error(request, 413, "too_large", _("The request body is too large."))
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return error(request, 400, "bad_request", _("The multipart request body cannot be read."))
 
 
 @api.exception_handler(idempotency.Replay)

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,14 @@ def check_request(request: HttpRequest) -> None:
         return
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            request.POST  # noqa: B018 - parse now, so a malformed body is a 400 here
+        except MultiPartParserError:
+            raise BadInput(
+                _("The request body is malformed (multipart without a valid boundary)."),
+                None,
+                "bad_request",
+            ) from None
         for key in request.POST:
             _check_text(key, key)
             for value in request.POST.getlist(key):

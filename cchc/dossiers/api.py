@@ -18,7 +18,15 @@ from cchc.accounts.models import User, hash_national_id
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure
 from cchc.core import rowsql
-from cchc.core.api import ERRORS, MAX_PAGE_SIZE, ErrorOut, Page, json_response, paginate
+from cchc.core.api import (
+    ERRORS,
+    MAX_PAGE_SIZE,
+    ErrorOut,
+    IsoDate,
+    Page,
+    json_response,
+    paginate,
+)
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotFound, NotPermitted, ValidationFailed
 from cchc.dossiers import policies, queries, services
@@ -98,13 +106,17 @@ class ApplicantIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     national_id: NationalId | None = None
     phone: str = Field("", max_length=20, pattern=r"^(\+?\d{9,12})?$")
-    email: str = Field("", max_length=254, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    email: str = Field(
+        "",
+        max_length=254,
+        pattern=r"^([^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+)?$",
+    )
     address: str = Field("", max_length=300)
 
 
 class DossierIn(Schema):
-    procedure: str = Field(max_length=40, description="national procedure code")
-    receiving_agency: str = Field(max_length=40, description="agency code")
+    procedure: str = Field(min_length=1, max_length=40, description="national procedure code")
+    receiving_agency: str = Field(min_length=1, max_length=40, description="agency code")
     competent_agency: str | None = Field(None, max_length=40)
     receiving_place: str | None = Field(
         None, max_length=40, description="counter or service centre (boundary-free)"
@@ -123,7 +135,7 @@ class ReasonIn(Schema):
 
 
 class TransferIn(Schema):
-    to_agency: str = Field(max_length=40, description="agency code")
+    to_agency: str = Field(min_length=1, max_length=40, description="agency code")
     step_name: str = Field("", max_length=300)
     assignee: str | None = Field(None, max_length=150, description="username")
     note: str = Field("", max_length=2000)
@@ -131,7 +143,7 @@ class TransferIn(Schema):
 
 
 class AssignIn(Schema):
-    assignee: str = Field(max_length=150, description="username")
+    assignee: str = Field(min_length=1, max_length=150, description="username")
 
 
 class PaymentRequestIn(Schema):
@@ -311,8 +323,8 @@ class DossierFilters(Schema):
         None, max_length=40, description="current, receiving or competent agency code"
     )
     procedure: str | None = Field(None, max_length=40)
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
     overdue: bool = False
     queue: Literal["mine", "agency", "due_soon", "overdue", "supplement", "online", "all"] = "all"
     page: int = Field(1, ge=1, le=100000)

@@ -1,8 +1,9 @@
 """Announcements of dossier changes. Indices and notifications listen; dossiers import neither.
 
 - `dossier_changing` is sent inside the transaction that changes the dossier: a listener's
-  writes commit or roll back with the change (the queued index refresh marks the dossier
-  here, so a committed change always has its mark: a transactional outbox).
+  writes commit or roll back with the change (the index refresh marks the dossier and the
+  portal queues the applicant's messages here, so a committed change always has its mark
+  and its messages: a transactional outbox).
 - `dossier_changed` is sent only after that transaction commits (`transaction.on_commit`).
 """
 

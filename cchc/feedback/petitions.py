@@ -52,7 +52,7 @@ from cchc.feedback.models import (
     PetitionVote,
     Topic,
 )
-from cchc.feedback.signals import petition_changed
+from cchc.feedback.signals import petition_changed, petition_changing
 from cchc.feedback.text import clean_text
 
 S = PetitionStatus
@@ -88,7 +88,10 @@ def append(
 
 
 def announce(petition: Petition, action: str) -> None:
+    """Call inside the changing transaction: `petition_changing` listeners run now (their
+    writes commit with the change), `petition_changed` listeners after the commit."""
     petition_id = petition.pk
+    petition_changing.send(sender=Petition, petition_id=petition_id, action=action)
     transaction.on_commit(
         lambda: petition_changed.send(sender=Petition, petition_id=petition_id, action=action)
     )

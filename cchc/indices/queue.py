@@ -31,6 +31,19 @@ def mark(dossier_id: int) -> None:
     )
 
 
+def refresh_now(dossier_id: int) -> None:
+    """Refresh one dossier right after its change committed (immediate mode), then clear its
+    mark unless a newer change re-marked it meanwhile."""
+    from cchc.indices.refresh import refresh_facts
+
+    marks = list(
+        PendingRefresh.objects.filter(dossier_id=dossier_id).values_list("dossier_id", "queued_at")
+    )
+    refresh_facts([dossier_id])
+    if marks:
+        _clear(marks)
+
+
 def drain(limit: int = 200) -> int:
     """Refresh up to `limit` marked dossiers in one batch; return how many marks were cleared.
 

@@ -20,23 +20,24 @@ def _queued() -> bool:
 
 
 def on_dossier_changing(sender: Any, dossier_id: int, **kwargs: Any) -> None:
-    """Queued mode: mark the dossier inside the changing transaction (one upsert), so the mark
-    commits with the change. Unlike the receivers below this one may raise: a failed mark
-    rolls the change back rather than leaving the index silently behind."""
-    if _queued():
-        from cchc.indices import queue
+    """Both modes: mark the dossier inside the changing transaction (one upsert), so the mark
+    commits with the change (the outbox). Unlike the receivers below this one may raise: a
+    failed mark rolls the change back rather than leaving the index silently behind."""
+    from cchc.indices import queue
 
-        queue.mark(dossier_id)
+    queue.mark(dossier_id)
 
 
 def on_dossier_changed(sender: Any, dossier_id: int, **kwargs: Any) -> None:
-    """Immediate mode: refresh the fact and summaries right after the commit."""
+    """Immediate mode: refresh the fact and summaries right after the commit, and clear the
+    mark. If the process dies before (or the refresh fails), the mark stays and the worker
+    (`run_worker`, `run_index_worker`) refreshes the dossier."""
     if _queued():
         return
-    from cchc.indices.refresh import refresh_dossier
+    from cchc.indices import queue
 
     try:
-        refresh_dossier(dossier_id)
+        queue.refresh_now(dossier_id)
     except Exception:  # noqa: BLE001 - see module docstring
         log.exception(
             "index refresh failed for dossier %s; run rebuild_indices for its period", dossier_id

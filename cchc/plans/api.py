@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from cchc.accounts.models import User
 from cchc.agencies.models import Agency
+from cchc.core.api import ERRORS, IsoDate
 from cchc.core.errors import NotPermitted, ValidationFailed
 from cchc.plans import policies, reports, services
 from cchc.plans import status as st
@@ -57,8 +58,8 @@ class TaskIn(Schema):
     lead_agency: str
     co_agencies: list[str] = []
     observer_agencies: list[str] = []
-    assigned_on: dt.date
-    deadline: dt.date
+    assigned_on: IsoDate
+    deadline: IsoDate
     code: str = ""
     parent: str | None = None
     plan: str | None = None
@@ -83,7 +84,7 @@ class ProgressIn(Schema):
 class CompleteIn(Schema):
     result: str
     evidence_link: str = ""
-    completed_on: dt.date | None = None
+    completed_on: IsoDate | None = None
 
 
 class SendBackIn(Schema):
@@ -91,7 +92,7 @@ class SendBackIn(Schema):
 
 
 class ExtensionIn(Schema):
-    new_deadline: dt.date
+    new_deadline: IsoDate
     reason: str
 
 
@@ -115,7 +116,7 @@ class TaskFilters(Schema):
     agency: str | None = None
     source_document: str | None = None
     status: Literal["done_on_time", "done_late", "within_deadline", "overdue"] | None = None
-    as_of: dt.date | None = None
+    as_of: IsoDate | None = None
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
@@ -169,7 +170,7 @@ def _get(request: HttpRequest, code: str) -> Task:
     return task
 
 
-@router.get("/tasks", response=TaskPage)
+@router.get("/tasks", response={200: TaskPage, **ERRORS})
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     """Tasks visible to the caller; `status` filters by the national vocabulary as of `as_of`."""
     as_of = filters.as_of or timezone.localdate()
@@ -199,7 +200,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     }
 
 
-@router.post("/tasks", response={201: TaskOut})
+@router.post("/tasks", response={201: TaskOut, **ERRORS})
 def create_task(request: HttpRequest, payload: TaskIn) -> Any:
     parent = None
     if payload.parent:
@@ -237,7 +238,7 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
     return 201, _out(_qs().get(pk=task.pk), timezone.localdate())
 
 
-@router.get("/tasks/{code}", response=TaskOut)
+@router.get("/tasks/{code}", response={200: TaskOut, **ERRORS})
 def get_task(request: HttpRequest, code: str) -> Any:
     return _out(_get(request, code), timezone.localdate())
 
@@ -246,14 +247,14 @@ def _done(task: Task) -> Any:
     return _out(_qs().get(pk=task.pk), timezone.localdate())
 
 
-@router.post("/tasks/{code}/acknowledge", response=TaskOut)
+@router.post("/tasks/{code}/acknowledge", response={200: TaskOut, **ERRORS})
 def acknowledge(request: HttpRequest, code: str, payload: NoteIn) -> Any:
     return _done(
         services.acknowledge(_get(request, code), actor=_caller(request), note=payload.note)
     )
 
 
-@router.post("/tasks/{code}/progress", response=TaskOut)
+@router.post("/tasks/{code}/progress", response={200: TaskOut, **ERRORS})
 def progress(request: HttpRequest, code: str, payload: ProgressIn) -> Any:
     task = services.report_progress(
         _get(request, code), actor=_caller(request), text=payload.text, percent=payload.percent
@@ -261,7 +262,7 @@ def progress(request: HttpRequest, code: str, payload: ProgressIn) -> Any:
     return _done(task)
 
 
-@router.post("/tasks/{code}/complete", response=TaskOut)
+@router.post("/tasks/{code}/complete", response={200: TaskOut, **ERRORS})
 def complete(request: HttpRequest, code: str, payload: CompleteIn) -> Any:
     task = services.complete(
         _get(request, code),
@@ -273,12 +274,12 @@ def complete(request: HttpRequest, code: str, payload: CompleteIn) -> Any:
     return _done(task)
 
 
-@router.post("/tasks/{code}/verify", response=TaskOut)
+@router.post("/tasks/{code}/verify", response={200: TaskOut, **ERRORS})
 def verify(request: HttpRequest, code: str, payload: NoteIn) -> Any:
     return _done(services.verify(_get(request, code), actor=_caller(request), note=payload.note))
 
 
-@router.post("/tasks/{code}/send-back", response=TaskOut)
+@router.post("/tasks/{code}/send-back", response={200: TaskOut, **ERRORS})
 def send_back(request: HttpRequest, code: str, payload: SendBackIn) -> Any:
     return _done(
         services.send_back(_get(request, code), actor=_caller(request), reason=payload.reason)
@@ -297,7 +298,7 @@ def _ext_out(e: Extension) -> dict[str, Any]:
     }
 
 
-@router.post("/tasks/{code}/extensions", response={201: ExtensionOut})
+@router.post("/tasks/{code}/extensions", response={201: ExtensionOut, **ERRORS})
 def request_extension(request: HttpRequest, code: str, payload: ExtensionIn) -> Any:
     ext = services.request_extension(
         _get(request, code),
@@ -308,7 +309,7 @@ def request_extension(request: HttpRequest, code: str, payload: ExtensionIn) -> 
     return 201, _ext_out(ext)
 
 
-@router.post("/extensions/{ext_id}/decide", response=ExtensionOut)
+@router.post("/extensions/{ext_id}/decide", response={200: ExtensionOut, **ERRORS})
 def decide_extension(request: HttpRequest, ext_id: int, payload: DecisionIn) -> Any:
     ext = Extension.objects.select_related("task").filter(pk=ext_id).first()
     if ext is None or not policies.can_see_task(_caller(request), ext.task):
@@ -319,8 +320,8 @@ def decide_extension(request: HttpRequest, ext_id: int, payload: DecisionIn) -> 
     return _ext_out(ext)
 
 
-@router.get("/report")
-def report(request: HttpRequest, as_of: dt.date | None = None) -> Any:
+@router.get("/report", response={200: dict[str, Any], **ERRORS})
+def report(request: HttpRequest, as_of: IsoDate | None = None) -> Any:
     """The interchange.md §7 document (Home Affairs, inspectors)."""
     if not policies.can_see_all(_caller(request)):
         raise NotPermitted(_("Only Home Affairs and inspectors see the province's report."))
@@ -376,7 +377,7 @@ def _finding_out(f: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/findings", response={201: FindingOut})
+@router.post("/findings", response={201: FindingOut, **ERRORS})
 def raise_finding(request: HttpRequest, payload: FindingIn) -> Any:
     """A finding raised straight from a dossier, petition, evaluation or index metric (by
     code); a corrective task is assigned to the responsible unit at once."""
@@ -395,7 +396,7 @@ def raise_finding(request: HttpRequest, payload: FindingIn) -> Any:
     return 201, _finding_out(finding)
 
 
-@router.get("/inspections/{code}", response=InspectionOut)
+@router.get("/inspections/{code}", response={200: InspectionOut, **ERRORS})
 def get_inspection(request: HttpRequest, code: str) -> Any:
     from cchc.plans.models import Inspection
 

@@ -8,10 +8,13 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Notifications listen to dossier changes; dossiers never import the portal.
-        from cchc.dossiers.signals import dossier_changed
-        from cchc.feedback.signals import petition_changed
-        from cchc.portal.notifications import on_dossier_changed, on_petition_changed
+        # Notifications are queued inside the transaction of the change they follow (the
+        # `*_changing` signals): an outbox row commits with the change or not at all, so a
+        # crash between the commit and an after-commit hook can lose no message.
+        from cchc.dossiers.signals import dossier_changing
+        from cchc.feedback.signals import petition_changing
+        from cchc.portal.notifications import on_dossier_changing, on_petition_changing
 
-        dossier_changed.connect(on_dossier_changed, dispatch_uid="portal.notifications")
+        dossier_changing.connect(on_dossier_changing, dispatch_uid="portal.notifications")
         # Petitioners are told through the same outbox; feedback never imports the portal.
-        petition_changed.connect(on_petition_changed, dispatch_uid="portal.petition_notices")
+        petition_changing.connect(on_petition_changing, dispatch_uid="portal.petition_notices")

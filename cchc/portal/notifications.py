@@ -1,8 +1,9 @@
 """Messages to applicants: queued when a dossier changes, sent later by `run_worker`.
 
-The receiver runs after the dossier's transaction has committed and only writes outbox
-rows; sending happens in the worker, so a slow or failing mail/SMS gateway never blocks or
-undoes a dossier action.
+The receiver runs inside the dossier's (or petition's) transaction and only writes outbox
+rows, which commit with the change or not at all: a crash right after the commit loses no
+message, and a rolled-back action sends none. Sending happens in the worker, so a slow or
+failing mail/SMS gateway never blocks or undoes an action.
 """
 
 from __future__ import annotations
@@ -136,17 +137,15 @@ def enqueue_for(
     )
 
 
-def on_dossier_changed(
+def on_dossier_changing(
     sender, *, dossier_id: int, action: str, event_id: int | None = None, **kwargs
 ) -> None:  # type: ignore[no-untyped-def]
-    """Signal receiver (connected in PortalConfig.ready). Never raises: the dossier action
-    has already committed and must not look failed because a message could not be queued."""
-    try:
-        enqueue_for(
-            dossier_id, action, event_id, dossier=kwargs.get("dossier"), event=kwargs.get("event")
-        )
-    except Exception:
-        log.exception("could not queue notifications for dossier %s (%s)", dossier_id, action)
+    """Signal receiver (connected in PortalConfig.ready), inside the dossier's transaction.
+    It may raise: an outbox row that cannot be written rolls the action back rather than
+    leaving the applicant silently untold."""
+    enqueue_for(
+        dossier_id, action, event_id, dossier=kwargs.get("dossier"), event=kwargs.get("event")
+    )
 
 
 # -- petitions ----------------------------------------------------------------------------
@@ -224,13 +223,10 @@ def enqueue_for_petition(petition_id: int, action: str) -> list[Notification]:
     )
 
 
-def on_petition_changed(sender, *, petition_id: int, action: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    """Signal receiver (connected in PortalConfig.ready), after the petition's commit. Never
-    raises, like `on_dossier_changed`."""
-    try:
-        enqueue_for_petition(petition_id, action)
-    except Exception:
-        log.exception("could not queue notifications for petition %s (%s)", petition_id, action)
+def on_petition_changing(sender, *, petition_id: int, action: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Signal receiver (connected in PortalConfig.ready), inside the petition's transaction;
+    may raise, like `on_dossier_changing`."""
+    enqueue_for_petition(petition_id, action)
 
 
 def _queue(

@@ -127,3 +127,76 @@ def test_a_server_error_is_answered_in_the_documented_json(cast, processing, mon
     r = Api(client, cast.clerk_a).get("/dossiers")
     assert r.status_code == 500 and r["Content-Type"].startswith("application/json")
     assert err(r)["code"] == "server_error" and "boom" not in r.content.decode()
+
+
+# -- the schema says what the server enforces (schemathesis runs against it) -----------------
+def _schema(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    return r.json()
+
+
+def test_the_schema_states_the_control_character_rule_on_input_only(client):
+    import re
+
+    from cchc.core.api import DATE_PATTERN, TEXT_PATTERN
+
+    schema = _schema(client)
+    dossiers = schema["paths"]["/api/v1/dossiers"]
+    params = {p["name"]: p["schema"] for p in dossiers["get"]["parameters"]}
+    assert params["q"]["pattern"] == TEXT_PATTERN
+    assert params["received_to"]["anyOf"][0]["pattern"] == DATE_PATTERN
+    intake = schema["components"]["schemas"]["DossierIn"]["properties"]
+    assert intake["receiving_agency"]["pattern"] == TEXT_PATTERN
+    assert intake["receiving_agency"]["minLength"] == 1
+    assert intake["procedure"]["minLength"] == 1
+    # path parameters are never empty
+    detail = schema["paths"]["/api/v1/dossiers/{code}"]["get"]["parameters"][0]["schema"]
+    assert detail["minLength"] == 1 and detail["pattern"] == TEXT_PATTERN
+    # responses may carry any stored text: no pattern there
+    assert "pattern" not in schema["components"]["schemas"]["DossierOut"]["properties"]["code"]
+    # the pattern, read as a regular expression, is the middleware's own rule
+    rule = re.compile(TEXT_PATTERN)
+    assert rule.match("Phạm Thị Dung\t\r\n") and not rule.match("a\x00b")
+    assert not rule.match("\x1b[31m") and not rule.match("\x85")
+    # the e-mail pattern, which has its own, refuses control characters too
+    email = schema["components"]["schemas"]["ApplicantIn"]["properties"]["email"]["pattern"]
+    assert not re.match(email, "a\x01@b.vn") and re.match(email, "a@b.vn")
+
+
+def test_every_operation_documents_its_error_answers(client):
+    for path, operations in _schema(client)["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"400", "401", "403", "404", "422", "500"} <= documented, (method, path)
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "2026-13-01", "20260101", "2026-1-1"])
+def test_a_date_is_written_yyyy_mm_dd_or_refused(client, cast, value):
+    clerk = Api(client, cast.clerk_a)
+    r = clerk.get("/dossiers", received_to=value)
+    assert r.status_code == 400 and err(r)["field"] == "received_to", r.content
+    assert clerk.get("/dossiers", received_to="2026-08-31").status_code == 200
+
+
+def test_an_empty_procedure_or_agency_is_refused_by_the_schema_rule(client, cast):
+    clerk = Api(client, cast.clerk_a)
+    r = clerk.post("/dossiers", intake_body(cast, procedure=""))
+    assert r.status_code == 400 and err(r)["field"] == "procedure"
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_a_multipart_body_without_boundary_is_a_json_400(cast, processing, content_type):
+    from cchc.dossiers.tests.test_api import token_for
+
+    client = Client(raise_request_exception=False)
+    r = client.post(
+        f"/api/v1/dossiers/{processing}/actions/finish",
+        b"--x\r\nContent-Disposition: form-data; name=a\r\n\r\nb\r\n--x--\r\n",
+        content_type=content_type,
+        HTTP_AUTHORIZATION=f"Bearer {token_for(cast.specialist_a)}",
+    )
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/json"), r.content
+    assert err(r)["code"] == "bad_request"
+    assert not Dossier.objects.get(code=processing).events.filter(action="finish").exists()

@@ -125,3 +125,47 @@ def test_gives_up_after_max_attempts(cast, submitted, settings, django_capture_o
 def test_backoff_grows_and_is_capped():
     assert [notifications.backoff(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
     assert notifications.backoff(30) == dt.timedelta(hours=6)
+
+
+# -- the outbox: written in the transaction of the change (issue 12.4) ----------------------
+def test_notices_and_index_mark_are_written_in_the_changing_transaction(cast, submitted):
+    """No after-commit hook runs here (none is captured): what exists was written inside the
+    action's own transaction, as a crash right after the commit would leave it."""
+    from cchc.indices.models import DossierFact, PendingRefresh
+
+    dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    assert sorted(Notification.objects.values_list("kind", "channel")) == [
+        ("receive", "email"),
+        ("receive", "sms"),
+    ]
+    assert PendingRefresh.objects.filter(dossier_id=submitted.pk).exists()
+    # the worker is the recovery path: it sends the messages and refreshes the marked fact
+    DossierFact.objects.filter(dossier=submitted).delete()
+    call_command("run_worker", "--once")
+    assert not Notification.objects.exclude(status=Notification.Status.SENT).exists()
+    assert not PendingRefresh.objects.exists()
+    assert DossierFact.objects.filter(dossier=submitted).exists()
+
+
+def test_a_rolled_back_action_leaves_no_notice_and_no_mark(cast, submitted):
+    from django.db import transaction
+
+    from cchc.indices.models import PendingRefresh
+
+    PendingRefresh.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+        raise RuntimeError("the request fails after the action")
+    assert not Notification.objects.exists()
+    assert not PendingRefresh.objects.exists()
+
+
+def test_the_after_commit_refresh_clears_the_mark(
+    cast, submitted, django_capture_on_commit_callbacks
+):
+    from cchc.indices.models import DossierFact, PendingRefresh
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    assert not PendingRefresh.objects.exists()
+    assert DossierFact.objects.filter(dossier=submitted).exists()

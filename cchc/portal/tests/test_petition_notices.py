@@ -86,3 +86,16 @@ def test_no_contact_no_message_and_the_worker_sends_them(
     assert (
         MemorySmsBackend.outbox[-1][0] == "0987654321" and p.code in MemorySmsBackend.outbox[-1][1]
     )
+
+
+def test_a_petition_notice_is_written_in_the_changing_transaction(cast):
+    """No after-commit hook runs here: the notice exists because the transfer's own
+    transaction wrote it (issue 12.4, the outbox)."""
+    p = file(cast.agency_a, phone="0912345678", email="an@example.vn")
+    petitions.transfer(
+        p, actor=cast.clerk_a, to_agency=cast.agency_b, reason="Thuộc Sở", at=hours(1)
+    )
+    assert sorted(Notification.objects.values_list("kind", "channel")) == [
+        ("petition:transfer", "email"),
+        ("petition:transfer", "sms"),
+    ]

@@ -1,6 +1,10 @@
-"""Background worker: sends queued notifications (e-mail, SMS) with retries and backoff.
+"""Background worker: sends queued notifications (e-mail, SMS) with retries and backoff, and
+refreshes the index facts of dossiers whose mark outlived its after-commit refresh (a crash
+between a commit and its refresh, or INDICES_REFRESH=queued).
 
-Several workers may run at once: rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED.
+Both are outboxes written in the transaction of the change they follow. Several workers may
+run at once: notifications are claimed with SELECT ... FOR UPDATE SKIP LOCKED, an index mark
+is removed only if no newer change re-marked its dossier.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from cchc.indices import queue
 from cchc.portal.notifications import drain
 
 
@@ -27,9 +32,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         while True:
             counts = drain(batch=options["batch"])
-            if any(counts.values()) or options["once"]:
+            refreshed = 0
+            while done := queue.drain(limit=500):
+                refreshed += done
+            if any(counts.values()) or refreshed or options["once"]:
                 self.stdout.write(
-                    f"notifications: {counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed"
+                    f"notifications: {counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed; "
+                    f"index facts refreshed: {refreshed}"
                 )
             if options["once"]:
                 return
