@@ -18,12 +18,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.db import connection
-
-try:
-    import schemathesis
-except ImportError:  # pragma: no cover - the package is in requirements-dev.txt
-    schemathesis = None
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 
@@ -49,36 +46,40 @@ def _require_postgres() -> None:
         pytest.skip("schemathesis runs on PostgreSQL (set DATABASE_URL), as in CI")
 
 
-if schemathesis is None:
+@pytest.fixture
+def clerk_headers(cast):
+    from cchc.accounts.models import ApiToken
 
-    @pytest.mark.postgres
-    def test_every_operation_conforms_to_the_schema() -> None:
-        message = "schemathesis is not installed: pip install -r requirements-dev.txt"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    _require_postgres()
+    return {"Authorization": f"Bearer {ApiToken.issue(cast.clerk_a, 'schemathesis')[1]}"}
 
-else:
 
-    @pytest.fixture
-    def clerk_headers(cast):
-        from cchc.accounts.models import ApiToken
+@pytest.fixture
+def same_connection():
+    """Run the WSGI application on the test's own connection, as Django's test client does:
+    the request signals would otherwise close it (and the test's transaction) after the
+    first answer."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
-        _require_postgres()
-        return {"Authorization": f"Bearer {ApiToken.issue(cast.clerk_a, 'schemathesis')[1]}"}
 
-    @pytest.fixture
-    def api_schema(db):
-        from config.wsgi import application
+@pytest.fixture
+def api_schema(db, same_connection):
+    from config.wsgi import application
 
-        _require_postgres()
-        return schemathesis.openapi.from_wsgi(
-            "/api/v1/openapi.json", application, config=schemathesis.Config.from_dict(CONFIG)
-        )
+    _require_postgres()
+    return schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json", application, config=schemathesis.Config.from_dict(CONFIG)
+    )
 
-    schema = schemathesis.pytest.from_fixture("api_schema")
 
-    @pytest.mark.postgres
-    @schema.parametrize()
-    def test_every_operation_conforms_to_the_schema(case, clerk_headers) -> None:
-        case.call_and_validate(headers=clerk_headers)
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.mark.postgres
+@schema.parametrize()
+def test_every_operation_conforms_to_the_schema(case, clerk_headers) -> None:
+    case.call_and_validate(headers=clerk_headers)
