@@ -79,7 +79,8 @@ def reconcile_portal(request: HttpRequest) -> HttpResponse:
     province = settings.CCHC_PROVINCE_CODE
     if not permissions.is_province_admin(request.user, province):
         raise PermissionDenied(_("Only the province's administrator may reconcile portal reports."))
-    form = PortalCompareForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PortalCompareForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = portal_compare.compare(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -42,7 +43,7 @@ def _form_error(form: Any, exc: DomainError) -> None:
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = CalendarExceptionForm(request.POST or None)
+    form = CalendarExceptionForm(request.POST if request.method == "POST" else None)
     needs_confirmation = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,6 +73,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The calendar exception was added."))
             return redirect("rulebook:calendar")
+    if needs_confirmation is None:  # offered only together with the count to confirm
+        form.fields["confirm_dossiers_due"].widget = forms.HiddenInput()
     rows = CalendarException.objects.filter(province_code__in=["", services.province()]).order_by(
         "-date"
     )
@@ -120,7 +123,9 @@ def version_new(request: HttpRequest, key: str) -> HttpResponse:
     base = RuleVersion.objects.filter(key=key).order_by("-effective_from").first()
     if base is None:
         raise Http404
-    form = RuleVersionForm(request.POST or None, base_params=base.params)
+    form = RuleVersionForm(
+        request.POST if request.method == "POST" else None, base_params=base.params
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
