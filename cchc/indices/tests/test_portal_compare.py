@@ -67,6 +67,11 @@ def test_upload_page_compares_and_refuses_other_formats(scenario, tmp_path):
         in page
     )
     assert "H26.999" in page
+    with FIXTURE.open("rb") as fh:
+        page = c.post(
+            "/indices/doi-soat/cong/", {"period": "2026-Q5", "files": fh}
+        ).content.decode()
+    assert "2026-Q5" in page and 'id="id_period_error"' in page and "portal-gaps" not in page
     bad = tmp_path / "bang.xlsx"
     bad.write_bytes(b"PK\x03\x04 not json")
     with bad.open("rb") as fh:
