@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cchc.reform",
     "cchc.plans",
     "cchc.interchange",
+    "cchc.rulebook",
     "cchc.demo",
 ]
 

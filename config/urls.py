@@ -20,6 +20,7 @@ urlpatterns = [
     path("indices/", include("cchc.indices.urls")),
     path("par/", include("cchc.reform.urls")),
     path("plans/", include("cchc.plans.urls")),
+    path("rules/", include("cchc.rulebook.urls")),
     path("", portal_views.home, name="home"),
     path("", include("cchc.portal.urls")),
 ]

@@ -72,6 +72,10 @@ class CalendarException(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=200)
     legal_source = models.CharField(_("legal source"), max_length=200, blank=True)
+    # The decision that ordered it (số và ngày văn bản), kept apart so the audit list and
+    # the due-date derivation can cite it exactly (issue 17 point 7).
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

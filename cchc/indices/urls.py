@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.indices import views
+from cchc.indices import portal_views, views
 
 app_name = "indices"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("mat-diem/", views.losses, name="losses"),
     path("cong-khai/", views.public, name="public"),
     path("doi-soat/", views.reconcile_upload, name="reconcile"),
+    path("doi-soat/cong/", portal_views.reconcile_portal, name="reconcile_portal"),
     path("ky-bao-cao/", views.periods, name="periods"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency"),
     path("co-quan/<str:code>/chi-so/<str:metric>/", views.evidence, name="evidence"),

@@ -231,6 +231,7 @@ PAGES: dict[str, frozenset[str]] = {
     # indices
     "indices/cong-khai/": ANY,
     "indices/doi-soat/": PROVINCE,
+    "indices/doi-soat/cong/": PROVINCE,
     "indices/co-quan/<str:code>/chi-so/<str:metric>/": NOBODY,  # no such metric seeded
     # PAR index
     "par/public/": ANY,
@@ -245,6 +246,10 @@ PAGES: dict[str, frozenset[str]] = {
     "plans/kiem-tra/ke-hoach/moi/": PROVINCE_AND_INSPECTION,
     "plans/kiem-tra/moi/": PROVINCE_AND_INSPECTION,
     "plans/kiem-tra/phat-hien/moi/": PROVINCE_AND_INSPECTION,
+    # the province's rules (Home Affairs)
+    "rules/": PROVINCE,
+    "rules/versions/": PROVINCE,
+    "rules/audit/": PROVINCE,
     # surveys
     "surveys/": SIGNED_IN,
     "surveys/public/": ANY,
@@ -261,6 +266,7 @@ PAGE_PREFIXES: tuple[tuple[str, frozenset[str]], ...] = (
     ("surveys/", NOBODY),  # campaigns, tokens, questionnaires not seeded
     ("feedback/", NOBODY),  # petitions and complaints not seeded
     ("documents/", NOBODY),
+    ("rules/", NOBODY),  # a rule key or a day that does not exist: 404 to all
 )
 
 # API operations: (method, path) -> roles

@@ -1,0 +1,106 @@
+"""Issue 17 point 4: the portal's published figures against ours, each gap explained.
+
+The fixture is a national-portal report in its own format (the dvc-progress-tree layout of
+reference/dvcqg-766-phu-tho/) for August 2026, set against the `scenario` dossiers: agency A
+has the same 9 dossiers on both sides but the portal counts one fewer on time; the
+portal has 2 dossiers of agency B that we do not; agency C matches; one portal unit is
+unknown here. A file in another format is refused by the command and by the upload page."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+FIXTURE = Path(__file__).parent / "fixtures" / "portal_progress_2026-08.json"
+REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "dvcqg-766-phu-tho"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_command_lists_each_gap_with_the_dossiers_behind_it(scenario):
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("reconcile_portal", str(FIXTURE), "--period", "2026-08", stdout=out)
+    assert exit_.value.code == 1  # gaps found
+    text = out.getvalue()
+    a_gap = next(line for line in text.splitlines() if line.startswith("GAP H26.100"))
+    assert "portal 3/9 ours 4/9" in a_gap
+    assert "chúng ta tính mà Cổng không tính" in a_gap
+    on_time = scenario.on_time.code
+    listed = text.splitlines()[text.splitlines().index(a_gap) + 1]
+    assert on_time in listed and "which=numerator" in listed
+    assert "/indices/co-quan/H26.100/chi-so/DOSSIER_ON_TIME/?period=2026-08" in listed
+    b_gap = next(line for line in text.splitlines() if line.startswith("GAP H26.01 "))
+    assert "portal 1/3 ours 1/1" in b_gap and "nhiều hơn 2" in b_gap
+    assert "GAP H26.02" not in text
+    assert "UNKNOWN UNIT H26.999" in text
+    assert "2026-08: 1/3 agency-metric figures match; 2 gaps; 1 portal units not found here" in text
+
+
+def test_other_formats_are_refused_by_the_command(tmp_path):
+    bad = tmp_path / "report.csv"
+    bad.write_text("code,score\nH26.100,18\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("reconcile_portal", str(bad), "--period", "2026-08", stderr=err)
+    assert "không đúng định dạng của Cổng Dịch vụ công quốc gia" in err.getvalue()
+    with pytest.raises(CommandError, match="2026-Q5"):
+        call_command("reconcile_portal", str(FIXTURE), "--period", "2026-Q5")
+
+
+def test_upload_page_compares_and_refuses_other_formats(scenario, tmp_path):
+    c = Client()
+    c.force_login(scenario.cast.province_admin)
+    with FIXTURE.open("rb") as fh:
+        page = c.post(
+            "/indices/doi-soat/cong/", {"period": "2026-08", "files": fh}
+        ).content.decode()
+    assert "portal-gaps" in page and scenario.on_time.code in page
+    assert (
+        "/indices/co-quan/H26.100/chi-so/DOSSIER_ON_TIME/?period=2026-08&amp;which=numerator"
+        in page
+    )
+    assert "H26.999" in page
+    with FIXTURE.open("rb") as fh:
+        page = c.post(
+            "/indices/doi-soat/cong/", {"period": "2026-Q5", "files": fh}
+        ).content.decode()
+    assert "2026-Q5" in page and 'id="id_period_error"' in page and "portal-gaps" not in page
+    bad = tmp_path / "bang.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not json")
+    with bad.open("rb") as fh:
+        page = c.post(
+            "/indices/doi-soat/cong/", {"period": "2026-08", "files": fh}
+        ).content.decode()
+    assert "không đúng định dạng của Cổng Dịch vụ công quốc gia" in page
+    assert "portal-gaps" not in page
+    c.force_login(scenario.cast.leader_a)
+    assert c.get("/indices/doi-soat/cong/").status_code == 403
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason=f"reference data not found at {REFERENCE}")
+def test_the_portals_real_files_are_read_in_both_layouts(cast):
+    out = StringIO()
+    call_command(
+        "reconcile_portal",
+        str(REFERENCE / "dvc-progress-tree" / "quarter-all.json"),
+        "--period",
+        "2026-Q3",
+        stdout=out,
+    )
+    assert "163 portal units not found here" in out.getvalue()  # Phú Thọ's units, not ours
+    out = StringIO()
+    call_command(
+        "reconcile_portal",
+        str(REFERENCE / "transparency" / "quarter-all.json"),
+        "--period",
+        "2026-Q3",
+        stdout=out,
+    )
+    assert "163 portal units not found here" in out.getvalue()

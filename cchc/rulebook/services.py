@@ -1,0 +1,327 @@
+"""Every change of the province's rules (issue 17 point 7). Views and commands call these.
+
+Each change: checks that the actor is the Department of Home Affairs (Sở Nội vụ) → locks the
+province's rulebook row (so checks and writes of two officers never interleave) → validates
+→ writes → appends the event (cchc.core.events) → after commit, forgets the cached calendars
+and rules of this process. Other processes keep theirs for at most `dossiers.services`'
+cache lifetime (60 s); a change therefore takes effect from a day that has not started yet
+(rule versions) or is refused while dossiers already depend on the old rule.
+
+Decisions (documented in docs/rules.md):
+- A rule version is never edited. A new version takes effect on its date; the open-ended
+  version before it gets its end date (the day before) and nothing else changes.
+- A version overlapping another (an existing version starts on or after the new date, or a
+  closed version covers it) is refused.
+- A version already used by dossiers, petitions or complaints can only be superseded from
+  tomorrow on: an earlier date would change the rules of records already received.
+- A calendar exception on a past date is refused (it would rewrite finished derivations); on
+  a date on which open dossiers are due it needs explicit confirmation of their number (the
+  officer sees the count and a link to the list; their stored due dates are not moved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cchc.accounts import permissions
+from cchc.core import events
+from cchc.core.actors import is_system, require_actor
+from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
+from cchc.core.errors import NotPermitted, ValidationFailed
+from cchc.core.models import CalendarException, RuleVersion
+from cchc.dossiers import services as dossier_services
+from cchc.dossiers.models import Dossier
+from cchc.rulebook.models import Rulebook, RulebookEvent
+
+A = RulebookEvent.Action
+Kind = CalendarException.Kind
+
+
+class NeedsConfirmation(ValidationFailed):
+    """The change is valid but touches dossiers already due: ask again with their count."""
+
+    code = "needs_confirmation"
+
+    def __init__(self, message: str, *, count: int, day: dt.date):
+        super().__init__(message, field="confirm_dossiers_due")
+        self.count = count
+        self.day = day
+
+
+def province() -> str:
+    return str(settings.CCHC_PROVINCE_CODE)
+
+
+def may_manage(actor: Any) -> bool:
+    return is_system(actor) or permissions.is_province_admin(actor, province())
+
+
+def require_manager(actor: Any) -> None:
+    require_actor(actor)
+    if not may_manage(actor):
+        raise NotPermitted(_("Only the Department of Home Affairs may change the rules."))
+
+
+def today() -> dt.date:
+    return timezone.now().astimezone(LOCAL_TZ).date()
+
+
+def _d(day: dt.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _locked_rulebook() -> Rulebook:
+    book, _created = Rulebook.objects.get_or_create(province_code=province())
+    return events.lock(book)
+
+
+def _after_commit() -> None:
+    transaction.on_commit(dossier_services.clear_caches)
+
+
+# ------------------------------------------------------------------ calendar exceptions
+@dataclass(frozen=True)
+class DayChange:
+    day: dt.date
+    kind: str  # CalendarException.Kind
+
+
+def dossiers_due_on(day: dt.date) -> models.QuerySet[Dossier]:
+    """Open dossiers of the province whose due time falls on `day` (local time)."""
+    start = dt.datetime.combine(day, dt.time.min, LOCAL_TZ)
+    return Dossier.objects.open().filter(
+        receiving_agency__province_code=province(),
+        due_at__gte=start,
+        due_at__lt=start + dt.timedelta(days=1),
+    )
+
+
+def add_calendar_exceptions(
+    *,
+    actor: Any,
+    changes: list[DayChange],
+    reason: str,
+    document_number: str,
+    document_date: dt.date,
+    confirmed_dossiers_due: int | None = None,
+) -> list[CalendarException]:
+    """Add a province day off, a make-up working day, or both at once (a decreed swap: a
+    weekday off against a working Saturday). All or nothing."""
+    require_manager(actor)
+    reason, document_number = reason.strip(), document_number.strip()
+    if not reason:
+        raise ValidationFailed(_("Please give the reason."), field="reason")
+    if not document_number:
+        raise ValidationFailed(
+            _("Please give the number of the legal document."), field="document_number"
+        )
+    if document_date > today():
+        raise ValidationFailed(
+            _("The legal document cannot be dated in the future."), field="document_date"
+        )
+    if len({c.day for c in changes}) != len(changes):
+        raise ValidationFailed(_("The two days must be different."), field="swap_with")
+    with transaction.atomic():
+        book = _locked_rulebook()
+        calendar = WorkingCalendar.for_province(province())
+        due_total = 0
+        for change in changes:
+            if change.day < today():
+                raise ValidationFailed(
+                    _("%(day)s has passed: a calendar exception must be today or later.")
+                    % {"day": _d(change.day)},
+                    field="date",
+                )
+            if CalendarException.objects.filter(province_code=province(), date=change.day).exists():
+                raise ValidationFailed(
+                    _("%(day)s already has a calendar exception.") % {"day": _d(change.day)},
+                    field="date",
+                )
+            working = calendar.is_working_day(change.day)
+            if change.kind == Kind.DAY_OFF and not working:
+                raise ValidationFailed(
+                    _("%(day)s is already a day off (%(why)s).")
+                    % {"day": _d(change.day), "why": calendar.why_not_working(change.day)},
+                    field="date",
+                )
+            if change.kind == Kind.WORKING_DAY and working:
+                raise ValidationFailed(
+                    _("%(day)s is already a working day.") % {"day": _d(change.day)},
+                    field="swap_with" if len(changes) > 1 else "date",
+                )
+            if change.kind == Kind.DAY_OFF:
+                due_total += dossiers_due_on(change.day).count()
+        if due_total and confirmed_dossiers_due != due_total:
+            first = next(c.day for c in changes if c.kind == Kind.DAY_OFF)
+            raise NeedsConfirmation(
+                _(
+                    "%(n)s open dossiers are due on %(day)s. Their due dates stay as they are; "
+                    "tick the confirmation to add the day off anyway."
+                )
+                % {"n": due_total, "day": _d(first)},
+                count=due_total,
+                day=first,
+            )
+        created = []
+        for change in changes:
+            try:
+                with transaction.atomic():
+                    created.append(
+                        CalendarException.objects.create(
+                            province_code=province(),
+                            date=change.day,
+                            kind=change.kind,
+                            reason=reason,
+                            legal_source=f"{document_number} ({_d(document_date)})",
+                            document_number=document_number,
+                            document_date=document_date,
+                        )
+                    )
+            except IntegrityError as exc:  # added by someone else meanwhile
+                raise ValidationFailed(
+                    _("%(day)s already has a calendar exception.") % {"day": _d(change.day)},
+                    field="date",
+                ) from exc
+        events.append_event(
+            RulebookEvent,
+            book,
+            action=A.ADD_CALENDAR_EXCEPTION,
+            actor=actor,
+            note=reason,
+            data={
+                "days": [{"date": c.day.isoformat(), "kind": c.kind} for c in changes],
+                "document_number": document_number,
+                "document_date": document_date.isoformat(),
+                "dossiers_due": due_total,
+            },
+        )
+        book.save(update_fields=["last_event_seq"])
+        _after_commit()
+    return created
+
+
+# ------------------------------------------------------------------------ rule versions
+def _users(version: RuleVersion) -> list[tuple[Any, str]]:
+    """(model, field) of every record that keeps a rule version (dossiers, petitions,
+    complaints...), found from the relations so a module added later is counted too."""
+    found = []
+    for rel in RuleVersion._meta.get_fields(include_hidden=True):
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
+            found.append((rel.related_model, str(rel.field.name)))  # type: ignore[union-attr]
+    return found
+
+
+def records_using(version: RuleVersion) -> int:
+    return sum(
+        model._default_manager.filter(**{field: version}).count()
+        for model, field in _users(version)
+    )
+
+
+def add_rule_version(
+    *,
+    actor: Any,
+    key: str,
+    version: str,
+    effective_from: dt.date,
+    legal_source: str,
+    params: dict[str, Any],
+) -> RuleVersion:
+    """A new version of rule `key` in force from `effective_from`, open-ended; the version
+    in force before it ends the day before. Never edits a version's parameters."""
+    require_manager(actor)
+    version, legal_source = version.strip(), legal_source.strip()
+    if not version:
+        raise ValidationFailed(_("Please name the version."), field="version")
+    if not legal_source:
+        raise ValidationFailed(
+            _("Please give the legal document (number and date)."), field="legal_source"
+        )
+    with transaction.atomic():
+        book = _locked_rulebook()
+        existing = list(
+            RuleVersion.objects.select_for_update().filter(key=key).order_by("effective_from")
+        )
+        if not existing:
+            raise ValidationFailed(_("Unknown rule '%(key)s'.") % {"key": key}, field="key")
+        if any(v.version == version for v in existing):
+            raise ValidationFailed(
+                _("Rule '%(key)s' already has a version named %(v)s.") % {"key": key, "v": version},
+                field="version",
+            )
+        later = [v for v in existing if v.effective_from >= effective_from]
+        if later:
+            raise ValidationFailed(
+                _(
+                    "The new version would overlap version %(v)s, in force from %(day)s: "
+                    "choose a date after it."
+                )
+                % {"v": later[0].version, "day": _d(later[0].effective_from)},
+                field="effective_from",
+            )
+        current = existing[-1]
+        if current.effective_to is not None and current.effective_to >= effective_from:
+            raise ValidationFailed(
+                _("The new version would overlap version %(v)s, in force until %(day)s.")
+                % {"v": current.version, "day": _d(current.effective_to)},
+                field="effective_from",
+            )
+        superseded = current if current.effective_to is None else None
+        if superseded is not None and effective_from <= today():
+            used = records_using(superseded)
+            if used:
+                raise ValidationFailed(
+                    _(
+                        "Version %(v)s is already used by %(n)s dossiers or petitions: a new "
+                        "version can take effect from tomorrow (%(day)s) at the earliest."
+                    )
+                    % {
+                        "v": superseded.version,
+                        "n": used,
+                        "day": _d(today() + dt.timedelta(days=1)),
+                    },
+                    field="effective_from",
+                )
+        created = RuleVersion.objects.create(
+            key=key,
+            version=version,
+            effective_from=effective_from,
+            legal_source=legal_source,
+            params=params,
+        )
+        if superseded is not None:
+            RuleVersion.objects.filter(pk=superseded.pk).update(
+                effective_to=effective_from - dt.timedelta(days=1)
+            )
+        events.append_event(
+            RulebookEvent,
+            book,
+            action=A.ADD_RULE_VERSION,
+            actor=actor,
+            note=legal_source,
+            data={
+                "key": key,
+                "version": version,
+                "effective_from": effective_from.isoformat(),
+                "params": params,
+                "superseded": (
+                    {
+                        "version": superseded.version,
+                        "effective_to": (effective_from - dt.timedelta(days=1)).isoformat(),
+                    }
+                    if superseded
+                    else None
+                ),
+            },
+        )
+        book.save(update_fields=["last_event_seq"])
+        _after_commit()
+    return created

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cchc.rulebook import views
+
+app_name = "rulebook"
+
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+    path("due/<str:day>/", views.dossiers_due, name="dossiers_due"),
+    path("versions/", views.versions, name="versions"),
+    path("versions/new/<str:key>/", views.version_new, name="version_new"),
+    path("audit/", views.audit, name="audit"),
+]

@@ -1,0 +1,171 @@
+"""Home Affairs' rules screens: calendar exceptions, rule versions and their audit list.
+Thin: every write is a call to `services`, whose Vietnamese messages are shown on the form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import DomainError
+from cchc.core.models import CalendarException, RuleVersion
+from cchc.rulebook import params as P
+from cchc.rulebook import services
+from cchc.rulebook.forms import SWAP, CalendarExceptionForm, RuleVersionForm
+from cchc.rulebook.models import RulebookEvent
+
+PAGE_SIZE = 20
+Kind = CalendarException.Kind
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not services.may_manage(request.user):
+        raise PermissionDenied
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = CalendarExceptionForm(request.POST if request.method == "POST" else None)
+    needs_confirmation = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["kind"] == SWAP:
+            changes = [
+                services.DayChange(data["date"], Kind.DAY_OFF),
+                services.DayChange(data["swap_with"], Kind.WORKING_DAY),
+            ]
+        else:
+            changes = [services.DayChange(data["date"], data["kind"])]
+        try:
+            services.add_calendar_exceptions(
+                actor=request.user,
+                changes=changes,
+                reason=data["reason"],
+                document_number=data["document_number"],
+                document_date=data["document_date"],
+                confirmed_dossiers_due=form.confirmed_count(),
+            )
+        except services.NeedsConfirmation as exc:
+            needs_confirmation = exc
+            form = CalendarExceptionForm({**request.POST.dict(), "seen_dossiers_due": exc.count})
+            form.is_valid()
+            _form_error(form, exc)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The calendar exception was added."))
+            return redirect("rulebook:calendar")
+    if needs_confirmation is None:  # offered only together with the count to confirm
+        form.fields["confirm_dossiers_due"].widget = forms.HiddenInput()
+    rows = CalendarException.objects.filter(province_code__in=["", services.province()]).order_by(
+        "-date"
+    )
+    return render(
+        request,
+        "rulebook/calendar.html",
+        {"form": form, "page": _page(request, rows), "needs_confirmation": needs_confirmation},
+    )
+
+
+@login_required
+def dossiers_due(request: HttpRequest, day: str) -> HttpResponse:
+    """The open dossiers due on a day: what a day off on that day would concern."""
+    _require_manager(request)
+    try:
+        when = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    rows = (
+        services.dossiers_due_on(when)
+        .select_related("procedure", "current_agency")
+        .order_by("due_at", "pk")
+    )
+    return render(
+        request, "rulebook/dossiers_due.html", {"day": when, "page": _page(request, rows)}
+    )
+
+
+@login_required
+def versions(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    rows = RuleVersion.objects.order_by("key", "-effective_from")
+    keys = list(
+        RuleVersion.objects.values("key").annotate(last=Max("effective_from")).order_by("key")
+    )
+    return render(
+        request,
+        "rulebook/versions.html",
+        {"page": _page(request, rows), "keys": keys, "today": services.today()},
+    )
+
+
+@login_required
+def version_new(request: HttpRequest, key: str) -> HttpResponse:
+    _require_manager(request)
+    base = RuleVersion.objects.filter(key=key).order_by("-effective_from").first()
+    if base is None:
+        raise Http404
+    form = RuleVersionForm(
+        request.POST if request.method == "POST" else None, base_params=base.params
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.add_rule_version(
+                actor=request.user,
+                key=key,
+                version=data["version"],
+                effective_from=data["effective_from"],
+                legal_source=data["legal_source"],
+                params=data["params"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Version %(v)s of rule %(key)s takes effect on %(day)s.")
+                % {
+                    "v": created.version,
+                    "key": key,
+                    "day": created.effective_from.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect("rulebook:versions")
+    return render(
+        request,
+        "rulebook/version_new.html",
+        {
+            "form": form,
+            "key": key,
+            "base": base,
+            "carried": [(P.label(p), form.flat[p]) for p in form.carried],
+        },
+    )
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    rows = RulebookEvent.objects.filter(rulebook__province_code=services.province()).order_by(
+        "-seq"
+    )
+    return render(request, "rulebook/audit.html", {"page": _page(request, rows)})
