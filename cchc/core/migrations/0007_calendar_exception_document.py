@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_early_step_rule'),
+        ('core', '0006_personal_data_retention'),
     ]
 
     operations = [
