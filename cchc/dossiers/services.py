@@ -932,3 +932,25 @@ def apologize(
 
 # action -> its service, as the declaration names it (state.ACTION_RULES)
 ACTIONS = {name: globals()[rule.service_name] for name, rule in ACTION_RULES.items()}
+
+
+# -- national portal synchronisation ------------------------------------------------------------
+PORTAL_SYNC_ACTION = "portal_sync"
+
+
+def record_portal_sync(dossier: Dossier) -> Dossier:
+    """The national portal took the dossier (cchc.interchange.portal_sync records each send,
+    with its time and version): set the flag the index's DOSSIER_SYNC metric reads.
+
+    No event: sending a copy is not a step of the dossier's handling and must not enter its
+    control slip (the bundle export writes every event as a LichSu entry). The change is
+    announced so the index refreshes the fact; the synchronisation itself ignores this
+    announcement (it would otherwise send again for its own mark)."""
+    with transaction.atomic():
+        dossier = _lock(dossier)
+        if dossier.synced_to_portal:
+            return dossier
+        dossier.synced_to_portal = True
+        rowsql.update_row(dossier, ["synced_to_portal", "updated_at"])
+        _announce(dossier, PORTAL_SYNC_ACTION, None)
+    return dossier
