@@ -100,6 +100,11 @@ class ApplicantIn(Schema):
     phone: str = Field("", max_length=20, pattern=r"^(\+?\d{9,12})?$")
     email: str = Field("", max_length=254, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
     address: str = Field("", max_length=300)
+    identity_check: Literal["none", "vneid", "chip", "manual"] = Field(
+        "none",
+        description="identity checked against the population database: not (none), VNeID, "
+        "chip-based ID card reader (chip), looked up by hand (manual)",
+    )
 
 
 class DossierIn(Schema):
@@ -116,6 +121,14 @@ class DossierIn(Schema):
 
 class NoteIn(Schema):
     note: str = Field("", max_length=2000)
+
+
+class ReceiveIn(NoteIn):
+    identity_check: Literal["none", "vneid", "chip", "manual"] | None = Field(
+        None,
+        description="accepting an online dossier: how the applicant's identity was checked "
+        "against the population database (null keeps what the submission recorded)",
+    )
 
 
 class ReasonIn(Schema):
@@ -372,6 +385,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
         email=a.email,
         address=a.address,
         account=user if user.kind == User.Kind.CITIZEN else None,
+        identity_check=a.identity_check,
     )
     clerk_at = permissions.agency_ids(user, roles=policies.INTAKE_ROLES)
     if permissions.is_inspector(user):
@@ -427,7 +441,7 @@ def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> di
 
 
 ACTION_SCHEMAS: dict[str, type[Schema]] = {
-    "receive": NoteIn,
+    "receive": ReceiveIn,
     "refuse": ReasonIn,
     "transfer": TransferIn,
     "assign": AssignIn,
