@@ -42,8 +42,13 @@ class FigureRow:
     source: str = ""
 
 
+def may_enter(actor: Any, province_code: str) -> bool:
+    """The Department of Home Affairs (the province's administrators)."""
+    return permissions.is_province_admin(actor, province_code or None)
+
+
 def _check_allowed(actor: Any, province_code: str) -> None:
-    if not permissions.is_province_admin(actor, province_code or None):
+    if not may_enter(actor, province_code):
         raise NotPermitted(
             _("Only the Department of Home Affairs may enter or import published figures.")
         )

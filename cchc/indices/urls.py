@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.indices import views
+from cchc.indices import figure_views, views
 
 app_name = "indices"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cong-khai/", views.public, name="public"),
     path("doi-soat/", views.reconcile_upload, name="reconcile"),
     path("ky-bao-cao/", views.periods, name="periods"),
+    path("so-lieu-cong-bo/", figure_views.published_figures, name="figures"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency"),
     path("co-quan/<str:code>/chi-so/<str:metric>/", views.evidence, name="evidence"),
 ]
