@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from cchc.indices import counters
 from cchc.indices.models import PublishedFigure, PublishedFigureEvent
 from cchc.indices.periods import Period
 from cchc.indices.scoring import period_scores
@@ -58,6 +59,9 @@ def test_home_affairs_enters_the_figure_on_the_form_and_the_score_uses_it(client
     metric = _copy_metric(cast.agency_a)
     assert (metric.numerator, metric.denominator, metric.no_data) == (30, 40, False)
     assert metric.score == 1.5  # 2 × 30/40
+    spec = period_scores("qd766", AUG).spec
+    assert counters.evidence(spec, "ELECTRONIC_CERTIFIED_COPY", cast.agency_a.pk, AUG).score == 1.5
+    assert counters.evidence(spec, "ELECTRONIC_CERTIFIED_COPY", cast.agency_b.pk, AUG).score is None
     assert _copy_metric(cast.agency_b).no_data  # another agency still has none
     # a change is audited with the value before and after
     client.post(
