@@ -258,6 +258,14 @@ SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_SENDER = env_str("SMS_GATEWAY_SENDER", "")
 SMS_GATEWAY_TEMPLATE = env_str("SMS_GATEWAY_TEMPLATE", '{"to": "$phone", "text": "$text"}')
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+# Synchronisation of dossiers to the national public service portal (cchc.interchange.
+# portal_sync): each change is POSTed as JSON in the national field names. Empty URL: nothing
+# is sent, and the sync metrics show "no data" rather than 0.
+DOSSIER_SYNC_URL = env_str("DOSSIER_SYNC_URL", "")
+DOSSIER_SYNC_USER = env_str("DOSSIER_SYNC_USER", "")
+DOSSIER_SYNC_PASSWORD = env_str("DOSSIER_SYNC_PASSWORD", "")
+DOSSIER_SYNC_TOKEN = env_str("DOSSIER_SYNC_TOKEN", "")
+DOSSIER_SYNC_TIMEOUT = env_int("DOSSIER_SYNC_TIMEOUT", 15)
 
 # The province this installation serves (official two-digit code, 01 = Hà Nội).
 CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "01")

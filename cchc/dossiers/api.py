@@ -112,6 +112,11 @@ class ApplicantIn(Schema):
         pattern=r"^([^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+)?$",
     )
     address: str = Field("", max_length=300)
+    identity_check: Literal["none", "vneid", "chip", "manual"] = Field(
+        "none",
+        description="identity checked against the population database: not (none), VNeID, "
+        "chip-based ID card reader (chip), looked up by hand (manual)",
+    )
 
 
 class DossierIn(Schema):
@@ -128,6 +133,14 @@ class DossierIn(Schema):
 
 class NoteIn(Schema):
     note: str = Field("", max_length=2000)
+
+
+class ReceiveIn(NoteIn):
+    identity_check: Literal["none", "vneid", "chip", "manual"] | None = Field(
+        None,
+        description="accepting an online dossier: how the applicant's identity was checked "
+        "against the population database (null keeps what the submission recorded)",
+    )
 
 
 class ReasonIn(Schema):
@@ -384,6 +397,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
         email=a.email,
         address=a.address,
         account=user if user.kind == User.Kind.CITIZEN else None,
+        identity_check=a.identity_check,
     )
     clerk_at = permissions.agency_ids(user, roles=policies.INTAKE_ROLES)
     if permissions.is_inspector(user):
@@ -439,7 +453,7 @@ def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> di
 
 
 ACTION_SCHEMAS: dict[str, type[Schema]] = {
-    "receive": NoteIn,
+    "receive": ReceiveIn,
     "refuse": ReasonIn,
     "transfer": TransferIn,
     "assign": AssignIn,

@@ -20,7 +20,7 @@ from cchc.accounts.permissions import roles_in
 from cchc.agencies.models import Agency, AgencyLevel
 from cchc.catalogue.models import Procedure
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
-from cchc.dossiers.models import Dossier, OnlinePayment
+from cchc.dossiers.models import Dossier, IdentityCheck, OnlinePayment
 from cchc.dossiers.services import Applicant
 
 PHONE_RE = re.compile(r"^\+?\d{9,12}$")
@@ -72,6 +72,13 @@ class IntakeForm(forms.Form):
         help_text=_("empty: the fees and charges of the procedure"),
     )
     digitized = forms.BooleanField(label=_("dossier components digitised"), required=False)
+    identity_check = forms.ChoiceField(
+        label=_("identity checked against the population database"),
+        choices=IdentityCheck.choices,
+        initial=IdentityCheck.NOT_CHECKED,
+        required=False,  # a select always sends its value; absent (scripts) = not checked
+        help_text=_("how you checked the applicant's identity at the counter"),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,6 +147,7 @@ class IntakeForm(forms.Form):
             phone=d.get("applicant_phone") or "",
             email=d.get("applicant_email") or "",
             address=d.get("applicant_address") or "",
+            identity_check=d.get("identity_check") or IdentityCheck.NOT_CHECKED,
         )
 
 
@@ -157,6 +165,22 @@ class NoteForm(ActionForm):
     note = forms.CharField(
         label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReceiveForm(NoteForm):
+    """Accepting an online dossier: the clerk records the identity check done on acceptance."""
+
+    identity_check = forms.ChoiceField(
+        label=_("identity checked against the population database"),
+        choices=[("", _("— as recorded at submission —")), *IdentityCheck.choices],
+        required=False,
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "note": self.cleaned_data["note"],
+            "identity_check": self.cleaned_data["identity_check"] or None,
+        }
 
 
 class ReasonForm(ActionForm):
@@ -270,7 +294,7 @@ class ApologyForm(ActionForm):
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "receive": NoteForm,
+    "receive": ReceiveForm,
     "refuse": ReasonForm,
     "transfer": TransferForm,
     "assign": AssignForm,

@@ -57,6 +57,16 @@ class OnlinePayment(models.IntegerChoices):
     LOCAL_GATEWAY = 2, _("Paid via the local gateway")
 
 
+class IdentityCheck(models.TextChoices):
+    """Whether and how the applicant's identity was checked against the national population
+    database at intake (Decree 104/2022; QĐ 766 counts dossiers "using population data")."""
+
+    NOT_CHECKED = "none", _("Not checked against the population database")
+    VNEID = "vneid", _("VNeID electronic identification")
+    CHIP_READER = "chip", _("Chip-based ID card reader")
+    MANUAL = "manual", _("Looked up by hand in the population database")
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -225,6 +235,13 @@ class Dossier(models.Model):
     has_electronic_result = models.BooleanField(_("electronic result"), default=False)
     reused_digitized_data = models.BooleanField(_("reused digitised data"), default=False)
     uses_population_data = models.BooleanField(_("uses the population database"), default=False)
+    identity_check = models.CharField(
+        _("identity checked against the population database"),
+        max_length=8,
+        choices=IdentityCheck.choices,
+        default=IdentityCheck.NOT_CHECKED,
+        help_text=_("set at intake; any check means the dossier used population data"),
+    )
     synced_to_portal = models.BooleanField(_("synchronised to the national portal"), default=False)
     rating = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
     details = models.JSONField(_("form data"), default=dict, blank=True)

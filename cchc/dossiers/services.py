@@ -31,6 +31,7 @@ from cchc.dossiers.models import (
     Dossier,
     DossierEvent,
     DossierStep,
+    IdentityCheck,
     OnlinePayment,
     Status,
     StepOutcome,
@@ -319,6 +320,8 @@ class Applicant:
     email: str = ""
     address: str = ""
     account: Any = None
+    # how the identity was checked against the national population database (IdentityCheck)
+    identity_check: str = "none"
 
 
 def _validate_intake(
@@ -358,6 +361,12 @@ def _validate_intake(
         )
     if not (applicant.name or "").strip():
         raise ValidationFailed(_("Please enter the applicant's name."), field="applicant_name")
+    if applicant.identity_check not in IdentityCheck.values:
+        raise ValidationFailed(
+            _("Unknown identity check %(value)r: choose one of %(known)s.")
+            % {"value": applicant.identity_check, "known": ", ".join(IdentityCheck.values)},
+            field="identity_check",
+        )
 
 
 def _new_dossier(
@@ -406,6 +415,8 @@ def _new_dossier(
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,
+        identity_check=applicant.identity_check,
+        uses_population_data=applicant.identity_check != IdentityCheck.NOT_CHECKED,
         status=status,
         submitted_at=at,
         fee_amount=procedure.total_fee if fee_amount is None else fee_amount,
@@ -454,6 +465,7 @@ def submit_online(
         at=at,
         from_status=None,
         first=True,
+        data={"identity_check": dossier.identity_check},
     )
     _announce(dossier, "submit", event)
     return dossier
@@ -507,7 +519,10 @@ def intake_at_counter(
         from_status=None,
         first=True,
         agency=place,
-        data={"appointment_at": _fmt_iso(dossier.appointment_at)},
+        data={
+            "appointment_at": _fmt_iso(dossier.appointment_at),
+            "identity_check": dossier.identity_check,
+        },
     )
     _announce(dossier, "receive", event)
     return dossier
@@ -522,15 +537,31 @@ def _set_appointment(dossier: Dossier, at: dt.datetime) -> None:
 # -- actions on an existing dossier ---------------------------------------------------------
 @transaction.atomic
 def receive(
-    dossier: Dossier, *, actor: Any, at: dt.datetime | None = None, note: str = ""
+    dossier: Dossier,
+    *,
+    actor: Any,
+    at: dt.datetime | None = None,
+    note: str = "",
+    identity_check: str | None = None,
 ) -> Dossier:
-    """Accept an online dossier (1 → 2): receipt with the appointment date."""
+    """Accept an online dossier (1 → 2): receipt with the appointment date. `identity_check`:
+    how the clerk checked the applicant's identity against the population database on
+    acceptance (None keeps what the submission recorded)."""
     at = _when(at)
+    if identity_check is not None and identity_check not in IdentityCheck.values:
+        raise ValidationFailed(
+            _("Unknown identity check %(value)r: choose one of %(known)s.")
+            % {"value": identity_check, "known": ", ".join(IdentityCheck.values)},
+            field="identity_check",
+        )
     dossier = _lock(dossier)
     _check(dossier, "receive", actor, at)
     if dossier.received_at is None:
         dossier.received_at = at
         _set_appointment(dossier, at)
+    if identity_check is not None:
+        dossier.identity_check = identity_check
+        dossier.uses_population_data = identity_check != IdentityCheck.NOT_CHECKED
     event = _append(
         dossier,
         action="receive",
@@ -539,11 +570,23 @@ def receive(
         at=at,
         note=note,
         data={
-            "appointment_at": dossier.appointment_at.isoformat() if dossier.appointment_at else None
+            "appointment_at": dossier.appointment_at.isoformat()
+            if dossier.appointment_at
+            else None,
+            "identity_check": dossier.identity_check,
         },
     )
     dossier.status = S.RECEIVED
-    _save(dossier, "status", "received_at", "appointment_at", "initial_appointment_at", "due_at")
+    _save(
+        dossier,
+        "status",
+        "received_at",
+        "appointment_at",
+        "initial_appointment_at",
+        "due_at",
+        "identity_check",
+        "uses_population_data",
+    )
     _announce(dossier, "receive", event)
     return dossier
 
@@ -932,3 +975,25 @@ def apologize(
 
 # action -> its service, as the declaration names it (state.ACTION_RULES)
 ACTIONS = {name: globals()[rule.service_name] for name, rule in ACTION_RULES.items()}
+
+
+# -- national portal synchronisation ------------------------------------------------------------
+PORTAL_SYNC_ACTION = "portal_sync"
+
+
+def record_portal_sync(dossier: Dossier) -> Dossier:
+    """The national portal took the dossier (cchc.interchange.portal_sync records each send,
+    with its time and version): set the flag the index's DOSSIER_SYNC metric reads.
+
+    No event: sending a copy is not a step of the dossier's handling and must not enter its
+    control slip (the bundle export writes every event as a LichSu entry). The change is
+    announced so the index refreshes the fact; the synchronisation itself ignores this
+    announcement (it would otherwise send again for its own mark)."""
+    with transaction.atomic():
+        dossier = _lock(dossier)
+        if dossier.synced_to_portal:
+            return dossier
+        dossier.synced_to_portal = True
+        rowsql.update_row(dossier, ["synced_to_portal", "updated_at"])
+        _announce(dossier, PORTAL_SYNC_ACTION, None)
+    return dossier

@@ -154,7 +154,15 @@ def evidence(
                 (numerator if metric.numerator in names else missing).append(proc)
         num_count, den_count = len(numerator), len(numerator) + len(missing)
     else:
-        numerator, missing, num_count, den_count = [], [], 0, 0
+        # figures entered by hand (cchc.indices.figures): none entered = no data, not 0/0
+        from cchc.indices.figures import entered_counters
+
+        entered = entered_counters(period, [agency_id])[agency_id]
+        num, den = entered.get(metric.numerator), entered.get(metric.denominator)
+        numerator, missing = [], []
+        if num is None or den is None:
+            return Evidence(metric, source, numerator, missing, 0, 0, None, 0.0)
+        num_count, den_count = num, den
     result = score_group(group, {}, {metric.code: (num_count, den_count)})
     score = next(m.score for m in result.metrics if m.code == metric.code)
     full = metric_points(metric, den_count, den_count) if den_count else None

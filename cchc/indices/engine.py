@@ -103,6 +103,9 @@ class MetricScore:
     score: float | None  # None: not scored (empty denominator under the "null" rule)
     max_points: float
     ratio: float | None
+    # the platform holds no data for a counter of this metric (a None counter): shown as
+    # "no data - enter or import the figure", adding 0 points, never invented full marks
+    no_data: bool = False
 
     @property
     def points(self) -> float:
@@ -168,6 +171,12 @@ def score_group(
             num, den = values.get(metric.code, (None, None))
         else:
             num, den = counters.get(metric.numerator, 0), counters.get(metric.denominator, 0)
+            if num is None or den is None:
+                # no data on our side (counters.NO_DATA): neither a score nor the empty rule
+                results.append(
+                    MetricScore(metric.code, None, None, None, float(metric.max_points), None, True)
+                )
+                continue
         raw = metric_points(metric, num, den)
         shown = None if raw is None else round2(raw)
         if raw is not None:
@@ -236,7 +245,11 @@ def derivation(metric: MetricSpec, result: MetricScore, spec: SchemeSpec) -> lis
     thr = f" / {metric.threshold:g}" if metric.threshold != 1 else ""
     inner = "1 − t/m" if metric.kind == "complement" else "t/m"
     lines = [f"{metric.max_points:g} × min(1, ({inner}){thr})"]
-    if result.denominator:
+    if result.no_data:
+        from cchc.indices.labels import NO_DATA_LABEL
+
+        lines.append(str(NO_DATA_LABEL))
+    elif result.denominator:
         lines.append(
             f"t = {result.numerator}, m = {result.denominator} → {(result.ratio or 0) * 100:.2f}%"
         )

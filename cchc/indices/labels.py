@@ -71,6 +71,9 @@ PROCEDURE_COUNTER_LABELS: dict[str, Any] = {
     "certified_copies_electronic": _("electronic certified copies"),
 }
 
+# a metric with a counter the platform holds no data for (engine.MetricScore.no_data)
+NO_DATA_LABEL = _("No data — enter or import the figure")
+
 # what a metric scores when its denominator is empty (engine.EMPTY_*)
 EMPTY_RULE_LABELS: dict[str, Any] = {
     "zero": _("0 points"),

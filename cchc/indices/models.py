@@ -543,3 +543,51 @@ class PendingRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} @ {self.queued_at}"
+
+
+# -- published figures entered by hand (no data path on the platform) ----------------------------
+class PublishedFigure(models.Model):
+    """A counter the platform holds no data for (electronic certified copies today, which the
+    Ministry of Justice's system counts), entered or imported by the Department of Home Affairs
+    from the published figure of an agency and period. The index reads it instead of showing
+    invented marks; without it the metric shows "no data" (cchc.indices.figures)."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    period = models.CharField(_("period"), max_length=10)
+    counter = models.CharField(_("counter"), max_length=60)
+    value = models.PositiveIntegerField(_("value"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    last_event_seq = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("published figure")
+        verbose_name_plural = _("published figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "period", "counter"], name="uniq_published_figure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.period} {self.counter}={self.value}"
+
+
+class PublishedFigureEvent(EventLog):
+    """One entry or import of a published figure, with the value before and after."""
+
+    subject_field: ClassVar[str] = "figure"
+
+    figure = models.ForeignKey(PublishedFigure, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        verbose_name = _("published figure event")
+        verbose_name_plural = _("published figure events")
+        ordering = ["figure", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure", "seq"], name="uniq_published_figure_event_seq"
+            )
+        ]

@@ -138,7 +138,7 @@ class PeriodScores:
         version: SchemeVersion,
         period: Period,
         agencies: list[Any],
-        counters: dict[int, dict[str, int]],
+        counters: dict[int, dict[str, int | None]],
         min_dossiers: int,
     ):
         self.spec, self.version, self.period, self.agencies = spec, version, period, agencies
@@ -148,7 +148,7 @@ class PeriodScores:
         }
         self.ranks = rank(
             [
-                (a.pk, a.group_id, self.scores[a.pk].total, counters[a.pk].get("received", 0))
+                (a.pk, a.group_id, self.scores[a.pk].total, counters[a.pk].get("received") or 0)
                 for a in agencies
             ],
             min_dossiers,
@@ -157,10 +157,11 @@ class PeriodScores:
     @functools.cached_property
     def province(self) -> AgencyScore:
         """The province row: every agency's counters added up, scored like one agency."""
-        total: dict[str, int] = {}
+        total: dict[str, int | None] = {}
         for c in self.counters.values():
             for k, v in c.items():
-                total[k] = total.get(k, 0) + (v or 0)
+                # no data (None) in every agency stays no data for the province
+                total[k] = v if total.get(k) is None else (total[k] or 0) + (v or 0)
         return score_agency(self.spec, total)
 
     def live_difference(self, agency_id: int) -> float | None:
@@ -275,6 +276,8 @@ def _score_from_row(spec: SchemeSpec, row: dict[str, Any]) -> AgencyScore:
         for m_spec in g_spec.metrics:
             m = g.get("metrics", {}).get(m_spec.code, {})
             num, den = m.get("numerator"), m.get("denominator")
+            # a metric recorded without counts nor score had no data when the period closed
+            no_data = bool(m) and num is None and den is None and m.get("score") is None
             metrics.append(
                 MetricScore(
                     m_spec.code,
@@ -283,6 +286,7 @@ def _score_from_row(spec: SchemeSpec, row: dict[str, Any]) -> AgencyScore:
                     m.get("score"),
                     m_spec.max_points,
                     num / den if num is not None and den else None,
+                    no_data,
                 )
             )
         groups.append(

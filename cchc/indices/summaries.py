@@ -20,6 +20,7 @@ from django.utils import timezone
 from cchc.core import rowsql
 from cchc.feedback.models import Petition
 from cchc.indices import facts as F_
+from cchc.indices.figures import entered_counters
 from cchc.indices.models import (
     DAY_COUNTERS,
     DossierFact,
@@ -420,9 +421,7 @@ PROCEDURE_COUNTER_NAMES = (
     "procedures_fee_paid_online",
     "procedures_fee_dossiers",
     "procedures_fee_data",
-    "certified_copies",
-    "certified_copies_electronic",
-)
+)  # certified copies are entered figures (cchc.indices.figures), not catalogue counts
 PETITION_COUNTER_NAMES = (
     "petitions",
     "petitions_on_time",
@@ -590,7 +589,7 @@ def period_counters_many(
     *,
     publish_within_days: int = 5,
     now: dt.datetime | None = None,
-) -> dict[Period, dict[int, dict[str, int]]]:
+) -> dict[Period, dict[int, dict[str, int | None]]]:
     """Every counter the metrics may name, per period and agency, in a handful of queries."""
     dossiers = dossier_counters_many(periods, agency_ids, now)
     petitions = petition_counters_many(periods, agency_ids, now)
@@ -601,11 +600,38 @@ def period_counters_many(
         # the catalogue's counters from the snapshot (no usage: those four come from SQL)
         procedures = catalogue_counters(p, agency_ids, publish_within_days, snapshot)
         used = usage_counters(p, agency_ids)
+        entered = entered_counters(p, agency_ids)
         out[p] = {
-            a: {**empty, **dossiers[p].get(a, {}), **procedures[a], **used[a], **petitions[p][a]}
+            a: {
+                **empty,
+                **dossiers[p].get(a, {}),
+                **procedures[a],
+                **used[a],
+                **petitions[p][a],
+                **entered[a],
+            }
             for a in agency_ids
         }
+        if not portal_sync_configured():
+            for c in out[p].values():
+                for name in SYNC_COUNTERS:
+                    if not c.get(name):
+                        c[name] = None
     return out
+
+
+# Counters only the synchronisation to the national portal fills (a dossier's sent time,
+# cchc.interchange.portal_sync, or the `DongBoDVCQG` flag of an imported dossier).
+SYNC_COUNTERS = ("synced", "storage_linked")
+
+
+def portal_sync_configured() -> bool:
+    """Whether the platform sends dossiers to the national portal (settings.DOSSIER_SYNC_URL).
+    Without it, an agency with no synchronised dossier has no data for the sync metrics
+    rather than 0 (the portal knows of dossiers we cannot see being sent)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "DOSSIER_SYNC_URL", ""))
 
 
 def period_counters(
@@ -614,7 +640,7 @@ def period_counters(
     *,
     publish_within_days: int = 5,
     now: dt.datetime | None = None,
-) -> dict[int, dict[str, int]]:
+) -> dict[int, dict[str, int | None]]:
     return period_counters_many(
         [period], agency_ids, publish_within_days=publish_within_days, now=now
     )[period]

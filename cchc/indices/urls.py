@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.indices import portal_views, views
+from cchc.indices import figure_views, portal_views, views
 
 app_name = "indices"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("doi-soat/", views.reconcile_upload, name="reconcile"),
     path("doi-soat/cong/", portal_views.reconcile_portal, name="reconcile_portal"),
     path("ky-bao-cao/", views.periods, name="periods"),
+    path("so-lieu-cong-bo/", figure_views.published_figures, name="figures"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency"),
     path("co-quan/<str:code>/chi-so/<str:metric>/", views.evidence, name="evidence"),
 ]

@@ -468,7 +468,9 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
                 r["metric"].code,
                 r["result"].numerator,
                 r["result"].denominator,
-                r["result"].score if r["result"].score is not None else "—",
+                _("No data — enter or import the figure")
+                if r["result"].no_data
+                else (r["result"].score if r["result"].score is not None else "—"),
                 r["metric"].max_points,
             ]
             for r in rows
@@ -493,6 +495,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             rows=rows,
             rank=ps.ranks.get(agency.pk),
             may_see_evidence=_may_see_evidence(request.user, agency),
+            may_enter_figures=permissions.is_province_admin(request.user, province or None),
             labels=json.dumps([t["label"] for t in trend]),
             totals=json.dumps([t["total"].get(agency.pk) for t in trend]),
         ),

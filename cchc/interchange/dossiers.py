@@ -86,6 +86,7 @@ COMPARED = (
     "has_digitized_components",
     "has_electronic_result",
     "reused_digitized_data",
+    "synced_to_portal",
     "rating",
 )
 EXPORT_KEYS = (
@@ -105,6 +106,7 @@ EXPORT_KEYS = (
     "HoSoCoThanhPhanSoHoa",
     "CoKetQuaDienTu",
     "TaiSuDungDuLieuSoHoa",
+    "DongBoDVCQG",
     "DanhGia",
     "LichSu",
 )
@@ -112,6 +114,8 @@ FLAGS = (
     ("HoSoCoThanhPhanSoHoa", "has_digitized_components"),
     ("CoKetQuaDienTu", "has_electronic_result"),
     ("TaiSuDungDuLieuSoHoa", "reused_digitized_data"),
+    # synchronised to the national portal by the previous system (optional, absent = 0)
+    ("DongBoDVCQG", "synced_to_portal"),
 )
 FLAG_KEYS = tuple(key for key, _attname in FLAGS)
 # Every allowed (from, to) change of status, for the per-entry fast path.
@@ -491,6 +495,7 @@ class Context:
             "has_digitized_components": flags[0],
             "has_electronic_result": flags[1],
             "reused_digitized_data": flags[2],
+            "synced_to_portal": flags[3],
         }
         return Parsed(code, cols, events, texts)
 
@@ -856,7 +861,99 @@ def _reimport(
         result.changed_ids.extend(pk for pk, _p, _s in changes)
 
 
-# -- export -------------------------------------------------------------------------------
+# -- export ---------------------------------------------------------------------------------
+RECORD_FIELDS = (
+    "pk",
+    "code",
+    "procedure_id",
+    "receiving_agency_id",
+    "competent_agency_id",
+    "channel",
+    "submitted_at",
+    "received_at",
+    "initial_appointment_at",
+    "processing_ended_at",
+    "returned_at",
+    "status",
+    "paid_online",
+    "fee_amount",
+    "has_digitized_components",
+    "has_electronic_result",
+    "reused_digitized_data",
+    "synced_to_portal",
+    "rating",
+)
+
+
+def national_records(
+    rows: list[dict[str, Any]],
+    agencies: dict[int, str] | None = None,
+    procedures: dict[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The dossiers (rows of `Dossier.values(*RECORD_FIELDS)`) in the national dossier-sync
+    field names (interchange.md §1), each with its full history: what the bundle export
+    writes and what the synchronisation to the national portal sends."""
+    if agencies is None:
+        agencies = dict(Agency.objects.values_list("pk", "code"))
+    if procedures is None:
+        procedures = dict(
+            Procedure.objects.filter(pk__in={r["procedure_id"] for r in rows}).values_list(
+                "pk", "code"
+            )
+        )
+    ids = [r["pk"] for r in rows]
+    history: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for pk, at, to, agency_id, target_id, note, data in (
+        DossierEvent.objects.filter(dossier_id__in=ids)
+        .order_by("dossier_id", "seq")
+        .values_list(
+            "dossier_id", "at", "to_status", "agency_id", "target_agency_id", "note", "data"
+        )
+    ):
+        # DonVi: the unit holding the dossier after this entry (the receiver of a hand-over).
+        unit = target_id or agency_id
+        item: dict[str, Any] = {
+            "TrangThai": to,
+            "ThoiDiem": format_datetime(at),
+            "DonVi": agencies.get(unit) if unit else None,
+            "GhiChu": note or "",
+        }
+        new_appointment = (data or {}).get("new_appointment_at")
+        if new_appointment:
+            item["NgayHenTraMoi"] = format_datetime(dt.datetime.fromisoformat(new_appointment))
+        history[pk].append(item)
+    ratings = dict(
+        Evaluation.objects.filter(dossier_id__in=ids).values_list("dossier_id", "satisfaction")
+    )
+    out = []
+    for r in rows:
+        rating = r["rating"] if r["rating"] is not None else ratings.get(r["pk"])
+        out.append(
+            {
+                "MaHoSo": r["code"],
+                "MaTTHC": procedures[r["procedure_id"]],
+                "MaDonViTiepNhan": agencies[r["receiving_agency_id"]],
+                "MaDonViXuLy": agencies[r["competent_agency_id"]],
+                "KenhThucHien": r["channel"],
+                "NgayNopHoSo": format_datetime(r["submitted_at"]),
+                "NgayTiepNhan": format_datetime(r["received_at"]),
+                "NgayHenTra": format_datetime(r["initial_appointment_at"]),
+                "NgayKetThucXuLy": format_datetime(r["processing_ended_at"]),
+                "NgayTraKetQua": format_datetime(r["returned_at"]),
+                "TrangThaiHoSo": r["status"],
+                "DuocThanhToanTrucTuyen": r["paid_online"],
+                "PhiLePhi": r["fee_amount"],
+                "HoSoCoThanhPhanSoHoa": int(r["has_digitized_components"]),
+                "CoKetQuaDienTu": int(r["has_electronic_result"]),
+                "TaiSuDungDuLieuSoHoa": int(r["reused_digitized_data"]),
+                "DongBoDVCQG": int(r["synced_to_portal"]),
+                "DanhGia": rating,
+                "LichSu": history[r["pk"]],
+            }
+        )
+    return out
+
+
 def export_dossiers(handle: Any, date_from: dt.date, date_to: dt.date, batch: int = 2000) -> int:
     """Write the dossiers received (or, never received, submitted) between the two local
     dates, inclusive, ordered by code, each with its full history."""
@@ -869,84 +966,16 @@ def export_dossiers(handle: Any, date_from: dt.date, date_to: dt.date, batch: in
     )
     agencies = dict(Agency.objects.values_list("pk", "code"))
     procedures = dict(Procedure.objects.values_list("pk", "code"))
-    fields = (
-        "pk",
-        "code",
-        "procedure_id",
-        "receiving_agency_id",
-        "competent_agency_id",
-        "channel",
-        "submitted_at",
-        "received_at",
-        "initial_appointment_at",
-        "processing_ended_at",
-        "returned_at",
-        "status",
-        "paid_online",
-        "fee_amount",
-        "has_digitized_components",
-        "has_electronic_result",
-        "reused_digitized_data",
-        "rating",
-    )
     count, last_code = 0, ""
     while True:
         rows = list(
             Dossier.objects.filter(in_range, code__gt=last_code)
             .order_by("code")
-            .values(*fields)[:batch]
+            .values(*RECORD_FIELDS)[:batch]
         )
         if not rows:
             return count
-        ids = [r["pk"] for r in rows]
-        history: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-        for pk, at, to, agency_id, target_id, note, data in (
-            DossierEvent.objects.filter(dossier_id__in=ids)
-            .order_by("dossier_id", "seq")
-            .values_list(
-                "dossier_id", "at", "to_status", "agency_id", "target_agency_id", "note", "data"
-            )
-        ):
-            # DonVi: the unit holding the dossier after this entry (the receiver of a hand-over).
-            unit = target_id or agency_id
-            item: dict[str, Any] = {
-                "TrangThai": to,
-                "ThoiDiem": format_datetime(at),
-                "DonVi": agencies.get(unit) if unit else None,
-                "GhiChu": note or "",
-            }
-            new_appointment = (data or {}).get("new_appointment_at")
-            if new_appointment:
-                item["NgayHenTraMoi"] = format_datetime(dt.datetime.fromisoformat(new_appointment))
-            history[pk].append(item)
-        ratings = dict(
-            Evaluation.objects.filter(dossier_id__in=ids).values_list("dossier_id", "satisfaction")
-        )
-        for r in rows:
-            rating = r["rating"] if r["rating"] is not None else ratings.get(r["pk"])
-            handle.write(
-                json_line(
-                    {
-                        "MaHoSo": r["code"],
-                        "MaTTHC": procedures[r["procedure_id"]],
-                        "MaDonViTiepNhan": agencies[r["receiving_agency_id"]],
-                        "MaDonViXuLy": agencies[r["competent_agency_id"]],
-                        "KenhThucHien": r["channel"],
-                        "NgayNopHoSo": format_datetime(r["submitted_at"]),
-                        "NgayTiepNhan": format_datetime(r["received_at"]),
-                        "NgayHenTra": format_datetime(r["initial_appointment_at"]),
-                        "NgayKetThucXuLy": format_datetime(r["processing_ended_at"]),
-                        "NgayTraKetQua": format_datetime(r["returned_at"]),
-                        "TrangThaiHoSo": r["status"],
-                        "DuocThanhToanTrucTuyen": r["paid_online"],
-                        "PhiLePhi": r["fee_amount"],
-                        "HoSoCoThanhPhanSoHoa": int(r["has_digitized_components"]),
-                        "CoKetQuaDienTu": int(r["has_electronic_result"]),
-                        "TaiSuDungDuLieuSoHoa": int(r["reused_digitized_data"]),
-                        "DanhGia": rating,
-                        "LichSu": history[r["pk"]],
-                    }
-                )
-            )
+        for record in national_records(rows, agencies, procedures):
+            handle.write(json_line(record))
             count += 1
         last_code = rows[-1]["code"]

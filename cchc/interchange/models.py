@@ -31,3 +31,28 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PortalSync(models.Model):
+    """The synchronisation of one dossier to the national public service portal (Cổng
+    DVCQG): the version of the dossier last sent and when, and the last failure. Written by the
+    job in cchc.interchange.portal_sync; one row per dossier."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        related_name="portal_sync",
+        verbose_name=_("dossier"),
+    )
+    sent_version = models.PositiveIntegerField(_("version sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("national portal synchronisation")
+        verbose_name_plural = _("national portal synchronisations")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} v{self.sent_version} @ {self.sent_at}"

@@ -92,6 +92,7 @@ IMPORTED = (
     "has_digitized_components",
     "has_electronic_result",
     "reused_digitized_data",
+    "synced_to_portal",
 )
 EVENT_COLUMNS = (
     "dossier_id",
@@ -156,7 +157,8 @@ class Formatter:
             f"{t(c['closed_at'])}\t{t(c['paused_since'])}\t{c['paused_seconds']}\t{c['supplement_count']}\t"
             f"{c['apology_count']}\t{c['fee_amount']}\t{c['paid_online']}\t{NULL if rating is None else rating}\t"
             f"{'t' if c['has_digitized_components'] else 'f'}\t{'t' if c['has_electronic_result'] else 'f'}\t"
-            f"{'t' if c['reused_digitized_data'] else 'f'}{self.suffix}"
+            f"{'t' if c['reused_digitized_data'] else 'f'}\t{'t' if c['synced_to_portal'] else 'f'}"
+            f"{self.suffix}"
         )
 
     def events(self, pk: int, p: Any, start: int = 0, previous: str = "") -> str:

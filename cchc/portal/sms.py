@@ -8,17 +8,16 @@ gateway without code. A gateway of another shape: a class with the same method.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import re
-import urllib.error
-import urllib.request
 from string import Template
 from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from cchc.core import http
 
 log = logging.getLogger("cchc.sms")
 
@@ -77,38 +76,20 @@ class HttpSmsBackend:
         )
         self.sender = getattr(settings, "SMS_GATEWAY_SENDER", "")
         self.timeout = float(getattr(settings, "SMS_GATEWAY_TIMEOUT", 10))
-        user = getattr(settings, "SMS_GATEWAY_USER", "")
-        token = getattr(settings, "SMS_GATEWAY_TOKEN", "")
-        self.authorization = ""
-        if token:
-            self.authorization = f"Bearer {token}"
-        elif user:
-            pair = f"{user}:{getattr(settings, 'SMS_GATEWAY_PASSWORD', '')}".encode()
-            self.authorization = "Basic " + base64.b64encode(pair).decode("ascii")
+        self.authorization = http.authorization(
+            getattr(settings, "SMS_GATEWAY_USER", ""),
+            getattr(settings, "SMS_GATEWAY_PASSWORD", ""),
+            getattr(settings, "SMS_GATEWAY_TOKEN", ""),
+        )
 
     def send(self, phone: str, text: str) -> None:
-        body = json.dumps(
-            _fill(self.template, {"phone": phone, "text": text, "sender": self.sender}),
-            ensure_ascii=False,
-        ).encode("utf-8")
-        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
-            self.url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8"},
-        )
-        if self.authorization:
-            request.add_header("Authorization", self.authorization)
+        body = _fill(self.template, {"phone": phone, "text": text, "sender": self.sender})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
-                status = answer.status
-        except urllib.error.HTTPError as exc:
-            raise SmsError(f"SMS gateway answered HTTP {exc.code}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise SmsError(f"SMS gateway unreachable: {type(reason).__name__}") from None
-        if not 200 <= status < 300:
-            raise SmsError(f"SMS gateway answered HTTP {status}")
+            http.post_json(
+                self.url, body, what="SMS gateway", auth=self.authorization, timeout=self.timeout
+            )
+        except http.HttpError as exc:
+            raise SmsError(str(exc)) from None
 
 
 class MemorySmsBackend:

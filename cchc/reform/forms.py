@@ -230,7 +230,7 @@ class TemplateSettingsForm(forms.Form):
         label=_("Grade bands"),
         required=False,
         max_length=500,
-        help_text=_("e.g. A:90, B:80, C:0 (minimum index % of each grade)"),
+        help_text=_("e.g. A:90, B:80, C:0 (the minimum index, in per cent, of each grade)"),
     )
     survey_optional = forms.BooleanField(
         label=_("Survey optional (rescale without a survey)"), required=False
