@@ -41,7 +41,7 @@ from cchc.core.rules import ONE_STOP
 from cchc.dossiers import services
 from cchc.dossiers.lifecycle import Act, Refused, fold
 from cchc.dossiers.models import Dossier, DossierEvent, Evaluation
-from cchc.dossiers.state import TRANSITIONS, allowed
+from cchc.dossiers.state import TRANSITIONS
 from cchc.interchange.formats import (
     DOSSIERS,
     FileResult,
@@ -270,11 +270,8 @@ class Context:
                     _("an apology (NgayHenTraMoi) must keep the status %(status)s.")
                     % {"status": current}
                 )
-        elif to != current and not allowed(current, to):  # keeping it: an assignment
-            raise RowError(
-                _("the change of status %(a)s → %(b)s is not allowed.")
-                % {"a": current if current is not None else "-", "b": to}
-            )
+        # Whether the change of status is allowed is the step function's to say (`parse`
+        # folds the history through it): the same words as a live refusal.
         return at, to, agency_id, note, new_appointment
 
     # -- one line -------------------------------------------------------------------------
@@ -438,8 +435,15 @@ class Context:
         try:
             st = fold(acts, calendar=cal, code=code, appointment_at=appointment_at, legal_due=due)
         except Refused as exc:
+            _at, frm, to = events[exc.entry - 1][:3]
             raise RowError(
-                _("LichSu entry %(n)s: %(reason)s") % {"n": exc.entry, "reason": exc.message}
+                _("LichSu entry %(n)s (status %(a)s → %(b)s): %(reason)s")
+                % {
+                    "n": exc.entry,
+                    "a": frm if frm is not None else "-",
+                    "b": to,
+                    "reason": exc.message,
+                }
             ) from None
         for given, derived, key in (
             (received_given, st.received_at, "NgayTiepNhan"),
