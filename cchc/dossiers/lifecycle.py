@@ -110,6 +110,24 @@ def state_of(dossier: Any) -> Derived:
     return Derived(code=dossier.code, **{name: getattr(dossier, name) for name in FIELDS})
 
 
+# The action a change of status stands for (to PROCESSING: by the status it leaves).
+_BACK_TO_PROCESSING: dict[int, str] = {
+    S.SUPPLEMENT: "receive_supplement",
+    S.FINANCIAL: "confirm_payment",
+}
+_ACTION_TO: dict[int, str] = {
+    S.SUBMITTED: "receive_supplement",
+    S.RECEIVED: "receive",
+    S.REFUSED: "refuse",
+    S.SUPPLEMENT: "request_supplement",
+    S.FINANCIAL: "request_payment",
+    S.WITHDRAWN: "withdraw",
+    S.STOPPED: "stop",
+    S.FINISHED: "finish",
+    S.RETURNED: "return_result",
+}
+
+
 def infer(state: Derived, to_status: int, data: Mapping[str, Any] = EMPTY) -> str:
     """The action a status-only history entry stands for, from the state it applies to."""
     frm = state.status
@@ -121,20 +139,8 @@ def infer(state: Derived, to_status: int, data: Mapping[str, Any] = EMPTY) -> st
         # The national codes list PROCESSING → PROCESSING: a hand-over to the next step.
         return "transfer" if to_status == S.PROCESSING else "assign"
     if to_status == S.PROCESSING:
-        return {S.SUPPLEMENT: "receive_supplement", S.FINANCIAL: "confirm_payment"}.get(
-            frm, "transfer"
-        )
-    return {
-        S.SUBMITTED: "receive_supplement",
-        S.RECEIVED: "receive",
-        S.REFUSED: "refuse",
-        S.SUPPLEMENT: "request_supplement",
-        S.FINANCIAL: "request_payment",
-        S.WITHDRAWN: "withdraw",
-        S.STOPPED: "stop",
-        S.FINISHED: "finish",
-        S.RETURNED: "return_result",
-    }.get(to_status, "")
+        return _BACK_TO_PROCESSING.get(frm, "transfer")
+    return _ACTION_TO.get(to_status, "")
 
 
 def _moment(value: Any) -> dt.datetime | None:
