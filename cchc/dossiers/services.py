@@ -10,7 +10,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,7 +25,7 @@ from cchc.core.errors import NotFound, NotPermitted, TransitionNotAllowed, Valid
 from cchc.core.identifiers import format_dossier_code
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
-from cchc.dossiers import policies
+from cchc.dossiers import lifecycle, policies
 from cchc.dossiers.models import (
     Channel,
     Dossier,
@@ -217,6 +217,33 @@ def _check(dossier: Dossier, action: str, actor: Any, at: dt.datetime) -> None:
         raise TransitionNotAllowed(why)
 
 
+def _derive(
+    dossier: Dossier, action: str, at: dt.datetime, data: dict[str, Any] | None = None
+) -> lifecycle.Derived:
+    """The locked dossier's derived state after `action`, by the one step function that the
+    import's replay uses too (cchc.dossiers.lifecycle); its refusal as our errors."""
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    try:
+        return lifecycle.step(
+            lifecycle.state_of(dossier),
+            lifecycle.Act(action, at, data or {}),
+            calendar=cal,
+            legal_due=lambda received: legal_due(dossier.procedure, received, cal).due_at,
+        )
+    except lifecycle.Refused as exc:
+        if exc.field:
+            raise ValidationFailed(exc.message, field=exc.field) from None
+        raise TransitionNotAllowed(exc.message) from None
+
+
+def _store(dossier: Dossier, new: lifecycle.Derived) -> list[str]:
+    """Write the derived fields the step changed onto the dossier; their names, to save."""
+    changed = [name for name in lifecycle.FIELDS if getattr(dossier, name) != getattr(new, name)]
+    for name in changed:
+        setattr(dossier, name, getattr(new, name))
+    return changed
+
+
 def _when(at: dt.datetime | None) -> dt.datetime:
     if at is None:
         return timezone.now()
@@ -295,7 +322,14 @@ def _open_step(
         if template and not name:
             name = template[1]
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
-    due = cal.add_working_seconds(at, hours * 3600) if hours else dossier.due_at
+    # Handed over after the rule version's cut-off (its `cutoff`, 15:00 in Hà Nội's process
+    # decisions), outside working hours or on a day off, the step counts from the next working
+    # instant/day, as a reception does: its due time is then always inside working time.
+    due = (
+        cal.add_working_seconds(cal.counting_start(at)[0], hours * 3600)
+        if hours
+        else dossier.due_at
+    )
     return rowsql.insert_row(
         DossierStep(
             dossier=dossier,
@@ -528,12 +562,6 @@ def intake_at_counter(
     return dossier
 
 
-def _set_appointment(dossier: Dossier, at: dt.datetime) -> None:
-    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
-    due = legal_due(dossier.procedure, at, cal).due_at
-    dossier.appointment_at = dossier.initial_appointment_at = dossier.due_at = due
-
-
 # -- actions on an existing dossier ---------------------------------------------------------
 @transaction.atomic
 def receive(
@@ -556,9 +584,7 @@ def receive(
         )
     dossier = _lock(dossier)
     _check(dossier, "receive", actor, at)
-    if dossier.received_at is None:
-        dossier.received_at = at
-        _set_appointment(dossier, at)
+    new = _derive(dossier, "receive", at)
     if identity_check is not None:
         dossier.identity_check = identity_check
         dossier.uses_population_data = identity_check != IdentityCheck.NOT_CHECKED
@@ -570,23 +596,11 @@ def receive(
         at=at,
         note=note,
         data={
-            "appointment_at": dossier.appointment_at.isoformat()
-            if dossier.appointment_at
-            else None,
+            "appointment_at": _fmt_iso(new.appointment_at),
             "identity_check": dossier.identity_check,
         },
     )
-    dossier.status = S.RECEIVED
-    _save(
-        dossier,
-        "status",
-        "received_at",
-        "appointment_at",
-        "initial_appointment_at",
-        "due_at",
-        "identity_check",
-        "uses_population_data",
-    )
+    _save(dossier, *_store(dossier, new), "identity_check", "uses_population_data")
     _announce(dossier, "receive", event)
     return dossier
 
@@ -598,10 +612,9 @@ def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None 
     reason = _reason(reason, _("reason for refusal"))
     dossier = _lock(dossier)
     _check(dossier, "refuse", actor, at)
+    new = _derive(dossier, "refuse", at)
     event = _append(dossier, action="refuse", to_status=S.REFUSED, actor=actor, at=at, note=reason)
-    dossier.status = S.REFUSED
-    dossier.closed_at = dossier.processing_ended_at = at
-    _save(dossier, "status", "closed_at", "processing_ended_at")
+    _save(dossier, *_store(dossier, new))
     _announce(dossier, "refuse", event)
     return dossier
 
@@ -620,12 +633,14 @@ def transfer(
 ) -> Dossier:
     """Hand the dossier over to the next step (same or another agency) on the control slip.
 
-    Received after the cut-off, the hand-over to the competent unit is due the next working
-    day (Hà Nội's process decisions); each step gets its own due time from the step template.
+    Each step gets its own due time from the step template, counted like a reception: a
+    hand-over after the rule's cut-off (15:00 in Hà Nội's process decisions) counts from the
+    next working day (`_open_step`).
     """
     at = _when(at)
     dossier = _lock(dossier)
     _check(dossier, "transfer", actor, at)
+    new = _derive(dossier, "transfer", at)
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(
             _("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency"
@@ -653,10 +668,9 @@ def transfer(
         target_agency=to_agency,
         data={"step": step.seq, "step_due_at": step.due_at.isoformat() if step.due_at else None},
     )
-    dossier.status = S.PROCESSING
     dossier.current_agency = to_agency
     dossier.assignee = assignee
-    _save(dossier, "status", "current_agency", "assignee")
+    _save(dossier, *_store(dossier, new), "current_agency", "assignee")
     _announce(dossier, "transfer", event)
     return dossier
 
@@ -701,6 +715,7 @@ def request_supplement(
     reason = _reason(reason, _("documents to supplement"))
     dossier = _lock(dossier)
     _check(dossier, "request_supplement", actor, at)
+    new = _derive(dossier, "request_supplement", at)
     event = _append(
         dossier,
         action="request_supplement",
@@ -708,12 +723,9 @@ def request_supplement(
         actor=actor,
         at=at,
         note=reason,
-        data={"request_number": dossier.supplement_count + 1},
+        data={"request_number": new.supplement_count},
     )
-    dossier.status = S.SUPPLEMENT
-    dossier.paused_since = at
-    dossier.supplement_count += 1
-    _save(dossier, "status", "paused_since", "supplement_count")
+    _save(dossier, *_store(dossier, new))
     _announce(dossier, "request_supplement", event)
     return dossier
 
@@ -726,26 +738,17 @@ def receive_supplement(
     at = _when(at)
     dossier = _lock(dossier)
     _check(dossier, "receive_supplement", actor, at)
-    back_to = S.PROCESSING if dossier.received_at else S.SUBMITTED
-    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
-    paused = (
-        int(cal.working_seconds_between(dossier.paused_since, at)) if dossier.paused_since else 0
-    )
+    new = _derive(dossier, "receive_supplement", at)
     event = _append(
         dossier,
         action="receive_supplement",
-        to_status=back_to,
+        to_status=cast(int, new.status),  # the step always gives a status
         actor=actor,
         at=at,
         note=note,
-        data={"paused_working_seconds": paused},
+        data={"paused_working_seconds": new.paused_seconds - dossier.paused_seconds},
     )
-    dossier.status = back_to
-    dossier.paused_since = None
-    dossier.paused_seconds += paused
-    if dossier.appointment_at:
-        dossier.due_at = cal.add_working_seconds(dossier.appointment_at, dossier.paused_seconds)
-    _save(dossier, "status", "paused_since", "paused_seconds", "due_at")
+    _save(dossier, *_store(dossier, new))
     _announce(dossier, "receive_supplement", event)
     return dossier
 
@@ -762,6 +765,7 @@ def request_payment(
         )
     dossier = _lock(dossier)
     _check(dossier, "request_payment", actor, at)
+    new = _derive(dossier, "request_payment", at)
     event = _append(
         dossier,
         action="request_payment",
@@ -771,9 +775,8 @@ def request_payment(
         note=note,
         data={"amount": amount},
     )
-    dossier.status = S.FINANCIAL
     dossier.fee_amount = amount
-    _save(dossier, "status", "fee_amount")
+    _save(dossier, *_store(dossier, new), "fee_amount")
     _announce(dossier, "request_payment", event)
     return dossier
 
@@ -792,6 +795,7 @@ def confirm_payment(
         raise ValidationFailed(_("Unknown payment channel."), field="online")
     dossier = _lock(dossier)
     _check(dossier, "confirm_payment", actor, at)
+    new = _derive(dossier, "confirm_payment", at)
     event = _append(
         dossier,
         action="confirm_payment",
@@ -801,9 +805,8 @@ def confirm_payment(
         note=note,
         data={"online": online},
     )
-    dossier.status = S.PROCESSING
     dossier.paid_online = online
-    _save(dossier, "status", "paid_online")
+    _save(dossier, *_store(dossier, new), "paid_online")
     _announce(dossier, "confirm_payment", event)
     return dossier
 
@@ -817,13 +820,12 @@ def withdraw(
     reason = _reason(reason, _("reason for withdrawal"))
     dossier = _lock(dossier)
     _check(dossier, "withdraw", actor, at)
+    new = _derive(dossier, "withdraw", at)
     _close_step(dossier, at)
     event = _append(
         dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason
     )
-    dossier.status = S.WITHDRAWN
-    dossier.closed_at = dossier.processing_ended_at = at
-    _save(dossier, "status", "closed_at", "processing_ended_at")
+    _save(dossier, *_store(dossier, new))
     _announce(dossier, "withdraw", event)
     return dossier
 
@@ -835,11 +837,10 @@ def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = 
     reason = _reason(reason, _("reason for stopping"))
     dossier = _lock(dossier)
     _check(dossier, "stop", actor, at)
+    new = _derive(dossier, "stop", at)
     _close_step(dossier, at)
     event = _append(dossier, action="stop", to_status=S.STOPPED, actor=actor, at=at, note=reason)
-    dossier.status = S.STOPPED
-    dossier.closed_at = dossier.processing_ended_at = at
-    _save(dossier, "status", "closed_at", "processing_ended_at")
+    _save(dossier, *_store(dossier, new))
     _announce(dossier, "stop", event)
     return dossier
 
@@ -857,6 +858,7 @@ def finish(
     at = _when(at)
     dossier = _lock(dossier)
     _check(dossier, "finish", actor, at)
+    new = _derive(dossier, "finish", at)
     _close_step(dossier, at)
     event = _append(
         dossier,
@@ -867,20 +869,9 @@ def finish(
         note=note,
         data={"electronic_result": bool(electronic_result)},
     )
-    dossier.status = S.FINISHED
-    dossier.finished_at = at
-    if dossier.processing_ended_at is None:
-        dossier.processing_ended_at = at
     dossier.has_electronic_result = dossier.has_electronic_result or bool(electronic_result)
     dossier.current_agency = dossier.receiving_agency
-    _save(
-        dossier,
-        "status",
-        "finished_at",
-        "processing_ended_at",
-        "has_electronic_result",
-        "current_agency",
-    )
+    _save(dossier, *_store(dossier, new), "has_electronic_result", "current_agency")
     _announce(dossier, "finish", event)
     return dossier
 
@@ -893,6 +884,7 @@ def return_result(
     at = _when(at)
     dossier = _lock(dossier)
     _check(dossier, "return_result", actor, at)
+    new = _derive(dossier, "return_result", at)
     event = _append(
         dossier,
         action="return_result",
@@ -902,9 +894,7 @@ def return_result(
         note=note,
         agency=dossier.receiving_place or dossier.receiving_agency,
     )
-    dossier.status = S.RETURNED
-    dossier.returned_at = at
-    _save(dossier, "status", "returned_at")
+    _save(dossier, *_store(dossier, new))
     _announce(dossier, "return_result", event)
     return dossier
 
@@ -932,23 +922,8 @@ def apologize(
     dossier = _lock(dossier)
     _check(dossier, "apologize", actor, at)
     current = dossier.appointment_at or dossier.due_at
-    assert current is not None  # noqa: S101 - "before_due" requires a due time
-    if new_appointment_at <= current:
-        raise ValidationFailed(
-            _("The new appointment must be later than the current one (%(due)s).")
-            % {"due": _fmt(dossier.appointment_at)},
-            field="new_appointment_at",
-        )
-    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
-    if not cal.is_working_time(new_appointment_at):
-        raise ValidationFailed(
-            _(
-                "The new appointment %(at)s is outside working time: please choose a time within "
-                "working hours on a working day."
-            )
-            % {"at": _fmt(new_appointment_at)},
-            field="new_appointment_at",
-        )
+    # later than the current appointment and in working time: checked by the step function
+    new = _derive(dossier, "apologize", at, {"new_appointment_at": new_appointment_at})
     event = _append(
         dossier,
         action="apologize",
@@ -961,14 +936,7 @@ def apologize(
             "previous_appointment_at": _fmt_iso(current),
         },
     )
-    dossier.appointment_at = new_appointment_at
-    dossier.due_at = (
-        cal.add_working_seconds(new_appointment_at, dossier.paused_seconds)
-        if dossier.paused_seconds
-        else new_appointment_at
-    )
-    dossier.apology_count += 1
-    _save(dossier, "appointment_at", "due_at", "apology_count")
+    _save(dossier, *_store(dossier, new))
     _announce(dossier, "apologize", event)
     return dossier
 

@@ -1,8 +1,9 @@
 """dossiers.jsonl: one dossier per line with its status history (interchange.md §1).
 
 Importing a dossier imports its history (`LichSu`) as events of the control slip and derives
-every denormalised field with the platform's own pure fold (`cchc.dossiers.state.replay`),
-so an imported dossier and one handled here are indistinguishable downstream.
+every denormalised field with the step function the services use
+(`cchc.dossiers.lifecycle.fold`), so an imported dossier and one handled here are
+indistinguishable downstream, and an action refused live is refused in a history too.
 
 Speed (design load: 6 M dossiers a year for one province, domain.md §9): one pass over the
 file in chunks; agencies, procedures, rule versions and calendars are looked up in memory;
@@ -38,8 +39,9 @@ from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
 from cchc.dossiers import services
+from cchc.dossiers.lifecycle import Act, Refused, fold
 from cchc.dossiers.models import Dossier, DossierEvent, Evaluation
-from cchc.dossiers.state import TRANSITIONS, EventRecord, allowed, replay
+from cchc.dossiers.state import TRANSITIONS
 from cchc.interchange.formats import (
     DOSSIERS,
     FileResult,
@@ -120,7 +122,7 @@ FLAGS = (
 FLAG_KEYS = tuple(key for key, _attname in FLAGS)
 # Every allowed (from, to) change of status, for the per-entry fast path.
 ALLOWED = frozenset((a, b) for a, targets in TRANSITIONS.items() for b in targets)
-NO_DATA: dict[str, Any] = {}  # shared by the records without data (replay only reads it)
+NO_DATA: dict[str, Any] = {}  # shared by the actions without data (the step only reads it)
 fromisoformat = dt.datetime.fromisoformat
 EVENT_COLUMNS = (
     "dossier_id",
@@ -272,11 +274,8 @@ class Context:
                     _("an apology (NgayHenTraMoi) must keep the status %(status)s.")
                     % {"status": current}
                 )
-        elif not allowed(current, to):
-            raise RowError(
-                _("the change of status %(a)s → %(b)s is not allowed.")
-                % {"a": current if current is not None else "-", "b": to}
-            )
+        # Whether the change of status is allowed is the step function's to say (`parse`
+        # folds the history through it): the same words as a live refusal.
         return at, to, agency_id, note, new_appointment
 
     # -- one line -------------------------------------------------------------------------
@@ -353,7 +352,7 @@ class Context:
         if type(history) is not list or not history:
             raise RowError(_("LichSu (the status history) is missing or empty."))
         events: list[tuple[Any, ...]] = []
-        records: list[EventRecord] = []
+        acts: list[Act] = []
         current: int | None = None
         previous_at: dt.datetime | None = None
         unit_id = receiving_id
@@ -389,7 +388,7 @@ class Context:
                         texts[id(at)] = text
                         agency_id = None if unit is None or unit == "" else agencies[unit][0]
                         events.append((at, current, to, agency_id, note, None))
-                        records.append(EventRecord(to, at, IMPORT_ACTION, NO_DATA))
+                        acts.append(Act("", at, NO_DATA, to))
                         if agency_id is not None:
                             unit_id = agency_id
                         if to == 2 and first_receipt is None:
@@ -404,12 +403,12 @@ class Context:
                 ) from None
             at, to, agency_id, note, new_appointment = event
             events.append((at, current, to, agency_id, note, new_appointment))
-            records.append(
-                EventRecord(
-                    to,
+            acts.append(
+                Act(
+                    "",
                     at,
-                    IMPORT_ACTION,
                     {"new_appointment_at": new_appointment} if new_appointment else NO_DATA,
+                    to,
                 )
             )
             if agency_id is not None:
@@ -437,12 +436,19 @@ class Context:
             if appointment_at is not None
             else (lambda at: services.legal_due(procedure, at, cal).due_at)
         )
-        st = replay(records, calendar=cal, appointment_at=appointment_at, legal_due=due)
-        if st.invalid:
+        try:
+            st = fold(acts, calendar=cal, code=code, appointment_at=appointment_at, legal_due=due)
+        except Refused as exc:
+            _at, frm, to = events[exc.entry - 1][:3]
             raise RowError(
-                _("the platform's status rules refuse this history (%(why)s).")
-                % {"why": st.invalid}
-            )
+                _("LichSu entry %(n)s (status %(a)s → %(b)s): %(reason)s")
+                % {
+                    "n": exc.entry,
+                    "a": frm if frm is not None else "-",
+                    "b": to,
+                    "reason": exc.message,
+                }
+            ) from None
         for given, derived, key in (
             (received_given, st.received_at, "NgayTiepNhan"),
             (ended_given, st.processing_ended_at, "NgayKetThucXuLy"),
