@@ -45,6 +45,10 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
         f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
     )
     page.select_option("#id_competent_agency", str(cast.agency_b.pk))
+    # the checklist of the procedure's components (loaded with the procedure): all handed in
+    page.wait_for_selector("#checklist select[name^=received_]")
+    for select in page.locator("#checklist select[name^=received_]").all():
+        select.select_option("ORIGINAL")
     page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
     page.fill("input[name=applicant_id]", "001199004321")
     page.fill("input[name=applicant_phone]", "0987654321")
