@@ -361,7 +361,12 @@ class FinishForm(ActionForm):
     note = forms.CharField(
         label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    electronic_result = forms.BooleanField(label=_("electronic result issued"), required=False)
+    result = forms.FileField(
+        label=_("electronic result (PDF)"),
+        required=False,
+        help_text=_("the citizen downloads it from the status page once it is returned"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
 
 
 class ApologyForm(ActionForm):

@@ -929,13 +929,28 @@ def finish(
     actor: Any,
     note: str = "",
     electronic_result: bool = False,
+    result: Any = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
-    """Processing finished (status 9): the result waits at the receiving counter."""
+    """Processing finished (status 9): the result waits at the receiving counter.
+
+    `result`: the electronic result (a PDF file), kept as a document of the dossier with the
+    role RESULT; the citizen downloads it once it is returned, and the 766 "electronic result"
+    flag follows from it. (`electronic_result` without a file is what the API and imported
+    histories still say; see the report of issue 16.)"""
     at = _when(at)
+    if result and check_upload(result) != "application/pdf":
+        raise ValidationFailed(_("The electronic result must be a PDF file."), field="result")
     dossier = _lock(dossier)
     _check(dossier, "finish", actor, at)
     _close_step(dossier, at)
+    if result:
+        document = store_document(
+            upload=result, owner_id_hash=dossier.applicant_id_hash, actor=actor
+        )
+        rowsql.insert_row(
+            DossierDocument(dossier=dossier, document=document, role=DossierDocument.Role.RESULT)
+        )
     event = _append(
         dossier,
         action="finish",
@@ -943,12 +958,16 @@ def finish(
         actor=actor,
         at=at,
         note=note,
-        data={"electronic_result": bool(electronic_result)},
+        data={
+            "electronic_result": bool(electronic_result or result),
+            **({"result_document": document.pk} if result else {}),
+        },
     )
     dossier.status = S.FINISHED
     dossier.finished_at = at
     if dossier.processing_ended_at is None:
         dossier.processing_ended_at = at
+    derived = derive_document_flags(dossier)
     dossier.has_electronic_result = dossier.has_electronic_result or bool(electronic_result)
     dossier.current_agency = dossier.receiving_agency
     _save(
@@ -958,6 +977,7 @@ def finish(
         "processing_ended_at",
         "has_electronic_result",
         "current_agency",
+        *[name for name in derived if name != "has_electronic_result"],
     )
     _announce(dossier, "finish", event)
     return dossier

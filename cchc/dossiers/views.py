@@ -270,7 +270,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise PermissionDenied(
             _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
         )
-    form = ACTION_FORMS[action](request.POST, dossier=dossier, prefix=action)
+    form = ACTION_FORMS[action](request.POST, request.FILES or None, dossier=dossier, prefix=action)
     if form.is_valid():
         try:
             getattr(services, action)(dossier, actor=request.user, **form.service_kwargs())

@@ -31,7 +31,7 @@ from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
 from cchc.dossiers import policies
 from cchc.dossiers import services as dossier_services
-from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
+from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
 from cchc.dossiers.services import due_derivation
 from cchc.portal import kiosk, services, throttle
 from cchc.portal.forms import (
@@ -572,6 +572,8 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
             "can_rate": dossier.status == Status.RETURNED,
             "has_receipt": dossier.received_at is not None,
+            "has_result_file": dossier.is_returned
+            and dossier.documents.filter(role=DossierDocument.Role.RESULT).exists(),
             "documents": dossier.documents.select_related("document", "required_document"),
             # the upload form while a supplement is awaited (and its answer to a late upload)
             "supplement_form": supplement_form
@@ -582,6 +584,29 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             ),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def result_file(request: HttpRequest, code: str) -> HttpResponse:
+    """The electronic result, for the applicant once it has been returned (status 10)."""
+    from django.http import FileResponse
+
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not may_view_as_applicant(request, dossier) or not dossier.is_returned:
+        raise Http404
+    link = (
+        dossier.documents.filter(role=DossierDocument.Role.RESULT)
+        .select_related("document")
+        .order_by("-pk")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    doc = link.document
+    return FileResponse(
+        doc.file.open("rb"), content_type=doc.content_type, filename=doc.name, as_attachment=True
     )
 
 
