@@ -149,3 +149,12 @@ def make_cast() -> Cast:
         procedure=ProcedureFactory(code="1.001193", agencies=[agency_a, agency_b]),
     )
     return cast
+
+
+def counter_checklist(procedure: Procedure, received_as: str = "ORIGINAL") -> dict[str, str]:
+    """The intake form's checklist with every mandatory component ticked as handed in (the
+    counter receives only a complete dossier)."""
+    return {
+        f"received_{rd.pk}": received_as
+        for rd in RequiredDocument.objects.filter(procedure=procedure, mandatory=True)
+    }

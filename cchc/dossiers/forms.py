@@ -20,10 +20,42 @@ from cchc.accounts.permissions import roles_in
 from cchc.agencies.models import Agency, AgencyLevel
 from cchc.catalogue.models import Procedure
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
-from cchc.dossiers.models import Dossier, IdentityCheck, OnlinePayment
+from cchc.dossiers.models import (
+    DigitizedDocument,
+    Dossier,
+    IdentityCheck,
+    OnlinePayment,
+    ReceivedAs,
+)
+from cchc.dossiers.queries import reusable_documents
 from cchc.dossiers.services import Applicant
 
 PHONE_RE = re.compile(r"^\+?\d{9,12}$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; `capture` lets a phone take the scan with its camera."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": "image/*,application/pdf", "capture": "environment"}
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if not data and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
 
 
 def province_agencies() -> Any:
@@ -71,7 +103,6 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("empty: the fees and charges of the procedure"),
     )
-    digitized = forms.BooleanField(label=_("dossier components digitised"), required=False)
     identity_check = forms.ChoiceField(
         label=_("identity checked against the population database"),
         choices=IdentityCheck.choices,
@@ -82,6 +113,7 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._add_checklist()
         agencies = province_agencies()
         own = Membership.objects.filter(user=user, role=Membership.Role.CLERK).values_list(
             "agency_id", flat=True
@@ -135,7 +167,89 @@ class IntakeForm(forms.Form):
             self.add_error(
                 "competent_agency", _("This agency does not handle the chosen procedure.")
             )
+        self._clean_checklist(data)
         return data
+
+    # -- the counter checklist (issue 16, point 2) ----------------------------------------
+    def chosen_procedure(self) -> Procedure | None:
+        raw = (self.data if self.is_bound else self.initial).get("procedure")
+        if not str(raw or "").isdigit():
+            return None
+        return Procedure.objects.published().filter(pk=int(raw)).first()
+
+    def _add_checklist(self) -> None:
+        """One line per component of the chosen procedure: how it was handed in, and its
+        scans (several files, from a scanner or the phone's camera)."""
+        procedure = self.chosen_procedure()
+        self.components = list(procedure.required_documents.all()) if procedure else []
+        for component in self.components:
+            self.fields[f"received_{component.pk}"] = forms.ChoiceField(
+                label=component.name,
+                choices=[("", _("not handed in"))] + list(ReceivedAs.choices),
+                required=False,
+            )
+            self.fields[f"scan_{component.pk}"] = MultipleFileField(
+                label=_("scans of %(name)s") % {"name": component.name}, required=False
+            )
+
+    def checklist_lines(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "component": c,
+                "received": self[f"received_{c.pk}"],
+                "scan": self[f"scan_{c.pk}"],
+            }
+            for c in self.components
+        ]
+
+    def reusable(self) -> list[DigitizedDocument]:
+        """The citizen's earlier digitised documents (by the ID number typed)."""
+        number = normalise_citizen_id(
+            (self.data if self.is_bound else self.initial).get("applicant_id")
+        )
+        if not re.fullmatch(r"\d{12}", number or ""):
+            return []
+        return list(reusable_documents(hash_national_id(number))[:50])
+
+    def checklist(self) -> list[tuple[Any, str]]:
+        d = self.cleaned_data
+        return [(c, d[f"received_{c.pk}"]) for c in self.components if d.get(f"received_{c.pk}")]
+
+    def scans(self) -> list[tuple[Any, Any]]:
+        d = self.cleaned_data
+        return [(c, f) for c in self.components for f in d.get(f"scan_{c.pk}") or []]
+
+    def reused(self) -> list[tuple[Any, DigitizedDocument]]:
+        """Earlier documents chosen for a component: `reuse_<document id>` = component id."""
+        by_pk = {c.pk: c for c in self.components}
+        docs = {doc.pk: doc for doc in self.reusable()}
+        chosen = []
+        for key, value in self.data.items():
+            if not key.startswith("reuse_") or not str(value).isdigit():
+                continue
+            doc_pk = key.removeprefix("reuse_")
+            if doc_pk.isdigit() and int(doc_pk) in docs and int(value) in by_pk:
+                chosen.append((by_pk[int(value)], docs[int(doc_pk)]))
+        return chosen
+
+    def _clean_checklist(self, data: dict[str, Any]) -> None:
+        if not self.components:
+            return
+        reused_for = {c.pk for c, _doc in self.reused()}
+        for c in self.components:
+            how = data.get(f"received_{c.pk}")
+            if c.mandatory and not how:
+                self.add_error(
+                    f"received_{c.pk}",
+                    _("The dossier is not complete: %(name)s was not handed in.")
+                    % {"name": c.name},
+                )
+            files = data.get(f"scan_{c.pk}") or []
+            if how == ReceivedAs.ELECTRONIC and not files and c.pk not in reused_for:
+                self.add_error(
+                    f"scan_{c.pk}",
+                    _("An electronic component needs its file: scan it or reuse an earlier one."),
+                )
 
     def applicant(self) -> Applicant:
         d = self.cleaned_data
@@ -277,7 +391,12 @@ class FinishForm(ActionForm):
     note = forms.CharField(
         label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    electronic_result = forms.BooleanField(label=_("electronic result issued"), required=False)
+    result = forms.FileField(
+        label=_("electronic result (PDF)"),
+        required=False,
+        help_text=_("the citizen downloads it from the status page once it is returned"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
 
 
 class ApologyForm(ActionForm):

@@ -431,6 +431,67 @@ class DossierDocument(models.Model):
         return f"{self.dossier_id}: {self.document_id}"
 
 
+class ReceivedAs(models.TextChoices):
+    """The form in which a component was handed in at the counter."""
+
+    ORIGINAL = "ORIGINAL", _("Original (bản chính)")
+    COPY = "COPY", _("Copy (bản sao)")
+    ELECTRONIC = "ELECTRONIC", _("Electronic (bản điện tử)")
+
+
+class ReceivedComponent(models.Model):
+    """One ticked line of the counter checklist: a component of the procedure the applicant
+    handed in, and in which form. Form 01 lists exactly these lines. Written only by
+    `cchc.dossiers.services.intake_at_counter` (the intake event carries the same list)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="checklist")
+    required_document = models.ForeignKey(
+        "catalogue.RequiredDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # the component's name as it was on the day (the catalogue may be edited later)
+    name = models.CharField(_("component"), max_length=500)
+    received_as = models.CharField(_("received as"), max_length=10, choices=ReceivedAs.choices)
+
+    class Meta:
+        verbose_name = _("received component")
+        verbose_name_plural = _("received components")
+        ordering = ["dossier", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "required_document"], name="uniq_received_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.name} ({self.received_as})"
+
+
+class SupplementUpload(models.Model):
+    """A file the applicant uploaded on the status page in answer to a supplement request
+    (online supplement). The clerk's `receive_supplement` attaches the pending ones to the
+    dossier; written only by `cchc.dossiers.services`."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="supplement_uploads"
+    )
+    request_number = models.PositiveSmallIntegerField(_("supplement request"))
+    document = models.ForeignKey(DigitizedDocument, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplement upload")
+        verbose_name_plural = _("supplement uploads")
+        ordering = ["dossier", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.document_id}"
+
+
 class DossierCodeCounter(models.Model):
     """Last sequence number issued per agency identity and receipt day (atomic upsert)."""
 

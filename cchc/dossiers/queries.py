@@ -185,3 +185,17 @@ def is_clock_running(dossier: Dossier) -> bool:
 
 
 ONLINE_CHANNELS = (Channel.ONLINE,)
+
+
+def reusable_documents(owner_id_hash: str) -> Any:
+    """Digitised documents of one person (by the keyed hash of the citizen ID) that were part
+    of an earlier dossier: they can be attached again without a new scan."""
+    from cchc.dossiers.models import DigitizedDocument
+
+    if not owner_id_hash:
+        return DigitizedDocument.objects.none()
+    return (
+        DigitizedDocument.objects.filter(owner_id_hash=owner_id_hash, uses__isnull=False)
+        .distinct()
+        .order_by("-created_at")
+    )

@@ -7,34 +7,44 @@ updates the denormalised state → after commit, announces the change (indices l
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import connection, transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
-from cchc.catalogue.models import Procedure, TimeUnit
+from cchc.catalogue.models import Procedure, RequiredDocument, TimeUnit
 from cchc.core import events, rowsql
-from cchc.core.actors import actor_label, actor_user, require_actor
+from cchc.core.actors import actor_label, actor_user, is_system, require_actor
 from cchc.core.calendar import LOCAL_TZ, Derivation, WorkingCalendar
 from cchc.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import format_dossier_code
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
+from cchc.core.uploads import check_upload
 from cchc.dossiers import lifecycle, policies
 from cchc.dossiers.models import (
     Channel,
+    DigitizedDocument,
     Dossier,
+    DossierDocument,
     DossierEvent,
     DossierStep,
+    Evaluation,
     IdentityCheck,
     OnlinePayment,
+    ReceivedAs,
+    ReceivedComponent,
     Status,
     StepOutcome,
+    SupplementUpload,
 )
 from cchc.dossiers.signals import announce
 from cchc.dossiers.state import ACTION_RULES, refusal
@@ -519,11 +529,22 @@ def intake_at_counter(
     details: dict[str, Any] | None = None,
     fee_amount: int | None = None,
     digitized: bool = False,
+    checklist: Sequence[tuple[RequiredDocument, str]] | None = None,
+    scans: Sequence[tuple[RequiredDocument | None, Any]] = (),
+    reused: Sequence[tuple[RequiredDocument | None, DigitizedDocument]] = (),
 ) -> Dossier:
     """A clerk receives a complete dossier at the counter: receipt and appointment (form 01).
 
     `receiving_place` may be any centre of the province (boundary-free intake); the clerk must
     belong to it or to the receiving agency.
+
+    `checklist`: the components handed in, each with its form (ReceivedAs: original, copy,
+    electronic); when given, every mandatory component of the procedure must be on it (the
+    counter receives only a complete dossier) and form 01 lists exactly these lines.
+    `scans`: uploaded files (component, file), each checked like every upload and kept as a
+    reusable digitised document of the applicant; `reused`: the applicant's earlier
+    digitised documents. Every file is checked before anything is written: a bad one leaves
+    nothing behind.
     """
     at = _when(at)
     place = receiving_place or receiving_agency
@@ -531,6 +552,17 @@ def intake_at_counter(
         policies.check_intake(actor, place)
     except NotPermitted:
         policies.check_intake(actor, receiving_agency)
+    lines = _checked_checklist(procedure, checklist)
+    for component, upload in scans:
+        _check_component_of(procedure, component)
+        try:
+            check_upload(upload)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field=_scan_field(component)) from exc
+    for component, document in reused:
+        _check_component_of(procedure, component)
+        if not applicant.id_hash or document.owner_id_hash != applicant.id_hash:
+            raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
     dossier = _new_dossier(
         procedure=procedure,
         receiving_place=place,
@@ -556,10 +588,85 @@ def intake_at_counter(
         data={
             "appointment_at": _fmt_iso(dossier.appointment_at),
             "identity_check": dossier.identity_check,
+            **(
+                {"checklist": [[c.pk, c.name, how] for c, how in lines]}
+                if checklist is not None
+                else {}
+            ),
         },
     )
+    if lines:
+        ReceivedComponent.objects.bulk_create(
+            ReceivedComponent(dossier=dossier, required_document=c, name=c.name, received_as=how)
+            for c, how in lines
+        )
     _announce(dossier, "receive", event)
+    for component, upload in scans:
+        document = store_document(upload=upload, owner_id_hash=applicant.id_hash, actor=actor)
+        _link_document(
+            dossier,
+            action="attach_document",
+            actor=actor,
+            document=document,
+            required_document=component,
+            reused=False,
+            role=DossierDocument.Role.COMPONENT,
+            at=at,
+        )
+    for component, document in reused:
+        _link_document(
+            dossier,
+            action="reuse_document",
+            actor=actor,
+            document=document,
+            required_document=component,
+            reused=True,
+            role=DossierDocument.Role.COMPONENT,
+            at=at,
+        )
     return dossier
+
+
+def _scan_field(component: RequiredDocument | None) -> str:
+    return f"scan_{component.pk}" if component is not None else "scans"
+
+
+def _check_component_of(procedure: Procedure, component: RequiredDocument | None) -> None:
+    if component is not None and component.procedure_id != procedure.pk:
+        raise ValidationFailed(
+            _("This document is not part of the procedure."), field="required_document"
+        )
+
+
+def _checked_checklist(
+    procedure: Procedure, checklist: Sequence[tuple[RequiredDocument, str]] | None
+) -> list[tuple[RequiredDocument, str]]:
+    """The counter checklist, checked: components of this procedure, each once, in a known
+    form, every mandatory one present (Decree 118/2025: the counter receives a complete
+    dossier; an incomplete one gets a supplement guide instead)."""
+    if checklist is None:
+        return []
+    lines: list[tuple[RequiredDocument, str]] = []
+    seen: set[int] = set()
+    for component, how in checklist:
+        _check_component_of(procedure, component)
+        if how not in ReceivedAs.values:
+            raise ValidationFailed(
+                _("Choose how %(name)s was handed in.") % {"name": component.name},
+                field=f"received_{component.pk}",
+            )
+        if component.pk in seen:
+            continue
+        seen.add(component.pk)
+        lines.append((component, how))
+    for component in procedure.required_documents.filter(mandatory=True):
+        if component.pk not in seen:
+            raise ValidationFailed(
+                _("The dossier is not complete: %(name)s was not handed in.")
+                % {"name": component.name},
+                field=f"received_{component.pk}",
+            )
+    return lines
 
 
 # -- actions on an existing dossier ---------------------------------------------------------
@@ -739,6 +846,8 @@ def receive_supplement(
     dossier = _lock(dossier)
     _check(dossier, "receive_supplement", actor, at)
     new = _derive(dossier, "receive_supplement", at)
+    # the files the applicant uploaded online for this request become the dossier's documents
+    taken = _take_supplement_uploads(dossier, at)
     event = _append(
         dossier,
         action="receive_supplement",
@@ -746,9 +855,12 @@ def receive_supplement(
         actor=actor,
         at=at,
         note=note,
-        data={"paused_working_seconds": new.paused_seconds - dossier.paused_seconds},
+        data={
+            "paused_working_seconds": new.paused_seconds - dossier.paused_seconds,
+            **({"documents": [doc.pk for doc in taken]} if taken else {}),
+        },
     )
-    _save(dossier, *_store(dossier, new))
+    _save(dossier, *_store(dossier, new), *derive_document_flags(dossier))
     _announce(dossier, "receive_supplement", event)
     return dossier
 
@@ -852,14 +964,29 @@ def finish(
     actor: Any,
     note: str = "",
     electronic_result: bool = False,
+    result: Any = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
-    """Processing finished (status 9): the result waits at the receiving counter."""
+    """Processing finished (status 9): the result waits at the receiving counter.
+
+    `result`: the electronic result (a PDF file), kept as a document of the dossier with the
+    role RESULT; the citizen downloads it once it is returned, and the 766 "electronic result"
+    flag follows from it. (`electronic_result` without a file is what the API and imported
+    histories still say; see the report of issue 16.)"""
     at = _when(at)
+    if result and check_upload(result) != "application/pdf":
+        raise ValidationFailed(_("The electronic result must be a PDF file."), field="result")
     dossier = _lock(dossier)
     _check(dossier, "finish", actor, at)
     new = _derive(dossier, "finish", at)
     _close_step(dossier, at)
+    if result:
+        document = store_document(
+            upload=result, owner_id_hash=dossier.applicant_id_hash, actor=actor
+        )
+        rowsql.insert_row(
+            DossierDocument(dossier=dossier, document=document, role=DossierDocument.Role.RESULT)
+        )
     event = _append(
         dossier,
         action="finish",
@@ -867,11 +994,21 @@ def finish(
         actor=actor,
         at=at,
         note=note,
-        data={"electronic_result": bool(electronic_result)},
+        data={
+            "electronic_result": bool(electronic_result or result),
+            **({"result_document": document.pk} if result else {}),
+        },
     )
+    derived = derive_document_flags(dossier)
     dossier.has_electronic_result = dossier.has_electronic_result or bool(electronic_result)
     dossier.current_agency = dossier.receiving_agency
-    _save(dossier, *_store(dossier, new), "has_electronic_result", "current_agency")
+    _save(
+        dossier,
+        *_store(dossier, new),
+        "has_electronic_result",
+        "current_agency",
+        *[name for name in derived if name != "has_electronic_result"],
+    )
     _announce(dossier, "finish", event)
     return dossier
 
@@ -939,6 +1076,367 @@ def apologize(
     _save(dossier, *_store(dossier, new))
     _announce(dossier, "apologize", event)
     return dossier
+
+
+# -- documents and the evaluation: records on the control slip (the status is kept) -------
+def store_document(*, upload: Any, owner_id_hash: str, actor: Any) -> DigitizedDocument:
+    """Check an uploaded file by its content (type sniffed, size limited: cchc.core.uploads)
+    and keep it as a digitised document (bản số hóa) of the person whose ID hash is given, so
+    it can be reused in their later dossiers. Every upload, at the counter, on the portal or
+    in a supplement, takes this path."""
+    content_type = check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    doc = DigitizedDocument(
+        owner_id_hash=owner_id_hash,
+        name=(upload.name or "document")[-300:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    doc.file.save(_safe_name(upload.name), ContentFile(upload.read()), save=False)
+    doc.save()
+    return doc
+
+
+def _safe_name(name: str) -> str:
+    base = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in (name or "document"))
+    return base[-80:] or "document"
+
+
+def _check_document_writer(actor: Any, dossier: Dossier) -> None:
+    """The applicant's own account, staff who may receive a supplement of the dossier (the
+    clerk at its counter, the specialist handling it), or a system actor."""
+    if is_system(require_actor(actor)):
+        return
+    if getattr(actor, "is_authenticated", False) and dossier.applicant_id == actor.pk:
+        return
+    if policies.can(actor, "receive_supplement", dossier):
+        return
+    raise NotPermitted(
+        _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
+    )
+
+
+def _check_component(dossier: Dossier, required_document: Any) -> None:
+    if required_document is not None and required_document.procedure_id != dossier.procedure_id:
+        raise ValidationFailed(
+            _("This document is not part of the procedure."), field="required_document"
+        )
+
+
+def derive_document_flags(dossier: Dossier) -> list[str]:
+    """The 766 flags "digitised components", "reused digitised data" and "electronic result"
+    as the dossier's document records say (never a checkbox): set on the instance; returns
+    the fields that changed."""
+    roles = dict.fromkeys(DossierDocument.Role.values, False)
+    reused = False
+    for role, was_reused in DossierDocument.objects.filter(dossier=dossier).values_list(
+        "role", "reused"
+    ):
+        roles[role] = True
+        reused = reused or (was_reused and role == DossierDocument.Role.COMPONENT)
+    wanted = {
+        "has_digitized_components": roles[DossierDocument.Role.COMPONENT],
+        "reused_digitized_data": reused,
+        "has_electronic_result": roles[DossierDocument.Role.RESULT],
+    }
+    changed = [name for name, value in wanted.items() if getattr(dossier, name) != value]
+    for name in changed:
+        setattr(dossier, name, wanted[name])
+    return changed
+
+
+def _link_document(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: Any,
+    document: DigitizedDocument,
+    required_document: Any,
+    reused: bool,
+    role: str,
+    at: dt.datetime,
+    note: str = "",
+) -> DossierDocument:
+    """Attach under the dossier's lock (held by the caller): the link, its event, the flags
+    derived from the records, the announcement."""
+    if rowsql.exists(DossierDocument, {"dossier": dossier.pk, "document": document.pk}):
+        raise ValidationFailed(
+            _("This document is already attached to dossier %(code)s.") % {"code": dossier.code},
+            field="document",
+        )
+    link = rowsql.insert_row(
+        DossierDocument(
+            dossier=dossier,
+            required_document=required_document,
+            document=document,
+            role=role,
+            reused=reused,
+        )
+    )
+    event = _append(
+        dossier,
+        action=action,
+        to_status=dossier.status,
+        actor=actor,
+        at=at,
+        note=note,
+        data={
+            "document": document.pk,
+            "name": document.name,
+            "sha256": document.sha256,
+            "required_document": getattr(required_document, "pk", None),
+            "role": role,
+        },
+    )
+    _save(dossier, *derive_document_flags(dossier))
+    _announce(dossier, action, event)
+    return link
+
+
+@transaction.atomic
+def attach_document(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    document: DigitizedDocument,
+    required_document: Any = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> DossierDocument:
+    """Attach a newly digitised document (bản số hóa) to a component of an open dossier."""
+    at = _when(at)
+    dossier = _lock(dossier)
+    _check_document_writer(actor, dossier)
+    if not dossier.is_open:
+        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
+    _check_component(dossier, required_document)
+    if document.owner_id_hash and document.owner_id_hash != dossier.applicant_id_hash:
+        raise NotPermitted(_("This document belongs to another person."))
+    return _link_document(
+        dossier,
+        action="attach_document",
+        actor=actor,
+        document=document,
+        required_document=required_document,
+        reused=False,
+        role=DossierDocument.Role.COMPONENT,
+        at=at,
+        note=note,
+    )
+
+
+@transaction.atomic
+def reuse_document(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    document: DigitizedDocument,
+    required_document: Any = None,
+    at: dt.datetime | None = None,
+) -> DossierDocument:
+    """Attach an earlier digitised document of the same person (tái sử dụng dữ liệu số hóa):
+    the dossier then counts for the 766 "reused digitised data" metric."""
+    at = _when(at)
+    dossier = _lock(dossier)
+    _check_document_writer(actor, dossier)
+    if not dossier.is_open:
+        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
+    _check_component(dossier, required_document)
+    if not dossier.applicant_id_hash or document.owner_id_hash != dossier.applicant_id_hash:
+        raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
+    return _link_document(
+        dossier,
+        action="reuse_document",
+        actor=actor,
+        document=document,
+        required_document=required_document,
+        reused=True,
+        role=DossierDocument.Role.COMPONENT,
+        at=at,
+    )
+
+
+@transaction.atomic
+def record_evaluation(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    scores: dict[str, int],
+    satisfaction: int,
+    comment: str = "",
+    channel: str = "PORTAL",
+    applicant_proven: bool = False,
+    label: str = "",
+    at: dt.datetime | None = None,
+) -> Evaluation:
+    """The applicant's rating once the result is returned (status 10), one per dossier.
+
+    `scores` are already checked against the criteria in force (the caller owns their
+    definition); this records them. `applicant_proven`: the caller established that the
+    applicant is the one rating (dossier code and ID number, or a registered counter kiosk);
+    otherwise only the applicant's own account (or a system actor) may rate.
+    """
+    at = _when(at)
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise ValidationFailed(
+            _("Please choose your satisfaction from 1 to 5."), field="satisfaction"
+        )
+    dossier = _lock(dossier)
+    if not (
+        applicant_proven
+        or is_system(require_actor(actor))
+        or (getattr(actor, "is_authenticated", False) and dossier.applicant_id == actor.pk)
+    ):
+        raise NotPermitted(
+            _("Only the applicant can rate dossier %(code)s.") % {"code": dossier.code}
+        )
+    if dossier.status != S.RETURNED:
+        raise TransitionNotAllowed(
+            _("The service can be rated only after the result has been returned.")
+        )
+    if rowsql.exists(Evaluation, {"dossier": dossier.pk}):
+        raise TransitionNotAllowed(
+            _("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code}
+        )
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                dossier=dossier,
+                scores=dict(scores),
+                satisfaction=satisfaction,
+                comment=(comment or "").strip()[:2000],
+                channel=channel,
+            )
+    except IntegrityError as exc:  # a parallel submission won the race
+        raise TransitionNotAllowed(
+            _("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code}
+        ) from exc
+    event = _append(
+        dossier,
+        action="evaluate",
+        to_status=dossier.status,
+        actor=actor,
+        at=at,
+        data={
+            "satisfaction": satisfaction,
+            "points": sum(int(v) for v in scores.values()),
+            "channel": channel,
+            **({"label": label} if label else {}),
+        },
+    )
+    dossier.rating = satisfaction
+    _save(dossier, "rating")
+    _announce(dossier, "evaluate", event)
+    return evaluation
+
+
+def _take_supplement_uploads(dossier: Dossier, at: dt.datetime) -> list[DigitizedDocument]:
+    pending = list(
+        SupplementUpload.objects.filter(dossier=dossier, received_at__isnull=True)
+        .select_related("document")
+        .order_by("pk")
+    )
+    attached = set(
+        DossierDocument.objects.filter(dossier=dossier).values_list("document_id", flat=True)
+    )
+    for upload in pending:
+        if upload.document_id not in attached:
+            rowsql.insert_row(
+                DossierDocument(
+                    dossier=dossier, document=upload.document, role=DossierDocument.Role.COMPONENT
+                )
+            )
+            attached.add(upload.document_id)
+    SupplementUpload.objects.filter(pk__in=[u.pk for u in pending]).update(received_at=at)
+    return [u.document for u in pending]
+
+
+@transaction.atomic
+def submit_supplement(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    uploads: Sequence[Any],
+    applicant_proven: bool = False,
+    at: dt.datetime | None = None,
+) -> list[SupplementUpload]:
+    """The applicant uploads the requested papers on the status page (online supplement).
+
+    Allowed while the dossier waits for a supplement; a second upload before the clerk
+    receives it adds to the first. Once the supplement was received the upload is refused
+    (a new request comes from the agency). Every file passes the one upload check before
+    anything is written. `applicant_proven`: the caller established the applicant (signed in
+    as the applicant, or code and ID number / phone in this session)."""
+    at = _when(at)
+    uploads = [u for u in uploads if u]
+    if not uploads:
+        raise ValidationFailed(_("Please choose at least one file."), field="files")
+    for upload in uploads:
+        try:
+            check_upload(upload)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field="files") from exc
+    dossier = _lock(dossier)
+    if not (
+        applicant_proven
+        or is_system(require_actor(actor))
+        or (getattr(actor, "is_authenticated", False) and dossier.applicant_id == actor.pk)
+    ):
+        raise NotPermitted(
+            _("Only the applicant can supplement dossier %(code)s.") % {"code": dossier.code}
+        )
+    if dossier.status != S.SUPPLEMENT:
+        if dossier.supplement_count:
+            raise TransitionNotAllowed(
+                _(
+                    "The supplement of dossier %(code)s has already been received; no further "
+                    "papers are awaited. Please contact the agency if something is missing."
+                )
+                % {"code": dossier.code}
+            )
+        raise TransitionNotAllowed(
+            _("No supplement was requested for dossier %(code)s.") % {"code": dossier.code}
+        )
+    rows = []
+    for upload in uploads:
+        document = store_document(
+            upload=upload, owner_id_hash=dossier.applicant_id_hash, actor=actor
+        )
+        rows.append(
+            rowsql.insert_row(
+                SupplementUpload(
+                    dossier=dossier,
+                    request_number=dossier.supplement_count,
+                    document=document,
+                    uploaded_at=at,
+                )
+            )
+        )
+    event = _append(
+        dossier,
+        action="submit_supplement",
+        to_status=dossier.status,
+        actor=actor,
+        at=at,
+        data={
+            "request_number": dossier.supplement_count,
+            "documents": [r.document_id for r in rows],
+            "names": [r.document.name for r in rows],
+        },
+    )
+    _save(dossier)
+    _announce(dossier, "submit_supplement", event)
+    return rows
+
+
+# Every write path on a dossier (its lifecycle actions and the records above): the test that
+# every one leaves the index fact current walks this list.
+RECORDS = ("attach_document", "reuse_document", "record_evaluation", "submit_supplement")
 
 
 # action -> its service, as the declaration names it (state.ACTION_RULES)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("dossiers/<str:code>/", views.detail, name="detail"),
     path("dossiers/<str:code>/receipt/", views.receipt, name="receipt"),
+    path("dossiers/<str:code>/documents/<int:pk>/", views.document, name="document"),
     path("dossiers/<str:code>/actions/<str:action>/", views.action, name="action"),
 ]

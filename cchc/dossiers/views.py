@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, redirect_page, render_page
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm
-from cchc.dossiers.models import Dossier, Evaluation
+from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
 
 PAGE_SIZE = 25
 
@@ -134,7 +135,15 @@ def intake(request: HttpRequest) -> HttpResponse:
             "dossiers/_competent_options.html",
             {"agencies": agencies, "fee": procedure.total_fee if procedure else None},
         )
-    form = IntakeForm(request.POST or None, user=request.user)
+    if is_htmx(request) and part in ("checklist", "reusable"):
+        # the chosen procedure's checklist, or the citizen's earlier documents (by the ID typed)
+        partial = IntakeForm(initial=request.GET.dict(), user=request.user)
+        return render(
+            request,
+            f"dossiers/_intake_{part}.html",
+            {"form": partial, "reusable": partial.reusable() if part == "reusable" else []},
+        )
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -146,7 +155,9 @@ def intake(request: HttpRequest) -> HttpResponse:
                 applicant=form.applicant(),
                 actor=request.user,
                 fee_amount=d.get("fee_amount"),
-                digitized=bool(d.get("digitized")),
+                checklist=form.checklist() if form.components else None,
+                scans=form.scans(),
+                reused=form.reused(),
             )
         except DomainError as exc:
             if exc.status == 403:
@@ -164,7 +175,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     form.limit_choices(
         _procedure_options("", selected), selected.agencies.order_by("code") if selected else []
     )
-    return render(request, "dossiers/intake.html", {"form": form})
+    return render(request, "dossiers/intake.html", {"form": form, "reusable": form.reusable()})
 
 
 @login_required
@@ -202,9 +213,35 @@ def _detail_context(
         "derivation": services.due_derivation(dossier),
         "action_forms": forms,
         "read_only": permissions.is_inspector(request.user),
-        "documents": dossier.documents.select_related("document", "required_document"),
+        "documents": dossier.documents.select_related("document", "required_document").order_by(
+            "pk"
+        ),
+        "checklist": dossier.checklist.all(),
+        "supplement_uploads": dossier.supplement_uploads.select_related("document").filter(
+            received_at__isnull=True
+        ),
         "now": timezone.now(),
     }
+
+
+@login_required
+def document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Open one document of a dossier the user may see (scans, supplements, the result).
+    404 for anything else: neither the dossier nor the document is disclosed."""
+    from django.http import FileResponse
+
+    _require_staff(request.user)
+    dossier = _visible_dossier(request.user, code)
+    # the dossier's documents, and the files the applicant sent for a supplement not yet received
+    doc = get_object_or_404(
+        DigitizedDocument.objects.filter(
+            Q(uses__dossier=dossier) | Q(pk__in=dossier.supplement_uploads.values("document_id"))
+        ).distinct(),
+        pk=pk,
+    )
+    return FileResponse(
+        doc.file.open("rb"), content_type=doc.content_type, filename=doc.name, as_attachment=False
+    )
 
 
 @login_required
@@ -233,7 +270,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise PermissionDenied(
             _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
         )
-    form = ACTION_FORMS[action](request.POST, dossier=dossier, prefix=action)
+    form = ACTION_FORMS[action](request.POST, request.FILES or None, dossier=dossier, prefix=action)
     if form.is_valid():
         try:
             getattr(services, action)(dossier, actor=request.user, **form.service_kwargs())

@@ -140,12 +140,18 @@ def form_01(dossier: Dossier, seq: int | None = None) -> Document:
         *_applicant_lines(dossier, st),
         p("1. Thành phần hồ sơ nộp gồm:", st.body),
     ]
-    attached = list(dossier.documents.select_related("required_document", "document"))
-    names = [
-        (d.required_document.name if d.required_document else d.document.name) for d in attached
-    ]
+    # the counter checklist: exactly the components ticked as handed in, with their form;
+    # else (online, imported) the documents attached; never the catalogue's list as such,
+    # which would print optional papers as received
+    forms_vi = {"ORIGINAL": "bản chính", "COPY": "bản sao", "ELECTRONIC": "bản điện tử"}
+    names = [f"{c.name} ({forms_vi.get(c.received_as, '')})" for c in dossier.checklist.all()]
     if not names:
-        names = [r.name for r in dossier.procedure.required_documents.all()]
+        attached = dossier.documents.filter(role="COMPONENT").select_related(
+            "required_document", "document"
+        )
+        names = [
+            (d.required_document.name if d.required_document else d.document.name) for d in attached
+        ]
     for i, name in enumerate(names, 1):
         doc.body.append(p(f"    ({i}) {name}", st.body))
     doc.body += [

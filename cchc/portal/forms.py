@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
+from cchc.dossiers.forms import MultipleFileField
 from cchc.dossiers.models import Evaluation
 from cchc.portal.validators import normalise_phone
 
@@ -186,3 +187,10 @@ class DraftApplicantForm(forms.Form):
         for name, message in (errors or {}).items():
             if name in self.fields:
                 self.add_error(name, message)
+
+
+class SupplementForm(forms.Form):
+    """The papers a supplement request asked for, uploaded on the status page (several files,
+    from the phone's camera too)."""
+
+    files = MultipleFileField(label=_("Files (PDF, JPEG or PNG)"))

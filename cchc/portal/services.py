@@ -1,8 +1,8 @@
 """Every write the citizen portal makes. Views call these; they validate, lock, write and
 leave an audit row (PortalActivity) naming who acted.
 
-Dossier lifecycle actions go through `cchc.dossiers.services`; the two writes on dossier
-documents (attach, reuse) and the evaluation live here, with the same discipline.
+Every write on a dossier (its lifecycle, its documents, the evaluation) goes through
+`cchc.dossiers.services`, which appends the dossier's event and announces the change.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,14 +25,13 @@ from django.utils.translation import gettext as _
 from cchc.accounts.models import User, hash_national_id
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
-from cchc.core.actors import is_system, require_actor
+from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.dossiers import services as dossier_services
-from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
-from cchc.dossiers.signals import announce
+from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
 from cchc.portal import sms
 from cchc.portal.models import Draft, DraftAttachment, PortalActivity, VerificationCode
-from cchc.portal.validators import check_upload, clean_citizen_id, clean_phone
+from cchc.portal.validators import clean_citizen_id, clean_phone
 
 log = logging.getLogger(__name__)
 
@@ -299,28 +297,9 @@ def save_draft(draft: Draft, *, actor: User, data: dict[str, Any]) -> Draft:
 
 
 def store_upload(*, upload: Any, owner_id_hash: str, actor: Any) -> DigitizedDocument:
-    """Check an uploaded file by its content and keep it as a digitised document."""
-    content_type = check_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    doc = DigitizedDocument(
-        owner_id_hash=owner_id_hash,
-        name=(upload.name or "document")[-300:],
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    doc.file.save(_safe_name(upload.name), ContentFile(upload.read()), save=False)
-    doc.save()
-    return doc
-
-
-def _safe_name(name: str) -> str:
-    base = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in (name or "document"))
-    return base[-80:] or "document"
+    """Check an uploaded file by its content and keep it as a digitised document (the one
+    path every upload takes: cchc.dossiers.services.store_document)."""
+    return dossier_services.store_document(upload=upload, owner_id_hash=owner_id_hash, actor=actor)
 
 
 def _component(draft: Draft, required_document_id: int) -> RequiredDocument:
@@ -376,13 +355,9 @@ def adopt_stashed_upload(
 def reusable_documents(user: User):  # type: ignore[no-untyped-def]
     """Documents of the same person (matched by the keyed hash of the citizen ID) that were
     part of an earlier dossier: they can be attached again without re-uploading."""
-    if not getattr(user, "national_id_hash", ""):
-        return DigitizedDocument.objects.none()
-    return (
-        DigitizedDocument.objects.filter(owner_id_hash=user.national_id_hash, uses__isnull=False)
-        .distinct()
-        .order_by("-created_at")
-    )
+    from cchc.dossiers.queries import reusable_documents as of_person
+
+    return of_person(getattr(user, "national_id_hash", ""))
 
 
 @transaction.atomic
@@ -410,77 +385,6 @@ def remove_draft_attachment(draft: Draft, *, actor: User, required_document_id: 
     if draft.user_id != actor.pk or draft.submitted_dossier_id:
         raise NotPermitted(_("This draft cannot be changed."))
     DraftAttachment.objects.filter(draft=draft, required_document_id=required_document_id).delete()
-
-
-def _lock_dossier(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-
-
-def _save_dossier(dossier: Dossier, *fields: str) -> None:
-    dossier.version += 1
-    dossier.save(update_fields=[*fields, "version", "updated_at"])
-
-
-def _check_document_writer(actor: Any, dossier: Dossier) -> None:
-    """A system actor (cchc.core.actors) passes explicitly; None is refused."""
-    if is_system(require_actor(actor)):
-        return
-    if dossier.applicant_id == actor.pk or dossier_services.policies.can(
-        actor, "receive_supplement", dossier
-    ):
-        return
-    raise NotPermitted(
-        _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
-    )
-
-
-@transaction.atomic
-def attach_document(
-    dossier: Dossier,
-    *,
-    actor: Any,
-    document: DigitizedDocument,
-    required_document: RequiredDocument | None = None,
-) -> DossierDocument:
-    """Attach a newly uploaded document to a dossier component."""
-    dossier = _lock_dossier(dossier)
-    _check_document_writer(actor, dossier)
-    if not dossier.is_open:
-        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
-    link = DossierDocument.objects.create(
-        dossier=dossier, required_document=required_document, document=document, reused=False
-    )
-    if not dossier.has_digitized_components:
-        dossier.has_digitized_components = True
-        _save_dossier(dossier, "has_digitized_components")
-    _audit("attach_document", actor=actor, dossier=dossier, document=document.pk)
-    return link
-
-
-@transaction.atomic
-def reuse_document(
-    dossier: Dossier,
-    *,
-    actor: Any,
-    document: DigitizedDocument,
-    required_document: RequiredDocument | None = None,
-) -> DossierDocument:
-    """Attach an earlier digitised document of the same person (tái sử dụng dữ liệu số hóa);
-    the dossier then counts for the 766 "reused digitised data" metric."""
-    dossier = _lock_dossier(dossier)
-    _check_document_writer(actor, dossier)
-    if not dossier.is_open:
-        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
-    if not dossier.applicant_id_hash or document.owner_id_hash != dossier.applicant_id_hash:
-        raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
-    link = DossierDocument.objects.create(
-        dossier=dossier, required_document=required_document, document=document, reused=True
-    )
-    dossier.reused_digitized_data = True
-    dossier.has_digitized_components = True
-    _save_dossier(dossier, "reused_digitized_data", "has_digitized_components")
-    _audit("reuse_document", actor=actor, dossier=dossier, document=document.pk)
-    return link
 
 
 def _validate_draft(draft: Draft) -> tuple[dict[str, str], Agency]:
@@ -546,7 +450,7 @@ def submit_draft(draft: Draft, *, actor: User) -> Dossier:
         details={"request": data.get("request", "")},
     )
     for att in draft.attachments.select_related("required_document", "document"):
-        writer = reuse_document if att.reused else attach_document
+        writer = dossier_services.reuse_document if att.reused else dossier_services.attach_document
         writer(dossier, actor=actor, document=att.document, required_document=att.required_document)
     draft.submitted_dossier = dossier
     draft.save(update_fields=["submitted_dossier", "updated_at"])
@@ -578,7 +482,6 @@ def _clean_scores(scores: dict[str, Any], satisfaction: Any) -> tuple[dict[str, 
     return clean, level
 
 
-@transaction.atomic
 def evaluate(
     dossier: Dossier,
     *,
@@ -589,33 +492,21 @@ def evaluate(
     channel: str = "PORTAL",
     actor_label: str = "",
 ) -> Evaluation:
-    """The applicant rates the service once the result is returned (status 10): nine
-    criteria 0-2 points and a 1-5 satisfaction answer, one evaluation per dossier."""
+    """The applicant rates the service once the result is returned (status 10): the answers
+    checked against the criteria, then recorded by the dossier service (its event, the
+    dossier's rating, the index told). The caller (the portal's lookup by code and ID, or a
+    registered kiosk) has established that the applicant is the one rating."""
     clean, level = _clean_scores(scores, satisfaction)
-    dossier = _lock_dossier(dossier)
-    if dossier.status != Status.RETURNED:
-        raise TransitionNotAllowed(
-            _("The service can be rated only after the result has been returned.")
+    with transaction.atomic():
+        evaluation = dossier_services.record_evaluation(
+            dossier,
+            actor=actor,
+            scores=clean,
+            satisfaction=level,
+            comment=comment,
+            channel=channel,
+            applicant_proven=True,
+            label=actor_label,
         )
-    if Evaluation.objects.filter(dossier=dossier).exists():
-        raise TransitionNotAllowed(
-            _("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code}
-        )
-    try:
-        with transaction.atomic():
-            evaluation = Evaluation.objects.create(
-                dossier=dossier,
-                scores=clean,
-                satisfaction=level,
-                comment=(comment or "").strip()[:2000],
-                channel=channel,
-            )
-    except IntegrityError as exc:  # a parallel submission won the race
-        raise TransitionNotAllowed(
-            _("Dossier %(code)s has already been rated. Thank you!") % {"code": dossier.code}
-        ) from exc
-    dossier.rating = level
-    _save_dossier(dossier, "rating")
-    _audit("evaluate", actor=actor, dossier=dossier, label=actor_label, channel=channel)
-    announce(Dossier, dossier_id=dossier.pk, action="evaluate", event_id=None, dossier=dossier)
+        _audit("evaluate", actor=actor, dossier=dossier, label=actor_label, channel=channel)
     return evaluation

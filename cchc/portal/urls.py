@@ -16,6 +16,7 @@ urlpatterns = [
     path("lookup/<str:code>/", views.dossier_status, name="dossier"),
     path("lookup/<str:code>/qr.svg", views.dossier_qr, name="qr"),
     path("lookup/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt"),
+    path("lookup/<str:code>/result.pdf", views.result_file, name="result"),
     path("lookup/<str:code>/evaluate/", views.evaluate, name="evaluate"),
     path("kiosk/", views.kiosk_start, name="kiosk_start"),
     path("kiosk/register/", views.kiosk_register, name="kiosk_register"),

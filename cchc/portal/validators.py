@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import ValidationFailed
 from cchc.core.identifiers import normalise_citizen_id
-from cchc.core.personal import normalise_phone  # noqa: F401 (one rule, kept in core: the keyed phone hash uses it)
+from cchc.core.personal import (
+    normalise_phone,  # one rule, kept in core: the keyed phone hash uses it
+)
+from cchc.core.uploads import SIGNATURES, check_upload, sniff
+
+__all__ = [
+    "SIGNATURES",
+    "check_upload",
+    "clean_citizen_id",
+    "clean_phone",
+    "normalise_phone",
+    "sniff",
+]
 
 _CCCD = re.compile(r"^\d{12}$")
 _PHONE = re.compile(r"^0\d{9}$")
@@ -49,42 +60,4 @@ def clean_phone(raw: str) -> str:
     return phone
 
 
-# Magic bytes of the file types accepted for dossier documents.
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, ext in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    return None
-
-
-def check_upload(upload) -> str:  # type: ignore[no-untyped-def]
-    """Accept a PDF, JPEG or PNG no larger than MAX_UPLOAD_MB, judged by its content (not its
-    name or the browser's claimed type). Returns the content type."""
-    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
-    if upload.size > limit:
-        raise ValidationFailed(
-            _("The file %(name)s is larger than %(mb)s MB.")
-            % {"name": upload.name, "mb": settings.MAX_UPLOAD_MB},
-            field="file",
-        )
-    if upload.size == 0:
-        raise ValidationFailed(
-            _("The file %(name)s is empty.") % {"name": upload.name}, field="file"
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    found = sniff(head)
-    if found is None:
-        raise ValidationFailed(
-            _("The file %(name)s is not a PDF, JPEG or PNG document.") % {"name": upload.name},
-            field="file",
-        )
-    return found[0]
+# The upload check is shared by every module that takes files (cchc.core.uploads).

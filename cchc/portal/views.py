@@ -31,7 +31,8 @@ from cchc.core import personal
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
 from cchc.dossiers import policies
-from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation, Status
+from cchc.dossiers import services as dossier_services
+from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
 from cchc.dossiers.services import due_derivation
 from cchc.portal import kiosk, services, throttle
 from cchc.portal.forms import (
@@ -41,6 +42,7 @@ from cchc.portal.forms import (
     LookupForm,
     ProcedureFilterForm,
     SignupForm,
+    SupplementForm,
 )
 from cchc.portal.models import Draft
 from cchc.portal.validators import normalise_phone
@@ -524,6 +526,7 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
     if not throttle.code_request_allowed(request, code):
         return _too_many(request)
@@ -539,6 +542,23 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             request, _("Enter the dossier code and the last 4 digits of the applicant's ID number.")
         )
         return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
+    supplement_form = SupplementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and supplement_form.is_valid():
+        try:
+            dossier_services.submit_supplement(
+                dossier,
+                actor=request.user,
+                uploads=supplement_form.cleaned_data["files"],
+                applicant_proven=True,  # may_view_as_applicant above
+            )
+        except DomainError as exc:
+            supplement_form.add_error("files" if exc.field == "files" else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your supplement has been sent. The agency will check it and let you know."),
+            )
+            return redirect(reverse("portal:dossier", args=[dossier.code]))
     derivation = due_derivation(dossier)
     apologies = [
         {
@@ -560,8 +580,41 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
             "can_rate": dossier.status == Status.RETURNED,
             "has_receipt": dossier.received_at is not None,
+            "has_result_file": dossier.is_returned
+            and dossier.documents.filter(role=DossierDocument.Role.RESULT).exists(),
             "documents": dossier.documents.select_related("document", "required_document"),
+            # the upload form while a supplement is awaited (and its answer to a late upload)
+            "supplement_form": supplement_form
+            if (dossier.is_paused or supplement_form.errors)
+            else None,
+            "supplement_uploads": dossier.supplement_uploads.select_related("document").filter(
+                received_at__isnull=True
+            ),
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def result_file(request: HttpRequest, code: str) -> HttpResponse:
+    """The electronic result, for the applicant once it has been returned (status 10)."""
+    from django.http import FileResponse
+
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not may_view_as_applicant(request, dossier) or not dossier.is_returned:
+        raise Http404
+    link = (
+        dossier.documents.filter(role=DossierDocument.Role.RESULT)
+        .select_related("document")
+        .order_by("-pk")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    doc = link.document
+    return FileResponse(
+        doc.file.open("rb"), content_type=doc.content_type, filename=doc.name, as_attachment=True
     )
 
 

@@ -442,7 +442,7 @@ def _s(v: Decimal | None) -> str | None:
 def store_file(agency: Any, upload: Any) -> EvidenceFile:
     """Check an upload like every upload (type sniffed, size limited) and store it once per
     unit: the same content uploaded again is the same file."""
-    from cchc.portal.validators import check_upload
+    from cchc.core.uploads import check_upload
 
     content_type = check_upload(upload)
     digest = hashlib.sha256()

@@ -199,6 +199,7 @@ PAGES: dict[str, frozenset[str]] = {
     "lookup/<str:code>/": frozenset({"citizen"}),  # the applicant; others prove code + ID
     "lookup/<str:code>/qr.svg": ANY,  # drawn for any well-formed code (confirms nothing)
     "lookup/<str:code>/receipt.pdf": SIGNED_IN,  # owner and staff; masked
+    "lookup/<str:code>/result.pdf": NOBODY,  # the applicant's, once returned (not seeded)
     "lookup/<str:code>/evaluate/": frozenset({"citizen"}),  # the applicant's own link
     "kiosk/": NOBODY,  # only on a registered kiosk browser
     "kiosk/register/": frozenset({"clerk_a"}),  # counter clerks register their kiosks
@@ -208,6 +209,7 @@ PAGES: dict[str, frozenset[str]] = {
     "staff/intake/": frozenset({"clerk_a"}),
     "staff/dossiers/<str:code>/": STAFF,
     "staff/dossiers/<str:code>/receipt/": STAFF,
+    "staff/dossiers/<str:code>/documents/<int:pk>/": NOBODY,  # no document seeded: 404 to all
     "staff/dossiers/<str:code>/actions/<str:action>/": NOBODY,  # POST only
     "forms/logbook/": STAFF,
     "forms/<str:code>/": STAFF,

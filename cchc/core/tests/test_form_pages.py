@@ -8,6 +8,7 @@ import re
 import pytest
 
 from cchc.core.a11y import assert_aria_references
+from cchc.testing import counter_checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,7 @@ def intake_data(cast, **over):
         "applicant_id": "001203012345",
         "applicant_phone": "0912345678",
         "fee_amount": "",
+        **counter_checklist(cast.procedure),
     }
     data.update(over)
     return data

@@ -45,6 +45,14 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
         f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
     )
     page.select_option("#id_competent_agency", str(cast.agency_b.pk))
+    # the checklist of the procedure's components (loaded with the procedure): all handed in
+    page.wait_for_selector("#checklist select[name^=received_]")
+    for select in page.locator("#checklist select[name^=received_]").all():
+        select.select_option("ORIGINAL")
+    # a scan of the first component (the input takes several files, camera included)
+    page.locator("#checklist input[type=file]").first.set_input_files(
+        files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 scan"}]
+    )
     page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
     page.fill("input[name=applicant_id]", "001199004321")
     page.fill("input[name=applicant_phone]", "0987654321")
@@ -53,6 +61,8 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
     page.wait_for_url("**/receipt/")
     dossier = Dossier.objects.get()
     assert dossier.code in page.inner_text("#receipt")
+    assert [d.document.name for d in dossier.documents.all()] == ["to-khai.pdf"]
+    assert dossier.checklist.count() >= 1 and dossier.has_digitized_components
     assert page.inner_text("#appointment").strip()
     page.shot("receipt")
 
@@ -91,6 +101,7 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
     assert dossier.status == Status.RETURNED
     assert list(dossier.events.values_list("action", flat=True)) == [
         "receive",
+        "attach_document",  # the scan, a line of the control slip
         "transfer",
         "finish",
         "return_result",

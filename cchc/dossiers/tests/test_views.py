@@ -9,6 +9,7 @@ from cchc.accounts.models import hash_national_id
 from cchc.dossiers import queries, services
 from cchc.dossiers.models import Dossier, Status
 from cchc.dossiers.services import Applicant
+from cchc.testing import counter_checklist
 
 ID = "001099012345"
 
@@ -25,7 +26,7 @@ def intake_data(cast, **over):
         "applicant_email": "an@example.vn",
         "applicant_address": "Hà Nội",
         "fee_amount": "",
-        "digitized": "on",
+        **counter_checklist(cast.procedure),
     }
     data.update(over)
     return data
@@ -50,7 +51,8 @@ def test_counter_intake_issues_receipt_with_appointment_and_derivation(client, c
     assert resp.status_code == 302, resp.content.decode()[-3000:]
     dossier = Dossier.objects.get()
     assert resp["Location"] == f"/staff/dossiers/{dossier.code}/receipt/"
-    assert dossier.status == Status.RECEIVED and dossier.has_digitized_components
+    # no scan, no "digitised" flag: it follows from the document records, not a checkbox
+    assert dossier.status == Status.RECEIVED and not dossier.has_digitized_components
     assert (
         dossier.applicant_id_hash == hash_national_id(ID) and dossier.applicant_id_last4 == "2345"
     )

@@ -14,6 +14,7 @@ from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier
 from cchc.portal import throttle
 from cchc.portal.validators import normalise_phone
+from cchc.testing import counter_checklist
 
 from .conftest import at
 
@@ -72,6 +73,7 @@ def test_counter_intake_without_id_then_citizen_looks_up_by_phone(client, cast):
             "applicant_id": "",
             "applicant_phone": "0987.654.321",
             "fee_amount": "",
+            **counter_checklist(cast.procedure),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

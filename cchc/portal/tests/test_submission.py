@@ -12,7 +12,7 @@ from cchc.core.actors import SYSTEM
 from cchc.core.errors import NotPermitted
 from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Status
 from cchc.portal import services
-from cchc.portal.models import Draft, PortalActivity
+from cchc.portal.models import Draft
 
 from .conftest import PDF, PNG
 
@@ -70,8 +70,9 @@ def test_submit_online_with_an_attachment_enters_the_agency_queue(client, cast, 
         and doc.document.content_type == "application/pdf"
     )
     assert dossier.has_digitized_components and not dossier.reused_digitized_data
-    assert PortalActivity.objects.filter(
-        dossier=dossier, action="attach_document", actor=citizen
+    # the attachment is a line of the control slip, written by the dossier service
+    assert dossier.events.filter(
+        action="attach_document", actor=citizen, data__document=doc.document_id
     ).exists()
     assert Draft.objects.get().submitted_dossier == dossier
 
@@ -195,7 +196,9 @@ def test_someone_elses_document_cannot_be_reused(cast, citizen, returned):
         upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=SYSTEM
     )
     with pytest.raises(NotPermitted):
-        services.reuse_document(open_dossier, actor=citizen, document=stranger)
+        dossier_services.reuse_document(open_dossier, actor=citizen, document=stranger)
+    assert not open_dossier.documents.exists()
+    assert not open_dossier.events.filter(action="reuse_document").exists()
 
 
 def test_only_the_owner_changes_a_draft(cast, citizen):
