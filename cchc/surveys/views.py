@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,7 @@ from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.surveys import collection, letters, services
 from cchc.surveys.bias import bias_check
-from cchc.surveys.forms import parse_answers
+from cchc.surveys.forms import OwnQuestionForm, parse_answers
 from cchc.surveys.models import (
     Campaign,
     Item,
@@ -63,6 +64,7 @@ def _form_page(
             "nonce": secrets.token_urlsafe(16),
             "posted": request.POST if request.method == "POST" else {},
             "action": action,
+            "max_upload_mb": settings.MAX_UPLOAD_MB,
             **(extra or {}),
         },
     )
@@ -77,7 +79,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/message.html", {"message": exc.message}, status=404)
     campaign = person.sample.campaign
     if request.method == "POST":
-        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
         try:
             collection.submit_personal(token, answers=answers, nonce=request.POST.get("nonce"))
         except DomainError as exc:
@@ -110,7 +112,7 @@ def respond_open(request: HttpRequest, code: str, token: str, unit: str) -> Http
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     mode = Mode.KIOSK if request.GET.get("kiosk") == "1" else Mode.ONLINE
     if request.method == "POST":
-        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
         try:
             collection.submit_open(
                 campaign,
@@ -251,7 +253,7 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
     units = [u.agency for u in campaign.units.select_related("agency").order_by("agency__code")]
     extra = {"units": units, "paper": paper, "staff_entry": True, "modes": Mode.choices}
     if request.method == "POST":
-        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
         agency = Agency.objects.filter(code=request.POST.get("unit")).first()
         try:
             if agency is None:
@@ -491,7 +493,22 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
     province = getattr(request.user, "province_code", "")
     if not is_home_affairs(request.user, province):
         raise PermissionDenied
-    if request.method == "POST":
+    own_form = OwnQuestionForm(questionnaire=questionnaire)
+    if request.method == "POST" and request.POST.get("action") == "own":
+        own_form = OwnQuestionForm(request.POST, questionnaire=questionnaire)
+        if own_form.is_valid():
+            try:
+                services.add_own_question(
+                    own_form.cleaned_data["section"],
+                    actor=request.user,
+                    province_code=province,
+                    **own_form.service_arguments(),
+                )
+            except DomainError as exc:
+                own_form.add_error(exc.field if exc.field in own_form.fields else None, exc.message)
+            else:
+                return redirect("surveys:builder", pk=questionnaire.pk)
+    elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "section":
@@ -569,6 +586,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
             "all_sections": questionnaire.sections.all(),
             "bank": [i for i in questionnaire.method.items.all() if i.code not in used],
             "item_types": Item.Type.choices,
+            "own_form": own_form,
         },
     )
 
@@ -586,6 +604,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "questionnaire": questionnaire,
             "sections": _sections(questionnaire),
             "preview": True,
+            "max_upload_mb": settings.MAX_UPLOAD_MB,
             "posted": {},
             "action": "",
         },
