@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<str:code>/responses/", views.responses, name="responses"),
     path("c/<str:code>/results/", views.results, name="results"),
     path("c/<str:code>/results.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("c/<str:code>/results.pdf", views.results_pdf, name="results_pdf"),
     path("c/<str:code>/results/<str:unit>/", views.unit_results, name="unit_results"),
     path("c/<str:code>/letters/<str:unit>.pdf", views.letters_pdf, name="letters"),
     path("q/<int:pk>/", views.builder, name="builder"),

@@ -416,6 +416,20 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def results_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The results report as PDF: ranking with intervals, components, weakest items."""
+    from cchc.surveys.report import render_report
+
+    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
+        raise Http404
+    response = HttpResponse(
+        render_report(campaign, _results_doc(campaign)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="sipas-{campaign.code}.pdf"'
+    return response
+
+
 def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """One unit: component profile chart, items, weakest items."""
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
