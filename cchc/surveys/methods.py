@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import ValidationFailed
@@ -240,3 +241,26 @@ def condition_met(condition: dict[str, Any], answers: dict[str, Any]) -> bool:
     if isinstance(given, list):
         return any(v in wanted for v in given)
     return given in wanted
+
+
+# the survey engine's method version of the per-dossier evaluation (migration 0003)
+EVALUATION_METHOD = "danh-gia-ho-so"
+
+
+def evaluation_criteria(on: dt.date | None = None) -> list[tuple[str, str]]:
+    """(key, wording) of the per-dossier evaluation's criteria, in order, from the method
+    version `danh-gia-ho-so`: the dossier evaluation form and its check read these
+    (settings.DOSSIER_EVALUATION_CRITERIA). One method version exists today; `on` is where a
+    later version with an effective date would be chosen."""
+    criteria = list(
+        Item.objects.filter(method__code=EVALUATION_METHOD, kind=Item.Kind.SATISFACTION)
+        .order_by("order", "pk")
+        .values_list("code", "text")
+    )
+    if not criteria:
+        # an evaluation without criteria would be accepted empty: refuse loudly instead
+        raise ImproperlyConfigured(
+            f"The survey method {EVALUATION_METHOD} has no criteria: run the migrations "
+            "(surveys 0003 seeds it)."
+        )
+    return criteria

@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.index, name="index"),
     path("public/", views.public, name="public"),
+    path("evaluations/", views.evaluations, name="evaluations"),
     path("r/<str:token>/", views.respond, name="respond"),
     path("o/<str:code>/<str:token>/<str:unit>/", views.respond_open, name="respond_open"),
     path("c/<str:code>/", views.campaign_detail, name="campaign"),

@@ -481,6 +481,76 @@ def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:
     return out
 
 
+def _period_window(period: str) -> tuple[Any, Any] | None:
+    """ "2026", "2026-Q2" or "2026-05" as (first day, last day); None when not a period."""
+    import calendar
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"(\d{4})(?:-Q([1-4])|-(\d{2}))?", period or "")
+    if not m:
+        return None
+    year = int(m.group(1))
+    if m.group(2):
+        first_month, last_month = 3 * int(m.group(2)) - 2, 3 * int(m.group(2))
+    elif m.group(3) and 1 <= int(m.group(3)) <= 12:
+        first_month = last_month = int(m.group(3))
+    elif m.group(3):
+        return None
+    else:
+        first_month, last_month = 1, 12
+    last_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+
+
+@login_required
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """The per-dossier evaluation through the survey engine (method `danh-gia-ho-so`): per
+    unit and criterion, for a year, a quarter or a month (issue 13.9)."""
+    from django.utils import timezone
+
+    from cchc.surveys.methods import evaluation_criteria
+    from cchc.surveys.results import evaluation_results
+
+    province = getattr(request.user, "province_code", "")
+    if not can_collect(request.user, province):
+        raise PermissionDenied
+    period = request.GET.get("period") or str(timezone.localdate().year)
+    window = _period_window(period)
+    if window is None:
+        messages.error(request, _("Write the period as 2026, 2026-Q2 or 2026-05."))
+        period = str(timezone.localdate().year)
+        window = _period_window(period)
+    assert window is not None
+    doc = evaluation_results(*window, province_code=province)
+    criteria = evaluation_criteria(window[0])
+    rows = [
+        {
+            **unit,
+            "criteria": [
+                unit["groups"]["EVALUATION"]["components"]["EVAL"]["items"].get(code, {})
+                for code, _text in criteria
+            ],
+        }
+        for unit in sorted(doc["agencies"], key=lambda a: (a["rank"] or 10**6, a["code"]))
+    ]
+    return render(
+        request,
+        "surveys/evaluations.html",
+        {
+            "period": period,
+            "window": window,
+            "doc": doc,
+            "rows": rows,
+            "criteria": criteria,
+            "province_items": [
+                doc["province"]["groups"]["EVALUATION"]["components"]["EVAL"]["items"].get(c, {})
+                for c, _t in criteria
+            ],
+        },
+    )
+
+
 def public(request: HttpRequest) -> HttpResponse:
     """Published campaigns (transparency page)."""
     campaigns = Campaign.objects.filter(status=Campaign.Status.PUBLISHED).order_by("-published_at")
