@@ -110,6 +110,10 @@ PLATFORM_MEASURES: dict[str, str] = {
     "findings_closed": "cchc.plans.reports.findings_closed",
     "sipas": "cchc.surveys.results.sipas_measure",
 }
+# Where the per-dossier evaluation reads its criteria (issue 13.9): the survey engine's
+# method version `danh-gia-ho-so` (rule data), not a constant of the dossiers app, which
+# may not import the surveys app (surveys reads dossiers for its sampling frames).
+DOSSIER_EVALUATION_CRITERIA = "cchc.surveys.methods.evaluation_criteria"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -9,6 +9,8 @@ database itself refuses UPDATE and DELETE on it (see migration 0002).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -510,18 +512,6 @@ class Evaluation(models.Model):
     """The applicant's rating after the result is returned: nine criteria, 0-2 points each,
     and a 1-5 satisfaction answer. One per dossier."""
 
-    CRITERIA = (
-        ("total_time", _("Total time compared with the deadline")),
-        ("time_per_agency", _("Time at each agency")),
-        ("contacts", _("Number of contacts to complete the dossier")),
-        ("agencies_contacted", _("Number of agencies contacted")),
-        ("one_stop", _("Done at the one-stop section")),
-        ("publicly_posted", _("Procedure publicly posted")),
-        ("attitude", _("Officials' attitude")),
-        ("feedback_response", _("Response to feedback")),
-        ("online_quality", _("Quality of the online service")),
-    )
-
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="evaluation")
     scores = models.JSONField(_("criteria scores"))
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"))
@@ -535,6 +525,15 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.satisfaction}"
+
+    @staticmethod
+    def criteria(on: dt.date | None = None) -> list[tuple[str, str]]:
+        """The criteria (key, wording) of the evaluation method version in force: rule data
+        of the survey engine (settings.DOSSIER_EVALUATION_CRITERIA), not a constant here."""
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        return list(import_string(settings.DOSSIER_EVALUATION_CRITERIA)(on))
 
     @property
     def total_points(self) -> int:

@@ -144,17 +144,16 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        for key, label in Evaluation.CRITERIA:
+        self.criteria = Evaluation.criteria()
+        for key, label in self.criteria:
             self.fields[key] = forms.TypedChoiceField(
                 label=label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
             )
         # criteria first, satisfaction and comment last
-        self.order_fields(
-            [key for key, _label in Evaluation.CRITERIA] + ["satisfaction", "comment"]
-        )
+        self.order_fields([key for key, _label in self.criteria] + ["satisfaction", "comment"])
 
     def scores(self) -> dict[str, int]:
-        return {key: self.cleaned_data[key] for key, _label in Evaluation.CRITERIA}
+        return {key: self.cleaned_data[key] for key, _label in self.criteria}
 
 
 class DraftApplicantForm(forms.Form):

@@ -458,12 +458,9 @@ def submit_draft(draft: Draft, *, actor: User) -> Dossier:
 
 
 # -- evaluation after service -------------------------------------------------------------
-CRITERIA_KEYS = tuple(key for key, _label in Evaluation.CRITERIA)
-
-
 def _clean_scores(scores: dict[str, Any], satisfaction: Any) -> tuple[dict[str, int], int]:
     clean: dict[str, int] = {}
-    for key in CRITERIA_KEYS:
+    for key, _label in Evaluation.criteria():
         try:
             value = int(scores.get(key))  # type: ignore[arg-type]
         except (TypeError, ValueError):

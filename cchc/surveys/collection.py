@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from cchc.core import events
 from cchc.core.actors import SystemActor, actor_label, actor_user
 from cchc.core.errors import DomainError, NotFound, TransitionNotAllowed, ValidationFailed
+from cchc.surveys.files import is_upload, store_answer_file
 from cchc.surveys.methods import MethodSpec, condition_met
 from cchc.surveys.models import (
     Campaign,
@@ -72,14 +73,21 @@ def check_answers(campaign: Campaign, answers: dict[str, Any]) -> dict[str, Any]
             % {"codes": ", ".join(unknown)}
         )
     spec = MethodSpec(campaign.method, {})
-    clean = {k: v for k, v in answers.items() if v not in (None, "", [])}
+    clean = {k: v for k, v in answers.items() if v not in (None, "", [], {})}
     for q in questions:
         value = clean.get(q.item.code)
+        if value is not None and q.item.is_file and is_upload(value):
+            value = clean[q.item.code] = store_answer_file(value, field=q.item.code)
         spec.check_answer(q.item, value)
         shown = condition_met(q.section.condition, clean) and condition_met(q.condition, clean)
         if q.required and shown and value is None:
             raise ValidationFailed(
                 _("Question %(code)s must be answered.") % {"code": q.item.code},
+                field=q.item.code,
+            )
+        if q.required and shown and q.item.is_matrix and len(value or {}) < len(q.item.matrix_rows):
+            raise ValidationFailed(
+                _("Every row of question %(code)s must be answered.") % {"code": q.item.code},
                 field=q.item.code,
             )
     return clean

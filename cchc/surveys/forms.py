@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
-from cchc.surveys.models import Item, Question
+from cchc.surveys.models import Item, Question, Questionnaire, Section
 
 
 def _scalar(raw: str) -> Any:
@@ -24,12 +26,37 @@ def _scalar(raw: str) -> Any:
             return raw
 
 
-def parse_answers(questions: list[Question], data: QueryDict) -> dict[str, Any]:
+def _ranking(item: Item, name: str, data: QueryDict) -> list[Any]:
+    """Place k is the select `a_<code>__k`; the answer lists the options by place. A place
+    left empty before a filled one is kept as None, so the check can say "without gaps"."""
+    places = [_scalar(data.get(f"{name}__{k}", "")) for k in item.ranking_places]
+    while places and places[-1] is None:
+        places.pop()
+    return places
+
+
+def parse_answers(questions: list[Question], data: QueryDict, files: Any = None) -> dict[str, Any]:
+    """The answers of a posted form; `files` (request.FILES) carries the file items."""
     answers: dict[str, Any] = {}
     for q in questions:
         item = q.item
         name = f"a_{item.code}"
-        if item.type in (Item.Type.MULTIPLE, Item.Type.RANKING):
+        if item.type == Item.Type.MATRIX:
+            rows = {}
+            for row in item.matrix_rows:
+                value = _scalar(data.get(f"{name}__{row[0]}", ""))
+                if value is not None:
+                    rows[str(row[0])] = value
+            if rows:
+                answers[item.code] = rows
+        elif item.type == Item.Type.RANKING:
+            if ranked := _ranking(item, name, data):
+                answers[item.code] = ranked
+        elif item.type == Item.Type.FILE:
+            upload = files.get(name) if files is not None else None
+            if upload:
+                answers[item.code] = upload
+        elif item.type == Item.Type.MULTIPLE:
             values = [_scalar(v) for v in data.getlist(name) if v.strip()]
             other = data.get(f"{name}_other", "").strip()
             if other:
@@ -47,3 +74,63 @@ def parse_answers(questions: list[Question], data: QueryDict) -> dict[str, Any]:
             if scalar is not None:
                 answers[item.code] = scalar
     return answers
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class OwnQuestionForm(forms.Form):
+    """The builder's "new question" (a type the item bank lacks): the answers and the rows
+    of a matrix are typed one per line and numbered 1, 2, 3... in that order."""
+
+    section = forms.ModelChoiceField(label=_("Section"), queryset=Section.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=40)
+    type = forms.ChoiceField(label=_("Question type"))
+    text = forms.CharField(label=_("Wording"), widget=forms.Textarea(attrs={"rows": 2}))
+    help_text = forms.CharField(label=_("Help text"), required=False)
+    options = forms.CharField(
+        label=_("Answers to choose from (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a matrix: leave empty for the 1-5 satisfaction scale."),
+    )
+    rows = forms.CharField(
+        label=_("Rows of the matrix (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    places = forms.IntegerField(
+        label=_("Places to rank (empty: all answers)"), required=False, min_value=1, max_value=20
+    )
+    rank_all = forms.BooleanField(label=_("Every place must be filled"), required=False)
+    required = forms.BooleanField(label=_("required"), required=False)
+
+    def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
+        from cchc.surveys.services import OWN_ITEM_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = questionnaire.sections.all()  # type: ignore[attr-defined]
+        self.fields["type"].choices = [  # type: ignore[attr-defined]
+            (t.value, t.label) for t in OWN_ITEM_TYPES
+        ]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        params: dict[str, Any] = {}
+        if data["type"] == Item.Type.MATRIX:
+            params["rows"] = [[str(n), label] for n, label in enumerate(_lines(data["rows"]), 1)]
+        if data["type"] == Item.Type.RANKING:
+            if data.get("places"):
+                params["places"] = data["places"]
+            if data.get("rank_all"):
+                params["rank_all"] = True
+        return {
+            "code": data["code"],
+            "type": data["type"],
+            "text": data["text"],
+            "help_text": data.get("help_text") or "",
+            "options": [[n, label] for n, label in enumerate(_lines(data["options"]), 1)],
+            "params": params,
+            "required": data.get("required", False),
+        }

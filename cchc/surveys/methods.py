@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import ValidationFailed
@@ -120,8 +121,14 @@ class MethodSpec:
     def check_answer(self, item: Item, value: Any) -> None:
         """Refuse an answer that cannot be what the item asks (entry forms; imports keep
         answers as given). Blank answers pass here; `required` is checked by the form."""
-        if value in (None, "", []):
+        if value in (None, "", [], {}):
             return
+        if item.type == Item.Type.MATRIX:
+            return check_matrix(item, value)
+        if item.type == Item.Type.RANKING:
+            return check_ranking(item, value)
+        if item.type == Item.Type.FILE:
+            return check_file(item, value)
         codes = {o[0] for o in item.options}
         allow_other = item.params.get("allow_other")
         bad = False
@@ -131,12 +138,10 @@ class MethodSpec:
             )
         elif item.type == Item.Type.SINGLE:
             bad = value not in codes and not (allow_other and isinstance(value, str))
-        elif item.type in (Item.Type.MULTIPLE, Item.Type.RANKING):
+        elif item.type == Item.Type.MULTIPLE:
             bad = not isinstance(value, list) or any(
                 v not in codes and not (allow_other and isinstance(v, str)) for v in value
             )
-            if item.type == Item.Type.RANKING and not bad:
-                bad = len(set(map(str, value))) != len(value)
         elif item.type == Item.Type.NUMBER:
             low, high = item.params.get("min"), item.params.get("max")
             bad = not isinstance(value, (int, float)) or isinstance(value, bool)
@@ -146,17 +151,84 @@ class MethodSpec:
                 dt.date.fromisoformat(str(value))
             except ValueError:
                 bad = True
-        elif item.type in (Item.Type.SHORT_TEXT, Item.Type.LONG_TEXT, Item.Type.FILE):
+        elif item.type in (Item.Type.SHORT_TEXT, Item.Type.LONG_TEXT):
             limit = 200 if item.type == Item.Type.SHORT_TEXT else 4000
             bad = not isinstance(value, str) or len(value) > limit
-        elif item.type == Item.Type.MATRIX:
-            bad = not isinstance(value, dict)
         if bad:
+            raise _not_allowed(item, value)
+        return None
+
+
+def _not_allowed(item: Item, value: Any) -> ValidationFailed:
+    return ValidationFailed(
+        _("The answer to %(code)s is not one of its allowed answers: %(value)s.")
+        % {"code": item.code, "value": value},
+        field=item.code,
+    )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_matrix(item: Item, value: Any) -> None:
+    """{row code: answer}: every key a row of the item, every answer on the item's scale (or
+    9 "don't know")."""
+    if not isinstance(value, dict):
+        raise _not_allowed(item, value)
+    rows = {str(r[0]) for r in item.matrix_rows}
+    codes = {o[0] for o in item.options}
+    for row, answer in value.items():
+        if str(row) not in rows:
             raise ValidationFailed(
-                _("The answer to %(code)s is not one of its allowed answers: %(value)s.")
-                % {"code": item.code, "value": value},
+                _("Question %(code)s has no row %(row)s.") % {"code": item.code, "row": row},
                 field=item.code,
             )
+        if not _is_int(answer) or (answer not in codes and answer != 9):
+            raise ValidationFailed(
+                _("The answer to row %(row)s of %(code)s is not on its scale: %(value)s.")
+                % {"code": item.code, "row": row, "value": answer},
+                field=item.code,
+            )
+
+
+def check_ranking(item: Item, value: Any) -> None:
+    """The options in rank order, from the first place without gaps, each option once; all
+    of them when the item says `rank_all`."""
+    if not isinstance(value, list):
+        raise _not_allowed(item, value)
+    codes = {o[0] for o in item.options}
+    if any(v is None for v in value) or len(value) > len(item.ranking_places):
+        raise ValidationFailed(
+            _("Fill the places of %(code)s in order, from the first, without gaps.")
+            % {"code": item.code},
+            field=item.code,
+        )
+    for v in value:
+        if v not in codes:
+            raise _not_allowed(item, v)
+    if len(set(map(str, value))) != len(value):
+        raise ValidationFailed(
+            _("In %(code)s each answer can take one place only.") % {"code": item.code},
+            field=item.code,
+        )
+    if item.params.get("rank_all") and len(value) < len(item.ranking_places):
+        raise ValidationFailed(
+            _("Rank every answer of %(code)s.") % {"code": item.code}, field=item.code
+        )
+
+
+FILE_KEYS = frozenset({"file", "type", "size", "sha256"})
+
+
+def check_file(item: Item, value: Any) -> None:
+    """A stored upload, as `collection.store_file` describes it (an upload itself is checked
+    and stored by the collection service before this check)."""
+    if not isinstance(value, dict) or set(value) != FILE_KEYS:
+        raise ValidationFailed(
+            _("The answer to %(code)s must be an uploaded file.") % {"code": item.code},
+            field=item.code,
+        )
 
 
 def condition_met(condition: dict[str, Any], answers: dict[str, Any]) -> bool:
@@ -169,3 +241,26 @@ def condition_met(condition: dict[str, Any], answers: dict[str, Any]) -> bool:
     if isinstance(given, list):
         return any(v in wanted for v in given)
     return given in wanted
+
+
+# the survey engine's method version of the per-dossier evaluation (migration 0003)
+EVALUATION_METHOD = "danh-gia-ho-so"
+
+
+def evaluation_criteria(on: dt.date | None = None) -> list[tuple[str, str]]:
+    """(key, wording) of the per-dossier evaluation's criteria, in order, from the method
+    version `danh-gia-ho-so`: the dossier evaluation form and its check read these
+    (settings.DOSSIER_EVALUATION_CRITERIA). One method version exists today; `on` is where a
+    later version with an effective date would be chosen."""
+    criteria = list(
+        Item.objects.filter(method__code=EVALUATION_METHOD, kind=Item.Kind.SATISFACTION)
+        .order_by("order", "pk")
+        .values_list("code", "text")
+    )
+    if not criteria:
+        # an evaluation without criteria would be accepted empty: refuse loudly instead
+        raise ImproperlyConfigured(
+            f"The survey method {EVALUATION_METHOD} has no criteria: run the migrations "
+            "(surveys 0003 seeds it)."
+        )
+    return criteria

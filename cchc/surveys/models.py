@@ -129,8 +129,32 @@ class Item(models.Model):
 
     @property
     def is_many_choices(self) -> bool:
-        """Check boxes: a multiple choice or a ranking."""
-        return self.type in (self.Type.MULTIPLE, self.Type.RANKING)
+        """Check boxes: a multiple choice."""
+        return self.type == self.Type.MULTIPLE
+
+    @property
+    def is_matrix(self) -> bool:
+        """One 1-5 scale per row (`params["rows"]`), answered as {row: value}."""
+        return self.type == self.Type.MATRIX
+
+    @property
+    def is_ranking(self) -> bool:
+        """Places 1..k, each naming one of the options; answered as the options in order."""
+        return self.type == self.Type.RANKING
+
+    @property
+    def is_file(self) -> bool:
+        """An uploaded document (checked like every upload: type sniffed, size limited)."""
+        return self.type == self.Type.FILE
+
+    @property
+    def matrix_rows(self) -> list[list[Any]]:
+        return list(self.params.get("rows", []))
+
+    @property
+    def ranking_places(self) -> range:
+        """The places offered: every option, or the first `params["places"]`."""
+        return range(1, int(self.params.get("places") or len(self.options)) + 1)
 
     @property
     def is_number(self) -> bool:

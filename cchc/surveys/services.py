@@ -98,6 +98,90 @@ def add_question(
         )
 
 
+# the item types a questionnaire may add of its own; they are never scored, so the method's
+# index (its rules and scored item tree) stays what was published
+OWN_ITEM_TYPES = tuple(t for t in Item.Type if t != Item.Type.SCALE)
+
+
+def add_own_question(
+    section: Section,
+    *,
+    code: str,
+    type: str,
+    text: str,
+    actor: Any,
+    province_code: str,
+    help_text: str = "",
+    options: list[list[Any]] | None = None,
+    params: dict[str, Any] | None = None,
+    required: bool = False,
+    condition: dict[str, Any] | None = None,
+) -> Question:
+    """A question the item bank lacks (a matrix of scale items, a ranking, a file...): added
+    to the method's bank as an unscored item of kind OTHER, then placed in the section."""
+    require_home_affairs(actor, province_code)
+    code = (code or "").strip()
+    text = (text or "").strip()
+    options = options or []
+    params = params or {}
+    if not code or len(code) > 40:
+        raise ValidationFailed(
+            _("Give the question a code of at most 40 characters."), field="code"
+        )
+    if not text:
+        raise ValidationFailed(_("Write the question's wording."), field="text")
+    if type not in OWN_ITEM_TYPES:
+        raise ValidationFailed(_("Choose a question type."), field="type")
+    if type in (Item.Type.SINGLE, Item.Type.MULTIPLE, Item.Type.RANKING) and len(options) < 2:
+        raise ValidationFailed(_("Give at least two answers to choose from."), field="options")
+    if type == Item.Type.RANKING and int(params.get("places") or 0) > len(options):
+        raise ValidationFailed(_("A ranking cannot have more places than answers."), field="places")
+    if type == Item.Type.MATRIX:
+        if not params.get("rows"):
+            raise ValidationFailed(_("Give the rows of the matrix, one per line."), field="rows")
+        options = options or [[v, label] for v, label in SCALE_OPTIONS]
+    with transaction.atomic():
+        questionnaire = events.lock(section.questionnaire)
+        _require_draft(questionnaire)
+        if Item.objects.filter(method_id=questionnaire.method_id, code=code).exists():
+            raise ValidationFailed(
+                _("The item bank already has an item %(code)s.") % {"code": code}, field="code"
+            )
+        order = (
+            Item.objects.filter(method_id=questionnaire.method_id).aggregate(m=Max("order"))["m"]
+            or 0
+        ) + 1
+        item = Item.objects.create(
+            method_id=questionnaire.method_id,
+            code=code,
+            kind=Item.Kind.OTHER,
+            type=type,
+            text=text,
+            help_text=help_text,
+            options=options,
+            params=params,
+            order=order,
+        )
+        return add_question(
+            section,
+            item=item,
+            actor=actor,
+            province_code=province_code,
+            required=required,
+            condition=condition,
+        )
+
+
+# Decision 1001/QĐ-BNV: the five-point satisfaction scale, the default of a matrix's rows
+SCALE_OPTIONS = (
+    (1, "Rất không hài lòng"),
+    (2, "Không hài lòng"),
+    (3, "Bình thường"),
+    (4, "Hài lòng"),
+    (5, "Rất hài lòng"),
+)
+
+
 def remove_question(question: Question, *, actor: Any, province_code: str) -> None:
     require_home_affairs(actor, province_code)
     with transaction.atomic():

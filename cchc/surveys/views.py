@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,7 @@ from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.surveys import collection, letters, services
 from cchc.surveys.bias import bias_check
-from cchc.surveys.forms import parse_answers
+from cchc.surveys.forms import OwnQuestionForm, parse_answers
 from cchc.surveys.models import (
     Campaign,
     Item,
@@ -63,6 +64,7 @@ def _form_page(
             "nonce": secrets.token_urlsafe(16),
             "posted": request.POST if request.method == "POST" else {},
             "action": action,
+            "max_upload_mb": settings.MAX_UPLOAD_MB,
             **(extra or {}),
         },
     )
@@ -77,7 +79,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/message.html", {"message": exc.message}, status=404)
     campaign = person.sample.campaign
     if request.method == "POST":
-        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
         try:
             collection.submit_personal(token, answers=answers, nonce=request.POST.get("nonce"))
         except DomainError as exc:
@@ -110,7 +112,7 @@ def respond_open(request: HttpRequest, code: str, token: str, unit: str) -> Http
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     mode = Mode.KIOSK if request.GET.get("kiosk") == "1" else Mode.ONLINE
     if request.method == "POST":
-        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
         try:
             collection.submit_open(
                 campaign,
@@ -251,7 +253,7 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
     units = [u.agency for u in campaign.units.select_related("agency").order_by("agency__code")]
     extra = {"units": units, "paper": paper, "staff_entry": True, "modes": Mode.choices}
     if request.method == "POST":
-        answers = parse_answers(_questions(campaign.questionnaire), request.POST)
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
         agency = Agency.objects.filter(code=request.POST.get("unit")).first()
         try:
             if agency is None:
@@ -414,6 +416,20 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def results_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The results report as PDF: ranking with intervals, components, weakest items."""
+    from cchc.surveys.report import render_report
+
+    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
+        raise Http404
+    response = HttpResponse(
+        render_report(campaign, _results_doc(campaign)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="sipas-{campaign.code}.pdf"'
+    return response
+
+
 def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """One unit: component profile chart, items, weakest items."""
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
@@ -465,6 +481,76 @@ def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:
     return out
 
 
+def _period_window(period: str) -> tuple[Any, Any] | None:
+    """ "2026", "2026-Q2" or "2026-05" as (first day, last day); None when not a period."""
+    import calendar
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"(\d{4})(?:-Q([1-4])|-(\d{2}))?", period or "")
+    if not m:
+        return None
+    year = int(m.group(1))
+    if m.group(2):
+        first_month, last_month = 3 * int(m.group(2)) - 2, 3 * int(m.group(2))
+    elif m.group(3) and 1 <= int(m.group(3)) <= 12:
+        first_month = last_month = int(m.group(3))
+    elif m.group(3):
+        return None
+    else:
+        first_month, last_month = 1, 12
+    last_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+
+
+@login_required
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """The per-dossier evaluation through the survey engine (method `danh-gia-ho-so`): per
+    unit and criterion, for a year, a quarter or a month (issue 13.9)."""
+    from django.utils import timezone
+
+    from cchc.surveys.methods import evaluation_criteria
+    from cchc.surveys.results import evaluation_results
+
+    province = getattr(request.user, "province_code", "")
+    if not can_collect(request.user, province):
+        raise PermissionDenied
+    period = request.GET.get("period") or str(timezone.localdate().year)
+    window = _period_window(period)
+    if window is None:
+        messages.error(request, _("Write the period as 2026, 2026-Q2 or 2026-05."))
+        period = str(timezone.localdate().year)
+        window = _period_window(period)
+    assert window is not None
+    doc = evaluation_results(*window, province_code=province)
+    criteria = evaluation_criteria(window[0])
+    rows = [
+        {
+            **unit,
+            "criteria": [
+                unit["groups"]["EVALUATION"]["components"]["EVAL"]["items"].get(code, {})
+                for code, _text in criteria
+            ],
+        }
+        for unit in sorted(doc["agencies"], key=lambda a: (a["rank"] or 10**6, a["code"]))
+    ]
+    return render(
+        request,
+        "surveys/evaluations.html",
+        {
+            "period": period,
+            "window": window,
+            "doc": doc,
+            "rows": rows,
+            "criteria": criteria,
+            "province_items": [
+                doc["province"]["groups"]["EVALUATION"]["components"]["EVAL"]["items"].get(c, {})
+                for c, _t in criteria
+            ],
+        },
+    )
+
+
 def public(request: HttpRequest) -> HttpResponse:
     """Published campaigns (transparency page)."""
     campaigns = Campaign.objects.filter(status=Campaign.Status.PUBLISHED).order_by("-published_at")
@@ -491,7 +577,22 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
     province = getattr(request.user, "province_code", "")
     if not is_home_affairs(request.user, province):
         raise PermissionDenied
-    if request.method == "POST":
+    own_form = OwnQuestionForm(questionnaire=questionnaire)
+    if request.method == "POST" and request.POST.get("action") == "own":
+        own_form = OwnQuestionForm(request.POST, questionnaire=questionnaire)
+        if own_form.is_valid():
+            try:
+                services.add_own_question(
+                    own_form.cleaned_data["section"],
+                    actor=request.user,
+                    province_code=province,
+                    **own_form.service_arguments(),
+                )
+            except DomainError as exc:
+                own_form.add_error(exc.field if exc.field in own_form.fields else None, exc.message)
+            else:
+                return redirect("surveys:builder", pk=questionnaire.pk)
+    elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "section":
@@ -569,6 +670,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
             "all_sections": questionnaire.sections.all(),
             "bank": [i for i in questionnaire.method.items.all() if i.code not in used],
             "item_types": Item.Type.choices,
+            "own_form": own_form,
         },
     )
 
@@ -586,6 +688,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "questionnaire": questionnaire,
             "sections": _sections(questionnaire),
             "preview": True,
+            "max_upload_mb": settings.MAX_UPLOAD_MB,
             "posted": {},
             "action": "",
         },

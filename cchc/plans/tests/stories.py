@@ -32,7 +32,7 @@ def returned_and_rated(cast, *, satisfaction: int, comment: str, score: str = "1
     portal.evaluate(
         d,
         actor=cast.clerk_a,
-        scores={key: score for key, _label in Evaluation.CRITERIA},
+        scores={key: score for key, _label in Evaluation.criteria()},
         satisfaction=str(satisfaction),
         comment=comment,
         channel="KIOSK",

@@ -40,6 +40,11 @@ def staff_action(page, code, action):
 def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     transactional_db, cast, browser_page, tmp_path
 ):
+    from cchc.surveys.tests.conftest import ensure_seeded
+
+    # the evaluation's criteria are the survey method `danh-gia-ho-so` (data migration rows,
+    # which an earlier transactional test may have flushed)
+    ensure_seeded()
     page = browser_page
     citizen = cast.citizen
     citizen.set_national_id(CITIZEN_ID)

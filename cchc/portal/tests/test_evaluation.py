@@ -14,7 +14,30 @@ from cchc.portal.models import PortalActivity
 
 pytestmark = pytest.mark.django_db
 
-CRITERIA = [key for key, _label in Evaluation.CRITERIA]
+# the criteria of the survey method version `danh-gia-ho-so` (surveys migration 0003), which
+# the evaluation form and its check read (Evaluation.criteria())
+CRITERIA = [
+    "total_time",
+    "time_per_agency",
+    "contacts",
+    "agencies_contacted",
+    "one_stop",
+    "publicly_posted",
+    "attitude",
+    "feedback_response",
+    "online_quality",
+]
+
+
+def test_criteria_come_from_the_survey_method_version():
+    from cchc.surveys.models import Item
+
+    assert [key for key, _label in Evaluation.criteria()] == CRITERIA
+    # rule data, not code: a changed wording in the method is what the form shows
+    Item.objects.filter(method__code="danh-gia-ho-so", code="attitude").update(
+        text="Thái độ phục vụ của công chức"
+    )
+    assert dict(Evaluation.criteria())["attitude"] == "Thái độ phục vụ của công chức"
 
 
 def answers(points=2, satisfaction=5):

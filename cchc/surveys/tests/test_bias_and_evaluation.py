@@ -62,3 +62,28 @@ def test_per_dossier_evaluation_is_a_method_version(cast):
     assert items["attitude"] == {"numerator": 1, "denominator": 3, "score": pytest.approx(100 / 3)}
     assert items["contacts"]["score"] == pytest.approx(200 / 3)
     assert unit["total"] == pytest.approx((7 * 100 + 100 / 3 + 200 / 3) / 9)
+
+
+def test_evaluation_dashboard_per_unit_criterion_and_period(cast, client):
+    method = Method.objects.get(code="danh-gia-ho-so")
+    ids = make_completed_dossiers(cast, 2)  # finished in May 2026
+    full = {code: 2 for code in method.items.values_list("code", flat=True)}
+    for pk, scores in zip(ids, (full, full | {"attitude": 0}), strict=True):
+        Evaluation.objects.create(dossier_id=pk, scores=scores, satisfaction=4)
+    client.force_login(cast.province_admin)
+    may = client.get("/surveys/evaluations/?period=2026-05").content.decode()
+    assert cast.agency_b.name in may and 'id="evaluations"' in may
+    # the criterion "attitude" (7th of the method) at 50 %, the others at 100 %
+    assert "<td>50,0</td>" in may and "<td>100,0</td>" in may
+    # the method's wording labels the criteria (rule data)
+    assert "Thái độ của cán bộ, công chức" in may
+    for other in ("2026-Q3", "2025"):
+        page = client.get(f"/surveys/evaluations/?period={other}").content.decode()
+        assert "<td>100,0</td>" not in page and "Không có đánh giá" in page
+    assert "2026-Q2" in client.get("/surveys/evaluations/?period=2026-Q2").content.decode()
+    assert (
+        "Nhập kỳ"
+        in client.get("/surveys/evaluations/?period=2026-13", follow=True).content.decode()
+    )
+    client.logout()
+    assert client.get("/surveys/evaluations/").status_code == 302  # to the login page

@@ -1,0 +1,160 @@
+"""The PDF results report of a campaign (issue 13.10): the province's figure, then per unit
+its SIPAS with the 95 % interval, n valid / n invalid, its rank within its ranking group and
+its component profile; then each unit's weakest items. Drawn with the paperwork module's
+fonts and styles (cchc.paperwork.pdf), numbers in Vietnamese notation (86,50)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer, TableStyle
+
+from cchc.core.calendar import LOCAL_TZ
+from cchc.paperwork.pdf import Styles, p
+from cchc.surveys.models import Campaign, Item
+
+
+def number(value: float | int | None) -> str:
+    """A figure as the report prints it: two decimals, Vietnamese notation; "—" when none."""
+    from cchc.indices.export import vi_number
+
+    if value is None:
+        return "—"
+    return vi_number(float(value)) if isinstance(value, float) else vi_number(value)
+
+
+def band(interval: list[float] | None) -> str:
+    return f"{number(interval[0])} – {number(interval[1])}" if interval else "—"
+
+
+def components_of(campaign: Campaign) -> list[tuple[str, str]]:
+    return [(c["code"], c["name"]) for f in campaign.method.structure for c in f["components"]]
+
+
+def _component_scores(unit: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        code: comp["score"]
+        for group in unit["groups"].values()
+        for code, comp in group["components"].items()
+    }
+
+
+def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
+    """`doc` is the campaign's results document (published and frozen, or live)."""
+    st = Styles()
+    components = components_of(campaign)
+    province = doc["province"]
+    agencies = sorted(
+        doc["agencies"],
+        key=lambda a: (a.get("group") or "", a["rank"] or 10**6, -(a["total"] or -1), a["code"]),
+    )
+    state = (
+        _("Published on %(date)s")
+        % {"date": timezone.localtime(campaign.published_at, LOCAL_TZ).strftime("%d/%m/%Y")}
+        if campaign.is_published and campaign.published_at
+        else _("Live figures, not published")
+    )
+    story: list[Any] = [
+        p(_("SATISFACTION INDEX REPORT (SIPAS)"), st.title),
+        p(campaign.name, st.bold_center),
+        p(
+            _("Period %(period)s · method %(method)s · %(state)s")
+            % {"period": campaign.period, "method": doc.get("version", ""), "state": state},
+            st.center,
+        ),
+        Spacer(1, 5 * mm),
+        p(
+            _(
+                "Province: SIPAS %(total)s %% (95 %% interval %(band)s), %(valid)s valid and "
+                "%(invalid)s invalid questionnaires."
+            )
+            % {
+                "total": number(province["total"]),
+                "band": band(province["interval"]),
+                "valid": number(province["n_valid"]),
+                "invalid": number(province["n_invalid"]),
+            },
+            st.body,
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %", _("95 % interval"), _("n valid")]
+    head += [_("invalid")] + [code for code, _name in components]
+    rows: list[list[Any]] = [[p(h, st.narrow_bold) for h in head]]
+    for a in agencies:
+        scores = _component_scores(a)
+        rank = str(a["rank"]) if a["rank"] is not None else (a.get("note") or "—")
+        rows.append(
+            [
+                p(a.get("group") or "", st.narrow),
+                p(rank, st.narrow),
+                p(a["name"], st.narrow),
+                p(number(a["total"]), st.narrow),
+                p(band(a["interval"]), st.narrow),
+                p(number(a["n_valid"]), st.narrow),
+                p(number(a["n_invalid"]), st.narrow),
+            ]
+            + [p(number(scores.get(code)), st.narrow) for code, _name in components]
+        )
+    widths = [20 * mm, 24 * mm, 40 * mm, 14 * mm, 26 * mm, 12 * mm, 12 * mm]
+    widths += [(267 * mm - sum(widths)) / max(len(components), 1)] * len(components)
+    table = LongTable(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 3 * mm)]
+    story.append(
+        p(
+            "; ".join(f"{code}: {name}" for code, name in components),
+            st.small,
+        )
+    )
+    items = dict(
+        campaign.method.items.filter(kind=Item.Kind.SATISFACTION).values_list("code", "text")
+    )
+    weak = [a for a in agencies if a.get("weakest_items")]
+    if weak:
+        story += [Spacer(1, 4 * mm), p(_("Weakest items of each unit"), st.small_bold)]
+        for a in weak:
+            story.append(
+                p(
+                    f"{a['name']}: "
+                    + "; ".join(f"{c} {items.get(c, '')}".strip() for c in a["weakest_items"]),
+                    st.small,
+                )
+            )
+    story += [
+        Spacer(1, 4 * mm),
+        p(
+            _(
+                "The 95 % interval is computed by Taylor linearisation of the index (a mean "
+                "of item proportions); units with fewer valid questionnaires than the method's "
+                "minimum are not ranked."
+            ),
+            st.small,
+        ),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"SIPAS {campaign.code}",
+        subject=campaign.name,
+    ).build(story)
+    return buffer.getvalue()
