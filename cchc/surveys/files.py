@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 
 from cchc.core.errors import ValidationFailed
-from cchc.portal.validators import check_upload
+from cchc.core.uploads import check_upload
 
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
