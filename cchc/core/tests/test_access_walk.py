@@ -255,6 +255,9 @@ PAGES: dict[str, frozenset[str]] = {
     # surveys
     "surveys/": SIGNED_IN,
     "surveys/public/": ANY,
+    # the per-dossier evaluation results: the staff who collect survey answers (inspectors
+    # read the campaigns' published results instead)
+    "surveys/evaluations/": STAFF - {"inspector"},
 }
 PAGE_PREFIXES: tuple[tuple[str, frozenset[str]], ...] = (
     ("admin/", NOBODY),  # administrators only (is_staff + second factor): none in the cast

@@ -68,6 +68,10 @@ def test_a_day_off_added_in_the_ui_moves_a_new_dossiers_due_date(transactional_d
         f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
     )
     page.select_option("#id_competent_agency", str(cast.agency_b.pk))
+    # the counter checklist: every component handed in as an original
+    page.wait_for_selector("#checklist select[name^=received_]")
+    for select in page.locator("#checklist select[name^=received_]").all():
+        select.select_option("ORIGINAL")
     page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
     page.fill("input[name=applicant_id]", "001199004321")
     page.fill("input[name=applicant_phone]", "0987654321")
