@@ -347,6 +347,24 @@ def _depth(n: TemplateNode) -> int:
 
 
 # ----------------------------------------------------------------------------- assessments
+def _require_unit_type(template: Template, agency: Any) -> None:
+    """A template is meant for one unit type (its `unit_level`, an agency level; empty: any
+    unit): a unit of another type never opens or submits a self-assessment under it."""
+    if template.unit_level and agency.level != template.unit_level:
+        raise ValidationFailed(
+            _(
+                "The template %(code)s is meant for units of type %(meant)s; "
+                "%(unit)s is of type %(level)s and cannot be assessed under it."
+            )
+            % {
+                "code": template.code,
+                "meant": template.unit_level,
+                "unit": agency.name,
+                "level": agency.level,
+            }
+        )
+
+
 def open_assessment(template: Template, agency: Any, *, actor: Any) -> Assessment:
     """The unit's assessment of this template (created on first use, with its leaves)."""
     require_actor(actor)
@@ -354,6 +372,7 @@ def open_assessment(template: Template, agency: Any, *, actor: Any) -> Assessmen
         raise TransitionNotAllowed(_("The template is not published yet."))
     if not (is_home_affairs(actor) or is_unit_staff(actor, agency.pk)):
         raise NotPermitted(_("Only the unit's own staff may open its self-assessment."))
+    _require_unit_type(template, agency)
     with transaction.atomic():
         assessment, created = Assessment.objects.get_or_create(template=template, agency=agency)
         if created:
@@ -563,6 +582,7 @@ def submit(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None
             raise NotPermitted(_("Only the unit's leader may approve and submit."))
         if assessment.status != S.DRAFT:
             raise TransitionNotAllowed(_("The self-assessment has already been submitted."))
+        _require_unit_type(assessment.template, assessment.agency)
         deadline = assessment.template.deadline
         if deadline and now > deadline:
             raise TransitionNotAllowed(
