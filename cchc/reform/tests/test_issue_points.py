@@ -76,6 +76,20 @@ def test_the_open_page_shows_the_refusal_in_vietnamese(client, cast):
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.django_db
+def test_home_offers_each_unit_only_the_templates_of_its_type(client, cast):
+    dept = build_template(code="SBN", unit_level="PROVINCE_AGENCY")
+    commune = build_template(code="XA", unit_level="COMMUNE")
+    client.force_login(cast.specialist_a)  # staff of the commune agency_a only
+    page = client.get(reverse("reform:home")).content.decode()
+    assert reverse("reform:assessment_open", args=[commune.pk]) in page
+    assert reverse("reform:assessment_open", args=[dept.pk]) not in page
+    client.force_login(cast.specialist_b)  # staff of the department agency_b
+    page = client.get(reverse("reform:home")).content.decode()
+    assert reverse("reform:assessment_open", args=[dept.pk]) in page
+    assert reverse("reform:assessment_open", args=[commune.pk]) not in page
+
+
 # ------------------------------------------------------- 2. a tree deeper than three levels
 DEEP = [
     # code, parent, kind, max, method
