@@ -112,6 +112,21 @@ def _points(value: Any, *, field: str = "max_points") -> Decimal:
     return number
 
 
+def _unit_level(value: Any) -> str:
+    """A template's unit type is an agency level (or empty: any unit); a typo would leave a
+    template no unit could ever be assessed under."""
+    from cchc.agencies.models import AgencyLevel
+
+    level = (value or "").strip()
+    if level and level not in AgencyLevel.values:
+        raise ValidationFailed(
+            _("Unknown unit type %(level)s; use one of %(choices)s or leave it empty.")
+            % {"level": level, "choices": ", ".join(AgencyLevel.values)},
+            field="unit_level",
+        )
+    return level
+
+
 def create_template(
     *,
     actor: Any,
@@ -127,6 +142,7 @@ def create_template(
     code = code.strip()
     if not code or Template.objects.filter(code=code).exists():
         raise ValidationFailed(_("A template with code %(code)s already exists.") % {"code": code})
+    unit_level = _unit_level(unit_level)
     return Template.objects.create(
         code=code,
         year=year,
@@ -143,6 +159,8 @@ def update_template(template: Template, *, actor: Any, **changes: Any) -> Templa
     with transaction.atomic():
         template = events.lock(template)
         _editable(template)
+        if "unit_level" in changes:
+            changes["unit_level"] = _unit_level(changes["unit_level"])
         for key in ("name", "survey_optional", "unit_level", "deadline", "grades"):
             if key in changes:
                 setattr(template, key, changes[key])

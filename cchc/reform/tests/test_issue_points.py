@@ -16,7 +16,14 @@ from cchc.agencies.models import RankingGroup
 from cchc.core.actors import SYSTEM
 from cchc.core.errors import ValidationFailed
 from cchc.reform import results, services
-from cchc.reform.models import Assessment, AssessmentStatus, Evidence, EvidenceFile, Score
+from cchc.reform.models import (
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceFile,
+    Score,
+    Template,
+)
 from cchc.reform.tests.helpers import build_template
 from cchc.testing import AgencyFactory, UserFactory
 
@@ -88,6 +95,21 @@ def test_home_offers_each_unit_only_the_templates_of_its_type(client, cast):
     page = client.get(reverse("reform:home")).content.decode()
     assert reverse("reform:assessment_open", args=[dept.pk]) in page
     assert reverse("reform:assessment_open", args=[commune.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_a_template_unit_type_must_be_an_agency_level(cast):
+    with pytest.raises(ValidationFailed, match="Loại đơn vị province không hợp lệ"):
+        services.create_template(actor=SYSTEM, code="T", year=2026, name="T", unit_level="province")
+    assert not Template.objects.filter(code="T").exists()
+    t = services.create_template(actor=SYSTEM, code="T", year=2026, name="T", unit_level="COMMUNE")
+    with pytest.raises(ValidationFailed, match="COMMUNE"):
+        services.update_template(t, actor=SYSTEM, unit_level="xã")
+    t.refresh_from_db()
+    assert t.unit_level == "COMMUNE"
+    services.update_template(t, actor=SYSTEM, unit_level="")
+    t.refresh_from_db()
+    assert t.unit_level == ""
 
 
 # ------------------------------------------------------- 2. a tree deeper than three levels
