@@ -112,6 +112,21 @@ def _points(value: Any, *, field: str = "max_points") -> Decimal:
     return number
 
 
+def _unit_level(value: Any) -> str:
+    """A template's unit type is an agency level (or empty: any unit); a typo would leave a
+    template no unit could ever be assessed under."""
+    from cchc.agencies.models import AgencyLevel
+
+    level = (value or "").strip()
+    if level and level not in AgencyLevel.values:
+        raise ValidationFailed(
+            _("Unknown unit type %(level)s; use one of %(choices)s or leave it empty.")
+            % {"level": level, "choices": ", ".join(AgencyLevel.values)},
+            field="unit_level",
+        )
+    return level
+
+
 def create_template(
     *,
     actor: Any,
@@ -127,6 +142,7 @@ def create_template(
     code = code.strip()
     if not code or Template.objects.filter(code=code).exists():
         raise ValidationFailed(_("A template with code %(code)s already exists.") % {"code": code})
+    unit_level = _unit_level(unit_level)
     return Template.objects.create(
         code=code,
         year=year,
@@ -143,6 +159,8 @@ def update_template(template: Template, *, actor: Any, **changes: Any) -> Templa
     with transaction.atomic():
         template = events.lock(template)
         _editable(template)
+        if "unit_level" in changes:
+            changes["unit_level"] = _unit_level(changes["unit_level"])
         for key in ("name", "survey_optional", "unit_level", "deadline", "grades"):
             if key in changes:
                 setattr(template, key, changes[key])
@@ -347,6 +365,24 @@ def _depth(n: TemplateNode) -> int:
 
 
 # ----------------------------------------------------------------------------- assessments
+def _require_unit_type(template: Template, agency: Any) -> None:
+    """A template is meant for one unit type (its `unit_level`, an agency level; empty: any
+    unit): a unit of another type never opens or submits a self-assessment under it."""
+    if template.unit_level and agency.level != template.unit_level:
+        raise ValidationFailed(
+            _(
+                "The template %(code)s is meant for units of type %(meant)s; "
+                "%(unit)s is of type %(level)s and cannot be assessed under it."
+            )
+            % {
+                "code": template.code,
+                "meant": template.unit_level,
+                "unit": agency.name,
+                "level": agency.level,
+            }
+        )
+
+
 def open_assessment(template: Template, agency: Any, *, actor: Any) -> Assessment:
     """The unit's assessment of this template (created on first use, with its leaves)."""
     require_actor(actor)
@@ -354,6 +390,7 @@ def open_assessment(template: Template, agency: Any, *, actor: Any) -> Assessmen
         raise TransitionNotAllowed(_("The template is not published yet."))
     if not (is_home_affairs(actor) or is_unit_staff(actor, agency.pk)):
         raise NotPermitted(_("Only the unit's own staff may open its self-assessment."))
+    _require_unit_type(template, agency)
     with transaction.atomic():
         assessment, created = Assessment.objects.get_or_create(template=template, agency=agency)
         if created:
@@ -563,6 +600,7 @@ def submit(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None
             raise NotPermitted(_("Only the unit's leader may approve and submit."))
         if assessment.status != S.DRAFT:
             raise TransitionNotAllowed(_("The self-assessment has already been submitted."))
+        _require_unit_type(assessment.template, assessment.agency)
         deadline = assessment.template.deadline
         if deadline and now > deadline:
             raise TransitionNotAllowed(

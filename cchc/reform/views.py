@@ -95,8 +95,15 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("template", "agency")
         .distinct()
     )
-    open_templates = Template.objects.filter(status="PUBLISHED").order_by("-year", "code")[:20]
-    my_agencies = Agency.objects.filter(pk__in=permissions.agency_ids(user))
+    my_agencies = list(Agency.objects.filter(pk__in=permissions.agency_ids(user)))
+    # each published template with the user's units of its type (a template without a type
+    # serves any unit): a unit is never offered a template it may not be assessed under
+    open_templates = []
+    for t in Template.objects.filter(status="PUBLISHED").order_by("-year", "code")[:20]:
+        fits = [ag for ag in my_agencies if not t.unit_level or ag.level == t.unit_level]
+        if fits:
+            t.fitting_agencies = fits  # type: ignore[attr-defined]  # read by the template
+            open_templates.append(t)
     return render(
         request,
         "reform/home.html",
