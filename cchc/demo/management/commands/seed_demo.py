@@ -90,6 +90,7 @@ class Command(BaseCommand):
                 call_command("import_bundle", tmp, stdout=self.stdout, stderr=self.stderr)
             self._finish_catalogue()
             self._users()
+            self._documents()
             self._live_dossiers()
             from cchc.surveys.demo import seed_demo_campaign
 
@@ -171,6 +172,24 @@ class Command(BaseCommand):
                 agency = Agency.objects.filter(code=agency_code).first()
                 if agency:
                     Membership.objects.get_or_create(user=user, agency=agency, role=role)
+
+    def _documents(self, count: int = 300) -> None:
+        """Checklists, scans and electronic results for a sample of the imported dossiers of
+        the demo users' agencies (the history has no files), so the staff dossier page, the
+        citizen's status page and the 766 flags show real records."""
+        import random
+
+        from cchc.demo.documents import seed_dossier_documents
+
+        started = time.monotonic()
+        ids = list(
+            Dossier.objects.filter(receiving_agency__code__in=["H26.100", "H26.01"])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        sample = sorted(random.Random(16).sample(ids, min(count, len(ids))))
+        counts = seed_dossier_documents(list(Dossier.objects.filter(pk__in=sample)))
+        self.stdout.write(f"Demo documents {counts} in {time.monotonic() - started:.1f} s")
 
     def _live_dossiers(self) -> None:
         """Work in progress at the demo counters, handled through the real services by the
