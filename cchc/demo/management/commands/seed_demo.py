@@ -90,6 +90,7 @@ class Command(BaseCommand):
                 call_command("import_bundle", tmp, stdout=self.stdout, stderr=self.stderr)
             self._finish_catalogue()
             self._users()
+            self._documents()
             self._live_dossiers()
             from cchc.surveys.demo import seed_demo_campaign
 
@@ -172,15 +173,42 @@ class Command(BaseCommand):
                 if agency:
                     Membership.objects.get_or_create(user=user, agency=agency, role=role)
 
+    def _documents(self, count: int = 300) -> None:
+        """Checklists, scans and electronic results for a sample of the imported dossiers of
+        the demo users' agencies (the history has no files), so the staff dossier page, the
+        citizen's status page and the 766 flags show real records."""
+        import random
+
+        from cchc.demo.documents import seed_dossier_documents
+
+        started = time.monotonic()
+        ids = list(
+            Dossier.objects.filter(receiving_agency__code__in=["H26.100", "H26.01"])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        sample = sorted(random.Random(16).sample(ids, min(count, len(ids))))
+        counts = seed_dossier_documents(list(Dossier.objects.filter(pk__in=sample)))
+        self.stdout.write(f"Demo documents {counts} in {time.monotonic() - started:.1f} s")
+
     def _live_dossiers(self) -> None:
         """Work in progress at the demo counters, handled through the real services by the
         demo users, so the queues show received, in-progress, paused and overdue dossiers."""
         import random
 
+        from django.contrib.auth.models import AnonymousUser
+        from django.core.files.uploadedfile import SimpleUploadedFile
         from django.utils import timezone
 
+        from cchc.demo.documents import demo_pdf, slug
         from cchc.dossiers import services
         from cchc.dossiers.services import Applicant
+
+        def pdf(name: str, *lines: str) -> SimpleUploadedFile:
+            return SimpleUploadedFile(name, demo_pdf(*lines), content_type="application/pdf")
+
+        def result(d: Dossier) -> SimpleUploadedFile:
+            return pdf("ket-qua.pdf", "KET QUA (demo)", f"Ho so {d.code}", d.applicant_name)
 
         rng = random.Random(2026)
         names = [
@@ -205,8 +233,15 @@ class Command(BaseCommand):
                 u.username: u for u in User.objects.filter(username__in=[clerk, specialist, leader])
             }
             procedures = list(
-                Procedure.objects.published().filter(agencies=agency).order_by("code")[:12]
+                Procedure.objects.published()
+                .filter(agencies=agency)
+                .prefetch_related("required_documents")
+                .order_by("code")[:12]
             )
+            components = {
+                p.pk: [c for c in p.required_documents.all() if c.mandatory or rng.random() < 0.5]
+                for p in procedures
+            }
             cal = services.calendar_for(agency.province_code)
             for i in range(24):
                 proc = procedures[i % len(procedures)]
@@ -222,7 +257,12 @@ class Command(BaseCommand):
                         id_last4=f"{rng.randint(0, 9999):04d}",
                         phone=f"09{rng.randint(10000000, 99999999)}",
                     ),
-                    digitized=rng.random() < 0.7,
+                    checklist=[(c, rng.choice(["ORIGINAL", "COPY"])) for c in components[proc.pk]],
+                    scans=[
+                        (c, pdf(f"{slug(c.name)}.pdf", "Ban so hoa (demo)", c.name))
+                        for c in components[proc.pk]
+                        if c.mandatory and rng.random() < 0.7
+                    ],
                 )
                 stage = i % 6
                 if stage == 0:
@@ -243,11 +283,19 @@ class Command(BaseCommand):
                         at=min(cal.add_working_seconds(t, 3600), now),
                         reason="Bổ sung bản sao giấy tờ chứng minh nơi cư trú",
                     )
+                    if i % 12 == 2:  # the applicant already sent the paper online
+                        services.submit_supplement(
+                            d,
+                            actor=AnonymousUser(),
+                            applicant_proven=True,
+                            uploads=[pdf("giay-to-cu-tru.pdf", "Giay to cu tru (demo)", d.code)],
+                            at=now,
+                        )
                 elif stage == 3 and d.due_at and d.due_at > now:
-                    services.finish(d, actor=users[specialist], at=now, electronic_result=True)
+                    services.finish(d, actor=users[specialist], at=now, result=result(d))
                 elif stage == 4:
                     done = min(cal.add_working_seconds(t, 4 * 3600), now)
-                    d = services.finish(d, actor=users[specialist], at=done)
+                    d = services.finish(d, actor=users[specialist], at=done, result=result(d))
                     services.return_result(
                         d, actor=users[clerk], at=min(cal.add_working_seconds(done, 3600), now)
                     )
