@@ -351,6 +351,10 @@ CCHC_REFERENCE_DATA = [
 # nothing else to run), "queued" only marks the dossier and `manage.py run_index_worker`
 # refreshes marked dossiers in batches (higher intake throughput; figures lag by seconds).
 INDICES_REFRESH = env_str("INDICES_REFRESH", "immediate")
+# The notification outbox: how long a worker holds a message it took (a crashed worker's
+# messages come back after it), and the first retry's delay after a failed send (doubling).
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
 if INDICES_REFRESH not in {"immediate", "queued"}:
     raise ValueError(f"INDICES_REFRESH={INDICES_REFRESH!r}: use immediate or queued")
 

@@ -31,12 +31,18 @@ log = logging.getLogger(__name__)
 # the receipt, any supplement request, any delay with its new date, and the result).
 NOTIFIED_ACTIONS = ("receive", "request_supplement", "apologize", "finish")
 MAX_ATTEMPTS = getattr(settings, "NOTIFY_MAX_ATTEMPTS", 6)
-LEASE = dt.timedelta(minutes=5)
+
+
+def lease() -> dt.timedelta:
+    """How long a claimed message stays with its worker (settings.NOTIFICATION_LEASE_SECONDS)."""
+    return dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8... minutes after each failure, at most 6 hours."""
-    return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    """1, 2, 4, 8... minutes after each failure (the first delay is
+    settings.NOTIFICATION_RETRY_SECONDS), at most 6 hours."""
+    first = settings.NOTIFICATION_RETRY_SECONDS
+    return dt.timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -280,7 +286,7 @@ def claim(batch: int = 50, now: dt.datetime | None = None) -> list[int]:
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:batch]
         )
-        Notification.objects.filter(pk__in=rows).update(next_attempt_at=now + LEASE)
+        Notification.objects.filter(pk__in=rows).update(next_attempt_at=now + lease())
     return rows
 
 
