@@ -8,6 +8,10 @@ bench/common.py varied by 2x within one session), more than most single changes 
 so one run of each tells little. This script checks the other commit out in a worktree under
 var/, copies this checkout's bench scripts into it (both face the same load generator), and
 runs bench_lifecycle.py's API phase (queued mode, as production runs) in each tree in turn.
+Each commit runs on a database of its own, migrated and loaded by that commit's own code
+(`<name>_<commit>` beside DATABASE_URL's database), since a schema from a later commit can
+refuse an earlier commit's writes; both databases are loaded at the same time before the
+first round, from bundles generated with the same seed.
 `env:NAME=VALUE` instead of a commit compares this checkout with and without that setting
 (the server inherits it), in the same alternating runs.
 Env: COMPARE_ROUNDS (5), BENCH_SECONDS (12). Writes bench/results/api_compare.json
@@ -47,6 +51,30 @@ def worktree(commit: str) -> str:
         stdout=subprocess.DEVNULL,
     )
     return str(path)
+
+
+def database_url(commit: str) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return f"{url}_{commit}" if url else url
+
+
+def prepare(trees: dict[str, tuple[str, dict[str, str]]]) -> None:
+    """Migrate and load every tree's database at once, before any timed run."""
+    started = []
+    distinct = {(tree, env.get("DATABASE_URL")): (tree, env) for tree, env in trees.values()}
+    for tree, extra_env in distinct.values():
+        env = {**os.environ, **extra_env, "BENCH_PHASES": "none", "BENCH_MODES": "queued"}
+        env["BENCH_RESULT"] = "compare_prepare"
+        started.append(
+            (
+                tree,
+                subprocess.Popen([sys.executable, "bench/bench_lifecycle.py"], cwd=tree, env=env),
+            )
+        )
+    for tree, process in started:
+        if process.wait() != 0:
+            sys.exit(f"loading the database of {tree} failed")
+        os.remove(os.path.join(tree, "bench", "results", "compare_prepare.json"))
 
 
 def run(tree: str, label: str, extra_env: dict[str, str]) -> dict:
@@ -107,7 +135,11 @@ def main() -> None:
             capture_output=True,
             text=True,
         ).stdout.strip()
-        trees = {commit: (worktree(commit), {}), f"{head} (this checkout)": (str(ROOT), {})}
+        trees = {
+            commit: (worktree(commit), {"DATABASE_URL": database_url(commit)}),
+            f"{head} (this checkout)": (str(ROOT), {}),
+        }
+    prepare(trees)
     runs = []
     for _ in range(ROUNDS):
         for label, (tree, extra_env) in trees.items():
