@@ -33,6 +33,10 @@ ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "5"))
 SECONDS = os.environ.get("BENCH_SECONDS", "12")
 
 
+def python(tree: str | os.PathLike) -> str:
+    return os.path.join(tree, ".venv", "bin", "python")
+
+
 def worktree(commit: str) -> str:
     path = ROOT / "var" / f"compare-{commit}"
     if not path.exists():
@@ -43,9 +47,20 @@ def worktree(commit: str) -> str:
         shutil.copy(script, path / "bench" / script.name)
     venv = path / ".venv"
     if not venv.exists():
-        venv.symlink_to(ROOT / ".venv")
+        same = subprocess.run(
+            ["git", "diff", "--quiet", commit, "HEAD", "--", "requirements.txt"], cwd=ROOT
+        )
+        if same.returncode == 0:
+            venv.symlink_to(ROOT / ".venv")
+        else:  # its own pinned packages (an older commit may need one since removed)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run(
+                [str(venv / "bin" / "pip"), "install", "-q", "-r", "requirements.txt"],
+                cwd=path,
+                check=True,
+            )
     subprocess.run(
-        [sys.executable, "manage.py", "compile_translations"],
+        [python(path), "manage.py", "compile_translations"],
         cwd=path,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -68,7 +83,7 @@ def prepare(trees: dict[str, tuple[str, dict[str, str]]]) -> None:
         started.append(
             (
                 tree,
-                subprocess.Popen([sys.executable, "bench/bench_lifecycle.py"], cwd=tree, env=env),
+                subprocess.Popen([python(tree), "bench/bench_lifecycle.py"], cwd=tree, env=env),
             )
         )
     for tree, process in started:
@@ -88,7 +103,7 @@ def run(tree: str, label: str, extra_env: dict[str, str]) -> dict:
         "BENCH_RESULT": name,
     }
     subprocess.run(
-        [sys.executable, "bench/bench_lifecycle.py"],
+        [python(tree), "bench/bench_lifecycle.py"],
         cwd=tree,
         env=env,
         check=True,
