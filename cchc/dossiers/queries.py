@@ -22,7 +22,7 @@ from cchc.core.personal import lookup_hash
 from cchc.core.text import matches_folded
 from cchc.dossiers import services
 from cchc.dossiers.models import CLOCK_STATUSES, Channel, Dossier, DossierQuerySet, Status
-from cchc.dossiers.state import ACTION_RULES, refusal, state_refusal
+from cchc.dossiers.state import ACTION_RULES, permitted, state_refusal
 
 NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 
@@ -54,9 +54,10 @@ def action_possible(dossier: Dossier, action: str, now: dt.datetime | None = Non
 
 def available_actions(user: Any, dossier: Dossier, now: dt.datetime | None = None) -> list[str]:
     """The actions `user` may take on the dossier now: the buttons of the staff page and the
-    API's `available_actions`, by the same check as the services (state.refusal)."""
+    API's `available_actions`, by the same checks as the services (state.permitted, which
+    answers as state.refusal does)."""
     now = now or timezone.now()
-    return [a for a in ACTION_RULES if refusal(dossier, a, user, now) is None]
+    return [a for a in ACTION_RULES if permitted(dossier, a, user, now)]
 
 
 def my_agency_ids(user: Any) -> set[int]:

@@ -1134,8 +1134,9 @@ def derive_document_flags(dossier: Dossier) -> list[str]:
     the fields that changed."""
     roles = dict.fromkeys(DossierDocument.Role.values, False)
     reused = False
-    for role, was_reused in DossierDocument.objects.filter(dossier=dossier).values_list(
-        "role", "reused"
+    # one fixed statement (rowsql): every finish asks it
+    for role, was_reused in rowsql.values(
+        DossierDocument, ("role", "reused"), {"dossier": dossier.pk}
     ):
         roles[role] = True
         reused = reused or (was_reused and role == DossierDocument.Role.COMPONENT)

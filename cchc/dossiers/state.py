@@ -218,28 +218,35 @@ ACTION_RULES: dict[str, ActionRule] = {
 }
 
 
+def _blocker(dossier: Any, rule: ActionRule, at: dt.datetime | None) -> str | None:
+    """What in the dossier's state forbids the rule now: "status", the name of the first
+    precondition that fails, or None."""
+    if dossier.status not in rule.from_states:
+        return "status"
+    at = at or timezone.now()
+    return next((name for name in rule.requires if not PRECONDITIONS[name][0](dossier, at)), None)
+
+
 def state_refusal(dossier: Any, action: str, at: dt.datetime | None = None) -> str | None:
     """Why the dossier's state forbids `action` now (None: it allows it), whoever asks."""
     rule = ACTION_RULES.get(action)
     if rule is None:
         return gettext("Unknown action %(action)s.") % {"action": action}
-    status = dossier.status
-    if status not in rule.from_states:
+    blocker = _blocker(dossier, rule, at)
+    if blocker is None:
+        return None
+    if blocker == "status":
+        status = dossier.status
         return gettext("Cannot “%(action)s”: dossier %(code)s is “%(status)s”.") % {
             "action": str(rule.label),
             "code": dossier.code,
             "status": Status(status).label if status is not None else "",
         }
-    at = at or timezone.now()
-    for name in rule.requires:
-        test, why = PRECONDITIONS[name]
-        if not test(dossier, at):
-            return gettext("Cannot “%(action)s” on dossier %(code)s: %(why)s.") % {
-                "action": str(rule.label),
-                "code": dossier.code,
-                "why": why,
-            }
-    return None
+    return gettext("Cannot “%(action)s” on dossier %(code)s: %(why)s.") % {
+        "action": str(rule.label),
+        "code": dossier.code,
+        "why": PRECONDITIONS[blocker][1],
+    }
 
 
 def refusal(dossier: Any, action: str, user: Any, at: dt.datetime | None = None) -> str | None:
@@ -253,3 +260,16 @@ def refusal(dossier: Any, action: str, user: Any, at: dt.datetime | None = None)
             "code": dossier.code
         }
     return state_refusal(dossier, action, at)
+
+
+def permitted(dossier: Any, action: str, user: Any, at: dt.datetime | None = None) -> bool:
+    """`refusal(...) is None`, by the same checks, without composing the message nobody reads
+    (the API lists a dossier's actions in every answer): the status first, the cheapest."""
+    from cchc.dossiers import policies
+
+    rule = ACTION_RULES[action]
+    return (
+        dossier.status in rule.from_states
+        and (user is None or policies.allows(user, action, dossier))
+        and _blocker(dossier, rule, at) is None
+    )
