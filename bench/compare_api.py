@@ -8,11 +8,15 @@ bench/common.py varied by 2x within one session), more than most single changes 
 so one run of each tells little. This script checks the other commit out in a worktree under
 var/, copies this checkout's bench scripts into it (both face the same load generator), and
 runs bench_lifecycle.py's API phase (queued mode, as production runs) in each tree in turn.
-Each commit runs on a database of its own, migrated and loaded by that commit's own code
-(`<name>_<commit>` beside DATABASE_URL's database), since a schema from a later commit can
-refuse an earlier commit's writes; both databases are loaded at the same time before the
-first round, from bundles generated with the same seed.
-`env:NAME=VALUE` instead of a commit compares this checkout with and without that setting
+Each commit runs on a database of its own (`<name>_<commit>` beside DATABASE_URL's
+database), migrated and loaded by that commit's own code when it is missing, since a schema
+from a later commit can refuse an earlier commit's writes; the databases are loaded at the
+same time before the first round, from bundles generated with the same seed. (A database
+copied from an older commit's, `CREATE DATABASE ... TEMPLATE ...`, and migrated forward by
+the newer commit's `migrate` serves as well, and takes minutes instead of half an hour.)
+`compare_api.py A B` compares two commits, neither of them this checkout (say, the code
+before an issue and the commit where its work was complete, when later work on other issues
+shares the hot path). `env:NAME=VALUE` instead of a commit compares this checkout with and without that setting
 (the server inherits it), in the same alternating runs.
 Env: COMPARE_ROUNDS (5), BENCH_SECONDS (12). Writes bench/results/api_compare.json
 (BENCH_RESULT names another file).
@@ -66,6 +70,16 @@ def worktree(commit: str) -> str:
         stdout=subprocess.DEVNULL,
     )
     return str(path)
+
+
+def short(commit: str) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", commit],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def database_url(commit: str) -> str:
@@ -125,16 +139,10 @@ def run(tree: str, label: str, extra_env: dict[str, str]) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     base = sys.argv[1]
-    head = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    head = short("HEAD")
     trees: dict[str, tuple[str, dict[str, str]]]
     if base.startswith("env:"):
         name, _, value = base[4:].partition("=")
@@ -143,17 +151,13 @@ def main() -> None:
             f"{head} (this checkout)": (str(ROOT), {}),
         }
     else:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", base],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        trees = {
-            commit: (worktree(commit), {"DATABASE_URL": database_url(commit)}),
-            f"{head} (this checkout)": (str(ROOT), {}),
-        }
+        commit = short(base)
+        trees = {commit: (worktree(commit), {"DATABASE_URL": database_url(commit)})}
+        if len(sys.argv) == 3:  # two commits, neither of them this checkout
+            other = short(sys.argv[2])
+            trees[other] = (worktree(other), {"DATABASE_URL": database_url(other)})
+        else:
+            trees[f"{head} (this checkout)"] = (str(ROOT), {})
     prepare(trees)
     runs = []
     for _ in range(ROUNDS):
