@@ -67,6 +67,26 @@ def bench_users():
         user.save()
         Membership.objects.get_or_create(user=user, agency=agency, role=role)
         users[role] = user
+    # a clerk of the agency that received the most dossiers, for the "all" tab (issue 16
+    # point 7 speaks of 135 k dossiers in one commune; the bench commune holds fewer)
+    from django.db.models import Count
+
+    from cchc.dossiers.models import Dossier
+
+    busiest = (
+        Dossier.objects.values("receiving_agency")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("receiving_agency", flat=True)
+        .first()
+    )
+    user, _ = User.objects.get_or_create(
+        username="bench_clerk_busiest", defaults={"kind": "STAFF", "province_code": "01"}
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    Membership.objects.filter(user=user).exclude(agency_id=busiest).delete()
+    Membership.objects.get_or_create(user=user, agency_id=busiest, role="CLERK")
     return agency, users
 
 
@@ -183,16 +203,33 @@ def login(session, base: str, username: str = "bench_clerk") -> None:
 def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200) -> dict:
     import requests
 
+    from cchc.accounts.models import User
+    from cchc.dossiers.models import Dossier
+
     s = requests.Session()
     login(s, base)
-    out = {}
-    for name, url in [("work_queue", f"{base}/staff/"), ("dossier_page", dossier_url)]:
+    busiest = requests.Session()
+    login(busiest, base, "bench_clerk_busiest")
+    out: dict = {}
+    pages = [
+        ("work_queue", f"{base}/staff/", s),
+        ("work_queue_all", f"{base}/staff/?queue=all", s),
+        # every dossier the clerk of the busiest agency may see (issue 16 point 7)
+        ("busiest_agency_all", f"{base}/staff/?queue=all", busiest),
+        ("busiest_agency_all_search", f"{base}/staff/?queue=all&q=nguyen", busiest),
+        ("busiest_agency_all_page_50", f"{base}/staff/?queue=all&page=50", busiest),
+        ("dossier_page", dossier_url, s),
+    ]
+    out["busiest_agency_dossiers_visible"] = Dossier.objects.visible_to(
+        User.objects.get(username="bench_clerk_busiest")
+    ).count()
+    for name, url, session in pages:
         for _ in range(10):  # warm-up
-            s.get(url)
+            session.get(url)
         times = []
         for _ in range(n):
             t0 = time.perf_counter()
-            r = s.get(url)
+            r = session.get(url)
             times.append(time.perf_counter() - t0)
             assert r.status_code == 200, (url, r.status_code)
         out[name] = {

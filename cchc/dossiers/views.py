@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from cchc.accounts import permissions
 from cchc.catalogue.models import Procedure
 from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, redirect_page, render_page
+from cchc.core.pagination import CappedPaginator
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
@@ -75,7 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     order = "due_at" if key in ("due_soon", "overdue", "agency", "mine") else "-submitted_at"
     qs = queries.with_related(qs).order_by(order, "pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     tab_params = params.copy()

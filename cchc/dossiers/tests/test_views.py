@@ -395,3 +395,44 @@ def test_counter_citizen_id_typed_with_spaces_or_dots_is_normalised_not_cut(clie
     dossier = Dossier.objects.get()
     assert dossier.applicant_id_hash == hash_national_id(ID)
     assert dossier.applicant_id_last4 == ID[-4:]
+
+
+def test_the_all_tab_stops_counting_at_the_cap(client, cast, monkeypatch):
+    """Issue 16 point 7: past the cap the queue says "more than N" instead of counting every
+    dossier a busy department may see; below it, the exact number."""
+    from cchc.core import pagination
+
+    for name in ("Một", "Hai", "Ba"):
+        received(cast, name=name)
+    client.force_login(cast.clerk_a)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    html = client.get("/staff/?queue=all", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Hơn 2 hồ sơ" in html
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    html = client.get("/staff/?queue=all", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Hơn 3 hồ sơ" not in html
+    assert "3 hồ sơ" in html
+
+
+def test_the_capped_paginator_pages_up_to_the_cap():
+    from cchc.core.pagination import CappedPaginator
+
+    class Rows(list):  # a list that slices and counts like a queryset
+        def order_by(self):
+            return self
+
+        def __getitem__(self, key):
+            return (
+                Rows(super().__getitem__(key))
+                if isinstance(key, slice)
+                else super().__getitem__(key)
+            )
+
+        def count(self):
+            return len(self)
+
+    p = CappedPaginator(Rows(range(50)), 10, cap=25)
+    assert p.count == 26 and p.capped and p.num_pages == 3
+    assert p.get_page(99).number == 3
+    q = CappedPaginator(Rows(range(20)), 10, cap=25)
+    assert q.count == 20 and not q.capped and q.num_pages == 2
