@@ -1,6 +1,7 @@
 """CPU per API lifecycle of another commit against this checkout, in alternating runs.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench .venv/bin/python bench/compare_cpu.py 64f2f9a
+    DATABASE_URL=... .venv/bin/python bench/compare_cpu.py 64f2f9a 1c0bbf2   (two commits)
 
 The companion of compare_api.py for a loaded machine: lifecycles per second over HTTP fall
 with every other process on the cores, CPU time per lifecycle much less. Runs cpu_lifecycle.py
@@ -19,33 +20,30 @@ import sys
 import time
 
 from common import RESULTS, ROOT
-from compare_api import worktree
+from compare_api import database_url, python, short, worktree
 
 ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "5"))
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
-
-    def short(ref: str) -> str:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", ref],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-
-    base = short(sys.argv[1])
-    trees = {base: worktree(base), f"{short('HEAD')} (this checkout)": str(ROOT)}
+    # each commit on its own database, as compare_api.py runs them; two commits: neither is
+    # this checkout
+    trees = {}
+    for ref in sys.argv[1:]:
+        commit = short(ref)
+        trees[commit] = (worktree(commit), {"DATABASE_URL": database_url(commit)})
+    if len(sys.argv) == 2:
+        trees[f"{short('HEAD')} (this checkout)"] = (str(ROOT), {})
     runs = []
     for _ in range(ROUNDS):
-        for label, tree in trees.items():
+        for label, (tree, env) in trees.items():
             out = (
                 subprocess.run(
-                    [sys.executable, "bench/cpu_lifecycle.py"],
+                    [python(tree), "bench/cpu_lifecycle.py"],
                     cwd=tree,
+                    env={**os.environ, **env},
                     check=True,
                     capture_output=True,
                     text=True,

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.events import row_hash
+from cchc.core.text import fold
 from cchc.dossiers.models import DossierEvent
 from cchc.interchange.formats import Reject, RowError
 
@@ -93,6 +94,7 @@ IMPORTED = (
     "has_electronic_result",
     "reused_digitized_data",
     "synced_to_portal",
+    "search_text",  # what Dossier.search_text's pre_save computes: the bundle has no names
 )
 EVENT_COLUMNS = (
     "dossier_id",
@@ -138,6 +140,8 @@ class Formatter:
         self.now = now.isoformat()
         self.label = text(label)
         self.raw_label = label
+        # Dossier.search_text folds the code and the applicant's name (the model's default)
+        self.name = str(defaults.get("applicant_name") or "")
 
     def dossier(self, pk: int, p: Any) -> str:
         c, texts = p.cols, p.texts
@@ -157,8 +161,8 @@ class Formatter:
             f"{t(c['closed_at'])}\t{t(c['paused_since'])}\t{c['paused_seconds']}\t{c['supplement_count']}\t"
             f"{c['apology_count']}\t{c['fee_amount']}\t{c['paid_online']}\t{NULL if rating is None else rating}\t"
             f"{'t' if c['has_digitized_components'] else 'f'}\t{'t' if c['has_electronic_result'] else 'f'}\t"
-            f"{'t' if c['reused_digitized_data'] else 'f'}\t{'t' if c['synced_to_portal'] else 'f'}"
-            f"{self.suffix}"
+            f"{'t' if c['reused_digitized_data'] else 'f'}\t{'t' if c['synced_to_portal'] else 'f'}\t"
+            f"{text(fold(c['code'] + ' ' + self.name))}{self.suffix}"
         )
 
     def events(self, pk: int, p: Any, start: int = 0, previous: str = "") -> str:

@@ -57,3 +57,18 @@ def test_the_all_tab_reads_its_page_by_the_submission_index_and_counts_by_index(
     assert "dossier_submitted_idx" in plans["page"], plans["page"]
     assert "Seq Scan on dossiers_dossier" not in plans["count"], plans["count"]
     assert "dossier_place_idx" in plans["count"], plans["count"]
+
+
+@pytest.mark.postgres
+def test_the_search_finds_rows_by_trigram_indexes(cast):
+    """A word searched anywhere in the folded text or the code (LIKE '%word%') is found by
+    pg_trgm's GIN indexes (migration dossiers.0015), not by walking every visible dossier."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): PostgreSQL's plan; CI runs it there")
+    qs = queries.apply_filter(queries.queue(cast.clerk_a, "all"), queries.DossierFilter(q="bình"))
+    sql, params = qs.order_by().query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "dossier_search_trgm" in plan and "dossier_code_trgm" in plan, plan

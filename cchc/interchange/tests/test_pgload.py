@@ -170,3 +170,12 @@ def test_a_stored_code_missed_by_the_sampled_lookup_restarts_the_file_checking_a
     assert sorted(result.changed_ids) == sorted(
         Dossier.objects.exclude(code=rows[4]["MaHoSo"]).values_list("pk", flat=True)
     )
+
+
+def test_loaded_dossiers_carry_the_search_text_their_model_computes(tmp_path, monkeypatch):
+    """COPY bypasses pre_save: the loader writes Dossier.search_text itself, the value the
+    model computes on every other insert path (the work-queue search reads it)."""
+    load(tmp_path / "w", many(6), monkeypatch, workers=2)
+    field = Dossier._meta.get_field("search_text")
+    for d in Dossier.objects.all():
+        assert d.search_text and d.search_text == field.folded(d), d.code
