@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cchc.accounts import permissions
 from cchc.catalogue import services
 from cchc.catalogue.forms import (
     DocumentFormSet,
@@ -104,9 +101,7 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
     province = settings.CCHC_PROVINCE_CODE
     if request.method == "POST":
         form = ProcedureForm(request.POST, instance=instance, province_code=province)
-        documents = DocumentFormSet(
-            request.POST, request.FILES, instance=instance, prefix="docs"
-        )
+        documents = DocumentFormSet(request.POST, request.FILES, instance=instance, prefix="docs")
         steps = StepFormSet(request.POST, prefix="steps")
         if form.is_valid() and documents.is_valid() and steps.is_valid():
             try:

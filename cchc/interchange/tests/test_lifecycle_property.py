@@ -233,9 +233,7 @@ def test_an_assignment_stays_an_assignment_after_export_and_import(cast, tmp_pat
     named, unnamed = dict(row), dict(row)
     named["MaHoSo"] = f"N-{live.code}"
     unnamed["MaHoSo"] = f"U-{live.code}"
-    unnamed["LichSu"] = [
-        {k: v for k, v in e.items() if k != "HanhDong"} for e in row["LichSu"]
-    ]
+    unnamed["LichSu"] = [{k: v for k, v in e.items() if k != "HanhDong"} for e in row["LichSu"]]
     path = tmp_path / "two.jsonl"
     path.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (named, unnamed)),
