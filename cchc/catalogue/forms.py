@@ -82,9 +82,25 @@ class ProcedureForm(forms.ModelForm):
         return data
 
 
+class RequiredDocumentForm(forms.ModelForm):
+    """One dossier component in the editor, with its blank form (checked by the service)."""
+
+    template = forms.FileField(
+        label=_("template file"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    clear_template = forms.BooleanField(label=_("remove the template file"), required=False)
+
+    class Meta:
+        model = RequiredDocument
+        fields = ("name", "copies", "mandatory", "form_name")
+
+
 DocumentFormSet = inlineformset_factory(
     Procedure,
     RequiredDocument,
+    form=RequiredDocumentForm,
     fields=("name", "copies", "mandatory", "form_name"),
     extra=2,
     can_delete=True,
@@ -121,6 +137,8 @@ def documents_from(formset: Any) -> list[dict[str, Any]]:
             "copies": data.get("copies") or 1,
             "mandatory": bool(data.get("mandatory")),
             "form_name": data.get("form_name", ""),
+            "template": data.get("template") or None,
+            "clear_template": bool(data.get("clear_template")),
             "order": i,
         }
         if row["id"] is None and row["delete"]:

@@ -170,8 +170,15 @@ class Procedure(models.Model):
         return missing
 
 
+def template_path(instance: RequiredDocument, filename: str) -> str:
+    return f"catalogue/templates/{instance.procedure_id}/{filename[-80:]}"
+
+
 class RequiredDocument(models.Model):
-    """A dossier component (thành phần hồ sơ)."""
+    """A dossier component (thành phần hồ sơ), optionally with the blank form (mẫu đơn, tờ
+    khai) the applicant fills in, published with the procedure (Decision 31/QĐ-VPCP: forms
+    are one of the published fields). The file passes the shared upload check
+    (cchc.core.uploads) and is written only by `cchc.catalogue.services`."""
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="required_documents"
@@ -181,6 +188,10 @@ class RequiredDocument(models.Model):
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     mandatory = models.BooleanField(_("mandatory"), default=True)
     form_name = models.CharField(_("form / template"), max_length=200, blank=True)
+    template_file = models.FileField(
+        _("template file"), upload_to=template_path, max_length=300, blank=True
+    )
+    template_content_type = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("required document")
@@ -189,6 +200,20 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_template(self) -> bool:
+        return bool(self.template_file)
+
+    @property
+    def template_download_name(self) -> str:
+        """The name the browser saves: the form's name (or the component's) and the extension
+        of the stored file, which the upload check derived from the content."""
+        stem = (self.form_name or self.name)[:120]
+        suffix = (
+            self.template_file.name.rsplit(".", 1)[-1] if "." in self.template_file.name else ""
+        )
+        return f"{stem}.{suffix}" if suffix else stem
 
 
 class StepTemplate(models.Model):

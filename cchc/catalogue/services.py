@@ -12,6 +12,7 @@ agencies.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,6 +36,7 @@ from cchc.catalogue.models import (
 )
 from cchc.core.actors import actor_label, actor_user, is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.uploads import SIGNATURES, check_upload
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
 
@@ -82,6 +84,15 @@ CORE_FIELD_LABELS = {
 # -- permissions ---------------------------------------------------------------------------
 def admin_agency_ids(user: Any) -> set[int]:
     return permissions.agency_ids(user, roles=[Membership.Role.AGENCY_ADMIN])
+
+
+def can_read(user: Any) -> bool:
+    """Staff, province administrators and inspectors read the whole catalogue, drafts too."""
+    return (
+        permissions.is_staff_member(user)
+        or permissions.is_province_admin(user)
+        or permissions.is_inspector(user)
+    )
 
 
 def can_manage(user: Any) -> bool:
@@ -200,8 +211,54 @@ def _clean_documents(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 _("Dossier component %(n)s: copies must be between 1 and 100.") % {"n": i},
                 field="documents",
             )
+        template = doc.get("template")
+        if template is not None:
+            try:
+                content_type = check_upload(template)
+            except ValidationFailed as exc:
+                raise ValidationFailed(
+                    _("Dossier component %(n)s: %(reason)s") % {"n": i, "reason": exc.message},
+                    field="documents",
+                ) from exc
+            doc = {**doc, "template_content_type": content_type}
         out.append({**doc, "name": name, "copies": copies, "order": doc.get("order") or i})
     return out
+
+
+def _delete_after_commit(row: RequiredDocument) -> None:
+    """Remove a replaced or deleted form file only once the change is committed (a rolled-back
+    edit keeps its file)."""
+    name = row.template_file.name if row.template_file else ""
+    if name:
+        storage = row.template_file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _store_template(row: RequiredDocument, doc: dict[str, Any]) -> bool:
+    """Attach (or remove) the blank form of a component; True when something changed. The
+    stored name is the content's hash with the extension the content check found, never the
+    uploader's file name."""
+    template = doc.get("template")
+    if template is not None:
+        content_type = doc["template_content_type"]
+        ext = next(e for _m, t, e in SIGNATURES if t == content_type)
+        digest = hashlib.sha256()
+        template.seek(0)
+        for chunk in iter(lambda: template.read(65536), b""):
+            digest.update(chunk)
+        template.seek(0)
+        _delete_after_commit(row)
+        row.template_file.save(f"{digest.hexdigest()[:16]}{ext}", template, save=False)
+        row.template_content_type = content_type
+        row.save(update_fields=["template_file", "template_content_type"])
+        return True
+    if doc.get("clear_template") and row.template_file:
+        _delete_after_commit(row)
+        row.template_file = ""  # type: ignore[assignment]
+        row.template_content_type = ""
+        row.save(update_fields=["template_file", "template_content_type"])
+        return True
+    return False
 
 
 def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -282,10 +339,14 @@ def _sync_lists(
                     row.save()
                     changes.setdefault("documents", "changed")
             else:
-                RequiredDocument.objects.create(procedure=procedure, **values)
+                row = RequiredDocument.objects.create(procedure=procedure, **values)
                 changes.setdefault("documents", "changed")
+            if _store_template(row, doc):
+                changes.setdefault("templates", []).append(row.name)
         gone = [pk for pk in existing if pk not in kept]
         if gone:
+            for pk in gone:
+                _delete_after_commit(existing[pk])
             RequiredDocument.objects.filter(pk__in=gone).delete()
             changes["documents"] = "changed"
     if steps is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cchc.accounts import permissions
 from cchc.catalogue import services
 from cchc.catalogue.forms import (
     DocumentFormSet,
@@ -31,14 +28,6 @@ from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
 
 PAGE_SIZE = 25
-
-
-def _may_read(user: Any) -> bool:
-    return (
-        permissions.is_staff_member(user)
-        or permissions.is_province_admin(user)
-        or permissions.is_inspector(user)
-    )
 
 
 def _incomplete() -> Q:
@@ -59,7 +48,7 @@ def _incomplete() -> Q:
 
 @login_required
 def procedure_list(request: HttpRequest) -> HttpResponse:
-    if not _may_read(request.user):
+    if not services.can_read(request.user):
         raise PermissionDenied
     form = FilterForm(request.GET or None)
     qs = Procedure.objects.select_related("field").order_by("code")
@@ -91,7 +80,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _may_read(request.user):
+    if not services.can_read(request.user):
         raise PermissionDenied
     procedure = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
     return render(
@@ -112,7 +101,7 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
     province = settings.CCHC_PROVINCE_CODE
     if request.method == "POST":
         form = ProcedureForm(request.POST, instance=instance, province_code=province)
-        documents = DocumentFormSet(request.POST, instance=instance, prefix="docs")
+        documents = DocumentFormSet(request.POST, request.FILES, instance=instance, prefix="docs")
         steps = StepFormSet(request.POST, prefix="steps")
         if form.is_valid() and documents.is_valid() and steps.is_valid():
             try:

@@ -165,8 +165,16 @@ def generate(
     end: dt.datetime | None = None,
     months: int = 12,
     province_code: str = "01",
+    document_flags: bool = True,
 ) -> dict[str, int]:
-    """Write agencies.csv, procedures.csv, dossiers.jsonl (and petitions.jsonl) into `out`."""
+    """Write agencies.csv, procedures.csv, dossiers.jsonl (and petitions.jsonl) into `out`.
+
+    `document_flags`: the 766 flags of the dossiers' documents (HoSoCoThanhPhanSoHoa,
+    CoKetQuaDienTu, TaiSuDungDuLieuSoHoa). True draws them at random, as a previous system
+    would report them (benchmarks: realistic counts for the index); False writes 0, because
+    the bundle carries no documents: the demo seed then creates the records and derives the
+    flags from them (issue 16). The same random draws are made either way, so every other
+    value of the bundle is identical."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     cal = WorkingCalendar()
@@ -275,9 +283,10 @@ def generate(
                     rng.choice([1, 2]) if fee and channel == 2 and rng.random() < 0.6 else 0
                 ),
                 "PhiLePhi": fee,
-                "HoSoCoThanhPhanSoHoa": int(rng.random() < 0.75),
-                "CoKetQuaDienTu": int(finished is not None and rng.random() < 0.55),
-                "TaiSuDungDuLieuSoHoa": int(rng.random() < 0.2),
+                "HoSoCoThanhPhanSoHoa": int(rng.random() < 0.75 and document_flags),
+                "CoKetQuaDienTu": int(finished is not None and rng.random() < 0.55)
+                * document_flags,
+                "TaiSuDungDuLieuSoHoa": int(rng.random() < 0.2 and document_flags),
                 "DanhGia": rng.choices([5, 4, 3, 2, 1], [0.55, 0.3, 0.08, 0.04, 0.03])[0]
                 if rated
                 else None,

@@ -171,3 +171,56 @@ def seed_dossier_documents(dossiers: Sequence[Dossier], *, seed: int = 16) -> di
         "results": sum(1 for link in links if link.role == DossierDocument.Role.RESULT),
         "checklist lines": len(checklist),
     }
+
+
+def blank_form_pdf(procedure_name: str, form_name: str) -> bytes:
+    """A blank application form to print and fill in (mẫu đơn, tờ khai), as a small PDF."""
+    return demo_pdf(
+        "CONG HOA XA HOI CHU NGHIA VIET NAM",
+        "Doc lap - Tu do - Hanh phuc",
+        "",
+        form_name.upper(),
+        procedure_name[:90],
+        "",
+        "Ho va ten: ..................................................",
+        "So dinh danh ca nhan: .......................................",
+        "Dia chi: ....................................................",
+        "So dien thoai: ..............................................",
+        "Noi dung de nghi: ...........................................",
+        "",
+        "Nguoi khai ky, ghi ro ho ten",
+    )
+
+
+def seed_form_templates(procedures: Sequence[Any], *, actor: Any) -> int:
+    """Attach a blank form to each component of these procedures that names one (form_name),
+    through the catalogue service like an administrator's upload. Returns the files attached."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cchc.catalogue import services as catalogue_services
+
+    attached = 0
+    for procedure in procedures:
+        rows = list(procedure.required_documents.order_by("order", "pk"))
+        if not any(r.form_name and not r.template_file for r in rows):
+            continue
+        documents = []
+        for r in rows:
+            row: dict[str, Any] = {
+                "id": r.pk,
+                "name": r.name,
+                "copies": r.copies,
+                "mandatory": r.mandatory,
+                "form_name": r.form_name,
+                "order": r.order,
+            }
+            if r.form_name and not r.template_file:
+                row["template"] = SimpleUploadedFile(
+                    f"{slug(r.form_name)}.pdf",
+                    blank_form_pdf(procedure.name, r.form_name),
+                    content_type="application/pdf",
+                )
+                attached += 1
+            documents.append(row)
+        catalogue_services.update_procedure(procedure, actor=actor, data={}, documents=documents)
+    return attached

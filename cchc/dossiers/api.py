@@ -171,7 +171,12 @@ class PaymentConfirmIn(Schema):
 
 class FinishIn(Schema):
     note: str = Field("", max_length=2000)
-    electronic_result: bool = False
+    electronic_result: bool = Field(
+        False,
+        description="kept for older clients: only false is accepted. The 766 'electronic "
+        "result' flag follows from an attached result file (staff dossier page), never from "
+        "this field; true answers 400 with the error envelope, field 'electronic_result'.",
+    )
 
 
 class ApologyIn(Schema):

@@ -15,7 +15,10 @@ from which state is read from the one declaration, `state.ACTION_RULES` (via
 
 A history from another system carries statuses, not action names: `infer` names the action
 an entry stands for (a PROCESSING entry after RECEIVED/PROCESSING is a hand-over; an entry
-that keeps the status with a new appointment is an apology, without one an assignment).
+that keeps the status with a new appointment is an apology, without one an assignment). A
+history exported by this platform names each entry's action (`HanhDong`), so an assignment
+and a hand-over to the same unit (both 4 → 4) stay apart, and the records that change no
+state (a document attached, a rating) are not taken for either (`RECORDS`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ S = Status
 EMPTY: Mapping[str, Any] = {}
 # The first action of a history (no status yet) and the status it gives.
 INTAKE = {"submit": S.SUBMITTED, "receive": S.RECEIVED, "refuse": S.REFUSED}
+# Events that record something on the control slip without changing the derived state: the
+# status is kept and nothing else moves (cchc.dossiers.services appends them).
+RECORDS = frozenset({"attach_document", "reuse_document", "submit_supplement", "evaluate"})
+# The action names a history entry may carry (HanhDong): intake, lifecycle actions, records.
+NAMED = frozenset({*INTAKE, *ACTION_RULES, *RECORDS})
+# An imported event keeps the action its history named under this key of its data.
+IMPORTED_ACTION_KEY = "action"
 # The derived columns of a dossier the step function owns (services store them as it says).
 FIELDS = (
     "status",
@@ -103,6 +113,16 @@ class Act(NamedTuple):
     at: dt.datetime
     data: Mapping[str, Any] = EMPTY
     to_status: int | None = None
+
+
+def act_of(event: Any, import_action: str = "import") -> Act:
+    """The action a stored event stands for in a replay: its own action, or for an imported
+    event the one its history named (else '' : inferred from the status)."""
+    data = event.data or EMPTY
+    kind = event.action
+    if kind == import_action:
+        kind = data.get(IMPORTED_ACTION_KEY, "")
+    return Act(kind, event.at, data, event.to_status)
 
 
 def state_of(dossier: Any) -> Derived:
@@ -195,6 +215,13 @@ def step(
     kind = act.kind
     if not kind and act.to_status is not None:
         kind = infer(state, act.to_status, act.data)
+    if kind in RECORDS and state.status is not None:
+        if act.to_status is not None and act.to_status != state.status:
+            raise Refused(
+                gettext("The change of status %(a)s → %(b)s is not allowed.")
+                % {"a": state.status, "b": act.to_status}
+            )
+        return state
     if state.status is None:
         target: int | None = INTAKE.get(kind)
         if target is None:

@@ -783,9 +783,13 @@ def transfer(
 
 
 @transaction.atomic
-def assign(dossier: Dossier, *, actor: Any, assignee: Any) -> Dossier:
+def assign(
+    dossier: Dossier, *, actor: Any, assignee: Any, at: dt.datetime | None = None
+) -> Dossier:
+    """A leader names who handles the dossier at its current unit (status and step kept)."""
+    at = _when(at)
     dossier = _lock(dossier)
-    _check(dossier, "assign", actor, timezone.now())
+    _check(dossier, "assign", actor, at)
     from cchc.accounts.permissions import roles_in
 
     if not roles_in(assignee, dossier.current_agency_id):
@@ -799,7 +803,7 @@ def assign(dossier: Dossier, *, actor: Any, assignee: Any) -> Dossier:
         action="assign",
         to_status=dossier.status,
         actor=actor,
-        at=timezone.now(),
+        at=at,
         data={"assignee": assignee.pk, "assignee_name": actor_label(assignee)},
     )
     dossier.assignee = assignee
@@ -971,9 +975,18 @@ def finish(
 
     `result`: the electronic result (a PDF file), kept as a document of the dossier with the
     role RESULT; the citizen downloads it once it is returned, and the 766 "electronic result"
-    flag follows from it. (`electronic_result` without a file is what the API and imported
-    histories still say; see the report of issue 16.)"""
+    flag follows from that record only. `electronic_result=True` without the file is refused:
+    a bare claim is not a record (Decision 766: the metric counts results issued
+    electronically)."""
     at = _when(at)
+    if electronic_result and not result:
+        raise ValidationFailed(
+            _(
+                "An electronic result is recorded by attaching the result file (PDF), not by a "
+                "checkbox: attach the file or leave electronic_result out."
+            ),
+            field="electronic_result",
+        )
     if result and check_upload(result) != "application/pdf":
         raise ValidationFailed(_("The electronic result must be a PDF file."), field="result")
     dossier = _lock(dossier)
@@ -995,20 +1008,13 @@ def finish(
         at=at,
         note=note,
         data={
-            "electronic_result": bool(electronic_result or result),
+            "electronic_result": bool(result),
             **({"result_document": document.pk} if result else {}),
         },
     )
     derived = derive_document_flags(dossier)
-    dossier.has_electronic_result = dossier.has_electronic_result or bool(electronic_result)
     dossier.current_agency = dossier.receiving_agency
-    _save(
-        dossier,
-        *_store(dossier, new),
-        "has_electronic_result",
-        "current_agency",
-        *[name for name in derived if name != "has_electronic_result"],
-    )
+    _save(dossier, *_store(dossier, new), "current_agency", *derived)
     _announce(dossier, "finish", event)
     return dossier
 

@@ -39,7 +39,7 @@ from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
 from cchc.dossiers import services
-from cchc.dossiers.lifecycle import Act, Refused, fold
+from cchc.dossiers.lifecycle import IMPORTED_ACTION_KEY, NAMED, Act, Refused, fold
 from cchc.dossiers.models import Dossier, DossierEvent, Evaluation
 from cchc.dossiers.state import TRANSITIONS
 from cchc.interchange.formats import (
@@ -120,6 +120,8 @@ FLAGS = (
     ("DongBoDVCQG", "synced_to_portal"),
 )
 FLAG_KEYS = tuple(key for key, _attname in FLAGS)
+# Statuses after which a result exists (domain.md §3: 9 finished, 10 returned).
+RESULT_STATUSES = (9, 10)
 # Every allowed (from, to) change of status, for the per-entry fast path.
 ALLOWED = frozenset((a, b) for a, targets in TRANSITIONS.items() for b in targets)
 NO_DATA: dict[str, Any] = {}  # shared by the actions without data (the step only reads it)
@@ -183,7 +185,7 @@ class Parsed:
     ):
         self.code = code
         self.cols = cols
-        # (at, from_status, to_status, agency_id, note, new_appointment_at)
+        # (at, from_status, to_status, agency_id, note, new_appointment_at, action named or '')
         self.events = events
         # id() of a datetime above → the canonical text it was given in (see `_moment_kept`)
         self.texts = texts or {}
@@ -243,7 +245,8 @@ class Context:
     def _entry(
         self, item: Any, current: int | None, previous_at: dt.datetime | None
     ) -> tuple[Any, ...]:
-        """One history entry: (at, to_status, agency_id, note, new appointment or None)."""
+        """One history entry: (at, to_status, agency_id, note, new appointment or None,
+        action named by the entry or '')."""
         if not isinstance(item, dict):
             raise RowError(_("the entry is not an object."))
         to = item.get("TrangThai")
@@ -274,9 +277,14 @@ class Context:
                     _("an apology (NgayHenTraMoi) must keep the status %(status)s.")
                     % {"status": current}
                 )
+        # Extension: the action the entry stands for (HanhDong), as this platform exports it;
+        # absent, the step function infers it from the statuses.
+        action = item.get("HanhDong") or ""
+        if action and (type(action) is not str or action not in NAMED):
+            raise RowError(_("HanhDong %(value)r is not a known action.") % {"value": action})
         # Whether the change of status is allowed is the step function's to say (`parse`
         # folds the history through it): the same words as a live refusal.
-        return at, to, agency_id, note, new_appointment
+        return at, to, agency_id, note, new_appointment, action
 
     # -- one line -------------------------------------------------------------------------
     def parse(self, raw: bytes) -> Parsed:  # noqa: C901, PLR0912, PLR0915 - one flat list of checks reads best
@@ -365,9 +373,11 @@ class Context:
                 text = item.get("ThoiDiem")
                 unit = item.get("DonVi")
                 note = item.get("GhiChu") or ""
+                action = item.get("HanhDong") or ""
                 if (
                     type(to) is int
                     and (current, to) in ALLOWED
+                    and (not action or (type(action) is str and action in NAMED))
                     and type(text) is str
                     and len(text) == 25
                     and text[10] == "T"
@@ -387,8 +397,8 @@ class Context:
                     ):
                         texts[id(at)] = text
                         agency_id = None if unit is None or unit == "" else agencies[unit][0]
-                        events.append((at, current, to, agency_id, note, None))
-                        acts.append(Act("", at, NO_DATA, to))
+                        events.append((at, current, to, agency_id, note, None, action))
+                        acts.append(Act(action, at, NO_DATA, to))
                         if agency_id is not None:
                             unit_id = agency_id
                         if to == 2 and first_receipt is None:
@@ -401,11 +411,11 @@ class Context:
                 raise RowError(
                     _("LichSu entry %(n)s: %(reason)s") % {"n": n, "reason": exc}
                 ) from None
-            at, to, agency_id, note, new_appointment = event
-            events.append((at, current, to, agency_id, note, new_appointment))
+            at, to, agency_id, note, new_appointment, action = event
+            events.append((at, current, to, agency_id, note, new_appointment, action))
             acts.append(
                 Act(
-                    "",
+                    action,
                     at,
                     {"new_appointment_at": new_appointment} if new_appointment else NO_DATA,
                     to,
@@ -471,6 +481,16 @@ class Context:
             and submitted_at > st.received_at
         ):
             raise RowError(_("NgayNopHoSo is later than the reception in the history."))
+        if flags[1] and not any(e[2] in RESULT_STATUSES for e in events):
+            # The bundle carries no files: the flag is the previous system's record of a
+            # result it issued electronically (kept as given, under the import actor), which
+            # can only exist once processing finished (Decision 766, "electronic result").
+            raise RowError(
+                _(
+                    "CoKetQuaDienTu is 1 but the history never reaches status 9 (finished) or "
+                    "10 (returned): a dossier without a result cannot have an electronic result."
+                )
+            )
         cols = {
             "code": code,
             "receiving_place_id": receiving_id,
@@ -506,6 +526,17 @@ class Context:
         return Parsed(code, cols, events, texts)
 
 
+def event_data(new_appointment: dt.datetime | None, action: str) -> dict[str, Any]:
+    """The data of an imported event: an apology's new appointment, the action the entry
+    named (kept so that an export names it again: assign vs same-unit hand-over)."""
+    data: dict[str, Any] = {}
+    if new_appointment:
+        data["new_appointment_at"] = new_appointment.isoformat()
+    if action:
+        data[IMPORTED_ACTION_KEY] = action
+    return data
+
+
 def _same_history(stored: list[tuple[Any, ...]], bundle: list[tuple[Any, ...]]) -> int | None:
     """None if the stored history is a prefix of the bundle's, else the first differing entry."""
     if len(stored) > len(bundle):
@@ -522,10 +553,10 @@ def _event_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """The event rows of the history from entry `start` on, each chained to the one before
     (`previous`: the hash of the last stored row when a tail is appended)."""
-    for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(
+    for seq, (at, from_status, to, agency_id, note, new_appointment, action) in enumerate(
         p.events[start:], start + 1
     ):
-        data = {"new_appointment_at": new_appointment.isoformat()} if new_appointment else {}
+        data = event_data(new_appointment, action)
         previous = events.row_hash(
             DossierEvent,
             previous,
@@ -909,11 +940,18 @@ def national_records(
         )
     ids = [r["pk"] for r in rows]
     history: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    for pk, at, to, agency_id, target_id, note, data in (
+    for pk, action, at, to, agency_id, target_id, note, data in (
         DossierEvent.objects.filter(dossier_id__in=ids)
         .order_by("dossier_id", "seq")
         .values_list(
-            "dossier_id", "at", "to_status", "agency_id", "target_agency_id", "note", "data"
+            "dossier_id",
+            "action",
+            "at",
+            "to_status",
+            "agency_id",
+            "target_agency_id",
+            "note",
+            "data",
         )
     ):
         # DonVi: the unit holding the dossier after this entry (the receiver of a hand-over).
@@ -927,6 +965,11 @@ def national_records(
         new_appointment = (data or {}).get("new_appointment_at")
         if new_appointment:
             item["NgayHenTraMoi"] = format_datetime(dt.datetime.fromisoformat(new_appointment))
+        # HanhDong: the action, so a replay tells an assignment from a same-unit hand-over
+        # (an imported entry names what its own history named, if anything)
+        named = (data or {}).get(IMPORTED_ACTION_KEY, "") if action == IMPORT_ACTION else action
+        if named:
+            item["HanhDong"] = named
         history[pk].append(item)
     ratings = dict(
         Evaluation.objects.filter(dossier_id__in=ids).values_list("dossier_id", "satisfaction")

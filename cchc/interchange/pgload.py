@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from cchc.core.events import row_hash
 from cchc.core.text import fold
 from cchc.dossiers.models import DossierEvent
+from cchc.interchange.dossiers import event_data
 from cchc.interchange.formats import Reject, RowError
 
 # ~4,000 dossiers of the sync format: large enough that the per-COPY and per-task overheads
@@ -172,10 +173,10 @@ class Formatter:
         tail = f"\t{NULL}\t{self.label}\t"
         texts = p.texts
         out = []
-        for seq, (at, from_status, to, agency_id, note, new_appointment) in enumerate(
+        for seq, (at, from_status, to, agency_id, note, new_appointment, action) in enumerate(
             p.events[start:], start + 1
         ):
-            data = {"new_appointment_at": new_appointment.isoformat()} if new_appointment else {}
+            data = event_data(new_appointment, action)
             previous = row_hash(
                 DossierEvent,
                 previous,

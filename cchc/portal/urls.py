@@ -7,6 +7,11 @@ urlpatterns = [
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/<str:code>/", views.procedure_detail, name="procedure"),
     path("procedures/<str:code>/submit/", views.submit, name="submit"),
+    path(
+        "procedures/<str:code>/templates/<int:pk>/",
+        views.procedure_template,
+        name="procedure_template",
+    ),
     path("agencies/", views.agencies, name="agencies"),
     path("agencies/<str:code>/", views.agency_detail, name="agency"),
     path("signup/", views.signup, name="signup"),

@@ -26,7 +26,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from cchc.agencies.models import Agency
-from cchc.catalogue.models import Field, Procedure
+from cchc.catalogue import services as catalogue_services
+from cchc.catalogue.models import Field, Procedure, RequiredDocument
 from cchc.core import personal
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
@@ -110,6 +111,26 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "steps": procedure.step_templates.all(),
             "agencies": procedure.agencies.current().order_by("name"),
         },
+    )
+
+
+def procedure_template(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The blank form of a dossier component: public once the procedure is published; before
+    that (a draft, or withdrawn) only staff who may read the catalogue get it."""
+    from django.http import FileResponse
+
+    component = get_object_or_404(
+        RequiredDocument.objects.select_related("procedure"), pk=pk, procedure__code=code
+    )
+    if not component.procedure.is_published and not catalogue_services.can_read(request.user):
+        raise Http404
+    if not component.has_template:
+        raise Http404
+    return FileResponse(
+        component.template_file.open("rb"),
+        content_type=component.template_content_type or "application/octet-stream",
+        filename=component.template_download_name,
+        as_attachment=True,
     )
 
 

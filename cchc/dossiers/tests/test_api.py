@@ -120,8 +120,16 @@ def test_full_lifecycle_through_the_api(client, cast):
     assert r.json()["apology_count"] == 1
     r = leader_b.post(f"/dossiers/{code}/actions/assign", {"assignee": "specialist_b"})
     assert r.status_code == 200
+    # the 766 "electronic result" follows from an attached file, never from a bare flag
     r = spec_b.post(f"/dossiers/{code}/actions/finish", {"electronic_result": True})
+    assert r.status_code == 400, r.content
+    error = r.json()["error"]
+    assert error["field"] == "electronic_result" and error["code"] == "invalid"
+    assert error["message"].startswith("Kết quả điện tử")
+    assert spec_b.get(f"/dossiers/{code}").json()["status"] != Status.FINISHED
+    r = spec_b.post(f"/dossiers/{code}/actions/finish", {"electronic_result": False})
     assert r.json()["status"] == Status.FINISHED and r.json()["current_agency"] == "H26.100"
+    assert not Dossier.objects.get(code=code).has_electronic_result
     r = clerk_a.post(f"/dossiers/{code}/actions/return_result", {})
     body = r.json()
     assert body["status"] == Status.RETURNED and body["returned_at"]

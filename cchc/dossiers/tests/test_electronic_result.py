@@ -66,3 +66,24 @@ def test_a_result_that_is_not_a_pdf_is_refused_and_nothing_saved(cast, received)
         )
     received.refresh_from_db()
     assert received.status == Status.RECEIVED and not DigitizedDocument.objects.exists()
+
+
+def test_a_bare_electronic_result_flag_is_refused_and_nothing_saved(cast, received):
+    """Decision 766 counts results issued electronically: the flag is the record (a result
+    file), never a claim without one."""
+    with pytest.raises(ValidationFailed) as refused:
+        services.finish(received, actor=cast.specialist_a, electronic_result=True)
+    assert refused.value.field == "electronic_result"
+    assert refused.value.message.startswith("Kết quả điện tử được ghi nhận bằng tệp kết quả")
+    received.refresh_from_db()
+    assert received.status == Status.RECEIVED and not received.has_electronic_result
+    assert not received.events.filter(action="finish").exists()
+    # with the file, the same call records it, and the flag follows from the record
+    done = services.finish(
+        received,
+        actor=cast.specialist_a,
+        electronic_result=True,
+        result=SimpleUploadedFile("ket-qua.pdf", PDF),
+    )
+    assert done.has_electronic_result
+    assert DossierDocument.objects.filter(dossier=done, role=DossierDocument.Role.RESULT).exists()

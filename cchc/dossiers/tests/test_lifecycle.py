@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 
@@ -69,7 +70,12 @@ def test_full_lifecycle_on_time_with_steps(cast):
     d = services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)
     )
-    d = services.finish(d, actor=cast.specialist_a, electronic_result=True, at=at(2026, 3, 3, 9))
+    d = services.finish(
+        d,
+        actor=cast.specialist_a,
+        result=SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4\n%%EOF\n"),
+        at=at(2026, 3, 3, 9),
+    )
     d = services.return_result(d, actor=cast.clerk_a, at=at(2026, 3, 3, 10))
     assert d.status == Status.RETURNED
     assert d.processing_ended_at == at(2026, 3, 3, 9) and d.has_electronic_result

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
@@ -56,7 +57,10 @@ def scenario(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         on_time = counter(c, at(3, 9), digitized=True)  # due 6/8 09:00
         on_time = services.finish(
-            on_time, actor=c.specialist_a, electronic_result=True, at=at(4, 9)
+            on_time,
+            actor=c.specialist_a,
+            result=SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4\n%%EOF\n"),
+            at=at(4, 9),
         )
         on_time = services.return_result(on_time, actor=c.clerk_a, at=at(4, 10))
 

@@ -90,7 +90,14 @@ def dossier(code: str = "000.01.01.H26-260302-0001", **overrides: Any) -> dict[s
 
 def open_dossier(code: str = "000.01.01.H26-260302-0002") -> dict[str, Any]:
     """Still being processed at the time of export (status 4)."""
-    row = dossier(code, NgayKetThucXuLy=None, NgayTraKetQua=None, TrangThaiHoSo=4, DanhGia=None)
+    row = dossier(
+        code,
+        NgayKetThucXuLy=None,
+        NgayTraKetQua=None,
+        TrangThaiHoSo=4,
+        DanhGia=None,
+        CoKetQuaDienTu=0,  # no result yet, so no electronic result
+    )
     row["LichSu"] = row["LichSu"][:3]
     return row
 

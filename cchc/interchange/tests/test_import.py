@@ -140,6 +140,20 @@ def test_history_changed_in_the_past_is_refused(tmp_path):
         (json.dumps(bundles.dossier("B-4", MaTTHC="9.999999")), "9.999999"),
         (json.dumps(bundles.dossier("B-5", TrangThaiHoSo=9)), "TrangThaiHoSo"),
         (json.dumps(bundles.dossier("B-6", TrangThaiHoSo=11)), "TrangThaiHoSo"),
+        # an electronic result claimed for a dossier whose history has no result (issue 16)
+        (json.dumps({**bundles.open_dossier("B-7"), "CoKetQuaDienTu": 1}), "CoKetQuaDienTu"),
+        (
+            json.dumps(
+                bundles.dossier(
+                    "B-8",
+                    LichSu=[
+                        {"TrangThai": 2, "ThoiDiem": "2026-03-02T09:00:00+07:00", "HanhDong": 7},
+                        *bundles.dossier()["LichSu"][2:],
+                    ],
+                )
+            ),
+            "HanhDong",
+        ),
     ],
 )
 def test_a_bad_row_refuses_the_whole_file(tmp_path, line, expected):

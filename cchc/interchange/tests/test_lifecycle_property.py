@@ -7,8 +7,10 @@ services refused is refused with the same words by the step function on the impo
 history's state at that point, and, where the national format can say it (the status the
 action would reach names that action), an imported history carrying it is refused too.
 
-Not generated: `assign` (it takes no time, and a status-only history cannot tell an
-assignment in PROCESSING from a hand-over; it changes no derived field but the step number).
+`assign` is generated too: an exported history names each entry's action (`HanhDong`), so
+an assignment in PROCESSING (4 → 4) is not replayed as a hand-over to the same unit, and the
+step number of the control slip is the same; a status-only history (no `HanhDong`) still
+infers the action, and the test below shows what that loses.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from cchc.interchange.formats import RowError, format_datetime
 
 pytestmark = pytest.mark.django_db
 R = Membership.Role
-ACTIONS = sorted(name for name in ACTION_RULES if name != "assign")
+ACTIONS = sorted(ACTION_RULES)
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)  # a Monday
 _codes = itertools.count(1)
 
@@ -73,6 +75,8 @@ def act(cast, dossier: Dossier, action: str, at: dt.datetime, kind: str) -> dict
         kw["to_agency"] = cast.agency_a
     if action == "request_payment":
         kw["amount"] = 20000
+    if action == "assign":
+        kw["assignee"] = cast.specialist_a
     if action == "apologize":
         kw["new_appointment_at"] = data["new_appointment_at"] = new_appointment(dossier, kind)
     getattr(services, action)(dossier, **kw)
@@ -82,11 +86,9 @@ def act(cast, dossier: Dossier, action: str, at: dt.datetime, kind: str) -> dict
 def derived(dossier: Dossier) -> dict:
     """The stored derived fields, and the step number the stored history folds to."""
     cal = services.calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
-    history = [
-        lifecycle.Act(e.action, e.at, e.data or {}, e.to_status) for e in dossier.events.all()
-    ]
+    history = [lifecycle.act_of(e) for e in dossier.events.all()]
     folded = lifecycle.fold(
-        [h._replace(kind="") if h.kind == "import" else h for h in history],
+        history,
         calendar=cal,
         appointment_at=dossier.initial_appointment_at,
     )
@@ -149,10 +151,14 @@ def test_live_and_imported_dossiers_are_identical(cast, tmp_path, online, length
     imported = Dossier.objects.select_related(*services.RELATED).get(code=copy_code)
     assert imported.events.count() == live.events.count()
     assert derived(imported) == derived(live)
+    # each imported entry keeps the action it stands for (export → import → export)
+    assert [lifecycle.act_of(e).kind for e in imported.events.all()] == list(
+        live.events.values_list("action", flat=True)
+    )
 
     # every refusal of the services is the step function's on the imported history's state
     cal = services.calendar_for(imported.receiving_agency.province_code, imported.rule_version)
-    history = [lifecycle.Act("", e.at, e.data or {}, e.to_status) for e in imported.events.all()]
+    history = [lifecycle.act_of(e) for e in imported.events.all()]
     ctx = Context()
     for count, action, when, data, message in refused:
         state = lifecycle.fold(
@@ -191,3 +197,88 @@ def test_live_and_imported_dossiers_are_identical(cast, tmp_path, online, length
             str(line_error.value),
             message,
         )
+
+
+def test_an_assignment_stays_an_assignment_after_export_and_import(cast, tmp_path):
+    """4 → 4 is an assignment or a hand-over to the same unit: the exported entry names it
+    (HanhDong), the import replays it as what it was; without the name it is inferred as a
+    hand-over (the control slip's step number then differs: what a status-only history
+    cannot tell)."""
+    at = START
+    live = services.intake_at_counter(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        applicant=services.Applicant(name="Lê Thị Mai"),
+        actor=cast.clerk_a,
+        at=at,
+    )
+    live = services.transfer(
+        live, actor=cast.clerk_a, to_agency=cast.agency_a, at=at + dt.timedelta(hours=1)
+    )
+    live = services.assign(
+        live, actor=cast.leader_a, assignee=cast.specialist_a, at=at + dt.timedelta(hours=2)
+    )
+    live = services.transfer(
+        live, actor=cast.specialist_a, to_agency=cast.agency_a, at=at + dt.timedelta(hours=3)
+    )
+    row = exported_line(live.code)
+    assert [e.get("HanhDong") for e in row["LichSu"]] == [
+        "receive",
+        "transfer",
+        "assign",
+        "transfer",
+    ]
+    assert [e["TrangThai"] for e in row["LichSu"]] == [2, 4, 4, 4]
+
+    named, unnamed = dict(row), dict(row)
+    named["MaHoSo"] = f"N-{live.code}"
+    unnamed["MaHoSo"] = f"U-{live.code}"
+    unnamed["LichSu"] = [{k: v for k, v in e.items() if k != "HanhDong"} for e in row["LichSu"]]
+    path = tmp_path / "two.jsonl"
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (named, unnamed)),
+        encoding="utf-8",
+    )
+    result = import_dossiers(path, skip_invalid=False)
+    assert not result.rejects, [r.reason for r in result.rejects]
+    live = Dossier.objects.select_related(*services.RELATED).get(pk=live.pk)
+    with_names = Dossier.objects.select_related(*services.RELATED).get(code=named["MaHoSo"])
+    without = Dossier.objects.select_related(*services.RELATED).get(code=unnamed["MaHoSo"])
+    assert derived(with_names) == derived(live)
+    assert derived(live)["step"] == 2
+    assert derived(without)["step"] == 3  # the assignment taken for a hand-over
+    # the import keeps the name, so the next export says it again
+    again = exported_line(with_names.code)
+    assert [e.get("HanhDong") for e in again["LichSu"]] == [
+        "receive",
+        "transfer",
+        "assign",
+        "transfer",
+    ]
+    assert "HanhDong" not in json.dumps(exported_line(without.code)["LichSu"])
+
+
+def test_a_history_naming_an_unknown_or_contradicting_action_is_refused(cast):
+    ctx = Context()
+    base = {
+        "MaHoSo": "X-1",
+        "MaTTHC": cast.procedure.code,
+        "MaDonViTiepNhan": cast.agency_a.code,
+        "KenhThucHien": 1,
+        "TrangThaiHoSo": 4,
+    }
+    received = {"TrangThai": 2, "ThoiDiem": "2026-03-02T09:00:00+07:00"}
+    for action, reason in (
+        ("fly", "HanhDong 'fly' không phải là một thao tác đã biết."),
+        ("assign", "Không được phép chuyển trạng thái 2 → 4."),
+    ):
+        line = {
+            **base,
+            "LichSu": [
+                received,
+                {"TrangThai": 4, "ThoiDiem": "2026-03-02T10:00:00+07:00", "HanhDong": action},
+            ],
+        }
+        with pytest.raises(RowError) as refused:
+            ctx.parse(json.dumps(line).encode())
+        assert reason in str(refused.value)

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
@@ -75,7 +76,10 @@ def handle_three_dossiers(cast) -> list[Dossier]:
         new_appointment_at=d1.appointment_at + dt.timedelta(days=4),
     )
     services.finish(
-        d1, actor=cast.specialist_b, electronic_result=True, at=t("2026-03-10T16:00:00+07:00")
+        d1,
+        actor=cast.specialist_b,
+        result=SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4\n%%EOF\n"),
+        at=t("2026-03-10T16:00:00+07:00"),
     )
     services.return_result(d1, actor=cast.clerk_a, at=t("2026-03-11T08:30:00+07:00"))
 

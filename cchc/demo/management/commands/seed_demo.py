@@ -85,10 +85,15 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             with tempfile.TemporaryDirectory() as tmp:
-                counts = generate(Path(tmp), dossiers=dossiers, petitions=petitions)
+                # no random 766 document flags: the bundle has no documents; the flags
+                # follow from the records `_documents` and `_live_dossiers` create
+                counts = generate(
+                    Path(tmp), dossiers=dossiers, petitions=petitions, document_flags=False
+                )
                 self.stdout.write(f"Generated {counts}")
                 call_command("import_bundle", tmp, stdout=self.stdout, stderr=self.stderr)
             self._finish_catalogue()
+            self._form_templates()
             self._users()
             self._documents()
             self._live_dossiers()
@@ -141,6 +146,21 @@ class Command(BaseCommand):
                 )
             if changed:
                 proc.save()
+
+    def _form_templates(self) -> None:
+        """Blank forms to download for the procedures the demo counters and citizens use."""
+        from cchc.core.actors import IMPORT
+        from cchc.demo.documents import seed_form_templates
+
+        procedures = []
+        for agency_code in ("H26.100", "H26.01"):
+            procedures += list(
+                Procedure.objects.published()
+                .filter(agencies__code=agency_code)
+                .order_by("code")[:12]
+            )
+        count = seed_form_templates(procedures, actor=IMPORT)
+        self.stdout.write(f"Demo form templates: {count} files for {len(procedures)} procedures")
 
     @transaction.atomic
     def _users(self) -> None:
