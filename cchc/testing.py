@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import factory
+from django.test import Client
 
 from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency, RankingGroup
@@ -158,3 +159,10 @@ def counter_checklist(procedure: Procedure, received_as: str = "ORIGINAL") -> di
         f"received_{rd.pk}": received_as
         for rd in RequiredDocument.objects.filter(procedure=procedure, mandatory=True)
     }
+
+
+def client_for(user: User) -> Client:
+    """A Django test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
