@@ -112,6 +112,40 @@ EVENT_COLUMNS = (
 )
 
 
+def event_hash(
+    previous: str,
+    dossier_id: int,
+    seq: int,
+    at: dt.datetime,
+    from_status: int | None,
+    to_status: int,
+    agency_id: int | None,
+    note: str,
+    data: dict[str, Any],
+    label: str,
+) -> str:
+    """The chain hash of one imported history entry, chained to `previous` (the same on the
+    serial path, `cchc.interchange.dossiers`, and in the COPY text written here)."""
+    return row_hash(
+        DossierEvent,
+        previous,
+        {
+            "dossier_id": dossier_id,
+            "seq": seq,
+            "at": at,
+            "action": IMPORT_ACTION,
+            "actor_id": None,
+            "actor_label": label,
+            "note": note,
+            "data": data,
+            "from_status": from_status,
+            "to_status": to_status,
+            "agency_id": agency_id,
+            "target_agency_id": None,
+        },
+    )
+
+
 def text(value: str) -> str:
     return value.translate(_ESCAPES) if value else value
 
@@ -172,23 +206,8 @@ class Formatter:
             p.events[start:], start + 1
         ):
             data = {"new_appointment_at": new_appointment.isoformat()} if new_appointment else {}
-            previous = row_hash(
-                DossierEvent,
-                previous,
-                {
-                    "dossier_id": pk,
-                    "seq": seq,
-                    "at": at,
-                    "action": IMPORT_ACTION,
-                    "actor_id": None,
-                    "actor_label": self.raw_label,
-                    "note": note,
-                    "data": data,
-                    "from_status": from_status,
-                    "to_status": to,
-                    "agency_id": agency_id,
-                    "target_agency_id": None,
-                },
+            previous = event_hash(
+                previous, pk, seq, at, from_status, to, agency_id, note, data, self.raw_label
             )
             out.append(
                 f"{pk}\t{seq}\t{texts.get(id(at)) or at.isoformat()}{head}"
