@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from cchc.indices import facts
-from cchc.indices.models import DaySummary, DossierFact, ProcedureMonthSummary
+from cchc.indices.models import DAY_COUNTERS, DaySummary, DossierFact, ProcedureMonthSummary
 from cchc.indices.periods import Period
 from cchc.indices.rebuild import rebuild_period
 from cchc.indices.refresh import refresh_dossier
@@ -77,27 +77,7 @@ def test_live_update_equals_full_rebuild(scenario):
             DaySummary.objects.values_list(
                 "agency_id",
                 "day",
-                *[
-                    f
-                    for f in facts.day_counters(None)
-                    or [
-                        "received",
-                        "online",
-                        "synced",
-                        "fee_owed",
-                        "paid_online",
-                        "resolved",
-                        "electronic_result",
-                        "digitized",
-                        "reused",
-                        "population_data",
-                        "storage_linked",
-                        "closed",
-                        "on_time_closed",
-                        "satisfied_closed",
-                        "complained",
-                    ]
-                ],
+                *DAY_COUNTERS,
             )
         )
         proc = sorted(
