@@ -88,22 +88,13 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         citizens their own."""
         from cchc.accounts import permissions
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(applicant=user)
-        ids = permissions.agency_ids(user)
-        if ids:
-            conditions |= (
-                Q(receiving_agency_id__in=ids)
-                | Q(current_agency_id__in=ids)
-                | Q(competent_agency_id__in=ids)
-                | Q(receiving_place_id__in=ids)
-            )
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(receiving_agency__province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self,
+            user,
+            own="applicant",
+            agencies=("receiving_agency", "current_agency", "competent_agency", "receiving_place"),
+            province="receiving_agency__province_code",
+        )
 
 
 def visible(user, dossier) -> bool:  # type: ignore[no-untyped-def]

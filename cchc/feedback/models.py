@@ -126,37 +126,21 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
         administrators and inspectors the whole province; a citizen the ones they filed."""
         from cchc.accounts import permissions
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(petitioner=user)
-        ids = permissions.agency_ids(user)
-        if ids:
-            conditions |= (
-                Q(agency_id__in=ids)
-                | Q(suggested_agency_id__in=ids)
-                | Q(receiving_agency_id__in=ids)
-            )
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self,
+            user,
+            own="petitioner",
+            agencies=("agency", "suggested_agency", "receiving_agency"),
+            province="province_code",
+        )
 
     def handled_by_staff(self, user) -> PetitionQuerySet:  # type: ignore[no-untyped-def]
         """The work queue: petitions the user may act on (not a citizen's own ones)."""
         from cchc.accounts import permissions
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(pk__in=[])
-        ids = permissions.agency_ids(user)
-        if ids:
-            conditions |= Q(agency_id__in=ids)
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self, user, agencies=("agency",), province="province_code"
+        )
 
 
 class Petition(models.Model):
@@ -559,17 +543,13 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         from cchc.accounts import permissions
         from cchc.accounts.models import Membership
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(pk__in=[])
-        leader_of = permissions.agency_ids(user, roles=[Membership.Role.LEADER])
-        if leader_of:
-            conditions |= Q(agency_id__in=leader_of)
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self,
+            user,
+            agencies=("agency",),
+            roles=[Membership.Role.LEADER],
+            province="province_code",
+        )
 
 
 class Complaint(models.Model):
