@@ -415,8 +415,9 @@ def _validate_intake(
 
 def _new_dossier(
     *,
+    actor: Any,
     procedure: Procedure,
-    receiving_place: Agency | None,
+    receiving_place: Agency,
     receiving_agency: Agency,
     competent_agency: Agency,
     applicant: Applicant,
@@ -426,8 +427,11 @@ def _new_dossier(
     details: dict[str, Any] | None,
     fee_amount: int | None,
     digitized: bool = False,
-) -> Dossier:
-    """Validate and insert a new dossier in one statement (its first event gets seq 1)."""
+    event_data: dict[str, Any] | None = None,
+) -> tuple[Dossier, DossierEvent]:
+    """Validate and insert a new dossier in one statement, then its first event (seq 1, at
+    the place of reception): "submit" for an online submission, "receive" for a dossier
+    received at once (with its appointment). `event_data` adds to the event's data."""
     local_day = at.astimezone(LOCAL_TZ).date()
     rule = one_stop_rule(local_day)
     _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
@@ -448,7 +452,7 @@ def _new_dossier(
         rule_version=rule,
         form_set=rule.param("form_set", ""),
         channel=channel,
-        receiving_place=receiving_place or receiving_agency,
+        receiving_place=receiving_place,
         receiving_agency=receiving_agency,
         competent_agency=competent_agency,
         current_agency=receiving_agency,
@@ -471,7 +475,23 @@ def _new_dossier(
     while True:
         dossier.code = _issue_code(receiving_agency, local_day, rule)
         if rowsql.insert_row_unless_taken(dossier, "code"):
-            return dossier
+            break
+    event = _append(
+        dossier,
+        action="receive" if received else "submit",
+        to_status=status,
+        actor=actor,
+        at=at,
+        from_status=None,
+        first=True,
+        agency=dossier.receiving_place,
+        data={
+            **({"appointment_at": _fmt_iso(dossier.appointment_at)} if received else {}),
+            "identity_check": dossier.identity_check,
+            **(event_data or {}),
+        },
+    )
+    return dossier, event
 
 
 @transaction.atomic
@@ -489,7 +509,8 @@ def submit_online(
     """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
     require_actor(actor)
     at = _when(at)
-    dossier = _new_dossier(
+    dossier, event = _new_dossier(
+        actor=actor,
         procedure=procedure,
         receiving_place=receiving_agency,
         receiving_agency=receiving_agency,
@@ -500,16 +521,6 @@ def submit_online(
         status=S.SUBMITTED,
         details=details,
         fee_amount=None,
-    )
-    event = _append(
-        dossier,
-        action="submit",
-        to_status=S.SUBMITTED,
-        actor=actor,
-        at=at,
-        from_status=None,
-        first=True,
-        data={"identity_check": dossier.identity_check},
     )
     _announce(dossier, "submit", event)
     return dossier
@@ -563,7 +574,8 @@ def intake_at_counter(
         _check_component_of(procedure, component)
         if not applicant.id_hash or document.owner_id_hash != applicant.id_hash:
             raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
-    dossier = _new_dossier(
+    dossier, event = _new_dossier(
+        actor=actor,
         procedure=procedure,
         receiving_place=place,
         receiving_agency=receiving_agency,
@@ -575,25 +587,11 @@ def intake_at_counter(
         details=details,
         fee_amount=fee_amount,
         digitized=digitized,
-    )
-    event = _append(
-        dossier,
-        action="receive",
-        to_status=S.RECEIVED,
-        actor=actor,
-        at=at,
-        from_status=None,
-        first=True,
-        agency=place,
-        data={
-            "appointment_at": _fmt_iso(dossier.appointment_at),
-            "identity_check": dossier.identity_check,
-            **(
-                {"checklist": [[c.pk, c.name, how] for c, how in lines]}
-                if checklist is not None
-                else {}
-            ),
-        },
+        event_data=(
+            {"checklist": [[c.pk, c.name, how] for c, how in lines]}
+            if checklist is not None
+            else None
+        ),
     )
     if lines:
         ReceivedComponent.objects.bulk_create(
