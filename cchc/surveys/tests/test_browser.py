@@ -66,26 +66,11 @@ def test_double_entry_and_supervisor(browser_page, cast, campaign, method):
 
 @pytest.mark.browser
 def test_conditions_show_hide_and_disable_from_the_static_script(
-    browser_page, cast, questionnaire, method
+    browser_page, cast, draft_with_follow_up
 ):
     """static/cchc/surveys.js: a section shown only when Q8.3 = 1; while hidden its fields
     are disabled, so a hidden answer is never sent."""
-    from cchc.surveys import services
-
-    draft = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
-    section = services.add_section(
-        draft,
-        title="Riêng",
-        actor=cast.province_admin,
-        province_code="01",
-        condition={"item": "Q8.3", "in": [1]},
-    )
-    other = method.items.create(
-        code="X.1", kind="other", type="short_text", text="Góp ý thêm", order=999
-    )
-    services.add_question(
-        section, item=other, required=True, actor=cast.province_admin, province_code="01"
-    )
+    draft = draft_with_follow_up
     page = browser_page
     sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/surveys/q/{draft.pk}/preview/")
