@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.test import Client
@@ -166,3 +167,25 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def fill_counter_intake(page: Any, cast: Cast) -> None:
+    """Fill the counter intake form (/staff/intake/, open in the Playwright `page`) as a clerk
+    of agency A does: search and pick the cast's procedure, agency B as competent, every
+    component of the checklist handed in as an original, and the applicant Nguyễn Thị Hoa."""
+    with page.expect_response(lambda r: "part=procedures" in r.url):
+        page.fill("input[type=search][name=q]", "khai sinh")
+    page.wait_for_selector(f"#id_procedure option[value='{cast.procedure.pk}']", state="attached")
+    with page.expect_response(lambda r: "part=competent" in r.url):
+        page.select_option("#id_procedure", str(cast.procedure.pk))
+    page.wait_for_selector(
+        f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
+    )
+    page.select_option("#id_competent_agency", str(cast.agency_b.pk))
+    # the checklist of the procedure's components (loaded with the procedure)
+    page.wait_for_selector("#checklist select[name^=received_]")
+    for select in page.locator("#checklist select[name^=received_]").all():
+        select.select_option("ORIGINAL")
+    page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
+    page.fill("input[name=applicant_id]", "001199004321")
+    page.fill("input[name=applicant_phone]", "0987654321")
