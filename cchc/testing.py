@@ -9,11 +9,14 @@ province administrator, an inspector, a citizen and a staff member of a third ag
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import factory
+from django.db import connections
 from django.test import Client
 
 from cchc.accounts.models import Membership, User
@@ -189,3 +192,27 @@ def fill_counter_intake(page: Any, cast: Cast) -> None:
     page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
     page.fill("input[name=applicant_id]", "001199004321")
     page.fill("input[name=applicant_phone]", "0987654321")
+
+
+def run_together(clients: int, work: Callable[[int], object]) -> None:
+    """Run `work(i)` for i in 0…clients-1, each in a thread of its own, all released at
+    once by a barrier (concurrency tests, PostgreSQL); each thread closes its database
+    connections when done. Fails with every exception a thread raised."""
+    barrier = threading.Barrier(clients)
+    errors: list[BaseException] = []
+
+    def client(i: int) -> None:
+        try:
+            barrier.wait()
+            work(i)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
