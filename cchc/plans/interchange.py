@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label
+from cchc.core.bundle_values import text_value
 from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.text import fold
 from cchc.plans import status as st
@@ -58,15 +59,11 @@ class ImportResult:
 
 
 def _date(row: dict[str, Any], key: str, *, required: bool = False) -> dt.date | None:
-    value = row.get(key)
-    if value in (None, ""):
-        if required:
-            raise ValidationFailed(_("%(field)s is required.") % {"field": key}, field=key)
+    value = text_value(
+        row, key, required=required, expected=_("%(field)s must be a date YYYY-MM-DD.")
+    )
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValidationFailed(
-            _("%(field)s must be a date YYYY-MM-DD.") % {"field": key}, field=key
-        )
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError as exc:
