@@ -246,6 +246,29 @@ def _derive(
         raise TransitionNotAllowed(exc.message) from None
 
 
+def _begin(
+    dossier: Dossier,
+    action: str,
+    actor: Any,
+    at: dt.datetime,
+    data: dict[str, Any] | None = None,
+) -> tuple[Dossier, lifecycle.Derived]:
+    """The start of every action on an existing dossier: lock its row (read afresh), check
+    the actor's right and the transition, and derive its state after `action` (with the
+    action's `data`)."""
+    dossier = _lock(dossier)
+    _check(dossier, action, actor, at)
+    return dossier, _derive(dossier, action, at, data)
+
+
+def _done(dossier: Dossier, new: lifecycle.Derived, event: DossierEvent, *fields: str) -> Dossier:
+    """The end of an action: store the derived state and the action's own `fields`, then
+    announce the event (after commit)."""
+    _save(dossier, *_store(dossier, new), *fields)
+    _announce(dossier, event.action, event)
+    return dossier
+
+
 def _store(dossier: Dossier, new: lifecycle.Derived) -> list[str]:
     """Write the derived fields the step changed onto the dossier; their names, to save."""
     changed = [name for name in lifecycle.FIELDS if getattr(dossier, name) != getattr(new, name)]
@@ -687,9 +710,7 @@ def receive(
             % {"value": identity_check, "known": ", ".join(IdentityCheck.values)},
             field="identity_check",
         )
-    dossier = _lock(dossier)
-    _check(dossier, "receive", actor, at)
-    new = _derive(dossier, "receive", at)
+    dossier, new = _begin(dossier, "receive", actor, at)
     if identity_check is not None:
         dossier.identity_check = identity_check
         dossier.uses_population_data = identity_check != IdentityCheck.NOT_CHECKED
@@ -705,9 +726,7 @@ def receive(
             "identity_check": dossier.identity_check,
         },
     )
-    _save(dossier, *_store(dossier, new), "identity_check", "uses_population_data")
-    _announce(dossier, "receive", event)
-    return dossier
+    return _done(dossier, new, event, "identity_check", "uses_population_data")
 
 
 @transaction.atomic
@@ -715,13 +734,9 @@ def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None 
     """Refuse at reception (form 03), with reasons."""
     at = _when(at)
     reason = _reason(reason, _("reason for refusal"))
-    dossier = _lock(dossier)
-    _check(dossier, "refuse", actor, at)
-    new = _derive(dossier, "refuse", at)
+    dossier, new = _begin(dossier, "refuse", actor, at)
     event = _append(dossier, action="refuse", to_status=S.REFUSED, actor=actor, at=at, note=reason)
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "refuse", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -743,9 +758,7 @@ def transfer(
     next working day (`_open_step`).
     """
     at = _when(at)
-    dossier = _lock(dossier)
-    _check(dossier, "transfer", actor, at)
-    new = _derive(dossier, "transfer", at)
+    dossier, new = _begin(dossier, "transfer", actor, at)
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(
             _("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency"
@@ -775,9 +788,7 @@ def transfer(
     )
     dossier.current_agency = to_agency
     dossier.assignee = assignee
-    _save(dossier, *_store(dossier, new), "current_agency", "assignee")
-    _announce(dossier, "transfer", event)
-    return dossier
+    return _done(dossier, new, event, "current_agency", "assignee")
 
 
 @transaction.atomic
@@ -818,9 +829,7 @@ def request_supplement(
     """
     at = _when(at)
     reason = _reason(reason, _("documents to supplement"))
-    dossier = _lock(dossier)
-    _check(dossier, "request_supplement", actor, at)
-    new = _derive(dossier, "request_supplement", at)
+    dossier, new = _begin(dossier, "request_supplement", actor, at)
     event = _append(
         dossier,
         action="request_supplement",
@@ -830,9 +839,7 @@ def request_supplement(
         note=reason,
         data={"request_number": new.supplement_count},
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "request_supplement", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -841,9 +848,7 @@ def receive_supplement(
 ) -> Dossier:
     """The applicant's supplement arrived: the clock resumes and the due time moves."""
     at = _when(at)
-    dossier = _lock(dossier)
-    _check(dossier, "receive_supplement", actor, at)
-    new = _derive(dossier, "receive_supplement", at)
+    dossier, new = _begin(dossier, "receive_supplement", actor, at)
     # the files the applicant uploaded online for this request become the dossier's documents
     taken = _take_supplement_uploads(dossier, at)
     event = _append(
@@ -873,9 +878,7 @@ def request_payment(
         raise ValidationFailed(
             _("The amount must be a positive whole number of đồng."), field="amount"
         )
-    dossier = _lock(dossier)
-    _check(dossier, "request_payment", actor, at)
-    new = _derive(dossier, "request_payment", at)
+    dossier, new = _begin(dossier, "request_payment", actor, at)
     event = _append(
         dossier,
         action="request_payment",
@@ -886,9 +889,7 @@ def request_payment(
         data={"amount": amount},
     )
     dossier.fee_amount = amount
-    _save(dossier, *_store(dossier, new), "fee_amount")
-    _announce(dossier, "request_payment", event)
-    return dossier
+    return _done(dossier, new, event, "fee_amount")
 
 
 @transaction.atomic
@@ -903,9 +904,7 @@ def confirm_payment(
     at = _when(at)
     if online not in OnlinePayment.values:
         raise ValidationFailed(_("Unknown payment channel."), field="online")
-    dossier = _lock(dossier)
-    _check(dossier, "confirm_payment", actor, at)
-    new = _derive(dossier, "confirm_payment", at)
+    dossier, new = _begin(dossier, "confirm_payment", actor, at)
     event = _append(
         dossier,
         action="confirm_payment",
@@ -916,9 +915,7 @@ def confirm_payment(
         data={"online": online},
     )
     dossier.paid_online = online
-    _save(dossier, *_store(dossier, new), "paid_online")
-    _announce(dossier, "confirm_payment", event)
-    return dossier
+    return _done(dossier, new, event, "paid_online")
 
 
 @transaction.atomic
@@ -928,16 +925,12 @@ def withdraw(
     """The applicant withdraws the dossier (status 7)."""
     at = _when(at)
     reason = _reason(reason, _("reason for withdrawal"))
-    dossier = _lock(dossier)
-    _check(dossier, "withdraw", actor, at)
-    new = _derive(dossier, "withdraw", at)
+    dossier, new = _begin(dossier, "withdraw", actor, at)
     _close_step(dossier, at)
     event = _append(
         dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "withdraw", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -945,14 +938,10 @@ def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = 
     """Stop processing (form 05, notice of stopping)."""
     at = _when(at)
     reason = _reason(reason, _("reason for stopping"))
-    dossier = _lock(dossier)
-    _check(dossier, "stop", actor, at)
-    new = _derive(dossier, "stop", at)
+    dossier, new = _begin(dossier, "stop", actor, at)
     _close_step(dossier, at)
     event = _append(dossier, action="stop", to_status=S.STOPPED, actor=actor, at=at, note=reason)
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "stop", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -974,9 +963,7 @@ def finish(
     at = _when(at)
     if result and check_upload(result) != "application/pdf":
         raise ValidationFailed(_("The electronic result must be a PDF file."), field="result")
-    dossier = _lock(dossier)
-    _check(dossier, "finish", actor, at)
-    new = _derive(dossier, "finish", at)
+    dossier, new = _begin(dossier, "finish", actor, at)
     _close_step(dossier, at)
     if result:
         document = store_document(
@@ -1017,9 +1004,7 @@ def return_result(
 ) -> Dossier:
     """The result is handed to the applicant and logged (status 10)."""
     at = _when(at)
-    dossier = _lock(dossier)
-    _check(dossier, "return_result", actor, at)
-    new = _derive(dossier, "return_result", at)
+    dossier, new = _begin(dossier, "return_result", actor, at)
     event = _append(
         dossier,
         action="return_result",
@@ -1029,9 +1014,7 @@ def return_result(
         note=note,
         agency=dossier.receiving_place or dossier.receiving_agency,
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "return_result", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -1054,11 +1037,11 @@ def apologize(
         raise ValidationFailed(
             _("Please give the new appointment date and time."), field="new_appointment_at"
         )
-    dossier = _lock(dossier)
-    _check(dossier, "apologize", actor, at)
-    current = dossier.appointment_at or dossier.due_at
     # later than the current appointment and in working time: checked by the step function
-    new = _derive(dossier, "apologize", at, {"new_appointment_at": new_appointment_at})
+    dossier, new = _begin(
+        dossier, "apologize", actor, at, {"new_appointment_at": new_appointment_at}
+    )
+    current = dossier.appointment_at or dossier.due_at
     event = _append(
         dossier,
         action="apologize",
@@ -1071,9 +1054,7 @@ def apologize(
             "previous_appointment_at": _fmt_iso(current),
         },
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "apologize", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 # -- documents and the evaluation: records on the control slip (the status is kept) -------
