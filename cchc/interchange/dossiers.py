@@ -50,7 +50,7 @@ from cchc.interchange.formats import (
     json_line,
     parse_datetime,
 )
-from cchc.interchange.pgload import IMPORT_ACTION, IMPORTED, event_hash
+from cchc.interchange.pgload import EVENT_COLUMNS, IMPORT_ACTION, IMPORTED, event_hash
 
 CHUNK = 5000
 # Old systems rarely carry the applicant's name in the sync format.
@@ -95,22 +95,6 @@ FLAG_KEYS = tuple(key for key, _attname in FLAGS)
 ALLOWED = frozenset((a, b) for a, targets in TRANSITIONS.items() for b in targets)
 NO_DATA: dict[str, Any] = {}  # shared by the actions without data (the step only reads it)
 fromisoformat = dt.datetime.fromisoformat
-EVENT_COLUMNS = (
-    "dossier_id",
-    "seq",
-    "at",
-    "recorded_at",
-    "action",
-    "from_status",
-    "to_status",
-    "actor_id",
-    "actor_label",
-    "agency_id",
-    "target_agency_id",
-    "note",
-    "hash",
-    "data",
-)
 
 
 def _moment_kept(value: Any, what: str, texts: dict[int, str]) -> dt.datetime | None:
