@@ -29,7 +29,7 @@ from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.feedback import complaints, petitions
 from cchc.feedback.models import Complaint, ComplaintEvent, Petition, PetitionEvent
-from cchc.feedback.tests.factories import file
+from cchc.feedback.tests.factories import file, file_complaint
 from cchc.testing import run_together
 
 AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)  # a Monday
@@ -58,15 +58,7 @@ def _dossier(cast: Any) -> Dossier:
 
 
 def _complaint(cast: Any) -> Complaint:
-    return complaints.file_complaint(
-        actor=cast.leader_a,
-        kind="COMPLAINT",
-        agency=cast.agency_a,
-        complainant_name="Phạm Văn D",
-        subject="Quyết định thu hồi đất số 5",
-        content="Không đồng ý mức bồi thường",
-        at=AT,
-    )
+    return file_complaint(cast, at=AT)
 
 
 def _append_locked(model: type[events.EventLog], subject: Any) -> None:
