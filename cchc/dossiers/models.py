@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
 from cchc.core.personal import EncryptedTextField, KeyedHashField
 from cchc.core.text import FoldedTextField
@@ -123,19 +124,6 @@ def visible(user, dossier) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
-def _agency_link(
-    verbose_name: Any = None, related_name: str = "+", **options: Any
-) -> models.ForeignKey[Any, Any]:
-    """A link to an agency: protected (an agency that dossiers name is never deleted)."""
-    return models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        **options,
-    )
-
-
 def _component_link() -> models.ForeignKey[Any, Any]:
     """The procedure's component a row is for; kept (emptied) when the catalogue drops it."""
     return models.ForeignKey(
@@ -166,10 +154,10 @@ class Dossier(models.Model):
     channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
     # Boundary-free intake (phi địa giới hành chính): three separate facts.
     # receiving_agency and current_agency lead the composite indexes below.
-    receiving_place = _agency_link(_("place of reception"), null=True, blank=True, db_index=False)
-    receiving_agency = _agency_link(_("receiving agency"), "received_dossiers", db_index=False)
-    competent_agency = _agency_link(_("competent agency"), "competent_dossiers")
-    current_agency = _agency_link(_("currently at"), "current_dossiers", db_index=False)
+    receiving_place = agency_link(_("place of reception"), null=True, blank=True, db_index=False)
+    receiving_agency = agency_link(_("receiving agency"), "received_dossiers", db_index=False)
+    competent_agency = agency_link(_("competent agency"), "competent_dossiers")
+    current_agency = agency_link(_("currently at"), "current_dossiers", db_index=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -320,8 +308,8 @@ class DossierEvent(EventLog):
     )
     from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
     to_status = models.PositiveSmallIntegerField(choices=Status.choices)
-    agency = _agency_link(null=True, blank=True, db_index=False)
-    target_agency = _agency_link(null=True, blank=True, db_index=False)
+    agency = agency_link(null=True, blank=True, db_index=False)
+    target_agency = agency_link(null=True, blank=True, db_index=False)
 
     class Meta:
         verbose_name = _("dossier event")
