@@ -9,10 +9,15 @@ province administrator, an inspector, a citizen and a staff member of a third ag
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import factory
+from django.db import connections
+from django.test import Client
 
 from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency, RankingGroup
@@ -158,3 +163,56 @@ def counter_checklist(procedure: Procedure, received_as: str = "ORIGINAL") -> di
         f"received_{rd.pk}": received_as
         for rd in RequiredDocument.objects.filter(procedure=procedure, mandatory=True)
     }
+
+
+def client_for(user: User) -> Client:
+    """A Django test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def fill_counter_intake(page: Any, cast: Cast) -> None:
+    """Fill the counter intake form (/staff/intake/, open in the Playwright `page`) as a clerk
+    of agency A does: search and pick the cast's procedure, agency B as competent, every
+    component of the checklist handed in as an original, and the applicant Nguyễn Thị Hoa."""
+    with page.expect_response(lambda r: "part=procedures" in r.url):
+        page.fill("input[type=search][name=q]", "khai sinh")
+    page.wait_for_selector(f"#id_procedure option[value='{cast.procedure.pk}']", state="attached")
+    with page.expect_response(lambda r: "part=competent" in r.url):
+        page.select_option("#id_procedure", str(cast.procedure.pk))
+    page.wait_for_selector(
+        f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
+    )
+    page.select_option("#id_competent_agency", str(cast.agency_b.pk))
+    # the checklist of the procedure's components (loaded with the procedure)
+    page.wait_for_selector("#checklist select[name^=received_]")
+    for select in page.locator("#checklist select[name^=received_]").all():
+        select.select_option("ORIGINAL")
+    page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
+    page.fill("input[name=applicant_id]", "001199004321")
+    page.fill("input[name=applicant_phone]", "0987654321")
+
+
+def run_together(clients: int, work: Callable[[int], object]) -> None:
+    """Run `work(i)` for i in 0…clients-1, each in a thread of its own, all released at
+    once by a barrier (concurrency tests, PostgreSQL); each thread closes its database
+    connections when done. Fails with every exception a thread raised."""
+    barrier = threading.Barrier(clients)
+    errors: list[BaseException] = []
+
+    def client(i: int) -> None:
+        try:
+            barrier.wait()
+            work(i)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors

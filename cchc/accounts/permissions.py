@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
 from cchc.accounts.models import Membership, User
 from cchc.core import rowsql
 
 Role = Membership.Role
+Rows = TypeVar("Rows", bound=QuerySet[Any])
 
 
 def _roles_map(user: User) -> dict[int, set[str]]:
@@ -79,3 +82,33 @@ def is_province_admin(user: User | AnonymousUser | None, province_code: str | No
     if user.kind != User.Kind.PROVINCE_ADMIN:  # type: ignore[union-attr]
         return False
     return province_code is None or user.province_code == province_code  # type: ignore[union-attr]
+
+
+def rows_visible_to(
+    queryset: Rows,
+    user: User | AnonymousUser | None,
+    *,
+    own: str | None = None,
+    agencies: Sequence[str] = (),
+    roles: Iterable[str] | None = None,
+    province: str | None = None,
+) -> Rows:
+    """The rows of `queryset` that `user` may see, the one rule of every register: nothing for
+    an anonymous user, everything for a superuser; otherwise the rows they filed (`own`: the
+    field holding their account), the rows whose agency fields (`agencies`, foreign keys to
+    Agency) name one of their agencies (where they hold one of `roles`, when given), and for
+    province administrators and inspectors the rows of their province (`province`: the
+    lookup holding the row's province code)."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()  # type: ignore[return-value]
+    if user.is_superuser:
+        return queryset
+    conditions = Q(**{own: user}) if own else Q(pk__in=[])
+    ids = agency_ids(user, roles)
+    if ids:
+        for field in agencies:
+            conditions |= Q(**{f"{field}_id__in": ids})
+    if province and user.kind in (User.Kind.PROVINCE_ADMIN, User.Kind.INSPECTOR):
+        if user.province_code:
+            conditions |= Q(**{province: user.province_code})
+    return queryset.filter(conditions)  # type: ignore[return-value]

@@ -8,6 +8,7 @@ dossiers and old rankings still resolve.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -156,3 +157,17 @@ class Agency(models.Model):
             else:
                 frontier.extend(agency.successors.all())
         return result
+
+
+def agency_link(
+    verbose_name: Any = None, related_name: str = "+", **options: Any
+) -> models.ForeignKey[Any, Any]:
+    """A register's link to an agency: protected, since an agency that records name is never
+    deleted (it is closed with valid_to and successors instead)."""
+    return models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **options,
+    )

@@ -67,12 +67,9 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         if data["incomplete"]:
             qs = qs.filter(_incomplete())
     page = Paginator(qs.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "can_manage": services.can_manage(request.user),
     }
     return render_page(request, "catalogue/list.html", context, fragment="catalogue/_results.html")

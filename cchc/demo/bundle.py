@@ -17,7 +17,7 @@ from pathlib import Path
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.demo.catalogue_data import DEPARTMENTS, PROCEDURES
 from cchc.demo.petition_texts import petition_text
-from cchc.interchange.reference import PROCEDURE_COLUMNS
+from cchc.interchange.reference import AGENCY_COLUMNS, PROCEDURE_COLUMNS
 
 HOUR = 3600
 
@@ -185,19 +185,7 @@ def generate(
 
     with open(out / "agencies.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "code",
-                "name",
-                "level",
-                "parent_code",
-                "group",
-                "province_code",
-                "valid_from",
-                "valid_to",
-                "successor_codes",
-            ]
-        )
+        w.writerow(AGENCY_COLUMNS)
         for code, name, level in DEPARTMENTS:
             group = {
                 "PROVINCE_AGENCY": "Sở, ban, ngành",

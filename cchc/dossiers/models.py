@@ -10,6 +10,7 @@ database itself refuses UPDATE and DELETE on it (see migration 0002).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
 from cchc.core.personal import EncryptedTextField, KeyedHashField
 from cchc.core.text import FoldedTextField
@@ -88,22 +90,13 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         citizens their own."""
         from cchc.accounts import permissions
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(applicant=user)
-        ids = permissions.agency_ids(user)
-        if ids:
-            conditions |= (
-                Q(receiving_agency_id__in=ids)
-                | Q(current_agency_id__in=ids)
-                | Q(competent_agency_id__in=ids)
-                | Q(receiving_place_id__in=ids)
-            )
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(receiving_agency__province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self,
+            user,
+            own="applicant",
+            agencies=("receiving_agency", "current_agency", "competent_agency", "receiving_place"),
+            province="receiving_agency__province_code",
+        )
 
 
 def visible(user, dossier) -> bool:  # type: ignore[no-untyped-def]
@@ -131,6 +124,17 @@ def visible(user, dossier) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
+def _component_link() -> models.ForeignKey[Any, Any]:
+    """The procedure's component a row is for; kept (emptied) when the catalogue drops it."""
+    return models.ForeignKey(
+        "catalogue.RequiredDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=60, unique=True)
     procedure = models.ForeignKey(
@@ -150,35 +154,10 @@ class Dossier(models.Model):
     channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
     # Boundary-free intake (phi địa giới hành chính): three separate facts.
     # receiving_agency and current_agency lead the composite indexes below.
-    receiving_place = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("place of reception"),
-        db_index=False,
-    )
-    receiving_agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        related_name="received_dossiers",
-        verbose_name=_("receiving agency"),
-        db_index=False,
-    )
-    competent_agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        related_name="competent_dossiers",
-        verbose_name=_("competent agency"),
-    )
-    current_agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        related_name="current_dossiers",
-        verbose_name=_("currently at"),
-        db_index=False,
-    )
+    receiving_place = agency_link(_("place of reception"), null=True, blank=True, db_index=False)
+    receiving_agency = agency_link(_("receiving agency"), "received_dossiers", db_index=False)
+    competent_agency = agency_link(_("competent agency"), "competent_dossiers")
+    current_agency = agency_link(_("currently at"), "current_dossiers", db_index=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -329,22 +308,8 @@ class DossierEvent(EventLog):
     )
     from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
     to_status = models.PositiveSmallIntegerField(choices=Status.choices)
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    target_agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    agency = agency_link(null=True, blank=True, db_index=False)
+    target_agency = agency_link(null=True, blank=True, db_index=False)
 
     class Meta:
         verbose_name = _("dossier event")
@@ -423,13 +388,7 @@ class DossierDocument(models.Model):
         RESULT = "RESULT", _("Result")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    required_document = models.ForeignKey(
-        "catalogue.RequiredDocument",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    required_document = _component_link()
     document = models.ForeignKey(DigitizedDocument, on_delete=models.PROTECT, related_name="uses")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.COMPONENT)
     reused = models.BooleanField(_("reused from an earlier dossier"), default=False)
@@ -457,13 +416,7 @@ class ReceivedComponent(models.Model):
     `cchc.dossiers.services.intake_at_counter` (the intake event carries the same list)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="checklist")
-    required_document = models.ForeignKey(
-        "catalogue.RequiredDocument",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    required_document = _component_link()
     # the component's name as it was on the day (the catalogue may be edited later)
     name = models.CharField(_("component"), max_length=500)
     received_as = models.CharField(_("received as"), max_length=10, choices=ReceivedAs.choices)

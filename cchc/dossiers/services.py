@@ -246,6 +246,29 @@ def _derive(
         raise TransitionNotAllowed(exc.message) from None
 
 
+def _begin(
+    dossier: Dossier,
+    action: str,
+    actor: Any,
+    at: dt.datetime,
+    data: dict[str, Any] | None = None,
+) -> tuple[Dossier, lifecycle.Derived]:
+    """The start of every action on an existing dossier: lock its row (read afresh), check
+    the actor's right and the transition, and derive its state after `action` (with the
+    action's `data`)."""
+    dossier = _lock(dossier)
+    _check(dossier, action, actor, at)
+    return dossier, _derive(dossier, action, at, data)
+
+
+def _done(dossier: Dossier, new: lifecycle.Derived, event: DossierEvent, *fields: str) -> Dossier:
+    """The end of an action: store the derived state and the action's own `fields`, then
+    announce the event (after commit)."""
+    _save(dossier, *_store(dossier, new), *fields)
+    _announce(dossier, event.action, event)
+    return dossier
+
+
 def _store(dossier: Dossier, new: lifecycle.Derived) -> list[str]:
     """Write the derived fields the step changed onto the dossier; their names, to save."""
     changed = [name for name in lifecycle.FIELDS if getattr(dossier, name) != getattr(new, name)]
@@ -415,8 +438,9 @@ def _validate_intake(
 
 def _new_dossier(
     *,
+    actor: Any,
     procedure: Procedure,
-    receiving_place: Agency | None,
+    receiving_place: Agency,
     receiving_agency: Agency,
     competent_agency: Agency,
     applicant: Applicant,
@@ -426,8 +450,11 @@ def _new_dossier(
     details: dict[str, Any] | None,
     fee_amount: int | None,
     digitized: bool = False,
-) -> Dossier:
-    """Validate and insert a new dossier in one statement (its first event gets seq 1)."""
+    event_data: dict[str, Any] | None = None,
+) -> tuple[Dossier, DossierEvent]:
+    """Validate and insert a new dossier in one statement, then its first event (seq 1, at
+    the place of reception): "submit" for an online submission, "receive" for a dossier
+    received at once (with its appointment). `event_data` adds to the event's data."""
     local_day = at.astimezone(LOCAL_TZ).date()
     rule = one_stop_rule(local_day)
     _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
@@ -448,7 +475,7 @@ def _new_dossier(
         rule_version=rule,
         form_set=rule.param("form_set", ""),
         channel=channel,
-        receiving_place=receiving_place or receiving_agency,
+        receiving_place=receiving_place,
         receiving_agency=receiving_agency,
         competent_agency=competent_agency,
         current_agency=receiving_agency,
@@ -471,7 +498,23 @@ def _new_dossier(
     while True:
         dossier.code = _issue_code(receiving_agency, local_day, rule)
         if rowsql.insert_row_unless_taken(dossier, "code"):
-            return dossier
+            break
+    event = _append(
+        dossier,
+        action="receive" if received else "submit",
+        to_status=status,
+        actor=actor,
+        at=at,
+        from_status=None,
+        first=True,
+        agency=dossier.receiving_place,
+        data={
+            **({"appointment_at": _fmt_iso(dossier.appointment_at)} if received else {}),
+            "identity_check": dossier.identity_check,
+            **(event_data or {}),
+        },
+    )
+    return dossier, event
 
 
 @transaction.atomic
@@ -489,7 +532,8 @@ def submit_online(
     """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
     require_actor(actor)
     at = _when(at)
-    dossier = _new_dossier(
+    dossier, event = _new_dossier(
+        actor=actor,
         procedure=procedure,
         receiving_place=receiving_agency,
         receiving_agency=receiving_agency,
@@ -500,16 +544,6 @@ def submit_online(
         status=S.SUBMITTED,
         details=details,
         fee_amount=None,
-    )
-    event = _append(
-        dossier,
-        action="submit",
-        to_status=S.SUBMITTED,
-        actor=actor,
-        at=at,
-        from_status=None,
-        first=True,
-        data={"identity_check": dossier.identity_check},
     )
     _announce(dossier, "submit", event)
     return dossier
@@ -563,7 +597,8 @@ def intake_at_counter(
         _check_component_of(procedure, component)
         if not applicant.id_hash or document.owner_id_hash != applicant.id_hash:
             raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
-    dossier = _new_dossier(
+    dossier, event = _new_dossier(
+        actor=actor,
         procedure=procedure,
         receiving_place=place,
         receiving_agency=receiving_agency,
@@ -575,25 +610,11 @@ def intake_at_counter(
         details=details,
         fee_amount=fee_amount,
         digitized=digitized,
-    )
-    event = _append(
-        dossier,
-        action="receive",
-        to_status=S.RECEIVED,
-        actor=actor,
-        at=at,
-        from_status=None,
-        first=True,
-        agency=place,
-        data={
-            "appointment_at": _fmt_iso(dossier.appointment_at),
-            "identity_check": dossier.identity_check,
-            **(
-                {"checklist": [[c.pk, c.name, how] for c, how in lines]}
-                if checklist is not None
-                else {}
-            ),
-        },
+        event_data=(
+            {"checklist": [[c.pk, c.name, how] for c, how in lines]}
+            if checklist is not None
+            else None
+        ),
     )
     if lines:
         ReceivedComponent.objects.bulk_create(
@@ -689,9 +710,7 @@ def receive(
             % {"value": identity_check, "known": ", ".join(IdentityCheck.values)},
             field="identity_check",
         )
-    dossier = _lock(dossier)
-    _check(dossier, "receive", actor, at)
-    new = _derive(dossier, "receive", at)
+    dossier, new = _begin(dossier, "receive", actor, at)
     if identity_check is not None:
         dossier.identity_check = identity_check
         dossier.uses_population_data = identity_check != IdentityCheck.NOT_CHECKED
@@ -707,9 +726,7 @@ def receive(
             "identity_check": dossier.identity_check,
         },
     )
-    _save(dossier, *_store(dossier, new), "identity_check", "uses_population_data")
-    _announce(dossier, "receive", event)
-    return dossier
+    return _done(dossier, new, event, "identity_check", "uses_population_data")
 
 
 @transaction.atomic
@@ -717,13 +734,9 @@ def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None 
     """Refuse at reception (form 03), with reasons."""
     at = _when(at)
     reason = _reason(reason, _("reason for refusal"))
-    dossier = _lock(dossier)
-    _check(dossier, "refuse", actor, at)
-    new = _derive(dossier, "refuse", at)
+    dossier, new = _begin(dossier, "refuse", actor, at)
     event = _append(dossier, action="refuse", to_status=S.REFUSED, actor=actor, at=at, note=reason)
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "refuse", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -745,9 +758,7 @@ def transfer(
     next working day (`_open_step`).
     """
     at = _when(at)
-    dossier = _lock(dossier)
-    _check(dossier, "transfer", actor, at)
-    new = _derive(dossier, "transfer", at)
+    dossier, new = _begin(dossier, "transfer", actor, at)
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(
             _("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency"
@@ -777,9 +788,7 @@ def transfer(
     )
     dossier.current_agency = to_agency
     dossier.assignee = assignee
-    _save(dossier, *_store(dossier, new), "current_agency", "assignee")
-    _announce(dossier, "transfer", event)
-    return dossier
+    return _done(dossier, new, event, "current_agency", "assignee")
 
 
 @transaction.atomic
@@ -824,9 +833,7 @@ def request_supplement(
     """
     at = _when(at)
     reason = _reason(reason, _("documents to supplement"))
-    dossier = _lock(dossier)
-    _check(dossier, "request_supplement", actor, at)
-    new = _derive(dossier, "request_supplement", at)
+    dossier, new = _begin(dossier, "request_supplement", actor, at)
     event = _append(
         dossier,
         action="request_supplement",
@@ -836,9 +843,7 @@ def request_supplement(
         note=reason,
         data={"request_number": new.supplement_count},
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "request_supplement", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -847,9 +852,7 @@ def receive_supplement(
 ) -> Dossier:
     """The applicant's supplement arrived: the clock resumes and the due time moves."""
     at = _when(at)
-    dossier = _lock(dossier)
-    _check(dossier, "receive_supplement", actor, at)
-    new = _derive(dossier, "receive_supplement", at)
+    dossier, new = _begin(dossier, "receive_supplement", actor, at)
     # the files the applicant uploaded online for this request become the dossier's documents
     taken = _take_supplement_uploads(dossier, at)
     event = _append(
@@ -879,9 +882,7 @@ def request_payment(
         raise ValidationFailed(
             _("The amount must be a positive whole number of đồng."), field="amount"
         )
-    dossier = _lock(dossier)
-    _check(dossier, "request_payment", actor, at)
-    new = _derive(dossier, "request_payment", at)
+    dossier, new = _begin(dossier, "request_payment", actor, at)
     event = _append(
         dossier,
         action="request_payment",
@@ -892,9 +893,7 @@ def request_payment(
         data={"amount": amount},
     )
     dossier.fee_amount = amount
-    _save(dossier, *_store(dossier, new), "fee_amount")
-    _announce(dossier, "request_payment", event)
-    return dossier
+    return _done(dossier, new, event, "fee_amount")
 
 
 @transaction.atomic
@@ -909,9 +908,7 @@ def confirm_payment(
     at = _when(at)
     if online not in OnlinePayment.values:
         raise ValidationFailed(_("Unknown payment channel."), field="online")
-    dossier = _lock(dossier)
-    _check(dossier, "confirm_payment", actor, at)
-    new = _derive(dossier, "confirm_payment", at)
+    dossier, new = _begin(dossier, "confirm_payment", actor, at)
     event = _append(
         dossier,
         action="confirm_payment",
@@ -922,9 +919,7 @@ def confirm_payment(
         data={"online": online},
     )
     dossier.paid_online = online
-    _save(dossier, *_store(dossier, new), "paid_online")
-    _announce(dossier, "confirm_payment", event)
-    return dossier
+    return _done(dossier, new, event, "paid_online")
 
 
 @transaction.atomic
@@ -934,16 +929,12 @@ def withdraw(
     """The applicant withdraws the dossier (status 7)."""
     at = _when(at)
     reason = _reason(reason, _("reason for withdrawal"))
-    dossier = _lock(dossier)
-    _check(dossier, "withdraw", actor, at)
-    new = _derive(dossier, "withdraw", at)
+    dossier, new = _begin(dossier, "withdraw", actor, at)
     _close_step(dossier, at)
     event = _append(
         dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "withdraw", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -951,14 +942,10 @@ def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = 
     """Stop processing (form 05, notice of stopping)."""
     at = _when(at)
     reason = _reason(reason, _("reason for stopping"))
-    dossier = _lock(dossier)
-    _check(dossier, "stop", actor, at)
-    new = _derive(dossier, "stop", at)
+    dossier, new = _begin(dossier, "stop", actor, at)
     _close_step(dossier, at)
     event = _append(dossier, action="stop", to_status=S.STOPPED, actor=actor, at=at, note=reason)
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "stop", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -989,9 +976,7 @@ def finish(
         )
     if result and check_upload(result) != "application/pdf":
         raise ValidationFailed(_("The electronic result must be a PDF file."), field="result")
-    dossier = _lock(dossier)
-    _check(dossier, "finish", actor, at)
-    new = _derive(dossier, "finish", at)
+    dossier, new = _begin(dossier, "finish", actor, at)
     _close_step(dossier, at)
     if result:
         document = store_document(
@@ -1025,9 +1010,7 @@ def return_result(
 ) -> Dossier:
     """The result is handed to the applicant and logged (status 10)."""
     at = _when(at)
-    dossier = _lock(dossier)
-    _check(dossier, "return_result", actor, at)
-    new = _derive(dossier, "return_result", at)
+    dossier, new = _begin(dossier, "return_result", actor, at)
     event = _append(
         dossier,
         action="return_result",
@@ -1037,9 +1020,7 @@ def return_result(
         note=note,
         agency=dossier.receiving_place or dossier.receiving_agency,
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "return_result", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 @transaction.atomic
@@ -1062,11 +1043,11 @@ def apologize(
         raise ValidationFailed(
             _("Please give the new appointment date and time."), field="new_appointment_at"
         )
-    dossier = _lock(dossier)
-    _check(dossier, "apologize", actor, at)
-    current = dossier.appointment_at or dossier.due_at
     # later than the current appointment and in working time: checked by the step function
-    new = _derive(dossier, "apologize", at, {"new_appointment_at": new_appointment_at})
+    dossier, new = _begin(
+        dossier, "apologize", actor, at, {"new_appointment_at": new_appointment_at}
+    )
+    current = dossier.appointment_at or dossier.due_at
     event = _append(
         dossier,
         action="apologize",
@@ -1079,9 +1060,7 @@ def apologize(
             "previous_appointment_at": _fmt_iso(current),
         },
     )
-    _save(dossier, *_store(dossier, new))
-    _announce(dossier, "apologize", event)
-    return dossier
+    return _done(dossier, new, event)
 
 
 # -- documents and the evaluation: records on the control slip (the status is kept) -------

@@ -6,10 +6,12 @@ Denunciations 2018)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
@@ -354,41 +356,67 @@ def extend_complaint(
     return complaint
 
 
+@dataclass(frozen=True)
+class _Closing:
+    """How a case is closed with a written outcome: from which status, to which, the text's
+    name, length limit and form field, and the event's action."""
+
+    action: str
+    from_status: str
+    to_status: str
+    refusal: Any  # lazy: the message when the case is not in `from_status`
+    label: Any  # lazy: the outcome's name in the "please give the …" message
+    limit: int
+    field: str
+
+
+SETTLE = _Closing(
+    action="settle",
+    from_status=ComplaintStatus.ACCEPTED,
+    to_status=ComplaintStatus.SETTLED,
+    refusal=gettext_lazy("Only an accepted case can be settled."),
+    label=gettext_lazy("decision / conclusion"),
+    limit=20000,
+    field="outcome",
+)
+REFUSE = _Closing(
+    action="refuse",
+    from_status=ComplaintStatus.RECEIVED,
+    to_status=ComplaintStatus.NOT_ACCEPTED,
+    refusal=gettext_lazy("Only a received complaint can be refused."),
+    label=gettext_lazy("reason for not accepting"),
+    limit=5000,
+    field="reason",
+)
+
+
 def _close_complaint(
-    complaint: Complaint,
-    *,
-    actor: Any,
-    at: dt.datetime | None,
-    from_status: str,
-    to_status: str,
-    refusal: str,
-    text: str,
-    label: Any,
-    limit: int,
-    field: str,
-    action: str,
+    complaint: Complaint, closing: _Closing, *, actor: Any, text: str, at: dt.datetime | None
 ) -> Complaint:
-    """Close a case from `from_status` with its written outcome (a decision or a refusal)."""
+    """Close a case from `closing.from_status` with its written outcome (a decision or a
+    refusal)."""
     complaint = _lock_complaint(complaint)
     _check_complaint(actor, complaint.agency_id, complaint.province_code)
-    if complaint.status != from_status:
-        raise TransitionNotAllowed(refusal)
+    if complaint.status != closing.from_status:
+        raise TransitionNotAllowed(str(closing.refusal))
     now = common.when(at)
-    complaint.outcome = common.required_text(text, label, limit, field=field)
-    complaint.status = to_status
+    complaint.outcome = common.required_text(
+        text, str(closing.label), closing.limit, field=closing.field
+    )
+    complaint.status = closing.to_status
     complaint.settled_at = now
     complaint.version += 1
     complaint.save(update_fields=["outcome", "status", "settled_at", "version", "updated_at"])
     data: dict[str, Any] = {}
-    if action == "settle":
+    if closing is SETTLE:
         data = {"on_time": complaint.settle_due_at is not None and now <= complaint.settle_due_at}
     _complaint_event(
         complaint,
-        action=action,
+        action=closing.action,
         actor=actor,
         at=now,
-        from_status=from_status,
-        note=complaint.outcome if action == "refuse" else "",
+        from_status=closing.from_status,
+        note=complaint.outcome if closing is REFUSE else "",
         data=data or None,
     )
     return complaint
@@ -398,35 +426,13 @@ def _close_complaint(
 def settle_complaint(
     complaint: Complaint, *, actor: Any, outcome: str, at: dt.datetime | None = None
 ) -> Complaint:
-    return _close_complaint(
-        complaint,
-        actor=actor,
-        at=at,
-        from_status=ComplaintStatus.ACCEPTED,
-        to_status=ComplaintStatus.SETTLED,
-        refusal=_("Only an accepted case can be settled."),
-        text=outcome,
-        label=_("decision / conclusion"),
-        limit=20000,
-        field="outcome",
-        action="settle",
-    )
+    """Settle an accepted case with its decision or conclusion."""
+    return _close_complaint(complaint, SETTLE, actor=actor, text=outcome, at=at)
 
 
 @transaction.atomic
 def refuse_complaint(
     complaint: Complaint, *, actor: Any, reason: str, at: dt.datetime | None = None
 ) -> Complaint:
-    return _close_complaint(
-        complaint,
-        actor=actor,
-        at=at,
-        from_status=ComplaintStatus.RECEIVED,
-        to_status=ComplaintStatus.NOT_ACCEPTED,
-        refusal=_("Only a received complaint can be refused."),
-        text=reason,
-        label=_("reason for not accepting"),
-        limit=5000,
-        field="reason",
-        action="refuse",
-    )
+    """Refuse to accept a received complaint, with the reason."""
+    return _close_complaint(complaint, REFUSE, actor=actor, text=reason, at=at)

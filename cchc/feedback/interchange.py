@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cchc.agencies.models import Agency
 from cchc.core import rowsql
 from cchc.core.actors import IMPORT
+from cchc.core.bundle_values import text_value
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
 from cchc.feedback import intake
@@ -56,15 +57,11 @@ STATUS_FROM_BUNDLE = {v: k for k, v in BUNDLE_STATUS.items()} | {
 
 
 def _datetime(row: dict[str, Any], key: str, *, required: bool = False) -> dt.datetime | None:
-    value = row.get(key)
-    if value in (None, ""):
-        if required:
-            raise ValidationFailed(_("%(field)s is required.") % {"field": key}, field=key)
+    value = text_value(
+        row, key, required=required, expected=_("%(field)s must be an ISO 8601 date-time string.")
+    )
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValidationFailed(
-            _("%(field)s must be an ISO 8601 date-time string.") % {"field": key}, field=key
-        )
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as exc:

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
 from cchc.core.personal import EncryptedTextField, KeyedHashField
 
@@ -126,37 +127,21 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
         administrators and inspectors the whole province; a citizen the ones they filed."""
         from cchc.accounts import permissions
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(petitioner=user)
-        ids = permissions.agency_ids(user)
-        if ids:
-            conditions |= (
-                Q(agency_id__in=ids)
-                | Q(suggested_agency_id__in=ids)
-                | Q(receiving_agency_id__in=ids)
-            )
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self,
+            user,
+            own="petitioner",
+            agencies=("agency", "suggested_agency", "receiving_agency"),
+            province="province_code",
+        )
 
     def handled_by_staff(self, user) -> PetitionQuerySet:  # type: ignore[no-untyped-def]
         """The work queue: petitions the user may act on (not a citizen's own ones)."""
         from cchc.accounts import permissions
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(pk__in=[])
-        ids = permissions.agency_ids(user)
-        if ids:
-            conditions |= Q(agency_id__in=ids)
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self, user, agencies=("agency",), province="province_code"
+        )
 
 
 class Petition(models.Model):
@@ -168,30 +153,9 @@ class Petition(models.Model):
     # Public, unguessable tracking token (Open311 `token`, the citizen's follow-up link).
     token = models.CharField(max_length=40, unique=True)
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="petitions",
-        verbose_name=_("responsible agency"),
-    )
-    suggested_agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("suggested agency"),
-    )
-    receiving_agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("agency that logged it"),
-    )
+    agency = agency_link(_("responsible agency"), "petitions", null=True, blank=True)
+    suggested_agency = agency_link(_("suggested agency"), null=True, blank=True)
+    receiving_agency = agency_link(_("agency that logged it"), null=True, blank=True)
     routing_confirmed_at = models.DateTimeField(_("routing confirmed at"), null=True, blank=True)
     routing_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -559,17 +523,13 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         from cchc.accounts import permissions
         from cchc.accounts.models import Membership
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        conditions = Q(pk__in=[])
-        leader_of = permissions.agency_ids(user, roles=[Membership.Role.LEADER])
-        if leader_of:
-            conditions |= Q(agency_id__in=leader_of)
-        if user.kind in ("PROVINCE_ADMIN", "INSPECTOR") and user.province_code:
-            conditions |= Q(province_code=user.province_code)
-        return self.filter(conditions)
+        return permissions.rows_visible_to(
+            self,
+            user,
+            agencies=("agency",),
+            roles=[Membership.Role.LEADER],
+            province="province_code",
+        )
 
 
 class Complaint(models.Model):
@@ -579,12 +539,7 @@ class Complaint(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=ComplaintKind.choices)
     province_code = models.CharField(_("province code"), max_length=2, db_index=True)
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        related_name="complaints",
-        verbose_name=_("handling agency"),
-    )
+    agency = agency_link(_("handling agency"), "complaints")
     complainant_name = models.CharField(_("name of the complainant"), max_length=200)
     complainant_phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
     complainant_email = EncryptedTextField(_("e-mail"), max_length=254, blank=True)

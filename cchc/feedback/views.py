@@ -62,6 +62,33 @@ def _apply_errors(form, exc: DomainError) -> None:  # type: ignore[no-untyped-de
         form.add_error(None, exc.message)
 
 
+def _file_petition(
+    data: dict[str, Any], *, channel: str, actor: Any, account: Any = None, **more: Any
+) -> Petition:
+    """File the petition a petition form describes (the public form and the staff log share
+    these fields); `account`: the petitioner's own account, `more`: the form's other fields."""
+    return intake.file_petition(
+        channel=channel,
+        category=data["topic"].category,
+        topic=data["topic"],
+        agency=data["agency"],
+        title=data["title"],
+        description=data["description"],
+        dossier_code=data["dossier_code"],
+        petitioner=intake.Petitioner(
+            name=data["petitioner_name"],
+            phone=data["petitioner_phone"],
+            email=data["petitioner_email"],
+            user=account,
+        ),
+        actor=actor,
+        address=data["address"],
+        lat=data["lat"],
+        long=data["long"],
+        **more,
+    )
+
+
 # -- citizens ---------------------------------------------------------------------------------
 def submit(request: HttpRequest) -> HttpResponse:
     """The public web form: no login needed; rate-limited per IP and per account."""
@@ -81,27 +108,13 @@ def submit(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return render(request, "feedback/submit.html", {"form": form}, status=429)
-        data = form.cleaned_data
         try:
-            petition = intake.file_petition(
+            petition = _file_petition(
+                form.cleaned_data,
                 channel="WEB",
-                category=data["topic"].category,
-                topic=data["topic"],
-                agency=data["agency"],
-                title=data["title"],
-                description=data["description"],
-                dossier_code=data["dossier_code"],
-                petitioner=intake.Petitioner(
-                    name=data["petitioner_name"],
-                    phone=data["petitioner_phone"],
-                    email=data["petitioner_email"],
-                    user=request.user if request.user.is_authenticated else None,
-                ),
                 actor=request.user,  # the visitor, signed in or not
-                address=data["address"],
-                lat=data["lat"],
-                long=data["long"],
-                attachments=data["attachments"],
+                account=request.user if request.user.is_authenticated else None,
+                attachments=form.cleaned_data["attachments"],
             )
         except DomainError as exc:
             _apply_errors(form, exc)
@@ -327,26 +340,12 @@ def log_petition(request: HttpRequest) -> HttpResponse:
     _staff_required(request)
     form = LogPetitionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            petition = intake.file_petition(
-                channel=data["channel"],
-                category=data["topic"].category,
-                topic=data["topic"],
-                agency=data["agency"],
-                receiving_agency=data["receiving_agency"],
+            petition = _file_petition(
+                form.cleaned_data,
+                channel=form.cleaned_data["channel"],
                 actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                dossier_code=data["dossier_code"],
-                petitioner=intake.Petitioner(
-                    name=data["petitioner_name"],
-                    phone=data["petitioner_phone"],
-                    email=data["petitioner_email"],
-                ),
-                address=data["address"],
-                lat=data["lat"],
-                long=data["long"],
+                receiving_agency=form.cleaned_data["receiving_agency"],
             )
         except DomainError as exc:
             _apply_errors(form, exc)

@@ -135,9 +135,11 @@ def evidence(
     agency_id: int,
     period: Period,
     *,
-    publish_within_days: int = 5,
+    publish_within_days: int | None = None,
     now: dt.datetime | None = None,
 ) -> Evidence:
+    if publish_within_days is None:  # the scheme version's own (as scoring reads it)
+        publish_within_days = int(spec.params.get("publish_within_days", 5))
     group, metric = spec.metric(metric_code)
     source = source_of(metric.denominator)
     cutoff = cutoff_for(period, now)

@@ -203,13 +203,7 @@ def _explain(
             "portal, late here): check our not-counted list."
         ) % {"n": pnum - onum}
         gap.which = "missing"
-    ev = counters.evidence(
-        spec,
-        metric,
-        agency.pk,
-        period,
-        publish_within_days=int(spec.params.get("publish_within_days", 5)),
-    )
+    ev = counters.evidence(spec, metric, agency.pk, period)
     items = ev.numerator if gap.which == "numerator" else ev.missing
     gap.records = [_record_label(i) for i in list(items[:LISTED])]
     gap.url = (

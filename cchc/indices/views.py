@@ -516,13 +516,7 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         group, metric_spec = spec.metric(metric)
     except KeyError as exc:
         raise PermissionDenied(_("Unknown metric.")) from exc
-    ev = counters.evidence(
-        spec,
-        metric,
-        agency.pk,
-        period,
-        publish_within_days=int(spec.params.get("publish_within_days", 5)),
-    )
+    ev = counters.evidence(spec, metric, agency.pk, period)
     which = "numerator" if request.GET.get("which") == "numerator" else "missing"
     items = ev.numerator if which == "numerator" else ev.missing
     result = MetricScore(

@@ -33,7 +33,6 @@ from orjson import loads  # 3x faster than the standard library on the sync form
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure
-from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.core.models import RuleVersion
@@ -51,46 +50,18 @@ from cchc.interchange.formats import (
     json_line,
     parse_datetime,
 )
+from cchc.interchange.pgload import EVENT_COLUMNS, IMPORT_ACTION, IMPORTED, event_data, event_hash
 
 CHUNK = 5000
-IMPORT_ACTION = "import"
 # Old systems rarely carry the applicant's name in the sync format.
 PLACEHOLDER_NAME = "(nhập từ hệ thống cũ)"
 # Open statuses where the dossier sits at the unit of its last history entry; otherwise it is
 # (back) at the receiving agency: a finished result waits at the receiving counter.
 AT_LAST_UNIT = (4, 5, 6)
-# Derived or bundle-given columns a re-import may change (receiving_place and the applicant
-# are only set when the dossier is created: the bundle does not carry them).
-COMPARED = (
-    "procedure_id",
-    "rule_version_id",
-    "form_set",
-    "channel",
-    "receiving_agency_id",
-    "competent_agency_id",
-    "current_agency_id",
-    "status",
-    "submitted_at",
-    "received_at",
-    "initial_appointment_at",
-    "appointment_at",
-    "due_at",
-    "processing_ended_at",
-    "finished_at",
-    "returned_at",
-    "closed_at",
-    "paused_since",
-    "paused_seconds",
-    "supplement_count",
-    "apology_count",
-    "fee_amount",
-    "paid_online",
-    "has_digitized_components",
-    "has_electronic_result",
-    "reused_digitized_data",
-    "synced_to_portal",
-    "rating",
-)
+# Derived or bundle-given columns a re-import may change: all the import sets but the code
+# (the key) and receiving_place (set only when the dossier is created, like the applicant:
+# the bundle does not carry them).
+COMPARED = tuple(c for c in IMPORTED if c not in ("code", "receiving_place_id", "search_text"))
 EXPORT_KEYS = (
     "MaHoSo",
     "MaTTHC",
@@ -126,22 +97,6 @@ RESULT_STATUSES = (9, 10)
 ALLOWED = frozenset((a, b) for a, targets in TRANSITIONS.items() for b in targets)
 NO_DATA: dict[str, Any] = {}  # shared by the actions without data (the step only reads it)
 fromisoformat = dt.datetime.fromisoformat
-EVENT_COLUMNS = (
-    "dossier_id",
-    "seq",
-    "at",
-    "recorded_at",
-    "action",
-    "from_status",
-    "to_status",
-    "actor_id",
-    "actor_label",
-    "agency_id",
-    "target_agency_id",
-    "note",
-    "hash",
-    "data",
-)
 
 
 def _moment_kept(value: Any, what: str, texts: dict[int, str]) -> dt.datetime | None:
@@ -526,17 +481,6 @@ class Context:
         return Parsed(code, cols, events, texts)
 
 
-def event_data(new_appointment: dt.datetime | None, action: str) -> dict[str, Any]:
-    """The data of an imported event: an apology's new appointment, the action the entry
-    named (kept so that an export names it again: assign vs same-unit hand-over)."""
-    data: dict[str, Any] = {}
-    if new_appointment:
-        data["new_appointment_at"] = new_appointment.isoformat()
-    if action:
-        data[IMPORTED_ACTION_KEY] = action
-    return data
-
-
 def _same_history(stored: list[tuple[Any, ...]], bundle: list[tuple[Any, ...]]) -> int | None:
     """None if the stored history is a prefix of the bundle's, else the first differing entry."""
     if len(stored) > len(bundle):
@@ -557,23 +501,8 @@ def _event_rows(
         p.events[start:], start + 1
     ):
         data = event_data(new_appointment, action)
-        previous = events.row_hash(
-            DossierEvent,
-            previous,
-            {
-                "dossier_id": dossier_id,
-                "seq": seq,
-                "at": at,
-                "action": IMPORT_ACTION,
-                "actor_id": None,
-                "actor_label": label,
-                "note": note,
-                "data": data,
-                "from_status": from_status,
-                "to_status": to,
-                "agency_id": agency_id,
-                "target_agency_id": None,
-            },
+        previous = event_hash(
+            previous, dossier_id, seq, at, from_status, to, agency_id, note, data, label
         )
         yield (
             dossier_id,

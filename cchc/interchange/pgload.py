@@ -44,8 +44,8 @@ from django.utils.translation import gettext as _
 
 from cchc.core.events import row_hash
 from cchc.core.text import fold
+from cchc.dossiers.lifecycle import IMPORTED_ACTION_KEY
 from cchc.dossiers.models import DossierEvent
-from cchc.interchange.dossiers import event_data
 from cchc.interchange.formats import Reject, RowError
 
 # ~4,000 dossiers of the sync format: large enough that the per-COPY and per-task overheads
@@ -115,6 +115,51 @@ EVENT_COLUMNS = (
 )
 
 
+def event_data(new_appointment: dt.datetime | None, action: str) -> dict[str, Any]:
+    """The data of an imported event: an apology's new appointment, the action the entry
+    named (kept so that an export names it again: assign vs same-unit hand-over)."""
+    data: dict[str, Any] = {}
+    if new_appointment:
+        data["new_appointment_at"] = new_appointment.isoformat()
+    if action:
+        data[IMPORTED_ACTION_KEY] = action
+    return data
+
+
+def event_hash(
+    previous: str,
+    dossier_id: int,
+    seq: int,
+    at: dt.datetime,
+    from_status: int | None,
+    to_status: int,
+    agency_id: int | None,
+    note: str,
+    data: dict[str, Any],
+    label: str,
+) -> str:
+    """The chain hash of one imported history entry, chained to `previous` (the same on the
+    serial path, `cchc.interchange.dossiers`, and in the COPY text written here)."""
+    return row_hash(
+        DossierEvent,
+        previous,
+        {
+            "dossier_id": dossier_id,
+            "seq": seq,
+            "at": at,
+            "action": IMPORT_ACTION,
+            "actor_id": None,
+            "actor_label": label,
+            "note": note,
+            "data": data,
+            "from_status": from_status,
+            "to_status": to_status,
+            "agency_id": agency_id,
+            "target_agency_id": None,
+        },
+    )
+
+
 def text(value: str) -> str:
     return value.translate(_ESCAPES) if value else value
 
@@ -177,23 +222,8 @@ class Formatter:
             p.events[start:], start + 1
         ):
             data = event_data(new_appointment, action)
-            previous = row_hash(
-                DossierEvent,
-                previous,
-                {
-                    "dossier_id": pk,
-                    "seq": seq,
-                    "at": at,
-                    "action": IMPORT_ACTION,
-                    "actor_id": None,
-                    "actor_label": self.raw_label,
-                    "note": note,
-                    "data": data,
-                    "from_status": from_status,
-                    "to_status": to,
-                    "agency_id": agency_id,
-                    "target_agency_id": None,
-                },
+            previous = event_hash(
+                previous, pk, seq, at, from_status, to, agency_id, note, data, self.raw_label
             )
             out.append(
                 f"{pk}\t{seq}\t{texts.get(id(at)) or at.isoformat()}{head}"

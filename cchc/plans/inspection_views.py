@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -61,14 +63,26 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def inspectors_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, with the right to record inspections and findings (inspectors and Home
+    Affairs: policies.can_inspect); anyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not policies.can_inspect(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-@login_required
+@inspectors_only
 def plan_new(request: HttpRequest) -> HttpResponse:
-    if not policies.can_inspect(request.user):
-        raise PermissionDenied
     form = InspectionPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -91,10 +105,8 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@inspectors_only
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    if not policies.can_inspect(request.user):
-        raise PermissionDenied
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label
+from cchc.core.bundle_values import text_value
 from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.text import fold
 from cchc.plans import status as st
 from cchc.plans.models import Extension, Task, TaskEvent, TaskStatus
-from cchc.plans.services import resolve_agency
+from cchc.plans.services import check_deadline, resolve_agency
 
 FILE_NAME = "tasks.jsonl"
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$")
@@ -58,15 +59,11 @@ class ImportResult:
 
 
 def _date(row: dict[str, Any], key: str, *, required: bool = False) -> dt.date | None:
-    value = row.get(key)
-    if value in (None, ""):
-        if required:
-            raise ValidationFailed(_("%(field)s is required.") % {"field": key}, field=key)
+    value = text_value(
+        row, key, required=required, expected=_("%(field)s must be a date YYYY-MM-DD.")
+    )
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValidationFailed(
-            _("%(field)s must be a date YYYY-MM-DD.") % {"field": key}, field=key
-        )
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError as exc:
@@ -97,15 +94,7 @@ def validate_row(row: Any, agencies: dict[str, Agency]) -> dict[str, Any]:
     assigned_on = _date(row, "NgayGiao", required=True)
     deadline = _date(row, "HanXuLy", required=True)
     assert assigned_on and deadline
-    if deadline < assigned_on:
-        raise ValidationFailed(
-            _("The deadline %(deadline)s is before the assignment date %(assigned)s.")
-            % {
-                "deadline": deadline.strftime("%d/%m/%Y"),
-                "assigned": assigned_on.strftime("%d/%m/%Y"),
-            },
-            field="HanXuLy",
-        )
+    check_deadline(assigned_on, deadline, field="HanXuLy")
     lead_code = _text(row, "DonViChuTri", limit=40)
     if lead_code not in agencies:
         raise ValidationFailed(

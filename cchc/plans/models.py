@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
 
 
@@ -32,14 +33,7 @@ class Plan(models.Model):
         _("issuing document"), max_length=120, help_text=_("e.g. KH 12/KH-UBND")
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("issued by"),
-    )
+    issued_by = agency_link(_("issued by"), null=True, blank=True)
     # [{"label": "SIPAS ≥ 86 %", "measure": "sipas", "target": 86}, ...]
     targets = models.JSONField(_("targets"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -140,12 +134,7 @@ class Task(models.Model):
         related_name="children",
         verbose_name=_("parent task"),
     )
-    lead_agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("lead unit"),
-    )
+    lead_agency = agency_link(_("lead unit"))
     co_agencies = models.ManyToManyField(
         "agencies.Agency", blank=True, related_name="+", verbose_name=_("co-operating units")
     )

@@ -176,6 +176,20 @@ def _period_deadlines(start: dt.date, end: dt.date, recurrence: str) -> list[tup
 
 
 # -- assignment ---------------------------------------------------------------------------------
+def check_deadline(assigned_on: dt.date, deadline: dt.date, *, field: str) -> None:
+    """A task's deadline may not come before its assignment date (the form's or the bundle's
+    `field` is named in the error)."""
+    if deadline < assigned_on:
+        raise ValidationFailed(
+            _("The deadline %(deadline)s is before the assignment date %(assigned)s.")
+            % {
+                "deadline": deadline.strftime("%d/%m/%Y"),
+                "assigned": assigned_on.strftime("%d/%m/%Y"),
+            },
+            field=field,
+        )
+
+
 @transaction.atomic
 def assign_task(
     *,
@@ -214,15 +228,7 @@ def assign_task(
         raise ValidationFailed(_("A task needs a title."), field="title")
     if not (source_document or "").strip():
         raise ValidationFailed(_("Name the source document of the task."), field="source_document")
-    if deadline < assigned_on:
-        raise ValidationFailed(
-            _("The deadline %(deadline)s is before the assignment date %(assigned)s.")
-            % {
-                "deadline": deadline.strftime("%d/%m/%Y"),
-                "assigned": assigned_on.strftime("%d/%m/%Y"),
-            },
-            field="deadline",
-        )
+    check_deadline(assigned_on, deadline, field="deadline")
     if source_kind not in SourceKind.values:
         raise ValidationFailed(_("Unknown source kind."), field="source_kind")
     if output_type not in OutputType.values:

@@ -88,12 +88,9 @@ def procedures(request: HttpRequest) -> HttpResponse:
         if filters.get("online"):
             qs = qs.filter(online_level=filters["online"])
     page = Paginator(qs.distinct().order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
     }
     return render_page(
         request, "portal/procedure_list.html", context, fragment="portal/_procedure_results.html"

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cchc.accounts.lockout import DEVICE_COOKIE
 from cchc.accounts.models import User
 from cchc.portal.models import PortalActivity
+from cchc.portal.tests.test_accounts import SIGNUP
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -212,14 +213,6 @@ def test_demo_otp_code_prints_the_demo_admins_current_code():
 
 
 # -- sign-up does not reveal accounts -----------------------------------------------------
-SIGNUP = {
-    "full_name": "Trần Thị Bình",
-    "email": "binh@example.vn",
-    "phone": "",
-    "national_id": "079185001234",
-    "password": "mật-khẩu-dài-2026",
-    "password2": "mật-khẩu-dài-2026",
-}
 
 
 def _without_tokens(html: str) -> str:

@@ -8,25 +8,9 @@ import re
 import pytest
 
 from cchc.core.a11y import assert_aria_references
-from cchc.testing import counter_checklist
+from cchc.dossiers.tests.test_views import intake_data
 
 pytestmark = pytest.mark.django_db
-
-
-def intake_data(cast, **over):
-    data = {
-        "procedure": cast.procedure.pk,
-        "receiving_place": cast.agency_a.pk,
-        "receiving_agency": cast.agency_a.pk,
-        "competent_agency": cast.agency_b.pk,
-        "applicant_name": "Nguyễn Văn An",
-        "applicant_id": "001203012345",
-        "applicant_phone": "0912345678",
-        "fee_amount": "",
-        **counter_checklist(cast.procedure),
-    }
-    data.update(over)
-    return data
 
 
 def checked(response, *, invalid: frozenset[str] | set[str] = frozenset()):

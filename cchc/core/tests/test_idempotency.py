@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from cchc.core.models import IdempotencyKey
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.dossiers.tests.test_api import intake_body, token_for
+from cchc.testing import run_together
 
 
 def post(client, token, path, body, key=None, raw=None):
@@ -163,25 +163,10 @@ def test_two_concurrent_requests_with_one_key_act_once(cast, monkeypatch):
 
     monkeypatch.setattr(services, "intake_at_counter", slow_intake)
     clients = 4
-    barrier = threading.Barrier(clients)
     answers: list = []
-    errors: list[BaseException] = []
-
-    def request():
-        try:
-            barrier.wait()
-            answers.append(post(Client(), token, "/dossiers", body, key="race-1"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=request) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    run_together(
+        clients, lambda _i: answers.append(post(Client(), token, "/dossiers", body, key="race-1"))
+    )
     assert [a.status_code for a in answers] == [201] * clients
     assert len({a.content for a in answers}) == 1
     assert sum(1 for a in answers if a.has_header("Idempotent-Replayed")) == clients - 1

@@ -18,9 +18,8 @@ from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent, Status
 from cchc.dossiers.retention import erase_contact_details
 from cchc.dossiers.services import Applicant
-from cchc.feedback import complaints
 from cchc.feedback.models import Complaint, ComplaintStatus, Petition, PetitionStatus
-from cchc.feedback.tests.factories import file
+from cchc.feedback.tests.factories import file, file_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +52,8 @@ def _petition(cast, *, months):
 
 
 def _complaint(cast, *, months):
-    complaint = complaints.file_complaint(
-        actor=cast.leader_a,
-        kind="COMPLAINT",
-        agency=cast.agency_a,
-        complainant_name="Phạm Văn D",
-        subject="Quyết định thu hồi đất số 5",
-        content="Không đồng ý mức bồi thường",
+    complaint = file_complaint(
+        cast,
         complainant_phone="0987654321",
         complainant_address="Thôn 3, xã Yên Sở, Hà Nội",
         at=_months_ago(months),

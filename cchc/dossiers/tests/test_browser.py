@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cchc.dossiers.models import Dossier, Status
-from cchc.testing import make_cast
+from cchc.testing import fill_counter_intake, make_cast
 
 pytestmark = [pytest.mark.browser]
 
@@ -36,26 +36,11 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
     sign_in(page, "clerk_a")
     page.shot("queue-empty")
     page.click("a[href='/staff/intake/']")
-    with page.expect_response(lambda r: "part=procedures" in r.url):
-        page.fill("input[type=search][name=q]", "khai sinh")
-    page.wait_for_selector(f"#id_procedure option[value='{cast.procedure.pk}']", state="attached")
-    with page.expect_response(lambda r: "part=competent" in r.url):
-        page.select_option("#id_procedure", str(cast.procedure.pk))
-    page.wait_for_selector(
-        f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
-    )
-    page.select_option("#id_competent_agency", str(cast.agency_b.pk))
-    # the checklist of the procedure's components (loaded with the procedure): all handed in
-    page.wait_for_selector("#checklist select[name^=received_]")
-    for select in page.locator("#checklist select[name^=received_]").all():
-        select.select_option("ORIGINAL")
+    fill_counter_intake(page, cast)  # every component handed in
     # a scan of the first component (the input takes several files, camera included)
     page.locator("#checklist input[type=file]").first.set_input_files(
         files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 scan"}]
     )
-    page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
-    page.fill("input[name=applicant_id]", "001199004321")
-    page.fill("input[name=applicant_phone]", "0987654321")
     page.shot("intake-form")
     page.click("#intake-form button[type=submit]")
     page.wait_for_url("**/receipt/")

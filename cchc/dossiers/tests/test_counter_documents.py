@@ -26,6 +26,7 @@ from cchc.dossiers.models import (
     ReceivedComponent,
 )
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.test_views import intake_data as views_intake_data
 
 pytestmark = pytest.mark.django_db
 
@@ -50,26 +51,24 @@ def components(cast):
 
 
 def intake_data(cast, components, **over):
+    """The counter form of the dossier views' tests, with this module's components: the
+    form handed in electronically (two scans), the paper as a copy."""
     form, paper, _optional = components
-    data = {
-        "procedure": cast.procedure.pk,
-        "receiving_place": cast.agency_a.pk,
-        "receiving_agency": cast.agency_a.pk,
-        "competent_agency": cast.agency_b.pk,
-        "applicant_name": "Nguyễn Văn An",
-        "applicant_id": "001 099 012 345",  # typed with spaces
-        "applicant_phone": "0912345678",
-        "applicant_address": "Hà Nội",
-        "fee_amount": "",
-        f"received_{form.pk}": ReceivedAs.ELECTRONIC,
-        f"received_{paper.pk}": ReceivedAs.COPY,
-        f"scan_{form.pk}": [
-            SimpleUploadedFile("to-khai-1.pdf", PDF, content_type="application/pdf"),
-            SimpleUploadedFile("to-khai-2.png", PNG, content_type="image/png"),
-        ],
-    }
-    data.update(over)
-    return data
+    return views_intake_data(
+        cast,
+        **{
+            "applicant_id": "001 099 012 345",  # typed with spaces
+            "applicant_phone": "0912345678",
+            "applicant_email": "",
+            f"received_{form.pk}": ReceivedAs.ELECTRONIC,
+            f"received_{paper.pk}": ReceivedAs.COPY,
+            f"scan_{form.pk}": [
+                SimpleUploadedFile("to-khai-1.pdf", PDF, content_type="application/pdf"),
+                SimpleUploadedFile("to-khai-2.png", PNG, content_type="image/png"),
+            ],
+            **over,
+        },
+    )
 
 
 def nothing_saved():

@@ -251,15 +251,14 @@ def test_get_row_with_values_reads_the_row_its_user_and_the_users_children(cast)
     from cchc.accounts.models import ApiToken, Membership
 
     token, raw = ApiToken.issue(cast.clerk_a, "t")
-    got, roles = rowsql.get_row_with_values(
-        ApiToken,
-        "key_hash",
-        ApiToken.hash_key(raw),
-        ("user",),
-        Membership,
-        "user",
-        ("agency", "role"),
-    )
+
+    def read(key_hash):
+        """The token by its key hash, its user, and the user's (agency, role) pairs."""
+        return rowsql.get_row_with_values(
+            ApiToken, "key_hash", key_hash, ("user",), Membership, "user", ("agency", "role")
+        )
+
+    got, roles = read(ApiToken.hash_key(raw))
     assert (
         got.pk == token.pk
         and got.user == cast.clerk_a
@@ -271,16 +270,6 @@ def test_get_row_with_values_reads_the_row_its_user_and_the_users_children(cast)
     assert roles  # the cast's clerk holds a role
     # a user without memberships: the row, and no children
     Membership.objects.filter(user=cast.clerk_a).delete()
-    got, roles = rowsql.get_row_with_values(
-        ApiToken,
-        "key_hash",
-        ApiToken.hash_key(raw),
-        ("user",),
-        Membership,
-        "user",
-        ("agency", "role"),
-    )
+    got, roles = read(ApiToken.hash_key(raw))
     assert got.pk == token.pk and roles == []
-    assert rowsql.get_row_with_values(
-        ApiToken, "key_hash", "nope", ("user",), Membership, "user", ("agency", "role")
-    ) == (None, [])
+    assert read("nope") == (None, [])

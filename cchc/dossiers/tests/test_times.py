@@ -110,7 +110,6 @@ def test_an_apology_on_a_sunday_at_22_is_refused_and_nothing_is_saved(cast):
 
 def test_an_imported_apology_on_a_sunday_night_is_refused(tmp_path):
     from cchc.interchange.tests import bundles
-    from cchc.interchange.tests.test_import import run
 
     row = bundles.open_dossier("B-SUN")
     row["LichSu"].append(
@@ -122,7 +121,7 @@ def test_an_imported_apology_on_a_sunday_night_is_refused(tmp_path):
             "NgayHenTraMoi": "2026-03-08T22:00:00+07:00",
         }
     )
-    ok, _lines, err = run(bundles.write(tmp_path, dossiers=[row]))
+    ok, _lines, err = bundles.run_import(bundles.write(tmp_path, dossiers=[row]))
     assert not ok
     assert "LichSu mục 4" in err and "ngoài giờ làm việc" in err, err
     assert not Dossier.objects.filter(code="B-SUN").exists()

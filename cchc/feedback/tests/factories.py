@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser
 
 from cchc.core.calendar import LOCAL_TZ
-from cchc.feedback import intake
+from cchc.feedback import complaints, intake
 from cchc.feedback.models import Category, PetitionChannel
 
 # A Monday morning, far from holidays.
@@ -39,4 +39,19 @@ def file(
         at=at,
         actor=kwargs.pop("actor", AnonymousUser()),  # a visitor of the public form by default
         **kwargs,
+    )
+
+
+def file_complaint(cast, **over):
+    """A complaint against a land-recovery decision, filed at agency A by its leader."""
+    return complaints.file_complaint(
+        **{
+            "actor": cast.leader_a,
+            "kind": "COMPLAINT",
+            "agency": cast.agency_a,
+            "complainant_name": "Phạm Văn D",
+            "subject": "Quyết định thu hồi đất số 5",
+            "content": "Không đồng ý mức bồi thường",
+            **over,
+        }
     )

@@ -2,17 +2,9 @@
 publishes it, and the citizen rates the answer."""
 
 import pytest
-from django.test import Client
 
 from cchc.feedback.models import Petition
-
-
-def login_as(page, user):
-    client = Client()
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": page.base_url}])
+from cchc.testing import sign_in
 
 
 @pytest.mark.browser
@@ -36,14 +28,14 @@ def test_petition_from_web_form_to_rated_answer(reseeded, browser_page, cast):
     page.shot("received")
 
     # 2. the clerk of agency A confirms the routing
-    login_as(page, cast.clerk_a)
+    sign_in(page, cast.clerk_a)
     page.goto(f"{page.base_url}/feedback/staff/?tab=unrouted")
     page.click(f"text={code}")
     page.click("#confirm-form button")
     page.wait_for_selector("text=Đang xử lý")
 
     # 3. the specialist answers from a template
-    login_as(page, cast.specialist_a)
+    sign_in(page, cast.specialist_a)
     page.goto(f"{page.base_url}/feedback/staff/{code}/")
     page.fill("#answer-text", "Đã chấn chỉnh: không yêu cầu bản sao sổ hộ khẩu. Xin cảm ơn Ông/Bà.")
     page.click("#answer-form button")
@@ -51,7 +43,7 @@ def test_petition_from_web_form_to_rated_answer(reseeded, browser_page, cast):
     page.shot("answered")
 
     # 4. the leader publishes
-    login_as(page, cast.leader_a)
+    sign_in(page, cast.leader_a)
     page.goto(f"{page.base_url}/feedback/staff/{code}/")
     page.click("#publish-btn")
     page.wait_for_selector("text=Đã công khai trả lời")

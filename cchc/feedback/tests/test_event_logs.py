@@ -13,14 +13,13 @@ on dossiers.)
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 
 from cchc.core import events
 from cchc.core.actors import IMPORT, SYSTEM, MissingActor, actor_label
@@ -30,7 +29,8 @@ from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.feedback import complaints, petitions
 from cchc.feedback.models import Complaint, ComplaintEvent, Petition, PetitionEvent
-from cchc.feedback.tests.factories import file
+from cchc.feedback.tests.factories import file, file_complaint
+from cchc.testing import run_together
 
 AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)  # a Monday
 
@@ -58,15 +58,7 @@ def _dossier(cast: Any) -> Dossier:
 
 
 def _complaint(cast: Any) -> Complaint:
-    return complaints.file_complaint(
-        actor=cast.leader_a,
-        kind="COMPLAINT",
-        agency=cast.agency_a,
-        complainant_name="Phạm Văn D",
-        subject="Quyết định thu hồi đất số 5",
-        content="Không đồng ý mức bồi thường",
-        at=AT,
-    )
+    return file_complaint(cast, at=AT)
 
 
 def _append_locked(model: type[events.EventLog], subject: Any) -> None:
@@ -195,25 +187,12 @@ def test_concurrent_appends_get_consecutive_sequence_numbers(cast, kind):
         pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite serialises writers")
     log = LOGS[kind]
     subject = log.create(cast)
-    barrier = threading.Barrier(CLIENTS)
-    errors: list[BaseException] = []
 
-    def client() -> None:
-        try:
-            barrier.wait()
-            for _ in range(PER_CLIENT):
-                log.act(cast, type(subject)._default_manager.get(pk=subject.pk))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def client(_i: int) -> None:
+        for _ in range(PER_CLIENT):
+            log.act(cast, type(subject)._default_manager.get(pk=subject.pk))
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    run_together(CLIENTS, client)
     assert _seqs(log, subject) == list(range(1, CLIENTS * PER_CLIENT + 2))
     if kind == "dossier":
         assert Dossier.objects.get(pk=subject.pk).last_event_seq == CLIENTS * PER_CLIENT + 1

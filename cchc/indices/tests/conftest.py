@@ -20,6 +20,10 @@ def _fresh_rule_cache():
     clear_rule_cache()
 
 
+# The groups of the seeded QĐ 766 scheme version, in its order.
+QD766_GROUPS = ["transparency", "progress", "online", "payment", "digitization", "satisfaction"]
+
+
 def at(day: int, hour: int, month: int = 8) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, tzinfo=LOCAL_TZ)
 

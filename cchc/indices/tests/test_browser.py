@@ -6,22 +6,21 @@ import io
 
 import pytest
 
+from cchc.testing import sign_in
+
 pytestmark = pytest.mark.browser
 
 
 def test_drill_down_from_province_to_late_dossiers_and_export(
-    browser_page, transactional_db, scenario, client
+    browser_page, transactional_db, scenario
 ):
     from openpyxl import load_workbook
 
     from cchc.indices.models import ProvinceIndexSetting
 
     ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
-    client.force_login(scenario.cast.province_admin)
     page = browser_page
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
-    )
+    sign_in(page, scenario.cast.province_admin)
 
     page.goto(f"{page.base_url}/indices/?period=2026-08")
     assert "/ 100" in page.locator("#province-total").inner_text()
@@ -67,7 +66,7 @@ def test_drill_down_from_province_to_late_dossiers_and_export(
 
 
 def test_closed_period_shows_frozen_figures_after_a_back_dated_dossier(
-    browser_page, transactional_db, scenario, client
+    browser_page, transactional_db, scenario
 ):
     """Close August on the periods page, add a back-dated dossier: the agency page and its
     export still show the frozen total, marked "đã chốt", the live difference apart."""
@@ -76,11 +75,8 @@ def test_closed_period_shows_frozen_figures_after_a_back_dated_dossier(
     from cchc.indices.models import PeriodReport
     from cchc.indices.tests.conftest import at, counter
 
-    client.force_login(scenario.cast.province_admin)
     page = browser_page
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
-    )
+    sign_in(page, scenario.cast.province_admin)
 
     page.goto(f"{page.base_url}/indices/ky-bao-cao/")
     page.locator('select[name="period"]').select_option("2026-08")
@@ -108,14 +104,11 @@ def test_closed_period_shows_frozen_figures_after_a_back_dated_dossier(
     assert any(isinstance(c, str) and "đã chốt" in c for c in cells)
 
 
-def test_period_picked_with_the_keyboard(browser_page, transactional_db, scenario, client):
+def test_period_picked_with_the_keyboard(browser_page, transactional_db, scenario):
     """The period picker is a plain <select> and a button: Tab to it, pick with the arrow
     keys, submit with Enter; the page reloads with the picked period (no script needed)."""
-    client.force_login(scenario.cast.province_admin)
     page = browser_page
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
-    )
+    sign_in(page, scenario.cast.province_admin)
     page.goto(f"{page.base_url}/indices/xep-hang/?period=2026-08")
     picker = page.locator("#period-picker-period")
     assert picker.evaluate("e => e.tagName") == "SELECT"

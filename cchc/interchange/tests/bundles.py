@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
+
+from django.core.management import CommandError, call_command
 
 AGENCIES = (
     "code,name,level,parent_code,group,province_code,valid_from,valid_to,successor_codes\n"
@@ -120,3 +123,22 @@ def write(
             "".join(line + "\n" for line in lines), encoding="utf-8"
         )
     return directory
+
+
+def run_import(directory: Path, *args: str) -> tuple[bool, list[str], str]:
+    """(exit ok?, stdout lines, stderr text) of import_bundle."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_bundle", str(directory), *args, stdout=out, stderr=err)
+        ok = True
+    except CommandError:
+        ok = False
+    return ok, out.getvalue().splitlines(), err.getvalue()
+
+
+def export(directory: Path, start: str = "2026-03-01", end: str = "2026-03-31") -> dict[str, bytes]:
+    """export_bundle of [start, end] into `directory`; the files written, by name."""
+    call_command(
+        "export_bundle", str(directory), "--from", start, "--to", end, stdout=io.StringIO()
+    )
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}

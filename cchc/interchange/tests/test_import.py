@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from cchc.agencies.models import Agency, RankingGroup
 from cchc.catalogue.models import Procedure
@@ -14,24 +14,14 @@ from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.dossiers.signals import dossiers_bulk_changed
 from cchc.interchange.models import ImportRun
 from cchc.interchange.tests import bundles
+from cchc.interchange.tests.bundles import run_import
 
 pytestmark = pytest.mark.django_db
 
 
-def run(directory, *args):
-    """(exit ok?, stdout lines, stderr text) of import_bundle."""
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_bundle", str(directory), *args, stdout=out, stderr=err)
-        ok = True
-    except CommandError:
-        ok = False
-    return ok, out.getvalue().splitlines(), err.getvalue()
-
-
 def test_first_run_creates_and_second_run_changes_nothing(tmp_path):
     d = bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()])
-    ok, lines, err = run(d)
+    ok, lines, err = run_import(d)
     assert ok, err
     assert lines == [
         "agencies.csv: 3 created, 0 updated, 0 unchanged, 0 rejected",
@@ -39,7 +29,7 @@ def test_first_run_creates_and_second_run_changes_nothing(tmp_path):
         "dossiers.jsonl: 2 created, 0 updated, 0 unchanged, 0 rejected",
     ]
     events = DossierEvent.objects.count()
-    ok, lines, _err = run(d)
+    ok, lines, _err = run_import(d)
     assert ok
     assert lines == [
         "agencies.csv: 0 created, 0 updated, 3 unchanged, 0 rejected",
@@ -51,7 +41,7 @@ def test_first_run_creates_and_second_run_changes_nothing(tmp_path):
 
 
 def test_reference_rows_are_linked(tmp_path):
-    run(bundles.write(tmp_path))
+    run_import(bundles.write(tmp_path))
     old = Agency.objects.get(code="H26.800")
     assert sorted(old.successors.values_list("code", flat=True)) == [
         "H26.900",
@@ -66,7 +56,7 @@ def test_reference_rows_are_linked(tmp_path):
 
 
 def test_imported_dossier_state_comes_from_the_history(tmp_path):
-    run(bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()]))
+    run_import(bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()]))
     d = Dossier.objects.get(code="000.01.01.H26-260302-0001")
     assert d.status == 10 and d.supplement_count == 1
     assert d.paused_seconds == 8 * 3600  # 11:00 Mon → 11:00 Tue: one working day
@@ -86,13 +76,13 @@ def test_imported_dossier_state_comes_from_the_history(tmp_path):
 
 
 def test_changed_rows_update_by_code(tmp_path):
-    run(bundles.write(tmp_path, dossiers=[bundles.open_dossier()]))
+    run_import(bundles.write(tmp_path, dossiers=[bundles.open_dossier()]))
     d = bundles.write(
         tmp_path,
         agencies=bundles.AGENCIES.replace("UBND phường Ngọc Hà", "UBND phường Ngọc Hà mới"),
         dossiers=[bundles.dossier("000.01.01.H26-260302-0002")],
     )  # the open dossier, now finished
-    ok, lines, _err = run(d)
+    ok, lines, _err = run_import(d)
     assert ok
     assert lines[0] == "agencies.csv: 0 created, 1 updated, 2 unchanged, 0 rejected"
     assert lines[2] == "dossiers.jsonl: 0 created, 1 updated, 0 unchanged, 0 rejected"
@@ -110,10 +100,10 @@ def test_changed_rows_update_by_code(tmp_path):
 
 
 def test_history_changed_in_the_past_is_refused(tmp_path):
-    run(bundles.write(tmp_path, dossiers=[bundles.dossier()]))
+    run_import(bundles.write(tmp_path, dossiers=[bundles.dossier()]))
     changed = bundles.dossier()
     changed["LichSu"][2]["ThoiDiem"] = "2026-03-02T10:30:00+07:00"
-    ok, lines, err = run(bundles.write(tmp_path, dossiers=[changed]))
+    ok, lines, err = run_import(bundles.write(tmp_path, dossiers=[changed]))
     assert not ok
     assert lines[2] == "dossiers.jsonl: 0 created, 0 updated, 0 unchanged, 1 rejected"
     assert "dossiers.jsonl:1:" in err and "3" in err
@@ -158,7 +148,7 @@ def test_history_changed_in_the_past_is_refused(tmp_path):
 )
 def test_a_bad_row_refuses_the_whole_file(tmp_path, line, expected):
     d = bundles.write(tmp_path, dossiers=[bundles.dossier(), line, bundles.open_dossier()])
-    ok, lines, err = run(d)
+    ok, lines, err = run_import(d)
     assert not ok
     assert lines[2] == "dossiers.jsonl: 0 created, 0 updated, 0 unchanged, 1 rejected"
     assert "dossiers.jsonl:2: " in err and expected in err
@@ -174,7 +164,7 @@ def test_skip_invalid_commits_the_rest_and_writes_rejects(tmp_path):
         agencies=agencies,
         dossiers=[bundles.dossier(), "not json", bad, bundles.open_dossier()],
     )
-    ok, lines, err = run(d, "--skip-invalid")
+    ok, lines, err = run_import(d, "--skip-invalid")
     assert ok
     assert lines[0] == "agencies.csv: 3 created, 0 updated, 0 unchanged, 1 rejected"
     assert lines[2] == "dossiers.jsonl: 2 created, 0 updated, 0 unchanged, 2 rejected"
@@ -197,7 +187,7 @@ def test_unknown_successor_and_duplicate_code_are_reported(tmp_path):
         bundles.AGENCIES
         + "H26.903,Phường Y,COMMUNE,,,01,2025-07-01,,H26.404\nH26.900,Trùng,COMMUNE,,,01,,,\n"
     )
-    ok, lines, err = run(bundles.write(tmp_path, agencies=agencies, procedures=None))
+    ok, lines, err = run_import(bundles.write(tmp_path, agencies=agencies, procedures=None))
     assert not ok
     assert lines == ["agencies.csv: 0 created, 0 updated, 0 unchanged, 2 rejected"]
     assert "agencies.csv:5:" in err and "H26.404" in err and "agencies.csv:6:" in err
@@ -205,7 +195,9 @@ def test_unknown_successor_and_duplicate_code_are_reported(tmp_path):
 
 
 def test_duplicate_dossier_in_file_is_rejected(tmp_path):
-    ok, lines, err = run(bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.dossier()]))
+    ok, lines, err = run_import(
+        bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.dossier()])
+    )
     assert not ok and "dossiers.jsonl:2:" in err
 
 
@@ -218,7 +210,9 @@ def test_bulk_signal_after_commit(tmp_path, django_capture_on_commit_callbacks):
     dossiers_bulk_changed.connect(listener)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            run(bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()]))
+            run_import(
+                bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()])
+            )
     finally:
         dossiers_bulk_changed.disconnect(listener)
     assert received == [sorted(Dossier.objects.values_list("pk", flat=True))]
@@ -229,8 +223,8 @@ def test_imported_histories_and_appended_tails_carry_verifying_hash_chains(tmp_p
     appended by a re-import are chained as the append function chains them."""
     from cchc.core import chains
 
-    run(bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()]))
-    ok, _lines, err = run(
+    run_import(bundles.write(tmp_path, dossiers=[bundles.dossier(), bundles.open_dossier()]))
+    ok, _lines, err = run_import(
         bundles.write(tmp_path, dossiers=[bundles.dossier("000.01.01.H26-260302-0002")])
     )
     assert ok, err

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from cchc.interchange.tests import bundles
+from cchc.interchange.tests.bundles import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +27,6 @@ PETITION = {
 }
 
 
-def run(directory, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_bundle", str(directory), *args, stdout=out, stderr=err)
-        ok = True
-    except CommandError:
-        ok = False
-    return ok, out.getvalue().splitlines(), err.getvalue()
-
-
 def write_petitions(directory, rows):
     bundles.write(directory, procedures=None)
     text = "".join(
@@ -49,27 +38,19 @@ def write_petitions(directory, rows):
 
 def test_petitions_import_idempotently_and_export_the_same_line(tmp_path):
     d = write_petitions(tmp_path / "in", [PETITION])
-    ok, lines, err = run(d)
+    ok, lines, err = run_import(d)
     assert ok, err
     assert lines[-1] == "petitions.jsonl: 1 created, 0 updated, 0 unchanged, 0 rejected"
-    ok, lines, _err = run(d)
+    ok, lines, _err = run_import(d)
     assert lines[-1] == "petitions.jsonl: 0 created, 0 updated, 1 unchanged, 0 rejected"
-    call_command(
-        "export_bundle",
-        str(tmp_path / "out"),
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-31",
-        stdout=io.StringIO(),
-    )
+    bundles.export(tmp_path / "out")
     exported = json.loads((tmp_path / "out" / "petitions.jsonl").read_text(encoding="utf-8"))
     assert exported == PETITION
 
 
 def test_a_bad_petition_refuses_the_file(tmp_path):
     bad = {**PETITION, "Ma": "PA-2", "MaDonVi": "H99.999"}
-    ok, lines, err = run(write_petitions(tmp_path, [PETITION, bad, "{broken"]))
+    ok, lines, err = run_import(write_petitions(tmp_path, [PETITION, bad, "{broken"]))
     assert not ok
     assert lines[-1] == "petitions.jsonl: 0 created, 0 updated, 0 unchanged, 2 rejected"
     assert "petitions.jsonl:2:" in err and "H99.999" in err and "petitions.jsonl:3:" in err
@@ -77,7 +58,7 @@ def test_a_bad_petition_refuses_the_file(tmp_path):
 
 def test_skip_invalid_petitions(tmp_path):
     bad = {**PETITION, "Ma": "PA-2", "Kenh": "FAX"}
-    ok, lines, _err = run(write_petitions(tmp_path, [PETITION, bad]), "--skip-invalid")
+    ok, lines, _err = run_import(write_petitions(tmp_path, [PETITION, bad]), "--skip-invalid")
     assert ok
     assert lines[-1] == "petitions.jsonl: 1 created, 0 updated, 0 unchanged, 1 rejected"
     assert (tmp_path / "rejects" / "petitions.jsonl").read_text(encoding="utf-8") == json.dumps(

@@ -45,15 +45,7 @@ def test_the_flag_is_imported_updated_counted_and_exported(tmp_path, settings):
     assert "dossiers.jsonl: 0 created, 1 updated, 0 unchanged, 0 rejected" in out
     assert Dossier.objects.get(code="S-2").synced_to_portal
 
-    call_command(
-        "export_bundle",
-        str(tmp_path / "out"),
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-31",
-        stdout=io.StringIO(),
-    )
+    bundles.export(tmp_path / "out")
     exported = {
         row["MaHoSo"]: row["DongBoDVCQG"]
         for row in map(json.loads, (tmp_path / "out" / "dossiers.jsonl").read_text().splitlines())

@@ -5,26 +5,18 @@ re-inspection, its finding closed on the corrective task's evidence."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from cchc.plans.models import Finding, Inspection, Task
+from cchc.testing import sign_in
 
 D = dt.date
-
-
-def login_as(page, user):
-    client = Client()
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": page.base_url}])
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_assign_update_complete_verify_a_task(browser_page, cast):
     page = browser_page
-    login_as(page, cast.province_admin)
+    sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/plans/nhiem-vu/moi/")
     page.fill("#id_title", "Rà soát, đơn giản hóa TTHC lĩnh vực hộ tịch")
     page.select_option("#id_source_kind", "CONCLUSION")
@@ -37,7 +29,7 @@ def test_assign_update_complete_verify_a_task(browser_page, cast):
     page.wait_for_selector("text=Đã giao nhiệm vụ")
     task = Task.objects.get()
 
-    login_as(page, cast.leader_a)
+    sign_in(page, cast.leader_a)
     page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
     page.click("#acknowledge")
     page.wait_for_selector("text=Đã tiếp nhận")
@@ -57,7 +49,7 @@ def test_assign_update_complete_verify_a_task(browser_page, cast):
     page.wait_for_selector("text=Đã hoàn thành, chờ xác nhận")
     page.shot("completed")
 
-    login_as(page, cast.province_admin)
+    sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
     page.click("#verify")
     page.wait_for_selector("text=Đã xác nhận")
@@ -76,7 +68,7 @@ def test_assign_update_complete_verify_a_task(browser_page, cast):
 @pytest.mark.django_db(transaction=True)
 def test_inspection_from_plan_to_reinspection(browser_page, cast):
     page = browser_page
-    login_as(page, cast.inspector)
+    sign_in(page, cast.inspector)
     page.goto(f"{page.base_url}/plans/kiem-tra/ke-hoach/moi/")
     page.fill("#id_code", "KH-KT-2026")
     page.fill("#id_year", "2026")
@@ -110,7 +102,7 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
     assert task is not None and concluded_on is not None
     assert task.deadline == concluded_on + dt.timedelta(days=15)
 
-    login_as(page, cast.leader_a)
+    sign_in(page, cast.leader_a)
     page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
     page.click("summary:has-text('Báo cáo hoàn thành')")
     page.fill("#id_result", "Đã niêm yết đủ")
@@ -118,7 +110,7 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
     page.click("#complete")
     page.wait_for_selector("text=Đã hoàn thành, chờ xác nhận")
 
-    login_as(page, cast.inspector)
+    sign_in(page, cast.inspector)
     page.goto(f"{page.base_url}/plans/kiem-tra/{code}/")
     page.click(".reinspect-close")
     page.wait_for_selector("#inspection-status:has-text('Đã kiểm tra lại')")

@@ -6,21 +6,15 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from cchc.plans import inspections as isvc
 from cchc.plans import services
 from cchc.plans.forms import ChecklistForm, ReinspectForm
 from cchc.plans.models import ChecklistResult, FindingStatus, InspectionStatus
+from cchc.testing import client_for
 
 D = dt.date
 pytestmark = pytest.mark.django_db
-
-
-def _c(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def test_checklist_form_refuses_a_missing_or_unknown_result(insp):
 
 def test_record_by_form_saves_results_notes_and_photos(cast, insp):
     url = f"/plans/kiem-tra/{insp.code}/record/"
-    r = _c(cast.inspector).post(url, {"result_C01": "FAIL", "note_C01": "Thiếu"})
+    r = client_for(cast.inspector).post(url, {"result_C01": "FAIL", "note_C01": "Thiếu"})
     page = r.content.decode()
     assert r.status_code == 200  # the page again, the form bound with its errors
     assert "Hãy chọn đạt, không đạt hoặc không áp dụng cho nội dung này." in page
@@ -55,7 +49,7 @@ def test_record_by_form_saves_results_notes_and_photos(cast, insp):
     assert insp.status == InspectionStatus.PLANNED and not insp.results.exists()
 
     photo = SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff\xe0jpeg", content_type="image/jpeg")
-    r = _c(cast.inspector).post(
+    r = client_for(cast.inspector).post(
         url,
         {"result_C01": "FAIL", "note_C01": "Thiếu 3 TTHC", "photo_C01": photo, "result_C02": "NA"},
     )
@@ -94,7 +88,7 @@ def test_reinspect_by_form(cast, insp):
     assert form.errors["verdict"] == ["Hãy chọn đóng hoặc mở lại tồn tại."]
 
     url = f"/plans/kiem-tra/{insp.code}/reinspect/"
-    c = _c(cast.inspector)
+    c = client_for(cast.inspector)
     r = c.post(url, {"finding": finding.pk, "verdict": "maybe"}, follow=True)
     assert "Hãy chọn đóng hoặc mở lại tồn tại." in r.content.decode()
     finding.refresh_from_db()

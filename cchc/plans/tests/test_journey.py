@@ -15,16 +15,11 @@ from cchc.feedback.tests.factories import file
 from cchc.plans import inspections as isvc
 from cchc.plans import services
 from cchc.plans.tests.stories import at, returned_and_rated
+from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 CLOSED_LABEL = "Đã khắc phục (kiểm tra lại)"
-
-
-def _c(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _rated(cast, satisfaction, comment):
@@ -92,7 +87,7 @@ def url(agency):
 
 def test_the_page_tells_the_unit_s_journey_step_by_step(cast, loop):
     agency = loop["agency"]
-    page = _c(cast.province_admin).get(url(agency))
+    page = client_for(cast.province_admin).get(url(agency))
     assert page.status_code == 200
     html = page.content.decode()
     # 1. what citizens reported or rated badly (the 5/5 rating is not a low one)
@@ -123,8 +118,8 @@ def test_the_page_tells_the_unit_s_journey_step_by_step(cast, loop):
     # from a low rating on the page, an inspector raises a finding straight away; the
     # unit's own staff see the rating but not that link
     raise_link = reverse("plans:raise_finding", args=["evaluation", loop["bad"].code])
-    assert raise_link in _c(cast.inspector).get(url(agency)).content.decode()
-    unit_html = _c(cast.leader_a).get(url(agency)).content.decode()
+    assert raise_link in client_for(cast.inspector).get(url(agency)).content.decode()
+    unit_html = client_for(cast.leader_a).get(url(agency)).content.decode()
     assert loop["bad"].code in unit_html and raise_link not in unit_html
 
 
@@ -147,21 +142,21 @@ def test_the_unit_s_staff_home_affairs_and_inspectors_see_it_other_units_do_not(
     agency = loop["agency"]
     index = reverse("plans:unit_index", args=[agency.code]) + "?year=2026"
     for user in (cast.clerk_a, cast.leader_a, cast.province_admin, cast.inspector):
-        assert _c(user).get(url(agency)).status_code == 200, user
-        assert _c(user).get(index).status_code == 200, user
+        assert client_for(user).get(url(agency)).status_code == 200, user
+        assert client_for(user).get(index).status_code == 200, user
     for user in (cast.clerk_b, cast.outsider):  # staff of other units
-        assert _c(user).get(url(agency)).status_code == 403, user
-        assert _c(user).get(index).status_code == 403, user
+        assert client_for(user).get(url(agency)).status_code == 403, user
+        assert client_for(user).get(index).status_code == 403, user
     assert Client().get(url(agency)).status_code == 302  # to sign in
     assert (
-        _c(cast.province_admin)
+        client_for(cast.province_admin)
         .get(url(cast.agency_b))
         .content.decode()
         .count(loop["petition"].code)
         == 0
     )  # each unit its own journey
     unknown = reverse("plans:unit_journey", args=["KHONG-CO"])
-    assert _c(cast.province_admin).get(unknown).status_code == 404
+    assert client_for(cast.province_admin).get(unknown).status_code == 404
 
 
 def test_the_index_since_shows_the_unit_s_766_figures_per_quarter(cast, settings):
@@ -183,7 +178,7 @@ def test_the_index_since_shows_the_unit_s_766_figures_per_quarter(cast, settings
     assert all(c["value"] is None for r in rows[1:] for c in r["periods"])
 
     html = (
-        _c(cast.leader_a)
+        client_for(cast.leader_a)
         .get(reverse("plans:unit_index", args=[cast.agency_a.code]) + "?year=2026")
         .content.decode()
     )

@@ -9,21 +9,15 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 
 from cchc.dossiers import services as dossiers
 from cchc.dossiers.services import Applicant
 from cchc.plans.models import Finding, FindingEvent
 from cchc.plans.tests.stories import returned_and_rated
+from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _c(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -41,13 +35,13 @@ def _raise_from(cast, kind, dossier, heading, severity, description):
     pre-filled with the source, post it, and check the finding and its raise event keep the
     link. Returns the answer and the finding."""
     url = reverse("plans:raise_finding", args=[kind, dossier.code])
-    page = _c(cast.inspector).get(url).content.decode()
+    page = client_for(cast.inspector).get(url).content.decode()
     assert f"{heading} {dossier.code}" in page  # the heading names the source
     assert f'<option value="{kind}" selected>' in page
     assert f'value="{dossier.code}"' in page
     agency = dossier.competent_agency or dossier.receiving_agency
     assert f'<option value="{agency.pk}" selected>' in page
-    r = _c(cast.inspector).post(
+    r = client_for(cast.inspector).post(
         url,
         {
             "severity": severity,
@@ -87,10 +81,12 @@ def test_form_comes_with_the_source_and_the_finding_keeps_the_link(cast, dossier
 def test_refused_without_the_right_and_unknown_sources_are_not_found(cast, dossier):
     url = reverse("plans:raise_finding", args=["dossier", dossier.code])
     for user in (cast.leader_a, cast.clerk_a, cast.citizen):
-        assert _c(user).get(url).status_code == 403
-        assert _c(user).post(url, {"severity": "LOW", "description": "x"}).status_code == 403
+        assert client_for(user).get(url).status_code == 403
+        assert (
+            client_for(user).post(url, {"severity": "LOW", "description": "x"}).status_code == 403
+        )
     assert not Finding.objects.exists()
-    inspector = _c(cast.inspector)
+    inspector = client_for(cast.inspector)
     assert (
         inspector.get(reverse("plans:raise_finding", args=["hoso", dossier.code])).status_code
         == 404
@@ -109,15 +105,23 @@ def test_dossier_and_petition_pages_link_for_inspectors_only(cast, dossier):
     from cchc.feedback.tests.factories import file
 
     link = reverse("plans:raise_finding", args=["dossier", dossier.code])
-    assert link in _c(cast.inspector).get(f"/staff/dossiers/{dossier.code}/").content.decode()
-    assert link not in _c(cast.clerk_a).get(f"/staff/dossiers/{dossier.code}/").content.decode()
+    assert (
+        link in client_for(cast.inspector).get(f"/staff/dossiers/{dossier.code}/").content.decode()
+    )
+    assert (
+        link
+        not in client_for(cast.clerk_a).get(f"/staff/dossiers/{dossier.code}/").content.decode()
+    )
 
     petition = file(cast.agency_a)
     link = reverse("plans:raise_finding", args=["petition", petition.code])
-    page = _c(cast.inspector).get(f"/feedback/staff/{petition.code}/")
+    page = client_for(cast.inspector).get(f"/feedback/staff/{petition.code}/")
     assert page.status_code == 200 and link in page.content.decode()
-    assert link not in _c(cast.clerk_a).get(f"/feedback/staff/{petition.code}/").content.decode()
-    r = _c(cast.inspector).get(link)
+    assert (
+        link
+        not in client_for(cast.clerk_a).get(f"/feedback/staff/{petition.code}/").content.decode()
+    )
+    r = client_for(cast.inspector).get(link)
     assert r.status_code == 200 and f'value="{petition.code}"' in r.content.decode()
 
 
@@ -141,11 +145,11 @@ def rated(cast):
 
 def test_evaluation_on_the_dossier_page_raises_a_finding_that_keeps_its_source(cast, rated):
     link = reverse("plans:raise_finding", args=["evaluation", rated.code])
-    page = _c(cast.inspector).get(f"/staff/dossiers/{rated.code}/").content.decode()
+    page = client_for(cast.inspector).get(f"/staff/dossiers/{rated.code}/").content.decode()
     assert 'id="evaluation"' in page and "Phải đi lại ba lần" in page and "2/5" in page
     assert link in page
     # the unit's staff see the rating, not the link (they may not raise findings)
-    page = _c(cast.clerk_a).get(f"/staff/dossiers/{rated.code}/").content.decode()
+    page = client_for(cast.clerk_a).get(f"/staff/dossiers/{rated.code}/").content.decode()
     assert "Phải đi lại ba lần" in page and link not in page
 
     r, _finding = _raise_from(
@@ -160,8 +164,10 @@ def test_evaluation_on_the_dossier_page_raises_a_finding_that_keeps_its_source(c
 
 
 def test_no_evaluation_no_section_and_no_finding_from_it(cast, dossier):
-    page = _c(cast.inspector).get(f"/staff/dossiers/{dossier.code}/").content.decode()
+    page = client_for(cast.inspector).get(f"/staff/dossiers/{dossier.code}/").content.decode()
     assert 'id="evaluation"' not in page
     assert reverse("plans:raise_finding", args=["evaluation", dossier.code]) not in page
-    r = _c(cast.inspector).get(reverse("plans:raise_finding", args=["evaluation", dossier.code]))
+    r = client_for(cast.inspector).get(
+        reverse("plans:raise_finding", args=["evaluation", dossier.code])
+    )
     assert r.status_code == 404

@@ -81,19 +81,24 @@ def test_refusals(cast, assign):
         services.verify(task, actor=cast.province_admin)
 
 
-def test_extension_asked_after_deadline_is_refused_and_late_approval_does_not_count(cast, assign):
-    task = assign()
-    with pytest.raises(ValidationFailed, match="Đã quá thời hạn"):
-        services.request_extension(
-            task, actor=cast.leader_a, new_deadline=D(2026, 7, 30), reason="x", on=D(2026, 7, 1)
-        )
-    ext = services.request_extension(
+def ask_extension_in_time(task, cast):
+    """The lead unit's leader asks, before the 30 June deadline, for 30 July."""
+    return services.request_extension(
         task,
         actor=cast.leader_a,
         new_deadline=D(2026, 7, 30),
         reason="Chờ số liệu",
         on=D(2026, 6, 25),
     )
+
+
+def test_extension_asked_after_deadline_is_refused_and_late_approval_does_not_count(cast, assign):
+    task = assign()
+    with pytest.raises(ValidationFailed, match="Đã quá thời hạn"):
+        services.request_extension(
+            task, actor=cast.leader_a, new_deadline=D(2026, 7, 30), reason="x", on=D(2026, 7, 1)
+        )
+    ext = ask_extension_in_time(task, cast)
     with pytest.raises(NotPermitted):
         services.decide_extension(ext, actor=cast.leader_a, approve=True, on=D(2026, 6, 26))
     services.decide_extension(ext, actor=cast.province_admin, approve=True, on=D(2026, 7, 2))
@@ -105,13 +110,7 @@ def test_extension_asked_after_deadline_is_refused_and_late_approval_does_not_co
 
 def test_extension_approved_in_time_moves_the_deadline(cast, assign):
     task = assign()
-    ext = services.request_extension(
-        task,
-        actor=cast.leader_a,
-        new_deadline=D(2026, 7, 30),
-        reason="Chờ số liệu",
-        on=D(2026, 6, 25),
-    )
+    ext = ask_extension_in_time(task, cast)
     services.decide_extension(ext, actor=cast.province_admin, approve=True, on=D(2026, 6, 28))
     task.refresh_from_db()
     assert task.deadline_in_force == D(2026, 7, 30)

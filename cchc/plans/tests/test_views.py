@@ -2,23 +2,17 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from cchc.plans import inspections as isvc
 from cchc.plans.models import Task
+from cchc.testing import client_for
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def _c(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def test_pages_render_in_vietnamese_and_flow_through_forms(cast, assign):
-    admin, unit = _c(cast.province_admin), _c(cast.leader_a)
+    admin, unit = client_for(cast.province_admin), client_for(cast.leader_a)
     r = admin.post(
         "/plans/nhiem-vu/moi/",
         {
@@ -88,13 +82,13 @@ def test_role_matrix(cast, assign):
         (cast.leader_a, f"/plans/don-vi/{cast.agency_a.code}/"): 200,
     }
     for (user, url), want in allowed.items():
-        assert _c(user).get(url).status_code == want, (user.username, url)
+        assert client_for(user).get(url).status_code == want, (user.username, url)
     # writes refused with a message, nothing changed
-    _c(cast.clerk_b).post(f"/plans/nhiem-vu/{code}/acknowledge/")
-    _c(cast.inspector).post(f"/plans/nhiem-vu/{code}/acknowledge/")
+    client_for(cast.clerk_b).post(f"/plans/nhiem-vu/{code}/acknowledge/")
+    client_for(cast.inspector).post(f"/plans/nhiem-vu/{code}/acknowledge/")
     task.refresh_from_db()
     assert task.status == "ASSIGNED"
-    _c(cast.clerk_a).post(f"/plans/nhiem-vu/{code}/acknowledge/")
+    client_for(cast.clerk_a).post(f"/plans/nhiem-vu/{code}/acknowledge/")
     task.refresh_from_db()
     assert task.status == "ACKNOWLEDGED"
 
@@ -106,7 +100,7 @@ def test_inspection_pages(cast):
         scheduled_on=D(2026, 5, 10),
         checklist=["Niêm yết TTHC", "Sổ theo dõi"],
     )
-    c = _c(cast.inspector)
+    c = client_for(cast.inspector)
     c.post(
         f"/plans/kiem-tra/{insp.code}/record/",
         {"result_C01": "FAIL", "note_C01": "Thiếu", "result_C02": "PASS"},
@@ -123,7 +117,7 @@ def test_inspection_pages(cast):
     assert c.get(f"/plans/kiem-tra/{insp.code}/ket-luan.pdf").content[:4] == b"%PDF"
     assert c.get(f"/plans/kiem-tra/{insp.code}/").status_code == 200
     # the unit cannot record findings
-    _c(cast.leader_a).post(
+    client_for(cast.leader_a).post(
         f"/plans/kiem-tra/{insp.code}/finding/", {"severity": "LOW", "description": "x"}
     )
     assert insp.findings.count() == 1
@@ -132,7 +126,7 @@ def test_inspection_pages(cast):
 def test_plan_with_targets_by_form(cast):
     from cchc.plans.models import Plan
 
-    admin = _c(cast.province_admin)
+    admin = client_for(cast.province_admin)
     r = admin.post(
         "/plans/ke-hoach/moi/",
         {
@@ -152,4 +146,4 @@ def test_plan_with_targets_by_form(cast):
     }
     page = admin.get("/plans/ke-hoach/").content.decode()
     assert "SIPAS ≥ 86 %" in page
-    assert _c(cast.leader_a).get("/plans/ke-hoach/moi/").status_code == 403
+    assert client_for(cast.leader_a).get("/plans/ke-hoach/moi/").status_code == 403

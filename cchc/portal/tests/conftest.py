@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
@@ -49,3 +50,11 @@ def returned(cast, citizen):
     )
     d = services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 3, 9))
     return services.return_result(d, actor=cast.clerk_a, at=at(2026, 3, 3, 10))
+
+
+@pytest.fixture
+def empty_cache():
+    """The cache (throttle counters) empty before and after the test."""
+    cache.clear()
+    yield
+    cache.clear()

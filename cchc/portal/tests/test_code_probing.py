@@ -7,19 +7,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from cchc.dossiers.models import Dossier
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def _unknown(code: str) -> str:

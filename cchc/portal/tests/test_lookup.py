@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from cchc.dossiers import services as dossier_services
@@ -11,14 +10,7 @@ from cchc.portal import throttle
 
 from .conftest import at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def test_code_and_last4_show_status_appointment_derivation_and_timeline(client, cast, returned):

@@ -18,9 +18,10 @@ NODES = [
 ]
 
 
-def build_template(code="T-2026", year=2026, publish=True, **kw):  # type: ignore[no-untyped-def]
-    t = services.create_template(actor=SYSTEM, code=code, year=year, name=f"Mẫu {code}", **kw)
-    for c, parent, kind, maxp, method in NODES:
+def save_nodes(t, nodes):  # type: ignore[no-untyped-def]
+    """Save each (code, parent, kind, max, method) of `nodes` in the draft template `t`; a
+    computed node measures the online share, full marks at 80 %."""
+    for c, parent, kind, maxp, method in nodes:
         services.save_node(
             t,
             actor=SYSTEM,
@@ -33,6 +34,11 @@ def build_template(code="T-2026", year=2026, publish=True, **kw):  # type: ignor
             measure="online_share" if method == "computed" else "",
             measure_rule={"full_at": 80} if method == "computed" else {},
         )
+
+
+def build_template(code="T-2026", year=2026, publish=True, **kw):  # type: ignore[no-untyped-def]
+    t = services.create_template(actor=SYSTEM, code=code, year=year, name=f"Mẫu {code}", **kw)
+    save_nodes(t, NODES)
     if publish:
         t = services.publish_template(t, actor=SYSTEM)
     return t

@@ -4,19 +4,11 @@ appraisal team adjusts a score and finalises, and the results page shows the uni
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from cchc.core.actors import SYSTEM
 from cchc.reform import services
 from cchc.reform.models import Assessment, Score
-
-
-def login_as(page, user):  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": page.base_url}])
+from cchc.testing import sign_in
 
 
 @pytest.mark.browser
@@ -34,7 +26,7 @@ def test_self_assessment_appraisal_and_results(transactional_db, browser_page, c
     evidence.write_bytes(b"%PDF-1.4\n% ke hoach CCHC 2026\n")
 
     # 1. the unit's specialist opens the self-assessment, scores and uploads evidence
-    login_as(page, cast.specialist_b)
+    sign_in(page, cast.specialist_b)
     page.goto(f"{page.base_url}/par/")
     page.click("text=Mở Mẫu T-2026")
     page.wait_for_selector("#sheet")
@@ -59,14 +51,14 @@ def test_self_assessment_appraisal_and_results(transactional_db, browser_page, c
     page.shot("self-assessed")
 
     # 2. the leader approves and submits
-    login_as(page, cast.leader_b)
+    sign_in(page, cast.leader_b)
     a = Assessment.objects.get()
     page.goto(f"{page.base_url}/par/a/{a.pk}/")
     page.click("#submit")
     page.wait_for_selector("text=Đã gửi bản tự đánh giá.")
 
     # 3. the chair adjusts one score with a reason and finalises
-    login_as(page, chair)
+    sign_in(page, chair)
     page.goto(f"{page.base_url}/par/a/{a.pk}/")
     row = page.locator("#n-1\\.1\\.1")
     row.locator(".appraise-form input[name=score]").fill("7")
@@ -80,7 +72,7 @@ def test_self_assessment_appraisal_and_results(transactional_db, browser_page, c
     assert (s.self_score, s.appraised_score) == (9, 7)
 
     # 4. Home Affairs sees the ranking and the unit's drill-down
-    login_as(page, cast.province_admin)
+    sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/par/results/2026/")
     page.wait_for_selector("text=Sở Tư pháp")
     page.click("table.ranking a:has-text('Sở Tư pháp')")

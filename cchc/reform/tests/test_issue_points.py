@@ -24,7 +24,7 @@ from cchc.reform.models import (
     Score,
     Template,
 )
-from cchc.reform.tests.helpers import build_template
+from cchc.reform.tests.helpers import build_template, save_nodes
 from cchc.testing import AgencyFactory, UserFactory
 
 MEASURES = {
@@ -129,17 +129,7 @@ DEEP = [
 
 def _deep_template():  # type: ignore[no-untyped-def]
     t = services.create_template(actor=SYSTEM, code="DEEP", year=2026, name="Bốn cấp")
-    for c, parent, kind, maxp, method in DEEP:
-        services.save_node(
-            t,
-            actor=SYSTEM,
-            code=c,
-            parent_code=parent,
-            kind=kind,
-            name=f"Nội dung {c}",
-            max_points=maxp,
-            method=method,
-        )
+    save_nodes(t, DEEP)
     return t
 
 
@@ -155,29 +145,11 @@ def _final(t, agency, values):  # type: ignore[no-untyped-def]
 def test_a_four_level_tree_scores_and_ranks(cast):
     t = _deep_template()
     # children that do not add up to their parent are refused at every level
-    services.save_node(
-        t,
-        actor=SYSTEM,
-        code="1.1.1.2",
-        parent_code="1.1.1",
-        kind="subcriterion",
-        name="x",
-        max_points=15,
-        method="self",
-    )
+    save_nodes(t, [("1.1.1.2", "1.1.1", "subcriterion", 15, "self")])
     assert any("1.1.1" in p for p in services.template_problems(t))
     with pytest.raises(ValidationFailed):
         services.publish_template(t, actor=SYSTEM)
-    services.save_node(
-        t,
-        actor=SYSTEM,
-        code="1.1.1.2",
-        parent_code="1.1.1",
-        kind="subcriterion",
-        name="x",
-        max_points=20,
-        method="self",
-    )
+    save_nodes(t, [("1.1.1.2", "1.1.1", "subcriterion", 20, "self")])
     t = services.publish_template(t, actor=SYSTEM)
     # only the leaves are scored: 1.1.1 is an inner node at the third level
     group = RankingGroup.objects.create(name="Nhóm sâu")

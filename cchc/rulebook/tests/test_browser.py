@@ -13,7 +13,13 @@ from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.services import Applicant
-from cchc.testing import assert_accessible, assert_aria_references, make_cast, sign_in
+from cchc.testing import (
+    assert_accessible,
+    assert_aria_references,
+    fill_counter_intake,
+    make_cast,
+    sign_in,
+)
 
 RULES_PAGES = ("/rules/", "/rules/versions/", "/rules/versions/new/one_stop/", "/rules/audit/")
 
@@ -59,22 +65,7 @@ def test_a_day_off_added_in_the_ui_moves_a_new_dossiers_due_date(transactional_d
     # the clerk receives a new dossier at the counter
     sign_in(page, cast.clerk_a)
     page.goto(page.base_url + "/staff/intake/")
-    with page.expect_response(lambda r: "part=procedures" in r.url):
-        page.fill("input[type=search][name=q]", "khai sinh")
-    page.wait_for_selector(f"#id_procedure option[value='{cast.procedure.pk}']", state="attached")
-    with page.expect_response(lambda r: "part=competent" in r.url):
-        page.select_option("#id_procedure", str(cast.procedure.pk))
-    page.wait_for_selector(
-        f"#id_competent_agency option[value='{cast.agency_b.pk}']", state="attached"
-    )
-    page.select_option("#id_competent_agency", str(cast.agency_b.pk))
-    # the counter checklist: every component handed in as an original
-    page.wait_for_selector("#checklist select[name^=received_]")
-    for select in page.locator("#checklist select[name^=received_]").all():
-        select.select_option("ORIGINAL")
-    page.fill("input[name=applicant_name]", "Nguyễn Thị Hoa")
-    page.fill("input[name=applicant_id]", "001199004321")
-    page.fill("input[name=applicant_phone]", "0987654321")
+    fill_counter_intake(page, cast)
     page.click("#intake-form button[type=submit]")
     page.wait_for_url("**/receipt/")
     page.shot("receipt")

@@ -47,6 +47,28 @@ def questionnaire(method):
 
 
 @pytest.fixture
+def draft_with_follow_up(cast, questionnaire, method):
+    """A new draft version of the questionnaire with a section "Riêng" shown only when
+    Q8.3 = 1, holding a required short-text follow-up X.1 (the item bank is shared: nothing
+    moves, the item is added)."""
+    draft = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    section = services.add_section(
+        draft,
+        title="Riêng",
+        actor=cast.province_admin,
+        province_code="01",
+        condition={"item": "Q8.3", "in": [1]},
+    )
+    other = method.items.create(
+        code="X.1", kind="other", type="short_text", text="Góp ý thêm", order=999
+    )
+    services.add_question(
+        section, item=other, required=True, actor=cast.province_admin, province_code="01"
+    )
+    return draft
+
+
+@pytest.fixture
 def campaign(cast, questionnaire):
     c = services.create_campaign(
         code="KS-2026",

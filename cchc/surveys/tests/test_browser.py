@@ -2,19 +2,10 @@
 on a double click); two clerks key a paper form and the supervisor resolves the difference."""
 
 import pytest
-from django.test import Client
 
 from cchc.surveys.models import PaperForm, Response
 from cchc.surveys.tests.test_collection import drawn
-
-
-def login_as(page, user):
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}]
-    )
+from cchc.testing import sign_in
 
 
 def answer_all(page, value):
@@ -52,7 +43,7 @@ def test_double_entry_and_supervisor(browser_page, cast, campaign, method):
     page = browser_page
     url = f"{page.base_url}/surveys/c/{campaign.code}/enter/?paper=1"
     for clerk, a1 in ((cast.clerk_a, "4"), (cast.clerk_b, "5")):
-        login_as(page, clerk)
+        sign_in(page, clerk)
         page.goto(url)
         page.select_option("select[name=unit]", cast.agency_a.code)
         page.fill("input[name=number]", "GIAY-001")
@@ -62,7 +53,7 @@ def test_double_entry_and_supervisor(browser_page, cast, campaign, method):
         page.wait_for_selector(".messages")
     form = PaperForm.objects.get(number="GIAY-001")
     assert form.status == PaperForm.Status.DISPUTED
-    login_as(page, cast.province_admin)
+    sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/surveys/c/{campaign.code}/disputes/")
     page.fill("input[name=r_A1]", "5")
     page.shot("dispute")
@@ -75,28 +66,13 @@ def test_double_entry_and_supervisor(browser_page, cast, campaign, method):
 
 @pytest.mark.browser
 def test_conditions_show_hide_and_disable_from_the_static_script(
-    browser_page, cast, questionnaire, method
+    browser_page, cast, draft_with_follow_up
 ):
     """static/cchc/surveys.js: a section shown only when Q8.3 = 1; while hidden its fields
     are disabled, so a hidden answer is never sent."""
-    from cchc.surveys import services
-
-    draft = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
-    section = services.add_section(
-        draft,
-        title="Riêng",
-        actor=cast.province_admin,
-        province_code="01",
-        condition={"item": "Q8.3", "in": [1]},
-    )
-    other = method.items.create(
-        code="X.1", kind="other", type="short_text", text="Góp ý thêm", order=999
-    )
-    services.add_question(
-        section, item=other, required=True, actor=cast.province_admin, province_code="01"
-    )
+    draft = draft_with_follow_up
     page = browser_page
-    login_as(page, cast.province_admin)
+    sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/surveys/q/{draft.pk}/preview/")
     follow_up = page.locator("input[name='a_X.1']")
     follow_up.wait_for(state="attached")
@@ -117,7 +93,7 @@ def test_fieldwork_progress_refreshes_itself(browser_page, cast, campaign, metho
     services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
     page = browser_page
     page.clock.install()
-    login_as(page, cast.province_admin)
+    sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/surveys/c/{campaign.code}/")
     assert "0/1" in page.inner_text("#fieldwork")
     collection.enter_response(

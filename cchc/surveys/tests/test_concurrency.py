@@ -9,6 +9,7 @@ from django.db import connection
 from cchc.surveys import collection, services
 from cchc.surveys.models import Quota, Response
 from cchc.surveys.tests.conftest import all_items
+from cchc.testing import run_together
 
 CLIENTS = 24
 
@@ -20,36 +21,27 @@ def test_simultaneous_submissions(transactional_db, cast, campaign, method):
     services.set_quota(
         campaign, agency=cast.agency_a, target=CLIENTS - 4, actor=cast.province_admin
     )
-    barrier = threading.Barrier(CLIENTS)
     outcomes: list[str] = []
     lock = threading.Lock()
 
     def client(i: int) -> None:
-        try:
-            barrier.wait()
-            for _click in range(2):  # a double click: the same form key twice
-                try:
-                    collection.submit_open(
-                        campaign,
-                        open_token=campaign.open_token,
-                        agency=cast.agency_a,
-                        answers=all_items(method, 4),
-                        device_key=f"device-{i}",
-                        nonce=f"form-{i}",
-                    )
-                    result = "ok"
-                except collection.QuotaFull:
-                    result = "full"
-                with lock:
-                    outcomes.append(result)
-        finally:
-            connection.close()
+        for _click in range(2):  # a double click: the same form key twice
+            try:
+                collection.submit_open(
+                    campaign,
+                    open_token=campaign.open_token,
+                    agency=cast.agency_a,
+                    answers=all_items(method, 4),
+                    device_key=f"device-{i}",
+                    nonce=f"form-{i}",
+                )
+                result = "ok"
+            except collection.QuotaFull:
+                result = "full"
+            with lock:
+                outcomes.append(result)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together(CLIENTS, client)
     assert len(outcomes) == 2 * CLIENTS
     responses = Response.objects.filter(campaign=campaign, agency=cast.agency_a)
     assert responses.count() == CLIENTS - 4  # the quota, exactly: none lost, none extra
