@@ -192,7 +192,8 @@ class Services:
         self.worker: subprocess.Popen[bytes] | None = None
         self.worker_exits: list[dict[str, Any]] = []
         self.stopping = threading.Event()
-        self.t0 = time.monotonic()
+        self.supervisor: threading.Thread | None = None
+        self.t0 = time.monotonic()  # reset when the clients start
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         log = open(self.logdir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
@@ -222,7 +223,8 @@ class Services:
             str(self.args.web_threads),
         )
         self.worker = self._spawn("worker", "run_worker", "--interval", "0.5")
-        threading.Thread(target=self._supervise, daemon=True).start()
+        self.supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self.supervisor.start()
         for _ in range(1200):
             try:
                 requests.get(f"{self.url}/open311/v2/discovery.json", timeout=2)
@@ -237,12 +239,15 @@ class Services:
                 self.worker_exits.append(
                     {"at_s": round(time.monotonic() - self.t0, 1), "code": self.worker.returncode}
                 )
-                time.sleep(1)
+                if self.stopping.wait(1):
+                    return
                 self.worker = self._spawn("worker", "run_worker", "--interval", "0.5")
-            time.sleep(0.2)
+            self.stopping.wait(0.2)
 
     def stop(self) -> None:
         self.stopping.set()
+        if self.supervisor is not None:
+            self.supervisor.join()
         for proc in (self.server, self.worker):
             if proc is not None and proc.poll() is None:
                 proc.terminate()
@@ -670,7 +675,7 @@ def main() -> None:
         services.start()
         record = Record()
         load_before = os.getloadavg()
-        t0 = time.monotonic()
+        t0 = services.t0 = time.monotonic()
         deadline = t0 + args.seconds
         threads = [
             threading.Thread(
