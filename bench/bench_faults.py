@@ -786,6 +786,7 @@ def main() -> None:
     finally:
         if services is not None:
             services.stop()
+        shutil.rmtree(logdir, ignore_errors=True)  # copied to var/ above when the run finished
         if cluster is not None and not args.keep_cluster:
             cluster.stop()
         elif cluster is not None:
