@@ -582,23 +582,29 @@ def check(record: Record, before: dict[str, int]) -> dict[str, Any]:
 
 # -- the run ----------------------------------------------------------------------------------
 def restart_windows(record: Record, restarts: list[dict[str, Any]]) -> None:
-    """For each restart: the first success answered to a request sent after it began, and the
-    failures answered between its start and that moment."""
+    """For each restart, from the moment its command began: the first failed answer (the
+    outage seen by the clients), the first success to a request sent after that failure (the
+    service is back: the recovery time), the last failure and the failures in between."""
+    answers = list(record.answers)
     for r in restarts:
-        start = r["_start"]
-        after = sorted(a for a in record.answers if a[0] >= start and a[2])
-        first_ok = after[0][1] if after else None
+        start = r.pop("_start")
+        failed = sorted(a[1] for a in answers if not a[2] and a[1] >= start)
+        first_fail = failed[0] if failed else None
+        ok_after = sorted(
+            a[1] for a in answers if a[2] and a[0] >= (first_fail if failed else start)
+        )
+        first_ok = ok_after[0] if ok_after else None
+        # the old measure, kept: the first success to a request sent after the command began
+        # (with a slow restart command a request can still succeed before the database stops)
+        sent_after = sorted(a[1] for a in answers if a[2] and a[0] >= start)
         r["first_write_acknowledged_after_s"] = (
-            round(first_ok - start, 2) if first_ok is not None else None
+            round(sent_after[0] - start, 2) if sent_after else None
         )
-        failures = [a for a in record.answers if not a[2] and a[1] >= start]
-        if first_ok is not None:
-            failures = [a for a in failures if a[1] <= first_ok + 5]
-        r["failed_answers_around_it"] = len(failures)
-        r["last_failure_after_s"] = (
-            round(max(a[1] for a in failures) - start, 2) if failures else None
-        )
-        del r["_start"]
+        r["first_failure_after_s"] = round(first_fail - start, 2) if failed else None
+        r["recovered_after_s"] = round(first_ok - start, 2) if first_ok is not None else None
+        window = [t for t in failed if first_ok is None or t <= first_ok + 5]
+        r["failed_answers_around_it"] = len(window)
+        r["last_failure_after_s"] = round(max(window) - start, 2) if window else None
 
 
 def guarded(target: Any, record: Record) -> Any:
