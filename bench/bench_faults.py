@@ -33,8 +33,9 @@ acknowledged writes lost (must be 0), every acknowledged action present once in 
 history, one index fact per dossier and per petition and the dossier's fact up to date (resolved
 once `finish` was acknowledged), exactly one notification per channel for each notified,
 acknowledged action (receipt, result), all sent, no index mark left, codes unique; and for each
-restart, how long the database was down and how long until the first write sent after the
-restart began was acknowledged. Figures: bench/results/faults.json (or `--result NAME`).
+restart, how long the database was down (until it accepted connections again) and the
+recovery time: from the restart's start to the first success of a request sent after the first
+failure it caused. Figures: bench/results/faults.json (or `--result NAME`).
 """
 
 from __future__ import annotations
