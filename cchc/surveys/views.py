@@ -20,6 +20,7 @@ from cchc.core.errors import DomainError
 from cchc.surveys import collection, letters, services
 from cchc.surveys.bias import bias_check
 from cchc.surveys.forms import OwnQuestionForm, parse_answers
+from cchc.surveys.methods import period_window
 from cchc.surveys.models import (
     Campaign,
     Item,
@@ -32,7 +33,7 @@ from cchc.surveys.models import (
     Section,
 )
 from cchc.surveys.policies import can_collect, can_see_answers, is_home_affairs
-from cchc.surveys.results import campaign_results
+from cchc.surveys.results import campaign_results, method_of
 
 DEVICE_COOKIE = "cchc_survey_device"
 
@@ -225,13 +226,14 @@ def _progress(campaign: Campaign) -> dict[str, Any]:
     quotas: dict[int, list[Quota]] = {}
     for q in Quota.objects.filter(campaign=campaign).order_by("stratum"):
         quotas.setdefault(q.agency_id, []).append(q)
+    samples = {s.agency_id: s for s in campaign.samples.all()}
     rows = [
         {
             "agency": u.agency,
             "by_mode": returns.get(u.agency_id, {}),
             "total": sum(returns.get(u.agency_id, {}).values()),
             "quotas": quotas.get(u.agency_id, []),
-            "sampled": campaign.samples.filter(agency=u.agency).first(),
+            "sampled": samples.get(u.agency_id),
         }
         for u in units
     ]
@@ -344,7 +346,13 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _results_doc(campaign: Campaign) -> dict[str, Any]:
-    return campaign.published_results or campaign_results(campaign)
+    """The frozen figures of a published campaign, else the live ones (computed once per
+    change of the campaign's responses: cchc/surveys/live.py)."""
+    from cchc.surveys import live
+
+    return campaign.published_results or live.cached(
+        campaign, "results", lambda: campaign_results(campaign)
+    )
 
 
 def results(request: HttpRequest, code: str) -> HttpResponse:
@@ -439,8 +447,9 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     figures = next((a for a in doc["agencies"] if a["code"] == unit), None)
     if figures is None:
         raise Http404
-    items = {i.code: i for i in campaign.method.items.filter(kind=Item.Kind.SATISFACTION)}
-    names = {c["code"]: c["name"] for f in campaign.method.structure for c in f["components"]}
+    method = method_of(campaign, doc)
+    items = {i.code: i for i in method.items.filter(kind=Item.Kind.SATISFACTION)}
+    names = {c["code"]: c["name"] for f in method.structure for c in f["components"]}
     components = [
         {
             "code": c,
@@ -481,28 +490,6 @@ def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:
     return out
 
 
-def _period_window(period: str) -> tuple[Any, Any] | None:
-    """ "2026", "2026-Q2" or "2026-05" as (first day, last day); None when not a period."""
-    import calendar
-    import datetime as dt
-    import re
-
-    m = re.fullmatch(r"(\d{4})(?:-Q([1-4])|-(\d{2}))?", period or "")
-    if not m:
-        return None
-    year = int(m.group(1))
-    if m.group(2):
-        first_month, last_month = 3 * int(m.group(2)) - 2, 3 * int(m.group(2))
-    elif m.group(3) and 1 <= int(m.group(3)) <= 12:
-        first_month = last_month = int(m.group(3))
-    elif m.group(3):
-        return None
-    else:
-        first_month, last_month = 1, 12
-    last_day = calendar.monthrange(year, last_month)[1]
-    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
-
-
 @login_required
 def evaluations(request: HttpRequest) -> HttpResponse:
     """The per-dossier evaluation through the survey engine (method `danh-gia-ho-so`): per
@@ -516,14 +503,14 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     if not can_collect(request.user, province):
         raise PermissionDenied
     period = request.GET.get("period") or str(timezone.localdate().year)
-    window = _period_window(period)
+    window = period_window(period)
     if window is None:
         messages.error(request, _("Write the period as 2026, 2026-Q2 or 2026-05."))
         period = str(timezone.localdate().year)
-        window = _period_window(period)
+        window = period_window(period)
     assert window is not None
     doc = evaluation_results(*window, province_code=province)
-    criteria = evaluation_criteria(window[0])
+    criteria = evaluation_criteria(window[1])  # the version evaluation_results uses
     rows = [
         {
             **unit,
