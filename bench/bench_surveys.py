@@ -257,6 +257,33 @@ def fetch(session, url: str, n: int) -> dict:
     }
 
 
+def first_views_after_a_change(session, base: str, times: int = 3) -> list[float]:
+    """The first view of the live results after a response was recorded: the one view that
+    computes the figures (live.py); the ones after it read them from the cache."""
+    from cchc.agencies.models import Agency
+    from cchc.core.actors import SYSTEM
+    from cchc.surveys import collection
+    from cchc.surveys.models import Campaign, Mode
+
+    campaign = Campaign.objects.get(code="BENCH")
+    agency = Agency.objects.get(code="BENCH.001")
+    scored = list(campaign.method.items.filter(kind="satisfaction").values_list("code", flat=True))
+    out = []
+    for k in range(times):
+        collection.enter_response(
+            campaign,
+            agency=agency,
+            mode=Mode.PHONE,
+            answers={c: 3 + (k + j) % 3 for j, c in enumerate(scored)},
+            actor=SYSTEM,
+        )
+        t0 = time.perf_counter()
+        r = session.get(f"{base}/surveys/c/BENCH/results/")
+        out.append(round(1000 * (time.perf_counter() - t0), 1))
+        assert r.status_code == 200, r.status_code
+    return out
+
+
 def page_latencies() -> dict:
     """Every survey dashboard page over HTTP against the real server."""
     import requests
@@ -281,11 +308,9 @@ def page_latencies() -> dict:
         staff = requests.Session()
         login(staff, base, "bench_home_affairs")
         unit = "BENCH.000"
-        # the first view of the live figures after the submissions changed them: computed
-        t0 = time.perf_counter()
-        r = staff.get(f"{base}/surveys/c/BENCH/results/")
-        cold_ms = round(1000 * (time.perf_counter() - t0), 1)
-        assert r.status_code == 200, r.status_code
+        for _ in range(10):  # both server processes past their first request
+            staff.get(f"{base}/surveys/")
+        cold_ms = first_views_after_a_change(staff, base)
         pages = {
             "fieldwork_progress": f"{base}/surveys/c/BENCH/",
             "progress_fragment": f"{base}/surveys/c/BENCH/progress/",
@@ -308,7 +333,7 @@ def page_latencies() -> dict:
         server.wait(10)
     return {
         "server": "manage.py serve (granian)",
-        "first_live_results_view_ms": cold_ms,
+        "first_live_results_view_after_a_change_ms": cold_ms,
         "load_average_before": load_before,
         "load_average_after": load_average(),
         "pages": out,

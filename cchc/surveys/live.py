@@ -57,8 +57,11 @@ def version(campaign_id: int) -> str:
 
 def cached(campaign: Any, what: str, compute: Callable[[], T]) -> T:
     """`compute()` for the campaign as it is now, from the cache when nothing changed."""
+    # the creation time tells apart a campaign that got the number of a deleted one (a
+    # database flushed by tests, restored from a backup): the cache may outlive its rows
+    created = campaign.created_at.timestamp() if campaign.created_at else ""
     key = (
-        f"surveys:live:{campaign.pk}:{what}:{version(campaign.pk)}:"
+        f"surveys:live:{campaign.pk}:{created}:{what}:{version(campaign.pk)}:"
         f"{campaign.last_event_seq}:{campaign.status}"
     )
     found = cache.get(key)

@@ -215,14 +215,22 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _progress(campaign: Campaign) -> dict[str, Any]:
     from django.db.models import Count
 
+    from cchc.surveys import live
+
     units = list(campaign.units.select_related("agency").order_by("agency__code"))
-    returns: dict[int, dict[str, int]] = {}
-    for row in (
-        Response.objects.filter(campaign=campaign)
-        .values("agency_id", "mode")
-        .annotate(n=Count("id"))
-    ):
-        returns.setdefault(row["agency_id"], {})[row["mode"]] = row["n"]
+
+    def count_returns() -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        for row in (
+            Response.objects.filter(campaign=campaign)
+            .values("agency_id", "mode")
+            .annotate(n=Count("id"))
+        ):
+            out.setdefault(row["agency_id"], {})[row["mode"]] = row["n"]
+        return out
+
+    # counted again only after a response was recorded (live.py), not on every refresh
+    returns = live.cached(campaign, "returns", count_returns)
     quotas: dict[int, list[Quota]] = {}
     for q in Quota.objects.filter(campaign=campaign).order_by("stratum"):
         quotas.setdefault(q.agency_id, []).append(q)

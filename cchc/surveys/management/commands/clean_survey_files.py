@@ -25,7 +25,10 @@ class Command(BaseCommand):
             "--enqueue", action="store_true", help="run it as a job of the job runner"
         )
 
-    def handle(self, *args: Any, hours: int | None, dry_run: bool, enqueue: bool, **options: Any):
+    def handle(self, *args: Any, **options: Any) -> None:
+        hours: int | None = options["hours"]
+        dry_run: bool = options["dry_run"]
+        enqueue: bool = options["enqueue"]
         if hours is not None and hours < 0:
             raise CommandError("--hours must be 0 or more")
         if enqueue:
