@@ -134,9 +134,10 @@ def referenced_names() -> set[str]:
         .iterator(chunk_size=2000)
     ):
         names.update(file_names(answers))
-    # corrections keep the answers before and after: a file once part of a response stays
+    # corrections (and a bundle's updates) keep the answers before and after: a file once
+    # part of a response stays
     for data in (
-        ResponseEvent.objects.filter(action="edit")
+        ResponseEvent.objects.filter(action__in=("edit", "import_update"))
         .values_list("data", flat=True)
         .iterator(chunk_size=2000)
     ):
