@@ -97,11 +97,11 @@ def load(code: str = "BENCH", year: int = 2026, n: int = N, seed: int = 13) -> d
         u = k % UNITS
         answers = {}
         blank = rng.random() < 0.03
-        for code in scored:
+        for item in scored:
             r = rng.random()
             if blank and r < 0.8:
                 continue
-            answers[code] = (
+            answers[item] = (
                 9 if r < 0.02 else (rng.choice((4, 5)) if r < levels[u] else rng.choice((1, 2, 3)))
             )
         answers["R.gender"] = 1 + k % 2

@@ -104,8 +104,9 @@ def test_two_campaigns_of_one_questionnaire_are_scored_by_their_version(
     # publication freezes the figures of the version in force, and names it
     services.close_campaign(after, actor=cast.province_admin)
     published = services.publish_results(after, actor=cast.province_admin)
-    assert published.published_results["version"] == "sipas-2026"
-    assert published.published_results["agencies"][0]["total"] == 50.0
+    frozen = published.published_results
+    assert frozen is not None and frozen["version"] == "sipas-2026"
+    assert frozen["agencies"][0]["total"] == 50.0
 
 
 def test_a_version_scoring_other_items_reads_the_answers(cast, method, questionnaire, stricter):

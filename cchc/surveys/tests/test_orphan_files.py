@@ -33,7 +33,7 @@ def good(method, **extra):
 
 
 def stored_name(upload: SimpleUploadedFile) -> str:
-    return AnswerFile.objects.get(size=upload.size, sha256=_sha(upload)).name
+    return AnswerFile.objects.get(sha256=_sha(upload)).name
 
 
 def _sha(upload) -> str:
