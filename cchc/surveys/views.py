@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
@@ -395,9 +397,16 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     # the figures of the 180-odd rows formatted here: the template's floatformat filter cost
     # a third of the page's time (bench_surveys.py, profile_pages.py)
     number = _number_formatter()
+    # one reverse() for every row's link; the bars' coordinates as plain (unlocalised) text
+    placeholder = "UNIT-CODE"
+    unit_url = reverse("surveys:unit_results", args=[campaign.code, placeholder])
     agencies = [
         {
             **a,
+            "url": unit_url.replace(placeholder, quote(a["code"], safe="")),
+            "bar": repr(a["total"]) if a["total"] is not None else "",
+            "bar_low": repr(a["interval"][0]) if a["interval"] else "",
+            "bar_high": repr(a["interval"][1]) if a["interval"] else "",
             "total_text": number(a["total"], 2),
             "interval_text": (
                 f"{number(a['interval'][0], 1)}–{number(a['interval'][1], 1)}"
