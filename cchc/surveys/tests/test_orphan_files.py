@@ -158,6 +158,7 @@ def test_a_file_without_a_row_is_judged_by_its_age_in_the_storage(cast, typed, m
     assert not AnswerFile.objects.filter(name=old).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the job runner's worker commits and reconnects
 def test_the_command_and_the_job(cast, typed, method, settings):  # noqa: F811
     from cchc.core.jobs import run_jobs
 
