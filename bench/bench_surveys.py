@@ -15,6 +15,15 @@
    (this PostgreSQL allows 100 connections shared by every helper, so 200 connections are
    refused). Latency counts from the common start, so it includes the wait for a worker.
    Checks: exactly one response per respondent, none lost; reports p50/p95.
+4. Pages over HTTP: the real server (`manage.py serve`, started as bench_lifecycle.py does,
+   BENCH_WEB_WORKERS × BENCH_WEB_THREADS) on this database, with a second campaign of the
+   year before (BENCH_PREV_RESPONSES questionnaires over the same units, closed and
+   published) so that the trend and the published pages have something to show. A Home
+   Affairs user signs in and fetches each survey dashboard page BENCH_PAGE_REQUESTS (100)
+   times after 5 warm-up requests, one request at a time; an anonymous visitor fetches the
+   public pages. Reports p50/p95/max per page, the first (cold) view of the live results
+   after the submissions changed them, and the load average before and after. Target: p95
+   under 200 ms (issue 13).
 Writes bench/results/surveys.json.
 """
 
@@ -34,9 +43,12 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "16"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
+PREV_N = int(os.environ.get("BENCH_PREV_RESPONSES", str(N)))
+PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "100"))
+PHASES = set(os.environ.get("BENCH_PHASES", "index,submissions,pages").split(","))
 
 
-def load() -> dict:
+def load(code: str = "BENCH", year: int = 2026, n: int = N, seed: int = 13) -> dict:
     import datetime as dt
 
     from django.utils import timezone
@@ -46,8 +58,8 @@ def load() -> dict:
     from cchc.surveys import services
     from cchc.surveys.models import Campaign, Questionnaire, Response
 
-    campaign = Campaign.objects.filter(code="BENCH").first()
-    if campaign is not None and campaign.responses.count() >= N:
+    campaign = Campaign.objects.filter(code=code).first()
+    if campaign is not None and campaign.responses.count() >= n:
         return {"loaded_s": 0.0, "reused": True}
     t0 = time.perf_counter()
     agencies = [
@@ -58,15 +70,15 @@ def load() -> dict:
         for i in range(UNITS)
     ]
     questionnaire = Questionnaire.objects.get(code="sipas-2023-xa", version=1)
-    Campaign.objects.filter(code="BENCH").delete()
+    Campaign.objects.filter(code=code).delete()
     campaign = services.create_campaign(
-        code="BENCH",
-        name="Bench",
+        code=code,
+        name=f"Bench {year}",
         questionnaire=questionnaire,
         province_code="01",
-        period="2026",
-        date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31),
+        period=str(year),
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
         agencies=agencies,
         actor=SYSTEM,
     )
@@ -77,32 +89,33 @@ def load() -> dict:
     from cchc.surveys.methods import MethodSpec
 
     spec = MethodSpec.load(questionnaire.method)
-    rng = random.Random(13)
+    rng = random.Random(seed)
     levels = [rng.uniform(0.6, 0.95) for _ in agencies]
     now = timezone.now()
     batch = []
-    for k in range(N):
+    for k in range(n):
         u = k % UNITS
         answers = {}
         blank = rng.random() < 0.03
-        for code in scored:
+        for item in scored:
             r = rng.random()
             if blank and r < 0.8:
                 continue
-            answers[code] = (
+            answers[item] = (
                 9 if r < 0.02 else (rng.choice((4, 5)) if r < levels[u] else rng.choice((1, 2, 3)))
             )
         answers["R.gender"] = 1 + k % 2
         answers["R.age"] = 18 + k % 60
         batch.append(
             Response(
-                code=f"BENCH-{k:07d}",
+                code=f"{code}-{k:07d}",
                 campaign=campaign,
                 method=questionnaire.method,
                 questionnaire=questionnaire,
-                period="2026",
+                period=str(year),
                 agency=agencies[u],
-                mode="paper_post",
+                # one in five at the desk: the bias check has both sides to compare
+                mode="paper_desk" if k % 5 == 0 else "paper_post",
                 collected_at=now,
                 answers=answers,
                 scored=spec.score_vector(answers),
@@ -201,15 +214,150 @@ def submissions() -> dict:
     }
 
 
+def load_published(code: str = "BENCH-2025", year: int = 2025) -> dict:
+    """The campaign of the year before, closed and published (frozen figures)."""
+    from cchc.core.actors import SYSTEM
+    from cchc.surveys import services
+    from cchc.surveys.models import Campaign
+
+    info = load(code=code, year=year, n=PREV_N, seed=year)
+    campaign = Campaign.objects.get(code=code)
+    if campaign.can_close:
+        campaign = services.close_campaign(campaign, actor=SYSTEM)
+    if campaign.can_publish:
+        t0 = time.perf_counter()
+        services.publish_results(campaign, actor=SYSTEM)
+        info["publish_s"] = round(time.perf_counter() - t0, 2)
+    return info
+
+
+def load_average() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def fetch(session, url: str, n: int) -> dict:
+    for _ in range(5):  # warm-up (connections, template caches, the figures' cache)
+        r = session.get(url)
+        assert r.status_code == 200, (url, r.status_code, r.text[:300])
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = session.get(url)
+        times.append(time.perf_counter() - t0)
+        assert r.status_code == 200, (url, r.status_code)
+    return {
+        "url": "/" + url.split("://", 1)[1].split("/", 1)[1],
+        "requests": n,
+        "bytes": len(r.content),
+        "p50_ms": round(1000 * percentile(times, 50), 1),
+        "p95_ms": round(1000 * percentile(times, 95), 1),
+        "max_ms": round(1000 * max(times), 1),
+        "met": percentile(times, 95) < 0.2,
+    }
+
+
+def first_views_after_a_change(session, base: str, times: int = 3) -> list[float]:
+    """The first view of the live results after a response was recorded: the one view that
+    computes the figures (live.py); the ones after it read them from the cache."""
+    from cchc.agencies.models import Agency
+    from cchc.core.actors import SYSTEM
+    from cchc.surveys import collection
+    from cchc.surveys.models import Campaign, Mode
+
+    campaign = Campaign.objects.get(code="BENCH")
+    agency = Agency.objects.get(code="BENCH.001")
+    scored = list(campaign.method.items.filter(kind="satisfaction").values_list("code", flat=True))
+    out = []
+    for k in range(times):
+        collection.enter_response(
+            campaign,
+            agency=agency,
+            mode=Mode.PHONE,
+            answers={c: 3 + (k + j) % 3 for j, c in enumerate(scored)},
+            actor=SYSTEM,
+        )
+        t0 = time.perf_counter()
+        r = session.get(f"{base}/surveys/c/BENCH/results/")
+        out.append(round(1000 * (time.perf_counter() - t0), 1))
+        assert r.status_code == 200, r.status_code
+    return out
+
+
+def page_latencies() -> dict:
+    """Every survey dashboard page over HTTP against the real server."""
+    import requests
+    from bench_lifecycle import PASSWORD, free_port, login, start_server
+
+    from cchc.accounts.models import User
+
+    user, _ = User.objects.get_or_create(
+        username="bench_home_affairs", defaults={"kind": "PROVINCE_ADMIN", "province_code": "01"}
+    )
+    user.kind, user.province_code = "PROVINCE_ADMIN", "01"
+    user.set_password(PASSWORD)
+    user.save()
+    from django.db import connections
+
+    connections.close_all()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    load_before = load_average()
+    server = start_server(port, "immediate")
+    try:
+        staff = requests.Session()
+        login(staff, base, "bench_home_affairs")
+        unit = "BENCH.000"
+        for _ in range(10):  # both server processes past their first request
+            staff.get(f"{base}/surveys/")
+        cold_ms = first_views_after_a_change(staff, base)
+        pages = {
+            "fieldwork_progress": f"{base}/surveys/c/BENCH/",
+            "progress_fragment": f"{base}/surveys/c/BENCH/progress/",
+            "results_live_ranking_bias": f"{base}/surveys/c/BENCH/results/",
+            "unit_profile_trend_live": f"{base}/surveys/c/BENCH/results/{unit}/",
+            "results_published_ranking_bias": f"{base}/surveys/c/BENCH-2025/results/",
+            "unit_profile_trend_published": f"{base}/surveys/c/BENCH-2025/results/{unit}/",
+            "surveys_index": f"{base}/surveys/",
+        }
+        out = {name: fetch(staff, url, PAGE_REQUESTS) for name, url in pages.items()}
+        anonymous = requests.Session()
+        for name, url in {
+            "public_list": f"{base}/surveys/public/",
+            "public_results": f"{base}/surveys/c/BENCH-2025/results/",
+            "public_unit": f"{base}/surveys/c/BENCH-2025/results/{unit}/",
+        }.items():
+            out[name] = fetch(anonymous, url, PAGE_REQUESTS)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return {
+        "server": "manage.py serve (granian)",
+        "first_live_results_view_after_a_change_ms": cold_ms,
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "pages": out,
+        "all_met": all(p["met"] for p in out.values()),
+    }
+
+
 def main() -> None:
     prepare_database(keep=KEEP)
     setup_django()
     from common import migrate
 
     migrate()
-    data = load()
-    result = {"data": data, "index": index_timing(), "submissions": submissions()}
-    write_result("surveys", {"responses": N, "units": UNITS, **result})
+    result: dict = {"data": load()}
+    if "pages" in PHASES:
+        result["previous_campaign"] = load_published()
+    if "index" in PHASES:
+        result["index"] = index_timing()
+    if "submissions" in PHASES:
+        result["submissions"] = submissions()
+    if "pages" in PHASES:
+        result["pages"] = page_latencies()
+    name = os.environ.get("BENCH_RESULT", "surveys")
+    write_result(name, {"responses": N, "units": UNITS, **result})
 
 
 if __name__ == "__main__":

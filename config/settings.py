@@ -240,6 +240,15 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)
 # how long the answer of an API write sent with an Idempotency-Key can be replayed
 # (cchc.core.idempotency); a client retries within minutes, a day covers an overnight batch
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+# a survey file answer no response refers to is deleted once it is this old
+# (manage.py clean_survey_files / the cchc.surveys.files.clean_orphan_files_job job): a
+# respondent who uploads and then abandons the form leaves it behind; a day leaves every form
+# being filled in time to be sent
+SURVEY_ORPHAN_FILE_HOURS = env_int("SURVEY_ORPHAN_FILE_HOURS", 24)
+# how long the live figures of a survey campaign stay cached at most (cchc/surveys/live.py:
+# every response recorded, reviewed or corrected renews them at once; this bounds what no
+# write announces, such as a unit moved to another ranking group)
+SURVEY_LIVE_RESULTS_SECONDS = env_int("SURVEY_LIVE_RESULTS_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from cchc.surveys.methods import MethodSpec
 from cchc.surveys.models import DESK_MODES, Campaign, Response
-from cchc.surveys.results import UnitTally, tally, unit_figures
+from cchc.surveys.results import unit_figures
 
 
 def dossier_ratings(
@@ -39,39 +39,66 @@ def dossier_ratings(
     return {r["receiving_agency_id"]: (r["good"], r["n"]) for r in rows}
 
 
-def bias_check(campaign: Campaign, *, margin: float | None = None) -> list[dict[str, Any]]:
-    spec = MethodSpec.load(campaign.method)
-    margin = float(margin if margin is not None else campaign.method.rule("bias_margin", 10))
-    units = list(campaign.units.select_related("agency").order_by("agency__code"))
-    rows = list(
-        Response.objects.filter(campaign=campaign)
-        .exclude(review=Response.Review.REJECTED)
-        .values_list("agency_id", "mode", "answers")
+def survey_split(campaign: Campaign) -> dict[int, dict[str, Any]]:
+    """Per unit: SIPAS and n valid of the desk modes and of the independent modes, by the
+    method version in force, from the responses' scored texts (results.answer_matrix)."""
+    import numpy as np
+
+    from cchc.surveys.results import answer_matrix, campaign_method, tally_matrix
+
+    method = campaign_method(campaign)
+    spec = MethodSpec.load(method)
+    layout = (
+        spec.scored_codes
+        if method.pk == campaign.method_id
+        else MethodSpec.load(campaign.method).scored_codes
     )
-    desk = tally(spec, ((a, ans) for a, mode, ans in rows if mode in DESK_MODES))
-    independent = tally(spec, ((a, ans) for a, mode, ans in rows if mode not in DESK_MODES))
+    base = Response.objects.filter(campaign=campaign).exclude(review=Response.Review.REJECTED)
+    out: dict[int, dict[str, Any]] = {}
+    for side, queryset in (
+        ("desk", base.filter(mode__in=DESK_MODES)),
+        ("independent", base.exclude(mode__in=DESK_MODES)),
+    ):
+        units, values = answer_matrix(spec, queryset, layout=layout)
+        tallies = tally_matrix(spec, np.asarray(units, dtype=int), values)
+        for agency_id, t in tallies.items():
+            figures = unit_figures(spec, t)
+            out.setdefault(int(agency_id), {})[side] = (figures["total"], figures["n_valid"])
+    return out
+
+
+def bias_check(campaign: Campaign, *, margin: float | None = None) -> list[dict[str, Any]]:
+    from cchc.surveys import live
+    from cchc.surveys.results import campaign_method
+
+    method = campaign_method(campaign)
+    margin = float(margin if margin is not None else method.rule("bias_margin", 10))
+    units = list(campaign.units.select_related("agency").order_by("agency__code"))
+    split = live.cached(campaign, "bias", lambda: survey_split(campaign))
     ratings = dossier_ratings([u.agency_id for u in units], campaign.date_from, campaign.date_to)
     out = []
     for u in units:
-        d = unit_figures(spec, desk.get(u.agency_id, UnitTally()))
-        i = unit_figures(spec, independent.get(u.agency_id, UnitTally()))
+        desk_total, desk_n = split.get(u.agency_id, {}).get("desk", (None, 0))
+        independent, independent_n = split.get(u.agency_id, {}).get("independent", (None, 0))
         good, rated = ratings.get(u.agency_id, (0, 0))
         counter = 100.0 * good / rated if rated else None
-        desk_values = [v for v in (d["total"], counter) if v is not None]
+        desk_values = [v for v in (desk_total, counter) if v is not None]
         desk_high = max(desk_values) if desk_values else None
         gap = (
-            (desk_high - i["total"]) if (desk_high is not None and i["total"] is not None) else None
+            (desk_high - independent)
+            if (desk_high is not None and independent is not None)
+            else None
         )
         out.append(
             {
                 "code": u.agency.code,
                 "name": u.agency.name,
-                "desk": d["total"],
-                "desk_n": d["n_valid"],
+                "desk": desk_total,
+                "desk_n": desk_n,
                 "counter_rating": counter,
                 "counter_n": rated,
-                "independent": i["total"],
-                "independent_n": i["n_valid"],
+                "independent": independent,
+                "independent_n": independent_n,
                 "gap": gap,
                 "flagged": gap is not None and gap > margin,
             }

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from cchc.core import events
 from cchc.core.actors import SystemActor, actor_label, actor_user
 from cchc.core.errors import DomainError, NotFound, TransitionNotAllowed, ValidationFailed
-from cchc.surveys.files import is_upload, store_answer_file
+from cchc.surveys import live
+from cchc.surveys.files import is_upload, store_answer_file, store_uploads
 from cchc.surveys.methods import MethodSpec, condition_met
 from cchc.surveys.models import (
     Campaign,
@@ -56,6 +57,18 @@ def _questions(campaign: Campaign) -> list[Question]:
         .select_related("item", "section")
         .order_by("-section__screening", "section__order", "section_id", "order", "pk")
     )
+
+
+def _has_uploads(answers: Any) -> bool:
+    return isinstance(answers, dict) and any(is_upload(v) for v in answers.values())
+
+
+def _store_uploads(campaign: Campaign, answers: Any) -> Any:
+    """Store the files given to the questionnaire's file items before the submission's
+    transaction (files.py: their rows must survive a refused questionnaire)."""
+    if not _has_uploads(answers):
+        return answers
+    return store_uploads((q.item.code for q in _questions(campaign) if q.item.is_file), answers)
 
 
 def check_answers(campaign: Campaign, answers: dict[str, Any]) -> dict[str, Any]:
@@ -175,6 +188,7 @@ def _record(
         data={"answers": clean, "mode": mode, **(data or {})},
     )
     response.save(update_fields=["last_event_seq"])
+    live.changed(campaign.pk)
     return response
 
 
@@ -233,6 +247,8 @@ def person_by_token(token: str) -> SampledPerson:
 
 def submit_personal(token: str, *, answers: dict[str, Any], nonce: str | None = None) -> Response:
     """The sampled person's own link (letter QR code, SMS, e-mail)."""
+    if _has_uploads(answers):
+        answers = _store_uploads(person_by_token(token).sample.campaign, answers)
     with transaction.atomic():
         person = person_by_token(token)
         if (earlier := _replayed(nonce)) is not None:
@@ -271,6 +287,7 @@ def submit_open(
         raise NotFound(_("This survey link is not valid. Please check the link on your letter."))
     if not device_key:
         raise ValidationFailed(_("Your browser must accept cookies to answer on the open link."))
+    answers = _store_uploads(campaign, answers)
     try:
         with transaction.atomic():
             if (earlier := _replayed(nonce)) is not None:
@@ -309,6 +326,7 @@ def enter_response(
     require_collector(actor, campaign.province_code)
     if mode not in (Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PAPER_DESK):
         raise ValidationFailed(_("Paper forms by post or home delivery are keyed twice."))
+    answers = _store_uploads(campaign, answers)
     with transaction.atomic():
         if (earlier := _replayed(nonce)) is not None:
             return earlier
@@ -350,6 +368,7 @@ def key_paper_form(
     number = (number or "").strip()
     if not number:
         raise ValidationFailed(_("The form number is missing."), field="number")
+    answers = _store_uploads(campaign, answers)
     with transaction.atomic():
         campaign = events.lock(campaign)
         if campaign.status != Campaign.Status.OPEN:
@@ -463,6 +482,7 @@ def review_responses(
     if decision == Response.Review.REJECTED and not reason.strip():
         raise ValidationFailed(_("A rejection gives its reason."), field="reason")
     done = 0
+    campaigns: set[int | None] = set()
     with transaction.atomic():
         for response in responses:
             require_home_affairs(actor, response.agency.province_code)
@@ -479,7 +499,10 @@ def review_responses(
                 data={"from": before, "to": decision},
             )
             response.save(update_fields=["review", "review_reason", "last_event_seq"])
+            campaigns.add(response.campaign_id)
             done += 1
+        for campaign_id in campaigns:
+            live.changed(campaign_id)
     return done
 
 
@@ -490,6 +513,8 @@ def edit_response(
     require_home_affairs(actor, response.agency.province_code)
     if not reason.strip():
         raise ValidationFailed(_("A correction gives its reason."), field="reason")
+    if response.campaign is not None:
+        answers = _store_uploads(response.campaign, answers)
     with transaction.atomic():
         response = events.lock(response)
         if response.campaign is not None:
@@ -508,6 +533,7 @@ def edit_response(
             data={"before": old, "after": clean},
         )
         response.save(update_fields=["answers", "scored", "valid", "valid_items", "last_event_seq"])
+        live.changed(response.campaign_id)
         return response
 
 

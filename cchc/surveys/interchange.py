@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core import events
 from cchc.core.actors import IMPORT
+from cchc.surveys import live
 from cchc.surveys.methods import MethodSpec
 from cchc.surveys.models import Item, Method, Mode, Response, ResponseEvent
 
@@ -181,6 +182,7 @@ def apply_rows(rows: list[dict[str, Any]], result: Any) -> None:
             data={"before": before, "after": row["answers"]},
         )
         current.save()
+        live.changed(current.campaign_id)  # a campaign's response corrected by the bundle
         result.updated += 1
 
 

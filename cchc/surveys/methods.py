@@ -243,19 +243,76 @@ def condition_met(condition: dict[str, Any], answers: dict[str, Any]) -> bool:
     return given in wanted
 
 
+def period_window(period: str) -> tuple[dt.date, dt.date] | None:
+    """ "2026", "2026-Q2" or "2026-05" as (first day, last day); None when not a period."""
+    import calendar
+    import re
+
+    m = re.fullmatch(r"(\d{4})(?:-Q([1-4])|-(\d{2}))?", period or "")
+    if not m:
+        return None
+    year = int(m.group(1))
+    if m.group(2):
+        first_month, last_month = 3 * int(m.group(2)) - 2, 3 * int(m.group(2))
+    elif m.group(3) and 1 <= int(m.group(3)) <= 12:
+        first_month = last_month = int(m.group(3))
+    elif m.group(3):
+        return None
+    else:
+        first_month, last_month = 1, 12
+    last_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+
+
+def method_in_force(method: Method, on: dt.date) -> Method:
+    """The version of `method`'s family in force on `on` (domain.md §6: the index is computed
+    "by the method version in force"): the published version of the same family and province
+    with the latest effective date on or before `on`; a version without a date counts as in
+    force since always. A method without a family, or a family with no version in force yet,
+    is its own version."""
+    from django.db.models import F, Q
+
+    if not method.family:
+        return method
+    found = (
+        Method.objects.filter(
+            family=method.family, province_code=method.province_code, published=True
+        )
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+        .order_by(F("effective_from").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    return found or method
+
+
+def period_end(period: str, fallback: dt.date) -> dt.date:
+    """The last day of a period ("2026", "2026-Q2", "2026-05"); `fallback` when the period is
+    written otherwise. A survey of a period is scored by the version in force when the
+    period ends: that is when its figures are computed and published."""
+    window = period_window(period)
+    return window[1] if window else fallback
+
+
 # the survey engine's method version of the per-dossier evaluation (migration 0003)
 EVALUATION_METHOD = "danh-gia-ho-so"
 
 
 def evaluation_criteria(on: dt.date | None = None) -> list[tuple[str, str]]:
-    """(key, wording) of the per-dossier evaluation's criteria, in order, from the method
-    version `danh-gia-ho-so`: the dossier evaluation form and its check read these
-    (settings.DOSSIER_EVALUATION_CRITERIA). One method version exists today; `on` is where a
-    later version with an effective date would be chosen."""
-    criteria = list(
-        Item.objects.filter(method__code=EVALUATION_METHOD, kind=Item.Kind.SATISFACTION)
-        .order_by("order", "pk")
-        .values_list("code", "text")
+    """(key, wording) of the per-dossier evaluation's criteria, in order, from the version of
+    the method `danh-gia-ho-so` in force on `on` (today by default): the dossier evaluation
+    form and its check read these (settings.DOSSIER_EVALUATION_CRITERIA)."""
+    from django.utils import timezone
+
+    base = Method.objects.filter(code=EVALUATION_METHOD).first()
+    method = method_in_force(base, on or timezone.localdate()) if base else None
+    criteria = (
+        list(
+            Item.objects.filter(method=method, kind=Item.Kind.SATISFACTION)
+            .order_by("order", "pk")
+            .values_list("code", "text")
+        )
+        if method
+        else []
     )
     if not criteria:
         # an evaluation without criteria would be accepted empty: refuse loudly instead

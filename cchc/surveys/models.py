@@ -47,6 +47,22 @@ class Method(models.Model):
     province_code = models.CharField(
         _("province code"), max_length=2, blank=True, help_text=_("blank for a national method")
     )
+    # the versions of one method share a family ("sipas": sipas-2023, a later national
+    # version...); the index of a campaign is computed by the family's version in force at
+    # the end of the campaign's period (methods.method_in_force, domain.md §6)
+    family = models.CharField(
+        _("method family"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("the versions of one method share it; blank: a method of one version"),
+    )
+    effective_from = models.DateField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        help_text=_("blank: in force until a later version of the family takes over"),
+    )
     # {"valid_answers": [1..5], "satisfied_answers": [4, 5], "min_valid_share": 0.5,
     #  "min_valid_ranked": 30, "margin": 0.05, "interval": "wilson"}
     rules = models.JSONField(_("rules"), default=dict)
@@ -542,3 +558,26 @@ class PaperFormEvent(EventLog):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["form", "seq"], name="uniq_paper_event_seq")]
+
+
+class AnswerFile(models.Model):
+    """A file given to a questionnaire's file item, stored once by its content
+    (files.store_answer_file). The row is written as soon as the file is stored, outside the
+    submission's transaction, so an upload whose questionnaire is never submitted (abandoned,
+    refused, replaced by another file) is still known: `files.clean_orphan_files` deletes
+    the file and its row once `uploaded_at` is older than SURVEY_ORPHAN_FILE_HOURS and no
+    response, response history or paper keying refers to it."""
+
+    name = models.CharField(_("stored name"), max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    # the last time the file was uploaded (the same content given again renews it)
+    uploaded_at = models.DateTimeField(_("uploaded at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("answer file")
+        verbose_name_plural = _("answer files")
+
+    def __str__(self) -> str:
+        return self.name

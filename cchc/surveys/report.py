@@ -17,7 +17,8 @@ from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer, TableStyle
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.paperwork.pdf import Styles, p
-from cchc.surveys.models import Campaign, Item
+from cchc.surveys.models import Campaign, Item, Method
+from cchc.surveys.results import method_of
 
 
 def number(value: float | int | None) -> str:
@@ -33,8 +34,8 @@ def band(interval: list[float] | None) -> str:
     return f"{number(interval[0])} – {number(interval[1])}" if interval else "—"
 
 
-def components_of(campaign: Campaign) -> list[tuple[str, str]]:
-    return [(c["code"], c["name"]) for f in campaign.method.structure for c in f["components"]]
+def components_of(method: Method) -> list[tuple[str, str]]:
+    return [(c["code"], c["name"]) for f in method.structure for c in f["components"]]
 
 
 def _component_scores(unit: dict[str, Any]) -> dict[str, float | None]:
@@ -48,7 +49,8 @@ def _component_scores(unit: dict[str, Any]) -> dict[str, float | None]:
 def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
     """`doc` is the campaign's results document (published and frozen, or live)."""
     st = Styles()
-    components = components_of(campaign)
+    method = method_of(campaign, doc)
+    components = components_of(method)
     province = doc["province"]
     agencies = sorted(
         doc["agencies"],
@@ -121,9 +123,7 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
             st.small,
         )
     )
-    items = dict(
-        campaign.method.items.filter(kind=Item.Kind.SATISFACTION).values_list("code", "text")
-    )
+    items = dict(method.items.filter(kind=Item.Kind.SATISFACTION).values_list("code", "text"))
     weak = [a for a in agencies if a.get("weakest_items")]
     if weak:
         story += [Spacer(1, 4 * mm), p(_("Weakest items of each unit"), st.small_bold)]

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from cchc.core.errors import NotFound as NotFoundError
 from cchc.core.scheme import Node, competition_ranks, evaluate
-from cchc.surveys.methods import MethodSpec
+from cchc.surveys.methods import MethodSpec, method_in_force, period_end
 
 Z95 = 1.959963984540054
 
@@ -295,11 +295,32 @@ def _unit_meta(agency: Any) -> dict[str, Any]:
     }
 
 
+def campaign_method(campaign: Any) -> Any:
+    """The method version the campaign's index is computed by: the version of its method's
+    family in force when the campaign's period ends (methods.method_in_force)."""
+    return method_in_force(campaign.method, period_end(campaign.period, campaign.date_to))
+
+
+def method_of(campaign: Any, doc: dict[str, Any]) -> Any:
+    """The method version a campaign's figures were computed by, as their document names it
+    (a published document keeps the version it was frozen with)."""
+    from cchc.surveys.models import Method
+
+    return Method.objects.filter(code=doc.get("version", "")).first() or campaign.method
+
+
 def campaign_results(campaign: Any) -> dict[str, Any]:
-    """Live figures of one campaign over its units (rejected responses excluded)."""
+    """Live figures of one campaign over its units (rejected responses excluded), by the
+    method version in force at the campaign's period."""
     from cchc.surveys.models import CampaignUnit, Response
 
-    spec = MethodSpec.load(campaign.method)
+    method = campaign_method(campaign)
+    spec = MethodSpec.load(method)
+    layout = (
+        spec.scored_codes
+        if method.pk == campaign.method_id
+        else MethodSpec.load(campaign.method).scored_codes
+    )
     units = {
         cu.agency_id: _unit_meta(cu.agency)
         for cu in CampaignUnit.objects.filter(campaign=campaign).select_related(
@@ -307,18 +328,25 @@ def campaign_results(campaign: Any) -> dict[str, Any]:
         )
     }
     queryset = Response.objects.filter(campaign=campaign).exclude(review=Response.Review.REJECTED)
-    doc = compute_matrix(spec, *answer_matrix(spec, queryset), units)
-    return {"scheme": "sipas", "version": campaign.method.code, "period": campaign.period, **doc}
+    doc = compute_matrix(spec, *answer_matrix(spec, queryset, layout=layout), units)
+    return {"scheme": "sipas", "version": method.code, "period": campaign.period, **doc}
 
 
-def answer_matrix(spec: MethodSpec, queryset: Any) -> tuple[Any, Any]:
+def answer_matrix(
+    spec: MethodSpec, queryset: Any, *, layout: list[str] | None = None
+) -> tuple[Any, Any]:
     """Unit ids and the answer matrix from each response's `scored` text: one byte per
-    answer, turned into numbers by numpy without a Python object per answer. A response
-    written before that column existed (or a method with answers beyond 9) is read from its
-    answers."""
+    answer, turned into numbers by numpy without a Python object per answer. `layout` is the
+    item order the texts were written in (the scored items of the method the responses were
+    answered under; by default `spec`'s own): when `spec` is another version of the method,
+    its items are picked from that order by code (an item the questionnaire did not ask is
+    unanswered). A response written before that column existed (or a method with answers
+    beyond 9, or a version scoring an item the texts do not hold) is read from its answers."""
     import numpy as np
 
-    width = len(spec.scored_codes)
+    codes = spec.scored_codes
+    layout = codes if layout is None else layout
+    width = len(layout)
     if not spec.scored_fits:
         return matrix_from_rows(spec, list(queryset.values_list("agency_id", "answers")))
     data = list(queryset.exclude(scored="").values_list("agency_id", "scored"))
@@ -330,6 +358,12 @@ def answer_matrix(spec: MethodSpec, queryset: Any) -> tuple[Any, Any]:
         # the answers themselves are the truth
         return matrix_from_rows(spec, list(queryset.values_list("agency_id", "answers")))
     values = raw.reshape(len(data), width).astype(float) - ord("0")  # "x" becomes 72: never valid
+    if layout != codes:
+        position = {c: k for k, c in enumerate(layout)}
+        if any(c not in position for c in codes):
+            # the version in force scores an item the texts do not hold: read the answers
+            return matrix_from_rows(spec, list(queryset.values_list("agency_id", "answers")))
+        values = values[:, [position[c] for c in codes]].reshape(len(data), len(codes))
     if older:
         more_units, more_values = matrix_from_rows(spec, older)
         units = np.concatenate([units, more_units.astype(int)])
@@ -339,8 +373,10 @@ def answer_matrix(spec: MethodSpec, queryset: Any) -> tuple[Any, Any]:
 
 def period_results(period: str, *, province_code: str) -> dict[str, Any] | None:
     """Live figures of every response of the period for units of the province, by the
-    method most of them were answered under (imports and campaigns alike)."""
+    version in force at the period of the method most of them were answered under (imports
+    and campaigns alike)."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from cchc.agencies.models import Agency
     from cchc.surveys.models import Method, Response
@@ -351,9 +387,12 @@ def period_results(period: str, *, province_code: str) -> dict[str, Any] | None:
     top = base.values("method").annotate(n=Count("id")).order_by("-n").first()
     if top is None:
         return None
-    method = Method.objects.get(pk=top["method"])
+    answered_under = Method.objects.get(pk=top["method"])
+    # scored by the version of that method in force when the period ends
+    window_end = period_end(period, fallback=timezone.localdate())
+    method = method_in_force(answered_under, window_end)
     spec = MethodSpec.load(method)
-    rows = list(base.filter(method=method).values_list("agency_id", "answers"))
+    rows = list(base.filter(method=answered_under).values_list("agency_id", "answers"))
     ids = {a for a, _x in rows}
     units = {
         a.pk: _unit_meta(a)
@@ -455,7 +494,8 @@ EVALUATION_METHOD = "danh-gia-ho-so"
 
 def evaluation_results(date_from: Any, date_to: Any, *, province_code: str) -> dict[str, Any]:
     """The per-dossier evaluations of dossiers finished in the window, per unit (receiving
-    agency) and criterion, by the method version `danh-gia-ho-so` with the survey engine."""
+    agency) and criterion, by the version of the method `danh-gia-ho-so` in force when the
+    window ends, with the survey engine."""
     import datetime as dt
 
     from cchc.agencies.models import Agency
@@ -463,7 +503,7 @@ def evaluation_results(date_from: Any, date_to: Any, *, province_code: str) -> d
     from cchc.dossiers.models import Evaluation
     from cchc.surveys.models import Method
 
-    method = Method.objects.get(code=EVALUATION_METHOD)
+    method = method_in_force(Method.objects.get(code=EVALUATION_METHOD), date_to)
     spec = MethodSpec.load(method)
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=LOCAL_TZ)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
@@ -20,6 +22,7 @@ from cchc.core.errors import DomainError
 from cchc.surveys import collection, letters, services
 from cchc.surveys.bias import bias_check
 from cchc.surveys.forms import OwnQuestionForm, parse_answers
+from cchc.surveys.methods import period_window
 from cchc.surveys.models import (
     Campaign,
     Item,
@@ -32,7 +35,7 @@ from cchc.surveys.models import (
     Section,
 )
 from cchc.surveys.policies import can_collect, can_see_answers, is_home_affairs
-from cchc.surveys.results import campaign_results
+from cchc.surveys.results import campaign_results, method_of
 
 DEVICE_COOKIE = "cchc_survey_device"
 
@@ -214,24 +217,33 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _progress(campaign: Campaign) -> dict[str, Any]:
     from django.db.models import Count
 
+    from cchc.surveys import live
+
     units = list(campaign.units.select_related("agency").order_by("agency__code"))
-    returns: dict[int, dict[str, int]] = {}
-    for row in (
-        Response.objects.filter(campaign=campaign)
-        .values("agency_id", "mode")
-        .annotate(n=Count("id"))
-    ):
-        returns.setdefault(row["agency_id"], {})[row["mode"]] = row["n"]
+
+    def count_returns() -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        for row in (
+            Response.objects.filter(campaign=campaign)
+            .values("agency_id", "mode")
+            .annotate(n=Count("id"))
+        ):
+            out.setdefault(row["agency_id"], {})[row["mode"]] = row["n"]
+        return out
+
+    # counted again only after a response was recorded (live.py), not on every refresh
+    returns = live.cached(campaign, "returns", count_returns)
     quotas: dict[int, list[Quota]] = {}
     for q in Quota.objects.filter(campaign=campaign).order_by("stratum"):
         quotas.setdefault(q.agency_id, []).append(q)
+    samples = {s.agency_id: s for s in campaign.samples.all()}
     rows = [
         {
             "agency": u.agency,
             "by_mode": returns.get(u.agency_id, {}),
             "total": sum(returns.get(u.agency_id, {}).values()),
             "quotas": quotas.get(u.agency_id, []),
-            "sampled": campaign.samples.filter(agency=u.agency).first(),
+            "sampled": samples.get(u.agency_id),
         }
         for u in units
     ]
@@ -344,27 +356,102 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _results_doc(campaign: Campaign) -> dict[str, Any]:
-    return campaign.published_results or campaign_results(campaign)
+    """The frozen figures of a published campaign, else the live ones (computed once per
+    change of the campaign's responses: cchc/surveys/live.py)."""
+    from cchc.surveys import live
+
+    return campaign.published_results or live.cached(
+        campaign, "results", lambda: campaign_results(campaign)
+    )
+
+
+SUMMARY_KEYS = ("code", "name", "group", "rank", "total", "interval", "n_valid", "note")
+
+
+def _summary(campaign: Campaign) -> dict[str, Any]:
+    """What the ranking shows of the figures (no item counts): a few kilobytes read from the
+    cache instead of the whole document (about 1 MB for 180 units) on every view."""
+    from cchc.surveys import live
+
+    def build() -> dict[str, Any]:
+        doc = _results_doc(campaign)
+        province = doc["province"]
+        return {
+            "version": doc.get("version", ""),
+            "province": {k: province[k] for k in ("total", "n_valid", "n_invalid")},
+            "agencies": [{k: a.get(k) for k in SUMMARY_KEYS} for a in doc["agencies"]],
+        }
+
+    return live.cached(campaign, "summary", build)
 
 
 def results(request: HttpRequest, code: str) -> HttpResponse:
     """Ranking with intervals; public once published, else Home Affairs and survey staff."""
-    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("method").defer("published_results"), code=code
+    )
     if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
-    doc = _results_doc(campaign)
-    agencies = sorted(doc["agencies"], key=lambda a: (a["group"], -(a["total"] or -1)))
+    doc = _summary(campaign)
     staff = can_collect(request.user, campaign.province_code)
+    # the figures of the 180-odd rows formatted here: the template's floatformat filter cost
+    # a third of the page's time (bench_surveys.py, profile_pages.py)
+    number = _number_formatter()
+    # one reverse() for every row's link; the bars' coordinates as plain (unlocalised) text
+    placeholder = "UNIT-CODE"
+    unit_url = reverse("surveys:unit_results", args=[campaign.code, placeholder])
+    agencies = [
+        {
+            **a,
+            "url": unit_url.replace(placeholder, quote(a["code"], safe="")),
+            "bar": repr(a["total"]) if a["total"] is not None else "",
+            "bar_low": repr(a["interval"][0]) if a["interval"] else "",
+            "bar_high": repr(a["interval"][1]) if a["interval"] else "",
+            "total_text": number(a["total"], 2),
+            "interval_text": (
+                f"{number(a['interval'][0], 1)}–{number(a['interval'][1], 1)}"
+                if a["interval"]
+                else ""
+            ),
+        }
+        for a in sorted(doc["agencies"], key=lambda a: (a["group"], -(a["total"] or -1)))
+    ]
+    bias = None
+    if staff:
+        bias = [
+            {
+                **b,
+                **{
+                    f"{key}_text": number(b[key], 1)
+                    for key in ("desk", "counter_rating", "independent", "gap")
+                },
+            }
+            for b in bias_check(campaign)
+        ]
     return render(
         request,
         "surveys/results.html",
-        {
-            "campaign": campaign,
-            "doc": doc,
-            "agencies": agencies,
-            "bias": bias_check(campaign) if staff else None,
-        },
+        {"campaign": campaign, "doc": doc, "agencies": agencies, "bias": bias},
     )
+
+
+def _number_formatter() -> Any:
+    """`number(value, places)`: what `{{ value|floatformat:places }}` prints (half up, the
+    active language's decimal separator, "" for no value), without the filter's cost."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.utils.formats import get_format
+
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    steps = {1: Decimal("0.1"), 2: Decimal("0.01")}
+
+    def number(value: Any, places: int) -> str:
+        if value is None:
+            return ""
+        text = str(Decimal(repr(float(value))).quantize(steps[places], rounding=ROUND_HALF_UP))
+        return text.replace(".", separator)
+
+    return number
 
 
 def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
@@ -432,15 +519,27 @@ def results_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """One unit: component profile chart, items, weakest items."""
-    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    from cchc.surveys import live
+
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("method").defer("published_results"), code=code
+    )
     if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
-    doc = _results_doc(campaign)
-    figures = next((a for a in doc["agencies"] if a["code"] == unit), None)
+
+    def unit_figures() -> dict[str, Any]:
+        doc = _results_doc(campaign)
+        found = next((a for a in doc["agencies"] if a["code"] == unit), None)
+        return {"version": doc.get("version", ""), "figures": found}
+
+    # one unit's figures cached on their own: not the whole document on every view
+    cached = live.cached(campaign, f"unit:{unit}", unit_figures)
+    figures = cached["figures"]
     if figures is None:
         raise Http404
-    items = {i.code: i for i in campaign.method.items.filter(kind=Item.Kind.SATISFACTION)}
-    names = {c["code"]: c["name"] for f in campaign.method.structure for c in f["components"]}
+    method = method_of(campaign, cached)
+    items = {i.code: i for i in method.items.filter(kind=Item.Kind.SATISFACTION)}
+    names = {c["code"]: c["name"] for f in method.structure for c in f["components"]}
     components = [
         {
             "code": c,
@@ -468,39 +567,30 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 
 
 def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:
-    """The unit's published SIPAS across the province's campaigns, oldest first."""
-    out = []
-    for c in Campaign.objects.filter(
+    """The unit's published SIPAS across the province's campaigns, oldest first. Read once
+    per publication: the cache key changes with the number of published campaigns and the
+    last publication (each published document is ~1 MB of JSON to read)."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    published = Campaign.objects.filter(
         province_code=campaign.province_code, status=Campaign.Status.PUBLISHED
-    ).order_by("period", "published_at"):
+    )
+    stamp = published.aggregate(n=Count("id"), last=Max("published_at"))
+    last = stamp["last"].timestamp() if stamp["last"] else ""
+    key = f"surveys:trend:{campaign.province_code}:{unit}:{stamp['n']}:{last}"
+    found = cache.get(key)
+    if found is not None:
+        return list(found)
+    out = []
+    for c in published.order_by("period", "published_at"):
         figures = next(
             (a for a in (c.published_results or {}).get("agencies", []) if a["code"] == unit), None
         )
         if figures and figures["total"] is not None:
             out.append({"period": c.period, "name": c.name, "total": figures["total"]})
+    cache.set(key, out, settings.SURVEY_LIVE_RESULTS_SECONDS)
     return out
-
-
-def _period_window(period: str) -> tuple[Any, Any] | None:
-    """ "2026", "2026-Q2" or "2026-05" as (first day, last day); None when not a period."""
-    import calendar
-    import datetime as dt
-    import re
-
-    m = re.fullmatch(r"(\d{4})(?:-Q([1-4])|-(\d{2}))?", period or "")
-    if not m:
-        return None
-    year = int(m.group(1))
-    if m.group(2):
-        first_month, last_month = 3 * int(m.group(2)) - 2, 3 * int(m.group(2))
-    elif m.group(3) and 1 <= int(m.group(3)) <= 12:
-        first_month = last_month = int(m.group(3))
-    elif m.group(3):
-        return None
-    else:
-        first_month, last_month = 1, 12
-    last_day = calendar.monthrange(year, last_month)[1]
-    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
 
 
 @login_required
@@ -516,14 +606,14 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     if not can_collect(request.user, province):
         raise PermissionDenied
     period = request.GET.get("period") or str(timezone.localdate().year)
-    window = _period_window(period)
+    window = period_window(period)
     if window is None:
         messages.error(request, _("Write the period as 2026, 2026-Q2 or 2026-05."))
         period = str(timezone.localdate().year)
-        window = _period_window(period)
+        window = period_window(period)
     assert window is not None
     doc = evaluation_results(*window, province_code=province)
-    criteria = evaluation_criteria(window[0])
+    criteria = evaluation_criteria(window[1])  # the version evaluation_results uses
     rows = [
         {
             **unit,

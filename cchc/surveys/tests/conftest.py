@@ -23,6 +23,10 @@ def ensure_seeded():
         importlib.import_module("cchc.surveys.migrations.0003_seed_dossier_evaluation").seed(
             apps, None
         )
+    if Method.objects.filter(family="").exists():
+        importlib.import_module("cchc.surveys.migrations.0007_method_effective_date").seed(
+            apps, None
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """Accessibility of the survey pages in Chromium: axe-core finds no serious or critical
 violation on the questionnaire builder (draft and published), the campaign page, the
-respondent's form (personal link, open link, kiosk, also on a 390-px phone), the enumerator's
-entry and the double-keying pages (clerk's keying, supervisor's differences). On the phone
+respondent's form (personal link, open link, kiosk, also on a 390-px phone; with matrix,
+ranking and file questions, also when refused), the enumerator's entry and the double-keying
+pages (clerk's keying, supervisor's differences). On the phone
 no respondent's form scrolls sideways."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from cchc.surveys import collection, services
 from cchc.surveys.models import Mode
 from cchc.surveys.tests.conftest import all_items
 from cchc.surveys.tests.test_collection import drawn
+from cchc.surveys.tests.test_item_types import typed  # noqa: F401 - fixture
 from cchc.testing import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
@@ -115,4 +117,47 @@ def test_builder_and_campaign_pages(browser_page, cast, campaign, questionnaire)
         "/surveys/",
     ):
         page.goto(page.base_url + path)
+        assert_accessible(page)
+
+
+def test_matrix_ranking_and_file_questions(browser_page, cast, typed, method):  # noqa: F811
+    """The respondent's form and the enumerator's entry with a matrix of scale items, a
+    ranking and a file question (on a desktop and on a phone, and when refused with its
+    message), and the builder and preview of a questionnaire holding those item types."""
+    page = browser_page
+    open_link = f"/surveys/o/{typed.code}/{typed.open_token}/{cast.agency_a.code}/"
+    page.goto(page.base_url + open_link)
+    page.wait_for_selector("#q-M1")
+    assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    page.goto(page.base_url + open_link)
+    page.wait_for_selector("#q-M1")
+    assert_accessible(page)
+    # refused (the same place given twice): the form comes back with its message
+    for group in page.query_selector_all("#survey-form [role=radiogroup]"):
+        radio = group.query_selector("input[type=radio][value='4']")
+        if radio and radio.is_visible():
+            radio.check()
+    page.select_option("select[name=a_R1__1]", "1")
+    page.select_option("select[name=a_R1__2]", "1")
+    page.click("#submit-survey")
+    page.wait_for_selector("#q-M1")
+    assert "chỉ được xếp một vị trí" in page.content()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    sign_in(page, cast.clerk_a)
+    page.goto(page.base_url + f"/surveys/c/{typed.code}/enter/")
+    page.wait_for_selector("#q-M1")
+    assert_accessible(page)
+
+    sign_in(page, cast.province_admin)
+    draft = services.new_version(typed.questionnaire, actor=cast.province_admin, province_code="01")
+    for path in (
+        f"/surveys/q/{typed.questionnaire.pk}/",
+        f"/surveys/q/{draft.pk}/",
+        f"/surveys/q/{draft.pk}/preview/",
+    ):
+        page.goto(page.base_url + path)
+        assert "M1" in page.content() and "R1" in page.content() and "F1" in page.content()
         assert_accessible(page)
