@@ -15,20 +15,60 @@ from django.db import connection
 from django.utils import timezone
 
 from cchc.core import rowsql
-from cchc.indices.models import PendingRefresh
+from cchc.indices.models import PendingPetitionRefresh, PendingRefresh
 
 log = logging.getLogger("cchc.indices")
 TABLE = PendingRefresh._meta.db_table
+PETITION_TABLE = PendingPetitionRefresh._meta.db_table
 
 
-def mark(dossier_id: int) -> None:
-    """Mark a dossier for refresh: one upsert, run inside the transaction that changed the
-    dossier (the `dossier_changing` signal), so it commits or rolls back with the change."""
+def mark(dossier_id: int, table: str = TABLE, key: str = "dossier_id") -> None:
+    """Mark a dossier (or, with PETITION_TABLE, a petition) for refresh: one upsert, run
+    inside the transaction that changed it (the `dossier_changing` / `petition_changing`
+    signal), so it commits or rolls back with the change."""
     rowsql.cursor(connection).execute(
-        f"INSERT INTO {TABLE} (dossier_id, queued_at) VALUES (%s, %s) "  # noqa: S608 - constant table
-        "ON CONFLICT (dossier_id) DO UPDATE SET queued_at = excluded.queued_at",
+        f"INSERT INTO {table} ({key}, queued_at) VALUES (%s, %s) "  # noqa: S608 - constant table
+        f"ON CONFLICT ({key}) DO UPDATE SET queued_at = excluded.queued_at",
         [dossier_id, connection.ops.adapt_datetimefield_value(timezone.now())],
     )
+
+
+def mark_petition(petition_id: int) -> None:
+    mark(petition_id, PETITION_TABLE, "petition_id")
+
+
+def refresh_petition_now(petition_id: int) -> None:
+    """Refresh one petition's fact after its change committed, then clear its mark unless a
+    newer change re-marked it meanwhile."""
+    from cchc.indices.refresh import refresh_petition
+
+    marks = list(
+        PendingPetitionRefresh.objects.filter(petition_id=petition_id).values_list(
+            "petition_id", "queued_at"
+        )
+    )
+    refresh_petition(petition_id)
+    if marks:
+        _clear(marks, PETITION_TABLE, "petition_id")
+
+
+def drain_petitions(limit: int = 200) -> int:
+    """Refresh the petitions whose mark outlived their change (a crash, a restart, a failed
+    refresh after the commit); a petition that fails is logged and its mark cleared, as for
+    dossiers (rebuild_indices repairs it)."""
+    from cchc.indices.refresh import refresh_petition
+
+    batch = list(
+        PendingPetitionRefresh.objects.order_by("queued_at").values_list(
+            "petition_id", "queued_at"
+        )[:limit]
+    )
+    for petition_id, _ in batch:
+        try:
+            refresh_petition(petition_id)
+        except Exception:  # noqa: BLE001 - one bad petition cannot stop the queue
+            log.exception("index refresh failed for petition %s; run rebuild_indices", petition_id)
+    return _clear(batch, PETITION_TABLE, "petition_id") if batch else 0
 
 
 def refresh_now(dossier_id: int) -> None:
@@ -45,6 +85,12 @@ def refresh_now(dossier_id: int) -> None:
 
 
 def drain(limit: int = 200) -> int:
+    """Refresh up to `limit` marked dossiers, then up to `limit` marked petitions; return how
+    many marks were cleared."""
+    return _drain_dossiers(limit) + drain_petitions(limit)
+
+
+def _drain_dossiers(limit: int) -> int:
     """Refresh up to `limit` marked dossiers in one batch; return how many marks were cleared.
 
     The batch's facts and summary rows are written in one transaction; the marks it consumed
@@ -79,22 +125,22 @@ def drain(limit: int = 200) -> int:
     return cleared
 
 
-def _clear(items: list[tuple[int, object]]) -> int:
-    """Remove the marks that were read, unless a newer change re-marked the dossier meanwhile
-    (its queued_at moved on, so the pair no longer matches)."""
+def _clear(items: list[tuple[int, object]], table: str = TABLE, key: str = "dossier_id") -> int:
+    """Remove the marks that were read, unless a newer change re-marked the dossier (or
+    petition) meanwhile (its queued_at moved on, so the pair no longer matches)."""
     if (
         connection.vendor == "postgresql"
     ):  # one statement text for any batch size: parsed and prepared once
         sql = (
-            f"DELETE FROM {TABLE} q USING unnest(%s::bigint[], %s::timestamptz[]) AS done(dossier_id, queued_at) "  # noqa: S608
-            "WHERE q.dossier_id = done.dossier_id AND q.queued_at = done.queued_at"
+            f"DELETE FROM {table} q USING unnest(%s::bigint[], %s::timestamptz[]) AS done({key}, queued_at) "  # noqa: S608
+            f"WHERE q.{key} = done.{key} AND q.queued_at = done.queued_at"
         )
         params: list[object] = [
             [dossier_id for dossier_id, _ in items],
             [queued_at for _, queued_at in items],
         ]
     else:
-        sql = f"DELETE FROM {TABLE} WHERE (dossier_id, queued_at) IN (VALUES {', '.join(['(%s, %s)'] * len(items))})"  # noqa: S608
+        sql = f"DELETE FROM {table} WHERE ({key}, queued_at) IN (VALUES {', '.join(['(%s, %s)'] * len(items))})"  # noqa: S608
         params = []
         for dossier_id, queued_at in items:
             params += [dossier_id, connection.ops.adapt_datetimefield_value(queued_at)]

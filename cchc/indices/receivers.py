@@ -55,10 +55,19 @@ def on_dossiers_bulk_changed(sender: Any, dossier_ids: list[int], **kwargs: Any)
         )
 
 
+def on_petition_changing(sender: Any, petition_id: int, **kwargs: Any) -> None:
+    """Mark the petition inside its changing transaction (the outbox), as for dossiers."""
+    from cchc.indices import queue
+
+    queue.mark_petition(petition_id)
+
+
 def on_petition_changed(sender: Any, petition_id: int, **kwargs: Any) -> None:
-    from cchc.indices.refresh import refresh_petition
+    """Refresh the petition's fact after the commit and clear its mark; if this never runs
+    (a crash) or fails, the mark stays and the worker refreshes the petition."""
+    from cchc.indices import queue
 
     try:
-        refresh_petition(petition_id)
+        queue.refresh_petition_now(petition_id)
     except Exception:  # noqa: BLE001
         log.exception("index refresh failed for petition %s; run rebuild_indices", petition_id)

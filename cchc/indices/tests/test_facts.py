@@ -335,3 +335,41 @@ def test_usage_counters_in_sql_equal_the_procedure_flags(
     assert usage_counters(Period.parse("2026-07"), ids)[c.agency_a.pk]["online_services_used"] == 0
     assert usage_counters(AUG, ids)[c.agency_a.pk]["online_services_used"] == 1
     assert usage_counters(AUG, ids)[c.agency_a.pk]["procedures_fee_dossiers"] == 1
+
+
+def test_a_petition_whose_refresh_never_ran_is_refreshed_by_the_worker(
+    scenario, django_capture_on_commit_callbacks
+):
+    """Issue 12 point 4 for petitions: the index mark commits with the petition (the
+    outbox). After a normal commit the fact is written and the mark cleared; when the process
+    dies between the commit and the refresh (the callbacks never run), the mark stays and the
+    worker's drain writes the fact."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cchc.feedback import intake as feedback
+    from cchc.feedback.intake import Petitioner
+    from cchc.indices import queue
+    from cchc.indices.models import PendingPetitionRefresh, PetitionFact
+
+    def file(title: str, execute: bool):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=execute):
+            return feedback.file_petition(
+                channel="WEB",
+                category="TTHC",
+                title=title,
+                description="Nội dung",
+                petitioner=Petitioner(name="Lê Văn C", phone="0912345679"),
+                actor=AnonymousUser(),
+                agency=scenario.cast.agency_a,
+            )
+
+    normal = file("Bình thường", execute=True)
+    assert PetitionFact.objects.filter(pk=normal.pk).exists()
+    assert not PendingPetitionRefresh.objects.filter(petition_id=normal.pk).exists()
+
+    crashed = file("Mất điện sau khi ghi", execute=False)
+    assert PendingPetitionRefresh.objects.filter(petition_id=crashed.pk).exists()
+    assert not PetitionFact.objects.filter(pk=crashed.pk).exists()
+    assert queue.drain() >= 1
+    assert PetitionFact.objects.filter(pk=crashed.pk).exists()
+    assert not PendingPetitionRefresh.objects.filter(petition_id=crashed.pk).exists()
