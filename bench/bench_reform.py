@@ -3,8 +3,10 @@
 1. Import: par_templates.csv + par_nodes.csv + par_scores.csv for two years (the previous
    year gives the rank change), timed.
 2. Compute and rank a year (`results.compute_year`, what `compute_indices --scheme par`
-   prints before publication): p50/p95 over 10 runs, with last year live too (nothing
-   published yet) and with last year published (its ranks frozen).
+   prints before publication, from the per-assessment summaries the services keep): p50/p95
+   over 10 runs, with last year live too (nothing published yet) and with last year
+   published (its ranks frozen); for reference the same from the 27,600 Score rows a year
+   (`fresh=True`, what publication does), and the cost a write pays to keep one summary.
 3. Pages (Django test client, in process): ranking, a unit's where-the-points-were-lost page,
    a what-if, a scoring sheet, the public page — before and after publication; p50/p95.
 
@@ -54,7 +56,7 @@ def main() -> None:
     from cchc.agencies.models import Agency, RankingGroup
     from cchc.core.actors import SYSTEM
     from cchc.interchange.services import import_bundle
-    from cchc.reform import demo, results, services
+    from cchc.reform import demo, results, services, summaries
     from cchc.reform.models import Assessment, TemplateNode
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -97,6 +99,15 @@ def main() -> None:
         * UNITS
     )
     out["compute_year_live_uncached"] = timed(lambda: results.compute_year(2026, "01"), 10)
+    out["compute_year_live_from_score_rows"] = timed(
+        lambda: results.compute_year(2026, "01", fresh=True), 10
+    )
+    one = list(
+        Assessment.objects.filter(template__code="B-2026", agency__code=codes[7]).select_related(
+            "template"
+        )
+    )
+    out["summary_refresh_one_unit"] = timed(lambda: summaries.refresh(one))
     admin = User.objects.create(username="bench_admin", kind="PROVINCE_ADMIN", province_code="01")
     client = Client()
     client.force_login(admin)
@@ -121,6 +132,9 @@ def main() -> None:
     # computed; the figure above also scores last year's 300 units live for the rank change
     out["compute_year_live_last_year_published"] = timed(
         lambda: results.compute_year(2026, "01"), 10
+    )
+    out["compute_year_last_year_published_from_score_rows"] = timed(
+        lambda: results.compute_year(2026, "01", fresh=True), 10
     )
     t0 = time.perf_counter()
     services.publish_results(2026, actor=SYSTEM)

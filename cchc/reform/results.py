@@ -23,6 +23,7 @@ from cchc.reform import scoring
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
+    AssessmentSummary,
     ResultSet,
     Score,
     Template,
@@ -170,14 +171,57 @@ def leaf_values_by_assessment(assessments: list[Assessment]) -> dict[int, dict[s
     return out
 
 
+def self_scores_count(a: Assessment) -> bool:
+    """Whether the unit's self scores stand in for missing appraised ones (`effective`)."""
+    return a.status != AssessmentStatus.FINAL and not a.imported
+
+
+def unit_results(assessments: list[Assessment], *, fresh: bool = False) -> dict[int, dict]:
+    """Each assessment's scored result (total, points, max, grade, groups, weakest): from its
+    AssessmentSummary while that is current (written after the assessment's last event, for
+    its present status, in the present layout), else (or when `fresh`) from its Score rows."""
+    out: dict[int, dict] = {}
+    stale = assessments
+    if not fresh and assessments:
+        stored = {
+            pk: (seq, pending, layout, result)
+            for pk, seq, pending, layout, result in AssessmentSummary.objects.filter(
+                assessment_id__in=[a.pk for a in assessments]
+            ).values_list("assessment_id", "seq", "pending", "layout", "result")
+        }
+        stale = []
+        for a in assessments:
+            s = stored.get(a.pk)
+            res = None
+            if (
+                s is not None
+                and s[0] == a.last_event_seq
+                and s[1] == self_scores_count(a)
+                and s[2] == scoring.SUMMARY_LAYOUT
+            ):
+                res = scoring.unpack(tree_of(a.template), s[3])
+            if res is None:
+                stale.append(a)
+            else:
+                out[a.pk] = res
+    if stale:
+        values = leaf_values_by_assessment(stale)
+        for a in stale:
+            out[a.pk] = scoring.score_unit(tree_of(a.template), values.get(a.pk, {}))
+    return out
+
+
 def compute_year(
     year: int,
     province_code: str | None = None,
     *,
     overrides: Mapping[str, Mapping[str, float | None]] | None = None,
     with_change: bool = True,
+    fresh: bool = False,
 ) -> dict[str, Any]:
-    """The live document of a year. `overrides`: agency code → {leaf code: value} (what-if)."""
+    """The live document of a year. `overrides`: agency code → {leaf code: value} (what-if).
+    Units are read from their summaries (one row each) unless `fresh` (publication), when
+    every unit is scored from its Score rows; both give the same document."""
     templates = list(
         Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
     )
@@ -187,14 +231,18 @@ def compute_year(
     if province_code:
         qs = qs.filter(agency__province_code=province_code)
     assessments = list(qs)
-    values = leaf_values_by_assessment(assessments)
+    changed = [a for a in assessments if overrides and a.agency.code in overrides]
+    ids = {a.pk for a in changed}
+    scored = unit_results([a for a in assessments if a.pk not in ids], fresh=fresh)
+    if changed:
+        values = leaf_values_by_assessment(changed)
+        for a in changed:
+            leaf = dict(values.get(a.pk, {}))
+            leaf.update((overrides or {})[a.agency.code])
+            scored[a.pk] = scoring.score_unit(tree_of(a.template), leaf)
     rows: list[dict[str, Any]] = []
     for a in assessments:
-        tree = tree_of(a.template)
-        leaf = dict(values.get(a.pk, {}))
-        if overrides and a.agency.code in overrides:
-            leaf.update(overrides[a.agency.code])
-        res = scoring.score_unit(tree, leaf)
+        res = scored[a.pk]
         rows.append(
             {
                 "code": a.agency.code,
@@ -213,7 +261,9 @@ def compute_year(
     scoring.rank_units(rows)
     previous: dict[str, int | None] = {}
     if with_change and rows:
-        previous = {a["code"]: a["rank"] for a in _document(year - 1, province_code, False)}
+        previous = {
+            a["code"]: a["rank"] for a in _document(year - 1, province_code, False, fresh=fresh)
+        }
     for r in rows:
         last = previous.get(r["code"])
         r["rank_change"] = (last - r["rank"]) if (last is not None and r["rank"]) else None
@@ -227,11 +277,13 @@ def compute_year(
     }
 
 
-def _document(year: int, province_code: str | None, with_change: bool) -> list[dict]:
+def _document(
+    year: int, province_code: str | None, with_change: bool, *, fresh: bool = False
+) -> list[dict]:
     frozen = published(year, province_code)
     if frozen is not None:
         return frozen.summary
-    return compute_year(year, province_code, with_change=with_change)["agencies"]
+    return compute_year(year, province_code, with_change=with_change, fresh=fresh)["agencies"]
 
 
 def published(
@@ -296,7 +348,8 @@ def unit_row(doc: dict[str, Any], agency_code: str) -> dict[str, Any]:
 
 def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, Any]]:
     """Per field and criterion: the unit's score against its group's best and median, and
-    the points it lost (the Sóc Sơn view), largest loss first within each field."""
+    the points it lost (the Sóc Sơn view). Fields, and the criteria within each field, come
+    largest gap to the group's best first (ties: more points lost, then template order)."""
     row = unit_row(doc, agency_code)
     peers = [r for r in doc["agencies"] if r["group"] == row["group"]]
     out = []
@@ -328,9 +381,11 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                 "lost": field["max"] - field["score"],
                 "best": max(fscores),
                 "median": statistics.median(fscores),
+                "behind_best": max(fscores) - field["score"],
                 "criteria": crits,
             }
         )
+    out.sort(key=lambda f: (-round(f["behind_best"], 9), -round(f["lost"], 9)))
     return out
 
 
