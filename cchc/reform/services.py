@@ -954,6 +954,27 @@ def finalise(assessment: Assessment, *, actor: Any) -> Assessment:
 
 
 # ---------------------------------------------------------------------------------- results
+def rebuild_summaries(*, actor: Any, year: int | None = None, batch: int = 200) -> int:
+    """Rewrite the summaries of every assessment (of one year): after an upgrade, for
+    assessments last changed before summaries existed or under an older layout (until then
+    they are scored from their Score rows). Derived data: no event. Each batch of assessments
+    is locked while its summaries are written."""
+    require_home_affairs(actor)
+    qs = Assessment.objects.order_by("pk")
+    if year is not None:
+        qs = qs.filter(template__year=year)
+    ids = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            locked = list(
+                Assessment.objects.select_for_update(of=("self",)).filter(
+                    pk__in=ids[start : start + batch]
+                )
+            )
+            summaries.refresh(locked)
+    return len(ids)
+
+
 def publish_results(
     year: int, *, actor: Any, province_code: str | None = None, reason: str = ""
 ) -> ResultSet:

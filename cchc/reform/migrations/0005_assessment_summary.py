@@ -1,5 +1,6 @@
-# Issue 14 (speed): one summary row per assessment, kept by the services. No backfill: an
-# assessment without a (current) summary is scored from its Score rows until the next write.
+# Issue 14 (speed): one summary row per assessment, kept by the services. No backfill here: an
+# assessment without a (current) summary is scored from its Score rows until its next write;
+# `manage.py rebuild_par_summaries` writes them all at once.
 
 import django.db.models.deletion
 from django.db import migrations, models

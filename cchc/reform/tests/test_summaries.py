@@ -162,3 +162,15 @@ def test_an_assessment_without_a_summary_is_scored_from_its_rows(cast):
     Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=5)
     row = results.unit_row(results.compute_year(2026, "01"), "H26.01")
     assert row["points"] == pytest.approx(5)
+
+
+@pytest.mark.django_db
+def test_rebuild_writes_the_missing_summaries(cast, tmp_path):
+    _import(write_bundle(tmp_path / "b"))
+    AssessmentSummary.objects.all().delete()  # as after upgrading to summaries
+    out = StringIO()
+    call_command("rebuild_par_summaries", "--year", "2026", stdout=out)
+    assert "2 PAR INDEX assessment summaries rewritten" in out.getvalue()
+    for a in Assessment.objects.all():
+        assert_current(a)
+    assert_year_reads_summaries(2026)
