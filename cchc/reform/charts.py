@@ -121,10 +121,10 @@ RADAR_RADIUS = 120
 RADAR_RINGS = (25, 50, 75, 100)
 
 
-def _radar_xy(i: int, n: int, pct: float) -> tuple[float, float]:
+def _radar_xy(i: int, n: int, pct: float, *, clamp: bool = True) -> tuple[float, float]:
     """Where `pct` (0-100) lies on axis i of n: axis 0 points up, the others clockwise."""
     angle = -math.pi / 2 + 2 * math.pi * i / n
-    r = RADAR_RADIUS * max(0.0, min(100.0, pct)) / 100
+    r = RADAR_RADIUS * (max(0.0, min(100.0, pct)) if clamp else pct) / 100
     c = RADAR_SIZE / 2
     return round(c + r * math.cos(angle), 1), round(c + r * math.sin(angle), 1)
 
@@ -147,7 +147,7 @@ def radar_chart(
     spokes = []
     for i, (code, name) in enumerate(axes):
         x, y = _radar_xy(i, n, 100)
-        lx, ly = _radar_xy(i, n, 100 + 14 * 100 / RADAR_RADIUS)
+        lx, ly = _radar_xy(i, n, 100 + 14 * 100 / RADAR_RADIUS, clamp=False)
         anchor = "middle" if abs(lx - c) < 1 else ("start" if lx > c else "end")
         spokes.append(
             {"x": x, "y": y, "lx": lx, "ly": ly, "anchor": anchor, "code": code, "name": name}
