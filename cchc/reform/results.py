@@ -348,8 +348,9 @@ def unit_row(doc: dict[str, Any], agency_code: str) -> dict[str, Any]:
 
 def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, Any]]:
     """Per field and criterion: the unit's score against its group's best and median, and
-    the points it lost (the Sóc Sơn view). Fields, and the criteria within each field, come
-    largest gap to the group's best first (ties: more points lost, then template order)."""
+    the points it lost (the Sóc Sơn view). Fields in the template's order; within each field
+    the criteria largest gap to the group's best first (ties: more points lost, then template
+    order)."""
     row = unit_row(doc, agency_code)
     peers = [r for r in doc["agencies"] if r["group"] == row["group"]]
     out = []
@@ -371,7 +372,8 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                     "behind_best": (max(scores) - crit["score"]) if scores else None,
                 }
             )
-        crits.sort(key=lambda c: (-c["behind_best"] if c["behind_best"] else 0, -c["lost"]))
+        # rounded so that float noise never reorders equal gaps
+        crits.sort(key=lambda c: (-round(c["behind_best"] or 0.0, 9), -round(c["lost"], 9)))
         fscores = [p["groups"].get(fcode, {}).get("score", 0.0) for p in peers]
         out.append(
             {
@@ -385,7 +387,6 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                 "criteria": crits,
             }
         )
-    out.sort(key=lambda f: (-round(f["behind_best"], 9), -round(f["lost"], 9)))
     return out
 
 

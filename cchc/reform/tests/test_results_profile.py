@@ -1,7 +1,8 @@
 """Issue 14, results pages: the "where the points were lost" table is ordered as its caption
-says (largest gap to the group's best first), the unit page draws the unit's radar profile
-per field against its group's median and best from the results, and an import of
-par_scores.csv refuses a unit whose type does not match the template's."""
+says (fields in the template's order, within a field the criterion furthest behind the
+group's best first), the unit page draws the unit's radar profile per field against its
+group's median and best from the results, and an import of par_scores.csv refuses a unit
+whose type does not match the template's."""
 
 from __future__ import annotations
 
@@ -35,14 +36,14 @@ def _unit(code: str, fields: dict[str, tuple[float, float, dict[str, tuple[float
     }
 
 
-def test_fields_and_criteria_come_largest_gap_to_the_group_best_first():
+def test_criteria_come_largest_gap_to_the_group_best_first_within_fields_in_template_order():
     doc = {
         "agencies": [
             _unit(
                 "U1",
                 {
                     "1": (10, 10, {"1.1": (10, 10)}),
-                    "2": (5, 20, {"2.1": (5, 10), "2.2": (0, 10)}),
+                    "2": (5, 20, {"2.1": (5, 10), "2.2": (0, 10), "2.3": (0, 0)}),
                     "3": (8, 10, {"3.1": (8, 10)}),
                     "4": (7, 10, {"4.1": (7, 10)}),
                 },
@@ -51,7 +52,7 @@ def test_fields_and_criteria_come_largest_gap_to_the_group_best_first():
                 "U2",
                 {
                     "1": (6, 10, {"1.1": (6, 10)}),
-                    "2": (20, 20, {"2.1": (10, 10), "2.2": (10, 10)}),
+                    "2": (20, 20, {"2.1": (10, 10), "2.2": (10, 10), "2.3": (0, 0)}),
                     "3": (10, 10, {"3.1": (10, 10)}),
                     "4": (7, 10, {"4.1": (7, 10)}),
                 },
@@ -59,14 +60,15 @@ def test_fields_and_criteria_come_largest_gap_to_the_group_best_first():
         ]
     }
     lost = results.where_points_lost(doc, "U1")
-    # gaps to the best: field 2 15, field 3 2, fields 1 and 4 none (4 lost more points)
-    assert [f["code"] for f in lost] == ["2", "3", "4", "1"]
-    assert [f["behind_best"] for f in lost] == [15, 2, 0, 0]
-    assert [c["code"] for c in lost[0]["criteria"]] == ["2.2", "2.1"]
+    assert [f["code"] for f in lost] == ["1", "2", "3", "4"]
+    assert [f["behind_best"] for f in lost] == [0, 15, 2, 0]
+    # field 2: 2.2 is 10 behind the best, 2.1 5, 2.3 (no points) none
+    assert [c["code"] for c in lost[1]["criteria"]] == ["2.2", "2.1", "2.3"]
+    assert [c["behind_best"] for c in lost[1]["criteria"]] == [10, 5, 0]
 
 
 @pytest.mark.django_db
-def test_the_unit_page_lists_fields_by_gap_and_draws_the_radar_from_the_results(
+def test_the_unit_page_says_how_it_orders_and_draws_the_radar_from_the_results(
     client, cast, tmp_path
 ):
     out = StringIO()
@@ -75,9 +77,9 @@ def test_the_unit_page_lists_fields_by_gap_and_draws_the_radar_from_the_results(
     r = client.get(reverse("reform:unit", args=[2026, "H26.02"]))
     assert r.status_code == 200
     page = html.unescape(r.content.decode())
+    assert "theo thứ tự của bộ chỉ số" in page
     table = page[page.index('id="lost"') :]
-    # H26.02 against H26.01: field 3 (survey) 24 behind, field 1 3, field 9 1, field 2 none
-    rows = [table.index(f"<tr><th>{code}</th>") for code in ("3", "1", "9", "2")]
+    rows = [table.index(f"<tr><th>{code}</th>") for code in ("1", "2", "3", "9")]
     assert rows == sorted(rows)
     # the radar: fields with points (1, 2, 3) in template order, axis 0 up, then clockwise
     # (120° apart), radius 120 px for 100 % around (180, 180)
