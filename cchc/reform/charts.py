@@ -152,7 +152,7 @@ def radar_chart(
         spokes.append(
             {"x": x, "y": y, "lx": lx, "ly": ly, "anchor": anchor, "code": code, "name": name}
         )
-    polygons = []
+    polygons: list[dict[str, Any]] = []
     for k, (label, values) in enumerate(series):
         shape = MARKERS[k % len(MARKERS)]
         polygons.append(

@@ -9,8 +9,9 @@ computation is used before publication and by the what-if page.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connections
@@ -129,7 +130,42 @@ def effective(method: str, status: str, imported: bool, appraised, self_score, s
     return None
 
 
-def leaf_values_by_assessment(assessments: list[Assessment]) -> dict[int, dict[str, float | None]]:
+class AssessmentLike(Protocol):
+    """What scoring needs of an assessment: an Assessment, or a `Unit` row of `compute_year`."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def template_id(self) -> Any: ...
+    @property
+    def template(self) -> Template: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def imported(self) -> bool: ...
+    @property
+    def last_event_seq(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One assessment of a year as `compute_year` reads it: plain values (300 Django model
+    instances with their agency, group and template were a third of the computation)."""
+
+    pk: int
+    template_id: int
+    template: Template
+    status: str
+    imported: bool
+    last_event_seq: int
+    code: str
+    name: str
+    group: str | None
+
+
+def leaf_values_by_assessment(
+    assessments: Sequence[AssessmentLike],
+) -> dict[int, dict[str, float | None]]:
     """Each assessment's leaf values (one query, no joins: node codes come from the trees)."""
     nodes: dict[int, tuple[str, str]] = {}
     for t in {a.template_id: a.template for a in assessments}.values():
@@ -171,17 +207,17 @@ def leaf_values_by_assessment(assessments: list[Assessment]) -> dict[int, dict[s
     return out
 
 
-def self_scores_count(a: Assessment) -> bool:
+def self_scores_count(a: AssessmentLike) -> bool:
     """Whether the unit's self scores stand in for missing appraised ones (`effective`)."""
     return a.status != AssessmentStatus.FINAL and not a.imported
 
 
-def unit_results(assessments: list[Assessment], *, fresh: bool = False) -> dict[int, dict]:
+def unit_results(assessments: Sequence[AssessmentLike], *, fresh: bool = False) -> dict[int, dict]:
     """Each assessment's scored result (total, points, max, grade, groups, weakest): from its
     AssessmentSummary while that is current (written after the assessment's last event, for
     its present status, in the present layout), else (or when `fresh`) from its Score rows."""
     out: dict[int, dict] = {}
-    stale = assessments
+    stale = list(assessments)
     if not fresh and assessments:
         stored = {
             pk: (seq, pending, layout, result)
@@ -225,29 +261,40 @@ def compute_year(
     templates = list(
         Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
     )
-    qs = Assessment.objects.filter(template__in=templates).select_related(
-        "agency", "agency__group", "template"
-    )
+    by_id = {t.pk: t for t in templates}
+    qs = Assessment.objects.filter(template__in=templates)
     if province_code:
         qs = qs.filter(agency__province_code=province_code)
-    assessments = list(qs)
-    changed = [a for a in assessments if overrides and a.agency.code in overrides]
+    assessments = [
+        Unit(pk, tid, by_id[tid], status, imported, seq, code, name, group)
+        for pk, tid, status, imported, seq, code, name, group in qs.order_by("pk").values_list(
+            "pk",
+            "template_id",
+            "status",
+            "imported",
+            "last_event_seq",
+            "agency__code",
+            "agency__name",
+            "agency__group__name",
+        )
+    ]
+    changed = [a for a in assessments if overrides and a.code in overrides]
     ids = {a.pk for a in changed}
     scored = unit_results([a for a in assessments if a.pk not in ids], fresh=fresh)
     if changed:
         values = leaf_values_by_assessment(changed)
         for a in changed:
             leaf = dict(values.get(a.pk, {}))
-            leaf.update((overrides or {})[a.agency.code])
+            leaf.update((overrides or {})[a.code])
             scored[a.pk] = scoring.score_unit(tree_of(a.template), leaf)
     rows: list[dict[str, Any]] = []
     for a in assessments:
         res = scored[a.pk]
         rows.append(
             {
-                "code": a.agency.code,
-                "name": a.agency.name,
-                "group": a.agency.group.name if a.agency.group else None,
+                "code": a.code,
+                "name": a.name,
+                "group": a.group,
                 "template": a.template.code,
                 "status": a.status,
                 "total": res["total"],

@@ -229,9 +229,8 @@ def unpack(tree: Tree, packed: Mapping[str, Any]) -> dict[str, Any] | None:
     """`pack`'s inverse for the same tree: total, points, max, grade, groups and weakest as
     `score_unit` gives them; None when the stored list does not fit the tree."""
     nodes = packed.get("nodes")
-    if not isinstance(nodes, list) or len(nodes) != len(tree.fields) + sum(
-        len(v) for v in tree.field_criteria.values()
-    ):
+    # every criterion sits under exactly one field: fields + criteria values in all
+    if not isinstance(nodes, list) or len(nodes) != len(tree.fields) + len(tree.criteria):
         return None
     info = tree.info
     it = iter(nodes)
