@@ -212,10 +212,13 @@ def self_scores_count(a: AssessmentLike) -> bool:
     return a.status != AssessmentStatus.FINAL and not a.imported
 
 
-def unit_results(assessments: Sequence[AssessmentLike], *, fresh: bool = False) -> dict[int, dict]:
+def unit_results(
+    assessments: Sequence[AssessmentLike], *, fresh: bool = False, totals_only: bool = False
+) -> dict[int, dict]:
     """Each assessment's scored result (total, points, max, grade, groups, weakest): from its
     AssessmentSummary while that is current (written after the assessment's last event, for
-    its present status, in the present layout), else (or when `fresh`) from its Score rows."""
+    its present status, in the present layout), else (or when `fresh`) from its Score rows.
+    `totals_only`: what ranking needs; a current summary then gives only its `total`."""
     out: dict[int, dict] = {}
     stale = list(assessments)
     if not fresh and assessments:
@@ -223,7 +226,13 @@ def unit_results(assessments: Sequence[AssessmentLike], *, fresh: bool = False) 
             pk: (seq, pending, layout, result)
             for pk, seq, pending, layout, result in AssessmentSummary.objects.filter(
                 assessment_id__in=[a.pk for a in assessments]
-            ).values_list("assessment_id", "seq", "pending", "layout", "result")
+            ).values_list(
+                "assessment_id",
+                "seq",
+                "pending",
+                "layout",
+                "result__total" if totals_only else "result",
+            )
         }
         stale = []
         for a in assessments:
@@ -235,7 +244,7 @@ def unit_results(assessments: Sequence[AssessmentLike], *, fresh: bool = False) 
                 and s[1] == self_scores_count(a)
                 and s[2] == scoring.SUMMARY_LAYOUT
             ):
-                res = scoring.unpack(tree_of(a.template), s[3])
+                res = {"total": s[3]} if totals_only else scoring.unpack(tree_of(a.template), s[3])
             if res is None:
                 stale.append(a)
             else:
@@ -245,6 +254,44 @@ def unit_results(assessments: Sequence[AssessmentLike], *, fresh: bool = False) 
         for a in stale:
             out[a.pk] = scoring.score_unit(tree_of(a.template), values.get(a.pk, {}))
     return out
+
+
+def _units(year: int, province_code: str | None) -> tuple[list[Template], list[Unit]]:
+    """The year's published templates and their assessments (of the province)."""
+    templates = list(
+        Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
+    )
+    by_id = {t.pk: t for t in templates}
+    qs = Assessment.objects.filter(template__in=templates)
+    if province_code:
+        qs = qs.filter(agency__province_code=province_code)
+    units = [
+        Unit(pk, tid, by_id[tid], status, imported, seq, code, name, group)
+        for pk, tid, status, imported, seq, code, name, group in qs.order_by("pk").values_list(
+            "pk",
+            "template_id",
+            "status",
+            "imported",
+            "last_event_seq",
+            "agency__code",
+            "agency__name",
+            "agency__group__name",
+        )
+    ]
+    return templates, units
+
+
+def _ranks(year: int, province_code: str | None, *, fresh: bool) -> dict[str, int | None]:
+    """Each unit's rank in the year: frozen when published, else ranked from the totals alone
+    (what the rank change needs of last year)."""
+    frozen = published(year, province_code)
+    if frozen is not None:
+        return {r["code"]: r["rank"] for r in frozen.summary}
+    _templates, units = _units(year, province_code)
+    scored = unit_results(units, fresh=fresh, totals_only=True)
+    rows = [{"code": u.code, "group": u.group, "total": scored[u.pk]["total"]} for u in units]
+    scoring.rank_units(rows)
+    return {r["code"]: r["rank"] for r in rows}
 
 
 def compute_year(
@@ -258,26 +305,7 @@ def compute_year(
     """The live document of a year. `overrides`: agency code → {leaf code: value} (what-if).
     Units are read from their summaries (one row each) unless `fresh` (publication), when
     every unit is scored from its Score rows; both give the same document."""
-    templates = list(
-        Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
-    )
-    by_id = {t.pk: t for t in templates}
-    qs = Assessment.objects.filter(template__in=templates)
-    if province_code:
-        qs = qs.filter(agency__province_code=province_code)
-    assessments = [
-        Unit(pk, tid, by_id[tid], status, imported, seq, code, name, group)
-        for pk, tid, status, imported, seq, code, name, group in qs.order_by("pk").values_list(
-            "pk",
-            "template_id",
-            "status",
-            "imported",
-            "last_event_seq",
-            "agency__code",
-            "agency__name",
-            "agency__group__name",
-        )
-    ]
+    templates, assessments = _units(year, province_code)
     changed = [a for a in assessments if overrides and a.code in overrides]
     ids = {a.pk for a in changed}
     scored = unit_results([a for a in assessments if a.pk not in ids], fresh=fresh)
@@ -308,9 +336,7 @@ def compute_year(
     scoring.rank_units(rows)
     previous: dict[str, int | None] = {}
     if with_change and rows:
-        previous = {
-            a["code"]: a["rank"] for a in _document(year - 1, province_code, False, fresh=fresh)
-        }
+        previous = _ranks(year - 1, province_code, fresh=fresh)
     for r in rows:
         last = previous.get(r["code"])
         r["rank_change"] = (last - r["rank"]) if (last is not None and r["rank"]) else None
@@ -322,15 +348,6 @@ def compute_year(
         "frozen": False,
         "agencies": rows,
     }
-
-
-def _document(
-    year: int, province_code: str | None, with_change: bool, *, fresh: bool = False
-) -> list[dict]:
-    frozen = published(year, province_code)
-    if frozen is not None:
-        return frozen.summary
-    return compute_year(year, province_code, with_change=with_change, fresh=fresh)["agencies"]
 
 
 def published(

@@ -174,3 +174,12 @@ def test_rebuild_writes_the_missing_summaries(cast, tmp_path):
     for a in Assessment.objects.all():
         assert_current(a)
     assert_year_reads_summaries(2026)
+
+
+@pytest.mark.django_db
+def test_the_rank_change_from_last_years_summaries_equals_the_one_from_its_rows(cast):
+    from cchc.reform.tests.test_pages_scale import import_year_pair
+
+    import_year_pair([f"B26.{i:03d}" for i in range(9)])
+    doc = assert_year_reads_summaries(2026)  # last year ranked from its totals alone
+    assert any(r["rank_change"] for r in doc["agencies"])
