@@ -30,7 +30,7 @@ from cchc.interchange.formats import (
     parse_flag,
     read_csv,
 )
-from cchc.reform import results
+from cchc.reform import results, summaries
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
@@ -323,6 +323,21 @@ def load_scores(path: Path, skip_invalid: bool = False) -> FileResult:
             agency = agencies.get(acode)
             if agency is None:
                 raise RowError(_("unknown agency %(code)s.") % {"code": acode})
+            if template.unit_level and agency.level != template.unit_level:
+                # the rule of services._require_unit_type: a unit is never scored under a
+                # template meant for another unit type
+                raise RowError(
+                    _(
+                        "template %(template)s is meant for units of type %(meant)s; "
+                        "%(code)s is of type %(level)s."
+                    )
+                    % {
+                        "template": tcode,
+                        "meant": template.unit_level,
+                        "code": acode,
+                        "level": agency.level,
+                    }
+                )
             node = leaves[tcode].get(ncode)
             if node is None:
                 raise RowError(
@@ -428,6 +443,7 @@ def _apply_scores(result: FileResult, parsed: list) -> None:  # type: ignore[typ
     Score.objects.bulk_update(
         to_update, ["self_score", "appraised_score", "survey_score"], batch_size=2000
     )
+    touched = []
     for pk, codes in changed_by.items():
         a = events.lock(Assessment(pk=pk))
         from_status = a.status
@@ -443,6 +459,8 @@ def _apply_scores(result: FileResult, parsed: list) -> None:  # type: ignore[typ
         a.status = AssessmentStatus.FINAL
         a.finalised_at = a.finalised_at or timezone.now()
         a.save(update_fields=["status", "finalised_at", "last_event_seq"])
+        touched.append(a)
+    summaries.refresh(touched)
 
 
 LOADERS = {TEMPLATES: load_templates, NODES: load_nodes, SCORES: load_scores}

@@ -1,9 +1,11 @@
-"""Year-on-year line charts drawn on the server as SVG (no JavaScript, no CDN): the geometry is
-computed here, `reform/_trend_chart.html` writes it. Each chart has labelled axes, a legend and
-a table of the same figures for screen readers and printing."""
+"""Charts drawn on the server as SVG (no JavaScript, no CDN): year-on-year lines
+(`reform/_trend_chart.html`) and a unit's radar profile per field (`reform/_radar_chart.html`).
+The geometry is computed here, the templates write it. Each chart has a legend and a table of
+the same figures for screen readers and printing."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,5 +112,75 @@ def line_chart(
         "table": [
             {"year": yr, "values": [line["values"][i] for line in lines]}
             for i, yr in enumerate(years)
+        ],
+    }
+
+
+RADAR_SIZE = 360
+RADAR_RADIUS = 120
+RADAR_RINGS = (25, 50, 75, 100)
+
+
+def _radar_xy(i: int, n: int, pct: float, *, clamp: bool = True) -> tuple[float, float]:
+    """Where `pct` (0-100) lies on axis i of n: axis 0 points up, the others clockwise."""
+    angle = -math.pi / 2 + 2 * math.pi * i / n
+    r = RADAR_RADIUS * (max(0.0, min(100.0, pct)) if clamp else pct) / 100
+    c = RADAR_SIZE / 2
+    return round(c + r * math.cos(angle), 1), round(c + r * math.sin(angle), 1)
+
+
+def radar_points(values: Sequence[float]) -> str:
+    """An SVG polygon's `points` for one value per axis, in axis order."""
+    n = len(values)
+    return " ".join("{},{}".format(*_radar_xy(i, n, v)) for i, v in enumerate(values))
+
+
+def radar_chart(
+    axes: Sequence[tuple[str, str]], series: Sequence[tuple[str, Sequence[float]]]
+) -> dict[str, Any] | None:
+    """Geometry of a radar (spider) chart: one axis per (code, name), one polygon per
+    (label, index % per axis). None with fewer than three axes (no area to draw)."""
+    n = len(axes)
+    if n < 3:
+        return None
+    c = RADAR_SIZE / 2
+    spokes = []
+    for i, (code, name) in enumerate(axes):
+        x, y = _radar_xy(i, n, 100)
+        lx, ly = _radar_xy(i, n, 100 + 14 * 100 / RADAR_RADIUS, clamp=False)
+        anchor = "middle" if abs(lx - c) < 1 else ("start" if lx > c else "end")
+        spokes.append(
+            {"x": x, "y": y, "lx": lx, "ly": ly, "anchor": anchor, "code": code, "name": name}
+        )
+    polygons: list[dict[str, Any]] = []
+    for k, (label, values) in enumerate(series):
+        shape = MARKERS[k % len(MARKERS)]
+        polygons.append(
+            {
+                "label": label,
+                "colour": PALETTE[k % len(PALETTE)],
+                "points": radar_points(values),
+                "markers": [
+                    _marker(shape, *_radar_xy(i, n, v), r=3.0) for i, v in enumerate(values)
+                ],
+                "legend_marker": _marker(shape, 14, RADAR_SIZE + 12 + 16 * k),
+                "legend_y": RADAR_SIZE + 16 + 16 * k,
+                "dash": "" if k == 0 else "5 3",
+                "values": [round(v, 2) for v in values],
+            }
+        )
+    return {
+        "size": RADAR_SIZE,
+        "height": RADAR_SIZE + 8 + 16 * len(series),
+        "centre": c,
+        "rings": [
+            {"pct": pct, "points": radar_points([pct] * n), "label_y": c - RADAR_RADIUS * pct / 100}
+            for pct in RADAR_RINGS
+        ],
+        "spokes": spokes,
+        "polygons": polygons,
+        "table": [
+            {"code": code, "name": name, "values": [p["values"][i] for p in polygons]}
+            for i, (code, name) in enumerate(axes)
         ],
     }

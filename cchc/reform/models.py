@@ -188,6 +188,29 @@ class Score(models.Model):
         return self.appraised_score is not None and self.appraised_score != self.self_score
 
 
+class AssessmentSummary(models.Model):
+    """The assessment's scored result, derived from its Score rows and kept current by every
+    service that changes a score or the status (same transaction, under the assessment's
+    lock), so that computing a year reads one row per unit instead of one per leaf.
+
+    Valid only while `seq` equals the assessment's `last_event_seq`, `pending` matches
+    whether self scores still count (not final, not imported) and `layout` is the current
+    `cchc.reform.summaries.LAYOUT`; otherwise the result is computed from the Score rows.
+    `result`: total, points, max, grade, weakest and the per-node totals of the template's
+    fields and criteria in the tree's order (`cchc.reform.summaries`)."""
+
+    assessment = models.OneToOneField(
+        Assessment, primary_key=True, on_delete=models.CASCADE, related_name="summary"
+    )
+    seq = models.PositiveIntegerField()
+    pending = models.BooleanField()
+    layout = models.PositiveSmallIntegerField()
+    result = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"summary of {self.assessment_id}"
+
+
 class EvidenceFile(models.Model):
     """An uploaded document, stored once per unit (by content hash) and reused across items."""
 

@@ -9,8 +9,9 @@ computation is used before publication and by the what-if page.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connections
@@ -23,6 +24,7 @@ from cchc.reform import scoring
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
+    AssessmentSummary,
     ResultSet,
     Score,
     Template,
@@ -128,7 +130,42 @@ def effective(method: str, status: str, imported: bool, appraised, self_score, s
     return None
 
 
-def leaf_values_by_assessment(assessments: list[Assessment]) -> dict[int, dict[str, float | None]]:
+class AssessmentLike(Protocol):
+    """What scoring needs of an assessment: an Assessment, or a `Unit` row of `compute_year`."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def template_id(self) -> Any: ...
+    @property
+    def template(self) -> Template: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def imported(self) -> bool: ...
+    @property
+    def last_event_seq(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One assessment of a year as `compute_year` reads it: plain values (300 Django model
+    instances with their agency, group and template were a third of the computation)."""
+
+    pk: int
+    template_id: int
+    template: Template
+    status: str
+    imported: bool
+    last_event_seq: int
+    code: str
+    name: str
+    group: str | None
+
+
+def leaf_values_by_assessment(
+    assessments: Sequence[AssessmentLike],
+) -> dict[int, dict[str, float | None]]:
     """Each assessment's leaf values (one query, no joins: node codes come from the trees)."""
     nodes: dict[int, tuple[str, str]] = {}
     for t in {a.template_id: a.template for a in assessments}.values():
@@ -170,36 +207,122 @@ def leaf_values_by_assessment(assessments: list[Assessment]) -> dict[int, dict[s
     return out
 
 
+def self_scores_count(a: AssessmentLike) -> bool:
+    """Whether the unit's self scores stand in for missing appraised ones (`effective`)."""
+    return a.status != AssessmentStatus.FINAL and not a.imported
+
+
+def unit_results(
+    assessments: Sequence[AssessmentLike], *, fresh: bool = False, totals_only: bool = False
+) -> dict[int, dict]:
+    """Each assessment's scored result (total, points, max, grade, groups, weakest): from its
+    AssessmentSummary while that is current (written after the assessment's last event, for
+    its present status, in the present layout), else (or when `fresh`) from its Score rows.
+    `totals_only`: what ranking needs; a current summary then gives only its `total`."""
+    out: dict[int, dict] = {}
+    stale = list(assessments)
+    if not fresh and assessments:
+        stored = {
+            pk: (seq, pending, layout, result)
+            for pk, seq, pending, layout, result in AssessmentSummary.objects.filter(
+                assessment_id__in=[a.pk for a in assessments]
+            ).values_list(
+                "assessment_id",
+                "seq",
+                "pending",
+                "layout",
+                "result__total" if totals_only else "result",
+            )
+        }
+        stale = []
+        for a in assessments:
+            s = stored.get(a.pk)
+            res = None
+            if (
+                s is not None
+                and s[0] == a.last_event_seq
+                and s[1] == self_scores_count(a)
+                and s[2] == scoring.SUMMARY_LAYOUT
+            ):
+                res = {"total": s[3]} if totals_only else scoring.unpack(tree_of(a.template), s[3])
+            if res is None:
+                stale.append(a)
+            else:
+                out[a.pk] = res
+    if stale:
+        values = leaf_values_by_assessment(stale)
+        for a in stale:
+            out[a.pk] = scoring.score_unit(tree_of(a.template), values.get(a.pk, {}))
+    return out
+
+
+def _units(year: int, province_code: str | None) -> tuple[list[Template], list[Unit]]:
+    """The year's published templates and their assessments (of the province)."""
+    templates = list(
+        Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
+    )
+    by_id = {t.pk: t for t in templates}
+    qs = Assessment.objects.filter(template__in=templates)
+    if province_code:
+        qs = qs.filter(agency__province_code=province_code)
+    units = [
+        Unit(pk, tid, by_id[tid], status, imported, seq, code, name, group)
+        for pk, tid, status, imported, seq, code, name, group in qs.order_by("pk").values_list(
+            "pk",
+            "template_id",
+            "status",
+            "imported",
+            "last_event_seq",
+            "agency__code",
+            "agency__name",
+            "agency__group__name",
+        )
+    ]
+    return templates, units
+
+
+def _ranks(year: int, province_code: str | None, *, fresh: bool) -> dict[str, int | None]:
+    """Each unit's rank in the year: frozen when published, else ranked from the totals alone
+    (what the rank change needs of last year)."""
+    frozen = published(year, province_code)
+    if frozen is not None:
+        return {r["code"]: r["rank"] for r in frozen.summary}
+    _templates, units = _units(year, province_code)
+    scored = unit_results(units, fresh=fresh, totals_only=True)
+    rows = [{"code": u.code, "group": u.group, "total": scored[u.pk]["total"]} for u in units]
+    scoring.rank_units(rows)
+    return {r["code"]: r["rank"] for r in rows}
+
+
 def compute_year(
     year: int,
     province_code: str | None = None,
     *,
     overrides: Mapping[str, Mapping[str, float | None]] | None = None,
     with_change: bool = True,
+    fresh: bool = False,
 ) -> dict[str, Any]:
-    """The live document of a year. `overrides`: agency code → {leaf code: value} (what-if)."""
-    templates = list(
-        Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
-    )
-    qs = Assessment.objects.filter(template__in=templates).select_related(
-        "agency", "agency__group", "template"
-    )
-    if province_code:
-        qs = qs.filter(agency__province_code=province_code)
-    assessments = list(qs)
-    values = leaf_values_by_assessment(assessments)
+    """The live document of a year. `overrides`: agency code → {leaf code: value} (what-if).
+    Units are read from their summaries (one row each) unless `fresh` (publication), when
+    every unit is scored from its Score rows; both give the same document."""
+    templates, assessments = _units(year, province_code)
+    changed = [a for a in assessments if overrides and a.code in overrides]
+    ids = {a.pk for a in changed}
+    scored = unit_results([a for a in assessments if a.pk not in ids], fresh=fresh)
+    if changed:
+        values = leaf_values_by_assessment(changed)
+        for a in changed:
+            leaf = dict(values.get(a.pk, {}))
+            leaf.update((overrides or {})[a.code])
+            scored[a.pk] = scoring.score_unit(tree_of(a.template), leaf)
     rows: list[dict[str, Any]] = []
     for a in assessments:
-        tree = tree_of(a.template)
-        leaf = dict(values.get(a.pk, {}))
-        if overrides and a.agency.code in overrides:
-            leaf.update(overrides[a.agency.code])
-        res = scoring.score_unit(tree, leaf)
+        res = scored[a.pk]
         rows.append(
             {
-                "code": a.agency.code,
-                "name": a.agency.name,
-                "group": a.agency.group.name if a.agency.group else None,
+                "code": a.code,
+                "name": a.name,
+                "group": a.group,
                 "template": a.template.code,
                 "status": a.status,
                 "total": res["total"],
@@ -213,7 +336,7 @@ def compute_year(
     scoring.rank_units(rows)
     previous: dict[str, int | None] = {}
     if with_change and rows:
-        previous = {a["code"]: a["rank"] for a in _document(year - 1, province_code, False)}
+        previous = _ranks(year - 1, province_code, fresh=fresh)
     for r in rows:
         last = previous.get(r["code"])
         r["rank_change"] = (last - r["rank"]) if (last is not None and r["rank"]) else None
@@ -225,13 +348,6 @@ def compute_year(
         "frozen": False,
         "agencies": rows,
     }
-
-
-def _document(year: int, province_code: str | None, with_change: bool) -> list[dict]:
-    frozen = published(year, province_code)
-    if frozen is not None:
-        return frozen.summary
-    return compute_year(year, province_code, with_change=with_change)["agencies"]
 
 
 def published(
@@ -296,7 +412,9 @@ def unit_row(doc: dict[str, Any], agency_code: str) -> dict[str, Any]:
 
 def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, Any]]:
     """Per field and criterion: the unit's score against its group's best and median, and
-    the points it lost (the Sóc Sơn view), largest loss first within each field."""
+    the points it lost (the Sóc Sơn view). Fields in the template's order; within each field
+    the criteria largest gap to the group's best first (ties: more points lost, then template
+    order)."""
     row = unit_row(doc, agency_code)
     peers = [r for r in doc["agencies"] if r["group"] == row["group"]]
     out = []
@@ -318,7 +436,8 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                     "behind_best": (max(scores) - crit["score"]) if scores else None,
                 }
             )
-        crits.sort(key=lambda c: (-c["behind_best"] if c["behind_best"] else 0, -c["lost"]))
+        # rounded so that float noise never reorders equal gaps
+        crits.sort(key=lambda c: (-round(c["behind_best"] or 0.0, 9), -round(c["lost"], 9)))
         fscores = [p["groups"].get(fcode, {}).get("score", 0.0) for p in peers]
         out.append(
             {
@@ -328,6 +447,7 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                 "lost": field["max"] - field["score"],
                 "best": max(fscores),
                 "median": statistics.median(fscores),
+                "behind_best": max(fscores) - field["score"],
                 "criteria": crits,
             }
         )

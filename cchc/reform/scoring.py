@@ -199,3 +199,56 @@ def rank_units(rows: list[dict[str, Any]]) -> None:
         ranks.update(competition_ranks(values))
     for r in rows:
         r["rank"] = ranks.get(r["code"])
+
+
+# A unit's scored result as stored in its AssessmentSummary: `score_unit`'s figures without
+# the leaf values, the per-node totals of the fields and criteria as one list in the tree's
+# order (JSON objects do not keep their key order in PostgreSQL's jsonb; the tree does).
+# Bump SUMMARY_LAYOUT whenever `score_unit`'s figures or this packing change: summaries of an
+# older layout are then ignored and their units scored from the Score rows.
+SUMMARY_LAYOUT = 1
+
+
+def pack(tree: Tree, res: Mapping[str, Any]) -> dict[str, Any]:
+    nodes: list[float] = []
+    for f in tree.fields:
+        group = res["groups"][f]
+        nodes.append(group["score"])
+        nodes.extend(group["criteria"][c]["score"] for c in tree.field_criteria[f])
+    return {
+        "total": res["total"],
+        "points": res["points"],
+        "max": res["max"],
+        "grade": res["grade"],
+        "weakest": list(res["weakest"]),
+        "nodes": nodes,
+    }
+
+
+def unpack(tree: Tree, packed: Mapping[str, Any]) -> dict[str, Any] | None:
+    """`pack`'s inverse for the same tree: total, points, max, grade, groups and weakest as
+    `score_unit` gives them; None when the stored list does not fit the tree."""
+    nodes = packed.get("nodes")
+    # every criterion sits under exactly one field: fields + criteria values in all
+    if not isinstance(nodes, list) or len(nodes) != len(tree.fields) + len(tree.criteria):
+        return None
+    info = tree.info
+    it = iter(nodes)
+    groups: dict[str, Any] = {}
+    for f in tree.fields:
+        score = next(it)
+        groups[f] = {
+            "score": score,
+            "max": info[f].max_points,
+            "criteria": {
+                c: {"score": next(it), "max": info[c].max_points} for c in tree.field_criteria[f]
+            },
+        }
+    return {
+        "total": packed["total"],
+        "points": packed["points"],
+        "max": packed["max"],
+        "grade": packed["grade"],
+        "groups": groups,
+        "weakest": packed["weakest"],
+    }

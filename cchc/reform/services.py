@@ -24,7 +24,7 @@ from cchc.accounts.models import Membership
 from cchc.core import events
 from cchc.core.actors import is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.reform import results
+from cchc.reform import results, summaries
 from cchc.reform.models import (
     AppraisalTeam,
     Assessment,
@@ -469,6 +469,7 @@ def set_self_score(
             data={"from": _s(before), "to": _s(value), "explanation": row.explanation},
         )
         assessment.save(update_fields=["last_event_seq"])
+        summaries.refresh([assessment])
     return row
 
 
@@ -548,6 +549,7 @@ def add_evidence(
             },
         )
         assessment.save(update_fields=["last_event_seq"])
+        summaries.refresh([assessment])
     return ev
 
 
@@ -567,6 +569,7 @@ def remove_evidence(evidence: Evidence, *, actor: Any) -> None:
         )
         evidence.delete()
         assessment.save(update_fields=["last_event_seq"])
+        summaries.refresh([assessment])
 
 
 def missing_items(assessment: Assessment) -> list[str]:
@@ -626,6 +629,7 @@ def submit(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None
         assessment.status = S.SUBMITTED
         assessment.submitted_at = now
         assessment.save(update_fields=["status", "submitted_at", "last_event_seq"])
+        summaries.refresh([assessment])
     return assessment
 
 
@@ -650,6 +654,7 @@ def reopen(assessment: Assessment, *, actor: Any, reason: str) -> Assessment:
         assessment.status = S.DRAFT
         assessment.submitted_at = None
         assessment.save(update_fields=["status", "submitted_at", "last_event_seq"])
+        summaries.refresh([assessment])
     return assessment
 
 
@@ -721,6 +726,7 @@ def prefill_computed(assessment: Assessment, *, actor: Any) -> int:
             )
             n += 1
         assessment.save(update_fields=["last_event_seq"])
+        summaries.refresh([assessment])
     return n
 
 
@@ -764,6 +770,7 @@ def refresh_survey_scores(template: Template, *, actor: Any) -> dict[str, int]:
                     changed = True
             if changed:
                 assessment.save(update_fields=["last_event_seq"])
+                summaries.refresh([assessment])
     return counts
 
 
@@ -850,6 +857,7 @@ def appraise(
         if assessment.status == S.SUBMITTED:
             assessment.status = S.APPRAISING
         assessment.save(update_fields=["status", "last_event_seq"])
+        summaries.refresh([assessment])
     return row
 
 
@@ -873,6 +881,7 @@ def request_explanation(assessment: Assessment, *, actor: Any) -> Assessment:
         )
         assessment.status = S.EXPLANATION
         assessment.save(update_fields=["status", "last_event_seq"])
+        summaries.refresh([assessment])
     return assessment
 
 
@@ -909,6 +918,7 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
         )
         assessment.status = S.RESPONDED
         assessment.save(update_fields=["status", "last_event_seq"])
+        summaries.refresh([assessment])
     return assessment
 
 
@@ -939,10 +949,32 @@ def finalise(assessment: Assessment, *, actor: Any) -> Assessment:
         assessment.status = S.FINAL
         assessment.finalised_at = timezone.now()
         assessment.save(update_fields=["status", "finalised_at", "last_event_seq"])
+        summaries.refresh([assessment])
     return assessment
 
 
 # ---------------------------------------------------------------------------------- results
+def rebuild_summaries(*, actor: Any, year: int | None = None, batch: int = 200) -> int:
+    """Rewrite the summaries of every assessment (of one year): after an upgrade, for
+    assessments last changed before summaries existed or under an older layout (until then
+    they are scored from their Score rows). Derived data: no event. Each batch of assessments
+    is locked while its summaries are written."""
+    require_home_affairs(actor)
+    qs = Assessment.objects.order_by("pk")
+    if year is not None:
+        qs = qs.filter(template__year=year)
+    ids = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            locked = list(
+                Assessment.objects.select_for_update(of=("self",)).filter(
+                    pk__in=ids[start : start + batch]
+                )
+            )
+            summaries.refresh(locked)
+    return len(ids)
+
+
 def publish_results(
     year: int, *, actor: Any, province_code: str | None = None, reason: str = ""
 ) -> ResultSet:
@@ -962,7 +994,8 @@ def publish_results(
                 % {"year": year},
                 field="reason",
             )
-        doc = results.compute_year(year, province_code)
+        # the frozen figures come from the Score rows themselves, not from the summaries
+        doc = results.compute_year(year, province_code, fresh=True)
         if not doc["agencies"]:
             raise ValidationFailed(
                 _("There are no results to publish for %(year)s.") % {"year": year}

@@ -666,6 +666,24 @@ def _unit_trend_chart(docs: list[tuple[int, list[dict]]], code: str) -> dict[str
     )
 
 
+def _unit_radar_chart(
+    row: dict[str, Any], lost: list[dict[str, Any]], names: dict[str, str]
+) -> dict[str, Any] | None:
+    """The unit's index % per field (template order; fields with points only) against its
+    ranking group's median and best, from the figures of the "where the points were lost"
+    table."""
+    peers = {f["code"]: f for f in lost}
+    fields = [(c, g["max"]) for c, g in row["groups"].items() if g["max"] and c in peers]
+    return charts.radar_chart(
+        [(c, names.get(c, c)) for c, _m in fields],
+        [
+            (_("This unit"), [row["groups"][c]["score"] / m * 100 for c, m in fields]),
+            (_("Group median"), [peers[c]["median"] / m * 100 for c, m in fields]),
+            (_("Group best"), [peers[c]["best"] / m * 100 for c, m in fields]),
+        ],
+    )
+
+
 def _ranking_groups(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
     """The ranking table per group with every cell formatted here: a province ranks hundreds of
     units and the template engine's filters per cell were most of the page's time."""
@@ -754,6 +772,7 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
                     changes[n.code] = float(pts) if pts is not None else None
         whatif = results.what_if(year, code, changes, _province())
         whatif["changes"] = changes
+    names = dict(TemplateNode.objects.filter(template__year=year).values_list("code", "name"))
     return render(
         request,
         "reform/unit.html",
@@ -762,9 +781,8 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "agency": agency,
             "row": row,
             "lost": lost,
-            "names": dict(
-                TemplateNode.objects.filter(template__year=year).values_list("code", "name")
-            ),
+            "names": names,
+            "radar": _unit_radar_chart(row, lost, names),
             "whatif": whatif,
             "leaves": leaves,
             "assessment": a,
