@@ -26,8 +26,8 @@ from cchc.accounts.models import User, contact_username, hash_national_id
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
 from cchc.core.actors import require_actor
-from cchc.core.personal import lookup_hash
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.personal import lookup_hash
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
 from cchc.portal import sms
