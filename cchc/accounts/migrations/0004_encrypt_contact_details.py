@@ -20,7 +20,9 @@ def rename_contact_usernames(apps, schema_editor):
         name = username.strip()
         if "@" in name and name.lower() == (email or "").strip().lower():
             kind = "email"
-        elif phone and cchc.core.personal.normalise_phone(name) == cchc.core.personal.normalise_phone(phone):
+        elif phone and cchc.core.personal.normalise_phone(name) and (
+            cchc.core.personal.normalise_phone(name) == cchc.core.personal.normalise_phone(phone)
+        ):
             kind = "phone"
         else:
             continue
