@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "models", nargs="*", help="app_label.ModelName of event models (default: all)"
         )
+        parser.add_argument(
+            "--anchors-file", default="", help="the anchors kept off-site (JSON lines)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         chosen = event_models()
