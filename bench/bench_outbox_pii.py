@@ -13,7 +13,7 @@ upgrade), and the real migrations are timed.
 
 Env: BENCH_NOTIFICATIONS (100,000), BENCH_USERS (20,000), BENCH_DOSSIERS (0), DATABASE_URL (a
 PostgreSQL database whose name contains "bench"; dropped and created unless BENCH_KEEP=1).
-Figures: bench/results/outbox_pii.json.
+Figures: bench/results/outbox_pii.json (or BENCH_RESULT.json).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def main() -> None:
         "rows_per_second": _rate(rotated, seconds),
     }
     result["load_average_1m"] = os.getloadavg()[0]
-    write_result("outbox_pii", result)
+    write_result(os.environ.get("BENCH_RESULT", "outbox_pii"), result)
 
 
 if __name__ == "__main__":
