@@ -152,6 +152,7 @@ def test_anchors_verify_themselves_and_against_the_off_site_copy(cast, tmp_path)
     assert not ok and "anchor differs from line" in err
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_the_periodic_job_anchors_and_schedules_its_next_run(cast):
     from django_tasks_db.models import DBTaskResult
 
