@@ -201,6 +201,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # sign-in with the e-mail or phone of an account (encrypted, found by keyed hash)
+    "cchc.accounts.backends.ContactBackend",
 ]
 AXES_HANDLER = "cchc.accounts.lockout.CchcAxesHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]

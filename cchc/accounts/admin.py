@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from cchc.accounts.models import ApiToken, Membership, User
+from cchc.accounts.models import ApiToken, Membership, User, users_by_contact
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,7 +14,9 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "kind", "province_code", "is_active")
     list_filter = ("kind", "is_active", "province_code")
-    search_fields = ("username", "full_name", "email", "phone")
+    # e-mail and phone are encrypted: a search term that is a whole e-mail or phone number is
+    # matched through their keyed hashes (get_search_results), never by a partial match
+    search_fields = ("username", "full_name")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (
@@ -32,6 +34,13 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     inlines = [MembershipInline]
+
+    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_contact = users_by_contact(search_term)
+        if search_term.strip() and not by_contact.query.is_empty():
+            found = found | queryset.filter(pk__in=by_contact.values("pk"))
+        return found, may_have_duplicates
 
 
 @admin.register(Membership)

@@ -59,7 +59,27 @@ def has_device_cookie(request: HttpRequest | None, username: str) -> bool:
         data = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
     except signing.BadSignature:
         return False
-    return isinstance(data, dict) and data.get("u") == username
+    if not isinstance(data, dict) or not data.get("u"):
+        return False
+    if data["u"] == username:
+        return True
+    # signed in with the e-mail or phone of the account (cchc.accounts.backends): the cookie
+    # names the account's user name
+    from cchc.accounts.models import users_by_contact
+
+    return users_by_contact(username).filter(username=data["u"]).exists()
+
+
+def _typed_label(username: str) -> str:
+    """What the audit trail keeps of the name typed at sign-in: an e-mail or phone number
+    (the sign-in of citizen accounts) only masked, like every log (docs/security.md §6)."""
+    from cchc.core.personal import mask_email, mask_phone, normalise_phone
+
+    if "@" in username:
+        return mask_email(username)
+    if normalise_phone(username):
+        return mask_phone(username)
+    return username
 
 
 class CchcAxesHandler(AxesDatabaseHandler):
@@ -130,7 +150,7 @@ def _audit(action: str, request: HttpRequest | None, username: str, **data: Any)
 
     PortalActivity.objects.create(
         actor=None,
-        actor_label=username[:200] or "-",
+        actor_label=_typed_label(username)[:200] or "-",
         action=action,
         data={"ip": client_ip(request) if request is not None else "", **data},
     )

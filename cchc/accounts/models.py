@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash
+
 
 class User(AbstractUser):
     class Kind(models.TextChoices):
@@ -28,7 +30,13 @@ class User(AbstractUser):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Phone and e-mail are encrypted at rest (cchc.core.personal, docs/security.md §6) and
+    # found through keyed hashes, as the citizen ID is: sign-in by e-mail or phone
+    # (cchc.accounts.backends), the sign-up's "already registered" check, the admin search.
+    email = EncryptedTextField(_("email address"), max_length=254, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    email_hash = KeyedHashField(source="email", kind="email", db_index=True)
+    phone_hash = KeyedHashField(source="phone", kind="phone", db_index=True)
     province_code = models.CharField(_("province code"), max_length=2, blank=True)
     # Citizen ID (CCCD, 12 digits) is never stored in clear: a keyed hash to match it and
     # the last four digits to show it masked.
@@ -55,6 +63,30 @@ class User(AbstractUser):
     def set_national_id(self, number: str) -> None:
         self.national_id_hash = hash_national_id(number)
         self.national_id_last4 = number[-4:]
+
+
+def contact_username(email: str = "", phone: str = "") -> str:
+    """The user name of an account created by sign-up: derived from the keyed hash of its
+    e-mail (or phone), so it is unique per address (the unique user name column keeps two
+    sign-ups of one address apart) without holding the address in clear. The citizen signs
+    in with the e-mail or phone itself (`cchc.accounts.backends.ContactBackend`)."""
+    digest = lookup_hash("email", email) if email else lookup_hash("phone", phone)
+    if not digest:
+        raise ValueError("an e-mail or a phone number is needed")
+    return f"c-{digest[:32]}"
+
+
+def users_by_contact(value: str) -> models.QuerySet[User]:
+    """The accounts whose e-mail (when `value` has an @) or phone equals `value`, compared
+    through the keyed hashes (the columns themselves are encrypted)."""
+    value = (value or "").strip()
+    if "@" in value:
+        digest, column = lookup_hash("email", value), "email_hash"
+    else:
+        digest, column = lookup_hash("phone", value), "phone_hash"
+    if not digest:
+        return User.objects.none()
+    return User.objects.filter(**{column: digest})
 
 
 def hash_national_id(number: str) -> str:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,8 +40,18 @@ class TokenForm(forms.Form):
     )
 
 
+class SignInForm(AuthenticationForm):
+    # citizens sign in with the e-mail or phone of their account (cchc.accounts.backends):
+    # their user name is derived from a keyed hash and means nothing to them
+    username = UsernameField(
+        label=gettext_lazy("User name, e-mail or phone"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = SignInForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()

@@ -140,3 +140,47 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caller_id}:{self.key}"
+
+
+class ChainAnchor(AppendOnlyModel):
+    """The heads of one event log's hash chains at one moment (issue 12 point 7): a deleted
+    last row, or a whole deleted chain, leaves every remaining chain verifying, so the heads
+    are recorded here, append-only, by `manage.py anchor_event_chains` (or its periodic job)
+    and `verify_event_chains` reports any chain now behind or missing (cchc/core/anchors.py).
+
+    Only the heads that moved since the model's previous anchor are stored
+    (`ChainAnchorHead`); `digest` covers every head known at this anchor, and `hash` chains
+    the anchors of one model like event rows, so the anchors can be kept off-site too (each
+    anchor is written as a JSON line to a file or log for that)."""
+
+    model = models.CharField(_("event log"), max_length=100)
+    taken_at = models.DateTimeField(_("taken at"))
+    chains = models.PositiveIntegerField(_("chains"))
+    rows = models.PositiveBigIntegerField(_("rows"))
+    digest = models.CharField(_("digest of the heads"), max_length=64)
+    previous = models.CharField(_("previous anchor's hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("chain anchor")
+        verbose_name_plural = _("chain anchors")
+        indexes = [models.Index(fields=["model", "id"], name="chain_anchor_model_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.taken_at:%Y-%m-%d %H:%M} ({self.chains} chains)"
+
+
+class ChainAnchorHead(AppendOnlyModel):
+    """The head (last sequence and its hash) of one chain as recorded by an anchor."""
+
+    anchor = models.ForeignKey(ChainAnchor, on_delete=models.PROTECT, related_name="heads")
+    subject = models.CharField(_("subject"), max_length=64)
+    seq = models.PositiveIntegerField(_("sequence"))
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("anchored chain head")
+        verbose_name_plural = _("anchored chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.subject}#{self.seq}"

@@ -17,7 +17,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "next_attempt_at",
     )
     list_filter = ("status", "channel", "kind")
-    search_fields = ("recipient", "subject", "dossier__code")
+    # the recipient is encrypted (cchc.core.personal): searched by dossier code or subject only
+    search_fields = ("subject", "dossier__code")
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.personal import EncryptedTextField
+
 
 class VerificationCode(models.Model):
     """A one-time code sent by e-mail or SMS to prove the citizen owns the address.
@@ -27,7 +29,8 @@ class VerificationCode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_codes"
     )
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
-    destination = models.CharField(_("sent to"), max_length=254)
+    # the e-mail or phone the code went to: encrypted at rest (docs/security.md §6)
+    destination = EncryptedTextField(_("sent to"), max_length=254)
     code_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField(_("expires at"))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -140,7 +143,9 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed")
 
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
-    recipient = models.CharField(_("recipient"), max_length=254)
+    # The phone number or e-mail the message goes to, and the gateway's last error (which may
+    # quote it): encrypted at rest like the dossier's own contact details (cchc.core.personal).
+    recipient = EncryptedTextField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
     dossier = models.ForeignKey(
@@ -154,7 +159,7 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = EncryptedTextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

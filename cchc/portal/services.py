@@ -22,11 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import User, hash_national_id
+from cchc.accounts.models import User, contact_username, hash_national_id
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.personal import lookup_hash
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
 from cchc.portal import sms
@@ -108,7 +109,9 @@ def start_signup(
     if phone:
         phone = clean_phone(phone)
     number = clean_citizen_id(national_id)
-    username = email or phone
+    # the user name is derived from a keyed hash of the address, never the address itself
+    # (e-mail and phone are encrypted at rest); the citizen signs in with the address
+    username = contact_username(email, phone)
     try:
         validate_password(password)
     except ValidationError as exc:
@@ -122,9 +125,11 @@ def start_signup(
     ):
         existing.delete()
         existing = None
-    taken = Q(email__iexact=email) if email else Q()
-    if phone:
-        taken |= Q(phone=phone)
+    hashes = {"email_hash": lookup_hash("email", email), "phone_hash": lookup_hash("phone", phone)}
+    taken = Q(pk__in=[])
+    for column, digest in hashes.items():
+        if digest:  # "" would match every account without that address
+            taken |= Q(**{column: digest})
     owner = existing or User.objects.filter(is_active=True).filter(taken).first()
     if owner is None:
         owner = User.objects.filter(

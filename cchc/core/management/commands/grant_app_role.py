@@ -10,7 +10,10 @@ and sequence of the schema the connection uses (docs/security.md §7):
   cannot empty a table past the row triggers nor create or drop triggers; the append-only
   triggers still refuse UPDATE and DELETE of event rows;
 * USAGE on sequences (the ids of new rows);
-* USAGE on the schema, and CREATE revoked from it.
+* USAGE on the schema, and CREATE revoked from it;
+* on the anchors of the event chains (`core.ChainAnchor`, `core.ChainAnchorHead`) only
+  SELECT and INSERT: the role records anchors but can neither change nor delete them (their
+  append-only triggers refuse it as well).
 
 Everything else it held on those tables and sequences is revoked first, so running the
 command again after a migration or a mistaken manual grant leaves exactly this. The command
@@ -28,6 +31,7 @@ from django.db import connections, transaction
 
 TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 SEQUENCE_PRIVILEGES = "USAGE"
+INSERT_ONLY_TABLES = ("core_chainanchor", "core_chainanchorhead")
 
 
 def grant_app_role(role: str, using: str) -> list[str]:
@@ -65,6 +69,10 @@ def grant_app_role(role: str, using: str) -> list[str]:
             f"GRANT USAGE ON SCHEMA {s} TO {r}",
             f"GRANT {TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA {s} TO {r}",
             f"GRANT {SEQUENCE_PRIVILEGES} ON ALL SEQUENCES IN SCHEMA {s} TO {r}",
+            *(
+                f"REVOKE UPDATE, DELETE ON {s}.{quote(table)} FROM {r}"
+                for table in INSERT_ONLY_TABLES
+            ),
         ]
         for statement in statements:
             cur.execute(statement)

@@ -4,7 +4,10 @@
     manage.py verify_event_chains dossiers.DossierEvent feedback.PetitionEvent
 
 Prints one line per break (model, subject, sequence, expected vs stored) and a count per
-model; exits with status 1 when any chain is broken, 0 otherwise (for cron and CI).
+model; exits with status 1 when any chain is broken, 0 otherwise (for cron and CI). Chains
+behind or missing since their anchor (`anchor_event_chains`) are breaks too, and the anchors
+themselves are recomputed; `--anchors-file FILE` also compares them with the copy kept
+off-site (the JSON lines `anchor_event_chains --output` wrote).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.core.anchors import check_offsite, verify_anchors
 from cchc.core.chains import Break, event_models, verify
 
 
@@ -22,6 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "models", nargs="*", help="app_label.ModelName of event models (default: all)"
+        )
+        parser.add_argument(
+            "--anchors-file", default="", help="the anchors kept off-site (JSON lines)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,6 +49,13 @@ class Command(BaseCommand):
                 else:
                     self.stdout.write(f"{model._meta.label}: {item} rows, {breaks} break(s)")
             broken += breaks
+        anchors = [*verify_anchors()]
+        if options["anchors_file"]:
+            anchors += check_offsite(options["anchors_file"])
+        for item in anchors:
+            self.stderr.write(str(item))
+        self.stdout.write(f"core.ChainAnchor: {len(anchors)} break(s)")
+        broken += len(anchors)
         if broken:
             raise CommandError(f"{broken} break(s) in the event chains")
         self.stdout.write("every event chain verifies")
