@@ -190,6 +190,7 @@ PAGES: dict[str, frozenset[str]] = {
     "procedures/": ANY,
     "procedures/<str:code>/": ANY,
     "procedures/<str:code>/submit/": NOBODY,  # the seeded procedure is not offered online
+    "procedures/<str:code>/templates/<int:pk>/": NOBODY,  # no form template seeded: 404 to all
     "agencies/": ANY,
     "agencies/<str:code>/": ANY,
     "signup/": ANY,
