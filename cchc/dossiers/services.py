@@ -1196,11 +1196,7 @@ def attach_document(
 ) -> DossierDocument:
     """Attach a newly digitised document (bản số hóa) to a component of an open dossier."""
     at = _when(at)
-    dossier = _lock(dossier)
-    _check_document_writer(actor, dossier)
-    if not dossier.is_open:
-        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
-    _check_component(dossier, required_document)
+    dossier = _open_for_documents(dossier, actor, required_document)
     if document.owner_id_hash and document.owner_id_hash != dossier.applicant_id_hash:
         raise NotPermitted(_("This document belongs to another person."))
     return _link_document(
@@ -1216,6 +1212,17 @@ def attach_document(
     )
 
 
+def _open_for_documents(dossier: Dossier, actor: Any, required_document: Any) -> Dossier:
+    """Lock an open dossier for a document written by someone who may write its documents,
+    to one of its procedure's components (attach_document, reuse_document)."""
+    dossier = _lock(dossier)
+    _check_document_writer(actor, dossier)
+    if not dossier.is_open:
+        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
+    _check_component(dossier, required_document)
+    return dossier
+
+
 @transaction.atomic
 def reuse_document(
     dossier: Dossier,
@@ -1228,11 +1235,7 @@ def reuse_document(
     """Attach an earlier digitised document of the same person (tái sử dụng dữ liệu số hóa):
     the dossier then counts for the 766 "reused digitised data" metric."""
     at = _when(at)
-    dossier = _lock(dossier)
-    _check_document_writer(actor, dossier)
-    if not dossier.is_open:
-        raise TransitionNotAllowed(_("Dossier %(code)s is closed.") % {"code": dossier.code})
-    _check_component(dossier, required_document)
+    dossier = _open_for_documents(dossier, actor, required_document)
     if not dossier.applicant_id_hash or document.owner_id_hash != dossier.applicant_id_hash:
         raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
     return _link_document(
