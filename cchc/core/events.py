@@ -181,12 +181,30 @@ def chain_rows(
         last[subject_id] = event.hash
 
 
-def previous_hash(model: type[EventLog], subject_id: Any, seq: int) -> str:
+def kept_head(subject: models.Model, seq: int) -> str:
+    """The hash of row `seq - 1` when the subject keeps its log's head on its own row
+    (`last_event_head`, "<seq>:<hash>", read with the row lock like `last_event_seq`), else "".
+    The head names its seq, so a writer that advanced `last_event_seq` without it (an import,
+    a test) is noticed and the log is read instead."""
+    head = getattr(subject, "last_event_head", "")
+    if head:
+        kept_seq, _, kept_hash = head.partition(":")
+        if kept_seq == str(seq - 1):
+            return kept_hash
+    return ""
+
+
+def previous_hash(
+    model: type[EventLog], subject_id: Any, seq: int, subject: models.Model | None = None
+) -> str:
     """The hash of the row before `seq` in the subject's log ("" for its first row). The
-    caller holds the subject's row lock. One fixed statement on the unique (subject, seq)
-    index; only a log with a gap (rows given explicit sequence numbers) needs the fallback."""
+    caller holds the subject's row lock. The head kept on the subject's row when it matches
+    (no query); else one fixed statement on the unique (subject, seq) index; only a log with a
+    gap (rows given explicit sequence numbers) needs the fallback."""
     if seq <= 1:
         return ""
+    if subject is not None and (kept := kept_head(subject, seq)):
+        return kept
     found = rowsql.values(model, ("hash",), {model.subject_field: subject_id, "seq": seq - 1})
     if found:
         return str(found[0][0])
@@ -215,7 +233,8 @@ def append_event(
 
     `actor` is a user or a system actor (cchc.core.actors); None is refused. `fields` are the
     concrete model's own columns (from_status, to_status, agency, ...). When the subject keeps
-    `last_event_seq`, it is advanced on the instance (the caller saves the subject).
+    `last_event_seq` (and `last_event_head`), they are advanced on the instance (the caller
+    saves the subject).
     """
     require_actor(actor)
     if not model.subject_field:
@@ -231,10 +250,12 @@ def append_event(
         data=data or {},
         **fields,
     )
-    event.hash = row_hash(model, previous_hash(model, subject.pk, event.seq), _row(event))
+    event.hash = row_hash(model, previous_hash(model, subject.pk, event.seq, subject), _row(event))
     rowsql.insert_row(event)
     if hasattr(subject, "last_event_seq"):
         subject.last_event_seq = event.seq
+    if hasattr(subject, "last_event_head"):
+        subject.last_event_head = f"{event.seq}:{event.hash}"
     return event
 
 
@@ -336,6 +357,13 @@ def chain_hashes(
                     updates.append((previous, row["pk"]))
                 cur.executemany(f"UPDATE {quoted} SET hash = %s WHERE id = %s", updates)  # noqa: S608 - table name from the model
                 after = (chunk[-1][1], chunk[-1][2])
+            # heads kept on the subjects' rows name the old hashes: forget them (the next
+            # append of each subject reads its log once)
+            subject_model = model._meta.get_field(subject_field).related_model
+            if any(f.name == "last_event_head" for f in subject_model._meta.get_fields()):
+                subject_model._default_manager.exclude(last_event_head="").update(
+                    last_event_head=""
+                )
             if connection.vendor == "postgresql":
                 cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cur.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER USER")

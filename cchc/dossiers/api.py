@@ -128,7 +128,6 @@ class DossierIn(Schema):
     )
     applicant: ApplicantIn
     fee_amount: StrictInt | None = Field(None, ge=0, le=10**12)
-    digitized: bool = False
 
 
 class NoteIn(Schema):
@@ -416,7 +415,6 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
             applicant=applicant,
             actor=user,
             fee_amount=payload.fee_amount,
-            digitized=payload.digitized,
         )
     elif user.kind in (User.Kind.CITIZEN, User.Kind.INTEGRATION):
         dossier = services.submit_online(

@@ -66,7 +66,14 @@ def erase_contact_details(dossier: Dossier, *, actor: Any, rule: RuleVersion) ->
     dossier.version += 1
     rowsql.update_row(
         dossier,
-        [*CONTACT_FIELDS, "applicant_phone_hash", "version", "last_event_seq", "updated_at"],
+        [
+            *CONTACT_FIELDS,
+            "applicant_phone_hash",
+            "version",
+            "last_event_seq",
+            "last_event_head",
+            "updated_at",
+        ],
     )
     return dossier
 

@@ -36,6 +36,7 @@ from cchc.dossiers.models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    DossierSearch,
     DossierStep,
     Evaluation,
     IdentityCheck,
@@ -294,7 +295,9 @@ def _reason(text: str, what: str) -> str:
 
 def _save(dossier: Dossier, *fields: str) -> None:
     dossier.version += 1
-    rowsql.update_row(dossier, [*fields, "version", "last_event_seq", "updated_at"])
+    rowsql.update_row(
+        dossier, [*fields, "version", "last_event_seq", "last_event_head", "updated_at"]
+    )
 
 
 def _close_step(dossier: Dossier, at: dt.datetime, step: DossierStep | None = None) -> None:
@@ -449,7 +452,6 @@ def _new_dossier(
     status: int,
     details: dict[str, Any] | None,
     fee_amount: int | None,
-    digitized: bool = False,
     event_data: dict[str, Any] | None = None,
 ) -> tuple[Dossier, DossierEvent]:
     """Validate and insert a new dossier in one statement, then its first event (seq 1, at
@@ -470,7 +472,6 @@ def _new_dossier(
         appointment_at=due,
         initial_appointment_at=due,
         due_at=due,
-        has_digitized_components=digitized,
         procedure=procedure,
         rule_version=rule,
         form_set=rule.param("form_set", ""),
@@ -499,6 +500,7 @@ def _new_dossier(
         dossier.code = _issue_code(receiving_agency, local_day, rule)
         if rowsql.insert_row_unless_taken(dossier, "code"):
             break
+    rowsql.insert_row(DossierSearch.for_dossier(dossier))
     event = _append(
         dossier,
         action="receive" if received else "submit",
@@ -562,7 +564,6 @@ def intake_at_counter(
     channel: int = Channel.IN_PERSON,
     details: dict[str, Any] | None = None,
     fee_amount: int | None = None,
-    digitized: bool = False,
     checklist: Sequence[tuple[RequiredDocument, str]] | None = None,
     scans: Sequence[tuple[RequiredDocument | None, Any]] = (),
     reused: Sequence[tuple[RequiredDocument | None, DigitizedDocument]] = (),
@@ -609,7 +610,6 @@ def intake_at_counter(
         status=S.RECEIVED,
         details=details,
         fee_amount=fee_amount,
-        digitized=digitized,
         event_data=(
             {"checklist": [[c.pk, c.name, how] for c, how in lines]}
             if checklist is not None

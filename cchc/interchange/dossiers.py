@@ -39,7 +39,7 @@ from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
 from cchc.dossiers import services
 from cchc.dossiers.lifecycle import IMPORTED_ACTION_KEY, NAMED, Act, Refused, fold
-from cchc.dossiers.models import Dossier, DossierEvent, Evaluation
+from cchc.dossiers.models import Dossier, DossierEvent, DossierSearch, Evaluation
 from cchc.dossiers.state import TRANSITIONS
 from cchc.interchange.formats import (
     DOSSIERS,
@@ -61,7 +61,7 @@ AT_LAST_UNIT = (4, 5, 6)
 # Derived or bundle-given columns a re-import may change: all the import sets but the code
 # (the key) and receiving_place (set only when the dossier is created, like the applicant:
 # the bundle does not carry them).
-COMPARED = tuple(c for c in IMPORTED if c not in ("code", "receiving_place_id", "search_text"))
+COMPARED = tuple(c for c in IMPORTED if c not in ("code", "receiving_place_id"))
 EXPORT_KEYS = (
     "MaHoSo",
     "MaTTHC",
@@ -547,6 +547,7 @@ class Writer:
         base = {k: v for k, v in self.defaults.items() if k not in ("details",)}
         objs = [Dossier(**{**base, **p.cols}) for p in items]
         Dossier.objects.bulk_create(objs, batch_size=500)
+        DossierSearch.objects.bulk_create([DossierSearch.for_dossier(o) for o in objs], 500)
         events = [
             DossierEvent(
                 **dict(zip(EVENT_COLUMNS, row[:-1], strict=False)), data=json.loads(row[-1])
@@ -567,7 +568,11 @@ class Writer:
         Dossier.objects.bulk_update(objs, [*COMPARED, "updated_at"], batch_size=500)
         ids = [pk for pk, _p, _s in changes]
         for i in range(0, len(ids), 1000):
-            Dossier.objects.filter(pk__in=ids[i : i + 1000]).update(version=F("version") + 1)
+            # the appended tail moves the log's end: "unknown" makes the next service action
+            # read it (cchc.core.events.next_seq / previous_hash)
+            Dossier.objects.filter(pk__in=ids[i : i + 1000]).update(
+                version=F("version") + 1, last_event_seq=0, last_event_head=""
+            )
         last = _last_hashes([pk for pk, _p, stored in changes if stored])
         rows = [
             DossierEvent(

@@ -43,9 +43,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.events import row_hash
-from cchc.core.text import fold
 from cchc.dossiers.lifecycle import IMPORTED_ACTION_KEY
-from cchc.dossiers.models import DossierEvent
+from cchc.dossiers.models import DossierEvent, DossierSearch
 from cchc.interchange.formats import Reject, RowError
 
 # ~4,000 dossiers of the sync format: large enough that the per-COPY and per-task overheads
@@ -95,7 +94,6 @@ IMPORTED = (
     "has_electronic_result",
     "reused_digitized_data",
     "synced_to_portal",
-    "search_text",  # what Dossier.search_text's pre_save computes: the bundle has no names
 )
 EVENT_COLUMNS = (
     "dossier_id",
@@ -186,8 +184,6 @@ class Formatter:
         self.now = now.isoformat()
         self.label = text(label)
         self.raw_label = label
-        # Dossier.search_text folds the code and the applicant's name (the model's default)
-        self.name = str(defaults.get("applicant_name") or "")
 
     def dossier(self, pk: int, p: Any) -> str:
         c, texts = p.cols, p.texts
@@ -207,8 +203,8 @@ class Formatter:
             f"{t(c['closed_at'])}\t{t(c['paused_since'])}\t{c['paused_seconds']}\t{c['supplement_count']}\t"
             f"{c['apology_count']}\t{c['fee_amount']}\t{c['paid_online']}\t{NULL if rating is None else rating}\t"
             f"{'t' if c['has_digitized_components'] else 'f'}\t{'t' if c['has_electronic_result'] else 'f'}\t"
-            f"{'t' if c['reused_digitized_data'] else 'f'}\t{'t' if c['synced_to_portal'] else 'f'}\t"
-            f"{text(fold(c['code'] + ' ' + self.name))}{self.suffix}"
+            f"{'t' if c['reused_digitized_data'] else 'f'}\t{'t' if c['synced_to_portal'] else 'f'}"
+            f"{self.suffix}"
         )
 
     def events(self, pk: int, p: Any, start: int = 0, previous: str = "") -> str:
@@ -385,6 +381,8 @@ class PgLoader:
             "copy_events": 0.0,
             "end": 0.0,
         }
+        name = DossierSearch.text_of("", str(defaults.get("applicant_name") or ""))
+        self.search_suffix = f" {name}" if name else ""
         columns = ", ".join(["id", *IMPORTED, *self.fmt.default_columns])
         self.dossier_copy = f"COPY dossiers_dossier ({columns}) FROM STDIN"
         self.event_copy = f"COPY dossiers_dossierevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
@@ -654,6 +652,14 @@ class PgLoader:
             middle = time.monotonic()
             with cur.copy(self.event_copy) as copy:
                 copy.write(event_rows)
+            # the work-queue search text (DossierSearch.text_of): the bundle has no names, so
+            # every imported dossier folds its code (ASCII: lower() is the fold) and the
+            # placeholder name
+            cur.execute(
+                "INSERT INTO dossiers_dossiersearch (dossier_id, text) "
+                "SELECT id, lower(code) || %s FROM dossiers_dossier WHERE id = ANY(%s)",
+                [self.search_suffix, list(pks)],
+            )
         end = time.monotonic()
         self.timings["copy_dossiers"] += middle - start
         self.timings["copy_events"] += end - middle

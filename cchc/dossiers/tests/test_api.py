@@ -86,7 +86,7 @@ def test_full_lifecycle_through_the_api(client, cast):
         Api(client, cast.clerk_b),
     )
     leader_b = Api(client, cast.leader_b)
-    resp = clerk_a.post("/dossiers", intake_body(cast, digitized=True))
+    resp = clerk_a.post("/dossiers", intake_body(cast))
     assert resp.status_code == 201, resp.content
     d = resp.json()
     code = d["code"]

@@ -368,7 +368,7 @@ def test_queue_search_ignores_diacritics_and_case(client, cast, query):
     # Issue 16, point 7: like the catalogue, "nguyen" finds "Nguyễn" and "NGÔ THỊ" "Ngô Thị".
     found = received(cast, name="Nguyễn Ngô Thị Lan")
     received(cast, name="Trần Văn Đức")
-    assert found.search_text == f"{found.code.lower()} nguyen ngo thi lan"
+    assert found.search.text == f"{found.code.lower()} nguyen ngo thi lan"
     client.force_login(cast.clerk_a)
     page = client.get("/staff/", {"queue": "all", "q": query}).content.decode()
     assert "Nguyễn Ngô Thị Lan" in page and "Trần Văn Đức" not in page

@@ -59,7 +59,9 @@ def scenario(cast, django_capture_on_commit_callbacks):
     """August 2026, agency A (3-working-day procedure: received Mon 09:00 → due Thu 09:00)."""
     c = cast
     with django_capture_on_commit_callbacks(execute=True):
-        on_time = counter(c, at(3, 9), digitized=True)  # due 6/8 09:00
+        on_time = counter(  # due 6/8 09:00; a scanned component: "digitised"
+            c, at(3, 9), scans=[(None, SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4\n%%EOF\n"))]
+        )
         on_time = services.finish(
             on_time,
             actor=c.specialist_a,

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from cchc.dossiers.models import Dossier, DossierEvent
+from cchc.dossiers.models import Dossier, DossierEvent, DossierSearch
 from cchc.interchange import pgload
 from cchc.interchange.dossiers import import_dossiers
 from cchc.interchange.tests import bundles
@@ -173,9 +173,10 @@ def test_a_stored_code_missed_by_the_sampled_lookup_restarts_the_file_checking_a
 
 
 def test_loaded_dossiers_carry_the_search_text_their_model_computes(tmp_path, monkeypatch):
-    """COPY bypasses pre_save: the loader writes Dossier.search_text itself, the value the
-    model computes on every other insert path (the work-queue search reads it)."""
+    """The loader writes each dossier's search text in SQL: the value DossierSearch.text_of
+    gives on every other insert path (the work-queue search reads it)."""
     load(tmp_path / "w", many(6), monkeypatch, workers=2)
-    field = Dossier._meta.get_field("search_text")
-    for d in Dossier.objects.all():
-        assert d.search_text and d.search_text == field.folded(d), d.code
+    dossiers = Dossier.objects.select_related("search")
+    assert dossiers.count() == 6
+    for d in dossiers:
+        assert d.search.text == DossierSearch.text_of(d.code, d.applicant_name), d.code
