@@ -215,6 +215,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cchc.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cchc.accounts.lockout.client_address"
 AXES_VERBOSE = False
+# axes stores and counts a keyed hash of the typed name (an e-mail or phone for citizens),
+# never the name itself (issue 12.6; cchc.accounts.lockout.hash_typed_username).
+AXES_USERNAME_CALLABLE = "cchc.accounts.lockout.axes_username"
 # Second factor (django-otp, TOTP): required for Django-admin users (is_staff/superuser),
 # offered to every staff account at /accounts/otp/setup/.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CCHC")

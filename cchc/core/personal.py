@@ -147,6 +147,12 @@ def _normalised(kind: str, value: str) -> str:
     raise ValueError(f"no keyed hash for {kind!r}")
 
 
+def lookup_key() -> bytes:
+    """The key of every keyed look-up hash (phone, e-mail, citizen ID, sign-in names):
+    `SECRET_KEY`. After a change of SECRET_KEY, `manage.py rehash_lookups` recomputes them."""
+    return settings.SECRET_KEY.encode()
+
+
 def lookup_hash(kind: str, value: str) -> str:
     """HMAC-SHA256 of the normalised phone number or e-mail ("" for none): equal inputs give
     equal hashes, and the value cannot be read back without the key. The kind is part of the
@@ -155,7 +161,7 @@ def lookup_hash(kind: str, value: str) -> str:
     if not normalised:
         return ""
     message = f"{kind}:{normalised}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(lookup_key(), message, hashlib.sha256).hexdigest()
 
 
 class KeyedHashField(models.CharField):  # type: ignore[type-arg]
