@@ -37,6 +37,10 @@ if not CCHC_FIELD_KEYS:
             _hashlib.sha256(b"cchc-field-key:" + SECRET_KEY.encode()).digest()
         ).decode()
     ]
+# The key of the keyed look-up hashes (citizen ID, phone, e-mail, sign-in names:
+# cchc/core/personal.py). Empty: SECRET_KEY. Set it to the old SECRET_KEY before changing
+# SECRET_KEY, so every look-up keeps matching (README "Personal data", rehash_lookups).
+CCHC_LOOKUP_KEY = env_str("CCHC_LOOKUP_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -187,8 +187,11 @@ def _normalised(kind: str, value: str) -> str:
 
 def lookup_key() -> bytes:
     """The key of every keyed look-up hash (phone, e-mail, citizen ID, sign-in names):
-    `SECRET_KEY`. After a change of SECRET_KEY, `manage.py rehash_lookups` recomputes them."""
-    return settings.SECRET_KEY.encode()
+    `CCHC_LOOKUP_KEY`, or `SECRET_KEY` when that is empty. A change of the key breaks every
+    stored hash: pin the old value in CCHC_LOOKUP_KEY, or run `manage.py rehash_lookups`
+    (which recomputes the phone and e-mail hashes; a citizen ID's cannot be, its number is
+    never stored)."""
+    return (getattr(settings, "CCHC_LOOKUP_KEY", "") or settings.SECRET_KEY).encode()
 
 
 def lookup_hash(kind: str, value: str) -> str:
