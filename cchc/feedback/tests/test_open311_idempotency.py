@@ -5,6 +5,7 @@ GeoReport error format (cchc.core.idempotency.once, keys per API client)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
 
@@ -99,3 +100,18 @@ def test_a_malformed_key_is_a_400_georeport_error(client, cast, api_key):
     assert resp.status_code == 400
     assert "Idempotency-Key" in resp.json()[0]["description"]
     assert not Petition.objects.exists()
+
+
+def test_a_form_encoded_retry_as_third_party_clients_send_it_is_replayed(client, cast, api_key):
+    """GeoReport clients send `application/x-www-form-urlencoded` (the test client's default
+    is multipart): the request is then recognised by its raw body."""
+    body = urlencode({**VALID, "api_key": api_key})
+    form = "application/x-www-form-urlencoded"
+    send = lambda text: client.post(  # noqa: E731
+        "/open311/v2/requests.json", text, content_type=form, headers={"Idempotency-Key": "f-1"}
+    )
+    first, again = send(body), send(body)
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+    assert Petition.objects.count() == 1
+    assert send(body + "&address_string=Khác").status_code == 422
