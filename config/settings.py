@@ -37,6 +37,10 @@ if not CCHC_FIELD_KEYS:
             _hashlib.sha256(b"cchc-field-key:" + SECRET_KEY.encode()).digest()
         ).decode()
     ]
+# The key of the keyed look-up hashes (citizen ID, phone, e-mail, sign-in names:
+# cchc/core/personal.py). Empty: SECRET_KEY. Set it to the old SECRET_KEY before changing
+# SECRET_KEY, so every look-up keeps matching (README "Personal data", rehash_lookups).
+CCHC_LOOKUP_KEY = env_str("CCHC_LOOKUP_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -215,6 +219,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cchc.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cchc.accounts.lockout.client_address"
 AXES_VERBOSE = False
+# axes stores and counts a keyed hash of the typed name (an e-mail or phone for citizens),
+# never the name itself (issue 12.6; cchc.accounts.lockout.hash_typed_username).
+AXES_USERNAME_CALLABLE = "cchc.accounts.lockout.axes_username"
 # Second factor (django-otp, TOTP): required for Django-admin users (is_staff/superuser),
 # offered to every staff account at /accounts/otp/setup/.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CCHC")

@@ -14,11 +14,18 @@ successful sign-in to the same account (OWASP "device cookies"): an attacker can
 down strangers, not lock the real user or a whole office out.
 
 Failed sign-ins and lock-outs are written to the portal audit trail (PortalActivity).
+
+What axes stores as the user name (its `AccessAttempt`, `AccessLog`, `AccessFailureLog` rows)
+is never the name typed at sign-in, which for a citizen is an e-mail or a phone number: it is
+a keyed hash of it (`AXES_USERNAME_CALLABLE` = `axes_username`, and the handler's sign-in and
+sign-out records), so the per-account counts still work — equal names give equal hashes — and
+the tables hold no contact detail (docs/security.md §6, Decree 13/2023).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -43,6 +50,51 @@ def _username(credentials: dict | None, request: HttpRequest | None = None) -> s
     if value is None and request is not None:
         value = request.POST.get("username", "")
     return str(value or "").strip()[:150]
+
+
+# Marks a value as already hashed, so hashing is idempotent (axes hands the stored name back
+# through its own calls: the sign-in record passes the hashed name as credentials).
+HASH_PREFIX = "h1:"
+
+
+def hash_typed_username(typed: str) -> str:
+    """The keyed hash axes stores for a typed user name: an e-mail and a phone number as
+    their account look-up hash (`cchc.core.personal.lookup_hash`, so "+84 912…" and
+    "0912…" count as one account, and an attempt can be matched to `User.email_hash` /
+    `phone_hash`), any other name lower-cased under its own HMAC domain. "" for nothing."""
+    import hashlib
+    import hmac
+
+    from cchc.core.personal import lookup_hash, lookup_key, normalise_phone
+
+    typed = (typed or "").strip()
+    if not typed:
+        return ""
+    if typed.startswith(HASH_PREFIX):
+        return typed[:255]
+    if "@" in typed:
+        digest = lookup_hash("email", typed)
+    elif normalise_phone(typed) and not re.search(r"[A-Za-z]", typed):
+        digest = lookup_hash("phone", typed)
+    else:
+        message = f"username:{typed.lower()}".encode()
+        digest = hmac.new(lookup_key(), message, hashlib.sha256).hexdigest()
+    return HASH_PREFIX + digest
+
+
+def axes_username(request: HttpRequest | None, credentials: dict | None = None) -> str:
+    """settings.AXES_USERNAME_CALLABLE: what axes counts and stores instead of the name."""
+    return hash_typed_username(_username(credentials, request))
+
+
+class _HashedName:
+    """A user seen by axes' sign-in/sign-out records through its hashed user name."""
+
+    def __init__(self, user: Any) -> None:
+        self._name = hash_typed_username(user.get_username())
+
+    def get_username(self) -> str:
+        return self._name
 
 
 def device_cookie_value(username: str) -> str:
@@ -107,6 +159,13 @@ class CchcAxesHandler(AxesDatabaseHandler):
             return max(pair, limit)
         return pair
 
+    def user_logged_in(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+        # axes records the account's user name in clear (AccessLog) and clears attempts by it
+        super().user_logged_in(sender, request, _HashedName(user), **kwargs)
+
+    def user_logged_out(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+        super().user_logged_out(sender, request, _HashedName(user) if user else None, **kwargs)
+
     def reset_user_attempts(self, request: Any, credentials: dict | None = None) -> int:
         """A successful sign-in clears only its own pair (account, address). axes would also
         clear every failure from the address and of the account: an attacker signing in to
@@ -168,8 +227,10 @@ def _record_failure(sender: Any, credentials: dict, request: HttpRequest | None 
 
 @receiver(user_locked_out)
 def _record_lockout(sender: Any, request: HttpRequest, username: str, ip_address: str, **kw: Any):
-    log.warning("sign-in locked out for %s from %s", (username or "")[:3] + "***", ip_address)
-    _audit("login_locked_out", request, username or "", minutes=settings.AXES_COOLOFF_MINUTES)
+    # `username` is axes' keyed hash: the audit row keeps the typed name, masked (_typed_label)
+    typed = _username(None, request) if request is not None else ""
+    log.warning("sign-in locked out for %s from %s", (typed or "")[:3] + "***", ip_address)
+    _audit("login_locked_out", request, typed, minutes=settings.AXES_COOLOFF_MINUTES)
 
 
 @receiver(user_logged_in)

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash
+from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash, lookup_key
 
 
 class User(AbstractUser):
@@ -91,8 +91,7 @@ def users_by_contact(value: str) -> models.QuerySet[User]:
 
 def hash_national_id(number: str) -> str:
     """Keyed hash of a citizen ID: lookups by ID work, the number itself is not stored."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, number.strip().encode(), hashlib.sha256).hexdigest()
+    return hmac.new(lookup_key(), number.strip().encode(), hashlib.sha256).hexdigest()
 
 
 class Membership(models.Model):

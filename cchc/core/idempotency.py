@@ -21,6 +21,10 @@ the same `Idempotency-Key` makes the retry safe:
 Wired in `config/api.py` by two decorators over every operation: `around_operation` (the
 transaction, around authentication, validation, the endpoint and its rendering) and
 `claim_key` (inside, once the caller is known: claims the key or raises `Replay`).
+
+Writes outside the ninja API whose caller is not a user account (the Open311 GeoReport POST,
+whose caller is an API client) use `once(request, scope=..., act=...)`: the same claim, the
+same transaction and the same replay, with the keys held per `scope` instead of per user.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +75,20 @@ def request_hash(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     for part in (request.method or "", request.path):
         digest.update(part.encode() + b"\0")
-    digest.update(request.body)
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        # a multipart body already parsed (request.POST read first): its fields and files
+        # stand for it, in a fixed order
+        for name in sorted(request.POST):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}".encode() + b"\0")
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"{name}:{upload.name}:{upload.size}".encode() + b"\0")
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
     return digest.hexdigest()
 
 
@@ -88,9 +106,12 @@ def _key(request: HttpRequest) -> str | None:
     return key
 
 
-def claim(request: HttpRequest, caller: Any, key: str) -> IdempotencyKey:
-    """Claim `key` for this request of `caller` inside the current transaction, or raise
-    Replay (the key has an answer for the same request) or KeyReused (for another)."""
+def claim(request: HttpRequest, caller: Any, key: str, *, scope: str = "") -> IdempotencyKey:
+    """Claim `key` for this request of `caller` (a user) or, with no caller, of `scope`
+    inside the current transaction, or raise Replay (the key has an answer for the same
+    request) or KeyReused (for another)."""
+    if caller is None and not scope:
+        raise ValueError("an idempotency key belongs to a caller or a scope")
     digest = request_hash(request)
     now = timezone.now()
     for _attempt in range(2):
@@ -98,6 +119,7 @@ def claim(request: HttpRequest, caller: Any, key: str) -> IdempotencyKey:
             with transaction.atomic():
                 return IdempotencyKey.objects.create(
                     caller=caller,
+                    scope="" if caller is not None else scope,
                     key=key,
                     request_hash=digest,
                     created_at=now,
@@ -105,9 +127,8 @@ def claim(request: HttpRequest, caller: Any, key: str) -> IdempotencyKey:
                 )
         except IntegrityError:
             # the key is taken (and committed: the unique index made us wait for its writer)
-            record = (
-                IdempotencyKey.objects.select_for_update().filter(caller=caller, key=key).first()
-            )
+            owner = {"caller": caller} if caller is not None else {"caller": None, "scope": scope}
+            record = IdempotencyKey.objects.select_for_update().filter(key=key, **owner).first()
             if record is None:  # deleted meanwhile (expired and purged): claim it again
                 continue
             if record.expires_at <= now:
@@ -173,6 +194,29 @@ def claim_key(view_func: Callable[..., Any]) -> Callable[..., Any]:
         return view_func(request, *args, **kwargs)
 
     return wrapper
+
+
+def once(request: HttpRequest, *, scope: str, act: Callable[[], HttpResponse]) -> HttpResponse:
+    """Run the write `act` at most once per `Idempotency-Key` of `scope` (a caller that is not
+    a user account, e.g. "open311:<client id>"): without the header it simply runs; with it,
+    the key is claimed and `act` runs in one transaction, a success stores its answer there,
+    a replay of the same request returns that answer (`Idempotent-Replayed: true`), the same
+    key with another request raises KeyReused (422), a malformed key ValidationFailed (400).
+    An answer that is not a success, or an exception from `act`, rolls everything back."""
+    key = _key(request)
+    if key is None:
+        return act()
+    with transaction.atomic():
+        try:
+            record = claim(request, None, key, scope=scope)
+        except Replay as replay:
+            return replay_response(replay.record)
+        response = act()
+        if 200 <= response.status_code < 300:
+            _store(record, response)
+        else:
+            transaction.set_rollback(True)
+    return response
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:

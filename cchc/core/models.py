@@ -121,8 +121,13 @@ class IdempotencyKey(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("caller"),
     )
+    # A caller that is not a user account (an Open311 API client: "open311:<id>"); keys are
+    # per scope as they are per caller. Empty for the JSON API, whose caller is a user.
+    scope = models.CharField(_("scope"), max_length=80, blank=True, default="")
     key = models.CharField(_("idempotency key"), max_length=255)
     request_hash = models.CharField(_("request hash"), max_length=64)
     status = models.PositiveSmallIntegerField(_("status"), default=0)
@@ -135,11 +140,20 @@ class IdempotencyKey(models.Model):
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
         constraints = [
-            models.UniqueConstraint(fields=["caller", "key"], name="uniq_idempotency_key")
+            models.UniqueConstraint(fields=["caller", "key"], name="uniq_idempotency_key"),
+            models.UniqueConstraint(
+                fields=["scope", "key"],
+                condition=models.Q(caller__isnull=True),
+                name="uniq_idempotency_scope_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(caller__isnull=False) | ~models.Q(scope=""),
+                name="idempotency_key_has_an_owner",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.caller_id}:{self.key}"
+        return f"{self.caller_id or self.scope}:{self.key}"
 
 
 class ChainAnchor(AppendOnlyModel):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 from typing import Any
 
@@ -128,6 +129,43 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return None  # contains, iexact, startswith, in, ...: Django raises FieldError
 
 
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (a dict of what a person typed: name, phone, e-mail, address, ...) stored
+    as one Fernet token of its JSON text; read back as the Python value. "" (and a column
+    never written) reads as {}. A value stored in clear JSON before encryption reads as it
+    is, until the data migration or `rotate_field_keys` has encrypted it. Not searchable."""
+
+    # the Python types django-stubs gives the attribute (a TextField's would be str)
+    _pyi_private_set_type: dict[str, Any] | list[Any]  # type: ignore[assignment]
+    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return value
+        return self.to_python(decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
+        return value
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False, sort_keys=True)
+
+    def clear_db_text(self, value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _clear_db_text(field: Any, value: Any) -> Any:
+    """What the column held before encryption, for the reverse of the data migrations."""
+    return field.clear_db_text(value) if isinstance(field, EncryptedJSONField) else value
+
+
 def normalise_phone(raw: str) -> str:
     """The comparable form of a phone number as typed at the counter or on the portal:
     separators dropped and the country code +84 / 84 written as the leading 0, so
@@ -147,6 +185,15 @@ def _normalised(kind: str, value: str) -> str:
     raise ValueError(f"no keyed hash for {kind!r}")
 
 
+def lookup_key() -> bytes:
+    """The key of every keyed look-up hash (phone, e-mail, citizen ID, sign-in names):
+    `CCHC_LOOKUP_KEY`, or `SECRET_KEY` when that is empty. A change of the key breaks every
+    stored hash: pin the old value in CCHC_LOOKUP_KEY, or run `manage.py rehash_lookups`
+    (which recomputes the phone and e-mail hashes; a citizen ID's cannot be, its number is
+    never stored)."""
+    return (getattr(settings, "CCHC_LOOKUP_KEY", "") or settings.SECRET_KEY).encode()
+
+
 def lookup_hash(kind: str, value: str) -> str:
     """HMAC-SHA256 of the normalised phone number or e-mail ("" for none): equal inputs give
     equal hashes, and the value cannot be read back without the key. The kind is part of the
@@ -155,7 +202,7 @@ def lookup_hash(kind: str, value: str) -> str:
     if not normalised:
         return ""
     message = f"{kind}:{normalised}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(lookup_key(), message, hashlib.sha256).hexdigest()
 
 
 class KeyedHashField(models.CharField):  # type: ignore[type-arg]
@@ -235,7 +282,7 @@ def reencrypt_rows(model: type[models.Model], *, using: str = "default", batch: 
         return 0
     connection = connections[using]
     qn = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in encrypted]
+    fields: list[Any] = [model._meta.get_field(name) for name in encrypted]
     columns = [str(getattr(f, "column", f.name)) for f in [*fields, *hashed]]
     pk_column = str(getattr(model._meta.pk, "column", "id"))
     sql = (
@@ -260,7 +307,10 @@ def reencrypt_rows(model: type[models.Model], *, using: str = "default", batch: 
             clear = dict(zip(encrypted, values, strict=True))
             params.append(
                 [
-                    *(encrypt(v) if v else "" for v in values),
+                    *(
+                        f.get_prep_value(v) if v else ""
+                        for f, v in zip(fields, values, strict=True)
+                    ),
                     *(lookup_hash(f.kind, clear.get(f.source) or "") for f in hashed),
                     pk,
                 ]
@@ -278,12 +328,14 @@ def decrypt_rows_in_place(model: type[models.Model], *, using: str = "default") 
     encrypted, _hashed = protected_fields(model)
     connection = connections[using]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = [str(getattr(model._meta.get_field(name), "column", name)) for name in encrypted]
+    fields: list[Any] = [model._meta.get_field(name) for name in encrypted]
+    columns = [str(getattr(f, "column", f.name)) for f in fields]
     assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
     sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name('id')} = %s"  # noqa: S608 (names from the model)
     with connection.cursor() as cursor:
         for row in model._default_manager.using(using).values_list("pk", *encrypted):
-            cursor.execute(sql, [*row[1:], row[0]])
+            clear = [_clear_db_text(f, v) for f, v in zip(fields, row[1:], strict=True)]
+            cursor.execute(sql, [*clear, row[0]])
 
 
 def migration_operations(app_label: str, *model_names: str) -> Any:

@@ -6,7 +6,8 @@ The periods are rule data: the `personal_data_retention` rule version in force (
 migration 0006) says, per kind of record, how many months after it was closed its contact
 details (phone, e-mail, address) are kept. Each module registers the service that erases
 them from one record (`register`, from its AppConfig.ready), so core names no app;
-`manage.py apply_retention` runs them all. Names, the citizen ID's keyed hash and the event
+`manage.py apply_retention` runs them all (the notification outbox registers a bulk purge:
+its sent and failed messages are deleted once older than the rule's `notification_months`). Names, the citizen ID's keyed hash and the event
 history stay: they are the administrative record (archived under the archive rules), not
 contact data.
 """
@@ -37,6 +38,9 @@ class Purge:
     param: str
     due: Callable[[dt.datetime], Any]
     erase: Callable[..., Any]
+    # A kind whose rows carry no history of their own (the notification outbox): `erase` gets
+    # the whole `due(cutoff)` queryset, deletes it in batches and returns how many it deleted.
+    bulk: bool = False
 
 
 _REGISTRY: dict[str, Purge] = {}
@@ -76,7 +80,10 @@ def apply(*, actor: Any, now: dt.datetime | None = None, dry_run: bool = False) 
     for purge in registered():
         limit = cutoff(rule, purge.param, now)
         erased = 0
-        if limit is not None:
+        if limit is not None and purge.bulk:
+            due = purge.due(limit)
+            erased = due.count() if dry_run else purge.erase(due, actor=actor, rule=rule)
+        elif limit is not None:
             for record in purge.due(limit).iterator(chunk_size=500):
                 if not dry_run:
                     purge.erase(record, actor=actor, rule=rule)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from cchc.agencies.models import Agency
+from cchc.core import idempotency
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
 from cchc.feedback import intake, throttle
@@ -128,7 +129,7 @@ def endpoint(view):  # type: ignore[no-untyped-def]
         except Open311Error as exc:
             return error_response(exc.status, exc.description, fmt)
         except DomainError as exc:
-            status = exc.status if exc.status in (400, 403, 404, 409) else 400
+            status = exc.status if exc.status in (400, 403, 404, 409, 422) else 400
             return error_response(400 if status == 409 else status, exc.message, fmt)
 
     wrapper.__name__ = view.__name__
@@ -421,6 +422,17 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(403, _("A valid api_key is required to create a service request."))
     if not throttle.hit("api_key", str(client.pk)):
         raise Open311Error(429, _("Too many requests with this api_key; try again later."))
+    # A client that got no answer (timeout, a 500 while the database restarted) may send the
+    # POST again with the same `Idempotency-Key` header: the petition is filed once and the
+    # retry gets the first answer (issue 12.4, as the JSON API; keys are per API client).
+    return idempotency.once(
+        request,
+        scope=f"open311:{client.pk}",
+        act=lambda: _file_request(request, fmt, client),
+    )
+
+
+def _file_request(request: HttpRequest, fmt: str, client: Any) -> HttpResponse:
     _check_lengths(request)
     code = request.POST.get("service_code", "").strip()
     if not code:

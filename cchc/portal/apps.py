@@ -18,3 +18,9 @@ class PortalConfig(AppConfig):
         dossier_changing.connect(on_dossier_changing, dispatch_uid="portal.notifications")
         # Petitioners are told through the same outbox; feedback never imports the portal.
         petition_changing.connect(on_petition_changing, dispatch_uid="portal.petition_notices")
+        # The outbox's old messages are deleted by `apply_retention` (cchc/portal/retention.py).
+        from cchc.core import retention
+        from cchc.portal.retention import PURGES
+
+        for purge in PURGES:
+            retention.register(purge)

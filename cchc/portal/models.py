@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.personal import EncryptedTextField
+from cchc.core.personal import EncryptedJSONField, EncryptedTextField
 
 
 class VerificationCode(models.Model):
@@ -73,7 +73,9 @@ class Draft(models.Model):
         related_name="+",
         verbose_name=_("procedure"),
     )
-    data = models.JSONField(_("entered data"), default=dict, blank=True)
+    # What the citizen typed (name, phone, e-mail, address, the request): personal data,
+    # stored as one encrypted token of its JSON (cchc.core.personal, issue 12.6).
+    data = EncryptedJSONField(_("entered data"), default=dict, blank=True)
     submitted_dossier = models.OneToOneField(
         "dossiers.Dossier",
         on_delete=models.SET_NULL,

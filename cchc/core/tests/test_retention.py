@@ -71,7 +71,12 @@ def _run(*args):
 def test_the_rule_in_force_is_data_with_its_legal_source():
     rule = RuleVersion.objects.in_force(RULE_KEY, timezone.localdate())
     assert "13/2023" in rule.legal_source
-    assert rule.params == {"dossier_months": 24, "petition_months": 24, "complaint_months": 24}
+    assert rule.params == {
+        "dossier_months": 24,
+        "petition_months": 24,
+        "complaint_months": 24,
+        "notification_months": 12,  # core 0010: the outbox (test_retention_outbox.py)
+    }
 
 
 def test_apply_retention_blanks_contact_details_of_records_closed_past_the_rule(cast):

@@ -1,7 +1,9 @@
 """Erase the contact details (phone, e-mail, address) of dossiers, petitions and complaints
 closed longer ago than the `personal_data_retention` rule in force says (cchc/core/retention.py,
 Nghị định 13/2023/NĐ-CP). Each erasure is an event on the record's history, by the system
-actor. Run daily from cron; `--dry-run` only counts."""
+actor. Sent and failed messages of the notification outbox older than the rule's
+`notification_months` are deleted (cchc/portal/retention.py). Run daily from cron;
+`--dry-run` only counts."""
 
 from __future__ import annotations
 
