@@ -401,16 +401,9 @@ def _move(
 ) -> None:
     """One transition of the locked assessment: its event (from its status to `to_status`),
     the new status and the date `stamps` that go with it, saved, summary refreshed."""
-    events.append_event(
-        ReformEvent,
-        assessment,
-        action=action,
-        actor=actor,
-        from_status=assessment.status,
-        to_status=to_status,
-        **event,
+    events.append_transition(
+        ReformEvent, assessment, action=action, actor=actor, to_status=to_status, **event
     )
-    assessment.status = to_status
     for name, value in (stamps or {}).items():
         setattr(assessment, name, value)
     _saved(assessment, "status", *(stamps or {}))
