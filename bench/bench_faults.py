@@ -367,6 +367,12 @@ def dossier_client(
 
     session = requests.Session()
     auth = {"Authorization": f"Bearer {token}"}
+
+    def post(url: str, body: dict) -> Any:
+        """POST with a fresh idempotency key (each request is a new write)."""
+        headers = {**auth, "Idempotency-Key": str(uuid.uuid4())}
+        return send(session, record, args, url, json=body, headers=headers)
+
     i = 0
     while time.monotonic() < deadline:
         i += 1
@@ -383,26 +389,12 @@ def dossier_client(
                 "email": f"c{n:02d}.{i:05d}@example.vn",
             },
         }
-        r = send(
-            session,
-            record,
-            args,
-            f"{base}/api/v1/dossiers",
-            json=body,
-            headers={**auth, "Idempotency-Key": str(uuid.uuid4())},
-        )
+        r = post(f"{base}/api/v1/dossiers", body)
         if r is None:
             continue
         entry["code"] = r.json()["code"]
         for action, payload in ACTIONS:
-            r = send(
-                session,
-                record,
-                args,
-                f"{base}/api/v1/dossiers/{entry['code']}/actions/{action}",
-                json=payload,
-                headers={**auth, "Idempotency-Key": str(uuid.uuid4())},
-            )
+            r = post(f"{base}/api/v1/dossiers/{entry['code']}/actions/{action}", payload)
             if r is None:
                 break
             entry["actions"].append(action)

@@ -25,7 +25,15 @@ import os
 import random
 import time
 
-from common import ROOT, percentile, prepare_database, setup_django, write_result
+from common import (
+    ROOT,
+    page_figures,
+    percentile,
+    prepare_database,
+    setup_django,
+    time_page,
+    write_result,
+)
 
 N = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
@@ -205,20 +213,8 @@ def pages() -> dict:
         session = requests.Session()
         login(session, base, "bench_province_admin")
         for name, url in urls.items():
-            for _ in range(WARM_UP):  # every server process answers it once or more before timing
-                assert session.get(base + url).status_code == 200, url
-            times = []
-            for _ in range(REPEAT):
-                t0 = time.perf_counter()
-                response = session.get(base + url)
-                times.append((time.perf_counter() - t0) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            out[name] = {
-                "url": url,
-                "requests": REPEAT,
-                "p50_ms": round(percentile(times, 50), 1),
-                "p95_ms": round(percentile(times, 95), 1),
-            }
+            times, _ = time_page(session.get, base + url, REPEAT, warm_up=WARM_UP)
+            out[name] = page_figures(url, times)
     finally:
         server.terminate()
         server.wait(10)

@@ -31,9 +31,12 @@ from common import (
     cpu_per_item,
     ensure_dossiers,
     migrate,
+    page_figures,
     percentile,
     prepare_database,
+    service_lifecycle,
     setup_django,
+    time_page,
     write_result,
 )
 
@@ -95,8 +98,6 @@ def service_worker(deadline: float, out: mp.Queue, release: Any) -> None:
     from django.db import connection
 
     from cchc.accounts.models import User
-    from cchc.dossiers import services
-    from cchc.dossiers.services import Applicant
 
     agency, procedure = bench_agency_and_procedure()
     clerk = User.objects.get(username="bench_clerk")
@@ -105,15 +106,7 @@ def service_worker(deadline: float, out: mp.Queue, release: Any) -> None:
     latencies = []
     while time.monotonic() < deadline:
         t0 = time.perf_counter()
-        d = services.intake_at_counter(
-            procedure=procedure,
-            receiving_agency=agency,
-            applicant=Applicant(name="Người thử tải"),
-            actor=clerk,
-        )
-        d = services.transfer(d, actor=clerk, to_agency=agency)
-        d = services.finish(d, actor=specialist)
-        services.return_result(d, actor=clerk)
+        service_lifecycle(procedure, agency, clerk, specialist, "Người thử tải")
         latencies.append(time.perf_counter() - t0)
         done += 1
     out.put((done, latencies))
@@ -224,20 +217,8 @@ def page_latencies(base: str, dossier_code: str, dossier_url: str, n: int = 200)
         User.objects.get(username="bench_clerk_busiest")
     ).count()
     for name, url, session in pages:
-        for _ in range(10):  # warm-up
-            session.get(url)
-        times = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            r = session.get(url)
-            times.append(time.perf_counter() - t0)
-            assert r.status_code == 200, (url, r.status_code)
-        out[name] = {
-            "url": url.replace(base, ""),
-            "requests": n,
-            "p50_ms": round(percentile(times, 50) * 1000, 1),
-            "p95_ms": round(percentile(times, 95) * 1000, 1),
-        }
+        times, _ = time_page(session.get, url, n, warm_up=10)
+        out[name] = page_figures(url.replace(base, ""), times)
     return out
 
 

@@ -25,7 +25,7 @@ import os
 import random
 import time
 
-from common import percentile, prepare_database, setup_django, write_result
+from common import page_figures, prepare_database, setup_django, time_page, write_result
 
 N_TASKS = int(os.environ.get("BENCH_TASKS", "20000"))
 N_FINDINGS = int(os.environ.get("BENCH_FINDINGS", "2000"))
@@ -168,19 +168,8 @@ def seed() -> dict:
 
 
 def timed(client, url: str) -> dict:
-    for _ in range(3):
-        assert client.get(url).status_code == 200, url
-    times = []
-    for _ in range(REPEAT):
-        t0 = time.perf_counter()
-        r = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200
-    return {
-        "url": url,
-        "p50_ms": round(percentile(times, 50), 1),
-        "p95_ms": round(percentile(times, 95), 1),
-    }
+    times, _ = time_page(client.get, url, REPEAT, warm_up=3)
+    return page_figures(url, times)
 
 
 def main() -> None:

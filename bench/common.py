@@ -141,6 +141,32 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def time_page(get, url: str, n: int, *, warm_up: int) -> tuple[list[float], object]:  # type: ignore[no-untyped-def]
+    """GET `url` (`get`: a requests session's or a test client's) `warm_up` times untimed,
+    so every server process and cache has answered it, then `n` times timed; every answer
+    must be 200. Returns the times in milliseconds and the last answer."""
+    for _ in range(warm_up):
+        r = get(url)
+        assert r.status_code == 200, (url, r.status_code)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, (url, r.status_code)
+    return times, r
+
+
+def page_figures(path: str, times: list[float]) -> dict:
+    """The figures a page's timing reports: its path, how many requests, median and p95 (ms)."""
+    return {
+        "url": path,
+        "requests": len(times),
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+    }
+
+
 def cpu_by_process() -> dict[str, float]:
     """CPU seconds used so far by this machine's processes, grouped: PostgreSQL backends, the
     web server (`manage.py serve`), the index worker, everything else (Linux /proc)."""
@@ -179,6 +205,55 @@ def cpu_per_item(before: dict[str, float], after: dict[str, float], items: int) 
 
 BENCH_AGENCY = "H26.100"
 LIFECYCLE_ACTIONS = ("transfer", "finish", "return_result")
+
+
+def service_lifecycle(procedure, agency, clerk, specialist, applicant: str) -> None:  # type: ignore[no-untyped-def]
+    """One dossier's lifecycle through the services, as a counter handles it: intake,
+    transfer, finish, return of the result."""
+    from cchc.dossiers import services
+    from cchc.dossiers.services import Applicant
+
+    d = services.intake_at_counter(
+        procedure=procedure,
+        receiving_agency=agency,
+        applicant=Applicant(name=applicant),
+        actor=clerk,
+    )
+    d = services.transfer(d, actor=clerk, to_agency=agency)
+    d = services.finish(d, actor=specialist)
+    services.return_result(d, actor=clerk)
+
+
+def statements_of(fn) -> list[str]:  # type: ignore[no-untyped-def]
+    """The SQL statements one call of `fn` sends on Django's default connection."""
+    from django.db import connection
+
+    statements: list[str] = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        fn()
+    return statements
+
+
+def write_comparison(name: str, procedure: str, runs: list, key: str, summary: dict) -> Path:
+    """Write an alternating-runs comparison to bench/results/<BENCH_RESULT or name>.json and
+    print its `summary` (kept under `key`). Django-free: the comparing process runs none."""
+    payload = {
+        "benchmark": name,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "procedure": procedure,
+        "runs": runs,
+        key: summary,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{os.environ.get('BENCH_RESULT', name)}.json"
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+    return path
 
 
 def bench_agency_and_procedure():  # type: ignore[no-untyped-def]

@@ -29,9 +29,8 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
-from common import RESULTS, ROOT
+from common import ROOT, write_comparison
 
 ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "5"))
 SECONDS = os.environ.get("BENCH_SECONDS", "12")
@@ -178,17 +177,13 @@ def main() -> None:
                 for group in ("web_server", "postgres", "index_worker", "all")
             },
         }
-    payload = {
-        "benchmark": "api_compare",
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "procedure": f"bench_lifecycle.py, API phase, queued, {SECONDS} s per run, {ROUNDS} alternating rounds",
-        "runs": runs,
-        "means": means,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{os.environ.get('BENCH_RESULT', 'api_compare')}.json"
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(means, indent=2, ensure_ascii=False))
+    write_comparison(
+        "api_compare",
+        f"bench_lifecycle.py, API phase, queued, {SECONDS} s per run, {ROUNDS} alternating rounds",
+        runs,
+        "means",
+        means,
+    )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,8 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 
-from common import RESULTS, ROOT
+from common import ROOT, write_comparison
 from compare_api import database_url, python, short, worktree
 
 ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "5"))
@@ -63,18 +62,14 @@ def main() -> None:
         means[label]["cpu_ms"] = round(
             means[label]["python_cpu_ms"] + means[label]["postgres_cpu_ms"], 2
         )
-    payload = {
-        "benchmark": "cpu_compare",
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "procedure": "cpu_lifecycle.py (in-process API lifecycles, queued index refresh), "
+    write_comparison(
+        "cpu_compare",
+        "cpu_lifecycle.py (in-process API lifecycles, queued index refresh), "
         f"{ROUNDS} alternating rounds; medians",
-        "runs": runs,
-        "medians": means,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{os.environ.get('BENCH_RESULT', 'cpu_compare')}.json"
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(means, indent=2, ensure_ascii=False))
+        runs,
+        "medians",
+        means,
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,12 @@ import os
 import time
 
 os.environ["INDICES_REFRESH"] = "queued"
-from common import bench_agency_and_procedure, client_api_lifecycle, setup_django  # noqa: E402
+from common import (  # noqa: E402
+    bench_agency_and_procedure,
+    client_api_lifecycle,
+    setup_django,
+    statements_of,
+)
 
 N = int(os.environ.get("CPU_LIFECYCLES", "200"))
 
@@ -46,14 +51,7 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
-    statements = []
-
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        lifecycle()
+    statements = statements_of(lifecycle)
     pg0, py0, wall0 = backend_cpu_seconds(pid), time.process_time(), time.perf_counter()
     for _ in range(N):
         lifecycle()

@@ -11,35 +11,30 @@ from __future__ import annotations
 
 import time
 
-from common import bench_agency_and_procedure, client_api_lifecycle, setup_django
+from common import (
+    bench_agency_and_procedure,
+    client_api_lifecycle,
+    service_lifecycle,
+    setup_django,
+    statements_of,
+)
 
 N = 20
 
 
 def main() -> None:
     setup_django()
-    from django.db import connection
     from django.test import Client
 
     from cchc.accounts.models import ApiToken, User
-    from cchc.dossiers import services
-    from cchc.dossiers.services import Applicant
     from cchc.dossiers.signals import dossier_changed
 
     agency, procedure = bench_agency_and_procedure()
     clerk = User.objects.get(username="bench_clerk")
     specialist = User.objects.get(username="bench_specialist")
 
-    def service_lifecycle() -> None:
-        d = services.intake_at_counter(
-            procedure=procedure,
-            receiving_agency=agency,
-            applicant=Applicant(name="Hồ sơ đo đạc"),
-            actor=clerk,
-        )
-        d = services.transfer(d, actor=clerk, to_agency=agency)
-        d = services.finish(d, actor=specialist)
-        services.return_result(d, actor=clerk)
+    def one_service_lifecycle() -> None:
+        service_lifecycle(procedure, agency, clerk, specialist, "Hồ sơ đo đạc")
 
     api_user = User.objects.get(username="bench_api")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(api_user, 'profile')[1]}")
@@ -49,27 +44,20 @@ def main() -> None:
 
     def measure(label: str, fn) -> None:  # type: ignore[no-untyped-def]
         fn()
-        statements = []
-
-        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-            statements.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
-            fn()
+        statements = statements_of(fn)
         t0 = time.perf_counter()
         for _ in range(N):
             fn()
         ms = (time.perf_counter() - t0) / N * 1000
         print(f"{label:45} {ms:7.1f} ms/lifecycle  {len(statements):3} statements")
 
-    measure("services, listeners connected", service_lifecycle)
+    measure("services, listeners connected", one_service_lifecycle)
     measure("API (test client), listeners connected", api_lifecycle)
     saved = dossier_changed.receivers
     dossier_changed.receivers = []
     dossier_changed.sender_receivers_cache.clear()
     try:
-        measure("services, no listeners", service_lifecycle)
+        measure("services, no listeners", one_service_lifecycle)
         measure("API (test client), no listeners", api_lifecycle)
     finally:
         dossier_changed.receivers = saved

@@ -26,6 +26,7 @@ from cchc.catalogue.forms import (
 from cchc.catalogue.models import Procedure, RequiredDocument, StepTemplate, TimeUnit
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
+from cchc.core.rendering import add_domain_error
 
 PAGE_SIZE = 25
 
@@ -121,8 +122,7 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
             except DomainError as exc:
                 if exc.status == 403:
                     raise PermissionDenied(exc.message) from exc
-                target = exc.field if exc.field in form.fields else None
-                form.add_error(target, exc.message)
+                add_domain_error(form, exc)
     else:
         form = ProcedureForm(instance=instance, province_code=province)
         documents = DocumentFormSet(instance=instance, prefix="docs")
@@ -149,20 +149,24 @@ def procedure_create(request: HttpRequest) -> HttpResponse:
     return _editor(request, None)
 
 
-@login_required
-def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def _editable(request: HttpRequest, pk: int) -> Procedure:
+    """The procedure the user may edit (404 when there is none, 403 when not theirs)."""
     procedure = get_object_or_404(Procedure, pk=pk)
     if not services.can_edit(request.user, procedure):
         raise PermissionDenied
+    return procedure
+
+
+@login_required
+def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = _editable(request, pk)
     return _editor(request, procedure)
 
 
 @login_required
 @require_POST
 def procedure_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    procedure = get_object_or_404(Procedure, pk=pk)
-    if not services.can_edit(request.user, procedure):
-        raise PermissionDenied
+    procedure = _editable(request, pk)
     try:
         services.publish_procedure(procedure, actor=request.user)
         messages.success(request, _("Procedure %(code)s published.") % {"code": procedure.code})
@@ -174,9 +178,7 @@ def procedure_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def procedure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    procedure = get_object_or_404(Procedure, pk=pk)
-    if not services.can_edit(request.user, procedure):
-        raise PermissionDenied
+    procedure = _editable(request, pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:

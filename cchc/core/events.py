@@ -259,6 +259,26 @@ def append_event(
     return event
 
 
+def append_transition(
+    model: type[E], subject: Any, *, action: str, actor: Any, to_status: str = "", **fields: Any
+) -> E:
+    """`append_event` for a subject with a `status`: the event records the move from its
+    status to `to_status` (empty: no move, the status is recorded on both sides), and the
+    subject's status is set to it (the caller saves the subject)."""
+    event = append_event(
+        model,
+        subject,
+        action=action,
+        actor=actor,
+        from_status=subject.status,
+        to_status=to_status or subject.status,
+        **fields,
+    )
+    if to_status:
+        subject.status = to_status
+    return event
+
+
 def append_only_triggers(
     table: str,
     what: str,

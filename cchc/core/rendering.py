@@ -8,7 +8,14 @@ elements that exist, and `aria-invalid` marks a field with errors. Templates wri
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cchc.core.errors import DomainError
 
 
 class FormRenderer(TemplatesSetting):
@@ -17,3 +24,27 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "includes/form.html"
     field_template_name = "includes/field.html"
+
+
+def add_domain_error(form: Any, exc: DomainError) -> None:
+    """Show a service's refusal on the form that asked for it: on the field the error names
+    when the form has that field, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def form_page(
+    request: HttpRequest,
+    template: str,
+    form: Any,
+    save: Callable[[dict[str, Any]], HttpResponse],
+    *,
+    heading: str = "",
+) -> HttpResponse:
+    """A page with one form: on a valid POST `save(cleaned_data)` calls the service and
+    answers (a redirect); a service's refusal is shown on the form, and the form again."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return render(request, template, {"form": form, "heading": heading})

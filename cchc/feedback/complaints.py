@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -114,22 +114,30 @@ def _lock_complaint(complaint: Complaint) -> Complaint:
     )
 
 
+class ComplaintFields(TypedDict, total=False):
+    """What a complaint or denunciation is registered with, besides who registers it, at
+    which agency and when (the form's fields, the importer's columns)."""
+
+    kind: Required[str]
+    complainant_name: Required[str]
+    subject: Required[str]
+    content: Required[str]
+    complainant_phone: str
+    complainant_email: str
+    complainant_address: str
+    remote_area: bool
+    complexity: int
+
+
 def _create_complaint(
     *,
     actor: Any,
-    kind: str,
     agency: Agency,
-    complainant_name: str,
-    subject: str,
-    content: str,
-    complainant_phone: str = "",
-    complainant_email: str = "",
-    complainant_address: str = "",
-    remote_area: bool = False,
-    complexity: int = 0,
-    source_petition: Petition | None = None,
     at: dt.datetime,
+    source_petition: Petition | None = None,
+    **fields: Unpack[ComplaintFields],
 ) -> Complaint:
+    kind = fields["kind"]
     if kind not in ComplaintKind.values:
         raise ValidationFailed(_("Choose complaint or denunciation."), field="kind")
     rule = common.rule_in_force(COMPLAINT_RULE, common.local_date(at))
@@ -141,21 +149,27 @@ def _create_complaint(
         province_code=agency.province_code,
         agency=agency,
         complainant_name=common.required_text(
-            complainant_name,
+            fields["complainant_name"],
             _("name of the complainant"),
             200,
             multiline=False,
             field="complainant_name",
         ),
-        complainant_phone=clean_text(complainant_phone, multiline=False)[:20],
-        complainant_email=clean_text(complainant_email, multiline=False)[:254],
-        complainant_address=clean_text(complainant_address, multiline=False)[:300],
+        complainant_phone=clean_text(fields.get("complainant_phone", ""), multiline=False)[:20],
+        complainant_email=clean_text(fields.get("complainant_email", ""), multiline=False)[:254],
+        complainant_address=clean_text(fields.get("complainant_address", ""), multiline=False)[
+            :300
+        ],
         subject=common.required_text(
-            subject, _("decision, act or person concerned"), 300, multiline=False, field="subject"
+            fields["subject"],
+            _("decision, act or person concerned"),
+            300,
+            multiline=False,
+            field="subject",
         ),
-        content=common.required_text(content, _("content"), 20000, field="content"),
-        remote_area=remote_area,
-        complexity=complexity,
+        content=common.required_text(fields["content"], _("content"), 20000, field="content"),
+        remote_area=fields.get("remote_area", False),
+        complexity=fields.get("complexity", 0),
         source_petition=source_petition,
         rule_version=rule,
         received_at=at,
@@ -182,33 +196,12 @@ def _create_complaint(
 def file_complaint(
     *,
     actor: Any,
-    kind: str,
     agency: Agency,
-    complainant_name: str,
-    subject: str,
-    content: str,
-    complainant_phone: str = "",
-    complainant_email: str = "",
-    complainant_address: str = "",
-    remote_area: bool = False,
-    complexity: int = 0,
     at: dt.datetime | None = None,
+    **fields: Unpack[ComplaintFields],
 ) -> Complaint:
     _check_complaint(actor, agency.pk, agency.province_code)
-    return _create_complaint(
-        actor=actor,
-        kind=kind,
-        agency=agency,
-        complainant_name=complainant_name,
-        subject=subject,
-        content=content,
-        complainant_phone=complainant_phone,
-        complainant_email=complainant_email,
-        complainant_address=complainant_address,
-        remote_area=remote_area,
-        complexity=complexity,
-        at=common.when(at),
-    )
+    return _create_complaint(actor=actor, agency=agency, at=common.when(at), **fields)
 
 
 @transaction.atomic

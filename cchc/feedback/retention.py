@@ -6,6 +6,7 @@ checked, evented. A record's closing moment is its last event (a petition has no
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -43,24 +44,25 @@ def _any_filled(fields: tuple[str, ...]) -> Q:
     return q
 
 
-def petitions_due(limit: dt.datetime) -> Any:
+def _closed_with_contact(
+    model: Any, statuses: Iterable[str], fields: tuple[str, ...], limit: dt.datetime
+) -> Any:
+    """Records in a closed status, last event before `limit`, with a contact still filled."""
     return (
-        Petition.objects.filter(status__in=CLOSED_STATUSES)
-        .filter(_any_filled(PETITION_FIELDS))
+        model.objects.filter(status__in=statuses)
+        .filter(_any_filled(fields))
         .annotate(closed_at=Max("events__at"))
         .filter(closed_at__lt=limit)
         .order_by("pk")
     )
+
+
+def petitions_due(limit: dt.datetime) -> Any:
+    return _closed_with_contact(Petition, CLOSED_STATUSES, PETITION_FIELDS, limit)
 
 
 def complaints_due(limit: dt.datetime) -> Any:
-    return (
-        Complaint.objects.filter(status__in=COMPLAINT_CLOSED)
-        .filter(_any_filled(COMPLAINT_FIELDS))
-        .annotate(closed_at=Max("events__at"))
-        .filter(closed_at__lt=limit)
-        .order_by("pk")
-    )
+    return _closed_with_contact(Complaint, COMPLAINT_CLOSED, COMPLAINT_FIELDS, limit)
 
 
 def _check(actor: Any, still_due: bool, what: str, months: Any) -> None:
@@ -70,7 +72,23 @@ def _check(actor: Any, still_due: bool, what: str, months: Any) -> None:
         raise TransitionNotAllowed(f"{what} is not closed for {months} months")
 
 
-def _data(rule: RuleVersion, param: str, erased: list[str]) -> dict[str, Any]:
+def _blank(
+    record: Any,
+    *,
+    actor: Any,
+    rule: RuleVersion,
+    param: str,
+    due: Callable[[dt.datetime], Any],
+    fields: tuple[str, ...],
+) -> dict[str, Any]:
+    """Check the locked record is still due under the rule and blank its contact `fields`;
+    returns the erasure event's data (the fields that held something, the rule)."""
+    limit = cutoff(rule, param, timezone.now())
+    still_due = limit is not None and due(limit).filter(pk=record.pk).exists()
+    _check(actor, still_due, record.code, rule.param(param))
+    erased = [name for name in fields if getattr(record, name)]
+    for name in fields:
+        setattr(record, name, "")
     return {"fields": erased, "rule": f"{rule.key} {rule.version}", "months": rule.param(param)}
 
 
@@ -80,19 +98,21 @@ def erase_petitioner_contact(petition: Petition, *, actor: Any, rule: RuleVersio
     place the petition is about (`address`, published with the answer) is not the
     petitioner's and stays."""
     petition = petitions.lock(petition)
-    limit = cutoff(rule, "petition_months", timezone.now())
-    due = limit is not None and petitions_due(limit).filter(pk=petition.pk).exists()
-    _check(actor, due, petition.code, rule.param("petition_months"))
-    erased = [name for name in PETITION_FIELDS if getattr(petition, name)]
-    for name in PETITION_FIELDS:
-        setattr(petition, name, "")
+    data = _blank(
+        petition,
+        actor=actor,
+        rule=rule,
+        param="petition_months",
+        due=petitions_due,
+        fields=PETITION_FIELDS,
+    )
     petitions.append(
         petition,
         action=ACTION,
         to_status=petition.status,
         actor=actor,
         at=timezone.now(),
-        data=_data(rule, "petition_months", erased),
+        data=data,
     )
     petitions.save(petition, *PETITION_FIELDS, "petitioner_phone_hash", "petitioner_email_hash")
     return petition
@@ -102,18 +122,20 @@ def erase_petitioner_contact(petition: Petition, *, actor: Any, rule: RuleVersio
 def erase_complainant_contact(complaint: Complaint, *, actor: Any, rule: RuleVersion) -> Complaint:
     """Blank the complainant's phone, e-mail and address, with an event."""
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
-    limit = cutoff(rule, "complaint_months", timezone.now())
-    due = limit is not None and complaints_due(limit).filter(pk=complaint.pk).exists()
-    _check(actor, due, complaint.code, rule.param("complaint_months"))
-    erased = [name for name in COMPLAINT_FIELDS if getattr(complaint, name)]
-    for name in COMPLAINT_FIELDS:
-        setattr(complaint, name, "")
+    data = _blank(
+        complaint,
+        actor=actor,
+        rule=rule,
+        param="complaint_months",
+        due=complaints_due,
+        fields=COMPLAINT_FIELDS,
+    )
     events.append_event(
         ComplaintEvent,
         complaint,
         action=ACTION,
         actor=actor,
-        data=_data(rule, "complaint_months", erased),
+        data=data,
         from_status=complaint.status,
         to_status=complaint.status,
     )

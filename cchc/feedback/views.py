@@ -5,6 +5,7 @@ call to a service module (intake, petitions, complaints, reception), whose Domai
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency
+from cchc.core import rendering
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, render_page
@@ -55,11 +57,10 @@ def _page(request: HttpRequest, qs):  # type: ignore[no-untyped-def]
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _apply_errors(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
-    if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
-    else:
-        form.add_error(None, exc.message)
+def _form_page(
+    request: HttpRequest, form: Any, heading: str, save: Callable[[dict[str, Any]], HttpResponse]
+) -> HttpResponse:
+    return rendering.form_page(request, "feedback/form_page.html", form, save, heading=heading)
 
 
 def _file_petition(
@@ -117,7 +118,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 attachments=form.cleaned_data["attachments"],
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            rendering.add_domain_error(form, exc)
         else:
             messages.success(
                 request,
@@ -259,19 +260,13 @@ def reception(request: HttpRequest) -> HttpResponse:
 @login_required
 def reception_new(request: HttpRequest) -> HttpResponse:
     form = ReceptionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reception_schedule.schedule_reception(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The reception session has been published."))
-            return redirect("feedback:reception")
-    return render(
-        request,
-        "feedback/form_page.html",
-        {"form": form, "heading": _("New citizen reception session")},
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        reception_schedule.schedule_reception(actor=request.user, **data)
+        messages.success(request, _("The reception session has been published."))
+        return redirect("feedback:reception")
+
+    return _form_page(request, form, _("New citizen reception session"), save)
 
 
 # -- staff ------------------------------------------------------------------------------------
@@ -339,26 +334,18 @@ def log_petition(request: HttpRequest) -> HttpResponse:
     """Staff log a hotline call (e.g. Đà Nẵng's 1022), a counter visit or a letter."""
     _staff_required(request)
     form = LogPetitionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            petition = _file_petition(
-                form.cleaned_data,
-                channel=form.cleaned_data["channel"],
-                actor=request.user,
-                receiving_agency=form.cleaned_data["receiving_agency"],
-            )
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Petition %(code)s has been logged.") % {"code": petition.code}
-            )
-            return redirect("feedback:detail", code=petition.code)
-    return render(
-        request,
-        "feedback/form_page.html",
-        {"form": form, "heading": _("Log a petition (hotline, counter, letter)")},
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        petition = _file_petition(
+            data,
+            channel=data["channel"],
+            actor=request.user,
+            receiving_agency=data["receiving_agency"],
+        )
+        messages.success(request, _("Petition %(code)s has been logged.") % {"code": petition.code})
+        return redirect("feedback:detail", code=petition.code)
+
+    return _form_page(request, form, _("Log a petition (hotline, counter, letter)"), save)
 
 
 def _visible_petition(request: HttpRequest, code: str) -> Petition:
@@ -531,19 +518,13 @@ def complaints(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = complaint_register.file_complaint(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Registered as %(code)s.") % {"code": complaint.code})
-            return redirect("feedback:complaint", code=complaint.code)
-    return render(
-        request,
-        "feedback/form_page.html",
-        {"form": form, "heading": _("Register a complaint or denunciation")},
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        complaint = complaint_register.file_complaint(actor=request.user, **data)
+        messages.success(request, _("Registered as %(code)s.") % {"code": complaint.code})
+        return redirect("feedback:complaint", code=complaint.code)
+
+    return _form_page(request, form, _("Register a complaint or denunciation"), save)
 
 
 @login_required

@@ -526,7 +526,22 @@ class PeriodReportEvent(EventLog):
         ]
 
 
-class PendingRefresh(models.Model):
+class PendingMark(models.Model):
+    """An outbox row: a subject whose fact waits to be recomputed, keyed by the subject's id
+    (`key_field`, the primary key) with the time of its newest change. Marked inside the
+    subject's changing transaction, cleared once its fact is refreshed (cchc.indices.queue)."""
+
+    key_field: ClassVar[str]
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.key_field)} @ {self.queued_at}"
+
+
+class PendingRefresh(PendingMark):
     """A dossier whose fact waits to be recomputed (settings.INDICES_REFRESH = "queued").
 
     Queued mode takes the fact refresh off the clerk's request: the change only marks the
@@ -534,32 +549,26 @@ class PendingRefresh(models.Model):
     however many actions it saw in between.
     """
 
+    key_field: ClassVar[str] = "dossier_id"
     dossier_id = models.BigIntegerField(primary_key=True)
-    queued_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("pending index refresh")
         verbose_name_plural = _("pending index refreshes")
 
-    def __str__(self) -> str:
-        return f"{self.dossier_id} @ {self.queued_at}"
 
-
-class PendingPetitionRefresh(models.Model):
+class PendingPetitionRefresh(PendingMark):
     """A petition whose fact waits to be recomputed: marked inside the petition's changing
     transaction (the outbox), cleared once the fact is refreshed after the commit. A crash or
     a database restart in between leaves the mark, and the worker refreshes the petition
     (bench/bench_faults.py lost 1-2 petitions' index entries per run before it existed)."""
 
+    key_field: ClassVar[str] = "petition_id"
     petition_id = models.BigIntegerField(primary_key=True)
-    queued_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("pending petition index refresh")
         verbose_name_plural = _("pending petition index refreshes")
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} @ {self.queued_at}"
 
 
 # -- published figures entered by hand (no data path on the platform) ----------------------------

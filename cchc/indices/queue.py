@@ -10,46 +10,91 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
 from cchc.core import rowsql
-from cchc.indices.models import PendingPetitionRefresh, PendingRefresh
+from cchc.indices.models import PendingMark, PendingPetitionRefresh, PendingRefresh
 
 log = logging.getLogger("cchc.indices")
-TABLE = PendingRefresh._meta.db_table
-PETITION_TABLE = PendingPetitionRefresh._meta.db_table
 
 
-def mark(dossier_id: int, table: str = TABLE, key: str = "dossier_id") -> None:
-    """Mark a dossier (or, with PETITION_TABLE, a petition) for refresh: one upsert, run
-    inside the transaction that changed it (the `dossier_changing` / `petition_changing`
-    signal), so it commits or rolls back with the change."""
-    rowsql.cursor(connection).execute(
-        f"INSERT INTO {table} ({key}, queued_at) VALUES (%s, %s) "  # noqa: S608 - constant table
-        f"ON CONFLICT ({key}) DO UPDATE SET queued_at = excluded.queued_at",
-        [dossier_id, connection.ops.adapt_datetimefield_value(timezone.now())],
-    )
+class Outbox:
+    """The marks of one kind of subject (dossiers, petitions): one table keyed by the
+    subject's id, holding the time of its newest change."""
+
+    def __init__(self, model: type[PendingMark]) -> None:
+        self.model = model
+        self.key = model.key_field
+        self.table = model._meta.db_table
+
+    def mark(self, subject_id: int) -> None:
+        """Mark the subject for refresh: one upsert, run inside the transaction that changed
+        it (the `dossier_changing` / `petition_changing` signal), so it commits or rolls back
+        with the change."""
+        table, key = self.table, self.key
+        rowsql.cursor(connection).execute(
+            f"INSERT INTO {table} ({key}, queued_at) VALUES (%s, %s) "  # noqa: S608 - constant table
+            f"ON CONFLICT ({key}) DO UPDATE SET queued_at = excluded.queued_at",
+            [subject_id, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+
+    def read(self, *, subject_id: int | None = None, limit: int = 200) -> list[tuple[int, Any]]:
+        """(subject id, queued_at) of the oldest marks, or of the one subject's mark."""
+        rows = self.model.objects.all()
+        if subject_id is not None:
+            rows = rows.filter(pk=subject_id)
+        return list(rows.order_by("queued_at").values_list(self.key, "queued_at")[:limit])
+
+    def refresh_one(self, subject_id: int, refresh: Callable[[int], object]) -> None:
+        """Refresh one subject right after its change committed, then clear its mark unless
+        a newer change re-marked it meanwhile."""
+        marks = self.read(subject_id=subject_id)
+        refresh(subject_id)
+        if marks:
+            self.clear(marks)
+
+    def clear(self, items: list[tuple[int, Any]]) -> int:
+        """Remove the marks that were read, unless a newer change re-marked the subject
+        meanwhile (its queued_at moved on, so the pair no longer matches)."""
+        table, key = self.table, self.key
+        if (
+            connection.vendor == "postgresql"
+        ):  # one statement text for any batch size: parsed and prepared once
+            sql = (
+                f"DELETE FROM {table} q USING unnest(%s::bigint[], %s::timestamptz[]) AS done({key}, queued_at) "  # noqa: S608
+                f"WHERE q.{key} = done.{key} AND q.queued_at = done.queued_at"
+            )
+            params: list[object] = [
+                [subject_id for subject_id, _ in items],
+                [queued_at for _, queued_at in items],
+            ]
+        else:
+            sql = f"DELETE FROM {table} WHERE ({key}, queued_at) IN (VALUES {', '.join(['(%s, %s)'] * len(items))})"  # noqa: S608
+            params = []
+            for subject_id, queued_at in items:
+                params += [subject_id, connection.ops.adapt_datetimefield_value(queued_at)]
+        cur = rowsql.cursor(connection)
+        cur.execute(sql, params)
+        return int(cur.rowcount)
 
 
-def mark_petition(petition_id: int) -> None:
-    mark(petition_id, PETITION_TABLE, "petition_id")
+DOSSIERS = Outbox(PendingRefresh)
+PETITIONS = Outbox(PendingPetitionRefresh)
+TABLE = DOSSIERS.table
+PETITION_TABLE = PETITIONS.table
+mark = DOSSIERS.mark
+mark_petition = PETITIONS.mark
+_clear = DOSSIERS.clear
 
 
 def refresh_petition_now(petition_id: int) -> None:
-    """Refresh one petition's fact after its change committed, then clear its mark unless a
-    newer change re-marked it meanwhile."""
     from cchc.indices.refresh import refresh_petition
 
-    marks = list(
-        PendingPetitionRefresh.objects.filter(petition_id=petition_id).values_list(
-            "petition_id", "queued_at"
-        )
-    )
-    refresh_petition(petition_id)
-    if marks:
-        _clear(marks, PETITION_TABLE, "petition_id")
+    PETITIONS.refresh_one(petition_id, refresh_petition)
 
 
 def drain_petitions(limit: int = 200) -> int:
@@ -58,30 +103,20 @@ def drain_petitions(limit: int = 200) -> int:
     dossiers (rebuild_indices repairs it)."""
     from cchc.indices.refresh import refresh_petition
 
-    batch = list(
-        PendingPetitionRefresh.objects.order_by("queued_at").values_list(
-            "petition_id", "queued_at"
-        )[:limit]
-    )
+    batch = PETITIONS.read(limit=limit)
     for petition_id, _ in batch:
         try:
             refresh_petition(petition_id)
         except Exception:  # noqa: BLE001 - one bad petition cannot stop the queue
             log.exception("index refresh failed for petition %s; run rebuild_indices", petition_id)
-    return _clear(batch, PETITION_TABLE, "petition_id") if batch else 0
+    return PETITIONS.clear(batch) if batch else 0
 
 
 def refresh_now(dossier_id: int) -> None:
-    """Refresh one dossier right after its change committed (immediate mode), then clear its
-    mark unless a newer change re-marked it meanwhile."""
+    """Refresh one dossier right after its change committed (immediate mode)."""
     from cchc.indices.refresh import refresh_facts
 
-    marks = list(
-        PendingRefresh.objects.filter(dossier_id=dossier_id).values_list("dossier_id", "queued_at")
-    )
-    refresh_facts([dossier_id])
-    if marks:
-        _clear(marks)
+    DOSSIERS.refresh_one(dossier_id, lambda pk: refresh_facts([pk]))
 
 
 def drain(limit: int = 200) -> int:
@@ -99,9 +134,7 @@ def _drain_dossiers(limit: int) -> int:
     """
     from cchc.indices.refresh import refresh_facts
 
-    batch = list(
-        PendingRefresh.objects.order_by("queued_at").values_list("dossier_id", "queued_at")[:limit]
-    )
+    batch = DOSSIERS.read(limit=limit)
     if not batch:
         return 0
     try:
@@ -109,44 +142,20 @@ def _drain_dossiers(limit: int) -> int:
         # cleared after the refresh committed, in a statement of its own: a change marking one
         # of these dossiers meanwhile waits at most for this DELETE, never for the refresh. A
         # crash in between only refreshes these dossiers once more.
-        return _clear(batch)
+        return DOSSIERS.clear(batch)
     except Exception:  # noqa: BLE001 - fall back to one by one, so one bad dossier cannot stop the queue
         log.exception("batch index refresh failed; retrying %s dossier(s) one by one", len(batch))
     cleared = 0
     for item in batch:
         try:
             refresh_facts([item[0]])
-            cleared += _clear([item])
+            cleared += DOSSIERS.clear([item])
         except Exception:  # noqa: BLE001
             log.exception(
                 "index refresh failed for dossier %s; run rebuild_indices for its period", item[0]
             )
-            cleared += _clear([item])
+            cleared += DOSSIERS.clear([item])
     return cleared
-
-
-def _clear(items: list[tuple[int, object]], table: str = TABLE, key: str = "dossier_id") -> int:
-    """Remove the marks that were read, unless a newer change re-marked the dossier (or
-    petition) meanwhile (its queued_at moved on, so the pair no longer matches)."""
-    if (
-        connection.vendor == "postgresql"
-    ):  # one statement text for any batch size: parsed and prepared once
-        sql = (
-            f"DELETE FROM {table} q USING unnest(%s::bigint[], %s::timestamptz[]) AS done({key}, queued_at) "  # noqa: S608
-            f"WHERE q.{key} = done.{key} AND q.queued_at = done.queued_at"
-        )
-        params: list[object] = [
-            [dossier_id for dossier_id, _ in items],
-            [queued_at for _, queued_at in items],
-        ]
-    else:
-        sql = f"DELETE FROM {table} WHERE ({key}, queued_at) IN (VALUES {', '.join(['(%s, %s)'] * len(items))})"  # noqa: S608
-        params = []
-        for dossier_id, queued_at in items:
-            params += [dossier_id, connection.ops.adapt_datetimefield_value(queued_at)]
-    cur = rowsql.cursor(connection)
-    cur.execute(sql, params)
-    return int(cur.rowcount)
 
 
 def run(

@@ -70,6 +70,42 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
         yield items[i : i + size]
 
 
+class _Links:
+    """One many-to-many relation synced from a file: each owner's linked ids are read once,
+    and the owners whose set differs from the file's get their rows replaced in bulk."""
+
+    def __init__(self, through: Any, owner: str, target: str, owner_ids: list[int]) -> None:
+        self.through, self.owner, self.target = through, owner, target
+        self.current: dict[int, set[int]] = {}
+        for part in _chunks(owner_ids):
+            rows = through.objects.filter(**{f"{owner}__in": part}).values_list(owner, target)
+            for owner_id, target_id in rows:
+                self.current.setdefault(owner_id, set()).add(target_id)
+        self.drop: list[int] = []
+        self.add: list[Any] = []
+
+    def want(self, owner_id: int, wanted: set[int]) -> bool:
+        """Plan the owner's links to be `wanted`; True when that is a change."""
+        if wanted == self.current.get(owner_id, set()):
+            return False
+        self.drop.append(owner_id)
+        self.add.extend(
+            self.through(**{self.owner: owner_id, self.target: t}) for t in sorted(wanted)
+        )
+        return True
+
+    def save(self) -> None:
+        for part in _chunks(self.drop):
+            self.through.objects.filter(**{f"{self.owner}__in": part}).delete()
+        self.through.objects.bulk_create(self.add, batch_size=CHUNK)
+
+
+def _count(result: FileResult, rows: int, created: set[str], changed: set[str]) -> None:
+    result.created = len(created)
+    result.updated = len(changed - created)
+    result.unchanged = rows - result.created - result.updated
+
+
 def _existing(model: Any, codes: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for part in _chunks(codes):
@@ -219,14 +255,9 @@ def apply_agencies(result: FileResult, rows: list[tuple[int, dict[str, Any], lis
     ids = {a.code: a.pk for a in _existing(Agency, sorted(set(codes) | referenced)).values()}
     agencies = _existing(Agency, codes)
     parents = []
-    Through = Agency.successors.through
-    current: dict[int, set[int]] = {}
-    for part in _chunks([ids[c] for c in codes]):
-        for from_id, to_id in Through.objects.filter(from_agency_id__in=part).values_list(
-            "from_agency_id", "to_agency_id"
-        ):
-            current.setdefault(from_id, set()).add(to_id)
-    drop, add = [], []
+    successors = _Links(
+        Agency.successors.through, "from_agency_id", "to_agency_id", [ids[c] for c in codes]
+    )
     for _line, values, _cells in rows:
         agency = agencies[values["code"]]
         parent_id = ids[values["parent_code"]] if values["parent_code"] else None
@@ -234,31 +265,34 @@ def apply_agencies(result: FileResult, rows: list[tuple[int, dict[str, Any], lis
             agency.parent_id = parent_id
             parents.append(agency)
             changed.add(agency.code)
-        wanted = {ids[c] for c in values["successor_codes"]}
-        if wanted != current.get(agency.pk, set()):
-            drop.append(agency.pk)
-            add.extend(Through(from_agency_id=agency.pk, to_agency_id=t) for t in sorted(wanted))
+        if successors.want(agency.pk, {ids[c] for c in values["successor_codes"]}):
             changed.add(agency.code)
     Agency.objects.bulk_update(parents, ["parent"], batch_size=CHUNK)
-    for part in _chunks(drop):
-        Through.objects.filter(from_agency_id__in=part).delete()
-    Through.objects.bulk_create(add, batch_size=CHUNK)
-    result.created = len(created)
-    result.updated = len(changed - created)
-    result.unchanged = len(rows) - result.created - result.updated
+    successors.save()
+    _count(result, len(rows), created, changed)
+
+
+def _csv(columns: tuple[str, ...], rows: Iterable[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _linked_codes(through: Any, owner: str, target_code: str) -> dict[int, str]:
+    """Each owner's linked codes as the file writes them: sorted, joined by ";"."""
+    codes: dict[int, list[str]] = {}
+    for owner_id, code in through.objects.values_list(owner, target_code):
+        codes.setdefault(owner_id, []).append(code)
+    return {owner_id: ";".join(sorted(c)) for owner_id, c in codes.items()}
 
 
 def export_agencies() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(AGENCY_COLUMNS)
-    successors: dict[int, list[str]] = {}
-    for from_id, code in Agency.successors.through.objects.values_list(
-        "from_agency_id", "to_agency__code"
-    ):
-        successors.setdefault(from_id, []).append(code)
-    for a in Agency.objects.select_related("parent", "group").order_by("code"):
-        writer.writerow(
+    successors = _linked_codes(Agency.successors.through, "from_agency_id", "to_agency__code")
+    return _csv(
+        AGENCY_COLUMNS,
+        (
             [
                 a.code,
                 a.name,
@@ -268,10 +302,11 @@ def export_agencies() -> str:
                 a.province_code,
                 format_date(a.valid_from),
                 format_date(a.valid_to),
-                ";".join(sorted(successors.get(a.pk, []))),
+                successors.get(a.pk, ""),
             ]
-        )
-    return out.getvalue()
+            for a in Agency.objects.select_related("parent", "group").order_by("code")
+        ),
+    )
 
 
 # -- procedures ---------------------------------------------------------------------------
@@ -388,38 +423,22 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
 
     procs = _existing(Procedure, [v["code"] for _l, v, _c in rows])
     agency_ids = dict(Agency.objects.values_list("code", "pk"))
-    Through = Procedure.agencies.through
-    current: dict[int, set[int]] = {}
-    for part in _chunks([p.pk for p in procs.values()]):
-        for pid, aid in Through.objects.filter(procedure_id__in=part).values_list(
-            "procedure_id", "agency_id"
-        ):
-            current.setdefault(pid, set()).add(aid)
-    drop, add = [], []
+    links = _Links(
+        Procedure.agencies.through, "procedure_id", "agency_id", [p.pk for p in procs.values()]
+    )
     for _line, values, _cells in rows:
         proc = procs[values["code"]]
-        wanted = {agency_ids[c] for c in values["agency_codes"]}
-        if wanted != current.get(proc.pk, set()):
-            drop.append(proc.pk)
-            add.extend(Through(procedure_id=proc.pk, agency_id=a) for a in sorted(wanted))
+        if links.want(proc.pk, {agency_ids[c] for c in values["agency_codes"]}):
             changed.add(proc.code)
-    for part in _chunks(drop):
-        Through.objects.filter(procedure_id__in=part).delete()
-    Through.objects.bulk_create(add, batch_size=CHUNK)
-    result.created = len(created)
-    result.updated = len(changed - created)
-    result.unchanged = len(rows) - result.created - result.updated
+    links.save()
+    _count(result, len(rows), created, changed)
 
 
 def export_procedures() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PROCEDURE_COLUMNS)
-    agencies: dict[int, list[str]] = {}
-    for pid, code in Procedure.agencies.through.objects.values_list("procedure_id", "agency__code"):
-        agencies.setdefault(pid, []).append(code)
-    for p in Procedure.objects.select_related("field").order_by("code"):
-        writer.writerow(
+    agencies = _linked_codes(Procedure.agencies.through, "procedure_id", "agency__code")
+    return _csv(
+        PROCEDURE_COLUMNS,
+        (
             [
                 p.code,
                 p.name,
@@ -429,9 +448,10 @@ def export_procedures() -> str:
                 p.online_level,
                 int(p.has_fee),
                 int(p.paper_result),
-                ";".join(sorted(agencies.get(p.pk, []))),
+                agencies.get(p.pk, ""),
                 format_date(p.valid_from),
                 format_date(p.valid_to),
             ]
-        )
-    return out.getvalue()
+            for p in Procedure.objects.select_related("field").order_by("code")
+        ),
+    )

@@ -19,6 +19,9 @@ from cchc.paperwork import pdf
 from cchc.paperwork.pdf import Document, Styles, clock, grid, long_date, p, short
 
 LOGBOOK_MAX_ROWS = 5000
+# what stands under a signature line on the forms
+SIGN = "(Ký và ghi rõ họ tên)"
+SIGN_AND_SEAL = "(Ký, ghi rõ họ tên và đóng dấu)"
 OUTCOME_VI = {
     StepOutcome.EARLY: "Trước hạn",
     StepOutcome.ON_TIME: "Đúng hạn",
@@ -169,26 +172,44 @@ def form_01(dossier: Dossier, seq: int | None = None) -> Document:
         p("Vào Sổ theo dõi hồ sơ, Quyển số: …… Số thứ tự ……", st.body),
     ]
     doc.signatures = [
-        ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", dossier.applicant_name),
-        (
-            "NGƯỜI TIẾP NHẬN HỒ SƠ",
-            "(Ký và ghi rõ họ tên)",
-            receipt.actor_label if receipt and receipt.actor_id else "",
-        ),
+        ("NGƯỜI NỘP HỒ SƠ", SIGN, dossier.applicant_name),
+        ("NGƯỜI TIẾP NHẬN HỒ SƠ", SIGN, _signer(receipt)),
     ]
     return doc
+
+
+def _signer(event: DossierEvent | None) -> str:
+    """The name under a signature: the person who recorded the event (none for a system one)."""
+    return event.actor_label if event is not None and event.actor_id else ""
+
+
+def _event_form(
+    dossier: Dossier, key: str, action: str, seq: int | None, *, agency: Agency
+) -> tuple[Document, DossierEvent, Agency]:
+    """A form issued for one event (the last of its action, or the one at `seq`): headed by
+    the event's agency (else `agency`) and dated on the event."""
+    event = _event(dossier, action, seq)
+    agency = event.agency or agency
+    return _base(dossier, key, agency=agency, issued=event.at), event, agency
+
+
+def _received_lines(
+    dossier: Dossier, agency_name: str, received: dt.datetime | None, st: Styles
+) -> list:
+    return [
+        p(f"Ngày {local(received):%d/%m/%Y}, {agency_name} tiếp nhận hồ sơ của:", st.body),
+        *_applicant_lines(dossier, st),
+    ]
 
 
 def form_02(dossier: Dossier, seq: int | None = None) -> Document:
     """Supplement request (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ)."""
     st = Styles()
-    event = _event(dossier, "request_supplement", seq)
-    agency = event.agency or dossier.receiving_agency
-    doc = _base(dossier, "02", agency=agency, issued=event.at)
-    received = dossier.received_at or dossier.submitted_at
+    doc, event, agency = _event_form(
+        dossier, "02", "request_supplement", seq, agency=dossier.receiving_agency
+    )
     doc.body = [
-        p(f"Ngày {local(received):%d/%m/%Y}, {agency.name} tiếp nhận hồ sơ của:", st.body),
-        *_applicant_lines(dossier, st),
+        *_received_lines(dossier, agency.name, dossier.received_at or dossier.submitted_at, st),
         p(
             "Sau khi xem xét, thẩm định hồ sơ, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
             st.body,
@@ -204,18 +225,14 @@ def form_02(dossier: Dossier, seq: int | None = None) -> Document:
         ),
         p("Xin trân trọng cảm ơn!", st.body),
     ]
-    doc.signatures = [
-        ("NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", event.actor_label if event.actor_id else "")
-    ]
+    doc.signatures = [("NGƯỜI HƯỚNG DẪN", SIGN, _signer(event))]
     return doc
 
 
 def form_03(dossier: Dossier, seq: int | None = None) -> Document:
     """Refusal (Phiếu từ chối tiếp nhận giải quyết hồ sơ)."""
     st = Styles()
-    event = _event(dossier, "refuse", seq)
-    agency = event.agency or dossier.receiving_agency
-    doc = _base(dossier, "03", agency=agency, issued=event.at)
+    doc, event, agency = _event_form(dossier, "03", "refuse", seq, agency=dossier.receiving_agency)
     doc.body = [
         p(f"{agency.name} tiếp nhận hồ sơ của:", st.body),
         *_applicant_lines(dossier, st),
@@ -226,22 +243,16 @@ def form_03(dossier: Dossier, seq: int | None = None) -> Document:
         p(event.note, st.body),
         p("Xin thông báo để Ông/Bà được biết và thực hiện.", st.body),
     ]
-    doc.signatures = [
-        (
-            "NGƯỜI TIẾP NHẬN HỒ SƠ",
-            "(Ký và ghi rõ họ tên)",
-            event.actor_label if event.actor_id else "",
-        )
-    ]
+    doc.signatures = [("NGƯỜI TIẾP NHẬN HỒ SƠ", SIGN, _signer(event))]
     return doc
 
 
 def form_04(dossier: Dossier, seq: int | None = None) -> Document:
     """Apology and extension (Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết)."""
     st = Styles()
-    event = _event(dossier, "apologize", seq)
-    agency = event.agency or dossier.competent_agency
-    doc = _base(dossier, "04", agency=agency, issued=event.at)
+    doc, event, agency = _event_form(
+        dossier, "04", "apologize", seq, agency=dossier.competent_agency
+    )
     previous = event.data.get("previous_appointment_at")
     new = event.data.get("new_appointment_at")
     previous_at = (
@@ -249,11 +260,7 @@ def form_04(dossier: Dossier, seq: int | None = None) -> Document:
     )
     new_at = dt.datetime.fromisoformat(new) if new else dossier.appointment_at
     doc.body = [
-        p(
-            f"Ngày {local(dossier.received_at):%d/%m/%Y}, {dossier.receiving_agency.name} tiếp nhận giải quyết hồ sơ của:",
-            st.body,
-        ),
-        *_applicant_lines(dossier, st),
+        *_received_lines(dossier, dossier.receiving_agency.name, dossier.received_at, st),
         p(
             f"Theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả, thời gian trả kết quả là {clock(previous_at)}.",
             st.body,
@@ -270,28 +277,21 @@ def form_04(dossier: Dossier, seq: int | None = None) -> Document:
         ),
         p("Rất mong nhận được sự thông cảm của Ông/Bà. Xin trân trọng cảm ơn!", st.body),
     ]
-    doc.signatures = [
-        (
-            "THỦ TRƯỞNG CƠ QUAN",
-            "(Ký, ghi rõ họ tên và đóng dấu)",
-            event.actor_label if event.actor_id else "",
-        )
-    ]
+    doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", SIGN_AND_SEAL, _signer(event))]
     return doc
 
 
 def form_05(dossier: Dossier, seq: int | None = None) -> Document:
     """Notice of stopping (Thông báo dừng giải quyết hồ sơ) - Circular 03/2025 only."""
     st = Styles()
-    event = _event(dossier, "stop", seq)
-    agency = event.agency or dossier.competent_agency
-    doc = _base(dossier, "05", agency=agency, issued=event.at)
+    doc, event, agency = _event_form(dossier, "05", "stop", seq, agency=dossier.competent_agency)
     doc.body = [
-        p(
-            f"Ngày {local(dossier.received_at or dossier.submitted_at):%d/%m/%Y}, {dossier.receiving_agency.name} tiếp nhận hồ sơ của:",
-            st.body,
+        *_received_lines(
+            dossier,
+            dossier.receiving_agency.name,
+            dossier.received_at or dossier.submitted_at,
+            st,
         ),
-        *_applicant_lines(dossier, st),
         p(
             f"{agency.name} thông báo dừng giải quyết hồ sơ nêu trên kể từ {clock(event.at)}.",
             st.body,
@@ -299,13 +299,7 @@ def form_05(dossier: Dossier, seq: int | None = None) -> Document:
         p(f"Lý do: {event.note}", st.body),
         p("Xin thông báo để Ông/Bà được biết.", st.body),
     ]
-    doc.signatures = [
-        (
-            "THỦ TRƯỞNG CƠ QUAN",
-            "(Ký, ghi rõ họ tên và đóng dấu)",
-            event.actor_label if event.actor_id else "",
-        )
-    ]
+    doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", SIGN_AND_SEAL, _signer(event))]
     return doc
 
 
@@ -452,7 +446,7 @@ def form_07(
     widths = [8, 24, 34, 11, 26, 28, 26, 18, 18, 18, 18, 18, 15]
     scale = (297 - 35) / sum(widths)
     doc.body = [grid(rows, [w * scale * pdf.mm for w in widths], st, narrow=True)]
-    doc.signatures = [("NGƯỜI LẬP SỔ", "(Ký và ghi rõ họ tên)", "")]
+    doc.signatures = [("NGƯỜI LẬP SỔ", SIGN, "")]
     return doc
 
 

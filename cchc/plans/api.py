@@ -4,6 +4,7 @@ JSON errors as /api/v1/dossiers). Every write goes through `cchc.plans.services`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
@@ -243,47 +244,44 @@ def get_task(request: HttpRequest, code: str) -> Any:
     return _out(_get(request, code), timezone.localdate())
 
 
-def _done(task: Task) -> Any:
+def _step(request: HttpRequest, code: str, step: Callable[..., Task], **payload: Any) -> Any:
+    """One of the task's workflow steps by the caller, answered with the task as it now is."""
+    task = step(_get(request, code), actor=_caller(request), **payload)
     return _out(_qs().get(pk=task.pk), timezone.localdate())
 
 
 @router.post("/tasks/{code}/acknowledge", response={200: TaskOut, **ERRORS})
 def acknowledge(request: HttpRequest, code: str, payload: NoteIn) -> Any:
-    return _done(
-        services.acknowledge(_get(request, code), actor=_caller(request), note=payload.note)
-    )
+    return _step(request, code, services.acknowledge, note=payload.note)
 
 
 @router.post("/tasks/{code}/progress", response={200: TaskOut, **ERRORS})
 def progress(request: HttpRequest, code: str, payload: ProgressIn) -> Any:
-    task = services.report_progress(
-        _get(request, code), actor=_caller(request), text=payload.text, percent=payload.percent
+    return _step(
+        request, code, services.report_progress, text=payload.text, percent=payload.percent
     )
-    return _done(task)
 
 
 @router.post("/tasks/{code}/complete", response={200: TaskOut, **ERRORS})
 def complete(request: HttpRequest, code: str, payload: CompleteIn) -> Any:
-    task = services.complete(
-        _get(request, code),
-        actor=_caller(request),
+    return _step(
+        request,
+        code,
+        services.complete,
         result=payload.result,
         evidence_link=payload.evidence_link,
         completed_on=payload.completed_on,
     )
-    return _done(task)
 
 
 @router.post("/tasks/{code}/verify", response={200: TaskOut, **ERRORS})
 def verify(request: HttpRequest, code: str, payload: NoteIn) -> Any:
-    return _done(services.verify(_get(request, code), actor=_caller(request), note=payload.note))
+    return _step(request, code, services.verify, note=payload.note)
 
 
 @router.post("/tasks/{code}/send-back", response={200: TaskOut, **ERRORS})
 def send_back(request: HttpRequest, code: str, payload: SendBackIn) -> Any:
-    return _done(
-        services.send_back(_get(request, code), actor=_caller(request), reason=payload.reason)
-    )
+    return _step(request, code, services.send_back, reason=payload.reason)
 
 
 def _ext_out(e: Extension) -> dict[str, Any]:

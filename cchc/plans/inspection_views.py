@@ -32,7 +32,7 @@ from cchc.plans.forms import (
     SelfReportForm,
 )
 from cchc.plans.models import Inspection, InspectionPlan, SubjectKind
-from cchc.plans.views import _apply_errors
+from cchc.plans.views import form_page
 
 
 def _visible(user: Any) -> Any:
@@ -84,50 +84,27 @@ def _lines(text: str) -> list[str]:
 @inspectors_only
 def plan_new(request: HttpRequest) -> HttpResponse:
     form = InspectionPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            svc.create_inspection_plan(
-                actor=request.user,
-                code=d["code"],
-                year=d["year"],
-                title=d["title"],
-                issuing_document=d["issuing_document"],
-                checklist=_lines(d["checklist"]),
-            )
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("plans:inspections")
-    return render(
-        request, "plans/form_page.html", {"form": form, "heading": _("New inspection plan")}
-    )
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        svc.create_inspection_plan(actor=request.user, **{**d, "checklist": _lines(d["checklist"])})
+        messages.success(request, _("Saved."))
+        return redirect("plans:inspections")
+
+    return form_page(request, form, _("New inspection plan"), save)
 
 
 @inspectors_only
 def inspection_new(request: HttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            insp = svc.schedule_inspection(
-                actor=request.user,
-                agency=d["agency"],
-                scheduled_on=d["scheduled_on"],
-                plan=d["plan"],
-                checklist=_lines(d["checklist"]) or None,
-                team=[request.user],
-                period_from=d["period_from"],
-                period_to=d["period_to"],
-            )
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("plans:inspection", code=insp.code)
-    return render(
-        request, "plans/form_page.html", {"form": form, "heading": _("Schedule an inspection")}
-    )
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        checklist = _lines(d["checklist"]) or None
+        insp = svc.schedule_inspection(
+            actor=request.user, team=[request.user], **{**d, "checklist": checklist}
+        )
+        return redirect("plans:inspection", code=insp.code)
+
+    return form_page(request, form, _("Schedule an inspection"), save)
 
 
 def _get(request: HttpRequest, code: str) -> Inspection:
@@ -282,28 +259,16 @@ def _finding_page(
     if agency_code:
         initial["agency"] = Agency.objects.filter(code=agency_code).first()
     form = FindingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            finding = svc.raise_finding(
-                actor=request.user,
-                agency=d["agency"],
-                severity=d["severity"],
-                description=d["description"],
-                evidence=d["evidence"],
-                responsible_person=d["responsible_person"],
-                subject_kind=d["subject_kind"] or "",
-                subject_ref=d["subject_ref"],
-            )
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            task = finding.corrective_task
-            assert task is not None  # raise_finding always assigns one
-            messages.success(
-                request,
-                _("Finding %(code)s recorded; corrective task %(task)s assigned.")
-                % {"code": finding.code, "task": task.code},
-            )
-            return redirect("plans:task", code=task.code)
-    return render(request, "plans/form_page.html", {"form": form, "heading": heading})
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        finding = svc.raise_finding(actor=request.user, **d)
+        task = finding.corrective_task
+        assert task is not None  # raise_finding always assigns one
+        messages.success(
+            request,
+            _("Finding %(code)s recorded; corrective task %(task)s assigned.")
+            % {"code": finding.code, "task": task.code},
+        )
+        return redirect("plans:task", code=task.code)
+
+    return form_page(request, form, heading, save)

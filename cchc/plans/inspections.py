@@ -23,7 +23,7 @@ from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.plans import policies, services, subjects
-from cchc.plans.models import (
+from cchc.plans.inspection_models import (
     ChecklistResult,
     Finding,
     FindingEvent,
@@ -32,11 +32,9 @@ from cchc.plans.models import (
     InspectionEvent,
     InspectionPlan,
     InspectionStatus,
-    OutputType,
     Severity,
-    SourceKind,
-    TaskStatus,
 )
+from cchc.plans.models import OutputType, SourceKind, TaskStatus
 from cchc.plans.rules import plan_rules
 
 
@@ -46,31 +44,13 @@ def _require_inspector(actor: Any) -> None:
 
 
 def _ievent(insp: Inspection, action: str, actor: Any, to_status: str = "", **kw: Any) -> None:
-    events.append_event(
-        InspectionEvent,
-        insp,
-        action=action,
-        actor=actor,
-        from_status=insp.status,
-        to_status=to_status or insp.status,
-        **kw,
+    events.append_transition(
+        InspectionEvent, insp, action=action, actor=actor, to_status=to_status, **kw
     )
-    if to_status:
-        insp.status = to_status
 
 
 def _fevent(f: Finding, action: str, actor: Any, to_status: str = "", **kw: Any) -> None:
-    events.append_event(
-        FindingEvent,
-        f,
-        action=action,
-        actor=actor,
-        from_status=f.status,
-        to_status=to_status or f.status,
-        **kw,
-    )
-    if to_status:
-        f.status = to_status
+    events.append_transition(FindingEvent, f, action=action, actor=actor, to_status=to_status, **kw)
 
 
 def _checklist(items: Any) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ extension, a revoked completion is a "sent back" event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -120,18 +120,9 @@ def _search_text(task: Task) -> str:
 
 
 def _event(task: Task, action: str, actor: Any, to_status: str = "", **kw: Any) -> TaskEvent:
-    ev = events.append_event(
-        TaskEvent,
-        task,
-        action=action,
-        actor=actor,
-        from_status=task.status,
-        to_status=to_status or task.status,
-        **kw,
+    return events.append_transition(
+        TaskEvent, task, action=action, actor=actor, to_status=to_status, **kw
     )
-    if to_status:
-        task.status = to_status
-    return ev
 
 
 def _save_files(task: Task, seq: int, files: Iterable[UploadedFile]) -> list[TaskFile]:
@@ -314,8 +305,17 @@ def assign_task(
 
 
 # -- the lead unit's steps ---------------------------------------------------------------------
-def _locked(task: Task) -> Task:
-    return events.lock(task)
+def _locked(task: Task, actor: Any, require: Callable[[Any, Task], None]) -> Task:
+    """The task locked for the actor's step, once `require` has checked the actor may take it."""
+    require_actor(actor)
+    task = events.lock(task)
+    require(actor, task)
+    return task
+
+
+def _require_reporter(actor: Any, task: Task) -> None:
+    if not policies.may_report_progress(actor, task):
+        raise NotPermitted(_("Only the lead or a co-operating unit can report progress."))
 
 
 def _require_lead(actor: Any, task: Task) -> None:
@@ -325,9 +325,7 @@ def _require_lead(actor: Any, task: Task) -> None:
 
 @transaction.atomic
 def acknowledge(task: Task, *, actor: Any, note: str = "") -> Task:
-    require_actor(actor)
-    task = _locked(task)
-    _require_lead(actor, task)
+    task = _locked(task, actor, _require_lead)
     if not task.can_be_acknowledged:
         raise TransitionNotAllowed(_("The task has already been acknowledged."))
     _event(task, "acknowledge", actor, to_status=TaskStatus.ACKNOWLEDGED, note=note)
@@ -345,10 +343,7 @@ def report_progress(
     files: Sequence[UploadedFile] = (),
 ) -> Task:
     """A progress update: text, percent done and files."""
-    require_actor(actor)
-    task = _locked(task)
-    if not policies.may_report_progress(actor, task):
-        raise NotPermitted(_("Only the lead or a co-operating unit can report progress."))
+    task = _locked(task, actor, _require_reporter)
     if task.completed_on is not None:
         raise TransitionNotAllowed(_("The task is completed; it was not sent back."))
     if not (text or "").strip():
@@ -392,9 +387,7 @@ def complete(
     completed_on: dt.date | None = None,
 ) -> Task:
     """The lead unit reports the task done, with its result and evidence."""
-    require_actor(actor)
-    task = _locked(task)
-    _require_lead(actor, task)
+    task = _locked(task, actor, _require_lead)
     if not task.can_be_completed:
         raise TransitionNotAllowed(_("The task is already completed."))
     if not (result or "").strip():
@@ -444,9 +437,7 @@ def _require_assigner(actor: Any, task: Task) -> None:
 
 @transaction.atomic
 def verify(task: Task, *, actor: Any, note: str = "") -> Task:
-    require_actor(actor)
-    task = _locked(task)
-    _require_assigner(actor, task)
+    task = _locked(task, actor, _require_assigner)
     if not task.can_be_verified:
         raise TransitionNotAllowed(
             _("Only a completed task awaiting verification can be verified.")
@@ -459,9 +450,7 @@ def verify(task: Task, *, actor: Any, note: str = "") -> Task:
 @transaction.atomic
 def send_back(task: Task, *, actor: Any, reason: str) -> Task:
     """The assigner refuses the completion: the task is open again."""
-    require_actor(actor)
-    task = _locked(task)
-    _require_assigner(actor, task)
+    task = _locked(task, actor, _require_assigner)
     if not task.can_be_verified:
         raise TransitionNotAllowed(
             _("Only a completed task awaiting verification can be sent back.")
@@ -486,9 +475,7 @@ def send_back(task: Task, *, actor: Any, reason: str) -> Task:
 def request_extension(
     task: Task, *, actor: Any, new_deadline: dt.date, reason: str, on: dt.date | None = None
 ) -> Extension:
-    require_actor(actor)
-    task = _locked(task)
-    _require_lead(actor, task)
+    task = _locked(task, actor, _require_lead)
     day = on or today()
     if task.completed_on is not None:
         raise TransitionNotAllowed(_("The task is completed: no extension is needed."))
@@ -537,9 +524,7 @@ def decide_extension(
 ) -> Extension:
     """The assigner approves or refuses. An approval after the deadline in force is recorded
     but does not move the deadline (it does not count, interchange.md §7)."""
-    require_actor(actor)
-    task = _locked(extension.task)
-    _require_assigner(actor, task)
+    task = _locked(extension.task, actor, _require_assigner)
     ext = Extension.objects.select_for_update().get(pk=extension.pk)
     if ext.approved is not None:
         raise TransitionNotAllowed(_("This extension request has already been decided."))

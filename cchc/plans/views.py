@@ -4,6 +4,7 @@ in `inspection_views.py`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
+from cchc.core import rendering
 from cchc.core.errors import DomainError
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
@@ -39,11 +41,10 @@ def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _apply_errors(form: Any, exc: DomainError) -> None:
-    if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
-    else:
-        form.add_error(None, exc.message)
+def form_page(
+    request: HttpRequest, form: Any, heading: str, save: Callable[[dict[str, Any]], HttpResponse]
+) -> HttpResponse:
+    return rendering.form_page(request, "plans/form_page.html", form, save, heading=heading)
 
 
 def _posted_pk(request: HttpRequest, name: str) -> int:
@@ -121,34 +122,31 @@ def task_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_assign(request.user):
         raise PermissionDenied
     form = TaskForm(request.POST or None, initial={"parent": request.GET.get("parent")})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            task = services.assign_task(
-                actor=request.user,
-                title=d["title"],
-                source_kind=d["source_kind"],
-                source_document=d["source_document"],
-                lead_agency=d["lead_agency"],
-                co_agencies=list(d["co_agencies"]),
-                observer_agencies=list(d["observer_agencies"]),
-                output_type=d["output_type"],
-                expected_result=d["expected_result"],
-                evidence_required=d["evidence_required"],
-                assigned_on=d["assigned_on"],
-                deadline=d["deadline"],
-                recurrence=d["recurrence"] or "",
-                parent=d["parent"],
-                measure_name=d["measure_name"] or "",
-                measure_target=d["measure_target"],
-                measure_period=d["measure_period"],
-            )
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Task %(code)s assigned.") % {"code": task.code})
-            return redirect("plans:task", code=task.code)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("Assign a task")})
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        task = services.assign_task(
+            actor=request.user,
+            title=d["title"],
+            source_kind=d["source_kind"],
+            source_document=d["source_document"],
+            lead_agency=d["lead_agency"],
+            co_agencies=list(d["co_agencies"]),
+            observer_agencies=list(d["observer_agencies"]),
+            output_type=d["output_type"],
+            expected_result=d["expected_result"],
+            evidence_required=d["evidence_required"],
+            assigned_on=d["assigned_on"],
+            deadline=d["deadline"],
+            recurrence=d["recurrence"] or "",
+            parent=d["parent"],
+            measure_name=d["measure_name"] or "",
+            measure_target=d["measure_target"],
+            measure_period=d["measure_period"],
+        )
+        messages.success(request, _("Task %(code)s assigned.") % {"code": task.code})
+        return redirect("plans:task", code=task.code)
+
+    return form_page(request, form, _("Assign a task"), save)
 
 
 def _visible_task(request: HttpRequest, code: str) -> Task:
@@ -417,21 +415,10 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_assign(request.user):
         raise PermissionDenied
     form = PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.create_plan(
-                actor=request.user,
-                code=d["code"],
-                year=d["year"],
-                title=d["title"],
-                issuing_document=d["issuing_document"],
-                issued_on=d["issued_on"],
-                targets=d["targets"],
-            )
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("plans:plans")
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("New reform plan")})
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        services.create_plan(actor=request.user, **d)
+        messages.success(request, _("Saved."))
+        return redirect("plans:plans")
+
+    return form_page(request, form, _("New reform plan"), save)

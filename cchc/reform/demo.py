@@ -17,6 +17,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from cchc.reform.bundle import (
+    NODE_COLUMNS,
+    NODES,
+    SCORE_COLUMNS,
+    SCORES,
+    TEMPLATE_COLUMNS,
+    TEMPLATES,
+)
+
 FIELDS = [
     ("Công tác chỉ đạo, điều hành cải cách hành chính", 10),
     ("Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật", 8),
@@ -105,25 +114,10 @@ def write_bundle(directory: Path, templates: list[list[Any]], nodes, scores) -> 
         writer.writerows(rows)
         (directory / name).write_text(buf.getvalue(), encoding="utf-8")
 
-    w("par_templates.csv", ["code", "year", "name", "survey_optional"], templates)
-    w(
-        "par_nodes.csv",
-        ["template", "code", "parent_code", "kind", "name", "max_points", "method"],
-        nodes,
-    )
+    w(TEMPLATES, list(TEMPLATE_COLUMNS), templates)
+    w(NODES, list(NODE_COLUMNS), nodes)
     if scores is not None:
-        w(
-            "par_scores.csv",
-            [
-                "template",
-                "agency_code",
-                "node_code",
-                "self_score",
-                "appraised_score",
-                "survey_score",
-            ],
-            scores,
-        )
+        w(SCORES, list(SCORE_COLUMNS), scores)
 
 
 def seed(stdout: Any = None) -> None:

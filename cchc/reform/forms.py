@@ -161,6 +161,15 @@ def _codes(text: str) -> list[str]:
     return list(dict.fromkeys(text.replace(",", " ").split()))
 
 
+def _all_found(keys: list[str], found: dict[str, Any], message: Any, name: str) -> list[Any]:
+    """The rows `found` for `keys`, in their order; a validation error naming (as `name` in
+    `message`) every key that matched nothing."""
+    unknown = [k for k in keys if k not in found]
+    if unknown:
+        raise forms.ValidationError(message % {name: ", ".join(unknown)})
+    return [found[k] for k in keys]
+
+
 class TemplateCreateForm(forms.Form):
     """A new draft template, empty or a copy of an earlier one (last year's as a start)."""
 
@@ -275,22 +284,12 @@ class TeamForm(forms.Form):
     def clean_members(self) -> list[Any]:
         logins = _codes(self.cleaned_data.get("members", ""))
         users = {u.username: u for u in User.objects.filter(username__in=logins)}
-        unknown = [x for x in logins if x not in users]
-        if unknown:
-            raise forms.ValidationError(
-                _("No user with the login: %(logins)s.") % {"logins": ", ".join(unknown)}
-            )
-        return [users[x] for x in logins]
+        return _all_found(logins, users, _("No user with the login: %(logins)s."), "logins")
 
     def clean_agencies(self) -> list[Any]:
         codes = _codes(self.cleaned_data.get("agencies", ""))
         found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _("No unit with the code: %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return [found[c] for c in codes]
+        return _all_found(codes, found, _("No unit with the code: %(codes)s."), "codes")
 
 
 # ------------------------------------------------------------- external values and targets

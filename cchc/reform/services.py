@@ -383,6 +383,32 @@ def _require_unit_type(template: Template, agency: Any) -> None:
         )
 
 
+def _saved(assessment: Assessment, *fields: str) -> None:
+    """Save the assessment's changed `fields` with the sequence of the event just appended,
+    and refresh its summary (inside the caller's transaction)."""
+    assessment.save(update_fields=[*fields, "last_event_seq"])
+    summaries.refresh([assessment])
+
+
+def _move(
+    assessment: Assessment,
+    action: str,
+    *,
+    actor: Any,
+    to_status: str,
+    stamps: Mapping[str, Any] | None = None,
+    **event: Any,
+) -> None:
+    """One transition of the locked assessment: its event (from its status to `to_status`),
+    the new status and the date `stamps` that go with it, saved, summary refreshed."""
+    events.append_transition(
+        ReformEvent, assessment, action=action, actor=actor, to_status=to_status, **event
+    )
+    for name, value in (stamps or {}).items():
+        setattr(assessment, name, value)
+    _saved(assessment, "status", *(stamps or {}))
+
+
 def open_assessment(template: Template, agency: Any, *, actor: Any) -> Assessment:
     """The unit's assessment of this template (created on first use, with its leaves)."""
     require_actor(actor)
@@ -468,8 +494,7 @@ def set_self_score(
             node_code=node_code,
             data={"from": _s(before), "to": _s(value), "explanation": row.explanation},
         )
-        assessment.save(update_fields=["last_event_seq"])
-        summaries.refresh([assessment])
+        _saved(assessment)
     return row
 
 
@@ -548,8 +573,7 @@ def add_evidence(
                 "file": stored.sha256 if stored else None,
             },
         )
-        assessment.save(update_fields=["last_event_seq"])
-        summaries.refresh([assessment])
+        _saved(assessment)
     return ev
 
 
@@ -568,8 +592,7 @@ def remove_evidence(evidence: Evidence, *, actor: Any) -> None:
             data={"evidence": evidence.pk, "doc_number": evidence.doc_number},
         )
         evidence.delete()
-        assessment.save(update_fields=["last_event_seq"])
-        summaries.refresh([assessment])
+        _saved(assessment)
 
 
 def missing_items(assessment: Assessment) -> list[str]:
@@ -617,19 +640,14 @@ def submit(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None
             raise ValidationFailed(
                 _("The self-assessment is incomplete: %(items)s") % {"items": " ".join(missing)}
             )
-        events.append_event(
-            ReformEvent,
+        _move(
             assessment,
-            action="submit",
+            "submit",
             actor=actor,
-            at=now,
-            from_status=assessment.status,
             to_status=S.SUBMITTED,
+            stamps={"submitted_at": now},
+            at=now,
         )
-        assessment.status = S.SUBMITTED
-        assessment.submitted_at = now
-        assessment.save(update_fields=["status", "submitted_at", "last_event_seq"])
-        summaries.refresh([assessment])
     return assessment
 
 
@@ -642,19 +660,14 @@ def reopen(assessment: Assessment, *, actor: Any, reason: str) -> Assessment:
         assessment = events.lock(assessment)
         if assessment.status != S.SUBMITTED:
             raise TransitionNotAllowed(_("Only a submitted self-assessment can be returned."))
-        events.append_event(
-            ReformEvent,
+        _move(
             assessment,
-            action="reopen",
+            "reopen",
             actor=actor,
-            note=reason,
-            from_status=assessment.status,
             to_status=S.DRAFT,
+            stamps={"submitted_at": None},
+            note=reason,
         )
-        assessment.status = S.DRAFT
-        assessment.submitted_at = None
-        assessment.save(update_fields=["status", "submitted_at", "last_event_seq"])
-        summaries.refresh([assessment])
     return assessment
 
 
@@ -725,8 +738,7 @@ def prefill_computed(assessment: Assessment, *, actor: Any) -> int:
                 data={"value": snap.get("value"), "points": snap["points"]},
             )
             n += 1
-        assessment.save(update_fields=["last_event_seq"])
-        summaries.refresh([assessment])
+        _saved(assessment)
     return n
 
 
@@ -769,8 +781,7 @@ def refresh_survey_scores(template: Template, *, actor: Any) -> dict[str, int]:
                     )
                     changed = True
             if changed:
-                assessment.save(update_fields=["last_event_seq"])
-                summaries.refresh([assessment])
+                _saved(assessment)
     return counts
 
 
@@ -843,21 +854,15 @@ def appraise(
         row.appraised_score = value
         row.appraisal_comment = comment.strip()
         row.save(update_fields=["appraised_score", "appraisal_comment"])
-        events.append_event(
-            ReformEvent,
+        _move(
             assessment,
-            action="accept" if accept or value == row.self_score else "adjust",
+            "accept" if accept or value == row.self_score else "adjust",
             actor=actor,
+            to_status=S.APPRAISING if assessment.status == S.SUBMITTED else assessment.status,
             node_code=node_code,
             note=comment.strip(),
             data={"self": _s(row.self_score), "from": _s(before), "to": _s(value)},
-            from_status=assessment.status,
-            to_status=S.APPRAISING if assessment.status == S.SUBMITTED else assessment.status,
         )
-        if assessment.status == S.SUBMITTED:
-            assessment.status = S.APPRAISING
-        assessment.save(update_fields=["status", "last_event_seq"])
-        summaries.refresh([assessment])
     return row
 
 
@@ -871,17 +876,7 @@ def request_explanation(assessment: Assessment, *, actor: Any) -> Assessment:
             raise TransitionNotAllowed(_("An explanation can be asked only during appraisal."))
         if ReformEvent.objects.filter(assessment=assessment, action="request_explanation").exists():
             raise TransitionNotAllowed(_("The unit has already had its explanation round."))
-        events.append_event(
-            ReformEvent,
-            assessment,
-            action="request_explanation",
-            actor=actor,
-            from_status=assessment.status,
-            to_status=S.EXPLANATION,
-        )
-        assessment.status = S.EXPLANATION
-        assessment.save(update_fields=["status", "last_event_seq"])
-        summaries.refresh([assessment])
+        _move(assessment, "request_explanation", actor=actor, to_status=S.EXPLANATION)
     return assessment
 
 
@@ -908,17 +903,7 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
                 node_code=code,
                 note=row.unit_response,
             )
-        events.append_event(
-            ReformEvent,
-            assessment,
-            action="responded",
-            actor=actor,
-            from_status=assessment.status,
-            to_status=S.RESPONDED,
-        )
-        assessment.status = S.RESPONDED
-        assessment.save(update_fields=["status", "last_event_seq"])
-        summaries.refresh([assessment])
+        _move(assessment, "responded", actor=actor, to_status=S.RESPONDED)
     return assessment
 
 
@@ -937,19 +922,14 @@ def finalise(assessment: Assessment, *, actor: Any) -> Assessment:
         for row in untouched:
             row.appraised_score = row.self_score
             row.save(update_fields=["appraised_score"])
-        events.append_event(
-            ReformEvent,
+        _move(
             assessment,
-            action="finalise",
+            "finalise",
             actor=actor,
-            data={"accepted": accepted},
-            from_status=assessment.status,
             to_status=S.FINAL,
+            stamps={"finalised_at": timezone.now()},
+            data={"accepted": accepted},
         )
-        assessment.status = S.FINAL
-        assessment.finalised_at = timezone.now()
-        assessment.save(update_fields=["status", "finalised_at", "last_event_seq"])
-        summaries.refresh([assessment])
     return assessment
 
 

@@ -125,11 +125,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def template_create(request: HttpRequest) -> HttpResponse:
     _require_ha(request)
-    form = TemplateCreateForm(request.POST)
-    if not form.is_valid():
-        _form_failed(request, form)
+    data = _valid_data(request, TemplateCreateForm(request.POST))
+    if data is None:
         return redirect("reform:home")
-    data = form.cleaned_data
     try:
         if data["copy_from"] is not None:
             t = services.copy_template(
@@ -214,11 +212,8 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "node":
-            node_form = NodeForm(request.POST, measures=_measures())
-            if not node_form.is_valid():
-                _form_failed(request, node_form)
-            else:
-                data = node_form.cleaned_data
+            data = _valid_data(request, NodeForm(request.POST, measures=_measures()))
+            if data is not None:
                 services.save_node(
                     t,
                     actor=request.user,
@@ -234,11 +229,8 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Node saved."))
         elif action == "settings":
-            settings_form = TemplateSettingsForm(request.POST)
-            if not settings_form.is_valid():
-                _form_failed(request, settings_form)
-            else:
-                data = settings_form.cleaned_data
+            data = _valid_data(request, TemplateSettingsForm(request.POST))
+            if data is not None:
                 services.update_template(
                     t,
                     actor=request.user,
@@ -257,13 +249,9 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.publish_template(t, actor=request.user)
             messages.success(request, _("Template published."))
         elif action == "deadline":
-            deadline_form = DeadlineForm(request.POST)
-            if not deadline_form.is_valid():
-                _form_failed(request, deadline_form)
-            else:
-                services.set_deadline(
-                    t, actor=request.user, deadline=deadline_form.cleaned_data["deadline"]
-                )
+            data = _valid_data(request, DeadlineForm(request.POST))
+            if data is not None:
+                services.set_deadline(t, actor=request.user, deadline=data["deadline"])
                 messages.success(request, _("Deadline saved."))
         elif action == "surveys":
             counts = services.refresh_survey_scores(t, actor=request.user)
@@ -273,11 +261,8 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"n": counts["scored"], "m": counts["no_result"]},
             )
         elif action == "team":
-            team_form = TeamForm(request.POST)
-            if not team_form.is_valid():
-                _form_failed(request, team_form)
-            else:
-                data = team_form.cleaned_data
+            data = _valid_data(request, TeamForm(request.POST))
+            if data is not None:
                 services.create_team(
                     t,
                     actor=request.user,
@@ -417,6 +402,14 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _valid_data(request: HttpRequest, form: forms.Form) -> dict[str, Any] | None:
+    """The form's cleaned data, or None after telling the user what is wrong with it."""
+    if form.is_valid():
+        return form.cleaned_data
+    _form_failed(request, form)
+    return None
+
+
 def _form_failed(request: HttpRequest, form: forms.Form) -> None:
     """A form's errors as one Vietnamese message: "<label>: <error>" per field."""
     parts = []
@@ -436,30 +429,28 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
     node = post.get("node", "")
     try:
         if action == "score":
-            score_form = ScoreForm(post)
-            if not score_form.is_valid():
-                _form_failed(request, score_form)
-            else:
+            data = _valid_data(request, ScoreForm(post))
+            if data is not None:
                 services.set_self_score(
                     a,
-                    score_form.cleaned_data["node"],
+                    data["node"],
                     actor=user,
-                    score=score_form.cleaned_data["score"],
-                    explanation=score_form.cleaned_data["explanation"],
+                    score=data["score"],
+                    explanation=data["explanation"],
                 )
                 messages.success(request, _("Score saved."))
         elif action == "evidence":
-            ev_form = EvidenceForm(
-                post,
-                request.FILES,
-                files_choices=[
-                    (f.pk, f.name) for f in EvidenceFile.objects.filter(agency=a.agency)
-                ],
+            data = _valid_data(
+                request,
+                EvidenceForm(
+                    post,
+                    request.FILES,
+                    files_choices=[
+                        (f.pk, f.name) for f in EvidenceFile.objects.filter(agency=a.agency)
+                    ],
+                ),
             )
-            if not ev_form.is_valid():
-                _form_failed(request, ev_form)
-            else:
-                data = ev_form.cleaned_data
+            if data is not None:
                 services.add_evidence(
                     a,
                     data["node"],
@@ -483,17 +474,15 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.submit(a, actor=user)
             messages.success(request, _("Self-assessment submitted."))
         elif action in ("accept", "adjust"):
-            ap_form = AppraiseForm(post)
-            if not ap_form.is_valid():
-                _form_failed(request, ap_form)
-            else:
+            data = _valid_data(request, AppraiseForm(post))
+            if data is not None:
                 services.appraise(
                     a,
-                    ap_form.cleaned_data["node"],
+                    data["node"],
                     actor=user,
                     accept=action == "accept",
-                    score=ap_form.cleaned_data["score"],
-                    comment=ap_form.cleaned_data["comment"],
+                    score=data["score"],
+                    comment=data["comment"],
                 )
         elif action == "request_explanation":
             services.request_explanation(a, actor=user)
@@ -824,11 +813,11 @@ def external_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _require_ha(request)
         action = request.POST.get("action")
-        form: forms.Form = (ExternalValueForm if action == "value" else TargetForm)(request.POST)
-        if not form.is_valid():
-            _form_failed(request, form)
+        data = _valid_data(
+            request, (ExternalValueForm if action == "value" else TargetForm)(request.POST)
+        )
+        if data is None:
             return redirect("reform:external")
-        data = form.cleaned_data
         try:
             if action == "value":
                 external.record_value(

@@ -20,16 +20,19 @@ def acting_user(username: str):  # type: ignore[no-untyped-def]
     return user
 
 
+def period_arguments(parser, user_help: str) -> None:  # type: ignore[no-untyped-def]
+    """The arguments naming a province's period of a scheme and who acts on it."""
+    parser.add_argument("--scheme", default="qd766")
+    parser.add_argument("--period", required=True)
+    parser.add_argument("--province", default=settings.CCHC_PROVINCE_CODE)
+    parser.add_argument("--user", required=True, help=user_help)
+
+
 class Command(BaseCommand):
     help = "Close a reporting period: its index figures are frozen (province administrators)."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--scheme", default="qd766")
-        parser.add_argument("--period", required=True)
-        parser.add_argument("--province", default=settings.CCHC_PROVINCE_CODE)
-        parser.add_argument(
-            "--user", required=True, help="the province administrator closing the period"
-        )
+        period_arguments(parser, "the province administrator closing the period")
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:

@@ -4,12 +4,11 @@ why and the figures before and after (the same service as the periods page)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import DomainError
-from cchc.indices.management.commands.close_period import acting_user
+from cchc.indices.management.commands.close_period import acting_user, period_arguments
 from cchc.indices.reports import closed_report, restate_period
 from cchc.indices.scoring import reportable
 
@@ -18,10 +17,7 @@ class Command(BaseCommand):
     help = "Restate a closed reporting period with today's figures, giving the reason."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--scheme", default="qd766")
-        parser.add_argument("--period", required=True)
-        parser.add_argument("--province", default=settings.CCHC_PROVINCE_CODE)
-        parser.add_argument("--user", required=True, help="the province administrator")
+        period_arguments(parser, "the province administrator")
         parser.add_argument("--reason", required=True)
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
