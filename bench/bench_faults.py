@@ -20,7 +20,8 @@ What runs, for `--seconds` (default 60):
 * `--clients` (default 50) client threads, each with its own HTTP connection: most run dossier
   lifecycles through `/api/v1` (intake at the counter, transfer, finish, return result), each
   write with an `Idempotency-Key` of its own; the others (`--open311-clients`, default 10)
-  file petitions through the Open311 GeoReport v2 POST with an API key of their own;
+  file petitions through the Open311 GeoReport v2 POST with an API key of their own, each
+  petition's POST with an `Idempotency-Key` of its own (kept across its retries);
 * a request that gets no answer (connection refused or dropped, time-out) or a 5xx is sent
   again, the same request with the same key, with a growing pause, until it is answered with a
   success or `--give-up` seconds have passed; any other answer is a failure and ends that
@@ -29,7 +30,9 @@ What runs, for `--seconds` (default 60):
 
 Then the worker is given time to empty both outboxes and the script checks, in the database:
 dossiers and petitions created, duplicates (one marker per intended write: must be 0),
-acknowledged writes lost (must be 0), every acknowledged action present once in the dossier's
+acknowledged writes lost (must be 0), for petitions also that each acknowledged petition's
+key is stored with the code it was acknowledged with and that no key stands for a petition
+that does not exist (key and petition are committed together), every acknowledged action present once in the dossier's
 history, one index fact per dossier and per petition and the dossier's fact up to date (resolved
 once `finish` was acknowledged), exactly one notification per channel for each notified,
 acknowledged action (receipt, result), all sent, no index mark left, codes unique; and for each
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import pwd
 import shlex
@@ -266,6 +270,20 @@ class Services:
         return path.read_text(errors="replace").count(needle) if path.exists() else 0
 
 
+def git_commit(root: Path) -> str:
+    """The commit measured, with "+changes" when the work tree differs from it."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"{head}+changes" if dirty else head
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -282,12 +300,14 @@ class Record:
         self.retries = 0
         self.statuses: collections.Counter[str] = collections.Counter()
         self.replayed = 0
+        self.replayed_open311 = 0  # of which Open311 petition POSTs
         self.answers: list[tuple[float, float, bool]] = []  # (sent, answered, success)
         self.gave_up: list[dict[str, Any]] = []
         self.refused: list[dict[str, Any]] = []  # answered with a 4xx: not retried
         # intended writes: marker -> what was acknowledged
         self.dossiers: dict[str, dict[str, Any]] = {}
         self.petitions: dict[str, str | None] = {}
+        self.petition_keys: dict[str, str] = {}  # marker -> its Idempotency-Key
         self.client_errors: list[str] = []  # a client thread that died (a bug of the script)
 
     def successes(self) -> int:
@@ -335,6 +355,8 @@ def send(
                 if r.headers.get("Idempotent-Replayed") == "true":
                     with record.lock:
                         record.replayed += 1
+                        if "/open311/" in method_url:
+                            record.replayed_open311 += 1
                 return r
             if r.status_code < 500:
                 with record.lock:
@@ -410,8 +432,13 @@ def open311_client(
     while time.monotonic() < deadline:
         i += 1
         marker = f"Kiến nghị thử lỗi o{n:02d}-{i:05d}"
+        # one key per intended petition, sent again with each retry of its POST: a petition
+        # committed whose answer was lost (a dropped connection, a restart) is replayed, not
+        # filed twice
+        key = str(uuid.uuid4())
         with record.lock:
             record.petitions[marker] = None
+            record.petition_keys[marker] = key
         form = {
             "api_key": api_key,
             "service_code": "TTHC-QUYDINH",
@@ -424,7 +451,14 @@ def open311_client(
             "phone": f"08{n:02d}{i:06d}",
             "attribute[agency_code]": AGENCY,
         }
-        r = send(session, record, args, f"{base}/open311/v2/requests.json", data=form)
+        r = send(
+            session,
+            record,
+            args,
+            f"{base}/open311/v2/requests.json",
+            data=form,
+            headers={"Idempotency-Key": key},
+        )
         if r is not None:
             with record.lock:
                 record.petitions[marker] = r.json()[0]["service_request_id"]
@@ -545,6 +579,23 @@ def check(record: Record, before: dict[str, int]) -> dict[str, Any]:
         Notification.objects.filter(kind__startswith="petition:").count()
         - before["petition_notices"]
     )
+    # the Open311 keys: each stored with the answer (the petition's code) it replays
+    key_code: dict[str, str | None] = {}
+    for key, body in IdempotencyKey.objects.filter(scope__startswith="open311:").values_list(
+        "key", "body"
+    ):
+        try:
+            key_code[key] = json.loads(bytes(body))[0]["service_request_id"]
+        except (ValueError, LookupError, TypeError):
+            key_code[key] = None
+    code_marker = {c: m for m, v in p_by_marker.items() for _pk, c in v}
+    p_keyed = {m: record.petition_keys[m] for m in record.petitions if m in record.petition_keys}
+    keys_missing = [m for m in p_acked if p_keyed.get(m) not in key_code]
+    keys_other_code = [
+        m for m, c in p_acked.items() if p_keyed.get(m) in key_code and key_code[p_keyed[m]] != c
+    ]
+    created_without_key = [m for m in p_by_marker if p_keyed.get(m) not in key_code]
+    keys_without_petition = [k for k, c in key_code.items() if c not in code_marker]
     out["petitions"] = {
         "intended": len(record.petitions),
         "acknowledged": len(p_acked),
@@ -557,12 +608,22 @@ def check(record: Record, before: dict[str, int]) -> dict[str, Any]:
             if m in p_by_marker and c not in {x[1] for x in p_by_marker[m]}
         ),
         "created_but_never_acknowledged": sum(1 for m in p_by_marker if m not in p_acked),
+        "posts_replayed_by_idempotency_key": record.replayed_open311,
+        "idempotency_keys_stored": len(key_code),
+        "acknowledged_without_their_key_stored": len(keys_missing),
+        "key_stored_with_another_code": len(keys_other_code),
+        "created_without_their_key_stored": len(created_without_key),
+        "keys_without_their_petition": len(keys_without_petition),
         "index_fact_missing": sum(1 for pk in p_ids if pk not in p_facts),
         "notifications_queued (filing notifies no one)": petition_notices,
         "codes_unique": len(p_codes) == len(set(p_codes)),
         "examples": {
             "duplicates": [m for m, v in p_by_marker.items() if len(v) > 1][:5],
             "lost": p_lost[:5],
+            "created_never_acknowledged": [m for m in p_by_marker if m not in p_acked][:5],
+            "key_missing": keys_missing[:5],
+            "key_with_another_code": keys_other_code[:5],
+            "keys_without_petition": keys_without_petition[:5],
         },
     }
     out["index_marks_left"] = PendingRefresh.objects.count()
@@ -744,6 +805,7 @@ def main() -> None:
         sent_ok = record.successes()
         result = {
             "command": " ".join(shlex.quote(a) for a in sys.argv),
+            "commit": git_commit(ROOT),
             "database": "own throw-away cluster" if cluster else "given by --database-url",
             "setup": load,
             "clients": {
@@ -763,6 +825,7 @@ def main() -> None:
                 "successes": sent_ok,
                 "failures": record.attempts - sent_ok,
                 "replayed_by_idempotency_key": record.replayed,
+                "of_which_open311_posts": record.replayed_open311,
                 "refused_4xx": len(record.refused),
                 "refused_examples": record.refused[:5],
                 "given_up": len(record.gave_up),
