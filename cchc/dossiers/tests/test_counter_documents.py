@@ -26,6 +26,7 @@ from cchc.dossiers.models import (
     ReceivedComponent,
 )
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.dossiers.tests.test_views import intake_data as views_intake_data
 
 pytestmark = pytest.mark.django_db
@@ -180,15 +181,26 @@ def test_a_scan_too_large_is_refused_and_nothing_saved(client, cast, components,
     nothing_saved()
 
 
-def test_the_clerk_reuses_the_citizens_earlier_documents(client, cast, components):
+def complete_at_counter(cast, components, name, **documents):
+    """A complete dossier of the person with ID number `ID` received at the counter (both
+    mandatory components handed in as originals); `documents`: its scans or reused ones."""
     form, paper, _optional = components
-    earlier_dossier = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Nguyễn Văn An", id_hash=hash_national_id(ID)),
-        actor=cast.clerk_a,
+    return counter_dossier(
+        cast,
+        Applicant(name=name, id_hash=hash_national_id(ID)),
         checklist=[(form, ReceivedAs.ORIGINAL), (paper, ReceivedAs.ORIGINAL)],
-        scans=[(paper, SimpleUploadedFile("giay-chung-sinh.pdf", PDF))],
+        **documents,
+    )
+
+
+def scan_of_birth_certificate(components):
+    return [(components[1], SimpleUploadedFile("giay-chung-sinh.pdf", PDF))]
+
+
+def test_the_clerk_reuses_the_citizens_earlier_documents(client, cast, components):
+    paper = components[1]
+    earlier_dossier = complete_at_counter(
+        cast, components, "Nguyễn Văn An", scans=scan_of_birth_certificate(components)
     )
     earlier = earlier_dossier.documents.get().document
     client.force_login(cast.clerk_a)
@@ -210,31 +222,18 @@ def test_the_clerk_reuses_the_citizens_earlier_documents(client, cast, component
 
 
 def test_another_persons_document_cannot_be_reused_at_the_counter(cast, components):
-    form, paper, _optional = components
+    paper = components[1]
     stranger = services.store_document(
         upload=SimpleUploadedFile("x.pdf", PDF), owner_id_hash="b" * 64, actor=cast.clerk_a
     )
     with pytest.raises(services.NotPermitted):
-        services.intake_at_counter(
-            procedure=cast.procedure,
-            receiving_agency=cast.agency_a,
-            applicant=Applicant(name="An", id_hash=hash_national_id(ID)),
-            actor=cast.clerk_a,
-            checklist=[(form, ReceivedAs.ORIGINAL), (paper, ReceivedAs.ORIGINAL)],
-            reused=[(paper, stranger)],
-        )
+        complete_at_counter(cast, components, "An", reused=[(paper, stranger)])
     assert not Dossier.objects.exists()
 
 
 def test_staff_who_see_the_dossier_open_its_documents_others_do_not(client, cast, components):
-    form, paper, _optional = components
-    dossier = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="An", id_hash=hash_national_id(ID)),
-        actor=cast.clerk_a,
-        checklist=[(form, ReceivedAs.ORIGINAL), (paper, ReceivedAs.ORIGINAL)],
-        scans=[(paper, SimpleUploadedFile("giay-chung-sinh.pdf", PDF))],
+    dossier = complete_at_counter(
+        cast, components, "An", scans=scan_of_birth_certificate(components)
     )
     doc = dossier.documents.get().document
     url = f"/staff/dossiers/{dossier.code}/documents/{doc.pk}/"
