@@ -38,6 +38,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cchc.core.cookies import signed_cookie
+
 log = logging.getLogger("cchc.accounts")
 
 DEVICE_COOKIE = "cchc_device"
@@ -104,14 +106,8 @@ def device_cookie_value(username: str) -> str:
 def has_device_cookie(request: HttpRequest | None, username: str) -> bool:
     if request is None or not username:
         return False
-    raw = request.COOKIES.get(DEVICE_COOKIE, "")
-    if not raw:
-        return False
-    try:
-        data = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
-    except signing.BadSignature:
-        return False
-    if not isinstance(data, dict) or not data.get("u"):
+    data = signed_cookie(request, DEVICE_COOKIE, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    if not data.get("u"):
         return False
     if data["u"] == username:
         return True

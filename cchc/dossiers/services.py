@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -268,6 +269,38 @@ def _done(dossier: Dossier, new: lifecycle.Derived, event: DossierEvent, *fields
     _save(dossier, *_store(dossier, new), *fields)
     _announce(dossier, event.action, event)
     return dossier
+
+
+def _act(
+    dossier: Dossier,
+    action: str,
+    to_status: int,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    close_step: bool = False,
+    **fields: Any,
+) -> Dossier:
+    """A whole plain action (its arguments already checked): begin (lock, right, transition,
+    derived state), close the open step if it ends the handling, append the event, set the
+    action's own `fields` and finish (_done)."""
+    dossier, new = _begin(dossier, action, actor, at)
+    if close_step:
+        _close_step(dossier, at)
+    event = _append(
+        dossier,
+        action=action,
+        to_status=to_status,
+        actor=actor,
+        at=at,
+        note=note,
+        data=data,
+    )
+    for name, value in fields.items():
+        setattr(dossier, name, value)
+    return _done(dossier, new, event, *fields)
 
 
 def _store(dossier: Dossier, new: lifecycle.Derived) -> list[str]:
@@ -622,26 +655,26 @@ def intake_at_counter(
             for c, how in lines
         )
     _announce(dossier, "receive", event)
-    for component, upload in scans:
-        document = store_document(upload=upload, owner_id_hash=applicant.id_hash, actor=actor)
+    # the scans, each stored just before it is linked, then the reused documents
+    links = itertools.chain(
+        (
+            (
+                "attach_document",
+                component,
+                store_document(upload=upload, owner_id_hash=applicant.id_hash, actor=actor),
+            )
+            for component, upload in scans
+        ),
+        (("reuse_document", component, document) for component, document in reused),
+    )
+    for action, component, document in links:
         _link_document(
             dossier,
-            action="attach_document",
+            action=action,
             actor=actor,
             document=document,
             required_document=component,
-            reused=False,
-            role=DossierDocument.Role.COMPONENT,
-            at=at,
-        )
-    for component, document in reused:
-        _link_document(
-            dossier,
-            action="reuse_document",
-            actor=actor,
-            document=document,
-            required_document=component,
-            reused=True,
+            reused=action == "reuse_document",
             role=DossierDocument.Role.COMPONENT,
             at=at,
         )
@@ -734,9 +767,7 @@ def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None 
     """Refuse at reception (form 03), with reasons."""
     at = _when(at)
     reason = _reason(reason, _("reason for refusal"))
-    dossier, new = _begin(dossier, "refuse", actor, at)
-    event = _append(dossier, action="refuse", to_status=S.REFUSED, actor=actor, at=at, note=reason)
-    return _done(dossier, new, event)
+    return _act(dossier, "refuse", S.REFUSED, actor=actor, at=at, note=reason)
 
 
 @transaction.atomic
@@ -882,18 +913,16 @@ def request_payment(
         raise ValidationFailed(
             _("The amount must be a positive whole number of đồng."), field="amount"
         )
-    dossier, new = _begin(dossier, "request_payment", actor, at)
-    event = _append(
+    return _act(
         dossier,
-        action="request_payment",
-        to_status=S.FINANCIAL,
+        "request_payment",
+        S.FINANCIAL,
         actor=actor,
         at=at,
         note=note,
         data={"amount": amount},
+        fee_amount=amount,
     )
-    dossier.fee_amount = amount
-    return _done(dossier, new, event, "fee_amount")
 
 
 @transaction.atomic
@@ -908,18 +937,16 @@ def confirm_payment(
     at = _when(at)
     if online not in OnlinePayment.values:
         raise ValidationFailed(_("Unknown payment channel."), field="online")
-    dossier, new = _begin(dossier, "confirm_payment", actor, at)
-    event = _append(
+    return _act(
         dossier,
-        action="confirm_payment",
-        to_status=S.PROCESSING,
+        "confirm_payment",
+        S.PROCESSING,
         actor=actor,
         at=at,
         note=note,
         data={"online": online},
+        paid_online=online,
     )
-    dossier.paid_online = online
-    return _done(dossier, new, event, "paid_online")
 
 
 @transaction.atomic
@@ -929,12 +956,7 @@ def withdraw(
     """The applicant withdraws the dossier (status 7)."""
     at = _when(at)
     reason = _reason(reason, _("reason for withdrawal"))
-    dossier, new = _begin(dossier, "withdraw", actor, at)
-    _close_step(dossier, at)
-    event = _append(
-        dossier, action="withdraw", to_status=S.WITHDRAWN, actor=actor, at=at, note=reason
-    )
-    return _done(dossier, new, event)
+    return _act(dossier, "withdraw", S.WITHDRAWN, actor=actor, at=at, note=reason, close_step=True)
 
 
 @transaction.atomic
@@ -942,10 +964,7 @@ def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = 
     """Stop processing (form 05, notice of stopping)."""
     at = _when(at)
     reason = _reason(reason, _("reason for stopping"))
-    dossier, new = _begin(dossier, "stop", actor, at)
-    _close_step(dossier, at)
-    event = _append(dossier, action="stop", to_status=S.STOPPED, actor=actor, at=at, note=reason)
-    return _done(dossier, new, event)
+    return _act(dossier, "stop", S.STOPPED, actor=actor, at=at, note=reason, close_step=True)
 
 
 @transaction.atomic
@@ -1097,13 +1116,26 @@ def _check_document_writer(actor: Any, dossier: Dossier) -> None:
     clerk at its counter, the specialist handling it), or a system actor."""
     if is_system(require_actor(actor)):
         return
-    if getattr(actor, "is_authenticated", False) and dossier.applicant_id == actor.pk:
+    if _is_applicant(actor, dossier):
         return
     if policies.can(actor, "receive_supplement", dossier):
         return
     raise NotPermitted(
         _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
     )
+
+
+def _is_applicant(actor: Any, dossier: Dossier) -> bool:
+    return getattr(actor, "is_authenticated", False) and dossier.applicant_id == actor.pk
+
+
+def _check_applicant(actor: Any, dossier: Dossier, proven: bool, refusal: str) -> None:
+    """Only the applicant may go on: `proven` by the caller (code and ID number, a registered
+    kiosk), a system actor, or the applicant's own account; else NotPermitted(`refusal`, a
+    message with the dossier's %(code)s)."""
+    if proven or is_system(require_actor(actor)) or _is_applicant(actor, dossier):
+        return
+    raise NotPermitted(refusal % {"code": dossier.code})
 
 
 def _check_component(dossier: Dossier, required_document: Any) -> None:
@@ -1276,14 +1308,9 @@ def record_evaluation(
             _("Please choose your satisfaction from 1 to 5."), field="satisfaction"
         )
     dossier = _lock(dossier)
-    if not (
-        applicant_proven
-        or is_system(require_actor(actor))
-        or (getattr(actor, "is_authenticated", False) and dossier.applicant_id == actor.pk)
-    ):
-        raise NotPermitted(
-            _("Only the applicant can rate dossier %(code)s.") % {"code": dossier.code}
-        )
+    _check_applicant(
+        actor, dossier, applicant_proven, _("Only the applicant can rate dossier %(code)s.")
+    )
     if dossier.status != S.RETURNED:
         raise TransitionNotAllowed(
             _("The service can be rated only after the result has been returned.")
@@ -1371,14 +1398,9 @@ def submit_supplement(
         except ValidationFailed as exc:
             raise ValidationFailed(exc.message, field="files") from exc
     dossier = _lock(dossier)
-    if not (
-        applicant_proven
-        or is_system(require_actor(actor))
-        or (getattr(actor, "is_authenticated", False) and dossier.applicant_id == actor.pk)
-    ):
-        raise NotPermitted(
-            _("Only the applicant can supplement dossier %(code)s.") % {"code": dossier.code}
-        )
+    _check_applicant(
+        actor, dossier, applicant_proven, _("Only the applicant can supplement dossier %(code)s.")
+    )
     if dossier.status != S.SUPPLEMENT:
         if dossier.supplement_count:
             raise TransitionNotAllowed(

@@ -24,6 +24,7 @@ from cchc.catalogue.models import Procedure
 from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, redirect_page, render_page
 from cchc.core.pagination import CappedPaginator
+from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
@@ -163,7 +164,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             if exc.status == 403:
                 form.add_error("receiving_place", exc.message)
             else:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
         else:
             messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
             return redirect("dossiers:receipt", code=dossier.code)
@@ -277,7 +278,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         except DomainError as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from exc
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request,

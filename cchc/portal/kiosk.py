@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency
+from cchc.core.cookies import signed_cookie
 
 KIOSK_COOKIE = "cchc_kiosk"
 KIOSK_SALT = "cchc.portal.kiosk"
@@ -49,14 +50,8 @@ def unregister(response: HttpResponse) -> None:
 
 def registered_agency(request: HttpRequest) -> tuple[Agency, User] | None:
     """The agency this browser is a kiosk of, and who registered it; None if it is not one."""
-    raw = request.COOKIES.get(KIOSK_COOKIE, "")
-    if not raw:
-        return None
-    try:
-        data = signing.loads(raw, salt=KIOSK_SALT, max_age=KIOSK_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict):
+    data = signed_cookie(request, KIOSK_COOKIE, salt=KIOSK_SALT, max_age=KIOSK_MAX_AGE)
+    if not data:
         return None
     registrar = User.objects.filter(pk=data.get("u"), is_active=True).first()
     agency = Agency.objects.filter(pk=data.get("a")).first()

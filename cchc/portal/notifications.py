@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -125,18 +126,10 @@ def enqueue_for(
             return []
     if event is None or event.pk != event_id:
         event = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
-    with translation.override(settings.LANGUAGE_CODE):
-        message = compose(dossier, action, event)
-    if message is None:
-        return []
-    subject, body = message
     return _queue(
-        [
-            (Notification.Channel.EMAIL, dossier.applicant_email),
-            (Notification.Channel.SMS, dossier.applicant_phone),
-        ],
-        subject=subject,
-        body=body,
+        partial(compose, dossier, action, event),
+        email=dossier.applicant_email,
+        phone=dossier.applicant_phone,
         kind=action,
         key=f"{dossier_id}:{event_id or action}",
         dossier=dossier,
@@ -212,18 +205,10 @@ def enqueue_for_petition(petition_id: int, action: str) -> list[Notification]:
     if petition is None or not (petition.petitioner_email or petition.petitioner_phone):
         return []
     event = petition.events.filter(action=action).order_by("-pk").first()
-    with translation.override(settings.LANGUAGE_CODE):
-        message = compose_petition(petition, action, event)
-    if message is None:
-        return []
-    subject, body = message
     return _queue(
-        [
-            (Notification.Channel.EMAIL, petition.petitioner_email),
-            (Notification.Channel.SMS, petition.petitioner_phone),
-        ],
-        subject=subject,
-        body=body,
+        partial(compose_petition, petition, action, event),
+        email=petition.petitioner_email,
+        phone=petition.petitioner_phone,
         kind=f"petition:{action}",
         key=f"petition:{petition_id}:{event.pk if event else action}",
     )
@@ -236,16 +221,26 @@ def on_petition_changing(sender, *, petition_id: int, action: str, **kwargs) -> 
 
 
 def _queue(
-    targets: list[tuple[str, str]],
+    compose: Callable[[], tuple[str, str] | None],
     *,
-    subject: str,
-    body: str,
+    email: str,
+    phone: str,
     kind: str,
     key: str,
     dossier: Dossier | None = None,
 ) -> list[Notification]:
+    """The message `compose` writes in the platform's language (None: nothing to say), queued
+    once per channel the person gave (e-mail, SMS) and per event (`key`)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = compose()
+    if message is None:
+        return []
+    subject, body = message
     created = []
-    for channel, recipient in targets:
+    for channel, recipient in (
+        (Notification.Channel.EMAIL, email),
+        (Notification.Channel.SMS, phone),
+    ):
         if not recipient:
             continue
         try:

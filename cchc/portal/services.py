@@ -318,19 +318,32 @@ def _component(draft: Draft, required_document_id: int) -> RequiredDocument:
     return component
 
 
+def _lock_draft(draft: Draft, actor: User) -> Draft:
+    """Lock the citizen's own draft, still unsubmitted (else NotPermitted)."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if draft.user_id != actor.pk or draft.submitted_dossier_id:
+        raise NotPermitted(_("This draft cannot be changed."))
+    return draft
+
+
+def _attach(
+    draft: Draft, component: RequiredDocument, doc: DigitizedDocument, *, reused: bool
+) -> DraftAttachment:
+    """The draft's one attachment for `component`, replacing any earlier one."""
+    DraftAttachment.objects.filter(draft=draft, required_document=component).delete()
+    return DraftAttachment.objects.create(
+        draft=draft, required_document=component, document=doc, reused=reused
+    )
+
+
 @transaction.atomic
 def add_draft_upload(
     draft: Draft, *, actor: User, required_document_id: int, upload: Any
 ) -> DraftAttachment:
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if draft.user_id != actor.pk or draft.submitted_dossier_id:
-        raise NotPermitted(_("This draft cannot be changed."))
+    draft = _lock_draft(draft, actor)
     component = _component(draft, required_document_id)
     doc = store_upload(upload=upload, owner_id_hash=actor.national_id_hash, actor=actor)
-    DraftAttachment.objects.filter(draft=draft, required_document=component).delete()
-    return DraftAttachment.objects.create(
-        draft=draft, required_document=component, document=doc, reused=False
-    )
+    return _attach(draft, component, doc, reused=False)
 
 
 @transaction.atomic
@@ -339,9 +352,7 @@ def adopt_stashed_upload(
 ) -> DraftAttachment | None:
     """A file uploaded while the session had expired (kept unowned in that browser's session)
     joins the citizen's draft once they sign in again."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if draft.user_id != actor.pk or draft.submitted_dossier_id:
-        raise NotPermitted(_("This draft cannot be changed."))
+    draft = _lock_draft(draft, actor)
     component = _component(draft, required_document_id)
     doc = DigitizedDocument.objects.filter(
         pk=document_id, owner_id_hash="", uses__isnull=True
@@ -351,10 +362,7 @@ def adopt_stashed_upload(
     doc.owner_id_hash = actor.national_id_hash
     doc.created_by = actor
     doc.save(update_fields=["owner_id_hash", "created_by"])
-    DraftAttachment.objects.filter(draft=draft, required_document=component).delete()
-    return DraftAttachment.objects.create(
-        draft=draft, required_document=component, document=doc, reused=False
-    )
+    return _attach(draft, component, doc, reused=False)
 
 
 def reusable_documents(user: User):  # type: ignore[no-untyped-def]
@@ -369,26 +377,19 @@ def reusable_documents(user: User):  # type: ignore[no-untyped-def]
 def add_draft_reuse(
     draft: Draft, *, actor: User, required_document_id: int, document_id: int
 ) -> DraftAttachment:
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if draft.user_id != actor.pk or draft.submitted_dossier_id:
-        raise NotPermitted(_("This draft cannot be changed."))
+    draft = _lock_draft(draft, actor)
     component = _component(draft, required_document_id)
     doc = reusable_documents(actor).filter(pk=document_id).first()
     if doc is None:
         raise ValidationFailed(
             _("This document is not one of your earlier documents."), field="document"
         )
-    DraftAttachment.objects.filter(draft=draft, required_document=component).delete()
-    return DraftAttachment.objects.create(
-        draft=draft, required_document=component, document=doc, reused=True
-    )
+    return _attach(draft, component, doc, reused=True)
 
 
 @transaction.atomic
 def remove_draft_attachment(draft: Draft, *, actor: User, required_document_id: int) -> None:
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if draft.user_id != actor.pk or draft.submitted_dossier_id:
-        raise NotPermitted(_("This draft cannot be changed."))
+    draft = _lock_draft(draft, actor)
     DraftAttachment.objects.filter(draft=draft, required_document_id=required_document_id).delete()
 
 

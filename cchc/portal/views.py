@@ -31,6 +31,7 @@ from cchc.catalogue.models import Field, Procedure, RequiredDocument
 from cchc.core import personal
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
+from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
@@ -170,7 +171,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             if user is None:  # already registered: answered like a new sign-up
                 request.session.pop(SIGNUP_SESSION_KEY, None)

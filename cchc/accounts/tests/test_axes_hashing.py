@@ -32,24 +32,24 @@ def _citizen() -> User:
     return user
 
 
-def _raw_names() -> list[str]:
-    """Every user name axes holds, read with SQL (what a dump would show)."""
-    names = []
+def _raw(column: str) -> list[str]:
+    """`column` of every row of the three tables, read with SQL (what a dump would show)."""
+    values = []
     with connection.cursor() as cursor:
         for table in TABLES:
-            cursor.execute(f"SELECT username FROM {table}")  # noqa: S608 (fixed names)
-            names += [row[0] for row in cursor.fetchall()]
-    return names
+            cursor.execute(f"SELECT {column} FROM {table} t")  # noqa: S608 (fixed names)
+            values += [row[0] for row in cursor.fetchall()]
+    return values
+
+
+def _raw_names() -> list[str]:
+    """Every user name axes holds."""
+    return _raw("username")
 
 
 def _raw_rows() -> list[str]:
     """Every row of the three tables as text (the user name, and the GET/POST data axes keeps)."""
-    rows = []
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"SELECT t::text FROM {table} t")  # noqa: S608 (fixed names)
-            rows += [row[0] for row in cursor.fetchall()]
-    return rows
+    return _raw("t::text")
 
 
 def _assert_no_clear_contact(names: list[str]) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.testing import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
@@ -15,12 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def dossier(cast):
-    d = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Nguyễn Văn An", phone="0912345678"),
-        actor=cast.clerk_a,
-    )
+    d = counter_dossier(cast, Applicant(name="Nguyễn Văn An", phone="0912345678"))
     return services.request_supplement(d, actor=cast.specialist_a, reason="Thiếu tờ khai")
 
 

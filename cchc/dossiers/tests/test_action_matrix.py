@@ -20,6 +20,7 @@ from cchc.dossiers import policies, queries, services
 from cchc.dossiers.models import Dossier, Status
 from cchc.dossiers.services import Applicant
 from cchc.dossiers.state import ACTION_RULES, PRECONDITIONS, refusal, state_refusal
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 from cchc.dossiers.tests.test_permissions import payload
 
 pytestmark = pytest.mark.django_db
@@ -29,21 +30,11 @@ STAFF = ("clerk_a", "specialist_a", "leader_a")
 
 
 def _online(cast) -> Dossier:
-    return services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=APPLICANT,
-        actor=cast.citizen,
-    )
+    return online_dossier(cast, APPLICANT)
 
 
 def _counter(cast) -> Dossier:
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=APPLICANT,
-        actor=cast.clerk_a,
-    )
+    return counter_dossier(cast, APPLICANT)
 
 
 def _then(first: Callable, *steps: tuple[str, str, dict]) -> Callable:

@@ -8,9 +8,8 @@ import pytest
 from django.db import connection
 
 from cchc.core.calendar import LOCAL_TZ
-from cchc.dossiers import services
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.testing import run_together
 
 CLIENTS = 8
@@ -26,13 +25,7 @@ def test_parallel_intake_issues_unique_sequential_codes(cast):
 
     def client(_i: int) -> None:
         for _ in range(PER_CLIENT):
-            services.intake_at_counter(
-                procedure=cast.procedure,
-                receiving_agency=cast.agency_a,
-                applicant=Applicant(name="Song song"),
-                actor=cast.clerk_a,
-                at=when,
-            )
+            counter_dossier(cast, "Song song", at=when)
 
     run_together(CLIENTS, client)
     codes = list(Dossier.objects.values_list("code", flat=True))

@@ -26,6 +26,7 @@ from cchc.dossiers.models import (
     ReceivedComponent,
 )
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.dossiers.tests.test_views import intake_data as views_intake_data
 
 pytestmark = pytest.mark.django_db
@@ -133,62 +134,63 @@ def test_form_01_lists_only_what_was_ticked(client, cast, components):
     assert optional.name not in text
 
 
-def test_a_missing_mandatory_component_is_refused_and_nothing_saved(client, cast, components):
-    form, paper, _optional = components
+def assert_refused(client, cast, data, message):
+    """The clerk posts the counter form `data`: it comes back with `message`, nothing saved."""
     client.force_login(cast.clerk_a)
-    data = intake_data(cast, components)
-    del data[f"received_{paper.pk}"]
     response = client.post("/staff/intake/", data)
     assert response.status_code == 200
-    assert "Hồ sơ chưa đầy đủ" in response.content.decode()
+    assert message in response.content.decode()
     nothing_saved()
+
+
+def test_a_missing_mandatory_component_is_refused_and_nothing_saved(client, cast, components):
+    paper = components[1]
+    data = intake_data(cast, components)
+    del data[f"received_{paper.pk}"]
+    assert_refused(client, cast, data, "Hồ sơ chưa đầy đủ")
 
 
 def test_an_electronic_component_needs_its_file(client, cast, components):
-    form, _paper, _optional = components
-    client.force_login(cast.clerk_a)
-    response = client.post(
-        "/staff/intake/", intake_data(cast, components, **{f"scan_{form.pk}": []})
-    )
-    assert response.status_code == 200
-    assert "bản điện tử phải có tệp" in response.content.decode()
-    nothing_saved()
+    form = components[0]
+    data = intake_data(cast, components, **{f"scan_{form.pk}": []})
+    assert_refused(client, cast, data, "bản điện tử phải có tệp")
 
 
 def test_a_scan_of_the_wrong_type_is_refused_and_nothing_saved(client, cast, components):
-    form, _paper, _optional = components
-    client.force_login(cast.clerk_a)
+    form = components[0]
     bad = [
         SimpleUploadedFile("to-khai.pdf", PDF),
         SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"),
     ]
-    response = client.post(
-        "/staff/intake/", intake_data(cast, components, **{f"scan_{form.pk}": bad})
-    )
-    assert response.status_code == 200
-    assert "virus.pdf" in response.content.decode()
-    nothing_saved()
+    data = intake_data(cast, components, **{f"scan_{form.pk}": bad})
+    assert_refused(client, cast, data, "virus.pdf")
 
 
 def test_a_scan_too_large_is_refused_and_nothing_saved(client, cast, components, settings):
-    form, _paper, _optional = components
     settings.MAX_UPLOAD_MB = 0  # any non-empty file is over the limit
-    client.force_login(cast.clerk_a)
-    response = client.post("/staff/intake/", intake_data(cast, components))
-    assert response.status_code == 200
-    assert "MB" in response.content.decode()
-    nothing_saved()
+    assert_refused(client, cast, intake_data(cast, components), "MB")
+
+
+def complete_at_counter(cast, components, name, **documents):
+    """A complete dossier of the person with ID number `ID` received at the counter (both
+    mandatory components handed in as originals); `documents`: its scans or reused ones."""
+    form, paper, _optional = components
+    return counter_dossier(
+        cast,
+        Applicant(name=name, id_hash=hash_national_id(ID)),
+        checklist=[(form, ReceivedAs.ORIGINAL), (paper, ReceivedAs.ORIGINAL)],
+        **documents,
+    )
+
+
+def scan_of_birth_certificate(components):
+    return [(components[1], SimpleUploadedFile("giay-chung-sinh.pdf", PDF))]
 
 
 def test_the_clerk_reuses_the_citizens_earlier_documents(client, cast, components):
-    form, paper, _optional = components
-    earlier_dossier = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Nguyễn Văn An", id_hash=hash_national_id(ID)),
-        actor=cast.clerk_a,
-        checklist=[(form, ReceivedAs.ORIGINAL), (paper, ReceivedAs.ORIGINAL)],
-        scans=[(paper, SimpleUploadedFile("giay-chung-sinh.pdf", PDF))],
+    paper = components[1]
+    earlier_dossier = complete_at_counter(
+        cast, components, "Nguyễn Văn An", scans=scan_of_birth_certificate(components)
     )
     earlier = earlier_dossier.documents.get().document
     client.force_login(cast.clerk_a)
@@ -210,31 +212,18 @@ def test_the_clerk_reuses_the_citizens_earlier_documents(client, cast, component
 
 
 def test_another_persons_document_cannot_be_reused_at_the_counter(cast, components):
-    form, paper, _optional = components
+    paper = components[1]
     stranger = services.store_document(
         upload=SimpleUploadedFile("x.pdf", PDF), owner_id_hash="b" * 64, actor=cast.clerk_a
     )
     with pytest.raises(services.NotPermitted):
-        services.intake_at_counter(
-            procedure=cast.procedure,
-            receiving_agency=cast.agency_a,
-            applicant=Applicant(name="An", id_hash=hash_national_id(ID)),
-            actor=cast.clerk_a,
-            checklist=[(form, ReceivedAs.ORIGINAL), (paper, ReceivedAs.ORIGINAL)],
-            reused=[(paper, stranger)],
-        )
+        complete_at_counter(cast, components, "An", reused=[(paper, stranger)])
     assert not Dossier.objects.exists()
 
 
 def test_staff_who_see_the_dossier_open_its_documents_others_do_not(client, cast, components):
-    form, paper, _optional = components
-    dossier = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="An", id_hash=hash_national_id(ID)),
-        actor=cast.clerk_a,
-        checklist=[(form, ReceivedAs.ORIGINAL), (paper, ReceivedAs.ORIGINAL)],
-        scans=[(paper, SimpleUploadedFile("giay-chung-sinh.pdf", PDF))],
+    dossier = complete_at_counter(
+        cast, components, "An", scans=scan_of_birth_certificate(components)
     )
     doc = dossier.documents.get().document
     url = f"/staff/dossiers/{dossier.code}/documents/{doc.pk}/"

@@ -11,6 +11,7 @@ from cchc.core.errors import ValidationFailed
 from cchc.dossiers import services
 from cchc.dossiers.models import DigitizedDocument, DossierDocument, Status
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 def received(cast):
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Phạm Thị Dung", id_hash="d" * 64, id_last4="2345"),
-        actor=cast.clerk_a,
-    )
+    return counter_dossier(cast, Applicant(name="Phạm Thị Dung", id_hash="d" * 64, id_last4="2345"))
 
 
 def test_the_specialist_attaches_the_result_and_the_citizen_downloads_it(client, cast, received):

@@ -16,7 +16,7 @@ from cchc.core.chains import Break, verify
 from cchc.core.events import _row, row_hash
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent, DossierSearch
-from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,7 @@ def at(d, hh):
 
 
 def counter(cast, name="Nguyễn Văn An"):
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name=name),
-        actor=cast.clerk_a,
-        at=at(2, 9),
-    )
+    return counter_dossier(cast, name, at=at(2, 9))
 
 
 def breaks():
@@ -43,13 +37,20 @@ def reads_of_the_log(sql_list):
     return [q for q in sql_list if 'FROM "dossiers_dossierevent"' in q["sql"]]
 
 
-def test_each_action_keeps_the_head_and_reads_no_earlier_event(cast):
-    d = counter(cast)
-    d = services.transfer(
-        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
+def transferred(cast):
+    """A dossier received, then handed to its first step (events 1 and 2)."""
+    return services.transfer(
+        counter(cast),
+        actor=cast.clerk_a,
+        to_agency=cast.agency_a,
+        step_name="Thẩm định",
+        at=at(2, 10),
     )
-    last = d.events.order_by("-seq").first()
-    assert Dossier.objects.get(pk=d.pk).last_event_head == f"{last.seq}:{last.hash}"
+
+
+def finish_reading_the_log(cast, d):
+    """Finish `d` with an electronic result: the dossier, and the statements that read its
+    event log meanwhile."""
     with CaptureQueriesContext(connection) as ctx:
         d = services.finish(
             d,
@@ -57,7 +58,15 @@ def test_each_action_keeps_the_head_and_reads_no_earlier_event(cast):
             result=SimpleUploadedFile("kq.pdf", b"%PDF-1.4\n%%EOF\n"),
             at=at(3, 9),
         )
-    assert reads_of_the_log(ctx.captured_queries) == []
+    return d, reads_of_the_log(ctx.captured_queries)
+
+
+def test_each_action_keeps_the_head_and_reads_no_earlier_event(cast):
+    d = transferred(cast)
+    last = d.events.order_by("-seq").first()
+    assert Dossier.objects.get(pk=d.pk).last_event_head == f"{last.seq}:{last.hash}"
+    d, log_reads = finish_reading_the_log(cast, d)
+    assert log_reads == []
     d = services.return_result(d, actor=cast.clerk_a, at=at(3, 10))
     last = d.events.order_by("-seq").first()
     assert (last.seq, Dossier.objects.get(pk=d.pk).last_event_head) == (4, f"4:{last.hash}")
@@ -65,10 +74,7 @@ def test_each_action_keeps_the_head_and_reads_no_earlier_event(cast):
 
 
 def test_a_head_that_names_an_older_row_is_not_used(cast):
-    d = counter(cast)
-    d = services.transfer(
-        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
-    )
+    d = transferred(cast)
     # a writer that appends and advances last_event_seq without the head (an import's tail
     # did so before it reset both): the head still says seq 2
     second = d.events.get(seq=2)
@@ -84,14 +90,8 @@ def test_a_head_that_names_an_older_row_is_not_used(cast):
     )
     Dossier.objects.filter(pk=d.pk).update(last_event_seq=3)
     assert Dossier.objects.get(pk=d.pk).last_event_head == f"2:{second.hash}"
-    with CaptureQueriesContext(connection) as ctx:
-        d = services.finish(
-            d,
-            actor=cast.specialist_a,
-            result=SimpleUploadedFile("kq.pdf", b"%PDF-1.4\n%%EOF\n"),
-            at=at(3, 9),
-        )
-    assert len(reads_of_the_log(ctx.captured_queries)) == 1
+    d, log_reads = finish_reading_the_log(cast, d)
+    assert len(log_reads) == 1
     fourth = d.events.get(seq=4)
     third = d.events.get(seq=3)
     assert fourth.hash == row_hash(DossierEvent, third.hash, _row(fourth))

@@ -11,6 +11,7 @@ import pytest
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, IdentityCheck
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 from cchc.dossiers.tests.test_api import Api, intake_body
 from cchc.dossiers.tests.test_views import intake_data
 from cchc.indices.periods import Period
@@ -67,11 +68,9 @@ def test_api_intake_and_online_acceptance_record_the_check(client, cast):
     assert Dossier.objects.count() == 1
 
     # online: submitted without a check, the clerk checks by hand on acceptance
-    online = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=services.Applicant(name="Lê Văn Cường", account=cast.citizen),
-        actor=cast.citizen,
+    online = online_dossier(
+        cast,
+        services.Applicant(name="Lê Văn Cường", account=cast.citizen),
         at=dt.datetime(2026, 8, 3, 8, tzinfo=LOCAL_TZ),
     )
     assert online.identity_check == IdentityCheck.NOT_CHECKED
@@ -86,11 +85,6 @@ def test_api_intake_and_online_acceptance_record_the_check(client, cast):
 
 def test_the_service_refuses_an_unknown_check(cast):
     with pytest.raises(services.ValidationFailed) as caught:
-        services.intake_at_counter(
-            procedure=cast.procedure,
-            receiving_agency=cast.agency_a,
-            applicant=services.Applicant(name="An", identity_check="retina"),
-            actor=cast.clerk_a,
-        )
+        counter_dossier(cast, services.Applicant(name="An", identity_check="retina"))
     assert caught.value.field == "identity_check"
     assert not Dossier.objects.exists()

@@ -18,6 +18,7 @@ from cchc.core.models import RuleVersion
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Status
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 
 pytestmark = pytest.mark.django_db
 APPLICANT = Applicant(name="Nguyễn Văn An", id_last4="1234", phone="0912345678")
@@ -28,14 +29,7 @@ def at(y, m, d, hh=9, mm=0):
 
 
 def counter(cast, when=None, **kw):
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=APPLICANT,
-        actor=cast.clerk_a,
-        at=when or at(2026, 3, 2, 9),
-        **kw,
-    )
+    return counter_dossier(cast, APPLICANT, at=when or at(2026, 3, 2, 9), **kw)
 
 
 def test_counter_intake_issues_code_receipt_and_appointment(cast):
@@ -189,12 +183,8 @@ def test_second_supplement_is_recorded(cast):
 
 
 def test_online_submission_then_reception(cast):
-    d = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Trần Thị B", account=cast.citizen),
-        actor=cast.citizen,
-        at=at(2026, 3, 6, 16),
+    d = online_dossier(
+        cast, Applicant(name="Trần Thị B", account=cast.citizen), at=at(2026, 3, 6, 16)
     )
     assert d.status == Status.SUBMITTED and d.received_at is None and d.appointment_at is None
     d = services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 9, 8, 30))
@@ -203,12 +193,7 @@ def test_online_submission_then_reception(cast):
 
 
 def test_refuse_requires_reason_and_closes(cast):
-    d = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=APPLICANT,
-        actor=cast.citizen,
-    )
+    d = online_dossier(cast, APPLICANT)
     with pytest.raises(ValidationFailed):
         services.refuse(d, actor=cast.clerk_a, reason="  ")
     d = services.refuse(d, actor=cast.clerk_a, reason="Không thuộc thẩm quyền")
@@ -253,41 +238,25 @@ def test_withdraw_and_stop(cast):
 
 
 def test_applicant_may_withdraw_own_online_dossier(cast):
-    d = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="B", account=cast.citizen),
-        actor=cast.citizen,
-    )
+    d = online_dossier(cast, Applicant(name="B", account=cast.citizen))
     assert services.withdraw(d, actor=cast.citizen, reason="Nộp nhầm").status == Status.WITHDRAWN
 
 
 def test_apology_only_before_due_date_with_later_date(cast):
     d = counter(cast)  # due 5/3 09:00
-    with pytest.raises(ValidationFailed):
-        services.apologize(
-            d,
-            actor=cast.leader_a,
-            reason="Cần xác minh",
-            new_appointment_at=at(2026, 3, 4, 9),
-            at=at(2026, 3, 3, 9),
-        )
-    with pytest.raises(TransitionNotAllowed):
-        services.apologize(
-            d,
-            actor=cast.leader_a,
-            reason="Cần xác minh",
-            new_appointment_at=at(2026, 3, 10, 9),
-            at=at(2026, 3, 5, 10),
-        )
-    with pytest.raises(ValidationFailed):
-        services.apologize(
-            d,
-            actor=cast.leader_a,
-            reason="",
-            new_appointment_at=at(2026, 3, 10, 9),
-            at=at(2026, 3, 3, 9),
-        )
+    for error, reason, new_appointment_at, when in (
+        (ValidationFailed, "Cần xác minh", at(2026, 3, 4, 9), at(2026, 3, 3, 9)),  # not later
+        (TransitionNotAllowed, "Cần xác minh", at(2026, 3, 10, 9), at(2026, 3, 5, 10)),  # past due
+        (ValidationFailed, "", at(2026, 3, 10, 9), at(2026, 3, 3, 9)),  # no reason
+    ):
+        with pytest.raises(error):
+            services.apologize(
+                d,
+                actor=cast.leader_a,
+                reason=reason,
+                new_appointment_at=new_appointment_at,
+                at=when,
+            )
     d = services.apologize(
         d,
         actor=cast.leader_a,
@@ -336,13 +305,11 @@ def test_apology_time_outside_working_time_is_refused(cast, when):
 
 
 def test_boundary_free_intake_keeps_three_facts(cast):
-    d = services.intake_at_counter(
-        procedure=cast.procedure,
+    d = counter_dossier(
+        cast,
+        APPLICANT,
         receiving_place=cast.agency_a,
-        receiving_agency=cast.agency_a,
         competent_agency=cast.agency_b,
-        applicant=APPLICANT,
-        actor=cast.clerk_a,
         at=at(2026, 3, 2, 9),
     )
     assert (d.receiving_place, d.receiving_agency, d.competent_agency) == (
@@ -362,13 +329,7 @@ def test_boundary_free_intake_keeps_three_facts(cast):
 
 def test_competent_agency_must_handle_the_procedure(cast):
     with pytest.raises(ValidationFailed) as err:
-        services.intake_at_counter(
-            procedure=cast.procedure,
-            receiving_agency=cast.agency_a,
-            competent_agency=cast.agency_c,
-            applicant=APPLICANT,
-            actor=cast.clerk_a,
-        )
+        counter_dossier(cast, APPLICANT, competent_agency=cast.agency_c)
     assert err.value.field == "competent_agency"
     assert Dossier.objects.count() == 0
 
@@ -381,12 +342,7 @@ def test_unpublished_procedure_and_missing_name_rejected(cast):
     cast.procedure.status = "PUBLISHED"
     cast.procedure.save()
     with pytest.raises(ValidationFailed):
-        services.intake_at_counter(
-            procedure=cast.procedure,
-            receiving_agency=cast.agency_a,
-            applicant=Applicant(name=" "),
-            actor=cast.clerk_a,
-        )
+        counter_dossier(cast, " ")
     assert Dossier.objects.count() == 0
 
 

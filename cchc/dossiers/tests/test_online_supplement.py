@@ -11,6 +11,7 @@ from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFaile
 from cchc.dossiers import services
 from cchc.dossiers.models import DigitizedDocument, Dossier, Status, SupplementUpload
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 def waiting(cast):
-    d = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Lê Văn Cường", id_hash="c" * 64, id_last4="2345"),
-        actor=cast.clerk_a,
-    )
+    d = counter_dossier(cast, Applicant(name="Lê Văn Cường", id_hash="c" * 64, id_last4="2345"))
     return services.request_supplement(d, actor=cast.clerk_a, reason="Thiếu giấy chứng sinh")
 
 
@@ -119,12 +115,7 @@ def test_an_upload_after_the_supplement_was_received_is_refused(client, cast, wa
 
 
 def test_no_upload_without_a_supplement_request(cast):
-    d = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="An", id_hash="c" * 64),
-        actor=cast.clerk_a,
-    )
+    d = counter_dossier(cast, Applicant(name="An", id_hash="c" * 64))
     with pytest.raises(TransitionNotAllowed):
         services.submit_supplement(
             d, actor=cast.citizen, applicant_proven=True, uploads=[SimpleUploadedFile("1.pdf", PDF)]

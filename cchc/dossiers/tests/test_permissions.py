@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from cchc.accounts.models import ApiToken
-from cchc.dossiers import queries, services
+from cchc.dossiers import queries
 from cchc.dossiers.models import Dossier, Status
-from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 
 # Possible from status 2 (received): the actions below. receive, refuse, receive_supplement,
 # confirm_payment (no payment was requested) and return_result are impossible at this stage
@@ -93,13 +93,7 @@ def form_data(action: str, cast) -> dict:
 
 
 def new_dossier(cast) -> Dossier:
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        competent_agency=cast.agency_b,
-        applicant=Applicant(name="Ma Trận"),
-        actor=cast.clerk_a,
-    )
+    return counter_dossier(cast, "Ma Trận", competent_agency=cast.agency_b)
 
 
 @pytest.mark.parametrize("username", USERS)

@@ -7,6 +7,7 @@ import pytest
 from cchc.core.errors import NotPermitted
 from cchc.dossiers import policies, services
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +44,8 @@ OUTSIDE_A = [name for name in USERS if not name.endswith("_a")]
 
 def at_counter(cast, *, name="A", agency=None, actor=None):
     """A dossier received at the counter of `agency` (A) by `actor` (A's clerk)."""
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=agency or cast.agency_a,
-        applicant=Applicant(name=name),
-        actor=actor or cast.clerk_a,
+    return counter_dossier(
+        cast, name, receiving_agency=agency or cast.agency_a, actor=actor or cast.clerk_a
     )
 
 
@@ -105,12 +103,7 @@ def test_the_visibility_predicate_equals_the_visibility_query(cast):
     from cchc.accounts.models import User
     from cchc.dossiers.models import Dossier, visible
 
-    own = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="A", account=cast.citizen),
-        actor=cast.citizen,
-    )
+    own = online_dossier(cast, Applicant(name="A", account=cast.citizen))
     at_a = at_counter(cast, name="B")
     moved = services.transfer(
         at_counter(cast, name="C"), actor=cast.clerk_a, to_agency=cast.agency_b

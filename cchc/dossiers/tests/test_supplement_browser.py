@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, Status, SupplementUpload
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.testing import make_cast
 
 from .test_browser import open_action, sign_in, sign_out
@@ -23,11 +23,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.mark.django_db(transaction=True)
 def test_online_supplement_round_trip_in_the_browser(transactional_db, browser_page, tmp_path):
     cast = make_cast()
-    dossier = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Lê Văn Cường", id_hash="c" * 64, id_last4="2345"),
-        actor=cast.clerk_a,
+    dossier = counter_dossier(
+        cast, Applicant(name="Lê Văn Cường", id_hash="c" * 64, id_last4="2345")
     )
     page = browser_page
 

@@ -17,7 +17,7 @@ from cchc.core.errors import ValidationFailed
 from cchc.core.models import RuleVersion
 from cchc.dossiers import lifecycle, services
 from cchc.dossiers.models import Dossier, DossierStep
-from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +27,7 @@ def at(y, m, d, hh=9, mm=0):
 
 
 def counter(cast, when):
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Lê Thị Hoa"),
-        actor=cast.clerk_a,
-        at=when,
-    )
+    return counter_dossier(cast, "Lê Thị Hoa", at=when)
 
 
 def step_due(cast, d, when, hours=4.0):

@@ -9,6 +9,7 @@ from cchc.accounts.models import hash_national_id
 from cchc.dossiers import queries, services
 from cchc.dossiers.models import Dossier, Status
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 from cchc.testing import counter_checklist
 
 ID = "001099012345"
@@ -33,13 +34,8 @@ def intake_data(cast, **over):
 
 
 def received(cast, **kw):
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        competent_agency=cast.agency_b,
-        applicant=Applicant(name=kw.pop("name", "Trần Thị Bình")),
-        actor=cast.clerk_a,
-        **kw,
+    return counter_dossier(
+        cast, kw.pop("name", "Trần Thị Bình"), competent_agency=cast.agency_b, **kw
     )
 
 
@@ -118,13 +114,7 @@ def test_each_queue_renders_and_filters(client, cast, key):
     late = received(cast, at=past, name="Quá Hạn")
     fresh = received(cast, name="Mới Nhận")
     services.assign(fresh, actor=cast.leader_a, assignee=cast.specialist_a)
-    pending = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        competent_agency=cast.agency_a,
-        applicant=Applicant(name="Trực Tuyến"),
-        actor=cast.citizen,
-    )
+    pending = online_dossier(cast, "Trực Tuyến", competent_agency=cast.agency_a)
     paused = received(cast, name="Chờ Bổ Sung")
     services.request_supplement(paused, actor=cast.clerk_a, reason="Thiếu bản sao")
     expected = {
@@ -157,12 +147,10 @@ def test_each_queue_renders_and_filters(client, cast, key):
 
 
 def test_queue_search_by_national_id_and_filters(client, cast):
-    services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
+    counter_dossier(
+        cast,
+        Applicant(name="Có Số Định Danh", id_hash=hash_national_id(ID), id_last4=ID[-4:]),
         competent_agency=cast.agency_b,
-        applicant=Applicant(name="Có Số Định Danh", id_hash=hash_national_id(ID), id_last4=ID[-4:]),
-        actor=cast.clerk_a,
     )
     received(cast, name="Người Khác")
     client.force_login(cast.clerk_a)
@@ -225,13 +213,7 @@ def post_action(client, dossier, action, data, **extra):
 
 def test_every_action_form_through_the_ui(client, cast):
     # online dossier: receive, then the whole processing chain
-    online = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        competent_agency=cast.agency_b,
-        applicant=Applicant(name="Trực Tuyến"),
-        actor=cast.citizen,
-    )
+    online = online_dossier(cast, "Trực Tuyến", competent_agency=cast.agency_b)
     client.force_login(cast.clerk_a)
     assert post_action(client, online, "receive", {"note": "Đủ"}).status_code == 302
     assert (
@@ -301,13 +283,7 @@ def test_every_action_form_through_the_ui(client, cast):
         ("withdraw", cast.clerk_a),
         ("stop", cast.leader_a),
     ):
-        d = services.submit_online(
-            procedure=cast.procedure,
-            receiving_agency=cast.agency_a,
-            competent_agency=cast.agency_a,
-            applicant=Applicant(name="Đóng"),
-            actor=cast.citizen,
-        )
+        d = online_dossier(cast, "Đóng", competent_agency=cast.agency_a)
         if action == "stop":
             services.receive(d, actor=cast.clerk_a)
         client.force_login(user)

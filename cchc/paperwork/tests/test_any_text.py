@@ -21,6 +21,7 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
 from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 from cchc.paperwork import builders, pdf
 from cchc.paperwork.tests.test_pdf_forms import FONT
 
@@ -65,12 +66,8 @@ def short_text(limit: int) -> st.SearchStrategy[str]:
 
 def one_of_each(cast, *, note: str, name: str, address: str, step: str):
     """A dossier that went through every form-issuing action with `note` as each reason."""
-    d = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name=name, phone="0912345678", address=address),
-        actor=cast.clerk_a,
-        at=at(2, 9),
+    d = counter_dossier(
+        cast, Applicant(name=name, phone="0912345678", address=address), at=at(2, 9)
     )
     d = services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name=step, note=note, at=at(2, 10)
@@ -93,13 +90,7 @@ def test_all_seven_forms_render_any_text(cast, note, name, address, step):
     try:
         d = one_of_each(cast, note=note, name=name, address=address, step=step)
         refusal = services.refuse(
-            services.submit_online(
-                procedure=cast.procedure,
-                receiving_agency=cast.agency_a,
-                applicant=Applicant(name=name, address=address),
-                actor=cast.citizen,
-                at=at(2, 9),
-            ),
+            online_dossier(cast, Applicant(name=name, address=address), at=at(2, 9)),
             actor=cast.clerk_a,
             reason=note,
             at=at(2, 10),
@@ -146,12 +137,8 @@ def test_glyphs_outside_the_font_print_as_a_readable_stand_in():
 
 
 def test_form_07_is_landscape_with_readable_columns(cast):
-    services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Ngô Thị Lan", phone="0912345678", address="Hà Nội"),
-        actor=cast.clerk_a,
-        at=at(2, 9),
+    counter_dossier(
+        cast, Applicant(name="Ngô Thị Lan", phone="0912345678", address="Hà Nội"), at=at(2, 9)
     )
     doc = builders.form_07(cast.agency_a, at(1).date(), at(31).date())
     assert doc.landscape

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 from cchc.paperwork import builders, pdf
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +49,7 @@ def flat(text: str) -> str:
 
 @pytest.fixture
 def received(cast):
-    return services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=APPLICANT,
-        actor=cast.clerk_a,
-        at=at(2, 9),
-    )
+    return counter_dossier(cast, APPLICANT, at=at(2, 9))
 
 
 def test_form_01_receipt_has_motto_agency_code_and_appointment(received):
@@ -105,13 +100,7 @@ def test_forms_02_to_06_follow_the_events(cast, received):
 
 
 def test_form_03_refusal(cast):
-    d = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=APPLICANT,
-        actor=cast.citizen,
-        at=at(2, 9),
-    )
+    d = online_dossier(cast, APPLICANT, at=at(2, 9))
     d = services.refuse(
         d, actor=cast.clerk_a, reason="Thủ tục không thuộc thẩm quyền", at=at(2, 10)
     )
@@ -127,13 +116,7 @@ def test_form_03_refusal(cast):
 
 
 def test_2018_form_set_has_no_form_05_and_renumbers(cast):
-    d = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=APPLICANT,
-        actor=cast.clerk_a,
-        at=dt.datetime(2025, 6, 2, 9, tzinfo=LOCAL_TZ),
-    )
+    d = counter_dossier(cast, APPLICANT, at=dt.datetime(2025, 6, 2, 9, tzinfo=LOCAL_TZ))
     assert d.form_set == "TT01-2018"
     text = flat(text_of(builders.dossier_form(d, "06")))
     assert "Mẫu số 05" in text and "Thông tư số 01/2018/TT-VPCP" in text
@@ -142,12 +125,8 @@ def test_2018_form_set_has_no_form_05_and_renumbers(cast):
 
 
 def test_form_07_log_book_lists_the_agency_dossiers_in_range(cast, received):
-    other = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_b,
-        applicant=APPLICANT,
-        actor=cast.clerk_b,
-        at=at(2, 9),
+    other = counter_dossier(
+        cast, APPLICANT, receiving_agency=cast.agency_b, actor=cast.clerk_b, at=at(2, 9)
     )
     text = flat(
         text_of(
@@ -197,12 +176,8 @@ def test_form_urls_check_who_may_print(client, cast, received):
 def test_applicant_may_print_only_the_receipt(client, cast):
     cast.citizen.set_national_id("001090006789")
     cast.citizen.save()
-    d = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        actor=cast.citizen,
-        at=at(2, 9),
-        applicant=Applicant(name="Citizen", id_last4="6789", account=cast.citizen),
+    d = online_dossier(
+        cast, Applicant(name="Citizen", id_last4="6789", account=cast.citizen), at=at(2, 9)
     )
     d = services.receive(d, actor=cast.clerk_a, at=at(2, 10))
     client.force_login(cast.citizen)

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import online_dossier
 
 CITIZEN_ID = "001090012345"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,12 +31,9 @@ def citizen(cast):
 @pytest.fixture
 def returned(cast, citizen):
     """A dossier of the citizen that went the whole way: submitted, received, finished, returned."""
-    d = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        actor=citizen,
-        at=at(2026, 3, 2, 8, 30),
-        applicant=Applicant(
+    d = online_dossier(
+        cast,
+        Applicant(
             name="Nguyễn Văn Dân",
             id_hash=citizen.national_id_hash,
             id_last4="2345",
@@ -43,6 +41,8 @@ def returned(cast, citizen):
             phone="0912345678",
             account=citizen,
         ),
+        actor=citizen,
+        at=at(2026, 3, 2, 8, 30),
     )
     d = services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
     d = services.transfer(

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 
 from .conftest import at
 from .test_browser import sign_in
@@ -58,11 +58,9 @@ def test_portal_and_staff_pages_fit_a_phone(transactional_db, cast, browser_page
     page = browser_page
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     # a counter dossier taken without an ID number, with a long name: looked up by phone
-    dossier = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Bà Nguyễn Thị Phương Thảo Hoàng Lan", phone="0912345678"),
-        actor=cast.clerk_a,
+    dossier = counter_dossier(
+        cast,
+        Applicant(name="Bà Nguyễn Thị Phương Thảo Hoàng Lan", phone="0912345678"),
         at=at(2026, 3, 2, 9),
     )
 
