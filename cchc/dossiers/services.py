@@ -1016,7 +1016,8 @@ def finish(
             **({"result_document": document.pk} if result else {}),
         },
     )
-    derived = derive_document_flags(dossier)
+    # the flags follow the document records, which only an attached result changes here
+    derived = derive_document_flags(dossier) if result else []
     dossier.current_agency = dossier.receiving_agency
     _save(dossier, *_store(dossier, new), "current_agency", *derived)
     _announce(dossier, "finish", event)
