@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from cchc.core import rowsql
@@ -112,11 +112,24 @@ def drain_petitions(limit: int = 200) -> int:
     return PETITIONS.clear(batch) if batch else 0
 
 
+def _once_more_on_conflict(refresh: Callable[[], object]) -> object:
+    """Run a refresh; if it lost the race for a dossier's first fact, run it once more.
+
+    A dossier that has no fact yet gives the refresh nothing to lock, so the request's own
+    refresh (immediate mode) and the worker draining the same mark can both insert it: the
+    unique key refuses the second, whose transaction rolls back whole. Its second pass finds
+    the winner's fact, locks it and applies only what is still different."""
+    try:
+        return refresh()
+    except (IntegrityError, connection.Database.IntegrityError):  # the COPY's driver error too
+        return refresh()
+
+
 def refresh_now(dossier_id: int) -> None:
     """Refresh one dossier right after its change committed (immediate mode)."""
     from cchc.indices.refresh import refresh_facts
 
-    DOSSIERS.refresh_one(dossier_id, lambda pk: refresh_facts([pk]))
+    _once_more_on_conflict(lambda: DOSSIERS.refresh_one(dossier_id, lambda pk: refresh_facts([pk])))
 
 
 def drain(limit: int = 200) -> int:
@@ -138,7 +151,7 @@ def _drain_dossiers(limit: int) -> int:
     if not batch:
         return 0
     try:
-        refresh_facts([dossier_id for dossier_id, _ in batch])
+        _once_more_on_conflict(lambda: refresh_facts([dossier_id for dossier_id, _ in batch]))
         # cleared after the refresh committed, in a statement of its own: a change marking one
         # of these dossiers meanwhile waits at most for this DELETE, never for the refresh. A
         # crash in between only refreshes these dossiers once more.

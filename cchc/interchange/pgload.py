@@ -379,6 +379,7 @@ class PgLoader:
             "existing_check": 0.0,
             "copy_dossiers": 0.0,
             "copy_events": 0.0,
+            "search_text": 0.0,
             "end": 0.0,
         }
         name = DossierSearch.text_of("", str(defaults.get("applicant_name") or ""))
@@ -652,6 +653,7 @@ class PgLoader:
             middle = time.monotonic()
             with cur.copy(self.event_copy) as copy:
                 copy.write(event_rows)
+            after_events = time.monotonic()
             # the work-queue search text (DossierSearch.text_of): the bundle has no names, so
             # every imported dossier folds its code (ASCII: lower() is the fold) and the
             # placeholder name
@@ -662,5 +664,6 @@ class PgLoader:
             )
         end = time.monotonic()
         self.timings["copy_dossiers"] += middle - start
-        self.timings["copy_events"] += end - middle
+        self.timings["copy_events"] += after_events - middle
+        self.timings["search_text"] += end - after_events
         result.changed_ids.extend(pks)
