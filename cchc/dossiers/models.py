@@ -252,6 +252,12 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_recv_idx"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
             models.Index(fields=["applicant_id_hash"], name="dossier_applicant_idx"),
+            # the queue's search by phone number (its keyed hash); only dossiers with a phone
+            models.Index(
+                fields=["applicant_phone_hash"],
+                condition=~Q(applicant_phone_hash=""),
+                name="dossier_phone_idx",
+            ),
             # the "all" tab (issue 16 point 7): the newest first by this index, and its count
             # by a bitmap OR of the five visibility columns, which needs an index on each
             # (boundary-free intake is rare: only the places set). Without them, 0.5-0.9 s a

@@ -114,20 +114,25 @@ class DossierFilter:
     channel: int | None = None
 
 
+# what a phone number typed at the counter looks like: digits and separators only (a dossier
+# code has letters and dots, and must not be read as a phone number)
+PHONE_RE = re.compile(r"^\+?[\d\s.()-]{9,20}$")
+
+
 def _found(q: str) -> Q:
     """The dossiers whose folded code and name (their own table: DossierSearch) hold every
-    word of `q`; or, for an ID number, whose applicant has that ID (its hash); or, for a
-    phone number, whose applicant's phone has that keyed hash (it is encrypted: never a clear
-    copy). The text and the ID are found through their indexes in one subquery (a UNION of
-    the two look-ups), before PostgreSQL checks what the user may see; the phone hash has no
-    index (it would cost every status change an index write), so it filters the dossiers the
-    user sees."""
-    texts = DossierSearch.objects.filter(matches_folded("text", q)).values("dossier_id")
+    word of `q`; or, for an ID number, whose applicant has that ID (its hash); or, for a phone
+    number, whose applicant's phone has that keyed hash (it is encrypted: never a clear copy).
+    One subquery, a UNION of index look-ups (trigram, ID hash, phone hash), so PostgreSQL
+    finds the matching rows before it checks what the user may see."""
+    found = DossierSearch.objects.filter(matches_folded("text", q)).values("dossier_id")
     if NATIONAL_ID_RE.match(q):
-        by_id = Dossier.objects.filter(applicant_id_hash=hash_national_id(q)).values("pk")
-        return Q(pk__in=texts.union(by_id, all=True))
-    by_phone = lookup_hash("phone", q)
-    return Q(pk__in=texts) | Q(applicant_phone_hash=by_phone) if by_phone else Q(pk__in=texts)
+        by = Dossier.objects.filter(applicant_id_hash=hash_national_id(q))
+        found = found.union(by.values("pk"), all=True)
+    elif PHONE_RE.match(q) and (phone := lookup_hash("phone", q)):
+        by = Dossier.objects.filter(applicant_phone_hash=phone)
+        found = found.union(by.values("pk"), all=True)
+    return Q(pk__in=found)
 
 
 def apply_filter(

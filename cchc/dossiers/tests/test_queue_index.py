@@ -71,7 +71,7 @@ def test_the_search_finds_rows_by_trigram_and_id_indexes(cast):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL): PostgreSQL's plan; CI runs it there")
     plans = {}
-    for q in ("bình", "001099012345"):
+    for q in ("bình", "001099012345", "0912 345 678", "000.01.01.H26-260302-0001"):
         qs = queries.apply_filter(Dossier.objects.all(), queries.DossierFilter(q=q))
         sql, params = qs.order_by().query.sql_with_params()
         with connection.cursor() as cur:
@@ -82,4 +82,8 @@ def test_the_search_finds_rows_by_trigram_and_id_indexes(cast):
     assert "dossier_search_text_trgm" in plans["bình"], plans["bình"]
     assert "dossier_search_text_trgm" in plans["001099012345"], plans["001099012345"]
     assert "dossier_applicant_idx" in plans["001099012345"], plans["001099012345"]
-    assert "Seq Scan" not in plans["bình"] + plans["001099012345"]
+    assert "dossier_phone_idx" in plans["0912 345 678"], plans["0912 345 678"]
+    # a dossier code has digits enough for a phone number, but is not one: text only
+    code = plans["000.01.01.H26-260302-0001"]
+    assert "dossier_search_text_trgm" in code and "dossier_phone_idx" not in code, code
+    assert "Seq Scan" not in "".join(plans.values())

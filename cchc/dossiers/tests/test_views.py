@@ -360,6 +360,18 @@ def test_queue_search_by_part_of_the_code_and_by_d_without_stroke(client, cast):
     assert other.code in page
 
 
+def test_queue_search_by_whole_code_and_by_phone_number(client, cast):
+    # a whole code has enough digits for a phone number: it is searched as a code only
+    with_phone = received(cast, name=Applicant(name="Trần Văn Đức", phone="0912345678"))
+    other = received(cast, name=Applicant(name="Lê Thị Hoa", phone="0987654321"))
+    client.force_login(cast.clerk_a)
+    page = client.get("/staff/", {"queue": "all", "q": other.code}).content.decode()
+    assert other.code in page and with_phone.code not in page
+    for typed in ("0912 345 678", "+84 912.345.678"):
+        page = client.get("/staff/", {"queue": "all", "q": typed}).content.decode()
+        assert with_phone.code in page and other.code not in page, typed
+
+
 @pytest.mark.parametrize("typed", ["001 099 012 345", "001.099.012.345", " 001-099-012-345 "])
 def test_counter_citizen_id_typed_with_spaces_or_dots_is_normalised_not_cut(client, cast, typed):
     # Issue 16, point 6: a maxlength of 12 cut "001 099 012 345" to "001 099 012 ".
