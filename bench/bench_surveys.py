@@ -21,8 +21,9 @@
    published) so that the trend and the published pages have something to show. A Home
    Affairs user signs in and fetches each survey dashboard page BENCH_PAGE_REQUESTS (100)
    times after 5 warm-up requests, one request at a time; an anonymous visitor fetches the
-   public pages. Reports p50/p95/max per page, the first (cold) view of the live results
-   after the submissions changed them, and the load average before and after. Target: p95
+   public pages. Reports p50/p95/max per page; the live results right after a response
+   (served stale with the "being updated" stamp while one job recomputes them), the time of
+   that job and the view after it; and the load average before and after. Target: p95
    under 200 ms (issue 13).
 Writes bench/results/surveys.json.
 """
@@ -254,31 +255,62 @@ def fetch(session, url: str, n: int) -> dict:
     }
 
 
-def first_views_after_a_change(session, base: str, times: int = 3) -> list[float]:
-    """The first view of the live results after a response was recorded: the one view that
-    computes the figures (live.py); the ones after it read them from the cache."""
+def record_a_response(k: int = 0) -> None:
+    """One phone questionnaire at unit BENCH.001 of the open campaign, through the service."""
     from cchc.agencies.models import Agency
     from cchc.core.actors import SYSTEM
     from cchc.surveys import collection
     from cchc.surveys.models import Campaign, Mode
 
     campaign = Campaign.objects.get(code="BENCH")
-    agency = Agency.objects.get(code="BENCH.001")
     scored = list(campaign.method.items.filter(kind="satisfaction").values_list("code", flat=True))
-    out = []
+    collection.enter_response(
+        campaign,
+        agency=Agency.objects.get(code="BENCH.001"),
+        mode=Mode.PHONE,
+        answers={c: 3 + (k + j) % 3 for j, c in enumerate(scored)},
+        actor=SYSTEM,
+    )
+
+
+def views_after_a_change(session, base: str, times: int = 3) -> dict:
+    """The live results right after a response was recorded (the view that used to compute
+    the index and the bias check's split in the request: 1.1-1.6 s). Now (live.py) it serves
+    the last computed figures stamped "being updated" and queues one recomputation; the job
+    runner computes them (here `run_jobs()` in this process, as `manage.py db_worker` would,
+    on the same 2 cores as the server), and the next view shows them without the stamp."""
+    from cchc.core.jobs import run_jobs
+    from cchc.surveys.models import Campaign, LiveResults
+
+    url = f"{base}/surveys/c/BENCH/results/"
+    campaign = Campaign.objects.get(code="BENCH")
+    first_ever = not LiveResults.objects.filter(pk=campaign.pk).exists()
+    t0 = time.perf_counter()
+    r = session.get(url)  # the campaign's very first view computes in the request
+    first_ms = round(1000 * (time.perf_counter() - t0), 1)
+    assert r.status_code == 200, r.status_code
+    run_jobs()  # figures left stale by an earlier run of this bench (BENCH_KEEP=1)
+    stale_ms, job_s, fresh_ms = [], [], []
     for k in range(times):
-        collection.enter_response(
-            campaign,
-            agency=agency,
-            mode=Mode.PHONE,
-            answers={c: 3 + (k + j) % 3 for j, c in enumerate(scored)},
-            actor=SYSTEM,
-        )
+        record_a_response(k)
         t0 = time.perf_counter()
-        r = session.get(f"{base}/surveys/c/BENCH/results/")
-        out.append(round(1000 * (time.perf_counter() - t0), 1))
-        assert r.status_code == 200, r.status_code
-    return out
+        r = session.get(url)
+        stale_ms.append(round(1000 * (time.perf_counter() - t0), 1))
+        assert r.status_code == 200 and 'id="figures-stamp"' in r.text, r.status_code
+        t0 = time.perf_counter()
+        ran = run_jobs()
+        job_s.append(round(time.perf_counter() - t0, 2))
+        assert ran == 1, ran
+        t0 = time.perf_counter()
+        r = session.get(url)
+        fresh_ms.append(round(1000 * (time.perf_counter() - t0), 1))
+        assert r.status_code == 200 and 'id="figures-stamp"' not in r.text
+    return {
+        "first_view_ever_ms": first_ms if first_ever else None,
+        "view_right_after_a_response_ms": stale_ms,
+        "recomputation_job_s": job_s,
+        "view_after_the_job_ms": fresh_ms,
+    }
 
 
 def page_latencies() -> dict:
@@ -307,7 +339,7 @@ def page_latencies() -> dict:
         unit = "BENCH.000"
         for _ in range(10):  # both server processes past their first request
             staff.get(f"{base}/surveys/")
-        cold_ms = first_views_after_a_change(staff, base)
+        after_a_change = views_after_a_change(staff, base)
         pages = {
             "fieldwork_progress": f"{base}/surveys/c/BENCH/",
             "progress_fragment": f"{base}/surveys/c/BENCH/progress/",
@@ -318,6 +350,18 @@ def page_latencies() -> dict:
             "surveys_index": f"{base}/surveys/",
         }
         out = {name: fetch(staff, url, PAGE_REQUESTS) for name, url in pages.items()}
+        # during fieldwork the live figures are stale most of the time: the same pages with a
+        # response recorded and its recomputation queued, not yet run
+        record_a_response()
+        for name, url in (
+            ("results_live_being_updated", pages["results_live_ranking_bias"]),
+            ("unit_profile_live_being_updated", pages["unit_profile_trend_live"]),
+        ):
+            out[name] = fetch(staff, url, PAGE_REQUESTS)
+            assert 'id="figures-stamp"' in staff.get(url).text
+        from cchc.core.jobs import run_jobs
+
+        run_jobs()
         anonymous = requests.Session()
         for name, url in {
             "public_list": f"{base}/surveys/public/",
@@ -330,7 +374,7 @@ def page_latencies() -> dict:
         server.wait(10)
     return {
         "server": "manage.py serve (granian)",
-        "first_live_results_view_after_a_change_ms": cold_ms,
+        "live_results_after_a_change": after_a_change,
         "load_average_before": load_before,
         "load_average_after": load_average(),
         "pages": out,

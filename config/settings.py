@@ -254,9 +254,10 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 # respondent who uploads and then abandons the form leaves it behind; a day leaves every form
 # being filled in time to be sent
 SURVEY_ORPHAN_FILE_HOURS = env_int("SURVEY_ORPHAN_FILE_HOURS", 24)
-# how long the live figures of a survey campaign stay cached at most (cchc/surveys/live.py:
-# every response recorded, reviewed or corrected renews them at once; this bounds what no
-# write announces, such as a unit moved to another ranking group)
+# age after which a survey campaign's live figures are recomputed in the background even
+# without a new response (what no write announces, such as a unit moved to another ranking
+# group), and after which a recomputation still waiting is asked for again: a response
+# recorded, reviewed or corrected makes the next view queue one at once (cchc/surveys/live.py)
 SURVEY_LIVE_RESULTS_SECONDS = env_int("SURVEY_LIVE_RESULTS_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

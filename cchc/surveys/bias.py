@@ -67,14 +67,23 @@ def survey_split(campaign: Campaign) -> dict[int, dict[str, Any]]:
     return out
 
 
-def bias_check(campaign: Campaign, *, margin: float | None = None) -> list[dict[str, Any]]:
+def bias_check(
+    campaign: Campaign,
+    *,
+    margin: float | None = None,
+    split: dict[int, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Per unit, desk and independent figures side by side. `split` is the survey's side of
+    them (`survey_split`) when the caller has it already (the live figures, live.py); else it
+    is computed, once per change of the campaign."""
     from cchc.surveys import live
     from cchc.surveys.results import campaign_method
 
     method = campaign_method(campaign)
     margin = float(margin if margin is not None else method.rule("bias_margin", 10))
     units = list(campaign.units.select_related("agency").order_by("agency__code"))
-    split = live.cached(campaign, "bias", lambda: survey_split(campaign))
+    if split is None:
+        split = live.cached(campaign, "bias", lambda: survey_split(campaign))
     ratings = dossier_ratings([u.agency_id for u in units], campaign.date_from, campaign.date_to)
     out = []
     for u in units:

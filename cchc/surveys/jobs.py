@@ -48,3 +48,26 @@ def send_invitation(person_id: int) -> None:
         person.message_sent_at = timezone.now()
         person.status = SampledPerson.Status.CONTACTED
         person.save(update_fields=["message_sent_at", "status"])
+
+
+@job(max_attempts=3)
+def refresh_live_results(campaign_id: int) -> None:
+    """Recompute a campaign's live figures (cchc/surveys/live.py); enqueued by the page that
+    found them stale, at most one waiting per campaign. Idempotent: a run computes the
+    figures of the campaign as it is when it runs. A published campaign is skipped (its
+    frozen figures are served)."""
+    from cchc.surveys import live
+    from cchc.surveys.models import Campaign, LiveResults
+
+    campaign = (
+        Campaign.objects.select_related("method")
+        .defer("published_results")
+        .filter(pk=campaign_id)
+        .first()
+    )
+    if campaign is None:
+        return
+    if campaign.is_published:
+        LiveResults.objects.filter(pk=campaign_id).update(refresh_requested_at=None)
+        return
+    live.refresh(campaign)

@@ -298,6 +298,9 @@ class Campaign(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_results = models.JSONField(_("published results"), null=True, blank=True)
     last_event_seq = models.PositiveIntegerField(default=0)
+    # +1 in the transaction of every write that changes the figures (a response recorded,
+    # reviewed or corrected: live.changed); the live results tell from it that they are stale
+    figures_changes = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -328,6 +331,33 @@ class Campaign(models.Model):
     @property
     def can_publish(self) -> bool:
         return self.status in self.PUBLISH_FROM
+
+
+class LiveResults(models.Model):
+    """Kết quả tạm thời: the last computed live figures of a campaign that is not published
+    (the index document, the ranking's summary of it, the bias check's desk/independent
+    split), and what they reflect. Pages serve them while a job computes newer ones
+    (stale-while-revalidate, cchc/surveys/live.py); a published campaign shows its frozen
+    `published_results` instead."""
+
+    campaign = models.OneToOneField(
+        Campaign, primary_key=True, on_delete=models.CASCADE, related_name="live_results"
+    )
+    # the campaign's state the figures were computed from (live.state_of)
+    state = models.CharField(max_length=80, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    document = models.JSONField()
+    summary = models.JSONField()
+    bias_split = models.JSONField()
+    # set when a recomputation is enqueued, cleared by it: at most one waits at a time
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("live results")
+        verbose_name_plural = _("live results")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}@{self.computed_at:%Y-%m-%d %H:%M}"
 
 
 class CampaignUnit(models.Model):

@@ -86,7 +86,11 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
         ),
         Spacer(1, 3 * mm),
     ]
-    head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %", _("95 % interval"), _("n valid")]
+    # "% i" in these two strings reads to xgettext as a conversion directive; they are never
+    # %-formatted, and msgfmt -c rejects a python-format entry whose translation ends in "%"
+    # xgettext:no-python-format
+    interval_heading = _("95 % interval")
+    head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %", interval_heading, _("n valid")]
     head += [_("invalid")] + [code for code, _name in components]
     rows: list[list[Any]] = [[p(h, st.narrow_bold) for h in head]]
     for a in agencies:
@@ -139,6 +143,7 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
         Spacer(1, 4 * mm),
         p(
             _(
+                # xgettext:no-python-format
                 "The 95 % interval is computed by Taylor linearisation of the index (a mean "
                 "of item proportions); units with fewer valid questionnaires than the method's "
                 "minimum are not ranked."

@@ -35,7 +35,7 @@ from cchc.surveys.models import (
     Section,
 )
 from cchc.surveys.policies import can_collect, can_see_answers, is_home_affairs
-from cchc.surveys.results import campaign_results, method_of
+from cchc.surveys.results import method_of
 
 DEVICE_COOKIE = "cchc_survey_device"
 
@@ -355,34 +355,24 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _results_doc(campaign: Campaign) -> dict[str, Any]:
-    """The frozen figures of a published campaign, else the live ones (computed once per
-    change of the campaign's responses: cchc/surveys/live.py)."""
+def _results_doc(campaign: Campaign, *, actor: Any) -> dict[str, Any]:
+    """The frozen figures of a published campaign, else the last computed live ones (a
+    recomputation is asked for when they are stale: cchc/surveys/live.py)."""
     from cchc.surveys import live
 
-    return campaign.published_results or live.cached(
-        campaign, "results", lambda: campaign_results(campaign)
+    if campaign.is_published:
+        return campaign.published_results or {}
+    return live.snapshot(campaign, actor=actor, load=()).document()
+
+
+def _published_summary(campaign: Campaign) -> dict[str, Any]:
+    """What the ranking shows of the frozen figures: a few kilobytes read from the cache
+    instead of the whole document (about 1 MB for 180 units) on every view."""
+    from cchc.surveys import live
+
+    return live.cached(
+        campaign, "summary", lambda: live.summarise(campaign.published_results or {})
     )
-
-
-SUMMARY_KEYS = ("code", "name", "group", "rank", "total", "interval", "n_valid", "note")
-
-
-def _summary(campaign: Campaign) -> dict[str, Any]:
-    """What the ranking shows of the figures (no item counts): a few kilobytes read from the
-    cache instead of the whole document (about 1 MB for 180 units) on every view."""
-    from cchc.surveys import live
-
-    def build() -> dict[str, Any]:
-        doc = _results_doc(campaign)
-        province = doc["province"]
-        return {
-            "version": doc.get("version", ""),
-            "province": {k: province[k] for k in ("total", "n_valid", "n_invalid")},
-            "agencies": [{k: a.get(k) for k in SUMMARY_KEYS} for a in doc["agencies"]],
-        }
-
-    return live.cached(campaign, "summary", build)
 
 
 def results(request: HttpRequest, code: str) -> HttpResponse:
@@ -392,8 +382,15 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     )
     if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
-    doc = _summary(campaign)
+    from cchc.surveys import live
+
     staff = can_collect(request.user, campaign.province_code)
+    snapshot = None
+    if campaign.is_published:
+        doc = _published_summary(campaign)
+    else:  # the last computed figures, stamped when newer responses are being counted
+        snapshot = live.snapshot(campaign, actor=request.user)
+        doc = snapshot.summary or {}
     # the figures of the 180-odd rows formatted here: the template's floatformat filter cost
     # a third of the page's time (bench_surveys.py, profile_pages.py)
     number = _number_formatter()
@@ -426,12 +423,18 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
                     for key in ("desk", "counter_rating", "independent", "gap")
                 },
             }
-            for b in bias_check(campaign)
+            for b in bias_check(campaign, split=snapshot.bias_split if snapshot else None)
         ]
     return render(
         request,
         "surveys/results.html",
-        {"campaign": campaign, "doc": doc, "agencies": agencies, "bias": bias},
+        {
+            "campaign": campaign,
+            "doc": doc,
+            "agencies": agencies,
+            "bias": bias,
+            "stamp": snapshot.stamp if snapshot else "",
+        },
     )
 
 
@@ -463,7 +466,7 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
     if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
-    doc = _results_doc(campaign)
+    doc = _results_doc(campaign, actor=request.user)
     book = Workbook()
     sheet = book.active
     sheet.title = "SIPAS"
@@ -511,7 +514,8 @@ def results_pdf(request: HttpRequest, code: str) -> HttpResponse:
     if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
     response = HttpResponse(
-        render_report(campaign, _results_doc(campaign)), content_type="application/pdf"
+        render_report(campaign, _results_doc(campaign, actor=request.user)),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'inline; filename="sipas-{campaign.code}.pdf"'
     return response
@@ -527,13 +531,20 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
 
-    def unit_figures() -> dict[str, Any]:
-        doc = _results_doc(campaign)
-        found = next((a for a in doc["agencies"] if a["code"] == unit), None)
+    def figures_of(doc: dict[str, Any]) -> dict[str, Any]:
+        found = next((a for a in doc.get("agencies", []) if a["code"] == unit), None)
         return {"version": doc.get("version", ""), "figures": found}
 
     # one unit's figures cached on their own: not the whole document on every view
-    cached = live.cached(campaign, f"unit:{unit}", unit_figures)
+    stamp = ""
+    if campaign.is_published:
+        cached = live.cached(
+            campaign, f"unit:{unit}", lambda: figures_of(campaign.published_results or {})
+        )
+    else:
+        snapshot = live.snapshot(campaign, actor=request.user, load=())
+        cached = snapshot.cached(campaign, f"unit:{unit}", lambda: figures_of(snapshot.document()))
+        stamp = snapshot.stamp
     figures = cached["figures"]
     if figures is None:
         raise Http404
@@ -562,6 +573,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "components": components,
             "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
             "trend": _trend(campaign, unit),
+            "stamp": stamp,
         },
     )
 

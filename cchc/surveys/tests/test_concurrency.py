@@ -48,3 +48,44 @@ def test_simultaneous_submissions(transactional_db, cast, campaign, method):
     assert responses.values("nonce").distinct().count() == CLIENTS - 4
     assert Quota.objects.get(campaign=campaign, agency=cast.agency_a).filled == CLIENTS - 4
     assert outcomes.count("full") >= 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_views_of_live_results(transactional_db, cast, campaign, method):
+    """Views at once on a campaign never viewed: each may compute, one row is kept, none
+    fails. Views at once after a change: exactly one recomputation is queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    from cchc.surveys import live
+    from cchc.surveys.models import Campaign, LiveResults, Mode
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under concurrency are tested on PostgreSQL (DATABASE_URL)")
+    for value in (5, 4):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode=Mode.PHONE,
+            answers=all_items(method, value),
+            actor=cast.clerk_a,
+        )
+    stamps: list[str] = []
+
+    def view(_i: int) -> None:
+        snapshot = live.snapshot(Campaign.objects.get(pk=campaign.pk), actor=cast.province_admin)
+        stamps.append(snapshot.stamp)
+
+    run_together(6, view)
+    assert LiveResults.objects.filter(pk=campaign.pk).count() == 1 and stamps == [""] * 6
+    collection.enter_response(
+        campaign,
+        agency=cast.agency_a,
+        mode=Mode.PHONE,
+        answers=all_items(method, 1),
+        actor=cast.clerk_a,
+    )
+    stamps.clear()
+    run_together(12, view)
+    assert len(stamps) == 12 and all(stamps)
+    jobs = DBTaskResult.objects.filter(task_path__endswith="refresh_live_results")
+    assert jobs.count() == 1
