@@ -34,7 +34,9 @@ def staff_action(page, code, action):
     ) as response:
         form.locator("button[type=submit]").click()
     assert response.value.status < 400, f"{action} answered {response.value.status}"
-    page.wait_for_load_state()
+    # the answer's HX-Redirect reloads the page after the response: let that navigation end,
+    # or the next goto is interrupted by it (seen on a loaded machine)
+    page.wait_for_load_state("networkidle")
 
 
 def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
