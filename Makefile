@@ -22,12 +22,20 @@ demo: install translations
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving CCHC on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	@echo "Background workers (job runner, notifications and index marks): var/workers.log"
+	@$(BIN)/python manage.py db_worker >>var/workers.log 2>&1 & workers=$$!; \
+	$(BIN)/python manage.py run_worker >>var/workers.log 2>&1 & workers="$$workers $$!"; \
+	trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py serve --port $(PORT)
 
 serve: install
 	$(BIN)/python manage.py serve --port $(PORT)
 
+# the job runner (django-tasks: portal sync, chain anchors, survey live results) and the
+# notification/index-mark worker, until Ctrl+C
 worker: install
+	@$(BIN)/python manage.py db_worker & workers=$$!; \
+	trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py run_worker
 
 # The gates, cheapest first: lint, format, types ([tool.mypy] files), the dependency rules
