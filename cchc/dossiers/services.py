@@ -133,18 +133,35 @@ def _fmt_iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _issue_code(agency: Agency, day: dt.date, rule: RuleVersion) -> str:
+def _issue_code(agency: Agency, day: dt.date, rule: RuleVersion) -> tuple[str, int]:
     """The next code for (agency, day), from one atomic upsert: unique under concurrency. The
-    counter row stays locked until the intake commits, so numbers are issued without gaps."""
+    counter row stays locked until the intake commits, so numbers are issued without gaps.
+
+    With it, the new dossier's id, drawn before its row is written, so that its first event
+    can be hashed and its head stored in the dossier's own INSERT (the next action then reads
+    no earlier event): on PostgreSQL from the table's sequence in the same statement; on
+    SQLite from the table's AUTOINCREMENT counter (the upsert took the database's write lock,
+    so no other intake can draw the same)."""
     prefix = agency.dossier_code_prefix
     table = "dossiers_dossiercodecounter"
     cur = rowsql.cursor(connection)
-    cur.execute(
+    upsert = (
         f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - constant table
-        f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-        [prefix, day],
+        f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
     )
-    return format_dossier_code(prefix, day, cur.fetchone()[0], rule.param("dossier_code_format"))
+    if connection.vendor == "postgresql":
+        cur.execute(
+            upsert + ", nextval(pg_get_serial_sequence('dossiers_dossier', 'id'))", [prefix, day]
+        )
+        number, drawn = cur.fetchone()
+    else:
+        cur.execute(upsert, [prefix, day])
+        number = cur.fetchone()[0]
+        cur.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = 'dossiers_dossier'"
+        )
+        drawn = cur.fetchone()[0]
+    return format_dossier_code(prefix, day, number, rule.param("dossier_code_format")), drawn
 
 
 def _append(
@@ -162,8 +179,9 @@ def _append(
     first: bool = False,
 ) -> DossierEvent:
     """The dossier's event through the shared append (cchc.core.events): the sequence comes
-    from the locked row's `last_event_seq` (no query), or is 1 for a new dossier."""
-    return events.append_event(
+    from the locked row's `last_event_seq` (no query), or is 1 for a new dossier, whose event
+    is built but not inserted (`_new_dossier` writes it with the dossier's row)."""
+    return (events.new_event if first else events.append_event)(
         DossierEvent,
         dossier,
         action=action,
@@ -487,8 +505,8 @@ def _new_dossier(
     fee_amount: int | None,
     event_data: dict[str, Any] | None = None,
 ) -> tuple[Dossier, DossierEvent]:
-    """Validate and insert a new dossier in one statement, then its first event (seq 1, at
-    the place of reception): "submit" for an online submission, "receive" for a dossier
+    """Validate and insert a new dossier with its search text and its first event (seq 1, at
+    the place of reception), one statement on PostgreSQL: "submit" for an online submission, "receive" for a dossier
     received at once (with its appointment). `event_data` adds to the event's data."""
     local_day = at.astimezone(LOCAL_TZ).date()
     rule = one_stop_rule(local_day)
@@ -500,7 +518,6 @@ def _new_dossier(
         else None
     )
     dossier = Dossier(
-        last_event_seq=1,  # the intake event appended next in the same transaction
         received_at=at if received else None,
         appointment_at=due,
         initial_appointment_at=due,
@@ -529,27 +546,29 @@ def _new_dossier(
     )
     # Codes imported from the previous system may already use the next number: the insert
     # skips a taken code (no error, no extra lookup) and the next number is tried.
+    data = {
+        **({"appointment_at": _fmt_iso(dossier.appointment_at)} if received else {}),
+        "identity_check": dossier.identity_check,
+        **(event_data or {}),
+    }
     while True:
-        dossier.code = _issue_code(receiving_agency, local_day, rule)
-        if rowsql.insert_row_unless_taken(dossier, "code"):
-            break
-    rowsql.insert_row(DossierSearch.for_dossier(dossier))
-    event = _append(
-        dossier,
-        action="receive" if received else "submit",
-        to_status=status,
-        actor=actor,
-        at=at,
-        from_status=None,
-        first=True,
-        agency=dossier.receiving_place,
-        data={
-            **({"appointment_at": _fmt_iso(dossier.appointment_at)} if received else {}),
-            "identity_check": dossier.identity_check,
-            **(event_data or {}),
-        },
-    )
-    return dossier, event
+        dossier.code, dossier.pk = _issue_code(receiving_agency, local_day, rule)
+        # the first event is hashed with the dossier's id, and its head kept on the dossier
+        event = _append(
+            dossier,
+            action="receive" if received else "submit",
+            to_status=status,
+            actor=actor,
+            at=at,
+            from_status=None,
+            first=True,
+            agency=dossier.receiving_place,
+            data=data,
+        )
+        if rowsql.insert_row_unless_taken(
+            dossier, "code", DossierSearch.for_dossier(dossier), event
+        ):
+            return dossier, event
 
 
 @transaction.atomic

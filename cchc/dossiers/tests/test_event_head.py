@@ -16,7 +16,7 @@ from cchc.core.chains import Break, verify
 from cchc.core.events import _row, row_hash
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent, DossierSearch
-from cchc.dossiers.tests.factories import counter_dossier
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,34 @@ def finish_reading_the_log(cast, d):
             at=at(3, 9),
         )
     return d, reads_of_the_log(ctx.captured_queries)
+
+
+def test_intake_writes_the_head_with_the_dossier_so_the_next_action_reads_no_event(cast):
+    d = counter(cast)
+    first = d.events.get()
+    assert Dossier.objects.get(pk=d.pk).last_event_head == f"1:{first.hash}"
+    with CaptureQueriesContext(connection) as ctx:
+        d = services.transfer(
+            d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
+        )
+    assert reads_of_the_log(ctx.captured_queries) == []
+    assert d.events.get(seq=2).hash == row_hash(DossierEvent, first.hash, _row(d.events.get(seq=2)))
+    assert breaks() == []
+
+
+def test_an_online_intake_writes_its_dossier_search_text_and_event_together(cast):
+    with CaptureQueriesContext(connection) as ctx:
+        d = online_dossier(cast, "Trần Thị Bình", at=at(2, 9))
+    rows = ('"dossiers_dossier"', '"dossiers_dossiersearch"', '"dossiers_dossierevent"')
+    inserts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(("INSERT", "WITH")) and any(t in q["sql"] for t in rows)
+    ]
+    # the three rows: one statement on PostgreSQL, one each elsewhere
+    assert len(inserts) == (1 if connection.vendor == "postgresql" else 3)
+    assert DossierSearch.objects.filter(dossier=d).exists()
+    assert Dossier.objects.get(pk=d.pk).last_event_head == f"1:{d.events.get().hash}"
 
 
 def test_each_action_keeps_the_head_and_reads_no_earlier_event(cast):

@@ -12,11 +12,12 @@ from django.utils import translation
 from cchc.catalogue.models import Procedure
 from cchc.core.actors import SYSTEM
 from cchc.core.calendar import LOCAL_TZ
+from cchc.core.chains import Break, verify
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import CODE_PATTERN
 from cchc.core.models import RuleVersion
 from cchc.dossiers import services
-from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Status
+from cchc.dossiers.models import Dossier, DossierEvent, DossierSearch, DossierStep, Status
 from cchc.dossiers.services import Applicant
 from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 
@@ -52,6 +53,12 @@ def test_intake_skips_a_code_already_used_by_an_imported_dossier(cast):
     d = counter(cast)
     assert d.code == "000.01.01.H26-260302-0003"
     assert Dossier.objects.filter(code__startswith="000.01.01.H26-260302-").count() == 2
+    # the skipped attempt left nothing behind: one search text and one event a dossier, the
+    # event hashed with the id the dossier got (its head names it)
+    assert DossierSearch.objects.count() == 2 and DossierEvent.objects.count() == 2
+    event = DossierEvent.objects.get(dossier=d)
+    assert Dossier.objects.get(pk=d.pk).last_event_head == f"1:{event.hash}"
+    assert [r for r in verify(DossierEvent) if isinstance(r, Break)] == []
 
 
 def test_rule_version_follows_the_receipt_date(cast):
