@@ -47,16 +47,19 @@ class ReceptionSlotAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class PetitionEventInline(EventLogInline):
+class StatusEventInline(EventLogInline):
+    """The trail with the status each action moved from and to."""
+
+    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
+    readonly_fields = fields
+
+
+class PetitionEventInline(StatusEventInline):
     model = PetitionEvent
-    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
-    readonly_fields = fields
 
 
-class ComplaintEventInline(EventLogInline):
+class ComplaintEventInline(StatusEventInline):
     model = ComplaintEvent
-    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
-    readonly_fields = fields
 
 
 @admin.register(Petition)
