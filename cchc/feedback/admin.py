@@ -47,19 +47,16 @@ class ReceptionSlotAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class StatusEventInline(EventLogInline):
-    """The trail with the status each action moved from and to."""
-
+class PetitionEventInline(EventLogInline):
+    model = PetitionEvent
     fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
     readonly_fields = fields
 
 
-class PetitionEventInline(StatusEventInline):
-    model = PetitionEvent
-
-
-class ComplaintEventInline(StatusEventInline):
+class ComplaintEventInline(EventLogInline):
     model = ComplaintEvent
+    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
+    readonly_fields = fields
 
 
 @admin.register(Petition)
