@@ -68,5 +68,5 @@ def test_user_link_outlives_the_account():
     assert field.remote_field.on_delete is models.SET_NULL
     assert field.null and field.blank
     assert field.remote_field.related_name == "assigned_things"
-    assert field.db_index is False
+    assert field.deconstruct()[3]["db_index"] is False
     assert Petition._meta.get_field("answered_by").remote_field.on_delete is models.SET_NULL
