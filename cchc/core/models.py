@@ -29,14 +29,20 @@ def status_is(*statuses: object, doc: str | None = None) -> property:
 
 
 def user_link(
-    verbose_name: Any = None, related_name: str = "+", **options: Any
+    verbose_name: Any = None,
+    related_name: str = "+",
+    *,
+    on_delete: Any = models.SET_NULL,
+    **options: Any,
 ) -> models.ForeignKey[Any, Any]:
     """A record's optional link to a user account (an assignee, an applicant's account, who
-    did something): the record outlives the account, so deleting it only clears the link.
-    The name of who acted is kept apart where it must survive (`actor_label`)."""
+    did something): by default the record outlives the account, so deleting it only clears
+    the link. `on_delete=models.PROTECT` where the link names who acted beside its kept label
+    (`assigned_by` + `assigned_by_label`, like an event's actor): that account is never
+    deleted while a record names it."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=on_delete,
         null=True,
         blank=True,
         related_name=related_name,

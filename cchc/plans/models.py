@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
-from cchc.core.models import event_log_meta, status_is
+from cchc.core.models import event_log_meta, status_is, user_link
 
 
 class Plan(models.Model):
@@ -152,14 +152,7 @@ class Task(models.Model):
     recurrence = models.CharField(
         _("periodic"), max_length=10, choices=Recurrence.choices, blank=True, default=""
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assigner"),
-    )
+    assigned_by = user_link(_("assigner"), on_delete=models.PROTECT)
     assigned_by_label = models.CharField(_("assigner"), max_length=200, blank=True)
     # Computed progress: a platform measure (cchc.indices.measures) and its target.
     measure_name = models.CharField(_("measure"), max_length=60, blank=True)

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
-from cchc.core.models import event_log_meta, status_is
+from cchc.core.models import event_log_meta, status_is, user_link
 from cchc.core.personal import EncryptedTextField
 
 
@@ -459,13 +459,7 @@ class Response(models.Model):
     period = models.CharField(_("period"), max_length=10, db_index=True)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
-    collector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    collector = user_link(on_delete=models.PROTECT)
     collector_label = models.CharField(_("collector"), max_length=200, blank=True)
     collected_at = models.DateTimeField(_("collected at"))
     answers = models.JSONField(_("answers"), default=dict)

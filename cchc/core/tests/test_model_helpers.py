@@ -70,3 +70,12 @@ def test_user_link_outlives_the_account():
     assert field.remote_field.related_name == "assigned_things"
     assert field.deconstruct()[3]["db_index"] is False
     assert Petition._meta.get_field("answered_by").remote_field.on_delete is models.SET_NULL
+
+
+def test_user_link_naming_who_acted_protects_the_account():
+    from cchc.plans.models import Task
+
+    field = Task._meta.get_field("assigned_by")
+    assert field.remote_field.on_delete is models.PROTECT
+    assert field.null and field.blank
+    assert field.remote_field.related_name == "+"
