@@ -4,6 +4,7 @@ staff editor (/catalogue/) so every change is audited by `cchc.catalogue.service
 from django.contrib import admin
 
 from cchc.catalogue.models import CatalogueChange, Field, Procedure, RequiredDocument, StepTemplate
+from cchc.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Field)
@@ -12,29 +13,16 @@ class FieldAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-class RequiredDocumentInline(ReadOnlyMixin, admin.TabularInline):
+class RequiredDocumentInline(ReadOnlyInline):
     model = RequiredDocument
-    extra = 0
 
 
-class StepTemplateInline(ReadOnlyMixin, admin.TabularInline):
+class StepTemplateInline(ReadOnlyInline):
     model = StepTemplate
-    extra = 0
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProcedureAdmin(ReadOnlyAdmin):
     list_display = (
         "code",
         "name",
@@ -50,7 +38,7 @@ class ProcedureAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CatalogueChange)
-class CatalogueChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CatalogueChangeAdmin(ReadOnlyAdmin):
     list_display = ("at", "procedure_code", "action", "actor_label")
     list_filter = ("action",)
     search_fields = ("procedure_code", "actor_label")

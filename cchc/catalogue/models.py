@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.models import status_is
 from cchc.core.text import fold, matches_folded
 
 
@@ -138,13 +139,9 @@ class Procedure(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+    is_published = status_is(Status.PUBLISHED)
 
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.status == self.Status.WITHDRAWN
+    is_withdrawn = status_is(Status.WITHDRAWN)
 
     @property
     def total_fee(self) -> int:

@@ -1,4 +1,5 @@
-"""One read-only admin for every event log (cchc.core.events.EventLog subclasses)."""
+"""One read-only admin for every event log (cchc.core.events.EventLog subclasses), and the
+read-only admin and inline of the workflow records whose changes go through services."""
 
 from __future__ import annotations
 
@@ -21,7 +22,16 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class EventLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A workflow record shown, never edited: its changes go through the module's services,
+    which write the audit trail."""
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+
+
+class EventLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "subject", "seq", "action", "actor_label")
     list_filter = ("action",)
     search_fields = ("actor_label", "note", "action")
@@ -34,8 +44,7 @@ class EventLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-
         return getattr(obj, f"{obj.subject_field}_id")
 
 
-class EventLogInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
+class EventLogInline(ReadOnlyInline):
     can_delete = False
     # a module's inline lists its own columns too (from/to state, agency)
     fields: ClassVar[tuple[str, ...]] = ("seq", "at", "action", "actor_label", "note")

@@ -7,11 +7,77 @@ row: a dossier keeps the version in force when it was received.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def status_is(*statuses: object, doc: str | None = None) -> property:
+    """A read-only property: is the row's `status` one of `statuses`?
+
+    What templates and views ask instead of comparing raw status values
+    (`is_answered = status_is(S.ANSWERED)`); compares with `==`, as the hand-written
+    properties it replaces did."""
+
+    def is_in(self: Any) -> bool:
+        return self.status in statuses
+
+    return property(is_in, doc=doc)
+
+
+def user_link(
+    verbose_name: Any = None,
+    related_name: str = "+",
+    *,
+    on_delete: Any = models.SET_NULL,
+    **options: Any,
+) -> models.ForeignKey[Any, Any]:
+    """A record's optional link to a user account (an assignee, an applicant's account, who
+    did something): by default the record outlives the account, so deleting it only clears
+    the link. `on_delete=models.PROTECT` where the link names who acted beside its kept label
+    (`assigned_by` + `assigned_by_label`, like an event's actor): that account is never
+    deleted while a record names it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
+def event_log_meta(
+    subject: str,
+    constraint: str,
+    verbose_name: Any = None,
+    verbose_name_plural: Any = None,
+    *,
+    ordering: Sequence[str] | None = None,
+    ordered: bool = True,
+) -> Any:  # a class; typed loosely so it may stand for `EventLog.Meta`
+    """The `Meta` of a concrete event log (`cchc.core.events.EventLog`): one sequence per
+    subject, so (subject, seq) is unique under the given constraint name, and the log reads
+    in that order unless `ordering` says otherwise (`ordered=False`: no default order).
+
+    Options not given are left out, not set to Django's default: the migrations record
+    only the options a model states."""
+    attrs: dict[str, Any] = {
+        "constraints": [models.UniqueConstraint(fields=[subject, "seq"], name=constraint)]
+    }
+    if verbose_name is not None:
+        attrs["verbose_name"] = verbose_name
+    if verbose_name_plural is not None:
+        attrs["verbose_name_plural"] = verbose_name_plural
+    if ordering is not None:
+        attrs["ordering"] = list(ordering)
+    elif ordered:
+        attrs["ordering"] = [subject, "seq"]
+    return type("Meta", (), attrs)
 
 
 class RuleVersionQuerySet(models.QuerySet["RuleVersion"]):

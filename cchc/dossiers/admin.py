@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from cchc.core.admin import EventLogInline, ReadOnlyAdminMixin, register_event_log
+from cchc.core.admin import EventLogInline, ReadOnlyAdmin, ReadOnlyInline, register_event_log
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Evaluation
 
 
@@ -23,13 +23,12 @@ class EventInline(EventLogInline):
     readonly_fields = fields
 
 
-class StepInline(ReadOnlyAdminMixin, admin.TabularInline):
+class StepInline(ReadOnlyInline):
     model = DossierStep
-    extra = 0
 
 
 @admin.register(Dossier)
-class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdmin):
     list_display = (
         "code",
         "procedure",
@@ -47,7 +46,7 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ("dossier", "satisfaction", "created_at")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta, status_is, user_link
 from cchc.core.personal import EncryptedTextField, KeyedHashField
 from cchc.core.text import fold
 
@@ -158,24 +158,9 @@ class Dossier(models.Model):
     receiving_agency = agency_link(_("receiving agency"), "received_dossiers", db_index=False)
     competent_agency = agency_link(_("competent agency"), "competent_dossiers")
     current_agency = agency_link(_("currently at"), "current_dossiers", db_index=False)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_dossiers",
-        verbose_name=_("assignee"),
-        db_index=False,
-    )
+    assignee = user_link(_("assignee"), "assigned_dossiers", db_index=False)
 
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="dossiers",
-        verbose_name=_("applicant account"),
-    )
+    applicant = user_link(_("applicant account"), "dossiers")
     applicant_name = models.CharField(_("applicant name"), max_length=200)
     # compared only for equality: a plain index (Meta), without the text-pattern twin that
     # db_index=True adds on PostgreSQL and every insert and status change had to maintain
@@ -273,20 +258,17 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    is_open = status_is(*OPEN_STATUSES)
 
     # Templates ask these instead of comparing status numbers (`status == 5`).
-    @property
-    def is_paused(self) -> bool:
-        """Waiting for the applicant's supplement: the legal clock stands still."""
-        return self.status == Status.SUPPLEMENT
+    is_paused = status_is(
+        Status.SUPPLEMENT,
+        doc="Waiting for the applicant's supplement: the legal clock stands still.",
+    )
 
-    @property
-    def is_returned(self) -> bool:
-        """The result has been handed back (the service may now be rated)."""
-        return self.status == Status.RETURNED
+    is_returned = status_is(
+        Status.RETURNED, doc="The result has been handed back (the service may now be rated)."
+    )
 
     @property
     def is_overdue(self) -> bool:
@@ -349,11 +331,7 @@ class DossierEvent(EventLog):
     agency = agency_link(null=True, blank=True, db_index=False)
     target_agency = agency_link(null=True, blank=True, db_index=False)
 
-    class Meta:
-        verbose_name = _("dossier event")
-        verbose_name_plural = _("dossier events")
-        ordering = ["dossier", "seq"]
-        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="uniq_event_seq")]
+    Meta = event_log_meta("dossier", "uniq_event_seq", _("dossier event"), _("dossier events"))
 
 
 class StepOutcome(models.TextChoices):
@@ -369,12 +347,8 @@ class DossierStep(models.Model):
     seq = models.PositiveSmallIntegerField()
     name = models.CharField(_("step"), max_length=300)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    handed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    handed_by = user_link()
+    assignee = user_link()
     started_at = models.DateTimeField(_("started at"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -406,9 +380,7 @@ class DigitizedDocument(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_link()
 
     class Meta:
         verbose_name = _("digitised document")

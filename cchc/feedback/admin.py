@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.admin import EventLogInline, ReadOnlyAdminMixin, register_event_log
+from cchc.core.admin import EventLogInline, ReadOnlyAdmin, register_event_log
 from cchc.feedback.models import (
     Complaint,
     ComplaintEvent,
@@ -45,10 +45,6 @@ class ReceptionSlotAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    pass
 
 
 class PetitionEventInline(EventLogInline):

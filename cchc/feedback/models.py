@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta, status_is, user_link
 from cchc.core.personal import EncryptedTextField, KeyedHashField
 
 
@@ -157,21 +158,8 @@ class Petition(models.Model):
     suggested_agency = agency_link(_("suggested agency"), null=True, blank=True)
     receiving_agency = agency_link(_("agency that logged it"), null=True, blank=True)
     routing_confirmed_at = models.DateTimeField(_("routing confirmed at"), null=True, blank=True)
-    routing_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_petitions",
-        verbose_name=_("assignee"),
-    )
+    routing_confirmed_by = user_link()
+    assignee = user_link(_("assignee"), "assigned_petitions")
     category = models.CharField(
         _("category"), max_length=10, choices=Category.choices, db_index=True
     )
@@ -191,14 +179,7 @@ class Petition(models.Model):
     attribute_values = models.JSONField(_("attributes"), default=dict, blank=True)
 
     # Personal data: never shown on public pages or in the Open311 feed.
-    petitioner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="petitions",
-        verbose_name=_("petitioner account"),
-    )
+    petitioner = user_link(_("petitioner account"), "petitions")
     petitioner_name = models.CharField(_("petitioner name"), max_length=200, blank=True)
     # encrypted at rest (cchc/core/personal.py); the duplicate check compares the keyed hashes
     petitioner_phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
@@ -250,9 +231,7 @@ class Petition(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     answer = models.TextField(_("public answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    answered_by = user_link()
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
     likes = models.PositiveIntegerField(_("likes"), default=0)
     dislikes = models.PositiveIntegerField(_("dislikes"), default=0)
@@ -295,9 +274,7 @@ class Petition(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    is_open = status_is(*OPEN_STATUSES)
 
     @property
     def is_overdue(self) -> bool:
@@ -312,36 +289,23 @@ class Petition(models.Model):
         return self.dislikes > self.likes
 
     # Templates ask these instead of comparing status strings.
-    @property
-    def awaits_routing(self) -> bool:
-        """Received, classification and responsible agency not yet confirmed."""
-        return self.status == S.RECEIVED
+    awaits_routing = status_is(
+        S.RECEIVED, doc="Received, classification and responsible agency not yet confirmed."
+    )
 
-    @property
-    def is_processing(self) -> bool:
-        return self.status == S.PROCESSING
+    is_processing = status_is(S.PROCESSING)
 
-    @property
-    def awaits_information(self) -> bool:
-        """The petitioner was asked for more information (the clock is paused)."""
-        return self.status == S.NEED_INFO
+    awaits_information = status_is(
+        S.NEED_INFO, doc="The petitioner was asked for more information (the clock is paused)."
+    )
 
-    @property
-    def is_clock_running(self) -> bool:
-        return self.status in CLOCK_STATUSES
+    is_clock_running = status_is(*CLOCK_STATUSES)
 
-    @property
-    def is_answered(self) -> bool:
-        """Answered, the answer not yet published."""
-        return self.status == S.ANSWERED
+    is_answered = status_is(S.ANSWERED, doc="Answered, the answer not yet published.")
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == S.PUBLISHED
+    is_published = status_is(S.PUBLISHED)
 
-    @property
-    def is_rejected(self) -> bool:
-        return self.status == S.REJECTED
+    is_rejected = status_is(S.REJECTED)
 
     @property
     def handled_on_time(self) -> bool | None:
@@ -369,13 +333,9 @@ class PetitionEvent(EventLog):
         "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
-        verbose_name = _("petition event")
-        verbose_name_plural = _("petition events")
-        ordering = ["petition", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["petition", "seq"], name="uniq_petition_event_seq")
-        ]
+    Meta = event_log_meta(
+        "petition", "uniq_petition_event_seq", _("petition event"), _("petition events")
+    )
 
 
 class PetitionNote(models.Model):
@@ -594,15 +554,11 @@ class Complaint(models.Model):
         return self.code
 
     # Templates ask these instead of comparing status strings.
-    @property
-    def awaits_acceptance(self) -> bool:
-        """Received, not yet accepted for settlement nor refused."""
-        return self.status == ComplaintStatus.RECEIVED
+    awaits_acceptance = status_is(
+        ComplaintStatus.RECEIVED, doc="Received, not yet accepted for settlement nor refused."
+    )
 
-    @property
-    def is_accepted(self) -> bool:
-        """Accepted, being settled."""
-        return self.status == ComplaintStatus.ACCEPTED
+    is_accepted = status_is(ComplaintStatus.ACCEPTED, doc="Accepted, being settled.")
 
     @property
     def is_denunciation(self) -> bool:
@@ -628,13 +584,9 @@ class ComplaintEvent(EventLog):
     from_status = models.CharField(max_length=12, blank=True, choices=ComplaintStatus.choices)
     to_status = models.CharField(max_length=12, choices=ComplaintStatus.choices)
 
-    class Meta:
-        verbose_name = _("complaint event")
-        verbose_name_plural = _("complaint events")
-        ordering = ["complaint", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["complaint", "seq"], name="uniq_complaint_event_seq")
-        ]
+    Meta = event_log_meta(
+        "complaint", "uniq_complaint_event_seq", _("complaint event"), _("complaint events")
+    )
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("complaint events are append-only")
@@ -664,9 +616,7 @@ class ReceptionSlot(models.Model):
     location = models.CharField(_("place"), max_length=300)
     note = models.CharField(_("note"), max_length=300, blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReceptionSlotQuerySet.as_manager()

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta
 
 
 # -- methodology ------------------------------------------------------------------------------
@@ -517,13 +518,12 @@ class PeriodReportEvent(EventLog):
 
     report = models.ForeignKey(PeriodReport, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        verbose_name = _("closed period event")
-        verbose_name_plural = _("closed period events")
-        ordering = ["report", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "seq"], name="uniq_period_report_event_seq")
-        ]
+    Meta = event_log_meta(
+        "report",
+        "uniq_period_report_event_seq",
+        _("closed period event"),
+        _("closed period events"),
+    )
 
 
 class PendingMark(models.Model):
@@ -608,12 +608,9 @@ class PublishedFigureEvent(EventLog):
 
     figure = models.ForeignKey(PublishedFigure, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        verbose_name = _("published figure event")
-        verbose_name_plural = _("published figure events")
-        ordering = ["figure", "seq"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["figure", "seq"], name="uniq_published_figure_event_seq"
-            )
-        ]
+    Meta = event_log_meta(
+        "figure",
+        "uniq_published_figure_event_seq",
+        _("published figure event"),
+        _("published figure events"),
+    )

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta, status_is
 
 
 class InspectionPlan(models.Model):
@@ -91,15 +92,16 @@ class Inspection(models.Model):
         return f"{self.code} {self.agency}"
 
     # What the inspection's state allows; services check the same properties.
-    @property
-    def is_before_visit(self) -> bool:
-        """Not inspected yet: the unit may send its self-inspection report, the team record."""
-        return self.status in (InspectionStatus.PLANNED, InspectionStatus.SELF_REPORTED)
+    is_before_visit = status_is(
+        InspectionStatus.PLANNED,
+        InspectionStatus.SELF_REPORTED,
+        doc="Not inspected yet: the unit may send its self-inspection report, the team record.",
+    )
 
-    @property
-    def accepts_findings(self) -> bool:
-        """Recorded and not concluded: findings are added, then the conclusion."""
-        return self.status == InspectionStatus.RECORDED
+    accepts_findings = status_is(
+        InspectionStatus.RECORDED,
+        doc="Recorded and not concluded: findings are added, then the conclusion.",
+    )
 
 
 class ChecklistResult(models.Model):
@@ -179,9 +181,7 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.description[:60]}"
 
-    @property
-    def is_closed(self) -> bool:
-        return self.status == FindingStatus.CLOSED
+    is_closed = status_is(FindingStatus.CLOSED)
 
     @property
     def can_be_reinspected(self) -> bool:
@@ -197,13 +197,9 @@ class InspectionEvent(EventLog):
     from_status = models.CharField(max_length=14, blank=True)
     to_status = models.CharField(max_length=14, blank=True)
 
-    class Meta:
-        verbose_name = _("inspection event")
-        verbose_name_plural = _("inspection events")
-        ordering = ["inspection", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["inspection", "seq"], name="uniq_inspection_event_seq")
-        ]
+    Meta = event_log_meta(
+        "inspection", "uniq_inspection_event_seq", _("inspection event"), _("inspection events")
+    )
 
 
 class FindingEvent(EventLog):
@@ -214,10 +210,6 @@ class FindingEvent(EventLog):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
 
-    class Meta:
-        verbose_name = _("finding event")
-        verbose_name_plural = _("finding events")
-        ordering = ["finding", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["finding", "seq"], name="uniq_finding_event_seq")
-        ]
+    Meta = event_log_meta(
+        "finding", "uniq_finding_event_seq", _("finding event"), _("finding events")
+    )

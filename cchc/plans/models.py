@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta, status_is, user_link
 
 
 class Plan(models.Model):
@@ -151,14 +152,7 @@ class Task(models.Model):
     recurrence = models.CharField(
         _("periodic"), max_length=10, choices=Recurrence.choices, blank=True, default=""
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assigner"),
-    )
+    assigned_by = user_link(_("assigner"), on_delete=models.PROTECT)
     assigned_by_label = models.CharField(_("assigner"), max_length=200, blank=True)
     # Computed progress: a platform measure (cchc.indices.measures) and its target.
     measure_name = models.CharField(_("measure"), max_length=60, blank=True)
@@ -213,18 +207,15 @@ class Task(models.Model):
 
     # What the task's workflow state allows; services check the same properties, templates
     # show their buttons by them (never by comparing raw status values).
-    @property
-    def can_be_acknowledged(self) -> bool:
-        return self.status == TaskStatus.ASSIGNED
+    can_be_acknowledged = status_is(TaskStatus.ASSIGNED)
 
-    @property
-    def can_be_completed(self) -> bool:
-        return self.status in (TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS)
+    can_be_completed = status_is(
+        TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS
+    )
 
-    @property
-    def can_be_verified(self) -> bool:
-        """A completion awaits the assigner: verify it or send it back."""
-        return self.status == TaskStatus.SUBMITTED
+    can_be_verified = status_is(
+        TaskStatus.SUBMITTED, doc="A completion awaits the assigner: verify it or send it back."
+    )
 
     @cached_property
     def status_today(self) -> str | None:
@@ -249,11 +240,7 @@ class TaskEvent(EventLog):
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
 
-    class Meta:
-        verbose_name = _("task event")
-        verbose_name_plural = _("task events")
-        ordering = ["task", "seq"]
-        constraints = [models.UniqueConstraint(fields=["task", "seq"], name="uniq_task_event_seq")]
+    Meta = event_log_meta("task", "uniq_task_event_seq", _("task event"), _("task events"))
 
 
 class TaskFile(models.Model):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from cchc.core.admin import ReadOnlyAdmin
 from cchc.portal.models import Notification, PortalActivity
 
 
@@ -26,17 +27,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PortalActivity)
-class PortalActivityAdmin(admin.ModelAdmin):
+class PortalActivityAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_label", "action", "dossier")
     list_filter = ("action",)
     search_fields = ("actor_label", "dossier__code")
     readonly_fields = [f.name for f in PortalActivity._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

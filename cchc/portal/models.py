@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.models import user_link
 from cchc.core.personal import EncryptedJSONField, EncryptedTextField
 
 
@@ -184,9 +185,7 @@ class PortalActivity(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = user_link()
     actor_label = models.CharField(_("actor"), max_length=200)
     action = models.CharField(_("action"), max_length=40)
     dossier = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta, status_is
 
 DEFAULT_GRADES = [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 0}]
 
@@ -54,9 +55,7 @@ class Template(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.year})"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == TemplateStatus.PUBLISHED
+    is_published = status_is(TemplateStatus.PUBLISHED)
 
     def grade_bands(self) -> list[dict]:
         return sorted(self.grades or DEFAULT_GRADES, key=lambda g: -float(g["min"]))
@@ -143,13 +142,9 @@ class Assessment(models.Model):
         return f"{self.template.code} / {self.agency.code}"
 
     # what templates ask, instead of comparing status values
-    @property
-    def is_draft(self) -> bool:
-        return self.status == AssessmentStatus.DRAFT
+    is_draft = status_is(AssessmentStatus.DRAFT)
 
-    @property
-    def is_appraising(self) -> bool:
-        return self.status == AssessmentStatus.APPRAISING
+    is_appraising = status_is(AssessmentStatus.APPRAISING)
 
     @property
     def can_be_finalised(self) -> bool:
@@ -258,11 +253,7 @@ class ReformEvent(EventLog):
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
 
-    class Meta:
-        ordering = ["assessment", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "seq"], name="uniq_par_event_seq")
-        ]
+    Meta = event_log_meta("assessment", "uniq_par_event_seq")
 
 
 class AppraisalTeam(models.Model):

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta
 
 
 class Rulebook(models.Model):
@@ -46,13 +47,13 @@ class RulebookEvent(EventLog):
         Rulebook, on_delete=models.PROTECT, related_name="events", verbose_name=_("rulebook")
     )
 
-    class Meta:
-        verbose_name = _("rule change")
-        verbose_name_plural = _("rule changes")
-        ordering = ["-seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["rulebook", "seq"], name="uniq_rulebook_event_seq")
-        ]
+    Meta = event_log_meta(
+        "rulebook",
+        "uniq_rulebook_event_seq",
+        _("rule change"),
+        _("rule changes"),
+        ordering=["-seq"],
+    )
 
     def action_label(self) -> str:
         try:

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta, status_is, user_link
 from cchc.core.personal import EncryptedTextField
 
 
@@ -217,14 +218,9 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+    is_published = status_is(Status.PUBLISHED)
 
-    @property
-    def is_draft(self) -> bool:
-        """Still editable in the builder."""
-        return self.status == self.Status.DRAFT
+    is_draft = status_is(Status.DRAFT, doc="Still editable in the builder.")
 
 
 class Section(models.Model):
@@ -310,27 +306,17 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_open(self) -> bool:
-        """Collecting answers (and sending invitations)."""
-        return self.status == self.Status.OPEN
+    is_open = status_is(Status.OPEN, doc="Collecting answers (and sending invitations).")
 
-    @property
-    def is_published(self) -> bool:
-        """Results published and frozen: no more draws or answers."""
-        return self.status == self.Status.PUBLISHED
+    is_published = status_is(
+        Status.PUBLISHED, doc="Results published and frozen: no more draws or answers."
+    )
 
-    @property
-    def can_open(self) -> bool:
-        return self.status in self.OPEN_FROM
+    can_open = status_is(*OPEN_FROM)
 
-    @property
-    def can_close(self) -> bool:
-        return self.status in self.CLOSE_FROM
+    can_close = status_is(*CLOSE_FROM)
 
-    @property
-    def can_publish(self) -> bool:
-        return self.status in self.PUBLISH_FROM
+    can_publish = status_is(*PUBLISH_FROM)
 
 
 class LiveResults(models.Model):
@@ -473,13 +459,7 @@ class Response(models.Model):
     period = models.CharField(_("period"), max_length=10, db_index=True)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
-    collector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    collector = user_link(on_delete=models.PROTECT)
     collector_label = models.CharField(_("collector"), max_length=200, blank=True)
     collected_at = models.DateTimeField(_("collected at"))
     answers = models.JSONField(_("answers"), default=dict)
@@ -562,10 +542,7 @@ class SurveyEvent(EventLog):
     subject_field = "campaign"
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "seq"], name="uniq_survey_event_seq")
-        ]
+    Meta = event_log_meta("campaign", "uniq_survey_event_seq", ordered=False)
 
 
 class ResponseEvent(EventLog):
@@ -574,10 +551,7 @@ class ResponseEvent(EventLog):
     subject_field = "response"
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["response", "seq"], name="uniq_response_event_seq")
-        ]
+    Meta = event_log_meta("response", "uniq_response_event_seq", ordered=False)
 
 
 class PaperFormEvent(EventLog):
@@ -586,8 +560,7 @@ class PaperFormEvent(EventLog):
     subject_field = "form"
     form = models.ForeignKey(PaperForm, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["form", "seq"], name="uniq_paper_event_seq")]
+    Meta = event_log_meta("form", "uniq_paper_event_seq", ordered=False)
 
 
 class AnswerFile(models.Model):
