@@ -227,6 +227,7 @@ def append_event(
     note: str = "",
     data: dict[str, Any] | None = None,
     seq: int | None = None,
+    insert: bool = True,
     **fields: Any,
 ) -> E:
     """Append one row to the subject's log and return it.
@@ -234,30 +235,10 @@ def append_event(
     `actor` is a user or a system actor (cchc.core.actors); None is refused. `fields` are the
     concrete model's own columns (from_status, to_status, agency, ...). When the subject keeps
     `last_event_seq` (and `last_event_head`), they are advanced on the instance (the caller
-    saves the subject).
+    saves the subject). `insert=False` returns the row hashed but not written, for a caller
+    that writes it in one statement with the subject's own row (a new dossier's first event,
+    whose head goes into the dossier's INSERT).
     """
-    event = new_event(
-        model, subject, action=action, actor=actor, at=at, note=note, data=data, seq=seq, **fields
-    )
-    rowsql.insert_row(event)
-    return event
-
-
-def new_event(
-    model: type[E],
-    subject: models.Model,
-    *,
-    action: str,
-    actor: Any,
-    at: dt.datetime | None = None,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    seq: int | None = None,
-    **fields: Any,
-) -> E:
-    """`append_event`'s row, hashed and with the subject's kept sequence and head advanced,
-    but not inserted: for a caller that writes it in one statement with the subject's own
-    row (a new dossier's first event, whose head goes into the dossier's INSERT)."""
     require_actor(actor)
     if not model.subject_field:
         raise TypeError(f"{model.__name__}.subject_field is not set")
@@ -273,6 +254,8 @@ def new_event(
         **fields,
     )
     event.hash = row_hash(model, previous_hash(model, subject.pk, event.seq, subject), _row(event))
+    if insert:
+        rowsql.insert_row(event)
     if hasattr(subject, "last_event_seq"):
         subject.last_event_seq = event.seq
     if hasattr(subject, "last_event_head"):

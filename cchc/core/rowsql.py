@@ -158,7 +158,7 @@ def insert_row_unless_taken(
         picks = ", ".join(f"(SELECT * FROM t{i})" for i in range(len(rows)))  # t0: 1 or NULL
         sql = _sql[key] = f"WITH {', '.join(parts)} SELECT {picks}"
     cur = cursor(connection)
-    cur.execute(sql, [v for _m, _f, values in rows for v in values])
+    cur.execute(sql, [v for _m, _f, values in rows for v in values or ()])
     returned = cur.fetchone()
     if returned[0] is None:
         return False
@@ -169,20 +169,22 @@ def insert_row_unless_taken(
     return True
 
 
-def _prepared(obj: Model, connection: Any, *, strict: bool) -> tuple[Any, list[Any], list[Any]]:
+def _prepared(
+    obj: Model, connection: Any, *, strict: bool
+) -> tuple[Any, list[Any], list[Any] | None]:
     """The instance's meta, the concrete fields to insert (the auto primary key left out when
     unset) and their values as the ORM would send them; None for the values when a field is
     left to a database default (`strict`: refused instead)."""
     meta = obj._meta
     pk = meta.pk
     fields = [f for f in meta.concrete_fields if not (f is pk and getattr(obj, f.attname) is None)]
-    values: list[Any] | None = []
+    values: list[Any] = []
     for f in fields:
         value = f.pre_save(obj, True)
         if isinstance(value, DatabaseDefault):
             if strict:
                 raise ValueError(f"{meta.label}: database defaults are left to the ORM")
-            return meta, fields, None  # type: ignore[return-value]
+            return meta, fields, None
         values.append(f.get_db_prep_save(value, connection))
     return meta, fields, values
 

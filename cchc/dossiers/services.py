@@ -181,7 +181,7 @@ def _append(
     """The dossier's event through the shared append (cchc.core.events): the sequence comes
     from the locked row's `last_event_seq` (no query), or is 1 for a new dossier, whose event
     is built but not inserted (`_new_dossier` writes it with the dossier's row)."""
-    return (events.new_event if first else events.append_event)(
+    return events.append_event(
         DossierEvent,
         dossier,
         action=action,
@@ -190,6 +190,7 @@ def _append(
         note=note,
         data=data,
         seq=1 if first else None,
+        insert=not first,
         from_status=dossier.status if from_status == "current" else from_status,
         to_status=to_status,
         agency=agency or dossier.current_agency,
