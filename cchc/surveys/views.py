@@ -672,6 +672,22 @@ def letters_pdf(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 
 
 # -- builder --------------------------------------------------------------------------------
+def _condition_from_post(request: HttpRequest) -> dict[str, Any]:
+    """The display condition a builder form posted: an item code and the comma-separated
+    answers that show the section or question (numbers where they are digits); none if
+    no item was chosen."""
+    if not request.POST.get("cond_item"):
+        return {}
+    return {
+        "item": request.POST["cond_item"],
+        "in": [
+            int(v) if v.strip().isdigit() else v.strip()
+            for v in request.POST.get("cond_in", "").split(",")
+            if v.strip()
+        ],
+    }
+
+
 @login_required
 def builder(request: HttpRequest, pk: int) -> HttpResponse:
     """Build a draft questionnaire from the method's item bank; preview; publish; version."""
@@ -698,21 +714,11 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "section":
-                condition = {}
-                if request.POST.get("cond_item"):
-                    condition = {
-                        "item": request.POST["cond_item"],
-                        "in": [
-                            int(v) if v.strip().isdigit() else v.strip()
-                            for v in request.POST.get("cond_in", "").split(",")
-                            if v.strip()
-                        ],
-                    }
                 services.add_section(
                     questionnaire,
                     title=request.POST.get("title", "").strip() or _("Section"),
                     screening=bool(request.POST.get("screening")),
-                    condition=condition,
+                    condition=_condition_from_post(request),
                     actor=request.user,
                     province_code=province,
                 )
@@ -723,21 +729,11 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
                 item = get_object_or_404(
                     Item, method=questionnaire.method, code=request.POST.get("item")
                 )
-                condition = {}
-                if request.POST.get("cond_item"):
-                    condition = {
-                        "item": request.POST["cond_item"],
-                        "in": [
-                            int(v) if v.strip().isdigit() else v.strip()
-                            for v in request.POST.get("cond_in", "").split(",")
-                            if v.strip()
-                        ],
-                    }
                 services.add_question(
                     section,
                     item=item,
                     required=bool(request.POST.get("required")),
-                    condition=condition,
+                    condition=_condition_from_post(request),
                     actor=request.user,
                     province_code=province,
                 )
