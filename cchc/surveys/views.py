@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
+from cchc.core.rendering import add_domain_error
 from cchc.surveys import collection, letters, services
 from cchc.surveys.bias import bias_check
 from cchc.surveys.forms import OwnQuestionForm, parse_answers
@@ -695,6 +696,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
     province = getattr(request.user, "province_code", "")
     if not is_home_affairs(request.user, province):
         raise PermissionDenied
+    acting: dict[str, Any] = {"actor": request.user, "province_code": province}
     own_form = OwnQuestionForm(questionnaire=questionnaire)
     if request.method == "POST" and request.POST.get("action") == "own":
         own_form = OwnQuestionForm(request.POST, questionnaire=questionnaire)
@@ -702,12 +704,11 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.add_own_question(
                     own_form.cleaned_data["section"],
-                    actor=request.user,
-                    province_code=province,
+                    **acting,
                     **own_form.service_arguments(),
                 )
             except DomainError as exc:
-                own_form.add_error(exc.field if exc.field in own_form.fields else None, exc.message)
+                add_domain_error(own_form, exc)
             else:
                 return redirect("surveys:builder", pk=questionnaire.pk)
     elif request.method == "POST":
@@ -719,8 +720,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
                     title=request.POST.get("title", "").strip() or _("Section"),
                     screening=bool(request.POST.get("screening")),
                     condition=_condition_from_post(request),
-                    actor=request.user,
-                    province_code=province,
+                    **acting,
                 )
             elif action == "question":
                 section = get_object_or_404(
@@ -734,22 +734,17 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
                     item=item,
                     required=bool(request.POST.get("required")),
                     condition=_condition_from_post(request),
-                    actor=request.user,
-                    province_code=province,
+                    **acting,
                 )
             elif action == "remove":
                 question = get_object_or_404(
                     Question, pk=request.POST.get("question"), section__questionnaire=questionnaire
                 )
-                services.remove_question(question, actor=request.user, province_code=province)
+                services.remove_question(question, **acting)
             elif action == "publish":
-                services.publish_questionnaire(
-                    questionnaire, actor=request.user, province_code=province
-                )
+                services.publish_questionnaire(questionnaire, **acting)
             elif action == "version":
-                copy = services.new_version(
-                    questionnaire, actor=request.user, province_code=province
-                )
+                copy = services.new_version(questionnaire, **acting)
                 return redirect("surveys:builder", pk=copy.pk)
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -72,21 +72,37 @@ def draft_with_follow_up(cast, questionnaire, method):
     return draft
 
 
-@pytest.fixture
-def campaign(cast, questionnaire):
-    c = services.create_campaign(
-        code="KS-2026",
-        name="Khảo sát SIPAS 2026",
+def open_campaign(questionnaire, agencies, *, actor, code, name, period="2026", year=2026, **more):
+    """A campaign of the questionnaire over one calendar year, opened by `actor` (Home
+    Affairs); `more`: create_campaign's other arguments (modes, ...)."""
+    campaign = services.create_campaign(
+        code=code,
+        name=name,
         questionnaire=questionnaire,
         province_code="01",
-        period="2026",
-        date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31),
-        agencies=[cast.agency_a, cast.agency_b],
-        actor=cast.province_admin,
-        modes=[m.value for m in Mode],
+        period=period,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+        agencies=agencies,
+        actor=actor,
+        **more,
     )
-    return services.open_campaign(c, actor=cast.province_admin)
+    return services.open_campaign(campaign, actor=actor)
+
+
+ALL_MODES = [m.value for m in Mode]
+
+
+@pytest.fixture
+def campaign(cast, questionnaire):
+    return open_campaign(
+        questionnaire,
+        [cast.agency_a, cast.agency_b],
+        actor=cast.province_admin,
+        code="KS-2026",
+        name="Khảo sát SIPAS 2026",
+        modes=ALL_MODES,
+    )
 
 
 def all_items(method, value, **overrides):

@@ -2,8 +2,6 @@
 answered in the respondent's form, refused with a Vietnamese message when they cannot be
 what the question asks, and nothing saved then."""
 
-import datetime as dt
-
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cchc.core.errors import ValidationFailed
 from cchc.surveys import collection, services
 from cchc.surveys.models import Item, Mode, Questionnaire, Response
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import ALL_MODES, all_items, open_campaign
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -53,19 +51,14 @@ def typed(cast, questionnaire):
         province_code="01",
     )
     draft = services.publish_questionnaire(draft, actor=admin, province_code="01")
-    campaign = services.create_campaign(
+    return open_campaign(
+        draft,
+        [cast.agency_a],
+        actor=admin,
         code="KS-LOAI",
         name="Khảo sát thử các loại câu hỏi",
-        questionnaire=draft,
-        province_code="01",
-        period="2026",
-        date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31),
-        agencies=[cast.agency_a],
-        actor=admin,
-        modes=[m.value for m in Mode],
+        modes=ALL_MODES,
     )
-    return services.open_campaign(campaign, actor=admin)
 
 
 def enter(cast, campaign, answers):

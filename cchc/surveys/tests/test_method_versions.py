@@ -10,7 +10,7 @@ from cchc.surveys import collection, services
 from cchc.surveys.methods import method_in_force, period_end
 from cchc.surveys.models import Item, Method, Mode
 from cchc.surveys.results import campaign_method, campaign_results
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import ALL_MODES, all_items, open_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +35,16 @@ def stricter(method):
 
 
 def campaign_of(cast, questionnaire, code, period, year):
-    campaign = services.create_campaign(
+    campaign = open_campaign(
+        questionnaire,
+        [cast.agency_a],
+        actor=cast.province_admin,
         code=code,
         name=f"SIPAS {period}",
-        questionnaire=questionnaire,
-        province_code="01",
         period=period,
-        date_from=dt.date(year, 1, 1),
-        date_to=dt.date(year, 12, 31),
-        agencies=[cast.agency_a],
-        actor=cast.province_admin,
-        modes=[m.value for m in Mode],
+        year=year,
+        modes=ALL_MODES,
     )
-    campaign = services.open_campaign(campaign, actor=cast.province_admin)
     for value in (5, 5, 4, 4):  # half "very satisfied", half "satisfied"
         collection.enter_response(
             campaign,
