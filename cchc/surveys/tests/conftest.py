@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from cchc.surveys import services
-from cchc.surveys.models import Method, Mode, Questionnaire
+from cchc.surveys.models import Method, Questionnaire
 
 
 def ensure_seeded():
@@ -72,25 +72,21 @@ def draft_with_follow_up(cast, questionnaire, method):
     return draft
 
 
-def open_campaign(questionnaire, agencies, *, actor, code, name, period="2026", year=2026, **more):
-    """A campaign of the questionnaire over one calendar year, opened by `actor` (Home
-    Affairs); `more`: create_campaign's other arguments (modes, ...)."""
+def open_campaign(questionnaire, agencies, *, actor, code, name, year=2026):
+    """A campaign of the questionnaire over one calendar year, in every mode of collection,
+    opened by `actor` (Home Affairs)."""
     campaign = services.create_campaign(
         code=code,
         name=name,
         questionnaire=questionnaire,
         province_code="01",
-        period=period,
+        period=str(year),
         date_from=dt.date(year, 1, 1),
         date_to=dt.date(year, 12, 31),
         agencies=agencies,
         actor=actor,
-        **more,
     )
     return services.open_campaign(campaign, actor=actor)
-
-
-ALL_MODES = [m.value for m in Mode]
 
 
 @pytest.fixture
@@ -101,7 +97,6 @@ def campaign(cast, questionnaire):
         actor=cast.province_admin,
         code="KS-2026",
         name="Khảo sát SIPAS 2026",
-        modes=ALL_MODES,
     )
 
 
