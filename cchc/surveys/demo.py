@@ -21,11 +21,20 @@ MODES = [Mode.INTERVIEW, Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PHONE, Mod
 
 
 def open_year_campaign(
-    *, code: str, name: str, province_code: str, year: int, agencies: list[Any]
+    *,
+    code: str,
+    name: str,
+    province_code: str,
+    year: int,
+    agencies: list[Any],
+    questionnaire: Questionnaire | None = None,
+    actor: Any = SYSTEM,
 ) -> Campaign:
-    """An open campaign of the 2023 commune questionnaire over one calendar year, created by
-    the system (the demo's, and the survey benchmark's)."""
-    questionnaire = Questionnaire.objects.get(code="sipas-2023-xa", version=1)
+    """An open campaign over one calendar year, in every mode of collection, of the
+    questionnaire (by default the 2023 commune one) created by `actor` (the demo's, the survey
+    benchmark's and the survey tests')."""
+    if questionnaire is None:
+        questionnaire = Questionnaire.objects.get(code="sipas-2023-xa", version=1)
     campaign = services.create_campaign(
         code=code,
         name=name,
@@ -35,9 +44,9 @@ def open_year_campaign(
         date_from=dt.date(year, 1, 1),
         date_to=dt.date(year, 12, 31),
         agencies=agencies,
-        actor=SYSTEM,
+        actor=actor,
     )
-    return services.open_campaign(campaign, actor=SYSTEM)
+    return services.open_campaign(campaign, actor=actor)
 
 
 def satisfaction_codes(questionnaire: Questionnaire) -> list[str]:

@@ -1,8 +1,7 @@
-import datetime as dt
-
 import pytest
 
 from cchc.surveys import services
+from cchc.surveys.demo import open_year_campaign
 from cchc.surveys.models import Method, Questionnaire
 
 
@@ -74,19 +73,16 @@ def draft_with_follow_up(cast, questionnaire, method):
 
 def open_campaign(questionnaire, agencies, *, actor, code, name, year=2026):
     """A campaign of the questionnaire over one calendar year, in every mode of collection,
-    opened by `actor` (Home Affairs)."""
-    campaign = services.create_campaign(
+    opened by `actor` (Home Affairs) in province 01."""
+    return open_year_campaign(
         code=code,
         name=name,
-        questionnaire=questionnaire,
         province_code="01",
-        period=str(year),
-        date_from=dt.date(year, 1, 1),
-        date_to=dt.date(year, 12, 31),
+        year=year,
         agencies=agencies,
+        questionnaire=questionnaire,
         actor=actor,
     )
-    return services.open_campaign(campaign, actor=actor)
 
 
 @pytest.fixture
