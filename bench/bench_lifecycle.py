@@ -20,12 +20,10 @@ import multiprocessing as mp
 import os
 import socket
 import subprocess
-import sys
 import time
 from typing import Any
 
 from common import (
-    ROOT,
     bench_agency_and_procedure,
     cpu_by_process,
     cpu_per_item,
@@ -144,31 +142,15 @@ def run_service_phase() -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(port: int, mode: str) -> subprocess.Popen:
     """The real server (`manage.py serve`: granian, WEB_WORKERS × WEB_THREADS) on this
     database, as production runs it."""
+    from cchc.core.processes import manage, serve_args
+
     env = {**os.environ, "CCHC_ENV": "development", "DEBUG": "0", "INDICES_REFRESH": mode}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(WEB_WORKERS),
-            "--threads",
-            str(WEB_THREADS),
-        ],
-        cwd=ROOT,
+    proc = manage(
+        *serve_args(port, workers=WEB_WORKERS, threads=WEB_THREADS),
         env=env,
-        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     for _ in range(600):  # up to a minute: the shared machine is sometimes very loaded
@@ -386,18 +368,13 @@ def start_index_worker(mode: str) -> subprocess.Popen | None:
     refreshed a dossier marked for it."""
     if mode != "queued":
         return None
+    from cchc.core.processes import manage
     from cchc.dossiers.models import Dossier
     from cchc.indices import queue
     from cchc.indices.models import PendingRefresh
 
     env = {**os.environ, "INDICES_REFRESH": mode}
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "run_index_worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = manage("run_index_worker", env=env, stderr=subprocess.DEVNULL)
     probe = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first()
     queue.mark(probe)  # autocommit: visible to the worker at once
     deadline = time.monotonic() + 120
@@ -454,6 +431,7 @@ def main() -> None:
     from django.db import connection
 
     from cchc.catalogue.models import Procedure
+    from cchc.core import processes
     from cchc.dossiers.models import Dossier
 
     agency, _users = bench_users()
@@ -486,7 +464,7 @@ def main() -> None:
         if not PHASES & {"pages", "api"}:
             result["modes"][mode] = out
             continue
-        port = free_port()
+        port = processes.free_port()
         server = start_server(port, mode)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -57,14 +57,12 @@ PHASES = set(os.environ.get("BENCH_PHASES", "index,submissions,pages").split(","
 
 
 def load(code: str = "BENCH", year: int = 2026, n: int = N, seed: int = 13) -> dict:
-    import datetime as dt
 
     from django.utils import timezone
 
     from cchc.agencies.models import Agency
-    from cchc.core.actors import SYSTEM
-    from cchc.surveys import services
-    from cchc.surveys.models import Campaign, Questionnaire, Response
+    from cchc.surveys.demo import open_year_campaign, satisfaction_codes
+    from cchc.surveys.models import Campaign, Response
 
     campaign = Campaign.objects.filter(code=code).first()
     if campaign is not None and campaign.responses.count() >= n:
@@ -77,23 +75,12 @@ def load(code: str = "BENCH", year: int = 2026, n: int = N, seed: int = 13) -> d
         )[0]
         for i in range(UNITS)
     ]
-    questionnaire = Questionnaire.objects.get(code="sipas-2023-xa", version=1)
     Campaign.objects.filter(code=code).delete()
-    campaign = services.create_campaign(
-        code=code,
-        name=f"Bench {year}",
-        questionnaire=questionnaire,
-        province_code="01",
-        period=str(year),
-        date_from=dt.date(year, 1, 1),
-        date_to=dt.date(year, 12, 31),
-        agencies=agencies,
-        actor=SYSTEM,
+    campaign = open_year_campaign(
+        code=code, name=f"Bench {year}", province_code="01", year=year, agencies=agencies
     )
-    services.open_campaign(campaign, actor=SYSTEM)
-    scored = list(
-        questionnaire.method.items.filter(kind="satisfaction").values_list("code", flat=True)
-    )
+    questionnaire = campaign.questionnaire
+    scored = satisfaction_codes(questionnaire)
     from cchc.surveys.methods import MethodSpec
 
     spec = MethodSpec.load(questionnaire.method)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, ClassVar
 
 from django.db import connections
 
@@ -30,3 +31,36 @@ def unprepared(using: str = "default") -> Iterator[None]:
         yield
     finally:
         raw.prepare_threshold = old
+
+
+class DerivedColumn:
+    """A field mixin for a column the row computes from its other fields in `pre_save`
+    (`derive`), whatever the write path: not editable, blank and "" until then. Those
+    defaults (and the subclass's own `column_defaults`) stay out of `deconstruct`, so
+    migrations name only what differs."""
+
+    column_defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in self._implied().items():
+            kwargs.setdefault(key, value)
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def _implied(cls) -> dict[str, Any]:
+        return {**cls.column_defaults, "editable": False, "blank": True, "default": ""}
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
+        for key, value in self._implied().items():
+            if kwargs.get(key, value) == value:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def derive(self, model_instance: Any) -> str:
+        raise NotImplementedError
+
+    def pre_save(self, model_instance: Any, add: bool) -> str:
+        value = self.derive(model_instance)
+        setattr(model_instance, self.attname, value)  # type: ignore[attr-defined]
+        return value

@@ -24,13 +24,15 @@ import hashlib
 import hmac
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
+
+from cchc.core.db import DerivedColumn
 
 # Every Fernet token starts with version byte 0x80 and a 64-bit timestamp whose high bytes
 # are zero: base64 "gAAAAA". No phone number, e-mail or address does.
@@ -205,32 +207,23 @@ def lookup_hash(kind: str, value: str) -> str:
     return hmac.new(lookup_key(), message, hashlib.sha256).hexdigest()
 
 
-class KeyedHashField(models.CharField):  # type: ignore[type-arg]
+class KeyedHashField(DerivedColumn, models.CharField):  # type: ignore[type-arg]
     """The keyed hash of another (encrypted) field of the row, recomputed whenever the row is
     written, so no write path has to remember it."""
 
+    column_defaults: ClassVar[dict[str, Any]] = {"max_length": 64}
+
     def __init__(self, *args: Any, source: str = "", kind: str = "phone", **kwargs: Any) -> None:
         self.source, self.kind = source, kind
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"], kwargs["kind"] = self.source, self.kind
-        for key, value in (("max_length", 64), ("editable", False), ("blank", True)):
-            if kwargs.get(key, value) == value:
-                kwargs.pop(key, None)
-        if kwargs.get("default") == "":
-            kwargs.pop("default")
         return name, path, args, kwargs
 
-    def pre_save(self, model_instance: Any, add: bool) -> str:
-        value = lookup_hash(self.kind, getattr(model_instance, self.source) or "")
-        setattr(model_instance, self.attname, value)
-        return value
+    def derive(self, model_instance: Any) -> str:
+        return lookup_hash(self.kind, getattr(model_instance, self.source) or "")
 
 
 def mask_phone(phone: str) -> str:

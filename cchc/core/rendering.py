@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -48,3 +49,24 @@ def form_page(
         except DomainError as exc:
             add_domain_error(form, exc)
     return render(request, template, {"form": form, "heading": heading})
+
+
+def run_action(
+    request: HttpRequest,
+    act: Callable[[], HttpResponse | None],
+    *,
+    done: str,
+    back: HttpResponse,
+) -> HttpResponse:
+    """One handling action posted from a detail page: `act()` calls the service (and answers
+    itself where the action has its own answer); a service's refusal is shown as an error,
+    success as `done`, and the person goes `back` to the page."""
+    try:
+        answer = act()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    if answer is not None:
+        return answer
+    messages.success(request, done)
+    return back

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from cchc.core.db import DerivedColumn
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -36,30 +38,19 @@ def matches_folded(field: str, query: str | None, max_words: int = 8) -> Q:
     return condition
 
 
-class FoldedTextField(models.TextField):  # type: ignore[type-arg]
+class FoldedTextField(DerivedColumn, models.TextField):  # type: ignore[type-arg]
     """A search column kept equal to `fold` of other fields of the row, computed when the
     row is written (`pre_save` runs for save, create, bulk_create and the project's row
     inserts), so no write path has to remember it."""
 
     def __init__(self, *args: Any, sources: tuple[str, ...] = (), **kwargs: Any) -> None:
         self.sources = tuple(sources)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["sources"] = self.sources
-        for key, value in (("editable", False), ("blank", True), ("default", "")):
-            if kwargs.get(key, value) == value:
-                kwargs.pop(key, None)
         return name, path, args, kwargs
 
-    def folded(self, obj: Any) -> str:
-        return fold(" ".join(str(getattr(obj, s) or "") for s in self.sources))
-
-    def pre_save(self, model_instance: Any, add: bool) -> str:
-        value = self.folded(model_instance)
-        setattr(model_instance, self.attname, value)
-        return value
+    def derive(self, model_instance: Any) -> str:
+        return fold(" ".join(str(getattr(model_instance, s) or "") for s in self.sources))

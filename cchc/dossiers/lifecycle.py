@@ -46,6 +46,7 @@ NAMED = frozenset({*INTAKE, *ACTION_RULES, *RECORDS})
 # An imported event keeps the action its history named under this key of its data.
 IMPORTED_ACTION_KEY = "action"
 # The derived columns of a dossier the step function owns (services store them as it says).
+# The importer writes them in this order (cchc.interchange.pgload.IMPORTED).
 FIELDS = (
     "status",
     "submitted_at",
@@ -53,14 +54,14 @@ FIELDS = (
     "initial_appointment_at",
     "appointment_at",
     "due_at",
-    "paused_since",
-    "paused_seconds",
-    "supplement_count",
-    "apology_count",
     "processing_ended_at",
     "finished_at",
     "returned_at",
     "closed_at",
+    "paused_since",
+    "paused_seconds",
+    "supplement_count",
+    "apology_count",
 )
 
 

@@ -409,7 +409,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     _staff_required(request)
     petition = _visible_petition(request, code)
     user, post = request.user, request.POST
-    try:
+
+    def handle() -> HttpResponse | None:
         if action == "confirm":
             form = ConfirmForm(post)
             if not form.is_valid():
@@ -476,11 +477,10 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             return redirect("feedback:detail", code=code)
         else:
             raise Http404
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("feedback:detail", code=code)
+        return None
+
+    back = redirect("feedback:detail", code=code)
+    return rendering.run_action(request, handle, done=_("Done."), back=back)
 
 
 @login_required

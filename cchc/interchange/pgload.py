@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.events import row_hash
+from cchc.dossiers import lifecycle
 from cchc.dossiers.lifecycle import IMPORTED_ACTION_KEY
 from cchc.dossiers.models import DossierEvent, DossierSearch
 from cchc.interchange.formats import Reject, RowError
@@ -73,20 +74,7 @@ IMPORTED = (
     "receiving_agency_id",
     "competent_agency_id",
     "current_agency_id",
-    "status",
-    "submitted_at",
-    "received_at",
-    "initial_appointment_at",
-    "appointment_at",
-    "due_at",
-    "processing_ended_at",
-    "finished_at",
-    "returned_at",
-    "closed_at",
-    "paused_since",
-    "paused_seconds",
-    "supplement_count",
-    "apology_count",
+    *lifecycle.FIELDS,  # the derived state the history's replay computed
     "fee_amount",
     "paid_online",
     "rating",

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
+from cchc.core.rendering import run_action
 from cchc.plans import exports, policies, subjects
 from cchc.plans import inspections as svc
 from cchc.plans.forms import (
@@ -154,8 +155,9 @@ def _detail_page(
 def inspection_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     insp = _get(request, code)
     user = request.user
-    form: forms.Form
-    try:
+
+    def handle() -> HttpResponse | None:
+        form: forms.Form
         if action == "self_report":
             form = SelfReportForm(request.POST, request.FILES)
             if not form.is_valid():
@@ -204,11 +206,10 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
             )
         else:
             raise Http404
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("plans:inspection", code=code)
+        return None
+
+    back = redirect("plans:inspection", code=code)
+    return run_action(request, handle, done=_("Saved."), back=back)
 
 
 @login_required

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import rendering
-from cchc.core.errors import DomainError
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
 from cchc.plans.forms import (
@@ -209,8 +208,10 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     task = _visible_task(request, code)
     user = request.user
-    form: Any = None
-    try:
+    back = redirect("plans:task", code=code)
+
+    def handle() -> HttpResponse | None:
+        form: Any = None
         if action == "acknowledge":
             services.acknowledge(task, actor=user)
         elif action == "progress":
@@ -258,16 +259,14 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 approve=request.POST.get("approve") == "1",
                 note=request.POST.get("note", ""),
             )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("plans:task", code=code)
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect("plans:task", code=code)
-    messages.success(request, _("Saved."))
-    return redirect("plans:task", code=code)
+        if form is not None and not form.is_valid():
+            for errors in form.errors.values():
+                for e in errors:
+                    messages.error(request, e)
+            return back
+        return None
+
+    return rendering.run_action(request, handle, done=_("Saved."), back=back)
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.errors import DomainError
 from cchc.core.models import CalendarException, RuleVersion
+from cchc.core.rendering import add_domain_error
 from cchc.rulebook import params as P
 from cchc.rulebook import services
 from cchc.rulebook.forms import SWAP, CalendarExceptionForm, RuleVersionForm
@@ -34,10 +35,6 @@ def _require_manager(request: HttpRequest) -> None:
 
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -67,9 +64,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             needs_confirmation = exc
             form = CalendarExceptionForm({**request.POST.dict(), "seen_dossiers_due": exc.count})
             form.is_valid()
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The calendar exception was added."))
             return redirect("rulebook:calendar")
@@ -138,7 +135,7 @@ def version_new(request: HttpRequest, key: str) -> HttpResponse:
                 params=data["params"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request,

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cchc.surveys.methods import MethodSpec
-from cchc.surveys.models import DESK_MODES, Campaign, Response
+from cchc.surveys.models import DESK_MODES, Campaign
 from cchc.surveys.results import unit_figures
 
 
@@ -44,16 +43,9 @@ def survey_split(campaign: Campaign) -> dict[int, dict[str, Any]]:
     method version in force, from the responses' scored texts (results.answer_matrix)."""
     import numpy as np
 
-    from cchc.surveys.results import answer_matrix, campaign_method, tally_matrix
+    from cchc.surveys.results import answer_matrix, campaign_reading, tally_matrix
 
-    method = campaign_method(campaign)
-    spec = MethodSpec.load(method)
-    layout = (
-        spec.scored_codes
-        if method.pk == campaign.method_id
-        else MethodSpec.load(campaign.method).scored_codes
-    )
-    base = Response.objects.filter(campaign=campaign).exclude(review=Response.Review.REJECTED)
+    _method, spec, layout, base = campaign_reading(campaign)
     out: dict[int, dict[str, Any]] = {}
     for side, queryset in (
         ("desk", base.filter(mode__in=DESK_MODES)),

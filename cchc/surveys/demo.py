@@ -20,6 +20,42 @@ CODE = "SIPAS-DEMO-2026"
 MODES = [Mode.INTERVIEW, Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PHONE, Mode.PAPER_DESK]
 
 
+def open_year_campaign(
+    *,
+    code: str,
+    name: str,
+    province_code: str,
+    year: int,
+    agencies: list[Any],
+    questionnaire: Questionnaire | None = None,
+    actor: Any = SYSTEM,
+) -> Campaign:
+    """An open campaign over one calendar year, in every mode of collection, of the
+    questionnaire (by default the 2023 commune one) created by `actor` (the demo's, the survey
+    benchmark's and the survey tests')."""
+    if questionnaire is None:
+        questionnaire = Questionnaire.objects.get(code="sipas-2023-xa", version=1)
+    campaign = services.create_campaign(
+        code=code,
+        name=name,
+        questionnaire=questionnaire,
+        province_code=province_code,
+        period=str(year),
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+        agencies=agencies,
+        actor=actor,
+    )
+    return services.open_campaign(campaign, actor=actor)
+
+
+def satisfaction_codes(questionnaire: Questionnaire) -> list[str]:
+    """The codes of the questionnaire's method's satisfaction items (the scored answers)."""
+    return list(
+        questionnaire.method.items.filter(kind="satisfaction").values_list("code", flat=True)
+    )
+
+
 def seed_demo_campaign(out: Any = None, *, units: int = 12, per_unit: int = 40) -> Campaign | None:
     from cchc.agencies.models import Agency
 
@@ -29,24 +65,16 @@ def seed_demo_campaign(out: Any = None, *, units: int = 12, per_unit: int = 40) 
     agencies = list(Agency.objects.filter(province_code=province).order_by("code")[:units])
     if not agencies:
         return None
-    questionnaire = Questionnaire.objects.get(code="sipas-2023-xa", version=1)
     year = dt.date.today().year  # noqa: DTZ011 - the demo's own calendar year
-    campaign = services.create_campaign(
+    campaign = open_year_campaign(
         code=CODE,
         name=f"Khảo sát sự hài lòng SIPAS năm {year} (dữ liệu mẫu)",
-        questionnaire=questionnaire,
         province_code=province,
-        period=str(year),
-        date_from=dt.date(year, 1, 1),
-        date_to=dt.date(year, 12, 31),
+        year=year,
         agencies=agencies,
-        actor=SYSTEM,
     )
-    services.open_campaign(campaign, actor=SYSTEM)
     rng = random.Random(2026)  # noqa: S311 - demo data
-    scored = list(
-        questionnaire.method.items.filter(kind="satisfaction").values_list("code", flat=True)
-    )
+    scored = satisfaction_codes(campaign.questionnaire)
     for agency in agencies:
         services.draw_sample(campaign, agency=agency, actor=SYSTEM, seed=f"demo-{agency.code}")
         level = rng.uniform(0.62, 0.95)  # the unit's share of satisfied answers

@@ -105,13 +105,7 @@ class Snapshot:
 
     def cached(self, campaign: Campaign, what: str, compute: Callable[[], T]) -> T:
         """`compute()` from these figures, read from the cache after the first time."""
-        created = campaign.created_at.timestamp() if campaign.created_at else ""
-        key = f"surveys:snapshot:{campaign.pk}:{created}:{self.computed_at.timestamp()}:{what}"
-        found = cache.get(key)
-        if found is None:
-            found = compute()
-            cache.set(key, found, settings.SURVEY_LIVE_RESULTS_SECONDS)
-        return found  # type: ignore[no-any-return]
+        return _remembered("snapshot", campaign, f"{self.computed_at.timestamp()}:{what}", compute)
 
 
 def _stale_after() -> dt.timedelta:
@@ -222,8 +216,14 @@ def cached(campaign: Any, what: str, compute: Callable[[], T]) -> T:
     document. The key holds the campaign's state (`state_of`); the creation time tells apart
     a campaign that got the number of a deleted one (a database flushed by tests, restored
     from a backup): the cache may outlive its rows."""
+    return _remembered("live", campaign, f"{what}:{state_of(campaign)}", compute)
+
+
+def _remembered(kind: str, campaign: Any, version: str, compute: Callable[[], T]) -> T:
+    """`compute()` kept in the cache for SURVEY_LIVE_RESULTS_SECONDS under the campaign (its
+    number and creation time) and `version`: what changes when the answer would."""
     created = campaign.created_at.timestamp() if campaign.created_at else ""
-    key = f"surveys:live:{campaign.pk}:{created}:{what}:{state_of(campaign)}"
+    key = f"surveys:{kind}:{campaign.pk}:{created}:{version}"
     found = cache.get(key)
     if found is None:
         found = compute()

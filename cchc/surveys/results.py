@@ -309,10 +309,12 @@ def method_of(campaign: Any, doc: dict[str, Any]) -> Any:
     return Method.objects.filter(code=doc.get("version", "")).first() or campaign.method
 
 
-def campaign_results(campaign: Any) -> dict[str, Any]:
-    """Live figures of one campaign over its units (rejected responses excluded), by the
-    method version in force at the campaign's period."""
-    from cchc.surveys.models import CampaignUnit, Response
+def campaign_reading(campaign: Any) -> tuple[Any, MethodSpec, list[str], Any]:
+    """How a campaign's responses are read: the method version in force (`campaign_method`),
+    its spec, the item order their scored texts were written in (the campaign's own
+    method's: `answer_matrix`'s layout) and the responses that count (rejected ones
+    excluded)."""
+    from cchc.surveys.models import Response
 
     method = campaign_method(campaign)
     spec = MethodSpec.load(method)
@@ -321,13 +323,22 @@ def campaign_results(campaign: Any) -> dict[str, Any]:
         if method.pk == campaign.method_id
         else MethodSpec.load(campaign.method).scored_codes
     )
+    counted = Response.objects.filter(campaign=campaign).exclude(review=Response.Review.REJECTED)
+    return method, spec, layout, counted
+
+
+def campaign_results(campaign: Any) -> dict[str, Any]:
+    """Live figures of one campaign over its units (rejected responses excluded), by the
+    method version in force at the campaign's period."""
+    from cchc.surveys.models import CampaignUnit
+
+    method, spec, layout, queryset = campaign_reading(campaign)
     units = {
         cu.agency_id: _unit_meta(cu.agency)
         for cu in CampaignUnit.objects.filter(campaign=campaign).select_related(
             "agency", "agency__group"
         )
     }
-    queryset = Response.objects.filter(campaign=campaign).exclude(review=Response.Review.REJECTED)
     doc = compute_matrix(spec, *answer_matrix(spec, queryset, layout=layout), units)
     return {"scheme": "sipas", "version": method.code, "period": campaign.period, **doc}
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
+from cchc.core.rendering import add_domain_error
 from cchc.surveys import collection, letters, services
 from cchc.surveys.bias import bias_check
 from cchc.surveys.forms import OwnQuestionForm, parse_answers
@@ -672,6 +673,22 @@ def letters_pdf(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 
 
 # -- builder --------------------------------------------------------------------------------
+def _condition_from_post(request: HttpRequest) -> dict[str, Any]:
+    """The display condition a builder form posted: an item code and the comma-separated
+    answers that show the section or question (numbers where they are digits); none if
+    no item was chosen."""
+    if not request.POST.get("cond_item"):
+        return {}
+    return {
+        "item": request.POST["cond_item"],
+        "in": [
+            int(v) if v.strip().isdigit() else v.strip()
+            for v in request.POST.get("cond_in", "").split(",")
+            if v.strip()
+        ],
+    }
+
+
 @login_required
 def builder(request: HttpRequest, pk: int) -> HttpResponse:
     """Build a draft questionnaire from the method's item bank; preview; publish; version."""
@@ -679,6 +696,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
     province = getattr(request.user, "province_code", "")
     if not is_home_affairs(request.user, province):
         raise PermissionDenied
+    acting: dict[str, Any] = {"actor": request.user, "province_code": province}
     own_form = OwnQuestionForm(questionnaire=questionnaire)
     if request.method == "POST" and request.POST.get("action") == "own":
         own_form = OwnQuestionForm(request.POST, questionnaire=questionnaire)
@@ -686,35 +704,23 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.add_own_question(
                     own_form.cleaned_data["section"],
-                    actor=request.user,
-                    province_code=province,
+                    **acting,
                     **own_form.service_arguments(),
                 )
             except DomainError as exc:
-                own_form.add_error(exc.field if exc.field in own_form.fields else None, exc.message)
+                add_domain_error(own_form, exc)
             else:
                 return redirect("surveys:builder", pk=questionnaire.pk)
     elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "section":
-                condition = {}
-                if request.POST.get("cond_item"):
-                    condition = {
-                        "item": request.POST["cond_item"],
-                        "in": [
-                            int(v) if v.strip().isdigit() else v.strip()
-                            for v in request.POST.get("cond_in", "").split(",")
-                            if v.strip()
-                        ],
-                    }
                 services.add_section(
                     questionnaire,
                     title=request.POST.get("title", "").strip() or _("Section"),
                     screening=bool(request.POST.get("screening")),
-                    condition=condition,
-                    actor=request.user,
-                    province_code=province,
+                    condition=_condition_from_post(request),
+                    **acting,
                 )
             elif action == "question":
                 section = get_object_or_404(
@@ -723,37 +729,22 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
                 item = get_object_or_404(
                     Item, method=questionnaire.method, code=request.POST.get("item")
                 )
-                condition = {}
-                if request.POST.get("cond_item"):
-                    condition = {
-                        "item": request.POST["cond_item"],
-                        "in": [
-                            int(v) if v.strip().isdigit() else v.strip()
-                            for v in request.POST.get("cond_in", "").split(",")
-                            if v.strip()
-                        ],
-                    }
                 services.add_question(
                     section,
                     item=item,
                     required=bool(request.POST.get("required")),
-                    condition=condition,
-                    actor=request.user,
-                    province_code=province,
+                    condition=_condition_from_post(request),
+                    **acting,
                 )
             elif action == "remove":
                 question = get_object_or_404(
                     Question, pk=request.POST.get("question"), section__questionnaire=questionnaire
                 )
-                services.remove_question(question, actor=request.user, province_code=province)
+                services.remove_question(question, **acting)
             elif action == "publish":
-                services.publish_questionnaire(
-                    questionnaire, actor=request.user, province_code=province
-                )
+                services.publish_questionnaire(questionnaire, **acting)
             elif action == "version":
-                copy = services.new_version(
-                    questionnaire, actor=request.user, province_code=province
-                )
+                copy = services.new_version(questionnaire, **acting)
                 return redirect("surveys:builder", pk=copy.pk)
         except DomainError as exc:
             messages.error(request, exc.message)

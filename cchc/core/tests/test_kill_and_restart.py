@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -29,15 +27,10 @@ import pytest
 import requests
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[3]
+from cchc.core.processes import free_port, manage
+
 INTAKES = 48
 THREADS = 6
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -50,7 +43,7 @@ class Processes:
     """The server and the worker, started on the test database, logs in tmp_path."""
 
     def __init__(self, tmp_path: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.tmp_path = tmp_path
         self.env = {
             **os.environ,
@@ -70,13 +63,7 @@ class Processes:
     def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
         self.starts += 1
         log = open(self.tmp_path / f"{args[0]}-{self.starts}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc = manage(*args, env=self.env, stdout=log)
         self.running.append(proc)
         return proc
 

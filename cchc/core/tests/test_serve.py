@@ -3,46 +3,21 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from cchc.core.processes import free_port, manage, serve_args
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_http_with_one_or_several_processes(workers, tmp_path):
-    port = _free_port()
+    port = free_port()
     # an empty SQLite file is enough: the probe is the API's JSON 404, which reads no table
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--threads",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    proc = manage(*serve_args(port, workers=workers, threads=2), env=env, stdout=subprocess.PIPE)
     try:
         body = b""
         for _ in range(300):  # a loaded CI machine starts slowly

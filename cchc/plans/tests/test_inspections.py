@@ -132,24 +132,19 @@ def test_finding_raised_from_a_petition_keeps_the_link_and_assigns_a_task(cast):
 
     fields = {f.name for f in Petition._meta.get_fields()}
     assert "code" in fields
-    with pytest.raises(ValidationFailed, match="PA-NONE"):
-        svc.raise_finding(
-            actor=cast.inspector,
-            severity="HIGH",
-            description="x",
-            subject_kind="petition",
-            subject_ref="PA-NONE",
-            agency=cast.agency_a,
-        )
-    with pytest.raises(ValidationFailed):
-        svc.raise_finding(
-            actor=cast.inspector,
-            severity="HIGH",
-            description="x",
-            subject_kind="dossier",
-            subject_ref="000.00.01.H26-000000-0000",
-            agency=cast.agency_a,
-        )
+    for kind, unknown, match in (
+        ("petition", "PA-NONE", "PA-NONE"),
+        ("dossier", "000.00.01.H26-000000-0000", None),
+    ):
+        with pytest.raises(ValidationFailed, match=match):
+            svc.raise_finding(
+                actor=cast.inspector,
+                severity="HIGH",
+                description="x",
+                subject_kind=kind,
+                subject_ref=unknown,
+                agency=cast.agency_a,
+            )
     f = svc.raise_finding(
         actor=cast.inspector,
         severity="HIGH",

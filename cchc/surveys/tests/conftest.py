@@ -1,9 +1,8 @@
-import datetime as dt
-
 import pytest
 
 from cchc.surveys import services
-from cchc.surveys.models import Method, Mode, Questionnaire
+from cchc.surveys.demo import open_year_campaign
+from cchc.surveys.models import Method, Questionnaire
 
 
 def ensure_seeded():
@@ -72,21 +71,29 @@ def draft_with_follow_up(cast, questionnaire, method):
     return draft
 
 
+def open_campaign(questionnaire, agencies, *, actor, code, name, year=2026):
+    """A campaign of the questionnaire over one calendar year, in every mode of collection,
+    opened by `actor` (Home Affairs) in province 01."""
+    return open_year_campaign(
+        code=code,
+        name=name,
+        province_code="01",
+        year=year,
+        agencies=agencies,
+        questionnaire=questionnaire,
+        actor=actor,
+    )
+
+
 @pytest.fixture
 def campaign(cast, questionnaire):
-    c = services.create_campaign(
+    return open_campaign(
+        questionnaire,
+        [cast.agency_a, cast.agency_b],
+        actor=cast.province_admin,
         code="KS-2026",
         name="Khảo sát SIPAS 2026",
-        questionnaire=questionnaire,
-        province_code="01",
-        period="2026",
-        date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31),
-        agencies=[cast.agency_a, cast.agency_b],
-        actor=cast.province_admin,
-        modes=[m.value for m in Mode],
     )
-    return services.open_campaign(c, actor=cast.province_admin)
 
 
 def all_items(method, value, **overrides):

@@ -19,7 +19,7 @@ from cchc.surveys.models import (
     SampledPerson,
     Section,
 )
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, open_campaign
 
 
 def drawn(cast, campaign, n=5):
@@ -264,18 +264,9 @@ def test_required_and_conditional_questions(cast, draft_with_follow_up, method):
     copy = services.publish_questionnaire(
         draft_with_follow_up, actor=cast.province_admin, province_code="01"
     )
-    campaign = services.create_campaign(
-        code="KS-X",
-        name="x",
-        questionnaire=copy,
-        province_code="01",
-        period="2026",
-        date_from=__import__("datetime").date(2026, 1, 1),
-        date_to=__import__("datetime").date(2026, 12, 31),
-        agencies=[cast.agency_a],
-        actor=cast.province_admin,
+    campaign = open_campaign(
+        copy, [cast.agency_a], actor=cast.province_admin, code="KS-X", name="x"
     )
-    services.open_campaign(campaign, actor=cast.province_admin)
     enter = lambda answers: collection.enter_response(  # noqa: E731
         campaign, agency=cast.agency_a, mode=Mode.PHONE, answers=answers, actor=cast.clerk_a
     )

@@ -2,8 +2,6 @@
 answered in the respondent's form, refused with a Vietnamese message when they cannot be
 what the question asks, and nothing saved then."""
 
-import datetime as dt
-
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cchc.core.errors import ValidationFailed
 from cchc.surveys import collection, services
 from cchc.surveys.models import Item, Mode, Questionnaire, Response
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, open_campaign
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -24,48 +22,32 @@ def typed(cast, questionnaire):
     admin = cast.province_admin
     draft = services.new_version(questionnaire, actor=admin, province_code="01")
     section = services.add_section(draft, title="Câu hỏi riêng", actor=admin, province_code="01")
-    services.add_own_question(
-        section,
-        code="M1",
-        type=Item.Type.MATRIX,
-        text="Mức hài lòng với từng khâu",
-        params={"rows": [["1", "Tiếp nhận"], ["2", "Trả kết quả"]]},
-        required=True,
-        actor=admin,
-        province_code="01",
-    )
-    services.add_own_question(
-        section,
-        code="R1",
-        type=Item.Type.RANKING,
-        text="Xếp hạng các kênh bạn ưa dùng",
-        options=[[1, "Trực tuyến"], [2, "Bưu điện"], [3, "Tại quầy"]],
-        params={"places": 2},
-        actor=admin,
-        province_code="01",
-    )
-    services.add_own_question(
-        section,
-        code="F1",
-        type=Item.Type.FILE,
-        text="Ảnh chụp giấy hẹn (nếu có)",
-        actor=admin,
-        province_code="01",
-    )
+    for question in (
+        {
+            "code": "M1",
+            "type": Item.Type.MATRIX,
+            "text": "Mức hài lòng với từng khâu",
+            "params": {"rows": [["1", "Tiếp nhận"], ["2", "Trả kết quả"]]},
+            "required": True,
+        },
+        {
+            "code": "R1",
+            "type": Item.Type.RANKING,
+            "text": "Xếp hạng các kênh bạn ưa dùng",
+            "options": [[1, "Trực tuyến"], [2, "Bưu điện"], [3, "Tại quầy"]],
+            "params": {"places": 2},
+        },
+        {"code": "F1", "type": Item.Type.FILE, "text": "Ảnh chụp giấy hẹn (nếu có)"},
+    ):
+        services.add_own_question(section, actor=admin, province_code="01", **question)
     draft = services.publish_questionnaire(draft, actor=admin, province_code="01")
-    campaign = services.create_campaign(
+    return open_campaign(
+        draft,
+        [cast.agency_a],
+        actor=admin,
         code="KS-LOAI",
         name="Khảo sát thử các loại câu hỏi",
-        questionnaire=draft,
-        province_code="01",
-        period="2026",
-        date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 12, 31),
-        agencies=[cast.agency_a],
-        actor=admin,
-        modes=[m.value for m in Mode],
     )
-    return services.open_campaign(campaign, actor=admin)
 
 
 def enter(cast, campaign, answers):

@@ -10,7 +10,7 @@ from cchc.surveys import collection, services
 from cchc.surveys.methods import method_in_force, period_end
 from cchc.surveys.models import Item, Method, Mode
 from cchc.surveys.results import campaign_method, campaign_results
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, open_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +34,15 @@ def stricter(method):
     return later
 
 
-def campaign_of(cast, questionnaire, code, period, year):
-    campaign = services.create_campaign(
-        code=code,
-        name=f"SIPAS {period}",
-        questionnaire=questionnaire,
-        province_code="01",
-        period=period,
-        date_from=dt.date(year, 1, 1),
-        date_to=dt.date(year, 12, 31),
-        agencies=[cast.agency_a],
+def campaign_of(cast, questionnaire, code, year):
+    campaign = open_campaign(
+        questionnaire,
+        [cast.agency_a],
         actor=cast.province_admin,
-        modes=[m.value for m in Mode],
+        code=code,
+        name=f"SIPAS {year}",
+        year=year,
     )
-    campaign = services.open_campaign(campaign, actor=cast.province_admin)
     for value in (5, 5, 4, 4):  # half "very satisfied", half "satisfied"
         collection.enter_response(
             campaign,
@@ -84,8 +79,8 @@ def test_two_campaigns_of_one_questionnaire_are_scored_by_their_version(
     cast, method, questionnaire, stricter
 ):
     # both campaigns use the questionnaire built from sipas-2023
-    before = campaign_of(cast, questionnaire, "KS-2025", "2025", 2025)
-    after = campaign_of(cast, questionnaire, "KS-2026", "2026", 2026)
+    before = campaign_of(cast, questionnaire, "KS-2025", 2025)
+    after = campaign_of(cast, questionnaire, "KS-2026", 2026)
     assert campaign_method(before) == method and campaign_method(after) == stricter
 
     old = campaign_results(before)
@@ -115,7 +110,7 @@ def test_a_version_scoring_other_items_reads_the_answers(cast, method, questionn
     themselves (an item the questionnaire did not ask is simply unanswered)."""
     Item.objects.filter(method=stricter, code="A1").update(kind=Item.Kind.PERCEPTION)
     Item.objects.filter(method=stricter, code="Q2").update(kind=Item.Kind.SATISFACTION)
-    campaign = campaign_of(cast, questionnaire, "KS-2026", "2026", 2026)
+    campaign = campaign_of(cast, questionnaire, "KS-2026", 2026)
     (unit,) = campaign_results(campaign)["agencies"]
     items = unit["groups"]["SERVICE"]["components"]["A"]["items"]
     assert "A1" not in items
