@@ -7,7 +7,8 @@ This workplace's machines change speed from one minute to the next (the control 
 bench/common.py varied by 2x within one session), more than most single changes are worth,
 so one run of each tells little. This script checks the other commit out in a worktree under
 var/, copies this checkout's bench scripts into it (both face the same load generator), and
-runs bench_lifecycle.py's API phase (queued mode, as production runs) in each tree in turn.
+runs bench_lifecycle.py's API phase (queued mode, as production runs) in each tree in turn
+(with `cchc/core/processes.py`, the Django-free module the scripts start processes with).
 Each commit runs on a database of its own (`<name>_<commit>` beside DATABASE_URL's
 database), migrated and loaded by that commit's own code when it is missing, since a schema
 from a later commit can refuse an earlier commit's writes; the databases are loaded at the
@@ -48,6 +49,9 @@ def worktree(commit: str) -> str:
         )
     for script in (ROOT / "bench").glob("*.py"):
         shutil.copy(script, path / "bench" / script.name)
+    # the scripts start the server and workers through this Django-free module, which a tree
+    # from before it lacks: it goes along with them (its ROOT is the tree it is copied into)
+    shutil.copy(ROOT / "cchc" / "core" / "processes.py", path / "cchc" / "core" / "processes.py")
     venv = path / ".venv"
     if not venv.exists():
         same = subprocess.run(
