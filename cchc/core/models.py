@@ -15,17 +15,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def status_is(*statuses: object, doc: str | None = None) -> property:
-    """A read-only property: is the row's `status` one of `statuses`?
+def value_is(field: str, *values: object, doc: str | None = None) -> property:
+    """A read-only property: is the row's `field` one of `values`?
 
-    What templates and views ask instead of comparing raw status values
-    (`is_answered = status_is(S.ANSWERED)`); compares with `==`, as the hand-written
+    What templates and views ask instead of comparing raw choice values
+    (`is_matrix = value_is("type", Type.MATRIX)`); compares with `==`, as the hand-written
     properties it replaces did."""
 
     def is_in(self: Any) -> bool:
-        return self.status in statuses
+        return getattr(self, field) in values
 
     return property(is_in, doc=doc)
+
+
+def status_is(*statuses: object, doc: str | None = None) -> property:
+    """A read-only property: is the row's `status` one of `statuses`?
+    (`is_answered = status_is(S.ANSWERED)`, see `value_is`)."""
+    return value_is("status", *statuses, doc=doc)
 
 
 def user_link(

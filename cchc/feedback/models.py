@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
-from cchc.core.models import event_log_meta, status_is, user_link
+from cchc.core.models import event_log_meta, status_is, user_link, value_is
 from cchc.core.personal import EncryptedTextField, KeyedHashField
 
 
@@ -560,9 +560,7 @@ class Complaint(models.Model):
 
     is_accepted = status_is(ComplaintStatus.ACCEPTED, doc="Accepted, being settled.")
 
-    @property
-    def is_denunciation(self) -> bool:
-        return self.kind == ComplaintKind.DENUNCIATION
+    is_denunciation = value_is("kind", ComplaintKind.DENUNCIATION)
 
     @property
     def next_due_at(self) -> datetime.datetime | None:

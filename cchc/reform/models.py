@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
-from cchc.core.models import event_log_meta, status_is
+from cchc.core.models import event_log_meta, status_is, value_is
 
 DEFAULT_GRADES = [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 0}]
 
@@ -101,10 +101,11 @@ class TemplateNode(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @property
-    def is_survey(self) -> bool:
-        """Survey-scored: filled from the surveys module or an import, never by the unit."""
-        return self.method == Method.SURVEY
+    is_survey = value_is(
+        "method",
+        Method.SURVEY,
+        doc="Survey-scored: filled from the surveys module or an import, never by the unit.",
+    )
 
 
 class AssessmentStatus(models.TextChoices):

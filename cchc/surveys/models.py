@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
-from cchc.core.models import event_log_meta, status_is, user_link
+from cchc.core.models import event_log_meta, status_is, user_link, value_is
 from cchc.core.personal import EncryptedTextField
 
 
@@ -130,39 +130,34 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
 
-    @property
-    def is_scored(self) -> bool:
-        return self.kind == self.Kind.SATISFACTION
+    is_scored = value_is("kind", Kind.SATISFACTION)
 
     # how the respondent's form renders the item (templates never compare raw type values)
-    @property
-    def is_scale(self) -> bool:
-        return self.type == self.Type.SCALE
+    is_scale = value_is("type", Type.SCALE)
 
-    @property
-    def is_one_choice(self) -> bool:
-        """Radio buttons: a 1–5 scale or a single choice."""
-        return self.type in (self.Type.SCALE, self.Type.SINGLE)
+    is_one_choice = value_is(
+        "type", Type.SCALE, Type.SINGLE, doc="Radio buttons: a 1–5 scale or a single choice."
+    )
 
-    @property
-    def is_many_choices(self) -> bool:
-        """Check boxes: a multiple choice."""
-        return self.type == self.Type.MULTIPLE
+    is_many_choices = value_is("type", Type.MULTIPLE, doc="Check boxes: a multiple choice.")
 
-    @property
-    def is_matrix(self) -> bool:
-        """One 1-5 scale per row (`params["rows"]`), answered as {row: value}."""
-        return self.type == self.Type.MATRIX
+    is_matrix = value_is(
+        "type",
+        Type.MATRIX,
+        doc='One 1-5 scale per row (`params["rows"]`), answered as {row: value}.',
+    )
 
-    @property
-    def is_ranking(self) -> bool:
-        """Places 1..k, each naming one of the options; answered as the options in order."""
-        return self.type == self.Type.RANKING
+    is_ranking = value_is(
+        "type",
+        Type.RANKING,
+        doc="Places 1..k, each naming one of the options; answered as the options in order.",
+    )
 
-    @property
-    def is_file(self) -> bool:
-        """An uploaded document (checked like every upload: type sniffed, size limited)."""
-        return self.type == self.Type.FILE
+    is_file = value_is(
+        "type",
+        Type.FILE,
+        doc="An uploaded document (checked like every upload: type sniffed, size limited).",
+    )
 
     @property
     def matrix_rows(self) -> list[list[Any]]:
@@ -173,17 +168,11 @@ class Item(models.Model):
         """The places offered: every option, or the first `params["places"]`."""
         return range(1, int(self.params.get("places") or len(self.options)) + 1)
 
-    @property
-    def is_number(self) -> bool:
-        return self.type == self.Type.NUMBER
+    is_number = value_is("type", Type.NUMBER)
 
-    @property
-    def is_date(self) -> bool:
-        return self.type == self.Type.DATE
+    is_date = value_is("type", Type.DATE)
 
-    @property
-    def is_long_text(self) -> bool:
-        return self.type == self.Type.LONG_TEXT
+    is_long_text = value_is("type", Type.LONG_TEXT)
 
 
 class Questionnaire(models.Model):
