@@ -586,9 +586,6 @@ class ComplaintEvent(EventLog):
         "complaint", "uniq_complaint_event_seq", _("complaint event"), _("complaint events")
     )
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise PermissionError("complaint events are append-only")
-
 
 class ReceptionSlotQuerySet(models.QuerySet["ReceptionSlot"]):
     def upcoming(self, today) -> ReceptionSlotQuerySet:  # type: ignore[no-untyped-def]
