@@ -20,9 +20,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from cchc.core.errors import ValidationFailed
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -321,6 +324,16 @@ class WorkingCalendar:
                 out.append((day, self.why_not_working(day)))
             day += dt.timedelta(days=1)
         return out
+
+
+def when(at: dt.datetime | None) -> dt.datetime:
+    """The moment a service acts at: `at` as given (an import or a back-dated entry), else
+    now. A time without its zone is refused rather than guessed."""
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValidationFailed(_("Times must include a time zone."))
+    return at
 
 
 def fmt(moment: dt.datetime) -> str:

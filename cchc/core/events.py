@@ -43,7 +43,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Required, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import migrations, models, transaction
@@ -215,6 +215,19 @@ def previous_hash(
         .first()
     )
     return before or ""
+
+
+class EventArgs(TypedDict, total=False):
+    """The arguments of `append_event` every event has, whatever its model: a module's own
+    append (`petitions.append`) takes them as `**event: Unpack[EventArgs]` and passes them
+    on, naming only what it adds (its model's state columns)."""
+
+    action: Required[str]
+    actor: Required[Any]
+    at: dt.datetime | None
+    note: str
+    data: dict[str, Any] | None
+    seq: int | None
 
 
 def append_event(

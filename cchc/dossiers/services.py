@@ -24,7 +24,7 @@ from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument, TimeUnit
 from cchc.core import events, rowsql
 from cchc.core.actors import actor_label, actor_user, is_system, require_actor
-from cchc.core.calendar import LOCAL_TZ, Derivation, WorkingCalendar
+from cchc.core.calendar import LOCAL_TZ, Derivation, WorkingCalendar, when
 from cchc.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import format_dossier_code
 from cchc.core.models import RuleVersion
@@ -330,14 +330,6 @@ def _store(dossier: Dossier, new: lifecycle.Derived) -> list[str]:
     return changed
 
 
-def _when(at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValidationFailed(_("Times must include a time zone."))
-    return at
-
-
 def _reason(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -586,7 +578,7 @@ def submit_online(
 ) -> Dossier:
     """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
     require_actor(actor)
-    at = _when(at)
+    at = when(at)
     dossier, event = _new_dossier(
         actor=actor,
         procedure=procedure,
@@ -634,7 +626,7 @@ def intake_at_counter(
     digitised documents. Every file is checked before anything is written: a bad one leaves
     nothing behind.
     """
-    at = _when(at)
+    at = when(at)
     place = receiving_place or receiving_agency
     try:
         policies.check_intake(actor, place)
@@ -756,7 +748,7 @@ def receive(
     """Accept an online dossier (1 → 2): receipt with the appointment date. `identity_check`:
     how the clerk checked the applicant's identity against the population database on
     acceptance (None keeps what the submission recorded)."""
-    at = _when(at)
+    at = when(at)
     if identity_check is not None and identity_check not in IdentityCheck.values:
         raise ValidationFailed(
             _("Unknown identity check %(value)r: choose one of %(known)s.")
@@ -785,7 +777,7 @@ def receive(
 @transaction.atomic
 def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
     """Refuse at reception (form 03), with reasons."""
-    at = _when(at)
+    at = when(at)
     reason = _reason(reason, _("reason for refusal"))
     return _act(dossier, "refuse", S.REFUSED, actor=actor, at=at, note=reason)
 
@@ -808,7 +800,7 @@ def transfer(
     hand-over after the rule's cut-off (15:00 in Hà Nội's process decisions) counts from the
     next working day (`_open_step`).
     """
-    at = _when(at)
+    at = when(at)
     dossier, new = _begin(dossier, "transfer", actor, at)
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(
@@ -847,7 +839,7 @@ def assign(
     dossier: Dossier, *, actor: Any, assignee: Any, at: dt.datetime | None = None
 ) -> Dossier:
     """A leader names who handles the dossier at its current unit (status and step kept)."""
-    at = _when(at)
+    at = when(at)
     dossier = _lock(dossier)
     _check(dossier, "assign", actor, at)
     from cchc.accounts.permissions import roles_in
@@ -882,7 +874,7 @@ def request_supplement(
     Only one complete request is lawful; a second one is recorded but makes the dossier late
     under the 766 rule.
     """
-    at = _when(at)
+    at = when(at)
     reason = _reason(reason, _("documents to supplement"))
     dossier, new = _begin(dossier, "request_supplement", actor, at)
     event = _append(
@@ -902,7 +894,7 @@ def receive_supplement(
     dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """The applicant's supplement arrived: the clock resumes and the due time moves."""
-    at = _when(at)
+    at = when(at)
     dossier, new = _begin(dossier, "receive_supplement", actor, at)
     # the files the applicant uploaded online for this request become the dossier's documents
     taken = _take_supplement_uploads(dossier, at)
@@ -928,7 +920,7 @@ def request_payment(
     dossier: Dossier, *, actor: Any, amount: int, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """Ask the applicant to fulfil a financial obligation (status 6)."""
-    at = _when(at)
+    at = when(at)
     if not isinstance(amount, int) or amount <= 0:
         raise ValidationFailed(
             _("The amount must be a positive whole number of đồng."), field="amount"
@@ -954,7 +946,7 @@ def confirm_payment(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Dossier:
-    at = _when(at)
+    at = when(at)
     if online not in OnlinePayment.values:
         raise ValidationFailed(_("Unknown payment channel."), field="online")
     return _act(
@@ -974,7 +966,7 @@ def withdraw(
     dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
     """The applicant withdraws the dossier (status 7)."""
-    at = _when(at)
+    at = when(at)
     reason = _reason(reason, _("reason for withdrawal"))
     return _act(dossier, "withdraw", S.WITHDRAWN, actor=actor, at=at, note=reason, close_step=True)
 
@@ -982,7 +974,7 @@ def withdraw(
 @transaction.atomic
 def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
     """Stop processing (form 05, notice of stopping)."""
-    at = _when(at)
+    at = when(at)
     reason = _reason(reason, _("reason for stopping"))
     return _act(dossier, "stop", S.STOPPED, actor=actor, at=at, note=reason, close_step=True)
 
@@ -1004,7 +996,7 @@ def finish(
     flag follows from that record only. `electronic_result=True` without the file is refused:
     a bare claim is not a record (Decision 766: the metric counts results issued
     electronically)."""
-    at = _when(at)
+    at = when(at)
     if electronic_result and not result:
         raise ValidationFailed(
             _(
@@ -1049,7 +1041,7 @@ def return_result(
     dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """The result is handed to the applicant and logged (status 10)."""
-    at = _when(at)
+    at = when(at)
     dossier, new = _begin(dossier, "return_result", actor, at)
     event = _append(
         dossier,
@@ -1077,7 +1069,7 @@ def apologize(
     It must be issued before the due date (Decree 118/2025), with a reason, and the new date
     must be later than the current appointment.
     """
-    at = _when(at)
+    at = when(at)
     reason = _reason(reason, _("reason for the delay"))
     if new_appointment_at is None or timezone.is_naive(new_appointment_at):
         raise ValidationFailed(
@@ -1248,7 +1240,7 @@ def attach_document(
     note: str = "",
 ) -> DossierDocument:
     """Attach a newly digitised document (bản số hóa) to a component of an open dossier."""
-    at = _when(at)
+    at = when(at)
     dossier = _open_for_documents(dossier, actor, required_document)
     if document.owner_id_hash and document.owner_id_hash != dossier.applicant_id_hash:
         raise NotPermitted(_("This document belongs to another person."))
@@ -1287,7 +1279,7 @@ def reuse_document(
 ) -> DossierDocument:
     """Attach an earlier digitised document of the same person (tái sử dụng dữ liệu số hóa):
     the dossier then counts for the 766 "reused digitised data" metric."""
-    at = _when(at)
+    at = when(at)
     dossier = _open_for_documents(dossier, actor, required_document)
     if not dossier.applicant_id_hash or document.owner_id_hash != dossier.applicant_id_hash:
         raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
@@ -1323,7 +1315,7 @@ def record_evaluation(
     applicant is the one rating (dossier code and ID number, or a registered counter kiosk);
     otherwise only the applicant's own account (or a system actor) may rate.
     """
-    at = _when(at)
+    at = when(at)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise ValidationFailed(
             _("Please choose your satisfaction from 1 to 5."), field="satisfaction"
@@ -1409,7 +1401,7 @@ def submit_supplement(
     (a new request comes from the agency). Every file passes the one upload check before
     anything is written. `applicant_proven`: the caller established the applicant (signed in
     as the applicant, or code and ID number / phone in this session)."""
-    at = _when(at)
+    at = when(at)
     uploads = [u for u in uploads if u]
     if not uploads:
         raise ValidationFailed(_("Please choose at least one file."), field="files")

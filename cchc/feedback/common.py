@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership
@@ -105,14 +104,6 @@ def next_code(prefix: str, year: int, model: type[Model]) -> str:
         code = f"{prefix}-{year}-{seq:06d}"
         if not model._default_manager.filter(code=code).exists():
             return code
-
-
-def when(at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValidationFailed(_("Times must include a time zone."))
-    return at
 
 
 def required_text(

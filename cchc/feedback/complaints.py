@@ -17,7 +17,7 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.actors import is_system, require_actor
-from cchc.core.calendar import WorkingCalendar
+from cchc.core.calendar import WorkingCalendar, when
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.feedback import common, petitions
 from cchc.feedback.common import (
@@ -80,29 +80,16 @@ def _check_complaint(actor: Any, agency_id: int, province_code: str) -> None:
 
 
 def _complaint_event(
-    complaint: Complaint,
-    *,
-    action: str,
-    actor: Any,
-    at: dt.datetime,
-    from_status: str,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    seq: int | None = None,
+    complaint: Complaint, *, from_status: str, **event: Unpack[events.EventArgs]
 ) -> ComplaintEvent:
     """The complaint's event (its new status is already set) through the shared append; the
     caller holds the row lock (`_lock_complaint`) or created the complaint (`seq=1`)."""
     return events.append_event(
         ComplaintEvent,
         complaint,
-        action=action,
-        actor=actor,
-        at=at,
-        note=note,
-        data=data,
-        seq=seq,
         from_status=from_status,
         to_status=complaint.status,
+        **event,
     )
 
 
@@ -201,7 +188,7 @@ def file_complaint(
     **fields: Unpack[ComplaintFields],
 ) -> Complaint:
     _check_complaint(actor, agency.pk, agency.province_code)
-    return _create_complaint(actor=actor, agency=agency, at=common.when(at), **fields)
+    return _create_complaint(actor=actor, agency=agency, at=when(at), **fields)
 
 
 @transaction.atomic
@@ -216,12 +203,11 @@ def reclassify_as_complaint(
 ) -> Complaint:
     """A "petition" that is really a complaint or a denunciation leaves the PAKN register
     (Decree 20/2008 art. 2 excludes them) and enters the complaints register."""
-    petition = petitions.lock(petition)
-    petitions.check(actor, petition, petitions.ACTION_ROLES["reclassify"][0], province_admin=True)
+    petition = petitions.lock_for(petition, "reclassify", actor)
     petitions.require_status(petition, OPEN_STATUSES, _("move to the complaints register"))
     if petition.agency is None:
         raise ValidationFailed(_("Confirm the responsible agency first."), field="agency")
-    now = common.when(at)
+    now = when(at)
     complaint = _create_complaint(
         actor=actor,
         kind=kind,
@@ -266,7 +252,7 @@ def accept_complaint(
     _check_complaint(actor, complaint.agency_id, complaint.province_code)
     if complaint.status != ComplaintStatus.RECEIVED:
         raise TransitionNotAllowed(_("Only a received complaint can be accepted."))
-    now = common.when(at)
+    now = when(at)
     if complexity is not None:
         if complexity not in Complaint.Complexity.values:
             raise ValidationFailed(_("Unknown complexity."), field="complexity")
@@ -327,7 +313,7 @@ def extend_complaint(
             % {"n": complaint.extensions}
         )
     reason = common.required_text(reason, _("reason for the extension"), 2000, field="reason")
-    now = common.when(at)
+    now = when(at)
     assert complaint.settle_due_at is not None, "an accepted case has its settlement deadline"
     complaint.settle_due_at = _complaint_due(
         complaint,
@@ -392,7 +378,7 @@ def _close_complaint(
     _check_complaint(actor, complaint.agency_id, complaint.province_code)
     if complaint.status != closing.from_status:
         raise TransitionNotAllowed(str(closing.refusal))
-    now = common.when(at)
+    now = when(at)
     complaint.outcome = common.required_text(
         text, str(closing.label), closing.limit, field=closing.field
     )

@@ -27,6 +27,7 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import rowsql
 from cchc.core.actors import is_system, require_actor
+from cchc.core.calendar import when
 from cchc.core.errors import NotPermitted, ValidationFailed
 from cchc.core.personal import lookup_hash
 from cchc.core.text import fold
@@ -239,7 +240,7 @@ def file_petition(
     receiving staff then confirm (`confirm_routing`).
     """
     require_actor(actor)
-    now = common.when(at)
+    now = when(at)
     if channel not in PetitionChannel.values:
         raise ValidationFailed(_("Unknown channel."), field="channel")
     if channel in (PetitionChannel.HOTLINE, PetitionChannel.COUNTER, PetitionChannel.MAIL):

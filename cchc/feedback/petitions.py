@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Unpack
 
 from django.db import transaction
 from django.db.models import F
@@ -27,7 +27,7 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.actors import actor_user, is_system, require_actor
-from cchc.core.calendar import WorkingCalendar
+from cchc.core.calendar import WorkingCalendar, when
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.models import RuleVersion
 from cchc.core.text import fold
@@ -61,29 +61,20 @@ S = PetitionStatus
 def append(
     petition: Petition,
     *,
-    action: str,
     to_status: str,
-    actor: Any,
-    at: dt.datetime,
-    note: str = "",
-    data: dict[str, Any] | None = None,
     from_status: str | None = None,
-    seq: int | None = None,
+    **event: Unpack[events.EventArgs],
 ) -> PetitionEvent:
-    """The petition's event through the shared append (cchc.core.events); the caller holds
-    the petition's row lock (`lock`), or created the petition (`seq=1`)."""
+    """The petition's event through the shared append (cchc.core.events): `event` is its
+    action, actor, time, note, data and seq; the caller holds the petition's row lock
+    (`lock`), or created the petition (`seq=1`)."""
     return events.append_event(
         PetitionEvent,
         petition,
-        action=action,
-        actor=actor,
-        at=at,
-        note=note,
-        data=data,
-        seq=seq,
         from_status=petition.status if from_status is None else from_status,
         to_status=to_status,
         agency=petition.agency,
+        **event,
     )
 
 
@@ -175,6 +166,15 @@ ACTION_ROLES: dict[str, tuple[set[str], bool]] = {
 }
 
 
+def lock_for(petition: Petition, action: str, actor: Any) -> Petition:
+    """The petition's row locked (`lock`), once the actor is allowed `action` on it: the
+    roles, and whether a province administrator may too, as ACTION_ROLES says."""
+    petition = lock(petition)
+    roles, province_admin = ACTION_ROLES[action]
+    check(actor, petition, roles, province_admin=province_admin)
+    return petition
+
+
 def deadlines(
     cal: WorkingCalendar, rule: RuleVersion, start: dt.datetime
 ) -> dict[str, dt.datetime]:
@@ -212,14 +212,13 @@ def confirm_routing(
 ) -> Petition:
     """Receiving staff confirm the classification and the responsible agency. Naming another
     agency is a transfer: the handling clock starts again there (`transfer`)."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["confirm"][0], province_admin=True)
+    petition = lock_for(petition, "confirm", actor)
     require_status(petition, [S.RECEIVED], _("confirm the classification"))
     if topic is not None:
         category = topic.category
     if category not in Category.values:
         raise ValidationFailed(_("Choose a category."), field="category")
-    now = common.when(at)
+    now = when(at)
     changed_category = petition.category != category
     petition.category = category
     petition.topic = topic or (
@@ -273,8 +272,7 @@ def confirm_routing(
 def assign(
     petition: Petition, *, actor: Any, assignee: Any, at: dt.datetime | None = None
 ) -> Petition:
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["assign"][0])
+    petition = lock_for(petition, "assign", actor)
     require_status(petition, OPEN_STATUSES, _("assign"))
     if not permissions.has_role(assignee, petition.agency_id, HANDLER_ROLES):
         raise ValidationFailed(
@@ -285,7 +283,7 @@ def assign(
         action="assign",
         to_status=petition.status,
         actor=actor,
-        at=common.when(at),
+        at=when(at),
         data={"assignee": assignee.username},
     )
     petition.assignee = assignee
@@ -350,17 +348,14 @@ def transfer(
 ) -> Petition:
     """Send the petition to the agency competent for it; the answer is due 15 working days
     from the transfer."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["transfer"][0], province_admin=True)
+    petition = lock_for(petition, "transfer", actor)
     require_status(petition, OPEN_STATUSES, _("transfer"))
     if petition.agency_id == to_agency.pk:
         raise ValidationFailed(
             _("The petition is already with %(agency)s.") % {"agency": to_agency}, field="agency"
         )
     reason = common.required_text(reason, _("reason for the transfer"), 2000, field="reason")
-    return _transfer_locked(
-        petition, actor=actor, to_agency=to_agency, reason=reason, at=common.when(at)
-    )
+    return _transfer_locked(petition, actor=actor, to_agency=to_agency, reason=reason, at=when(at))
 
 
 @transaction.atomic
@@ -369,11 +364,10 @@ def reject(
 ) -> Petition:
     """Refuse to handle (outside Decree 20/2008's scope, anonymous, abusive...). Due within
     `reject_days` working days of receipt."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["reject"][0], province_admin=True)
+    petition = lock_for(petition, "reject", actor)
     require_status(petition, OPEN_STATUSES, _("reject"))
     reason = common.required_text(reason, _("reason for the rejection"), 2000, field="reason")
-    now = common.when(at)
+    now = when(at)
     if petition.paused_since is not None:
         unpause(petition, now)
     append(
@@ -407,13 +401,12 @@ def request_info(
 ) -> Petition:
     """Ask the petitioner for more information; the handling clock is paused until it
     arrives (the first request is due within `request_info_days`)."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["request_info"][0])
+    petition = lock_for(petition, "request_info", actor)
     require_status(petition, CLOCK_STATUSES, _("request information"))
     question = common.required_text(
         question, _("question to the petitioner"), 2000, field="question"
     )
-    now = common.when(at)
+    now = when(at)
     first = petition.info_requested_at is None
     append(
         petition,
@@ -445,11 +438,10 @@ def receive_info(
 ) -> Petition:
     """Record the petitioner's additional information; the clock runs again and the due date
     moves by the working time spent waiting."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["receive_info"][0])
+    petition = lock_for(petition, "receive_info", actor)
     require_status(petition, [S.NEED_INFO], _("record the information"))
     info = common.required_text(info, _("information received"), DESCRIPTION_MAX, field="info")
-    now = common.when(at)
+    now = when(at)
     resume = S.PROCESSING if petition.routing_confirmed_at else S.RECEIVED
     unpause(petition, now)
     append(
@@ -473,15 +465,14 @@ def receive_info(
 @transaction.atomic
 def answer(petition: Petition, *, actor: Any, text: str, at: dt.datetime | None = None) -> Petition:
     """Answer the petition (handled). Publication is due within `publish_days` working days."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["answer"][0])
+    petition = lock_for(petition, "answer", actor)
     if petition.status == S.RECEIVED:
         raise TransitionNotAllowed(
             _("Confirm the classification and the responsible agency first.")
         )
     require_status(petition, [S.PROCESSING], _("answer"))
     text = common.required_text(text, _("answer"), ANSWER_MAX, field="answer")
-    now = common.when(at)
+    now = when(at)
     cal = common.calendar(petition.province_code, petition.rule_version)
     append(
         petition,
@@ -508,10 +499,9 @@ def answer(petition: Petition, *, actor: Any, text: str, at: dt.datetime | None 
 def publish(petition: Petition, *, actor: Any, at: dt.datetime | None = None) -> Petition:
     """Publish the answer on the public page (leader's approval); personal data is never
     shown there."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["publish"][0])
+    petition = lock_for(petition, "publish", actor)
     require_status(petition, [S.ANSWERED], _("publish"))
-    now = common.when(at)
+    now = when(at)
     append(
         petition,
         action="publish",
@@ -532,8 +522,7 @@ def merge(
     petition: Petition, *, actor: Any, into: Petition, at: dt.datetime | None = None
 ) -> Petition:
     """Close a repeat petition into the first one; the petitioner follows the first one."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["merge"][0], province_admin=True)
+    petition = lock_for(petition, "merge", actor)
     require_status(petition, OPEN_STATUSES, _("merge"))
     into = events.lock(into)  # its log is appended to as well: its sequence under its lock
     if into.pk == petition.pk:
@@ -544,7 +533,7 @@ def merge(
             % {"code": into.code},
             field="into",
         )
-    now = common.when(at)
+    now = when(at)
     if petition.paused_since is not None:
         unpause(petition, now)
     append(
@@ -577,8 +566,7 @@ def merge(
 @transaction.atomic
 def add_note(petition: Petition, *, actor: Any, text: str) -> PetitionNote:
     """An internal note between staff (never shown to the public)."""
-    petition = lock(petition)
-    check(actor, petition, ACTION_ROLES["note"][0], province_admin=True)
+    petition = lock_for(petition, "note", actor)
     if is_system(actor):
         raise NotPermitted(_("Internal notes are written by staff."))
     text = common.required_text(text, _("note"), 5000, field="text")

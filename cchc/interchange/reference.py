@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +114,14 @@ def _existing(model: Any, codes: list[str]) -> dict[str, Any]:
     return found
 
 
-def _start(
-    path: Path, name: str, columns: tuple[str, ...]
-) -> tuple[FileResult, list[tuple[int, dict[str, str], list[str]]]]:
+def _read(
+    path: Path,
+    name: str,
+    columns: tuple[str, ...],
+    parse: Callable[[dict[str, str]], dict[str, Any]],
+) -> tuple[FileResult, list[tuple[int, dict[str, Any], list[str]]]]:
+    """The file's rows, each parsed by `parse`: a row it refuses (RowError) is rejected, and
+    a code given again is rejected on its later lines; an unreadable file is one reject."""
     result = FileResult(name=name)
     try:
         header, rows = read_csv(path, columns)
@@ -125,7 +130,13 @@ def _start(
         result.rejects.append(Reject(1, str(exc), []))
         return result, []
     result.header = header
-    return result, list(rows)
+    parsed = []
+    for line, row, cells in rows:
+        try:
+            parsed.append((line, parse(row), cells))
+        except RowError as exc:
+            result.rejects.append(Reject(line, str(exc), cells))
+    return result, _dedupe(result, parsed)
 
 
 def _dedupe(
@@ -184,17 +195,12 @@ def _parse_agency(row: dict[str, str], provinces: set[str]) -> dict[str, Any]:
 
 def import_agencies(path: Path) -> tuple[FileResult, list[tuple[int, dict[str, Any], list[str]]]]:
     """Validate agencies.csv; returns the result (with rejects) and the valid rows."""
-    result, rows = _start(path, AGENCIES, AGENCY_COLUMNS)
     provinces = set(
         AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("code", flat=True)
     )
-    parsed = []
-    for line, row, cells in rows:
-        try:
-            parsed.append((line, _parse_agency(row, provinces), cells))
-        except RowError as exc:
-            result.rejects.append(Reject(line, str(exc), cells))
-    parsed = _dedupe(result, parsed)
+    result, parsed = _read(
+        path, AGENCIES, AGENCY_COLUMNS, lambda row: _parse_agency(row, provinces)
+    )
     # Parents and successors may be anywhere in the file or already in the database; a row
     # pointing at a rejected row is rejected too (repeat until nothing more falls).
     referenced = {c for _l, v, _c in parsed for c in [v["parent_code"], *v["successor_codes"]] if c}
@@ -345,15 +351,10 @@ def _parse_procedure(row: dict[str, str], agency_codes: set[str]) -> dict[str, A
 
 
 def import_procedures(path: Path) -> tuple[FileResult, list[tuple[int, dict[str, Any], list[str]]]]:
-    result, rows = _start(path, PROCEDURES, PROCEDURE_COLUMNS)
     agency_codes = set(Agency.objects.values_list("code", flat=True))
-    parsed = []
-    for line, row, cells in rows:
-        try:
-            parsed.append((line, _parse_procedure(row, agency_codes), cells))
-        except RowError as exc:
-            result.rejects.append(Reject(line, str(exc), cells))
-    return result, _dedupe(result, parsed)
+    return _read(
+        path, PROCEDURES, PROCEDURE_COLUMNS, lambda row: _parse_procedure(row, agency_codes)
+    )
 
 
 def _field_for(name: str, fields: dict[str, Field]) -> Field:
