@@ -241,25 +241,37 @@ def p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(printable(text)).replace("\n", "<br/>"), style)
 
 
+def build_pdf(
+    story: list[Any],
+    *,
+    pagesize: tuple[float, float] = A4,
+    margins: tuple[float, float, float, float] = (20, 15, 15, 15),
+    **info: str,
+) -> bytes:
+    """The PDF bytes of `story` laid out on pages of `pagesize`; `margins` are left, right,
+    top and bottom in millimetres (by default those of the official forms); `info` is the
+    document's title, author, subject."""
+    left, right, top, bottom = margins
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=left * mm,
+        rightMargin=right * mm,
+        topMargin=top * mm,
+        bottomMargin=bottom * mm,
+        **info,
+    ).build(story)
+    return buffer.getvalue()
+
+
 def render(doc: Document) -> bytes:
     """Lay out one official form and return the PDF bytes."""
     st = Styles()
     pagesize = landscape(A4) if doc.landscape else A4
-    buffer = io.BytesIO()
     set_info = form_set(doc.form_set)
     label, title = set_info["forms"][doc.form_key]
-    pdf = SimpleDocTemplate(
-        buffer,
-        pagesize=pagesize,
-        leftMargin=20 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{label} - {title}",
-        author=doc.agency_name,
-        subject=doc.dossier_code or title,
-    )
-    width = pagesize[0] - 35 * mm
+    width = pagesize[0] - 35 * mm  # within the default margins of `build_pdf`
     left = [p(doc.parent_name.upper(), st.center)] if doc.parent_name else []
     left += [p(doc.agency_name.upper(), st.bold_center), Spacer(1, 2)]
     if doc.number:
@@ -324,8 +336,13 @@ def render(doc: Document) -> bytes:
         sig = Table([cells], colWidths=[width / len(cells)] * len(cells))
         sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story += [Spacer(1, 8), KeepTogether([sig])]
-    pdf.build(story)
-    return buffer.getvalue()
+    return build_pdf(
+        story,
+        pagesize=pagesize,
+        title=f"{label} - {title}",
+        author=doc.agency_name,
+        subject=doc.dossier_code or title,
+    )
 
 
 CELL_PADDING = 3  # points, left and right of a cell's text

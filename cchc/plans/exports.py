@@ -88,24 +88,6 @@ def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:
     return buffer.getvalue()
 
 
-def _doc(title: str, story: list[Any]) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-    ).build(story)
-    return buffer.getvalue()
-
-
 def unit_pdf(report: dict[str, Any]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
@@ -138,7 +120,7 @@ def unit_pdf(report: dict[str, Any]) -> bytes:
     for t in report["overdue"]:
         rows.append([t["code"], t["title"], t["deadline"].strftime("%d/%m/%Y")])
     story.append(pdf.grid(rows, [35 * mm, 100 * mm, 30 * mm], styles))
-    return _doc(title, story)
+    return pdf.build_pdf(story, title=title)
 
 
 def conclusion_pdf(inspection: Any) -> bytes:
@@ -191,4 +173,4 @@ def conclusion_pdf(inspection: Any) -> bytes:
                 styles.body,
             )
         )
-    return _doc(title, story)
+    return pdf.build_pdf(story, title=title)

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -190,15 +191,14 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-ACTIONS = {
-    "acknowledge",
-    "progress",
-    "complete",
-    "verify",
-    "send_back",
-    "extension",
-    "decide",
+# The actions posted with a form whose fields are the service's keyword arguments.
+FORM_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., Any]]] = {
+    "progress": (ProgressForm, services.report_progress),
+    "complete": (CompleteForm, services.complete),
+    "send_back": (ReasonForm, services.send_back),
+    "extension": (ExtensionForm, services.request_extension),
 }
+ACTIONS = {"acknowledge", "verify", "decide", *FORM_ACTIONS}
 
 
 @login_required
@@ -211,44 +211,19 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     back = redirect("plans:task", code=code)
 
     def handle() -> HttpResponse | None:
-        form: Any = None
-        if action == "acknowledge":
+        if action in FORM_ACTIONS:
+            form_class, act = FORM_ACTIONS[action]
+            form = form_class(request.POST, request.FILES)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for e in errors:
+                        messages.error(request, str(e))
+                return back
+            act(task, actor=user, **form.cleaned_data)
+        elif action == "acknowledge":
             services.acknowledge(task, actor=user)
-        elif action == "progress":
-            form = ProgressForm(request.POST, request.FILES)
-            if form.is_valid():
-                services.report_progress(
-                    task,
-                    actor=user,
-                    text=form.cleaned_data["text"],
-                    percent=form.cleaned_data["percent"],
-                    files=form.cleaned_data["files"],
-                )
-        elif action == "complete":
-            form = CompleteForm(request.POST, request.FILES)
-            if form.is_valid():
-                services.complete(
-                    task,
-                    actor=user,
-                    result=form.cleaned_data["result"],
-                    evidence_link=form.cleaned_data["evidence_link"] or "",
-                    files=form.cleaned_data["files"],
-                )
         elif action == "verify":
             services.verify(task, actor=user, note=request.POST.get("note", ""))
-        elif action == "send_back":
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                services.send_back(task, actor=user, reason=form.cleaned_data["reason"])
-        elif action == "extension":
-            form = ExtensionForm(request.POST)
-            if form.is_valid():
-                services.request_extension(
-                    task,
-                    actor=user,
-                    new_deadline=form.cleaned_data["new_deadline"],
-                    reason=form.cleaned_data["reason"],
-                )
         elif action == "decide":
             ext = Extension.objects.filter(pk=_posted_pk(request, "extension"), task=task).first()
             if ext is None:
@@ -259,11 +234,6 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 approve=request.POST.get("approve") == "1",
                 note=request.POST.get("note", ""),
             )
-        if form is not None and not form.is_valid():
-            for errors in form.errors.values():
-                for e in errors:
-                    messages.error(request, e)
-            return back
         return None
 
     return rendering.run_action(request, handle, done=_("Saved."), back=back)

@@ -108,22 +108,11 @@ def xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 def pdf(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, SimpleDocTemplate, TableStyle
+    from reportlab.platypus import LongTable, TableStyle
 
-    from cchc.paperwork.pdf import Styles, p
+    from cchc.paperwork.pdf import Styles, build_pdf, p
 
     st = Styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=title,
-    )
     data = [[p(str(h), st.small_bold) for h in header]]
     data += [[p("" if c is None else str(c), st.small) for c in r] for r in rows]
     table = LongTable(data, repeatRows=1)
@@ -136,5 +125,9 @@ def pdf(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
             ]
         )
     )
-    doc.build([p(title, st.title), table])
-    return buffer.getvalue()
+    return build_pdf(
+        [p(title, st.title), table],
+        pagesize=landscape(A4),
+        margins=(12, 12, 12, 12),
+        title=title,
+    )

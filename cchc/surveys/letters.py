@@ -3,14 +3,11 @@ short link, drawn with the paperwork module's fonts and QR helper."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
+from reportlab.platypus import PageBreak, Spacer
 
-from cchc.paperwork.pdf import Styles, p, qr_image
+from cchc.paperwork.pdf import Styles, build_pdf, p, qr_image
 from cchc.surveys.jobs import personal_url
 from cchc.surveys.models import Sample
 
@@ -18,7 +15,6 @@ from cchc.surveys.models import Sample
 def render_letters(sample: Sample, *, reserve: bool = False) -> bytes:
     st = Styles()
     campaign = sample.campaign
-    buffer = io.BytesIO()
     story: list = []
     people = sample.people.filter(reserve=reserve).order_by("position")
     for n, person in enumerate(people):
@@ -57,5 +53,5 @@ def render_letters(sample: Sample, *, reserve: bool = False) -> bytes:
         ]
     if not story:
         story.append(p(_("Nobody to write to."), st.body))
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm).build(story)
-    return buffer.getvalue()
+    # top and bottom: reportlab's default margin of one inch
+    return build_pdf(story, margins=(20, 20, 25.4, 25.4))

@@ -5,7 +5,6 @@ fonts and styles (cchc.paperwork.pdf), numbers in Vietnamese notation (86,50).""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils import timezone
@@ -13,10 +12,10 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import LongTable, Spacer, TableStyle
 
 from cchc.core.calendar import LOCAL_TZ
-from cchc.paperwork.pdf import Styles, p
+from cchc.paperwork.pdf import Styles, build_pdf, p
 from cchc.surveys.models import Campaign, Item, Method
 from cchc.surveys.results import method_of
 
@@ -151,15 +150,10 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
             st.small,
         ),
     ]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
+    return build_pdf(
+        story,
         pagesize=landscape(A4),
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+        margins=(15, 15, 12, 12),
         title=f"SIPAS {campaign.code}",
         subject=campaign.name,
-    ).build(story)
-    return buffer.getvalue()
+    )

@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Manager, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,11 +34,19 @@ from cchc.surveys.policies import require_home_affairs
 
 
 # -- questionnaires ---------------------------------------------------------------------
-def _require_draft(questionnaire: Questionnaire) -> None:
+def _locked_draft(questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire locked for a change, refused once it is published."""
+    questionnaire = events.lock(questionnaire)
     if questionnaire.is_published:
         raise TransitionNotAllowed(
             _("A published questionnaire is never changed: make a new version of it.")
         )
+    return questionnaire
+
+
+def _next_order(rows: QuerySet[Any] | Manager[Any]) -> int:
+    """The order of a row added after `rows`."""
+    return (rows.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
 def create_questionnaire(
@@ -63,9 +71,8 @@ def add_section(
 ) -> Section:
     require_home_affairs(actor, province_code)
     with transaction.atomic():
-        questionnaire = events.lock(questionnaire)
-        _require_draft(questionnaire)
-        order = (questionnaire.sections.aggregate(m=Max("order"))["m"] or 0) + 1
+        questionnaire = _locked_draft(questionnaire)
+        order = _next_order(questionnaire.sections)
         return Section.objects.create(
             questionnaire=questionnaire,
             title=title,
@@ -86,13 +93,12 @@ def add_question(
 ) -> Question:
     require_home_affairs(actor, province_code)
     with transaction.atomic():
-        questionnaire = events.lock(section.questionnaire)
-        _require_draft(questionnaire)
+        questionnaire = _locked_draft(section.questionnaire)
         if item.method_id != questionnaire.method_id:
             raise ValidationFailed(_("The item belongs to another method."), field="item")
         if Question.objects.filter(section__questionnaire=questionnaire, item=item).exists():
             raise ValidationFailed(_("The item is already in this questionnaire."), field="item")
-        order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
+        order = _next_order(section.questions)
         return Question.objects.create(
             section=section, item=item, order=order, required=required, condition=condition or {}
         )
@@ -141,16 +147,12 @@ def add_own_question(
             raise ValidationFailed(_("Give the rows of the matrix, one per line."), field="rows")
         options = options or [[v, label] for v, label in SCALE_OPTIONS]
     with transaction.atomic():
-        questionnaire = events.lock(section.questionnaire)
-        _require_draft(questionnaire)
+        questionnaire = _locked_draft(section.questionnaire)
         if Item.objects.filter(method_id=questionnaire.method_id, code=code).exists():
             raise ValidationFailed(
                 _("The item bank already has an item %(code)s.") % {"code": code}, field="code"
             )
-        order = (
-            Item.objects.filter(method_id=questionnaire.method_id).aggregate(m=Max("order"))["m"]
-            or 0
-        ) + 1
+        order = _next_order(Item.objects.filter(method_id=questionnaire.method_id))
         item = Item.objects.create(
             method_id=questionnaire.method_id,
             code=code,
@@ -185,8 +187,7 @@ SCALE_OPTIONS = (
 def remove_question(question: Question, *, actor: Any, province_code: str) -> None:
     require_home_affairs(actor, province_code)
     with transaction.atomic():
-        questionnaire = events.lock(question.section.questionnaire)
-        _require_draft(questionnaire)
+        _locked_draft(question.section.questionnaire)
         question.delete()
 
 
@@ -195,8 +196,7 @@ def publish_questionnaire(
 ) -> Questionnaire:
     require_home_affairs(actor, province_code)
     with transaction.atomic():
-        questionnaire = events.lock(questionnaire)
-        _require_draft(questionnaire)
+        questionnaire = _locked_draft(questionnaire)
         if not Question.objects.filter(section__questionnaire=questionnaire).exists():
             raise ValidationFailed(_("A questionnaire without questions cannot be published."))
         questionnaire.status = Questionnaire.Status.PUBLISHED
