@@ -99,43 +99,15 @@ def test_self_assessment_rules_and_submission(cast):
     # evidence missing and no explanation: refused
     with pytest.raises(ValidationFailed, match="1.1.1"):
         services.submit(a, actor=cast.leader_b)
-    with pytest.raises(ValidationFailed):
+    common = {"actor": cast.specialist_b, "issuer": "UBND tỉnh", "doc_date": dt.date(2026, 3, 1)}
+    with pytest.raises(ValidationFailed):  # no document number
+        services.add_evidence(a, "1.1.1", doc_number="", **common)
+    with pytest.raises(ValidationFailed):  # not a PDF
         services.add_evidence(
-            a,
-            "1.1.1",
-            actor=cast.specialist_b,
-            doc_number="",
-            issuer="UBND",
-            doc_date=dt.date(2026, 3, 1),
+            a, "1.1.1", doc_number="12/QĐ", upload=pdf("x.pdf", b"MZ not a pdf at all"), **common
         )
-    with pytest.raises(ValidationFailed):
-        services.add_evidence(
-            a,
-            "1.1.1",
-            actor=cast.specialist_b,
-            doc_number="12/QĐ",
-            issuer="UBND",
-            doc_date=dt.date(2026, 3, 1),
-            upload=pdf("x.pdf", b"MZ not a pdf at all"),
-        )
-    services.add_evidence(
-        a,
-        "1.1.1",
-        actor=cast.specialist_b,
-        doc_number="12/QĐ-UBND",
-        issuer="UBND tỉnh",
-        doc_date=dt.date(2026, 3, 1),
-        upload=pdf(),
-    )
-    services.add_evidence(
-        a,
-        "1.1.2",
-        actor=cast.specialist_b,
-        doc_number="12/QĐ-UBND",
-        issuer="UBND tỉnh",
-        doc_date=dt.date(2026, 3, 1),
-        upload=pdf("again.pdf"),
-    )
+    services.add_evidence(a, "1.1.1", doc_number="12/QĐ-UBND", upload=pdf(), **common)
+    services.add_evidence(a, "1.1.2", doc_number="12/QĐ-UBND", upload=pdf("again.pdf"), **common)
     assert EvidenceFile.objects.count() == 1  # stored once, reused
     with pytest.raises(NotPermitted):
         services.submit(a, actor=cast.specialist_b)  # only the leader
