@@ -19,7 +19,7 @@ from cchc.reform.models import (
     Template,
     TemplateStatus,
 )
-from cchc.reform.tests.helpers import build_template
+from cchc.reform.tests.helpers import appraisal_team, build_template
 from cchc.testing import UserFactory
 
 
@@ -141,10 +141,7 @@ def test_team_form_refuses_unknown_people_and_members_of_the_appraised_unit(clie
 @pytest.mark.django_db
 def test_appraisal_refuses_scores_out_of_range_and_the_units_own_staff(client, cast):
     t = build_template()
-    chair = UserFactory(username="chair")
-    services.create_team(
-        t, actor=SYSTEM, name="Tổ", chair=chair, members=[], agencies=[cast.agency_b]
-    )
+    chair = appraisal_team(t, cast.agency_b)
     a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
     services.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=15, explanation="Có")
