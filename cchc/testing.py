@@ -9,10 +9,13 @@ province administrator, an inspector, a citizen and a staff member of a third ag
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -216,3 +219,53 @@ def run_together(clients: int, work: Callable[[int], object]) -> None:
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+def write_bundle_files(directory: Path, files: dict[str, str | None]) -> Path:
+    """Write each file of an import bundle whose content is given into `directory` (None
+    leaves the file out, as a partial bundle does); the directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        if content is not None:
+            (directory / name).write_text(content, encoding="utf-8")
+    return directory
+
+
+class FakeJsonApi:
+    """An outside JSON API (the national portal, an SMS gateway) stood in for by a local HTTP
+    server: each POST is recorded in `received` as (path, body, Authorization header) and
+    answered with the next status of `answers` (200 once they run out)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, dict[str, Any], str]] = []
+        self.answers: list[int] = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                api.received.append(
+                    (
+                        self.path,
+                        json.loads(body.decode("utf-8")),
+                        self.headers.get("Authorization", ""),
+                    )
+                )
+                self.send_response(api.answers.pop(0) if api.answers else 200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"ok": true}')
+
+            def log_message(self, *args: Any) -> None:  # keep the test output quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}{path}"
+
+    def close(self) -> None:
+        """Stop the server: a request after this finds nothing listening."""
+        self.server.shutdown()
+        self.server.server_close()

@@ -51,6 +51,16 @@ def _editor_post(procedure, component, **over):
     return data
 
 
+def _upload_in_editor(client, cast, template):
+    """The province administrator saves the procedure's edit page with `template` as the blank
+    form of its one component: the response and that component."""
+    procedure = cast.procedure
+    component = procedure.required_documents.get()
+    client.force_login(cast.province_admin)
+    post = _editor_post(procedure, component, **{"docs-0-template": template})
+    return client.post(f"/catalogue/{procedure.pk}/edit/", post), component
+
+
 def _upload(procedure, content, name="to-khai.pdf"):
     component = procedure.required_documents.get()
     rows = [
@@ -68,11 +78,8 @@ def _upload(procedure, content, name="to-khai.pdf"):
 
 def test_editor_uploads_a_template_and_the_public_pages_link_it(client, cast, settings):
     procedure = cast.procedure
-    component = procedure.required_documents.get()
-    client.force_login(cast.province_admin)
-    post = _editor_post(procedure, component)
-    post["docs-0-template"] = SimpleUploadedFile("tờ khai.pdf", PDF, content_type="text/plain")
-    response = client.post(f"/catalogue/{procedure.pk}/edit/", post)
+    template = SimpleUploadedFile("tờ khai.pdf", PDF, content_type="text/plain")
+    response, component = _upload_in_editor(client, cast, template)
     assert response.status_code == 302, response.content.decode()[:3000]
     component.refresh_from_db()
     assert component.has_template
@@ -111,12 +118,8 @@ def test_wrong_type_or_size_is_refused_in_vietnamese_and_nothing_is_stored(
     client, cast, settings, content, message
 ):
     settings.MAX_UPLOAD_MB = 1
-    procedure = cast.procedure
-    component = procedure.required_documents.get()
-    client.force_login(cast.province_admin)
-    post = _editor_post(procedure, component)
-    post["docs-0-template"] = SimpleUploadedFile("mau.pdf", content, content_type="application/pdf")
-    response = client.post(f"/catalogue/{procedure.pk}/edit/", post)
+    template = SimpleUploadedFile("mau.pdf", content, content_type="application/pdf")
+    response, component = _upload_in_editor(client, cast, template)
     assert response.status_code == 200
     page = response.content.decode()
     assert f"Thành phần hồ sơ thứ 1: {message}" in page, page[:4000]
@@ -124,7 +127,7 @@ def test_wrong_type_or_size_is_refused_in_vietnamese_and_nothing_is_stored(
     assert not component.has_template
     assert component.form_name == ""  # the whole edit was refused, nothing half-saved
     with pytest.raises(ValidationFailed) as refused:
-        _upload(procedure, content, name="mau.pdf")
+        _upload(cast.procedure, content, name="mau.pdf")
     assert refused.value.message == f"Thành phần hồ sơ thứ 1: {message}"
 
 

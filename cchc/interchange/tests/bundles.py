@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.management import CommandError, call_command
 
+from cchc.testing import write_bundle_files
+
 AGENCIES = (
     "code,name,level,parent_code,group,province_code,valid_from,valid_to,successor_codes\n"
     'H26.900,UBND phường Ba Đình,COMMUNE,,"Xã, phường",01,2025-07-01,,\n'
@@ -111,18 +113,26 @@ def write(
     agencies: str | None = AGENCIES,
     procedures: str | None = PROCEDURES,
     dossiers: list[Any] | None = None,
+    petitions: list[Any] | None = None,
 ) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    if agencies is not None:
-        (directory / "agencies.csv").write_text(agencies, encoding="utf-8")
-    if procedures is not None:
-        (directory / "procedures.csv").write_text(procedures, encoding="utf-8")
-    if dossiers is not None:
-        lines = [d if isinstance(d, str) else json.dumps(d, ensure_ascii=False) for d in dossiers]
-        (directory / "dossiers.jsonl").write_text(
-            "".join(line + "\n" for line in lines), encoding="utf-8"
-        )
-    return directory
+    return write_bundle_files(
+        directory,
+        {
+            "agencies.csv": agencies,
+            "procedures.csv": procedures,
+            "dossiers.jsonl": json_lines(dossiers),
+            "petitions.jsonl": json_lines(petitions),
+        },
+    )
+
+
+def json_lines(rows: list[Any] | None) -> str | None:
+    """A JSONL file of `rows`, each a JSON object or a line given as it is (a malformed one)."""
+    if rows is None:
+        return None
+    return "".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+    )
 
 
 def run_import(directory: Path, *args: str) -> tuple[bool, list[str], str]:

@@ -221,13 +221,9 @@ def test_an_assignment_stays_an_assignment_after_export_and_import(cast, tmp_pat
     live = services.transfer(
         live, actor=cast.specialist_a, to_agency=cast.agency_a, at=at + dt.timedelta(hours=3)
     )
+    actions = ["receive", "transfer", "assign", "transfer"]
     row = exported_line(live.code)
-    assert [e.get("HanhDong") for e in row["LichSu"]] == [
-        "receive",
-        "transfer",
-        "assign",
-        "transfer",
-    ]
+    assert [e.get("HanhDong") for e in row["LichSu"]] == actions
     assert [e["TrangThai"] for e in row["LichSu"]] == [2, 4, 4, 4]
 
     named, unnamed = dict(row), dict(row)
@@ -249,12 +245,7 @@ def test_an_assignment_stays_an_assignment_after_export_and_import(cast, tmp_pat
     assert derived(without)["step"] == 3  # the assignment taken for a hand-over
     # the import keeps the name, so the next export says it again
     again = exported_line(with_names.code)
-    assert [e.get("HanhDong") for e in again["LichSu"]] == [
-        "receive",
-        "transfer",
-        "assign",
-        "transfer",
-    ]
+    assert [e.get("HanhDong") for e in again["LichSu"]] == actions
     assert "HanhDong" not in json.dumps(exported_line(without.code)["LichSu"])
 
 

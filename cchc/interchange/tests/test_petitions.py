@@ -28,12 +28,7 @@ PETITION = {
 
 
 def write_petitions(directory, rows):
-    bundles.write(directory, procedures=None)
-    text = "".join(
-        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
-    )
-    (directory / "petitions.jsonl").write_text(text, encoding="utf-8")
-    return directory
+    return bundles.write(directory, procedures=None, petitions=rows)
 
 
 def test_petitions_import_idempotently_and_export_the_same_line(tmp_path):

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import transaction
@@ -23,43 +20,21 @@ from cchc.indices.periods import Period
 from cchc.indices.scoring import period_scores
 from cchc.interchange.dossiers import EXPORT_KEYS
 from cchc.interchange.models import PortalSync
+from cchc.testing import FakeJsonApi
 
 AUG = Period.parse("2026-08")
 
 
-class Portal(BaseHTTPRequestHandler):
-    answers: list[int] = []
-    received: list[tuple[str, dict, str]] = []
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Portal.received.append(
-            (self.path, json.loads(body.decode("utf-8")), self.headers.get("Authorization", ""))
-        )
-        status = Portal.answers.pop(0) if Portal.answers else 200
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"ok": true}')
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def portal(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Portal.received, Portal.answers = [], []
-    settings.DOSSIER_SYNC_URL = f"http://127.0.0.1:{server.server_port}/dvcqg/hoso"
+    portal = FakeJsonApi()
+    settings.DOSSIER_SYNC_URL = portal.url("/dvcqg/hoso")
     settings.DOSSIER_SYNC_USER = "tinh-01"
     settings.DOSSIER_SYNC_PASSWORD = "bí-mật"  # noqa: S105 - a test credential
     settings.DOSSIER_SYNC_TOKEN = ""
     settings.DOSSIER_SYNC_TIMEOUT = 5
-    yield server
-    server.shutdown()
-    server.server_close()
+    yield portal
+    portal.close()
 
 
 def _receive(cast, day=3):
@@ -82,7 +57,7 @@ def test_a_change_is_sent_in_the_national_field_names_and_recorded(cast, portal)
     dossier = _receive(cast)
     assert DBTaskResult.objects.filter(status="READY").count() == 1  # queued with the change
     assert run_jobs() >= 1
-    [(path, body, auth)] = Portal.received
+    [(path, body, auth)] = portal.received
     assert path == "/dvcqg/hoso"
     assert auth == "Basic " + base64.b64encode("tinh-01:bí-mật".encode()).decode()
     assert set(body) == set(EXPORT_KEYS)
@@ -101,13 +76,13 @@ def test_a_change_is_sent_in_the_national_field_names_and_recorded(cast, portal)
     assert (metric.numerator, metric.denominator, metric.score) == (1, 1, 6.0)
     # recording the send queued no second send; running again sends nothing
     run_jobs()
-    assert len(Portal.received) == 1
+    assert len(portal.received) == 1
     # a later change sends the new state, once
     services.finish(
         dossier, actor=cast.specialist_a, at=dt.datetime(2026, 8, 4, 9, tzinfo=LOCAL_TZ)
     )
     run_jobs()
-    assert [b["TrangThaiHoSo"] for _p, b, _a in Portal.received] == [2, 9]
+    assert [b["TrangThaiHoSo"] for _p, b, _a in portal.received] == [2, 9]
     assert PortalSync.objects.get(dossier=dossier).sent_version == (
         Dossier.objects.get(pk=dossier.pk).version
     )
@@ -115,7 +90,7 @@ def test_a_change_is_sent_in_the_national_field_names_and_recorded(cast, portal)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_500_is_recorded_and_retried_with_backoff_until_it_succeeds(cast, portal):
-    Portal.answers = [500]
+    portal.answers = [500]
     dossier = _receive(cast)
     before = timezone.now()
     run_jobs()
@@ -126,10 +101,10 @@ def test_a_500_is_recorded_and_retried_with_backoff_until_it_succeeds(cast, port
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.run_after is not None and retry.run_after >= before + dt.timedelta(seconds=59)
     run_jobs()
-    assert len(Portal.received) == 1  # the retry waits for its time
+    assert len(portal.received) == 1  # the retry waits for its time
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     run_jobs()
-    assert len(Portal.received) == 2
+    assert len(portal.received) == 2
     sync.refresh_from_db()
     assert sync.sent_at is not None and sync.attempts == 2
     assert Dossier.objects.get(pk=dossier.pk).synced_to_portal

@@ -1,4 +1,5 @@
-"""Small stories the plans tests share: a dossier taken, handled, returned and rated."""
+"""Small stories the plans tests share: a dossier taken, handled, returned and rated; a
+finding's corrective task completed."""
 
 import datetime as dt
 
@@ -6,6 +7,8 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services as dossiers
 from cchc.dossiers.models import Dossier, Evaluation
 from cchc.dossiers.services import Applicant
+from cchc.plans import services as plans
+from cchc.plans.models import Finding, Task
 
 
 def at(day: int, hh: int) -> dt.datetime:
@@ -38,3 +41,10 @@ def returned_and_rated(cast, *, satisfaction: int, comment: str, score: str = "1
         channel="KIOSK",
     )
     return d
+
+
+def complete_corrective_task(finding: Finding, **report) -> Task:  # type: ignore[no-untyped-def]
+    """The responsible unit completes the corrective task `finding` was raised with (`report`:
+    complete()'s actor, result, evidence link...)."""
+    assert finding.corrective_task is not None
+    return plans.complete(finding.corrective_task, **report)

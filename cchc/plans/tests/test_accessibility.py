@@ -93,6 +93,14 @@ def inspection_pages(cast, data):
     ]
 
 
+def assert_pages_accessible(page, pages) -> None:
+    """In Chromium, each (user, path) of `pages` opened by that user passes axe-core."""
+    for user, path in pages:
+        sign_in(page, user)
+        page.goto(page.base_url + path)
+        assert_accessible(page)
+
+
 @pytest.mark.django_db
 def test_pages_refer_only_to_ids_that_exist(cast, data):
     for user, path in task_pages(cast, data) + inspection_pages(cast, data):
@@ -115,10 +123,7 @@ def test_pages_refer_only_to_ids_that_exist(cast, data):
 @pytest.mark.browser
 def test_task_pages(transactional_db, cast, data, browser_page):
     page = browser_page
-    for user, path in task_pages(cast, data):
-        sign_in(page, user)
-        page.goto(page.base_url + path)
-        assert_accessible(page)
+    assert_pages_accessible(page, task_pages(cast, data))
     # the unit's journey once its last step, the index since, has been loaded into it
     sign_in(page, cast.leader_a)
     page.goto(page.base_url + f"/plans/don-vi/{cast.agency_a.code}/hanh-trinh/?year=2026")
@@ -135,10 +140,7 @@ def test_task_pages(transactional_db, cast, data, browser_page):
 @pytest.mark.browser
 def test_inspection_pages(transactional_db, cast, data, browser_page):
     page = browser_page
-    for user, path in inspection_pages(cast, data):
-        sign_in(page, user)
-        page.goto(page.base_url + path)
-        assert_accessible(page)
+    assert_pages_accessible(page, inspection_pages(cast, data))
     # the checklist sent back with a result missing
     sign_in(page, cast.inspector)
     page.goto(page.base_url + f"/plans/kiem-tra/{data['inspections'][0]}/")

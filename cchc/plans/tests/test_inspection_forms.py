@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.plans import inspections as isvc
-from cchc.plans import services
 from cchc.plans.forms import ChecklistForm, ReinspectForm
 from cchc.plans.models import ChecklistResult, FindingStatus, InspectionStatus
+from cchc.plans.tests.stories import complete_corrective_task
 from cchc.testing import client_for
 
 D = dt.date
@@ -71,12 +71,8 @@ def test_reinspect_by_form(cast, insp):
     )
     isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục")
     finding.refresh_from_db()
-    assert finding.corrective_task is not None
-    services.complete(
-        finding.corrective_task,
-        actor=cast.leader_a,
-        result="Đã niêm yết",
-        evidence_link="https://example.vn/anh",
+    complete_corrective_task(
+        finding, actor=cast.leader_a, result="Đã niêm yết", evidence_link="https://example.vn/anh"
     )
     other = isvc.schedule_inspection(
         actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 6, 1), checklist=["X"]

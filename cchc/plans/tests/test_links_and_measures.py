@@ -7,6 +7,7 @@ from cchc.core.models import RuleVersion
 from cchc.plans import inspections as isvc
 from cchc.plans import reports, services
 from cchc.plans.models import TaskEvent
+from cchc.plans.tests.stories import complete_corrective_task
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -109,9 +110,8 @@ def test_findings_closed_measure(cast, assign):
         agency=cast.agency_a,
         found_on=D(2026, 8, 2),
     )
-    assert f.corrective_task is not None
-    services.complete(
-        f.corrective_task,
+    complete_corrective_task(
+        f,
         actor=cast.leader_a,
         result="xong",
         evidence_link="https://x.vn/1",

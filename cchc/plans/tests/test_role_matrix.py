@@ -15,6 +15,7 @@ from cchc.core.errors import NotPermitted
 from cchc.plans import inspections as isvc
 from cchc.plans import policies, services
 from cchc.plans.models import Extension, FindingEvent, InspectionEvent, TaskEvent
+from cchc.plans.tests.stories import complete_corrective_task
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -101,12 +102,8 @@ class Actions:
             finding = isvc.raise_finding(
                 actor=c.inspector, agency=c.agency_a, severity="LOW", description="Thiếu sổ"
             )
-            assert finding.corrective_task is not None
-            services.complete(
-                finding.corrective_task,
-                actor=c.leader_a,
-                result="Đã lập sổ",
-                evidence_link="https://example.vn/so",
+            complete_corrective_task(
+                finding, actor=c.leader_a, result="Đã lập sổ", evidence_link="https://example.vn/so"
             )
             return finding
         return None

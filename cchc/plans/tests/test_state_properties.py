@@ -10,6 +10,7 @@ from django.test import Client
 from cchc.core.errors import TransitionNotAllowed
 from cchc.plans import inspections as isvc
 from cchc.plans import services
+from cchc.plans.tests.stories import complete_corrective_task
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -83,9 +84,8 @@ def test_inspection_and_finding_states(cast):
     assert not insp.accepts_findings and finding.can_be_reinspected
     assert "reinspect-close" in _page(cast.inspector, url)
 
-    assert finding.corrective_task is not None
-    services.complete(
-        finding.corrective_task,
+    complete_corrective_task(
+        finding,
         actor=cast.leader_a,
         result="Đã niêm yết",
         evidence_link="https://example.vn/anh-niem-yet",

@@ -3,42 +3,18 @@
 from __future__ import annotations
 
 import base64
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from cchc.portal import sms
-
-
-class Gateway(BaseHTTPRequestHandler):
-    answer_status = 200
-    received: list[tuple[str, dict, str]] = []
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Gateway.received.append(
-            (self.path, json.loads(body.decode("utf-8")), self.headers.get("Authorization", ""))
-        )
-        self.send_response(Gateway.answer_status)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"ok": true}')
-
-    def log_message(self, *args):  # keep the test output quiet
-        pass
+from cchc.testing import FakeJsonApi
 
 
 @pytest.fixture
 def gateway(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Gateway.received = []
-    Gateway.answer_status = 200
+    gateway = FakeJsonApi()
     settings.SMS_BACKEND = "cchc.portal.sms.HttpSmsBackend"
-    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/api/send"
+    settings.SMS_GATEWAY_URL = gateway.url("/api/send")
     settings.SMS_GATEWAY_USER = "cchc"
     settings.SMS_GATEWAY_PASSWORD = "bí-mật"  # noqa: S105 - a test credential
     settings.SMS_GATEWAY_TOKEN = ""
@@ -46,15 +22,14 @@ def gateway(settings):
     settings.SMS_GATEWAY_TEMPLATE = (
         '{"to": "$phone", "brandname": "$sender", "message": {"text": "$text"}, "type": 2}'
     )
-    yield server
-    server.shutdown()
-    server.server_close()
+    yield gateway
+    gateway.close()
 
 
 def test_message_is_posted_with_the_template_and_basic_credentials(gateway):
     text = 'Hồ sơ "G01-260302-0001" đã có kết quả.\nMang CCCD khi đến nhận.'
     sms.send_sms("0912345678", text)
-    [(path, body, auth)] = Gateway.received
+    [(path, body, auth)] = gateway.received
     assert path == "/api/send"
     assert body == {
         "to": "0912345678",
@@ -68,11 +43,11 @@ def test_message_is_posted_with_the_template_and_basic_credentials(gateway):
 def test_bearer_token_wins_over_basic(gateway, settings):
     settings.SMS_GATEWAY_TOKEN = "t0ken"  # noqa: S105 - a test credential
     sms.send_sms("0912345678", "Xin chào")
-    assert Gateway.received[0][2] == "Bearer t0ken"
+    assert gateway.received[0][2] == "Bearer t0ken"
 
 
 def test_a_refusal_is_an_error_that_repeats_neither_number_nor_text(gateway):
-    Gateway.answer_status = 503
+    gateway.answers = [503]
     with pytest.raises(sms.SmsError) as caught:
         sms.send_sms("0912345678", "Mã xác thực 482913")
     message = str(caught.value)
@@ -81,8 +56,7 @@ def test_a_refusal_is_an_error_that_repeats_neither_number_nor_text(gateway):
 
 
 def test_an_unreachable_gateway_is_an_error(gateway, settings):
-    gateway.shutdown()
-    gateway.server_close()
+    gateway.close()
     with pytest.raises(sms.SmsError, match="unreachable"):
         sms.send_sms("0912345678", "Xin chào")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cchc.testing import write_bundle_files
+
 TEMPLATES = "code,year,name,survey_optional\nSBN-2026,2026,Bộ chỉ số sở ngành 2026,1\n"
 NODES = (
     "template,code,parent_code,kind,name,max_points,method\n"
@@ -42,11 +44,7 @@ SCORES = (
 
 
 def write_bundle(directory: Path, *, templates=TEMPLATES, nodes=NODES, scores=SCORES) -> Path:  # type: ignore[no-untyped-def]
-    directory.mkdir(parents=True, exist_ok=True)
-    if templates is not None:
-        (directory / "par_templates.csv").write_text(templates, encoding="utf-8")
-    if nodes is not None:
-        (directory / "par_nodes.csv").write_text(nodes, encoding="utf-8")
-    if scores is not None:
-        (directory / "par_scores.csv").write_text(scores, encoding="utf-8")
-    return directory
+    return write_bundle_files(
+        directory,
+        {"par_templates.csv": templates, "par_nodes.csv": nodes, "par_scores.csv": scores},
+    )

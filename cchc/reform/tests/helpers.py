@@ -5,6 +5,7 @@ from __future__ import annotations
 from cchc.core.actors import SYSTEM
 from cchc.indices.measures import Measure
 from cchc.reform import services
+from cchc.testing import UserFactory
 
 NODES = [
     # code, parent, kind, max, method
@@ -42,6 +43,13 @@ def build_template(code="T-2026", year=2026, publish=True, **kw):  # type: ignor
     if publish:
         t = services.publish_template(t, actor=SYSTEM)
     return t
+
+
+def appraisal_team(t, agency, **chair_fields):  # type: ignore[no-untyped-def]
+    """A one-person appraisal team of template `t` for `agency`: its chair (returned)."""
+    chair = UserFactory(username="chair", **chair_fields)
+    services.create_team(t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[agency])
+    return chair
 
 
 def fake_online_share(*, agency_code, period):  # type: ignore[no-untyped-def]

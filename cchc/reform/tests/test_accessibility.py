@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.core.actors import SYSTEM
 from cchc.reform import services
 from cchc.reform.models import Assessment
-from cchc.reform.tests.helpers import build_template
-from cchc.testing import UserFactory, assert_accessible, sign_in
+from cchc.reform.tests.helpers import appraisal_team, build_template
+from cchc.testing import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +20,7 @@ def year_2026(cast):  # type: ignore[no-untyped-def]
     """Two units scored through the services: B submitted and under appraisal by a team,
     A still a draft."""
     t = build_template()
-    chair = UserFactory(username="chair", full_name="Tổ trưởng thẩm định")
-    services.create_team(
-        t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[cast.agency_b]
-    )
+    chair = appraisal_team(t, cast.agency_b, full_name="Tổ trưởng thẩm định")
     b = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     services.set_self_score(b, "1.1.1", actor=cast.specialist_b, score="9", explanation="Có KH")
     services.set_self_score(b, "1.1.2", actor=cast.specialist_b, score="12", explanation="Tự tính")

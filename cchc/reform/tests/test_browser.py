@@ -5,22 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.core.actors import SYSTEM
-from cchc.reform import services
 from cchc.reform.models import Assessment, Score
 from cchc.testing import sign_in
 
 
 @pytest.mark.browser
 def test_self_assessment_appraisal_and_results(transactional_db, browser_page, cast, tmp_path):
-    from cchc.reform.tests.helpers import build_template
-    from cchc.testing import UserFactory
+    from cchc.reform.tests.helpers import appraisal_team, build_template
 
     t = build_template()
-    chair = UserFactory(username="chair", full_name="Tổ trưởng thẩm định")
-    services.create_team(
-        t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[cast.agency_b]
-    )
+    chair = appraisal_team(t, cast.agency_b, full_name="Tổ trưởng thẩm định")
     page = browser_page
     evidence = tmp_path / "ke-hoach.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% ke hoach CCHC 2026\n")

@@ -19,7 +19,7 @@ from cchc.reform.models import (
     Template,
     TemplateStatus,
 )
-from cchc.reform.tests.helpers import build_template
+from cchc.reform.tests.helpers import appraisal_team, build_template
 from cchc.testing import UserFactory
 
 
@@ -141,10 +141,7 @@ def test_team_form_refuses_unknown_people_and_members_of_the_appraised_unit(clie
 @pytest.mark.django_db
 def test_appraisal_refuses_scores_out_of_range_and_the_units_own_staff(client, cast):
     t = build_template()
-    chair = UserFactory(username="chair")
-    services.create_team(
-        t, actor=SYSTEM, name="Tổ", chair=chair, members=[], agencies=[cast.agency_b]
-    )
+    chair = appraisal_team(t, cast.agency_b)
     a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
     services.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=15, explanation="Có")
@@ -168,39 +165,46 @@ def test_appraisal_refuses_scores_out_of_range_and_the_units_own_staff(client, c
     assert str(Score.objects.get(assessment=a, node__code="1.1.1").appraised_score) == "7.50"
 
 
+EXTERNAL_VALUE = {"action": "value", "index": "PAPI", "year": "2025", "node_code": "D1"}
+TARGET = {"action": "target", "year": "2026", "index": "PAR"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("post", "message", "model"),
+    [
+        # a dimension is out of 10
+        ({**EXTERNAL_VALUE, "score": "11"}, "Điểm phải từ 0 đến 10", ExternalValue),
+        ({**EXTERNAL_VALUE, "score": "-2"}, "lớn hơn hoặc bằng", ExternalValue),
+        ({**EXTERNAL_VALUE, "score": "5", "province_code": "1"}, "hai chữ số", ExternalValue),
+        ({**EXTERNAL_VALUE, "score": "5", "lead_agency": "XX.99"}, "XX.99", ExternalValue),
+        ({**TARGET, "kind": "rank", "value": "mười"}, "phải là một số", Target),
+        ({**TARGET, "kind": "rank", "value": "0"}, "số nguyên từ 1", Target),
+        ({**TARGET, "kind": "score", "value": "-3"}, "không được âm", Target),
+    ],
+)
+def test_external_value_and_target_forms_refuse_bad_input(client, cast, post, message, model):
+    client.force_login(cast.province_admin)
+    r = client.post(reverse("reform:external"), post, follow=True)
+    assert message in page(r)
+    assert not model.objects.exists()
+
+
 @pytest.mark.django_db
 def test_external_value_and_target_forms(client, cast):
     client.force_login(cast.province_admin)
     url = reverse("reform:external")
-    value = {"action": "value", "index": "PAPI", "year": "2025", "node_code": "D1"}
-    r = client.post(url, {**value, "score": "11"}, follow=True)  # a dimension is out of 10
-    assert "Điểm phải từ 0 đến 10" in page(r)
-    r = client.post(url, {**value, "score": "-2"}, follow=True)
-    assert "lớn hơn hoặc bằng" in page(r)
-    r = client.post(url, {**value, "score": "5", "province_code": "1"}, follow=True)
-    assert "hai chữ số" in page(r)
-    r = client.post(url, {**value, "score": "5", "lead_agency": "XX.99"}, follow=True)
-    assert "XX.99" in page(r)
-    assert not ExternalValue.objects.exists()
-    client.post(url, {**value, "score": "6,25", "lead_agency": cast.agency_b.code})
+    client.post(url, {**EXTERNAL_VALUE, "score": "6,25", "lead_agency": cast.agency_b.code})
     saved = ExternalValue.objects.get()
     assert (str(saved.score), saved.province_code, saved.lead_agency) == (
         "6.2500",
         "01",
         cast.agency_b,
     )
-    target = {"action": "target", "year": "2026", "index": "PAR"}
-    r = client.post(url, {**target, "kind": "rank", "value": "mười"}, follow=True)
-    assert "phải là một số" in page(r)
-    r = client.post(url, {**target, "kind": "rank", "value": "0"}, follow=True)
-    assert "số nguyên từ 1" in page(r)
-    r = client.post(url, {**target, "kind": "score", "value": "-3"}, follow=True)
-    assert "không được âm" in page(r)
-    assert not Target.objects.exists()
-    client.post(url, {**target, "kind": "rank", "value": "10", "owner": cast.agency_b.code})
+    client.post(url, {**TARGET, "kind": "rank", "value": "10", "owner": cast.agency_b.code})
     assert Target.objects.get().owner == cast.agency_b
     client.force_login(cast.specialist_b)
-    assert client.post(url, {**target, "kind": "rank", "value": "5"}).status_code == 403
+    assert client.post(url, {**TARGET, "kind": "rank", "value": "5"}).status_code == 403
     assert Target.objects.count() == 1
 
 

@@ -24,8 +24,8 @@ from cchc.reform.models import (
     Score,
     Template,
 )
-from cchc.reform.tests.helpers import build_template, save_nodes
-from cchc.testing import AgencyFactory, UserFactory
+from cchc.reform.tests.helpers import appraisal_team, build_template, save_nodes
+from cchc.testing import AgencyFactory
 
 MEASURES = {
     "online_share": "cchc.reform.tests.helpers.fake_online_share",
@@ -212,10 +212,7 @@ def test_several_pieces_of_evidence_on_one_item_and_one_file_on_two_items(cast):
 @override_settings(PLATFORM_MEASURES=MEASURES)
 def test_appraiser_sees_the_computation_and_the_records_link(client, cast):
     t = build_template()
-    chair = UserFactory(username="chair")
-    services.create_team(
-        t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[cast.agency_b]
-    )
+    chair = appraisal_team(t, cast.agency_b)
     a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     services.prefill_computed(a, actor=cast.specialist_b)
     services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")

@@ -10,17 +10,13 @@ from django.urls import reverse
 from cchc.core.actors import SYSTEM
 from cchc.reform import services
 from cchc.reform.models import Assessment, EvidenceFile, Score
-from cchc.reform.tests.helpers import build_template
-from cchc.testing import UserFactory
+from cchc.reform.tests.helpers import appraisal_team, build_template
 
 
 @pytest.fixture
 def setup(cast):  # type: ignore[no-untyped-def]
     t = build_template()
-    chair = UserFactory(username="chair")
-    services.create_team(
-        t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[cast.agency_b]
-    )
+    chair = appraisal_team(t, cast.agency_b)
     return t, chair
 
 

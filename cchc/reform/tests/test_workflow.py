@@ -4,6 +4,7 @@ refusal the issue lists (Vietnamese messages, nothing half-saved)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,17 +37,15 @@ def pdf(name="qd.pdf", body=PDF):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_published_template_is_immutable_and_copy_starts_next_year(cast):
     t = build_template()
+    # what the two nodes saved below share
+    subcriterion: dict[str, Any] = {
+        "actor": SYSTEM,
+        "parent_code": "1.1",
+        "kind": "subcriterion",
+        "method": "self",
+    }
     with pytest.raises(TransitionNotAllowed, match="đã ban hành|published"):
-        services.save_node(
-            t,
-            actor=SYSTEM,
-            code="1.1.3",
-            parent_code="1.1",
-            kind="subcriterion",
-            name="x",
-            max_points=1,
-            method="self",
-        )
+        services.save_node(t, code="1.1.3", name="x", max_points=1, **subcriterion)
     with pytest.raises(TransitionNotAllowed):
         services.update_template(t, actor=SYSTEM, name="khác")
     assert t.nodes.count() == 7
@@ -54,16 +53,7 @@ def test_published_template_is_immutable_and_copy_starts_next_year(cast):
     assert new.status == "DRAFT" and new.nodes.count() == 7 and new.copied_from == t
     parent = new.nodes.get(code="1.1.1").parent
     assert parent is not None and parent.code == "1.1"
-    services.save_node(
-        new,
-        actor=SYSTEM,
-        code="1.1.1",
-        parent_code="1.1",
-        kind="subcriterion",
-        name="đổi",
-        max_points=5,
-        method="self",
-    )
+    services.save_node(new, code="1.1.1", name="đổi", max_points=5, **subcriterion)
     assert services.template_problems(new)  # 5 + 20 != 30
     with pytest.raises(ValidationFailed):
         services.publish_template(new, actor=SYSTEM)
@@ -99,43 +89,15 @@ def test_self_assessment_rules_and_submission(cast):
     # evidence missing and no explanation: refused
     with pytest.raises(ValidationFailed, match="1.1.1"):
         services.submit(a, actor=cast.leader_b)
-    with pytest.raises(ValidationFailed):
+    common = {"actor": cast.specialist_b, "issuer": "UBND tỉnh", "doc_date": dt.date(2026, 3, 1)}
+    with pytest.raises(ValidationFailed):  # no document number
+        services.add_evidence(a, "1.1.1", doc_number="", **common)
+    with pytest.raises(ValidationFailed):  # not a PDF
         services.add_evidence(
-            a,
-            "1.1.1",
-            actor=cast.specialist_b,
-            doc_number="",
-            issuer="UBND",
-            doc_date=dt.date(2026, 3, 1),
+            a, "1.1.1", doc_number="12/QĐ", upload=pdf("x.pdf", b"MZ not a pdf at all"), **common
         )
-    with pytest.raises(ValidationFailed):
-        services.add_evidence(
-            a,
-            "1.1.1",
-            actor=cast.specialist_b,
-            doc_number="12/QĐ",
-            issuer="UBND",
-            doc_date=dt.date(2026, 3, 1),
-            upload=pdf("x.pdf", b"MZ not a pdf at all"),
-        )
-    services.add_evidence(
-        a,
-        "1.1.1",
-        actor=cast.specialist_b,
-        doc_number="12/QĐ-UBND",
-        issuer="UBND tỉnh",
-        doc_date=dt.date(2026, 3, 1),
-        upload=pdf(),
-    )
-    services.add_evidence(
-        a,
-        "1.1.2",
-        actor=cast.specialist_b,
-        doc_number="12/QĐ-UBND",
-        issuer="UBND tỉnh",
-        doc_date=dt.date(2026, 3, 1),
-        upload=pdf("again.pdf"),
-    )
+    services.add_evidence(a, "1.1.1", doc_number="12/QĐ-UBND", upload=pdf(), **common)
+    services.add_evidence(a, "1.1.2", doc_number="12/QĐ-UBND", upload=pdf("again.pdf"), **common)
     assert EvidenceFile.objects.count() == 1  # stored once, reused
     with pytest.raises(NotPermitted):
         services.submit(a, actor=cast.specialist_b)  # only the leader

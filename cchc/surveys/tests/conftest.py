@@ -1,8 +1,8 @@
 import pytest
 
-from cchc.surveys import services
+from cchc.surveys import collection, services
 from cchc.surveys.demo import open_year_campaign
-from cchc.surveys.models import Method, Questionnaire
+from cchc.surveys.models import Method, Mode, Questionnaire
 
 
 def ensure_seeded():
@@ -100,3 +100,35 @@ def all_items(method, value, **overrides):
     answers = {i.code: value for i in method.items.filter(kind="satisfaction")}
     answers.update(overrides)
     return answers
+
+
+def enter_phone_responses(campaign, method, values, *, agency, actor, **fields):
+    """One phone questionnaire per value of `values`, every scored item answered with that
+    value, entered at `agency` by `actor` (`fields`: more of enter_response's arguments)."""
+    for value in values:
+        collection.enter_response(
+            campaign,
+            agency=agency,
+            mode=Mode.PHONE,
+            answers=all_items(method, value),
+            actor=actor,
+            **fields,
+        )
+
+
+def answer_all(page, value, within=""):
+    """In a browser, check `value` in every visible radio group of the page (`within`: a
+    selector the groups must be inside)."""
+    for group in page.query_selector_all(f"{within} [role=radiogroup]".strip()):
+        radio = group.query_selector(f"input[type=radio][value='{value}']")
+        if radio and radio.is_visible():
+            radio.check()
+
+
+def form_right_edge(page):
+    """In a browser, how far right (px) the respondent's form reaches: the right edge of its
+    furthest element (no wider than the screen: nothing to scroll sideways)."""
+    return page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.survey-form *')]"
+        ".map(e => e.getBoundingClientRect().right))"
+    )

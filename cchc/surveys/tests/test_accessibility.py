@@ -11,7 +11,7 @@ import pytest
 
 from cchc.surveys import collection, services
 from cchc.surveys.models import Mode
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, answer_all
 from cchc.surveys.tests.test_collection import drawn
 from cchc.surveys.tests.test_item_types import typed  # noqa: F401 - fixture
 from cchc.testing import assert_accessible, sign_in
@@ -62,10 +62,7 @@ def test_respondent_forms(browser_page, cast, campaign, method):
     page.shot("kiosk-on-a-phone")
     # answered on the phone: the thank-you page, then the used link's message
     page.goto(page.base_url + paths[0])
-    for group in page.query_selector_all("[role=radiogroup]"):
-        radio = group.query_selector("input[type=radio][value='4']")
-        if radio and radio.is_visible():
-            radio.check()
+    answer_all(page, "4")
     page.click("#submit-survey")
     page.wait_for_selector(".survey-message")
     no_sideways_scroll(page)
@@ -134,10 +131,7 @@ def test_matrix_ranking_and_file_questions(browser_page, cast, typed, method):  
     page.wait_for_selector("#q-M1")
     assert_accessible(page)
     # refused (the same place given twice): the form comes back with its message
-    for group in page.query_selector_all("#survey-form [role=radiogroup]"):
-        radio = group.query_selector("input[type=radio][value='4']")
-        if radio and radio.is_visible():
-            radio.check()
+    answer_all(page, "4", within="#survey-form")
     page.select_option("select[name=a_R1__1]", "1")
     page.select_option("select[name=a_R1__2]", "1")
     page.click("#submit-survey")

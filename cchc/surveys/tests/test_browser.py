@@ -4,15 +4,9 @@ on a double click); two clerks key a paper form and the supervisor resolves the 
 import pytest
 
 from cchc.surveys.models import PaperForm, Response
+from cchc.surveys.tests.conftest import answer_all, form_right_edge
 from cchc.surveys.tests.test_collection import drawn
 from cchc.testing import sign_in
-
-
-def answer_all(page, value):
-    for group in page.query_selector_all("[role=radiogroup]"):
-        radio = group.query_selector(f"input[type=radio][value='{value}']")
-        if radio and radio.is_visible():
-            radio.check()
 
 
 @pytest.mark.browser
@@ -23,10 +17,7 @@ def test_respondent_answers_on_a_phone(browser_page, cast, campaign, method):
     page.goto(f"{page.base_url}/surveys/r/{person.token}/")
     page.wait_for_selector("#q-B2")
     # the questionnaire fits the phone: no question or answer is wider than the screen
-    widest = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('.survey-form *')]"
-        ".map(e => e.getBoundingClientRect().right))"
-    )
+    widest = form_right_edge(page)
     assert widest <= 375 + 1, widest
     answer_all(page, "4")
     page.shot("answered")
@@ -86,9 +77,8 @@ def test_conditions_show_hide_and_disable_from_the_static_script(
 @pytest.mark.browser
 def test_fieldwork_progress_refreshes_itself(browser_page, cast, campaign, method):
     """The campaign page re-loads returns and quotas every 15 s (static/cchc/surveys.js)."""
-    from cchc.surveys import collection, services
-    from cchc.surveys.models import Mode
-    from cchc.surveys.tests.conftest import all_items
+    from cchc.surveys import services
+    from cchc.surveys.tests.conftest import enter_phone_responses
 
     services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
     page = browser_page
@@ -96,12 +86,6 @@ def test_fieldwork_progress_refreshes_itself(browser_page, cast, campaign, metho
     sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/surveys/c/{campaign.code}/")
     assert "0/1" in page.inner_text("#fieldwork")
-    collection.enter_response(
-        campaign,
-        agency=cast.agency_a,
-        mode=Mode.PHONE,
-        answers=all_items(method, 4),
-        actor=cast.clerk_a,
-    )
+    enter_phone_responses(campaign, method, (4,), agency=cast.agency_a, actor=cast.clerk_a)
     page.clock.run_for(16_000)
     page.wait_for_selector("#fieldwork >> text=1/1 (đã đủ)")

@@ -13,8 +13,7 @@ import polib
 import pytest
 from django.utils import translation
 
-from cchc.surveys import collection
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import enter_phone_responses
 from cchc.surveys.tests.test_report import text_of
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "locale/vi/LC_MESSAGES/django.po"
@@ -45,14 +44,7 @@ def test_no_python_format_entry_has_a_lone_percent():
 
 
 def test_pages_and_report_show_one_percent_sign(cast, campaign, method, client):
-    for value in (5, 4, 2):
-        collection.enter_response(
-            campaign,
-            agency=cast.agency_a,
-            mode="phone",
-            answers=all_items(method, value),
-            actor=cast.clerk_a,
-        )
+    enter_phone_responses(campaign, method, (5, 4, 2), agency=cast.agency_a, actor=cast.clerk_a)
     client.force_login(cast.province_admin)
     with translation.override("vi"):
         assert translation.gettext("95 % interval") == "Khoảng tin cậy 95 %"

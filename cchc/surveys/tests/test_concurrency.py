@@ -8,7 +8,7 @@ from django.db import connection
 
 from cchc.surveys import collection, services
 from cchc.surveys.models import Quota, Response
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 from cchc.testing import run_together
 
 CLIENTS = 24
@@ -57,18 +57,11 @@ def test_simultaneous_views_of_live_results(transactional_db, cast, campaign, me
     from django_tasks_db.models import DBTaskResult
 
     from cchc.surveys import live
-    from cchc.surveys.models import Campaign, LiveResults, Mode
+    from cchc.surveys.models import Campaign, LiveResults
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks under concurrency are tested on PostgreSQL (DATABASE_URL)")
-    for value in (5, 4):
-        collection.enter_response(
-            campaign,
-            agency=cast.agency_a,
-            mode=Mode.PHONE,
-            answers=all_items(method, value),
-            actor=cast.clerk_a,
-        )
+    enter_phone_responses(campaign, method, (5, 4), agency=cast.agency_a, actor=cast.clerk_a)
     stamps: list[str] = []
 
     def view(_i: int) -> None:
@@ -77,13 +70,7 @@ def test_simultaneous_views_of_live_results(transactional_db, cast, campaign, me
 
     run_together(6, view)
     assert LiveResults.objects.filter(pk=campaign.pk).count() == 1 and stamps == [""] * 6
-    collection.enter_response(
-        campaign,
-        agency=cast.agency_a,
-        mode=Mode.PHONE,
-        answers=all_items(method, 1),
-        actor=cast.clerk_a,
-    )
+    enter_phone_responses(campaign, method, (1,), agency=cast.agency_a, actor=cast.clerk_a)
     stamps.clear()
     run_together(12, view)
     assert len(stamps) == 12 and all(stamps)

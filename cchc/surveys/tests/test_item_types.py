@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cchc.core.errors import ValidationFailed
 from cchc.surveys import collection, services
 from cchc.surveys.models import Item, Mode, Questionnaire, Response
-from cchc.surveys.tests.conftest import all_items, open_campaign
+from cchc.surveys.tests.conftest import all_items, answer_all, form_right_edge, open_campaign
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -181,20 +181,14 @@ def test_matrix_ranking_and_file_on_a_390px_phone(browser_page, cast, typed, met
     page.set_viewport_size({"width": 390, "height": 780})
     page.goto(f"{page.base_url}/surveys/o/{typed.code}/{typed.open_token}/{cast.agency_a.code}/")
     page.wait_for_selector("#q-M1")
-    widest = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('.survey-form *')]"
-        ".map(e => e.getBoundingClientRect().right))"
-    )
+    widest = form_right_edge(page)
     assert widest <= 390 + 1, widest
     # every answer of the matrix is a touch target of at least 44 px
     heights = page.evaluate(
         "[...document.querySelectorAll('#q-M1 label')].map(e => e.getBoundingClientRect().height)"
     )
     assert heights and min(heights) >= 44, heights
-    for group in page.query_selector_all("#survey-form > fieldset [role=radiogroup]"):
-        radio = group.query_selector("input[type=radio][value='4']")
-        if radio and radio.is_visible():
-            radio.check()
+    answer_all(page, "4", within="#survey-form > fieldset")
     page.select_option("select[name=a_R1__1]", "3")
     page.select_option("select[name=a_R1__2]", "1")
     upload = tmp_path / "giay-hen.pdf"

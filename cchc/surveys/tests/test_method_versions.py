@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from cchc.surveys import collection, services
+from cchc.surveys import services
 from cchc.surveys.methods import method_in_force, period_end
-from cchc.surveys.models import Item, Method, Mode
+from cchc.surveys.models import Item, Method
 from cchc.surveys.results import campaign_method, campaign_results
-from cchc.surveys.tests.conftest import all_items, open_campaign
+from cchc.surveys.tests.conftest import enter_phone_responses, open_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +43,10 @@ def campaign_of(cast, questionnaire, code, year):
         name=f"SIPAS {year}",
         year=year,
     )
-    for value in (5, 5, 4, 4):  # half "very satisfied", half "satisfied"
-        collection.enter_response(
-            campaign,
-            agency=cast.agency_a,
-            mode=Mode.PHONE,
-            answers=all_items(questionnaire.method, value),
-            actor=cast.clerk_a,
-        )
+    # half "very satisfied", half "satisfied"
+    enter_phone_responses(
+        campaign, questionnaire.method, (5, 5, 4, 4), agency=cast.agency_a, actor=cast.clerk_a
+    )
     return campaign
 
 

@@ -11,24 +11,12 @@ from cchc.core.errors import NotPermitted, TransitionNotAllowed
 from cchc.indices.measures import available, measure
 from cchc.surveys import collection, services
 from cchc.surveys.models import Mode, SurveyEvent
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 
 
 def fill(cast, campaign, method):
-    for value in (5, 5, 4, 2):
-        collection.enter_response(
-            campaign,
-            agency=cast.agency_b,
-            mode=Mode.PHONE,
-            answers=all_items(method, value),
-            actor=cast.clerk_b,
-        )
-    collection.enter_response(
-        campaign,
-        agency=cast.agency_b,
-        mode=Mode.PHONE,
-        answers=all_items(method, 9),
-        actor=cast.clerk_b,
+    enter_phone_responses(
+        campaign, method, (5, 5, 4, 2, 9), agency=cast.agency_b, actor=cast.clerk_b
     )
 
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from cchc.surveys import collection
 from cchc.surveys.report import band, number
 from cchc.surveys.results import campaign_results
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 
 
 def text_of(content: bytes) -> str:
@@ -24,10 +24,7 @@ def test_vietnamese_number_notation():
 
 def test_pdf_report_renders_the_figures(cast, campaign, method, client):
     # unit A: 3 questionnaires mostly satisfied; unit B: 2 mixed; one invalid at B
-    for v, agency in ((5, cast.agency_a), (4, cast.agency_a), (2, cast.agency_a)):
-        collection.enter_response(
-            campaign, agency=agency, mode="phone", answers=all_items(method, v), actor=cast.clerk_a
-        )
+    enter_phone_responses(campaign, method, (5, 4, 2), agency=cast.agency_a, actor=cast.clerk_a)
     for answers in (all_items(method, 4, A1=1, A2=1), all_items(method, 1), {"A1": 5}):
         collection.enter_response(
             campaign, agency=cast.agency_b, mode="phone", answers=answers, actor=cast.clerk_a

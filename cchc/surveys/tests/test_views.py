@@ -2,7 +2,7 @@
 
 from cchc.surveys import collection, services
 from cchc.surveys.models import PaperForm, Questionnaire, Response, SampledPerson
-from cchc.surveys.tests.conftest import all_items
+from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 from cchc.surveys.tests.test_collection import drawn
 
 
@@ -74,15 +74,9 @@ def test_enumerator_entry_and_double_keying_pages(cast, campaign, method, client
 
 def test_campaign_page_results_and_letters(cast, campaign, method, client):
     drawn(cast, campaign)
-    for v in (5, 4, 1):
-        collection.enter_response(
-            campaign,
-            agency=cast.agency_b,
-            mode="phone",
-            answers=all_items(method, v),
-            actor=cast.clerk_b,
-            stratum="HT:1",
-        )
+    enter_phone_responses(
+        campaign, method, (5, 4, 1), agency=cast.agency_b, actor=cast.clerk_b, stratum="HT:1"
+    )
     client.force_login(cast.province_admin)
     page = client.get(f"/surveys/c/{campaign.code}/").content.decode()
     assert "HT:1 3/5" in page  # live quota: 3 of the stratum's 5
