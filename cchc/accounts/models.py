@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -17,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core import api_keys
 from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash, lookup_key
 
 
@@ -151,17 +151,13 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @staticmethod
-    def hash_key(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
+    hash_key = staticmethod(api_keys.hash_key)
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
-        raw = "cchc_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, prefix=raw[:12], key_hash=cls.hash_key(raw)
-        )
-        return token, raw
+        key = api_keys.new_key("cchc_")
+        token = cls.objects.create(user=user, name=name, prefix=key.prefix, key_hash=key.key_hash)
+        return token, key.raw
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:

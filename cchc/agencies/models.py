@@ -11,8 +11,9 @@ import datetime as dt
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from cchc.core.validity import in_force_on, is_in_force
 
 
 class UnitLevel(models.TextChoices):
@@ -73,9 +74,7 @@ class RankingGroup(models.Model):
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def valid_on(self, day: dt.date) -> AgencyQuerySet:
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(in_force_on(day))
 
     def current(self) -> AgencyQuerySet:
         return self.valid_on(dt.date.today())  # noqa: DTZ011 - a calendar date, not a moment
@@ -134,7 +133,7 @@ class Agency(models.Model):
         return self.identity_code or self.code
 
     def is_valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+        return is_in_force(self.valid_from, self.valid_to, day)
 
     def resolve_current(self, on: dt.date | None = None) -> list[Agency]:
         """The agencies that carry on this one on `on` (itself if still valid).

@@ -11,11 +11,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.models import status_is
 from cchc.core.text import fold, matches_folded
+from cchc.core.validity import in_force_on
 
 
 class Field(models.Model):
@@ -51,9 +51,8 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
         return self.filter(status=Procedure.Status.PUBLISHED)
 
     def valid_on(self, day: dt.date) -> ProcedureQuerySet:
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        # a procedure without "valid from" has been in force since it was published
+        return self.filter(in_force_on(day, open_start=True))
 
     def search(self, query: str) -> ProcedureQuerySet:
         """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"."""

@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Required, TypedDict, TypeVar
 
 from django.conf import settings
@@ -241,16 +241,18 @@ def append_event(
     data: dict[str, Any] | None = None,
     seq: int | None = None,
     insert: bool = True,
+    save: bool | Sequence[str] = False,
     **fields: Any,
 ) -> E:
     """Append one row to the subject's log and return it.
 
     `actor` is a user or a system actor (cchc.core.actors); None is refused. `fields` are the
     concrete model's own columns (from_status, to_status, agency, ...). When the subject keeps
-    `last_event_seq` (and `last_event_head`), they are advanced on the instance (the caller
-    saves the subject). `insert=False` returns the row hashed but not written, for a caller
-    that writes it in one statement with the subject's own row (a new dossier's first event,
-    whose head goes into the dossier's INSERT).
+    `last_event_seq` (and `last_event_head`), they are advanced on the instance, and the
+    caller saves the subject, or asks for it here: `save=True` saves the log position only,
+    `save=["status", ...]` those fields with it. `insert=False` returns the row hashed but not
+    written, for a caller that writes it in one statement with the subject's own row (a new
+    dossier's first event, whose head goes into the dossier's INSERT).
     """
     require_actor(actor)
     if not model.subject_field:
@@ -273,15 +275,36 @@ def append_event(
         subject.last_event_seq = event.seq
     if hasattr(subject, "last_event_head"):
         subject.last_event_head = f"{event.seq}:{event.hash}"
+    _save(subject, save)
     return event
 
 
+def _save(subject: models.Model, save: bool | Sequence[str]) -> None:
+    """`save` of `append_event`: the subject's named fields with the log position just
+    advanced on it (`last_event_seq`, `last_event_head`), or nothing."""
+    if not save:
+        return
+    if isinstance(save, str):
+        raise TypeError("save= takes True or a list of field names, not one string")
+    fields = [] if save is True else list(save)
+    position = [f for f in ("last_event_seq", "last_event_head") if hasattr(subject, f)]
+    subject.save(update_fields=[*fields, *position])
+
+
 def append_transition(
-    model: type[E], subject: Any, *, action: str, actor: Any, to_status: str = "", **fields: Any
+    model: type[E],
+    subject: Any,
+    *,
+    action: str,
+    actor: Any,
+    to_status: str = "",
+    save: bool | Sequence[str] = False,
+    **fields: Any,
 ) -> E:
     """`append_event` for a subject with a `status`: the event records the move from its
     status to `to_status` (empty: no move, the status is recorded on both sides), and the
-    subject's status is set to it (the caller saves the subject)."""
+    subject's status is set to it. The caller saves the subject, or asks for it with `save`
+    as in `append_event` (the status is not saved unless named)."""
     event = append_event(
         model,
         subject,
@@ -293,6 +316,7 @@ def append_transition(
     )
     if to_status:
         subject.status = to_status
+    _save(subject, save)
     return event
 
 

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.validity import in_force_on
+
 
 def value_is(field: str, *values: object, doc: str | None = None) -> property:
     """A read-only property: is the row's `field` one of `values`?
@@ -88,8 +90,8 @@ def event_log_meta(
 
 class RuleVersionQuerySet(models.QuerySet["RuleVersion"]):
     def in_force(self, key: str, on: dt.date) -> RuleVersion:
-        qs = self.filter(key=key, effective_from__lte=on).filter(
-            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on)
+        qs = self.filter(key=key).filter(
+            in_force_on(on, start="effective_from", end="effective_to")
         )
         version = qs.order_by("-effective_from").first()
         if version is None:

@@ -30,6 +30,7 @@ from cchc.core.identifiers import format_dossier_code
 from cchc.core.models import RuleVersion
 from cchc.core.rules import ONE_STOP
 from cchc.core.uploads import check_upload
+from cchc.core.validity import is_in_force
 from cchc.dossiers import lifecycle, policies
 from cchc.dossiers.models import (
     Channel,
@@ -449,9 +450,7 @@ def _validate_intake(
         raise ValidationFailed(
             _("Procedure %(code)s is not published.") % {"code": procedure.code}, field="procedure"
         )
-    if (procedure.valid_from and procedure.valid_from > on) or (
-        procedure.valid_to and procedure.valid_to < on
-    ):
+    if not is_in_force(procedure.valid_from, procedure.valid_to, on):
         raise ValidationFailed(
             _("Procedure %(code)s is not in force on this date.") % {"code": procedure.code},
             field="procedure",

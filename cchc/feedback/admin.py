@@ -20,7 +20,7 @@ from cchc.feedback.models import (
     ResponseTemplate,
     Topic,
 )
-from cchc.feedback.open311_clients import hash_key
+from cchc.feedback.open311_clients import issue_key_to
 
 
 @admin.register(Topic)
@@ -94,12 +94,7 @@ class Open311ClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            import secrets
-
-            raw = "o311_" + secrets.token_urlsafe(32)
-            obj.prefix = raw[:12]
-            obj.key_hash = hash_key(raw)
-            super().save_model(request, obj, form, change)
+            raw = issue_key_to(obj)
             messages.warning(
                 request,
                 _("New Open311 API key (copy it now, it is not shown again): %(key)s")

@@ -5,25 +5,25 @@ only its SHA-256 is stored.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.utils import timezone
 
+from cchc.core.api_keys import hash_key, new_key
 from cchc.feedback.models import Open311Client
-
-
-def hash_key(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def issue_key(*, name: str, contact: str = "") -> tuple[Open311Client, str]:
     """Create an API client; the raw key is returned once and only its hash is stored."""
-    raw = "o311_" + secrets.token_urlsafe(32)
-    client = Open311Client.objects.create(
-        name=name, contact=contact, prefix=raw[:12], key_hash=hash_key(raw)
-    )
-    return client, raw
+    client = Open311Client(name=name, contact=contact)
+    return client, issue_key_to(client)
+
+
+def issue_key_to(client: Open311Client) -> str:
+    """Save `client`, a new one (the admin's add form fills one in), with a fresh key; the
+    raw key is returned once and only its hash is stored."""
+    key = new_key("o311_")
+    client.prefix, client.key_hash = key.prefix, key.key_hash
+    client.save(force_insert=True)
+    return key.raw
 
 
 def authenticate(raw: str) -> Open311Client | None:

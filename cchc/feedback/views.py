@@ -25,6 +25,7 @@ from cchc.core import rendering
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, render_page
+from cchc.core.params import day_or
 from cchc.core.text import matches_folded
 from cchc.feedback import common, intake, petitions, reports, throttle
 from cchc.feedback import complaints as complaint_register
@@ -578,17 +579,10 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # -- dashboard --------------------------------------------------------------------------------
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _staff_required(request)
-    date_from, date_to = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
+    date_from, date_to = day_or(request.GET.get("from"), None), day_or(request.GET.get("to"), None)
     qs = reports.petitions_in(Petition.objects.handled_by_staff(request.user), date_from, date_to)
     board = reports.build(qs)
     if request.GET.get("format") == "xlsx":

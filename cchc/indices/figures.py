@@ -104,8 +104,8 @@ def _store(agency: Any, period: str, counter: str, value: int, source: str, acto
         action="enter" if created else "change",
         actor=actor,
         data={"before": before, "after": value, "source": source},
+        save=["value", "source", "updated_at"],
     )
-    figure.save(update_fields=["value", "source", "last_event_seq", "updated_at"])
     return True
 
 

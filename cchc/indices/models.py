@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta
+from cchc.core.validity import in_force_on
 
 
 # -- methodology ------------------------------------------------------------------------------
@@ -41,10 +42,8 @@ class Scheme(models.Model):
 class SchemeVersionQuerySet(models.QuerySet["SchemeVersion"]):
     def in_force(self, scheme_code: str, on: dt.date) -> SchemeVersion:
         version = (
-            self.filter(
-                scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE, valid_from__lte=on
-            )
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            self.filter(scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE)
+            .filter(in_force_on(on))
             .order_by("-valid_from")
             .first()
         )

@@ -134,8 +134,8 @@ def close_period(
         action="close",
         actor=actor,
         data={"period": str(period), "watermark_event_id": event_id},
+        save=True,
     )
-    report.save(update_fields=["last_event_seq"])
     return report
 
 
@@ -178,15 +178,6 @@ def restate_period(*, actor: Any, report: PeriodReport, reason: str) -> PeriodRe
                 if before_totals.get(r["code"]) != r["total"]
             },
         },
-    )
-    report.save(
-        update_fields=[
-            "document",
-            "counters",
-            "watermark_event_id",
-            "watermark_at",
-            "restated",
-            "last_event_seq",
-        ]
+        save=["document", "counters", "watermark_event_id", "watermark_at", "restated"],
     )
     return report

@@ -8,12 +8,12 @@ import functools
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.db import unprepared
 from cchc.core.errors import ValidationFailed
+from cchc.core.validity import in_force_on, is_in_force
 from cchc.indices.engine import (
     AgencyScore,
     GroupScore,
@@ -99,9 +99,7 @@ def agencies_for(period: Period, province_code: str = "", until: Period | None =
 
     end = (until or period).end
     start = min(period.start, (until or period).start)
-    qs = Agency.objects.filter(valid_from__lte=end).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-    )
+    qs = Agency.objects.filter(in_force_on(start, until=end))
     if province_code:
         qs = qs.filter(province_code=province_code)
     return list(qs.select_related("group").order_by("code"))
@@ -244,11 +242,7 @@ def _period_scores_many(
     first = specs[versions[kept[-1]].pk]
     everyone = agencies_for(kept[0], province_code, until=kept[-1])
     agencies_by_period = {
-        p: [
-            a
-            for a in everyone
-            if a.valid_from <= p.end and (a.valid_to is None or a.valid_to >= p.start)
-        ]
+        p: [a for a in everyone if is_in_force(a.valid_from, a.valid_to, p.start, until=p.end)]
         for p in kept
     }
     agency_ids = sorted({a.pk for agencies in agencies_by_period.values() for a in agencies})

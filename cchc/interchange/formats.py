@@ -245,6 +245,23 @@ def read_csv(
     return header, rows()
 
 
+def open_csv(
+    path: Path, name: str, columns: tuple[str, ...]
+) -> tuple[FileResult, list[tuple[int, dict[str, str], list[str]]]]:
+    """The FileResult of bundle file `name` and its rows (as `read_csv` gives them). A file
+    whose header lacks a column is refused: one reject on line 1, also its `error`."""
+    result = FileResult(name=name)
+    try:
+        header, rows = read_csv(path, columns)
+    except RowError as exc:
+        result.header = list(columns)
+        result.error = str(exc)
+        result.rejects.append(Reject(1, str(exc), []))
+        return result, []
+    result.header = header
+    return result, list(rows)
+
+
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -28,10 +28,10 @@ from cchc.interchange.formats import (
     RowError,
     format_date,
     format_decimal,
+    open_csv,
     parse_date,
     parse_decimal,
     parse_flag,
-    read_csv,
     split_codes,
     text,
 )
@@ -122,14 +122,7 @@ def _read(
 ) -> tuple[FileResult, list[tuple[int, dict[str, Any], list[str]]]]:
     """The file's rows, each parsed by `parse`: a row it refuses (RowError) is rejected, and
     a code given again is rejected on its later lines; an unreadable file is one reject."""
-    result = FileResult(name=name)
-    try:
-        header, rows = read_csv(path, columns)
-    except RowError as exc:
-        result.header = list(columns)
-        result.rejects.append(Reject(1, str(exc), []))
-        return result, []
-    result.header = header
+    result, rows = open_csv(path, name, columns)
     parsed = []
     for line, row, cells in rows:
         try:

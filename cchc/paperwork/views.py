@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +12,7 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
+from cchc.core.params import day_or
 from cchc.dossiers import policies
 from cchc.dossiers.models import Dossier
 from cchc.paperwork import builders, pdf
@@ -80,13 +79,6 @@ def _may_see_agency(user, agency: Agency) -> bool:  # type: ignore[no-untyped-de
     )
 
 
-def _parse_day(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
-
 @login_required
 def logbook(request: HttpRequest) -> HttpResponse:
     """Form 07, the dossier log book of one agency over a date range (PDF), with a small
@@ -99,8 +91,8 @@ def logbook(request: HttpRequest) -> HttpResponse:
             if request.user.is_superuser
             else Agency.objects.filter(province_code=request.user.province_code).order_by("name")
         )
-    start = _parse_day(request.GET.get("start"), today.replace(day=1))
-    end = _parse_day(request.GET.get("end"), today)
+    start = day_or(request.GET.get("start"), today.replace(day=1))
+    end = day_or(request.GET.get("end"), today)
     error = ""
     if request.GET.get("agency"):
         agency = Agency.objects.filter(code=request.GET["agency"]).first()

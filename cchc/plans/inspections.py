@@ -136,8 +136,8 @@ def schedule_inspection(
         actor,
         to_status=InspectionStatus.PLANNED,
         data={"surprise": plan is None, "agency": agency.code},
+        save=["status"],
     )
-    insp.save(update_fields=["status", "last_event_seq"])
     return insp
 
 
@@ -164,8 +164,8 @@ def upload_self_report(
         to_status=InspectionStatus.SELF_REPORTED,
         note=note,
         data={"file": file.name},
+        save=["self_report", "status"],
     )
-    insp.save(update_fields=["self_report", "status", "last_event_seq"])
     return insp
 
 
@@ -213,8 +213,8 @@ def record_inspection(
         actor,
         to_status=InspectionStatus.RECORDED,
         data={"on": day.isoformat(), "failed": failed},
+        save=["inspected_on", "status"],
     )
-    insp.save(update_fields=["inspected_on", "status", "last_event_seq"])
     return insp
 
 
@@ -278,11 +278,10 @@ def raise_finding(
             "subject": [subject_kind, subject_ref],
             "inspection": inspection.code if inspection else None,
         },
+        save=True,
     )
-    finding.save(update_fields=["last_event_seq"])
     if inspection is not None:
-        _ievent(inspection, "finding", actor, data={"finding": finding.code})
-        inspection.save(update_fields=["last_event_seq"])
+        _ievent(inspection, "finding", actor, data={"finding": finding.code}, save=True)
     else:
         days = int(plan_rules(day)["remediation_days"])
         _corrective_task(finding, actor, day, day + dt.timedelta(days=days))
@@ -309,9 +308,12 @@ def _corrective_task(finding: Finding, actor: Any, on: dt.date, due: dt.date) ->
     )
     finding.corrective_task = task
     _fevent(
-        finding, "corrective_task", actor, data={"task": task.code, "deadline": due.isoformat()}
+        finding,
+        "corrective_task",
+        actor,
+        data={"task": task.code, "deadline": due.isoformat()},
+        save=["corrective_task"],
     )
-    finding.save(update_fields=["corrective_task", "last_event_seq"])
 
 
 @transaction.atomic
@@ -355,9 +357,7 @@ def conclude(
         actor,
         to_status=InspectionStatus.CONCLUDED,
         data={"remediation_due": insp.remediation_due.isoformat(), "days": days},
-    )
-    insp.save(
-        update_fields=["conclusion", "concluded_on", "remediation_due", "status", "last_event_seq"]
+        save=["conclusion", "concluded_on", "remediation_due", "status"],
     )
     for finding in Finding.objects.filter(
         inspection=insp, corrective_task__isnull=True
@@ -402,8 +402,8 @@ def reinspect_finding(
         to_status=FindingStatus.CLOSED if closed else FindingStatus.REOPENED,
         note=note,
         data={"on": (on or timezone.localdate()).isoformat(), "task": task.code},
+        save=["status"],
     )
-    finding.save(update_fields=["status", "last_event_seq"])
     if finding.inspection is not None:
         insp = events.lock(finding.inspection)
         if (
@@ -413,6 +413,7 @@ def reinspect_finding(
             .exists()
             and insp.status == InspectionStatus.CONCLUDED
         ):
-            _ievent(insp, "reinspect", actor, to_status=InspectionStatus.REINSPECTED)
-            insp.save(update_fields=["status", "last_event_seq"])
+            _ievent(
+                insp, "reinspect", actor, to_status=InspectionStatus.REINSPECTED, save=["status"]
+            )
     return finding

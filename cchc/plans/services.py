@@ -282,8 +282,7 @@ def assign_task(
     data: dict[str, Any] = {"deadline": deadline.isoformat(), "lead": lead.code}
     if lead.pk != lead_agency.pk:
         data["resolved_from"] = lead_agency.code
-    _event(task, "assign", actor, to_status=TaskStatus.ASSIGNED, data=data, at=at)
-    task.save(update_fields=["last_event_seq", "status"])
+    _event(task, "assign", actor, to_status=TaskStatus.ASSIGNED, data=data, at=at, save=["status"])
     if recurrence:
         for n, (label, due) in enumerate(_period_deadlines(assigned_on, deadline, recurrence), 1):
             assign_task(
@@ -328,8 +327,9 @@ def acknowledge(task: Task, *, actor: Any, note: str = "") -> Task:
     task = _locked(task, actor, _require_lead)
     if not task.can_be_acknowledged:
         raise TransitionNotAllowed(_("The task has already been acknowledged."))
-    _event(task, "acknowledge", actor, to_status=TaskStatus.ACKNOWLEDGED, note=note)
-    task.save(update_fields=["status", "last_event_seq"])
+    _event(
+        task, "acknowledge", actor, to_status=TaskStatus.ACKNOWLEDGED, note=note, save=["status"]
+    )
     return task
 
 
@@ -442,8 +442,7 @@ def verify(task: Task, *, actor: Any, note: str = "") -> Task:
         raise TransitionNotAllowed(
             _("Only a completed task awaiting verification can be verified.")
         )
-    _event(task, "verify", actor, to_status=TaskStatus.VERIFIED, note=note)
-    task.save(update_fields=["status", "last_event_seq"])
+    _event(task, "verify", actor, to_status=TaskStatus.VERIFIED, note=note, save=["status"])
     return task
 
 
@@ -508,8 +507,8 @@ def request_extension(
         actor,
         note=reason.strip(),
         data={"extension": ext.pk, "new_deadline": new_deadline.isoformat(), "on": day.isoformat()},
+        save=True,
     )
-    task.save(update_fields=["last_event_seq"])
     return ext
 
 

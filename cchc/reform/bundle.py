@@ -26,9 +26,9 @@ from cchc.interchange.formats import (
     FileResult,
     Reject,
     RowError,
+    open_csv,
     parse_decimal,
     parse_flag,
-    read_csv,
 )
 from cchc.reform import results, summaries
 from cchc.reform.models import (
@@ -59,19 +59,6 @@ SCORE_COLUMNS = (
 BUNDLE_METHODS = ("self", "survey", "bonus", "penalty", "computed")
 
 
-def _start(path: Path, name: str, columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    result = FileResult(name=name)
-    try:
-        header, rows = read_csv(path, columns)
-    except RowError as exc:
-        result.header = list(columns)
-        result.error = str(exc)
-        result.rejects.append(Reject(1, str(exc), []))
-        return result, []
-    result.header = header
-    return result, list(rows)
-
-
 def _short(row: dict[str, str]) -> None:
     if not row:
         raise RowError(_("the row does not have the header's number of columns."))
@@ -79,7 +66,7 @@ def _short(row: dict[str, str]) -> None:
 
 # ---------------------------------------------------------------------------- templates
 def load_templates(path: Path, skip_invalid: bool = False) -> FileResult:
-    result, rows = _start(path, TEMPLATES, TEMPLATE_COLUMNS)
+    result, rows = open_csv(path, TEMPLATES, TEMPLATE_COLUMNS)
     seen: dict[str, int] = {}
     for line, row, cells in rows:
         try:
@@ -132,7 +119,7 @@ def load_templates(path: Path, skip_invalid: bool = False) -> FileResult:
 def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
     from cchc.reform.services import template_problems
 
-    result, rows = _start(path, NODES, NODE_COLUMNS)
+    result, rows = open_csv(path, NODES, NODE_COLUMNS)
     by_template: dict[str, list[tuple[int, dict[str, Any], list[str]]]] = defaultdict(list)
     templates = {t.code: t for t in Template.objects.all()}
     for line, row, cells in rows:
@@ -301,7 +288,7 @@ def _parents_first(items):  # type: ignore[no-untyped-def]
 
 # ------------------------------------------------------------------------------- scores
 def load_scores(path: Path, skip_invalid: bool = False) -> FileResult:
-    result, rows = _start(path, SCORES, SCORE_COLUMNS)
+    result, rows = open_csv(path, SCORES, SCORE_COLUMNS)
     templates = {t.code: t for t in Template.objects.filter(status=TemplateStatus.PUBLISHED)}
     leaves: dict[str, dict[str, TemplateNode]] = {}
     for t in templates.values():

@@ -424,9 +424,8 @@ def open_assessment(template: Template, agency: Any, *, actor: Any) -> Assessmen
             Score.objects.bulk_create([Score(assessment=assessment, node=n) for n in leaves])
             assessment = events.lock(assessment)
             events.append_event(
-                ReformEvent, assessment, action="open", actor=actor, to_status=S.DRAFT
+                ReformEvent, assessment, action="open", actor=actor, to_status=S.DRAFT, save=True
             )
-            assessment.save(update_fields=["last_event_seq"])
     return assessment
 
 

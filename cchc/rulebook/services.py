@@ -202,8 +202,8 @@ def add_calendar_exceptions(
                 "document_date": document_date.isoformat(),
                 "dossiers_due": due_total,
             },
+            save=True,
         )
-        book.save(update_fields=["last_event_seq"])
         _after_commit()
     return created
 
@@ -321,7 +321,7 @@ def add_rule_version(
                     else None
                 ),
             },
+            save=True,
         )
-        book.save(update_fields=["last_event_seq"])
         _after_commit()
     return created

@@ -186,8 +186,8 @@ def _record(
         actor=actor,
         note=note,
         data={"answers": clean, "mode": mode, **(data or {})},
+        save=True,
     )
-    response.save(update_fields=["last_event_seq"])
     live.changed(campaign.pk)
     return response
 
@@ -497,8 +497,8 @@ def review_responses(
                 actor=actor,
                 note=reason,
                 data={"from": before, "to": decision},
+                save=["review", "review_reason"],
             )
-            response.save(update_fields=["review", "review_reason", "last_event_seq"])
             campaigns.add(response.campaign_id)
             done += 1
         for campaign_id in campaigns:
@@ -531,8 +531,8 @@ def edit_response(
             actor=actor,
             note=reason,
             data={"before": old, "after": clean},
+            save=["answers", "scored", "valid", "valid_items"],
         )
-        response.save(update_fields=["answers", "scored", "valid", "valid_items", "last_event_seq"])
         live.changed(response.campaign_id)
         return response
 

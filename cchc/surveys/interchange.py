@@ -155,8 +155,8 @@ def apply_rows(rows: list[dict[str, Any]], result: Any) -> None:
                 action="import",
                 actor=IMPORT,
                 data={"answers": row["answers"]},
+                save=True,
             )
-            response.save(update_fields=["last_event_seq"])
             result.created += 1
             continue
         same = (

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.errors import ValidationFailed
 from cchc.core.scheme import MEAN, Node
+from cchc.core.validity import in_force_on
 from cchc.surveys.models import Item, Method
 
 
@@ -270,7 +271,7 @@ def method_in_force(method: Method, on: dt.date) -> Method:
     with the latest effective date on or before `on`; a version without a date counts as in
     force since always. A method without a family, or a family with no version in force yet,
     is its own version."""
-    from django.db.models import F, Q
+    from django.db.models import F
 
     if not method.family:
         return method
@@ -278,7 +279,7 @@ def method_in_force(method: Method, on: dt.date) -> Method:
         Method.objects.filter(
             family=method.family, province_code=method.province_code, published=True
         )
-        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+        .filter(in_force_on(on, start="effective_from", end=None, open_start=True))
         .order_by(F("effective_from").desc(nulls_last=True), "-pk")
         .first()
     )

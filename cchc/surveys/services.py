@@ -291,8 +291,8 @@ def create_campaign(
             action="create",
             actor=actor,
             data={"units": [a.code for a in agencies], "modes": modes},
+            save=True,
         )
-        campaign.save(update_fields=["last_event_seq"])
         return campaign
 
 
@@ -308,9 +308,13 @@ def _transition(campaign: Campaign, *, actor: Any, to: str, allowed: tuple[str, 
         before = campaign.status
         campaign.status = to
         events.append_event(
-            SurveyEvent, campaign, action=to.lower(), actor=actor, data={"from": before}
+            SurveyEvent,
+            campaign,
+            action=to.lower(),
+            actor=actor,
+            data={"from": before},
+            save=["status"],
         )
-        campaign.save(update_fields=["status", "last_event_seq"])
         return campaign
 
 
@@ -348,8 +352,8 @@ def set_quota(
             action="quota",
             actor=actor,
             data={"unit": agency.code, "stratum": stratum, "target": target},
+            save=True,
         )
-        campaign.save(update_fields=["last_event_seq"])
         return quota
 
 
@@ -418,8 +422,8 @@ def draw_sample(
                 "size": result.size,
                 "strata": result.strata,
             },
+            save=True,
         )
-        campaign.save(update_fields=["last_event_seq"])
         return sample
 
 
@@ -448,8 +452,8 @@ def send_invitations(campaign: Campaign, *, actor: Any, reserve: bool = False) -
             action="invite",
             actor=actor,
             data={"queued": len(people), "reserve": reserve},
+            save=True,
         )
-        campaign.save(update_fields=["last_event_seq"])
         return len(people)
 
 
@@ -466,8 +470,11 @@ def publish_results(campaign: Campaign, *, actor: Any) -> Campaign:
         campaign.published_results = campaign_results(campaign)
         campaign.published_at = timezone.now()
         campaign.status = Campaign.Status.PUBLISHED
-        events.append_event(SurveyEvent, campaign, action="publish", actor=actor)
-        campaign.save(
-            update_fields=["published_results", "published_at", "status", "last_event_seq"]
+        events.append_event(
+            SurveyEvent,
+            campaign,
+            action="publish",
+            actor=actor,
+            save=["published_results", "published_at", "status"],
         )
         return campaign
