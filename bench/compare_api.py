@@ -19,7 +19,9 @@ the newer commit's `migrate` serves as well, and takes minutes instead of half a
 before an issue and the commit where its work was complete, when later work on other issues
 shares the hot path). `env:NAME=VALUE` instead of a commit compares this checkout with and without that setting
 (the server inherits it), in the same alternating runs.
-Env: COMPARE_ROUNDS (5), BENCH_SECONDS (12). Writes bench/results/api_compare.json
+Each tree first runs untimed (COMPARE_WARMUP rounds, 1): a database just loaded
+or copied is cold, and the first three rounds of issue 11's runs of 2026-12-03 strayed
+from the steady later ones by up to 2x, both ways. Env: COMPARE_ROUNDS (5), COMPARE_WARMUP (1), BENCH_SECONDS (12). Writes bench/results/api_compare.json
 (BENCH_RESULT names another file).
 """
 
@@ -34,6 +36,7 @@ import sys
 from common import ROOT, write_comparison
 
 ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "5"))
+WARMUP = int(os.environ.get("COMPARE_WARMUP", "1"))
 SECONDS = os.environ.get("BENCH_SECONDS", "12")
 
 
@@ -162,6 +165,10 @@ def main() -> None:
         else:
             trees[f"{head} (this checkout)"] = (str(ROOT), {})
     prepare(trees)
+    for _ in range(WARMUP):
+        for label, (tree, extra_env) in trees.items():
+            warm = run(tree, label, extra_env)
+            print("warm-up (not counted):", json.dumps(warm, ensure_ascii=False), flush=True)
     runs = []
     for _ in range(ROUNDS):
         for label, (tree, extra_env) in trees.items():
@@ -183,7 +190,8 @@ def main() -> None:
         }
     write_comparison(
         "api_compare",
-        f"bench_lifecycle.py, API phase, queued, {SECONDS} s per run, {ROUNDS} alternating rounds",
+        f"bench_lifecycle.py, API phase, queued, {SECONDS} s per run, {ROUNDS} alternating rounds"
+        f" after {WARMUP} untimed",
         runs,
         "means",
         means,
