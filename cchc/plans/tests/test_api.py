@@ -19,17 +19,19 @@ def _post(c, url, body):
     return c.post(url, json.dumps(body), content_type="application/json")
 
 
+# a plain task led by unit A (H26.100)
+TASK = {
+    "title": "x",
+    "source_document": "TB 1",
+    "lead_agency": "H26.100",
+    "assigned_on": "2026-07-01",
+    "deadline": "2026-08-01",
+}
+
+
 def _assign(c, **fields):
-    """POST a new task: a plain one led by H26.100, with `fields` over the defaults."""
-    body = {
-        "title": "x",
-        "source_document": "TB 1",
-        "lead_agency": "H26.100",
-        "assigned_on": "2026-07-01",
-        "deadline": "2026-08-01",
-        **fields,
-    }
-    return _post(c, "/api/v1/plans/tasks", body)
+    """POST a new task: TASK with `fields` over it."""
+    return _post(c, "/api/v1/plans/tasks", {**TASK, **fields})
 
 
 def test_assign_update_complete_verify_by_api(cast):
