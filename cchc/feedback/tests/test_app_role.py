@@ -23,6 +23,7 @@ from django.db import connection
 from cchc.core import chains
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier, DossierEvent
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.feedback.tests.factories import file
 from cchc.feedback.tests.test_event_logs import AT
 
@@ -81,13 +82,7 @@ def test_the_application_role_writes_rows_but_cannot_erase_the_trail(cast, app_r
         with connection.cursor() as cur:
             cur.execute("SELECT current_user")
             assert cur.fetchone()[0] == role
-        dossier = dossier_services.intake_at_counter(
-            procedure=cast.procedure,
-            receiving_agency=cast.agency_a,
-            applicant=dossier_services.Applicant(name="Nguyễn Văn An"),
-            actor=cast.clerk_a,
-            at=AT,
-        )
+        dossier = counter_dossier(cast, at=AT)
         dossier_services.assign(dossier, actor=cast.leader_a, assignee=cast.specialist_a)
         petition = file(cast.agency_a, actor=cast.citizen)
     finally:

@@ -27,6 +27,7 @@ from cchc.core.admin import EventLogAdmin
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier, DossierEvent
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.feedback import complaints, petitions
 from cchc.feedback.models import Complaint, ComplaintEvent, Petition, PetitionEvent
 from cchc.feedback.tests.factories import file, file_complaint
@@ -48,13 +49,7 @@ class Log:
 
 
 def _dossier(cast: Any) -> Dossier:
-    return dossier_services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=dossier_services.Applicant(name="Nguyễn Văn An"),
-        actor=cast.clerk_a,
-        at=AT,
-    )
+    return counter_dossier(cast, at=AT)
 
 
 def _complaint(cast: Any) -> Complaint:

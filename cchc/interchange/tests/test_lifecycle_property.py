@@ -30,6 +30,7 @@ from cchc.core.errors import DomainError
 from cchc.dossiers import lifecycle, services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.state import ACTION_RULES, state_refusal
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.interchange.dossiers import Context, export_dossiers, import_dossiers
 from cchc.interchange.formats import RowError, format_datetime
 
@@ -205,13 +206,7 @@ def test_an_assignment_stays_an_assignment_after_export_and_import(cast, tmp_pat
     hand-over (the control slip's step number then differs: what a status-only history
     cannot tell)."""
     at = START
-    live = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=services.Applicant(name="Lê Thị Mai"),
-        actor=cast.clerk_a,
-        at=at,
-    )
+    live = counter_dossier(cast, "Lê Thị Mai", at=at)
     live = services.transfer(
         live, actor=cast.clerk_a, to_agency=cast.agency_a, at=at + dt.timedelta(hours=1)
     )

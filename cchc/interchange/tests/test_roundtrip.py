@@ -16,6 +16,7 @@ from cchc.agencies.models import Agency, RankingGroup
 from cchc.catalogue.models import Field, Procedure
 from cchc.dossiers import lifecycle, services
 from cchc.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 from cchc.interchange.tests.bundles import export
 
 # the step function's derived columns, and the hand-over and intake facts the replay keeps
@@ -30,15 +31,9 @@ def handle_three_dossiers(cast) -> list[Dossier]:
     """A returned dossier with a supplement and an apology, a refused online submission, and
     one waiting for the applicant's supplement: all through the lifecycle services."""
     applicant = services.Applicant(name="Nguyễn Thị Lan")
-    a, b = cast.agency_a, cast.agency_b
-    d1 = services.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=a,
-        competent_agency=b,
-        applicant=applicant,
-        actor=cast.clerk_a,
-        at=t("2026-03-02T09:00:00+07:00"),
-        fee_amount=50000,
+    b = cast.agency_b
+    d1 = counter_dossier(
+        cast, applicant, competent_agency=b, at=t("2026-03-02T09:00:00+07:00"), fee_amount=50000
     )
     services.transfer(
         d1,
@@ -67,25 +62,12 @@ def handle_three_dossiers(cast) -> list[Dossier]:
     )
     services.return_result(d1, actor=cast.clerk_a, at=t("2026-03-11T08:30:00+07:00"))
 
-    d2 = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=a,
-        applicant=applicant,
-        actor=cast.citizen,
-        at=t("2026-03-07T21:15:00+07:00"),
-    )
+    d2 = online_dossier(cast, applicant, at=t("2026-03-07T21:15:00+07:00"))
     services.refuse(
         d2, actor=cast.clerk_a, reason="không thuộc thẩm quyền", at=t("2026-03-09T08:05:00+07:00")
     )
 
-    d3 = services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=a,
-        competent_agency=b,
-        applicant=applicant,
-        actor=cast.citizen,
-        at=t("2026-03-12T16:40:00+07:00"),
-    )
+    d3 = online_dossier(cast, applicant, competent_agency=b, at=t("2026-03-12T16:40:00+07:00"))
     services.receive(d3, actor=cast.clerk_a, at=t("2026-03-13T08:10:00+07:00"))
     services.transfer(d3, actor=cast.clerk_a, to_agency=b, at=t("2026-03-13T09:00:00+07:00"))
     services.request_supplement(

@@ -19,20 +19,30 @@ def _post(c, url, body):
     return c.post(url, json.dumps(body), content_type="application/json")
 
 
+# a plain task led by unit A (H26.100)
+TASK = {
+    "title": "x",
+    "source_document": "TB 1",
+    "lead_agency": "H26.100",
+    "assigned_on": "2026-07-01",
+    "deadline": "2026-08-01",
+}
+
+
+def _assign(c, **fields):
+    """POST a new task: TASK with `fields` over it."""
+    return _post(c, "/api/v1/plans/tasks", {**TASK, **fields})
+
+
 def test_assign_update_complete_verify_by_api(cast):
     admin, unit = _client(cast.province_admin), _client(cast.leader_a)
-    r = _post(
+    r = _assign(
         admin,
-        "/api/v1/plans/tasks",
-        {
-            "title": "Báo cáo CCHC quý 3",
-            "source_document": "KH 12/KH-UBND",
-            "lead_agency": "H26.100",
-            "co_agencies": ["H26.01"],
-            "assigned_on": "2026-07-01",
-            "deadline": "2026-09-30",
-            "evidence_required": False,
-        },
+        title="Báo cáo CCHC quý 3",
+        source_document="KH 12/KH-UBND",
+        co_agencies=["H26.01"],
+        deadline="2026-09-30",
+        evidence_required=False,
     )
     assert r.status_code == 201, r.content
     code = r.json()["code"]
@@ -72,46 +82,16 @@ def test_assign_update_complete_verify_by_api(cast):
 
 def test_api_refusals_are_json_errors(cast):
     admin = _client(cast.province_admin)
-    r = _post(
-        admin,
-        "/api/v1/plans/tasks",
-        {
-            "title": "x",
-            "source_document": "TB 1",
-            "lead_agency": "H26.100",
-            "assigned_on": "2026-07-01",
-            "deadline": "2026-06-01",
-        },
-    )
+    r = _assign(admin, deadline="2026-06-01")
     assert r.status_code == 400 and r.json()["error"]["field"] == "deadline"
     assert not Task.objects.exists()
-    r = _post(
-        _client(cast.leader_a),
-        "/api/v1/plans/tasks",
-        {
-            "title": "x",
-            "source_document": "TB 1",
-            "lead_agency": "H26.100",
-            "assigned_on": "2026-07-01",
-            "deadline": "2026-08-01",
-        },
-    )
-    assert r.status_code == 403
+    assert _assign(_client(cast.leader_a)).status_code == 403
 
 
 def test_extension_by_api(cast):
     admin, unit = _client(cast.province_admin), _client(cast.leader_a)
-    code = _post(
-        admin,
-        "/api/v1/plans/tasks",
-        {
-            "title": "Số hóa",
-            "source_document": "TB 1",
-            "lead_agency": "H26.100",
-            "assigned_on": "2026-01-05",
-            "deadline": "2027-06-01",
-        },
-    ).json()["code"]
+    r = _assign(admin, title="Số hóa", assigned_on="2026-01-05", deadline="2027-06-01")
+    code = r.json()["code"]
     r = _post(
         unit,
         f"/api/v1/plans/tasks/{code}/extensions",

@@ -11,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from cchc.dossiers import services as dossiers
 from cchc.dossiers.services import Applicant
+from cchc.dossiers.tests.factories import counter_dossier
 from cchc.plans.models import Finding, FindingEvent
 from cchc.plans.tests.stories import returned_and_rated
 from cchc.testing import client_for
@@ -22,12 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dossier(cast):
-    return dossiers.intake_at_counter(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        applicant=Applicant(name="Nguyễn Văn An", phone="0912345678"),
-        actor=cast.clerk_a,
-    )
+    return counter_dossier(cast, Applicant(name="Nguyễn Văn An", phone="0912345678"))
 
 
 def _raise_from(cast, kind, dossier, heading, severity, description):
