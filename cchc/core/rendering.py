@@ -51,6 +51,16 @@ def form_page(
     return render(request, template, {"form": form, "heading": heading})
 
 
+def cleaned_data(form: Any, refusal: str | None = None) -> dict[str, Any]:
+    """A posted form's cleaned data inside a `run_action` handler; a form that is not valid
+    refuses the action with `refusal`, or else with the form's own errors."""
+    if not form.is_valid():
+        raise DomainError(
+            refusal or " ".join(str(e) for errs in form.errors.values() for e in errs)
+        )
+    return form.cleaned_data
+
+
 def run_action(
     request: HttpRequest,
     act: Callable[[], HttpResponse | None],

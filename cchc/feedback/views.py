@@ -439,14 +439,11 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         elif action == "receive_info":
             petitions.receive_info(petition, actor=user, info=post.get("info", ""))
         elif action == "transfer":
-            form = TransferForm(post)
-            if not form.is_valid():
-                raise DomainError(_("Choose the agency and give a reason."))
+            data = rendering.cleaned_data(
+                TransferForm(post), _("Choose the agency and give a reason.")
+            )
             petitions.transfer(
-                petition,
-                actor=user,
-                to_agency=form.cleaned_data["agency"],
-                reason=form.cleaned_data["reason"],
+                petition, actor=user, to_agency=data["agency"], reason=data["reason"]
             )
         elif action == "answer":
             petitions.answer(petition, actor=user, text=post.get("answer", ""))
@@ -465,12 +462,10 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         elif action == "note":
             petitions.add_note(petition, actor=user, text=post.get("text", ""))
         elif action == "reclassify":
-            form = ReclassifyForm(post)
-            if not form.is_valid():
-                raise DomainError(_("Choose the kind and name what is complained about."))
-            complaint = complaint_register.reclassify_as_complaint(
-                petition, actor=user, **form.cleaned_data
+            data = rendering.cleaned_data(
+                ReclassifyForm(post), _("Choose the kind and name what is complained about.")
             )
+            complaint = complaint_register.reclassify_as_complaint(petition, actor=user, **data)
             messages.success(
                 request,
                 _("Moved to the complaints register as %(code)s.") % {"code": complaint.code},
@@ -539,33 +534,33 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
     if complaint is None:
         raise Http404
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
+        user, post = request.user, request.POST
+
+        def handle() -> None:
+            action = post.get("action", "")
             if action == "accept":
-                complaint_register.accept_complaint(
-                    complaint,
-                    actor=request.user,
-                    complexity=int(request.POST.get("complexity") or 0),
-                )
+                try:
+                    complexity = int(post.get("complexity") or 0)
+                except ValueError as exc:  # a hand-made post: refused like a service's refusal
+                    raise DomainError(str(exc)) from exc
+                complaint_register.accept_complaint(complaint, actor=user, complexity=complexity)
             elif action == "extend":
                 complaint_register.extend_complaint(
-                    complaint, actor=request.user, reason=request.POST.get("reason", "")
+                    complaint, actor=user, reason=post.get("reason", "")
                 )
             elif action == "settle":
                 complaint_register.settle_complaint(
-                    complaint, actor=request.user, outcome=request.POST.get("outcome", "")
+                    complaint, actor=user, outcome=post.get("outcome", "")
                 )
             elif action == "refuse":
                 complaint_register.refuse_complaint(
-                    complaint, actor=request.user, reason=request.POST.get("reason", "")
+                    complaint, actor=user, reason=post.get("reason", "")
                 )
             else:
                 raise DomainError(_("Unknown action."))
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
-        else:
-            messages.success(request, _("Done."))
-        return redirect("feedback:complaint", code=code)
+
+        back = redirect("feedback:complaint", code=code)
+        return rendering.run_action(request, handle, done=_("Done."), back=back)
     return render(
         request,
         "feedback/complaint_detail.html",

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
-from cchc.core.rendering import run_action
+from cchc.core.rendering import cleaned_data, run_action
 from cchc.plans import exports, policies, subjects
 from cchc.plans import inspections as svc
 from cchc.plans.forms import (
@@ -157,12 +156,9 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
     user = request.user
 
     def handle() -> HttpResponse | None:
-        form: forms.Form
         if action == "self_report":
-            form = SelfReportForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise DomainError(_("Attach the report."))
-            svc.upload_self_report(insp, actor=user, file=form.cleaned_data["file"])
+            d = cleaned_data(SelfReportForm(request.POST, request.FILES), _("Attach the report."))
+            svc.upload_self_report(insp, actor=user, file=d["file"])
         elif action == "record":
             checklist = ChecklistForm(request.POST, request.FILES, checklist=insp.checklist)
             if not checklist.is_valid():
@@ -170,10 +166,7 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
                 return _detail_page(request, insp, checklist)
             svc.record_inspection(insp, actor=user, results=checklist.results())
         elif action == "finding":
-            form = FindingForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Check the finding's fields."))
-            d = form.cleaned_data
+            d = cleaned_data(FindingForm(request.POST), _("Check the finding's fields."))
             svc.raise_finding(
                 actor=user,
                 inspection=insp,
@@ -185,24 +178,17 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
                 subject_ref=d["subject_ref"],
             )
         elif action == "conclude":
-            form = ConcludeForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Write the conclusion."))
+            d = cleaned_data(ConcludeForm(request.POST), _("Write the conclusion."))
             svc.conclude(
                 insp,
                 actor=user,
-                conclusion=form.cleaned_data["conclusion"],
-                remediation_days=form.cleaned_data["remediation_days"],
+                conclusion=d["conclusion"],
+                remediation_days=d["remediation_days"],
             )
         elif action == "reinspect":
-            form = ReinspectForm(request.POST, inspection=insp)
-            if not form.is_valid():
-                raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
+            d = cleaned_data(ReinspectForm(request.POST, inspection=insp))
             svc.reinspect_finding(
-                form.cleaned_data["finding"],
-                actor=user,
-                closed=form.cleaned_data["verdict"] == "close",
-                note=form.cleaned_data["note"],
+                d["finding"], actor=user, closed=d["verdict"] == "close", note=d["note"]
             )
         else:
             raise Http404
