@@ -474,10 +474,15 @@ def _validate_intake(
         )
     if not (applicant.name or "").strip():
         raise ValidationFailed(_("Please enter the applicant's name."), field="applicant_name")
-    if applicant.identity_check not in IdentityCheck.values:
+    _check_identity_check(applicant.identity_check)
+
+
+def _check_identity_check(value: str) -> None:
+    """How the identity was checked against the population database: one of IdentityCheck."""
+    if value not in IdentityCheck.values:
         raise ValidationFailed(
             _("Unknown identity check %(value)r: choose one of %(known)s.")
-            % {"value": applicant.identity_check, "known": ", ".join(IdentityCheck.values)},
+            % {"value": value, "known": ", ".join(IdentityCheck.values)},
             field="identity_check",
         )
 
@@ -678,8 +683,6 @@ def intake_at_counter(
             actor=actor,
             document=document,
             required_document=component,
-            reused=action == "reuse_document",
-            role=DossierDocument.Role.COMPONENT,
             at=at,
         )
     return dossier
@@ -741,12 +744,8 @@ def receive(
     how the clerk checked the applicant's identity against the population database on
     acceptance (None keeps what the submission recorded)."""
     at = when(at)
-    if identity_check is not None and identity_check not in IdentityCheck.values:
-        raise ValidationFailed(
-            _("Unknown identity check %(value)r: choose one of %(known)s.")
-            % {"value": identity_check, "known": ", ".join(IdentityCheck.values)},
-            field="identity_check",
-        )
+    if identity_check is not None:
+        _check_identity_check(identity_check)
     dossier, new = _begin(dossier, "receive", actor, at)
     if identity_check is not None:
         dossier.identity_check = identity_check
@@ -1180,13 +1179,13 @@ def _link_document(
     actor: Any,
     document: DigitizedDocument,
     required_document: Any,
-    reused: bool,
-    role: str,
     at: dt.datetime,
     note: str = "",
 ) -> DossierDocument:
-    """Attach under the dossier's lock (held by the caller): the link, its event, the flags
-    derived from the records, the announcement."""
+    """Attach a component under the dossier's lock (held by the caller): the link, its event,
+    the flags derived from the records, the announcement. `action`: "attach_document" for a
+    newly digitised document, "reuse_document" for an earlier one (the link is then reused)."""
+    role = DossierDocument.Role.COMPONENT
     if rowsql.exists(DossierDocument, {"dossier": dossier.pk, "document": document.pk}):
         raise ValidationFailed(
             _("This document is already attached to dossier %(code)s.") % {"code": dossier.code},
@@ -1198,7 +1197,7 @@ def _link_document(
             required_document=required_document,
             document=document,
             role=role,
-            reused=reused,
+            reused=action == "reuse_document",
         )
     )
     event = _append(
@@ -1242,8 +1241,6 @@ def attach_document(
         actor=actor,
         document=document,
         required_document=required_document,
-        reused=False,
-        role=DossierDocument.Role.COMPONENT,
         at=at,
         note=note,
     )
@@ -1281,8 +1278,6 @@ def reuse_document(
         actor=actor,
         document=document,
         required_document=required_document,
-        reused=True,
-        role=DossierDocument.Role.COMPONENT,
         at=at,
     )
 
