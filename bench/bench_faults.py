@@ -689,14 +689,12 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DB_CONN_MAX_AGE", "60")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from common import ROOT, ensure_dossiers, migrate, prepare_database, setup_django, write_result
+    from common import ROOT, ensure_dossiers, setup_database, write_result
 
     logdir = Path(tempfile.mkdtemp(prefix="cchc-faults-logs-"))
     services: Services | None = None
     try:
-        prepare_database(keep=False)
-        setup_django()
-        migrate()
+        setup_database(keep=False)
         load = ensure_dossiers(args.dossiers)
         import dj_database_url
         from django.db import connection

@@ -29,8 +29,7 @@ from common import (
     ROOT,
     page_figures,
     percentile,
-    prepare_database,
-    setup_django,
+    setup_database,
     time_page,
     write_result,
 )
@@ -222,12 +221,7 @@ def pages() -> dict:
 
 
 def main() -> None:
-    prepare_database(keep=bool(os.environ.get("BENCH_KEEP")))
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    setup_database(keep=bool(os.environ.get("BENCH_KEEP")))
     data = load(N)
     only = os.environ.get("BENCH_ONLY", "")
     if only == "load":

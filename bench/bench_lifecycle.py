@@ -28,11 +28,10 @@ from common import (
     cpu_by_process,
     cpu_per_item,
     ensure_dossiers,
-    migrate,
     page_figures,
     percentile,
-    prepare_database,
     service_lifecycle,
+    setup_database,
     setup_django,
     time_page,
     write_result,
@@ -423,9 +422,7 @@ def vacuum() -> None:
 
 
 def main() -> None:
-    prepare_database(keep=True)
-    setup_django()
-    migrate()
+    setup_database(keep=True)
     load = ensure_dossiers(N)
     from django.conf import settings
     from django.db import connection

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import time
 
-from common import ensure_dossiers, migrate, prepare_database, setup_django, write_result
+from common import ensure_dossiers, setup_database, write_result
 
 NOTIFICATIONS = int(os.environ.get("BENCH_NOTIFICATIONS", "100000"))
 USERS = int(os.environ.get("BENCH_USERS", "20000"))
@@ -39,9 +39,7 @@ def _rate(rows: int, seconds: float) -> int:
 
 
 def main() -> None:
-    prepare_database(keep=os.environ.get("BENCH_KEEP") == "1")
-    setup_django()
-    migrate()
+    setup_database(keep=os.environ.get("BENCH_KEEP") == "1")
 
     from cryptography.fernet import Fernet
     from django.conf import settings

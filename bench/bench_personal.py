@@ -12,21 +12,13 @@ import os
 import time
 import timeit
 
-from common import (
-    ensure_dossiers,
-    migrate,
-    prepare_database,
-    setup_django,
-    write_result,
-)
+from common import ensure_dossiers, setup_database, write_result
 
 N = int(os.environ.get("BENCH_DOSSIERS", "20000"))
 
 
 def main() -> None:
-    prepare_database(keep=os.environ.get("BENCH_KEEP") == "1")
-    setup_django()
-    migrate()
+    setup_database(keep=os.environ.get("BENCH_KEEP") == "1")
     info = ensure_dossiers(N)
 
     from django.db import connection

@@ -39,7 +39,8 @@ def seed() -> dict:
     from cchc.accounts.models import Membership, User
     from cchc.agencies.models import Agency, RankingGroup
     from cchc.core import events
-    from cchc.plans.models import Extension, Finding, Task, TaskEvent
+    from cchc.plans.inspection_models import Finding
+    from cchc.plans.models import Extension, Task, TaskEvent
 
     rnd = random.Random(15)
     group, _ = RankingGroup.objects.get_or_create(name="Sở, ban, ngành")

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import percentile, prepare_database, setup_django, write_result  # noqa: E402
+from common import percentile, setup_database, write_result  # noqa: E402
 
 UNITS = int(os.environ.get("BENCH_UNITS", "300"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
@@ -48,11 +48,7 @@ def timed(fn, repeat: int = REPEAT) -> dict:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     load_at_start = os.getloadavg()
-    prepare_database(keep=False)
-    setup_django()
-    from common import migrate
-
-    migrate()
+    setup_database(keep=False)
     from django.conf import settings
     from django.test import Client
 

@@ -39,8 +39,7 @@ import time
 from common import (
     page_figures,
     percentile,
-    prepare_database,
-    setup_django,
+    setup_database,
     time_page,
     write_result,
 )
@@ -370,11 +369,7 @@ def page_latencies() -> dict:
 
 
 def main() -> None:
-    prepare_database(keep=KEEP)
-    setup_django()
-    from common import migrate
-
-    migrate()
+    setup_database(keep=KEEP)
     result: dict = {"data": load()}
     if "pages" in PHASES:
         result["previous_campaign"] = load_published()

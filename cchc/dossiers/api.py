@@ -406,24 +406,18 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Any:
     clerk_at = permissions.agency_ids(user, roles=policies.INTAKE_ROLES)
     if permissions.is_inspector(user):
         raise NotPermitted(_("Inspectors have read-only access."))
+    intake = services.DossierIntake(
+        procedure=procedure,
+        receiving_agency=receiving,
+        competent_agency=competent,
+        applicant=applicant,
+    )
     if clerk_at and (receiving.pk in clerk_at or (place and place.pk in clerk_at)):
         dossier = services.intake_at_counter(
-            procedure=procedure,
-            receiving_agency=receiving,
-            competent_agency=competent,
-            receiving_place=place,
-            applicant=applicant,
-            actor=user,
-            fee_amount=payload.fee_amount,
+            actor=user, receiving_place=place, fee_amount=payload.fee_amount, **intake
         )
     elif user.kind in (User.Kind.CITIZEN, User.Kind.INTEGRATION):
-        dossier = services.submit_online(
-            procedure=procedure,
-            receiving_agency=receiving,
-            competent_agency=competent,
-            applicant=applicant,
-            actor=user,
-        )
+        dossier = services.submit_online(actor=user, **intake)
     else:
         raise NotPermitted(_("You may only receive dossiers at a counter of your own agency."))
     return _detail_response(request, dossier, 201)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Required, TypedDict, Unpack, cast
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
@@ -474,32 +474,50 @@ def _validate_intake(
         )
     if not (applicant.name or "").strip():
         raise ValidationFailed(_("Please enter the applicant's name."), field="applicant_name")
-    if applicant.identity_check not in IdentityCheck.values:
+    _check_identity_check(applicant.identity_check)
+
+
+def _check_identity_check(value: str) -> None:
+    """How the identity was checked against the population database: one of IdentityCheck."""
+    if value not in IdentityCheck.values:
         raise ValidationFailed(
             _("Unknown identity check %(value)r: choose one of %(known)s.")
-            % {"value": applicant.identity_check, "known": ", ".join(IdentityCheck.values)},
+            % {"value": value, "known": ", ".join(IdentityCheck.values)},
             field="identity_check",
         )
+
+
+class DossierIntake(TypedDict, total=False):
+    """What a new dossier is opened with on either channel, besides who opens it, when and
+    how (the keywords `submit_online` and `intake_at_counter` share). The competent agency
+    is the receiving agency when not given."""
+
+    procedure: Required[Procedure]
+    receiving_agency: Required[Agency]
+    competent_agency: Agency | None
+    applicant: Required[Applicant]
+    details: dict[str, Any] | None
 
 
 def _new_dossier(
     *,
     actor: Any,
-    procedure: Procedure,
-    receiving_place: Agency,
-    receiving_agency: Agency,
-    competent_agency: Agency,
-    applicant: Applicant,
-    channel: int,
     at: dt.datetime,
+    channel: int,
     status: int,
-    details: dict[str, Any] | None,
-    fee_amount: int | None,
+    receiving_place: Agency | None = None,
+    fee_amount: int | None = None,
     event_data: dict[str, Any] | None = None,
+    **intake: Unpack[DossierIntake],
 ) -> tuple[Dossier, DossierEvent]:
     """Validate and insert a new dossier with its search text and its first event (seq 1, at
-    the place of reception), one statement on PostgreSQL: "submit" for an online submission, "receive" for a dossier
-    received at once (with its appointment). `event_data` adds to the event's data."""
+    the place of reception, by default the receiving agency), one statement on PostgreSQL:
+    "submit" for an online submission, "receive" for a dossier received at once (with its
+    appointment). `event_data` adds to the event's data."""
+    procedure = intake["procedure"]
+    receiving_agency = intake["receiving_agency"]
+    competent_agency = intake.get("competent_agency") or receiving_agency
+    applicant = intake["applicant"]
     local_day = at.astimezone(LOCAL_TZ).date()
     rule = one_stop_rule(local_day)
     _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
@@ -518,7 +536,7 @@ def _new_dossier(
         rule_version=rule,
         form_set=rule.param("form_set", ""),
         channel=channel,
-        receiving_place=receiving_place,
+        receiving_place=receiving_place or receiving_agency,
         receiving_agency=receiving_agency,
         competent_agency=competent_agency,
         current_agency=receiving_agency,
@@ -534,7 +552,7 @@ def _new_dossier(
         status=status,
         submitted_at=at,
         fee_amount=procedure.total_fee if fee_amount is None else fee_amount,
-        details=details or {},
+        details=intake.get("details") or {},
     )
     # Codes imported from the previous system may already use the next number: the insert
     # skips a taken code (no error, no extra lookup) and the next number is tried.
@@ -566,30 +584,15 @@ def _new_dossier(
 @transaction.atomic
 def submit_online(
     *,
-    procedure: Procedure,
-    receiving_agency: Agency,
-    competent_agency: Agency | None = None,
-    applicant: Applicant,
     actor: Any,
     at: dt.datetime | None = None,
-    details: dict[str, Any] | None = None,
     channel: int = Channel.ONLINE,
+    **intake: Unpack[DossierIntake],
 ) -> Dossier:
     """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
     require_actor(actor)
-    at = when(at)
     dossier, event = _new_dossier(
-        actor=actor,
-        procedure=procedure,
-        receiving_place=receiving_agency,
-        receiving_agency=receiving_agency,
-        competent_agency=competent_agency or receiving_agency,
-        applicant=applicant,
-        channel=channel,
-        at=at,
-        status=S.SUBMITTED,
-        details=details,
-        fee_amount=None,
+        actor=actor, at=when(at), channel=channel, status=S.SUBMITTED, **intake
     )
     _announce(dossier, "submit", event)
     return dossier
@@ -598,19 +601,15 @@ def submit_online(
 @transaction.atomic
 def intake_at_counter(
     *,
-    procedure: Procedure,
-    receiving_agency: Agency,
-    competent_agency: Agency | None = None,
-    receiving_place: Agency | None = None,
-    applicant: Applicant,
     actor: Any,
     at: dt.datetime | None = None,
     channel: int = Channel.IN_PERSON,
-    details: dict[str, Any] | None = None,
+    receiving_place: Agency | None = None,
     fee_amount: int | None = None,
     checklist: Sequence[tuple[RequiredDocument, str]] | None = None,
     scans: Sequence[tuple[RequiredDocument | None, Any]] = (),
     reused: Sequence[tuple[RequiredDocument | None, DigitizedDocument]] = (),
+    **intake: Unpack[DossierIntake],
 ) -> Dossier:
     """A clerk receives a complete dossier at the counter: receipt and appointment (form 01).
 
@@ -626,6 +625,9 @@ def intake_at_counter(
     nothing behind.
     """
     at = when(at)
+    procedure = intake["procedure"]
+    receiving_agency = intake["receiving_agency"]
+    applicant = intake["applicant"]
     place = receiving_place or receiving_agency
     try:
         policies.check_intake(actor, place)
@@ -644,21 +646,17 @@ def intake_at_counter(
             raise NotPermitted(_("Only the applicant's own earlier documents can be reused."))
     dossier, event = _new_dossier(
         actor=actor,
-        procedure=procedure,
-        receiving_place=place,
-        receiving_agency=receiving_agency,
-        competent_agency=competent_agency or receiving_agency,
-        applicant=applicant,
-        channel=channel,
         at=at,
+        channel=channel,
         status=S.RECEIVED,
-        details=details,
+        receiving_place=place,
         fee_amount=fee_amount,
         event_data=(
             {"checklist": [[c.pk, c.name, how] for c, how in lines]}
             if checklist is not None
             else None
         ),
+        **intake,
     )
     if lines:
         ReceivedComponent.objects.bulk_create(
@@ -685,8 +683,6 @@ def intake_at_counter(
             actor=actor,
             document=document,
             required_document=component,
-            reused=action == "reuse_document",
-            role=DossierDocument.Role.COMPONENT,
             at=at,
         )
     return dossier
@@ -748,12 +744,8 @@ def receive(
     how the clerk checked the applicant's identity against the population database on
     acceptance (None keeps what the submission recorded)."""
     at = when(at)
-    if identity_check is not None and identity_check not in IdentityCheck.values:
-        raise ValidationFailed(
-            _("Unknown identity check %(value)r: choose one of %(known)s.")
-            % {"value": identity_check, "known": ", ".join(IdentityCheck.values)},
-            field="identity_check",
-        )
+    if identity_check is not None:
+        _check_identity_check(identity_check)
     dossier, new = _begin(dossier, "receive", actor, at)
     if identity_check is not None:
         dossier.identity_check = identity_check
@@ -1187,13 +1179,13 @@ def _link_document(
     actor: Any,
     document: DigitizedDocument,
     required_document: Any,
-    reused: bool,
-    role: str,
     at: dt.datetime,
     note: str = "",
 ) -> DossierDocument:
-    """Attach under the dossier's lock (held by the caller): the link, its event, the flags
-    derived from the records, the announcement."""
+    """Attach a component under the dossier's lock (held by the caller): the link, its event,
+    the flags derived from the records, the announcement. `action`: "attach_document" for a
+    newly digitised document, "reuse_document" for an earlier one (the link is then reused)."""
+    role = DossierDocument.Role.COMPONENT
     if rowsql.exists(DossierDocument, {"dossier": dossier.pk, "document": document.pk}):
         raise ValidationFailed(
             _("This document is already attached to dossier %(code)s.") % {"code": dossier.code},
@@ -1205,7 +1197,7 @@ def _link_document(
             required_document=required_document,
             document=document,
             role=role,
-            reused=reused,
+            reused=action == "reuse_document",
         )
     )
     event = _append(
@@ -1249,8 +1241,6 @@ def attach_document(
         actor=actor,
         document=document,
         required_document=required_document,
-        reused=False,
-        role=DossierDocument.Role.COMPONENT,
         at=at,
         note=note,
     )
@@ -1288,8 +1278,6 @@ def reuse_document(
         actor=actor,
         document=document,
         required_document=required_document,
-        reused=True,
-        role=DossierDocument.Role.COMPONENT,
         at=at,
     )
 

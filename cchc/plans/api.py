@@ -396,7 +396,7 @@ def raise_finding(request: HttpRequest, payload: FindingIn) -> Any:
 
 @router.get("/inspections/{code}", response={200: InspectionOut, **ERRORS})
 def get_inspection(request: HttpRequest, code: str) -> Any:
-    from cchc.plans.models import Inspection
+    from cchc.plans.inspection_models import Inspection
 
     insp = Inspection.objects.select_related("agency").filter(code=code).first()
     if insp is None or not policies.sees_agency(_caller(request), insp.agency_id):

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
-from cchc.plans.models import OutputType, Recurrence, Severity, SourceKind, SubjectKind, Task
+from cchc.plans.inspection_models import Severity, SubjectKind
+from cchc.plans.models import OutputType, Recurrence, SourceKind, Task
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -133,7 +134,7 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        from cchc.plans.models import InspectionPlan
+        from cchc.plans.inspection_models import InspectionPlan
 
         _set_queryset(self, "agency", _agencies())
         _set_queryset(self, "plan", InspectionPlan.objects.all())
@@ -215,7 +216,7 @@ class ChecklistForm(forms.Form):
     photo_<code>; `rows()` gives them per content for the table."""
 
     def __init__(self, *args: Any, checklist: list[dict[str, Any]], **kwargs: Any) -> None:
-        from cchc.plans.models import ChecklistResult
+        from cchc.plans.inspection_models import ChecklistResult
 
         super().__init__(*args, **kwargs)
         self.checklist = checklist
@@ -287,7 +288,7 @@ class ReinspectForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
     def __init__(self, *args: Any, inspection: Any, **kwargs: Any) -> None:
-        from cchc.plans.models import Finding
+        from cchc.plans.inspection_models import Finding
 
         super().__init__(*args, **kwargs)
         # every finding of the inspection: the service refuses a closed one with its message

@@ -31,7 +31,7 @@ from cchc.plans.forms import (
     ReinspectForm,
     SelfReportForm,
 )
-from cchc.plans.models import Inspection, InspectionPlan, SubjectKind
+from cchc.plans.inspection_models import Inspection, InspectionPlan, SubjectKind
 from cchc.plans.views import form_page
 
 

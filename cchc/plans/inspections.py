@@ -23,7 +23,7 @@ from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.plans import policies, services, subjects
-from cchc.plans.models import (
+from cchc.plans.inspection_models import (
     ChecklistResult,
     Finding,
     FindingEvent,
@@ -32,11 +32,9 @@ from cchc.plans.models import (
     InspectionEvent,
     InspectionPlan,
     InspectionStatus,
-    OutputType,
     Severity,
-    SourceKind,
-    TaskStatus,
 )
+from cchc.plans.models import OutputType, SourceKind, TaskStatus
 from cchc.plans.rules import plan_rules
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
-from cchc.plans.models import Finding, FindingStatus, Task
+from cchc.plans.inspection_models import Finding, FindingStatus
+from cchc.plans.models import Task
 
 
 def journey(agency: Agency, *, year: int) -> dict[str, Any]:

@@ -233,7 +233,7 @@ def findings_closed(*, agency_code: str, period: str):  # type: ignore[no-untype
     from cchc.core.errors import NotFound
     from cchc.indices.measures import Measure
     from cchc.indices.periods import Period
-    from cchc.plans.models import Finding, FindingStatus
+    from cchc.plans.inspection_models import Finding, FindingStatus
 
     parsed = Period.parse(period)
     agency = Agency.objects.filter(code=agency_code).first()

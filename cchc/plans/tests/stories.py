@@ -8,7 +8,8 @@ from cchc.dossiers import services as dossiers
 from cchc.dossiers.models import Dossier, Evaluation
 from cchc.dossiers.services import Applicant
 from cchc.plans import services as plans
-from cchc.plans.models import Finding, Task
+from cchc.plans.inspection_models import Finding
+from cchc.plans.models import Task
 
 
 def at(day: int, hh: int) -> dt.datetime:

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cchc.plans.models import Finding, Inspection, Task
+from cchc.plans.inspection_models import Finding, Inspection
+from cchc.plans.models import Task
 from cchc.testing import sign_in
 
 D = dt.date

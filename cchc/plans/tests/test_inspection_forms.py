@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.plans import inspections as isvc
 from cchc.plans.forms import ChecklistForm, ReinspectForm
-from cchc.plans.models import ChecklistResult, FindingStatus, InspectionStatus
+from cchc.plans.inspection_models import ChecklistResult, FindingStatus, InspectionStatus
 from cchc.plans.tests.stories import complete_corrective_task
 from cchc.testing import client_for
 

@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.plans import inspections as svc
 from cchc.plans import services
-from cchc.plans.models import (
+from cchc.plans.inspection_models import (
     FindingEvent,
     FindingStatus,
     InspectionEvent,
     InspectionStatus,
-    TaskStatus,
 )
+from cchc.plans.models import TaskStatus
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cchc.dossiers.services import Applicant
 from cchc.dossiers.tests.factories import counter_dossier
-from cchc.plans.models import Finding, FindingEvent
+from cchc.plans.inspection_models import Finding, FindingEvent
 from cchc.plans.tests.stories import returned_and_rated
 from cchc.testing import client_for
 

@@ -14,7 +14,8 @@ from django.db import transaction
 from cchc.core.errors import NotPermitted
 from cchc.plans import inspections as isvc
 from cchc.plans import policies, services
-from cchc.plans.models import Extension, FindingEvent, InspectionEvent, TaskEvent
+from cchc.plans.inspection_models import FindingEvent, InspectionEvent
+from cchc.plans.models import Extension, TaskEvent
 from cchc.plans.tests.stories import complete_corrective_task
 
 D = dt.date
