@@ -514,6 +514,10 @@ def _new_dossier(
     the place of reception, by default the receiving agency), one statement on PostgreSQL:
     "submit" for an online submission, "receive" for a dossier received at once (with its
     appointment). `event_data` adds to the event's data."""
+    # callers outside the type gate (views, tests) get the TypeError explicit keywords gave
+    unknown = intake.keys() - DossierIntake.__annotations__.keys()
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
     procedure = intake["procedure"]
     receiving_agency = intake["receiving_agency"]
     competent_agency = intake.get("competent_agency") or receiving_agency
@@ -592,7 +596,14 @@ def submit_online(
     """An applicant submits a dossier online: status 1, waiting for the agency to accept it."""
     require_actor(actor)
     dossier, event = _new_dossier(
-        actor=actor, at=when(at), channel=channel, status=S.SUBMITTED, **intake
+        actor=actor,
+        at=when(at),
+        channel=channel,
+        status=S.SUBMITTED,
+        # received where it was sent, at the procedure's fee: an online applicant sets neither
+        receiving_place=None,
+        fee_amount=None,
+        **intake,
     )
     _announce(dossier, "submit", event)
     return dossier

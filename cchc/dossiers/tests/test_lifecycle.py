@@ -199,6 +199,23 @@ def test_online_submission_then_reception(cast):
     assert d.appointment_at == at(2026, 3, 12, 8, 30)
 
 
+@pytest.mark.parametrize(
+    "open_with, keyword",
+    [
+        (online_dossier, "fee_amount"),  # the counter's keyword, not the applicant's
+        (online_dossier, "receiving_place"),
+        (online_dossier, "competent_agnecy"),  # a misspelt intake field
+        (counter_dossier, "competent_agnecy"),
+    ],
+)
+def test_intake_refuses_a_keyword_it_does_not_take(cast, open_with, keyword):
+    """The intake fields travel as **DossierIntake; a wrong keyword from a caller outside the
+    type gate still fails loudly instead of being dropped, and nothing is saved."""
+    with pytest.raises(TypeError, match=keyword):
+        open_with(cast, APPLICANT, **{keyword: cast.agency_b})
+    assert not Dossier.objects.exists()
+
+
 def test_refuse_requires_reason_and_closes(cast):
     d = online_dossier(cast, APPLICANT)
     with pytest.raises(ValidationFailed):
