@@ -122,11 +122,16 @@ class TaskFilters(Schema):
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
+def _by_code(model: Any, code: str, field: str, missing: str) -> Any:
+    """The record a payload names by code, or a refusal on that field (`missing` % code)."""
+    found = model.objects.filter(code=code).first()
+    if found is None:
+        raise ValidationFailed(missing % {"code": code}, field=field)
+    return found
+
+
 def _agency(code: str, field: str) -> Agency:
-    a = Agency.objects.filter(code=code).first()
-    if a is None:
-        raise ValidationFailed(_("Unknown unit %(code)s.") % {"code": code}, field=field)
-    return a
+    return _by_code(Agency, code, field, _("Unknown unit %(code)s."))
 
 
 def _out(task: Task, as_of: dt.date) -> dict[str, Any]:
@@ -203,18 +208,10 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
 
 @router.post("/tasks", response={201: TaskOut, **ERRORS})
 def create_task(request: HttpRequest, payload: TaskIn) -> Any:
-    parent = None
-    if payload.parent:
-        parent = Task.objects.filter(code=payload.parent).first()
-        if parent is None:
-            raise ValidationFailed(
-                _("No task %(code)s.") % {"code": payload.parent}, field="parent"
-            )
-    plan = None
-    if payload.plan:
-        plan = Plan.objects.filter(code=payload.plan).first()
-        if plan is None:
-            raise ValidationFailed(_("No plan %(code)s.") % {"code": payload.plan}, field="plan")
+    parent = (
+        _by_code(Task, payload.parent, "parent", _("No task %(code)s.")) if payload.parent else None
+    )
+    plan = _by_code(Plan, payload.plan, "plan", _("No plan %(code)s.")) if payload.plan else None
     task = services.assign_task(
         actor=_caller(request),
         code=payload.code,

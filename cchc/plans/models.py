@@ -4,7 +4,8 @@ A task carries the "5 clear" (domain.md §10): who (one lead unit, co-operating 
 observers), what (title, expected output), when (a deadline, or periodic reports), result
 (evidence) and responsibility (the assigner). Its life is a log of `TaskEvent` rows; the
 columns on `Task` (status, deadline in force, completion date, progress) are derived by the
-services from that log and never edited by a view. Inspections live in `inspections.py`.
+services from that log and never edited by a view. Inspections are declared in
+`inspection_models.py`, with their services in `inspections.py`.
 """
 
 from __future__ import annotations

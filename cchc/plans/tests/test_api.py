@@ -88,6 +88,22 @@ def test_api_refusals_are_json_errors(cast):
     assert _assign(_client(cast.leader_a)).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"parent": "NV-KHONG-CO"}, "parent", "NV-KHONG-CO"),
+        ({"plan": "KH-KHONG-CO"}, "plan", "KH-KHONG-CO"),
+        ({"lead_agency": "H26.999"}, "lead_agency", "H26.999"),
+        ({"co_agencies": ["H26.998"]}, "co_agencies", "H26.998"),
+    ],
+)
+def test_api_refuses_codes_that_name_nothing(cast, fields, field, message):
+    r = _assign(_client(cast.province_admin), **fields)
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == field and message in r.json()["error"]["message"]
+    assert not Task.objects.exists()
+
+
 def test_extension_by_api(cast):
     admin, unit = _client(cast.province_admin), _client(cast.leader_a)
     r = _assign(admin, title="Số hóa", assigned_on="2026-01-05", deadline="2027-06-01")
