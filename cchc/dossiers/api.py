@@ -431,21 +431,16 @@ def get_dossier(request: HttpRequest, code: str) -> Any:
 # -- one endpoint per lifecycle action ------------------------------------------------------------
 def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> dict[str, Any]:
     data = payload.dict()
-    if action == "transfer":
-        # A name the look-ups refuse is told only to a caller who may take this action on
-        # this dossier (404 if they may not see it, 403 if they may not act), so a token holder
-        # cannot probe user names, memberships or agencies. Names that are found go on to the
-        # service, which checks the caller on the locked row and is answered the same way.
-        try:
-            data["to_agency"] = _agency(data["to_agency"], "to_agency", required=True)
-            data["assignee"] = _staff_of(data.get("assignee"), data["to_agency"], "assignee")
-        except ValidationFailed:
-            policies.check(request.auth, action, _get_dossier(request, code))
-            raise
-    elif action == "assign":
-        # the assignee is looked up in the dossier's own agency: read and checked first
+    if action in ("transfer", "assign"):
+        # Names in the payload are looked up only once the caller may take this action on
+        # this dossier (404 if they may not see it, 403 if they may not act): a token holder
+        # cannot use these checks to probe user names, memberships or agencies.
         dossier = _get_dossier(request, code)
         policies.check(request.auth, action, dossier)
+    if action == "transfer":
+        data["to_agency"] = _agency(data["to_agency"], "to_agency", required=True)
+        data["assignee"] = _staff_of(data.get("assignee"), data["to_agency"], "assignee")
+    elif action == "assign":
         data["assignee"] = _staff_of(data["assignee"], dossier.current_agency, "assignee")
         if data["assignee"] is None:
             raise ValidationFailed(
