@@ -10,7 +10,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from cchc.accounts.models import User
 from cchc.agencies.models import Agency
@@ -233,7 +233,7 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
         measure_target=payload.measure_target,
         measure_period=payload.measure_period,
     )
-    return 201, _out(_qs().get(pk=task.pk), timezone.localdate())
+    return Status(201, _out(_qs().get(pk=task.pk), timezone.localdate()))
 
 
 @router.get("/tasks/{code}", response={200: TaskOut, **ERRORS})
@@ -301,7 +301,7 @@ def request_extension(request: HttpRequest, code: str, payload: ExtensionIn) -> 
         new_deadline=payload.new_deadline,
         reason=payload.reason,
     )
-    return 201, _ext_out(ext)
+    return Status(201, _ext_out(ext))
 
 
 @router.post("/extensions/{ext_id}/decide", response={200: ExtensionOut, **ERRORS})
@@ -388,7 +388,7 @@ def raise_finding(request: HttpRequest, payload: FindingIn) -> Any:
         evidence=payload.evidence,
         responsible_person=payload.responsible_person,
     )
-    return 201, _finding_out(finding)
+    return Status(201, _finding_out(finding))
 
 
 @router.get("/inspections/{code}", response={200: InspectionOut, **ERRORS})

@@ -97,7 +97,7 @@ class ProgressForm(forms.Form):
 
 class CompleteForm(forms.Form):
     result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
-    evidence_link = forms.URLField(label=_("Evidence link"), required=False)
+    evidence_link = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
     # its own id: the task page shows this form beside ProgressForm, whose files are id_files
     files = MultiFileField(  # type: ignore[assignment]
         label=_("Evidence files"),

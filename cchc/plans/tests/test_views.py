@@ -147,3 +147,11 @@ def test_plan_with_targets_by_form(cast):
     page = admin.get("/plans/ke-hoach/").content.decode()
     assert "SIPAS ≥ 86 %" in page
     assert client_for(cast.leader_a).get("/plans/ke-hoach/moi/").status_code == 403
+
+
+def test_an_evidence_link_typed_without_its_scheme_is_read_as_https():
+    from cchc.plans.forms import CompleteForm
+
+    form = CompleteForm(data={"result": "Đã niêm yết", "evidence_link": "example.vn/bien-ban"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["evidence_link"] == "https://example.vn/bien-ban"
