@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.plans import inspections as isvc
+from cchc.plans.forms import CompleteForm
 from cchc.plans.models import Task
 from cchc.testing import client_for
 
@@ -150,8 +151,6 @@ def test_plan_with_targets_by_form(cast):
 
 
 def test_an_evidence_link_typed_without_its_scheme_is_read_as_https():
-    from cchc.plans.forms import CompleteForm
-
     form = CompleteForm(data={"result": "Đã niêm yết", "evidence_link": "example.vn/bien-ban"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["evidence_link"] == "https://example.vn/bien-ban"
