@@ -3,6 +3,7 @@ province's target and ranking threshold; facts and reports are read-only."""
 
 from django.contrib import admin
 
+from cchc.core.admin import register_event_log
 from cchc.indices import models
 
 
@@ -87,3 +88,8 @@ class RestatementAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+# The period reports' and published figures' logs, read-only like every event log.
+for event_model in (models.PeriodReportEvent, models.PublishedFigureEvent):
+    register_event_log(event_model)
