@@ -42,6 +42,7 @@ from cchc.reform.models import (
     TemplateNode,
     TemplateStatus,
 )
+from cchc.reform.services import log_template, template_problems
 
 TEMPLATES = "par_templates.csv"
 NODES = "par_nodes.csv"
@@ -93,9 +94,10 @@ def load_templates(path: Path, skip_invalid: bool = False) -> FileResult:
                 "survey_optional": parse_flag(row["survey_optional"].strip(), "survey_optional"),
             }
             seen[code] = line
-            existing = Template.objects.filter(code=code).first()
+            existing = Template.objects.select_for_update().filter(code=code).first()
             if existing is None:
-                Template.objects.create(code=code, **values)
+                template = Template.objects.create(code=code, **values)
+                log_template(template, "create", actor=IMPORT, data={"code": code, **values})
                 result.created += 1
                 continue
             if all(getattr(existing, k) == v for k, v in values.items()):
@@ -106,9 +108,13 @@ def load_templates(path: Path, skip_invalid: bool = False) -> FileResult:
                     _("template %(code)s is published and can no longer be changed.")
                     % {"code": code}
                 )
+            changed = {
+                k: [getattr(existing, k), v] for k, v in values.items() if getattr(existing, k) != v
+            }
             for k, v in values.items():
                 setattr(existing, k, v)
             existing.save()
+            log_template(existing, "update", actor=IMPORT, data=changed)
             result.updated += 1
         except RowError as exc:
             result.rejects.append(Reject(line, str(exc), cells))
@@ -117,7 +123,6 @@ def load_templates(path: Path, skip_invalid: bool = False) -> FileResult:
 
 # -------------------------------------------------------------------------------- nodes
 def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
-    from cchc.reform.services import template_problems
 
     result, rows = open_csv(path, NODES, NODE_COLUMNS)
     by_template: dict[str, list[tuple[int, dict[str, Any], list[str]]]] = defaultdict(list)
@@ -214,6 +219,7 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
             continue
         with transaction.atomic():
             sid = transaction.savepoint()
+            template = events.lock(template)
             existing = {n.code: n for n in template.nodes.all()}
             created = updated = unchanged = 0
             saved: dict[str, TemplateNode] = {}
@@ -258,6 +264,10 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
             template.status = TemplateStatus.PUBLISHED
             template.published_at = timezone.now()
             template.save(update_fields=["status", "published_at"])
+            counts = {"created": created, "updated": updated, "unchanged": unchanged}
+            log_template(
+                template, "publish", actor=IMPORT, note=NODES, data={"nodes": len(items), **counts}
+            )
             transaction.savepoint_commit(sid)
             result.created += created
             result.updated += updated

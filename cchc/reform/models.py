@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -244,7 +245,75 @@ class Evidence(models.Model):
         return f"{self.doc_number} ({self.issuer})"
 
 
-class ReformEvent(EventLog):
+# What each action of the two PAR logs is called on the pages that show them.
+ACTION_LABELS = {
+    "create": _("Created"),
+    "copy": _("Copied from an earlier template"),
+    "update": _("Settings changed"),
+    "deadline": _("Deadline changed"),
+    "add_node": _("Node added"),
+    "change_node": _("Node changed"),
+    "delete_node": _("Node removed"),
+    "publish": _("Published"),
+    "team": _("Appraisal team created"),
+    "import": _("Imported"),
+    "open": _("Opened"),
+    "self_score": _("Self score"),
+    "add_evidence": _("Evidence added"),
+    "remove_evidence": _("Evidence removed"),
+    "prefill": _("Filled from platform data"),
+    "survey_score": _("Survey score"),
+    "submit": _("Submitted"),
+    "reopen": _("Returned to the unit"),
+    "accept": _("Self score accepted"),
+    "adjust": _("Score adjusted"),
+    "request_explanation": _("Explanation requested"),
+    "respond": _("The unit's explanation"),
+    "responded": _("Explanation sent"),
+    "finalise": _("Appraisal finalised"),
+}
+
+
+class ActionLabel:
+    """How a PAR log row reads on a page: its action's name and its details (a score's old
+    and new value, the fields a change touched with their old and new values, the note)."""
+
+    def action_label(self) -> str:
+        action: str = self.action  # type: ignore[attr-defined]
+        return str(ACTION_LABELS.get(action, action))
+
+    def details(self) -> str:
+        data: dict = self.data or {}  # type: ignore[attr-defined]
+        parts = []
+        if "from" in data and "to" in data:
+            parts.append(f"{_shown(data['from'])} → {_shown(data['to'])}")
+        elif self.action == "copy":  # type: ignore[attr-defined]
+            parts.append(str(data.get("from", "")))
+        if self.action in ("update", "change_node", "deadline"):  # type: ignore[attr-defined]
+            parts += [
+                f"{_field_name(k)}: {_shown(v[0])} → {_shown(v[1])}"
+                for k, v in data.items()
+                if isinstance(v, list) and len(v) == 2
+            ]
+        if self.note:  # type: ignore[attr-defined]
+            parts.append(self.note)  # type: ignore[attr-defined]
+        return "; ".join(parts)
+
+
+def _shown(value: object) -> str:
+    return "—" if value in (None, "", [], {}) else str(value)
+
+
+def _field_name(name: str) -> str:
+    for model in (TemplateNode, Template):
+        try:
+            return str(getattr(model._meta.get_field(name), "verbose_name", name))
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
+class ReformEvent(ActionLabel, EventLog):
     """Every change to an assessment: scores, evidence, submission, appraisal, finalisation."""
 
     subject_field: ClassVar[str] = "assessment"
@@ -255,6 +324,19 @@ class ReformEvent(EventLog):
     to_status = models.CharField(max_length=12, blank=True)
 
     Meta = event_log_meta("assessment", "uniq_par_event_seq")
+
+
+class TemplateEvent(ActionLabel, EventLog):
+    """Every change Home Affairs makes to a template: creation or copy, its settings, each
+    node added, changed or removed, the deadline, publication and the appraisal teams. What
+    a unit's score depends on is never changed without a trace of who changed it."""
+
+    subject_field: ClassVar[str] = "template"
+    chained_fields = ("node_code",)
+    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="events")
+    node_code = models.CharField(max_length=40, blank=True)
+
+    Meta = event_log_meta("template", "uniq_par_template_event_seq")
 
 
 class AppraisalTeam(models.Model):

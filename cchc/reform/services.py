@@ -37,6 +37,7 @@ from cchc.reform.models import (
     ResultSet,
     Score,
     Template,
+    TemplateEvent,
     TemplateNode,
     TemplateStatus,
 )
@@ -102,6 +103,67 @@ def _editable(template: Template) -> None:
         )
 
 
+def _plain(value: Any) -> Any:
+    """A value as the template log stores it (JSON): points as written, times in ISO form."""
+    if isinstance(value, Decimal):
+        return _fmt(value)
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} of the fields whose value changed."""
+    return {k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if before.get(k) != v}
+
+
+def log_template(
+    template: Template,
+    action: str,
+    *,
+    actor: Any,
+    node_code: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> TemplateEvent:
+    """One row of the template's log (the caller holds the template's lock or has just
+    created it, in its transaction). The bundle loader writes it too, as the import actor."""
+    return events.append_event(
+        TemplateEvent,
+        template,
+        action=action,
+        actor=actor,
+        node_code=node_code,
+        note=note,
+        data=data,
+    )
+
+
+TEMPLATE_SETTINGS = ("name", "survey_optional", "unit_level", "deadline", "grades")
+NODE_FIELDS = (
+    "name",
+    "kind",
+    "max_points",
+    "parent",
+    "method",
+    "guidance",
+    "evidence_required",
+    "measure",
+    "measure_rule",
+    "order",
+)
+
+
+def _node_values(node: TemplateNode) -> dict[str, Any]:
+    values = {f: getattr(node, f) for f in NODE_FIELDS if f != "parent"}
+    values["parent"] = node.parent.code if node.parent_id and node.parent else None
+    return values
+
+
 def _points(value: Any, *, field: str = "max_points") -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", "."))
@@ -143,15 +205,24 @@ def create_template(
     if not code or Template.objects.filter(code=code).exists():
         raise ValidationFailed(_("A template with code %(code)s already exists.") % {"code": code})
     unit_level = _unit_level(unit_level)
-    return Template.objects.create(
-        code=code,
-        year=year,
-        name=name,
-        survey_optional=survey_optional,
-        unit_level=unit_level,
-        deadline=deadline,
-        grades=grades or [],
-    )
+    with transaction.atomic():
+        template = Template.objects.create(
+            code=code,
+            year=year,
+            name=name,
+            survey_optional=survey_optional,
+            unit_level=unit_level,
+            deadline=deadline,
+            grades=grades or [],
+        )
+        log_template(
+            template,
+            "create",
+            actor=actor,
+            data={"code": code, "year": year}
+            | {k: _plain(getattr(template, k)) for k in TEMPLATE_SETTINGS},
+        )
+    return template
 
 
 def update_template(template: Template, *, actor: Any, **changes: Any) -> Template:
@@ -161,10 +232,13 @@ def update_template(template: Template, *, actor: Any, **changes: Any) -> Templa
         _editable(template)
         if "unit_level" in changes:
             changes["unit_level"] = _unit_level(changes["unit_level"])
-        for key in ("name", "survey_optional", "unit_level", "deadline", "grades"):
-            if key in changes:
+        before = {k: getattr(template, k) for k in TEMPLATE_SETTINGS}
+        changed = _changes(before, {k: v for k, v in changes.items() if k in TEMPLATE_SETTINGS})
+        if changed:
+            for key in changed:
                 setattr(template, key, changes[key])
-        template.save()
+            template.save(update_fields=list(changed))
+            log_template(template, "update", actor=actor, data=changed)
     return template
 
 
@@ -172,8 +246,13 @@ def set_deadline(template: Template, *, actor: Any, deadline: dt.datetime | None
     """The deadline is a workflow date, not part of the scoring rule: it may change after
     publication."""
     require_home_affairs(actor)
-    template.deadline = deadline
-    template.save(update_fields=["deadline"])
+    with transaction.atomic():
+        template = events.lock(template)
+        changed = _changes({"deadline": template.deadline}, {"deadline": deadline})
+        if changed:
+            template.deadline = deadline
+            template.save(update_fields=["deadline"])
+            log_template(template, "deadline", actor=actor, data=changed)
     return template
 
 
@@ -221,6 +300,7 @@ def save_node(
         node = template.nodes.filter(code=code).first() or TemplateNode(template=template)
         if parent is not None and node.pk and _is_ancestor(node, parent):
             raise ValidationFailed(_("A node cannot sit under itself."), field="parent_code")
+        before = _node_values(node) if node.pk else {}
         node.code, node.name, node.kind, node.max_points = code, name, kind, maxp
         node.parent, node.method, node.guidance = parent, method, guidance
         node.evidence_required, node.measure = evidence_required, measure
@@ -229,7 +309,12 @@ def save_node(
             node.order = order
         elif not node.pk:
             node.order = template.nodes.count() + 1
-        node.save()
+        after = _node_values(node)
+        changed = _changes(before, after) if before else {k: _plain(v) for k, v in after.items()}
+        if changed:
+            node.save()
+            action = "change_node" if before else "add_node"
+            log_template(template, action, actor=actor, node_code=code, data=changed)
     return node
 
 
@@ -246,6 +331,22 @@ def delete_node(node: TemplateNode, *, actor: Any) -> None:
     with transaction.atomic():
         template = events.lock(node.template)
         _editable(template)
+        children: dict[int | None, list[tuple[int, str]]] = {}
+        for pk, parent_id, code in template.nodes.values_list("pk", "parent_id", "code"):
+            children.setdefault(parent_id, []).append((pk, code))
+        removed, below = [], [node.pk]
+        while below:  # the subtree goes with it (the tree's foreign keys cascade)
+            for pk, code in children.get(below.pop(), []):
+                removed.append(code)
+                below.append(pk)
+        log_template(
+            template,
+            "delete_node",
+            actor=actor,
+            node_code=node.code,
+            data={k: _plain(v) for k, v in _node_values(node).items()}
+            | {"removed": sorted(removed)},
+        )
         node.delete()
 
 
@@ -315,6 +416,7 @@ def publish_template(template: Template, *, actor: Any) -> Template:
         template.status = TemplateStatus.PUBLISHED
         template.published_at = timezone.now()
         template.save(update_fields=["status", "published_at"])
+        log_template(template, "publish", actor=actor, data={"nodes": template.nodes.count()})
     return template
 
 
@@ -352,6 +454,7 @@ def copy_template(
                 order=n.order,
             )
             mapping[n.pk] = copy
+        log_template(new, "copy", actor=actor, data={"from": source.code, "nodes": len(mapping)})
     return new
 
 
@@ -804,9 +907,22 @@ def create_team(
                     % {"who": person.display_name, "unit": agency.name}
                 )
     with transaction.atomic():
+        template = events.lock(template)
         team = AppraisalTeam.objects.create(template=template, name=name, chair=chair)
         team.members.set(members)
         team.agencies.set(agencies)
+        log_template(
+            template,
+            "team",
+            actor=actor,
+            note=name,
+            data={
+                "team": team.pk,
+                "chair": chair.username,
+                "members": sorted(m.username for m in members),
+                "agencies": sorted(a.code for a in agencies),
+            },
+        )
     return team
 
 

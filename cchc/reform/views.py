@@ -53,6 +53,7 @@ from cchc.reform.models import (
     ResultSet,
     Target,
     Template,
+    TemplateEvent,
     TemplateNode,
 )
 
@@ -191,6 +192,12 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 auto_id="deadline-%s",
             ),
             "teams": t.teams.prefetch_related("members", "agencies").select_related("chair"),
+            # who changed what a unit's score depends on: Home Affairs and inspectors
+            "history": (
+                TemplateEvent.objects.filter(template=t).order_by("-seq")[:200]
+                if services.is_home_affairs(request.user) or permissions.is_inspector(request.user)
+                else None
+            ),
         },
     )
 

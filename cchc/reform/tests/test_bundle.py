@@ -8,7 +8,15 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cchc.reform.models import Assessment, ReformEvent, Score, Template, TemplateStatus
+from cchc.core.actors import IMPORT
+from cchc.reform.models import (
+    Assessment,
+    ReformEvent,
+    Score,
+    Template,
+    TemplateEvent,
+    TemplateStatus,
+)
 from cchc.reform.tests.fixtures import NODES, SCORES, write_bundle
 
 
@@ -34,6 +42,12 @@ def test_import_and_compute_match_the_hand_computed_example(cast, tmp_path):
     assert "par_scores.csv: 11 created, 0 updated, 0 unchanged, 0 rejected" in out
     t = Template.objects.get(code="SBN-2026")
     assert t.status == TemplateStatus.PUBLISHED and t.survey_optional
+    # the template's log says it came from the bundle, as the import actor
+    log = list(TemplateEvent.objects.filter(template=t).order_by("seq"))
+    assert [(e.action, e.actor_label) for e in log] == [("create", IMPORT.label)] + [
+        ("publish", IMPORT.label)
+    ]
+    assert log[1].note == "par_nodes.csv" and log[1].data["created"] == 15
     doc = compute()
     assert doc["scheme"] == "par" and doc["period"] == "2026" and doc["frozen"] is False
     rows = {r["code"]: r for r in doc["agencies"]}
@@ -61,6 +75,7 @@ def test_second_run_changes_nothing_and_a_changed_score_updates(cast, tmp_path):
     assert "par_templates.csv: 0 created, 0 updated, 1 unchanged, 0 rejected" in out
     assert "par_nodes.csv: 0 created, 0 updated, 15 unchanged, 0 rejected" in out
     assert "par_scores.csv: 0 created, 0 updated, 11 unchanged, 0 rejected" in out
+    assert TemplateEvent.objects.count() == 2  # an unchanged bundle changes no template
     write_bundle(
         d, scores=SCORES.replace("SBN-2026,H26.02,1.1.2,15,15,", "SBN-2026,H26.02,1.1.2,15,5,")
     )

@@ -1,0 +1,109 @@
+"""A template's log: every change Home Affairs makes to what units are scored on leaves a row
+of TemplateEvent with who, when and the old and new values, shown on the template's page to
+Home Affairs and inspectors (not to units)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cchc.core.actors import SYSTEM
+from cchc.core.calendar import LOCAL_TZ
+from cchc.core.errors import ValidationFailed
+from cchc.reform import services
+from cchc.reform.models import TemplateEvent
+from cchc.reform.tests.helpers import NODES, save_nodes
+
+
+def _log(t):  # type: ignore[no-untyped-def]
+    return list(TemplateEvent.objects.filter(template=t).order_by("seq"))
+
+
+@pytest.mark.django_db
+def test_every_change_to_a_template_is_logged_with_its_old_and_new_values(cast):
+    admin = cast.province_admin
+    t = services.create_template(actor=admin, code="T", year=2026, name="Mẫu 2026")
+    save_nodes(t, NODES)
+    # saving a node unchanged writes nothing
+    services.save_node(
+        t,
+        actor=admin,
+        code="1.1.1",
+        parent_code="1.1",
+        kind="subcriterion",
+        name="Nội dung 1.1.1",
+        max_points=10,
+        method="self",
+    )
+    assert len(_log(t)) == 1 + len(NODES)
+    services.save_node(
+        t,
+        actor=admin,
+        code="1.1.1",
+        parent_code="1.1",
+        kind="subcriterion",
+        name="Nội dung 1.1.1",
+        max_points="12,5",
+        method="self",
+    )
+    services.update_template(t, actor=admin, name="Mẫu 2026 (sửa)", survey_optional=False)
+    services.delete_node(t.nodes.get(code="2"), actor=admin)
+    with pytest.raises(ValidationFailed):  # refused: nothing logged
+        services.save_node(t, actor=admin, code="9", name="x", kind="bogus", max_points=1)
+    log = _log(t)
+    assert [e.seq for e in log] == list(range(1, len(log) + 1))
+    assert [e.action for e in log] == ["create"] + ["add_node"] * len(NODES) + [
+        "change_node",
+        "update",
+        "delete_node",
+    ]
+    create, change, update, delete = log[0], log[-3], log[-2], log[-1]
+    assert create.data["code"] == "T" and create.actor == admin
+    assert log[1].node_code == "1" and log[1].data["max_points"] == "30"
+    assert change.node_code == "1.1.1" and change.data == {"max_points": ["10", "12.5"]}
+    assert change.actor_label == admin.display_name
+    assert update.data == {"name": ["Mẫu 2026", "Mẫu 2026 (sửa)"]}  # survey_optional unchanged
+    assert delete.node_code == "2" and delete.data["removed"] == ["2.1", "2.1.1"]
+    assert "Nội dung 1.1.1" not in change.details() and "12.5" in change.details()
+
+
+@pytest.mark.django_db
+def test_publication_deadline_teams_and_copies_are_logged(cast):
+    admin = cast.province_admin
+    t = services.create_template(actor=admin, code="T", year=2026, name="Mẫu")
+    save_nodes(t, NODES)
+    services.publish_template(t, actor=admin)
+    deadline = dt.datetime(2026, 11, 30, 17, 0, tzinfo=LOCAL_TZ)
+    services.set_deadline(t, actor=admin, deadline=deadline)
+    services.set_deadline(t, actor=admin, deadline=deadline)  # the same: nothing to log
+    services.create_team(
+        t, actor=admin, name="Tổ 1", chair=cast.inspector, members=[], agencies=[cast.agency_a]
+    )
+    copy = services.copy_template(t, actor=admin, code="T-2027", year=2027)
+    actions = [e.action for e in _log(t)][-3:]
+    assert actions == ["publish", "deadline", "team"]
+    publish, moved, team = _log(t)[-3:]
+    assert publish.data == {"nodes": len(NODES)}
+    assert moved.data == {"deadline": [None, deadline.isoformat()]}
+    assert team.note == "Tổ 1" and team.data["agencies"] == [cast.agency_a.code]
+    assert [e.action for e in _log(copy)] == ["create", "copy"]
+    assert _log(copy)[1].data == {"from": "T", "nodes": len(NODES)}
+
+
+@pytest.mark.django_db
+def test_the_template_page_shows_its_log_to_home_affairs_and_inspectors_only(client, cast):
+    t = services.create_template(actor=cast.province_admin, code="T", year=2026, name="Mẫu")
+    save_nodes(t, NODES)
+    services.publish_template(t, actor=SYSTEM)
+    url = reverse("reform:template", args=[t.pk])
+    for user in (cast.province_admin, cast.inspector):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert 'id="template-log"' in page, user
+        assert "Tạo mới" in page and "Thêm tiêu chí" in page
+        assert cast.province_admin.display_name in page
+    client.force_login(cast.specialist_a)
+    page = client.get(url).content.decode()
+    assert client.get(url).status_code == 200 and 'id="template-log"' not in page
