@@ -31,6 +31,7 @@ from cchc.interchange.formats import (
     parse_flag,
 )
 from cchc.reform import results, summaries
+from cchc.reform.criteria import log_template, template_problems
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
@@ -42,7 +43,6 @@ from cchc.reform.models import (
     TemplateNode,
     TemplateStatus,
 )
-from cchc.reform.services import log_template, template_problems
 
 TEMPLATES = "par_templates.csv"
 NODES = "par_nodes.csv"
@@ -321,7 +321,7 @@ def load_scores(path: Path, skip_invalid: bool = False) -> FileResult:
             if agency is None:
                 raise RowError(_("unknown agency %(code)s.") % {"code": acode})
             if template.unit_level and agency.level != template.unit_level:
-                # the rule of services._require_unit_type: a unit is never scored under a
+                # the rule of assessments._require_unit_type: a unit is never scored under a
                 # template meant for another unit type
                 raise RowError(
                     _(

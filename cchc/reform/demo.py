@@ -129,7 +129,7 @@ def seed(stdout: Any = None) -> None:
     from cchc.agencies.models import Agency
     from cchc.core.actors import SYSTEM
     from cchc.interchange.services import import_bundle
-    from cchc.reform import services
+    from cchc.reform import appraisal, assessments, criteria, publishing
     from cchc.reform.models import Assessment, Template
 
     this_year = timezone.localdate().year
@@ -157,9 +157,9 @@ def seed(stdout: Any = None) -> None:
             if stdout is not None:
                 stdout.write(result.summary())
     if codes:
-        services.publish_results(last_year, actor=SYSTEM)
+        publishing.publish_results(last_year, actor=SYSTEM)
     t = Template.objects.get(code=f"PAR-{this_year}")
-    services.set_deadline(t, actor=SYSTEM, deadline=timezone.now() + dt.timedelta(days=30))
+    criteria.set_deadline(t, actor=SYSTEM, deadline=timezone.now() + dt.timedelta(days=30))
     # the open year: two demo units part-way through their self-assessment
     for agency_code, username in (
         ("H26.01", "chuyenvien.tuphap"),
@@ -169,10 +169,10 @@ def seed(stdout: Any = None) -> None:
         user = User.objects.filter(username=username).first()
         if agency is None or user is None:
             continue
-        a = services.open_assessment(t, agency, actor=user)
+        a = assessments.open_assessment(t, agency, actor=user)
         rng = random.Random(agency_code)
         for row in a.scores.select_related("node").filter(node__method="self")[:12]:
-            services.set_self_score(
+            assessments.set_self_score(
                 a,
                 row.node.code,
                 actor=user,
@@ -182,7 +182,7 @@ def seed(stdout: Any = None) -> None:
     sonoivu = User.objects.filter(username="sonoivu").first()
     if sonoivu is not None and agencies:
         chair = User.objects.filter(username="thanhtra").first() or sonoivu
-        services.create_team(
+        appraisal.create_team(
             t,
             actor=SYSTEM,
             name="Tổ thẩm định số 1",

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from cchc.core.errors import ValidationFailed
 from cchc.core.scheme import competition_ranks
+from cchc.reform.access import require_home_affairs
+from cchc.reform.criteria import parse_points
 from cchc.reform.models import ExternalIndex, ExternalValue, Target, TargetKind
-from cchc.reform.services import _points, require_home_affairs
 
 
 def record_value(
@@ -35,8 +36,8 @@ def record_value(
     require_home_affairs(actor)
     if index not in ExternalIndex.values:
         raise ValidationFailed(_("Unknown index %(i)s.") % {"i": index}, field="index")
-    value = _points(score, field="score")
-    maximum = _points(max_score, field="max_score") if max_score not in (None, "") else None
+    value = parse_points(score, field="score")
+    maximum = parse_points(max_score, field="max_score") if max_score not in (None, "") else None
     if maximum is None:
         maximum = Decimal(10) if index == ExternalIndex.PAPI and node_code else Decimal(100)
         if index == ExternalIndex.PAPI and not node_code:

@@ -1,4 +1,5 @@
-"""PAR INDEX pages. Thin: every write calls services.py (or external.py) and shows its
+"""PAR INDEX pages. Thin: every write calls a service module (criteria, assessments,
+appraisal, publishing, external) and shows its
 Vietnamese DomainError message; reads check who may see what (a unit never sees another
 unit's self-assessment before the year's results are published)."""
 
@@ -26,7 +27,17 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.text import fold
-from cchc.reform import charts, exports, external, results, services
+from cchc.reform import (
+    access,
+    appraisal,
+    assessments,
+    charts,
+    criteria,
+    exports,
+    external,
+    publishing,
+    results,
+)
 from cchc.reform.forms import (
     AppraiseForm,
     DeadlineForm,
@@ -65,13 +76,13 @@ def _province() -> str:
 
 
 def _require_ha(request: HttpRequest) -> None:
-    if not services.is_home_affairs(request.user):
+    if not access.is_home_affairs(request.user):
         raise PermissionDenied
 
 
 def _sees_results(user: Any) -> bool:
     return (
-        services.is_home_affairs(user)
+        access.is_home_affairs(user)
         or permissions.is_inspector(user)
         or permissions.is_staff_member(user)
     )
@@ -85,7 +96,7 @@ def _fail(request: HttpRequest, exc: DomainError) -> None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    ha = services.is_home_affairs(user)
+    ha = access.is_home_affairs(user)
     mine = Assessment.objects.filter(agency_id__in=permissions.agency_ids(user)).select_related(
         "template", "agency"
     )
@@ -131,7 +142,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
         return redirect("reform:home")
     try:
         if data["copy_from"] is not None:
-            t = services.copy_template(
+            t = criteria.copy_template(
                 data["copy_from"],
                 actor=request.user,
                 code=data["code"],
@@ -139,7 +150,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
                 name=data["name"].strip() or None,
             )
         else:
-            t = services.create_template(
+            t = criteria.create_template(
                 actor=request.user,
                 code=data["code"],
                 year=data["year"],
@@ -156,7 +167,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     t = get_object_or_404(Template, pk=pk)
-    if not (services.is_home_affairs(request.user) or t.is_published):
+    if not (access.is_home_affairs(request.user) or t.is_published):
         raise PermissionDenied
     nodes = list(t.nodes.select_related("parent").order_by("order", "id"))
     depth: dict[int, int] = {}
@@ -172,8 +183,8 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "t": t,
             "nodes": nodes,
-            "problems": [] if t.is_published else services.template_problems(t),
-            "ha": services.is_home_affairs(request.user),
+            "problems": [] if t.is_published else criteria.template_problems(t),
+            "ha": access.is_home_affairs(request.user),
             "node_form": NodeForm(measures=_measures(), auto_id="node-%s"),
             "settings_form": TemplateSettingsForm(
                 initial={
@@ -195,7 +206,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # who changed what a unit's score depends on: Home Affairs and inspectors
             "history": (
                 TemplateEvent.objects.filter(template=t).order_by("-seq")[:200]
-                if services.is_home_affairs(request.user) or permissions.is_inspector(request.user)
+                if access.is_home_affairs(request.user) or permissions.is_inspector(request.user)
                 else None
             ),
         },
@@ -221,7 +232,7 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "node":
             data = _valid_data(request, NodeForm(request.POST, measures=_measures()))
             if data is not None:
-                services.save_node(
+                criteria.save_node(
                     t,
                     actor=request.user,
                     code=data["code"].strip(),
@@ -238,7 +249,7 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "settings":
             data = _valid_data(request, TemplateSettingsForm(request.POST))
             if data is not None:
-                services.update_template(
+                criteria.update_template(
                     t,
                     actor=request.user,
                     name=data["name"].strip(),
@@ -248,20 +259,20 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Template saved."))
         elif action == "delete_node":
-            services.delete_node(
+            criteria.delete_node(
                 get_object_or_404(TemplateNode, template=t, pk=request.POST.get("node")),
                 actor=request.user,
             )
         elif action == "publish":
-            services.publish_template(t, actor=request.user)
+            criteria.publish_template(t, actor=request.user)
             messages.success(request, _("Template published."))
         elif action == "deadline":
             data = _valid_data(request, DeadlineForm(request.POST))
             if data is not None:
-                services.set_deadline(t, actor=request.user, deadline=data["deadline"])
+                criteria.set_deadline(t, actor=request.user, deadline=data["deadline"])
                 messages.success(request, _("Deadline saved."))
         elif action == "surveys":
-            counts = services.refresh_survey_scores(t, actor=request.user)
+            counts = assessments.refresh_survey_scores(t, actor=request.user)
             messages.info(
                 request,
                 _("Survey scores: %(n)s units scored, %(m)s without a published result.")
@@ -270,7 +281,7 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "team":
             data = _valid_data(request, TeamForm(request.POST))
             if data is not None:
-                services.create_team(
+                appraisal.create_team(
                     t,
                     actor=request.user,
                     name=data["team_name"].strip() or _("Appraisal team"),
@@ -287,7 +298,7 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Home Affairs: who has submitted, who is late, how complete each unit is."""
-    if not (services.is_home_affairs(request.user) or permissions.is_inspector(request.user)):
+    if not (access.is_home_affairs(request.user) or permissions.is_inspector(request.user)):
         raise PermissionDenied
     t = get_object_or_404(Template, pk=pk)
     qs = (
@@ -340,7 +351,7 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
     t = get_object_or_404(Template, pk=pk)
     agency = get_object_or_404(Agency, pk=request.POST.get("agency"))
     try:
-        a = services.open_assessment(t, agency, actor=request.user)
+        a = assessments.open_assessment(t, agency, actor=request.user)
     except DomainError as exc:
         _fail(request, exc)
         return redirect("reform:home")
@@ -349,7 +360,7 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
     a = get_object_or_404(Assessment.objects.select_related("template", "agency"), pk=pk)
-    if not services.can_view(request.user, a):
+    if not access.can_view(request.user, a):
         raise PermissionDenied
     return a
 
@@ -368,7 +379,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         depth[n.pk] = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
         n.indent = depth[n.pk] * 1.5  # type: ignore[attr-defined]  # read by the template
         n.row = scores.get(n.pk)  # type: ignore[attr-defined]
-    staff = services.is_unit_staff(user, a.agency_id)
+    staff = access.is_unit_staff(user, a.agency_id)
     can_edit = staff and a.status == AssessmentStatus.DRAFT
     files = (
         EvidenceFile.objects.filter(agency=a.agency).order_by("-uploaded_at")[:50] if staff else []
@@ -387,18 +398,18 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             "a": a,
             "nodes": nodes,
             "can_edit": can_edit,
-            "can_submit": services.is_unit_leader(user, a.agency_id)
+            "can_submit": access.is_unit_leader(user, a.agency_id)
             and a.status == AssessmentStatus.DRAFT,
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
-            "appraiser": services.is_appraiser(user, a),
-            "chair": services.is_chair(user, a) and not staff,
+            "appraiser": access.is_appraiser(user, a),
+            "chair": access.is_chair(user, a) and not staff,
             "appraising": a.status
             in (
                 AssessmentStatus.SUBMITTED,
                 AssessmentStatus.APPRAISING,
                 AssessmentStatus.RESPONDED,
             ),
-            "missing": services.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
+            "missing": assessments.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
             "events": ReformEvent.objects.filter(assessment=a).order_by("-seq")[:100],
             "late": bool(
                 a.template.deadline
@@ -438,7 +449,7 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "score":
             data = _valid_data(request, ScoreForm(post))
             if data is not None:
-                services.set_self_score(
+                assessments.set_self_score(
                     a,
                     data["node"],
                     actor=user,
@@ -458,7 +469,7 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             if data is not None:
-                services.add_evidence(
+                assessments.add_evidence(
                     a,
                     data["node"],
                     actor=user,
@@ -473,17 +484,17 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             from cchc.reform.models import Evidence
 
             ev = get_object_or_404(Evidence, pk=post.get("evidence"), score__assessment=a)
-            services.remove_evidence(ev, actor=user)
+            assessments.remove_evidence(ev, actor=user)
         elif action == "prefill":
-            n = services.prefill_computed(a, actor=user)
+            n = assessments.prefill_computed(a, actor=user)
             messages.success(request, _("%(n)s items computed from platform data.") % {"n": n})
         elif action == "submit":
-            services.submit(a, actor=user)
+            assessments.submit(a, actor=user)
             messages.success(request, _("Self-assessment submitted."))
         elif action in ("accept", "adjust"):
             data = _valid_data(request, AppraiseForm(post))
             if data is not None:
-                services.appraise(
+                appraisal.appraise(
                     a,
                     data["node"],
                     actor=user,
@@ -492,19 +503,19 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=data["comment"],
                 )
         elif action == "request_explanation":
-            services.request_explanation(a, actor=user)
+            appraisal.request_explanation(a, actor=user)
             messages.success(request, _("The unit has been asked for its explanation."))
         elif action == "respond":
             answers = {
                 k[len("answer_") :]: str(post.get(k, "")) for k in post if k.startswith("answer_")
             }
-            services.respond(a, actor=user, answers=answers)
+            appraisal.respond(a, actor=user, answers=answers)
             messages.success(request, _("Explanation sent."))
         elif action == "finalise":
-            services.finalise(a, actor=user)
+            appraisal.finalise(a, actor=user)
             messages.success(request, _("Appraisal finalised."))
         elif action == "reopen":
-            services.reopen(a, actor=user, reason=post.get("reason", ""))
+            assessments.reopen(a, actor=user, reason=post.get("reason", ""))
     except DomainError as exc:
         _fail(request, exc)
     anchor = f"#n-{node}" if node else ""
@@ -540,8 +551,8 @@ def _download(title: str, header, rows, fmt: str, stem: str) -> HttpResponse:  #
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     ef = get_object_or_404(EvidenceFile, pk=pk)
     uses = Assessment.objects.filter(scores__evidence__file=ef).distinct()
-    allowed = services.is_unit_staff(request.user, ef.agency_id) or any(
-        services.can_view(request.user, a) for a in uses
+    allowed = access.is_unit_staff(request.user, ef.agency_id) or any(
+        access.can_view(request.user, a) for a in uses
     )
     if not allowed:
         raise PermissionDenied
@@ -593,7 +604,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             "doc": doc,
             "groups": _ranking_groups(doc, year),
             "history": history,
-            "ha": services.is_home_affairs(request.user),
+            "ha": access.is_home_affairs(request.user),
             "q": request.GET.get("q", ""),
             "trend": trend,
         },
@@ -719,7 +730,7 @@ def _ranking_groups(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
 def publish(request: HttpRequest, year: int) -> HttpResponse:
     _require_ha(request)
     try:
-        services.publish_results(year, actor=request.user, reason=request.POST.get("reason", ""))
+        publishing.publish_results(year, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("Results published."))
     except DomainError as exc:
         _fail(request, exc)
@@ -731,9 +742,9 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code)
     published = results.published(year, _province()) is not None
     if not (
-        services.is_home_affairs(request.user)
+        access.is_home_affairs(request.user)
         or permissions.is_inspector(request.user)
-        or services.is_unit_staff(request.user, agency.pk)
+        or access.is_unit_staff(request.user, agency.pk)
         or (published and _sees_results(request.user))
     ):
         raise PermissionDenied
@@ -764,7 +775,7 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
         if metric and pct is not None:
             for n in leaves:
                 if n.method == Method.COMPUTED and n.measure == metric:
-                    pts = services.measure_points(n, float(pct))
+                    pts = assessments.measure_points(n, float(pct))
                     changes[n.code] = float(pts) if pts is not None else None
         whatif = results.what_if(year, code, changes, _province())
         whatif["changes"] = changes
@@ -782,7 +793,7 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "whatif": whatif,
             "leaves": leaves,
             "assessment": a,
-            "can_sheet": a is not None and services.can_view(request.user, a),
+            "can_sheet": a is not None and access.can_view(request.user, a),
             "whatif_form": whatif_form,
             "frozen": doc.get("frozen", False),
             "trend": _unit_trend_chart(_year_docs(year, doc["agencies"]), code),
@@ -815,7 +826,7 @@ def public(request: HttpRequest, year: int | None = None) -> HttpResponse:
 def external_page(request: HttpRequest) -> HttpResponse:
     if not _sees_results(request.user):
         raise PermissionDenied
-    ha = services.is_home_affairs(request.user)
+    ha = access.is_home_affairs(request.user)
     value_form, target_form = ExternalValueForm(auto_id="value-%s"), TargetForm(auto_id="target-%s")
     if request.method == "POST":
         _require_ha(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cchc.core.actors import SYSTEM
 from cchc.indices.measures import Measure
-from cchc.reform import services
+from cchc.reform import appraisal, criteria
 from cchc.testing import UserFactory
 
 NODES = [
@@ -23,7 +23,7 @@ def save_nodes(t, nodes):  # type: ignore[no-untyped-def]
     """Save each (code, parent, kind, max, method) of `nodes` in the draft template `t`; a
     computed node measures the online share, full marks at 80 %."""
     for c, parent, kind, maxp, method in nodes:
-        services.save_node(
+        criteria.save_node(
             t,
             actor=SYSTEM,
             code=c,
@@ -38,17 +38,17 @@ def save_nodes(t, nodes):  # type: ignore[no-untyped-def]
 
 
 def build_template(code="T-2026", year=2026, publish=True, **kw):  # type: ignore[no-untyped-def]
-    t = services.create_template(actor=SYSTEM, code=code, year=year, name=f"Mẫu {code}", **kw)
+    t = criteria.create_template(actor=SYSTEM, code=code, year=year, name=f"Mẫu {code}", **kw)
     save_nodes(t, NODES)
     if publish:
-        t = services.publish_template(t, actor=SYSTEM)
+        t = criteria.publish_template(t, actor=SYSTEM)
     return t
 
 
 def appraisal_team(t, agency, **chair_fields):  # type: ignore[no-untyped-def]
     """A one-person appraisal team of template `t` for `agency`: its chair (returned)."""
     chair = UserFactory(username="chair", **chair_fields)
-    services.create_team(t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[agency])
+    appraisal.create_team(t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[], agencies=[agency])
     return chair
 
 

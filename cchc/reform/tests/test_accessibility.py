@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.reform import services
+from cchc.reform import assessments, publishing
 from cchc.reform.models import Assessment
 from cchc.reform.tests.helpers import appraisal_team, build_template
 from cchc.testing import assert_accessible, sign_in
@@ -21,12 +21,16 @@ def year_2026(cast):  # type: ignore[no-untyped-def]
     A still a draft."""
     t = build_template()
     chair = appraisal_team(t, cast.agency_b, full_name="Tổ trưởng thẩm định")
-    b = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    services.set_self_score(b, "1.1.1", actor=cast.specialist_b, score="9", explanation="Có KH")
-    services.set_self_score(b, "1.1.2", actor=cast.specialist_b, score="12", explanation="Tự tính")
-    services.submit(b, actor=cast.leader_b)
-    a = services.open_assessment(t, cast.agency_a, actor=cast.specialist_a)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_a, score="6", explanation="Một phần")
+    b = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(b, "1.1.1", actor=cast.specialist_b, score="9", explanation="Có KH")
+    assessments.set_self_score(
+        b, "1.1.2", actor=cast.specialist_b, score="12", explanation="Tự tính"
+    )
+    assessments.submit(b, actor=cast.leader_b)
+    a = assessments.open_assessment(t, cast.agency_a, actor=cast.specialist_a)
+    assessments.set_self_score(
+        a, "1.1.1", actor=cast.specialist_a, score="6", explanation="Một phần"
+    )
     return t, chair, Assessment.objects.get(pk=b.pk)
 
 
@@ -79,7 +83,7 @@ def test_ranking_and_unit_result_pages(transactional_db, year_2026, cast, browse
     ):
         page.goto(page.base_url + path)
         assert_accessible(page)
-    services.publish_results(2026, actor=cast.province_admin, reason="")
+    publishing.publish_results(2026, actor=cast.province_admin, reason="")
     page.context.clear_cookies()
     page.goto(page.base_url + "/par/public/")
     assert_accessible(page)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cchc.core.actors import SYSTEM
-from cchc.reform import services
+from cchc.reform import assessments, criteria
 from cchc.reform.models import (
     AppraisalTeam,
     ExternalValue,
@@ -41,7 +41,7 @@ def node(code, parent, kind, maximum, method=""):  # type: ignore[no-untyped-def
 
 @pytest.mark.django_db
 def test_node_editor_refuses_bad_points_and_children_that_do_not_add_up(client, cast):
-    t = services.create_template(actor=SYSTEM, code="D-2027", year=2027, name="Nháp")
+    t = criteria.create_template(actor=SYSTEM, code="D-2027", year=2027, name="Nháp")
     client.force_login(cast.province_admin)
     url = reverse("reform:template_action", args=[t.pk])
     r = client.post(url, node("1", "", "field", "-5"), follow=True)
@@ -86,7 +86,7 @@ def test_a_published_template_is_not_edited_from_the_editor(client, cast):
 
 @pytest.mark.django_db
 def test_settings_form_refuses_bad_grade_bands(client, cast):
-    t = services.create_template(actor=SYSTEM, code="G", year=2026, name="G")
+    t = criteria.create_template(actor=SYSTEM, code="G", year=2026, name="G")
     client.force_login(cast.province_admin)
     url = reverse("reform:template_action", args=[t.pk])
     for grades in ("A:120", "A:90, A:80", ":50"):
@@ -142,10 +142,10 @@ def test_team_form_refuses_unknown_people_and_members_of_the_appraised_unit(clie
 def test_appraisal_refuses_scores_out_of_range_and_the_units_own_staff(client, cast):
     t = build_template()
     chair = appraisal_team(t, cast.agency_b)
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
-    services.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=15, explanation="Có")
-    services.submit(a, actor=cast.leader_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=15, explanation="Có")
+    assessments.submit(a, actor=cast.leader_b)
     url = reverse("reform:assessment_action", args=[a.pk])
     client.force_login(chair)
     adjust = {"action": "adjust", "node": "1.1.1", "comment": "Thiếu văn bản"}
@@ -215,8 +215,8 @@ def test_progress_shows_home_affairs_late_and_incomplete_units(client, cast):
     from django.utils import timezone
 
     t = build_template(deadline=timezone.now() - dt.timedelta(hours=1))
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Có")
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Có")
     client.force_login(cast.province_admin)
     r = page(client.get(reverse("reform:progress", args=[t.pk])))
     row = r[r.index(cast.agency_b.code) :].split("</tr>")[0]
@@ -229,7 +229,7 @@ def test_progress_shows_home_affairs_late_and_incomplete_units(client, cast):
 @pytest.mark.django_db
 def test_what_if_on_a_platform_measure_changes_nothing(client, cast):
     t = build_template()  # 1.1.2 is computed from online_share, full marks at 80 %
-    a = services.open_assessment(t, cast.agency_b, actor=SYSTEM)
+    a = assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)
     Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=5)
     Score.objects.filter(assessment=a, node__code="1.1.2").update(appraised_score=10)
     client.force_login(cast.province_admin)

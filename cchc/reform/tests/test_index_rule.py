@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cchc.core.actors import SYSTEM
-from cchc.reform import results, scoring, services
+from cchc.reform import assessments, results, scoring
 from cchc.reform.models import Score
 
 NODES = [
@@ -112,7 +112,7 @@ def test_rank_change_drilldown_and_what_if(cast, tmp_path):
     this = build_template(code="T-2026", year=2026)
     for t, b_score, c_score in ((last, 10, 5), (this, 4, 9)):
         for agency, score in ((cast.agency_b, b_score), (cast.agency_c, c_score)):
-            a = services.open_assessment(t, agency, actor=SYSTEM)
+            a = assessments.open_assessment(t, agency, actor=SYSTEM)
             Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=score)
             Score.objects.filter(assessment=a, node__code="1.1.2").update(appraised_score=10)
     doc = results.compute_year(2026, "01")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from cchc.agencies.models import RankingGroup
 from cchc.core.actors import SYSTEM
 from cchc.core.errors import ValidationFailed
-from cchc.reform import results, services
+from cchc.reform import assessments, criteria, results
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
@@ -43,17 +43,17 @@ def test_a_unit_cannot_be_assessed_under_another_unit_types_template(cast):
     # agency_a is a commune, agency_b a provincial department
     t = build_template(code="SBN", unit_level="PROVINCE_AGENCY")
     with pytest.raises(ValidationFailed, match="dành cho loại đơn vị PROVINCE_AGENCY") as err:
-        services.open_assessment(t, cast.agency_a, actor=cast.specialist_a)
+        assessments.open_assessment(t, cast.agency_a, actor=cast.specialist_a)
     assert cast.agency_a.name in str(err.value)
     assert not Assessment.objects.filter(agency=cast.agency_a).exists()  # nothing half-saved
     # Home Affairs cannot open it on the commune's behalf either
     with pytest.raises(ValidationFailed):
-        services.open_assessment(t, cast.agency_a, actor=SYSTEM)
+        assessments.open_assessment(t, cast.agency_a, actor=SYSTEM)
     # the department it is meant for opens it
-    services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     # a template without a unit type serves any unit
     open_t = build_template(code="ANY")
-    assert services.open_assessment(open_t, cast.agency_a, actor=cast.specialist_a).pk
+    assert assessments.open_assessment(open_t, cast.agency_a, actor=cast.specialist_a).pk
 
 
 @pytest.mark.django_db
@@ -61,13 +61,13 @@ def test_submission_under_another_unit_types_template_is_refused(cast):
     """A template whose unit type was changed while a draft was open (or a row created by
     hand): the submission checks it again and leaves the draft as it was."""
     t = build_template(code="XA", unit_level="COMMUNE")
-    a = services.open_assessment(t, cast.agency_a, actor=cast.specialist_a)
+    a = assessments.open_assessment(t, cast.agency_a, actor=cast.specialist_a)
     type(t).objects.filter(pk=t.pk).update(unit_level="PROVINCE_AGENCY")
     a = Assessment.objects.get(pk=a.pk)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_a, score=5, explanation="Có")
-    services.set_self_score(a, "1.1.2", actor=cast.specialist_a, score=5, explanation="Có")
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_a, score=5, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_a, score=5, explanation="Có")
     with pytest.raises(ValidationFailed, match="không thể tự đánh giá"):
-        services.submit(a, actor=cast.leader_a)
+        assessments.submit(a, actor=cast.leader_a)
     a.refresh_from_db()
     assert a.status == AssessmentStatus.DRAFT and a.submitted_at is None
 
@@ -100,14 +100,14 @@ def test_home_offers_each_unit_only_the_templates_of_its_type(client, cast):
 @pytest.mark.django_db
 def test_a_template_unit_type_must_be_an_agency_level(cast):
     with pytest.raises(ValidationFailed, match="Loại đơn vị province không hợp lệ"):
-        services.create_template(actor=SYSTEM, code="T", year=2026, name="T", unit_level="province")
+        criteria.create_template(actor=SYSTEM, code="T", year=2026, name="T", unit_level="province")
     assert not Template.objects.filter(code="T").exists()
-    t = services.create_template(actor=SYSTEM, code="T", year=2026, name="T", unit_level="COMMUNE")
+    t = criteria.create_template(actor=SYSTEM, code="T", year=2026, name="T", unit_level="COMMUNE")
     with pytest.raises(ValidationFailed, match="COMMUNE"):
-        services.update_template(t, actor=SYSTEM, unit_level="xã")
+        criteria.update_template(t, actor=SYSTEM, unit_level="xã")
     t.refresh_from_db()
     assert t.unit_level == "COMMUNE"
-    services.update_template(t, actor=SYSTEM, unit_level="")
+    criteria.update_template(t, actor=SYSTEM, unit_level="")
     t.refresh_from_db()
     assert t.unit_level == ""
 
@@ -128,13 +128,13 @@ DEEP = [
 
 
 def _deep_template():  # type: ignore[no-untyped-def]
-    t = services.create_template(actor=SYSTEM, code="DEEP", year=2026, name="Bốn cấp")
+    t = criteria.create_template(actor=SYSTEM, code="DEEP", year=2026, name="Bốn cấp")
     save_nodes(t, DEEP)
     return t
 
 
 def _final(t, agency, values):  # type: ignore[no-untyped-def]
-    a = services.open_assessment(t, agency, actor=SYSTEM)
+    a = assessments.open_assessment(t, agency, actor=SYSTEM)
     for code, v in values.items():
         Score.objects.filter(assessment=a, node__code=code).update(self_score=v, appraised_score=v)
     Assessment.objects.filter(pk=a.pk).update(status=AssessmentStatus.FINAL)
@@ -146,11 +146,11 @@ def test_a_four_level_tree_scores_and_ranks(cast):
     t = _deep_template()
     # children that do not add up to their parent are refused at every level
     save_nodes(t, [("1.1.1.2", "1.1.1", "subcriterion", 15, "self")])
-    assert any("1.1.1" in p for p in services.template_problems(t))
+    assert any("1.1.1" in p for p in criteria.template_problems(t))
     with pytest.raises(ValidationFailed):
-        services.publish_template(t, actor=SYSTEM)
+        criteria.publish_template(t, actor=SYSTEM)
     save_nodes(t, [("1.1.1.2", "1.1.1", "subcriterion", 20, "self")])
-    t = services.publish_template(t, actor=SYSTEM)
+    t = criteria.publish_template(t, actor=SYSTEM)
     # only the leaves are scored: 1.1.1 is an inner node at the third level
     group = RankingGroup.objects.create(name="Nhóm sâu")
     units = {
@@ -183,26 +183,28 @@ def test_a_four_level_tree_scores_and_ranks(cast):
 @pytest.mark.django_db
 def test_several_pieces_of_evidence_on_one_item_and_one_file_on_two_items(cast):
     t = build_template()
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     common = {"actor": cast.specialist_b, "issuer": "UBND tỉnh", "doc_date": dt.date(2026, 2, 1)}
-    services.add_evidence(a, "1.1.1", doc_number="01/KH", upload=pdf("kh.pdf"), **common)
-    services.add_evidence(
+    assessments.add_evidence(a, "1.1.1", doc_number="01/KH", upload=pdf("kh.pdf"), **common)
+    assessments.add_evidence(
         a, "1.1.1", doc_number="02/BC", upload=pdf("bc.pdf", b"%PDF-1.4\n%report\n"), **common
     )
-    services.add_evidence(a, "1.1.1", doc_number="03/CV", **common)  # no file: a reference
+    assessments.add_evidence(a, "1.1.1", doc_number="03/CV", **common)  # no file: a reference
     # the same content uploaded again on another item, and the stored file picked by id
-    again = services.add_evidence(
+    again = assessments.add_evidence(
         a, "1.1.2", doc_number="01/KH", upload=pdf("kh-copy.pdf"), **common
     )
     first = Evidence.objects.get(doc_number="01/KH", score__node__code="1.1.1")
-    picked = services.add_evidence(a, "1.1.2", doc_number="04/QD", file_id=first.file_id, **common)
+    picked = assessments.add_evidence(
+        a, "1.1.2", doc_number="04/QD", file_id=first.file_id, **common
+    )
     row = Score.objects.get(assessment=a, node__code="1.1.1")
     assert [e.doc_number for e in row.evidence.all()] == ["01/KH", "02/BC", "03/CV"]
     assert EvidenceFile.objects.count() == 2  # kh.pdf stored once, bc.pdf
     assert again.file_id == first.file_id == picked.file_id
     assert first.file is not None and first.file.uses.count() == 3
     # removing one use leaves the stored file and the other uses
-    services.remove_evidence(again, actor=cast.specialist_b)
+    assessments.remove_evidence(again, actor=cast.specialist_b)
     assert EvidenceFile.objects.filter(pk=first.file.pk).exists()
     assert row.evidence.count() == 3
 
@@ -213,10 +215,10 @@ def test_several_pieces_of_evidence_on_one_item_and_one_file_on_two_items(cast):
 def test_appraiser_sees_the_computation_and_the_records_link(client, cast):
     t = build_template()
     chair = appraisal_team(t, cast.agency_b)
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    services.prefill_computed(a, actor=cast.specialist_b)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
-    services.submit(a, actor=cast.leader_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.prefill_computed(a, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
+    assessments.submit(a, actor=cast.leader_b)
     snap = Score.objects.get(assessment=a, node__code="1.1.2").snapshot
     assert (snap["numerator"], snap["denominator"], snap["value"]) == (60, 100, 60.0)
     client.force_login(chair)
@@ -233,11 +235,11 @@ def test_sheet_exports_carry_the_evidence_list(client, cast):
     from pypdf import PdfReader
 
     t = build_template()
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     common = {"actor": cast.specialist_b, "issuer": "Sở Nội vụ", "doc_date": dt.date(2026, 3, 5)}
-    services.add_evidence(a, "1.1.1", doc_number="15/KH-SNV", upload=pdf("kh.pdf"), **common)
-    services.add_evidence(a, "1.1.1", doc_number="27/BC-SNV", **common)
-    services.add_evidence(a, "1.1.2", doc_number="88/QD-UBND", **common)
+    assessments.add_evidence(a, "1.1.1", doc_number="15/KH-SNV", upload=pdf("kh.pdf"), **common)
+    assessments.add_evidence(a, "1.1.1", doc_number="27/BC-SNV", **common)
+    assessments.add_evidence(a, "1.1.2", doc_number="88/QD-UBND", **common)
     client.force_login(cast.specialist_b)
     xlsx = client.get(reverse("reform:assessment_export", args=[a.pk, "xlsx"]))
     assert xlsx.status_code == 200
@@ -262,7 +264,7 @@ def test_sheet_exports_carry_the_evidence_list(client, cast):
 @pytest.mark.django_db
 def test_results_page_profiles_the_unit_against_its_group(client, cast):
     t = _deep_template()
-    t = services.publish_template(t, actor=SYSTEM)
+    t = criteria.publish_template(t, actor=SYSTEM)
     group = RankingGroup.objects.create(name="Nhóm hồ sơ")
     units = [AgencyFactory(code=f"H26.8{i}", name=f"Đơn vị 8{i}", group=group) for i in range(3)]
     _final(t, units[0], {"1.1.1.1": 4, "1.1.1.2": 10, "1.1.2": 6, "2.1.1": 30})  # 1: 20, 2: 30

@@ -107,11 +107,11 @@ def test_the_unit_page_says_how_it_orders_and_draws_the_radar_from_the_results(
 @pytest.mark.django_db
 def test_no_radar_with_fewer_than_three_fields_with_points(client, cast):
     from cchc.core.actors import SYSTEM
-    from cchc.reform import services
+    from cchc.reform import assessments
 
     t = build_template()  # two fields with points
-    a = services.open_assessment(t, cast.agency_b, actor=SYSTEM)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Có")
+    a = assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Có")
     client.force_login(cast.province_admin)
     r = client.get(reverse("reform:unit", args=[2026, "H26.01"]))
     assert r.status_code == 200 and r.context["radar"] is None

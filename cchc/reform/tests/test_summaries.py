@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cchc.core.actors import SYSTEM
-from cchc.reform import results, scoring, services
+from cchc.reform import appraisal, assessments, publishing, results, scoring
 from cchc.reform.models import Assessment, AssessmentSummary, ResultSet, Score
 from cchc.reform.tests.fixtures import SCORES, write_bundle
 from cchc.reform.tests.helpers import build_template
@@ -58,21 +58,23 @@ def assert_year_reads_summaries(year: int) -> dict:
 def test_every_workflow_write_keeps_the_summary_equal_to_a_fresh_computation(cast):
     t = build_template(survey_optional=True)
     chair, member = UserFactory(username="chair"), UserFactory(username="member")
-    services.create_team(
+    appraisal.create_team(
         t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[member], agencies=[cast.agency_b]
     )
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    c = services.open_assessment(t, cast.agency_c, actor=cast.outsider)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    c = assessments.open_assessment(t, cast.agency_c, actor=cast.outsider)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9)
     assert_current(a)
-    services.prefill_computed(a, actor=cast.specialist_b)  # 1.1.2 from the platform: 15
+    assessments.prefill_computed(a, actor=cast.specialist_b)  # 1.1.2 from the platform: 15
     assert_current(a)
-    services.refresh_survey_scores(t, actor=SYSTEM)  # 2.1.1 from SIPAS 90 %: 18
+    assessments.refresh_survey_scores(t, actor=SYSTEM)  # 2.1.1 from SIPAS 90 %: 18
     assert_current(a)
-    services.set_self_score(c, "1.1.1", actor=cast.outsider, score=4, explanation="Chưa có văn bản")
-    services.set_self_score(c, "1.1.2", actor=cast.outsider, score=20, explanation="Tự tính")
+    assessments.set_self_score(
+        c, "1.1.1", actor=cast.outsider, score=4, explanation="Chưa có văn bản"
+    )
+    assessments.set_self_score(c, "1.1.2", actor=cast.outsider, score=20, explanation="Tự tính")
     assert_current(c)
-    ev = services.add_evidence(
+    ev = assessments.add_evidence(
         a,
         "1.1.1",
         actor=cast.specialist_b,
@@ -81,27 +83,27 @@ def test_every_workflow_write_keeps_the_summary_equal_to_a_fresh_computation(cas
         doc_date=dt.date(2026, 3, 1),
     )
     assert_current(a)
-    services.remove_evidence(ev, actor=cast.specialist_b)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
-    a = services.submit(a, actor=cast.leader_b)
+    assessments.remove_evidence(ev, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9, explanation="Có")
+    a = assessments.submit(a, actor=cast.leader_b)
     assert_current(a)
-    services.appraise(a, "1.1.1", actor=member, score=6, comment="Kế hoạch ban hành muộn")
+    appraisal.appraise(a, "1.1.1", actor=member, score=6, comment="Kế hoạch ban hành muộn")
     assert_current(a)
-    services.request_explanation(a, actor=chair)
-    a = services.respond(a, actor=cast.specialist_b, answers={"1.1.1": "Ban hành đúng hướng dẫn"})
+    appraisal.request_explanation(a, actor=chair)
+    a = appraisal.respond(a, actor=cast.specialist_b, answers={"1.1.1": "Ban hành đúng hướng dẫn"})
     assert_current(a)
-    services.appraise(a, "1.1.1", actor=member, score=7, comment="Chấp nhận một phần")
-    a = services.finalise(a, actor=chair)  # 1.1.2 accepted as self-scored
+    appraisal.appraise(a, "1.1.1", actor=member, score=7, comment="Chấp nhận một phần")
+    a = appraisal.finalise(a, actor=chair)  # 1.1.2 accepted as self-scored
     assert_current(a)
     doc = assert_year_reads_summaries(2026)
     b = results.unit_row(doc, "H26.01")
     assert b["points"] == pytest.approx(7 + 15 + 18) and b["status"] == "FINAL"
     assert results.unit_row(doc, "H26.02")["points"] == pytest.approx(24)
     # publication scores from the rows; the frozen document is the one the summaries give
-    services.publish_results(2026, actor=SYSTEM)
+    publishing.publish_results(2026, actor=SYSTEM)
     frozen = ResultSet.objects.get(current=True).document
     assert frozen["agencies"] == doc["agencies"]
-    second = services.restate_results(2026, actor=SYSTEM, reason="Rà soát lại")
+    second = publishing.restate_results(2026, actor=SYSTEM, reason="Rà soát lại")
     assert second.document["agencies"] == assert_year_reads_summaries(2026)["agencies"]
     assert_current(a)
     assert_current(c)
@@ -157,7 +159,7 @@ def test_a_summary_older_than_the_last_event_or_of_another_layout_is_not_used(ca
 @pytest.mark.django_db
 def test_an_assessment_without_a_summary_is_scored_from_its_rows(cast):
     t = build_template()
-    a = services.open_assessment(t, cast.agency_b, actor=SYSTEM)  # writes no summary
+    a = assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)  # writes no summary
     assert not AssessmentSummary.objects.exists()
     Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=5)
     row = results.unit_row(results.compute_year(2026, "01"), "H26.01")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from cchc.core.actors import SYSTEM
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
-from cchc.reform import services
+from cchc.reform import appraisal, criteria
 from cchc.reform.models import TemplateEvent
 from cchc.reform.tests.helpers import NODES, save_nodes
 
@@ -24,10 +24,10 @@ def _log(t):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_every_change_to_a_template_is_logged_with_its_old_and_new_values(cast):
     admin = cast.province_admin
-    t = services.create_template(actor=admin, code="T", year=2026, name="Mẫu 2026")
+    t = criteria.create_template(actor=admin, code="T", year=2026, name="Mẫu 2026")
     save_nodes(t, NODES)
     # saving a node unchanged writes nothing
-    services.save_node(
+    criteria.save_node(
         t,
         actor=admin,
         code="1.1.1",
@@ -38,7 +38,7 @@ def test_every_change_to_a_template_is_logged_with_its_old_and_new_values(cast):
         method="self",
     )
     assert len(_log(t)) == 1 + len(NODES)
-    services.save_node(
+    criteria.save_node(
         t,
         actor=admin,
         code="1.1.1",
@@ -48,10 +48,10 @@ def test_every_change_to_a_template_is_logged_with_its_old_and_new_values(cast):
         max_points="12,5",
         method="self",
     )
-    services.update_template(t, actor=admin, name="Mẫu 2026 (sửa)", survey_optional=False)
-    services.delete_node(t.nodes.get(code="2"), actor=admin)
+    criteria.update_template(t, actor=admin, name="Mẫu 2026 (sửa)", survey_optional=False)
+    criteria.delete_node(t.nodes.get(code="2"), actor=admin)
     with pytest.raises(ValidationFailed):  # refused: nothing logged
-        services.save_node(t, actor=admin, code="9", name="x", kind="bogus", max_points=1)
+        criteria.save_node(t, actor=admin, code="9", name="x", kind="bogus", max_points=1)
     log = _log(t)
     assert [e.seq for e in log] == list(range(1, len(log) + 1))
     assert [e.action for e in log] == ["create"] + ["add_node"] * len(NODES) + [
@@ -72,16 +72,16 @@ def test_every_change_to_a_template_is_logged_with_its_old_and_new_values(cast):
 @pytest.mark.django_db
 def test_publication_deadline_teams_and_copies_are_logged(cast):
     admin = cast.province_admin
-    t = services.create_template(actor=admin, code="T", year=2026, name="Mẫu")
+    t = criteria.create_template(actor=admin, code="T", year=2026, name="Mẫu")
     save_nodes(t, NODES)
-    services.publish_template(t, actor=admin)
+    criteria.publish_template(t, actor=admin)
     deadline = dt.datetime(2026, 11, 30, 17, 0, tzinfo=LOCAL_TZ)
-    services.set_deadline(t, actor=admin, deadline=deadline)
-    services.set_deadline(t, actor=admin, deadline=deadline)  # the same: nothing to log
-    services.create_team(
+    criteria.set_deadline(t, actor=admin, deadline=deadline)
+    criteria.set_deadline(t, actor=admin, deadline=deadline)  # the same: nothing to log
+    appraisal.create_team(
         t, actor=admin, name="Tổ 1", chair=cast.inspector, members=[], agencies=[cast.agency_a]
     )
-    copy = services.copy_template(t, actor=admin, code="T-2027", year=2027)
+    copy = criteria.copy_template(t, actor=admin, code="T-2027", year=2027)
     actions = [e.action for e in _log(t)][-3:]
     assert actions == ["publish", "deadline", "team"]
     publish, moved, team = _log(t)[-3:]
@@ -94,9 +94,9 @@ def test_publication_deadline_teams_and_copies_are_logged(cast):
 
 @pytest.mark.django_db
 def test_the_template_page_shows_its_log_to_home_affairs_and_inspectors_only(client, cast):
-    t = services.create_template(actor=cast.province_admin, code="T", year=2026, name="Mẫu")
+    t = criteria.create_template(actor=cast.province_admin, code="T", year=2026, name="Mẫu")
     save_nodes(t, NODES)
-    services.publish_template(t, actor=SYSTEM)
+    criteria.publish_template(t, actor=SYSTEM)
     url = reverse("reform:template", args=[t.pk])
     for user in (cast.province_admin, cast.inspector):
         client.force_login(user)

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.core.actors import SYSTEM
-from cchc.reform import services
+from cchc.reform import criteria
 from cchc.reform.models import Assessment, EvidenceFile, Score
 from cchc.reform.tests.helpers import appraisal_team, build_template
 
@@ -116,7 +116,7 @@ def test_home_affairs_pages(client, cast, setup):
 
 @pytest.mark.django_db
 def test_grade_bands_are_data_of_a_draft_template(client, cast):
-    t = services.create_template(actor=SYSTEM, code="G", year=2026, name="G")
+    t = criteria.create_template(actor=SYSTEM, code="G", year=2026, name="G")
     client.force_login(cast.province_admin)
     url = reverse("reform:template_action", args=[t.pk])
     client.post(url, {"action": "settings", "name": "G", "grades": "Xuất sắc:95, Tốt:85, Khá:0"})

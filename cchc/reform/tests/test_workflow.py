@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cchc.core.actors import SYSTEM
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.reform import results, services
+from cchc.reform import access, appraisal, assessments, criteria, publishing, results
 from cchc.reform.models import (
     AssessmentStatus,
     EvidenceFile,
@@ -45,66 +45,66 @@ def test_published_template_is_immutable_and_copy_starts_next_year(cast):
         "method": "self",
     }
     with pytest.raises(TransitionNotAllowed, match="đã ban hành|published"):
-        services.save_node(t, code="1.1.3", name="x", max_points=1, **subcriterion)
+        criteria.save_node(t, code="1.1.3", name="x", max_points=1, **subcriterion)
     with pytest.raises(TransitionNotAllowed):
-        services.update_template(t, actor=SYSTEM, name="khác")
+        criteria.update_template(t, actor=SYSTEM, name="khác")
     assert t.nodes.count() == 7
-    new = services.copy_template(t, actor=SYSTEM, code="T-2027", year=2027)
+    new = criteria.copy_template(t, actor=SYSTEM, code="T-2027", year=2027)
     assert new.status == "DRAFT" and new.nodes.count() == 7 and new.copied_from == t
     parent = new.nodes.get(code="1.1.1").parent
     assert parent is not None and parent.code == "1.1"
-    services.save_node(new, code="1.1.1", name="đổi", max_points=5, **subcriterion)
-    assert services.template_problems(new)  # 5 + 20 != 30
+    criteria.save_node(new, code="1.1.1", name="đổi", max_points=5, **subcriterion)
+    assert criteria.template_problems(new)  # 5 + 20 != 30
     with pytest.raises(ValidationFailed):
-        services.publish_template(new, actor=SYSTEM)
+        criteria.publish_template(new, actor=SYSTEM)
     assert t.nodes.get(code="1.1.1").max_points == 10
 
 
 @pytest.mark.django_db
 def test_only_home_affairs_builds_templates(cast):
     with pytest.raises(NotPermitted):
-        services.create_template(actor=cast.leader_b, code="X", year=2026, name="x")
+        criteria.create_template(actor=cast.leader_b, code="X", year=2026, name="x")
 
 
 @pytest.mark.django_db
 @override_settings(PLATFORM_MEASURES=MEASURES)
 def test_self_assessment_rules_and_submission(cast):
     t = build_template(deadline=timezone.now() + dt.timedelta(days=3))
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     with pytest.raises(NotPermitted):
-        services.set_self_score(a, "1.1.1", actor=cast.specialist_a, score=5)
+        assessments.set_self_score(a, "1.1.1", actor=cast.specialist_a, score=5)
     with pytest.raises(ValidationFailed, match="10"):
-        services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=11)
+        assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=11)
     with pytest.raises(ValidationFailed):
-        services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=-1)
+        assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=-1)
     with pytest.raises(ValidationFailed):
-        services.set_self_score(a, "2.1.1", actor=cast.specialist_b, score=5)  # survey
+        assessments.set_self_score(a, "2.1.1", actor=cast.specialist_b, score=5)  # survey
     assert Score.objects.get(assessment=a, node__code="1.1.1").self_score is None
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=9)
     # computed from the platform, frozen with the records' link
-    services.prefill_computed(a, actor=cast.specialist_b)
+    assessments.prefill_computed(a, actor=cast.specialist_b)
     row = Score.objects.get(assessment=a, node__code="1.1.2")
     assert row.self_score == 15  # 60 % of a full mark at 80 % -> 0.75 * 20
     assert row.snapshot["numerator"] == 60 and "evidence" in row.snapshot["evidence_url"]
     # evidence missing and no explanation: refused
     with pytest.raises(ValidationFailed, match="1.1.1"):
-        services.submit(a, actor=cast.leader_b)
+        assessments.submit(a, actor=cast.leader_b)
     common = {"actor": cast.specialist_b, "issuer": "UBND tỉnh", "doc_date": dt.date(2026, 3, 1)}
     with pytest.raises(ValidationFailed):  # no document number
-        services.add_evidence(a, "1.1.1", doc_number="", **common)
+        assessments.add_evidence(a, "1.1.1", doc_number="", **common)
     with pytest.raises(ValidationFailed):  # not a PDF
-        services.add_evidence(
+        assessments.add_evidence(
             a, "1.1.1", doc_number="12/QĐ", upload=pdf("x.pdf", b"MZ not a pdf at all"), **common
         )
-    services.add_evidence(a, "1.1.1", doc_number="12/QĐ-UBND", upload=pdf(), **common)
-    services.add_evidence(a, "1.1.2", doc_number="12/QĐ-UBND", upload=pdf("again.pdf"), **common)
+    assessments.add_evidence(a, "1.1.1", doc_number="12/QĐ-UBND", upload=pdf(), **common)
+    assessments.add_evidence(a, "1.1.2", doc_number="12/QĐ-UBND", upload=pdf("again.pdf"), **common)
     assert EvidenceFile.objects.count() == 1  # stored once, reused
     with pytest.raises(NotPermitted):
-        services.submit(a, actor=cast.specialist_b)  # only the leader
-    a = services.submit(a, actor=cast.leader_b)
+        assessments.submit(a, actor=cast.specialist_b)  # only the leader
+    a = assessments.submit(a, actor=cast.leader_b)
     assert a.status == AssessmentStatus.SUBMITTED
     with pytest.raises(TransitionNotAllowed):
-        services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=1)
+        assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=1)
     actions = list(ReformEvent.objects.filter(assessment=a).values_list("action", flat=True))
     assert actions[0] == "open" and actions[-1] == "submit" and "prefill" in actions
 
@@ -112,25 +112,25 @@ def test_self_assessment_rules_and_submission(cast):
 @pytest.mark.django_db
 def test_explanation_replaces_evidence_and_late_submission_is_refused(cast):
     t = build_template(deadline=timezone.now() - dt.timedelta(minutes=1))
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    services.set_self_score(
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(
         a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Chưa có văn bản, đang trình ký"
     )
-    services.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=5)
-    assert services.missing_items(a) == []
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=5)
+    assert assessments.missing_items(a) == []
     with pytest.raises(TransitionNotAllowed, match="hạn|deadline"):
-        services.submit(a, actor=cast.leader_b)
+        assessments.submit(a, actor=cast.leader_b)
     a.refresh_from_db()
     assert a.status == AssessmentStatus.DRAFT
 
 
 def _submitted(cast, t):  # type: ignore[no-untyped-def]
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    services.set_self_score(
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(
         a, "1.1.1", actor=cast.specialist_b, score=10, explanation="Có kế hoạch"
     )
-    services.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự tính")
-    return services.submit(a, actor=cast.leader_b)
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự tính")
+    return assessments.submit(a, actor=cast.leader_b)
 
 
 @pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_appraisal_flow_keeps_both_scores_and_every_change(cast):
     t = build_template()
     chair, member = UserFactory(username="chair"), UserFactory(username="member")
     with pytest.raises(ValidationFailed):
-        services.create_team(
+        appraisal.create_team(
             t,
             actor=SYSTEM,
             name="Tổ 1",
@@ -148,17 +148,17 @@ def test_appraisal_flow_keeps_both_scores_and_every_change(cast):
             members=[cast.specialist_b],
             agencies=[cast.agency_b],
         )
-    services.create_team(
+    appraisal.create_team(
         t, actor=SYSTEM, name="Tổ 1", chair=chair, members=[member], agencies=[cast.agency_b]
     )
     a = _submitted(cast, t)
     with pytest.raises(NotPermitted):
-        services.appraise(a, "1.1.1", actor=cast.leader_b, accept=True)  # own unit
+        appraisal.appraise(a, "1.1.1", actor=cast.leader_b, accept=True)  # own unit
     with pytest.raises(NotPermitted):
-        services.appraise(a, "1.1.1", actor=cast.outsider, accept=True)  # not on the team
+        appraisal.appraise(a, "1.1.1", actor=cast.outsider, accept=True)  # not on the team
     with pytest.raises(ValidationFailed):
-        services.appraise(a, "1.1.1", actor=member, score=7)  # adjustment without a reason
-    services.appraise(a, "1.1.1", actor=member, score=7, comment="Kế hoạch ban hành muộn")
+        appraisal.appraise(a, "1.1.1", actor=member, score=7)  # adjustment without a reason
+    appraisal.appraise(a, "1.1.1", actor=member, score=7, comment="Kế hoạch ban hành muộn")
     row = Score.objects.get(assessment=a, node__code="1.1.1")
     assert (row.self_score, row.appraised_score, row.appraisal_comment) == (
         10,
@@ -166,19 +166,19 @@ def test_appraisal_flow_keeps_both_scores_and_every_change(cast):
         "Kế hoạch ban hành muộn",
     )
     with pytest.raises(NotPermitted):
-        services.request_explanation(a, actor=member)  # the chair only
-    services.request_explanation(a, actor=chair)
+        appraisal.request_explanation(a, actor=member)  # the chair only
+    appraisal.request_explanation(a, actor=chair)
     with pytest.raises(TransitionNotAllowed):
-        services.appraise(a, "1.1.1", actor=member, accept=True)  # waiting for the unit
-    services.respond(
+        appraisal.appraise(a, "1.1.1", actor=member, accept=True)  # waiting for the unit
+    appraisal.respond(
         a, actor=cast.specialist_b, answers={"1.1.1": "Ban hành ngày 15/1 theo hướng dẫn"}
     )
     with pytest.raises(TransitionNotAllowed):
-        services.respond(a, actor=cast.specialist_b, answers={"1.1.1": "lần hai"})
-    services.appraise(a, "1.1.1", actor=member, score=8, comment="Chấp nhận một phần giải trình")
+        appraisal.respond(a, actor=cast.specialist_b, answers={"1.1.1": "lần hai"})
+    appraisal.appraise(a, "1.1.1", actor=member, score=8, comment="Chấp nhận một phần giải trình")
     with pytest.raises(TransitionNotAllowed):
-        services.request_explanation(a, actor=chair)  # one round only
-    a = services.finalise(a, actor=chair)
+        appraisal.request_explanation(a, actor=chair)  # one round only
+    a = appraisal.finalise(a, actor=chair)
     assert a.status == AssessmentStatus.FINAL
     assert Score.objects.get(assessment=a, node__code="1.1.2").appraised_score == 18
     log = list(ReformEvent.objects.filter(assessment=a).values_list("action", "actor_label"))
@@ -205,19 +205,19 @@ def test_appraisal_flow_keeps_both_scores_and_every_change(cast):
 def test_other_units_do_not_see_a_self_assessment_before_publication(cast):
     t = build_template()
     a = _submitted(cast, t)
-    assert services.can_view(cast.specialist_b, a)
-    assert not services.can_view(cast.specialist_a, a)
-    services.publish_results(2026, actor=SYSTEM)
-    assert services.can_view(cast.specialist_a, a)
+    assert access.can_view(cast.specialist_b, a)
+    assert not access.can_view(cast.specialist_a, a)
+    publishing.publish_results(2026, actor=SYSTEM)
+    assert access.can_view(cast.specialist_a, a)
 
 
 @pytest.mark.django_db
 @override_settings(PLATFORM_MEASURES=MEASURES)
 def test_survey_scores_from_published_results_or_none(cast):
     t = build_template(survey_optional=True)
-    a = services.open_assessment(t, cast.agency_b, actor=SYSTEM)  # H26.01 has a result
-    c = services.open_assessment(t, cast.agency_c, actor=SYSTEM)  # H26.02 has none
-    counts = services.refresh_survey_scores(t, actor=SYSTEM)
+    a = assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)  # H26.01 has a result
+    c = assessments.open_assessment(t, cast.agency_c, actor=SYSTEM)  # H26.02 has none
+    counts = assessments.refresh_survey_scores(t, actor=SYSTEM)
     assert counts == {"scored": 1, "no_result": 1}
     assert Score.objects.get(assessment=a, node__code="2.1.1").survey_score == 18
     assert Score.objects.get(assessment=c, node__code="2.1.1").survey_score is None
@@ -226,23 +226,23 @@ def test_survey_scores_from_published_results_or_none(cast):
 @pytest.mark.django_db
 def test_survey_module_absent_gives_no_result(cast):
     t = build_template()
-    services.open_assessment(t, cast.agency_b, actor=SYSTEM)
-    assert services.refresh_survey_scores(t, actor=SYSTEM) == {"scored": 0, "no_result": 1}
+    assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)
+    assert assessments.refresh_survey_scores(t, actor=SYSTEM) == {"scored": 0, "no_result": 1}
 
 
 @pytest.mark.django_db
 def test_publish_freezes_and_restatement_is_recorded(cast):
     t = build_template()
     a = _submitted(cast, t)
-    first = services.publish_results(2026, actor=SYSTEM)
+    first = publishing.publish_results(2026, actor=SYSTEM)
     assert results.index_document("2026", province_code="01")["frozen"] is True
     # a later change does not move the published figures
     Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=1)
     doc = results.index_document("2026", province_code="01")
     assert results.unit_row(doc, "H26.01")["points"] == pytest.approx(28)
     with pytest.raises(ValidationFailed):
-        services.publish_results(2026, actor=SYSTEM)  # twice without a reason
-    second = services.restate_results(2026, actor=SYSTEM, reason="Sửa điểm tiêu chí 1.1.1")
+        publishing.publish_results(2026, actor=SYSTEM)  # twice without a reason
+    second = publishing.restate_results(2026, actor=SYSTEM, reason="Sửa điểm tiêu chí 1.1.1")
     assert second.version == 2 and second.reason
     first.refresh_from_db()
     assert not first.current and ResultSet.objects.count() == 2
@@ -255,7 +255,7 @@ def test_events_are_append_only(cast):
     from django.db import DatabaseError, transaction
 
     t = build_template()
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     event = ReformEvent.objects.get(assessment=a)
     with pytest.raises(DatabaseError), transaction.atomic():
         ReformEvent.objects.filter(pk=event.pk).update(note="rewritten")
@@ -275,10 +275,10 @@ def test_compute_indices_refuses_a_non_year_period(cast):
 @pytest.mark.django_db
 def test_live_document_follows_every_change_through_the_services(cast):
     t = build_template()
-    a = services.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=4)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=4)
     first = results.live_document(2026, "01")
     assert results.unit_row(first, "H26.01")["points"] == 4
     assert results.live_document(2026, "01") is first  # nothing changed: reused
-    services.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=6)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=6)
     assert results.unit_row(results.live_document(2026, "01"), "H26.01")["points"] == 6

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cchc.core.actors import SYSTEM
 from cchc.core.errors import DomainError
-from cchc.reform import services
+from cchc.reform import publishing
 
 
 class Command(BaseCommand):
@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int, province: str, reason: str, **options):  # type: ignore[no-untyped-def]
         try:
-            rs = services.publish_results(year, actor=SYSTEM, province_code=province, reason=reason)
+            rs = publishing.publish_results(
+                year, actor=SYSTEM, province_code=province, reason=reason
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cchc.core.actors import SYSTEM
 from cchc.core.errors import DomainError
-from cchc.reform import services
+from cchc.reform import publishing
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int | None, **options):  # type: ignore[no-untyped-def]
         try:
-            n = services.rebuild_summaries(actor=SYSTEM, year=year)
+            n = publishing.rebuild_summaries(actor=SYSTEM, year=year)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"{n} PAR INDEX assessment summaries rewritten")

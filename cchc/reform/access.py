@@ -1,0 +1,64 @@
+"""Who may do what in the PAR INDEX module. Roles: Home Affairs = province administrators
+(templates, deadlines, teams, publishing, external indices, targets); unit staff (any
+membership of the unit) self-assess; the unit's leader (role LEADER) submits; appraisal team
+members appraise, the chair finalises. Read by the services and by the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cchc.accounts import permissions
+from cchc.accounts.models import Membership
+from cchc.core.actors import is_system, require_actor
+from cchc.core.errors import NotPermitted
+from cchc.reform import results
+from cchc.reform.models import AppraisalTeam, Assessment
+
+
+def is_home_affairs(actor: Any) -> bool:
+    return is_system(actor) or permissions.is_province_admin(actor)
+
+
+def require_home_affairs(actor: Any) -> None:
+    require_actor(actor)
+    if not is_home_affairs(actor):
+        raise NotPermitted(_("Only the Department of Home Affairs may do this."))
+
+
+def is_unit_staff(actor: Any, agency_id: int) -> bool:
+    return bool(permissions.roles_in(actor, agency_id))
+
+
+def is_unit_leader(actor: Any, agency_id: int) -> bool:
+    return permissions.has_role(actor, agency_id, [Membership.Role.LEADER])
+
+
+def teams_of(actor: Any, assessment: Assessment) -> list[AppraisalTeam]:
+    if getattr(actor, "pk", None) is None:
+        return []
+    return [
+        t
+        for t in AppraisalTeam.objects.filter(
+            template=assessment.template, agencies=assessment.agency
+        ).prefetch_related("members")
+        if t.chair_id == actor.pk or any(m.pk == actor.pk for m in t.members.all())
+    ]
+
+
+def is_appraiser(actor: Any, assessment: Assessment) -> bool:
+    return bool(teams_of(actor, assessment)) and not is_unit_staff(actor, assessment.agency_id)
+
+
+def is_chair(actor: Any, assessment: Assessment) -> bool:
+    return any(t.chair_id == getattr(actor, "pk", None) for t in teams_of(actor, assessment))
+
+
+def can_view(actor: Any, assessment: Assessment) -> bool:
+    """A unit never sees another unit's self-assessment before results are published."""
+    if is_home_affairs(actor) or permissions.is_inspector(actor):
+        return True
+    if is_unit_staff(actor, assessment.agency_id) or teams_of(actor, assessment):
+        return True
+    return results.published(assessment.template.year, assessment.agency.province_code) is not None

@@ -1,0 +1,194 @@
+"""Appraisal of submitted self-assessments: Home Affairs forms the teams (no member from
+an appraised unit); members accept or adjust each score with a reason; the chair asks the
+unit for its one explanation round and finalises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core import events
+from cchc.core.actors import require_actor
+from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.reform.access import is_chair, is_unit_staff, require_home_affairs, teams_of
+from cchc.reform.assessments import check_range, fmt_score, move, score_of
+from cchc.reform.criteria import log_template, parse_points
+from cchc.reform.models import (
+    AppraisalTeam,
+    Assessment,
+    AssessmentStatus,
+    Method,
+    ReformEvent,
+    Score,
+    Template,
+)
+
+S = AssessmentStatus
+
+
+def create_team(
+    template: Template,
+    *,
+    actor: Any,
+    name: str,
+    chair: Any,
+    members: Iterable[Any],
+    agencies: Iterable[Any],
+) -> AppraisalTeam:
+    require_home_affairs(actor)
+    members, agencies = list(members), list(agencies)
+    for person in [chair, *members]:
+        for agency in agencies:
+            if is_unit_staff(person, agency.pk):
+                raise ValidationFailed(
+                    _("%(who)s belongs to %(unit)s and cannot appraise it.")
+                    % {"who": person.display_name, "unit": agency.name}
+                )
+    with transaction.atomic():
+        template = events.lock(template)
+        team = AppraisalTeam.objects.create(template=template, name=name, chair=chair)
+        team.members.set(members)
+        team.agencies.set(agencies)
+        log_template(
+            template,
+            "team",
+            actor=actor,
+            note=name,
+            data={
+                "team": team.pk,
+                "chair": chair.username,
+                "members": sorted(m.username for m in members),
+                "agencies": sorted(a.code for a in agencies),
+            },
+        )
+    return team
+
+
+def _require_appraiser(assessment: Assessment, actor: Any, *, chair: bool = False) -> None:
+    if is_unit_staff(actor, assessment.agency_id):
+        raise NotPermitted(_("A member of the appraised unit cannot appraise it."))
+    if chair and not is_chair(actor, assessment):
+        raise NotPermitted(_("Only the chair of the appraisal team may do this."))
+    if not teams_of(actor, assessment):
+        raise NotPermitted(_("You are not on an appraisal team for this unit."))
+
+
+def appraise(
+    assessment: Assessment,
+    node_code: str,
+    *,
+    actor: Any,
+    score: Any = None,
+    accept: bool = False,
+    comment: str = "",
+) -> Score:
+    """Accept the self score, or adjust it with a comment."""
+    require_actor(actor)
+    with transaction.atomic():
+        assessment = events.lock(assessment)
+        _require_appraiser(assessment, actor)
+        if assessment.status not in (S.SUBMITTED, S.APPRAISING, S.RESPONDED):
+            raise TransitionNotAllowed(_("This self-assessment is not open for appraisal."))
+        row = score_of(assessment, node_code)
+        if row.node.method == Method.SURVEY:
+            raise ValidationFailed(_("Survey-scored criteria are not appraised."))
+        if accept:
+            value = row.self_score
+            if value is None:
+                raise ValidationFailed(_("There is no self score to accept."))
+        else:
+            value = parse_points(score, field="score")
+            check_range(value, row.node, "score")
+            if value != row.self_score and not comment.strip():
+                raise ValidationFailed(
+                    _("An adjusted score needs a comment giving the reason."), field="comment"
+                )
+        before = row.appraised_score
+        row.appraised_score = value
+        row.appraisal_comment = comment.strip()
+        row.save(update_fields=["appraised_score", "appraisal_comment"])
+        move(
+            assessment,
+            "accept" if accept or value == row.self_score else "adjust",
+            actor=actor,
+            to_status=S.APPRAISING if assessment.status == S.SUBMITTED else assessment.status,
+            node_code=node_code,
+            note=comment.strip(),
+            data={
+                "self": fmt_score(row.self_score),
+                "from": fmt_score(before),
+                "to": fmt_score(value),
+            },
+        )
+    return row
+
+
+def request_explanation(assessment: Assessment, *, actor: Any) -> Assessment:
+    """The chair sends the adjustments to the unit for its one explanation round."""
+    require_actor(actor)
+    with transaction.atomic():
+        assessment = events.lock(assessment)
+        _require_appraiser(assessment, actor, chair=True)
+        if assessment.status != S.APPRAISING:
+            raise TransitionNotAllowed(_("An explanation can be asked only during appraisal."))
+        if ReformEvent.objects.filter(assessment=assessment, action="request_explanation").exists():
+            raise TransitionNotAllowed(_("The unit has already had its explanation round."))
+        move(assessment, "request_explanation", actor=actor, to_status=S.EXPLANATION)
+    return assessment
+
+
+def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -> Assessment:
+    """The unit answers the adjustments (node code → explanation), once."""
+    require_actor(actor)
+    with transaction.atomic():
+        assessment = events.lock(assessment)
+        if not is_unit_staff(actor, assessment.agency_id):
+            raise NotPermitted(_("Only the unit's own staff may answer the appraisal."))
+        if assessment.status != S.EXPLANATION:
+            raise TransitionNotAllowed(_("No explanation is being asked of this unit."))
+        for code, text in answers.items():
+            if not text.strip():
+                continue
+            row = score_of(assessment, code)
+            row.unit_response = text.strip()
+            row.save(update_fields=["unit_response"])
+            events.append_event(
+                ReformEvent,
+                assessment,
+                action="respond",
+                actor=actor,
+                node_code=code,
+                note=row.unit_response,
+            )
+        move(assessment, "responded", actor=actor, to_status=S.RESPONDED)
+    return assessment
+
+
+def finalise(assessment: Assessment, *, actor: Any) -> Assessment:
+    """The chair closes the appraisal; items nobody adjusted are accepted as self-scored."""
+    require_actor(actor)
+    with transaction.atomic():
+        assessment = events.lock(assessment)
+        _require_appraiser(assessment, actor, chair=True)
+        if assessment.status not in (S.SUBMITTED, S.APPRAISING, S.EXPLANATION, S.RESPONDED):
+            raise TransitionNotAllowed(_("This self-assessment cannot be finalised now."))
+        untouched = assessment.scores.filter(
+            appraised_score__isnull=True, self_score__isnull=False
+        ).exclude(node__method=Method.SURVEY)
+        accepted = [code for code in untouched.values_list("node__code", flat=True)]
+        for row in untouched:
+            row.appraised_score = row.self_score
+            row.save(update_fields=["appraised_score"])
+        move(
+            assessment,
+            "finalise",
+            actor=actor,
+            to_status=S.FINAL,
+            stamps={"finalised_at": timezone.now()},
+            data={"accepted": accepted},
+        )
+    return assessment
