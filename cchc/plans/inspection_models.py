@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
-from cchc.core.models import event_log_meta, status_is
+from cchc.core.models import event_log_meta, status_is, user_link
 
 
 class InspectionPlan(models.Model):
@@ -28,6 +28,9 @@ class InspectionPlan(models.Model):
     # [{"code": "NIEM_YET", "label": "Niêm yết công khai TTHC"}, ...]
     checklist = models.JSONField(_("checklist of contents"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # who entered it (an inspection plan has no later changes, so no log of its own)
+    created_by = user_link(_("entered by"), on_delete=models.PROTECT)
+    created_by_label = models.CharField(_("entered by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("inspection plan")

@@ -39,6 +39,9 @@ class Plan(models.Model):
     # [{"label": "SIPAS ≥ 86 %", "measure": "sipas", "target": 86}, ...]
     targets = models.JSONField(_("targets"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # who entered it (a plan has no later changes, so no log of its own)
+    created_by = user_link(_("entered by"), on_delete=models.PROTECT)
+    created_by_label = models.CharField(_("entered by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("reform plan")

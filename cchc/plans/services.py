@@ -74,6 +74,8 @@ def create_plan(
         issued_on=issued_on,
         issued_by=issued_by,
         targets=targets or [],
+        created_by=actor_user(actor),
+        created_by_label=actor_label(actor),
     )
 
 

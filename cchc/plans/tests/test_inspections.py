@@ -37,6 +37,10 @@ def test_inspection_from_plan_to_reinspection(cast, freezer):
         title="Kiểm tra CCHC 2026",
         checklist=CHECKLIST,
     )
+    assert (plan.created_by, plan.created_by_label) == (
+        cast.inspector,
+        cast.inspector.display_name,
+    )
     insp = svc.schedule_inspection(
         actor=cast.inspector,
         agency=cast.agency_a,

@@ -145,8 +145,12 @@ def test_plan_with_targets_by_form(cast):
         "measure": "dossiers_on_time",
         "target": 95.0,
     }
+    # who entered the plan is kept with it and shown
+    assert plan.created_by == cast.province_admin
+    assert plan.created_by_label == cast.province_admin.display_name
     page = admin.get("/plans/ke-hoach/").content.decode()
     assert "SIPAS ≥ 86 %" in page
+    assert f"Nhập bởi {cast.province_admin.display_name}" in page
     assert client_for(cast.leader_a).get("/plans/ke-hoach/moi/").status_code == 403
 
 
