@@ -34,7 +34,7 @@ from cchc.catalogue.models import (
     StepTemplate,
     TimeUnit,
 )
-from cchc.core.actors import actor_label, actor_user, is_system, require_actor
+from cchc.core.actors import IMPORT, actor_label, actor_user, is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.uploads import SIGNATURES, check_upload
 
@@ -285,7 +285,9 @@ def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, Decimal)):
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"  # 5.00 and 5 are the same time limit
+    if isinstance(value, dt.date):
         return str(value)
     if isinstance(value, Field):
         return value.code
@@ -308,6 +310,29 @@ def _audit(
         actor_label=actor_label(actor),
         note=note,
         changes=changes or {},
+    )
+
+
+def log_imported(entries: list[tuple[Procedure, str, dict[str, Any]]]) -> None:
+    """The audit rows of a catalogue import (procedures.csv of the bundle): one per procedure
+    it created or changed, as the import actor, with what changed. In bulk: an import may
+    touch every procedure of the province at once."""
+    CatalogueChange.objects.bulk_create(
+        [
+            CatalogueChange(
+                procedure=procedure,
+                procedure_code=procedure.code,
+                action=action,
+                actor=None,
+                actor_label=actor_label(IMPORT),
+                changes={
+                    k: [_jsonable(x) for x in v] if isinstance(v, list) else _jsonable(v)
+                    for k, v in changes.items()
+                },
+            )
+            for procedure, action, changes in entries
+        ],
+        batch_size=2000,
     )
 
 

@@ -18,7 +18,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import AdministrativeUnit, Agency, AgencyLevel, RankingGroup, UnitLevel
-from cchc.catalogue.models import Field, OnlineLevel, Procedure, TimeUnit
+from cchc.catalogue import services as catalogue_services
+from cchc.catalogue.models import CatalogueChange, Field, OnlineLevel, Procedure, TimeUnit
 from cchc.core.text import fold
 from cchc.interchange.formats import (
     AGENCIES,
@@ -365,8 +366,10 @@ def _field_for(name: str, fields: dict[str, Field]) -> Field:
 
 def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], list[str]]]) -> None:
     fields: dict[str, Field] = {}
+    field_names: dict[int | None, str] = {}
     for f in Field.objects.order_by("pk"):
         fields.setdefault(f.name, f)
+        field_names[f.pk] = f.name
     existing = _existing(Procedure, [v["code"] for _l, v, _c in rows])
     plain = (
         "name",
@@ -379,6 +382,7 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
         "valid_to",
     )
     to_create, to_update, changed = [], [], set()
+    audit: dict[str, tuple[str, dict[str, Any]]] = {}  # code -> (action, what changed)
     for _line, values, _cells in rows:
         field = _field_for(values["field"], fields) if values["field"] else None
         field_id = field.pk if field else None
@@ -394,12 +398,24 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
                     **{f: values[f] for f in plain},
                 )
             )
+            audit[values["code"]] = (
+                CatalogueChange.Action.CREATE,
+                {f: values[f] for f in plain} | {"field": values["field"]},
+            )
             continue
         if (
             any(getattr(proc, f) != values[f] for f in plain)
             or proc.field_id != field_id
             or proc.status != Procedure.Status.PUBLISHED
         ):
+            diff = {
+                f: [getattr(proc, f), values[f]] for f in plain if getattr(proc, f) != values[f]
+            }
+            if proc.field_id != field_id:
+                diff["field"] = [field_names.get(proc.field_id), values["field"]]
+            if proc.status != Procedure.Status.PUBLISHED:
+                diff["status"] = [proc.status, Procedure.Status.PUBLISHED]
+            audit[proc.code] = (CatalogueChange.Action.UPDATE, diff)
             for f in plain:
                 setattr(proc, f, values[f])
             proc.field_id, proc.status, proc.search_text = (
@@ -424,7 +440,12 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
         proc = procs[values["code"]]
         if links.want(proc.pk, {agency_ids[c] for c in values["agency_codes"]}):
             changed.add(proc.code)
+            action, diff = audit.get(proc.code, (CatalogueChange.Action.UPDATE, {}))
+            audit[proc.code] = (action, diff | {"agencies": sorted(values["agency_codes"])})
     links.save()
+    catalogue_services.log_imported(
+        [(procs[code], action, diff) for code, (action, diff) in sorted(audit.items())]
+    )
     _count(result, len(rows), created, changed)
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from cchc.agencies.models import Agency, RankingGroup
-from cchc.catalogue.models import Procedure
+from cchc.catalogue.models import CatalogueChange, Procedure
+from cchc.core.actors import IMPORT
 from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.dossiers.signals import dossiers_bulk_changed
 from cchc.interchange.models import ImportRun
@@ -235,3 +236,23 @@ def test_imported_histories_and_appended_tails_carry_verifying_hash_chains(tmp_p
     out = io.StringIO()
     call_command("verify_event_chains", "dossiers.DossierEvent", stdout=out)
     assert "every event chain verifies" in out.getvalue()
+
+
+def test_imported_procedures_leave_the_catalogue_audit_rows_of_the_import_actor(tmp_path):
+    run_import(bundles.write(tmp_path))
+    created = CatalogueChange.objects.get(procedure_code="1.004227")
+    assert (created.action, created.actor, created.actor_label) == ("create", None, IMPORT.label)
+    assert created.changes["processing_time"] == "5" and created.changes["field"] == "Hộ tịch"
+    assert created.changes["agencies"] == ["H26.900"]
+    # an unchanged file writes nothing; a changed row says what changed, old and new
+    run_import(bundles.write(tmp_path))
+    assert CatalogueChange.objects.count() == 2
+    changed = bundles.PROCEDURES.replace(
+        "1.004227,Đăng ký kết hôn,Hộ tịch,5,working_day,partial,0,1,H26.900,,",
+        "1.004227,Đăng ký kết hôn,Hộ tịch,3,working_day,partial,0,1,H26.900;H26.901,,",
+    )
+    ok, _lines, err = run_import(bundles.write(tmp_path, procedures=changed))
+    assert ok, err
+    update = CatalogueChange.objects.get(procedure_code="1.004227", action="update")
+    assert update.changes == {"processing_time": ["5", "3"], "agencies": ["H26.900", "H26.901"]}
+    assert update.actor_label == IMPORT.label
