@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.reform import results
 from cchc.reform.access import is_chair, is_unit_staff, require_home_affairs, teams_of
 from cchc.reform.assessments import check_range, fmt_score, move, score_of
 from cchc.reform.criteria import log_template, parse_points
@@ -58,14 +59,44 @@ def create_team(
             "team",
             actor=actor,
             note=name,
-            data={
-                "team": team.pk,
-                "chair": chair.username,
-                "members": sorted(m.username for m in members),
-                "agencies": sorted(a.code for a in agencies),
-            },
+            data=_team_data(team),
         )
     return team
+
+
+def _team_data(team: AppraisalTeam) -> dict[str, Any]:
+    return {
+        "team": team.pk,
+        "chair": team.chair.username,
+        "members": sorted(m.username for m in team.members.all()),
+        "agencies": sorted(a.code for a in team.agencies.all()),
+    }
+
+
+def remove_team(team: AppraisalTeam, *, actor: Any, reason: str) -> None:
+    """Home Affairs dissolves a team (a member named by mistake, a unit given to another
+    team): its members may no longer appraise those units. Appraisals already made stay in
+    the assessments' logs under their authors' names; the template's log keeps the team as
+    it was and why it went. Refused once the year's results are published."""
+    require_home_affairs(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason."), field="reason")
+    with transaction.atomic():
+        template = events.lock(team.template)
+        if results.published(template.year, None) is not None:
+            raise TransitionNotAllowed(
+                _("The year's results are published: its appraisal teams are kept as they were.")
+            )
+        team = AppraisalTeam.objects.select_related("chair").get(pk=team.pk)
+        log_template(
+            template,
+            "remove_team",
+            actor=actor,
+            note=reason,
+            data=_team_data(team) | {"name": team.name},
+        )
+        team.delete()
 
 
 def _require_appraiser(assessment: Assessment, actor: Any, *, chair: bool = False) -> None:

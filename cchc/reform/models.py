@@ -256,6 +256,7 @@ ACTION_LABELS = {
     "delete_node": _("Node removed"),
     "publish": _("Published"),
     "team": _("Appraisal team created"),
+    "remove_team": _("Appraisal team dissolved"),
     "import": _("Imported"),
     "open": _("Opened"),
     "self_score": _("Self score"),

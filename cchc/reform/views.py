@@ -290,6 +290,13 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
                     agencies=data["agencies"],
                 )
                 messages.success(request, _("Appraisal team created."))
+        elif action == "remove_team":
+            appraisal.remove_team(
+                get_object_or_404(AppraisalTeam, template=t, pk=request.POST.get("team")),
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("Appraisal team dissolved."))
     except DomainError as exc:
         _fail(request, exc)
     return redirect("reform:template", pk=t.pk)

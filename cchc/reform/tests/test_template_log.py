@@ -7,14 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc.core.actors import SYSTEM
 from cchc.core.calendar import LOCAL_TZ
-from cchc.core.errors import ValidationFailed
-from cchc.reform import appraisal, criteria
-from cchc.reform.models import TemplateEvent
-from cchc.reform.tests.helpers import NODES, save_nodes
+from cchc.core.errors import TransitionNotAllowed, ValidationFailed
+from cchc.reform import access, appraisal, assessments, criteria
+from cchc.reform.models import AppraisalTeam, ResultSet, TemplateEvent
+from cchc.reform.tests.helpers import NODES, appraisal_team, build_template, save_nodes
 
 
 def _log(t):  # type: ignore[no-untyped-def]
@@ -107,3 +109,50 @@ def test_the_template_page_shows_its_log_to_home_affairs_and_inspectors_only(cli
     client.force_login(cast.specialist_a)
     page = client.get(url).content.decode()
     assert client.get(url).status_code == 200 and 'id="template-log"' not in page
+
+
+@pytest.mark.django_db
+def test_home_affairs_dissolves_a_team_with_a_reason_and_its_members_lose_the_unit(client, cast):
+    t = build_template()
+    chair = appraisal_team(t, cast.agency_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assert access.is_appraiser(chair, a)
+    team = AppraisalTeam.objects.get(template=t)
+    url = reverse("reform:template_action", args=[t.pk])
+    client.force_login(cast.province_admin)
+    page = client.get(reverse("reform:template", args=[t.pk])).content.decode()
+    assert f'name="team" value="{team.pk}"' in page
+    # without a reason: refused, the team stays
+    r = client.post(url, {"action": "remove_team", "team": team.pk, "reason": " "}, follow=True)
+    assert AppraisalTeam.objects.filter(pk=team.pk).exists() and "lý do" in r.content.decode()
+    # a unit's staff may not
+    client.force_login(cast.specialist_b)
+    assert (
+        client.post(url, {"action": "remove_team", "team": team.pk, "reason": "x"}).status_code
+        == 403
+    )
+    client.force_login(cast.province_admin)
+    client.post(url, {"action": "remove_team", "team": team.pk, "reason": "Nhầm thành viên"})
+    assert not AppraisalTeam.objects.filter(pk=team.pk).exists()
+    assert not access.is_appraiser(chair, a)
+    removed = _log(t)[-1]
+    assert (removed.action, removed.note) == ("remove_team", "Nhầm thành viên")
+    assert removed.data["chair"] == chair.username and removed.data["agencies"] == [
+        cast.agency_b.code
+    ]
+
+
+@pytest.mark.django_db
+def test_a_team_is_kept_once_the_years_results_are_published(cast):
+    t = build_template()
+    appraisal_team(t, cast.agency_b)
+    team = AppraisalTeam.objects.get(template=t)
+    ResultSet.objects.create(
+        year=t.year,
+        province_code=settings.CCHC_PROVINCE_CODE,
+        document={},
+        published_at=timezone.now(),
+    )
+    with pytest.raises(TransitionNotAllowed):
+        appraisal.remove_team(team, actor=cast.province_admin, reason="muộn")
+    assert AppraisalTeam.objects.filter(pk=team.pk).exists()
