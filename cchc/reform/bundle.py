@@ -10,6 +10,7 @@ Scores of a bundle are final (appraised).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +50,10 @@ NODES = "par_nodes.csv"
 SCORES = "par_scores.csv"
 TEMPLATE_COLUMNS = ("code", "year", "name", "survey_optional")
 NODE_COLUMNS = ("template", "code", "parent_code", "kind", "name", "max_points", "method")
+# Read when the file has them (a template exported by this platform does), so a template
+# moves between installations whole; without them a node keeps what it has (empty if new).
+# A computed node needs its `measure`. (Proposed for interchange.md §6.)
+OPTIONAL_NODE_COLUMNS = ("guidance", "evidence_required", "measure", "measure_rule")
 SCORE_COLUMNS = (
     "template",
     "agency_code",
@@ -143,7 +148,8 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
             method = row["method"].strip()
             if method and method not in BUNDLE_METHODS:
                 raise RowError(
-                    _("method must be self, survey, bonus or penalty, not %(v)r.") % {"v": method}
+                    _("method must be self, survey, bonus, penalty or computed, not %(v)r.")
+                    % {"v": method}
                 )
             maxp = parse_decimal(row["max_points"], "max_points")
             name = row["name"].strip()
@@ -157,6 +163,7 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
                 "max_points": maxp,
                 "method": method,
             }
+            values.update(_optional_node_values(row))
             if kind == NodeKind.FIELD and values["parent"]:
                 raise RowError(_("a field has no parent."))
             if kind != NodeKind.FIELD and not values["parent"]:
@@ -192,7 +199,13 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
             current = {
                 n["code"]: n
                 for n in template.nodes.values(
-                    "code", "parent__code", "kind", "name", "max_points", "method"
+                    "code",
+                    "parent__code",
+                    "kind",
+                    "name",
+                    "max_points",
+                    "method",
+                    *OPTIONAL_NODE_COLUMNS,
                 )
             }
             same = len(current) == len(items) and all(
@@ -202,6 +215,7 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
                 and current[v["code"]]["name"] == v["name"]
                 and Decimal(current[v["code"]]["max_points"]) == v["max_points"]
                 and (current[v["code"]]["method"] or "") == v["method"]
+                and all(current[v["code"]][k] == v[k] for k in OPTIONAL_NODE_COLUMNS if k in v)
                 for _l, v, _c in items
             )
             if same:
@@ -234,6 +248,7 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
                     "name": v["name"],
                     "max_points": v["max_points"],
                     "method": v["method"],
+                    **{k: v[k] for k in OPTIONAL_NODE_COLUMNS if k in v},
                 }
                 if node is None:
                     node = TemplateNode.objects.create(
@@ -246,6 +261,7 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
                     and node.name == v["name"]
                     and node.max_points == v["max_points"]
                     and node.method == v["method"]
+                    and all(getattr(node, k) == v[k] for k in OPTIONAL_NODE_COLUMNS if k in v)
                 ):
                     unchanged += 1
                 else:
@@ -274,6 +290,24 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
             result.unchanged += unchanged
     results.clear_cache()
     return result
+
+
+def _optional_node_values(row: dict[str, str]) -> dict[str, Any]:
+    """The optional columns the row has (OPTIONAL_NODE_COLUMNS), parsed."""
+    values: dict[str, Any] = {k: row[k].strip() for k in OPTIONAL_NODE_COLUMNS if k in row}
+    if "measure_rule" in values:
+        text = values["measure_rule"]
+        try:
+            rule = json.loads(text) if text else {}
+        except ValueError:
+            rule = None
+        if not isinstance(rule, dict):
+            raise RowError(
+                _('measure_rule must be a JSON object such as {"full_at": 80}, not %(v)r.')
+                % {"v": text}
+            )
+        values["measure_rule"] = rule
+    return values
 
 
 def _parents_first(items):  # type: ignore[no-untyped-def]

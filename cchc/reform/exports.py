@@ -1,13 +1,19 @@
-"""Excel and PDF of the ranking and of a unit's scoring sheet with its evidence list."""
+"""Excel and PDF of the ranking, of a unit's scoring sheet with its evidence list and of a
+template's criteria; a template as a bundle (par_templates.csv + par_nodes.csv in a zip,
+interchange.md §6) that import_bundle loads into another installation."""
 
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cchc.reform.models import Assessment
+from cchc.interchange.formats import csv_text, format_decimal
+from cchc.reform import bundle
+from cchc.reform.models import Assessment, Template, TemplateNode
 
 
 def _num(v: Any) -> Any:
@@ -131,3 +137,84 @@ def pdf(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
         margins=(12, 12, 12, 12),
         title=title,
     )
+
+
+def _tree(template: Template) -> list[TemplateNode]:
+    """The template's nodes, each after its parent, in the page's order."""
+    nodes = list(template.nodes.select_related("parent").order_by("order", "pk"))
+    kids: dict[int | None, list[TemplateNode]] = {}
+    for n in nodes:
+        kids.setdefault(n.parent_id, []).append(n)
+    out: list[TemplateNode] = []
+
+    def walk(parent_id: int | None) -> None:
+        for n in kids.get(parent_id, []):
+            out.append(n)
+            walk(n.pk)
+
+    walk(None)
+    return out
+
+
+def template_rows(template: Template) -> tuple[list[str], list[list[Any]]]:
+    """The criteria as units read them: every node with its maximum, method, scoring
+    guidance and the evidence it asks for."""
+    header = [
+        _("Code"),
+        _("Parent"),
+        _("Kind"),
+        _("Content"),
+        _("Maximum"),
+        _("Method"),
+        _("Scoring guidance"),
+        _("Required evidence"),
+    ]
+    rows = [
+        [
+            n.code,
+            n.parent.code if n.parent else "",
+            str(n.get_kind_display()),
+            n.name,
+            _num(n.max_points),
+            str(n.get_method_display()) if n.method else "",
+            n.guidance,
+            n.evidence_required,
+        ]
+        for n in _tree(template)
+    ]
+    return header, rows
+
+
+def template_bundle(template: Template) -> bytes:
+    """par_templates.csv and par_nodes.csv of the template, zipped: unzipped into a folder,
+    `import_bundle` loads it (as a published template, its tree checked again). The nodes
+    carry the optional columns too (guidance, evidence, the measure of a computed node and
+    its rule), so the template arrives whole."""
+    templates = csv_text(
+        list(bundle.TEMPLATE_COLUMNS),
+        [[template.code, str(template.year), template.name, str(int(template.survey_optional))]],
+    )
+    nodes = csv_text(
+        [*bundle.NODE_COLUMNS, *bundle.OPTIONAL_NODE_COLUMNS],
+        [
+            [
+                template.code,
+                n.code,
+                n.parent.code if n.parent else "",
+                n.kind,
+                n.name,
+                format_decimal(n.max_points),
+                n.method,
+                n.guidance,
+                n.evidence_required,
+                n.measure,
+                json.dumps(n.measure_rule, ensure_ascii=False) if n.measure_rule else "",
+            ]
+            for n in _tree(template)
+        ],
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(bundle.TEMPLATES, templates)
+        z.writestr(bundle.NODES, nodes)
+    return out.getvalue()

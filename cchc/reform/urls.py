@@ -10,6 +10,7 @@ urlpatterns = [
     path("templates/<int:pk>/", views.template_detail, name="template"),
     path("templates/<int:pk>/action/", views.template_action, name="template_action"),
     path("templates/<int:pk>/progress/", views.progress, name="progress"),
+    path("templates/<int:pk>/export.<str:fmt>", views.template_export, name="template_export"),
     path("templates/<int:pk>/open/", views.assessment_open, name="assessment_open"),
     path("a/<int:pk>/", views.assessment, name="assessment"),
     path("a/<int:pk>/action/", views.assessment_action, name="assessment_action"),

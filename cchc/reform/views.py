@@ -540,6 +540,24 @@ def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _download(title, header, rows, fmt, f"par-{a.template.code}-{a.agency.code}")
 
 
+@login_required
+def template_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The criteria of a template as a spreadsheet or PDF for reading offline, or (Home
+    Affairs) as a bundle another installation imports."""
+    t = get_object_or_404(Template, pk=pk)
+    if not (access.is_home_affairs(request.user) or t.is_published):
+        raise PermissionDenied
+    if fmt == "zip":
+        if not access.is_home_affairs(request.user):
+            raise PermissionDenied
+        resp = HttpResponse(exports.template_bundle(t), content_type="application/zip")
+        resp["Content-Disposition"] = f'attachment; filename="par-{t.code}.zip"'
+        return resp
+    header, rows = exports.template_rows(t)
+    title = _("PAR INDEX criteria %(name)s (%(year)s)") % {"name": t.name, "year": t.year}
+    return _download(title, header, rows, fmt, f"tieu-chi-{t.code}")
+
+
 def _download(title: str, header, rows, fmt: str, stem: str) -> HttpResponse:  # type: ignore[no-untyped-def]
     if fmt == "xlsx":
         resp = HttpResponse(
