@@ -10,10 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.core.actors import actor_label, actor_user
 from cchc.core.errors import ValidationFailed
 from cchc.core.scheme import competition_ranks
+from cchc.interchange.formats import format_decimal
 from cchc.reform.access import require_home_affairs
 from cchc.reform.criteria import parse_points
 from cchc.reform.models import ExternalIndex, ExternalValue, Target, TargetKind
@@ -46,21 +50,47 @@ def record_value(
         raise ValidationFailed(
             _("The score must lie between 0 and %(max)s.") % {"max": maximum}, field="score"
         )
-    obj, _created = ExternalValue.objects.update_or_create(
-        index=index,
-        year=year,
-        province_code=province_code,
-        node_code=node_code,
-        defaults={
-            "node_name": node_name,
-            "score": value,
-            "max_score": maximum,
-            "rank": rank,
-            "group": group,
-            "lead_agency": lead_agency,
-        },
-    )
+    fields = {
+        "node_name": node_name,
+        "score": value,
+        "max_score": maximum,
+        "rank": rank,
+        "group": group,
+        "lead_agency": lead_agency,
+    }
+    with transaction.atomic():
+        obj = (
+            ExternalValue.objects.select_for_update()
+            .filter(index=index, year=year, province_code=province_code, node_code=node_code)
+            .first()
+        )
+        if obj is None:
+            obj = ExternalValue(
+                index=index, year=year, province_code=province_code, node_code=node_code
+            )
+        elif all(getattr(obj, k) == v for k, v in fields.items()):
+            return obj  # the same figure again: nothing to record
+        else:
+            obj.earlier = [*obj.earlier, _as_entered(obj)]
+        for k, v in fields.items():
+            setattr(obj, k, v)
+        obj.entered_at = timezone.now()
+        obj.entered_by, obj.entered_by_label = actor_user(actor), actor_label(actor)
+        obj.save()
     return obj
+
+
+def _as_entered(v: ExternalValue) -> dict[str, Any]:
+    """A stored figure as `earlier` keeps it once replaced."""
+    return {
+        "score": format_decimal(v.score),
+        "max_score": format_decimal(v.max_score),
+        "rank": v.rank,
+        "group": v.group,
+        "lead_agency": v.lead_agency.code if v.lead_agency else None,
+        "entered_at": v.entered_at.isoformat() if v.entered_at else None,
+        "entered_by": v.entered_by_label,
+    }
 
 
 def ranks(index: str, year: int, node_code: str = "") -> dict[str, int | None]:
@@ -120,7 +150,16 @@ def save_target(
     if not value:
         raise ValidationFailed(_("Give the target value."), field="value")
     return Target.objects.create(
-        year=year, index=index, node_code=node_code, kind=kind, value=value, owner=owner, note=note
+        year=year,
+        index=index,
+        node_code=node_code,
+        kind=kind,
+        value=value,
+        owner=owner,
+        note=note,
+        entered_at=timezone.now(),
+        entered_by=actor_user(actor),
+        entered_by_label=actor_label(actor),
     )
 
 

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.events import EventLog
-from cchc.core.models import event_log_meta, status_is, value_is
+from cchc.core.models import event_log_meta, status_is, user_link, value_is
 
 DEFAULT_GRADES = [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 0}]
 
@@ -400,6 +400,12 @@ class ExternalValue(models.Model):
     lead_agency = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # who typed or imported the figure, when; the values it replaced, oldest first, each with
+    # who had entered it (a figure that targets and rankings read never changes untraced)
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    entered_by = user_link(_("entered by"), on_delete=models.PROTECT)
+    entered_by_label = models.CharField(_("entered by"), max_length=200, blank=True)
+    earlier = models.JSONField(_("earlier values"), default=list, blank=True)
 
     class Meta:
         ordering = ["index", "year", "node_code", "province_code"]
@@ -430,6 +436,9 @@ class Target(models.Model):
         "agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    entered_by = user_link(_("entered by"), on_delete=models.PROTECT)
+    entered_by_label = models.CharField(_("entered by"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["year", "index", "node_code"]

@@ -47,3 +47,37 @@ def test_bad_values_are_refused(cast):
         external.record_value(
             actor=cast.leader_b, index="PAPI", year=2025, province_code="01", score=1
         )
+
+
+@pytest.mark.django_db
+def test_a_corrected_figure_keeps_who_entered_it_and_the_value_it_replaced(client, cast):
+    admin = cast.province_admin
+    v = external.record_value(actor=admin, index="PAPI", year=2025, province_code="01", score="44")
+    assert (v.entered_by, v.entered_by_label, v.earlier) == (admin, admin.display_name, [])
+    first_entered = v.entered_at
+    assert first_entered is not None
+    # the same figure again changes nothing
+    again = external.record_value(
+        actor=SYSTEM, index="PAPI", year=2025, province_code="01", score="44.0"
+    )
+    assert again.entered_by == admin and again.entered_at == first_entered
+    fixed = external.record_value(
+        actor=SYSTEM, index="PAPI", year=2025, province_code="01", score="45.25", rank=9
+    )
+    assert fixed.entered_by is None and fixed.entered_by_label == str(SYSTEM.label)
+    assert fixed.earlier == [
+        {
+            "score": "44",
+            "max_score": "80",
+            "rank": None,
+            "group": "",
+            "lead_agency": None,
+            "entered_at": first_entered.isoformat(),
+            "entered_by": admin.display_name,
+        }
+    ]
+    target = external.save_target(actor=admin, year=2026, index="PAPI", kind="rank", value="5")
+    assert target.entered_by == admin and target.entered_at is not None
+    client.force_login(admin)
+    page = client.get("/par/external/?index=PAPI").content.decode()
+    assert "1 giá trị trước" in page and f"44/80 — {admin.display_name}" in page
