@@ -28,28 +28,11 @@ def test_every_change_to_a_template_is_logged_with_its_old_and_new_values(cast):
     admin = cast.province_admin
     t = criteria.create_template(actor=admin, code="T", year=2026, name="Mẫu 2026")
     save_nodes(t, NODES)
-    # saving a node unchanged writes nothing
-    criteria.save_node(
-        t,
-        actor=admin,
-        code="1.1.1",
-        parent_code="1.1",
-        kind="subcriterion",
-        name="Nội dung 1.1.1",
-        max_points=10,
-        method="self",
-    )
+    # saving a node unchanged writes nothing; a new maximum (typed with a comma) is logged
+    node = {"code": "1.1.1", "parent_code": "1.1", "kind": "subcriterion", "method": "self"}
+    criteria.save_node(t, actor=admin, name="Nội dung 1.1.1", max_points=10, **node)
     assert len(_log(t)) == 1 + len(NODES)
-    criteria.save_node(
-        t,
-        actor=admin,
-        code="1.1.1",
-        parent_code="1.1",
-        kind="subcriterion",
-        name="Nội dung 1.1.1",
-        max_points="12,5",
-        method="self",
-    )
+    criteria.save_node(t, actor=admin, name="Nội dung 1.1.1", max_points="12,5", **node)
     criteria.update_template(t, actor=admin, name="Mẫu 2026 (sửa)", survey_optional=False)
     criteria.delete_node(t.nodes.get(code="2"), actor=admin)
     with pytest.raises(ValidationFailed):  # refused: nothing logged
