@@ -5,6 +5,7 @@ Home Affairs and inspectors (not to units)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -29,7 +30,12 @@ def test_every_change_to_a_template_is_logged_with_its_old_and_new_values(cast):
     t = criteria.create_template(actor=admin, code="T", year=2026, name="Mẫu 2026")
     save_nodes(t, NODES)
     # saving a node unchanged writes nothing; a new maximum (typed with a comma) is logged
-    node = {"code": "1.1.1", "parent_code": "1.1", "kind": "subcriterion", "method": "self"}
+    node: dict[str, Any] = {
+        "code": "1.1.1",
+        "parent_code": "1.1",
+        "kind": "subcriterion",
+        "method": "self",
+    }
     criteria.save_node(t, actor=admin, name="Nội dung 1.1.1", max_points=10, **node)
     assert len(_log(t)) == 1 + len(NODES)
     criteria.save_node(t, actor=admin, name="Nội dung 1.1.1", max_points="12,5", **node)
