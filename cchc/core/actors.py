@@ -71,3 +71,9 @@ def actor_user(actor: Any) -> Any:
     """The user row to reference from an event, or None for a system actor or anonymous user."""
     require_actor(actor)
     return actor if getattr(actor, "pk", None) is not None else None
+
+
+def recorded_by(actor: Any, field: str = "created_by") -> dict[str, Any]:
+    """The two columns of a record that say who did `field`: the user (None for a system
+    actor) and the label kept if the account is renamed or goes (`<field>_label`)."""
+    return {field: actor_user(actor), f"{field}_label": actor_label(actor)}

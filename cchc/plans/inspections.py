@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.core import events
-from cchc.core.actors import actor_label, actor_user, require_actor
+from cchc.core.actors import recorded_by, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.plans import policies, services, subjects
 from cchc.plans.inspection_models import (
@@ -86,8 +86,7 @@ def create_inspection_plan(
         title=title,
         issuing_document=issuing_document,
         checklist=_checklist(checklist),
-        created_by=actor_user(actor),
-        created_by_label=actor_label(actor),
+        **recorded_by(actor),
     )
 
 

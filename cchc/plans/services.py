@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.core import events
-from cchc.core.actors import actor_label, actor_user, is_system, require_actor
+from cchc.core.actors import actor_label, is_system, recorded_by, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.text import fold
 from cchc.plans import policies
@@ -74,8 +74,7 @@ def create_plan(
         issued_on=issued_on,
         issued_by=issued_by,
         targets=targets or [],
-        created_by=actor_user(actor),
-        created_by_label=actor_label(actor),
+        **recorded_by(actor),
     )
 
 
@@ -271,8 +270,7 @@ def assign_task(
         deadline=deadline,
         deadline_in_force=deadline,
         recurrence=recurrence,
-        assigned_by=actor_user(actor),
-        assigned_by_label=actor_label(actor),
+        **recorded_by(actor, "assigned_by"),
         measure_name=measure_name,
         measure_target=measure_target,
         measure_period=measure_period,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.core.actors import actor_label, actor_user
+from cchc.core.actors import recorded_by
 from cchc.core.errors import ValidationFailed
 from cchc.core.scheme import competition_ranks
 from cchc.interchange.formats import format_decimal
@@ -75,7 +75,8 @@ def record_value(
         for k, v in fields.items():
             setattr(obj, k, v)
         obj.entered_at = timezone.now()
-        obj.entered_by, obj.entered_by_label = actor_user(actor), actor_label(actor)
+        for field, value in recorded_by(actor, "entered_by").items():
+            setattr(obj, field, value)
         obj.save()
     return obj
 
@@ -158,8 +159,7 @@ def save_target(
         owner=owner,
         note=note,
         entered_at=timezone.now(),
-        entered_by=actor_user(actor),
-        entered_by_label=actor_label(actor),
+        **recorded_by(actor, "entered_by"),
     )
 
 
