@@ -525,6 +525,59 @@ class Keying(models.Model):
         return f"{self.form_id}/{self.round}"
 
 
+# What each action of a questionnaire's log is called on the builder page.
+QUESTIONNAIRE_ACTIONS = {
+    "create": _("Created"),
+    "new_version": _("New version made"),
+    "add_section": _("Section added"),
+    "add_question": _("Question added from the item bank"),
+    "add_own_question": _("Question of its own added"),
+    "remove_question": _("Question removed"),
+    "publish": _("Questionnaire published"),
+}
+
+
+class QuestionnaireEvent(EventLog):
+    """Every change Home Affairs makes to a questionnaire: creation or a new version (from
+    which version), each section and question added, each question removed, publication.
+    What respondents are asked never changes without a trace of who changed it."""
+
+    subject_field = "questionnaire"
+    # the item code of the question added or removed (blank for the other actions)
+    chained_fields = ("item_code",)
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="events"
+    )
+    item_code = models.CharField(_("item code"), max_length=40, blank=True)
+
+    Meta = event_log_meta("questionnaire", "uniq_questionnaire_event_seq")
+
+    def action_label(self) -> str:
+        return str(QUESTIONNAIRE_ACTIONS.get(self.action, self.action))
+
+    def details(self) -> str:
+        """The row as read on the page: the title of the questionnaire or section, the
+        wording of a question added or removed and its section, the version copied, the
+        status before and after (publication)."""
+        data: dict[str, Any] = self.data or {}
+        parts = [str(data[k]) for k in ("title", "text") if data.get(k)]
+        if data.get("section"):
+            parts.append(_("in section %(title)s") % {"title": data["section"]})
+        if "from_version" in data:
+            parts.append(_("from version %(version)s") % {"version": data["from_version"]})
+        if isinstance(data.get("status"), list):
+            parts.append(" → ".join(_status_label(v) for v in data["status"]))
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+
+def _status_label(value: str) -> str:
+    if value in Questionnaire.Status.values:
+        return str(Questionnaire.Status(value).label)
+    return value
+
+
 class SurveyEvent(EventLog):
     """The log of a campaign: opening, draws, letters, closing, publication."""
 

@@ -24,6 +24,13 @@ def require_home_affairs(actor: Any, province_code: str) -> None:
         raise NotPermitted(_("Only the Home Affairs department of the province may do this."))
 
 
+def can_see_questionnaires(actor: Any, province_code: str) -> bool:
+    """The builder page read-only and the questionnaire's log (who changed what respondents
+    are asked): Home Affairs and inspectors. Questionnaires are shared by the provinces, like
+    the method's item bank they are built from."""
+    return is_home_affairs(actor, province_code) or perms.is_inspector(actor)
+
+
 def can_collect(actor: Any, province_code: str) -> bool:
     """Enumerators, kiosk operators and keying clerks: staff of an agency of the province."""
     if is_home_affairs(actor, province_code):

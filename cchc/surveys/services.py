@@ -1,10 +1,12 @@
 """Every write of the survey module's questionnaires and campaigns: one keyword-only function
-per action, permission-checked, row-locked, logged as a SurveyEvent; letters, SMS and
+per action, permission-checked, row-locked, logged (a questionnaire's changes as
+QuestionnaireEvent rows, a campaign's as SurveyEvent rows); letters, SMS and
 e-mail go to the job runner. Collection (responses, double keying, review) is in
 `cchc.surveys.collection`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -24,6 +26,7 @@ from cchc.surveys.models import (
     Mode,
     Question,
     Questionnaire,
+    QuestionnaireEvent,
     Quota,
     Sample,
     SampledPerson,
@@ -49,15 +52,69 @@ def _next_order(rows: QuerySet[Any] | Manager[Any]) -> int:
     return (rows.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
+def log_questionnaire(
+    questionnaire: Questionnaire,
+    action: str,
+    *,
+    actor: Any,
+    item_code: str = "",
+    data: dict[str, Any] | None = None,
+) -> QuestionnaireEvent:
+    """One row of the questionnaire's log (the caller holds the questionnaire's lock or has
+    just created it, in its transaction)."""
+    return events.append_event(
+        QuestionnaireEvent,
+        questionnaire,
+        action=action,
+        actor=actor,
+        item_code=item_code,
+        data=data,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A value as the log stores it (JSON): a time in local ISO form, to the microsecond."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    return value
+
+
+def _question_data(question: Question) -> dict[str, Any]:
+    """What the log says of a question added or removed: its item's code and wording, where
+    it stands and when it is asked."""
+    return {
+        "code": question.item.code,
+        "text": question.item.text,
+        "section": question.section.title,
+        "order": question.order,
+        "required": question.required,
+        "condition": question.condition,
+    }
+
+
 def create_questionnaire(
     *, method: Method, code: str, title: str, actor: Any, province_code: str, introduction: str = ""
 ) -> Questionnaire:
     require_home_affairs(actor, province_code)
     if Questionnaire.objects.filter(code=code).exists():
         raise ValidationFailed(_("A questionnaire with this code exists."), field="code")
-    return Questionnaire.objects.create(
-        method=method, code=code, title=title, introduction=introduction
-    )
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.create(
+            method=method, code=code, title=title, introduction=introduction
+        )
+        log_questionnaire(
+            questionnaire,
+            "create",
+            actor=actor,
+            data={
+                "method": method.code,
+                "code": code,
+                "version": questionnaire.version,
+                "title": title,
+                "introduction": introduction,
+            },
+        )
+        return questionnaire
 
 
 def add_section(
@@ -73,13 +130,44 @@ def add_section(
     with transaction.atomic():
         questionnaire = _locked_draft(questionnaire)
         order = _next_order(questionnaire.sections)
-        return Section.objects.create(
+        section = Section.objects.create(
             questionnaire=questionnaire,
             title=title,
             order=order,
             screening=screening,
             condition=condition or {},
         )
+        log_questionnaire(
+            questionnaire,
+            "add_section",
+            actor=actor,
+            data={
+                "title": title,
+                "order": order,
+                "screening": screening,
+                "condition": section.condition,
+            },
+        )
+        return section
+
+
+def _place_question(
+    questionnaire: Questionnaire,
+    section: Section,
+    *,
+    item: Item,
+    required: bool,
+    condition: dict[str, Any] | None,
+) -> Question:
+    """The item placed last in the section (the caller holds the questionnaire's lock)."""
+    if item.method_id != questionnaire.method_id:
+        raise ValidationFailed(_("The item belongs to another method."), field="item")
+    if Question.objects.filter(section__questionnaire=questionnaire, item=item).exists():
+        raise ValidationFailed(_("The item is already in this questionnaire."), field="item")
+    order = _next_order(section.questions)
+    return Question.objects.create(
+        section=section, item=item, order=order, required=required, condition=condition or {}
+    )
 
 
 def add_question(
@@ -94,14 +182,17 @@ def add_question(
     require_home_affairs(actor, province_code)
     with transaction.atomic():
         questionnaire = _locked_draft(section.questionnaire)
-        if item.method_id != questionnaire.method_id:
-            raise ValidationFailed(_("The item belongs to another method."), field="item")
-        if Question.objects.filter(section__questionnaire=questionnaire, item=item).exists():
-            raise ValidationFailed(_("The item is already in this questionnaire."), field="item")
-        order = _next_order(section.questions)
-        return Question.objects.create(
-            section=section, item=item, order=order, required=required, condition=condition or {}
+        question = _place_question(
+            questionnaire, section, item=item, required=required, condition=condition
         )
+        log_questionnaire(
+            questionnaire,
+            "add_question",
+            actor=actor,
+            item_code=item.code,
+            data=_question_data(question),
+        )
+        return question
 
 
 # the item types a questionnaire may add of its own; they are never scored, so the method's
@@ -164,14 +255,19 @@ def add_own_question(
             params=params,
             order=order,
         )
-        return add_question(
-            section,
-            item=item,
-            actor=actor,
-            province_code=province_code,
-            required=required,
-            condition=condition,
+        question = _place_question(
+            questionnaire, section, item=item, required=required, condition=condition
         )
+        # one row for the item added to the bank and placed: what it asks and offers
+        log_questionnaire(
+            questionnaire,
+            "add_own_question",
+            actor=actor,
+            item_code=code,
+            data=_question_data(question)
+            | {"type": type, "help_text": help_text, "options": options, "params": params},
+        )
+        return question
 
 
 # Decision 1001/QĐ-BNV: the five-point satisfaction scale, the default of a matrix's rows
@@ -187,7 +283,14 @@ SCALE_OPTIONS = (
 def remove_question(question: Question, *, actor: Any, province_code: str) -> None:
     require_home_affairs(actor, province_code)
     with transaction.atomic():
-        _locked_draft(question.section.questionnaire)
+        questionnaire = _locked_draft(question.section.questionnaire)
+        log_questionnaire(
+            questionnaire,
+            "remove_question",
+            actor=actor,
+            item_code=question.item.code,
+            data=_question_data(question),
+        )
         question.delete()
 
 
@@ -197,17 +300,27 @@ def publish_questionnaire(
     require_home_affairs(actor, province_code)
     with transaction.atomic():
         questionnaire = _locked_draft(questionnaire)
-        if not Question.objects.filter(section__questionnaire=questionnaire).exists():
+        questions = Question.objects.filter(section__questionnaire=questionnaire).count()
+        if not questions:
             raise ValidationFailed(_("A questionnaire without questions cannot be published."))
+        before = {"status": questionnaire.status, "published_at": questionnaire.published_at}
         questionnaire.status = Questionnaire.Status.PUBLISHED
         questionnaire.published_at = timezone.now()
         questionnaire.save(update_fields=["status", "published_at"])
+        log_questionnaire(
+            questionnaire,
+            "publish",
+            actor=actor,
+            data={k: [_plain(v), _plain(getattr(questionnaire, k))] for k, v in before.items()}
+            | {"sections": questionnaire.sections.count(), "questions": questions},
+        )
         return questionnaire
 
 
 def new_version(questionnaire: Questionnaire, *, actor: Any, province_code: str) -> Questionnaire:
     """A draft copy of a questionnaire under the next version number; the old version and
-    every answer given to it stay as they were."""
+    every answer given to it stay as they were. The copy's log starts with the version it
+    came from."""
     require_home_affairs(actor, province_code)
     with transaction.atomic():
         latest = (
@@ -222,6 +335,7 @@ def new_version(questionnaire: Questionnaire, *, actor: Any, province_code: str)
             introduction=questionnaire.introduction,
             previous=questionnaire,
         )
+        sections = questions = 0
         for section in questionnaire.sections.prefetch_related("questions"):
             new_section = Section.objects.create(
                 questionnaire=copy,
@@ -230,7 +344,7 @@ def new_version(questionnaire: Questionnaire, *, actor: Any, province_code: str)
                 screening=section.screening,
                 condition=section.condition,
             )
-            Question.objects.bulk_create(
+            copied = Question.objects.bulk_create(
                 Question(
                     section=new_section,
                     item_id=q.item_id,
@@ -240,6 +354,19 @@ def new_version(questionnaire: Questionnaire, *, actor: Any, province_code: str)
                 )
                 for q in section.questions.all()
             )
+            sections, questions = sections + 1, questions + len(copied)
+        log_questionnaire(
+            copy,
+            "new_version",
+            actor=actor,
+            data={
+                "from": questionnaire.pk,
+                "from_version": questionnaire.version,
+                "version": copy.version,
+                "sections": sections,
+                "questions": questions,
+            },
+        )
         return copy
 
 

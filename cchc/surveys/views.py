@@ -31,11 +31,17 @@ from cchc.surveys.models import (
     PaperForm,
     Question,
     Questionnaire,
+    QuestionnaireEvent,
     Quota,
     Response,
     Section,
 )
-from cchc.surveys.policies import can_collect, can_see_answers, is_home_affairs
+from cchc.surveys.policies import (
+    can_collect,
+    can_see_answers,
+    can_see_questionnaires,
+    is_home_affairs,
+)
 from cchc.surveys.results import method_of
 
 DEVICE_COOKIE = "cchc_survey_device"
@@ -172,7 +178,7 @@ def index(request: HttpRequest) -> HttpResponse:
         campaigns = campaigns.filter(status=Campaign.Status.PUBLISHED)
     questionnaires = (
         Questionnaire.objects.order_by("code", "-version")
-        if is_home_affairs(request.user, province)
+        if can_see_questionnaires(request.user, province)
         else []
     )
     return render(
@@ -691,10 +697,14 @@ def _condition_from_post(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def builder(request: HttpRequest, pk: int) -> HttpResponse:
-    """Build a draft questionnaire from the method's item bank; preview; publish; version."""
+    """Build a draft questionnaire from the method's item bank; preview; publish; version.
+    Inspectors read the page (the questionnaire and its log) without its forms."""
     questionnaire = get_object_or_404(Questionnaire.objects.select_related("method"), pk=pk)
     province = getattr(request.user, "province_code", "")
-    if not is_home_affairs(request.user, province):
+    if not can_see_questionnaires(request.user, province):
+        raise PermissionDenied
+    can_edit = is_home_affairs(request.user, province)
+    if request.method == "POST" and not can_edit:
         raise PermissionDenied
     acting: dict[str, Any] = {"actor": request.user, "province_code": province}
     own_form = OwnQuestionForm(questionnaire=questionnaire)
@@ -764,6 +774,11 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
             "bank": [i for i in questionnaire.method.items.all() if i.code not in used],
             "item_types": Item.Type.choices,
             "own_form": own_form,
+            "can_edit": can_edit,
+            # who changed what respondents are asked, newest first
+            "history": QuestionnaireEvent.objects.filter(questionnaire=questionnaire).order_by(
+                "-seq"
+            )[:200],
         },
     )
 
