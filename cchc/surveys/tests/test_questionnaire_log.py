@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from cchc.core.actors import SYSTEM
 from cchc.core.chains import verify
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.events import CHAINED, row_hash
 from cchc.surveys import services
 from cchc.surveys.models import Item, Question, Questionnaire, QuestionnaireEvent
 
@@ -106,8 +107,12 @@ def test_every_change_to_a_questionnaire_is_logged_with_its_actor_and_values(cas
     assert published.data["questions"] == 2 and published.data["sections"] == 1
     status = Questionnaire.Status
     assert published.details() == f"{status.DRAFT.label} → {status.PUBLISHED.label}"
-    # the rows chain (the item code with them): nothing stored breaks the chain
+    # the rows chain, the item code with them: nothing stored breaks the chain, and a row
+    # whose item code were changed behind the application's back would no longer verify
     assert list(verify(QuestionnaireEvent)) == [len(log)]
+    row = {name: getattr(removed, name) for name in ("questionnaire_id", *CHAINED, "item_code")}
+    assert row_hash(QuestionnaireEvent, own.hash, row) == removed.hash
+    assert row_hash(QuestionnaireEvent, own.hash, row | {"item_code": "P1.2"}) != removed.hash
 
 
 @pytest.mark.django_db
@@ -200,6 +205,7 @@ def test_the_builder_shows_the_log_to_home_affairs_and_inspectors_only(client, c
     url = f"/surveys/q/{copy.pk}/"
     for user in (admin, cast.inspector):
         client.force_login(user)
+        assert url in client.get("/surveys/").content.decode(), user  # listed, to be found
         response = client.get(url)
         assert response.status_code == 200, user
         table = _log_table(response.content.decode())
@@ -217,6 +223,8 @@ def test_the_builder_shows_the_log_to_home_affairs_and_inspectors_only(client, c
         response = client.get(url)
         assert response.status_code == 403, user
         assert "questionnaire-log" not in response.content.decode()
+        if user != cast.citizen:
+            assert url not in client.get("/surveys/").content.decode(), user
 
 
 @pytest.mark.django_db
