@@ -63,6 +63,7 @@ def test_every_column_of_every_event_model_is_chained_or_named_as_not():
         "plans.FindingEvent",
         "reform.ReformEvent",  # PAR assessments
         "reform.TemplateEvent",  # PAR templates
+        "surveys.QuestionnaireEvent",
         "surveys.SurveyEvent",  # campaigns
         "surveys.ResponseEvent",
         "surveys.PaperFormEvent",
