@@ -107,7 +107,7 @@ class OwnQuestionForm(forms.Form):
     required = forms.BooleanField(label=_("required"), required=False)
 
     def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
-        from cchc.surveys.services import OWN_ITEM_TYPES
+        from cchc.surveys.questionnaires import OWN_ITEM_TYPES
 
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = questionnaire.sections.all()  # type: ignore[attr-defined]

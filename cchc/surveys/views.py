@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
-from cchc.surveys import collection, letters, services
+from cchc.surveys import collection, letters, questionnaires, services
 from cchc.surveys.bias import bias_check
 from cchc.surveys.forms import OwnQuestionForm, parse_answers
 from cchc.surveys.methods import period_window
@@ -712,7 +712,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
         own_form = OwnQuestionForm(request.POST, questionnaire=questionnaire)
         if own_form.is_valid():
             try:
-                services.add_own_question(
+                questionnaires.add_own_question(
                     own_form.cleaned_data["section"],
                     **acting,
                     **own_form.service_arguments(),
@@ -725,7 +725,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "section":
-                services.add_section(
+                questionnaires.add_section(
                     questionnaire,
                     title=request.POST.get("title", "").strip() or _("Section"),
                     screening=bool(request.POST.get("screening")),
@@ -739,7 +739,7 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
                 item = get_object_or_404(
                     Item, method=questionnaire.method, code=request.POST.get("item")
                 )
-                services.add_question(
+                questionnaires.add_question(
                     section,
                     item=item,
                     required=bool(request.POST.get("required")),
@@ -750,11 +750,11 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
                 question = get_object_or_404(
                     Question, pk=request.POST.get("question"), section__questionnaire=questionnaire
                 )
-                services.remove_question(question, **acting)
+                questionnaires.remove_question(question, **acting)
             elif action == "publish":
-                services.publish_questionnaire(questionnaire, **acting)
+                questionnaires.publish_questionnaire(questionnaire, **acting)
             elif action == "version":
-                copy = services.new_version(questionnaire, **acting)
+                copy = questionnaires.new_version(questionnaire, **acting)
                 return redirect("surveys:builder", pk=copy.pk)
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -1,6 +1,6 @@
 import pytest
 
-from cchc.surveys import collection, services
+from cchc.surveys import collection, questionnaires
 from cchc.surveys.demo import open_year_campaign
 from cchc.surveys.models import Method, Mode, Questionnaire
 
@@ -54,8 +54,8 @@ def draft_with_follow_up(cast, questionnaire, method):
     """A new draft version of the questionnaire with a section "Riêng" shown only when
     Q8.3 = 1, holding a required short-text follow-up X.1 (the item bank is shared: nothing
     moves, the item is added)."""
-    draft = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
-    section = services.add_section(
+    draft = questionnaires.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    section = questionnaires.add_section(
         draft,
         title="Riêng",
         actor=cast.province_admin,
@@ -65,7 +65,7 @@ def draft_with_follow_up(cast, questionnaire, method):
     other = method.items.create(
         code="X.1", kind="other", type="short_text", text="Góp ý thêm", order=999
     )
-    services.add_question(
+    questionnaires.add_question(
         section, item=other, required=True, actor=cast.province_admin, province_code="01"
     )
     return draft

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.surveys import collection, services
+from cchc.surveys import collection, questionnaires, services
 from cchc.surveys.models import Mode
 from cchc.surveys.tests.conftest import all_items, answer_all
 from cchc.surveys.tests.test_collection import drawn
@@ -104,7 +104,7 @@ def test_builder_and_campaign_pages(browser_page, cast, campaign, questionnaire)
     page = browser_page
     drawn(cast, campaign)  # one unit with a sample (letters link), one with the draw button
     services.set_quota(campaign, agency=cast.agency_a, target=3, actor=cast.province_admin)
-    draft = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    draft = questionnaires.new_version(questionnaire, actor=cast.province_admin, province_code="01")
     sign_in(page, cast.province_admin)
     for path in (
         f"/surveys/q/{questionnaire.pk}/",
@@ -146,7 +146,9 @@ def test_matrix_ranking_and_file_questions(browser_page, cast, typed, method):  
     assert_accessible(page)
 
     sign_in(page, cast.province_admin)
-    draft = services.new_version(typed.questionnaire, actor=cast.province_admin, province_code="01")
+    draft = questionnaires.new_version(
+        typed.questionnaire, actor=cast.province_admin, province_code="01"
+    )
     for path in (
         f"/surveys/q/{typed.questionnaire.pk}/",
         f"/surveys/q/{draft.pk}/",

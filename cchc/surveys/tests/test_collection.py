@@ -7,7 +7,7 @@ import pytest
 from django.db import models
 
 from cchc.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.surveys import collection, sampling, services
+from cchc.surveys import collection, questionnaires, sampling, services
 from cchc.surveys.models import (
     Keying,
     Mode,
@@ -228,14 +228,14 @@ def test_published_questionnaire_is_never_edited(cast, questionnaire, method):
     section = questionnaire.sections.first()
     item = method.items.get(code="A1")
     with pytest.raises(TransitionNotAllowed):
-        services.add_section(
+        questionnaires.add_section(
             questionnaire, title="x", actor=cast.province_admin, province_code="01"
         )
     with pytest.raises(TransitionNotAllowed):
-        services.remove_question(
+        questionnaires.remove_question(
             section.questions.first(), actor=cast.province_admin, province_code="01"
         )
-    copy = services.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    copy = questionnaires.new_version(questionnaire, actor=cast.province_admin, province_code="01")
     assert copy.version == 2 and copy.code == questionnaire.code and not copy.is_published
     assert copy.sections.count() == questionnaire.sections.count()
     q = (
@@ -243,7 +243,7 @@ def test_published_questionnaire_is_never_edited(cast, questionnaire, method):
         if section.questions.filter(item=item).exists()
         else None
     )
-    extra = services.add_section(
+    extra = questionnaires.add_section(
         copy,
         title="Khác",
         actor=cast.province_admin,
@@ -254,14 +254,14 @@ def test_published_questionnaire_is_never_edited(cast, questionnaire, method):
     question = copy.sections.get(pk=extra.pk)
     assert question.condition == {"item": "Q8.3", "in": [1]}
     del q
-    services.publish_questionnaire(copy, actor=cast.province_admin, province_code="01")
+    questionnaires.publish_questionnaire(copy, actor=cast.province_admin, province_code="01")
     with pytest.raises(NotPermitted):
-        services.new_version(copy, actor=cast.leader_a, province_code="01")
+        questionnaires.new_version(copy, actor=cast.leader_a, province_code="01")
 
 
 def test_required_and_conditional_questions(cast, draft_with_follow_up, method):
     # a required follow-up X.1 shown only on Q8.3 = 1
-    copy = services.publish_questionnaire(
+    copy = questionnaires.publish_questionnaire(
         draft_with_follow_up, actor=cast.province_admin, province_code="01"
     )
     campaign = open_campaign(

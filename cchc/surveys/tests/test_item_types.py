@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.core.errors import ValidationFailed
-from cchc.surveys import collection, services
+from cchc.surveys import collection, questionnaires
 from cchc.surveys.models import Item, Mode, Questionnaire, Response
 from cchc.surveys.tests.conftest import all_items, answer_all, form_right_edge, open_campaign
 
@@ -20,8 +20,10 @@ def typed(cast, questionnaire):
     """Version 2 of the questionnaire with a matrix, a ranking and a file question, and an
     open campaign on it."""
     admin = cast.province_admin
-    draft = services.new_version(questionnaire, actor=admin, province_code="01")
-    section = services.add_section(draft, title="Câu hỏi riêng", actor=admin, province_code="01")
+    draft = questionnaires.new_version(questionnaire, actor=admin, province_code="01")
+    section = questionnaires.add_section(
+        draft, title="Câu hỏi riêng", actor=admin, province_code="01"
+    )
     for question in (
         {
             "code": "M1",
@@ -39,8 +41,8 @@ def typed(cast, questionnaire):
         },
         {"code": "F1", "type": Item.Type.FILE, "text": "Ảnh chụp giấy hẹn (nếu có)"},
     ):
-        services.add_own_question(section, actor=admin, province_code="01", **question)
-    draft = services.publish_questionnaire(draft, actor=admin, province_code="01")
+        questionnaires.add_own_question(section, actor=admin, province_code="01", **question)
+    draft = questionnaires.publish_questionnaire(draft, actor=admin, province_code="01")
     return open_campaign(
         draft,
         [cast.agency_a],

@@ -16,7 +16,7 @@ from cchc.core.actors import SYSTEM
 from cchc.core.chains import verify
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.events import CHAINED, row_hash
-from cchc.surveys import services
+from cchc.surveys import questionnaires
 from cchc.surveys.models import Item, Question, Questionnaire, QuestionnaireEvent
 
 # the acting Home Affairs department's province (the cast's)
@@ -30,10 +30,10 @@ def _log(questionnaire):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_every_change_to_a_questionnaire_is_logged_with_its_actor_and_values(cast, method):
     admin = cast.province_admin
-    q = services.create_questionnaire(
+    q = questionnaires.create_questionnaire(
         method=method, code="KS-RIENG", title="Phiếu riêng", actor=admin, **HA
     )
-    section = services.add_section(
+    section = questionnaires.add_section(
         q,
         title="Sàng lọc",
         screening=True,
@@ -41,11 +41,11 @@ def test_every_change_to_a_questionnaire_is_logged_with_its_actor_and_values(cas
         actor=admin,
         **HA,
     )
-    first = services.add_question(
+    first = questionnaires.add_question(
         section, item=method.items.get(code="P1.1"), required=True, actor=admin, **HA
     )
-    services.add_question(section, item=method.items.get(code="P1.2"), actor=admin, **HA)
-    services.add_own_question(
+    questionnaires.add_question(section, item=method.items.get(code="P1.2"), actor=admin, **HA)
+    questionnaires.add_own_question(
         section,
         code="R9",
         type=Item.Type.RANKING,
@@ -54,8 +54,8 @@ def test_every_change_to_a_questionnaire_is_logged_with_its_actor_and_values(cas
         actor=admin,
         **HA,
     )
-    services.remove_question(first, actor=admin, **HA)
-    services.publish_questionnaire(q, actor=SYSTEM, **HA)
+    questionnaires.remove_question(first, actor=admin, **HA)
+    questionnaires.publish_questionnaire(q, actor=SYSTEM, **HA)
 
     log = _log(q)
     assert [e.seq for e in log] == list(range(1, len(log) + 1))
@@ -118,8 +118,8 @@ def test_every_change_to_a_questionnaire_is_logged_with_its_actor_and_values(cas
 @pytest.mark.django_db
 def test_a_new_version_logs_on_the_copy_the_version_it_came_from(cast, questionnaire):
     admin = cast.province_admin
-    copy = services.new_version(questionnaire, actor=admin, **HA)
-    services.add_section(copy, title="Góp ý", actor=admin, **HA)
+    copy = questionnaires.new_version(questionnaire, actor=admin, **HA)
+    questionnaires.add_section(copy, title="Góp ý", actor=admin, **HA)
     assert _log(questionnaire) == []  # the version copied is not changed
     made, section = _log(copy)
     assert (made.seq, made.action, made.actor) == (1, "new_version", admin)
@@ -137,55 +137,61 @@ def test_a_new_version_logs_on_the_copy_the_version_it_came_from(cast, questionn
 @pytest.mark.django_db
 def test_a_refused_change_logs_nothing(cast, method, questionnaire):
     admin = cast.province_admin
-    draft = services.new_version(questionnaire, actor=admin, **HA)
+    draft = questionnaires.new_version(questionnaire, actor=admin, **HA)
     question = Question.objects.filter(section__questionnaire=draft).select_related("section")[0]
     section = question.section
     before = QuestionnaireEvent.objects.count()
     refused = [
         # not Home Affairs
-        (NotPermitted, lambda: services.add_section(draft, title="x", actor=cast.leader_a, **HA)),
-        (NotPermitted, lambda: services.remove_question(question, actor=cast.inspector, **HA)),
         (
             NotPermitted,
-            lambda: services.create_questionnaire(
+            lambda: questionnaires.add_section(draft, title="x", actor=cast.leader_a, **HA),
+        ),
+        (
+            NotPermitted,
+            lambda: questionnaires.remove_question(question, actor=cast.inspector, **HA),
+        ),
+        (
+            NotPermitted,
+            lambda: questionnaires.create_questionnaire(
                 method=method, code="KS-X", title="x", actor=cast.clerk_a, **HA
             ),
         ),
         # not valid
         (
             ValidationFailed,
-            lambda: services.add_question(section, item=question.item, actor=admin, **HA),
+            lambda: questionnaires.add_question(section, item=question.item, actor=admin, **HA),
         ),
         (
             ValidationFailed,
-            lambda: services.add_own_question(
+            lambda: questionnaires.add_own_question(
                 section, code="P1.1", type="short_text", text="x", actor=admin, **HA
             ),
         ),
         (
             ValidationFailed,
-            lambda: services.create_questionnaire(
+            lambda: questionnaires.create_questionnaire(
                 method=method, code=questionnaire.code, title="x", actor=admin, **HA
             ),
         ),
         # a published version is never changed
         (
             TransitionNotAllowed,
-            lambda: services.add_section(questionnaire, title="x", actor=admin, **HA),
+            lambda: questionnaires.add_section(questionnaire, title="x", actor=admin, **HA),
         ),
         (
             TransitionNotAllowed,
-            lambda: services.publish_questionnaire(questionnaire, actor=admin, **HA),
+            lambda: questionnaires.publish_questionnaire(questionnaire, actor=admin, **HA),
         ),
     ]
     for error, call in refused:
         with pytest.raises(error):
             call()
-    empty = services.create_questionnaire(
+    empty = questionnaires.create_questionnaire(
         method=method, code="KS-TRONG", title="Trống", actor=admin, **HA
     )
     with pytest.raises(ValidationFailed):  # nothing to publish
-        services.publish_questionnaire(empty, actor=admin, **HA)
+        questionnaires.publish_questionnaire(empty, actor=admin, **HA)
     assert QuestionnaireEvent.objects.count() == before + 1  # the empty one's creation only
     assert [e.action for e in _log(empty)] == ["create"]
     assert not Questionnaire.objects.filter(code="KS-X").exists()
@@ -200,8 +206,8 @@ def _log_table(page: str) -> str:
 @pytest.mark.django_db
 def test_the_builder_shows_the_log_to_home_affairs_and_inspectors_only(client, cast, questionnaire):
     admin = cast.province_admin
-    copy = services.new_version(questionnaire, actor=admin, **HA)
-    services.add_section(copy, title="Góp ý thêm", actor=admin, **HA)
+    copy = questionnaires.new_version(questionnaire, actor=admin, **HA)
+    questionnaires.add_section(copy, title="Góp ý thêm", actor=admin, **HA)
     url = f"/surveys/q/{copy.pk}/"
     for user in (admin, cast.inspector):
         client.force_login(user)
@@ -229,9 +235,11 @@ def test_the_builder_shows_the_log_to_home_affairs_and_inspectors_only(client, c
 
 @pytest.mark.django_db
 def test_the_builder_shows_the_newest_200_rows(client, cast, questionnaire):
-    copy = services.new_version(questionnaire, actor=cast.province_admin, **HA)
+    copy = questionnaires.new_version(questionnaire, actor=cast.province_admin, **HA)
     for n in range(1, 206):
-        services.log_questionnaire(copy, "add_section", actor=SYSTEM, data={"title": f"P-{n}"})
+        questionnaires.log_questionnaire(
+            copy, "add_section", actor=SYSTEM, data={"title": f"P-{n}"}
+        )
     client.force_login(cast.province_admin)
     table = _log_table(client.get(f"/surveys/q/{copy.pk}/").content.decode())
     shown = re.findall(r"P-(\d+)</td>", table)
