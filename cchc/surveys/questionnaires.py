@@ -312,10 +312,19 @@ def new_version(questionnaire: Questionnaire, *, actor: Any, province_code: str)
     came from."""
     require_home_affairs(actor, province_code)
     with transaction.atomic():
-        latest = (
-            Questionnaire.objects.filter(code=questionnaire.code).aggregate(m=Max("version"))["m"]
-            or 0
+        # every version of the code, locked: two copies made at once are one after the other
+        versions = list(
+            Questionnaire.objects.select_for_update()
+            .filter(code=questionnaire.code)
+            .order_by("version")
         )
+        drafts = [v for v in versions if v.status == Questionnaire.Status.DRAFT]
+        if drafts:
+            raise TransitionNotAllowed(
+                _("Version %(v)s of this questionnaire is still a draft: edit it instead.")
+                % {"v": drafts[-1].version}
+            )
+        latest = versions[-1].version if versions else 0
         copy = Questionnaire.objects.create(
             method=questionnaire.method,
             code=questionnaire.code,

@@ -13,6 +13,7 @@ from cchc.surveys.models import (
     Mode,
     PaperForm,
     PaperFormEvent,
+    Questionnaire,
     Quota,
     Response,
     ResponseEvent,
@@ -237,6 +238,10 @@ def test_published_questionnaire_is_never_edited(cast, questionnaire, method):
         )
     copy = questionnaires.new_version(questionnaire, actor=cast.province_admin, province_code="01")
     assert copy.version == 2 and copy.code == questionnaire.code and not copy.is_published
+    # while version 2 is a draft, a second copy is refused in words (not a database error)
+    with pytest.raises(TransitionNotAllowed, match="2"):
+        questionnaires.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    assert Questionnaire.objects.filter(code=questionnaire.code).count() == 2
     assert copy.sections.count() == questionnaire.sections.count()
     q = (
         copy.sections.get(title=section.title).questions.get(item=item)
