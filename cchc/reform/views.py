@@ -121,7 +121,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "reform/home.html",
         {
             "ha": ha,
-            "templates": Template.objects.all()[:50] if ha else [],
+            # Home Affairs builds them; inspectors follow the published ones and their progress
+            "templates": (
+                Template.objects.all()[:50]
+                if ha
+                else Template.objects.filter(status="PUBLISHED")[:50]
+                if permissions.is_inspector(user)
+                else []
+            ),
             "new_template_form": TemplateCreateForm(auto_id="new-%s") if ha else None,
             "mine": mine,
             "to_appraise": to_appraise,

@@ -124,3 +124,17 @@ def test_grade_bands_are_data_of_a_draft_template(client, cast):
     assert t.grade_bands()[0] == {"grade": "Xuất sắc", "min": 95.0}
     r = client.post(url, {"action": "settings", "name": "G", "grades": "A:nine"}, follow=True)
     assert "A:90" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_inspectors_find_the_published_templates_and_their_progress_on_the_home_page(client, cast):
+    published = build_template(code="PUB")
+    draft = criteria.create_template(actor=SYSTEM, code="NHAP", year=2026, name="Nháp")
+    client.force_login(cast.inspector)
+    page = client.get(reverse("reform:home")).content.decode()
+    assert reverse("reform:template", args=[published.pk]) in page
+    assert reverse("reform:template", args=[draft.pk]) not in page
+    assert client.get(reverse("reform:progress", args=[published.pk])).status_code == 200
+    assert 'id="new-template"' not in page
+    client.force_login(cast.specialist_a)
+    assert 'id="templates"' not in client.get(reverse("reform:home")).content.decode()
