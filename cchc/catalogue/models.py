@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -272,3 +273,27 @@ class CatalogueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_code} {self.action}"
+
+    def summary(self) -> list[str]:
+        """What the row changed, as the procedure's history shows it: each field by its
+        name, with its old and new values for an edit (an import's or a person's)."""
+        out = []
+        for key, value in (self.changes or {}).items():
+            try:
+                name = str(getattr(Procedure._meta.get_field(key), "verbose_name", key))
+            except FieldDoesNotExist:
+                name = key
+            if self.action == self.Action.UPDATE and isinstance(value, list) and len(value) == 2:
+                old, new = (_shown(v) for v in value)
+                out.append(f"{name}: {old} → {new}")
+            else:
+                out.append(name)
+        return out
+
+
+def _shown(value: object) -> str:
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -85,6 +85,10 @@ def test_edit_keeps_document_ids_and_audits_changes(client, cast):
     assert doc.name == "Tờ khai (mẫu mới)"
     change = CatalogueChange.objects.get(procedure=proc, action="update")
     assert change.changes["name"] == ["Thủ tục đăng ký khai sinh", "Đăng ký khai sinh (sửa)"]
+    # the history says what changed from what to what, by the field's name
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    name = Procedure._meta.get_field("name").verbose_name
+    assert f"{name}: Thủ tục đăng ký khai sinh → Đăng ký khai sinh (sửa)" in page
 
 
 def test_invalid_input_is_shown_in_vietnamese_and_nothing_is_lost(client, cast):
