@@ -34,6 +34,7 @@ from cchc.catalogue.models import (
     StepTemplate,
     TimeUnit,
 )
+from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label, actor_user, is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.uploads import SIGNATURES, check_upload
@@ -285,13 +286,11 @@ def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"  # 5.00 and 5 are the same time limit
-    if isinstance(value, dt.date):
-        return str(value)
+    """A value as the audit row keeps it: a field (lĩnh vực) by its code, the rest as an
+    event's data does (5, not 5.00, for a time limit)."""
     if isinstance(value, Field):
         return value.code
-    return value
+    return events.as_data(value)
 
 
 def _audit(

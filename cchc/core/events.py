@@ -43,6 +43,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, ClassVar, Required, TypedDict, TypeVar
 
 from django.conf import settings
@@ -215,6 +216,27 @@ def previous_hash(
         .first()
     )
     return before or ""
+
+
+def as_data(value: Any) -> Any:
+    """A value as an event's `data` keeps it (JSON) and a person reads it: a decimal as
+    written (5, not 5.00), a time in local ISO form, a date in ISO form."""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [old, new]}` of the fields of `after` whose value differs from `before`
+    (compared as values: 5 and 5.00, or one instant in two time zones, are no change), as an
+    event of an edit records them."""
+    return {k: [as_data(before.get(k)), as_data(v)] for k, v in after.items() if before.get(k) != v}
 
 
 class EventArgs(TypedDict, total=False):

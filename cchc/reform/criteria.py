@@ -5,7 +5,6 @@ log (TemplateEvent) with its old and new values; a published template is never e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -32,24 +31,6 @@ def _editable(template: Template) -> None:
             _("Template %(code)s is published and can no longer be edited; copy it instead.")
             % {"code": template.code}
         )
-
-
-def _plain(value: Any) -> Any:
-    """A value as the template log stores it (JSON): points as written, times in ISO form."""
-    if isinstance(value, Decimal):
-        return fmt_points(value)
-    if isinstance(value, dt.datetime):
-        return (
-            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
-        )
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """{field: [before, after]} of the fields whose value changed."""
-    return {k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if before.get(k) != v}
 
 
 def log_template(
@@ -151,7 +132,7 @@ def create_template(
             "create",
             actor=actor,
             data={"code": code, "year": year}
-            | {k: _plain(getattr(template, k)) for k in TEMPLATE_SETTINGS},
+            | {k: events.as_data(getattr(template, k)) for k in TEMPLATE_SETTINGS},
         )
     return template
 
@@ -164,7 +145,9 @@ def update_template(template: Template, *, actor: Any, **changes: Any) -> Templa
         if "unit_level" in changes:
             changes["unit_level"] = _unit_level(changes["unit_level"])
         before = {k: getattr(template, k) for k in TEMPLATE_SETTINGS}
-        changed = _changes(before, {k: v for k, v in changes.items() if k in TEMPLATE_SETTINGS})
+        changed = events.changes(
+            before, {k: v for k, v in changes.items() if k in TEMPLATE_SETTINGS}
+        )
         if changed:
             for key in changed:
                 setattr(template, key, changes[key])
@@ -179,7 +162,7 @@ def set_deadline(template: Template, *, actor: Any, deadline: dt.datetime | None
     require_home_affairs(actor)
     with transaction.atomic():
         template = events.lock(template)
-        changed = _changes({"deadline": template.deadline}, {"deadline": deadline})
+        changed = events.changes({"deadline": template.deadline}, {"deadline": deadline})
         if changed:
             template.deadline = deadline
             template.save(update_fields=["deadline"])
@@ -241,7 +224,11 @@ def save_node(
         elif not node.pk:
             node.order = template.nodes.count() + 1
         after = _node_values(node)
-        changed = _changes(before, after) if before else {k: _plain(v) for k, v in after.items()}
+        changed = (
+            events.changes(before, after)
+            if before
+            else {k: events.as_data(v) for k, v in after.items()}
+        )
         if changed:
             node.save()
             action = "change_node" if before else "add_node"
@@ -275,7 +262,7 @@ def delete_node(node: TemplateNode, *, actor: Any) -> None:
             "delete_node",
             actor=actor,
             node_code=node.code,
-            data={k: _plain(v) for k, v in _node_values(node).items()}
+            data={k: events.as_data(v) for k, v in _node_values(node).items()}
             | {"removed": sorted(removed)},
         )
         node.delete()

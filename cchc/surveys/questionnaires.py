@@ -5,7 +5,6 @@ published questionnaire is never changed. Each change is a row of the questionna
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -59,13 +58,6 @@ def log_questionnaire(
         item_code=item_code,
         data=data,
     )
-
-
-def _plain(value: Any) -> Any:
-    """A value as the log stores it (JSON): a time in local ISO form, to the microsecond."""
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
-    return value
 
 
 def _question_data(question: Question) -> dict[str, Any]:
@@ -300,7 +292,10 @@ def publish_questionnaire(
             questionnaire,
             "publish",
             actor=actor,
-            data={k: [_plain(v), _plain(getattr(questionnaire, k))] for k, v in before.items()}
+            data={
+                k: [events.as_data(v), events.as_data(getattr(questionnaire, k))]
+                for k, v in before.items()
+            }
             | {"sections": questionnaire.sections.count(), "questions": questions},
         )
         return questionnaire
