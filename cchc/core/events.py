@@ -67,6 +67,9 @@ class EventLog(AppendOnlyModel):
     # The concrete model's own columns (attnames) that enter the row's hash, beside the
     # common ones (`CHAINED`). Fixed per model: see the module docstring.
     chained_fields: ClassVar[tuple[str, ...]] = ()
+    # What each action is called on the pages that show the log (action code -> label);
+    # an action not named here shows its code.
+    action_labels: ClassVar[Mapping[str, Any]] = {}
 
     seq = models.PositiveIntegerField(_("sequence"))
     at = models.DateTimeField(_("time"))
@@ -91,6 +94,9 @@ class EventLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{getattr(self, self.subject_field + '_id', '?')}#{self.seq} {self.action}"
+
+    def action_label(self) -> str:
+        return str(self.action_labels.get(self.action, self.action))
 
 
 def lock(subject: M) -> M:

@@ -275,13 +275,10 @@ ACTION_LABELS = {
 }
 
 
-class ActionLabel:
-    """How a PAR log row reads on a page: its action's name and its details (a score's old
-    and new value, the fields a change touched with their old and new values, the note)."""
-
-    def action_label(self) -> str:
-        action: str = self.action  # type: ignore[attr-defined]
-        return str(ACTION_LABELS.get(action, action))
+class PARLogRow:
+    """How a PAR log row reads on a page beside its action's name (ACTION_LABELS): its
+    details (a score's old and new value, the fields a change touched with their old and
+    new values, the note)."""
 
     def details(self) -> str:
         data: dict = self.data or {}  # type: ignore[attr-defined]
@@ -314,10 +311,11 @@ def _field_name(name: str) -> str:
     return name
 
 
-class ReformEvent(ActionLabel, EventLog):
+class ReformEvent(PARLogRow, EventLog):
     """Every change to an assessment: scores, evidence, submission, appraisal, finalisation."""
 
     subject_field: ClassVar[str] = "assessment"
+    action_labels = ACTION_LABELS
     chained_fields = ("node_code", "from_status", "to_status")
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="events")
     node_code = models.CharField(max_length=40, blank=True)
@@ -327,12 +325,13 @@ class ReformEvent(ActionLabel, EventLog):
     Meta = event_log_meta("assessment", "uniq_par_event_seq")
 
 
-class TemplateEvent(ActionLabel, EventLog):
+class TemplateEvent(PARLogRow, EventLog):
     """Every change Home Affairs makes to a template: creation or copy, its settings, each
     node added, changed or removed, the deadline, publication and the appraisal teams. What
     a unit's score depends on is never changed without a trace of who changed it."""
 
     subject_field: ClassVar[str] = "template"
+    action_labels = ACTION_LABELS
     chained_fields = ("node_code",)
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="events")
     node_code = models.CharField(max_length=40, blank=True)

@@ -55,8 +55,4 @@ class RulebookEvent(EventLog):
         ordering=["-seq"],
     )
 
-    def action_label(self) -> str:
-        try:
-            return str(self.Action(self.action).label)
-        except ValueError:
-            return self.action
+    action_labels = dict(Action.choices)

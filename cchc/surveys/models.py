@@ -543,6 +543,7 @@ class QuestionnaireEvent(EventLog):
     What respondents are asked never changes without a trace of who changed it."""
 
     subject_field = "questionnaire"
+    action_labels = QUESTIONNAIRE_ACTIONS
     # the item code of the question added or removed (blank for the other actions)
     chained_fields = ("item_code",)
     questionnaire = models.ForeignKey(
@@ -551,9 +552,6 @@ class QuestionnaireEvent(EventLog):
     item_code = models.CharField(_("item code"), max_length=40, blank=True)
 
     Meta = event_log_meta("questionnaire", "uniq_questionnaire_event_seq")
-
-    def action_label(self) -> str:
-        return str(QUESTIONNAIRE_ACTIONS.get(self.action, self.action))
 
     def details(self) -> str:
         """The row as read on the page: the title of the questionnaire or section, the
