@@ -15,6 +15,17 @@ Role = Membership.Role
 Rows = TypeVar("Rows", bound=QuerySet[Any])
 
 
+class _Everything:
+    """Contains every value: what a "which may they open" set is for a province-wide reader,
+    so that a page asks `x in allowed` the one way for every user."""
+
+    def __contains__(self, value: object) -> bool:
+        return True
+
+
+EVERYTHING = _Everything()
+
+
 def _roles_map(user: User) -> dict[int, set[str]]:
     cached = getattr(user, "_cchc_roles", None)
     if cached is None:

@@ -50,6 +50,11 @@ def _visible_dossier(user: Any, code: str) -> Dossier:
     return get_object_or_404(qs, code=code)
 
 
+def _can_intake(user: Any) -> bool:
+    """A counter clerk of some agency: the intake page and the links to it."""
+    return bool(permissions.agency_ids(user, roles=policies.INTAKE_ROLES))
+
+
 # -- work queues ----------------------------------------------------------------------------
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -89,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query": params.urlencode(),
         "tab_query": tab_params.urlencode(),
         "now": timezone.now(),
-        "can_intake": bool(permissions.agency_ids(request.user, roles=policies.INTAKE_ROLES)),
+        "can_intake": _can_intake(request.user),
     }
     return render_page(
         request,
@@ -115,7 +120,7 @@ def _procedure_options(q: str, selected: Procedure | None) -> list[Procedure]:
 def intake(request: HttpRequest) -> HttpResponse:
     """Counter intake. htmx parts: `?part=procedures&q=` (procedure picker search) and
     `?part=competent&procedure=` (competent agencies limited to the procedure's agencies)."""
-    if not permissions.agency_ids(request.user, roles=policies.INTAKE_ROLES):
+    if not _can_intake(request.user):
         raise PermissionDenied(_("Only counter clerks receive dossiers."))
     part = request.GET.get("part")
     if is_htmx(request) and part == "procedures":
@@ -184,10 +189,21 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Receipt and appointment (form 01) as a page the clerk prints or hands over."""
     _require_staff(request.user)
     dossier = _visible_dossier(request.user, code)
+    if dossier.received_at is None:  # no receipt before intake: back to the dossier, in words
+        messages.info(
+            request,
+            _("Dossier %(code)s has not been received yet, so there is no receipt.")
+            % {"code": dossier.code},
+        )
+        return redirect("dossiers:detail", code=dossier.code)
     return render(
         request,
         "dossiers/receipt.html",
-        {"dossier": dossier, "derivation": services.due_derivation(dossier)},
+        {
+            "dossier": dossier,
+            "derivation": services.due_derivation(dossier),
+            "can_intake": _can_intake(request.user),
+        },
     )
 
 

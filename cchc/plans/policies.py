@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -88,3 +89,9 @@ def may_report_remediation(user: Any, agency_id: int) -> bool:
 
 def sees_agency(user: Any, agency_id: int) -> bool:
     return _province_wide(user) or bool(permissions.roles_in(user, agency_id))
+
+
+def units_seen(user: Any) -> Container[int]:
+    """The agency ids whose unit pages `user` may open (`sees_agency`), for a page to link
+    only those: every one for the province-wide readers."""
+    return permissions.EVERYTHING if _province_wide(user) else permissions.agency_ids(user)

@@ -113,6 +113,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "today": today,
             "can_assign": policies.can_assign(request.user),
+            "unit_linked": policies.units_seen(request.user),
         },
     )
 
@@ -183,6 +184,7 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
             "is_lead": policies.is_lead_staff(user, task),
             "may_progress": policies.may_report_progress(user, task),
             "is_assigner": policies.is_assigner_of(user, task),
+            "unit_linked": policies.units_seen(user),
             "progress_form": ProgressForm(),
             "complete_form": CompleteForm(),
             "extension_form": ExtensionForm(),

@@ -5,6 +5,7 @@ unit's self-assessment before the year's results are published)."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 from urllib.parse import quote
 
@@ -85,6 +86,19 @@ def _sees_results(user: Any) -> bool:
         access.is_home_affairs(user)
         or permissions.is_inspector(user)
         or permissions.is_staff_member(user)
+    )
+
+
+def _unit_pages(user: Any, year: int) -> Container[str]:
+    """The codes of the units whose result page of `year` `user` may open: every unit for Home
+    Affairs and inspectors, and for every staff member once the year is published; before,
+    a unit's own staff their own units only."""
+    if access.is_home_affairs(user) or permissions.is_inspector(user):
+        return permissions.EVERYTHING
+    if _sees_results(user) and results.published(year, _province()) is not None:
+        return permissions.EVERYTHING
+    return set(
+        Agency.objects.filter(pk__in=permissions.agency_ids(user)).values_list("code", flat=True)
     )
 
 
@@ -634,7 +648,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "doc": doc,
-            "groups": _ranking_groups(doc, year),
+            "groups": _ranking_groups(doc, year, request.user),
             "history": history,
             "ha": access.is_home_affairs(request.user),
             "q": request.GET.get("q", ""),
@@ -723,9 +737,11 @@ def _unit_radar_chart(
     )
 
 
-def _ranking_groups(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
+def _ranking_groups(doc: dict[str, Any], year: int, user: Any) -> list[dict[str, Any]]:
     """The ranking table per group with every cell formatted here: a province ranks hundreds of
-    units and the template engine's filters per cell were most of the page's time."""
+    units and the template engine's filters per cell were most of the page's time. A unit's
+    name links to its page where `user` may open it."""
+    linked = _unit_pages(user, year)
     sep = get_format("DECIMAL_SEPARATOR")
     unit_base = reverse("reform:unit", args=[year, "CODE"]).removesuffix("CODE/")
 
@@ -744,7 +760,7 @@ def _ranking_groups(doc: dict[str, Any], year: int) -> list[dict[str, Any]]:
                     if change is None
                     else (f"▲ {change}" if change > 0 else (f"▼ {-change}" if change < 0 else "=")),
                     "name": r["name"],
-                    "url": f"{unit_base}{quote(r['code'])}/",
+                    "url": f"{unit_base}{quote(r['code'])}/" if r["code"] in linked else "",
                     "points": num(r["points"]),
                     "max": num(r["max"]),
                     "total": num(r["total"]),
@@ -772,13 +788,7 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code)
-    published = results.published(year, _province()) is not None
-    if not (
-        access.is_home_affairs(request.user)
-        or permissions.is_inspector(request.user)
-        or access.is_unit_staff(request.user, agency.pk)
-        or (published and _sees_results(request.user))
-    ):
+    if agency.code not in _unit_pages(request.user, year):
         raise PermissionDenied
     doc = _doc(year)
     try:

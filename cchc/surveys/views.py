@@ -174,7 +174,8 @@ def _campaign_for(request: HttpRequest, code: str) -> Campaign:
 def index(request: HttpRequest) -> HttpResponse:
     province = getattr(request.user, "province_code", "")
     campaigns = Campaign.objects.filter(province_code=province).order_by("-created_at")
-    if not can_collect(request.user, province):
+    collector = can_collect(request.user, province)
+    if not collector:  # inspectors: the published results, not the collection pages
         campaigns = campaigns.filter(status=Campaign.Status.PUBLISHED)
     questionnaires = (
         Questionnaire.objects.order_by("code", "-version")
@@ -184,7 +185,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/index.html",
-        {"campaigns": campaigns, "questionnaires": questionnaires},
+        {"campaigns": campaigns, "questionnaires": questionnaires, "collector": collector},
     )
 
 
@@ -211,17 +212,12 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("surveys:campaign", code=campaign.code)
-    return render(
-        request,
-        "surveys/campaign.html",
-        _progress(campaign)
-        | {
-            "home_affairs": is_home_affairs(request.user, campaign.province_code),
-        },
-    )
+    return render(request, "surveys/campaign.html", _progress(campaign, request.user))
 
 
-def _progress(campaign: Campaign) -> dict[str, Any]:
+def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
+    """The returns table; the sample's letters and its drawing only for Home Affairs, who
+    alone may print or draw (`letters_pdf`, the "draw" action)."""
     from django.db.models import Count
 
     from cchc.surveys import live
@@ -254,14 +250,19 @@ def _progress(campaign: Campaign) -> dict[str, Any]:
         }
         for u in units
     ]
-    return {"campaign": campaign, "rows": rows, "modes": Mode.choices}
+    return {
+        "campaign": campaign,
+        "rows": rows,
+        "modes": Mode.choices,
+        "home_affairs": is_home_affairs(user, campaign.province_code),
+    }
 
 
 @login_required
 def progress_fragment(request: HttpRequest, code: str) -> HttpResponse:
     """The live returns table (static/cchc/surveys.js re-loads it every 15 s)."""
     campaign = _campaign_for(request, code)
-    return render(request, "surveys/_progress.html", _progress(campaign))
+    return render(request, "surveys/_progress.html", _progress(campaign, request.user))
 
 
 @login_required

@@ -68,6 +68,24 @@ def test_counter_intake_issues_receipt_with_appointment_and_derivation(client, c
     assert qr.status_code == 200 and b"<svg" in qr.content
 
 
+def test_no_receipt_before_intake_and_the_intake_link_only_for_clerks(client, cast):
+    waiting = online_dossier(cast)
+    client.force_login(cast.clerk_a)
+    page = client.get(f"/staff/dossiers/{waiting.code}/").content.decode()
+    assert f"/staff/dossiers/{waiting.code}/receipt/" not in page
+    resp = client.get(f"/staff/dossiers/{waiting.code}/receipt/", follow=True)
+    assert resp.redirect_chain == [(f"/staff/dossiers/{waiting.code}/", 302)]
+    assert "chưa được tiếp nhận nên chưa có giấy tiếp nhận" in resp.content.decode()
+    dossier = received(cast)
+    assert (
+        "/staff/intake/" in client.get(f"/staff/dossiers/{dossier.code}/receipt/").content.decode()
+    )
+    client.force_login(cast.specialist_a)  # sees the receipt, may not receive dossiers
+    receipt = client.get(f"/staff/dossiers/{dossier.code}/receipt/")
+    assert receipt.status_code == 200 and "/staff/intake/" not in receipt.content.decode()
+    assert client.get("/staff/intake/").status_code == 403
+
+
 def test_intake_validation_errors_in_vietnamese_and_input_kept(client, cast):
     client.force_login(cast.clerk_a)
     resp = client.post(

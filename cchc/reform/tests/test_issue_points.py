@@ -25,7 +25,7 @@ from cchc.reform.models import (
     Template,
 )
 from cchc.reform.tests.helpers import appraisal_team, build_template, save_nodes
-from cchc.testing import AgencyFactory
+from cchc.testing import AgencyFactory, member
 
 MEASURES = {
     "online_share": "cchc.reform.tests.helpers.fake_online_share",
@@ -290,3 +290,30 @@ def test_results_page_profiles_the_unit_against_its_group(client, cast):
     assert [f["code"] for f in r.context["lost"]] == ["1", "2"]
     crit = lost["2"]["criteria"][0]
     assert (crit["code"], crit["score"], crit["best"], crit["median"]) == ("2.1", 30, 60, 40)
+
+
+@pytest.mark.django_db
+def test_before_publication_a_unit_opens_and_is_linked_to_its_own_result_only(client, cast):
+    import typing
+
+    from cchc.agencies.models import Agency
+    from cchc.reform import publishing
+
+    t = criteria.publish_template(_deep_template(), actor=SYSTEM)
+    group = RankingGroup.objects.create(name="Nhóm hồ sơ")
+    mine, other = (
+        AgencyFactory(code=f"H26.9{i}", name=f"Đơn vị 9{i}", group=group) for i in (1, 2)
+    )
+    for unit in (mine, other):
+        _final(t, unit, {"1.1.1.1": 4, "1.1.1.2": 10, "1.1.2": 6, "2.1.1": 30})
+    client.force_login(member("specialist_91", typing.cast(Agency, mine), "SPECIALIST"))
+    mine_url, other_url = (reverse("reform:unit", args=[2026, a.code]) for a in (mine, other))
+    ranking = client.get(reverse("reform:ranking", args=[2026])).content.decode()
+    assert f'href="{mine_url}"' in ranking and f'href="{other_url}"' not in ranking
+    assert "Đơn vị 92" in ranking  # listed, not linked
+    assert client.get(mine_url).status_code == 200
+    assert client.get(other_url).status_code == 403
+    publishing.publish_results(2026, actor=SYSTEM)
+    ranking = client.get(reverse("reform:ranking", args=[2026])).content.decode()
+    assert f'href="{other_url}"' in ranking
+    assert client.get(other_url).status_code == 200
