@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.feedback.models import Category, Petition, PetitionChannel, PetitionStatus
@@ -159,7 +160,7 @@ def to_excel(board: Dashboard, *, title: str) -> bytes:
             _("On time"),
             _("On-time rate (%)"),
             _("Overdue"),
-            _("Published"),
+            pgettext("petition answers", "Published"),
             _("Unsatisfied"),
             _("Satisfaction rate (%)"),
         ]

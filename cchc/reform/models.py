@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link, value_is
@@ -25,7 +26,7 @@ DEFAULT_GRADES = [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade"
 
 class TemplateStatus(models.TextChoices):
     DRAFT = "DRAFT", _("Draft")
-    PUBLISHED = "PUBLISHED", _("Published")
+    PUBLISHED = "PUBLISHED", pgettext_lazy("a PAR template", "Published")
 
 
 class Template(models.Model):
@@ -254,7 +255,7 @@ ACTION_LABELS = {
     "add_node": _("Node added"),
     "change_node": _("Node changed"),
     "delete_node": _("Node removed"),
-    "publish": _("Published"),
+    "publish": pgettext_lazy("a PAR template", "Published"),
     "team": _("Appraisal team created"),
     "remove_team": _("Appraisal team dissolved"),
     "import": _("Imported"),

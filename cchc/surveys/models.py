@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link, value_is
@@ -181,7 +182,7 @@ class Questionnaire(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "DRAFT", _("Draft")
-        PUBLISHED = "PUBLISHED", _("Published")
+        PUBLISHED = "PUBLISHED", pgettext_lazy("a questionnaire", "Published")
 
     method = models.ForeignKey(Method, on_delete=models.PROTECT, related_name="questionnaires")
     code = models.CharField(_("code"), max_length=60)

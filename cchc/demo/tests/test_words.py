@@ -1,0 +1,22 @@
+"""One English word, several Vietnamese ones: "Published" is an issued PAR template (ban
+hành), a released questionnaire (ban hành), a procedure or a survey's results made public
+(công bố), a petition's answer made public (công khai). Django merges the apps' catalogues
+(the first app listed wins), so without a context every page showed the catalogue's word."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import pgettext
+
+from cchc.catalogue.models import Procedure
+from cchc.reform.models import ACTION_LABELS, TemplateStatus
+from cchc.surveys.models import Questionnaire
+
+
+def test_published_is_said_as_each_module_means_it():
+    with translation.override("vi"):
+        assert str(TemplateStatus.PUBLISHED.label) == "Đã ban hành"
+        assert str(ACTION_LABELS["publish"]) == "Đã ban hành"
+        assert str(Questionnaire.Status.PUBLISHED.label) == "Đã ban hành"
+        assert str(Procedure.Status.PUBLISHED.label) == "Đã công bố"
+        assert pgettext("petition answers", "Published") == "Đã công khai"
