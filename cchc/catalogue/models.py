@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import status_is
 from cchc.core.text import fold, matches_folded
@@ -64,7 +65,7 @@ class Procedure(models.Model):
     class Status(models.TextChoices):
         DRAFT = "DRAFT", _("Draft")
         PUBLISHED = "PUBLISHED", _("Published")
-        WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+        WITHDRAWN = "WITHDRAWN", pgettext_lazy("a procedure", "Withdrawn")
 
     code = models.CharField(
         _("national code"), max_length=40, unique=True, help_text=_("e.g. 2.000635")
@@ -251,7 +252,7 @@ class CatalogueChange(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Edited")
         PUBLISH = "publish", _("Published")
-        WITHDRAW = "withdraw", _("Withdrawn")
+        WITHDRAW = "withdraw", pgettext_lazy("a procedure", "Withdrawn")
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"

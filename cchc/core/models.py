@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.validity import in_force_on
 
@@ -204,7 +205,7 @@ class IdempotencyKey(models.Model):
     scope = models.CharField(_("scope"), max_length=80, blank=True, default="")
     key = models.CharField(_("idempotency key"), max_length=255)
     request_hash = models.CharField(_("request hash"), max_length=64)
-    status = models.PositiveSmallIntegerField(_("status"), default=0)
+    status = models.PositiveSmallIntegerField(pgettext_lazy("HTTP answer", "status"), default=0)
     content_type = models.CharField(_("content type"), max_length=100, default="")
     body = models.BinaryField(_("body"), default=b"")
     created_at = models.DateTimeField(_("created at"))

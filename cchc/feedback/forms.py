@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.agencies.models import Agency
 from cchc.feedback.common import DESCRIPTION_MAX, TITLE_MAX
@@ -165,8 +166,12 @@ class ReceptionForm(forms.Form):
     leader_name = forms.CharField(label=_("Leader"), max_length=200)
     leader_title = forms.CharField(label=_("Position"), max_length=200)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start_time = forms.TimeField(
+        label=pgettext_lazy("time", "From"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=pgettext_lazy("time", "To"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     location = forms.CharField(label=_("Place"), max_length=300)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
@@ -44,7 +45,7 @@ class PetitionChannel(models.TextChoices):
 
 
 class PetitionStatus(models.TextChoices):
-    RECEIVED = "RECEIVED", _("Received")
+    RECEIVED = "RECEIVED", pgettext_lazy("a status", "Received")
     PROCESSING = "PROCESSING", _("Being handled")
     NEED_INFO = "NEED_INFO", _("Waiting for more information")
     ANSWERED = "ANSWERED", _("Answered")
@@ -459,7 +460,7 @@ class ComplaintKind(models.TextChoices):
 
 
 class ComplaintStatus(models.TextChoices):
-    RECEIVED = "RECEIVED", _("Received")
+    RECEIVED = "RECEIVED", pgettext_lazy("a status", "Received")
     ACCEPTED = "ACCEPTED", _("Accepted for settlement")
     SETTLED = "SETTLED", _("Settled")
     NOT_ACCEPTED = "NOT_ACCEPTED", _("Not accepted")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta
@@ -469,7 +470,7 @@ class PeriodReport(models.Model):
     last_event_seq = models.PositiveIntegerField(default=0)
     watermark_event_id = models.BigIntegerField(_("last event included"), default=0)
     watermark_at = models.DateTimeField(_("data as of"), null=True)
-    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_at = models.DateTimeField(pgettext_lazy("a period", "closed at"), auto_now_add=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportRun(models.Model):
@@ -16,7 +17,7 @@ class ImportRun(models.Model):
     initiated_by = models.CharField(_("initiated by"), max_length=200, blank=True)
     skip_invalid = models.BooleanField(_("invalid rows skipped"), default=False)
     started_at = models.DateTimeField(_("started at"))
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_at = models.DateTimeField(pgettext_lazy("a run", "finished at"), null=True, blank=True)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)

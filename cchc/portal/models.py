@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import user_link
 from cchc.core.personal import EncryptedJSONField, EncryptedTextField
@@ -149,7 +150,7 @@ class Notification(models.Model):
     # The phone number or e-mail the message goes to, and the gateway's last error (which may
     # quote it): encrypted at rest like the dossier's own contact details (cchc.core.personal).
     recipient = EncryptedTextField(_("recipient"), max_length=254)
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    subject = models.CharField(pgettext_lazy("a message", "subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
     dossier = models.ForeignKey(
         "dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

@@ -10,6 +10,7 @@ import zipfile
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.interchange.formats import csv_text, format_decimal
 from cchc.reform import bundle
@@ -54,13 +55,13 @@ def sheet_rows(assessment: Assessment) -> tuple[list[str], list[list[Any]]]:
         _("Code"),
         _("Content"),
         _("Maximum"),
-        _("Method"),
+        pgettext("scoring", "Method"),
         _("Self score"),
         _("Appraised score"),
         _("Survey score"),
         _("Appraisal comment"),
         _("Evidence"),
-        _("Explanation"),
+        pgettext("PAR evidence", "Explanation"),
     ]
     scores = {
         s.node_id: s for s in assessment.scores.prefetch_related("evidence", "evidence__file")
@@ -165,7 +166,7 @@ def template_rows(template: Template) -> tuple[list[str], list[list[Any]]]:
         _("Kind"),
         _("Content"),
         _("Maximum"),
-        _("Method"),
+        pgettext("scoring", "Method"),
         _("Scoring guidance"),
         _("Required evidence"),
     ]

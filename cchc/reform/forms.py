@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.accounts.models import User
 from cchc.agencies.models import Agency
@@ -207,7 +208,7 @@ class NodeForm(forms.Form):
     parent_code = forms.CharField(label=_("Parent code"), max_length=40, required=False)
     kind = forms.ChoiceField(label=_("Kind"))
     max_points = _decimal(label=_("Maximum"))
-    method = forms.ChoiceField(label=_("Method"), required=False)
+    method = forms.ChoiceField(label=pgettext_lazy("scoring", "Method"), required=False)
     measure = forms.ChoiceField(label=_("Platform measure"), required=False)
     name = forms.CharField(label=_("Name"), max_length=500)
     guidance = forms.CharField(

@@ -43,7 +43,9 @@ class Template(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT
     )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        pgettext_lazy("a PAR template", "published at"), null=True, blank=True
+    )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -70,7 +70,7 @@ class Method(models.Model):
     rules = models.JSONField(_("rules"), default=dict)
     # [{"code": "POLICY", "name": ..., "components": [{"code": "P1", "name": ...}]}]
     structure = models.JSONField(_("structure"), default=list)
-    published = models.BooleanField(_("published"), default=True)
+    published = models.BooleanField(pgettext_lazy("a method", "published"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,7 +112,9 @@ class Item(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.SINGLE)
     field = models.CharField(_("field"), max_length=20, blank=True)
-    component = models.CharField(_("component"), max_length=20, blank=True)
+    component = models.CharField(
+        pgettext_lazy("a survey index", "component"), max_length=20, blank=True
+    )
     text = models.TextField(_("wording"))
     help_text = models.TextField(_("help text"), blank=True)
     # [[value, label], ...]; an "other" option has "allow_other": true in params
@@ -192,7 +194,9 @@ class Questionnaire(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        pgettext_lazy("a questionnaire", "published at"), null=True, blank=True
+    )
     previous = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -405,7 +409,7 @@ class SampledPerson(models.Model):
         REFUSED = "REFUSED", _("Refused")
 
     sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="people")
-    position = models.PositiveIntegerField(_("position"))
+    position = models.PositiveIntegerField(pgettext_lazy("an order", "position"))
     reserve = models.BooleanField(_("reserve list"), default=False)
     stratum = models.CharField(_("stratum"), max_length=80)
     dossier_code = models.CharField(_("dossier"), max_length=60, blank=True)
@@ -436,7 +440,7 @@ class Response(models.Model):
     class Review(models.TextChoices):
         NEW = "NEW", _("New")
         ACCEPTED = "ACCEPTED", _("Accepted")
-        REJECTED = "REJECTED", _("Rejected")
+        REJECTED = "REJECTED", pgettext_lazy("a survey response", "Rejected")
 
     code = models.CharField(_("questionnaire number"), max_length=60, unique=True)
     campaign = models.ForeignKey(

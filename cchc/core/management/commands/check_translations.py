@@ -1,9 +1,16 @@
-"""Fail when a Vietnamese catalogue has untranslated or fuzzy entries.
+"""Fail when a Vietnamese catalogue has untranslated or fuzzy entries, or when two
+catalogues translate the same English text differently.
 
 With GNU gettext installed (CI installs it), every catalogue is first refreshed from the
 source with `makemessages`, run inside each app that owns a `locale/` folder (and at the
 project root for templates/ and config/), so a new English string without a Vietnamese
 translation fails. An app that marks strings for translation but has no catalogue fails too.
+
+Django merges every app's catalogue into one (LOCALE_PATHS first, then the apps in
+INSTALLED_APPS order): the same msgid translated two ways shows the first translation on
+every page, the other app's meaning lost ("Withdrawn" for a petition once read "Đã bãi bỏ",
+the catalogue's word for an abolished procedure). Where the meanings differ, one side needs
+a context (pgettext, `{% translate "..." context "..." %}`); where they agree, one wording.
 """
 
 from __future__ import annotations
@@ -75,6 +82,30 @@ def _refresh(cwd: Path, *extra: str) -> None:
             path.write_bytes(raw)
 
 
+def _owner(po_path: Path) -> str:
+    """The app a catalogue belongs to (…/cchc/<app>/locale/vi/LC_MESSAGES/django.po), or
+    the project's own (LOCALE_PATHS)."""
+    parts = po_path.parts
+    return parts[-5] if len(parts) > 5 and parts[-6] == "cchc" else "locale"
+
+
+def collisions(paths: list[Path]) -> list[str]:
+    """The (context, msgid) pairs that two catalogues translate differently."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in paths:
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[str(po_path)] = entry.msgstr
+    out = []
+    for (context, msgid), where in sorted(seen.items(), key=lambda kv: kv[0][1]):
+        if len(set(where.values())) > 1:
+            said = "; ".join(f"{_owner(Path(p))}: {t!r}" for p, t in where.items())
+            label = f"{msgid!r}" + (f" (context {context!r})" if context else "")
+            out.append(f"{label} is translated differently: {said}")
+    return out
+
+
 def _uses_translation(app: Path) -> bool:
     for path in app.rglob("*"):
         if (
@@ -120,9 +151,9 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("xgettext not installed: checking the committed catalogues only")
-        for po_path in catalogues():
-            if "/vi/" not in str(po_path):
-                continue
+        vietnamese = [p for p in catalogues() if "/vi/" in str(p)]
+        problems += collisions(vietnamese)
+        for po_path in vietnamese:
             for entry in polib.pofile(str(po_path)):
                 if entry.obsolete:
                     continue
