@@ -8,11 +8,13 @@ dossiers and old rankings still resolve.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta
 from cchc.core.validity import in_force_on, is_in_force
 
 
@@ -156,6 +158,26 @@ class Agency(models.Model):
             else:
                 frontier.extend(agency.successors.all())
         return result
+
+
+class AgencyEvent(EventLog):
+    """Every change to an agency's record: created or changed by an import (agencies.csv) or
+    in the administration site, with `{field: [old, new]}` in `data`. Who handles a dossier,
+    where a unit ranks and which unit a figure belongs to follow from these records: none
+    changes without a trace of who changed it."""
+
+    subject_field: ClassVar[str] = "agency"
+    action_labels: ClassVar[dict[str, Any]] = {
+        "create": _("Created"),
+        "update": _("Changed"),
+    }
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="events", verbose_name=_("agency")
+    )
+
+    Meta = event_log_meta(
+        "agency", "uniq_agency_event_seq", _("agency change"), _("agency changes")
+    )
 
 
 def agency_link(

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cchc.agencies import services as agency_services
 from cchc.agencies.models import AdministrativeUnit, Agency, AgencyLevel, RankingGroup, UnitLevel
 from cchc.catalogue import services as catalogue_services
 from cchc.catalogue.models import CatalogueChange, Field, OnlineLevel, Procedure, TimeUnit
@@ -229,6 +230,7 @@ def apply_agencies(result: FileResult, rows: list[tuple[int, dict[str, Any], lis
     for name in sorted({v["group"] for _l, v, _c in rows if v["group"]} - set(groups)):
         groups[name] = RankingGroup.objects.create(name=name)
     existing = _existing(Agency, [v["code"] for _l, v, _c in rows])
+    before = agency_services.snapshots(existing.values())
     plain = ("name", "level", "province_code", "valid_from", "valid_to")
     to_create, to_update, changed = [], [], set()
     for _line, values, _cells in rows:
@@ -269,6 +271,8 @@ def apply_agencies(result: FileResult, rows: list[tuple[int, dict[str, Any], lis
             changed.add(agency.code)
     Agency.objects.bulk_update(parents, ["parent"], batch_size=CHUNK)
     successors.save()
+    touched = [agencies[code] for code in sorted(created | changed)]
+    agency_services.log_imported(before, touched, created)
     _count(result, len(rows), created, changed)
 
 
