@@ -10,6 +10,7 @@ join a response back to an applicant.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -232,6 +233,22 @@ def _replayed(nonce: str | None) -> Response | None:
     return Response.objects.filter(nonce=nonce).first() if nonce else None
 
 
+def _once(nonce: str | None, record: Callable[[], Response]) -> Response:
+    """Run `record` in a transaction once per nonce (the form's, sent with the answers): the
+    same form sent again (a double click, a retry after a lost answer) gets the response
+    already recorded, also when both arrive at once and the unique nonce refuses the second
+    insert."""
+    try:
+        with transaction.atomic():
+            if (earlier := _replayed(nonce)) is not None:
+                return earlier
+            return record()
+    except IntegrityError:
+        if (earlier := _replayed(nonce)) is None:
+            raise
+        return earlier
+
+
 def person_by_token(token: str) -> SampledPerson:
     person = (
         SampledPerson.objects.select_related("sample__campaign", "sample__agency")
@@ -249,10 +266,9 @@ def submit_personal(token: str, *, answers: dict[str, Any], nonce: str | None = 
     """The sampled person's own link (letter QR code, SMS, e-mail)."""
     if _has_uploads(answers):
         answers = _store_uploads(person_by_token(token).sample.campaign, answers)
-    with transaction.atomic():
+
+    def record() -> Response:
         person = person_by_token(token)
-        if (earlier := _replayed(nonce)) is not None:
-            return earlier
         campaign = events.lock(person.sample.campaign)
         person = SampledPerson.objects.select_for_update().get(pk=person.pk)
         if person.status == SampledPerson.Status.RETURNED:
@@ -271,6 +287,8 @@ def submit_personal(token: str, *, answers: dict[str, Any], nonce: str | None = 
         person.save(update_fields=["status"])
         return response
 
+    return _once(nonce, record)
+
 
 def submit_open(
     campaign: Campaign,
@@ -288,28 +306,23 @@ def submit_open(
     if not device_key:
         raise ValidationFailed(_("Your browser must accept cookies to answer on the open link."))
     answers = _store_uploads(campaign, answers)
-    try:
-        with transaction.atomic():
-            if (earlier := _replayed(nonce)) is not None:
-                return earlier
-            campaign = events.lock(campaign)
-            used = Response.objects.filter(campaign=campaign, device_key=device_key).count()
-            if mode == Mode.ONLINE and used >= campaign.open_link_limit:
-                raise AlreadyAnswered(_("This device has already answered the survey. Thank you."))
-            return _record(
-                campaign,
-                agency=agency,
-                mode=mode,
-                answers=answers,
-                actor=RESPONDENT,
-                nonce=nonce,
-                device_key=device_key,
-            )
-    except IntegrityError:
-        earlier = _replayed(nonce)
-        if earlier is None:
-            raise
-        return earlier
+
+    def record() -> Response:
+        locked = events.lock(campaign)
+        used = Response.objects.filter(campaign=locked, device_key=device_key).count()
+        if mode == Mode.ONLINE and used >= locked.open_link_limit:
+            raise AlreadyAnswered(_("This device has already answered the survey. Thank you."))
+        return _record(
+            locked,
+            agency=agency,
+            mode=mode,
+            answers=answers,
+            actor=RESPONDENT,
+            nonce=nonce,
+            device_key=device_key,
+        )
+
+    return _once(nonce, record)
 
 
 def enter_response(
@@ -327,19 +340,18 @@ def enter_response(
     if mode not in (Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PAPER_DESK):
         raise ValidationFailed(_("Paper forms by post or home delivery are keyed twice."))
     answers = _store_uploads(campaign, answers)
-    with transaction.atomic():
-        if (earlier := _replayed(nonce)) is not None:
-            return earlier
-        campaign = events.lock(campaign)
-        return _record(
-            campaign,
+    return _once(
+        nonce,
+        lambda: _record(
+            events.lock(campaign),
             agency=agency,
             mode=mode,
             answers=answers,
             actor=actor,
             stratum=stratum,
             nonce=nonce,
-        )
+        ),
+    )
 
 
 # -- paper forms: double keying -----------------------------------------------------------

@@ -51,6 +51,36 @@ def test_simultaneous_submissions(transactional_db, cast, campaign, method):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_enumerators_form_sent_twice_at_once_is_recorded_once(
+    transactional_db, cast, campaign, method
+):
+    """Both sends of one interview form (its nonce) get the one response: the second waits
+    for the campaign's lock, its insert meets the first's nonce and it answers with that
+    response, where it used to fail with the database's uniqueness error."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under concurrency are tested on PostgreSQL (DATABASE_URL)")
+    from cchc.surveys.models import Mode
+
+    got: list[int] = []
+
+    def enumerator(_i: int) -> None:
+        response = collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode=Mode.PHONE,
+            answers=all_items(method, 4),
+            actor=cast.province_admin,
+            nonce="interview-1",
+        )
+        got.append(response.pk)
+
+    for _round in range(3):  # the race is not won the same way every time
+        run_together(2, enumerator)
+    assert len(got) == 6 and len(set(got)) == 1
+    assert Response.objects.filter(campaign=campaign, nonce="interview-1").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_views_of_live_results(transactional_db, cast, campaign, method):
     """Views at once on a campaign never viewed: each may compute, one row is kept, none
     fails. Views at once after a change: exactly one recomputation is queued."""
