@@ -109,7 +109,7 @@ def test_every_change_to_a_questionnaire_is_logged_with_its_actor_and_values(cas
     assert published.details() == f"{status.DRAFT.label} → {status.PUBLISHED.label}"
     # the rows chain, the item code with them: nothing stored breaks the chain, and a row
     # whose item code were changed behind the application's back would no longer verify
-    assert list(verify(QuestionnaireEvent)) == [len(log)]
+    assert list(verify(QuestionnaireEvent)) == [QuestionnaireEvent.objects.count()]
     row = {name: getattr(removed, name) for name in ("questionnaire_id", *CHAINED, "item_code")}
     assert row_hash(QuestionnaireEvent, own.hash, row) == removed.hash
     assert row_hash(QuestionnaireEvent, own.hash, row | {"item_code": "P1.2"}) != removed.hash
@@ -118,9 +118,10 @@ def test_every_change_to_a_questionnaire_is_logged_with_its_actor_and_values(cas
 @pytest.mark.django_db
 def test_a_new_version_logs_on_the_copy_the_version_it_came_from(cast, questionnaire):
     admin = cast.province_admin
+    before = _log(questionnaire)  # the seeded questionnaire's first row (surveys.0011)
     copy = questionnaires.new_version(questionnaire, actor=admin, **HA)
     questionnaires.add_section(copy, title="Góp ý", actor=admin, **HA)
-    assert _log(questionnaire) == []  # the version copied is not changed
+    assert _log(questionnaire) == before  # the version copied is not changed
     made, section = _log(copy)
     assert (made.seq, made.action, made.actor) == (1, "new_version", admin)
     assert made.data == {
@@ -245,3 +246,15 @@ def test_the_builder_shows_the_newest_200_rows(client, cast, questionnaire):
     shown = re.findall(r"P-(\d+)</td>", table)
     assert [int(n) for n in shown] == list(range(205, 5, -1))  # rows 7..206 of 206
     assert "Tạo phiên bản mới" not in table
+
+
+@pytest.mark.django_db
+def test_the_questionnaire_seeded_with_the_platform_has_its_first_row():
+    """surveys.0011: the default questionnaire seeded before the log existed starts its
+    history with where it came from, chained like every other row."""
+    seeded = Questionnaire.objects.get(code="sipas-2023-xa")
+    first = seeded.events.order_by("seq").first()
+    assert first is not None
+    assert (first.seq, first.action, first.actor_label) == (1, "create", "Dữ liệu gốc của nền tảng")
+    assert first.data["code"] == "sipas-2023-xa" and first.data["method"] == seeded.method.code
+    assert [r for r in verify(QuestionnaireEvent) if not isinstance(r, int)] == []
