@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cchc.agencies.models import Agency, AgencyEvent
@@ -70,31 +69,21 @@ def log_imported(
     Returns how many rows were written."""
     agencies = list(agencies)
     after = snapshots(agencies)
-    latest = AgencyEvent.objects.filter(agency=OuterRef("agency")).order_by("-seq").values("seq")
-    heads = {
-        agency_id: (seq, head)
-        for agency_id, seq, head in AgencyEvent.objects.filter(
-            agency__in=[a.pk for a in agencies], seq=Subquery(latest[:1])
-        ).values_list("agency_id", "seq", "hash")
-    }
     now = timezone.now()
     rows = []
     for agency in sorted(agencies, key=lambda a: a.pk):
         new = agency.code in created
         changed = events.changes({} if new else before.get(agency.pk, {}), after[agency.pk])
-        if not changed:
-            continue
-        rows.append(
-            AgencyEvent(
-                agency=agency,
-                seq=heads.get(agency.pk, (0, ""))[0] + 1,
-                at=now,
-                action="create" if new else "update",
-                actor=None,
-                actor_label=actor_label(IMPORT),
-                data=changed,
+        if changed:
+            rows.append(
+                AgencyEvent(
+                    agency=agency,
+                    at=now,
+                    action="create" if new else "update",
+                    actor=None,
+                    actor_label=actor_label(IMPORT),
+                    data=changed,
+                )
             )
-        )
-    events.chain_rows(AgencyEvent, rows, {pk: head for pk, (_seq, head) in heads.items()})
-    AgencyEvent.objects.bulk_create(rows, batch_size=2000)
+    events.append_in_bulk(AgencyEvent, rows)
     return len(rows)

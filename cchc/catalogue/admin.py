@@ -4,7 +4,7 @@ staff editor (/catalogue/) so every change is audited by `cchc.catalogue.service
 from django.contrib import admin
 
 from cchc.catalogue.models import CatalogueChange, Field, Procedure, RequiredDocument, StepTemplate
-from cchc.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from cchc.core.admin import ReadOnlyAdmin, ReadOnlyInline, register_event_log
 
 
 @admin.register(Field)
@@ -37,8 +37,4 @@ class ProcedureAdmin(ReadOnlyAdmin):
     inlines = [RequiredDocumentInline, StepTemplateInline]
 
 
-@admin.register(CatalogueChange)
-class CatalogueChangeAdmin(ReadOnlyAdmin):
-    list_display = ("at", "procedure_code", "action", "actor_label")
-    list_filter = ("action",)
-    search_fields = ("procedure_code", "actor_label")
+register_event_log(CatalogueChange)

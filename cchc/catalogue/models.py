@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cchc.core.models import status_is
+from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta, status_is
 from cchc.core.text import fold, matches_folded
 from cchc.core.validity import in_force_on
 
@@ -242,11 +244,11 @@ class StepTemplate(models.Model):
         return f"{self.order}. {self.name}"
 
 
-class CatalogueChange(models.Model):
-    """Audit row for every change to the catalogue, naming the actor (who changed what, when).
-
-    Written only by `cchc.catalogue.services`; never updated.
-    """
+class CatalogueChange(EventLog):
+    """The log of a procedure's record on the event core (append-only, hash-chained): every
+    change to the catalogue, naming the actor (who changed what, when), with the fields' old
+    and new values in `data`. Written only by `cchc.catalogue.services` (a person's edit, or
+    an import's in bulk)."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
@@ -254,23 +256,20 @@ class CatalogueChange(models.Model):
         PUBLISH = "publish", _("Published")
         WITHDRAW = "withdraw", pgettext_lazy("a procedure", "Withdrawn")
 
-    procedure = models.ForeignKey(
-        Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
-    )
+    subject_field: ClassVar[str] = "procedure"
+    chained_fields = ("procedure_code",)
+    action_labels: ClassVar[dict[str, Any]] = dict(Action.choices)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="changes")
     procedure_code = models.CharField(_("national code"), max_length=40)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
 
-    class Meta:
-        verbose_name = _("catalogue change")
-        verbose_name_plural = _("catalogue changes")
-        ordering = ["-at", "-pk"]
+    Meta = event_log_meta(
+        "procedure",
+        "uniq_catalogue_change_seq",
+        _("catalogue change"),
+        _("catalogue changes"),
+        ordering=["-at", "-seq"],
+    )
 
     def __str__(self) -> str:
         return f"{self.procedure_code} {self.action}"
@@ -279,7 +278,7 @@ class CatalogueChange(models.Model):
         """What the row changed, as the procedure's history shows it: each field by its
         name, with its old and new values for an edit (an import's or a person's)."""
         out = []
-        for key, value in (self.changes or {}).items():
+        for key, value in (self.data or {}).items():
             try:
                 name = str(getattr(Procedure._meta.get_field(key), "verbose_name", key))
             except FieldDoesNotExist:

@@ -35,7 +35,7 @@ from cchc.catalogue.models import (
     TimeUnit,
 )
 from cchc.core import events
-from cchc.core.actors import IMPORT, actor_label, actor_user, is_system, require_actor
+from cchc.core.actors import IMPORT, actor_label, is_system, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.uploads import SIGNATURES, check_upload
 
@@ -301,14 +301,16 @@ def _audit(
     note: str = "",
     changes: dict[str, Any] | None = None,
 ) -> CatalogueChange:
-    return CatalogueChange.objects.create(
-        procedure=procedure,
-        procedure_code=procedure.code,
+    """One row of the procedure's log (the caller holds the procedure's lock, or has just
+    created it in its transaction)."""
+    return events.append_event(
+        CatalogueChange,
+        procedure,
         action=action,
-        actor=actor_user(actor),
-        actor_label=actor_label(actor),
+        actor=actor,
         note=note,
-        changes=changes or {},
+        data=changes or {},
+        procedure_code=procedure.code,
     )
 
 
@@ -316,22 +318,24 @@ def log_imported(entries: list[tuple[Procedure, str, dict[str, Any]]]) -> None:
     """The audit rows of a catalogue import (procedures.csv of the bundle): one per procedure
     it created or changed, as the import actor, with what changed. In bulk: an import may
     touch every procedure of the province at once."""
-    CatalogueChange.objects.bulk_create(
+    now = timezone.now()
+    events.append_in_bulk(
+        CatalogueChange,
         [
             CatalogueChange(
                 procedure=procedure,
                 procedure_code=procedure.code,
+                at=now,
                 action=action,
                 actor=None,
                 actor_label=actor_label(IMPORT),
-                changes={
+                data={
                     k: [_jsonable(x) for x in v] if isinstance(v, list) else _jsonable(v)
                     for k, v in changes.items()
                 },
             )
             for procedure, action, changes in entries
         ],
-        batch_size=2000,
     )
 
 

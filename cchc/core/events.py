@@ -28,7 +28,8 @@ Each row carries `hash`, chaining it to the row before it in the same subject's 
 row's canonical serialisation (`canonical`: subject id, sequence, time in UTC ISO form,
 action, actor id and label, note, data as sorted JSON, and the model's `chained_fields`).
 `append_event` computes it under the subject's lock; bulk paths (cchc.interchange) use
-`row_hash`/`chain_rows` as they build rows; `manage.py verify_event_chains` recomputes every
+`row_hash`/`chain_rows` as they build rows, or `append_in_bulk` for an import's audit rows
+(the catalogue's and the agencies'); `manage.py verify_event_chains` recomputes every
 chain. A row changed or deleted behind the application's back (raw SQL, a restored dump
 edited by hand) no longer matches, and the command names it.
 
@@ -186,6 +187,31 @@ def chain_rows(
         subject_id = getattr(event, key)
         event.hash = row_hash(model, last.get(subject_id, ""), _row(event))
         last[subject_id] = event.hash
+
+
+def append_in_bulk(model: type[E], rows: Sequence[E]) -> None:
+    """Number, chain and insert unsaved rows built for many subjects at once (an import's
+    audit rows), each subject's after its last stored row, in the order given. For a bulk
+    path that does not lock every subject: a writer appending to one of them at the same
+    moment is refused by the (subject, seq) uniqueness, not silently interleaved."""
+    if not rows:
+        return
+    key = model.subject_field + "_id"
+    log = model._default_manager
+    latest = log.filter(**{model.subject_field: models.OuterRef(model.subject_field)})
+    heads = {
+        subject_id: (seq, head)
+        for subject_id, seq, head in log.filter(
+            **{f"{key}__in": {getattr(row, key) for row in rows}},
+            seq=models.Subquery(latest.order_by("-seq").values("seq")[:1]),
+        ).values_list(key, "seq", "hash")
+    }
+    seqs = {subject_id: seq for subject_id, (seq, _head) in heads.items()}
+    for row in rows:
+        subject_id = getattr(row, key)
+        seqs[subject_id] = row.seq = seqs.get(subject_id, 0) + 1
+    chain_rows(model, rows, {subject_id: head for subject_id, (_seq, head) in heads.items()})
+    log.bulk_create(rows, batch_size=2000)
 
 
 def kept_head(subject: models.Model, seq: int) -> str:

@@ -6,6 +6,7 @@ from cchc.accounts.models import Membership
 from cchc.catalogue import services
 from cchc.catalogue.models import CatalogueChange, Procedure
 from cchc.core.actors import SYSTEM
+from cchc.core.chains import verify
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.testing import member
 
@@ -67,6 +68,14 @@ def test_province_admin_creates_publishes_and_withdraws_through_the_ui(client, c
     )
     assert {a for a, _ in actions} == {"create", "publish", "withdraw"}
     assert all(label == cast.province_admin.display_name for _, label in actions)
+    # the procedure's log on the event core: numbered in order, chained, append-only
+    log = CatalogueChange.objects.filter(procedure=proc).order_by("seq")
+    assert list(log.values_list("seq", "action")) == [
+        (1, "create"),
+        (2, "publish"),
+        (3, "withdraw"),
+    ]
+    assert [r for r in verify(CatalogueChange) if not isinstance(r, int)] == []
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     assert "Quyết định bãi bỏ số 12" in page
 
@@ -84,7 +93,7 @@ def test_edit_keeps_document_ids_and_audits_changes(client, cast):
     doc.refresh_from_db()
     assert doc.name == "Tờ khai (mẫu mới)"
     change = CatalogueChange.objects.get(procedure=proc, action="update")
-    assert change.changes["name"] == ["Thủ tục đăng ký khai sinh", "Đăng ký khai sinh (sửa)"]
+    assert change.data["name"] == ["Thủ tục đăng ký khai sinh", "Đăng ký khai sinh (sửa)"]
     # the history says what changed from what to what, by the field's name
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     name = Procedure._meta.get_field("name").verbose_name

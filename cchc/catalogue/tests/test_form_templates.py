@@ -88,7 +88,7 @@ def test_editor_uploads_a_template_and_the_public_pages_link_it(client, cast, se
     assert component.template_file.name.endswith(".pdf")
     assert "tờ khai" not in component.template_file.name
     change = CatalogueChange.objects.filter(procedure=procedure).first()
-    assert change is not None and change.changes["templates"] == [component.name]
+    assert change is not None and change.data["templates"] == [component.name]
 
     client.logout()
     url = reverse("portal:procedure_template", args=[procedure.code, component.pk])

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from cchc.agencies.models import Agency, RankingGroup
 from cchc.catalogue.models import CatalogueChange, Procedure
 from cchc.core.actors import IMPORT
+from cchc.core.chains import verify
 from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.dossiers.signals import dossiers_bulk_changed
 from cchc.interchange.models import ImportRun
@@ -242,8 +243,8 @@ def test_imported_procedures_leave_the_catalogue_audit_rows_of_the_import_actor(
     run_import(bundles.write(tmp_path))
     created = CatalogueChange.objects.get(procedure_code="1.004227")
     assert (created.action, created.actor, created.actor_label) == ("create", None, IMPORT.label)
-    assert created.changes["processing_time"] == "5" and created.changes["field"] == "Hộ tịch"
-    assert created.changes["agencies"] == ["H26.900"]
+    assert created.data["processing_time"] == "5" and created.data["field"] == "Hộ tịch"
+    assert created.data["agencies"] == ["H26.900"]
     # an unchanged file writes nothing; a changed row says what changed, old and new
     run_import(bundles.write(tmp_path))
     assert CatalogueChange.objects.count() == 2
@@ -254,5 +255,8 @@ def test_imported_procedures_leave_the_catalogue_audit_rows_of_the_import_actor(
     ok, _lines, err = run_import(bundles.write(tmp_path, procedures=changed))
     assert ok, err
     update = CatalogueChange.objects.get(procedure_code="1.004227", action="update")
-    assert update.changes == {"processing_time": ["5", "3"], "agencies": ["H26.900", "H26.901"]}
+    assert update.data == {"processing_time": ["5", "3"], "agencies": ["H26.900", "H26.901"]}
     assert update.actor_label == IMPORT.label
+    # written in bulk, numbered after the procedure's creation and chained onto it
+    assert (created.seq, update.seq) == (1, 2)
+    assert [r for r in verify(CatalogueChange) if not isinstance(r, int)] == []

@@ -41,7 +41,8 @@ def forward(apps, schema_editor):
             },
             "item_code": "",
         }
-        QuestionnaireEvent.objects.create(**row, hash=events.row_hash(_Log, "", row))
+        # _Log stands for the model: row_hash reads only its subject_field and chained_fields
+        QuestionnaireEvent.objects.create(**row, hash=events.row_hash(_Log, "", row))  # type: ignore[arg-type]
 
 
 class Migration(migrations.Migration):
