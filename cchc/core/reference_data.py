@@ -15,11 +15,19 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.db.migrations.recorder import MigrationRecorder
 
 
 def ensure_reference_data(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
     connection = connections[using]
+    applied = MigrationRecorder(connection).applied_migrations()
     for model_label, module_path, function_name in getattr(settings, "CCHC_REFERENCE_DATA", []):
+        # cchc.<app>.migrations.<name>: a seed whose migration has not run yet (a database
+        # migrated part of the way) is left to that migration, which would otherwise find
+        # the rows it loads already there
+        *_, app, _folder, name = module_path.split(".")
+        if (app, name) not in applied:
+            continue
         try:
             model = global_apps.get_model(model_label)
             if model._default_manager.using(using).exists():
