@@ -45,7 +45,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Required, TypedDict, TypeVar
+from typing import Any, ClassVar, NamedTuple, Required, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import migrations, models, transaction
@@ -166,7 +166,16 @@ def link(previous: str, serialised: str) -> str:
     return hashlib.sha256((previous + serialised).encode()).hexdigest()
 
 
-def row_hash(model: type[EventLog], previous: str, row: Mapping[str, Any]) -> str:
+class LogShape(NamedTuple):
+    """What the chain needs to know of an event model: its subject and its own chained
+    columns. A data migration hashing rows of a historical model (which lacks the ClassVars)
+    names them here, instead of importing today's model."""
+
+    subject_field: str
+    chained_fields: tuple[str, ...] = ()
+
+
+def row_hash(model: type[EventLog] | LogShape, previous: str, row: Mapping[str, Any]) -> str:
     """The hash of a row given as a mapping of attnames (the subject as `<field>_id`)."""
     return link(previous, canonical(row[model.subject_field + "_id"], row, model.chained_fields))
 

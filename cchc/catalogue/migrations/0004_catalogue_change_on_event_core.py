@@ -11,11 +11,7 @@ from django.db import migrations, models
 from cchc.core import events
 
 
-class _Log:
-    """What the chain needs to know of CatalogueChange, without today's model."""
-
-    subject_field = "procedure"
-    chained_fields = ("procedure_code",)
+LOG = events.LogShape("procedure", ("procedure_code",))
 
 
 def number_and_chain(apps, schema_editor):
@@ -35,7 +31,7 @@ def number_and_chain(apps, schema_editor):
         row.seq = seq[row.procedure_id]
         values = {name: getattr(row, name) for name in ("procedure_id", *events.CHAINED)}
         values["procedure_code"] = row.procedure_code
-        row.hash = events.row_hash(_Log, head.get(row.procedure_id, ""), values)
+        row.hash = events.row_hash(LOG, head.get(row.procedure_id, ""), values)
         head[row.procedure_id] = row.hash
         rows.append(row)
     Change.objects.bulk_update(rows, ["seq", "hash"], batch_size=2000)

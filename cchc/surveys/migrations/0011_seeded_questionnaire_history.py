@@ -11,12 +11,7 @@ from cchc.core import events
 SEEDED_BY = "Dữ liệu gốc của nền tảng"
 
 
-class _Log:
-    """What the chain needs to know of QuestionnaireEvent (its subject and own chained
-    columns), without importing today's model into a migration."""
-
-    subject_field = "questionnaire"
-    chained_fields = ("item_code",)
+LOG = events.LogShape("questionnaire", ("item_code",))
 
 
 def forward(apps, schema_editor):
@@ -41,8 +36,7 @@ def forward(apps, schema_editor):
             },
             "item_code": "",
         }
-        # _Log stands for the model: row_hash reads only its subject_field and chained_fields
-        QuestionnaireEvent.objects.create(**row, hash=events.row_hash(_Log, "", row))  # type: ignore[arg-type]
+        QuestionnaireEvent.objects.create(**row, hash=events.row_hash(LOG, "", row))
 
 
 class Migration(migrations.Migration):
