@@ -204,3 +204,21 @@ def test_allowed_markup_passes_the_rules():
         assert not STATUS_COMPARISON.search(fine)
         assert not INLINE_SCRIPT.search(fine)
         assert not INLINE_HANDLER.search(fine)
+
+
+def test_a_label_written_as_a_lower_case_field_name_starts_with_a_capital():
+    """Plain forms label their fields with the models' lower-case names ("status", "received
+    from"); a label starts a line, so it is shown capitalised, in any language."""
+
+    class Filter(forms.Form):
+        status = forms.CharField(label="trạng thái", required=False)
+        ticked = forms.BooleanField(label="đã xem", required=False)
+        mark = forms.ChoiceField(
+            label="ưu tiên", choices=[("1", "một")], widget=forms.RadioSelect, required=False
+        )
+
+    html = str(Filter())
+    assert '<label for="id_status">Trạng thái</label>' in html
+    assert "Đã xem</span>" in html
+    assert "<legend>Ưu tiên</legend>" in html
+    assert "trạng thái" not in html

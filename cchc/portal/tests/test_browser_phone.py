@@ -89,3 +89,20 @@ def test_portal_and_staff_pages_fit_a_phone(transactional_db, cast, browser_page
     page.goto(page.base_url + "/")
     assert not page.locator("[data-menu-toggle]").is_visible()
     assert page.locator("#site-menu").get_by_role("link", name="Tra cứu hồ sơ").is_visible()
+
+    # ...and a staff member's long menu wraps whole links, never a link's words: each link is
+    # one line, and the user's name stays on the sign-out button's row
+    page.goto(page.base_url + "/staff/")
+    lines = page.eval_on_selector_all(
+        "#site-menu a",
+        """els => els.map(e => {
+            const words = document.createRange();
+            words.selectNodeContents(e);
+            return [e.innerText, new Set([...words.getClientRects()].map(r => r.top)).size];
+        })""",
+    )
+    assert len(lines) >= 6 and all(n == 1 for _text, n in lines), lines
+    user, sign_out = page.locator("#site-menu > ul:last-child > li").all()
+    user_box, out_box = user.bounding_box(), sign_out.bounding_box()
+    assert abs(user_box["y"] + user_box["height"] / 2 - out_box["y"] - out_box["height"] / 2) < 8
+    page.shot("wide-menu")
