@@ -255,8 +255,8 @@ def _common(
     }
 
 
-def needs_attention(rows: list[tuple[Any, float, int, str]], size: int = 5) -> list[Any]:
-    """The lowest totals among ranked (agency, total, rank, group) rows sorted best first,
+def needs_attention(rows: list[tuple[Any, ...]], size: int = 5) -> list[Any]:
+    """The lowest totals among ranked (agency, total, rank, group, ...) rows sorted best first,
     lowest first: never a unit that ranks first in its group, nor one of the `size` best."""
     return [r for r in rows[size:] if r[2] != 1][-size:][::-1]
 
@@ -304,8 +304,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ranked = sorted(
         (a for a in ps.agencies if ps.ranks.get(a.pk)), key=lambda a: -ps.scores[a.pk].total
     )
+    # ranks are counted within each group: the lists mix groups, so each rank shows its
+    # group's size ("2/21") and the group's name, or "1, 1, 2, 3, 2" reads as an error
+    sizes = Counter(a.group_id for a in ranked)
     rows = [
-        (a, ps.scores[a.pk].total, ps.ranks[a.pk], a.group.name if a.group_id else "")
+        (
+            a,
+            ps.scores[a.pk].total,
+            ps.ranks[a.pk],
+            a.group.name if a.group_id else "",
+            sizes[a.group_id],
+        )
         for a in ranked
     ]
     attention = needs_attention(rows)

@@ -59,3 +59,25 @@ def test_needs_attention_never_shows_a_unit_that_ranks_first():
     shown = [r[0] for r in needs_attention(rows)]
     assert "solo" not in shown
     assert shown == ["a7", "a6", "a5"]  # the five best are never "needing attention"
+
+
+def test_dashboard_lists_show_each_rank_within_its_group_and_the_groups_size(client, scenario):
+    """The best and needing-attention lists mix groups whose ranks are counted apart: a bare
+    "1, 1, 2" read as a mistake, so each rank says of how many ("2/5") under its heading."""
+    import re
+
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    client.force_login(scenario.cast.province_admin)
+    r = client.get(reverse("indices:dashboard"), {"period": AUG})
+    body = r.content.decode()
+    assert body.count("Hạng trong nhóm") == 2
+    ranked = {}
+    for a, _total, rank, group, of in r.context["top"]:
+        ranked.setdefault(group, set()).add(a.pk)
+        assert 1 <= rank <= of
+    cells = re.findall(r"<tr><td>(\d+)/(\d+)</td>", body)
+    assert cells and len(cells) == len(r.context["top"]) + len(r.context["bottom"])
+    sizes = {}
+    for _a, _total, _rank, group, of in r.context["top"]:
+        sizes.setdefault(group, set()).add(of)
+    assert all(len(s) == 1 for s in sizes.values())  # one size per group
