@@ -269,3 +269,26 @@ class FakeJsonApi:
         """Stop the server: a request after this finds nothing listening."""
         self.server.shutdown()
         self.server.server_close()
+
+
+def work_card_counts(client: Client, card_url: str) -> dict[str, int]:
+    """A module's card on the staff home page (includes/work_card.html), read as {label:
+    count}, after checking each count against the list its link opens (the list's page
+    object, `page.paginator.count`): the card and the list must filter alike."""
+    import html
+    import re
+
+    response = client.get(card_url)
+    assert response.status_code == 200, (card_url, response.status_code)
+    body = response.content.decode()
+    lines = re.findall(
+        r'<li><a href="([^"]+)">([^<]+)</a> <span class="badge[^"]*">(\d+)</span></li>', body
+    )
+    assert lines, body
+    counts = {}
+    for url, label, count in lines:
+        listed = client.get(html.unescape(url))
+        assert listed.status_code == 200, (url, listed.status_code)
+        assert listed.context["page"].paginator.count == int(count), (label, url, count)
+        counts[html.unescape(label)] = int(count)
+    return counts

@@ -105,6 +105,41 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# the staff home page's card: how many dossiers wait in each queue that asks for action
+MY_WORK_QUEUES = (
+    ("mine", False),
+    ("due_soon", False),
+    ("overdue", True),
+    ("supplement", False),
+    ("online", False),
+)
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    base = reverse("dossiers:queue")
+    lines = [
+        (
+            queries.QUEUES[key],
+            queries.queue(request.user, key).count(),
+            f"{base}?queue={key}",
+            alarm,
+        )
+        for key, alarm in MY_WORK_QUEUES
+    ]
+    return render(
+        request,
+        "includes/work_card.html",
+        {
+            "title": _("One-stop dossiers"),
+            "lines": lines,
+            "more_url": base,
+            "more_label": _("Open the work queue"),
+        },
+    )
+
+
 # -- counter intake -------------------------------------------------------------------------
 def _procedure_options(q: str, selected: Procedure | None) -> list[Procedure]:
     qs = Procedure.objects.published().select_related("field")

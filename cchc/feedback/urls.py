@@ -12,6 +12,7 @@ urlpatterns = [
     path("reception/", views.reception, name="reception"),
     path("reception/new/", views.reception_new, name="reception_new"),
     path("staff/", views.queue, name="queue"),
+    path("staff/my-work/", views.my_work, name="my_work"),
     path("staff/new/", views.log_petition, name="log"),
     path("staff/dashboard/", views.dashboard, name="dashboard"),
     path("staff/attachment/<int:pk>/", views.attachment, name="attachment"),

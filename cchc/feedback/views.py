@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
@@ -283,7 +285,70 @@ def _staff_required(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-QUEUE_TABS = ("all", "mine", "due_soon", "overdue", "unrouted", "to_publish", "closed")
+# the work queue's tabs and their names (the page's tab bar, the home page's card)
+QUEUE_TABS: dict[str, Any] = {
+    "all": gettext_lazy("Open"),
+    "mine": gettext_lazy("Assigned to me"),
+    "due_soon": gettext_lazy("Due within 3 days"),
+    "overdue": gettext_lazy("Overdue"),
+    "unrouted": gettext_lazy("To confirm"),
+    "to_publish": gettext_lazy("To publish"),
+    "closed": gettext_lazy("Closed"),
+}
+
+
+def _in_tab(qs: Any, tab: str, user: Any, now: dt.datetime) -> Any:
+    if tab == "mine":
+        return qs.filter(assignee=user).open()
+    if tab == "due_soon":
+        return qs.due_soon(now + dt.timedelta(days=3), now)
+    if tab == "overdue":
+        return qs.overdue(now)
+    if tab == "unrouted":
+        return qs.filter(status=PetitionStatus.RECEIVED)
+    if tab == "to_publish":
+        return qs.awaiting_publication()
+    if tab == "closed":
+        return qs.exclude(
+            status__in=[
+                PetitionStatus.RECEIVED,
+                PetitionStatus.PROCESSING,
+                PetitionStatus.NEED_INFO,
+            ]
+        )
+    return qs.open()
+
+
+# the staff home page's card: the tabs that ask for action, and which of them is late work
+MY_WORK_TABS = (
+    ("mine", False),
+    ("due_soon", False),
+    ("overdue", True),
+    ("unrouted", False),
+    ("to_publish", False),
+)
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    _staff_required(request)
+    now = timezone.now()
+    qs = Petition.objects.handled_by_staff(request.user)
+    base = reverse("feedback:queue")
+    lines = [
+        (QUEUE_TABS[tab], _in_tab(qs, tab, request.user, now).count(), f"{base}?tab={tab}", alarm)
+        for tab, alarm in MY_WORK_TABS
+    ]
+    return render(
+        request,
+        "includes/work_card.html",
+        {
+            "title": _("Feedback and petitions"),
+            "lines": lines,
+            "more_url": base,
+            "more_label": _("Open the petitions to handle"),
+        },
+    )
 
 
 @login_required
@@ -295,26 +360,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "all")
     if tab not in QUEUE_TABS:
         tab = "all"
-    if tab == "mine":
-        qs = qs.filter(assignee=request.user).open()
-    elif tab == "due_soon":
-        qs = qs.due_soon(now + dt.timedelta(days=3), now)
-    elif tab == "overdue":
-        qs = qs.overdue(now)
-    elif tab == "unrouted":
-        qs = qs.filter(status=PetitionStatus.RECEIVED)
-    elif tab == "to_publish":
-        qs = qs.awaiting_publication()
-    elif tab == "closed":
-        qs = qs.exclude(
-            status__in=[
-                PetitionStatus.RECEIVED,
-                PetitionStatus.PROCESSING,
-                PetitionStatus.NEED_INFO,
-            ]
-        )
-    else:
-        qs = qs.open()
+    qs = _in_tab(qs, tab, request.user, now)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(matches_folded("search_text", q))

@@ -7,6 +7,7 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.task_list, name="tasks"),
+    path("viec-can-lam/", views.my_work, name="my_work"),
     path("nhiem-vu/moi/", views.task_new, name="task_new"),
     path("nhiem-vu/<str:code>/", views.task_detail, name="task"),
     path("nhiem-vu/<str:code>/<str:action>/", views.task_action, name="task_action"),

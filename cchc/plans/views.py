@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
@@ -34,7 +36,14 @@ from cchc.plans.forms import (
 from cchc.plans.models import Extension, Plan, Task, TaskFile
 
 PAGE_SIZE = 25
-TABS = ("open", "overdue", "to_verify", "done", "all")
+# the task list's tabs and their names (the list's tab bar, the home page's card)
+TABS: dict[str, Any] = {
+    "open": gettext_lazy("Not done"),
+    "overdue": gettext_lazy("Overdue"),
+    "to_verify": gettext_lazy("To verify"),
+    "done": gettext_lazy("Done"),
+    "all": gettext_lazy("All"),
+}
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -66,6 +75,44 @@ def _year(request: HttpRequest) -> int:
         return timezone.localdate().year
 
 
+def _in_tab(qs: Any, tab: str, today: dt.date) -> Any:
+    if tab == "open":
+        return qs.not_done()
+    if tab == "overdue":
+        return qs.overdue(today)
+    if tab == "to_verify":
+        return qs.filter(status="SUBMITTED")
+    if tab == "done":
+        return qs.filter(completed_on__isnull=False)
+    return qs
+
+
+# the staff home page's card: the tabs that ask for action, and which of them is late work
+MY_WORK_TABS = (("open", False), ("overdue", True), ("to_verify", False))
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    today = timezone.localdate()
+    qs = Task.objects.visible_to(request.user)
+    base = reverse("plans:tasks")
+    lines = [
+        (TABS[tab], _in_tab(qs, tab, today).count(), f"{base}?tab={tab}", alarm)
+        for tab, alarm in MY_WORK_TABS
+    ]
+    return render(
+        request,
+        "includes/work_card.html",
+        {
+            "title": _("Assigned tasks"),
+            "lines": lines,
+            "more_url": base,
+            "more_label": _("Open the task list"),
+        },
+    )
+
+
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
@@ -87,14 +134,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "open")
     if tab not in TABS:
         tab = "open"
-    if tab == "open":
-        qs = qs.not_done()
-    elif tab == "overdue":
-        qs = qs.overdue(today)
-    elif tab == "to_verify":
-        qs = qs.filter(status="SUBMITTED")
-    elif tab == "done":
-        qs = qs.filter(completed_on__isnull=False)
+    qs = _in_tab(qs, tab, today)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.search(q)

@@ -36,6 +36,11 @@ def test_staff_pages_of_a_clerk(transactional_db, cast, dossier, browser_page):
     ):
         page.goto(page.base_url + path)
         assert_accessible(page)
+    # the home page with the clerk's three "to do" cards, once htmx has loaded them
+    page.goto(page.base_url + "/")
+    page.wait_for_function("document.querySelectorAll('.work-card').length === 3")
+    assert page.locator(".work-card .badge.late").count() == 0  # nothing late yet
+    assert_accessible(page)
     # the paused dossier says so in its badge, from the model, not a status number
     page.goto(f"{page.base_url}/staff/dossiers/{dossier.code}/")
     assert "paused" in page.get_attribute("#dossier-status", "class")

@@ -1,0 +1,33 @@
+"""The one-stop card of the staff home page: how many dossiers wait in each queue that asks
+for action, each count the length of the queue its line opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cchc.dossiers import services
+from cchc.dossiers.tests.factories import counter_dossier
+from cchc.testing import client_for, work_card_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_card_counts_what_the_queues_list_and_only_staff_get_it(cast, client):
+    now = timezone.now()
+    counter_dossier(cast, at=now - dt.timedelta(days=1))
+    late = counter_dossier(cast, at=now - dt.timedelta(days=60))
+    services.assign(late, actor=cast.leader_a, assignee=cast.specialist_a)
+    url = reverse("dossiers:my_work")
+
+    clerk = work_card_counts(client_for(cast.clerk_a), url)
+    assert clerk["Quá hạn"] == 1 and clerk["Giao cho tôi"] == 0
+    specialist = work_card_counts(client_for(cast.specialist_a), url)
+    assert specialist["Giao cho tôi"] == 1
+    assert work_card_counts(client_for(cast.clerk_b), url)["Quá hạn"] == 0
+
+    assert client_for(cast.citizen).get(url).status_code == 403
+    assert client.get(url).status_code == 302  # to sign in
