@@ -10,7 +10,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from cchc.surveys.models import Item, Question, Questionnaire, Section
+from cchc.agencies.models import Agency
+from cchc.surveys.models import Campaign, Item, Mode, Question, Questionnaire, Section
 
 
 def _scalar(raw: str) -> Any:
@@ -134,3 +135,58 @@ class OwnQuestionForm(forms.Form):
             "params": params,
             "required": data.get("required", False),
         }
+
+
+class CampaignForm(forms.Form):
+    """A new survey campaign (services.create_campaign checks the rest): the units to survey
+    are the province's current agencies, all ticked to begin with."""
+
+    name = forms.CharField(label=_("Name"), max_length=300)
+    code = forms.RegexField(
+        label=_("Code"),
+        max_length=60,
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        error_messages={"invalid": _("Letters, digits, dots, dashes and underscores only.")},
+        help_text=_("Unique; it appears in the survey's links and letters, e.g. SIPAS-2027."),
+    )
+    questionnaire = forms.ModelChoiceField(
+        label=_("Questionnaire"), queryset=Questionnaire.objects.none(), empty_label=None
+    )
+    period = forms.RegexField(
+        label=_("Period"),
+        max_length=10,
+        regex=r"^\d{4}(-Q[1-4]|-\d{2})?$",
+        error_messages={"invalid": _("A year (2027), a quarter (2027-Q2) or a month (2027-05).")},
+        help_text=_("A year (2027), a quarter (2027-Q2) or a month (2027-05)."),
+    )
+    date_from = forms.DateField(
+        label=_("Transactions from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Transactions to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    modes = forms.MultipleChoiceField(
+        label=_("Modes of collection"),
+        choices=Mode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    anonymous = forms.BooleanField(label=_("Anonymous answers"), required=False)
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Units surveyed"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, province_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+        self.fields["questionnaire"].queryset = published.order_by("code", "-version")
+        units = Agency.objects.current().in_province(province_code).order_by("group", "code")
+        self.fields["agencies"].queryset = units
+        self.fields["agencies"].label_from_instance = lambda a: f"{a.name} ({a.code})"
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if Campaign.objects.filter(code__iexact=code).exists():
+            raise forms.ValidationError(_("Another campaign already has this code."))
+        return code

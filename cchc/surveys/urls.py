@@ -5,6 +5,7 @@ from cchc.surveys import views
 app_name = "surveys"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.campaign_new, name="campaign_new"),
     path("public/", views.public, name="public"),
     path("evaluations/", views.evaluations, name="evaluations"),
     path("r/<str:token>/", views.respond, name="respond"),

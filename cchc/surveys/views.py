@@ -4,6 +4,7 @@ questionnaire builder and preview, letters. Views are thin: writes go through se
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 from urllib.parse import quote
@@ -15,14 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
-from cchc.core.rendering import add_domain_error
+from cchc.core.rendering import add_domain_error, form_page
 from cchc.surveys import collection, letters, questionnaires, services
 from cchc.surveys.bias import bias_check
-from cchc.surveys.forms import OwnQuestionForm, parse_answers
+from cchc.surveys.forms import CampaignForm, OwnQuestionForm, parse_answers
 from cchc.surveys.methods import period_window
 from cchc.surveys.models import (
     Campaign,
@@ -185,7 +187,59 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/index.html",
-        {"campaigns": campaigns, "questionnaires": questionnaires, "collector": collector},
+        {
+            "campaigns": campaigns,
+            "questionnaires": questionnaires,
+            "collector": collector,
+            "home_affairs": is_home_affairs(request.user, province),
+        },
+    )
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    """Home Affairs open a new survey: a draft campaign, opened from its own page once its
+    quotas are set and its samples drawn."""
+    province = getattr(request.user, "province_code", "")
+    if not is_home_affairs(request.user, province):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    form = CampaignForm(
+        request.POST or None,
+        province_code=province,
+        initial={
+            "period": str(year),
+            "code": f"SIPAS-{year}",
+            "date_from": dt.date(year, 1, 1),
+            "date_to": timezone.localdate(),
+            "modes": [m.value for m in Mode],
+            "anonymous": True,
+            "agencies": list(Agency.objects.current().in_province(province)),
+        },
+    )
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        campaign = services.create_campaign(
+            code=d["code"],
+            name=d["name"],
+            questionnaire=d["questionnaire"],
+            province_code=province,
+            period=d["period"],
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            agencies=list(d["agencies"]),
+            modes=d["modes"],
+            anonymous=d["anonymous"],
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            _("Campaign created as a draft: set its quotas, draw its samples, then open it."),
+        )
+        return redirect("surveys:campaign", code=campaign.code)
+
+    return form_page(
+        request, "surveys/campaign_new.html", form, save, heading=_("New survey campaign")
     )
 
 

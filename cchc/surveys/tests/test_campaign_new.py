@@ -1,0 +1,75 @@
+"""Home Affairs start a survey from the browser: the form, its checks in Vietnamese, the
+draft campaign it creates (with its log row), and nobody else may open it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cchc.surveys.models import Campaign, SurveyEvent
+from cchc.testing import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def post(cast, questionnaire, **over):  # type: ignore[no-untyped-def]
+    data = {
+        "name": "Khảo sát SIPAS 2027",
+        "code": "SIPAS-2027",
+        "questionnaire": questionnaire.pk,
+        "period": "2027",
+        "date_from": "2027-01-01",
+        "date_to": "2027-09-30",
+        "modes": ["online", "paper_desk"],
+        "anonymous": "on",
+        "agencies": [cast.agency_a.pk, cast.agency_b.pk],
+        **over,
+    }
+    return client_for(cast.province_admin).post(reverse("surveys:campaign_new"), data)
+
+
+def test_home_affairs_create_a_draft_campaign_with_its_units_and_modes(cast, questionnaire):
+    admin = client_for(cast.province_admin)
+    index = admin.get(reverse("surveys:index")).content.decode()
+    assert reverse("surveys:campaign_new") in index
+    page = admin.get(reverse("surveys:campaign_new"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    # every current unit of the province is offered, ticked to begin with
+    assert f'value="{cast.agency_a.pk}"' in body and "checked" in body
+
+    r = post(cast, questionnaire)
+    assert r.status_code == 302 and r.url == reverse("surveys:campaign", args=["SIPAS-2027"])
+    campaign = Campaign.objects.get(code="SIPAS-2027")
+    assert campaign.status == Campaign.Status.DRAFT
+    assert campaign.modes == ["online", "paper_desk"] and campaign.anonymous
+    assert {u.agency_id for u in campaign.units.all()} == {cast.agency_a.pk, cast.agency_b.pk}
+    event = SurveyEvent.objects.get(campaign=campaign)
+    assert event.action == "create" and event.actor_id == cast.province_admin.pk
+
+
+def test_bad_input_is_refused_on_its_field_in_vietnamese_and_nothing_is_created(
+    cast, questionnaire
+):
+    post(cast, questionnaire)
+    again = post(cast, questionnaire, name="Lần hai").content.decode()
+    assert "Đã có đợt khảo sát khác dùng mã này." in again
+    backwards = post(cast, questionnaire, code="KS-LUI", date_to="2026-12-31").content.decode()
+    assert "Ngày kết thúc trước ngày bắt đầu." in backwards
+    period = post(cast, questionnaire, code="KS-KY", period="năm nay").content.decode()
+    assert "Một năm (2027), một quý (2027-Q2) hoặc một tháng (2027-05)." in period
+    none = post(cast, questionnaire, code="KS-RONG", agencies=[]).content.decode()
+    assert 'aria-invalid="true"' in none
+    assert list(Campaign.objects.values_list("code", flat=True)) == ["SIPAS-2027"]
+    # what was typed is kept on the page sent back
+    assert "KS-RONG" in none
+
+
+def test_only_home_affairs_may_open_the_form(cast):
+    url = reverse("surveys:campaign_new")
+    for user in (cast.clerk_a, cast.leader_a, cast.inspector, cast.citizen):
+        assert client_for(user).get(url).status_code == 403, user
+    assert (
+        reverse("surveys:campaign_new")
+        not in client_for(cast.leader_a).get(reverse("surveys:index")).content.decode()
+    )
