@@ -181,6 +181,9 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
         self.fields["questionnaire"].queryset = published.order_by("code", "-version")
+        self.fields["questionnaire"].label_from_instance = lambda q: (
+            f"{q.title} ({q.code} v{q.version})"
+        )
         units = Agency.objects.current().in_province(province_code).order_by("group", "code")
         self.fields["agencies"].queryset = units
         self.fields["agencies"].label_from_instance = lambda a: f"{a.name} ({a.code})"

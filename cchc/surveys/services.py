@@ -124,6 +124,8 @@ def set_quota(
     require_home_affairs(actor, campaign.province_code)
     if target < 0:
         raise ValidationFailed(_("A quota is not negative."), field="target")
+    if not campaign.units.filter(agency=agency).exists():
+        raise ValidationFailed(_("This unit is not surveyed by the campaign."), field="agency")
     with transaction.atomic():
         campaign = events.lock(campaign)
         quota, _created = Quota.objects.select_for_update().get_or_create(

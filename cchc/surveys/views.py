@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
-from cchc.core.errors import DomainError
+from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.rendering import add_domain_error, form_page
 from cchc.surveys import collection, letters, questionnaires, services
 from cchc.surveys.bias import bias_check
@@ -263,6 +263,20 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
             elif action == "invite":
                 n = services.send_invitations(campaign, actor=request.user)
                 messages.success(request, _("%(n)s invitations queued.") % {"n": n})
+            elif action == "quota":
+                agency = get_object_or_404(Agency, code=request.POST.get("unit"))
+                try:
+                    target = int(request.POST.get("target", ""))
+                except ValueError:
+                    raise ValidationFailed(
+                        _("The quota is a whole number of questionnaires."), field="target"
+                    ) from None
+                services.set_quota(campaign, agency=agency, target=target, actor=request.user)
+                messages.success(
+                    request,
+                    _("Quota of %(unit)s set to %(n)s questionnaires.")
+                    % {"unit": agency.name, "n": target},
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("surveys:campaign", code=campaign.code)
@@ -300,6 +314,8 @@ def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
             "by_mode": returns.get(u.agency_id, {}),
             "total": sum(returns.get(u.agency_id, {}).values()),
             "quotas": quotas.get(u.agency_id, []),
+            # the unit's overall quota (stratum "*"), the one Home Affairs set on this page
+            "overall": next((q for q in quotas.get(u.agency_id, []) if q.stratum == "*"), None),
             "sampled": samples.get(u.agency_id),
         }
         for u in units

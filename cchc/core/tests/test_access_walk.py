@@ -208,6 +208,7 @@ PAGES: dict[str, frozenset[str]] = {
     # one-stop counter and back office
     "staff/": STAFF,
     "staff/intake/": frozenset({"clerk_a"}),
+    "staff/my-work/": STAFF,  # the home page's card, for staff, Home Affairs and inspectors
     "staff/dossiers/<str:code>/": STAFF,
     "staff/dossiers/<str:code>/receipt/": STAFF,
     "staff/dossiers/<str:code>/documents/<int:pk>/": NOBODY,  # no document seeded: 404 to all
@@ -231,6 +232,7 @@ PAGES: dict[str, frozenset[str]] = {
     "feedback/staff/": STAFF,
     "feedback/staff/new/": STAFF,
     "feedback/staff/dashboard/": STAFF,
+    "feedback/staff/my-work/": STAFF,
     # indices
     "indices/cong-khai/": ANY,
     "indices/doi-soat/": PROVINCE,
@@ -256,6 +258,7 @@ PAGES: dict[str, frozenset[str]] = {
     # surveys
     "surveys/": SIGNED_IN,
     "surveys/public/": ANY,
+    "surveys/new/": PROVINCE,  # Home Affairs start a campaign
     # the per-dossier evaluation results: the staff who collect survey answers (inspectors
     # read the campaigns' published results instead)
     "surveys/evaluations/": STAFF - {"inspector"},

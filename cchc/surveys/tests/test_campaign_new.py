@@ -73,3 +73,40 @@ def test_only_home_affairs_may_open_the_form(cast):
         reverse("surveys:campaign_new")
         not in client_for(cast.leader_a).get(reverse("surveys:index")).content.decode()
     )
+
+
+def test_home_affairs_set_each_units_quota_on_the_campaign_page(cast, questionnaire):
+    from cchc.surveys.models import Quota
+
+    post(cast, questionnaire)
+    admin = client_for(cast.province_admin)
+    url = reverse("surveys:campaign", args=["SIPAS-2027"])
+    page = admin.get(url).content.decode()
+    assert 'name="target"' in page and 'value="quota"' in page
+
+    r = admin.post(
+        url, {"action": "quota", "unit": cast.agency_a.code, "target": "40"}, follow=True
+    )
+    assert "Đã đặt chỉ tiêu của" in r.content.decode()
+    assert Quota.objects.get(campaign__code="SIPAS-2027", agency=cast.agency_a).target == 40
+    assert 'value="40"' in r.content.decode()  # the form shows the quota now in force
+    admin.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "55"})
+    assert Quota.objects.get(campaign__code="SIPAS-2027", agency=cast.agency_a).target == 55
+    assert SurveyEvent.objects.filter(campaign__code="SIPAS-2027", action="quota").count() == 2
+
+    # refused, in Vietnamese, and nothing changed
+    for bad, said in (
+        ({"unit": cast.agency_a.code, "target": "nhiều"}, "số nguyên"),
+        ({"unit": cast.agency_a.code, "target": "-1"}, "không được âm"),
+        ({"unit": cast.agency_c.code, "target": "10"}, "không thuộc đợt khảo sát"),
+    ):
+        body = admin.post(url, {"action": "quota", **bad}, follow=True).content.decode()
+        assert said in body, bad
+    assert Quota.objects.filter(campaign__code="SIPAS-2027").count() == 1
+    assert Quota.objects.get(campaign__code="SIPAS-2027").target == 55
+
+    # unit staff see the quotas, not the form, and may not post it
+    leader = client_for(cast.leader_a)
+    assert 'value="quota"' not in leader.get(url).content.decode()
+    denied = leader.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "1"})
+    assert denied.status_code == 403
