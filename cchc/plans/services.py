@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
 from cchc.core import events
-from cchc.core.actors import actor_label, is_system, recorded_by, require_actor
+from cchc.core.actors import actor_label, recorded_by, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.text import fold
 from cchc.plans import policies
@@ -600,5 +600,3 @@ def progress_of(task: Task, *, depth: int = 0) -> dict[str, Any]:
     return {"percent": task.progress, "source": "typed"}
 
 
-def is_actor_system(actor: Any) -> bool:
-    return is_system(actor)

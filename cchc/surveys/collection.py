@@ -26,7 +26,6 @@ from cchc.surveys.files import is_upload, store_answer_file, store_uploads
 from cchc.surveys.methods import MethodSpec, condition_met
 from cchc.surveys.models import (
     Campaign,
-    Item,
     Keying,
     Mode,
     PaperForm,
@@ -547,7 +546,3 @@ def edit_response(
         )
         live.changed(response.campaign_id)
         return response
-
-
-def item_of(campaign: Campaign, code: str) -> Item | None:
-    return Item.objects.filter(method=campaign.method, code=code).first()

@@ -172,3 +172,19 @@ def test_respondent_is_told_before_answering_when_collection_stopped(
     client.logout()
     other = f"/surveys/o/{campaign.code}/{campaign.open_token}/{cast.agency_b.code}/?kiosk=1"
     assert "đã kết thúc" in client.get(other).content.decode()
+
+
+def test_a_refused_questionnaire_comes_back_with_every_answer_given(cast, campaign, method, client):
+    """A respondent whose answers are refused (here one answer off the scale) gets the page
+    back with what they had ticked and typed, not an empty questionnaire."""
+    import re
+
+    url = f"/surveys/o/{campaign.code}/{campaign.open_token}/{cast.agency_a.code}/"
+    data = post_answers(method, 4, nonce="keep-1")
+    codes = sorted(k for k in data if k.startswith("a_"))
+    data[codes[0]] = "7"  # off the 1-5 scale: refused
+    page = client.post(url, data).content.decode()
+    assert not Response.objects.exists()
+    checked = set(re.findall(r'name="(a_[^"]+)" value="4"[^>]*\bchecked\b', page))
+    assert checked == set(codes[1:])  # every other answer is still ticked
+    assert not re.search(r'value="[^4"][^"]*"[^>]*\bchecked\b', page)  # and nothing else
