@@ -598,5 +598,3 @@ def progress_of(task: Task, *, depth: int = 0) -> dict[str, Any]:
         parts = [progress_of(c, depth=depth + 1)["percent"] or 0 for c in children]
         return {"percent": round(sum(parts) / len(parts)), "source": "children"}
     return {"percent": task.progress, "source": "typed"}
-
-

@@ -193,3 +193,61 @@ class CampaignForm(forms.Form):
         if Campaign.objects.filter(code__iexact=code).exists():
             raise forms.ValidationError(_("Another campaign already has this code."))
         return code
+
+
+def answers_as_post(questions: list[Question], answers: dict[str, Any]) -> QueryDict:
+    """A response's answers as the form would post them (the inverse of `parse_answers`):
+    the correction page shows the questionnaire filled in with what was recorded. File
+    answers have no form value (the correction keeps them unless a new file is given)."""
+    data = QueryDict(mutable=True)
+    for q in questions:
+        item, name = q.item, f"a_{q.item.code}"
+        value = answers.get(item.code)
+        if value is None or item.type == Item.Type.FILE:
+            continue
+        offered = {str(option[0]) for option in item.options}
+        if item.type == Item.Type.MATRIX:
+            for row, row_value in value.items():
+                data[f"{name}__{row}"] = str(row_value)
+        elif item.type == Item.Type.RANKING:
+            for place, option in zip(item.ranking_places, value, strict=False):
+                if option is not None:
+                    data[f"{name}__{place}"] = str(option)
+        elif item.type == Item.Type.MULTIPLE:
+            for choice in value:
+                if str(choice) in offered:
+                    data.appendlist(name, str(choice))
+                else:
+                    data[f"{name}_other"] = str(choice)
+        elif (
+            item.is_one_choice
+            and offered
+            and str(value) not in offered
+            and item.params.get("allow_other")
+            and str(value) != "9"
+        ):
+            data[name] = "other"
+            data[f"{name}_other"] = str(value)
+        else:
+            data[name] = str(value)
+    return data
+
+
+def answer_text(item: Item, value: Any) -> str:
+    """An answer as a reader sees it: the option's wording next to its value."""
+    labels = {str(option[0]): str(option[1]) for option in item.options}
+
+    def one(v: Any) -> str:
+        label = labels.get(str(v))
+        return f"{v} — {label}" if label else str(v)
+
+    if value is None:
+        return ""
+    if item.type == Item.Type.MATRIX:
+        rows = {str(r[0]): str(r[1]) for r in item.matrix_rows}
+        return "; ".join(f"{rows.get(str(k), k)}: {one(v)}" for k, v in value.items())
+    if item.type == Item.Type.FILE:
+        return str(_("a file attached"))
+    if isinstance(value, list):
+        return "; ".join(one(v) for v in value if v is not None)
+    return one(value)

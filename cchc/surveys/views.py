@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,13 @@ from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.rendering import add_domain_error, form_page
 from cchc.surveys import collection, letters, questionnaires, services
 from cchc.surveys.bias import bias_check
-from cchc.surveys.forms import CampaignForm, OwnQuestionForm, parse_answers
+from cchc.surveys.forms import (
+    CampaignForm,
+    OwnQuestionForm,
+    answer_text,
+    answers_as_post,
+    parse_answers,
+)
 from cchc.surveys.methods import period_window
 from cchc.surveys.models import (
     Campaign,
@@ -47,6 +54,9 @@ from cchc.surveys.policies import (
 from cchc.surveys.results import method_of
 
 DEVICE_COOKIE = "cchc_survey_device"
+
+
+RESPONSES_PAGE = 50
 
 
 def _questions(questionnaire: Questionnaire) -> list[Question]:
@@ -413,7 +423,12 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
     if not can_see_answers(request.user, agency):
         raise PermissionDenied
     qs = Response.objects.filter(campaign=campaign, agency=agency).order_by("code")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(code__icontains=q)
     if request.method == "POST":
+        if not is_home_affairs(request.user, campaign.province_code):
+            raise PermissionDenied
         chosen = list(qs.filter(pk__in=request.POST.getlist("ids")))
         try:
             n = collection.review_responses(
@@ -429,7 +444,72 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "surveys/responses.html",
-        {"campaign": campaign, "agency": agency, "responses": qs[:500]},
+        {
+            "campaign": campaign,
+            "agency": agency,
+            "page": Paginator(qs, RESPONSES_PAGE).get_page(request.GET.get("page")),
+            "q": q,
+            "home_affairs": is_home_affairs(request.user, campaign.province_code),
+        },
+    )
+
+
+@login_required
+def response_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    """One response: its answers by question, its log (submission, corrections, review) and,
+    for Home Affairs, the questionnaire filled in with the answers to correct them (a keying
+    mistake), with the reason the log keeps."""
+    campaign = get_object_or_404(Campaign, code=code)
+    response = get_object_or_404(
+        Response.objects.select_related("agency"), campaign=campaign, code=number
+    )
+    if not can_see_answers(request.user, response.agency):
+        raise PermissionDenied
+    home_affairs = is_home_affairs(request.user, campaign.province_code)
+    questions = _questions(campaign.questionnaire)
+    if request.method == "POST":
+        if not home_affairs:
+            raise PermissionDenied
+        answers = parse_answers(questions, request.POST, request.FILES)
+        for q in questions:  # a file not given again stays as recorded
+            if q.item.is_file and q.item.code not in answers and q.item.code in response.answers:
+                answers[q.item.code] = response.answers[q.item.code]
+        try:
+            collection.edit_response(
+                response,
+                answers=answers,
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The answers have been corrected."))
+            return redirect(request.path)
+    posted = (
+        request.POST if request.method == "POST" else answers_as_post(questions, response.answers)
+    )
+    rows = [
+        (q, answer_text(q.item, response.answers.get(q.item.code)))
+        for q in questions
+        if q.item.code in response.answers
+    ]
+    return render(
+        request,
+        "surveys/response.html",
+        {
+            "campaign": campaign,
+            "response": response,
+            "rows": rows,
+            "events": response.events.order_by("seq"),
+            "home_affairs": home_affairs,
+            "sections": _sections(campaign.questionnaire) if home_affairs else [],
+            "posted": posted,
+            "correction": True,
+            "action": request.path,
+            "max_upload_mb": settings.MAX_UPLOAD_MB,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

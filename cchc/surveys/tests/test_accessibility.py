@@ -105,6 +105,13 @@ def test_builder_and_campaign_pages(browser_page, cast, campaign, questionnaire)
     drawn(cast, campaign)  # one unit with a sample (letters link), one with the draw button
     services.set_quota(campaign, agency=cast.agency_a, target=3, actor=cast.province_admin)
     draft = questionnaires.new_version(questionnaire, actor=cast.province_admin, province_code="01")
+    response = collection.enter_response(
+        campaign,
+        agency=cast.agency_a,
+        mode=Mode.PHONE,
+        answers=all_items(questionnaire.method, 4),
+        actor=cast.clerk_a,
+    )
     sign_in(page, cast.province_admin)
     for path in (
         f"/surveys/q/{questionnaire.pk}/",
@@ -112,6 +119,9 @@ def test_builder_and_campaign_pages(browser_page, cast, campaign, questionnaire)
         f"/surveys/q/{draft.pk}/preview/",
         f"/surveys/c/{campaign.code}/",
         "/surveys/",
+        "/surveys/new/",
+        f"/surveys/c/{campaign.code}/responses/?unit={cast.agency_a.code}",
+        f"/surveys/c/{campaign.code}/responses/{response.code}/",
     ):
         page.goto(page.base_url + path)
         assert_accessible(page)
@@ -137,6 +147,9 @@ def test_matrix_ranking_and_file_questions(browser_page, cast, typed, method):  
     page.click("#submit-survey")
     page.wait_for_selector("#q-M1")
     assert "chỉ được xếp một vị trí" in page.content()
+    # ...with the answers it was sent with, to fix the one place and send again
+    assert page.locator("select[name=a_R1__2]").input_value() == "1"
+    assert page.locator("#q-M1 input[type=radio][value='4']:checked").count() >= 1
     assert_accessible(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
