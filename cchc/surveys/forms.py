@@ -4,7 +4,7 @@ kept as given so the service refuses them with its message."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
@@ -137,6 +137,16 @@ class OwnQuestionForm(forms.Form):
         }
 
 
+class QuestionnaireChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({obj.code} v{obj.version})"
+
+
+class UnitChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
 class CampaignForm(forms.Form):
     """A new survey campaign (services.create_campaign checks the rest): the units to survey
     are the province's current agencies, all ticked to begin with."""
@@ -149,7 +159,7 @@ class CampaignForm(forms.Form):
         error_messages={"invalid": _("Letters, digits, dots, dashes and underscores only.")},
         help_text=_("Unique; it appears in the survey's links and letters, e.g. SIPAS-2027."),
     )
-    questionnaire = forms.ModelChoiceField(
+    questionnaire = QuestionnaireChoice(
         label=_("Questionnaire"), queryset=Questionnaire.objects.none(), empty_label=None
     )
     period = forms.RegexField(
@@ -171,7 +181,7 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     anonymous = forms.BooleanField(label=_("Anonymous answers"), required=False)
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = UnitChoices(
         label=_("Units surveyed"),
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -180,13 +190,11 @@ class CampaignForm(forms.Form):
     def __init__(self, *args: Any, province_code: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-        self.fields["questionnaire"].queryset = published.order_by("code", "-version")
-        self.fields["questionnaire"].label_from_instance = lambda q: (
-            f"{q.title} ({q.code} v{q.version})"
-        )
         units = Agency.objects.current().in_province(province_code).order_by("group", "code")
-        self.fields["agencies"].queryset = units
-        self.fields["agencies"].label_from_instance = lambda a: f"{a.name} ({a.code})"
+        cast(QuestionnaireChoice, self.fields["questionnaire"]).queryset = published.order_by(
+            "code", "-version"
+        )
+        cast(UnitChoices, self.fields["agencies"]).queryset = units
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
