@@ -229,6 +229,8 @@ AXES_USERNAME_CALLABLE = "cchc.accounts.lockout.axes_username"
 # offered to every staff account at /accounts/otp/setup/.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CCHC")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# A link to set a new password (cchc/portal/password.py) works for an hour, and only once.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from cchc.accounts import second_factor
 from cchc.accounts.lockout import DEVICE_COOKIE, DEVICE_MAX_AGE, device_cookie_value
 
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/jsi18n/")
+# the sign-in steps, enrolment and sign-out; not the account page or the password change,
+# which an administrator reaches only past the second factor
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/two-step/",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/jsi18n/",
+)
 
 
 class SecondFactorMiddleware:

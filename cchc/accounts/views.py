@@ -18,7 +18,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,3 +159,32 @@ def _base32(key: bytes) -> str:
 
     text = base64.b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own account: who they are here, their roles, and the links to
+    change their password and (staff) to turn on two-step sign-in."""
+    user: Any = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": user.memberships.select_related("agency").order_by("agency__code"),
+            "two_step_offered": second_factor.offered_to(user),
+        },
+    )
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """The current password, then the new one twice (the password rules of settings); the
+    session stays signed in, the other sessions of the account are signed out."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:me")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        _audit("password_changed", self.request, self.request.user.get_username())
+        messages.success(self.request, _("Your password has been changed."))
+        return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.portal import views
+from cchc.portal import password, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +16,13 @@ urlpatterns = [
     path("agencies/<str:code>/", views.agency_detail, name="agency"),
     path("signup/", views.signup, name="signup"),
     path("signup/verify/", views.verify, name="verify"),
+    path("password/reset/", password.request_reset, name="password_reset"),
+    path("password/reset/sent/", password.reset_sent, name="password_reset_sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password.ResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
     path("my/", views.my_dossiers, name="my_dossiers"),
     path("lookup/", views.lookup, name="lookup"),
     path("lookup/<str:code>/", views.dossier_status, name="dossier"),

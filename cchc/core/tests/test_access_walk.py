@@ -179,7 +179,12 @@ PAGES: dict[str, frozenset[str]] = {
     "": ANY,
     "i18n/setlang/": NOBODY,  # POST only (GET redirects)
     "jsi18n/": ANY,
+    "accounts/": SIGNED_IN,  # one's own account page
+    "accounts/password/": SIGNED_IN,
     "accounts/login/": ANY,
+    "password/reset/": ANY,  # a forgotten password (the same answer for every address)
+    "password/reset/sent/": ANY,
+    "password/reset/<uidb64>/<token>/": ANY,  # a made-up link: the "does not work" page
     "accounts/login/code/": NOBODY,  # only with a pending password step
     "accounts/logout/": NOBODY,  # POST only
     "accounts/two-step/": STAFF,  # TOTP enrolment: not offered to citizens
