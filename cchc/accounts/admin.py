@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from cchc.accounts.models import ApiToken, Membership, User, users_by_contact
+from cchc.accounts.models import AccountEvent, ApiToken, Membership, User, users_by_contact
+from cchc.core.admin import register_event_log
 
 
 class MembershipInline(admin.TabularInline):
@@ -79,3 +80,6 @@ def _admin_has_permission(request) -> bool:  # type: ignore[no-untyped-def]
 
 admin.site.login = _admin_login  # type: ignore[method-assign]
 admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
+
+
+register_event_log(AccountEvent)

@@ -16,4 +16,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_inspector": permissions.is_inspector(user),
         # a leader of some agency (the complaints register, the unit's survey answers)
         "is_leader": bool(permissions.agency_ids(user, roles=[Membership.Role.LEADER])),
+        # Home Affairs and agency administrators manage staff accounts (accounts/services.py)
+        "can_manage_staff": permissions.is_province_admin(user)
+        or bool(permissions.agency_ids(user, roles=[Membership.Role.AGENCY_ADMIN])),
     }

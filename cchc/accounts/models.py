@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core import api_keys
+from cchc.core.events import EventLog
+from cchc.core.models import event_log_meta
 from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash, lookup_key
 
 
@@ -178,3 +181,29 @@ class ApiToken(models.Model):
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class AccountEvent(EventLog):
+    """Every change to a staff account made in the platform (accounts/services.py): created,
+    a role granted or withdrawn at an agency, switched off or on, a link to set a password
+    sent; who did it, when and why. Who may act on a dossier follows from these records."""
+
+    subject_field: ClassVar[str] = "user"
+    action_labels: ClassVar[dict[str, Any]] = {
+        "create": _("Account created"),
+        "grant": _("Role granted"),
+        "revoke": _("Role withdrawn"),
+        "deactivate": _("Account switched off"),
+        "activate": _("Account switched on"),
+        "invite": _("Link to set a password sent"),
+    }
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="account_events",
+        verbose_name=_("account"),
+    )
+
+    Meta = event_log_meta(
+        "user", "uniq_account_event_seq", _("account change"), _("account changes")
+    )

@@ -1,12 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from cchc.accounts import views
+from cchc.accounts import staff_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="me"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),
+    path("staff/", staff_views.staff_list, name="staff"),
+    path("staff/new/", staff_views.staff_new, name="staff_new"),
+    path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/<str:action>/", staff_views.staff_action, name="staff_action"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("login/code/", views.otp_verify, name="otp_verify"),
     path("two-step/", views.otp_setup, name="otp_setup"),

@@ -16,13 +16,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import User, contact_username, hash_national_id
+from cchc.accounts.links import send_set_password_link
+from cchc.accounts.models import User, contact_username, hash_national_id, users_by_contact
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
 from cchc.core.actors import require_actor
@@ -513,3 +515,26 @@ def evaluate(
         )
         _audit("evaluate", actor=actor, dossier=dossier, label=actor_label, channel=channel)
     return evaluation
+
+
+# -- a forgotten password (cchc/portal/password.py) ----------------------------------------
+PASSWORD_LINK_RESEND_SECONDS = 15 * 60
+
+
+def request_password_link(contact: str, *, ip: str) -> None:
+    """Send a link to set a new password to each active account whose e-mail or phone is
+    `contact` (an account whose password was never set, a new staff account, may ask too):
+    by the job runner after the commit, at most one per account every 15 minutes (the
+    shared cache), and an audit row for each link sent. Says nothing about what matched."""
+    contact = contact.strip()
+    channel = "email" if "@" in contact else "sms"
+    for user in users_by_contact(contact).filter(is_active=True):
+        if cache.add(f"portal:password-reset:{user.pk}", 1, PASSWORD_LINK_RESEND_SECONDS):
+            with transaction.atomic():
+                send_set_password_link.enqueue(user.pk, channel)
+                _audit("password_reset_requested", actor=user, channel=channel, ip=ip)
+
+
+def record_password_reset(user: User, *, ip: str) -> None:
+    """The audit row of a password set with a link."""
+    _audit("password_reset_done", actor=user, ip=ip)

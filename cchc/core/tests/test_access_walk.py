@@ -181,6 +181,10 @@ PAGES: dict[str, frozenset[str]] = {
     "jsi18n/": ANY,
     "accounts/": SIGNED_IN,  # one's own account page
     "accounts/password/": SIGNED_IN,
+    "accounts/staff/": PROVINCE,  # Home Affairs and agency administrators (none in the cast)
+    "accounts/staff/new/": PROVINCE,
+    "accounts/staff/<int:pk>/": NOBODY,  # an account of theirs: none seeded under that id
+    "accounts/staff/<int:pk>/<str:action>/": NOBODY,  # POST only
     "accounts/login/": ANY,
     "password/reset/": ANY,  # a forgotten password (the same answer for every address)
     "password/reset/sent/": ANY,

@@ -1,0 +1,59 @@
+"""Forms of the staff pages (cchc/accounts/staff_views.py); the services check the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cchc.accounts.models import Membership
+
+
+class AgencyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class StaffForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9._-]+$",
+        error_messages={"invalid": _("Letters without accents, digits, dots, dashes only.")},
+        help_text=_("For signing in, e.g. motcua.badinh."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        required=False,
+        max_length=20,
+        regex=r"^\+?[\d\s.()-]{9,20}$",
+        error_messages={"invalid": _("A phone number: digits, at least 9.")},
+        help_text=_("The link to set a password goes to the e-mail, or else by SMS to the phone."),
+    )
+    agency = AgencyChoice(label=_("Agency"), queryset=None, empty_label=None)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies.order_by("code")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone"):
+            self.add_error(
+                "email",
+                _("Give an e-mail or a phone number: the link to set a password goes there."),
+            )
+        return data
+
+
+class GrantForm(forms.Form):
+    agency = AgencyChoice(label=_("Agency"), queryset=None, empty_label=None)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies.order_by("code")  # type: ignore[attr-defined]

@@ -1,0 +1,63 @@
+"""The one-time link to set a password: for a forgotten password (cchc/portal/password.py)
+and for a new staff account (cchc/accounts/services.py).
+
+The job writes the link when it runs, with a token made then: no token is ever stored.
+Django's token generator ties the token to the password and the last sign-in, so a link
+works once and stops working when the password changes; it expires after
+settings.PASSWORD_RESET_TIMEOUT. A retry sends a link again, which does no harm.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from cchc.accounts.models import User
+from cchc.core.jobs import job
+
+
+def set_password_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("portal:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@job(max_attempts=4)
+def send_set_password_link(user_id: int, channel: str, new_account: bool = False) -> None:
+    """Send the link to the account's own e-mail ("email") or phone ("sms")."""
+    from cchc.portal import sms  # the SMS channel (its gateway settings live there)
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    values = {
+        "url": set_password_link(user),
+        "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        "username": user.get_username(),
+    }
+    if new_account:
+        text = (
+            _(
+                "CCHC: an account %(username)s was opened for you. Set its password at %(url)s "
+                "(valid %(minutes)s minutes)."
+            )
+            % values
+        )
+    else:
+        text = (
+            _(
+                "CCHC: to set a new password for your account, open %(url)s (valid %(minutes)s "
+                "minutes). If you did not ask for it, ignore this message."
+            )
+            % values
+        )
+    if channel == "sms" and user.phone:
+        sms.send_sms(user.phone, text)
+    elif channel == "email" and user.email:
+        send_mail(_("Set a new password"), text, None, [user.email])

@@ -1,0 +1,190 @@
+"""Staff accounts managed in the platform: a province's Home Affairs department for every
+agency of the province, an agency's administrator for that agency.
+
+Every change goes through here: the permission is checked, the account's row locked, an
+`AccountEvent` appended (who, when, why, what), and the message with the link to set a
+password is left to the job runner after the commit (cchc/accounts/links.py). A new account
+has no password until its owner sets one through that link: nobody else ever knows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.accounts import permissions
+from cchc.accounts.links import send_set_password_link
+from cchc.accounts.models import AccountEvent, Membership, User
+from cchc.agencies.models import Agency
+from cchc.core import events
+from cchc.core.errors import NotPermitted, ValidationFailed
+
+
+def manageable_agencies(actor: Any) -> QuerySet[Agency]:
+    """The agencies whose staff `actor` manages: every current agency of the province for
+    its Home Affairs department, else the agencies `actor` administers."""
+    if not getattr(actor, "is_authenticated", False):
+        return Agency.objects.none()
+    current = Agency.objects.current()
+    if permissions.is_province_admin(actor):
+        return current if actor.is_superuser else current.in_province(actor.province_code)
+    ids = permissions.agency_ids(actor, roles=[Membership.Role.AGENCY_ADMIN])
+    return current.filter(pk__in=ids)
+
+
+def can_manage_staff(actor: Any) -> bool:
+    return manageable_agencies(actor).exists()
+
+
+def _require_agency(actor: Any, agency: Agency) -> None:
+    if not manageable_agencies(actor).filter(pk=agency.pk).exists():
+        raise NotPermitted(_("You do not manage the staff of %(agency)s.") % {"agency": agency})
+
+
+def _require_account(actor: Any, user: User) -> None:
+    """A staff account is managed by Home Affairs of its province, or by the administrator
+    of every agency it belongs to (an agency cannot switch off another agency's staff)."""
+    if user.kind != User.Kind.STAFF or user.is_superuser:
+        raise NotPermitted(_("Only staff accounts are managed here."))
+    agencies = set(user.memberships.values_list("agency_id", flat=True))
+    mine = set(manageable_agencies(actor).values_list("pk", flat=True))
+    if not agencies or not agencies <= mine:
+        raise NotPermitted(_("You do not manage this account."))
+
+
+def add_staff(
+    *,
+    actor: Any,
+    username: str,
+    full_name: str,
+    agency: Agency,
+    role: str,
+    email: str = "",
+    phone: str = "",
+) -> User:
+    """A new staff account with one role at `agency`, without a password; its owner gets a
+    link to set one (by e-mail, else by SMS)."""
+    _require_agency(actor, agency)
+    username = username.strip()
+    if role not in Membership.Role.values:
+        raise ValidationFailed(_("Unknown role."), field="role")
+    if not (email or phone):
+        raise ValidationFailed(
+            _("Give an e-mail or a phone number: the link to set a password goes there."),
+            field="email",
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("This user name is taken."), field="username")
+    try:
+        with transaction.atomic():
+            user = User(
+                username=username,
+                full_name=full_name.strip(),
+                kind=User.Kind.STAFF,
+                province_code=agency.province_code,
+                email=email.strip(),
+                phone=phone.strip(),
+            )
+            user.set_unusable_password()
+            user.save()
+            Membership.objects.create(user=user, agency=agency, role=role)
+            events.append_event(
+                AccountEvent,
+                user,
+                action="create",
+                actor=actor,
+                data={"agency": agency.code, "role": role, "kind": User.Kind.STAFF},
+            )
+            _invite(user, actor)
+    except IntegrityError:
+        raise ValidationFailed(_("This user name is taken."), field="username") from None
+    return user
+
+
+def _invite(user: User, actor: Any) -> None:
+    channel = "email" if user.email else "sms"
+    events.append_event(AccountEvent, user, action="invite", actor=actor, data={"by": channel})
+    send_set_password_link.enqueue(user.pk, channel, True)
+
+
+def send_invitation(*, actor: Any, user: User) -> None:
+    """Send the owner a new link to set a password (a lost or expired one)."""
+    _require_account(actor, user)
+    if not user.is_active:
+        raise ValidationFailed(_("The account is switched off: switch it on first."))
+    with transaction.atomic():
+        user = events.lock(user)
+        _invite(user, actor)
+
+
+def grant_role(*, actor: Any, user: User, agency: Agency, role: str) -> Membership:
+    _require_agency(actor, agency)
+    if user.kind != User.Kind.STAFF or user.is_superuser:
+        raise NotPermitted(_("Only staff accounts are managed here."))
+    if role not in Membership.Role.values:
+        raise ValidationFailed(_("Unknown role."), field="role")
+    with transaction.atomic():
+        user = events.lock(user)
+        membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        if not created:
+            raise ValidationFailed(_("The account already has this role there."), field="role")
+        events.append_event(
+            AccountEvent,
+            user,
+            action="grant",
+            actor=actor,
+            data={"agency": agency.code, "role": role},
+        )
+    return membership
+
+
+def revoke_role(*, actor: Any, membership: Membership, reason: str) -> None:
+    _require_agency(actor, membership.agency)
+    if not reason.strip():
+        raise ValidationFailed(_("Say why the role is withdrawn."), field="reason")
+    with transaction.atomic():
+        user = events.lock(membership.user)
+        if (
+            user.pk == getattr(actor, "pk", None)
+            and membership.role == Membership.Role.AGENCY_ADMIN
+        ):
+            raise ValidationFailed(_("You cannot withdraw your own administrator role."))
+        membership.delete()
+        events.append_event(
+            AccountEvent,
+            user,
+            action="revoke",
+            actor=actor,
+            note=reason.strip(),
+            data={"agency": membership.agency.code, "role": membership.role},
+        )
+
+
+def set_active(*, actor: Any, user: User, active: bool, reason: str) -> User:
+    """Switch an account off (someone who left: they can no longer sign in, their records
+    stay theirs) or on again."""
+    _require_account(actor, user)
+    if not reason.strip():
+        raise ValidationFailed(_("Say why."), field="reason")
+    if user.pk == getattr(actor, "pk", None):
+        raise ValidationFailed(_("You cannot switch off your own account."))
+    with transaction.atomic():
+        user = events.lock(user)
+        if user.is_active == active:
+            return user
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        events.append_event(
+            AccountEvent,
+            user,
+            action="activate" if active else "deactivate",
+            actor=actor,
+            note=reason.strip(),
+        )
+    return user

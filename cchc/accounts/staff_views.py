@@ -1,0 +1,160 @@
+"""The staff pages: a province's Home Affairs department and each agency's administrator
+list, add and change the staff accounts of the agencies they manage (accounts/services.py
+does every change and logs it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import services
+from cchc.accounts.forms import GrantForm, StaffForm
+from cchc.accounts.models import Membership, User
+from cchc.core.errors import ValidationFailed
+from cchc.core.rendering import form_page, run_action
+
+PAGE_SIZE = 25
+
+
+def _managed(request: HttpRequest) -> Any:
+    agencies = services.manageable_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied
+    return agencies
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    agencies = _managed(request)
+    mine = Membership.objects.filter(agency__in=agencies)
+    qs = User.objects.filter(kind=User.Kind.STAFF, memberships__in=mine).distinct()
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    agency = request.GET.get("agency", "").strip()
+    if agency:
+        qs = qs.filter(memberships__agency__code=agency)
+    if request.GET.get("off") == "1":
+        qs = qs.filter(is_active=False)
+    qs = qs.order_by("full_name", "username").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=mine.select_related("agency").order_by("agency__code"),
+            to_attr="managed_roles",
+        )
+    )
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {
+            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "q": q,
+            "agency": agency,
+            "agencies": agencies.order_by("code"),
+            "off": request.GET.get("off") == "1",
+        },
+    )
+
+
+@login_required
+def staff_new(request: HttpRequest) -> HttpResponse:
+    agencies = _managed(request)
+    form = StaffForm(request.POST or None, agencies=agencies)
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        user = services.add_staff(
+            actor=request.user,
+            username=d["username"],
+            full_name=d["full_name"],
+            agency=d["agency"],
+            role=d["role"],
+            email=d["email"],
+            phone=d["phone"],
+        )
+        messages.success(request, _("Account created: its owner gets a link to set the password."))
+        return redirect("accounts:staff_detail", pk=user.pk)
+
+    return form_page(
+        request, "accounts/staff_form.html", form, save, heading=_("New staff account")
+    )
+
+
+def _account(request: HttpRequest, pk: int) -> User:
+    agencies = _managed(request)
+    user = get_object_or_404(User, pk=pk, kind=User.Kind.STAFF)
+    if not user.memberships.filter(agency__in=agencies).exists():
+        raise Http404
+    return user
+
+
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _account(request, pk)
+    agencies = services.manageable_agencies(request.user)
+    return render(
+        request,
+        "accounts/staff_detail.html",
+        {
+            "account": user,
+            "roles": user.memberships.select_related("agency").order_by("agency__code"),
+            "managed": set(agencies.values_list("pk", flat=True)),
+            "grant": GrantForm(agencies=agencies),
+            "events": user.account_events.order_by("-seq")[:100],
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _account(request, pk)
+    back = redirect("accounts:staff_detail", pk=user.pk)
+    reason = request.POST.get("reason", "")
+    if action == "grant":
+        form = GrantForm(request.POST, agencies=services.manageable_agencies(request.user))
+
+        def grant() -> None:
+            if not form.is_valid():
+                raise ValidationFailed(_("Choose an agency and a role."))
+            services.grant_role(
+                actor=request.user,
+                user=user,
+                agency=form.cleaned_data["agency"],
+                role=form.cleaned_data["role"],
+            )
+
+        return run_action(request, grant, done=_("Role granted."), back=back)
+    if action == "revoke":
+        membership = get_object_or_404(Membership, pk=request.POST.get("membership"), user=user)
+        return run_action(
+            request,
+            lambda: services.revoke_role(actor=request.user, membership=membership, reason=reason),
+            done=_("Role withdrawn."),
+            back=back,
+        )
+    if action in ("deactivate", "activate"):
+
+        def switch() -> None:
+            services.set_active(
+                actor=request.user, user=user, active=action == "activate", reason=reason
+            )
+
+        done = _("Account switched on.") if action == "activate" else _("Account switched off.")
+        return run_action(request, switch, done=done, back=back)
+    if action == "invite":
+        return run_action(
+            request,
+            lambda: services.send_invitation(actor=request.user, user=user),
+            done=_("A new link to set the password is on its way."),
+            back=back,
+        )
+    raise Http404
