@@ -23,6 +23,9 @@ def test_portal_pages_anonymous(transactional_db, cast, browser_page):
         "/lookup/",
         "/signup/",
         "/accounts/login/",
+        "/password/reset/",
+        "/password/reset/sent/",
+        "/password/reset/MQ/made-up-token/",  # a link that does not work
     ):
         page.goto(page.base_url + path)
         assert_accessible(page)
