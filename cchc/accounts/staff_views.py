@@ -100,13 +100,17 @@ def _account(request: HttpRequest, pk: int) -> User:
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _account(request, pk)
     agencies = services.manageable_agencies(request.user)
+    managed = set(agencies.values_list("pk", flat=True))
+    roles = list(user.memberships.select_related("agency").order_by("agency__code"))
     return render(
         request,
         "accounts/staff_detail.html",
         {
             "account": user,
-            "roles": user.memberships.select_related("agency").order_by("agency__code"),
-            "managed": set(agencies.values_list("pk", flat=True)),
+            "roles": roles,
+            "managed": managed,
+            # switching off and sending links: whoever manages every agency of the account
+            "whole": {m.agency_id for m in roles} <= managed,
             "grant": GrantForm(agencies=agencies),
             "events": user.account_events.order_by("-seq")[:100],
         },

@@ -116,7 +116,11 @@ def test_who_may_manage_whom(cast, agency_admin):
     services.grant_role(
         actor=cast.province_admin, user=cast.clerk_b, agency=cast.agency_a, role=R.CLERK
     )
-    # a member of two agencies is switched off only by whoever manages both
+    # a member of two agencies is switched off only by whoever manages both: the page of the
+    # agency administrator says so instead of offering a form the service would refuse
+    page = client_for(agency_admin).get(reverse("accounts:staff_detail", args=[cast.clerk_b.pk]))
+    assert "/deactivate/" not in page.content.decode()
+    assert "Sở Nội vụ khóa tài khoản" in page.content.decode()
     with pytest.raises(NotPermitted):
         services.set_active(actor=agency_admin, user=cast.clerk_b, active=False, reason="x")
     with pytest.raises(ValidationFailed):
