@@ -8,11 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership
-
-
-class AgencyChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code})"
+from cchc.agencies.fields import AgencyChoice
 
 
 class StaffForm(forms.Form):

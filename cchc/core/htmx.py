@@ -49,3 +49,27 @@ def redirect_page(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def work_card(
+    request: HttpRequest,
+    *,
+    title: Any,
+    list_url: str,
+    param: str,
+    tabs: Mapping[str, Any],
+    counts: Mapping[str, tuple[int, bool]],
+    more_label: Any,
+) -> HttpResponse:
+    """A module's "to do" card on the staff home page (templates/includes/work_card.html),
+    loaded by htmx: one line per tab of the module's list (`counts`: tab -> (how many, late
+    work?)), each linking to `list_url?param=tab`."""
+    lines = [
+        (tabs[tab], count, f"{list_url}?{param}={tab}", alarm)
+        for tab, (count, alarm) in counts.items()
+    ]
+    return render(
+        request,
+        "includes/work_card.html",
+        {"title": title, "lines": lines, "more_url": list_url, "more_label": more_label},
+    )

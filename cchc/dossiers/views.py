@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.catalogue.models import Procedure
 from cchc.core.errors import DomainError
-from cchc.core.htmx import is_htmx, redirect_page, render_page
+from cchc.core.htmx import is_htmx, redirect_page, render_page, work_card
 from cchc.core.pagination import CappedPaginator
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies, queries, services
@@ -118,25 +118,16 @@ MY_WORK_QUEUES = (
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     _require_staff(request.user)
-    base = reverse("dossiers:queue")
-    lines = [
-        (
-            queries.QUEUES[key],
-            queries.queue(request.user, key).count(),
-            f"{base}?queue={key}",
-            alarm,
-        )
-        for key, alarm in MY_WORK_QUEUES
-    ]
-    return render(
+    return work_card(
         request,
-        "includes/work_card.html",
-        {
-            "title": _("One-stop dossiers"),
-            "lines": lines,
-            "more_url": base,
-            "more_label": _("Open the work queue"),
+        title=_("One-stop dossiers"),
+        list_url=reverse("dossiers:queue"),
+        param="queue",
+        tabs=queries.QUEUES,
+        counts={
+            key: (queries.queue(request.user, key).count(), alarm) for key, alarm in MY_WORK_QUEUES
         },
+        more_label=_("Open the work queue"),
     )
 
 

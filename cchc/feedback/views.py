@@ -26,7 +26,7 @@ from cchc.agencies.models import Agency
 from cchc.core import rendering
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
-from cchc.core.htmx import is_htmx, render_page
+from cchc.core.htmx import is_htmx, render_page, work_card
 from cchc.core.params import day_or
 from cchc.core.text import matches_folded
 from cchc.feedback import common, intake, petitions, reports, throttle
@@ -334,20 +334,16 @@ def my_work(request: HttpRequest) -> HttpResponse:
     _staff_required(request)
     now = timezone.now()
     qs = Petition.objects.handled_by_staff(request.user)
-    base = reverse("feedback:queue")
-    lines = [
-        (QUEUE_TABS[tab], _in_tab(qs, tab, request.user, now).count(), f"{base}?tab={tab}", alarm)
-        for tab, alarm in MY_WORK_TABS
-    ]
-    return render(
+    return work_card(
         request,
-        "includes/work_card.html",
-        {
-            "title": _("Feedback and petitions"),
-            "lines": lines,
-            "more_url": base,
-            "more_label": _("Open the petitions to handle"),
+        title=_("Feedback and petitions"),
+        list_url=reverse("feedback:queue"),
+        param="tab",
+        tabs=QUEUE_TABS,
+        counts={
+            tab: (_in_tab(qs, tab, request.user, now).count(), alarm) for tab, alarm in MY_WORK_TABS
         },
+        more_label=_("Open the petitions to handle"),
     )
 
 

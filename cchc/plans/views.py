@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import rendering
+from cchc.core.htmx import work_card
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
 from cchc.plans.forms import (
@@ -96,20 +97,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     today = timezone.localdate()
     qs = Task.objects.visible_to(request.user)
-    base = reverse("plans:tasks")
-    lines = [
-        (TABS[tab], _in_tab(qs, tab, today).count(), f"{base}?tab={tab}", alarm)
-        for tab, alarm in MY_WORK_TABS
-    ]
-    return render(
+    return work_card(
         request,
-        "includes/work_card.html",
-        {
-            "title": _("Assigned tasks"),
-            "lines": lines,
-            "more_url": base,
-            "more_label": _("Open the task list"),
-        },
+        title=_("Assigned tasks"),
+        list_url=reverse("plans:tasks"),
+        param="tab",
+        tabs=TABS,
+        counts={tab: (_in_tab(qs, tab, today).count(), alarm) for tab, alarm in MY_WORK_TABS},
+        more_label=_("Open the task list"),
     )
 
 

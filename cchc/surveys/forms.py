@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from cchc.agencies.fields import AgencyChoices
 from cchc.agencies.models import Agency
 from cchc.surveys.models import Campaign, Item, Mode, Question, Questionnaire, Section
 
@@ -142,11 +143,6 @@ class QuestionnaireChoice(forms.ModelChoiceField):
         return f"{obj.title} ({obj.code} v{obj.version})"
 
 
-class UnitChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code})"
-
-
 class CampaignForm(forms.Form):
     """A new survey campaign (services.create_campaign checks the rest): the units to survey
     are the province's current agencies, all ticked to begin with."""
@@ -181,7 +177,7 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     anonymous = forms.BooleanField(label=_("Anonymous answers"), required=False)
-    agencies = UnitChoices(
+    agencies = AgencyChoices(
         label=_("Units surveyed"),
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -194,7 +190,7 @@ class CampaignForm(forms.Form):
         cast(QuestionnaireChoice, self.fields["questionnaire"]).queryset = published.order_by(
             "code", "-version"
         )
-        cast(UnitChoices, self.fields["agencies"]).queryset = units
+        cast(AgencyChoices, self.fields["agencies"]).queryset = units
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
