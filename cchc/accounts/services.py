@@ -153,6 +153,11 @@ def revoke_role(*, actor: Any, membership: Membership, reason: str) -> None:
             and membership.role == Membership.Role.AGENCY_ADMIN
         ):
             raise ValidationFailed(_("You cannot withdraw your own administrator role."))
+        if not user.memberships.exclude(pk=membership.pk).exists():
+            # an account without a role would drop out of every staff list
+            raise ValidationFailed(
+                _("This is the account's last role: switch the account off instead.")
+            )
         membership.delete()
         events.append_event(
             AccountEvent,

@@ -87,6 +87,11 @@ def test_roles_and_switching_off_are_logged_with_their_reasons(cast, agency_admi
     admin.post(revoke, {"membership": specialist.pk, "reason": "Chuyển công tác"})
     assert not cast.clerk_a.memberships.filter(role=R.SPECIALIST).exists()
 
+    last = cast.clerk_a.memberships.get()  # the last role: the account is switched off instead
+    refused = admin.post(revoke, {"membership": last.pk, "reason": "Nghỉ"}, follow=True)
+    assert "hãy khóa tài khoản" in refused.content.decode()
+    assert cast.clerk_a.memberships.filter(pk=last.pk).exists()
+
     off = reverse("accounts:staff_action", args=[cast.clerk_a.pk, "deactivate"])
     admin.post(off, {"reason": "Nghỉ hưu"})
     cast.clerk_a.refresh_from_db()
