@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.fields import AgencyChoices
 from cchc.agencies.models import Agency
-from cchc.surveys.models import Campaign, Item, Mode, Question, Questionnaire, Section
+from cchc.surveys.models import Campaign, Item, Method, Mode, Question, Questionnaire, Section
 
 
 def _scalar(raw: str) -> Any:
@@ -255,3 +255,34 @@ def answer_text(item: Item, value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(one(v) for v in value if v is not None)
     return one(value)
+
+
+class MethodChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class QuestionnaireForm(forms.Form):
+    """A new questionnaire (questionnaires.create_questionnaire), built on one method's item
+    bank; its sections and questions are added on the builder page."""
+
+    method = MethodChoice(label=_("Method"), queryset=Method.objects.none(), empty_label=None)
+    code = forms.RegexField(
+        label=_("Code"),
+        max_length=60,
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        error_messages={"invalid": _("Letters, digits, dots, dashes and underscores only.")},
+        help_text=_("Names the questionnaire and its versions, e.g. sipas-2027-so."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown to respondents above the first question."),
+    )
+
+    def __init__(self, *args: Any, province_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        methods = Method.objects.filter(province_code__in=("", province_code)).order_by("code")
+        cast(MethodChoice, self.fields["method"]).queryset = methods

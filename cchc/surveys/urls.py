@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<str:code>/results.pdf", views.results_pdf, name="results_pdf"),
     path("c/<str:code>/results/<str:unit>/", views.unit_results, name="unit_results"),
     path("c/<str:code>/letters/<str:unit>.pdf", views.letters_pdf, name="letters"),
+    path("q/new/", views.questionnaire_new, name="questionnaire_new"),
     path("q/<int:pk>/", views.builder, name="builder"),
     path("q/<int:pk>/preview/", views.preview, name="preview"),
 ]

@@ -28,6 +28,7 @@ from cchc.surveys.bias import bias_check
 from cchc.surveys.forms import (
     CampaignForm,
     OwnQuestionForm,
+    QuestionnaireForm,
     answer_text,
     answers_as_post,
     parse_answers,
@@ -250,6 +251,32 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
     return form_page(
         request, "surveys/campaign_new.html", form, save, heading=_("New survey campaign")
+    )
+
+
+@login_required
+def questionnaire_new(request: HttpRequest) -> HttpResponse:
+    """Home Affairs start a questionnaire of their own on a method's item bank; the builder
+    then adds its sections and questions, previews and publishes it."""
+    province = getattr(request.user, "province_code", "")
+    if not is_home_affairs(request.user, province):
+        raise PermissionDenied
+    form = QuestionnaireForm(request.POST or None, province_code=province)
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        questionnaire = questionnaires.create_questionnaire(
+            method=d["method"],
+            code=d["code"],
+            title=d["title"],
+            introduction=d["introduction"],
+            actor=request.user,
+            province_code=province,
+        )
+        messages.success(request, _("Questionnaire created: add its sections and questions."))
+        return redirect("surveys:builder", pk=questionnaire.pk)
+
+    return form_page(
+        request, "surveys/questionnaire_new.html", form, save, heading=_("New questionnaire")
     )
 
 

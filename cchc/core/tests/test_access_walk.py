@@ -268,6 +268,7 @@ PAGES: dict[str, frozenset[str]] = {
     "surveys/": SIGNED_IN,
     "surveys/public/": ANY,
     "surveys/new/": PROVINCE,  # Home Affairs start a campaign
+    "surveys/q/new/": PROVINCE,  # ...or a questionnaire
     # the per-dossier evaluation results: the staff who collect survey answers (inspectors
     # read the campaigns' published results instead)
     "surveys/evaluations/": STAFF - {"inspector"},

@@ -110,3 +110,26 @@ def test_home_affairs_set_each_units_quota_on_the_campaign_page(cast, questionna
     assert 'value="quota"' not in leader.get(url).content.decode()
     denied = leader.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "1"})
     assert denied.status_code == 403
+
+
+def test_home_affairs_start_a_questionnaire_of_their_own(cast, method):
+    from cchc.surveys.models import Questionnaire, QuestionnaireEvent
+
+    admin = client_for(cast.province_admin)
+    url = reverse("surveys:questionnaire_new")
+    assert url in admin.get(reverse("surveys:index")).content.decode()
+    data = {
+        "method": method.pk,
+        "code": "sipas-2027-so",
+        "title": "Phiếu khảo sát các sở 2027",
+        "introduction": "Xin ông/bà cho biết ý kiến.",
+    }
+    r = admin.post(url, data)
+    made = Questionnaire.objects.get(code="sipas-2027-so")
+    assert r.status_code == 302 and r.url == reverse("surveys:builder", args=[made.pk])
+    assert made.method == method and not made.is_published
+    assert QuestionnaireEvent.objects.get(questionnaire=made).action == "create"
+    again = admin.post(url, {**data, "title": "Lần hai"}).content.decode()
+    assert 'aria-invalid="true"' in again
+    assert Questionnaire.objects.filter(code="sipas-2027-so").count() == 1
+    assert client_for(cast.leader_a).get(url).status_code == 403
