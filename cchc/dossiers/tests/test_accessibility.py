@@ -38,7 +38,7 @@ def test_staff_pages_of_a_clerk(transactional_db, cast, dossier, browser_page):
         assert_accessible(page)
     # the home page with the clerk's three "to do" cards, once htmx has loaded them
     page.goto(page.base_url + "/")
-    page.wait_for_function("document.querySelectorAll('.work-card').length === 3")
+    page.locator(".work-card").nth(2).wait_for()  # the third card has come
     assert page.locator(".work-card .badge.late").count() == 0  # nothing late yet
     assert_accessible(page)
     # the paused dossier says so in its badge, from the model, not a status number
