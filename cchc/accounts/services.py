@@ -36,20 +36,20 @@ def manageable_agencies(actor: Any) -> QuerySet[Agency]:
     return current.filter(pk__in=ids)
 
 
-def can_manage_staff(actor: Any) -> bool:
-    return manageable_agencies(actor).exists()
-
-
 def _require_agency(actor: Any, agency: Agency) -> None:
     if not manageable_agencies(actor).filter(pk=agency.pk).exists():
         raise NotPermitted(_("You do not manage the staff of %(agency)s.") % {"agency": agency})
 
 
+def _require_staff_account(user: User) -> None:
+    if user.kind != User.Kind.STAFF or user.is_superuser:
+        raise NotPermitted(_("Only staff accounts are managed here."))
+
+
 def _require_account(actor: Any, user: User) -> None:
     """A staff account is managed by Home Affairs of its province, or by the administrator
     of every agency it belongs to (an agency cannot switch off another agency's staff)."""
-    if user.kind != User.Kind.STAFF or user.is_superuser:
-        raise NotPermitted(_("Only staff accounts are managed here."))
+    _require_staff_account(user)
     agencies = set(user.memberships.values_list("agency_id", flat=True))
     mine = set(manageable_agencies(actor).values_list("pk", flat=True))
     if not agencies or not agencies <= mine:
@@ -123,8 +123,7 @@ def send_invitation(*, actor: Any, user: User) -> None:
 
 def grant_role(*, actor: Any, user: User, agency: Agency, role: str) -> Membership:
     _require_agency(actor, agency)
-    if user.kind != User.Kind.STAFF or user.is_superuser:
-        raise NotPermitted(_("Only staff accounts are managed here."))
+    _require_staff_account(user)
     if role not in Membership.Role.values:
         raise ValidationFailed(_("Unknown role."), field="role")
     with transaction.atomic():
