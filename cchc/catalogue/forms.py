@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure, RequiredDocument
 from cchc.catalogue.services import EDITABLE_FIELDS
+from cchc.core.fields import date_input
 
 
 class ProcedureForm(forms.ModelForm):
@@ -24,9 +25,9 @@ class ProcedureForm(forms.ModelForm):
         model = Procedure
         fields = [*EDITABLE_FIELDS]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "announced_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": date_input(),
+            "valid_to": date_input(),
+            "announced_on": date_input(),
             **{
                 name: forms.Textarea(attrs={"rows": 2})
                 for name in (

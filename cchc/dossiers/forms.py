@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User, hash_national_id
 from cchc.accounts.permissions import roles_in
+from cchc.agencies.fields import AgencyChoice
 from cchc.agencies.models import Agency, AgencyLevel
 from cchc.catalogue.models import Procedure
+from cchc.core.fields import MultipleFileField, date_input
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
 from cchc.dossiers.models import (
     DigitizedDocument,
@@ -33,38 +35,8 @@ from cchc.dossiers.services import Applicant
 PHONE_RE = re.compile(r"^\+?\d{9,12}$")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; `capture` lets a phone take the scan with its camera."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(
-                attrs={"accept": "image/*,application/pdf", "capture": "environment"}
-            ),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if not data and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 def province_agencies() -> Any:
     return Agency.objects.current().in_province(settings.CCHC_PROVINCE_CODE).order_by("code")
-
-
-class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Agency) -> str:
-        return f"{obj.code} — {obj.name}"
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -76,17 +48,13 @@ class IntakeForm(forms.Form):
     """Counter intake (tiếp nhận trực tiếp): receipt and appointment, form 01."""
 
     procedure = forms.ModelChoiceField(label=_("procedure"), queryset=Procedure.objects.published())
-    receiving_place = AgencyChoiceField(
+    receiving_place = AgencyChoice(
         label=_("place of reception"),
         queryset=Agency.objects.none(),
         help_text=_("your counter, or any service centre (boundary-free intake)"),
     )
-    receiving_agency = AgencyChoiceField(
-        label=_("receiving agency"), queryset=Agency.objects.none()
-    )
-    competent_agency = AgencyChoiceField(
-        label=_("competent agency"), queryset=Agency.objects.none()
-    )
+    receiving_agency = AgencyChoice(label=_("receiving agency"), queryset=Agency.objects.none())
+    competent_agency = AgencyChoice(label=_("competent agency"), queryset=Agency.objects.none())
     applicant_name = forms.CharField(label=_("applicant name"), max_length=200)
     applicant_id = forms.CharField(
         label=_("citizen ID number (12 digits)"),
@@ -189,7 +157,10 @@ class IntakeForm(forms.Form):
                 required=False,
             )
             self.fields[f"scan_{component.pk}"] = MultipleFileField(
-                label=_("scans of %(name)s") % {"name": component.name}, required=False
+                label=_("scans of %(name)s") % {"name": component.name},
+                required=False,
+                accept="image/*,application/pdf",
+                capture=True,
             )
 
     def checklist_lines(self) -> list[dict[str, Any]]:
@@ -312,7 +283,7 @@ def _staff_of(agency_ids: Any) -> Any:
 
 
 class TransferForm(ActionForm):
-    to_agency = AgencyChoiceField(label=_("to agency"), queryset=Agency.objects.none())
+    to_agency = AgencyChoice(label=_("to agency"), queryset=Agency.objects.none())
     step_name = forms.CharField(
         label=_("step"),
         max_length=300,
@@ -448,9 +419,5 @@ class QueueFilterForm(forms.Form):
     )
     procedure = forms.CharField(label=_("procedure code"), required=False, max_length=40)
     agency = forms.CharField(label=_("agency code"), required=False, max_length=40)
-    received_from = forms.DateField(
-        label=_("received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_from = forms.DateField(label=_("received from"), required=False, widget=date_input())
+    received_to = forms.DateField(label=_("received to"), required=False, widget=date_input())

@@ -8,25 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cchc.agencies.models import Agency
+from cchc.core.fields import MultipleFileField, date_input
 from cchc.feedback.common import DESCRIPTION_MAX, TITLE_MAX
 from cchc.feedback.models import Category, Complaint, ComplaintKind, PetitionChannel, Topic
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 def agency_choices():
@@ -67,7 +51,9 @@ class PetitionForm(forms.Form):
         max_value=180,
     )
     attachments = MultipleFileField(
-        label=_("Attachments (PDF, JPG, PNG, DOCX; at most 3)"), required=False
+        label=_("Attachments (PDF, JPG, PNG, DOCX; at most 3)"),
+        required=False,
+        accept=".pdf,.jpg,.jpeg,.png,.docx",
     )
     # Honeypot: hidden from people, filled in by spam robots.
     website = forms.CharField(
@@ -165,7 +151,7 @@ class ReceptionForm(forms.Form):
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency"))
     leader_name = forms.CharField(label=_("Leader"), max_length=200)
     leader_title = forms.CharField(label=_("Position"), max_length=200)
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=date_input())
     start_time = forms.TimeField(
         label=pgettext_lazy("time", "From"), widget=forms.TimeInput(attrs={"type": "time"})
     )

@@ -16,28 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from cchc.accounts import permissions
 from cchc.core.errors import ValidationFailed
+from cchc.core.fields import MultipleFileField
 from cchc.indices import portal_compare, reconcile, scoring
 
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_FILES = 20
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".json,application/json"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)]
 
 
 class PortalCompareForm(forms.Form):
@@ -46,7 +29,9 @@ class PortalCompareForm(forms.Form):
         max_length=10,
         help_text=gettext_lazy("2026, 2026-Q3 or 2026-08"),
     )
-    files = MultipleFileField(label=gettext_lazy("Portal report files (JSON)"))
+    files = MultipleFileField(
+        label=gettext_lazy("Portal report files (JSON)"), accept=".json,application/json"
+    )
 
     def clean_period(self) -> Any:
         try:

@@ -9,25 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
+from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
 from cchc.plans.inspection_models import Severity, SubjectKind
 from cchc.plans.models import OutputType, Recurrence, SourceKind, Task
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MultiFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiFileField(forms.FileField):
-    widget = MultiFileInput
-
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
-        if not data:
-            return []
-        if isinstance(data, list | tuple):
-            return [super(MultiFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)]
+DATE = date_input()
 
 
 def _set_queryset(form: forms.BaseForm, name: str, queryset: Any) -> None:
@@ -92,17 +78,17 @@ class ProgressForm(forms.Form):
     )
     # The metaclass moves declared fields to base_fields, so `form.files` stays the uploaded
     # files at run time; only the type checker sees a clash with BaseForm.files.
-    files = MultiFileField(label=_("Files"), required=False)  # type: ignore[assignment]
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
 
 class CompleteForm(forms.Form):
     result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
     evidence_link = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
     # its own id: the task page shows this form beside ProgressForm, whose files are id_files
-    files = MultiFileField(  # type: ignore[assignment]
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Evidence files"),
         required=False,
-        widget=MultiFileInput(attrs={"id": "id_evidence_files"}),
+        widget=MultipleFileInput(attrs={"id": "id_evidence_files"}),
     )
 
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure
+from cchc.core.fields import MultipleFileField
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
-from cchc.dossiers.forms import MultipleFileField
 from cchc.dossiers.models import Evaluation
 from cchc.portal.validators import normalise_phone
 
@@ -192,4 +192,6 @@ class SupplementForm(forms.Form):
     """The papers a supplement request asked for, uploaded on the status page (several files,
     from the phone's camera too)."""
 
-    files = MultipleFileField(label=_("Files (PDF, JPEG or PNG)"))
+    files = MultipleFileField(
+        label=_("Files (PDF, JPEG or PNG)"), accept="image/*,application/pdf", capture=True
+    )

@@ -14,9 +14,10 @@ from django.utils.translation import pgettext_lazy
 
 from cchc.accounts.models import User
 from cchc.agencies.models import Agency
+from cchc.core.fields import date_input
 from cchc.reform.models import ExternalIndex, Method, NodeKind, TargetKind, Template
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def _decimal(**kw: Any) -> forms.DecimalField:

@@ -10,12 +10,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.fields import date_input
 from cchc.core.models import CalendarException
 from cchc.rulebook import params as P
 
 Kind = CalendarException.Kind
 SWAP = "SWAP"
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 

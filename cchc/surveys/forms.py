@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.fields import AgencyChoices
 from cchc.agencies.models import Agency
+from cchc.core.fields import date_input
 from cchc.surveys.models import Campaign, Item, Method, Mode, Question, Questionnaire, Section
 
 
@@ -165,12 +166,8 @@ class CampaignForm(forms.Form):
         error_messages={"invalid": _("A year (2027), a quarter (2027-Q2) or a month (2027-05).")},
         help_text=_("A year (2027), a quarter (2027-Q2) or a month (2027-05)."),
     )
-    date_from = forms.DateField(
-        label=_("Transactions from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Transactions to"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Transactions from"), widget=date_input())
+    date_to = forms.DateField(label=_("Transactions to"), widget=date_input())
     modes = forms.MultipleChoiceField(
         label=_("Modes of collection"),
         choices=Mode.choices,
