@@ -53,3 +53,9 @@ class GrantForm(forms.Form):
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies.order_by("code")  # type: ignore[attr-defined]
+
+
+class StaffFileForm(forms.Form):
+    file = forms.FileField(label=_("File staff.csv"), required=False)
+    # the checked file's text, sent back with "Create the accounts" (checked again then)
+    content = forms.CharField(required=False, widget=forms.HiddenInput)

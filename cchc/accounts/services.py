@@ -56,6 +56,14 @@ def _require_account(actor: Any, user: User) -> None:
         raise NotPermitted(_("You do not manage this account."))
 
 
+def manages_account(actor: Any, user: User) -> bool:
+    try:
+        _require_account(actor, user)
+    except NotPermitted:
+        return False
+    return True
+
+
 def add_staff(
     *,
     actor: Any,

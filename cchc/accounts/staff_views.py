@@ -4,6 +4,7 @@ does every change and logs it)."""
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import services
-from cchc.accounts.forms import GrantForm, StaffForm
+from cchc.accounts import staff_import as staff_import_module
+from cchc.accounts.forms import GrantForm, StaffFileForm, StaffForm
 from cchc.accounts.models import Membership, User
 from cchc.core.errors import ValidationFailed
 from cchc.core.rendering import form_page, run_action
@@ -162,3 +164,79 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             back=back,
         )
     raise Http404
+
+
+@login_required
+def staff_import(request: HttpRequest) -> HttpResponse:
+    """Upload `staff.csv`, see what it would do (or every refused line), then confirm."""
+    agencies = _managed(request)
+    form = StaffFileForm(request.POST or None, request.FILES or None)
+    plan = None
+    text = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = (
+                staff_import_module.decode(upload.read())
+                if upload
+                else form.cleaned_data["content"]
+            )
+        except ValueError as exc:
+            form.add_error("file", str(exc))
+        if not text and not form.errors:
+            form.add_error("file", _("Choose the file to load."))
+        if text and not form.errors:
+            if "confirm" in request.POST and not upload:
+                plan = staff_import_module.load(request.user, text)
+                if plan.ok:
+                    messages.success(
+                        request,
+                        _(
+                            "%(accounts)s accounts created, %(roles)s roles granted, "
+                            "%(same)s lines already in place. The new accounts' owners "
+                            "get a link to set their password."
+                        )
+                        % {
+                            "accounts": len(plan.new_accounts),
+                            "roles": len(plan.new_roles),
+                            "same": plan.unchanged,
+                        },
+                    )
+                    return redirect("accounts:staff")
+            else:
+                plan = staff_import_module.check(request.user, text)
+    return render(
+        request,
+        "accounts/staff_import.html",
+        {
+            "form": form,
+            "plan": plan,
+            "content": text,
+            "columns": staff_import_module.COLUMNS,
+            "roles": Membership.Role.choices,
+            "agencies": agencies.order_by("code"),
+        },
+    )
+
+
+@login_required
+def staff_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty `staff.csv` with its header and one example line, to fill in a spreadsheet."""
+    agencies = _managed(request)
+    example = agencies.order_by("code").first()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="staff.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with its byte order mark
+    writer = csv.writer(response)
+    writer.writerow(staff_import_module.COLUMNS)
+    writer.writerow(
+        [
+            "nguyenvan.a",
+            "Nguyễn Văn A",
+            "a@example.vn",
+            "",
+            example.code if example else "",
+            "CLERK",
+        ]
+    )
+    return response

@@ -183,6 +183,8 @@ PAGES: dict[str, frozenset[str]] = {
     "accounts/password/": SIGNED_IN,
     "accounts/staff/": PROVINCE,  # Home Affairs and agency administrators (none in the cast)
     "accounts/staff/new/": PROVINCE,
+    "accounts/staff/import/": PROVINCE,
+    "accounts/staff/import/staff.csv": PROVINCE,
     "accounts/staff/<int:pk>/": NOBODY,  # an account of theirs: none seeded under that id
     "accounts/staff/<int:pk>/<str:action>/": NOBODY,  # POST only
     "accounts/login/": ANY,
