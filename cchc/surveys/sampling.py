@@ -141,3 +141,28 @@ def dossier_frame(agency: Any, date_from: Any, date_to: Any) -> list[FrameEntry]
             },
         )
     return list(people.values())
+
+
+def stratum_labels(strata: set[str]) -> dict[str, str]:
+    """How a stratum reads on a page: "*" is the unit as a whole; "<field code>:<channel>"
+    (the dossier frame's strata) the field's name and the channel, "Hộ tịch · Trực tuyến"."""
+    from django.utils.translation import gettext as _
+
+    from cchc.catalogue.models import Field
+    from cchc.dossiers.models import Channel
+
+    codes = {s.rsplit(":", 1)[0] for s in strata if ":" in s}
+    names = dict(Field.objects.filter(code__in=codes).values_list("code", "name"))
+    channels = {str(value): str(label) for value, label in Channel.choices}
+    out = {}
+    for stratum in strata:
+        if stratum == "*":
+            out[stratum] = _("whole unit")
+            continue
+        code, _sep, channel = stratum.rpartition(":")
+        if not _sep:
+            out[stratum] = stratum
+            continue
+        field = names.get(code) or (_("no field") if code == "-" else code)
+        out[stratum] = f"{field} · {channels.get(channel, channel)}"
+    return out

@@ -118,12 +118,22 @@ def close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
     )
 
 
+# far above any unit's yearly SIPAS sample (a few hundred), and within every database's integer
+MAX_QUOTA = 100_000
+
+
 def set_quota(
     campaign: Campaign, *, agency: Any, target: int, actor: Any, stratum: str = "*"
 ) -> Quota:
     require_home_affairs(actor, campaign.province_code)
     if target < 0:
         raise ValidationFailed(_("A quota is not negative."), field="target")
+    if target > MAX_QUOTA:
+        raise ValidationFailed(
+            _("A unit's quota is at most %(n)s questionnaires.")
+            % {"n": f"{MAX_QUOTA:,}".replace(",", ".")},
+            field="target",
+        )
     if not campaign.units.filter(agency=agency).exists():
         raise ValidationFailed(_("This unit is not surveyed by the campaign."), field="agency")
     with transaction.atomic():

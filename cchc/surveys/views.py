@@ -53,6 +53,7 @@ from cchc.surveys.policies import (
     is_home_affairs,
 )
 from cchc.surveys.results import method_of
+from cchc.surveys.sampling import stratum_labels
 
 DEVICE_COOKIE = "cchc_survey_device"
 
@@ -290,13 +291,35 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             if action == "open":
                 services.open_campaign(campaign, actor=request.user)
+                messages.success(request, _("Collection is open: responses can be recorded."))
             elif action == "close":
                 services.close_campaign(campaign, actor=request.user)
+                messages.success(
+                    request, _("Collection is closed: no more responses are recorded.")
+                )
             elif action == "publish":
                 services.publish_results(campaign, actor=request.user)
+                messages.success(request, _("The results are published."))
             elif action == "draw":
                 agency = get_object_or_404(Agency, code=request.POST.get("unit"))
-                services.draw_sample(campaign, agency=agency, actor=request.user)
+                sample = services.draw_sample(campaign, agency=agency, actor=request.user)
+                messages.success(
+                    request,
+                    _("Sample of %(unit)s drawn: %(n)s people out of %(frame)s.")
+                    % {"unit": agency.name, "n": sample.size, "frame": sample.frame_size},
+                )
+                overall = Quota.objects.filter(campaign=campaign, agency=agency, stratum="*")
+                target = overall.values_list("target", flat=True).first()
+                if target and sample.size < target:
+                    messages.warning(
+                        request,
+                        _(
+                            "The sample (%(n)s) is smaller than the unit's quota (%(target)s): "
+                            "it had only %(frame)s applicants in the period. Make up the rest "
+                            "with interviews or the open link."
+                        )
+                        % {"n": sample.size, "target": target, "frame": sample.frame_size},
+                    )
             elif action == "invite":
                 n = services.send_invitations(campaign, actor=request.user)
                 messages.success(request, _("%(n)s invitations queued.") % {"n": n})
@@ -342,13 +365,19 @@ def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
     # counted again only after a response was recorded (live.py), not on every refresh
     returns = live.cached(campaign, "returns", count_returns)
     quotas: dict[int, list[Quota]] = {}
-    for q in Quota.objects.filter(campaign=campaign).order_by("stratum"):
+    all_quotas = list(Quota.objects.filter(campaign=campaign).order_by("stratum"))
+    labels = stratum_labels({q.stratum for q in all_quotas})
+    for q in all_quotas:
+        q.label = labels[q.stratum]  # type: ignore[attr-defined]
         quotas.setdefault(q.agency_id, []).append(q)
+    mode_label = dict(Mode.choices)
     samples = {s.agency_id: s for s in campaign.samples.all()}
     rows = [
         {
             "agency": u.agency,
-            "by_mode": returns.get(u.agency_id, {}),
+            "by_mode": {
+                mode_label.get(mode, mode): n for mode, n in returns.get(u.agency_id, {}).items()
+            },
             "total": sum(returns.get(u.agency_id, {}).values()),
             "quotas": quotas.get(u.agency_id, []),
             # the unit's overall quota (stratum "*"), the one Home Affairs set on this page

@@ -99,6 +99,8 @@ def test_home_affairs_set_each_units_quota_on_the_campaign_page(cast, questionna
         ({"unit": cast.agency_a.code, "target": "nhiều"}, "số nguyên"),
         ({"unit": cast.agency_a.code, "target": "-1"}, "không được âm"),
         ({"unit": cast.agency_c.code, "target": "10"}, "không thuộc đợt khảo sát"),
+        # beyond any database's integer: a message, not a server error
+        ({"unit": cast.agency_a.code, "target": "99999999999999999999"}, "tối đa 100.000 phiếu"),
     ):
         body = admin.post(url, {"action": "quota", **bad}, follow=True).content.decode()
         assert said in body, bad
@@ -133,3 +135,19 @@ def test_home_affairs_start_a_questionnaire_of_their_own(cast, method):
     assert 'aria-invalid="true"' in again
     assert Questionnaire.objects.filter(code="sipas-2027-so").count() == 1
     assert client_for(cast.leader_a).get(url).status_code == 403
+
+
+def test_each_campaign_step_says_what_it_did(cast, questionnaire):
+    post(cast, questionnaire)
+    admin = client_for(cast.province_admin)
+    url = reverse("surveys:campaign", args=["SIPAS-2027"])
+    admin.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "40"})
+    drawn = admin.post(url, {"action": "draw", "unit": cast.agency_a.code}, follow=True)
+    body = drawn.content.decode()
+    # no dossiers in the period: the sample is empty, and the page says so against the quota
+    assert "Đã chọn mẫu của UBND phường Hoàn Kiếm: 0 người trên tổng số 0." in body
+    assert "Mẫu (0) nhỏ hơn chỉ tiêu của đơn vị (40)" in body
+    opened = admin.post(url, {"action": "open"}, follow=True).content.decode()
+    assert "Đã bắt đầu thu phiếu" in opened
+    closed = admin.post(url, {"action": "close"}, follow=True).content.decode()
+    assert "Đã kết thúc thu phiếu" in closed

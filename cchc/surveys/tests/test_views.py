@@ -1,5 +1,7 @@
 """Pages: the respondent's form, staff entry and keying, builder, results, letters."""
 
+import re
+
 from cchc.surveys import collection, services
 from cchc.surveys.models import PaperForm, Questionnaire, Response, SampledPerson
 from cchc.surveys.tests.conftest import all_items, enter_phone_responses
@@ -79,11 +81,16 @@ def test_campaign_page_results_and_letters(cast, campaign, method, client):
     )
     client.force_login(cast.province_admin)
     page = client.get(f"/surveys/c/{campaign.code}/").content.decode()
-    assert "HT:1 3/5" in page  # live quota: 3 of the stratum's 5
+    # live quota: 3 of the stratum's 5, the stratum named by its field and channel
+    assert "Hộ tịch · Trực tiếp 3/5" in page and "HT:1" not in page
     results = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
     assert "66,67" in results or "66.67" in results
     unit = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_b.code}/").content.decode()
     assert 'id="profile"' in unit and "B2" in unit
+    # SVG lengths are numbers with a point whatever the page's language ("29,6" draws nothing)
+    widths = re.findall(r'<rect x="20" y="\d+" width="([^"]*)"', unit)
+    assert widths and all(re.fullmatch(r"\d+(\.\d+)?", w) for w in widths), widths
+    assert any("." in w for w in widths), widths
     pdf = client.get(f"/surveys/c/{campaign.code}/letters/{cast.agency_b.code}.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     client.logout()
