@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -86,6 +87,9 @@ def test_agency_page_and_its_export_show_vietnamese_metric_names(client, scenari
     body = client.get(url, {"period": AUG}).content.decode()
     assert "Tỷ lệ hồ sơ giải quyết đúng hạn" in body
     assert "Share of dossiers resolved on time" not in body
+    # the sparklines' scale is read by JavaScript's Number(): "2,00" would be NaN
+    maxima = re.findall(r'class="spark"[^>]*data-max="([^"]*)"', body)
+    assert maxima and all(re.fullmatch(r"\d+(\.\d+)?", m) for m in maxima), maxima
     r = client.get(url, {"period": AUG, "export": "xlsx"})
     cells = {
         c.value
