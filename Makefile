@@ -18,7 +18,10 @@ install: $(STAMP)
 translations: install
 	$(BIN)/python manage.py compile_translations
 
+# links in e-mails, SMS and QR codes point at the port the demo serves on
+demo serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install translations
+	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving CCHC on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"

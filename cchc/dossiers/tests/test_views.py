@@ -339,7 +339,7 @@ def test_action_errors_in_vietnamese_nothing_lost_and_htmx_fragment(client, cast
     resp = post_action(client, dossier, "request_payment", {"amount": "-5"}, HTTP_HX_REQUEST="true")
     frag = resp.content.decode()
     assert resp.status_code == 200 and "<html" not in frag and 'id="form-request_payment"' in frag
-    assert "lớn hơn hoặc bằng với 1" in frag
+    assert "Giá trị phải lớn hơn hoặc bằng 1." in frag
     resp = post_action(
         client, dossier, "request_payment", {"amount": "5000"}, HTTP_HX_REQUEST="true"
     )
