@@ -22,3 +22,14 @@ def test_navigation_reaches_every_module(client, cast):
     page = client.get("/").content.decode()
     for url in ("/staff/", "/feedback/staff/", "/indices/"):
         assert f'href="{url}"' in page
+
+
+def test_every_page_names_an_icon_that_exists(client):
+    """Without one, browsers ask for /favicon.ico on every page and log a 404."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
+    assert icon and finders.find(icon.group(1))
