@@ -1,7 +1,9 @@
 // Small behaviours of the pages, bound by data attributes (no inline script or on* handler, so
 // a strict Content-Security-Policy can forbid them):
 //   <button data-print>                    prints the page;
-//   <select data-fill-target="id">         copies the chosen option's data-body into #id;
+//   <select data-fill-target="id" data-fill-confirm="question">
+//                                          copies the chosen option's data-body into #id,
+//                                          asking first when #id holds text of one's own;
 //   <button data-menu-toggle aria-controls="id"> folds and unfolds the site menu on a phone;
 //   <select data-filterable="label">       gets a search box above it that hides the options
 //                                          not matching what is typed, insensitive to case and
@@ -36,7 +38,16 @@
     if (!select) return;
     var option = select.options[select.selectedIndex];
     var target = document.getElementById(select.dataset.fillTarget);
-    if (target && option && option.value) { target.value = option.dataset.body || ""; }
+    if (!target || !option || !option.value) return;
+    // text the person typed (not the template chosen before) is replaced only if they agree
+    var typed = target.value.trim() && target.value !== (target.dataset.filledWith || "");
+    if (typed && !window.confirm(select.dataset.fillConfirm || "?")) {
+      select.value = select.dataset.chosen || "";
+      return;
+    }
+    target.value = option.dataset.body || "";
+    target.dataset.filledWith = target.value;
+    select.dataset.chosen = select.value;
   });
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")

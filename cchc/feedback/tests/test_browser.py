@@ -65,3 +65,37 @@ def test_petition_from_web_form_to_rated_answer(reseeded, browser_page, cast):
     page.shot("rated")
     petition.refresh_from_db()
     assert (petition.likes, petition.dislikes) == (1, 0)
+
+
+@pytest.mark.browser
+def test_a_template_replaces_a_typed_answer_only_if_the_specialist_agrees(
+    reseeded, browser_page, cast
+):
+    from cchc.feedback import petitions
+    from cchc.feedback.models import ResponseTemplate
+    from cchc.feedback.tests.factories import file
+
+    petition = petitions.confirm_routing(
+        file(cast.agency_a), actor=cast.clerk_a, category="TTHC", agency=cast.agency_a
+    )
+    ResponseTemplate.objects.create(
+        category=petition.category, title="Cảm ơn", body="Xin cảm ơn Ông/Bà đã phản ánh."
+    )
+    page = browser_page
+    sign_in(page, cast.specialist_a)
+    page.goto(f"{page.base_url}/feedback/staff/{petition.code}/")
+    template = page.locator("select[data-fill-target=answer-text]")
+    template.select_option(label="Cảm ơn")  # an empty answer: filled without a question
+    assert page.input_value("#answer-text") == "Xin cảm ơn Ông/Bà đã phản ánh."
+    page.fill("#answer-text", "Câu trả lời tôi đã viết.")
+    questions: list[str] = []
+
+    def decline(dialog):  # type: ignore[no-untyped-def]
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", decline)
+    template.select_option("")
+    template.select_option(label="Cảm ơn")
+    assert questions == ["Thay văn bản bạn đã viết bằng mẫu?"]
+    assert page.input_value("#answer-text") == "Câu trả lời tôi đã viết."
