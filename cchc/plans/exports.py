@@ -8,9 +8,15 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.paperwork import pdf
 from cchc.plans import status as st
+
+
+def _tasks_total() -> str:
+    """The heading of a count of tasks (not a sum of points)."""
+    return pgettext("number of tasks", "Total")
 
 
 def chart_svg(monthly: list[dict[str, Any]]) -> str:
@@ -53,7 +59,7 @@ def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:
         _("Group"),
         _("Code"),
         _("Unit"),
-        _("Total"),
+        _tasks_total(),
         str(st.LABELS[st.DONE_ON_TIME]),
         str(st.LABELS[st.DONE_LATE]),
         str(st.LABELS[st.WITHIN_DEADLINE]),
@@ -106,12 +112,14 @@ def unit_pdf(report: dict[str, Any]) -> bytes:
         Spacer(1, 4 * mm),
     ]
     rows = [
-        [_("Total"), *[str(st.LABELS[k]) for k in st.VOCABULARY], _("On-time rate (%)")],
+        [_tasks_total(), *[str(st.LABELS[k]) for k in st.VOCABULARY], _("On-time rate (%)")],
         [str(c["total"]), *[str(c[k]) for k in st.VOCABULARY], str(rates["on_time_rate"] or "—")],
     ]
     story.append(pdf.grid(rows, [25 * mm] * 6, styles))
     story += [Spacer(1, 4 * mm), pdf.p(_("By source document"), styles.bold_center)]
-    rows = [[_("Source document"), _("Total"), str(st.LABELS[st.OVERDUE]), _("On-time rate (%)")]]
+    rows = [
+        [_("Source document"), _tasks_total(), str(st.LABELS[st.OVERDUE]), _("On-time rate (%)")]
+    ]
     for d in report["by_document"]:
         rows.append([d["key"], str(d["total"]), str(d["overdue"]), str(d["on_time_rate"] or "—")])
     story.append(pdf.grid(rows, [80 * mm, 25 * mm, 30 * mm, 30 * mm], styles))

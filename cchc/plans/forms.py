@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
@@ -154,13 +155,15 @@ class FindingForm(forms.Form):
 
 class ConcludeForm(forms.Form):
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
-    remediation_days = forms.IntegerField(
-        label=_("Remediation period (days)"), min_value=1, max_value=365, required=False
-    )
+    # its bounds are the rule data's (plans.rules), checked by inspections.conclude
+    remediation_days = forms.IntegerField(label=_("Remediation period (days)"), required=False)
 
 
 class SelfReportForm(forms.Form):
     file = forms.FileField(label=_("Self-inspection report"))
+
+
+TARGET_EXAMPLE = "Hồ sơ đúng hạn ≥ 95 % | dossiers_on_time | 95"
 
 
 class PlanForm(forms.Form):
@@ -173,26 +176,44 @@ class PlanForm(forms.Form):
         label=_("Targets (one per line: label | measure | target %)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text=_("e.g. Hồ sơ đúng hạn ≥ 95 % | dossiers_on_time | 95"),
+        help_text=format_lazy(_("e.g. {example}"), example=TARGET_EXAMPLE),
     )
 
-    def clean_targets(self):  # type: ignore[no-untyped-def]
-        out = []
-        for line in (self.cleaned_data.get("targets") or "").splitlines():
+    def clean_targets(self) -> list[dict[str, Any]]:
+        """One target per line, `label | measure | target`; every bad line is named."""
+        from cchc.plans.services import target_problem
+
+        out, problems = [], []
+        for n, line in enumerate((self.cleaned_data.get("targets") or "").splitlines(), 1):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.split("|")]
-            target = None
-            if len(parts) > 2 and parts[2]:
+            where = {"n": n, "line": line.strip()}
+            if len(parts) != 3:
+                problems.append(
+                    _("Line %(n)s (%(line)s): write label | measure | target, e.g. %(example)s")
+                    % {**where, "example": TARGET_EXAMPLE}
+                )
+                continue
+            label, measure, number = parts
+            target: dict[str, Any] = {"label": label, "measure": measure, "target": None}
+            if number:
                 try:
-                    target = float(parts[2].replace(",", "."))
-                except ValueError as exc:
-                    raise forms.ValidationError(
-                        _("A target is a number: %(v)s") % {"v": parts[2]}
-                    ) from exc
-            out.append(
-                {"label": parts[0], "measure": parts[1] if len(parts) > 1 else "", "target": target}
-            )
+                    target["target"] = float(number.replace(",", "."))
+                except ValueError:
+                    problems.append(
+                        _("Line %(n)s (%(line)s): the target %(v)s is not a number.")
+                        % {**where, "v": number}
+                    )
+                    continue
+            problem = target_problem(target)
+            if problem:
+                problems.append(
+                    _("Line %(n)s (%(line)s): %(problem)s") % {**where, "problem": problem}
+                )
+            out.append(target)
+        if problems:
+            raise forms.ValidationError(problems)
         return out
 
 
@@ -224,6 +245,13 @@ class ChecklistForm(forms.Form):
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if any(name.startswith("result_") for name in self.errors):
+            # the table is long: say above it why it came back
+            raise forms.ValidationError(_("Give a result for every content of the checklist."))
+        return cleaned
 
     def rows(self) -> list[dict[str, Any]]:
         return [

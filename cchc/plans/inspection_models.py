@@ -10,11 +10,12 @@ the task's evidence is what the re-inspection closes the finding on.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link
@@ -195,6 +196,15 @@ class Finding(models.Model):
 class InspectionEvent(EventLog):
     subject_field: ClassVar[str] = "inspection"
     chained_fields = ("from_status", "to_status")
+    # what the inspection page's history calls each stored action code
+    action_labels: ClassVar[dict[str, Any]] = {
+        "schedule": pgettext_lazy("inspection history", "Scheduled"),
+        "self_report": pgettext_lazy("inspection history", "Self-inspection report received"),
+        "record": pgettext_lazy("inspection history", "Inspection recorded"),
+        "finding": pgettext_lazy("inspection history", "Finding recorded"),
+        "conclude": pgettext_lazy("inspection history", "Conclusion notified"),
+        "reinspect": pgettext_lazy("inspection history", "Re-inspected"),
+    }
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=14, blank=True)
@@ -208,6 +218,11 @@ class InspectionEvent(EventLog):
 class FindingEvent(EventLog):
     subject_field: ClassVar[str] = "finding"
     chained_fields = ("from_status", "to_status")
+    action_labels: ClassVar[dict[str, Any]] = {
+        "raise": pgettext_lazy("finding history", "Finding recorded"),
+        "corrective_task": pgettext_lazy("finding history", "Corrective task assigned"),
+        "reinspect": pgettext_lazy("finding history", "Re-inspected"),
+    }
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=10, blank=True)

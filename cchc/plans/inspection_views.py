@@ -32,7 +32,7 @@ from cchc.plans.forms import (
     SelfReportForm,
 )
 from cchc.plans.inspection_models import Inspection, InspectionPlan, SubjectKind
-from cchc.plans.views import form_page
+from cchc.plans.views import form_page, post_form
 
 
 def _visible(user: Any) -> Any:
@@ -120,8 +120,10 @@ def inspection_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest, insp: Inspection, checklist_form: ChecklistForm | None = None
+    request: HttpRequest, insp: Inspection, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
+    """The inspection page; `bound` (a form's name in the page -> the form) replaces the empty
+    form of a refused action, so the page shows what was typed and why it was refused."""
     findings = insp.findings.select_related("corrective_task").order_by("code")
     return render(
         request,
@@ -144,9 +146,55 @@ def _detail_page(
             "finding_form": FindingForm(),
             "conclude_form": ConcludeForm(),
             "self_report_form": SelfReportForm(),
-            "checklist_form": checklist_form or ChecklistForm(checklist=insp.checklist),
+            "checklist_form": ChecklistForm(checklist=insp.checklist),
+            **(bound or {}),
         },
     )
+
+
+def _inspection_forms(
+    request: HttpRequest, insp: Inspection
+) -> dict[str, tuple[str, Callable[[], Any], Callable[[Any], object]]]:
+    """The inspection page's forms: the action each is posted to -> its name in the page, the
+    posted form, and the service call it feeds."""
+    user = request.user
+    post, files = request.POST, request.FILES
+    return {
+        "self_report": (
+            "self_report_form",
+            lambda: SelfReportForm(post, files),
+            lambda f: svc.upload_self_report(insp, actor=user, file=f.cleaned_data["file"]),
+        ),
+        "record": (
+            "checklist_form",
+            lambda: ChecklistForm(post, files, checklist=insp.checklist),
+            lambda f: svc.record_inspection(insp, actor=user, results=f.results()),
+        ),
+        "finding": (
+            "finding_form",
+            lambda: FindingForm(post),
+            lambda f: svc.raise_finding(
+                actor=user,
+                inspection=insp,
+                severity=f.cleaned_data["severity"],
+                description=f.cleaned_data["description"],
+                evidence=f.cleaned_data["evidence"],
+                responsible_person=f.cleaned_data["responsible_person"],
+                subject_kind=f.cleaned_data["subject_kind"] or "",
+                subject_ref=f.cleaned_data["subject_ref"],
+            ),
+        ),
+        "conclude": (
+            "conclude_form",
+            lambda: ConcludeForm(post),
+            lambda f: svc.conclude(
+                insp,
+                actor=user,
+                conclusion=f.cleaned_data["conclusion"],
+                remediation_days=f.cleaned_data["remediation_days"],
+            ),
+        ),
+    }
 
 
 @login_required
@@ -154,48 +202,29 @@ def _detail_page(
 def inspection_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     insp = _get(request, code)
     user = request.user
-
-    def handle() -> HttpResponse | None:
-        if action == "self_report":
-            d = cleaned_data(SelfReportForm(request.POST, request.FILES), _("Attach the report."))
-            svc.upload_self_report(insp, actor=user, file=d["file"])
-        elif action == "record":
-            checklist = ChecklistForm(request.POST, request.FILES, checklist=insp.checklist)
-            if not checklist.is_valid():
-                messages.error(request, _("Give a result for every content of the checklist."))
-                return _detail_page(request, insp, checklist)
-            svc.record_inspection(insp, actor=user, results=checklist.results())
-        elif action == "finding":
-            d = cleaned_data(FindingForm(request.POST), _("Check the finding's fields."))
-            svc.raise_finding(
-                actor=user,
-                inspection=insp,
-                severity=d["severity"],
-                description=d["description"],
-                evidence=d["evidence"],
-                responsible_person=d["responsible_person"],
-                subject_kind=d["subject_kind"] or "",
-                subject_ref=d["subject_ref"],
-            )
-        elif action == "conclude":
-            d = cleaned_data(ConcludeForm(request.POST), _("Write the conclusion."))
-            svc.conclude(
-                insp,
-                actor=user,
-                conclusion=d["conclusion"],
-                remediation_days=d["remediation_days"],
-            )
-        elif action == "reinspect":
-            d = cleaned_data(ReinspectForm(request.POST, inspection=insp))
-            svc.reinspect_finding(
-                d["finding"], actor=user, closed=d["verdict"] == "close", note=d["note"]
-            )
-        else:
-            raise Http404
-        return None
-
     back = redirect("plans:inspection", code=code)
-    return run_action(request, handle, done=_("Saved."), back=back)
+    page_forms = _inspection_forms(request, insp)
+    if action in page_forms:
+        name, make_form, act = page_forms[action]
+        return post_form(
+            request,
+            make_form(),
+            act,
+            done=_("Saved."),
+            back=back,
+            page=lambda form: _detail_page(request, insp, {name: form}),
+        )
+    if action != "reinspect":
+        raise Http404
+
+    def reinspect() -> None:
+        # one small form per finding in the findings table: its refusal is a message
+        d = cleaned_data(ReinspectForm(request.POST, inspection=insp))
+        svc.reinspect_finding(
+            d["finding"], actor=user, closed=d["verdict"] == "close", note=d["note"]
+        )
+
+    return run_action(request, reinspect, done=_("Saved."), back=back)
 
 
 @login_required

@@ -106,9 +106,21 @@ def schedule_inspection(
     """A planned inspection (from the plan's checklist) or, without a plan, a surprise one."""
     require_actor(actor)
     _require_inspector(actor)
-    agency = services.resolve_agency(agency, scheduled_on, field="agency")
     if period_from and period_to and period_to < period_from:
-        raise ValidationFailed(_("The period ends before it starts."), field="period_to")
+        raise ValidationFailed(
+            _("The period under inspection ends on %(to)s, before it starts on %(from)s.")
+            % {"to": period_to.strftime("%d/%m/%Y"), "from": period_from.strftime("%d/%m/%Y")},
+            field="period_to",
+        )
+    if period_from and period_from > scheduled_on:
+        raise ValidationFailed(
+            _("The period under inspection cannot start after the inspection (%(day)s).")
+            % {"day": scheduled_on.strftime("%d/%m/%Y")},
+            field="period_from",
+        )
+    # An inspection may be entered after it took place (a date in the past); the unit must
+    # exist on that day, or be carried on by one successor then.
+    agency = services.resolve_agency(agency, scheduled_on, field="agency")
     items = _checklist(checklist if checklist else (plan.checklist if plan else None))
     code = (
         code
@@ -338,14 +350,17 @@ def conclude(
         raise ValidationFailed(
             _("The conclusion cannot precede the inspection."), field="concluded_on"
         )
-    days = (
-        remediation_days
-        if remediation_days is not None
-        else int(plan_rules(day)["remediation_days"])
-    )
+    rules = plan_rules(day)
+    days = remediation_days if remediation_days is not None else int(rules["remediation_days"])
     if days < 1:
         raise ValidationFailed(
             _("The remediation period is at least one day."), field="remediation_days"
+        )
+    longest = int(rules["remediation_max_days"])
+    if days > longest:
+        raise ValidationFailed(
+            _("The remediation period is at most %(n)s days.") % {"n": longest},
+            field="remediation_days",
         )
     insp.conclusion = conclusion.strip()
     insp.concluded_on = day

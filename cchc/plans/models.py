@@ -11,7 +11,7 @@ services from that log and never edited by a view. Inspections are declared in
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
@@ -239,6 +240,20 @@ class TaskEvent(EventLog):
 
     subject_field: ClassVar[str] = "task"
     chained_fields = ("from_status", "to_status")
+    # what the task page's history calls each stored action code
+    action_labels: ClassVar[dict[str, Any]] = {
+        "assign": pgettext_lazy("task history", "Assigned"),
+        "acknowledge": pgettext_lazy("task history", "Acknowledged"),
+        "progress": pgettext_lazy("task history", "Progress reported"),
+        "complete": pgettext_lazy("task history", "Completion reported"),
+        "verify": pgettext_lazy("task history", "Result verified"),
+        "send_back": pgettext_lazy("task history", "Sent back"),
+        "request_extension": pgettext_lazy("task history", "Extension requested"),
+        "approve_extension": pgettext_lazy("task history", "Extension approved"),
+        "refuse_extension": pgettext_lazy("task history", "Extension refused"),
+        "import": pgettext_lazy("task history", "Imported"),
+        "import_update": pgettext_lazy("task history", "Updated by import"),
+    }
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=12, blank=True)

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "reminder_days": [7, 3, 1, 0],
     # domain.md §11 [S]: remediation commonly within 15 days of the conclusion notice
     "remediation_days": 15,
+    # The longest remediation period a conclusion may set. No text sets one; a year is the
+    # cycle of the annual inspection plan, whose next round checks what is still not remedied.
+    "remediation_max_days": 365,
     # Year-end emulation score of a unit from its tasks (Đà Nẵng's task software [C]):
     # points = 70 × on-time rate + 30 × completion rate, 100 at most.
     "emulation": {

@@ -63,9 +63,13 @@ def create_plan(
         raise ValidationFailed(
             _("A plan with code %(code)s exists.") % {"code": code}, field="code"
         )
-    for target in targets or []:
-        if not isinstance(target, dict) or not target.get("label"):
-            raise ValidationFailed(_("Each target needs a label."), field="targets")
+    problems = [
+        _("Target %(n)s: %(problem)s") % {"n": n, "problem": problem}
+        for n, target in enumerate(targets or [], 1)
+        if (problem := target_problem(target))
+    ]
+    if problems:
+        raise ValidationFailed(" ".join(problems), field="targets")
     return Plan.objects.create(
         code=code,
         year=year,
@@ -78,12 +82,50 @@ def create_plan(
     )
 
 
+def target_problem(target: Any) -> str | None:
+    """What is wrong with one target of a plan ({"label", "measure", "target"}), or None.
+
+    A target names what it aims at; it may be followed on a platform measure
+    (`cchc.indices.measures`, a percentage), and then it needs the percentage to reach."""
+    from cchc.indices.measures import available
+
+    if not isinstance(target, dict) or not str(target.get("label") or "").strip():
+        return _("each target needs a label.")
+    measure, value = target.get("measure") or "", target.get("target")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return _("the target is a number.")
+    if not measure:
+        return None
+    names = available()
+    if measure not in names:
+        return _("there is no measure %(m)s; the measures are: %(names)s.") % {
+            "m": measure,
+            "names": ", ".join(sorted(names)),
+        }
+    if value is None or not 0 <= value <= 100:
+        return _("a target on the measure %(m)s is a percentage between 0 and 100.") % {
+            "m": measure
+        }
+    return None
+
+
 # -- helpers -----------------------------------------------------------------------------------
 def resolve_agency(agency: Agency, on: dt.date, *, field: str = "lead_agency") -> Agency:
     """The unit itself when it exists on `on`; a merged unit resolves to its one successor;
-    a unit with no or several successors is refused."""
+    a unit with no or several successors is refused, and so is a unit not yet established on
+    `on` (its predecessors were the units of that day)."""
     if agency.is_valid_on(on):
         return agency
+    if on < agency.valid_from:
+        raise ValidationFailed(
+            _("Unit %(code)s was established on %(from)s: it did not exist yet on %(day)s.")
+            % {
+                "code": agency.code,
+                "from": agency.valid_from.strftime("%d/%m/%Y"),
+                "day": on.strftime("%d/%m/%Y"),
+            },
+            field=field,
+        )
     successors = agency.resolve_current(on)
     if len(successors) == 1:
         return successors[0]

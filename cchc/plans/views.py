@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import rendering
+from cchc.core.errors import DomainError
 from cchc.core.htmx import work_card
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
@@ -55,6 +56,36 @@ def form_page(
     request: HttpRequest, form: Any, heading: str, save: Callable[[dict[str, Any]], HttpResponse]
 ) -> HttpResponse:
     return rendering.form_page(request, "plans/form_page.html", form, save, heading=heading)
+
+
+def post_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    act: Callable[[forms.BaseForm], object],
+    *,
+    done: str,
+    back: HttpResponse,
+    page: Callable[[forms.BaseForm], HttpResponse],
+) -> HttpResponse:
+    """One form posted from a detail page that shows several (a task's, an inspection's).
+
+    Valid and accepted by the service (`act(form)`): `done` and `back` to the page
+    (post/redirect/get). Refused by the form or by the service: `page(form)`, the page again
+    with this form bound, so the text typed is kept and each error stands on its field
+    (aria-invalid). A refusal naming no field of the form (the task was completed meanwhile,
+    a permission) is a message on top of the page, since the form itself may be gone."""
+    if form.is_valid():
+        try:
+            act(form)
+        except DomainError as exc:
+            if exc.field in form.fields:
+                rendering.add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+            return back
+    return page(form)
 
 
 def _posted_pk(request: HttpRequest, name: str) -> int:
@@ -198,11 +229,30 @@ def _visible_task(request: HttpRequest, code: str) -> Task:
     return task
 
 
+# The task page's forms: the action each is posted to -> its name in the page, its class and
+# the service it feeds (the form's fields are the service's keyword arguments).
+TASK_FORMS: dict[str, tuple[str, type[forms.Form], Callable[..., Any]]] = {
+    "progress": ("progress_form", ProgressForm, services.report_progress),
+    "complete": ("complete_form", CompleteForm, services.complete),
+    "send_back": ("reason_form", ReasonForm, services.send_back),
+    "extension": ("extension_form", ExtensionForm, services.request_extension),
+}
+ACTIONS = {"acknowledge", "verify", "decide", *TASK_FORMS}
+
+
 @login_required
 def task_detail(request: HttpRequest, code: str) -> HttpResponse:
-    task = _visible_task(request, code)
+    return _task_page(request, _visible_task(request, code))
+
+
+def _task_page(
+    request: HttpRequest, task: Task, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The task page; `bound` (a form's name in the page -> the form) replaces the empty form
+    of a refused action, so the page shows what was typed and why it was refused."""
     user = request.user
     status = task.status_today
+    empty_forms = {name: form_class() for name, form_class, _act in TASK_FORMS.values()}
     return render(
         request,
         "plans/task_detail.html",
@@ -220,22 +270,10 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_progress": policies.may_report_progress(user, task),
             "is_assigner": policies.is_assigner_of(user, task),
             "unit_linked": policies.units_seen(user),
-            "progress_form": ProgressForm(),
-            "complete_form": CompleteForm(),
-            "extension_form": ExtensionForm(),
-            "reason_form": ReasonForm(),
+            **empty_forms,
+            **(bound or {}),
         },
     )
-
-
-# The actions posted with a form whose fields are the service's keyword arguments.
-FORM_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., Any]]] = {
-    "progress": (ProgressForm, services.report_progress),
-    "complete": (CompleteForm, services.complete),
-    "send_back": (ReasonForm, services.send_back),
-    "extension": (ExtensionForm, services.request_extension),
-}
-ACTIONS = {"acknowledge", "verify", "decide", *FORM_ACTIONS}
 
 
 @login_required
@@ -247,17 +285,19 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     user = request.user
     back = redirect("plans:task", code=code)
 
+    if action in TASK_FORMS:
+        name, form_class, act = TASK_FORMS[action]
+        return post_form(
+            request,
+            form_class(request.POST, request.FILES),
+            lambda form: act(task, actor=user, **form.cleaned_data),
+            done=_("Saved."),
+            back=back,
+            page=lambda form: _task_page(request, task, {name: form}),
+        )
+
     def handle() -> HttpResponse | None:
-        if action in FORM_ACTIONS:
-            form_class, act = FORM_ACTIONS[action]
-            form = form_class(request.POST, request.FILES)
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    for e in errors:
-                        messages.error(request, str(e))
-                return back
-            act(task, actor=user, **form.cleaned_data)
-        elif action == "acknowledge":
+        if action == "acknowledge":
             services.acknowledge(task, actor=user)
         elif action == "verify":
             services.verify(task, actor=user, note=request.POST.get("note", ""))
