@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership
 from cchc.agencies.fields import AgencyChoice
+from cchc.core.fields import PhoneField
 
 
 class StaffForm(forms.Form):
@@ -21,12 +22,9 @@ class StaffForm(forms.Form):
         help_text=_("For signing in, e.g. motcua.badinh."),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.RegexField(
+    phone = PhoneField(
         label=_("Phone"),
         required=False,
-        max_length=20,
-        regex=r"^\+?[\d\s.()-]{9,20}$",
-        error_messages={"invalid": _("A phone number: digits, at least 9.")},
         help_text=_("The link to set a password goes to the e-mail, or else by SMS to the phone."),
     )
     agency = AgencyChoice(label=_("Agency"), queryset=None, empty_label=None)

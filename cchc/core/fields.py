@@ -1,12 +1,14 @@
 """Form widgets and fields every app's forms share, written once: a date picker that always
-sends ISO dates, and several files in one input (Django's documented pattern for
+sends ISO dates, a phone number, and several files in one input (Django's documented pattern for
 `allow_multiple_selected`, with empty parts dropped and `required` honoured)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 def date_input(**attrs: Any) -> forms.DateInput:
@@ -40,3 +42,32 @@ class MultipleFileField(forms.FileField):
             return []
         single = super().clean
         return [single(item, initial) for item in files]
+
+
+class PhoneField(forms.CharField):
+    """A Vietnamese phone number, mobile or fixed line, as people type it ("0912 345 678",
+    "+84 24 3825 1234"): kept as its digits with the leading 0 (9 to 12 of them)."""
+
+    default_error_messages = {
+        "invalid": _("A phone number has 9 to 12 digits, e.g. 0912 345 678."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        digits = re.sub(r"[\s.()\-]", "", text)
+        if digits.startswith("+84"):
+            digits = "0" + digits[3:]
+        elif digits.startswith("84") and len(digits) == 11:
+            digits = "0" + digits[2:]
+        if not re.fullmatch(r"\d{9,12}", digits):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return digits

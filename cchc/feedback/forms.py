@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cchc.agencies.models import Agency
-from cchc.core.fields import MultipleFileField, date_input
+from cchc.core.fields import MultipleFileField, PhoneField, date_input
 from cchc.feedback.common import DESCRIPTION_MAX, TITLE_MAX
 from cchc.feedback.models import Category, Complaint, ComplaintKind, PetitionChannel, Topic
 
@@ -31,7 +31,7 @@ class PetitionForm(forms.Form):
     )
     dossier_code = forms.CharField(label=_("Dossier code (if any)"), required=False, max_length=60)
     petitioner_name = forms.CharField(label=_("Your full name"), max_length=200)
-    petitioner_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    petitioner_phone = PhoneField(label=_("Phone"), required=False)
     petitioner_email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address or place concerned"), required=False, max_length=300)
     lat = forms.DecimalField(
@@ -119,7 +119,7 @@ class ComplaintForm(forms.Form):
     kind = forms.ChoiceField(choices=ComplaintKind.choices, label=_("Kind"))
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Handling agency"))
     complainant_name = forms.CharField(label=_("Name of the complainant"), max_length=200)
-    complainant_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    complainant_phone = PhoneField(label=_("Phone"), required=False)
     complainant_email = forms.EmailField(label=_("E-mail"), required=False)
     complainant_address = forms.CharField(label=_("Address"), required=False, max_length=300)
     subject = forms.CharField(label=_("Decision, act or person concerned"), max_length=300)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -48,3 +49,19 @@ def test_a_date_picker_value_is_iso_whatever_the_language() -> None:
     with translation.override("vi"):
         html = str(Day(initial={"day": datetime.date(2027, 1, 5)})["day"])
     assert 'type="date"' in html and 'value="2027-01-05"' in html
+
+
+def test_a_phone_number_is_kept_as_its_digits_and_a_short_one_refused() -> None:
+    from cchc.core.fields import PhoneField
+
+    field = PhoneField(required=False)
+    assert field.clean("0912 345 678") == "0912345678"
+    assert field.clean("+84 24 3825.1234") == "02438251234"
+    assert field.clean("") == ""
+    with translation.override("vi"):
+        for bad in ("0901", "09a2345678", "0912 345 678 901 23"):
+            with pytest.raises(forms.ValidationError) as caught:
+                field.clean(bad)
+            assert caught.value.messages == [
+                "Số điện thoại gồm 9 đến 12 chữ số, ví dụ 0912 345 678."
+            ]

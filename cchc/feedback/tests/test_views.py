@@ -50,6 +50,11 @@ def test_bad_input_keeps_what_was_typed(client, cast):
     assert not Petition.objects.exists()
     resp = client.post("/feedback/new/", form_data(petitioner_phone="", dossier_code=""))
     assert resp.status_code == 400 and not Petition.objects.exists()
+    # a number too short to call back is refused on its field, the rest kept
+    resp = client.post("/feedback/new/", form_data(petitioner_phone="0901"))
+    assert resp.status_code == 400 and not Petition.objects.exists()
+    assert "Số điện thoại gồm 9 đến 12 chữ số" in resp.content.decode()
+    assert "Thủ tục rườm rà" in resp.content.decode()
 
 
 def test_attachments_type_and_count_checked(client, cast):
