@@ -23,6 +23,8 @@ from cchc.catalogue.models import Procedure
 from cchc.core.fields import MultipleFileField, date_input
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
 from cchc.dossiers.models import (
+    APPLICANT_ADDRESS_MAX,
+    APPLICANT_NAME_MAX,
     DigitizedDocument,
     Dossier,
     IdentityCheck,
@@ -55,7 +57,7 @@ class IntakeForm(forms.Form):
     )
     receiving_agency = AgencyChoice(label=_("receiving agency"), queryset=Agency.objects.none())
     competent_agency = AgencyChoice(label=_("competent agency"), queryset=Agency.objects.none())
-    applicant_name = forms.CharField(label=_("applicant name"), max_length=200)
+    applicant_name = forms.CharField(label=_("applicant name"), max_length=APPLICANT_NAME_MAX)
     applicant_id = forms.CharField(
         label=_("citizen ID number (12 digits)"),
         max_length=CITIZEN_ID_INPUT_LENGTH,
@@ -64,7 +66,9 @@ class IntakeForm(forms.Form):
     )
     applicant_phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     applicant_email = forms.EmailField(label=_("e-mail"), required=False)
-    applicant_address = forms.CharField(label=_("address"), max_length=300, required=False)
+    applicant_address = forms.CharField(
+        label=_("address"), max_length=APPLICANT_ADDRESS_MAX, required=False
+    )
     fee_amount = forms.IntegerField(
         label=_("fees owed (VND)"),
         min_value=0,

@@ -135,6 +135,13 @@ def _component_link() -> models.ForeignKey[Any, Any]:
     )
 
 
+# What an applicant writes, limited once for every channel: the columns below, the counter
+# form, the online form (cchc.portal) and the services' checks (`services.too_long`).
+APPLICANT_NAME_MAX = 200
+APPLICANT_ADDRESS_MAX = 300
+REQUEST_MAX = 2000  # the content of the request (nội dung yêu cầu giải quyết)
+
+
 class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=60, unique=True)
     procedure = models.ForeignKey(
@@ -161,7 +168,7 @@ class Dossier(models.Model):
     assignee = user_link(_("assignee"), "assigned_dossiers", db_index=False)
 
     applicant = user_link(_("applicant account"), "dossiers")
-    applicant_name = models.CharField(_("applicant name"), max_length=200)
+    applicant_name = models.CharField(_("applicant name"), max_length=APPLICANT_NAME_MAX)
     # compared only for equality: a plain index (Meta), without the text-pattern twin that
     # db_index=True adds on PostgreSQL and every insert and status change had to maintain
     applicant_id_hash = models.CharField(max_length=64, blank=True)
@@ -170,7 +177,9 @@ class Dossier(models.Model):
     # search by phone number compares the keyed hash.
     applicant_phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
     applicant_email = EncryptedTextField(_("e-mail"), max_length=254, blank=True)
-    applicant_address = EncryptedTextField(_("address"), max_length=300, blank=True)
+    applicant_address = EncryptedTextField(
+        _("address"), max_length=APPLICANT_ADDRESS_MAX, blank=True
+    )
     applicant_phone_hash = KeyedHashField(source="applicant_phone", kind="phone")
 
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, db_index=True)

@@ -33,6 +33,8 @@ from cchc.core.uploads import check_upload
 from cchc.core.validity import is_in_force
 from cchc.dossiers import lifecycle, policies
 from cchc.dossiers.models import (
+    APPLICANT_ADDRESS_MAX,
+    APPLICANT_NAME_MAX,
     Channel,
     DigitizedDocument,
     Dossier,
@@ -474,7 +476,25 @@ def _validate_intake(
         )
     if not (applicant.name or "").strip():
         raise ValidationFailed(_("Please enter the applicant's name."), field="applicant_name")
+    for value, limit, fld in (
+        (applicant.name, APPLICANT_NAME_MAX, "applicant_name"),
+        (applicant.address, APPLICANT_ADDRESS_MAX, "applicant_address"),
+    ):
+        if refusal := too_long(value, limit):
+            raise ValidationFailed(refusal, field=fld)
     _check_identity_check(applicant.identity_check)
+
+
+def too_long(value: str | None, limit: int) -> str | None:
+    """Why a text the applicant wrote is refused for its length (None: it fits). Refused, never
+    cut: a cut text would silently change what the applicant asked for."""
+    count = len(value or "")
+    if count <= limit:
+        return None
+    return _("At most %(limit)s characters are allowed; this text has %(count)s.") % {
+        "limit": limit,
+        "count": count,
+    }
 
 
 def _check_identity_check(value: str) -> None:

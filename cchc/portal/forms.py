@@ -9,7 +9,7 @@ from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure
 from cchc.core.fields import MultipleFileField
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
-from cchc.dossiers.models import Evaluation
+from cchc.dossiers.models import APPLICANT_ADDRESS_MAX, APPLICANT_NAME_MAX, REQUEST_MAX, Evaluation
 from cchc.portal.validators import normalise_phone
 
 
@@ -161,10 +161,24 @@ class DraftApplicantForm(forms.Form):
     was typed and `services.submit_draft` checks it; the errors it finds are put on these
     fields, so they render through the one field template like every other form."""
 
-    applicant_name = forms.CharField(label=_("Full name"), required=False)
-    phone = forms.CharField(label=_("Mobile phone"), required=False)
-    email = forms.CharField(label=_("E-mail"), required=False, widget=forms.EmailInput)
-    address = forms.CharField(label=_("Address"), required=False)
+    # The limits are the widgets' maxlength, not the fields' max_length: the service checks
+    # them (services.draft_length_errors) and its one message is put on the field.
+    applicant_name = forms.CharField(
+        label=_("Full name"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": APPLICANT_NAME_MAX}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"), required=False, widget=forms.TextInput(attrs={"maxlength": 20})
+    )
+    email = forms.CharField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"maxlength": 254})
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": APPLICANT_ADDRESS_MAX}),
+    )
     receiving_agency = forms.ModelChoiceField(
         label=_("Receiving agency"),
         queryset=Agency.objects.none(),
@@ -176,11 +190,14 @@ class DraftApplicantForm(forms.Form):
     request = forms.CharField(
         label=_("Content of the request"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REQUEST_MAX}),
     )
 
     def __init__(self, *args, agencies, errors=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        self.fields["request"].help_text = _("At most %(limit)s characters.") % {
+            "limit": REQUEST_MAX
+        }
         self.fields["receiving_agency"].queryset = agencies
         self.full_clean()
         for name, message in (errors or {}).items():

@@ -31,7 +31,14 @@ from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.personal import lookup_hash
 from cchc.dossiers import services as dossier_services
-from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
+from cchc.dossiers.models import (
+    APPLICANT_ADDRESS_MAX,
+    APPLICANT_NAME_MAX,
+    REQUEST_MAX,
+    DigitizedDocument,
+    Dossier,
+    Evaluation,
+)
 from cchc.portal import sms
 from cchc.portal.models import Draft, DraftAttachment, PortalActivity, VerificationCode
 from cchc.portal.validators import clean_citizen_id, clean_phone
@@ -254,6 +261,25 @@ def verify_code(*, user: User, code: str) -> User:
 
 # -- drafts and documents -----------------------------------------------------------------
 DRAFT_FIELDS = ("applicant_name", "phone", "email", "address", "receiving_agency", "request")
+# The longest text each field of the online form takes: the counter form's limits (one
+# definition, cchc.dossiers.models), the phone and e-mail as their columns.
+DRAFT_LIMITS = {
+    "applicant_name": APPLICANT_NAME_MAX,
+    "address": APPLICANT_ADDRESS_MAX,
+    "request": REQUEST_MAX,
+    "phone": 20,
+    "email": 254,
+}
+
+
+def draft_length_errors(data: dict[str, Any]) -> dict[str, str]:
+    """The fields of a draft that are longer than the form takes, each with its message."""
+    errors = {}
+    for key, limit in DRAFT_LIMITS.items():
+        refusal = dossier_services.too_long(str(data.get(key) or ""), limit)
+        if refusal:
+            errors[key] = refusal
+    return errors
 
 
 def draft_for(*, user: User, procedure: Procedure) -> Draft:
@@ -297,7 +323,9 @@ def save_draft(draft: Draft, *, actor: User, data: dict[str, Any]) -> Draft:
     merged = dict(draft.data)
     for key in DRAFT_FIELDS:
         if key in data:
-            merged[key] = str(data[key] or "")[:2000]
+            # kept whole, even over its limit: the limit is reported on the field
+            # (draft_length_errors) and refuses submission, it never cuts the text
+            merged[key] = str(data[key] or "")
     draft.data = merged
     draft.save(update_fields=["data", "updated_at"])
     return draft
@@ -397,7 +425,7 @@ def remove_draft_attachment(draft: Draft, *, actor: User, required_document_id: 
 
 def _validate_draft(draft: Draft) -> tuple[dict[str, str], Agency]:
     data = draft.data or {}
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = draft_length_errors(data)
     if not (data.get("applicant_name") or "").strip():
         errors["applicant_name"] = _("Please enter the applicant's name.")
     if not (data.get("address") or "").strip():

@@ -351,7 +351,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         draft = services.save_draft(draft, actor=request.user, data=request.POST)
-        errors = _process_documents(request, draft)
+        # an over-long text is reported on its field, never cut (the draft keeps it whole)
+        errors = {**services.draft_length_errors(draft.data), **_process_documents(request, draft)}
         if request.POST.get("action") == "submit" and not errors:
             try:
                 dossier = services.submit_draft(draft, actor=request.user)
