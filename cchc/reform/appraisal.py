@@ -51,6 +51,27 @@ def create_team(
                 )
     with transaction.atomic():
         template = events.lock(template)
+        # one team per unit and template (domain.md §7: "an appraisal team/council accepts or
+        # adjusts each score"): with two, two chairs could each finalise the same appraisal
+        codes = {a.code for a in agencies}
+        taken = sorted(
+            (code, team_name)
+            for team_name, code in AppraisalTeam.objects.filter(
+                template=template, agencies__code__in=codes
+            ).values_list("name", "agencies__code")
+            if code in codes
+        )
+        if taken:
+            raise ValidationFailed(
+                _("Already appraised by another team of this template: %(units)s.")
+                % {
+                    "units": "; ".join(
+                        _("%(code)s in %(team)s") % {"code": code, "team": team_name}
+                        for code, team_name in taken
+                    )
+                },
+                field="agencies",
+            )
         team = AppraisalTeam.objects.create(template=template, name=name, chair=chair)
         team.members.set(members)
         team.agencies.set(agencies)

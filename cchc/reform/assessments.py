@@ -20,7 +20,7 @@ from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.reform import results, summaries
 from cchc.reform.access import is_home_affairs, is_unit_leader, is_unit_staff, require_home_affairs
-from cchc.reform.criteria import fmt_points, parse_points
+from cchc.reform.criteria import fmt_points, parse_points, show_points
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
@@ -117,7 +117,7 @@ def check_range(value: Decimal, node: TemplateNode, field: str) -> None:
     if value > node.max_points:
         raise ValidationFailed(
             _("The score of %(code)s cannot exceed its maximum of %(max)s points.")
-            % {"code": node.code, "max": fmt_points(node.max_points)},
+            % {"code": node.code, "max": show_points(node.max_points)},
             field=field,
         )
 

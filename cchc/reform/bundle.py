@@ -32,7 +32,7 @@ from cchc.interchange.formats import (
     parse_flag,
 )
 from cchc.reform import results, summaries
-from cchc.reform.criteria import log_template, template_problems
+from cchc.reform.criteria import fmt_points, log_template, template_problems
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
@@ -399,7 +399,7 @@ def load_scores(path: Path, skip_invalid: bool = False) -> FileResult:
                 if value > node.max_points:
                     raise RowError(
                         _("%(col)s %(v)s exceeds the maximum of %(max)s points of %(code)s.")
-                        % {"col": col, "v": text, "max": node.max_points, "code": ncode}
+                        % {"col": col, "v": text, "max": fmt_points(node.max_points), "code": ncode}
                     )
                 scores[col] = value
             if node.method == Method.SURVEY and (

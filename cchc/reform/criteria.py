@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cchc.core import events
@@ -309,7 +310,7 @@ def template_problems(template: Template) -> list[str]:
         if total != n.max_points:
             problems.append(
                 _("The children of %(code)s add up to %(sum)s points, not its maximum of %(max)s.")
-                % {"code": n.code, "sum": fmt_points(total), "max": fmt_points(n.max_points)}
+                % {"code": n.code, "sum": show_points(total), "max": show_points(n.max_points)}
             )
         if any(bp_only(c) for c in children) and n.max_points != 0:
             problems.append(
@@ -320,7 +321,14 @@ def template_problems(template: Template) -> list[str]:
 
 
 def fmt_points(d: Decimal) -> str:
+    """Points as data (events, exports, bundles): a decimal point, no trailing zeros."""
     return f"{d.normalize():f}"
+
+
+def show_points(d: Decimal | float | str) -> str:
+    """Points in a sentence a person reads: the active language's decimal separator
+    (Vietnamese "0,84"), no trailing zeros. Never for CSV, JSON or SVG attributes."""
+    return number_format(Decimal(fmt_points(Decimal(str(d)))))
 
 
 def publish_template(template: Template, *, actor: Any) -> Template:

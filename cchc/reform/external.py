@@ -19,7 +19,7 @@ from cchc.core.errors import ValidationFailed
 from cchc.core.scheme import competition_ranks
 from cchc.interchange.formats import format_decimal
 from cchc.reform.access import require_home_affairs
-from cchc.reform.criteria import parse_points
+from cchc.reform.criteria import parse_points, show_points
 from cchc.reform.models import ExternalIndex, ExternalValue, Target, TargetKind
 
 
@@ -48,7 +48,8 @@ def record_value(
             maximum = Decimal(80)
     if value < 0 or value > maximum:
         raise ValidationFailed(
-            _("The score must lie between 0 and %(max)s.") % {"max": maximum}, field="score"
+            _("The score must lie between 0 and %(max)s.") % {"max": show_points(maximum)},
+            field="score",
         )
     fields = {
         "node_name": node_name,

@@ -15,32 +15,58 @@ from django.utils.translation import pgettext_lazy
 from cchc.accounts.models import User
 from cchc.agencies.models import Agency
 from cchc.core.fields import date_input
+from cchc.reform.criteria import show_points
 from cchc.reform.models import ExternalIndex, Method, NodeKind, TargetKind, Template
 
 DATE = date_input()
 
 
-def _decimal(**kw: Any) -> forms.DecimalField:
+# Django's own messages for a number ("Đảm bảo giá trị này lớn hơn hoặc bằng với 0 .") read
+# badly beside a score: say what a score is
+POINTS_ERRORS = {
+    "min_value": _("Points must be greater than or equal to 0: a negative number is not allowed."),
+    "max_decimal_places": _("Points have at most 2 decimals."),
+    "max_digits": _("That is too many points."),
+    "max_whole_digits": _("That is too many points."),
+}
+
+
+def _decimal(*, attrs: Mapping[str, str] | None = None, **kw: Any) -> forms.DecimalField:
     """A score: a non-negative number, a decimal comma accepted (Vietnamese writing)."""
     return forms.DecimalField(
         min_value=Decimal(0),
         max_digits=7,
         decimal_places=2,
         localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", **(attrs or {})}),
+        error_messages=POINTS_ERRORS,
         **kw,
     )
 
 
-class ScoreForm(forms.Form):
+class _RowForm(forms.Form):
+    """A form in one row of the scoring sheet: its labels (read by screen readers, the row's
+    visible heading being the code) name the row's sub-criterion."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        code = str(self["node"].value() or "")
+        for name, field in self.fields.items():
+            if name != "node" and code:
+                field.label = f"{field.label} {code}"
+
+
+class ScoreForm(_RowForm):
     """The unit's self score of a sub-criterion and its explanation."""
 
     node = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    score = _decimal(label=_("Self score"), required=False)
+    score = _decimal(label=_("Self score"), required=False, attrs={"class": "score-input"})
     explanation = forms.CharField(
         label=_("Explanation (required without evidence)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 1}),
+        widget=forms.Textarea(
+            attrs={"rows": 1, "placeholder": _("Explanation (required without evidence)")}
+        ),
     )
 
 
@@ -97,12 +123,17 @@ class ProgressFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All statuses")), *statuses]  # type: ignore[attr-defined]
 
 
-class AppraiseForm(forms.Form):
+class AppraiseForm(_RowForm):
     """An appraiser's decision on one item: accept, or adjust with a score and a reason."""
 
     node = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    score = _decimal(label=_("Appraised score"), required=False)
-    comment = forms.CharField(label=_("Reason for the adjustment"), required=False, max_length=2000)
+    score = _decimal(label=_("Appraised score"), required=False, attrs={"class": "score-input"})
+    comment = forms.CharField(
+        label=_("Reason for the adjustment"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("Reason for the adjustment")}),
+    )
 
 
 class WhatIfForm(forms.Form):
@@ -133,7 +164,8 @@ class WhatIfForm(forms.Form):
                 continue
             name = f"v_{n.code}"
             self.fields[name] = _decimal(
-                label=_("%(code)s (at most %(max)s)") % {"code": n.code, "max": n.max_points},
+                label=_("%(code)s (at most %(max)s)")
+                % {"code": n.code, "max": show_points(n.max_points)},
                 required=False,
                 max_value=n.max_points,
             )

@@ -9,12 +9,13 @@ place: services refuse it, and a new year starts from a copy.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -286,15 +287,16 @@ class PARLogRow:
     def details(self) -> str:
         data: dict = self.data or {}  # type: ignore[attr-defined]
         parts = []
-        if "from" in data and "to" in data:
-            parts.append(f"{_shown(data['from'])} → {_shown(data['to'])}")
-        elif self.action == "copy":  # type: ignore[attr-defined]
+        if self.action == "copy":  # type: ignore[attr-defined]
             parts.append(str(data.get("from", "")))
+        elif "from" in data and "to" in data:  # a score: stored as data, shown as a number
+            parts.append(f"{_points(data['from'])} → {_points(data['to'])}")
         if self.action in ("update", "change_node", "deadline"):  # type: ignore[attr-defined]
             parts += [
-                f"{_field_name(k)}: {_shown(v[0])} → {_shown(v[1])}"
+                f"{_field_name(k)}: {shown(v[0])} → {shown(v[1])}"
                 for k, v in data.items()
                 if isinstance(v, list) and len(v) == 2
+                for shown in [_points if k in NUMBER_FIELDS else _shown]
             ]
         if self.note:  # type: ignore[attr-defined]
             parts.append(self.note)  # type: ignore[attr-defined]
@@ -303,6 +305,22 @@ class PARLogRow:
 
 def _shown(value: object) -> str:
     return "—" if value in (None, "", [], {}) else str(value)
+
+
+# the logged fields holding points (node codes such as "1.1" look like numbers: never these)
+NUMBER_FIELDS = frozenset({"max_points"})
+
+
+def _points(value: object) -> str:
+    """A number of a log's data (stored with a decimal point) as the reader's language writes
+    it: "0.73" → "0,73" in Vietnamese; anything else as it is."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return _shown(value)
+    if value in (None, "") or not number.is_finite():
+        return _shown(value)
+    return number_format(Decimal(f"{number.normalize():f}"))
 
 
 def _field_name(name: str) -> str:

@@ -37,10 +37,34 @@ def rebuild_summaries(*, actor: Any, year: int | None = None, batch: int = 200) 
     return len(ids)
 
 
+def unfinished_message(counts: dict[str, int]) -> str:
+    """What is still missing from a year's results, in words (`results.readiness`)."""
+    return _(
+        "%(n)s units are not finished: %(not_started)s have not started their "
+        "self-assessment, %(draft)s have not submitted it, %(appraising)s are still "
+        "under appraisal."
+    ) % {
+        "n": counts["unfinished"],
+        "not_started": counts["not_started"],
+        "draft": counts["draft"],
+        "appraising": counts["appraising"],
+    }
+
+
 def publish_results(
-    year: int, *, actor: Any, province_code: str | None = None, reason: str = ""
+    year: int,
+    *,
+    actor: Any,
+    province_code: str | None = None,
+    reason: str = "",
+    confirm_incomplete: bool = False,
 ) -> ResultSet:
-    """Freeze the year's results. A later call is a restatement and needs a reason."""
+    """Freeze the year's results. A later call is a restatement and needs a reason.
+
+    The results are complete when every unit a template of the year is meant for has
+    submitted and been appraised (domain.md §7). Publishing before that freezes units without
+    a result and self scores nobody appraised: Home Affairs must say so
+    (`confirm_incomplete`), having been shown what is missing."""
     require_home_affairs(actor)
     province_code = province_code or settings.CCHC_PROVINCE_CODE
     with transaction.atomic():
@@ -55,6 +79,15 @@ def publish_results(
                 _("The results of %(year)s are already published: a restatement needs a reason.")
                 % {"year": year},
                 field="reason",
+            )
+        # a restatement corrects a year already published, with its reason
+        counts = results.readiness(year, province_code)
+        if current is None and counts["unfinished"] and not confirm_incomplete:
+            raise ValidationFailed(
+                unfinished_message(counts)
+                + " "
+                + _("Confirm that the results are to be published without them."),
+                field="confirm_incomplete",
             )
         # the frozen figures come from the Score rows themselves, not from the summaries
         doc = results.compute_year(year, province_code, fresh=True)

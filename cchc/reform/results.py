@@ -256,15 +256,25 @@ def unit_results(
     return out
 
 
-def _units(year: int, province_code: str | None) -> tuple[list[Template], list[Unit]]:
-    """The year's published templates and their assessments (of the province)."""
+def _year_assessments(year: int, province_code: str | None) -> tuple[list[Template], Any]:
+    """The year's published templates and a queryset of all their assessments (of the
+    province), drafts included."""
     templates = list(
         Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
     )
-    by_id = {t.pk: t for t in templates}
     qs = Assessment.objects.filter(template__in=templates)
     if province_code:
         qs = qs.filter(agency__province_code=province_code)
+    return templates, qs
+
+
+def _units(year: int, province_code: str | None) -> tuple[list[Template], list[Unit]]:
+    """The year's published templates and their submitted assessments (of the province).
+    A draft is the unit's work in progress, not yet approved by its leader (domain.md §7:
+    self-score → leadership approves and submits → appraisal → ranking): it is never ranked."""
+    templates, qs = _year_assessments(year, province_code)
+    by_id = {t.pk: t for t in templates}
+    qs = qs.exclude(status=AssessmentStatus.DRAFT)
     units = [
         Unit(pk, tid, by_id[tid], status, imported, seq, code, name, group)
         for pk, tid, status, imported, seq, code, name, group in qs.order_by("pk").values_list(
@@ -347,7 +357,48 @@ def compute_year(
         "period": str(year),
         "frozen": False,
         "agencies": rows,
+        "not_submitted": not_submitted(year, province_code),
     }
+
+
+def not_submitted(year: int, province_code: str | None) -> list[dict[str, Any]]:
+    """The units whose self-assessment of the year is still a draft: listed apart from the
+    ranking, without figures (a draft's self scores are not the unit's approved claim)."""
+    _templates, qs = _year_assessments(year, province_code)
+    return [
+        {"code": code, "name": name, "group": group, "template": template}
+        for code, name, group, template in qs.filter(status=AssessmentStatus.DRAFT)
+        .order_by("agency__group__name", "agency__code")
+        .values_list("agency__code", "agency__name", "agency__group__name", "template__code")
+    ]
+
+
+def readiness(year: int, province_code: str | None) -> dict[str, int]:
+    """How far the year is from complete results: units finalised, submitted but still under
+    appraisal, still drafting, and units a published template of the year is meant for that
+    have not opened their self-assessment at all."""
+    from cchc.agencies.models import Agency
+
+    templates, qs = _year_assessments(year, province_code)
+    statuses = list(qs.values_list("status", flat=True))
+    final = sum(1 for s in statuses if s == AssessmentStatus.FINAL)
+    draft = sum(1 for s in statuses if s == AssessmentStatus.DRAFT)
+    agencies = Agency.objects.filter(
+        province_code=province_code or settings.CCHC_PROVINCE_CODE, valid_to__isnull=True
+    ).exclude(pk__in=qs.values("agency_id"))
+    levels = {t.unit_level for t in templates}
+    if not templates:
+        agencies = agencies.none()
+    elif "" not in levels:  # every template names its unit type
+        agencies = agencies.filter(level__in=levels)
+    counts = {
+        "final": final,
+        "appraising": len(statuses) - final - draft,
+        "draft": draft,
+        "not_started": agencies.count(),
+    }
+    counts["unfinished"] = counts["appraising"] + counts["draft"] + counts["not_started"]
+    return counts
 
 
 def published(

@@ -20,13 +20,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
+from cchc.core.rendering import add_domain_error
 from cchc.core.text import fold
 from cchc.reform import (
     access,
@@ -190,6 +191,12 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     t = get_object_or_404(Template, pk=pk)
     if not (access.is_home_affairs(request.user) or t.is_published):
         raise PermissionDenied
+    return _template_page(request, t)
+
+
+def _template_page(request: HttpRequest, t: Template, **bound: forms.Form) -> HttpResponse:
+    """The template page. `bound`: a posted form that was refused (node_form, settings_form,
+    deadline_form, team_form), shown again as typed with its errors."""
     nodes = list(t.nodes.select_related("parent").order_by("order", "id"))
     depth: dict[int, int] = {}
     for n in nodes:
@@ -198,40 +205,38 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         n.depth = depth[n.pk]  # type: ignore[attr-defined]  # read by the template
         n.indent = depth[n.pk] * 1.5  # type: ignore[attr-defined]
     tree = results.tree_of(t)
-    return render(
-        request,
-        "reform/template.html",
-        {
-            "t": t,
-            "nodes": nodes,
-            "problems": [] if t.is_published else criteria.template_problems(t),
-            "ha": access.is_home_affairs(request.user),
-            "node_form": NodeForm(measures=_measures(), auto_id="node-%s"),
-            "settings_form": TemplateSettingsForm(
-                initial={
-                    "name": t.name,
-                    "unit_level": t.unit_level,
-                    "survey_optional": t.survey_optional,
-                    "grades": ", ".join(f"{g['grade']}:{g['min']:g}" for g in t.grade_bands()),
-                },
-                auto_id="settings-%s",
-            ),
-            "team_form": TeamForm(auto_id="team-%s"),
-            "max_total": tree.max_total,
-            "survey_max": tree.survey_max,
-            "deadline_form": DeadlineForm(
-                initial={"deadline": timezone.localtime(t.deadline) if t.deadline else None},
-                auto_id="deadline-%s",
-            ),
-            "teams": t.teams.prefetch_related("members", "agencies").select_related("chair"),
-            # who changed what a unit's score depends on: Home Affairs and inspectors
-            "history": (
-                TemplateEvent.objects.filter(template=t).order_by("-seq")[:200]
-                if access.is_home_affairs(request.user) or permissions.is_inspector(request.user)
-                else None
-            ),
-        },
-    )
+    context = {
+        "t": t,
+        "nodes": nodes,
+        "problems": [] if t.is_published else criteria.template_problems(t),
+        "ha": access.is_home_affairs(request.user),
+        "node_form": NodeForm(measures=_measures(), auto_id="node-%s"),
+        "settings_form": TemplateSettingsForm(
+            initial={
+                "name": t.name,
+                "unit_level": t.unit_level,
+                "survey_optional": t.survey_optional,
+                "grades": ", ".join(f"{g['grade']}:{g['min']:g}" for g in t.grade_bands()),
+            },
+            auto_id="settings-%s",
+        ),
+        "team_form": TeamForm(auto_id="team-%s"),
+        "max_total": tree.max_total,
+        "survey_max": tree.survey_max,
+        "deadline_form": DeadlineForm(
+            initial={"deadline": timezone.localtime(t.deadline) if t.deadline else None},
+            auto_id="deadline-%s",
+        ),
+        "teams": t.teams.prefetch_related("members", "agencies").select_related("chair"),
+        # who changed what a unit's score depends on: Home Affairs and inspectors
+        "history": (
+            TemplateEvent.objects.filter(template=t).order_by("-seq")[:200]
+            if access.is_home_affairs(request.user) or permissions.is_inspector(request.user)
+            else None
+        ),
+    }
+    context.update(bound)
+    return render(request, "reform/template.html", context)
 
 
 def _measures() -> dict[str, str]:
@@ -243,79 +248,112 @@ def _measures() -> dict[str, str]:
         return {}
 
 
+def _template_form(
+    request: HttpRequest, t: Template, name: str, form: forms.Form, save: Any, done: str
+) -> HttpResponse:
+    """One form of the template page: saved by `save(cleaned_data)` and back to the page;
+    refused (by the form or by the service), the page again with the form as typed."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("reform:template", pk=t.pk)
+    _form_failed(request, form)
+    return _template_page(request, t, **{name: form})
+
+
 @login_required
 @require_POST
 def template_action(request: HttpRequest, pk: int) -> HttpResponse:
     _require_ha(request)
     t = get_object_or_404(Template, pk=pk)
     action = request.POST.get("action")
+    user, post = request.user, request.POST
+    if action == "node":
+        return _template_form(
+            request,
+            t,
+            "node_form",
+            NodeForm(post, measures=_measures(), auto_id="node-%s"),
+            lambda data: criteria.save_node(
+                t,
+                actor=user,
+                code=data["code"].strip(),
+                name=data["name"].strip(),
+                kind=data["kind"],
+                max_points=data["max_points"],
+                parent_code=data["parent_code"].strip() or None,
+                method=data["method"],
+                guidance=data["guidance"],
+                evidence_required=data["evidence_required"],
+                measure=data["measure"],
+            ),
+            _("Node saved."),
+        )
+    if action == "settings":
+        return _template_form(
+            request,
+            t,
+            "settings_form",
+            TemplateSettingsForm(post, auto_id="settings-%s"),
+            lambda data: criteria.update_template(
+                t,
+                actor=user,
+                name=data["name"].strip(),
+                survey_optional=data["survey_optional"],
+                unit_level=data["unit_level"].strip(),
+                grades=data["grades"],
+            ),
+            _("Template saved."),
+        )
+    if action == "deadline":
+        return _template_form(
+            request,
+            t,
+            "deadline_form",
+            DeadlineForm(post, auto_id="deadline-%s"),
+            lambda data: criteria.set_deadline(t, actor=user, deadline=data["deadline"]),
+            _("Deadline saved."),
+        )
+    if action == "team":
+        return _template_form(
+            request,
+            t,
+            "team_form",
+            TeamForm(post, auto_id="team-%s"),
+            lambda data: appraisal.create_team(
+                t,
+                actor=user,
+                name=data["team_name"].strip() or _("Appraisal team"),
+                chair=data["chair"],
+                members=data["members"],
+                agencies=data["agencies"],
+            ),
+            _("Appraisal team created."),
+        )
     try:
-        if action == "node":
-            data = _valid_data(request, NodeForm(request.POST, measures=_measures()))
-            if data is not None:
-                criteria.save_node(
-                    t,
-                    actor=request.user,
-                    code=data["code"].strip(),
-                    name=data["name"].strip(),
-                    kind=data["kind"],
-                    max_points=data["max_points"],
-                    parent_code=data["parent_code"].strip() or None,
-                    method=data["method"],
-                    guidance=data["guidance"],
-                    evidence_required=data["evidence_required"],
-                    measure=data["measure"],
-                )
-                messages.success(request, _("Node saved."))
-        elif action == "settings":
-            data = _valid_data(request, TemplateSettingsForm(request.POST))
-            if data is not None:
-                criteria.update_template(
-                    t,
-                    actor=request.user,
-                    name=data["name"].strip(),
-                    survey_optional=data["survey_optional"],
-                    unit_level=data["unit_level"].strip(),
-                    grades=data["grades"],
-                )
-                messages.success(request, _("Template saved."))
-        elif action == "delete_node":
+        if action == "delete_node":
             criteria.delete_node(
-                get_object_or_404(TemplateNode, template=t, pk=request.POST.get("node")),
-                actor=request.user,
+                get_object_or_404(TemplateNode, template=t, pk=post.get("node")), actor=user
             )
         elif action == "publish":
-            criteria.publish_template(t, actor=request.user)
+            criteria.publish_template(t, actor=user)
             messages.success(request, _("Template published."))
-        elif action == "deadline":
-            data = _valid_data(request, DeadlineForm(request.POST))
-            if data is not None:
-                criteria.set_deadline(t, actor=request.user, deadline=data["deadline"])
-                messages.success(request, _("Deadline saved."))
         elif action == "surveys":
-            counts = assessments.refresh_survey_scores(t, actor=request.user)
+            counts = assessments.refresh_survey_scores(t, actor=user)
             messages.info(
                 request,
                 _("Survey scores: %(n)s units scored, %(m)s without a published result.")
                 % {"n": counts["scored"], "m": counts["no_result"]},
             )
-        elif action == "team":
-            data = _valid_data(request, TeamForm(request.POST))
-            if data is not None:
-                appraisal.create_team(
-                    t,
-                    actor=request.user,
-                    name=data["team_name"].strip() or _("Appraisal team"),
-                    chair=data["chair"],
-                    members=data["members"],
-                    agencies=data["agencies"],
-                )
-                messages.success(request, _("Appraisal team created."))
         elif action == "remove_team":
             appraisal.remove_team(
-                get_object_or_404(AppraisalTeam, template=t, pk=request.POST.get("team")),
-                actor=request.user,
-                reason=request.POST.get("reason", ""),
+                get_object_or_404(AppraisalTeam, template=t, pk=post.get("team")),
+                actor=user,
+                reason=post.get("reason", ""),
             )
             messages.success(request, _("Appraisal team dissolved."))
     except DomainError as exc:
@@ -395,7 +433,14 @@ def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
 
 @login_required
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
-    a = _assessment_for(request, pk)
+    return _assessment_page(request, _assessment_for(request, pk))
+
+
+def _assessment_page(
+    request: HttpRequest, a: Assessment, *, bound: tuple[str, str, forms.Form] | None = None
+) -> HttpResponse:
+    """The scoring sheet. `bound`: (kind, node code, form) of a posted form that was refused,
+    shown again in its row with what the person typed and the error on its field."""
     user = request.user
     scores = {
         s.node_id: s
@@ -409,16 +454,49 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         n.row = scores.get(n.pk)  # type: ignore[attr-defined]
     staff = access.is_unit_staff(user, a.agency_id)
     can_edit = staff and a.status == AssessmentStatus.DRAFT
+    appraiser = access.is_appraiser(user, a)
+    chair = access.is_chair(user, a) and not staff
+    appraising = a.status in (
+        AssessmentStatus.SUBMITTED,
+        AssessmentStatus.APPRAISING,
+        AssessmentStatus.RESPONDED,
+    )
     files = (
         EvidenceFile.objects.filter(agency=a.agency).order_by("-uploaded_at")[:50] if staff else []
     )
-    if can_edit:
-        choices = [(f.pk, f.name) for f in files]
-        for n in nodes:
-            if n.row is not None and not n.is_survey:  # type: ignore[attr-defined]
-                n.evidence_form = EvidenceForm(  # type: ignore[attr-defined]
+    choices = [(f.pk, f.name) for f in files]
+
+    def form_of(kind: str, code: str, make: Any) -> forms.Form:
+        if bound is not None and bound[0] == kind and bound[1] == code:
+            return bound[2]
+        return make()
+
+    for n in nodes:
+        r = n.row  # type: ignore[attr-defined]
+        if r is None or n.is_survey:
+            continue
+        if can_edit:
+            n.score_form = form_of(  # type: ignore[attr-defined]
+                "score",
+                n.code,
+                lambda n=n, r=r: ScoreForm(
+                    initial={"node": n.code, "score": r.self_score, "explanation": r.explanation},
+                    auto_id=f"sc-{n.code}-%s",
+                ),
+            )
+            n.evidence_form = form_of(  # type: ignore[attr-defined]
+                "evidence",
+                n.code,
+                lambda n=n: EvidenceForm(
                     initial={"node": n.code}, auto_id=f"ev-{n.code}-%s", files_choices=choices
-                )
+                ),
+            )
+        if appraiser and appraising:
+            n.appraise_form = form_of(  # type: ignore[attr-defined]
+                "appraise",
+                n.code,
+                lambda n=n: AppraiseForm(initial={"node": n.code}, auto_id=f"ap-{n.code}-%s"),
+            )
     return render(
         request,
         "reform/assessment.html",
@@ -429,14 +507,10 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": access.is_unit_leader(user, a.agency_id)
             and a.status == AssessmentStatus.DRAFT,
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
-            "appraiser": access.is_appraiser(user, a),
-            "chair": access.is_chair(user, a) and not staff,
-            "appraising": a.status
-            in (
-                AssessmentStatus.SUBMITTED,
-                AssessmentStatus.APPRAISING,
-                AssessmentStatus.RESPONDED,
-            ),
+            "appraiser": appraiser,
+            "chair": chair,
+            "appraising": appraising,
+            "finalise_hint": None if chair or staff else _finalise_hint(user, a),
             "missing": assessments.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
             "events": ReformEvent.objects.filter(assessment=a).order_by("-seq")[:100],
             "late": bool(
@@ -448,6 +522,24 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _finalise_hint(user: Any, a: Assessment) -> dict[str, Any] | None:
+    """Why a person who could take part in the appraisal sees no "Finalise" button, and what
+    to do: the appraisal is done by a team of the template (set up on the template page by
+    Home Affairs) and finalised by its chair. None when there is nothing to say."""
+    if a.status in (AssessmentStatus.DRAFT, AssessmentStatus.FINAL):
+        return None
+    ha = access.is_home_affairs(user)
+    if not (ha or access.is_appraiser(user, a)):
+        return None
+    teams = list(
+        AppraisalTeam.objects.filter(template=a.template, agencies=a.agency).select_related("chair")
+    )
+    return {
+        "teams": teams,
+        "template_url": reverse("reform:template", args=[a.template_id]) if ha else "",
+    }
+
+
 def _valid_data(request: HttpRequest, form: forms.Form) -> dict[str, Any] | None:
     """The form's cleaned data, or None after telling the user what is wrong with it."""
     if form.is_valid():
@@ -457,13 +549,36 @@ def _valid_data(request: HttpRequest, form: forms.Form) -> dict[str, Any] | None
 
 
 def _form_failed(request: HttpRequest, form: forms.Form) -> None:
-    """A form's errors as one Vietnamese message: "<label>: <error>" per field."""
+    """A form's errors as one Vietnamese message: "<label>: <error>" per field (also when the
+    form is shown again: the message is read first, and names a form the page may hide)."""
     parts = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         text = " ".join(str(e) for e in errors)
         parts.append(f"{label}: {text}" if label else text)
     messages.error(request, " ".join(parts))
+
+
+def _node_form(
+    request: HttpRequest, a: Assessment, kind: str, form: forms.Form, save: Any, done: str
+) -> HttpResponse:
+    """One row's form of the scoring sheet (a score, evidence, an appraisal): saved by
+    `save(cleaned_data)` and back to the row; refused (by the form or by the service), the
+    sheet again with this row's form as typed and the error on its field."""
+    node = str(request.POST.get("node", ""))
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if done:
+                messages.success(request, done)
+            return redirect(f"/par/a/{a.pk}/#n-{quote(node)}")
+    _form_failed(request, form)
+    if not a.template.nodes.filter(code=node).exists():
+        return redirect("reform:assessment", pk=a.pk)  # not a row of the sheet
+    return _assessment_page(request, a, bound=(kind, node, form))
 
 
 @login_required
@@ -473,42 +588,57 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
     user, post = request.user, request.POST
     action = post.get("action")
     node = post.get("node", "")
+    # the forms of one row: auto_id as on the sheet, so a refused form's ids and labels match
+    auto_id = {"score": "sc", "evidence": "ev", "accept": "ap", "adjust": "ap"}.get(str(action))
+    prefix = f"{auto_id}-{node}-%s"
+    if action == "score":
+        return _node_form(
+            request,
+            a,
+            "score",
+            ScoreForm(post, auto_id=prefix),
+            lambda data: assessments.set_self_score(
+                a, data["node"], actor=user, score=data["score"], explanation=data["explanation"]
+            ),
+            _("Score saved."),
+        )
+    if action == "evidence":
+        files = [(f.pk, f.name) for f in EvidenceFile.objects.filter(agency=a.agency)]
+        return _node_form(
+            request,
+            a,
+            "evidence",
+            EvidenceForm(post, request.FILES, files_choices=files, auto_id=prefix),
+            lambda data: assessments.add_evidence(
+                a,
+                data["node"],
+                actor=user,
+                doc_number=data["doc_number"],
+                issuer=data["issuer"],
+                doc_date=data["doc_date"],
+                upload=data["file"],
+                file_id=data["file_id"],
+            ),
+            _("Evidence added."),
+        )
+    if action in ("accept", "adjust"):
+        return _node_form(
+            request,
+            a,
+            "appraise",
+            AppraiseForm(post, auto_id=prefix),
+            lambda data: appraisal.appraise(
+                a,
+                data["node"],
+                actor=user,
+                accept=action == "accept",
+                score=data["score"],
+                comment=data["comment"],
+            ),
+            "",
+        )
     try:
-        if action == "score":
-            data = _valid_data(request, ScoreForm(post))
-            if data is not None:
-                assessments.set_self_score(
-                    a,
-                    data["node"],
-                    actor=user,
-                    score=data["score"],
-                    explanation=data["explanation"],
-                )
-                messages.success(request, _("Score saved."))
-        elif action == "evidence":
-            data = _valid_data(
-                request,
-                EvidenceForm(
-                    post,
-                    request.FILES,
-                    files_choices=[
-                        (f.pk, f.name) for f in EvidenceFile.objects.filter(agency=a.agency)
-                    ],
-                ),
-            )
-            if data is not None:
-                assessments.add_evidence(
-                    a,
-                    data["node"],
-                    actor=user,
-                    doc_number=data["doc_number"],
-                    issuer=data["issuer"],
-                    doc_date=data["doc_date"],
-                    upload=data["file"],
-                    file_id=data["file_id"],
-                )
-                messages.success(request, _("Evidence added."))
-        elif action == "remove_evidence":
+        if action == "remove_evidence":
             from cchc.reform.models import Evidence
 
             ev = get_object_or_404(Evidence, pk=post.get("evidence"), score__assessment=a)
@@ -519,17 +649,6 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "submit":
             assessments.submit(a, actor=user)
             messages.success(request, _("Self-assessment submitted."))
-        elif action in ("accept", "adjust"):
-            data = _valid_data(request, AppraiseForm(post))
-            if data is not None:
-                appraisal.appraise(
-                    a,
-                    data["node"],
-                    actor=user,
-                    accept=action == "accept",
-                    score=data["score"],
-                    comment=data["comment"],
-                )
         elif action == "request_explanation":
             appraisal.request_explanation(a, actor=user)
             messages.success(request, _("The unit has been asked for its explanation."))
@@ -642,6 +761,13 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         .defer("document", "summary")
         .order_by("-version")
     )
+    ha = access.is_home_affairs(request.user)
+    not_submitted = [
+        u
+        for u in doc.get("not_submitted", [])
+        if not q or q in fold(u["name"]) or q in u["code"].lower()
+    ]
+    readiness = results.readiness(year, _province()) if ha and not doc["frozen"] else None
     return render(
         request,
         "reform/ranking.html",
@@ -649,8 +775,14 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "doc": doc,
             "groups": _ranking_groups(doc, year, request.user),
+            "not_submitted": not_submitted,
             "history": history,
-            "ha": access.is_home_affairs(request.user),
+            "ha": ha,
+            "readiness": readiness,
+            "unfinished_message": publishing.unfinished_message(readiness) if readiness else "",
+            "templates": Template.objects.filter(year=year, status="PUBLISHED").order_by("code")
+            if readiness and readiness["unfinished"]
+            else [],
             "q": request.GET.get("q", ""),
             "trend": trend,
         },
@@ -766,7 +898,12 @@ def _ranking_groups(doc: dict[str, Any], year: int, user: Any) -> list[dict[str,
                     "total": num(r["total"]),
                     "grade": r.get("grade") or "",
                     "weakest": ", ".join(r.get("weakest") or []),
-                    "bar": round(max(0.0, min(100.0, r["total"] or 0.0)) * 4, 1),
+                    # the bar's length in per cent of the chart (_bars.html)
+                    "pct": round(max(0.0, min(100.0, r["total"] or 0.0)), 2),
+                    "shown": num(r["total"]),
+                    # ranked on self scores nobody has appraised yet (domain.md §7)
+                    "provisional": r.get("status", AssessmentStatus.FINAL)
+                    != AssessmentStatus.FINAL,
                 }
             )
         out.append({"name": group, "rows": table})
@@ -778,7 +915,12 @@ def _ranking_groups(doc: dict[str, Any], year: int, user: Any) -> list[dict[str,
 def publish(request: HttpRequest, year: int) -> HttpResponse:
     _require_ha(request)
     try:
-        publishing.publish_results(year, actor=request.user, reason=request.POST.get("reason", ""))
+        publishing.publish_results(
+            year,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            confirm_incomplete=bool(request.POST.get("confirm_incomplete")),
+        )
         messages.success(request, _("Results published."))
     except DomainError as exc:
         _fail(request, exc)
@@ -852,13 +994,27 @@ def public(request: HttpRequest, year: int | None = None) -> HttpResponse:
     )
     chosen = sets.filter(year=year).first() if year else sets.first()
     doc = {"agencies": chosen.summary} if chosen else None
+    groups = [
+        (
+            name,
+            [
+                r
+                | {
+                    "pct": round(max(0.0, min(100.0, r["total"] or 0.0)), 2),
+                    "shown": "" if r["total"] is None else number_format(r["total"], 2),
+                }
+                for r in rows
+            ],
+        )
+        for name, rows in (_groups(doc) if doc else [])
+    ]
     return render(
         request,
         "reform/public.html",
         {
             "chosen": chosen,
             "years": list(sets.values_list("year", flat=True)),
-            "groups": _groups(doc) if doc else [],
+            "groups": groups,
         },
     )
 

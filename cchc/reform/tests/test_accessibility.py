@@ -83,7 +83,7 @@ def test_ranking_and_unit_result_pages(transactional_db, year_2026, cast, browse
     ):
         page.goto(page.base_url + path)
         assert_accessible(page)
-    publishing.publish_results(2026, actor=cast.province_admin, reason="")
+    publishing.publish_results(2026, actor=cast.province_admin, reason="", confirm_incomplete=True)
     page.context.clear_cookies()
     page.goto(page.base_url + "/par/public/")
     assert_accessible(page)

@@ -142,12 +142,26 @@ def test_bad_score_rows_refuse_the_whole_file(cast, tmp_path):
 def test_publish_command_freezes_and_restates(cast, tmp_path):
     run(write_bundle(tmp_path / "b"))
     out = StringIO()
-    call_command("publish_par", "--year", "2026", "--province", "01", stdout=out)
+    # H26.100 (the cast's commune) has not taken part: publishing says so and waits for a yes
+    with pytest.raises(CommandError, match="1 đơn vị chưa bắt đầu|1 have not started"):
+        call_command("publish_par", "--year", "2026", "--province", "01", stdout=out)
+    assert not compute()["frozen"]
+    call_command(
+        "publish_par", "--year", "2026", "--province", "01", "--confirm-incomplete", stdout=out
+    )
     assert "version 1" in out.getvalue()
     doc = compute()
     assert doc["frozen"] is True and doc["result_version"] == 1
-    with pytest.raises(CommandError):
-        call_command("publish_par", "--year", "2026", "--province", "01", stdout=StringIO())
+    with pytest.raises(CommandError, match="lý do|reason"):
+        call_command(
+            "publish_par",
+            "--year",
+            "2026",
+            "--province",
+            "01",
+            "--confirm-incomplete",
+            stdout=StringIO(),
+        )
     call_command("publish_par", "--year", "2026", "--province", "01", "--reason", "Sửa", stdout=out)
     assert compute()["result_version"] == 2
     # a bundle cannot change the scores of a published year

@@ -13,6 +13,8 @@ from cchc.core.actors import SYSTEM
 from cchc.reform import assessments, criteria
 from cchc.reform.models import (
     AppraisalTeam,
+    Assessment,
+    AssessmentStatus,
     ExternalValue,
     Score,
     Target,
@@ -232,6 +234,7 @@ def test_what_if_on_a_platform_measure_changes_nothing(client, cast):
     a = assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)
     Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=5)
     Score.objects.filter(assessment=a, node__code="1.1.2").update(appraised_score=10)
+    Assessment.objects.filter(pk=a.pk).update(status=AssessmentStatus.FINAL)  # appraised
     client.force_login(cast.province_admin)
     url = reverse("reform:unit", args=[2026, cast.agency_b.code])
     r = client.get(url, {"whatif": "1", "metric": "online_share", "metric_value": "80"})

@@ -6,7 +6,7 @@ import pytest
 
 from cchc.core.actors import SYSTEM
 from cchc.reform import assessments, results, scoring
-from cchc.reform.models import Score
+from cchc.reform.models import Assessment, AssessmentStatus, Score
 
 NODES = [
     {"code": "A", "kind": "field", "max_points": 60, "parent": None},
@@ -115,6 +115,7 @@ def test_rank_change_drilldown_and_what_if(cast, tmp_path):
             a = assessments.open_assessment(t, agency, actor=SYSTEM)
             Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=score)
             Score.objects.filter(assessment=a, node__code="1.1.2").update(appraised_score=10)
+            Assessment.objects.filter(pk=a.pk).update(status=AssessmentStatus.FINAL)  # appraised
     doc = results.compute_year(2026, "01")
     b, c = results.unit_row(doc, "H26.01"), results.unit_row(doc, "H26.02")
     assert (b["rank"], c["rank"]) == (2, 1)

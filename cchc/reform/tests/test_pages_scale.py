@@ -78,7 +78,7 @@ def test_ranking_and_unit_pages_query_count_does_not_grow_with_units(
 @pytest.mark.django_db
 def test_year_on_year_charts_on_the_ranking_and_unit_pages(client, cast):
     import_year_pair([f"B26.{i:03d}" for i in range(6)])
-    publishing.publish_results(2025, actor=SYSTEM)
+    publishing.publish_results(2025, actor=SYSTEM, confirm_incomplete=True)
     client.force_login(cast.province_admin)
     page = client.get("/par/results/2026/").content.decode()
     assert 'id="trend-groups"' in page

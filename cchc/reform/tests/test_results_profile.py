@@ -112,6 +112,8 @@ def test_no_radar_with_fewer_than_three_fields_with_points(client, cast):
     t = build_template()  # two fields with points
     a = assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)
     assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=0, explanation="Chưa")
+    assessments.submit(a, actor=cast.leader_b)  # a draft has no result page
     client.force_login(cast.province_admin)
     r = client.get(reverse("reform:unit", args=[2026, "H26.01"]))
     assert r.status_code == 200 and r.context["radar"] is None

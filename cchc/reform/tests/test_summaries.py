@@ -17,7 +17,13 @@ from django.test.utils import CaptureQueriesContext
 
 from cchc.core.actors import SYSTEM
 from cchc.reform import appraisal, assessments, publishing, results, scoring
-from cchc.reform.models import Assessment, AssessmentSummary, ResultSet, Score
+from cchc.reform.models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentSummary,
+    ResultSet,
+    Score,
+)
 from cchc.reform.tests.fixtures import SCORES, write_bundle
 from cchc.reform.tests.helpers import build_template
 from cchc.testing import UserFactory
@@ -74,6 +80,8 @@ def test_every_workflow_write_keeps_the_summary_equal_to_a_fresh_computation(cas
     )
     assessments.set_self_score(c, "1.1.2", actor=cast.outsider, score=20, explanation="Tự tính")
     assert_current(c)
+    c = assessments.submit(c, actor=cast.outsider)  # a draft is not ranked: submitted
+    assert_current(c)
     ev = assessments.add_evidence(
         a,
         "1.1.1",
@@ -100,7 +108,7 @@ def test_every_workflow_write_keeps_the_summary_equal_to_a_fresh_computation(cas
     assert b["points"] == pytest.approx(7 + 15 + 18) and b["status"] == "FINAL"
     assert results.unit_row(doc, "H26.02")["points"] == pytest.approx(24)
     # publication scores from the rows; the frozen document is the one the summaries give
-    publishing.publish_results(2026, actor=SYSTEM)
+    publishing.publish_results(2026, actor=SYSTEM, confirm_incomplete=True)
     frozen = ResultSet.objects.get(current=True).document
     assert frozen["agencies"] == doc["agencies"]
     second = publishing.restate_results(2026, actor=SYSTEM, reason="Rà soát lại")
@@ -162,6 +170,7 @@ def test_an_assessment_without_a_summary_is_scored_from_its_rows(cast):
     a = assessments.open_assessment(t, cast.agency_b, actor=SYSTEM)  # writes no summary
     assert not AssessmentSummary.objects.exists()
     Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=5)
+    Assessment.objects.filter(pk=a.pk).update(status=AssessmentStatus.FINAL)  # appraised
     row = results.unit_row(results.compute_year(2026, "01"), "H26.01")
     assert row["points"] == pytest.approx(5)
 

@@ -77,7 +77,7 @@ def test_self_assessment_upload_submit_appraise_publish(client, cast, setup):
     assert client.get(reverse("reform:assessment_export", args=[a.pk, "xlsx"])).status_code == 200
     r = client.get(reverse("reform:unit", args=[2026, "H26.01"]) + "?whatif=1&v_1.1.1=10")
     assert r.status_code == 200 and "whatif" in r.content.decode()
-    client.post(reverse("reform:publish", args=[2026]))
+    client.post(reverse("reform:publish", args=[2026]), {"confirm_incomplete": "1"})
     client.logout()
     r = client.get(reverse("reform:public"))
     assert "Sở Tư pháp" in r.content.decode()

@@ -207,7 +207,7 @@ def test_other_units_do_not_see_a_self_assessment_before_publication(cast):
     a = _submitted(cast, t)
     assert access.can_view(cast.specialist_b, a)
     assert not access.can_view(cast.specialist_a, a)
-    publishing.publish_results(2026, actor=SYSTEM)
+    publishing.publish_results(2026, actor=SYSTEM, confirm_incomplete=True)
     assert access.can_view(cast.specialist_a, a)
 
 
@@ -234,14 +234,15 @@ def test_survey_module_absent_gives_no_result(cast):
 def test_publish_freezes_and_restatement_is_recorded(cast):
     t = build_template()
     a = _submitted(cast, t)
-    first = publishing.publish_results(2026, actor=SYSTEM)
+    first = publishing.publish_results(2026, actor=SYSTEM, confirm_incomplete=True)
     assert results.index_document("2026", province_code="01")["frozen"] is True
     # a later change does not move the published figures
     Score.objects.filter(assessment=a, node__code="1.1.1").update(appraised_score=1)
     doc = results.index_document("2026", province_code="01")
     assert results.unit_row(doc, "H26.01")["points"] == pytest.approx(28)
     with pytest.raises(ValidationFailed):
-        publishing.publish_results(2026, actor=SYSTEM)  # twice without a reason
+        # twice without a reason
+        publishing.publish_results(2026, actor=SYSTEM, confirm_incomplete=True)
     second = publishing.restate_results(2026, actor=SYSTEM, reason="Sửa điểm tiêu chí 1.1.1")
     assert second.version == 2 and second.reason
     first.refresh_from_db()
@@ -278,7 +279,11 @@ def test_live_document_follows_every_change_through_the_services(cast):
     a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=4)
     first = results.live_document(2026, "01")
-    assert results.unit_row(first, "H26.01")["points"] == 4
+    # a draft is not ranked (domain.md §7: only what the unit's leader submitted): listed apart
+    assert [u["code"] for u in first["not_submitted"]] == ["H26.01"] and not first["agencies"]
     assert results.live_document(2026, "01") is first  # nothing changed: reused
-    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=6)
-    assert results.unit_row(results.live_document(2026, "01"), "H26.01")["points"] == 6
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=6, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự tính")
+    assessments.submit(a, actor=cast.leader_b)
+    doc = results.live_document(2026, "01")
+    assert results.unit_row(doc, "H26.01")["points"] == 6 + 18 and not doc["not_submitted"]

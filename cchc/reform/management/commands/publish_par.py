@@ -20,11 +20,20 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--province", default=settings.CCHC_PROVINCE_CODE)
         parser.add_argument("--reason", default="", help="required to restate published results")
+        parser.add_argument(
+            "--confirm-incomplete",
+            action="store_true",
+            help="publish although some units have not submitted or are still under appraisal",
+        )
 
     def handle(self, *args, year: int, province: str, reason: str, **options):  # type: ignore[no-untyped-def]
         try:
             rs = publishing.publish_results(
-                year, actor=SYSTEM, province_code=province, reason=reason
+                year,
+                actor=SYSTEM,
+                province_code=province,
+                reason=reason,
+                confirm_incomplete=options["confirm_incomplete"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
