@@ -80,3 +80,33 @@ def run_action(
         return answer
     messages.success(request, done)
     return back
+
+
+def post_form(
+    request: HttpRequest,
+    form: Any,
+    act: Callable[[Any], object],
+    *,
+    done: str,
+    back: HttpResponse,
+    page: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """One form posted from a detail page that shows several (a task's, an inspection's).
+
+    Valid and accepted by the service (`act(form)`): `done` and `back` to the page
+    (post/redirect/get). Refused by the form or by the service: `page(form)`, the page again
+    with this form bound, so the text typed is kept and each error stands on its field
+    (aria-invalid). A refusal naming no field of the form (the task was completed meanwhile,
+    a permission) is a message on top of the page, since the form itself may be gone."""
+    if form.is_valid():
+        try:
+            act(form)
+        except DomainError as exc:
+            if exc.field in form.fields:
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+            return back
+    return page(form)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
-from cchc.core.rendering import cleaned_data, run_action
+from cchc.core.rendering import cleaned_data, post_form, run_action
 from cchc.plans import exports, policies, subjects
 from cchc.plans import inspections as svc
 from cchc.plans.forms import (
@@ -32,7 +32,7 @@ from cchc.plans.forms import (
     SelfReportForm,
 )
 from cchc.plans.inspection_models import Inspection, InspectionPlan, SubjectKind
-from cchc.plans.views import form_page, post_form
+from cchc.plans.views import form_page
 
 
 def _visible(user: Any) -> Any:

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import rendering
-from cchc.core.errors import DomainError
 from cchc.core.htmx import work_card
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
@@ -56,36 +55,6 @@ def form_page(
     request: HttpRequest, form: Any, heading: str, save: Callable[[dict[str, Any]], HttpResponse]
 ) -> HttpResponse:
     return rendering.form_page(request, "plans/form_page.html", form, save, heading=heading)
-
-
-def post_form(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    act: Callable[[forms.BaseForm], object],
-    *,
-    done: str,
-    back: HttpResponse,
-    page: Callable[[forms.BaseForm], HttpResponse],
-) -> HttpResponse:
-    """One form posted from a detail page that shows several (a task's, an inspection's).
-
-    Valid and accepted by the service (`act(form)`): `done` and `back` to the page
-    (post/redirect/get). Refused by the form or by the service: `page(form)`, the page again
-    with this form bound, so the text typed is kept and each error stands on its field
-    (aria-invalid). A refusal naming no field of the form (the task was completed meanwhile,
-    a permission) is a message on top of the page, since the form itself may be gone."""
-    if form.is_valid():
-        try:
-            act(form)
-        except DomainError as exc:
-            if exc.field in form.fields:
-                rendering.add_domain_error(form, exc)
-            else:
-                messages.error(request, exc.message)
-        else:
-            messages.success(request, done)
-            return back
-    return page(form)
 
 
 def _posted_pk(request: HttpRequest, name: str) -> int:
@@ -287,7 +256,7 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
     if action in TASK_FORMS:
         name, form_class, act = TASK_FORMS[action]
-        return post_form(
+        return rendering.post_form(
             request,
             form_class(request.POST, request.FILES),
             lambda form: act(task, actor=user, **form.cleaned_data),
