@@ -50,6 +50,7 @@ LABELS: dict[str, Promise] = {
     "denunciation.extension_days": _("Denunciation: days of one extension"),
     "reminder_days": _("Task reminders: days before the deadline"),
     "remediation_days": _("Findings: days to remedy"),
+    "remediation_max_days": _("Findings: longest remediation period (days)"),
 }
 
 
