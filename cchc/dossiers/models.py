@@ -320,6 +320,34 @@ class DossierSearch(models.Model):
         return cls(dossier_id=dossier.pk, text=cls.text_of(dossier.code, dossier.applicant_name))
 
 
+# What each event of a dossier is called wherever a person reads it: the citizen's status
+# timeline, the staff page's history and the printed control slip (form 06). The stored codes
+# never change; an event not named here would show its code, so every action is named.
+EVENT_LABELS: dict[str, Any] = {
+    "submit": _("Submitted online"),
+    "receive": _("Received, appointment issued"),
+    "refuse": _("Refused at reception"),
+    "transfer": _("Handed over for processing"),
+    "assign": _("Assigned"),
+    "request_supplement": _("Supplement requested (clock paused)"),
+    "receive_supplement": _("Supplement received (clock resumed)"),
+    "request_payment": _("Fees requested"),
+    "confirm_payment": _("Fees paid"),
+    "withdraw": _("Withdrawn"),
+    "stop": _("Processing stopped"),
+    "finish": _("Processing finished, result ready"),
+    "return_result": _("Result returned"),
+    "apologize": _("Apology and new appointment"),
+    # records on the dossier that leave its status as it is (not hand-overs)
+    "attach_document": _("Document attached"),
+    "reuse_document": _("Earlier digitised document reused"),
+    "submit_supplement": _("Supplement sent online by the applicant"),
+    "evaluate": _("Service rated by the applicant"),
+}
+# The records among them: kept in the history, never a hand-over row of the control slip.
+RECORD_ACTIONS = frozenset({"attach_document", "reuse_document", "submit_supplement", "evaluate"})
+
+
 class DossierEvent(EventLog):
     """One line of the control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ, form 06).
 
@@ -329,6 +357,7 @@ class DossierEvent(EventLog):
 
     subject_field = "dossier"
     chained_fields = ("from_status", "to_status", "agency_id", "target_agency_id")
+    action_labels = EVENT_LABELS
 
     # Indexes are kept to what is read: (dossier, seq) is unique and serves every lookup by
     # dossier; events are written 5-6 per dossier, so each extra index slows intake and import.

@@ -4,17 +4,25 @@ its steps. Each builder returns a `pdf.Document`; `pdf.render` lays it out."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import AdministrativeUnit, Agency
 from cchc.catalogue.models import TimeUnit
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotFound, ValidationFailed
-from cchc.dossiers.models import Dossier, DossierEvent, DossierStep, Status, StepOutcome
+from cchc.dossiers.models import (
+    RECORD_ACTIONS,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    Status,
+    StepOutcome,
+)
 from cchc.paperwork import pdf
 from cchc.paperwork.pdf import Document, Styles, clock, grid, long_date, p, short
 
@@ -27,22 +35,12 @@ OUTCOME_VI = {
     StepOutcome.ON_TIME: "Đúng hạn",
     StepOutcome.LATE: "Quá hạn",
 }
-ACTION_VI = {
-    "submit": "Nộp hồ sơ trực tuyến",
-    "receive": "Tiếp nhận hồ sơ",
-    "refuse": "Từ chối tiếp nhận",
-    "transfer": "Chuyển xử lý",
-    "assign": "Phân công",
-    "request_supplement": "Yêu cầu bổ sung hồ sơ",
-    "receive_supplement": "Nhận hồ sơ bổ sung",
-    "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
-    "confirm_payment": "Xác nhận nộp phí, lệ phí",
-    "withdraw": "Rút hồ sơ",
-    "stop": "Dừng giải quyết",
-    "finish": "Đã xử lý xong",
-    "return_result": "Trả kết quả",
-    "apologize": "Xin lỗi, hẹn lại ngày trả kết quả",
-}
+
+
+def _in_vietnamese(label: Callable[[], str]) -> str:
+    """An official form is written in Vietnamese whatever the reader's language."""
+    with translation.override("vi"):
+        return str(label())
 
 
 def place_name(agency: Agency) -> str:
@@ -331,9 +329,15 @@ def form_06(dossier: Dossier, seq: int | None = None) -> Document:
         s.seq: s
         for s in DossierStep.objects.filter(dossier=dossier).select_related("agency", "assignee")
     }
-    for i, ev in enumerate(
-        dossier.events.select_related("agency", "target_agency").order_by("seq"), 1
-    ):
+    # Form 06 records the hand-overs between steps and agencies: the records that leave the
+    # dossier where it is (a document attached, a supplement sent online, the rating) are
+    # not rows of it (they stay in the dossier's history).
+    handovers = (
+        dossier.events.exclude(action__in=RECORD_ACTIONS)
+        .select_related("agency", "target_agency")
+        .order_by("seq")
+    )
+    for i, ev in enumerate(handovers, 1):
         giver = f"{ev.actor_label} ({ev.agency.name})" if ev.agency else ev.actor_label
         receiver = (
             ev.target_agency.name if ev.target_agency else (ev.agency.name if ev.agency else "")
@@ -351,7 +355,7 @@ def form_06(dossier: Dossier, seq: int | None = None) -> Document:
                 f"{i}. Giao: {giver}\nNhận: {receiver}",
                 short(ev.at),
                 outcome,
-                ACTION_VI.get(ev.action, ev.action) + (f": {ev.note}" if ev.note else ""),
+                _in_vietnamese(ev.action_label) + (f": {ev.note}" if ev.note else ""),
             ]
         )
     doc.body.append(grid(rows, [width * 0.38, width * 0.17, width * 0.2, width * 0.25], st))

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from cchc.agencies.models import Agency
@@ -473,29 +472,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/lookup.html", {"form": form})
 
 
-ACTION_LABELS = {
-    "submit": gettext_noop("Submitted online"),
-    "receive": gettext_noop("Received, appointment issued"),
-    "refuse": gettext_noop("Refused at reception"),
-    "transfer": gettext_noop("Handed over for processing"),
-    "assign": gettext_noop("Assigned"),
-    "request_supplement": gettext_noop("Supplement requested (clock paused)"),
-    "receive_supplement": gettext_noop("Supplement received (clock resumed)"),
-    "request_payment": gettext_noop("Fees requested"),
-    "confirm_payment": gettext_noop("Fees paid"),
-    "withdraw": gettext_noop("Withdrawn"),
-    "stop": gettext_noop("Processing stopped"),
-    "finish": gettext_noop("Processing finished, result ready"),
-    "return_result": gettext_noop("Result returned"),
-    "apologize": gettext_noop("Apology and new appointment"),
-}
 # Notes the applicant must read (what to supplement, why refused/late/stopped); other notes
 # are internal hand-over remarks and stay with staff.
 PUBLIC_NOTES = {"request_supplement", "refuse", "apologize", "stop", "withdraw"}
-
-
-def _action_label(action: str) -> str:
-    return _(ACTION_LABELS.get(action, action))
 
 
 def timeline(dossier: Dossier) -> list[dict[str, Any]]:
@@ -505,7 +484,7 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
         rows.append(
             {
                 "at": ev.at,
-                "label": _action_label(ev.action),
+                "label": ev.action_label(),
                 "agency": ev.agency.name if ev.agency else "",
                 "target": ev.target_agency.name
                 if ev.target_agency and ev.action == "transfer"

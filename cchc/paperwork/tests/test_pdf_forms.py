@@ -183,3 +183,21 @@ def test_applicant_may_print_only_the_receipt(client, cast):
     client.force_login(cast.citizen)
     assert client.get(reverse("paperwork:dossier_form", args=[d.code, "01"])).status_code == 200
     assert client.get(reverse("paperwork:dossier_form", args=[d.code, "06"])).status_code == 404
+
+
+def test_form_06_lists_hand_overs_by_name_not_records_or_codes(cast, received):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    doc = services.store_document(
+        upload=SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4\n%%EOF\n"),
+        owner_id_hash="",
+        actor=cast.clerk_a,
+    )
+    services.attach_document(received, actor=cast.clerk_a, document=doc)
+    d = services.transfer(
+        received, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
+    )
+    t6 = flat(text_of(builders.dossier_form(d, "06")))
+    assert "attach_document" not in t6 and "Đính kèm" not in t6
+    assert "1. Giao:" in t6 and "2. Giao:" in t6 and "3. Giao:" not in t6
+    assert "Tiếp nhận hồ sơ, hẹn trả kết quả" in t6 and "Chuyển xử lý" in t6
