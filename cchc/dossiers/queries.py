@@ -20,7 +20,7 @@ from cchc.accounts.models import hash_national_id
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.personal import lookup_hash
 from cchc.core.text import matches_folded
-from cchc.dossiers import services
+from cchc.dossiers import policies, services
 from cchc.dossiers.models import (
     CLOCK_STATUSES,
     Channel,
@@ -29,7 +29,7 @@ from cchc.dossiers.models import (
     DossierSearch,
     Status,
 )
-from cchc.dossiers.state import ACTION_RULES, permitted, state_refusal
+from cchc.dossiers.state import ACTION_RULES, PRECONDITIONS, permitted, state_refusal
 
 NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 
@@ -41,6 +41,8 @@ QUEUES: dict[str, Any] = {
     "overdue": _("Overdue"),
     "supplement": _("Waiting for supplement"),
     "online": _("Submitted online, to receive"),
+    # status 9 (domain.md §3): processing finished, the result waits at the counter
+    "to_return": _("Finished, result to return"),
     "all": _("All I can see"),
 }
 
@@ -65,6 +67,43 @@ def available_actions(user: Any, dossier: Dossier, now: dt.datetime | None = Non
     answers as state.refusal does)."""
     now = now or timezone.now()
     return [a for a in ACTION_RULES if permitted(dossier, a, user, now)]
+
+
+# Why an action the person's role would allow is absent because of a rule of the domain, said
+# on the dossier page where the button would be (the button is not offered, never shown dead).
+WITHHELD_REASONS: dict[tuple[str, str], Any] = {
+    # domain.md §3: "if late: a written apology with a new appointment date, issued before the
+    # due date" (Decree 118/2025/NĐ-CP; form 04)
+    ("apologize", "before_due"): _(
+        "The apology with a new appointment date (form 04) must be issued before the due date. "
+        "This dossier was due at %(due)s, so it can no longer be issued."
+    ),
+}
+
+
+def withheld_actions(
+    user: Any, dossier: Dossier, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """The actions the user's role allows on the dossier in its status that a rule of the
+    domain withholds now, each with the rule in words (see WITHHELD_REASONS)."""
+    now = now or timezone.now()
+    withheld = []
+    for (action, precondition), why in WITHHELD_REASONS.items():
+        rule = ACTION_RULES[action]
+        if (
+            dossier.status in rule.from_states
+            and not PRECONDITIONS[precondition][0](dossier, now)
+            and policies.can(user, action, dossier)
+        ):
+            due = dossier.due_at.astimezone(LOCAL_TZ) if dossier.due_at else None
+            withheld.append(
+                {
+                    "action": action,
+                    "label": rule.label,
+                    "why": why % {"due": due.strftime("%H:%M %d/%m/%Y") if due else "—"},
+                }
+            )
+    return withheld
 
 
 def my_agency_ids(user: Any) -> set[int]:
@@ -97,6 +136,10 @@ def queue(user: Any, key: str, now: dt.datetime | None = None) -> DossierQuerySe
         )
     if key == "online":
         return qs.filter(status=Status.SUBMITTED).filter(
+            Q(receiving_agency_id__in=mine) | Q(receiving_place_id__in=mine) if mine else Q()
+        )
+    if key == "to_return":  # handed back where it was received (state: return_result)
+        return qs.filter(status=Status.FINISHED).filter(
             Q(receiving_agency_id__in=mine) | Q(receiving_place_id__in=mine) if mine else Q()
         )
     return qs

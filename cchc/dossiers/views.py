@@ -112,6 +112,7 @@ MY_WORK_QUEUES = (
     ("overdue", True),
     ("supplement", False),
     ("online", False),
+    ("to_return", False),
 )
 
 
@@ -255,6 +256,7 @@ def _detail_context(
         "steps": queries.step_flags(dossier),
         "derivation": services.due_derivation(dossier),
         "action_forms": forms,
+        "withheld": queries.withheld_actions(request.user, dossier),
         "read_only": permissions.is_inspector(request.user),
         "documents": dossier.documents.select_related("document", "required_document").order_by(
             "pk"

@@ -31,3 +31,20 @@ def test_card_counts_what_the_queues_list_and_only_staff_get_it(cast, client):
 
     assert client_for(cast.citizen).get(url).status_code == 403
     assert client.get(url).status_code == 302  # to sign in
+
+
+def test_finished_dossiers_wait_in_the_clerks_return_queue(cast, client):
+    d = counter_dossier(cast)
+    d = services.finish(d, actor=cast.specialist_a)
+    counter_dossier(cast)  # still being processed: not in the queue
+    clerk = client_for(cast.clerk_a)
+    card = work_card_counts(clerk, reverse("dossiers:my_work"))
+    assert card["Đã xử lý xong, chờ trả kết quả"] == 1
+    page = clerk.get(reverse("dossiers:queue"), {"queue": "to_return"}).content.decode()
+    assert d.code in page and "Đã xử lý xong, chờ trả kết quả" in page
+    assert (
+        work_card_counts(client_for(cast.clerk_b), reverse("dossiers:my_work"))[
+            "Đã xử lý xong, chờ trả kết quả"
+        ]
+        == 0
+    )
