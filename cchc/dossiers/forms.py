@@ -38,7 +38,11 @@ PHONE_RE = re.compile(r"^\+?\d{9,12}$")
 
 
 def province_agencies() -> Any:
-    return Agency.objects.current().in_province(settings.CCHC_PROVINCE_CODE).order_by("code")
+    # by name, as they are labelled ("Sở Tư pháp (H26.01)"): codes sort as text (H26.10,
+    # H26.100, H26.11)
+    return (
+        Agency.objects.current().in_province(settings.CCHC_PROVINCE_CODE).order_by("name", "code")
+    )
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -279,11 +283,24 @@ class ReasonForm(ActionForm):
 
 
 def _staff_of(agency_ids: Any) -> Any:
+    """The active staff who hold a role in one of the agencies (never a superuser: the
+    system's administrator handles no dossier)."""
     return (
-        User.objects.filter(memberships__agency_id__in=agency_ids, is_active=True)
+        User.objects.filter(
+            memberships__agency_id__in=agency_ids,
+            is_active=True,
+            kind=User.Kind.STAFF,
+            is_superuser=False,
+        )
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+def staff_options(agency_id: Any) -> list[tuple[Any, str]]:
+    """The assignee choices of a hand-over to `agency_id`: nobody yet, then its staff."""
+    staff = _staff_of([agency_id]) if str(agency_id or "").isdigit() else User.objects.none()
+    return [("", "---------"), *((u.pk, u.display_name) for u in staff)]
 
 
 class TransferForm(ActionForm):
@@ -312,10 +329,26 @@ class TransferForm(ActionForm):
         agencies = province_agencies()
         self.fields["to_agency"].queryset = agencies
         self.fields["assignee"].queryset = User.objects.filter(
-            kind=User.Kind.STAFF, is_active=True
+            kind=User.Kind.STAFF, is_active=True, is_superuser=False
         ).order_by("full_name", "username")
         if not self.is_bound:
             self.initial.setdefault("to_agency", self.dossier.competent_agency_id)
+        # The list offers only the staff of the chosen agency (the validation keeps the full
+        # queryset and clean() names a mismatch); choosing another agency fetches its staff
+        # into the list (htmx, like the intake form's competent agencies).
+        chosen = self.data.get(self.add_prefix("to_agency")) if self.is_bound else None
+        self.fields["assignee"].widget.choices = staff_options(
+            chosen or self.initial.get("to_agency")
+        )
+        self.fields["to_agency"].widget.attrs.update(
+            {
+                "hx-get": reverse("dossiers:detail", args=[self.dossier.code]),
+                "hx-trigger": "change",
+                "hx-target": f"#{self['assignee'].auto_id}",
+                "hx-vals": '{"part": "assignees"}',
+                "hx-params": f"{self.add_prefix('to_agency')},part",
+            }
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -26,7 +26,7 @@ from cchc.core.htmx import is_htmx, redirect_page, render_page, work_card
 from cchc.core.pagination import CappedPaginator
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies, queries, services
-from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm
+from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm, staff_options
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
 
 PAGE_SIZE = 25
@@ -293,6 +293,13 @@ def document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     _require_staff(request.user)
     dossier = _visible_dossier(request.user, code)
+    if is_htmx(request) and request.GET.get("part") == "assignees":
+        # the transfer form's assignee list for the agency just chosen (TransferForm)
+        return render(
+            request,
+            "dossiers/_assignee_options.html",
+            {"options": staff_options(request.GET.get("transfer-to_agency"))},
+        )
     context = _detail_context(request, dossier)
     # the applicant's rating, shown to staff below the dossier (not part of the htmx fragment)
     context["evaluation"] = Evaluation.objects.filter(dossier=dossier).first()

@@ -1,0 +1,44 @@
+"""The transfer form offers as assignee only the staff of the agency chosen (never a
+superuser), fetches another agency's staff when the agency changes, and lists agencies by
+name (codes sort as text: H26.10, H26.100, H26.11)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cchc.accounts.models import Membership
+from cchc.dossiers.tests.factories import counter_dossier
+from cchc.testing import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def select(page: str, name: str) -> str:
+    start = page.index(f'name="{name}"')
+    return page[start : page.index("</select>", start)]
+
+
+def test_assignee_list_holds_only_the_chosen_agencys_staff(client, cast):
+    root = UserFactory(username="root", full_name="Quản trị hệ thống", is_superuser=True)
+    Membership.objects.create(user=root, agency=cast.agency_a, role=Membership.Role.LEADER)
+    d = counter_dossier(cast, competent_agency=cast.agency_a)
+    client.force_login(cast.clerk_a)
+    page = client.get(f"/staff/dossiers/{d.code}/").content.decode()
+    assignees = select(page, "transfer-assignee")
+    assert "Specialist A" in assignees and "Leader A" in assignees
+    assert "Specialist B" not in assignees and "Clerk B" not in assignees
+    assert "Quản trị hệ thống" not in assignees
+    # choosing Sở Tư pháp fetches its staff into the list
+    to_agency = select(page, "transfer-to_agency")
+    assert 'hx-target="#id_transfer-assignee"' in to_agency
+    part = client.get(
+        f"/staff/dossiers/{d.code}/",
+        {"part": "assignees", "transfer-to_agency": cast.agency_b.pk},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Specialist B" in part and "Specialist A" not in part and "<html" not in part
+    # agencies by name: Sở Tư pháp, Sở Xây dựng, UBND phường Hoàn Kiếm (not by code)
+    names = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+) \(H26", to_agency)
+    assert names == sorted(names) and names[0] == "Sở Tư pháp"
