@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from cchc.core import events
 from cchc.core.actors import SystemActor, actor_label, actor_user
-from cchc.core.errors import DomainError, NotFound, TransitionNotAllowed, ValidationFailed
+from cchc.core.errors import (
+    DomainError,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
 from cchc.surveys import live
 from cchc.surveys.files import is_upload, store_answer_file, store_uploads
 from cchc.surveys.methods import MethodSpec, condition_met
@@ -115,6 +120,9 @@ def _validity(campaign_method: Any, answers: dict[str, Any]) -> tuple[bool, int,
     )
 
 
+PAPER_MODES = (Mode.PAPER_POST, Mode.PAPER_HOME, Mode.PAPER_DESK)
+
+
 def _take_quota(campaign: Campaign, agency: Any, stratum: str) -> str:
     """Count the response for the unit's quota of its stratum (or the unit's overall quota);
     refuse when that quota is full. Returns the stratum counted for ('' without a quota)."""
@@ -157,8 +165,13 @@ def _record(
     if mode not in campaign.modes:
         raise ValidationFailed(_("This campaign does not collect in this mode."), field="mode")
     clean = check_answers(campaign, answers)
+    if mode not in PAPER_MODES and not any(v not in (None, "", [], {}) for v in clean.values()):
+        # a mis-click, not a returned blank form (a blank paper form is recorded, as invalid)
+        raise ValidationFailed(_("The questionnaire has no answer yet: nothing was recorded."))
     valid, valid_items, scored = _validity(campaign.method, clean)
-    counted = _take_quota(campaign, agency, stratum)
+    # a quota counts the questionnaires that count (domain.md §6: invalid ones are excluded
+    # from every figure), so blank or half-empty forms cannot fill a unit's quota
+    counted = _take_quota(campaign, agency, stratum) if valid else ""
     who = collector if collector is not None else actor
     response = Response.objects.create(
         code=f"{campaign.code}-{secrets.token_hex(6).upper()}",

@@ -80,6 +80,23 @@ def test_answers_outside_the_scale_leave_nothing_saved(cast, campaign, method):
     assert r.answers["A1"] == 4 and r.answers["B1"] == 9 and not r.valid and r.valid_items == 1
 
 
+def test_an_empty_questionnaire_is_refused_and_an_invalid_one_fills_no_quota(
+    cast, campaign, method
+):
+    services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    enter = partial(collection.enter_response, campaign, mode=Mode.PHONE, actor=cast.clerk_a)
+    with pytest.raises(ValidationFailed, match="chưa có câu trả lời nào"):
+        enter(agency=cast.agency_a, answers={})
+    assert not Response.objects.exists()
+    # one answer out of 39: recorded (a return) but invalid, so it does not count for the quota
+    one = dict(list(all_items(method, 4).items())[:1])
+    invalid = enter(agency=cast.agency_a, answers=one)
+    assert not invalid.valid and invalid.quota_stratum == ""
+    assert Quota.objects.get(campaign=campaign, agency=cast.agency_a).filled == 0
+    valid = enter(agency=cast.agency_a, answers=all_items(method, 4))
+    assert valid.valid and Quota.objects.get(campaign=campaign, agency=cast.agency_a).filled == 1
+
+
 def test_closed_campaign_and_full_quota_refuse(cast, campaign, method):
     services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
     enter = partial(

@@ -54,7 +54,16 @@ def test_open_link_per_device(cast, campaign, method, client):
 def test_enumerator_entry_and_double_keying_pages(cast, campaign, method, client):
     client.force_login(cast.clerk_a)
     url = f"/surveys/c/{campaign.code}/enter/"
-    assert client.get(url).status_code == 200
+    entry = client.get(url)
+    # the unit rated is chosen, never the first of the list by default
+    assert (
+        entry.status_code == 200
+        and '<option value="">— chọn đơn vị —</option>' in entry.content.decode()
+    )
+    empty = client.post(
+        url, {"unit": cast.agency_a.code, "mode": "phone", "nonce": "e0"}, follow=True
+    )
+    assert "Phiếu chưa có câu trả lời nào" in empty.content.decode()
     client.post(url, post_answers(method, 5, unit=cast.agency_a.code, mode="phone", nonce="e1"))
     assert Response.objects.get().mode == "phone"
     paper = {"unit": cast.agency_a.code, "mode": "paper_post", "number": "P-9", "paper": "1"}
