@@ -368,14 +368,25 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/queue.html",
-        {"page": _page(request, qs), "tab": tab, "tabs": QUEUE_TABS, "q": q, "now": now},
+        {
+            "page": _page(request, qs),
+            "tab": tab,
+            "tabs": QUEUE_TABS,
+            "q": q,
+            "now": now,
+            # a petition is logged on behalf of one's own agency (inspectors have none)
+            "can_log": bool(permissions.agency_ids(request.user)),
+        },
     )
 
 
 @login_required
 def log_petition(request: HttpRequest) -> HttpResponse:
-    """Staff log a hotline call (e.g. Đà Nẵng's 1022), a counter visit or a letter."""
+    """Staff log a hotline call (e.g. Đà Nẵng's 1022), a counter visit or a letter, on behalf
+    of an agency of theirs."""
     _staff_required(request)
+    if not permissions.agency_ids(request.user):
+        raise PermissionDenied
     form = LogPetitionForm(request.POST or None, user=request.user)
 
     def save(data: dict[str, Any]) -> HttpResponse:

@@ -241,7 +241,8 @@ PAGES: dict[str, frozenset[str]] = {
     "feedback/complaints/": frozenset({"leader_a", "province_admin", "inspector"}),
     "feedback/complaints/new/": SIGNED_IN,
     "feedback/staff/": STAFF,
-    "feedback/staff/new/": STAFF,
+    # on behalf of an agency of theirs: Home Affairs and inspectors have none to log for
+    "feedback/staff/new/": frozenset(_MEMBER_ROLE),
     "feedback/staff/dashboard/": STAFF,
     "feedback/staff/my-work/": STAFF,
     # indices

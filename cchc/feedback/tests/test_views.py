@@ -259,3 +259,13 @@ def test_reception_schedule(client, cast):
 @pytest.mark.parametrize("url", ["/feedback/new/", "/feedback/answers/", "/feedback/reception/"])
 def test_public_pages_render(client, db, url):
     assert client.get(url).status_code == 200
+
+
+def test_only_staff_of_an_agency_are_offered_the_logging_form(client, cast):
+    """An inspector has no agency to log a petition for: no button to a form they cannot send."""
+    client.force_login(cast.inspector)
+    assert "/feedback/staff/new/" not in client.get("/feedback/staff/").content.decode()
+    assert client.get("/feedback/staff/new/").status_code == 403
+    client.force_login(cast.clerk_a)
+    assert "/feedback/staff/new/" in client.get("/feedback/staff/").content.decode()
+    assert client.get("/feedback/staff/new/").status_code == 200
