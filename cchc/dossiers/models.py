@@ -449,6 +449,19 @@ class DossierDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.document_id}"
 
+    @property
+    def title(self) -> str:
+        """What the document is, for people (its file name says nothing): the component it
+        answers, the result, or a paper sent for a supplement (`from_supplement`, annotated
+        by `queries.dossier_documents`)."""
+        if self.required_document_id and self.required_document is not None:
+            return self.required_document.name
+        if self.role == self.Role.RESULT:
+            return str(_("Result of the dossier"))
+        if getattr(self, "from_supplement", False):
+            return str(_("Paper sent for the supplement"))
+        return str(self.get_role_display())
+
 
 class ReceivedAs(models.TextChoices):
     """The form in which a component was handed in at the counter."""

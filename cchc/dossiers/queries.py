@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,7 @@ from cchc.dossiers.models import (
     DossierQuerySet,
     DossierSearch,
     Status,
+    SupplementUpload,
 )
 from cchc.dossiers.state import ACTION_RULES, PRECONDITIONS, permitted, state_refusal
 
@@ -104,6 +105,19 @@ def withheld_actions(
                 }
             )
     return withheld
+
+
+def dossier_documents(dossier: Dossier) -> Any:
+    """The dossier's documents in the order attached, each knowing whether it came as a paper
+    for a supplement (DossierDocument.title names it)."""
+    from_supplement = SupplementUpload.objects.filter(
+        dossier=OuterRef("dossier_id"), document=OuterRef("document_id")
+    )
+    return (
+        dossier.documents.select_related("document", "required_document")
+        .annotate(from_supplement=Exists(from_supplement))
+        .order_by("pk")
+    )
 
 
 def my_agency_ids(user: Any) -> set[int]:

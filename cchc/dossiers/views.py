@@ -257,10 +257,10 @@ def _detail_context(
         "derivation": services.due_derivation(dossier),
         "action_forms": forms,
         "withheld": queries.withheld_actions(request.user, dossier),
+        # the hint over the applicant's supplement files names the button by its own label
+        "receive_supplement_label": queries.ACTION_LABELS["receive_supplement"],
         "read_only": permissions.is_inspector(request.user),
-        "documents": dossier.documents.select_related("document", "required_document").order_by(
-            "pk"
-        ),
+        "documents": queries.dossier_documents(dossier),
         "checklist": dossier.checklist.all(),
         "supplement_uploads": dossier.supplement_uploads.select_related("document").filter(
             received_at__isnull=True

@@ -32,6 +32,7 @@ from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies
+from cchc.dossiers import queries as dossier_queries
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
 from cchc.dossiers.services import due_derivation
@@ -581,7 +582,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "has_receipt": dossier.received_at is not None,
             "has_result_file": dossier.is_returned
             and dossier.documents.filter(role=DossierDocument.Role.RESULT).exists(),
-            "documents": dossier.documents.select_related("document", "required_document"),
+            "documents": dossier_queries.dossier_documents(dossier),
             # the upload form while a supplement is awaited (and its answer to a late upload)
             "supplement_form": supplement_form
             if (dossier.is_paused or supplement_form.errors)

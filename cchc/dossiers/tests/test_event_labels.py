@@ -72,3 +72,25 @@ def test_citizen_timeline_names_the_events(client, cast, supplemented):
     page = client.get(reverse("portal:dossier", args=[supplemented.code])).content.decode()
     assert not CODES.search(page), CODES.search(page)
     assert "Người nộp gửi hồ sơ bổ sung trực tuyến" in page
+
+
+def test_documents_say_what_they_are_not_only_their_file_name(client, cast, supplemented):
+    d = services.finish(
+        supplemented,
+        actor=cast.specialist_a,
+        result=SimpleUploadedFile("ok.pdf", PDF, "application/pdf"),
+    )
+    services.return_result(d, actor=cast.clerk_a)
+    client.force_login(cast.clerk_a)
+    staff = client.get(f"/staff/dossiers/{d.code}/").content.decode()
+    listing = staff[
+        staff.index('id="documents"') : staff.index("</ul>", staff.index('id="documents"'))
+    ]
+    assert "Giấy tờ gửi bổ sung" in listing and "giay-chung-sinh.pdf" in listing
+    assert "Kết quả giải quyết" in listing
+    client.logout()
+    client.post(reverse("portal:lookup"), {"code": d.code, "id_last4": "2345"})
+    page = client.get(reverse("portal:dossier", args=[d.code])).content.decode()
+    assert "ok.pdf: ok.pdf" not in page
+    assert "Kết quả giải quyết: ok.pdf" in page
+    assert "Giấy tờ gửi bổ sung: giay-chung-sinh.pdf" in page

@@ -3,6 +3,8 @@ status page, the clerk sees them and receives the supplement with them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -154,3 +156,18 @@ def test_bad_files_are_refused_and_nothing_is_saved(client, cast, waiting, setti
     assert expected in response.content.decode()
     assert not SupplementUpload.objects.exists() and not DigitizedDocument.objects.exists()
     assert not Dossier.objects.get(pk=waiting.pk).events.filter(action="submit_supplement").exists()
+
+
+def test_the_hint_names_the_button_the_clerk_sees(client, cast, waiting):
+    services.submit_supplement(
+        waiting,
+        actor=cast.citizen,
+        uploads=[SimpleUploadedFile("giay-chung-sinh.pdf", PDF)],
+        applicant_proven=True,
+    )
+    client.force_login(cast.clerk_a)
+    page = client.get(f"/staff/dossiers/{waiting.code}/").content.decode()
+    hint = page[: page.index('id="supplement-uploads"')]
+    named = re.findall(r"khi chọn “([^”]+)”", hint)
+    assert named == ["Nhận hồ sơ bổ sung"]
+    assert f"<summary>{named[0]}</summary>" in page
