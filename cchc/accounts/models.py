@@ -207,3 +207,9 @@ class AccountEvent(EventLog):
     Meta = event_log_meta(
         "user", "uniq_account_event_seq", _("account change"), _("account changes")
     )
+
+    @property
+    def role_label(self) -> str:
+        """The role the change concerns, as the pages name it (the data keeps its code)."""
+        role = (self.data or {}).get("role", "")
+        return str(Membership.Role(role).label) if role in Membership.Role.values else role

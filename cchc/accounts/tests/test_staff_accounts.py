@@ -103,6 +103,8 @@ def test_roles_and_switching_off_are_logged_with_their_reasons(cast, agency_admi
     assert actions == [("grant", ""), ("revoke", "Chuyển công tác"), ("deactivate", "Nghỉ hưu")]
     page = admin.get(reverse("accounts:staff_detail", args=[cast.clerk_a.pk])).content.decode()
     assert "Nghỉ hưu" in page and "Chuyển công tác" in page
+    # the role by its name, not its code
+    assert "(H26.100, Chuyên viên)" in page and "(H26.100, SPECIALIST)" not in page
 
 
 def test_who_may_manage_whom(cast, agency_admin):
