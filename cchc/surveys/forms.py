@@ -163,7 +163,12 @@ class CampaignForm(forms.Form):
         label=_("Period"),
         max_length=10,
         regex=r"^\d{4}(-Q[1-4]|-\d{2})?$",
-        error_messages={"invalid": _("A year (2027), a quarter (2027-Q2) or a month (2027-05).")},
+        error_messages={
+            "invalid": _(
+                "“%(value)s” is not a period: write a year (2027), a quarter (2027-Q2) or a "
+                "month (2027-05)."
+            )
+        },
         help_text=_("A year (2027), a quarter (2027-Q2) or a month (2027-05)."),
     )
     date_from = forms.DateField(label=_("Transactions from"), widget=date_input())

@@ -57,7 +57,7 @@ def test_bad_input_is_refused_on_its_field_in_vietnamese_and_nothing_is_created(
     backwards = post(cast, questionnaire, code="KS-LUI", date_to="2026-12-31").content.decode()
     assert "Ngày kết thúc trước ngày bắt đầu." in backwards
     period = post(cast, questionnaire, code="KS-KY", period="năm nay").content.decode()
-    assert "Một năm (2027), một quý (2027-Q2) hoặc một tháng (2027-05)." in period
+    assert "“năm nay” không phải là một kỳ: hãy ghi một năm (2027)" in period
     none = post(cast, questionnaire, code="KS-RONG", agencies=[]).content.decode()
     assert 'aria-invalid="true"' in none
     assert list(Campaign.objects.values_list("code", flat=True)) == ["SIPAS-2027"]
