@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
 from cchc.catalogue.models import Procedure
-from cchc.core.errors import DomainError
+from cchc.core.errors import DomainError, TransitionNotAllowed
 from cchc.core.htmx import is_htmx, redirect_page, render_page, work_card
 from cchc.core.pagination import CappedPaginator
 from cchc.core.rendering import add_domain_error
@@ -329,6 +329,11 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         except DomainError as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from exc
+            if isinstance(exc, TransitionNotAllowed):
+                # the dossier moved on since the page was opened (another clerk acted): show
+                # it as it is now, with the refusal, rather than the stale page and its buttons
+                messages.error(request, exc.message)
+                return redirect_page(request, reverse("dossiers:detail", args=[dossier.code]))
             add_domain_error(form, exc)
         else:
             messages.success(
