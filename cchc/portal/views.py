@@ -462,12 +462,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 return redirect("portal:dossier", code=dossier.code)
             throttle.record_lookup_failure(ip)
             throttle.record_lookup_code_failure(code)
-        form.add_error(
-            None,
-            _(
-                "No dossier matches this code and ID number or phone number. Please check them and try again."
-            ),
-        )
+            # only for a complete request: an empty or partial one shows its field errors
+            form.add_error(
+                None,
+                _(
+                    "No dossier matches this code and ID number or phone number. Please check them and try again."
+                ),
+            )
         return render(request, "portal/lookup.html", {"form": form}, status=400)
     form = LookupForm(initial={"code": request.GET.get("code", "")})
     return render(request, "portal/lookup.html", {"form": form})

@@ -103,3 +103,11 @@ def test_receipt_qr_opens_lookup_with_code(client, cast, returned):
     client.post(reverse("portal:lookup"), {"code": returned.code, "id_last4": "2345"})
     receipt = client.get(reverse("portal:receipt", args=[returned.code]))
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+
+
+def test_an_empty_lookup_shows_only_the_field_errors(client):
+    response = client.post(reverse("portal:lookup"), {"code": "", "id_last4": "", "phone": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Không tìm thấy hồ sơ" not in page
+    assert 'id="id_code_error"' in page and 'id="id_id_last4_error"' in page
