@@ -14,6 +14,7 @@ each complaint the `complaint` rule version.
 from __future__ import annotations
 
 import datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -325,6 +326,23 @@ class PetitionEvent(EventLog):
 
     subject_field = "petition"
     chained_fields = ("from_status", "to_status", "agency_id")
+    action_labels: ClassVar[dict[str, Any]] = {
+        "file": _("Petition received"),
+        "import": _("Imported from another system"),
+        "import_update": _("Updated from another system"),
+        "confirm": _("Classification and routing confirmed"),
+        "assign": _("Assigned"),
+        "reject": _("Refused"),
+        "request_info": _("Information requested"),
+        "receive_info": _("Information received"),
+        "transfer": _("Transferred"),
+        "answer": _("Answered"),
+        "publish": _("Answer published"),
+        "merge": _("Merged into another petition"),
+        "merged_repeat": _("A repeat merged into it"),
+        "note": _("Internal note"),
+        "reclassify": _("Moved to the complaints register"),
+    }
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("time"), db_index=True)  # reports filter the trail by time
@@ -578,6 +596,15 @@ class ComplaintEvent(EventLog):
 
     subject_field = "complaint"
     chained_fields = ("from_status", "to_status")
+    action_labels: ClassVar[dict[str, Any]] = {
+        "file": _("Complaint registered"),
+        "import": _("Imported from another system"),
+        "reclassify": _("Registered from a petition"),
+        "accept": _("Accepted for settlement"),
+        "extend": _("Settlement time extended"),
+        "settle": _("Settled"),
+        "refuse": _("Not accepted"),
+    }
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=12, blank=True, choices=ComplaintStatus.choices)

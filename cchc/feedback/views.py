@@ -456,6 +456,27 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "feedback/detail.html", ctx)
 
 
+# what the person is told once an action went through (an unknown action is a 404 before)
+PETITION_DONE = {
+    "confirm": gettext_lazy("Classification confirmed: the petition is being handled."),
+    "assign": gettext_lazy("The petition is assigned."),
+    "reject": gettext_lazy("The petition is refused; the petitioner is told why."),
+    "request_info": gettext_lazy("The question is sent to the petitioner."),
+    "receive_info": gettext_lazy("The information is recorded; handling resumes."),
+    "transfer": gettext_lazy("The petition is transferred to the other agency."),
+    "answer": gettext_lazy("The answer is recorded; it awaits the leader's publication."),
+    "publish": gettext_lazy("The answer is published."),
+    "merge": gettext_lazy("The petition is merged into the other one."),
+    "note": gettext_lazy("Note added."),
+}
+COMPLAINT_DONE = {
+    "accept": gettext_lazy("The complaint is accepted for settlement."),
+    "extend": gettext_lazy("The settlement time is extended."),
+    "settle": gettext_lazy("The settlement is recorded."),
+    "refuse": gettext_lazy("The refusal to accept is recorded."),
+}
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
@@ -529,7 +550,9 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         return None
 
     back = redirect("feedback:detail", code=code)
-    return rendering.run_action(request, handle, done=_("Done."), back=back)
+    return rendering.run_action(
+        request, handle, done=str(PETITION_DONE.get(action, gettext_lazy("Saved."))), back=back
+    )
 
 
 @login_required
@@ -613,7 +636,8 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
                 raise DomainError(_("Unknown action."))
 
         back = redirect("feedback:complaint", code=code)
-        return rendering.run_action(request, handle, done=_("Done."), back=back)
+        done = COMPLAINT_DONE.get(request.POST.get("action", ""), gettext_lazy("Saved."))
+        return rendering.run_action(request, handle, done=str(done), back=back)
     return render(
         request,
         "feedback/complaint_detail.html",

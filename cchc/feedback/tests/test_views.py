@@ -269,3 +269,18 @@ def test_only_staff_of_an_agency_are_offered_the_logging_form(client, cast):
     client.force_login(cast.clerk_a)
     assert "/feedback/staff/new/" in client.get("/feedback/staff/").content.decode()
     assert client.get("/feedback/staff/new/").status_code == 200
+
+
+def test_history_and_action_messages_read_as_sentences(client, cast):
+    p = published(cast)
+    client.force_login(cast.leader_a)
+    page = client.get(f"/feedback/staff/{p.code}/").content.decode()
+    for code in ("file", "confirm", "answer", "publish"):
+        assert f"<strong>{code}</strong>" not in page
+    assert "<strong>Xác nhận phân loại và chuyển xử lý</strong>" in page
+    other = file(cast.agency_a)
+    client.force_login(cast.clerk_a)
+    done = client.post(
+        f"/feedback/staff/{other.code}/note/", {"text": "Gọi lại sau"}, follow=True
+    ).content.decode()
+    assert "Đã thêm ghi chú." in done and "Đã thực hiện." not in done
