@@ -345,6 +345,8 @@ class TransferForm(ActionForm):
                 "hx-get": reverse("dossiers:detail", args=[self.dossier.code]),
                 "hx-trigger": "change",
                 "hx-target": f"#{self['assignee'].auto_id}",
+                # the options go inside the list (the action form's outerHTML is inherited)
+                "hx-swap": "innerHTML",
                 "hx-vals": '{"part": "assignees"}',
                 "hx-params": f"{self.add_prefix('to_agency')},part",
             }

@@ -32,7 +32,7 @@ def test_assignee_list_holds_only_the_chosen_agencys_staff(client, cast):
     assert "Quản trị hệ thống" not in assignees
     # choosing Sở Tư pháp fetches its staff into the list
     to_agency = select(page, "transfer-to_agency")
-    assert 'hx-target="#id_transfer-assignee"' in to_agency
+    assert 'hx-target="#id_transfer-assignee"' in to_agency and 'hx-swap="innerHTML"' in to_agency
     part = client.get(
         f"/staff/dossiers/{d.code}/",
         {"part": "assignees", "transfer-to_agency": cast.agency_b.pk},
