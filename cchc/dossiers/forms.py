@@ -121,7 +121,7 @@ class IntakeForm(forms.Form):
             (p.pk, f"{p.code} — {Truncator(p.name).chars(120)}") for p in procedures
         ]
         self.fields["competent_agency"].widget.choices = [
-            (a.pk, f"{a.code} — {a.name}") for a in competent_agencies
+            (a.pk, f"{a.name} ({a.code})") for a in competent_agencies
         ] or [("", _("— choose the procedure first —"))]
 
     def clean_applicant_id(self) -> str:

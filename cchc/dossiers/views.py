@@ -162,7 +162,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             if (request.GET.get("procedure") or "").isdigit()
             else None
         )
-        agencies = procedure.agencies.order_by("code") if procedure else []
+        agencies = procedure.agencies.order_by("name", "code") if procedure else []
         return render(
             request,
             "dossiers/_competent_options.html",
@@ -206,7 +206,8 @@ def intake(request: HttpRequest) -> HttpResponse:
         else None
     )
     form.limit_choices(
-        _procedure_options("", selected), selected.agencies.order_by("code") if selected else []
+        _procedure_options("", selected),
+        selected.agencies.order_by("name", "code") if selected else [],
     )
     return render(request, "dossiers/intake.html", {"form": form, "reusable": form.reusable()})
 

@@ -42,3 +42,18 @@ def test_assignee_list_holds_only_the_chosen_agencys_staff(client, cast):
     # agencies by name: Sở Tư pháp, Sở Xây dựng, UBND phường Hoàn Kiếm (not by code)
     names = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+) \(H26", to_agency)
     assert names == sorted(names) and names[0] == "Sở Tư pháp"
+
+
+def test_intake_lists_the_procedures_agencies_by_name(client, cast):
+    from cchc.testing import AgencyFactory
+
+    cast.procedure.agencies.add(AgencyFactory(code="H26.11", name="Ban Quản lý dự án"))
+    client.force_login(cast.clerk_a)
+    part = client.get(
+        "/staff/intake/",
+        {"part": "competent", "procedure": cast.procedure.pk},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    names = re.findall(r">([^<>]+) \(H26", part)
+    # by code, as text: H26.01, H26.100, H26.11
+    assert names == ["Ban Quản lý dự án", "Sở Tư pháp", "UBND phường Hoàn Kiếm"]
