@@ -53,7 +53,11 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
 
     page.goto(f"{page.base_url}/staff/dossiers/{dossier.code}/")
     form = open_action(page, "transfer")
-    form.locator("select[name=transfer-to_agency]").select_option(str(cast.agency_b.pk))
+    # choosing the agency fetches its staff into the assignee list (htmx): choose the assignee
+    # once that answer is in, or the fetched options would replace the choice
+    with page.expect_response(lambda r: "part=assignees" in r.url):
+        form.locator("select[name=transfer-to_agency]").select_option(str(cast.agency_b.pk))
+    page.wait_for_timeout(200)  # the swap and htmx's 20 ms settle follow the answer
     form.locator("input[name=transfer-step_name]").fill("Thẩm định hồ sơ")
     form.locator("select[name=transfer-assignee]").select_option(str(cast.specialist_b.pk))
     page.shot("transfer-form")
