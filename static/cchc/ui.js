@@ -7,7 +7,8 @@
 //   <button data-menu-toggle aria-controls="id"> folds and unfolds the site menu on a phone;
 //   <select data-filterable="label">       gets a search box above it that hides the options
 //                                          not matching what is typed, insensitive to case and
-//                                          Vietnamese diacritics ("ha noi" finds "Hà Nội").
+//                                          Vietnamese diacritics ("ha noi" finds "Hà Nội");
+//   a <select> whose options htmx swaps in keeps the chosen value if the new options hold it.
 (function () {
   "use strict";
   // the phone menu is folded only when this script runs: without it the menu stays open
@@ -48,6 +49,22 @@
     target.value = option.dataset.body || "";
     target.dataset.filledWith = target.value;
     select.dataset.chosen = select.value;
+  });
+  // a list whose options htmx fetches again (the transfer's assignees when the agency changes)
+  // keeps the person's choice when the new options still hold it: a choice made while the
+  // answer was on its way is not lost to the swap
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var list = event.detail.target;
+    if (list && list.tagName === "SELECT") { list.dataset.keep = list.value; }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    if (!list || list.tagName !== "SELECT" || list.dataset.keep === undefined) return;
+    var keep = list.dataset.keep;
+    delete list.dataset.keep;
+    if (keep && Array.prototype.some.call(list.options, function (o) { return o.value === keep; })) {
+      list.value = keep;
+    }
   });
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
