@@ -25,6 +25,12 @@ transaction, around authentication, validation, the endpoint and its rendering) 
 Writes outside the ninja API whose caller is not a user account (the Open311 GeoReport POST,
 whose caller is an API client) use `once(request, scope=..., act=...)`: the same claim, the
 same transaction and the same replay, with the keys held per `scope` instead of per user.
+
+Web forms that create something (a counter intake, a petition, an online submission) use
+`once_per_form` and carry their own key in a hidden field (`{% form_key %}`, a fresh one at
+each rendering): a person who goes back after sending and sends the same page again, or
+reloads and confirms the resend, is taken to what the first sending made, with a word,
+instead of creating a second one. Double clicks meet on the key's unique index the same way.
 """
 
 from __future__ import annotations
@@ -37,8 +43,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,6 +224,71 @@ def once(request: HttpRequest, *, scope: str, act: Callable[[], HttpResponse]) -
         else:
             transaction.set_rollback(True)
     return response
+
+
+FORM_FIELD = "form_key"
+
+
+def _form_scope(request: HttpRequest) -> str:
+    return f"form:{request.path}"[:80]
+
+
+def once_per_form(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    when: Callable[[HttpRequest], bool] | None = None,
+) -> Any:
+    """Decorator over a view whose form creates something: a POST carrying the form's key
+    (`{% form_key %}`; also only `when(request)` holds, e.g. the "submit" button rather than
+    "save draft") runs once per key. The first sending that answers with a redirect (the
+    post/redirect/get of a success) keeps that redirect with the key, in the same
+    transaction as what it made; a form refused (the page again, with its errors) keeps
+    nothing, so the corrected form can be sent. Any later sending of the same key, changed
+    or not, is taken to the first one's page with a message and makes nothing new."""
+
+    def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            key = request.POST.get(FORM_FIELD, "") if request.method == "POST" else ""
+            if not _KEY_RE.match(key) or (when is not None and not when(request)):
+                return func(request, *args, **kwargs)
+            scope = _form_scope(request)
+            with transaction.atomic():
+                now = timezone.now()
+                owned = IdempotencyKey.objects.filter(caller=None, scope=scope, key=key)
+                owned.filter(expires_at__lte=now).delete()  # a stale page's key is free again
+                try:
+                    with transaction.atomic():
+                        record = IdempotencyKey.objects.create(
+                            caller=None,
+                            scope=scope,
+                            key=key,
+                            created_at=now,
+                            expires_at=now + ttl(),
+                        )
+                except IntegrityError:
+                    # taken, and committed: the unique index made this insert wait for it
+                    earlier = owned.get()
+                    messages.info(
+                        request,
+                        _(
+                            "This form had already been sent, so nothing new was created: "
+                            "here is what it made. To send a new one, open the form again."
+                        ),
+                    )
+                    return HttpResponseRedirect(bytes(earlier.body).decode())
+                response = func(request, *args, **kwargs)
+                if 300 <= response.status_code < 400 and response.has_header("Location"):
+                    record.status = response.status_code
+                    record.body = response["Location"].encode()
+                    record.save(update_fields=["status", "body"])
+                else:
+                    record.delete()
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:

@@ -23,6 +23,7 @@ from cchc.accounts import permissions
 from cchc.catalogue.models import Procedure
 from cchc.core.errors import DomainError, TransitionNotAllowed
 from cchc.core.htmx import is_htmx, redirect_page, render_page, work_card
+from cchc.core.idempotency import once_per_form
 from cchc.core.pagination import CappedPaginator
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies, queries, services
@@ -144,6 +145,7 @@ def _procedure_options(q: str, selected: Procedure | None) -> list[Procedure]:
 
 
 @login_required
+@once_per_form
 def intake(request: HttpRequest) -> HttpResponse:
     """Counter intake. htmx parts: `?part=procedures&q=` (procedure picker search) and
     `?part=competent&procedure=` (competent agencies limited to the procedure's agencies)."""

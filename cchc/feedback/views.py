@@ -27,6 +27,7 @@ from cchc.core import rendering
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, render_page, work_card
+from cchc.core.idempotency import once_per_form
 from cchc.core.params import day_or
 from cchc.core.text import matches_folded
 from cchc.feedback import common, intake, petitions, reports, throttle
@@ -94,6 +95,7 @@ def _file_petition(
 
 
 # -- citizens ---------------------------------------------------------------------------------
+@once_per_form
 def submit(request: HttpRequest) -> HttpResponse:
     """The public web form: no login needed; rate-limited per IP and per account."""
     form = PetitionForm(request.POST or None, request.FILES or None)
@@ -261,6 +263,7 @@ def reception(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def reception_new(request: HttpRequest) -> HttpResponse:
     form = ReceptionForm(request.POST or None, user=request.user)
 
@@ -381,6 +384,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def log_petition(request: HttpRequest) -> HttpResponse:
     """Staff log a hotline call (e.g. Đà Nẵng's 1022), a counter visit or a letter, on behalf
     of an agency of theirs."""
@@ -588,6 +592,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def complaint_new(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None, user=request.user)
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
+from cchc.core.idempotency import once_per_form
 from cchc.core.rendering import cleaned_data, post_form, run_action
 from cchc.plans import exports, policies, subjects
 from cchc.plans import inspections as svc
@@ -82,6 +83,7 @@ def _lines(text: str) -> list[str]:
 
 
 @inspectors_only
+@once_per_form
 def plan_new(request: HttpRequest) -> HttpResponse:
     form = InspectionPlanForm(request.POST or None)
 
@@ -94,6 +96,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 @inspectors_only
+@once_per_form
 def inspection_new(request: HttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None)
 

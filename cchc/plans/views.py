@@ -24,6 +24,7 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import rendering
 from cchc.core.htmx import work_card
+from cchc.core.idempotency import once_per_form
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
 from cchc.plans.forms import (
@@ -154,6 +155,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def task_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_assign(request.user):
         raise PermissionDenied
@@ -426,6 +428,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def plan_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_assign(request.user):
         raise PermissionDenied

@@ -30,6 +30,7 @@ from cchc.catalogue.models import Field, Procedure, RequiredDocument
 from cchc.core import personal
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
+from cchc.core.idempotency import once_per_form
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies
 from cchc.dossiers import queries as dossier_queries
@@ -319,7 +320,13 @@ def _process_documents(request: HttpRequest, draft: Draft) -> dict[str, str]:
     return errors
 
 
+def _submitting(request: HttpRequest) -> bool:
+    """The online form's "submit" button (saving a draft may be sent again freely)."""
+    return request.user.is_authenticated and request.POST.get("action") == "submit"
+
+
 @require_http_methods(["GET", "POST"])
+@once_per_form(when=_submitting)
 def submit(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure.objects.published(), code=code)
     if procedure.online_level == "none":

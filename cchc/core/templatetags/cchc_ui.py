@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -19,3 +21,11 @@ def page_url(context: dict[str, Any], number: int) -> str:
     query.pop("page", None)
     query["page"] = str(number)
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def form_key() -> str:
+    """The hidden key of a form that creates something, a fresh one at each rendering: its
+    view (`idempotency.once_per_form`) acts once per key, so going back and sending the same
+    page again does not create a second one."""
+    return format_html('<input type="hidden" name="form_key" value="{}">', uuid.uuid4().hex)

@@ -284,3 +284,41 @@ def test_history_and_action_messages_read_as_sentences(client, cast):
         f"/feedback/staff/{other.code}/note/", {"text": "Gọi lại sau"}, follow=True
     ).content.decode()
     assert "Đã thêm ghi chú." in done and "Đã thực hiện." not in done
+
+
+def _form_key(page) -> str:
+    import re
+
+    keys = re.findall(r'name="form_key" value="([0-9a-f]{32})"', page.content.decode())
+    assert len(keys) == 1
+    return keys[0]
+
+
+def test_the_public_form_sent_again_files_one_petition(client, cast):
+    """Back after sending, then send the same page again (changed or not): one petition,
+    and the second sending is taken to the first one's page with a word."""
+    key = _form_key(client.get("/feedback/new/"))
+    first = client.post("/feedback/new/", {**form_data(), "form_key": key})
+    assert first.status_code == 302
+    again = client.post("/feedback/new/", {**form_data(title="Sửa lại tiêu đề"), "form_key": key})
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Petition.objects.count() == 1
+    assert "Biểu mẫu này đã được gửi" in client.get(again["Location"]).content.decode()
+    fresh = _form_key(client.get("/feedback/new/"))
+    assert client.post("/feedback/new/", {**form_data(), "form_key": fresh}).status_code == 302
+    assert Petition.objects.count() == 2
+
+
+def test_the_staff_log_and_the_complaint_register_act_once_per_page(client, cast):
+    client.force_login(cast.clerk_a)
+    key = _form_key(client.get("/feedback/staff/new/"))
+    data = {**form_data(), "channel": "HOTLINE", "receiving_agency": cast.agency_a.pk}
+    first = client.post("/feedback/staff/new/", {**data, "form_key": key})
+    assert first.status_code == 302, first.content.decode()[-2000:]
+    assert (
+        client.post("/feedback/staff/new/", {**data, "form_key": key})["Location"]
+        == (first["Location"])
+    )
+    assert Petition.objects.count() == 1
+    page = client.get("/feedback/complaints/new/")
+    assert page.status_code == 200 and 'name="form_key"' in page.content.decode()

@@ -158,3 +158,27 @@ def test_an_evidence_link_typed_without_its_scheme_is_read_as_https():
     form = CompleteForm(data={"result": "Đã niêm yết", "evidence_link": "example.vn/bien-ban"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["evidence_link"] == "https://example.vn/bien-ban"
+
+
+def test_a_task_form_sent_again_assigns_one_task(cast):
+    """Back after assigning, then send the same page again: one task, and the second
+    sending is taken to the task already assigned."""
+    import re
+
+    admin = client_for(cast.province_admin)
+    page = admin.get("/plans/nhiem-vu/moi/").content.decode()
+    (key,) = re.findall(r'name="form_key" value="([0-9a-f]{32})"', page)
+    data = {
+        "title": "Rà soát thủ tục",
+        "source_kind": "CONCLUSION",
+        "source_document": "TB 46/TB-VP",
+        "lead_agency": cast.agency_a.pk,
+        "output_type": "REPORT",
+        "assigned_on": "2026-02-01",
+        "deadline": "2027-03-31",
+        "form_key": key,
+    }
+    first = admin.post("/plans/nhiem-vu/moi/", data)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    again = admin.post("/plans/nhiem-vu/moi/", data)
+    assert again["Location"] == first["Location"] and Task.objects.count() == 1

@@ -233,3 +233,31 @@ def test_two_tabs_saving_a_new_draft_make_one_draft(cast, citizen):
     services.save_draft(second, actor=citizen, data={"request": "hai"})
     draft = Draft.objects.get()
     assert draft.data["address"] == "một" and draft.data["request"] == "hai"
+
+
+def test_the_online_form_submitted_again_makes_one_dossier(client, cast, citizen, form_url):
+    """Back after submitting, then submit the same page again: the citizen is taken to the
+    dossier already made, not given a second one; saving a draft is not held to its key."""
+    import re
+
+    client.force_login(citizen)
+    key = re.findall(
+        r'name="form_key" value="([0-9a-f]{32})"', client.get(form_url).content.decode()
+    )
+    assert len(key) == 1
+    saved = {**fields(cast), "action": "save", "form_key": key[0]}
+    assert client.post(form_url, saved).status_code == 302
+    assert client.post(form_url, saved).status_code == 302  # a draft may be saved again
+    rd = component(cast)
+
+    def submit():
+        upload = SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")
+        sent = {**fields(cast), "action": "submit", "form_key": key[0], f"file_{rd.pk}": upload}
+        return client.post(form_url, sent)
+
+    first = submit()
+    assert first.status_code == 302, first.content.decode()[:2000]
+    again = submit()
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Dossier.objects.count() == 1
+    assert "Biểu mẫu này đã được gửi" in client.get(again["Location"]).content.decode()
