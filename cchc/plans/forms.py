@@ -94,7 +94,15 @@ class CompleteForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    """Sending a task back. Its ids are its own ("send_back_reason"): the task page also
+    holds the extension form, whose reason would otherwise share the id `id_reason`, and a
+    label would name the wrong box."""
+
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "send_back_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ExtensionForm(forms.Form):

@@ -148,3 +148,12 @@ def test_inspection_pages(transactional_db, cast, data, browser_page):
     page.click("#record")
     page.wait_for_selector("#id_result_C02[aria-invalid=true]")
     assert_accessible(page)
+
+
+def test_the_task_page_forms_never_share_an_id():
+    """Every form the task page may hold, rendered together, refers only to ids of its own
+    (the send-back and extension forms both have a reason)."""
+    from cchc.plans.views import TASK_FORMS
+
+    html = "".join(str(form_class()) for _name, form_class, _act in TASK_FORMS.values())
+    assert_aria_references(html)
