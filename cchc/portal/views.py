@@ -28,7 +28,7 @@ from cchc.agencies.models import Agency
 from cchc.catalogue import services as catalogue_services
 from cchc.catalogue.models import Field, Procedure, RequiredDocument
 from cchc.core import personal
-from cchc.core.errors import DomainError
+from cchc.core.errors import DomainError, TransitionNotAllowed
 from cchc.core.htmx import render_page
 from cchc.core.idempotency import once_per_form
 from cchc.core.rendering import add_domain_error
@@ -325,6 +325,24 @@ def _submitting(request: HttpRequest) -> bool:
     return request.user.is_authenticated and request.POST.get("action") == "submit"
 
 
+def _draft_gone(request: HttpRequest, draft: Draft, exc: DomainError) -> HttpResponse:
+    """The draft can no longer be changed: it was submitted meanwhile (another tab, a double
+    click racing the first). The citizen is taken to the dossier it became, or, if there is
+    none, to the form again, with a word either way (never an error page)."""
+    stored = Draft.objects.filter(pk=draft.pk).select_related("submitted_dossier").first()
+    dossier = stored.submitted_dossier if stored is not None else None
+    if dossier is not None:
+        _remember_lookup(request, dossier)
+        messages.info(
+            request,
+            _("This form had already been submitted as dossier %(code)s: here it is.")
+            % {"code": dossier.code},
+        )
+        return redirect("portal:dossier", code=dossier.code)
+    messages.error(request, exc.message)
+    return redirect("portal:submit", code=draft.procedure.code)
+
+
 @require_http_methods(["GET", "POST"])
 @once_per_form(when=_submitting)
 def submit(request: HttpRequest, code: str) -> HttpResponse:
@@ -357,12 +375,18 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, _("What you entered before your session expired has been restored."))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        draft = services.save_draft(draft, actor=request.user, data=request.POST)
+        try:
+            draft = services.save_draft(draft, actor=request.user, data=request.POST)
+        except DomainError as exc:
+            # submitted meanwhile (another tab, a second click racing the first)
+            return _draft_gone(request, draft, exc)
         # an over-long text is reported on its field, never cut (the draft keeps it whole)
         errors = {**services.draft_length_errors(draft.data), **_process_documents(request, draft)}
         if request.POST.get("action") == "submit" and not errors:
             try:
                 dossier = services.submit_draft(draft, actor=request.user)
+            except TransitionNotAllowed as exc:
+                return _draft_gone(request, draft, exc)
             except DomainError as exc:
                 errors = getattr(exc, "errors", None) or {"general": exc.message}
             else:

@@ -261,3 +261,30 @@ def test_the_online_form_submitted_again_makes_one_dossier(client, cast, citizen
     assert again.status_code == 302 and again["Location"] == first["Location"]
     assert Dossier.objects.count() == 1
     assert "Biểu mẫu này đã được gửi" in client.get(again["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_a_draft_submitted_meanwhile_leads_to_its_dossier_not_an_error_page(
+    client, cast, citizen, form_url, monkeypatch, action
+):
+    """Another tab (or the first of two clicks) submitted the draft after this request had
+    read it: saving it again is refused by the service, and the citizen is taken to the
+    dossier it became, with a word, instead of a server error."""
+    client.force_login(citizen)
+    rd = component(cast)
+    upload = SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")
+    first = client.post(form_url, {**fields(cast), "action": "submit", f"file_{rd.pk}": upload})
+    assert first.status_code == 302
+    draft = Draft.objects.get()
+    dossier = draft.submitted_dossier
+    stale = Draft.objects.get(pk=draft.pk)
+    stale.submitted_dossier = None  # as read before the other tab submitted it
+    monkeypatch.setattr(services, "draft_for", lambda **kwargs: stale)
+    if action == "submit":  # submitted between this request's save and its submission
+        monkeypatch.setattr(services, "save_draft", lambda draft, **kwargs: draft)
+    response = client.post(form_url, {**fields(cast), "action": action})
+    assert response.status_code == 302
+    assert response.url == reverse("portal:dossier", args=[dossier.code])
+    page = client.get(response.url).content.decode()
+    assert dossier.code in page and "đã được nộp" in page
+    assert Dossier.objects.count() == 1
