@@ -152,13 +152,19 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+# SQLite (the demo): WAL + a busy timeout so the demo server and a worker can share the
+# file; transactions take the write lock when they begin (IMMEDIATE), so two writers queue
+# on the timeout instead of the second failing at once with "database is locked" when it
+# upgrades a read to a write (a double click on "submit" showed the error page).
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
-    # WAL + a busy timeout so the demo server and a worker can share the file.
-    DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"]["OPTIONS"].update(SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": None}
     # The index tables' covering indexes (INCLUDE columns) serve PostgreSQL's index-only
     # scans; SQLite builds them without those columns, which is all the demo needs.
