@@ -33,3 +33,27 @@ def test_every_page_names_an_icon_that_exists(client):
     page = client.get("/").content.decode()
     icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
     assert icon and finders.find(icon.group(1))
+
+
+def test_the_not_allowed_page_speaks_to_who_reads_it(client, cast):
+    """A citizen who opens a staff page is pointed at what citizens do, not told to ask an
+    agency administrator; staff read why, and where to ask."""
+    client.force_login(cast.citizen)
+    page = client.get("/staff/intake/")
+    assert page.status_code == 403
+    body = page.content.decode()
+    assert "dành cho cán bộ" in body and 'href="/lookup/"' in body
+    assert "quản trị cơ quan" not in body
+    client.force_login(cast.inspector)
+    body = client.get("/staff/intake/").content.decode()
+    assert "Chỉ cán bộ một cửa được tiếp nhận hồ sơ." in body  # the refusal's own reason
+    assert "Tài khoản của Ông/Bà không được phép" in body
+
+
+def test_the_server_error_page_fits_a_phone_and_warns_against_sending_twice():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    page = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text()
+    assert 'name="viewport"' in page and "tra cứu trước khi gửi lại" in page
