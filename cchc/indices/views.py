@@ -255,6 +255,17 @@ def _common(
     }
 
 
+def _group_key(agency: Agency) -> tuple[int, int, str]:
+    """Ranking groups in their own order (RankingGroup.order, then name); no group last."""
+    if not agency.group_id:
+        return (1, 0, "")
+    return (0, agency.group.order, agency.group.name)
+
+
+def _group_name(agency: Agency) -> str:
+    return agency.group.name if agency.group_id else _("(no group)")
+
+
 def needs_attention(rows: list[tuple[Any, ...]], size: int = 5) -> list[Any]:
     """The lowest totals among ranked (agency, total, rank, group, ...) rows sorted best first,
     lowest first: never a unit that ranks first in its group, nor one of the `size` best."""
@@ -754,13 +765,31 @@ def public(request: HttpRequest) -> HttpResponse:
                 "live_difference": ps.live_difference(a.pk),
             }
         )
-    # ranked units first by rank; units below the minimum sample listed apart, never ranked
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -r["total"], r["agency"].code))
-    unranked = [r for r in rows if r["rank"] is None]
+    # ranks are counted within each ranking group: the ranked units are shown group by group
+    # (the group's order, then rank), never merged ("1, 1, 1, 3" across groups reads as an
+    # error); units below the minimum sample are listed apart, never ranked
+    rows.sort(
+        key=lambda r: (
+            _group_key(r["agency"]),
+            r["rank"] is None,
+            r["rank"] or 0,
+            -r["total"],
+            r["agency"].code,
+        )
+    )
+    unranked = sorted((r for r in rows if r["rank"] is None), key=lambda r: r["agency"].code)
     rows = [r for r in rows if r["rank"] is not None]
+    for r in rows:
+        r["group"] = _group_name(r["agency"])
+    ranked_groups: list[tuple[str, list[dict[str, Any]]]] = []
+    for r in rows:
+        if not ranked_groups or ranked_groups[-1][0] != r["group"]:
+            ranked_groups.append((r["group"], []))
+        ranked_groups[-1][1].append(r)
     group_heads = [name for _c, name, _m in _group_names(ps)]
     if fmt := _export(request):
         headers = [
+            _("Ranking group"),
             _("Rank"),
             _("Agency code"),
             _("Agency"),
@@ -772,6 +801,7 @@ def public(request: HttpRequest) -> HttpResponse:
         ]
         data = [
             [
+                _group_name(r["agency"]),
                 r["rank"] or _("Too few dossiers to rank"),
                 r["agency"].code,
                 r["agency"].name,
@@ -798,10 +828,11 @@ def public(request: HttpRequest) -> HttpResponse:
             period,
             ps,
             rows=rows,
+            ranked_groups=ranked_groups,
             unranked=unranked,
             group_heads=group_heads,
             min_dossiers=ProvinceIndexSetting.for_province(province).min_dossiers_to_rank,
-            # the bars of the ranked units, best first (the table holds the same figures)
+            # the bars of the ranked units, group by group (the tables hold the same figures)
             public_chart={
                 "labels": [r["agency"].name for r in rows],
                 "total": [float(r["total"]) for r in rows],

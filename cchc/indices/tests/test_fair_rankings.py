@@ -26,11 +26,11 @@ def test_public_page_lists_small_units_apart_and_never_ranks_them(client, scenar
     assert "Chưa đủ hồ sơ để xếp hạng" in body
     apart = section(body, 'id="unranked"')
     assert "UBND phường Hoàn Kiếm" in apart
-    table = section(body, 'id="public-table"', "</table>")
+    table = section(body, 'id="public-table"', "</div>")
     assert "UBND phường Hoàn Kiếm" not in table
     ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
     body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
-    assert "UBND phường Hoàn Kiếm" in section(body, 'id="public-table"', "</table>")
+    assert "UBND phường Hoàn Kiếm" in section(body, 'id="public-table"', "</div>")
 
 
 def test_public_export_marks_small_units_as_too_few_to_rank(client, scenario):
@@ -39,7 +39,7 @@ def test_public_export_marks_small_units_as_too_few_to_rank(client, scenario):
     r = client.get(reverse("indices:public"), {"period": AUG, "export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     hoan_kiem = next(row for row in rows if "H26.100" in row)
-    assert hoan_kiem[0] == "Chưa đủ hồ sơ để xếp hạng"
+    assert hoan_kiem[0] == "Xã, phường" and hoan_kiem[1] == "Chưa đủ hồ sơ để xếp hạng"
 
 
 def test_ranking_page_lists_small_units_apart(client, scenario):
@@ -81,3 +81,23 @@ def test_dashboard_lists_show_each_rank_within_its_group_and_the_groups_size(cli
     for _a, _total, _rank, group, of in r.context["top"]:
         sizes.setdefault(group, set()).add(of)
     assert all(len(s) == 1 for s in sizes.values())  # one size per group
+
+
+def test_public_page_ranks_each_group_apart_under_its_name(client, scenario, cast):
+    """Ranks count within a ranking group: the public page shows one table per group, headed
+    by the group's name, never one list merged by rank ("1 Sở…, 1 UBND phường…, 3 …")."""
+    from cchc.testing import AgencyFactory
+
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=0)
+    # a second commune with no dossiers: ranked 2nd in "Xã, phường" with a total above the
+    # departments' – a list merged by rank would put it between the departments
+    AgencyFactory(code="H26.101", name="UBND xã Thử", level="COMMUNE", group=cast.agency_a.group)
+    body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
+    ranked = section(body, 'id="public-table"', "</div>")
+    departments = section(ranked, "<h2>Sở, ban, ngành</h2>")
+    communes = section(ranked, "<h2>Xã, phường</h2>")
+    assert "Sở Tư pháp" in departments and "Sở Xây dựng" in departments
+    assert "UBND phường Hoàn Kiếm" not in departments and "UBND xã Thử" not in departments
+    assert "UBND phường Hoàn Kiếm" in communes and "UBND xã Thử" in communes
+    assert "Sở Tư pháp" not in communes
+    assert ranked.index("Sở, ban, ngành") < ranked.index("Xã, phường")  # the groups' order
