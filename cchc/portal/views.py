@@ -465,7 +465,11 @@ def _proves_applicant(dossier: Dossier, data: dict[str, Any]) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
+    """Code + proof. Wrong proofs are counted per dossier code (small limit: guessing one
+    dossier's four digits) and per address (large limit: scanning many codes); see
+    cchc/portal/throttle.py for the numbers and why."""
     ip = throttle.client_ip(request)
+    minutes = throttle.LOOKUP_WINDOW_SECONDS // 60
     if request.method == "POST":
         form = LookupForm(request.POST)
         if throttle.lookup_blocked(ip):
@@ -473,15 +477,26 @@ def lookup(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None,
                 _(
-                    "Too many unsuccessful look-ups from your connection. Please wait 15 minutes and try again."
-                ),
+                    "Too many unsuccessful look-ups from your connection. Please wait "
+                    "%(minutes)s minutes and try again."
+                )
+                % {"minutes": minutes},
             )
             return render(request, "portal/lookup.html", {"form": form}, status=429)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().upper()
-            if throttle.lookup_code_blocked(code) or not throttle.code_request_allowed(
-                request, code
-            ):
+            if throttle.lookup_code_blocked(code):
+                form.add_error(
+                    None,
+                    _(
+                        "Too many unsuccessful look-ups of dossier %(code)s. To protect it, "
+                        "please wait %(minutes)s minutes and try again, or sign in to your "
+                        "account to see your dossiers."
+                    )
+                    % {"code": code, "minutes": minutes},
+                )
+                return render(request, "portal/lookup.html", {"form": form}, status=429)
+            if not throttle.code_request_allowed(request, code):
                 return _too_many(request)
             dossier = (
                 Dossier.objects.filter(code=code)
@@ -491,8 +506,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             if dossier is not None and _proves_applicant(dossier, form.cleaned_data):
                 _remember_lookup(request, dossier)
                 return redirect("portal:dossier", code=dossier.code)
-            throttle.record_lookup_failure(ip)
-            throttle.record_lookup_code_failure(code)
+            throttle.record_lookup_failure(ip, code)
             # only for a complete request: an empty or partial one shows its field errors
             form.add_error(
                 None,

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cchc.dossiers.models import Dossier
+from cchc.portal import throttle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
@@ -51,7 +52,8 @@ def test_walking_through_codes_from_one_address_is_throttled(client, settings, r
 
 def test_one_code_guessed_from_many_addresses_is_throttled(client, returned):
     url = reverse("portal:lookup")
-    for i in range(10):  # ten addresses, one wrong guess each: no per-address limit reached
+    # one wrong guess from each of many addresses: no per-address limit reached
+    for i in range(throttle.LOOKUP_FAILURES_PER_CODE):
         r = client.post(
             url, {"code": returned.code, "id_last4": f"{i:04d}"}, REMOTE_ADDR=f"10.0.1.{i}"
         )

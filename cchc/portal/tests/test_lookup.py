@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cchc.dossiers import services as dossier_services
 from cchc.portal import throttle
@@ -38,17 +39,44 @@ def test_wrong_id_and_unknown_code_get_the_same_answer(client, returned):
     )  # still not let in
 
 
-def test_repeated_guessing_is_throttled_per_ip(client, returned):
+def test_repeated_guessing_of_one_code_is_throttled_from_every_address(client, returned):
     url = reverse("portal:lookup")
-    for _i in range(throttle.LOOKUP_FAILURES_ALLOWED):
-        assert client.post(url, {"code": returned.code, "id_last4": "0000"}).status_code == 400
-    blocked = client.post(
-        url, {"code": returned.code, "id_last4": "2345"}
-    )  # even the right answer now waits
+    for i in range(throttle.LOOKUP_FAILURES_PER_CODE):
+        # guesses spread over many addresses still count against the one code
+        wrong = {"code": returned.code, "id_last4": f"000{i}"}
+        assert client.post(url, wrong, REMOTE_ADDR=f"10.0.1.{i}").status_code == 400
+    right = {"code": returned.code, "id_last4": "2345"}
+    blocked = client.post(url, right)  # even the right answer now waits, from anywhere
     assert blocked.status_code == 429
     assert "15" in blocked.content.decode()
-    other_ip = client.post(url, {"code": returned.code, "id_last4": "2345"}, REMOTE_ADDR="10.0.0.9")
-    assert other_ip.status_code == 302
+    assert client.post(url, right, REMOTE_ADDR="10.0.0.9").status_code == 429
+    assert client.get(reverse("portal:dossier", args=[returned.code])).status_code == 302
+
+
+def test_citizens_behind_one_address_are_not_locked_out_by_others_typos(client, cast, returned):
+    """A one-stop centre's Wi-Fi or a carrier's NAT: many citizens, one address. Their
+    mistakes on other dossiers do not stop this citizen's right look-up."""
+    url = reverse("portal:lookup")
+    head, seq = returned.code.rsplit("-", 1)
+    for i in range(2 * throttle.LOOKUP_FAILURES_PER_CODE):
+        other = f"{head}-{int(seq) + 100 + i:0{len(seq)}d}"
+        assert client.post(url, {"code": other, "id_last4": "1111"}).status_code == 400
+    right = client.post(url, {"code": returned.code, "id_last4": "2345"})
+    assert right.status_code == 302
+
+
+def test_one_address_scanning_many_codes_is_throttled(client, returned):
+    url = reverse("portal:lookup")
+    head, seq = returned.code.rsplit("-", 1)
+    for i in range(throttle.LOOKUP_FAILURES_PER_ADDRESS):
+        other = f"{head}-{int(seq) + 100 + i:0{len(seq)}d}"
+        assert client.post(url, {"code": other, "id_last4": "1234"}).status_code == 400
+    right = {"code": returned.code, "id_last4": "2345"}
+    with translation.override("vi"):
+        blocked = client.post(url, right)
+    assert blocked.status_code == 429
+    assert "Ông/Bà" in blocked.content.decode() and "15 phút" in blocked.content.decode()
+    assert client.post(url, right, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
 def test_applicant_signed_in_sees_the_dossier_without_the_id(client, citizen, returned):
