@@ -50,6 +50,12 @@ def _local(moment: dt.datetime | None) -> str:
     return moment.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if moment else ""
 
 
+def before_full_stop(text: str) -> str:
+    """A clerk's reason or note as it goes before a message's own full stop: its final full
+    stop(s) and spaces removed, so an SMS never reads "…chưa rõ nét.. Thời gian…"."""
+    return text.rstrip().rstrip(".").rstrip()
+
+
 def compose(dossier: Dossier, action: str, event: DossierEvent | None) -> tuple[str, str] | None:
     """Subject and body of the message for this action, in the platform's language."""
     link = settings.SITE_URL.rstrip("/") + reverse("portal:lookup") + f"?code={dossier.code}"
@@ -59,7 +65,7 @@ def compose(dossier: Dossier, action: str, event: DossierEvent | None) -> tuple[
         "link": link,
         "appointment": _local(dossier.appointment_at),
         "agency": dossier.receiving_agency.name,
-        "reason": (event.note if event else "") or "",
+        "reason": before_full_stop((event.note if event else "") or ""),
     }
     if action == "receive":
         return (
@@ -161,7 +167,7 @@ def compose_petition(
         "code": petition.code,
         "agency": petition.agency.name if petition.agency_id else "",
         "link": settings.SITE_URL.rstrip("/") + reverse("feedback:track", args=[petition.token]),
-        "note": ((event.note if event else "") or "")[:300],
+        "note": before_full_stop(((event.note if event else "") or "")[:300]),
     }
     if action == "confirm":
         return (

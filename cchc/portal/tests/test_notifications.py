@@ -169,3 +169,24 @@ def test_the_after_commit_refresh_clears_the_mark(
         dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
     assert not PendingRefresh.objects.exists()
     assert DossierFact.objects.filter(dossier=submitted).exists()
+
+
+def test_a_reason_ending_with_a_full_stop_is_not_followed_by_a_second_one(cast, submitted):
+    d = dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    d = dossier_services.request_supplement(
+        d, actor=cast.clerk_a, reason="Ảnh chụp CCCD chưa rõ nét. ", at=at(2026, 3, 2, 10)
+    )
+    _subject, body = notifications.compose(
+        d, "request_supplement", d.events.get(action="request_supplement")
+    )
+    assert "chưa rõ nét. Thời gian" in body and ".." not in body
+    d = dossier_services.receive_supplement(d, actor=cast.clerk_a, at=at(2026, 3, 2, 11))
+    d = dossier_services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Chờ xác minh.",
+        new_appointment_at=at(2026, 3, 10, 9),
+        at=at(2026, 3, 3, 9),
+    )
+    _subject, body = notifications.compose(d, "apologize", d.events.get(action="apologize"))
+    assert "(Chờ xác minh)." in body

@@ -99,3 +99,14 @@ def test_a_petition_notice_is_written_in_the_changing_transaction(cast):
         ("petition:transfer", "email"),
         ("petition:transfer", "sms"),
     ]
+
+
+def test_a_question_ending_with_a_full_stop_is_not_followed_by_a_second_one(cast):
+    p = file(cast.agency_a, phone="0912345678")
+    p = petitions.request_info(
+        p, actor=cast.specialist_a, question="Xin gửi bản sao biên nhận.", at=hours(3)
+    )
+    _subject, body = notifications.compose_petition(
+        p, "request_info", p.events.get(action="request_info")
+    )
+    assert "bản sao biên nhận. Trả lời tại" in body and ".." not in body
