@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -63,6 +64,11 @@ class PetitionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices()
+        if not settings.MAP_TILE_URL:
+            # no map to click on: nobody knows their coordinates, so the boxes are not shown
+            # (the address says where; Open311 clients send coordinates their own way)
+            for name in ("lat", "long"):
+                self.fields[name].widget = forms.HiddenInput()
 
 
 class LogPetitionForm(PetitionForm):
@@ -104,6 +110,11 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices()
+        if not settings.MAP_TILE_URL:
+            # no map to click on: nobody knows their coordinates, so the boxes are not shown
+            # (the address says where; Open311 clients send coordinates their own way)
+            for name in ("lat", "long"):
+                self.fields[name].widget = forms.HiddenInput()
 
 
 class TransferForm(forms.Form):
@@ -113,6 +124,11 @@ class TransferForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices()
+        if not settings.MAP_TILE_URL:
+            # no map to click on: nobody knows their coordinates, so the boxes are not shown
+            # (the address says where; Open311 clients send coordinates their own way)
+            for name in ("lat", "long"):
+                self.fields[name].widget = forms.HiddenInput()
 
 
 class ComplaintForm(forms.Form):

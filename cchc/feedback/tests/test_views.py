@@ -322,3 +322,20 @@ def test_the_staff_log_and_the_complaint_register_act_once_per_page(client, cast
     assert Petition.objects.count() == 1
     page = client.get("/feedback/complaints/new/")
     assert page.status_code == 200 and 'name="form_key"' in page.content.decode()
+
+
+def test_the_tracking_page_shows_what_was_sent(client, cast):
+    """The petitioner can read again what they sent, and which files."""
+    good = SimpleUploadedFile("anh-hien-truong.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
+    resp = client.post("/feedback/new/", {**form_data(), "attachments": [good]})
+    body = client.get(resp["Location"]).content.decode()
+    assert "khai sinh đòi quá nhiều giấy tờ" in body and "anh-hien-truong.png" in body
+
+
+def test_coordinates_are_asked_only_where_a_map_fills_them(client, cast, settings):
+    settings.MAP_TILE_URL = ""
+    body = client.get("/feedback/new/").content.decode()
+    assert 'type="hidden" name="lat"' in body and "Vĩ độ" not in body
+    settings.MAP_TILE_URL = "https://tiles.example.vn/{z}/{x}/{y}.png"
+    body = client.get("/feedback/new/").content.decode()
+    assert 'type="number" name="lat"' in body
