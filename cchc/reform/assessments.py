@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.reform import results, summaries
+from cchc.reform import results, subjects, summaries
 from cchc.reform.access import is_home_affairs, is_unit_leader, is_unit_staff, require_home_affairs
 from cchc.reform.criteria import fmt_points, parse_points, show_points
 from cchc.reform.models import (
@@ -38,7 +38,8 @@ S = AssessmentStatus
 
 def _require_unit_type(template: Template, agency: Any) -> None:
     """A template is meant for one unit type (its `unit_level`, an agency level; empty: any
-    unit): a unit of another type never opens or submits a self-assessment under it."""
+    unit) and for the units of its ranking groups valid in its year (`subjects`): no other
+    unit opens or submits a self-assessment under it."""
     if template.unit_level and agency.level != template.unit_level:
         raise ValidationFailed(
             _(
@@ -51,6 +52,14 @@ def _require_unit_type(template: Template, agency: Any) -> None:
                 "unit": agency.name,
                 "level": agency.level,
             }
+        )
+    if not subjects.is_assessed(template, agency):
+        raise ValidationFailed(
+            _(
+                "%(unit)s is not assessed under the template %(code)s: it is not in one of "
+                "its ranking groups or not valid at the end of %(year)s."
+            )
+            % {"code": template.code, "unit": agency.name, "year": template.year}
         )
 
 

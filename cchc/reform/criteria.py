@@ -138,6 +138,17 @@ def create_template(
     return template
 
 
+def _set_groups(template: Template, groups: Any) -> dict[str, list]:
+    """Set the ranking groups assessed under the template (who is assessed: `subjects`);
+    the change as {"groups": [old names, new names]} for the log, or {} when unchanged."""
+    before = sorted(g.name for g in template.groups.all())
+    after = sorted(g.name for g in groups)
+    if before == after:
+        return {}
+    template.groups.set(groups)
+    return {"groups": [", ".join(before), ", ".join(after)]}
+
+
 def update_template(template: Template, *, actor: Any, **changes: Any) -> Template:
     require_home_affairs(actor)
     with transaction.atomic():
@@ -149,10 +160,14 @@ def update_template(template: Template, *, actor: Any, **changes: Any) -> Templa
         changed = events.changes(
             before, {k: v for k, v in changes.items() if k in TEMPLATE_SETTINGS}
         )
+        fields = list(changed)
+        if "groups" in changes:
+            changed.update(_set_groups(template, changes["groups"]))
         if changed:
-            for key in changed:
+            for key in fields:
                 setattr(template, key, changes[key])
-            template.save(update_fields=list(changed))
+            if fields:
+                template.save(update_fields=fields)
             log_template(template, "update", actor=actor, data=changed)
     return template
 
@@ -361,6 +376,7 @@ def copy_template(
             unit_level=source.unit_level,
             grades=source.grades,
         )
+        new.groups.set(source.groups.all())
         new.copied_from = source
         new.save(update_fields=["copied_from"])
         mapping: dict[int, TemplateNode] = {}

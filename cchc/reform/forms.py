@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cchc.accounts.models import User
-from cchc.agencies.models import Agency
+from cchc.agencies.models import Agency, RankingGroup
 from cchc.core.fields import date_input
 from cchc.reform.criteria import show_points
 from cchc.reform.models import ExternalIndex, Method, NodeKind, TargetKind, Template
@@ -269,6 +269,13 @@ class TemplateSettingsForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=300)
     unit_level = forms.CharField(label=_("Unit type"), max_length=20, required=False)
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Ranking groups assessed"),
+        queryset=RankingGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: the units of every ranking group."),
+    )
     grades = forms.CharField(
         label=_("Grade bands"),
         required=False,

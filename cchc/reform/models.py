@@ -38,6 +38,15 @@ class Template(models.Model):
         _("unit type"), max_length=20, blank=True, help_text=_("Agency level it applies to")
     )
     survey_optional = models.BooleanField(_("survey optional"), default=False)
+    # who is assessed under this version: the units of these ranking groups (none named: the
+    # units of any group), valid at the end of the year (cchc.reform.subjects)
+    groups = models.ManyToManyField(
+        "agencies.RankingGroup",
+        blank=True,
+        related_name="+",
+        verbose_name=_("ranking groups assessed"),
+        help_text=_("The units of these groups are assessed; none: the units of every group"),
+    )
     # index rule of this version: grade bands, highest minimum first
     grades = models.JSONField(_("grade bands"), default=list, blank=True)
     deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)

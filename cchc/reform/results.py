@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import NotFound, ValidationFailed
-from cchc.reform import scoring
+from cchc.reform import scoring, subjects
 from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
@@ -258,11 +258,14 @@ def unit_results(
 
 def _year_assessments(year: int, province_code: str | None) -> tuple[list[Template], Any]:
     """The year's published templates and a queryset of all their assessments (of the
-    province), drafts included."""
+    province), drafts included: only those of units assessed under their template
+    (`subjects`), so that progress, readiness and the ranking count the same units."""
     templates = list(
-        Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED).order_by("code")
+        Template.objects.filter(year=year, status=TemplateStatus.PUBLISHED)
+        .prefetch_related("groups")
+        .order_by("code")
     )
-    qs = Assessment.objects.filter(template__in=templates)
+    qs = Assessment.objects.filter(subjects.assessments_filter(templates))
     if province_code:
         qs = qs.filter(agency__province_code=province_code)
     return templates, qs
@@ -377,25 +380,21 @@ def readiness(year: int, province_code: str | None) -> dict[str, int]:
     """How far the year is from complete results: units finalised, submitted but still under
     appraisal, still drafting, and units a published template of the year is meant for that
     have not opened their self-assessment at all."""
-    from cchc.agencies.models import Agency
-
     templates, qs = _year_assessments(year, province_code)
     statuses = list(qs.values_list("status", flat=True))
     final = sum(1 for s in statuses if s == AssessmentStatus.FINAL)
     draft = sum(1 for s in statuses if s == AssessmentStatus.DRAFT)
-    agencies = Agency.objects.filter(
-        province_code=province_code or settings.CCHC_PROVINCE_CODE, valid_to__isnull=True
-    ).exclude(pk__in=qs.values("agency_id"))
-    levels = {t.unit_level for t in templates}
-    if not templates:
-        agencies = agencies.none()
-    elif "" not in levels:  # every template names its unit type
-        agencies = agencies.filter(level__in=levels)
+    not_started: set[int] = set()
+    for t in templates:
+        not_started |= set(
+            subjects.assessed_agencies(t, province_code).values_list("pk", flat=True)
+        )
+    not_started -= set(qs.values_list("agency_id", flat=True))
     counts = {
         "final": final,
         "appraising": len(statuses) - final - draft,
         "draft": draft,
-        "not_started": agencies.count(),
+        "not_started": len(not_started),
     }
     counts["unfinished"] = counts["appraising"] + counts["draft"] + counts["not_started"]
     return counts

@@ -39,6 +39,7 @@ from cchc.reform import (
     external,
     publishing,
     results,
+    subjects,
 )
 from cchc.reform.forms import (
     AppraiseForm,
@@ -126,8 +127,12 @@ def home(request: HttpRequest) -> HttpResponse:
     # each published template with the user's units of its type (a template without a type
     # serves any unit): a unit is never offered a template it may not be assessed under
     open_templates = []
-    for t in Template.objects.filter(status="PUBLISHED").order_by("-year", "code")[:20]:
-        fits = [ag for ag in my_agencies if not t.unit_level or ag.level == t.unit_level]
+    for t in (
+        Template.objects.filter(status="PUBLISHED")
+        .prefetch_related("groups")
+        .order_by("-year", "code")[:20]
+    ):
+        fits = [ag for ag in my_agencies if subjects.is_assessed(t, ag)]
         if fits:
             t.fitting_agencies = fits  # type: ignore[attr-defined]  # read by the template
             open_templates.append(t)
@@ -215,6 +220,7 @@ def _template_page(request: HttpRequest, t: Template, **bound: forms.Form) -> Ht
             initial={
                 "name": t.name,
                 "unit_level": t.unit_level,
+                "groups": list(t.groups.all()),
                 "survey_optional": t.survey_optional,
                 "grades": ", ".join(f"{g['grade']}:{g['min']:g}" for g in t.grade_bands()),
             },
@@ -305,6 +311,7 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"].strip(),
                 survey_optional=data["survey_optional"],
                 unit_level=data["unit_level"].strip(),
+                groups=list(data["groups"]),
                 grades=data["grades"],
             ),
             _("Template saved."),
@@ -367,8 +374,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not (access.is_home_affairs(request.user) or permissions.is_inspector(request.user)):
         raise PermissionDenied
     t = get_object_or_404(Template, pk=pk)
+    # only the units assessed under the template (the set readiness and the ranking count)
     qs = (
-        Assessment.objects.filter(template=t)
+        Assessment.objects.filter(subjects.assessments_filter([t]))
         .select_related("agency")
         .annotate(
             filled=Count(
@@ -394,9 +402,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     late = bool(t.deadline and now > t.deadline)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     started = set(Assessment.objects.filter(template=t).values_list("agency_id", flat=True))
-    not_started = Agency.objects.filter(province_code=_province()).exclude(pk__in=started)
-    if t.unit_level:
-        not_started = not_started.filter(level=t.unit_level)
+    not_started = subjects.assessed_agencies(t, _province()).exclude(pk__in=started)
     return render(
         request,
         "reform/progress.html",
