@@ -79,20 +79,29 @@ def procedures(request: HttpRequest) -> HttpResponse:
     form = ProcedureFilterForm(request.GET or None)
     qs = Procedure.objects.published().select_related("field")
     filters: dict[str, Any] = {}
-    if form.is_valid():
+    if form.is_bound:
+        # every valid filter applies even when another is not (an agency merged since, a
+        # too-long search): cleaned_data holds the valid ones, errors name the others
+        form.is_valid()
         filters = form.cleaned_data
-        if filters.get("q"):
-            qs = qs.search(filters["q"])
-        if filters.get("field"):
-            qs = qs.filter(field_id=filters["field"])
-        if filters.get("agency"):
-            qs = qs.filter(agencies__id=filters["agency"])
-        if filters.get("online"):
-            qs = qs.filter(online_level=filters["online"])
+    if filters.get("q"):
+        qs = qs.search(filters["q"])
+    if filters.get("field"):
+        qs = qs.filter(field_id=filters["field"])
+    if filters.get("agency"):
+        qs = qs.filter(agencies__id=filters["agency"])
+    if filters.get("online"):
+        qs = qs.filter(online_level=filters["online"])
     page = Paginator(qs.distinct().order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        # shown with the results, which htmx replaces without the form
+        "ignored_filters": [
+            {"label": form[name].label, "error": " ".join(errors)}
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ],
     }
     return render_page(
         request, "portal/procedure_list.html", context, fragment="portal/_procedure_results.html"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cchc.catalogue.models import Field, Procedure
 from cchc.testing import ProcedureFactory
@@ -63,6 +64,29 @@ def test_filters_by_field_agency_and_online_level(client, catalogue):
     assert [p.code for p in client.get(url, {"online": "partial"}).context["page"].object_list] == [
         "2.000635"
     ]
+
+
+def test_an_invalid_filter_is_reported_and_the_valid_ones_still_apply(client, catalogue):
+    """A bookmark naming an agency merged since, or a too-long search, used to drop every
+    filter and list the whole catalogue."""
+    url = reverse("portal:procedures")
+    with translation.override("vi"):
+        response = client.get(url, {"q": "khai sinh", "agency": "99999"})
+    assert [p.code for p in response.context["page"].object_list] == ["1.001193"]
+    assert [f["label"] for f in response.context["ignored_filters"]] == ["Cơ quan"]
+    assert "không còn trong danh sách" in response.content.decode()
+    # the fragment htmx swaps in carries the word too (the form is not re-rendered)
+    with translation.override("vi"):
+        fragment = client.get(
+            url, {"q": "x" * 250, "online": "partial", "agency": "99999"}, HTTP_HX_REQUEST="true"
+        )
+    assert [p.code for p in fragment.context["page"].object_list] == ["2.000635"]
+    assert {f["label"] for f in fragment.context["ignored_filters"]} == {"Tìm kiếm", "Cơ quan"}
+    assert fragment.content.decode().count('class="form-error"') == 2
+    land = Field.objects.get(code="DD")
+    valid = client.get(url, {"field": land.pk, "online": "partial"})
+    assert valid.context["ignored_filters"] == []
+    assert [p.code for p in valid.context["page"].object_list] == ["2.000635"]
 
 
 def test_results_are_paginated_and_htmx_gets_the_fragment(client, cast):
