@@ -164,21 +164,42 @@ def save_target(
     )
 
 
-def assess_target(target: Target) -> dict[str, Any]:
-    """The latest figure (the target's year, else the latest year before it) and whether it
-    meets the target; `on_track` is None without a figure."""
-    years = (
-        ExternalValue.objects.filter(
-            index=target.index,
-            node_code=target.node_code,
-            province_code=settings.CCHC_PROVINCE_CODE,
-            year__lte=target.year,
-        )
+def dimension_name(index: str, node_code: str) -> str:
+    """The name a dimension was published under (its latest recorded name), or ""."""
+    if not node_code:
+        return ""
+    name = (
+        ExternalValue.objects.filter(index=index, node_code=node_code)
+        .exclude(node_name="")
         .order_by("-year")
-        .values_list("year", flat=True)
+        .values_list("node_name", flat=True)
+        .first()
     )
-    year = years.first()
-    fig = figure(target.index, year, target.node_code) if year else None
+    return name or ""
+
+
+def assess_target(target: Target) -> dict[str, Any]:
+    """The target judged on its own year's figure only (a 2027 "top 10" is neither met nor
+    missed by the 2025 rank): `figure` and `on_track` are None until that figure is recorded.
+    `latest` (year, figure): the latest figure before the target's year, shown as
+    information while the target's own is missing. `dimension`: the node's published name."""
+    province = settings.CCHC_PROVINCE_CODE
+    fig = figure(target.index, target.year, target.node_code)
+    latest = None
+    if fig is None:
+        earlier = (
+            ExternalValue.objects.filter(
+                index=target.index,
+                node_code=target.node_code,
+                province_code=province,
+                year__lt=target.year,
+            )
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        if earlier is not None:
+            latest = {"year": earlier, "figure": figure(target.index, earlier, target.node_code)}
     on_track = None
     if fig is not None:
         v = target.value.replace(",", ".").lstrip("+")
@@ -190,4 +211,11 @@ def assess_target(target: Target) -> dict[str, Any]:
             on_track = fig["rank_change"] is not None and fig["rank_change"] >= float(v)
         else:
             on_track = fig["group"] == target.value
-    return {"target": target, "year": year, "figure": fig, "on_track": on_track}
+    return {
+        "target": target,
+        "year": target.year if fig is not None else None,
+        "figure": fig,
+        "on_track": on_track,
+        "latest": latest,
+        "dimension": dimension_name(target.index, target.node_code),
+    }

@@ -81,3 +81,51 @@ def test_a_corrected_figure_keeps_who_entered_it_and_the_value_it_replaced(clien
     client.force_login(admin)
     page = client.get("/par/external/?index=PAPI").content.decode()
     assert "1 giá trị trước" in page and f"44/80 — {admin.display_name}" in page
+
+
+@pytest.mark.django_db
+def test_a_target_is_judged_only_on_its_own_years_figure(client, cast):
+    """A 2026 or 2027 "top 10" is not missed by the 2025 rank: before its year's figure the
+    row says there is no figure yet and shows the latest one as information, with its year;
+    the dimension is named, not only coded."""
+    import html
+    import re
+
+    from django.urls import reverse
+
+    for prov, score in {"01": 5.1, "79": 6.0, "48": 5.5}.items():
+        external.record_value(
+            actor=SYSTEM,
+            index="PAPI",
+            year=2025,
+            province_code=prov,
+            node_code="D1",
+            node_name="Tham gia của người dân ở cấp cơ sở",
+            score=score,
+        )
+    top1 = {
+        year: external.save_target(
+            actor=SYSTEM, year=year, index="PAPI", node_code="D1", kind="rank", value="1"
+        )
+        for year in (2026, 2027)
+    }
+    for year in (2026, 2027):
+        x = external.assess_target(top1[year])
+        assert x["on_track"] is None and x["figure"] is None
+        assert x["latest"]["year"] == 2025 and x["latest"]["figure"]["rank"] == 3
+    client.force_login(cast.province_admin)
+    text = html.unescape(client.get(reverse("reform:external")).content.decode())
+    table = text[text.index('id="targets"') : text.index("</table>", text.index('id="targets"'))]
+    rows = re.findall(r"<tr><td>(\d{4})</td>(.*?)</tr>", table, re.S)
+    assert [year for year, _row in rows] == ["2026", "2027"]
+    for _year, row in rows:
+        assert "D1 Tham gia của người dân ở cấp cơ sở" in row
+        assert "chưa có số liệu" in row and "chưa đạt" not in row
+        assert "(2025)" in row and "2025: 5,10/10" in row  # the 2025 figure, as information
+    # the 2026 figure judges the 2026 target only
+    for prov, score in {"01": 5.2, "79": 6.0, "48": 5.5}.items():
+        external.record_value(
+            actor=SYSTEM, index="PAPI", year=2026, province_code=prov, node_code="D1", score=score
+        )
+    assert external.assess_target(top1[2026])["on_track"] is False
+    assert external.assess_target(top1[2027])["on_track"] is None
