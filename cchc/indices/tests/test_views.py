@@ -118,7 +118,7 @@ def test_pdf_export_has_vietnamese_text(client, scenario):
     r = c.get(reverse("indices:public"), {"period": AUG, "export": "pdf"})
     assert r["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
-    assert "Hoàn Kiếm" in text
+    assert "Hoàn Kiếm" in " ".join(text.split())  # a narrow column wraps the name
 
 
 def test_ranking_ties_share_a_rank_and_small_agencies_are_not_ranked():
