@@ -32,7 +32,7 @@ from cchc.agencies.models import Agency
 from cchc.core.calendar import fmt as fmt_local
 from cchc.core.db import unprepared
 from cchc.core.errors import DomainError
-from cchc.indices import counters, reconcile, scoring
+from cchc.indices import counters, points, reconcile, scoring
 from cchc.indices import reports as period_reports
 from cchc.indices.engine import MetricScore, derivation, spec_from_version
 from cchc.indices.export import table_response
@@ -173,6 +173,20 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
     else:
         ps = period_reports.scores_for(SCHEME, period, province_code=province)
     return ps, [*past, _summary(ps)]
+
+
+def _cap_note(g: points.GroupPoints) -> str:
+    """Why a group's maximum is below the sum of its metrics' maxima (empty if it is not)."""
+    if g.metrics_max <= g.max_points:
+        return ""
+    return _(
+        "Group total, capped: its metrics add up to %(sum)s points, the group counts at most "
+        "%(max)s; %(above)s points above the cap are not lost."
+    ) % {
+        "sum": score2(g.metrics_max),
+        "max": score2(g.max_points),
+        "above": score2(g.above_cap),
+    }
 
 
 def _group_names(ps: scoring.PeriodScores) -> list[tuple[str, str, float]]:
@@ -457,20 +471,29 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(_("This agency did not exist in the period."))
     s = ps.scores[agency.pk]
     rows = []
-    for g_spec, g in zip(ps.spec.groups, s.groups, strict=True):
-        for m_spec, m in zip(g_spec.metrics, g.metrics, strict=True):
-            points = [t["metric"].get(agency.pk, {}).get(m.code) for t in trend]
+    # every point of the 100 is shown: a metric not scored or without data loses its whole
+    # maximum (the engine adds 0 for it), and a group's subtotal shows its cap (the metrics of
+    # a group may add up to more than the group's maximum)
+    accounts = points.account(ps.spec, s)
+    group_rows = []
+    for g_spec, g, g_points in zip(ps.spec.groups, s.groups, accounts, strict=True):
+        for m_spec, m, m_points in zip(g_spec.metrics, g.metrics, g_points.metrics, strict=True):
+            trend_points = [t["metric"].get(agency.pk, {}).get(m.code) for t in trend]
             rows.append(
                 {
                     "group": g_spec,
                     "metric": m_spec,
                     "result": m,
-                    "trend": json.dumps(points),
-                    "lost": round(m_spec.max_points - (m.score or 0), 2)
-                    if m.score is not None
-                    else None,
+                    "points": m_points,
+                    "trend": json.dumps(trend_points),
+                    "lost": m_points.lost if m.score is not None else None,
                 }
             )
+        group_rows.append(
+            {"group": g_spec, "points": g_points, "rows": rows, "cap_note": _cap_note(g_points)}
+        )
+        rows = []
+    rows = [r for grp in group_rows for r in grp["rows"]]
     if fmt := _export(request):
         headers = [
             _("Group"),
@@ -480,21 +503,38 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             _("Denominator"),
             _("Score"),
             _("Max"),
+            _("Points lost"),
         ]
-        data = [
-            [
-                r["group"].label,
-                r["metric"].label,
-                r["metric"].code,
-                r["result"].numerator,
-                r["result"].denominator,
-                _("No data — enter or import the figure")
-                if r["result"].no_data
-                else (r["result"].score if r["result"].score is not None else "—"),
-                r["metric"].max_points,
-            ]
-            for r in rows
-        ]
+        data = []
+        for grp in group_rows:
+            for r in grp["rows"]:
+                data.append(
+                    [
+                        r["group"].label,
+                        r["metric"].label,
+                        r["metric"].code,
+                        r["result"].numerator,
+                        r["result"].denominator,
+                        _("No data — enter or import the figure")
+                        if r["result"].no_data
+                        else (r["result"].score if r["result"].score is not None else "—"),
+                        r["metric"].max_points,
+                        r["points"].lost + r["points"].unscored,
+                    ]
+                )
+            g_points = grp["points"]
+            data.append(
+                [
+                    grp["group"].label,
+                    _cap_note(g_points) or _("Group total"),
+                    "",
+                    "",
+                    "",
+                    g_points.score,
+                    g_points.max_points,
+                    g_points.lost,
+                ]
+            )
         return table_response(
             fmt,
             f"{agency.code} {agency.name} — {period.label}",
@@ -513,6 +553,8 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             agency=agency,
             score=s,
             rows=rows,
+            group_rows=group_rows,
+            total_lost=round(ps.spec.max_points - s.total, 2),
             rank=ps.ranks.get(agency.pk),
             may_see_evidence=_may_see_evidence(request.user, agency),
             may_enter_figures=permissions.is_province_admin(request.user, province or None),
@@ -700,22 +742,52 @@ def losses(request: HttpRequest) -> HttpResponse:
                 "lost": 0.0,
                 "agencies": 0,
                 "worst": [],
+                # a metric not scored or without data for an agency loses its whole maximum:
+                # the engine adds 0 for it and the total stays out of 100 (cchc.indices.points)
+                "unscored": 0.0,
+                "unscored_agencies": 0,
+                "no_data_agencies": 0,
             }
+    caps: dict[str, dict[str, Any]] = {
+        g.code: {"group": g, "above_cap": 0.0, "agencies": 0} for g in ps.spec.groups
+    }
+    scored_total = 0.0
     for a in ps.agencies:
-        for g in ps.scores[a.pk].groups:
+        scored_total += ps.scores[a.pk].total
+        for g in points.account(ps.spec, ps.scores[a.pk]):
+            if g.above_cap:
+                caps[g.code]["above_cap"] += g.above_cap
+                caps[g.code]["agencies"] += 1
             for m in g.metrics:
                 row = table.get(m.code)
-                if row is None or m.score is None:
+                if row is None:
                     continue
-                lost = round(m.max_points - m.score, 2)
-                if lost > 0:
-                    row["lost"] += lost
+                if m.unscored:
+                    row["unscored"] += m.unscored
+                    row["unscored_agencies"] += 1
+                    row["no_data_agencies"] += m.reason == points.NO_DATA
+                elif m.lost > 0:
+                    row["lost"] += m.lost
                     row["agencies"] += 1
-                    row["worst"].append((lost, a))
-    rows = sorted(table.values(), key=lambda r: -r["lost"])
+                    row["worst"].append((m.lost, a))
+    rows = sorted(table.values(), key=lambda r: -(r["lost"] + r["unscored"]))
     for r in rows:
         r["lost"] = round(r["lost"], 2)
+        r["unscored"] = round(r["unscored"], 2)
         r["worst"] = [a for _l, a in sorted(r["worst"], key=lambda x: -x[0])[:3]]
+    cap_rows = [
+        {**c, "above_cap": round(c["above_cap"], 2), "note": _cap_note_sum(c["group"])}
+        for c in caps.values()
+        if round(c["above_cap"], 2)
+    ]
+    maximum = round(ps.spec.max_points * len(ps.agencies), 2)
+    balance = {
+        "maximum": maximum,
+        "scored": round(scored_total, 2),
+        "lost": round(maximum - scored_total, 2),
+        "agencies": len(ps.agencies),
+        "each": ps.spec.max_points,
+    }
     if fmt := _export(request):
         headers = [
             _("Group"),
@@ -723,21 +795,72 @@ def losses(request: HttpRequest) -> HttpResponse:
             _("Code"),
             _("Points lost (sum over agencies)"),
             _("Agencies losing points"),
+            _("Points of metrics not scored or without data"),
+            _("Agencies not scored or without data"),
         ]
-        data = [
-            [r["group"].label, r["metric"].label, r["metric"].code, r["lost"], r["agencies"]]
+        data: list[list[Any]] = [
+            [
+                r["group"].label,
+                r["metric"].label,
+                r["metric"].code,
+                r["lost"],
+                r["agencies"],
+                r["unscored"],
+                r["unscored_agencies"],
+            ]
             for r in rows
+        ]
+        data += [
+            [c["group"].label, c["note"], "", -c["above_cap"], c["agencies"], "", ""]
+            for c in cap_rows
         ]
         return table_response(
             fmt,
             _("Where we lose the most points — %(p)s") % {"p": period.label},
             headers,
             data,
-            _closed_notes(ps),
+            [_losses_balance_note(balance), *_closed_notes(ps)],
         )
     return render(
-        request, "indices/losses.html", _common(request, period, ps, rows=rows, province=province)
+        request,
+        "indices/losses.html",
+        _common(
+            request,
+            period,
+            ps,
+            rows=rows,
+            cap_rows=cap_rows,
+            balance=balance,
+            balance_note=_losses_balance_note(balance),
+            province=province,
+        ),
     )
+
+
+def _cap_note_sum(group: Any) -> str:
+    """The cap line of the losses page: the group's metrics add up to more than its maximum."""
+    return _(
+        "Above the cap of “%(g)s”: its metrics add up to %(sum)s points, the group counts at "
+        "most %(max)s (not lost)."
+    ) % {
+        "g": group.label,
+        "sum": score2(sum(m.max_points for m in group.metrics)),
+        "max": score2(group.max_points),
+    }
+
+
+def _losses_balance_note(balance: dict[str, Any]) -> str:
+    return _(
+        "%(n)s agencies × %(each)s = %(max)s points: %(scored)s scored, %(lost)s lost "
+        "(metrics' losses + points of metrics not scored or without data − points above "
+        "a group's cap)."
+    ) % {
+        "n": balance["agencies"],
+        "each": score2(balance["each"]),
+        "max": score2(balance["maximum"]),
+        "scored": score2(balance["scored"]),
+        "lost": score2(balance["lost"]),
+    }
 
 
 # -- public transparency page ---------------------------------------------------------------------------
