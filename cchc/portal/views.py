@@ -534,9 +534,14 @@ PUBLIC_NOTES = {"request_supplement", "refuse", "apologize", "stop", "withdraw"}
 
 
 def timeline(dossier: Dossier) -> list[dict[str, Any]]:
-    """Status history by agency, without staff names (citizens see units, not people)."""
+    """Status history by agency, without staff names (citizens see units, not people).
+    A hand-over within one agency (from one of its staff to another) tells the citizen
+    nothing and reads like a mistake ("UBND Phường Ba Đình → UBND Phường Ba Đình"): it is
+    left out here; the staff history keeps it."""
     rows = []
     for ev in dossier.events.select_related("agency", "target_agency").order_by("seq"):
+        if ev.action == "transfer" and ev.target_agency_id == ev.agency_id:
+            continue
         rows.append(
             {
                 "at": ev.at,

@@ -23,7 +23,8 @@ def test_code_and_last4_show_status_appointment_derivation_and_timeline(client, 
     html = page.content.decode()
     assert page.context["derivation"].lines  # the "due when and why"
     assert "05/03/2026" in html  # appointment: 3 working days after 02/03 09:00
-    assert [row["agency"] for row in page.context["timeline"]] == ["UBND phường Hoàn Kiếm"] * 5
+    # submitted, received, finished, returned: the hand-over within the ward is not shown
+    assert [row["agency"] for row in page.context["timeline"]] == ["UBND phường Hoàn Kiếm"] * 4
     for staff in ("Clerk A", "Specialist A", "clerk_a"):
         assert staff not in html  # units, never staff names
 
@@ -77,6 +78,31 @@ def test_one_address_scanning_many_codes_is_throttled(client, returned):
     assert blocked.status_code == 429
     assert "Ông/Bà" in blocked.content.decode() and "15 phút" in blocked.content.decode()
     assert client.post(url, right, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_the_citizens_timeline_hides_hand_overs_within_one_agency(client, cast, citizen):
+    d = dossier_services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=citizen,
+        at=at(2026, 3, 2, 8),
+        applicant=dossier_services.Applicant(
+            name="Dân", id_hash=citizen.national_id_hash, id_last4="2345", account=citizen
+        ),
+    )
+    d = dossier_services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    d = dossier_services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)
+    )
+    d = dossier_services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_b, step_name="Phê duyệt", at=at(2026, 3, 2, 11)
+    )
+    client.force_login(citizen)
+    rows = client.get(reverse("portal:dossier", args=[d.code])).context["timeline"]
+    hand_overs = [(row["agency"], row["target"]) for row in rows if row["target"]]
+    assert hand_overs == [(cast.agency_a.name, cast.agency_b.name)]
+    assert len(rows) == 3  # submitted, received, handed to the other agency
+    assert d.events.filter(action="transfer").count() == 2  # staff history keeps both
 
 
 def test_applicant_signed_in_sees_the_dossier_without_the_id(client, citizen, returned):
