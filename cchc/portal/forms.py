@@ -104,6 +104,10 @@ class LookupForm(forms.Form):
         max_length=4,
         min_length=4,
         required=False,
+        # the phone's digit keypad; never offered from (or kept in) the browser's autofill
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}
+        ),
     )
     phone = forms.CharField(
         label=_("or the phone number given when submitting"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -165,3 +167,12 @@ def test_an_empty_lookup_shows_only_the_field_errors(client):
     page = response.content.decode()
     assert "Không tìm thấy hồ sơ" not in page
     assert 'id="id_code_error"' in page and 'id="id_id_last4_error"' in page
+
+
+def test_the_id_digits_field_brings_up_the_digit_keypad(client):
+    html = client.get(reverse("portal:lookup")).content.decode()
+    field = re.search(r'<input[^>]*name="id_last4"[^>]*>', html)
+    assert field is not None
+    for attribute in ('inputmode="numeric"', 'autocomplete="off"', 'pattern="[0-9]{4}"'):
+        assert attribute in field.group(0)
+    assert 'maxlength="4"' in field.group(0)
