@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.conf import settings
@@ -790,6 +790,11 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             if readiness and readiness["unfinished"]
             else [],
             "q": request.GET.get("q", ""),
+            # the downloads hold what the page shows: the search is kept
+            "export_query": {
+                fmt: urlencode({**({"q": request.GET["q"]} if q else {}), "format": fmt})
+                for fmt in ("xlsx", "pdf")
+            },
             "trend": trend,
         },
     )
@@ -886,11 +891,19 @@ def _ranking_groups(doc: dict[str, Any], year: int, user: Any) -> list[dict[str,
     def num(value: float | None) -> str:
         return "" if value is None else f"{value:.2f}".replace(".", sep)
 
+    # the criteria's names, for the weakest criteria (a bare "2.3" says nothing to a reader)
+    names = {
+        (tcode, code): name
+        for tcode, code, name in TemplateNode.objects.filter(template__year=year).values_list(
+            "template__code", "code", "name"
+        )
+    }
     out = []
     for group, rows in _groups(doc):
         table = []
         for r in rows:
             change = r.get("rank_change")
+            url = f"{unit_base}{quote(r['code'])}/" if r["code"] in linked else ""
             table.append(
                 {
                     "rank": r["rank"] or "—",
@@ -898,12 +911,21 @@ def _ranking_groups(doc: dict[str, Any], year: int, user: Any) -> list[dict[str,
                     if change is None
                     else (f"▲ {change}" if change > 0 else (f"▼ {-change}" if change < 0 else "=")),
                     "name": r["name"],
-                    "url": f"{unit_base}{quote(r['code'])}/" if r["code"] in linked else "",
+                    "url": url,
                     "points": num(r["points"]),
                     "max": num(r["max"]),
                     "total": num(r["total"]),
                     "grade": r.get("grade") or "",
-                    "weakest": ", ".join(r.get("weakest") or []),
+                    # each with its name and, where the unit's page opens, a link to the
+                    # criterion's row there
+                    "weakest": [
+                        {
+                            "code": code,
+                            "name": names.get((r.get("template") or "", code), ""),
+                            "url": f"{url}#c-{code}" if url else "",
+                        }
+                        for code in r.get("weakest") or []
+                    ],
                     # the bar's length in per cent of the chart (_bars.html)
                     "pct": round(max(0.0, min(100.0, r["total"] or 0.0)), 2),
                     "shown": num(r["total"]),
