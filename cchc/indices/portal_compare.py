@@ -49,6 +49,10 @@ class Gap:
     which: str = ""  # the evidence list to check: "numerator" or "missing"
     url: str = ""
     records: list[str] = field(default_factory=list)
+    # what the list holds, in words, with its full size: the portal publishes counts, not
+    # records, so the list is never "the N records of the gap" and must say what it is
+    listed: str = ""
+    listed_count: int = 0
 
 
 @dataclass
@@ -204,10 +208,50 @@ def _explain(
         ) % {"n": pnum - onum}
         gap.which = "missing"
     ev = counters.evidence(spec, metric, agency.pk, period)
-    items = ev.numerator if gap.which == "numerator" else ev.missing
+    if pden > oden:
+        # the portal's extra records are not here: no list of ours can show them
+        gap.which = ""
+        gap.listed = _(
+            "These records are not on this platform, so no list here can show them: ask "
+            "the national portal for their codes."
+        )
+        return gap
+    if oden > pden and ev.source == counters.DOSSIER:
+        # ours that the portal lacks: our records of the metric not synchronised to it
+        items: Any = ev.numerator.filter(synced=False) | ev.missing.filter(synced=False)
+        items = items.order_by("received_at", "pk")
+        gap.listed_count = items.count()
+        gap.which = ""
+        gap.listed = _(
+            "Listed: our %(k)s records of this metric not synchronised to the national "
+            "portal (the portal counts %(n)s fewer)."
+        ) % {"k": gap.listed_count, "n": oden - pden}
+    elif oden > pden:
+        items = [*ev.numerator, *ev.missing]
+        gap.listed_count = len(items)
+        gap.which = ""
+        gap.listed = _(
+            "Listed: all our %(k)s records of this metric; the portal publishes no list, "
+            "compare them with its records by code."
+        ) % {"k": gap.listed_count}
+    elif gap.which == "numerator":
+        items = ev.numerator
+        gap.listed_count = ev.numerator_count
+        gap.listed = _(
+            "Listed: the %(k)s records we count; the %(n)s judged differently by the portal "
+            "are among them."
+        ) % {"k": gap.listed_count, "n": onum - pnum}
+    else:
+        items = ev.missing
+        gap.listed_count = ev.denominator_count - ev.numerator_count
+        gap.listed = _(
+            "Listed: the %(k)s records we do not count; the %(n)s judged differently by the "
+            "portal are among them."
+        ) % {"k": gap.listed_count, "n": pnum - onum}
     gap.records = [_record_label(i) for i in list(items[:LISTED])]
-    gap.url = (
-        reverse("indices:evidence", kwargs={"code": agency.code, "metric": metric})
-        + f"?period={period}&which={gap.which}"
-    )
+    if gap.which:
+        gap.url = (
+            reverse("indices:evidence", kwargs={"code": agency.code, "metric": metric})
+            + f"?period={period}&which={gap.which}"
+        )
     return gap

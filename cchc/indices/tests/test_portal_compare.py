@@ -104,3 +104,36 @@ def test_the_portals_real_files_are_read_in_both_layouts(cast):
         stdout=out,
     )
     assert "163 portal units not found here" in out.getvalue()
+
+
+def test_each_gap_says_what_its_list_holds_and_the_list_holds_it(scenario):
+    """The portal publishes counts, not records: a gap's list is never 'the N records of the
+    gap'. Portal has more → nothing of ours can show them, no list; same records judged
+    differently → our counted list, its size stated; we have more → our records not
+    synchronised to the portal, their number stated and all of them listed."""
+    import json
+
+    from cchc.indices import portal_compare
+    from cchc.indices.engine import load_spec
+    from cchc.indices.periods import Period
+
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))["data"]
+    result = portal_compare.compare([("progress.json", data)], Period.parse("2026-08"))
+    b = next(g for g in result.gaps if g.agency_code == "H26.01")
+    assert b.records == [] and b.url == "" and "không có trên hệ thống này" in b.listed
+    a = next(g for g in result.gaps if g.agency_code == "H26.100")
+    assert len(a.records) == a.listed_count == 4 and "4 hồ sơ" in a.listed
+    spec = load_spec("qd766", Period.parse("2026-08").end)
+    group, _m = spec.metric("DOSSIER_ON_TIME")
+    ours_more = portal_compare._explain(
+        spec,
+        group,
+        "DOSSIER_ON_TIME",
+        scenario.cast.agency_a,
+        Period.parse("2026-08"),
+        (3, 5),
+        (4, 9),
+    )
+    assert "nhiều hơn Cổng 4" in ours_more.explanation
+    assert len(ours_more.records) == ours_more.listed_count == 9  # none synchronised here
+    assert "9 hồ sơ" in ours_more.listed and "chưa đồng bộ" in ours_more.listed

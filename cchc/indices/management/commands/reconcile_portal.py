@@ -52,8 +52,9 @@ class Command(BaseCommand):
                 f"GAP {g.agency_code} {g.group}/{g.metric}: portal {g.portal[0]}/{g.portal[1]} "
                 f"ours {g.ours[0]}/{g.ours[1]} - {g.explanation}"
             )
-            if g.records:
-                self.stdout.write(f"    {g.which}: {', '.join(g.records)} ... {g.url}")
+            if g.listed or g.records:
+                codes = ", ".join(g.records) + (" ..." if g.listed_count > len(g.records) else "")
+                self.stdout.write(f"    {g.listed} {codes} {g.url}".rstrip())
         for unit in result.unmatched_units:
             self.stdout.write(f"UNKNOWN UNIT {unit}")
         self.stdout.write(
