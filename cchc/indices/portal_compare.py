@@ -208,6 +208,7 @@ def _explain(
         ) % {"n": pnum - onum}
         gap.which = "missing"
     ev = counters.evidence(spec, metric, agency.pk, period)
+    items: Any
     if pden > oden:
         # the portal's extra records are not here: no list of ours can show them
         gap.which = ""
@@ -218,8 +219,11 @@ def _explain(
         return gap
     if oden > pden and ev.source == counters.DOSSIER:
         # ours that the portal lacks: our records of the metric not synchronised to it
-        items: Any = ev.numerator.filter(synced=False) | ev.missing.filter(synced=False)
-        items = items.order_by("received_at", "pk")
+        counted: Any = ev.numerator  # querysets of facts for a dossier metric
+        not_counted: Any = ev.missing
+        items = (counted.filter(synced=False) | not_counted.filter(synced=False)).order_by(
+            "received_at", "pk"
+        )
         gap.listed_count = items.count()
         gap.which = ""
         gap.listed = _(
