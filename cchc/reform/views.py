@@ -388,7 +388,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
                 "scores", filter=Q(scores__node__method__in=[Method.SELF, Method.COMPUTED])
             ),
         )
-        .order_by("agency__code")
+        # by name: codes sort as text (H26.10, H26.100, H26.101 … H26.11)
+        .order_by("agency__name", "agency__code")
     )
     filters = ProgressFilterForm(request.GET, statuses=AssessmentStatus.choices)
     q, status = "", ""
@@ -402,7 +403,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     late = bool(t.deadline and now > t.deadline)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     started = set(Assessment.objects.filter(template=t).values_list("agency_id", flat=True))
-    not_started = subjects.assessed_agencies(t, _province()).exclude(pk__in=started)
+    not_started = (
+        subjects.assessed_agencies(t, _province()).exclude(pk__in=started).order_by("name", "code")
+    )
     return render(
         request,
         "reform/progress.html",
