@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure
+from cchc.core.errors import DomainError
 from cchc.core.fields import MultipleFileField
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
 from cchc.dossiers.models import APPLICANT_ADDRESS_MAX, APPLICANT_NAME_MAX, REQUEST_MAX, Evaluation
-from cchc.portal.validators import normalise_phone
+from cchc.portal.validators import clean_citizen_id, clean_phone, normalise_phone
 
 # A filter link kept from before (a bookmark, a shared address) may name a field or agency
 # merged or withdrawn since: said plainly, and only that filter is left out (views.procedures).
@@ -69,7 +73,30 @@ class ProcedureFilterForm(forms.Form):
         ]
 
 
+def password_rules() -> str:
+    """The password rules of settings.AUTH_PASSWORD_VALIDATORS in one sentence, said on the
+    sign-up form before the citizen meets them (the numbers read from the validators)."""
+    rules = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            rules.append(
+                gettext("at least %(min_length)s characters") % {"min_length": validator.min_length}
+            )
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            rules.append(gettext("not a commonly used password"))
+        elif isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+            rules.append(gettext("not like your e-mail address"))
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            rules.append(gettext("not only digits"))
+        else:
+            rules.append(str(validator.get_help_text()).rstrip("."))
+    return gettext("The password needs: %(rules)s.") % {"rules": "; ".join(rules)}
+
+
 class SignupForm(forms.Form):
+    """Every mistake is shown at once: the citizen ID, the phone and the password are
+    checked here with the same rules the service applies again (services.start_signup)."""
+
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Mobile phone"), required=False, max_length=20)
@@ -83,9 +110,39 @@ class SignupForm(forms.Form):
         label=_("Repeat the password"), widget=forms.PasswordInput(render_value=False)
     )
 
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = password_rules()
+
+    def clean_national_id(self) -> str:
+        try:
+            return clean_citizen_id(self.cleaned_data["national_id"])
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone") or ""
+        if not raw.strip():
+            return ""
+        try:
+            return clean_phone(raw)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password2"):
+        given = data.get("email") or data.get("phone")
+        if not given and not self.has_error("email") and not self.has_error("phone"):
+            self.add_error("email", gettext("Please enter an e-mail address or a mobile number."))
+        password = data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(
+                    password, user=get_user_model()(email=data.get("email") or "")
+                )
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        if password and password != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
 

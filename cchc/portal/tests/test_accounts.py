@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cchc.accounts.models import User, hash_national_id, users_by_contact
 from cchc.core.errors import ValidationFailed
@@ -87,6 +87,30 @@ def test_bad_id_gives_vietnamese_message_and_keeps_entries(client):
     assert response.status_code == 200
     assert "12 chữ số" in page  # Vietnamese message
     assert 'value="Trần Thị Bình"' in page and 'value="binh@example.vn"' in page
+
+
+def test_password_rules_are_stated_and_every_mistake_shows_at_once(client):
+    with translation.override("vi"):
+        page = client.get(reverse("portal:signup")).content.decode()
+        # the rules of AUTH_PASSWORD_VALIDATORS, before the citizen meets them
+        assert "ít nhất 12 ký tự" in page and "không chỉ gồm chữ số" in page
+        response = client.post(
+            reverse("portal:signup"),
+            {
+                **SIGNUP,
+                "national_id": "12345",
+                "phone": "12",
+                "password": "123456789",
+                "password2": "123456789",
+            },
+        )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"national_id", "phone", "password"}
+    assert "12 chữ số" in " ".join(errors["national_id"])
+    password_errors = " ".join(errors["password"])
+    assert "12 ký tự" in password_errors and "hoàn toàn là số" in password_errors
+    assert not User.objects.exists()
 
 
 def test_wrong_codes_are_limited_and_codes_expire(client):
