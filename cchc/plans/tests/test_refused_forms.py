@@ -24,20 +24,21 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def refused_page(response, field: str) -> str:
+def refused_page(response, field: str, prefix: str = "id_") -> str:
     """The page sent back for a refused form: 200, ids sound, `field` marked invalid with
-    its error written; the page's html."""
+    its error written; the page's html. `prefix` is the form's id prefix (the send-back
+    form's ids are its own, "send_back_")."""
     assert response.status_code == 200, response.status_code
     html = response.content.decode()
-    assert f'id="id_{field}_error"' in html, html
-    assert f"id_{field}" in assert_aria_references(html).invalid
+    assert f'id="{prefix}{field}_error"' in html, html
+    assert f"{prefix}{field}" in assert_aria_references(html).invalid
     return html
 
 
-def field_error(html: str, field: str) -> str:
+def field_error(html: str, field: str, prefix: str = "id_") -> str:
     """The error written under `field` (Django's own wording may be overridden by a
     catalogue of ours, so tests read what stands there)."""
-    return html.split(f'id="id_{field}_error">')[1].split("</small>")[0]
+    return html.split(f'id="{prefix}{field}_error">')[1].split("</small>")[0]
 
 
 @pytest.fixture
@@ -91,8 +92,9 @@ def test_refused_completion_keeps_the_result_and_marks_the_link(cast, task):
 def test_refused_send_back_keeps_nothing_it_was_not_given_and_says_where(cast, task):
     services.complete(task, actor=cast.leader_a, result="Xong")
     url = f"/plans/nhiem-vu/{task.code}/send_back/"
-    html = refused_page(client_for(cast.province_admin).post(url, {"reason": "  "}), "reason")
-    assert field_error(html, "reason").strip()
+    refused = client_for(cast.province_admin).post(url, {"reason": "  "})
+    html = refused_page(refused, "reason", prefix="send_back_")
+    assert field_error(html, "reason", prefix="send_back_").strip()
     task.refresh_from_db()
     assert task.completed_on is not None
 
