@@ -461,6 +461,8 @@ def complete(
             "completed_on": day.isoformat(),
             "evidence_link": evidence_link.strip(),
             "files": [f.name for f in files],
+            # what a send-back restores: the completion's 100 % stops counting when refused
+            "progress_before": task.progress,
         },
     )
     _save_files(task, ev.seq, files)
@@ -507,9 +509,30 @@ def send_back(task: Task, *, actor: Any, reason: str) -> Task:
         data={"was_completed_on": task.completed_on.isoformat() if task.completed_on else None},
     )
     task.completed_on = None
-    task.save(update_fields=["status", "last_event_seq", "completed_on"])
+    task.progress = _progress_before_completion(task)
+    task.save(update_fields=["status", "last_event_seq", "completed_on", "progress"])
     _rollup(task.parent_id)
     return task
+
+
+def _progress_before_completion(task: Task) -> int:
+    """The progress the task had before its last completion report: a refused completion no
+    longer counts (domain.md §10), so the 100 % it set goes back to the last reported figure.
+    A completion recorded before the figure was kept falls back to the last percentage
+    reported before it (0 when none was)."""
+    completion = task.events.filter(action="complete").order_by("-seq").first()
+    if completion is None:
+        return task.progress
+    if (kept := (completion.data or {}).get("progress_before")) is not None:
+        return int(kept)
+    for data in (
+        task.events.filter(action="progress", seq__lt=completion.seq)
+        .order_by("-seq")
+        .values_list("data", flat=True)
+    ):
+        if isinstance(data, dict) and isinstance(data.get("percent"), int):
+            return int(data["percent"])
+    return 0
 
 
 @transaction.atomic

@@ -223,6 +223,16 @@ def _task_page(
     of a refused action, so the page shows what was typed and why it was refused."""
     user = request.user
     status = task.status_today
+    is_lead = policies.is_lead_staff(user, task)
+    is_assigner = policies.is_assigner_of(user, task)
+    still_open = task.completed_on is None
+    # the steps this person may take now; the "Actions" heading stands only over some
+    actions = {
+        "acknowledge": is_lead and task.can_be_acknowledged,
+        "progress": still_open and policies.may_report_progress(user, task),
+        "complete": still_open and is_lead,
+        "verify": is_assigner and task.can_be_verified,
+    }
     empty_forms = {name: form_class() for name, form_class, _act in TASK_FORMS.values()}
     return render(
         request,
@@ -237,9 +247,9 @@ def _task_page(
             "children": task.children.select_related("lead_agency").order_by("deadline", "code"),
             "extensions": task.extensions.all(),
             "findings": task.findings.all(),
-            "is_lead": policies.is_lead_staff(user, task),
-            "may_progress": policies.may_report_progress(user, task),
-            "is_assigner": policies.is_assigner_of(user, task),
+            "actions": actions,
+            "any_action": any(actions.values()),
+            "is_assigner": is_assigner,
             "unit_linked": policies.units_seen(user),
             **empty_forms,
             **(bound or {}),

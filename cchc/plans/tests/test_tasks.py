@@ -172,3 +172,21 @@ def test_measure_linked_task_takes_progress_from_the_measure(cast, assign, setti
         services.report_progress(task, actor=cast.leader_a, text="x", percent=40)
     with pytest.raises(ValidationFailed):
         assign(measure_name="no_such_measure", measure_target=90)
+
+
+def test_a_sent_back_completion_no_longer_counts_in_the_progress(cast, assign):
+    """The completion set 100 %; refused, the task shows the progress reported before it, and
+    its parent's roll-up stops counting it as done (domain.md §10)."""
+    parent = assign(title="Kế hoạch rà soát")
+    task = assign(parent=parent, deadline=D(2026, 3, 31))
+    assign(parent=parent, deadline=D(2026, 3, 31), title="Việc thứ hai")
+    services.report_progress(task, actor=cast.leader_a, text="Đã rà soát 60%", percent=60)
+    services.complete(task, actor=cast.leader_a, result="Xong")
+    task.refresh_from_db()
+    assert services.progress_of(task)["percent"] == 100
+    services.send_back(task, actor=cast.province_admin, reason="Thiếu phụ lục")
+    task.refresh_from_db()
+    parent.refresh_from_db()
+    assert task.progress == 60
+    assert services.progress_of(task) == {"percent": 60, "source": "typed"}
+    assert parent.progress == 30  # (60 + 0) / 2, not (100 + 0) / 2

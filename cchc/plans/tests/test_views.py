@@ -182,3 +182,21 @@ def test_a_task_form_sent_again_assigns_one_task(cast):
     assert first.status_code == 302, first.content.decode()[:2000]
     again = admin.post("/plans/nhiem-vu/moi/", data)
     assert again["Location"] == first["Location"] and Task.objects.count() == 1
+
+
+def test_task_page_after_a_send_back_shows_the_refused_progress_and_no_empty_actions(cast, assign):
+    task = assign()
+    from cchc.plans import services
+
+    services.report_progress(task, actor=cast.leader_a, text="Đã làm 40%", percent=40)
+    services.complete(task, actor=cast.leader_a, result="Xong")
+    services.send_back(task, actor=cast.province_admin, reason="Thiếu minh chứng")
+    admin_page = client_for(cast.province_admin).get(f"/plans/nhiem-vu/{task.code}/")
+    html = admin_page.content.decode()
+    assert '<span id="progress-value">40%</span>' in html
+    assert '<progress value="40"' in html
+    # the assigner has nothing to do on a task sent back: no "Actions" heading over nothing
+    assert "<h2>Thao tác</h2>" not in html
+    # the lead unit has steps again, under the heading
+    lead_html = client_for(cast.leader_a).get(f"/plans/nhiem-vu/{task.code}/").content.decode()
+    assert "<h2>Thao tác</h2>" in lead_html and 'id="complete"' in lead_html
