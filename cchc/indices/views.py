@@ -138,14 +138,20 @@ def _export(request: HttpRequest) -> str:
 def _summary(ps: scoring.PeriodScores) -> dict[str, Any]:
     """What a trend needs of one period: small numbers only (cheap to cache)."""
     prov = ps.province
+    # a period without a dossier is a gap in a trend (null), not a score: its 16 points of
+    # procedure and petition metrics and 0 for progress drew a false jump
+    received = {a: (c.get("received") or 0) for a, c in ps.counters.items()}
+    province_data = any(received.values())
     return {
         "label": str(ps.period),
-        "province_total": prov.total,
-        "province_groups": {g.code: g.score for g in prov.groups},
-        "total": {a: s.total for a, s in ps.scores.items()},
+        "period_label": ps.period.label,
+        "province_total": prov.total if province_data else None,
+        "province_groups": {g.code: g.score if province_data else None for g in prov.groups},
+        "total": {a: s.total if received.get(a) else None for a, s in ps.scores.items()},
         "rank": dict(ps.ranks),
         "metric": {
-            a: {m.code: m.score for g in s.groups for m in g.metrics} for a, s in ps.scores.items()
+            a: {m.code: m.score if received.get(a) else None for g in s.groups for m in g.metrics}
+            for a, s in ps.scores.items()
         },
     }
 
@@ -157,7 +163,7 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
     closed = PeriodReport.objects.filter(province_code=province).aggregate(
         n=Max("pk"), r=Sum("restated")
     )
-    key = f"indices:trend:{SCHEME}:{province}:{period}:{closed['n']}:{closed['r']}"
+    key = f"indices:trend:v2:{SCHEME}:{province}:{period}:{closed['n']}:{closed['r']}"
     past = cache.get(key)
     if past is None:
         out = scoring.period_scores_many(SCHEME, period.history(HISTORY), province_code=province)

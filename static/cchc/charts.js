@@ -2,8 +2,8 @@
 // strict Content-Security-Policy can forbid them. Labels come translated from the canvas'
 // data-* attributes: data-label-* name the series, data-x-title / data-y-title / data-y2-title
 // name the axes. Every chart has a legend (except the table's small trend lines) and one
-// colour per series from a palette readable by colour-blind people (Okabe-Ito); missing
-// periods do not break a line (spanGaps).
+// colour per series from a palette readable by colour-blind people (Okabe-Ito); a
+// period without data (null: no dossiers) is a gap in the line, never joined across.
 (function () {
   "use strict";
   var PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
@@ -23,7 +23,7 @@
   }
   function line(label, data, i, extra) {
     var s = {label: label, data: data, borderColor: colour(i), backgroundColor: colour(i),
-      spanGaps: true, tension: 0};
+      spanGaps: false, tension: 0};
     Object.keys(extra || {}).forEach(function (k) { s[k] = extra[k]; });
     return s;
   }

@@ -31,11 +31,13 @@ def test_drill_down_from_province_to_late_dossiers_and_export(
         return {x: c.options.scales.x.title.text, y: c.options.scales.y.title.text,
                 y2: c.options.scales.y2.title.text, legend: c.options.plugins.legend.display,
                 series: colours.length, colours: new Set(colours).size,
-                gaps: c.data.datasets.every(d => d.spanGaps)}; }"""
+                gaps: c.data.datasets.every(d => !d.spanGaps), total: c.data.datasets[0].data}; }"""
     )
     assert trend["x"] == "Kỳ" and trend["y"] == "Tổng điểm (trên 100)"
     assert trend["y2"] == "Điểm nhóm tiêu chí" and trend["legend"] is True
     assert trend["series"] >= 3 and trend["colours"] == trend["series"] and trend["gaps"]
+    # months without a dossier are gaps (null), never joined across: no false jump
+    assert trend["total"][:-1] == [None] * (len(trend["total"]) - 1) and trend["total"][-1] > 0
     page.shot("dashboard")
 
     page.get_by_role("link", name="UBND phường Hoàn Kiếm").first.click()

@@ -72,3 +72,21 @@ def test_losses_page_accounts_for_every_point_lost(client, scenario):
     assert float(balance["scored"]) == pytest.approx(scored)
     assert lost == pytest.approx(float(balance["lost"]))
     assert lost + scored == pytest.approx(100 * len(ps.agencies))
+
+
+def test_a_period_without_dossiers_is_a_gap_in_the_trends(client, scenario):
+    """March–July 2026 hold no dossier: their totals are null (a gap), not the 16 points that
+    procedure and petition metrics score on their own (a false jump to August)."""
+    import json
+
+    client.force_login(scenario.cast.province_admin)
+    r = client.get(reverse("indices:agency", args=["H26.100"]), {"period": AUG})
+    totals = json.loads(r.context["totals"])
+    assert totals[:-1] == [None] * 5 and totals[-1] > 0
+    body = r.content.decode()
+    spark = re.search(r'data-metric="PUBLISH_ON_TIME".*?data-values="([^"]*)"', body, re.S)
+    assert spark and json.loads(spark.group(1).replace("&quot;", '"'))[:-1] == [None] * 5
+    r = client.get(reverse("indices:dashboard"), {"period": AUG})
+    chart = json.loads(r.context["chart"])
+    assert chart["total"][:-1] == [None] * 5 and chart["total"][-1] > 0
+    assert all(values[:-1] == [None] * 5 for values in chart["groups"].values())
