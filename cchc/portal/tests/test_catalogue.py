@@ -89,6 +89,16 @@ def test_an_invalid_filter_is_reported_and_the_valid_ones_still_apply(client, ca
     assert [p.code for p in valid.context["page"].object_list] == ["2.000635"]
 
 
+def test_results_carry_their_headings_for_the_phone_layout(client, catalogue):
+    """On a phone each row is a card and each cell shows its heading (static/cchc/app.css,
+    .procedure-results; seen in test_browser_catalogue_phone)."""
+    with translation.override("vi"):
+        html = client.get(reverse("portal:procedures")).content.decode()
+    assert '<table class="compact procedure-results">' in html
+    for heading in ("Lĩnh vực", "Thời hạn giải quyết", "Mức độ trực tuyến"):
+        assert f'data-label="{heading}"' in html
+
+
 def test_results_are_paginated_and_htmx_gets_the_fragment(client, cast):
     for i in range(25):
         ProcedureFactory(code=f"3.{i:06d}", name=f"Thủ tục số {i}")
