@@ -76,6 +76,18 @@ class SchemeSpec:
     legal_source: str
     groups: tuple[GroupSpec, ...]
     params: Mapping = field(default_factory=dict)
+    scheme_name: str = ""  # the Scheme row's name (the code is for machines)
+
+    @property
+    def title(self) -> str:
+        """The methodology in words for pages and exports: the scheme's name and its version,
+        never the raw code and version."""
+        from django.utils.translation import gettext
+
+        return gettext("%(name)s, version %(version)s") % {
+            "name": self.scheme_name or self.scheme,
+            "version": self.version,
+        }
 
     @property
     def max_points(self) -> float:
@@ -230,6 +242,7 @@ def spec_from_version(version) -> SchemeSpec:  # type: ignore[no-untyped-def]
         version.legal_source,
         tuple(groups),
         dict(version.params),
+        version.scheme.name,
     )
 
 
@@ -242,23 +255,32 @@ def load_spec(scheme_code: str, on) -> SchemeSpec:  # type: ignore[no-untyped-de
 
 def derivation(metric: MetricSpec, result: MetricScore, spec: SchemeSpec) -> list[str]:
     """Plain-language lines: formula, values, version (shown next to a score)."""
-    thr = f" / {metric.threshold:g}" if metric.threshold != 1 else ""
+    from django.utils.formats import number_format
+
+    def num(value: float, places: int | None = None) -> str:
+        # the reader's notation (86,11 in Vietnamese), as every other number on the page
+        if places is None:
+            places = 0 if float(value).is_integer() else len(f"{value:g}".split(".")[-1])
+        return number_format(value, places)
+
+    thr = f" / {num(metric.threshold)}" if metric.threshold != 1 else ""
     inner = "1 − t/m" if metric.kind == "complement" else "t/m"
-    lines = [f"{metric.max_points:g} × min(1, ({inner}){thr})"]
+    lines = [f"{num(metric.max_points)} × min(1, ({inner}){thr})"]
     if result.no_data:
         from cchc.indices.labels import NO_DATA_LABEL
 
         lines.append(str(NO_DATA_LABEL))
     elif result.denominator:
         lines.append(
-            f"t = {result.numerator}, m = {result.denominator} → {(result.ratio or 0) * 100:.2f}%"
+            f"t = {result.numerator}, m = {result.denominator} → "
+            f"{num((result.ratio or 0) * 100, 2)}%"
         )
     else:
         from cchc.indices.labels import EMPTY_RULE_LABELS
 
         lines.append(f"m = 0 → {EMPTY_RULE_LABELS.get(metric.empty_rule, metric.empty_rule)}")
     lines.append(
-        f"= {'—' if result.score is None else f'{result.score:.2f}'} / {metric.max_points:g}"
+        f"= {'—' if result.score is None else num(result.score, 2)} / {num(metric.max_points)}"
     )
-    lines.append(f"{spec.scheme} {spec.version}: {spec.legal_source}")
+    lines.append(f"{spec.title}: {spec.legal_source}")
     return lines

@@ -89,6 +89,16 @@ class SchemeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme.code} {self.version}"
 
+    @property
+    def title(self) -> str:
+        """The methodology in words for people (engine.SchemeSpec.title)."""
+        from django.utils.translation import gettext
+
+        return gettext("%(name)s, version %(version)s") % {
+            "name": self.scheme.name or self.scheme.code,
+            "version": self.version,
+        }
+
 
 class Layout(models.TextChoices):
     """How the national portal's report file of a group is shaped (interchange.md §3)."""
@@ -487,6 +497,13 @@ class PeriodReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.period} {self.province_code}"
+
+    @property
+    def period_label(self) -> str:
+        """The period in words ("Quý 3/2026"), not its code ("2026-Q3")."""
+        from cchc.indices.periods import Period
+
+        return Period.parse(self.period).label
 
 
 class Restatement(models.Model):

@@ -54,6 +54,13 @@ class Gap:
     listed: str = ""
     listed_count: int = 0
 
+    @property
+    def metric_label(self) -> str:
+        """The metric's name for people (cchc.indices.labels); the code stays in `metric`."""
+        from cchc.indices.labels import metric_label
+
+        return metric_label(self.metric)
+
 
 @dataclass
 class Comparison:

@@ -171,7 +171,7 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
         if not out or out[-1].period != period:
             raise DomainError(
                 _("No methodology of scheme %(s)s is in force for %(p)s.")
-                % {"s": SCHEME, "p": period}
+                % {"s": SCHEME, "p": period.label}
             )
         past = [_summary(ps) for ps in out[:-1]]
         cache.set(key, past, HISTORY_TTL)
@@ -306,7 +306,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     setting = ProvinceIndexSetting.for_province(province)
     prov = ps.province
     chart = {
-        "labels": [t["label"] for t in trend],
+        "labels": [t["period_label"] for t in trend],
         "total": [t["province_total"] for t in trend],
         "target": [float(setting.target_total)] * len(trend),
         "groups": {
@@ -320,14 +320,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             [_("Province total"), prov.total, 100],
             *[[names[g.code], g.score, g.max_points] for g in prov.groups],
         ]
-        data += [[t["label"], t["province_total"], 100] for t in trend[:-1]]
+        data += [[t["period_label"], t["province_total"], 100] for t in trend[:-1]]
         return table_response(
             fmt,
             _("Service index — %(p)s") % {"p": period.label},
             [_("Group"), _("Score"), _("Max")],
             data,
             [
-                f"{ps.spec.scheme} {ps.spec.version}",
+                ps.spec.title,
                 _("Target") + f": {setting.target_total}",
                 *_closed_notes(ps),
             ],
@@ -441,7 +441,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             _("Ranking %(p)s") % {"p": period.label},
             headers,
             data,
-            [f"{ps.spec.scheme} {ps.spec.version}", *_closed_notes(ps)],
+            [ps.spec.title, *_closed_notes(ps)],
         )
     setting = ProvinceIndexSetting.for_province(province)
     return render(
@@ -456,9 +456,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
             ),
             unranked=unranked,
             group_heads=group_heads,
-            previous=prev["label"] if prev else "—",
+            previous=prev["period_label"] if prev else "—",
             min_dossiers=setting.min_dossiers_to_rank,
-            labels=json.dumps([t["label"] for t in trend]),
+            labels=json.dumps([t["period_label"] for t in trend]),
         ),
     )
 
@@ -564,7 +564,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             rank=ps.ranks.get(agency.pk),
             may_see_evidence=_may_see_evidence(request.user, agency),
             may_enter_figures=permissions.is_province_admin(request.user, province or None),
-            labels=json.dumps([t["label"] for t in trend]),
+            labels=json.dumps([t["period_label"] for t in trend]),
             totals=json.dumps([t["total"].get(agency.pk) for t in trend]),
         ),
     )
@@ -1043,14 +1043,15 @@ def periods(request: HttpRequest) -> HttpResponse:
                     actor=request.user, scheme_code=SCHEME, period=period, province_code=province
                 )
                 messages.success(
-                    request, _("Period %(p)s is closed: its figures are frozen.") % {"p": period}
+                    request,
+                    _("Period %(p)s is closed: its figures are frozen.") % {"p": period.label},
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("indices:periods")
     reports = (
         PeriodReport.objects.filter(province_code=province)
-        .select_related("version", "closed_by")
+        .select_related("version__scheme", "closed_by")
         .prefetch_related("restatements__actor")
         .order_by("-period")
     )

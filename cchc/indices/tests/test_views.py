@@ -213,7 +213,7 @@ def test_dashboard_export(client, scenario):
         for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)
         for cell in row
     ]
-    assert "Tiến độ giải quyết" in values and "2026-07" in values
+    assert "Tiến độ giải quyết" in values and "Tháng 7/2026" in values
 
 
 def test_periods_page_closes_and_refuses_staff(client, scenario):

@@ -1,0 +1,75 @@
+"""People read words and the decimal comma: the methodology by its name and version (not
+"qd766 2022.1"), periods as "Tháng 7/2026" (not "2026-07"), metrics by name (not
+DOSSIER_ON_TIME), and the score's derivation with commas ("44,44%", not "44.44%")."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cchc.indices.models import PeriodReport
+from cchc.indices.tests.test_portal_compare import FIXTURE
+
+pytestmark = pytest.mark.django_db
+AUG = "2026-08"
+SCHEME_NAME = "Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg), phiên bản 2022.1"
+
+
+def test_methodology_in_words_on_the_dashboard_and_its_exports(client, scenario):
+    from openpyxl import load_workbook
+
+    client.force_login(scenario.cast.province_admin)
+    r = client.get(reverse("indices:dashboard"), {"period": AUG})
+    body = r.content.decode()
+    assert SCHEME_NAME in body and "qd766 2022.1" not in body
+    labels = json.loads(r.context["chart"])["labels"]
+    assert labels[-2:] == ["Tháng 7/2026", "Tháng 8/2026"]
+    for name in ("indices:dashboard", "indices:ranking"):
+        r = client.get(reverse(name), {"period": AUG, "export": "xlsx"})
+        cells = [
+            c
+            for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)
+            for c in row
+        ]
+        assert SCHEME_NAME in cells and "qd766 2022.1" not in cells, name
+
+
+def test_periods_in_words_on_ranking_and_closed_periods(client, scenario):
+    client.force_login(scenario.cast.province_admin)
+    body = client.get(reverse("indices:ranking"), {"period": AUG}).content.decode()
+    assert "Thay đổi so với kỳ Tháng 7/2026" in body
+    labels = json.loads(
+        client.get(reverse("indices:agency", args=["H26.100"]), {"period": AUG}).context["labels"]
+    )
+    assert labels[-1] == "Tháng 8/2026"
+    r = client.post(reverse("indices:periods"), {"period": AUG}, follow=True)
+    body = r.content.decode()
+    assert PeriodReport.objects.exists()
+    assert "Đã chốt kỳ Tháng 8/2026" in body
+    table = body[body.index("<tbody>") :]
+    assert "Tháng 8/2026" in table and "2026-08" not in table
+    assert "phiên bản 2022.1" in table and "qd766 2022.1" not in table
+
+
+def test_derivation_uses_the_decimal_comma(client, scenario):
+    client.force_login(scenario.cast.leader_a)
+    url = reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"])
+    body = client.get(url, {"period": AUG}).content.decode()
+    box = body[body.index('class="derivation"') :]
+    box = box[: box.index("</ul>")]
+    assert "44,44%" in box and "8,89 / 20" in box
+    assert "44.44" not in box and "8.89" not in box
+
+
+def test_reconciliation_names_the_metric(scenario):
+    c = Client()
+    c.force_login(scenario.cast.province_admin)
+    with FIXTURE.open("rb") as fh:
+        page = c.post("/indices/doi-soat/cong/", {"period": AUG, "files": fh}).content.decode()
+    table = page[page.index('id="portal-gaps"') :]
+    assert "<td>Tỷ lệ hồ sơ giải quyết đúng hạn</td>" in table
+    assert "<td>DOSSIER_ON_TIME</td>" not in table
