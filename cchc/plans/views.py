@@ -138,13 +138,22 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if agency:
         qs = qs.filter(lead_agency__code=agency)
     qs = qs.order_by("deadline_in_force", "code")
+    page = _page(request, qs)
+    for t in page:
+        # words beside the badge's colour: "overdue by N days" or "within deadline"
+        t.days_overdue = (today - t.deadline_in_force).days if not t.completed_on else 0
+    # a tab keeps the search and the other filters (a new tab starts at its first page)
+    tab_params = request.GET.copy()
+    for key in ("tab", "page"):
+        tab_params.pop(key, None)
     return render(
         request,
         "plans/task_list.html",
         {
-            "page": _page(request, qs),
+            "page": page,
             "tab": tab,
             "tabs": TABS,
+            "tab_query": tab_params.urlencode(),
             "q": q,
             "agency": agency,
             "today": today,

@@ -200,3 +200,24 @@ def test_task_page_after_a_send_back_shows_the_refused_progress_and_no_empty_act
     # the lead unit has steps again, under the heading
     lead_html = client_for(cast.leader_a).get(f"/plans/nhiem-vu/{task.code}/").content.decode()
     assert "<h2>Thao tác</h2>" in lead_html and 'id="complete"' in lead_html
+
+
+def test_task_list_marks_its_tab_keeps_the_search_and_says_overdue_in_words(cast, assign):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    late = assign(title="Rà soát thủ tục", deadline=today - dt.timedelta(days=5))
+    ahead = assign(title="Rà soát quy chế", deadline=today + dt.timedelta(days=30))
+    admin = client_for(cast.province_admin)
+    html = admin.get("/plans/", {"tab": "open", "q": "rà soát", "agency": ""}).content.decode()
+    # the tab shown is marked for screen readers and for the eye
+    assert '<a href="?tab=open&amp;q=r%C3%A0+so%C3%A1t&amp;agency=" aria-current="page"' in html
+    assert 'aria-current="page" class="current-tab"' in html
+    assert "a.current-tab{font-weight:700" in html
+    # the other tabs keep the search text and the filters
+    assert '<a href="?tab=overdue&amp;q=r%C3%A0+so%C3%A1t&amp;agency=">' in html
+    # overdue and in time are said in words, not only by the badge's colour
+    row_late = html.split(late.code + "</a>")[1].split("</tr>")[0]
+    row_ahead = html.split(ahead.code + "</a>")[1].split("</tr>")[0]
+    assert '<span class="badge late">Quá hạn 5 ngày</span>' in row_late
+    assert '<span class="badge ontime">Còn trong hạn</span>' in row_ahead
