@@ -195,6 +195,17 @@ def _cap_note(g: points.GroupPoints) -> str:
     }
 
 
+def _trend_text(trend: list[dict[str, Any]], values: list[Any]) -> str:
+    """A trend line's values in words, for a screen reader (the sparkline's aria-label):
+    "Tháng 7/2026: không có dữ liệu; Tháng 8/2026: 29,79"."""
+    fmt2 = score_formatter()
+    no_data = _("no data")
+    return "; ".join(
+        f"{t['period_label']}: {no_data if v is None else fmt2(v)}"
+        for t, v in zip(trend, values, strict=True)
+    )
+
+
 def _group_names(ps: scoring.PeriodScores) -> list[tuple[str, str, float]]:
     return [(g.code, g.label, g.max_points) for g in ps.spec.groups]
 
@@ -395,6 +406,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 "groups": [g.score for g in s.groups],
                 "dossiers": ps.counters[a.pk].get("received", 0),
                 "spark": json.dumps([t["total"].get(a.pk) for t in trend]),
+                "spark_text": _trend_text(trend, [t["total"].get(a.pk) for t in trend]),
                 "url": link.replace("__code__", a.code),
                 "total_text": fmt2(s.total),
                 "live_difference": ps.live_difference(a.pk),
@@ -492,6 +504,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
                     "result": m,
                     "points": m_points,
                     "trend": json.dumps(trend_points),
+                    "trend_text": _trend_text(trend, trend_points),
                     "lost": m_points.lost if m.score is not None else None,
                 }
             )

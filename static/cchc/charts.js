@@ -55,16 +55,38 @@
       options: {animation: false, plugins: LEGEND, scales: {
         x: axis(canvas.dataset.xTitle), y: axis(canvas.dataset.yTitle, {min: 0, max: 100})}}});
   }
+  // a long agency name on a phone: wrapped on word boundaries into at most two lines of
+  // `width` characters, the rest cut from the right with "…" (the tooltip's title keeps the
+  // whole name); Chart.js would otherwise clip it from the left ("ác Khu công nghiệp…")
+  function wrapLabel(text, width) {
+    var words = String(text).split(/\s+/), lines = [], current = "";
+    words.forEach(function (word) {
+      if (current && (current + " " + word).length > width) { lines.push(current); current = word; }
+      else { current = current ? current + " " + word : word; }
+    });
+    if (current) lines.push(current);
+    lines = lines.map(function (l) { return l.length > width ? l.slice(0, width - 1) + "…" : l; });
+    if (lines.length > 2) {
+      var second = lines[1];
+      lines = [lines[0], (second.length > width - 1 ? second.slice(0, width - 1) : second) + "…"];
+    }
+    return lines.length === 1 ? lines[0] : lines;
+  }
   function publicBars() {
     var canvas = document.getElementById("public-chart");
     var d = readJson("public-chart-data");
     if (!canvas || !d || !d.labels.length) return;
+    // about 40 % of the chart's width for the names, at some 7 px a character
+    var width = Math.max(12, Math.floor((canvas.parentNode.clientWidth || 320) * 0.4 / 7));
     new Chart(canvas, {type: "bar",
       data: {labels: d.labels, datasets: [
         {label: canvas.dataset.labelTotal, data: d.total, backgroundColor: colour(0)},
         {label: canvas.dataset.labelOnTime, data: d.on_time, backgroundColor: colour(1)}]},
       options: {animation: false, indexAxis: "y", maintainAspectRatio: false, plugins: LEGEND,
-        scales: {x: axis(canvas.dataset.xTitle, {min: 0, max: 100}), y: axis(canvas.dataset.yTitle)}}});
+        scales: {x: axis(canvas.dataset.xTitle, {min: 0, max: 100}),
+          y: axis(canvas.dataset.yTitle, {ticks: {autoSkip: false, callback: function (value) {
+            return wrapLabel(this.getLabelForValue(value), width);
+          }}})}}});
   }
   function sparklines() {
     document.querySelectorAll("canvas.spark").forEach(function (c) {

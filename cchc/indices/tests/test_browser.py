@@ -144,3 +144,32 @@ def test_public_page_draws_the_ranked_agencies(browser_page, transactional_db, s
     assert chart["series"] == ["Tổng điểm (trên 100)", "Giải quyết đúng hạn (%)"]
     assert chart["x"] == "Điểm / phần trăm" and chart["legend"] is True
     page.shot("public-chart")
+
+
+def test_public_chart_names_fit_on_a_phone(browser_page, transactional_db, scenario):
+    """A long agency name on a 390 px phone is wrapped, its end cut with "…" from the right
+    (never clipped from the left: "ác Khu công nghiệp và chế xuất")."""
+    from cchc.indices.models import ProvinceIndexSetting
+
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=0)
+    long_name = "Ban Quản lý các Khu công nghiệp và chế xuất thành phố Hà Nội"
+    scenario.cast.agency_b.__class__.objects.filter(pk=scenario.cast.agency_b.pk).update(
+        name=long_name
+    )
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/indices/cong-khai/?period=2026-08")
+    page.wait_for_function("() => window.Chart !== undefined && Chart.getChart('public-chart')")
+    ticks = page.evaluate(
+        """() => { const c = Chart.getChart('public-chart');
+        return {labels: c.data.labels, ticks: c.scales.y.ticks.map(t => t.label),
+                left: c.scales.y.left, canvas: c.canvas.clientWidth}; }"""
+    )
+    i = ticks["labels"].index(long_name)
+    lines = ticks["ticks"][i]
+    assert isinstance(lines, list) and len(lines) == 2
+    shown = " ".join(lines)
+    assert shown.startswith("Ban Quản lý") and shown.endswith("…")
+    assert long_name.startswith(shown[:-1].rstrip())
+    assert ticks["left"] >= 0
+    page.shot("public-chart-phone")

@@ -73,3 +73,26 @@ def test_reconciliation_names_the_metric(scenario):
     table = page[page.index('id="portal-gaps"') :]
     assert "<td>Tỷ lệ hồ sơ giải quyết đúng hạn</td>" in table
     assert "<td>DOSSIER_ON_TIME</td>" not in table
+
+
+def test_sparklines_are_images_with_their_values_in_words(client, scenario):
+    import re
+
+    from cchc.indices.models import ProvinceIndexSetting
+
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    client.force_login(scenario.cast.province_admin)
+    for url in (
+        reverse("indices:ranking"),
+        reverse("indices:agency", args=["H26.100"]),
+    ):
+        body = client.get(url, {"period": AUG}).content.decode()
+        sparks = re.findall(r'<canvas class="spark"[^>]*>', body)
+        assert sparks, url
+        labels = []
+        for tag in sparks:
+            assert 'role="img"' in tag, url
+            label = re.search(r'aria-label="([^"]*)"', tag).group(1)
+            assert label.count("Tháng ") == 6 and "Tháng 7/2026: không có dữ liệu" in label
+            labels.append(label)
+        assert any(re.search(r"Tháng 8/2026: \d+,\d\d", label) for label in labels), url
