@@ -1,11 +1,12 @@
 """Excel (openpyxl) and PDF (reportlab, DejaVu Sans for Vietnamese) export of any table.
 
-The PDF writes numbers the Vietnamese way (18,50; 1.234); Excel keeps them as numbers (the
-spreadsheet formats them). Download names keep the title's Vietnamese letters
+The PDF writes numbers the Vietnamese way (18,50; 1.234); Excel keeps numbers and dates as
+numbers and dates, each with a number format (the spreadsheet shows them in its locale). Download names keep the title's Vietnamese letters
 (Content-Disposition `filename*`, RFC 6266), with an ASCII name for older clients."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -20,12 +21,47 @@ FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# Excel's number formats: scores with two decimals, counts whole, moments as local dates
+SCORE_FORMAT, COUNT_FORMAT = "#,##0.00", "#,##0"
+MOMENT_FORMAT, DAY_FORMAT = "dd/mm/yyyy hh:mm", "dd/mm/yyyy"
+# Excel refuses these in a sheet name, and the name is at most 31 characters long
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str) -> str:
+    """The title as Excel allows a sheet name: its Vietnamese letters kept, "/" written "-",
+    the other forbidden characters ([]:*?\\) dropped, at most 31 characters, no apostrophe at
+    either end ("Mất nhiều điểm nhất ở đâu — Quý 4-2026", not "mat-nhieu-iem-nhat-o-au")."""
+    name = _SHEET_FORBIDDEN.sub(lambda m: "-" if m.group() == "/" else "", title)
+    name = re.sub(r"\s+", " ", name).strip()[:31].strip().strip("'")
+    return name or "Sheet"
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, (int, float, str)):
+    if isinstance(value, dt.datetime):
+        # Excel keeps no time zone: the local moment, as every page shows it
+        from cchc.core.calendar import LOCAL_TZ
+
+        return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, (int, float, str, dt.date)):
         return value
     return str(value)
+
+
+def _number_format(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        return MOMENT_FORMAT
+    if isinstance(value, dt.date):
+        return DAY_FORMAT
+    if isinstance(value, float):
+        return SCORE_FORMAT
+    if isinstance(value, int):
+        return COUNT_FORMAT
+    return None
 
 
 def vi_number(value: int | float) -> str:
@@ -40,6 +76,12 @@ def vi_number(value: int | float) -> str:
 def _pdf_cell(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return vi_number(value)
+    if isinstance(value, dt.datetime):
+        from cchc.core.calendar import fmt
+
+        return fmt(value) if value.tzinfo else value.strftime("%H:%M %d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
     return str(_cell(value))
 
 
@@ -64,7 +106,7 @@ def xlsx_bytes(
 
     wb = Workbook()
     ws = wb.active
-    ws.title = slugify(title)[:31] or "sheet"
+    ws.title = sheet_name(title)
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     for note in notes:
@@ -75,6 +117,10 @@ def xlsx_bytes(
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([_cell(v) for v in row])
+        for cell, value in zip(ws[ws.max_row], row, strict=False):
+            number_format = _number_format(value)
+            if number_format:
+                cell.number_format = number_format
     for column in ws.columns:
         width = max(
             (len(str(c.value)) for c in column if c.value is not None and c.row > 2), default=8

@@ -701,8 +701,6 @@ class _Counted:
 
 
 def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]]:
-    from cchc.core.calendar import fmt
-
     if source == counters.DOSSIER:
         headers = [
             _("Dossier code"),
@@ -717,9 +715,9 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
             [
                 f.dossier.code,
                 f.procedure.code,
-                fmt(f.received_at),
-                fmt(f.due_at) if f.due_at else "",
-                fmt(f.end_at) if f.end_at else _("open"),
+                f.received_at,
+                f.due_at or "",
+                f.end_at or _("open"),
                 f.supplement_count,
                 f.dossier.get_status_display(),
             ]
@@ -734,9 +732,9 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
             [
                 p.petition_id,
                 p.category,
-                fmt(p.received_at),
-                fmt(p.due_at) if p.due_at else "",
-                fmt(p.handled_at) if p.handled_at else "",
+                p.received_at,
+                p.due_at or "",
+                p.handled_at or "",
             ]
             for p in items
         ]

@@ -96,3 +96,30 @@ def test_sparklines_are_images_with_their_values_in_words(client, scenario):
             assert label.count("Tháng ") == 6 and "Tháng 7/2026: không có dữ liệu" in label
             labels.append(label)
         assert any(re.search(r"Tháng 8/2026: \d+,\d\d", label) for label in labels), url
+
+
+def test_excel_sheets_have_readable_names_real_dates_and_number_formats(client, scenario):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from cchc.indices.export import sheet_name
+
+    assert sheet_name("Mất nhiều điểm nhất ở đâu — Quý 4/2026") == "Mất nhiều điểm nhất ở đâu — Quý"
+    assert sheet_name("a[b]c:d*e?f\\g/h") == "abcdef g-h".replace(" ", "")
+    client.force_login(scenario.cast.province_admin)
+    r = client.get(reverse("indices:losses"), {"period": "2026-Q3", "export": "xlsx"})
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws.title.startswith("Mất nhiều điểm nhất") and len(ws.title) <= 31
+    assert not set("[]:*?/\\") & set(ws.title)
+    scores = [c for row in ws.iter_rows() for c in row if isinstance(c.value, float)]
+    assert scores and all(c.number_format == "#,##0.00" for c in scores)
+    r = client.get(
+        reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"]),
+        {"period": AUG, "export": "xlsx"},
+    )
+    ws = load_workbook(io.BytesIO(r.content)).active
+    row = next(row for row in ws.iter_rows() if row[0].value == scenario.late.code)
+    received = row[2]
+    assert isinstance(received.value, dt.datetime) and received.number_format == "dd/mm/yyyy hh:mm"
+    assert received.value == dt.datetime(2026, 8, 3, 9, 0)  # local time, as pages show it
