@@ -101,3 +101,13 @@ def test_public_page_ranks_each_group_apart_under_its_name(client, scenario, cas
     assert "UBND phường Hoàn Kiếm" in communes and "UBND xã Thử" in communes
     assert "Sở Tư pháp" not in communes
     assert ranked.index("Sở, ban, ngành") < ranked.index("Xã, phường")  # the groups' order
+
+
+def test_a_ranking_group_with_no_ranked_agency_says_so(client, scenario):
+    # default minimum of 10 dossiers: no agency of either group is ranked in August
+    client.force_login(scenario.cast.province_admin)
+    body = client.get(reverse("indices:ranking"), {"period": AUG}).content.decode()
+    ranked_part = body[: body.index('id="unranked"')]
+    for group in ("Sở, ban, ngành", "Xã, phường"):
+        table = section(ranked_part, f"<h2>{group}</h2>", "</table>")
+        assert "Chưa có cơ quan nào được xếp hạng trong nhóm này." in table
