@@ -59,6 +59,14 @@ def survey_split(campaign: Campaign) -> dict[int, dict[str, Any]]:
     return out
 
 
+def bias_margin(campaign: Campaign) -> float:
+    """The points by which the desk figure may exceed the independent one before it is
+    flagged: the method version's rule `bias_margin` (10 when it has none)."""
+    from cchc.surveys.results import campaign_method
+
+    return float(campaign_method(campaign).rule("bias_margin", 10))
+
+
 def bias_check(
     campaign: Campaign,
     *,
@@ -67,12 +75,14 @@ def bias_check(
 ) -> list[dict[str, Any]]:
     """Per unit, desk and independent figures side by side. `split` is the survey's side of
     them (`survey_split`) when the caller has it already (the live figures, live.py); else it
-    is computed, once per change of the campaign."""
-    from cchc.surveys import live
-    from cchc.surveys.results import campaign_method
+    is computed, once per change of the campaign.
 
-    method = campaign_method(campaign)
-    margin = float(margin if margin is not None else method.rule("bias_margin", 10))
+    The gap is the higher of the two desk figures (the survey's desk and kiosk answers, and
+    the share of dossiers rated 4 or 5 at the counter) minus the independent survey's SIPAS,
+    in percentage points; none when either side has no figure."""
+    from cchc.surveys import live
+
+    margin = float(margin if margin is not None else bias_margin(campaign))
     units = list(campaign.units.select_related("agency").order_by("agency__code"))
     if split is None:
         split = live.cached(campaign, "bias", lambda: survey_split(campaign))

@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,11 +27,21 @@ from django.utils.translation import gettext as _
 from cchc.core import events
 from cchc.core.actors import IMPORT
 from cchc.surveys import live
-from cchc.surveys.methods import MethodSpec
+from cchc.surveys.methods import SCALE_MISSING_ANSWERS, MethodSpec
 from cchc.surveys.models import Item, Method, Mode, Response, ResponseEvent
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 FILE = "survey_responses.jsonl"
 FIELDS = ("MaPhieu", "PhuongPhap", "Ky", "MaDonVi", "HinhThuc", "NgayThu", "TraLoi")
+# the export formats (`export_responses`): file extension and content type of each
+EXPORT_FORMATS = {
+    "jsonl": ("jsonl", "application/x-ndjson; charset=utf-8"),
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "sav": ("sav", "application/x-spss-sav"),
+    "open": ("csv", "text/csv; charset=utf-8"),
+}
 
 
 class RowError(ValueError):
@@ -187,6 +197,46 @@ def apply_rows(rows: list[dict[str, Any]], result: Any) -> None:
 
 
 # -- exports --------------------------------------------------------------------------------
+class NothingToExport(ValueError):
+    """The export cannot be made as asked (no responses and no method to head the columns,
+    open data of an unpublished campaign or without one)."""
+
+
+def export_responses(
+    responses: QuerySet[Response],
+    *,
+    fmt: str,
+    path: Path,
+    campaign: Any = None,
+    method: Method | None = None,
+) -> int:
+    """Write `responses` to `path` in `fmt` (EXPORT_FORMATS); returns how many were written.
+    The one export both `export_survey_responses` and the campaign page's downloads call.
+
+    CSV and SPSS have one column per item of one method version: the first response's (the
+    responses of another version are left out), else `method`'s, for a header-only file.
+    Open data is the published `campaign`'s, whatever `responses` holds."""
+    if fmt not in EXPORT_FORMATS:
+        raise NothingToExport(_("Unknown export format %(fmt)s.") % {"fmt": fmt})
+    if fmt == "open":
+        if campaign is None:
+            raise NothingToExport(_("Open data is exported per campaign."))
+        try:
+            return export_open_data(campaign, path)
+        except ValueError as exc:
+            raise NothingToExport(str(exc)) from exc
+    responses = responses.select_related("method", "agency").order_by("code")
+    if fmt == "jsonl":
+        return export_jsonl(responses.iterator(), path)
+    first = responses.first()
+    method = first.method if first is not None else method
+    if method is None:
+        raise NothingToExport(_("No responses to export."))
+    items = list(method.items.order_by("order"))
+    export = export_csv if fmt == "csv" else export_sav
+    return export(responses.filter(method=method), items, path)
+
+
 def as_row(response: Response) -> dict[str, Any]:
     from cchc.core.calendar import LOCAL_TZ
 
@@ -276,6 +326,7 @@ def export_sav(responses: Iterable[Response], items: list[Item], path: Path) -> 
         "HopLe": _("Valid questionnaire (1 yes, 0 no)"),
     }
     value_labels: dict[str, dict[Any, str]] = {"HopLe": {0: _("No"), 1: _("Yes")}}
+    missing: dict[str, list[Any]] = {}
     numeric_types = (Item.Type.SCALE, Item.Type.SINGLE, Item.Type.NUMBER)
     for item in items:
         name = variable_name(item.code)
@@ -287,7 +338,15 @@ def export_sav(responses: Iterable[Response], items: list[Item], path: Path) -> 
             frame[name] = pd.to_numeric(column, errors="coerce")
             options = {int(v): str(label)[:120] for v, label in item.options if isinstance(v, int)}
             if item.type == Item.Type.SCALE:
-                options.setdefault(9, _("Don't know"))
+                # 0 (no answer) and 9 "don't know" are accepted on a scale but are no score
+                # (domain.md §6 rule 1): declared user-missing, so SPSS leaves them out of
+                # means and valid percentages instead of counting 9 as above "very satisfied"
+                codes = [c for c in SCALE_MISSING_ANSWERS if c not in options]
+                labels_of = {0: _("No answer"), 9: _("Don't know")}
+                for code in codes:
+                    options[code] = labels_of[code]
+                if codes:
+                    missing[name] = codes
             if options:
                 value_labels[name] = options
         else:
@@ -299,6 +358,7 @@ def export_sav(responses: Iterable[Response], items: list[Item], path: Path) -> 
         str(path),
         column_labels=[labels.get(n, n) for n in frame.columns],
         variable_value_labels=value_labels,
+        missing_ranges=missing,
     )
     return len(rows)
 

@@ -17,6 +17,10 @@ from cchc.core.scheme import MEAN, Node
 from cchc.core.validity import in_force_on
 from cchc.surveys.models import Item, Method
 
+# The answers a scale item accepts besides its options, neither of them a score: 0 no answer,
+# 9 "don't know" (domain.md §6 rule 1: anything but a valid answer is missing).
+SCALE_MISSING_ANSWERS = (0, 9)
+
 
 @dataclass
 class MethodSpec:
@@ -135,7 +139,7 @@ class MethodSpec:
         bad = False
         if item.type == Item.Type.SCALE:
             bad = not (isinstance(value, int) and not isinstance(value, bool)) or (
-                value not in codes and value not in (0, 9)
+                value not in codes and value not in SCALE_MISSING_ANSWERS
             )
         elif item.type == Item.Type.SINGLE:
             bad = value not in codes and not (allow_other and isinstance(value, str))

@@ -48,10 +48,16 @@ def require_collector(actor: Any, province_code: str) -> None:
         raise NotPermitted(_("Only survey staff of the province may enter questionnaires."))
 
 
+def can_see_all_answers(actor: Any, province_code: str) -> bool:
+    """Raw answers of every unit of the province (a whole campaign's download): Home Affairs
+    and the province's inspectors, never a unit's leader."""
+    if is_home_affairs(actor, province_code):
+        return True
+    return perms.is_inspector(actor) and perms.sees_whole_province(actor, province_code)
+
+
 def can_see_answers(actor: Any, agency: Any) -> bool:
     """Raw answers of a unit: Home Affairs, the province's inspectors, the unit's leaders."""
-    if is_home_affairs(actor, agency.province_code):
-        return True
-    if perms.is_inspector(actor) and perms.sees_whole_province(actor, agency.province_code):
+    if can_see_all_answers(actor, agency.province_code):
         return True
     return perms.has_role(actor, agency.pk, (Membership.Role.LEADER,))

@@ -45,6 +45,39 @@ def _component_scores(unit: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
+PADDING = 3  # points left and right of a cell's text (reportlab's default is 6)
+WIDTH = 267 * mm  # landscape A4 less the margins
+# the columns' widths before any widening: group, rank (or "insufficient sample"), unit,
+# SIPAS, interval, n valid, n invalid; the components share what is left of the page
+NOMINAL = (20 * mm, 24 * mm, 40 * mm, 14 * mm, 26 * mm, 12 * mm, 12 * mm)
+
+
+def fitting_width(cells: list[Any]) -> float:
+    """The narrowest width that holds every word of `cells` (paragraphs) whole: a header
+    wraps between words, never inside one (reportlab splits a word that does not fit its
+    column, and "số phiếu hợp lệ" read "số p / hiếu hợp lệ")."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    widest = max(
+        (
+            stringWidth(word, cell.style.fontName, cell.style.fontSize)
+            for cell in cells
+            for word in cell.getPlainText().split()
+        ),
+        default=0.0,
+    )
+    return widest + 2 * PADDING + 1  # a point to spare for rounding
+
+
+def column_widths(rows: list[list[Any]], n_components: int) -> list[float]:
+    """Each column at least as wide as its widest word (`fitting_width`), the fixed columns
+    at least their nominal width, the components sharing what is left of the page."""
+    needed = [fitting_width(list(cells)) for cells in zip(*rows, strict=True)]
+    fixed = [max(nominal, need) for nominal, need in zip(NOMINAL, needed, strict=False)]
+    share = (WIDTH - sum(fixed)) / max(n_components, 1)
+    return fixed + [max(share, need) for need in needed[len(NOMINAL) :]]
+
+
 def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
     """`doc` is the campaign's results document (published and frozen, or live)."""
     st = Styles()
@@ -107,12 +140,12 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
             ]
             + [p(number(scores.get(code)), st.narrow) for code, _name in components]
         )
-    widths = [20 * mm, 24 * mm, 40 * mm, 14 * mm, 26 * mm, 12 * mm, 12 * mm]
-    widths += [(267 * mm - sum(widths)) / max(len(components), 1)] * len(components)
-    table = LongTable(rows, colWidths=widths, repeatRows=1)
+    table = LongTable(rows, colWidths=column_widths(rows, len(components)), repeatRows=1)
     table.setStyle(
         TableStyle(
             [
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("c/<str:code>/disputes/", views.disputes, name="disputes"),
     path("c/<str:code>/responses/", views.responses, name="responses"),
     path("c/<str:code>/responses/<str:number>/", views.response_detail, name="response"),
+    path("c/<str:code>/export/", views.responses_export, name="responses_export"),
     path("c/<str:code>/results/", views.results, name="results"),
     path("c/<str:code>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("c/<str:code>/results.pdf", views.results_pdf, name="results_pdf"),

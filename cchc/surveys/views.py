@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.rendering import add_domain_error, form_page
 from cchc.surveys import collection, letters, questionnaires, services
-from cchc.surveys.bias import bias_check
+from cchc.surveys.bias import bias_check, bias_margin
 from cchc.surveys.forms import (
     CampaignForm,
     OwnQuestionForm,
@@ -48,6 +48,7 @@ from cchc.surveys.models import (
 )
 from cchc.surveys.policies import (
     can_collect,
+    can_see_all_answers,
     can_see_answers,
     can_see_questionnaires,
     is_home_affairs,
@@ -569,6 +570,74 @@ def response_detail(request: HttpRequest, code: str, number: str) -> HttpRespons
     )
 
 
+@login_required
+def responses_export(request: HttpRequest, code: str) -> FileResponse:
+    """The raw answers as a file (`?format=csv|sav|jsonl|open`): one unit's (`?unit=`) for
+    whoever may read that unit's raw answers (`can_see_answers`, as the responses pages),
+    every unit's only for Home Affairs and the province's inspectors
+    (`can_see_all_answers`); open data (published campaigns) is every unit's. The files are
+    the ones `manage.py export_survey_responses` writes: both call
+    `interchange.export_responses`."""
+    import tempfile
+    from pathlib import Path
+
+    from cchc.surveys import interchange
+
+    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in interchange.EXPORT_FORMATS:
+        raise Http404
+    selected = Response.objects.filter(campaign=campaign)
+    unit = request.GET.get("unit", "")
+    if unit:
+        agency = get_object_or_404(
+            campaign.units.select_related("agency"), agency__code=unit
+        ).agency
+        if fmt == "open" or not can_see_answers(request.user, agency):
+            raise PermissionDenied
+        selected = selected.filter(agency=agency)
+    elif not can_see_all_answers(request.user, campaign.province_code):
+        raise PermissionDenied
+    if fmt == "open" and not campaign.is_published:
+        raise Http404
+    extension, content_type = interchange.EXPORT_FORMATS[fmt]
+    stem = (
+        f"du-lieu-mo-{campaign.code}"
+        if fmt == "open"
+        else f"phieu-{campaign.code}-{unit or 'tat-ca'}"
+    )
+    with tempfile.NamedTemporaryFile(suffix=f".{extension}", delete=False) as temporary:
+        path = Path(temporary.name)
+    try:
+        interchange.export_responses(
+            selected, fmt=fmt, path=path, campaign=campaign, method=campaign.method
+        )
+        handle = path.open("rb")
+    finally:
+        path.unlink()  # the open handle keeps the file until the response has sent it
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{stem}.{extension}", content_type=content_type
+    )
+
+
+def _downloads(campaign: Campaign, user: Any) -> dict[str, Any] | None:
+    """What the results page offers for download of raw answers to `user`: the units whose
+    answers they may read, whether all units at once, and open data; None for no one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    units = [u.agency for u in campaign.units.select_related("agency").order_by("agency__code")]
+    everything = can_see_all_answers(user, campaign.province_code)
+    if not everything:
+        units = [a for a in units if can_see_answers(user, a)]
+    if not units and not everything:
+        return None
+    return {
+        "units": units,
+        "everything": everything,
+        "open_data": everything and campaign.is_published,
+    }
+
+
 def _results_doc(campaign: Campaign, *, actor: Any) -> dict[str, Any]:
     """The frozen figures of a published campaign, else the last computed live ones (a
     recomputation is asked for when they are stale: cchc/surveys/live.py)."""
@@ -625,10 +694,12 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
                 else ""
             ),
         }
-        for a in sorted(doc["agencies"], key=lambda a: (a["group"], -(a["total"] or -1)))
+        for a in sorted(doc["agencies"], key=ranking_order)
     ]
     bias = None
+    margin: float | None = None
     if staff:
+        margin = bias_margin(campaign)
         bias = [
             {
                 **b,
@@ -637,7 +708,9 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
                     for key in ("desk", "counter_rating", "independent", "gap")
                 },
             }
-            for b in bias_check(campaign, split=snapshot.bias_split if snapshot else None)
+            for b in bias_check(
+                campaign, margin=margin, split=snapshot.bias_split if snapshot else None
+            )
         ]
     return render(
         request,
@@ -647,69 +720,133 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "doc": doc,
             "agencies": agencies,
             "bias": bias,
+            "bias_margin": margin,
             "stamp": snapshot.stamp if snapshot else "",
+            "downloads": _downloads(campaign, request.user),
         },
     )
+
+
+def ranking_order(agency: dict[str, Any]) -> tuple[Any, ...]:
+    """The order the results page lists units in, which the Excel workbook keeps: by ranking
+    group, then SIPAS from the highest (units without a figure last)."""
+    return (agency["group"] or "", -(agency["total"] if agency["total"] is not None else -1))
+
+
+def rounded(value: Any, places: int) -> float | None:
+    """A figure rounded as the page prints it (half up, from the shortest decimal text of the
+    float: 66.225 → 66.23 where round() gives 66.22)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None:
+        return None
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def _number_formatter() -> Any:
     """`number(value, places)`: what `{{ value|floatformat:places }}` prints (half up, the
     active language's decimal separator, "" for no value), without the filter's cost."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     from django.utils.formats import get_format
 
     separator = str(get_format("DECIMAL_SEPARATOR"))
-    steps = {1: Decimal("0.1"), 2: Decimal("0.01")}
 
     def number(value: Any, places: int) -> str:
         if value is None:
             return ""
-        text = str(Decimal(repr(float(value))).quantize(steps[places], rounding=ROUND_HALF_UP))
-        return text.replace(".", separator)
+        return f"{rounded(value, places):.{places}f}".replace(".", separator)
 
     return number
 
 
 def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    """The ranking and every unit's item figures as an Excel workbook."""
+    """The ranking and every unit's item figures as an Excel workbook, in the page's order
+    and with its two decimals (the cells hold the rounded figures, shown as 0.00)."""
     import io
 
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
     if not campaign.is_published and not can_collect(request.user, campaign.province_code):
         raise Http404
     doc = _results_doc(campaign, actor=request.user)
+    agencies = sorted(doc["agencies"], key=ranking_order)
     book = Workbook()
     sheet = book.active
     sheet.title = "SIPAS"
     sheet.append(
         [
             _("Group"),
-            _("Unit"),
             _("Rank"),
+            _("Unit code"),
+            _("Unit"),
             "SIPAS %",
             _("low"),
             _("high"),
             _("n valid"),
             _("invalid"),
+            _("Note"),
         ]
     )
-    for a in doc["agencies"]:
+    for a in agencies:
         low, high = a["interval"] or (None, None)
         sheet.append(
-            [a["group"], a["name"], a["rank"], a["total"], low, high, a["n_valid"], a["n_invalid"]]
+            [
+                a["group"],
+                a["rank"],
+                a["code"],
+                a["name"],
+                rounded(a["total"], 2),
+                rounded(low, 2),
+                rounded(high, 2),
+                a["n_valid"],
+                a["n_invalid"],
+                a.get("note") or None,
+            ]
         )
+    texts = dict(
+        method_of(campaign, doc)
+        .items.filter(kind=Item.Kind.SATISFACTION)
+        .values_list("code", "text")
+    )
     items = book.create_sheet(_("Items"))
-    items.append([_("Unit"), _("Item"), _("satisfied"), _("valid"), "%"])
-    for a in doc["agencies"]:
+    items.append(
+        [
+            _("Unit code"),
+            _("Unit"),
+            _("Item"),
+            _("Question wording"),
+            _("satisfied"),
+            _("valid"),
+            "%",
+        ]
+    )
+    for a in agencies:
         for f in a["groups"].values():
             for c in f["components"].values():
                 for item_code, v in c["items"].items():
                     items.append(
-                        [a["code"], item_code, v["numerator"], v["denominator"], v["score"]]
+                        [
+                            a["code"],
+                            a["name"],
+                            item_code,
+                            texts.get(item_code, ""),
+                            v["numerator"],
+                            v["denominator"],
+                            rounded(v["score"], 2),
+                        ]
                     )
+    for ws, percent_columns in ((sheet, "EFG"), (items, "G")):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for column in percent_columns:
+            for cell in ws[column][1:]:
+                cell.number_format = "0.00"
+    sheet.column_dimensions["D"].width = 40
+    items.column_dimensions["B"].width = 30
+    items.column_dimensions["D"].width = 60
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
@@ -770,6 +907,9 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "code": c,
             "name": names.get(c, c),
             "score": comp["score"],
+            # the bar's length as a percentage of the chart's width, in SVG's notation
+            # (a point whatever the page's language: "66,67%" would draw nothing)
+            "bar": f"{rounded(comp['score'], 2):.2f}" if comp["score"] is not None else "",
             "items": [
                 {"code": ic, "text": items[ic].text if ic in items else ic, **iv}
                 for ic, iv in comp["items"].items()

@@ -170,3 +170,46 @@ def test_matrix_ranking_and_file_questions(browser_page, cast, typed, method):  
         page.goto(page.base_url + path)
         assert "M1" in page.content() and "R1" in page.content() and "F1" in page.content()
         assert_accessible(page)
+
+
+def test_results_and_unit_pages(browser_page, cast, campaign, questionnaire):
+    """The results page (ranking, the desk-bias table and its explanation, the raw answers'
+    download form) and a unit's page, whose component profile names every component in
+    text of at least 12 px, on a desktop and on a phone."""
+    page = browser_page
+    for mode, value in (("kiosk", 5), ("phone", 3)):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode=mode,
+            answers=all_items(questionnaire.method, value),
+            actor=cast.clerk_a,
+        )
+    sign_in(page, cast.province_admin)
+    results = f"/surveys/c/{campaign.code}/results/"
+    unit = f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/"
+    for size in ({"width": 1280, "height": 900}, PHONE):
+        page.set_viewport_size(size)
+        page.goto(page.base_url + results)
+        page.wait_for_selector("#answers-download")
+        assert page.locator("#bias caption").is_visible()
+        assert_accessible(page)
+        page.goto(page.base_url + unit)
+        page.wait_for_selector("#profile")
+        assert_accessible(page)
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('#profile caption, #profile th, #profile td')]
+                .map(e => parseFloat(getComputedStyle(e).fontSize))"""
+        )
+        assert sizes and min(sizes) >= 12, sizes
+        labels = page.locator("#profile tbody th").all_inner_texts()
+        assert labels[0] == "P1 — Cung cấp thông tin chính sách" and len(labels) == 9
+        # every bar drawn, as long as its figure says (a 66,67 bar is two thirds of 100)
+        track, bar = page.evaluate(
+            """() => { const r = document.querySelectorAll('#profile tbody tr')[0]
+                .querySelectorAll('rect');
+                return [r[0].getBBox().width, r[1].getBBox().width]; }"""
+        )
+        score = float(page.locator("#profile tbody td").first.inner_text().replace(",", "."))
+        assert abs(bar / track - score / 100) < 0.01, (bar, track, score)
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -123,6 +123,38 @@ def test_export_round_trip_and_spss(cast, tmp_path):
     assert "name" not in " ".join(meta.column_names).lower()
 
 
+def test_spss_declares_dont_know_and_no_answer_missing(cast, tmp_path):
+    """9 "don't know" and 0 are labelled and declared user-missing on every scale item
+    (domain.md §6 rule 1), so SPSS leaves them out of means and frequencies' valid
+    percentages: read back, the declaration is there and the mean counts only 1-5."""
+    answers = [full(5) | {"A1": 9, "B2": 0}, full(4) | {"A1": 9}, full(3)]
+    d = write(tmp_path, [row(f"KS-{i}", TraLoi=a) for i, a in enumerate(answers)])
+    bundle(d)
+    sav = tmp_path / "out.sav"
+    call_command(
+        "export_survey_responses", "--format", "sav", "--output", str(sav), stdout=io.StringIO()
+    )
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(sav), user_missing=True)
+    scale = [i.code for i in Method.objects.get(code="sipas-2023").items.filter(type="scale")]
+    assert len(scale) >= 39  # the satisfaction items at least
+    for code in scale:
+        name = interchange.variable_name(code)
+        # SPSS's discrete missing values, as ReadStat reports them: 0 and 9
+        assert meta.missing_ranges[name] == [{"lo": 0, "hi": 0}, {"lo": 9, "hi": 9}], name
+        assert meta.variable_value_labels[name][9] == "Không biết"
+        assert meta.variable_value_labels[name][0] == "Không trả lời"
+    # the values are kept as answered, marked missing rather than blanked
+    assert sorted(frame["A1"].dropna()) == [3, 9, 9] and sorted(frame["B2"]) == [0, 3, 4]
+    # read the way SPSS computes (user-missing values left out): A1's mean is 3, not 7
+    plain, _meta = pyreadstat.read_sav(str(sav))
+    assert plain["A1"].mean() == 3 and plain["A1"].count() == 1
+    assert plain["B2"].mean() == 3.5 and plain["P1_1"].mean() == 4
+    # not on items that are no scale (the validity flag, numbers)
+    assert "HopLe" not in meta.missing_ranges
+
+
 def test_spss_export_with_500_variables(cast, tmp_path):
     method = Method.objects.get(code="sipas-2023")
     items = [

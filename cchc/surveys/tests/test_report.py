@@ -52,3 +52,18 @@ def test_pdf_report_renders_the_figures(cast, campaign, method, client):
     assert "results.pdf" in client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
     client.logout()
     assert client.get(f"/surveys/c/{campaign.code}/results.pdf").status_code == 404
+
+
+def test_header_cells_wrap_between_words(cast, campaign, method, client):
+    """Every column is at least as wide as its longest header word: a header wraps between
+    words ("số phiếu / hợp lệ"), never inside one ("số p / hiếu"), so the extracted text
+    gives the words whole."""
+    enter_phone_responses(campaign, method, (5, 4, 2), agency=cast.agency_a, actor=cast.clerk_a)
+    client.force_login(cast.province_admin)
+    content = client.get(f"/surveys/c/{campaign.code}/results.pdf").content
+    text = text_of(content)
+    # the header row, cell after cell, each header's words whole
+    assert "Nhóm Hạng Đơn vị SIPAS % Khoảng tin cậy 95 % số phiếu hợp lệ không hợp lệ P1" in text
+    words = set(text.split())
+    for broken in ("p", "hiếu", "khôn", "g", "Khoản"):
+        assert broken not in words, broken

@@ -96,10 +96,16 @@ def test_campaign_page_results_and_letters(cast, campaign, method, client):
     assert "66,67" in results or "66.67" in results
     unit = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_b.code}/").content.decode()
     assert 'id="profile"' in unit and "B2" in unit
-    # SVG lengths are numbers with a point whatever the page's language ("29,6" draws nothing)
-    widths = re.findall(r'<rect x="20" y="\d+" width="([^"]*)"', unit)
-    assert widths and all(re.fullmatch(r"\d+(\.\d+)?", w) for w in widths), widths
-    assert any("." in w for w in widths), widths
+    # the component profile: each bar labelled by its component's name, its figure with the
+    # two decimals of the item tables, the bar a decoration of the table's figures
+    profile = unit[unit.index('id="profile"') : unit.index("</table>", unit.index('id="profile"'))]
+    assert "<caption" in profile
+    assert '<th scope="row">P1 — Cung cấp thông tin chính sách</th><td>66,67</td>' in profile
+    assert '<th scope="row">E — Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị</th>' in profile
+    assert "font-size" not in profile and 'aria-hidden="true"' in profile
+    # SVG lengths are numbers with a point whatever the page's language ("66,67%" draws nothing)
+    widths = re.findall(r'<rect x="0" y="2" width="([^"]*)%" height="12" fill="#1d4ed8"/>', unit)
+    assert len(widths) == 9 and set(widths) == {"66.67"}, widths
     pdf = client.get(f"/surveys/c/{campaign.code}/letters/{cast.agency_b.code}.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     client.logout()
@@ -150,8 +156,65 @@ def test_results_page_shows_the_bias_check_and_excel(cast, campaign, method, cli
     client.force_login(cast.province_admin)
     page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
     assert 'id="bias"' in page and "cao bất thường" in page
+    # the gap says what it is: the higher desk figure less the independent one, in points
+    caption = page[page.index('<caption id="bias-gap"') : page.index("</caption>")]
+    assert (
+        "“Chênh lệch” là số cao hơn trong hai số tại quầy (“Tại quầy và ki-ốt”, “Đánh giá "
+        "hồ sơ tại quầy”) trừ đi số của khảo sát độc lập, tính bằng điểm phần trăm."
+    ) in caption
+    assert "trên 10 điểm" in caption and '<th scope="col">Chênh lệch (điểm)</th>' in page
+    # kiosk 100 %, counter ratings none, independent (phone) 0 %: a gap of 100 points
+    assert "<td>100,0 (n=1)</td><td> (n=0)</td><td>0,0 (n=1)</td><td>100,0</td>" in page
     xlsx = client.get(f"/surveys/c/{campaign.code}/results.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_excel_keeps_the_pages_order_decimals_and_unit_names(cast, campaign, method, client):
+    """The workbook lists the units as the page does (by SIPAS, highest first), with the
+    page's two decimals (66.67, not 66.66666666666667), and names every unit on the item
+    sheet next to its code."""
+    import io
+
+    from openpyxl import load_workbook
+
+    # A: 5, 4, 1 → 66.67; B: 5, 5, 4 and one item 2 → higher, listed first
+    enter_phone_responses(campaign, method, (5, 4, 1), agency=cast.agency_a, actor=cast.clerk_a)
+    for value in (5, 5, 4):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_b,
+            mode="phone",
+            answers=all_items(method, value, A1=2),
+            actor=cast.clerk_b,
+        )
+    client.force_login(cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    ranking = page[page.index('id="ranking"') : page.index("</table>", page.index('id="ranking"'))]
+    shown = [n for n in (cast.agency_a.name, cast.agency_b.name) if n in ranking]
+    shown.sort(key=ranking.index)
+    assert shown == [cast.agency_b.name, cast.agency_a.name]
+
+    book = load_workbook(io.BytesIO(client.get(f"/surveys/c/{campaign.code}/results.xlsx").content))
+    sipas = list(book["SIPAS"].iter_rows(values_only=True))
+    assert sipas[0][:5] == ("Nhóm", "Hạng", "Mã đơn vị", "Đơn vị", "SIPAS %")
+    assert [row[3] for row in sipas[1:]] == shown
+    assert [row[2] for row in sipas[1:]] == [cast.agency_b.code, cast.agency_a.code]
+    a = sipas[2]
+    assert a[4] == 66.67 and "66,67" in ranking
+    numbers = [v for row in sipas[1:] for v in row[4:7] if isinstance(v, float)]
+    assert numbers and all(v == round(v, 2) for v in numbers), numbers
+    assert book["SIPAS"]["E2"].number_format == "0.00"
+
+    items = list(book["Câu hỏi"].iter_rows(values_only=True))
+    assert items[0][:4] == ("Mã đơn vị", "Đơn vị", "Câu hỏi", "Nội dung câu hỏi")
+    names = {row[0]: row[1] for row in items[1:]}
+    assert names == {cast.agency_a.code: cast.agency_a.name, cast.agency_b.code: cast.agency_b.name}
+    # in the same order as the ranking, every figure with two decimals at most
+    assert items[1][0] == cast.agency_b.code and items[-1][0] == cast.agency_a.code
+    b2 = next(row for row in items if row[0] == cast.agency_a.code and row[2] == "B2")
+    assert b2[3] == "Công chức yêu cầu nộp hồ sơ đúng quy định"
+    assert b2[4:] == (2, 3, 66.67)
+    assert all(row[6] == round(row[6], 2) for row in items[1:] if row[6] is not None)
 
 
 def test_respondent_is_told_before_answering_when_collection_stopped(
