@@ -141,16 +141,16 @@ def monthly_series(classified: list[tuple[dict[str, Any], str]], year: int) -> l
 
 def emulation(year: int, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Every lead unit's year scored by the rule data (`plans` rule, param `emulation`) and
-    ranked inside its ranking group."""
+    ranked inside its ranking group. A task with sub-tasks counts through its sub-tasks unless
+    the rule's `emulation_counts_parent_tasks` says otherwise (domain.md §10: they roll up)."""
     as_of = as_of or min(timezone.localdate(), dt.date(year, 12, 31))
     rules = plan_rules(as_of)
     root = scheme_node(rules["emulation"])
-    by_unit = {
-        g["key"]: g
-        for g in group_counts(
-            Task.objects.filter(assigned_on__year=year), as_of, "lead_agency__code"
-        )
-    }
+    tasks = Task.objects.filter(assigned_on__year=year)
+    if not rules["emulation_counts_parent_tasks"]:
+        # each piece of work once: a task with sub-tasks is counted through them
+        tasks = tasks.filter(children__isnull=True)
+    by_unit = {g["key"]: g for g in group_counts(tasks, as_of, "lead_agency__code")}
     agencies = {a.code: a for a in Agency.objects.filter(code__in=by_unit).select_related("group")}
     scores: dict[str, float | None] = {}
     details: dict[str, dict[str, float | None]] = {}

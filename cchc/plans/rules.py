@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     # The longest remediation period a conclusion may set. No text sets one; a year is the
     # cycle of the annual inspection plan, whose next round checks what is still not remedied.
     "remediation_max_days": 365,
+    # Whether the emulation counts a task that has sub-tasks besides its sub-tasks. domain.md
+    # §10 [S]: parent and child tasks roll up, so a parent's result is its children's (a
+    # quarterly task is its four reports); counting it as well counts the same work twice.
+    "emulation_counts_parent_tasks": False,
     # Year-end emulation score of a unit from its tasks (Đà Nẵng's task software [C]):
     # points = 70 × on-time rate + 30 × completion rate, 100 at most.
     "emulation": {

@@ -221,3 +221,27 @@ def test_task_list_marks_its_tab_keeps_the_search_and_says_overdue_in_words(cast
     row_ahead = html.split(ahead.code + "</a>")[1].split("</tr>")[0]
     assert '<span class="badge late">Quá hạn 5 ngày</span>' in row_late
     assert '<span class="badge ontime">Còn trong hạn</span>' in row_ahead
+
+
+def test_emulation_counts_a_recurring_task_once_and_writes_rates_alike(cast, assign):
+    from cchc.plans import reports, services
+
+    # a quarterly task is its four reports (domain.md §10: parent and children roll up)
+    parent = assign(assigned_on=D(2026, 1, 5), deadline=D(2026, 12, 31), recurrence="QUARTERLY")
+    assert parent.children.count() == 4
+    done = assign(assigned_on=D(2026, 1, 5), deadline=D(2026, 2, 1))
+    services.complete(done, actor=cast.leader_a, result="xong", completed_on=D(2026, 1, 20))
+    b_tasks = [
+        assign(assigned_on=D(2026, 1, 5), deadline=D(2026, 2, 1), lead_agency=cast.agency_b)
+        for _ in range(3)
+    ]
+    for t in b_tasks[:2]:
+        services.complete(t, actor=cast.leader_b, result="xong", completed_on=D(2026, 1, 20))
+    rows = {r["code"]: r for r in reports.emulation(2026, as_of=D(2026, 12, 31))}
+    assert rows[cast.agency_a.code]["total"] == 5  # 4 quarterly reports + 1, not the parent too
+    assert rows[cast.agency_b.code]["total"] == 3
+    html = client_for(cast.province_admin).get("/plans/thi-dua/?year=2026").content.decode()
+    # one format for every rate: two decimals with the decimal comma
+    # (unit A: 1 of 5 done, 1 of 4 due on time; unit B: 2 of 3 done, on time)
+    assert "<td>20,00%</td><td>25,00%</td><td>23,50</td>" in html
+    assert "<td>66,67%</td><td>66,67%</td><td>66,67</td>" in html
