@@ -17,8 +17,8 @@ from cchc.core.errors import DomainError
 from cchc.indices import figures
 from cchc.indices.forms import PublishedFigureForm
 from cchc.indices.models import PublishedFigure
-from cchc.indices.scoring import reportable_periods
-from cchc.indices.views import SCHEME, _viewer
+from cchc.indices.periods import current
+from cchc.indices.views import _viewer, period_choices
 
 
 @login_required
@@ -30,10 +30,15 @@ def published_figures(request: HttpRequest) -> HttpResponse:
             _("Only the Department of Home Affairs may enter or import published figures.")
         )
     agencies = Agency.objects.filter(province_code=province).order_by("code")
-    offered = reportable_periods(SCHEME)
-    groups = [(_("Quarters"), offered["quarter"]), (_("Months"), offered["month"])]
+    # the same periods and the same default as the dashboard (the current quarter), so the
+    # figure entered is the one the dashboard then shows
+    shown = current("quarter")
+    groups = period_choices(shown)
     form = PublishedFigureForm(
-        request.POST or None, agencies=agencies, groups=groups, initial=request.GET.dict()
+        request.POST or None,
+        agencies=agencies,
+        groups=groups,
+        initial={"period": str(shown), **request.GET.dict()},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -617,6 +617,13 @@ class PublishedFigure(models.Model):
     def __str__(self) -> str:
         return f"{self.agency_id} {self.period} {self.counter}={self.value}"
 
+    @property
+    def period_label(self) -> str:
+        """The period in words ("Quý 3/2026"), not its code ("2026-Q3")."""
+        from cchc.indices.periods import Period
+
+        return Period.parse(self.period).label
+
 
 class PublishedFigureEvent(EventLog):
     """One entry or import of a published figure, with the value before and after."""

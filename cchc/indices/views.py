@@ -1066,12 +1066,19 @@ def periods(request: HttpRequest) -> HttpResponse:
         .prefetch_related("restatements__actor")
         .order_by("-period")
     )
+    closed = {r.period for r in reports}
     return render(
         request,
         "indices/periods.html",
         {
             "reports": reports,
             "may_close": permissions.is_province_admin(request.user, province or None),
-            "period_form": PeriodPickerForm(period_choices()),
+            # only periods still open: a closed one is restated, not closed again
+            "period_form": PeriodPickerForm(
+                [
+                    (name, [p for p in periods if str(p) not in closed])
+                    for name, periods in period_choices()
+                ]
+            ),
         },
     )

@@ -173,3 +173,17 @@ def test_public_chart_names_fit_on_a_phone(browser_page, transactional_db, scena
     assert long_name.startswith(shown[:-1].rstrip())
     assert ticks["left"] >= 0
     page.shot("public-chart-phone")
+
+
+def test_closing_form_shows_the_whole_period_name(browser_page, transactional_db, scenario):
+    """The period select of the closed-periods page was clipped ("Quý 3/202")."""
+    page = browser_page
+    sign_in(page, scenario.cast.province_admin)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{page.base_url}/indices/ky-bao-cao/")
+    box, text = page.locator('select[name="period"]').evaluate(
+        """e => { const c = document.createElement('canvas').getContext('2d');
+        c.font = getComputedStyle(e).font;
+        return [e.clientWidth, c.measureText(e.options[e.selectedIndex].text).width]; }"""
+    )
+    assert box > text + 48  # the text, the padding and the arrow fit

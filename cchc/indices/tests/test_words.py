@@ -123,3 +123,33 @@ def test_excel_sheets_have_readable_names_real_dates_and_number_formats(client, 
     received = row[2]
     assert isinstance(received.value, dt.datetime) and received.number_format == "dd/mm/yyyy hh:mm"
     assert received.value == dt.datetime(2026, 8, 3, 9, 0)  # local time, as pages show it
+
+
+def test_closed_periods_page_offers_only_open_periods(client, scenario):
+    import re
+
+    client.force_login(scenario.cast.province_admin)
+    body = client.get(reverse("indices:periods")).content.decode()
+    assert 'value="2026-08"' in body
+    client.post(reverse("indices:periods"), {"period": AUG})
+    body = client.get(reverse("indices:periods")).content.decode()
+    picker = re.search(r"<select[^>]*>.*?</select>", body, re.S).group(0)
+    assert 'value="2026-08"' not in picker and 'value="2026-07"' in picker
+
+
+def test_published_figures_page_speaks_to_people_and_defaults_like_the_dashboard(client, scenario):
+    import re
+
+    from cchc.indices.periods import current
+
+    client.force_login(scenario.cast.province_admin)
+    r = client.get(reverse("indices:figures"))
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "manage.py" not in body and "import_published_figures" not in body
+    assert "Sở Nội vụ" in body  # who enters the figures, in words
+    dashboard = client.get(reverse("indices:dashboard")).context["period"]
+    assert dashboard == current("quarter")
+    period_select = re.search(r'<select name="period".*?</select>', body, re.S).group(0)
+    selected = re.search(r'<option value="([^"]+)"[^>]*selected', period_select).group(1)
+    assert selected == str(dashboard)
