@@ -537,10 +537,12 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     """Status history by agency, without staff names (citizens see units, not people).
     A hand-over within one agency (from one of its staff to another) tells the citizen
     nothing and reads like a mistake ("UBND Phường Ba Đình → UBND Phường Ba Đình"): it is
-    left out here; the staff history keeps it."""
+    left out here, unless it is the step that moved the dossier on (received → being
+    handled), which stays without the "→ same agency"; the staff history keeps them all."""
     rows = []
     for ev in dossier.events.select_related("agency", "target_agency").order_by("seq"):
-        if ev.action == "transfer" and ev.target_agency_id == ev.agency_id:
+        within = ev.action == "transfer" and ev.target_agency_id == ev.agency_id
+        if within and ev.from_status == ev.to_status:
             continue
         rows.append(
             {
@@ -548,7 +550,7 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
                 "label": ev.action_label(),
                 "agency": ev.agency.name if ev.agency else "",
                 "target": ev.target_agency.name
-                if ev.target_agency and ev.action == "transfer"
+                if ev.target_agency and ev.action == "transfer" and not within
                 else "",
                 "status": Status(ev.to_status).label,
                 "note": ev.note if ev.action in PUBLIC_NOTES else "",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cchc.dossiers import services as dossier_services
+from cchc.dossiers.models import Status
 from cchc.portal import throttle
 
 from .conftest import at
@@ -25,8 +26,11 @@ def test_code_and_last4_show_status_appointment_derivation_and_timeline(client, 
     html = page.content.decode()
     assert page.context["derivation"].lines  # the "due when and why"
     assert "05/03/2026" in html  # appointment: 3 working days after 02/03 09:00
-    # submitted, received, finished, returned: the hand-over within the ward is not shown
-    assert [row["agency"] for row in page.context["timeline"]] == ["UBND phường Hoàn Kiếm"] * 4
+    # submitted, received, being handled (the hand-over within the ward that moved it on,
+    # shown without "→ the same ward"), finished, returned
+    rows = page.context["timeline"]
+    assert [row["agency"] for row in rows] == ["UBND phường Hoàn Kiếm"] * 5
+    assert not any(row["target"] for row in rows)
     for staff in ("Clerk A", "Specialist A", "clerk_a"):
         assert staff not in html  # units, never staff names
 
@@ -82,7 +86,9 @@ def test_one_address_scanning_many_codes_is_throttled(client, returned):
     assert client.post(url, right, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-def test_the_citizens_timeline_hides_hand_overs_within_one_agency(client, cast, citizen):
+def test_the_citizens_timeline_hides_hand_overs_within_one_agency_but_not_the_step_on(
+    client, cast, citizen
+):
     d = dossier_services.submit_online(
         procedure=cast.procedure,
         receiving_agency=cast.agency_a,
@@ -97,14 +103,20 @@ def test_the_citizens_timeline_hides_hand_overs_within_one_agency(client, cast, 
         d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)
     )
     d = dossier_services.transfer(
+        d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Trình ký", at=at(2026, 3, 2, 10)
+    )
+    d = dossier_services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_b, step_name="Phê duyệt", at=at(2026, 3, 2, 11)
     )
     client.force_login(citizen)
     rows = client.get(reverse("portal:dossier", args=[d.code])).context["timeline"]
     hand_overs = [(row["agency"], row["target"]) for row in rows if row["target"]]
     assert hand_overs == [(cast.agency_a.name, cast.agency_b.name)]
-    assert len(rows) == 3  # submitted, received, handed to the other agency
-    assert d.events.filter(action="transfer").count() == 2  # staff history keeps both
+    # submitted, received, being handled (the first hand-over within the agency moved the
+    # dossier on: kept, without "→ same agency"), handed to the other agency
+    assert len(rows) == 4
+    assert rows[2]["status"] == Status.PROCESSING.label and rows[2]["target"] == ""
+    assert d.events.filter(action="transfer").count() == 3  # staff history keeps them all
 
 
 def test_applicant_signed_in_sees_the_dossier_without_the_id(client, citizen, returned):
