@@ -44,12 +44,14 @@ def _require_inspector(actor: Any) -> None:
 
 
 def _ievent(insp: Inspection, action: str, actor: Any, to_status: str = "", **kw: Any) -> None:
+    kw["at"] = services.event_time(kw.get("at"))  # the demo's `services.recorded_at`
     events.append_transition(
         InspectionEvent, insp, action=action, actor=actor, to_status=to_status, **kw
     )
 
 
 def _fevent(f: Finding, action: str, actor: Any, to_status: str = "", **kw: Any) -> None:
+    kw["at"] = services.event_time(kw.get("at"))
     events.append_transition(FindingEvent, f, action=action, actor=actor, to_status=to_status, **kw)
 
 

@@ -9,7 +9,9 @@ extension, a revoked completion is a "sent back" event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -162,7 +164,32 @@ def _search_text(task: Task) -> str:
     return fold(f"{task.code} {task.title} {task.source_document} {task.lead_agency.code}")
 
 
+# The time the steps taken inside `recorded_at` are recorded at (None: now).
+_recorded_at: ContextVar[dt.datetime | None] = ContextVar("plans_recorded_at", default=None)
+
+
+@contextmanager
+def recorded_at(when: dt.datetime) -> Iterator[None]:
+    """Record the events of the plans services called inside at `when` instead of now.
+
+    Only the demo seeder uses it: it tells a year of tasks and inspections through these
+    services, and each step must stand in the history at the date of the story (a task
+    assigned on 08/10 whose history said "assigned" at the seeding time contradicted
+    itself). The services still check every transition; only the event's time is set."""
+    token = _recorded_at.set(when)
+    try:
+        yield
+    finally:
+        _recorded_at.reset(token)
+
+
+def event_time(at: dt.datetime | None = None) -> dt.datetime | None:
+    """The time to record an event at: `at` when given, else the `recorded_at` one (None: now)."""
+    return at or _recorded_at.get()
+
+
 def _event(task: Task, action: str, actor: Any, to_status: str = "", **kw: Any) -> TaskEvent:
+    kw["at"] = event_time(kw.get("at"))
     return events.append_transition(
         TaskEvent, task, action=action, actor=actor, to_status=to_status, **kw
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
@@ -48,6 +49,13 @@ CHECKLIST = [
 
 def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4 demo", content_type="application/pdf")
+
+
+def _on(day: dt.date, hour: int = 9) -> Any:
+    """The services' steps inside are recorded at `hour` o'clock on `day` (never later than
+    now), so each record's history stands at the dates of the story, not at the seeding."""
+    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+    return services.recorded_at(min(moment, timezone.now()))
 
 
 class Command(BaseCommand):
@@ -114,32 +122,36 @@ class Command(BaseCommand):
                 assigned = today - dt.timedelta(days=rnd.randint(1, 30))
             deadline = assigned + dt.timedelta(days=rnd.choice([15, 30, 45, 60, 90]))
             conclusion = n % 3 == 2
-            task = services.assign_task(
-                actor=admin,
-                title=rnd.choice(TITLES).format(f=rnd.choice(FIELDS)),
-                source_kind="CONCLUSION" if conclusion else "PLAN",
-                source_document="TB 45/TB-VP" if conclusion else "KH 12/KH-UBND",
-                plan=None if conclusion else plan,
-                lead_agency=unit,
-                co_agencies=[units[(n + 1) % len(units)]] if n % 4 == 0 else [],
-                assigned_on=assigned,
-                deadline=deadline,
-                evidence_required=True,
-            )
+            with _on(assigned, 8):
+                task = services.assign_task(
+                    actor=admin,
+                    title=rnd.choice(TITLES).format(f=rnd.choice(FIELDS)),
+                    source_kind="CONCLUSION" if conclusion else "PLAN",
+                    source_document="TB 45/TB-VP" if conclusion else "KH 12/KH-UBND",
+                    plan=None if conclusion else plan,
+                    lead_agency=unit,
+                    co_agencies=[units[(n + 1) % len(units)]] if n % 4 == 0 else [],
+                    assigned_on=assigned,
+                    deadline=deadline,
+                    evidence_required=True,
+                )
             count += 1
             staff = self._staff(unit)
-            services.acknowledge(task, actor=staff)
+            with _on(assigned, 10):
+                services.acknowledge(task, actor=staff)
             fate = rnd.random()
             if n == 5 and deadline > today:
                 # an extension approved in time
-                ext = services.request_extension(
-                    task,
-                    actor=staff,
-                    new_deadline=deadline + dt.timedelta(days=20),
-                    reason="Chờ ý kiến các sở",
-                    on=assigned,
-                )
-                services.decide_extension(ext, actor=admin, approve=True, on=assigned)
+                with _on(assigned, 14):
+                    ext = services.request_extension(
+                        task,
+                        actor=staff,
+                        new_deadline=deadline + dt.timedelta(days=20),
+                        reason="Chờ ý kiến các sở",
+                        on=assigned,
+                    )
+                with _on(assigned, 16):
+                    services.decide_extension(ext, actor=admin, approve=True, on=assigned)
                 continue
             if deadline < today and fate < 0.65:
                 done = min(today, deadline - dt.timedelta(days=rnd.randint(0, 10)))
@@ -148,36 +160,40 @@ class Command(BaseCommand):
             elif deadline >= today and fate < 0.3:
                 done = today
             else:
-                services.report_progress(
-                    task, actor=staff, text="Đang triển khai", percent=rnd.choice([20, 40, 60])
-                )
+                with _on(min(today, assigned + dt.timedelta(days=10)), 15):
+                    services.report_progress(
+                        task, actor=staff, text="Đang triển khai", percent=rnd.choice([20, 40, 60])
+                    )
                 continue
             done = max(done, assigned)
-            services.complete(
-                task,
-                actor=staff,
-                result="Đã hoàn thành, gửi báo cáo kèm minh chứng",
-                files=[_pdf(f"bao-cao-{task.code}.pdf")],
-                completed_on=done,
-            )
+            with _on(done, 16):
+                services.complete(
+                    task,
+                    actor=staff,
+                    result="Đã hoàn thành, gửi báo cáo kèm minh chứng",
+                    files=[_pdf(f"bao-cao-{task.code}.pdf")],
+                    completed_on=done,
+                )
             if rnd.random() < 0.8:
-                services.verify(task, actor=admin)
+                with _on(min(today, done + dt.timedelta(days=2)), 9):
+                    services.verify(task, actor=admin)
         badinh = Agency.objects.filter(code="H26.100").first()
         if badinh is not None:
-            services.assign_task(
-                actor=admin,
-                title="Nâng tỷ lệ hồ sơ giải quyết đúng hạn lên ≥ 95 %",
-                source_document="KH 12/KH-UBND",
-                plan=plan,
-                lead_agency=badinh,
-                assigned_on=dt.date(year, 1, 15),
-                deadline=dt.date(year, 12, 31),
-                measure_name="dossiers_on_time",
-                measure_target=95,
-                measure_period=str(year),
-                recurrence="QUARTERLY",
-                evidence_required=False,
-            )
+            with _on(dt.date(year, 1, 15), 8):
+                services.assign_task(
+                    actor=admin,
+                    title="Nâng tỷ lệ hồ sơ giải quyết đúng hạn lên ≥ 95 %",
+                    source_document="KH 12/KH-UBND",
+                    plan=plan,
+                    lead_agency=badinh,
+                    assigned_on=dt.date(year, 1, 15),
+                    deadline=dt.date(year, 12, 31),
+                    measure_name="dossiers_on_time",
+                    measure_target=95,
+                    measure_period=str(year),
+                    recurrence="QUARTERLY",
+                    evidence_required=False,
+                )
             count += 1
         return count
 
@@ -211,54 +227,66 @@ class Command(BaseCommand):
         made = 0
         for i, agency in enumerate(targets):
             day = today - dt.timedelta(days=60 - 10 * i)
-            insp = inspections.schedule_inspection(
-                actor=inspector, agency=agency, scheduled_on=day, plan=kplan, team=[inspector]
-            )
+            with _on(day - dt.timedelta(days=14), 9):
+                insp = inspections.schedule_inspection(
+                    actor=inspector, agency=agency, scheduled_on=day, plan=kplan, team=[inspector]
+                )
             made += 1
             staff = self._staff(agency)
-            inspections.upload_self_report(insp, actor=staff, file=_pdf("tu-kiem-tra.pdf"))
+            with _on(day - dt.timedelta(days=3), 15):
+                inspections.upload_self_report(insp, actor=staff, file=_pdf("tu-kiem-tra.pdf"))
             results = {c["code"]: {"result": "PASS"} for c in CHECKLIST}
             results["NIEM_YET"] = {"result": "FAIL", "note": "Thiếu 3 thủ tục mới công bố"}
             results["PAKN"] = {"result": "FAIL", "note": "Nhiều phản ánh trả lời chậm"}
-            inspections.record_inspection(insp, actor=inspector, results=results, inspected_on=day)
             petition = Petition.objects.filter(agency=agency).order_by("-dislikes", "code").first()
-            f1 = inspections.raise_finding(
-                actor=inspector,
-                inspection=insp,
-                severity="MEDIUM",
-                description="Chưa niêm yết đầy đủ TTHC mới công bố",
-                responsible_person="Công chức bộ phận một cửa",
-                found_on=day,
-            )
-            f2 = inspections.raise_finding(
-                actor=inspector,
-                inspection=insp,
-                severity="HIGH",
-                description="Phản ánh của người dân trả lời chậm, không đạt yêu cầu",
-                subject_kind="petition" if petition else "",
-                subject_ref=petition.code if petition else "",
-                responsible_person="Lãnh đạo đơn vị",
-                found_on=day,
-            )
-            inspections.conclude(
-                insp,
-                actor=inspector,
-                conclusion="Yêu cầu khắc phục các tồn tại trong 15 ngày.",
-                concluded_on=day + dt.timedelta(days=2),
-            )
+            with _on(day, 10):
+                inspections.record_inspection(
+                    insp, actor=inspector, results=results, inspected_on=day
+                )
+                f1 = inspections.raise_finding(
+                    actor=inspector,
+                    inspection=insp,
+                    severity="MEDIUM",
+                    description="Chưa niêm yết đầy đủ TTHC mới công bố",
+                    responsible_person="Công chức bộ phận một cửa",
+                    found_on=day,
+                )
+                f2 = inspections.raise_finding(
+                    actor=inspector,
+                    inspection=insp,
+                    severity="HIGH",
+                    description="Phản ánh của người dân trả lời chậm, không đạt yêu cầu",
+                    subject_kind="petition" if petition else "",
+                    subject_ref=petition.code if petition else "",
+                    responsible_person="Lãnh đạo đơn vị",
+                    found_on=day,
+                )
+            with _on(day + dt.timedelta(days=2), 14):
+                # the conclusion assigns the corrective tasks, recorded at the same time
+                inspections.conclude(
+                    insp,
+                    actor=inspector,
+                    conclusion="Yêu cầu khắc phục các tồn tại trong 15 ngày.",
+                    concluded_on=day + dt.timedelta(days=2),
+                )
+            remedied = min(today, day + dt.timedelta(days=12))
             for f in (f1, f2):
                 f.refresh_from_db()
                 assert f.corrective_task is not None  # assigned at the conclusion
-                services.complete(
-                    f.corrective_task,
-                    actor=staff,
-                    result="Đã khắc phục, gửi báo cáo",
-                    files=[_pdf("khac-phuc.pdf")],
-                    completed_on=min(today, day + dt.timedelta(days=12)),
-                )
-            inspections.reinspect_finding(f1, actor=inspector, closed=True, note="Đã niêm yết đủ")
-            if i == 0:
+                with _on(remedied, 16):
+                    services.complete(
+                        f.corrective_task,
+                        actor=staff,
+                        result="Đã khắc phục, gửi báo cáo",
+                        files=[_pdf("khac-phuc.pdf")],
+                        completed_on=remedied,
+                    )
+            with _on(min(today, day + dt.timedelta(days=20)), 9):
                 inspections.reinspect_finding(
-                    f2, actor=inspector, closed=False, note="Vẫn còn phản ánh quá hạn"
+                    f1, actor=inspector, closed=True, note="Đã niêm yết đủ"
                 )
+                if i == 0:
+                    inspections.reinspect_finding(
+                        f2, actor=inspector, closed=False, note="Vẫn còn phản ánh quá hạn"
+                    )
         return made
