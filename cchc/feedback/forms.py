@@ -110,11 +110,6 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices()
-        if not settings.MAP_TILE_URL:
-            # no map to click on: nobody knows their coordinates, so the boxes are not shown
-            # (the address says where; Open311 clients send coordinates their own way)
-            for name in ("lat", "long"):
-                self.fields[name].widget = forms.HiddenInput()
 
 
 class TransferForm(forms.Form):
@@ -124,11 +119,6 @@ class TransferForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices()
-        if not settings.MAP_TILE_URL:
-            # no map to click on: nobody knows their coordinates, so the boxes are not shown
-            # (the address says where; Open311 clients send coordinates their own way)
-            for name in ("lat", "long"):
-                self.fields[name].widget = forms.HiddenInput()
 
 
 class ComplaintForm(forms.Form):
