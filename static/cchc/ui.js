@@ -8,7 +8,9 @@
 //   <select data-filterable="label">       gets a search box above it that hides the options
 //                                          not matching what is typed, insensitive to case and
 //                                          Vietnamese diacritics ("ha noi" finds "Hà Nội");
-//   a <select> whose options htmx swaps in keeps the chosen value if the new options hold it.
+//   a <select> whose options htmx swaps in keeps the chosen value if the new options hold it;
+//   <button data-confirm="question">       sends its form only if the person agrees (a step
+//                                          that cannot be undone: closing, publishing).
 (function () {
   "use strict";
   // the phone menu is folded only when this script runs: without it the menu stays open
@@ -29,6 +31,10 @@
     menu.classList.remove("open");
     var toggle = document.querySelector('[data-menu-toggle][aria-controls="' + menu.id + '"]');
     if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
   });
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-print]");

@@ -89,3 +89,28 @@ def test_fieldwork_progress_refreshes_itself(browser_page, cast, campaign, metho
     enter_phone_responses(campaign, method, (4,), agency=cast.agency_a, actor=cast.clerk_a)
     page.clock.run_for(16_000)
     page.wait_for_selector("#fieldwork >> text=1/1 (đã đủ)")
+
+
+@pytest.mark.browser
+def test_closing_a_campaign_asks_first(browser_page, cast, campaign, method):
+    """Closing the collection cannot be undone: the button asks, and "Cancel" sends nothing
+    (static/cchc/ui.js, data-confirm); "OK" closes it."""
+    page = browser_page
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/")
+    questions: list[str] = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.click("button[value=close]")
+    page.wait_for_timeout(300)
+    campaign.refresh_from_db()
+    assert campaign.is_open and "Đóng thu thập" in questions[0]
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("button[value=close]")
+    campaign.refresh_from_db()
+    assert not campaign.is_open
