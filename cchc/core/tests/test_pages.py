@@ -57,3 +57,14 @@ def test_the_server_error_page_fits_a_phone_and_warns_against_sending_twice():
 
     page = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text()
     assert 'name="viewport"' in page and "tra cứu trước khi gửi lại" in page
+
+
+def test_the_menu_is_the_same_on_every_module_page(client, cast):
+    """The agencies link and "Create account" (or "My dossiers") were only on the portal's
+    own pages, so the menu changed under a citizen's hand on the PAR or petition pages."""
+    for path in ("/", "/feedback/new/", "/par/public/", "/indices/cong-khai/"):
+        body = client.get(path).content.decode()
+        assert 'href="/agencies/"' in body and 'href="/signup/"' in body, path
+    client.force_login(cast.citizen)
+    for path in ("/", "/feedback/new/", "/par/public/"):
+        assert 'href="/my/"' in client.get(path).content.decode(), path
