@@ -86,9 +86,8 @@ def test_one_address_scanning_many_codes_is_throttled(client, returned):
     assert client.post(url, right, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-def test_the_citizens_timeline_hides_hand_overs_within_one_agency_but_not_the_step_on(
-    client, cast, citizen
-):
+def received_online(cast, citizen):
+    """The citizen's online dossier, submitted at 8:00 on 2 March 2026 and received at 9:00."""
     d = dossier_services.submit_online(
         procedure=cast.procedure,
         receiving_agency=cast.agency_a,
@@ -98,7 +97,13 @@ def test_the_citizens_timeline_hides_hand_overs_within_one_agency_but_not_the_st
             name="Dân", id_hash=citizen.national_id_hash, id_last4="2345", account=citizen
         ),
     )
-    d = dossier_services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    return dossier_services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+
+
+def test_the_citizens_timeline_hides_hand_overs_within_one_agency_but_not_the_step_on(
+    client, cast, citizen
+):
+    d = received_online(cast, citizen)
     d = dossier_services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)
     )
@@ -128,16 +133,7 @@ def test_applicant_signed_in_sees_the_dossier_without_the_id(client, citizen, re
 
 
 def test_supplement_pause_and_apology_are_shown(client, cast, citizen):
-    d = dossier_services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        actor=citizen,
-        at=at(2026, 3, 2, 8),
-        applicant=dossier_services.Applicant(
-            name="Dân", id_hash=citizen.national_id_hash, id_last4="2345", account=citizen
-        ),
-    )
-    d = dossier_services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    d = received_online(cast, citizen)
     d = dossier_services.request_supplement(
         d, actor=cast.clerk_a, reason="Thiếu bản sao CCCD", at=at(2026, 3, 2, 10)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cchc.core.actors import SYSTEM
 from cchc.indices.measures import Measure
-from cchc.reform import appraisal, criteria
+from cchc.reform import appraisal, assessments, criteria
 from cchc.testing import UserFactory
 
 NODES = [
@@ -78,3 +78,11 @@ def fake_sipas(*, agency_code, period):  # type: ignore[no-untyped-def]
         value=value,
         source="sipas:test",
     )
+
+
+def submitted(cast, t):  # type: ignore[no-untyped-def]
+    """Agency B's self-assessment under `t`, two criteria scored (8 and 18), submitted."""
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=8, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự")
+    return assessments.submit(a, actor=cast.leader_b)

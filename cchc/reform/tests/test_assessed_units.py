@@ -16,7 +16,7 @@ from cchc.core.actors import SYSTEM
 from cchc.core.errors import ValidationFailed
 from cchc.reform import assessments, criteria, results
 from cchc.reform.models import Assessment, AssessmentStatus
-from cchc.reform.tests.helpers import build_template
+from cchc.reform.tests.helpers import build_template, submitted
 from cchc.testing import AgencyFactory, GroupFactory
 
 OUTSIDERS = ("UBND huyện Sóc Sơn (cũ)", "Công an Thành phố Hà Nội", "Thanh tra Thành phố")
@@ -51,17 +51,10 @@ def _template_of_groups(*names: str):  # type: ignore[no-untyped-def]
     return criteria.publish_template(t, actor=SYSTEM)
 
 
-def _submitted(cast, t) -> Assessment:  # type: ignore[no-untyped-def]
-    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=8, explanation="Có")
-    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự")
-    return assessments.submit(a, actor=cast.leader_b)
-
-
 @pytest.mark.django_db
 def test_progress_readiness_and_ranking_hold_only_the_units_assessed(client, cast, outsiders):
     t = _template_of_groups("Sở, ban, ngành", "Xã, phường")
-    _submitted(cast, t)
+    submitted(cast, t)
     # an assessment of the central agency made before (e.g. an earlier import): not counted
     Assessment.objects.create(
         template=t, agency=outsiders["central"], status=AssessmentStatus.SUBMITTED

@@ -25,7 +25,7 @@ from cchc.reform.models import (
     Score,
     TemplateNode,
 )
-from cchc.reform.tests.helpers import appraisal_team, build_template
+from cchc.reform.tests.helpers import appraisal_team, build_template, submitted
 from cchc.testing import UserFactory
 
 
@@ -38,13 +38,6 @@ def tag(text: str, element_id: str) -> str:
     match = re.search(rf"<[a-z]+[^>]*\bid=\"{re.escape(element_id)}\"[^>]*>", text)
     assert match, element_id
     return match.group(0)
-
-
-def _submitted(cast, t) -> Assessment:  # type: ignore[no-untyped-def]
-    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=8, explanation="Có")
-    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự")
-    return assessments.submit(a, actor=cast.leader_b)
 
 
 # ------------------------------------------------------------------ 1. a refused self score
@@ -85,7 +78,7 @@ def test_a_refused_self_score_keeps_the_typed_score_and_explanation(client, cast
 @pytest.mark.django_db
 def test_a_refused_appraisal_keeps_the_typed_score_and_reason(client, cast):
     t = build_template()
-    a = _submitted(cast, t)
+    a = submitted(cast, t)
     # Home Affairs appraises as the chair of the unit's team
     appraisal.create_team(
         t, actor=SYSTEM, name="Tổ 1", chair=cast.province_admin, members=[], agencies=[a.agency]
@@ -158,7 +151,7 @@ def test_a_refused_team_keeps_what_was_typed_and_a_unit_has_one_team(client, cas
 @pytest.mark.django_db
 def test_who_could_appraise_is_told_how_the_appraisal_is_finalised(client, cast):
     t = build_template()
-    a = _submitted(cast, t)
+    a = submitted(cast, t)
     client.force_login(cast.province_admin)
     url = reverse("reform:assessment", args=[a.pk])
     text = page(client.get(url))
@@ -184,7 +177,7 @@ def test_who_could_appraise_is_told_how_the_appraisal_is_finalised(client, cast)
 @pytest.mark.django_db
 def test_a_draft_is_not_ranked_and_publishing_an_unfinished_year_asks_first(client, cast):
     t = build_template()
-    _submitted(cast, t)  # H26.01: submitted, 26 of 30 self-scored points
+    submitted(cast, t)  # H26.01: submitted, 26 of 30 self-scored points
     draft = assessments.open_assessment(t, cast.agency_c, actor=cast.outsider)
     assessments.set_self_score(draft, "1.1.1", actor=cast.outsider, score=10)  # a partial draft
     doc = results.compute_year(2026, "01")
@@ -217,7 +210,7 @@ def test_a_draft_is_not_ranked_and_publishing_an_unfinished_year_asks_first(clie
 def test_a_complete_year_is_published_without_asking(cast):
     t = build_template(unit_level="PROVINCE_AGENCY")  # H26.100, a commune, is not concerned
     chair = appraisal_team(t, cast.agency_b)
-    a = appraisal.finalise(_submitted(cast, t), actor=chair)
+    a = appraisal.finalise(submitted(cast, t), actor=chair)
     for agency in (cast.agency_c,):
         b = assessments.open_assessment(t, agency, actor=SYSTEM)
         Assessment.objects.filter(pk=b.pk).update(status=a.status)
@@ -229,7 +222,7 @@ def test_a_complete_year_is_published_without_asking(cast):
 @pytest.mark.django_db
 def test_the_ranking_bars_keep_their_proportions_and_numbers_in_attributes(client, cast):
     t = build_template()
-    _submitted(cast, t)  # (8 + 18) / 50 → 52 %
+    submitted(cast, t)  # (8 + 18) / 50 → 52 %
     client.force_login(cast.province_admin)
     with translation.override("vi"):
         text = client.get(reverse("reform:ranking", args=[2026])).content.decode()
