@@ -14,6 +14,7 @@ imports and jobs.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from typing import Any
 
 from django.db import connection
@@ -21,6 +22,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership
+from cchc.core import personal
 from cchc.core.calendar import LOCAL_TZ, WorkingCalendar
 from cchc.core.errors import ValidationFailed
 from cchc.core.models import RuleVersion
@@ -119,3 +121,13 @@ def required_text(
             field=field or None,
         )
     return text
+
+
+def contact_matches(petition: Any, contact: str) -> bool:
+    """`contact` (a phone number in any spelling, or an e-mail) is the one the petitioner gave
+    with `petition`: compared through the keyed look-up hashes, in constant time. A petition
+    given without that kind of contact matches nothing."""
+    kind = "email" if "@" in contact else "phone"
+    stored = petition.petitioner_email_hash if kind == "email" else petition.petitioner_phone_hash
+    given = personal.lookup_hash(kind, contact)
+    return bool(stored and given) and hmac.compare_digest(stored, given)

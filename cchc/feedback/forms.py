@@ -179,3 +179,19 @@ class ReceptionForm(forms.Form):
                 user, roles=[Membership.Role.LEADER, Membership.Role.AGENCY_ADMIN]
             )
             self.fields["agency"].queryset = Agency.objects.filter(pk__in=ids)
+
+
+class PetitionLookupForm(forms.Form):
+    """Find one's petition again by its code and the phone or e-mail given with it."""
+
+    code = forms.CharField(
+        label=_("Petition code"), max_length=40, help_text=_("e.g. PA-2026-000123")
+    )
+    contact = forms.CharField(
+        label=_("Phone or e-mail given with the petition"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()

@@ -14,6 +14,11 @@ DEFAULT_LIMITS = {
     "account": (10, 86400),  # web form submissions per signed-in account per day
     "api_key": (600, 3600),  # Open311 POSTs per API key per hour
     "vote_ip": (60, 3600),  # votes per IP per hour
+    # finding a petition again by code + phone/e-mail: wrong answers per code (what stops
+    # guessing one petition's contact) and, much higher, per IP (one-stop centres and mobile
+    # carriers put many people behind one address)
+    "lookup_code": (5, 900),
+    "lookup_ip": (50, 900),
 }
 
 
@@ -39,3 +44,10 @@ def hit(kind: str, ident: str) -> bool:
         cache.set(key, 1, timeout=seconds + 5)
         current = 1
     return current <= count
+
+
+def reached(kind: str, ident: str) -> bool:
+    """The limit of `kind` for `ident` is reached in this window (nothing is counted)."""
+    count, seconds = limits()[kind]
+    window = int(time.time() // seconds)
+    return int(cache.get(f"feedback:rl:{kind}:{ident}:{window}", 0)) >= count

@@ -6,6 +6,7 @@ app_name = "feedback"
 urlpatterns = [
     path("new/", views.submit, name="submit"),
     path("p/<str:token>/", views.track, name="track"),
+    path("lookup/", views.lookup, name="lookup"),
     path("answers/", views.answers, name="answers"),
     path("answers/<str:code>/", views.answer_detail, name="answer"),
     path("answers/<str:code>/vote/", views.vote, name="vote"),

@@ -38,6 +38,7 @@ from cchc.feedback.forms import (
     ConfirmForm,
     LogPetitionForm,
     PetitionForm,
+    PetitionLookupForm,
     ReceptionForm,
     ReclassifyForm,
     TransferForm,
@@ -135,6 +136,41 @@ def submit(request: HttpRequest) -> HttpResponse:
             return redirect("feedback:track", token=petition.token)
     return render(
         request, "feedback/submit.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Find one's petition again (the tracking link lost) by its code and the phone or e-mail
+    given with it. Wrong answers are counted per code and per address; the answer is the same
+    whether the code exists or not."""
+    form = PetitionLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code, contact = form.cleaned_data["code"], form.cleaned_data["contact"]
+        ip = throttle.client_ip(request)
+        if throttle.reached("lookup_code", code) or throttle.reached("lookup_ip", ip):
+            form.add_error(
+                None,
+                _(
+                    "Too many wrong look-ups for this code or from this connection. Please try "
+                    "again in 15 minutes, or call the hotline."
+                ),
+            )
+            return render(request, "feedback/lookup.html", {"form": form}, status=429)
+        petition = (
+            Petition.objects.filter(code=code)
+            .only("token", "petitioner_phone_hash", "petitioner_email_hash")
+            .first()
+        )
+        if petition is not None and common.contact_matches(petition, contact):
+            return redirect("feedback:track", token=petition.token)
+        throttle.hit("lookup_code", code)
+        throttle.hit("lookup_ip", ip)
+        form.add_error(
+            None,
+            _("No petition has this code with this phone or e-mail. Check both and try again."),
+        )
+    return render(
+        request, "feedback/lookup.html", {"form": form}, status=400 if form.errors else 200
     )
 
 

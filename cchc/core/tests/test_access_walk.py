@@ -235,6 +235,7 @@ PAGES: dict[str, frozenset[str]] = {
     "catalogue/<int:pk>/withdraw/": NOBODY,  # POST only
     # feedback
     "feedback/new/": ANY,
+    "feedback/lookup/": ANY,
     "feedback/answers/": ANY,
     "feedback/reception/": ANY,
     "feedback/reception/new/": SIGNED_IN,

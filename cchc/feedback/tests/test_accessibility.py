@@ -38,6 +38,7 @@ def test_public_feedback_pages(tracking_url, browser_page):
         "/feedback/answers/",
         "/feedback/answers/?q=thu+tuc",
         "/feedback/reception/",
+        "/feedback/lookup/",
         tracking_url,
     ):
         page.goto(page.base_url + path)
