@@ -10,9 +10,20 @@
 //                                          Vietnamese diacritics ("ha noi" finds "Hà Nội");
 //   a <select> whose options htmx swaps in keeps the chosen value if the new options hold it;
 //   <button data-confirm="question">       sends its form only if the person agrees (a step
-//                                          that cannot be undone: closing, publishing).
+//                                          that cannot be undone: closing, publishing);
+//   <input name="form_key">                ({% form_key %}) comes back with the form on Back.
 (function () {
   "use strict";
+  // On Back a browser loads the form again (with a new key) and puts back only the boxes
+  // whose value differs from the one in the page's HTML. The key is moved out of the HTML
+  // here (its value kept, its default emptied), so the browser keeps it with the form and
+  // puts the first key back on Back: the page sent again carries the key it was first sent
+  // with, and once_per_form shows what it made instead of making a second one.
+  Array.prototype.forEach.call(document.querySelectorAll("input[name=form_key]"), function (box) {
+    var key = box.value;  // the first key when the browser put it back, else this page's
+    box.value = key;
+    box.defaultValue = "";
+  });
   // the phone menu is folded only when this script runs: without it the menu stays open
   document.documentElement.classList.add("js");
   document.addEventListener("click", function (event) {

@@ -25,7 +25,18 @@ def page_url(context: dict[str, Any], number: int) -> str:
 
 @register.simple_tag
 def form_key() -> str:
-    """The hidden key of a form that creates something, a fresh one at each rendering: its
-    view (`idempotency.once_per_form`) acts once per key, so going back and sending the same
-    page again does not create a second one."""
-    return format_html('<input type="hidden" name="form_key" value="{}">', uuid.uuid4().hex)
+    """The key of a form that creates something, a fresh one at each rendering: its view
+    (`idempotency.once_per_form`) acts once per key, so going back and sending the same page
+    again does not create a second one.
+
+    A text box kept out of sight (`hidden`), not an `<input type="hidden">`: when a person
+    presses Back, the browser loads the page again (a new key) and puts back what was typed
+    in text boxes, never a hidden input's value, and only where the value differs from the
+    page's HTML; `static/cchc/ui.js` therefore empties the box's default and keeps its value,
+    so Back brings the first key back with the form (Chromium made a second petition
+    without this, in `feedback/tests/test_browser.py`). No `autocomplete="off"`: that would
+    stop the browser putting the key back. Without script the key still covers a reload's
+    resend and a double click."""
+    return format_html(
+        '<input type="text" name="form_key" value="{}" hidden tabindex="-1">', uuid.uuid4().hex
+    )

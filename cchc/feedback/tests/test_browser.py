@@ -99,3 +99,32 @@ def test_a_template_replaces_a_typed_answer_only_if_the_specialist_agrees(
     template.select_option(label="Cảm ơn")
     assert questions == ["Thay văn bản bạn đã viết bằng mẫu?"]
     assert page.input_value("#answer-text") == "Câu trả lời tôi đã viết."
+
+
+@pytest.mark.browser
+def test_back_then_send_again_files_one_petition(reseeded, browser_page, cast):
+    """In Chromium, as a person does it: send, press Back (the filled form comes back),
+    send again. One petition; the second sending lands on the first one's page."""
+    page = browser_page
+    page.goto(f"{page.base_url}/feedback/new/")
+    page.select_option("#id_topic", label="Quy định, thủ tục hành chính")
+    page.fill("#id_title", "Gửi hai lần")
+    page.fill("#id_description", "Tôi bấm Quay lại rồi gửi lại cùng một biểu mẫu.")
+    page.fill("#id_petitioner_name", "Nguyễn Văn An")
+    page.fill("#id_petitioner_phone", "0912345678")
+    key_before = page.input_value("input[name=form_key]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#petition-code")
+    first = page.url
+    page.go_back()
+    page.wait_for_selector("#id_title")
+    # the browser put back the page's first key with what was typed
+    assert page.input_value("input[name=form_key]") == key_before
+    if not page.input_value("#id_title"):  # the browser did not keep what was typed
+        page.fill("#id_title", "Gửi hai lần")
+        page.fill("#id_description", "Tôi bấm Quay lại rồi gửi lại cùng một biểu mẫu.")
+        page.fill("#id_petitioner_name", "Nguyễn Văn An")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#petition-code")
+    assert Petition.objects.filter(title="Gửi hai lần").count() == 1
+    assert page.url == first and "Biểu mẫu này đã được gửi" in page.content()
