@@ -128,3 +128,29 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     page.shot("rated")
     evaluation = Evaluation.objects.get(dossier=dossier)
     assert evaluation.satisfaction == 5 and evaluation.total_points == 18
+
+
+def test_back_then_submit_again_makes_one_dossier(transactional_db, cast, browser_page, tmp_path):
+    """The walk's finding, in Chromium: submit online, press Back (the filled form comes
+    back), press "Nộp hồ sơ" again. One dossier; the second press shows the first."""
+    page = browser_page
+    citizen = cast.citizen
+    citizen.set_national_id(CITIZEN_ID)
+    citizen.save()
+    attachment = tmp_path / "to-khai.pdf"
+    attachment.write_bytes(PDF)
+    sign_in(page, "citizen")
+    page.goto(f"{page.base_url}/procedures/{cast.procedure.code}/submit/")
+    page.fill("input[name=address]", "1 Tràng Tiền, Hoàn Kiếm")
+    page.select_option("select[name=receiving_agency]", label="UBND phường Hoàn Kiếm")
+    page.fill("textarea[name=request]", "Đăng ký khai sinh cho con")
+    page.set_input_files("input[type=file]", str(attachment))
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r"/lookup/.+/"))
+    first = page.url
+    page.go_back()
+    page.wait_for_selector("button[value=submit]")
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r"/lookup/.+/"))
+    assert page.url == first and Dossier.objects.count() == 1
+    assert "Biểu mẫu này đã được gửi" in page.content()
