@@ -39,6 +39,18 @@ def staff_action(page, code, action):
     page.wait_for_load_state("networkidle")
 
 
+def signed_in_citizen(page, cast, tmp_path):
+    """The cast's citizen, with a verified citizen ID (online submission needs one), signed
+    in on `page`; returns a PDF to attach."""
+    citizen = cast.citizen
+    citizen.set_national_id(CITIZEN_ID)
+    citizen.save()
+    attachment = tmp_path / "to-khai.pdf"
+    attachment.write_bytes(PDF)
+    sign_in(page, "citizen")
+    return attachment
+
+
 def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     transactional_db, cast, browser_page, tmp_path
 ):
@@ -48,13 +60,7 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     # which an earlier transactional test may have flushed)
     ensure_seeded()
     page = browser_page
-    citizen = cast.citizen
-    citizen.set_national_id(CITIZEN_ID)
-    citizen.save()
-    attachment = tmp_path / "to-khai.pdf"
-    attachment.write_bytes(PDF)
-
-    sign_in(page, "citizen")
+    attachment = signed_in_citizen(page, cast, tmp_path)
     page.goto(page.base_url + "/")
     page.shot("home")
     page.fill("input[name=q]", "khai sinh")  # no diacritics
@@ -134,12 +140,7 @@ def test_back_then_submit_again_makes_one_dossier(transactional_db, cast, browse
     """The walk's finding, in Chromium: submit online, press Back (the filled form comes
     back), press "Nộp hồ sơ" again. One dossier; the second press shows the first."""
     page = browser_page
-    citizen = cast.citizen
-    citizen.set_national_id(CITIZEN_ID)
-    citizen.save()
-    attachment = tmp_path / "to-khai.pdf"
-    attachment.write_bytes(PDF)
-    sign_in(page, "citizen")
+    attachment = signed_in_citizen(page, cast, tmp_path)
     page.goto(f"{page.base_url}/procedures/{cast.procedure.code}/submit/")
     page.fill("input[name=address]", "1 Tràng Tiền, Hoàn Kiếm")
     page.select_option("select[name=receiving_agency]", label="UBND phường Hoàn Kiếm")
