@@ -68,6 +68,18 @@ def classify(rows: list[dict[str, Any]], as_of: dt.date) -> list[tuple[dict[str,
     return out
 
 
+def counted(qs, on: dt.date):  # type: ignore[no-untyped-def]
+    """The tasks a unit's figures count: each piece of work once. A task with sub-tasks is
+    counted through its sub-tasks unless the rule's `emulation_counts_parent_tasks` says
+    otherwise (domain.md §10: parent and child tasks roll up; a quarterly task is its four
+    reports). The unit page, the emulation ranking and the `tasks_on_time` measure all count
+    this way, so a leader reads the same rates on each; `report_tasks` (interchange.md §7)
+    counts every task, as its format says."""
+    if plan_rules(on)["emulation_counts_parent_tasks"]:
+        return qs
+    return qs.filter(children__isnull=True)
+
+
 def report_tasks(as_of: dt.date, *, qs=None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The interchange.md §7 document: counts per lead unit as of `as_of`."""
     qs = (qs if qs is not None else Task.objects.all()).filter(assigned_on__lte=as_of)
@@ -96,7 +108,8 @@ def unit_report(agency: Agency, *, year: int, as_of: dt.date | None = None) -> d
     """A unit's year: counts, rates, by source document, and the overdue list."""
     as_of = as_of or min(timezone.localdate(), dt.date(year, 12, 31))
     qs = Task.objects.filter(lead_agency=agency, assigned_on__year=year)
-    classified = classify(_rows(qs.filter(assigned_on__lte=as_of)), as_of)
+    qs = qs.filter(assigned_on__lte=as_of)
+    classified = classify(_rows(counted(qs, as_of)), as_of)
     counts = st.empty_counts()
     by_doc: dict[str, dict[str, int]] = {}
     overdue = []
@@ -117,6 +130,8 @@ def unit_report(agency: Agency, *, year: int, as_of: dt.date | None = None) -> d
         "rates": st.rates(counts),
         "by_document": [{"key": k, **c, **st.rates(c)} for k, c in sorted(by_doc.items())],
         "overdue": overdue,
+        # tasks left out above because their sub-tasks are counted (said under the table)
+        "rolled_up": qs.count() - counts["total"],
         "monthly": monthly_series(classified, year),
     }
 
@@ -146,10 +161,7 @@ def emulation(year: int, *, as_of: dt.date | None = None) -> list[dict[str, Any]
     as_of = as_of or min(timezone.localdate(), dt.date(year, 12, 31))
     rules = plan_rules(as_of)
     root = scheme_node(rules["emulation"])
-    tasks = Task.objects.filter(assigned_on__year=year)
-    if not rules["emulation_counts_parent_tasks"]:
-        # each piece of work once: a task with sub-tasks is counted through them
-        tasks = tasks.filter(children__isnull=True)
+    tasks = counted(Task.objects.filter(assigned_on__year=year), as_of)
     by_unit = {g["key"]: g for g in group_counts(tasks, as_of, "lead_agency__code")}
     agencies = {a.code: a for a in Agency.objects.filter(code__in=by_unit).select_related("group")}
     scores: dict[str, float | None] = {}
@@ -198,7 +210,7 @@ def tasks_on_time(*, agency_code: str, period: str):  # type: ignore[no-untyped-
     if agency is None:
         raise NotFound(_("No unit %(code)s.") % {"code": agency_code})
     as_of = min(parsed.end, timezone.localdate())
-    qs = Task.objects.filter(lead_agency=agency).filter(
+    qs = counted(Task.objects.filter(lead_agency=agency), as_of).filter(
         Q(deadline_in_force__gte=parsed.start, deadline_in_force__lte=parsed.end)
         | Q(deadline__gte=parsed.start, deadline__lte=parsed.end)
     )

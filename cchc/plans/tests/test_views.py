@@ -245,3 +245,29 @@ def test_emulation_counts_a_recurring_task_once_and_writes_rates_alike(cast, ass
     # (unit A: 1 of 5 done, 1 of 4 due on time; unit B: 2 of 3 done, on time)
     assert "<td>20,00%</td><td>25,00%</td><td>23,50</td>" in html
     assert "<td>66,67%</td><td>66,67%</td><td>66,67</td>" in html
+
+
+def test_unit_page_and_on_time_measure_count_a_recurring_task_as_the_ranking_does(cast, assign):
+    """A leader reads the same rates on the unit page, in the emulation ranking and in the
+    `tasks_on_time` measure: a task with sub-tasks counts through its sub-tasks (rule data)."""
+    from cchc.plans import reports, services
+
+    # a task of two pieces, both due by the end of March: one done on time, one not done
+    parent = assign(assigned_on=D(2025, 1, 5), deadline=D(2025, 6, 30), title="Cha")
+    done = assign(assigned_on=D(2025, 1, 5), deadline=D(2025, 3, 31), parent=parent)
+    assign(assigned_on=D(2025, 1, 5), deadline=D(2025, 3, 31), parent=parent, title="Con 2")
+    services.complete(done, actor=cast.leader_a, result="xong", completed_on=D(2025, 3, 20))
+    as_of = D(2025, 12, 31)
+    ranked = {r["code"]: r for r in reports.emulation(2025, as_of=as_of)}[cast.agency_a.code]
+    unit = reports.unit_report(cast.agency_a, year=2025, as_of=as_of)
+    assert unit["counts"]["total"] == ranked["total"] == 2
+    assert unit["rates"]["on_time_rate"] == ranked["on_time_rate"]
+    assert unit["rolled_up"] == 1
+    measure = reports.tasks_on_time(agency_code=cast.agency_a.code, period="2025")
+    # 1 of the 2 pieces on time; the overdue parent is not a third
+    assert (measure.numerator, measure.denominator) == (1.0, 2.0)
+    html = client_for(cast.leader_a).get(f"/plans/don-vi/{cast.agency_a.code}/?year=2025")
+    assert (
+        '<p id="rolled-up"><small>1 nhiệm vụ có nhiệm vụ con được tính qua các nhiệm vụ con, '
+        "như trong xếp hạng thi đua.</small></p>"
+    ) in html.content.decode()
