@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.surveys import views
+from cchc.surveys.views import results as views
 
 app_name = "surveys"
 urlpatterns = [
