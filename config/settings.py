@@ -224,6 +224,11 @@ LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
 AXES_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
+# Pages that answer about a dossier code (status, QR, receipt, evaluation), per 15 minutes:
+# distinct codes one address may ask about (walking codes), requests about one code from
+# every address together (guessing its ID digits). cchc/portal/throttle.py says why.
+CODES_PER_ADDRESS = env_int("CODES_PER_ADDRESS", 120)
+CODE_REQUESTS_PER_CODE = env_int("CODE_REQUESTS_PER_CODE", 60)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cchc.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cchc.accounts.lockout.client_address"

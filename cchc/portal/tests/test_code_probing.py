@@ -36,7 +36,7 @@ def test_qr_and_evaluate_do_not_tell_whether_a_code_exists(client, returned):
 
 
 def test_walking_through_codes_from_one_address_is_throttled(client, settings, returned):
-    settings.CODE_REQUESTS_PER_ADDRESS = 30
+    settings.CODES_PER_ADDRESS = 30
     head, seq = returned.code.rsplit("-", 1)
     statuses = []
     for i in range(40):
@@ -48,6 +48,24 @@ def test_walking_through_codes_from_one_address_is_throttled(client, settings, r
     assert client.get(reverse("portal:dossier", args=[returned.code])).status_code == 429
     other = client.get(reverse("portal:qr", args=[returned.code]), REMOTE_ADDR="10.20.30.40")
     assert other.status_code == 200
+
+
+def test_one_address_following_its_own_dossiers_is_not_throttled(client, settings, returned):
+    """A one-stop centre's Wi-Fi: many requests from one address about a few codes (each
+    citizen reloading their status page) stay under the address limit, which counts codes."""
+    settings.CODES_PER_ADDRESS = 3
+    settings.CODE_REQUESTS_PER_CODE = 1000
+    head, seq = returned.code.rsplit("-", 1)
+    codes = [returned.code, *(f"{head}-{int(seq) + i:0{len(seq)}d}" for i in (1, 2))]
+    statuses = {
+        client.get(reverse("portal:qr", args=[code])).status_code
+        for _ in range(20)
+        for code in codes
+    }
+    assert statuses == {200}
+    # a fourth code from the same address is one too many
+    fourth = client.get(reverse("portal:qr", args=[f"{head}-{int(seq) + 3:0{len(seq)}d}"]))
+    assert fourth.status_code == 429
 
 
 def test_one_code_guessed_from_many_addresses_is_throttled(client, returned):
