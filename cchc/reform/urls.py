@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.reform import views
+from cchc.reform.views import rankings as views
 
 app_name = "reform"
 
