@@ -17,6 +17,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from cchc.core.spreadsheets import sheet_name
+
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,17 +26,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel's number formats: scores with two decimals, counts whole, moments as local dates
 SCORE_FORMAT, COUNT_FORMAT = "#,##0.00", "#,##0"
 MOMENT_FORMAT, DAY_FORMAT = "dd/mm/yyyy hh:mm", "dd/mm/yyyy"
-# Excel refuses these in a sheet name, and the name is at most 31 characters long
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def sheet_name(title: str) -> str:
-    """The title as Excel allows a sheet name: its Vietnamese letters kept, "/" written "-",
-    the other forbidden characters ([]:*?\\) dropped, at most 31 characters, no apostrophe at
-    either end ("Mất nhiều điểm nhất ở đâu — Quý 4-2026", not "mat-nhieu-iem-nhat-o-au")."""
-    name = _SHEET_FORBIDDEN.sub(lambda m: "-" if m.group() == "/" else "", title)
-    name = re.sub(r"\s+", " ", name).strip()[:31].strip().strip("'")
-    return name or "Sheet"
 
 
 def _cell(value: Any) -> Any:

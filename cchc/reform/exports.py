@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from cchc.core.spreadsheets import sheet_name
 from cchc.interchange.formats import csv_text, format_decimal
 from cchc.reform import bundle
 from cchc.reform.models import Assessment, Template, TemplateNode
@@ -101,7 +102,7 @@ def xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
+    ws.title = sheet_name(title)
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
