@@ -1,17 +1,17 @@
 from django.urls import path
 
-from cchc.indices import figure_views, portal_views, views
+from cchc.indices.views import agency, figures, losses, periods, province, public, reconciliation
 
 app_name = "indices"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("xep-hang/", views.ranking, name="ranking"),
-    path("mat-diem/", views.losses, name="losses"),
-    path("cong-khai/", views.public, name="public"),
-    path("doi-soat/", views.reconcile_upload, name="reconcile"),
-    path("doi-soat/cong/", portal_views.reconcile_portal, name="reconcile_portal"),
-    path("ky-bao-cao/", views.periods, name="periods"),
-    path("so-lieu-cong-bo/", figure_views.published_figures, name="figures"),
-    path("co-quan/<str:code>/", views.agency_detail, name="agency"),
-    path("co-quan/<str:code>/chi-so/<str:metric>/", views.evidence, name="evidence"),
+    path("", province.dashboard, name="dashboard"),
+    path("xep-hang/", province.ranking, name="ranking"),
+    path("mat-diem/", losses.losses, name="losses"),
+    path("cong-khai/", public.public, name="public"),
+    path("doi-soat/", reconciliation.reconcile_upload, name="reconcile"),
+    path("doi-soat/cong/", reconciliation.reconcile_portal, name="reconcile_portal"),
+    path("ky-bao-cao/", periods.periods, name="periods"),
+    path("so-lieu-cong-bo/", figures.published_figures, name="figures"),
+    path("co-quan/<str:code>/", agency.agency_detail, name="agency"),
+    path("co-quan/<str:code>/chi-so/<str:metric>/", agency.evidence, name="evidence"),
 ]

@@ -52,7 +52,7 @@ def test_ranking_page_lists_small_units_apart(client, scenario):
 
 
 def test_needs_attention_never_shows_a_unit_that_ranks_first():
-    from cchc.indices.views import needs_attention
+    from cchc.indices.views.province import needs_attention
 
     # best first; "solo" leads a group of its own (rank 1) with the lowest total
     rows = [(f"a{i}", 90.0 - i, i + 1, "g") for i in range(8)] + [("solo", 10.0, 1, "h")]

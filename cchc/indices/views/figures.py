@@ -18,7 +18,7 @@ from cchc.indices import figures
 from cchc.indices.forms import PublishedFigureForm
 from cchc.indices.models import PublishedFigure
 from cchc.indices.periods import current
-from cchc.indices.views import _viewer, period_choices
+from cchc.indices.views._shared import _viewer, period_choices
 
 
 @login_required

@@ -1,8 +1,12 @@
-"""Upload page of the portal-against-ours reconciliation (issue 17 point 4). Read-only: it
-writes nothing, so there is no service behind it; the comparison is `portal_compare`."""
+"""The reconciliations with the national portal. `reconcile_upload` checks the portal's
+report files against the methodology in force (`cchc.indices.reconcile`);
+`reconcile_portal` (issue 17 point 4) compares them with our own figures
+(`cchc.indices.portal_compare`). Both are read-only: they write nothing, so there is no
+service behind them."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -13,14 +17,62 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from cchc.accounts import permissions
 from cchc.core.errors import ValidationFailed
 from cchc.core.fields import MultipleFileField
 from cchc.indices import portal_compare, reconcile, scoring
+from cchc.indices.views._shared import SCHEME, _viewer
 
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_FILES = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reconcile_upload(request: HttpRequest) -> HttpResponse:
+    province = _viewer(request)
+    if not permissions.is_province_admin(request.user, province or None):
+        raise PermissionDenied(_("Only the province's administrator may reconcile portal reports."))
+    from django.utils import timezone
+
+    from cchc.indices.engine import load_spec
+
+    spec = load_spec(SCHEME, timezone.localdate())
+    checks, errors = [], []
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        if not files:
+            errors.append(_("Choose at least one portal report file (.json)."))
+        for upload in files[:20]:
+            if upload.size > MAX_UPLOAD:
+                errors.append(_("%(f)s is larger than 5 MB.") % {"f": upload.name})
+                continue
+            try:
+                raw = json.loads(upload.read().decode("utf-8"))
+                data = raw.get("data") if isinstance(raw, dict) else None
+                if not isinstance(data, dict):
+                    raise reconcile.PortalFileError(
+                        _("%(file)s has no 'data' object: not a portal report.")
+                        % {"file": upload.name}
+                    )
+                checks.append(reconcile.check_data(spec, data, upload.name))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                errors.append(_("%(f)s is not a readable JSON file.") % {"f": upload.name})
+            except reconcile.PortalFileError as exc:
+                errors.append(f"{upload.name}: {exc}")
+    return render(
+        request,
+        "indices/reconcile.html",
+        {
+            "checks": checks,
+            "errors": errors,
+            "summary": reconcile.summarise(spec, checks) if checks else [],
+            "tolerance": reconcile.TOLERANCE,
+            "spec": spec,
+        },
+    )
 
 
 class PortalCompareForm(forms.Form):
