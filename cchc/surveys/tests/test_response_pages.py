@@ -12,7 +12,7 @@ from django.urls import reverse
 from cchc.surveys.forms import answers_as_post, parse_answers
 from cchc.surveys.models import Response, ResponseEvent
 from cchc.surveys.tests.conftest import all_items, enter_phone_responses
-from cchc.surveys.views.results import _questions
+from cchc.surveys.views._shared import _questions
 from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db

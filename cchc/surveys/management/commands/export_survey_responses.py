@@ -1,7 +1,7 @@
 """Export survey answers: `export_survey_responses --period 2026 --format jsonl|csv|sav|open
 --output FILE [--campaign CODE]`. JSONL is the bundle format of interchange.md §5 (so a
 second database imports it unchanged); no format carries a name, phone or ID. The campaign
-page offers the same files for download (`views.responses_export`): both call
+page offers the same files for download (`views.answers.responses_export`): both call
 `interchange.export_responses`."""
 
 from __future__ import annotations

@@ -1,0 +1,235 @@
+"""Campaign pages: the surveys list, a new campaign, a campaign's page (open, close,
+publish, draw samples, invite, set quotas) with its live returns table, the published
+campaigns and the invitation letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError, ValidationFailed
+from cchc.core.rendering import form_page
+from cchc.surveys import letters, services
+from cchc.surveys.forms import CampaignForm
+from cchc.surveys.models import Campaign, Mode, Questionnaire, Quota, Response
+from cchc.surveys.policies import can_collect, can_see_questionnaires, is_home_affairs
+from cchc.surveys.sampling import stratum_labels
+from cchc.surveys.views._shared import _campaign_for
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    province = getattr(request.user, "province_code", "")
+    campaigns = Campaign.objects.filter(province_code=province).order_by("-created_at")
+    collector = can_collect(request.user, province)
+    if not collector:  # inspectors: the published results, not the collection pages
+        campaigns = campaigns.filter(status=Campaign.Status.PUBLISHED)
+    questionnaires = (
+        Questionnaire.objects.order_by("code", "-version")
+        if can_see_questionnaires(request.user, province)
+        else []
+    )
+    return render(
+        request,
+        "surveys/index.html",
+        {
+            "campaigns": campaigns,
+            "questionnaires": questionnaires,
+            "collector": collector,
+            "home_affairs": is_home_affairs(request.user, province),
+        },
+    )
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    """Home Affairs open a new survey: a draft campaign, opened from its own page once its
+    quotas are set and its samples drawn."""
+    province = getattr(request.user, "province_code", "")
+    if not is_home_affairs(request.user, province):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    form = CampaignForm(
+        request.POST or None,
+        province_code=province,
+        initial={
+            "period": str(year),
+            "code": f"SIPAS-{year}",
+            "date_from": dt.date(year, 1, 1),
+            "date_to": timezone.localdate(),
+            "modes": [m.value for m in Mode],
+            "anonymous": True,
+            "agencies": list(Agency.objects.current().in_province(province)),
+        },
+    )
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        campaign = services.create_campaign(
+            code=d["code"],
+            name=d["name"],
+            questionnaire=d["questionnaire"],
+            province_code=province,
+            period=d["period"],
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            agencies=list(d["agencies"]),
+            modes=d["modes"],
+            anonymous=d["anonymous"],
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            _("Campaign created as a draft: set its quotas, draw its samples, then open it."),
+        )
+        return redirect("surveys:campaign", code=campaign.code)
+
+    return form_page(
+        request, "surveys/campaign_new.html", form, save, heading=_("New survey campaign")
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign_for(request, code)
+    if request.method == "POST":
+        if not is_home_affairs(request.user, campaign.province_code):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "open":
+                services.open_campaign(campaign, actor=request.user)
+                messages.success(request, _("Collection is open: responses can be recorded."))
+            elif action == "close":
+                services.close_campaign(campaign, actor=request.user)
+                messages.success(
+                    request, _("Collection is closed: no more responses are recorded.")
+                )
+            elif action == "publish":
+                services.publish_results(campaign, actor=request.user)
+                messages.success(request, _("The results are published."))
+            elif action == "draw":
+                agency = get_object_or_404(Agency, code=request.POST.get("unit"))
+                sample = services.draw_sample(campaign, agency=agency, actor=request.user)
+                messages.success(
+                    request,
+                    _("Sample of %(unit)s drawn: %(n)s people out of %(frame)s.")
+                    % {"unit": agency.name, "n": sample.size, "frame": sample.frame_size},
+                )
+                overall = Quota.objects.filter(campaign=campaign, agency=agency, stratum="*")
+                target = overall.values_list("target", flat=True).first()
+                if target and sample.size < target:
+                    messages.warning(
+                        request,
+                        _(
+                            "The sample (%(n)s) is smaller than the unit's quota (%(target)s): "
+                            "it had only %(frame)s applicants in the period. Make up the rest "
+                            "with interviews or the open link."
+                        )
+                        % {"n": sample.size, "target": target, "frame": sample.frame_size},
+                    )
+            elif action == "invite":
+                n = services.send_invitations(campaign, actor=request.user)
+                messages.success(request, _("%(n)s invitations queued.") % {"n": n})
+            elif action == "quota":
+                agency = get_object_or_404(Agency, code=request.POST.get("unit"))
+                try:
+                    target = int(request.POST.get("target", ""))
+                except ValueError:
+                    raise ValidationFailed(
+                        _("The quota is a whole number of questionnaires."), field="target"
+                    ) from None
+                services.set_quota(campaign, agency=agency, target=target, actor=request.user)
+                messages.success(
+                    request,
+                    _("Quota of %(unit)s set to %(n)s questionnaires.")
+                    % {"unit": agency.name, "n": target},
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("surveys:campaign", code=campaign.code)
+    return render(request, "surveys/campaign.html", _progress(campaign, request.user))
+
+
+def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
+    """The returns table; the sample's letters and its drawing only for Home Affairs, who
+    alone may print or draw (`letters_pdf`, the "draw" action)."""
+    from django.db.models import Count
+
+    from cchc.surveys import live
+
+    units = list(campaign.units.select_related("agency").order_by("agency__code"))
+
+    def count_returns() -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        for row in (
+            Response.objects.filter(campaign=campaign)
+            .values("agency_id", "mode")
+            .annotate(n=Count("id"))
+        ):
+            out.setdefault(row["agency_id"], {})[row["mode"]] = row["n"]
+        return out
+
+    # counted again only after a response was recorded (live.py), not on every refresh
+    returns = live.cached(campaign, "returns", count_returns)
+    quotas: dict[int, list[Quota]] = {}
+    all_quotas = list(Quota.objects.filter(campaign=campaign).order_by("stratum"))
+    labels = stratum_labels({q.stratum for q in all_quotas})
+    for q in all_quotas:
+        q.label = labels[q.stratum]  # type: ignore[attr-defined]
+        quotas.setdefault(q.agency_id, []).append(q)
+    mode_label = dict(Mode.choices)
+    samples = {s.agency_id: s for s in campaign.samples.all()}
+    rows = [
+        {
+            "agency": u.agency,
+            "by_mode": {
+                mode_label.get(mode, mode): n for mode, n in returns.get(u.agency_id, {}).items()
+            },
+            "total": sum(returns.get(u.agency_id, {}).values()),
+            "quotas": quotas.get(u.agency_id, []),
+            # the unit's overall quota (stratum "*"), the one Home Affairs set on this page
+            "overall": next((q for q in quotas.get(u.agency_id, []) if q.stratum == "*"), None),
+            "sampled": samples.get(u.agency_id),
+        }
+        for u in units
+    ]
+    return {
+        "campaign": campaign,
+        "rows": rows,
+        "modes": Mode.choices,
+        "home_affairs": is_home_affairs(user, campaign.province_code),
+    }
+
+
+@login_required
+def progress_fragment(request: HttpRequest, code: str) -> HttpResponse:
+    """The live returns table (static/cchc/surveys.js re-loads it every 15 s)."""
+    campaign = _campaign_for(request, code)
+    return render(request, "surveys/_progress.html", _progress(campaign, request.user))
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """Published campaigns (transparency page)."""
+    campaigns = Campaign.objects.filter(status=Campaign.Status.PUBLISHED).order_by("-published_at")
+    return render(request, "surveys/public.html", {"campaigns": campaigns})
+
+
+@login_required
+def letters_pdf(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, code=code)
+    if not is_home_affairs(request.user, campaign.province_code):
+        raise PermissionDenied
+    sample = get_object_or_404(campaign.samples.select_related("agency"), agency__code=unit)
+    pdf = letters.render_letters(sample, reserve=request.GET.get("reserve") == "1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="thu-moi-{campaign.code}-{unit}.pdf"'
+    return response

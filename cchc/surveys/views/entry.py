@@ -1,0 +1,89 @@
+"""Staff entry: an enumerator's interview (phone, face-to-face, kiosk) or a clerk's keying
+of a paper form, and the supervisor's decision on forms whose two keyings differ."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError
+from cchc.surveys import collection
+from cchc.surveys.forms import parse_answers
+from cchc.surveys.models import Mode, PaperForm
+from cchc.surveys.policies import is_home_affairs
+from cchc.surveys.views._shared import _campaign_for, _form_page, _questions
+
+
+@login_required
+def enter(request: HttpRequest, code: str) -> HttpResponse:
+    """An enumerator's entry (phone, face-to-face, kiosk) or a clerk's keying of a paper form."""
+    campaign = _campaign_for(request, code)
+    paper = request.GET.get("paper") == "1" or request.POST.get("paper") == "1"
+    units = [u.agency for u in campaign.units.select_related("agency").order_by("agency__code")]
+    extra = {"units": units, "paper": paper, "staff_entry": True, "modes": Mode.choices}
+    if request.method == "POST":
+        answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
+        agency = Agency.objects.filter(code=request.POST.get("unit")).first()
+        try:
+            if agency is None:
+                raise DomainError(_("Choose the unit the questionnaire rates."))
+            if paper:
+                form = collection.key_paper_form(
+                    campaign,
+                    number=request.POST.get("number", ""),
+                    agency=agency,
+                    mode=request.POST.get("mode", Mode.PAPER_POST),
+                    answers=answers,
+                    actor=request.user,
+                )
+                messages.success(
+                    request,
+                    _("Form %(n)s keyed: %(status)s.")
+                    % {"n": form.number, "status": form.get_status_display()},
+                )
+            else:
+                collection.enter_response(
+                    campaign,
+                    agency=agency,
+                    mode=request.POST.get("mode", Mode.PHONE),
+                    answers=answers,
+                    actor=request.user,
+                    nonce=request.POST.get("nonce"),
+                )
+                messages.success(request, _("The questionnaire has been recorded."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return _form_page(request, campaign, action=request.path, extra=extra)
+        return redirect(request.path + ("?paper=1" if paper else ""))
+    return _form_page(request, campaign, action=request.path, extra=extra)
+
+
+@login_required
+def disputes(request: HttpRequest, code: str) -> HttpResponse:
+    """The supervisor's list of paper forms whose two keyings differ, and the decision."""
+    campaign = _campaign_for(request, code)
+    if not is_home_affairs(request.user, campaign.province_code):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = get_object_or_404(PaperForm, campaign=campaign, pk=request.POST.get("form"))
+        resolution = {}
+        for d in form.differences:
+            raw = request.POST.get(f"r_{d['item']}", "").strip()
+            resolution[d["item"]] = int(raw) if raw.lstrip("-").isdigit() else (raw or None)
+        try:
+            collection.resolve_paper_form(
+                form, resolution=resolution, actor=request.user, note=request.POST.get("note", "")
+            )
+            messages.success(request, _("Form %(n)s entered.") % {"n": form.number})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("surveys:disputes", code=code)
+    forms = PaperForm.objects.filter(
+        campaign=campaign, status=PaperForm.Status.DISPUTED
+    ).select_related("agency")
+    return render(request, "surveys/disputes.html", {"campaign": campaign, "forms": forms})
