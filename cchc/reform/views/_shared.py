@@ -1,0 +1,75 @@
+"""Helpers of several PAR INDEX page modules: the province served, who may act for Home
+Affairs and who may read results, a refusal or a refused form told to the user as one
+message, and the spreadsheet/PDF download of a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from cchc.accounts import permissions
+from cchc.core.errors import DomainError
+from cchc.reform import access, exports
+
+
+def province() -> str:
+    return settings.CCHC_PROVINCE_CODE
+
+
+def require_ha(request: HttpRequest) -> None:
+    if not access.is_home_affairs(request.user):
+        raise PermissionDenied
+
+
+def sees_results(user: Any) -> bool:
+    return (
+        access.is_home_affairs(user)
+        or permissions.is_inspector(user)
+        or permissions.is_staff_member(user)
+    )
+
+
+def fail(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+def valid_data(request: HttpRequest, form: forms.Form) -> dict[str, Any] | None:
+    """The form's cleaned data, or None after telling the user what is wrong with it."""
+    if form.is_valid():
+        return form.cleaned_data
+    form_failed(request, form)
+    return None
+
+
+def form_failed(request: HttpRequest, form: forms.Form) -> None:
+    """A form's errors as one Vietnamese message: "<label>: <error>" per field (also when the
+    form is shown again: the message is read first, and names a form the page may hide)."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    messages.error(request, " ".join(parts))
+
+
+def download(
+    title: str, header: list[str], rows: list[list[Any]], fmt: str, stem: str
+) -> HttpResponse:
+    """The table as a spreadsheet (`xlsx`) or a PDF to download as `<stem>.<fmt>`; any other
+    format is not found."""
+    if fmt == "xlsx":
+        resp = HttpResponse(
+            exports.xlsx(title, header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "pdf":
+        resp = HttpResponse(exports.pdf(title, header, rows), content_type="application/pdf")
+    else:
+        raise Http404
+    resp["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return resp

@@ -1,0 +1,66 @@
+"""The PAR INDEX start page: the templates (Home Affairs builds them, inspectors follow the
+published ones), the self-assessments of the user's units, those the user appraises and the
+published templates a unit of the user may open."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cchc.accounts import permissions
+from cchc.agencies.models import Agency
+from cchc.reform import access, subjects
+from cchc.reform.forms import TemplateCreateForm
+from cchc.reform.models import AppraisalTeam, Assessment, AssessmentStatus, Template
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    ha = access.is_home_affairs(user)
+    mine = Assessment.objects.filter(agency_id__in=permissions.agency_ids(user)).select_related(
+        "template", "agency"
+    )
+    teams = AppraisalTeam.objects.filter(Q(chair=user) | Q(members=user)).distinct()
+    to_appraise = (
+        Assessment.objects.filter(template__teams__in=teams, agency__par_teams__in=teams)
+        .exclude(status=AssessmentStatus.DRAFT)
+        .select_related("template", "agency")
+        .distinct()
+    )
+    my_agencies = list(Agency.objects.filter(pk__in=permissions.agency_ids(user)))
+    # each published template with the user's units of its type (a template without a type
+    # serves any unit): a unit is never offered a template it may not be assessed under
+    open_templates = []
+    for t in (
+        Template.objects.filter(status="PUBLISHED")
+        .prefetch_related("groups")
+        .order_by("-year", "code")[:20]
+    ):
+        fits = [ag for ag in my_agencies if subjects.is_assessed(t, ag)]
+        if fits:
+            t.fitting_agencies = fits  # type: ignore[attr-defined]  # read by the template
+            open_templates.append(t)
+    return render(
+        request,
+        "reform/home.html",
+        {
+            "ha": ha,
+            # Home Affairs builds them; inspectors follow the published ones and their progress
+            "templates": (
+                Template.objects.all()[:50]
+                if ha
+                else Template.objects.filter(status="PUBLISHED")[:50]
+                if permissions.is_inspector(user)
+                else []
+            ),
+            "new_template_form": TemplateCreateForm(auto_id="new-%s") if ha else None,
+            "mine": mine,
+            "to_appraise": to_appraise,
+            "open_templates": open_templates,
+            "my_agencies": my_agencies,
+            "years": sorted(set(Template.objects.values_list("year", flat=True)), reverse=True),
+        },
+    )

@@ -1,0 +1,298 @@
+"""A unit's PAR INDEX self-assessment (bản tự đánh giá) on its scoring sheet (bảng chấm
+điểm): opening it, the sheet and the forms of its rows (self score, evidence, appraisal),
+submitting, the explanation round, finalising, reopening, the sheet's export and the evidence
+files. Every write goes through `assessments` or `appraisal`; a unit never sees another unit's
+self-assessment before the year's results are published (`access.can_view`)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.agencies.models import Agency
+from cchc.core.errors import DomainError
+from cchc.core.rendering import add_domain_error
+from cchc.reform import access, appraisal, assessments, exports
+from cchc.reform.forms import AppraiseForm, EvidenceForm, ScoreForm
+from cchc.reform.models import (
+    AppraisalTeam,
+    Assessment,
+    AssessmentStatus,
+    EvidenceFile,
+    ReformEvent,
+    Template,
+)
+from cchc.reform.views._shared import download, fail, form_failed
+
+
+@login_required
+@require_POST
+def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
+    t = get_object_or_404(Template, pk=pk)
+    agency = get_object_or_404(Agency, pk=request.POST.get("agency"))
+    try:
+        a = assessments.open_assessment(t, agency, actor=request.user)
+    except DomainError as exc:
+        fail(request, exc)
+        return redirect("reform:home")
+    return redirect("reform:assessment", pk=a.pk)
+
+
+def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
+    a = get_object_or_404(Assessment.objects.select_related("template", "agency"), pk=pk)
+    if not access.can_view(request.user, a):
+        raise PermissionDenied
+    return a
+
+
+@login_required
+def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assessment_page(request, _assessment_for(request, pk))
+
+
+def _assessment_page(
+    request: HttpRequest, a: Assessment, *, bound: tuple[str, str, forms.Form] | None = None
+) -> HttpResponse:
+    """The scoring sheet. `bound`: (kind, node code, form) of a posted form that was refused,
+    shown again in its row with what the person typed and the error on its field."""
+    user = request.user
+    scores = {
+        s.node_id: s
+        for s in a.scores.select_related("node").prefetch_related("evidence", "evidence__file")
+    }
+    nodes = list(a.template.nodes.order_by("order", "id"))
+    depth: dict[int, int] = {}
+    for n in nodes:
+        depth[n.pk] = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
+        n.indent = depth[n.pk] * 1.5  # type: ignore[attr-defined]  # read by the template
+        n.row = scores.get(n.pk)  # type: ignore[attr-defined]
+    staff = access.is_unit_staff(user, a.agency_id)
+    can_edit = staff and a.status == AssessmentStatus.DRAFT
+    appraiser = access.is_appraiser(user, a)
+    chair = access.is_chair(user, a) and not staff
+    appraising = a.status in (
+        AssessmentStatus.SUBMITTED,
+        AssessmentStatus.APPRAISING,
+        AssessmentStatus.RESPONDED,
+    )
+    files = (
+        EvidenceFile.objects.filter(agency=a.agency).order_by("-uploaded_at")[:50] if staff else []
+    )
+    choices = [(f.pk, f.name) for f in files]
+
+    def form_of(kind: str, code: str, make: Any) -> forms.Form:
+        if bound is not None and bound[0] == kind and bound[1] == code:
+            return bound[2]
+        return make()
+
+    for n in nodes:
+        r = n.row  # type: ignore[attr-defined]
+        if r is None or n.is_survey:
+            continue
+        if can_edit:
+            n.score_form = form_of(  # type: ignore[attr-defined]
+                "score",
+                n.code,
+                lambda n=n, r=r: ScoreForm(
+                    initial={"node": n.code, "score": r.self_score, "explanation": r.explanation},
+                    auto_id=f"sc-{n.code}-%s",
+                ),
+            )
+            n.evidence_form = form_of(  # type: ignore[attr-defined]
+                "evidence",
+                n.code,
+                lambda n=n: EvidenceForm(
+                    initial={"node": n.code}, auto_id=f"ev-{n.code}-%s", files_choices=choices
+                ),
+            )
+        if appraiser and appraising:
+            n.appraise_form = form_of(  # type: ignore[attr-defined]
+                "appraise",
+                n.code,
+                lambda n=n: AppraiseForm(initial={"node": n.code}, auto_id=f"ap-{n.code}-%s"),
+            )
+    return render(
+        request,
+        "reform/assessment.html",
+        {
+            "a": a,
+            "nodes": nodes,
+            "can_edit": can_edit,
+            "can_submit": access.is_unit_leader(user, a.agency_id)
+            and a.status == AssessmentStatus.DRAFT,
+            "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
+            "appraiser": appraiser,
+            "chair": chair,
+            "appraising": appraising,
+            "finalise_hint": None if chair or staff else _finalise_hint(user, a),
+            "missing": assessments.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
+            "events": ReformEvent.objects.filter(assessment=a).order_by("-seq")[:100],
+            "late": bool(
+                a.template.deadline
+                and a.status == AssessmentStatus.DRAFT
+                and timezone.now() > a.template.deadline
+            ),
+        },
+    )
+
+
+def _finalise_hint(user: Any, a: Assessment) -> dict[str, Any] | None:
+    """Why a person who could take part in the appraisal sees no "Finalise" button, and what
+    to do: the appraisal is done by a team of the template (set up on the template page by
+    Home Affairs) and finalised by its chair. None when there is nothing to say."""
+    if a.status in (AssessmentStatus.DRAFT, AssessmentStatus.FINAL):
+        return None
+    ha = access.is_home_affairs(user)
+    if not (ha or access.is_appraiser(user, a)):
+        return None
+    teams = list(
+        AppraisalTeam.objects.filter(template=a.template, agencies=a.agency).select_related("chair")
+    )
+    return {
+        "teams": teams,
+        "template_url": reverse("reform:template", args=[a.template_id]) if ha else "",
+    }
+
+
+def _node_form(
+    request: HttpRequest, a: Assessment, kind: str, form: forms.Form, save: Any, done: str
+) -> HttpResponse:
+    """One row's form of the scoring sheet (a score, evidence, an appraisal): saved by
+    `save(cleaned_data)` and back to the row; refused (by the form or by the service), the
+    sheet again with this row's form as typed and the error on its field."""
+    node = str(request.POST.get("node", ""))
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if done:
+                messages.success(request, done)
+            return redirect(f"/par/a/{a.pk}/#n-{quote(node)}")
+    form_failed(request, form)
+    if not a.template.nodes.filter(code=node).exists():
+        return redirect("reform:assessment", pk=a.pk)  # not a row of the sheet
+    return _assessment_page(request, a, bound=(kind, node, form))
+
+
+@login_required
+@require_POST
+def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assessment_for(request, pk)
+    user, post = request.user, request.POST
+    action = post.get("action")
+    node = post.get("node", "")
+    # the forms of one row: auto_id as on the sheet, so a refused form's ids and labels match
+    auto_id = {"score": "sc", "evidence": "ev", "accept": "ap", "adjust": "ap"}.get(str(action))
+    prefix = f"{auto_id}-{node}-%s"
+    if action == "score":
+        return _node_form(
+            request,
+            a,
+            "score",
+            ScoreForm(post, auto_id=prefix),
+            lambda data: assessments.set_self_score(
+                a, data["node"], actor=user, score=data["score"], explanation=data["explanation"]
+            ),
+            _("Score saved."),
+        )
+    if action == "evidence":
+        files = [(f.pk, f.name) for f in EvidenceFile.objects.filter(agency=a.agency)]
+        return _node_form(
+            request,
+            a,
+            "evidence",
+            EvidenceForm(post, request.FILES, files_choices=files, auto_id=prefix),
+            lambda data: assessments.add_evidence(
+                a,
+                data["node"],
+                actor=user,
+                doc_number=data["doc_number"],
+                issuer=data["issuer"],
+                doc_date=data["doc_date"],
+                upload=data["file"],
+                file_id=data["file_id"],
+            ),
+            _("Evidence added."),
+        )
+    if action in ("accept", "adjust"):
+        return _node_form(
+            request,
+            a,
+            "appraise",
+            AppraiseForm(post, auto_id=prefix),
+            lambda data: appraisal.appraise(
+                a,
+                data["node"],
+                actor=user,
+                accept=action == "accept",
+                score=data["score"],
+                comment=data["comment"],
+            ),
+            "",
+        )
+    try:
+        if action == "remove_evidence":
+            from cchc.reform.models import Evidence
+
+            ev = get_object_or_404(Evidence, pk=post.get("evidence"), score__assessment=a)
+            assessments.remove_evidence(ev, actor=user)
+        elif action == "prefill":
+            n = assessments.prefill_computed(a, actor=user)
+            messages.success(request, _("%(n)s items computed from platform data.") % {"n": n})
+        elif action == "submit":
+            assessments.submit(a, actor=user)
+            messages.success(request, _("Self-assessment submitted."))
+        elif action == "request_explanation":
+            appraisal.request_explanation(a, actor=user)
+            messages.success(request, _("The unit has been asked for its explanation."))
+        elif action == "respond":
+            answers = {
+                k[len("answer_") :]: str(post.get(k, "")) for k in post if k.startswith("answer_")
+            }
+            appraisal.respond(a, actor=user, answers=answers)
+            messages.success(request, _("Explanation sent."))
+        elif action == "finalise":
+            appraisal.finalise(a, actor=user)
+            messages.success(request, _("Appraisal finalised."))
+        elif action == "reopen":
+            assessments.reopen(a, actor=user, reason=post.get("reason", ""))
+    except DomainError as exc:
+        fail(request, exc)
+    anchor = f"#n-{node}" if node else ""
+    return redirect(f"/par/a/{a.pk}/{anchor}")
+
+
+@login_required
+def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    a = _assessment_for(request, pk)
+    header, rows = exports.sheet_rows(a)
+    title = _("PAR INDEX scoring sheet %(unit)s %(year)s") % {
+        "unit": a.agency.name,
+        "year": a.template.year,
+    }
+    return download(title, header, rows, fmt, f"par-{a.template.code}-{a.agency.code}")
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    ef = get_object_or_404(EvidenceFile, pk=pk)
+    uses = Assessment.objects.filter(scores__evidence__file=ef).distinct()
+    allowed = access.is_unit_staff(request.user, ef.agency_id) or any(
+        access.can_view(request.user, a) for a in uses
+    )
+    if not allowed:
+        raise PermissionDenied
+    return FileResponse(ef.file.open("rb"), content_type=ef.content_type, filename=ef.name)
