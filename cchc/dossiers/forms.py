@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ from cchc.accounts.permissions import roles_in
 from cchc.agencies.fields import AgencyChoice
 from cchc.agencies.models import Agency, AgencyLevel
 from cchc.catalogue.models import Procedure
+from cchc.core.calendar import LOCAL_TZ
 from cchc.core.fields import MultipleFileField, date_input
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
 from cchc.dossiers.models import (
@@ -410,7 +412,8 @@ class FinishForm(ActionForm):
 
 
 class ApologyForm(ActionForm):
-    """Form 04: apology and new appointment, issued before the due date (Decree 118/2025)."""
+    """Form 04: apology and new appointment, due before the due date (Decree 118/2025) and
+    still owed after it: the page then says the apology is late."""
 
     reason = forms.CharField(
         label=_("reason for the delay"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -420,6 +423,15 @@ class ApologyForm(ActionForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        due = self.dossier.due_at
+        if due is not None and timezone.now() >= due:
+            self.fields["reason"].help_text = _(
+                "This dossier was due at %(due)s: the apology is late, but still owed to the "
+                "applicant. The delay still counts as late."
+            ) % {"due": due.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")}
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {

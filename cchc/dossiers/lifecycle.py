@@ -171,12 +171,20 @@ def _moment(value: Any) -> dt.datetime | None:
 
 
 def _new_appointment(state: Derived, act: Act, calendar: WorkingCalendar) -> dt.datetime:
-    """The apology's new appointment, checked: later than the current one, in working time
-    by the calendar (form 04 prints only such a time)."""
+    """The apology's new appointment, checked: after the apology itself, later than the
+    current one, in working time by the calendar (form 04 prints only such a time)."""
     new = _moment(act.data.get("new_appointment_at"))
     if new is None or new.tzinfo is None:
         raise Refused(
             gettext("Please give the new appointment date and time."), "new_appointment_at"
+        )
+    if new <= act.at:
+        # an apology issued after the due date (late, but still owed) must still promise a
+        # date to come, not one already past
+        raise Refused(
+            gettext("The new appointment must be in the future (after %(at)s).")
+            % {"at": fmt(act.at)},
+            "new_appointment_at",
         )
     current = state.appointment_at or state.due_at
     if current is not None and new <= current:

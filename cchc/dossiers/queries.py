@@ -72,14 +72,7 @@ def available_actions(user: Any, dossier: Dossier, now: dt.datetime | None = Non
 
 # Why an action the person's role would allow is absent because of a rule of the domain, said
 # on the dossier page where the button would be (the button is not offered, never shown dead).
-WITHHELD_REASONS: dict[tuple[str, str], Any] = {
-    # domain.md §3: "if late: a written apology with a new appointment date, issued before the
-    # due date" (Decree 118/2025/NĐ-CP; form 04)
-    ("apologize", "before_due"): _(
-        "The apology with a new appointment date (form 04) must be issued before the due date. "
-        "This dossier was due at %(due)s, so it can no longer be issued."
-    ),
-}
+WITHHELD_REASONS: dict[tuple[str, str], Any] = {}
 
 
 def withheld_actions(

@@ -1088,8 +1088,9 @@ def apologize(
 ) -> Dossier:
     """Written apology with a new appointment date (form 04).
 
-    It must be issued before the due date (Decree 118/2025), with a reason, and the new date
-    must be later than the current appointment.
+    Decree 118/2025 asks for it before the due date; after it the dossier is late but the
+    apology is still owed, so it is accepted then too. It needs a reason, and the new date
+    must be in the future, later than the current appointment and in working time.
     """
     at = when(at)
     reason = _reason(reason, _("reason for the delay"))

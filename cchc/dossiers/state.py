@@ -62,15 +62,10 @@ def _payment_requested(d: Any, at: dt.datetime) -> bool:
     return d.status == S.FINANCIAL
 
 
-def _before_due(d: Any, at: dt.datetime) -> bool:
-    return d.due_at is not None and at < d.due_at
-
-
 PRECONDITIONS: dict[str, tuple[Any, Any]] = {
     "not_received": (_not_received, _("the dossier has already been received")),
     "supplement_requested": (_supplement_requested, _("no supplement was requested")),
     "payment_requested": (_payment_requested, _("no payment was requested")),
-    "before_due": (_before_due, _("the due time has passed")),
 }
 
 
@@ -211,8 +206,10 @@ ACTION_RULES: dict[str, ActionRule] = {
             _PROCESSING,
             None,
             frozenset({R.LEADER}),
+            # Decree 118/2025 asks for the apology before the due date; after it the dossier is
+            # late but the apology and the new date are still owed to the applicant, so it is
+            # not withheld (the 766 on-time rule still judges against the first appointment)
             ("current_agency", "competent_agency", "receiving_agency"),
-            requires=("before_due",),
         ),
     )
 }
