@@ -337,6 +337,7 @@ class PetitionEvent(EventLog):
         "receive_info": _("Information received"),
         "transfer": _("Transferred"),
         "answer": _("Answered"),
+        "return_answer": _("Answer sent back for correction"),
         "publish": _("Answer published"),
         "merge": _("Merged into another petition"),
         "merged_repeat": _("A repeat merged into it"),

@@ -1,5 +1,6 @@
 """Handling a petition (phản ánh, kiến nghị) after it arrived: routing, transfer,
-questions to the petitioner, answer, publication, merge, internal notes and votes.
+questions to the petitioner, answer (and sending it back for correction), publication, merge,
+internal notes and votes.
 
 Deadlines (Decree 20/2008/NĐ-CP amended by Decree 92/2017/NĐ-CP, as the 766 index measures
 them): reject within `reject_days`, first request for information within
@@ -160,6 +161,8 @@ ACTION_ROLES: dict[str, tuple[set[str], bool]] = {
     "transfer": (HANDLER_ROLES, True),
     "answer": (ANSWER_ROLES, False),
     "publish": (PUBLISH_ROLES, False),
+    # whoever may publish an answer may send it back instead of publishing it
+    "return_answer": (PUBLISH_ROLES, False),
     "merge": (HANDLER_ROLES, True),
     "note": (STAFF_ROLES, True),
     "reclassify": (HANDLER_ROLES, True),
@@ -514,6 +517,40 @@ def publish(petition: Petition, *, actor: Any, at: dt.datetime | None = None) ->
     petition.published_at = now
     save(petition, "status", "published_at")
     announce(petition, "publish")
+    return petition
+
+
+@transaction.atomic
+def return_answer(
+    petition: Petition, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Petition:
+    """The leader sends the answer back for correction instead of publishing it (trả lại để
+    sửa câu trả lời): the petition is handled again by its assignee, who edits the answer
+    (kept as the draft) and answers again. The petition is no longer handled, so the handling
+    and publication times are cleared; the answer stays due by the handling deadline."""
+    petition = lock_for(petition, "return_answer", actor)
+    require_status(petition, [S.ANSWERED], _("send the answer back"))
+    reason = common.required_text(
+        reason, _("reason for sending the answer back"), 2000, field="reason"
+    )
+    now = when(at)
+    append(
+        petition,
+        action="return_answer",
+        to_status=S.PROCESSING,
+        actor=actor,
+        at=now,
+        note=reason,
+        data={
+            "answered_by": getattr(petition.answered_by, "username", None),
+            "assignee": getattr(petition.assignee, "username", None),
+        },
+    )
+    petition.status = S.PROCESSING
+    petition.handled_at = None
+    petition.publish_due_at = None
+    save(petition, "status", "handled_at", "publish_due_at")
+    announce(petition, "return_answer")
     return petition
 
 

@@ -505,6 +505,7 @@ PETITION_DONE = {
     "receive_info": gettext_lazy("The information is recorded; handling resumes."),
     "transfer": gettext_lazy("The petition is transferred to the other agency."),
     "answer": gettext_lazy("The answer is recorded; it awaits the leader's publication."),
+    "return_answer": gettext_lazy("The answer is sent back to the assignee for correction."),
     "publish": gettext_lazy("The answer is published."),
     "merge": gettext_lazy("The petition is merged into the other one."),
     "note": gettext_lazy("Note added."),
@@ -563,6 +564,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             petitions.answer(petition, actor=user, text=post.get("answer", ""))
         elif action == "publish":
             petitions.publish(petition, actor=user)
+        elif action == "return_answer":
+            petitions.return_answer(petition, actor=user, reason=post.get("reason", ""))
         elif action == "merge":
             into = (
                 Petition.objects.visible_to(user).filter(code=post.get("into", "").strip()).first()
