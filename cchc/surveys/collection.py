@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +43,7 @@ from cchc.surveys.models import (
     SampledPerson,
 )
 from cchc.surveys.policies import require_collector, require_home_affairs
+from cchc.surveys.sampling import stratum_labels
 
 RESPONDENT = SystemActor("respondent", gettext_lazy("Respondent (online)"))
 
@@ -123,24 +125,36 @@ def _validity(campaign_method: Any, answers: dict[str, Any]) -> tuple[bool, int,
 PAPER_MODES = (Mode.PAPER_POST, Mode.PAPER_HOME, Mode.PAPER_DESK)
 
 
+def _quotas(campaign: Campaign, agency: Any, stratum: str) -> Any:
+    """The unit's quotas a questionnaire of `stratum` counts toward: the whole-unit quota
+    ('*') whatever the channel, and its stratum's own quota when the stratum is known (a
+    sampled person's invitation link, an interview of a sampled person)."""
+    return Quota.objects.filter(
+        campaign=campaign, agency=agency, stratum__in={stratum, "*"}
+    ).order_by("-stratum")  # the stratum's own quota before '*'
+
+
+def _quota_full_message(agency: Any, quota: Quota) -> str:
+    # the stratum as the progress table shows it ("toàn đơn vị", "Hộ tịch · Trực tuyến")
+    label = stratum_labels({quota.stratum})[quota.stratum]
+    return _("The quota of %(unit)s (%(stratum)s) is already full: no more answers are taken.") % {
+        "unit": agency.name,
+        "stratum": label,
+    }
+
+
 def _take_quota(campaign: Campaign, agency: Any, stratum: str) -> str:
-    """Count the response for the unit's quota of its stratum (or the unit's overall quota);
-    refuse when that quota is full. Returns the stratum counted for ('' without a quota)."""
-    quota = (
-        Quota.objects.select_for_update()
-        .filter(campaign=campaign, agency=agency, stratum__in=(stratum, "*"))
-        .order_by("-stratum")  # the stratum's own quota before '*'
-        .first()
-    )
-    if quota is None:
-        return ""
-    if quota.is_full:
-        raise QuotaFull(
-            _("The quota of %(unit)s (%(stratum)s) is already full: no more answers are taken.")
-            % {"unit": agency.name, "stratum": quota.stratum}
-        )
-    Quota.objects.filter(pk=quota.pk).update(filled=quota.filled + 1)
-    return quota.stratum
+    """Count the response for the unit's whole-unit quota and for its stratum's quota (each
+    when set); refuse when either is full. Every valid questionnaire counts toward the
+    whole-unit quota, whatever the channel (invitation, open link, paper, interview, kiosk):
+    it is the unit's target of returns. Returns the most specific stratum counted for ('' without
+    a quota)."""
+    quotas = list(_quotas(campaign, agency, stratum).select_for_update())
+    for quota in quotas:
+        if quota.is_full:
+            raise QuotaFull(_quota_full_message(agency, quota))
+    Quota.objects.filter(pk__in=[q.pk for q in quotas]).update(filled=F("filled") + 1)
+    return quotas[0].stratum if quotas else ""
 
 
 def _record(
@@ -229,15 +243,9 @@ def reason_not_to_start(
         >= campaign.open_link_limit
     ):
         return _("This device has already answered the survey. Thank you.")
-    quota = (
-        Quota.objects.filter(campaign=campaign, agency=agency, stratum__in=(stratum, "*"))
-        .order_by("-stratum")
-        .first()
-    )
-    if quota is not None and quota.is_full:
-        return _(
-            "The quota of %(unit)s (%(stratum)s) is already full: no more answers are taken."
-        ) % {"unit": agency.name, "stratum": quota.stratum}
+    for quota in _quotas(campaign, agency, stratum):
+        if quota.is_full:
+            return _quota_full_message(agency, quota)
     return None
 
 

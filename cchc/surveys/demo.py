@@ -1,6 +1,7 @@
 """One finished, published SIPAS campaign for `make demo`, so the survey dashboards show
 something true on first start: samples drawn from the demo's completed dossiers, answers
-entered through the collection services in every mode (each unit with its own level of
+given through the collection services in every mode (the sampled people on their invitation
+links first, then enumerators' interviews and desk forms; each unit with its own level of
 satisfaction and some "don't know" and invalid forms), results published."""
 
 from __future__ import annotations
@@ -76,7 +77,14 @@ def seed_demo_campaign(out: Any = None, *, units: int = 12, per_unit: int = 40) 
     rng = random.Random(2026)  # noqa: S311 - demo data
     scored = satisfaction_codes(campaign.questionnaire)
     for agency in agencies:
-        services.draw_sample(campaign, agency=agency, actor=SYSTEM, seed=f"demo-{agency.code}")
+        sample = services.draw_sample(
+            campaign, agency=agency, actor=SYSTEM, seed=f"demo-{agency.code}"
+        )
+        # the unit's whole-unit target, which every valid questionnaire counts toward
+        services.set_quota(campaign, agency=agency, target=per_unit, actor=SYSTEM)
+        # by post first (the sampled people answer on their letter's link, so their strata's
+        # quotas fill), topped up at the desk and by phone (domain.md §6)
+        invited = list(sample.people.filter(reserve=False).order_by("position")[: per_unit // 2])
         level = rng.uniform(0.62, 0.95)  # the unit's share of satisfied answers
         for n in range(per_unit):
             answers: dict[str, Any] = {}
@@ -93,13 +101,16 @@ def seed_demo_campaign(out: Any = None, *, units: int = 12, per_unit: int = 40) 
             answers["R.gender"] = rng.choice((1, 2))
             answers["R.age"] = rng.randint(18, 80)
             try:
-                collection.enter_response(
-                    campaign,
-                    agency=agency,
-                    mode=MODES[n % len(MODES)],
-                    answers=answers,
-                    actor=SYSTEM,
-                )
+                if n < len(invited):
+                    collection.submit_personal(invited[n].token, answers=answers)
+                else:
+                    collection.enter_response(
+                        campaign,
+                        agency=agency,
+                        mode=MODES[n % len(MODES)],
+                        answers=answers,
+                        actor=SYSTEM,
+                    )
             except collection.QuotaFull:
                 break
     campaign = services.close_campaign(campaign, actor=SYSTEM)
