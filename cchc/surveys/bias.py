@@ -83,7 +83,7 @@ def bias_check(
     from cchc.surveys import live
 
     margin = float(margin if margin is not None else bias_margin(campaign))
-    units = list(campaign.units.select_related("agency").order_by("agency__code"))
+    units = campaign.units_in_order()
     if split is None:
         split = live.cached(campaign, "bias", lambda: survey_split(campaign))
     ratings = dossier_ratings([u.agency_id for u in units], campaign.date_from, campaign.date_to)

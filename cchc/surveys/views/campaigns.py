@@ -166,7 +166,7 @@ def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
 
     from cchc.surveys import live
 
-    units = list(campaign.units.select_related("agency").order_by("agency__code"))
+    units = campaign.units_in_order()
 
     def count_returns() -> dict[int, dict[str, int]]:
         out: dict[int, dict[str, int]] = {}

@@ -24,7 +24,7 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
     """An enumerator's entry (phone, face-to-face, kiosk) or a clerk's keying of a paper form."""
     campaign = _campaign_for(request, code)
     paper = request.GET.get("paper") == "1" or request.POST.get("paper") == "1"
-    units = [u.agency for u in campaign.units.select_related("agency").order_by("agency__code")]
+    units = [u.agency for u in campaign.units_in_order()]
     extra = {"units": units, "paper": paper, "staff_entry": True, "modes": Mode.choices}
     if request.method == "POST":
         answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)

@@ -23,7 +23,7 @@ def _downloads(campaign: Campaign, user: Any) -> dict[str, Any] | None:
     answers they may read, whether all units at once, and open data; None for no one."""
     if not getattr(user, "is_authenticated", False):
         return None
-    units = [u.agency for u in campaign.units.select_related("agency").order_by("agency__code")]
+    units = [u.agency for u in campaign.units_in_order()]
     everything = can_see_all_answers(user, campaign.province_code)
     if not everything:
         units = [a for a in units if can_see_answers(user, a)]
