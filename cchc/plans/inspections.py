@@ -169,6 +169,7 @@ def upload_self_report(
         raise TransitionNotAllowed(_("The inspection has already taken place."))
     if file is None:
         raise ValidationFailed(_("Attach the report."), field="file")
+    services.check_files([file], field="file")
     insp.self_report = file
     _ievent(
         insp,
@@ -210,6 +211,10 @@ def record_inspection(
                 _("Choose pass, fail or not applicable for %(i)s.") % {"i": item["label"]},
                 field="results",
             )
+        services.check_files([r.get("photo")], field=f"photo_{item['code']}")
+    # every result and photo checked before the first photo is written to storage
+    for item in insp.checklist:
+        r = results[item["code"]]
         ChecklistResult.objects.create(
             inspection=insp,
             item_code=item["code"],

@@ -25,6 +25,7 @@ from cchc.core import events
 from cchc.core.actors import actor_label, recorded_by, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.text import fold
+from cchc.core.uploads import check_upload
 from cchc.plans import policies
 from cchc.plans.models import (
     Extension,
@@ -37,8 +38,6 @@ from cchc.plans.models import (
     TaskFile,
     TaskStatus,
 )
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def today() -> dt.date:
@@ -195,13 +194,22 @@ def _event(task: Task, action: str, actor: Any, to_status: str = "", **kw: Any) 
     )
 
 
+def check_files(files: Iterable[UploadedFile | None], *, field: str) -> None:
+    """Every file attached in plans and inspections passes the one upload check of the
+    platform (cchc.core.uploads: a PDF, JPEG or PNG judged by its content, at most
+    MAX_UPLOAD_MB), before anything is written; the refusal stands on the form's `field`."""
+    for f in files:
+        if not f:
+            continue
+        try:
+            check_upload(f)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field=field) from exc
+
+
 def _save_files(task: Task, seq: int, files: Iterable[UploadedFile]) -> list[TaskFile]:
     saved = []
     for f in files:
-        if f.size and f.size > MAX_FILE_BYTES:
-            raise ValidationFailed(
-                _("File %(name)s is larger than 20 MB.") % {"name": f.name}, field="files"
-            )
         saved.append(
             TaskFile.objects.create(task=task, event_seq=seq, file=f, name=(f.name or "file")[:255])
         )
@@ -425,6 +433,7 @@ def report_progress(
             % {"m": task.measure_name},
             field="percent",
         )
+    check_files(files, field="files")
     is_lead = policies.is_lead_staff(actor, task)
     to_status = TaskStatus.IN_PROGRESS if is_lead else ""
     ev = _event(
@@ -466,6 +475,7 @@ def complete(
             _("This task requires evidence of completion: attach a file or give a link."),
             field="files",
         )
+    check_files(files, field="files")
     open_children = task.children.filter(completed_on__isnull=True).count()
     if open_children:
         raise TransitionNotAllowed(

@@ -34,7 +34,7 @@ def test_pages_render_in_vietnamese_and_flow_through_forms(cast, assign):
     assert unit.post(f"/plans/nhiem-vu/{task.code}/acknowledge/").status_code == 302
     unit.post(
         f"/plans/nhiem-vu/{task.code}/progress/",
-        {"text": "Đã xong 60%", "percent": "60", "files": SimpleUploadedFile("a.pdf", b"%PDF")},
+        {"text": "Đã xong 60%", "percent": "60", "files": SimpleUploadedFile("a.pdf", b"%PDF-1.4")},
     )
     task.refresh_from_db()
     assert task.progress == 60 and task.files.count() == 1
