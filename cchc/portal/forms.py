@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -192,6 +194,16 @@ class LookupForm(forms.Form):
                 _("Enter the last 4 digits of the ID number or the phone number."),
             )
         return data
+
+
+class KioskProofForm(LookupForm):
+    """The look-up's code and proof, typed at a counter kiosk: one browser every citizen at
+    the counter uses, so it offers nothing any of them typed before (no autofill)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"
 
 
 SCORE_CHOICES = [

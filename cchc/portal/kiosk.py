@@ -3,13 +3,15 @@
 A counter clerk (or the agency's administrator) registers the browser of the kiosk for
 their agency; the browser then holds a signed cookie naming the agency and the person who
 registered it. The kiosk rating page accepts a rating only from such a browser, for a
-dossier whose result that agency returns, and never from an inspector's session. The
+dossier whose result that agency returns, once the citizen at it proved the dossier as on
+the public look-up (see "the citizen's proof" below), and never from an inspector's session. The
 registration lapses when the person who made it leaves the agency's counter roles or their
 account is deactivated, or after KIOSK_MAX_AGE.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -60,3 +62,32 @@ def registered_agency(request: HttpRequest) -> tuple[Agency, User] | None:
     if not permissions.has_role(registrar, agency.pk, REGISTRAR_ROLES):
         return None
     return agency, registrar
+
+
+# -- the citizen's proof at the kiosk --------------------------------------------------------
+# A kiosk is one browser shared by every citizen at the counter, so it must not become a way
+# to read other people's dossiers (Decree 13/2023 on personal data): the citizen proves the
+# dossier as on the public look-up (code + the ID's last 4 digits or the phone number, the
+# same throttles), and the proof opens that one dossier's rating page for a few minutes. It is
+# not added to the session's look-ups (the next citizen would find it there) and is forgotten
+# when the rating is sent or the kiosk's home page is shown again.
+KIOSK_PROOF_KEY = "portal_kiosk_proof"
+KIOSK_PROOF_SECONDS = 10 * 60
+
+
+def remember_proof(request: HttpRequest, *, agency: Agency, code: str) -> None:
+    request.session[KIOSK_PROOF_KEY] = {"a": agency.pk, "c": code, "t": time.time()}
+
+
+def forget_proof(request: HttpRequest) -> None:
+    request.session.pop(KIOSK_PROOF_KEY, None)
+
+
+def is_proven(request: HttpRequest, *, agency: Agency, code: str) -> bool:
+    """The citizen at this kiosk proved `code` in the last KIOSK_PROOF_SECONDS."""
+    proof = request.session.get(KIOSK_PROOF_KEY) or {}
+    return (
+        proof.get("a") == agency.pk
+        and proof.get("c") == code
+        and time.time() - float(proof.get("t") or 0) < KIOSK_PROOF_SECONDS
+    )

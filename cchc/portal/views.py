@@ -42,6 +42,7 @@ from cchc.portal.forms import (
     CodeForm,
     DraftApplicantForm,
     EvaluationForm,
+    KioskProofForm,
     LookupForm,
     ProcedureFilterForm,
     SignupForm,
@@ -472,58 +473,80 @@ def _proves_applicant(dossier: Dossier, data: dict[str, Any]) -> bool:
     return bool(last4 or phone) and (id_ok or not last4) and (phone_ok or not phone)
 
 
-@require_http_methods(["GET", "POST"])
-def lookup(request: HttpRequest) -> HttpResponse:
-    """Code + proof. Wrong proofs are counted per dossier code (small limit: guessing one
-    dossier's four digits) and per address (large limit: scanning many codes); see
-    cchc/portal/throttle.py for the numbers and why."""
+def _proven_dossier(
+    request: HttpRequest,
+    form: LookupForm,
+    dossiers: Any,
+    show_form: Any,
+) -> Dossier | HttpResponse:
+    """The dossier of `dossiers` whose code and proof (the ID's last 4 digits and/or the
+    phone number) `form` carries, or the form page (`show_form(status)`) with one answer for
+    an unknown code, a wrong proof and a dossier outside `dossiers` alike. Wrong proofs are
+    counted per dossier code (small limit: guessing one dossier's four digits) and per address
+    (large limit: scanning many codes); see cchc/portal/throttle.py for the numbers and why.
+    Shared by the public look-up and the counter kiosk, so both ask the same and count alike."""
     ip = throttle.client_ip(request)
     minutes = throttle.LOOKUP_WINDOW_SECONDS // 60
+    if throttle.lookup_blocked(ip):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Too many unsuccessful look-ups from your connection. Please wait "
+                "%(minutes)s minutes and try again."
+            )
+            % {"minutes": minutes},
+        )
+        return show_form(429)
+    if not form.is_valid():
+        return show_form(400)
+    code = form.cleaned_data["code"].strip().upper()
+    if throttle.lookup_code_blocked(code):
+        form.add_error(
+            None,
+            _(
+                "Too many unsuccessful look-ups of dossier %(code)s. To protect it, "
+                "please wait %(minutes)s minutes and try again, or sign in to your "
+                "account to see your dossiers."
+            )
+            % {"code": code, "minutes": minutes},
+        )
+        return show_form(429)
+    if not throttle.code_request_allowed(request, code):
+        return _too_many(request)
+    dossier = (
+        dossiers.filter(code=code)
+        .only("pk", "code", "applicant_id_last4", "applicant_phone")
+        .first()
+    )
+    if dossier is not None and _proves_applicant(dossier, form.cleaned_data):
+        return dossier
+    throttle.record_lookup_failure(ip, code)
+    # only for a complete request: an empty or partial one shows its field errors
+    form.add_error(
+        None,
+        _(
+            "No dossier matches this code and ID number or phone number. Please check them and try again."
+        ),
+    )
+    return show_form(400)
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Code + proof (see _proven_dossier)."""
     if request.method == "POST":
         form = LookupForm(request.POST)
-        if throttle.lookup_blocked(ip):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Too many unsuccessful look-ups from your connection. Please wait "
-                    "%(minutes)s minutes and try again."
-                )
-                % {"minutes": minutes},
-            )
-            return render(request, "portal/lookup.html", {"form": form}, status=429)
-        if form.is_valid():
-            code = form.cleaned_data["code"].strip().upper()
-            if throttle.lookup_code_blocked(code):
-                form.add_error(
-                    None,
-                    _(
-                        "Too many unsuccessful look-ups of dossier %(code)s. To protect it, "
-                        "please wait %(minutes)s minutes and try again, or sign in to your "
-                        "account to see your dossiers."
-                    )
-                    % {"code": code, "minutes": minutes},
-                )
-                return render(request, "portal/lookup.html", {"form": form}, status=429)
-            if not throttle.code_request_allowed(request, code):
-                return _too_many(request)
-            dossier = (
-                Dossier.objects.filter(code=code)
-                .only("pk", "code", "applicant_id_last4", "applicant_phone")
-                .first()
-            )
-            if dossier is not None and _proves_applicant(dossier, form.cleaned_data):
-                _remember_lookup(request, dossier)
-                return redirect("portal:dossier", code=dossier.code)
-            throttle.record_lookup_failure(ip, code)
-            # only for a complete request: an empty or partial one shows its field errors
-            form.add_error(
-                None,
-                _(
-                    "No dossier matches this code and ID number or phone number. Please check them and try again."
-                ),
-            )
-        return render(request, "portal/lookup.html", {"form": form}, status=400)
+        found = _proven_dossier(
+            request,
+            form,
+            Dossier.objects.all(),
+            lambda status: render(request, "portal/lookup.html", {"form": form}, status=status),
+        )
+        if isinstance(found, HttpResponse):
+            return found
+        _remember_lookup(request, found)
+        return redirect("portal:dossier", code=found.code)
     form = LookupForm(initial={"code": request.GET.get("code", "")})
     return render(request, "portal/lookup.html", {"form": form})
 
@@ -793,11 +816,17 @@ def evaluate(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _kiosk_dossiers(agency: Agency) -> Any:
+    """The dossiers a kiosk of `agency` may rate: those whose result that agency returns."""
+    return Dossier.objects.filter(Q(receiving_agency=agency) | Q(receiving_place=agency))
+
+
 @require_http_methods(["GET", "POST"])
 def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
     """A counter kiosk: a device the agency registered (cchc.portal.kiosk) shows the rating
-    form of a dossier whose result that agency returns. Any other browser, a signed-in
-    member of staff's included, is refused; so is an inspector even on a kiosk."""
+    form of a dossier whose result that agency returns, once the citizen at the kiosk proved
+    it as on the public look-up (kiosk_start). Any other browser, a signed-in member of
+    staff's included, is refused; so is an inspector even on a kiosk."""
     from cchc.accounts import permissions
 
     if permissions.is_inspector(request.user):
@@ -806,12 +835,13 @@ def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
     if registration is None:
         return render(request, "portal/kiosk_unregistered.html", status=403)
     agency, registrar = registration
-    dossier = get_object_or_404(Dossier, code=code)
-    if agency.pk not in (dossier.receiving_agency_id, dossier.receiving_place_id):
-        raise Http404
+    if not kiosk.is_proven(request, agency=agency, code=code):
+        # the same answer whether the code exists or not: prove it first
+        return redirect(f"{reverse('portal:kiosk_start')}?{urlencode({'code': code})}")
+    dossier = get_object_or_404(_kiosk_dossiers(agency).select_related("procedure"), code=code)
     if request.user.is_authenticated and dossier.applicant_id == request.user.pk:
         raise Http404  # the applicant rates through their own link
-    return _evaluation_page(
+    response = _evaluation_page(
         request,
         dossier,
         channel="KIOSK",
@@ -820,18 +850,41 @@ def kiosk_evaluate(request: HttpRequest, code: str) -> HttpResponse:
         kiosk_label=_("Applicant at the counter kiosk of %(agency)s (registered by %(user)s)")
         % {"agency": agency.code, "user": registrar.get_username()},
     )
+    if request.method == "POST" and response.status_code == 302:
+        kiosk.forget_proof(request)  # rated: the next citizen starts from the code again
+    return response
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def kiosk_start(request: HttpRequest) -> HttpResponse:
-    """The kiosk's home: the citizen (or the clerk) types the dossier code to rate."""
+    """The kiosk's home: the citizen types the dossier code and the same proof as on the
+    public look-up (the ID's last 4 digits or the phone number, counted by the same
+    throttles); only then, and only for a dossier of the kiosk's agency, the rating form.
+    A kiosk shows no name: anyone standing at it could type a code."""
     registration = kiosk.registered_agency(request)
     if registration is None or permissions_is_inspector(request.user):
         return render(request, "portal/kiosk_unregistered.html", status=403)
-    code = (request.GET.get("code") or "").strip().upper()
-    if code:
-        return redirect("portal:kiosk_evaluate", code=code)
-    return render(request, "portal/kiosk_start.html", {"agency": registration[0]})
+    agency = registration[0]
+    kiosk.forget_proof(request)  # whatever the citizen before proved
+    if request.method == "POST":
+        form = KioskProofForm(request.POST)
+        found = _proven_dossier(
+            request,
+            form,
+            _kiosk_dossiers(agency),
+            lambda status: render(
+                request,
+                "portal/kiosk_start.html",
+                {"agency": agency, "form": form},
+                status=status,
+            ),
+        )
+        if isinstance(found, HttpResponse):
+            return found
+        kiosk.remember_proof(request, agency=agency, code=found.code)
+        return redirect("portal:kiosk_evaluate", code=found.code)
+    form = KioskProofForm(initial={"code": (request.GET.get("code") or "").strip().upper()})
+    return render(request, "portal/kiosk_start.html", {"agency": agency, "form": form})
 
 
 def permissions_is_inspector(user: Any) -> bool:

@@ -127,7 +127,14 @@ def test_counter_kiosk_only_on_a_registered_device(client, cast, returned):
     client.logout()  # the kiosk itself needs no signed-in user...
     client.cookies["cchc_kiosk"] = response.cookies["cchc_kiosk"].value
     assert client.get(reverse("portal:kiosk_start")).status_code == 200
-    typed = client.get(reverse("portal:kiosk_start"), {"code": returned.code.lower()})
+    # the code alone opens nothing: the citizen proves it as on the public look-up
+    unproven = client.get(url)
+    assert unproven.status_code == 302 and unproven["Location"].startswith(
+        reverse("portal:kiosk_start")
+    )
+    typed = client.post(
+        reverse("portal:kiosk_start"), {"code": returned.code.lower(), "id_last4": "2345"}
+    )
     assert typed.status_code == 302 and typed["Location"] == url
     assert client.get(url).status_code == 200
     assert client.post(url, answers(points=1, satisfaction=3)).status_code == 302
@@ -135,6 +142,9 @@ def test_counter_kiosk_only_on_a_registered_device(client, cast, returned):
     assert evaluation.channel == "KIOSK" and evaluation.total_points == 9
     activity = PortalActivity.objects.get(action="evaluate")
     assert activity.actor is None and cast.clerk_a.username in activity.actor_label
+    # rated: the proof is spent; proven again, the dossier cannot be rated twice
+    assert client.post(url, answers()).status_code == 302
+    client.post(reverse("portal:kiosk_start"), {"code": returned.code, "id_last4": "2345"})
     assert client.post(url, answers()).status_code == 400
     # ...but an inspector is refused even on a kiosk
     client.force_login(cast.inspector)
@@ -151,7 +161,10 @@ def test_kiosk_registration_is_limited_and_lapses(client, cast, returned):
     other = client.post(reverse("portal:kiosk_register"), {"agency": cast.agency_b.code})
     client.logout()
     client.cookies["cchc_kiosk"] = other.cookies["cchc_kiosk"].value
-    assert client.get(url).status_code == 404
+    # another agency's dossier: the right digits open nothing there
+    proof = {"code": returned.code, "id_last4": "2345"}
+    assert client.post(reverse("portal:kiosk_start"), proof).status_code == 400
+    assert client.get(url).status_code == 302
     client.cookies["cchc_kiosk"] = "forged"
     assert client.get(url).status_code == 403
     assert client.get(reverse("portal:kiosk_start")).status_code == 403
@@ -159,6 +172,7 @@ def test_kiosk_registration_is_limited_and_lapses(client, cast, returned):
     mine = client.post(reverse("portal:kiosk_register"), {"agency": cast.agency_a.code})
     client.logout()
     client.cookies["cchc_kiosk"] = mine.cookies["cchc_kiosk"].value
+    assert client.post(reverse("portal:kiosk_start"), proof)["Location"] == url
     assert client.get(url).status_code == 200
     cast.clerk_a.memberships.all().delete()  # the clerk leaves the counter
     assert client.get(url).status_code == 403
