@@ -28,20 +28,19 @@ OPEN_PREFIXES = (
 
 
 class SecondFactorMiddleware:
-    """A signed-in administrator (is_staff/superuser) whose session has not passed a TOTP
-    check reaches nothing but the sign-in, enrolment and sign-out pages: without a device
-    they are sent to enrol, with one (a session opened some other way) back to sign in."""
+    """A signed-in administrator (is_staff/superuser, or a province or agency administrator
+    who signed in through the form: second_factor.held_to_it) whose session has not passed a
+    TOTP check reaches nothing but the sign-in, enrolment and sign-out pages: without a
+    device they are sent to enrol, with one (a session opened some other way) back to sign
+    in."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user: Any = getattr(request, "user", None)
-        if (
-            user is not None
-            and second_factor.required_for(user)
-            and not user.is_verified()
-            and not request.path.startswith(OPEN_PREFIXES)
+        if not request.path.startswith(OPEN_PREFIXES) and second_factor.held_to_it(
+            user, request.session
         ):
             if request.path.startswith(("/api/", "/open311/")):
                 return JsonResponse(

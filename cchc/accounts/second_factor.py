@@ -9,16 +9,47 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PENDING_SESSION_KEY = "cchc_otp_pending"
 PENDING_MAX_ATTEMPTS = 5
+# set by the sign-in of an account that must enrol (required_at_sign_in, no device yet): the
+# session reaches nothing but the enrolment page until a device is confirmed
+ENROL_SESSION_KEY = "cchc_otp_enrol"
 
 
 def required_for(user: Any) -> bool:
-    """Administrators of the platform (Django admin access) cannot work without it."""
+    """Administrators of the platform (Django admin access) cannot work without it: every
+    session of theirs is held to it, however it was opened (cchc.accounts.middleware)."""
     return bool(user.is_authenticated and (user.is_superuser or user.is_staff))
+
+
+def required_at_sign_in(user: Any) -> bool:
+    """Every administrator signs in in two steps (README, docs/security.md): the platform's,
+    and those who open staff accounts and grant roles, a province's Home Affairs
+    (PROVINCE_ADMIN) and an agency's administrator (Membership.Role.AGENCY_ADMIN). A password
+    alone would let whoever learnt it create accounts and hand out roles. Held at the sign-in
+    form (cchc.accounts.views.SignInView): the code when the account has a device, the
+    enrolment before anything else when it has none."""
+    from cchc.accounts import permissions
+    from cchc.accounts.models import Membership, User
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        required_for(user)
+        or user.kind == User.Kind.PROVINCE_ADMIN
+        or permissions.agency_ids(user, roles=[Membership.Role.AGENCY_ADMIN])
+    )
 
 
 def offered_to(user: Any) -> bool:
     """Every account that is not a citizen's may turn it on (staff, province, inspectors)."""
     return bool(user.is_authenticated and (required_for(user) or user.kind != "CITIZEN"))
+
+
+def held_to_it(user: Any, session: Any) -> bool:
+    """Whether this session may do nothing before passing the second step: a platform
+    administrator's always, an account required_at_sign_in's when its sign-in said so."""
+    if user is None or not user.is_authenticated or user.is_verified():
+        return False
+    return required_for(user) or bool(session.get(ENROL_SESSION_KEY))
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:

@@ -56,7 +56,13 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
         if second_factor.confirmed_device(user) is None:
-            return super().form_valid(form)  # login() rotates the session key
+            response = super().form_valid(form)  # login() rotates the session key
+            if second_factor.required_at_sign_in(user):
+                # an administrator without a device: signed in, but held to the enrolment
+                # page (middleware) until a device is confirmed
+                self.request.session[second_factor.ENROL_SESSION_KEY] = True
+                return redirect("accounts:otp_setup")
+            return response
         # Password right: the session (new key, nobody signed in yet) waits for the code.
         self.request.session.cycle_key()
         self.request.session[second_factor.PENDING_SESSION_KEY] = {
@@ -136,6 +142,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if second_factor.confirm_device(user, device, form.cleaned_data["token"]):
             device.refresh_from_db()
             otp_login(request, device)
+            request.session.pop(second_factor.ENROL_SESSION_KEY, None)
             _audit("otp_enrolled", request, user.get_username())
             messages.success(request, _("Two-step sign-in is on for your account."))
             return redirect("home")
@@ -148,7 +155,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "qr": _qr_svg(device.config_url),
             "secret": _base32(device.bin_key),
             "enabled": current is not None,
-            "required": second_factor.required_for(user),
+            "required": second_factor.required_at_sign_in(user),
         },
         status=400 if request.method == "POST" else 200,
     )

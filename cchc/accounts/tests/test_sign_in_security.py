@@ -193,9 +193,42 @@ def test_an_administrator_must_enrol_before_anything_else(client):
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.parametrize("who", ["province", "agency"])
+def test_province_and_agency_administrators_sign_in_in_two_steps(client, cast, who, settings):
+    """Home Affairs and an agency's administrator open accounts and grant roles: after the
+    password they enrol (no device yet) before reaching anything, or give the code."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    from cchc.accounts.models import Membership
+
+    if who == "province":
+        boss = _user("sonoivu_t", province_code="01")
+        User.objects.filter(pk=boss.pk).update(kind=User.Kind.PROVINCE_ADMIN)
+    else:
+        boss = _user("quantri_t")
+        Membership.objects.create(user=boss, agency=cast.agency_b, role="AGENCY_ADMIN")
+    first = _post_login(client, boss.username, GOOD)
+    assert first.status_code == 302 and first["Location"] == reverse("accounts:otp_setup")
+    for page in (reverse("accounts:staff"), reverse("accounts:staff_new"), "/staff/", "/"):
+        held = client.get(page)
+        assert held.status_code == 302 and held["Location"] == reverse("accounts:otp_setup"), page
+    assert client.get("/api/v1/dossiers").status_code == 403
+    setup = client.get(reverse("accounts:otp_setup"))
+    assert "Tài khoản quản trị bắt buộc dùng đăng nhập hai bước" in setup.content.decode()
+    device = TOTPDevice.objects.get(user=boss, confirmed=False)
+    assert client.post(reverse("accounts:otp_setup"), {"token": _code(device)}).status_code == 302
+    assert client.get(reverse("accounts:staff")).status_code == 200
+    # next time: the password, then the code
+    client.logout()
+    again = _post_login(client, boss.username, GOOD)
+    assert again["Location"] == reverse("accounts:otp_verify") and not _signed_in(client)
+    ok = client.post(reverse("accounts:otp_verify"), {"token": _code(device, 1)})
+    assert ok.status_code == 302 and client.get(reverse("accounts:staff")).status_code == 200
+
+
 def test_ordinary_staff_may_work_without_a_device_and_citizens_are_not_offered_one(client, cast):
     _user("hanh")
-    _post_login(client, "hanh", GOOD)
+    assert _post_login(client, "hanh", GOOD)["Location"] != reverse("accounts:otp_setup")
+    assert client.get(reverse("accounts:me")).status_code == 200
     assert client.get(reverse("accounts:otp_setup")).status_code == 200
     client.force_login(cast.citizen)
     assert client.get(reverse("accounts:otp_setup")).status_code == 404
@@ -210,6 +243,21 @@ def test_demo_otp_code_prints_the_demo_admins_current_code():
     call_command("demo_otp_code", stdout=out)
     assert out.getvalue().strip() in {_code(device), _code(device, 1)}
     assert device.verify_token(out.getvalue().strip())
+
+
+def test_the_demo_gives_its_province_and_agency_administrators_a_known_key(cast):
+    """They sign in in two steps too (second_factor.required_at_sign_in): `demo_otp_code
+    sonoivu` prints the code of the demo's Home Affairs account."""
+    from cchc.demo.management.commands import seed_demo
+
+    command = seed_demo.Command(stdout=io.StringIO())
+    command._users()
+    for username in ("sonoivu", "quantri.tuphap"):
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        out = io.StringIO()
+        call_command("demo_otp_code", username, stdout=out)
+        assert device.verify_token(out.getvalue().strip()), username
+    assert not TOTPDevice.objects.filter(user__username="motcua.badinh").exists()
 
 
 # -- sign-up does not reveal accounts -----------------------------------------------------

@@ -1,4 +1,5 @@
-"""Print the current TOTP code of the demo administrator (only the demo's known key)."""
+"""Print the current TOTP code of a demo administrator (only the demo's known key):
+`demo_otp_code` for `admin`, `demo_otp_code sonoivu`, `demo_otp_code quantri.tuphap`."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ from cchc.demo.management.commands.seed_demo import DEMO_TOTP_KEY
 
 
 class Command(BaseCommand):
-    help = "Print the current second-factor code of the demo user `admin` (seed_demo's key)."
+    help = "Print the current second-factor code of a demo administrator (default `admin`)."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--username", default="admin")
+        parser.add_argument("username", nargs="?", default=None)
+        parser.add_argument("--username", dest="username_option", default=None)
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        username = options["username"] or options["username_option"] or "admin"
         # Only a device carrying the published demo key: never a real administrator's.
         device = TOTPDevice.objects.filter(
-            user__username=options["username"], key=DEMO_TOTP_KEY, confirmed=True
+            user__username=username, key=DEMO_TOTP_KEY, confirmed=True
         ).first()
         if device is None:
             raise CommandError("No demo TOTP device: run `manage.py seed_demo` first.")

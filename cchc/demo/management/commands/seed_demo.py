@@ -23,9 +23,12 @@ from cchc.dossiers.models import Dossier
 
 # Demo accounts only, printed to the operator; long enough for the password policy (>= 12).
 PASSWORD = "cchc-demo-2026"  # noqa: S105
-# The demo superuser's TOTP key (hex, 20 bytes): `manage.py demo_otp_code` prints its
-# current code, so the demo's administrator can pass the second sign-in step.
+# The demo administrators' TOTP key (hex, 20 bytes): `manage.py demo_otp_code [USERNAME]`
+# prints its current code, so the demo's administrators can pass the second sign-in step.
 DEMO_TOTP_KEY = b"cchc-demo-totp-key!!".hex()
+# every administrator signs in in two steps (cchc.accounts.second_factor.required_at_sign_in):
+# the superuser, Home Affairs and an agency's administrator
+DEMO_TWO_STEP = ("admin", "sonoivu", "quantri.tuphap")
 R = Membership.Role
 DEMO_USERS = [
     # username, full name, kind, [(agency code, role)]
@@ -182,7 +185,7 @@ class Command(BaseCommand):
                 if kind == "CITIZEN":
                     user.set_national_id("001090001234")
                 user.save()
-            if username == "admin":
+            if username in DEMO_TWO_STEP:
                 from django_otp.plugins.otp_totp.models import TOTPDevice
 
                 TOTPDevice.objects.get_or_create(
@@ -324,7 +327,10 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
-        self.stdout.write("  (admin also asks for a code: run `manage.py demo_otp_code`)")
+        self.stdout.write(
+            "  (admin, sonoivu and quantri.tuphap also ask for a code: run "
+            "`manage.py demo_otp_code USERNAME`)"
+        )
         for username, full_name, kind, memberships in DEMO_USERS:
             where = ", ".join(f"{r} @ {a}" for a, r in memberships) or kind
             self.stdout.write(f"  {username:22} {full_name} — {where}")
