@@ -26,14 +26,29 @@ class SmsError(Exception):
     """The gateway refused or failed to take the message."""
 
 
-_CODE = re.compile(r"\d{4,}")
+# What a log may not keep of a message, and only that (a log that hid every number hid the
+# appointment's date and time and the link's port, and could not be read for support):
+# - a long run of digits: a phone number or a citizen ID number (9 or 12 digits);
+_LONG_NUMBER = re.compile(r"\+?\d{9,}")
+# - a group of 4 to 8 digits standing alone: a one-time code, an ID's last 4 digits. A group
+#   joined to a date, a time, a port or a dossier code ("07/12/2026", ":8000",
+#   "H26-261203-0004") by "/", ":", "-" or "." is part of that and stays;
+_SECRET_DIGITS = re.compile(r"(?<![\w/:.\-])\d{4,8}(?![\w/:\-]|\.\d)")
+# - the uid and token of a set-password link (cchc.accounts.links): the link is the credential.
+_PASSWORD_LINK = re.compile(r"(/password/reset/)\S+")
 
 
 def redact(phone: str, text: str) -> tuple[str, str]:
-    """The phone number to its last 3 digits, every run of 4+ digits in the text (one-time
-    codes, dossier numbers, ID digits) to asterisks: what a log may keep of a message."""
+    """The phone number to its last 3 digits; in the text, phone and ID numbers, one-time
+    codes and ID digits, and set-password links to asterisks (dates, times, ports and
+    dossier codes stay readable): what a log may keep of a message."""
     digits = re.sub(r"\D", "", phone or "")
-    return f"***{digits[-3:]}" if digits else "***", _CODE.sub(lambda m: "*" * len(m[0]), text)
+    text = _PASSWORD_LINK.sub(r"\1***", text)
+    if digits:
+        text = text.replace(phone, "***")
+    for pattern in (_LONG_NUMBER, _SECRET_DIGITS):
+        text = pattern.sub(lambda m: "*" * len(m[0]), text)
+    return f"***{digits[-3:]}" if digits else "***", text
 
 
 class LogSmsBackend:
