@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 
+from cchc.accounts import services
 from cchc.accounts.models import AccountEvent, ApiToken, Membership, User, users_by_contact
 from cchc.core.admin import register_event_log
 
@@ -11,8 +13,27 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("agency",)
 
 
+class UserChangeForm(BaseUserChangeForm):
+    """The admin's form for an account: an e-mail or phone changed to one another account
+    holds is refused, as on the staff pages (services.contact_refusals)."""
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        changed = {f for f in ("email", "phone") if f in self.changed_data}
+        if changed:
+            refused = services.contact_refusals(
+                email=data.get("email", "") if "email" in changed else "",
+                phone=data.get("phone", "") if "phone" in changed else "",
+                account=self.instance.pk,
+            )
+            for field, message in refused.items():
+                self.add_error(field, message)
+        return data
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
     list_display = ("username", "full_name", "kind", "province_code", "is_active")
     list_filter = ("kind", "is_active", "province_code")
     # e-mail and phone are encrypted: a search term that is a whole e-mail or phone number is

@@ -92,6 +92,27 @@ def users_by_contact(value: str) -> models.QuerySet[User]:
     return User.objects.filter(**{column: digest})
 
 
+def contacts_held_elsewhere(
+    *, email: str = "", phone: str = "", username: str = "", account: int | None = None
+) -> list[str]:
+    """Which of `email` and `phone` ("email", "phone") an account other than `account` (a
+    primary key) and other than the one named `username` already holds, compared through the
+    keyed hashes, so any spelling of a phone number ("0912 000 111", "+84912000111") counts.
+    Sign-in by e-mail or phone (backends.ContactBackend) finds an account only when exactly
+    one holds the address: a second holder locks both out of it."""
+    others = User.objects.all()
+    if account is not None:
+        others = others.exclude(pk=account)
+    if username:
+        others = others.exclude(username__iexact=username.strip())
+    held = []
+    for column, kind, value in (("email_hash", "email", email), ("phone_hash", "phone", phone)):
+        digest = lookup_hash(kind, value or "")
+        if digest and others.filter(**{column: digest}).exists():
+            held.append(kind)
+    return held
+
+
 def hash_national_id(number: str) -> str:
     """Keyed hash of a citizen ID: lookups by ID work, the number itself is not stored."""
     return hmac.new(lookup_key(), number.strip().encode(), hashlib.sha256).hexdigest()

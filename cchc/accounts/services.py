@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
 from cchc.accounts.links import send_set_password_link
-from cchc.accounts.models import AccountEvent, Membership, User
+from cchc.accounts.models import AccountEvent, Membership, User, contacts_held_elsewhere
 from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.errors import NotPermitted, ValidationFailed
@@ -64,6 +64,27 @@ def manages_account(actor: Any, user: User) -> bool:
     return True
 
 
+def contact_refusals(
+    *, email: str = "", phone: str = "", username: str = "", account: int | None = None
+) -> dict[str, str]:
+    """The refusal, by field, of an e-mail or phone another account already holds: a staff
+    member signs in with them (backends.ContactBackend), and an address held by two accounts
+    signs neither in. Checked by the form that creates an account, the one that changes it
+    (the admin) and every line of a staff file before anything is written."""
+    messages = {
+        "email": _(
+            "Another account already uses this e-mail: each account needs its own, its owner "
+            "signs in with it."
+        ),
+        "phone": _(
+            "Another account already uses this phone number: each account needs its own, its "
+            "owner signs in with it."
+        ),
+    }
+    held = contacts_held_elsewhere(email=email, phone=phone, username=username, account=account)
+    return {field: messages[field] for field in held}
+
+
 def add_staff(
     *,
     actor: Any,
@@ -87,6 +108,10 @@ def add_staff(
         )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(_("This user name is taken."), field="username")
+    refused = contact_refusals(email=email, phone=phone)
+    if refused:
+        field, message = next(iter(refused.items()))
+        raise ValidationFailed(message, field=field)
     try:
         with transaction.atomic():
             user = User(

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts import services
 from cchc.accounts.forms import StaffForm
 from cchc.accounts.models import Membership, User
+from cchc.core.personal import lookup_hash
 
 FILE_NAME = "staff.csv"
 COLUMNS = ("username", "full_name", "email", "phone", "agency_code", "role")
@@ -147,6 +148,7 @@ def check(actor: Any, text: str) -> Plan:
     }
     first_line: dict[str, tuple[int, dict[str, str]]] = {}
     planned: set[tuple[str, int, str]] = set()
+    contact_lines: dict[tuple[str, str], int] = {}  # (column, keyed hash) -> first line
     for line, row in rows:
         agency = by_code.get(row["agency_code"])
         data = {**row, "agency": agency.pk if agency else "", "role": _role_code(row["role"])}
@@ -206,7 +208,25 @@ def check(actor: Any, text: str) -> Plan:
             else:
                 plan.new_roles.append(entry)
             continue
+        refused = services.contact_refusals(email=d["email"], phone=d["phone"])
+        for column, message in refused.items():
+            plan.errors.append(LineError(line, column, message))
+        # two new accounts of one file with the same e-mail or phone: neither could sign in
+        for column in ("email", "phone"):
+            digest = lookup_hash(column, d[column])
+            earlier_line = contact_lines.get((column, digest)) if digest else None
+            if earlier_line is not None and column not in refused:
+                refused[column] = message = (
+                    _("Line %(line)s gives this e-mail to another account.")
+                    if column == "email"
+                    else _("Line %(line)s gives this phone number to another account.")
+                ) % {"line": earlier_line}
+                plan.errors.append(LineError(line, column, message))
+            elif digest:
+                contact_lines.setdefault((column, digest), line)
         first_line[key] = (line, row)
+        if refused:
+            continue
         plan.new_accounts.append(entry)
     plan.errors.sort(key=lambda e: e.line)
     return plan
