@@ -1,16 +1,37 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts import services
 from cchc.accounts.models import AccountEvent, ApiToken, Membership, User, users_by_contact
 from cchc.core.admin import register_event_log
 
+# Roles change only through the staff pages (/accounts/staff/, accounts/services.py), which
+# record who granted or withdrew which role, when and why (AccountEvent); an edit here would
+# leave no trace, so the admin shows memberships and changes none.
+STAFF_PAGES_NOTE = _(
+    "Roles are granted and withdrawn at /accounts/staff/, where every change is logged "
+    "with who made it, when and why."
+)
 
-class MembershipInline(admin.TabularInline):
+
+class ReadOnlyMemberships:
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class MembershipInline(ReadOnlyMemberships, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ("agency",)
+    fields = readonly_fields = ("agency", "role", "created_at")
+    verbose_name_plural = STAFF_PAGES_NOTE
 
 
 class UserChangeForm(BaseUserChangeForm):
@@ -66,11 +87,20 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyMemberships, admin.ModelAdmin):
     list_display = ("user", "agency", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "agency__code", "agency__name")
-    autocomplete_fields = ("user", "agency")
+    readonly_fields = ("user", "agency", "role", "created_at")
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        return super().changelist_view(
+            request, {"subtitle": STAFF_PAGES_NOTE, **(extra_context or {})}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        extra = {"subtitle": STAFF_PAGES_NOTE, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
 
 
 @admin.register(ApiToken)
