@@ -5,6 +5,7 @@ keying, review) by `cchc.surveys.collection`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from cchc.core import events
 from cchc.core.errors import TransitionNotAllowed, ValidationFailed
 from cchc.surveys import jobs, sampling
+from cchc.surveys.methods import period_window
 from cchc.surveys.models import (
     Campaign,
     CampaignUnit,
@@ -29,6 +31,43 @@ from cchc.surveys.policies import require_home_affairs
 
 
 # -- campaigns ----------------------------------------------------------------------------
+def _check_window(period: str, date_from: dt.date, date_to: dt.date) -> None:
+    """The transactions window is where the sample's frame is drawn from: the people who
+    completed a transaction with the unit in the survey's reference period (domain.md §6,
+    Hà Nội draws "this year's" applicants). A window outside the campaign's period rates
+    another period's service; a window not begun yet holds nobody to draw."""
+    window = period_window(period)
+    if window is None:
+        raise ValidationFailed(
+            _(
+                "“%(value)s” is not a period: write a year (2027), a quarter (2027-Q2) or a "
+                "month (2027-05)."
+            )
+            % {"value": period},
+            field="period",
+        )
+    first, last = window
+    if date_from < first or date_to > last:
+        raise ValidationFailed(
+            _(
+                "The transactions surveyed lie within the campaign's period %(period)s "
+                "(%(first)s–%(last)s)."
+            )
+            % {"period": period, "first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}"},
+            field="date_from",
+        )
+    today = timezone.localdate()
+    if date_from > today:
+        raise ValidationFailed(
+            _(
+                "The transactions window begins after today (%(today)s): nobody has completed "
+                "a transaction in it yet to be surveyed."
+            )
+            % {"today": f"{today:%d/%m/%Y}"},
+            field="date_from",
+        )
+
+
 def create_campaign(
     *,
     code: str,
@@ -48,6 +87,7 @@ def create_campaign(
         raise ValidationFailed(_("A campaign uses a published questionnaire."))
     if date_from > date_to:
         raise ValidationFailed(_("The period ends before it starts."), field="date_to")
+    _check_window(period, date_from, date_to)
     modes = modes or [m.value for m in Mode]
     if any(m not in Mode.values for m in modes):
         raise ValidationFailed(_("Unknown mode of collection."), field="modes")

@@ -17,9 +17,10 @@ def post(cast, questionnaire, **over):  # type: ignore[no-untyped-def]
         "name": "Khảo sát SIPAS 2027",
         "code": "SIPAS-2027",
         "questionnaire": questionnaire.pk,
-        "period": "2027",
-        "date_from": "2027-01-01",
-        "date_to": "2027-09-30",
+        # the transactions of a period that has begun (a window not begun yet is refused)
+        "period": "2026",
+        "date_from": "2026-01-01",
+        "date_to": "2026-09-30",
         "modes": ["online", "paper_desk"],
         "anonymous": "on",
         "agencies": [cast.agency_a.pk, cast.agency_b.pk],
@@ -54,7 +55,7 @@ def test_bad_input_is_refused_on_its_field_in_vietnamese_and_nothing_is_created(
     post(cast, questionnaire)
     again = post(cast, questionnaire, name="Lần hai").content.decode()
     assert "Đã có đợt khảo sát khác dùng mã này." in again
-    backwards = post(cast, questionnaire, code="KS-LUI", date_to="2026-12-31").content.decode()
+    backwards = post(cast, questionnaire, code="KS-LUI", date_to="2025-12-31").content.decode()
     assert "Ngày kết thúc trước ngày bắt đầu." in backwards
     period = post(cast, questionnaire, code="KS-KY", period="năm nay").content.decode()
     assert "“năm nay” không phải là một kỳ: hãy ghi một năm (2027)" in period
@@ -63,6 +64,55 @@ def test_bad_input_is_refused_on_its_field_in_vietnamese_and_nothing_is_created(
     assert list(Campaign.objects.values_list("code", flat=True)) == ["SIPAS-2027"]
     # what was typed is kept on the page sent back
     assert "KS-RONG" in none
+
+
+def test_a_window_that_can_hold_nobody_is_refused(cast, questionnaire):
+    """QA walk B (QA-B-FUT): a window in the future, or outside the campaign's period, holds no
+    transaction of the period surveyed (domain.md §6: the frame is the period's applicants)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cchc.core.errors import ValidationFailed
+    from cchc.surveys import services
+
+    outside = "Các giao dịch được khảo sát phải nằm trong kỳ của đợt khảo sát"
+    future = post(
+        cast, questionnaire, code="QA-B-FUT", date_from="2030-01-01", date_to="2031-01-01"
+    ).content.decode()
+    assert f"{outside} 2026 (01/01/2026–31/12/2026)." in future
+    earlier = post(cast, questionnaire, code="KS-TRUOC", period="2027").content.decode()
+    assert f"{outside} 2027 (01/01/2027–31/12/2027)." in earlier
+    quarter = post(cast, questionnaire, code="KS-QUY", period="2026-Q2").content.decode()
+    assert f"{outside} 2026-Q2 (01/04/2026–30/06/2026)." in quarter
+    # the whole window inside a period not begun yet
+    today = timezone.localdate()
+    nxt = today.year + 1
+    ahead = post(
+        cast,
+        questionnaire,
+        code="KS-SAU",
+        period=str(nxt),
+        date_from=f"{nxt}-01-01",
+        date_to=f"{nxt}-03-31",
+    ).content.decode()
+    assert f"bắt đầu sau hôm nay ({today:%d/%m/%Y})" in ahead and 'aria-invalid="true"' in ahead
+    assert not Campaign.objects.exists()
+    # the service refuses it too, whoever calls it
+    with pytest.raises(ValidationFailed, match="nằm trong kỳ"):
+        services.create_campaign(
+            code="KS-API",
+            name="Khảo sát",
+            questionnaire=questionnaire,
+            province_code="01",
+            period="2026",
+            date_from=dt.date(2025, 7, 1),
+            date_to=dt.date(2026, 6, 30),
+            agencies=[cast.agency_a],
+            actor=cast.province_admin,
+        )
+    # a window that has begun, within its period, is taken (it may still be running)
+    assert post(cast, questionnaire, code="KS-NAY", date_to="2026-12-31").status_code == 302
 
 
 def test_only_home_affairs_may_open_the_form(cast):
