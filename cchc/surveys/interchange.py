@@ -44,6 +44,26 @@ EXPORT_FORMATS = {
 }
 
 
+# `HinhThuc` in the SPSS export: a fixed number per mode of collection, labelled with the
+# mode's Vietnamese name (docs/surveys.md, "Interchange"). A number is never given to another
+# mode, so files of different years read alike; a new mode takes the next one.
+MODE_NUMBERS: dict[str, int] = {
+    Mode.PAPER_POST: 1,
+    Mode.PAPER_HOME: 2,
+    Mode.PAPER_DESK: 3,
+    Mode.ONLINE: 4,
+    Mode.KIOSK: 5,
+    Mode.PHONE: 6,
+    Mode.INTERVIEW: 7,
+}
+
+
+def mode_label(mode: str) -> str:
+    """A mode of collection as a reader of the CSV (or of it opened in Excel) sees it: its
+    Vietnamese name, not the code the JSONL bundle keeps."""
+    return str(dict(Mode.choices).get(mode, mode))
+
+
 class RowError(ValueError):
     pass
 
@@ -297,8 +317,15 @@ def table(responses: Iterable[Response], items: list[Item], *, open_data: bool =
     return head + [i.code for i in items], rows
 
 
+def _readable_modes(head: list[str], rows: list[list[Any]]) -> None:
+    column = head.index("HinhThuc")
+    for row in rows:
+        row[column] = mode_label(row[column])
+
+
 def export_csv(responses: Iterable[Response], items: list[Item], path: Path) -> int:
     head, rows = table(responses, items)
+    _readable_modes(head, rows)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(head)
@@ -325,7 +352,11 @@ def export_sav(responses: Iterable[Response], items: list[Item], path: Path) -> 
         "NgayThu": _("Date collected"),
         "HopLe": _("Valid questionnaire (1 yes, 0 no)"),
     }
-    value_labels: dict[str, dict[Any, str]] = {"HopLe": {0: _("No"), 1: _("Yes")}}
+    value_labels: dict[str, dict[Any, str]] = {
+        "HopLe": {0: _("No"), 1: _("Yes")},
+        "HinhThuc": {number: mode_label(mode) for mode, number in MODE_NUMBERS.items()},
+    }
+    frame["HinhThuc"] = pd.to_numeric(frame["HinhThuc"].map(MODE_NUMBERS), errors="coerce")
     missing: dict[str, list[Any]] = {}
     numeric_types = (Item.Type.SCALE, Item.Type.SINGLE, Item.Type.NUMBER)
     for item in items:
@@ -351,7 +382,7 @@ def export_sav(responses: Iterable[Response], items: list[Item], path: Path) -> 
                 value_labels[name] = options
         else:
             frame[name] = column.map(lambda v: "" if v is None else str(v)).astype(object)
-    for name in ("MaPhieu", "MaDonVi", "Ky", "HinhThuc", "NgayThu"):
+    for name in ("MaPhieu", "MaDonVi", "Ky", "NgayThu"):
         frame[name] = frame[name].astype(object)
     pyreadstat.write_sav(
         frame,
@@ -381,6 +412,7 @@ def export_open_data(campaign: Any, path: Path) -> int:
         .order_by("agency__code", "code")
     )
     head, rows = table(responses, items, open_data=True)
+    _readable_modes(head, rows)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(head[1:])  # the questionnaire number is an internal key

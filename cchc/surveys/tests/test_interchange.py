@@ -188,3 +188,47 @@ def test_spss_export_with_500_variables(cast, tmp_path):
     assert frame.shape == (3, 506)
     assert frame["X499"][2] == (499 + 2) % 5 + 1
     assert meta.column_names_to_labels["X499"] == "Câu hỏi số 499 — đánh giá"
+
+
+def test_mode_of_collection_is_labelled_in_spss_and_readable_in_csv(cast, tmp_path):
+    """QA walk B: HinhThuc held the raw codes (interview, phone, paper_desk, kiosk) with no
+    value label. In the .sav it is a number labelled in Vietnamese (docs/surveys.md); in the
+    CSV the mode's Vietnamese name; the JSONL bundle keeps the code it imports."""
+    modes = ["interview", "phone", "paper_desk", "kiosk", "paper_post", "online"]
+    d = write(tmp_path, [row(f"KS-{i}", HinhThuc=m, TraLoi=full(4)) for i, m in enumerate(modes)])
+    bundle(d)
+    sav = tmp_path / "out.sav"
+    call_command(
+        "export_survey_responses", "--format", "sav", "--output", str(sav), stdout=io.StringIO()
+    )
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(sav))
+    assert meta.column_names_to_labels["HinhThuc"] == "Hình thức thu phiếu"
+    assert meta.readstat_variable_types["HinhThuc"] == "double"
+    assert list(frame["HinhThuc"]) == [7, 6, 3, 5, 1, 4]  # by MaPhieu: KS-0 … KS-5
+    labels = meta.variable_value_labels["HinhThuc"]
+    assert labels == {
+        1: "Phiếu giấy qua bưu điện",
+        2: "Phiếu giấy phát tận hộ",
+        3: "Phiếu giấy tại bộ phận một cửa",
+        4: "Trực tuyến",
+        5: "Ki-ốt",
+        6: "Phỏng vấn qua điện thoại",
+        7: "Phỏng vấn trực tiếp",
+    }
+    assert set(labels) == set(interchange.MODE_NUMBERS.values())
+    labelled, _meta = pyreadstat.read_sav(str(sav), apply_value_formats=True)
+    assert labelled["HinhThuc"][1] == "Phỏng vấn qua điện thoại"
+
+    out = tmp_path / "out.csv"
+    call_command(
+        "export_survey_responses", "--format", "csv", "--output", str(out), stdout=io.StringIO()
+    )
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["HinhThuc"] for r in rows][:2] == ["Phỏng vấn trực tiếp", "Phỏng vấn qua điện thoại"]
+    jsonl = tmp_path / "out.jsonl"
+    call_command("export_survey_responses", "--output", str(jsonl), stdout=io.StringIO())
+    assert json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])["HinhThuc"] == "interview"
