@@ -7,7 +7,7 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.models import RuleVersion
 from cchc.feedback import petitions
-from cchc.feedback.models import Category, Petition, PetitionEvent
+from cchc.feedback.models import Category, CodeCounter, Petition, PetitionEvent
 from cchc.feedback.models import PetitionStatus as S
 from cchc.feedback.signals import petition_changed
 from cchc.feedback.tests.factories import MONDAY, file
@@ -255,6 +255,26 @@ def test_code_skips_imported_codes(cast):
     assert (
         file(cast.agency_a, title="Hai", description="Nội dung thứ hai khác").code
         == "PA-2026-000003"
+    )
+
+
+def test_new_codes_continue_after_the_highest_number_of_the_year(cast):
+    """Imported codes run to 003000 with gaps: a new petition continues the numbering
+    (003001), it does not fill a gap (000002)."""
+    for imported in ("PA-2026-000001", "PA-2026-003000", "PA-2026-000024"):
+        p = file(cast.agency_a, title=imported, description=f"Nhập từ hệ thống cũ {imported}")
+        Petition.objects.filter(pk=p.pk).update(code=imported)
+    # other years, other shapes and numbers beyond the counter's range are not this sequence
+    for other in ("PA-2025-009999", "PA-2026-A09999", "PA-2026-0000000009999"):
+        p = file(cast.agency_a, title=other, description=f"Mã khác {other}")
+        Petition.objects.filter(pk=p.pk).update(code=other)
+    # as after the import: the counter had issued 23 codes in the gaps of the numbering
+    CodeCounter.objects.filter(prefix="PA", year=2026).update(last=23)
+    assert file(cast.agency_a, title="Mới", description="Gọi đường dây nóng").code == (
+        "PA-2026-003001"
+    )
+    assert file(cast.agency_a, title="Mới nữa", description="Gọi lần nữa").code == (
+        "PA-2026-003002"
     )
 
 
