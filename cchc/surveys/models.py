@@ -575,7 +575,12 @@ class QuestionnaireEvent(EventLog):
     )
     item_code = models.CharField(_("item code"), max_length=40, blank=True)
 
-    Meta = event_log_meta("questionnaire", "uniq_questionnaire_event_seq")
+    Meta = event_log_meta(
+        "questionnaire",
+        "uniq_questionnaire_event_seq",
+        _("questionnaire event"),
+        _("questionnaire events"),
+    )
 
     def details(self) -> str:
         """The row as read on the page: the title of the questionnaire or section, the
@@ -606,7 +611,13 @@ class SurveyEvent(EventLog):
     subject_field = "campaign"
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
 
-    Meta = event_log_meta("campaign", "uniq_survey_event_seq", ordered=False)
+    Meta = event_log_meta(
+        "campaign",
+        "uniq_survey_event_seq",
+        _("survey event"),
+        _("survey events"),
+        ordered=False,
+    )
 
 
 class ResponseEvent(EventLog):
@@ -615,7 +626,13 @@ class ResponseEvent(EventLog):
     subject_field = "response"
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="events")
 
-    Meta = event_log_meta("response", "uniq_response_event_seq", ordered=False)
+    Meta = event_log_meta(
+        "response",
+        "uniq_response_event_seq",
+        _("response event"),
+        _("response events"),
+        ordered=False,
+    )
 
 
 class PaperFormEvent(EventLog):
@@ -624,7 +641,13 @@ class PaperFormEvent(EventLog):
     subject_field = "form"
     form = models.ForeignKey(PaperForm, on_delete=models.PROTECT, related_name="events")
 
-    Meta = event_log_meta("form", "uniq_paper_event_seq", ordered=False)
+    Meta = event_log_meta(
+        "form",
+        "uniq_paper_event_seq",
+        _("paper form event"),
+        _("paper form events"),
+        ordered=False,
+    )
 
 
 class AnswerFile(models.Model):
