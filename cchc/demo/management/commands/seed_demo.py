@@ -31,27 +31,19 @@ DEMO_TOTP_KEY = b"cchc-demo-totp-key!!".hex()
 DEMO_TWO_STEP = ("admin", "sonoivu", "quantri.tuphap")
 R = Membership.Role
 DEMO_USERS = [
-    # username, full name, kind, [(agency code, role)]
-    ("admin", "Quản trị hệ thống", "STAFF", []),
-    ("sonoivu", "Chuyên viên Sở Nội vụ (CCHC)", "PROVINCE_ADMIN", []),
-    ("thanhtra", "Thanh tra viên", "INSPECTOR", []),
-    ("motcua.badinh", "Nguyễn Thị Mai (một cửa)", "STAFF", [("H26.100", R.CLERK)]),
-    ("chuyenvien.badinh", "Trần Văn Hùng (chuyên viên)", "STAFF", [("H26.100", R.SPECIALIST)]),
-    ("lanhdao.badinh", "Lê Minh Đức (lãnh đạo)", "STAFF", [("H26.100", R.LEADER)]),
-    (
-        "motcua.tuphap",
-        "Phạm Thu Hà (một cửa Sở Tư pháp)",
-        "STAFF",
-        [("H26.01", R.CLERK), ("H26.99", R.CLERK)],
-    ),
-    (
-        "chuyenvien.tuphap",
-        "Đỗ Quang Vinh (chuyên viên Sở Tư pháp)",
-        "STAFF",
-        [("H26.01", R.SPECIALIST)],
-    ),
-    ("lanhdao.tuphap", "Vũ Thị Lan (lãnh đạo Sở Tư pháp)", "STAFF", [("H26.01", R.LEADER)]),
-    ("quantri.tuphap", "Quản trị Sở Tư pháp", "STAFF", [("H26.01", R.AGENCY_ADMIN)]),
+    # username, full name, kind, [(agency code, role)]. The full name is a person's plain
+    # name: official forms print it as the signatory (under "THỦ TRƯỞNG CƠ QUAN"), and the
+    # role is shown from the memberships (the demo logins list, the staff pages).
+    ("admin", "Quản trị hệ thống", "STAFF", []),  # the platform's own account, not a person
+    ("sonoivu", "Hoàng Thị Thu", "PROVINCE_ADMIN", []),
+    ("thanhtra", "Đinh Văn Sơn", "INSPECTOR", []),
+    ("motcua.badinh", "Nguyễn Thị Mai", "STAFF", [("H26.100", R.CLERK)]),
+    ("chuyenvien.badinh", "Trần Văn Hùng", "STAFF", [("H26.100", R.SPECIALIST)]),
+    ("lanhdao.badinh", "Lê Minh Đức", "STAFF", [("H26.100", R.LEADER)]),
+    ("motcua.tuphap", "Phạm Thu Hà", "STAFF", [("H26.01", R.CLERK), ("H26.99", R.CLERK)]),
+    ("chuyenvien.tuphap", "Đỗ Quang Vinh", "STAFF", [("H26.01", R.SPECIALIST)]),
+    ("lanhdao.tuphap", "Vũ Thị Lan", "STAFF", [("H26.01", R.LEADER)]),
+    ("quantri.tuphap", "Ngô Thanh Tùng", "STAFF", [("H26.01", R.AGENCY_ADMIN)]),
     ("congdan", "Nguyễn Văn An", "CITIZEN", []),
 ]
 
@@ -178,6 +170,10 @@ class Command(BaseCommand):
                     "email_verified": True,
                 },
             )
+            if not created and user.full_name != full_name:
+                # a demo seeded before the names were plain ("Nguyễn Thị Mai (một cửa)")
+                user.full_name = full_name
+                user.save(update_fields=["full_name"])
             if created:
                 user.set_password(PASSWORD)
                 if username == "admin":
