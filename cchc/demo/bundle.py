@@ -22,6 +22,9 @@ from cchc.interchange.reference import AGENCY_COLUMNS, PROCEDURE_COLUMNS
 HOUR = 3600
 
 
+DEFAULT_SEED = 766
+
+
 def iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(LOCAL_TZ).isoformat(timespec="seconds") if moment else None
 
@@ -72,7 +75,18 @@ def procedure_rows(rng: random.Random, commune_codes: list[str]) -> list[dict]:
                     "_fee": rng.choice([0, 10000, 20000, 50000, 100000, 500000]) if has_fee else 0,
                 }
             )
+            # a procedure "with fees" whose fee came out 0 showed "Phí/Lệ phí: Không" while
+            # flagged as charging: the flag follows the amount (same draws, same bundle)
+            rows[-1]["has_fee"] = 1 if rows[-1]["_fee"] else 0
     return rows
+
+
+def procedure_fees(seed: int = DEFAULT_SEED, province_code: str = "01") -> dict[str, int]:
+    """Procedure code -> the fee (VND) its dossiers pay in the bundle `generate(seed=…)`
+    writes: procedures.csv carries only whether there is a fee (the interchange format), the
+    demo seed fills the amount from here so the catalogue shows what the dossiers paid."""
+    commune_codes = [c for c, _n, _i in communes(province_code)]
+    return {p["code"]: p["_fee"] for p in procedure_rows(random.Random(seed), commune_codes)}
 
 
 def working_moment(rng: random.Random, cal: WorkingCalendar, day: dt.date) -> dt.datetime:
@@ -161,7 +175,7 @@ def generate(
     *,
     dossiers: int,
     petitions: int = 0,
-    seed: int = 766,
+    seed: int = DEFAULT_SEED,
     end: dt.datetime | None = None,
     months: int = 12,
     province_code: str = "01",

@@ -16,9 +16,9 @@ from django.db import transaction
 
 from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency
-from cchc.catalogue.models import Procedure, RequiredDocument
+from cchc.catalogue.models import OnlineLevel, Procedure, RequiredDocument
 from cchc.core.calendar import LOCAL_TZ
-from cchc.demo.bundle import generate, identity_codes
+from cchc.demo.bundle import generate, identity_codes, procedure_fees
 from cchc.dossiers.models import Dossier
 
 # Demo accounts only, printed to the operator; long enough for the password policy (>= 12).
@@ -46,6 +46,13 @@ DEMO_USERS = [
     ("quantri.tuphap", "Ngô Thanh Tùng", "STAFF", [("H26.01", R.AGENCY_ADMIN)]),
     ("congdan", "Nguyễn Văn An", "CITIZEN", []),
 ]
+
+
+def submission_means(procedure: Procedure) -> str:
+    """Cách thức thực hiện as the record's online level allows (online only if it is offered)."""
+    if procedure.online_level == OnlineLevel.NONE:
+        return "Trực tiếp; qua dịch vụ bưu chính"
+    return "Trực tiếp; trực tuyến; qua dịch vụ bưu chính"
 
 
 def _working_before(cal, now, seconds: float):  # type: ignore[no-untyped-def]
@@ -107,6 +114,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _finish_catalogue(self) -> None:
         """What agencies.csv/procedures.csv do not carry: identity codes and dossier components."""
+        fees = procedure_fees()  # what the bundle's dossiers paid (procedures.csv has no amount)
         for code, ident in identity_codes().items():
             Agency.objects.filter(code=code, identity_code="").update(identity_code=ident)
         for proc in Procedure.objects.filter(required_documents__isnull=True):
@@ -130,10 +138,11 @@ class Command(BaseCommand):
             if not proc.applicant_types:
                 proc.applicant_types, changed = "Cá nhân, tổ chức", True
             if not proc.submission_means:
-                proc.submission_means, changed = (
-                    "Trực tiếp; trực tuyến; qua dịch vụ bưu chính",
-                    True,
-                )
+                # the means follow the record's online level: "Mức độ trực tuyến: Không trực
+                # tuyến" next to "Cách thức: Trực tiếp; trực tuyến; …" contradicted itself
+                proc.submission_means, changed = submission_means(proc), True
+            if proc.has_fee and not proc.fee_amount and fees.get(proc.code):
+                proc.fee_amount, changed = fees[proc.code], True
             if not proc.steps_description:
                 proc.steps_description, changed = (
                     "Bước 1: Nộp hồ sơ. Bước 2: Tiếp nhận, thẩm định. Bước 3: Trả kết quả.",
