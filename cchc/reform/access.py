@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
@@ -53,6 +54,24 @@ def is_appraiser(actor: Any, assessment: Assessment) -> bool:
 
 def is_chair(actor: Any, assessment: Assessment) -> bool:
     return any(t.chair_id == getattr(actor, "pk", None) for t in teams_of(actor, assessment))
+
+
+def appraises_year(actor: Any, year: int) -> bool:
+    """Whether `actor` chairs or sits on an appraisal team of a template of `year`."""
+    if getattr(actor, "pk", None) is None:
+        return False
+    return (
+        AppraisalTeam.objects.filter(template__year=year)
+        .filter(Q(chair=actor) | Q(members=actor))
+        .exists()
+    )
+
+
+def sees_every_unit(actor: Any, year: int) -> bool:
+    """Whether `actor` may see every unit's assessment and result of `year` before the year's
+    results are published: Home Affairs, inspectors (the province's leadership follows the
+    index through them) and appraisers. After publication anyone who may read results."""
+    return is_home_affairs(actor) or permissions.is_inspector(actor) or appraises_year(actor, year)
 
 
 def can_view(actor: Any, assessment: Assessment) -> bool:

@@ -30,3 +30,40 @@ def test_weakest_criteria_are_named_and_linked_and_downloads_keep_the_search(cli
         assert link and link.group(1) == f"q=T%C6%B0+ph%C3%A1p&format={fmt}"
     # the link's target: the criterion's row on the unit's page
     assert 'id="c-1.1"' in client.get(unit).content.decode()
+
+
+@pytest.mark.django_db
+def test_before_publication_a_unit_sees_only_its_own_row(client, cast):
+    """docs/reform.md: a unit never sees another unit's assessment before the year's results
+    are published (QA walk B: Ba Đình's staff read Sở Tư pháp's provisional points, index,
+    grade and weakest criteria on the ranking). Home Affairs, inspectors and appraisers see
+    every unit; after publication every staff member does."""
+    from cchc.core.actors import SYSTEM
+    from cchc.reform import publishing
+    from cchc.reform.tests.helpers import appraisal_team
+
+    t = build_template()
+    for agency, specialist, leader, score in (
+        (cast.agency_b, cast.specialist_b, cast.leader_b, 7),
+        (cast.agency_a, cast.specialist_a, cast.leader_a, 3),
+    ):
+        a = assessments.open_assessment(t, agency, actor=specialist)
+        assessments.set_self_score(a, "1.1.1", actor=specialist, score=score, explanation="Có")
+        assessments.set_self_score(a, "1.1.2", actor=specialist, score=5, explanation="Tự")
+        assessments.submit(a, actor=leader)
+    chair = appraisal_team(t, cast.agency_a)  # appraises Ba Đình's unit only
+    url = reverse("reform:ranking", args=[2026])
+
+    def page(user, **params):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client.get(url, params)
+
+    for user in (cast.leader_a, cast.specialist_a):
+        text = page(user).content.decode()
+        assert "Sở Tư pháp" not in text and "UBND phường Hoàn Kiếm" in text
+    assert "UBND phường Hoàn Kiếm" not in page(cast.leader_b).content.decode()
+    for user in (cast.province_admin, cast.inspector, chair):
+        text = page(user).content.decode()
+        assert "Sở Tư pháp" in text and "UBND phường Hoàn Kiếm" in text
+    publishing.publish_results(2026, actor=SYSTEM, reason="", confirm_incomplete=True)
+    assert "Sở Tư pháp" in page(cast.leader_a).content.decode()

@@ -37,10 +37,12 @@ from cchc.reform.views._shared import download, fail, province, require_ha, sees
 
 
 def _unit_pages(user: Any, year: int) -> Container[str]:
-    """The codes of the units whose result page of `year` `user` may open: every unit for Home
-    Affairs and inspectors, and for every staff member once the year is published; before,
-    a unit's own staff their own units only."""
-    if access.is_home_affairs(user) or permissions.is_inspector(user):
+    """The codes of the units whose result page of `year` `user` may open and whose row of the
+    ranking they see: every unit for Home Affairs, inspectors and the year's appraisers, and
+    for every staff member once the year is published; before, a unit's own staff their own
+    units only (docs/reform.md: a unit never sees another unit's assessment before the
+    year's results are published)."""
+    if access.sees_every_unit(user, year):
         return permissions.EVERYTHING
     if sees_results(user) and results.published(year, province()) is not None:
         return permissions.EVERYTHING
@@ -64,9 +66,16 @@ def _groups(doc: dict[str, Any]) -> list[tuple[str, list[dict]]]:
 
 @login_required
 def ranking(request: HttpRequest, year: int) -> HttpResponse:
-    if not sees_results(request.user):
+    if not (sees_results(request.user) or access.sees_every_unit(request.user, year)):
         raise PermissionDenied
     doc = results.ranking_document(year, province())
+    seen = _unit_pages(request.user, year)
+    if seen is not permissions.EVERYTHING:
+        # before publication a unit's staff see their own units' rows only: not another
+        # unit's provisional points, grade or weakest criteria, nor a mean made of them
+        doc = dict(doc)
+        doc["agencies"] = [r for r in doc["agencies"] if r["code"] in seen]
+        doc["not_submitted"] = [u for u in doc.get("not_submitted", []) if u["code"] in seen]
     trend = _group_trend_chart(_year_docs(year, doc["agencies"]))
     q = fold(request.GET.get("q", "").strip())
     if q:
@@ -98,7 +107,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "doc": doc,
-            "groups": _ranking_groups(doc, year, request.user),
+            "groups": _ranking_groups(doc, year, seen),
             "not_submitted": not_submitted,
             "history": history,
             "ha": ha,
@@ -198,11 +207,10 @@ def _unit_radar_chart(
     )
 
 
-def _ranking_groups(doc: dict[str, Any], year: int, user: Any) -> list[dict[str, Any]]:
+def _ranking_groups(doc: dict[str, Any], year: int, linked: Container[str]) -> list[dict[str, Any]]:
     """The ranking table per group with every cell formatted here: a province ranks hundreds of
     units and the template engine's filters per cell were most of the page's time. A unit's
-    name links to its page where `user` may open it."""
-    linked = _unit_pages(user, year)
+    name links to its page where its code is in `linked`."""
     sep = get_format("DECIMAL_SEPARATOR")
     unit_base = reverse("reform:unit", args=[year, "CODE"]).removesuffix("CODE/")
 
