@@ -202,6 +202,20 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
             raise NotPermitted(_("Only the unit's own staff may answer the appraisal."))
         if assessment.status != S.EXPLANATION:
             raise TransitionNotAllowed(_("No explanation is being asked of this unit."))
+        # the unit has one explanation round: an empty answer would use it up for nothing
+        asked = [
+            row.node.code
+            for row in assessment.scores.filter(appraised_score__isnull=False)
+            .select_related("node")
+            .order_by("node__order", "node_id")
+            if row.adjusted
+        ]
+        if not any((answers.get(code) or "").strip() for code in asked):
+            raise ValidationFailed(
+                _("Write the explanation of at least one adjusted item: %(items)s.")
+                % {"items": ", ".join(asked)},
+                field="answers",
+            )
         for code, text in answers.items():
             if not text.strip():
                 continue

@@ -170,6 +170,12 @@ def test_appraisal_flow_keeps_both_scores_and_every_change(cast):
     appraisal.request_explanation(a, actor=chair)
     with pytest.raises(TransitionNotAllowed):
         appraisal.appraise(a, "1.1.1", actor=member, accept=True)  # waiting for the unit
+    # nothing written: refused, naming the items asked, and the one round is not used up
+    for answers in ({}, {"1.1.1": "  "}, {"1.1.2": "not asked"}):
+        with pytest.raises(ValidationFailed, match="1.1.1"):
+            appraisal.respond(a, actor=cast.specialist_b, answers=answers)
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.EXPLANATION
     appraisal.respond(
         a, actor=cast.specialist_b, answers={"1.1.1": "Ban hành ngày 15/1 theo hướng dẫn"}
     )
