@@ -31,6 +31,7 @@ from cchc.accounts.models import ApiToken, User
 from cchc.catalogue.api import router as catalogue_router
 from cchc.core import idempotency
 from cchc.core.api import RENDERER, state_input_rules
+from cchc.core.api_validation import validation_message
 from cchc.core.errors import DomainError
 from cchc.dossiers.api import router as dossiers_router
 from cchc.plans.api import router as plans_router
@@ -125,17 +126,8 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
-    loc = [
-        str(p)
-        for p in first.get("loc", ())
-        if p not in ("body", "query", "path", "payload", "filters")
-    ]
-    field = ".".join(loc) or None
-    message = _("Invalid value for %(field)s: %(reason)s") % {
-        "field": field or _("the request"),
-        "reason": first.get("msg", ""),
-    }
+    # pydantic's reasons are English; cchc.core.api_validation words them in the language
+    message, field = validation_message(list(exc.errors))
     return error(request, 400, "invalid", message, field)
 
 
