@@ -19,6 +19,8 @@ from ninja import Schema
 from ninja.renderers import BaseRenderer
 from pydantic import BeforeValidator
 
+from cchc.core.pagination import page_count
+
 MAX_PAGE_SIZE = 100
 
 
@@ -143,9 +145,9 @@ class Page(Schema):
 
 
 def paginate(qs: Any, page: int, page_size: int) -> tuple[list[Any], dict[str, Any]]:
-    """One page of `qs` and the Page fields; a page past the end answers the last page."""
+    """One page of `qs` and the Page fields; a page past the end is refused (404, see
+    cchc.core.pagination.page_count), so a client reading pages never gets one twice."""
     count = qs.count()
-    num_pages = max(1, -(-count // page_size))
-    page = min(page, num_pages)
+    num_pages = page_count(count, page, page_size)
     items = list(qs[(page - 1) * page_size : page * page_size])
     return items, {"count": count, "page": page, "page_size": page_size, "num_pages": num_pages}

@@ -12,6 +12,9 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import NotFound, ValidationFailed
 
 COUNT_CAP = 10_000
 
@@ -37,3 +40,21 @@ class CappedPaginator(Paginator):
         if not self.capped:
             return int(super().num_pages)
         return -(-self.cap // self.per_page)  # the pages up to the cap
+
+
+def page_count(count: int, page: int, page_size: int) -> int:
+    """The number of pages of an API list of `count` rows, after checking that `page` is one
+    of them. A page past the end is refused (404, the API's error envelope), not answered
+    with the last page again: a client reading pages until an empty or short one would
+    otherwise get the last page's rows twice, or loop for ever. An empty list still has its
+    page 1 (empty), so a first request never fails."""
+    if page < 1:
+        raise ValidationFailed(_("Pages are numbered from 1."), field="page")
+    num_pages = max(1, -(-count // page_size))
+    if page > num_pages:
+        raise NotFound(
+            _("There is no page %(page)s: the list has %(n)s pages.")
+            % {"page": page, "n": num_pages},
+            field="page",
+        )
+    return num_pages

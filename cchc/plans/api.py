@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from cchc.accounts.models import User
 from cchc.agencies.models import Agency
-from cchc.core.api import ERRORS, IsoDate
+from cchc.core.api import ERRORS, IsoDate, paginate
 from cchc.core.errors import NotPermitted, ValidationFailed
 from cchc.plans import policies, reports, services
 from cchc.plans import status as st
@@ -194,16 +194,8 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
             r["id"] for r, s in reports.classify(reports._rows(qs), as_of) if s == filters.status
         ]
         qs = qs.filter(pk__in=ids)
-    count = qs.count()
-    start = (filters.page - 1) * filters.page_size
-    items = list(qs[start : start + filters.page_size])
-    return {
-        "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "num_pages": max(1, -(-count // filters.page_size)),
-        "items": [_out(t, as_of) for t in items],
-    }
+    items, meta = paginate(qs, filters.page, filters.page_size)
+    return {**meta, "items": [_out(t, as_of) for t in items]}
 
 
 @router.post("/tasks", response={201: TaskOut, **ERRORS})
