@@ -67,12 +67,25 @@ def rule_in_force(key: str, on: dt.date) -> RuleVersion:
         return RuleVersion.objects.in_force(key, on)
     except RuleVersion.DoesNotExist as exc:
         raise ValidationFailed(
-            _("No '%(key)s' rule version is in force on %(day)s.") % {"key": key, "day": on}
+            _("No '%(key)s' rule version is in force on %(day)s.")
+            % {"key": key, "day": day_text(on)}
         ) from exc
 
 
 def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(LOCAL_TZ).date()
+
+
+# Dates and times in what people read, as the site's pages write them (|date:"H:i d/m/Y"):
+# local time, day first. API fields keep their W3C form (open311.w3c).
+def local_text(moment: dt.datetime) -> str:
+    """17:00 25/12/2026"""
+    return moment.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def day_text(day: dt.date) -> str:
+    """25/12/2026"""
+    return day.strftime("%d/%m/%Y")
 
 
 def calendar(province_code: str, rule: RuleVersion) -> WorkingCalendar:

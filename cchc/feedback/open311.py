@@ -28,7 +28,7 @@ from cchc.agencies.models import Agency
 from cchc.core import idempotency
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError
-from cchc.feedback import intake, throttle
+from cchc.feedback import common, intake, throttle
 from cchc.feedback.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -495,7 +495,11 @@ def _file_request(request: HttpRequest, fmt: str, client: Any) -> HttpResponse:
         {
             "service_request_id": petition.code,
             "token": petition.token,
-            "service_notice": _("Answer due by %(at)s.") % {"at": w3c(petition.handle_due_at)},
+            # read by the person who sent it: the due date the way the site writes it
+            "service_notice": _("Answer due by %(at)s.")
+            % {"at": common.local_text(petition.handle_due_at)}
+            if petition.handle_due_at
+            else "",
             "account_id": None,
         }
     ]

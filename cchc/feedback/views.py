@@ -702,7 +702,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     qs = reports.petitions_in(Petition.objects.handled_by_staff(request.user), date_from, date_to)
     board = reports.build(qs)
     if request.GET.get("format") == "xlsx":
-        title = _("Petitions %(from)s – %(to)s") % {"from": date_from or "…", "to": date_to or "…"}
+        title = _("Petitions %(from)s – %(to)s") % {
+            "from": common.day_text(date_from) if date_from else "…",
+            "to": common.day_text(date_to) if date_to else "…",
+        }
         response = HttpResponse(
             reports.to_excel(board, title=title),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -10,8 +10,11 @@ import requests
 from django.core.management import call_command
 from georeport import GeoReport
 
-from cchc.feedback import petitions
+from cchc.core.calendar import LOCAL_TZ
+from cchc.core.errors import ValidationFailed
+from cchc.feedback import common, petitions
 from cchc.feedback.models import Open311Client, Petition
+from cchc.feedback.open311 import w3c
 from cchc.feedback.open311_clients import issue_key
 from cchc.feedback.tests.factories import file
 
@@ -81,6 +84,22 @@ def test_georeport_client_against_live_server(reseeded, cast, live_server, api_k
     assert token == [
         {"service_request_id": created["service_request_id"], "token": created["token"]}
     ]
+
+
+def test_the_notice_writes_the_due_date_the_way_the_site_does(client, cast, api_key):
+    resp = post(client, **VALID, api_key=api_key)
+    assert resp.status_code == 201
+    (created,) = resp.json()
+    due = Petition.objects.get(code=created["service_request_id"]).handle_due_at
+    local = due.astimezone(LOCAL_TZ)
+    assert created["service_notice"] == f"Hạn trả lời: {local:%H:%M %d/%m/%Y}."
+    assert w3c(due) not in created["service_notice"]
+
+
+def test_a_missing_rule_version_names_the_day_the_way_the_site_does(db):
+    with pytest.raises(ValidationFailed) as refused:
+        common.rule_in_force("petition", dt.date(1990, 1, 2))
+    assert "02/01/1990" in str(refused.value) and "1990-01-02" not in str(refused.value)
 
 
 def test_post_requires_a_valid_api_key(client, cast, api_key):

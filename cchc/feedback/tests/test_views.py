@@ -227,6 +227,11 @@ def test_dashboard_and_excel(client, cast):
     wb = load_workbook(io.BytesIO(resp.content))
     assert wb.sheetnames[0] and wb.worksheets[0]["B2"].value == 2
     assert wb.worksheets[2]["A2"].value == late.code
+    resp = client.get(
+        "/feedback/staff/dashboard/", {"format": "xlsx", "from": "2026-11-01", "to": "2026-11-30"}
+    )
+    title = load_workbook(io.BytesIO(resp.content)).worksheets[0]["A1"].value
+    assert "01/11/2026" in title and "30/11/2026" in title and "2026-11" not in title
     client.force_login(cast.outsider)
     assert client.get("/feedback/staff/dashboard/").context["board"].total == 0
 
