@@ -17,6 +17,7 @@ from cchc.agencies.models import Agency, RankingGroup
 from cchc.core.fields import date_input
 from cchc.reform.criteria import show_points
 from cchc.reform.models import ExternalIndex, Method, NodeKind, TargetKind, Template
+from cchc.reform.scoring import natural_key
 
 DATE = date_input()
 
@@ -173,6 +174,19 @@ class WhatIfForm(forms.Form):
 
     def leaf_bound_fields(self) -> list[forms.BoundField]:
         return [self[name] for _n, name in self.leaf_fields]
+
+    def leaf_groups(self) -> list[dict[str, Any]]:
+        """The leaf fields grouped by their criterion (the leaf's parent), template order: a
+        template has some ninety leaves, one grid row of them was unreadable."""
+        groups: dict[str, dict[str, Any]] = {}
+        for n, name in self.leaf_fields:
+            parent = n.parent
+            key = parent.code if parent is not None else ""
+            group = groups.setdefault(
+                key, {"code": key, "name": parent.name if parent else "", "fields": []}
+            )
+            group["fields"].append(self[name])
+        return [groups[k] for k in sorted(groups, key=natural_key)]
 
     def changes(self) -> dict[str, float]:
         """The leaf scores to try (code -> points), from a valid form."""

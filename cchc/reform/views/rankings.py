@@ -300,7 +300,11 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
     )
     leaves = []
     if a is not None:
-        leaves = [n for n in a.template.nodes.filter(children__isnull=True).order_by("order", "id")]
+        leaves = list(
+            a.template.nodes.filter(children__isnull=True)
+            .select_related("parent")
+            .order_by("order", "id")
+        )
     measures = sorted({n.measure for n in leaves if n.method == Method.COMPUTED})
     asked = bool(request.GET.get("whatif")) and a is not None
     whatif_form = WhatIfForm(
