@@ -67,3 +67,32 @@ def test_before_publication_a_unit_sees_only_its_own_row(client, cast):
         assert "Sở Tư pháp" in text and "UBND phường Hoàn Kiếm" in text
     publishing.publish_results(2026, actor=SYSTEM, reason="", confirm_incomplete=True)
     assert "Sở Tư pháp" in page(cast.leader_a).content.decode()
+
+
+@pytest.mark.django_db
+def test_public_page_rounds_an_index_once_for_the_bar_and_the_table(client, settings):
+    """QA walk B: 41,68 on the bar and 41,69 in the table for one unit. The figure is rounded
+    once, half up, to 2 decimals and that text is written in both places."""
+    from django.utils import timezone
+
+    from cchc.reform.models import ResultSet
+
+    row = {
+        "code": "H26.01",
+        "name": "Sở Tư pháp",
+        "group": "Sở",
+        "rank": 1,
+        "grade": "",
+        "total": 41.685,
+    }
+    ResultSet.objects.create(
+        year=2026,
+        province_code=settings.CCHC_PROVINCE_CODE,
+        document={"agencies": [row]},
+        summary=[row],
+        published_at=timezone.now(),
+        published_by="Sở Nội vụ",
+    )
+    text = client.get(reverse("reform:public_year", args=[2026])).content.decode()
+    assert '<span class="bar-value">41,69</span>' in text
+    assert "<td>41,69</td>" in text and "41,68" not in text

@@ -6,6 +6,7 @@ their own units' pages only."""
 from __future__ import annotations
 
 from collections.abc import Container
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import get_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,16 @@ def _unit_pages(user: Any, year: int) -> Container[str]:
     return set(
         Agency.objects.filter(pk__in=permissions.agency_ids(user)).values_list("code", flat=True)
     )
+
+
+def shown_2dp(value: float | None) -> str:
+    """A figure as the pages write it: rounded once, half up, to 2 decimals, then formatted
+    (the bar's label and the table's cell of one row are the same text: a float formatted
+    twice by two filters read 41,68 in one place and 41,69 in the other)."""
+    if value is None:
+        return ""
+    rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return number_format(rounded, 2)
 
 
 def _doc(year: int) -> dict[str, Any]:
@@ -211,11 +222,9 @@ def _ranking_groups(doc: dict[str, Any], year: int, linked: Container[str]) -> l
     """The ranking table per group with every cell formatted here: a province ranks hundreds of
     units and the template engine's filters per cell were most of the page's time. A unit's
     name links to its page where its code is in `linked`."""
-    sep = get_format("DECIMAL_SEPARATOR")
     unit_base = reverse("reform:unit", args=[year, "CODE"]).removesuffix("CODE/")
 
-    def num(value: float | None) -> str:
-        return "" if value is None else f"{value:.2f}".replace(".", sep)
+    num = shown_2dp
 
     # the criteria's names, for the weakest criteria (a bare "2.3" says nothing to a reader)
     names = {
@@ -359,7 +368,7 @@ def public(request: HttpRequest, year: int | None = None) -> HttpResponse:
                 r
                 | {
                     "pct": round(max(0.0, min(100.0, r["total"] or 0.0)), 2),
-                    "shown": "" if r["total"] is None else number_format(r["total"], 2),
+                    "shown": shown_2dp(r["total"]),
                 }
                 for r in rows
             ],
