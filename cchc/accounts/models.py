@@ -21,6 +21,7 @@ from cchc.core import api_keys
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta
 from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash, lookup_key
+from cchc.core.text import FoldedTextField
 
 
 class User(AbstractUser):
@@ -47,6 +48,9 @@ class User(AbstractUser):
     national_id_last4 = models.CharField(max_length=4, blank=True)
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
     phone_verified = models.BooleanField(_("phone verified"), default=False)
+    # the staff list's search without accents ("nguyen" finds "Nguyễn"), as the catalogue's
+    # and the work queues'
+    search_text = FoldedTextField(sources=("username", "full_name"))
 
     class Meta:
         verbose_name = _("user")

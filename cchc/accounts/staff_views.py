@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from cchc.accounts.forms import GrantForm, StaffFileForm, StaffForm
 from cchc.accounts.models import Membership, User
 from cchc.core.errors import ValidationFailed
 from cchc.core.rendering import form_page, run_action
+from cchc.core.text import matches_folded
 
 PAGE_SIZE = 25
 
@@ -41,7 +42,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     qs = User.objects.filter(kind=User.Kind.STAFF, memberships__in=mine).distinct()
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+        qs = qs.filter(matches_folded("search_text", q))
     agency = request.GET.get("agency", "").strip()
     if agency:
         qs = qs.filter(memberships__agency__code=agency)
