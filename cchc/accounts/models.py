@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.accounts.collation import VietnameseSortKeyField
 from cchc.core import api_keys
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta
@@ -51,6 +52,9 @@ class User(AbstractUser):
     # the staff list's search without accents ("nguyen" finds "Nguyễn"), as the catalogue's
     # and the work queues'
     search_text = FoldedTextField(sources=("username", "full_name"))
+    # lists of names in Vietnamese alphabetical order (Đ right after D), whatever the
+    # database's collation
+    name_key = VietnameseSortKeyField(source="full_name")
 
     class Meta:
         verbose_name = _("user")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts import services
 from cchc.accounts import staff_import as staff_import_module
+from cchc.accounts.collation import vietnamese_sort_key
 from cchc.accounts.forms import GrantForm, StaffFileForm, StaffForm
 from cchc.accounts.models import Membership, User
 from cchc.core.errors import ValidationFailed
@@ -48,7 +49,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(memberships__agency__code=agency)
     if request.GET.get("off") == "1":
         qs = qs.filter(is_active=False)
-    qs = qs.order_by("full_name", "username").prefetch_related(
+    qs = qs.order_by("name_key", "username").prefetch_related(
         Prefetch(
             "memberships",
             queryset=mine.select_related("agency").order_by("agency__code"),
@@ -62,7 +63,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
             "q": q,
             "agency": agency,
-            "agencies": agencies.order_by("code"),
+            # by name in Vietnamese alphabetical order, as people look for them
+            "agencies": sorted(agencies, key=lambda a: vietnamese_sort_key(a.name)),
             "off": request.GET.get("off") == "1",
         },
     )

@@ -7,8 +7,9 @@ import re
 
 from django.urls import reverse
 
+from cchc.accounts.collation import vietnamese_sort_key
 from cchc.accounts.models import Membership, User
-from cchc.testing import client_for
+from cchc.testing import AgencyFactory, client_for
 
 R = Membership.Role
 HEADER = "username,full_name,email,phone,agency_code,role\n"
@@ -36,3 +37,53 @@ def test_staff_are_found_without_accents(cast):
     ):
         page = sonoivu.get(reverse("accounts:staff"), {"q": query}).content.decode()
         assert _names(page) == found, query
+
+
+def test_names_and_agencies_are_in_vietnamese_alphabetical_order(cast):
+    for username, name in (
+        ("vu.lan", "Vũ Thị Lan"),
+        ("dang.tu", "Đặng Văn Tú"),
+        ("duong.minh", "Dương Minh"),
+        ("an.le", "Ân Lê"),
+        ("an.ho", "An Hồ"),
+        ("e.ba", "Ê Ba"),
+    ):
+        _staff(username, name, cast.agency_c)
+    AgencyFactory(code="H26.03", name="Đài Phát thanh và Truyền hình")
+    AgencyFactory(code="H26.04", name="Ban Quản lý dự án")
+    sonoivu = client_for(cast.province_admin)
+    page = sonoivu.get(reverse("accounts:staff"), {"agency": cast.agency_c.code}).content.decode()
+    assert _names(page) == [
+        "An Hồ",
+        "Ân Lê",
+        "Dương Minh",
+        "Đặng Văn Tú",
+        "Ê Ba",
+        "Outsider",
+        "Vũ Thị Lan",
+    ]
+    page = sonoivu.get(reverse("accounts:staff")).content.decode()
+    options = re.findall(r'<option value="H26[^"]*"[^>]*>([^<]+)</option>', page)
+    assert options == sorted(options, key=vietnamese_sort_key)
+    assert options.index("Ban Quản lý dự án") < options.index("Đài Phát thanh và Truyền hình")
+    assert options.index("Đài Phát thanh và Truyền hình") < options.index("Sở Tư pháp")
+    assert options[-1] == "UBND phường Hoàn Kiếm"
+
+
+def test_the_sort_key_follows_the_vietnamese_alphabet_then_the_tones():
+    words = ["Ăn", "An", "Ân", "Ba", "Đa", "Da", "Ê", "E", "Lan", "Làn", "Lán", "Lạn", "Lanh"]
+    assert sorted(words, key=vietnamese_sort_key) == [
+        "An",
+        "Ăn",
+        "Ân",
+        "Ba",
+        "Da",
+        "Đa",
+        "E",
+        "Ê",
+        "Lan",
+        "Làn",
+        "Lán",
+        "Lạn",
+        "Lanh",
+    ]
