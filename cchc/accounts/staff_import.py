@@ -62,6 +62,12 @@ class Plan:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def changes(self) -> list[dict[str, Any]]:
+        """The new accounts and the roles added, in the order of the file's lines (as the
+        person who wrote it checks them), each with its line number."""
+        return sorted([*self.new_accounts, *self.new_roles], key=lambda entry: entry["line"])
+
     def summary(self) -> str:
         return (
             f"{FILE_NAME}: {len(self.new_accounts)} accounts created, "

@@ -7,6 +7,7 @@ import re
 
 from django.urls import reverse
 
+from cchc.accounts import staff_import
 from cchc.accounts.collation import vietnamese_sort_key
 from cchc.accounts.models import Membership, User
 from cchc.testing import AgencyFactory, client_for
@@ -87,3 +88,22 @@ def test_the_sort_key_follows_the_vietnamese_alphabet_then_the_tones():
         "Lạn",
         "Lanh",
     ]
+
+
+def test_the_import_preview_lists_the_lines_in_file_order(cast):
+    text = HEADER + (
+        "clerk_a,Clerk A,clerk@example.vn,,H26.01,SPECIALIST\n"  # an existing account: a role
+        "lan.tran,Trần Thị Lan,lan@example.vn,,H26.100,CLERK\n"
+        "lan.tran,Trần Thị Lan,lan@example.vn,,H26.01,CLERK\n"
+        "minh.do,Đỗ Văn Minh,,0912 345 678,H26.01,LEADER\n"
+    )
+    plan = staff_import.check(cast.province_admin, text)
+    assert [(e["line"], e["username"]) for e in plan.changes] == [
+        (2, "clerk_a"),
+        (3, "lan.tran"),
+        (4, "lan.tran"),
+        (5, "minh.do"),
+    ]
+    page = client_for(cast.province_admin).post(reverse("accounts:staff_import"), {"content": text})
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", page.content.decode())
+    assert rows == [("2", "clerk_a"), ("3", "lan.tran"), ("4", "lan.tran"), ("5", "minh.do")]
