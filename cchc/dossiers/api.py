@@ -169,7 +169,11 @@ class PaymentConfirmIn(Schema):
 
 
 class FinishIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field(
+        "",
+        max_length=2000,
+        description="the result: what was decided (required: the API attaches no result file)",
+    )
     electronic_result: bool = Field(
         False,
         description="kept for older clients: only false is accepted. The 766 'electronic "
@@ -431,7 +435,7 @@ def get_dossier(request: HttpRequest, code: str) -> Any:
 # -- one endpoint per lifecycle action ------------------------------------------------------------
 def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> dict[str, Any]:
     data = payload.dict()
-    if action in ("transfer", "assign"):
+    if action in ("transfer", "assign", "finish"):
         # Names in the payload are looked up only once the caller may take this action on
         # this dossier (404 if they may not see it, 403 if they may not act): a token holder
         # cannot use these checks to probe user names, memberships or agencies.
@@ -440,6 +444,10 @@ def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> di
     if action == "transfer":
         data["to_agency"] = _agency(data["to_agency"], "to_agency", required=True)
         data["assignee"] = _staff_of(data.get("assignee"), data["to_agency"], "assignee")
+    elif action == "finish" and not data.get("electronic_result"):
+        # the result is asked once the caller may finish this dossier (their right first);
+        # a claimed electronic result is refused by the service with its own words
+        services.check_result_given(note=data.get("note") or "", result=None)
     elif action == "assign":
         data["assignee"] = _staff_of(data["assignee"], dossier.current_agency, "assignee")
         if data["assignee"] is None:

@@ -22,6 +22,7 @@ from cchc.agencies.fields import AgencyChoice
 from cchc.agencies.models import Agency, AgencyLevel
 from cchc.catalogue.models import Procedure
 from cchc.core.calendar import LOCAL_TZ
+from cchc.core.errors import ValidationFailed
 from cchc.core.fields import MultipleFileField, date_input
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
 from cchc.dossiers.models import (
@@ -34,7 +35,7 @@ from cchc.dossiers.models import (
     ReceivedAs,
 )
 from cchc.dossiers.queries import reusable_documents
-from cchc.dossiers.services import Applicant
+from cchc.dossiers.services import Applicant, check_result_given
 
 PHONE_RE = re.compile(r"^\+?\d{9,12}$")
 
@@ -400,8 +401,14 @@ class PaymentConfirmForm(ActionForm):
 
 
 class FinishForm(ActionForm):
+    """Finishing processing: a result note, the electronic result file, or both."""
+
     note = forms.CharField(
-        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("result note"),
+        help_text=_("what was decided, e.g. the number of the paper issued"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     result = forms.FileField(
         label=_("electronic result (PDF)"),
@@ -409,6 +416,14 @@ class FinishForm(ActionForm):
         help_text=_("the citizen downloads it from the status page once it is returned"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            check_result_given(note=data.get("note") or "", result=data.get("result"))
+        except ValidationFailed as exc:
+            self.add_error("note", exc.message)
+        return data
 
 
 class ApologyForm(ActionForm):

@@ -1058,6 +1058,22 @@ def finish(
     return dossier
 
 
+def check_result_given(*, note: str, result: Any) -> None:
+    """A dossier is finished with its result: a result note (what was decided, the number of
+    the paper issued) or the electronic result file. Finishing with neither left the counter
+    nothing to hand over and the control slip nothing to show (domain.md §3: "result returned
+    and logged"). The staff form and the API ask it before calling `finish`; the service
+    itself still accepts a bare finish from scripts and the demo."""
+    if not (note or "").strip() and not result:
+        raise ValidationFailed(
+            _(
+                "Please give the result: write what was decided (a result note) or attach the "
+                "electronic result file."
+            ),
+            field="note",
+        )
+
+
 @transaction.atomic
 def return_result(
     dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None

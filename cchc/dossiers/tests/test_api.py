@@ -127,7 +127,9 @@ def test_full_lifecycle_through_the_api(client, cast):
     assert error["field"] == "electronic_result" and error["code"] == "invalid"
     assert error["message"].startswith("Kết quả điện tử")
     assert spec_b.get(f"/dossiers/{code}").json()["status"] != Status.FINISHED
-    r = spec_b.post(f"/dossiers/{code}/actions/finish", {"electronic_result": False})
+    r = spec_b.post(
+        f"/dossiers/{code}/actions/finish", {"electronic_result": False, "note": "Đã cấp giấy"}
+    )
     assert r.json()["status"] == Status.FINISHED and r.json()["current_agency"] == "H26.100"
     assert not Dossier.objects.get(code=code).has_electronic_result
     r = clerk_a.post(f"/dossiers/{code}/actions/return_result", {})

@@ -71,7 +71,7 @@ def payload(action: str) -> dict:
         "confirm_payment": {},
         "withdraw": {"reason": "Xin rút"},
         "stop": {"reason": "Dừng"},
-        "finish": {},
+        "finish": {"note": "Đã cấp giấy"},
         "apologize": {"reason": "Chậm", "new_appointment_at": later},
     }[action]
 
@@ -86,7 +86,7 @@ def form_data(action: str, cast) -> dict:
         "confirm_payment": {"online": "0"},
         "withdraw": {"reason": "Rút"},
         "stop": {"reason": "Dừng"},
-        "finish": {},
+        "finish": {"note": "Đã cấp giấy"},
         "apologize": {"reason": "Chậm", "new_appointment_at": later},
     }[action]
     return {f"{action}-{k}": v for k, v in data.items()}

@@ -273,7 +273,7 @@ def test_every_action_form_through_the_ui(client, cast):
         == 302
     )
     client.force_login(cast.specialist_b)
-    assert post_action(client, online, "finish", {"electronic_result": "on"}).status_code == 302
+    assert post_action(client, online, "finish", {"note": "Đã cấp giấy"}).status_code == 302
     client.force_login(cast.clerk_a)
     assert post_action(client, online, "return_result", {}).status_code == 302
     online.refresh_from_db()

@@ -1,0 +1,62 @@
+"""A dossier is finished with its result (domain.md §3: the result is returned and logged): a
+result note or the electronic result file. "Hoàn thành xử lý" with neither was accepted
+straight from "Được tiếp nhận", leaving the counter nothing to hand over."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cchc.dossiers.models import Dossier, Status
+from cchc.dossiers.tests.factories import counter_dossier
+from cchc.dossiers.tests.test_api import Api
+from cchc.dossiers.tests.test_views import post_action
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MESSAGE = "Vui lòng ghi kết quả"
+
+
+def test_finishing_on_the_page_without_a_note_or_a_file_is_refused_in_words(client, cast):
+    d = counter_dossier(cast)
+    client.force_login(cast.specialist_a)
+    for note in ("", "   "):
+        r = post_action(client, d, "finish", {"note": note})
+        assert r.status_code == 400 and MESSAGE in r.content.decode()
+        d.refresh_from_db()
+        assert d.status == Status.RECEIVED and not d.events.filter(action="finish").exists()
+
+
+def test_a_result_note_alone_finishes(client, cast):
+    d = counter_dossier(cast)
+    client.force_login(cast.specialist_a)
+    r = post_action(client, d, "finish", {"note": "Đã cấp giấy khai sinh số 12/2026"})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.status == Status.FINISHED
+
+
+def test_a_result_file_alone_finishes(client, cast):
+    d = counter_dossier(cast)
+    client.force_login(cast.specialist_a)
+    r = client.post(
+        f"/staff/dossiers/{d.code}/actions/finish/",
+        {"finish-note": "", "finish-result": SimpleUploadedFile("ket-qua.pdf", PDF)},
+    )
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    d.refresh_from_db()
+    assert d.status == Status.FINISHED and d.has_electronic_result
+
+
+def test_the_api_asks_for_the_result_note_after_the_callers_right(client, cast):
+    d = counter_dossier(cast)
+    r = Api(client, cast.specialist_a).post(f"/dossiers/{d.code}/actions/finish", {})
+    assert r.status_code == 400, r.content
+    assert r.json()["error"]["field"] == "note" and MESSAGE in r.json()["error"]["message"]
+    assert Dossier.objects.get(pk=d.pk).status == Status.RECEIVED
+    # a caller who may not finish is told so, not asked for a note
+    r = Api(client, cast.clerk_a).post(f"/dossiers/{d.code}/actions/finish", {})
+    assert r.status_code == 403
+    r = Api(client, cast.specialist_a).post(f"/dossiers/{d.code}/actions/finish", {"note": "Xong"})
+    assert r.status_code == 200 and r.json()["status"] == Status.FINISHED
