@@ -6,6 +6,7 @@ messages on the same form. One URL serves the full page and, for htmx, its fragm
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -315,8 +316,30 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _htmx_navigation(view: Any) -> Any:
+    """`once_per_form` keeps the redirect (3xx) of the first sending of a form's key and sends
+    a second sending to it; an htmx request needs a full-page navigation instead
+    (`HX-Redirect`). The view under it answers plain redirects; this turns them, the first
+    sending's and the replayed one alike, into htmx navigations for htmx requests."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if (
+            is_htmx(request)
+            and 300 <= response.status_code < 400
+            and response.has_header("Location")
+        ):
+            return redirect_page(request, response["Location"])
+        return response
+
+    return wrapper
+
+
 @login_required
 @require_POST
+@_htmx_navigation
+@once_per_form  # a double click or a resend goes to the first sending's result, quietly
 def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     if action not in ACTION_FORMS:
         raise Http404
@@ -336,7 +359,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 # the dossier moved on since the page was opened (another clerk acted): show
                 # it as it is now, with the refusal, rather than the stale page and its buttons
                 messages.error(request, exc.message)
-                return redirect_page(request, reverse("dossiers:detail", args=[dossier.code]))
+                return redirect("dossiers:detail", code=dossier.code)
             add_domain_error(form, exc)
         else:
             messages.success(
@@ -344,7 +367,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 _("%(action)s: done for dossier %(code)s.")
                 % {"action": queries.ACTION_LABELS[action], "code": dossier.code},
             )
-            return redirect_page(request, reverse("dossiers:detail", args=[dossier.code]))
+            return redirect("dossiers:detail", code=dossier.code)
     if is_htmx(request):
         return render(
             request,
