@@ -371,6 +371,13 @@ class DossierEvent(EventLog):
 
     Meta = event_log_meta("dossier", "uniq_event_seq", _("dossier event"), _("dossier events"))
 
+    @property
+    def by_applicant(self) -> bool:
+        """The applicant's own step (an online submission, a supplement sent, a withdrawal on
+        the portal): the event's agency is where it went, not one the applicant belongs to.
+        (Read through `dossier.events`, the dossier is the one already loaded: no query.)"""
+        return self.actor_id is not None and self.actor_id == self.dossier.applicant_id
+
 
 class StepOutcome(models.TextChoices):
     EARLY = "EARLY", _("Early")
