@@ -471,9 +471,8 @@ class QueueFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("code, applicant name, phone or ID number")}
-        ),
+        help_text=_("Dossier code, applicant name, phone number or citizen ID number (12 digits)."),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("code, name, phone, ID")}),
     )
     status = forms.TypedChoiceField(
         label=_("status"),
