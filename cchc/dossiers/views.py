@@ -68,7 +68,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         key = "agency"
     form = QueueFilterForm(request.GET or None)
     qs = queries.queue(request.user, key)
-    if form.is_valid():
+    # a filter that cannot be read (received_from=2026-13-45) lists nothing and says why:
+    # the whole queue under it read as if it had been filtered
+    filter_invalid = form.is_bound and not form.is_valid()
+    if filter_invalid:
+        qs = qs.none()
+    elif form.is_valid():
         d = form.cleaned_data
         qs = queries.apply_filter(
             qs,
@@ -90,6 +95,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab_params.pop("queue", None)
     context = {
         "form": form,
+        "filter_invalid": filter_invalid,
         "page": page,
         "queue_key": key,
         "queues": queries.QUEUES,

@@ -93,8 +93,16 @@ def logbook(request: HttpRequest) -> HttpResponse:
         )
     start = day_or(request.GET.get("start"), today.replace(day=1))
     end = day_or(request.GET.get("end"), today)
-    error = ""
-    if request.GET.get("agency"):
+    # a date that cannot be read (start=2026-02-30) is said, and nothing is printed: the log
+    # book of the default period printed in its place reads as the period asked for
+    unreadable = [
+        _("“%(value)s” is not a date (%(field)s); nothing was printed.")
+        % {"value": request.GET[name][:40], "field": label}
+        for name, label in (("start", _("From")), ("end", _("To")))
+        if request.GET.get(name) and day_or(request.GET[name], None) is None
+    ]
+    error = " ".join(unreadable)
+    if request.GET.get("agency") and not error:
         agency = Agency.objects.filter(code=request.GET["agency"]).first()
         if agency is None or not _may_see_agency(request.user, agency):
             raise Http404
