@@ -321,13 +321,14 @@ def _agency(code: str | None, field: str, *, required: bool = False) -> Agency |
 
 
 def _staff_of(username: str | None, agency: Agency, field: str) -> User | None:
-    """The staff member `username` of `agency`. Unknown, inactive and working elsewhere give
-    one and the same answer, so the check reveals no user names or memberships."""
+    """The staff member `username` who handles dossiers at `agency` (a specialist or a
+    leader: policies.HANDLING_ROLES). Unknown, inactive, working elsewhere or not handling
+    dossiers there give one and the same answer, so the check reveals no user names or memberships."""
     username = (username or "").strip()
     if not username:
         return None
     user = User.objects.filter(username=username, is_active=True).first()
-    if user is None or not permissions.roles_in(user, agency.pk):
+    if user is None or not policies.handles_at(user, agency.pk):
         raise ValidationFailed(
             _("%(name)s is not a staff member of %(agency)s.")
             % {"name": username, "agency": agency.name},

@@ -17,7 +17,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User, hash_national_id
-from cchc.accounts.permissions import roles_in
 from cchc.agencies.fields import AgencyChoice
 from cchc.agencies.models import Agency, AgencyLevel
 from cchc.catalogue.models import Procedure
@@ -34,6 +33,7 @@ from cchc.dossiers.models import (
     OnlinePayment,
     ReceivedAs,
 )
+from cchc.dossiers.policies import HANDLING_ROLES, check_assignee
 from cchc.dossiers.queries import reusable_documents
 from cchc.dossiers.services import Applicant, check_result_given
 
@@ -286,11 +286,13 @@ class ReasonForm(ActionForm):
 
 
 def _staff_of(agency_ids: Any) -> Any:
-    """The active staff who hold a role in one of the agencies (never a superuser: the
-    system's administrator handles no dossier)."""
+    """The active staff who handle dossiers (specialists, leaders: policies.HANDLING_ROLES)
+    in one of the agencies; never a counter clerk, an agency administrator or a superuser
+    (the system's administrator handles no dossier)."""
     return (
         User.objects.filter(
             memberships__agency_id__in=agency_ids,
+            memberships__role__in=HANDLING_ROLES,
             is_active=True,
             kind=User.Kind.STAFF,
             is_superuser=False,
@@ -358,12 +360,11 @@ class TransferForm(ActionForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         agency, assignee = data.get("to_agency"), data.get("assignee")
-        if agency and assignee and not roles_in(assignee, agency.pk):
-            self.add_error(
-                "assignee",
-                _("%(user)s does not work at %(agency)s.")
-                % {"user": assignee.display_name, "agency": agency.name},
-            )
+        if agency and assignee:
+            try:
+                check_assignee(assignee, agency)
+            except ValidationFailed as exc:
+                self.add_error("assignee", exc.message)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:

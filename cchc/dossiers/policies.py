@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership
 from cchc.core.actors import is_system, require_actor
-from cchc.core.errors import NotPermitted
+from cchc.core.errors import NotPermitted, ValidationFailed
 from cchc.dossiers.state import ACTION_RULES
 
 R = Membership.Role
@@ -19,6 +19,30 @@ ACTION_ROLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 
 INTAKE_ROLES = {R.CLERK}
+# Who handles a dossier (người xử lý: the assignee of a hand-over or an assignment): the
+# specialists and leaders of the agency. Counter clerks receive and return, the agency
+# administrator manages accounts; neither processes a dossier.
+HANDLING_ROLES = frozenset({R.SPECIALIST, R.LEADER})
+
+
+def handles_at(user, agency_id) -> bool:  # type: ignore[no-untyped-def]
+    return permissions.has_role(user, agency_id, HANDLING_ROLES)
+
+
+def check_assignee(user, agency) -> None:  # type: ignore[no-untyped-def]
+    """ValidationFailed unless `user` may handle dossiers at `agency` (HANDLING_ROLES)."""
+    if not permissions.roles_in(user, agency.pk):
+        raise ValidationFailed(
+            _("%(user)s does not work at %(agency)s.")
+            % {"user": getattr(user, "display_name", user), "agency": agency.name},
+            field="assignee",
+        )
+    if not handles_at(user, agency.pk):
+        raise ValidationFailed(
+            _("%(user)s does not handle dossiers at %(agency)s: choose a specialist or a leader.")
+            % {"user": getattr(user, "display_name", user), "agency": agency.name},
+            field="assignee",
+        )
 
 
 def can(user, action: str, dossier) -> bool:  # type: ignore[no-untyped-def]

@@ -828,6 +828,8 @@ def transfer(
         raise ValidationFailed(
             _("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency"
         )
+    if assignee is not None:
+        policies.check_assignee(assignee, to_agency)
     last = rowsql.latest_row(DossierStep, {"dossier": dossier.pk}, "seq")
     if last is not None:  # an open step is normally the newest one; else look for an older one
         _close_step(dossier, at, last if last.completed_at is None else None)
@@ -864,14 +866,7 @@ def assign(
     at = when(at)
     dossier = _lock(dossier)
     _check(dossier, "assign", actor, at)
-    from cchc.accounts.permissions import roles_in
-
-    if not roles_in(assignee, dossier.current_agency_id):
-        raise ValidationFailed(
-            _("%(user)s does not work at %(agency)s.")
-            % {"user": assignee, "agency": dossier.current_agency},
-            field="assignee",
-        )
+    policies.check_assignee(assignee, dossier.current_agency)
     event = _append(
         dossier,
         action="assign",
