@@ -27,6 +27,7 @@ from cchc.dossiers.models import (
     Dossier,
     DossierQuerySet,
     DossierSearch,
+    DossierStep,
     Status,
     SupplementUpload,
 )
@@ -239,6 +240,16 @@ def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[st
         }
         for step in dossier.steps.select_related("agency", "handed_by", "assignee").order_by("seq")
     ]
+
+
+def open_step_past_due(dossier: Dossier) -> DossierStep | None:
+    """The dossier's open step when its deadline runs past the dossier's own due time (the
+    appointment, moved by any supplement pause): the hand-over leaves the unit no time to
+    return the result on the appointed date, which staff must be told at once."""
+    step = dossier.steps.filter(completed_at__isnull=True).order_by("-seq").first()
+    if step is None or step.due_at is None or dossier.due_at is None:
+        return None
+    return step if step.due_at > dossier.due_at else None
 
 
 def step_outcome(

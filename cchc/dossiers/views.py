@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
 from cchc.catalogue.models import Procedure
+from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import DomainError, TransitionNotAllowed
 from cchc.core.htmx import is_htmx, redirect_page, render_page, work_card
 from cchc.core.idempotency import once_per_form
@@ -357,7 +358,9 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     form = ACTION_FORMS[action](request.POST, request.FILES or None, dossier=dossier, prefix=action)
     if form.is_valid():
         try:
-            getattr(services, action)(dossier, actor=request.user, **form.service_kwargs())
+            changed = getattr(services, action)(
+                dossier, actor=request.user, **form.service_kwargs()
+            )
         except DomainError as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from exc
@@ -373,6 +376,21 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 _("%(action)s: done for dossier %(code)s.")
                 % {"action": queries.ACTION_LABELS[action], "code": dossier.code},
             )
+            step = queries.open_step_past_due(changed) if action == "transfer" else None
+            if step is not None:
+                messages.warning(
+                    request,
+                    _(
+                        "The step “%(step)s” is due at %(step_due)s, after the dossier's "
+                        "appointment (%(due)s): shorten the step or apologise with a new date "
+                        "(form 04)."
+                    )
+                    % {
+                        "step": step.name,
+                        "step_due": step.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
+                        "due": changed.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
+                    },
+                )
             return redirect("dossiers:detail", code=dossier.code)
     if is_htmx(request):
         return render(
