@@ -64,6 +64,10 @@ def test_self_assessment_upload_submit_appraise_publish(client, cast, setup):
         url, {"action": "adjust", "node": "1.1.1", "score": "7", "comment": "Muộn"}, follow=True
     )
     assert Score.objects.get(assessment=a, node__code="1.1.1").appraised_score == 7
+    # a valid adjustment or acceptance is confirmed, as every other action of the sheet is
+    assert "Đã điều chỉnh điểm." in r.content.decode()
+    r = client.post(url, {"action": "accept", "node": "1.1.2"}, follow=True)
+    assert "Đã chấp nhận điểm." in r.content.decode()
     client.post(url, {"action": "finalise"})
     a.refresh_from_db()
     assert a.status == "FINAL"

@@ -241,7 +241,7 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
                 score=data["score"],
                 comment=data["comment"],
             ),
-            "",
+            _("Score accepted.") if action == "accept" else _("Score adjusted."),
         )
     try:
         if action == "remove_evidence":
