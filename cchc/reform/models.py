@@ -352,7 +352,12 @@ class ReformEvent(PARLogRow, EventLog):
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
 
-    Meta = event_log_meta("assessment", "uniq_par_event_seq")
+    Meta = event_log_meta(
+        "assessment",
+        "uniq_par_event_seq",
+        _("PAR assessment event"),
+        _("PAR assessment events"),
+    )
 
 
 class TemplateEvent(PARLogRow, EventLog):
@@ -366,7 +371,12 @@ class TemplateEvent(PARLogRow, EventLog):
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="events")
     node_code = models.CharField(max_length=40, blank=True)
 
-    Meta = event_log_meta("template", "uniq_par_template_event_seq")
+    Meta = event_log_meta(
+        "template",
+        "uniq_par_template_event_seq",
+        _("PAR template event"),
+        _("PAR template events"),
+    )
 
 
 class AppraisalTeam(models.Model):
