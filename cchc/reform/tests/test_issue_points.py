@@ -310,7 +310,9 @@ def test_before_publication_a_unit_opens_and_is_linked_to_its_own_result_only(cl
     mine_url, other_url = (reverse("reform:unit", args=[2026, a.code]) for a in (mine, other))
     ranking = client.get(reverse("reform:ranking", args=[2026])).content.decode()
     assert f'href="{mine_url}"' in ranking and f'href="{other_url}"' not in ranking
-    assert "Đơn vị 92" in ranking  # listed, not linked
+    # not even listed: a unit never sees another unit's assessment before publication
+    # (docs/reform.md; QA walk B found the other unit's provisional figures on this page)
+    assert "Đơn vị 92" not in ranking
     assert client.get(mine_url).status_code == 200
     assert client.get(other_url).status_code == 403
     publishing.publish_results(2026, actor=SYSTEM, confirm_incomplete=True)
