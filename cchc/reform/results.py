@@ -460,6 +460,33 @@ def unit_row(doc: dict[str, Any], agency_code: str) -> dict[str, Any]:
     raise NotFound(_("No PAR INDEX result for unit %(code)s.") % {"code": agency_code})
 
 
+def left_out(row: dict[str, Any], year: int | None = None) -> set[str]:
+    """The fields and criteria not counted in the unit's index: with an optional survey and no
+    survey score the maximum leaves the survey out (domain.md §7), so a node made only of
+    survey items loses nothing; empty when the unit's index counts every node."""
+    if not row.get("template"):
+        return set()
+    qs = Template.objects.filter(code=row["template"])
+    if year is not None:
+        qs = qs.filter(year=year)
+    template = qs.first()
+    if template is None:
+        return set()
+    tree = tree_of(template)
+    if not (
+        tree.survey_optional
+        and tree.survey_max
+        and abs(row["max"] - (tree.max_total - tree.survey_max)) < 1e-9
+    ):
+        return set()
+    survey = set(tree.survey_leaves)
+    return {
+        n.code
+        for n in tree.root.walk()
+        if n.code and not n.is_leaf and all(leaf.code in survey for leaf in n.leaves())
+    }
+
+
 def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, Any]]:
     """Per field and criterion: the unit's score against its group's best and median, and
     the points it lost (the Sóc Sơn view). Fields in the template's order; within each field
@@ -467,6 +494,8 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
     order)."""
     row = unit_row(doc, agency_code)
     peers = [r for r in doc["agencies"] if r["group"] == row["group"]]
+    period = str(doc.get("period") or "")
+    skipped = left_out(row, int(period) if period.isdigit() else None)
     out = []
     for fcode, field in row["groups"].items():
         crits = []
@@ -480,21 +509,24 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                     "code": ccode,
                     "score": crit["score"],
                     "max": crit["max"],
-                    "lost": crit["max"] - crit["score"],
+                    # a node left out of the index (the optional survey) loses nothing
+                    "counted": ccode not in skipped,
+                    "lost": None if ccode in skipped else crit["max"] - crit["score"],
                     "best": max(scores) if scores else None,
                     "median": statistics.median(scores) if scores else None,
                     "behind_best": (max(scores) - crit["score"]) if scores else None,
                 }
             )
         # rounded so that float noise never reorders equal gaps
-        crits.sort(key=lambda c: (-round(c["behind_best"] or 0.0, 9), -round(c["lost"], 9)))
+        crits.sort(key=lambda c: (-round(c["behind_best"] or 0.0, 9), -round(c["lost"] or 0.0, 9)))
         fscores = [p["groups"].get(fcode, {}).get("score", 0.0) for p in peers]
         out.append(
             {
                 "code": fcode,
                 "score": field["score"],
                 "max": field["max"],
-                "lost": field["max"] - field["score"],
+                "counted": fcode not in skipped,
+                "lost": None if fcode in skipped else field["max"] - field["score"],
                 "best": max(fscores),
                 "median": statistics.median(fscores),
                 "behind_best": max(fscores) - field["score"],

@@ -85,3 +85,30 @@ def test_what_if_form_fits_the_screen_at_1280_and_390(transactional_db, browser_
         assert overflow <= 0, (width, overflow)
         label = page.locator("label[for='wi-v_1.8.11']")
         assert label.bounding_box()["width"] > 100, width  # type: ignore[index]
+
+
+@pytest.mark.django_db
+def test_a_survey_left_out_of_the_index_loses_no_points(client, cast):
+    """QA walk B: "where the points were lost" put 30 points lost in the survey field of a unit
+    whose index was computed out of 70 without its optional survey. A left-out field and its
+    criteria lose nothing and say they are not counted; a survey that is required does lose."""
+    from cchc.reform import results
+
+    submitted_unit(cast, survey_optional=True)
+    client.force_login(cast.leader_b)
+    r = client.get(reverse("reform:unit", args=[2026, "H26.01"]))
+    lost = {f["code"]: f for f in r.context["lost"]}
+    assert r.context["row"]["max"] == 24
+    assert (lost["2"]["counted"], lost["2"]["lost"]) == (False, None)
+    assert (lost["2"]["criteria"][0]["counted"], lost["2"]["criteria"][0]["lost"]) == (False, None)
+    assert (lost["1"]["counted"], lost["1"]["lost"]) == (True, pytest.approx(12))
+    page = r.content.decode()
+    assert page.count('<span class="not-counted">không tính</span>') == 2
+    # the same template with a required survey: the field counts and loses its 6 points
+    results.clear_cache()
+    from cchc.reform.models import Template
+
+    Template.objects.filter(code="T-2026").update(survey_optional=False)
+    r = client.get(reverse("reform:unit", args=[2026, "H26.01"]))
+    lost = {f["code"]: f for f in r.context["lost"]}
+    assert (lost["2"]["counted"], lost["2"]["lost"]) == (True, pytest.approx(6))
