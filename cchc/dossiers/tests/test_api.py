@@ -268,8 +268,11 @@ def test_procedures_list_and_detail(client, cast):
     assert (
         Api(client, cast.citizen).get("/procedures", q="xay dung").json()["count"] == 0
     )  # drafts are not public
-    page = staff.get("/procedures", page_size=1, page=99).json()
+    page = staff.get("/procedures", page_size=1, page=2).json()
     assert page["page"] == page["num_pages"] == 2 and len(page["items"]) == 1
+    # a page past the end is not the last page again (a client looping to an empty list)
+    past = staff.get("/procedures", page_size=1, page=99)
+    assert past.status_code == 404 and past.json()["error"]["field"] == "page"
     assert staff.get("/procedures", page_size=1000).status_code == 400
     detail = staff.get("/procedures/1.001193").json()
     assert detail["agencies"] == ["H26.01", "H26.100"] or sorted(detail["agencies"]) == [
