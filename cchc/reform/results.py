@@ -307,6 +307,27 @@ def _ranks(year: int, province_code: str | None, *, fresh: bool) -> dict[str, in
     return {r["code"]: r["rank"] for r in rows}
 
 
+def rank_history(year: int, province_code: str | None) -> dict[str, dict[str, int | None]]:
+    """Per unit of `year - 1`: its rank then and how many units its group ranked then, so a
+    page can say "7th of 9 → 1st of 1" instead of a bare difference of ranks."""
+    frozen = published(year - 1, province_code)
+    if frozen is not None:
+        rows = [{"code": r["code"], "group": r["group"], "rank": r["rank"]} for r in frozen.summary]
+    else:
+        _templates, units = _units(year - 1, province_code)
+        scored = unit_results(units, totals_only=True)
+        rows = [{"code": u.code, "group": u.group, "total": scored[u.pk]["total"]} for u in units]
+        scoring.rank_units(rows)
+    return {
+        r["code"]: {"rank": r["rank"], "ranked": ranked_in_group(rows, r["group"])} for r in rows
+    }
+
+
+def ranked_in_group(rows: Sequence[Mapping[str, Any]], group: Any) -> int:
+    """How many of `rows` have a rank in ranking group `group`."""
+    return sum(1 for r in rows if r["group"] == group and r.get("rank"))
+
+
 def compute_year(
     year: int,
     province_code: str | None = None,

@@ -96,3 +96,35 @@ def test_public_page_rounds_an_index_once_for_the_bar_and_the_table(client, sett
     text = client.get(reverse("reform:public_year", args=[2026])).content.decode()
     assert '<span class="bar-value">41,69</span>' in text
     assert "<td>41,69</td>" in text and "41,68" not in text
+
+
+@pytest.mark.django_db
+def test_rank_change_says_its_direction_and_both_ranks_out_of_how_many(client, cast):
+    """QA walk B: "▲ 6" for the only unit ranked this year (7th last year, 1 of 1 now), and
+    "Thay đổi so với năm trước: 6" on its page. Both now give the direction in words and the
+    two ranks out of how many units the group ranked each year."""
+    from cchc.core.actors import SYSTEM
+    from cchc.reform import publishing
+
+    last = build_template(code="T-2025", year=2025)
+    for agency, specialist, leader, score in (
+        (cast.agency_b, cast.specialist_b, cast.leader_b, 2),
+        (cast.agency_c, None, None, 9),
+    ):
+        specialist = specialist or cast.outsider
+        leader = leader or cast.outsider
+        a = assessments.open_assessment(last, agency, actor=specialist)
+        assessments.set_self_score(a, "1.1.1", actor=specialist, score=score, explanation="Có")
+        assessments.set_self_score(a, "1.1.2", actor=specialist, score=5, explanation="Tự")
+        assessments.submit(a, actor=leader)
+    publishing.publish_results(2025, actor=SYSTEM, confirm_incomplete=True)
+    t = build_template()
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=2, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=5, explanation="Tự")
+    assessments.submit(a, actor=cast.leader_b)
+    client.force_login(cast.province_admin)
+    text = client.get(reverse("reform:ranking", args=[2026])).content.decode()
+    assert "▲ 1 <small>tăng 1 bậc (hạng 2/2 → 1/1)</small>" in text
+    text = client.get(reverse("reform:unit", args=[2026, "H26.01"])).content.decode()
+    assert '<span id="rank-change">tăng 1 bậc (hạng 2/2 → 1/1)</span>' in text

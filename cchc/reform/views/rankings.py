@@ -62,6 +62,27 @@ def shown_2dp(value: float | None) -> str:
     return number_format(rounded, 2)
 
 
+def rank_change_text(row: dict[str, Any], rows: list[dict[str, Any]], last: dict | None) -> str:
+    """The change of rank against last year in words, with both ranks and how many units the
+    group ranked each year: a bare "6" said neither the direction nor that the unit was 7th
+    of 9 last year and 1st of 1 this year."""
+    change = row.get("rank_change")
+    if change is None or not last or not last.get("rank"):
+        return ""
+    ranks = {
+        "last": last["rank"],
+        "last_n": last["ranked"],
+        "now": row["rank"],
+        "now_n": results.ranked_in_group(rows, row["group"]),
+        "n": abs(change),
+    }
+    if change > 0:
+        return _("up %(n)s (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
+    if change < 0:
+        return _("down %(n)s (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
+    return _("unchanged (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
+
+
 def _doc(year: int) -> dict[str, Any]:
     if results.published(year, province()) is None:
         return results.live_document(year, province())
@@ -80,6 +101,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
     if not (sees_results(request.user) or access.sees_every_unit(request.user, year)):
         raise PermissionDenied
     doc = results.ranking_document(year, province())
+    everyone = doc["agencies"]
     seen = _unit_pages(request.user, year)
     if seen is not permissions.EVERYTHING:
         # before publication a unit's staff see their own units' rows only: not another
@@ -118,7 +140,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "doc": doc,
-            "groups": _ranking_groups(doc, year, seen),
+            "groups": _ranking_groups(doc, year, seen, everyone),
             "not_submitted": not_submitted,
             "history": history,
             "ha": ha,
@@ -218,7 +240,9 @@ def _unit_radar_chart(
     )
 
 
-def _ranking_groups(doc: dict[str, Any], year: int, linked: Container[str]) -> list[dict[str, Any]]:
+def _ranking_groups(
+    doc: dict[str, Any], year: int, linked: Container[str], everyone: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The ranking table per group with every cell formatted here: a province ranks hundreds of
     units and the template engine's filters per cell were most of the page's time. A unit's
     name links to its page where its code is in `linked`."""
@@ -233,11 +257,13 @@ def _ranking_groups(doc: dict[str, Any], year: int, linked: Container[str]) -> l
             "template__code", "code", "name"
         )
     }
+    history = results.rank_history(year, province()) if doc["agencies"] else {}
     out = []
     for group, rows in _groups(doc):
         table = []
         for r in rows:
             change = r.get("rank_change")
+            words = rank_change_text(r, everyone, history.get(r["code"]))
             url = f"{unit_base}{quote(r['code'])}/" if r["code"] in linked else ""
             table.append(
                 {
@@ -245,6 +271,7 @@ def _ranking_groups(doc: dict[str, Any], year: int, linked: Container[str]) -> l
                     "change": "—"
                     if change is None
                     else (f"▲ {change}" if change > 0 else (f"▼ {-change}" if change < 0 else "=")),
+                    "change_words": words,
                     "name": r["name"],
                     "url": url,
                     "points": num(r["points"]),
@@ -338,6 +365,9 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "year": year,
             "agency": agency,
             "row": row,
+            "rank_change": rank_change_text(
+                row, doc["agencies"], results.rank_history(year, province()).get(code)
+            ),
             "lost": lost,
             "names": names,
             "radar": _unit_radar_chart(row, lost, names),
