@@ -68,7 +68,7 @@ def test_what_if_form_fits_the_screen_at_1280_and_390(transactional_db, browser_
     and on a phone, and a field's label is readable (wider than a few characters)."""
     from cchc.testing import sign_in
 
-    nodes = [("1", None, "field", 88, "")]
+    nodes: list[tuple[str, str | None, str, int, str]] = [("1", None, "field", 88, "")]
     for c in range(1, 9):
         nodes.append((f"1.{c}", "1", "criterion", 11, ""))
         nodes += [(f"1.{c}.{i}", f"1.{c}", "subcriterion", 1, "self") for i in range(1, 12)]
