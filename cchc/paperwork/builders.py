@@ -338,7 +338,11 @@ def form_06(dossier: Dossier, seq: int | None = None) -> Document:
         .order_by("seq")
     )
     for i, ev in enumerate(handovers, 1):
-        giver = f"{ev.actor_label} ({ev.agency.name})" if ev.agency else ev.actor_label
+        # the applicant's own step (an online submission) is theirs, not the agency's it went to
+        if ev.by_applicant:
+            giver = f"{ev.actor_label} (người nộp hồ sơ)"
+        else:
+            giver = f"{ev.actor_label} ({ev.agency.name})" if ev.agency else ev.actor_label
         receiver = (
             ev.target_agency.name if ev.target_agency else (ev.agency.name if ev.agency else "")
         )

@@ -201,3 +201,14 @@ def test_form_06_lists_hand_overs_by_name_not_records_or_codes(cast, received):
     assert "attach_document" not in t6 and "Đính kèm" not in t6
     assert "1. Giao:" in t6 and "2. Giao:" in t6 and "3. Giao:" not in t6
     assert "Tiếp nhận hồ sơ, hẹn trả kết quả" in t6 and "Chuyển xử lý" in t6
+
+
+def test_form_06_names_the_applicant_as_such_not_inside_the_agency(cast):
+    """An online submission's hand-over was printed "Citizen (UBND Phường …)", as if the
+    applicant worked there; the history page says "(người nộp hồ sơ)" and so does form 06."""
+    d = online_dossier(cast, Applicant(name="Trực Tuyến Một", account=cast.citizen))
+    d = services.receive(d, actor=cast.clerk_a)
+    t6 = flat(text_of(builders.dossier_form(d, "06")))
+    citizen = flat(cast.citizen.display_name)
+    assert f"{citizen} (người nộp hồ sơ)" in t6
+    assert f"{citizen} ({flat(cast.agency_a.name)})" not in t6
