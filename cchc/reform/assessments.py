@@ -226,10 +226,26 @@ def add_evidence(
         raise ValidationFailed(
             _("Evidence needs the document number, the issuer and the date."), field="doc_number"
         )
+    if doc_date > timezone.localdate():
+        # a document issued by a competent authority is dated on or before its use
+        raise ValidationFailed(
+            _("The document date %(date)s is in the future.")
+            % {"date": doc_date.strftime("%d/%m/%Y")},
+            field="doc_date",
+        )
     with transaction.atomic():
         assessment = events.lock(assessment)
         _require_staff_draft(assessment, actor)
         row = score_of(assessment, node_code)
+        same = row.evidence.filter(
+            doc_number__iexact=doc_number.strip(), issuer__iexact=issuer.strip(), doc_date=doc_date
+        ).first()
+        if same is not None:
+            raise ValidationFailed(
+                _("Document %(number)s of %(issuer)s is already evidence of this item.")
+                % {"number": same.doc_number, "issuer": same.issuer},
+                field="doc_number",
+            )
         stored = None
         if upload is not None:
             stored = store_file(assessment.agency, upload)

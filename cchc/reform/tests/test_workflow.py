@@ -99,6 +99,13 @@ def test_self_assessment_rules_and_submission(cast):
     assessments.add_evidence(a, "1.1.1", doc_number="12/QĐ-UBND", upload=pdf(), **common)
     assessments.add_evidence(a, "1.1.2", doc_number="12/QĐ-UBND", upload=pdf("again.pdf"), **common)
     assert EvidenceFile.objects.count() == 1  # stored once, reused
+    # the same document twice on one item, and a document dated in the future: refused
+    with pytest.raises(ValidationFailed, match="12/QĐ-UBND"):
+        assessments.add_evidence(a, "1.1.1", doc_number="12/qđ-ubnd ", upload=pdf(), **common)
+    future = dict(common, doc_date=timezone.localdate() + dt.timedelta(days=1))
+    with pytest.raises(ValidationFailed, match="tương lai"):
+        assessments.add_evidence(a, "1.1.1", doc_number="13/QĐ-UBND", upload=pdf(), **future)
+    assert Score.objects.get(assessment=a, node__code="1.1.1").evidence.count() == 1
     with pytest.raises(NotPermitted):
         assessments.submit(a, actor=cast.specialist_b)  # only the leader
     a = assessments.submit(a, actor=cast.leader_b)
