@@ -140,6 +140,66 @@ def test_team_form_refuses_unknown_people_and_members_of_the_appraised_unit(clie
     assert AppraisalTeam.objects.get().chair.username == "tham_dinh"
 
 
+# Each form of the template page: what a valid post holds, what makes it refused, a value
+# of the refused post the page must show again, the message once saved and what was saved.
+TEMPLATE_PAGE_FORMS = {
+    "node": (
+        node("1", "", "field", "10"),
+        {"max_points": "mười"},
+        "Nội dung 1",
+        "Đã lưu nội dung.",
+        lambda t: t.nodes.filter(code="1", name="Nội dung 1").exists(),
+    ),
+    "settings": (
+        {"action": "settings", "name": "Mẫu F", "grades": "A:90, B:0"},
+        {"name": ""},
+        "A:90, B:0",
+        "Đã lưu bộ chỉ số.",
+        lambda t: t.name == "Mẫu F" and [g["grade"] for g in t.grades] == ["A", "B"],
+    ),
+    "deadline": (
+        {"action": "deadline", "deadline": "2026-11-30T17:00"},
+        {"deadline": "ngày mai"},
+        "ngày mai",
+        "Đã lưu hạn nộp.",
+        lambda t: t.deadline is not None,
+    ),
+    "team": (
+        {"action": "team", "team_name": "", "chair": "tham_dinh", "agencies": "H26.01"},
+        {"chair": "khong_co"},
+        "khong_co",
+        "Đã lập tổ thẩm định.",
+        lambda t: [team.name for team in t.teams.all()] == ["Tổ thẩm định"],  # the default name
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", TEMPLATE_PAGE_FORMS)
+def test_each_form_of_the_template_page_saves_or_comes_back_as_typed(client, cast, action):
+    """The four forms of the template page share one dispatch (views/templates.py,
+    TEMPLATE_FORMS): refused, the page again with that form as typed under its own name and
+    one error message; saved, the service's change, the form's message and the template page."""
+    good, bad, typed, message, was_saved = TEMPLATE_PAGE_FORMS[action]
+    UserFactory(username="tham_dinh")
+    t = criteria.create_template(actor=SYSTEM, code="F", year=2026, name="F")
+    client.force_login(cast.province_admin)
+    url = reverse("reform:template_action", args=[t.pk])
+    r = client.post(url, {**good, **bad})
+    assert r.status_code == 200
+    form = r.context[f"{action}_form"]
+    assert form.is_bound and set(form.errors) == set(bad)
+    assert f'value="{typed}"' in page(r)
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]
+    t.refresh_from_db()
+    assert not was_saved(t)
+    r = client.post(url, good, follow=True)
+    assert r.redirect_chain == [(reverse("reform:template", args=[t.pk]), 302)]
+    assert [str(m) for m in r.context["messages"]] == [message]
+    t.refresh_from_db()
+    assert was_saved(t)
+
+
 @pytest.mark.django_db
 def test_appraisal_refuses_scores_out_of_range_and_the_units_own_staff(client, cast):
     t = build_template()

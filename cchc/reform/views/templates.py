@@ -5,7 +5,8 @@ and a refusal shows its Vietnamese DomainError message."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django import forms
 from django.contrib import messages
@@ -13,10 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
@@ -156,6 +159,89 @@ def _template_form(
     return _template_page(request, t, **{name: form})
 
 
+def _save_node(t: Template, actor: Any, data: dict[str, Any]) -> object:
+    return criteria.save_node(
+        t,
+        actor=actor,
+        code=data["code"].strip(),
+        name=data["name"].strip(),
+        kind=data["kind"],
+        max_points=data["max_points"],
+        parent_code=data["parent_code"].strip() or None,
+        method=data["method"],
+        guidance=data["guidance"],
+        evidence_required=data["evidence_required"],
+        measure=data["measure"],
+    )
+
+
+def _save_settings(t: Template, actor: Any, data: dict[str, Any]) -> object:
+    return criteria.update_template(
+        t,
+        actor=actor,
+        name=data["name"].strip(),
+        survey_optional=data["survey_optional"],
+        unit_level=data["unit_level"].strip(),
+        groups=list(data["groups"]),
+        grades=data["grades"],
+    )
+
+
+def _save_deadline(t: Template, actor: Any, data: dict[str, Any]) -> object:
+    return criteria.set_deadline(t, actor=actor, deadline=data["deadline"])
+
+
+def _save_team(t: Template, actor: Any, data: dict[str, Any]) -> object:
+    return appraisal.create_team(
+        t,
+        actor=actor,
+        name=data["team_name"].strip() or _("Appraisal team"),
+        chair=data["chair"],
+        members=data["members"],
+        agencies=data["agencies"],
+    )
+
+
+class FormAction(NamedTuple):
+    """A form posted to the template page: its name in the page (where a refused one is shown
+    again as typed), the form made from the post, what saves its cleaned data and the message
+    once saved."""
+
+    name: str
+    make: Callable[[QueryDict], forms.Form]
+    save: Callable[[Template, Any, dict[str, Any]], object]
+    done: Promise
+
+
+# The template page's forms: the action each is posted with -> its FormAction.
+TEMPLATE_FORMS: dict[str, FormAction] = {
+    "node": FormAction(
+        "node_form",
+        lambda post: NodeForm(post, measures=_measures(), auto_id="node-%s"),
+        _save_node,
+        gettext_lazy("Node saved."),
+    ),
+    "settings": FormAction(
+        "settings_form",
+        lambda post: TemplateSettingsForm(post, auto_id="settings-%s"),
+        _save_settings,
+        gettext_lazy("Template saved."),
+    ),
+    "deadline": FormAction(
+        "deadline_form",
+        lambda post: DeadlineForm(post, auto_id="deadline-%s"),
+        _save_deadline,
+        gettext_lazy("Deadline saved."),
+    ),
+    "team": FormAction(
+        "team_form",
+        lambda post: TeamForm(post, auto_id="team-%s"),
+        _save_team,
+        gettext_lazy("Appraisal team created."),
+    ),
+}
+
+
 @login_required
 @require_POST
 def template_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -163,68 +249,15 @@ def template_action(request: HttpRequest, pk: int) -> HttpResponse:
     t = get_object_or_404(Template, pk=pk)
     action = request.POST.get("action")
     user, post = request.user, request.POST
-    if action == "node":
+    posted = TEMPLATE_FORMS.get(action or "")
+    if posted is not None:
         return _template_form(
             request,
             t,
-            "node_form",
-            NodeForm(post, measures=_measures(), auto_id="node-%s"),
-            lambda data: criteria.save_node(
-                t,
-                actor=user,
-                code=data["code"].strip(),
-                name=data["name"].strip(),
-                kind=data["kind"],
-                max_points=data["max_points"],
-                parent_code=data["parent_code"].strip() or None,
-                method=data["method"],
-                guidance=data["guidance"],
-                evidence_required=data["evidence_required"],
-                measure=data["measure"],
-            ),
-            _("Node saved."),
-        )
-    if action == "settings":
-        return _template_form(
-            request,
-            t,
-            "settings_form",
-            TemplateSettingsForm(post, auto_id="settings-%s"),
-            lambda data: criteria.update_template(
-                t,
-                actor=user,
-                name=data["name"].strip(),
-                survey_optional=data["survey_optional"],
-                unit_level=data["unit_level"].strip(),
-                groups=list(data["groups"]),
-                grades=data["grades"],
-            ),
-            _("Template saved."),
-        )
-    if action == "deadline":
-        return _template_form(
-            request,
-            t,
-            "deadline_form",
-            DeadlineForm(post, auto_id="deadline-%s"),
-            lambda data: criteria.set_deadline(t, actor=user, deadline=data["deadline"]),
-            _("Deadline saved."),
-        )
-    if action == "team":
-        return _template_form(
-            request,
-            t,
-            "team_form",
-            TeamForm(post, auto_id="team-%s"),
-            lambda data: appraisal.create_team(
-                t,
-                actor=user,
-                name=data["team_name"].strip() or _("Appraisal team"),
-                chair=data["chair"],
-                members=data["members"],
-                agencies=data["agencies"],
-            ),
-            _("Appraisal team created."),
+            posted.name,
+            posted.make(post),
+            lambda data: posted.save(t, user, data),
+            str(posted.done),
         )
     try:
         if action == "delete_node":
