@@ -226,6 +226,13 @@ def add_evidence(
         raise ValidationFailed(
             _("Evidence needs the document number, the issuer and the date."), field="doc_number"
         )
+    if upload is None and not file_id:
+        # a number, an issuer and a date prove nothing without the document itself, and the
+        # completeness check at submission counts any evidence row
+        raise ValidationFailed(
+            _("Attach the document's file, or pick one the unit has already uploaded."),
+            field="file",
+        )
     if doc_date > timezone.localdate():
         # a document issued by a competent authority is dated on or before its use
         raise ValidationFailed(

@@ -189,7 +189,11 @@ def test_several_pieces_of_evidence_on_one_item_and_one_file_on_two_items(cast):
     assessments.add_evidence(
         a, "1.1.1", doc_number="02/BC", upload=pdf("bc.pdf", b"%PDF-1.4\n%report\n"), **common
     )
-    assessments.add_evidence(a, "1.1.1", doc_number="03/CV", **common)  # no file: a reference
+    with pytest.raises(ValidationFailed, match="tệp"):  # no file: proves nothing
+        assessments.add_evidence(a, "1.1.1", doc_number="03/CV", **common)
+    assessments.add_evidence(
+        a, "1.1.1", doc_number="03/CV", upload=pdf("cv.pdf", b"%PDF-1.4\n%cv\n"), **common
+    )
     # the same content uploaded again on another item, and the stored file picked by id
     again = assessments.add_evidence(
         a, "1.1.2", doc_number="01/KH", upload=pdf("kh-copy.pdf"), **common
@@ -200,7 +204,7 @@ def test_several_pieces_of_evidence_on_one_item_and_one_file_on_two_items(cast):
     )
     row = Score.objects.get(assessment=a, node__code="1.1.1")
     assert [e.doc_number for e in row.evidence.all()] == ["01/KH", "02/BC", "03/CV"]
-    assert EvidenceFile.objects.count() == 2  # kh.pdf stored once, bc.pdf
+    assert EvidenceFile.objects.count() == 3  # kh.pdf stored once, bc.pdf, cv.pdf
     assert again.file_id == first.file_id == picked.file_id
     assert first.file is not None and first.file.uses.count() == 3
     # removing one use leaves the stored file and the other uses
@@ -238,8 +242,8 @@ def test_sheet_exports_carry_the_evidence_list(client, cast):
     a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     common = {"actor": cast.specialist_b, "issuer": "Sở Nội vụ", "doc_date": dt.date(2026, 3, 5)}
     assessments.add_evidence(a, "1.1.1", doc_number="15/KH-SNV", upload=pdf("kh.pdf"), **common)
-    assessments.add_evidence(a, "1.1.1", doc_number="27/BC-SNV", **common)
-    assessments.add_evidence(a, "1.1.2", doc_number="88/QD-UBND", **common)
+    assessments.add_evidence(a, "1.1.1", doc_number="27/BC-SNV", upload=pdf("bc.pdf"), **common)
+    assessments.add_evidence(a, "1.1.2", doc_number="88/QD-UBND", upload=pdf("qd.pdf"), **common)
     client.force_login(cast.specialist_b)
     xlsx = client.get(reverse("reform:assessment_export", args=[a.pk, "xlsx"]))
     assert xlsx.status_code == 200

@@ -10,6 +10,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -89,6 +90,7 @@ def test_every_workflow_write_keeps_the_summary_equal_to_a_fresh_computation(cas
         doc_number="12/QĐ-UBND",
         issuer="UBND tỉnh",
         doc_date=dt.date(2026, 3, 1),
+        upload=SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n%qd\n", content_type="application/pdf"),
     )
     assert_current(a)
     assessments.remove_evidence(ev, actor=cast.specialist_b)
