@@ -160,7 +160,10 @@ def seed(stdout: Any = None) -> None:
         # last year: 80 units imported as appraised; the others never took part
         publishing.publish_results(last_year, actor=SYSTEM, confirm_incomplete=True)
     t = Template.objects.get(code=f"PAR-{this_year}")
-    criteria.set_deadline(t, actor=SYSTEM, deadline=timezone.now() + dt.timedelta(days=30))
+    # a deadline is the end of a local working day, not the instant the demo was seeded
+    last_day = timezone.localdate() + dt.timedelta(days=30)
+    deadline = timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59)))
+    criteria.set_deadline(t, actor=SYSTEM, deadline=deadline)
     # the open year: two demo units part-way through their self-assessment
     for agency_code, username in (
         ("H26.01", "chuyenvien.tuphap"),

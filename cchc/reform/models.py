@@ -9,12 +9,15 @@ place: services refuse it, and a new year starts from a copy.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -305,7 +308,9 @@ class PARLogRow:
                 f"{_field_name(k)}: {shown(v[0])} → {shown(v[1])}"
                 for k, v in data.items()
                 if isinstance(v, list) and len(v) == 2
-                for shown in [_points if k in NUMBER_FIELDS else _shown]
+                for shown in [
+                    _points if k in NUMBER_FIELDS else _when if k in TIME_FIELDS else _shown
+                ]
             ]
         if self.note:  # type: ignore[attr-defined]
             parts.append(self.note)  # type: ignore[attr-defined]
@@ -314,6 +319,26 @@ class PARLogRow:
 
 def _shown(value: object) -> str:
     return "—" if value in (None, "", [], {}) else str(value)
+
+
+# the logged fields holding an instant (stored in ISO form), shown in local time
+TIME_FIELDS = frozenset({"deadline"})
+
+
+def _when(value: object) -> str:
+    """An instant of a log's data as the reader reads times: local, "d/m/Y (H:i)" (an ISO
+    string without an offset is UTC, as times are stored); anything else as it is."""
+    if not isinstance(value, str) or not value:
+        return _shown(value)
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        return _shown(value)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return dateformat.format(timezone.localtime(moment), "d/m/Y (H:i)")
 
 
 # the logged fields holding points (node codes such as "1.1" look like numbers: never these)

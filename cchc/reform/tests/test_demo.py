@@ -30,6 +30,9 @@ def test_seed_leaves_a_published_and_an_open_year(cast):
     year = timezone.localdate().year
     assert ResultSet.objects.filter(year=year - 1, current=True).exists()
     assert Template.objects.get(code=f"PAR-{year}").is_published
+    # the deadline is the end of a local day, not the instant the demo was seeded
+    deadline = timezone.localtime(Template.objects.get(code=f"PAR-{year}").deadline)
+    assert (deadline.hour, deadline.minute) == (23, 59)
     doc = results.index_document(str(year - 1), province_code="01")
     assert doc["frozen"] and len(doc["agencies"]) == 3
     assert all(70 < r["total"] < 101 for r in doc["agencies"])
