@@ -323,3 +323,35 @@ def test_before_publication_a_unit_opens_and_is_linked_to_its_own_result_only(cl
     ranking = client.get(reverse("reform:ranking", args=[2026])).content.decode()
     assert f'href="{other_url}"' in ranking
     assert client.get(other_url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_before_publication_a_units_page_shows_no_figure_made_of_other_units(client, cast):
+    """A group's best and median are other units' provisional scores (of two units, the best
+    is the other's score): a unit's own page shows them only once the year is published."""
+    import typing
+
+    from cchc.agencies.models import Agency
+    from cchc.reform import publishing
+
+    t = criteria.publish_template(_deep_template(), actor=SYSTEM)
+    group = RankingGroup.objects.create(name="Nhóm hồ sơ")
+    mine, other = (
+        AgencyFactory(code=f"H26.9{i}", name=f"Đơn vị 9{i}", group=group) for i in (1, 2)
+    )
+    _final(t, mine, {"1.1.1.1": 4, "1.1.1.2": 10, "1.1.2": 6, "2.1.1": 30})
+    _final(t, other, {"1.1.1.1": 5, "1.1.1.2": 12, "1.1.2": 9, "2.1.1": 37})
+    client.force_login(member("specialist_91", typing.cast(Agency, mine), "SPECIALIST"))
+    url = reverse("reform:unit", args=[2026, mine.code])
+    page = client.get(url).content.decode()
+    lost = page.split('<table id="lost">')[1].split("</table>")[0]
+    assert "Cao nhất nhóm" not in lost and "Trung vị nhóm" not in lost
+    # the other unit's criterion 1.1 (5 + 12 + 9) and field 2, as the group's best
+    assert "26,00" not in lost and "37,00" not in lost
+    assert 'id="peers-hidden"' in page
+    assert "Trung vị nhóm" not in page  # nor in the field profile chart
+    publishing.publish_results(2026, actor=SYSTEM, confirm_incomplete=True)
+    page = client.get(url).content.decode()
+    lost = page.split('<table id="lost">')[1].split("</table>")[0]
+    assert "Cao nhất nhóm" in lost and "26,00" in lost and "37,00" in lost
+    assert 'id="peers-hidden"' not in page

@@ -200,15 +200,18 @@ def _group_trend_chart(docs: list[tuple[int, list[dict]]]) -> dict[str, Any] | N
     )
 
 
-def _unit_trend_chart(docs: list[tuple[int, list[dict]]], code: str) -> dict[str, Any] | None:
+def _unit_trend_chart(
+    docs: list[tuple[int, list[dict]]], code: str, *, peers_of: Container[int] = ()
+) -> dict[str, Any] | None:
     """The unit's index % against its ranking group's best and mean, year on year (the group
-    of each year, as it was ranked then)."""
+    of each year, as it was ranked then); the group's figures only for the years in
+    `peers_of` or published (see unit_result)."""
     unit, best, mean = [], [], []
-    for _y, rows in docs:
+    for y, rows in docs:
         mine = next((r for r in rows if r["code"] == code), None)
         peers = (
             [r["total"] for r in rows if r["group"] == mine["group"] and r["total"] is not None]
-            if mine
+            if mine and y in peers_of
             else []
         )
         unit.append(mine["total"] if mine else None)
@@ -223,21 +226,39 @@ def _unit_trend_chart(docs: list[tuple[int, list[dict]]], code: str) -> dict[str
 
 
 def _unit_radar_chart(
-    row: dict[str, Any], lost: list[dict[str, Any]], names: dict[str, str]
+    row: dict[str, Any], lost: list[dict[str, Any]], names: dict[str, str], *, peers_shown: bool
 ) -> dict[str, Any] | None:
     """The unit's index % per field (template order; fields with points only) against its
     ranking group's median and best, from the figures of the "where the points were lost"
-    table."""
+    table (the unit alone while its group's figures are not shown)."""
     peers = {f["code"]: f for f in lost}
     fields = [(c, g["max"]) for c, g in row["groups"].items() if g["max"] and c in peers]
-    return charts.radar_chart(
-        [(c, names.get(c, c)) for c, _m in fields],
-        [
-            (_("This unit"), [row["groups"][c]["score"] / m * 100 for c, m in fields]),
+    series = [(_("This unit"), [row["groups"][c]["score"] / m * 100 for c, m in fields])]
+    if peers_shown:
+        series += [
             (_("Group median"), [peers[c]["median"] / m * 100 for c, m in fields]),
             (_("Group best"), [peers[c]["best"] / m * 100 for c, m in fields]),
-        ],
-    )
+        ]
+    return charts.radar_chart([(c, names.get(c, c)) for c, _m in fields], series)
+
+
+def _without_peers(lost: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The "where the points were lost" rows with the group's best and median taken out: before
+    publication they are made of the other units' provisional scores (a group's best is one
+    unit's score), which a unit's staff may not see. Criteria then come most points lost
+    first, since the gap to the best is not known."""
+    hidden = {"best": None, "median": None, "behind_best": None}
+    return [
+        f
+        | hidden
+        | {
+            "criteria": sorted(
+                (c | hidden for c in f["criteria"]),
+                key=lambda c: -round(c["lost"] or 0.0, 9),
+            )
+        }
+        for f in lost
+    ]
 
 
 def _ranking_groups(
@@ -328,6 +349,11 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
         lost = results.where_points_lost(doc, code)
     except DomainError as exc:
         raise Http404(exc.message) from exc
+    # the group's figures are the other units' scores: shown to whoever sees every unit's row
+    # of the ranking, to a unit's own staff only once the year is published
+    peers_shown = _unit_pages(request.user, year) is permissions.EVERYTHING
+    if not peers_shown:
+        lost = _without_peers(lost)
     whatif = None
     a = (
         Assessment.objects.filter(template__year=year, agency=agency)
@@ -370,14 +396,20 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             ),
             "lost": lost,
             "names": names,
-            "radar": _unit_radar_chart(row, lost, names),
+            "radar": _unit_radar_chart(row, lost, names, peers_shown=peers_shown),
+            "peers_shown": peers_shown,
             "whatif": whatif,
             "leaves": leaves,
             "assessment": a,
             "can_sheet": a is not None and access.can_view(request.user, a),
             "whatif_form": whatif_form,
             "frozen": doc.get("frozen", False),
-            "trend": _unit_trend_chart(_year_docs(year, doc["agencies"]), code),
+            "trend": _unit_trend_chart(
+                _year_docs(year, doc["agencies"]),
+                code,
+                # the published years before this one; this year's once published or seen whole
+                peers_of=range(year + 1) if peers_shown else range(year),
+            ),
         },
     )
 
