@@ -26,6 +26,19 @@ def assign(cast):
 
 
 @pytest.fixture
+def insp(cast):
+    """An inspection of unit A on 10/05/2026 with a two-item checklist."""
+    from cchc.plans import inspections
+
+    return inspections.schedule_inspection(
+        actor=cast.inspector,
+        agency=cast.agency_a,
+        scheduled_on=dt.date(2026, 5, 10),
+        checklist=["Niêm yết TTHC", "Sổ theo dõi"],
+    )
+
+
+@pytest.fixture
 def province_admin(cast):
 
     cast.province_admin.province_code = "01"

@@ -17,16 +17,6 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def insp(cast):
-    return isvc.schedule_inspection(
-        actor=cast.inspector,
-        agency=cast.agency_a,
-        scheduled_on=D(2026, 5, 10),
-        checklist=["Niêm yết TTHC", "Sổ theo dõi"],
-    )
-
-
 def test_checklist_form_refuses_a_missing_or_unknown_result(insp):
     form = ChecklistForm({"result_C01": "PASS", "result_C02": "MAYBE"}, checklist=insp.checklist)
     assert not form.is_valid()

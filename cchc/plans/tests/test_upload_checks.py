@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cchc.plans import inspections as isvc
 from cchc.plans.inspection_models import ChecklistResult, InspectionStatus
 from cchc.plans.models import TaskFile
 from cchc.testing import client_for
@@ -69,16 +68,6 @@ def test_completion_refuses_a_big_or_fake_evidence_file(settings, cast, task, up
     assert task.completed_on is None and task.status != "SUBMITTED"
     assert list(task.events.values_list("action", flat=True)) == ["assign"]
     assert not TaskFile.objects.exists()
-
-
-@pytest.fixture
-def insp(cast):
-    return isvc.schedule_inspection(
-        actor=cast.inspector,
-        agency=cast.agency_a,
-        scheduled_on=D(2026, 5, 10),
-        checklist=["Niêm yết TTHC", "Sổ theo dõi"],
-    )
 
 
 @pytest.mark.parametrize(("upload", "message"), [(big_pdf, TOO_BIG), (fake_pdf, NOT_A_DOCUMENT)])
