@@ -244,9 +244,16 @@ def add_evidence(
         assessment = events.lock(assessment)
         _require_staff_draft(assessment, actor)
         row = score_of(assessment, node_code)
-        same = row.evidence.filter(
-            doc_number__iexact=doc_number.strip(), issuer__iexact=issuer.strip(), doc_date=doc_date
-        ).first()
+        # compared case-folded here, not with iexact: SQLite folds only ASCII ("QĐ" vs "qđ")
+        wanted = (doc_number.strip().casefold(), issuer.strip().casefold())
+        same = next(
+            (
+                ev
+                for ev in row.evidence.filter(doc_date=doc_date)
+                if (ev.doc_number.strip().casefold(), ev.issuer.strip().casefold()) == wanted
+            ),
+            None,
+        )
         if same is not None:
             raise ValidationFailed(
                 _("Document %(number)s of %(issuer)s is already evidence of this item.")

@@ -24,10 +24,13 @@ def sign_in(page, username):
     page.wait_for_load_state()
 
 
-def staff_action(page, code, action):
+def staff_action(page, code, action, **fields):
+    """Open the action's form on the dossier page, fill `fields` (name -> text), send it."""
     page.goto(f"{page.base_url}/staff/dossiers/{code}/")
     form = page.locator(f"#form-{action}")
     form.locator("xpath=ancestor::details").locator("summary").click()
+    for name, text in fields.items():
+        form.locator(f"[name={name}]").fill(text)
     # wait for the action's own response, not a fixed delay: a loaded CI machine is slow
     with page.expect_response(
         lambda r: r.request.method == "POST" and f"/{code}/" in r.url
@@ -96,7 +99,8 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     staff_action(page, dossier.code, "receive")
     page.shot("received")
     sign_in(page, "specialist_a")
-    staff_action(page, dossier.code, "finish")
+    # finishing needs its result (a note or the result file)
+    staff_action(page, dossier.code, "finish", **{"finish-note": "Đã cấp giấy khai sinh"})
     sign_in(page, "clerk_a")
     staff_action(page, dossier.code, "return_result")
     page.shot("returned")
