@@ -17,8 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.accounts.collation import VietnameseSortKeyField
 from cchc.core import api_keys
+from cchc.core.collation import VietnameseSortKeyField
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta
 from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash, lookup_key

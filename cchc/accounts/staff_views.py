@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts import services
 from cchc.accounts import staff_import as staff_import_module
-from cchc.accounts.collation import vietnamese_sort_key
 from cchc.accounts.forms import GrantForm, StaffFileForm, StaffForm
 from cchc.accounts.models import Membership, User
+from cchc.core.collation import vietnamese_sort_key
 from cchc.core.errors import ValidationFailed
 from cchc.core.rendering import form_page, run_action
 from cchc.core.text import matches_folded

@@ -314,17 +314,17 @@ class Campaign(models.Model):
 
     def units_in_order(self) -> list[CampaignUnit]:
         """The campaign's units by ranking group (in the groups' order: departments,
-        districts, wards…), then by name as a Vietnamese reader looks one up (`fold`:
-        "Sở Khoa học và Công nghệ" under S). Not by code: codes compared as text put the
+        districts, wards…), then by name in Vietnamese alphabetical order (`core.collation`, as on the staff
+        list: "Sở Khoa học và Công nghệ" under S). Not by code: codes compared as text put the
         wards H26.100–H26.199 before H26.11."""
-        from cchc.core.text import fold
+        from cchc.core.collation import vietnamese_sort_key
 
         def key(unit: CampaignUnit) -> tuple[Any, ...]:
             group = unit.agency.group
             return (
                 group is None,
                 (group.order, group.name) if group is not None else (0, ""),
-                fold(unit.agency.name),
+                vietnamese_sort_key(unit.agency.name),
                 unit.agency.name,
                 unit.agency.code,
             )

@@ -1,16 +1,16 @@
-"""Names in Vietnamese alphabetical order (cchc/accounts/collation.py): the sort key column,
+"""Names in Vietnamese alphabetical order (cchc/core/collation.py): the sort key column,
 filled for the accounts already stored."""
 
 from django.db import migrations
 
-import cchc.accounts.collation
+import cchc.core.collation
 
 BATCH = 2000
 
 
 def fill(apps, schema_editor):
     User = apps.get_model("accounts", "User")
-    key = cchc.accounts.collation.vietnamese_sort_key
+    key = cchc.core.collation.vietnamese_sort_key
     last = 0
     while True:
         rows = list(
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="user",
             name="name_key",
-            field=cchc.accounts.collation.VietnameseSortKeyField(source="full_name"),
+            field=cchc.core.collation.VietnameseSortKeyField(source="full_name"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
     ]

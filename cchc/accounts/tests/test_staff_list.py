@@ -8,8 +8,8 @@ import re
 from django.urls import reverse
 
 from cchc.accounts import staff_import
-from cchc.accounts.collation import vietnamese_sort_key
 from cchc.accounts.models import Membership, User
+from cchc.core.collation import vietnamese_sort_key
 from cchc.testing import AgencyFactory, client_for
 
 R = Membership.Role

@@ -6,7 +6,7 @@ Vietnamese alphabet, a ă â b c d đ e ê (f) g h i (j) k l m n o ô ơ p q r s
 (z), then the tones (none, huyền, hỏi, ngã, sắc, nặng) of the letters as a second level, so
 "Đặng Văn Tú" sorts right after every "D…" and before "E…". Made only of digits, the key
 orders the same under any database collation; `VietnameseSortKeyField` keeps it as a column
-the rows are ordered by (no core helper did this; cchc/core/text.py only folds for search).
+the rows are ordered by (cchc/core/text.py folds for search; this orders).
 """
 
 from __future__ import annotations
