@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.feedback import views
+from cchc.feedback.views import staff as views
 
 app_name = "feedback"
 urlpatterns = [
