@@ -231,3 +231,21 @@ def test_periods_page_closes_and_refuses_staff(client, scenario):
     assert "chưa kết thúc" in r.content.decode()
     c.post(reverse("indices:periods"), {"report": report.pk, "reason": "Bổ sung hồ sơ nhập muộn"})
     assert Restatement.objects.get().reason == "Bổ sung hồ sơ nhập muộn"
+
+
+def test_past_periods_are_named_in_the_readers_language_after_another_language_cached_them(
+    client, scenario
+):
+    """The trend of past periods is cached for every viewer: an English reader first must not
+    leave "Quarter 2/2026" on a Vietnamese reader's chart and ranking note."""
+    from django.core.cache import cache
+
+    cache.clear()
+    c = login(client, scenario.cast.province_admin)
+    english = c.get(reverse("indices:ranking"), {"period": AUG}, headers={"accept-language": "en"})
+    assert "Month 7/2026" in english.content.decode()
+    for name in ("indices:ranking", "indices:dashboard"):
+        body = c.get(reverse(name), {"period": AUG}, headers={"accept-language": "vi"})
+        text = body.content.decode()
+        assert "Tháng 7/2026" in text, name
+        assert "Month 7/2026" not in text, name

@@ -112,7 +112,6 @@ def _summary(ps: scoring.PeriodScores) -> dict[str, Any]:
     province_data = any(received.values())
     return {
         "label": str(ps.period),
-        "period_label": ps.period.label,
         "province_total": prov.total if province_data else None,
         "province_groups": {g.code: g.score if province_data else None for g in prov.groups},
         "total": {a: s.total if received.get(a) else None for a, s in ps.scores.items()},
@@ -146,7 +145,12 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
         ps = out[-1]
     else:
         ps = period_reports.scores_for(SCHEME, period, province_code=province)
-    return ps, [*past, _summary(ps)]
+    # the label is worded per request, never cached: the past summaries are shared by every
+    # viewer, and a label cached in the first viewer's language showed "Quarter 3/2026" on
+    # the axis of a Vietnamese reader's chart
+    return ps, [
+        {**s, "period_label": Period.parse(s["label"]).label} for s in [*past, _summary(ps)]
+    ]
 
 
 def _trend_text(trend: list[dict[str, Any]], values: list[Any]) -> str:
