@@ -228,7 +228,7 @@ def service_lifecycle(procedure, agency, clerk, specialist, applicant: str) -> N
         actor=clerk,
     )
     d = services.transfer(d, actor=clerk, to_agency=agency)
-    d = services.finish(d, actor=specialist)
+    d = services.finish(d, actor=specialist, note="Quyết định số 12/QĐ")
     services.return_result(d, actor=clerk)
 
 

@@ -42,7 +42,9 @@ def _seed(cast) -> None:
                 d, actor=cast.specialist_a, reason="Thiếu tờ khai", at=_at(day, 10)
             )
         elif day != 11:
-            d = services.finish(d, actor=cast.specialist_a, at=_at(day + day % 3 * 3, 9))
+            d = services.finish(
+                d, actor=cast.specialist_a, at=_at(day + day % 3 * 3, 9), note="Quyết định số 12/QĐ"
+            )
     run_jobs()
 
 

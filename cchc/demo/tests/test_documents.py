@@ -33,7 +33,7 @@ def _dossier(cast, name, *, returned=False, channel=1):
             assignee=cast.specialist_b,
             step_name="Thẩm định",
         )
-        d = services.finish(d, actor=cast.specialist_b)
+        d = services.finish(d, actor=cast.specialist_b, note="Quyết định số 12/QĐ")
         d = services.return_result(d, actor=cast.clerk_a)
     return Dossier.objects.get(pk=d.pk)
 

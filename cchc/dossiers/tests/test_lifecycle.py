@@ -98,7 +98,7 @@ def test_early_step_threshold_is_rule_data(cast, threshold, outcome):
     d = services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, hours=8, at=at(2026, 3, 2, 9)
     )  # step due 3/3 09:00; finished 2/3 13:00, 5 working hours to spare
-    services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 2, 13))
+    services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 2, 13), note="Quyết định số 12/QĐ")
     assert DossierStep.objects.get(dossier=d).outcome == outcome
 
 
@@ -107,7 +107,7 @@ def test_late_step_is_flagged(cast):
     d = services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, hours=2, at=at(2026, 3, 2, 9)
     )
-    services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 2, 14))
+    services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 2, 14), note="Quyết định số 12/QĐ")
     assert DossierStep.objects.get(dossier=d).outcome == "LATE"
 
 
@@ -233,9 +233,9 @@ def test_transitions_not_allowed_leave_no_trace(cast, action):
         with pytest.raises(TransitionNotAllowed):
             services.return_result(d, actor=cast.clerk_a)
     else:
-        d = services.finish(d, actor=cast.specialist_a)
+        d = services.finish(d, actor=cast.specialist_a, note="Quyết định số 12/QĐ")
         with pytest.raises(TransitionNotAllowed):
-            services.finish(d, actor=cast.specialist_a)
+            services.finish(d, actor=cast.specialist_a, note="Quyết định số 12/QĐ")
     d.refresh_from_db()
     assert d.events.count() == (1 if action == "return_result" else 2)
 
@@ -346,8 +346,11 @@ def test_boundary_free_intake_keeps_three_facts(cast):
     assert d.current_agency == cast.agency_b
     # now only B's staff can finish it
     with pytest.raises(NotPermitted):
-        services.finish(d, actor=cast.specialist_a)
-    assert services.finish(d, actor=cast.specialist_b).status == Status.FINISHED
+        services.finish(d, actor=cast.specialist_a, note="Quyết định số 12/QĐ")
+    assert (
+        services.finish(d, actor=cast.specialist_b, note="Quyết định số 12/QĐ").status
+        == Status.FINISHED
+    )
     # the result goes back to the receiving counter in A
     assert services.return_result(d, actor=cast.clerk_a).status == Status.RETURNED
 

@@ -35,7 +35,7 @@ def test_card_counts_what_the_queues_list_and_only_staff_get_it(cast, client):
 
 def test_finished_dossiers_wait_in_the_clerks_return_queue(cast, client):
     d = counter_dossier(cast)
-    d = services.finish(d, actor=cast.specialist_a)
+    d = services.finish(d, actor=cast.specialist_a, note="Quyết định số 12/QĐ")
     counter_dossier(cast)  # still being processed: not in the queue
     clerk = client_for(cast.clerk_a)
     card = work_card_counts(clerk, reverse("dossiers:my_work"))

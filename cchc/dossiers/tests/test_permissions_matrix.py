@@ -61,7 +61,7 @@ def test_refused_actions_raise_and_change_nothing(cast):
     d = at_counter(cast)
     for name in OUTSIDE_A:
         with pytest.raises(NotPermitted):
-            services.finish(d, actor=getattr(cast, name))
+            services.finish(d, actor=getattr(cast, name), note="Quyết định số 12/QĐ")
         with pytest.raises(NotPermitted):
             services.transfer(d, actor=getattr(cast, name), to_agency=cast.agency_b)
     d.refresh_from_db()

@@ -31,7 +31,7 @@ def returned_and_rated(cast, *, satisfaction: int, comment: str, score: str = "1
     d = dossiers.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
     )
-    d = dossiers.finish(d, actor=cast.specialist_a, at=at(3, 9))
+    d = dossiers.finish(d, actor=cast.specialist_a, at=at(3, 9), note="Quyết định số 12/QĐ")
     d = dossiers.return_result(d, actor=cast.clerk_a, at=at(3, 10))
     portal.evaluate(
         d,

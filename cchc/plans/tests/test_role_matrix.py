@@ -190,7 +190,7 @@ def test_the_inspector_records_inspections_but_cannot_change_dossiers(cast):
         actor=cast.clerk_a,
     )
     for change in (
-        lambda: dossiers.finish(d, actor=cast.inspector),
+        lambda: dossiers.finish(d, actor=cast.inspector, note="Quyết định số 12/QĐ"),
         lambda: dossiers.transfer(d, actor=cast.inspector, to_agency=cast.agency_b),
         lambda: dossiers.request_supplement(d, actor=cast.inspector, reason="Thiếu tờ khai"),
     ):
