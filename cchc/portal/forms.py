@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure
+from cchc.core.collation import vietnamese_sort_key
 from cchc.core.errors import DomainError
 from cchc.core.fields import MultipleFileField
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
@@ -61,18 +62,21 @@ class ProcedureFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         published = Procedure.Status.PUBLISHED
-        fields = Field.objects.filter(procedures__status=published).distinct().order_by("name")
-        agencies = (
-            Agency.objects.current()
-            .filter(procedures__status=published)
-            .distinct()
-            .order_by("name")
-        )
-        self.fields["field"].choices = [("", _("All fields")), *fields.values_list("pk", "name")]
+        fields = Field.objects.filter(procedures__status=published).distinct()
+        agencies = Agency.objects.current().filter(procedures__status=published).distinct()
+        self.fields["field"].choices = [("", _("All fields")), *choices_in_vietnamese_order(fields)]
         self.fields["agency"].choices = [
             ("", _("All agencies")),
-            *agencies.values_list("pk", "name"),
+            *choices_in_vietnamese_order(agencies),
         ]
+
+
+def choices_in_vietnamese_order(rows: Any) -> list[tuple[int, str]]:
+    """(pk, name) choices in the order a Vietnamese reader looks a name up: "Phường Đống Đa"
+    with the D's and "Phường Ô Chợ Dừa" with the O's, not after "Y" where the database's
+    code-point order puts Đ and Ô."""
+    pairs = rows.values_list("pk", "name")
+    return sorted(pairs, key=lambda pair: vietnamese_sort_key(pair[1]))
 
 
 def password_rules() -> str:
@@ -290,7 +294,9 @@ class DraftApplicantForm(forms.Form):
         self.fields["request"].help_text = _("At most %(limit)s characters.") % {
             "limit": REQUEST_MAX
         }
-        self.fields["receiving_agency"].queryset = agencies
+        field = self.fields["receiving_agency"]
+        field.queryset = agencies  # what may be chosen; listed in Vietnamese order
+        field.choices = [("", field.empty_label), *choices_in_vietnamese_order(agencies)]
         self.full_clean()
         for name, message in (errors or {}).items():
             if name in self.fields:
