@@ -42,12 +42,14 @@ from cchc.dossiers.lifecycle import IMPORTED_ACTION_KEY, NAMED, Act, Refused, fo
 from cchc.dossiers.models import Dossier, DossierEvent, DossierSearch, Evaluation
 from cchc.dossiers.state import TRANSITIONS
 from cchc.interchange.formats import (
+    BOM,
     DOSSIERS,
     FileResult,
     Reject,
     RowError,
     format_datetime,
     json_line,
+    json_problem,
     parse_datetime,
 )
 from cchc.interchange.pgload import EVENT_COLUMNS, IMPORT_ACTION, IMPORTED, event_data, event_hash
@@ -249,10 +251,12 @@ class Context:
         entry is checked inline; anything unusual goes through `_entry`, which says what is
         wrong. Both accept and refuse exactly the same input.
         """
+        if raw[:3] == BOM:  # Notepad's "UTF-8" starts the file with one
+            raw = raw[3:]
         try:
             d = loads(raw)
-        except ValueError as exc:
-            raise RowError(_("the line is not valid JSON: %(error)s") % {"error": exc}) from None
+        except ValueError:
+            raise RowError(json_problem(raw)) from None
         if type(d) is not dict:
             raise RowError(_("the line must be a JSON object."))
         get = d.get

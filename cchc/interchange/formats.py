@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.core.calendar import LOCAL_TZ
 
@@ -27,8 +28,10 @@ PROCEDURES = "procedures.csv"
 DOSSIERS = "dossiers.jsonl"
 PETITIONS = "petitions.jsonl"
 SURVEY_RESPONSES = "survey_responses.jsonl"  # interchange.md §5, loaded by cchc.surveys
+TASKS = "tasks.jsonl"  # interchange.md §7, loaded by cchc.plans
 # The order files are loaded in: later files refer to codes of earlier ones.
-BUNDLE_FILES = (AGENCIES, PROCEDURES, DOSSIERS, PETITIONS, SURVEY_RESPONSES)
+BUNDLE_FILES = (AGENCIES, PROCEDURES, DOSSIERS, PETITIONS, SURVEY_RESPONSES, TASKS)
+BOM = b"\xef\xbb\xbf"  # what Notepad and Excel put before UTF-8 text
 
 
 class RowError(ValueError):
@@ -222,9 +225,15 @@ def read_csv(
 
     Raises RowError when a required column is missing from the header (line 1).
     """
-    handle = path.open(encoding="utf-8-sig", newline="")
+    # Bytes that are not UTF-8 are kept as lone surrogates (surrogateescape): the row that
+    # holds one is rejected with its line number instead of the whole import stopping on a
+    # UnicodeDecodeError, and its rejects line is written back byte for byte.
+    handle = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.reader(handle)
     header = [h.strip() for h in next(reader, [])]
+    if any(undecodable(h) is not None for h in header):
+        handle.close()
+        raise RowError(not_utf8(next(b for h in header if (b := undecodable(h)) is not None)))
     missing = [c for c in columns if c not in header]
     if missing:
         handle.close()
@@ -259,7 +268,72 @@ def open_csv(
         result.rejects.append(Reject(1, str(exc), []))
         return result, []
     result.header = header
-    return result, list(rows)
+    kept = []
+    for line, row, cells in rows:
+        bad = next((b for c in cells if (b := undecodable(c)) is not None), None)
+        if bad is not None:
+            result.rejects.append(Reject(line, not_utf8(bad), cells))
+            continue
+        kept.append((line, row, cells))
+    return result, kept
+
+
+def undecodable(value: str) -> int | None:
+    """The first byte of `value` that was not UTF-8 (read with surrogateescape), or None."""
+    for char in value:
+        if "\udc80" <= char <= "\udcff":
+            return ord(char) - 0xDC00
+    return None
+
+
+def not_utf8(byte: int) -> str:
+    return _(
+        "the line is not UTF-8 text (byte 0x%(byte)02X): save the file with the UTF-8 encoding."
+    ) % {"byte": byte}
+
+
+# The standard library's JSON messages (how they begin), said for a reader.
+_JSON_PROBLEMS = {
+    "Expecting value": gettext_lazy("a value is missing or is not JSON (text needs double quotes)"),
+    "Expecting ',' delimiter": gettext_lazy(
+        "a comma ',' between two values, or the closing '}' or ']', is missing"
+    ),
+    "Expecting ':' delimiter": gettext_lazy("a colon ':' is missing after a field name"),
+    "Expecting property name enclosed in double quotes": gettext_lazy(
+        "a field name must be in double quotes (and no comma before '}')"
+    ),
+    "Extra data": gettext_lazy("there is more text after the end of the object"),
+    "Unterminated string starting at": gettext_lazy(
+        "a text value is not closed with a double quote"
+    ),
+    "Invalid control character": gettext_lazy(
+        "a text value holds a tab or a line break (write it as \\t or \\n)"
+    ),
+    "Invalid \\escape": gettext_lazy("a backslash \\ starts no valid escape (write \\\\)"),
+    "Invalid \\uXXXX escape": gettext_lazy("a \\u escape is not followed by 4 hexadecimal digits"),
+}
+
+
+def json_problem(raw: bytes) -> str:
+    """Why `raw` (one line of a JSONL file) is not a JSON text, in the reader's language:
+    the byte that is not UTF-8, or what is wrong at which character."""
+    raw = raw.removeprefix(BOM)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return not_utf8(raw[exc.start])
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = next((v for k, v in _JSON_PROBLEMS.items() if exc.msg.startswith(k)), None)
+        return _("the line is not valid JSON, at character %(col)s: %(problem)s.") % {
+            "col": exc.colno,
+            "problem": problem if problem is not None else exc.msg,
+        }
+    except ValueError as exc:  # nothing else is expected: never hide the reason
+        return _("the line is not valid JSON: %(error)s") % {"error": exc}
+    # The standard library accepts what the fast reader of dossiers.jsonl does not.
+    return _("the line holds NaN, Infinity or a number too large for JSON.")
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
@@ -281,14 +355,14 @@ def jsonl_objects(path: Path, rejects: list[Reject]) -> Iterator[tuple[int, dict
     with path.open("rb") as handle:
         for line, raw in enumerate(handle, 1):
             raw = raw.rstrip(b"\r\n")
+            if line == 1:  # a BOM (Notepad's "UTF-8") is not part of the first object
+                raw = raw.removeprefix(BOM)
             if not raw.strip():
                 continue
             try:
                 row = json.loads(raw)
-            except ValueError as exc:
-                rejects.append(
-                    Reject(line, _("the line is not valid JSON: %(error)s") % {"error": exc}, raw)
-                )
+            except ValueError:
+                rejects.append(Reject(line, json_problem(raw), raw))
                 continue
             if not isinstance(row, dict):
                 rejects.append(Reject(line, _("the line must be a JSON object."), raw))

@@ -5,7 +5,8 @@ Each file is its own transaction: nothing of a file is committed if any row of i
 unless `skip_invalid`, in which case the valid rows are committed and the rejects are written
 to `DIR/rejects/<file>` in the file's own format, with `DIR/rejects/<file>.reasons.csv`
 giving line and reason for each. Files are loaded in the contract's order (agencies,
-procedures, dossiers, petitions) because later files refer to codes of earlier ones.
+procedures, dossiers, petitions, survey responses, tasks, then the files other apps declare)
+because later files refer to codes of earlier ones.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from cchc.interchange.formats import (
     PETITIONS,
     PROCEDURES,
     SURVEY_RESPONSES,
+    TASKS,
     FileResult,
+    Reject,
     csv_text,
+    not_utf8,
 )
 from cchc.interchange.models import ImportRun
 
@@ -79,7 +83,34 @@ def _load(name: str, path: Path, skip_invalid: bool, trusted: bool) -> FileResul
         from cchc.surveys.interchange import import_responses
 
         return import_responses(path, skip_invalid=skip_invalid)
+    if name == TASKS:
+        return _load_tasks(path, skip_invalid)
     return petitions.import_petitions(path, skip_invalid=skip_invalid)
+
+
+def _load_tasks(path: Path, skip_invalid: bool) -> FileResult:
+    """tasks.jsonl (interchange.md §7) through the plans module's own loader, its outcome
+    told as every other file's (the loader keeps its own result and reject types)."""
+    from cchc.plans.interchange import import_tasks
+
+    try:
+        loaded = import_tasks(path, skip_invalid=skip_invalid)
+    except UnicodeDecodeError as exc:  # the loader reads text: say where, not a traceback
+        data, start = path.read_bytes(), exc.start
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as whole:  # the file's offset, not a read chunk's
+            start = whole.start
+        line = data.count(b"\n", 0, start) + 1
+        reason = not_utf8(data[start])
+        return FileResult(name=TASKS, error=reason, rejects=[Reject(line, reason, None)])
+    return FileResult(
+        name=TASKS,
+        created=loaded.created,
+        updated=loaded.updated,
+        unchanged=loaded.unchanged,
+        rejects=[Reject(r.line, r.reason, r.raw.encode()) for r in loaded.rejects],
+    )
 
 
 ANALYZE_AFTER = 10_000  # changed dossiers that make the table statistics stale
@@ -161,8 +192,11 @@ def _write_rejects(directory: Path, result: FileResult, skip_invalid: bool) -> N
     target.mkdir(exist_ok=True)
     rejects = sorted(result.rejects, key=lambda r: r.line)
     if result.header is not None:
+        # surrogateescape: a row rejected for bytes that are not UTF-8 goes back as it came
         data.write_text(
-            csv_text(result.header, [r.raw for r in rejects if r.raw]), encoding="utf-8"
+            csv_text(result.header, [r.raw for r in rejects if r.raw]),
+            encoding="utf-8",
+            errors="surrogateescape",
         )
     else:
         data.write_bytes(b"".join(bytes(r.raw) + b"\n" for r in rejects if r.raw is not None))

@@ -12,7 +12,12 @@ from cchc.interchange.services import bundle_files, import_bundle
 
 
 class Command(BaseCommand):
-    help = "Load agencies.csv, procedures.csv, dossiers.jsonl and petitions.jsonl from a bundle directory."
+    help = (
+        "Load a bundle directory (interchange.md): agencies.csv, procedures.csv, "
+        "dossiers.jsonl, petitions.jsonl, survey_responses.jsonl, tasks.jsonl, par_templates.csv, "
+        "par_nodes.csv and par_scores.csv, whichever are present, in that order. Prints one "
+        "line per file; a file with a bad row is not committed at all unless --skip-invalid."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
@@ -49,7 +54,8 @@ class Command(BaseCommand):
         )
         refused = []
         for result in results:
-            if result.error:
+            # A file-level error is also its line-1 reject: said once, with the line.
+            if result.error and not any(r.reason == result.error for r in result.rejects):
                 self.stderr.write(f"{result.name}: {result.error}")
             for reject in sorted(result.rejects, key=lambda r: r.line):
                 self.stderr.write(f"{result.name}:{reject.line}: {reject.reason}")

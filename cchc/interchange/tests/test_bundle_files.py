@@ -1,0 +1,148 @@
+"""What a province's IT staff meet when their old system's files are not quite clean, and the
+bundle files of §7: a file saved by Notepad (BOM), bytes that are not UTF-8, a JSON typo, a
+wrong header, and tasks.jsonl in the bundle directory."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils import translation
+
+from cchc.agencies.models import Agency
+from cchc.dossiers.models import Dossier
+from cchc.interchange.tests import bundles
+from cchc.interchange.tests.bundles import run_import
+from cchc.plans.models import Task
+
+pytestmark = pytest.mark.django_db
+
+TASK = {
+    "Ma": "NV-2026-0001",
+    "TieuDe": "Rà soát thủ tục hộ tịch",
+    "NguonVanBan": "KH 12/KH-UBND",
+    "DonViChuTri": "H26.900",
+    "DonViPhoiHop": ["H26.901"],
+    "MaCha": None,
+    "NgayGiao": "2026-01-15",
+    "HanXuLy": "2026-06-30",
+    "GiaHan": [{"HanMoi": "2026-07-15", "NgayDuyet": "2026-06-20"}],
+    "NgayHoanThanh": "2026-07-10",
+}
+
+
+def test_tasks_in_the_bundle_directory_are_loaded(tmp_path):
+    # interchange.md §7: tasks.jsonl is a bundle file; it used to be left out without a word.
+    d = bundles.write(tmp_path, procedures=None)
+    (d / "tasks.jsonl").write_text(json.dumps(TASK, ensure_ascii=False) + "\n", encoding="utf-8")
+    ok, lines, err = run_import(d)
+    assert ok, err
+    assert lines[-1] == "tasks.jsonl: 1 created, 0 updated, 0 unchanged, 0 rejected"
+    task = Task.objects.get(code="NV-2026-0001")
+    assert task.lead_agency.code == "H26.900" and task.completed_on.isoformat() == "2026-07-10"
+    ok, lines, _err = run_import(d)
+    assert ok and lines[-1] == "tasks.jsonl: 0 created, 0 updated, 1 unchanged, 0 rejected"
+
+
+def test_a_bad_task_refuses_the_file_with_its_line(tmp_path):
+    d = bundles.write(tmp_path, procedures=None)
+    bad = dict(TASK, Ma="NV-2026-0002", DonViChuTri="H26.999")
+    (d / "tasks.jsonl").write_text(
+        json.dumps(TASK) + "\n" + json.dumps(bad) + "\n", encoding="utf-8"
+    )
+    ok, lines, err = run_import(d)
+    assert not ok
+    assert lines[-1] == "tasks.jsonl: 0 created, 0 updated, 0 unchanged, 1 rejected"
+    assert "tasks.jsonl:2:" in err and not Task.objects.exists()
+    ok, lines, _err = run_import(d, "--skip-invalid")
+    assert ok and lines[-1] == "tasks.jsonl: 1 created, 0 updated, 0 unchanged, 1 rejected"
+    assert (d / "rejects" / "tasks.jsonl").read_text(encoding="utf-8") == json.dumps(bad) + "\n"
+
+
+def test_tasks_file_not_in_utf8_is_a_reason_not_a_traceback(tmp_path):
+    d = bundles.write(tmp_path, procedures=None)
+    (d / "tasks.jsonl").write_bytes(
+        json.dumps(TASK).encode() + b'\n{"Ma": "NV-2", "TieuDe": "M\xe3"}\n'
+    )
+    with translation.override("vi"):
+        ok, lines, err = run_import(d)
+    assert not ok
+    assert lines[-1] == "tasks.jsonl: 0 created, 0 updated, 0 unchanged, 1 rejected"
+    assert "tasks.jsonl:2: dòng không phải văn bản UTF-8 (byte 0xE3)" in err
+
+
+def test_a_csv_row_not_in_utf8_is_rejected_with_its_line(tmp_path):
+    # A row typed in a legacy code page (TCVN3, Windows-1258) used to stop the whole import
+    # with a UnicodeDecodeError traceback.
+    d = bundles.write(tmp_path, procedures=None)
+    data = (d / "agencies.csv").read_bytes() + b"H26.950,UBND x\xe3 A,COMMUNE,,,01,2025-07-01,,\n"
+    (d / "agencies.csv").write_bytes(data)
+    with translation.override("vi"):
+        ok, lines, err = run_import(d)
+    assert not ok
+    assert lines[0] == "agencies.csv: 0 created, 0 updated, 0 unchanged, 1 rejected"
+    assert "agencies.csv:5: dòng không phải văn bản UTF-8 (byte 0xE3)" in err
+    ok, lines, _err = run_import(d, "--skip-invalid")
+    assert ok and lines[0] == "agencies.csv: 3 created, 0 updated, 0 unchanged, 1 rejected"
+    # the reject goes back byte for byte, so the operator can see and fix it
+    assert (
+        (d / "rejects" / "agencies.csv")
+        .read_bytes()
+        .endswith(b"H26.950,UBND x\xe3 A,COMMUNE,,,01,2025-07-01,,\n")
+    )
+
+
+def test_a_header_not_in_utf8_refuses_the_file(tmp_path):
+    d = bundles.write(tmp_path, procedures=None)
+    (d / "agencies.csv").write_bytes(b"code,n\xe3me\nH26.950,A\n")
+    ok, lines, err = run_import(d)
+    assert not ok and "agencies.csv:1:" in err and "0xE3" in err
+    assert not Agency.objects.filter(code="H26.950").exists()
+
+
+def test_jsonl_saved_with_a_bom_loads_its_first_line(tmp_path):
+    # Notepad's "UTF-8" writes EF BB BF first; the first dossier and petition were refused.
+    petition = {
+        "Ma": "PA-2026-000123",
+        "MaDonVi": "H26.900",
+        "LoaiPhanAnh": "TTHC",
+        "Kenh": "WEB",
+        "NgayTiepNhan": "2026-03-02T09:00:00+07:00",
+        "HanXuLy": "2026-03-23T09:00:00+07:00",
+        "TrangThai": "DA_TIEP_NHAN",
+    }
+    d = bundles.write(tmp_path, dossiers=[bundles.dossier()], petitions=[petition])
+    for name in ("dossiers.jsonl", "petitions.jsonl"):
+        (d / name).write_bytes(b"\xef\xbb\xbf" + (d / name).read_bytes().replace(b"\n", b"\r\n"))
+    ok, lines, err = run_import(d)
+    assert ok, err
+    assert lines[2:] == [
+        "dossiers.jsonl: 1 created, 0 updated, 0 unchanged, 0 rejected",
+        "petitions.jsonl: 1 created, 0 updated, 0 unchanged, 0 rejected",
+    ]
+    assert Dossier.objects.count() == 1
+
+
+def test_json_typos_are_explained_in_vietnamese_with_the_character(tmp_path):
+    d = bundles.write(
+        tmp_path,
+        dossiers=['{"MaHoSo": "X-1" "MaTTHC": "2.000635"}', '{"MaHoSo": "X-2", }'],
+    )
+    (d / "petitions.jsonl").write_bytes(b"{'Ma': 'PA-1'}\n" + b'{"Ma": "PA-\xe3"}\n')
+    with translation.override("vi"):
+        ok, _lines, err = run_import(d)
+    assert not ok
+    assert (
+        "dossiers.jsonl:1: dòng không phải JSON hợp lệ, tại ký tự thứ 18: thiếu dấu phẩy ','" in err
+    )
+    assert "dossiers.jsonl:2: dòng không phải JSON hợp lệ, tại ký tự thứ 19: tên trường" in err
+    assert "petitions.jsonl:1: dòng không phải JSON hợp lệ, tại ký tự thứ 2: tên trường" in err
+    assert "petitions.jsonl:2: dòng không phải văn bản UTF-8 (byte 0xE3)" in err
+    assert "Expecting" not in err and "codec" not in err
+
+
+def test_a_wrong_header_is_said_once(tmp_path):
+    d = bundles.write(tmp_path, agencies="ma,ten,cap\nH26.1,A,COMMUNE\n", procedures=None)
+    ok, _lines, err = run_import(d)
+    assert not ok
+    assert err.count("code, name, level") == 1 and "agencies.csv:1:" in err
