@@ -105,7 +105,7 @@ def close_period(
     _check_province_admin(actor, province_code)
     reportable(period, scheme_code)
     if period.end_at > timezone.now():
-        raise TransitionNotAllowed(_("Period %(p)s has not ended yet.") % {"p": period})
+        raise TransitionNotAllowed(_("Period %(p)s has not ended yet.") % {"p": period.label})
     version = version_for(scheme_code, period)
     if (
         PeriodReport.objects.select_for_update()
@@ -113,7 +113,8 @@ def close_period(
         .exists()
     ):
         raise TransitionNotAllowed(
-            _("Period %(p)s is already closed; restate it with a reason instead.") % {"p": period}
+            _("Period %(p)s is already closed; restate it with a reason instead.")
+            % {"p": period.label}
         )
     event_id, at = watermark()
     live = period_scores(scheme_code, period, province_code=province_code)

@@ -42,7 +42,7 @@ def version_for(scheme_code: str, period: Period) -> SchemeVersion:
     except SchemeVersion.DoesNotExist as exc:
         raise ValidationFailed(
             _("No methodology of scheme %(s)s is in force for %(p)s.")
-            % {"s": scheme_code, "p": period}
+            % {"s": scheme_code, "p": period.label}
         ) from exc
 
 
@@ -65,7 +65,8 @@ def reportable(
     today = today or timezone.localdate()
     if parsed.start > today:
         raise UnreportablePeriod(
-            _("Period %(p)s has not started yet: there are no figures for it.") % {"p": parsed},
+            _("Period %(p)s has not started yet: there are no figures for it.")
+            % {"p": parsed.label},
             field="period",
         )
     if scheme_code is not None:
@@ -333,9 +334,11 @@ class FrozenScores(PeriodScores):
 def reportable_periods(
     scheme_code: str, *, today: dt.date | None = None
 ) -> dict[str, list[Period]]:
-    """What a period picker offers: every month and quarter from the month the methodology
-    of `scheme_code` took effect to the last finished one, newest first, each accepted by
-    `reportable` (so the picker never offers a period a page would refuse)."""
+    """What a period picker offers: every month, quarter and year from the month the
+    methodology of `scheme_code` took effect to the last finished one, newest first, each
+    accepted by `reportable` (so the picker never offers a period a page would refuse). Years
+    too: the province publishes and closes its annual result, and a year offered nowhere
+    could be neither looked at nor closed from a page."""
     today = today or timezone.localdate()
     first = (
         SchemeVersion.objects.filter(scheme__code=scheme_code, status=SchemeVersion.Status.ACTIVE)
@@ -343,13 +346,12 @@ def reportable_periods(
         .values_list("valid_from", flat=True)
         .first()
     )
-    out: dict[str, list[Period]] = {"quarter": [], "month": []}
+    out: dict[str, list[Period]] = {"quarter": [], "month": [], "year": []}
     if first is None:
         return out
     for kind in out:
-        start = Period(
-            first.year, kind, (first.month - 1) // 3 + 1 if kind == "quarter" else first.month
-        )
+        number = {"quarter": (first.month - 1) // 3 + 1, "month": first.month, "year": 0}[kind]
+        start = Period(first.year, kind, number)
         p = start
         while p.end < today:
             try:

@@ -29,7 +29,10 @@ def test_reportable_periods_run_from_the_methodology_to_the_last_finished_period
     assert months[0] == Period.parse("2026-11") and months[-1] == Period.parse("2022-06")
     assert len(quarters) == 18 and len(months) == 54
     assert Period.parse("2026-Q4") not in quarters and Period.parse("2026-12") not in months
-    for p in quarters + months:
+    # finished years too (the annual result), the year still running not
+    years = found["year"]
+    assert years == [Period.parse(y) for y in ("2025", "2024", "2023", "2022")]
+    for p in quarters + months + years:
         assert p.end < TODAY
         assert scoring.reportable(p, "qd766", today=TODAY) == p
 
@@ -38,6 +41,7 @@ def test_no_methodology_means_nothing_to_pick():
     assert scoring.reportable_periods("no-such-scheme", today=TODAY) == {
         "quarter": [],
         "month": [],
+        "year": [],
     }
 
 

@@ -249,3 +249,22 @@ def test_past_periods_are_named_in_the_readers_language_after_another_language_c
         text = body.content.decode()
         assert "Tháng 7/2026" in text, name
         assert "Month 7/2026" not in text, name
+
+
+def test_a_finished_year_can_be_picked_and_closed_and_messages_name_periods_readably(
+    client, scenario
+):
+    """The annual result: a year is offered by the period pickers (pages and the closing
+    form) and closed from the page; a refusal names the period as a reader says it."""
+    c = login(client, scenario.cast.province_admin)
+    last_year = str(current("month").year - 1)
+    for name in ("indices:periods", "indices:ranking"):
+        body = c.get(reverse(name)).content.decode()
+        assert f'<option value="{last_year}">Năm {last_year}</option>' in body, name
+    r = c.post(reverse("indices:periods"), {"period": last_year}, follow=True)
+    assert PeriodReport.objects.get().period == last_year
+    assert f"Đã chốt kỳ Năm {last_year}" in r.content.decode()
+    r = c.post(reverse("indices:periods"), {"period": AUG}, follow=True)
+    r = c.post(reverse("indices:periods"), {"period": AUG}, follow=True)
+    text = r.content.decode()
+    assert "Kỳ Tháng 8/2026 đã được chốt" in text and f"Kỳ {AUG}" not in text

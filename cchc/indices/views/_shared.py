@@ -204,7 +204,7 @@ def _closed_notes(ps: scoring.PeriodScores) -> list[str]:
 
 
 def period_choices(shown: Period | None = None) -> list[tuple[str, list[Period]]]:
-    """The period picker's option groups (quarters, then months, newest first: see
+    """The period picker's option groups (quarters, months, then years, newest first: see
     `scoring.reportable_periods`), with the period shown added when it is not among them
     (the current quarter, still running, or a year). Cached per day and methodology."""
     from django.utils import timezone
@@ -221,7 +221,11 @@ def period_choices(shown: Period | None = None) -> list[tuple[str, list[Period]]
     if found is None:
         found = scoring.reportable_periods(SCHEME, today=today)
         cache.set(key, found, 3600)
-    groups = [(_("Quarters"), list(found["quarter"])), (_("Months"), list(found["month"]))]
+    groups = [
+        (_("Quarters"), list(found["quarter"])),
+        (_("Months"), list(found["month"])),
+        (_("Years"), list(found.get("year", []))),
+    ]
     if shown is not None and not any(shown in periods for _n, periods in groups):
         groups.insert(0, (_("Period shown"), [shown]))
     return [(name, periods) for name, periods in groups if periods]
