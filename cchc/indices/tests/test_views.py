@@ -268,3 +268,35 @@ def test_a_finished_year_can_be_picked_and_closed_and_messages_name_periods_read
     r = c.post(reverse("indices:periods"), {"period": AUG}, follow=True)
     text = r.content.decode()
     assert "Kỳ Tháng 8/2026 đã được chốt" in text and f"Kỳ {AUG}" not in text
+
+
+def _losses_row(body: str, metric: str) -> str:
+    start = body.index(f'data-metric="{metric}"')
+    return body[start : body.index("</tr>", start)]
+
+
+def test_losses_page_leads_a_unit_to_the_dossiers_behind_its_lost_points(client, scenario):
+    """A unit at the bottom asks "what pulled us down?": the losses page sets its own lost
+    points beside the province's, and they (and the worst agencies' names) open the
+    dossiers behind them; a unit it may not see opens no evidence."""
+    evidence_a = reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"])
+    c = login(client, scenario.cast.leader_a)
+    body = c.get(reverse("indices:losses"), {"period": AUG}).content.decode()
+    assert 'id="focus-head"' in body and "UBND phường Hoàn Kiếm" in body
+    row = _losses_row(body, "DOSSIER_ON_TIME")
+    cell = row[row.index('class="focus-loss"') :]
+    cell = cell[: cell.index("</td>")]
+    # 20 − 8,89: the unit's own points lost on this metric, opening its late dossiers
+    assert f'href="{evidence_a}?period={AUG}"' in cell and "11,11" in cell
+    # the agency page links to it
+    agency_page = c.get(reverse("indices:agency", args=["H26.100"]), {"period": AUG})
+    assert "agency=H26.100" in agency_page.content.decode()
+    # another unit asked for: its losses, but no link to its dossiers
+    body = c.get(reverse("indices:losses"), {"period": AUG, "agency": "H26.01"}).content.decode()
+    assert 'id="focus-head"' in body and "Sở Tư pháp" in body
+    assert "/indices/co-quan/H26.01/chi-so/" not in body
+    # the province administrator: the worst agencies' names open the metric's evidence
+    c = login(client, scenario.cast.province_admin)
+    body = c.get(reverse("indices:losses"), {"period": AUG}).content.decode()
+    assert 'id="focus-head"' not in body
+    assert f'href="{evidence_a}?period={AUG}"' in _losses_row(body, "DOSSIER_ON_TIME")

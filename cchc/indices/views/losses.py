@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cchc.accounts import permissions
 from cchc.indices import points
 from cchc.indices import reports as period_reports
 from cchc.indices.export import table_response
@@ -23,6 +24,21 @@ from cchc.indices.views._shared import (
     _viewer,
     planned,
 )
+from cchc.indices.views.agency import _may_see_evidence
+
+
+def _focus(request: HttpRequest, ps: Any, province: str) -> Any:
+    """The agency whose own losses the page sets beside the province's: the one asked for
+    (`?agency=CODE`, from the agency page), else the viewer's own when they belong to one
+    agency only and do not see the whole province (a commune leader asking "what pulled us
+    down?" finds their unit's lost points on the page, not only the three worst agencies)."""
+    by_code = {a.code: a for a in ps.agencies}
+    if code := request.GET.get("agency", ""):
+        return by_code.get(code)
+    if permissions.sees_whole_province(request.user, province):
+        return None
+    own = [a for a in ps.agencies if a.pk in permissions.agency_ids(request.user)]
+    return own[0] if len(own) == 1 else None
 
 
 @login_required
@@ -31,6 +47,7 @@ def losses(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
     period = _period(request)
     ps = period_reports.scores_for(SCHEME, period, province_code=province)
+    focus = _focus(request, ps, province)
     table: dict[str, dict[str, Any]] = {}
     for g_spec in ps.spec.groups:
         for m_spec in g_spec.metrics:
@@ -47,6 +64,7 @@ def losses(request: HttpRequest) -> HttpResponse:
                 "unscored": 0.0,
                 "unscored_agencies": 0,
                 "no_data_agencies": 0,
+                "focus": None,
             }
     caps: dict[str, dict[str, Any]] = {
         g.code: {"group": g, "above_cap": 0.0, "agencies": 0} for g in ps.spec.groups
@@ -62,6 +80,8 @@ def losses(request: HttpRequest) -> HttpResponse:
                 row = table.get(m.code)
                 if row is None:
                     continue
+                if focus is not None and a.pk == focus.pk:
+                    row["focus"] = m
                 if m.unscored:
                     row["unscored"] += m.unscored
                     row["unscored_agencies"] += 1
@@ -74,7 +94,12 @@ def losses(request: HttpRequest) -> HttpResponse:
     for r in rows:
         r["lost"] = round(r["lost"], 2)
         r["unscored"] = round(r["unscored"], 2)
-        r["worst"] = [a for _l, a in sorted(r["worst"], key=lambda x: -x[0])[:3]]
+        # each of the worst agencies links to the dossiers behind its lost points (the
+        # metric's evidence) when the viewer may see them, else to the agency's page
+        r["worst"] = [
+            {"agency": a, "lost": lost, "evidence": _may_see_evidence(request.user, a)}
+            for lost, a in sorted(r["worst"], key=lambda x: -x[0])[:3]
+        ]
     cap_rows = [
         {**c, "above_cap": round(c["above_cap"], 2), "note": _cap_note_sum(c["group"])}
         for c in caps.values()
@@ -133,6 +158,8 @@ def losses(request: HttpRequest) -> HttpResponse:
             balance=balance,
             balance_note=_losses_balance_note(balance),
             province=province,
+            focus=focus,
+            focus_evidence=focus is not None and _may_see_evidence(request.user, focus),
         ),
     )
 
