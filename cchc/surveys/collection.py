@@ -157,6 +157,45 @@ def _take_quota(campaign: Campaign, agency: Any, stratum: str) -> str:
     return quotas[0].stratum if quotas else ""
 
 
+def _recount_quota(response: Response) -> dict[str, str]:
+    """Keep the unit's quotas equal to the questionnaires that count, after a correction or a
+    review changed whether this one does: it counts while it is valid and not rejected
+    (domain.md §6: invalid questionnaires are excluded from every figure). A rejected or
+    now-invalid questionnaire gives its place back, so a unit's collection is not stopped as
+    "full" by forms that do not count; one accepted again (or corrected into a valid one)
+    takes it again, for the stratum it counted for before (kept in the event that gave it
+    back), even when the quota has filled up since: a correction never loses an answer.
+    Inside the caller's transaction, with the response locked. Returns the event's data."""
+    if response.campaign_id is None:
+        return {}
+    counts = response.valid and response.review != Response.Review.REJECTED
+    if not counts and response.quota_stratum:
+        released = response.quota_stratum
+        quotas = _quotas(response.campaign, response.agency, released).select_for_update()
+        Quota.objects.filter(pk__in=[q.pk for q in quotas], filled__gt=0).update(
+            filled=F("filled") - 1
+        )
+        response.quota_stratum = ""
+        return {"quota_released": released}
+    if counts and not response.quota_stratum:
+        before = [
+            e.data.get("quota_released")
+            for e in response.events.order_by("-seq")
+            if (e.data or {}).get("quota_released")
+        ]
+        quotas = list(
+            _quotas(
+                response.campaign, response.agency, before[0] if before else "*"
+            ).select_for_update()
+        )
+        if not quotas:
+            return {}
+        Quota.objects.filter(pk__in=[q.pk for q in quotas]).update(filled=F("filled") + 1)
+        response.quota_stratum = quotas[0].stratum
+        return {"quota_taken": response.quota_stratum}
+    return {}
+
+
 def _record(
     campaign: Campaign,
     *,
@@ -528,8 +567,8 @@ def review_responses(
                 action="review",
                 actor=actor,
                 note=reason,
-                data={"from": before, "to": decision},
-                save=["review", "review_reason"],
+                data={"from": before, "to": decision, **_recount_quota(response)},
+                save=["review", "review_reason", "quota_stratum"],
             )
             campaigns.add(response.campaign_id)
             done += 1
@@ -562,8 +601,8 @@ def edit_response(
             action="edit",
             actor=actor,
             note=reason,
-            data={"before": old, "after": clean},
-            save=["answers", "scored", "valid", "valid_items"],
+            data={"before": old, "after": clean, **_recount_quota(response)},
+            save=["answers", "scored", "valid", "valid_items", "quota_stratum"],
         )
         live.changed(response.campaign_id)
         return response

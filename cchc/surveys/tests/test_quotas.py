@@ -89,3 +89,50 @@ def test_a_full_stratum_quota_refuses_its_stratum_only(cast, campaign, method):
         enter(answers=all_items(method, 4), stratum="HT:1")
     enter(answers=all_items(method, 4))  # the stratum unknown: the whole unit only
     assert (filled(campaign, unit), filled(campaign, unit, "HT:1")) == (2, 1)
+
+
+def test_rejection_and_correction_give_the_quota_back_and_take_it_again(cast, campaign, method):
+    """A quota counts the questionnaires that count: a rejected one (a duplicate, a fake) or
+    one corrected into an invalid one gave its place back nowhere, so a unit's collection
+    stopped as "full" on forms that no longer counted. Each change is in the event."""
+    from cchc.surveys.models import ResponseEvent
+
+    unit = cast.agency_b
+    drawn(cast, campaign)
+    services.set_quota(campaign, agency=unit, target=2, actor=cast.province_admin)
+    services.set_quota(campaign, agency=unit, target=1, actor=cast.province_admin, stratum="HT:1")
+    enter = partial(
+        collection.enter_response, campaign, agency=unit, actor=cast.clerk_a, mode=Mode.PHONE
+    )
+    first = enter(answers=all_items(method, 4), stratum="HT:1")
+    second = enter(answers=all_items(method, 5))
+    assert (filled(campaign, unit), filled(campaign, unit, "HT:1")) == (2, 1)
+    with pytest.raises(collection.QuotaFull):
+        enter(answers=all_items(method, 4))
+
+    # rejected: both quotas it counted for get the place back, and a new form is taken
+    review = partial(collection.review_responses, actor=cast.province_admin)
+    review([first], decision="REJECTED", reason="trùng phiếu")
+    assert (filled(campaign, unit), filled(campaign, unit, "HT:1")) == (1, 0)
+    event = ResponseEvent.objects.get(response=first, action="review")
+    assert event.data["quota_released"] == "HT:1"
+    third = enter(answers=all_items(method, 3), stratum="HT:1")
+    assert (filled(campaign, unit), filled(campaign, unit, "HT:1")) == (2, 1)
+
+    # accepted again after all: it counts again, for its own stratum, even over the target
+    review([first], decision="ACCEPTED")
+    first.refresh_from_db()
+    assert first.quota_stratum == "HT:1"
+    assert (filled(campaign, unit), filled(campaign, unit, "HT:1")) == (3, 2)
+
+    # a correction that makes a form invalid gives the place back; a second one takes it again
+    edit = partial(collection.edit_response, actor=cast.province_admin)
+    second = edit(second, answers=all_items(method, 9), reason="phiếu trắng, nhập nhầm")
+    assert not second.valid and second.quota_stratum == ""
+    assert filled(campaign, unit) == 2
+    second = edit(second, answers=all_items(method, 5), reason="nhập lại đúng phiếu")
+    assert second.valid and second.quota_stratum == "*"
+    assert (filled(campaign, unit), filled(campaign, unit, "HT:1")) == (3, 2)
+    # a review that changes nothing of its counting moves no quota
+    review([third], decision="ACCEPTED")
+    assert (filled(campaign, unit), filled(campaign, unit, "HT:1")) == (3, 2)
