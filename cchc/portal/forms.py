@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -310,3 +311,11 @@ class SupplementForm(forms.Form):
     files = MultipleFileField(
         label=_("Files (PDF, JPEG or PNG)"), accept="image/*,application/pdf", capture=True
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the size limit said before the upload, as on the submission form (a photo from a
+        # phone's camera easily passes it)
+        self.fields["files"].help_text = gettext(
+            "PDF, JPEG or PNG, at most %(MAX_UPLOAD_MB)s MB each."
+        ) % {"MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB}

@@ -50,7 +50,7 @@ from cchc.portal.forms import (
     SignupForm,
     SupplementForm,
 )
-from cchc.portal.models import Draft
+from cchc.portal.models import Draft, Notification
 from cchc.portal.validators import normalise_phone
 
 User = get_user_model()
@@ -277,7 +277,40 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = Draft.objects.of(request.user).open().select_related("procedure")
-    return render(request, "portal/my_dossiers.html", {"page": page, "drafts": drafts})
+    return render(
+        request,
+        "portal/my_dossiers.html",
+        {
+            "page": page,
+            "drafts": drafts,
+            # the dossiers where the agency waits for the citizen: said in the list, not
+            # only on each dossier's page
+            "waiting_for_me": set(dossiers.waiting_supplement().values_list("pk", flat=True)),
+            "notifications": notifications_of(request.user),
+        },
+    )
+
+
+MY_NOTIFICATIONS = 10
+
+
+def notifications_of(user: Any) -> list[Notification]:
+    """The latest messages sent about the citizen's own dossiers, so an e-mail in spam or an
+    SMS on a lost phone can still be read. One row per message: the same text went by e-mail
+    and by SMS (cchc/portal/notifications.py queues it once per channel)."""
+    rows = (
+        Notification.objects.filter(dossier__applicant=user)
+        .select_related("dossier")
+        .order_by("-created_at", "-pk")[: MY_NOTIFICATIONS * 2]
+    )
+    seen: set[tuple[int | None, str, str]] = set()
+    shown: list[Notification] = []
+    for row in rows:
+        key = (row.dossier_id, row.subject, row.body)
+        if key not in seen:
+            seen.add(key)
+            shown.append(row)
+    return shown[:MY_NOTIFICATIONS]
 
 
 # -- online submission --------------------------------------------------------------------
