@@ -166,12 +166,13 @@ def _recount_quota(response: Response) -> dict[str, str]:
     takes it again, for the stratum it counted for before (kept in the event that gave it
     back), even when the quota has filled up since: a correction never loses an answer.
     Inside the caller's transaction, with the response locked. Returns the event's data."""
-    if response.campaign_id is None:
+    campaign = response.campaign
+    if campaign is None:
         return {}
     counts = response.valid and response.review != Response.Review.REJECTED
     if not counts and response.quota_stratum:
         released = response.quota_stratum
-        quotas = _quotas(response.campaign, response.agency, released).select_for_update()
+        quotas = _quotas(campaign, response.agency, released).select_for_update()
         Quota.objects.filter(pk__in=[q.pk for q in quotas], filled__gt=0).update(
             filled=F("filled") - 1
         )
