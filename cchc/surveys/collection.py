@@ -185,9 +185,7 @@ def _recount_quota(response: Response) -> dict[str, str]:
             if (e.data or {}).get("quota_released")
         ]
         quotas = list(
-            _quotas(
-                response.campaign, response.agency, before[0] if before else "*"
-            ).select_for_update()
+            _quotas(campaign, response.agency, before[0] if before else "*").select_for_update()
         )
         if not quotas:
             return {}
