@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "dvcqg-766-phu-tho"
 
@@ -68,5 +68,10 @@ def test_a_wrong_official_row_fails_the_command(tmp_path):
 def test_not_a_portal_file_is_reported(tmp_path):
     bad = tmp_path / "x.json"
     bad.write_text("[1, 2]", encoding="utf-8")
-    with pytest.raises(Exception, match="no portal report"):
-        call_command("reconcile_766", str(bad), stdout=StringIO(), stderr=StringIO())
+    err = StringIO()
+    with pytest.raises(CommandError, match="Không đọc được tệp báo cáo nào của Cổng"):
+        call_command("reconcile_766", str(bad), stdout=StringIO(), stderr=err)
+    assert "x.json không có đối tượng 'data'" in err.getvalue()
+    # a path that is not there: said in Vietnamese like the rest
+    with pytest.raises(CommandError, match="không tồn tại"):
+        call_command("reconcile_766", str(tmp_path / "missing"), stdout=StringIO())

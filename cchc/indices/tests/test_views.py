@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.indices.export import FONT_PATH
@@ -194,6 +195,10 @@ def test_province_admin_uploads_portal_files(client, cast):
     assert body.count("164") >= 2 and "H44.01" in body
     r = c.post(reverse("indices:reconcile"), {"files": [io.BytesIO(b"not json")]})
     assert r.status_code == 200
+    # a JSON file of the wrong shape: the message names it once ("x.json: x.json ..." before)
+    shape = SimpleUploadedFile("x.json", b"[1, 2]", content_type="application/json")
+    body = c.post(reverse("indices:reconcile"), {"files": [shape]}).content.decode()
+    assert "x.json không có đối tượng" in body and "x.json: x.json" not in body
     assert login(client, cast.leader_a).get(reverse("indices:reconcile")).status_code == 403
 
 

@@ -53,10 +53,12 @@ def reconcile_upload(request: HttpRequest) -> HttpResponse:
                 raw = json.loads(upload.read().decode("utf-8"))
                 data = raw.get("data") if isinstance(raw, dict) else None
                 if not isinstance(data, dict):
-                    raise reconcile.PortalFileError(
+                    # the message names the file itself: not prefixed again below
+                    errors.append(
                         _("%(file)s has no 'data' object: not a portal report.")
                         % {"file": upload.name}
                     )
+                    continue
                 checks.append(reconcile.check_data(spec, data, upload.name))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 errors.append(_("%(f)s is not a readable JSON file.") % {"f": upload.name})

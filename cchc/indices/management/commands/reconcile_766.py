@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.indices import reconcile
 from cchc.indices.engine import load_spec
@@ -34,14 +35,14 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         target = Path(opts["target"])
         if not target.exists():
-            raise CommandError(f"{target} does not exist")
+            raise CommandError(_("%(p)s does not exist.") % {"p": target})
         on = dt.date.fromisoformat(opts["on"]) if opts["on"] else timezone.localdate()
         spec = load_spec(opts["scheme"], on)
         checks, errors = reconcile.check_paths(spec, reconcile.files_in(target))
         for err in errors:
             self.stderr.write(f"ERROR {err}")
         if not checks:
-            raise CommandError("no portal report file could be read")
+            raise CommandError(_("No portal report file could be read."))
         failed = bool(errors)
         self.stdout.write(f"{spec.scheme} {spec.version} - tolerance {reconcile.TOLERANCE}")
         self.stdout.write(
