@@ -22,6 +22,7 @@ from cchc.agencies.models import AdministrativeUnit, Agency, AgencyLevel, Rankin
 from cchc.catalogue import services as catalogue_services
 from cchc.catalogue.models import CatalogueChange, Field, OnlineLevel, Procedure, TimeUnit
 from cchc.core.text import fold
+from cchc.interchange import procedure_content
 from cchc.interchange.formats import (
     AGENCIES,
     PROCEDURES,
@@ -329,6 +330,7 @@ def _parse_procedure(row: dict[str, str], agency_codes: set[str]) -> dict[str, A
         "agency_codes": split_codes(row["agency_codes"]),
         "valid_from": parse_date(row["valid_from"], "valid_from"),
         "valid_to": parse_date(row["valid_to"], "valid_to"),
+        "content": procedure_content.parse(row),
     }
     if values["time_unit"] not in TimeUnit.values:
         raise RowError(
@@ -447,6 +449,11 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
             action, diff = audit.get(proc.code, (CatalogueChange.Action.UPDATE, {}))
             audit[proc.code] = (action, diff | {"agencies": sorted(values["agency_codes"])})
     links.save()
+    contents = {v["code"]: v["content"] for _l, v, _c in rows if v["content"] is not None}
+    for code, diff in procedure_content.apply(procs, contents).items():
+        changed.add(code)
+        action, before = audit.get(code, (CatalogueChange.Action.UPDATE, {}))
+        audit[code] = (action, before | diff)
     catalogue_services.log_imported(
         [(procs[code], action, diff) for code, (action, diff) in sorted(audit.items())]
     )
@@ -455,8 +462,9 @@ def apply_procedures(result: FileResult, rows: list[tuple[int, dict[str, Any], l
 
 def export_procedures() -> str:
     agencies = _linked_codes(Procedure.agencies.through, "procedure_id", "agency__code")
+    documents = procedure_content.document_names()
     return _csv(
-        PROCEDURE_COLUMNS,
+        PROCEDURE_COLUMNS + procedure_content.CONTENT_COLUMNS,
         (
             [
                 p.code,
@@ -470,7 +478,10 @@ def export_procedures() -> str:
                 agencies.get(p.pk, ""),
                 format_date(p.valid_from),
                 format_date(p.valid_to),
+                *procedure_content.export_cells(p, documents),
             ]
-            for p in Procedure.objects.select_related("field").order_by("code")
+            for p in Procedure.objects.select_related("field")
+            .prefetch_related("step_templates")
+            .order_by("code")
         ),
     )

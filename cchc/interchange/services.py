@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -206,6 +207,11 @@ def _write_rejects(directory: Path, result: FileResult, skip_invalid: bool) -> N
         writer.writerows([r.line, r.reason] for r in rejects)
 
 
+def _records(text: str) -> int:
+    """Rows of a CSV text after its header (a cell may hold line breaks: not a line count)."""
+    return sum(1 for _row in csv.reader(io.StringIO(text))) - 1
+
+
 def export_bundle(directory: Path, *, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
     """Write the four files: all agencies and procedures (the reference data an empty database
     needs), the dossiers received in the range, and the petitions of the range."""
@@ -215,10 +221,10 @@ def export_bundle(directory: Path, *, date_from: dt.date, date_to: dt.date) -> d
     counts: dict[str, int] = {}
     agencies = reference.export_agencies()
     (directory / AGENCIES).write_text(agencies, encoding="utf-8")
-    counts[AGENCIES] = agencies.count("\n") - 1
+    counts[AGENCIES] = _records(agencies)
     procedures = reference.export_procedures()
     (directory / PROCEDURES).write_text(procedures, encoding="utf-8")
-    counts[PROCEDURES] = procedures.count("\n") - 1
+    counts[PROCEDURES] = _records(procedures)
     with (directory / DOSSIERS).open("w", encoding="utf-8", newline="\n") as handle:
         counts[DOSSIERS] = dossiers.export_dossiers(handle, date_from, date_to)
     with (directory / PETITIONS).open("w", encoding="utf-8", newline="\n") as handle:

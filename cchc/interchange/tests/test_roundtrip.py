@@ -139,10 +139,73 @@ def test_export_formats(cast, tmp_path):
         '"MaDonViXuLy": "H26.01", "KenhThucHien": 1, "NgayNopHoSo": "2026-03-02T09:00:00+07:00"'
     )
     assert '"NgayHenTraMoi": ' in line and '"HoSoCoThanhPhanSoHoa": 0, "CoKetQuaDienTu": 1' in line
-    assert (
-        files["procedures.csv"].decode().splitlines()[1]
-        == "1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,3,working_day,full,0,1,H26.01;H26.100,,"
+    # the contract's columns, then the published content (procedure_content.CONTENT_COLUMNS)
+    procedures = files["procedures.csv"].decode().splitlines()
+    assert procedures[0] == (
+        "code,name,field,processing_time,time_unit,online_level,has_fee,paper_result,"
+        "agency_codes,valid_from,valid_to,"
+        "applicant_types,submission_means,steps_description,required_documents"
+    )
+    assert procedures[1] == (
+        "1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,3,working_day,full,0,1,H26.01;H26.100,,,"
+        'Công dân Việt Nam,"Trực tiếp, trực tuyến, bưu chính","Tiếp nhận, thẩm định, trả kết quả",'
+        "Tờ khai"
     )
     # outside the range: nothing
     export(tmp_path / "april", "2026-04-01", "2026-04-30")
     assert (tmp_path / "april" / "dossiers.jsonl").read_bytes() == b""
+
+
+@pytest.mark.django_db
+def test_published_content_survives_export_and_import(cast, tmp_path):
+    # The 766 metric PUBLIC_CONTENT_FULL counts procedures whose seven published fields are
+    # filled; the contract's columns carry only some, so an export imported into an empty
+    # database scored 0 on it where the source scored full marks.
+    proc = Procedure.objects.get(code="1.001193")
+    proc.required_documents.create(order=2, name="Giấy chứng sinh")
+    names = list(proc.required_documents.order_by("order").values_list("name", flat=True))
+    assert proc.missing_core_fields() == [] and len(names) == 2
+    files = export(tmp_path / "first")
+    out = io.StringIO()
+    call_command("import_bundle", str(tmp_path / "first"), stdout=out, stderr=io.StringIO())
+    assert "procedures.csv: 0 created, 0 updated, 1 unchanged, 0 rejected" in out.getvalue()
+
+    empty_the_database()
+    call_command("import_bundle", str(tmp_path / "first"), stdout=out, stderr=io.StringIO())
+    imported = Procedure.objects.get(code="1.001193")
+    assert imported.missing_core_fields() == []
+    assert (imported.applicant_types, imported.submission_means) == (
+        proc.applicant_types,
+        proc.submission_means,
+    )
+    assert list(imported.required_documents.values_list("name", flat=True)) == names
+    assert export(tmp_path / "second")["procedures.csv"] == files["procedures.csv"]
+    # two documents are two lines of one cell: still one procedure row
+    printed = io.StringIO()
+    call_command(
+        "export_bundle",
+        str(tmp_path / "third"),
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        stdout=printed,
+    )
+    assert "procedures.csv: 1 rows" in printed.getvalue().splitlines()
+
+
+@pytest.mark.django_db
+def test_a_bundle_without_content_columns_keeps_the_content(cast, tmp_path):
+    proc = Procedure.objects.get(code="1.001193")
+    row = export(tmp_path / "first")["procedures.csv"].decode().splitlines()[1]
+    contract_only = (
+        "code,name,field,processing_time,time_unit,online_level,has_fee,paper_result,"
+        "agency_codes,valid_from,valid_to\n" + row.split(",,,")[0] + ",,\n"
+    )
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "procedures.csv").write_text(contract_only, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_bundle", str(tmp_path / "other"), stdout=out, stderr=io.StringIO())
+    assert "procedures.csv: 0 created, 0 updated, 1 unchanged" in out.getvalue()
+    proc.refresh_from_db()
+    assert proc.missing_core_fields() == [] and proc.required_documents.count() == 1
