@@ -305,3 +305,21 @@ def test_losses_page_leads_a_unit_to_the_dossiers_behind_its_lost_points(client,
     body = c.get(reverse("indices:losses"), {"period": AUG}).content.decode()
     assert 'id="focus-head"' not in body
     assert f'href="{evidence_a}?period={AUG}"' in _losses_row(body, "DOSSIER_ON_TIME")
+
+
+def test_public_page_of_a_closed_period_names_no_official(client, scenario):
+    """The public page promises no personal data: it says when a period was closed, not who
+    closed it (the staff pages still do)."""
+    admin = scenario.cast.province_admin
+    close_period(actor=admin, scheme_code="qd766", period=Period.parse(AUG), province_code="01")
+    name = admin.display_name
+    body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
+    assert 'id="closed-period"' in body and "Số liệu đã chốt của kỳ" in body
+    assert name not in body
+    xlsx = client.get(reverse("indices:public"), {"period": AUG, "export": "xlsx"})
+    from openpyxl import load_workbook
+
+    cells = [str(c.value) for row in load_workbook(io.BytesIO(xlsx.content)).active for c in row]
+    assert any("Số liệu đã chốt" in c for c in cells) and not any(name in c for c in cells)
+    staff = login(client, admin).get(reverse("indices:dashboard"), {"period": AUG})
+    assert name in staff.content.decode()

@@ -168,30 +168,37 @@ def _group_names(ps: scoring.PeriodScores) -> list[tuple[str, str, float]]:
     return [(g.code, g.label, g.max_points) for g in ps.spec.groups]
 
 
-def _closed(ps: scoring.PeriodScores | None) -> dict[str, Any] | None:
+def _closed(ps: scoring.PeriodScores | None, *, named: bool = True) -> dict[str, Any] | None:
     """What a page says of a closed period: its figures are frozen, and by how much the live
-    figures now differ."""
+    figures now differ. `named=False` (the public page, which promises no personal data)
+    leaves out the official who closed it."""
     if ps is None or not isinstance(ps, scoring.FrozenScores):
         return None
     report = ps.report
     return {
         "at": report.closed_at,
-        "by": report.closed_by.display_name if report.closed_by else "",
+        "by": report.closed_by.display_name if report.closed_by and named else "",
         "restated": report.restated,
         "province_difference": ps.province_live_difference,
         "live_province_total": ps.live.province.total,
     }
 
 
-def _closed_notes(ps: scoring.PeriodScores) -> list[str]:
+def _closed_notes(ps: scoring.PeriodScores, *, named: bool = True) -> list[str]:
     """The export's lines saying the figures are frozen, with the live difference."""
-    closed = _closed(ps)
+    closed = _closed(ps, named=named)
     if closed is None:
         return []
-    notes = [
-        _("Frozen figures of a closed period (closed %(at)s by %(who)s, restated %(n)s times).")
-        % {"at": fmt_local(closed["at"]), "who": closed["by"], "n": closed["restated"]}
-    ]
+    if closed["by"]:
+        first = _(
+            "Frozen figures of a closed period (closed %(at)s by %(who)s, restated %(n)s times)."
+        ) % {"at": fmt_local(closed["at"]), "who": closed["by"], "n": closed["restated"]}
+    else:
+        first = _("Frozen figures of a closed period (closed %(at)s, restated %(n)s times).") % {
+            "at": fmt_local(closed["at"]),
+            "n": closed["restated"],
+        }
+    notes = [first]
     if closed["province_difference"] is not None:
         notes.append(
             _("Live figures differ: province total %(live)s, difference %(d)s points.")

@@ -15,6 +15,7 @@ from cchc.indices.export import table_response
 from cchc.indices.models import ProvinceIndexSetting
 from cchc.indices.views._shared import (
     SCHEME,
+    _closed,
     _closed_notes,
     _common,
     _default_province,
@@ -113,7 +114,7 @@ def public(request: HttpRequest) -> HttpResponse:
             _("Service index — %(p)s") % {"p": period.label},
             headers,
             data,
-            _closed_notes(ps),
+            _closed_notes(ps, named=False),
         )
     return render(
         request,
@@ -122,6 +123,8 @@ def public(request: HttpRequest) -> HttpResponse:
             request,
             period,
             ps,
+            # the public page promises no personal data: not the official who closed it
+            closed=_closed(ps, named=False),
             rows=rows,
             ranked_groups=ranked_groups,
             unranked=unranked,
