@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Which dossier actions the applicant hears about (Decree 118/2025: the applicant is told of
 # the receipt, any supplement request, any delay with its new date, and the result).
-NOTIFIED_ACTIONS = ("receive", "request_supplement", "apologize", "finish")
+NOTIFIED_ACTIONS = ("receive", "request_supplement", "request_payment", "apologize", "finish")
 MAX_ATTEMPTS = getattr(settings, "NOTIFY_MAX_ATTEMPTS", 6)
 
 
@@ -82,6 +82,18 @@ def compose(dossier: Dossier, action: str, event: DossierEvent | None) -> tuple[
             _(
                 "Your dossier %(code)s needs more documents: %(reason)s. "
                 "The processing time is paused until they arrive. Details: %(link)s"
+            )
+            % values,
+        )
+    if action == "request_payment":
+        amount = (event.data.get("amount") if event else None) or dossier.fee_amount or 0
+        values["amount"] = f"{int(amount):,}".replace(",", ".") + " đ"
+        values["note"] = f" {before_full_stop(values['reason'])}." if values["reason"] else ""
+        return (
+            _("Dossier %(code)s: fees to pay") % values,
+            _(
+                "Your dossier %(code)s needs a payment of %(amount)s before it continues."
+                "%(note)s Details: %(link)s"
             )
             % values,
         )

@@ -629,6 +629,20 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     return rows
 
 
+def payment_request(dossier: Dossier) -> dict[str, Any] | None:
+    """While the agency waits for the applicant's fees (status 6, nghĩa vụ tài chính): how
+    much, asked when, and the clerk's note to the applicant (how and where to pay). The page
+    said only the status's name, so the citizen could not know what to pay."""
+    if dossier.status != Status.FINANCIAL:
+        return None
+    event = dossier.events.filter(action="request_payment").order_by("-seq").first()
+    return {
+        "amount": (event.data.get("amount") if event else None) or dossier.fee_amount,
+        "at": event.at if event else None,
+        "note": event.note if event else "",
+    }
+
+
 def supplement_pauses(dossier: Dossier) -> list[dict[str, Any]]:
     pauses: list[dict[str, Any]] = []
     for ev in dossier.events.order_by("seq").only("to_status", "at", "note", "data", "action"):
@@ -707,6 +721,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "pauses": supplement_pauses(dossier),
             "apologies": apologies,
             "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
+            "payment_request": payment_request(dossier),
             "can_rate": dossier.status == Status.RETURNED,
             "has_receipt": dossier.received_at is not None,
             "has_result_file": dossier.is_returned
