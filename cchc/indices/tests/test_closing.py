@@ -167,3 +167,25 @@ def test_restating_or_closing_by_command_refuses_what_the_page_refuses(scenario)
     with pytest.raises(CommandError, match="quản trị viên"):
         call_command("close_period", period=AUG, user=scenario.cast.leader_a.username)
     assert not PeriodReport.objects.exists()
+
+
+def test_close_and_restate_commands_run_as_interchange_writes_them(scenario):
+    """interchange.md §2 writes `close_period --scheme qd766 --period P --province 01` without
+    --user: the province's only administrator is recorded as acting, and the command says
+    so; with two administrators it asks which one instead of guessing."""
+    admin = scenario.cast.province_admin
+    out = io.StringIO()
+    call_command(
+        "close_period", "--scheme", "qd766", "--period", AUG, "--province", "01", stdout=out
+    )
+    report = PeriodReport.objects.get()
+    assert report.closed_by == admin
+    assert "Tháng 8/2026" in out.getvalue() and admin.username in out.getvalue()
+    from cchc.accounts.models import User
+
+    User.objects.create_user(
+        username="sonoivu2", password="x", kind="PROVINCE_ADMIN", province_code="01"
+    )
+    with pytest.raises(CommandError, match="--user"):
+        call_command("restate_period", "--period", AUG, "--reason", "Nhập muộn")
+    assert not Restatement.objects.exists()

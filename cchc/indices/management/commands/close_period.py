@@ -1,4 +1,4 @@
-"""`python manage.py close_period --scheme qd766 --period P [--province 01] --user NAME`
+"""`python manage.py close_period --scheme qd766 --period P [--province 01] [--user NAME]`
 (interchange.md §2): freeze a period's figures through the same service as the periods page."""
 
 from __future__ import annotations
@@ -13,11 +13,30 @@ from cchc.indices.reports import close_period
 from cchc.indices.scoring import reportable
 
 
-def acting_user(username: str):  # type: ignore[no-untyped-def]
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(_("No user %(name)s.") % {"name": username})
-    return user
+def acting_user(username: str, province_code: str):  # type: ignore[no-untyped-def]
+    """Who the closing or restatement is recorded as: the user named by --user, else the
+    province's administrator when it has exactly one (interchange.md §2 writes the command
+    without --user; the record still names a person, and the command says which)."""
+    users = get_user_model().objects
+    if username:
+        user = users.filter(username=username).first()
+        if user is None:
+            raise CommandError(_("No user %(name)s.") % {"name": username})
+        return user
+    admins = list(
+        users.filter(kind="PROVINCE_ADMIN", province_code=province_code, is_active=True).order_by(
+            "pk"
+        )[:2]
+    )
+    if len(admins) != 1:
+        raise CommandError(
+            _(
+                "Name the province administrator acting with --user: province %(p)s has "
+                "%(n)s administrators."
+            )
+            % {"p": province_code, "n": "0" if not admins else _("several")}
+        )
+    return admins[0]
 
 
 def period_arguments(parser, user_help: str) -> None:  # type: ignore[no-untyped-def]
@@ -25,7 +44,11 @@ def period_arguments(parser, user_help: str) -> None:  # type: ignore[no-untyped
     parser.add_argument("--scheme", default="qd766")
     parser.add_argument("--period", required=True)
     parser.add_argument("--province", default=settings.CCHC_PROVINCE_CODE)
-    parser.add_argument("--user", required=True, help=user_help)
+    parser.add_argument(
+        "--user",
+        default="",
+        help=f"{user_help} (default: the province's only administrator)",
+    )
 
 
 class Command(BaseCommand):
@@ -37,8 +60,9 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
             period = reportable(opts["period"], opts["scheme"])
+            actor = acting_user(opts["user"], opts["province"])
             report = close_period(
-                actor=acting_user(opts["user"]),
+                actor=actor,
                 scheme_code=opts["scheme"],
                 period=period,
                 province_code=opts["province"],
@@ -46,5 +70,6 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
-            _("Period %(p)s is closed: its figures are frozen.") % {"p": report.period}
+            _("Period %(p)s is closed: its figures are frozen.") % {"p": report.period_label}
         )
+        self.stdout.write(_("Recorded as done by %(u)s.") % {"u": actor.username})

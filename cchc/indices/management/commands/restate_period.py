@@ -1,4 +1,4 @@
-"""`python manage.py restate_period --scheme qd766 --period P [--province 01] --user NAME
+"""`python manage.py restate_period --scheme qd766 --period P [--province 01] [--user NAME]
 --reason TEXT` (interchange.md §2): replace a closed period's figures, recorded with who, when,
 why and the figures before and after (the same service as the periods page)."""
 
@@ -25,13 +25,15 @@ class Command(BaseCommand):
             period = reportable(opts["period"], opts["scheme"])
             report = closed_report(opts["scheme"], period, opts["province"])
             if report is None:
-                raise CommandError(_("Period %(p)s is not closed: close it first.") % {"p": period})
-            report = restate_period(
-                actor=acting_user(opts["user"]), report=report, reason=opts["reason"]
-            )
+                raise CommandError(
+                    _("Period %(p)s is not closed: close it first.") % {"p": period.label}
+                )
+            actor = acting_user(opts["user"], opts["province"])
+            report = restate_period(actor=actor, report=report, reason=opts["reason"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
             _("Period %(p)s restated (restatement no. %(n)s).")
-            % {"p": report.period, "n": report.restated}
+            % {"p": report.period_label, "n": report.restated}
         )
+        self.stdout.write(_("Recorded as done by %(u)s.") % {"u": actor.username})
