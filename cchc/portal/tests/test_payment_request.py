@@ -56,3 +56,12 @@ def test_the_citizen_is_told_by_email_and_sms(asked_to_pay):
     assert "Nộp tại quầy số 3 hoặc chuyển khoản qua Cổng dịch vụ công." in sms.body
     assert ".." not in sms.body
     assert asked_to_pay.code in sms.subject
+
+
+def test_the_working_day_arithmetic_is_folded_away(client, citizen, asked_to_pay):
+    """The appointment is in the table; its derivation is there on request, so on a phone
+    what the citizen must do (pay, supplement) is not pushed below it."""
+    client.force_login(citizen)
+    html = client.get(reverse("portal:dossier", args=[asked_to_pay.code])).content.decode()
+    assert '<details id="due-derivation">' in html
+    assert "<details open" not in html
