@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.utils.text import slugify
 
 from cchc.core.spreadsheets import sheet_name
+from cchc.core.text import fold
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,7 +81,10 @@ def download_name(title: str, extension: str) -> tuple[str, str]:
     anything but letters, digits and dashes turned into dashes."""
     words = re.sub(r"[^\w.-]+", "-", title, flags=re.UNICODE).strip("-_.")
     name = re.sub(r"-{2,}", "-", words) or "export"
-    return f"{slugify(title) or 'export'}.{extension}", f"{name}.{extension}"
+    # the ASCII fallback is the same name with its diacritics folded (đ → d): slugify dropped
+    # "đ" ("mat-nhieu-iem") and the slash of a period ("quy-32026" for Quý 3/2026)
+    ascii_name = re.sub(r"[^a-z0-9.]+", "-", fold(name)).strip("-.") or "export"
+    return f"{ascii_name}.{extension}", f"{name}.{extension}"
 
 
 def content_disposition(title: str, extension: str) -> str:

@@ -107,7 +107,13 @@ def test_vietnamese_number_notation():
 def test_download_names_keep_vietnamese_letters():
     header = content_disposition("Xếp hạng Quý 3/2026", "pdf")
     ascii_part, utf8_part = header.split("; filename*=")
-    assert ascii_part == 'attachment; filename="xep-hang-quy-32026.pdf"'
+    # the ASCII fallback keeps the period readable (it read "quy-32026") and folds đ to d
+    assert ascii_part == 'attachment; filename="xep-hang-quy-3-2026.pdf"'
+    ascii_losses = content_disposition("Mất nhiều điểm nhất ở đâu — Quý 3/2026", "xlsx")
+    assert 'filename="mat-nhieu-diem-nhat-o-dau-quy-3-2026.xlsx"' in ascii_losses
+    assert 'filename="h26.100-ubnd-phuong-ba-dinh' in content_disposition(
+        "H26.100 UBND Phường Ba Đình", "pdf"
+    )
     assert utf8_part.startswith("UTF-8''")
     assert unquote(utf8_part.removeprefix("UTF-8''")) == "Xếp-hạng-Quý-3-2026.pdf"
     assert all(ord(ch) < 128 for ch in header)  # header values are ASCII; the name is encoded
