@@ -20,9 +20,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.signals import dossiers_bulk_changed
-from cchc.interchange import dossiers, petitions, reference
+from cchc.interchange import dossiers, petitions, reference, reform_tasks
 from cchc.interchange.formats import (
     AGENCIES,
     BUNDLE_FILES,
@@ -213,8 +214,9 @@ def _records(text: str) -> int:
 
 
 def export_bundle(directory: Path, *, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
-    """Write the four files: all agencies and procedures (the reference data an empty database
-    needs), the dossiers received in the range, and the petitions of the range."""
+    """Write the bundle: all agencies and procedures (the reference data an empty database
+    needs), the dossiers received in the range, the petitions, survey responses and reform
+    tasks of the range. (PAR INDEX templates and scores are not exported yet.)"""
     if date_to < date_from:
         raise ValueError(_("The end date is before the start date."))
     directory.mkdir(parents=True, exist_ok=True)
@@ -229,4 +231,21 @@ def export_bundle(directory: Path, *, date_from: dt.date, date_to: dt.date) -> d
         counts[DOSSIERS] = dossiers.export_dossiers(handle, date_from, date_to)
     with (directory / PETITIONS).open("w", encoding="utf-8", newline="\n") as handle:
         counts[PETITIONS] = petitions.export_petitions(handle, date_from, date_to)
+    # §5 and §7: without them an export taken to a new installation lost its SIPAS results
+    # and its reform tasks.
+    counts[SURVEY_RESPONSES] = _export_survey_responses(directory, date_from, date_to)
+    with (directory / TASKS).open("w", encoding="utf-8", newline="\n") as handle:
+        counts[TASKS] = reform_tasks.export_tasks(handle, date_from, date_to)
     return counts
+
+
+def _export_survey_responses(directory: Path, date_from: dt.date, date_to: dt.date) -> int:
+    """The questionnaires collected in the range (local days), in the surveys module's own
+    bundle form."""
+    from cchc.surveys.interchange import export_responses
+    from cchc.surveys.models import Response
+
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=LOCAL_TZ)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
+    responses = Response.objects.filter(collected_at__gte=start, collected_at__lt=end)
+    return export_responses(responses, fmt="jsonl", path=directory / SURVEY_RESPONSES)

@@ -146,3 +146,37 @@ def test_a_wrong_header_is_said_once(tmp_path):
     ok, _lines, err = run_import(d)
     assert not ok
     assert err.count("code, name, level") == 1 and "agencies.csv:1:" in err
+
+
+def test_export_carries_survey_responses_and_tasks(tmp_path):
+    # An export taken to a new installation used to hold neither (§5, §7): its SIPAS results
+    # and reform-task report were empty there.
+    parent = dict(TASK, Ma="NV-2025-0009", NgayGiao="2025-12-01", NgayHoanThanh=None, GiaHan=[])
+    child = dict(TASK, MaCha="NV-2025-0009")
+    response = {
+        "MaPhieu": "KS-2026-000001",
+        "PhuongPhap": "sipas-2023",
+        "Ky": "2026",
+        "MaDonVi": "H26.900",
+        "HinhThuc": "paper_post",
+        "NgayThu": "2026-01-20T09:00:00+07:00",
+        "TraLoi": {"P1.1": 5, "P1.2": 4, "A1": 9, "B2": None},
+    }
+    d = bundles.write(tmp_path / "in", procedures=None)
+    (d / "tasks.jsonl").write_text(
+        "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in (child, parent)),
+        encoding="utf-8",
+    )
+    (d / "survey_responses.jsonl").write_text(json.dumps(response) + "\n", encoding="utf-8")
+    ok, _lines, err = run_import(d)
+    assert ok, err
+    files = bundles.export(tmp_path / "out", "2026-01-01", "2026-01-31")
+    # the parent, assigned before the range, comes along (and first) so MaCha resolves
+    assert [json.loads(line) for line in files["tasks.jsonl"].splitlines()] == [parent, child]
+    assert [json.loads(line) for line in files["survey_responses.jsonl"].splitlines()] == [response]
+    # imported back, the export is what is stored: nothing changes
+    ok, lines, err = run_import(tmp_path / "out")
+    assert ok, err
+    assert "tasks.jsonl: 0 created, 0 updated, 2 unchanged, 0 rejected" in lines
+    assert "survey_responses.jsonl: 0 created, 0 updated, 1 unchanged, 0 rejected" in lines
+    assert Task.objects.get(code="NV-2026-0001").parent.code == "NV-2025-0009"

@@ -21,7 +21,11 @@ def _day(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Write the reference data and the dossiers and petitions of a date range as a bundle."
+    help = (
+        "Write a bundle (interchange.md) into DIRECTORY: all agencies and procedures, and the "
+        "dossiers, petitions, survey responses and reform tasks of the date range, for "
+        "import_bundle in another installation."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
