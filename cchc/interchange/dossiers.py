@@ -55,6 +55,7 @@ from cchc.interchange.formats import (
 from cchc.interchange.pgload import EVENT_COLUMNS, IMPORT_ACTION, IMPORTED, event_data, event_hash
 
 CHUNK = 5000
+MAX_FEE = 10**15  # đồng: far above any fee, and inside a 64-bit column
 # Old systems rarely carry the applicant's name in the sync format.
 PLACEHOLDER_NAME = "(nhập từ hệ thống cũ)"
 # Open statuses where the dossier sits at the unit of its last history entry; otherwise it is
@@ -288,7 +289,14 @@ class Context:
                 _("DuocThanhToanTrucTuyen must be 0, 1 or 2, not %(value)r.") % {"value": paid}
             )
         fee = get("PhiLePhi") or 0
-        if not _is_int(fee, 0, 10**15):
+        if not _is_int(fee, 0, MAX_FEE):
+            if _is_int(fee, -(10**30), -1):
+                raise RowError(_("PhiLePhi cannot be negative: %(value)s.") % {"value": fee})
+            if type(fee) in (int, float) and fee > MAX_FEE:
+                raise RowError(
+                    _("PhiLePhi %(value)r is larger than any fee (at most %(max)s đồng).")
+                    % {"value": fee, "max": f"{MAX_FEE:,}".replace(",", ".")}
+                )
             raise RowError(
                 _("PhiLePhi must be a whole number of đồng, not %(value)r.") % {"value": fee}
             )

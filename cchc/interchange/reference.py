@@ -127,22 +127,29 @@ def _read(
     a code given again is rejected on its later lines; an unreadable file is one reject."""
     result, rows = open_csv(path, name, columns)
     parsed = []
+    # A code's first line counts even when that row is refused: its repeat is a second
+    # mistake to fix, not the row that quietly takes its place under --skip-invalid.
+    first_line: dict[str, int] = {}
     for line, row, cells in rows:
+        code = (row.get("code") or "").strip()
+        if code:
+            first_line.setdefault(code, line)
         try:
             parsed.append((line, parse(row), cells))
         except RowError as exc:
             result.rejects.append(Reject(line, str(exc), cells))
-    return result, _dedupe(result, parsed)
+    return result, _dedupe(result, parsed, first_line)
 
 
 def _dedupe(
-    result: FileResult, parsed: list[tuple[int, dict[str, Any], list[str]]]
+    result: FileResult,
+    parsed: list[tuple[int, dict[str, Any], list[str]]],
+    first_line: dict[str, int],
 ) -> list[tuple[int, dict[str, Any], list[str]]]:
-    first_line: dict[str, int] = {}
     kept = []
     for line, values, cells in parsed:
         seen = first_line.get(values["code"])
-        if seen is not None:
+        if seen is not None and seen != line:
             result.rejects.append(
                 Reject(
                     line,
@@ -152,7 +159,6 @@ def _dedupe(
                 )
             )
             continue
-        first_line[values["code"]] = line
         kept.append((line, values, cells))
     return kept
 

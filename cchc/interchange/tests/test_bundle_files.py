@@ -180,3 +180,43 @@ def test_export_carries_survey_responses_and_tasks(tmp_path):
     assert "tasks.jsonl: 0 created, 0 updated, 2 unchanged, 0 rejected" in lines
     assert "survey_responses.jsonl: 0 created, 0 updated, 1 unchanged, 0 rejected" in lines
     assert Task.objects.get(code="NV-2026-0001").parent.code == "NV-2025-0009"
+
+
+def test_a_misnamed_file_is_pointed_out(tmp_path):
+    d = bundles.write(tmp_path, procedures=None)
+    (d / "Dossiers.jsonl").write_text("{}\n", encoding="utf-8")
+    with translation.override("vi"):
+        ok, _lines, err = run_import(d)
+    assert ok
+    assert "Dossiers.jsonl: không phải tên tệp của gói dữ liệu, không được đọc" in err
+    assert "agencies.csv:" not in err
+
+
+def test_fee_refusals_say_what_is_wrong(tmp_path):
+    d = bundles.write(
+        tmp_path,
+        dossiers=[bundles.dossier(PhiLePhi=-5000), bundles.dossier("X-2", PhiLePhi=10**30)],
+    )
+    with translation.override("vi"):
+        ok, _lines, err = run_import(d)
+    assert not ok
+    assert "dossiers.jsonl:1: PhiLePhi không được âm: -5000." in err
+    assert (
+        "dossiers.jsonl:2: PhiLePhi 1e+30 lớn hơn mọi mức phí (tối đa 1.000.000.000.000.000 đồng)."
+        in err
+    )
+
+
+def test_a_code_repeated_after_a_refused_row_is_reported(tmp_path):
+    # The first H26.950 is refused (province 99); its repeat used to pass unremarked and,
+    # with --skip-invalid, was created in its place.
+    agencies = (
+        bundles.AGENCIES
+        + "H26.950,UBND xã A,COMMUNE,,,99,2025-07-01,,\n"
+        + "H26.950,UBND xã B,COMMUNE,,,01,2025-07-01,,\n"
+    )
+    d = bundles.write(tmp_path, agencies=agencies, procedures=None)
+    ok, lines, err = run_import(d, "--skip-invalid")
+    assert lines[0] == "agencies.csv: 3 created, 0 updated, 0 unchanged, 2 rejected"
+    assert "agencies.csv:6: " in err and "H26.950" in err.split("agencies.csv:6: ")[1]
+    assert not Agency.objects.filter(code="H26.950").exists()

@@ -45,6 +45,15 @@ class Command(BaseCommand):
                 _("%(dir)s holds none of %(files)s.")
                 % {"dir": directory, "files": ", ".join(bundle_files())}
             )
+        # A file named a little differently (agency.csv, Dossiers.jsonl, tasks.json) would be
+        # skipped without a word: say so, with the names that are read.
+        known = set(bundle_files())
+        for path in sorted(directory.iterdir()):
+            if path.is_file() and path.name not in known and not path.name.startswith("."):
+                self.stderr.write(
+                    _("%(file)s: not a bundle file name, not read (the names are: %(files)s).")
+                    % {"file": path.name, "files": ", ".join(bundle_files())}
+                )
         try:
             user = getpass.getuser()
         except Exception:  # noqa: BLE001 - no login name in some containers
