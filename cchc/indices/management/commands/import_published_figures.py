@@ -32,7 +32,9 @@ class Command(BaseCommand):
             ) from exc
         try:
             changed = figures.enter_figures(
-                actor=acting_user(opts["user"]), province_code=opts["province"], rows=rows
+                actor=acting_user(opts["user"], opts["province"]),
+                province_code=opts["province"],
+                rows=rows,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
