@@ -316,6 +316,12 @@ def test_public_page_of_a_closed_period_names_no_official(client, scenario):
     body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
     assert 'id="closed-period"' in body and "Số liệu đã chốt của kỳ" in body
     assert name not in body
+    # frozen figures are not called "real-time" (the live period's lead says so)
+    lead = body[body.index('id="public-lead"') :]
+    lead = lead[: lead.index("</p>")]
+    assert "thời gian thực" not in lead and "đã chốt" in lead
+    live = client.get(reverse("indices:public"), {"period": "2026-07"}).content.decode()
+    assert "thời gian thực" in live[live.index('id="public-lead"') :][:400]
     xlsx = client.get(reverse("indices:public"), {"period": AUG, "export": "xlsx"})
     from openpyxl import load_workbook
 
