@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from cchc.portal import views as portal_views
+from cchc.portal.views import status as portal_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cchc.portal import password, views
+from cchc.portal import password
+from cchc.portal.views import status as views
 
 app_name = "portal"
 urlpatterns = [
