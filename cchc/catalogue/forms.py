@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -13,8 +14,45 @@ from cchc.catalogue.models import Field, OnlineLevel, Procedure, RequiredDocumen
 from cchc.catalogue.services import EDITABLE_FIELDS
 from cchc.core.fields import date_input
 
+# An amount of đồng as people type it: "50000", "50.000", "1.500.000", "50 000", "50,000",
+# optionally followed by "đ", "đồng" or "VND". Dots, commas and spaces are thousands
+# separators only when they group the digits by three; anything else ("50.5", "50,50") is
+# refused rather than guessed (Django's IntegerField reads "50.000" as 50).
+_VND_RE = re.compile(r"(\d{1,3}(?:[.,\s]\d{3})+|\d+)")
+_VND_SUFFIX_RE = re.compile(r"\s*(?:đ|đồng|vnd|vnđ)\.?$", re.IGNORECASE)
+
+
+class VndAmountField(forms.Field):
+    """A fee or charge in whole đồng, written the Vietnamese way ("50.000") or plainly."""
+
+    default_error_messages = {
+        "invalid": _("Enter the amount in whole đồng, e.g. 50.000 or 50000."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 30})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # shown back with dots between thousands, as the record page prints it
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = _VND_SUFFIX_RE.sub("", str(value if value is not None else "").strip())
+        if not text:
+            return None
+        if not _VND_RE.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(re.sub(r"[.,\s]", "", text))
+
 
 class ProcedureForm(forms.ModelForm):
+    fee_amount = VndAmountField(label=_("fee (phí), VND"), required=False)
+    charge_amount = VndAmountField(label=_("charge (lệ phí), VND"), required=False)
     agencies = forms.ModelMultipleChoiceField(
         label=_("implementing agencies"),
         queryset=Agency.objects.none(),

@@ -279,16 +279,39 @@ class CatalogueChange(EventLog):
         name, with its old and new values for an edit (an import's or a person's)."""
         out = []
         for key, value in (self.data or {}).items():
-            try:
-                name = str(getattr(Procedure._meta.get_field(key), "verbose_name", key))
-            except FieldDoesNotExist:
-                name = key
-            if self.action == self.Action.UPDATE and isinstance(value, list) and len(value) == 2:
+            if key in LIST_CHANGE_LABELS:
+                name = str(LIST_CHANGE_LABELS[key])
+            else:
+                try:
+                    name = str(getattr(Procedure._meta.get_field(key), "verbose_name", key))
+                except FieldDoesNotExist:
+                    name = key
+            if key in ("documents", "templates"):
+                # a note that the list changed (and which forms), not an old/new pair
+                out.append(f"{name}: {_shown(value)}" if key == "templates" else name)
+            elif (
+                self.action == self.Action.UPDATE
+                and isinstance(value, list)
+                and len(value) == 2
+                # older rows kept only the new steps, a list of names
+                and (key != "steps" or all(isinstance(v, list) for v in value))
+            ):
                 old, new = (_shown(v) for v in value)
                 out.append(f"{name}: {old} → {new}")
+            elif self.action == self.Action.CREATE and value in (None, "", [], {}, 0, False):
+                continue  # a field the new record left empty
             else:
                 out.append(name)
         return out
+
+
+# The lists a change may touch besides the record's own fields (cchc.catalogue.services).
+LIST_CHANGE_LABELS = {
+    "documents": _("dossier components"),
+    "required_documents": _("dossier components"),  # an import's: old and new names
+    "templates": _("template file"),
+    "steps": _("processing steps"),
+}
 
 
 def _shown(value: object) -> str:

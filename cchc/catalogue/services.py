@@ -36,8 +36,15 @@ from cchc.catalogue.models import (
 )
 from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label, is_system, require_actor
+from cchc.core.calendar import DEFAULT_PARAMS
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.models import RuleVersion
+from cchc.core.rules import ONE_STOP, rule_in_force
 from cchc.core.uploads import SIGNATURES, check_upload
+
+# đồng: far above any fee or charge, and well inside the 64-bit column (a longer number
+# typed by mistake is refused with a message instead of failing in the database)
+MAX_AMOUNT = 10**15
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
 
@@ -182,6 +189,11 @@ def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[s
                 raise ValidationFailed(
                     _("Amounts are whole, non-negative numbers of đồng."), field=money
                 )
+            if value > MAX_AMOUNT:
+                raise ValidationFailed(
+                    _("This amount is larger than any fee or charge; check the number."),
+                    field=money,
+                )
             clean[money] = value
     merged = {f: getattr(instance, f) for f in EDITABLE_FIELDS} if instance else {}
     merged.update(clean)
@@ -283,6 +295,59 @@ def _clean_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             raise ValidationFailed(_("Step %(n)s: unknown agency.") % {"n": i}, field="steps")
         out.append({"name": name, "working_hours": hours, "agency": agency})
     return out
+
+
+def _hours_per_day() -> Decimal:
+    """Working hours in a working day under the one-stop rule in force today (8 by default:
+    08:00-12:00 and 13:00-17:00)."""
+    try:
+        params = rule_in_force(ONE_STOP, timezone.localdate()).params or {}
+    except RuleVersion.DoesNotExist:
+        params = {}
+    return Decimal(str(params.get("hours_per_day", DEFAULT_PARAMS["hours_per_day"])))
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def step_budget_hours(
+    record: dict[str, Any] | Procedure, steps_hours: list[Decimal]
+) -> tuple[Decimal, Decimal] | None:
+    """(the steps' total, the processing time) in working hours, when both are known: a
+    same-day procedure has one working day; none when there are no steps or no time yet."""
+    if not steps_hours:
+        return None
+    get = record.get if isinstance(record, dict) else lambda k: getattr(record, k)
+    per_day = _hours_per_day()
+    total_steps = sum(steps_hours, Decimal(0))
+    unit = get("time_unit") or TimeUnit.WORKING_DAY
+    if unit == TimeUnit.SAME_DAY:
+        return total_steps, per_day
+    amount = Decimal(get("processing_time") or 0)
+    if not amount:
+        return None
+    return total_steps, amount * per_day if unit == TimeUnit.WORKING_DAY else amount
+
+
+def _check_step_budgets(record: dict[str, Any], steps: list[dict[str, Any]]) -> None:
+    """The step templates of an (inter-agency) procedure share out its processing time, so
+    together they may not take longer than it (a dossier's steps are timed by them; the
+    receipt promises the total). A same-day procedure's steps fit in one working day. Steps
+    that leave part of the time unassigned are allowed here and pointed out on the record
+    page (the competent agency's own part may not be broken into steps)."""
+    budget = step_budget_hours(record, [Decimal(s["working_hours"]) for s in steps])
+    if budget is None or budget[0] <= budget[1]:
+        return
+    raise ValidationFailed(
+        _(
+            "The steps add up to %(steps)s working hours, more than the processing time of "
+            "%(legal)s working hours (1 working day = %(per)s working hours): shorten the "
+            "steps or lengthen the processing time."
+        )
+        % {"steps": _num(budget[0]), "legal": _num(budget[1]), "per": _num(_hours_per_day())},
+        field="steps",
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -390,7 +455,11 @@ def _sync_lists(
                 StepTemplate(procedure=procedure, order=i, **s)
                 for i, s in enumerate(steps, start=1)
             )
-            changes["steps"] = [f"{n} ({h} h)" for n, h, _a in after]
+            # before and after, so the history reads "old steps → new steps"
+            changes["steps"] = [
+                [f"{n} ({_num(Decimal(h))} h)" for n, h, _a in before],
+                [f"{n} ({_num(Decimal(h))} h)" for n, h, _a in after],
+            ]
 
 
 # -- actions ---------------------------------------------------------------------------------
@@ -410,6 +479,7 @@ def create_procedure(
     clean = _clean_record(data, instance=None)
     docs = _clean_documents(documents or [])
     step_rows = _clean_steps(steps or [])
+    _check_step_budgets(clean, step_rows)
     procedure = Procedure.objects.create(status=Procedure.Status.DRAFT, **clean)
     procedure.agencies.set(agencies)
     changes: dict[str, Any] = {k: _jsonable(v) for k, v in clean.items()}
@@ -437,6 +507,13 @@ def update_procedure(
     clean = _clean_record(data, instance=procedure)
     docs = _clean_documents(documents) if documents is not None else None
     step_rows = _clean_steps(steps) if steps is not None else None
+    record = {f: getattr(procedure, f) for f in ("processing_time", "time_unit")} | clean
+    _check_step_budgets(
+        record,
+        step_rows
+        if step_rows is not None
+        else [{"working_hours": s.working_hours} for s in procedure.step_templates.all()],
+    )
     changes: dict[str, Any] = {}
     for name, value in clean.items():
         old = getattr(procedure, name)

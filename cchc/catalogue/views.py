@@ -81,11 +81,17 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_read(request.user):
         raise PermissionDenied
     procedure = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
+    steps = list(procedure.step_templates.select_related("agency"))
+    budget = services.step_budget_hours(procedure, [s.working_hours for s in steps])
     return render(
         request,
         "catalogue/detail.html",
         {
             "procedure": procedure,
+            "steps": steps,
+            "step_hours": budget[0].normalize() if budget else None,
+            "legal_hours": budget[1].normalize() if budget else None,
+            "steps_short": bool(budget and budget[0] < budget[1]),
             "missing": [services.CORE_FIELD_LABELS[m] for m in procedure.missing_core_fields()],
             "changes": procedure.changes.select_related("actor")[:50],
             "can_edit": services.can_edit(request.user, procedure),

@@ -161,3 +161,120 @@ def test_list_search_is_diacritics_insensitive_filters_and_htmx_partial(client, 
     assert "3.000004" in frag and "1.001193" not in frag
     frag = client.get("/catalogue/", {"agency": "H26.100"}, HTTP_HX_REQUEST="true").content.decode()
     assert "1.001193" in frag and "3.000004" not in frag
+
+
+def test_fee_typed_the_vietnamese_way_is_read_in_full(client, cast):
+    """ "50.000" is fifty thousand đồng, not 50 (Django's IntegerField dropped ".000")."""
+    client.force_login(cast.province_admin)
+    resp = client.post(
+        "/catalogue/new/",
+        _post_data(cast, has_fee="on", fee_amount="50.000", charge_amount="1.500.000 đ"),
+    )
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    proc = Procedure.objects.get(code="2.000635")
+    assert (proc.fee_amount, proc.charge_amount) == (50000, 1500000)
+    # the editor shows the amount back the same way
+    page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
+    assert 'value="1.500.000"' in page
+    # an amount with decimals is refused, not rounded or truncated
+    resp = client.post(
+        "/catalogue/new/", _post_data(cast, code="2.000636", has_fee="on", fee_amount="50,5")
+    )
+    assert resp.status_code == 200
+    assert "số đồng" in resp.content.decode()
+    assert not Procedure.objects.filter(code="2.000636").exists()
+
+
+def test_an_amount_too_large_for_any_fee_is_refused_with_a_message(cast):
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_procedure(
+            actor=cast.province_admin,
+            data={"code": "3.000009", "name": "x", "has_fee": True, "fee_amount": 10**19},
+            agencies=[cast.agency_a],
+        )
+    assert exc.value.field == "fee_amount"
+    assert not Procedure.objects.filter(code="3.000009").exists()
+
+
+def test_steps_may_not_take_longer_than_the_processing_time(client, cast):
+    """2 working days are 16 working hours: steps of 4 + 40 hours do not fit in them."""
+    client.force_login(cast.province_admin)
+    resp = client.post(
+        "/catalogue/new/",
+        _post_data(cast, processing_time="2", **{"steps-1-working_hours": "40"}),
+    )
+    assert resp.status_code == 200
+    page = resp.content.decode()
+    assert "Tổng thời gian các bước là 44 giờ làm việc" in page and "16 giờ làm việc" in page
+    assert not Procedure.objects.filter(code="2.000635").exists()
+    # shortening the processing time of an existing procedure below its steps is refused too
+    proc = services.create_procedure(
+        actor=cast.province_admin,
+        data={"code": "3.000010", "name": "Liên thông", "processing_time": 2},
+        agencies=[cast.agency_a],
+        steps=[{"name": "Tiếp nhận", "working_hours": 4, "agency": None}],
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.update_procedure(
+            proc,
+            actor=cast.province_admin,
+            data={"time_unit": "working_hour", "processing_time": 3},
+        )
+    assert exc.value.field == "steps"
+    # a same-day procedure's steps fit in one working day
+    with pytest.raises(ValidationFailed):
+        services.update_procedure(
+            proc,
+            actor=cast.province_admin,
+            data={"time_unit": "same_day"},
+            steps=[{"name": "Tiếp nhận", "working_hours": 9, "agency": None}],
+        )
+    # steps that fit are kept; the record page says how much of the time they take
+    services.update_procedure(
+        proc,
+        actor=cast.province_admin,
+        data={},
+        steps=[
+            {"name": "Tiếp nhận", "working_hours": 4, "agency": None},
+            {"name": "Thẩm định", "working_hours": 12, "agency": None},
+        ],
+    )
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    assert "chiếm 16 trên 16 giờ làm việc" in page
+    assert "chưa được phân cho bước nào" not in page
+    services.update_procedure(proc, actor=cast.province_admin, data={"processing_time": 3})
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    assert "chiếm 16 trên 24 giờ làm việc" in page and "chưa được phân cho bước nào" in page
+
+
+def test_record_page_says_bai_bo_and_the_history_names_every_change(client, cast):
+    client.force_login(cast.province_admin)
+    proc = cast.procedure
+    services.update_procedure(
+        proc,
+        actor=cast.province_admin,
+        data={},
+        steps=[
+            {"name": "Tiếp nhận", "working_hours": 4, "agency": None},
+            {"name": "Thẩm định", "working_hours": 8, "agency": None},
+        ],
+    )
+    services.update_procedure(
+        proc,
+        actor=cast.province_admin,
+        data={},
+        steps=[{"name": "Thẩm định", "working_hours": 12, "agency": None}],
+    )
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    # the button withdraws the procedure (bãi bỏ), not a dossier (rút hồ sơ)
+    assert ">Bãi bỏ</button>" in page and "Rút hồ sơ" not in page
+    # the steps' change reads old → new, by their Vietnamese name, never a raw key
+    assert "các bước xử lý: Tiếp nhận (4 h), Thẩm định (8 h) → Thẩm định (12 h)" in page
+    assert "các bước xử lý: — → Tiếp nhận (4 h), Thẩm định (8 h)" in page
+    assert "; steps" not in page and ">steps" not in page
+    # a new record's entry lists the fields it filled, not the empty ones nor "documents"
+    client.post("/catalogue/new/", _post_data(cast, processing_time="15"))
+    new = Procedure.objects.get(code="2.000635")
+    entry = " ".join(new.changes.get().summary())
+    assert "thành phần hồ sơ" in entry and "documents" not in entry
+    assert str(Procedure._meta.get_field("legal_basis").verbose_name) not in entry
