@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from cchc.portal.views import status as portal_views
+from cchc.portal.views import catalogue as portal_catalogue
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("par/", include("cchc.reform.urls")),
     path("plans/", include("cchc.plans.urls")),
     path("rules/", include("cchc.rulebook.urls")),
-    path("", portal_views.home, name="home"),
+    path("", portal_catalogue.home, name="home"),
     path("", include("cchc.portal.urls")),
 ]
 

@@ -1,22 +1,22 @@
 from django.urls import path
 
 from cchc.portal import password
-from cchc.portal.views import status as views
+from cchc.portal.views import account, catalogue, evaluation, status, submission
 
 app_name = "portal"
 urlpatterns = [
-    path("procedures/", views.procedures, name="procedures"),
-    path("procedures/<str:code>/", views.procedure_detail, name="procedure"),
-    path("procedures/<str:code>/submit/", views.submit, name="submit"),
+    path("procedures/", catalogue.procedures, name="procedures"),
+    path("procedures/<str:code>/", catalogue.procedure_detail, name="procedure"),
+    path("procedures/<str:code>/submit/", submission.submit, name="submit"),
     path(
         "procedures/<str:code>/templates/<int:pk>/",
-        views.procedure_template,
+        catalogue.procedure_template,
         name="procedure_template",
     ),
-    path("agencies/", views.agencies, name="agencies"),
-    path("agencies/<str:code>/", views.agency_detail, name="agency"),
-    path("signup/", views.signup, name="signup"),
-    path("signup/verify/", views.verify, name="verify"),
+    path("agencies/", catalogue.agencies, name="agencies"),
+    path("agencies/<str:code>/", catalogue.agency_detail, name="agency"),
+    path("signup/", account.signup, name="signup"),
+    path("signup/verify/", account.verify, name="verify"),
     path("password/reset/", password.request_reset, name="password_reset"),
     path("password/reset/sent/", password.reset_sent, name="password_reset_sent"),
     path(
@@ -24,15 +24,15 @@ urlpatterns = [
         password.ResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
-    path("my/", views.my_dossiers, name="my_dossiers"),
-    path("lookup/", views.lookup, name="lookup"),
-    path("lookup/<str:code>/", views.dossier_status, name="dossier"),
-    path("lookup/<str:code>/qr.svg", views.dossier_qr, name="qr"),
-    path("lookup/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt"),
-    path("lookup/<str:code>/result.pdf", views.result_file, name="result"),
-    path("lookup/<str:code>/evaluate/", views.evaluate, name="evaluate"),
-    path("kiosk/", views.kiosk_start, name="kiosk_start"),
-    path("kiosk/register/", views.kiosk_register, name="kiosk_register"),
-    path("kiosk/<str:code>/evaluate/", views.kiosk_evaluate, name="kiosk_evaluate"),
-    path("documents/<int:pk>/", views.document_file, name="document"),
+    path("my/", account.my_dossiers, name="my_dossiers"),
+    path("lookup/", status.lookup, name="lookup"),
+    path("lookup/<str:code>/", status.dossier_status, name="dossier"),
+    path("lookup/<str:code>/qr.svg", status.dossier_qr, name="qr"),
+    path("lookup/<str:code>/receipt.pdf", status.receipt_pdf, name="receipt"),
+    path("lookup/<str:code>/result.pdf", status.result_file, name="result"),
+    path("lookup/<str:code>/evaluate/", evaluation.evaluate, name="evaluate"),
+    path("kiosk/", evaluation.kiosk_start, name="kiosk_start"),
+    path("kiosk/register/", evaluation.kiosk_register, name="kiosk_register"),
+    path("kiosk/<str:code>/evaluate/", evaluation.kiosk_evaluate, name="kiosk_evaluate"),
+    path("documents/<int:pk>/", status.document_file, name="document"),
 ]
