@@ -1008,6 +1008,9 @@ def finish(
 ) -> Dossier:
     """Processing finished (status 9): the result waits at the receiving counter.
 
+    Refused without a result: a result note (`note`: what was decided, the number of the
+    paper issued) or the file (check_result_given).
+
     `result`: the electronic result (a PDF file), kept as a document of the dossier with the
     role RESULT; the citizen downloads it once it is returned, and the 766 "electronic result"
     flag follows from that record only. `electronic_result=True` without the file is refused:
@@ -1025,6 +1028,8 @@ def finish(
     if result and check_upload(result) != "application/pdf":
         raise ValidationFailed(_("The electronic result must be a PDF file."), field="result")
     dossier, new = _begin(dossier, "finish", actor, at)
+    # after the permission and transition checks, so a caller who may not finish is told so
+    check_result_given(note=note, result=result)
     _close_step(dossier, at)
     if result:
         document = store_document(
@@ -1057,8 +1062,8 @@ def check_result_given(*, note: str, result: Any) -> None:
     """A dossier is finished with its result: a result note (what was decided, the number of
     the paper issued) or the electronic result file. Finishing with neither left the counter
     nothing to hand over and the control slip nothing to show (domain.md §3: "result returned
-    and logged"). The staff form and the API ask it before calling `finish`; the service
-    itself still accepts a bare finish from scripts and the demo."""
+    and logged"). `finish` asks it of every caller; the staff form and the API ask it first
+    too, to show the refusal beside the field."""
     if not (note or "").strip() and not result:
         raise ValidationFailed(
             _(

@@ -48,6 +48,7 @@ def _then(first: Callable, *steps: tuple[str, str, dict]) -> Callable:
 
 
 WHY = {"reason": "Lý do"}
+RESULT = {"note": "Đã cấp giấy phép số 7"}  # finishing gives its result
 # Every state a dossier can be in, reached through the services (a name -> how to build it).
 STATES: dict[str, Callable] = {
     "submitted": _online,
@@ -64,8 +65,10 @@ STATES: dict[str, Callable] = {
         ("request_payment", "specialist_a", {"amount": 5000}),
         ("confirm_payment", "clerk_a", {}),
     ),
-    "finished": _then(_counter, ("finish", "specialist_a", {})),
-    "returned": _then(_counter, ("finish", "specialist_a", {}), ("return_result", "clerk_a", {})),
+    "finished": _then(_counter, ("finish", "specialist_a", RESULT)),
+    "returned": _then(
+        _counter, ("finish", "specialist_a", RESULT), ("return_result", "clerk_a", {})
+    ),
     "refused": _then(_online, ("refuse", "clerk_a", WHY)),
     "withdrawn": _then(_counter, ("withdraw", "clerk_a", WHY)),
     "stopped": _then(_counter, ("stop", "leader_a", WHY)),

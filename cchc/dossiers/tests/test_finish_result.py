@@ -60,3 +60,24 @@ def test_the_api_asks_for_the_result_note_after_the_callers_right(client, cast):
     assert r.status_code == 403
     r = Api(client, cast.specialist_a).post(f"/dossiers/{d.code}/actions/finish", {"note": "Xong"})
     assert r.status_code == 200 and r.json()["status"] == Status.FINISHED
+
+
+def test_the_service_itself_refuses_a_finish_without_a_result(cast):
+    """Not only the form and the API: a script, an import or another app calling
+    services.finish with neither a note nor a file is refused, and nothing is written."""
+    from cchc.core.errors import NotPermitted, ValidationFailed
+    from cchc.dossiers import services
+
+    d = counter_dossier(cast)
+    for note in ("", "  \n "):
+        with pytest.raises(ValidationFailed) as refused:
+            services.finish(d, actor=cast.specialist_a, note=note)
+        assert refused.value.field == "note" and MESSAGE in refused.value.message
+    d.refresh_from_db()
+    assert d.status == Status.RECEIVED and not d.events.filter(action="finish").exists()
+    # who may not finish is told that first
+    with pytest.raises(NotPermitted):
+        services.finish(d, actor=cast.clerk_a)
+    assert services.finish(d, actor=cast.specialist_a, note="Đã cấp giấy phép số 7").status == (
+        Status.FINISHED
+    )

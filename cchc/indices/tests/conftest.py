@@ -71,7 +71,7 @@ def scenario(cast, django_capture_on_commit_callbacks):
         on_time = services.return_result(on_time, actor=c.clerk_a, at=at(4, 10))
 
         late = counter(c, at(3, 9))
-        late = services.finish(late, actor=c.specialist_a, at=at(10, 9))
+        late = services.finish(late, actor=c.specialist_a, at=at(10, 9), note="Quyết định số 12/QĐ")
 
         two = counter(c, at(3, 9))
         two = services.request_supplement(
@@ -82,7 +82,7 @@ def scenario(cast, django_capture_on_commit_callbacks):
             two, actor=c.specialist_a, reason="Thiếu bản sao", at=at(4, 10)
         )
         two = services.receive_supplement(two, actor=c.clerk_a, at=at(5, 9))
-        two = services.finish(two, actor=c.specialist_a, at=at(5, 10))
+        two = services.finish(two, actor=c.specialist_a, at=at(5, 10), note="Quyết định số 12/QĐ")
 
         open_overdue = counter(c, at(20, 9))  # due 25/8, still open on 31/8
         open_not_yet_due = counter(c, at(28, 9))  # due 3/9 (2/9 is a holiday)
@@ -108,7 +108,9 @@ def scenario(cast, django_capture_on_commit_callbacks):
             new_appointment_at=at(18, 9),
             at=at(12, 9),
         )
-        apologized = services.finish(apologized, actor=c.specialist_a, at=at(17, 9))
+        apologized = services.finish(
+            apologized, actor=c.specialist_a, at=at(17, 9), note="Quyết định số 12/QĐ"
+        )
 
         withdrawn = counter(c, at(11, 9))
         withdrawn = services.withdraw(
@@ -116,7 +118,9 @@ def scenario(cast, django_capture_on_commit_callbacks):
         )
 
         department = counter(c, at(5, 9), agency=c.agency_b, clerk=c.clerk_b, fee_amount=50000)
-        department = services.finish(department, actor=c.specialist_b, at=at(6, 9))
+        department = services.finish(
+            department, actor=c.specialist_b, at=at(6, 9), note="Quyết định số 12/QĐ"
+        )
     return Scenario(
         c,
         on_time,

@@ -45,7 +45,9 @@ def test_queued_mode_marks_instead_of_refreshing_then_the_worker_catches_up(
             d, actor=cast.clerk_a, to_agency=cast.agency_a, at=when + dt.timedelta(hours=1)
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.finish(d, actor=cast.specialist_a, at=when + dt.timedelta(hours=2))
+        services.finish(
+            d, actor=cast.specialist_a, at=when + dt.timedelta(hours=2), note="Quyết định số 12/QĐ"
+        )
     # three changes, one mark; nothing computed yet
     assert list(PendingRefresh.objects.values_list("dossier_id", flat=True)) == [d.pk]
     assert not DossierFact.objects.filter(pk=d.pk).exists()
@@ -111,7 +113,12 @@ def test_one_batch_of_changes_gives_the_figures_of_a_full_rebuild(
     at = dt.datetime(2026, 8, 31, 9, tzinfo=LOCAL_TZ)
     with django_capture_on_commit_callbacks(execute=True):
         services.return_result(scenario.late, actor=scenario.cast.clerk_a, at=at)
-        services.finish(scenario.open_overdue, actor=scenario.cast.specialist_a, at=at)
+        services.finish(
+            scenario.open_overdue,
+            actor=scenario.cast.specialist_a,
+            at=at,
+            note="Quyết định số 12/QĐ",
+        )
         services.receive_supplement(
             scenario.waiting_first_supplement, actor=scenario.cast.clerk_a, at=at
         )

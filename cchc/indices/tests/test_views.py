@@ -165,7 +165,7 @@ def test_closing_a_period_freezes_it_and_restatement_is_recorded(
     frozen = period_document("qd766", period, province_code="01")
     with django_capture_on_commit_callbacks(execute=True):
         dossiers.finish(
-            scenario.open_overdue, actor=cast.specialist_a
+            scenario.open_overdue, actor=cast.specialist_a, note="Quyết định số 12/QĐ"
         )  # a late change after closing
     after = period_document("qd766", period, province_code="01")
     assert after["frozen"] is True and after["agencies"] == frozen["agencies"]

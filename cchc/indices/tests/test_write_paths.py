@@ -139,7 +139,12 @@ def walks(cast):
                 at=at(5, 9),
             ),
         ),
-        ("finish", lambda d: services.finish(d, actor=c.specialist_a, at=at(5, 10))),
+        (
+            "finish",
+            lambda d: services.finish(
+                d, actor=c.specialist_a, at=at(5, 10), note="Quyết định số 12/QĐ"
+            ),
+        ),
         ("return_result", lambda d: services.return_result(d, actor=c.clerk_a, at=at(5, 11))),
         (
             "record_evaluation",

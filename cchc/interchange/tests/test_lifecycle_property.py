@@ -78,6 +78,8 @@ def act(cast, dossier: Dossier, action: str, at: dt.datetime, kind: str) -> dict
         kw["amount"] = 20000
     if action == "assign":
         kw["assignee"] = cast.specialist_a
+    if action == "finish":
+        kw["note"] = "Đã cấp giấy phép số 7"  # finishing gives its result
     if action == "apologize":
         kw["new_appointment_at"] = data["new_appointment_at"] = new_appointment(dossier, kind)
     getattr(services, action)(dossier, **kw)

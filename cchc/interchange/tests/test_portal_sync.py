@@ -79,7 +79,10 @@ def test_a_change_is_sent_in_the_national_field_names_and_recorded(cast, portal)
     assert len(portal.received) == 1
     # a later change sends the new state, once
     services.finish(
-        dossier, actor=cast.specialist_a, at=dt.datetime(2026, 8, 4, 9, tzinfo=LOCAL_TZ)
+        dossier,
+        actor=cast.specialist_a,
+        at=dt.datetime(2026, 8, 4, 9, tzinfo=LOCAL_TZ),
+        note="Quyết định số 12/QĐ",
     )
     run_jobs()
     assert [b["TrangThaiHoSo"] for _p, b, _a in portal.received] == [2, 9]

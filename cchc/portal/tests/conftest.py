@@ -48,7 +48,9 @@ def returned(cast, citizen):
     d = services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)
     )
-    d = services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 3, 9))
+    d = services.finish(
+        d, actor=cast.specialist_a, at=at(2026, 3, 3, 9), note="Quyết định số 12/QĐ"
+    )
     return services.return_result(d, actor=cast.clerk_a, at=at(2026, 3, 3, 10))
 
 

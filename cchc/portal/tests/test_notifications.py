@@ -59,7 +59,9 @@ def test_receipt_supplement_apology_and_result_are_queued(
             at=at(2026, 3, 3, 9),
         )
     with django_capture_on_commit_callbacks(execute=True):
-        d = dossier_services.finish(d, actor=cast.specialist_a, at=at(2026, 3, 4, 9))
+        d = dossier_services.finish(
+            d, actor=cast.specialist_a, at=at(2026, 3, 4, 9), note="Quyết định số 12/QĐ"
+        )
     kinds = sorted(Notification.objects.values_list("kind", "channel"))
     assert kinds == sorted(
         (k, c)
