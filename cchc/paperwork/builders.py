@@ -57,6 +57,28 @@ def place_name(agency: Agency) -> str:
     return unit.name
 
 
+# Agencies of the provincial People's Committee: their documents are headed by the
+# committee's name above their own ("UBND THÀNH PHỐ HÀ NỘI / SỞ TƯ PHÁP", Decree 30/2020).
+# Vertical agencies (police, tax, social insurance) and the communes' own committees are not.
+UNDER_PROVINCE_COMMITTEE = ("PROVINCE_AGENCY", "PROVINCE_CENTRE")
+
+
+def governing_body(agency: Agency) -> str:
+    """The name printed above the agency's in a form's header: its parent if recorded, else
+    for a department of the province the provincial People's Committee."""
+    if agency.parent_id:
+        return agency.parent.name
+    if agency.level in UNDER_PROVINCE_COMMITTEE:
+        unit = (
+            AdministrativeUnit.objects.filter(level="PROVINCE", code=agency.province_code)
+            .only("name")
+            .first()
+        )
+        if unit is not None:
+            return f"UBND {unit.name}"
+    return ""
+
+
 def processing_time(dossier: Dossier) -> str:
     proc = dossier.procedure
     if proc.time_unit == TimeUnit.SAME_DAY:
@@ -90,7 +112,7 @@ def _base(
         form_key=key,
         form_set=dossier.form_set or pdf.DEFAULT_FORM_SET,
         agency_name=agency.name,
-        parent_name=agency.parent.name if agency.parent_id else "",
+        parent_name=governing_body(agency),
         number=number,
         place=place_name(agency),
         issued_on=(issued or timezone.now()).astimezone(LOCAL_TZ).date(),
@@ -301,6 +323,14 @@ def form_05(dossier: Dossier, seq: int | None = None) -> Document:
     return doc
 
 
+# What goes from the agency to the applicant: the result, and the papers that tell them of a
+# supplement to bring, a refusal, a delay, a stop or a fee; on the control slip the applicant
+# receives them (the agency handing them "to itself" said nothing).
+TO_APPLICANT = frozenset(
+    {"return_result", "request_supplement", "refuse", "apologize", "stop", "request_payment"}
+)
+
+
 def form_06(dossier: Dossier, seq: int | None = None) -> Document:
     """Control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ): every hand-over with time,
     giver and receiver, and each step's early/on-time/late result."""
@@ -337,15 +367,24 @@ def form_06(dossier: Dossier, seq: int | None = None) -> Document:
         .select_related("agency", "target_agency")
         .order_by("seq")
     )
+    applicant = f"{dossier.applicant_name} (người nộp hồ sơ)"
+    counter = dossier.receiving_place or dossier.receiving_agency
     for i, ev in enumerate(handovers, 1):
+        staff = f"{ev.actor_label} ({ev.agency.name})" if ev.agency else ev.actor_label
         # the applicant's own step (an online submission) is theirs, not the agency's it went to
-        if ev.by_applicant:
-            giver = f"{ev.actor_label} (người nộp hồ sơ)"
+        giver = f"{ev.actor_label} (người nộp hồ sơ)" if ev.by_applicant else staff
+        if ev.action == "receive" and not ev.by_applicant:
+            # the applicant hands the dossier to the clerk who receives it
+            giver, receiver = applicant, staff
+        elif ev.action == "finish" and not ev.target_agency:
+            # the result goes back to the counter that returns it, not to the agency itself
+            receiver = counter.name
+        elif ev.action in TO_APPLICANT and not ev.by_applicant:
+            receiver = applicant
         else:
-            giver = f"{ev.actor_label} ({ev.agency.name})" if ev.agency else ev.actor_label
-        receiver = (
-            ev.target_agency.name if ev.target_agency else (ev.agency.name if ev.agency else "")
-        )
+            receiver = (
+                ev.target_agency.name if ev.target_agency else (ev.agency.name if ev.agency else "")
+            )
         outcome = ""
         step = steps.get(ev.data.get("step")) if ev.action == "transfer" else None
         if step is not None:
@@ -402,7 +441,7 @@ def form_07(
         form_key="07",
         form_set=form_set_name or pdf.DEFAULT_FORM_SET,
         agency_name=agency.name,
-        parent_name=agency.parent.name if agency.parent_id else "",
+        parent_name=governing_body(agency),
         place=place_name(agency),
         issued_on=timezone.now().astimezone(LOCAL_TZ).date(),
         landscape=True,

@@ -30,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -123,8 +124,10 @@ def long_date(day: dt.date) -> str:
 
 
 def clock(moment: dt.datetime | None) -> str:
+    """A moment as the forms write it: "09 giờ 00 phút, ngày 05 tháng 03 năm 2026" (the
+    appendix's "…giờ…phút, ngày…tháng…năm…"), in local time."""
     m = local(moment)
-    return f"{m.hour:02d} giờ {m.minute:02d} phút, ngày {m:%d/%m/%Y}" if m else "……"
+    return f"{m.hour:02d} giờ {m.minute:02d} phút, {long_date(m.date())}" if m else "……"
 
 
 def short(moment: dt.datetime | None) -> str:
@@ -246,10 +249,12 @@ def build_pdf(
     *,
     pagesize: tuple[float, float] = A4,
     margins: tuple[float, float, float, float] = (20, 15, 15, 15),
+    numbered: bool = False,
     **info: str,
 ) -> bytes:
     """The PDF bytes of `story` laid out on pages of `pagesize`; `margins` are left, right,
-    top and bottom in millimetres (by default those of the official forms); `info` is the
+    top and bottom in millimetres (by default those of the official forms); `numbered`: a
+    document of several pages says "Trang 2/69" at the foot of each; `info` is the
     document's title, author, subject."""
     left, right, top, bottom = margins
     buffer = io.BytesIO()
@@ -261,8 +266,35 @@ def build_pdf(
         topMargin=top * mm,
         bottomMargin=bottom * mm,
         **info,
-    ).build(story)
+    ).build(story, canvasmaker=NumberedCanvas if numbered else canvas.Canvas)
     return buffer.getvalue()
+
+
+class NumberedCanvas(canvas.Canvas):
+    """A canvas that holds its pages back until the end, so each can say "Trang n/N": a log
+    book of 69 pages, printed and stapled, can be checked for a missing page and put back
+    in order (a single page says nothing)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held)
+        for state in self._held:
+            self.__dict__.update(state)
+            if total > 1:
+                register_fonts()
+                self.setFont("Viet", 8)
+                self.drawRightString(
+                    self._pagesize[0] - 15 * mm, 8 * mm, f"Trang {self._pageNumber}/{total}"
+                )
+            super().showPage()
+        super().save()
 
 
 def render(doc: Document) -> bytes:
@@ -273,7 +305,10 @@ def render(doc: Document) -> bytes:
     label, title = set_info["forms"][doc.form_key]
     width = pagesize[0] - 35 * mm  # within the default margins of `build_pdf`
     left = [p(doc.parent_name.upper(), st.center)] if doc.parent_name else []
-    left += [p(doc.agency_name.upper(), st.bold_center), Spacer(1, 2)]
+    left += [
+        p(doc.agency_name.upper(), st.bold_center),
+        HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=4),
+    ]
     if doc.number:
         left.append(p(f"Số: {doc.number}", st.center))
     right = [
@@ -295,6 +330,9 @@ def render(doc: Document) -> bytes:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                # the short rules under the agency and under the motto stand centred
+                # beneath them, as on a printed administrative document
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
@@ -339,6 +377,7 @@ def render(doc: Document) -> bytes:
     return build_pdf(
         story,
         pagesize=pagesize,
+        numbered=True,
         title=f"{label} - {title}",
         author=doc.agency_name,
         subject=doc.dossier_code or title,

@@ -60,7 +60,7 @@ def test_form_01_receipt_has_motto_agency_code_and_appointment(received):
     assert "UBND PHƯỜNG HOÀN KIẾM" in text
     assert received.code in text
     assert "Nguyễn Thị Hồng" in text
-    assert "09 giờ 00 phút, ngày 05/03/2026" in text  # 3 working days after 02/03
+    assert "09 giờ 00 phút, ngày 05 tháng 03 năm 2026" in text  # 3 working days after 02/03
     assert "Thông tư số 03/2025/TT-VPCP" in text
 
 
@@ -88,7 +88,7 @@ def test_forms_02_to_06_follow_the_events(cast, received):
     t4 = flat(text_of(builders.dossier_form(d, "04")))
     assert (
         "VĂN BẢN XIN LỖI" in t4
-        and "09 giờ 00 phút, ngày 10/03/2026" in t4
+        and "09 giờ 00 phút, ngày 10 tháng 03 năm 2026" in t4
         and "Cần xác minh thêm" in t4
     )
     t5 = flat(text_of(builders.dossier_form(d, "05")))
