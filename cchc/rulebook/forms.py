@@ -63,6 +63,17 @@ class CalendarExceptionForm(forms.Form):
         return None
 
 
+class CancelForm(forms.Form):
+    """Cancel one of the province's calendar exceptions."""
+
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
+    confirm_dossiers_due = forms.BooleanField(
+        label=_("I have seen the dossiers due on that day and confirm the change"),
+        required=False,
+    )
+    seen_dossiers_due = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+
 class RuleVersionForm(forms.Form):
     """A new version of one rule, its fields made from the latest version's parameters."""
 

@@ -42,6 +42,7 @@ class RulebookEvent(EventLog):
     class Action(models.TextChoices):
         ADD_CALENDAR_EXCEPTION = "add_calendar_exception", _("Calendar exception added")
         ADD_RULE_VERSION = "add_rule_version", _("Rule version added")
+        CANCEL_CALENDAR_EXCEPTION = "cancel_calendar_exception", _("Calendar exception cancelled")
 
     rulebook = models.ForeignKey(
         Rulebook, on_delete=models.PROTECT, related_name="events", verbose_name=_("rulebook")

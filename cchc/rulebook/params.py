@@ -21,6 +21,20 @@ from django.utils.translation import gettext_lazy as _
 
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 UNITS = [("calendar_day", _("calendar days")), ("working_day", _("working days"))]
+# Coded values a parameter may hold, as a person reads them.
+VALUE_NAMES: dict[str, Promise] = {
+    **dict(UNITS),
+    "initial_appointment": _("the first appointment date"),
+}
+
+# What each rule is called on the screens (the key is the code modules read it by).
+RULE_NAMES: dict[str, Promise] = {
+    "one_stop": _("One-stop dossier rules"),
+    "petition": _("Feedback and petition handling"),
+    "complaint": _("Complaints and denunciations"),
+    "plans": _("Reform tasks and inspections"),
+    "personal_data_retention": _("Retention of personal data"),
+}
 
 # Labels of the parameters the province's rules hold today (seeded by the migrations of
 # core, feedback and plans); a parameter without a label shows its path.
@@ -51,7 +65,61 @@ LABELS: dict[str, Promise] = {
     "reminder_days": _("Task reminders: days before the deadline"),
     "remediation_days": _("Findings: days to remedy"),
     "remediation_max_days": _("Findings: longest remediation period (days)"),
+    "dossier_months": _("Dossiers: months to keep personal data"),
+    "petition_months": _("Petitions: months to keep personal data"),
+    "complaint_months": _("Complaints: months to keep personal data"),
+    "notification_months": _("Notifications: months to keep"),
+    "form_set": _("Set of official forms"),
+    "forms": _("Official forms in use"),
+    "dossier_code_format": _("Dossier code format"),
+    "on_time_against": _("On time measured against"),
+    "emulation_counts_parent_tasks": _("Emulation counts parent tasks"),
+    "emulation": _("Emulation scoring scheme"),
 }
+
+
+def rule_name(key: str) -> str:
+    """The rule's name on the screens; a rule without a name shows its code."""
+    return str(RULE_NAMES.get(key, key))
+
+
+def show(value: Any) -> str:
+    """A parameter's value as a person reads it."""
+    if value is None:
+        return str(_("none"))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, list) and len(v) == 2 for v in value)
+    ):
+        return ", ".join(f"{a}-{b}" for a, b in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return str(_("(a scheme, unchanged here)"))
+    if isinstance(value, str) and value in VALUE_NAMES:
+        return str(VALUE_NAMES[value])
+    return str(value)
+
+
+def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, old value, new value) of every parameter that differs between two versions'
+    parameters, in the order of the new version's."""
+    before = flatten(old or {})
+    after = flatten(new)
+    out = []
+    for path in [*after, *(p for p in before if p not in after)]:
+        if before.get(path, None) != after.get(path, None) or (path in before) != (path in after):
+            out.append(
+                (
+                    label(path),
+                    show(before[path]) if path in before else "—",
+                    show(after[path]) if path in after else "—",
+                )
+            )
+    return out
 
 
 def flatten(params: dict[str, Any], prefix: str = "") -> dict[str, Any]:

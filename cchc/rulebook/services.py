@@ -17,6 +17,9 @@ Decisions (documented in docs/rules.md):
 - A calendar exception on a past date is refused (it would rewrite finished derivations); on
   a date on which open dossiers are due it needs explicit confirmation of their number (the
   officer sees the count and a link to the list; their stored due dates are not moved).
+- A calendar exception of a day not yet past can be cancelled (with a reason, in the audit
+  list); cancelling a make-up working day on which open dossiers are due needs the same
+  confirmation of their number.
 """
 
 from __future__ import annotations
@@ -92,6 +95,60 @@ def _after_commit() -> None:
 class DayChange:
     day: dt.date
     kind: str  # CalendarException.Kind
+
+
+@dataclass(frozen=True)
+class YearDay:
+    """A day of the year that is not what its weekday says: a holiday, a day off or a
+    make-up working day, with where it comes from."""
+
+    day: dt.date
+    working: bool  # as the working calendar counts it, the province's decision included
+    national: str  # the national calendar's name for the day ("" if it has none)
+    exception: CalendarException | None  # the province's decision on the day, if any
+
+
+def year_overview(year: int) -> list[YearDay]:
+    """Every holiday, day off and make-up working day of `year` for the province, as the
+    working calendar counts them: the national calendar (Tết and the other lunar holidays,
+    decreed swaps) and the province's own exceptions, so Home Affairs can check the year
+    before dossiers are due on it (domain §4)."""
+    calendar = WorkingCalendar.for_province(province())
+    national = WorkingCalendar()  # the national calendar alone
+    rows = {
+        e.date: e
+        for e in CalendarException.objects.filter(
+            province_code__in=["", province()], date__year=year
+        ).order_by("province_code")  # the province's row wins over a nationwide one
+    }
+    out = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        row = rows.get(day)
+        name = calendar.holiday_name(day) or ""
+        if not name and national.is_working_day(day) and day.weekday() >= 5:
+            name = _("Make-up working day decreed by the Government")
+        if row is not None or name:
+            out.append(
+                YearDay(day=day, working=calendar.is_working_day(day), national=name, exception=row)
+            )
+        day += dt.timedelta(days=1)
+    return out
+
+
+def describe_change(day: dt.date, kind: str) -> str:
+    """What a calendar exception changes, in words: "Tuesday 08/12/2026: a working day
+    becomes a day off"."""
+    weekday = date_format(day, "D")
+    if kind == Kind.DAY_OFF:
+        return _("%(weekday)s %(day)s: a working day becomes a day off") % {
+            "weekday": weekday,
+            "day": _d(day),
+        }
+    return _("%(weekday)s %(day)s: a day off becomes a working day") % {
+        "weekday": weekday,
+        "day": _d(day),
+    }
 
 
 def dossiers_due_on(day: dt.date) -> models.QuerySet[Dossier]:
@@ -206,6 +263,66 @@ def add_calendar_exceptions(
         )
         _after_commit()
     return created
+
+
+def cancel_calendar_exception(
+    *,
+    actor: Any,
+    exception_id: int,
+    reason: str,
+    confirmed_dossiers_due: int | None = None,
+) -> CalendarException:
+    """Take back a day off or make-up working day the province added (entered by mistake,
+    or revoked by a later decision): the day counts as the national calendar says again.
+    A past day is never changed; cancelling a make-up working day on which open dossiers
+    are due needs the confirmation of their number, as adding a day off does."""
+    require_manager(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Please give the reason."), field="reason")
+    with transaction.atomic():
+        book = _locked_rulebook()
+        row = CalendarException.objects.filter(pk=exception_id, province_code=province()).first()
+        if row is None:
+            raise ValidationFailed(_("This calendar exception no longer exists."))
+        if row.date < today():
+            raise ValidationFailed(
+                _("%(day)s has passed: its calendar exception can no longer be cancelled.")
+                % {"day": _d(row.date)}
+            )
+        due_total = 0
+        if row.kind == Kind.WORKING_DAY and not WorkingCalendar().is_working_day(row.date):
+            due_total = dossiers_due_on(row.date).count()
+        if due_total and confirmed_dossiers_due != due_total:
+            raise NeedsConfirmation(
+                _(
+                    "%(n)s open dossiers are due on %(day)s. Their due dates stay as they are; "
+                    "tick the confirmation to cancel the make-up working day anyway."
+                )
+                % {"n": due_total, "day": _d(row.date)},
+                count=due_total,
+                day=row.date,
+            )
+        data = {
+            "date": row.date.isoformat(),
+            "kind": row.kind,
+            "reason": row.reason,
+            "document_number": row.document_number,
+            "document_date": row.document_date.isoformat() if row.document_date else None,
+            "dossiers_due": due_total,
+        }
+        row.delete()
+        events.append_event(
+            RulebookEvent,
+            book,
+            action=A.CANCEL_CALENDAR_EXCEPTION,
+            actor=actor,
+            note=reason,
+            data=data,
+            save=True,
+        )
+        _after_commit()
+    return row
 
 
 # ------------------------------------------------------------------------ rule versions

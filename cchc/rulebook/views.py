@@ -21,7 +21,7 @@ from cchc.core.models import CalendarException, RuleVersion
 from cchc.core.rendering import add_domain_error
 from cchc.rulebook import params as P
 from cchc.rulebook import services
-from cchc.rulebook.forms import SWAP, CalendarExceptionForm, RuleVersionForm
+from cchc.rulebook.forms import SWAP, CalendarExceptionForm, CancelForm, RuleVersionForm
 from cchc.rulebook.models import RulebookEvent
 
 PAGE_SIZE = 20
@@ -75,10 +75,64 @@ def calendar(request: HttpRequest) -> HttpResponse:
     rows = CalendarException.objects.filter(province_code__in=["", services.province()]).order_by(
         "-date"
     )
+    this_year = services.today().year
     return render(
         request,
         "rulebook/calendar.html",
-        {"form": form, "page": _page(request, rows), "needs_confirmation": needs_confirmation},
+        {
+            "form": form,
+            "page": _page(request, rows),
+            "needs_confirmation": needs_confirmation,
+            "today": services.today(),
+            "province": services.province(),
+            "years": [(y, services.year_overview(y)) for y in (this_year, this_year + 1)],
+        },
+    )
+
+
+@login_required
+def calendar_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one of the province's calendar exceptions: what it changes back, then a reason."""
+    _require_manager(request)
+    row = CalendarException.objects.filter(pk=pk, province_code=services.province()).first()
+    if row is None:
+        raise Http404
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    needs_confirmation = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cancel_calendar_exception(
+                actor=request.user,
+                exception_id=row.pk,
+                reason=data["reason"],
+                confirmed_dossiers_due=(
+                    data.get("seen_dossiers_due") if data.get("confirm_dossiers_due") else None
+                ),
+            )
+        except services.NeedsConfirmation as exc:
+            needs_confirmation = exc
+            form = CancelForm({**request.POST.dict(), "seen_dossiers_due": exc.count})
+            form.is_valid()
+            add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The calendar exception was cancelled."))
+            return redirect("rulebook:calendar")
+    if needs_confirmation is None:
+        form.fields["confirm_dossiers_due"].widget = forms.HiddenInput()
+    return render(
+        request,
+        "rulebook/calendar_cancel.html",
+        {
+            "form": form,
+            "row": row,
+            "back": services.describe_change(
+                row.date, Kind.WORKING_DAY if row.kind == Kind.DAY_OFF else Kind.DAY_OFF
+            ),
+            "needs_confirmation": needs_confirmation,
+        },
     )
 
 
@@ -104,13 +158,47 @@ def dossiers_due(request: HttpRequest, day: str) -> HttpResponse:
 def versions(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     rows = RuleVersion.objects.order_by("key", "-effective_from")
-    keys = list(
-        RuleVersion.objects.values("key").annotate(last=Max("effective_from")).order_by("key")
-    )
+    keys = [
+        {**k, "name": P.rule_name(k["key"])}
+        for k in RuleVersion.objects.values("key")
+        .annotate(last=Max("effective_from"))
+        .order_by("key")
+    ]
+    page = _page(request, rows)
+    for row in page:
+        row.rule_name = P.rule_name(row.key)
     return render(
         request,
         "rulebook/versions.html",
-        {"page": _page(request, rows), "keys": keys, "today": services.today()},
+        {"page": page, "keys": keys, "today": services.today()},
+    )
+
+
+@login_required
+def version_detail(request: HttpRequest, key: str, version: str) -> HttpResponse:
+    """One version of a rule, read: every parameter with its value, and what changed against
+    the version before it, so an earlier version can be seen as it was."""
+    _require_manager(request)
+    shown = RuleVersion.objects.filter(key=key, version=version).first()
+    if shown is None:
+        raise Http404
+    previous = (
+        RuleVersion.objects.filter(key=key, effective_from__lt=shown.effective_from)
+        .order_by("-effective_from")
+        .first()
+    )
+    return render(
+        request,
+        "rulebook/version_detail.html",
+        {
+            "v": shown,
+            "name": P.rule_name(key),
+            "previous": previous,
+            "params": [(P.label(p), P.show(value)) for p, value in P.flatten(shown.params).items()],
+            "changes": P.changes(previous.params, shown.params) if previous else [],
+            "others": RuleVersion.objects.filter(key=key).order_by("-effective_from"),
+            "today": services.today(),
+        },
     )
 
 
@@ -142,7 +230,7 @@ def version_new(request: HttpRequest, key: str) -> HttpResponse:
                 _("Version %(v)s of rule %(key)s takes effect on %(day)s.")
                 % {
                     "v": created.version,
-                    "key": key,
+                    "key": P.rule_name(key),
                     "day": created.effective_from.strftime("%d/%m/%Y"),
                 },
             )
@@ -153,6 +241,7 @@ def version_new(request: HttpRequest, key: str) -> HttpResponse:
         {
             "form": form,
             "key": key,
+            "name": P.rule_name(key),
             "base": base,
             "carried": [(P.label(p), form.flat[p]) for p in form.carried],
         },
@@ -165,4 +254,65 @@ def audit(request: HttpRequest) -> HttpResponse:
     rows = RulebookEvent.objects.filter(rulebook__province_code=services.province()).order_by(
         "-seq"
     )
-    return render(request, "rulebook/audit.html", {"page": _page(request, rows)})
+    page = _page(request, rows)
+    for event in page:
+        event.summary = _summary(event)
+    return render(request, "rulebook/audit.html", {"page": page})
+
+
+def _day(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def _summary(event: RulebookEvent) -> dict[str, Any]:
+    """What an audit row changed, in words (dates d/m/Y, kinds and rules by their names,
+    a new version's parameters that differ from the version it supersedes)."""
+    data = event.data or {}
+    if event.action in (RulebookEvent.Action.ADD_CALENDAR_EXCEPTION,):
+        return {
+            "lines": [
+                services.describe_change(dt.date.fromisoformat(d["date"]), d["kind"])
+                for d in data.get("days", [])
+            ],
+            "document": f"{data.get('document_number', '')} ({_day(data.get('document_date'))})",
+            "dossiers_due": data.get("dossiers_due") or 0,
+        }
+    if event.action == RulebookEvent.Action.CANCEL_CALENDAR_EXCEPTION:
+        kind = data.get("kind", "")
+        return {
+            "lines": [
+                services.describe_change(
+                    dt.date.fromisoformat(data["date"]),
+                    Kind.WORKING_DAY if kind == Kind.DAY_OFF else Kind.DAY_OFF,
+                )
+            ],
+            "document": _("cancels %(reason)s — %(doc)s (%(day)s)")
+            % {
+                "reason": data.get("reason", ""),
+                "doc": data.get("document_number", ""),
+                "day": _day(data.get("document_date")),
+            },
+            "dossiers_due": data.get("dossiers_due") or 0,
+        }
+    key = data.get("key", "")
+    superseded = data.get("superseded") or {}
+    lines = [
+        _("%(rule)s, version %(v)s from %(day)s")
+        % {
+            "rule": P.rule_name(key),
+            "v": data.get("version", ""),
+            "day": _day(data.get("effective_from")),
+        }
+    ]
+    if superseded:
+        lines.append(
+            _("version %(v)s ends %(day)s")
+            % {"v": superseded.get("version", ""), "day": _day(superseded.get("effective_to"))}
+        )
+        before = RuleVersion.objects.filter(key=key, version=superseded.get("version")).first()
+        if before is not None:
+            lines += [
+                _("%(what)s: %(old)s → %(new)s") % {"what": what, "old": old, "new": new}
+                for what, old, new in P.changes(before.params, data.get("params") or {})
+            ]
+    return {"lines": lines, "document": "", "dossiers_due": 0}
