@@ -176,12 +176,11 @@ def parse_decimal(value: str, what: str) -> Decimal:
         raise RowError(
             _("%(what)s must be a number, not %(value)r.") % {"what": what, "value": value}
         ) from None
-    if (
-        not number.is_finite()
-        or number < 0
-        or number != number.quantize(Decimal("0.01"))
-        or number >= 100000
-    ):
+    if number.is_finite() and number >= 100000:  # the columns hold 5 digits before the point
+        raise RowError(
+            _("%(what)s must be less than 100000, not %(value)r.") % {"what": what, "value": value}
+        )
+    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
         raise RowError(
             _("%(what)s must be a non-negative number with at most 2 decimals: %(value)r.")
             % {"what": what, "value": value}
@@ -219,16 +218,16 @@ def text(value: Any, what: str, *, max_length: int, required: bool = True) -> st
 
 # -- files --------------------------------------------------------------------------------
 def read_csv(
-    path: Path, columns: tuple[str, ...]
+    path: Path, columns: tuple[str, ...], *, errors: str = "strict"
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str], list[str]]]]:
     """The header and (line number, row by column, raw cells) of a CSV file.
 
     Raises RowError when a required column is missing from the header (line 1).
     """
-    # Bytes that are not UTF-8 are kept as lone surrogates (surrogateescape): the row that
-    # holds one is rejected with its line number instead of the whole import stopping on a
-    # UnicodeDecodeError, and its rejects line is written back byte for byte.
-    handle = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+    # errors="surrogateescape" (open_csv): bytes that are not UTF-8 are kept as lone
+    # surrogates, so the row holding one is rejected with its line number instead of the
+    # whole import stopping on a UnicodeDecodeError, and is written back byte for byte.
+    handle = path.open(encoding="utf-8-sig", errors=errors, newline="")
     reader = csv.reader(handle)
     header = [h.strip() for h in next(reader, [])]
     if any(undecodable(h) is not None for h in header):
@@ -261,7 +260,7 @@ def open_csv(
     whose header lacks a column is refused: one reject on line 1, also its `error`."""
     result = FileResult(name=name)
     try:
-        header, rows = read_csv(path, columns)
+        header, rows = read_csv(path, columns, errors="surrogateescape")
     except RowError as exc:
         result.header = list(columns)
         result.error = str(exc)

@@ -220,3 +220,16 @@ def test_a_code_repeated_after_a_refused_row_is_reported(tmp_path):
     assert lines[0] == "agencies.csv: 3 created, 0 updated, 0 unchanged, 2 rejected"
     assert "agencies.csv:6: " in err and "H26.950" in err.split("agencies.csv:6: ")[1]
     assert not Agency.objects.filter(code="H26.950").exists()
+
+
+def test_a_huge_processing_time_is_called_too_large(tmp_path):
+    procedures = (
+        "code,name,field,processing_time,time_unit,online_level,has_fee,paper_result,"
+        "agency_codes,valid_from,valid_to\n"
+        "2.000636,Cấp bản sao,Hộ tịch,99999999999999999999,working_day,full,1,1,H26.900,,\n"
+    )
+    d = bundles.write(tmp_path, procedures=procedures)
+    with translation.override("vi"):
+        ok, _lines, err = run_import(d)
+    assert not ok
+    assert "procedures.csv:2: processing_time phải nhỏ hơn 100000" in err
