@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_lib
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -151,7 +152,9 @@ class WorkingCalendar:
         name = self.holiday_name(day)
         if name:
             return name
-        return _("Saturday") if day.weekday() == 5 else _("Sunday")
+        # the line already names the weekday ("Thứ 7 21/11/2026 không tính: ..."): the reason
+        # says why such a day is off, not the weekday again
+        return _("weekend")
 
     def next_working_day(self, day: dt.date) -> dt.date:
         day += dt.timedelta(days=1)
@@ -314,6 +317,8 @@ class WorkingCalendar:
                 % {"day": date_format(day, "D d/m/Y"), "why": why}
             )
         lines.append(_("Due: %(at)s") % {"at": fmt(due_at)})
+        # each line is a sentence on its own (the status page and form 06 list them)
+        lines = [capfirst(line) for line in lines]
         return Derivation(start_at=start, due_at=due_at, lines=lines, skipped_days=skipped)
 
     def non_working_days_between(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:

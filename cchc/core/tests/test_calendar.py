@@ -31,6 +31,22 @@ def test_tet_2026_is_skipped(cal):
     assert any("Tết" in line for line in d.lines)
 
 
+def test_derivation_lines_read_as_sentences_and_name_a_weekend_once(cal):
+    """The status page and form 06 list these lines: one began in lower case ("tiếp nhận
+    trong giờ làm việc: ..."), and a weekend line named the weekday twice ("Thứ 7 21/11/2026
+    không tính: Thứ Bảy")."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        d = cal.due(at(2026, 11, 20, 9), 2, "working_day")  # Friday: the weekend in between
+        lines = list(d.lines)
+    assert not any(line[0].islower() for line in lines), lines
+    assert lines[1].startswith("Tiếp nhận trong giờ làm việc")
+    weekend = [line for line in lines if "21/11/2026" in line]
+    assert len(weekend) == 1 and weekend[0].endswith("không tính: nghỉ cuối tuần"), weekend
+    assert "Thứ Bảy" not in " ".join(lines)
+
+
 def test_cutoff_moves_start_to_next_working_day(cal):
     # Received Friday 13/2/2026 at 16:30, after the 15:00 cut-off: counting starts 23/2.
     d = cal.due(at(2026, 2, 13, 16, 30), 3, "working_day")
