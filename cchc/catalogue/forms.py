@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,10 @@ class ProcedureForm(forms.ModelForm):
         ):
             self.fields[name].required = False
             self.fields[name].initial = default
+        # said next to the field together with the form's other errors (the service's own
+        # check only reports the first problem it meets)
+        self.fields["processing_time"].validators.append(MinValueValidator(0))
+        self.fields["processing_time"].widget.attrs["min"] = 0
         if self.instance.pk:
             self.fields["agencies"].initial = list(
                 self.instance.agencies.values_list("pk", flat=True)

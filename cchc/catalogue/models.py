@@ -150,6 +150,22 @@ class Procedure(models.Model):
     def total_fee(self) -> int:
         return int(self.fee_amount) + int(self.charge_amount)
 
+    def terms_on(self, moment: dt.datetime) -> tuple[Decimal, str]:
+        """The processing time and its unit as they were at `moment`: a dossier keeps the
+        terms in force when it was received, even after the procedure is edited. Today's
+        values with every later edit of them in the procedure's log undone, newest first."""
+        amount, unit = Decimal(self.processing_time), str(self.time_unit)
+        later = self.changes.filter(at__gt=moment, action=CatalogueChange.Action.UPDATE)
+        for change in later.order_by("-at", "-seq"):
+            data = change.data or {}
+            old_time = data.get("processing_time")
+            if isinstance(old_time, list) and len(old_time) == 2:
+                amount = Decimal(str(old_time[0] if old_time[0] is not None else 0))
+            old_unit = data.get("time_unit")
+            if isinstance(old_unit, list) and len(old_unit) == 2 and old_unit[0]:
+                unit = str(old_unit[0])
+        return amount, unit
+
     def missing_core_fields(self) -> list[str]:
         """Which of the seven mandatory published fields are empty (766 PUBLIC_CONTENT_FULL)."""
         missing = []
@@ -293,8 +309,9 @@ class CatalogueChange(EventLog):
                 self.action == self.Action.UPDATE
                 and isinstance(value, list)
                 and len(value) == 2
-                # older rows kept only the new steps, a list of names
-                and (key != "steps" or all(isinstance(v, list) for v in value))
+                # older rows kept only the new steps, an import only the new agencies:
+                # a list of names, not an old/new pair of lists
+                and (key not in ("steps", "agencies") or all(isinstance(v, list) for v in value))
             ):
                 old, new = (_shown(v) for v in value)
                 out.append(f"{name}: {old} → {new}")

@@ -278,3 +278,38 @@ def test_record_page_says_bai_bo_and_the_history_names_every_change(client, cast
     entry = " ".join(new.changes.get().summary())
     assert "thành phần hồ sơ" in entry and "documents" not in entry
     assert str(Procedure._meta.get_field("legal_basis").verbose_name) not in entry
+
+
+def test_a_dossier_keeps_the_processing_time_in_force_when_it_was_received(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    proc = cast.procedure  # 3 working days
+    received = timezone.now() - dt.timedelta(microseconds=1)
+    services.update_procedure(proc, actor=cast.province_admin, data={"processing_time": 5})
+    between = timezone.now()
+    services.update_procedure(
+        proc, actor=cast.province_admin, data={"processing_time": 4, "time_unit": "working_hour"}
+    )
+    later = timezone.now()
+    proc.refresh_from_db()
+    assert proc.terms_on(between) == (5, "working_day")
+    assert proc.terms_on(received) == (3, "working_day")
+    assert proc.terms_on(later) == (4, "working_hour")
+
+
+def test_negative_processing_time_is_shown_with_the_other_errors(client, cast):
+    client.force_login(cast.province_admin)
+    resp = client.post("/catalogue/new/", _post_data(cast, name="", processing_time="-3"))
+    assert resp.status_code == 200
+    page = resp.content.decode()
+    assert 'id="id_processing_time_error"' in page and 'id="id_name_error"' in page
+
+
+def test_an_imports_new_agency_list_is_not_read_as_old_and_new(cast):
+    """procedures.csv's import logs the agencies it set (a plain list): two of them are
+    not "first → second"."""
+    services.log_imported([(cast.procedure, "update", {"agencies": ["H26.01", "H26.02"]})])
+    change = CatalogueChange.objects.get(procedure=cast.procedure, action="update")
+    assert change.summary() == [str(Procedure._meta.get_field("agencies").verbose_name)]
