@@ -51,3 +51,24 @@ def test_an_administrator_before_the_second_factor_reaches_neither(admin_user):
 
 def test_signed_out_visitors_are_sent_to_sign_in():
     assert Client().get(reverse("accounts:me")).status_code == 302
+
+
+def test_a_citizens_account_page_leads_to_their_dossiers_and_says_what_is_kept(cast):
+    """The portal walk found the citizen's account page a dead end: name and e-mail, nothing
+    about the ID the platform holds, no way to their dossiers and the messages about them."""
+    from cchc.accounts.models import hash_national_id
+
+    citizen = cast.citizen
+    client = Client()
+    client.force_login(citizen)
+    page = client.get(reverse("accounts:me")).content.decode()
+    assert reverse("portal:my_dossiers") in page
+    assert "Hồ sơ của tôi" in page
+    citizen.national_id_hash = hash_national_id("001099012345")
+    citizen.save(update_fields=["national_id_hash"])
+    page = client.get(reverse("accounts:me")).content.decode()
+    assert "chỉ lưu dấu vết mã hóa" in page and "001099012345" not in page and "2345" not in page
+    # staff see neither line
+    client.force_login(cast.clerk_a)
+    page = client.get(reverse("accounts:me")).content.decode()
+    assert reverse("portal:my_dossiers") not in page and "định danh" not in page
