@@ -21,7 +21,13 @@ from cchc.testing import (
     sign_in,
 )
 
-RULES_PAGES = ("/rules/", "/rules/versions/", "/rules/versions/new/one_stop/", "/rules/audit/")
+RULES_PAGES = (
+    "/rules/",
+    "/rules/versions/",
+    "/rules/versions/new/one_stop/",
+    "/rules/versions/one_stop/2025/",
+    "/rules/audit/",
+)
 
 
 def _due(procedure, received_at):

@@ -189,3 +189,6 @@ def test_the_audit_list_says_what_changed_in_words(cast):
     assert f"{saturday.strftime('%d/%m/%Y')}: ngày nghỉ thành ngày làm việc" in audit
     assert "Quy định giải quyết hồ sơ một cửa, phiên bản 2027" in audit
     assert "15:00 → 16:00" in audit
+    # two columns (when and who; what), so the change stays readable on a 390 px phone
+    head = audit.split("<thead>")[1].split("</thead>")[0]
+    assert head.count("<th>") == 2
