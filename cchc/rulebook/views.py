@@ -243,7 +243,7 @@ def version_new(request: HttpRequest, key: str) -> HttpResponse:
             "key": key,
             "name": P.rule_name(key),
             "base": base,
-            "carried": [(P.label(p), form.flat[p]) for p in form.carried],
+            "carried": [(P.label(p), P.show(form.flat[p])) for p in form.carried],
         },
     )
 

@@ -192,3 +192,12 @@ def test_the_audit_list_says_what_changed_in_words(cast):
     # two columns (when and who; what), so the change stays readable on a 390 px phone
     head = audit.split("<thead>")[1].split("</thead>")[0]
     assert head.count("<th>") == 2
+
+
+def test_parameters_carried_over_are_shown_in_words(cast):
+    page = admin_client(cast).get("/rules/versions/new/plans/").content.decode()
+    assert "Thi đua tính cả nhiệm vụ cha: không" in page  # not False
+    assert "Cách chấm điểm thi đua: (bảng điểm, giữ nguyên ở đây)" in page
+    assert "&#x27;code&#x27;" not in page and "False" not in page  # no Python dict or bool
+    one_stop = admin_client(cast).get("/rules/versions/new/one_stop/").content.decode()
+    assert "Các mẫu đang dùng: 01, 02, 03, 04, 05, 06, 07" in one_stop  # not ['01', ...]
