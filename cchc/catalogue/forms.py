@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure, RequiredDocument
 from cchc.catalogue.services import EDITABLE_FIELDS
+from cchc.catalogue.templatetags.catalogue_tags import dots
 from cchc.core.fields import date_input
 
 # An amount of đồng as people type it: "50000", "50.000", "1.500.000", "50 000", "50,000",
@@ -39,7 +40,7 @@ class VndAmountField(forms.Field):
     def prepare_value(self, value: Any) -> Any:
         # shown back with dots between thousands, as the record page prints it
         if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}".replace(",", ".")
+            return dots(value)
         return value
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]

@@ -176,6 +176,9 @@ def test_fee_typed_the_vietnamese_way_is_read_in_full(client, cast):
     # the editor shows the amount back the same way
     page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
     assert 'value="1.500.000"' in page
+    # and the record page prints it grouped (Django's Vietnamese format printed "1500000")
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    assert "<td>1.500.000</td>" in page and "<td>50.000</td>" in page
     # an amount with decimals is refused, not rounded or truncated
     resp = client.post(
         "/catalogue/new/", _post_data(cast, code="2.000636", has_fee="on", fee_amount="50,5")
