@@ -68,7 +68,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("The calendar exception was added."))
+            messages.success(
+                request,
+                _("The calendar exception was added.")
+                + " "
+                + "; ".join(services.describe_change(c.day, c.kind) for c in changes)
+                + ".",
+            )
             return redirect("rulebook:calendar")
     if needs_confirmation is None:  # offered only together with the count to confirm
         form.fields["confirm_dossiers_due"].widget = forms.HiddenInput()

@@ -201,3 +201,14 @@ def test_parameters_carried_over_are_shown_in_words(cast):
     assert "&#x27;code&#x27;" not in page and "False" not in page  # no Python dict or bool
     one_stop = admin_client(cast).get("/rules/versions/new/one_stop/").content.decode()
     assert "Các mẫu đang dùng: 01, 02, 03, 04, 05, 06, 07" in one_stop  # not ['01', ...]
+
+
+def test_a_swap_says_what_it_changes_when_added(cast):
+    monday = working_week()
+    friday, saturday = monday + dt.timedelta(days=4), monday + dt.timedelta(days=5)
+    swap = exception_form(friday, kind="SWAP", swap_with=saturday.isoformat())
+    page = admin_client(cast).post("/rules/", swap, follow=True).content.decode()
+    assert (
+        f"Đã thêm ngày ngoại lệ. Thứ 6 {friday.strftime('%d/%m/%Y')}: ngày làm việc thành "
+        f"ngày nghỉ; Thứ 7 {saturday.strftime('%d/%m/%Y')}: ngày nghỉ thành ngày làm việc."
+    ) in page
