@@ -216,7 +216,7 @@ def _records(text: str) -> int:
 def export_bundle(directory: Path, *, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
     """Write the bundle: all agencies and procedures (the reference data an empty database
     needs), the dossiers received in the range, the petitions, survey responses and reform
-    tasks of the range. (PAR INDEX templates and scores are not exported yet.)"""
+    tasks of the range, and the PAR INDEX templates of its years with their final scores."""
     if date_to < date_from:
         raise ValueError(_("The end date is before the start date."))
     directory.mkdir(parents=True, exist_ok=True)
@@ -236,6 +236,12 @@ def export_bundle(directory: Path, *, date_from: dt.date, date_to: dt.date) -> d
     counts[SURVEY_RESPONSES] = _export_survey_responses(directory, date_from, date_to)
     with (directory / TASKS).open("w", encoding="utf-8", newline="\n") as handle:
         counts[TASKS] = reform_tasks.export_tasks(handle, date_from, date_to)
+    # §6: the PAR INDEX templates of the range's years and their final scores
+    from cchc.reform.exports import par_files
+
+    for name, text in par_files(range(date_from.year, date_to.year + 1)).items():
+        (directory / name).write_text(text, encoding="utf-8")
+        counts[name] = _records(text)
     return counts
 
 

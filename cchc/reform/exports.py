@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,7 +16,14 @@ from django.utils.translation import pgettext
 from cchc.core.spreadsheets import sheet_name
 from cchc.interchange.formats import csv_text, format_decimal
 from cchc.reform import bundle
-from cchc.reform.models import Assessment, Template, TemplateNode
+from cchc.reform.models import (
+    Assessment,
+    AssessmentStatus,
+    Score,
+    Template,
+    TemplateNode,
+    TemplateStatus,
+)
 
 
 def _num(v: Any) -> Any:
@@ -187,20 +195,19 @@ def template_rows(template: Template) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def template_bundle(template: Template) -> bytes:
-    """par_templates.csv and par_nodes.csv of the template, zipped: unzipped into a folder,
-    `import_bundle` loads it (as a published template, its tree checked again). The nodes
-    carry the optional columns too (guidance, evidence, the measure of a computed node and
-    its rule), so the template arrives whole."""
-    templates = csv_text(
+def _template_files(templates: list[Template]) -> tuple[str, str]:
+    """par_templates.csv and par_nodes.csv of `templates` as `import_bundle` reads them: the
+    nodes each after its parent, with the optional columns (guidance, evidence, the measure
+    of a computed node and its rule), so a template arrives whole."""
+    template_csv = csv_text(
         list(bundle.TEMPLATE_COLUMNS),
-        [[template.code, str(template.year), template.name, str(int(template.survey_optional))]],
+        [[t.code, str(t.year), t.name, str(int(t.survey_optional))] for t in templates],
     )
-    nodes = csv_text(
+    nodes_csv = csv_text(
         [*bundle.NODE_COLUMNS, *bundle.OPTIONAL_NODE_COLUMNS],
         [
             [
-                template.code,
+                t.code,
                 n.code,
                 n.parent.code if n.parent else "",
                 n.kind,
@@ -212,11 +219,67 @@ def template_bundle(template: Template) -> bytes:
                 n.measure,
                 json.dumps(n.measure_rule, ensure_ascii=False) if n.measure_rule else "",
             ]
-            for n in _tree(template)
+            for t in templates
+            for n in _tree(t)
         ],
     )
+    return template_csv, nodes_csv
+
+
+def template_bundle(template: Template) -> bytes:
+    """par_templates.csv and par_nodes.csv of the template, zipped: unzipped into a folder,
+    `import_bundle` loads it (as a published template, its tree checked again)."""
+    templates, nodes = _template_files([template])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(bundle.TEMPLATES, templates)
         z.writestr(bundle.NODES, nodes)
     return out.getvalue()
+
+
+def par_files(years: Iterable[int]) -> dict[str, str]:
+    """The PAR INDEX part of an exported bundle (interchange.md §6): the published templates
+    of `years` and the scores of their finalised assessments, one row per unit and
+    sub-criterion, as `import_bundle` reads them ("a bundle's scores are final": a
+    self-assessment still in progress stays where it is worked on). Without them an
+    installation moved with export_bundle lost its PAR INDEX years."""
+    templates = list(
+        Template.objects.filter(status=TemplateStatus.PUBLISHED, year__in=list(years)).order_by(
+            "year", "code"
+        )
+    )
+    template_csv, nodes_csv = _template_files(templates)
+    scores = (
+        Score.objects.filter(
+            assessment__template__in=templates,
+            assessment__status=AssessmentStatus.FINAL,
+            node__children__isnull=True,
+        )
+        .select_related("assessment__template", "assessment__agency", "node")
+        .order_by(
+            "assessment__template__year",
+            "assessment__template__code",
+            "assessment__agency__code",
+            "node__order",
+            "node__pk",
+        )
+    )
+
+    def cell(value: Any) -> str:
+        return "" if value is None else format_decimal(value)
+
+    scores_csv = csv_text(
+        list(bundle.SCORE_COLUMNS),
+        [
+            [
+                s.assessment.template.code,
+                s.assessment.agency.code,
+                s.node.code,
+                cell(s.self_score),
+                cell(s.appraised_score),
+                cell(s.survey_score),
+            ]
+            for s in scores
+        ],
+    )
+    return {bundle.TEMPLATES: template_csv, bundle.NODES: nodes_csv, bundle.SCORES: scores_csv}

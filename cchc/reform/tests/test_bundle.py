@@ -171,3 +171,51 @@ def test_publish_command_freezes_and_restates(cast, tmp_path):
     )
     with pytest.raises(CommandError):
         run(tmp_path / "b")
+
+
+@pytest.mark.django_db
+def test_export_bundle_carries_the_par_years_and_their_final_scores(cast, tmp_path):
+    """An installation moved with export_bundle lost its PAR INDEX years (the export wrote
+    no par_*.csv). The exported files are what the loaders read: imported back, every row is
+    unchanged, and the computed index is the same."""
+    import datetime as dt
+
+    from cchc.interchange.services import export_bundle
+
+    run(write_bundle(tmp_path / "b"))
+    before = compute()
+    counts = export_bundle(
+        tmp_path / "out", date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31)
+    )
+    assert (counts["par_templates.csv"], counts["par_nodes.csv"], counts["par_scores.csv"]) == (
+        1,
+        15,
+        11,
+    )
+    scores = (tmp_path / "out" / "par_scores.csv").read_text(encoding="utf-8").splitlines()
+    assert scores[0] == "template,agency_code,node_code,self_score,appraised_score,survey_score"
+    assert "SBN-2026,H26.01,3.1.1,,,24" in scores and "SBN-2026,H26.01,1.1.1,10,8," in scores
+    out, err = run(tmp_path / "out")
+    assert "par_templates.csv: 0 created, 0 updated, 1 unchanged, 0 rejected" in out, out + err
+    assert "par_nodes.csv: 0 created, 0 updated, 15 unchanged, 0 rejected" in out
+    assert "par_scores.csv: 0 created, 0 updated, 11 unchanged, 0 rejected" in out
+    assert compute() == before
+    # another year's range carries none of 2026's
+    counts = export_bundle(
+        tmp_path / "2025", date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
+    )
+    assert counts["par_templates.csv"] == counts["par_scores.csv"] == 0
+
+
+@pytest.mark.django_db
+def test_a_self_assessment_in_progress_is_not_exported_as_final(cast, tmp_path):
+    import datetime as dt
+
+    from cchc.interchange.services import export_bundle
+    from cchc.reform.models import AssessmentStatus
+
+    run(write_bundle(tmp_path / "b"))
+    Assessment.objects.filter(agency__code="H26.02").update(status=AssessmentStatus.DRAFT)
+    export_bundle(tmp_path / "out", date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
+    scores = (tmp_path / "out" / "par_scores.csv").read_text(encoding="utf-8")
+    assert "H26.01" in scores and "H26.02" not in scores
