@@ -265,17 +265,37 @@ def add_calendar_exceptions(
     return created
 
 
+def swap_partners(row: CalendarException) -> list[CalendarException]:
+    """The other days added together with `row` (the other half of a decreed swap), still
+    in place and not past: cancelling one half alone would leave the swap lopsided."""
+    for event in RulebookEvent.objects.filter(
+        rulebook__province_code=province(), action=A.ADD_CALENDAR_EXCEPTION
+    ).order_by("-seq"):
+        days = {(d.get("date"), d.get("kind")) for d in (event.data or {}).get("days", [])}
+        if (row.date.isoformat(), row.kind) in days:
+            others = [dt.date.fromisoformat(d) for d, _k in days if d != row.date.isoformat()]
+            return [
+                other
+                for other in CalendarException.objects.filter(
+                    province_code=province(), date__in=others, date__gte=today()
+                ).order_by("date")
+                if (other.date.isoformat(), other.kind) in days
+            ]
+    return []
+
+
 def cancel_calendar_exception(
     *,
     actor: Any,
     exception_id: int,
     reason: str,
     confirmed_dossiers_due: int | None = None,
-) -> CalendarException:
+) -> list[CalendarException]:
     """Take back a day off or make-up working day the province added (entered by mistake,
-    or revoked by a later decision): the day counts as the national calendar says again.
-    A past day is never changed; cancelling a make-up working day on which open dossiers
-    are due needs the confirmation of their number, as adding a day off does."""
+    or revoked by a later decision): the day counts as the national calendar says again;
+    the other half of a swap, if not past, is cancelled with it. A past day is never
+    changed; cancelling a make-up working day on which open dossiers are due needs the
+    confirmation of their number, as adding a day off does."""
     require_manager(actor)
     reason = reason.strip()
     if not reason:
@@ -290,28 +310,33 @@ def cancel_calendar_exception(
                 _("%(day)s has passed: its calendar exception can no longer be cancelled.")
                 % {"day": _d(row.date)}
             )
-        due_total = 0
-        if row.kind == Kind.WORKING_DAY and not WorkingCalendar().is_working_day(row.date):
-            due_total = dossiers_due_on(row.date).count()
+        rows = [row, *swap_partners(row)]
+        national = WorkingCalendar()
+        due_total, due_day = 0, row.date
+        for r in rows:
+            if r.kind == Kind.WORKING_DAY and not national.is_working_day(r.date):
+                count = dossiers_due_on(r.date).count()
+                if count and not due_total:
+                    due_day = r.date
+                due_total += count
         if due_total and confirmed_dossiers_due != due_total:
             raise NeedsConfirmation(
                 _(
                     "%(n)s open dossiers are due on %(day)s. Their due dates stay as they are; "
                     "tick the confirmation to cancel the make-up working day anyway."
                 )
-                % {"n": due_total, "day": _d(row.date)},
+                % {"n": due_total, "day": _d(due_day)},
                 count=due_total,
-                day=row.date,
+                day=due_day,
             )
         data = {
-            "date": row.date.isoformat(),
-            "kind": row.kind,
+            "days": [{"date": r.date.isoformat(), "kind": r.kind} for r in rows],
             "reason": row.reason,
             "document_number": row.document_number,
             "document_date": row.document_date.isoformat() if row.document_date else None,
             "dossiers_due": due_total,
         }
-        row.delete()
+        CalendarException.objects.filter(pk__in=[r.pk for r in rows]).delete()
         events.append_event(
             RulebookEvent,
             book,
@@ -322,7 +347,7 @@ def cancel_calendar_exception(
             save=True,
         )
         _after_commit()
-    return row
+    return rows
 
 
 # ------------------------------------------------------------------------ rule versions

@@ -134,8 +134,11 @@ def calendar_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "row": row,
-            "back": services.describe_change(
-                row.date, Kind.WORKING_DAY if row.kind == Kind.DAY_OFF else Kind.DAY_OFF
+            "back": "; ".join(
+                services.describe_change(
+                    r.date, Kind.WORKING_DAY if r.kind == Kind.DAY_OFF else Kind.DAY_OFF
+                )
+                for r in [row, *services.swap_partners(row)]
             ),
             "needs_confirmation": needs_confirmation,
         },
@@ -284,13 +287,13 @@ def _summary(event: RulebookEvent) -> dict[str, Any]:
             "dossiers_due": data.get("dossiers_due") or 0,
         }
     if event.action == RulebookEvent.Action.CANCEL_CALENDAR_EXCEPTION:
-        kind = data.get("kind", "")
         return {
             "lines": [
                 services.describe_change(
-                    dt.date.fromisoformat(data["date"]),
-                    Kind.WORKING_DAY if kind == Kind.DAY_OFF else Kind.DAY_OFF,
+                    dt.date.fromisoformat(d["date"]),
+                    Kind.WORKING_DAY if d["kind"] == Kind.DAY_OFF else Kind.DAY_OFF,
                 )
+                for d in data.get("days", [])
             ],
             "document": _("cancels %(reason)s — %(doc)s (%(day)s)")
             % {

@@ -100,7 +100,7 @@ def test_a_province_day_off_can_be_cancelled_and_the_day_works_again(
     assert dossier.due_at.astimezone(LOCAL_TZ).date() == monday + dt.timedelta(days=3)
     event = RulebookEvent.objects.order_by("-seq")[0]
     assert event.action == "cancel_calendar_exception" and event.note == "Nhập nhầm ngày"
-    assert event.data["date"] == wednesday.isoformat() and event.data["kind"] == DAY_OFF
+    assert event.data["days"] == [{"date": wednesday.isoformat(), "kind": DAY_OFF}]
     audit = c.get("/rules/audit/").content.decode()
     assert "Đã hủy ngày ngoại lệ" in audit and "Nhập nhầm ngày" in audit
 
@@ -212,3 +212,29 @@ def test_a_swap_says_what_it_changes_when_added(cast):
         f"Đã thêm ngày ngoại lệ. Thứ 6 {friday.strftime('%d/%m/%Y')}: ngày làm việc thành "
         f"ngày nghỉ; Thứ 7 {saturday.strftime('%d/%m/%Y')}: ngày nghỉ thành ngày làm việc."
     ) in page
+
+
+def test_cancelling_one_half_of_a_swap_cancels_the_other_half_with_it(cast):
+    monday = working_week()
+    friday, saturday = monday + dt.timedelta(days=4), monday + dt.timedelta(days=5)
+    c = admin_client(cast)
+    other = exception_form(
+        monday + dt.timedelta(days=1), reason="Ngày khác", document_number="9/QĐ"
+    )
+    assert c.post("/rules/", other).status_code == 302
+    swap = exception_form(friday, kind="SWAP", swap_with=saturday.isoformat())
+    assert c.post("/rules/", swap).status_code == 302
+    made_up = CalendarException.objects.get(date=saturday)
+    page = c.get(f"/rules/exceptions/{made_up.pk}/cancel/").content.decode()
+    assert f"{friday.strftime('%d/%m/%Y')}: ngày nghỉ thành ngày làm việc" in page
+    assert f"{saturday.strftime('%d/%m/%Y')}: ngày làm việc thành ngày nghỉ" in page
+    assert (
+        c.post(f"/rules/exceptions/{made_up.pk}/cancel/", {"reason": "Bỏ hoán đổi"}).status_code
+        == 302
+    )
+    assert list(CalendarException.objects.values_list("date", flat=True)) == [
+        monday + dt.timedelta(days=1)  # the day added on its own stays
+    ]
+    assert calendar().is_working_day(friday) and not calendar().is_working_day(saturday)
+    event = RulebookEvent.objects.order_by("-seq")[0]
+    assert [d["date"] for d in event.data["days"]] == [saturday.isoformat(), friday.isoformat()]
