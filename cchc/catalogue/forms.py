@@ -223,7 +223,20 @@ class FilterForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + list(OnlineLevel.choices),
     )
-    agency = forms.CharField(label=_("agency code"), required=False)
+    # a list of the agencies by name (a keeper knows "Sở Tư pháp", not "H26.01"); the URL
+    # still carries the agency's code, so links made with codes keep working
+    agency = forms.ModelChoiceField(
+        label=_("implementing agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        to_field_name="code",
+        empty_label=_("All"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(procedures__isnull=False).distinct()
+
     incomplete = forms.BooleanField(label=_("missing mandatory fields"), required=False)
 
 

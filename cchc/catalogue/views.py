@@ -64,7 +64,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         if data["online_level"]:
             qs = qs.filter(online_level=data["online_level"])
         if data["agency"]:
-            qs = qs.filter(agencies__code=data["agency"].strip())
+            qs = qs.filter(agencies=data["agency"])
         if data["incomplete"]:
             qs = qs.filter(_incomplete())
     page = Paginator(qs.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))

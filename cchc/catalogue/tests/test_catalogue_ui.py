@@ -316,3 +316,21 @@ def test_an_imports_new_agency_list_is_not_read_as_old_and_new(cast):
     services.log_imported([(cast.procedure, "update", {"agencies": ["H26.01", "H26.02"]})])
     change = CatalogueChange.objects.get(procedure=cast.procedure, action="update")
     assert change.summary() == [str(Procedure._meta.get_field("agencies").verbose_name)]
+
+
+def test_list_filters_by_agency_chosen_by_name_and_a_long_agency_list_is_folded(client, cast):
+    from cchc.testing import AgencyFactory
+
+    communes = [AgencyFactory(code=f"H26.9{i:02d}", name=f"UBND Xã Thử {i}") for i in range(9)]
+    proc = services.create_procedure(
+        actor=SYSTEM, data={"code": "3.000011", "name": "Thủ tục cấp xã"}, agencies=communes
+    )
+    client.force_login(cast.clerk_a)
+    page = client.get("/catalogue/").content.decode()
+    # the keeper picks "Sở Tư pháp" from a list instead of typing its code
+    assert '<select name="agency"' in page and ">Sở Tư pháp</option>" in page
+    frag = client.get("/catalogue/", {"agency": "H26.900"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "3.000011" in frag and "1.001193" not in frag
+    # 9 agencies are folded under "9 cơ quan" so the record's labels keep their width
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    assert "<summary>9 cơ quan</summary>" in page
