@@ -8,6 +8,7 @@ steps are events by the `IMPORT` actor; extensions are imported as approved on `
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
@@ -25,6 +26,7 @@ from cchc.core.actors import IMPORT, actor_label
 from cchc.core.bundle_values import text_value
 from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.text import fold
+from cchc.interchange.formats import json_problem
 from cchc.plans import status as st
 from cchc.plans.models import Extension, Task, TaskEvent, TaskStatus
 from cchc.plans.services import check_deadline, resolve_agency
@@ -173,16 +175,17 @@ def import_tasks(path: Path, *, skip_invalid: bool = False) -> ImportResult:
     agencies = {a.code: a for a in Agency.objects.all()}
     rows: list[tuple[int, dict[str, Any], str]] = []
     seen: dict[str, int] = {}
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, 1):
+    with path.open("rb") as handle:
+        for n, data in enumerate(handle, 1):
+            if n == 1:  # a file saved by Notepad starts with a byte order mark
+                data = data.removeprefix(codecs.BOM_UTF8)
+            line = data.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                result.rejects.append(
-                    Reject(n, _("Not valid JSON: %(e)s") % {"e": exc.msg}, line.rstrip("\n"))
-                )
+                raw = json.loads(data.decode("utf-8"))
+            except ValueError:  # not UTF-8, or not JSON: said in the reader's language
+                result.rejects.append(Reject(n, json_problem(data), line.rstrip("\r\n")))
                 continue
             try:
                 values = validate_row(raw, agencies)

@@ -164,3 +164,32 @@ def test_bad_lines_are_reported_by_line_and_nothing_is_committed(cast, tmp_path)
     call_command("import_tasks", str(path), "--skip-invalid", stdout=io.StringIO(), stderr=err)
     assert Task.objects.count() == 1
     assert "tasks.jsonl:3:" in err.getvalue()
+
+
+def test_a_notepad_file_and_its_typos_are_read_in_the_readers_language(cast, tmp_path):
+    """tasks.jsonl saved by Notepad (a byte order mark) had its first task refused with the
+    parser's English ('Expecting value'), and so did every typo; a line not in UTF-8 is
+    named as such, not read as garbage."""
+    from django.utils import translation
+
+    lines = [json.dumps(r, ensure_ascii=False) for r in ROWS[:3]]
+    path = tmp_path / "tasks.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + lines[0].encode()
+        + b"\r\n"
+        + lines[1].encode()
+        + b"\r\n"
+        + lines[2].replace('"TieuDe":', '"TieuDe"').encode()
+        + b"\r\n"
+        + '{"Ma": "NV-2026-0009", "TieuDe": "Ti\xeau \xf0\xe8"}'.encode("latin-1")
+        + b"\n"
+    )
+    with translation.override("vi"):
+        result = import_tasks(path, skip_invalid=True)
+    assert result.created == 2, [(r.line, r.reason) for r in result.rejects]
+    assert Task.objects.filter(code="NV-2026-0001").exists()
+    reasons = {r.line: r.reason for r in result.rejects}
+    assert set(reasons) == {3, 4}
+    assert "ký tự" in reasons[3] and "Expecting" not in reasons[3], reasons[3]
+    assert "UTF-8" in reasons[4], reasons[4]
