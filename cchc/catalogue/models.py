@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cchc.catalogue.templatetags.catalogue_tags import dots
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is
 from cchc.core.text import fold, matches_folded
@@ -313,7 +314,10 @@ class CatalogueChange(EventLog):
                 # a list of names, not an old/new pair of lists
                 and (key not in ("steps", "agencies") or all(isinstance(v, list) for v in value))
             ):
-                old, new = (_shown(v) for v in value)
+                old, new = (
+                    dots(v) if key in MONEY_FIELDS and isinstance(v, int) else _shown(v)
+                    for v in value
+                )
                 out.append(f"{name}: {old} → {new}")
             elif self.action == self.Action.CREATE and value in (None, "", [], {}, 0, False):
                 continue  # a field the new record left empty
@@ -321,6 +325,8 @@ class CatalogueChange(EventLog):
                 out.append(name)
         return out
 
+
+MONEY_FIELDS = ("fee_amount", "charge_amount")
 
 # The lists a change may touch besides the record's own fields (cchc.catalogue.services).
 LIST_CHANGE_LABELS = {

@@ -179,6 +179,10 @@ def test_fee_typed_the_vietnamese_way_is_read_in_full(client, cast):
     # and the record page prints it grouped (Django's Vietnamese format printed "1500000")
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     assert "<td>1.500.000</td>" in page and "<td>50.000</td>" in page
+    # an edit of a fee reads the same way in the history
+    services.update_procedure(proc, actor=cast.province_admin, data={"fee_amount": 30000})
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    assert "(đồng): 50.000 → 30.000" in page
     # an amount with decimals is refused, not rounded or truncated
     resp = client.post(
         "/catalogue/new/", _post_data(cast, code="2.000636", has_fee="on", fee_amount="50,5")
