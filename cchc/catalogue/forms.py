@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -99,7 +100,13 @@ class ProcedureForm(forms.ModelForm):
         # said next to the field together with the form's other errors (the service's own
         # check only reports the first problem it meets)
         self.fields["processing_time"].validators.append(MinValueValidator(0))
-        self.fields["processing_time"].widget.attrs["min"] = 0
+        # "0,5" (half a day) as written in Vietnamese as well as "0.5"; shown back as "15",
+        # not "15,00"
+        self.fields["processing_time"].localize = True
+        self.fields["processing_time"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        self.fields["processing_time"].widget.is_localized = True
+        if self.instance.pk:
+            self.initial["processing_time"] = Decimal(self.instance.processing_time).normalize()
         if self.instance.pk:
             self.fields["agencies"].initial = list(
                 self.instance.agencies.values_list("pk", flat=True)
@@ -161,7 +168,12 @@ class StepForm(forms.Form):
         help_text=_("empty: the competent agency of the dossier"),
     )
     working_hours = forms.DecimalField(
-        label=_("working hours"), min_value=0.25, max_digits=7, decimal_places=2
+        label=_("working hours"),
+        min_value=0.25,
+        max_digits=7,
+        decimal_places=2,
+        localize=True,  # "1,5" as well as "1.5"
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
 

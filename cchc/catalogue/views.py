@@ -134,7 +134,7 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
         documents = DocumentFormSet(instance=instance, prefix="docs")
         initial = (
             [
-                {"name": s.name, "agency": s.agency, "working_hours": s.working_hours}
+                {"name": s.name, "agency": s.agency, "working_hours": s.working_hours.normalize()}
                 for s in instance.step_templates.all()
             ]
             if procedure

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from cchc.accounts.models import Membership
@@ -338,3 +340,23 @@ def test_list_filters_by_agency_chosen_by_name_and_a_long_agency_list_is_folded(
     # 9 agencies are folded under "9 cơ quan" so the record's labels keep their width
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     assert "<summary>9 cơ quan</summary>" in page
+
+
+def test_decimals_typed_with_a_comma_are_read(client, cast):
+    """Half a day is "0,5" in Vietnamese; "Nhập một số" answered it."""
+    client.force_login(cast.province_admin)
+    resp = client.post(
+        "/catalogue/new/",
+        _post_data(
+            cast,
+            processing_time="0,5",
+            time_unit="working_day",
+            **{"steps-0-working_hours": "1,5", "steps-1-working_hours": "2,5"},
+        ),
+    )
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    proc = Procedure.objects.get(code="2.000635")
+    assert proc.processing_time == Decimal("0.5")
+    assert [s.working_hours for s in proc.step_templates.all()] == [Decimal("1.5"), Decimal("2.5")]
+    page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
+    assert 'value="0,5"' in page and 'value="1,5"' in page
