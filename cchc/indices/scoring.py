@@ -203,6 +203,9 @@ class PeriodScores:
             "scheme": self.spec.scheme,
             "version": self.spec.version,
             "period": str(self.period),
+            # every scheme's document says whether its figures are frozen (a closed period's
+            # document overrides this, ClosedPeriodScores.document)
+            "frozen": False,
             "agencies": rows,
         }
 

@@ -16,6 +16,7 @@ is clipped to [0, 100].
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -421,34 +422,55 @@ def _with_change(doc: dict[str, Any], previous: dict[str, Any] | None) -> dict[s
     return doc
 
 
-def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
-    """The §5 document of a period: the published (frozen) results of the province's
-    campaign of that period when there is one, else live figures of every response."""
-    from django.conf import settings
-
+def _published(period: str, province: str) -> Any:
     from cchc.surveys.models import Campaign
 
-    province = province_code or settings.CCHC_PROVINCE_CODE
-    published = (
+    return (
         Campaign.objects.filter(
             period=period, province_code=province, status=Campaign.Status.PUBLISHED
         )
+        .exclude(published_results={})
         .order_by("-published_at")
         .first()
     )
+
+
+def _figures(period: str, province: str) -> dict[str, Any] | None:
+    """A period's figures as §5 states them: the published ones when the period's campaign is
+    published, else live; None when there are none (or the period is not a year)."""
+    published = _published(period, province)
     if published is not None and published.published_results:
-        doc = dict(published.published_results)
+        return published.published_results  # type: ignore[no-any-return]
+    try:
+        return period_results(period, province_code=province)
+    except ValueError:
+        return None
+
+
+def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
+    """The §5 document of a period: the published (frozen) results of the province's
+    campaign of that period when there is one, else live figures of every response. Both
+    have the same keys: `frozen`, `closed_at`, and per unit its `change` against the year
+    before (its published figures when published, else live)."""
+    from django.conf import settings
+
+    province = province_code or settings.CCHC_PROVINCE_CODE
+    published = _published(period, province)
+    if published is not None:
+        doc = copy.deepcopy(published.published_results)
         doc["frozen"] = True
         doc["closed_at"] = published.published_at.isoformat() if published.published_at else None
-        return doc
-    live = period_results(period, province_code=province)
-    if live is None:
-        raise NotFoundError(_("No survey responses for period %(period)s.") % {"period": period})
-    try:
-        previous = period_results(str(int(period[:4]) - 1), province_code=province)
-    except ValueError:
-        previous = None
-    return _with_change(live, previous)
+    else:
+        live = period_results(period, province_code=province)
+        if live is None:
+            raise NotFoundError(
+                _("No survey responses for period %(period)s.") % {"period": period}
+            )
+        doc = {**live, "frozen": False, "closed_at": None}
+    if doc["frozen"] and all("change" in a for a in doc.get("agencies", [])):
+        return doc  # published with its change: frozen as it was
+    previous = _figures(str(int(period[:4]) - 1), province) if period[:4].isdigit() else None
+    return _with_change(doc, previous)
 
 
 def sipas_measure(*, agency_code: str, period: str) -> Any:

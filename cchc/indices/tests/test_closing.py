@@ -68,6 +68,8 @@ def test_the_command_closes_the_province_served_and_prints_frozen_figures(closed
     assert doc["frozen"] is True and doc["closed_at"]
     assert total_of(doc) == frozen
     assert doc["live_difference"][AGENCY] == round(live - frozen, 2)
+    # the live figures say they are not frozen (every scheme's document carries the mark)
+    assert compute("--live")["frozen"] is False
 
 
 def test_pages_show_the_frozen_figure_marked_closed_and_the_live_difference_apart(

@@ -43,7 +43,9 @@ def test_compute_indices_prints_the_sipas_document(cast, campaign, method):
     }
     low, high = unit["interval"]
     assert 0 <= low < 75 < high <= 100
-    assert "frozen" not in doc
+    # live figures say so, with the keys a published document has (interchange walk: the two
+    # shapes differed, so an imported installation printed the same figures differently)
+    assert doc["frozen"] is False and doc["closed_at"] is None and unit["change"] is None
 
 
 def test_published_results_are_frozen(cast, campaign, method):
@@ -59,9 +61,11 @@ def test_published_results_are_frozen(cast, campaign, method):
     r = campaign.responses.filter(answers__A1=2).first()
     collection.edit_response(r, answers=all_items(method, 5), actor=cast.province_admin, reason="x")
     doc = sipas()
-    assert doc["frozen"] is True
+    assert doc["frozen"] is True and doc["closed_at"]
     unit = next(a for a in doc["agencies"] if a["code"] == cast.agency_b.code)
     assert unit["total"] == 75.0
+    assert "change" in unit and unit["change"] is None  # no 2025 figures to compare with
+    assert set(doc) >= {"scheme", "version", "period", "agencies", "frozen", "closed_at"}
 
 
 def test_sipas_is_a_platform_measure(cast, campaign, method):
