@@ -13,6 +13,7 @@ the next working day. All arithmetic is done in Asia/Ho_Chi_Minh local time.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -53,6 +54,30 @@ HOLIDAY_NAMES_VI = {
     "National Day": "Quốc khánh",
     "Vietnam Cultural Day": "Ngày Văn hóa Việt Nam",
 }
+
+
+_OBSERVED = " (observed)"
+_SWAPPED = re.compile(r"^Day off \(substituted from (\d{2})/(\d{2})/(\d{4})\)$")
+
+
+def vietnamese_holiday_name(name: str) -> str:
+    """The Vietnamese name of a national holiday as the `holidays` package names it: a day
+    of two holidays is "A; B", a holiday moved off a weekend is "A (observed)" (nghỉ bù), and
+    a weekday off swapped with a Saturday worked is "Day off (substituted from MM/DD/YYYY)"
+    (the Government's hoán đổi ngày làm việc). Any other name stays as given."""
+    out = []
+    for part in name.split("; "):
+        swapped = _SWAPPED.match(part)
+        if part in HOLIDAY_NAMES_VI:
+            out.append(HOLIDAY_NAMES_VI[part])
+        elif swapped:
+            month, day, year = swapped.groups()
+            out.append(f"Ngày nghỉ hoán đổi (làm bù ngày {day}/{month}/{year})")
+        elif part.endswith(_OBSERVED) and part.removesuffix(_OBSERVED) in HOLIDAY_NAMES_VI:
+            out.append("Nghỉ bù " + HOLIDAY_NAMES_VI[part.removesuffix(_OBSERVED)])
+        else:
+            out.append(part)
+    return "; ".join(out)
 
 
 def _parse_hhmm(value: str) -> dt.time:
@@ -124,7 +149,7 @@ class WorkingCalendar:
         name = names.get(day)
         if name is None:
             return None
-        return HOLIDAY_NAMES_VI.get(name, name) if _lang_is_vi() else name
+        return vietnamese_holiday_name(name) if _lang_is_vi() else name
 
     def is_working_day(self, day: dt.date) -> bool:
         cached = self._day_cache.get(day)

@@ -171,3 +171,23 @@ def test_remembered_derivation_is_a_copy_and_follows_the_language(cal):
     assert english.lines != again.lines  # each language its own lines
     fresh = WorkingCalendar()._derive_due(received, 10, "working_day")
     assert fresh.due_at == again.due_at and fresh.skipped_days == again.skipped_days
+
+
+def test_every_national_holiday_has_a_vietnamese_name():
+    """Two names of the holidays package reached the calendar page and the due-date lines in
+    English ("Day off (substituted from 08/22/2026)", "International Labor Day (observed)")."""
+    import holidays as holidays_lib
+    from django.utils import translation
+
+    cal = WorkingCalendar()
+    with translation.override("vi"):
+        for year in range(2024, 2031):
+            for day in holidays_lib.country_holidays("VN", years=[year]):
+                name = cal.holiday_name(day)
+                assert name and not any(
+                    word in name for word in ("Day", "observed", "Year", "substituted")
+                ), (day, name)
+        assert cal.holiday_name(dt.date(2026, 8, 31)) == (
+            "Ngày nghỉ hoán đổi (làm bù ngày 22/08/2026)"
+        )
+        assert cal.holiday_name(dt.date(2027, 5, 3)) == "Nghỉ bù Ngày Quốc tế Lao động"
