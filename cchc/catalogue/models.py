@@ -314,19 +314,21 @@ class CatalogueChange(EventLog):
                 # a list of names, not an old/new pair of lists
                 and (key not in ("steps", "agencies") or all(isinstance(v, list) for v in value))
             ):
-                old, new = (
-                    dots(v) if key in MONEY_FIELDS and isinstance(v, int) else _shown(v)
-                    for v in value
-                )
+                old, new = (_shown_field(key, v) for v in value)
                 out.append(f"{name}: {old} → {new}")
-            elif self.action == self.Action.CREATE and value in (None, "", [], {}, 0, False):
-                continue  # a field the new record left empty
+            elif value in (None, "", [], {}) or (
+                self.action == self.Action.CREATE and value in (0, False)
+            ):
+                continue  # a field the new record left empty, a publication without a date
+            elif self.action == self.Action.PUBLISH:
+                out.append(f"{name}: {_shown_field(key, value)}")
             else:
                 out.append(name)
         return out
 
 
 MONEY_FIELDS = ("fee_amount", "charge_amount")
+DATE_FIELDS = ("valid_from", "valid_to", "announced_on")
 
 # The lists a change may touch besides the record's own fields (cchc.catalogue.services).
 LIST_CHANGE_LABELS = {
@@ -335,6 +337,21 @@ LIST_CHANGE_LABELS = {
     "templates": _("template file"),
     "steps": _("processing steps"),
 }
+
+
+def _shown_field(key: str, value: object) -> str:
+    """An old or new value of the field `key` as the record page writes it: đồng grouped by
+    dots, a time limit with a decimal comma ("0,5"), a date as dd/mm/yyyy."""
+    if key in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return dots(value)
+    if key == "processing_time" and isinstance(value, str | int | float):
+        return str(value).replace(".", ",")
+    if key in DATE_FIELDS and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return _shown(value)
 
 
 def _shown(value: object) -> str:

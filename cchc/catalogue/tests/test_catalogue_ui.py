@@ -360,3 +360,35 @@ def test_decimals_typed_with_a_comma_are_read(client, cast):
     assert [s.working_hours for s in proc.step_templates.all()] == [Decimal("1.5"), Decimal("2.5")]
     page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
     assert 'value="0,5"' in page and 'value="1,5"' in page
+
+
+def test_history_writes_values_as_the_record_page_does(cast):
+    import datetime as dt
+
+    proc = services.create_procedure(
+        actor=cast.province_admin,
+        data={
+            "code": "3.000012",
+            "name": "Thủ tục",
+            "processing_time": 2,
+            "applicant_types": "Cá nhân",
+            "submission_means": "Trực tiếp",
+            "steps_description": "Tiếp nhận, trả kết quả",
+        },
+        agencies=[cast.agency_a],
+        documents=[{"name": "Tờ khai", "copies": 1}],
+    )
+    services.update_procedure(proc, actor=cast.province_admin, data={"processing_time": "0.5"})
+    services.publish_procedure(proc, actor=cast.province_admin)
+    services.withdraw_procedure(proc, actor=cast.province_admin, reason="QĐ bãi bỏ")
+    services.update_procedure(
+        proc, actor=cast.province_admin, data={"announced_on": dt.date(2026, 3, 1)}
+    )
+    services.publish_procedure(proc, actor=cast.province_admin)
+    lines = {c.action + ": " + "; ".join(c.summary()) for c in proc.changes.all()}
+    field = Procedure._meta.get_field
+    assert f"update: {field('processing_time').verbose_name}: 2 → 0,5" in lines
+    assert f"update: {field('announced_on').verbose_name}: — → 01/03/2026" in lines
+    # a publication without a decision date says nothing rather than a bare field name
+    assert "publish: " in lines
+    assert f"publish: {field('announced_on').verbose_name}: 01/03/2026" in lines
