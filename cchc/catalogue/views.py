@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cchc.catalogue import services
+from cchc.catalogue import exports, services
 from cchc.catalogue.forms import (
     DocumentFormSet,
     FilterForm,
@@ -47,11 +48,7 @@ def _incomplete() -> Q:
     )
 
 
-@login_required
-def procedure_list(request: HttpRequest) -> HttpResponse:
-    if not services.can_read(request.user):
-        raise PermissionDenied
-    form = FilterForm(request.GET or None)
+def _filtered(form: FilterForm) -> QuerySet[Procedure]:
     qs = Procedure.objects.select_related("field").order_by("code")
     if form.is_valid():
         data = form.cleaned_data
@@ -67,13 +64,42 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(agencies=data["agency"])
         if data["incomplete"]:
             qs = qs.filter(_incomplete())
-    page = Paginator(qs.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return qs.distinct()
+
+
+@login_required
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    if not services.can_read(request.user):
+        raise PermissionDenied
+    form = FilterForm(request.GET or None)
+    page = Paginator(_filtered(form), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "can_manage": services.can_manage(request.user),
+        "export_query": query.urlencode(),
     }
     return render_page(request, "catalogue/list.html", context, fragment="catalogue/_results.html")
+
+
+@login_required
+def procedure_export(request: HttpRequest) -> HttpResponse:
+    """The procedures the list shows (same filters), as an Excel workbook."""
+    if not services.can_read(request.user):
+        raise PermissionDenied
+    rows = _filtered(FilterForm(request.GET or None)).prefetch_related("agencies")
+    content = exports.procedures_xlsx(rows)
+    return HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, f"{_('Procedure catalogue')}.xlsx"
+            )
+        },
+    )
 
 
 @login_required

@@ -392,3 +392,42 @@ def test_history_writes_values_as_the_record_page_does(cast):
     # a publication without a decision date says nothing rather than a bare field name
     assert "publish: " in lines
     assert f"publish: {field('announced_on').verbose_name}: 01/03/2026" in lines
+
+
+def test_the_filtered_list_downloads_as_an_excel_workbook(client, cast):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.create_procedure(
+        actor=SYSTEM,
+        data={
+            "code": "3.000013",
+            "name": "Cấp phép xây dựng",
+            "has_fee": True,
+            "fee_amount": 1500000,
+            "processing_time": "0.5",
+        },
+        agencies=[cast.agency_b],
+    )
+    client.force_login(cast.clerk_a)
+    page = client.get("/catalogue/", {"q": "xay dung"}).content.decode()
+    assert "/catalogue/export.xlsx?q=xay+dung" in page and "Xuất Excel" in page
+    resp = client.get("/catalogue/export.xlsx", {"q": "xay dung"})
+    assert resp.status_code == 200
+    assert "attachment" in resp["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    rows = list(ws.values)
+    assert rows[0][:4] == ("Mã", "Tên", "Lĩnh vực", "Thời hạn giải quyết")
+    assert len(rows) == 2  # the filter applies: only the procedure found
+    code, name, _field, time, unit, _level, fee, *_rest = rows[1]
+    assert (code, name, time, unit, fee) == (
+        "3.000013",
+        "Cấp phép xây dựng",
+        0.5,
+        "ngày làm việc",
+        1500000,
+    )
+    assert "Dự thảo" in rows[1]
+    client.force_login(cast.citizen)
+    assert client.get("/catalogue/export.xlsx").status_code == 403
