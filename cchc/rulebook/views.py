@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cchc.accounts import permissions
 from cchc.core.errors import DomainError
 from cchc.core.models import CalendarException, RuleVersion
 from cchc.core.rendering import add_domain_error
@@ -33,13 +34,31 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _require_reader(request: HttpRequest, *, audit: bool = False) -> bool:
+    """Who may read the province's rules: its staff (a clerk tells a citizen which days are
+    off), Home Affairs and the inspectors; the change log only Home Affairs and inspectors.
+    Returns whether the reader may also change them."""
+    user = request.user
+    manager = services.may_manage(user)
+    reader = (
+        manager
+        or permissions.is_inspector(user)
+        or (not audit and permissions.is_staff_member(user))
+    )
+    if not reader:
+        raise PermissionDenied
+    return manager
+
+
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    can_manage = _require_reader(request)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     form = CalendarExceptionForm(request.POST if request.method == "POST" else None)
     needs_confirmation = None
     if request.method == "POST" and form.is_valid():
@@ -92,6 +111,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "today": services.today(),
             "province": services.province(),
             "years": [(y, services.year_overview(y)) for y in (this_year, this_year + 1)],
+            "can_manage": can_manage,
         },
     )
 
@@ -165,7 +185,7 @@ def dossiers_due(request: HttpRequest, day: str) -> HttpResponse:
 
 @login_required
 def versions(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    can_manage = _require_reader(request)
     rows = RuleVersion.objects.order_by("key", "-effective_from")
     keys = [
         {**k, "name": P.rule_name(k["key"])}
@@ -179,7 +199,7 @@ def versions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rulebook/versions.html",
-        {"page": page, "keys": keys, "today": services.today()},
+        {"page": page, "keys": keys, "today": services.today(), "can_manage": can_manage},
     )
 
 
@@ -187,7 +207,7 @@ def versions(request: HttpRequest) -> HttpResponse:
 def version_detail(request: HttpRequest, key: str, version: str) -> HttpResponse:
     """One version of a rule, read: every parameter with its value, and what changed against
     the version before it, so an earlier version can be seen as it was."""
-    _require_manager(request)
+    can_manage = _require_reader(request)
     shown = RuleVersion.objects.filter(key=key, version=version).first()
     if shown is None:
         raise Http404
@@ -207,6 +227,7 @@ def version_detail(request: HttpRequest, key: str, version: str) -> HttpResponse
             "changes": P.changes(previous.params, shown.params) if previous else [],
             "others": RuleVersion.objects.filter(key=key).order_by("-effective_from"),
             "today": services.today(),
+            "can_manage": can_manage,
         },
     )
 
@@ -259,7 +280,7 @@ def version_new(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    _require_reader(request, audit=True)
     rows = RulebookEvent.objects.filter(rulebook__province_code=services.province()).order_by(
         "-seq"
     )

@@ -264,10 +264,11 @@ PAGES: dict[str, frozenset[str]] = {
     "plans/kiem-tra/ke-hoach/moi/": PROVINCE_AND_INSPECTION,
     "plans/kiem-tra/moi/": PROVINCE_AND_INSPECTION,
     "plans/kiem-tra/phat-hien/moi/": PROVINCE_AND_INSPECTION,
-    # the province's rules (Home Affairs)
-    "rules/": PROVINCE,
-    "rules/versions/": PROVINCE,
-    "rules/audit/": PROVINCE,
+    # the province's rules: read by its staff and inspectors (a clerk tells a citizen which
+    # days are off), changed by Home Affairs; the change log for Home Affairs and inspectors
+    "rules/": STAFF,
+    "rules/versions/": STAFF,
+    "rules/audit/": PROVINCE_AND_INSPECTION,
     # surveys
     "surveys/": SIGNED_IN,
     "surveys/public/": ANY,

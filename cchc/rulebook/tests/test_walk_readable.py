@@ -168,7 +168,10 @@ def test_a_rule_version_can_be_read_with_its_changes_and_earlier_versions(cast):
     assert earlier.status_code == 200 and "TT01-2018" in earlier.content.decode()
     assert c.get("/rules/versions/one_stop/1999/").status_code == 404
     reader = Client()
-    reader.force_login(cast.clerk_a)
+    reader.force_login(cast.clerk_a)  # staff read a version, without the link to change it
+    shown = reader.get("/rules/versions/one_stop/2027/")
+    assert shown.status_code == 200 and "/rules/versions/new/" not in shown.content.decode()
+    reader.force_login(cast.citizen)
     assert reader.get("/rules/versions/one_stop/2027/").status_code == 403
 
 
@@ -238,3 +241,27 @@ def test_cancelling_one_half_of_a_swap_cancels_the_other_half_with_it(cast):
     assert calendar().is_working_day(friday) and not calendar().is_working_day(saturday)
     event = RulebookEvent.objects.order_by("-seq")[0]
     assert [d["date"] for d in event.data["days"]] == [saturday.isoformat(), friday.isoformat()]
+
+
+def test_staff_read_the_rules_and_only_home_affairs_change_them(cast, client):
+    """A clerk, a leader and the inspector got 403 on every rules page, the read-only ones
+    too: a clerk could not see which days are off, the inspector not the change log."""
+    for reader in (cast.clerk_a, cast.leader_a, cast.inspector):
+        client.force_login(reader)
+        page = client.get("/rules/")
+        assert page.status_code == 200, reader
+        html = page.content.decode()
+        assert '<form method="post"' not in html.split("</header>", 1)[-1].split("<footer")[0]
+        assert "/cancel/" not in html
+        assert client.get("/rules/versions/").status_code == 200
+        assert "/rules/versions/new/" not in client.get("/rules/versions/").content.decode()
+        # and no change by a hand-made POST
+        denied = client.post("/rules/", {"kind": "DAY_OFF", "date": "2030-01-02", "reason": "x"})
+        assert denied.status_code == 403
+        assert client.get("/rules/versions/new/one_stop/").status_code == 403
+    client.force_login(cast.inspector)
+    assert client.get("/rules/audit/").status_code == 200
+    client.force_login(cast.clerk_a)
+    assert client.get("/rules/audit/").status_code == 403
+    client.force_login(cast.citizen)
+    assert client.get("/rules/").status_code == 403
