@@ -212,3 +212,13 @@ def test_form_06_names_the_applicant_as_such_not_inside_the_agency(cast):
     citizen = flat(cast.citizen.display_name)
     assert f"{citizen} (người nộp hồ sơ)" in t6
     assert f"{citizen} ({flat(cast.agency_a.name)})" not in t6
+
+
+def test_the_forms_page_leads_back_to_the_dossier(cast, received, client):
+    """The forms list was a dead end: no way back to the dossier it was opened from."""
+    client.force_login(cast.clerk_a)
+    page = client.get(reverse("paperwork:dossier_forms", args=[received.code]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="{reverse("dossiers:detail", args=[received.code])}"' in html
+    assert "Quay lại hồ sơ" in html
