@@ -54,6 +54,9 @@ class VndAmountField(forms.Field):
 
 
 class ProcedureForm(forms.ModelForm):
+    # when the editor was opened (the record's updated_at), so that a save over someone
+    # else's newer changes is refused (cchc.catalogue.services.update_procedure)
+    loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     fee_amount = VndAmountField(label=_("fee (phí), VND"), required=False)
     charge_amount = VndAmountField(label=_("charge (lệ phí), VND"), required=False)
     agencies = forms.ModelMultipleChoiceField(
@@ -106,6 +109,7 @@ class ProcedureForm(forms.ModelForm):
         self.fields["processing_time"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
         self.fields["processing_time"].widget.is_localized = True
         if self.instance.pk:
+            self.initial["loaded_at"] = self.instance.updated_at
             self.initial["processing_time"] = Decimal(self.instance.processing_time).normalize()
         if self.instance.pk:
             self.fields["agencies"].initial = list(

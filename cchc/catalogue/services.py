@@ -498,10 +498,22 @@ def update_procedure(
     agencies: list[Agency] | None = None,
     documents: list[dict[str, Any]] | None = None,
     steps: list[dict[str, Any]] | None = None,
+    loaded_at: dt.datetime | None = None,
 ) -> Procedure:
-    """Edit the record; `documents`/`steps` given replace the lists (documents keep their id)."""
+    """Edit the record; `documents`/`steps` given replace the lists (documents keep their id).
+
+    `loaded_at`: the record's `updated_at` when the editor was opened; when someone saved the
+    procedure since, the edit is refused rather than silently undoing their changes."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
+    if loaded_at is not None and procedure.updated_at != loaded_at:
+        raise TransitionNotAllowed(
+            _(
+                "Someone else saved procedure %(code)s after you opened it. Nothing was saved: "
+                "open it again to see their changes, then make yours."
+            )
+            % {"code": procedure.code}
+        )
     if agencies is not None:
         _check_agencies(actor, agencies)
     clean = _clean_record(data, instance=procedure)

@@ -148,7 +148,9 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
                         request, _("Procedure %(code)s filed as a draft.") % {"code": saved.code}
                     )
                 else:
-                    saved = services.update_procedure(procedure, **kwargs)
+                    saved = services.update_procedure(
+                        procedure, loaded_at=form.cleaned_data.get("loaded_at"), **kwargs
+                    )
                     messages.success(request, _("Procedure %(code)s saved.") % {"code": saved.code})
                 return redirect("catalogue:detail", pk=saved.pk)
             except DomainError as exc:

@@ -431,3 +431,30 @@ def test_the_filtered_list_downloads_as_an_excel_workbook(client, cast):
     assert "Dự thảo" in rows[1]
     client.force_login(cast.citizen)
     assert client.get("/catalogue/export.xlsx").status_code == 403
+
+
+def test_saving_over_someone_elses_newer_edit_is_refused(client, cast):
+    """Two keepers open the same procedure; the second save must not silently undo the
+    first one's changes."""
+    import re
+
+    proc = cast.procedure
+    doc = proc.required_documents.get()
+    client.force_login(cast.province_admin)
+    page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
+    loaded_at = re.search(r'name="loaded_at" value="([^"]+)"', page).group(1)
+    data = _post_data(cast, code=proc.code, name="Tên của người thứ hai", loaded_at=loaded_at)
+    data.update({"docs-INITIAL_FORMS": "1", "docs-0-id": doc.pk})
+    # meanwhile another keeper saves a change
+    services.update_procedure(proc, actor=cast.province_admin, data={"name": "Tên mới hơn"})
+    resp = client.post(f"/catalogue/{proc.pk}/edit/", data)
+    assert resp.status_code == 200
+    assert "Chưa lưu gì" in resp.content.decode()
+    proc.refresh_from_db()
+    assert proc.name == "Tên mới hơn"
+    # opened afresh, the same edit goes through
+    page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
+    data["loaded_at"] = re.search(r'name="loaded_at" value="([^"]+)"', page).group(1)
+    assert client.post(f"/catalogue/{proc.pk}/edit/", data).status_code == 302
+    proc.refresh_from_db()
+    assert proc.name == "Tên của người thứ hai"
