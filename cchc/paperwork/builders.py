@@ -467,7 +467,7 @@ def form_07(
         note = (
             Status(d.status).label
             if d.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
-            else ""
+            else _lateness(d)
         )
         rows.append(
             [
@@ -495,6 +495,17 @@ def form_07(
     doc.body = [grid(rows, [w * scale * pdf.mm for w in widths], st, narrow=True)]
     doc.signatures = [("NGƯỜI LẬP SỔ", SIGN, "")]
     return doc
+
+
+def _lateness(d: Dossier) -> str:
+    """The log book's note on time: a dossier still open past its due time (pauses counted)
+    is overdue as of printing; one finished after it was finished late. The keeper marks
+    these by hand on a paper book; without them a late dossier looked like any other."""
+    if d.is_overdue:
+        return "Quá hạn"
+    if d.finished_at and d.due_at and d.finished_at > d.due_at:
+        return "Giải quyết trễ hạn"
+    return ""
 
 
 def code_cell(code: str) -> str:

@@ -222,3 +222,21 @@ def test_the_forms_page_leads_back_to_the_dossier(cast, received, client):
     html = page.content.decode()
     assert f'href="{reverse("dossiers:detail", args=[received.code])}"' in html
     assert "Quay lại hồ sơ" in html
+
+
+def test_the_log_book_notes_an_overdue_and_a_late_dossier(cast, received):
+    """The log book's "Ghi chú" marked only refused, withdrawn and stopped dossiers: one still
+    open long past its appointment looked like any other."""
+    on_time = counter_dossier(cast, APPLICANT, at=at(2, 10))
+    on_time = services.finish(on_time, actor=cast.specialist_a, at=at(3, 9), note="Đã cấp")
+    late = counter_dossier(cast, APPLICANT, at=at(2, 11))
+    late = services.finish(late, actor=cast.specialist_a, at=at(30, 9), note="Đã cấp")
+    assert late.finished_at > late.due_at and on_time.finished_at < on_time.due_at
+    text = flat(
+        text_of(
+            pdf.render(builders.form_07(cast.agency_a, dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+        )
+    )
+    assert "3 hồ sơ" in text
+    assert text.count("Quá hạn") == 1  # `received`: open since 2/3/2026
+    assert text.count("Giải quyết trễ hạn") == 1
