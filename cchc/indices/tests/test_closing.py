@@ -191,3 +191,13 @@ def test_close_and_restate_commands_run_as_interchange_writes_them(scenario):
     with pytest.raises(CommandError, match="--user"):
         call_command("restate_period", "--period", AUG, "--reason", "Nhập muộn")
     assert not Restatement.objects.exists()
+
+
+def test_the_periods_page_says_as_of_when_not_an_event_number(client, closed_then_back_dated):
+    """'Dữ liệu đến' read '#14816 05:35 ...': a raw event number nobody can read. The time is
+    shown; the number stays in the cell's title for an auditor."""
+    scenario, report, _frozen, _live = closed_then_back_dated
+    client.force_login(scenario.cast.province_admin)
+    body = client.get(reverse("indices:periods")).content.decode()
+    assert f"#{report.watermark_event_id} " not in body
+    assert f"đến sự kiện số {report.watermark_event_id}" in body
