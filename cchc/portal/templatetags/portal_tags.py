@@ -13,3 +13,11 @@ def vnd(amount) -> str:  # type: ignore[no-untyped-def]
     except (TypeError, ValueError):
         return ""
     return f"{value:,}".replace(",", ".") + " đ"
+
+
+@register.filter
+def satisfaction_label(value) -> str:  # type: ignore[no-untyped-def]
+    """The words the applicant chose a satisfaction answer by (4 -> "Hài lòng")."""
+    from cchc.portal.forms import SATISFACTION_CHOICES
+
+    return str(dict(SATISFACTION_CHOICES).get(value, value))

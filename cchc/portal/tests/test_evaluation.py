@@ -78,7 +78,11 @@ def test_applicant_rates_once_via_code_and_last4(
     )
     assert second.status_code == 400
     assert "4/5" in second.content.decode()  # a clear message that it was already rated
+    # in the words the applicant chose it by, not a bare number (portal walk)
+    assert "“Hài lòng” (4/5" in second.content.decode()
     assert Evaluation.objects.get(dossier=returned).satisfaction == 4
+    status = client.get(reverse("portal:dossier", args=[returned.code])).content.decode()
+    assert "Ông/Bà đã đánh giá “Hài lòng” (4/5)" in status
 
 
 def test_incomplete_answers_keep_what_was_chosen(client, citizen, returned):
