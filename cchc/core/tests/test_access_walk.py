@@ -228,6 +228,7 @@ PAGES: dict[str, frozenset[str]] = {
     "forms/<str:code>/": STAFF,
     "forms/<str:code>/<str:key>.pdf": SIGNED_IN,  # the applicant's own forms, and staff
     "catalogue/": STAFF,
+    "catalogue/export.xlsx": STAFF,  # the list as a workbook: who reads the list
     "catalogue/<int:pk>/": STAFF,
     "catalogue/new/": PROVINCE,
     "catalogue/<int:pk>/edit/": PROVINCE,
