@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -57,6 +57,12 @@ class NeedsConfirmation(ValidationFailed):
         super().__init__(message, field="confirm_dossiers_due")
         self.count = count
         self.day = day
+
+
+def _ask_confirmation(count: int, day: dt.date, message: str) -> NoReturn:
+    """Refuse a calendar change that concerns open dossiers due on `day` until the person
+    confirms their number (`message` says what the confirmation lets happen)."""
+    raise NeedsConfirmation(message % {"n": count, "day": _d(day)}, count=count, day=day)
 
 
 def province() -> str:
@@ -218,14 +224,13 @@ def add_calendar_exceptions(
                 due_total += dossiers_due_on(change.day).count()
         if due_total and confirmed_dossiers_due != due_total:
             first = next(c.day for c in changes if c.kind == Kind.DAY_OFF)
-            raise NeedsConfirmation(
+            _ask_confirmation(
+                due_total,
+                first,
                 _(
                     "%(n)s open dossiers are due on %(day)s. Their due dates stay as they are; "
                     "tick the confirmation to add the day off anyway."
-                )
-                % {"n": due_total, "day": _d(first)},
-                count=due_total,
-                day=first,
+                ),
             )
         created = []
         for change in changes:
@@ -320,14 +325,13 @@ def cancel_calendar_exception(
                     due_day = r.date
                 due_total += count
         if due_total and confirmed_dossiers_due != due_total:
-            raise NeedsConfirmation(
+            _ask_confirmation(
+                due_total,
+                due_day,
                 _(
                     "%(n)s open dossiers are due on %(day)s. Their due dates stay as they are; "
                     "tick the confirmation to cancel the make-up working day anyway."
-                )
-                % {"n": due_total, "day": _d(due_day)},
-                count=due_total,
-                day=due_day,
+                ),
             )
         data = {
             "days": [{"date": r.date.isoformat(), "kind": r.kind} for r in rows],

@@ -50,6 +50,15 @@ def _require_reader(request: HttpRequest, *, audit: bool = False) -> bool:
     return manager
 
 
+def _asking_confirmation(form_class: Any, request: HttpRequest, exc: Any) -> Any:
+    """The posted form again, now carrying the number of dossiers due the person confirms,
+    with the service's question on the confirmation field."""
+    form = form_class({**request.POST.dict(), "seen_dossiers_due": exc.count})
+    form.is_valid()
+    add_domain_error(form, exc)
+    return form
+
+
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -81,9 +90,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             )
         except services.NeedsConfirmation as exc:
             needs_confirmation = exc
-            form = CalendarExceptionForm({**request.POST.dict(), "seen_dossiers_due": exc.count})
-            form.is_valid()
-            add_domain_error(form, exc)
+            form = _asking_confirmation(CalendarExceptionForm, request, exc)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -138,9 +145,7 @@ def calendar_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.NeedsConfirmation as exc:
             needs_confirmation = exc
-            form = CancelForm({**request.POST.dict(), "seen_dossiers_due": exc.count})
-            form.is_valid()
-            add_domain_error(form, exc)
+            form = _asking_confirmation(CancelForm, request, exc)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
