@@ -99,10 +99,14 @@ def one_stop_rule(on: dt.date) -> RuleVersion:
 
 
 def legal_due(
-    procedure: Procedure, received_at: dt.datetime, calendar: WorkingCalendar
+    procedure: Procedure,
+    received_at: dt.datetime,
+    calendar: WorkingCalendar,
+    terms: tuple[Decimal, str] | None = None,
 ) -> Derivation:
-    unit = procedure.time_unit
-    amount: Decimal = procedure.processing_time
+    """The due time by the procedure's time limit (`terms`: the limit and unit to use instead
+    of today's, Procedure.terms_on)."""
+    amount, unit = terms or (procedure.processing_time, procedure.time_unit)
     if unit != TimeUnit.SAME_DAY and not amount:
         unit, amount = TimeUnit.SAME_DAY, Decimal(0)
     return calendar.due(received_at, amount, unit)
@@ -114,6 +118,12 @@ def due_derivation(dossier: Dossier) -> Derivation | None:
         return None
     cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
     derivation = legal_due(dossier.procedure, dossier.received_at, cal)
+    first = dossier.initial_appointment_at
+    if first is not None and derivation.due_at != first:
+        # the procedure's time limit was edited since: the dossier keeps the terms of the day
+        # it was received (read from the catalogue's log only then, not for every dossier)
+        terms = dossier.procedure.terms_on(dossier.received_at)
+        derivation = legal_due(dossier.procedure, dossier.received_at, cal, terms)
     if dossier.appointment_at and dossier.appointment_at != derivation.due_at:
         derivation.lines.append(
             _("Appointment changed to %(at)s (apology)") % {"at": _fmt(dossier.appointment_at)}

@@ -119,3 +119,29 @@ def test_an_imported_apology_on_a_sunday_night_is_refused(tmp_path):
     assert not ok
     assert "LichSu mục 4" in err and "ngoài giờ làm việc" in err, err
     assert not Dossier.objects.filter(code="B-SUN").exists()
+
+
+def test_a_dossier_keeps_its_time_limit_after_the_procedure_is_edited(cast):
+    """Editing a procedure from 3 to 1 working day made a dossier received before show
+    '1 ngày làm việc', a due date it never had and an 'appointment changed (apology)' line
+    for an apology nobody wrote (catalogue walk). The derivation uses the terms in force
+    when the dossier was received."""
+    from django.utils import translation
+
+    from cchc.catalogue import services as catalogue
+
+    d = counter_dossier(cast)  # the cast's procedure: 3 working days
+    before = services.due_derivation(d)
+    assert before is not None and before.due_at == d.initial_appointment_at
+    catalogue.update_procedure(d.procedure, actor=cast.province_admin, data={"processing_time": 1})
+    d = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=d.pk)
+    with translation.override("vi"):
+        after = services.due_derivation(d)
+    assert after is not None and after.due_at == before.due_at == d.appointment_at
+    text = " ".join(str(line) for line in after.lines)
+    assert "3 ngày làm việc" in text and "xin lỗi" not in text, text
+    # a dossier received now takes the new limit
+    cast.procedure.refresh_from_db()
+    fresh = counter_dossier(cast)
+    assert fresh.initial_appointment_at < d.initial_appointment_at + dt.timedelta(days=30)
+    assert "1 ngày làm việc" in " ".join(str(x) for x in services.due_derivation(fresh).lines)
