@@ -442,3 +442,13 @@ def test_the_capped_paginator_pages_up_to_the_cap():
     assert p.get_page(99).number == 3
     q = CappedPaginator(Rows(range(20)), 10, cap=25)
     assert q.count == 20 and not q.capped and q.num_pages == 2
+
+
+def test_fees_are_written_with_dots_between_thousands(client, cast):
+    """Django's Vietnamese number format groups no digits: 'intcomma' printed a fee of
+    1.500.000 đồng as '1500000' on the dossier page and its receipt (catalogue walk)."""
+    d = counter_dossier(cast)
+    Dossier.objects.filter(pk=d.pk).update(fee_amount=1500000)
+    client.force_login(cast.clerk_a)
+    page = client.get(f"/staff/dossiers/{d.code}/").content.decode()
+    assert "1.500.000" in page and "1500000" not in page
