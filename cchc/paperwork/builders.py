@@ -80,12 +80,18 @@ def governing_body(agency: Agency) -> str:
 
 
 def processing_time(dossier: Dossier) -> str:
+    """The time limit the dossier is handled within: the procedure's terms in force when it
+    was received (a later edit of the procedure does not change a receipt reprinted)."""
     proc = dossier.procedure
-    if proc.time_unit == TimeUnit.SAME_DAY:
+    if dossier.received_at is not None:
+        amount, time_unit = proc.terms_on(dossier.received_at)
+    else:
+        amount, time_unit = proc.processing_time, proc.time_unit
+    if time_unit == TimeUnit.SAME_DAY:
         return "trong ngày"
-    amount = Decimal(proc.processing_time).normalize()
-    unit = "giờ làm việc" if proc.time_unit == TimeUnit.WORKING_HOUR else "ngày làm việc"
-    return f"{amount:f} {unit}"
+    shown = Decimal(amount).normalize()
+    unit = "giờ làm việc" if time_unit == TimeUnit.WORKING_HOUR else "ngày làm việc"
+    return f"{shown:f} {unit}"
 
 
 def _event(dossier: Dossier, action: str, seq: int | None) -> DossierEvent:

@@ -240,3 +240,19 @@ def test_the_log_book_notes_an_overdue_and_a_late_dossier(cast, received):
     assert "3 hồ sơ" in text
     assert text.count("Quá hạn") == 1  # `received`: open since 2/3/2026
     assert text.count("Giải quyết trễ hạn") == 1
+
+
+def test_a_reprinted_receipt_keeps_the_time_limit_of_its_day(cast, received):
+    """After the procedure was edited, a receipt printed again for an older dossier showed the
+    new time limit beside the old appointment (catalogue walk)."""
+    from cchc.catalogue import services as catalogue
+
+    assert builders.processing_time(received) == "3 ngày làm việc"
+    catalogue.update_procedure(
+        received.procedure, actor=cast.province_admin, data={"processing_time": 10}
+    )
+    received.procedure.refresh_from_db()
+    assert received.procedure.processing_time == 10
+    assert builders.processing_time(received) == "3 ngày làm việc"
+    text = flat(text_of(pdf.render(builders.form_01(received))))
+    assert "3 ngày làm việc" in text and "10 ngày làm việc" not in text
