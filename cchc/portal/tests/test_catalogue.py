@@ -133,3 +133,25 @@ def test_agency_pages(client, catalogue):
     assert [a.code for a in listing.context["page"].object_list] == ["H26.01"]
     detail = client.get(reverse("portal:agency", args=["H26.01"]))
     assert [p.code for p in detail.context["page"].object_list] == ["1.001193", "2.000635"]
+
+
+def test_an_abolished_procedure_says_so_and_a_draft_stays_unknown(client, catalogue):
+    """A withdrawn procedure's page was a bare 'page not found': a citizen holding a dossier of
+    it (a link in a notice, a bookmark) could not tell it was abolished (catalogue walk)."""
+    import datetime as dt
+
+    ProcedureFactory(
+        code="1.000054",
+        name="Cấp bản sao trích lục hộ tịch",
+        status=Procedure.Status.WITHDRAWN,
+        valid_to=dt.date(2026, 11, 30),
+        agencies=[catalogue.agency_a],
+    )
+    page = client.get(reverse("portal:procedure", args=["1.000054"]))
+    assert page.status_code == 410
+    html = page.content.decode()
+    assert "Cấp bản sao trích lục hộ tịch" in html and "bãi bỏ" in html and "30/11/2026" in html
+    assert reverse("portal:lookup") in html
+    # a draft is not public: unknown, like a code that never existed
+    assert client.get(reverse("portal:procedure", args=["9.999999"])).status_code == 404
+    assert client.get(reverse("portal:procedure", args=["0.000000"])).status_code == 404

@@ -72,7 +72,16 @@ def procedures(request: HttpRequest) -> HttpResponse:
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = get_object_or_404(Procedure.objects.published().select_related("field"), code=code)
+    procedure = Procedure.objects.published().select_related("field").filter(code=code).first()
+    if procedure is None:
+        withdrawn = Procedure.objects.filter(code=code, status=Procedure.Status.WITHDRAWN).first()
+        if withdrawn is None:
+            raise Http404
+        # a citizen with a dossier of an abolished procedure (a link in a notice, a bookmark)
+        # learns it was abolished and that dossiers already submitted continue, not "not found"
+        return render(
+            request, "portal/procedure_withdrawn.html", {"procedure": withdrawn}, status=410
+        )
     return render(
         request,
         "portal/procedure_detail.html",
