@@ -202,7 +202,9 @@ def _write_rejects(directory: Path, result: FileResult, skip_invalid: bool) -> N
         )
     else:
         data.write_bytes(b"".join(bytes(r.raw) + b"\n" for r in rejects if r.raw is not None))
-    with reasons.open("w", encoding="utf-8", newline="") as handle:
+    # with a byte order mark: the reasons are read by a person, in Excel, which takes a CSV
+    # without one for the Windows code page and garbles the Vietnamese
+    with reasons.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["line", "reason"])
         writer.writerows([r.line, r.reason] for r in rejects)

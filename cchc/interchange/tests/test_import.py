@@ -173,7 +173,9 @@ def test_skip_invalid_commits_the_rest_and_writes_rejects(tmp_path):
     assert Dossier.objects.count() == 2
     rejects = tmp_path / "rejects"
     assert (rejects / "dossiers.jsonl").read_text(encoding="utf-8") == "not json\n" + bad + "\n"
-    reasons = (rejects / "dossiers.jsonl.reasons.csv").read_text(encoding="utf-8").splitlines()
+    raw = (rejects / "dossiers.jsonl.reasons.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte order mark: Excel reads it as UTF-8
+    reasons = raw.decode("utf-8-sig").splitlines()
     assert (
         reasons[0] == "line,reason" and reasons[1].startswith("2,") and reasons[2].startswith("3,")
     )

@@ -82,9 +82,9 @@ def test_bad_rows_are_rejected_with_line_and_reason_and_nothing_commits(cast, tm
     assert Response.objects.count() == 0
     out = bundle(d, "--skip-invalid")
     assert "1 created, 0 updated, 0 unchanged, 7 rejected" in out
-    reasons = (tmp_path / "rejects" / "survey_responses.jsonl.reasons.csv").read_text(
-        encoding="utf-8"
-    )
+    raw = (tmp_path / "rejects" / "survey_responses.jsonl.reasons.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    reasons = raw.decode("utf-8-sig")
     assert reasons.splitlines()[0] == "line,reason"
     assert "2," in reasons and "H99.999" in reasons and "ZZ" in reasons and "7," in reasons
 
