@@ -19,11 +19,11 @@ from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
 from cchc.dossiers.tests.factories import counter_dossier
 from cchc.paperwork import builders, pdf
-from cchc.paperwork.tests.test_pdf_forms import FONT, flat, text_of
+from cchc.paperwork.tests.test_pdf_forms import NEEDS_FONT, flat, text_of
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not FONT.exists(), reason="Vietnamese font missing"),
+    NEEDS_FONT,  # skipped without Debian's font outside CI, with the package to install
 ]
 
 APPLICANT = Applicant(name="Nguyễn Thị Ngọc Ánh", id_last4="2345", phone="0912345678")
