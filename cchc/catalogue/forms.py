@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Field, OnlineLevel, Procedure, RequiredDocument
 from cchc.catalogue.services import EDITABLE_FIELDS
-from cchc.catalogue.templatetags.catalogue_tags import dots
 from cchc.core.fields import date_input
+from cchc.core.text import thousands
 
 # An amount of đồng as people type it: "50000", "50.000", "1.500.000", "50 000", "50,000",
 # optionally followed by "đ", "đồng" or "VND". Dots, commas and spaces are thousands
@@ -41,7 +41,7 @@ class VndAmountField(forms.Field):
     def prepare_value(self, value: Any) -> Any:
         # shown back with dots between thousands, as the record page prints it
         if isinstance(value, int) and not isinstance(value, bool):
-            return dots(value)
+            return thousands(value)
         return value
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]

@@ -16,10 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cchc.catalogue.templatetags.catalogue_tags import dots
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is
-from cchc.core.text import fold, matches_folded
+from cchc.core.text import fold, matches_folded, thousands
 from cchc.core.validity import in_force_on
 
 
@@ -343,7 +342,7 @@ def _shown_field(key: str, value: object) -> str:
     """An old or new value of the field `key` as the record page writes it: đồng grouped by
     dots, a time limit with a decimal comma ("0,5"), a date as dd/mm/yyyy."""
     if key in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
-        return dots(value)
+        return thousands(value)
     if key == "processing_time" and isinstance(value, str | int | float):
         return str(value).replace(".", ",")
     if key in DATE_FIELDS and isinstance(value, str):

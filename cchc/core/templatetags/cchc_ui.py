@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from cchc.core.text import thousands
+
 register = template.Library()
 
 
@@ -47,7 +49,6 @@ def dong(amount: Any) -> str:
     """Whole đồng with the dots Vietnamese writes between thousands (1500000 -> "1.500.000"):
     Django's Vietnamese number format groups no digits, so `intcomma` printed "1500000"."""
     try:
-        value = int(amount)
+        return thousands(int(amount))
     except (TypeError, ValueError):
         return ""
-    return f"{value:,}".replace(",", ".")

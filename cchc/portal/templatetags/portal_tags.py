@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import template
 
+from cchc.core.text import thousands
+
 register = template.Library()
 
 
@@ -9,10 +11,9 @@ register = template.Library()
 def vnd(amount) -> str:  # type: ignore[no-untyped-def]
     """Whole đồng with Vietnamese digit grouping: 50000 -> "50.000 đ"."""
     try:
-        value = int(amount)
+        return thousands(int(amount)) + " đ"
     except (TypeError, ValueError):
         return ""
-    return f"{value:,}".replace(",", ".") + " đ"
 
 
 @register.filter
