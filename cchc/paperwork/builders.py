@@ -546,20 +546,34 @@ def dossier_form(dossier: Dossier, key: str, seq: int | None = None) -> bytes:
     return pdf.render(BUILDERS[key](dossier, seq))
 
 
-def available_forms(dossier: Dossier) -> list[tuple[str, str]]:
-    """The forms that can be issued for this dossier now (key, printed title)."""
+# The forms issued for an event of the dossier: one per supplement request, refusal,
+# apology or stop, so the second supplement request prints its own form, not only the last.
+EVENT_FORMS = {"02": "request_supplement", "03": "refuse", "04": "apologize", "05": "stop"}
+
+
+def available_forms(dossier: Dossier) -> list[tuple[str, str, int | None]]:
+    """The forms that can be issued for this dossier now: (key, printed title, event seq),
+    one row per event for the forms an event issues (the seq goes to the form's address as
+    `?event=`), one row for the others."""
     forms = pdf.form_set(dossier.form_set)["forms"]
-    actions = set(dossier.events.values_list("action", flat=True))
-    needs = {
-        "01": dossier.received_at is not None,
-        "02": "request_supplement" in actions,
-        "03": "refuse" in actions,
-        "04": "apologize" in actions,
-        "05": "stop" in actions,
-        "06": True,
-    }
-    return [
-        (key, f"{forms[key][0]}: {forms[key][1]}")
-        for key in BUILDERS
-        if key in forms and needs.get(key)
-    ]
+    by_action: dict[str, list[DossierEvent]] = {}
+    for event in dossier.events.filter(action__in=EVENT_FORMS.values()).order_by("seq"):
+        by_action.setdefault(event.action, []).append(event)
+    rows: list[tuple[str, str, int | None]] = []
+    for key in BUILDERS:
+        if key not in forms:
+            continue
+        title = f"{forms[key][0]}: {forms[key][1]}"
+        if key in EVENT_FORMS:
+            issued = by_action.get(EVENT_FORMS[key], [])
+            for n, event in enumerate(issued, start=1):
+                day = local(event.at).strftime("%d/%m/%Y")
+                label = (
+                    _("%(title)s (no. %(n)s, %(day)s)") % {"title": title, "n": n, "day": day}
+                    if len(issued) > 1
+                    else _("%(title)s (%(day)s)") % {"title": title, "day": day}
+                )
+                rows.append((key, label, event.seq))
+        elif key != "01" or dossier.received_at is not None:
+            rows.append((key, title, None))
+    return rows

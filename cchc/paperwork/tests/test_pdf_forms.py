@@ -96,7 +96,7 @@ def test_forms_02_to_06_follow_the_events(cast, received):
     t6 = flat(text_of(builders.dossier_form(d, "06")))
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in t6
     assert "Yêu cầu bổ sung hồ sơ" in t6 and "Clerk A" in t6
-    assert [k for k, _t in builders.available_forms(d)] == ["01", "02", "04", "05", "06"]
+    assert [k for k, _t, _s in builders.available_forms(d)] == ["01", "02", "04", "05", "06"]
 
 
 def test_form_03_refusal(cast):
@@ -256,3 +256,33 @@ def test_a_reprinted_receipt_keeps_the_time_limit_of_its_day(cast, received):
     assert builders.processing_time(received) == "3 ngày làm việc"
     text = flat(text_of(pdf.render(builders.form_01(received))))
     assert "3 ngày làm việc" in text and "10 ngày làm việc" not in text
+
+
+def test_each_supplement_request_has_its_own_form_02(cast, received, client):
+    """Two supplement requests: the forms page offers both forms 02, each printing what
+    its own request asked for (it offered only the last, so the first could not be
+    reprinted for the file)."""
+    d = services.transfer(
+        received, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2, 10)
+    )
+    d = services.request_supplement(
+        d, actor=cast.specialist_a, reason="Bản sao giấy chứng sinh", at=at(3, 9)
+    )
+    d = services.receive_supplement(d, actor=cast.clerk_a, at=at(4, 9))
+    d = services.request_supplement(
+        d, actor=cast.specialist_a, reason="Sổ hộ khẩu bản gốc", at=at(9, 9)
+    )
+    rows = [row for row in builders.available_forms(d) if row[0] == "02"]
+    assert [title.rsplit("(", 1)[1] for _k, title, _s in rows] == [
+        "lần 1, 03/03/2026)",
+        "lần 2, 09/03/2026)",
+    ]
+    client.force_login(cast.clerk_a)
+    page = client.get(reverse("paperwork:dossier_forms", args=[d.code])).content.decode()
+    texts = []
+    for _key, _title, seq in rows:
+        url = reverse("paperwork:dossier_form", args=[d.code, "02"]) + f"?event={seq}"
+        assert f'href="{url}"' in page
+        texts.append(flat(text_of(client.get(url).content)))
+    assert "Bản sao giấy chứng sinh" in texts[0] and "Sổ hộ khẩu" not in texts[0]
+    assert "Sổ hộ khẩu bản gốc" in texts[1] and "giấy chứng sinh" not in texts[1]
