@@ -5,6 +5,7 @@
 //                                          copies the chosen option's data-body into #id,
 //                                          asking first when #id holds text of one's own;
 //   <button data-menu-toggle aria-controls="id"> folds and unfolds the site menu on a phone;
+//   <details data-menu-group>              a group of the staff menu: one open at a time;
 //   <select data-filterable="label">       gets a search box above it that hides the options
 //                                          not matching what is typed, insensitive to case and
 //                                          Vietnamese diacritics ("ha noi" finds "Hà Nội");
@@ -37,11 +38,27 @@
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
+    if (document.querySelector("details[data-menu-group][open]")) return;  // the group first
     var menu = document.querySelector(".site-menu.open");
     if (!menu) return;
     menu.classList.remove("open");
     var toggle = document.querySelector('[data-menu-toggle][aria-controls="' + menu.id + '"]');
     if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+  });
+  // the staff menu's groups (<details data-menu-group>): one open at a time, closed by a click
+  // elsewhere or by Escape (focus back on the group's summary)
+  document.addEventListener("click", function (event) {
+    var inside = event.target.closest("details[data-menu-group]");
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-menu-group][open]"), function (group) {
+      if (group !== inside) group.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var group = document.querySelector("details[data-menu-group][open]");
+    if (!group) return;
+    group.removeAttribute("open");
+    group.querySelector("summary").focus();
   });
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-confirm]");
