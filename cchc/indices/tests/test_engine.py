@@ -157,3 +157,17 @@ def test_score2_prints_what_floatformat_2_prints():
             for v in values:
                 shown = round2(v) if isinstance(v, float) else v
                 assert score2(shown) == floatformat(shown, 2), (language, v)
+
+
+def test_score2_groups_thousands_as_the_exports_do():
+    """The losses page wrote 1259,03 where its PDF (export.vi_number) wrote 1.259,03."""
+    from django.utils import translation
+
+    from cchc.indices.export import vi_number
+    from cchc.indices.templatetags.scores import score2, score_formatter
+
+    for value in (1259.03, -1259.03, 1000.0, 1234567.5, 999.99):
+        with translation.override("vi"):
+            assert score2(value) == score_formatter()(value) == vi_number(value)
+    with translation.override("en"):
+        assert score2(1259.03) == score_formatter()(1259.03) == "1,259.03"

@@ -247,10 +247,12 @@ def test_past_periods_are_named_in_the_readers_language_after_another_language_c
 
     cache.clear()
     c = login(client, scenario.cast.province_admin)
-    english = c.get(reverse("indices:ranking"), {"period": AUG}, headers={"accept-language": "en"})
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the reader chose English in the menu
+    english = c.get(reverse("indices:ranking"), {"period": AUG})
     assert "Month 7/2026" in english.content.decode()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     for name in ("indices:ranking", "indices:dashboard"):
-        body = c.get(reverse(name), {"period": AUG}, headers={"accept-language": "vi"})
+        body = c.get(reverse(name), {"period": AUG})
         text = body.content.decode()
         assert "Tháng 7/2026" in text, name
         assert "Month 7/2026" not in text, name
@@ -329,3 +331,22 @@ def test_public_page_of_a_closed_period_names_no_official(client, scenario):
     assert any("Số liệu đã chốt" in c for c in cells) and not any(name in c for c in cells)
     staff = login(client, admin).get(reverse("indices:dashboard"), {"period": AUG})
     assert name in staff.content.decode()
+
+
+def test_a_restated_period_says_when_and_why_on_the_public_page_and_its_export(client, scenario):
+    """A reader who saw other figures before is told that they were restated, when and why
+    (the public page said only "restated 1 times")."""
+    admin = scenario.cast.province_admin
+    report = close_period(
+        actor=admin, scheme_code="qd766", period=Period.parse(AUG), province_code="01"
+    )
+    restate_period(actor=admin, report=report, reason="Hồ sơ cập nhật muộn từ phần mềm cũ")
+    body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
+    note = body[body.index('id="restatements"') :][:300]
+    assert "Điều chỉnh lúc" in note and "Hồ sơ cập nhật muộn từ phần mềm cũ" in note
+    assert admin.display_name not in body
+    xlsx = client.get(reverse("indices:public"), {"period": AUG, "export": "xlsx"})
+    from openpyxl import load_workbook
+
+    cells = [str(c.value) for row in load_workbook(io.BytesIO(xlsx.content)).active for c in row]
+    assert any("Hồ sơ cập nhật muộn từ phần mềm cũ" in c for c in cells)

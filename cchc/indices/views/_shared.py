@@ -179,6 +179,13 @@ def _closed(ps: scoring.PeriodScores | None, *, named: bool = True) -> dict[str,
         "at": report.closed_at,
         "by": report.closed_by.display_name if report.closed_by and named else "",
         "restated": report.restated,
+        # when and why the frozen figures were restated: a reader who saw other figures
+        # before is told what changed them (the public page too: no one is named)
+        "restatements": (
+            list(report.restatements.order_by("at").values("at", "reason"))
+            if report.restated
+            else []
+        ),
         "province_difference": ps.province_live_difference,
         "live_province_total": ps.live.province.total,
     }
@@ -199,6 +206,11 @@ def _closed_notes(ps: scoring.PeriodScores, *, named: bool = True) -> list[str]:
             "n": closed["restated"],
         }
     notes = [first]
+    for restatement in closed["restatements"]:
+        notes.append(
+            _("Restated %(at)s: %(reason)s")
+            % {"at": fmt_local(restatement["at"]), "reason": restatement["reason"]}
+        )
     if closed["province_difference"] is not None:
         notes.append(
             _("Live figures differ: province total %(live)s, difference %(d)s points.")
