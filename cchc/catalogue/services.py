@@ -651,6 +651,24 @@ def publish_procedure(
     return procedure
 
 
+def check_withdrawable(procedure: Procedure) -> None:
+    """Only a published procedure is withdrawn (bãi bỏ): a draft was never announced, and a
+    withdrawn draft would tell the portal's visitors that a procedure they never saw was
+    abolished."""
+    if procedure.status == Procedure.Status.WITHDRAWN:
+        raise TransitionNotAllowed(
+            _("Procedure %(code)s is already withdrawn.") % {"code": procedure.code}
+        )
+    if procedure.status != Procedure.Status.PUBLISHED:
+        raise TransitionNotAllowed(
+            _(
+                "Procedure %(code)s was never published: there is nothing to withdraw (a "
+                "draft is not offered to applicants)."
+            )
+            % {"code": procedure.code}
+        )
+
+
 @transaction.atomic
 def withdraw_procedure(procedure: Procedure, *, actor: Any, reason: str) -> Procedure:
     """Withdraw (bãi bỏ): no new dossiers; dossiers already received continue."""
@@ -662,10 +680,7 @@ def withdraw_procedure(procedure: Procedure, *, actor: Any, reason: str) -> Proc
         )
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
-    if procedure.status == Procedure.Status.WITHDRAWN:
-        raise TransitionNotAllowed(
-            _("Procedure %(code)s is already withdrawn.") % {"code": procedure.code}
-        )
+    check_withdrawable(procedure)
     procedure.status = Procedure.Status.WITHDRAWN
     procedure.save(update_fields=["status", "updated_at"])
     _audit(procedure, actor=actor, action=CatalogueChange.Action.WITHDRAW, note=reason)

@@ -112,12 +112,15 @@ def _detail(
     steps = list(procedure.step_templates.select_related("agency"))
     budget = services.step_budget_hours(procedure, [s.working_hours for s in steps])
     if publish_form is None:
-        # the decision typed in the editor, if any, is offered for the publication
+        # a draft's decision typed in the editor is offered for its publication; a withdrawn
+        # procedure is published again only by a new decision
         publish_form = PublishForm(
             initial={
                 "publication_decision": procedure.publication_decision,
                 "announced_on": procedure.announced_on,
             }
+            if not procedure.is_withdrawn
+            else {}
         )
     return render(
         request,
@@ -248,10 +251,10 @@ def procedure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation page of a withdrawal (bãi bỏ): how many dossiers of the procedure
     are still in progress (they continue to their result), and the reason."""
     procedure = _editable(request, pk)
-    if procedure.is_withdrawn:
-        messages.error(
-            request, _("Procedure %(code)s is already withdrawn.") % {"code": procedure.code}
-        )
+    try:
+        services.check_withdrawable(procedure)
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("catalogue:detail", pk=pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -287,7 +287,7 @@ def test_record_page_says_bai_bo_and_the_history_names_every_change(client, cast
     )
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     # the button withdraws the procedure (bãi bỏ), not a dossier (rút hồ sơ)
-    assert ">Bãi bỏ</button>" in page and "Rút hồ sơ" not in page
+    assert ">Bãi bỏ</a>" in page and "Rút hồ sơ" not in page
     # the steps' change reads old → new, by their Vietnamese name, never a raw key
     assert "các bước xử lý: Tiếp nhận (4 h), Thẩm định (8 h) → Thẩm định (12 h)" in page
     assert "các bước xử lý: — → Tiếp nhận (4 h), Thẩm định (8 h)" in page

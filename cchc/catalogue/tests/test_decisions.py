@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from cchc.catalogue import services
 from cchc.catalogue.models import CatalogueChange, Procedure
 from cchc.core.actors import SYSTEM
-from cchc.core.errors import ValidationFailed
+from cchc.core.errors import TransitionNotAllowed, ValidationFailed
 
 
 def _draft(cast) -> Procedure:
@@ -165,7 +166,7 @@ def test_the_withdrawal_page_counts_the_dossiers_still_in_progress(client, cast)
     client.force_login(cast.province_admin)
     # the record page's button leads to the confirmation, which withdraws nothing yet
     record = client.get(f"/catalogue/{proc.pk}/").content.decode()
-    assert f'action="/catalogue/{proc.pk}/withdraw/"' in record
+    assert f'href="/catalogue/{proc.pk}/withdraw/"' in record
     resp = client.get(f"/catalogue/{proc.pk}/withdraw/")
     assert resp.status_code == 200
     page = resp.content.decode()
@@ -187,3 +188,30 @@ def test_the_withdrawal_page_counts_the_dossiers_still_in_progress(client, cast)
     assert client.get(f"/catalogue/{proc.pk}/withdraw/").status_code == 302
     client.force_login(cast.inspector)
     assert client.get(f"/catalogue/{proc.pk}/withdraw/").status_code == 403
+
+
+def test_a_draft_is_not_withdrawn(client, cast):
+    """A draft was never announced: 'withdrawing' it told the portal's visitors that a
+    procedure they never saw was abolished (410 instead of 404)."""
+    proc = _draft(cast)
+    with pytest.raises(TransitionNotAllowed):
+        services.withdraw_procedure(proc, actor=cast.province_admin, reason="Nhầm")
+    client.force_login(cast.province_admin)
+    record = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    assert f"/catalogue/{proc.pk}/withdraw/" not in record
+    resp = client.post(f"/catalogue/{proc.pk}/withdraw/", {"reason": "Nhầm"}, follow=True)
+    assert "chưa từng được công bố" in resp.content.decode()
+    proc.refresh_from_db()
+    assert proc.status == Procedure.Status.DRAFT
+    assert client.get(f"/procedures/{proc.code}/").status_code == 404
+
+
+def test_a_withdrawn_procedure_is_published_again_only_by_a_new_decision(client, cast):
+    proc = cast.procedure
+    services.update_procedure(proc, actor=SYSTEM, data={"publication_decision": "1/QĐ-UBND"})
+    services.withdraw_procedure(proc, actor=cast.province_admin, reason="QĐ 9/QĐ-UBND")
+    client.force_login(cast.province_admin)
+    page = client.get(f"/catalogue/{proc.pk}/").content.decode()
+    # the publish form is empty, not filled with the decision of the first publication
+    field = re.search(r'<input[^>]*name="publication_decision"[^>]*>', page).group(0)
+    assert "value=" not in field
