@@ -215,3 +215,20 @@ def test_a_withdrawn_procedure_is_published_again_only_by_a_new_decision(client,
     # the publish form is empty, not filled with the decision of the first publication
     field = re.search(r'<input[^>]*name="publication_decision"[^>]*>', page).group(0)
     assert "value=" not in field
+
+
+def test_the_excel_list_names_each_procedures_publication_decision(client, cast):
+    import io
+
+    from openpyxl import load_workbook
+
+    proc = _draft(cast)
+    services.publish_procedure(
+        proc, actor=cast.province_admin, decision="1234/QĐ-UBND", announced_on=dt.date(2026, 3, 1)
+    )
+    client.force_login(cast.province_admin)
+    resp = client.get("/catalogue/export.xlsx", {"q": proc.code})
+    rows = list(load_workbook(io.BytesIO(resp.content)).active.values)
+    heading, row = rows[0], rows[1]
+    assert row[heading.index("Quyết định công bố")] == "1234/QĐ-UBND"
+    assert row[heading.index("Ngày công bố")].date() == dt.date(2026, 3, 1)
