@@ -228,6 +228,19 @@ def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[s
                     field=money,
                 )
             clean[money] = value
+    if clean.get("publication_decision"):
+        # typed in the editor before publishing: the same check as the publish form's
+        clean["publication_decision"], _day = clean_decision(
+            clean["publication_decision"],
+            clean.get("announced_on") or timezone.localdate(),
+            field="publication_decision",
+            date_field="announced_on",
+        )
+    announced = clean.get("announced_on")
+    if isinstance(announced, dt.date) and announced > timezone.localdate():
+        raise ValidationFailed(
+            _("The decision's date may not be in the future."), field="announced_on"
+        )
     merged = {f: getattr(instance, f) for f in EDITABLE_FIELDS} if instance else {}
     merged.update(clean)
     if not merged.get("has_fee") and (merged.get("fee_amount") or merged.get("charge_amount")):

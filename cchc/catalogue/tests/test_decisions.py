@@ -232,3 +232,21 @@ def test_the_excel_list_names_each_procedures_publication_decision(client, cast)
     heading, row = rows[0], rows[1]
     assert row[heading.index("Quyết định công bố")] == "1234/QĐ-UBND"
     assert row[heading.index("Ngày công bố")].date() == dt.date(2026, 3, 1)
+
+
+def test_the_editor_checks_a_publication_decision_typed_before_publishing(cast):
+    proc = _draft(cast)
+    with pytest.raises(ValidationFailed) as exc:
+        services.update_procedure(
+            proc, actor=cast.province_admin, data={"publication_decision": "QĐ số mười hai"}
+        )
+    assert exc.value.field == "publication_decision"
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationFailed) as exc:
+        services.update_procedure(proc, actor=cast.province_admin, data={"announced_on": tomorrow})
+    assert exc.value.field == "announced_on"
+    services.update_procedure(
+        proc, actor=cast.province_admin, data={"publication_decision": "12/qd-ubnd"}
+    )
+    proc.refresh_from_db()
+    assert proc.publication_decision == "12/QĐ-UBND"
