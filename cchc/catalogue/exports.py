@@ -33,6 +33,7 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
         _("charge (lệ phí), VND"),
         _("implementing agencies"),
         _("status"),
+        _("publication decision"),
         _("announced on"),
         _("valid from"),
         _("valid to"),
@@ -54,6 +55,7 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
                 int(p.charge_amount),
                 "; ".join(a.name for a in p.agencies.all()),
                 str(p.get_status_display()),
+                p.publication_decision,
                 p.announced_on,
                 p.valid_from,
                 p.valid_to,
@@ -63,10 +65,10 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
         row[3].number_format = "0.##"
         for cell in (row[6], row[7]):
             cell.number_format = "#,##0"
-        for cell in row[10:13]:
+        for cell in row[11:14]:
             cell.number_format = "DD/MM/YYYY"
-    widths = (12, 60, 24, 10, 16, 22, 14, 14, 40, 12, 12, 12, 12)
-    for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
+    widths = (12, 60, 24, 10, 16, 22, 14, 14, 40, 12, 18, 12, 12, 12)
+    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()
     wb.save(out)

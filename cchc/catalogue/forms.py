@@ -116,6 +116,29 @@ class ProcedureForm(forms.ModelForm):
                 self.instance.agencies.values_list("pk", flat=True)
             )
 
+        if self.instance.pk and self.instance.is_published:
+            # a published procedure is amended by a new decision of the province; the service
+            # checks the number and the date (cchc.catalogue.services.update_procedure)
+            self.fields["decision"] = forms.CharField(
+                label=_("amending decision (number)"),
+                max_length=60,
+                required=False,
+                help_text=_("The decision that amends the published procedure, e.g. 1234/QĐ-UBND"),
+            )
+            self.fields["decided_on"] = forms.DateField(
+                label=_("amending decision (date signed)"), required=False, widget=date_input()
+            )
+            self.order_fields(["decision", "decided_on"])
+
+    def amending_decision(self) -> dict[str, Any]:
+        """The amending decision typed for a published procedure, for the service."""
+        if "decision" not in self.fields:
+            return {}
+        return {
+            "decision": self.cleaned_data.get("decision") or "",
+            "decided_on": self.cleaned_data.get("decided_on"),
+        }
+
     def validate_unique(self) -> None:
         """Uniqueness is checked by the service, with its own message."""
 
@@ -254,6 +277,21 @@ class FilterForm(forms.Form):
         self.fields["agency"].queryset = Agency.objects.filter(procedures__isnull=False).distinct()
 
     incomplete = forms.BooleanField(label=_("missing mandatory fields"), required=False)
+
+
+class PublishForm(forms.Form):
+    """The decision of the Chairman that announces the procedure (quyết định công bố); the
+    service checks it."""
+
+    publication_decision = forms.CharField(
+        label=_("publication decision (number)"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "1234/QĐ-UBND"}),
+    )
+    announced_on = forms.DateField(
+        label=_("publication decision (date signed)"), required=False, widget=date_input()
+    )
 
 
 class WithdrawForm(forms.Form):

@@ -294,7 +294,19 @@ class CatalogueChange(EventLog):
         """What the row changed, as the procedure's history shows it: each field by its
         name, with its old and new values for an edit (an import's or a person's)."""
         out = []
-        for key, value in (self.data or {}).items():
+        # the decision first, then its date (PostgreSQL's jsonb does not keep the keys' order)
+        items = sorted((self.data or {}).items(), key=lambda kv: LEADING_KEYS.get(kv[0], 9))
+        for key, value in items:
+            if key == "decision" and isinstance(value, dict):
+                # the decision of the province that brought an edit of a published procedure
+                out.append(
+                    _("amending decision %(number)s of %(day)s")
+                    % {
+                        "number": value.get("number", ""),
+                        "day": _shown_field("announced_on", value.get("signed_on")),
+                    }
+                )
+                continue
             if key in LIST_CHANGE_LABELS:
                 name = str(LIST_CHANGE_LABELS[key])
             else:
@@ -327,6 +339,8 @@ class CatalogueChange(EventLog):
 
 
 MONEY_FIELDS = ("fee_amount", "charge_amount")
+# what a history line names first: the decision that brought the change, then its date
+LEADING_KEYS = {"decision": 0, "publication_decision": 1, "announced_on": 2}
 DATE_FIELDS = ("valid_from", "valid_to", "announced_on")
 
 # The lists a change may touch besides the record's own fields (cchc.catalogue.services).

@@ -48,6 +48,12 @@ MAX_AMOUNT = 10**15
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
 
+# The number of a decision of the province (quyết định công bố, sửa đổi, bãi bỏ): "1234/QĐ-UBND",
+# "12/2026/QĐ-UBND", "345/QĐ-CT"; "QD" typed without the đ is read as "QĐ".
+DECISION_RE = re.compile(r"^\d{1,6}(?:/\d{4})?/QĐ-[0-9A-ZĐ][0-9A-ZĐ.\-]{0,30}$")
+# no decision of the catalogue is older than the national TTHC database (Decree 63/2010)
+OLDEST_DECISION = dt.date(2010, 1, 1)
+
 # The record fields a form or an API may set (the ~22 published fields, less the M2M and
 # the lists handled separately).
 EDITABLE_FIELDS = (
@@ -138,6 +144,33 @@ def _check_agencies(user: Any, agencies: list[Agency]) -> None:
 
 
 # -- validation ------------------------------------------------------------------------------
+def clean_decision(
+    number: str, signed_on: dt.date | None, *, field: str, date_field: str
+) -> tuple[str, dt.date]:
+    """The number and date of a decision of the province (Decree 63/2010, Decree 92/2017:
+    the Chairman's decision announces, amends or abolishes a procedure): "1234/QĐ-UBND",
+    signed on a day that has come."""
+    text = re.sub(r"\s+", "", str(number or "")).upper()
+    text = re.sub(r"/QD-", "/QĐ-", text)
+    if not text:
+        raise ValidationFailed(
+            _("Enter the number of the decision, e.g. 1234/QĐ-UBND."), field=field
+        )
+    if not DECISION_RE.match(text):
+        raise ValidationFailed(
+            _("%(number)s is not a decision number; write it as 1234/QĐ-UBND.")
+            % {"number": str(number).strip()[:60]},
+            field=field,
+        )
+    if not isinstance(signed_on, dt.date):
+        raise ValidationFailed(_("Enter the date the decision was signed."), field=date_field)
+    if signed_on > timezone.localdate():
+        raise ValidationFailed(_("The decision's date may not be in the future."), field=date_field)
+    if signed_on < OLDEST_DECISION:
+        raise ValidationFailed(_("Check the decision's date."), field=date_field)
+    return text, signed_on
+
+
 def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[str, Any]:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -195,6 +228,19 @@ def _clean_record(data: dict[str, Any], *, instance: Procedure | None) -> dict[s
                     field=money,
                 )
             clean[money] = value
+    if clean.get("publication_decision"):
+        # typed in the editor before publishing: the same check as the publish form's
+        clean["publication_decision"], _day = clean_decision(
+            clean["publication_decision"],
+            clean.get("announced_on") or timezone.localdate(),
+            field="publication_decision",
+            date_field="announced_on",
+        )
+    announced = clean.get("announced_on")
+    if isinstance(announced, dt.date) and announced > timezone.localdate():
+        raise ValidationFailed(
+            _("The decision's date may not be in the future."), field="announced_on"
+        )
     merged = {f: getattr(instance, f) for f in EDITABLE_FIELDS} if instance else {}
     merged.update(clean)
     if not merged.get("has_fee") and (merged.get("fee_amount") or merged.get("charge_amount")):
@@ -499,13 +545,27 @@ def update_procedure(
     documents: list[dict[str, Any]] | None = None,
     steps: list[dict[str, Any]] | None = None,
     loaded_at: dt.datetime | None = None,
+    decision: str = "",
+    decided_on: dt.date | None = None,
 ) -> Procedure:
     """Edit the record; `documents`/`steps` given replace the lists (documents keep their id).
 
     `loaded_at`: the record's `updated_at` when the editor was opened; when someone saved the
-    procedure since, the edit is refused rather than silently undoing their changes."""
+    procedure since, the edit is refused rather than silently undoing their changes.
+
+    A published procedure is amended by a new decision of the province (quyết định công bố
+    sửa đổi, bổ sung; Decree 63/2010 art. 15): a person's edit of it names that decision
+    (`decision`, `decided_on`), which its log entry keeps, so the history says which decision
+    brought each change. The edit is in force from when it is saved (`Procedure.terms_on`).
+    An import (a system actor) replays the national database's record as it is."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
+    amending: dict[str, Any] | None = None
+    if procedure.is_published and not is_system(actor):
+        number, signed_on = clean_decision(
+            decision, decided_on, field="decision", date_field="decided_on"
+        )
+        amending = {"number": number, "signed_on": signed_on.isoformat()}
     if loaded_at is not None and procedure.updated_at != loaded_at:
         raise TransitionNotAllowed(
             _(
@@ -545,21 +605,29 @@ def update_procedure(
         # only the lists changed: the record's updated_at still moves (caches key on it)
         procedure.save(update_fields=["updated_at"])
     if changes:
+        if amending is not None:
+            changes = {"decision": amending, **changes}
         _audit(procedure, actor=actor, action=CatalogueChange.Action.UPDATE, changes=changes)
     return procedure
 
 
 @transaction.atomic
 def publish_procedure(
-    procedure: Procedure, *, actor: Any, announced_on: dt.date | None = None
+    procedure: Procedure, *, actor: Any, decision: str, announced_on: dt.date | None
 ) -> Procedure:
     """Publish: applicants may now submit dossiers for it.
 
-    The seven mandatory core fields must be filled (the 766 "published in full" metric checks
-    them: name, steps, means, components, deadline, applicant, agency).
+    A procedure is announced by a decision of the Chairman of the province (quyết định công
+    bố, Decree 63/2010 art. 15, Decree 92/2017): its number and date are recorded on the
+    procedure and in its log. The seven mandatory core fields must be filled (the 766
+    "published in full" metric checks them: name, steps, means, components, deadline,
+    applicant, agency).
     """
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
+    decision, announced_on = clean_decision(
+        decision, announced_on, field="publication_decision", date_field="announced_on"
+    )
     if procedure.status == Procedure.Status.PUBLISHED:
         raise TransitionNotAllowed(
             _("Procedure %(code)s is already published.") % {"code": procedure.code}
@@ -573,16 +641,45 @@ def publish_procedure(
         )
     procedure.status = Procedure.Status.PUBLISHED
     procedure.published_at = timezone.now()
-    if announced_on:
-        procedure.announced_on = announced_on
-    procedure.save(update_fields=["status", "published_at", "announced_on", "updated_at"])
+    procedure.publication_decision = decision
+    procedure.announced_on = announced_on
+    procedure.save(
+        update_fields=[
+            "status",
+            "published_at",
+            "publication_decision",
+            "announced_on",
+            "updated_at",
+        ]
+    )
     _audit(
         procedure,
         actor=actor,
         action=CatalogueChange.Action.PUBLISH,
-        changes={"announced_on": _jsonable(procedure.announced_on)},
+        changes={
+            "publication_decision": decision,
+            "announced_on": _jsonable(announced_on),
+        },
     )
     return procedure
+
+
+def check_withdrawable(procedure: Procedure) -> None:
+    """Only a published procedure is withdrawn (bãi bỏ): a draft was never announced, and a
+    withdrawn draft would tell the portal's visitors that a procedure they never saw was
+    abolished."""
+    if procedure.status == Procedure.Status.WITHDRAWN:
+        raise TransitionNotAllowed(
+            _("Procedure %(code)s is already withdrawn.") % {"code": procedure.code}
+        )
+    if procedure.status != Procedure.Status.PUBLISHED:
+        raise TransitionNotAllowed(
+            _(
+                "Procedure %(code)s was never published: there is nothing to withdraw (a "
+                "draft is not offered to applicants)."
+            )
+            % {"code": procedure.code}
+        )
 
 
 @transaction.atomic
@@ -596,10 +693,7 @@ def withdraw_procedure(procedure: Procedure, *, actor: Any, reason: str) -> Proc
         )
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
-    if procedure.status == Procedure.Status.WITHDRAWN:
-        raise TransitionNotAllowed(
-            _("Procedure %(code)s is already withdrawn.") % {"code": procedure.code}
-        )
+    check_withdrawable(procedure)
     procedure.status = Procedure.Status.WITHDRAWN
     procedure.save(update_fields=["status", "updated_at"])
     _audit(procedure, actor=actor, action=CatalogueChange.Action.WITHDRAW, note=reason)

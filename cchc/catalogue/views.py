@@ -19,6 +19,7 @@ from cchc.catalogue.forms import (
     DocumentFormSet,
     FilterForm,
     ProcedureForm,
+    PublishForm,
     StepFormSet,
     WithdrawForm,
     documents_from,
@@ -102,13 +103,25 @@ def procedure_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not services.can_read(request.user):
-        raise PermissionDenied
-    procedure = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
+def _detail(
+    request: HttpRequest,
+    procedure: Procedure,
+    *,
+    publish_form: PublishForm | None = None,
+) -> HttpResponse:
     steps = list(procedure.step_templates.select_related("agency"))
     budget = services.step_budget_hours(procedure, [s.working_hours for s in steps])
+    if publish_form is None:
+        # a draft's decision typed in the editor is offered for its publication; a withdrawn
+        # procedure is published again only by a new decision
+        publish_form = PublishForm(
+            initial={
+                "publication_decision": procedure.publication_decision,
+                "announced_on": procedure.announced_on,
+            }
+            if not procedure.is_withdrawn
+            else {}
+        )
     return render(
         request,
         "catalogue/detail.html",
@@ -121,9 +134,17 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": [services.CORE_FIELD_LABELS[m] for m in procedure.missing_core_fields()],
             "changes": procedure.changes.select_related("actor")[:50],
             "can_edit": services.can_edit(request.user, procedure),
-            "withdraw_form": WithdrawForm(),
+            "publish_form": publish_form,
         },
     )
+
+
+@login_required
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not services.can_read(request.user):
+        raise PermissionDenied
+    procedure = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
+    return _detail(request, procedure)
 
 
 def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
@@ -149,7 +170,10 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
                     )
                 else:
                     saved = services.update_procedure(
-                        procedure, loaded_at=form.cleaned_data.get("loaded_at"), **kwargs
+                        procedure,
+                        loaded_at=form.cleaned_data.get("loaded_at"),
+                        **form.amending_decision(),
+                        **kwargs,
                     )
                     messages.success(request, _("Procedure %(code)s saved.") % {"code": saved.code})
                 return redirect("catalogue:detail", pk=saved.pk)
@@ -201,29 +225,52 @@ def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def procedure_publish(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = _editable(request, pk)
-    try:
-        services.publish_procedure(procedure, actor=request.user)
-        messages.success(request, _("Procedure %(code)s published.") % {"code": procedure.code})
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("catalogue:detail", pk=pk)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish_procedure(
+                procedure,
+                actor=request.user,
+                decision=form.cleaned_data["publication_decision"],
+                announced_on=form.cleaned_data["announced_on"],
+            )
+            messages.success(request, _("Procedure %(code)s published.") % {"code": procedure.code})
+            return redirect("catalogue:detail", pk=pk)
+        except DomainError as exc:
+            if exc.field in form.fields:
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return redirect("catalogue:detail", pk=pk)
+    # the decision as typed, with what is wrong with it, on the record page again
+    return _detail(request, procedure, publish_form=form)
 
 
 @login_required
-@require_POST
 def procedure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page of a withdrawal (bãi bỏ): how many dossiers of the procedure
+    are still in progress (they continue to their result), and the reason."""
     procedure = _editable(request, pk)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
+    try:
+        services.check_withdrawable(procedure)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalogue:detail", pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_procedure(
                 procedure, actor=request.user, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("Procedure %(code)s withdrawn.") % {"code": procedure.code})
+            return redirect("catalogue:detail", pk=pk)
         except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(
-            request, _("Please give the reason for withdrawing (e.g. the abolishing decision).")
-        )
-    return redirect("catalogue:detail", pk=pk)
+            add_domain_error(form, exc)
+    # through the reverse relation of the dossiers' procedure (the catalogue does not import
+    # the dossiers app): received, in processing, waiting for a supplement or for payment
+    in_progress = procedure.dossiers.open().count()  # type: ignore[attr-defined]
+    return render(
+        request,
+        "catalogue/withdraw.html",
+        {"procedure": procedure, "form": form, "in_progress": in_progress},
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,10 @@ from cchc.core.actors import SYSTEM
 from cchc.core.chains import verify
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.testing import member
+
+# the decision of the Chairman that announces or amends a procedure (a day already past)
+DECISION = {"decision": "1234/QĐ-UBND", "decided_on": dt.date(2026, 3, 1)}
+PUBLICATION = {"decision": "1234/QĐ-UBND", "announced_on": dt.date(2026, 3, 1)}
 
 
 def _post_data(cast, **over):
@@ -59,7 +64,10 @@ def test_province_admin_creates_publishes_and_withdraws_through_the_ui(client, c
     assert [s.working_hours for s in proc.step_templates.all()] == [4, 100]
     assert proc.step_templates.get(order=2).agency == cast.agency_b
     assert proc.required_documents.count() == 1
-    resp = client.post(f"/catalogue/{proc.pk}/publish/")
+    resp = client.post(
+        f"/catalogue/{proc.pk}/publish/",
+        {"publication_decision": "1234/QĐ-UBND", "announced_on": "2026-03-01"},
+    )
     proc.refresh_from_db()
     assert proc.status == Procedure.Status.PUBLISHED and proc.published_at
     client.post(f"/catalogue/{proc.pk}/withdraw/", {"reason": "Quyết định bãi bỏ số 12"})
@@ -90,6 +98,7 @@ def test_edit_keeps_document_ids_and_audits_changes(client, cast):
     data.update(
         {"docs-INITIAL_FORMS": "1", "docs-0-id": doc.pk, "docs-0-name": "Tờ khai (mẫu mới)"}
     )
+    data.update({"decision": "55/QĐ-UBND", "decided_on": "2026-03-02"})
     resp = client.post(f"/catalogue/{proc.pk}/edit/", data)
     assert resp.status_code == 302
     doc.refresh_from_db()
@@ -121,10 +130,10 @@ def test_publish_refuses_missing_core_fields(cast):
         actor=cast.province_admin, data={"code": "3.000001", "name": "Thiếu trường"}, agencies=[]
     )
     with pytest.raises(ValidationFailed) as exc:
-        services.publish_procedure(proc, actor=cast.province_admin)
+        services.publish_procedure(proc, actor=cast.province_admin, **PUBLICATION)
     assert "cách thức thực hiện" in exc.value.message and "thành phần hồ sơ" in exc.value.message
     with pytest.raises(TransitionNotAllowed):
-        services.publish_procedure(cast.procedure, actor=cast.province_admin)
+        services.publish_procedure(cast.procedure, actor=cast.province_admin, **PUBLICATION)
 
 
 def test_agency_admin_limited_to_own_agencies(client, cast, agency_admin):
@@ -267,16 +276,18 @@ def test_record_page_says_bai_bo_and_the_history_names_every_change(client, cast
             {"name": "Tiếp nhận", "working_hours": 4, "agency": None},
             {"name": "Thẩm định", "working_hours": 8, "agency": None},
         ],
+        **DECISION,
     )
     services.update_procedure(
         proc,
         actor=cast.province_admin,
         data={},
         steps=[{"name": "Thẩm định", "working_hours": 12, "agency": None}],
+        **DECISION,
     )
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     # the button withdraws the procedure (bãi bỏ), not a dossier (rút hồ sơ)
-    assert ">Bãi bỏ</button>" in page and "Rút hồ sơ" not in page
+    assert ">Bãi bỏ</a>" in page and "Rút hồ sơ" not in page
     # the steps' change reads old → new, by their Vietnamese name, never a raw key
     assert "các bước xử lý: Tiếp nhận (4 h), Thẩm định (8 h) → Thẩm định (12 h)" in page
     assert "các bước xử lý: — → Tiếp nhận (4 h), Thẩm định (8 h)" in page
@@ -296,10 +307,15 @@ def test_a_dossier_keeps_the_processing_time_in_force_when_it_was_received(cast)
 
     proc = cast.procedure  # 3 working days
     received = timezone.now() - dt.timedelta(microseconds=1)
-    services.update_procedure(proc, actor=cast.province_admin, data={"processing_time": 5})
+    services.update_procedure(
+        proc, actor=cast.province_admin, data={"processing_time": 5}, **DECISION
+    )
     between = timezone.now()
     services.update_procedure(
-        proc, actor=cast.province_admin, data={"processing_time": 4, "time_unit": "working_hour"}
+        proc,
+        actor=cast.province_admin,
+        data={"processing_time": 4, "time_unit": "working_hour"},
+        **DECISION,
     )
     later = timezone.now()
     proc.refresh_from_db()
@@ -379,19 +395,20 @@ def test_history_writes_values_as_the_record_page_does(cast):
         documents=[{"name": "Tờ khai", "copies": 1}],
     )
     services.update_procedure(proc, actor=cast.province_admin, data={"processing_time": "0.5"})
-    services.publish_procedure(proc, actor=cast.province_admin)
+    services.publish_procedure(proc, actor=cast.province_admin, **PUBLICATION)
     services.withdraw_procedure(proc, actor=cast.province_admin, reason="QĐ bãi bỏ")
     services.update_procedure(
-        proc, actor=cast.province_admin, data={"announced_on": dt.date(2026, 3, 1)}
+        proc, actor=cast.province_admin, data={"valid_to": dt.date(2026, 3, 31)}
     )
-    services.publish_procedure(proc, actor=cast.province_admin)
     lines = {c.action + ": " + "; ".join(c.summary()) for c in proc.changes.all()}
     field = Procedure._meta.get_field
     assert f"update: {field('processing_time').verbose_name}: 2 → 0,5" in lines
-    assert f"update: {field('announced_on').verbose_name}: — → 01/03/2026" in lines
-    # a publication without a decision date says nothing rather than a bare field name
-    assert "publish: " in lines
-    assert f"publish: {field('announced_on').verbose_name}: 01/03/2026" in lines
+    assert f"update: {field('valid_to').verbose_name}: — → 31/03/2026" in lines
+    # the publication names its decision and the decision's date
+    assert (
+        f"publish: {field('publication_decision').verbose_name}: 1234/QĐ-UBND; "
+        f"{field('announced_on').verbose_name}: 01/03/2026"
+    ) in lines
 
 
 def test_the_filtered_list_downloads_as_an_excel_workbook(client, cast):
@@ -443,10 +460,19 @@ def test_saving_over_someone_elses_newer_edit_is_refused(client, cast):
     client.force_login(cast.province_admin)
     page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
     loaded_at = re.search(r'name="loaded_at" value="([^"]+)"', page).group(1)
-    data = _post_data(cast, code=proc.code, name="Tên của người thứ hai", loaded_at=loaded_at)
+    data = _post_data(
+        cast,
+        code=proc.code,
+        name="Tên của người thứ hai",
+        loaded_at=loaded_at,
+        decision="56/QĐ-UBND",
+        decided_on="2026-03-02",
+    )
     data.update({"docs-INITIAL_FORMS": "1", "docs-0-id": doc.pk})
     # meanwhile another keeper saves a change
-    services.update_procedure(proc, actor=cast.province_admin, data={"name": "Tên mới hơn"})
+    services.update_procedure(
+        proc, actor=cast.province_admin, data={"name": "Tên mới hơn"}, **DECISION
+    )
     resp = client.post(f"/catalogue/{proc.pk}/edit/", data)
     assert resp.status_code == 200
     assert "Chưa lưu gì" in resp.content.decode()

@@ -46,6 +46,9 @@ def _editor_post(procedure, component, **over):
         "steps-INITIAL_FORMS": "0",
         "steps-MIN_NUM_FORMS": "0",
         "steps-MAX_NUM_FORMS": "1000",
+        # the procedure is published: its edit names the amending decision
+        "decision": "77/QĐ-UBND",
+        "decided_on": "2026-03-02",
     }
     data.update(over)
     return data
