@@ -1,0 +1,104 @@
+"""The staff registers as their users meet them: who may open the complaint form, the
+complaints register's filters, overdue marks and Excel export, and dates in the exports."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from cchc.core.calendar import LOCAL_TZ
+from cchc.feedback import complaints
+from cchc.feedback.models import Petition
+from cchc.feedback.tests.factories import file, file_complaint
+
+LONG_AGO = dt.datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)  # a Monday; every deadline long past
+
+
+@pytest.mark.parametrize("who", ["clerk_a", "specialist_a", "inspector", "citizen", "clerk_b"])
+def test_the_complaint_form_is_refused_to_who_may_not_file(client, cast, who):
+    """A clerk, a specialist, the read-only inspector or a citizen used to get the form (with
+    an empty list of agencies); the restricted register now refuses them outright."""
+    client.force_login(getattr(cast, who))
+    assert client.get("/feedback/complaints/new/").status_code == 403
+    assert client.post("/feedback/complaints/new/", {"kind": "COMPLAINT"}).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["leader_a", "province_admin"])
+def test_leaders_and_the_province_administrator_get_the_complaint_form(client, cast, who):
+    client.force_login(getattr(cast, who))
+    assert client.get("/feedback/complaints/new/").status_code == 200
+
+
+def _register(cast):
+    late = file_complaint(cast, at=LONG_AGO)  # acceptance due 12/3/2026: overdue
+    fresh = file_complaint(cast, complainant_name="Trần Thị E", subject="Quyết định cưỡng chế")
+    denunciation = file_complaint(
+        cast,
+        kind="DENUNCIATION",
+        complainant_name="Người tố cáo Bí Mật",
+        subject="Cán bộ địa chính nhận tiền",
+    )
+    settled = complaints.accept_complaint(file_complaint(cast), actor=cast.leader_a)
+    settled = complaints.settle_complaint(settled, actor=cast.leader_a, outcome="Giữ nguyên")
+    return late, fresh, denunciation, settled
+
+
+def test_the_complaints_register_marks_overdue_cases_and_filters(client, cast):
+    late, fresh, denunciation, settled = _register(cast)
+    client.force_login(cast.leader_a)
+    body = client.get("/feedback/complaints/").content.decode()
+    assert "12/03/2026 · quá hạn" in body  # the overdue acceptance, marked
+    assert body.count(" · quá hạn") == 1 and 'name="q"' in body and "Xuất Excel" in body
+
+    def codes(**params):
+        page = client.get("/feedback/complaints/", params).context["page"]
+        return {c.code for c in page}
+
+    assert codes(late="1") == {late.code}
+    assert codes(kind="DENUNCIATION") == {denunciation.code}
+    assert codes(status="SETTLED") == {settled.code}
+    assert codes(q="cưỡng chế") == {fresh.code}
+    assert codes(q=late.code) == {late.code}
+    everything = {late.code, fresh.code, denunciation.code, settled.code}
+    assert codes(status="nonsense", kind="x") == everything  # unknown filters: ignored
+
+
+def test_the_complaints_register_exports_to_excel_as_filtered(client, cast):
+    late, fresh, denunciation, settled = _register(cast)
+    client.force_login(cast.inspector)  # read-only, but may take the register away
+    resp = client.get("/feedback/complaints/", {"format": "xlsx"})
+    assert resp.status_code == 200 and "so-khieu-nai-to-cao.xlsx" in resp["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert set(rows) == {late.code, fresh.code, denunciation.code, settled.code}
+    assert ws["A1"].value == "Mã" and ws["G1"].value == "Tiếp nhận lúc"
+    received = rows[late.code][6]
+    assert received.value == dt.datetime(2026, 3, 2, 9, 0)  # local wall-clock time
+    assert received.number_format == "dd/mm/yyyy hh:mm"
+    assert rows[late.code][12].value == "Có" and rows[fresh.code][12].value in ("", None)
+    assert rows[denunciation.code][3].value in ("", None)  # the denouncer is not named
+    assert rows[fresh.code][3].value == "Trần Thị E"
+    only_late = client.get("/feedback/complaints/", {"format": "xlsx", "late": "1"})
+    ws = load_workbook(io.BytesIO(only_late.content)).worksheets[0]
+    assert [r[0].value for r in ws.iter_rows(min_row=2)] == [late.code]
+    client.force_login(cast.leader_b)  # another agency's leader: none of agency A's cases
+    ws = load_workbook(
+        io.BytesIO(client.get("/feedback/complaints/", {"format": "xlsx"}).content)
+    ).worksheets[0]
+    assert ws.max_row == 1
+    client.force_login(cast.clerk_a)
+    assert client.get("/feedback/complaints/", {"format": "xlsx"}).status_code == 403
+
+
+def test_the_dashboard_excel_shows_dates_the_vietnamese_way(client, cast):
+    late = file(cast.agency_a, title="Trễ", description="Một nội dung")
+    Petition.objects.filter(pk=late.pk).update(
+        handle_due_at=late.received_at + dt.timedelta(hours=1)
+    )
+    client.force_login(cast.leader_a)
+    resp = client.get("/feedback/staff/dashboard/", {"format": "xlsx"})
+    overdue = load_workbook(io.BytesIO(resp.content)).worksheets[2]
+    assert overdue["A2"].value == late.code
+    assert overdue["D2"].number_format == "dd/mm/yyyy hh:mm"
+    assert overdue["E2"].number_format == "dd/mm/yyyy hh:mm"
