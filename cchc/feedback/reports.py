@@ -14,7 +14,14 @@ from django.utils.translation import pgettext
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.spreadsheets import sheet_name
-from cchc.feedback.models import Category, Complaint, Petition, PetitionChannel, PetitionStatus
+from cchc.feedback.models import (
+    CLOCK_STATUSES,
+    Category,
+    Complaint,
+    Petition,
+    PetitionChannel,
+    PetitionStatus,
+)
 
 HANDLED = Q(handled_at__isnull=False) & Q(
     status__in=[PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED, PetitionStatus.REJECTED]
@@ -267,6 +274,63 @@ def complaint_register_xlsx(complaints: QuerySet[Complaint]) -> bytes:
                 c.extensions,
                 _local(c.settled_at),
                 _("Yes") if due is not None and due < now else "",
+            ]
+        )
+    _vietnamese_dates(ws)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# an export is a working list, not a backup: a province's closed petitions run to millions
+PETITION_EXPORT_MAX = 20000
+
+
+def petition_list_xlsx(petitions: QuerySet[Petition], *, title: str) -> bytes:
+    """A work queue as the list shows it (tab, search and filters applied), at most
+    PETITION_EXPORT_MAX rows: code, title, agency, channel, category, status, received, due,
+    handled, published, overdue. The petitioner's contact details stay on the petition's
+    page (personal data, Decree 13/2023/NĐ-CP)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    now = timezone.now()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name(title)
+    ws.append(
+        [
+            _("Code"),
+            _("Title"),
+            _("Agency"),
+            _("Channel"),
+            _("Category"),
+            _("Status"),
+            _("Received at"),
+            _("Answer due by"),
+            _("Handled at"),
+            _("Published at"),
+            _("Overdue"),
+        ]
+    )
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    rows = petitions.select_related("agency")[:PETITION_EXPORT_MAX]
+    for p in rows.iterator(chunk_size=1000):
+        late = p.status in CLOCK_STATUSES and p.handle_due_at is not None and p.handle_due_at < now
+        ws.append(
+            [
+                p.code,
+                p.title,
+                p.agency.name if p.agency else "",
+                p.get_channel_display(),
+                p.get_category_display(),
+                p.get_status_display(),
+                _local(p.received_at),
+                _local(p.handle_due_at),
+                _local(p.handled_at),
+                _local(p.published_at),
+                _("Yes") if late else "",
             ]
         )
     _vietnamese_dates(ws)

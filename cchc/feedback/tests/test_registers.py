@@ -102,3 +102,58 @@ def test_the_dashboard_excel_shows_dates_the_vietnamese_way(client, cast):
     assert overdue["A2"].value == late.code
     assert overdue["D2"].number_format == "dd/mm/yyyy hh:mm"
     assert overdue["E2"].number_format == "dd/mm/yyyy hh:mm"
+
+
+def test_the_work_queue_filters_by_channel_and_category(client, cast):
+    hotline = file(
+        cast.agency_a, title="Gọi 1022: đèn đường hỏng", channel="HOTLINE", **_BY_PHONE(cast)
+    )
+    conduct = file(cast.agency_a, title="Cán bộ hách dịch", description="Thái độ", category="CANBO")
+    web = file(cast.agency_a, title="Thủ tục rườm rà", description="Nhiều giấy tờ")
+    client.force_login(cast.clerk_a)
+
+    def codes(**params):
+        return {p.code for p in client.get("/feedback/staff/", params).context["page"]}
+
+    assert codes() == {hotline.code, conduct.code, web.code}
+    assert codes(channel="HOTLINE") == {hotline.code}
+    assert codes(category="CANBO") == {conduct.code}
+    assert codes(channel="HOTLINE", category="CANBO") == set()
+    assert codes(channel="bogus") == {hotline.code, conduct.code, web.code}  # ignored
+    body = client.get("/feedback/staff/", {"channel": "HOTLINE"}).content.decode()
+    assert '<option value="HOTLINE" selected>' in body and "format=xlsx" in body
+
+
+def test_the_work_queue_exports_what_it_shows(client, cast):
+    late = file(
+        cast.agency_a, title="Gọi 1022: đèn đường hỏng", channel="HOTLINE", **_BY_PHONE(cast)
+    )
+    Petition.objects.filter(pk=late.pk).update(
+        handle_due_at=late.received_at + dt.timedelta(hours=1)
+    )
+    other = file(cast.agency_a, title="Thủ tục rườm rà", description="Nhiều giấy tờ")
+    elsewhere = file(cast.agency_b, title="Sở Tư pháp chậm", description="Chứng thực")
+    client.force_login(cast.clerk_a)
+    resp = client.get("/feedback/staff/", {"format": "xlsx"})
+    assert resp.status_code == 200 and "danh-sach-phan-anh.xlsx" in resp["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert set(rows) == {late.code, other.code}  # not another agency's petition
+    assert elsewhere.code not in rows
+    assert ws["B1"].value == "Tiêu đề" and rows[late.code][3].value == "Đường dây nóng"
+    assert rows[late.code][6].value == dt.datetime(2026, 11, 16, 9, 0)
+    assert rows[late.code][6].number_format == "dd/mm/yyyy hh:mm"
+    assert rows[late.code][10].value == "Có" and rows[other.code][10].value in ("", None)
+    assert "0912345678" not in {c.value for r in rows.values() for c in r}  # no contact data
+    only = client.get("/feedback/staff/", {"format": "xlsx", "tab": "overdue"})
+    ws = load_workbook(io.BytesIO(only.content)).worksheets[0]
+    assert [r[0].value for r in ws.iter_rows(min_row=2)] == [late.code]
+    searched = client.get("/feedback/staff/", {"format": "xlsx", "q": "giay to"})
+    ws = load_workbook(io.BytesIO(searched.content)).worksheets[0]
+    assert [r[0].value for r in ws.iter_rows(min_row=2)] == [other.code]
+    client.force_login(cast.citizen)
+    assert client.get("/feedback/staff/", {"format": "xlsx"}).status_code == 403
+
+
+def _BY_PHONE(cast):  # noqa: N802 - reads as the keyword arguments of a hotline call
+    return {"actor": cast.clerk_a, "receiving_agency": cast.agency_a}

@@ -30,7 +30,14 @@ from cchc.core.text import matches_folded
 from cchc.feedback import common, petitions, reports
 from cchc.feedback import complaints as complaint_register
 from cchc.feedback.forms import ConfirmForm, LogPetitionForm, ReclassifyForm, TransferForm
-from cchc.feedback.models import Petition, PetitionAttachment, PetitionStatus, ResponseTemplate
+from cchc.feedback.models import (
+    Category,
+    Petition,
+    PetitionAttachment,
+    PetitionChannel,
+    PetitionStatus,
+    ResponseTemplate,
+)
 from cchc.feedback.views._shared import file_petition, form_page, paged, staff_required
 
 # the work queue's tabs and their names (the page's tab bar, the home page's card)
@@ -108,11 +115,28 @@ def queue(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(matches_folded("search_text", q))
+    # narrowing filters; an unknown value is ignored (and not shown as chosen)
+    filters = {name: request.GET.get(name, "").strip() for name in ("channel", "category")}
+    for name, choices in (("channel", PetitionChannel), ("category", Category)):
+        if filters[name] in choices.values:
+            qs = qs.filter(**{name: filters[name]})
+        else:
+            filters[name] = ""
     qs = (
         qs.order_by("handle_due_at", "received_at")
         if tab != "closed"
         else qs.order_by("-received_at")
     )
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            reports.petition_list_xlsx(qs, title=str(QUEUE_TABS[tab])),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="danh-sach-phan-anh.xlsx"'
+        return response
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["format"] = "xlsx"
     return render(
         request,
         "feedback/queue.html",
@@ -121,6 +145,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": QUEUE_TABS,
             "q": q,
+            "filters": filters,
+            "channels": PetitionChannel.choices,
+            "categories": Category.choices,
+            "export_query": export.urlencode(),
             "now": now,
             # a petition is logged on behalf of one's own agency (inspectors have none)
             "can_log": bool(permissions.agency_ids(request.user)),
