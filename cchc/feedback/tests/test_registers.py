@@ -157,3 +157,22 @@ def test_the_work_queue_exports_what_it_shows(client, cast):
 
 def _BY_PHONE(cast):  # noqa: N802 - reads as the keyword arguments of a hotline call
     return {"actor": cast.clerk_a, "receiving_agency": cast.agency_a}
+
+
+@pytest.mark.parametrize("assignee", ["abc", "", "12abc"])
+def test_a_hand_made_assignee_is_refused_not_a_server_error(client, cast, assignee):
+    """Assigning with a value that is not a person's id used to raise a 500 (ValueError)."""
+    p = file(cast.agency_a)
+    client.force_login(cast.leader_a)
+    resp = client.post(f"/feedback/staff/{p.code}/assign/", {"assignee": assignee}, follow=True)
+    assert resp.status_code == 200 and "Hãy chọn người xử lý" in resp.content.decode()
+    p.refresh_from_db()
+    assert p.assignee is None
+
+
+def test_the_leader_assigns_a_specialist(client, cast):
+    p = file(cast.agency_a)
+    client.force_login(cast.leader_a)
+    client.post(f"/feedback/staff/{p.code}/assign/", {"assignee": cast.specialist_a.pk})
+    p.refresh_from_db()
+    assert p.assignee == cast.specialist_a

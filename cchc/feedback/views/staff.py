@@ -29,7 +29,13 @@ from cchc.core.params import day_or
 from cchc.core.text import matches_folded
 from cchc.feedback import common, petitions, reports
 from cchc.feedback import complaints as complaint_register
-from cchc.feedback.forms import ConfirmForm, LogPetitionForm, ReclassifyForm, TransferForm
+from cchc.feedback.forms import (
+    AssignForm,
+    ConfirmForm,
+    LogPetitionForm,
+    ReclassifyForm,
+    TransferForm,
+)
 from cchc.feedback.models import (
     Category,
     Petition,
@@ -274,10 +280,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         elif action == "assign":
-            assignee = User.objects.filter(pk=post.get("assignee") or 0).first()
-            if assignee is None:
-                raise DomainError(_("Choose who handles it."))
-            petitions.assign(petition, actor=user, assignee=assignee)
+            data = rendering.cleaned_data(AssignForm(post), _("Choose who handles it."))
+            petitions.assign(petition, actor=user, assignee=data["assignee"])
         elif action == "reject":
             petitions.reject(petition, actor=user, reason=post.get("reason", ""))
         elif action == "request_info":
