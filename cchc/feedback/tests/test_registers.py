@@ -176,3 +176,42 @@ def test_the_leader_assigns_a_specialist(client, cast):
     client.post(f"/feedback/staff/{p.code}/assign/", {"assignee": cast.specialist_a.pk})
     p.refresh_from_db()
     assert p.assignee == cast.specialist_a
+
+
+def test_a_complaint_page_marks_its_deadline_and_links_back(client, cast):
+    late = file_complaint(cast, at=LONG_AGO)
+    client.force_login(cast.leader_a)
+    body = client.get(f"/feedback/complaints/{late.code}/").content.decode()
+    assert "12/03/2026 · quá hạn" in body and 'href="/feedback/complaints/"' in body
+    assert "số lần gia hạn" not in body  # a complaint (not a denunciation) is not extended
+    assert "Không thụ lý vụ việc này?" in body  # the refusal asks before it is final
+    settled = complaints.accept_complaint(late, actor=cast.leader_a)
+    settled = complaints.settle_complaint(settled, actor=cast.leader_a, outcome="Giữ nguyên")
+    body = client.get(f"/feedback/complaints/{settled.code}/").content.decode()
+    assert "Kết thúc lúc" in body and "Thụ lý lúc" in body and "quá hạn" not in body
+
+
+def test_a_reclassified_complaint_links_to_its_petition(client, cast):
+    p = file(cast.agency_a, title="Khiếu nại quyết định", description="Tôi khiếu nại")
+    c = complaints.reclassify_as_complaint(
+        p, actor=cast.leader_a, kind="COMPLAINT", subject="Quyết định xử phạt số 12"
+    )
+    client.force_login(cast.leader_a)
+    body = client.get(f"/feedback/complaints/{c.code}/").content.decode()
+    assert f'href="/feedback/staff/{p.code}/"' in body
+
+
+def test_publishing_and_rejecting_ask_first_and_the_inspector_sees_no_empty_actions(client, cast):
+    from cchc.feedback import petitions
+
+    p = file(cast.agency_a)
+    client.force_login(cast.leader_a)
+    body = client.get(f"/feedback/staff/{p.code}/").content.decode()
+    assert "Từ chối xử lý phản ánh này?" in body
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category=p.category, agency=cast.agency_a)
+    p = petitions.answer(p, actor=cast.specialist_a, text="Đã xử lý xong.")
+    body = client.get(f"/feedback/staff/{p.code}/").content.decode()
+    assert 'data-confirm="Công khai câu trả lời?' in body
+    client.force_login(cast.inspector)
+    body = client.get(f"/feedback/staff/{p.code}/").content.decode()
+    assert "<h2>Thao tác</h2>" not in body
