@@ -91,9 +91,10 @@ class LogPetitionForm(PetitionForm):
         super().__init__(*args, **kwargs)
         from cchc.accounts import permissions
 
-        self.fields["receiving_agency"].queryset = Agency.objects.filter(
-            pk__in=permissions.agency_ids(user)
-        )
+        own = Agency.objects.filter(pk__in=permissions.agency_ids(user))
+        self.fields["receiving_agency"].queryset = own
+        if len(own) == 1:  # a one-agency officer (most of them) need not pick it every call
+            self.fields["receiving_agency"].initial = own[0]
         del self.fields["website"]
         del self.fields["attachments"]
 

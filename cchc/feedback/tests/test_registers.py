@@ -215,3 +215,9 @@ def test_publishing_and_rejecting_ask_first_and_the_inspector_sees_no_empty_acti
     client.force_login(cast.inspector)
     body = client.get(f"/feedback/staff/{p.code}/").content.decode()
     assert "<h2>Thao tác</h2>" not in body
+
+
+def test_the_hotline_form_preselects_the_officers_only_agency(client, cast):
+    client.force_login(cast.clerk_a)
+    form = client.get("/feedback/staff/new/").context["form"]
+    assert form["receiving_agency"].value() == cast.agency_a.pk
