@@ -221,3 +221,25 @@ def test_the_hotline_form_preselects_the_officers_only_agency(client, cast):
     client.force_login(cast.clerk_a)
     form = client.get("/feedback/staff/new/").context["form"]
     assert form["receiving_agency"].value() == cast.agency_a.pk
+
+
+def test_the_dashboard_puts_the_agencies_needing_attention_first(client, cast):
+    """Home Affairs reads a province's agencies table to see who is late: it can be ordered
+    by the most overdue or the lowest on-time rate, and shows each rate as a bar."""
+    late = file(cast.agency_a, title="Trễ", description="Phường chậm trả lời")
+    Petition.objects.filter(pk=late.pk).update(
+        handle_due_at=late.received_at + dt.timedelta(hours=1)
+    )
+    file(cast.agency_b)  # "Sở Tư pháp" comes before "UBND phường …" by name
+    client.force_login(cast.province_admin)
+
+    def order(**params):
+        board = client.get("/feedback/staff/dashboard/", params).context["board"]
+        return [r["agency__code"] for r in board.by_agency]
+
+    by_name = order()
+    assert by_name == [cast.agency_b.code, cast.agency_a.code]
+    assert order(sort="overdue") == [cast.agency_a.code, cast.agency_b.code]
+    assert order(sort="bogus") == by_name
+    body = client.get("/feedback/staff/dashboard/", {"sort": "overdue"}).content.decode()
+    assert "Nhiều quá hạn nhất</strong>" in body and "sort=on_time#by-agency" in body
