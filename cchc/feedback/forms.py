@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cchc.accounts.models import User
 from cchc.agencies.models import Agency
 from cchc.core.fields import MultipleFileField, PhoneField, date_input
 from cchc.feedback.common import DESCRIPTION_MAX, TITLE_MAX
@@ -90,9 +91,10 @@ class LogPetitionForm(PetitionForm):
         super().__init__(*args, **kwargs)
         from cchc.accounts import permissions
 
-        self.fields["receiving_agency"].queryset = Agency.objects.filter(
-            pk__in=permissions.agency_ids(user)
-        )
+        own = Agency.objects.filter(pk__in=permissions.agency_ids(user))
+        self.fields["receiving_agency"].queryset = own
+        if len(own) == 1:  # a one-agency officer (most of them) need not pick it every call
+            self.fields["receiving_agency"].initial = own[0]
         del self.fields["website"]
         del self.fields["attachments"]
 
@@ -110,6 +112,15 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices()
+
+
+class AssignForm(forms.Form):
+    """Who handles the petition: a person of the responsible agency (the service checks the
+    role); a hand-made value that is not a person's id is refused, not a server error."""
+
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True), label=_("Assignee")
+    )
 
 
 class TransferForm(forms.Form):

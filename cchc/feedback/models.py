@@ -591,6 +591,13 @@ class Complaint(models.Model):
             return self.settle_due_at
         return None
 
+    @property
+    def is_overdue(self) -> bool:
+        """The step it waits for (acceptance, then settlement) is past its deadline
+        (the same rule as `Complaint.objects.overdue()`)."""
+        due = self.next_due_at
+        return due is not None and due < timezone.now()
+
 
 class ComplaintEvent(EventLog):
     """Audit trail of the complaints register (append-only, triggers in migration 0002)."""

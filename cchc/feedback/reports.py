@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cchc.core.calendar import LOCAL_TZ
-from cchc.feedback.models import Category, Petition, PetitionChannel, PetitionStatus
+from cchc.core.spreadsheets import sheet_name
+from cchc.feedback.models import (
+    CLOCK_STATUSES,
+    Category,
+    Complaint,
+    Petition,
+    PetitionChannel,
+    PetitionStatus,
+)
 
 HANDLED = Q(handled_at__isnull=False) & Q(
     status__in=[PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED, PetitionStatus.REJECTED]
@@ -123,6 +131,23 @@ def build(qs: QuerySet[Petition], now: dt.datetime | None = None) -> Dashboard:
     )
 
 
+# how a date and time reads in a Vietnamese spreadsheet (openpyxl's default is ISO)
+EXCEL_DATETIME = "dd/mm/yyyy hh:mm"
+
+
+def _local(at: dt.datetime | None) -> dt.datetime | None:
+    """A stored UTC time as the local wall-clock time Excel shows (it has no time zones)."""
+    return at.astimezone(LOCAL_TZ).replace(tzinfo=None) if at is not None else None
+
+
+def _vietnamese_dates(sheet: Any) -> None:
+    """Every date cell of the sheet shown dd/mm/yyyy hh:mm."""
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = EXCEL_DATETIME
+
+
 def to_excel(board: Dashboard, *, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -188,15 +213,127 @@ def to_excel(board: Dashboard, *, title: str) -> bytes:
                 p.code,
                 p.agency.name if p.agency else "",
                 p.title,
-                p.received_at.astimezone(LOCAL_TZ).replace(tzinfo=None),
-                p.handle_due_at.astimezone(LOCAL_TZ).replace(tzinfo=None)
-                if p.handle_due_at
-                else None,
+                _local(p.received_at),
+                _local(p.handle_due_at),
             ]
         )
+    _vietnamese_dates(od)
     for sheet in (ag, od):
         for cell in sheet[1]:
             cell.font = bold
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def complaint_register_xlsx(complaints: QuerySet[Complaint]) -> bytes:
+    """The complaints and denunciations register as the list shows it (its filters applied):
+    one row per case with its deadlines, whether it is overdue and when it was closed. A
+    denouncer's name is left out: their identity is protected (Law on Denunciations 2018,
+    chapter VI), and a file travels further than the restricted page that shows it."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    now = timezone.now()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name(_("Complaints register"))
+    ws.append(
+        [
+            _("Code"),
+            _("Kind"),
+            _("Handling agency"),
+            _("Name of the complainant"),
+            _("Decision, act or person concerned"),
+            _("Status"),
+            _("Received at"),
+            _("Accept or refuse by"),
+            _("Accepted at"),
+            _("Settle by"),
+            _("Number of extensions"),
+            _("Closed at"),
+            _("Overdue"),
+        ]
+    )
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for c in complaints.select_related("agency").iterator(chunk_size=500):
+        due = c.next_due_at
+        ws.append(
+            [
+                c.code,
+                c.get_kind_display(),
+                c.agency.name,
+                "" if c.is_denunciation else c.complainant_name,
+                c.subject,
+                c.get_status_display(),
+                _local(c.received_at),
+                _local(c.accept_due_at),
+                _local(c.accepted_at),
+                _local(c.settle_due_at),
+                c.extensions,
+                _local(c.settled_at),
+                _("Yes") if due is not None and due < now else "",
+            ]
+        )
+    _vietnamese_dates(ws)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# an export is a working list, not a backup: a province's closed petitions run to millions
+PETITION_EXPORT_MAX = 20000
+
+
+def petition_list_xlsx(petitions: QuerySet[Petition], *, title: str) -> bytes:
+    """A work queue as the list shows it (tab, search and filters applied), at most
+    PETITION_EXPORT_MAX rows: code, title, agency, channel, category, status, received, due,
+    handled, published, overdue. The petitioner's contact details stay on the petition's
+    page (personal data, Decree 13/2023/NĐ-CP)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    now = timezone.now()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name(title)
+    ws.append(
+        [
+            _("Code"),
+            _("Title"),
+            _("Agency"),
+            _("Channel"),
+            _("Category"),
+            _("Status"),
+            _("Received at"),
+            _("Answer due by"),
+            _("Handled at"),
+            _("Published at"),
+            _("Overdue"),
+        ]
+    )
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    rows = petitions.select_related("agency")[:PETITION_EXPORT_MAX]
+    for p in rows.iterator(chunk_size=1000):
+        late = p.status in CLOCK_STATUSES and p.handle_due_at is not None and p.handle_due_at < now
+        ws.append(
+            [
+                p.code,
+                p.title,
+                p.agency.name if p.agency else "",
+                p.get_channel_display(),
+                p.get_category_display(),
+                p.get_status_display(),
+                _local(p.received_at),
+                _local(p.handle_due_at),
+                _local(p.handled_at),
+                _local(p.published_at),
+                _("Yes") if late else "",
+            ]
+        )
+    _vietnamese_dates(ws)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

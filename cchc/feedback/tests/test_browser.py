@@ -42,13 +42,20 @@ def test_petition_from_web_form_to_rated_answer(reseeded, browser_page, cast):
     page.wait_for_selector("#publish-btn", state="detached")
     page.shot("answered")
 
-    # 4. the leader publishes
+    # 4. the leader publishes, once they confirm that everyone will read the answer
     sign_in(page, cast.leader_a)
     page.goto(f"{page.base_url}/feedback/staff/{code}/")
+    asked: list[str] = []
+
+    def agree(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", agree)
     page.click("#publish-btn")
     page.wait_for_selector("text=Đã công khai trả lời")
     petition.refresh_from_db()
-    assert petition.status == "PUBLISHED"
+    assert petition.status == "PUBLISHED" and asked[0].startswith("Công khai câu trả lời?")
 
     # 5. the citizen follows the link, reads the answer and rates it (htmx, one vote)
     page.context.clear_cookies()

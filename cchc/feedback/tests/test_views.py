@@ -325,6 +325,7 @@ def test_the_staff_log_and_the_complaint_register_act_once_per_page(client, cast
         == (first["Location"])
     )
     assert Petition.objects.count() == 1
+    client.force_login(cast.leader_a)  # the complaint register is a leader's (clerks: 403)
     page = client.get("/feedback/complaints/new/")
     assert page.status_code == 200 and 'name="form_key"' in page.content.decode()
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,8 @@ from cchc.core.errors import DomainError
 from cchc.core.idempotency import once_per_form
 from cchc.feedback import complaints as complaint_register
 from cchc.feedback.forms import ComplaintForm
-from cchc.feedback.models import Complaint
+from cchc.feedback.models import Complaint, ComplaintKind, ComplaintStatus
+from cchc.feedback.reports import complaint_register_xlsx
 from cchc.feedback.views._shared import form_page, paged
 
 COMPLAINT_DONE = {
@@ -32,27 +34,75 @@ COMPLAINT_DONE = {
 }
 
 
+def _can_file(user: Any) -> bool:
+    """Who registers a complaint or denunciation: a province administrator (a superuser
+    counts as one) or an agency's leader (the service checks the chosen agency itself)."""
+    return permissions.is_province_admin(user) or bool(
+        permissions.agency_ids(user, roles=[Membership.Role.LEADER])
+    )
+
+
+def _register_filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+    """The visible register narrowed by the list's filters: status, kind, overdue only, and a
+    search on the code, the complainant's name or what is complained about."""
+    qs = Complaint.objects.visible_to(request.user).select_related("agency")
+    filters = {name: request.GET.get(name, "").strip() for name in ("status", "kind", "late", "q")}
+    if filters["status"] in ComplaintStatus.values:
+        qs = qs.filter(status=filters["status"])
+    else:
+        filters["status"] = ""
+    if filters["kind"] in ComplaintKind.values:
+        qs = qs.filter(kind=filters["kind"])
+    else:
+        filters["kind"] = ""
+    if filters["late"]:
+        filters["late"] = "1"
+        qs = qs.overdue(timezone.now())
+    if filters["q"]:
+        q = filters["q"]
+        qs = qs.filter(
+            Q(code__icontains=q) | Q(complainant_name__icontains=q) | Q(subject__icontains=q)
+        )
+    return qs, filters
+
+
 @login_required
 def complaints(request: HttpRequest) -> HttpResponse:
-    qs = Complaint.objects.visible_to(request.user).select_related("agency")
-    status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
-    can_file = permissions.is_province_admin(request.user) or bool(
-        permissions.agency_ids(request.user, roles=[Membership.Role.LEADER])
-    )
-    if not (can_file or permissions.is_inspector(request.user) or request.user.is_superuser):
+    can_file = _can_file(request.user)
+    if not (can_file or permissions.is_inspector(request.user)):
         raise PermissionDenied
+    qs, filters = _register_filtered(request)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            complaint_register_xlsx(qs.order_by("-received_at")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="so-khieu-nai-to-cao.xlsx"'
+        return response
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
     return render(
         request,
         "feedback/complaints.html",
-        {"page": paged(request, qs), "can_file": can_file, "now": timezone.now()},
+        {
+            "page": paged(request, qs),
+            "can_file": can_file,
+            "filters": filters,
+            "statuses": ComplaintStatus.choices,
+            "kinds": ComplaintKind.choices,
+            "export_query": query.urlencode(),
+        },
     )
 
 
 @login_required
 @once_per_form
 def complaint_new(request: HttpRequest) -> HttpResponse:
+    # a restricted register: the form is not even shown to who may not file (clerks,
+    # specialists, inspectors, citizens); the service checks the chosen agency again
+    if not _can_file(request.user):
+        raise PermissionDenied
     form = ComplaintForm(request.POST or None, user=request.user)
 
     def save(data: dict[str, Any]) -> HttpResponse:

@@ -29,8 +29,21 @@ from cchc.core.params import day_or
 from cchc.core.text import matches_folded
 from cchc.feedback import common, petitions, reports
 from cchc.feedback import complaints as complaint_register
-from cchc.feedback.forms import ConfirmForm, LogPetitionForm, ReclassifyForm, TransferForm
-from cchc.feedback.models import Petition, PetitionAttachment, PetitionStatus, ResponseTemplate
+from cchc.feedback.forms import (
+    AssignForm,
+    ConfirmForm,
+    LogPetitionForm,
+    ReclassifyForm,
+    TransferForm,
+)
+from cchc.feedback.models import (
+    Category,
+    Petition,
+    PetitionAttachment,
+    PetitionChannel,
+    PetitionStatus,
+    ResponseTemplate,
+)
 from cchc.feedback.views._shared import file_petition, form_page, paged, staff_required
 
 # the work queue's tabs and their names (the page's tab bar, the home page's card)
@@ -108,11 +121,28 @@ def queue(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(matches_folded("search_text", q))
+    # narrowing filters; an unknown value is ignored (and not shown as chosen)
+    filters = {name: request.GET.get(name, "").strip() for name in ("channel", "category")}
+    for name, choices in (("channel", PetitionChannel), ("category", Category)):
+        if filters[name] in choices.values:
+            qs = qs.filter(**{name: filters[name]})
+        else:
+            filters[name] = ""
     qs = (
         qs.order_by("handle_due_at", "received_at")
         if tab != "closed"
         else qs.order_by("-received_at")
     )
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            reports.petition_list_xlsx(qs, title=str(QUEUE_TABS[tab])),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="danh-sach-phan-anh.xlsx"'
+        return response
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["format"] = "xlsx"
     return render(
         request,
         "feedback/queue.html",
@@ -121,6 +151,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": QUEUE_TABS,
             "q": q,
+            "filters": filters,
+            "channels": PetitionChannel.choices,
+            "categories": Category.choices,
+            "export_query": export.urlencode(),
             "now": now,
             # a petition is logged on behalf of one's own agency (inspectors have none)
             "can_log": bool(permissions.agency_ids(request.user)),
@@ -246,10 +280,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         elif action == "assign":
-            assignee = User.objects.filter(pk=post.get("assignee") or 0).first()
-            if assignee is None:
-                raise DomainError(_("Choose who handles it."))
-            petitions.assign(petition, actor=user, assignee=assignee)
+            data = rendering.cleaned_data(AssignForm(post), _("Choose who handles it."))
+            petitions.assign(petition, actor=user, assignee=data["assignee"])
         elif action == "reject":
             petitions.reject(petition, actor=user, reason=post.get("reason", ""))
         elif action == "request_info":
@@ -315,12 +347,27 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 
 # -- dashboard --------------------------------------------------------------------------------
+# how the agencies' table is ordered: by name, or the ones needing attention first (the lowest
+# on-time or satisfaction rate, the most overdue); an agency without a rate comes last
+AGENCY_SORTS: dict[str, Any] = {
+    "name": None,
+    "on_time": lambda r: (r["on_time_rate"] is None, r["on_time_rate"] or 0),
+    "overdue": lambda r: -r["overdue"],
+    "satisfaction": lambda r: (r["satisfaction_rate"] is None, r["satisfaction_rate"] or 0),
+}
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     staff_required(request)
     date_from, date_to = day_or(request.GET.get("from"), None), day_or(request.GET.get("to"), None)
     qs = reports.petitions_in(Petition.objects.handled_by_staff(request.user), date_from, date_to)
     board = reports.build(qs)
+    sort = request.GET.get("sort", "")
+    if sort not in AGENCY_SORTS:
+        sort = "name"
+    if sort != "name":  # the query already orders by name, in the database's collation
+        board.by_agency.sort(key=AGENCY_SORTS[sort])  # stable: ties stay in name order
     if request.GET.get("format") == "xlsx":
         title = _("Petitions %(from)s – %(to)s") % {
             "from": common.day_text(date_from) if date_from else "…",
@@ -340,5 +387,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "date_from": date_from,
             "date_to": date_to,
             "query": request.GET.urlencode(),
+            "sort": sort,
+            "sorts": [
+                ("name", _("Agency name")),
+                ("on_time", _("Lowest on-time rate")),
+                ("overdue", _("Most overdue")),
+                ("satisfaction", _("Lowest satisfaction rate")),
+            ],
+            "period": {k: v for k, v in request.GET.items() if k in ("from", "to")},
         },
     )
