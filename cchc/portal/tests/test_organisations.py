@@ -12,7 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from cchc.accounts.models import AccountEvent, User, hash_national_id, users_by_contact
+from cchc.accounts.models import (
+    AccountEvent,
+    ApiToken,
+    User,
+    hash_national_id,
+    users_by_contact,
+)
 from cchc.catalogue.models import RequiredDocument
 from cchc.core.errors import ValidationFailed
 from cchc.dossiers.models import ApplicantKind, Dossier
@@ -268,6 +274,12 @@ def test_organisation_submits_and_staff_status_lookup_and_my_dossiers_show_it(
     # the staff's search finds it by the tax code
     queue = client.get(reverse("dossiers:queue"), {"q": "0100233488-001", "queue": "all"})
     assert dossier.code in queue.content.decode()
+    # and the API says who applied
+    token = ApiToken.issue(cast.clerk_a, "test")[1]
+    api = client.get(f"/api/v1/dossiers/{dossier.code}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.status_code == 200, api.content
+    assert api.json()["applicant_kind"] == "ORGANISATION"
+    assert api.json()["applicant_tax_code"] == "0100233488-001"
 
     # the status look-up by code and the tax code's last 4 digits, signed out
     client.logout()
