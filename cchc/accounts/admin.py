@@ -59,7 +59,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("kind", "is_active", "province_code")
     # e-mail and phone are encrypted: a search term that is a whole e-mail or phone number is
     # matched through their keyed hashes (get_search_results), never by a partial match
-    search_fields = ("username", "full_name")
+    search_fields = ("username", "full_name", "organisation_name", "tax_code")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (
@@ -68,6 +68,8 @@ class UserAdmin(BaseUserAdmin):
                 "fields": (
                     "kind",
                     "full_name",
+                    "organisation_name",
+                    "tax_code",
                     "phone",
                     "province_code",
                     "email_verified",
@@ -76,6 +78,8 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+    # the tax code is checked (format, check digit, one account each) by the sign-up only
+    readonly_fields = ("tax_code",)
     inlines = [MembershipInline]
 
     def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]

@@ -57,3 +57,29 @@ class StaffFileForm(forms.Form):
     file = forms.FileField(label=_("File staff.csv"), required=False)
     # the checked file's text, sent back with "Create the accounts" (checked again then)
     content = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ContactsForm(forms.Form):
+    """A citizen's or an organisation's own contact details (the address it signs in with
+    among them), confirmed with the current password."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
+    password = forms.CharField(
+        label=_("Current password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
+        help_text=_("Asked again because you sign in with the e-mail or phone."),
+    )
+
+    def __init__(self, *args: Any, organisation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisation:
+            self.fields["full_name"].label = _("Contact person's full name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone") and not self.has_error("email"):
+            if not self.has_error("phone"):
+                self.add_error("email", _("Give an e-mail or a phone number: you sign in with it."))
+        return data

@@ -61,3 +61,23 @@ def send_set_password_link(user_id: int, channel: str, new_account: bool = False
         sms.send_sms(user.phone, text)
     elif channel == "email" and user.email:
         send_mail(_("Set a new password"), text, None, [user.email])
+
+
+@job(max_attempts=4)
+def send_contact_change_notice(user_id: int, old_email: str, old_phone: str) -> None:
+    """Tell the e-mail and phone an account had (encrypted, cchc.core.personal) that its contact details were changed
+    (accounts.services.change_own_contacts). A retry may send it twice, which does no harm."""
+    from cchc.core.personal import decrypt
+    from cchc.portal import sms
+
+    if not User.objects.filter(pk=user_id).exists():
+        return
+    old_email, old_phone = decrypt(old_email), decrypt(old_phone)
+    text = _(
+        "CCHC: the contact details of your account were changed. If you did not do it, "
+        "contact the office or reset your password."
+    )
+    if old_email:
+        send_mail(_("Your CCHC account"), text, None, [old_email])
+    if old_phone:
+        sms.send_sms(old_phone, text)

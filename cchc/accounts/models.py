@@ -47,6 +47,11 @@ class User(AbstractUser):
     # the last four digits to show it masked.
     national_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
     national_id_last4 = models.CharField(max_length=4, blank=True)
+    # An organisation's account (tổ chức, doanh nghiệp): the organisation's name and its tax
+    # code (mã số doanh nghiệp / mã số thuế, public, kept in clear); `full_name` is then the
+    # contact person's. A person's account leaves both blank.
+    organisation_name = models.CharField(_("organisation name"), max_length=300, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True, db_index=True)
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
     phone_verified = models.BooleanField(_("phone verified"), default=False)
     # the staff list's search without accents ("nguyen" finds "Nguyễn"), as the catalogue's
@@ -59,9 +64,39 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # one working account per tax code (the sign-up checks it first; this is the
+            # guard against two pending sign-ups confirmed at once)
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=models.Q(is_active=True) & ~models.Q(tax_code=""),
+                name="uniq_active_tax_code",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def is_organisation(self) -> bool:
+        """An organisation's account (signed up with a tax code), not a person's."""
+        return bool(self.tax_code)
+
+    @property
+    def applicant_id_hash(self) -> str:
+        """The keyed hash that names this account's applicant on its dossiers and digitised
+        documents: the citizen ID's for a person, the tax code's for an organisation (the
+        two never collide: 12 digits against 10, or 10 + "-" + 3)."""
+        if self.tax_code:
+            return hash_national_id(self.tax_code)
+        return self.national_id_hash
+
+    @property
+    def applicant_id_last4(self) -> str:
+        """The last four digits of that identifier: the proof the status look-up asks for."""
+        if self.tax_code:
+            return "".join(ch for ch in self.tax_code if ch.isdigit())[-4:]
+        return self.national_id_last4
 
     @property
     def display_name(self) -> str:
@@ -215,7 +250,9 @@ class ApiToken(models.Model):
 class AccountEvent(EventLog):
     """Every change to a staff account made in the platform (accounts/services.py): created,
     a role granted or withdrawn at an agency, switched off or on, a link to set a password
-    sent; who did it, when and why. Who may act on a dossier follows from these records."""
+    sent; who did it, when and why. Who may act on a dossier follows from these records.
+    A citizen's or an organisation's account logs its confirmed sign-up (as a person or an
+    organisation, with its tax code) and the changes of its contact details."""
 
     subject_field: ClassVar[str] = "user"
     action_labels: ClassVar[dict[str, Any]] = {
@@ -225,6 +262,8 @@ class AccountEvent(EventLog):
         "deactivate": _("Account switched off"),
         "activate": _("Account switched on"),
         "invite": _("Link to set a password sent"),
+        "signup": _("Account created by sign-up"),
+        "contacts": _("Contact details changed"),
     }
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

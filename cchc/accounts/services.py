@@ -225,3 +225,101 @@ def set_active(*, actor: Any, user: User, active: bool, reason: str) -> User:
             note=reason.strip(),
         )
     return user
+
+
+def _notify_old_contacts(user: User, old_email: str, old_phone: str) -> None:
+    """The addresses the account had are told it changed, by the job runner after the commit
+    (a change made by someone who took the session is then seen by the owner)."""
+    from cchc.accounts.links import send_contact_change_notice
+    from cchc.core.personal import encrypt
+
+    if old_email or old_phone:
+        # the job's arguments are stored in its table: the addresses go encrypted, as at rest
+        send_contact_change_notice.enqueue(user.pk, encrypt(old_email), encrypt(old_phone))
+
+
+def change_own_contacts(
+    *, actor: Any, full_name: str, email: str = "", phone: str = "", password: str
+) -> User:
+    """A citizen's or an organisation's account changes its own name (an organisation's: its
+    contact person's), e-mail and phone, confirmed with its password. The account signs in
+    with the e-mail or phone, so an address another account holds is refused (as for staff,
+    `contact_refusals`); a changed address is no longer counted as verified; the old
+    addresses are told; an `AccountEvent` names what changed (not the addresses)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from cchc.core.personal import normalise_phone
+
+    if not getattr(actor, "is_authenticated", False) or actor.kind != User.Kind.CITIZEN:
+        raise NotPermitted(_("Only citizens' and organisations' accounts change them here."))
+    if not actor.check_password(password or ""):
+        raise ValidationFailed(_("The current password is wrong."), field="password")
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationFailed(_("Please enter the full name."), field="full_name")
+    email = (email or "").strip().lower()
+    typed_phone = (phone or "").strip()
+    phone = normalise_phone(typed_phone)
+    if typed_phone and not phone:
+        raise ValidationFailed(
+            _("A phone number has 9 to 12 digits, e.g. 0912 345 678."), field="phone"
+        )
+    if not email and not phone:
+        raise ValidationFailed(
+            _("Give an e-mail or a phone number: you sign in with it."), field="email"
+        )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationFailed(
+                _("Please enter a valid e-mail address."), field="email"
+            ) from exc
+    refused = contact_refusals(email=email, phone=phone, account=actor.pk)
+    if refused:
+        field, message = next(iter(refused.items()))
+        raise ValidationFailed(message, field=field)
+    with transaction.atomic():
+        user = events.lock(User(pk=actor.pk))  # actor may be the request's lazy user
+        old_email, old_phone = user.email, user.phone
+        changed = [
+            name
+            for name, old, new in (
+                ("full_name", user.full_name, full_name),
+                ("email", old_email, email),
+                ("phone", old_phone, phone),
+            )
+            if old != new
+        ]
+        if not changed:
+            return user
+        user.full_name, user.email, user.phone = full_name, email, phone
+        if "email" in changed:
+            user.email_verified = False
+        if "phone" in changed:
+            user.phone_verified = False
+        # the derived columns with their sources: the keyed hashes sign-in looks up, the
+        # folded name and its sort key
+        user.save(
+            update_fields=[
+                "full_name",
+                "email",
+                "phone",
+                "email_verified",
+                "phone_verified",
+                "email_hash",
+                "phone_hash",
+                "search_text",
+                "name_key",
+            ]
+        )
+        events.append_event(
+            AccountEvent, user, action="contacts", actor=actor, data={"changed": changed}
+        )
+        _notify_old_contacts(
+            user,
+            old_email if "email" in changed else "",
+            old_phone if "phone" in changed else "",
+        )
+    return user

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="me"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),
+    path("contacts/", views.contacts, name="contacts"),
     path("staff/", staff_views.staff_list, name="staff"),
     path("staff/new/", staff_views.staff_new, name="staff_new"),
     path("staff/import/", staff_views.staff_import, name="staff_import"),

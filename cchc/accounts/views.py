@@ -25,8 +25,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from cchc.accounts import second_factor
+from cchc.accounts import second_factor, services
+from cchc.accounts.forms import ContactsForm
 from cchc.accounts.lockout import _audit
+from cchc.core.rendering import form_page
 
 User = get_user_model()
 
@@ -180,6 +182,37 @@ def account(request: HttpRequest) -> HttpResponse:
             "memberships": user.memberships.select_related("agency").order_by("agency__code"),
             "two_step_offered": second_factor.offered_to(user),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contacts(request: HttpRequest) -> HttpResponse:
+    """A citizen's or an organisation's own name (an organisation's contact person), e-mail
+    and phone, changed with the current password (services.change_own_contacts). Staff
+    contacts are kept by their administrators (the staff pages)."""
+    user: Any = request.user
+    if user.kind != User.Kind.CITIZEN:
+        raise Http404
+    initial = {"full_name": user.full_name, "email": user.email, "phone": user.phone}
+    form = ContactsForm(request.POST or None, initial=initial, organisation=user.is_organisation)
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        services.change_own_contacts(
+            actor=user,
+            full_name=d["full_name"],
+            email=d["email"],
+            phone=d["phone"],
+            password=d["password"],
+        )
+        messages.success(
+            request,
+            _("Your contact details have been saved. You sign in with the new e-mail or phone."),
+        )
+        return redirect("accounts:me")
+
+    return form_page(
+        request, "accounts/contacts.html", form, save, heading=_("Change my contact details")
     )
 
 

@@ -49,6 +49,9 @@ class DossierOut(Schema):
     assignee: str | None
     applicant_name: str
     applicant_id_last4: str
+    # PERSON or ORGANISATION; an organisation's tax code (public, not personal data)
+    applicant_kind: str
+    applicant_tax_code: str
     submitted_at: dt.datetime | None
     received_at: dt.datetime | None
     appointment_at: dt.datetime | None
@@ -206,6 +209,8 @@ def _dossier_out(d: Dossier) -> dict[str, Any]:
         "assignee": d.assignee.username if d.assignee_id else None,
         "applicant_name": d.applicant_name,
         "applicant_id_last4": d.applicant_id_last4,
+        "applicant_kind": d.applicant_kind,
+        "applicant_tax_code": d.applicant_tax_code,
         **{
             f: _local(getattr(d, f))
             for f in (

@@ -71,6 +71,13 @@ class IdentityCheck(models.TextChoices):
     MANUAL = "manual", _("Looked up by hand in the population database")
 
 
+class ApplicantKind(models.TextChoices):
+    """Who applies: a person (cá nhân) or an organisation (tổ chức, doanh nghiệp)."""
+
+    PERSON = "PERSON", _("Person")
+    ORGANISATION = "ORGANISATION", _("Organisation or business")
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -173,6 +180,21 @@ class Dossier(models.Model):
     # db_index=True adds on PostgreSQL and every insert and status change had to maintain
     applicant_id_hash = models.CharField(max_length=64, blank=True)
     applicant_id_last4 = models.CharField(max_length=4, blank=True)
+    # An organisation applies under its tax code (mã số doanh nghiệp / mã số thuế): public,
+    # not personal data, so kept in clear for the clerk to check against the business
+    # register; its keyed hash and last four digits fill the two columns above, as a
+    # person's ID does (the status look-up, the queue's search, document reuse).
+    # db_default: the bulk import's COPY leaves these columns out.
+    applicant_kind = models.CharField(
+        _("applicant type"),
+        max_length=12,
+        choices=ApplicantKind.choices,
+        default=ApplicantKind.PERSON,
+        db_default=ApplicantKind.PERSON,
+    )
+    applicant_tax_code = models.CharField(
+        _("tax code"), max_length=14, blank=True, default="", db_default=""
+    )
     # Contact details encrypted at rest (cchc/core/personal.py, Decree 13/2023); the queue's
     # search by phone number compares the keyed hash.
     applicant_phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
@@ -266,6 +288,10 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def applicant_is_organisation(self) -> bool:
+        return self.applicant_kind == ApplicantKind.ORGANISATION
 
     is_open = status_is(*OPEN_STATUSES)
 

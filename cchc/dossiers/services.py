@@ -447,6 +447,9 @@ class Applicant:
     email: str = ""
     address: str = ""
     account: Any = None
+    # "PERSON" or "ORGANISATION" (models.ApplicantKind); an organisation's tax code
+    kind: str = "PERSON"
+    tax_code: str = ""
     # how the identity was checked against the national population database (IdentityCheck)
     identity_check: str = "none"
 
@@ -578,6 +581,8 @@ def _new_dossier(
         applicant_name=applicant.name.strip(),
         applicant_id_hash=applicant.id_hash,
         applicant_id_last4=applicant.id_last4,
+        applicant_kind=applicant.kind,
+        applicant_tax_code=applicant.tax_code,
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,

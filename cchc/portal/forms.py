@@ -18,7 +18,7 @@ from cchc.core.errors import DomainError
 from cchc.core.fields import MultipleFileField
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
 from cchc.dossiers.models import APPLICANT_ADDRESS_MAX, APPLICANT_NAME_MAX, REQUEST_MAX, Evaluation
-from cchc.portal.validators import clean_citizen_id, clean_phone, normalise_phone
+from cchc.portal.validators import clean_citizen_id, clean_phone, clean_tax_code, normalise_phone
 
 # A filter link kept from before (a bookmark, a shared address) may name a field or agency
 # merged or withdrawn since: said plainly, and only that filter is left out (views.procedures).
@@ -100,18 +100,12 @@ def password_rules() -> str:
     return gettext("The password needs: %(rules)s.") % {"rules": "; ".join(rules)}
 
 
-class SignupForm(forms.Form):
-    """Every mistake is shown at once: the citizen ID, the phone and the password are
-    checked here with the same rules the service applies again (services.start_signup)."""
+class _AccountSignupForm(forms.Form):
+    """What every sign-up asks: a name, an e-mail or a phone, a password twice."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Mobile phone"), required=False, max_length=20)
-    national_id = forms.CharField(
-        label=_("Citizen ID number (12 digits)"),
-        max_length=CITIZEN_ID_INPUT_LENGTH,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False))
     password2 = forms.CharField(
         label=_("Repeat the password"), widget=forms.PasswordInput(render_value=False)
@@ -120,12 +114,6 @@ class SignupForm(forms.Form):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = password_rules()
-
-    def clean_national_id(self) -> str:
-        try:
-            return clean_citizen_id(self.cleaned_data["national_id"])
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data.get("phone") or ""
@@ -152,6 +140,63 @@ class SignupForm(forms.Form):
         if password and password != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class SignupForm(_AccountSignupForm):
+    """A person's sign-up. Every mistake is shown at once: the citizen ID, the phone and the
+    password are checked here with the same rules the service applies again
+    (services.start_signup)."""
+
+    national_id = forms.CharField(
+        label=_("Citizen ID number (12 digits)"),
+        max_length=CITIZEN_ID_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    field_order = ["full_name", "email", "phone", "national_id", "password", "password2"]
+
+    def clean_national_id(self) -> str:
+        try:
+            return clean_citizen_id(self.cleaned_data["national_id"])
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class OrganisationSignupForm(_AccountSignupForm):
+    """An organisation's sign-up (tổ chức, doanh nghiệp): its name and tax code, then its
+    contact person, who signs in with the e-mail or phone given (services.
+    start_organisation_signup checks it all again)."""
+
+    organisation_name = forms.CharField(
+        label=_("Name of the organisation or business"),
+        max_length=APPLICANT_NAME_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    tax_code = forms.CharField(
+        label=_("Tax code (business code)"),
+        max_length=20,
+        help_text=_("10 digits, or 10 digits, a dash and 3 digits for a branch."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    field_order = [
+        "organisation_name",
+        "tax_code",
+        "full_name",
+        "email",
+        "phone",
+        "password",
+        "password2",
+    ]
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].label = _("Contact person's full name")
+        self.fields["email"].help_text = _("The contact person signs in with it.")
+
+    def clean_tax_code(self) -> str:
+        try:
+            return clean_tax_code(self.cleaned_data["tax_code"])
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 class CodeForm(forms.Form):
@@ -265,6 +310,12 @@ class DraftApplicantForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"maxlength": APPLICANT_NAME_MAX}),
     )
+    # an organisation's applicant: the person who acts for it (người liên hệ)
+    contact_person = forms.CharField(
+        label=_("Contact person's full name"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": APPLICANT_NAME_MAX}),
+    )
     phone = forms.CharField(
         label=_("Mobile phone"), required=False, widget=forms.TextInput(attrs={"maxlength": 20})
     )
@@ -290,8 +341,13 @@ class DraftApplicantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": REQUEST_MAX}),
     )
 
-    def __init__(self, *args, agencies, errors=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, agencies, errors=None, organisation=False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        if organisation:
+            self.fields["applicant_name"].label = _("Name of the organisation or business")
+            self.fields["address"].label = _("Address of the head office")
+        else:
+            del self.fields["contact_person"]
         self.fields["request"].help_text = _("At most %(limit)s characters.") % {
             "limit": REQUEST_MAX
         }

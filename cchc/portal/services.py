@@ -24,9 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts.links import send_set_password_link
-from cchc.accounts.models import User, contact_username, hash_national_id, users_by_contact
+from cchc.accounts.models import (
+    AccountEvent,
+    User,
+    contact_username,
+    hash_national_id,
+    users_by_contact,
+)
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
+from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.personal import lookup_hash
@@ -35,13 +42,14 @@ from cchc.dossiers.models import (
     APPLICANT_ADDRESS_MAX,
     APPLICANT_NAME_MAX,
     REQUEST_MAX,
+    ApplicantKind,
     DigitizedDocument,
     Dossier,
     Evaluation,
 )
 from cchc.portal import sms
 from cchc.portal.models import Draft, DraftAttachment, PortalActivity, VerificationCode
-from cchc.portal.validators import clean_citizen_id, clean_phone
+from cchc.portal.validators import clean_citizen_id, clean_phone, clean_tax_code
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +103,53 @@ def start_signup(
     never-verified account with the same address is replaced, so a mistyped sign-up can be
     repeated.
     """
-    from django.contrib.auth.password_validation import validate_password
+    full_name, email, phone, username = _signup_contact(full_name, email, phone)
+    number = clean_citizen_id(national_id)
+    _check_password(password)
+    holder = User.objects.filter(national_id_hash=hash_national_id(number), is_active=True)
+    user = User(full_name=full_name)
+    user.set_national_id(number)
+    return _create_pending(user, username, email, phone, password, holder)
+
+
+@transaction.atomic
+def start_organisation_signup(
+    *,
+    organisation_name: str,
+    tax_code: str,
+    full_name: str,
+    email: str = "",
+    phone: str = "",
+    password: str,
+) -> User | None:
+    """Create an inactive account of an organisation (tổ chức, doanh nghiệp) under its tax
+    code, its contact person's name and address, and send the one-time code, as for a citizen
+    (`start_signup`): one working account per tax code, and a tax code, e-mail or phone that
+    already has an account gets the same answer as a new one (its holder is told)."""
+    organisation_name = (organisation_name or "").strip()
+    if not organisation_name:
+        raise ValidationFailed(
+            _("Please enter the name of the organisation or business."), field="organisation_name"
+        )
+    refusal = dossier_services.too_long(organisation_name, ORGANISATION_NAME_MAX)
+    if refusal:
+        raise ValidationFailed(refusal, field="organisation_name")
+    if not (full_name or "").strip():
+        raise ValidationFailed(_("Please enter the contact person's full name."), field="full_name")
+    full_name, email, phone, username = _signup_contact(full_name, email, phone)
+    code = clean_tax_code(tax_code)
+    _check_password(password)
+    holder = User.objects.filter(tax_code=code, is_active=True)
+    user = User(full_name=full_name, organisation_name=organisation_name, tax_code=code)
+    return _create_pending(user, username, email, phone, password, holder)
+
+
+# the longest organisation name the account and the dossier's applicant name hold
+ORGANISATION_NAME_MAX = APPLICANT_NAME_MAX
+
+
+def _signup_contact(full_name: str, email: str, phone: str) -> tuple[str, str, str, str]:
+    """The name, e-mail and phone of a sign-up checked, with the user name they give."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -117,17 +171,30 @@ def start_signup(
             ) from exc
     if phone:
         phone = clean_phone(phone)
-    number = clean_citizen_id(national_id)
     # the user name is derived from a keyed hash of the address, never the address itself
     # (e-mail and phone are encrypted at rest); the citizen signs in with the address
-    username = contact_username(email, phone)
+    return full_name, email, phone, contact_username(email, phone)
+
+
+def _check_password(password: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
     try:
         validate_password(password)
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), field="password") from exc
-    # An address or citizen ID that already has an account gets the same answer as a new
-    # one ("a code was sent"): the page never tells a stranger who is registered. The owner
-    # of the existing account is told by their own channel instead.
+
+
+def _create_pending(
+    user: User, username: str, email: str, phone: str, password: str, holder: Any
+) -> User | None:
+    """Store `user` (a person's or an organisation's, not yet saved) inactive and send the
+    code; or None, and the holder told, when its address or identifier (`holder`: the active
+    accounts with the same citizen ID or tax code) already has an account."""
+    # An address, citizen ID or tax code that already has an account gets the same answer as
+    # a new one ("a code was sent"): the page never tells a stranger who is registered. The
+    # owner of the existing account is told by their own channel instead.
     existing = User.objects.select_for_update().filter(username=username).first()
     if existing is not None and not (
         existing.is_active or existing.email_verified or existing.phone_verified
@@ -141,36 +208,38 @@ def start_signup(
             taken |= Q(**{column: digest})
     owner = existing or User.objects.filter(is_active=True).filter(taken).first()
     if owner is None:
-        owner = User.objects.filter(
-            national_id_hash=hash_national_id(number), is_active=True
-        ).first()
+        owner = holder.first()
+    label = user.full_name
     if owner is not None:
-        _audit("signup_existing", actor=AnonymousUser(), label=full_name, user_id=owner.pk)
+        _audit("signup_existing", actor=AnonymousUser(), label=label, user_id=owner.pk)
         _tell_owner_of_signup_attempt(owner)
         return None
-    user = User(
-        username=username,
-        full_name=full_name,
-        email=email,
-        phone=phone,
-        kind=User.Kind.CITIZEN,
-        is_active=False,
-        province_code=settings.CCHC_PROVINCE_CODE,
-    )
-    user.set_national_id(number)
+    user.username = username
+    user.email = email
+    user.phone = phone
+    user.kind = User.Kind.CITIZEN
+    user.is_active = False
+    user.province_code = settings.CCHC_PROVINCE_CODE
     user.set_password(password)
     user.save()
-    _audit("signup", actor=AnonymousUser(), label=full_name, user_id=user.pk)  # not signed in yet
+    _audit("signup", actor=AnonymousUser(), label=label, user_id=user.pk)  # not signed in yet
     send_code(user=user)
     return user
 
 
 def _tell_owner_of_signup_attempt(owner: User) -> None:
-    text = _(
-        "Someone tried to create a CCHC account with your e-mail, phone or citizen ID. "
-        "If it was you, you already have an account: sign in, or reset your password at the "
-        "counter. Otherwise you can ignore this message."
-    )
+    if owner.is_organisation:
+        text = _(
+            "Someone tried to create a CCHC account with the e-mail, phone or tax code of "
+            "your organisation's account. If it was you, you already have an account: sign "
+            "in, or reset your password. Otherwise you can ignore this message."
+        )
+    else:
+        text = _(
+            "Someone tried to create a CCHC account with your e-mail, phone or citizen ID. "
+            "If it was you, you already have an account: sign in, or reset your password at "
+            "the counter. Otherwise you can ignore this message."
+        )
     try:
         if owner.email:
             send_mail(_("CCHC account"), text, None, [owner.email])
@@ -238,17 +307,19 @@ def verify_code(*, user: User, code: str) -> User:
         else:
             record.attempts += 1
             if hmac.compare_digest(record.code_hash, _code_hash((code or "").strip(), user.pk)):
-                error = ""
                 record.used_at = timezone.now()
                 record.save(update_fields=["attempts", "used_at"])
                 user = User.objects.select_for_update().get(pk=user.pk)
-                user.is_active = True
-                if record.channel == VerificationCode.Channel.EMAIL:
-                    user.email_verified = True
-                else:
-                    user.phone_verified = True
-                user.save(update_fields=["is_active", "email_verified", "phone_verified"])
-                _audit("verify", actor=user, channel=record.channel)
+                error = _identity_taken(user)
+                if not error:
+                    user.is_active = True
+                    if record.channel == VerificationCode.Channel.EMAIL:
+                        user.email_verified = True
+                    else:
+                        user.phone_verified = True
+                    user.save(update_fields=["is_active", "email_verified", "phone_verified"])
+                    _record_signup(user, channel=record.channel)
+                    _audit("verify", actor=user, channel=record.channel)
             else:
                 record.save(update_fields=["attempts"])
                 error = _("Wrong code. %(left)s attempt(s) left.") % {
@@ -259,12 +330,57 @@ def verify_code(*, user: User, code: str) -> User:
     return user
 
 
+def _identity_taken(user: User) -> str:
+    """Why a pending account cannot be confirmed: another account with its tax code or
+    citizen ID was confirmed after this one signed up (two sign-ups of one organisation or
+    person, both waiting for their code). Said only to whoever holds this account's code."""
+    others = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    if user.tax_code and others.filter(tax_code=user.tax_code).exists():
+        return _(
+            "An account with this tax code was confirmed meanwhile: sign in with it, or ask "
+            "the person who created it. This sign-up was not completed."
+        )
+    if user.national_id_hash and others.filter(national_id_hash=user.national_id_hash).exists():
+        return _(
+            "An account with this citizen ID was confirmed meanwhile: sign in with it. This "
+            "sign-up was not completed."
+        )
+    return ""
+
+
+def _record_signup(user: User, *, channel: str) -> None:
+    """The confirmed account's first event: a person's or an organisation's (and its tax
+    code), confirmed by which channel. A pending account has none: a repeated sign-up
+    replaces it (start_signup), and the log keeps only what was done."""
+    events.append_event(
+        AccountEvent,
+        user,
+        action="signup",
+        actor=user,
+        data={
+            "kind": User.Kind.CITIZEN,
+            "applicant": "ORGANISATION" if user.is_organisation else "PERSON",
+            "channel": channel,
+            **({"tax_code": user.tax_code} if user.is_organisation else {}),
+        },
+    )
+
+
 # -- drafts and documents -----------------------------------------------------------------
-DRAFT_FIELDS = ("applicant_name", "phone", "email", "address", "receiving_agency", "request")
+DRAFT_FIELDS = (
+    "applicant_name",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "receiving_agency",
+    "request",
+)
 # The longest text each field of the online form takes: the counter form's limits (one
 # definition, cchc.dossiers.models), the phone and e-mail as their columns.
 DRAFT_LIMITS = {
     "applicant_name": APPLICANT_NAME_MAX,
+    "contact_person": APPLICANT_NAME_MAX,
     "address": APPLICANT_ADDRESS_MAX,
     "request": REQUEST_MAX,
     "phone": 20,
@@ -292,7 +408,9 @@ def draft_for(*, user: User, procedure: Procedure) -> Draft:
             user=user,
             procedure=procedure,
             data={
-                "applicant_name": user.full_name,
+                # an organisation applies in its own name, through its contact person
+                "applicant_name": user.organisation_name or user.full_name,
+                **({"contact_person": user.full_name} if user.is_organisation else {}),
                 "phone": user.phone,
                 "email": user.email,
             },
@@ -372,7 +490,7 @@ def add_draft_upload(
 ) -> DraftAttachment:
     draft = _lock_draft(draft, actor)
     component = _component(draft, required_document_id)
-    doc = store_upload(upload=upload, owner_id_hash=actor.national_id_hash, actor=actor)
+    doc = store_upload(upload=upload, owner_id_hash=actor.applicant_id_hash, actor=actor)
     return _attach(draft, component, doc, reused=False)
 
 
@@ -389,18 +507,19 @@ def adopt_stashed_upload(
     ).first()
     if doc is None:
         return None
-    doc.owner_id_hash = actor.national_id_hash
+    doc.owner_id_hash = actor.applicant_id_hash
     doc.created_by = actor
     doc.save(update_fields=["owner_id_hash", "created_by"])
     return _attach(draft, component, doc, reused=False)
 
 
 def reusable_documents(user: User):  # type: ignore[no-untyped-def]
-    """Documents of the same person (matched by the keyed hash of the citizen ID) that were
-    part of an earlier dossier: they can be attached again without re-uploading."""
+    """Documents of the same person (matched by the keyed hash of the citizen ID) or the same
+    organisation (of its tax code) that were part of an earlier dossier: they can be attached
+    again without re-uploading."""
     from cchc.dossiers.queries import reusable_documents as of_person
 
-    return of_person(getattr(user, "national_id_hash", ""))
+    return of_person(getattr(user, "applicant_id_hash", ""))
 
 
 @transaction.atomic
@@ -423,11 +542,17 @@ def remove_draft_attachment(draft: Draft, *, actor: User, required_document_id: 
     DraftAttachment.objects.filter(draft=draft, required_document_id=required_document_id).delete()
 
 
-def _validate_draft(draft: Draft) -> tuple[dict[str, str], Agency]:
+def _validate_draft(draft: Draft, *, organisation: bool) -> tuple[dict[str, str], Agency]:
     data = draft.data or {}
     errors: dict[str, str] = draft_length_errors(data)
     if not (data.get("applicant_name") or "").strip():
-        errors["applicant_name"] = _("Please enter the applicant's name.")
+        errors["applicant_name"] = (
+            _("Please enter the name of the organisation or business.")
+            if organisation
+            else _("Please enter the applicant's name.")
+        )
+    if organisation and not (data.get("contact_person") or "").strip():
+        errors["contact_person"] = _("Please enter the contact person's full name.")
     if not (data.get("address") or "").strip():
         errors["address"] = _("Please enter your address.")
     if data.get("phone"):
@@ -465,13 +590,19 @@ def submit_draft(draft: Draft, *, actor: User) -> Dossier:
         raise NotPermitted(_("This draft belongs to another account."))
     if draft.submitted_dossier_id:
         raise TransitionNotAllowed(_("This draft was already submitted."))
-    if not actor.national_id_hash:
+    if not actor.applicant_id_hash:
         raise ValidationFailed(_("Your account has no citizen ID number."), field="national_id")
-    data, agency = _validate_draft(draft)
+    organisation = actor.is_organisation
+    data, agency = _validate_draft(draft, organisation=organisation)
+    details = {"request": data.get("request", "")}
+    if organisation:
+        details["contact_person"] = (data.get("contact_person") or "").strip()
     applicant = dossier_services.Applicant(
         name=data["applicant_name"].strip(),
-        id_hash=actor.national_id_hash,
-        id_last4=actor.national_id_last4,
+        id_hash=actor.applicant_id_hash,
+        id_last4=actor.applicant_id_last4,
+        kind=ApplicantKind.ORGANISATION if organisation else ApplicantKind.PERSON,
+        tax_code=actor.tax_code if organisation else "",
         phone=clean_phone(data["phone"]) if data.get("phone") else "",
         email=(data.get("email") or "").strip(),
         address=data["address"].strip(),
@@ -483,7 +614,7 @@ def submit_draft(draft: Draft, *, actor: User) -> Dossier:
         competent_agency=agency,
         applicant=applicant,
         actor=actor,
-        details={"request": data.get("request", "")},
+        details=details,
     )
     for att in draft.attachments.select_related("required_document", "document"):
         writer = dossier_services.reuse_document if att.reused else dossier_services.attach_document

@@ -18,28 +18,44 @@ from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers.models import Dossier
 from cchc.portal import services
-from cchc.portal.forms import CodeForm, SignupForm
+from cchc.portal.forms import CodeForm, OrganisationSignupForm, SignupForm
 from cchc.portal.models import Draft, Notification
 
 User = get_user_model()
 PAGE_SIZE = 20
 SIGNUP_SESSION_KEY = "portal_signup_user"
 SIGNUP_DECOY_KEY = "portal_signup_decoy"
+# the sign-up page's ?as= for an organisation's account
+ORGANISATION = "organisation"
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
+    """Sign-up as a person (cá nhân) or, with ?as=organisation, as an organisation or business
+    (tổ chức, doanh nghiệp): the page offers both, the code step is the same."""
+    organisation = request.GET.get("as") == ORGANISATION
+    form_class = OrganisationSignupForm if organisation else SignupForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.start_signup(
-                full_name=data["full_name"],
-                email=data["email"],
-                phone=data["phone"],
-                national_id=data["national_id"],
-                password=data["password"],
-            )
+            if organisation:
+                user = services.start_organisation_signup(
+                    organisation_name=data["organisation_name"],
+                    tax_code=data["tax_code"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    password=data["password"],
+                )
+            else:
+                user = services.start_signup(
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    national_id=data["national_id"],
+                    password=data["password"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -53,7 +69,11 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request.session.pop(SIGNUP_DECOY_KEY, None)
                 request.session[SIGNUP_SESSION_KEY] = user.pk
             return redirect("portal:verify")
-    return render(request, "portal/signup.html", {"form": form})
+    return render(
+        request,
+        "portal/signup.html",
+        {"form": form, "organisation": organisation, "ORGANISATION": ORGANISATION},
+    )
 
 
 def _decoy_verify(request: HttpRequest, decoy: dict[str, Any]) -> HttpResponse:

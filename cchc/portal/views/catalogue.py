@@ -17,6 +17,7 @@ from cchc.catalogue.models import Field, Procedure, RequiredDocument
 from cchc.core.collation import vietnamese_sort_key
 from cchc.core.htmx import render_page
 from cchc.core.text import fold
+from cchc.portal import applicant_types
 from cchc.portal.forms import ProcedureFilterForm
 
 PAGE_SIZE = 20
@@ -90,6 +91,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "documents": procedure.required_documents.all(),
             "steps": procedure.step_templates.all(),
             "agencies": in_vietnamese_order(procedure.agencies.current()),
+            "applicant_notice": applicant_types.mismatch(procedure, request.user),
         },
     )
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from cchc.catalogue.models import Procedure
 from cchc.core.errors import DomainError, TransitionNotAllowed
 from cchc.core.idempotency import once_per_form
-from cchc.portal import services
+from cchc.portal import applicant_types, services
 from cchc.portal.forms import DraftApplicantForm
 from cchc.portal.models import Draft
 from cchc.portal.views.status import remember_lookup
@@ -126,9 +126,13 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                 ),
             )
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
-    if not request.user.national_id_hash:
+    if not request.user.applicant_id_hash:
         messages.error(
-            request, _("Online submission needs a citizen account with a verified citizen ID.")
+            request,
+            _(
+                "Online submission needs a citizen account with a verified citizen ID, or an "
+                "organisation's account with its tax code."
+            ),
         )
         return redirect("portal:procedure", code=code)
     draft = services.draft_for(user=request.user, procedure=procedure)
@@ -187,7 +191,9 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                 draft.data,
                 agencies=procedure.agencies.current(),
                 errors=errors,
+                organisation=request.user.is_organisation,
             ),
+            "applicant_notice": applicant_types.mismatch(procedure, request.user),
             "errors": errors,
             "components": components,
             "reusable": services.reusable_documents(request.user)[:50],
