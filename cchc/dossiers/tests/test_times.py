@@ -133,7 +133,13 @@ def test_a_dossier_keeps_its_time_limit_after_the_procedure_is_edited(cast):
     d = counter_dossier(cast)  # the cast's procedure: 3 working days
     before = services.due_derivation(d)
     assert before is not None and before.due_at == d.initial_appointment_at
-    catalogue.update_procedure(d.procedure, actor=cast.province_admin, data={"processing_time": 1})
+    catalogue.update_procedure(
+        d.procedure,
+        actor=cast.province_admin,
+        data={"processing_time": 1},
+        decision="1234/QĐ-UBND",  # a published procedure is amended by a decision
+        decided_on=d.received_at.date(),
+    )
     d = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=d.pk)
     with translation.override("vi"):
         after = services.due_derivation(d)

@@ -249,7 +249,11 @@ def test_a_reprinted_receipt_keeps_the_time_limit_of_its_day(cast, received):
 
     assert builders.processing_time(received) == "3 ngày làm việc"
     catalogue.update_procedure(
-        received.procedure, actor=cast.province_admin, data={"processing_time": 10}
+        received.procedure,
+        actor=cast.province_admin,
+        data={"processing_time": 10},
+        decision="1234/QĐ-UBND",  # a published procedure is amended by a decision
+        decided_on=received.received_at.date(),
     )
     received.procedure.refresh_from_db()
     assert received.procedure.processing_time == 10
