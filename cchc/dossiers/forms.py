@@ -23,10 +23,11 @@ from cchc.catalogue.models import Procedure
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
 from cchc.core.fields import MultipleFileField, date_input
-from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, normalise_citizen_id
+from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, clean_tax_code, normalise_citizen_id
 from cchc.dossiers.models import (
     APPLICANT_ADDRESS_MAX,
     APPLICANT_NAME_MAX,
+    ApplicantKind,
     DigitizedDocument,
     Dossier,
     IdentityCheck,
@@ -64,7 +65,21 @@ class IntakeForm(forms.Form):
     )
     receiving_agency = AgencyChoice(label=_("receiving agency"), queryset=Agency.objects.none())
     competent_agency = AgencyChoice(label=_("competent agency"), queryset=Agency.objects.none())
+    applicant_kind = forms.ChoiceField(
+        label=_("applicant type"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        required=False,  # absent (scripts, older pages) = a person
+        widget=forms.RadioSelect,
+    )
     applicant_name = forms.CharField(label=_("applicant name"), max_length=APPLICANT_NAME_MAX)
+    applicant_tax_code = forms.CharField(
+        label=_("tax code (organisations)"),
+        max_length=20,
+        required=False,
+        help_text=_("an organisation or business is identified by its tax code"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     applicant_id = forms.CharField(
         label=_("citizen ID number (12 digits)"),
         max_length=CITIZEN_ID_INPUT_LENGTH,
@@ -141,6 +156,7 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        self._clean_applicant_kind(data)
         procedure, competent = data.get("procedure"), data.get("competent_agency")
         if procedure and competent and not procedure.agencies.filter(pk=competent.pk).exists():
             self.add_error(
@@ -148,6 +164,31 @@ class IntakeForm(forms.Form):
             )
         self._clean_checklist(data)
         return data
+
+    def _clean_applicant_kind(self, data: dict[str, Any]) -> None:
+        """An organisation is identified by its tax code (required, checked); a person by the
+        citizen ID. A tax code typed for a person, or a citizen ID for an organisation, is
+        pointed out rather than dropped unseen."""
+        data["applicant_kind"] = data.get("applicant_kind") or ApplicantKind.PERSON
+        raw = (data.get("applicant_tax_code") or "").strip()
+        if data["applicant_kind"] == ApplicantKind.ORGANISATION:
+            if not raw:
+                self.add_error("applicant_tax_code", _("Enter the tax code of the organisation."))
+            else:
+                try:
+                    data["applicant_tax_code"] = clean_tax_code(raw)
+                except ValidationFailed as exc:
+                    self.add_error("applicant_tax_code", exc.message)
+            if data.get("applicant_id"):
+                self.add_error(
+                    "applicant_id",
+                    _("An organisation is identified by its tax code: leave the citizen ID empty."),
+                )
+        elif raw:
+            self.add_error(
+                "applicant_tax_code",
+                _("A tax code is for an organisation: choose 'Organisation or business' above."),
+            )
 
     # -- the counter checklist (issue 16, point 2) ----------------------------------------
     def chosen_procedure(self) -> Procedure | None:
@@ -235,11 +276,17 @@ class IntakeForm(forms.Form):
 
     def applicant(self) -> Applicant:
         d = self.cleaned_data
-        number = d.get("applicant_id") or ""
+        organisation = d.get("applicant_kind") == ApplicantKind.ORGANISATION
+        tax_code = (d.get("applicant_tax_code") or "") if organisation else ""
+        # an organisation's tax code fills the identity columns as a person's ID does (the
+        # status look-up by its last four digits, the queue's search), as online submission
+        number = tax_code or d.get("applicant_id") or ""
         return Applicant(
             name=d["applicant_name"].strip(),
+            kind=ApplicantKind.ORGANISATION if organisation else ApplicantKind.PERSON,
+            tax_code=tax_code,
             id_hash=hash_national_id(number) if number else "",
-            id_last4=number[-4:] if number else "",
+            id_last4="".join(ch for ch in number if ch.isdigit())[-4:] if number else "",
             phone=d.get("applicant_phone") or "",
             email=d.get("applicant_email") or "",
             address=d.get("applicant_address") or "",

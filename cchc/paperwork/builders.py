@@ -127,7 +127,17 @@ def _base(
 
 
 def _applicant_lines(dossier: Dossier, st: Styles) -> list:
-    lines = [p(f"Ông/Bà: {dossier.applicant_name}", st.body)]
+    if dossier.applicant_is_organisation:
+        # an organisation applies under its name and tax code, through its contact person
+        lines = [
+            p(f"Tổ chức: {dossier.applicant_name}", st.body),
+            p(f"Mã số thuế: {dossier.applicant_tax_code}", st.body),
+        ]
+        contact_person = (dossier.details or {}).get("contact_person")
+        if contact_person:
+            lines.append(p(f"Người liên hệ: {contact_person}", st.body))
+    else:
+        lines = [p(f"Ông/Bà: {dossier.applicant_name}", st.body)]
     if dossier.applicant_address:
         lines.append(p(f"Địa chỉ: {dossier.applicant_address}", st.body))
     contact = ", ".join(

@@ -23,7 +23,7 @@ from cchc.catalogue.models import RequiredDocument
 from cchc.core.errors import ValidationFailed
 from cchc.dossiers.models import ApplicantKind, Dossier
 from cchc.portal import services
-from cchc.portal.validators import clean_tax_code, tax_check_digit
+from cchc.portal.validators import clean_tax_code
 
 from .conftest import PDF
 
@@ -49,8 +49,11 @@ def _code_from_mail() -> str:
 # -- the tax code ------------------------------------------------------------------------
 def test_check_digit_matches_the_published_worked_example():
     # 010004751 -> 6 (the example vn-ident quotes from the tax circular)
-    assert tax_check_digit("010004751") == 6
     assert clean_tax_code("0100047516") == "0100047516"
+    for wrong in "0123456789":
+        if wrong != "6":
+            with pytest.raises(ValidationFailed):
+                clean_tax_code("010004751" + wrong)
 
 
 @pytest.mark.parametrize(
