@@ -265,6 +265,9 @@ class Campaign(models.Model):
     OPEN_FROM = (Status.DRAFT, Status.CLOSED)
     CLOSE_FROM = (Status.OPEN,)
     PUBLISH_FROM = (Status.CLOSED,)
+    # samples drawn and quotas set before and during collection, not once it is closed (a
+    # closed campaign is reopened first): its returns are being counted against them
+    PREPARE_IN = (Status.DRAFT, Status.OPEN)
 
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
@@ -311,6 +314,8 @@ class Campaign(models.Model):
     can_close = status_is(*CLOSE_FROM)
 
     can_publish = status_is(*PUBLISH_FROM)
+
+    can_prepare = status_is(*PREPARE_IN, doc="Samples may be drawn and quotas set.")
 
     def units_in_order(self) -> list[CampaignUnit]:
         """The campaign's units by ranking group (in the groups' order: departments,

@@ -162,6 +162,19 @@ def close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
 MAX_QUOTA = 100_000
 
 
+def _require_preparing(campaign: Campaign) -> None:
+    if not campaign.can_prepare:
+        raise TransitionNotAllowed(
+            _(
+                "The campaign is %(status)s: samples and quotas are set before and during "
+                "collection. Open the collection again first."
+            )
+            % {"status": campaign.get_status_display()}
+            if campaign.status == Campaign.Status.CLOSED
+            else _("The results are published: the campaign's samples and quotas are final.")
+        )
+
+
 def set_quota(
     campaign: Campaign, *, agency: Any, target: int, actor: Any, stratum: str = "*"
 ) -> Quota:
@@ -178,6 +191,7 @@ def set_quota(
         raise ValidationFailed(_("This unit is not surveyed by the campaign."), field="agency")
     with transaction.atomic():
         campaign = events.lock(campaign)
+        _require_preparing(campaign)
         quota, _created = Quota.objects.select_for_update().get_or_create(
             campaign=campaign, agency=agency, stratum=stratum, defaults={"target": target}
         )
@@ -208,6 +222,7 @@ def draw_sample(
     require_home_affairs(actor, campaign.province_code)
     with transaction.atomic():
         campaign = events.lock(campaign)
+        _require_preparing(campaign)
         if not campaign.units.filter(agency=agency).exists():
             raise ValidationFailed(_("The unit is not surveyed by this campaign."))
         if Sample.objects.filter(campaign=campaign, agency=agency).exists():

@@ -1,6 +1,6 @@
 """Setting a campaign up as Home Affairs run it each year (the SIPAS walk): where the open
 link and the kiosk of each unit are found, a link that cannot be answered said before the
-form, dates in Vietnamese notation."""
+form, samples and quotas final once collection closes, dates in Vietnamese notation."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from cchc.core.errors import TransitionNotAllowed
 from cchc.surveys import services
 from cchc.surveys.jobs import open_url
-from cchc.surveys.models import Campaign
+from cchc.surveys.models import Campaign, Quota, Sample
 from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,30 @@ def test_an_open_link_that_cannot_be_answered_says_so_before_the_form(cast, camp
     ).content.decode()
     assert "Đợt khảo sát không thu phiếu theo hình thức này." in kiosk
     assert 'name="nonce"' not in kiosk
+
+
+def test_samples_and_quotas_are_final_once_collection_closes(cast, campaign):
+    admin = client_for(cast.province_admin)
+    url = reverse("surveys:campaign", args=[campaign.code])
+    admin.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "40"})
+    services.close_campaign(campaign, actor=cast.province_admin)
+
+    page = admin.get(url).content.decode()
+    assert 'value="draw"' not in page and 'value="quota"' not in page
+    said = admin.post(
+        url, {"action": "quota", "unit": cast.agency_a.code, "target": "5"}, follow=True
+    ).content.decode()
+    assert "Mở lại đợt thu phiếu trước" in said
+    drawn = admin.post(url, {"action": "draw", "unit": cast.agency_b.code}, follow=True)
+    assert "Mở lại đợt thu phiếu trước" in drawn.content.decode()
+    assert Quota.objects.get(campaign=campaign, agency=cast.agency_a, stratum="*").target == 40
+    assert not Sample.objects.filter(campaign=campaign, agency=cast.agency_b).exists()
+
+    services.publish_results(campaign, actor=cast.province_admin)
+    with pytest.raises(TransitionNotAllowed, match="đã công bố"):
+        services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    with pytest.raises(TransitionNotAllowed):
+        services.draw_sample(campaign, agency=cast.agency_b, actor=cast.province_admin)
 
 
 def test_the_campaign_page_writes_its_dates_day_first(cast, campaign):
