@@ -81,8 +81,13 @@ def create_campaign(
     actor: Any,
     modes: list[str] | None = None,
     anonymous: bool = True,
+    target_index: Any = None,
 ) -> Campaign:
     require_home_affairs(actor, province_code)
+    if target_index is not None and not 0 <= target_index <= 100:
+        raise ValidationFailed(
+            _("The target is a satisfaction index between 0 and 100 %."), field="target_index"
+        )
     if not questionnaire.is_published:
         raise ValidationFailed(_("A campaign uses a published questionnaire."))
     if date_from > date_to:
@@ -105,6 +110,7 @@ def create_campaign(
             date_to=date_to,
             modes=modes,
             anonymous=anonymous,
+            target_index=target_index,
             open_token=secrets.token_urlsafe(12),
         )
         CampaignUnit.objects.bulk_create(
@@ -115,7 +121,11 @@ def create_campaign(
             campaign,
             action="create",
             actor=actor,
-            data={"units": [a.code for a in agencies], "modes": modes},
+            data={
+                "units": [a.code for a in agencies],
+                "modes": modes,
+                "target": str(target_index) if target_index is not None else None,
+            },
             save=True,
         )
         return campaign

@@ -5,6 +5,7 @@ form, samples and quotas final once collection closes, dates in Vietnamese notat
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -120,3 +121,72 @@ def test_samples_and_quotas_are_final_once_collection_closes(cast, campaign):
 def test_the_campaign_page_writes_its_dates_day_first(cast, campaign):
     page = client_for(cast.province_admin).get(reverse("surveys:campaign", args=[campaign.code]))
     assert "(01/01/2026 – 31/12/2026)" in page.content.decode()
+
+
+def test_the_target_is_set_with_the_campaign_and_carried_over_to_the_next(cast, questionnaire):
+    admin = client_for(cast.province_admin)
+    data = {
+        "name": "Khảo sát SIPAS 2026",
+        "code": "SIPAS-2026-MT",
+        "questionnaire": questionnaire.pk,
+        "period": "2026",
+        "date_from": "2026-01-01",
+        "date_to": "2026-09-30",
+        "modes": ["online", "paper_desk"],
+        "anonymous": "on",
+        "agencies": [cast.agency_a.pk],
+    }
+    url = reverse("surveys:campaign_new")
+    refused = admin.post(url, {**data, "target_index": "120"}).content.decode()
+    assert "Giá trị phải nhỏ hơn hoặc bằng 100." in refused
+    assert 'value="Khảo sát SIPAS 2026"' in refused  # nothing typed is lost
+    assert not Campaign.objects.filter(code="SIPAS-2026-MT").exists()
+
+    # the decimal comma, as Vietnamese write it
+    assert admin.post(url, {**data, "target_index": "86,5"}).status_code == 302
+    campaign = Campaign.objects.get(code="SIPAS-2026-MT")
+    assert campaign.target_index == Decimal("86.5")
+    page = admin.get(reverse("surveys:campaign", args=[campaign.code])).content.decode()
+    assert "Mục tiêu: SIPAS ≥ 86,50 %" in page
+    # next year's form starts from this year's target
+    assert 'value="86,50"' in admin.get(url).content.decode()
+
+
+def test_results_mark_the_units_below_target_and_compare_with_last_year(
+    cast, questionnaire, method, campaign
+):
+    from cchc.surveys.tests.conftest import enter_phone_responses, open_campaign
+
+    last_year = open_campaign(
+        questionnaire,
+        [cast.agency_a, cast.agency_b],
+        actor=cast.province_admin,
+        code="KS-2025",
+        name="Khảo sát SIPAS 2025",
+        year=2025,
+    )
+    enter_phone_responses(last_year, method, [5, 2], agency=cast.agency_a, actor=cast.clerk_a)
+    services.close_campaign(last_year, actor=cast.province_admin)
+    services.publish_results(last_year, actor=cast.province_admin)
+
+    Campaign.objects.filter(pk=campaign.pk).update(target_index=Decimal(86))
+    enter_phone_responses(campaign, method, [5, 5, 4], agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, [5, 2, 1], agency=cast.agency_b, actor=cast.clerk_b)
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+
+    page = client_for(cast.citizen).get(reverse("surveys:results", args=[campaign.code]))
+    body = page.content.decode()
+    assert "SIPAS từ 86,00 % trở lên — 1 trên 2 đơn vị có kết quả đã đạt" in body
+    rows = {
+        row.split("</tr>")[0].count("chưa đạt"): row
+        for row in body.split('<table id="ranking">')[1].split("</table>")[0].split("<tr>")[2:]
+    }
+    below, above = rows[1], rows[0]
+    assert cast.agency_b.name in below and cast.agency_a.name in above
+    assert "#dc2626" in below and "#dc2626" not in above  # the red bar
+    assert 'class="survey-target-line" x1="86.00"' in above
+    # last year's figure of the unit and its change, in points
+    assert "Khảo sát SIPAS 2025 (2025)" in body
+    assert "<td>50,00</td><td>+50,00</td>" in above
+    assert "<td></td><td></td>" in below  # no figure last year: nothing to compare

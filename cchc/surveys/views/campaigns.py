@@ -58,6 +58,13 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if not is_home_affairs(request.user, province):
         raise PermissionDenied
     year = timezone.localdate().year
+    # the target carries over from the province's last campaign (Hà Nội: 86 % every year)
+    last_target = (
+        Campaign.objects.filter(province_code=province, target_index__isnull=False)
+        .order_by("-created_at")
+        .values_list("target_index", flat=True)
+        .first()
+    )
     form = CampaignForm(
         request.POST or None,
         province_code=province,
@@ -68,6 +75,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             "date_to": timezone.localdate(),
             "modes": [m.value for m in Mode],
             "anonymous": True,
+            "target_index": last_target,
             "agencies": list(Agency.objects.current().in_province(province)),
         },
     )
@@ -84,6 +92,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             agencies=list(d["agencies"]),
             modes=d["modes"],
             anonymous=d["anonymous"],
+            target_index=d.get("target_index"),
             actor=request.user,
         )
         messages.success(
