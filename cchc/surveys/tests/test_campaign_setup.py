@@ -190,3 +190,25 @@ def test_results_mark_the_units_below_target_and_compare_with_last_year(
     assert "Khảo sát SIPAS 2025 (2025)" in body
     assert "<td>50,00</td><td>+50,00</td>" in above
     assert "<td></td><td></td>" in below  # no figure last year: nothing to compare
+
+
+def test_an_enumerator_keys_the_next_form_of_the_same_unit_and_mode_without_choosing_again(
+    cast, method, campaign
+):
+    from cchc.surveys.tests.conftest import all_items
+
+    clerk = client_for(cast.clerk_a)
+    url = reverse("surveys:enter", args=[campaign.code])
+    answers = {f"a_{code}": str(value) for code, value in all_items(method, 4).items()}
+    done = clerk.post(url, {"unit": cast.agency_b.code, "mode": "interview", **answers})
+    assert done.status_code == 302
+    page = clerk.get(done["Location"]).content.decode()
+    assert "Đã ghi nhận phiếu." in page
+    assert f'<option value="{cast.agency_b.code}" selected>' in page
+    assert '<option value="interview" selected>' in page
+
+    # only the modes the campaign collects in are offered
+    Campaign.objects.filter(pk=campaign.pk).update(modes=["paper_post", "online", "phone"])
+    page = clerk.get(url).content.decode()
+    assert 'value="phone"' in page and 'value="interview"' not in page
+    assert 'value="kiosk"' not in page
