@@ -191,6 +191,14 @@ def test_results_mark_the_units_below_target_and_compare_with_last_year(
     assert "<td>50,00</td><td>+50,00</td>" in above
     assert "<td></td><td></td>" in below  # no figure last year: nothing to compare
 
+    # the unit's own page says it too, and leads back to the ranking
+    unit = client_for(cast.citizen).get(
+        reverse("surveys:unit_results", args=[campaign.code, cast.agency_b.code])
+    )
+    body = unit.content.decode()
+    assert "SIPAS ≥ 86,00 % — <strong>chưa đạt</strong>" in body
+    assert f'href="{reverse("surveys:results", args=[campaign.code])}"' in body
+
 
 def test_an_enumerator_keys_the_next_form_of_the_same_unit_and_mode_without_choosing_again(
     cast, method, campaign

@@ -371,6 +371,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "components": components,
             "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
             "trend": _trend(campaign, unit),
+            "meets_target": campaign.meets_target(figures["total"]),
             "stamp": stamp,
         },
     )
