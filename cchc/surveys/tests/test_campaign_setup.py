@@ -191,6 +191,18 @@ def test_results_mark_the_units_below_target_and_compare_with_last_year(
     assert "<td>50,00</td><td>+50,00</td>" in above
     assert "<td></td><td></td>" in below  # no figure last year: nothing to compare
 
+    # the Excel workbook too, in a last column
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = client_for(cast.citizen).get(reverse("surveys:results_xlsx", args=[campaign.code]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "Mục tiêu (SIPAS ≥ 86,00 %)"
+    verdicts = {row[2]: row[-1] for row in rows[1:]}
+    assert verdicts == {cast.agency_a.code: "đạt", cast.agency_b.code: "chưa đạt"}
+
     # the unit's own page says it too, and leads back to the ranking
     unit = client_for(cast.citizen).get(
         reverse("surveys:unit_results", args=[campaign.code, cast.agency_b.code])

@@ -231,8 +231,15 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             _("n valid"),
             _("invalid"),
             _("Note"),
+            # last, so the columns before it stay where readers' formulas expect them
+            *(
+                [f"{_('Target')} (SIPAS ≥ {_number_formatter()(campaign.target_index, 2)} %)"]
+                if campaign.target_index is not None
+                else []
+            ),
         ]
     )
+    verdict = {True: _("reached"), False: _("not reached"), None: None}
     for a in agencies:
         low, high = a["interval"] or (None, None)
         sheet.append(
@@ -247,6 +254,11 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                 a["n_valid"],
                 a["n_invalid"],
                 a.get("note") or None,
+                *(
+                    [verdict[campaign.meets_target(a["total"])]]
+                    if campaign.target_index is not None
+                    else []
+                ),
             ]
         )
     texts = dict(
