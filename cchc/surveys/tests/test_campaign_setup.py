@@ -198,9 +198,9 @@ def test_results_mark_the_units_below_target_and_compare_with_last_year(
 
     xlsx = client_for(cast.citizen).get(reverse("surveys:results_xlsx", args=[campaign.code]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][-1] == "Mục tiêu (SIPAS ≥ 86,00 %)"
-    verdicts = {row[2]: row[-1] for row in rows[1:]}
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0][-1] == "Mục tiêu (SIPAS ≥ 86,00 %)"
+    verdicts = {row[2]: row[-1] for row in lines[1:]}
     assert verdicts == {cast.agency_a.code: "đạt", cast.agency_b.code: "chưa đạt"}
 
     # the unit's own page says it too, and leads back to the ranking
