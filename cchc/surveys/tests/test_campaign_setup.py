@@ -232,3 +232,20 @@ def test_an_enumerator_keys_the_next_form_of_the_same_unit_and_mode_without_choo
     page = clerk.get(url).content.decode()
     assert 'value="phone"' in page and 'value="interview"' not in page
     assert 'value="kiosk"' not in page
+
+
+def test_the_progress_page_sums_up_the_fieldwork_with_bars(cast, method, campaign):
+    from cchc.surveys.tests.conftest import enter_phone_responses
+
+    admin = cast.province_admin
+    services.set_quota(campaign, agency=cast.agency_a, target=4, actor=admin)
+    services.set_quota(campaign, agency=cast.agency_b, target=2, actor=admin)
+    enter_phone_responses(campaign, method, [5, 4], agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, [5, 3], agency=cast.agency_b, actor=cast.clerk_b)
+
+    page = client_for(cast.clerk_a).get(reverse("surveys:progress", args=[campaign.code]))
+    body = page.content.decode()
+    assert "4 phiếu đã thu" in body
+    assert "Chỉ tiêu: 4 / 6 phiếu (67 %); 1/2 đơn vị đã đủ chỉ tiêu" in body
+    assert '<progress value="4" max="6"' in body  # the whole campaign
+    assert '<progress value="2" max="4"' in body  # one unit's row

@@ -234,9 +234,23 @@ def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
         }
         for u in units
     ]
+    # the whole campaign at a glance: questionnaires counted against the units' quotas
+    surveyed = {u.agency_id for u in units}
+    overall = [q for q in all_quotas if q.stratum == "*" and q.agency_id in surveyed]
+    quota_target = sum(q.target for q in overall)
+    quota_filled = sum(min(q.filled, q.target) for q in overall)
+    totals = {
+        "returns": sum(sum(returns.get(a, {}).values()) for a in surveyed),
+        "target": quota_target,
+        "filled": quota_filled,
+        "share": round(100 * quota_filled / quota_target) if quota_target else None,
+        "units_full": sum(1 for q in overall if q.is_full),
+        "units_with_quota": len(overall),
+    }
     return {
         "campaign": campaign,
         "rows": rows,
+        "totals": totals,
         "modes": Mode.choices,
         "home_affairs": is_home_affairs(user, campaign.province_code),
     }
