@@ -249,3 +249,21 @@ def test_the_progress_page_sums_up_the_fieldwork_with_bars(cast, method, campaig
     assert "Chỉ tiêu: 4 / 6 phiếu (67 %); 1/2 đơn vị đã đủ chỉ tiêu" in body
     assert '<progress value="4" max="6"' in body  # the whole campaign
     assert '<progress value="2" max="4"' in body  # one unit's row
+
+
+def test_campaign_results_and_unit_pages_lead_back_where_each_reader_came_from(cast, campaign):
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+    results = reverse("surveys:results", args=[campaign.code])
+    unit = reverse("surveys:unit_results", args=[campaign.code, cast.agency_a.code])
+    admin = client_for(cast.province_admin)
+    page = admin.get(reverse("surveys:campaign", args=[campaign.code])).content.decode()
+    assert f'<li><a href="{reverse("surveys:index")}">Khảo sát</a></li>' in page
+    for url in (results, unit):
+        # staff: back to the campaign they run; citizens: to the published surveys
+        staff = admin.get(url).content.decode()
+        assert f'href="{reverse("surveys:campaign", args=[campaign.code])}"' in staff
+        public = client_for(cast.citizen).get(url).content.decode()
+        assert f'href="{reverse("surveys:public")}"' in public
+        assert f'href="{reverse("surveys:campaign", args=[campaign.code])}"' not in public
+    assert f'href="{results}"' in admin.get(unit).content.decode()

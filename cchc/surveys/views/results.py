@@ -147,6 +147,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "agencies": agencies,
             "target": target,
             "previous": previous,
+            "staff": staff,
             "bias": bias,
             "bias_margin": margin,
             "stamp": snapshot.stamp if snapshot else "",
@@ -384,6 +385,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
             "trend": _trend(campaign, unit),
             "meets_target": campaign.meets_target(figures["total"]),
+            "staff": can_collect(request.user, campaign.province_code),
             "stamp": stamp,
         },
     )
