@@ -48,6 +48,11 @@ def test_home_affairs_find_each_units_open_link_kiosk_link_and_poster(cast, camp
         assert campaign.open_token not in seen
         assert client.get(poster).status_code == 403
 
+    # a closed campaign's links take no answer: the page no longer hands them out
+    services.close_campaign(campaign, actor=cast.province_admin)
+    page = admin.get(reverse("surveys:campaign", args=[campaign.code])).content.decode()
+    assert campaign.open_token not in page
+
 
 def test_no_kiosk_link_for_a_campaign_without_kiosk(cast, questionnaire):
     campaign = services.create_campaign(

@@ -166,7 +166,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("surveys:campaign", code=campaign.code)
     context = _progress(campaign, request.user)
-    if context["home_affairs"]:
+    if context["home_affairs"] and campaign.can_prepare:  # closed: the links take no answer
         context["open_links"] = _open_links(campaign)
     return render(request, "surveys/campaign.html", context)
 
