@@ -274,6 +274,12 @@ def reason_not_to_start(
         return _("This questionnaire has already been answered. Thank you.")
     if not campaign.is_open:
         return _("The survey is closed: answers are no longer taken.")
+    # refused on submitting too (_record): said before a whole questionnaire is filled in
+    # for nothing (an open link with a unit code mistyped, a kiosk the campaign does not use)
+    if not campaign.units.filter(agency=agency).exists():
+        return _("This unit is not surveyed by the campaign.")
+    if mode not in campaign.modes:
+        return _("This campaign does not collect in this mode.")
     if (
         mode == Mode.ONLINE
         and device_key

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,7 @@ def open_year_campaign(
     agencies: list[Any],
     questionnaire: Questionnaire | None = None,
     actor: Any = SYSTEM,
+    target_index: Any = None,
 ) -> Campaign:
     """An open campaign over one calendar year, in every mode of collection, of the
     questionnaire (by default the 2023 commune one) created by `actor` (the demo's, the survey
@@ -46,6 +48,7 @@ def open_year_campaign(
         date_to=dt.date(year, 12, 31),
         agencies=agencies,
         actor=actor,
+        target_index=target_index,
     )
     return services.open_campaign(campaign, actor=actor)
 
@@ -73,6 +76,7 @@ def seed_demo_campaign(out: Any = None, *, units: int = 12, per_unit: int = 40) 
         province_code=province,
         year=year,
         agencies=agencies,
+        target_index=Decimal(86),  # Hà Nội's own target (domain.md §6)
     )
     rng = random.Random(2026)  # noqa: S311 - demo data
     scored = satisfaction_codes(campaign.questionnaire)

@@ -179,6 +179,19 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     anonymous = forms.BooleanField(label=_("Anonymous answers"), required=False)
+    target_index = forms.DecimalField(
+        label=_("Target satisfaction index (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        help_text=_(
+            "The SIPAS each unit should reach, e.g. 86 or 86,5; the results mark the units "
+            "below it. Leave empty for no target."
+        ),
+    )
     agencies = AgencyChoices(
         label=_("Units surveyed"),
         queryset=Agency.objects.none(),

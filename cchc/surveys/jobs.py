@@ -3,6 +3,8 @@ Idempotent: a person already messaged (or who has answered) is skipped on a retr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,6 +17,16 @@ from cchc.core.jobs import job
 
 def personal_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("surveys:respond", kwargs={"token": token})
+
+
+def open_url(campaign: Any, agency: Any, *, kiosk: bool = False) -> str:
+    """The open link of one unit of a campaign (a poster's QR code, the unit's web page), or
+    the same form for the tablet at its one-stop desk (answers counted as "kiosk")."""
+    path = reverse(
+        "surveys:respond_open",
+        kwargs={"code": campaign.code, "token": campaign.open_token, "unit": agency.code},
+    )
+    return settings.SITE_URL.rstrip("/") + path + ("?kiosk=1" if kiosk else "")
 
 
 @job(max_attempts=6)

@@ -265,6 +265,9 @@ class Campaign(models.Model):
     OPEN_FROM = (Status.DRAFT, Status.CLOSED)
     CLOSE_FROM = (Status.OPEN,)
     PUBLISH_FROM = (Status.CLOSED,)
+    # samples drawn and quotas set before and during collection, not once it is closed (a
+    # closed campaign is reopened first): its returns are being counted against them
+    PREPARE_IN = (Status.DRAFT, Status.OPEN)
 
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
@@ -278,6 +281,16 @@ class Campaign(models.Model):
     date_to = models.DateField(_("transactions to"))
     modes = models.JSONField(_("modes"), default=list)
     anonymous = models.BooleanField(_("anonymous"), default=True)
+    # the province's own aim for each unit (Hà Nội: SIPAS ≥ 86 %, domain.md §6): data of the
+    # campaign, not of the method, and carried over from the province's previous campaign
+    target_index = models.DecimalField(
+        _("target satisfaction index (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("the SIPAS each unit should reach; blank: no target"),
+    )
     open_link_limit = models.PositiveSmallIntegerField(
         _("answers per device on the open link"), default=1
     )
@@ -311,6 +324,18 @@ class Campaign(models.Model):
     can_close = status_is(*CLOSE_FROM)
 
     can_publish = status_is(*PUBLISH_FROM)
+
+    can_prepare = status_is(*PREPARE_IN, doc="Samples may be drawn and quotas set.")
+
+    def meets_target(self, total: float | None) -> bool | None:
+        """Whether a unit's SIPAS reaches the campaign's target (None: no target or no
+        figure). Compared as printed, to two decimals: 85.996 shows as 86,00 and meets 86."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        if self.target_index is None or total is None:
+            return None
+        shown = Decimal(repr(float(total))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return shown >= self.target_index
 
     def units_in_order(self) -> list[CampaignUnit]:
         """The campaign's units by ranking group (in the groups' order: departments,

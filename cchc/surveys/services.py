@@ -81,8 +81,13 @@ def create_campaign(
     actor: Any,
     modes: list[str] | None = None,
     anonymous: bool = True,
+    target_index: Any = None,
 ) -> Campaign:
     require_home_affairs(actor, province_code)
+    if target_index is not None and not 0 <= target_index <= 100:
+        raise ValidationFailed(
+            _("The target is a satisfaction index between 0 and 100 %."), field="target_index"
+        )
     if not questionnaire.is_published:
         raise ValidationFailed(_("A campaign uses a published questionnaire."))
     if date_from > date_to:
@@ -105,6 +110,7 @@ def create_campaign(
             date_to=date_to,
             modes=modes,
             anonymous=anonymous,
+            target_index=target_index,
             open_token=secrets.token_urlsafe(12),
         )
         CampaignUnit.objects.bulk_create(
@@ -115,7 +121,11 @@ def create_campaign(
             campaign,
             action="create",
             actor=actor,
-            data={"units": [a.code for a in agencies], "modes": modes},
+            data={
+                "units": [a.code for a in agencies],
+                "modes": modes,
+                "target": str(target_index) if target_index is not None else None,
+            },
             save=True,
         )
         return campaign
@@ -162,6 +172,19 @@ def close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
 MAX_QUOTA = 100_000
 
 
+def _require_preparing(campaign: Campaign) -> None:
+    if not campaign.can_prepare:
+        raise TransitionNotAllowed(
+            _(
+                "The campaign is %(status)s: samples and quotas are set before and during "
+                "collection. Open the collection again first."
+            )
+            % {"status": campaign.get_status_display()}
+            if campaign.status == Campaign.Status.CLOSED
+            else _("The results are published: the campaign's samples and quotas are final.")
+        )
+
+
 def set_quota(
     campaign: Campaign, *, agency: Any, target: int, actor: Any, stratum: str = "*"
 ) -> Quota:
@@ -178,6 +201,7 @@ def set_quota(
         raise ValidationFailed(_("This unit is not surveyed by the campaign."), field="agency")
     with transaction.atomic():
         campaign = events.lock(campaign)
+        _require_preparing(campaign)
         quota, _created = Quota.objects.select_for_update().get_or_create(
             campaign=campaign, agency=agency, stratum=stratum, defaults={"target": target}
         )
@@ -208,6 +232,7 @@ def draw_sample(
     require_home_affairs(actor, campaign.province_code)
     with transaction.atomic():
         campaign = events.lock(campaign)
+        _require_preparing(campaign)
         if not campaign.units.filter(agency=agency).exists():
             raise ValidationFailed(_("The unit is not surveyed by this campaign."))
         if Sample.objects.filter(campaign=campaign, agency=agency).exists():

@@ -30,6 +30,7 @@ urlpatterns = [
     path("c/<str:code>/results.pdf", results.results_pdf, name="results_pdf"),
     path("c/<str:code>/results/<str:unit>/", results.unit_results, name="unit_results"),
     path("c/<str:code>/letters/<str:unit>.pdf", campaigns.letters_pdf, name="letters"),
+    path("c/<str:code>/poster/<str:unit>.pdf", campaigns.poster_pdf, name="poster"),
     path("q/new/", builder.questionnaire_new, name="questionnaire_new"),
     path("q/<int:pk>/", builder.builder, name="builder"),
     path("q/<int:pk>/preview/", builder.preview, name="preview"),

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,6 +58,13 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if not is_home_affairs(request.user, province):
         raise PermissionDenied
     year = timezone.localdate().year
+    # the target carries over from the province's last campaign (Hà Nội: 86 % every year)
+    last_target = (
+        Campaign.objects.filter(province_code=province, target_index__isnull=False)
+        .order_by("-created_at")
+        .values_list("target_index", flat=True)
+        .first()
+    )
     form = CampaignForm(
         request.POST or None,
         province_code=province,
@@ -68,6 +75,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             "date_to": timezone.localdate(),
             "modes": [m.value for m in Mode],
             "anonymous": True,
+            "target_index": last_target,
             "agencies": list(Agency.objects.current().in_province(province)),
         },
     )
@@ -84,6 +92,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             agencies=list(d["agencies"]),
             modes=d["modes"],
             anonymous=d["anonymous"],
+            target_index=d.get("target_index"),
             actor=request.user,
         )
         messages.success(
@@ -156,7 +165,30 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("surveys:campaign", code=campaign.code)
-    return render(request, "surveys/campaign.html", _progress(campaign, request.user))
+    context = _progress(campaign, request.user)
+    if context["home_affairs"] and campaign.can_prepare:  # closed: the links take no answer
+        context["open_links"] = _open_links(campaign)
+    return render(request, "surveys/campaign.html", context)
+
+
+def _open_links(campaign: Campaign) -> list[dict[str, Any]]:
+    """Each unit's open link and kiosk link, in the modes the campaign collects in: Home
+    Affairs put them on the unit's notice board and web page (a poster with its QR code) and
+    on the tablet at its desk. Only Home Affairs see them: one token opens every unit."""
+    from cchc.surveys.jobs import open_url
+
+    online = Mode.ONLINE in campaign.modes
+    kiosk = Mode.KIOSK in campaign.modes
+    if not (online or kiosk):
+        return []
+    return [
+        {
+            "agency": u.agency,
+            "online": open_url(campaign, u.agency) if online else "",
+            "kiosk": open_url(campaign, u.agency, kiosk=True) if kiosk else "",
+        }
+        for u in campaign.units_in_order()
+    ]
 
 
 def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
@@ -202,9 +234,23 @@ def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
         }
         for u in units
     ]
+    # the whole campaign at a glance: questionnaires counted against the units' quotas
+    surveyed = {u.agency_id for u in units}
+    overall = [q for q in all_quotas if q.stratum == "*" and q.agency_id in surveyed]
+    quota_target = sum(q.target for q in overall)
+    quota_filled = sum(min(q.filled, q.target) for q in overall)
+    totals = {
+        "returns": sum(sum(returns.get(a, {}).values()) for a in surveyed),
+        "target": quota_target,
+        "filled": quota_filled,
+        "share": round(100 * quota_filled / quota_target) if quota_target else None,
+        "units_full": sum(1 for q in overall if q.is_full),
+        "units_with_quota": len(overall),
+    }
     return {
         "campaign": campaign,
         "rows": rows,
+        "totals": totals,
         "modes": Mode.choices,
         "home_affairs": is_home_affairs(user, campaign.province_code),
     }
@@ -232,4 +278,21 @@ def letters_pdf(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     pdf = letters.render_letters(sample, reserve=request.GET.get("reserve") == "1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="thu-moi-{campaign.code}-{unit}.pdf"'
+    return response
+
+
+@login_required
+def poster_pdf(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    """The unit's poster with the QR code of its open link (`?kiosk=1`: of its kiosk)."""
+    campaign = get_object_or_404(Campaign, code=code)
+    if not is_home_affairs(request.user, campaign.province_code):
+        raise PermissionDenied
+    agency = get_object_or_404(campaign.units.select_related("agency"), agency__code=unit).agency
+    kiosk = request.GET.get("kiosk") == "1"
+    if (Mode.KIOSK if kiosk else Mode.ONLINE) not in campaign.modes:
+        raise Http404
+    pdf = letters.render_poster(campaign, agency, kiosk=kiosk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{'ki-ot' if kiosk else 'ap-phich'}-{campaign.code}-{unit}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

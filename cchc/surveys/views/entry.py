@@ -3,6 +3,9 @@ of a paper form, and the supervisor's decision on forms whose two keyings differ
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,7 +28,9 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign_for(request, code)
     paper = request.GET.get("paper") == "1" or request.POST.get("paper") == "1"
     units = [u.agency for u in campaign.units_in_order()]
-    extra = {"units": units, "paper": paper, "staff_entry": True, "modes": Mode.choices}
+    # only the modes the campaign collects in: another one is refused on submitting
+    modes = [(value, label) for value, label in Mode.choices if value in campaign.modes]
+    extra: dict[str, Any] = {"units": units, "paper": paper, "staff_entry": True, "modes": modes}
     if request.method == "POST":
         answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)
         agency = Agency.objects.filter(code=request.POST.get("unit")).first()
@@ -59,7 +64,10 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return _form_page(request, campaign, action=request.path, extra=extra)
-        return redirect(request.path + ("?paper=1" if paper else ""))
+        # the next form of the pile is most often of the same unit and mode: keep them chosen
+        kept = {"unit": agency.code, "mode": request.POST.get("mode", "")}
+        return redirect(f"{request.path}?{urlencode({**({'paper': 1} if paper else {}), **kept})}")
+    extra["posted"] = {"unit": request.GET.get("unit", ""), "mode": request.GET.get("mode", "")}
     return _form_page(request, campaign, action=request.path, extra=extra)
 
 

@@ -78,9 +78,27 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     # one reverse() for every row's link; the bars' coordinates as plain (unlocalised) text
     placeholder = "UNIT-CODE"
     unit_url = reverse("surveys:unit_results", args=[campaign.code, placeholder])
+    previous = _previous_campaign(campaign)
+    before = (
+        {a["code"]: a["total"] for a in _published_summary(previous)["agencies"]}
+        if previous is not None
+        else {}
+    )
+
+    def change(a: dict[str, Any]) -> str:
+        """Points gained (+) or lost since the previous campaign, as the two are printed."""
+        old = before.get(a["code"])
+        if old is None or a["total"] is None:
+            return ""
+        points = round((rounded(a["total"], 2) or 0) - (rounded(old, 2) or 0), 2)
+        return ("+" if points > 0 else "") + number(points, 2)
+
     agencies = [
         {
             **a,
+            "meets_target": campaign.meets_target(a["total"]),
+            "before_text": number(before.get(a["code"]), 2),
+            "change_text": change(a),
             "url": unit_url.replace(placeholder, quote(a["code"], safe="")),
             "bar": repr(a["total"]) if a["total"] is not None else "",
             "bar_low": repr(a["interval"][0]) if a["interval"] else "",
@@ -94,6 +112,16 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         }
         for a in sorted(doc["agencies"], key=ranking_order)
     ]
+    target = None
+    if campaign.target_index is not None:
+        judged = [a["meets_target"] for a in agencies if a["meets_target"] is not None]
+        target = {
+            "text": number(float(campaign.target_index), 2),
+            "x": f"{float(campaign.target_index):.2f}",  # the bars' notation, not the page's
+            "met": sum(judged),
+            "judged": len(judged),
+            "province_met": campaign.meets_target(doc["province"]["total"]),
+        }
     bias = None
     margin: float | None = None
     if staff:
@@ -117,11 +145,30 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "campaign": campaign,
             "doc": doc,
             "agencies": agencies,
+            "target": target,
+            "previous": previous,
+            "staff": staff,
             "bias": bias,
             "bias_margin": margin,
             "stamp": snapshot.stamp if snapshot else "",
             "downloads": _downloads(campaign, request.user),
         },
+    )
+
+
+def _previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The province's last published campaign of an earlier period (last year's survey),
+    whose unit figures the ranking compares with."""
+    return (
+        Campaign.objects.filter(
+            province_code=campaign.province_code,
+            status=Campaign.Status.PUBLISHED,
+            period__lt=campaign.period,
+        )
+        .exclude(pk=campaign.pk)
+        .defer("published_results")
+        .order_by("-period", "-published_at")
+        .first()
     )
 
 
@@ -185,8 +232,15 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             _("n valid"),
             _("invalid"),
             _("Note"),
+            # last, so the columns before it stay where readers' formulas expect them
+            *(
+                [f"{_('Target')} (SIPAS ≥ {_number_formatter()(campaign.target_index, 2)} %)"]
+                if campaign.target_index is not None
+                else []
+            ),
         ]
     )
+    verdict = {True: _("reached"), False: _("not reached"), None: None}
     for a in agencies:
         low, high = a["interval"] or (None, None)
         sheet.append(
@@ -201,6 +255,11 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                 a["n_valid"],
                 a["n_invalid"],
                 a.get("note") or None,
+                *(
+                    [verdict[campaign.meets_target(a["total"])]]
+                    if campaign.target_index is not None
+                    else []
+                ),
             ]
         )
     texts = dict(
@@ -325,6 +384,8 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "components": components,
             "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
             "trend": _trend(campaign, unit),
+            "meets_target": campaign.meets_target(figures["total"]),
+            "staff": can_collect(request.user, campaign.province_code),
             "stamp": stamp,
         },
     )
