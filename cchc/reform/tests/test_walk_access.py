@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cchc.core.actors import SYSTEM
 from cchc.reform import appraisal, assessments, publishing
-from cchc.reform.models import EvidenceFile
+from cchc.reform.models import EvidenceFile, Template
 from cchc.reform.tests.helpers import appraisal_team, build_template
 
 
@@ -56,3 +56,40 @@ def test_a_citizen_never_opens_a_units_sheet_or_evidence_even_after_publication(
     client.force_login(cast.specialist_a)
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_a_refused_new_template_is_shown_again_as_typed(client, cast):
+    build_template(code="PAR-2026")
+    client.force_login(cast.province_admin)
+    r = client.post(
+        reverse("reform:template_create"),
+        {"code": "PAR-2026", "year": "2027", "name": "Bộ chỉ số CCHC năm 2027 của tỉnh"},
+    )
+    # not sent back to an empty form: the form is open again with what was typed
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "Bộ chỉ số CCHC năm 2027 của tỉnh" in page
+    assert 'value="2027"' in page
+    assert "<details open>" in page
+    assert "Đã có bộ chỉ số mã PAR-2026." in page
+    # an invalid year likewise keeps the rest
+    r = client.post(
+        reverse("reform:template_create"),
+        {"code": "PAR-2027", "year": "hai nghìn", "name": "Bộ chỉ số CCHC năm 2027 của tỉnh"},
+    )
+    assert r.status_code == 200 and 'value="PAR-2027"' in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_copy_for_next_year_is_named_for_next_year(client, cast):
+    source = build_template(code="PAR-2026")
+    source.name = "Bộ chỉ số CCHC năm 2026"
+    source.save(update_fields=["name"])
+    client.force_login(cast.province_admin)
+    r = client.post(
+        reverse("reform:template_create"),
+        {"code": "PAR-2027", "year": "2027", "name": "", "copy_from": source.pk},
+    )
+    assert r.status_code == 302
+    assert Template.objects.get(code="PAR-2027").name == "Bộ chỉ số CCHC năm 2027"

@@ -44,6 +44,7 @@ from cchc.reform.models import (
     TemplateNode,
 )
 from cchc.reform.views._shared import download, fail, form_failed, province, require_ha, valid_data
+from cchc.reform.views.home import home_page
 
 PAGE_SIZE = 25
 
@@ -52,9 +53,10 @@ PAGE_SIZE = 25
 @require_POST
 def template_create(request: HttpRequest) -> HttpResponse:
     require_ha(request)
-    data = valid_data(request, TemplateCreateForm(request.POST))
+    form = TemplateCreateForm(request.POST, auto_id="new-%s")
+    data = valid_data(request, form)
     if data is None:
-        return redirect("reform:home")
+        return home_page(request, new_template_form=form)
     try:
         if data["copy_from"] is not None:
             t = criteria.copy_template(
@@ -74,8 +76,10 @@ def template_create(request: HttpRequest) -> HttpResponse:
                 unit_level=data["unit_level"].strip(),
             )
     except DomainError as exc:
+        # shown on the form again as typed: a taken code is corrected, not typed anew
         fail(request, exc)
-        return redirect("reform:home")
+        add_domain_error(form, exc)
+        return home_page(request, new_template_form=form)
     return redirect("reform:template", pk=t.pk)
 
 
