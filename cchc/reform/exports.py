@@ -59,6 +59,31 @@ def ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+def lost_rows(
+    lost: list[dict[str, Any]], names: dict[str, str], *, peers_shown: bool
+) -> tuple[list[str], list[list[Any]]]:
+    """The unit page's "where the points were lost" table (`results.where_points_lost`), each
+    field followed by its criteria, for a leader to take to a meeting; the group's best and
+    median only where the page shows them."""
+    header = [_("Code"), _("Content"), _("Score"), _("Maximum"), _("Points lost")]
+    if peers_shown:
+        header += [_("Group best"), _("Group median")]
+    rows = []
+    for field in lost:
+        for item in [field, *field["criteria"]]:
+            row = [
+                item["code"],
+                names.get(item["code"], ""),
+                _num(item["score"]),
+                _num(item["max"]),
+                _num(item["lost"]) if item["counted"] else _("not counted"),
+            ]
+            if peers_shown:
+                row += [_num(item["best"]), _num(item["median"])]
+            rows.append(row)
+    return header, rows
+
+
 def sheet_rows(assessment: Assessment) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("Code"),
