@@ -70,6 +70,11 @@ def home_page(
             "to_appraise": to_appraise,
             "open_templates": open_templates,
             "my_agencies": my_agencies,
-            "years": sorted(set(Template.objects.values_list("year", flat=True)), reverse=True),
+            # a year has results once one of its templates is published; a draft of next
+            # year offered every unit an empty "Results 2027"
+            "years": sorted(
+                set(Template.objects.filter(status="PUBLISHED").values_list("year", flat=True)),
+                reverse=True,
+            ),
         },
     )
