@@ -57,3 +57,39 @@ def test_the_points_lost_table_downloads_as_excel_and_pdf(client, cast):
     field = next(row for row in cells if row and row[0] == "1")
     assert field[2:6] == [14, 30, 16, 19]
     assert client.get(url, {"format": "pdf"}).content[:4] == b"%PDF"
+
+
+def test_downloads_round_as_the_pages_and_the_pdf_writes_the_decimal_comma():
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from cchc.paperwork.tests.test_pdf_forms import NEEDS_FONT, flat, text_of
+    from cchc.reform import exports
+
+    lost = [
+        {
+            "code": "1",
+            "score": 7.685,
+            "max": 10,
+            "counted": True,
+            "lost": 2.315,
+            "best": 9.375,
+            "median": 8.155,
+            "criteria": [],
+        }
+    ]
+    with translation.override("vi"):
+        header, rows = exports.lost_rows(lost, {"1": "Chỉ đạo, điều hành"}, peers_shown=True)
+        # the page writes these with floatformat:2 (half up): 7,69 2,32 9,38 8,16
+        assert rows[0][2:] == [7.69, 10, 2.32, 9.38, 8.16]
+        assert [floatformat(v, 2) for v in (7.685, 2.315, 9.375, 8.155)] == [
+            "7,69",
+            "2,32",
+            "9,38",
+            "8,16",
+        ]
+        if NEEDS_FONT.args[0]:  # no Vietnamese font on this machine: no PDF to read
+            return
+        text = flat(text_of(exports.pdf("Điểm bị mất", header, rows)))
+    assert "7,69" in text and "10,00" in text and "8,16" in text
+    assert "7.69" not in text and "8.16" not in text
