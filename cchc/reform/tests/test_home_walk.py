@@ -40,3 +40,19 @@ def test_starting_a_self_assessment_fits_a_phone(transactional_db, browser_page,
     assert box is not None and box["x"] + box["width"] <= 390
     assert (unit.bounding_box() or {"width": 0})["width"] >= 200
     page.shot("home-phone")
+
+
+@pytest.mark.django_db
+def test_the_progress_search_finds_a_unit_typed_without_accents_or_in_capitals(client, cast):
+    from cchc.reform import assessments
+
+    t = build_template()
+    for agency in (cast.agency_b, cast.agency_c):
+        assessments.open_assessment(t, agency, actor=SYSTEM)
+    client.force_login(cast.province_admin)
+    url = reverse("reform:progress", args=[t.pk])
+    for typed in ("so tu phap", "SỞ TƯ PHÁP", "tư pháp", "h26.01"):
+        table = client.get(url, {"q": typed}).content.decode().split('id="progress"')[1]
+        table = table.split("</table>")[0]
+        assert "Sở Tư pháp" in table, typed
+        assert "Sở Xây dựng" not in table, typed
