@@ -93,3 +93,29 @@ def test_a_copy_for_next_year_is_named_for_next_year(client, cast):
     )
     assert r.status_code == 302
     assert Template.objects.get(code="PAR-2027").name == "Bộ chỉ số CCHC năm 2027"
+
+
+@pytest.mark.django_db
+def test_home_affairs_returns_a_submitted_sheet_to_the_unit_from_the_sheet(client, cast):
+    t = build_template()
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score="8", explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score="10", explanation="Có")
+    assessments.submit(a, actor=cast.leader_b)
+    url = reverse("reform:assessment", args=[a.pk])
+    # the unit does not get the form; Home Affairs does, while appraisal has not started
+    client.force_login(cast.leader_b)
+    assert 'id="reopen-form"' not in client.get(url).content.decode()
+    client.force_login(cast.province_admin)
+    assert 'id="reopen-form"' in client.get(url).content.decode()
+    r = client.post(
+        reverse("reform:assessment_action", args=[a.pk]),
+        {"action": "reopen", "reason": "Lãnh đạo đơn vị đề nghị trả lại để bổ sung"},
+        follow=True,
+    )
+    a.refresh_from_db()
+    assert a.status == "DRAFT"
+    page = r.content.decode()
+    assert "Đã trả bản tự đánh giá cho đơn vị." in page
+    assert "Lãnh đạo đơn vị đề nghị trả lại để bổ sung" in page  # in the history
+    assert 'id="reopen-form"' not in page

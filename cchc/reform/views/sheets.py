@@ -137,6 +137,8 @@ def _assessment_page(
             "can_submit": access.is_unit_leader(user, a.agency_id)
             and a.status == AssessmentStatus.DRAFT,
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
+            # a leader who submitted too early asks Home Affairs to return the sheet
+            "can_reopen": access.is_home_affairs(user) and a.status == AssessmentStatus.SUBMITTED,
             "appraiser": appraiser,
             "chair": chair,
             "appraising": appraising,
@@ -291,6 +293,7 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Appraisal finalised."))
         elif action == "reopen":
             assessments.reopen(a, actor=user, reason=post.get("reason", ""))
+            messages.success(request, _("The self-assessment has been returned to the unit."))
     except DomainError as exc:
         fail(request, exc)
     anchor = f"#n-{node}" if node else ""
