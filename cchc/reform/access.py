@@ -75,9 +75,14 @@ def sees_every_unit(actor: Any, year: int) -> bool:
 
 
 def can_view(actor: Any, assessment: Assessment) -> bool:
-    """A unit never sees another unit's self-assessment before results are published."""
+    """A unit never sees another unit's self-assessment before results are published; after
+    publication the staff of every unit may (the readers of the results pages), never a
+    citizen or another outsider: the sheet names the appraisers and opens the unit's
+    internal documents, while the public sees only the public results page."""
     if is_home_affairs(actor) or permissions.is_inspector(actor):
         return True
     if is_unit_staff(actor, assessment.agency_id) or teams_of(actor, assessment):
         return True
+    if not permissions.is_staff_member(actor):
+        return False
     return results.published(assessment.template.year, assessment.agency.province_code) is not None

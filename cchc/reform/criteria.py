@@ -116,7 +116,9 @@ def create_template(
     require_home_affairs(actor)
     code = code.strip()
     if not code or Template.objects.filter(code=code).exists():
-        raise ValidationFailed(_("A template with code %(code)s already exists.") % {"code": code})
+        raise ValidationFailed(
+            _("A template with code %(code)s already exists.") % {"code": code}, field="code"
+        )
     unit_level = _unit_level(unit_level)
     with transaction.atomic():
         template = Template.objects.create(
@@ -371,7 +373,8 @@ def copy_template(
             actor=actor,
             code=code,
             year=year,
-            name=name or source.name,
+            # last year's name names last year: "… năm 2026" copied for 2027 reads "… năm 2027"
+            name=name or source.name.replace(str(source.year), str(year)),
             survey_optional=source.survey_optional,
             unit_level=source.unit_level,
             grades=source.grades,

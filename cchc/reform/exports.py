@@ -8,8 +8,10 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -27,7 +29,21 @@ from cchc.reform.models import (
 
 
 def _num(v: Any) -> Any:
-    return None if v is None else round(float(v), 2)
+    """A figure of the downloads as the pages show it: rounded once, half up, to 2 decimals
+    (round() of the float read 8,15 where the page read 8,16)."""
+    if v is None:
+        return None
+    return float(Decimal(str(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _pdf_cell(c: Any) -> str:
+    """A cell of a PDF as the pages write it: a figure with 2 decimals and the language's
+    decimal comma (91,93, not 91.93); counts and ranks (int) as they are."""
+    if c is None:
+        return ""
+    if isinstance(c, float | Decimal):
+        return number_format(c, 2)
+    return str(c)
 
 
 def ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
@@ -56,6 +72,31 @@ def ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         ]
         for r in doc["agencies"]
     ]
+    return header, rows
+
+
+def lost_rows(
+    lost: list[dict[str, Any]], names: dict[str, str], *, peers_shown: bool
+) -> tuple[list[str], list[list[Any]]]:
+    """The unit page's "where the points were lost" table (`results.where_points_lost`), each
+    field followed by its criteria, for a leader to take to a meeting; the group's best and
+    median only where the page shows them."""
+    header = [_("Code"), _("Content"), _("Score"), _("Maximum"), _("Points lost")]
+    if peers_shown:
+        header += [_("Group best"), _("Group median")]
+    rows = []
+    for field in lost:
+        for item in [field, *field["criteria"]]:
+            row = [
+                item["code"],
+                names.get(item["code"], ""),
+                _num(item["score"]),
+                _num(item["max"]),
+                _num(item["lost"]) if item["counted"] else _("not counted"),
+            ]
+            if peers_shown:
+                row += [_num(item["best"]), _num(item["median"])]
+            rows.append(row)
     return header, rows
 
 
@@ -130,7 +171,7 @@ def pdf(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 
     st = Styles()
     data = [[p(str(h), st.small_bold) for h in header]]
-    data += [[p("" if c is None else str(c), st.small) for c in r] for r in rows]
+    data += [[p(_pdf_cell(c), st.small) for c in r] for r in rows]
     table = LongTable(data, repeatRows=1)
     table.setStyle(
         TableStyle(

@@ -108,6 +108,18 @@ class DeadlineForm(forms.Form):
     )
 
 
+class HistoryFilterForm(forms.Form):
+    """The scoring sheet's history narrowed to one item: every change of its score, its
+    evidence, its appraisal and the unit's answer, however long ago."""
+
+    code = forms.CharField(
+        label=_("Criterion code"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "1.1.1"}),
+    )
+
+
 class ProgressFilterForm(forms.Form):
     """Filters of the submission progress page."""
 

@@ -508,6 +508,13 @@ def left_out(row: dict[str, Any], year: int | None = None) -> set[str]:
     }
 
 
+def _lost(node: Mapping[str, Any]) -> float:
+    """Points a field or criterion lost: its maximum less its score, never below zero. The
+    bonus and penalty field has a maximum of 0: a unit with a net bonus lost nothing there
+    (it read "-0,50 points lost"), one with a net penalty lost the penalty."""
+    return max(0.0, float(node["max"]) - float(node["score"]))
+
+
 def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, Any]]:
     """Per field and criterion: the unit's score against its group's best and median, and
     the points it lost (the Sóc Sơn view). Fields in the template's order; within each field
@@ -532,7 +539,7 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                     "max": crit["max"],
                     # a node left out of the index (the optional survey) loses nothing
                     "counted": ccode not in skipped,
-                    "lost": None if ccode in skipped else crit["max"] - crit["score"],
+                    "lost": None if ccode in skipped else _lost(crit),
                     "best": max(scores) if scores else None,
                     "median": statistics.median(scores) if scores else None,
                     "behind_best": (max(scores) - crit["score"]) if scores else None,
@@ -547,7 +554,7 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                 "score": field["score"],
                 "max": field["max"],
                 "counted": fcode not in skipped,
-                "lost": None if fcode in skipped else field["max"] - field["score"],
+                "lost": None if fcode in skipped else _lost(field),
                 "best": max(fscores),
                 "median": statistics.median(fscores),
                 "behind_best": max(fscores) - field["score"],

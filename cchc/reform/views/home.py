@@ -18,6 +18,14 @@ from cchc.reform.models import AppraisalTeam, Assessment, AssessmentStatus, Temp
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    return home_page(request)
+
+
+def home_page(
+    request: HttpRequest, *, new_template_form: TemplateCreateForm | None = None
+) -> HttpResponse:
+    """The start page; `new_template_form`: a refused "New template" form, shown again open,
+    as typed, with its errors."""
     user = request.user
     ha = access.is_home_affairs(user)
     mine = Assessment.objects.filter(agency_id__in=permissions.agency_ids(user)).select_related(
@@ -56,11 +64,17 @@ def home(request: HttpRequest) -> HttpResponse:
                 if permissions.is_inspector(user)
                 else []
             ),
-            "new_template_form": TemplateCreateForm(auto_id="new-%s") if ha else None,
+            "new_template_form": new_template_form
+            or (TemplateCreateForm(auto_id="new-%s") if ha else None),
             "mine": mine,
             "to_appraise": to_appraise,
             "open_templates": open_templates,
             "my_agencies": my_agencies,
-            "years": sorted(set(Template.objects.values_list("year", flat=True)), reverse=True),
+            # a year has results once one of its templates is published; a draft of next
+            # year offered every unit an empty "Results 2027"
+            "years": sorted(
+                set(Template.objects.filter(status="PUBLISHED").values_list("year", flat=True)),
+                reverse=True,
+            ),
         },
     )

@@ -354,6 +354,15 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
     peers_shown = _unit_pages(request.user, year) is permissions.EVERYTHING
     if not peers_shown:
         lost = _without_peers(lost)
+    names = dict(TemplateNode.objects.filter(template__year=year).values_list("code", "name"))
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        header, rows = exports.lost_rows(lost, names, peers_shown=peers_shown)
+        title = _("PAR INDEX %(year)s: where %(unit)s lost points") % {
+            "year": year,
+            "unit": agency.name,
+        }
+        return download(title, header, rows, fmt, f"par-{year}-{agency.code}-diem-bi-mat")
     whatif = None
     a = (
         Assessment.objects.filter(template__year=year, agency=agency)
@@ -383,7 +392,6 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
                     changes[n.code] = float(pts) if pts is not None else None
         whatif = results.what_if(year, code, changes, province())
         whatif["changes"] = changes
-    names = dict(TemplateNode.objects.filter(template__year=year).values_list("code", "name"))
     return render(
         request,
         "reform/unit.html",

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
 from cchc.reform import access, appraisal, assessments, exports
-from cchc.reform.forms import AppraiseForm, EvidenceForm, ScoreForm
+from cchc.reform.forms import AppraiseForm, EvidenceForm, HistoryFilterForm, ScoreForm
 from cchc.reform.models import (
     AppraisalTeam,
     Assessment,
@@ -34,6 +35,10 @@ from cchc.reform.models import (
     Template,
 )
 from cchc.reform.views._shared import download, fail, form_failed
+
+# events of the sheet's history per page: a sheet of 88 items scored, evidenced, computed
+# and appraised has several hundred, and each score change must stay findable
+HISTORY_PAGE_SIZE = 100
 
 
 @login_required
@@ -132,12 +137,14 @@ def _assessment_page(
             "can_submit": access.is_unit_leader(user, a.agency_id)
             and a.status == AssessmentStatus.DRAFT,
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
+            # a leader who submitted too early asks Home Affairs to return the sheet
+            "can_reopen": access.is_home_affairs(user) and a.status == AssessmentStatus.SUBMITTED,
             "appraiser": appraiser,
             "chair": chair,
             "appraising": appraising,
             "finalise_hint": None if chair or staff else _finalise_hint(user, a),
             "missing": assessments.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
-            "events": ReformEvent.objects.filter(assessment=a).order_by("-seq")[:100],
+            **_history(request, a),
             "late": bool(
                 a.template.deadline
                 and a.status == AssessmentStatus.DRAFT
@@ -145,6 +152,23 @@ def _assessment_page(
             ),
         },
     )
+
+
+def _history(request: HttpRequest, a: Assessment) -> dict[str, Any]:
+    """The sheet's history, newest first, page by page, optionally of one item's code: the
+    audit trail of every score change (who, when, from what to what, why)."""
+    events = ReformEvent.objects.filter(assessment=a).order_by("-seq")
+    filters = HistoryFilterForm(request.GET, auto_id="history-%s")
+    code = filters.cleaned_data["code"].strip() if filters.is_valid() else ""
+    if code:
+        events = events.filter(node_code=code)
+    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "events": page.object_list,
+        "history_page": page,
+        "history_filters": filters,
+        "history_code": code,
+    }
 
 
 def _finalise_hint(user: Any, a: Assessment) -> dict[str, Any] | None:
@@ -269,6 +293,7 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Appraisal finalised."))
         elif action == "reopen":
             assessments.reopen(a, actor=user, reason=post.get("reason", ""))
+            messages.success(request, _("The self-assessment has been returned to the unit."))
     except DomainError as exc:
         fail(request, exc)
     anchor = f"#n-{node}" if node else ""
