@@ -181,6 +181,7 @@ PAGES: dict[str, frozenset[str]] = {
     "jsi18n/": ANY,
     "accounts/": SIGNED_IN,  # one's own account page
     "accounts/password/": SIGNED_IN,
+    "accounts/contacts/": frozenset({"citizen"}),  # one's own contacts; staff's by their admins
     "accounts/staff/": PROVINCE,  # Home Affairs and agency administrators (none in the cast)
     "accounts/staff/new/": PROVINCE,
     "accounts/staff/import/": PROVINCE,
@@ -233,7 +234,7 @@ PAGES: dict[str, frozenset[str]] = {
     "catalogue/new/": PROVINCE,
     "catalogue/<int:pk>/edit/": PROVINCE,
     "catalogue/<int:pk>/publish/": NOBODY,  # POST only
-    "catalogue/<int:pk>/withdraw/": NOBODY,  # POST only
+    "catalogue/<int:pk>/withdraw/": PROVINCE,  # the confirmation page, with the open dossiers
     # feedback
     "feedback/new/": ANY,
     "feedback/lookup/": ANY,
