@@ -52,10 +52,17 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 
 def _on(day: dt.date, hour: int = 9) -> Any:
-    """The services' steps inside are recorded at `hour` o'clock on `day` (never later than
-    now), so each record's history stands at the dates of the story, not at the seeding."""
+    """The services' steps inside are recorded at `hour` o'clock on `day`, so each record's
+    history stands at the dates of the story, not at the seeding. A step of today (or later)
+    is recorded now: an hour of today could stand after the seeding's own time or before a
+    step already recorded now (a task assigned at 08:00 and acknowledged "at 10:00" clamped
+    to now, then verified "at 09:00": its history went back in time when seeded between
+    09:00 and 10:00)."""
+    now = timezone.now()
+    if day >= timezone.localdate(now):
+        return services.recorded_at(now)
     moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
-    return services.recorded_at(min(moment, timezone.now()))
+    return services.recorded_at(moment)
 
 
 class Command(BaseCommand):
