@@ -268,3 +268,140 @@ PROCEDURES = {
         ],
     ),
 }
+
+# Who may apply (đối tượng thực hiện), in the national database's words: by field, then by
+# procedure where it differs from its field. Civil status, residence, social insurance are a
+# person's; a company's changes are the company's (cchc.portal.applicant_types reads them and
+# warns an account of the wrong kind).
+APPLICANTS_BY_FIELD = {
+    "Hộ tịch": "Cá nhân",
+    "Bảo trợ xã hội": "Cá nhân",
+    "Hộ kinh doanh": "Cá nhân, hộ gia đình",
+    "Đất đai": "Hộ gia đình, cá nhân, tổ chức",
+    "Thành lập và hoạt động doanh nghiệp": "Doanh nghiệp",
+    "Lưu thông hàng hóa trong nước": "Doanh nghiệp, hợp tác xã, hộ kinh doanh",
+    "Cư trú, Căn cước": "Công dân Việt Nam",
+    "Bảo hiểm xã hội": "Cá nhân",
+}
+APPLICANTS_BY_NAME = {
+    "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam": "Cá nhân",
+    "Cấp Phiếu lý lịch tư pháp cho người nước ngoài": "Cá nhân",
+    "Đăng ký hành nghề luật sư với tư cách cá nhân": "Cá nhân",
+    "Đăng ký hoạt động của tổ chức hành nghề luật sư": "Tổ chức",
+    "Đăng ký hoạt động Văn phòng công chứng": "Tổ chức",
+    "Đăng ký hoạt động của Trung tâm hòa giải thương mại": "Tổ chức",
+    "Thay đổi nội dung đăng ký hoạt động của Văn phòng công chứng": "Tổ chức",
+    "Đăng ký hành nghề và cấp Thẻ công chứng viên": "Cá nhân",
+    "Cấp Thẻ đấu giá viên": "Cá nhân",
+    "Cấp giấy phép lái xe (đổi)": "Cá nhân",
+    "Cấp lại giấy phép lái xe": "Cá nhân",
+    "Cấp giấy phép kinh doanh vận tải bằng xe ô tô": "Doanh nghiệp, hợp tác xã",
+    "Cấp chứng chỉ hành nghề hoạt động xây dựng hạng II, hạng III": "Cá nhân",
+    "Cấp chứng chỉ năng lực hoạt động xây dựng": "Tổ chức",
+    # a company is founded by people or organisations; once registered, it applies itself
+    "Đăng ký thành lập doanh nghiệp tư nhân": "Cá nhân",
+    "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên": "Cá nhân, tổ chức",
+    "Đăng ký thành lập công ty cổ phần": "Cá nhân, tổ chức",
+    "Đăng ký mã số đơn vị có quan hệ với ngân sách": "Cơ quan, đơn vị có quan hệ với ngân sách",
+    "Cấp chứng chỉ hành nghề thú y": "Cá nhân",
+    "Công nhận ban vận động thành lập hội": "Tổ chức",
+    "Thành lập hội": "Tổ chức",
+    "Phê duyệt điều lệ hội": "Tổ chức",
+    "Cấp giấy phép lao động cho người lao động nước ngoài": "Doanh nghiệp, cơ quan, tổ chức",
+    "Giải quyết hưởng trợ cấp thất nghiệp": "Người lao động",
+    "Cấp giấy phép hoạt động dịch vụ việc làm": "Doanh nghiệp",
+    "Đăng ký nội quy lao động": "Doanh nghiệp, cơ quan, tổ chức",
+    "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ": "Cá nhân",
+    "Cấp giấy phép hành nghề khám bệnh, chữa bệnh": "Cá nhân",
+    "Cấp giấy phép hoạt động đối với phòng khám đa khoa": "Tổ chức",
+    "Cấp Chứng chỉ hành nghề dược": "Cá nhân",
+    "Cấp Giấy chứng nhận đủ điều kiện kinh doanh dược": "Doanh nghiệp, hộ kinh doanh",
+    "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc": "Cá nhân",
+    "Chỉnh sửa nội dung văn bằng, chứng chỉ": "Cá nhân",
+    "Công nhận văn bằng tốt nghiệp do cơ sở nước ngoài cấp": "Cá nhân",
+    "Cấp thẻ hướng dẫn viên du lịch": "Cá nhân",
+    "Cấp giấy phép kinh doanh dịch vụ lữ hành nội địa": "Doanh nghiệp",
+    "Cấp Giấy chứng nhận doanh nghiệp khoa học và công nghệ": "Doanh nghiệp",
+    "Cấp Giấy chứng nhận đăng ký đầu tư trong khu công nghiệp": "Nhà đầu tư, tổ chức",
+    "Điều chỉnh Giấy chứng nhận đăng ký đầu tư": "Nhà đầu tư, tổ chức",
+    "Cấp giấy phép lao động trong khu công nghiệp": "Doanh nghiệp",
+    "Đăng ký xe ô tô": "Cá nhân, tổ chức",
+    "Hoàn thuế thu nhập cá nhân": "Cá nhân",
+}
+DEFAULT_APPLICANTS = "Cá nhân, tổ chức"
+
+
+def applicants_for(field: str, name: str) -> str:
+    """The demo procedure's applicants (đối tượng thực hiện)."""
+    return APPLICANTS_BY_NAME.get(name) or APPLICANTS_BY_FIELD.get(field) or DEFAULT_APPLICANTS
+
+
+# The Chairman's decisions announcing the catalogue (quyết định công bố, Decree 63/2010 art.
+# 15): Hà Nội announces many procedures in one decision, by level and by group of
+# departments, before the 2025 reorganisation took effect (the procedures' valid_from), so
+# before every demo dossier. (number, signed on, the fields it announces)
+PUBLICATION_DECISIONS = [
+    (
+        "2871/QĐ-UBND",
+        "2025-06-24",
+        ["Hộ tịch", "Chứng thực", "Đất đai", "Bảo trợ xã hội", "Hộ kinh doanh"],
+    ),
+    (
+        "2905/QĐ-UBND",
+        "2025-06-26",
+        [
+            "Tư pháp - Bổ trợ tư pháp",
+            "Tổ chức - Biên chế, Hội",
+            "Khám bệnh, chữa bệnh",
+            "Giáo dục và Đào tạo",
+            "Văn hóa, Thể thao, Du lịch",
+            "Khoa học, Công nghệ",
+        ],
+    ),
+    (
+        "2930/QĐ-UBND",
+        "2025-06-27",
+        [
+            "Xây dựng",
+            "Thành lập và hoạt động doanh nghiệp",
+            "Lưu thông hàng hóa trong nước",
+            "Môi trường",
+            "Quy hoạch - Kiến trúc",
+            "Đầu tư tại khu công nghiệp",
+        ],
+    ),
+    ("3012/QĐ-UBND", "2025-06-30", ["Cư trú, Căn cước", "Thuế", "Bảo hiểm xã hội"]),
+]
+
+# Procedures prepared but not yet announced: a keeper (quantri.tuphap, sonoivu) shows
+# publishing one with its decision. Every mandatory field is filled, so publishing succeeds.
+# (code, name, field, agency, applicants, processing days, online level)
+DRAFT_PROCEDURES = [
+    (
+        "1.000901",
+        "Đăng ký hoạt động Văn phòng Thừa phát lại",
+        "Tư pháp - Bổ trợ tư pháp",
+        "H26.01",
+        "Tổ chức",
+        10,
+        "partial",
+    ),
+    (
+        "1.000902",
+        "Cấp lại Thẻ đấu giá viên",
+        "Tư pháp - Bổ trợ tư pháp",
+        "H26.01",
+        "Cá nhân",
+        5,
+        "full",
+    ),
+    (
+        "1.000903",
+        "Đăng ký thành lập công ty hợp danh",
+        "Thành lập và hoạt động doanh nghiệp",
+        "H26.03",
+        "Cá nhân",
+        3,
+        "full",
+    ),
+]

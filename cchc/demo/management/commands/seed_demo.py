@@ -19,6 +19,11 @@ from cchc.agencies.models import Agency
 from cchc.catalogue.models import OnlineLevel, Procedure, RequiredDocument
 from cchc.core.calendar import LOCAL_TZ
 from cchc.demo.bundle import generate, identity_codes, procedure_fees
+from cchc.demo.catalogue_data import (
+    DRAFT_PROCEDURES,
+    PUBLICATION_DECISIONS,
+    applicants_for,
+)
 from cchc.dossiers.models import Dossier
 
 # Demo accounts only, printed to the operator; long enough for the password policy (>= 12).
@@ -45,7 +50,12 @@ DEMO_USERS = [
     ("lanhdao.tuphap", "Vũ Thị Lan", "STAFF", [("H26.01", R.LEADER)]),
     ("quantri.tuphap", "Ngô Thanh Tùng", "STAFF", [("H26.01", R.AGENCY_ADMIN)]),
     ("congdan", "Nguyễn Văn An", "CITIZEN", []),
+    # an organisation's account: the full name is its contact person's (as online sign-up,
+    # cchc.portal.services.start_organisation_signup, makes it)
+    ("doanhnghiep", "Trần Thị Hương", "CITIZEN", []),
 ]
+# username -> (organisation name, tax code): the demo's organisation accounts
+DEMO_ORGANISATIONS = {"doanhnghiep": ("Công ty TNHH Sao Mai", "0100233488")}
 
 
 def submission_means(procedure: Procedure) -> str:
@@ -95,10 +105,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Generated {counts}")
                 call_command("import_bundle", tmp, stdout=self.stdout, stderr=self.stderr)
             self._finish_catalogue()
+            self._publication_decisions()
+            self._draft_procedures()
             self._form_templates()
             self._users()
             self._documents()
             self._live_dossiers()
+            self._organisation_dossiers()
             from cchc.surveys.demo import seed_demo_campaign
 
             seed_demo_campaign(self.stdout)
@@ -117,7 +130,9 @@ class Command(BaseCommand):
         fees = procedure_fees()  # what the bundle's dossiers paid (procedures.csv has no amount)
         for code, ident in identity_codes().items():
             Agency.objects.filter(code=code, identity_code="").update(identity_code=ident)
-        for proc in Procedure.objects.filter(required_documents__isnull=True):
+        for proc in Procedure.objects.filter(required_documents__isnull=True).select_related(
+            "field"
+        ):
             RequiredDocument.objects.bulk_create(
                 [
                     RequiredDocument(
@@ -136,7 +151,11 @@ class Command(BaseCommand):
             )
             changed = False
             if not proc.applicant_types:
-                proc.applicant_types, changed = "Cá nhân, tổ chức", True
+                # who may apply, as the national database says: a person only for civil
+                # status, a company only for its own changes (every procedure said "Cá nhân,
+                # tổ chức", so the portal's note for the wrong kind of account never showed)
+                field = proc.field.name if proc.field is not None else ""
+                proc.applicant_types, changed = applicants_for(field, proc.name), True
             if not proc.submission_means:
                 # the means follow the record's online level: "Mức độ trực tuyến: Không trực
                 # tuyến" next to "Cách thức: Trực tiếp; trực tuyến; …" contradicted itself
@@ -150,6 +169,78 @@ class Command(BaseCommand):
                 )
             if changed:
                 proc.save()
+
+    @transaction.atomic
+    def _publication_decisions(self) -> None:
+        """The decision that announced each published procedure (số quyết định công bố and its
+        date): the import publishes the national database's records without one, and the
+        procedure page showed an empty "Quyết định công bố". Written as the import, through
+        the catalogue's service, so each procedure's history says when it was recorded."""
+        from cchc.catalogue import services
+        from cchc.core.actors import IMPORT
+
+        by_field = {
+            field: (number, dt.date.fromisoformat(day))
+            for number, day, fields in PUBLICATION_DECISIONS
+            for field in fields
+        }
+        count = 0
+        for proc in (
+            Procedure.objects.published()
+            .filter(publication_decision="")
+            .select_related("field")
+            .order_by("code")
+        ):
+            decision = by_field.get(proc.field.name if proc.field is not None else "")
+            if decision is None:
+                continue
+            services.update_procedure(
+                proc,
+                actor=IMPORT,
+                data={"publication_decision": decision[0], "announced_on": decision[1]},
+            )
+            count += 1
+        self.stdout.write(
+            f"Publication decisions: {count} procedures under {len(PUBLICATION_DECISIONS)} "
+            "decisions"
+        )
+
+    @transaction.atomic
+    def _draft_procedures(self) -> None:
+        """A few procedures filed but not yet announced, so a keeper can show publishing one
+        with its decision (every mandatory field filled: publishing succeeds)."""
+        from cchc.catalogue import services
+        from cchc.catalogue.models import Field
+        from cchc.core.actors import IMPORT
+
+        for code, name, field, agency_code, applicants, days, level in DRAFT_PROCEDURES:
+            agency = Agency.objects.filter(code=agency_code).first()
+            if agency is None or Procedure.objects.filter(code=code).exists():
+                continue
+            online = OnlineLevel(level)
+            services.create_procedure(
+                actor=IMPORT,
+                data={
+                    "code": code,
+                    "name": name,
+                    "field": Field.objects.filter(name=field).first(),
+                    "processing_time": days,
+                    "online_level": online,
+                    "applicant_types": applicants,
+                    "submission_means": submission_means(Procedure(online_level=online)),
+                    "steps_description": (
+                        "Bước 1: Nộp hồ sơ. Bước 2: Tiếp nhận, thẩm định. Bước 3: Trả kết quả."
+                    ),
+                    "valid_from": dt.date(2026, 1, 1),
+                },
+                agencies=[agency],
+                documents=[
+                    {"name": "Tờ khai theo mẫu", "form_name": "Mẫu tờ khai"},
+                    {"name": "Bản sao giấy tờ tùy thân", "mandatory": True},
+                    {"name": "Giấy tờ chứng minh khác (nếu có)", "mandatory": False},
+                ],
+            )
+        self.stdout.write(f"Draft procedures (not yet announced): {len(DRAFT_PROCEDURES)}")
 
     def _form_templates(self) -> None:
         """Blank forms to download for the procedures the demo counters and citizens use."""
@@ -187,7 +278,13 @@ class Command(BaseCommand):
                 user.set_password(PASSWORD)
                 if username == "admin":
                     user.is_superuser = user.is_staff = True
-                if kind == "CITIZEN":
+                if username in DEMO_ORGANISATIONS:
+                    # as an organisation's sign-up: its name and its (checked) tax code
+                    from cchc.core.identifiers import clean_tax_code
+
+                    organisation, tax_code = DEMO_ORGANISATIONS[username]
+                    user.organisation_name, user.tax_code = organisation, clean_tax_code(tax_code)
+                elif kind == "CITIZEN":
                     user.set_national_id("001090001234")
                 user.save()
             if username in DEMO_TWO_STEP:
@@ -329,6 +426,56 @@ class Command(BaseCommand):
                     )
         self.stdout.write("Live dossiers created at H26.100 and H26.01 through the services")
 
+    def _organisation_dossiers(self) -> None:
+        """Dossiers the demo company submitted online through the portal (draft, attached
+        papers, submission), as its account does: the counter of Sở Tư pháp has a company's
+        dossier waiting, and `doanhnghiep` sees its own dossiers."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from cchc.demo.documents import demo_pdf, slug
+        from cchc.portal import services as portal
+        from cchc.portal.applicant_types import for_organisations_only
+
+        company = User.objects.filter(username__in=DEMO_ORGANISATIONS).first()
+        if company is None:
+            return
+        made = []
+        for agency_code in ("H26.01", "H26.03"):
+            agency = Agency.objects.filter(code=agency_code).first()
+            if agency is None:
+                continue
+            candidates = (
+                Procedure.objects.published()
+                .filter(agencies=agency)
+                .exclude(online_level=OnlineLevel.NONE)
+                .order_by("code")
+            )
+            proc = next((p for p in candidates if for_organisations_only(p)), None)
+            if proc is None:
+                continue
+            draft = portal.save_draft(
+                portal.draft_for(user=company, procedure=proc),
+                actor=company,
+                data={
+                    "address": "Số 25 phố Lý Thường Kiệt, phường Hoàn Kiếm, Hà Nội",
+                    "receiving_agency": str(agency.pk),
+                    "request": f"Đề nghị giải quyết thủ tục: {proc.name}",
+                },
+            )
+            for component in proc.required_documents.filter(mandatory=True):
+                portal.add_draft_upload(
+                    draft,
+                    actor=company,
+                    required_document_id=component.pk,
+                    upload=SimpleUploadedFile(
+                        f"{slug(component.name)}.pdf",
+                        demo_pdf("Cong ty TNHH Sao Mai (demo)", component.name),
+                        content_type="application/pdf",
+                    ),
+                )
+            made.append(portal.submit_draft(draft, actor=company).code)
+        self.stdout.write(f"Organisation dossiers submitted online: {', '.join(made)}")
+
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
@@ -338,4 +485,7 @@ class Command(BaseCommand):
         )
         for username, full_name, kind, memberships in DEMO_USERS:
             where = ", ".join(f"{r} @ {a}" for a, r in memberships) or kind
+            if username in DEMO_ORGANISATIONS:
+                organisation, tax_code = DEMO_ORGANISATIONS[username]
+                where = f"contact person of {organisation}, tax code {tax_code}"
             self.stdout.write(f"  {username:22} {full_name} — {where}")
