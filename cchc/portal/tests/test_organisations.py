@@ -368,3 +368,13 @@ def test_two_pending_signups_of_one_citizen_id_confirm_only_once():
         services.verify_code(user=second, code=second_code)
     assert User.objects.filter(is_active=True, national_id_hash=first.national_id_hash).count() == 1
     assert AccountEvent.objects.get(user=first).data["applicant"] == "PERSON"
+
+
+def test_my_dossiers_speaks_to_an_organisation_as_such(client, organisation, cast):
+    """'Thông báo về hồ sơ của Ông/Bà' under a company's tax code read as a slip (demo walk)."""
+    client.force_login(organisation)
+    mine = client.get(reverse("portal:my_dossiers")).content.decode()
+    assert "hồ sơ của tổ chức" in mine and "gửi cho tổ chức" in mine
+    assert "Ông/Bà" not in mine[mine.index('id="notifications"') :]
+    client.force_login(cast.citizen)
+    assert "hồ sơ của Ông/Bà" in client.get(reverse("portal:my_dossiers")).content.decode()
