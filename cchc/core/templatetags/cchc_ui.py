@@ -14,15 +14,18 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context: dict[str, Any], number: int) -> str:
-    """`?<the current query without page>&page=<number>`: filters survive paging."""
+def page_url(context: dict[str, Any], number: int, anchor: str = "") -> str:
+    """`?<the current query without page>&page=<number>`: filters survive paging. With an
+    `anchor` (the pagination partial's `page_anchor=`), `#anchor` follows, so the next page of a
+    list low on a long page opens at the list, not at the top of the page."""
+    fragment = f"#{anchor}" if anchor else ""
     request = context.get("request")
     query = request.GET.copy() if request is not None else None
     if query is None:
-        return f"?page={number}"
+        return f"?page={number}{fragment}"
     query.pop("page", None)
     query["page"] = str(number)
-    return "?" + query.urlencode()
+    return "?" + query.urlencode() + fragment
 
 
 @register.simple_tag

@@ -34,6 +34,8 @@ def test_every_score_change_stays_findable_in_the_sheets_history(client, cast):
     assert len(rows) == 100
     assert not any("3,5" in r for r in rows)
     assert 'rel="next"' in first
+    # the next page opens at the history, low on a long page, not at the top of the sheet
+    assert 'href="?page=2#history-title" rel="next"' in first
 
     # the older events on the next page: the first change of 1.1.2 and the opening
     second = _history_rows(client.get(url, {"page": 2}).content.decode())
