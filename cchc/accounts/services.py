@@ -22,6 +22,7 @@ from cchc.accounts.models import AccountEvent, Membership, User, contacts_held_e
 from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.errors import NotPermitted, ValidationFailed
+from cchc.core.identifiers import clean_email
 
 
 def manageable_agencies(actor: Any) -> QuerySet[Agency]:
@@ -246,9 +247,6 @@ def change_own_contacts(
     with the e-mail or phone, so an address another account holds is refused (as for staff,
     `contact_refusals`); a changed address is no longer counted as verified; the old
     addresses are told; an `AccountEvent` names what changed (not the addresses)."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     from cchc.core.personal import normalise_phone
 
     if not getattr(actor, "is_authenticated", False) or actor.kind != User.Kind.CITIZEN:
@@ -258,7 +256,7 @@ def change_own_contacts(
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationFailed(_("Please enter the full name."), field="full_name")
-    email = (email or "").strip().lower()
+    email = clean_email(email)
     typed_phone = (phone or "").strip()
     phone = normalise_phone(typed_phone)
     if typed_phone and not phone:
@@ -269,13 +267,6 @@ def change_own_contacts(
         raise ValidationFailed(
             _("Give an e-mail or a phone number: you sign in with it."), field="email"
         )
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise ValidationFailed(
-                _("Please enter a valid e-mail address."), field="email"
-            ) from exc
     refused = contact_refusals(email=email, phone=phone, account=actor.pk)
     if refused:
         field, message = next(iter(refused.items()))

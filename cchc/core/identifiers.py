@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.vn import mst
@@ -61,3 +63,18 @@ def clean_tax_code(raw: str | None) -> str:
         raise ValidationFailed(
             _("This tax code is not valid: please check its digits."), field="tax_code"
         ) from None
+
+
+def clean_email(raw: str | None) -> str:
+    """An e-mail address as a person types it, stripped and lower-cased ("" when empty), or
+    ValidationFailed on the `email` field: one check for online sign-up (portal) and one's
+    own contact details (accounts)."""
+    email = (raw or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationFailed(
+                _("Please enter a valid e-mail address."), field="email"
+            ) from exc
+    return email

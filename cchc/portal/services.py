@@ -36,6 +36,7 @@ from cchc.catalogue.models import Procedure, RequiredDocument
 from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.identifiers import clean_email
 from cchc.core.personal import lookup_hash
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import (
@@ -150,25 +151,15 @@ ORGANISATION_NAME_MAX = APPLICANT_NAME_MAX
 
 def _signup_contact(full_name: str, email: str, phone: str) -> tuple[str, str, str, str]:
     """The name, e-mail and phone of a sign-up checked, with the user name they give."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationFailed(_("Please enter your full name."), field="full_name")
-    email = (email or "").strip().lower()
+    email = clean_email(email)
     phone = (phone or "").strip()
     if not email and not phone:
         raise ValidationFailed(
             _("Please enter an e-mail address or a mobile number."), field="email"
         )
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise ValidationFailed(
-                _("Please enter a valid e-mail address."), field="email"
-            ) from exc
     if phone:
         phone = clean_phone(phone)
     # the user name is derived from a keyed hash of the address, never the address itself
