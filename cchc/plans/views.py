@@ -140,8 +140,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("deadline_in_force", "code")
     page = _page(request, qs)
     for t in page:
-        # words beside the badge's colour: "overdue by N days" or "within deadline"
+        # words beside the badge's colour: "overdue by N days" or "within deadline"; a done
+        # task says whether it was done on time or how many days late (the national vocabulary)
         t.days_overdue = (today - t.deadline_in_force).days if not t.completed_on else 0
+        t.days_late = (t.completed_on - t.deadline_in_force).days if t.completed_on else 0
     # a tab keeps the search and the other filters (a new tab starts at its first page)
     tab_params = request.GET.copy()
     for key in ("tab", "page"):

@@ -1,0 +1,33 @@
+"""The task list as a province leader reads it (walk of §10): done late is not done on time."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from cchc.plans import services
+from cchc.testing import client_for
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def _row(page: str, code: str) -> str:
+    match = re.search(rf"<tr><td><a [^>]*>{re.escape(code)}</a>.*?</tr>", page, re.S)
+    assert match, code
+    return match.group(0)
+
+
+def test_done_tab_tells_done_late_from_done_on_time(cast, assign, freezer):
+    late = assign(title="Báo cáo quý I", deadline=D(2026, 3, 31))
+    on_time = assign(title="Báo cáo năm", deadline=D(2026, 6, 30))
+    freezer.move_to("2026-04-10")
+    for task in (late, on_time):
+        services.complete(task, actor=cast.leader_a, result="Đã gửi báo cáo")
+    page = client_for(cast.province_admin).get("/plans/?tab=done").content.decode()
+    late_row, on_time_row = _row(page, late.code), _row(page, on_time.code)
+    # the deadline stays visible beside the completion day, and the late one is marked late
+    assert "31/03/2026" in late_row and 'class="badge late"' in late_row
+    assert "trễ 10 ngày" in late_row and "10/04/2026" in late_row
+    assert 'class="badge ontime"' in on_time_row and "Hoàn thành đúng hạn" in on_time_row
+    assert "trễ" not in on_time_row
