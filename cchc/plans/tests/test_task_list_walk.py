@@ -31,3 +31,37 @@ def test_done_tab_tells_done_late_from_done_on_time(cast, assign, freezer):
     assert "trễ 10 ngày" in late_row and "10/04/2026" in late_row
     assert 'class="badge ontime"' in on_time_row and "Hoàn thành đúng hạn" in on_time_row
     assert "trễ" not in on_time_row
+
+
+def test_final_steps_ask_for_confirmation(cast, assign, insp, freezer):
+    """Verifying a result, deciding an extension, concluding an inspection and closing a
+    finding cannot be undone: each button asks first (static/cchc/ui.js: data-confirm)."""
+    from cchc.plans import inspections as isvc
+
+    freezer.move_to("2026-05-10")
+    done = assign(title="Báo cáo quý II")
+    services.complete(done, actor=cast.leader_a, result="Đã gửi báo cáo")
+    pending = assign(title="Số hóa hồ sơ")
+    services.request_extension(
+        pending, actor=cast.leader_a, new_deadline=D(2026, 9, 30), reason="Chờ kinh phí"
+    )
+    admin = client_for(cast.province_admin)
+    page = admin.get(f"/plans/nhiem-vu/{done.code}/").content.decode()
+    assert re.search(r'<button id="verify" data-confirm="[^"]*không thể', page)
+    page = admin.get(f"/plans/nhiem-vu/{pending.code}/").content.decode()
+    assert re.search(r'value="1" data-confirm="Duyệt gia hạn đến 30/09/2026\?', page)
+    assert re.search(r'value="0" class="secondary" data-confirm="Không duyệt gia hạn\?', page)
+
+    isvc.record_inspection(
+        insp,
+        actor=cast.inspector,
+        results={item["code"]: {"result": "PASS"} for item in insp.checklist},
+    )
+    finding = isvc.raise_finding(
+        actor=cast.inspector, inspection=insp, severity="LOW", description="Sổ theo dõi ghi thiếu"
+    )
+    page = client_for(cast.inspector).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
+    assert re.search(r'<button id="conclude" data-confirm="[^"]*không thể', page)
+    isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục trong 15 ngày")
+    page = client_for(cast.inspector).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
+    assert re.search(rf'reinspect-close" data-confirm="[^"]*{finding.code}[^"]*không thể', page)
