@@ -6,6 +6,7 @@ import re
 import pytest
 
 from cchc.plans import services
+from cchc.plans.models import Task
 from cchc.testing import client_for
 
 D = dt.date
@@ -65,3 +66,37 @@ def test_final_steps_ask_for_confirmation(cast, assign, insp, freezer):
     isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục trong 15 ngày")
     page = client_for(cast.inspector).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
     assert re.search(rf'reinspect-close" data-confirm="[^"]*{finding.code}[^"]*không thể', page)
+
+
+def test_task_list_exports_its_filtered_rows_to_excel(cast, assign, freezer):
+    import io
+
+    from openpyxl import load_workbook
+
+    freezer.move_to("2026-04-10")
+    late = assign(title="Báo cáo quý I", deadline=D(2026, 3, 31))
+    services.complete(late, actor=cast.leader_a, result="Đã gửi")
+    assign(title="Số hóa hồ sơ", deadline=D(2026, 3, 1))
+    assign(title="Báo cáo năm", lead_agency=cast.agency_b, deadline=D(2026, 12, 31))
+    admin = client_for(cast.province_admin)
+    page = admin.get("/plans/?tab=all&q=bao+cao&page=1").content.decode()
+    assert 'href="/plans/nhiem-vu.xlsx?tab=all&amp;q=bao+cao"' in page
+
+    r = admin.get("/plans/nhiem-vu.xlsx?tab=all&q=bao+cao")
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Mã", "Tiêu đề", "Đơn vị chủ trì")
+    by_code = {row[0]: row for row in rows[1:]}
+    assert set(by_code) == {late.code, Task.objects.get(title="Báo cáo năm").code}
+    row = by_code[late.code]
+    assert row[5].date() == D(2026, 3, 31) and row[6].date() == D(2026, 4, 10)
+    assert row[7] == "Hoàn thành quá hạn" and row[8] == 10
+    assert ws.cell(row=2, column=6).number_format == "DD/MM/YYYY"
+
+    # the same rows a person may see on the list: unit A's staff get unit A's tasks only
+    ws = load_workbook(
+        io.BytesIO(client_for(cast.leader_a).get("/plans/nhiem-vu.xlsx?tab=all").content)
+    ).active
+    assert {row[2] for row in list(ws.iter_rows(values_only=True))[1:]} == {cast.agency_a.name}
+    assert client_for(cast.citizen).get("/plans/nhiem-vu.xlsx").status_code == 403
