@@ -430,8 +430,13 @@ def emulation(request: HttpRequest) -> HttpResponse:
     year, rows = _emulation_rows(request)
     from cchc.plans.rules import plan_rules
 
-    rule = plan_rules(min(timezone.localdate(), dt.date(year, 12, 31)))["emulation"]
-    return render(request, "plans/emulation.html", {"rows": rows, "year": year, "rule": rule})
+    as_of = min(timezone.localdate(), dt.date(year, 12, 31))
+    rule = plan_rules(as_of)["emulation"]
+    return render(
+        request,
+        "plans/emulation.html",
+        {"rows": rows, "year": year, "rule": rule, "as_of": as_of},
+    )
 
 
 @login_required

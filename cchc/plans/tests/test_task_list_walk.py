@@ -100,3 +100,26 @@ def test_task_list_exports_its_filtered_rows_to_excel(cast, assign, freezer):
     ).active
     assert {row[2] for row in list(ws.iter_rows(values_only=True))[1:]} == {cast.agency_a.name}
     assert client_for(cast.citizen).get("/plans/nhiem-vu.xlsx").status_code == 403
+
+
+def test_emulation_page_shows_each_units_overdue_tasks(cast, assign):
+    """A leader watching overdue tasks per unit reads them on the ranking page (the Excel
+    file had them, the page did not)."""
+    assign(title="Báo cáo 6 tháng", assigned_on=D(2025, 2, 1), deadline=D(2025, 6, 30))
+    assign(title="Số hóa hồ sơ", assigned_on=D(2025, 2, 1), deadline=D(2025, 9, 30))
+    assign(
+        title="Báo cáo năm",
+        lead_agency=cast.agency_b,
+        assigned_on=D(2025, 2, 1),
+        deadline=D(2026, 3, 31),
+    )
+    page = client_for(cast.province_admin).get("/plans/thi-dua/?year=2025").content.decode()
+    assert "<th>Quá hạn</th>" in page and "31/12/2025" in page
+
+    def overdue_cell(name: str) -> str:
+        match = re.search(rf">{re.escape(name)}</a></td><td>\d+</td><td[^>]*>(.*?)</td>", page)
+        assert match, name
+        return match.group(1)
+
+    assert overdue_cell(cast.agency_a.name) == '<span class="badge late">2</span>'
+    assert overdue_cell(cast.agency_b.name) == "0"
