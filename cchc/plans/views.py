@@ -159,11 +159,19 @@ def task_list(request: HttpRequest) -> HttpResponse:
     export_params = request.GET.copy()
     export_params.pop("page", None)
     export_params["tab"] = filters["tab"]
+    # the unit filter offers the lead units of the tasks this person sees, by name (a leader
+    # does not know the units' codes)
+    units = (
+        Agency.objects.filter(pk__in=Task.objects.visible_to(request.user).values("lead_agency_id"))
+        .only("code", "name")
+        .order_by("name")
+    )
     return render(
         request,
         "plans/task_list.html",
         {
             "page": page,
+            "units": units,
             "tabs": TABS,
             "tab_query": tab_params.urlencode(),
             "export_query": export_params.urlencode(),

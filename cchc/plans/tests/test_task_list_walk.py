@@ -123,3 +123,17 @@ def test_emulation_page_shows_each_units_overdue_tasks(cast, assign):
 
     assert overdue_cell(cast.agency_a.name) == '<span class="badge late">2</span>'
     assert overdue_cell(cast.agency_b.name) == "0"
+
+
+def test_task_list_filters_by_lead_unit_chosen_by_name(cast, assign):
+    a = assign(title="Báo cáo quý I")
+    b = assign(title="Báo cáo năm", lead_agency=cast.agency_b)
+    admin = client_for(cast.province_admin)
+    page = admin.get("/plans/?tab=all").content.decode()
+    assert f'<option value="{cast.agency_b.code}">{cast.agency_b.name}</option>' in page
+    page = admin.get(f"/plans/?tab=all&agency={cast.agency_b.code}").content.decode()
+    assert f'<option value="{cast.agency_b.code}" selected>' in page
+    assert b.code in page and a.code not in page
+    # unit A's staff are offered only the units of the tasks they see
+    page = client_for(cast.leader_a).get("/plans/?tab=all").content.decode()
+    assert f'value="{cast.agency_a.code}"' in page and f'value="{cast.agency_b.code}"' not in page
