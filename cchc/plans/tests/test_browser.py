@@ -143,3 +143,32 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
     finding.refresh_from_db()
     task.refresh_from_db()
     assert finding.status == "CLOSED" and task.status == "VERIFIED"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_overdue_list_on_a_phone_shows_each_deadline(browser_page, cast, assign):
+    """A leader checking overdue tasks on a phone (390 px) sees every task's deadline and
+    its overdue mark without scrolling sideways."""
+    for n in range(3):
+        assign(
+            title=f"Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực số {n}",
+            source_document="TB 45/TB-VP",
+            assigned_on=D(2025, 1, 15),
+            deadline=D(2025, 6, 30),
+        )
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/plans/?tab=overdue")
+    badges = page.locator("table .badge.late")
+    assert badges.count() == 3
+    for i in range(3):
+        box = badges.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the search box and the unit list keep a usable width (not squeezed into one row)
+    for field in ("input[name=q]", "select[name=agency]"):
+        box = page.locator(field).bounding_box()
+        assert box is not None and box["width"] >= 200, (field, box)
+    page.shot("overdue-phone")
