@@ -137,3 +137,34 @@ def test_task_list_filters_by_lead_unit_chosen_by_name(cast, assign):
     # unit A's staff are offered only the units of the tasks they see
     page = client_for(cast.leader_a).get("/plans/?tab=all").content.decode()
     assert f'value="{cast.agency_a.code}"' in page and f'value="{cast.agency_b.code}"' not in page
+
+
+def test_assigner_gives_a_reason_with_an_extension_decision_and_remarks_on_verifying(
+    cast, assign, freezer
+):
+    """Refusing an extension without saying why left the unit guessing: the decision form
+    takes a reason, shown beside the decision and in the history; verifying takes remarks."""
+    freezer.move_to("2026-05-10")
+    task = assign(title="Số hóa hồ sơ")
+    ext = services.request_extension(
+        task, actor=cast.leader_a, new_deadline=D(2026, 9, 30), reason="Chờ kinh phí"
+    )
+    admin = client_for(cast.province_admin)
+    page = admin.get(f"/plans/nhiem-vu/{task.code}/").content.decode()
+    decide_form = re.search(r'<form[^>]*/decide/".*?</form>', page, re.S)
+    assert decide_form and 'name="note"' in decide_form.group(0)
+    admin.post(
+        f"/plans/nhiem-vu/{task.code}/decide/",
+        {"extension": ext.pk, "approve": "0", "note": "Đã có kinh phí từ quý II"},
+    )
+    page = client_for(cast.leader_a).get(f"/plans/nhiem-vu/{task.code}/").content.decode()
+    assert '<small class="decision-note">Đã có kinh phí từ quý II</small>' in page
+
+    services.complete(task, actor=cast.leader_a, result="Đã số hóa")
+    page = admin.get(f"/plans/nhiem-vu/{task.code}/").content.decode()
+    verify_form = re.search(r'<form[^>]*/verify/".*?</form>', page, re.S)
+    assert verify_form and 'name="note"' in verify_form.group(0)
+    admin.post(f"/plans/nhiem-vu/{task.code}/verify/", {"note": "Kết quả đạt yêu cầu"})
+    task.refresh_from_db()
+    assert task.status == "VERIFIED"
+    assert task.events.filter(action="verify", note="Kết quả đạt yêu cầu").exists()
