@@ -153,6 +153,9 @@ def test_assigner_gives_a_reason_with_an_extension_decision_and_remarks_on_verif
     page = admin.get(f"/plans/nhiem-vu/{task.code}/").content.decode()
     decide_form = re.search(r'<form[^>]*/decide/".*?</form>', page, re.S)
     assert decide_form and 'name="note"' in decide_form.group(0)
+    # "Refuse" here is a decision on an extension, not the one-stop refusal of a dossier
+    assert ">Không duyệt</button>" in decide_form.group(0)
+    assert "Từ chối tiếp nhận" not in decide_form.group(0)
     admin.post(
         f"/plans/nhiem-vu/{task.code}/decide/",
         {"extension": ext.pk, "approve": "0", "note": "Đã có kinh phí từ quý II"},
