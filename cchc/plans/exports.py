@@ -3,7 +3,9 @@ and the inline SVG chart of a unit's year (no JavaScript, prints as it shows).""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.html import escape
@@ -46,6 +48,65 @@ def chart_svg(monthly: list[dict[str, Any]]) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def task_state(task: Any, today: dt.date) -> str:
+    """The national status word of a task as the list shows it (its deadline in force)."""
+    if task.completed_on is not None:
+        return st.DONE_ON_TIME if task.completed_on <= task.deadline_in_force else st.DONE_LATE
+    return st.OVERDUE if task.deadline_in_force < today else st.WITHIN_DEADLINE
+
+
+def tasks_xlsx(tasks: Iterable[Any], today: dt.date) -> bytes:
+    """The task list as a sheet: dates are date cells shown dd/mm/yyyy, progress a number."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = today.strftime("%d-%m-%Y")
+    ws.append(
+        [
+            _("Code"),
+            _("Title"),
+            _("Lead unit"),
+            _("Source document"),
+            _("Assigned on"),
+            _("Deadline"),
+            _("Completed on"),
+            _("Status"),
+            _("Days late"),
+            _("Progress (%)"),
+        ]
+    )
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for t in tasks:
+        state = task_state(t, today)
+        late_until = t.completed_on or today
+        ws.append(
+            [
+                t.code,
+                t.title,
+                t.lead_agency.name,
+                t.source_document,
+                t.assigned_on,
+                t.deadline_in_force,
+                t.completed_on,
+                str(st.LABELS[state]),
+                max((late_until - t.deadline_in_force).days, 0),
+                t.progress,
+            ]
+        )
+    for column in "EFG":
+        for cell in ws[column][1:]:
+            cell.number_format = "DD/MM/YYYY"
+    for column, width in zip("ABCDEFGHIJ", (16, 60, 32, 20, 12, 12, 12, 28, 10, 10), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:

@@ -7,6 +7,7 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.task_list, name="tasks"),
+    path("nhiem-vu.xlsx", views.task_list_xlsx, name="tasks_xlsx"),
     path("viec-can-lam/", views.my_work, name="my_work"),
     path("nhiem-vu/moi/", views.task_new, name="task_new"),
     path("nhiem-vu/<str:code>/", views.task_detail, name="task"),

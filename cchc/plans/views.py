@@ -109,10 +109,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def _filtered_tasks(request: HttpRequest, today: dt.date) -> tuple[Any, dict[str, str]]:
+    """The tasks the list shows for the request's tab, search and unit (the page and its
+    Excel export list the same rows), and those filters as the page shows them."""
     _require_staff(request)
-    today = timezone.localdate()
     qs = (
         Task.objects.visible_to(request.user)
         .select_related("lead_agency")
@@ -120,6 +120,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "code",
             "title",
             "source_document",
+            "assigned_on",
             "deadline_in_force",
             "completed_on",
             "progress",
@@ -137,30 +138,63 @@ def task_list(request: HttpRequest) -> HttpResponse:
     agency = request.GET.get("agency", "").strip()
     if agency:
         qs = qs.filter(lead_agency__code=agency)
-    qs = qs.order_by("deadline_in_force", "code")
+    return qs.order_by("deadline_in_force", "code"), {"tab": tab, "q": q, "agency": agency}
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    qs, filters = _filtered_tasks(request, today)
     page = _page(request, qs)
     for t in page:
-        # words beside the badge's colour: "overdue by N days" or "within deadline"
+        # words beside the badge's colour: "overdue by N days" or "within deadline"; a done
+        # task says whether it was done on time or how many days late (the national vocabulary)
         t.days_overdue = (today - t.deadline_in_force).days if not t.completed_on else 0
+        t.days_late = (t.completed_on - t.deadline_in_force).days if t.completed_on else 0
     # a tab keeps the search and the other filters (a new tab starts at its first page)
     tab_params = request.GET.copy()
     for key in ("tab", "page"):
         tab_params.pop(key, None)
+    # the export takes the same tab and filters, not the page
+    export_params = request.GET.copy()
+    export_params.pop("page", None)
+    export_params["tab"] = filters["tab"]
+    # the unit filter offers the lead units of the tasks this person sees, by name (a leader
+    # does not know the units' codes)
+    units = (
+        Agency.objects.filter(pk__in=Task.objects.visible_to(request.user).values("lead_agency_id"))
+        .only("code", "name")
+        .order_by("name")
+    )
     return render(
         request,
         "plans/task_list.html",
         {
             "page": page,
-            "tab": tab,
+            "units": units,
             "tabs": TABS,
             "tab_query": tab_params.urlencode(),
-            "q": q,
-            "agency": agency,
+            "export_query": export_params.urlencode(),
             "today": today,
             "can_assign": policies.can_assign(request.user),
             "unit_linked": policies.units_seen(request.user),
+            **filters,
         },
     )
+
+
+@login_required
+def task_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The task list's rows (its tab, search and unit; every page) as an Excel file."""
+    today = timezone.localdate()
+    qs, filters = _filtered_tasks(request, today)
+    data = exports.tasks_xlsx(qs.iterator(), today)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"nhiem-vu-{filters['tab']}-{today:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -404,8 +438,13 @@ def emulation(request: HttpRequest) -> HttpResponse:
     year, rows = _emulation_rows(request)
     from cchc.plans.rules import plan_rules
 
-    rule = plan_rules(min(timezone.localdate(), dt.date(year, 12, 31)))["emulation"]
-    return render(request, "plans/emulation.html", {"rows": rows, "year": year, "rule": rule})
+    as_of = min(timezone.localdate(), dt.date(year, 12, 31))
+    rule = plan_rules(as_of)["emulation"]
+    return render(
+        request,
+        "plans/emulation.html",
+        {"rows": rows, "year": year, "rule": rule, "as_of": as_of},
+    )
 
 
 @login_required

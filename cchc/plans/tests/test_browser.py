@@ -13,6 +13,18 @@ from cchc.testing import sign_in
 D = dt.date
 
 
+def answer_next_question(page, agree: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """Answer the next confirmation (data-confirm) the page asks; the question is kept."""
+    asked: list[str] = []
+
+    def answer(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept() if agree else dialog.dismiss()
+
+    page.once("dialog", answer)
+    return asked
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_assign_update_complete_verify_a_task(browser_page, cast):
@@ -52,8 +64,16 @@ def test_assign_update_complete_verify_a_task(browser_page, cast):
 
     sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/plans/nhiem-vu/{task.code}/")
+    # verifying is final: the button asks first, and saying no leaves the task as it was
+    asked = answer_next_question(page, agree=False)
+    page.click("#verify")
+    assert asked and "không thể thay đổi" in asked[0]
+    task.refresh_from_db()
+    assert task.status == "SUBMITTED"
+    asked = answer_next_question(page, agree=True)
     page.click("#verify")
     page.wait_for_selector("text=Đã xác nhận")
+    assert asked
     task.refresh_from_db()
     assert task.status == "VERIFIED" and task.files.count() == 1
     assert list(task.events.values_list("action", flat=True)) == [
@@ -95,8 +115,10 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
     page.click("#add-finding")
     page.click("summary:has-text('Kết luận')")
     page.fill("#id_conclusion", "Yêu cầu khắc phục trong 15 ngày")
+    asked = answer_next_question(page, agree=True)
     page.click("#conclude")
     page.wait_for_selector("text=Đã thông báo kết luận")
+    assert asked and "không thể sửa đổi" in asked[0]
     finding = Finding.objects.get()
     task = finding.corrective_task
     concluded_on = Inspection.objects.get().concluded_on
@@ -113,9 +135,40 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
 
     sign_in(page, cast.inspector)
     page.goto(f"{page.base_url}/plans/kiem-tra/{code}/")
+    asked = answer_next_question(page, agree=True)
     page.click(".reinspect-close")
     page.wait_for_selector("#inspection-status:has-text('Đã kiểm tra lại')")
+    assert asked and finding.code in asked[0]
     page.shot("reinspected")
     finding.refresh_from_db()
     task.refresh_from_db()
     assert finding.status == "CLOSED" and task.status == "VERIFIED"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_overdue_list_on_a_phone_shows_each_deadline(browser_page, cast, assign):
+    """A leader checking overdue tasks on a phone (390 px) sees every task's deadline and
+    its overdue mark without scrolling sideways."""
+    for n in range(3):
+        assign(
+            title=f"Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực số {n}",
+            source_document="TB 45/TB-VP",
+            assigned_on=D(2025, 1, 15),
+            deadline=D(2025, 6, 30),
+        )
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/plans/?tab=overdue")
+    badges = page.locator("table .badge.late")
+    assert badges.count() == 3
+    for i in range(3):
+        box = badges.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the search box and the unit list keep a usable width (not squeezed into one row)
+    for field in ("input[name=q]", "select[name=agency]"):
+        box = page.locator(field).bounding_box()
+        assert box is not None and box["width"] >= 200, (field, box)
+    page.shot("overdue-phone")

@@ -182,7 +182,9 @@ class Command(BaseCommand):
                     completed_on=done,
                 )
             if rnd.random() < 0.8:
-                with _on(min(today, done + dt.timedelta(days=2)), 9):
+                # verified two days later, or (done today) after the completion, never before
+                verified = min(today, done + dt.timedelta(days=2))
+                with _on(verified, 9 if verified > done else 17):
                     services.verify(task, actor=admin)
         badinh = Agency.objects.filter(code="H26.100").first()
         if badinh is not None:
