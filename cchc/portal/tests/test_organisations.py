@@ -378,3 +378,9 @@ def test_my_dossiers_speaks_to_an_organisation_as_such(client, organisation, cas
     assert "Ông/Bà" not in mine[mine.index('id="notifications"') :]
     client.force_login(cast.citizen)
     assert "hồ sơ của Ông/Bà" in client.get(reverse("portal:my_dossiers")).content.decode()
+
+
+def test_the_header_names_the_organisation_not_its_contact_person(client, organisation):
+    client.force_login(organisation)
+    header = client.get("/").content.decode().split("</header>")[0]
+    assert "Công ty TNHH Sao Mai" in header and "Lê Văn Hùng" not in header

@@ -182,9 +182,8 @@ class Command(BaseCommand):
                     completed_on=done,
                 )
             if rnd.random() < 0.8:
-                # verified two days later, or (done today) after the completion, never before
-                verified = min(today, done + dt.timedelta(days=2))
-                with _on(verified, 9 if verified > done else 17):
+                # two days later; a step of today is recorded now, after the completion (_on)
+                with _on(min(today, done + dt.timedelta(days=2)), 9):
                     services.verify(task, actor=admin)
         badinh = Agency.objects.filter(code="H26.100").first()
         if badinh is not None:
