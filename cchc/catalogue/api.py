@@ -48,6 +48,9 @@ class ProcedureOut(Schema):
 
 
 class ProcedureDetailOut(ProcedureOut):
+    # the Chairman's decision that announced the procedure (Quyết định công bố) and its date
+    publication_decision: str
+    announced_on: dt.date | None
     applicant_types: str
     submission_means: str
     steps_description: str
@@ -147,6 +150,8 @@ def get_procedure(request: HttpRequest, code: str) -> Any:
         **{
             f: getattr(p, f)
             for f in (
+                "publication_decision",
+                "announced_on",
                 "applicant_types",
                 "submission_means",
                 "steps_description",

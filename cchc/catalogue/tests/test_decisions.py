@@ -67,6 +67,9 @@ def test_publishing_records_the_chairmans_decision(client, cast):
     assert "quyết định công bố: 1234/QĐ-UBND; ngày công bố: 01/03/2026" in page
     public = client.get(f"/procedures/{proc.code}/").content.decode()
     assert "1234/QĐ-UBND" in public and "01/03/2026" in public
+    # and the API's record of it, for the systems that read the catalogue
+    api = client.get(f"/api/v1/procedures/{proc.code}").json()
+    assert (api["publication_decision"], api["announced_on"]) == ("1234/QĐ-UBND", "2026-03-01")
 
 
 def test_a_service_call_without_the_decision_publishes_nothing(cast):
