@@ -210,8 +210,14 @@ def _visible_petition(request: HttpRequest, code: str) -> Petition:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     staff_required(request)
-    petition = _visible_petition(request, code)
+    return _detail_page(request, _visible_petition(request, code))
+
+
+def _detail_page(request: HttpRequest, petition: Petition, *, failed: str = "") -> HttpResponse:
+    """The petition's page; `failed` names the action just refused, whose form comes back with
+    what was typed (an answer drafted at length, a transfer's reason) instead of empty."""
     user = request.user
+    posted = request.POST if failed else None
     can = {action: petitions.can(user, action, petition) for action in petitions.ACTION_ROLES}
     ctx: dict[str, Any] = {
         "petition": petition,
@@ -221,14 +227,17 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "attachments": petition.attachments.all(),
         "templates": ResponseTemplate.objects.filter(active=True, category=petition.category),
         "confirm_form": ConfirmForm(
+            posted if failed == "confirm" else None,
             initial={
                 "category": petition.category,
                 "agency": petition.agency,
                 "topic": petition.topic,
-            }
+            },
         ),
-        "transfer_form": TransferForm(),
-        "reclassify_form": ReclassifyForm(),
+        "transfer_form": TransferForm(posted if failed == "transfer" else None),
+        "reclassify_form": ReclassifyForm(posted if failed == "reclassify" else None),
+        "failed": failed,
+        "posted": posted or {},
         "repeats": petition.repeats.exclude(pk=petition.pk).order_by("received_at")[:10],
         "handlers": User.objects.filter(
             memberships__agency=petition.agency, memberships__role__in=common.HANDLER_ROLES
@@ -327,10 +336,18 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             raise Http404
         return None
 
-    back = redirect("feedback:detail", code=code)
-    return rendering.run_action(
-        request, handle, done=str(PETITION_DONE.get(action, gettext_lazy("Saved."))), back=back
-    )
+    try:
+        answer = handle()
+    except DomainError as exc:
+        # refused: the page again with the action's form as it was sent, not a redirect
+        # that emptied it (a long answer or a transfer's reason had to be typed again)
+        messages.error(request, exc.message)
+        petition = _visible_petition(request, code)
+        return _detail_page(request, petition, failed=action)
+    if answer is not None:
+        return answer
+    messages.success(request, str(PETITION_DONE.get(action, gettext_lazy("Saved."))))
+    return redirect("feedback:detail", code=code)
 
 
 @login_required
