@@ -32,7 +32,10 @@ def backend_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def main() -> None:
+def prepared_lifecycle(label: str):  # type: ignore[no-untyped-def]
+    """Django set up, a fresh API token of the bench user, and one API lifecycle to call,
+    warmed up (caches, prepared statements); with the PID of this process's PostgreSQL
+    backend, whose CPU counts too, and the token (the caller deletes it) and its secret."""
     setup_django()
     from django.db import connection
     from django.test import Client
@@ -40,17 +43,22 @@ def main() -> None:
     from cchc.accounts.models import ApiToken, User
 
     agency, procedure = bench_agency_and_procedure()
-    api_user = User.objects.get(username="bench_api")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(api_user, 'cpu')[1]}")
+    token, raw = ApiToken.issue(User.objects.get(username="bench_api"), label)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     def lifecycle() -> None:
         client_api_lifecycle(client, procedure.code, agency.code)
 
-    for _ in range(20):  # warm-up: caches, prepared statements, the token cache if any
+    for _ in range(20):
         lifecycle()
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
+    return lifecycle, pid, token, raw
+
+
+def main() -> None:
+    lifecycle, pid, _token, _raw = prepared_lifecycle("cpu")
     statements = statements_of(lifecycle)
     pg0, py0, wall0 = backend_cpu_seconds(pid), time.process_time(), time.perf_counter()
     for _ in range(N):

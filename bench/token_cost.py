@@ -18,14 +18,8 @@ import statistics
 import time
 
 os.environ["INDICES_REFRESH"] = "queued"
-from common import (  # noqa: E402
-    bench_agency_and_procedure,
-    client_api_lifecycle,
-    setup_django,
-    statements_of,
-    write_result,
-)
-from cpu_lifecycle import backend_cpu_seconds  # noqa: E402
+from common import statements_of, write_result  # noqa: E402
+from cpu_lifecycle import backend_cpu_seconds, prepared_lifecycle  # noqa: E402
 
 ROUNDS = int(os.environ.get("COMPARE_ROUNDS", "5"))
 LIFECYCLES = 200
@@ -33,21 +27,8 @@ READS = 2000
 
 
 def main() -> None:
-    setup_django()
-    from django.db import connection
-    from django.test import Client
-
-    from cchc.accounts.models import ApiToken, User
-
-    agency, procedure = bench_agency_and_procedure()
-    token, raw = ApiToken.issue(User.objects.get(username="bench_api"), "token cost")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_backend_pid()")
-        pid = cur.fetchone()[0]
-
-    def lifecycle() -> None:
-        client_api_lifecycle(client, procedure.code, agency.code)
+    lifecycle, pid, token, raw = prepared_lifecycle("token cost")
+    from cchc.accounts.models import ApiToken
 
     def cpu_ms(fn, n: int) -> float:  # type: ignore[no-untyped-def]
         pg0, py0 = backend_cpu_seconds(pid), time.process_time()
@@ -55,8 +36,6 @@ def main() -> None:
             fn()
         return ((backend_cpu_seconds(pid) - pg0) + (time.process_time() - py0)) / n * 1000
 
-    for _ in range(20):
-        lifecycle()
     # one token read a request: the statements of a lifecycle that read the token table
     requests = sum('"accounts_apitoken"' in s for s in statements_of(lifecycle))
     rounds = []

@@ -107,6 +107,21 @@ def open_dossier(code: str = "000.01.01.H26-260302-0002") -> dict[str, Any]:
     return row
 
 
+def petition(**overrides: Any) -> dict[str, Any]:
+    """A received petition of the bundle's agency (petitions.jsonl, interchange.md §1)."""
+    row = {
+        "Ma": "PA-2026-000123",
+        "MaDonVi": "H26.900",
+        "LoaiPhanAnh": "TTHC",
+        "Kenh": "WEB",
+        "NgayTiepNhan": "2026-03-02T09:00:00+07:00",
+        "HanXuLy": "2026-03-23T09:00:00+07:00",
+        "TrangThai": "DA_TIEP_NHAN",
+    }
+    row.update(overrides)
+    return row
+
+
 def write(
     directory: Path,
     *,

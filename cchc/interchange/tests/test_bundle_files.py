@@ -102,16 +102,7 @@ def test_a_header_not_in_utf8_refuses_the_file(tmp_path):
 
 def test_jsonl_saved_with_a_bom_loads_its_first_line(tmp_path):
     # Notepad's "UTF-8" writes EF BB BF first; the first dossier and petition were refused.
-    petition = {
-        "Ma": "PA-2026-000123",
-        "MaDonVi": "H26.900",
-        "LoaiPhanAnh": "TTHC",
-        "Kenh": "WEB",
-        "NgayTiepNhan": "2026-03-02T09:00:00+07:00",
-        "HanXuLy": "2026-03-23T09:00:00+07:00",
-        "TrangThai": "DA_TIEP_NHAN",
-    }
-    d = bundles.write(tmp_path, dossiers=[bundles.dossier()], petitions=[petition])
+    d = bundles.write(tmp_path, dossiers=[bundles.dossier()], petitions=[bundles.petition()])
     for name in ("dossiers.jsonl", "petitions.jsonl"):
         (d / name).write_bytes(b"\xef\xbb\xbf" + (d / name).read_bytes().replace(b"\n", b"\r\n"))
     ok, lines, err = run_import(d)

@@ -11,20 +11,14 @@ from cchc.interchange.tests.bundles import run_import
 
 pytestmark = pytest.mark.django_db
 
-PETITION = {
-    "Ma": "PA-2026-000123",
-    "MaDonVi": "H26.900",
-    "LoaiPhanAnh": "TTHC",
-    "Kenh": "WEB",
-    "NgayTiepNhan": "2026-03-02T09:00:00+07:00",
-    "HanXuLy": "2026-03-23T09:00:00+07:00",
-    "NgayXuLyXong": "2026-03-10T10:00:00+07:00",
-    "NgayCongKhai": "2026-03-11T08:00:00+07:00",
-    "TrangThai": "DA_CONG_KHAI",
-    "MaHoSo": None,
-    "SoThich": 3,
-    "SoKhongThich": 1,
-}
+PETITION = bundles.petition(
+    NgayXuLyXong="2026-03-10T10:00:00+07:00",
+    NgayCongKhai="2026-03-11T08:00:00+07:00",
+    TrangThai="DA_CONG_KHAI",
+    MaHoSo=None,
+    SoThich=3,
+    SoKhongThich=1,
+)
 
 
 def write_petitions(directory, rows):

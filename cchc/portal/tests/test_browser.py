@@ -54,6 +54,16 @@ def signed_in_citizen(page, cast, tmp_path):
     return attachment
 
 
+def submit_request(page, request, attachment):
+    """Type the request, attach the file and submit the online form; wait for the status page."""
+    page.fill("textarea[name=request]", request)
+    page.set_input_files("input[type=file]", str(attachment))
+    page.shot("form")
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r"/lookup/.+/"))
+    page.shot("submitted")
+
+
 def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     transactional_db, cast, browser_page, tmp_path
 ):
@@ -86,12 +96,7 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
         )
         == "UBND phường Hoàn Kiếm"
     )
-    page.fill("textarea[name=request]", "Đăng ký khai sinh cho con")
-    page.set_input_files("input[type=file]", str(attachment))
-    page.shot("form")
-    page.click("button[value=submit]")
-    page.wait_for_url(re.compile(r"/lookup/.+/"))
-    page.shot("submitted")
+    submit_request(page, "Đăng ký khai sinh cho con", attachment)
     dossier = Dossier.objects.get()
     assert dossier.status == Status.SUBMITTED and dossier.documents.count() == 1
 

@@ -13,7 +13,7 @@ from cchc.accounts.models import User
 from cchc.dossiers.models import ApplicantKind, Dossier
 
 from .conftest import PDF
-from .test_browser import sign_in
+from .test_browser import sign_in, submit_request
 
 pytestmark = pytest.mark.browser
 
@@ -62,12 +62,7 @@ def test_business_signs_up_and_submits_online(transactional_db, cast, browser_pa
     assert page.input_value("input[name=contact_person]") == "Lê Văn Hùng"
     page.fill("input[name=address]", "12 Lý Thái Tổ, Hoàn Kiếm")
     page.select_option("select[name=receiving_agency]", str(cast.agency_a.pk))
-    page.fill("textarea[name=request]", "Cấp giấy phép kinh doanh")
-    page.set_input_files("input[type=file]", str(attachment))
-    page.shot("form")
-    page.click("button[value=submit]")
-    page.wait_for_url(re.compile(r"/lookup/.+/"))
-    page.shot("submitted")
+    submit_request(page, "Cấp giấy phép kinh doanh", attachment)
     dossier = Dossier.objects.get()
     assert dossier.applicant_kind == ApplicantKind.ORGANISATION
     assert dossier.applicant_tax_code == "0100233488"
