@@ -1,12 +1,22 @@
 from django.urls import path
 
-from cchc.indices.views import agency, figures, losses, periods, province, public, reconciliation
+from cchc.indices.views import (
+    agency,
+    figures,
+    losses,
+    overview,
+    periods,
+    province,
+    public,
+    reconciliation,
+)
 
 app_name = "indices"
 urlpatterns = [
     path("", province.dashboard, name="dashboard"),
     path("xep-hang/", province.ranking, name="ranking"),
     path("mat-diem/", losses.losses, name="losses"),
+    path("tong-hop/", overview.scorecard, name="scorecard"),
     path("cong-khai/", public.public, name="public"),
     path("doi-soat/", reconciliation.reconcile_upload, name="reconcile"),
     path("doi-soat/cong/", reconciliation.reconcile_portal, name="reconcile_portal"),

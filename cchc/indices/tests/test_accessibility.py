@@ -1,6 +1,6 @@
 """Accessibility of the index pages in Chromium: axe-core finds no serious or critical
 violation on the public page (anonymous) nor on the province's dashboard, rankings, losses,
-an agency, its evidence, the closed periods and the reconciliation page."""
+an agency, its evidence, the scorecard of every index, the closed periods and the reconciliation page."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def test_index_pages_of_the_province(transactional_db, scenario, browser_page):
         "/indices/?period=2026-08",
         "/indices/xep-hang/?period=2026-08",
         "/indices/mat-diem/?period=2026-08",
+        "/indices/tong-hop/",
         f"/indices/co-quan/{agency}/?period=2026-08",
         f"/indices/co-quan/{agency}/chi-so/DOSSIER_ON_TIME/?period=2026-08",
         "/indices/ky-bao-cao/",

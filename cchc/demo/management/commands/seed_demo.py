@@ -10,9 +10,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from cchc.accounts.models import Membership, User
 from cchc.agencies.models import Agency
@@ -120,6 +122,7 @@ class Command(BaseCommand):
         from cchc.reform.demo import seed as seed_par
 
         seed_par(self.stdout)  # PAR INDEX: a published year and an open one
+        self._external_indices()
         # a year of reform tasks and inspections, told around these dossiers and petitions
         call_command("seed_plans_demo", stdout=self.stdout)
         self._print_logins()
@@ -475,6 +478,39 @@ class Command(BaseCommand):
                 )
             made.append(portal.submit_draft(draft, actor=company).code)
         self.stdout.write(f"Organisation dossiers submitted online: {', '.join(made)}")
+
+    @transaction.atomic
+    def _external_indices(self) -> None:
+        """Hà Nội's published national figures (domain.md §6, §7: PAR INDEX 2023 91.43 %, 3rd;
+        SIPAS 2023 83.57 %, 21st of 63; SIPAS 2024 86.50 %) and the year's targets the city
+        set itself (PAR INDEX top 10, PAPI +5 places, SIPAS at least 86 %), typed in by Home
+        Affairs as a province does. No PAPI figure: none is in our sources, and published
+        values are recorded, never made up."""
+        from cchc.reform import external
+        from cchc.reform.models import Target
+
+        actor = User.objects.filter(username="sonoivu").first()
+        if actor is None:
+            return
+        province = settings.CCHC_PROVINCE_CODE
+        for index, year, score, rank in (
+            ("PAR", 2023, "91.43", 3),
+            ("SIPAS", 2023, "83.57", 21),
+            ("SIPAS", 2024, "86.50", None),
+        ):
+            external.record_value(
+                actor=actor, index=index, year=year, province_code=province, score=score, rank=rank
+            )
+        year = timezone.localdate().year
+        for index, kind, value, note in (
+            ("PAR", "rank", "10", "Nằm trong nhóm 10 tỉnh, thành phố dẫn đầu"),
+            ("PAPI", "rank_change", "5", "Tăng ít nhất 5 bậc so với năm trước"),
+            ("SIPAS", "score", "86", "Chỉ số hài lòng đạt từ 86 % trở lên"),
+        ):
+            if not Target.objects.filter(year=year, index=index, kind=kind).exists():
+                external.save_target(
+                    actor=actor, year=year, index=index, kind=kind, value=value, note=note
+                )
 
     def _print_logins(self) -> None:
         self.stdout.write("")
