@@ -27,3 +27,19 @@ def test_seeding_again_gives_an_existing_demo_its_plain_names():
     Command()._users()
     assert User.objects.get(username="motcua.badinh").full_name == "Nguyễn Thị Mai"
     assert User.objects.get(username="lanhdao.badinh").full_name == "Lê Minh Đức"
+
+
+@pytest.mark.django_db
+def test_the_demo_records_the_published_national_figures_and_the_years_targets_once():
+    """The external-indices page of a new demo was empty: no figure, no target."""
+    from cchc.reform.external import assess_target
+    from cchc.reform.models import ExternalValue, Target
+
+    User.objects.create(username="sonoivu", kind=User.Kind.PROVINCE_ADMIN, province_code="01")
+    Command()._external_indices()
+    Command()._external_indices()  # seeding again adds nothing
+    assert ExternalValue.objects.filter(index="PAR", year=2023, rank=3).exists()
+    assert ExternalValue.objects.filter(index="SIPAS").count() == 2
+    assert Target.objects.count() == 3
+    sipas = assess_target(Target.objects.get(index="SIPAS"))
+    assert sipas["latest"]["year"] == 2024 and sipas["latest"]["figure"]["score"] == 86.5
