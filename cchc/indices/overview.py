@@ -55,6 +55,7 @@ class Standing:
 class IndexColumn:
     scheme: str
     title: str
+    short: str  # a column's heading
     period: str  # the period as the scheme names it: "2026-Q4", "2025"
     period_label: str
     frozen: bool
@@ -101,6 +102,7 @@ def service_column(province: str, today: dt.date) -> tuple[IndexColumn, dict[str
     column = IndexColumn(
         scheme=SERVICE_SCHEME,
         title=_("Service index (Decision 766)"),
+        short=_("Service index"),
         period=str(period),
         period_label=period.label,
         frozen=bool(doc.get("frozen")),
@@ -129,6 +131,7 @@ def published_column(
                 IndexColumn(
                     scheme=scheme,
                     title=title,
+                    short=title,
                     period=str(year),
                     period_label=str(year),
                     frozen=True,
