@@ -58,12 +58,18 @@ def test_the_sheet_offers_an_explanation_only_on_adjusted_items_and_keeps_the_re
     client.force_login(cast.specialist_b)
     page = client.get(reverse("reform:assessment", args=[a.pk])).content.decode()
     assert 'name="answer_1.1.1"' in page and 'name="answer_1.1.2"' not in page
+    # gathered at the top of the sheet, with the scores and the appraisers' reason
+    explain = page[page.index('id="explain"') : page.index('id="sheet"')]
+    assert "Thiếu văn bản" in explain and 'name="answer_1.1.1"' in explain
     r = client.post(
         reverse("reform:assessment_action", args=[a.pk]),
-        {"action": "respond", "answer_1.1.1": "Đã ban hành", "answer_1.1.2": "Phản đối"},
+        {"action": "respond", "answer_1.1.1": "Đã ban hành ngày 15/1", "answer_1.1.2": "Phản đối"},
         follow=True,
     )
-    assert "không điều chỉnh 1.1.2" in r.content.decode()
+    page = r.content.decode()
+    assert "không điều chỉnh 1.1.2" in page
+    # what was written is not lost
+    assert ">Đã ban hành ngày 15/1</textarea>" in page
     a.refresh_from_db()
     assert a.status == AssessmentStatus.EXPLANATION
 

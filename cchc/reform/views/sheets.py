@@ -67,10 +67,15 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessment_page(
-    request: HttpRequest, a: Assessment, *, bound: tuple[str, str, forms.Form] | None = None
+    request: HttpRequest,
+    a: Assessment,
+    *,
+    bound: tuple[str, str, forms.Form] | None = None,
+    answers: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The scoring sheet. `bound`: (kind, node code, form) of a posted form that was refused,
-    shown again in its row with what the person typed and the error on its field."""
+    shown again in its row with what the person typed and the error on its field; `answers`:
+    a refused explanation (node code → text), shown again as typed."""
     user = request.user
     scores = {
         s.node_id: s
@@ -142,6 +147,14 @@ def _assessment_page(
             "lock": lock,
             "returned": assessments.returned_by(a),
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
+            # the adjusted items the unit may explain, gathered at the top of an 88-row sheet
+            "to_explain": [
+                {"node": n, "row": n.row, "answer": (answers or {}).get(n.code, "")}  # type: ignore[attr-defined]
+                for n in nodes
+                if n.row is not None and n.row.adjusted  # type: ignore[attr-defined]
+            ]
+            if staff and a.status == AssessmentStatus.EXPLANATION
+            else [],
             # a leader who submitted too early asks Home Affairs to return the sheet
             # or a draft the deadline has locked, given back to this unit only
             "can_reopen": access.is_home_affairs(user)
@@ -298,7 +311,12 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             answers = {
                 k[len("answer_") :]: str(post.get(k, "")) for k in post if k.startswith("answer_")
             }
-            appraisal.respond(a, actor=user, answers=answers)
+            try:
+                appraisal.respond(a, actor=user, answers=answers)
+            except DomainError as exc:
+                # shown again with what was written: an explanation is often long
+                fail(request, exc)
+                return _assessment_page(request, a, answers=answers)
             messages.success(request, _("Explanation sent."))
         elif action == "finalise":
             appraisal.finalise(a, actor=user)
