@@ -129,6 +129,15 @@ def _require_appraiser(assessment: Assessment, actor: Any, *, chair: bool = Fals
         raise NotPermitted(_("You are not on an appraisal team for this unit."))
 
 
+def _after_publication(assessment: Assessment) -> dict[str, int]:
+    """The mark of an appraisal changed after the year's results were published: the
+    version it postdates. The change is allowed (a unit published unfinished is appraised
+    to the end), but the published figures stand until Home Affairs restates them with a
+    reason; until then the ranking names the unit (`publishing.changed_since_publication`)."""
+    current = results.published(assessment.template.year, assessment.agency.province_code)
+    return {"after_publication": current.version} if current is not None else {}
+
+
 def appraise(
     assessment: Assessment,
     node_code: str,
@@ -174,6 +183,7 @@ def appraise(
                 "self": fmt_score(row.self_score),
                 "from": fmt_score(before),
                 "to": fmt_score(value),
+                **_after_publication(assessment),
             },
         )
     return row
@@ -210,6 +220,22 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
             .order_by("node__order", "node_id")
             if row.adjusted
         ]
+        # an objection answers an adjustment: on an item the appraisal accepted as
+        # self-scored (or has not appraised) there is nothing to object to
+        not_adjusted = sorted(
+            code for code, text in answers.items() if (text or "").strip() and code not in asked
+        )
+        if not_adjusted:
+            for code in not_adjusted:
+                score_of(assessment, code)  # an unknown code is named as such
+            raise ValidationFailed(
+                _(
+                    "The appraisal did not adjust %(items)s: an explanation answers an "
+                    "adjusted score only (adjusted items: %(asked)s)."
+                )
+                % {"items": ", ".join(not_adjusted), "asked": ", ".join(asked) or "—"},
+                field="answers",
+            )
         if not any((answers.get(code) or "").strip() for code in asked):
             raise ValidationFailed(
                 _("Write the explanation of at least one adjusted item: %(items)s.")
@@ -255,6 +281,6 @@ def finalise(assessment: Assessment, *, actor: Any) -> Assessment:
             actor=actor,
             to_status=S.FINAL,
             stamps={"finalised_at": timezone.now()},
-            data={"accepted": accepted},
+            data={"accepted": accepted, **_after_publication(assessment)},
         )
     return assessment

@@ -97,6 +97,18 @@ def open_assessment(template: Template, agency: Any, *, actor: Any) -> Assessmen
     if not (is_home_affairs(actor) or is_unit_staff(actor, agency.pk)):
         raise NotPermitted(_("Only the unit's own staff may open its self-assessment."))
     _require_unit_type(template, agency)
+    existing = Assessment.objects.filter(template=template, agency=agency).first()
+    if existing is not None:
+        return existing
+    if results.published(template.year, agency.province_code) is not None:
+        # the year is closed: a unit that took no part gets no result by a late sheet
+        raise TransitionNotAllowed(
+            _(
+                "The results of %(year)s are published: no new self-assessment can be "
+                "opened for that year."
+            )
+            % {"year": template.year}
+        )
     with transaction.atomic():
         assessment, created = Assessment.objects.get_or_create(template=template, agency=agency)
         if created:
@@ -131,11 +143,41 @@ def check_range(value: Decimal, node: TemplateNode, field: str) -> None:
         )
 
 
+def returned_by(assessment: Assessment) -> ReformEvent | None:
+    """Home Affairs' return of the sheet to the unit (`reopen`) while the sheet is back in
+    the unit's hands, i.e. not submitted again since; None otherwise."""
+    if assessment.status != S.DRAFT:
+        return None
+    return (
+        ReformEvent.objects.filter(assessment=assessment, action="reopen").order_by("-seq").first()
+    )
+
+
+def edit_lock(assessment: Assessment, *, now: dt.datetime | None = None) -> str | None:
+    """Why the unit may not change its scores and evidence now, in words; None: it may.
+
+    A submitted sheet is locked. After the template's deadline a draft is locked too: what
+    the unit did not submit in time it may not keep changing (domain.md §7, "submits by the
+    deadline"), unless Home Affairs extends the deadline (the template's, for every unit)
+    or has returned the sheet to this unit, which then may correct it and submit it again
+    whatever the date: Home Affairs returned it knowing the deadline."""
+    if assessment.status != S.DRAFT:
+        return _("The self-assessment has been submitted: it is locked.")
+    deadline = assessment.template.deadline
+    if deadline and (now or timezone.now()) > deadline and returned_by(assessment) is None:
+        return _(
+            "The deadline (%(when)s) has passed: the scores and evidence can no longer be "
+            "changed. Home Affairs may extend the deadline or return the sheet to the unit."
+        ) % {"when": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y")}
+    return None
+
+
 def _require_staff_draft(assessment: Assessment, actor: Any) -> None:
     if not is_unit_staff(actor, assessment.agency_id):
         raise NotPermitted(_("Only the unit's own staff may change its self-assessment."))
-    if assessment.status != S.DRAFT:
-        raise TransitionNotAllowed(_("The self-assessment has been submitted: it is locked."))
+    locked = edit_lock(assessment)
+    if locked:
+        raise TransitionNotAllowed(locked)
 
 
 def set_self_score(
@@ -341,7 +383,7 @@ def submit(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None
             raise TransitionNotAllowed(_("The self-assessment has already been submitted."))
         _require_unit_type(assessment.template, assessment.agency)
         deadline = assessment.template.deadline
-        if deadline and now > deadline:
+        if deadline and now > deadline and returned_by(assessment) is None:
             raise TransitionNotAllowed(
                 _(
                     "The deadline (%(when)s) has passed: the self-assessment can no longer be submitted."
@@ -365,14 +407,22 @@ def submit(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None
 
 
 def reopen(assessment: Assessment, *, actor: Any, reason: str) -> Assessment:
-    """Home Affairs returns a submitted assessment to the unit (before appraisal starts)."""
+    """Home Affairs returns a submitted assessment to the unit (before appraisal starts), or
+    a draft the deadline has locked (`edit_lock`): the unit may then correct it and submit it
+    after the deadline, this unit only."""
     require_home_affairs(actor)
     if not reason.strip():
         raise ValidationFailed(_("Give a reason."), field="reason")
     with transaction.atomic():
         assessment = events.lock(assessment)
-        if assessment.status != S.SUBMITTED:
-            raise TransitionNotAllowed(_("Only a submitted self-assessment can be returned."))
+        late_draft = assessment.status == S.DRAFT and edit_lock(assessment) is not None
+        if assessment.status != S.SUBMITTED and not late_draft:
+            raise TransitionNotAllowed(
+                _(
+                    "Only a submitted self-assessment, or a draft whose deadline has passed, "
+                    "can be returned."
+                )
+            )
         move(
             assessment,
             "reopen",
@@ -427,8 +477,9 @@ def prefill_computed(assessment: Assessment, *, actor: Any) -> int:
     n = 0
     with transaction.atomic():
         assessment = events.lock(assessment)
-        if assessment.status != S.DRAFT:
-            raise TransitionNotAllowed(_("The self-assessment has been submitted: it is locked."))
+        locked = edit_lock(assessment)
+        if locked:
+            raise TransitionNotAllowed(locked)
         rows = assessment.scores.select_related("node").filter(node__method=Method.COMPUTED)
         for row in rows:
             snap = take_measure(

@@ -314,6 +314,11 @@ class PARLogRow:
             ]
         if self.note:  # type: ignore[attr-defined]
             parts.append(self.note)  # type: ignore[attr-defined]
+        if data.get("after_publication"):
+            parts.append(
+                _("made after version %(v)s of the results was published")
+                % {"v": data["after_publication"]}
+            )
         return "; ".join(parts)
 
 

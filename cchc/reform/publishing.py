@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from cchc.core.errors import TransitionNotAllowed, ValidationFailed
 from cchc.reform import results, summaries
 from cchc.reform.access import require_home_affairs
-from cchc.reform.models import Assessment, ResultSet
+from cchc.reform.models import Assessment, ReformEvent, ResultSet
+
+# the actions that change an appraised score (cchc.reform.appraisal)
+APPRAISAL_ACTIONS = ("accept", "adjust", "finalise")
 
 
 def rebuild_summaries(*, actor: Any, year: int | None = None, batch: int = 200) -> int:
@@ -35,6 +38,35 @@ def rebuild_summaries(*, actor: Any, year: int | None = None, batch: int = 200) 
             )
             summaries.refresh(locked)
     return len(ids)
+
+
+def changed_since_publication(year: int, province_code: str | None = None) -> list[dict[str, Any]]:
+    """The units whose appraisal changed after the year's current results were published
+    (units published unfinished, appraised since): the published figures do not include
+    these changes until Home Affairs restates the results with a reason. Oldest first."""
+    province_code = province_code or settings.CCHC_PROVINCE_CODE
+    current = results.published(year, province_code)
+    if current is None:
+        return []
+    out: dict[str, dict[str, Any]] = {}
+    for code, name, at, node in (
+        ReformEvent.objects.filter(
+            assessment__template__year=year,
+            assessment__agency__province_code=province_code,
+            action__in=APPRAISAL_ACTIONS,
+            at__gt=current.published_at,
+        )
+        .order_by("at", "pk")
+        .values_list("assessment__agency__code", "assessment__agency__name", "at", "node_code")
+    ):
+        unit = out.setdefault(
+            code, {"code": code, "name": name, "changes": 0, "items": [], "last_at": at}
+        )
+        unit["changes"] += 1
+        unit["last_at"] = at
+        if node and node not in unit["items"]:
+            unit["items"].append(node)
+    return list(out.values())
 
 
 def unfinished_message(counts: dict[str, int]) -> str:

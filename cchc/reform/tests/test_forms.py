@@ -276,9 +276,11 @@ def test_progress_shows_home_affairs_late_and_incomplete_units(client, cast):
 
     from django.utils import timezone
 
-    t = build_template(deadline=timezone.now() - dt.timedelta(hours=1))
+    t = build_template(deadline=timezone.now() + dt.timedelta(hours=1))
     a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Có")
+    # scored before the deadline, which then passes (a late draft's scores are locked)
+    criteria.set_deadline(t, actor=SYSTEM, deadline=timezone.now() - dt.timedelta(hours=1))
     client.force_login(cast.province_admin)
     r = page(client.get(reverse("reform:progress", args=[t.pk])))
     row = r[r.index(cast.agency_b.code) :].split("</tr>")[0]

@@ -118,15 +118,16 @@ def test_self_assessment_rules_and_submission(cast):
 
 @pytest.mark.django_db
 def test_explanation_replaces_evidence_and_late_submission_is_refused(cast):
-    t = build_template(deadline=timezone.now() - dt.timedelta(minutes=1))
+    t = build_template(deadline=timezone.now() + dt.timedelta(hours=1))
     a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
     assessments.set_self_score(
         a, "1.1.1", actor=cast.specialist_b, score=5, explanation="Chưa có văn bản, đang trình ký"
     )
     assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=5)
     assert assessments.missing_items(a) == []
+    # scored before the deadline (after it, scores are locked too), submitted after it
     with pytest.raises(TransitionNotAllowed, match="hạn|deadline"):
-        assessments.submit(a, actor=cast.leader_b)
+        assessments.submit(a, actor=cast.leader_b, now=timezone.now() + dt.timedelta(hours=2))
     a.refresh_from_db()
     assert a.status == AssessmentStatus.DRAFT
 

@@ -13,7 +13,8 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.reform import access, subjects
 from cchc.reform.forms import TemplateCreateForm
-from cchc.reform.models import AppraisalTeam, Assessment, AssessmentStatus, Template
+from cchc.reform.models import AppraisalTeam, Assessment, AssessmentStatus, ResultSet, Template
+from cchc.reform.views._shared import province
 
 
 @login_required
@@ -41,13 +42,24 @@ def home_page(
     my_agencies = list(Agency.objects.filter(pk__in=permissions.agency_ids(user)))
     # each published template with the user's units of its type (a template without a type
     # serves any unit): a unit is never offered a template it may not be assessed under
+    # ... which the unit has not opened yet (its sheet is in "mine"), of a year whose
+    # results are not published (a closed year takes no new self-assessment)
+    opened = set(mine.values_list("template_id", "agency_id"))
+    closed = set(
+        ResultSet.objects.filter(current=True, province_code=province()).values_list(
+            "year", flat=True
+        )
+    )
     open_templates = []
     for t in (
         Template.objects.filter(status="PUBLISHED")
+        .exclude(year__in=closed)
         .prefetch_related("groups")
         .order_by("-year", "code")[:20]
     ):
-        fits = [ag for ag in my_agencies if subjects.is_assessed(t, ag)]
+        fits = [
+            ag for ag in my_agencies if (t.pk, ag.pk) not in opened and subjects.is_assessed(t, ag)
+        ]
         if fits:
             t.fitting_agencies = fits  # type: ignore[attr-defined]  # read by the template
             open_templates.append(t)

@@ -128,6 +128,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         .order_by("-version")
     )
     ha = access.is_home_affairs(request.user)
+    current = next((h for h in history if h.current), None) if doc["frozen"] else None
     not_submitted = [
         u
         for u in doc.get("not_submitted", [])
@@ -143,6 +144,11 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             "groups": _ranking_groups(doc, year, seen, everyone),
             "not_submitted": not_submitted,
             "history": history,
+            # a restated year says why; appraisals changed since are named until restated
+            "current": current,
+            "changed_since": publishing.changed_since_publication(year, province())
+            if current is not None
+            else [],
             "ha": ha,
             "readiness": readiness,
             "unfinished_message": publishing.unfinished_message(readiness) if readiness else "",

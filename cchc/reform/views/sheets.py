@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
-from cchc.reform import access, appraisal, assessments, exports
+from cchc.reform import access, appraisal, assessments, exports, results
 from cchc.reform.forms import AppraiseForm, EvidenceForm, HistoryFilterForm, ScoreForm
 from cchc.reform.models import (
     AppraisalTeam,
@@ -67,10 +67,15 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessment_page(
-    request: HttpRequest, a: Assessment, *, bound: tuple[str, str, forms.Form] | None = None
+    request: HttpRequest,
+    a: Assessment,
+    *,
+    bound: tuple[str, str, forms.Form] | None = None,
+    answers: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The scoring sheet. `bound`: (kind, node code, form) of a posted form that was refused,
-    shown again in its row with what the person typed and the error on its field."""
+    shown again in its row with what the person typed and the error on its field; `answers`:
+    a refused explanation (node code → text), shown again as typed."""
     user = request.user
     scores = {
         s.node_id: s
@@ -83,7 +88,9 @@ def _assessment_page(
         n.indent = depth[n.pk] * 1.5  # type: ignore[attr-defined]  # read by the template
         n.row = scores.get(n.pk)  # type: ignore[attr-defined]
     staff = access.is_unit_staff(user, a.agency_id)
-    can_edit = staff and a.status == AssessmentStatus.DRAFT
+    # why a draft may not be changed now (the deadline has passed, the sheet not returned)
+    lock = assessments.edit_lock(a) if a.status == AssessmentStatus.DRAFT else None
+    can_edit = staff and a.status == AssessmentStatus.DRAFT and lock is None
     appraiser = access.is_appraiser(user, a)
     chair = access.is_chair(user, a) and not staff
     appraising = a.status in (
@@ -135,14 +142,32 @@ def _assessment_page(
             "nodes": nodes,
             "can_edit": can_edit,
             "can_submit": access.is_unit_leader(user, a.agency_id)
-            and a.status == AssessmentStatus.DRAFT,
+            and a.status == AssessmentStatus.DRAFT
+            and lock is None,
+            "lock": lock,
+            "returned": assessments.returned_by(a),
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
+            # the adjusted items the unit may explain, gathered at the top of an 88-row sheet
+            "to_explain": [
+                {"node": n, "row": n.row, "answer": (answers or {}).get(n.code, "")}  # type: ignore[attr-defined]
+                for n in nodes
+                if n.row is not None and n.row.adjusted  # type: ignore[attr-defined]
+            ]
+            if staff and a.status == AssessmentStatus.EXPLANATION
+            else [],
             # a leader who submitted too early asks Home Affairs to return the sheet
-            "can_reopen": access.is_home_affairs(user) and a.status == AssessmentStatus.SUBMITTED,
+            # or a draft the deadline has locked, given back to this unit only
+            "can_reopen": access.is_home_affairs(user)
+            and (a.status == AssessmentStatus.SUBMITTED or lock is not None),
             "appraiser": appraiser,
             "chair": chair,
             "appraising": appraising,
             "finalise_hint": None if chair or staff else _finalise_hint(user, a),
+            # an appraisal carried on after the year was published reaches the published
+            # results only by a restatement: the appraisers are told before they change it
+            "published_result": results.published(a.template.year, a.agency.province_code)
+            if appraiser and a.can_be_finalised
+            else None,
             "missing": assessments.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
             **_history(request, a),
             "late": bool(
@@ -286,7 +311,12 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             answers = {
                 k[len("answer_") :]: str(post.get(k, "")) for k in post if k.startswith("answer_")
             }
-            appraisal.respond(a, actor=user, answers=answers)
+            try:
+                appraisal.respond(a, actor=user, answers=answers)
+            except DomainError as exc:
+                # shown again with what was written: an explanation is often long
+                fail(request, exc)
+                return _assessment_page(request, a, answers=answers)
             messages.success(request, _("Explanation sent."))
         elif action == "finalise":
             appraisal.finalise(a, actor=user)
