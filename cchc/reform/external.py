@@ -96,9 +96,15 @@ def _as_entered(v: ExternalValue) -> dict[str, Any]:
 
 
 def ranks(index: str, year: int, node_code: str = "") -> dict[str, int | None]:
-    """Each province's rank: the published one, else computed from the recorded scores."""
+    """Each province's rank: the published one, else computed from the recorded scores of
+    the provinces recorded for that year, if there are two or more (the only province
+    recorded is not "first": its rank is unknown)."""
     rows = list(ExternalValue.objects.filter(index=index, year=year, node_code=node_code))
-    computed = competition_ranks({r.province_code: float(r.score) for r in rows})
+    computed = (
+        competition_ranks({r.province_code: float(r.score) for r in rows})
+        if len(rows) > 1
+        else {}
+    )
     return {r.province_code: r.rank or computed.get(r.province_code) for r in rows}
 
 

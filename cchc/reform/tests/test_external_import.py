@@ -70,6 +70,9 @@ def test_optional_columns_may_be_left_out(cast, tmp_path):
     out, _ = run(path)
     assert "1 created" in out
     assert ExternalValue.objects.get().max_score == 100
+    # the province alone on record has no rank: it was shown "1st", and "+20" against the
+    # published 21st of the year before
+    assert external.figure("SIPAS", 2025)["rank"] is None
 
 
 BAD_ROWS = [
