@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from cchc.accounts import permissions
 from cchc.core.errors import DomainError
+from cchc.core.rendering import add_domain_error
 from cchc.reform import access, exports
 
 
@@ -44,6 +45,23 @@ def valid_data(request: HttpRequest, form: forms.Form) -> dict[str, Any] | None:
         return form.cleaned_data
     form_failed(request, form)
     return None
+
+
+def saved(request: HttpRequest, form: forms.Form, save: Any, done: str = "") -> bool:
+    """Whether the posted form was saved by `save(cleaned_data)` (the service), with `done`
+    told; refused by the form or by the service, the errors are on the form and told, and
+    the caller shows the page again with the form as typed."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if done:
+                messages.success(request, done)
+            return True
+    form_failed(request, form)
+    return False
 
 
 def form_failed(request: HttpRequest, form: forms.Form) -> None:

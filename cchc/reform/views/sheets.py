@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
-from cchc.core.rendering import add_domain_error
 from cchc.reform import access, appraisal, assessments, exports, results
 from cchc.reform.forms import AppraiseForm, EvidenceForm, HistoryFilterForm, ScoreForm
 from cchc.reform.models import (
@@ -34,7 +33,7 @@ from cchc.reform.models import (
     ReformEvent,
     Template,
 )
-from cchc.reform.views._shared import download, fail, form_failed
+from cchc.reform.views._shared import download, fail, saved
 
 # events of the sheet's history per page: a sheet of 88 items scored, evidenced, computed
 # and appraised has several hundred, and each score change must stay findable
@@ -221,16 +220,8 @@ def _node_form(
     `save(cleaned_data)` and back to the row; refused (by the form or by the service), the
     sheet again with this row's form as typed and the error on its field."""
     node = str(request.POST.get("node", ""))
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            if done:
-                messages.success(request, done)
-            return redirect(f"/par/a/{a.pk}/#n-{quote(node)}")
-    form_failed(request, form)
+    if saved(request, form, save, done):
+        return redirect(f"/par/a/{a.pk}/#n-{quote(node)}")
     if not a.template.nodes.filter(code=node).exists():
         return redirect("reform:assessment", pk=a.pk)  # not a row of the sheet
     return _assessment_page(request, a, bound=(kind, node, form))

@@ -44,7 +44,14 @@ from cchc.reform.models import (
     TemplateEvent,
     TemplateNode,
 )
-from cchc.reform.views._shared import download, fail, form_failed, province, require_ha, valid_data
+from cchc.reform.views._shared import (
+    download,
+    fail,
+    province,
+    require_ha,
+    saved,
+    valid_data,
+)
 from cchc.reform.views.home import home_page
 
 PAGE_SIZE = 25
@@ -152,15 +159,8 @@ def _template_form(
 ) -> HttpResponse:
     """One form of the template page: saved by `save(cleaned_data)` and back to the page;
     refused (by the form or by the service), the page again with the form as typed."""
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("reform:template", pk=t.pk)
-    form_failed(request, form)
+    if saved(request, form, save, done):
+        return redirect("reform:template", pk=t.pk)
     return _template_page(request, t, **{name: form})
 
 
