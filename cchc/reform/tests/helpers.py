@@ -80,9 +80,15 @@ def fake_sipas(*, agency_code, period):  # type: ignore[no-untyped-def]
     )
 
 
+def scored_and_submitted(t, agency, specialist, leader, first=8, second=18):  # type: ignore[no-untyped-def]
+    """`agency`'s self-assessment under `t`: criteria 1.1.1 and 1.1.2 scored by `specialist`
+    (`first`, `second`), submitted by `leader`."""
+    a = assessments.open_assessment(t, agency, actor=specialist)
+    assessments.set_self_score(a, "1.1.1", actor=specialist, score=first, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=specialist, score=second, explanation="Tự")
+    return assessments.submit(a, actor=leader)
+
+
 def submitted(cast, t):  # type: ignore[no-untyped-def]
     """Agency B's self-assessment under `t`, two criteria scored (8 and 18), submitted."""
-    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=8, explanation="Có")
-    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự")
-    return assessments.submit(a, actor=cast.leader_b)
+    return scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b)

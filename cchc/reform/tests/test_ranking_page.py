@@ -9,17 +9,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from cchc.reform import assessments
-from cchc.reform.tests.helpers import build_template
+from cchc.reform.tests.helpers import build_template, scored_and_submitted
 
 
 @pytest.mark.django_db
 def test_weakest_criteria_are_named_and_linked_and_downloads_keep_the_search(client, cast):
     t = build_template()
-    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=2, explanation="Có")
-    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=5, explanation="Tự")
-    assessments.submit(a, actor=cast.leader_b)
+    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
     client.force_login(cast.province_admin)
     url = reverse("reform:ranking", args=[2026])
     text = html.unescape(client.get(url, {"q": "Tư pháp"}).content.decode())
@@ -47,10 +43,7 @@ def test_before_publication_a_unit_sees_only_its_own_row(client, cast):
         (cast.agency_b, cast.specialist_b, cast.leader_b, 7),
         (cast.agency_a, cast.specialist_a, cast.leader_a, 3),
     ):
-        a = assessments.open_assessment(t, agency, actor=specialist)
-        assessments.set_self_score(a, "1.1.1", actor=specialist, score=score, explanation="Có")
-        assessments.set_self_score(a, "1.1.2", actor=specialist, score=5, explanation="Tự")
-        assessments.submit(a, actor=leader)
+        scored_and_submitted(t, agency, specialist, leader, score, 5)
     chair = appraisal_team(t, cast.agency_a)  # appraises Ba Đình's unit only
     url = reverse("reform:ranking", args=[2026])
 
@@ -113,16 +106,10 @@ def test_rank_change_says_its_direction_and_both_ranks_out_of_how_many(client, c
     ):
         specialist = specialist or cast.outsider
         leader = leader or cast.outsider
-        a = assessments.open_assessment(last, agency, actor=specialist)
-        assessments.set_self_score(a, "1.1.1", actor=specialist, score=score, explanation="Có")
-        assessments.set_self_score(a, "1.1.2", actor=specialist, score=5, explanation="Tự")
-        assessments.submit(a, actor=leader)
+        scored_and_submitted(last, agency, specialist, leader, score, 5)
     publishing.publish_results(2025, actor=SYSTEM, confirm_incomplete=True)
     t = build_template()
-    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=2, explanation="Có")
-    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=5, explanation="Tự")
-    assessments.submit(a, actor=cast.leader_b)
+    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
     client.force_login(cast.province_admin)
     text = client.get(reverse("reform:ranking", args=[2026])).content.decode()
     assert "▲ 1 <small>tăng 1 bậc (hạng 2/2 → 1/1)</small>" in text
