@@ -8,11 +8,13 @@ dossier components, deadline, applicant, implementing agency.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -59,8 +61,34 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
         return self.filter(in_force_on(day, open_start=True))
 
     def search(self, query: str) -> ProcedureQuerySet:
-        """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"."""
-        return self.filter(matches_folded("search_text", query))
+        """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"; the code,
+        the name, the field and the numbers of the decisions that published and amended the
+        procedure ("1234/qd-ubnd", "Quyết định số 1234/QĐ-UBND")."""
+        return self.filter(matches_folded("search_text", decision_query(query)))
+
+
+# Words people put around a decision's number ("Quyết định số 1234/QĐ-UBND"), which the
+# search text does not hold: left out of a query that names a decision.
+_DECISION_WORDS = frozenset({"quyet", "dinh", "so", "qd"})
+_DECISION_NUMBER = re.compile(r"\d+(?:/\d{4})?/qd-\S+")
+
+
+def decision_query(query: str | None) -> str:
+    """A query as the search matches it: a decision's number written with spaces around its
+    slashes ("1234 / QĐ - UBND") closed up, and, when the query names a decision, the words
+    around the number dropped."""
+    text = re.sub(r"\s*([/-])\s*", r"\1", fold(query))
+    if _DECISION_NUMBER.search(text):
+        text = " ".join(w for w in text.split() if w not in _DECISION_WORDS)
+    return text
+
+
+def procedure_search_text(
+    code: str, name: str, field_name: str, publication_decision: str, amending_decisions: str
+) -> str:
+    """The folded text a procedure is found by (`ProcedureQuerySet.search`); an import that
+    writes procedures in bulk computes it with this too."""
+    return fold(f"{code} {name} {field_name} {publication_decision} {amending_decisions}")
 
 
 class Procedure(models.Model):
@@ -121,6 +149,12 @@ class Procedure(models.Model):
     announced_on = models.DateField(
         _("announced on"), null=True, blank=True, help_text=_("date of the publication decision")
     )
+    # the numbers of the decisions that amended the published procedure, oldest first, kept
+    # by cchc.catalogue.services.update_procedure so that a clerk told "the procedure of
+    # decision 1234/QĐ-UBND" finds it (the log keeps each decision with what it changed)
+    amending_decisions = models.TextField(
+        _("amending decisions"), blank=True, default="", editable=False
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,8 +169,12 @@ class Procedure(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.search_text = fold(
-            f"{self.code} {self.name} {self.field.name if self.field is not None else ''}"
+        self.search_text = procedure_search_text(
+            self.code,
+            self.name,
+            self.field.name if self.field is not None else "",
+            self.publication_decision,
+            self.amending_decisions,
         )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
@@ -151,12 +189,18 @@ class Procedure(models.Model):
         return int(self.fee_amount) + int(self.charge_amount)
 
     def terms_on(self, moment: dt.datetime) -> tuple[Decimal, str]:
-        """The processing time and its unit as they were at `moment`: a dossier keeps the
-        terms in force when it was received, even after the procedure is edited. Today's
-        values with every later edit of them in the procedure's log undone, newest first."""
+        """The processing time and its unit in force at `moment`: a dossier keeps the terms in
+        force when it was received, even after the procedure is edited. Today's values with
+        every edit not yet in force at `moment` undone, newest first: an edit is in force from
+        when it was saved, or from the day its amending decision set (the Chairman's decision
+        may take effect later than it is recorded, `CatalogueChange.in_force_at`)."""
         amount, unit = Decimal(self.processing_time), str(self.time_unit)
-        later = self.changes.filter(at__gt=moment, action=CatalogueChange.Action.UPDATE)
+        later = self.changes.filter(action=CatalogueChange.Action.UPDATE).filter(
+            models.Q(at__gt=moment) | models.Q(data__decision__has_key="effective_from")
+        )
         for change in later.order_by("-at", "-seq"):
+            if change.in_force_at <= moment:
+                continue
             data = change.data or {}
             old_time = data.get("processing_time")
             if isinstance(old_time, list) and len(old_time) == 2:
@@ -165,6 +209,15 @@ class Procedure(models.Model):
             if isinstance(old_unit, list) and len(old_unit) == 2 and old_unit[0]:
                 unit = str(old_unit[0])
         return amount, unit
+
+    def pending_amendments(self, now: dt.datetime | None = None) -> list[CatalogueChange]:
+        """The recorded amendments whose decision takes effect on a day still to come, oldest
+        first (the record page says "amendment in force from …" while they wait)."""
+        now = now or timezone.now()
+        rows = self.changes.filter(
+            action=CatalogueChange.Action.UPDATE, data__decision__has_key="effective_from"
+        ).order_by("at", "seq")
+        return [c for c in rows if c.in_force_at > now]
 
     def missing_core_fields(self) -> list[str]:
         """Which of the seven mandatory published fields are empty (766 PUBLIC_CONTENT_FULL)."""
@@ -290,6 +343,55 @@ class CatalogueChange(EventLog):
     def __str__(self) -> str:
         return f"{self.procedure_code} {self.action}"
 
+    @property
+    def effective_from(self) -> dt.date | None:
+        """The day the amending decision set for this edit to take effect, if it set one."""
+        decision = (self.data or {}).get("decision")
+        value = decision.get("effective_from") if isinstance(decision, dict) else None
+        try:
+            return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    @property
+    def in_force_at(self) -> dt.datetime:
+        """When the edit took (or takes) effect: when it was saved, or the start of the day
+        (in the province's time) its decision set, whichever is later."""
+        day = self.effective_from
+        if day is None:
+            return self.at
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+        return max(self.at, start)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.in_force_at > timezone.now()
+
+    def decision_summary(self) -> str:
+        """The decision that brought the row, as the history's "decision" column says it: the
+        amending decision of an edit (and the day it takes effect), the publication decision
+        of a publication; empty for a draft's edit or an import."""
+        data = self.data or {}
+        if self.action == self.Action.PUBLISH and data.get("publication_decision"):
+            return str(
+                _("publication decision %(number)s of %(day)s")
+                % {
+                    "number": data["publication_decision"],
+                    "day": _shown_field("announced_on", data.get("announced_on")),
+                }
+            )
+        if isinstance(data.get("decision"), dict):
+            return self.summary()[0]
+        return ""
+
+    def field_summary(self) -> list[str]:
+        """The fields the row changed, one line each ("processing time: 3 → 5"), without its
+        decision (`decision_summary`)."""
+        if self.action == self.Action.PUBLISH:
+            return []
+        lines = self.summary()
+        return lines[1:] if isinstance((self.data or {}).get("decision"), dict) else lines
+
     def summary(self) -> list[str]:
         """What the row changed, as the procedure's history shows it: each field by its
         name, with its old and new values for an edit (an import's or a person's)."""
@@ -299,13 +401,16 @@ class CatalogueChange(EventLog):
         for key, value in items:
             if key == "decision" and isinstance(value, dict):
                 # the decision of the province that brought an edit of a published procedure
-                out.append(
-                    _("amending decision %(number)s of %(day)s")
-                    % {
-                        "number": value.get("number", ""),
-                        "day": _shown_field("announced_on", value.get("signed_on")),
+                line = _("amending decision %(number)s of %(day)s") % {
+                    "number": value.get("number", ""),
+                    "day": _shown_field("announced_on", value.get("signed_on")),
+                }
+                if value.get("effective_from"):
+                    line = _("%(decision)s, in force from %(day)s") % {
+                        "decision": line,
+                        "day": _shown_field("announced_on", value["effective_from"]),
                     }
-                )
+                out.append(line)
                 continue
             if key in LIST_CHANGE_LABELS:
                 name = str(LIST_CHANGE_LABELS[key])

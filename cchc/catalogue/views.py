@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,11 +29,14 @@ from cchc.catalogue.forms import (
     steps_from,
 )
 from cchc.catalogue.models import Procedure, RequiredDocument, StepTemplate, TimeUnit
+from cchc.catalogue.services import num_text
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
 from cchc.core.rendering import add_domain_error
 
 PAGE_SIZE = 25
+# rows of a procedure's history of changes on one page of its record
+HISTORY_PAGE_SIZE = 20
 
 
 def _incomplete() -> Q:
@@ -103,6 +109,12 @@ def procedure_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _terms_text(amount: Decimal, unit: str) -> str:
+    """A time limit as the record page writes it: "15 working days", "same day"."""
+    label = str(TimeUnit(unit).label) if unit in TimeUnit.values else unit
+    return label if unit == TimeUnit.SAME_DAY else f"{num_text(amount)} {label}"
+
+
 def _detail(
     request: HttpRequest,
     procedure: Procedure,
@@ -110,6 +122,7 @@ def _detail(
     publish_form: PublishForm | None = None,
 ) -> HttpResponse:
     steps = list(procedure.step_templates.select_related("agency"))
+    pending = procedure.pending_amendments()
     budget = services.step_budget_hours(procedure, [s.working_hours for s in steps])
     if publish_form is None:
         # a draft's decision typed in the editor is offered for its publication; a withdrawn
@@ -132,7 +145,11 @@ def _detail(
             "legal_hours": budget[1].normalize() if budget else None,
             "steps_short": bool(budget and budget[0] < budget[1]),
             "missing": [services.CORE_FIELD_LABELS[m] for m in procedure.missing_core_fields()],
-            "changes": procedure.changes.select_related("actor")[:50],
+            "history": Paginator(
+                procedure.changes.select_related("actor"), HISTORY_PAGE_SIZE
+            ).get_page(request.GET.get("page")),
+            "pending": pending,
+            "terms_now": _terms_text(*procedure.terms_on(timezone.now())) if pending else "",
             "can_edit": services.can_edit(request.user, procedure),
             "publish_form": publish_form,
         },
