@@ -438,6 +438,20 @@ class CatalogueChange(EventLog):
                 continue  # a field the new record left empty, a publication without a date
             elif self.action == self.Action.PUBLISH:
                 out.append(f"{name}: {_shown_field(key, value)}")
+            elif (
+                self.action == self.Action.CREATE
+                and key == "steps"
+                and isinstance(value, list)
+                and len(value) == 2
+                and isinstance(value[1], list)
+            ):
+                out.append(f"{name}: {_shown(value[1])}")  # the steps it was filed with
+            elif self.action == self.Action.CREATE and key not in ("steps", "required_documents"):
+                # what the new record was filled with, not only which fields
+                shown = _shown_field(key, value)
+                if len(shown) > CREATED_VALUE_CHARS:
+                    shown = shown[: CREATED_VALUE_CHARS - 1].rstrip() + "…"
+                out.append(f"{name}: {shown}")
             else:
                 out.append(name)
         return out
@@ -447,6 +461,13 @@ MONEY_FIELDS = ("fee_amount", "charge_amount")
 # what a history line names first: the decision that brought the change, then its date
 LEADING_KEYS = {"decision": 0, "publication_decision": 1, "announced_on": 2}
 DATE_FIELDS = ("valid_from", "valid_to", "announced_on")
+CHOICE_FIELDS: dict[str, type[models.TextChoices]] = {
+    "time_unit": TimeUnit,
+    "online_level": OnlineLevel,
+    "status": Procedure.Status,
+}
+# a long text filled in a new record is shown in the history up to this many characters
+CREATED_VALUE_CHARS = 120
 
 # The lists a change may touch besides the record's own fields (cchc.catalogue.services).
 LIST_CHANGE_LABELS = {
@@ -460,7 +481,13 @@ LIST_CHANGE_LABELS = {
 def _shown_field(key: str, value: object) -> str:
     """An old or new value of the field `key` as the record page writes it: đồng grouped by
     dots, a time limit with a decimal comma ("0,5"), a date as dd/mm/yyyy."""
-    if key in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    choices = CHOICE_FIELDS.get(key)
+    if choices is not None and isinstance(value, str) and value in choices.values:
+        # a unit or a level by its name, not its stored code ("working_day")
+        return str(choices(value).label)
+    if key in MONEY_FIELDS and isinstance(value, int):
         return thousands(value)
     if key == "processing_time" and isinstance(value, str | int | float):
         return str(value).replace(".", ",")

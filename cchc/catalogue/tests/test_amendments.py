@@ -50,6 +50,8 @@ def test_a_procedure_is_found_by_its_publication_and_amending_decisions(client, 
     client.force_login(cast.province_admin)
     page = client.get("/catalogue/", {"q": "quyết định 77/2026/qd-ubnd"}).content.decode()
     assert proc.code in page and other.code not in page
+    # and says which decisions a procedure has, so the clerk sees why it was found
+    assert "1234/QĐ-UBND" in page and "77/2026/QĐ-UBND" in page
     client.logout()
     public = client.get("/procedures/", {"q": "1234/qd-ubnd"}).content.decode()
     assert proc.code in public and other.code not in public
@@ -214,3 +216,24 @@ def test_a_long_history_is_paginated(client, cast):
     assert 'href="?page=2#history"' in first
     second = client.get(f"/catalogue/{proc.pk}/", {"page": 2}).content.decode()
     assert "quyết định sửa đổi 2/QĐ-UBND " in second and "23/QĐ-UBND" not in second
+
+
+def test_the_history_names_units_levels_and_a_new_records_values(cast):
+    proc = cast.procedure
+    _amend(proc, cast.province_admin, data={"time_unit": "working_hour", "online_level": "none"})
+    with translation.override("vi"):
+        lines = proc.changes.get().field_summary()
+    assert "đơn vị thời gian: ngày làm việc → giờ làm việc" in lines
+    assert any(line.endswith("→ Không trực tuyến") for line in lines)
+    assert not any("working_" in line for line in lines)
+    new = services.create_procedure(
+        actor=cast.province_admin,
+        data={"code": "3.000300", "name": "Cấp phép", "processing_time": 5, "has_fee": True},
+        agencies=[cast.agency_a],
+        steps=[{"name": "Tiếp nhận", "working_hours": 4, "agency": None}],
+    )
+    with translation.override("vi"):
+        entry = new.changes.get().field_summary()
+    assert "tên: Cấp phép" in entry and "thời hạn giải quyết: 5" in entry
+    assert "có phí, lệ phí: có" in entry
+    assert "các bước xử lý: Tiếp nhận (4 h)" in entry
