@@ -367,6 +367,19 @@ class CatalogueChange(EventLog):
     def is_pending(self) -> bool:
         return self.in_force_at > timezone.now()
 
+    def amending_decision(self) -> str:
+        """ "amending decision 55/QĐ-UBND of 02/03/2026", empty when the row has none."""
+        value = (self.data or {}).get("decision")
+        if not isinstance(value, dict):
+            return ""
+        return str(
+            _("amending decision %(number)s of %(day)s")
+            % {
+                "number": value.get("number", ""),
+                "day": _shown_field("announced_on", value.get("signed_on")),
+            }
+        )
+
     def decision_summary(self) -> str:
         """The decision that brought the row, as the history's "decision" column says it: the
         amending decision of an edit (and the day it takes effect), the publication decision
@@ -401,10 +414,7 @@ class CatalogueChange(EventLog):
         for key, value in items:
             if key == "decision" and isinstance(value, dict):
                 # the decision of the province that brought an edit of a published procedure
-                line = _("amending decision %(number)s of %(day)s") % {
-                    "number": value.get("number", ""),
-                    "day": _shown_field("announced_on", value.get("signed_on")),
-                }
+                line = self.amending_decision()
                 if value.get("effective_from"):
                     line = _("%(decision)s, in force from %(day)s") % {
                         "decision": line,

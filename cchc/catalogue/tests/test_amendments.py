@@ -185,7 +185,11 @@ def test_the_editor_records_the_day_and_the_record_page_says_it_is_pending(clien
     assert resp.status_code == 302
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     shown = day.strftime("%d/%m/%Y")
-    assert f"Sửa đổi có hiệu lực từ {shown}" in page
+    notice = page[page.index('class="notice pending-amendment"') :].split("</p>")[0]
+    assert (
+        f"Sửa đổi có hiệu lực từ {shown} (quyết định sửa đổi 55/QĐ-UBND ngày 02/03/2026):"
+    ) in notice
+    assert "thời hạn giải quyết: 3 → 5" in notice
     assert f"từ {shown}; trước đó 3 ngày làm việc" in page
     assert "thời hạn giải quyết: 3 → 5" in page
     assert "chưa có hiệu lực" in page
