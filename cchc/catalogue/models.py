@@ -397,15 +397,17 @@ class CatalogueChange(EventLog):
             return self.summary()[0]
         return ""
 
-    def field_summary(self) -> list[str]:
+    def field_summary(self, names: dict[str, dict[str, str]] | None = None) -> list[str]:
         """The fields the row changed, one line each ("processing time: 3 → 5"), without its
-        decision (`decision_summary`)."""
+        decision (`decision_summary`). `names`: the names of the codes the log keeps, by
+        field ("agencies": {"H26.02": "Sở Xây dựng"}, "field": {...}), so a reader sees
+        "Sở Xây dựng", not "H26.02"."""
         if self.action == self.Action.PUBLISH:
             return []
-        lines = self.summary()
+        lines = self.summary(names)
         return lines[1:] if isinstance((self.data or {}).get("decision"), dict) else lines
 
-    def summary(self) -> list[str]:
+    def summary(self, names: dict[str, dict[str, str]] | None = None) -> list[str]:
         """What the row changed, as the procedure's history shows it: each field by its
         name, with its old and new values for an edit (an import's or a person's)."""
         out = []
@@ -440,7 +442,7 @@ class CatalogueChange(EventLog):
                 # a list of names, not an old/new pair of lists
                 and (key not in ("steps", "agencies") or all(isinstance(v, list) for v in value))
             ):
-                old, new = (_shown_field(key, v) for v in value)
+                old, new = (_shown_field(key, v, (names or {}).get(key)) for v in value)
                 out.append(f"{name}: {old} → {new}")
             elif value in (None, "", [], {}) or (
                 self.action == self.Action.CREATE and value in (0, False)
@@ -458,7 +460,7 @@ class CatalogueChange(EventLog):
                 out.append(f"{name}: {_shown(value[1])}")  # the steps it was filed with
             elif self.action == self.Action.CREATE and key not in ("steps", "required_documents"):
                 # what the new record was filled with, not only which fields
-                shown = _shown_field(key, value)
+                shown = _shown_field(key, value, (names or {}).get(key))
                 if len(shown) > CREATED_VALUE_CHARS:
                     shown = shown[: CREATED_VALUE_CHARS - 1].rstrip() + "…"
                 out.append(f"{name}: {shown}")
@@ -488,11 +490,15 @@ LIST_CHANGE_LABELS = {
 }
 
 
-def _shown_field(key: str, value: object) -> str:
+def _shown_field(key: str, value: object, names: dict[str, str] | None = None) -> str:
     """An old or new value of the field `key` as the record page writes it: đồng grouped by
     dots, a time limit with a decimal comma ("0,5"), a date as dd/mm/yyyy."""
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if names and isinstance(value, str):
+        return names.get(value, value)
+    if names and isinstance(value, list):
+        return _shown([names.get(v, v) if isinstance(v, str) else v for v in value])
     choices = CHOICE_FIELDS.get(key)
     if choices is not None and isinstance(value, str) and value in choices.values:
         # a unit or a level by its name, not its stored code ("working_day")

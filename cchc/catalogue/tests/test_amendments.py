@@ -199,6 +199,7 @@ def test_the_editor_records_the_day_and_the_record_page_says_it_is_pending(clien
 def test_the_history_says_who_when_which_decision_and_what_from_to(client, cast):
     proc = cast.procedure
     _amend(proc, cast.province_admin, data={"processing_time": 5, "conditions": "Không"})
+    _amend(proc, cast.province_admin, number="56/QĐ-UBND", data={}, agencies=[cast.agency_a])
     client.force_login(cast.province_admin)
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     row = page[page.index('id="history"') :]
@@ -207,6 +208,12 @@ def test_the_history_says_who_when_which_decision_and_what_from_to(client, cast)
     # each field on its own line, old → new
     assert "<li>thời hạn giải quyết: 3 → 5</li>" in row
     assert "<li>yêu cầu, điều kiện: — → Không</li>" in row
+    # agencies by their names (the log keeps their codes)
+    a = cast.agency_a
+    both = ", ".join(
+        f"{x.name} ({x.code})" for x in sorted([cast.agency_a, cast.agency_b], key=lambda x: x.code)
+    )
+    assert f"<li>cơ quan thực hiện: {both} → {a.name} ({a.code})</li>" in row
 
 
 def test_a_long_history_is_paginated(client, cast):
@@ -241,3 +248,19 @@ def test_the_history_names_units_levels_and_a_new_records_values(cast):
     assert "tên: Cấp phép" in entry and "thời hạn giải quyết: 5" in entry
     assert "có phí, lệ phí: có" in entry
     assert "các bước xử lý: Tiếp nhận (4 h)" in entry
+
+
+def test_the_excel_list_names_the_amending_decisions(client, cast):
+    import io
+
+    from openpyxl import load_workbook
+
+    proc = cast.procedure
+    _amend(proc, cast.province_admin)
+    _amend(proc, cast.province_admin, number="56/QĐ-UBND", data={"processing_time": 6})
+    client.force_login(cast.province_admin)
+    resp = client.get("/catalogue/export.xlsx", {"q": proc.code})
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, [c.value for c in ws[2]], strict=True))
+    assert row["Các quyết định sửa đổi, bổ sung"] == "55/QĐ-UBND; 56/QĐ-UBND"
