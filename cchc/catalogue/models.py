@@ -279,9 +279,8 @@ class RequiredDocument(models.Model):
         """The name the browser saves: the form's name (or the component's) and the extension
         of the stored file, which the upload check derived from the content."""
         stem = (self.form_name or self.name)[:120]
-        suffix = (
-            self.template_file.name.rsplit(".", 1)[-1] if "." in self.template_file.name else ""
-        )
+        stored = self.template_file.name or ""
+        suffix = stored.rsplit(".", 1)[-1] if "." in stored else ""
         return f"{stem}.{suffix}" if suffix else stem
 
 
