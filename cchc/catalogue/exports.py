@@ -37,6 +37,7 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
         _("announced on"),
         _("valid from"),
         _("valid to"),
+        _("amending decisions"),
     ]
     ws.append([capfirst(h) for h in headings])
     for cell in ws[1]:
@@ -59,6 +60,7 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
                 p.announced_on,
                 p.valid_from,
                 p.valid_to,
+                p.amending_decisions.replace(" ", "; "),
             ]
         )
     for row in ws.iter_rows(min_row=2):
@@ -67,8 +69,8 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
             cell.number_format = "#,##0"
         for cell in row[11:14]:
             cell.number_format = "DD/MM/YYYY"
-    widths = (12, 60, 24, 10, 16, 22, 14, 14, 40, 12, 18, 12, 12, 12)
-    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
+    widths = (12, 60, 24, 10, 16, 22, 14, 14, 40, 12, 18, 12, 12, 12, 24)
+    for column, width in zip("ABCDEFGHIJKLMNO", widths, strict=True):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()
     wb.save(out)

@@ -128,7 +128,13 @@ class ProcedureForm(forms.ModelForm):
             self.fields["decided_on"] = forms.DateField(
                 label=_("amending decision (date signed)"), required=False, widget=date_input()
             )
-            self.order_fields(["decision", "decided_on"])
+            self.fields["effective_from"] = forms.DateField(
+                label=_("in force from"),
+                required=False,
+                widget=date_input(),
+                help_text=_("The day the decision takes effect, if later than today"),
+            )
+            self.order_fields(["decision", "decided_on", "effective_from"])
 
     def amending_decision(self) -> dict[str, Any]:
         """The amending decision typed for a published procedure, for the service."""
@@ -137,6 +143,7 @@ class ProcedureForm(forms.ModelForm):
         return {
             "decision": self.cleaned_data.get("decision") or "",
             "decided_on": self.cleaned_data.get("decided_on"),
+            "effective_from": self.cleaned_data.get("effective_from"),
         }
 
     def validate_unique(self) -> None:
@@ -248,7 +255,10 @@ class FilterForm(forms.Form):
         label=_("Search"),
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("code or name, with or without accents")}
+            attrs={
+                "type": "search",
+                "placeholder": _("code, name or decision number, with or without accents"),
+            }
         ),
     )
     status = forms.ChoiceField(

@@ -8,11 +8,13 @@ dossier components, deadline, applicant, implementing agency.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -59,8 +61,34 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
         return self.filter(in_force_on(day, open_start=True))
 
     def search(self, query: str) -> ProcedureQuerySet:
-        """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"."""
-        return self.filter(matches_folded("search_text", query))
+        """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"; the code,
+        the name, the field and the numbers of the decisions that published and amended the
+        procedure ("1234/qd-ubnd", "Quyết định số 1234/QĐ-UBND")."""
+        return self.filter(matches_folded("search_text", decision_query(query)))
+
+
+# Words people put around a decision's number ("Quyết định số 1234/QĐ-UBND"), which the
+# search text does not hold: left out of a query that names a decision.
+_DECISION_WORDS = frozenset({"quyet", "dinh", "so", "qd"})
+_DECISION_NUMBER = re.compile(r"\d+(?:/\d{4})?/qd-\S+")
+
+
+def decision_query(query: str | None) -> str:
+    """A query as the search matches it: a decision's number written with spaces around its
+    slashes ("1234 / QĐ - UBND") closed up, and, when the query names a decision, the words
+    around the number dropped."""
+    text = re.sub(r"\s*([/-])\s*", r"\1", fold(query))
+    if _DECISION_NUMBER.search(text):
+        text = " ".join(w for w in text.split() if w not in _DECISION_WORDS)
+    return text
+
+
+def procedure_search_text(
+    code: str, name: str, field_name: str, publication_decision: str, amending_decisions: str
+) -> str:
+    """The folded text a procedure is found by (`ProcedureQuerySet.search`); an import that
+    writes procedures in bulk computes it with this too."""
+    return fold(f"{code} {name} {field_name} {publication_decision} {amending_decisions}")
 
 
 class Procedure(models.Model):
@@ -121,6 +149,12 @@ class Procedure(models.Model):
     announced_on = models.DateField(
         _("announced on"), null=True, blank=True, help_text=_("date of the publication decision")
     )
+    # the numbers of the decisions that amended the published procedure, oldest first, kept
+    # by cchc.catalogue.services.update_procedure so that a clerk told "the procedure of
+    # decision 1234/QĐ-UBND" finds it (the log keeps each decision with what it changed)
+    amending_decisions = models.TextField(
+        _("amending decisions"), blank=True, default="", editable=False
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,8 +169,12 @@ class Procedure(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.search_text = fold(
-            f"{self.code} {self.name} {self.field.name if self.field is not None else ''}"
+        self.search_text = procedure_search_text(
+            self.code,
+            self.name,
+            self.field.name if self.field is not None else "",
+            self.publication_decision,
+            self.amending_decisions,
         )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
@@ -151,12 +189,18 @@ class Procedure(models.Model):
         return int(self.fee_amount) + int(self.charge_amount)
 
     def terms_on(self, moment: dt.datetime) -> tuple[Decimal, str]:
-        """The processing time and its unit as they were at `moment`: a dossier keeps the
-        terms in force when it was received, even after the procedure is edited. Today's
-        values with every later edit of them in the procedure's log undone, newest first."""
+        """The processing time and its unit in force at `moment`: a dossier keeps the terms in
+        force when it was received, even after the procedure is edited. Today's values with
+        every edit not yet in force at `moment` undone, newest first: an edit is in force from
+        when it was saved, or from the day its amending decision set (the Chairman's decision
+        may take effect later than it is recorded, `CatalogueChange.in_force_at`)."""
         amount, unit = Decimal(self.processing_time), str(self.time_unit)
-        later = self.changes.filter(at__gt=moment, action=CatalogueChange.Action.UPDATE)
+        later = self.changes.filter(action=CatalogueChange.Action.UPDATE).filter(
+            models.Q(at__gt=moment) | models.Q(data__decision__has_key="effective_from")
+        )
         for change in later.order_by("-at", "-seq"):
+            if change.in_force_at <= moment:
+                continue
             data = change.data or {}
             old_time = data.get("processing_time")
             if isinstance(old_time, list) and len(old_time) == 2:
@@ -165,6 +209,15 @@ class Procedure(models.Model):
             if isinstance(old_unit, list) and len(old_unit) == 2 and old_unit[0]:
                 unit = str(old_unit[0])
         return amount, unit
+
+    def pending_amendments(self, now: dt.datetime | None = None) -> list[CatalogueChange]:
+        """The recorded amendments whose decision takes effect on a day still to come, oldest
+        first (the record page says "amendment in force from …" while they wait)."""
+        now = now or timezone.now()
+        rows = self.changes.filter(
+            action=CatalogueChange.Action.UPDATE, data__decision__has_key="effective_from"
+        ).order_by("at", "seq")
+        return [c for c in rows if c.in_force_at > now]
 
     def missing_core_fields(self) -> list[str]:
         """Which of the seven mandatory published fields are empty (766 PUBLIC_CONTENT_FULL)."""
@@ -226,9 +279,8 @@ class RequiredDocument(models.Model):
         """The name the browser saves: the form's name (or the component's) and the extension
         of the stored file, which the upload check derived from the content."""
         stem = (self.form_name or self.name)[:120]
-        suffix = (
-            self.template_file.name.rsplit(".", 1)[-1] if "." in self.template_file.name else ""
-        )
+        stored = self.template_file.name or ""
+        suffix = stored.rsplit(".", 1)[-1] if "." in stored else ""
         return f"{stem}.{suffix}" if suffix else stem
 
 
@@ -290,7 +342,71 @@ class CatalogueChange(EventLog):
     def __str__(self) -> str:
         return f"{self.procedure_code} {self.action}"
 
-    def summary(self) -> list[str]:
+    @property
+    def effective_from(self) -> dt.date | None:
+        """The day the amending decision set for this edit to take effect, if it set one."""
+        decision = (self.data or {}).get("decision")
+        value = decision.get("effective_from") if isinstance(decision, dict) else None
+        try:
+            return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    @property
+    def in_force_at(self) -> dt.datetime:
+        """When the edit took (or takes) effect: when it was saved, or the start of the day
+        (in the province's time) its decision set, whichever is later."""
+        day = self.effective_from
+        if day is None:
+            return self.at
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+        return max(self.at, start)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.in_force_at > timezone.now()
+
+    def amending_decision(self) -> str:
+        """ "amending decision 55/QĐ-UBND of 02/03/2026", empty when the row has none."""
+        value = (self.data or {}).get("decision")
+        if not isinstance(value, dict):
+            return ""
+        return str(
+            _("amending decision %(number)s of %(day)s")
+            % {
+                "number": value.get("number", ""),
+                "day": _shown_field("announced_on", value.get("signed_on")),
+            }
+        )
+
+    def decision_summary(self) -> str:
+        """The decision that brought the row, as the history's "decision" column says it: the
+        amending decision of an edit (and the day it takes effect), the publication decision
+        of a publication; empty for a draft's edit or an import."""
+        data = self.data or {}
+        if self.action == self.Action.PUBLISH and data.get("publication_decision"):
+            return str(
+                _("publication decision %(number)s of %(day)s")
+                % {
+                    "number": data["publication_decision"],
+                    "day": _shown_field("announced_on", data.get("announced_on")),
+                }
+            )
+        if isinstance(data.get("decision"), dict):
+            return self.summary()[0]
+        return ""
+
+    def field_summary(self, names: dict[str, dict[str, str]] | None = None) -> list[str]:
+        """The fields the row changed, one line each ("processing time: 3 → 5"), without its
+        decision (`decision_summary`). `names`: the names of the codes the log keeps, by
+        field ("agencies": {"H26.02": "Sở Xây dựng"}, "field": {...}), so a reader sees
+        "Sở Xây dựng", not "H26.02"."""
+        if self.action == self.Action.PUBLISH:
+            return []
+        lines = self.summary(names)
+        return lines[1:] if isinstance((self.data or {}).get("decision"), dict) else lines
+
+    def summary(self, names: dict[str, dict[str, str]] | None = None) -> list[str]:
         """What the row changed, as the procedure's history shows it: each field by its
         name, with its old and new values for an edit (an import's or a person's)."""
         out = []
@@ -299,13 +415,13 @@ class CatalogueChange(EventLog):
         for key, value in items:
             if key == "decision" and isinstance(value, dict):
                 # the decision of the province that brought an edit of a published procedure
-                out.append(
-                    _("amending decision %(number)s of %(day)s")
-                    % {
-                        "number": value.get("number", ""),
-                        "day": _shown_field("announced_on", value.get("signed_on")),
+                line = self.amending_decision()
+                if value.get("effective_from"):
+                    line = _("%(decision)s, in force from %(day)s") % {
+                        "decision": line,
+                        "day": _shown_field("announced_on", value["effective_from"]),
                     }
-                )
+                out.append(line)
                 continue
             if key in LIST_CHANGE_LABELS:
                 name = str(LIST_CHANGE_LABELS[key])
@@ -325,7 +441,7 @@ class CatalogueChange(EventLog):
                 # a list of names, not an old/new pair of lists
                 and (key not in ("steps", "agencies") or all(isinstance(v, list) for v in value))
             ):
-                old, new = (_shown_field(key, v) for v in value)
+                old, new = (_shown_field(key, v, (names or {}).get(key)) for v in value)
                 out.append(f"{name}: {old} → {new}")
             elif value in (None, "", [], {}) or (
                 self.action == self.Action.CREATE and value in (0, False)
@@ -333,6 +449,20 @@ class CatalogueChange(EventLog):
                 continue  # a field the new record left empty, a publication without a date
             elif self.action == self.Action.PUBLISH:
                 out.append(f"{name}: {_shown_field(key, value)}")
+            elif (
+                self.action == self.Action.CREATE
+                and key == "steps"
+                and isinstance(value, list)
+                and len(value) == 2
+                and isinstance(value[1], list)
+            ):
+                out.append(f"{name}: {_shown(value[1])}")  # the steps it was filed with
+            elif self.action == self.Action.CREATE and key not in ("steps", "required_documents"):
+                # what the new record was filled with, not only which fields
+                shown = _shown_field(key, value, (names or {}).get(key))
+                if len(shown) > CREATED_VALUE_CHARS:
+                    shown = shown[: CREATED_VALUE_CHARS - 1].rstrip() + "…"
+                out.append(f"{name}: {shown}")
             else:
                 out.append(name)
         return out
@@ -342,6 +472,13 @@ MONEY_FIELDS = ("fee_amount", "charge_amount")
 # what a history line names first: the decision that brought the change, then its date
 LEADING_KEYS = {"decision": 0, "publication_decision": 1, "announced_on": 2}
 DATE_FIELDS = ("valid_from", "valid_to", "announced_on")
+CHOICE_FIELDS: dict[str, type[models.TextChoices]] = {
+    "time_unit": TimeUnit,
+    "online_level": OnlineLevel,
+    "status": Procedure.Status,
+}
+# a long text filled in a new record is shown in the history up to this many characters
+CREATED_VALUE_CHARS = 120
 
 # The lists a change may touch besides the record's own fields (cchc.catalogue.services).
 LIST_CHANGE_LABELS = {
@@ -352,10 +489,20 @@ LIST_CHANGE_LABELS = {
 }
 
 
-def _shown_field(key: str, value: object) -> str:
+def _shown_field(key: str, value: object, names: dict[str, str] | None = None) -> str:
     """An old or new value of the field `key` as the record page writes it: đồng grouped by
     dots, a time limit with a decimal comma ("0,5"), a date as dd/mm/yyyy."""
-    if key in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if names and isinstance(value, str):
+        return names.get(value, value)
+    if names and isinstance(value, list):
+        return _shown([names.get(v, v) if isinstance(v, str) else v for v in value])
+    choices = CHOICE_FIELDS.get(key)
+    if choices is not None and isinstance(value, str) and value in choices.values:
+        # a unit or a level by its name, not its stored code ("working_day")
+        return str(choices(value).label)
+    if key in MONEY_FIELDS and isinstance(value, int):
         return thousands(value)
     if key == "processing_time" and isinstance(value, str | int | float):
         return str(value).replace(".", ",")

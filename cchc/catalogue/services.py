@@ -353,7 +353,8 @@ def _hours_per_day() -> Decimal:
     return Decimal(str(params.get("hours_per_day", DEFAULT_PARAMS["hours_per_day"])))
 
 
-def _num(value: Decimal) -> str:
+def num_text(value: Decimal) -> str:
+    """A number of days or hours written with a decimal comma ("0,5")."""
     return f"{value.normalize():f}".replace(".", ",")
 
 
@@ -391,7 +392,11 @@ def _check_step_budgets(record: dict[str, Any], steps: list[dict[str, Any]]) -> 
             "%(legal)s working hours (1 working day = %(per)s working hours): shorten the "
             "steps or lengthen the processing time."
         )
-        % {"steps": _num(budget[0]), "legal": _num(budget[1]), "per": _num(_hours_per_day())},
+        % {
+            "steps": num_text(budget[0]),
+            "legal": num_text(budget[1]),
+            "per": num_text(_hours_per_day()),
+        },
         field="steps",
     )
 
@@ -503,8 +508,8 @@ def _sync_lists(
             )
             # before and after, so the history reads "old steps → new steps"
             changes["steps"] = [
-                [f"{n} ({_num(Decimal(h))} h)" for n, h, _a in before],
-                [f"{n} ({_num(Decimal(h))} h)" for n, h, _a in after],
+                [f"{n} ({num_text(Decimal(h))} h)" for n, h, _a in before],
+                [f"{n} ({num_text(Decimal(h))} h)" for n, h, _a in after],
             ]
 
 
@@ -547,6 +552,7 @@ def update_procedure(
     loaded_at: dt.datetime | None = None,
     decision: str = "",
     decided_on: dt.date | None = None,
+    effective_from: dt.date | None = None,
 ) -> Procedure:
     """Edit the record; `documents`/`steps` given replace the lists (documents keep their id).
 
@@ -556,8 +562,10 @@ def update_procedure(
     A published procedure is amended by a new decision of the province (quyết định công bố
     sửa đổi, bổ sung; Decree 63/2010 art. 15): a person's edit of it names that decision
     (`decision`, `decided_on`), which its log entry keeps, so the history says which decision
-    brought each change. The edit is in force from when it is saved (`Procedure.terms_on`).
-    An import (a system actor) replays the national database's record as it is."""
+    brought each change. The edit is in force from when it is saved, or from the later day
+    the decision sets (`effective_from`): a dossier received before it keeps the old terms
+    (`Procedure.terms_on`). An import (a system actor), or an edit of a draft, is in force
+    when saved; it replays the national database's record as it is."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     _check_edit(actor, procedure)
     amending: dict[str, Any] | None = None
@@ -592,6 +600,15 @@ def update_procedure(
         if old != value:
             changes[name] = [_jsonable(old), _jsonable(value)]
             setattr(procedure, name, value)
+    if amending is not None:
+        day = _check_effective_from(
+            procedure,
+            effective_from,
+            dt.date.fromisoformat(amending["signed_on"]),
+            terms_changed="processing_time" in changes or "time_unit" in changes,
+        )
+        if day is not None:
+            amending["effective_from"] = day.isoformat()
     if changes:
         procedure.save()
     if agencies is not None:
@@ -607,8 +624,62 @@ def update_procedure(
     if changes:
         if amending is not None:
             changes = {"decision": amending, **changes}
+            known = [n for n in procedure.amending_decisions.split() if n]
+            if amending["number"] not in known:
+                # found by the search under this decision's number from now on
+                procedure.amending_decisions = " ".join([*known, amending["number"]])
+                procedure.save(update_fields=["amending_decisions"])
         _audit(procedure, actor=actor, action=CatalogueChange.Action.UPDATE, changes=changes)
     return procedure
+
+
+def _check_effective_from(
+    procedure: Procedure, day: dt.date | None, signed_on: dt.date, *, terms_changed: bool
+) -> dt.date | None:
+    """The day an amendment takes effect, None when it does from its saving. Not before its
+    decision was signed, not before today (a dossier already received keeps the terms it was
+    received under), and, when it changes the time limit, not before an amendment still
+    waiting for its own day: the terms of a moment are today's with the edits not yet in
+    force undone in order (`Procedure.terms_on`), so changes of the terms take effect in the
+    order they are recorded."""
+    today = timezone.localdate()
+    if day is not None and day < signed_on:
+        raise ValidationFailed(
+            _("The amendment cannot take effect before its decision was signed (%(day)s).")
+            % {"day": signed_on.strftime("%d/%m/%Y")},
+            field="effective_from",
+        )
+    if day is not None and day < today:
+        raise ValidationFailed(
+            _(
+                "The amendment takes effect today at the earliest: the dossiers already "
+                "received keep the terms they were received under."
+            ),
+            field="effective_from",
+        )
+    pending = [
+        c
+        for c in (procedure.pending_amendments() if terms_changed else [])
+        if "processing_time" in (c.data or {}) or "time_unit" in (c.data or {})
+    ]
+    if pending:
+        last = pending[-1]
+        waiting = last.effective_from or today
+        if (day or today) < waiting:
+            raise ValidationFailed(
+                _(
+                    "The amendment of decision %(number)s takes effect on %(day)s: a later "
+                    "amendment cannot take effect before it."
+                )
+                % {
+                    "number": (last.data or {}).get("decision", {}).get("number", ""),
+                    "day": waiting.strftime("%d/%m/%Y"),
+                },
+                field="effective_from",
+            )
+    if day is None or day <= today:
+        return None
+    return day
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +12,12 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cchc.agencies.models import Agency
 from cchc.catalogue import exports, services
 from cchc.catalogue.forms import (
     DocumentFormSet,
@@ -25,12 +29,22 @@ from cchc.catalogue.forms import (
     documents_from,
     steps_from,
 )
-from cchc.catalogue.models import Procedure, RequiredDocument, StepTemplate, TimeUnit
+from cchc.catalogue.models import (
+    CatalogueChange,
+    Field,
+    Procedure,
+    RequiredDocument,
+    StepTemplate,
+    TimeUnit,
+)
+from cchc.catalogue.services import num_text
 from cchc.core.errors import DomainError
 from cchc.core.htmx import render_page
 from cchc.core.rendering import add_domain_error
 
 PAGE_SIZE = 25
+# rows of a procedure's history of changes on one page of its record
+HISTORY_PAGE_SIZE = 20
 
 
 def _incomplete() -> Q:
@@ -103,6 +117,35 @@ def procedure_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _names_in(changes: list[CatalogueChange]) -> dict[str, dict[str, str]]:
+    """The names of the agencies and fields a page of the history names by their codes (the
+    log keeps codes, which stay the same when a name changes), in two queries."""
+    codes: dict[str, set[str]] = {"agencies": set(), "field": set()}
+    for change in changes:
+        for key, found in codes.items():
+            value = (change.data or {}).get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, list):
+                    found.update(v for v in item if isinstance(v, str))
+                elif isinstance(item, str):
+                    found.add(item)
+    return {
+        "agencies": {
+            code: f"{name} ({code})"
+            for code, name in Agency.objects.filter(code__in=codes["agencies"]).values_list(
+                "code", "name"
+            )
+        },
+        "field": dict(Field.objects.filter(code__in=codes["field"]).values_list("code", "name")),
+    }
+
+
+def _terms_text(amount: Decimal, unit: str) -> str:
+    """A time limit as the record page writes it: "15 working days", "same day"."""
+    label = str(TimeUnit(unit).label) if unit in TimeUnit.values else unit
+    return label if unit == TimeUnit.SAME_DAY else f"{num_text(amount)} {label}"
+
+
 def _detail(
     request: HttpRequest,
     procedure: Procedure,
@@ -110,6 +153,13 @@ def _detail(
     publish_form: PublishForm | None = None,
 ) -> HttpResponse:
     steps = list(procedure.step_templates.select_related("agency"))
+    pending = procedure.pending_amendments()
+    history = Paginator(procedure.changes.select_related("actor"), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    names = _names_in([*history, *pending])
+    for change in [*history, *pending]:
+        change.lines = change.field_summary(names)  # type: ignore[attr-defined]
     budget = services.step_budget_hours(procedure, [s.working_hours for s in steps])
     if publish_form is None:
         # a draft's decision typed in the editor is offered for its publication; a withdrawn
@@ -132,7 +182,9 @@ def _detail(
             "legal_hours": budget[1].normalize() if budget else None,
             "steps_short": bool(budget and budget[0] < budget[1]),
             "missing": [services.CORE_FIELD_LABELS[m] for m in procedure.missing_core_fields()],
-            "changes": procedure.changes.select_related("actor")[:50],
+            "history": history,
+            "pending": pending,
+            "terms_now": _terms_text(*procedure.terms_on(timezone.now())) if pending else "",
             "can_edit": services.can_edit(request.user, procedure),
             "publish_form": publish_form,
         },
