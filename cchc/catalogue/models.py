@@ -156,6 +156,10 @@ class Procedure(models.Model):
         _("amending decisions"), blank=True, default="", editable=False
     )
     search_text = models.TextField(editable=False, blank=True, default="")
+    # until when an amendment of the time limit waits for the day its decision set: a
+    # reception before it reads the terms in force from the log (terms_at); after it, and
+    # when no amendment waits, the record's own values are in force (no log read)
+    terms_pending_until = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProcedureQuerySet.as_manager()
@@ -209,6 +213,17 @@ class Procedure(models.Model):
             if isinstance(old_unit, list) and len(old_unit) == 2 and old_unit[0]:
                 unit = str(old_unit[0])
         return amount, unit
+
+    def terms_at(self, moment: dt.datetime) -> tuple[Decimal, str]:
+        """`terms_on(moment)`, without reading the log when the record's own values are in force
+        at `moment`: nothing edited since and no amendment waiting for a later day (a
+        reception, which is at or near now, reads the log only while an amendment waits)."""
+        pending = self.terms_pending_until
+        if (self.updated_at is None or moment >= self.updated_at) and (
+            pending is None or moment >= pending
+        ):
+            return Decimal(self.processing_time), str(self.time_unit)
+        return self.terms_on(moment)
 
     def pending_amendments(self, now: dt.datetime | None = None) -> list[CatalogueChange]:
         """The recorded amendments whose decision takes effect on a day still to come, oldest

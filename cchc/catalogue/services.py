@@ -629,8 +629,25 @@ def update_procedure(
                 # found by the search under this decision's number from now on
                 procedure.amending_decisions = " ".join([*known, amending["number"]])
                 procedure.save(update_fields=["amending_decisions"])
-        _audit(procedure, actor=actor, action=CatalogueChange.Action.UPDATE, changes=changes)
+        change = _audit(
+            procedure, actor=actor, action=CatalogueChange.Action.UPDATE, changes=changes
+        )
+        _note_pending_terms(procedure, change)
     return procedure
+
+
+def _note_pending_terms(procedure: Procedure, change: Any) -> None:
+    """An amendment of the time limit that takes effect on a later day: receptions until then
+    read the terms from the log (Procedure.terms_at)."""
+    if change is None or not change.is_pending:
+        return
+    data = change.data or {}
+    if "processing_time" not in data and "time_unit" not in data:
+        return
+    until = change.in_force_at
+    if procedure.terms_pending_until is None or procedure.terms_pending_until < until:
+        procedure.terms_pending_until = until
+        procedure.save(update_fields=["terms_pending_until"])
 
 
 def _check_effective_from(

@@ -272,7 +272,11 @@ def _derive(
             lifecycle.state_of(dossier),
             lifecycle.Act(action, at, data or {}),
             calendar=cal,
-            legal_due=lambda received: legal_due(dossier.procedure, received, cal).due_at,
+            legal_due=lambda received: (
+                legal_due(
+                    dossier.procedure, received, cal, dossier.procedure.terms_at(received)
+                ).due_at
+            ),
         )
     except lifecycle.Refused as exc:
         if exc.field:
@@ -560,7 +564,12 @@ def _new_dossier(
     _validate_intake(procedure, receiving_agency, competent_agency, applicant, local_day)
     received = status == S.RECEIVED
     due = (
-        legal_due(procedure, at, calendar_for(receiving_agency.province_code, rule)).due_at
+        legal_due(
+            procedure,
+            at,
+            calendar_for(receiving_agency.province_code, rule),
+            procedure.terms_at(at),
+        ).due_at
         if received
         else None
     )

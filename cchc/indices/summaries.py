@@ -67,6 +67,17 @@ class FactBuilder:
     def __init__(self) -> None:
         self._params = _rule_params()
         self._calendars: dict[tuple[str, int], Any] = {}
+        self._procedures: dict[int, Any] = {}
+
+    def _terms(self, procedure_id: int, moment: dt.datetime) -> tuple[Any, str]:
+        """The procedure's time limit in force when a dossier was received (an amendment
+        saved later, or taking effect later, does not reach back: Procedure.terms_at)."""
+        procedure = self._procedures.get(procedure_id)
+        if procedure is None:
+            from cchc.catalogue.models import Procedure
+
+            procedure = self._procedures[procedure_id] = Procedure.objects.get(pk=procedure_id)
+        return procedure.terms_at(moment)  # type: ignore[no-any-return]
 
     def _calendar(self, province: str, rule_id: int):  # type: ignore[no-untyped-def]
         key = (province, rule_id)
@@ -91,7 +102,7 @@ class FactBuilder:
 
             def legal(moment, row=row, province=province, rule_id=rule_id):  # type: ignore[no-untyped-def]
                 cal = self._calendar(province, rule_id)
-                unit, amount = row["procedure__time_unit"], row["procedure__processing_time"]
+                amount, unit = self._terms(row["procedure_id"], moment)
                 if unit != "same_day" and not amount:
                     unit, amount = "same_day", 0
                 return cal.due(moment, amount, unit).due_at
@@ -113,8 +124,6 @@ BUILD_FIELDS = (
     *F_.DOSSIER_FIELDS,
     "rule_version_id",
     "receiving_agency__province_code",
-    "procedure__time_unit",
-    "procedure__processing_time",
 )
 
 
