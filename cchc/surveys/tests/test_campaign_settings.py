@@ -348,3 +348,23 @@ def test_results_without_a_valid_questionnaire_say_so_instead_of_a_bare_percent(
     page = client_for(cast.province_admin).get(f"/surveys/c/{campaign.code}/results/")
     line = page.content.decode().split('id="province-total"')[1].split("</p>")[0]
     assert "chưa có phiếu hợp lệ" in line and "</strong> %" not in line
+
+
+# -- the interviewer ----------------------------------------------------------------------
+def test_an_interview_begins_on_the_interviewers_unit_and_by_phone(cast, campaign):
+    """ "Enter an interview" opened on "paper at the desk" and no unit: every interview of a
+    ward's enumerator began by changing both."""
+    import re
+
+    def selected(page, name):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="([^"]*)" selected', select)
+
+    page = client_for(cast.clerk_a).get(f"/surveys/c/{campaign.code}/enter/").content.decode()
+    assert selected(page, "unit") == [cast.agency_a.code]
+    assert selected(page, "mode") == [Mode.PHONE]
+    paper = client_for(cast.clerk_a).get(f"/surveys/c/{campaign.code}/enter/?paper=1")
+    assert selected(paper.content.decode(), "mode") == [Mode.PAPER_POST]
+    # Home Affairs work at no unit: they choose it
+    page = client_for(cast.province_admin).get(f"/surveys/c/{campaign.code}/enter/")
+    assert selected(page.content.decode(), "unit") == []
