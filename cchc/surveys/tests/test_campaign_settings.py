@@ -368,3 +368,30 @@ def test_an_interview_begins_on_the_interviewers_unit_and_by_phone(cast, campaig
     # Home Affairs work at no unit: they choose it
     page = client_for(cast.province_admin).get(f"/surveys/c/{campaign.code}/enter/")
     assert selected(page.content.decode(), "unit") == []
+
+
+@pytest.mark.browser
+def test_settings_quota_and_campaign_pages_in_a_browser_and_on_a_phone(browser_page, cast, draft):
+    """axe finds nothing serious on the settings and quota pages; on a 390-px phone the
+    quota inputs are on the screen without scrolling sideways (the input column comes right
+    after the unit's name), and the campaign's progress table still reaches its last column
+    (a sample's drawing) by scrolling inside itself."""
+    from cchc.testing import assert_accessible, sign_in
+
+    page = browser_page
+    sign_in(page, cast.province_admin)
+    for path in (f"/surveys/c/{draft.code}/edit/", f"/surveys/c/{draft.code}/quotas/"):
+        page.goto(page.base_url + path)
+        assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + f"/surveys/c/{draft.code}/quotas/")
+    box = page.locator(f"[id='q_{cast.agency_a.code}']").bounding_box()
+    assert box["x"] + box["width"] <= 390
+    page.goto(page.base_url + f"/surveys/c/{draft.code}/")
+    page.locator("#progress").evaluate("e => e.scrollLeft = e.scrollWidth")  # scrolls in itself
+    draw = page.locator("#progress button[value=draw]").first
+    box = draw.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 391
+    draw.click()
+    page.wait_for_selector(".messages")
+    assert draft.samples.count() == 1
