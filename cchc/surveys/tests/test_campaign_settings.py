@@ -395,3 +395,20 @@ def test_settings_quota_and_campaign_pages_in_a_browser_and_on_a_phone(browser_p
     draw.click()
     page.wait_for_selector(".messages")
     assert draft.samples.count() == 1
+
+
+def test_the_history_pages_back_to_a_settings_change_under_many_quotas(cast, draft):
+    """A correction of the settings followed by one quota per unit of a large province was
+    pushed out of the page's last entries: the history is paged, the latest first."""
+    services.edit_campaign(draft, actor=cast.province_admin, name="Khảo sát SIPAS năm 2026")
+    for target in range(1, 61):
+        services.set_quota(draft, agency=cast.agency_a, target=target, actor=cast.province_admin)
+    client = client_for(cast.province_admin)
+    first = client.get(f"/surveys/c/{draft.code}/").content.decode()
+    assert "Khảo sát SIPAS năm 2026" not in first.split('id="campaign-log"')[1]
+    assert "page=2#campaign-history" in first
+    last = client.get(f"/surveys/c/{draft.code}/?page=2").content.decode()
+    log = last.split('id="campaign-log"')[1]
+    assert "Khảo sát SIPAS 2026 (nháp) → Khảo sát SIPAS năm 2026" in log
+    assert "Tạo đợt khảo sát" in log
+    assert '<details id="campaign-history" open>' in last

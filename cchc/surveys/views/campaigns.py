@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -115,7 +116,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-HISTORY_SHOWN = 100
+HISTORY_PAGE = 50
 
 
 @login_required
@@ -180,9 +181,12 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("surveys:campaign", code=campaign.code)
     context = _progress(campaign, request.user)
-    # the latest changes first; a campaign of 180 units logs a quota and a draw for each
-    context["history"] = list(campaign.events.order_by("-seq")[:HISTORY_SHOWN])
-    context["history_total"] = campaign.last_event_seq
+    # the latest changes first, a page at a time: a campaign of 180 units logs a quota and a
+    # draw for each, which pushed a correction of its settings out of a fixed window
+    context["history"] = Paginator(campaign.events.order_by("-seq"), HISTORY_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context["history_open"] = "page" in request.GET
     if context["home_affairs"] and campaign.can_prepare:  # closed: the links take no answer
         context["open_links"] = _open_links(campaign)
     return render(request, "surveys/campaign.html", context)
