@@ -412,3 +412,14 @@ def test_the_history_pages_back_to_a_settings_change_under_many_quotas(cast, dra
     assert "Khảo sát SIPAS 2026 (nháp) → Khảo sát SIPAS năm 2026" in log
     assert "Tạo đợt khảo sát" in log
     assert '<details id="campaign-history" open>' in last
+
+
+def test_the_inspector_reads_the_evaluations_and_goes_from_a_units_answers_to_the_campaign(
+    cast, campaign
+):
+    client = client_for(cast.inspector)
+    assert 'href="/surveys/evaluations/"' in client.get("/surveys/").content.decode()
+    assert client.get("/surveys/evaluations/").status_code == 200
+    answers = client.get(f"/surveys/c/{campaign.code}/responses/?unit={cast.agency_a.code}")
+    assert f'href="/surveys/c/{campaign.code}/"' in answers.content.decode()
+    assert 'name="decision"' not in answers.content.decode()  # reviewing stays Home Affairs'
