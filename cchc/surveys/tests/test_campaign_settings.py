@@ -321,6 +321,9 @@ def test_the_inspector_follows_a_collecting_campaign_read_only(cast, campaign, m
     assert 'name="action"' not in html  # no open, close, quota, draw, invite
     assert "/enter/" not in html and "/edit/" not in html and "/quotas/" not in html
     assert 'id="read-only-note"' in html
+    # an interviewer enters questionnaires from the same page: it is not read-only to them
+    clerk_page = client_for(cast.clerk_a).get(f"/surveys/c/{campaign.code}/").content.decode()
+    assert 'id="read-only-note"' not in clerk_page and "/enter/" in clerk_page
     assert client.get(f"/surveys/c/{campaign.code}/progress/").status_code == 200
     results = client.get(f"/surveys/c/{campaign.code}/results/")
     assert results.status_code == 200
