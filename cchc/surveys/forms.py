@@ -214,6 +214,32 @@ class CampaignForm(forms.Form):
         return code
 
 
+class CampaignEditForm(CampaignForm):
+    """Correcting a campaign's settings (services.edit_campaign decides what may change):
+    its code (in links and letters already handed out) and its units (samples and quotas
+    hang on them) are not on it. `stage` is the campaign's status the form was shown for:
+    while collecting only the name, the end date and the target are offered; a form shown
+    while the campaign was a draft and posted after it opened keeps every field, so what was
+    typed is refused with a reason instead of dropped."""
+
+    stage = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign, stage: str, **kwargs: Any) -> None:
+        super().__init__(*args, province_code=campaign.province_code, **kwargs)
+        del self.fields["code"], self.fields["agencies"]
+        self.fields["stage"].initial = stage
+        if stage != Campaign.Status.DRAFT:
+            for name in list(self.fields):
+                if name not in (*Campaign.EDITABLE_WHILE_OPEN, "stage"):
+                    del self.fields[name]
+        if "date_to" in self.fields:
+            self.fields["date_to"].help_text = (
+                _("While collecting, the end date only moves later.")
+                if stage != Campaign.Status.DRAFT
+                else ""
+            )
+
+
 def answers_as_post(questions: list[Question], answers: dict[str, Any]) -> QueryDict:
     """A response's answers as the form would post them (the inverse of `parse_answers`):
     the correction page shows the questionnaire filled in with what was recorded. File

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.errors import NotPermitted
 from cchc.surveys.models import Campaign, LiveResults
-from cchc.surveys.policies import can_collect
+from cchc.surveys.policies import can_follow
 
 T = TypeVar("T")
 
@@ -117,8 +117,10 @@ def snapshot(
 ) -> Snapshot:
     """The campaign's last computed live figures (with the fields of `load`); asks for a
     recomputation when they are stale, computes them here only when there are none."""
-    if not can_collect(actor, campaign.province_code):
-        raise NotPermitted(_("Only survey staff of the province may see live results."))
+    if not can_follow(actor, campaign.province_code):
+        raise NotPermitted(
+            _("Only survey staff and inspectors of the province may see live results.")
+        )
     fields = ("state", "computed_at", "refresh_requested_at", *load)
     row = LiveResults.objects.filter(campaign=campaign).only(*fields).first()
     if row is None:
@@ -146,8 +148,10 @@ def request_refresh(campaign: Campaign, *, actor: Any) -> bool:
     and a campaign event would itself change the state they are compared with."""
     from cchc.surveys.jobs import refresh_live_results
 
-    if not can_collect(actor, campaign.province_code):
-        raise NotPermitted(_("Only survey staff of the province may see live results."))
+    if not can_follow(actor, campaign.province_code):
+        raise NotPermitted(
+            _("Only survey staff and inspectors of the province may see live results.")
+        )
     now = timezone.now()
     with transaction.atomic():
         # one UPDATE decides under the row lock: of two views at once, one enqueues

@@ -327,6 +327,16 @@ class Campaign(models.Model):
 
     can_prepare = status_is(*PREPARE_IN, doc="Samples may be drawn and quotas set.")
 
+    # what Home Affairs may still correct in the campaign (services.edit_campaign): anything
+    # while it is prepared; once answers come in only what leaves them meaning the same (the
+    # name, a later end date, the target); nothing once closed: its figures are being counted
+    EDITABLE_IN = (Status.DRAFT, Status.OPEN)
+    EDITABLE_WHILE_OPEN = ("name", "date_to", "target_index")
+
+    can_edit = status_is(*EDITABLE_IN, doc="Its name, dates, method or target may be corrected.")
+
+    is_draft = status_is(Status.DRAFT, doc="Being prepared: every setting may still change.")
+
     def meets_target(self, total: float | None) -> bool | None:
         """Whether a unit's SIPAS reaches the campaign's target (None: no target or no
         figure). Compared as printed, to two decimals: 85.996 shows as 86,00 and meets 86."""
@@ -630,10 +640,36 @@ def _status_label(value: str) -> str:
     return value
 
 
+CAMPAIGN_ACTIONS = {
+    "create": _("Campaign created"),
+    "edit": _("Campaign settings changed"),
+    "open": _("Collection opened"),
+    "closed": _("Collection closed"),
+    "publish": _("Results published"),
+    "quota": _("Quota set"),
+    "draw": _("Sample drawn"),
+    "invite": _("Invitations queued"),
+}
+
+# what an "edit" event's changes are called on the campaign's history
+CAMPAIGN_FIELDS = {
+    "name": _("Name"),
+    "questionnaire": _("Questionnaire"),
+    "period": _("Period"),
+    "date_from": _("Transactions from"),
+    "date_to": _("Transactions to"),
+    "modes": _("Modes of collection"),
+    "anonymous": _("Anonymous answers"),
+    "target_index": _("Target satisfaction index (%)"),
+}
+
+
 class SurveyEvent(EventLog):
-    """The log of a campaign: opening, draws, letters, closing, publication."""
+    """The log of a campaign: creation and every change of its settings, opening, draws,
+    quotas, invitations, closing, publication."""
 
     subject_field = "campaign"
+    action_labels = CAMPAIGN_ACTIONS
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
 
     Meta = event_log_meta(
@@ -643,6 +679,47 @@ class SurveyEvent(EventLog):
         _("survey events"),
         ordered=False,
     )
+
+    def details(self) -> str:
+        """The row as read on the campaign's history: each setting changed, old → new; the
+        unit and figure of a quota or a draw."""
+        data: dict[str, Any] = self.data or {}
+        parts = []
+        for name, (old, new) in (data.get("changes") or {}).items():
+            parts.append(
+                f"{CAMPAIGN_FIELDS.get(name, name)}: {_setting_text(name, old)} → "
+                f"{_setting_text(name, new)}"
+            )
+        if self.action == "quota":
+            parts.append(f"{data.get('unit', '')}: {data.get('target', '')}")
+        elif self.action == "draw":
+            parts.append(f"{data.get('unit', '')}: {data.get('size', '')}/{data.get('frame', '')}")
+        elif self.action == "invite":
+            parts.append(str(data.get("queued", "")))
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+
+def _setting_text(name: str, value: Any) -> str:
+    """A campaign setting as the history prints it: dates as dd/mm/yyyy, modes by name."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return "—"
+    if name in ("date_from", "date_to"):
+        try:
+            return f"{dt.date.fromisoformat(str(value)):%d/%m/%Y}"
+        except ValueError:
+            return str(value)
+    if name == "modes":
+        labels = dict(Mode.choices)
+        return ", ".join(str(labels.get(m, m)) for m in value)
+    if name == "anonymous":
+        return str(_("yes") if value else _("no"))
+    if name == "target_index":
+        return f"{value} %"
+    return str(value)
 
 
 class ResponseEvent(EventLog):

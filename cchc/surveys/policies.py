@@ -48,6 +48,15 @@ def require_collector(actor: Any, province_code: str) -> None:
         raise NotPermitted(_("Only survey staff of the province may enter questionnaires."))
 
 
+def can_follow(actor: Any, province_code: str) -> bool:
+    """A campaign's page, its fieldwork progress and its live results before publication,
+    read-only: survey staff of the province, and its inspectors, who read everything and
+    change nothing (README: `thanhtra`, read-only). Only Home Affairs act on the pages."""
+    if can_collect(actor, province_code):
+        return True
+    return perms.is_inspector(actor) and perms.sees_whole_province(actor, province_code)
+
+
 def can_see_all_answers(actor: Any, province_code: str) -> bool:
     """Raw answers of every unit of the province (a whole campaign's download): Home Affairs
     and the province's inspectors, never a unit's leader."""

@@ -3,6 +3,7 @@ from django.urls import path
 from cchc.surveys.views import (
     answers,
     builder,
+    campaign_settings,
     campaigns,
     entry,
     evaluations,
@@ -19,6 +20,8 @@ urlpatterns = [
     path("r/<str:token>/", respondents.respond, name="respond"),
     path("o/<str:code>/<str:token>/<str:unit>/", respondents.respond_open, name="respond_open"),
     path("c/<str:code>/", campaigns.campaign_detail, name="campaign"),
+    path("c/<str:code>/edit/", campaign_settings.campaign_edit, name="campaign_edit"),
+    path("c/<str:code>/quotas/", campaign_settings.quotas, name="quotas"),
     path("c/<str:code>/progress/", campaigns.progress_fragment, name="progress"),
     path("c/<str:code>/enter/", entry.enter, name="enter"),
     path("c/<str:code>/disputes/", entry.disputes, name="disputes"),

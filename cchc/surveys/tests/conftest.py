@@ -18,6 +18,10 @@ def ensure_seeded():
         importlib.import_module("cchc.core.migrations.0002_seed_rules").seed(apps, None)
     if not Method.objects.filter(code="sipas-2023").exists():
         importlib.import_module("cchc.surveys.migrations.0002_seed_sipas_2023").seed(apps, None)
+        # the seeded questionnaire's first history row (test_questionnaire_log reads it)
+        importlib.import_module(
+            "cchc.surveys.migrations.0011_seeded_questionnaire_history"
+        ).forward(apps, None)
     if not Method.objects.filter(code="danh-gia-ho-so").exists():
         importlib.import_module("cchc.surveys.migrations.0003_seed_dossier_evaluation").seed(
             apps, None

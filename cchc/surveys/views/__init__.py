@@ -5,7 +5,10 @@ through services.
   link, and the open link or kiosk of a unit, limited per device.
 - `campaigns`: the surveys list, a new campaign, a campaign's page (open, close, publish,
   draw samples, invite, set quotas) with its live returns table, the published campaigns,
-  the invitation letters.
+  the invitation letters. Survey staff and the province's inspectors read a campaign's page;
+  only Home Affairs act on it.
+- `campaign_settings`: correcting a campaign's settings after its creation, and every
+  unit's quota on one page (Home Affairs).
 - `entry`: an enumerator's interview or a clerk's keying of a paper form; the supervisor's
   decision on forms whose two keyings differ.
 - `answers`: a unit's raw answers with review, one response with its log and correction,

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cchc.surveys.models import Campaign, Question, Questionnaire
-from cchc.surveys.policies import can_collect
+from cchc.surveys.policies import can_collect, can_follow
 
 
 def _questions(questionnaire: Questionnaire) -> list[Question]:
@@ -54,5 +54,16 @@ def _campaign_for(request: HttpRequest, code: str) -> Campaign:
         Campaign.objects.select_related("method", "questionnaire"), code=code
     )
     if not can_collect(request.user, campaign.province_code):
+        raise PermissionDenied
+    return campaign
+
+
+def _campaign_to_follow(request: HttpRequest, code: str) -> Campaign:
+    """A campaign whose page and progress the user may read: survey staff and the province's
+    inspectors (read-only), else 403."""
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("method", "questionnaire"), code=code
+    )
+    if not can_follow(request.user, campaign.province_code):
         raise PermissionDenied
     return campaign

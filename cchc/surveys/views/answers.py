@@ -17,7 +17,12 @@ from cchc.core.errors import DomainError
 from cchc.surveys import collection
 from cchc.surveys.forms import answer_text, answers_as_post, parse_answers
 from cchc.surveys.models import Campaign, Response
-from cchc.surveys.policies import can_see_all_answers, can_see_answers, is_home_affairs
+from cchc.surveys.policies import (
+    can_follow,
+    can_see_all_answers,
+    can_see_answers,
+    is_home_affairs,
+)
 from cchc.surveys.views._shared import _questions, _sections
 
 RESPONSES_PAGE = 50
@@ -58,6 +63,7 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
             "page": Paginator(qs, RESPONSES_PAGE).get_page(request.GET.get("page")),
             "q": q,
             "home_affairs": is_home_affairs(request.user, campaign.province_code),
+            "follower": can_follow(request.user, campaign.province_code),
         },
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,9 +22,15 @@ from cchc.core.rendering import form_page
 from cchc.surveys import letters, services
 from cchc.surveys.forms import CampaignForm
 from cchc.surveys.models import Campaign, Mode, Questionnaire, Quota, Response
-from cchc.surveys.policies import can_collect, can_see_questionnaires, is_home_affairs
+from cchc.surveys.policies import (
+    can_collect,
+    can_follow,
+    can_see_all_answers,
+    can_see_questionnaires,
+    is_home_affairs,
+)
 from cchc.surveys.sampling import stratum_labels
-from cchc.surveys.views._shared import _campaign_for
+from cchc.surveys.views._shared import _campaign_to_follow
 
 
 @login_required
@@ -31,7 +38,9 @@ def index(request: HttpRequest) -> HttpResponse:
     province = getattr(request.user, "province_code", "")
     campaigns = Campaign.objects.filter(province_code=province).order_by("-created_at")
     collector = can_collect(request.user, province)
-    if not collector:  # inspectors: the published results, not the collection pages
+    # inspectors follow every campaign read-only; others (a unit's leader) the published ones
+    follower = can_follow(request.user, province)
+    if not follower:
         campaigns = campaigns.filter(status=Campaign.Status.PUBLISHED)
     questionnaires = (
         Questionnaire.objects.order_by("code", "-version")
@@ -45,6 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "campaigns": campaigns,
             "questionnaires": questionnaires,
             "collector": collector,
+            "follower": follower,
             "home_affairs": is_home_affairs(request.user, province),
         },
     )
@@ -106,9 +116,14 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+HISTORY_PAGE = 50
+
+
 @login_required
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign_for(request, code)
+    """A campaign's page: its settings and their history, its actions (Home Affairs), its
+    fieldwork progress; survey staff and inspectors read it."""
+    campaign = _campaign_to_follow(request, code)
     if request.method == "POST":
         if not is_home_affairs(request.user, campaign.province_code):
             raise PermissionDenied
@@ -166,6 +181,12 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("surveys:campaign", code=campaign.code)
     context = _progress(campaign, request.user)
+    # the latest changes first, a page at a time: a campaign of 180 units logs a quota and a
+    # draw for each, which pushed a correction of its settings out of a fixed window
+    context["history"] = Paginator(campaign.events.order_by("-seq"), HISTORY_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context["history_open"] = "page" in request.GET
     if context["home_affairs"] and campaign.can_prepare:  # closed: the links take no answer
         context["open_links"] = _open_links(campaign)
     return render(request, "surveys/campaign.html", context)
@@ -253,13 +274,16 @@ def _progress(campaign: Campaign, user: Any) -> dict[str, Any]:
         "totals": totals,
         "modes": Mode.choices,
         "home_affairs": is_home_affairs(user, campaign.province_code),
+        "collector": can_collect(user, campaign.province_code),
+        # each unit's row links to its answers for whoever may read them (inspectors too)
+        "answers_link": can_see_all_answers(user, campaign.province_code),
     }
 
 
 @login_required
 def progress_fragment(request: HttpRequest, code: str) -> HttpResponse:
     """The live returns table (static/cchc/surveys.js re-loads it every 15 s)."""
-    campaign = _campaign_for(request, code)
+    campaign = _campaign_to_follow(request, code)
     return render(request, "surveys/_progress.html", _progress(campaign, request.user))
 
 

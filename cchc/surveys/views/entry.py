@@ -67,8 +67,29 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
         # the next form of the pile is most often of the same unit and mode: keep them chosen
         kept = {"unit": agency.code, "mode": request.POST.get("mode", "")}
         return redirect(f"{request.path}?{urlencode({**({'paper': 1} if paper else {}), **kept})}")
-    extra["posted"] = {"unit": request.GET.get("unit", ""), "mode": request.GET.get("mode", "")}
+    extra["posted"] = {
+        "unit": request.GET.get("unit", "") or _own_unit(request.user, units),
+        "mode": request.GET.get("mode", "") or _first_mode(paper, campaign.modes),
+    }
     return _form_page(request, campaign, action=request.path, extra=extra)
+
+
+def _own_unit(user: Any, units: list[Agency]) -> str:
+    """The unit chosen to begin with: the one the interviewer works at, when the campaign
+    surveys it and they work at no other (an enumerator of a ward rates their ward)."""
+    from cchc.accounts import permissions as perms
+
+    own = perms.agency_ids(user) & {a.pk for a in units}
+    if len(own) != 1:
+        return ""
+    return next(a.code for a in units if a.pk in own)
+
+
+def _first_mode(paper: bool, modes: list[str]) -> str:
+    """The mode chosen to begin with: an interview is by phone or face to face (the form also
+    offers the desk's paper and kiosk); a keyed paper form came by post."""
+    preferred = (Mode.PAPER_POST,) if paper else (Mode.PHONE, Mode.INTERVIEW)
+    return next((m.value for m in preferred if m in modes), "")
 
 
 @login_required

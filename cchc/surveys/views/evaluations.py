@@ -11,20 +11,21 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cchc.surveys.methods import period_window
-from cchc.surveys.policies import can_collect
+from cchc.surveys.policies import can_follow
 
 
 @login_required
 def evaluations(request: HttpRequest) -> HttpResponse:
     """The per-dossier evaluation through the survey engine (method `danh-gia-ho-so`): per
-    unit and criterion, for a year, a quarter or a month (issue 13.9)."""
+    unit and criterion, for a year, a quarter or a month (issue 13.9); read by survey staff
+    and the province's inspectors."""
     from django.utils import timezone
 
     from cchc.surveys.methods import evaluation_criteria
     from cchc.surveys.results import evaluation_results
 
     province = getattr(request.user, "province_code", "")
-    if not can_collect(request.user, province):
+    if not can_follow(request.user, province):
         raise PermissionDenied
     period = request.GET.get("period") or str(timezone.localdate().year)
     window = period_window(period)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cchc.surveys.bias import bias_check, bias_margin
 from cchc.surveys.models import Campaign, Item
-from cchc.surveys.policies import can_collect, can_see_all_answers, can_see_answers
+from cchc.surveys.policies import can_follow, can_see_all_answers, can_see_answers
 from cchc.surveys.results import method_of
 
 
@@ -57,15 +57,16 @@ def _published_summary(campaign: Campaign) -> dict[str, Any]:
 
 
 def results(request: HttpRequest, code: str) -> HttpResponse:
-    """Ranking with intervals; public once published, else Home Affairs and survey staff."""
+    """Ranking with intervals; public once published, else Home Affairs, survey staff and
+    the province's inspectors (read-only: the page has no action)."""
     campaign = get_object_or_404(
         Campaign.objects.select_related("method").defer("published_results"), code=code
     )
-    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
+    if not campaign.is_published and not can_follow(request.user, campaign.province_code):
         raise Http404
     from cchc.surveys import live
 
-    staff = can_collect(request.user, campaign.province_code)
+    staff = can_follow(request.user, campaign.province_code)
     snapshot = None
     if campaign.is_published:
         doc = _published_summary(campaign)
@@ -213,7 +214,7 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     from openpyxl.styles import Font
 
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
-    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
+    if not campaign.is_published and not can_follow(request.user, campaign.province_code):
         raise Http404
     doc = _results_doc(campaign, actor=request.user)
     agencies = sorted(doc["agencies"], key=ranking_order)
@@ -319,7 +320,7 @@ def results_pdf(request: HttpRequest, code: str) -> HttpResponse:
     from cchc.surveys.report import render_report
 
     campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
-    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
+    if not campaign.is_published and not can_follow(request.user, campaign.province_code):
         raise Http404
     response = HttpResponse(
         render_report(campaign, _results_doc(campaign, actor=request.user)),
@@ -336,7 +337,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     campaign = get_object_or_404(
         Campaign.objects.select_related("method").defer("published_results"), code=code
     )
-    if not campaign.is_published and not can_collect(request.user, campaign.province_code):
+    if not campaign.is_published and not can_follow(request.user, campaign.province_code):
         raise Http404
 
     def figures_of(doc: dict[str, Any]) -> dict[str, Any]:
@@ -385,7 +386,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
             "trend": _trend(campaign, unit),
             "meets_target": campaign.meets_target(figures["total"]),
-            "staff": can_collect(request.user, campaign.province_code),
+            "staff": can_follow(request.user, campaign.province_code),
             "stamp": stamp,
         },
     )
