@@ -71,7 +71,27 @@ class User(AbstractUser):
                 fields=["tax_code"],
                 condition=models.Q(is_active=True) & ~models.Q(tax_code=""),
                 name="uniq_active_tax_code",
-            )
+            ),
+            # One working citizen's or organisation's account per e-mail and per phone: such
+            # an account signs in with its address (backends.ContactBackend finds it only
+            # when exactly one account holds it) and its codes and password links go there.
+            # The sign-up checks first; this is the guard against two pending sign-ups of one
+            # address confirmed at once (portal.services.verify_code answers the clash as a
+            # duplicate). Staff accounts are left out: they are opened one at a time by an
+            # administrator (services.contact_refusals refuses a held address there), sign in
+            # with their user name, and an older import may give two of them the office's
+            # phone; pending sign-ups are left out so a stranger's unconfirmed one never
+            # blocks the owner of the address.
+            models.UniqueConstraint(
+                fields=["email_hash"],
+                condition=models.Q(is_active=True, kind="CITIZEN") & ~models.Q(email_hash=""),
+                name="uniq_active_citizen_email",
+            ),
+            models.UniqueConstraint(
+                fields=["phone_hash"],
+                condition=models.Q(is_active=True, kind="CITIZEN") & ~models.Q(phone_hash=""),
+                name="uniq_active_citizen_phone",
+            ),
         ]
 
     def __str__(self) -> str:

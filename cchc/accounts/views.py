@@ -341,7 +341,7 @@ class PasswordChange(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:me")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if second_factor.confirmed_device(request.user) is not None:
             return recent_check_required(super().dispatch)(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
