@@ -29,7 +29,8 @@ from django_otp import login as otp_login
 from cchc.accounts import second_factor, services
 from cchc.accounts.forms import ContactsForm
 from cchc.accounts.lockout import _audit
-from cchc.core.rendering import form_page
+from cchc.core.errors import DomainError
+from cchc.core.rendering import add_domain_error
 
 User = get_user_model()
 
@@ -301,34 +302,96 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ContactCodeForm(forms.Form):
+    channel = forms.ChoiceField(choices=[("email", "email"), ("phone", "phone")])
+    code = forms.RegexField(
+        label=gettext_lazy("Code"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=8,
+        required=False,
+        error_messages={"invalid": gettext_lazy("Enter the 6-digit code.")},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contacts(request: HttpRequest) -> HttpResponse:
     """A citizen's or an organisation's own name (an organisation's contact person), e-mail
-    and phone, changed with the current password (services.change_own_contacts). Staff
+    and phone, changed with the current password (services.change_own_contacts); a new
+    address is confirmed by the code sent to it (contact_changes), on this page too. Staff
     contacts are kept by their administrators (the staff pages)."""
+    from cchc.accounts import contact_changes
+
     user: Any = request.user
     if user.kind != User.Kind.CITIZEN:
         raise Http404
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    code_form = ContactCodeForm(request.POST if action else None)
+    if action in ("confirm", "resend", "cancel") and code_form.is_valid():
+        channel = code_form.cleaned_data["channel"]
+        try:
+            if action == "confirm":
+                contact_changes.confirm(
+                    actor=user, channel=channel, code=code_form.cleaned_data["code"] or ""
+                )
+                messages.success(
+                    request,
+                    _("The new address is confirmed: you sign in with it from now on."),
+                )
+                return redirect("accounts:me")
+            if action == "resend":
+                contact_changes.resend(actor=user, channel=channel)
+                messages.success(request, _("A new code has been sent."))
+            else:
+                contact_changes.cancel(actor=user, channel=channel)
+                messages.info(request, _("The change was given up: your address stays as it was."))
+            return redirect("accounts:contacts")
+        except DomainError as exc:
+            code_form.add_error("code", exc.message)
     initial = {"full_name": user.full_name, "email": user.email, "phone": user.phone}
-    form = ContactsForm(request.POST or None, initial=initial, organisation=user.is_organisation)
+    form = ContactsForm(
+        request.POST if request.method == "POST" and not action else None,
+        initial=initial,
+        organisation=user.is_organisation,
+    )
 
     def save(d: dict[str, Any]) -> HttpResponse:
-        services.change_own_contacts(
+        asked = services.change_own_contacts(
             actor=user,
             full_name=d["full_name"],
             email=d["email"],
             phone=d["phone"],
             password=d["password"],
         )
-        messages.success(
-            request,
-            _("Your contact details have been saved. You sign in with the new e-mail or phone."),
-        )
+        if asked:
+            messages.success(
+                request,
+                _(
+                    "A code was sent to the new address: enter it below to confirm it. Until "
+                    "then you sign in with your current address, and messages go there."
+                ),
+            )
+            return redirect("accounts:contacts")
+        messages.success(request, _("Your contact details have been saved."))
         return redirect("accounts:me")
 
-    return form_page(
-        request, "accounts/contacts.html", form, save, heading=_("Change my contact details")
+    if request.method == "POST" and not action and form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return render(
+        request,
+        "accounts/contacts.html",
+        {
+            "form": form,
+            "heading": _("Change my contact details"),
+            "waiting": contact_changes.open_changes(user),
+            "code_form": code_form,
+            "failed_channel": code_form.data.get("channel") if code_form.errors else "",
+        },
+        # the details form answers as every form page does; a refused code with 400
+        status=400 if code_form.errors else 200,
     )
 
 
