@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from cchc.accounts import second_factor, services
+from cchc.accounts import contact_changes, second_factor, services
 from cchc.accounts.forms import ContactsForm
 from cchc.accounts.lockout import _audit
 from cchc.core.errors import DomainError
@@ -298,6 +298,8 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "memberships": user.memberships.select_related("agency").order_by("agency__code"),
             "two_step_offered": second_factor.offered_to(user),
+            # a new address asked for and not confirmed yet: said here too, with the way back
+            "waiting": contact_changes.open_changes(user),
         },
     )
 
@@ -320,8 +322,6 @@ def contacts(request: HttpRequest) -> HttpResponse:
     and phone, changed with the current password (services.change_own_contacts); a new
     address is confirmed by the code sent to it (contact_changes), on this page too. Staff
     contacts are kept by their administrators (the staff pages)."""
-    from cchc.accounts import contact_changes
-
     user: Any = request.user
     if user.kind != User.Kind.CITIZEN:
         raise Http404

@@ -208,3 +208,18 @@ def test_a_new_address_taken_meanwhile_is_refused_at_the_code(client, organisati
         contact_changes.confirm(actor=organisation, channel="email", code="123456")
     organisation.refresh_from_db()
     assert organisation.email == "hung@saomai.vn"
+
+
+def test_the_account_page_says_a_new_address_waits_for_its_code(client, organisation):
+    services.change_own_contacts(
+        actor=organisation,
+        full_name="Lê Văn Hùng",
+        email="hung@saomai.vn",
+        phone="0912000999",
+        password=PASSWORD,
+    )
+    client.force_login(organisation)
+    with translation.override("vi"):
+        page = client.get(reverse("accounts:me")).content.decode()
+    assert 'id="waiting-phone"' in page and "0912000999" in page
+    assert reverse("accounts:contacts") in page
