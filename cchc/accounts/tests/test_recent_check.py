@@ -146,3 +146,21 @@ def test_the_next_address_stays_on_this_site(client):
         reverse("accounts:recheck"), {"password": GOOD, "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("accounts:me")
+
+
+def test_a_change_in_the_admin_in_an_old_session_asks_for_the_code(admin_client, admin_user):
+    from django.contrib.auth import SESSION_KEY
+
+    target = User.objects.create_user("hoa", password=GOOD, kind=User.Kind.STAFF)
+    page = reverse("admin:auth_user_password_change", args=[target.pk])
+    new = {"password1": "mot-mat-khau-moi-2026", "password2": "mot-mat-khau-moi-2026"}
+    assert admin_client.get(page).status_code == 200  # reading stays open
+    _an_hour_ago(admin_client)
+    response = admin_client.post(page, new)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:recheck"))
+    target.refresh_from_db()
+    assert target.check_password(GOOD)
+    # signing out of the admin is never held
+    assert admin_client.post(reverse("admin:logout")).status_code in (200, 302)
+    assert SESSION_KEY not in admin_client.session
