@@ -298,6 +298,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "memberships": user.memberships.select_related("agency").order_by("agency__code"),
             "two_step_offered": second_factor.offered_to(user),
+            "two_step_on": second_factor.confirmed_device(user) is not None,
             # a new address asked for and not confirmed yet: said here too, with the way back
             "waiting": contact_changes.open_changes(user),
         },

@@ -30,3 +30,19 @@ def test_the_two_step_page_of_an_account_with_a_device_offers_to_replace_or_turn
         page = client.get(reverse("accounts:otp_setup")).content.decode()
     assert "Thay thiết bị" in page and ">Bật<" not in page
     assert reverse("accounts:otp_remove") in page
+
+
+def test_a_staff_members_account_page_says_who_keeps_the_contacts_and_the_two_step_state(
+    client, cast
+):
+    client.force_login(cast.clerk_a)
+    with translation.override("vi"):
+        page = client.get(reverse("accounts:me")).content.decode()
+    assert 'id="contacts-kept-by"' in page
+    assert 'id="two-step-state">tắt<' in page
+    TOTPDevice.objects.create(user=cast.clerk_a, name="t", confirmed=True)
+    with translation.override("vi"):
+        page = client.get(reverse("accounts:me")).content.decode()
+    assert 'id="two-step-state">bật<' in page
+    client.force_login(cast.citizen)
+    assert 'id="contacts-kept-by"' not in client.get(reverse("accounts:me")).content.decode()
