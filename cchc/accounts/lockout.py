@@ -233,3 +233,8 @@ def _record_lockout(sender: Any, request: HttpRequest, username: str, ip_address
 def _record_login(sender: Any, request: HttpRequest | None, user: Any, **kw: Any) -> None:
     if request is not None:
         request._cchc_device_user = user.get_username()  # type: ignore[attr-defined]
+        # signing in checked the password (and the code, for an account with a device): the
+        # changes that guard the account need no new check for a while (second_factor)
+        from cchc.accounts.second_factor import mark_checked
+
+        mark_checked(request.session)

@@ -71,7 +71,27 @@ class User(AbstractUser):
                 fields=["tax_code"],
                 condition=models.Q(is_active=True) & ~models.Q(tax_code=""),
                 name="uniq_active_tax_code",
-            )
+            ),
+            # One working citizen's or organisation's account per e-mail and per phone: such
+            # an account signs in with its address (backends.ContactBackend finds it only
+            # when exactly one account holds it) and its codes and password links go there.
+            # The sign-up checks first; this is the guard against two pending sign-ups of one
+            # address confirmed at once (portal.services.verify_code answers the clash as a
+            # duplicate). Staff accounts are left out: they are opened one at a time by an
+            # administrator (services.contact_refusals refuses a held address there), sign in
+            # with their user name, and an older import may give two of them the office's
+            # phone; pending sign-ups are left out so a stranger's unconfirmed one never
+            # blocks the owner of the address.
+            models.UniqueConstraint(
+                fields=["email_hash"],
+                condition=models.Q(is_active=True, kind="CITIZEN") & ~models.Q(email_hash=""),
+                name="uniq_active_citizen_email",
+            ),
+            models.UniqueConstraint(
+                fields=["phone_hash"],
+                condition=models.Q(is_active=True, kind="CITIZEN") & ~models.Q(phone_hash=""),
+                name="uniq_active_citizen_phone",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -264,6 +284,7 @@ class AccountEvent(EventLog):
         "invite": _("Link to set a password sent"),
         "signup": _("Account created by sign-up"),
         "contacts": _("Contact details changed"),
+        "contact_asked": _("New contact address waiting for its code"),
     }
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -281,3 +302,46 @@ class AccountEvent(EventLog):
         """The role the change concerns, as the pages name it (the data keeps its code)."""
         role = (self.data or {}).get("role", "")
         return str(Membership.Role(role).label) if role in Membership.Role.values else role
+
+
+class ContactChange(models.Model):
+    """A new e-mail or phone a citizen's or an organisation's account asked for, waiting for
+    the one-time code sent to it (accounts.contact_changes). Until the code comes back the
+    account keeps, signs in with and is told everything at its old address. Only a keyed hash
+    of the code is stored; the address is encrypted as the account's own are."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_changes"
+    )
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    new_address = EncryptedTextField(_("new address"), max_length=254)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # set when confirmed, or when replaced by a later request or given up (cancelled)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact change")
+        verbose_name_plural = _("contact changes")
+        constraints = [
+            # one open request per account and channel: a new one closes the old first
+            models.UniqueConstraint(
+                fields=["user", "channel"],
+                condition=models.Q(closed_at__isnull=True),
+                name="uniq_open_contact_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.closed_at is None and self.expires_at > timezone.now()

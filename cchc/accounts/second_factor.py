@@ -85,3 +85,46 @@ def confirm_device(user: Any, device: TOTPDevice, token: str) -> bool:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         return True
+
+
+# -- a recent check before the changes that guard the account ---------------------------------
+# Signing in checks the password (and the code of an account with a device); a session left
+# open for hours is not that check. Turning the second factor off or replacing it, changing
+# the password and managing staff accounts ask for it again when the last one is older than
+# settings.CCHC_RECHECK_MINUTES (config/settings.py): the code for an account with a device,
+# the password for one without.
+CHECKED_AT_SESSION_KEY = "cchc_checked_at"
+RECHECK_MAX_ATTEMPTS = 5
+DEFAULT_RECHECK_MINUTES = 15
+
+
+def recheck_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CCHC_RECHECK_MINUTES", DEFAULT_RECHECK_MINUTES)) * 60
+
+
+def mark_checked(session: Any) -> None:
+    """The session's owner has just proved it is them (sign-in, a code, the password)."""
+    import time
+
+    session[CHECKED_AT_SESSION_KEY] = int(time.time())
+
+
+def recently_checked(session: Any) -> bool:
+    import time
+
+    checked_at = session.get(CHECKED_AT_SESSION_KEY)
+    if not isinstance(checked_at, int):
+        return False
+    return 0 <= time.time() - checked_at <= recheck_seconds()
+
+
+def remove_device(user: Any) -> bool:
+    """Turn two-step sign-in off for `user` (every device of theirs, confirmed or not); False
+    when the account must keep it (required_at_sign_in): it may only replace its device."""
+    if required_at_sign_in(user):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+    return True

@@ -241,12 +241,17 @@ def _notify_old_contacts(user: User, old_email: str, old_phone: str) -> None:
 
 def change_own_contacts(
     *, actor: Any, full_name: str, email: str = "", phone: str = "", password: str
-) -> User:
+) -> list[str]:
     """A citizen's or an organisation's account changes its own name (an organisation's: its
-    contact person's), e-mail and phone, confirmed with its password. The account signs in
-    with the e-mail or phone, so an address another account holds is refused (as for staff,
-    `contact_refusals`); a changed address is no longer counted as verified; the old
-    addresses are told; an `AccountEvent` names what changed (not the addresses)."""
+    contact person's), e-mail and phone, confirmed with its password. The name changes now,
+    and so does an address left empty (one must remain); a new e-mail or phone only once
+    the code sent to it comes back (contact_changes.confirm): until then the account keeps,
+    signs in with and is told everything at the old one. An address another account holds
+    is refused (as for staff, `contact_refusals`); the old addresses are told of a change;
+    an `AccountEvent` names what changed (not the addresses). Returns the channels waiting
+    for their code ("email", "phone")."""
+    from cchc.accounts import contact_changes
+    from cchc.accounts.models import ContactChange
     from cchc.core.personal import normalise_phone
 
     if not getattr(actor, "is_authenticated", False) or actor.kind != User.Kind.CITIZEN:
@@ -274,43 +279,64 @@ def change_own_contacts(
     with transaction.atomic():
         user = events.lock(User(pk=actor.pk))  # actor may be the request's lazy user
         old_email, old_phone = user.email, user.phone
-        changed = [
-            name
-            for name, old, new in (
-                ("full_name", user.full_name, full_name),
-                ("email", old_email, email),
-                ("phone", old_phone, phone),
+        changed = ["full_name"] if user.full_name != full_name else []
+        removed = {"email": not email and old_email, "phone": not phone and old_phone}
+        asked = []
+        for channel, old, new in (
+            (ContactChange.Channel.EMAIL, old_email, email),
+            (ContactChange.Channel.PHONE, old_phone, phone),
+        ):
+            if not new and old:
+                changed.append(str(channel))
+            elif new and new != old:
+                asked.append(str(channel))
+            if new == old or not new:
+                # the old address typed back (or left empty): a request for it is given up
+                contact_changes.close_open(user, channel)
+        if (removed["email"] or removed["phone"]) and not (
+            (old_email and not removed["email"]) or (old_phone and not removed["phone"])
+        ):
+            # the account would have no address it can sign in with until the code comes
+            raise ValidationFailed(
+                _(
+                    "Keep your current address until the new one is confirmed with its code; "
+                    "you can remove it afterwards."
+                ),
+                field="email" if removed["email"] else "phone",
             )
-            if old != new
-        ]
-        if not changed:
-            return user
-        user.full_name, user.email, user.phone = full_name, email, phone
-        if "email" in changed:
-            user.email_verified = False
-        if "phone" in changed:
-            user.phone_verified = False
-        # the derived columns with their sources: the keyed hashes sign-in looks up, the
-        # folded name and its sort key
-        user.save(
-            update_fields=[
-                "full_name",
-                "email",
-                "phone",
-                "email_verified",
-                "phone_verified",
-                "email_hash",
-                "phone_hash",
-                "search_text",
-                "name_key",
-            ]
-        )
-        events.append_event(
-            AccountEvent, user, action="contacts", actor=actor, data={"changed": changed}
-        )
-        _notify_old_contacts(
-            user,
-            old_email if "email" in changed else "",
-            old_phone if "phone" in changed else "",
-        )
-    return user
+        if changed:
+            user.full_name = full_name
+            if removed["email"]:
+                user.email, user.email_verified = "", False
+            if removed["phone"]:
+                user.phone, user.phone_verified = "", False
+            # the derived columns with their sources: the keyed hashes sign-in looks up, the
+            # folded name and its sort key
+            user.save(
+                update_fields=[
+                    "full_name",
+                    "email",
+                    "phone",
+                    "email_verified",
+                    "phone_verified",
+                    "email_hash",
+                    "phone_hash",
+                    "search_text",
+                    "name_key",
+                ]
+            )
+            events.append_event(
+                AccountEvent, user, action="contacts", actor=actor, data={"changed": changed}
+            )
+            _notify_old_contacts(
+                user,
+                old_email if removed["email"] else "",
+                old_phone if removed["phone"] else "",
+            )
+        for wanted in asked:
+            contact_changes.ask(user, wanted, email if wanted == "email" else phone)
+        if asked:
+            events.append_event(
+                AccountEvent, user, action="contact_asked", actor=actor, data={"asked": asked}
+            )
+    return asked

@@ -1,6 +1,8 @@
 """The staff pages: a province's Home Affairs department and each agency's administrator
 list, add and change the staff accounts of the agencies they manage (accounts/services.py
-does every change and logs it)."""
+does every change and logs it). Adding accounts, loading a file of them and every change to
+one (roles, switching off, links) ask for a fresh code when the last check of the session is
+older than settings.CCHC_RECHECK_MINUTES (views.recent_check_required)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from cchc.accounts import services
 from cchc.accounts import staff_import as staff_import_module
 from cchc.accounts.forms import GrantForm, StaffFileForm, StaffForm
 from cchc.accounts.models import Membership, User
+from cchc.accounts.views import recent_check_required
 from cchc.core.collation import vietnamese_sort_key
 from cchc.core.errors import ValidationFailed
 from cchc.core.rendering import form_page, run_action
@@ -71,6 +74,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@recent_check_required
 def staff_new(request: HttpRequest) -> HttpResponse:
     agencies = _managed(request)
     form = StaffForm(request.POST or None, agencies=agencies)
@@ -124,6 +128,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@recent_check_required
 def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _account(request, pk)
     back = redirect("accounts:staff_detail", pk=user.pk)
@@ -170,6 +175,7 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@recent_check_required
 def staff_import(request: HttpRequest) -> HttpResponse:
     """Upload `staff.csv`, see what it would do (or every refused line), then confirm."""
     agencies = _managed(request)

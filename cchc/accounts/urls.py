@@ -17,5 +17,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("login/code/", views.otp_verify, name="otp_verify"),
     path("two-step/", views.otp_setup, name="otp_setup"),
+    path("two-step-off/", views.otp_remove, name="otp_remove"),
+    path("confirm/", views.recheck, name="recheck"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -18,10 +18,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.accounts.links import send_set_password_link
 from cchc.accounts.models import (
@@ -212,7 +213,14 @@ def _create_pending(
     user.is_active = False
     user.province_code = settings.CCHC_PROVINCE_CODE
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # the same address signed up at this very moment (the user name derives from it):
+        # answered as an address that has an account
+        _audit("signup_existing", actor=AnonymousUser(), label=label, user_id=None)
+        return None
     _audit("signup", actor=AnonymousUser(), label=label, user_id=user.pk)  # not signed in yet
     send_code(user=user)
     return user
@@ -308,7 +316,17 @@ def verify_code(*, user: User, code: str) -> User:
                         user.email_verified = True
                     else:
                         user.phone_verified = True
-                    user.save(update_fields=["is_active", "email_verified", "phone_verified"])
+                    try:
+                        # the database's guard (accounts.User.Meta): one working account per
+                        # address, should another be confirmed at this very moment
+                        with transaction.atomic():
+                            user.save(
+                                update_fields=["is_active", "email_verified", "phone_verified"]
+                            )
+                    except IntegrityError:
+                        user.is_active = False
+                        error = str(ADDRESS_TAKEN)
+                if not error:
                     _record_signup(user, channel=record.channel)
                     _audit("verify", actor=user, channel=record.channel)
             else:
@@ -336,7 +354,19 @@ def _identity_taken(user: User) -> str:
             "An account with this citizen ID was confirmed meanwhile: sign in with it. This "
             "sign-up was not completed."
         )
+    citizens = others.filter(kind=User.Kind.CITIZEN)
+    if (user.email_hash and citizens.filter(email_hash=user.email_hash).exists()) or (
+        user.phone_hash and citizens.filter(phone_hash=user.phone_hash).exists()
+    ):
+        return str(ADDRESS_TAKEN)
     return ""
+
+
+# Which of the two addresses is not said: the code proves only the one it went to.
+ADDRESS_TAKEN = gettext_lazy(
+    "An account with this e-mail or phone was confirmed meanwhile: sign in with it, or set a "
+    "new password if you forgot it. This sign-up was not completed."
+)
 
 
 def _record_signup(user: User, *, channel: str) -> None:

@@ -4,6 +4,8 @@ change logged; sign-in follows the new address."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -58,26 +60,54 @@ def test_an_organisation_changes_its_contact_person_and_addresses(
     assert reverse("accounts:contacts") in page
     assert "Họ và tên người liên hệ" in form and 'value="hung@saomai.vn"' in form
     response = _post(client)
-    assert response.status_code == 302 and response.url == reverse("accounts:me")
+    assert response.status_code == 302 and response.url == reverse("accounts:contacts")
+    organisation.refresh_from_db()
+    # the name at once; the new addresses only once their codes come back
+    assert (organisation.full_name, organisation.email, organisation.phone) == (
+        "Trần Thu Hà",
+        "hung@saomai.vn",
+        "0912000111",
+    )
+    assert users_by_contact("hung@saomai.vn").get() == organisation
+    assert not users_by_contact("ha@saomai.vn").exists()
+    # the codes go to the new addresses, by the job runner
+    assert run_jobs() == 2
+    assert mail.outbox[-1].to == ["ha@saomai.vn"]
+    assert [to for to, _text in MemorySmsBackend.outbox] == ["0912000333"]
+    email_code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    phone_code = re.search(r"\b(\d{6})\b", MemorySmsBackend.outbox[-1][1]).group(1)
+    with translation.override("vi"):
+        page = client.get(reverse("accounts:contacts")).content.decode()
+    assert "ha@saomai.vn" in page and 'id="waiting-phone"' in page
+    for channel, code in (("email", email_code), ("phone", phone_code)):
+        confirmed = client.post(
+            reverse("accounts:contacts"), {"action": "confirm", "channel": channel, "code": code}
+        )
+        assert confirmed.status_code == 302 and confirmed.url == reverse("accounts:me")
     organisation.refresh_from_db()
     assert (organisation.full_name, organisation.email, organisation.phone) == (
         "Trần Thu Hà",
         "ha@saomai.vn",
         "0912000333",
     )
-    assert not organisation.email_verified  # the new address was not confirmed
+    assert organisation.email_verified and organisation.phone_verified  # confirmed by code
     # the organisation itself is unchanged; sign-in follows the new address
     assert organisation.organisation_name == "Công ty TNHH Sao Mai"
     assert users_by_contact("ha@saomai.vn").get() == organisation
     assert not users_by_contact("hung@saomai.vn").exists()
-    event = AccountEvent.objects.get(user=organisation, action="contacts")
-    assert event.actor == organisation
-    assert event.data == {"changed": ["full_name", "email", "phone"]}
-    assert "ha@saomai.vn" not in str(event.data)  # what changed, never the addresses
+    logged = list(AccountEvent.objects.filter(user=organisation).order_by("seq"))
+    assert [(e.action, e.data) for e in logged] == [
+        ("contacts", {"changed": ["full_name"]}),
+        ("contact_asked", {"asked": ["email", "phone"]}),
+        ("contacts", {"changed": ["email"], "confirmed_by": "code"}),
+        ("contacts", {"changed": ["phone"], "confirmed_by": "code"}),
+    ]
+    assert all(e.actor == organisation for e in logged)
+    assert "ha@saomai.vn" not in str([e.data for e in logged])  # never the addresses
     # the old addresses are told, by the job runner
-    assert run_jobs() == 1
+    assert run_jobs() == 2
     assert mail.outbox[-1].to == ["hung@saomai.vn"]
-    assert [to for to, _text in MemorySmsBackend.outbox] == ["0912000111"]
+    assert [to for to, _text in MemorySmsBackend.outbox][-1] == "0912000111"
     client.logout()
     signed_in = client.post(
         reverse("accounts:login"), {"username": "ha@saomai.vn", "password": PASSWORD}
@@ -124,3 +154,72 @@ def test_nothing_changed_logs_nothing(organisation):
         password=PASSWORD,
     )
     assert not AccountEvent.objects.filter(user=organisation).exists()
+
+
+def test_until_the_code_comes_back_the_old_address_stays(transactional_db, client, organisation):
+    from cchc.accounts.models import ContactChange
+
+    client.force_login(organisation)
+    _post(client, full_name="Lê Văn Hùng", email="moi@saomai.vn", phone="0912000111")
+    change = ContactChange.objects.get(user=organisation, closed_at__isnull=True)
+    assert change.channel == "email" and change.new_address == "moi@saomai.vn"
+    # the code is not in the job's stored arguments in clear
+    from django_tasks_db.models import DBTaskResult
+
+    assert run_jobs() == 1
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    assert code not in str(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
+    wrong = client.post(
+        reverse("accounts:contacts"), {"action": "confirm", "channel": "email", "code": "000000"}
+    )
+    assert wrong.status_code == 400
+    organisation.refresh_from_db()
+    assert organisation.email == "hung@saomai.vn" and organisation.email_verified
+    assert users_by_contact("hung@saomai.vn").get() == organisation
+    # typing the old address back gives the change up
+    _post(client, full_name="Lê Văn Hùng", email="hung@saomai.vn", phone="0912000111")
+    assert not ContactChange.objects.filter(user=organisation, closed_at__isnull=True).exists()
+    gone = client.post(
+        reverse("accounts:contacts"), {"action": "confirm", "channel": "email", "code": code}
+    )
+    assert gone.status_code == 400
+    organisation.refresh_from_db()
+    assert organisation.email == "hung@saomai.vn"
+
+
+def test_a_new_address_taken_meanwhile_is_refused_at_the_code(client, organisation):
+    from cchc.accounts.models import ContactChange
+
+    services.change_own_contacts(
+        actor=organisation,
+        full_name="Lê Văn Hùng",
+        email="moi@saomai.vn",
+        phone="0912000111",
+        password=PASSWORD,
+    )
+    change = ContactChange.objects.get(user=organisation)
+    from cchc.accounts import contact_changes
+
+    ContactChange.objects.filter(pk=change.pk).update(
+        code_hash=contact_changes._code_hash(organisation.pk, "email", "123456")
+    )
+    User.objects.create(username="other", kind=User.Kind.CITIZEN, email="moi@saomai.vn")
+    with pytest.raises(ValidationFailed):
+        contact_changes.confirm(actor=organisation, channel="email", code="123456")
+    organisation.refresh_from_db()
+    assert organisation.email == "hung@saomai.vn"
+
+
+def test_the_account_page_says_a_new_address_waits_for_its_code(client, organisation):
+    services.change_own_contacts(
+        actor=organisation,
+        full_name="Lê Văn Hùng",
+        email="hung@saomai.vn",
+        phone="0912000999",
+        password=PASSWORD,
+    )
+    client.force_login(organisation)
+    with translation.override("vi"):
+        page = client.get(reverse("accounts:me")).content.decode()
+    assert 'id="waiting-phone"' in page and "0912000999" in page
+    assert reverse("accounts:contacts") in page
