@@ -226,6 +226,11 @@ LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
 AXES_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
+# How old the last check of who is at the keyboard (the sign-in, an authenticator code or the
+# password) may be before a change that guards an account asks again: the second factor
+# replaced or turned off, the password changed, staff accounts added or changed
+# (cchc.accounts.second_factor.recently_checked).
+CCHC_RECHECK_MINUTES = env_int("CCHC_RECHECK_MINUTES", 15)
 # Pages that answer about a dossier code (status, QR, receipt, evaluation), per 15 minutes:
 # distinct codes one address may ask about (walking codes), requests about one code from
 # every address together (guessing its ID digits). cchc/portal/throttle.py says why.

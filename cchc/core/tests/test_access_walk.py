@@ -195,6 +195,8 @@ PAGES: dict[str, frozenset[str]] = {
     "accounts/login/code/": NOBODY,  # only with a pending password step
     "accounts/logout/": NOBODY,  # POST only
     "accounts/two-step/": STAFF,  # TOTP enrolment: not offered to citizens
+    "accounts/two-step-off/": NOBODY,  # POST only
+    "accounts/confirm/": SIGNED_IN,  # "confirm it is you" before a change guarding the account
     "api/v1/": NOBODY,
     "api/v1/openapi.json": ANY,
     "api/v1/docs": ANY,
