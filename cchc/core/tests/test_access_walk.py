@@ -278,9 +278,9 @@ PAGES: dict[str, frozenset[str]] = {
     "surveys/public/": ANY,
     "surveys/new/": PROVINCE,  # Home Affairs start a campaign
     "surveys/q/new/": PROVINCE,  # ...or a questionnaire
-    # the per-dossier evaluation results: the staff who collect survey answers (inspectors
-    # read the campaigns' published results instead)
-    "surveys/evaluations/": STAFF - {"inspector"},
+    # the per-dossier evaluation results: the staff who collect survey answers, and the
+    # inspector, who reads every record of the province (read-only, this sitting)
+    "surveys/evaluations/": STAFF,
 }
 PAGE_PREFIXES: tuple[tuple[str, frozenset[str]], ...] = (
     ("admin/", NOBODY),  # administrators only (is_staff + second factor): none in the cast
