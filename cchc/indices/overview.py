@@ -142,12 +142,18 @@ def published_column(
     return None
 
 
+def other_schemes() -> list[tuple[str, str]]:
+    """The indices other modules compute (settings.INDEX_SCHEMES), with their names."""
+    names = {"sipas": "SIPAS", "par": _("PAR INDEX")}
+    return [(code, names.get(code, code.upper())) for code in settings.INDEX_SCHEMES]
+
+
 def scorecard(province: str, *, today: dt.date | None = None) -> dict[str, Any]:
     """The columns (one per index with figures) and one row per unit found in any of them,
     the units low in the most indices first."""
     today = today or timezone.localdate()
     found = [service_column(province, today)]
-    for scheme, title in (("sipas", "SIPAS"), ("par", _("PAR INDEX"))):
+    for scheme, title in other_schemes():
         published = published_column(scheme, title, province, today)
         if published is not None:
             found.append(published)

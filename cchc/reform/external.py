@@ -101,9 +101,7 @@ def ranks(index: str, year: int, node_code: str = "") -> dict[str, int | None]:
     recorded is not "first": its rank is unknown)."""
     rows = list(ExternalValue.objects.filter(index=index, year=year, node_code=node_code))
     computed = (
-        competition_ranks({r.province_code: float(r.score) for r in rows})
-        if len(rows) > 1
-        else {}
+        competition_ranks({r.province_code: float(r.score) for r in rows}) if len(rows) > 1 else {}
     )
     return {r.province_code: r.rank or computed.get(r.province_code) for r in rows}
 

@@ -81,7 +81,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "low_units": sum(1 for r in rows if r.low_count >= 2),
             "missing": [
                 name
-                for scheme, name in (("sipas", "SIPAS"), ("par", _("PAR INDEX")))
+                for scheme, name in overview.other_schemes()
                 if scheme not in {c.scheme for c in columns}
             ],
         },

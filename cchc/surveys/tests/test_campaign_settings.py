@@ -267,7 +267,9 @@ def quota_input(page, agency):
     """The quota table's input of `agency`, as the page has it."""
     import re
 
-    return re.search(rf'<input[^>]*name="q_{re.escape(agency.code)}"[^>]*>', page).group(0)
+    found = re.search(rf'<input[^>]*name="q_{re.escape(agency.code)}"[^>]*>', page)
+    assert found is not None, agency.code
+    return found.group(0)
 
 
 def test_one_wrong_line_saves_nothing_and_is_marked(cast, campaign):
@@ -341,7 +343,7 @@ def test_an_inspector_of_another_province_follows_nothing(cast, campaign):
     from cchc.testing import UserFactory
 
     elsewhere = UserFactory(username="thanhtra_hcm", kind="INSPECTOR", province_code="79")
-    client = client_for(elsewhere)
+    client = client_for(elsewhere)  # type: ignore[arg-type]  # the factory gives a User
     assert client.get(f"/surveys/c/{campaign.code}/").status_code == 403
     assert client.get(f"/surveys/c/{campaign.code}/results/").status_code == 404
 
@@ -360,8 +362,9 @@ def test_an_interview_begins_on_the_interviewers_unit_and_by_phone(cast, campaig
     import re
 
     def selected(page, name):
-        select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
-        return re.findall(r'<option value="([^"]*)" selected', select)
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+        assert select is not None, name
+        return re.findall(r'<option value="([^"]*)" selected', select.group(0))
 
     page = client_for(cast.clerk_a).get(f"/surveys/c/{campaign.code}/enter/").content.decode()
     assert selected(page, "unit") == [cast.agency_a.code]
@@ -369,8 +372,8 @@ def test_an_interview_begins_on_the_interviewers_unit_and_by_phone(cast, campaig
     paper = client_for(cast.clerk_a).get(f"/surveys/c/{campaign.code}/enter/?paper=1")
     assert selected(paper.content.decode(), "mode") == [Mode.PAPER_POST]
     # Home Affairs work at no unit: they choose it
-    page = client_for(cast.province_admin).get(f"/surveys/c/{campaign.code}/enter/")
-    assert selected(page.content.decode(), "unit") == []
+    home_affairs = client_for(cast.province_admin).get(f"/surveys/c/{campaign.code}/enter/")
+    assert selected(home_affairs.content.decode(), "unit") == []
 
 
 @pytest.mark.browser
