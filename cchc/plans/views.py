@@ -25,6 +25,7 @@ from cchc.agencies.models import Agency
 from cchc.core import rendering
 from cchc.core.htmx import work_card
 from cchc.core.idempotency import once_per_form
+from cchc.core.text import matches_folded
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
 from cchc.plans.forms import (
@@ -467,21 +468,41 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+PLANS_PER_PAGE = 10
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    """The province's reform plans, newest year first, ten to a page (each with its task
+    counts), searched by number or name and filtered by year."""
     _require_staff(request)
     plans = Plan.objects.select_related("issued_by").order_by("-year", "code")
+    q = request.GET.get("q", "").strip()
+    if q:
+        plans = plans.filter(matches_folded("search_text", q))
+    years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
+    year_text = request.GET.get("year", "").strip()
+    year = int(year_text) if year_text.isdigit() else None
+    if year is not None:
+        plans = plans.filter(year=year)
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     rows = []
-    for plan in plans[:50]:
-        counts = reports.group_counts(
-            Task.objects.filter(plan=plan), timezone.localdate(), "source_document"
-        )
+    for plan in page:
+        counts = reports.group_counts(Task.objects.filter(plan=plan), today, "source_document")
         total = {k: sum(c[k] for c in counts) for k in ("total", *st.VOCABULARY)}
         rows.append({"plan": plan, "counts": total, **st.rates(total)})
     return render(
         request,
         "plans/plan_list.html",
-        {"rows": rows, "can_assign": policies.can_assign(request.user)},
+        {
+            "rows": rows,
+            "page": page,
+            "q": q,
+            "year": year,
+            "years": years,
+            "can_assign": policies.can_assign(request.user),
+        },
     )
 
 
