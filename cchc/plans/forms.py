@@ -23,6 +23,29 @@ def _set_queryset(form: forms.BaseForm, name: str, queryset: Any) -> None:
     field.queryset = queryset
 
 
+# what a filter box over a long list of units asks for (the portal's agency list asks the same)
+FILTER_LABEL = _("Type a few letters of the name")
+
+
+def unit_select() -> forms.Select:
+    """One unit among the province's (52 and more): a list with a filter box above it."""
+    return forms.Select(attrs={"data-filterable": FILTER_LABEL})
+
+
+class UnitChecklist(forms.CheckboxSelectMultiple):
+    """Several units among the province's: checkboxes in a scrolling box with a filter box
+    above it (`plans/widgets/unit_checklist.html`), instead of a multiple select that takes a
+    Ctrl-click for each unit and loses every choice on a plain click."""
+
+    template_name = "plans/widgets/unit_checklist.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_label"] = FILTER_LABEL
+        context["widget"]["chosen_label"] = _("Chosen")
+        return context
+
+
 def _agencies():  # type: ignore[no-untyped-def]
     return Agency.objects.current().order_by("code")
 
@@ -33,12 +56,20 @@ class TaskForm(forms.Form):
     source_document = forms.CharField(
         label=_("Source document"), max_length=200, help_text=_("e.g. KH 12/KH-UBND")
     )
-    lead_agency = forms.ModelChoiceField(label=_("Lead unit"), queryset=Agency.objects.none())
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=Agency.objects.none(), widget=unit_select()
+    )
     co_agencies = forms.ModelMultipleChoiceField(
-        label=_("Co-operating units"), queryset=Agency.objects.none(), required=False
+        label=_("Co-operating units"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=UnitChecklist(),
     )
     observer_agencies = forms.ModelMultipleChoiceField(
-        label=_("Observers"), queryset=Agency.objects.none(), required=False
+        label=_("Observers"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=UnitChecklist(),
     )
     output_type = forms.ChoiceField(label=_("Expected output"), choices=OutputType.choices)
     expected_result = forms.CharField(
@@ -111,7 +142,9 @@ class ExtensionForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Unit"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Agency.objects.none(), widget=unit_select()
+    )
     scheduled_on = forms.DateField(label=_("Scheduled on"), widget=DATE)
     plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Inspection plan"),
@@ -154,7 +187,9 @@ class FindingForm(forms.Form):
     responsible_person = forms.CharField(label=_("Responsible person"), required=False)
     subject_kind = forms.ChoiceField(label=_("About"), choices=SubjectKind.choices, required=False)
     subject_ref = forms.CharField(label=_("Reference (code)"), required=False)
-    agency = forms.ModelChoiceField(label=_("Unit"), queryset=Agency.objects.none(), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Agency.objects.none(), required=False, widget=unit_select()
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
