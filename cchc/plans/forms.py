@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.agencies.models import Agency
 from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
 from cchc.plans.inspection_models import Severity, SubjectKind
-from cchc.plans.models import OutputType, Recurrence, SourceKind, Task
+from cchc.plans.models import OutputType, Plan, Recurrence, SourceKind, Task
 
 DATE = date_input()
 
@@ -56,6 +56,13 @@ class TaskForm(forms.Form):
     source_document = forms.CharField(
         label=_("Source document"), max_length=200, help_text=_("e.g. KH 12/KH-UBND")
     )
+    # the annual reform plan the task carries out: its counts on the plan list come from here
+    plan = forms.ModelChoiceField(
+        label=_("Reform plan"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=_("The annual plan the task carries out, if any."),
+    )
     lead_agency = forms.ModelChoiceField(
         label=_("Lead unit"), queryset=Agency.objects.none(), widget=unit_select()
     )
@@ -97,6 +104,7 @@ class TaskForm(forms.Form):
         for name in ("lead_agency", "co_agencies", "observer_agencies"):
             _set_queryset(self, name, _agencies())
         _set_queryset(self, "parent", Task.objects.filter(completed_on__isnull=True))
+        _set_queryset(self, "plan", Plan.objects.order_by("-year", "code"))
         measure = self.fields["measure_name"]
         assert isinstance(measure, forms.ChoiceField)
         measure.choices = [("", "—"), *sorted(available().items())]

@@ -139,7 +139,12 @@ def _filtered_tasks(request: HttpRequest, today: dt.date) -> tuple[Any, dict[str
     agency = request.GET.get("agency", "").strip()
     if agency:
         qs = qs.filter(lead_agency__code=agency)
-    return qs.order_by("deadline_in_force", "code"), {"tab": tab, "q": q, "agency": agency}
+    # the tasks of one reform plan (the plan list's task count links here)
+    plan = request.GET.get("plan", "").strip()
+    if plan:
+        qs = qs.filter(plan__code=plan)
+    filters = {"tab": tab, "q": q, "agency": agency, "plan": plan}
+    return qs.order_by("deadline_in_force", "code"), filters
 
 
 @login_required
@@ -179,6 +184,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "can_assign": policies.can_assign(request.user),
             "unit_linked": policies.units_seen(request.user),
+            "plan_shown": Plan.objects.filter(code=filters["plan"]).first()
+            if filters["plan"]
+            else None,
             **filters,
         },
     )
@@ -203,7 +211,11 @@ def task_list_xlsx(request: HttpRequest) -> HttpResponse:
 def task_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_assign(request.user):
         raise PermissionDenied
-    form = TaskForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    # "Assign a task" from a plan on the plan list comes with that plan chosen
+    plan = Plan.objects.filter(code=request.GET.get("plan", "")).first()
+    form = TaskForm(
+        request.POST or None, initial={"parent": request.GET.get("parent"), "plan": plan}
+    )
 
     def save(d: dict[str, Any]) -> HttpResponse:
         task = services.assign_task(
@@ -221,6 +233,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
             deadline=d["deadline"],
             recurrence=d["recurrence"] or "",
             parent=d["parent"],
+            plan=d["plan"],
             measure_name=d["measure_name"] or "",
             measure_target=d["measure_target"],
             measure_period=d["measure_period"],

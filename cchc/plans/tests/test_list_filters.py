@@ -207,3 +207,32 @@ def test_task_form_unit_pickers_filter_and_keep_ticks(cast):
     task = Task.objects.get(title="Số hóa hồ sơ")
     assert set(task.co_agencies.all()) == {units[3], units[41]}
     assert list(task.observer_agencies.all()) == [units[50]]
+
+
+def test_a_task_is_assigned_under_a_plan_and_the_plan_lists_its_tasks(cast, assign):
+    _plans(cast, 0, 2)
+    admin = client_for(cast.province_admin)
+    plans = admin.get("/plans/ke-hoach/").content.decode()
+    assert "/plans/nhiem-vu/moi/?plan=KH-2026-01" in plans
+    form = admin.get("/plans/nhiem-vu/moi/?plan=KH-2026-01").content.decode()
+    chosen = form.split('name="plan"')[1].split("</select>")[0]
+    assert "selected" in chosen.split("KH 1/KH-UBND")[0].rsplit("<option", 1)[1]
+    data = {
+        "title": "Rà soát thủ tục theo kế hoạch",
+        "source_kind": "PLAN",
+        "source_document": "KH 1/KH-UBND",
+        "plan": Task._meta.get_field("plan").related_model.objects.get(code="KH-2026-01").pk,
+        "lead_agency": cast.agency_a.pk,
+        "output_type": "REPORT",
+        "assigned_on": "2026-02-01",
+        "deadline": "2026-12-31",
+    }
+    assert admin.post("/plans/nhiem-vu/moi/", data).status_code == 302
+    under = Task.objects.get(title="Rà soát thủ tục theo kế hoạch")
+    assert under.plan.code == "KH-2026-01"
+    other = assign(title="Nhiệm vụ ngoài kế hoạch")
+    listed = admin.get("/plans/?tab=all&plan=KH-2026-01").content.decode()
+    assert under.code in listed and other.code not in listed
+    assert "Kế hoạch cải cách hành chính số 1 năm 2026" in listed
+    plans = admin.get("/plans/ke-hoach/?q=so+1").content.decode()
+    assert "/plans/?tab=all&amp;plan=KH-2026-01" in plans and "Nhiệm vụ: 1" in plans
