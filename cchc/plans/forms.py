@@ -88,8 +88,14 @@ class TaskForm(forms.Form):
     assigned_on = forms.DateField(label=_("Assigned on"), widget=DATE)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     recurrence = forms.ChoiceField(label=_("Periodic"), choices=Recurrence.choices, required=False)
+    # every open task of the province: hundreds in a year, so the list has a filter box too
     parent = forms.ModelChoiceField(
-        label=_("Parent task"), queryset=Task.objects.none(), required=False
+        label=_("Parent task"),
+        queryset=Task.objects.none(),
+        required=False,
+        widget=forms.Select(
+            attrs={"data-filterable": _("Type a few letters of the task's code or title")}
+        ),
     )
     measure_name = forms.ChoiceField(label=_("Progress from measure"), required=False)
     measure_target = forms.FloatField(label=_("Target (%)"), required=False)

@@ -36,7 +36,7 @@ from cchc.plans.forms import (
     ReasonForm,
     TaskForm,
 )
-from cchc.plans.models import Extension, Plan, Task, TaskFile
+from cchc.plans.models import Extension, Plan, SourceKind, Task, TaskFile
 
 PAGE_SIZE = 25
 # the task list's tabs and their names (the list's tab bar, the home page's card)
@@ -213,9 +213,11 @@ def task_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     # "Assign a task" from a plan on the plan list comes with that plan chosen
     plan = Plan.objects.filter(code=request.GET.get("plan", "")).first()
-    form = TaskForm(
-        request.POST or None, initial={"parent": request.GET.get("parent"), "plan": plan}
-    )
+    initial: dict[str, Any] = {"parent": request.GET.get("parent"), "plan": plan}
+    if plan is not None:
+        # the plan is the task's source document too (its number, "KH 12/KH-UBND")
+        initial.update(source_kind=SourceKind.PLAN, source_document=plan.issuing_document)
+    form = TaskForm(request.POST or None, initial=initial)
 
     def save(d: dict[str, Any]) -> HttpResponse:
         task = services.assign_task(

@@ -185,6 +185,9 @@ def test_task_form_unit_pickers_filter_and_keep_ticks(cast):
     assert page.count('type="checkbox" name="co_agencies"') >= 55
     assert page.count('type="checkbox" name="observer_agencies"') >= 55
     assert 'class="unit-checklist"' in page
+    # the parent task among every open task of the province: a filter box too
+    parent_tag = page.split('name="parent"')[1].split(">")[0]
+    assert 'data-filterable="Gõ vài chữ của mã hoặc tên nhiệm vụ để tìm"' in parent_tag
     data = {
         "title": "Số hóa hồ sơ",
         "source_kind": "PLAN",
@@ -217,6 +220,8 @@ def test_a_task_is_assigned_under_a_plan_and_the_plan_lists_its_tasks(cast, assi
     form = admin.get("/plans/nhiem-vu/moi/?plan=KH-2026-01").content.decode()
     chosen = form.split('name="plan"')[1].split("</select>")[0]
     assert "selected" in chosen.split("KH 1/KH-UBND")[0].rsplit("<option", 1)[1]
+    # the plan's number is the task's source document unless the person writes another
+    assert 'name="source_document" value="KH 1/KH-UBND"' in form
     data = {
         "title": "Rà soát thủ tục theo kế hoạch",
         "source_kind": "PLAN",
