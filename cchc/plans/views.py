@@ -502,11 +502,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(year=year)
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    from cchc.indices.measures import available
+
+    # a target's measure by its name ("Dossiers settled on time"), not its key
+    measures = available()
     rows = []
     for plan in page:
+        targets = [
+            {**t, "measure_label": measures.get(t.get("measure") or "", t.get("measure") or "")}
+            for t in plan.targets or []
+        ]
         counts = reports.group_counts(Task.objects.filter(plan=plan), today, "source_document")
         total = {k: sum(c[k] for c in counts) for k in ("total", *st.VOCABULARY)}
-        rows.append({"plan": plan, "counts": total, **st.rates(total)})
+        rows.append({"plan": plan, "targets": targets, "counts": total, **st.rates(total)})
     return render(
         request,
         "plans/plan_list.html",

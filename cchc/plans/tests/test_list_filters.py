@@ -241,3 +241,16 @@ def test_a_task_is_assigned_under_a_plan_and_the_plan_lists_its_tasks(cast, assi
     assert "Kế hoạch cải cách hành chính số 1 năm 2026" in listed
     plans = admin.get("/plans/ke-hoach/?q=so+1").content.decode()
     assert "/plans/?tab=all&amp;plan=KH-2026-01" in plans and "Nhiệm vụ: 1" in plans
+
+
+def test_plan_targets_name_their_measure_not_its_key(cast):
+    services.create_plan(
+        actor=cast.province_admin,
+        code="KH-2026-SIPAS",
+        year=2026,
+        title="Kế hoạch nâng cao sự hài lòng",
+        issuing_document="KH 20/KH-UBND",
+        targets=[{"label": "SIPAS ≥ 86 %", "measure": "sipas", "target": 86}],
+    )
+    page = client_for(cast.province_admin).get("/plans/ke-hoach/").content.decode()
+    assert "(Chỉ số hài lòng (SIPAS) ≥ 86)" in page and "(sipas" not in page
