@@ -89,6 +89,10 @@ def _filtered_inspections(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
     agency = request.GET.get("agency", "").strip()
     if agency:
         qs = qs.filter(agency__code=agency)
+    # the inspections of one annual inspection plan (the plans named above the list link here)
+    plan = request.GET.get("plan", "").strip()
+    if plan:
+        qs = qs.filter(plan__code=plan)
     status = request.GET.get("status", "")
     if status not in InspectionStatus.values:
         status = ""
@@ -103,7 +107,14 @@ def _filtered_inspections(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
         qs = qs.filter(findings_count=0)
     else:
         findings = ""
-    filters = {"q": q, "year": year, "agency": agency, "status": status, "findings": findings}
+    filters = {
+        "q": q,
+        "year": year,
+        "agency": agency,
+        "plan": plan,
+        "status": status,
+        "findings": findings,
+    }
     return qs.order_by("-scheduled_on", "code"), filters
 
 

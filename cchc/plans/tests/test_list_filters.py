@@ -254,3 +254,23 @@ def test_plan_targets_name_their_measure_not_its_key(cast):
     )
     page = client_for(cast.province_admin).get("/plans/ke-hoach/").content.decode()
     assert "(Chỉ số hài lòng (SIPAS) ≥ 86)" in page and "(sipas" not in page
+
+
+def test_inspection_list_shows_one_inspection_plans_inspections(cast, inspected):
+    plan = isvc.create_inspection_plan(
+        actor=cast.inspector,
+        code="KH-KT-2026",
+        year=2026,
+        title="Kiểm tra công vụ năm 2026",
+        checklist=[{"code": "NIEM_YET", "label": "Niêm yết TTHC"}],
+    )
+    planned = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_b, scheduled_on=D(2026, 10, 1), plan=plan
+    )
+    inspector = client_for(cast.inspector)
+    page = inspector.get("/plans/kiem-tra/").content.decode()
+    assert 'href="?plan=KH-KT-2026"' in page
+    listed = inspector.get("/plans/kiem-tra/?plan=KH-KT-2026").content.decode()
+    assert f">{planned.code}</a>" in listed
+    assert _codes(listed, inspected) == set()
+    assert 'name="plan" value="KH-KT-2026"' in listed  # the other filters keep the plan
