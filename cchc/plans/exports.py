@@ -109,6 +109,64 @@ def tasks_xlsx(tasks: Iterable[Any], today: dt.date) -> bytes:
     return out.getvalue()
 
 
+def inspections_xlsx(inspections: Iterable[Any], today: dt.date) -> bytes:
+    """The inspection list as a sheet: one row per inspection with its findings counted (all,
+    still open) and where their remediation stands; dates are date cells shown dd/mm/yyyy."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from cchc.plans.inspection_models import REMEDIATION_LABELS, remediation_state
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = today.strftime("%d-%m-%Y")
+    ws.append(
+        [
+            _("Code"),
+            _("Unit"),
+            _("Inspection plan"),
+            _("Kind"),
+            _("Scheduled on"),
+            _("Inspected on"),
+            _("Concluded on"),
+            _("Status"),
+            _("Findings"),
+            _("Open findings"),
+            _("Remediation due"),
+            _("Remediation"),
+        ]
+    )
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for insp in inspections:
+        ws.append(
+            [
+                insp.code,
+                insp.agency.name,
+                str(insp.plan) if insp.plan_id else "",
+                _("Surprise") if insp.surprise else _("Planned"),
+                insp.scheduled_on,
+                insp.inspected_on,
+                insp.concluded_on,
+                str(insp.get_status_display()),
+                insp.findings_count,
+                insp.open_findings,
+                insp.remediation_due,
+                str(REMEDIATION_LABELS[remediation_state(insp, today)]),
+            ]
+        )
+    for column in "EFGK":
+        for cell in ws[column][1:]:
+            cell.number_format = "DD/MM/YYYY"
+    widths = (16, 36, 36, 12, 12, 12, 12, 26, 10, 10, 12, 32)
+    for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font

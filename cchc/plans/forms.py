@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.agencies.models import Agency
 from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
 from cchc.plans.inspection_models import Severity, SubjectKind
-from cchc.plans.models import OutputType, Recurrence, SourceKind, Task
+from cchc.plans.models import OutputType, Plan, Recurrence, SourceKind, Task
 
 DATE = date_input()
 
@@ -21,6 +21,29 @@ def _set_queryset(form: forms.BaseForm, name: str, queryset: Any) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)  # and ModelMultipleChoiceField
     field.queryset = queryset
+
+
+# what a filter box over a long list of units asks for (the portal's agency list asks the same)
+FILTER_LABEL = _("Type a few letters of the name")
+
+
+def unit_select() -> forms.Select:
+    """One unit among the province's (52 and more): a list with a filter box above it."""
+    return forms.Select(attrs={"data-filterable": FILTER_LABEL})
+
+
+class UnitChecklist(forms.CheckboxSelectMultiple):
+    """Several units among the province's: checkboxes in a scrolling box with a filter box
+    above it (`plans/widgets/unit_checklist.html`), instead of a multiple select that takes a
+    Ctrl-click for each unit and loses every choice on a plain click."""
+
+    template_name = "plans/widgets/unit_checklist.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_label"] = FILTER_LABEL
+        context["widget"]["chosen_label"] = _("Chosen")
+        return context
 
 
 def _agencies():  # type: ignore[no-untyped-def]
@@ -33,12 +56,27 @@ class TaskForm(forms.Form):
     source_document = forms.CharField(
         label=_("Source document"), max_length=200, help_text=_("e.g. KH 12/KH-UBND")
     )
-    lead_agency = forms.ModelChoiceField(label=_("Lead unit"), queryset=Agency.objects.none())
+    # the annual reform plan the task carries out: its counts on the plan list come from here
+    plan = forms.ModelChoiceField(
+        label=_("Reform plan"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=_("The annual plan the task carries out, if any."),
+    )
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=Agency.objects.none(), widget=unit_select()
+    )
     co_agencies = forms.ModelMultipleChoiceField(
-        label=_("Co-operating units"), queryset=Agency.objects.none(), required=False
+        label=_("Co-operating units"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=UnitChecklist(),
     )
     observer_agencies = forms.ModelMultipleChoiceField(
-        label=_("Observers"), queryset=Agency.objects.none(), required=False
+        label=_("Observers"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=UnitChecklist(),
     )
     output_type = forms.ChoiceField(label=_("Expected output"), choices=OutputType.choices)
     expected_result = forms.CharField(
@@ -50,8 +88,14 @@ class TaskForm(forms.Form):
     assigned_on = forms.DateField(label=_("Assigned on"), widget=DATE)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     recurrence = forms.ChoiceField(label=_("Periodic"), choices=Recurrence.choices, required=False)
+    # every open task of the province: hundreds in a year, so the list has a filter box too
     parent = forms.ModelChoiceField(
-        label=_("Parent task"), queryset=Task.objects.none(), required=False
+        label=_("Parent task"),
+        queryset=Task.objects.none(),
+        required=False,
+        widget=forms.Select(
+            attrs={"data-filterable": _("Type a few letters of the task's code or title")}
+        ),
     )
     measure_name = forms.ChoiceField(label=_("Progress from measure"), required=False)
     measure_target = forms.FloatField(label=_("Target (%)"), required=False)
@@ -66,6 +110,7 @@ class TaskForm(forms.Form):
         for name in ("lead_agency", "co_agencies", "observer_agencies"):
             _set_queryset(self, name, _agencies())
         _set_queryset(self, "parent", Task.objects.filter(completed_on__isnull=True))
+        _set_queryset(self, "plan", Plan.objects.order_by("-year", "code"))
         measure = self.fields["measure_name"]
         assert isinstance(measure, forms.ChoiceField)
         measure.choices = [("", "—"), *sorted(available().items())]
@@ -111,7 +156,9 @@ class ExtensionForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Unit"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Agency.objects.none(), widget=unit_select()
+    )
     scheduled_on = forms.DateField(label=_("Scheduled on"), widget=DATE)
     plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Inspection plan"),
@@ -154,7 +201,9 @@ class FindingForm(forms.Form):
     responsible_person = forms.CharField(label=_("Responsible person"), required=False)
     subject_kind = forms.ChoiceField(label=_("About"), choices=SubjectKind.choices, required=False)
     subject_ref = forms.CharField(label=_("Reference (code)"), required=False)
-    agency = forms.ModelChoiceField(label=_("Unit"), queryset=Agency.objects.none(), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Agency.objects.none(), required=False, widget=unit_select()
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

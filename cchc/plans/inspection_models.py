@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link
+from cchc.core.text import FoldedTextField
 
 
 class InspectionPlan(models.Model):
@@ -86,6 +87,9 @@ class Inspection(models.Model):
     remediation_due = models.DateField(_("remediation due"), null=True, blank=True)
     last_event_seq = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the inspection list's search over the code and the conclusion notice ("khac phuc" finds
+    # "khắc phục"), kept by the row whenever it is written
+    search_text = FoldedTextField(sources=("code", "conclusion"))
 
     class Meta:
         verbose_name = _("inspection")
@@ -191,6 +195,31 @@ class Finding(models.Model):
     def can_be_reinspected(self) -> bool:
         """Open or reopened, with the corrective task to judge it by."""
         return not self.is_closed and self.corrective_task_id is not None
+
+
+# Where an inspection's remediation stands (the inspection list and its Excel export), from its
+# findings counted (`findings_count`, `open_findings`) and the conclusion's deadline: the unit
+# reports its remediation, commonly within 15 days, and a re-inspection closes each finding
+# (domain.md §11).
+REMEDIATION_LABELS: dict[str, Any] = {
+    "no_findings": _("No findings"),
+    "not_concluded": _("Findings recorded, not concluded yet"),
+    "in_progress": _("Remediation within its deadline"),
+    "overdue": _("Remediation overdue"),
+    "done": _("All findings closed"),
+}
+
+
+def remediation_state(insp: Inspection, today: Any) -> str:
+    """The key in `REMEDIATION_LABELS` of an inspection annotated with `findings_count` and
+    `open_findings` (`inspection_views._filtered_inspections`)."""
+    if not insp.findings_count:  # type: ignore[attr-defined]
+        return "no_findings"
+    if not insp.open_findings:  # type: ignore[attr-defined]
+        return "done"
+    if insp.remediation_due is None:
+        return "not_concluded"
+    return "overdue" if insp.remediation_due < today else "in_progress"
 
 
 class InspectionEvent(EventLog):

@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
@@ -21,6 +23,7 @@ from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.idempotency import once_per_form
 from cchc.core.rendering import cleaned_data, post_form, run_action
+from cchc.core.text import matches_folded
 from cchc.plans import exports, policies, subjects
 from cchc.plans import inspections as svc
 from cchc.plans.forms import (
@@ -32,7 +35,15 @@ from cchc.plans.forms import (
     ReinspectForm,
     SelfReportForm,
 )
-from cchc.plans.inspection_models import Inspection, InspectionPlan, SubjectKind
+from cchc.plans.inspection_models import (
+    REMEDIATION_LABELS,
+    FindingStatus,
+    Inspection,
+    InspectionPlan,
+    InspectionStatus,
+    SubjectKind,
+    remediation_state,
+)
 from cchc.plans.views import form_page
 
 
@@ -43,25 +54,117 @@ def _visible(user: Any) -> Any:
     return qs.filter(agency_id__in=permissions.agency_ids(user))
 
 
-@login_required
-def inspection_list(request: HttpRequest) -> HttpResponse:
+# the inspection list's findings filter: its value -> the inspections it keeps
+FINDINGS_FILTERS: dict[str, Any] = {
+    "open": gettext_lazy("With open findings"),
+    "closed": gettext_lazy("All findings closed"),
+    "none": gettext_lazy("No findings"),
+}
+
+
+def _filtered_inspections(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
+    """The inspections the list shows for the request's search, year, unit, status and
+    findings filters (the page and its Excel export list the same rows), each with its
+    findings counted, and those filters as the page shows them."""
     if not (policies.can_see_all(request.user) or permissions.is_staff_member(request.user)):
         raise PermissionDenied
-    qs = _visible(request.user)
+    still_open = Q(findings__status__in=(FindingStatus.OPEN, FindingStatus.REOPENED))
+    qs = _visible(request.user).annotate(
+        findings_count=Count("findings", distinct=True),
+        open_findings=Count("findings", filter=still_open, distinct=True),
+    )
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(agency__name__icontains=q) | Q(agency__code=q))
-    page = Paginator(qs.order_by("-scheduled_on", "code"), 25).get_page(request.GET.get("page"))
+        qs = qs.filter(
+            matches_folded("search_text", q)
+            | Q(agency__name__icontains=q)
+            | Q(agency__code=q)
+            | Q(plan__title__icontains=q)
+            | Q(plan__issuing_document__icontains=q)
+        )
+    year_text = request.GET.get("year", "").strip()
+    year = int(year_text) if year_text.isdigit() else None
+    if year is not None:
+        qs = qs.filter(scheduled_on__year=year)
+    agency = request.GET.get("agency", "").strip()
+    if agency:
+        qs = qs.filter(agency__code=agency)
+    # the inspections of one annual inspection plan (the plans named above the list link here)
+    plan = request.GET.get("plan", "").strip()
+    if plan:
+        qs = qs.filter(plan__code=plan)
+    status = request.GET.get("status", "")
+    if status not in InspectionStatus.values:
+        status = ""
+    if status:
+        qs = qs.filter(status=status)
+    findings = request.GET.get("findings", "")
+    if findings == "open":
+        qs = qs.filter(open_findings__gt=0)
+    elif findings == "closed":
+        qs = qs.filter(findings_count__gt=0, open_findings=0)
+    elif findings == "none":
+        qs = qs.filter(findings_count=0)
+    else:
+        findings = ""
+    filters = {
+        "q": q,
+        "year": year,
+        "agency": agency,
+        "plan": plan,
+        "status": status,
+        "findings": findings,
+    }
+    return qs.order_by("-scheduled_on", "code"), filters
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    qs, filters = _filtered_inspections(request)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for insp in page:
+        insp.remediation = REMEDIATION_LABELS[remediation_state(insp, today)]
+    visible = _visible(request.user)
+    # the unit filter offers the units inspected that this person sees, by name
+    units = (
+        Agency.objects.filter(pk__in=visible.values("agency_id"))
+        .only("code", "name")
+        .order_by("name")
+    )
+    years = visible.dates("scheduled_on", "year", order="DESC")
+    export_params = request.GET.copy()
+    export_params.pop("page", None)
     return render(
         request,
         "plans/inspection_list.html",
         {
             "page": page,
-            "q": q,
+            "units": units,
+            "years": [d.year for d in years],
+            "statuses": InspectionStatus.choices,
+            "findings_filters": FINDINGS_FILTERS,
+            "filtered": any(filters.values()),
+            "export_query": export_params.urlencode(),
             "plans": InspectionPlan.objects.all()[:20],
             "can_inspect": policies.can_inspect(request.user),
+            **filters,
         },
     )
+
+
+@login_required
+def inspection_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The inspection list's rows (its search and filters; every page) as an Excel file, with
+    each inspection's findings and the state of their remediation."""
+    qs, _filters = _filtered_inspections(request)
+    today = timezone.localdate()
+    data = exports.inspections_xlsx(qs.iterator(), today)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="kiem-tra-{today:%Y%m%d}.xlsx"'
+    return response
 
 
 def inspectors_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

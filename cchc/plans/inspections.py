@@ -378,7 +378,7 @@ def conclude(
         actor,
         to_status=InspectionStatus.CONCLUDED,
         data={"remediation_due": insp.remediation_due.isoformat(), "days": days},
-        save=["conclusion", "concluded_on", "remediation_due", "status"],
+        save=["conclusion", "concluded_on", "remediation_due", "status", "search_text"],
     )
     for finding in Finding.objects.filter(
         inspection=insp, corrective_task__isnull=True

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link
+from cchc.core.text import FoldedTextField
 
 
 class Plan(models.Model):
@@ -43,6 +44,8 @@ class Plan(models.Model):
     # who entered it (a plan has no later changes, so no log of its own)
     created_by = user_link(_("entered by"), on_delete=models.PROTECT)
     created_by_label = models.CharField(_("entered by"), max_length=200, blank=True)
+    # the plan list's search ("ke hoach 12" finds "Kế hoạch 12/KH-UBND"), kept by the row
+    search_text = FoldedTextField(sources=("code", "title", "issuing_document"))
 
     class Meta:
         verbose_name = _("reform plan")

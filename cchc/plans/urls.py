@@ -23,6 +23,7 @@ urlpatterns = [
     path("thi-dua/", views.emulation, name="emulation"),
     path("thi-dua.xlsx", views.export_xlsx, name="export_xlsx"),
     path("kiem-tra/", iv.inspection_list, name="inspections"),
+    path("kiem-tra.xlsx", iv.inspection_list_xlsx, name="inspections_xlsx"),
     path("kiem-tra/ke-hoach/moi/", iv.plan_new, name="inspection_plan_new"),
     path("kiem-tra/moi/", iv.inspection_new, name="inspection_new"),
     path("kiem-tra/phat-hien/moi/", iv.finding_new, name="finding_new"),

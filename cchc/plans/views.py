@@ -25,6 +25,7 @@ from cchc.agencies.models import Agency
 from cchc.core import rendering
 from cchc.core.htmx import work_card
 from cchc.core.idempotency import once_per_form
+from cchc.core.text import matches_folded
 from cchc.plans import exports, policies, reports, services
 from cchc.plans import status as st
 from cchc.plans.forms import (
@@ -35,7 +36,7 @@ from cchc.plans.forms import (
     ReasonForm,
     TaskForm,
 )
-from cchc.plans.models import Extension, Plan, Task, TaskFile
+from cchc.plans.models import Extension, Plan, SourceKind, Task, TaskFile
 
 PAGE_SIZE = 25
 # the task list's tabs and their names (the list's tab bar, the home page's card)
@@ -138,7 +139,12 @@ def _filtered_tasks(request: HttpRequest, today: dt.date) -> tuple[Any, dict[str
     agency = request.GET.get("agency", "").strip()
     if agency:
         qs = qs.filter(lead_agency__code=agency)
-    return qs.order_by("deadline_in_force", "code"), {"tab": tab, "q": q, "agency": agency}
+    # the tasks of one reform plan (the plan list's task count links here)
+    plan = request.GET.get("plan", "").strip()
+    if plan:
+        qs = qs.filter(plan__code=plan)
+    filters = {"tab": tab, "q": q, "agency": agency, "plan": plan}
+    return qs.order_by("deadline_in_force", "code"), filters
 
 
 @login_required
@@ -178,6 +184,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "can_assign": policies.can_assign(request.user),
             "unit_linked": policies.units_seen(request.user),
+            "plan_shown": Plan.objects.filter(code=filters["plan"]).first()
+            if filters["plan"]
+            else None,
             **filters,
         },
     )
@@ -202,7 +211,13 @@ def task_list_xlsx(request: HttpRequest) -> HttpResponse:
 def task_new(request: HttpRequest) -> HttpResponse:
     if not policies.can_assign(request.user):
         raise PermissionDenied
-    form = TaskForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    # "Assign a task" from a plan on the plan list comes with that plan chosen
+    plan = Plan.objects.filter(code=request.GET.get("plan", "")).first()
+    initial: dict[str, Any] = {"parent": request.GET.get("parent"), "plan": plan}
+    if plan is not None:
+        # the plan is the task's source document too (its number, "KH 12/KH-UBND")
+        initial.update(source_kind=SourceKind.PLAN, source_document=plan.issuing_document)
+    form = TaskForm(request.POST or None, initial=initial)
 
     def save(d: dict[str, Any]) -> HttpResponse:
         task = services.assign_task(
@@ -220,6 +235,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
             deadline=d["deadline"],
             recurrence=d["recurrence"] or "",
             parent=d["parent"],
+            plan=d["plan"],
             measure_name=d["measure_name"] or "",
             measure_target=d["measure_target"],
             measure_period=d["measure_period"],
@@ -467,21 +483,49 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+PLANS_PER_PAGE = 10
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    """The province's reform plans, newest year first, ten to a page (each with its task
+    counts), searched by number or name and filtered by year."""
     _require_staff(request)
     plans = Plan.objects.select_related("issued_by").order_by("-year", "code")
+    q = request.GET.get("q", "").strip()
+    if q:
+        plans = plans.filter(matches_folded("search_text", q))
+    years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
+    year_text = request.GET.get("year", "").strip()
+    year = int(year_text) if year_text.isdigit() else None
+    if year is not None:
+        plans = plans.filter(year=year)
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    from cchc.indices.measures import available
+
+    # a target's measure by its name ("Dossiers settled on time"), not its key
+    measures = available()
     rows = []
-    for plan in plans[:50]:
-        counts = reports.group_counts(
-            Task.objects.filter(plan=plan), timezone.localdate(), "source_document"
-        )
+    for plan in page:
+        targets = [
+            {**t, "measure_label": measures.get(t.get("measure") or "", t.get("measure") or "")}
+            for t in plan.targets or []
+        ]
+        counts = reports.group_counts(Task.objects.filter(plan=plan), today, "source_document")
         total = {k: sum(c[k] for c in counts) for k in ("total", *st.VOCABULARY)}
-        rows.append({"plan": plan, "counts": total, **st.rates(total)})
+        rows.append({"plan": plan, "targets": targets, "counts": total, **st.rates(total)})
     return render(
         request,
         "plans/plan_list.html",
-        {"rows": rows, "can_assign": policies.can_assign(request.user)},
+        {
+            "rows": rows,
+            "page": page,
+            "q": q,
+            "year": year,
+            "years": years,
+            "can_assign": policies.can_assign(request.user),
+        },
     )
 
 

@@ -8,7 +8,11 @@
 //   <details data-menu-group>              a group of the staff menu: one open at a time;
 //   <select data-filterable="label">       gets a search box above it that hides the options
 //                                          not matching what is typed, insensitive to case and
-//                                          Vietnamese diacritics ("ha noi" finds "Hà Nội");
+//                                          Vietnamese diacritics ("ha noi" finds "Hà Nội"); so
+//                                          does <div data-filterable="label"> holding one
+//                                          checkbox per child (several units among many),
+//                                          with data-chosen-label="Chosen" naming the ticked
+//                                          ones below it (a tick the filter hides stays);
 //   a <select> whose options htmx swaps in keeps the chosen value if the new options hold it;
 //   <button data-confirm="question">       sends its form only if the person agrees (a step
 //                                          that cannot be undone: closing, publishing);
@@ -104,30 +108,57 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/[đĐ]/g, "d").toLowerCase();
   }
-  Array.prototype.forEach.call(document.querySelectorAll("select[data-filterable]"), function (select) {
+  // a filter box over a <select data-filterable> or over a list of checkboxes
+  // (<div data-filterable>, one option per child element: several units picked among many);
+  // a choice hidden by the filter stays chosen and is sent with the form
+  Array.prototype.forEach.call(document.querySelectorAll("[data-filterable]"), function (list) {
+    var isSelect = list.tagName === "SELECT";
     var box = document.createElement("input");
     box.type = "search";
-    box.placeholder = select.dataset.filterable;
-    box.setAttribute("aria-label", select.dataset.filterable);
-    box.setAttribute("aria-controls", select.id);
+    box.placeholder = list.dataset.filterable;
+    box.setAttribute("aria-label", list.dataset.filterable);
+    if (list.id) { box.setAttribute("aria-controls", list.id); }
     box.className = "select-filter";
     var status = document.createElement("small");
     status.setAttribute("aria-live", "polite");
     status.className = "muted";
-    select.parentNode.insertBefore(box, select);
-    select.parentNode.insertBefore(status, select.nextSibling);
+    list.parentNode.insertBefore(box, list);
+    list.parentNode.insertBefore(status, list.nextSibling);
+    // the options: a select's (not its empty "all" option), a list's children
+    var options = Array.prototype.filter.call(isSelect ? list.options : list.children, function (option) {
+      return isSelect ? option.value : option.querySelector("input");
+    });
+    // Enter in the box filters, it does not send the form
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
     box.addEventListener("input", function () {
       var query = fold(box.value.trim());
       var shown = 0;
       var only = null;
-      Array.prototype.forEach.call(select.options, function (option) {
-        if (!option.value) return;
-        var match = !query || fold(option.text).indexOf(query) !== -1;
+      options.forEach(function (option) {
+        var match = !query || fold(option.textContent).indexOf(query) !== -1;
         option.hidden = !match;
         if (match) { shown += 1; only = option; }
       });
-      if (shown === 1 && only) { select.value = only.value; }
-      status.textContent = query ? shown + " / " + (select.options.length - 1) : "";
+      // one match left in a single choice list is chosen; a multiple choice keeps its choices
+      if (isSelect && !list.multiple && shown === 1 && only) { list.value = only.value; }
+      status.textContent = query ? shown + " / " + options.length : "";
     });
+    // a checkbox list with data-chosen-label names what is ticked below it, hidden or not
+    if (isSelect || !list.dataset.chosenLabel) return;
+    var chosen = document.createElement("p");
+    chosen.className = "filter-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    list.parentNode.insertBefore(chosen, status.nextSibling);
+    function name(option) { return option.textContent.trim(); }
+    function showChosen() {
+      var names = options.filter(function (option) {
+        return option.querySelector("input").checked;
+      }).map(name);
+      chosen.textContent = names.length ? list.dataset.chosenLabel + " (" + names.length + "): " + names.join("; ") : "";
+    }
+    list.addEventListener("change", showChosen);
+    showChosen();
   });
 })();
