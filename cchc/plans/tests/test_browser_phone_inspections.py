@@ -40,6 +40,7 @@ def test_inspector_on_a_phone_sees_remediation_and_reinspects(browser_page, cast
     )
     isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục trong 15 ngày")
     finding.refresh_from_db()
+    assert finding.corrective_task is not None
     services.complete(
         finding.corrective_task,
         actor=cast.leader_a,

@@ -4,6 +4,7 @@ above the lists; a tick hidden by the next filter stays ticked and is saved."""
 
 import pytest
 
+from cchc.agencies.models import Agency
 from cchc.plans.models import Task
 from cchc.testing import AgencyFactory, sign_in
 
@@ -13,9 +14,9 @@ from cchc.testing import AgencyFactory, sign_in
 def test_filter_boxes_narrow_the_unit_lists_and_keep_the_ticks(browser_page, cast):
     for n in range(50):
         AgencyFactory(name=f"Ủy ban nhân dân xã Thử Nghiệm {n}")
-    lead = AgencyFactory(name="Sở Tài nguyên và Môi trường")
-    health = AgencyFactory(name="Sở Y tế")
-    trade = AgencyFactory(name="Sở Công Thương")
+    lead: Agency = AgencyFactory(name="Sở Tài nguyên và Môi trường")  # type: ignore[assignment]
+    health: Agency = AgencyFactory(name="Sở Y tế")  # type: ignore[assignment]
+    trade: Agency = AgencyFactory(name="Sở Công Thương")  # type: ignore[assignment]
     page = browser_page
     sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/plans/nhiem-vu/moi/")

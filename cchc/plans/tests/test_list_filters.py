@@ -9,9 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from cchc.agencies.models import Agency
 from cchc.plans import inspections as isvc
 from cchc.plans import services
-from cchc.plans.models import Task
+from cchc.plans.models import Plan, Task
 from cchc.testing import AgencyFactory, client_for
 
 D = dt.date
@@ -88,6 +89,7 @@ def inspected(cast, freezer):
             finding.refresh_from_db()
             if closing:
                 task = finding.corrective_task
+                assert task is not None
                 services.complete(task, actor=cast.leader_a, result="Đã khắc phục", files=[_pdf()])
                 isvc.reinspect_finding(finding, actor=cast.inspector, closed=True)
         insp.refresh_from_db()
@@ -177,7 +179,7 @@ def test_inspection_list_and_export_are_for_staff_only(cast, inspected):
 
 
 def test_task_form_unit_pickers_filter_and_keep_ticks(cast):
-    units = [AgencyFactory(name=f"Ủy ban nhân dân xã số {n}") for n in range(55)]
+    units: list[Agency] = [AgencyFactory(name=f"Ủy ban nhân dân xã số {n}") for n in range(55)]  # type: ignore[misc]
     admin = client_for(cast.province_admin)
     page = admin.get("/plans/nhiem-vu/moi/").content.decode()
     # the lead unit: a list with a filter box; the co-operating units and observers: checkboxes
@@ -226,7 +228,7 @@ def test_a_task_is_assigned_under_a_plan_and_the_plan_lists_its_tasks(cast, assi
         "title": "Rà soát thủ tục theo kế hoạch",
         "source_kind": "PLAN",
         "source_document": "KH 1/KH-UBND",
-        "plan": Task._meta.get_field("plan").related_model.objects.get(code="KH-2026-01").pk,
+        "plan": Plan.objects.get(code="KH-2026-01").pk,
         "lead_agency": cast.agency_a.pk,
         "output_type": "REPORT",
         "assigned_on": "2026-02-01",
@@ -234,7 +236,7 @@ def test_a_task_is_assigned_under_a_plan_and_the_plan_lists_its_tasks(cast, assi
     }
     assert admin.post("/plans/nhiem-vu/moi/", data).status_code == 302
     under = Task.objects.get(title="Rà soát thủ tục theo kế hoạch")
-    assert under.plan.code == "KH-2026-01"
+    assert under.plan is not None and under.plan.code == "KH-2026-01"
     other = assign(title="Nhiệm vụ ngoài kế hoạch")
     listed = admin.get("/plans/?tab=all&plan=KH-2026-01").content.decode()
     assert under.code in listed and other.code not in listed
