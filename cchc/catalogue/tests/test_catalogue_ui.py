@@ -55,6 +55,17 @@ def agency_admin(cast):
     return member("admin_a", cast.agency_a, Membership.Role.AGENCY_ADMIN)
 
 
+def set_steps(proc, actor, *steps, **decision):  # type: ignore[no-untyped-def]
+    """The procedure's steps, each (name, working hours), with no agency of their own."""
+    return services.update_procedure(
+        proc,
+        actor=actor,
+        data={},
+        steps=[{"name": name, "working_hours": hours, "agency": None} for name, hours in steps],
+        **decision,
+    )
+
+
 def test_province_admin_creates_publishes_and_withdraws_through_the_ui(client, cast):
     client.force_login(cast.province_admin)
     resp = client.post("/catalogue/new/", _post_data(cast))
@@ -248,15 +259,7 @@ def test_steps_may_not_take_longer_than_the_processing_time(client, cast):
             steps=[{"name": "Tiếp nhận", "working_hours": 9, "agency": None}],
         )
     # steps that fit are kept; the record page says how much of the time they take
-    services.update_procedure(
-        proc,
-        actor=cast.province_admin,
-        data={},
-        steps=[
-            {"name": "Tiếp nhận", "working_hours": 4, "agency": None},
-            {"name": "Thẩm định", "working_hours": 12, "agency": None},
-        ],
-    )
+    set_steps(proc, cast.province_admin, ("Tiếp nhận", 4), ("Thẩm định", 12))
     page = client.get(f"/catalogue/{proc.pk}/").content.decode()
     assert "chiếm 16 trên 16 giờ làm việc" in page
     assert "chưa được phân cho bước nào" not in page
@@ -268,16 +271,7 @@ def test_steps_may_not_take_longer_than_the_processing_time(client, cast):
 def test_record_page_says_bai_bo_and_the_history_names_every_change(client, cast):
     client.force_login(cast.province_admin)
     proc = cast.procedure
-    services.update_procedure(
-        proc,
-        actor=cast.province_admin,
-        data={},
-        steps=[
-            {"name": "Tiếp nhận", "working_hours": 4, "agency": None},
-            {"name": "Thẩm định", "working_hours": 8, "agency": None},
-        ],
-        **DECISION,
-    )
+    set_steps(proc, cast.province_admin, ("Tiếp nhận", 4), ("Thẩm định", 8), **DECISION)
     services.update_procedure(
         proc,
         actor=cast.province_admin,
