@@ -506,6 +506,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
     # a target's measure by its name ("Dossiers settled on time"), not its key
     measures = available()
+    everyone = policies.can_see_all(request.user)
     rows = []
     for plan in page:
         targets = [
@@ -514,7 +515,22 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ]
         counts = reports.group_counts(Task.objects.filter(plan=plan), today, "source_document")
         total = {k: sum(c[k] for c in counts) for k in ("total", *st.VOCABULARY)}
-        rows.append({"plan": plan, "targets": targets, "counts": total, **st.rates(total)})
+        # the link opens the tasks the person may see: a unit's leader is told how many of
+        # the plan's tasks those are (45 counted, 12 listed read as tasks gone missing)
+        visible = (
+            None
+            if everyone
+            else policies.visible_tasks(Task.objects.filter(plan=plan), request.user).count()
+        )
+        rows.append(
+            {
+                "plan": plan,
+                "targets": targets,
+                "counts": total,
+                "visible": visible,
+                **st.rates(total),
+            }
+        )
     return render(
         request,
         "plans/plan_list.html",

@@ -276,3 +276,18 @@ def test_inspection_list_shows_one_inspection_plans_inspections(cast, inspected)
     assert f">{planned.code}</a>" in listed
     assert _codes(listed, inspected) == set()
     assert 'name="plan" value="KH-KT-2026"' in listed  # the other filters keep the plan
+
+
+def test_a_units_leader_is_told_how_many_of_a_plans_tasks_concern_their_units(cast, assign):
+    """A leader read "Tasks: 2" on the plan and found one task behind the link (the list
+    shows only the tasks their units see)."""
+    _plans(cast, 0, 1)
+    plan = Plan.objects.get(code="KH-2026-01")
+    assign(title="Việc của phường", plan=plan)
+    assign(title="Việc của sở", plan=plan, lead_agency=cast.agency_b)
+    leader = client_for(cast.leader_a).get("/plans/ke-hoach/").content.decode()
+    assert (
+        "Nhiệm vụ: 2" in leader and "(trong đó 1 nhiệm vụ liên quan đến đơn vị của bạn)" in leader
+    )
+    province = client_for(cast.province_admin).get("/plans/ke-hoach/").content.decode()
+    assert "Nhiệm vụ: 2" in province and "data-visible" not in province
