@@ -339,7 +339,9 @@ class OneTimeCode(models.Model):
 
     @property
     def by_email(self) -> bool:
-        raise NotImplementedError
+        """Whether the code goes by e-mail (otherwise by SMS): both kinds name that channel
+        "email" in their `channel` column."""
+        return getattr(self, "channel", "") == "email"
 
     def code_message(self, code: str) -> tuple[str, str]:
         """The subject (of an e-mail) and the text that carry `code`."""
@@ -399,10 +401,6 @@ class ContactChange(OneTimeCode):
     @property
     def code_address(self) -> str:
         return self.new_address
-
-    @property
-    def by_email(self) -> bool:
-        return self.channel == self.Channel.EMAIL
 
     def code_message(self, code: str) -> tuple[str, str]:
         text = gettext(

@@ -62,10 +62,6 @@ class VerificationCode(OneTimeCode):
     def code_address(self) -> str:
         return self.destination
 
-    @property
-    def by_email(self) -> bool:
-        return self.channel == self.Channel.EMAIL
-
     def code_message(self, code: str) -> tuple[str, str]:
         text = gettext(
             "Your CCHC verification code is %(code)s. It expires in %(minutes)s minutes."
