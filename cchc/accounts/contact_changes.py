@@ -3,36 +3,26 @@ one-time code sent to it before it replaces the old one (services.change_own_con
 `confirm` settles). Until then the account keeps its old address: it signs in with it, its
 notifications and password links go there. The old address is told once the change is made.
 
-The code goes out through the job runner after the commit (links.send_contact_code), in the
-job's arguments encrypted as the addresses are; only a keyed hash of it is stored.
+The code is issued, sent (job runner, after the commit) and checked by the one mechanism of
+one-time codes, `cchc.accounts.codes`, as the sign-up's code is.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import hmac
-import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.accounts import codes
 from cchc.accounts.models import AccountEvent, ContactChange, User
 from cchc.core import events
 from cchc.core.errors import NotPermitted, ValidationFailed
 
-CODE_TTL = dt.timedelta(minutes=15)
-CODE_MAX_ATTEMPTS = 5
-CODES_PER_HOUR = 5
-
 
 def _code_hash(user_id: int, channel: str, code: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"contact:{user_id}:{channel}:{code}".encode(), hashlib.sha256
-    ).hexdigest()
+    return codes.hash_code(ContactChange.scope_of(user_id, channel), code)
 
 
 def open_changes(user: Any) -> list[ContactChange]:
@@ -55,29 +45,12 @@ def close_open(user: User, channel: str) -> None:
 def ask(user: User, channel: str, new_address: str) -> ContactChange:
     """Open a request for `new_address` and queue its code; the caller holds the lock of
     `user` inside its transaction."""
-    from cchc.accounts.links import send_contact_code
-    from cchc.core.personal import encrypt
-
-    now = timezone.now()
-    recent = ContactChange.objects.filter(
-        user=user, created_at__gte=now - dt.timedelta(hours=1)
-    ).count()
-    if recent >= CODES_PER_HOUR:
-        raise ValidationFailed(
-            _("Too many codes were sent. Please wait an hour and try again."),
-            field="email" if channel == ContactChange.Channel.EMAIL else "phone",
-        )
-    close_open(user, channel)
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    change = ContactChange.objects.create(
-        user=user,
-        channel=channel,
-        new_address=new_address,
-        code_hash=_code_hash(user.pk, channel, code),
-        expires_at=now + CODE_TTL,
+    codes.throttle(
+        ContactChange.objects.filter(user=user),
+        field="email" if channel == ContactChange.Channel.EMAIL else "phone",
     )
-    send_contact_code.enqueue(change.pk, encrypt(code))
-    return change
+    close_open(user, channel)
+    return codes.issue(ContactChange(user=user, channel=channel, new_address=new_address))
 
 
 def resend(*, actor: Any, channel: str) -> ContactChange:
@@ -114,19 +87,8 @@ def confirm(*, actor: Any, channel: str, code: str) -> User:
         )
         if change is None:
             error = _("There is no new address waiting for a code.")
-        elif not change.is_live:
-            error = _("The code has expired. Please ask for a new one.")
-        elif change.attempts >= CODE_MAX_ATTEMPTS:
-            error = _("Too many wrong codes. Please ask for a new one.")
         else:
-            change.attempts += 1
-            if not hmac.compare_digest(
-                change.code_hash, _code_hash(user.pk, channel, (code or "").strip())
-            ):
-                change.save(update_fields=["attempts"])
-                error = _("Wrong code. %(left)s attempt(s) left.") % {
-                    "left": CODE_MAX_ATTEMPTS - change.attempts
-                }
+            error = codes.check(change, code)
         if not error:
             assert change is not None
             _replace(actor, user, change)

@@ -85,23 +85,8 @@ def send_contact_change_notice(user_id: int, old_email: str, old_phone: str) -> 
 
 @job(max_attempts=4)
 def send_contact_code(change_id: int, code: str) -> None:
-    """Send the one-time code of a new e-mail or phone (accounts.contact_changes) to that new
-    address; `code` comes encrypted (the job's arguments are stored in its table). Nothing is
-    sent once the request is confirmed, replaced or expired; a retry may send it twice, which
-    does no harm."""
-    from cchc.accounts.contact_changes import CODE_TTL
-    from cchc.accounts.models import ContactChange
-    from cchc.core.personal import decrypt
-    from cchc.portal import sms
+    """The contact-change code's job before the one mechanism (accounts.codes): kept so the
+    jobs queued before the release still send their code. Remove it a release later."""
+    from cchc.accounts.codes import deliver
 
-    change = ContactChange.objects.filter(pk=change_id).first()
-    if change is None or not change.is_live:
-        return
-    text = _(
-        "CCHC: the code to confirm this address for your account is %(code)s (valid "
-        "%(minutes)s minutes). If you did not ask for it, ignore this message."
-    ) % {"code": decrypt(code), "minutes": int(CODE_TTL.total_seconds() // 60)}
-    if change.channel == ContactChange.Channel.EMAIL:
-        send_mail(_("Confirm your new e-mail address"), text, None, [change.new_address])
-    else:
-        sms.send_sms(change.new_address, text)
+    deliver("accounts.ContactChange", change_id, code)

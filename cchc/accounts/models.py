@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core import api_keys
@@ -304,7 +305,54 @@ class AccountEvent(EventLog):
         return str(Membership.Role(role).label) if role in Membership.Role.values else role
 
 
-class ContactChange(models.Model):
+class OneTimeCode(models.Model):
+    """What every one-time code sent to an e-mail or phone keeps: the sign-up's
+    (portal.VerificationCode) and a new contact address's (ContactChange). One mechanism,
+    `cchc.accounts.codes`, issues, sends (job runner, after the commit) and checks them all.
+    Only a keyed hash of the code is stored; it expires and allows a few attempts."""
+
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # how long a code works once issued
+    code_ttl: ClassVar[dt.timedelta] = dt.timedelta(minutes=15)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def code_scope(self) -> str:
+        """What the keyed hash binds the code to (its account, its purpose): a code of one
+        purpose or account never matches another's."""
+        raise NotImplementedError
+
+    @property
+    def code_address(self) -> str:
+        """The e-mail or phone the code goes to."""
+        raise NotImplementedError
+
+    @property
+    def by_email(self) -> bool:
+        """Whether the code goes by e-mail (otherwise by SMS): both kinds name that channel
+        "email" in their `channel` column."""
+        return getattr(self, "channel", "") == "email"
+
+    def code_message(self, code: str) -> tuple[str, str]:
+        """The subject (of an e-mail) and the text that carry `code`."""
+        raise NotImplementedError
+
+    @property
+    def code_minutes(self) -> int:
+        return int(self.code_ttl.total_seconds() // 60)
+
+
+class ContactChange(OneTimeCode):
     """A new e-mail or phone a citizen's or an organisation's account asked for, waiting for
     the one-time code sent to it (accounts.contact_changes). Until the code comes back the
     account keeps, signs in with and is told everything at its old address. Only a keyed hash
@@ -319,13 +367,9 @@ class ContactChange(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     new_address = EncryptedTextField(_("new address"), max_length=254)
-    code_hash = models.CharField(max_length=64)
-    expires_at = models.DateTimeField(_("expires at"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # set when confirmed, or when replaced by a later request or given up (cancelled)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     confirmed = models.BooleanField(_("confirmed"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("contact change")
@@ -345,3 +389,22 @@ class ContactChange(models.Model):
     @property
     def is_live(self) -> bool:
         return self.closed_at is None and self.expires_at > timezone.now()
+
+    @staticmethod
+    def scope_of(user_id: int, channel: str) -> str:
+        return f"contact:{user_id}:{channel}"
+
+    @property
+    def code_scope(self) -> str:
+        return self.scope_of(self.user_id, self.channel)
+
+    @property
+    def code_address(self) -> str:
+        return self.new_address
+
+    def code_message(self, code: str) -> tuple[str, str]:
+        text = gettext(
+            "CCHC: the code to confirm this address for your account is %(code)s (valid "
+            "%(minutes)s minutes). If you did not ask for it, ignore this message."
+        ) % {"code": code, "minutes": self.code_minutes}
+        return gettext("Confirm your new e-mail address"), text

@@ -7,11 +7,7 @@ Every write on a dossier (its lifecycle, its documents, the evaluation) goes thr
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import hmac
 import logging
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.accounts import codes
 from cchc.accounts.links import send_set_password_link
 from cchc.accounts.models import (
     AccountEvent,
@@ -56,9 +53,8 @@ from cchc.portal.validators import clean_citizen_id, clean_phone, clean_tax_code
 log = logging.getLogger(__name__)
 
 
-CODE_TTL = dt.timedelta(minutes=10)
-CODE_MAX_ATTEMPTS = 5
-CODES_PER_HOUR = 5
+# the sign-up code's attempt limit, as the verify page of a decoy sign-up says it
+CODE_MAX_ATTEMPTS = codes.CODE_MAX_ATTEMPTS
 
 
 def _label(actor: Any, fallback: str = "") -> str:
@@ -85,12 +81,6 @@ def audit_kiosk(action: str, *, actor: Any, **data: Any) -> None:
 
 
 # -- sign-up with a one-time code --------------------------------------------------------
-def _code_hash(code: str, user_id: int) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"otp:{user_id}:{code}".encode(), hashlib.sha256
-    ).hexdigest()
-
-
 @transaction.atomic
 def start_signup(
     *, full_name: str, email: str = "", phone: str = "", national_id: str, password: str
@@ -249,42 +239,23 @@ def _tell_owner_of_signup_attempt(owner: User) -> None:
 
 
 def send_code(*, user: User) -> VerificationCode:
-    """Send a fresh one-time code (e-mail if the account has one, otherwise SMS)."""
-    now = timezone.now()
-    recent = VerificationCode.objects.filter(
-        user=user, created_at__gte=now - dt.timedelta(hours=1)
-    ).count()
-    if recent >= CODES_PER_HOUR:
-        raise ValidationFailed(
-            _("Too many codes were sent. Please wait an hour and try again."), field="code"
+    """Queue a fresh one-time code to the account's e-mail (or, without one, its phone); the
+    job runner sends it after the commit (cchc.accounts.codes). Earlier codes stop working."""
+    with transaction.atomic():
+        events.lock(User(pk=user.pk))  # the hour's count of codes holds against a double click
+        codes.throttle(VerificationCode.objects.filter(user=user), field="code")
+        VerificationCode.objects.filter(user=user, used_at__isnull=True).update(
+            expires_at=timezone.now()
         )
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    channel = VerificationCode.Channel.EMAIL if user.email else VerificationCode.Channel.SMS
-    destination = user.email or user.phone
-    # Earlier codes stop working once a new one is issued.
-    VerificationCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
-    record = VerificationCode.objects.create(
-        user=user,
-        channel=channel,
-        destination=destination,
-        code_hash=_code_hash(code, user.pk),
-        expires_at=now + CODE_TTL,
-    )
-    text = _("Your CCHC verification code is %(code)s. It expires in %(minutes)s minutes.") % {
-        "code": code,
-        "minutes": int(CODE_TTL.total_seconds() // 60),
-    }
-    try:
-        if channel == VerificationCode.Channel.EMAIL:
-            send_mail(_("CCHC verification code"), text, None, [destination])
-        else:
-            sms.send_sms(destination, text)
-    except Exception as exc:  # the gateway is outside our control; tell the user plainly
-        log.warning("verification code to account %s failed: %s", user.pk, exc)
-        raise ValidationFailed(
-            _("The code could not be sent. Please try again in a few minutes."), field="code"
-        ) from exc
-    return record
+        return codes.issue(
+            VerificationCode(
+                user=user,
+                channel=VerificationCode.Channel.EMAIL
+                if user.email
+                else VerificationCode.Channel.SMS,
+                destination=user.email or user.phone,
+            )
+        )
 
 
 def verify_code(*, user: User, code: str) -> User:
@@ -299,41 +270,30 @@ def verify_code(*, user: User, code: str) -> User:
             .order_by("-created_at")
             .first()
         )
-        if record is None or not record.is_live:
-            error = _("The code has expired. Please ask for a new one.")
-        elif record.attempts >= CODE_MAX_ATTEMPTS:
-            error = _("Too many wrong codes. Please ask for a new one.")
-        else:
-            record.attempts += 1
-            if hmac.compare_digest(record.code_hash, _code_hash((code or "").strip(), user.pk)):
-                record.used_at = timezone.now()
-                record.save(update_fields=["attempts", "used_at"])
-                user = User.objects.select_for_update().get(pk=user.pk)
-                error = _identity_taken(user)
-                if not error:
-                    user.is_active = True
-                    if record.channel == VerificationCode.Channel.EMAIL:
-                        user.email_verified = True
-                    else:
-                        user.phone_verified = True
-                    try:
-                        # the database's guard (accounts.User.Meta): one working account per
-                        # address, should another be confirmed at this very moment
-                        with transaction.atomic():
-                            user.save(
-                                update_fields=["is_active", "email_verified", "phone_verified"]
-                            )
-                    except IntegrityError:
-                        user.is_active = False
-                        error = str(ADDRESS_TAKEN)
-                if not error:
-                    _record_signup(user, channel=record.channel)
-                    _audit("verify", actor=user, channel=record.channel)
-            else:
-                record.save(update_fields=["attempts"])
-                error = _("Wrong code. %(left)s attempt(s) left.") % {
-                    "left": CODE_MAX_ATTEMPTS - record.attempts
-                }
+        error = codes.check(record, code)
+        if not error:
+            assert record is not None
+            record.used_at = timezone.now()
+            record.save(update_fields=["attempts", "used_at"])
+            user = User.objects.select_for_update().get(pk=user.pk)
+            error = _identity_taken(user)
+            if not error:
+                user.is_active = True
+                if record.channel == VerificationCode.Channel.EMAIL:
+                    user.email_verified = True
+                else:
+                    user.phone_verified = True
+                try:
+                    # the database's guard (accounts.User.Meta): one working account per
+                    # address, should another be confirmed at this very moment
+                    with transaction.atomic():
+                        user.save(update_fields=["is_active", "email_verified", "phone_verified"])
+                except IntegrityError:
+                    user.is_active = False
+                    error = str(ADDRESS_TAKEN)
+            if not error:
+                _record_signup(user, channel=record.channel)
+                _audit("verify", actor=user, channel=record.channel)
     if error:
         raise ValidationFailed(error, field="code")
     return user
