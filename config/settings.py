@@ -298,8 +298,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CCHC <no-reply@cchc.local>")
 # SMS channel: dotted path to a class with send(phone, text); the default logs the message.
-SMS_BACKEND = env_str("SMS_BACKEND", "cchc.portal.sms.LogSmsBackend")
-# cchc.portal.sms.HttpSmsBackend: the HTTP SMS gateway (see its docstring). The body
+SMS_BACKEND = env_str("SMS_BACKEND", "cchc.core.sms.LogSmsBackend")
+# cchc.core.sms.HttpSmsBackend: the HTTP SMS gateway (see its docstring). The body
 # template is JSON with $phone, $text and $sender placeholders.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_USER = env_str("SMS_GATEWAY_USER", "")

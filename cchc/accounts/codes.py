@@ -91,8 +91,8 @@ def deliver(model_label: str, record_id: int, code: str) -> None:
     """Send the code of record `record_id` of `model_label` ("portal.VerificationCode",
     "accounts.ContactChange") to its address; `code` comes encrypted. Nothing is sent once
     the code is used, replaced or expired; a retry may send it twice, which does no harm."""
+    from cchc.core import sms  # the SMS channel (its gateway settings live there)
     from cchc.core.personal import decrypt
-    from cchc.portal import sms  # the SMS channel (its gateway settings live there)
 
     record = apps.get_model(model_label)._default_manager.filter(pk=record_id).first()
     if record is None or not record.is_live:

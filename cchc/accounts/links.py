@@ -31,7 +31,7 @@ def set_password_link(user: User) -> str:
 @job(max_attempts=4)
 def send_set_password_link(user_id: int, channel: str, new_account: bool = False) -> None:
     """Send the link to the account's own e-mail ("email") or phone ("sms")."""
-    from cchc.portal import sms  # the SMS channel (its gateway settings live there)
+    from cchc.core import sms  # the SMS channel (its gateway settings live there)
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
@@ -67,8 +67,8 @@ def send_set_password_link(user_id: int, channel: str, new_account: bool = False
 def send_contact_change_notice(user_id: int, old_email: str, old_phone: str) -> None:
     """Tell the e-mail and phone an account had (encrypted, cchc.core.personal) that its contact details were changed
     (accounts.services.change_own_contacts). A retry may send it twice, which does no harm."""
+    from cchc.core import sms
     from cchc.core.personal import decrypt
-    from cchc.portal import sms
 
     if not User.objects.filter(pk=user_id).exists():
         return

@@ -161,7 +161,7 @@ def deliver_notices(day: str) -> int:
     so two workers share the work); each channel of each notice is stamped in the chunk's
     transaction. A failing send is kept for the retry while the others' stamps commit; only
     a crash of the process between a send and its chunk's commit can repeat that chunk."""
-    from cchc.portal.sms import send_sms
+    from cchc.core.sms import send_sms
 
     sent = 0
     failures: list[str] = []

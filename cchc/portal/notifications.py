@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cchc.core import sms
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.feedback.models import Petition, PetitionEvent
-from cchc.portal import sms
 from cchc.portal.models import Notification
 
 log = logging.getLogger(__name__)

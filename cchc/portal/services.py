@@ -31,7 +31,7 @@ from cchc.accounts.models import (
 )
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
-from cchc.core import events
+from cchc.core import events, sms
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import clean_email
@@ -46,7 +46,6 @@ from cchc.dossiers.models import (
     Dossier,
     Evaluation,
 )
-from cchc.portal import sms
 from cchc.portal.models import Draft, DraftAttachment, PortalActivity, VerificationCode
 from cchc.portal.validators import clean_citizen_id, clean_phone, clean_tax_code
 

@@ -31,7 +31,7 @@ def open_url(campaign: Any, agency: Any, *, kiosk: bool = False) -> str:
 
 @job(max_attempts=6)
 def send_invitation(person_id: int) -> None:
-    from cchc.portal.sms import send_sms
+    from cchc.core.sms import send_sms
     from cchc.surveys.models import SampledPerson
 
     with transaction.atomic():

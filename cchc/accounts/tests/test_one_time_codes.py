@@ -21,9 +21,9 @@ from cchc.accounts.models import ContactChange, User, users_by_contact
 from cchc.core.errors import ValidationFailed
 from cchc.core.jobs import run_jobs
 from cchc.core.personal import encrypt
+from cchc.core.sms import MemorySmsBackend
 from cchc.portal import services
 from cchc.portal.models import VerificationCode
-from cchc.portal.sms import MemorySmsBackend
 
 SIGNUP = {
     "full_name": "Trần Thị Bình",
@@ -54,7 +54,7 @@ def test_a_sign_up_does_not_wait_on_the_gateway_and_loses_no_code_when_it_is_dow
     assert response.status_code == 302 and response.url == reverse("portal:verify")
     user = users_by_contact("0912000444").get()
     run_jobs()  # the gateway refuses: the job is kept for a retry
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     assert run_jobs() == 1
@@ -71,7 +71,7 @@ def test_a_sign_up_does_not_wait_on_the_gateway_and_loses_no_code_when_it_is_dow
 def test_a_replaced_sign_up_code_is_not_sent_and_resends_are_limited(
     transactional_db, client, settings
 ):
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     client.post(reverse("portal:signup"), SIGNUP)
     user = users_by_contact("0912000444").get()

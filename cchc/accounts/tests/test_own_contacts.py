@@ -15,7 +15,7 @@ from cchc.accounts import services
 from cchc.accounts.models import AccountEvent, User, users_by_contact
 from cchc.core.errors import NotPermitted, ValidationFailed
 from cchc.core.jobs import run_jobs
-from cchc.portal.sms import MemorySmsBackend
+from cchc.core.sms import MemorySmsBackend
 
 PASSWORD = "mat-khau-cu-2026!"
 
@@ -51,7 +51,7 @@ def _post(client, **fields):  # type: ignore[no-untyped-def]
 def test_an_organisation_changes_its_contact_person_and_addresses(
     transactional_db, client, organisation, settings
 ):
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     client.force_login(organisation)
     with translation.override("vi"):

@@ -303,7 +303,7 @@ def test_sign_up_with_a_registered_citizen_id_creates_nothing(client):
 
 # -- SMS log ------------------------------------------------------------------------------
 def test_the_default_sms_backend_logs_no_phone_number_or_code(caplog):
-    from cchc.portal.sms import LogSmsBackend
+    from cchc.core.sms import LogSmsBackend
 
     with caplog.at_level(logging.INFO, logger="cchc.sms"):
         LogSmsBackend().send("0912345678", "Mã xác thực CCHC của bạn là 482913.")

@@ -5,9 +5,9 @@ from django.core import mail
 from django.utils import timezone
 
 from cchc.core.jobs import run_jobs
+from cchc.core.sms import MemorySmsBackend
 from cchc.plans.models import Notice
 from cchc.plans.notices import daily_pass
-from cchc.portal.sms import MemorySmsBackend
 
 D = dt.date
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def people(cast, settings):
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     for u, email, phone in (
         (cast.leader_a, "leader_a@example.vn", "0901000001"),

@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 from cchc.accounts.models import User, hash_national_id, users_by_contact
 from cchc.core.errors import ValidationFailed
 from cchc.core.jobs import run_jobs
+from cchc.core.sms import MemorySmsBackend
 from cchc.portal import services
 from cchc.portal.models import VerificationCode
-from cchc.portal.sms import MemorySmsBackend
 from cchc.portal.validators import clean_citizen_id
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_signup_by_email_then_code_activates_and_signs_in(transactional_db, clie
 
 
 def test_signup_by_phone_sends_sms(transactional_db, client, settings):
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     client.post(reverse("portal:signup"), {**SIGNUP, "email": "", "phone": "+84 912 000 111"})
     user = users_by_contact("0912000111").get()

@@ -22,10 +22,10 @@ from django.urls import reverse
 from cchc.accounts.models import User, users_by_contact
 from cchc.core import personal
 from cchc.core.jobs import run_jobs
+from cchc.core.sms import MemorySmsBackend
 from cchc.dossiers import services as dossier_services
 from cchc.portal import notifications
 from cchc.portal.models import Notification, VerificationCode
-from cchc.portal.sms import MemorySmsBackend
 
 from .conftest import at
 
@@ -104,7 +104,7 @@ def test_outbox_recipients_and_errors_are_encrypted_and_still_delivered(cast, su
     assert sms.recipient == PHONE and PHONE in sms.last_error  # read back in clear
     assert _raw("portal_notification", email.pk, "recipient")[0].startswith("gAAAAA")
     assert mail.outbox[0].to == [EMAIL]  # the e-mail went to the clear address
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     Notification.objects.filter(pk=sms.pk).update(next_attempt_at=sms.created_at)
     assert notifications.drain()["sent"] == 1

@@ -10,11 +10,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from cchc.core.sms import MemorySmsBackend
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Status
 from cchc.portal import notifications
 from cchc.portal.models import Notification
-from cchc.portal.sms import MemorySmsBackend
 
 from .conftest import at
 
@@ -79,7 +79,7 @@ def test_receipt_supplement_apology_and_result_are_queued(
 
 
 def test_worker_sends_email_and_sms(cast, submitted, settings, django_capture_on_commit_callbacks):
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         dossier_services.receive(submitted, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
@@ -105,7 +105,7 @@ def test_failing_backend_is_retried_with_backoff_and_the_dossier_action_still_su
     assert sms.next_attempt_at > timezone.now() + dt.timedelta(seconds=30)
     assert notifications.drain() == {"sent": 0, "retry": 0, "failed": 0}  # not due yet
     # the gateway recovers: next due attempt goes through
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     Notification.objects.filter(pk=sms.pk).update(next_attempt_at=timezone.now())
     assert notifications.drain()["sent"] == 1
     sms.refresh_from_db()

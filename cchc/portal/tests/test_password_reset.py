@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cchc.core.jobs import run_jobs
+from cchc.core.sms import MemorySmsBackend
 from cchc.portal.models import PortalActivity
-from cchc.portal.sms import MemorySmsBackend
 from cchc.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_link_by_e_mail_sets_a_new_password_once(transactional_db, client, per
 def test_a_link_by_sms_for_a_phone_and_one_link_per_quarter_hour(
     transactional_db, client, person, settings
 ):
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     client.post(reverse("portal:password_reset"), {"contact": "+84 912 000 222"})
     client.post(reverse("portal:password_reset"), {"contact": "0912000222"})

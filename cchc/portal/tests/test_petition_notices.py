@@ -9,12 +9,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from cchc.core.sms import MemorySmsBackend
 from cchc.feedback import petitions
 from cchc.feedback.models import Category, Petition
 from cchc.feedback.tests.factories import MONDAY, file
 from cchc.portal import notifications
 from cchc.portal.models import Notification
-from cchc.portal.sms import MemorySmsBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_no_contact_no_message_and_the_worker_sends_them(
     assert notifications.enqueue_for_petition(silent.pk, "confirm") == []
     assert not Notification.objects.exists()
 
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         p = file(

@@ -6,14 +6,14 @@ import base64
 
 import pytest
 
-from cchc.portal import sms
+from cchc.core import sms
 from cchc.testing import FakeJsonApi
 
 
 @pytest.fixture
 def gateway(settings):
     gateway = FakeJsonApi()
-    settings.SMS_BACKEND = "cchc.portal.sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = gateway.url("/api/send")
     settings.SMS_GATEWAY_USER = "cchc"
     settings.SMS_GATEWAY_PASSWORD = "bí-mật"  # noqa: S105 - a test credential

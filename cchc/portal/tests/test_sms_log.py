@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from cchc.portal.sms import LogSmsBackend, redact
+from cchc.core.sms import LogSmsBackend, redact
 
 PHONE = "0912345678"
 

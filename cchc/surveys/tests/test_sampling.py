@@ -111,9 +111,9 @@ def test_only_home_affairs_draws(cast, campaign):
 
 def test_invitations_go_through_the_job_runner(transactional_db, cast, campaign, settings):
     # the job runner closes its connection: a transactional test, as core's job tests
-    settings.SMS_BACKEND = "cchc.portal.sms.MemorySmsBackend"
+    settings.SMS_BACKEND = "cchc.core.sms.MemorySmsBackend"
     from cchc.core.jobs import run_jobs
-    from cchc.portal.sms import MemorySmsBackend
+    from cchc.core.sms import MemorySmsBackend
 
     make_completed_dossiers(cast, 3)
     services.draw_sample(campaign, agency=cast.agency_b, actor=cast.province_admin, seed="s")
