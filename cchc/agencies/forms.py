@@ -34,6 +34,8 @@ class AgencyMergeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, help_text=REASON_HELP)
 
     def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+        # its own ids: it shares the page with the change form (both have a reason)
+        kwargs.setdefault("auto_id", "merge_%s")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["successor"].queryset = (  # type: ignore[attr-defined]
             Agency.objects.current().in_province(agency.province_code).exclude(pk=agency.pk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cchc.agencies import services
 from cchc.agencies.forms import AgencyChangeForm, AgencyMergeForm
-from cchc.agencies.models import Agency
+from cchc.agencies.models import Agency, AgencyEvent
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
 from cchc.core.text import fold
@@ -91,6 +91,23 @@ def agency_merge(request: HttpRequest, code: str) -> HttpResponse:
     return _agency_page(request, agency, None, merge)
 
 
+def _log(agency: Agency) -> list[AgencyEvent]:
+    """The agency's change log, each changed field by its name as a reader knows it."""
+    rows = list(agency.events.order_by("-seq")[:50])
+    for event in rows:
+        event.lines = [  # type: ignore[attr-defined]
+            (_field_label(field), pair) for field, pair in (event.data or {}).items()
+        ]
+    return rows
+
+
+def _field_label(field: str) -> str:
+    try:
+        return str(getattr(Agency._meta.get_field(field), "verbose_name", field))
+    except FieldDoesNotExist:
+        return field
+
+
 def _agency_page(
     request: HttpRequest, agency: Agency, form: AgencyChangeForm | None, merge: AgencyMergeForm
 ) -> HttpResponse:
@@ -113,7 +130,7 @@ def _agency_page(
             "open": agency.valid_to is None,
             "successors": agency.successors.all(),
             "predecessors": agency.predecessors.all(),
-            "log": agency.events.order_by("-seq")[:50],
+            "log": _log(agency),
             "today": services.today(),
         },
     )

@@ -59,6 +59,8 @@ def test_home_affairs_merges_a_ward_and_its_dossiers_keep_their_agency(cast):
     assert event.data["successors"] == [[], ["H26.101"]]
     detail = c.get("/rules/agencies/H26.100/").content.decode()
     assert "UBND phường Hoàn Kiếm mới" in detail and "Nghị quyết 1656" in detail
+    assert "hiệu lực đến" in detail.lower()  # the log names the fields, not valid_to
+    assert "valid_to" not in detail
     # merged once: a second merger is refused with a message, nothing changes
     again = c.post("/rules/agencies/H26.100/merge/", form)
     assert again.status_code == 200
@@ -83,6 +85,8 @@ def test_a_rename_and_a_group_move_are_saved_and_logged(cast):
     event = AgencyEvent.objects.get(agency=ward, action="update")
     assert event.data["name"] == ["UBND phường Hoàn Kiếm", form["name"]]
     assert event.data["group"] == ["Xã, phường", "Sở, ban, ngành"]
+    edit_page = c.get("/rules/agencies/H26.100/").content.decode()
+    assert edit_page.count('id="id_reason"') == 1 and 'id="merge_reason"' in edit_page
     listed = c.get("/rules/agencies/?q=hoan kiem").content.decode()
     assert "(sau sắp xếp)" in listed and "Sở, ban, ngành" in listed
     # an empty name is refused, the other values kept
