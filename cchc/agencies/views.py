@@ -4,6 +4,8 @@ write is a call to `services`."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -11,10 +13,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cchc.agencies import services
 from cchc.agencies.forms import AgencyChangeForm, AgencyMergeForm
-from cchc.agencies.models import Agency, AgencyEvent
+from cchc.agencies.models import Agency, AgencyEvent, AgencyLevel
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
 from cchc.core.text import fold
@@ -96,12 +99,39 @@ def _log(agency: Agency) -> list[AgencyEvent]:
     rows = list(agency.events.order_by("-seq")[:50])
     for event in rows:
         event.lines = [  # type: ignore[attr-defined]
-            (_field_label(field), pair) for field, pair in (event.data or {}).items()
+            (_field_label(field), [_shown(field, value) for value in pair])
+            for field, pair in (event.data or {}).items()
         ]
     return rows
 
 
+LABELS = {
+    "parent": _lazy("Parent agency"),
+    "group": _lazy("Ranking group"),
+    "successors": _lazy("Successor agencies"),
+}
+
+
+def _shown(field: str, value: object) -> str:
+    """A logged value as a reader knows it: a date d/m/Y, a level by its name, a list of
+    successor codes joined."""
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if field == "level":
+        return str(dict(AgencyLevel.choices).get(str(value), value))
+    if isinstance(value, str) and field.startswith("valid_"):
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
+
+
 def _field_label(field: str) -> str:
+    if field in LABELS:
+        return str(LABELS[field])
     try:
         return str(getattr(Agency._meta.get_field(field), "verbose_name", field))
     except FieldDoesNotExist:
