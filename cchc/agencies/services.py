@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
-from cchc.agencies.models import Agency, AgencyEvent, RankingGroup
+from cchc.agencies.models import AdministrativeUnit, Agency, AgencyEvent, RankingGroup
 from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label, is_system, require_actor
 from cchc.core.calendar import LOCAL_TZ
@@ -207,8 +207,22 @@ def merge_agency(
         agency.valid_to = effective_from - dt.timedelta(days=1)
         agency.save(update_fields=["valid_to"])
         agency.successors.add(successor)
+        _merge_unit(agency, successor, valid_to=agency.valid_to)
         _logged(agency, actor=actor, before=before, note=reason, action="merge")
     return agency
+
+
+def _merge_unit(agency: Agency, successor: Agency, *, valid_to: dt.date) -> None:
+    """A ward's committee merged into another's means the ward itself was merged: its
+    administrative unit ends the same day and names the successor's unit, so addresses and
+    old figures by unit resolve too. A unit already closed, or shared, is left as it is."""
+    unit, into = agency.unit, successor.unit
+    if unit is None or into is None or unit.pk == into.pk or unit.valid_to is not None:
+        return
+    if Agency.objects.filter(unit=unit, valid_to__isnull=True).exclude(pk=agency.pk).exists():
+        return  # another agency of the unit carries on (a department, a centre's branch)
+    AdministrativeUnit.objects.filter(pk=unit.pk).update(valid_to=valid_to)
+    unit.successors.add(into)
 
 
 def today() -> dt.date:

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cchc.agencies import services
-from cchc.agencies.models import Agency, AgencyEvent
+from cchc.agencies.models import AdministrativeUnit, Agency, AgencyEvent, UnitLevel
 from cchc.core.errors import NotPermitted
 from cchc.rulebook.tests.test_rules import receive
 from cchc.testing import AgencyFactory, GroupFactory
@@ -113,3 +113,25 @@ def test_only_home_affairs_changes_the_agencies(cast):
             reason="y",
         )
     assert Agency.objects.get(code="H26.100").name == "UBND phường Hoàn Kiếm"
+
+
+def test_merging_a_wards_committee_merges_its_administrative_unit(cast):
+    old_unit = AdministrativeUnit.objects.create(
+        code="99901", name="Phường Thử Cũ", level=UnitLevel.COMMUNE, province_code="01"
+    )
+    new_unit = AdministrativeUnit.objects.create(
+        code="99902", name="Phường Thử Mới", level=UnitLevel.COMMUNE, province_code="01"
+    )
+    Agency.objects.filter(pk=cast.agency_a.pk).update(unit=old_unit)
+    successor = AgencyFactory(code="H26.101", name="UBND phường Thử Mới", unit=new_unit)
+    day = services.today() + dt.timedelta(days=3)
+    services.merge_agency(
+        Agency.objects.get(pk=cast.agency_a.pk),
+        actor=cast.province_admin,
+        successor=successor,
+        effective_from=day,
+        reason="Nghị quyết 1656/NQ-UBTVQH15",
+    )
+    old_unit.refresh_from_db()
+    assert old_unit.valid_to == day - dt.timedelta(days=1)
+    assert list(old_unit.successors.all()) == [new_unit]
