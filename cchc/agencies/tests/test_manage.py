@@ -16,7 +16,7 @@ from cchc.agencies import services
 from cchc.agencies.models import AdministrativeUnit, Agency, AgencyEvent, UnitLevel
 from cchc.core.errors import NotPermitted
 from cchc.rulebook.tests.test_rules import receive
-from cchc.testing import AgencyFactory, GroupFactory
+from cchc.testing import AgencyFactory, GroupFactory, assert_aria_references
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def test_home_affairs_merges_a_ward_and_its_dossiers_keep_their_agency(cast):
     r = c.post("/rules/agencies/H26.100/merge/", form)
     assert r.status_code == 200
     assert f'value="{day.isoformat()}"' in r.content.decode()
+    assert_aria_references(r.content.decode())  # the error points at the merger's own field
     ward.refresh_from_db()
     assert ward.valid_to is None
 
