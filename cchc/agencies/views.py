@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cchc.agencies import services
 from cchc.agencies.forms import AgencyChangeForm, AgencyMergeForm
@@ -106,9 +106,9 @@ def _log(agency: Agency) -> list[AgencyEvent]:
 
 
 LABELS = {
-    "parent": _lazy("Parent agency"),
-    "group": _lazy("Ranking group"),
-    "successors": _lazy("Successor agencies"),
+    "parent": gettext_lazy("Parent agency"),
+    "group": gettext_lazy("Ranking group"),
+    "successors": gettext_lazy("Successor agencies"),
 }
 
 

@@ -62,6 +62,7 @@ def test_home_affairs_merges_a_ward_and_its_dossiers_keep_their_agency(cast):
     assert "UBND phường Hoàn Kiếm mới" in detail and "Nghị quyết 1656" in detail
     assert "hiệu lực đến" in detail.lower()  # the log names the fields, not valid_to
     assert "valid_to" not in detail and "successors" not in detail
+    assert "Successor agencies" not in detail and "— → H26.101" in detail
     assert (
         "['H26.101']" not in detail and (day - dt.timedelta(days=1)).strftime("%d/%m/%Y") in detail
     )
