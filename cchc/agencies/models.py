@@ -170,6 +170,7 @@ class AgencyEvent(EventLog):
     action_labels: ClassVar[dict[str, Any]] = {
         "create": _("Created"),
         "update": _("Changed"),
+        "merge": _("Merged into a successor"),
     }
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="events", verbose_name=_("agency")

@@ -27,6 +27,8 @@ RULES_PAGES = (
     "/rules/versions/new/one_stop/",
     "/rules/versions/one_stop/2025/",
     "/rules/audit/",
+    "/rules/agencies/",
+    "/rules/agencies/H26.100/",
 )
 
 
