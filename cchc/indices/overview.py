@@ -23,7 +23,7 @@ from cchc.core.errors import DomainError
 from cchc.core.text import fold
 from cchc.indices import reports as period_reports
 from cchc.indices.models import ProvinceIndexSetting
-from cchc.indices.periods import current
+from cchc.indices.periods import Period, current
 
 SERVICE_SCHEME = "qd766"
 # how many years back the latest published SIPAS / PAR INDEX year is looked for
@@ -93,10 +93,12 @@ def _standings(doc: dict[str, Any]) -> dict[str, Standing]:
     }
 
 
-def service_column(province: str, today: dt.date) -> tuple[IndexColumn, dict[str, Any]]:
-    """The service index of the current quarter, as the indices dashboard shows it (live, or
-    frozen once the quarter is closed)."""
-    period = current("quarter", today)
+def service_column(
+    province: str, today: dt.date, period: Period | None = None
+) -> tuple[IndexColumn, dict[str, Any]]:
+    """The service index of `period` (default: the current quarter), as the indices dashboard
+    shows it (live, or frozen once the period is closed)."""
+    period = period or current("quarter", today)
     ps = period_reports.scores_for(SERVICE_SCHEME, period, province_code=province)
     doc = ps.document()
     column = IndexColumn(
@@ -148,11 +150,14 @@ def other_schemes() -> list[tuple[str, str]]:
     return [(code, names.get(code, code.upper())) for code in settings.INDEX_SCHEMES]
 
 
-def scorecard(province: str, *, today: dt.date | None = None) -> dict[str, Any]:
+def scorecard(
+    province: str, *, today: dt.date | None = None, period: Period | None = None
+) -> dict[str, Any]:
     """The columns (one per index with figures) and one row per unit found in any of them,
-    the units low in the most indices first."""
+    the units low in the most indices first. `period`: the service index's (default: the
+    current quarter); SIPAS and the PAR INDEX show their latest published year."""
     today = today or timezone.localdate()
-    found = [service_column(province, today)]
+    found = [service_column(province, today, period)]
     for scheme, title in other_schemes():
         published = published_column(scheme, title, province, today)
         if published is not None:

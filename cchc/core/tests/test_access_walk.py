@@ -273,6 +273,7 @@ PAGES: dict[str, frozenset[str]] = {
     "rules/": STAFF,
     "rules/versions/": STAFF,
     "rules/audit/": PROVINCE_AND_INSPECTION,
+    "rules/agencies/": PROVINCE,  # Home Affairs merge, rename and regroup agencies
     # surveys
     "surveys/": SIGNED_IN,
     "surveys/public/": ANY,

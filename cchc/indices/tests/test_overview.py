@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from cchc.core.errors import NotFound
 from cchc.indices import overview
 from cchc.indices.overview import Standing
+from cchc.indices.periods import Period
 
 pytestmark = pytest.mark.django_db
 AUGUST = dt.date(2026, 8, 20)
@@ -117,3 +118,14 @@ def test_without_published_surveys_or_appraisals_the_page_says_so(client, scenar
     client.force_login(scenario.cast.province_admin)
     body = client.get(reverse("indices:scorecard")).content.decode()
     assert body.count("No published year yet") + body.count("Chưa có năm nào được công bố") == 2
+
+
+def test_the_service_index_column_follows_the_chosen_period(client, scenario, schemes):
+    client.force_login(scenario.cast.province_admin)
+    body = client.get(reverse("indices:scorecard"), {"period": "2026-08"}).content.decode()
+    assert 'value="2026-08"' in body  # the filters and downloads keep it
+    assert "period=2026-08&amp;" in body
+    card = overview.scorecard(
+        scenario.cast.agency_a.province_code, period=Period(2026, "month", 8), today=AUGUST
+    )
+    assert card["columns"][0].period == "2026-08"

@@ -12,7 +12,7 @@ from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.indices import overview
 from cchc.indices.export import table_response
-from cchc.indices.views._shared import _export, _viewer, planned
+from cchc.indices.views._shared import _common, _export, _period, _viewer, planned
 
 PAGE_SIZE = 50
 
@@ -21,7 +21,8 @@ PAGE_SIZE = 50
 @planned
 def scorecard(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
-    card = overview.scorecard(province)
+    period = _period(request)
+    card = overview.scorecard(province, period=period)
     columns, rows = card["columns"], card["rows"]
     q, group = request.GET.get("q", ""), request.GET.get("group", "")
     low_only = request.GET.get("low") == "1"
@@ -61,28 +62,28 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indices/overview.html",
-        {
-            "columns": columns,
-            "page": page,
-            "table": [
-                {"row": r, "cells": list(zip(columns, r.standings, strict=True))} for r in page
-            ],
-            "own_rows": [
+        _common(
+            request,
+            period,
+            columns=columns,
+            page=page,
+            table=[{"row": r, "cells": list(zip(columns, r.standings, strict=True))} for r in page],
+            own_rows=[
                 {"row": r, "cells": list(zip(columns, r.standings, strict=True))}
                 for r in rows
                 if r.code in own
             ],
-            "own": own,
-            "groups": sorted({r.group for r in rows if r.group}),
-            "q": q,
-            "group": group,
-            "low_only": low_only,
-            "units": len(rows),
-            "low_units": sum(1 for r in rows if r.low_count >= 2),
-            "missing": [
+            own=own,
+            groups=sorted({r.group for r in rows if r.group}),
+            q=q,
+            group=group,
+            low_only=low_only,
+            units=len(rows),
+            low_units=sum(1 for r in rows if r.low_count >= 2),
+            missing=[
                 name
                 for scheme, name in overview.other_schemes()
                 if scheme not in {c.scheme for c in columns}
             ],
-        },
+        ),
     )
