@@ -210,6 +210,15 @@ class StepForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
+    def __init__(self, *args: Any, kept_agencies: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # agencies in force today (a merged ward is no longer offered), and those the saved
+        # steps already name (`kept_agencies`, ids), so the procedure can be saved as it is
+        agencies = Agency.objects.current()
+        if kept_agencies:
+            agencies = agencies | Agency.objects.filter(pk__in=list(kept_agencies))
+        self.fields["agency"].queryset = agencies.order_by("code")  # type: ignore[attr-defined]
+
 
 StepFormSet = formset_factory(StepForm, extra=2, can_delete=True)
 

@@ -202,10 +202,17 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
     instance = procedure or Procedure()
     province = settings.CCHC_PROVINCE_CODE
+    kept = {
+        "kept_agencies": [
+            a for a in instance.step_templates.values_list("agency_id", flat=True) if a
+        ]
+        if procedure
+        else []
+    }
     if request.method == "POST":
         form = ProcedureForm(request.POST, instance=instance, province_code=province)
         documents = DocumentFormSet(request.POST, request.FILES, instance=instance, prefix="docs")
-        steps = StepFormSet(request.POST, prefix="steps")
+        steps = StepFormSet(request.POST, prefix="steps", form_kwargs=kept)
         if form.is_valid() and documents.is_valid() and steps.is_valid():
             try:
                 kwargs = {
@@ -244,7 +251,7 @@ def _editor(request: HttpRequest, procedure: Procedure | None) -> HttpResponse:
             if procedure
             else []
         )
-        steps = StepFormSet(prefix="steps", initial=initial)
+        steps = StepFormSet(prefix="steps", initial=initial, form_kwargs=kept)
     return render(
         request,
         "catalogue/edit.html",

@@ -478,3 +478,40 @@ def test_saving_over_someone_elses_newer_edit_is_refused(client, cast):
     assert client.post(f"/catalogue/{proc.pk}/edit/", data).status_code == 302
     proc.refresh_from_db()
     assert proc.name == "Tên của người thứ hai"
+
+
+def test_a_merged_agency_is_not_offered_for_a_step_but_a_saved_step_keeps_it(client, cast):
+    """After a merger (the agencies pages of Home Affairs) the step editor still offered the
+    merged ward; a procedure whose step already names it must still save as it is."""
+    client.force_login(cast.province_admin)
+    proc = cast.procedure
+    merged = cast.agency_b
+    page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
+    assert (
+        f'<option value="{merged.pk}"'
+        in page.split('name="steps-0-agency"')[1].split("</select>")[0]
+    )
+    merged.valid_to = dt.date.today() - dt.timedelta(days=1)
+    merged.save()
+    page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
+    assert (
+        f'<option value="{merged.pk}"'
+        not in page.split('name="steps-0-agency"')[1].split("</select>")[0]
+    )
+    # a step saved before the merger keeps its agency and the procedure saves
+    set_steps(proc, cast.province_admin, ("Tiếp nhận", 4), **DECISION)
+    proc.step_templates.update(agency=merged)
+    data = _post_data(cast, code=proc.code, name=proc.name)
+    data.update(
+        {
+            "steps-TOTAL_FORMS": "1",
+            "steps-0-name": "Tiếp nhận",
+            "steps-0-working_hours": "4",
+            "steps-0-agency": str(merged.pk),
+            "decision": "56/QĐ-UBND",
+            "decided_on": "2026-03-02",
+        }
+    )
+    data.pop("steps-1-name", None)
+    data.pop("steps-1-working_hours", None)
+    assert client.post(f"/catalogue/{proc.pk}/edit/", data).status_code == 302
