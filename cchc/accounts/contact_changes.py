@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts import codes
-from cchc.accounts.models import AccountEvent, ContactChange, User
+from cchc.accounts.models import CONTACT_FIELDS, AccountEvent, ContactChange, User
 from cchc.core import events
 from cchc.core.errors import NotPermitted, ValidationFailed
 
@@ -116,16 +116,7 @@ def _replace(actor: Any, user: User, change: ContactChange) -> None:
         user.phone, user.phone_verified = phone, True
     try:
         with transaction.atomic():
-            user.save(
-                update_fields=[
-                    "email",
-                    "phone",
-                    "email_verified",
-                    "phone_verified",
-                    "email_hash",
-                    "phone_hash",
-                ]
-            )
+            user.save(update_fields=list(CONTACT_FIELDS))
     except IntegrityError:  # confirmed by another account at this very moment
         raise ValidationFailed(
             contact_refusals(email=email, phone=phone, account=user.pk).get(

@@ -25,6 +25,17 @@ from cchc.core.models import event_log_meta
 from cchc.core.personal import EncryptedTextField, KeyedHashField, lookup_hash, lookup_key
 from cchc.core.text import FoldedTextField
 
+# The contact columns of an account saved together: the (encrypted) addresses, whether each is
+# confirmed, and the keyed hashes sign-in looks them up by.
+CONTACT_FIELDS = (
+    "email",
+    "phone",
+    "email_verified",
+    "phone_verified",
+    "email_hash",
+    "phone_hash",
+)
+
 
 class User(AbstractUser):
     class Kind(models.TextChoices):

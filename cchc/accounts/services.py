@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
 from cchc.accounts.links import send_set_password_link
-from cchc.accounts.models import AccountEvent, Membership, User, contacts_held_elsewhere
+from cchc.accounts.models import (
+    CONTACT_FIELDS,
+    AccountEvent,
+    Membership,
+    User,
+    contacts_held_elsewhere,
+)
 from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.errors import NotPermitted, ValidationFailed
@@ -312,19 +318,7 @@ def change_own_contacts(
                 user.phone, user.phone_verified = "", False
             # the derived columns with their sources: the keyed hashes sign-in looks up, the
             # folded name and its sort key
-            user.save(
-                update_fields=[
-                    "full_name",
-                    "email",
-                    "phone",
-                    "email_verified",
-                    "phone_verified",
-                    "email_hash",
-                    "phone_hash",
-                    "search_text",
-                    "name_key",
-                ]
-            )
+            user.save(update_fields=["full_name", *CONTACT_FIELDS, "search_text", "name_key"])
             events.append_event(
                 AccountEvent, user, action="contacts", actor=actor, data={"changed": changed}
             )

@@ -69,6 +69,14 @@ def recent_check_required(view: Any) -> Any:
     return guarded
 
 
+def _wrong_code(allowed: bool) -> str:
+    """What a refused authenticator code is told: wrong or expired, or too many tried (the
+    device's throttle: `allowed` False)."""
+    if allowed:
+        return _("Wrong or expired code.")
+    return _("Too many wrong codes. Please wait a minute and try again.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def recheck(request: HttpRequest) -> HttpResponse:
@@ -109,12 +117,7 @@ def recheck(request: HttpRequest) -> HttpResponse:
         if device is None:
             form.add_error("password", _("The password is wrong."))
         else:
-            form.add_error(
-                "token",
-                _("Wrong or expired code.")
-                if allowed
-                else _("Too many wrong codes. Please wait a minute and try again."),
-            )
+            form.add_error("token", _wrong_code(allowed))
     return render(
         request,
         "accounts/recheck.html",
@@ -193,12 +196,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Too many wrong codes. Please sign in again."))
             return redirect("accounts:login")
         request.session[second_factor.PENDING_SESSION_KEY] = pending
-        form.add_error(
-            "token",
-            _("Wrong or expired code.")
-            if allowed
-            else _("Too many wrong codes. Please wait a minute and try again."),
-        )
+        form.add_error("token", _wrong_code(allowed))
     return render(
         request,
         "accounts/otp_verify.html",

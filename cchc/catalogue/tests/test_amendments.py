@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from cchc.catalogue import services
 from cchc.catalogue.models import CatalogueChange, Procedure
+from cchc.catalogue.tests.editor import editor_data
 from cchc.core.errors import ValidationFailed
 
 SIGNED = dt.date(2026, 3, 2)
@@ -146,34 +147,14 @@ def test_a_later_change_of_the_terms_waits_for_a_pending_one(cast):
 
 def test_the_editor_records_the_day_and_the_record_page_says_it_is_pending(client, cast):
     proc = cast.procedure
-    doc = proc.required_documents.get()
     day = timezone.localdate() + dt.timedelta(days=10)
-    data = {
-        "code": proc.code,
-        "name": proc.name,
-        "processing_time": "5",
-        "time_unit": "working_day",
-        "online_level": proc.online_level,
-        "number_of_copies": "1",
-        "applicant_types": proc.applicant_types,
-        "submission_means": proc.submission_means,
-        "steps_description": proc.steps_description,
-        "agencies": [a.pk for a in proc.agencies.all()],
-        "docs-TOTAL_FORMS": "1",
-        "docs-INITIAL_FORMS": "1",
-        "docs-MIN_NUM_FORMS": "0",
-        "docs-MAX_NUM_FORMS": "1000",
-        "docs-0-id": str(doc.pk),
-        "docs-0-name": doc.name,
-        "docs-0-copies": "1",
-        "docs-0-mandatory": "on",
-        "steps-TOTAL_FORMS": "0",
-        "steps-INITIAL_FORMS": "0",
-        "steps-MIN_NUM_FORMS": "0",
-        "steps-MAX_NUM_FORMS": "1000",
-        "decision": "55/QĐ-UBND",
-        "decided_on": SIGNED.isoformat(),
-    }
+    data = editor_data(
+        proc,
+        processing_time="5",
+        time_unit="working_day",
+        decision="55/QĐ-UBND",
+        decided_on=SIGNED.isoformat(),
+    )
     client.force_login(cast.province_admin)
     assert 'name="effective_from"' in client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
     # a day before the decision's: said on the field, what was typed kept, nothing saved

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from cchc.accounts.models import Membership
 from cchc.catalogue import services
@@ -491,7 +492,7 @@ def test_a_merged_agency_is_not_offered_for_a_step_but_a_saved_step_keeps_it(cli
         f'<option value="{merged.pk}"'
         in page.split('name="steps-0-agency"')[1].split("</select>")[0]
     )
-    merged.valid_to = dt.date.today() - dt.timedelta(days=1)
+    merged.valid_to = timezone.localdate() - dt.timedelta(days=1)
     merged.save()
     page = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
     assert (

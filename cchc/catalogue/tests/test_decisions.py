@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cchc.catalogue import services
 from cchc.catalogue.models import CatalogueChange, Procedure
+from cchc.catalogue.tests.editor import editor_data
 from cchc.core.actors import SYSTEM
 from cchc.core.errors import TransitionNotAllowed, ValidationFailed
 
@@ -99,31 +100,13 @@ def test_an_edit_of_a_published_procedure_names_its_amending_decision(client, ca
     client.force_login(cast.province_admin)
     editor = client.get(f"/catalogue/{proc.pk}/edit/").content.decode()
     assert 'name="decision"' in editor and 'name="decided_on"' in editor
-    doc = proc.required_documents.get()
-    data = {
-        "code": proc.code,
-        "name": "Đăng ký khai sinh",
-        "processing_time": "5",
-        "time_unit": "working_day",
-        "online_level": "full",
-        "number_of_copies": "1",
-        "applicant_types": proc.applicant_types,
-        "submission_means": proc.submission_means,
-        "steps_description": proc.steps_description,
-        "agencies": [a.pk for a in proc.agencies.all()],
-        "docs-TOTAL_FORMS": "1",
-        "docs-INITIAL_FORMS": "1",
-        "docs-MIN_NUM_FORMS": "0",
-        "docs-MAX_NUM_FORMS": "1000",
-        "docs-0-id": str(doc.pk),
-        "docs-0-name": doc.name,
-        "docs-0-copies": "1",
-        "docs-0-mandatory": "on",
-        "steps-TOTAL_FORMS": "0",
-        "steps-INITIAL_FORMS": "0",
-        "steps-MIN_NUM_FORMS": "0",
-        "steps-MAX_NUM_FORMS": "1000",
-    }
+    data = editor_data(
+        proc,
+        name="Đăng ký khai sinh",
+        processing_time="5",
+        time_unit="working_day",
+        online_level="full",
+    )
     resp = client.post(f"/catalogue/{proc.pk}/edit/", data)
     assert resp.status_code == 200
     page = resp.content.decode()
