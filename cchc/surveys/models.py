@@ -327,7 +327,7 @@ class Campaign(models.Model):
 
     can_prepare = status_is(*PREPARE_IN, doc="Samples may be drawn and quotas set.")
 
-    # what Home Affairs may still correct in the campaign (services.edit_campaign): anything
+    # what Home Affairs may still correct in the campaign (campaign_settings.edit_campaign): anything
     # while it is prepared; once answers come in only what leaves them meaning the same (the
     # name, a later end date, the target); nothing once closed: its figures are being counted
     EDITABLE_IN = (Status.DRAFT, Status.OPEN)

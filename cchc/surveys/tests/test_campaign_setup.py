@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cchc.core.errors import TransitionNotAllowed
-from cchc.surveys import services
+from cchc.surveys import campaign_settings, services
 from cchc.surveys.jobs import open_url
 from cchc.surveys.models import Campaign, Quota, Sample
 from cchc.testing import client_for
@@ -118,7 +118,9 @@ def test_samples_and_quotas_are_final_once_collection_closes(cast, campaign):
 
     services.publish_results(campaign, actor=cast.province_admin)
     with pytest.raises(TransitionNotAllowed, match="đã công bố"):
-        services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+        campaign_settings.set_quota(
+            campaign, agency=cast.agency_a, target=1, actor=cast.province_admin
+        )
     with pytest.raises(TransitionNotAllowed):
         services.draw_sample(campaign, agency=cast.agency_b, actor=cast.province_admin)
 
@@ -243,8 +245,8 @@ def test_the_progress_page_sums_up_the_fieldwork_with_bars(cast, method, campaig
     from cchc.surveys.tests.conftest import enter_phone_responses
 
     admin = cast.province_admin
-    services.set_quota(campaign, agency=cast.agency_a, target=4, actor=admin)
-    services.set_quota(campaign, agency=cast.agency_b, target=2, actor=admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_a, target=4, actor=admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_b, target=2, actor=admin)
     enter_phone_responses(campaign, method, [5, 4], agency=cast.agency_a, actor=cast.clerk_a)
     enter_phone_responses(campaign, method, [5, 3], agency=cast.agency_b, actor=cast.clerk_b)
 

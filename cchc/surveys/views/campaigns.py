@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.rendering import form_page
-from cchc.surveys import letters, services
+from cchc.surveys import campaign_settings, letters, services
 from cchc.surveys.forms import CampaignForm
 from cchc.surveys.models import Campaign, Mode, Questionnaire, Quota, Response
 from cchc.surveys.policies import (
@@ -171,7 +171,9 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
                     raise ValidationFailed(
                         _("The quota is a whole number of questionnaires."), field="target"
                     ) from None
-                services.set_quota(campaign, agency=agency, target=target, actor=request.user)
+                campaign_settings.set_quota(
+                    campaign, agency=agency, target=target, actor=request.user
+                )
                 messages.success(
                     request,
                     _("Quota of %(unit)s set to %(n)s questionnaires.")
