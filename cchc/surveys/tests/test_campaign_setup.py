@@ -102,14 +102,13 @@ def test_an_open_link_that_cannot_be_answered_says_so_before_the_form(cast, camp
 def test_samples_and_quotas_are_final_once_collection_closes(cast, campaign):
     admin = client_for(cast.province_admin)
     url = reverse("surveys:campaign", args=[campaign.code])
-    admin.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "40"})
+    quotas = reverse("surveys:quotas", args=[campaign.code])
+    admin.post(quotas, {f"q_{cast.agency_a.code}": "40"})
     services.close_campaign(campaign, actor=cast.province_admin)
 
     page = admin.get(url).content.decode()
-    assert 'value="draw"' not in page and 'value="quota"' not in page
-    said = admin.post(
-        url, {"action": "quota", "unit": cast.agency_a.code, "target": "5"}, follow=True
-    ).content.decode()
+    assert 'value="draw"' not in page and quotas not in page
+    said = admin.post(quotas, {f"q_{cast.agency_a.code}": "5"}, follow=True).content.decode()
     assert "Mở lại đợt thu phiếu trước" in said
     drawn = admin.post(url, {"action": "draw", "unit": cast.agency_b.code}, follow=True)
     assert "Mở lại đợt thu phiếu trước" in drawn.content.decode()
