@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from cchc.core.actors import SYSTEM
-from cchc.surveys import collection, services
+from cchc.surveys import campaign_settings, collection, services
 from cchc.surveys.models import Campaign, Mode, Questionnaire
 
 CODE = "SIPAS-DEMO-2026"
@@ -85,7 +85,7 @@ def seed_demo_campaign(out: Any = None, *, units: int = 12, per_unit: int = 40) 
             campaign, agency=agency, actor=SYSTEM, seed=f"demo-{agency.code}"
         )
         # the unit's whole-unit target, which every valid questionnaire counts toward
-        services.set_quota(campaign, agency=agency, target=per_unit, actor=SYSTEM)
+        campaign_settings.set_quota(campaign, agency=agency, target=per_unit, actor=SYSTEM)
         # by post first (the sampled people answer on their letter's link, so their strata's
         # quotas fill), topped up at the desk and by phone (domain.md §6)
         invited = list(sample.people.filter(reserve=False).order_by("position")[: per_unit // 2])

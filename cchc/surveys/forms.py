@@ -215,7 +215,7 @@ class CampaignForm(forms.Form):
 
 
 class CampaignEditForm(CampaignForm):
-    """Correcting a campaign's settings (services.edit_campaign decides what may change):
+    """Correcting a campaign's settings (campaign_settings.edit_campaign decides what may change):
     its code (in links and letters already handed out) and its units (samples and quotas
     hang on them) are not on it. `stage` is the campaign's status the form was shown for:
     while collecting only the name, the end date and the target are offered; a form shown

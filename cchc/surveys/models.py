@@ -327,7 +327,7 @@ class Campaign(models.Model):
 
     can_prepare = status_is(*PREPARE_IN, doc="Samples may be drawn and quotas set.")
 
-    # what Home Affairs may still correct in the campaign (services.edit_campaign): anything
+    # what Home Affairs may still correct in the campaign (campaign_settings.edit_campaign): anything
     # while it is prepared; once answers come in only what leaves them meaning the same (the
     # name, a later end date, the target); nothing once closed: its figures are being counted
     EDITABLE_IN = (Status.DRAFT, Status.OPEN)
@@ -649,6 +649,7 @@ CAMPAIGN_ACTIONS = {
     "quota": _("Quota set"),
     "draw": _("Sample drawn"),
     "invite": _("Invitations queued"),
+    "answers_file": _("Raw answers file requested"),
 }
 
 # what an "edit" event's changes are called on the campaign's history
@@ -696,6 +697,8 @@ class SurveyEvent(EventLog):
             parts.append(f"{data.get('unit', '')}: {data.get('size', '')}/{data.get('frame', '')}")
         elif self.action == "invite":
             parts.append(str(data.get("queued", "")))
+        elif self.action == "answers_file":
+            parts.append(str(data.get("format", "")).upper())
         if self.note:
             parts.append(self.note)
         return "; ".join(parts)
@@ -773,3 +776,56 @@ class AnswerFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PreparedAnswers(models.Model):
+    """Tệp phiếu trả lời toàn tỉnh: every unit's raw answers of a campaign in one format (CSV,
+    SPSS .sav, JSONL), built by a job (`answer_files.build_answers_file`) and kept in the
+    file storage, because a province's file (Hà Nội: 12,000+ questionnaires, SPSS through
+    pandas) is too slow to build inside a request. One row per campaign and format: preparing
+    it again replaces the file. `answers_state` is the campaign's `figures_changes` when the
+    file was read: a larger counter now means answers were recorded, reviewed or corrected
+    since, and the page marks the file as out of date."""
+
+    class Status(models.TextChoices):
+        PREPARING = "PREPARING", _("Being prepared")
+        READY = "READY", _("Ready")
+        FAILED = "FAILED", _("Could not be prepared")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="prepared_answers"
+    )
+    format = models.CharField(_("file format"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREPARING
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = user_link(_("requested by"))
+    # the stored file (none until the first build): its name in the file storage, not public
+    file_name = models.CharField(_("stored name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    questionnaires = models.PositiveIntegerField(_("questionnaires"), null=True, blank=True)
+    built_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
+    answers_state = models.PositiveBigIntegerField(default=0)
+    failure = models.TextField(_("why it could not be prepared"), blank=True)
+
+    class Meta:
+        verbose_name = _("prepared answers file")
+        verbose_name_plural = _("prepared answers files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "format"], name="uniq_prepared_answers_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.format}"
+
+    is_preparing = status_is(Status.PREPARING, doc="A job is building the file.")
+    is_failed = status_is(Status.FAILED, doc="The last build found nothing to write.")
+
+    @property
+    def is_stale(self) -> bool:
+        """Answers changed since the stored file was read (the campaign's counter moved on);
+        the caller reads the campaign with the row (`select_related`)."""
+        return bool(self.file_name) and self.campaign.figures_changes > self.answers_state

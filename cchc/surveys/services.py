@@ -1,13 +1,12 @@
 """Every write of a survey campaign: one keyword-only function per action, permission-checked,
 row-locked, logged as SurveyEvent rows; letters, SMS and e-mail go to the job runner.
-Questionnaires are written by `cchc.surveys.questionnaires`; collection (responses, double
-keying, review) by `cchc.surveys.collection`."""
+A campaign's settings and quotas are written by `cchc.surveys.campaign_settings`,
+questionnaires by `cchc.surveys.questionnaires`, collection (responses, double keying,
+review) by `cchc.surveys.collection`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
-from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from cchc.core import events
 from cchc.core.errors import TransitionNotAllowed, ValidationFailed
 from cchc.surveys import jobs, sampling
-from cchc.surveys.methods import period_window
+from cchc.surveys.campaign_settings import check_window, require_preparing
 from cchc.surveys.models import (
     Campaign,
     CampaignUnit,
@@ -32,43 +31,6 @@ from cchc.surveys.policies import require_home_affairs
 
 
 # -- campaigns ----------------------------------------------------------------------------
-def _check_window(period: str, date_from: dt.date, date_to: dt.date) -> None:
-    """The transactions window is where the sample's frame is drawn from: the people who
-    completed a transaction with the unit in the survey's reference period (domain.md §6,
-    Hà Nội draws "this year's" applicants). A window outside the campaign's period rates
-    another period's service; a window not begun yet holds nobody to draw."""
-    window = period_window(period)
-    if window is None:
-        raise ValidationFailed(
-            _(
-                "“%(value)s” is not a period: write a year (2027), a quarter (2027-Q2) or a "
-                "month (2027-05)."
-            )
-            % {"value": period},
-            field="period",
-        )
-    first, last = window
-    if date_from < first or date_to > last:
-        raise ValidationFailed(
-            _(
-                "The transactions surveyed lie within the campaign's period %(period)s "
-                "(%(first)s–%(last)s)."
-            )
-            % {"period": period, "first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}"},
-            field="date_from",
-        )
-    today = timezone.localdate()
-    if date_from > today:
-        raise ValidationFailed(
-            _(
-                "The transactions window begins after today (%(today)s): nobody has completed "
-                "a transaction in it yet to be surveyed."
-            )
-            % {"today": f"{today:%d/%m/%Y}"},
-            field="date_from",
-        )
-
-
 def create_campaign(
     *,
     code: str,
@@ -93,7 +55,7 @@ def create_campaign(
         raise ValidationFailed(_("A campaign uses a published questionnaire."))
     if date_from > date_to:
         raise ValidationFailed(_("The period ends before it starts."), field="date_to")
-    _check_window(period, date_from, date_to)
+    check_window(period, date_from, date_to)
     modes = modes or [m.value for m in Mode]
     if any(m not in Mode.values for m in modes):
         raise ValidationFailed(_("Unknown mode of collection."), field="modes")
@@ -130,148 +92,6 @@ def create_campaign(
             save=True,
         )
         return campaign
-
-
-class _Keep:
-    """An `edit_campaign` setting not given: left as it is."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP: Any = _Keep()
-
-
-def check_editable(campaign: Campaign, changed: tuple[str, ...] | list[str] = ()) -> None:
-    """Refuse, saying why, when the settings `changed` (any, when none are named) cannot
-    change in the campaign's state."""
-    from cchc.surveys.models import CAMPAIGN_FIELDS
-
-    if not campaign.can_edit:
-        raise TransitionNotAllowed(
-            _(
-                "The campaign is %(status)s: its settings no longer change, its answers are "
-                "counted as they were collected."
-            )
-            % {"status": campaign.get_status_display()}
-            if campaign.status == Campaign.Status.CLOSED
-            else _("The results are published: the campaign's settings are final.")
-        )
-    if campaign.is_open:
-        locked = [f for f in changed if f not in Campaign.EDITABLE_WHILE_OPEN]
-        if locked:
-            raise ValidationFailed(
-                _(
-                    "Collection has opened: %(fields)s can no longer change (answers have been "
-                    "collected under them). While collecting, only the name, a later end "
-                    "date and the target may change."
-                )
-                % {"fields": ", ".join(str(CAMPAIGN_FIELDS[f]) for f in locked)},
-                field=locked[0],
-            )
-
-
-def edit_campaign(
-    campaign: Campaign,
-    *,
-    actor: Any,
-    name: Any = KEEP,
-    questionnaire: Any = KEEP,
-    period: Any = KEEP,
-    date_from: Any = KEEP,
-    date_to: Any = KEEP,
-    modes: Any = KEEP,
-    anonymous: Any = KEEP,
-    target_index: Any = KEEP,
-    note: str = "",
-) -> list[str]:
-    """Correct a campaign's settings (a typo in its name, its dates, its questionnaire and so
-    its method, its target): anything while it is a draft; once collection has opened only
-    the name, a later end date and the target (the answers collected keep their meaning);
-    nothing once it is closed or published. A draft whose samples are drawn keeps the
-    transactions window they were drawn from, except a later end date. One "edit" event
-    records every setting changed, old and new. Returns the names of the settings changed
-    (none: nothing is written)."""
-    require_home_affairs(actor, campaign.province_code)
-    given = {
-        "name": name.strip() if isinstance(name, str) else name,
-        "questionnaire": questionnaire,
-        "period": period,
-        "date_from": date_from,
-        "date_to": date_to,
-        "modes": modes,
-        "anonymous": anonymous,
-        "target_index": target_index,
-    }
-    with transaction.atomic():
-        campaign = events.lock(campaign)
-        before = {f: getattr(campaign, f) for f in given}
-        after = {f: v for f, v in given.items() if v is not KEEP and v != before[f]}
-        check_editable(campaign, list(after))
-        if not after:
-            return []
-        if "name" in after and not after["name"]:
-            raise ValidationFailed(_("A campaign has a name."), field="name")
-        if "target_index" in after and after["target_index"] is not None:
-            if not 0 <= after["target_index"] <= 100:
-                raise ValidationFailed(
-                    _("The target is a satisfaction index between 0 and 100 %."),
-                    field="target_index",
-                )
-        if "questionnaire" in after and not after["questionnaire"].is_published:
-            raise ValidationFailed(
-                _("A campaign uses a published questionnaire."), field="questionnaire"
-            )
-        if "modes" in after:
-            if not after["modes"]:
-                raise ValidationFailed(_("Choose at least one mode of collection."), field="modes")
-            if any(m not in Mode.values for m in after["modes"]):
-                raise ValidationFailed(_("Unknown mode of collection."), field="modes")
-        window = {"period", "date_from", "date_to"} & set(after)
-        if window:
-            new = {**{f: before[f] for f in ("period", "date_from", "date_to")}, **after}
-            if new["date_from"] > new["date_to"]:
-                raise ValidationFailed(_("The period ends before it starts."), field="date_to")
-            later_end_only = window == {"date_to"} and new["date_to"] > before["date_to"]
-            if campaign.is_open and not later_end_only:
-                raise ValidationFailed(
-                    _(
-                        "While collecting, the end date only moves later (it is %(date)s): "
-                        "people already sampled or answering completed their transactions "
-                        "within it."
-                    )
-                    % {"date": f"{before['date_to']:%d/%m/%Y}"},
-                    field="date_to",
-                )
-            if not later_end_only and campaign.samples.exists():
-                raise ValidationFailed(
-                    _(
-                        "Samples have been drawn from the transactions of %(first)s–%(last)s: "
-                        "that window stays (only its end may move later)."
-                    )
-                    % {
-                        "first": f"{before['date_from']:%d/%m/%Y}",
-                        "last": f"{before['date_to']:%d/%m/%Y}",
-                    },
-                    field=sorted(window)[0] if len(window) == 1 else "date_from",
-                )
-            _check_window(new["period"], new["date_from"], new["date_to"])
-        data = {
-            "changes": events.changes(
-                {f: str(v) if f == "questionnaire" else v for f, v in before.items() if f in after},
-                {f: str(v) if f == "questionnaire" else v for f, v in after.items()},
-            )
-        }
-        fields = list(after)
-        for f, v in after.items():
-            setattr(campaign, f, v)
-        if "questionnaire" in after:
-            campaign.method = after["questionnaire"].method
-            fields.append("method")
-        events.append_event(
-            SurveyEvent, campaign, action="edit", actor=actor, data=data, note=note, save=fields
-        )
-        return list(after)
 
 
 def _transition(campaign: Campaign, *, actor: Any, to: str, allowed: tuple[str, ...]) -> Campaign:
@@ -312,111 +132,6 @@ def close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
 
 
 # far above any unit's yearly SIPAS sample (a few hundred), and within every database's integer
-MAX_QUOTA = 100_000
-
-
-def _require_preparing(campaign: Campaign) -> None:
-    if not campaign.can_prepare:
-        raise TransitionNotAllowed(
-            _(
-                "The campaign is %(status)s: samples and quotas are set before and during "
-                "collection. Open the collection again first."
-            )
-            % {"status": campaign.get_status_display()}
-            if campaign.status == Campaign.Status.CLOSED
-            else _("The results are published: the campaign's samples and quotas are final.")
-        )
-
-
-def _check_quota(target: int) -> None:
-    if target < 0:
-        raise ValidationFailed(_("A quota is not negative."), field="target")
-    if target > MAX_QUOTA:
-        raise ValidationFailed(
-            _("A unit's quota is at most %(n)s questionnaires.")
-            % {"n": f"{MAX_QUOTA:,}".replace(",", ".")},
-            field="target",
-        )
-
-
-class QuotasInvalid(ValidationFailed):
-    """Some lines of a table of quotas are wrong: `lines` maps each wrong unit's code to why;
-    nothing of the table was saved."""
-
-    def __init__(self, lines: dict[str, str]) -> None:
-        super().__init__(
-            _("%(n)s lines of the table are wrong: nothing was saved.") % {"n": len(lines)}
-            if len(lines) > 1
-            else _("One line of the table is wrong: nothing was saved."),
-            field="quotas",
-        )
-        self.lines = lines
-
-
-def quota_errors(campaign: Campaign, targets: Mapping[Any, int]) -> dict[str, str]:
-    """Why each line of a table of units' quotas (agency → target) would be refused, by the
-    unit's code; empty when every line may be saved."""
-    surveyed = set(campaign.units.values_list("agency_id", flat=True))
-    errors: dict[str, str] = {}
-    for agency, target in targets.items():
-        if agency.pk not in surveyed:
-            errors[agency.code] = _("This unit is not surveyed by the campaign.")
-            continue
-        try:
-            _check_quota(target)
-        except ValidationFailed as exc:
-            errors[agency.code] = exc.message
-    return errors
-
-
-def set_quotas(campaign: Campaign, *, targets: Mapping[Any, int], actor: Any) -> list[Quota]:
-    """Set many units' whole-unit quotas at once (Hà Nội: 52 units on one page), all or
-    nothing: every line is checked first and `QuotasInvalid` names the wrong ones; each quota
-    that changes is set by `set_quota` (its own event), in one transaction. Returns the quotas
-    changed."""
-    require_home_affairs(actor, campaign.province_code)
-    errors = quota_errors(campaign, targets)
-    if errors:
-        raise QuotasInvalid(errors)
-    with transaction.atomic():
-        campaign = events.lock(campaign)
-        _require_preparing(campaign)
-        current = dict(
-            Quota.objects.filter(campaign=campaign, stratum="*").values_list("agency_id", "target")
-        )
-        return [
-            set_quota(campaign, agency=agency, target=target, actor=actor)
-            for agency, target in targets.items()
-            if current.get(agency.pk) != target
-        ]
-
-
-def set_quota(
-    campaign: Campaign, *, agency: Any, target: int, actor: Any, stratum: str = "*"
-) -> Quota:
-    require_home_affairs(actor, campaign.province_code)
-    _check_quota(target)
-    if not campaign.units.filter(agency=agency).exists():
-        raise ValidationFailed(_("This unit is not surveyed by the campaign."), field="agency")
-    with transaction.atomic():
-        campaign = events.lock(campaign)
-        _require_preparing(campaign)
-        quota, _created = Quota.objects.select_for_update().get_or_create(
-            campaign=campaign, agency=agency, stratum=stratum, defaults={"target": target}
-        )
-        quota.target = target
-        quota.save(update_fields=["target"])
-        events.append_event(
-            SurveyEvent,
-            campaign,
-            action="quota",
-            actor=actor,
-            data={"unit": agency.code, "stratum": stratum, "target": target},
-            save=True,
-        )
-        return quota
-
-
 def draw_sample(
     campaign: Campaign,
     *,
@@ -431,7 +146,7 @@ def draw_sample(
     require_home_affairs(actor, campaign.province_code)
     with transaction.atomic():
         campaign = events.lock(campaign)
-        _require_preparing(campaign)
+        require_preparing(campaign)
         if not campaign.units.filter(agency=agency).exists():
             raise ValidationFailed(_("The unit is not surveyed by this campaign."))
         if Sample.objects.filter(campaign=campaign, agency=agency).exists():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.surveys import collection, questionnaires, services
+from cchc.surveys import campaign_settings, collection, questionnaires
 from cchc.surveys.models import Mode
 from cchc.surveys.tests.conftest import all_items, answer_all
 from cchc.surveys.tests.test_collection import drawn
@@ -103,7 +103,7 @@ def test_staff_entry_and_double_keying(browser_page, cast, campaign, method):
 def test_builder_and_campaign_pages(browser_page, cast, campaign, questionnaire):
     page = browser_page
     drawn(cast, campaign)  # one unit with a sample (letters link), one with the draw button
-    services.set_quota(campaign, agency=cast.agency_a, target=3, actor=cast.province_admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_a, target=3, actor=cast.province_admin)
     draft = questionnaires.new_version(questionnaire, actor=cast.province_admin, province_code="01")
     response = collection.enter_response(
         campaign,

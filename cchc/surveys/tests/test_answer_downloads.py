@@ -1,14 +1,16 @@
 """Raw answers downloaded from the results page: the files `export_survey_responses` writes
 (the same function makes both), for whoever may read the raw answers of the units asked
 for: a unit's leader their own unit's, Home Affairs and the province's inspectors every
-unit's."""
+unit's (prepared by a job: test_prepared_answers.py)."""
 
 import csv
 import io
 import json
 
+import pytest
 from django.core.management import call_command
 
+from cchc.core.jobs import run_jobs
 from cchc.surveys import services
 from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 
@@ -16,6 +18,15 @@ from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 def url(campaign, fmt="csv", unit=None):
     query = f"?format={fmt}" + (f"&unit={unit}" if unit else "")
     return f"/surveys/c/{campaign.code}/export/{query}"
+
+
+def prepared(client, campaign, fmt):
+    """Every unit's answers: asked for on the results page, built by the job runner, then
+    downloaded."""
+    asked = client.post(f"/surveys/c/{campaign.code}/answers-file/", {"format": fmt})
+    assert asked.status_code == 302
+    assert run_jobs() >= 1
+    return client.get(f"/surveys/c/{campaign.code}/answers-file/{fmt}/")
 
 
 def body(response):
@@ -40,6 +51,7 @@ def answered(cast, campaign, method):
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the job runner's worker commits and reconnects
 def test_home_affairs_downloads_every_format(cast, campaign, method, client, tmp_path):
     answered(cast, campaign, method)
     client.force_login(cast.province_admin)
@@ -47,7 +59,9 @@ def test_home_affairs_downloads_every_format(cast, campaign, method, client, tmp
     assert 'id="answers-download"' in page and "Tất cả đơn vị" in page
     assert f'value="{cast.agency_a.code}"' in page and f'value="{cast.agency_b.code}"' in page
 
-    whole = client.get(url(campaign))
+    # every unit's answers are not built in the request: the page's prepared files
+    assert client.get(url(campaign)).status_code == 302
+    whole = prepared(client, campaign, "csv")
     assert whole.status_code == 200
     assert whole["Content-Type"] == "text/csv; charset=utf-8"
     assert whole["Content-Disposition"] == 'attachment; filename="phieu-KS-2026-tat-ca.csv"'
@@ -82,7 +96,7 @@ def test_home_affairs_downloads_every_format(cast, campaign, method, client, tmp
     assert list(frame["MaDonVi"]) == [cast.agency_b.code] and frame["A1"][0] == 9
     assert {"lo": 9, "hi": 9} in meta.missing_ranges["A1"]
 
-    jsonl = client.get(url(campaign, "jsonl"))
+    jsonl = prepared(client, campaign, "jsonl")
     assert jsonl["Content-Type"] == "application/x-ndjson; charset=utf-8"
     lines = [json.loads(line) for line in body(jsonl).decode("utf-8").splitlines()]
     assert len(lines) == 3 and {line["PhuongPhap"] for line in lines} == {"sipas-2023"}
@@ -126,6 +140,7 @@ def test_a_unit_leader_downloads_only_their_own_units_answers(cast, campaign, me
     assert client.get(url(campaign, "open")).status_code == 403
 
 
+@pytest.mark.django_db(transaction=True)  # the job runner's worker commits and reconnects
 def test_no_download_for_staff_who_may_not_read_raw_answers(cast, campaign, method, client):
     answered(cast, campaign, method)
     # a clerk enters questionnaires and sees the live results, not the raw answers
@@ -140,7 +155,7 @@ def test_no_download_for_staff_who_may_not_read_raw_answers(cast, campaign, meth
     assert client.get(url(campaign, "xls")).status_code == 404
     # the province's inspectors read every unit's raw answers
     client.force_login(cast.inspector)
-    assert client.get(url(campaign)).status_code == 200
+    assert prepared(client, campaign, "csv").status_code == 200
     # nobody signed in: the sign-in page, even once the results are public
     services.close_campaign(campaign, actor=cast.province_admin)
     services.publish_results(campaign, actor=cast.province_admin)

@@ -77,10 +77,10 @@ def test_conditions_show_hide_and_disable_from_the_static_script(
 @pytest.mark.browser
 def test_fieldwork_progress_refreshes_itself(browser_page, cast, campaign, method):
     """The campaign page re-loads returns and quotas every 15 s (static/cchc/surveys.js)."""
-    from cchc.surveys import services
+    from cchc.surveys import campaign_settings
     from cchc.surveys.tests.conftest import enter_phone_responses
 
-    services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
     page = browser_page
     page.clock.install()
     sign_in(page, cast.province_admin)

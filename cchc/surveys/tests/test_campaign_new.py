@@ -125,42 +125,48 @@ def test_only_home_affairs_may_open_the_form(cast):
     )
 
 
-def test_home_affairs_set_each_units_quota_on_the_campaign_page(cast, questionnaire):
+def test_home_affairs_set_each_units_quota_from_the_campaign_page(cast, questionnaire):
+    """The campaign page links each unit's quota to the all-units quota page (one way to set
+    a quota), where it is set."""
     from cchc.surveys.models import Quota
 
     post(cast, questionnaire)
     admin = client_for(cast.province_admin)
     url = reverse("surveys:campaign", args=["SIPAS-2027"])
+    quotas = reverse("surveys:quotas", args=["SIPAS-2027"])
     page = admin.get(url).content.decode()
-    assert 'name="target"' in page and 'value="quota"' in page
+    assert f'href="{quotas}#q_{cast.agency_a.code}"' in page
+    assert 'value="quota"' not in page and 'name="target"' not in page
+    line = f"q_{cast.agency_a.code}"
 
-    r = admin.post(
-        url, {"action": "quota", "unit": cast.agency_a.code, "target": "40"}, follow=True
-    )
-    assert "Đã đặt chỉ tiêu của" in r.content.decode()
+    r = admin.post(quotas, {line: "40"}, follow=True)
+    assert "Đã đặt chỉ tiêu phiếu của 1 đơn vị" in r.content.decode()
     assert Quota.objects.get(campaign__code="SIPAS-2027", agency=cast.agency_a).target == 40
-    assert 'value="40"' in r.content.decode()  # the form shows the quota now in force
-    admin.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "55"})
+    # the quota page shows the quota now in force
+    assert f'name="{line}" value="40"' in admin.get(quotas).content.decode()
+    admin.post(quotas, {line: "55"})
     assert Quota.objects.get(campaign__code="SIPAS-2027", agency=cast.agency_a).target == 55
     assert SurveyEvent.objects.filter(campaign__code="SIPAS-2027", action="quota").count() == 2
 
     # refused, in Vietnamese, and nothing changed
-    for bad, said in (
-        ({"unit": cast.agency_a.code, "target": "nhiều"}, "số nguyên"),
-        ({"unit": cast.agency_a.code, "target": "-1"}, "không được âm"),
-        ({"unit": cast.agency_c.code, "target": "10"}, "không thuộc đợt khảo sát"),
+    for typed, said in (
+        ("nhiều", "số nguyên"),
+        ("-1", "không được âm"),
         # beyond any database's integer: a message, not a server error
-        ({"unit": cast.agency_a.code, "target": "99999999999999999999"}, "tối đa 100.000 phiếu"),
+        ("99999999999999999999", "tối đa 100.000 phiếu"),
     ):
-        body = admin.post(url, {"action": "quota", **bad}, follow=True).content.decode()
-        assert said in body, bad
+        body = admin.post(quotas, {line: typed}, follow=True).content.decode()
+        assert said in body, typed
+    # a unit the campaign does not survey has no line to set
+    assert f"q_{cast.agency_c.code}" not in admin.get(quotas).content.decode()
+    admin.post(quotas, {f"q_{cast.agency_c.code}": "10"})
     assert Quota.objects.filter(campaign__code="SIPAS-2027").count() == 1
     assert Quota.objects.get(campaign__code="SIPAS-2027").target == 55
 
-    # unit staff see the quotas, not the form, and may not post it
+    # unit staff see the quotas, not the link, and may not post them
     leader = client_for(cast.leader_a)
-    assert 'value="quota"' not in leader.get(url).content.decode()
-    denied = leader.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "1"})
+    assert quotas not in leader.get(url).content.decode()
+    denied = leader.post(quotas, {line: "1"})
     assert denied.status_code == 403
 
 
@@ -191,7 +197,7 @@ def test_each_campaign_step_says_what_it_did(cast, questionnaire):
     post(cast, questionnaire)
     admin = client_for(cast.province_admin)
     url = reverse("surveys:campaign", args=["SIPAS-2027"])
-    admin.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "40"})
+    admin.post(reverse("surveys:quotas", args=["SIPAS-2027"]), {f"q_{cast.agency_a.code}": "40"})
     drawn = admin.post(url, {"action": "draw", "unit": cast.agency_a.code}, follow=True)
     body = drawn.content.decode()
     # no dossiers in the period: the sample is empty, and the page says so against the quota

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.surveys import questionnaires, services
+from cchc.surveys import campaign_settings, questionnaires, services
 from cchc.surveys.models import Campaign, Mode, Quota, SurveyEvent
 from cchc.surveys.tests.conftest import enter_phone_responses
 from cchc.surveys.tests.test_collection import drawn
@@ -44,7 +44,7 @@ def published_version(cast, questionnaire):
 # -- the service --------------------------------------------------------------------------
 def test_a_draft_campaign_is_corrected_in_every_setting_with_one_event(cast, draft, questionnaire):
     version = published_version(cast, questionnaire)
-    changed = services.edit_campaign(
+    changed = campaign_settings.edit_campaign(
         draft,
         actor=cast.province_admin,
         name="Khảo sát SIPAS năm 2026",
@@ -86,42 +86,50 @@ def test_a_draft_campaign_is_corrected_in_every_setting_with_one_event(cast, dra
 
 
 def test_nothing_changed_writes_nothing(cast, draft):
-    assert services.edit_campaign(draft, actor=cast.province_admin, name=draft.name) == []
+    assert campaign_settings.edit_campaign(draft, actor=cast.province_admin, name=draft.name) == []
     assert not SurveyEvent.objects.filter(campaign=draft, action="edit").exists()
 
 
 def test_only_home_affairs_edits_a_campaign(cast, draft):
     for outsider in (cast.clerk_a, cast.inspector, cast.leader_a):
         with pytest.raises(NotPermitted):
-            services.edit_campaign(draft, actor=outsider, name="Khác")
+            campaign_settings.edit_campaign(draft, actor=outsider, name="Khác")
     assert Campaign.objects.get(pk=draft.pk).name == "Khảo sát SIPAS 2026 (nháp)"
 
 
 def test_a_draft_is_checked_as_a_new_campaign_is(cast, draft):
     with pytest.raises(ValidationFailed, match="Ngày kết thúc trước ngày bắt đầu"):
-        services.edit_campaign(draft, actor=cast.province_admin, date_from=dt.date(2026, 8, 1))
+        campaign_settings.edit_campaign(
+            draft, actor=cast.province_admin, date_from=dt.date(2026, 8, 1)
+        )
     with pytest.raises(ValidationFailed, match="2026") as refused:
-        services.edit_campaign(draft, actor=cast.province_admin, date_to=dt.date(2027, 1, 31))
+        campaign_settings.edit_campaign(
+            draft, actor=cast.province_admin, date_to=dt.date(2027, 1, 31)
+        )
     assert refused.value.field == "date_from"
     with pytest.raises(ValidationFailed, match="0 đến 100") as refused:
-        services.edit_campaign(draft, actor=cast.province_admin, target_index=Decimal("120"))
+        campaign_settings.edit_campaign(
+            draft, actor=cast.province_admin, target_index=Decimal("120")
+        )
     assert refused.value.field == "target_index"
     with pytest.raises(ValidationFailed) as refused:
-        services.edit_campaign(draft, actor=cast.province_admin, name="  ")
+        campaign_settings.edit_campaign(draft, actor=cast.province_admin, name="  ")
     assert refused.value.field == "name"
 
 
 def test_a_drawn_sample_keeps_the_window_it_was_drawn_from(cast, draft):
     drawn(cast, draft)
     with pytest.raises(ValidationFailed, match="đã được chọn mẫu|Đã chọn mẫu|mẫu"):
-        services.edit_campaign(draft, actor=cast.province_admin, date_from=dt.date(2026, 3, 1))
-    services.edit_campaign(draft, actor=cast.province_admin, date_to=dt.date(2026, 7, 31))
+        campaign_settings.edit_campaign(
+            draft, actor=cast.province_admin, date_from=dt.date(2026, 3, 1)
+        )
+    campaign_settings.edit_campaign(draft, actor=cast.province_admin, date_to=dt.date(2026, 7, 31))
     assert Campaign.objects.get(pk=draft.pk).date_to == dt.date(2026, 7, 31)
 
 
 def test_while_collecting_only_the_name_a_later_end_and_the_target_change(cast, draft):
     services.open_campaign(draft, actor=cast.province_admin)
-    services.edit_campaign(
+    campaign_settings.edit_campaign(
         draft,
         actor=cast.province_admin,
         name="SIPAS 2026",
@@ -135,14 +143,18 @@ def test_while_collecting_only_the_name_a_later_end_and_the_target_change(cast, 
         Decimal("88"),
     )
     with pytest.raises(ValidationFailed, match="Đã mở thu phiếu") as refused:
-        services.edit_campaign(draft, actor=cast.province_admin, modes=[Mode.ONLINE])
+        campaign_settings.edit_campaign(draft, actor=cast.province_admin, modes=[Mode.ONLINE])
     assert refused.value.field == "modes"
     assert "Hình thức thu thập" in refused.value.message
     with pytest.raises(ValidationFailed) as refused:
-        services.edit_campaign(draft, actor=cast.province_admin, date_from=dt.date(2026, 2, 1))
+        campaign_settings.edit_campaign(
+            draft, actor=cast.province_admin, date_from=dt.date(2026, 2, 1)
+        )
     assert refused.value.field == "date_from"
     with pytest.raises(ValidationFailed, match="31/08/2026") as refused:
-        services.edit_campaign(draft, actor=cast.province_admin, date_to=dt.date(2026, 7, 1))
+        campaign_settings.edit_campaign(
+            draft, actor=cast.province_admin, date_to=dt.date(2026, 7, 1)
+        )
     assert refused.value.field == "date_to"
     draft.refresh_from_db()
     assert (draft.modes, draft.date_from, draft.date_to) == (
@@ -155,10 +167,12 @@ def test_while_collecting_only_the_name_a_later_end_and_the_target_change(cast, 
 def test_a_closed_or_published_campaign_changes_no_more(cast, campaign):
     services.close_campaign(campaign, actor=cast.province_admin)
     with pytest.raises(TransitionNotAllowed, match="Đã kết thúc"):
-        services.edit_campaign(campaign, actor=cast.province_admin, name="Khác")
+        campaign_settings.edit_campaign(campaign, actor=cast.province_admin, name="Khác")
     services.publish_results(campaign, actor=cast.province_admin)
     with pytest.raises(TransitionNotAllowed, match="công bố"):
-        services.edit_campaign(campaign, actor=cast.province_admin, target_index=Decimal("90"))
+        campaign_settings.edit_campaign(
+            campaign, actor=cast.province_admin, target_index=Decimal("90")
+        )
     assert Campaign.objects.get(pk=campaign.pk).name == "Khảo sát SIPAS 2026"
 
 
@@ -247,7 +261,9 @@ def test_only_home_affairs_open_the_settings_and_quota_pages(cast, campaign):
 
 # -- quotas of every unit at once ---------------------------------------------------------
 def test_every_units_quota_set_on_one_page(cast, campaign):
-    services.set_quota(campaign, agency=cast.agency_a, target=30, actor=cast.province_admin)
+    campaign_settings.set_quota(
+        campaign, agency=cast.agency_a, target=30, actor=cast.province_admin
+    )
     client = client_for(cast.province_admin)
     url = f"/surveys/c/{campaign.code}/quotas/"
     page = client.get(url).content.decode()
@@ -273,7 +289,9 @@ def quota_input(page, agency):
 
 
 def test_one_wrong_line_saves_nothing_and_is_marked(cast, campaign):
-    services.set_quota(campaign, agency=cast.agency_a, target=30, actor=cast.province_admin)
+    campaign_settings.set_quota(
+        campaign, agency=cast.agency_a, target=30, actor=cast.province_admin
+    )
     client = client_for(cast.province_admin)
     answer = client.post(
         f"/surveys/c/{campaign.code}/quotas/",
@@ -292,8 +310,8 @@ def test_one_wrong_line_saves_nothing_and_is_marked(cast, campaign):
 
 def test_set_quotas_is_all_or_nothing(cast, campaign):
     stranger = AgencyFactory(code="H26.999", name="Đơn vị ngoài đợt")
-    with pytest.raises(services.QuotasInvalid) as refused:
-        services.set_quotas(
+    with pytest.raises(campaign_settings.QuotasInvalid) as refused:
+        campaign_settings.set_quotas(
             campaign,
             targets={cast.agency_a: 40, cast.agency_b: 200_000, stranger: 5},
             actor=cast.province_admin,
@@ -302,8 +320,8 @@ def test_set_quotas_is_all_or_nothing(cast, campaign):
     assert refused.value.message == "2 dòng của bảng chưa đúng: chưa lưu gì."
     assert not Quota.objects.filter(campaign=campaign).exists()
     with pytest.raises(NotPermitted):
-        services.set_quotas(campaign, targets={cast.agency_a: 40}, actor=cast.clerk_a)
-    changed = services.set_quotas(
+        campaign_settings.set_quotas(campaign, targets={cast.agency_a: 40}, actor=cast.clerk_a)
+    changed = campaign_settings.set_quotas(
         campaign, targets={cast.agency_a: 40, cast.agency_b: 50}, actor=cast.province_admin
     )
     assert sorted(q.target for q in changed) == [40, 50]
@@ -312,7 +330,9 @@ def test_set_quotas_is_all_or_nothing(cast, campaign):
 # -- the inspector ------------------------------------------------------------------------
 def test_the_inspector_follows_a_collecting_campaign_read_only(cast, campaign, method):
     enter_phone_responses(campaign, method, [4, 5, 3], agency=cast.agency_a, actor=cast.clerk_a)
-    services.set_quota(campaign, agency=cast.agency_a, target=10, actor=cast.province_admin)
+    campaign_settings.set_quota(
+        campaign, agency=cast.agency_a, target=10, actor=cast.province_admin
+    )
     client = client_for(cast.inspector)
     index = client.get("/surveys/").content.decode()
     assert f'href="/surveys/c/{campaign.code}/"' in index
@@ -406,9 +426,13 @@ def test_settings_quota_and_campaign_pages_in_a_browser_and_on_a_phone(browser_p
 def test_the_history_pages_back_to_a_settings_change_under_many_quotas(cast, draft):
     """A correction of the settings followed by one quota per unit of a large province was
     pushed out of the page's last entries: the history is paged, the latest first."""
-    services.edit_campaign(draft, actor=cast.province_admin, name="Khảo sát SIPAS năm 2026")
+    campaign_settings.edit_campaign(
+        draft, actor=cast.province_admin, name="Khảo sát SIPAS năm 2026"
+    )
     for target in range(1, 61):
-        services.set_quota(draft, agency=cast.agency_a, target=target, actor=cast.province_admin)
+        campaign_settings.set_quota(
+            draft, agency=cast.agency_a, target=target, actor=cast.province_admin
+        )
     client = client_for(cast.province_admin)
     first = client.get(f"/surveys/c/{draft.code}/").content.decode()
     assert "Khảo sát SIPAS năm 2026" not in first.split('id="campaign-log"')[1]

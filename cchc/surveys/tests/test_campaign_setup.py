@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cchc.core.errors import TransitionNotAllowed
-from cchc.surveys import services
+from cchc.surveys import campaign_settings, services
 from cchc.surveys.jobs import open_url
 from cchc.surveys.models import Campaign, Quota, Sample
 from cchc.testing import client_for
@@ -102,14 +102,13 @@ def test_an_open_link_that_cannot_be_answered_says_so_before_the_form(cast, camp
 def test_samples_and_quotas_are_final_once_collection_closes(cast, campaign):
     admin = client_for(cast.province_admin)
     url = reverse("surveys:campaign", args=[campaign.code])
-    admin.post(url, {"action": "quota", "unit": cast.agency_a.code, "target": "40"})
+    quotas = reverse("surveys:quotas", args=[campaign.code])
+    admin.post(quotas, {f"q_{cast.agency_a.code}": "40"})
     services.close_campaign(campaign, actor=cast.province_admin)
 
     page = admin.get(url).content.decode()
-    assert 'value="draw"' not in page and 'value="quota"' not in page
-    said = admin.post(
-        url, {"action": "quota", "unit": cast.agency_a.code, "target": "5"}, follow=True
-    ).content.decode()
+    assert 'value="draw"' not in page and quotas not in page
+    said = admin.post(quotas, {f"q_{cast.agency_a.code}": "5"}, follow=True).content.decode()
     assert "Mở lại đợt thu phiếu trước" in said
     drawn = admin.post(url, {"action": "draw", "unit": cast.agency_b.code}, follow=True)
     assert "Mở lại đợt thu phiếu trước" in drawn.content.decode()
@@ -118,7 +117,9 @@ def test_samples_and_quotas_are_final_once_collection_closes(cast, campaign):
 
     services.publish_results(campaign, actor=cast.province_admin)
     with pytest.raises(TransitionNotAllowed, match="đã công bố"):
-        services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+        campaign_settings.set_quota(
+            campaign, agency=cast.agency_a, target=1, actor=cast.province_admin
+        )
     with pytest.raises(TransitionNotAllowed):
         services.draw_sample(campaign, agency=cast.agency_b, actor=cast.province_admin)
 
@@ -243,8 +244,8 @@ def test_the_progress_page_sums_up_the_fieldwork_with_bars(cast, method, campaig
     from cchc.surveys.tests.conftest import enter_phone_responses
 
     admin = cast.province_admin
-    services.set_quota(campaign, agency=cast.agency_a, target=4, actor=admin)
-    services.set_quota(campaign, agency=cast.agency_b, target=2, actor=admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_a, target=4, actor=admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_b, target=2, actor=admin)
     enter_phone_responses(campaign, method, [5, 4], agency=cast.agency_a, actor=cast.clerk_a)
     enter_phone_responses(campaign, method, [5, 3], agency=cast.agency_b, actor=cast.clerk_b)
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import models
 
 from cchc.core.errors import NotFound, NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.surveys import collection, questionnaires, sampling, services
+from cchc.surveys import campaign_settings, collection, questionnaires, sampling, services
 from cchc.surveys.models import (
     Keying,
     Mode,
@@ -83,7 +83,7 @@ def test_answers_outside_the_scale_leave_nothing_saved(cast, campaign, method):
 def test_an_empty_questionnaire_is_refused_and_an_invalid_one_fills_no_quota(
     cast, campaign, method
 ):
-    services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
     enter = partial(collection.enter_response, campaign, mode=Mode.PHONE, actor=cast.clerk_a)
     with pytest.raises(ValidationFailed, match="chưa có câu trả lời nào"):
         enter(agency=cast.agency_a, answers={})
@@ -98,7 +98,7 @@ def test_an_empty_questionnaire_is_refused_and_an_invalid_one_fills_no_quota(
 
 
 def test_closed_campaign_and_full_quota_refuse(cast, campaign, method):
-    services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
     enter = partial(
         collection.enter_response,
         campaign,

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from cchc.surveys import collection, services
+from cchc.surveys import campaign_settings, collection
 from cchc.surveys.models import Quota, Response
 from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 from cchc.testing import run_together
@@ -18,7 +18,7 @@ CLIENTS = 24
 def test_simultaneous_submissions(transactional_db, cast, campaign, method):
     if connection.vendor != "postgresql":
         pytest.skip("row locks under concurrency are tested on PostgreSQL (DATABASE_URL)")
-    services.set_quota(
+    campaign_settings.set_quota(
         campaign, agency=cast.agency_a, target=CLIENTS - 4, actor=cast.province_admin
     )
     outcomes: list[str] = []

@@ -6,7 +6,7 @@ from functools import partial
 
 import pytest
 
-from cchc.surveys import collection, services
+from cchc.surveys import campaign_settings, collection
 from cchc.surveys.models import Mode, Quota
 from cchc.surveys.tests.conftest import all_items
 from cchc.surveys.tests.test_collection import drawn
@@ -18,7 +18,7 @@ def filled(campaign, agency, stratum="*"):
 
 def test_every_channel_counts_toward_the_whole_unit_quota(cast, campaign, method):
     unit = cast.agency_b  # H26.01, the QA walk's unit
-    services.set_quota(campaign, agency=unit, target=20, actor=cast.province_admin)
+    campaign_settings.set_quota(campaign, agency=unit, target=20, actor=cast.province_admin)
     sample = drawn(cast, campaign)  # stratum HT:1, quota 5
     people = list(sample.people.filter(reserve=False))
     answers = all_items(method, 4)
@@ -64,7 +64,7 @@ def test_every_channel_counts_toward_the_whole_unit_quota(cast, campaign, method
 def test_a_full_whole_unit_quota_refuses_an_invitation_too(cast, campaign, method):
     unit = cast.agency_b
     sample = drawn(cast, campaign)
-    services.set_quota(campaign, agency=unit, target=1, actor=cast.province_admin)
+    campaign_settings.set_quota(campaign, agency=unit, target=1, actor=cast.province_admin)
     first, second = list(sample.people.filter(reserve=False))[:2]
     collection.submit_personal(first.token, answers=all_items(method, 4))
     assert collection.reason_not_to_start(
@@ -79,8 +79,10 @@ def test_a_full_whole_unit_quota_refuses_an_invitation_too(cast, campaign, metho
 def test_a_full_stratum_quota_refuses_its_stratum_only(cast, campaign, method):
     unit = cast.agency_b
     drawn(cast, campaign)
-    services.set_quota(campaign, agency=unit, target=20, actor=cast.province_admin)
-    services.set_quota(campaign, agency=unit, target=1, actor=cast.province_admin, stratum="HT:1")
+    campaign_settings.set_quota(campaign, agency=unit, target=20, actor=cast.province_admin)
+    campaign_settings.set_quota(
+        campaign, agency=unit, target=1, actor=cast.province_admin, stratum="HT:1"
+    )
     enter = partial(
         collection.enter_response, campaign, agency=unit, actor=cast.clerk_a, mode=Mode.PHONE
     )
@@ -99,8 +101,10 @@ def test_rejection_and_correction_give_the_quota_back_and_take_it_again(cast, ca
 
     unit = cast.agency_b
     drawn(cast, campaign)
-    services.set_quota(campaign, agency=unit, target=2, actor=cast.province_admin)
-    services.set_quota(campaign, agency=unit, target=1, actor=cast.province_admin, stratum="HT:1")
+    campaign_settings.set_quota(campaign, agency=unit, target=2, actor=cast.province_admin)
+    campaign_settings.set_quota(
+        campaign, agency=unit, target=1, actor=cast.province_admin, stratum="HT:1"
+    )
     enter = partial(
         collection.enter_response, campaign, agency=unit, actor=cast.clerk_a, mode=Mode.PHONE
     )

@@ -2,7 +2,7 @@
 
 import re
 
-from cchc.surveys import collection, services
+from cchc.surveys import campaign_settings, collection, services
 from cchc.surveys.models import PaperForm, Questionnaire, Response, SampledPerson
 from cchc.surveys.tests.conftest import all_items, enter_phone_responses
 from cchc.surveys.tests.test_collection import drawn
@@ -235,7 +235,7 @@ def test_respondent_is_told_before_answering_when_collection_stopped(
     assert "Thiết bị này đã trả lời" in client.get(open_link).content.decode()
     assert 'id="survey-form"' in client.get(open_link + "?kiosk=1").content.decode()
     # the unit's quota is met: collection stops for every respondent of the unit
-    services.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
+    campaign_settings.set_quota(campaign, agency=cast.agency_a, target=1, actor=cast.province_admin)
     client.post(open_link + "?kiosk=1", post_answers(method, 4, nonce="k1"))
     assert Response.objects.count() == 3
     full = client.get(open_link + "?kiosk=1").content.decode()

@@ -9,14 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
-from cchc.surveys import collection
+from cchc.surveys import collection, prepared_answers
 from cchc.surveys.forms import answer_text, answers_as_post, parse_answers
-from cchc.surveys.models import Campaign, Response
+from cchc.surveys.models import Campaign, PreparedAnswers, Response
 from cchc.surveys.policies import (
     can_follow,
     can_see_all_answers,
@@ -128,11 +131,12 @@ def response_detail(request: HttpRequest, code: str, number: str) -> HttpRespons
 
 
 @login_required
-def responses_export(request: HttpRequest, code: str) -> FileResponse:
+def responses_export(request: HttpRequest, code: str) -> HttpResponseBase:
     """The raw answers as a file (`?format=csv|sav|jsonl|open`): one unit's (`?unit=`) for
     whoever may read that unit's raw answers (`can_see_answers`, as the responses pages),
-    every unit's only for Home Affairs and the province's inspectors
-    (`can_see_all_answers`); open data (published campaigns) is every unit's. The files are
+    every unit's only for Home Affairs and the province's inspectors (`can_see_all_answers`),
+    as a file prepared by a job (`answers_file_prepare`, `answers_file`): a request without
+    a unit is sent there; open data (published campaigns) is every unit's. The files are
     the ones `manage.py export_survey_responses` writes: both call
     `interchange.export_responses`."""
     import tempfile
@@ -155,6 +159,9 @@ def responses_export(request: HttpRequest, code: str) -> FileResponse:
         selected = selected.filter(agency=agency)
     elif not can_see_all_answers(request.user, campaign.province_code):
         raise PermissionDenied
+    elif fmt != "open":
+        # every unit's answers are prepared by a job (prepared_answers), not built here
+        return redirect(reverse("surveys:results", args=[campaign.code]) + "#raw-answers")
     if fmt == "open" and not campaign.is_published:
         raise Http404
     extension, content_type = interchange.EXPORT_FORMATS[fmt]
@@ -174,4 +181,56 @@ def responses_export(request: HttpRequest, code: str) -> FileResponse:
         path.unlink()  # the open handle keeps the file until the response has sent it
     return FileResponse(
         handle, as_attachment=True, filename=f"{stem}.{extension}", content_type=content_type
+    )
+
+
+@login_required
+@require_POST
+def answers_file_prepare(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask for every unit's answers as a file in `format` (Home Affairs, inspectors of the
+    province): the job runner prepares it, the results page shows it being prepared, then
+    offers it."""
+    campaign = get_object_or_404(Campaign, code=code)
+    if not can_see_all_answers(request.user, campaign.province_code):
+        raise PermissionDenied
+    try:
+        prepared_answers.request_answers_file(
+            campaign, fmt=request.POST.get("format", ""), actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The file is being prepared. It appears on this page when it is ready; reload "
+                "the page in a few minutes."
+            ),
+        )
+    return redirect(reverse("surveys:results", args=[campaign.code]) + "#raw-answers")
+
+
+@login_required
+def answers_file(request: HttpRequest, code: str, fmt: str) -> FileResponse:
+    """The prepared file of every unit's answers, for a reader of every unit's answers only
+    (checked here again: the link may be passed on)."""
+    from cchc.surveys import interchange
+
+    campaign = get_object_or_404(Campaign, code=code)
+    if fmt not in prepared_answers.FORMATS:
+        raise Http404
+    if not can_see_all_answers(request.user, campaign.province_code):
+        raise PermissionDenied
+    try:
+        _prepared, handle = prepared_answers.open_answers_file(
+            campaign, fmt=fmt, actor=request.user
+        )
+    except (PreparedAnswers.DoesNotExist, FileNotFoundError):
+        raise Http404 from None
+    extension, content_type = interchange.EXPORT_FORMATS[fmt]
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"phieu-{campaign.code}-tat-ca.{extension}",
+        content_type=content_type,
     )

@@ -1,6 +1,7 @@
 """A campaign's settings after its creation (Home Affairs): correcting its name, dates,
-questionnaire or target (services.edit_campaign decides what may still change), and every
-unit's whole-unit quota on one page (services.set_quotas: all lines or none)."""
+questionnaire or target (`cchc.surveys.campaign_settings.edit_campaign` decides what may
+still change), and every unit's whole-unit quota on one page (`set_quotas` there: all lines
+or none)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
-from cchc.surveys import services
+from cchc.surveys import campaign_settings
 from cchc.surveys.forms import CampaignEditForm
 from cchc.surveys.models import Campaign, Quota, Response
 from cchc.surveys.policies import is_home_affairs
@@ -50,7 +51,7 @@ def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign_of_home_affairs(request, code)
     refusal = None
     try:
-        services.check_editable(campaign)
+        campaign_settings.check_editable(campaign)
     except DomainError as exc:
         refusal = exc.message
     posted_stage = request.POST.get("stage", "")
@@ -64,7 +65,7 @@ def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         given = {f: v for f, v in form.cleaned_data.items() if f in SETTINGS}
         try:
-            changed = services.edit_campaign(campaign, actor=request.user, **given)
+            changed = campaign_settings.edit_campaign(campaign, actor=request.user, **given)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -140,10 +141,10 @@ def quotas(request: HttpRequest, code: str) -> HttpResponse:
                 targets[agency] = target
         try:
             if errors:  # every wrong line at once, the service's checks too
-                errors.update(services.quota_errors(campaign, targets))
-                raise services.QuotasInvalid(errors)
-            changed = services.set_quotas(campaign, targets=targets, actor=request.user)
-        except services.QuotasInvalid as exc:
+                errors.update(campaign_settings.quota_errors(campaign, targets))
+                raise campaign_settings.QuotasInvalid(errors)
+            changed = campaign_settings.set_quotas(campaign, targets=targets, actor=request.user)
+        except campaign_settings.QuotasInvalid as exc:
             errors = exc.lines  # the page says how many lines, and marks them
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -178,6 +179,6 @@ def quotas(request: HttpRequest, code: str) -> HttpResponse:
             "campaign": campaign,
             "lines": lines,
             "wrong": sum(1 for line in lines if line["error"]),
-            "max_quota": f"{services.MAX_QUOTA:,}".replace(",", "."),
+            "max_quota": f"{campaign_settings.MAX_QUOTA:,}".replace(",", "."),
         },
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.agencies.models import Agency
-from cchc.core.errors import DomainError, ValidationFailed
+from cchc.core.errors import DomainError
 from cchc.core.rendering import form_page
 from cchc.surveys import letters, services
 from cchc.surveys.forms import CampaignForm
@@ -163,20 +163,6 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
             elif action == "invite":
                 n = services.send_invitations(campaign, actor=request.user)
                 messages.success(request, _("%(n)s invitations queued.") % {"n": n})
-            elif action == "quota":
-                agency = get_object_or_404(Agency, code=request.POST.get("unit"))
-                try:
-                    target = int(request.POST.get("target", ""))
-                except ValueError:
-                    raise ValidationFailed(
-                        _("The quota is a whole number of questionnaires."), field="target"
-                    ) from None
-                services.set_quota(campaign, agency=agency, target=target, actor=request.user)
-                messages.success(
-                    request,
-                    _("Quota of %(unit)s set to %(n)s questionnaires.")
-                    % {"unit": agency.name, "n": target},
-                )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("surveys:campaign", code=campaign.code)

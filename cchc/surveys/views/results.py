@@ -29,9 +29,12 @@ def _downloads(campaign: Campaign, user: Any) -> dict[str, Any] | None:
         units = [a for a in units if can_see_answers(user, a)]
     if not units and not everything:
         return None
+    from cchc.surveys import prepared_answers
+
     return {
         "units": units,
         "everything": everything,
+        "files": prepared_answers.files_of(campaign) if everything else [],
         "open_data": everything and campaign.is_published,
     }
 
