@@ -24,7 +24,9 @@ def results(client, campaign):
 
 
 def file_row(page, fmt):
-    return re.search(rf'<tr id="answers-file-{fmt}">(.*?)</tr>', page, re.S).group(1)
+    row = re.search(rf'<tr id="answers-file-{fmt}">(.*?)</tr>', page, re.S)
+    assert row is not None, fmt
+    return row.group(1)
 
 
 def prepare(client, campaign, fmt):
