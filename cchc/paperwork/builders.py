@@ -23,6 +23,7 @@ from cchc.dossiers.models import (
     Status,
     StepOutcome,
 )
+from cchc.dossiers.state import ACTION_RULES
 from cchc.paperwork import pdf
 from cchc.paperwork.pdf import Document, Styles, clock, grid, long_date, p, short
 
@@ -558,7 +559,8 @@ def dossier_form(dossier: Dossier, key: str, seq: int | None = None) -> bytes:
 
 # The forms issued for an event of the dossier: one per supplement request, refusal,
 # apology or stop, so the second supplement request prints its own form, not only the last.
-EVENT_FORMS = {"02": "request_supplement", "03": "refuse", "04": "apologize", "05": "stop"}
+# Read from the actions' declaration (state.ActionRule.form), which the staff page reads too.
+EVENT_FORMS = {rule.form: name for name, rule in ACTION_RULES.items() if rule.form}
 
 
 def available_forms(dossier: Dossier) -> list[tuple[str, str, int | None]]:
