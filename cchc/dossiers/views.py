@@ -88,8 +88,9 @@ def queue(request: HttpRequest) -> HttpResponse:
                 received_to=d["received_to"],
             ),
         )
-    order = "due_at" if key in ("due_soon", "overdue", "agency", "mine") else "-submitted_at"
-    qs = queries.with_related(qs).order_by(order, "pk")
+    qs = queries.with_supplement_sent(queries.with_related(qs)).order_by(
+        *queries.QUEUE_ORDER[key], "pk"
+    )
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
