@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import services
 from cchc.dossiers.services import Applicant
 from cchc.dossiers.tests.factories import counter_dossier, online_dossier
@@ -50,3 +51,16 @@ def test_online_tab_lists_the_oldest_submission_first(client, cast):
     client.force_login(cast.clerk_a)
     codes = _codes(client.get("/staff/?queue=online").content.decode())
     assert codes.index(first.code) < codes.index(second.code)
+
+
+def test_a_dossier_not_yet_received_shows_since_when_it_waits(client, cast):
+    """No due time runs before reception: the column said nothing, so the counter could not
+    tell a dossier sent an hour ago from one waiting since last week."""
+    d = online_dossier(cast, "Người Chờ Tiếp Nhận")
+    client.force_login(cast.clerk_a)
+    html = client.get("/staff/?queue=online").content.decode()
+    sent = d.submitted_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")
+    assert f"nộp lúc {sent}, chưa tiếp nhận" in html
+    # a refused dossier waits for nothing
+    services.refuse(d, actor=cast.clerk_a, reason="Sai thủ tục")
+    assert "chưa tiếp nhận" not in client.get("/staff/?queue=all").content.decode()
