@@ -9,7 +9,7 @@ import re
 import pytest
 
 from cchc.dossiers.models import Status
-from cchc.dossiers.tests.factories import online_dossier
+from cchc.dossiers.tests.factories import counter_dossier, online_dossier
 from cchc.paperwork.builders import EVENT_FORMS
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,19 @@ def test_the_forms_page_reads_the_same_declaration():
         "04": "apologize",
         "05": "stop",
     }
+
+
+def test_a_free_procedure_reads_nothing_to_pay_not_zero_unpaid_online(client, cast):
+    """'0 — Không thanh toán trực tuyến' read as a fee not yet paid online (demo walk)."""
+    free = counter_dossier(cast, fee_amount=0)
+    paying = counter_dossier(cast, fee_amount=1500000)
+    client.force_login(cast.clerk_a)
+
+    def fee(d):
+        page = client.get(f"/staff/dossiers/{d.code}/").content.decode()
+        return re.search(r'<td id="fee">(.*?)</td>', page, re.S).group(1)
+
+    assert fee(free) == "Không phải nộp"
+    assert fee(paying) == "1.500.000 — Không thanh toán trực tuyến"
+    receipt = client.get(f"/staff/dossiers/{free.code}/receipt/").content.decode()
+    assert "Không phải nộp" in receipt
