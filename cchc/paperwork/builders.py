@@ -127,6 +127,12 @@ def _base(
     )
 
 
+def _you(dossier: Dossier) -> str:
+    """How a form's text addresses the applicant: a person as "Ông/Bà", an organisation
+    (applying under its tax code) as "Quý tổ chức", as the portal does."""
+    return "Quý tổ chức" if dossier.applicant_is_organisation else "Ông/Bà"
+
+
 def _applicant_lines(dossier: Dossier, st: Styles) -> list:
     if dossier.applicant_is_organisation:
         # an organisation applies under its name and tax code, through its contact person
@@ -248,14 +254,14 @@ def form_02(dossier: Dossier, seq: int | None = None) -> Document:
     doc.body = [
         *_received_lines(dossier, agency.name, dossier.received_at or dossier.submitted_at, st),
         p(
-            "Sau khi xem xét, thẩm định hồ sơ, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
+            f"Sau khi xem xét, thẩm định hồ sơ, đề nghị {_you(dossier)} bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
             st.body,
         ),
         p(event.note, st.body),
         p("Lý do: hồ sơ chưa đầy đủ, hợp lệ theo quy định.", st.body),
         p("Thời gian chờ bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết.", st.body),
         p(
-            f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ {agency.name}"
+            f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, {_you(dossier)} liên hệ {agency.name}"
             + (f", số điện thoại {agency.phone}" if agency.phone else "")
             + " để được hướng dẫn.",
             st.body,
@@ -278,7 +284,7 @@ def form_03(dossier: Dossier, seq: int | None = None) -> Document:
             st.body,
         ),
         p(event.note, st.body),
-        p("Xin thông báo để Ông/Bà được biết và thực hiện.", st.body),
+        p(f"Xin thông báo để {_you(dossier)} được biết và thực hiện.", st.body),
     ]
     doc.signatures = [("NGƯỜI TIẾP NHẬN HỒ SƠ", SIGN, _signer(event))]
     return doc
@@ -303,16 +309,16 @@ def form_04(dossier: Dossier, seq: int | None = None) -> Document:
             st.body,
         ),
         p(
-            f"Tuy nhiên đến nay, {agency.name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hẹn.",
+            f"Tuy nhiên đến nay, {agency.name} chưa trả kết quả giải quyết hồ sơ cho {_you(dossier)} đúng hẹn.",
             st.body,
         ),
         p(f"Lý do: {event.note}", st.body),
         p(
-            f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency.name} xin lỗi Ông/Bà và đề nghị gia hạn thời gian "
+            f"Sự chậm trễ này đã gây phiền hà cho {_you(dossier)}. {agency.name} xin lỗi {_you(dossier)} và đề nghị gia hạn thời gian "
             f"giải quyết, hẹn trả kết quả vào {clock(new_at)}.",
             st.body,
         ),
-        p("Rất mong nhận được sự thông cảm của Ông/Bà. Xin trân trọng cảm ơn!", st.body),
+        p(f"Rất mong nhận được sự thông cảm của {_you(dossier)}. Xin trân trọng cảm ơn!", st.body),
     ]
     doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", SIGN_AND_SEAL, _signer(event))]
     return doc
@@ -334,7 +340,7 @@ def form_05(dossier: Dossier, seq: int | None = None) -> Document:
             st.body,
         ),
         p(f"Lý do: {event.note}", st.body),
-        p("Xin thông báo để Ông/Bà được biết.", st.body),
+        p(f"Xin thông báo để {_you(dossier)} được biết.", st.body),
     ]
     doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", SIGN_AND_SEAL, _signer(event))]
     return doc
