@@ -232,7 +232,7 @@ class IntakeForm(forms.Form):
         to choose again (else the dossier is received without them)."""
         if not self.is_bound or not self.errors or not self.files:
             return []
-        return [upload.name for upload in self.files.getlist(field)]
+        return [upload.name or "" for upload in self.files.getlist(field)]
 
     def reusable(self) -> list[DigitizedDocument]:
         """The citizen's earlier digitised documents (by the ID number typed)."""
