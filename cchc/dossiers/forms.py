@@ -221,9 +221,18 @@ class IntakeForm(forms.Form):
                 "component": c,
                 "received": self[f"received_{c.pk}"],
                 "scan": self[f"scan_{c.pk}"],
+                "choose_again": self._files_not_kept(f"scan_{c.pk}"),
             }
             for c in self.components
         ]
+
+    def _files_not_kept(self, field: str) -> list[str]:
+        """The names of the files chosen for `field` when the form comes back refused: a
+        browser never puts a chosen file back in the page, so the clerk is told which scans
+        to choose again (else the dossier is received without them)."""
+        if not self.is_bound or not self.errors or not self.files:
+            return []
+        return [upload.name or "" for upload in self.files.getlist(field)]
 
     def reusable(self) -> list[DigitizedDocument]:
         """The citizen's earlier digitised documents (by the ID number typed)."""

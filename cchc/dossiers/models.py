@@ -404,6 +404,15 @@ class DossierEvent(EventLog):
         (Read through `dossier.events`, the dossier is the one already loaded: no query.)"""
         return self.actor_id is not None and self.actor_id == self.dossier.applicant_id
 
+    @property
+    def form_key(self) -> str:
+        """The official form this event issued to the applicant ("02", "03", "04", "05"; ""
+        for none), as the action's declaration says (state.ActionRule.form)."""
+        from cchc.dossiers.state import ACTION_RULES  # state imports this module
+
+        rule = ACTION_RULES.get(self.action)
+        return rule.form if rule is not None else ""
+
 
 class StepOutcome(models.TextChoices):
     EARLY = "EARLY", _("Early")

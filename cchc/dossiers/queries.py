@@ -229,6 +229,29 @@ def with_related(qs: DossierQuerySet) -> DossierQuerySet:
     )
 
 
+def with_supplement_sent(qs: DossierQuerySet) -> DossierQuerySet:
+    """Each dossier knows whether the applicant has sent files for its supplement request
+    that nobody has taken in yet (`supplement_sent`): the queue marks them, so the counter
+    sees which of the dossiers waiting for papers can go on without opening each one."""
+    pending = SupplementUpload.objects.filter(dossier=OuterRef("pk"), received_at__isnull=True)
+    return qs.annotate(supplement_sent=Exists(pending))
+
+
+# The order of each queue: the most pressing first. The dossiers to receive and the results to
+# return in the order they came (the oldest has waited longest); those waiting for papers with
+# the ones whose papers have come first; the queues of work in progress by due time.
+QUEUE_ORDER: dict[str, tuple[str, ...]] = {
+    "mine": ("due_at",),
+    "agency": ("due_at",),
+    "due_soon": ("due_at",),
+    "overdue": ("due_at",),
+    "supplement": ("-supplement_sent", "paused_since"),
+    "online": ("submitted_at",),
+    "to_return": ("submitted_at",),
+    "all": ("-submitted_at",),
+}
+
+
 def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The control slip (form 06): each hand-over with its early/on-time/late flag.
 

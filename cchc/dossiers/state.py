@@ -83,6 +83,12 @@ class ActionRule:
     requires: tuple[str, ...] = ()
     target_before_reception: int | None = None  # when it differs before reception
     service: str = ""  # the function of cchc.dossiers.services (its name by default)
+    # the official form the action issues to the applicant (Circular 03/2025 appendix), printed
+    # from its event: 02 supplement request, 03 refusal, 04 apology, 05 notice of stopping
+    form: str = ""
+    # asked before the action is sent, for a step that cannot be undone (the dossier leaves the
+    # agency's hands or ends): the staff page's button asks it
+    confirm: Any = None
 
     def target_for(self, dossier: Any) -> int | None:
         if self.target_before_reception is not None and dossier.received_at is None:
@@ -116,6 +122,11 @@ ACTION_RULES: dict[str, ActionRule] = {
             frozenset({R.CLERK, R.LEADER}),
             ("receiving_agency", "receiving_place", "current_agency"),
             requires=("not_received",),
+            form="03",
+            confirm=_(
+                "Refuse to receive this dossier? The refusal is final: the applicant is told the "
+                "reason and must submit again."
+            ),
         ),
         ActionRule(
             "transfer",
@@ -140,6 +151,7 @@ ACTION_RULES: dict[str, ActionRule] = {
             S.SUPPLEMENT,
             frozenset({R.CLERK, R.SPECIALIST, R.LEADER}),
             ("current_agency", "receiving_agency"),
+            form="02",
         ),
         ActionRule(
             "receive_supplement",
@@ -175,6 +187,10 @@ ACTION_RULES: dict[str, ActionRule] = {
             S.WITHDRAWN,
             frozenset({R.CLERK}),
             ("receiving_agency", "receiving_place"),
+            confirm=_(
+                "Record that the applicant withdraws the dossier? Processing ends and cannot be "
+                "resumed."
+            ),
         ),
         ActionRule(
             "stop",
@@ -183,6 +199,8 @@ ACTION_RULES: dict[str, ActionRule] = {
             S.STOPPED,
             frozenset({R.LEADER}),
             ("current_agency", "competent_agency"),
+            form="05",
+            confirm=_("Stop processing this dossier? This is final and the applicant is told."),
         ),
         ActionRule(
             "finish",
@@ -191,6 +209,10 @@ ACTION_RULES: dict[str, ActionRule] = {
             S.FINISHED,
             frozenset({R.SPECIALIST, R.LEADER}),
             ("current_agency",),
+            confirm=_(
+                "Finish processing? The result goes to the counter and the dossier can no longer "
+                "be changed, transferred or sent back for a supplement."
+            ),
         ),
         ActionRule(
             "return_result",
@@ -199,6 +221,9 @@ ACTION_RULES: dict[str, ActionRule] = {
             S.RETURNED,
             frozenset({R.CLERK}),
             ("receiving_agency", "receiving_place"),
+            confirm=_(
+                "Record that the result was handed to the applicant? This closes the dossier."
+            ),
         ),
         ActionRule(
             "apologize",
@@ -210,6 +235,7 @@ ACTION_RULES: dict[str, ActionRule] = {
             # late but the apology and the new date are still owed to the applicant, so it is
             # not withheld (the 766 on-time rule still judges against the first appointment)
             ("current_agency", "competent_agency", "receiving_agency"),
+            form="04",
         ),
     )
 }

@@ -31,6 +31,7 @@ from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies, queries, services
 from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm, staff_options
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
+from cchc.dossiers.state import ACTION_RULES
 
 PAGE_SIZE = 25
 
@@ -87,8 +88,9 @@ def queue(request: HttpRequest) -> HttpResponse:
                 received_to=d["received_to"],
             ),
         )
-    order = "due_at" if key in ("due_soon", "overdue", "agency", "mine") else "-submitted_at"
-    qs = queries.with_related(qs).order_by(order, "pk")
+    qs = queries.with_supplement_sent(queries.with_related(qs)).order_by(
+        *queries.QUEUE_ORDER[key], "pk"
+    )
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -246,24 +248,37 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # -- the dossier page and its actions -------------------------------------------------------
+def _action_item(dossier: Dossier, action: str, form: Any) -> dict[str, Any]:
+    """One action of the dossier page: its label, form, address, and the question asked
+    before a step that cannot be undone (state.ActionRule.confirm)."""
+    return {
+        "action": action,
+        "label": queries.ACTION_LABELS[action],
+        "form": form,
+        "url": reverse("dossiers:action", args=[dossier.code, action]),
+        "confirm": ACTION_RULES[action].confirm,
+    }
+
+
 def _detail_context(
     request: HttpRequest, dossier: Dossier, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     actions = queries.available_actions(request.user, dossier)
-    forms = []
-    for action in actions:
-        form = (bound or {}).get(action) or ACTION_FORMS[action](dossier=dossier, prefix=action)
-        forms.append(
-            {
-                "action": action,
-                "label": queries.ACTION_LABELS[action],
-                "form": form,
-                "url": reverse("dossiers:action", args=[dossier.code, action]),
-            }
+    forms = [
+        _action_item(
+            dossier,
+            action,
+            (bound or {}).get(action) or ACTION_FORMS[action](dossier=dossier, prefix=action),
         )
+        for action in actions
+    ]
+    events = list(dossier.events.select_related("agency", "target_agency").order_by("seq"))
+    issued = request.GET.get("issued", "")
     return {
         "dossier": dossier,
-        "events": dossier.events.select_related("agency", "target_agency").order_by("seq"),
+        "events": events,
+        # the form the action just taken issued, offered for printing at the top of the page
+        "issued": next((e for e in events if e.form_key and str(e.seq) == issued), None),
         "steps": queries.step_flags(dossier),
         "derivation": services.due_derivation(dossier),
         "action_forms": forms,
@@ -391,18 +406,20 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                         "due": changed.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
                     },
                 )
+            if ACTION_RULES[action].form:
+                # the form the action issued (02, 03, 04, 05) is offered at once for printing
+                event = changed.events.filter(action=action).order_by("-seq").first()
+                if event is not None:
+                    return redirect(
+                        reverse("dossiers:detail", args=[dossier.code]) + f"?issued={event.seq}"
+                    )
             return redirect("dossiers:detail", code=dossier.code)
     if is_htmx(request):
         return render(
             request,
             "dossiers/_action_form.html",
             {
-                "item": {
-                    "action": action,
-                    "label": queries.ACTION_LABELS[action],
-                    "form": form,
-                    "url": reverse("dossiers:action", args=[dossier.code, action]),
-                },
+                "item": _action_item(dossier, action, form),
                 "dossier": dossier,
             },
         )  # 200: htmx swaps only successful responses; the errors are in the fragment

@@ -23,6 +23,7 @@ from cchc.dossiers.models import (
     Status,
     StepOutcome,
 )
+from cchc.dossiers.state import ACTION_RULES
 from cchc.paperwork import pdf
 from cchc.paperwork.pdf import Document, Styles, clock, grid, long_date, p, short
 
@@ -124,6 +125,12 @@ def _base(
         issued_on=(issued or timezone.now()).astimezone(LOCAL_TZ).date(),
         dossier_code=dossier.code,
     )
+
+
+def _you(dossier: Dossier) -> str:
+    """How a form's text addresses the applicant: a person as "Ông/Bà", an organisation
+    (applying under its tax code) as "Quý tổ chức", as the portal does."""
+    return "Quý tổ chức" if dossier.applicant_is_organisation else "Ông/Bà"
 
 
 def _applicant_lines(dossier: Dossier, st: Styles) -> list:
@@ -247,14 +254,14 @@ def form_02(dossier: Dossier, seq: int | None = None) -> Document:
     doc.body = [
         *_received_lines(dossier, agency.name, dossier.received_at or dossier.submitted_at, st),
         p(
-            "Sau khi xem xét, thẩm định hồ sơ, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
+            f"Sau khi xem xét, thẩm định hồ sơ, đề nghị {_you(dossier)} bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
             st.body,
         ),
         p(event.note, st.body),
         p("Lý do: hồ sơ chưa đầy đủ, hợp lệ theo quy định.", st.body),
         p("Thời gian chờ bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết.", st.body),
         p(
-            f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ {agency.name}"
+            f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, {_you(dossier)} liên hệ {agency.name}"
             + (f", số điện thoại {agency.phone}" if agency.phone else "")
             + " để được hướng dẫn.",
             st.body,
@@ -277,7 +284,7 @@ def form_03(dossier: Dossier, seq: int | None = None) -> Document:
             st.body,
         ),
         p(event.note, st.body),
-        p("Xin thông báo để Ông/Bà được biết và thực hiện.", st.body),
+        p(f"Xin thông báo để {_you(dossier)} được biết và thực hiện.", st.body),
     ]
     doc.signatures = [("NGƯỜI TIẾP NHẬN HỒ SƠ", SIGN, _signer(event))]
     return doc
@@ -302,16 +309,16 @@ def form_04(dossier: Dossier, seq: int | None = None) -> Document:
             st.body,
         ),
         p(
-            f"Tuy nhiên đến nay, {agency.name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hẹn.",
+            f"Tuy nhiên đến nay, {agency.name} chưa trả kết quả giải quyết hồ sơ cho {_you(dossier)} đúng hẹn.",
             st.body,
         ),
         p(f"Lý do: {event.note}", st.body),
         p(
-            f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency.name} xin lỗi Ông/Bà và đề nghị gia hạn thời gian "
+            f"Sự chậm trễ này đã gây phiền hà cho {_you(dossier)}. {agency.name} xin lỗi {_you(dossier)} và đề nghị gia hạn thời gian "
             f"giải quyết, hẹn trả kết quả vào {clock(new_at)}.",
             st.body,
         ),
-        p("Rất mong nhận được sự thông cảm của Ông/Bà. Xin trân trọng cảm ơn!", st.body),
+        p(f"Rất mong nhận được sự thông cảm của {_you(dossier)}. Xin trân trọng cảm ơn!", st.body),
     ]
     doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", SIGN_AND_SEAL, _signer(event))]
     return doc
@@ -333,7 +340,7 @@ def form_05(dossier: Dossier, seq: int | None = None) -> Document:
             st.body,
         ),
         p(f"Lý do: {event.note}", st.body),
-        p("Xin thông báo để Ông/Bà được biết.", st.body),
+        p(f"Xin thông báo để {_you(dossier)} được biết.", st.body),
     ]
     doc.signatures = [("THỦ TRƯỞNG CƠ QUAN", SIGN_AND_SEAL, _signer(event))]
     return doc
@@ -558,7 +565,8 @@ def dossier_form(dossier: Dossier, key: str, seq: int | None = None) -> bytes:
 
 # The forms issued for an event of the dossier: one per supplement request, refusal,
 # apology or stop, so the second supplement request prints its own form, not only the last.
-EVENT_FORMS = {"02": "request_supplement", "03": "refuse", "04": "apologize", "05": "stop"}
+# Read from the actions' declaration (state.ActionRule.form), which the staff page reads too.
+EVENT_FORMS = {rule.form: name for name, rule in ACTION_RULES.items() if rule.form}
 
 
 def available_forms(dossier: Dossier) -> list[tuple[str, str, int | None]]:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("lookup/<str:code>/qr.svg", status.dossier_qr, name="qr"),
     path("lookup/<str:code>/receipt.pdf", status.receipt_pdf, name="receipt"),
     path("lookup/<str:code>/result.pdf", status.result_file, name="result"),
+    path("lookup/<str:code>/notice-<str:key>.pdf", status.notice_pdf, name="notice"),
     path("lookup/<str:code>/evaluate/", evaluation.evaluate, name="evaluate"),
     path("kiosk/", evaluation.kiosk_start, name="kiosk_start"),
     path("kiosk/register/", evaluation.kiosk_register, name="kiosk_register"),

@@ -47,6 +47,7 @@ def test_staff_pages_of_a_clerk(transactional_db, cast, dossier, browser_page):
     # an action sent without its required field comes back (htmx) with the error tied to it
     form = page.locator("#form-withdraw")
     form.locator("xpath=ancestor::details").locator("summary").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # withdrawing is final: asked first
     with page.expect_response(lambda r: r.request.method == "POST"):
         form.locator("button[type=submit]").click()
     page.wait_for_selector("#id_withdraw-reason[aria-invalid=true]")

@@ -74,14 +74,18 @@ def test_clerk_receives_transfers_specialist_finishes_clerk_returns(transactiona
     page.click(f"text={dossier.code}")
     form = open_action(page, "finish")
     form.locator("textarea[name=finish-note]").fill("Đã cấp giấy khai sinh")
+    asked = []  # finishing and returning cannot be undone: the page asks first
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#dossier-status:has-text('Đã xử lý xong')")
+    assert asked and asked[0].startswith("Kết thúc xử lý?")
     page.shot("finished")
     sign_out(page)
 
     sign_in(page, "clerk_a")
     page.goto(f"{page.base_url}/staff/dossiers/{dossier.code}/")
     form = open_action(page, "return_result")
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#dossier-status:has-text('Đã trả kết quả')")
     assert "Đã trả kết quả" in page.inner_text("#timeline")

@@ -246,3 +246,21 @@ def test_staff_who_see_the_dossier_open_its_documents_others_do_not(client, cast
     )
     client.logout()
     assert client.get(url).status_code == 302  # to the sign-in page
+
+
+def test_a_refused_intake_names_the_scans_to_choose_again(client, cast, components):
+    """A browser never puts chosen files back: the clerk is told which scans were not kept,
+    beside their component (one-stop day walk: the scans vanished without a word, and the
+    corrected form could be received without them)."""
+    form, paper, _optional = components
+    data = intake_data(cast, components, applicant_id="0010990123")  # ten digits
+    client.force_login(cast.clerk_a)
+    page = client.post("/staff/intake/", data).content.decode()
+    nothing_saved()
+    assert "Số định danh cá nhân phải gồm đúng 12 chữ số" in page
+    assert page.count('class="form-error scan-again"') == 1
+    assert "chọn lại to-khai-1.pdf, to-khai-2.png" in page
+    # a first visit, and a form sent back without files, say nothing of it
+    assert "scan-again" not in client.get("/staff/intake/").content.decode()
+    data[f"scan_{form.pk}"] = []
+    assert "scan-again" not in client.post("/staff/intake/", data).content.decode()

@@ -290,3 +290,18 @@ def test_each_supplement_request_has_its_own_form_02(cast, received, client):
         texts.append(flat(text_of(client.get(url).content)))
     assert "Bản sao giấy chứng sinh" in texts[0] and "Sổ hộ khẩu" not in texts[0]
     assert "Sổ hộ khẩu bản gốc" in texts[1] and "giấy chứng sinh" not in texts[1]
+
+
+def test_forms_02_to_05_address_an_organisation_as_such(cast):
+    """A company applying under its tax code was asked 'đề nghị Ông/Bà bổ sung' and offered
+    apologies as 'Ông/Bà' (one-stop day walk); a person still reads 'Ông/Bà'."""
+    company = Applicant(
+        name="Công ty TNHH Sao Mai", kind="ORGANISATION", tax_code="0100233488", id_last4="3488"
+    )
+    d = counter_dossier(cast, company, at=at(2, 9))
+    d = services.request_supplement(d, actor=cast.clerk_a, reason="Thiếu điều lệ", at=at(2, 10))
+    text = flat(text_of(pdf.render(builders.form_02(d))))
+    assert "đề nghị Quý tổ chức bổ sung" in text and "Ông/Bà" not in text
+    person = counter_dossier(cast, APPLICANT, at=at(2, 9))
+    person = services.request_supplement(person, actor=cast.clerk_a, reason="Thiếu", at=at(2, 10))
+    assert "đề nghị Ông/Bà bổ sung" in flat(text_of(pdf.render(builders.form_02(person))))

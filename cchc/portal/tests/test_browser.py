@@ -31,11 +31,18 @@ def staff_action(page, code, action, **fields):
     form.locator("xpath=ancestor::details").locator("summary").click()
     for name, text in fields.items():
         form.locator(f"[name={name}]").fill(text)
+
+    # a step that cannot be undone (finishing, returning the result) asks first: agreed to
+    def agree(dialog):  # type: ignore[no-untyped-def]
+        dialog.accept()
+
+    page.on("dialog", agree)
     # wait for the action's own response, not a fixed delay: a loaded CI machine is slow
     with page.expect_response(
         lambda r: r.request.method == "POST" and f"/{code}/" in r.url
     ) as response:
         form.locator("button[type=submit]").click()
+    page.remove_listener("dialog", agree)
     assert response.value.status < 400, f"{action} answered {response.value.status}"
     # the answer's HX-Redirect reloads the page after the response: let that navigation end,
     # or the next goto is interrupted by it (seen on a loaded machine)

@@ -268,6 +268,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "payment_request": payment_request(dossier),
             "can_rate": dossier.status == Status.RETURNED,
             "has_receipt": dossier.received_at is not None,
+            "notices": notices(dossier),
             "has_result_file": dossier.is_returned
             and dossier.documents.filter(role=DossierDocument.Role.RESULT).exists(),
             "documents": dossier_queries.dossier_documents(dossier),
@@ -322,6 +323,30 @@ def dossier_qr(request: HttpRequest, code: str) -> HttpResponse:
 
 def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01 for the applicant (signed in, or verified by code + ID in this session)."""
+    return _applicant_form(request, code, "01", None)
+
+
+def notice_pdf(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """A form the agency issued to the applicant for one event of the dossier (`?event=`):
+    02 supplement request, 03 refusal, 04 apology with the new date, 05 notice of stopping.
+    Circular 03/2025 has them given or sent to the applicant; an online applicant had only
+    the line in the timeline, not the signed notice to keep."""
+    from cchc.paperwork.builders import EVENT_FORMS
+
+    if key not in EVENT_FORMS:
+        raise Http404
+    seq = request.GET.get("event", "")
+    if (
+        not seq.isdigit()
+        or not Dossier.objects.filter(
+            code=code, events__seq=int(seq), events__action=EVENT_FORMS[key]
+        ).exists()
+    ):
+        raise Http404
+    return _applicant_form(request, code, key, int(seq))
+
+
+def _applicant_form(request: HttpRequest, code: str, key: str, seq: int | None) -> HttpResponse:
     from cchc.paperwork.views import pdf_response
 
     if not throttle.code_request_allowed(request, code):
@@ -333,7 +358,26 @@ def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     owner = request.user.is_authenticated and dossier.applicant_id == request.user.pk
     if not owner and not staff:
         mask_contact(dossier)  # code + four ID digits prove little: no address, phone, e-mail
-    return pdf_response(request, dossier, "01")
+    return pdf_response(request, dossier, key, seq)
+
+
+def notices(dossier: Dossier) -> list[dict[str, Any]]:
+    """The forms issued to the applicant so far (02, 03, 04, 05), one per event, oldest first,
+    each named as printed on it ("Phiếu từ chối tiếp nhận giải quyết hồ sơ") with its day."""
+    from cchc.paperwork.builders import EVENT_FORMS
+    from cchc.paperwork.pdf import form_set
+
+    titles = form_set(dossier.form_set)["forms"]
+    form_of = {action: key for key, action in EVENT_FORMS.items() if key in titles}
+    return [
+        {
+            "key": form_of[e.action],
+            "title": titles[form_of[e.action]][1].capitalize(),
+            "seq": e.seq,
+            "at": e.at,
+        }
+        for e in dossier.events.filter(action__in=form_of).order_by("seq")
+    ]
 
 
 def mask_contact(dossier: Dossier) -> None:

@@ -1,0 +1,32 @@
+"""The work queue on a 390 px phone, in a real browser: each dossier is a card and its due
+time is on screen (one-stop day walk: the queue was a 616 px table whose last column, the due
+time a clerk reads first, sat off the right edge)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.dossiers.tests.factories import counter_dossier
+from cchc.testing import make_cast
+
+from .test_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+WIDTH = 390
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_due_time_of_each_dossier_is_on_a_phone_screen(transactional_db, browser_page):
+    cast = make_cast()
+    dossier = counter_dossier(cast)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, "clerk_a")
+    page.goto(page.base_url + "/staff/?queue=agency")
+    due = page.locator("main table tbody tr td:last-child").first  # the due time
+    assert dossier.due_at.astimezone().strftime("%Y") in due.inner_text()
+    box = due.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box
+    assert "Hạn" in due.evaluate("(td) => getComputedStyle(td, '::before').content")
+    page.shot("queue-phone")
