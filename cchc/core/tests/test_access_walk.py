@@ -215,6 +215,7 @@ PAGES: dict[str, frozenset[str]] = {
     "lookup/<str:code>/qr.svg": ANY,  # drawn for any well-formed code (confirms nothing)
     "lookup/<str:code>/receipt.pdf": SIGNED_IN,  # owner and staff; masked
     "lookup/<str:code>/result.pdf": NOBODY,  # the applicant's, once returned (not seeded)
+    "lookup/<str:code>/notice-<str:key>.pdf": NOBODY,  # the applicant's, one per event (?event=)
     "lookup/<str:code>/evaluate/": frozenset({"citizen"}),  # the applicant's own link
     "kiosk/": NOBODY,  # only on a registered kiosk browser
     "kiosk/register/": frozenset({"clerk_a"}),  # counter clerks register their kiosks
