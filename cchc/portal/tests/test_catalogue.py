@@ -135,6 +135,30 @@ def test_agency_pages(client, catalogue):
     assert [p.code for p in detail.context["page"].object_list] == ["1.001193", "2.000635"]
 
 
+def test_a_merged_ward_is_found_and_names_the_agency_that_took_its_work(client, catalogue):
+    """After a merger a citizen searching for their old ward found nothing, and its page said
+    it 'stopped from' its last day in force (the agencies walk)."""
+    import datetime as dt
+
+    from cchc.agencies.models import Agency
+
+    old, new = catalogue.agency_a, Agency.objects.get(code="H26.01")
+    old.valid_to = dt.date(2026, 12, 4)
+    old.save()
+    old.successors.set([new])
+    listing = client.get(reverse("portal:agencies"), {"q": old.name[-8:]})
+    with translation.override("vi"):
+        body = listing.content.decode()
+    assert old.code in [a.code for a in listing.context["page"].object_list]
+    assert "hoạt động đến hết ngày 04/12/2026; công việc chuyển cho" in body
+    assert f'href="{reverse("portal:agency", args=[new.code])}"' in body
+    assert old.code not in [
+        a.code for a in client.get(reverse("portal:agencies")).context["page"].object_list
+    ]  # without a search, only the agencies in force
+    page = client.get(reverse("portal:agency", args=[old.code])).content.decode()
+    assert "hoạt động đến hết ngày 04/12/2026" in page and "chấm dứt hoạt động từ" not in page
+
+
 def test_an_abolished_procedure_says_so_and_a_draft_stays_unknown(client, catalogue):
     """A withdrawn procedure's page was a bare 'page not found': a citizen holding a dossier of
     it (a link in a notice, a bookmark) could not tell it was abolished (catalogue walk)."""

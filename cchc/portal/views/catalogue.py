@@ -131,9 +131,20 @@ def agencies(request: HttpRequest) -> HttpResponse:
     if q:
         # folded in Python: "ba dinh", "ba đình" and "BA ĐÌNH" all find "UBND Phường Ba Đình"
         # (the database's icontains folds only ASCII on SQLite, and no database drops the
-        # tones); a province has a few hundred agencies
+        # tones); a province has a few hundred agencies. A citizen looking up their old ward
+        # after a merger finds it too, marked, with the agencies that took its work over.
+        closed = (
+            Agency.objects.exclude(pk__in=qs.values("pk"))
+            .filter(successors__isnull=False)
+            .prefetch_related("successors")
+            .distinct()
+        )
         words = fold(q).split()[:8]
-        listed = [a for a in listed if all(w in fold(f"{a.name} {a.code}") for w in words)]
+        listed = [
+            a
+            for a in [*listed, *in_vietnamese_order(closed)]
+            if all(w in fold(f"{a.name} {a.code}") for w in words)
+        ]
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
