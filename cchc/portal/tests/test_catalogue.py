@@ -179,3 +179,31 @@ def test_an_abolished_procedure_says_so_and_a_draft_stays_unknown(client, catalo
     # a draft is not public: unknown, like a code that never existed
     assert client.get(reverse("portal:procedure", args=["9.999999"])).status_code == 404
     assert client.get(reverse("portal:procedure", args=["0.000000"])).status_code == 404
+
+
+def test_a_procedure_page_shows_the_time_limit_in_force_until_an_amendment_takes_effect(
+    client, catalogue
+):
+    """An amendment recorded today that takes effect in ten days showed its new limit at once
+    on the public page (the record already holds it); the limit in force is what applies."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cchc.catalogue import services
+
+    proc = catalogue.procedure  # 3 working days
+    day = timezone.localdate() + dt.timedelta(days=10)
+    services.update_procedure(
+        proc,
+        actor=catalogue.province_admin,
+        data={"processing_time": 5},
+        decision="55/QĐ-UBND",
+        decided_on=timezone.localdate() - dt.timedelta(days=1),
+        effective_from=day,
+    )
+    page = client.get(reverse("portal:procedure", args=[proc.code])).content.decode()
+    in_force = page.split('id="terms-in-force">')[1].split("</span>")[0]
+    assert in_force.startswith("3 ")
+    later = page.split('id="terms-from">')[1].split("</small>")[0]
+    assert f"từ ngày {day:%d/%m/%Y}:" in later and "5 " in later

@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from cchc.agencies.models import Agency
 from cchc.catalogue import services as catalogue_services
-from cchc.catalogue.models import Field, Procedure, RequiredDocument
+from cchc.catalogue.models import Field, Procedure, RequiredDocument, TimeUnit
 from cchc.core.collation import vietnamese_sort_key
 from cchc.core.htmx import render_page
 from cchc.core.text import fold
@@ -83,11 +84,25 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         return render(
             request, "portal/procedure_withdrawn.html", {"procedure": withdrawn}, status=410
         )
+    # an amendment of the time limit waiting for its day: the limit in force now, and the
+    # new one from that day (the record already holds the new one)
+    now = timezone.now()
+    amount, unit = procedure.terms_at(now)
+    in_force = None
+    if (amount, unit) != (procedure.processing_time, procedure.time_unit):
+        pending = procedure.pending_amendments(now)
+        in_force = {
+            "amount": amount,
+            "unit": unit,
+            "unit_label": TimeUnit(unit).label,
+            "changes_on": pending[-1].effective_from if pending else None,
+        }
     return render(
         request,
         "portal/procedure_detail.html",
         {
             "procedure": procedure,
+            "in_force": in_force,
             "documents": procedure.required_documents.all(),
             "steps": procedure.step_templates.all(),
             "agencies": in_vietnamese_order(procedure.agencies.current()),
