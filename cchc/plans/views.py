@@ -216,7 +216,8 @@ def task_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"parent": request.GET.get("parent"), "plan": plan}
     if plan is not None:
         # the plan is the task's source document too (its number, "KH 12/KH-UBND")
-        initial.update(source_kind=SourceKind.PLAN, source_document=plan.issuing_document)
+        initial["source_kind"] = SourceKind.PLAN
+        initial["source_document"] = plan.issuing_document
     form = TaskForm(request.POST or None, initial=initial)
 
     def save(d: dict[str, Any]) -> HttpResponse:
