@@ -28,22 +28,28 @@ def citizen(cast):
     return user
 
 
-@pytest.fixture
-def returned(cast, citizen):
-    """A dossier of the citizen that went the whole way: submitted, received, finished, returned."""
-    d = online_dossier(
+def citizens_dossier(cast, citizen, **applicant):  # type: ignore[no-untyped-def]
+    """The citizen's dossier submitted online on 2/3/2026 at 08:30 (`applicant`: more of the
+    applicant's fields, a phone say)."""
+    return online_dossier(
         cast,
         Applicant(
             name="Nguyễn Văn Dân",
             id_hash=citizen.national_id_hash,
             id_last4="2345",
             email="citizen@example.vn",
-            phone="0912345678",
             account=citizen,
+            **applicant,
         ),
         actor=citizen,
         at=at(2026, 3, 2, 8, 30),
     )
+
+
+@pytest.fixture
+def returned(cast, citizen):
+    """A dossier of the citizen that went the whole way: submitted, received, finished, returned."""
+    d = citizens_dossier(cast, citizen, phone="0912345678")
     d = services.receive(d, actor=cast.clerk_a, at=at(2026, 3, 2, 9))
     d = services.transfer(
         d, actor=cast.clerk_a, to_agency=cast.agency_a, step_name="Thẩm định", at=at(2026, 3, 2, 10)

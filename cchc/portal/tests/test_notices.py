@@ -10,27 +10,14 @@ import pytest
 from django.urls import reverse
 
 from cchc.dossiers import services
-from cchc.dossiers.services import Applicant
-from cchc.dossiers.tests.factories import online_dossier
 
-from .conftest import at
+from .conftest import at, citizens_dossier
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def _dossier(cast, citizen):
-    return online_dossier(
-        cast,
-        Applicant(
-            name="Nguyễn Văn Dân",
-            id_hash=citizen.national_id_hash,
-            id_last4="2345",
-            email="citizen@example.vn",
-            account=citizen,
-        ),
-        actor=citizen,
-        at=at(2026, 3, 2, 8, 30),
-    )
+    return citizens_dossier(cast, citizen)
 
 
 def test_a_refused_applicant_opens_form_03_from_the_status_page(client, cast, citizen):

@@ -1,6 +1,8 @@
+import datetime as dt
+
 import pytest
 
-from cchc.surveys import collection, questionnaires
+from cchc.surveys import collection, questionnaires, services
 from cchc.surveys.demo import open_year_campaign
 from cchc.surveys.models import Method, Mode, Questionnaire
 
@@ -87,6 +89,24 @@ def open_campaign(questionnaire, agencies, *, actor, code, name, year=2026):
         questionnaire=questionnaire,
         actor=actor,
     )
+
+
+def draft_campaign(cast, questionnaire, **over):  # type: ignore[no-untyped-def]
+    """A campaign of 2026 as Home Affairs create it (not opened): for unit A, from 1 January
+    to 31 March, in every mode unless `over` says otherwise."""
+    fields = {
+        "code": "KS-NHAP",
+        "name": "Khảo sát SIPAS 2026",
+        "questionnaire": questionnaire,
+        "province_code": "01",
+        "period": "2026",
+        "date_from": dt.date(2026, 1, 1),
+        "date_to": dt.date(2026, 3, 31),
+        "agencies": [cast.agency_a],
+        "actor": cast.province_admin,
+        **over,
+    }
+    return services.create_campaign(**fields)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cchc.surveys.models import Campaign, SurveyEvent
+from cchc.surveys.tests.conftest import draft_campaign
 from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,6 @@ def test_a_window_that_can_hold_nobody_is_refused(cast, questionnaire):
     from django.utils import timezone
 
     from cchc.core.errors import ValidationFailed
-    from cchc.surveys import services
 
     outside = "Các giao dịch được khảo sát phải nằm trong kỳ của đợt khảo sát"
     future = post(
@@ -100,16 +100,12 @@ def test_a_window_that_can_hold_nobody_is_refused(cast, questionnaire):
     assert not Campaign.objects.exists()
     # the service refuses it too, whoever calls it
     with pytest.raises(ValidationFailed, match="nằm trong kỳ"):
-        services.create_campaign(
+        draft_campaign(
+            cast,
+            questionnaire,
             code="KS-API",
-            name="Khảo sát",
-            questionnaire=questionnaire,
-            province_code="01",
-            period="2026",
             date_from=dt.date(2025, 7, 1),
             date_to=dt.date(2026, 6, 30),
-            agencies=[cast.agency_a],
-            actor=cast.province_admin,
         )
     # a window that has begun, within its period, is taken (it may still be running)
     assert post(cast, questionnaire, code="KS-NAY", date_to="2026-12-31").status_code == 302

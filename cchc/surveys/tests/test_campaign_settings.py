@@ -11,23 +11,19 @@ import pytest
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.surveys import campaign_settings, questionnaires, services
 from cchc.surveys.models import Campaign, Mode, Quota, SurveyEvent
-from cchc.surveys.tests.conftest import enter_phone_responses
+from cchc.surveys.tests.conftest import draft_campaign, enter_phone_responses
 from cchc.surveys.tests.test_collection import drawn
 from cchc.testing import AgencyFactory, client_for
 
 
 @pytest.fixture
 def draft(cast, questionnaire):
-    return services.create_campaign(
-        code="KS-NHAP",
+    return draft_campaign(
+        cast,
+        questionnaire,
         name="Khảo sát SIPAS 2026 (nháp)",
-        questionnaire=questionnaire,
-        province_code="01",
-        period="2026",
-        date_from=dt.date(2026, 1, 1),
         date_to=dt.date(2026, 6, 30),
         agencies=[cast.agency_a, cast.agency_b],
-        actor=cast.province_admin,
         target_index=Decimal("86"),
     )
 

@@ -4,7 +4,6 @@ form, samples and quotas final once collection closes, dates in Vietnamese notat
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from cchc.core.errors import TransitionNotAllowed
 from cchc.surveys import campaign_settings, services
 from cchc.surveys.jobs import open_url
 from cchc.surveys.models import Campaign, Quota, Sample
+from cchc.surveys.tests.conftest import draft_campaign
 from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -55,17 +55,12 @@ def test_home_affairs_find_each_units_open_link_kiosk_link_and_poster(cast, camp
 
 
 def test_no_kiosk_link_for_a_campaign_without_kiosk(cast, questionnaire):
-    campaign = services.create_campaign(
+    campaign = draft_campaign(
+        cast,
+        questionnaire,
         code="KS-BUU-DIEN",
         name="Khảo sát qua bưu điện và trực tuyến",
-        questionnaire=questionnaire,
-        province_code="01",
-        period="2026",
-        date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 3, 31),
-        agencies=[cast.agency_a],
         modes=["paper_post", "online"],
-        actor=cast.province_admin,
     )
     admin = client_for(cast.province_admin)
     page = admin.get(reverse("surveys:campaign", args=[campaign.code])).content.decode()
