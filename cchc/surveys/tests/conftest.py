@@ -91,6 +91,23 @@ def open_campaign(questionnaire, agencies, *, actor, code, name, year=2026):
     )
 
 
+def new_campaign_form(cast, questionnaire, **over):  # type: ignore[no-untyped-def]
+    """What Home Affairs type in the new-campaign form: SIPAS 2026 for units A and B, online
+    and at the desk, anonymous, from January to September."""
+    return {
+        "name": "Khảo sát SIPAS 2026",
+        "code": "SIPAS-2026",
+        "questionnaire": questionnaire.pk,
+        "period": "2026",
+        "date_from": "2026-01-01",
+        "date_to": "2026-09-30",
+        "modes": ["online", "paper_desk"],
+        "anonymous": "on",
+        "agencies": [cast.agency_a.pk, cast.agency_b.pk],
+        **over,
+    }
+
+
 def draft_campaign(cast, questionnaire, **over):  # type: ignore[no-untyped-def]
     """A campaign of 2026 as Home Affairs create it (not opened): for unit A, from 1 January
     to 31 March, in every mode unless `over` says otherwise."""

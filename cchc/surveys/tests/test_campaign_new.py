@@ -7,26 +7,17 @@ import pytest
 from django.urls import reverse
 
 from cchc.surveys.models import Campaign, SurveyEvent
-from cchc.surveys.tests.conftest import draft_campaign
+from cchc.surveys.tests.conftest import draft_campaign, new_campaign_form
 from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def post(cast, questionnaire, **over):  # type: ignore[no-untyped-def]
-    data = {
-        "name": "Khảo sát SIPAS 2027",
-        "code": "SIPAS-2027",
-        "questionnaire": questionnaire.pk,
-        # the transactions of a period that has begun (a window not begun yet is refused)
-        "period": "2026",
-        "date_from": "2026-01-01",
-        "date_to": "2026-09-30",
-        "modes": ["online", "paper_desk"],
-        "anonymous": "on",
-        "agencies": [cast.agency_a.pk, cast.agency_b.pk],
-        **over,
-    }
+    # the transactions of a period that has begun (a window not begun yet is refused)
+    data = new_campaign_form(
+        cast, questionnaire, **{"name": "Khảo sát SIPAS 2027", "code": "SIPAS-2027", **over}
+    )
     return client_for(cast.province_admin).post(reverse("surveys:campaign_new"), data)
 
 

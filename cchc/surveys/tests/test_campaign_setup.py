@@ -14,7 +14,7 @@ from cchc.core.errors import TransitionNotAllowed
 from cchc.surveys import campaign_settings, services
 from cchc.surveys.jobs import open_url
 from cchc.surveys.models import Campaign, Quota, Sample
-from cchc.surveys.tests.conftest import draft_campaign
+from cchc.surveys.tests.conftest import draft_campaign, new_campaign_form
 from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -126,17 +126,7 @@ def test_the_campaign_page_writes_its_dates_day_first(cast, campaign):
 
 def test_the_target_is_set_with_the_campaign_and_carried_over_to_the_next(cast, questionnaire):
     admin = client_for(cast.province_admin)
-    data = {
-        "name": "Khảo sát SIPAS 2026",
-        "code": "SIPAS-2026-MT",
-        "questionnaire": questionnaire.pk,
-        "period": "2026",
-        "date_from": "2026-01-01",
-        "date_to": "2026-09-30",
-        "modes": ["online", "paper_desk"],
-        "anonymous": "on",
-        "agencies": [cast.agency_a.pk],
-    }
+    data = new_campaign_form(cast, questionnaire, code="SIPAS-2026-MT", agencies=[cast.agency_a.pk])
     url = reverse("surveys:campaign_new")
     refused = admin.post(url, {**data, "target_index": "120"}).content.decode()
     assert "Giá trị phải nhỏ hơn hoặc bằng 100." in refused
