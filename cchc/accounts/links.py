@@ -84,6 +84,35 @@ def send_contact_change_notice(user_id: int, old_email: str, old_phone: str) -> 
 
 
 @job(max_attempts=4)
+def send_signup_attempt_notice(user_id: int) -> None:
+    """Tell an account's owner that someone tried to sign up with its e-mail, phone, citizen
+    ID or tax code (portal.services.start_signup). Sent by the job runner, never in the
+    request: a sign-up with registered details must answer as fast as a new one (a notice
+    sent in the request made the answer slower exactly when the details were taken)."""
+    from cchc.core import sms
+
+    owner = User.objects.filter(pk=user_id).first()
+    if owner is None:
+        return
+    if owner.is_organisation:
+        text = _(
+            "Someone tried to create a CCHC account with the e-mail, phone or tax code of "
+            "your organisation's account. If it was you, you already have an account: sign "
+            "in, or reset your password. Otherwise you can ignore this message."
+        )
+    else:
+        text = _(
+            "Someone tried to create a CCHC account with your e-mail, phone or citizen ID. "
+            "If it was you, you already have an account: sign in, or reset your password at "
+            "the counter. Otherwise you can ignore this message."
+        )
+    if owner.email:
+        send_mail(_("CCHC account"), text, None, [owner.email])
+    elif owner.phone:
+        sms.send_sms(owner.phone, text)
+
+
+@job(max_attempts=4)
 def send_contact_code(change_id: int, code: str) -> None:
     """The contact-change code's job before the one mechanism (accounts.codes): kept so the
     jobs queued before the release still send their code. Remove it a release later."""

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.accounts import codes
-from cchc.accounts.links import send_set_password_link
+from cchc.accounts.links import send_set_password_link, send_signup_attempt_notice
 from cchc.accounts.models import (
     AccountEvent,
     User,
@@ -31,7 +30,7 @@ from cchc.accounts.models import (
 )
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import Procedure, RequiredDocument
-from cchc.core import events, sms
+from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.identifiers import clean_email
@@ -216,25 +215,9 @@ def _create_pending(
 
 
 def _tell_owner_of_signup_attempt(owner: User) -> None:
-    if owner.is_organisation:
-        text = _(
-            "Someone tried to create a CCHC account with the e-mail, phone or tax code of "
-            "your organisation's account. If it was you, you already have an account: sign "
-            "in, or reset your password. Otherwise you can ignore this message."
-        )
-    else:
-        text = _(
-            "Someone tried to create a CCHC account with your e-mail, phone or citizen ID. "
-            "If it was you, you already have an account: sign in, or reset your password at "
-            "the counter. Otherwise you can ignore this message."
-        )
-    try:
-        if owner.email:
-            send_mail(_("CCHC account"), text, None, [owner.email])
-        elif owner.phone:
-            sms.send_sms(owner.phone, text)
-    except Exception:  # the answer to the visitor must not depend on the gateway
-        log.warning("sign-up notice to account %s could not be sent", owner.pk)
+    """The owner hears of it by its own address, through the job runner (the visitor's answer
+    takes no longer than a new sign-up's)."""
+    send_signup_attempt_notice.enqueue(owner.pk)
 
 
 def send_code(*, user: User) -> VerificationCode:
