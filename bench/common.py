@@ -290,7 +290,11 @@ def client_api_lifecycle(client, procedure_code: str, agency_code: str) -> None:
     )
     assert r.status_code == 201, r.content
     code = r.json()["code"]
-    bodies = {"transfer": {"to_agency": agency_code}}
+    bodies = {
+        "transfer": {"to_agency": agency_code},
+        # a finish records its result (a note or a document) since the pilot sitting
+        "finish": {"note": "Quyết định số 12/QĐ"},
+    }
     for action in LIFECYCLE_ACTIONS:
         r = client.post(
             f"/api/v1/dossiers/{code}/actions/{action}",
