@@ -441,7 +441,10 @@ def get_dossier(request: HttpRequest, code: str) -> Any:
 # -- one endpoint per lifecycle action ------------------------------------------------------------
 def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> dict[str, Any]:
     data = payload.dict()
-    if action in ("transfer", "assign", "finish"):
+    # A finish's result is asked by the service after its own permission check (no read
+    # here: one statement fewer on every finish); a claimed electronic result it refuses
+    # before locking, so that claim is checked here after the caller's right.
+    if action in ("transfer", "assign") or (action == "finish" and data.get("electronic_result")):
         # Names in the payload are looked up only once the caller may take this action on
         # this dossier (404 if they may not see it, 403 if they may not act): a token holder
         # cannot use these checks to probe user names, memberships or agencies.
@@ -450,10 +453,6 @@ def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> di
     if action == "transfer":
         data["to_agency"] = _agency(data["to_agency"], "to_agency", required=True)
         data["assignee"] = _staff_of(data.get("assignee"), data["to_agency"], "assignee")
-    elif action == "finish" and not data.get("electronic_result"):
-        # the result is asked once the caller may finish this dossier (their right first);
-        # a claimed electronic result is refused by the service with its own words
-        services.check_result_given(note=data.get("note") or "", result=None)
     elif action == "assign":
         data["assignee"] = _staff_of(data["assignee"], dossier.current_agency, "assignee")
         if data["assignee"] is None:

@@ -81,3 +81,32 @@ def test_the_service_itself_refuses_a_finish_without_a_result(cast):
     assert services.finish(d, actor=cast.specialist_a, note="Đã cấp giấy phép số 7").status == (
         Status.FINISHED
     )
+
+
+def test_an_api_finish_with_its_note_reads_the_dossier_once(client, cast):
+    """The service asks for the result after the caller's right, so the API reads the dossier
+    only under the lock (a read before it was one statement more on every finish)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    d = counter_dossier(cast)
+    api = Api(client, cast.specialist_a)
+    with CaptureQueriesContext(connection) as ctx:
+        r = api.post(f"/dossiers/{d.code}/actions/finish", {"note": "Đã cấp giấy phép số 8"})
+    assert r.status_code == 200, r.content
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "dossiers_dossier"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
+def test_a_claimed_electronic_result_is_refused_after_the_callers_right(client, cast):
+    d = counter_dossier(cast)
+    claim = {"electronic_result": True, "note": "Có bản điện tử"}
+    # may see it, may not finish: told so, not told how to attach the file
+    r = Api(client, cast.clerk_a).post(f"/dossiers/{d.code}/actions/finish", claim)
+    assert r.status_code == 403, r.content
+    # may not even see it: no such dossier
+    r = Api(client, cast.clerk_b).post(f"/dossiers/{d.code}/actions/finish", claim)
+    assert r.status_code == 404, r.content
+    r = Api(client, cast.specialist_a).post(f"/dossiers/{d.code}/actions/finish", claim)
+    assert r.status_code == 400 and r.json()["error"]["field"] == "electronic_result"
+    assert Dossier.objects.get(pk=d.pk).status == Status.RECEIVED
