@@ -7,11 +7,12 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from cchc.accounts import permissions
-from cchc.catalogue.models import OnlineLevel, Procedure
+from cchc.catalogue.models import CatalogueChange, OnlineLevel, Procedure
 from cchc.core.api import ERRORS, MAX_PAGE_SIZE, Page, paginate
 
 router = Router()
@@ -31,11 +32,23 @@ class StepTemplateOut(Schema):
     agency: str | None
 
 
+class PendingAmendmentOut(Schema):
+    """An amendment of the time limit recorded with a decision that takes effect later."""
+
+    decision: str
+    signed_on: dt.date | None
+    effective_from: dt.date
+    processing_time: float
+    time_unit: str
+
+
 class ProcedureOut(Schema):
     code: str
     name: str
     field: str | None
     status: str
+    # the time limit in force now: while an amendment waits for the day its decision set,
+    # the one before it (a dossier received today keeps it); the new one in pending_amendments
     processing_time: float
     time_unit: str
     online_level: str
@@ -51,6 +64,9 @@ class ProcedureDetailOut(ProcedureOut):
     # the Chairman's decision that announced the procedure (Quyết định công bố) and its date
     publication_decision: str
     announced_on: dt.date | None
+    # the numbers of the decisions that amended the published procedure, oldest first
+    amending_decisions: list[str]
+    pending_amendments: list[PendingAmendmentOut]
     applicant_types: str
     submission_means: str
     steps_description: str
@@ -71,13 +87,16 @@ class ProcedurePage(Page):
 
 
 def _procedure_out(p: Procedure) -> dict[str, Any]:
+    # the record holds an amendment's new limit from when it is saved; a client told that
+    # limit before its decision takes effect would promise dates the office does not keep
+    amount, unit = p.terms_at(timezone.now())
     return {
         "code": p.code,
         "name": p.name,
         "field": p.field.name if p.field_id else None,
         "status": p.status,
-        "processing_time": float(p.processing_time),
-        "time_unit": p.time_unit,
+        "processing_time": float(amount),
+        "time_unit": unit,
         "online_level": p.online_level,
         "has_fee": p.has_fee,
         "fee_amount": p.fee_amount,
@@ -85,6 +104,19 @@ def _procedure_out(p: Procedure) -> dict[str, Any]:
         "agencies": [a.code for a in p.agencies.all()],
         "valid_from": p.valid_from,
         "valid_to": p.valid_to,
+    }
+
+
+def _pending_out(p: Procedure, change: CatalogueChange) -> dict[str, Any]:
+    decision = (change.data or {}).get("decision") or {}
+    amount, unit = p.terms_on(change.in_force_at)
+    signed = decision.get("signed_on")
+    return {
+        "decision": str(decision.get("number", "")),
+        "signed_on": dt.date.fromisoformat(signed) if isinstance(signed, str) else None,
+        "effective_from": change.effective_from,
+        "processing_time": float(amount),
+        "time_unit": unit,
     }
 
 
@@ -164,6 +196,8 @@ def get_procedure(request: HttpRequest, code: str) -> Any:
                 "number_of_copies",
             )
         },
+        "amending_decisions": p.amending_decisions.split(),
+        "pending_amendments": [_pending_out(p, change) for change in p.pending_amendments()],
         "required_documents": [
             {"name": r.name, "copies": r.copies, "mandatory": r.mandatory, "form_name": r.form_name}
             for r in p.required_documents.all()

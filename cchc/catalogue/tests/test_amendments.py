@@ -245,3 +245,35 @@ def test_the_excel_list_names_the_amending_decisions(client, cast):
     header = [c.value for c in ws[1]]
     row = dict(zip(header, [c.value for c in ws[2]], strict=True))
     assert row["Các quyết định sửa đổi, bổ sung"] == "55/QĐ-UBND; 56/QĐ-UBND"
+
+
+def test_the_api_gives_the_time_limit_in_force_and_the_amendment_waiting(client, cast):
+    """An integration (the national portal's sync, a district's kiosk) reads the API: while an
+    amendment waits for its day, the limit in force is the old one, and the new one comes
+    with its decision and day, as the public procedure page says it."""
+    proc = cast.procedure  # 3 working days, published
+    day = timezone.localdate() + dt.timedelta(days=10)
+    _amend(proc, cast.province_admin, effective_from=day)
+    client.force_login(cast.citizen)
+    detail = client.get(f"/api/v1/procedures/{proc.code}").json()
+    assert (detail["processing_time"], detail["time_unit"]) == (3, "working_day")
+    assert detail["amending_decisions"] == ["55/QĐ-UBND"]
+    assert detail["pending_amendments"] == [
+        {
+            "decision": "55/QĐ-UBND",
+            "signed_on": SIGNED.isoformat(),
+            "effective_from": day.isoformat(),
+            "processing_time": 5,
+            "time_unit": "working_day",
+        }
+    ]
+    listed = client.get("/api/v1/procedures", {"q": proc.code}).json()["items"]
+    assert [(p["code"], p["processing_time"]) for p in listed] == [(proc.code, 3)]
+    # an amendment in force at once changes the limit at once, and waits for nothing
+    other = Procedure.objects.create(
+        code="9.000002", name="Thủ tục khác", status="PUBLISHED", processing_time=4
+    )
+    _amend(other, cast.province_admin, number="60/QĐ-UBND", data={"processing_time": 6})
+    detail = client.get(f"/api/v1/procedures/{other.code}").json()
+    assert detail["processing_time"] == 6 and detail["pending_amendments"] == []
+    assert detail["amending_decisions"] == ["60/QĐ-UBND"]
