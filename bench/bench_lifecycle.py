@@ -24,10 +24,12 @@ import time
 from typing import Any
 
 from common import (
+    BENCH_AGENCY,
     bench_agency_and_procedure,
     cpu_by_process,
     cpu_per_item,
     ensure_dossiers,
+    lifecycle_actions,
     page_figures,
     percentile,
     service_lifecycle,
@@ -241,7 +243,7 @@ def api_load(
             "applicant": {"name": "Người thử tải API"},
         },
     )
-    actions = [("transfer", {"to_agency": "H26.100"}), ("finish", {"note": "Quyết định số 12/QĐ"}), ("return_result", {})]
+    actions = lifecycle_actions(BENCH_AGENCY)
 
     class Client:
         def __init__(self) -> None:

@@ -212,7 +212,18 @@ def cpu_per_item(before: dict[str, float], after: dict[str, float], items: int) 
 
 
 BENCH_AGENCY = "H26.100"
-LIFECYCLE_ACTIONS = ("transfer", "finish", "return_result")
+RESULT_NOTE = "Quyết định số 12/QĐ"
+
+
+def lifecycle_actions(agency_code: str) -> list[tuple[str, dict]]:
+    """The API actions of a lifecycle after its intake, with their JSON bodies: the in-process
+    benches and the HTTP load generator send these (a test runs them against the API, so a
+    rule added to an action cannot silently turn every bench lifecycle into a 400)."""
+    return [
+        ("transfer", {"to_agency": agency_code}),
+        ("finish", {"note": RESULT_NOTE}),  # a finish records its result
+        ("return_result", {}),
+    ]
 
 
 def service_lifecycle(procedure, agency, clerk, specialist, applicant: str) -> None:  # type: ignore[no-untyped-def]
@@ -228,7 +239,7 @@ def service_lifecycle(procedure, agency, clerk, specialist, applicant: str) -> N
         actor=clerk,
     )
     d = services.transfer(d, actor=clerk, to_agency=agency)
-    d = services.finish(d, actor=specialist, note="Quyết định số 12/QĐ")
+    d = services.finish(d, actor=specialist, note=RESULT_NOTE)
     services.return_result(d, actor=clerk)
 
 
@@ -290,15 +301,10 @@ def client_api_lifecycle(client, procedure_code: str, agency_code: str) -> None:
     )
     assert r.status_code == 201, r.content
     code = r.json()["code"]
-    bodies = {
-        "transfer": {"to_agency": agency_code},
-        # a finish records its result (a note or a document) since the pilot sitting
-        "finish": {"note": "Quyết định số 12/QĐ"},
-    }
-    for action in LIFECYCLE_ACTIONS:
+    for action, body in lifecycle_actions(agency_code):
         r = client.post(
             f"/api/v1/dossiers/{code}/actions/{action}",
-            bodies.get(action, {}),
+            body,
             content_type="application/json",
         )
         assert r.status_code == 200, r.content
