@@ -241,7 +241,11 @@ def api_load(
             "applicant": {"name": "Người thử tải API"},
         },
     )
-    actions = [("transfer", {"to_agency": "H26.100"}), ("finish", {"note": "Quyết định số 12/QĐ"}), ("return_result", {})]
+    actions = [
+        ("transfer", {"to_agency": "H26.100"}),
+        ("finish", {"note": "Quyết định số 12/QĐ"}),
+        ("return_result", {}),
+    ]
 
     class Client:
         def __init__(self) -> None:
