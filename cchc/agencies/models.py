@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cchc.agencies import hours
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta
 from cchc.core.validity import in_force_on, is_in_force
@@ -114,6 +115,14 @@ class Agency(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # giờ tiếp nhận hồ sơ: [[weekday, "HH:MM", "HH:MM"], ...], weekday 0 = Monday (see hours.py)
+    reception_hours = models.JSONField(_("reception hours"), default=list, blank=True)
+    reception_note = models.CharField(
+        _("note on reception hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. Nghỉ các ngày lễ, Tết theo quy định"),
+    )
     valid_from = models.DateField(_("valid from"), default=dt.date(2025, 7, 1))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successors = models.ManyToManyField(
@@ -133,6 +142,10 @@ class Agency(models.Model):
     @property
     def dossier_code_prefix(self) -> str:
         return self.identity_code or self.code
+
+    def reception_periods(self) -> list[hours.Period]:
+        """The reception hours as periods (`hours.Period`), by day and start."""
+        return hours.from_data(self.reception_hours)
 
     def is_valid_on(self, day: dt.date) -> bool:
         return is_in_force(self.valid_from, self.valid_to, day)
@@ -171,6 +184,7 @@ class AgencyEvent(EventLog):
         "create": _("Created"),
         "update": _("Changed"),
         "merge": _("Merged into a successor"),
+        "hours": _("Reception hours changed"),
     }
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="events", verbose_name=_("agency")

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
+from cchc.accounts.models import Membership
+from cchc.agencies import hours
 from cchc.agencies.models import AdministrativeUnit, Agency, AgencyEvent, RankingGroup
 from cchc.core import events
 from cchc.core.actors import IMPORT, actor_label, is_system, require_actor
@@ -227,3 +229,58 @@ def _merge_unit(agency: Agency, successor: Agency, *, valid_to: dt.date) -> None
 
 def today() -> dt.date:
     return timezone.now().astimezone(LOCAL_TZ).date()
+
+
+# ------------------------------------------------------------------ reception hours
+# Giờ tiếp nhận hồ sơ: when a citizen can hand in a dossier or collect a result. Home Affairs
+# keeps them for the province; an agency's own administrator keeps its agency's.
+
+
+def may_edit_hours(actor: Any, agency: Agency) -> bool:
+    return may_manage(actor) or permissions.has_role(
+        actor, agency.pk, [Membership.Role.AGENCY_ADMIN]
+    )
+
+
+def change_reception_hours(
+    agency: Agency,
+    *,
+    actor: Any,
+    entered: dict[tuple[int, str], tuple[dt.time | None, dt.time | None]],
+    note: str,
+) -> Agency:
+    """Set an agency's reception hours: `entered` is `{(weekday, "am"|"pm"): (start, end)}`
+    as the form gives it (a day with no period is closed), `note` what a citizen should also
+    know ("Nghỉ các ngày lễ, Tết theo quy định"). The change log keeps the old and the new
+    hours in words."""
+    require_actor(actor)
+    if not may_edit_hours(actor, agency):
+        raise NotPermitted(
+            _(
+                "Only the Department of Home Affairs or the agency's administrator may "
+                "change its reception hours."
+            )
+        )
+    periods = hours.checked(entered)
+    note = note.strip()
+    with transaction.atomic():
+        agency = _locked_own(agency)
+        if agency.valid_to is not None and agency.valid_to < today():
+            raise ValidationFailed(
+                _("This agency was closed on %(day)s and can no longer be changed.")
+                % {"day": agency.valid_to.strftime("%d/%m/%Y")}
+            )
+        # the log keeps the hours in the site's language, whoever's screen changed them
+        with translation.override(settings.LANGUAGE_CODE):
+            before = {
+                "reception_hours": hours.in_words(agency.reception_periods()),
+                "reception_note": agency.reception_note,
+            }
+            after = {"reception_hours": hours.in_words(periods), "reception_note": note}
+        agency.reception_hours = [p.as_data() for p in periods]
+        agency.reception_note = note
+        changed = events.changes(before, after)
+        if changed:
+            agency.save(update_fields=["reception_hours", "reception_note"])
+            events.append_event(AgencyEvent, agency, action="hours", actor=actor, data=changed)
+    return agency

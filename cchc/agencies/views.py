@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cchc.agencies import services
-from cchc.agencies.forms import AgencyChangeForm, AgencyMergeForm
+from cchc.agencies import hours, services
+from cchc.agencies.forms import AgencyChangeForm, AgencyMergeForm, ReceptionHoursForm
 from cchc.agencies.models import Agency, AgencyEvent, AgencyLevel
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
@@ -94,6 +94,41 @@ def agency_merge(request: HttpRequest, code: str) -> HttpResponse:
     return _agency_page(request, agency, None, merge)
 
 
+@login_required
+def agency_hours(request: HttpRequest, code: str) -> HttpResponse:
+    """An agency's reception hours: Home Affairs for every agency of the province, an
+    agency's administrator for their own."""
+    agency = get_object_or_404(Agency, code=code, province_code=services._province())
+    if not services.may_edit_hours(request.user, agency):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ReceptionHoursForm(request.POST)
+        if form.is_valid():
+            try:
+                services.change_reception_hours(
+                    agency,
+                    actor=request.user,
+                    entered=form.entered(),  # type: ignore[arg-type]
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The reception hours were saved."))
+                return redirect("rulebook:agency_hours", code=agency.code)
+    else:
+        form = ReceptionHoursForm(
+            initial=ReceptionHoursForm.initial_for(
+                agency.reception_periods(), agency.reception_note
+            )
+        )
+    return render(
+        request,
+        "agencies/manage_hours.html",
+        {"agency": agency, "form": form, "manager": services.may_manage(request.user)},
+    )
+
+
 def _log(agency: Agency) -> list[AgencyEvent]:
     """The agency's change log, each changed field by its name as a reader knows it."""
     rows = list(agency.events.order_by("-seq")[:50])
@@ -106,6 +141,7 @@ def _log(agency: Agency) -> list[AgencyEvent]:
 
 
 LABELS = {
+    "reception_hours": gettext_lazy("Reception hours"),
     "parent": gettext_lazy("Parent agency"),
     "group": gettext_lazy("Ranking group"),
     "successors": gettext_lazy("Successor agencies"),
@@ -162,5 +198,6 @@ def _agency_page(
             "predecessors": agency.predecessors.all(),
             "log": _log(agency),
             "today": services.today(),
+            "hours": hours.rows(agency.reception_periods()),
         },
     )

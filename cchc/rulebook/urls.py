@@ -18,4 +18,5 @@ urlpatterns = [
     path("agencies/", agency_views.agency_list, name="agency_list"),
     path("agencies/<str:code>/", agency_views.agency_edit, name="agency_edit"),
     path("agencies/<str:code>/merge/", agency_views.agency_merge, name="agency_merge"),
+    path("agencies/<str:code>/hours/", agency_views.agency_hours, name="agency_hours"),
 ]

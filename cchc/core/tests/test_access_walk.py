@@ -275,6 +275,9 @@ PAGES: dict[str, frozenset[str]] = {
     "rules/versions/": STAFF,
     "rules/audit/": PROVINCE_AND_INSPECTION,
     "rules/agencies/": PROVINCE,  # Home Affairs merge, rename and regroup agencies
+    # an agency's reception hours: Home Affairs, and the agency's own administrator (no role
+    # of the walk is one; cchc/agencies/tests/test_hours.py walks that)
+    "rules/agencies/<str:code>/hours/": PROVINCE,
     # surveys
     "surveys/": SIGNED_IN,
     "surveys/public/": ANY,

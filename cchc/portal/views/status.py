@@ -219,7 +219,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
         return too_many(request)
     dossier = (
         Dossier.objects.select_related(
-            "procedure", "receiving_agency", "current_agency", "rule_version"
+            "procedure", "receiving_agency", "receiving_place", "current_agency", "rule_version"
         )
         .filter(code=code)
         .first()

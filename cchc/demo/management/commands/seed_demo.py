@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.accounts.models import Membership, User
+from cchc.agencies.demo import seed_reception_hours
 from cchc.agencies.models import Agency
 from cchc.catalogue.models import OnlineLevel, Procedure, RequiredDocument
 from cchc.core.calendar import LOCAL_TZ
@@ -107,6 +108,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Generated {counts}")
                 call_command("import_bundle", tmp, stdout=self.stdout, stderr=self.stderr)
             self._finish_catalogue()
+            seed_reception_hours(self.stdout)
             self._publication_decisions()
             self._draft_procedures()
             self._form_templates()
