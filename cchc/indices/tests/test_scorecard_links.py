@@ -107,3 +107,33 @@ def test_the_export_prints_no_links(cast, published):
         )
         doc = json.loads(out.getvalue())
         assert doc["agencies"] and "unit_urls" not in doc and "results_url" not in doc
+
+
+@pytest.mark.browser
+def test_on_a_phone_each_figure_names_its_index_and_a_click_opens_the_units_result(
+    browser_page, transactional_db, cast, published
+):
+    """At 390 px the scorecard's three columns lost their headings once scrolled: each
+    figure now says which index and year it is, and following it opens the unit's result; the
+    period picker gets a line of its own."""
+    from cchc.testing import sign_in
+
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, cast.leader_a)
+    page.goto(f"{page.base_url}{reverse('indices:scorecard')}")
+    # the period picker had 50 px beside the links: an empty select
+    assert page.locator("form.period-picker select").bounding_box()["width"] >= 120
+    cell = page.locator(f'#scorecard tr[data-code="{cast.agency_b.code}"] td[data-scheme="sipas"]')
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"SIPAS 2026: "'
+    assert page.locator("#scorecard thead").is_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    cell.locator("a").click()
+    page.wait_for_url(
+        f"**{reverse('surveys:unit_results', args=[published.code, cast.agency_b.code])}"
+    )
+    assert cast.agency_b.name in page.locator("main").inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.go_back()
+    assert page.locator("#scorecard thead").is_visible()
