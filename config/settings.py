@@ -103,7 +103,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # `compute_indices --scheme X` for schemes computed by another module: a function
 # (period: str, *, province_code: str) -> the interchange.md §2 document, raising DomainError
-# with a Vietnamese message on a bad period.
+# with a Vietnamese message on a bad period. Called with `viewer=<user>` (the indices'
+# scorecard), the document also carries `unit_urls`: unit code -> the unit's result page,
+# for the units whose page that user may open (the export is called without it).
 INDEX_SCHEMES = {
     "sipas": "cchc.surveys.results.index_document",
     "par": "cchc.reform.results.index_document",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -43,6 +44,9 @@ class Standing:
     total: float | None
     rank: int | None
     size: int
+    # the record behind the figure, when the reader may open it (None: no link, the page
+    # would answer 403)
+    url: str | None = None
 
     @property
     def low(self) -> bool:
@@ -62,6 +66,7 @@ class IndexColumn:
     province_total: float | None = None
     target: float | None = None
     ranked: int = 0
+    url: str | None = None  # the index's ranking, when the scheme's document names one
     standings: dict[str, Standing] = field(default_factory=dict)
 
 
@@ -77,7 +82,7 @@ class UnitRow:
         return sum(1 for s in self.standings if s is not None and s.low)
 
 
-def _standings(doc: dict[str, Any]) -> dict[str, Standing]:
+def _standings(doc: dict[str, Any], urls: dict[str, str]) -> dict[str, Standing]:
     rows = doc.get("agencies", [])
     sizes: dict[str, int] = {}
     for r in rows:
@@ -88,6 +93,7 @@ def _standings(doc: dict[str, Any]) -> dict[str, Standing]:
             total=r.get("total"),
             rank=r.get("rank"),
             size=sizes.get(r.get("group") or "", 0),
+            url=urls.get(r["code"]),
         )
         for r in rows
     }
@@ -115,16 +121,22 @@ def service_column(
 
 
 def published_column(
-    scheme: str, title: str, province: str, today: dt.date
+    scheme: str, title: str, province: str, today: dt.date, viewer: Any = None
 ) -> tuple[IndexColumn, dict[str, Any]] | None:
-    """The latest published year of a scheme computed by another module, or None."""
+    """The latest published year of a scheme computed by another module, or None. With a
+    `viewer`, the document carries `unit_urls` (settings.INDEX_SCHEMES): each unit's record
+    of that year that the viewer may open."""
     path = settings.INDEX_SCHEMES.get(scheme)
     if not path:
         return None
     document = import_string(path)
     for year in range(today.year, today.year - YEARS_BACK - 1, -1):
         try:
-            doc = document(str(year), province_code=province)
+            doc = (
+                document(str(year), province_code=province, viewer=viewer)
+                if viewer is not None
+                else document(str(year), province_code=province)
+            )
         except (DomainError, ValueError):
             continue
         if doc.get("frozen") and doc.get("agencies"):
@@ -151,21 +163,37 @@ def other_schemes() -> list[tuple[str, str]]:
 
 
 def scorecard(
-    province: str, *, today: dt.date | None = None, period: Period | None = None
+    province: str,
+    *,
+    today: dt.date | None = None,
+    period: Period | None = None,
+    viewer: Any = None,
 ) -> dict[str, Any]:
     """The columns (one per index with figures) and one row per unit found in any of them,
     the units low in the most indices first. `period`: the service index's (default: the
-    current quarter); SIPAS and the PAR INDEX show their latest published year."""
+    current quarter); SIPAS and the PAR INDEX show their latest published year. Each
+    standing links the record behind it: the unit's index page of the period (every reader
+    of the scorecard may open it), and the unit's SIPAS / PAR INDEX result the scheme's
+    document names for `viewer` (`unit_urls`; none without a viewer)."""
     today = today or timezone.localdate()
     found = [service_column(province, today, period)]
     for scheme, title in other_schemes():
-        published = published_column(scheme, title, province, today)
+        published = published_column(scheme, title, province, today, viewer)
         if published is not None:
             found.append(published)
     columns: list[IndexColumn] = []
     names: dict[str, tuple[str, str]] = {}
     for column, doc in found:
-        column.standings = _standings(doc)
+        if column.scheme == SERVICE_SCHEME:
+            column.url = f"{reverse('indices:ranking')}?period={column.period}"
+            urls = {
+                r["code"]: f"{reverse('indices:agency', args=[r['code']])}?period={column.period}"
+                for r in doc.get("agencies", [])
+            }
+        else:
+            column.url = doc.get("results_url")
+            urls = doc.get("unit_urls") or {}
+        column.standings = _standings(doc, urls)
         column.ranked = sum(1 for s in column.standings.values() if s.rank is not None)
         columns.append(column)
         for r in doc.get("agencies", []):

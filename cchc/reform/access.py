@@ -5,6 +5,7 @@ members appraise, the chair finalises. Read by the services and by the views."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership
+from cchc.agencies.models import Agency
 from cchc.core.actors import is_system, require_actor
 from cchc.core.errors import NotPermitted
 from cchc.reform import results
@@ -72,6 +74,28 @@ def sees_every_unit(actor: Any, year: int) -> bool:
     results are published: Home Affairs, inspectors (the province's leadership follows the
     index through them) and appraisers. After publication anyone who may read results."""
     return is_home_affairs(actor) or permissions.is_inspector(actor) or appraises_year(actor, year)
+
+
+def unit_pages(actor: Any, year: int, province_code: str) -> Container[str]:
+    """The codes of the units whose result page of `year` `actor` may open and whose row of
+    the ranking they see: every unit for those who see every unit (above), and for every
+    reader of results (Home Affairs, inspectors, staff) once the year is published; before,
+    a unit's own staff their own units only (docs/reform.md: a unit never sees another unit's
+    assessment before the year's results are published). The result pages answer 403 to the
+    rest, and the indices' scorecard links only these (results.index_document's
+    `unit_urls`)."""
+    if sees_every_unit(actor, year):
+        return permissions.EVERYTHING
+    reads_results = (
+        is_home_affairs(actor)
+        or permissions.is_inspector(actor)
+        or permissions.is_staff_member(actor)
+    )
+    if reads_results and results.published(year, province_code) is not None:
+        return permissions.EVERYTHING
+    return set(
+        Agency.objects.filter(pk__in=permissions.agency_ids(actor)).values_list("code", flat=True)
+    )
 
 
 def can_view(actor: Any, assessment: Assessment) -> bool:

@@ -452,10 +452,35 @@ def ranking_document(year: int, province_code: str | None = None) -> dict[str, A
     return live_document(year, province_code)
 
 
-def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
-    """interchange.md §6: the frozen figures of a published year, else the live ones."""
+def index_document(
+    period: str, *, province_code: str | None = None, viewer: Any = None
+) -> dict[str, Any]:
+    """interchange.md §6: the frozen figures of a published year, else the live ones. With a
+    `viewer` (the indices' scorecard), also `results_url` (the year's ranking, which shows
+    the viewer the rows they may see) and `unit_urls`: unit code -> its result page, for
+    the units whose page the viewer may open (access.unit_pages); never in the export."""
     year = parse_year(period)
     province_code = province_code or settings.CCHC_PROVINCE_CODE
+    doc = _index_document(year, province_code)
+    if viewer is not None:
+        from django.urls import reverse
+
+        from cchc.reform.access import unit_pages
+
+        pages = unit_pages(viewer, year, province_code)
+        doc = {
+            **doc,
+            "results_url": reverse("reform:ranking", args=[year]),
+            "unit_urls": {
+                row["code"]: reverse("reform:unit", args=[year, row["code"]])
+                for row in doc.get("agencies", [])
+                if row["code"] in pages
+            },
+        }
+    return doc
+
+
+def _index_document(year: int, province_code: str) -> dict[str, Any]:
     frozen = published(year, province_code)
     if frozen is not None:
         stored = _FROZEN.get(frozen.pk)

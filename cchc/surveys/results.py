@@ -447,15 +447,33 @@ def _figures(period: str, province: str) -> dict[str, Any] | None:
         return None
 
 
-def index_document(period: str, *, province_code: str | None = None) -> dict[str, Any]:
+def index_document(
+    period: str, *, province_code: str | None = None, viewer: Any = None
+) -> dict[str, Any]:
     """The §5 document of a period: the published (frozen) results of the province's
     campaign of that period when there is one, else live figures of every response. Both
     have the same keys: `frozen`, `closed_at`, and per unit its `change` against the year
-    before (its published figures when published, else live)."""
+    before (its published figures when published, else live). With a `viewer` (the
+    indices' scorecard) and a published campaign, also `results_url` (that campaign's
+    ranking) and `unit_urls`: unit code -> the unit's page of that campaign's results (both
+    public once published); never in the export."""
     from django.conf import settings
 
     province = province_code or settings.CCHC_PROVINCE_CODE
     published = _published(period, province)
+    doc = _index_document(period, province, published)
+    if viewer is not None and published is not None:
+        from django.urls import reverse
+
+        doc["results_url"] = reverse("surveys:results", args=[published.code])
+        doc["unit_urls"] = {
+            a["code"]: reverse("surveys:unit_results", args=[published.code, a["code"]])
+            for a in doc.get("agencies", [])
+        }
+    return doc
+
+
+def _index_document(period: str, province: str, published: Any) -> dict[str, Any]:
     if published is not None:
         doc = copy.deepcopy(published.published_results)
         doc["frozen"] = True

@@ -26,7 +26,7 @@ def _rows(ranks: dict[str, int], total_of=lambda r: 100.0 - r) -> list[dict]:
     ]
 
 
-def sipas_document(period, *, province_code):
+def sipas_document(period, *, province_code, viewer=None):
     """A published SIPAS 2025 where U10 is last of ten and U09 ninth."""
     if period != "2025":
         raise NotFound("no responses")
@@ -37,7 +37,7 @@ def sipas_document(period, *, province_code):
     }
 
 
-def par_document(period, *, province_code):
+def par_document(period, *, province_code, viewer=None):
     """PAR INDEX: 2026 still being appraised (live), 2025 published with U10 ninth, U01 last."""
     if period == "2026":
         return {"frozen": False, "agencies": _rows({c: 1 for c in TEN})}

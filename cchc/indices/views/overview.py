@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def scorecard(request: HttpRequest) -> HttpResponse:
     province = _viewer(request)
     period = _period(request)
-    card = overview.scorecard(province, period=period)
+    card = overview.scorecard(province, period=period, viewer=request.user)
     columns, rows = card["columns"], card["rows"]
     q, group = request.GET.get("q", ""), request.GET.get("group", "")
     low_only = request.GET.get("low") == "1"

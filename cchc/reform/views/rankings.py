@@ -38,18 +38,8 @@ from cchc.reform.views._shared import download, fail, province, require_ha, sees
 
 
 def _unit_pages(user: Any, year: int) -> Container[str]:
-    """The codes of the units whose result page of `year` `user` may open and whose row of the
-    ranking they see: every unit for Home Affairs, inspectors and the year's appraisers, and
-    for every staff member once the year is published; before, a unit's own staff their own
-    units only (docs/reform.md: a unit never sees another unit's assessment before the
-    year's results are published)."""
-    if access.sees_every_unit(user, year):
-        return permissions.EVERYTHING
-    if sees_results(user) and results.published(year, province()) is not None:
-        return permissions.EVERYTHING
-    return set(
-        Agency.objects.filter(pk__in=permissions.agency_ids(user)).values_list("code", flat=True)
-    )
+    """The codes of the units whose result page of `year` `user` may open (access.unit_pages)."""
+    return access.unit_pages(user, year, province())
 
 
 def shown_2dp(value: float | None) -> str:
