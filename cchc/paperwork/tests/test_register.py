@@ -153,7 +153,9 @@ def test_register_of_another_agency_or_bad_year(client, cast, book):
     url = reverse("paperwork:register")
     assert client.get(url, {"agency": cast.agency_b.code}).status_code == 404
     r = client.get(url, {"agency": cast.agency_a.code, "year": "hai"})
-    assert r.status_code == 400 and "Nhập một số" in r.content.decode()
+    assert r.status_code == 400 and "Nhập năm bằng số, ví dụ 2026." in r.content.decode()
+    r = client.get(url, {"agency": cast.agency_a.code, "year": 2999})
+    assert r.status_code == 400 and "Năm chưa đến chưa có sổ" in r.content.decode()
     client.force_login(cast.outsider)  # staff of another agency
     assert client.get(url, {"agency": cast.agency_a.code}).status_code == 404
     assert (
