@@ -192,3 +192,13 @@ def test_register_pdf_is_the_log_book_of_the_year(client, cast, book):
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Quyển số 01/2026" in text and "3 hồ sơ" in text
     packed = "".join(text.split())
     assert book["late"].code in packed and book["eve"].code not in packed
+
+
+def test_register_form_marks_the_unreadable_year(client, cast):
+    from cchc.core.tests.test_form_pages import checked
+
+    client.force_login(cast.clerk_a)
+    url = reverse("paperwork:register")
+    html = checked(client.get(url))
+    assert 'for="id_year"' in html and 'for="id_q"' in html
+    checked(client.get(url, {"year": "hai"}), invalid={"id_year"})
