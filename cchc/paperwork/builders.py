@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from cchc.dossiers.models import (
     StepOutcome,
 )
 from cchc.dossiers.state import ACTION_RULES
-from cchc.paperwork import pdf
+from cchc.paperwork import pdf, register
 from cchc.paperwork.pdf import Document, Styles, clock, grid, long_date, p, short
 
 LOGBOOK_MAX_ROWS = 5000
@@ -212,7 +212,13 @@ def form_01(dossier: Dossier, seq: int | None = None) -> Document:
             f"6. Đăng ký nhận kết quả tại: {dossier.receiving_place.name if dossier.receiving_place else dossier.receiving_agency.name}",
             st.body,
         ),
-        p("Vào Sổ theo dõi hồ sơ, Quyển số: …… Số thứ tự ……", st.body),
+        # the line of the receiving agency's register, derived from the reception (nothing is
+        # written for it when the dossier is received)
+        p(
+            f"Vào Sổ theo dõi hồ sơ, Quyển số: {register.book_number(register.reception_year(dossier))}"
+            f", Số thứ tự: {register.line_of(dossier)}",
+            st.body,
+        ),
     ]
     doc.signatures = [
         ("NGƯỜI NỘP HỒ SƠ", SIGN, dossier.applicant_name),
@@ -428,26 +434,39 @@ def form_06(dossier: Dossier, seq: int | None = None) -> Document:
     return doc
 
 
-def logbook_dossiers(agency: Agency, start: dt.date, end: dt.date) -> QuerySet[Dossier]:
+def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     begin = dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL_TZ)
     finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
-    return (
-        Dossier.objects.filter(
-            receiving_agency=agency, received_at__gte=begin, received_at__lt=finish
-        )
-        .select_related("procedure", "competent_agency")
-        .order_by("received_at", "pk")
+    return begin, finish
+
+
+def logbook_dossiers(
+    agency: Agency, start: dt.date, end: dt.date, q: str = ""
+) -> QuerySet[Dossier]:
+    begin, finish = period(start, end)
+    rows = Dossier.objects.filter(
+        receiving_agency=agency, received_at__gte=begin, received_at__lt=finish
     )
+    if q:
+        rows = rows.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q))
+    return rows.select_related("procedure", "competent_agency").order_by(*register.ORDER)
 
 
 def form_07(
-    agency: Agency, start: dt.date, end: dt.date, form_set_name: str | None = None
+    agency: Agency,
+    start: dt.date,
+    end: dt.date,
+    form_set_name: str | None = None,
+    q: str = "",
 ) -> Document:
-    """Dossier log book (Sổ theo dõi hồ sơ) of one agency for a date range."""
+    """Dossier log book (Sổ theo dõi hồ sơ) of one agency for a date range (the dossiers
+    whose code or applicant contains `q` if given), each under its line in the register (its
+    "STT", the number form 01 prints: the book of the year, not a count from the period's
+    start)."""
     if end < start:
         raise ValidationFailed(_("The end date must not be before the start date."), field="end")
     st = Styles()
-    dossiers = logbook_dossiers(agency, start, end)
+    dossiers = logbook_dossiers(agency, start, end, q)
     total = dossiers.count()
     if total > LOGBOOK_MAX_ROWS:
         raise ValidationFailed(
@@ -468,7 +487,11 @@ def form_07(
         place=place_name(agency),
         issued_on=timezone.now().astimezone(LOCAL_TZ).date(),
         landscape=True,
-        subtitle=f"Từ {long_date(start)} đến {long_date(end)} — {total} hồ sơ",
+        subtitle=(
+            (f"Quyển số {register.book_number(start.year)} — " if start.year == end.year else "")
+            + f"Từ {long_date(start)} đến {long_date(end)} — {total} hồ sơ"
+            + (f" có “{q}” trong mã hồ sơ hoặc tên" if q else "")
+        ),
     )
     header = [
         "STT",
@@ -486,7 +509,8 @@ def form_07(
         "Ghi chú",
     ]
     rows: list[list[object]] = [header]
-    for i, d in enumerate(dossiers, 1):
+    lines = register.lines_between(agency, *period(start, end)) if total else {}
+    for d in dossiers:
         note = (
             Status(d.status).label
             if d.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
@@ -494,7 +518,7 @@ def form_07(
         )
         rows.append(
             [
-                str(i),
+                str(lines[d.pk]),
                 code_cell(d.code),
                 d.procedure.name,
                 str(d.procedure.number_of_copies),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,8 +19,8 @@ from cchc.core.errors import DomainError
 from cchc.core.params import day_or
 from cchc.dossiers import policies
 from cchc.dossiers.models import Dossier
-from cchc.paperwork import builders, pdf
-from cchc.paperwork.forms import LogbookForm
+from cchc.paperwork import builders, exports, pdf, register
+from cchc.paperwork.forms import LogbookForm, RegisterForm
 
 
 def pdf_response(
@@ -79,18 +83,22 @@ def _may_see_agency(user, agency: Agency) -> bool:  # type: ignore[no-untyped-de
     )
 
 
+def _agencies_for(user) -> QuerySet[Agency]:  # type: ignore[no-untyped-def]
+    """The agencies whose log book the user may read: their own, or the province's for its
+    administrators and inspectors (all for a superuser)."""
+    if user.is_superuser:
+        return Agency.objects.all().order_by("name")
+    if user.kind in ("PROVINCE_ADMIN", "INSPECTOR"):
+        return Agency.objects.filter(province_code=user.province_code).order_by("name")
+    return Agency.objects.filter(pk__in=permissions.agency_ids(user)).order_by("name")
+
+
 @login_required
 def logbook(request: HttpRequest) -> HttpResponse:
     """Form 07, the dossier log book of one agency over a date range (PDF), with a small
     page to choose them."""
     today = timezone.now().astimezone(LOCAL_TZ).date()
-    mine = Agency.objects.filter(pk__in=permissions.agency_ids(request.user)).order_by("name")
-    if request.user.is_superuser or request.user.kind in ("PROVINCE_ADMIN", "INSPECTOR"):
-        mine = (
-            Agency.objects.all().order_by("name")
-            if request.user.is_superuser
-            else Agency.objects.filter(province_code=request.user.province_code).order_by("name")
-        )
+    mine = _agencies_for(request.user)
     start = day_or(request.GET.get("start"), today.replace(day=1))
     end = day_or(request.GET.get("end"), today)
     # a date that cannot be read (start=2026-02-30) is said, and nothing is printed: the log
@@ -131,3 +139,107 @@ def logbook(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+REGISTER_PAGE_SIZE = 50
+
+
+def _register_choice(request: HttpRequest) -> tuple[RegisterForm, Agency | None, int, str]:
+    """The register asked for: the agency (the user's first if none is named), the year (this
+    year if none) and the search; an agency the user may not read is a 404."""
+    mine = _agencies_for(request.user)
+    if not mine.exists():
+        raise Http404
+    this_year = timezone.now().astimezone(LOCAL_TZ).year
+    data = {
+        "agency": request.GET.get("agency") or mine[0].code,
+        "year": request.GET.get("year") or this_year,
+        "q": request.GET.get("q", ""),
+    }
+    form = RegisterForm(data, agencies=mine, this_year=this_year)
+    if not form.is_valid():
+        if "agency" in form.errors and request.GET.get("agency"):
+            raise Http404
+        return form, None, this_year, ""
+    agency = mine.get(code=form.cleaned_data["agency"])
+    return form, agency, form.cleaned_data["year"], form.cleaned_data["q"]
+
+
+@login_required
+def register_page(request: HttpRequest) -> HttpResponse:
+    """The reception register (Sổ theo dõi hồ sơ) of an agency for a year: its lines in order
+    of reception, paged and searchable by dossier code or applicant name, each under the line
+    number form 01 prints."""
+    form, agency, year, q = _register_choice(request)
+    page = None
+    if agency is not None:
+        rows = builders.logbook_dossiers(
+            agency, dt.date(year, 1, 1), dt.date(year, 12, 31), q
+        ).select_related("receiving_agency")
+        page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+        lines = register.lines_of(page.object_list)
+        page.object_list = [(lines[d.pk], d) for d in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "paperwork/register.html",
+        {
+            "form": form,
+            "agency": agency,
+            "year": year,
+            "q": q,
+            "book": register.book_number(year),
+            "page": page,
+            "params": params.urlencode(),
+            "title": _("Reception register"),
+        },
+        status=200 if agency is not None else 400,
+    )
+
+
+@login_required
+def register_xlsx(request: HttpRequest) -> HttpResponse:
+    """The register of a year (or its lines matching the search) as a workbook."""
+    _form, agency, year, q = _register_choice(request)
+    if agency is None:
+        return HttpResponse(
+            _("The register asked for cannot be read."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = builders.logbook_dossiers(agency, start, end, q)
+    lines = register.lines_between(agency, *builders.period(start, end))
+    content = exports.register_xlsx(agency, year, ((lines[d.pk], d) for d in rows.iterator()))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="so-theo-doi-{agency.code}-{year}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def register_pdf(request: HttpRequest) -> HttpResponse:
+    """The register of a year (or its lines matching the search) as the printed log book."""
+    _form, agency, year, q = _register_choice(request)
+    if agency is None:
+        return HttpResponse(
+            _("The register asked for cannot be read."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        content = pdf.render(
+            builders.form_07(agency, dt.date(year, 1, 1), dt.date(year, 12, 31), q=q)
+        )
+    except DomainError as exc:
+        return HttpResponse(
+            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-theo-doi-{agency.code}-{year}.pdf"'
+    return response

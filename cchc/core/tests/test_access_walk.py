@@ -229,6 +229,9 @@ PAGES: dict[str, frozenset[str]] = {
     "staff/dossiers/<str:code>/documents/<int:pk>/": NOBODY,  # no document seeded: 404 to all
     "staff/dossiers/<str:code>/actions/<str:action>/": NOBODY,  # POST only
     "forms/logbook/": STAFF,
+    "forms/register/": STAFF,  # the reception register of the user's agencies
+    "forms/register.xlsx": STAFF,
+    "forms/register.pdf": STAFF,
     "forms/<str:code>/": STAFF,
     "forms/<str:code>/<str:key>.pdf": SIGNED_IN,  # the applicant's own forms, and staff
     "catalogue/": STAFF,

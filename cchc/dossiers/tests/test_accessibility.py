@@ -31,6 +31,7 @@ def test_staff_pages_of_a_clerk(transactional_db, cast, dossier, browser_page):
         f"/staff/dossiers/{dossier.code}/receipt/",
         f"/forms/{dossier.code}/",
         "/forms/logbook/",
+        "/forms/register/?q=An",
         "/catalogue/",
         f"/catalogue/{cast.procedure.pk}/",
     ):

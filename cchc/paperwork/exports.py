@@ -1,0 +1,74 @@
+"""The reception register (Sổ theo dõi hồ sơ) as a workbook, in the log book's Vietnamese
+columns (it is the same book as form 07, kept in a spreadsheet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+
+from cchc.agencies.models import Agency
+from cchc.core.calendar import LOCAL_TZ
+from cchc.dossiers.models import Dossier
+from cchc.paperwork import register
+
+REGISTER_COLUMNS = (
+    ("STT", 8),
+    ("Mã hồ sơ", 28),
+    ("Tên thủ tục hành chính", 48),
+    ("Số lượng hồ sơ (bộ)", 10),
+    ("Tên cá nhân, tổ chức", 30),
+    ("Địa chỉ, số điện thoại", 36),
+    ("Cơ quan chủ trì giải quyết", 32),
+    ("Nhận hồ sơ", 17),
+    ("Hẹn trả kết quả", 17),
+    ("Nhận kết quả từ cơ quan giải quyết", 17),
+    ("Trả kết quả", 17),
+    ("Trạng thái", 22),
+)
+DATE_COLUMNS = "HIJK"
+
+
+def _cell(moment: dt.datetime | None) -> dt.datetime | None:
+    """A moment as a spreadsheet date (local time, no zone: Excel has none)."""
+    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None) if moment else None
+
+
+def register_xlsx(agency: Agency, year: int, rows: Iterable[tuple[int, Dossier]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Quyển {register.book_number(year).replace('/', '-')}"
+    ws.append([f"SỔ THEO DÕI HỒ SƠ — {agency.name} — Quyển số {register.book_number(year)}"])
+    ws["A1"].font = Font(bold=True)
+    ws.append([name for name, _width in REGISTER_COLUMNS])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for line, d in rows:
+        ws.append(
+            [
+                line,
+                d.code,
+                d.procedure.name,
+                d.procedure.number_of_copies,
+                d.applicant_name,
+                ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
+                d.competent_agency.name,
+                _cell(d.received_at),
+                _cell(d.appointment_at),
+                _cell(d.finished_at),
+                _cell(d.returned_at),
+                str(d.get_status_display()),
+            ]
+        )
+    for column in DATE_COLUMNS:
+        for cell in ws[column][2:]:
+            cell.number_format = "HH:MM DD/MM/YYYY"
+    for i, (_name, width) in enumerate(REGISTER_COLUMNS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "C3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
