@@ -1,6 +1,6 @@
 """The scoring sheet at phone width (390 px): every item is a card whose score field is
-within the screen, so a unit's specialist scores an item without scrolling sideways; the
-desktop keeps the six-column table."""
+within the screen, so a unit's specialist scores an item without scrolling sideways, and its
+history's events are cards too; the desktop keeps the six-column table."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def test_a_specialist_scores_an_item_on_a_phone(transactional_db, browser_page, 
     row.locator(".score-form button").click()
     page.wait_for_selector("text=Đã lưu điểm.")
     assert Score.objects.get(assessment=a, node__code="1.1.1").self_score == 7
+    # the sheet's history below it reads without sideways scrolling too (five columns did not)
+    history = page.locator("#history")
+    assert "1.1.1" in history.inner_text()
+    assert history.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "history scrolls sideways"
     # the desktop keeps the table with its column headings
     page.set_viewport_size({"width": 1280, "height": 900})
     assert page.locator("#sheet thead").is_visible()
