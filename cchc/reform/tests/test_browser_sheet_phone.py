@@ -47,3 +47,22 @@ def test_a_specialist_scores_an_item_on_a_phone(transactional_db, browser_page, 
     page.set_viewport_size({"width": 1280, "height": 900})
     assert page.locator("#sheet thead").is_visible()
     assert page.locator("#sheet").evaluate("e => getComputedStyle(e).display") == "table"
+
+
+@pytest.mark.browser
+def test_the_progress_filters_fit_a_phone(transactional_db, browser_page, cast):
+    """Home Affairs filters the units' progress on a phone: the search button is a button
+    under the fields, not a half-moon as tall as both of them."""
+    t = build_template()
+    assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/par/templates/{t.pk}/progress/")
+    form = page.locator("form.par-filters")
+    button = form.locator("button").bounding_box()
+    field = form.locator("input").first.bounding_box()
+    assert button is not None and field is not None
+    assert button["height"] < 2 * field["height"]
+    assert button["y"] > field["y"] + field["height"]  # under the fields
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
