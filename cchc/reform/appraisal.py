@@ -4,6 +4,7 @@ unit for its one explanation round and finalises."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,7 +16,13 @@ from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.reform import results
-from cchc.reform.access import is_chair, is_unit_staff, require_home_affairs, teams_of
+from cchc.reform.access import (
+    is_chair,
+    is_unit_leader,
+    is_unit_staff,
+    require_home_affairs,
+    teams_of,
+)
 from cchc.reform.assessments import check_range, fmt_score, move, score_of
 from cchc.reform.criteria import log_template, parse_points
 from cchc.reform.models import (
@@ -29,6 +36,10 @@ from cchc.reform.models import (
 )
 
 S = AssessmentStatus
+
+# the unit's explanation round lasts a week: its answers are due by the end (local time) of
+# the seventh day after the chair asks for them
+ANSWER_DAYS = 7
 
 
 def create_team(
@@ -199,8 +210,103 @@ def request_explanation(assessment: Assessment, *, actor: Any) -> Assessment:
             raise TransitionNotAllowed(_("An explanation can be asked only during appraisal."))
         if ReformEvent.objects.filter(assessment=assessment, action="request_explanation").exists():
             raise TransitionNotAllowed(_("The unit has already had its explanation round."))
-        move(assessment, "request_explanation", actor=actor, to_status=S.EXPLANATION)
+        last_day = timezone.localdate() + dt.timedelta(days=ANSWER_DAYS)
+        due = timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59)))
+        move(
+            assessment,
+            "request_explanation",
+            actor=actor,
+            to_status=S.EXPLANATION,
+            stamps={"answer_due": due},
+            data={"answer_due": due.isoformat()},
+        )
     return assessment
+
+
+def adjusted_items(assessment: Assessment) -> list[Score]:
+    """The adjusted rows of the sheet, in the sheet's order: what the unit answers."""
+    return [
+        row
+        for row in assessment.scores.filter(appraised_score__isnull=False)
+        .select_related("node")
+        .order_by("node__order", "node_id")
+        if row.adjusted
+    ]
+
+
+def require_answer_open(assessment: Assessment, *, now: dt.datetime | None = None) -> None:
+    """The explanation round is open: asked for, not past its answer deadline, and the
+    year's results not published (the unit's answers could no longer change them)."""
+    if assessment.status != S.EXPLANATION:
+        raise TransitionNotAllowed(_("No explanation is being asked of this unit."))
+    due = assessment.answer_due
+    if due is not None and (now or timezone.now()) > due:
+        raise TransitionNotAllowed(
+            _(
+                "The answers to the adjustments were due by %(when)s: the explanation round "
+                "is closed and the chair of the appraisal team finalises the appraisal."
+            )
+            % {"when": timezone.localtime(due).strftime("%H:%M %d/%m/%Y")}
+        )
+    if results.published(assessment.template.year, assessment.agency.province_code) is not None:
+        raise TransitionNotAllowed(
+            _("The year's results are published: the adjustments can no longer be answered.")
+        )
+
+
+def accept_all_adjustments(
+    assessment: Assessment,
+    *,
+    actor: Any,
+    confirmed: Iterable[str],
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """The unit's leader accepts, in one action, every adjustment the unit has not answered,
+    which answers the explanation round. `confirmed` are the items the leader was shown: if
+    they are not exactly the unanswered ones, nothing is accepted (the leader accepts what
+    was read, never more). One `accept_adjustment` event per item, the same row as the
+    items left unexplained in `respond`, so an item's history says who accepted it and when;
+    then the round's `responded` transition naming them all."""
+    require_actor(actor)
+    with transaction.atomic():
+        assessment = events.lock(assessment)
+        if not is_unit_leader(actor, assessment.agency_id):
+            raise NotPermitted(_("Only the unit's leader may accept every adjustment at once."))
+        require_answer_open(assessment, now=now)
+        rows = [row for row in adjusted_items(assessment) if not row.unit_response]
+        codes = [row.node.code for row in rows]
+        if not codes:
+            raise ValidationFailed(_("There is no unanswered adjustment to accept."))
+        if sorted(set(confirmed)) != sorted(codes):
+            raise ValidationFailed(
+                _(
+                    "The adjustments to accept have changed since you confirmed them: "
+                    "read them again (now %(count)s: %(items)s)."
+                )
+                % {"count": len(codes), "items": ", ".join(codes)},
+                field="confirmed",
+            )
+        for row in rows:
+            _log_acceptance(assessment, row, actor)
+        move(
+            assessment,
+            "responded",
+            actor=actor,
+            to_status=S.RESPONDED,
+            data={"accepted": codes},
+        )
+    return codes
+
+
+def _log_acceptance(assessment: Assessment, row: Score, actor: Any) -> None:
+    events.append_event(
+        ReformEvent,
+        assessment,
+        action="accept_adjustment",
+        actor=actor,
+        node_code=row.node.code,
+        data={"from": fmt_score(row.self_score), "to": fmt_score(row.appraised_score)},
+    )
 
 
 def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -> Assessment:
@@ -210,16 +316,10 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
         assessment = events.lock(assessment)
         if not is_unit_staff(actor, assessment.agency_id):
             raise NotPermitted(_("Only the unit's own staff may answer the appraisal."))
-        if assessment.status != S.EXPLANATION:
-            raise TransitionNotAllowed(_("No explanation is being asked of this unit."))
+        require_answer_open(assessment)
         # the unit has one explanation round: an empty answer would use it up for nothing
-        asked = [
-            row.node.code
-            for row in assessment.scores.filter(appraised_score__isnull=False)
-            .select_related("node")
-            .order_by("node__order", "node_id")
-            if row.adjusted
-        ]
+        adjusted = adjusted_items(assessment)
+        asked = [row.node.code for row in adjusted]
         # an objection answers an adjustment: on an item the appraisal accepted as
         # self-scored (or has not appraised) there is nothing to object to
         not_adjusted = sorted(
@@ -256,6 +356,11 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
                 node_code=code,
                 note=row.unit_response,
             )
+        # an adjustment left without an explanation is accepted: said item by item, as
+        # `accept_all_adjustments` says it
+        for row in adjusted:
+            if not (answers.get(row.node.code) or "").strip():
+                _log_acceptance(assessment, row, actor)
         move(assessment, "responded", actor=actor, to_status=S.RESPONDED)
     return assessment
 

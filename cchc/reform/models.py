@@ -147,6 +147,8 @@ class Assessment(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    # the explanation round's end, set when the chair asks the unit to answer the adjustments
+    answer_due = models.DateTimeField(_("answers due by"), null=True, blank=True)
     imported = models.BooleanField(_("imported"), default=False)
     last_event_seq = models.PositiveIntegerField(default=0)
 
@@ -287,6 +289,7 @@ ACTION_LABELS = {
     "request_explanation": _("Explanation requested"),
     "respond": _("The unit's explanation"),
     "responded": _("Explanation sent"),
+    "accept_adjustment": _("Adjustment accepted by the unit"),
     "finalise": _("Appraisal finalised"),
 }
 
@@ -312,6 +315,11 @@ class PARLogRow:
                     _points if k in NUMBER_FIELDS else _when if k in TIME_FIELDS else _shown
                 ]
             ]
+        if self.action == "responded" and data.get("accepted"):  # type: ignore[attr-defined]
+            parts.append(
+                _("every adjustment accepted at once: %(items)s")
+                % {"items": ", ".join(data["accepted"])}
+            )
         if self.note:  # type: ignore[attr-defined]
             parts.append(self.note)  # type: ignore[attr-defined]
         if data.get("after_publication"):

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cchc.agencies.models import Agency
@@ -146,6 +147,8 @@ def _assessment_page(
             "lock": lock,
             "returned": assessments.returned_by(a),
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
+            "can_accept_all": access.is_unit_leader(user, a.agency_id)
+            and a.status == AssessmentStatus.EXPLANATION,
             # the adjusted items the unit may explain, gathered at the top of an 88-row sheet
             "to_explain": [
                 {"node": n, "row": n.row, "answer": (answers or {}).get(n.code, "")}  # type: ignore[attr-defined]
@@ -154,6 +157,8 @@ def _assessment_page(
             ]
             if staff and a.status == AssessmentStatus.EXPLANATION
             else [],
+            # why the round can no longer be answered (its deadline passed, results published)
+            "answer_closed": _answer_closed(a),
             # a leader who submitted too early asks Home Affairs to return the sheet
             # or a draft the deadline has locked, given back to this unit only
             "can_reopen": access.is_home_affairs(user)
@@ -225,6 +230,16 @@ def _node_form(
     if not a.template.nodes.filter(code=node).exists():
         return redirect("reform:assessment", pk=a.pk)  # not a row of the sheet
     return _assessment_page(request, a, bound=(kind, node, form))
+
+
+def _answer_closed(a: Assessment) -> str:
+    if a.status != AssessmentStatus.EXPLANATION:
+        return ""
+    try:
+        appraisal.require_answer_open(a)
+    except DomainError as exc:
+        return str(exc)
+    return ""
 
 
 @login_required
@@ -309,6 +324,19 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
                 fail(request, exc)
                 return _assessment_page(request, a, answers=answers)
             messages.success(request, _("Explanation sent."))
+        elif action == "accept_all":
+            codes = appraisal.accept_all_adjustments(
+                a, actor=user, confirmed=post.getlist("confirmed")
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s adjustment accepted: %(items)s.",
+                    "%(n)s adjustments accepted: %(items)s.",
+                    len(codes),
+                )
+                % {"n": len(codes), "items": ", ".join(codes)},
+            )
         elif action == "finalise":
             appraisal.finalise(a, actor=user)
             messages.success(request, _("Appraisal finalised."))

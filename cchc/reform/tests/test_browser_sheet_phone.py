@@ -1,0 +1,68 @@
+"""The scoring sheet at phone width (390 px): every item is a card whose score field is
+within the screen, so a unit's specialist scores an item without scrolling sideways, and its
+history's events are cards too; the desktop keeps the six-column table."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.reform import assessments
+from cchc.reform.models import Score
+from cchc.reform.tests.helpers import build_template
+from cchc.testing import sign_in
+
+WIDTH = 390
+
+
+@pytest.mark.browser
+def test_a_specialist_scores_an_item_on_a_phone(transactional_db, browser_page, cast):
+    t = build_template()
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.specialist_b)
+    page.goto(f"{page.base_url}/par/a/{a.pk}/")
+    page.wait_for_selector("#sheet")
+    # nothing of the page lies beyond the right edge, not even inside the sheet (a table that
+    # scrolls inside itself hid the score fields off to the right)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    sheet = page.locator("#sheet")
+    assert sheet.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the sheet scrolls sideways"
+    row = page.locator("#n-1\\.1\\.1")
+    field = row.locator("input[name=score]")
+    field.scroll_into_view_if_needed()
+    assert sheet.evaluate("e => e.scrollLeft") == 0
+    box = field.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+    assert row.locator(".score-form button").bounding_box()["x"] + 10 <= WIDTH  # type: ignore[index]
+    field.fill("7")
+    row.locator(".score-form button").click()
+    page.wait_for_selector("text=Đã lưu điểm.")
+    assert Score.objects.get(assessment=a, node__code="1.1.1").self_score == 7
+    # the sheet's history below it reads without sideways scrolling too (five columns did not)
+    history = page.locator("#history")
+    assert "1.1.1" in history.inner_text()
+    assert history.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "history scrolls sideways"
+    # the desktop keeps the table with its column headings
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.locator("#sheet thead").is_visible()
+    assert page.locator("#sheet").evaluate("e => getComputedStyle(e).display") == "table"
+
+
+@pytest.mark.browser
+def test_the_progress_filters_fit_a_phone(transactional_db, browser_page, cast):
+    """Home Affairs filters the units' progress on a phone: the search button is a button
+    under the fields, not a half-moon as tall as both of them."""
+    t = build_template()
+    assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/par/templates/{t.pk}/progress/")
+    form = page.locator("form.par-filters")
+    button = form.locator("button").bounding_box()
+    field = form.locator("input").first.bounding_box()
+    assert button is not None and field is not None
+    assert button["height"] < 2 * field["height"]
+    assert button["y"] > field["y"] + field["height"]  # under the fields
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
