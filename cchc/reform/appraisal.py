@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core import events
 from cchc.core.actors import require_actor
+from cchc.core.calendar import WorkingCalendar
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.reform import results
 from cchc.reform.access import (
@@ -37,9 +38,16 @@ from cchc.reform.models import (
 
 S = AssessmentStatus
 
-# the unit's explanation round lasts a week: its answers are due by the end (local time) of
-# the seventh day after the chair asks for them
-ANSWER_DAYS = 7
+# the unit's explanation round: the chair sets the last day of it when asking; unless they
+# choose another, it is the fifth working day after (the province's working-day calendar)
+ANSWER_WORKING_DAYS = 5
+# a round longer than this would hold the year's ranking back: a date beyond is a typing error
+LONGEST_ROUND_DAYS = 60
+
+
+def default_answer_day(assessment: Assessment, today: dt.date | None = None) -> dt.date:
+    calendar = WorkingCalendar.for_province(assessment.agency.province_code)
+    return calendar.add_working_days(today or timezone.localdate(), ANSWER_WORKING_DAYS)
 
 
 def create_team(
@@ -200,9 +208,22 @@ def appraise(
     return row
 
 
-def request_explanation(assessment: Assessment, *, actor: Any) -> Assessment:
-    """The chair sends the adjustments to the unit for its one explanation round."""
+def request_explanation(
+    assessment: Assessment, *, actor: Any, answer_by: dt.date | None = None
+) -> Assessment:
+    """The chair sends the adjustments to the unit for its one explanation round; the unit's
+    answers are due by the end (local time) of `answer_by`, by default the fifth working day
+    after today (default_answer_day)."""
     require_actor(actor)
+    today = timezone.localdate()
+    if answer_by is not None and not today < answer_by <= today + dt.timedelta(
+        days=LONGEST_ROUND_DAYS
+    ):
+        raise ValidationFailed(
+            _("The last day for the unit's answers must be after today and within %(days)s days.")
+            % {"days": LONGEST_ROUND_DAYS},
+            field="answer_by",
+        )
     with transaction.atomic():
         assessment = events.lock(assessment)
         _require_appraiser(assessment, actor, chair=True)
@@ -210,7 +231,7 @@ def request_explanation(assessment: Assessment, *, actor: Any) -> Assessment:
             raise TransitionNotAllowed(_("An explanation can be asked only during appraisal."))
         if ReformEvent.objects.filter(assessment=assessment, action="request_explanation").exists():
             raise TransitionNotAllowed(_("The unit has already had its explanation round."))
-        last_day = timezone.localdate() + dt.timedelta(days=ANSWER_DAYS)
+        last_day = answer_by or default_answer_day(assessment, today)
         due = timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59)))
         move(
             assessment,

@@ -6,6 +6,7 @@ self-assessment before the year's results are published (`access.can_view`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -23,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cchc.agencies.models import Agency
-from cchc.core.errors import DomainError
+from cchc.core.errors import DomainError, ValidationFailed
 from cchc.reform import access, appraisal, assessments, exports, results
 from cchc.reform.forms import AppraiseForm, EvidenceForm, HistoryFilterForm, ScoreForm
 from cchc.reform.models import (
@@ -166,6 +167,8 @@ def _assessment_page(
             "appraiser": appraiser,
             "chair": chair,
             "appraising": appraising,
+            # the last day of the unit's answers the chair is offered when asking for them
+            "answer_by": appraisal.default_answer_day(a) if chair and a.is_appraising else None,
             "finalise_hint": None if chair or staff else _finalise_hint(user, a),
             # an appraisal carried on after the year was published reaches the published
             # results only by a restatement: the appraisers are told before they change it
@@ -230,6 +233,20 @@ def _node_form(
     if not a.template.nodes.filter(code=node).exists():
         return redirect("reform:assessment", pk=a.pk)  # not a row of the sheet
     return _assessment_page(request, a, bound=(kind, node, form))
+
+
+def _answer_by(post: Any) -> dt.date | None:
+    """The last day the chair set for the unit's answers (empty: the default)."""
+    text = str(post.get("answer_by", "")).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            _("The last day for the unit's answers is not a date (dd/mm/yyyy)."),
+            field="answer_by",
+        ) from None
 
 
 def _answer_closed(a: Assessment) -> str:
@@ -311,7 +328,7 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             assessments.submit(a, actor=user)
             messages.success(request, _("Self-assessment submitted."))
         elif action == "request_explanation":
-            appraisal.request_explanation(a, actor=user)
+            appraisal.request_explanation(a, actor=user, answer_by=_answer_by(post))
             messages.success(request, _("The unit has been asked for its explanation."))
         elif action == "respond":
             answers = {
