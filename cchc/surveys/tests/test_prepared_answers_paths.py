@@ -80,6 +80,7 @@ def test_personal_link(cast, campaign, method, prepared):
     )
     assert not prepared()  # a drawn sample is no answer
     person = sample.people.filter(reserve=False).first()
+    assert person is not None
     collection.submit_personal(person.token, answers=all_items(method, 5))
     assert prepared()
 
