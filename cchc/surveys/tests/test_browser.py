@@ -114,3 +114,20 @@ def test_closing_a_campaign_asks_first(browser_page, cast, campaign, method):
         page.click("button[value=close]")
     campaign.refresh_from_db()
     assert not campaign.is_open
+
+
+@pytest.mark.browser
+def test_results_fit_a_phone(browser_page, cast, campaign, method):
+    """The inspector reads the results on a 390 px phone: the wide tables (ranking, answers
+    files, desk bias) scroll inside their box instead of widening the page."""
+    from cchc.surveys.tests.conftest import enter_phone_responses
+
+    enter_phone_responses(campaign, method, (4, 5), agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, (3,), agency=cast.agency_b, actor=cast.clerk_b)
+    page = browser_page
+    sign_in(page, cast.inspector)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/results/")
+    page.wait_for_selector("#ranking")
+    page.shot("results-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

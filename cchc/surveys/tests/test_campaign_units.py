@@ -98,3 +98,12 @@ def test_only_home_affairs_change_units_and_only_while_a_draft(cast, questionnai
         == 200
     )
     assert units(campaign) == {cast.agency_a.code}
+
+
+def test_the_campaign_page_offers_entry_only_while_collecting(cast, campaign, client):
+    """A clerk was offered "enter an interview" on a closed campaign, only to be refused."""
+    client.force_login(cast.clerk_a)
+    enter = f'href="/surveys/c/{campaign.code}/enter/'
+    assert enter in client.get(f"/surveys/c/{campaign.code}/").content.decode()
+    services.close_campaign(campaign, actor=cast.province_admin)
+    assert enter not in client.get(f"/surveys/c/{campaign.code}/").content.decode()
