@@ -107,3 +107,18 @@ def test_the_campaign_page_offers_entry_only_while_collecting(cast, campaign, cl
     assert enter in client.get(f"/surveys/c/{campaign.code}/").content.decode()
     services.close_campaign(campaign, actor=cast.province_admin)
     assert enter not in client.get(f"/surveys/c/{campaign.code}/").content.decode()
+
+
+def test_campaigns_are_searched_and_paged(cast, questionnaire, client):
+    from cchc.surveys.views.campaigns import CAMPAIGNS_PAGE
+
+    for i in range(CAMPAIGNS_PAGE + 1):
+        draft_campaign(cast, questionnaire, code=f"KS-{i:02d}", name=f"Đợt thử {i:02d}")
+    draft_campaign(cast, questionnaire, code="SIPAS-XD", name="Khảo sát Sở Xây dựng")
+    client.force_login(cast.province_admin)
+    body = client.get("/surveys/").content.decode()
+    assert body.count('/results/"') == CAMPAIGNS_PAGE and "?page=2" in body
+    body = client.get("/surveys/", {"q": "xây dựng"}).content.decode()
+    assert body.count('/results/"') == 1 and "SIPAS-XD" in body
+    body = client.get("/surveys/", {"q": "không có"}).content.decode()
+    assert "Không có đợt khảo sát nào khớp" in body
