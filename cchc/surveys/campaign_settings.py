@@ -305,3 +305,99 @@ def set_quota(
             save=True,
         )
         return quota
+
+
+# -- units ----------------------------------------------------------------------------------
+def change_units(campaign: Campaign, *, add: Any = (), remove: Any = (), actor: Any) -> Campaign:
+    """Add units to a draft campaign and remove units from it (Home Affairs). The units are
+    fixed once it collects: its answers, quotas and samples are counted against them. A unit
+    removed loses its quotas (set while preparing, nothing counted against them yet); a unit
+    whose sample is drawn, or that has answers or keyed paper forms, is not removed: its
+    sample's letters may have been sent. Logged as one "units" event naming the units added
+    and removed. Returns the campaign."""
+    from cchc.agencies.models import Agency
+    from cchc.surveys.models import CampaignUnit, PaperForm, Response, Sample
+
+    require_home_affairs(actor, campaign.province_code)
+    add, remove = list(add), list(remove)
+    with transaction.atomic():
+        campaign = events.lock(campaign)
+        if not campaign.is_draft:
+            raise TransitionNotAllowed(
+                _(
+                    "The campaign is %(status)s: its units no longer change, its answers are "
+                    "counted against them."
+                )
+                % {"status": campaign.get_status_display()}
+            )
+        surveyed = set(campaign.units.values_list("agency_id", flat=True))
+        current = set(
+            Agency.objects.current()
+            .in_province(campaign.province_code)
+            .filter(pk__in=[a.pk for a in add])
+            .values_list("pk", flat=True)
+        )
+        wrong = [a for a in add if a.pk not in current]
+        if wrong:
+            raise ValidationFailed(
+                _("Only current units of the province are surveyed: %(units)s.")
+                % {"units": ", ".join(a.name for a in wrong)},
+                field="add",
+            )
+        add = [a for a in add if a.pk not in surveyed]
+        remove = [a for a in remove if a.pk in surveyed]
+        both = {a.pk for a in add} & {a.pk for a in remove}
+        if both:
+            raise ValidationFailed(_("A unit is either added or removed, not both."))
+        ids = [a.pk for a in remove]
+        busy = (
+            set(
+                Sample.objects.filter(campaign=campaign, agency_id__in=ids).values_list(
+                    "agency_id", flat=True
+                )
+            )
+            | set(
+                Response.objects.filter(campaign=campaign, agency_id__in=ids).values_list(
+                    "agency_id", flat=True
+                )
+            )
+            | set(
+                PaperForm.objects.filter(campaign=campaign, agency_id__in=ids).values_list(
+                    "agency_id", flat=True
+                )
+            )
+        )
+        if busy:
+            raise ValidationFailed(
+                _(
+                    "A unit whose sample is drawn or that has answers stays in the campaign: "
+                    "%(units)s."
+                )
+                % {"units": ", ".join(a.name for a in remove if a.pk in busy)},
+                field="remove",
+            )
+        if len(surveyed) + len(add) - len(remove) < 1:
+            raise ValidationFailed(
+                _("A campaign surveys at least one unit: add another before removing the last."),
+                field="remove",
+            )
+        if not add and not remove:
+            return campaign
+        CampaignUnit.objects.bulk_create(CampaignUnit(campaign=campaign, agency=a) for a in add)
+        CampaignUnit.objects.filter(campaign=campaign, agency_id__in=ids).delete()
+        quotas = Quota.objects.filter(campaign=campaign, agency_id__in=ids)
+        dropped = sorted(set(quotas.values_list("agency__code", flat=True)))
+        quotas.delete()
+        events.append_event(
+            SurveyEvent,
+            campaign,
+            action="units",
+            actor=actor,
+            data={
+                "added": sorted(a.code for a in add),
+                "removed": sorted(a.code for a in remove),
+                "quotas_dropped": dropped,
+            },
+            save=True,
+        )
+        return campaign

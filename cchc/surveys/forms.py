@@ -327,3 +327,52 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         methods = Method.objects.filter(province_code__in=("", province_code)).order_by("code")
         cast(MethodChoice, self.fields["method"]).queryset = methods
+
+
+class UnitChecklist(forms.CheckboxSelectMultiple):
+    """Units ticked among many (the province's 52 or more): checkboxes in a scrolling box
+    with a filter box above it (static/cchc/ui.js, `data-filterable`); without script the
+    ticks still work."""
+
+    template_name = "surveys/widgets/unit_checklist.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_label"] = _("Type a few letters of the name")
+        context["widget"]["chosen_label"] = _("Chosen")
+        return context
+
+
+class CampaignUnitsForm(forms.Form):
+    """The units of a draft campaign: the province's current units not surveyed yet to add,
+    the surveyed ones to remove (campaign_settings.change_units decides)."""
+
+    add = AgencyChoices(
+        label=_("Units to add"),
+        queryset=Agency.objects.none(),
+        widget=UnitChecklist,
+        required=False,
+    )
+    remove = AgencyChoices(
+        label=_("Units to remove"),
+        queryset=Agency.objects.none(),
+        widget=UnitChecklist,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        surveyed = campaign.units.values_list("agency_id", flat=True)
+        units = Agency.objects.current().in_province(campaign.province_code)
+        cast(AgencyChoices, self.fields["add"]).queryset = units.exclude(pk__in=surveyed).order_by(
+            "group", "code"
+        )
+        cast(AgencyChoices, self.fields["remove"]).queryset = Agency.objects.filter(
+            pk__in=surveyed
+        ).order_by("group", "code")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("add") and not data.get("remove"):
+            raise forms.ValidationError(_("Tick the units to add or to remove."))
+        return data

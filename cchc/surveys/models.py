@@ -650,6 +650,7 @@ CAMPAIGN_ACTIONS = {
     "draw": _("Sample drawn"),
     "invite": _("Invitations queued"),
     "answers_file": _("Raw answers file requested"),
+    "units": _("Units surveyed changed"),
 }
 
 # what an "edit" event's changes are called on the campaign's history
@@ -697,6 +698,11 @@ class SurveyEvent(EventLog):
             parts.append(f"{data.get('unit', '')}: {data.get('size', '')}/{data.get('frame', '')}")
         elif self.action == "invite":
             parts.append(str(data.get("queued", "")))
+        elif self.action == "units":
+            if data.get("added"):
+                parts.append(_("added: %(units)s") % {"units": ", ".join(data["added"])})
+            if data.get("removed"):
+                parts.append(_("removed: %(units)s") % {"units": ", ".join(data["removed"])})
         elif self.action == "answers_file":
             parts.append(str(data.get("format", "")).upper())
         if self.note:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("o/<str:code>/<str:token>/<str:unit>/", respondents.respond_open, name="respond_open"),
     path("c/<str:code>/", campaigns.campaign_detail, name="campaign"),
     path("c/<str:code>/edit/", campaign_settings.campaign_edit, name="campaign_edit"),
+    path("c/<str:code>/units/", campaign_settings.campaign_units, name="campaign_units"),
     path("c/<str:code>/quotas/", campaign_settings.quotas, name="quotas"),
     path("c/<str:code>/progress/", campaigns.progress_fragment, name="progress"),
     path("c/<str:code>/enter/", entry.enter, name="enter"),

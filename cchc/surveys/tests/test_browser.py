@@ -114,3 +114,46 @@ def test_closing_a_campaign_asks_first(browser_page, cast, campaign, method):
         page.click("button[value=close]")
     campaign.refresh_from_db()
     assert not campaign.is_open
+
+
+@pytest.mark.browser
+def test_results_fit_a_phone(browser_page, cast, campaign, method):
+    """The inspector reads the results on a 390 px phone: the wide tables (ranking, answers
+    files, desk bias) scroll inside their box instead of widening the page."""
+    from cchc.surveys.tests.conftest import enter_phone_responses
+
+    enter_phone_responses(campaign, method, (4, 5), agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, (3,), agency=cast.agency_b, actor=cast.clerk_b)
+    page = browser_page
+    sign_in(page, cast.inspector)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/results/")
+    page.wait_for_selector("#ranking")
+    page.shot("results-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.browser
+def test_units_of_a_draft_are_found_by_name_and_added(browser_page, cast, questionnaire):
+    """Among the province's units, Home Affairs type a few letters in the filter box over the
+    units to add, tick the one left and save (static/cchc/ui.js, `data-filterable`)."""
+    from cchc.surveys.models import CampaignUnit
+    from cchc.surveys.tests.conftest import draft_campaign
+
+    campaign = draft_campaign(cast, questionnaire)
+    page = browser_page
+    sign_in(page, cast.province_admin)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/units/")
+    page.fill("input.select-filter >> nth=0", "xay dung")
+    assert page.is_visible(f"label:has-text('{cast.agency_c.name}')")
+    assert not page.is_visible(f"#id_add label:has-text('{cast.agency_b.name}')")
+    page.check(f"#id_add input[value='{cast.agency_c.pk}']")
+    page.shot("units-filtered")
+    page.click("#units-form button[type=submit]")
+    page.wait_for_selector("#units-table")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert set(CampaignUnit.objects.filter(campaign=campaign).values_list("agency", flat=True)) == {
+        cast.agency_a.pk,
+        cast.agency_c.pk,
+    }

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
 from cchc.surveys import campaign_settings
-from cchc.surveys.forms import CampaignEditForm
+from cchc.surveys.forms import CampaignEditForm, CampaignUnitsForm
 from cchc.surveys.models import Campaign, Quota, Response
 from cchc.surveys.policies import is_home_affairs
 
@@ -180,5 +180,63 @@ def quotas(request: HttpRequest, code: str) -> HttpResponse:
             "lines": lines,
             "wrong": sum(1 for line in lines if line["error"]),
             "max_quota": f"{campaign_settings.MAX_QUOTA:,}".replace(",", "."),
+        },
+    )
+
+
+@login_required
+def campaign_units(request: HttpRequest, code: str) -> HttpResponse:
+    """The units a campaign surveys, with their quota, sample and answers; while it is a
+    draft, units to add and to remove ticked in two filterable lists
+    (campaign_settings.change_units refuses, saying why, a unit with a drawn sample). Once it
+    collects the list is read-only and the page says why."""
+    from django.db.models import Count
+
+    campaign = _campaign_of_home_affairs(request, code)
+    form = (
+        CampaignUnitsForm(request.POST if request.method == "POST" else None, campaign=campaign)
+        if campaign.is_draft
+        else None
+    )
+    if request.method == "POST" and form is not None and form.is_valid():
+        add, remove = list(form.cleaned_data["add"]), list(form.cleaned_data["remove"])
+        try:
+            campaign_settings.change_units(campaign, add=add, remove=remove, actor=request.user)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Units added: %(added)s; units removed: %(removed)s.")
+                % {"added": len(add), "removed": len(remove)},
+            )
+            return redirect("surveys:campaign_units", code=campaign.code)
+    quotas = dict(
+        Quota.objects.filter(campaign=campaign, stratum="*").values_list("agency_id", "target")
+    )
+    samples = {s.agency_id: s.size for s in campaign.samples.all()}
+    returns = dict(
+        Response.objects.filter(campaign=campaign)
+        .values("agency_id")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "n")
+    )
+    rows = [
+        {
+            "agency": u.agency,
+            "quota": quotas.get(u.agency_id),
+            "sample": samples.get(u.agency_id),
+            "returns": returns.get(u.agency_id, 0),
+        }
+        for u in campaign.units_in_order()
+    ]
+    return render(
+        request,
+        "surveys/campaign_units.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "rows": rows,
+            "heading": _("Units surveyed"),
         },
     )

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +33,8 @@ from cchc.surveys.policies import (
 from cchc.surveys.sampling import stratum_labels
 from cchc.surveys.views._shared import _campaign_to_follow
 
+CAMPAIGNS_PAGE = 20
+
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
@@ -42,6 +45,14 @@ def index(request: HttpRequest) -> HttpResponse:
     follower = can_follow(request.user, province)
     if not follower:
         campaigns = campaigns.filter(status=Campaign.Status.PUBLISHED)
+    # a province keeps its campaigns year after year (and the per-dossier evaluations): found
+    # by name, code or period, a page at a time
+    q = request.GET.get("q", "").strip()
+    if q:
+        campaigns = campaigns.filter(
+            Q(name__icontains=q) | Q(code__icontains=q) | Q(period__icontains=q)
+        )
+    page = Paginator(campaigns, CAMPAIGNS_PAGE).get_page(request.GET.get("page"))
     questionnaires = (
         Questionnaire.objects.order_by("code", "-version")
         if can_see_questionnaires(request.user, province)
@@ -51,7 +62,9 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "surveys/index.html",
         {
-            "campaigns": campaigns,
+            "campaigns": page.object_list,
+            "page": page,
+            "q": q,
             "questionnaires": questionnaires,
             "collector": collector,
             "follower": follower,
