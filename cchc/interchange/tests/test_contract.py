@@ -242,3 +242,61 @@ def test_a_bad_row_commits_nothing_of_its_file_and_says_line_and_why_in_vietname
     ok, lines, err = run("import_bundle", str(write(tmp_path / "good", BUNDLE)))
     assert ok, err
     assert summary(name, created=CREATED[name]) in lines
+
+
+def open311_petition_exported(client, directory: Path) -> tuple[str, list[dict]]:
+    """A request POSTed through Open311, and the petitions.jsonl rows of export_bundle over
+    the day it was received."""
+    from cchc.core.calendar import LOCAL_TZ
+    from cchc.feedback.models import Petition
+    from cchc.feedback.open311_clients import issue_key
+
+    answer = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": issue_key(name="Ứng dụng thử nghiệm")[1],
+            "service_code": "TTHC-QUYDINH",
+            "lat": "21.028511",
+            "long": "105.804817",
+            "description": "Thủ tục đăng ký khai sinh đòi bản sao công chứng không cần thiết.",
+            "first_name": "An",
+            "last_name": "Nguyễn",
+            "email": "an@example.vn",
+            "attribute[agency_code]": "H26.100",
+            "attribute[answer_by]": "EMAIL",
+        },
+    )
+    assert answer.status_code == 201, answer.content
+    code = answer.json()[0]["service_request_id"]
+    day = Petition.objects.get(code=code).received_at.astimezone(LOCAL_TZ).date().isoformat()
+    ok, _lines, err = run("export_bundle", str(directory), "--from", day, "--to", day)
+    assert ok, err
+    text = (directory / "petitions.jsonl").read_text(encoding="utf-8")
+    return code, [json.loads(line) for line in text.splitlines()]
+
+
+def test_an_open311_request_is_exported_as_a_petition_of_channel_open311(client, cast, tmp_path):
+    # §4: "Requests created here are ordinary PAKN records (section 1, Kenh: OPEN311)".
+    code, rows = open311_petition_exported(client, tmp_path)
+    [row] = [r for r in rows if r["Ma"] == code]
+    assert (row["Kenh"], row["MaDonVi"], row["LoaiPhanAnh"]) == ("OPEN311", "H26.100", "TTHC")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00", row["NgayTiepNhan"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "cchc/feedback/interchange.py _iso() exports petition times with timespec='seconds': "
+        "a petition filed in the platform (microseconds) reads back as 'updated' and loses them"
+    ),
+)
+def test_a_petition_filed_in_the_platform_reads_back_unchanged(client, cast, tmp_path):
+    # §1 idempotence and task item 3: an export read back by its own import changes nothing.
+    from cchc.feedback.models import Petition
+
+    code, rows = open311_petition_exported(client, tmp_path)
+    before = Petition.objects.values().get(code=code)
+    ok, lines, err = run("import_bundle", str(tmp_path))
+    assert ok, err
+    assert Petition.objects.values().get(code=code)["received_at"] == before["received_at"]
+    assert summary("petitions.jsonl", unchanged=len(rows)) in lines
