@@ -347,3 +347,18 @@ def test_a_changed_row_updates_its_record_keyed_by_its_code(tmp_path, name):
     exported = tmp_path / "export"
     run("export_bundle", str(exported), "--from", "2026-01-01", "--to", "2026-12-31")
     assert new in (exported / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_skip_invalid_commits_the_good_rows_and_writes_the_rejects(tmp_path, name):
+    # §1: "unless --skip-invalid is given, and then the rejects are written to DIR/rejects/".
+    files = dict(BUNDLE)
+    files[name] = BUNDLE[name] + BAD_ROWS[name]
+    bundle = write(tmp_path, files)
+    ok, lines, err = run("import_bundle", str(bundle), "--skip-invalid")
+    assert ok, err
+    assert summary(name, created=CREATED[name], rejected=1) in lines
+    rejected = (bundle / "rejects" / name).read_text(encoding="utf-8")
+    assert BAD_ROWS[name].strip() in rejected
+    reasons = (bundle / "rejects" / f"{name}.reasons.csv").read_text(encoding="utf-8-sig")
+    assert reasons.splitlines()[1].startswith(f"{files[name].count(chr(10))},")
