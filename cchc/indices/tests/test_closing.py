@@ -201,3 +201,20 @@ def test_the_periods_page_says_as_of_when_not_an_event_number(client, closed_the
     body = client.get(reverse("indices:periods")).content.decode()
     assert f"#{report.watermark_event_id} " not in body
     assert f"đến sự kiện số {report.watermark_event_id}" in body
+
+
+@pytest.mark.parametrize("command", ["close_period", "restate_period"])
+@pytest.mark.parametrize("scheme", ["sipas", "par"])
+def test_the_modules_own_indices_are_not_closed_here_and_the_command_says_where(
+    cast, command, scheme
+):
+    """interchange.md §2's commands freeze the service index; SIPAS and the PAR INDEX are
+    frozen by publishing them in their modules. The command said "no methodology for the
+    period" although compute_indices computes the same scheme and period."""
+    args = ["--scheme", scheme, "--period", "2026", "--user", cast.province_admin.username]
+    if command == "restate_period":
+        args += ["--reason", "Sửa số liệu"]
+    with pytest.raises(CommandError) as refused:
+        call_command(command, *args)
+    assert "--scheme qd766" in str(refused.value) and "phương pháp" not in str(refused.value)
+    assert not PeriodReport.objects.exists()

@@ -39,6 +39,22 @@ def acting_user(username: str, province_code: str):  # type: ignore[no-untyped-d
     return admins[0]
 
 
+def scheme_closed_here(scheme: str) -> None:
+    """SIPAS and the PAR INDEX (settings.INDEX_SCHEMES) are computed and frozen by their own
+    modules, when their results are published: closing or restating them here was refused
+    with "no methodology for the period", which sent the reader looking for one."""
+    if scheme in settings.INDEX_SCHEMES:
+        raise CommandError(
+            _(
+                "The %(scheme)s figures are not closed here: they are frozen when their own "
+                "module publishes them (SIPAS: the campaign's results; PAR INDEX: the year's "
+                "ranking), and restated there. close_period and restate_period are for the "
+                "service index (--scheme qd766)."
+            )
+            % {"scheme": scheme}
+        )
+
+
 def period_arguments(parser, user_help: str) -> None:  # type: ignore[no-untyped-def]
     """The arguments naming a province's period of a scheme and who acts on it."""
     parser.add_argument("--scheme", default="qd766")
@@ -58,6 +74,7 @@ class Command(BaseCommand):
         period_arguments(parser, "the province administrator closing the period")
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        scheme_closed_here(opts["scheme"])
         try:
             period = reportable(opts["period"], opts["scheme"])
             actor = acting_user(opts["user"], opts["province"])

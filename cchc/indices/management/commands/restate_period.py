@@ -8,7 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cchc.core.errors import DomainError
-from cchc.indices.management.commands.close_period import acting_user, period_arguments
+from cchc.indices.management.commands.close_period import (
+    acting_user,
+    period_arguments,
+    scheme_closed_here,
+)
 from cchc.indices.reports import closed_report, restate_period
 from cchc.indices.scoring import reportable
 
@@ -21,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", required=True)
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        scheme_closed_here(opts["scheme"])
         try:
             period = reportable(opts["period"], opts["scheme"])
             report = closed_report(opts["scheme"], period, opts["province"])
