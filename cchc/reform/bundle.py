@@ -3,8 +3,10 @@ par_scores.csv. Each loader returns the bundle's FileResult; the interchange ser
 one transaction and rolls the file back when a row is refused (unless --skip-invalid).
 
 A template arrives as a draft from par_templates.csv; par_nodes.csv gives its whole tree,
-which is checked (children add up to their parent) and published. A published template is
-never changed by a later bundle: a differing row is refused, an identical one is unchanged.
+which is checked (children add up to their parent) and published. A published template under
+which a unit was assessed is never changed by a later bundle: a differing row is refused, an
+identical one is unchanged. One no unit was assessed under (a bundle whose scores were refused,
+say) is corrected by the next bundle, as any other record is (interchange.md §1).
 Scores of a bundle are final (appraised).
 """
 
@@ -108,7 +110,7 @@ def load_templates(path: Path, skip_invalid: bool = False) -> FileResult:
             if all(getattr(existing, k) == v for k, v in values.items()):
                 result.unchanged += 1
                 continue
-            if existing.is_published:
+            if _frozen(existing):
                 raise RowError(
                     _("template %(code)s is published and can no longer be changed.")
                     % {"code": code}
@@ -124,6 +126,11 @@ def load_templates(path: Path, skip_invalid: bool = False) -> FileResult:
         except RowError as exc:
             result.rejects.append(Reject(line, str(exc), cells))
     return result
+
+
+def _frozen(template: Template) -> bool:
+    """Published, and a unit assessed under it: its scores were counted on this tree."""
+    return template.is_published and template.assessments.exists()
 
 
 # -------------------------------------------------------------------------------- nodes
@@ -195,7 +202,7 @@ def load_nodes(path: Path, skip_invalid: bool = False) -> FileResult:
                         )
                     )
             continue
-        if template.is_published:
+        if _frozen(template):
             current = {
                 n["code"]: n
                 for n in template.nodes.values(

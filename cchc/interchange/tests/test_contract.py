@@ -319,8 +319,9 @@ CHANGES = {
 FROZEN_ONCE_ISSUED = pytest.mark.xfail(
     strict=True,
     reason=(
-        "cchc/reform/bundle.py refuses any change to a template once issued (its bundle import "
-        "issues it): §1's 'a changed row updates the record' and §6 disagree; the lead decides"
+        "cchc/reform/bundle.py refuses a change to a template units were assessed under (their "
+        "scores were counted on its tree; a template nobody was assessed under is corrected): "
+        "§1's 'a changed row updates the record' needs §6 to say so (proposed in the note)"
     ),
 )
 

@@ -17,7 +17,7 @@ from cchc.reform.models import (
     TemplateEvent,
     TemplateStatus,
 )
-from cchc.reform.tests.fixtures import NODES, SCORES, write_bundle
+from cchc.reform.tests.fixtures import NODES, SCORES, TEMPLATES, write_bundle
 
 
 def run(directory, *extra):  # type: ignore[no-untyped-def]
@@ -89,13 +89,35 @@ def test_second_run_changes_nothing_and_a_changed_score_updates(cast, tmp_path):
 
 
 @pytest.mark.django_db
-def test_published_template_is_not_changed_by_a_bundle(cast, tmp_path):
-    d = write_bundle(tmp_path / "b", scores=None)
+def test_a_template_units_were_assessed_under_is_not_changed_by_a_bundle(cast, tmp_path):
+    d = write_bundle(tmp_path / "b")  # with the units' scores
     run(d)
     write_bundle(d, nodes=NODES.replace("Ban hành kế hoạch đúng hạn", "Đổi tên"), scores=None)
     with pytest.raises(CommandError):
         _, err = run(d)
     assert Template.objects.get().nodes.get(code="1.1.1").name == "Ban hành kế hoạch đúng hạn"
+    write_bundle(d, templates=TEMPLATES.replace("Bộ chỉ số", "Bộ chỉ số (sửa)"), nodes=NODES)
+    with pytest.raises(CommandError):
+        run(d)
+
+
+@pytest.mark.django_db
+def test_a_published_template_nobody_was_assessed_under_is_corrected_by_the_next_bundle(
+    cast, tmp_path
+):
+    """A bundle whose scores were refused left its template published with nothing counted on
+    it; the corrected bundle could never fix the tree (interchange.md §1: a changed row
+    updates the record)."""
+    d = write_bundle(tmp_path / "b", scores="template,agency_code,node_code\nbad\n")
+    with pytest.raises(CommandError):
+        run(d)  # the scores file is refused; the template and its tree are in
+    t = Template.objects.get()
+    assert t.status == TemplateStatus.PUBLISHED and not t.assessments.exists()
+    write_bundle(d, nodes=NODES.replace("Ban hành kế hoạch đúng hạn", "Đổi tên"))
+    out, _err = run(d)
+    t = Template.objects.get()
+    assert t.status == TemplateStatus.PUBLISHED
+    assert t.nodes.get(code="1.1.1").name == "Đổi tên" and t.assessments.exists()
 
 
 @pytest.mark.django_db
