@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership
-from cchc.core import rendering
 from cchc.core.errors import DomainError
 from cchc.core.idempotency import once_per_form
 from cchc.feedback import complaints as complaint_register
@@ -149,9 +148,25 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 raise DomainError(_("Unknown action."))
 
-        back = redirect("feedback:complaint", code=code)
-        done = COMPLAINT_DONE.get(request.POST.get("action", ""), gettext_lazy("Saved."))
-        return rendering.run_action(request, handle, done=str(done), back=back)
+        try:
+            handle()
+        except DomainError as exc:
+            # refused: the page again with what was typed (a conclusion written at length,
+            # a refusal's or an extension's reason), not a redirect that emptied the form
+            messages.error(request, exc.message)
+            complaint = Complaint.objects.select_related("agency", "source_petition").get(
+                pk=complaint.pk
+            )
+            return _complaint_page(request, complaint, posted=post)
+        done = COMPLAINT_DONE.get(post.get("action", ""), gettext_lazy("Saved."))
+        messages.success(request, str(done))
+        return redirect("feedback:complaint", code=code)
+    return _complaint_page(request, complaint)
+
+
+def _complaint_page(request: HttpRequest, complaint: Complaint, posted: Any = None) -> HttpResponse:
+    """One case's page; `posted`: the refused action's form as it was sent, shown again."""
+    extensions_allowed = complaint_register.extensions_allowed(complaint)
     return render(
         request,
         "feedback/complaint_detail.html",
@@ -160,5 +175,11 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
             "events": complaint.events.order_by("seq"),
             "complexities": Complaint.Complexity.choices,
             "can_act": not permissions.is_inspector(request.user),
+            "extensions_allowed": extensions_allowed,
+            # the extension form only while one is left (a normal-complexity denunciation
+            # has none: the leader typed a reason only to be refused)
+            "can_extend": complaint.extensions < extensions_allowed,
+            "failed": (posted or {}).get("action", ""),
+            "posted": posted or {},
         },
     )

@@ -1,0 +1,65 @@
+"""One complaint's page as its leader meets it: a refused action comes back with what was
+typed (it redirected to an emptied form), and the extension form is offered only while the
+case has an extension left (a normal-complexity denunciation has none, so the leader typed a
+reason only to be refused)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.core.errors import TransitionNotAllowed
+from cchc.feedback import complaints
+from cchc.feedback.models import ComplaintStatus
+from cchc.feedback.tests.factories import file_complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_refused_refusal_keeps_the_reason_typed(client, cast):
+    case = file_complaint(cast)
+    client.force_login(cast.leader_a)
+    # a whole official letter pasted as the reason: longer than the register keeps
+    reason = "Đơn không đủ điều kiện thụ lý theo Điều 11 Luật Khiếu nại. " * 100
+    resp = client.post(f"/feedback/complaints/{case.code}/", {"action": "refuse", "reason": reason})
+    assert resp.status_code == 200  # the page again, not a redirect to an emptied form
+    page = resp.content.decode()
+    assert reason.strip() in page
+    assert 'class="error"' in page and "5000" in page  # the refusal is said, with the limit
+    case.refresh_from_db()
+    assert case.status == ComplaintStatus.RECEIVED
+
+
+def test_an_accepted_action_still_goes_back_to_the_page(client, cast):
+    case = file_complaint(cast)
+    client.force_login(cast.leader_a)
+    resp = client.post(
+        f"/feedback/complaints/{case.code}/", {"action": "accept", "complexity": "0"}
+    )
+    assert resp.status_code == 302 and resp["Location"] == f"/feedback/complaints/{case.code}/"
+    case.refresh_from_db()
+    assert case.status == ComplaintStatus.ACCEPTED
+
+
+@pytest.mark.parametrize(("complexity", "allowed"), [(0, 0), (1, 1), (2, 2)])
+def test_the_extension_form_shows_only_while_an_extension_is_left(
+    client, cast, complexity, allowed
+):
+    case = complaints.accept_complaint(
+        file_complaint(cast, kind="DENUNCIATION"), actor=cast.leader_a, complexity=complexity
+    )
+    client.force_login(cast.leader_a)
+    for used in range(allowed + 1):
+        body = client.get(f"/feedback/complaints/{case.code}/").content.decode()
+        assert ('value="extend"' in body) == (used < allowed)
+        assert f"{used}/{allowed}" in body or allowed == 0
+        if used < allowed:
+            case = complaints.extend_complaint(case, actor=cast.leader_a, reason="Phức tạp")
+
+
+def test_a_complicated_complaint_is_refused_an_extension_cleanly(cast):
+    """Only denunciations are extended (Law on Denunciations 2018 art. 30); a complicated
+    complaint has a longer time limit instead, and no extension rule to compute one from."""
+    case = complaints.accept_complaint(file_complaint(cast), actor=cast.leader_a, complexity=1)
+    assert complaints.extensions_allowed(case) == 0
+    with pytest.raises(TransitionNotAllowed):
+        complaints.extend_complaint(case, actor=cast.leader_a, reason="Phức tạp")
