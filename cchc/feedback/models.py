@@ -138,6 +138,13 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
             province="province_code",
         )
 
+    def filed_by(self, user) -> PetitionQuerySet:  # type: ignore[no-untyped-def]
+        """The petitions a person sent on the web while signed in (their own list); none for
+        a visitor not signed in."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(petitioner=user)
+
     def handled_by_staff(self, user) -> PetitionQuerySet:  # type: ignore[no-untyped-def]
         """The work queue: petitions the user may act on (not a citizen's own ones)."""
         from cchc.accounts import permissions
