@@ -27,6 +27,7 @@ from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link, value_is
 from cchc.core.personal import EncryptedTextField, KeyedHashField
+from cchc.core.text import FoldedTextField
 
 
 class Category(models.TextChoices):
@@ -566,6 +567,9 @@ class Complaint(models.Model):
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     outcome = models.TextField(_("decision / conclusion"), blank=True)
+    # the register's search without accents ("nguyen van" finds "Nguyễn Văn"), as the
+    # petition queue's: a case is looked up by the complainant's name, typed as it comes
+    search_text = FoldedTextField(sources=("code", "complainant_name", "subject"))
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

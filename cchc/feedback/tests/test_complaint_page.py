@@ -63,3 +63,29 @@ def test_a_complicated_complaint_is_refused_an_extension_cleanly(cast):
     assert complaints.extensions_allowed(case) == 0
     with pytest.raises(TransitionNotAllowed):
         complaints.extend_complaint(case, actor=cast.leader_a, reason="Phức tạp")
+
+
+def test_the_register_is_searched_without_diacritics(client, cast):
+    """Staff type a complainant's name as it comes, without accents: "tran thi" found
+    nothing for "Trần Thị E"."""
+    wanted = file_complaint(cast, complainant_name="Trần Thị E", subject="Quyết định cưỡng chế")
+    file_complaint(cast)  # Phạm Văn D, a land-recovery decision
+    client.force_login(cast.leader_a)
+    for q in ("tran thi", "TRẦN THỊ", "cuong che", wanted.code.lower()):
+        page = client.get("/feedback/complaints/", {"q": q}).context["page"]
+        assert [c.pk for c in page] == [wanted.pk], q
+
+
+def test_the_cases_already_registered_get_their_search_column(cast):
+    import importlib
+
+    from django.apps import apps
+
+    from cchc.feedback.models import Complaint
+
+    case = file_complaint(cast, complainant_name="Trần Thị E")
+    Complaint.objects.filter(pk=case.pk).update(search_text="")  # as before the column
+    importlib.import_module("cchc.feedback.migrations.0006_complaint_search_text").fill(apps, None)
+    assert Complaint.objects.get(pk=case.pk).search_text == f"{case.code.lower()} tran thi e " + (
+        "quyet dinh thu hoi dat so 5"
+    )

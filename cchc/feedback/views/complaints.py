@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from cchc.accounts import permissions
 from cchc.accounts.models import Membership
 from cchc.core.errors import DomainError
 from cchc.core.idempotency import once_per_form
+from cchc.core.text import matches_folded
 from cchc.feedback import complaints as complaint_register
 from cchc.feedback.forms import ComplaintForm
 from cchc.feedback.models import Complaint, ComplaintKind, ComplaintStatus
@@ -58,10 +58,7 @@ def _register_filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         filters["late"] = "1"
         qs = qs.overdue(timezone.now())
     if filters["q"]:
-        q = filters["q"]
-        qs = qs.filter(
-            Q(code__icontains=q) | Q(complainant_name__icontains=q) | Q(subject__icontains=q)
-        )
+        qs = qs.filter(matches_folded("search_text", filters["q"]))
     return qs, filters
 
 
