@@ -56,3 +56,16 @@ def test_the_form_fills_in_the_signed_in_persons_name_and_contacts(client, cast)
     assert form["petitioner_email"].value() == citizen.email
     client.logout()
     assert client.get("/feedback/new/").context["form"]["petitioner_name"].value() in (None, "")
+
+
+def test_the_tracking_page_shows_what_the_agency_asked(client, cast):
+    from cchc.feedback import petitions
+
+    p = file(cast.agency_a)
+    p = petitions.confirm_routing(p, actor=cast.clerk_a, category=p.category, agency=cast.agency_a)
+    question = "Ông/Bà vui lòng cho biết số biên nhận hồ sơ và ngày nộp."
+    petitions.request_info(p, actor=cast.specialist_a, question=question)
+    body = client.get(f"/feedback/p/{p.token}/").content.decode()
+    assert question in body and "Nội dung cơ quan đề nghị bổ sung" in body
+    petitions.receive_info(p, actor=cast.specialist_a, info="Biên nhận số 123, ngày 2/11")
+    assert question not in client.get(f"/feedback/p/{p.token}/").content.decode()

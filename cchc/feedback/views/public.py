@@ -134,7 +134,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, token: str) -> HttpResponse:
     petition = get_object_or_404(Petition.objects.select_related("agency", "topic"), token=token)
-    return render(request, "feedback/track.html", {"petition": petition})
+    # what the agency asked, in its words: the page said only that something was asked, so
+    # the petitioner waited for a call without knowing what to prepare
+    question = (
+        petition.events.filter(action="request_info")
+        .order_by("-seq")
+        .values_list("note", flat=True)
+        .first()
+        if petition.awaits_information
+        else None
+    )
+    return render(request, "feedback/track.html", {"petition": petition, "question": question})
 
 
 def answers(request: HttpRequest) -> HttpResponse:
