@@ -505,6 +505,15 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
             | Q(status=ComplaintStatus.ACCEPTED, settle_due_at__lt=now)
         )
 
+    def due_soon(self, until, now=None) -> ComplaintQuerySet:  # type: ignore[no-untyped-def]
+        """The step it waits for (acceptance, then settlement) falls due between now and
+        `until`: the cases to act on before they are late."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=ComplaintStatus.RECEIVED, accept_due_at__range=(now, until))
+            | Q(status=ComplaintStatus.ACCEPTED, settle_due_at__range=(now, until))
+        )
+
     def visible_to(self, user) -> ComplaintQuerySet:  # type: ignore[no-untyped-def]
         """Restricted: the handling agency's leaders, province administrators and inspectors
         only (the denouncer's identity is protected, Law on Denunciations 2018, chapter VI)."""

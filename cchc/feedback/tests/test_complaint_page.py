@@ -89,3 +89,23 @@ def test_the_cases_already_registered_get_their_search_column(cast):
     assert Complaint.objects.get(pk=case.pk).search_text == f"{case.code.lower()} tran thi e " + (
         "quyet dinh thu hoi dat so 5"
     )
+
+
+def test_the_register_warns_of_cases_due_within_a_week(client, cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cchc.feedback.views.complaints import DUE_SOON_DAYS
+
+    now = timezone.now()
+    soon = file_complaint(cast, at=now - dt.timedelta(days=5))  # to accept within 10 days
+    file_complaint(cast, at=now)  # ten days left
+    file_complaint(cast, at=now - dt.timedelta(days=60))  # already overdue: the other filter
+    client.force_login(cast.leader_a)
+    resp = client.get("/feedback/complaints/", {"soon": "1"})
+    assert [c.pk for c in resp.context["page"]] == [soon.pk]
+    assert soon.accept_due_at <= now + dt.timedelta(days=DUE_SOON_DAYS)
+    assert f"Đến hạn trong {DUE_SOON_DAYS} ngày" in resp.content.decode()
+    assert 'name="soon" value="1" checked' in resp.content.decode()
+    assert len(client.get("/feedback/complaints/").context["page"]) == 3

@@ -3,6 +3,7 @@ one complaint's page with its actions (complaints service)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,10 @@ from cchc.feedback.models import Complaint, ComplaintKind, ComplaintStatus
 from cchc.feedback.reports import complaint_register_xlsx
 from cchc.feedback.views._shared import form_page, paged
 
+# "due soon" in the register: within a week, the shortest step (a denunciation's acceptance,
+# 7 working days) still leaves time to act
+DUE_SOON_DAYS = 7
+
 COMPLAINT_DONE = {
     "accept": gettext_lazy("The complaint is accepted for settlement."),
     "extend": gettext_lazy("The settlement time is extended."),
@@ -45,7 +50,9 @@ def _register_filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     """The visible register narrowed by the list's filters: status, kind, overdue only, and a
     search on the code, the complainant's name or what is complained about."""
     qs = Complaint.objects.visible_to(request.user).select_related("agency")
-    filters = {name: request.GET.get(name, "").strip() for name in ("status", "kind", "late", "q")}
+    filters = {
+        name: request.GET.get(name, "").strip() for name in ("status", "kind", "late", "soon", "q")
+    }
     if filters["status"] in ComplaintStatus.values:
         qs = qs.filter(status=filters["status"])
     else:
@@ -57,6 +64,11 @@ def _register_filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     if filters["late"]:
         filters["late"] = "1"
         qs = qs.overdue(timezone.now())
+    if filters["soon"]:
+        # a warning before the deadline, not only a mark once it has passed
+        filters["soon"] = "1"
+        now = timezone.now()
+        qs = qs.due_soon(now + dt.timedelta(days=DUE_SOON_DAYS), now)
     if filters["q"]:
         qs = qs.filter(matches_folded("search_text", filters["q"]))
     return qs, filters
@@ -88,6 +100,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
             "statuses": ComplaintStatus.choices,
             "kinds": ComplaintKind.choices,
             "export_query": query.urlencode(),
+            "due_soon_days": DUE_SOON_DAYS,
         },
     )
 
