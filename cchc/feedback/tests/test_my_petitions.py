@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from cchc.core.calendar import LOCAL_TZ
 from cchc.feedback.models import Petition
 from cchc.feedback.tests.factories import file
 from cchc.feedback.tests.test_views import form_data
@@ -67,5 +68,12 @@ def test_the_tracking_page_shows_what_the_agency_asked(client, cast):
     petitions.request_info(p, actor=cast.specialist_a, question=question)
     body = client.get(f"/feedback/p/{p.token}/").content.decode()
     assert question in body and "Nội dung cơ quan đề nghị bổ sung" in body
+    # the clock is paused: no due time that the wait will move
+    assert "Thời hạn giải quyết tạm dừng" in body
+    assert p.handle_due_at is not None
+    assert (
+        p.handle_due_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
+        not in body.split("petition-due")[1][:300]
+    )
     petitions.receive_info(p, actor=cast.specialist_a, info="Biên nhận số 123, ngày 2/11")
     assert question not in client.get(f"/feedback/p/{p.token}/").content.decode()
