@@ -295,6 +295,14 @@ def accept_complaint(
     return complaint
 
 
+def extensions_allowed(complaint: Complaint) -> int:
+    """How many times this case's settlement may be extended in all, by its rule version and
+    complexity (0 for a complaint, or a denunciation of normal complexity)."""
+    if complaint.kind != ComplaintKind.DENUNCIATION:
+        return 0
+    return int(_complaint_params(complaint).get("max_extensions", [0, 1, 2])[complaint.complexity])
+
+
 @transaction.atomic
 def extend_complaint(
     complaint: Complaint, *, actor: Any, reason: str, at: dt.datetime | None = None
@@ -306,8 +314,7 @@ def extend_complaint(
     if complaint.status != ComplaintStatus.ACCEPTED:
         raise TransitionNotAllowed(_("Only an accepted case can be extended."))
     params = _complaint_params(complaint)
-    allowed = int(params.get("max_extensions", [0, 1, 2])[complaint.complexity])
-    if complaint.extensions >= allowed:
+    if complaint.extensions >= extensions_allowed(complaint):
         raise TransitionNotAllowed(
             _("No further extension is allowed for this case (%(n)s used).")
             % {"n": complaint.extensions}

@@ -27,6 +27,7 @@ from cchc.agencies.models import agency_link
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link, value_is
 from cchc.core.personal import EncryptedTextField, KeyedHashField
+from cchc.core.text import FoldedTextField
 
 
 class Category(models.TextChoices):
@@ -137,6 +138,13 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
             agencies=("agency", "suggested_agency", "receiving_agency"),
             province="province_code",
         )
+
+    def filed_by(self, user) -> PetitionQuerySet:  # type: ignore[no-untyped-def]
+        """The petitions a person sent on the web while signed in (their own list); none for
+        a visitor not signed in."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(petitioner=user)
 
     def handled_by_staff(self, user) -> PetitionQuerySet:  # type: ignore[no-untyped-def]
         """The work queue: petitions the user may act on (not a citizen's own ones)."""
@@ -497,6 +505,15 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
             | Q(status=ComplaintStatus.ACCEPTED, settle_due_at__lt=now)
         )
 
+    def due_soon(self, until, now=None) -> ComplaintQuerySet:  # type: ignore[no-untyped-def]
+        """The step it waits for (acceptance, then settlement) falls due between now and
+        `until`: the cases to act on before they are late."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=ComplaintStatus.RECEIVED, accept_due_at__range=(now, until))
+            | Q(status=ComplaintStatus.ACCEPTED, settle_due_at__range=(now, until))
+        )
+
     def visible_to(self, user) -> ComplaintQuerySet:  # type: ignore[no-untyped-def]
         """Restricted: the handling agency's leaders, province administrators and inspectors
         only (the denouncer's identity is protected, Law on Denunciations 2018, chapter VI)."""
@@ -559,6 +576,9 @@ class Complaint(models.Model):
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     outcome = models.TextField(_("decision / conclusion"), blank=True)
+    # the register's search without accents ("nguyen van" finds "Nguyễn Văn"), as the
+    # petition queue's: a case is looked up by the complainant's name, typed as it comes
+    search_text = FoldedTextField(sources=("code", "complainant_name", "subject"))
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

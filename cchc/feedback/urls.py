@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", public.submit, name="submit"),
     path("p/<str:token>/", public.track, name="track"),
     path("lookup/", public.lookup, name="lookup"),
+    path("mine/", public.mine, name="mine"),
     path("answers/", public.answers, name="answers"),
     path("answers/<str:code>/", public.answer_detail, name="answer"),
     path("answers/<str:code>/vote/", public.vote, name="vote"),

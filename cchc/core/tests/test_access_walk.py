@@ -244,6 +244,7 @@ PAGES: dict[str, frozenset[str]] = {
     # feedback
     "feedback/new/": ANY,
     "feedback/lookup/": ANY,
+    "feedback/mine/": SIGNED_IN,  # one's own petitions
     "feedback/answers/": ANY,
     "feedback/reception/": ANY,
     "feedback/reception/new/": SIGNED_IN,

@@ -3,12 +3,12 @@ one complaint's page with its actions (complaints service)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,14 +17,18 @@ from django.utils.translation import gettext_lazy
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership
-from cchc.core import rendering
 from cchc.core.errors import DomainError
 from cchc.core.idempotency import once_per_form
+from cchc.core.text import matches_folded
 from cchc.feedback import complaints as complaint_register
 from cchc.feedback.forms import ComplaintForm
 from cchc.feedback.models import Complaint, ComplaintKind, ComplaintStatus
 from cchc.feedback.reports import complaint_register_xlsx
 from cchc.feedback.views._shared import form_page, paged
+
+# "due soon" in the register: within a week, the shortest step (a denunciation's acceptance,
+# 7 working days) still leaves time to act
+DUE_SOON_DAYS = 7
 
 COMPLAINT_DONE = {
     "accept": gettext_lazy("The complaint is accepted for settlement."),
@@ -46,7 +50,9 @@ def _register_filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     """The visible register narrowed by the list's filters: status, kind, overdue only, and a
     search on the code, the complainant's name or what is complained about."""
     qs = Complaint.objects.visible_to(request.user).select_related("agency")
-    filters = {name: request.GET.get(name, "").strip() for name in ("status", "kind", "late", "q")}
+    filters = {
+        name: request.GET.get(name, "").strip() for name in ("status", "kind", "late", "soon", "q")
+    }
     if filters["status"] in ComplaintStatus.values:
         qs = qs.filter(status=filters["status"])
     else:
@@ -58,11 +64,13 @@ def _register_filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     if filters["late"]:
         filters["late"] = "1"
         qs = qs.overdue(timezone.now())
+    if filters["soon"]:
+        # a warning before the deadline, not only a mark once it has passed
+        filters["soon"] = "1"
+        now = timezone.now()
+        qs = qs.due_soon(now + dt.timedelta(days=DUE_SOON_DAYS), now)
     if filters["q"]:
-        q = filters["q"]
-        qs = qs.filter(
-            Q(code__icontains=q) | Q(complainant_name__icontains=q) | Q(subject__icontains=q)
-        )
+        qs = qs.filter(matches_folded("search_text", filters["q"]))
     return qs, filters
 
 
@@ -92,6 +100,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
             "statuses": ComplaintStatus.choices,
             "kinds": ComplaintKind.choices,
             "export_query": query.urlencode(),
+            "due_soon_days": DUE_SOON_DAYS,
         },
     )
 
@@ -149,9 +158,25 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 raise DomainError(_("Unknown action."))
 
-        back = redirect("feedback:complaint", code=code)
-        done = COMPLAINT_DONE.get(request.POST.get("action", ""), gettext_lazy("Saved."))
-        return rendering.run_action(request, handle, done=str(done), back=back)
+        try:
+            handle()
+        except DomainError as exc:
+            # refused: the page again with what was typed (a conclusion written at length,
+            # a refusal's or an extension's reason), not a redirect that emptied the form
+            messages.error(request, exc.message)
+            complaint = Complaint.objects.select_related("agency", "source_petition").get(
+                pk=complaint.pk
+            )
+            return _complaint_page(request, complaint, posted=post)
+        done = COMPLAINT_DONE.get(post.get("action", ""), gettext_lazy("Saved."))
+        messages.success(request, str(done))
+        return redirect("feedback:complaint", code=code)
+    return _complaint_page(request, complaint)
+
+
+def _complaint_page(request: HttpRequest, complaint: Complaint, posted: Any = None) -> HttpResponse:
+    """One case's page; `posted`: the refused action's form as it was sent, shown again."""
+    extensions_allowed = complaint_register.extensions_allowed(complaint)
     return render(
         request,
         "feedback/complaint_detail.html",
@@ -160,5 +185,11 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
             "events": complaint.events.order_by("seq"),
             "complexities": Complaint.Complexity.choices,
             "can_act": not permissions.is_inspector(request.user),
+            "extensions_allowed": extensions_allowed,
+            # the extension form only while one is left (a normal-complexity denunciation
+            # has none: the leader typed a reason only to be refused)
+            "can_extend": complaint.extensions < extensions_allowed,
+            "failed": (posted or {}).get("action", ""),
+            "posted": posted or {},
         },
     )

@@ -3,7 +3,10 @@ published answers and rate them. Every write is a call to a service (intake, pet
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +28,9 @@ from cchc.feedback.views._shared import file_petition, paged
 @once_per_form
 def submit(request: HttpRequest) -> HttpResponse:
     """The public web form: no login needed; rate-limited per IP and per account."""
-    form = PetitionForm(request.POST or None, request.FILES or None)
+    form = PetitionForm(
+        request.POST or None, request.FILES or None, initial=_petitioner_initial(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("website"):
             raise PermissionDenied  # honeypot filled: a robot
@@ -52,17 +57,44 @@ def submit(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             rendering.add_domain_error(form, exc)
         else:
-            messages.success(
-                request,
+            received = (
                 _(
+                    "Your petition has been received with code %(code)s. You can follow it under My petitions."
+                )
+                if request.user.is_authenticated
+                else _(
                     "Your petition has been received with code %(code)s. Keep this page's address to follow it."
                 )
-                % {"code": petition.code},
             )
+            messages.success(request, received % {"code": petition.code})
             return redirect("feedback:track", token=petition.token)
     return render(
         request, "feedback/submit.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _petitioner_initial(user: Any) -> dict[str, str]:
+    """A signed-in person's name and contacts, filled in for them: they were typed again on
+    every petition although the account holds them."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        "petitioner_name": user.full_name,
+        "petitioner_phone": user.phone,
+        "petitioner_email": user.email,
+    }
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """A signed-in person's own petitions, newest first, each with its state and a link to
+    follow it: without it they had to keep every tracking link, or look each one up by its
+    code and phone."""
+    qs = Petition.objects.filed_by(request.user).select_related("agency").order_by("-received_at")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(matches_folded("search_text", q))
+    return render(request, "feedback/mine.html", {"page": paged(request, qs), "q": q})
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -102,7 +134,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, token: str) -> HttpResponse:
     petition = get_object_or_404(Petition.objects.select_related("agency", "topic"), token=token)
-    return render(request, "feedback/track.html", {"petition": petition})
+    # what the agency asked, in its words: the page said only that something was asked, so
+    # the petitioner waited for a call without knowing what to prepare
+    question = (
+        petition.events.filter(action="request_info")
+        .order_by("-seq")
+        .values_list("note", flat=True)
+        .first()
+        if petition.awaits_information
+        else None
+    )
+    return render(request, "feedback/track.html", {"petition": petition, "question": question})
 
 
 def answers(request: HttpRequest) -> HttpResponse:

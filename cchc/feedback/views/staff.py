@@ -117,7 +117,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "all")
     if tab not in QUEUE_TABS:
         tab = "all"
-    qs = _in_tab(qs, tab, request.user, now)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(matches_folded("search_text", q))
@@ -128,6 +127,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(**{name: filters[name]})
         else:
             filters[name] = ""
+    # each tab says how many it holds under the same search and filters, and its link keeps
+    # them: an operator who filtered the hotline calls lost the filter on "Overdue", and had
+    # to open every tab to learn where the work was
+    tab_counts = {t: _in_tab(qs, t, request.user, now).count() for t in QUEUE_TABS}
+    tab_query = request.GET.copy()
+    for name in ("tab", "page", "format"):
+        tab_query.pop(name, None)
+    qs = _in_tab(qs, tab, request.user, now)
     qs = (
         qs.order_by("handle_due_at", "received_at")
         if tab != "closed"
@@ -149,7 +156,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": paged(request, qs),
             "tab": tab,
-            "tabs": QUEUE_TABS,
+            "tabs": [(t, label, tab_counts[t]) for t, label in QUEUE_TABS.items()],
+            "tab_query": tab_query.urlencode(),
             "q": q,
             "filters": filters,
             "channels": PetitionChannel.choices,
