@@ -210,7 +210,9 @@ def apply_petition_rows(rows: list[dict]) -> dict:
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(LOCAL_TZ).isoformat(timespec="seconds") if moment else None
+    # to the microsecond, as stored: a petition filed in the platform, exported and read back
+    # by its own import, is "unchanged" (interchange.md §1), not updated with its times cut
+    return moment.astimezone(LOCAL_TZ).isoformat() if moment else None
 
 
 def export_petition_rows(

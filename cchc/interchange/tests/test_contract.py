@@ -283,13 +283,6 @@ def test_an_open311_request_is_exported_as_a_petition_of_channel_open311(client,
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00", row["NgayTiepNhan"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cchc/feedback/interchange.py _iso() exports petition times with timespec='seconds': "
-        "a petition filed in the platform (microseconds) reads back as 'updated' and loses them"
-    ),
-)
 def test_a_petition_filed_in_the_platform_reads_back_unchanged(client, cast, tmp_path):
     # §1 idempotence and task item 3: an export read back by its own import changes nothing.
     from cchc.feedback.models import Petition
