@@ -125,6 +125,17 @@ def _locked_own(agency: Agency) -> Agency:
     return events.lock(agency)
 
 
+def _locked_open(agency: Agency) -> Agency:
+    """The province's own agency, locked, and still in force: a closed one keeps its record."""
+    agency = _locked_own(agency)
+    if agency.valid_to is not None and agency.valid_to < today():
+        raise ValidationFailed(
+            _("This agency was closed on %(day)s and can no longer be changed.")
+            % {"day": agency.valid_to.strftime("%d/%m/%Y")}
+        )
+    return agency
+
+
 def _logged(agency: Agency, *, actor: Any, before: dict[str, Any], note: str, action: str) -> None:
     changed = events.changes(before, snapshots([agency])[agency.pk])
     if changed:
@@ -155,12 +166,7 @@ def change_agency(
             _("Please give the reason and the decision (number and date)."), field="reason"
         )
     with transaction.atomic():
-        agency = _locked_own(agency)
-        if agency.valid_to is not None and agency.valid_to < today():
-            raise ValidationFailed(
-                _("This agency was closed on %(day)s and can no longer be changed.")
-                % {"day": agency.valid_to.strftime("%d/%m/%Y")}
-            )
+        agency = _locked_open(agency)
         before = snapshots([agency])[agency.pk]
         agency.name, agency.group = name, group
         agency.address, agency.phone = address.strip(), phone.strip()
@@ -264,12 +270,7 @@ def change_reception_hours(
     periods = hours.checked(entered)
     note = note.strip()
     with transaction.atomic():
-        agency = _locked_own(agency)
-        if agency.valid_to is not None and agency.valid_to < today():
-            raise ValidationFailed(
-                _("This agency was closed on %(day)s and can no longer be changed.")
-                % {"day": agency.valid_to.strftime("%d/%m/%Y")}
-            )
+        agency = _locked_open(agency)
         # the log keeps the hours in the site's language, whoever's screen changed them
         with translation.override(settings.LANGUAGE_CODE):
             before = {

@@ -198,16 +198,20 @@ def register_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _unreadable_register() -> HttpResponse:
+    return HttpResponse(
+        _("The register asked for cannot be read."),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @login_required
 def register_xlsx(request: HttpRequest) -> HttpResponse:
     """The register of a year (or its lines matching the search) as a workbook."""
     _form, agency, year, q = _register_choice(request)
     if agency is None:
-        return HttpResponse(
-            _("The register asked for cannot be read."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _unreadable_register()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     rows = builders.logbook_dossiers(agency, start, end, q)
     lines = register.lines_between(agency, *builders.period(start, end))
@@ -227,11 +231,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
     """The register of a year (or its lines matching the search) as the printed log book."""
     _form, agency, year, q = _register_choice(request)
     if agency is None:
-        return HttpResponse(
-            _("The register asked for cannot be read."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _unreadable_register()
     try:
         content = pdf.render(
             builders.form_07(agency, dt.date(year, 1, 1), dt.date(year, 12, 31), q=q)

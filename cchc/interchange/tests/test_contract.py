@@ -250,21 +250,11 @@ def open311_petition_exported(client, directory: Path) -> tuple[str, list[dict]]
     from cchc.core.calendar import LOCAL_TZ
     from cchc.feedback.models import Petition
     from cchc.feedback.open311_clients import issue_key
+    from cchc.feedback.tests.test_open311 import VALID  # the request Open311's own tests send
 
     answer = client.post(
         "/open311/v2/requests.json",
-        {
-            "api_key": issue_key(name="Ứng dụng thử nghiệm")[1],
-            "service_code": "TTHC-QUYDINH",
-            "lat": "21.028511",
-            "long": "105.804817",
-            "description": "Thủ tục đăng ký khai sinh đòi bản sao công chứng không cần thiết.",
-            "first_name": "An",
-            "last_name": "Nguyễn",
-            "email": "an@example.vn",
-            "attribute[agency_code]": "H26.100",
-            "attribute[answer_by]": "EMAIL",
-        },
+        {"api_key": issue_key(name="Ứng dụng thử nghiệm")[1], **VALID},
     )
     assert answer.status_code == 201, answer.content
     code = answer.json()[0]["service_request_id"]
