@@ -17,6 +17,7 @@ from cchc.reform import results as par_results
 from cchc.reform.tests.test_walk_access import _final_published
 from cchc.surveys import services as survey_services
 from cchc.surveys.tests.conftest import (  # noqa: F401 (fixtures)
+    _sipas_seeded,  # autouse: a browser test's flushed database gets the seeded methods back
     campaign,
     enter_phone_responses,
     method,
