@@ -88,3 +88,36 @@ def test_a_specialist_is_told_the_leader_can_accept_every_adjustment(client, cas
     assert "lãnh đạo đơn vị" in hint and "Đồng ý tất cả 2 điều chỉnh" in hint
     client.force_login(cast.leader_b)  # the leader has the button itself
     assert 'id="leader-accepts-all"' not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_only_a_self_assessed_item_says_its_explanation_is_required(client, cast):
+    """A bonus, penalty or computed item needs no evidence or explanation to submit: its
+    field said "required without evidence" all the same."""
+    t = _template_with_bonus()
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    client.force_login(cast.specialist_b)
+    page = client.get(reverse("reform:assessment", args=[a.pk])).content.decode()
+    required = "bắt buộc nếu không có tài liệu"
+    assert required in _row(page, "1.1.1")
+    for code in ("9.1.1", "9.1.2", "1.1.2"):
+        row = _row(page, code)
+        assert required not in row and 'placeholder="Giải trình (không bắt buộc)"' in row
+
+
+@pytest.mark.django_db
+def test_an_appraiser_is_not_offered_to_accept_a_bonus_nobody_claimed(client, cast):
+    """ "Accept" on an item without a self score was refused ("no self score to accept")."""
+    t = _template_with_bonus()
+    chair = appraisal_team(t, cast.agency_b)
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=8, explanation="Có")
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Có")
+    assessments.set_self_score(a, "9.1.2", actor=cast.specialist_b, score=1)
+    assessments.submit(a, actor=cast.leader_b)
+    client.force_login(chair)
+    page = client.get(reverse("reform:assessment", args=[a.pk])).content.decode()
+    accept = 'value="accept"'
+    assert accept in _row(page, "1.1.1") and accept in _row(page, "9.1.2")
+    assert accept not in _row(page, "9.1.1")
+    assert 'value="adjust"' in _row(page, "9.1.1")  # the team may still award it

@@ -32,6 +32,7 @@ from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
     EvidenceFile,
+    Method,
     ReformEvent,
     Template,
 )
@@ -120,6 +121,7 @@ def _assessment_page(
                 lambda n=n, r=r: ScoreForm(
                     initial={"node": n.code, "score": r.self_score, "explanation": r.explanation},
                     auto_id=f"sc-{n.code}-%s",
+                    explanation_required=n.method == Method.SELF,
                 ),
             )
             n.evidence_form = form_of(  # type: ignore[attr-defined]
