@@ -70,6 +70,15 @@ class ScoreForm(_RowForm):
         ),
     )
 
+    def __init__(self, *args: Any, explanation_required: bool = True, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # only a self-assessed item needs evidence or an explanation (`missing_items`): a
+        # bonus, penalty or computed item's field said "required" and was not
+        if not explanation_required:
+            field = self.fields["explanation"]
+            field.label = f"{_('Explanation (optional)')} {self['node'].value() or ''}".strip()
+            field.widget.attrs["placeholder"] = _("Explanation (optional)")
+
 
 class EvidenceForm(forms.Form):
     """A document of a competent authority as evidence: its number, issuer, date, and a new

@@ -32,6 +32,7 @@ from cchc.reform.models import (
     Assessment,
     AssessmentStatus,
     EvidenceFile,
+    Method,
     ReformEvent,
     Template,
 )
@@ -120,6 +121,7 @@ def _assessment_page(
                 lambda n=n, r=r: ScoreForm(
                     initial={"node": n.code, "score": r.self_score, "explanation": r.explanation},
                     auto_id=f"sc-{n.code}-%s",
+                    explanation_required=n.method == Method.SELF,
                 ),
             )
             n.evidence_form = form_of(  # type: ignore[attr-defined]
@@ -150,6 +152,14 @@ def _assessment_page(
             "can_respond": staff and a.status == AssessmentStatus.EXPLANATION,
             "can_accept_all": access.is_unit_leader(user, a.agency_id)
             and a.status == AssessmentStatus.EXPLANATION,
+            # a specialist who explains is told that the leader may accept them all at once
+            "leader_accepts_all": staff
+            and not access.is_unit_leader(user, a.agency_id)
+            and a.status == AssessmentStatus.EXPLANATION,
+            # the appraisal column once there is an appraisal: a draft the unit is still
+            # filling showed an empty "Appraised score —" on every card of the phone sheet
+            "appraisal_shown": a.status != AssessmentStatus.DRAFT
+            or any(s.appraised_score is not None for s in scores.values()),
             # the adjusted items the unit may explain, gathered at the top of an 88-row sheet
             "to_explain": [
                 {"node": n, "row": n.row, "answer": (answers or {}).get(n.code, "")}  # type: ignore[attr-defined]
