@@ -173,3 +173,15 @@ def test_the_officer_sees_the_answer_in_the_history_and_the_queue(cast):
     rows = {code: queue.split(code, 1)[1].split("</tr>", 1)[0] for code in (p.code, other.code)}
     assert "info-received" in rows[p.code]
     assert "info-received" not in rows[other.code]
+
+
+def test_the_assign_list_starts_on_the_current_handler(cast):
+    """The list showed the first name of the agency whatever the assignee: a leader who
+    opened it to check, or reassigned in a hurry, handed the petition to someone else."""
+    import re
+
+    p = asked(cast)  # assigned to the specialist
+    page = client_for(cast.leader_a).get(f"/feedback/staff/{p.code}/").content.decode()
+    select = page.split('id="assign-select"', 1)[1].split("</select>", 1)[0]
+    chosen = re.findall(r'<option value="(\d+)" selected>', select)
+    assert chosen == [str(cast.specialist_a.pk)]
