@@ -50,6 +50,10 @@ DESCRIPTION_MAX = 5000
 ANSWER_MAX = 20000
 
 
+# The petitioner's answer to the agency's question (the question is at most 2,000).
+REPLY_MAX = 3000
+
+
 STAFF_ROLES: set[str] = {R.CLERK, R.SPECIALIST, R.LEADER, R.AGENCY_ADMIN}
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from cchc.accounts.models import User
 from cchc.agencies.models import Agency
 from cchc.core.fields import MultipleFileField, PhoneField, date_input
-from cchc.feedback.common import DESCRIPTION_MAX, TITLE_MAX
+from cchc.feedback.common import DESCRIPTION_MAX, REPLY_MAX, TITLE_MAX
 from cchc.feedback.models import Category, Complaint, ComplaintKind, PetitionChannel, Topic
 
 
@@ -206,3 +206,16 @@ class PetitionLookupForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+
+class ReplyForm(forms.Form):
+    """The petitioner's answer to the agency's question, on the tracking page."""
+
+    text = forms.CharField(
+        label=_("Your answer"),
+        # no max_length: an over-long answer comes back with the service's message (how long
+        # it is and the limit) instead of being cut by the browser while pasting
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("At most %(max)s characters. The agency is told as soon as you send it.")
+        % {"max": REPLY_MAX},
+    )

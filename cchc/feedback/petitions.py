@@ -444,7 +444,20 @@ def receive_info(
     petition = lock_for(petition, "receive_info", actor)
     require_status(petition, [S.NEED_INFO], _("record the information"))
     info = common.required_text(info, _("information received"), DESCRIPTION_MAX, field="info")
-    now = when(at)
+    return resume_with_info(petition, actor=actor, info=info, now=when(at))
+
+
+def resume_with_info(
+    petition: Petition,
+    *,
+    actor: Any,
+    info: str,
+    now: dt.datetime,
+    data: dict[str, Any] | None = None,
+) -> Petition:
+    """The information asked for has arrived (recorded by staff after a call, or sent by the
+    petitioner online, `replies`): the clock runs again and the due date moves by the working
+    time spent waiting. The caller holds the lock, checked the status and cleaned `info`."""
     resume = S.PROCESSING if petition.routing_confirmed_at else S.RECEIVED
     unpause(petition, now)
     append(
@@ -454,7 +467,7 @@ def receive_info(
         actor=actor,
         at=now,
         note=info,
-        data={"paused_seconds_total": petition.paused_seconds},
+        data={"paused_seconds_total": petition.paused_seconds, **(data or {})},
     )
     petition.status = resume
     petition.description = f"{petition.description}\n\n[{_('Additional information')}] {info}"[

@@ -18,8 +18,8 @@ from cchc.core.errors import DomainError
 from cchc.core.htmx import is_htmx, render_page
 from cchc.core.idempotency import once_per_form
 from cchc.core.text import matches_folded
-from cchc.feedback import common, petitions, throttle
-from cchc.feedback.forms import PetitionForm, PetitionLookupForm
+from cchc.feedback import common, petitions, replies, throttle
+from cchc.feedback.forms import PetitionForm, PetitionLookupForm, ReplyForm
 from cchc.feedback.models import Category, Petition, PetitionVote
 from cchc.feedback.text import redact
 from cchc.feedback.views._shared import file_petition, paged
@@ -132,8 +132,28 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@once_per_form
 def track(request: HttpRequest, token: str) -> HttpResponse:
+    """Follow one petition (whoever holds its unguessable link: the sender, from the
+    confirmation or from "Petitions I sent"). While the agency waits for information, its
+    question is shown and may be answered here (`replies.reply_to_question`)."""
     petition = get_object_or_404(Petition.objects.select_related("agency", "topic"), token=token)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                replies.reply_to_question(
+                    petition, actor=request.user, token=token, text=form.cleaned_data["text"]
+                )
+            except DomainError as exc:
+                rendering.add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your answer has been sent to the agency; the handling time runs again."),
+                )
+                return redirect("feedback:track", token=token)
+        petition.refresh_from_db()
     # what the agency asked, in its words: the page said only that something was asked, so
     # the petitioner waited for a call without knowing what to prepare
     question = (
@@ -144,7 +164,12 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         if petition.awaits_information
         else None
     )
-    return render(request, "feedback/track.html", {"petition": petition, "question": question})
+    return render(
+        request,
+        "feedback/track.html",
+        {"petition": petition, "question": question, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def answers(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +42,7 @@ from cchc.feedback.models import (
     Petition,
     PetitionAttachment,
     PetitionChannel,
+    PetitionEvent,
     PetitionStatus,
     ResponseTemplate,
 )
@@ -147,6 +149,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = 'attachment; filename="danh-sach-phan-anh.xlsx"'
         return response
+    # a petition whose petitioner has just answered the question (nothing done since) says so:
+    # the answer sent online would otherwise wait unseen among the rows "being handled"
+    qs = qs.annotate(
+        last_action=Subquery(
+            PetitionEvent.objects.filter(petition=OuterRef("pk"))
+            .order_by("-seq")
+            .values("action")[:1]
+        )
+    )
     export = request.GET.copy()
     export.pop("page", None)
     export["format"] = "xlsx"
