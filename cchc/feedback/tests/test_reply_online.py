@@ -185,3 +185,10 @@ def test_the_assign_list_starts_on_the_current_handler(cast):
     select = page.split('id="assign-select"', 1)[1].split("</select>", 1)[0]
     chosen = re.findall(r'<option value="(\d+)" selected>', select)
     assert chosen == [str(cast.specialist_a.pk)]
+
+
+def test_the_tracking_page_says_the_question_can_be_answered_here(client, cast):
+    """It said the agency would call or write, above a form to answer it online."""
+    p = asked(cast)
+    page = client.get(f"/feedback/p/{p.token}/").content.decode()
+    assert "trả lời câu hỏi của cơ quan ở dưới đây" in page
