@@ -146,24 +146,31 @@ def grade_of(grades: list[dict], total: float | None) -> str | None:
     return None
 
 
+def _exact(value: float) -> float:
+    """A sum of scores given to two decimals, without the binary float noise of the adding
+    (8.1 + 19.2 is 27.299999999999997 in floats): nine decimals keep every real figure, and
+    the published document no longer reads 110.00000000000001."""
+    return round(value, 9)
+
+
 def score_unit(tree: Tree, leaf_values: Mapping[str, float | None]) -> dict[str, Any]:
     """Points, maximum used, index %, per-field/criterion scores and the weakest criteria."""
     values = evaluate_plan(tree.plan or plan(tree.root), leaf_values)
-    points = values.get("") or 0.0
+    points = _exact(values.get("") or 0.0)
     has_survey = any(leaf_values.get(c) is not None for c in tree.survey_leaves)
     maximum = tree.max_total
     if tree.survey_optional and not has_survey:
         maximum = tree.max_total - tree.survey_max
-    total = points / maximum * 100 if maximum else None
+    total = _exact(points / maximum * 100) if maximum else None
     groups: dict[str, Any] = {}
     info = tree.info
     for f in tree.fields:
         crit = {
-            c: {"score": values.get(c) or 0.0, "max": info[c].max_points}
+            c: {"score": _exact(values.get(c) or 0.0), "max": info[c].max_points}
             for c in tree.field_criteria[f]
         }
         groups[f] = {
-            "score": values.get(f) or 0.0,
+            "score": _exact(values.get(f) or 0.0),
             "max": tree.info[f].max_points,
             "criteria": crit,
         }

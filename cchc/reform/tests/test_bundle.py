@@ -241,3 +241,16 @@ def test_a_self_assessment_in_progress_is_not_exported_as_final(cast, tmp_path):
     export_bundle(tmp_path / "out", date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
     scores = (tmp_path / "out" / "par_scores.csv").read_text(encoding="utf-8")
     assert "H26.01" in scores and "H26.02" not in scores
+
+
+@pytest.mark.django_db
+def test_scores_given_to_two_decimals_add_up_without_float_noise(cast, tmp_path):
+    """8.1 + 19.2 is 27.299999999999997 in floats: the document (interchange.md §6) carried
+    such noise in its points, groups and totals (110.00000000000001 seen on an import)."""
+    scores = SCORES.replace("SBN-2026,H26.01,1.1.1,10,8,", "SBN-2026,H26.01,1.1.1,10,8.1,")
+    scores = scores.replace("SBN-2026,H26.01,1.1.2,20,20,", "SBN-2026,H26.01,1.1.2,20,19.2,")
+    run(write_bundle(tmp_path / "b", scores=scores))
+    a = {r["code"]: r for r in compute()["agencies"]}["H26.01"]
+    assert a["groups"]["1"]["score"] == 27.3
+    assert a["groups"]["1"]["criteria"]["1.1"]["score"] == 27.3
+    assert a["points"] == 87.3 and a["total"] == 87.3
