@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link, value_is
 from cchc.core.personal import EncryptedTextField
+from cchc.core.text import FoldedTextField
 
 
 class Mode(models.TextChoices):
@@ -201,6 +202,8 @@ class Questionnaire(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # the surveys list finds a questionnaire by its code or title typed without accents
+    search_text = FoldedTextField(sources=("code", "title"))
 
     class Meta:
         verbose_name = _("questionnaire")

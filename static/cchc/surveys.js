@@ -9,6 +9,11 @@
 //     [data-submit-once]                    the submit button, disabled once the form is sent
 //                                           (a double click sends one submission; the server's
 //                                           nonce is the guarantee, this spares the round trip).
+//     #survey-answered [data-answered-text="Answered {n} of {m} questions"]
+//                                           (the interviewer's entry) the count of questions
+//                                           shown and answered so far, kept in view at the
+//                                           bottom of the screen, with a link to the first
+//                                           question shown and not yet answered.
 //   <div data-refresh-url="/…/progress/" data-refresh-every="15">
 //                                           re-loads the fragment (fieldwork progress, quotas)
 //                                           every n seconds while the page is visible and the
@@ -38,15 +43,42 @@
     });
   }
 
+  function answered(question) {
+    var fields = question.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var el = fields[i];
+      if (el.disabled) continue;
+      if ((el.type === "radio" || el.type === "checkbox") ? el.checked : el.value !== "") return true;
+    }
+    return false;
+  }
+
+  function countAnswered(form) {
+    var box = form.querySelector("#survey-answered");
+    if (!box) return;
+    var shown = Array.prototype.filter.call(
+      form.querySelectorAll(".survey-question"),
+      function (q) { return q.closest("[hidden]") === null; });
+    var done = shown.filter(answered);
+    var first = shown.filter(function (q) { return !answered(q); })[0];
+    box.querySelector("[data-answered-count]").textContent = box.dataset.answeredText
+      .replace("{n}", done.length).replace("{m}", shown.length);
+    var next = box.querySelector("[data-answered-next]");
+    next.hidden = !first;
+    if (first) { next.href = "#" + first.id; next.textContent = box.dataset.missingText; }
+    box.hidden = false;
+  }
+
   function bindForm(form) {
-    form.addEventListener("change", function () { applyConditions(form); });
-    form.addEventListener("input", function () { applyConditions(form); });
+    form.addEventListener("change", function () { applyConditions(form); countAnswered(form); });
+    form.addEventListener("input", function () { applyConditions(form); countAnswered(form); });
     form.addEventListener("submit", function () {
       var button = form.querySelector("[data-submit-once]");
       // after the browser has taken the submission: disabling first would drop the button
       if (button) window.setTimeout(function () { button.disabled = true; }, 0);
     });
     applyConditions(form);
+    countAnswered(form);
   }
 
   function bindRefresh(box) {

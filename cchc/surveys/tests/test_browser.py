@@ -4,7 +4,7 @@ on a double click); two clerks key a paper form and the supervisor resolves the 
 import pytest
 
 from cchc.surveys.models import PaperForm, Response
-from cchc.surveys.tests.conftest import answer_all, form_right_edge
+from cchc.surveys.tests.conftest import answer_all, enter_phone_responses, form_right_edge
 from cchc.surveys.tests.test_collection import drawn
 from cchc.testing import sign_in
 
@@ -157,3 +157,34 @@ def test_units_of_a_draft_are_found_by_name_and_added(browser_page, cast, questi
         cast.agency_a.pk,
         cast.agency_c.pk,
     }
+
+
+@pytest.mark.browser
+def test_results_breadcrumb_never_widens_a_phone(browser_page, cast, campaign, method):
+    """The results page was seen 8 px wider than a 390 px phone, then fine on reload: the
+    breadcrumb's divider is drawn after the campaign's name, so when a long name's last line
+    ends at the right edge (where depends on the name and the font) it stuck out. Every length
+    of name, one word more at a time, keeps the page within the screen."""
+    enter_phone_responses(campaign, method, (4, 5), agency=cast.agency_a, actor=cast.clerk_a)
+    page = browser_page
+    sign_in(page, cast.inspector)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/results/")
+    page.wait_for_selector("#ranking")
+    widths = page.evaluate(
+        """() => {
+        const crumb = document.querySelectorAll('main nav[aria-label=breadcrumb] li')[1]
+          .querySelector('a');
+        const words = 'Khảo sát sự hài lòng của người dân tổ chức đối với sự phục vụ của cơ quan '
+          + 'hành chính nhà nước năm 2026 đợt bổ sung dữ liệu mẫu thử nghiệm toàn tỉnh';
+        const parts = words.split(' '), out = [];
+        for (let n = 1; n <= parts.length; n++) {
+          for (const tail of ['', 'i', 'iii', 'mmm']) {
+            crumb.textContent = parts.slice(0, n).join(' ') + tail;
+            out.push(document.documentElement.scrollWidth);
+          }
+        }
+        return out;
+    }"""
+    )
+    assert max(widths) <= 390, max(widths)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError
 from cchc.core.rendering import form_page
+from cchc.core.text import matches_folded
 from cchc.surveys import letters, services
 from cchc.surveys.forms import CampaignForm
 from cchc.surveys.models import Campaign, Mode, Questionnaire, Quota, Response
@@ -34,6 +35,24 @@ from cchc.surveys.sampling import stratum_labels
 from cchc.surveys.views._shared import _campaign_to_follow
 
 CAMPAIGNS_PAGE = 20
+QUESTIONNAIRES_PAGE = 20
+
+
+def _other_page_links(request: HttpRequest, page: Any, param: str) -> dict[str, str]:
+    """The previous and next links of a second list on a page, paged by its own `param`:
+    every other parameter of the current address (the other list's search and page) kept."""
+    if page is None or not page.has_other_pages():
+        return {}
+    links = {}
+    for name, number in (
+        ("previous", page.previous_page_number() if page.has_previous() else None),
+        ("next", page.next_page_number() if page.has_next() else None),
+    ):
+        if number is not None:
+            query = request.GET.copy()
+            query[param] = str(number)
+            links[name] = "?" + query.urlencode()
+    return links
 
 
 @login_required
@@ -53,11 +72,16 @@ def index(request: HttpRequest) -> HttpResponse:
             Q(name__icontains=q) | Q(code__icontains=q) | Q(period__icontains=q)
         )
     page = Paginator(campaigns, CAMPAIGNS_PAGE).get_page(request.GET.get("page"))
-    questionnaires = (
-        Questionnaire.objects.order_by("code", "-version")
-        if can_see_questionnaires(request.user, province)
-        else []
-    )
+    # the questionnaires (every version of every code) grow year after year too: their own
+    # search (code or title, typed with or without accents) and their own page number, so
+    # paging one list keeps the other's search and page in the links
+    questionnaires = None
+    qq = request.GET.get("qq", "").strip()
+    if can_see_questionnaires(request.user, province):
+        rows = Questionnaire.objects.order_by("code", "-version")
+        if qq:
+            rows = rows.filter(matches_folded("search_text", qq))
+        questionnaires = Paginator(rows, QUESTIONNAIRES_PAGE).get_page(request.GET.get("qpage"))
     return render(
         request,
         "surveys/index.html",
@@ -66,6 +90,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             "q": q,
             "questionnaires": questionnaires,
+            "qq": qq,
+            "questionnaire_pages": _other_page_links(request, questionnaires, "qpage"),
             "collector": collector,
             "follower": follower,
             "home_affairs": is_home_affairs(request.user, province),
