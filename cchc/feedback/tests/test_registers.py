@@ -243,3 +243,19 @@ def test_the_dashboard_puts_the_agencies_needing_attention_first(client, cast):
     assert order(sort="bogus") == by_name
     body = client.get("/feedback/staff/dashboard/", {"sort": "overdue"}).content.decode()
     assert "Nhiều quá hạn nhất</strong>" in body and "sort=on_time#by-agency" in body
+
+
+def test_the_dashboard_overdue_list_says_what_each_column_is(client, cast):
+    """On a phone the overdue list scrolls inside itself: without headings a code, a title, an
+    agency and a date in a row were left for the reader to guess."""
+    late = file(cast.agency_a, title="Trễ", description="Phường chậm trả lời")
+    Petition.objects.filter(pk=late.pk).update(
+        handle_due_at=late.received_at + dt.timedelta(hours=1)
+    )
+    client.force_login(cast.leader_a)
+    body = client.get("/feedback/staff/dashboard/").content.decode()
+    table = body[body.index('id="overdue-table"') :]
+    table = table[: table.index("</table>")]
+    assert late.code in table
+    headings = ("<th>Mã</th>", "<th>Tiêu đề</th>", "<th>Cơ quan</th>", "<th>Hạn trả lời</th>")
+    assert all(h in table for h in headings)
