@@ -1,0 +1,32 @@
+"""The staff petition page puts what a handler looks for first before the actions."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cchc.core.calendar import LOCAL_TZ
+from cchc.feedback import petitions
+from cchc.feedback.tests.factories import MONDAY, file
+
+
+@pytest.mark.django_db
+def test_the_petition_page_says_its_deadline_and_handler_before_the_actions(client, cast):
+    """On a phone the side table with the deadlines came below every action and note: a
+    specialist scrolled past all of them to learn when the answer was due."""
+    p = file(cast.agency_a)
+    p = petitions.confirm_routing(
+        p,
+        actor=cast.clerk_a,
+        category=p.category,
+        agency=cast.agency_a,
+        assignee=cast.specialist_a,
+        at=MONDAY,
+    )
+    client.force_login(cast.specialist_a)
+    page = client.get(reverse("feedback:detail", args=[p.code])).content.decode()
+    glance = page.index('id="at-a-glance"')
+    assert glance < page.index("<form", page.index("<h1"))  # before the first action
+    line = page[glance : page.index("</p>", glance)]
+    assert p.handle_due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") in line
+    assert cast.specialist_a.display_name in line and "Hạn trả lời" in line
