@@ -1,0 +1,46 @@
+"""The online form refused on a 390 px phone: the page comes back at its top under "correct
+the items marked below", and the first marked item is focused and on screen (a missing
+mandatory file is otherwise a screen or two down, found only by scrolling)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import CITIZEN_ID
+from .test_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 390, 844
+
+
+def test_a_refused_form_takes_the_citizen_to_the_first_item_to_correct(
+    transactional_db, cast, browser_page
+):
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    cast.citizen.set_national_id(CITIZEN_ID)
+    cast.citizen.save()
+    sign_in(page, "citizen")
+    page.goto(f"{page.base_url}/procedures/{cast.procedure.code}/submit/")
+    # everything typed, the receiving agency chosen, but no file attached
+    page.fill("input[name=applicant_name]", "Nguyễn Văn Dân")
+    page.fill("input[name=phone]", "0912345678")
+    page.fill("input[name=address]", "1 Tràng Tiền, Hoàn Kiếm")
+    page.select_option("select[name=receiving_agency]", index=1)
+    page.fill("textarea[name=request]", "Đăng ký khai sinh cho con")
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    page.wait_for_load_state()
+    invalid = page.locator("#dossier-form [aria-invalid=true]")
+    assert invalid.count() >= 1, page.inner_text("main")
+    first = invalid.first
+    assert first.evaluate("el => el === document.activeElement"), page.evaluate(
+        "document.activeElement.outerHTML"
+    )
+    box = first.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= HEIGHT, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    # what was typed is still there
+    assert page.input_value("textarea[name=request]") == "Đăng ký khai sinh cho con"
+    page.shot("refused")
