@@ -44,3 +44,18 @@ def test_a_refused_form_takes_the_citizen_to_the_first_item_to_correct(
     # what was typed is still there
     assert page.input_value("textarea[name=request]") == "Đăng ký khai sinh cho con"
     page.shot("refused")
+
+
+def test_the_progress_steps_fit_a_phone(transactional_db, citizen, returned, browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    sign_in(page, "citizen")
+    page.goto(f"{page.base_url}/lookup/{returned.code}/")
+    steps = page.locator("#progress-steps li")
+    assert steps.count() == 5
+    for i in range(steps.count()):
+        box = steps.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, (i, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    assert page.locator("#progress-steps [aria-current=step]").inner_text() == "Đã trả kết quả"
+    page.shot("steps")
