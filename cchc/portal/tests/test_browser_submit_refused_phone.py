@@ -1,6 +1,7 @@
 """The online form refused on a 390 px phone: the page comes back at its top under "correct
 the items marked below", and the first marked item is focused and on screen (a missing
-mandatory file is otherwise a screen or two down, found only by scrolling)."""
+mandatory file is otherwise a screen or two down, found only by scrolling); the same for the
+supplement form on the status page, and the status page's progress steps fit the phone."""
 
 from __future__ import annotations
 
@@ -59,3 +60,28 @@ def test_the_progress_steps_fit_a_phone(transactional_db, citizen, returned, bro
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     assert page.locator("#progress-steps [aria-current=step]").inner_text() == "Đã trả kết quả"
     page.shot("steps")
+
+
+def test_a_refused_supplement_takes_the_citizen_to_its_form(
+    transactional_db, cast, citizen, browser_page
+):
+    from cchc.dossiers import services
+
+    from .conftest import at, citizens_dossier
+
+    d = services.receive(citizens_dossier(cast, citizen), actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    d = services.request_supplement(
+        d, actor=cast.clerk_a, reason="Thiếu bản sao", at=at(2026, 3, 2, 10)
+    )
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    sign_in(page, "citizen")
+    page.goto(f"{page.base_url}/lookup/{d.code}/")
+    with page.expect_navigation():
+        page.click("#send-supplement")  # no file chosen
+    field = page.locator("#supplement [aria-invalid=true]")
+    assert field.count() == 1, page.inner_text("#supplement")
+    assert field.evaluate("el => el === document.activeElement")
+    box = field.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= HEIGHT, box
+    page.shot("supplement-refused")

@@ -1,8 +1,8 @@
-// A refused submission comes back at the top of the page, under "correct the items marked
-// below"; on a phone the first marked item (often a missing file) is one or two screens
-// down, and the citizen had to hunt for it. The form's first invalid field is focused (its
-// label and message are read out) and brought to the middle of the screen. Static file, no
-// inline script (the Content-Security-Policy allows none).
+// A refused form comes back at the top of the page, under "correct the items marked below";
+// on a phone the first marked item (often a missing file, or the supplement form halfway
+// down the status page) is one or two screens down, and the citizen had to hunt for it. The
+// form's first invalid field is focused (its label and message are read out) and brought to
+// the middle of the screen. Static file, no inline script (the CSP allows none).
 (function () {
   "use strict";
   var form = document.querySelector("form[data-focus-first-error]");
