@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cchc.core import personal
@@ -144,6 +145,38 @@ def lookup(request: HttpRequest) -> HttpResponse:
 PUBLIC_NOTES = {"request_supplement", "refuse", "apologize", "stop", "withdraw"}
 
 
+# The way a dossier goes, as the citizen sees it: the status row alone ("Mới đăng ký", no
+# appointment yet) said neither how far it had come nor what was still ahead.
+PROGRESS_STEPS = (
+    pgettext_lazy("dossier progress step", "Submitted"),
+    pgettext_lazy("dossier progress step", "Received"),
+    pgettext_lazy("dossier progress step", "Being processed"),
+    pgettext_lazy("dossier progress step", "Result ready"),
+    pgettext_lazy("dossier progress step", "Result returned"),
+)
+_STEP_OF_STATUS = {
+    Status.SUBMITTED: 0,
+    Status.RECEIVED: 1,
+    Status.PROCESSING: 2,
+    Status.SUPPLEMENT: 2,
+    Status.FINANCIAL: 2,
+    Status.FINISHED: 3,
+    Status.RETURNED: 4,
+}
+
+
+def progress_steps(dossier: Dossier) -> list[dict[str, Any]]:
+    """The steps with the dossier's own marked: done, current or ahead; none for a dossier
+    that left the way (refused, withdrawn, stopped), whose status says it all."""
+    current = _STEP_OF_STATUS.get(Status(dossier.status))
+    if current is None:
+        return []
+    return [
+        {"label": label, "done": i < current, "current": i == current}
+        for i, label in enumerate(PROGRESS_STEPS)
+    ]
+
+
 def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     """Status history by agency, without staff names (citizens see units, not people).
     A hand-over within one agency (from one of its staff to another) tells the citizen
@@ -262,6 +295,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": dossier,
             "derivation": derivation,
             "timeline": timeline(dossier),
+            "steps": progress_steps(dossier),
             "pauses": supplement_pauses(dossier),
             "apologies": apologies,
             "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
