@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.agencies.models import Agency
 from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
+from cchc.core.widgets import UnitChecklist
 from cchc.plans.inspection_models import Severity, SubjectKind
 from cchc.plans.models import OutputType, Plan, Recurrence, SourceKind, Task
 
@@ -30,20 +31,6 @@ FILTER_LABEL = _("Type a few letters of the name")
 def unit_select() -> forms.Select:
     """One unit among the province's (52 and more): a list with a filter box above it."""
     return forms.Select(attrs={"data-filterable": FILTER_LABEL})
-
-
-class UnitChecklist(forms.CheckboxSelectMultiple):
-    """Several units among the province's: checkboxes in a scrolling box with a filter box
-    above it (`plans/widgets/unit_checklist.html`), instead of a multiple select that takes a
-    Ctrl-click for each unit and loses every choice on a plain click."""
-
-    template_name = "plans/widgets/unit_checklist.html"
-
-    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["filter_label"] = FILTER_LABEL
-        context["widget"]["chosen_label"] = _("Chosen")
-        return context
 
 
 def _agencies():  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.agencies.fields import AgencyChoices
 from cchc.agencies.models import Agency
 from cchc.core.fields import date_input
+from cchc.core.widgets import UnitChecklist
 from cchc.surveys.models import Campaign, Item, Method, Mode, Question, Questionnaire, Section
 
 
@@ -327,20 +328,6 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         methods = Method.objects.filter(province_code__in=("", province_code)).order_by("code")
         cast(MethodChoice, self.fields["method"]).queryset = methods
-
-
-class UnitChecklist(forms.CheckboxSelectMultiple):
-    """Units ticked among many (the province's 52 or more): checkboxes in a scrolling box
-    with a filter box above it (static/cchc/ui.js, `data-filterable`); without script the
-    ticks still work."""
-
-    template_name = "surveys/widgets/unit_checklist.html"
-
-    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["filter_label"] = _("Type a few letters of the name")
-        context["widget"]["chosen_label"] = _("Chosen")
-        return context
 
 
 class CampaignUnitsForm(forms.Form):
