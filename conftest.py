@@ -132,8 +132,13 @@ def browser_page(request, live_server):
     artifacts.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        # reduced motion: Pico's colour transitions (0.2 s) end at once, so what a test reads
+        # (axe's contrast check on a menu just opened) is the page at rest, not a frame of a fade
         context = browser.new_context(
-            locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            accept_downloads=True,
+            reduced_motion="reduce",
         )
         page = context.new_page()
         page.set_default_timeout(15000)
