@@ -444,21 +444,33 @@ def _kwargs(request: HttpRequest, code: str, action: str, payload: Schema) -> di
     # A finish's result is asked by the service after its own permission check (no read
     # here: one statement fewer on every finish); a claimed electronic result it refuses
     # before locking, so that claim is checked here after the caller's right.
-    if action in ("transfer", "assign") or (action == "finish" and data.get("electronic_result")):
-        # Names in the payload are looked up only once the caller may take this action on
-        # this dossier (404 if they may not see it, 403 if they may not act): a token holder
-        # cannot use these checks to probe user names, memberships or agencies.
-        dossier = _get_dossier(request, code)
-        policies.check(request.auth, action, dossier)
+    if action == "finish" and data.get("electronic_result"):
+        policies.check(request.auth, action, _get_dossier(request, code))
+    # Names in the payload are looked up by the service once the caller may take this action
+    # on the locked dossier (404 if they may not see it, 403 if they may not act): a token
+    # holder cannot use these checks to probe user names, memberships or agencies, and the
+    # dossier is read once (services.Lookup).
     if action == "transfer":
-        data["to_agency"] = _agency(data["to_agency"], "to_agency", required=True)
-        data["assignee"] = _staff_of(data.get("assignee"), data["to_agency"], "assignee")
+        to_agency, assignee = data.pop("to_agency"), data.pop("assignee", None)
+
+        def transfer_names(dossier: Dossier) -> dict[str, Any]:
+            agency = _agency(to_agency, "to_agency", required=True)
+            staff = _staff_of(assignee, agency, "assignee") if agency else None
+            return {"to_agency": agency, "assignee": staff}
+
+        data["lookup"] = transfer_names
     elif action == "assign":
-        data["assignee"] = _staff_of(data["assignee"], dossier.current_agency, "assignee")
-        if data["assignee"] is None:
-            raise ValidationFailed(
-                _("Please give the user name of the assignee."), field="assignee"
-            )
+        name = data.pop("assignee")
+
+        def assign_names(dossier: Dossier) -> dict[str, Any]:
+            user = _staff_of(name, dossier.current_agency, "assignee")
+            if user is None:
+                raise ValidationFailed(
+                    _("Please give the user name of the assignee."), field="assignee"
+                )
+            return {"assignee": user}
+
+        data["lookup"] = assign_names
     return data
 
 

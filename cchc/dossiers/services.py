@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Required, TypedDict, Unpack, cast
@@ -282,6 +282,12 @@ def _derive(
         if exc.field:
             raise ValidationFailed(exc.message, field=exc.field) from None
         raise TransitionNotAllowed(exc.message) from None
+
+
+# Names a caller sent (an agency code, a user name), looked up from the locked dossier only
+# after the caller's right on it is checked: a caller who may not act learns nothing of which
+# names exist, and the dossier is read once, under its lock. Returns the action's arguments.
+Lookup = Callable[[Dossier], dict[str, Any]]
 
 
 def _begin(
@@ -833,21 +839,28 @@ def transfer(
     dossier: Dossier,
     *,
     actor: Any,
-    to_agency: Agency,
+    to_agency: Agency | None = None,
     step_name: str = "",
     assignee: Any = None,
     note: str = "",
     at: dt.datetime | None = None,
     hours: float | None = None,
+    lookup: Lookup | None = None,
 ) -> Dossier:
     """Hand the dossier over to the next step (same or another agency) on the control slip.
 
     Each step gets its own due time from the step template, counted like a reception: a
     hand-over after the rule's cut-off (15:00 in Hà Nội's process decisions) counts from the
-    next working day (`_open_step`).
+    next working day (`_open_step`). `lookup` (see `Lookup`) gives `to_agency` and
+    `assignee` from names, once the caller's right is checked.
     """
     at = when(at)
     dossier, new = _begin(dossier, "transfer", actor, at)
+    if lookup is not None:
+        names = lookup(dossier)
+        to_agency, assignee = names["to_agency"], names.get("assignee")
+    if to_agency is None:
+        raise ValidationFailed(_("Please give the agency code."), field="to_agency")
     if not to_agency.is_valid_on(at.astimezone(LOCAL_TZ).date()):
         raise ValidationFailed(
             _("Agency %(code)s no longer exists.") % {"code": to_agency.code}, field="to_agency"
@@ -884,12 +897,21 @@ def transfer(
 
 @transaction.atomic
 def assign(
-    dossier: Dossier, *, actor: Any, assignee: Any, at: dt.datetime | None = None
+    dossier: Dossier,
+    *,
+    actor: Any,
+    assignee: Any = None,
+    at: dt.datetime | None = None,
+    lookup: Lookup | None = None,
 ) -> Dossier:
-    """A leader names who handles the dossier at its current unit (status and step kept)."""
+    """A leader names who handles the dossier at its current unit (status and step kept);
+    `lookup` (see `Lookup`) gives the `assignee` from a name once the leader's right is
+    checked."""
     at = when(at)
     dossier = _lock(dossier)
     _check(dossier, "assign", actor, at)
+    if lookup is not None:
+        assignee = lookup(dossier)["assignee"]
     policies.check_assignee(assignee, dossier.current_agency)
     event = _append(
         dossier,
