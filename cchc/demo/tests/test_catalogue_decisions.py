@@ -2,7 +2,8 @@
 the decision that announced it (the procedure page showed an empty "Quyết định công bố"), a
 few drafts wait for a keeper to publish them, the applicants differ by procedure (all said
 "Cá nhân, tổ chức", so the portal's note for the wrong kind of account never showed), and a
-company's account `doanhnghiep` has dossiers it submitted online."""
+company's account `doanhnghiep` has dossiers it submitted online, and so has the citizen's
+account `congdan` (its "Hồ sơ của tôi" was empty), each waiting on something the portal offers."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from cchc.catalogue.models import CatalogueChange, Procedure
 from cchc.demo.bundle import generate
 from cchc.demo.catalogue_data import DRAFT_PROCEDURES, PROCEDURES, PUBLICATION_DECISIONS
 from cchc.demo.management.commands.seed_demo import PASSWORD, Command
-from cchc.dossiers.models import ApplicantKind, Dossier
+from cchc.dossiers.models import ApplicantKind, Channel, Dossier
 from cchc.portal.applicant_types import for_individuals_only, for_organisations_only, mismatch
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def seeded(tmp_path, django_capture_on_commit_callbacks):
         command._draft_procedures()
         command._users()
         command._organisation_dossiers()
+        command._citizen_dossiers()
     return command
 
 
@@ -107,3 +109,20 @@ def test_the_company_account_signs_in_and_has_its_online_dossiers(seeded):
     seeded.stdout = out
     seeded._print_logins()
     assert "doanhnghiep" in out.getvalue() and "Công ty TNHH Sao Mai" in out.getvalue()
+
+
+def test_the_citizen_account_has_online_dossiers_at_each_point_the_portal_asks_of_them(
+    seeded, client
+):
+    from cchc.dossiers.models import Status
+
+    citizen = User.objects.get(username="congdan")
+    dossiers = list(Dossier.objects.filter(applicant=citizen).order_by("pk"))
+    assert [d.status for d in dossiers] == [Status.SUBMITTED, Status.SUPPLEMENT, Status.RETURNED]
+    for d in dossiers:
+        assert d.receiving_agency.code == "H26.100" and d.channel == Channel.ONLINE
+        assert d.applicant_kind == ApplicantKind.PERSON
+        assert not for_organisations_only(d.procedure)
+    client.force_login(citizen)
+    page = client.get("/my/").content.decode()
+    assert all(d.code in page for d in dossiers)

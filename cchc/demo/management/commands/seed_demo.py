@@ -116,6 +116,7 @@ class Command(BaseCommand):
             self._documents()
             self._live_dossiers()
             self._organisation_dossiers()
+            self._citizen_dossiers()
             from cchc.surveys.demo import seed_demo_campaign
 
             seed_demo_campaign(self.stdout)
@@ -431,14 +432,41 @@ class Command(BaseCommand):
                     )
         self.stdout.write("Live dossiers created at H26.100 and H26.01 through the services")
 
-    def _organisation_dossiers(self) -> None:
-        """Dossiers the demo company submitted online through the portal (draft, attached
-        papers, submission), as its account does: the counter of Sở Tư pháp has a company's
-        dossier waiting, and `doanhnghiep` sees its own dossiers."""
+    def _submit_online(
+        self, account: User, procedure: Procedure, agency: Agency, data: dict
+    ) -> Dossier:
+        """A dossier `account` submits through the portal as a person does: a draft with the
+        form's `data`, a PDF for every mandatory paper, then the submission."""
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         from cchc.demo.documents import demo_pdf, slug
         from cchc.portal import services as portal
+
+        draft = portal.save_draft(
+            portal.draft_for(user=account, procedure=procedure),
+            actor=account,
+            data={"receiving_agency": str(agency.pk), **data},
+        )
+        for component in procedure.required_documents.filter(mandatory=True):
+            portal.add_draft_upload(
+                draft,
+                actor=account,
+                required_document_id=component.pk,
+                upload=SimpleUploadedFile(
+                    f"{slug(component.name)}.pdf",
+                    demo_pdf(
+                        f"{account.organisation_name or account.display_name} (demo)",
+                        component.name,
+                    ),
+                    content_type="application/pdf",
+                ),
+            )
+        return portal.submit_draft(draft, actor=account)
+
+    def _organisation_dossiers(self) -> None:
+        """Dossiers the demo company submitted online through the portal (draft, attached
+        papers, submission), as its account does: the counter of Sở Tư pháp has a company's
+        dossier waiting, and `doanhnghiep` sees its own dossiers."""
         from cchc.portal.applicant_types import for_organisations_only
 
         company = User.objects.filter(username__in=DEMO_ORGANISATIONS).first()
@@ -458,28 +486,76 @@ class Command(BaseCommand):
             proc = next((p for p in candidates if for_organisations_only(p)), None)
             if proc is None:
                 continue
-            draft = portal.save_draft(
-                portal.draft_for(user=company, procedure=proc),
-                actor=company,
-                data={
+            d = self._submit_online(
+                company,
+                proc,
+                agency,
+                {
                     "address": "Số 25 phố Lý Thường Kiệt, phường Hoàn Kiếm, Hà Nội",
-                    "receiving_agency": str(agency.pk),
                     "request": f"Đề nghị giải quyết thủ tục: {proc.name}",
                 },
             )
-            for component in proc.required_documents.filter(mandatory=True):
-                portal.add_draft_upload(
-                    draft,
-                    actor=company,
-                    required_document_id=component.pk,
-                    upload=SimpleUploadedFile(
-                        f"{slug(component.name)}.pdf",
-                        demo_pdf("Cong ty TNHH Sao Mai (demo)", component.name),
-                        content_type="application/pdf",
-                    ),
-                )
-            made.append(portal.submit_draft(draft, actor=company).code)
+            made.append(d.code)
         self.stdout.write(f"Organisation dossiers submitted online: {', '.join(made)}")
+
+    def _citizen_dossiers(self) -> None:
+        """The demo citizen `congdan` has dossiers of their own at UBND Phường Ba Đình, each
+        at a point where the portal asks something of them: one waiting for the counter, one
+        whose supplement the specialist asked for (to send online), one returned (to
+        evaluate). Submitted through the portal, handled by the demo staff's services."""
+        from cchc.dossiers import services
+        from cchc.portal.applicant_types import for_organisations_only
+
+        people = {
+            u.username: u
+            for u in User.objects.filter(
+                username__in=["congdan", "motcua.badinh", "chuyenvien.badinh"]
+            )
+        }
+        agency = Agency.objects.filter(code="H26.100").first()
+        if len(people) < 3 or agency is None:
+            return
+        citizen, clerk, specialist = (
+            people["congdan"],
+            people["motcua.badinh"],
+            people["chuyenvien.badinh"],
+        )
+        candidates = [
+            p
+            for p in Procedure.objects.published()
+            .filter(agencies=agency)
+            .exclude(online_level=OnlineLevel.NONE)
+            .order_by("code")
+            if not for_organisations_only(p)
+        ][:3]
+        made = []
+        for stage, proc in enumerate(candidates):
+            d = self._submit_online(
+                citizen,
+                proc,
+                agency,
+                {
+                    "address": "Số 12 phố Đội Cấn, phường Ba Đình, Hà Nội",
+                    "request": f"Đề nghị giải quyết thủ tục: {proc.name}",
+                },
+            )
+            made.append(d.code)
+            if stage == 0:
+                continue  # waiting for the counter
+            d = services.receive(d, actor=clerk)
+            d = services.transfer(
+                d, actor=clerk, to_agency=agency, step_name="Thẩm định hồ sơ", assignee=specialist
+            )
+            if stage == 1:
+                services.request_supplement(
+                    d, actor=specialist, reason="Bổ sung bản sao giấy tờ chứng minh nơi cư trú"
+                )
+            else:
+                d = services.finish(
+                    d, actor=specialist, note="Đã cấp kết quả (bản giấy trả tại bộ phận một cửa)"
+                )
+                services.return_result(d, actor=clerk)
+        self.stdout.write(f"Dossiers of the demo citizen (congdan): {', '.join(made)}")
 
     @transaction.atomic
     def _external_indices(self) -> None:
