@@ -148,6 +148,23 @@ def test_rank_change_against_the_previous_period(client, scenario):
     assert ranks["H26.02"] is None  # no dossiers
 
 
+def test_a_units_rank_says_out_of_how_many_in_its_group_and_opens_its_row(client, scenario):
+    """A rank alone ("Hạng: 30") did not say whether the unit led or trailed: the scorecard
+    gives the rank out of the units ranked in the same group, and opens the unit's row in
+    the ranking of the same period. A unit of the group too small to be ranked is not counted."""
+    from cchc.testing import AgencyFactory
+
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    agency = scenario.cast.agency_a
+    AgencyFactory(code="H26.199", name="UBND xã Không Hồ Sơ", level="COMMUNE", group=agency.group)
+    c = login(client, scenario.cast.leader_a)
+    body = c.get(reverse("indices:agency", args=[agency.code]), {"period": AUG}).content.decode()
+    link = f"{reverse('indices:ranking')}?period={AUG}#rank-{agency.code}"
+    assert f'<a id="agency-rank" href="{link}">1 / 1 trong nhóm “Xã, phường”</a>' in body
+    ranking = c.get(reverse("indices:ranking"), {"period": AUG}).content.decode()
+    assert f'<tr id="rank-{agency.code}">' in ranking
+
+
 def test_closing_a_period_freezes_it_and_restatement_is_recorded(
     scenario, django_capture_on_commit_callbacks
 ):

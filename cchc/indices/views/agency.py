@@ -155,6 +155,12 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             group_rows=group_rows,
             total_lost=round(ps.spec.max_points - s.total, 2),
             rank=ps.ranks.get(agency.pk),
+            # "30th" says little without "of 30": the units ranked in the agency's own group
+            ranked_in_group=sum(
+                1
+                for a in ps.agencies
+                if a.group_id == agency.group_id and ps.ranks.get(a.pk) is not None
+            ),
             may_see_evidence=_may_see_evidence(request.user, agency),
             may_enter_figures=permissions.is_province_admin(request.user, province or None),
             labels=json.dumps([t["period_label"] for t in trend]),
