@@ -56,3 +56,12 @@ def where_to_submit(context: Any, agencies: Iterable[Agency]) -> dict[str, Any]:
         words = fold(searched).split()[:8]
         listed = [a for a in agencies if all(w in fold(f"{a.name} {a.code}") for w in words)]
     return {"places": places(listed), "count": len(agencies), "searched": searched}
+
+
+@register.inclusion_tag("catalogue/_where_to_submit_link.html")
+def where_to_submit_link(agencies: Iterable[Agency]) -> dict[str, Any]:
+    """The link from the call to action down to where to submit: on a phone the agencies
+    come after the whole record, and a counter-only procedure has nothing else to do. It
+    leads to the search for one's ward when the list is folded (more than five)."""
+    count = len(list(agencies))
+    return {"count": count, "target": "place-search" if count > 5 else "agencies"}

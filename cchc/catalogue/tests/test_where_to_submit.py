@@ -65,6 +65,17 @@ def test_the_procedure_page_says_where_and_when_each_agency_receives(cast, monke
 
 
 @pytest.mark.django_db
+def test_the_call_to_action_leads_to_where_to_submit_in_person(cast):
+    from cchc.catalogue.models import Procedure
+
+    Procedure.objects.filter(pk=cast.procedure.pk).update(online_level="none")
+    page = Client().get(f"/procedures/{cast.procedure.code}/").content.decode()
+    cta = page[page.index('id="submit-cta"') : page.index("</article>")]
+    assert "chỉ thực hiện trực tiếp" in cta
+    assert '<a href="#agencies">Nơi nộp hồ sơ trực tiếp và giờ tiếp nhận</a>' in cta
+
+
+@pytest.mark.django_db
 def test_a_hundred_receiving_wards_cost_no_query_each(cast, monkeypatch):
     """The working-day calendar is read once per province, not once per agency."""
     monkeypatch.setattr(timezone, "now", lambda: MONDAY_9)
@@ -142,6 +153,9 @@ def test_the_hours_read_on_a_phone(transactional_db, cast, browser_page):
     )
     page.goto(url)
     expect(places.first).to_be_hidden()
+    # the call to action leads down to the search, past the whole record
+    page.locator("#where-link a").click()
+    expect(page.locator("#id_place")).to_be_in_viewport()
     page.get_by_label("Tìm phường, xã hoặc cơ quan của bạn").fill("hoan kiem")
     page.get_by_role("button", name="Tìm", exact=True).click()
     expect(places).to_have_count(1)
