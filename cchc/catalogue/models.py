@@ -64,13 +64,29 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
         """Diacritics-insensitive search: "thu tuc ho tich" finds "Thủ tục hộ tịch"; the code,
         the name, the field and the numbers of the decisions that published and amended the
         procedure ("1234/qd-ubnd", "Quyết định số 1234/QĐ-UBND")."""
-        return self.filter(matches_folded("search_text", decision_query(query)))
+        text = decision_query(query)
+        condition = matches_folded("search_text", text)
+        other_spelling = i_or_y(text)
+        if other_spelling != text:
+            condition |= matches_folded("search_text", other_spelling)
+        return self.filter(condition)
 
 
 # Words people put around a decision's number ("Quyết định số 1234/QĐ-UBND"), which the
 # search text does not hold: left out of a query that names a decision.
 _DECISION_WORDS = frozenset({"quyet", "dinh", "so", "qd"})
 _DECISION_NUMBER = re.compile(r"\d+(?:/\d{4})?/qd-\S+")
+
+
+# a syllable that ends in i or y after a consonant: "kí"/"ký", "lí"/"lý", "sĩ"/"sỹ", "mĩ"/"mỹ"
+_I_OR_Y = re.compile(r"\b(k|l|m|s|t|h|v|d|qu)([iy])\b")
+
+
+def i_or_y(text: str) -> str:
+    """A folded query with the other spelling of its closed i/y syllables: "dang ki khai sinh"
+    -> "dang ky khai sinh". Both are in use ("đăng kí" is taught in schools, "đăng ký" is in
+    the published names), so a citizen who types one finds the other."""
+    return _I_OR_Y.sub(lambda m: m[1] + ("y" if m[2] == "i" else "i"), text)
 
 
 def decision_query(query: str | None) -> str:
