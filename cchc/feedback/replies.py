@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.core.calendar import when
@@ -29,7 +29,7 @@ from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFaile
 from cchc.core.jobs import job
 from cchc.feedback import common, petitions
 from cchc.feedback.common import REPLY_MAX
-from cchc.feedback.models import Petition, PetitionEvent, PetitionStatus
+from cchc.feedback.models import Petition, PetitionEvent, PetitionStatus, ReplyNotice
 
 # C0 controls other than tab, line feed and carriage return, DEL and the C1 controls: the
 # request guard (core.middleware) refuses them at the edge; the service refuses them too, for
@@ -97,7 +97,9 @@ def _handler(petition: Petition, event: PetitionEvent) -> Any:
 @job(max_attempts=6)
 def notify_handler_of_reply(event_id: int) -> bool:
     """Tell the handling officer (e-mail, else SMS) that the petitioner answered online. One
-    message per run: a retry follows only a failed send. Returns whether a message went."""
+    message per answer: the job locks its marker (`ReplyNotice`) and sends only while no
+    message went, marking it in the same transaction; a send that fails leaves it unmarked
+    for the retry. Returns whether a message went in this run."""
     from cchc.core import sms
 
     event = (
@@ -107,21 +109,30 @@ def notify_handler_of_reply(event_id: int) -> bool:
     )
     if event is None:
         return False
-    petition = event.petition
-    officer = _handler(petition, event)
-    if officer is None or not officer.is_active:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        link = settings.SITE_URL.rstrip("/") + reverse("feedback:detail", args=[petition.code])
-        subject = _("Petition %(code)s: the petitioner has answered") % {"code": petition.code}
-        body = _(
-            "The petitioner answered your question about petition %(code)s online; the "
-            "handling time runs again. Read the answer at %(link)s"
-        ) % {"code": petition.code, "link": link}
-    if officer.email:
-        send_mail(subject, body, None, [officer.email])
-    elif officer.phone:
-        sms.send_sms(officer.phone, body)
-    else:
-        return False
+    with transaction.atomic():
+        ReplyNotice.objects.get_or_create(event=event)
+        notice = ReplyNotice.objects.select_for_update().get(event=event)
+        if notice.sent_at is not None:
+            return False
+        petition = event.petition
+        officer = _handler(petition, event)
+        if officer is None or not officer.is_active:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            link = settings.SITE_URL.rstrip("/") + reverse("feedback:detail", args=[petition.code])
+            subject = _("Petition %(code)s: the petitioner has answered") % {"code": petition.code}
+            body = _(
+                "The petitioner answered your question about petition %(code)s online; the "
+                "handling time runs again. Read the answer at %(link)s"
+            ) % {"code": petition.code, "link": link}
+        if officer.email:
+            send_mail(subject, body, None, [officer.email])
+            notice.channel = "email"
+        elif officer.phone:
+            sms.send_sms(officer.phone, body)
+            notice.channel = "sms"
+        else:
+            return False
+        notice.sent_at = timezone.now()
+        notice.save(update_fields=["sent_at", "channel"])
     return True

@@ -112,6 +112,42 @@ def test_the_handling_officer_is_told_by_the_job_runner(reseeded, cast, mailoutb
     assert f"/feedback/staff/{p.code}/" in sent[0].body
 
 
+def test_a_second_run_of_the_job_sends_nothing_more(reseeded, cast, mailoutbox):
+    """The job runner retries a run that failed after the message went (a crash between
+    sending and finishing): the job had no marker of its own and told the officer twice."""
+    cast.specialist_a.email = "chuyenvien@example.vn"
+    cast.specialist_a.save(update_fields=["email"])
+    p = asked(cast)
+    replies.reply_to_question(p, actor=AnonymousUser(), token=p.token, text=REPLY)
+    event = p.events.get(action="receive_info")
+    mailoutbox.clear()
+    run_jobs()
+    # the retry: the same job, with the same argument, run again
+    assert replies.notify_handler_of_reply.call(event.pk) is False
+    assert [m.to for m in mailoutbox] == [["chuyenvien@example.vn"]]
+
+
+def test_a_failed_send_is_sent_by_the_retry(reseeded, cast, mailoutbox, monkeypatch):
+    """The marker is set only with a message that went: a send that fails is retried."""
+    cast.specialist_a.email = "chuyenvien@example.vn"
+    cast.specialist_a.save(update_fields=["email"])
+    p = asked(cast)
+    replies.reply_to_question(p, actor=AnonymousUser(), token=p.token, text=REPLY)
+    event = p.events.get(action="receive_info")
+    mailoutbox.clear()
+
+    def down(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(replies, "send_mail", down)
+    with pytest.raises(OSError):
+        replies.notify_handler_of_reply.call(event.pk)
+    monkeypatch.undo()
+    assert replies.notify_handler_of_reply.call(event.pk) is True
+    assert replies.notify_handler_of_reply.call(event.pk) is False
+    assert [m.to for m in mailoutbox] == [["chuyenvien@example.vn"]]
+
+
 def test_without_an_assignee_the_officer_who_asked_is_told(reseeded, cast, mailoutbox):
     cast.clerk_a.email = "motcua@example.vn"
     cast.clerk_a.save(update_fields=["email"])

@@ -143,3 +143,38 @@ def test_a_specialist_posting_the_action_changes_nothing(cast):
     assert "không được phép" in resp.content.decode()
     p.refresh_from_db()
     assert p.status == S.ANSWERED
+
+
+def test_a_refused_send_back_comes_back_open_with_what_was_typed(cast):
+    """The form sat in a closed fold: after a refusal the leader saw the page without the
+    form and its error, and on a phone had to find and open the fold again."""
+    p = answered(cast)
+    too_long = "Bổ sung căn cứ " + "x" * 2000
+    resp = client_for(cast.leader_a).post(
+        reverse("feedback:act", args=[p.code, "return_answer"]), {"reason": too_long}
+    )
+    assert resp.status_code == 200 and "Location" not in resp  # the page again, refused
+    page = resp.content.decode()
+    assert '<details id="return-answer" open>' in page
+    assert f">{too_long}</textarea>" in page
+    p.refresh_from_db()
+    assert p.status == S.ANSWERED
+
+
+def test_the_assignee_s_queue_marks_an_answer_sent_back(cast):
+    """Back in the assignee's queue, a petition sent back looked like any other in progress:
+    nothing said the leader was waiting for a corrected answer."""
+    p, other = answered(cast), answered(cast)
+    petitions.return_answer(p, actor=cast.leader_a, reason=REASON)
+    petitions.return_answer(other, actor=cast.leader_a, reason=REASON)
+    queue = client_for(cast.specialist_a).get("/feedback/staff/?tab=mine").content.decode()
+    row = queue.split(p.code, 1)[1].split("</tr>", 1)[0]
+    assert "answer-returned" in row and "Trả lại để sửa câu trả lời" in row
+    # a later step on the petition (a question to the petitioner) takes the mark away
+    petitions.answer(p, actor=cast.specialist_a, text="Đã bổ sung căn cứ.")
+    petitions.return_answer(p, actor=cast.leader_a, reason=REASON)
+    petitions.request_info(other, actor=cast.specialist_a, question="Số biên nhận là gì?")
+    queue = client_for(cast.specialist_a).get("/feedback/staff/?tab=mine").content.decode()
+    rows = {c: queue.split(c, 1)[1].split("</tr>", 1)[0] for c in (p.code, other.code)}
+    assert "answer-returned" in rows[p.code]
+    assert "answer-returned" not in rows[other.code]

@@ -232,6 +232,16 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return _detail_page(request, _visible_petition(request, code))
 
 
+def _returned_answer(petition: Petition) -> PetitionEvent | None:
+    """The leader's sending back of the answer the assignee is now correcting, if any: its
+    reason belongs above the answer form, not only at the end of the history (on a phone,
+    below every action and the side table)."""
+    if not petition.is_processing:
+        return None
+    last = petition.events.filter(action__in=("answer", "return_answer")).order_by("-seq").first()
+    return last if last is not None and last.action == "return_answer" else None
+
+
 def _detail_page(request: HttpRequest, petition: Petition, *, failed: str = "") -> HttpResponse:
     """The petition's page; `failed` names the action just refused, whose form comes back with
     what was typed (an answer drafted at length, a transfer's reason) instead of empty."""
@@ -257,6 +267,7 @@ def _detail_page(request: HttpRequest, petition: Petition, *, failed: str = "") 
         "reclassify_form": ReclassifyForm(posted if failed == "reclassify" else None),
         "failed": failed,
         "posted": posted or {},
+        "returned": _returned_answer(petition),
         "repeats": petition.repeats.exclude(pk=petition.pk).order_by("received_at")[:10],
         "handlers": User.objects.filter(
             memberships__agency=petition.agency, memberships__role__in=common.HANDLER_ROLES
