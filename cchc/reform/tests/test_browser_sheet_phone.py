@@ -97,3 +97,29 @@ def test_every_score_field_has_a_visible_label_on_a_phone(transactional_db, brow
             assert 0 <= box["x"] and box["x"] + box["width"] <= WIDTH
             assert box["y"] + box["height"] <= field_box["y"] + 1  # above its box
         assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_the_ranking_reads_on_a_phone(transactional_db, browser_page, cast):
+    """Home Affairs reads the ranking on a phone: each unit is a card whose index % and
+    weakest criteria are within the screen (eight columns scrolled sideways inside the table,
+    the index % out of sight); the desktop keeps the table."""
+    t = build_template()
+    submitted(cast, t)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/par/results/2026/")
+    table = page.locator("table.ranking").first
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the ranking scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    row = table.locator("tbody tr").first
+    for label in ("Chỉ số %", "Tiêu chí yếu nhất"):
+        cell = row.locator(f"td[data-label='{label}']")
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, label
+        assert cell.evaluate("e => getComputedStyle(e, '::before').content").find(label) >= 0
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert table.locator("thead").is_visible()
+    assert table.evaluate("e => getComputedStyle(e).display") == "table"
