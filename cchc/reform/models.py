@@ -166,6 +166,8 @@ class Assessment(models.Model):
 
     is_appraising = status_is(AssessmentStatus.APPRAISING)
 
+    awaits_explanation = status_is(AssessmentStatus.EXPLANATION)
+
     @property
     def can_be_finalised(self) -> bool:
         """Submitted and not final: the chair may close the appraisal."""

@@ -197,3 +197,15 @@ def test_a_refused_ask_keeps_the_day_the_chair_typed(client, cast):
     assert "trong vòng 60 ngày" in page
     a.refresh_from_db()
     assert a.status == AssessmentStatus.APPRAISING
+
+
+def test_the_start_page_tells_the_unit_and_the_chair_the_last_day(client, cast):
+    """The last day of the answers (as moved) stands beside the status on the start page of
+    the unit's staff and of the chair, not only deep in the sheet."""
+    chair, a = _asked(cast)
+    day = _calendar(a).add_working_days(_local_day(a.answer_due), 2)
+    appraisal.move_answer_due(a, actor=chair, answer_by=day, reason="Đơn vị xin thêm thời gian")
+    for who in (cast.specialist_b, chair):
+        client.force_login(who)
+        page = client.get(reverse("reform:home")).content.decode()
+        assert f"Hạn trả lời 23:59 {day.strftime('%d/%m/%Y')}" in page, who
