@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.models import User
 from cchc.core.actors import SYSTEM
 from cchc.core.calendar import WorkingCalendar
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
@@ -113,8 +114,9 @@ def test_only_the_chair_moves_it_and_only_while_the_unit_is_asked(cast):
     with pytest.raises(TransitionNotAllowed):  # not asked yet: nothing to move
         appraisal.move_answer_due(a, actor=chair, answer_by=day, reason="Lý do")
     a = appraisal.request_explanation(a, actor=chair)
-    member = UserFactory(username="member")
-    AppraisalTeam.objects.get(chair=chair).members.add(member.pk)
+    UserFactory(username="member")
+    member = User.objects.get(username="member")
+    AppraisalTeam.objects.get(chair=chair).members.add(member)
     for who in (member, cast.leader_b):
         with pytest.raises(NotPermitted):
             appraisal.move_answer_due(a, actor=who, answer_by=day, reason="Lý do")
