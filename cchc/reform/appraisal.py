@@ -244,6 +244,79 @@ def request_explanation(
     return assessment
 
 
+def move_answer_due(
+    assessment: Assessment, *, actor: Any, answer_by: dt.date, reason: str
+) -> Assessment:
+    """The chair moves the last day of the unit's answers once they have been asked for (the
+    unit asked for more time, a day off the province added, a date typed wrong). The new
+    last day is a working day of the province's calendar (the calendar the default of
+    `request_explanation` is counted on), not before today and within LONGEST_ROUND_DAYS;
+    the answers are then due by its end (local time), as when asking. Refused once the
+    year's results are published (the answers could no longer change them). The sheet's
+    history says from which day to which day and why, and the unit reads the new last day
+    on its sheet, where asking told it the first one."""
+    require_actor(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            _("Say why the last day for the unit's answers is moved."), field="reason"
+        )
+    today = timezone.localdate()
+    if not today <= answer_by <= today + dt.timedelta(days=LONGEST_ROUND_DAYS):
+        raise ValidationFailed(
+            _(
+                "The new last day for the unit's answers must be today or later, and within "
+                "%(days)s days."
+            )
+            % {"days": LONGEST_ROUND_DAYS},
+            field="answer_by",
+        )
+    calendar = WorkingCalendar.for_province(assessment.agency.province_code)
+    if not calendar.is_working_day(answer_by):
+        raise ValidationFailed(
+            _("%(day)s is not a working day (%(why)s): choose a working day, for example %(next)s.")
+            % {
+                "day": answer_by.strftime("%d/%m/%Y"),
+                "why": calendar.why_not_working(answer_by),
+                "next": calendar.next_working_day(answer_by).strftime("%d/%m/%Y"),
+            },
+            field="answer_by",
+        )
+    with transaction.atomic():
+        assessment = events.lock(assessment)
+        _require_appraiser(assessment, actor, chair=True)
+        if assessment.status != S.EXPLANATION:
+            raise TransitionNotAllowed(
+                _(
+                    "The last day for the unit's answers can be moved only while the unit is "
+                    "asked for its explanation and has not answered."
+                )
+            )
+        if results.published(assessment.template.year, assessment.agency.province_code) is not None:
+            raise TransitionNotAllowed(
+                _(
+                    "The year's results are published: the last day for the unit's answers "
+                    "can no longer be moved."
+                )
+            )
+        before = assessment.answer_due
+        due = timezone.make_aware(dt.datetime.combine(answer_by, dt.time(23, 59)))
+        if before is not None and timezone.localtime(before).date() == answer_by:
+            raise ValidationFailed(
+                _("The unit's answers are already due by that day."), field="answer_by"
+            )
+        move(
+            assessment,
+            "move_answer_due",
+            actor=actor,
+            to_status=S.EXPLANATION,
+            stamps={"answer_due": due},
+            note=reason,
+            data={"answer_due": [before.isoformat() if before else None, due.isoformat()]},
+        )
+    return assessment
+
+
 def adjusted_items(assessment: Assessment) -> list[Score]:
     """The adjusted rows of the sheet, in the sheet's order: what the unit answers."""
     return [

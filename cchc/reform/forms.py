@@ -158,6 +158,17 @@ class AppraiseForm(_RowForm):
     )
 
 
+class AnswerDueForm(forms.Form):
+    """The chair moves the last day of the unit's answers: the new day and why."""
+
+    answer_by = forms.DateField(label=_("New last day for the unit's answers"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason for moving it"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class WhatIfForm(forms.Form):
     """What-if on the unit page: a platform figure in percent and/or chosen leaf scores; one
     field per leaf (v_<code>), bounded by the leaf's maximum. Nothing is saved."""

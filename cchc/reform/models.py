@@ -166,6 +166,8 @@ class Assessment(models.Model):
 
     is_appraising = status_is(AssessmentStatus.APPRAISING)
 
+    awaits_explanation = status_is(AssessmentStatus.EXPLANATION)
+
     @property
     def can_be_finalised(self) -> bool:
         """Submitted and not final: the chair may close the appraisal."""
@@ -287,6 +289,7 @@ ACTION_LABELS = {
     "accept": _("Self score accepted"),
     "adjust": _("Score adjusted"),
     "request_explanation": _("Explanation requested"),
+    "move_answer_due": _("Last day for the answers moved"),
     "respond": _("The unit's explanation"),
     "responded": _("Explanation sent"),
     "accept_adjustment": _("Adjustment accepted by the unit"),
@@ -306,7 +309,7 @@ class PARLogRow:
             parts.append(str(data.get("from", "")))
         elif "from" in data and "to" in data:  # a score: stored as data, shown as a number
             parts.append(f"{_points(data['from'])} → {_points(data['to'])}")
-        if self.action in ("update", "change_node", "deadline"):  # type: ignore[attr-defined]
+        if self.action in ("update", "change_node", "deadline", "move_answer_due"):  # type: ignore[attr-defined]
             parts += [
                 f"{_field_name(k)}: {shown(v[0])} → {shown(v[1])}"
                 for k, v in data.items()
@@ -335,7 +338,7 @@ def _shown(value: object) -> str:
 
 
 # the logged fields holding an instant (stored in ISO form), shown in local time
-TIME_FIELDS = frozenset({"deadline"})
+TIME_FIELDS = frozenset({"deadline", "answer_due"})
 
 
 def _when(value: object) -> str:
@@ -371,7 +374,7 @@ def _points(value: object) -> str:
 
 
 def _field_name(name: str) -> str:
-    for model in (TemplateNode, Template):
+    for model in (TemplateNode, Template, Assessment):
         try:
             return str(getattr(model._meta.get_field(name), "verbose_name", name))
         except FieldDoesNotExist:

@@ -8,8 +8,8 @@ import pytest
 
 from cchc.reform import assessments
 from cchc.reform.models import Score
-from cchc.reform.tests.helpers import build_template
-from cchc.testing import sign_in
+from cchc.reform.tests.helpers import appraisal_team, build_template, submitted
+from cchc.testing import assert_accessible, sign_in
 
 WIDTH = 390
 
@@ -66,3 +66,60 @@ def test_the_progress_filters_fit_a_phone(transactional_db, browser_page, cast):
     assert button["height"] < 2 * field["height"]
     assert button["y"] > field["y"] + field["height"]  # under the fields
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+@pytest.mark.browser
+def test_every_score_field_has_a_visible_label_on_a_phone(transactional_db, browser_page, cast):
+    """A score box on a phone card said nothing of itself (its label was for screen readers
+    only): the unit's self score and the appraiser's score each show their label above the
+    box, within the screen, and axe finds nothing serious."""
+    t = build_template()
+    chair = appraisal_team(t, cast.agency_b)
+    b = submitted(cast, t)
+    a = assessments.open_assessment(t, cast.agency_a, actor=cast.specialist_a)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    for user, sheet, form in ((cast.specialist_a, a, ".score-form"), (chair, b, ".appraise-form")):
+        sign_in(page, user)
+        page.goto(f"{page.base_url}/par/a/{sheet.pk}/")
+        page.wait_for_selector(form)
+        fields = page.locator(f"#sheet {form} input[name=score]")
+        assert fields.count() >= 2
+        for i in range(fields.count()):
+            field = fields.nth(i)
+            label = page.locator(f"label[for='{field.get_attribute('id')}']")
+            field.scroll_into_view_if_needed()
+            assert label.is_visible(), f"no visible label for {field.get_attribute('id')}"
+            box = label.bounding_box()
+            field_box = field.bounding_box()
+            assert box is not None and field_box is not None
+            assert box["width"] > 20 and box["height"] > 8  # not a clipped 1 px box
+            assert 0 <= box["x"] and box["x"] + box["width"] <= WIDTH
+            assert box["y"] + box["height"] <= field_box["y"] + 1  # above its box
+        assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_the_ranking_reads_on_a_phone(transactional_db, browser_page, cast):
+    """Home Affairs reads the ranking on a phone: each unit is a card whose index % and
+    weakest criteria are within the screen (eight columns scrolled sideways inside the table,
+    the index % out of sight); the desktop keeps the table."""
+    t = build_template()
+    submitted(cast, t)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/par/results/2026/")
+    table = page.locator("table.ranking").first
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the ranking scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    row = table.locator("tbody tr").first
+    for label in ("Chỉ số %", "Tiêu chí yếu nhất"):
+        cell = row.locator(f"td[data-label='{label}']")
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, label
+        assert cell.evaluate("e => getComputedStyle(e, '::before').content").find(label) >= 0
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert table.locator("thead").is_visible()
+    assert table.evaluate("e => getComputedStyle(e).display") == "table"

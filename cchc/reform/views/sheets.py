@@ -26,7 +26,13 @@ from django.views.decorators.http import require_POST
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError, ValidationFailed
 from cchc.reform import access, appraisal, assessments, exports, results
-from cchc.reform.forms import AppraiseForm, EvidenceForm, HistoryFilterForm, ScoreForm
+from cchc.reform.forms import (
+    AnswerDueForm,
+    AppraiseForm,
+    EvidenceForm,
+    HistoryFilterForm,
+    ScoreForm,
+)
 from cchc.reform.models import (
     AppraisalTeam,
     Assessment,
@@ -74,10 +80,14 @@ def _assessment_page(
     *,
     bound: tuple[str, str, forms.Form] | None = None,
     answers: dict[str, str] | None = None,
+    answer_due_form: AnswerDueForm | None = None,
+    answer_by_typed: str | None = None,
 ) -> HttpResponse:
     """The scoring sheet. `bound`: (kind, node code, form) of a posted form that was refused,
     shown again in its row with what the person typed and the error on its field; `answers`:
-    a refused explanation (node code → text), shown again as typed."""
+    a refused explanation (node code → text), shown again as typed; `answer_due_form`: the
+    chair's refused move of the answers' last day, as typed; `answer_by_typed`: the last day
+    the chair typed when asking for the answers, refused, shown again."""
     user = request.user
     scores = {
         s.node_id: s
@@ -178,7 +188,25 @@ def _assessment_page(
             "chair": chair,
             "appraising": appraising,
             # the last day of the unit's answers the chair is offered when asking for them
-            "answer_by": appraisal.default_answer_day(a) if chair and a.is_appraising else None,
+            "answer_by": (
+                answer_by_typed
+                if answer_by_typed is not None
+                else appraisal.default_answer_day(a).isoformat()
+            )
+            if chair and a.is_appraising
+            else None,
+            # the chair moves the last day of the answers while the unit is asked for them
+            "answer_due_form": (
+                answer_due_form
+                or AnswerDueForm(
+                    initial={"answer_by": timezone.localtime(a.answer_due).date()}
+                    if a.answer_due
+                    else {},
+                    auto_id="due-%s",
+                )
+            )
+            if chair and a.status == AssessmentStatus.EXPLANATION
+            else None,
             "finalise_hint": None if chair or staff else _finalise_hint(user, a),
             # an appraisal carried on after the year was published reaches the published
             # results only by a restatement: the appraisers are told before they change it
@@ -325,6 +353,29 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             _("Score accepted.") if action == "accept" else _("Score adjusted."),
         )
+    if action == "move_answer_due":
+        form = AnswerDueForm(post, auto_id="due-%s")
+        if saved(
+            request,
+            form,
+            lambda data: appraisal.move_answer_due(
+                a, actor=user, answer_by=data["answer_by"], reason=data["reason"]
+            ),
+            _("The last day for the unit's answers has been moved."),
+        ):
+            return redirect(f"/par/a/{a.pk}/#answer-due-form")
+        return _assessment_page(request, a, answer_due_form=form)
+    if action == "request_explanation":
+        try:
+            appraisal.request_explanation(a, actor=user, answer_by=_answer_by(post))
+        except DomainError as exc:
+            # shown again with the day the chair typed, not the default in its place
+            fail(request, exc)
+            return _assessment_page(
+                request, a, answer_by_typed=str(post.get("answer_by", "")).strip()
+            )
+        messages.success(request, _("The unit has been asked for its explanation."))
+        return redirect(f"/par/a/{a.pk}/")
     try:
         if action == "remove_evidence":
             from cchc.reform.models import Evidence
@@ -337,9 +388,6 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "submit":
             assessments.submit(a, actor=user)
             messages.success(request, _("Self-assessment submitted."))
-        elif action == "request_explanation":
-            appraisal.request_explanation(a, actor=user, answer_by=_answer_by(post))
-            messages.success(request, _("The unit has been asked for its explanation."))
         elif action == "respond":
             answers = {
                 k[len("answer_") :]: str(post.get(k, "")) for k in post if k.startswith("answer_")
