@@ -37,12 +37,14 @@ from cchc.plans.forms import (
     TaskForm,
 )
 from cchc.plans.models import Extension, Plan, SourceKind, Task, TaskFile
+from cchc.plans.rules import plan_rules
 
 PAGE_SIZE = 25
 # the task list's tabs and their names (the list's tab bar, the home page's card)
 TABS: dict[str, Any] = {
     "open": gettext_lazy("Not done"),
     "overdue": gettext_lazy("Overdue"),
+    "due_soon": gettext_lazy("Due soon"),
     "to_verify": gettext_lazy("To verify"),
     "done": gettext_lazy("Done"),
     "all": gettext_lazy("All"),
@@ -78,11 +80,21 @@ def _year(request: HttpRequest) -> int:
         return timezone.localdate().year
 
 
+def _due_soon_days(today: dt.date) -> int:
+    """How far ahead "due soon" looks: the first reminder's offset (rule data, 7 days), so the
+    list shows the tasks whose reminders have begun."""
+    offsets = [int(d) for d in plan_rules(today).get("reminder_days") or []]
+    return max(offsets, default=0)
+
+
 def _in_tab(qs: Any, tab: str, today: dt.date) -> Any:
     if tab == "open":
         return qs.not_done()
     if tab == "overdue":
         return qs.overdue(today)
+    if tab == "due_soon":
+        last = today + dt.timedelta(days=_due_soon_days(today))
+        return qs.not_done().filter(deadline_in_force__gte=today, deadline_in_force__lte=last)
     if tab == "to_verify":
         return qs.filter(status="SUBMITTED")
     if tab == "done":
@@ -91,7 +103,7 @@ def _in_tab(qs: Any, tab: str, today: dt.date) -> Any:
 
 
 # the staff home page's card: the tabs that ask for action, and which of them is late work
-MY_WORK_TABS = (("open", False), ("overdue", True), ("to_verify", False))
+MY_WORK_TABS = (("open", False), ("overdue", True), ("due_soon", False), ("to_verify", False))
 
 
 @login_required
@@ -152,10 +164,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     qs, filters = _filtered_tasks(request, today)
     page = _page(request, qs)
+    soon = _due_soon_days(today)
     for t in page:
         # words beside the badge's colour: "overdue by N days" or "within deadline"; a done
         # task says whether it was done on time or how many days late (the national vocabulary)
         t.days_overdue = (today - t.deadline_in_force).days if not t.completed_on else 0
+        # a task whose reminders have begun says how many days are left ("due in 3 days")
+        t.days_left = -t.days_overdue if 0 <= -t.days_overdue <= soon else None
         t.days_late = (t.completed_on - t.deadline_in_force).days if t.completed_on else 0
     # a tab keeps the search and the other filters (a new tab starts at its first page)
     tab_params = request.GET.copy()
