@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cchc.agencies.models import Agency
 from cchc.surveys.bias import bias_check, bias_margin
 from cchc.surveys.models import Campaign, Item
 from cchc.surveys.policies import can_follow, can_see_all_answers, can_see_answers
@@ -345,17 +346,30 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 
     def figures_of(doc: dict[str, Any]) -> dict[str, Any]:
         found = next((a for a in doc.get("agencies", []) if a["code"] == unit), None)
-        return {"version": doc.get("version", ""), "figures": found}
+        province = doc.get("province") or {}
+        return {
+            "version": doc.get("version", ""),
+            "figures": found,
+            # the province's component and item indices, which the unit's are read against
+            "province": {
+                code: value["score"]
+                for f in (province.get("groups") or {}).values()
+                for c, comp in f["components"].items()
+                for code, value in [(c, comp), *comp["items"].items()]
+            },
+        }
 
     # one unit's figures cached on their own: not the whole document on every view
     stamp = ""
     if campaign.is_published:
         cached = live.cached(
-            campaign, f"unit:{unit}", lambda: figures_of(campaign.published_results or {})
+            campaign, f"unit-page:{unit}", lambda: figures_of(campaign.published_results or {})
         )
     else:
         snapshot = live.snapshot(campaign, actor=request.user, load=())
-        cached = snapshot.cached(campaign, f"unit:{unit}", lambda: figures_of(snapshot.document()))
+        cached = snapshot.cached(
+            campaign, f"unit-page:{unit}", lambda: figures_of(snapshot.document())
+        )
         stamp = snapshot.stamp
     figures = cached["figures"]
     if figures is None:
@@ -363,22 +377,33 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     method = method_of(campaign, cached)
     items = {i.code: i for i in method.items.filter(kind=Item.Kind.SATISFACTION)}
     names = {c["code"]: c["name"] for f in method.structure for c in f["components"]}
+    province = cached.get("province") or {}
     components = [
         {
             "code": c,
             "name": names.get(c, c),
             "score": comp["score"],
+            "province": province.get(c),
+            "gap": _gap(comp["score"], province.get(c)),
             # the bar's length as a percentage of the chart's width, in SVG's notation
             # (a point whatever the page's language: "66,67%" would draw nothing)
             "bar": f"{rounded(comp['score'], 2):.2f}" if comp["score"] is not None else "",
             "items": [
-                {"code": ic, "text": items[ic].text if ic in items else ic, **iv}
+                {
+                    "code": ic,
+                    "text": items[ic].text if ic in items else ic,
+                    **iv,
+                    "province": province.get(ic),
+                    "gap": _gap(iv["score"], province.get(ic)),
+                }
                 for ic, iv in comp["items"].items()
             ],
         }
         for f in figures["groups"].values()
         for c, comp in f["components"].items()
     ]
+    by_code = {i["code"]: i for c in components for i in c["items"]}
+    agency = Agency.objects.filter(code=unit).first()
     return render(
         request,
         "surveys/unit.html",
@@ -386,13 +411,27 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "campaign": campaign,
             "unit": figures,
             "components": components,
-            "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
+            "has_province": bool(province),
+            # the weakest items with their figures, each a link to its row in the tables below
+            "weakest": [by_code[c] for c in figures.get("weakest_items", []) if c in by_code],
+            "answers_url": (
+                f"{reverse('surveys:responses', args=[campaign.code])}?unit={quote(unit)}"
+                if agency is not None and can_see_answers(request.user, agency)
+                else ""
+            ),
             "trend": _trend(campaign, unit),
             "meets_target": campaign.meets_target(figures["total"]),
             "staff": can_follow(request.user, campaign.province_code),
             "stamp": stamp,
         },
     )
+
+
+def _gap(value: float | None, province: float | None) -> float | None:
+    """The unit's figure minus the province's, in points as the two are printed."""
+    if value is None or province is None:
+        return None
+    return round((rounded(value, 2) or 0) - (rounded(province, 2) or 0), 2)
 
 
 def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:
