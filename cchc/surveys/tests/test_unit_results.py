@@ -69,3 +69,26 @@ def test_unit_page_gives_each_figure_its_base_and_the_province_beside_it(
     answers = client.get(link.group(1).replace("&amp;", "&"))
     assert answers.status_code == 200
     assert answers.content.decode().count(f"/surveys/c/{campaign.code}/responses/") >= 3
+
+
+def test_results_page_gives_the_province_its_interval_and_its_components(
+    cast, campaign, method, client
+):
+    """The province's leaders read the province's SIPAS with its interval, as every unit's,
+    and the province's index of each component: which criteria pull the province down."""
+    enter(campaign, method, cast.agency_a, cast.clerk_a, ({"B2": 1}, {"B2": 1}, {"B2": 4}))
+    enter(campaign, method, cast.agency_b, cast.clerk_b, ({}, {}, {}))
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    total = page[
+        page.index('id="province-total"') : page.index("</p>", page.index("province-total"))
+    ]
+    assert re.search(r"Khoảng tin cậy 95 % \d+,\d–\d+,\d, số phiếu hợp lệ 6", total), total
+    criteria = page[
+        page.index('<table id="criteria"') : page.index("</table>", page.index("criteria"))
+    ]
+    # B: (100 + 66.67 + 100 + 100) / 4 = 91.67 over both units' questionnaires
+    assert '<th scope="row">B — Thủ tục hành chính</th><td>91,67</td>' in criteria
+    assert '<th scope="row">A — Tiếp cận dịch vụ</th><td>100,00</td>' in criteria
+    assert criteria.count('<th scope="row">') == 9
