@@ -65,7 +65,15 @@ def summarise(document: dict[str, Any]) -> dict[str, Any]:
     province = document["province"]
     return {
         "version": document.get("version", ""),
-        "province": {k: province[k] for k in ("total", "n_valid", "n_invalid")},
+        "province": {
+            **{k: province.get(k) for k in ("total", "n_valid", "n_invalid", "interval")},
+            # each component's index over every unit's questionnaires (the page's criteria)
+            "components": {
+                c: comp["score"]
+                for f in (province.get("groups") or {}).values()
+                for c, comp in f["components"].items()
+            },
+        },
         "agencies": [{k: a.get(k) for k in SUMMARY_KEYS} for a in document["agencies"]],
     }
 

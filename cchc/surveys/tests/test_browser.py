@@ -188,3 +188,45 @@ def test_results_breadcrumb_never_widens_a_phone(browser_page, cast, campaign, m
     }"""
     )
     assert max(widths) <= 390, max(widths)
+
+
+@pytest.mark.browser
+def test_ranking_reads_on_a_phone_and_its_bars_follow_their_figures(
+    browser_page, cast, campaign, method
+):
+    """On a 390 px phone each unit's figures are read together: its number of valid
+    questionnaires and its interval were off the screen, to the right of a table scrolled
+    sideways. At desktop width a bar's length is its figure's share of the column: the bars
+    were drawn in a box 140 px wide in the middle of the column, 90 % and 60 % barely apart."""
+    enter_phone_responses(campaign, method, (4, 5), agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, (5, 4, 1), agency=cast.agency_b, actor=cast.clerk_b)
+    page = browser_page
+    sign_in(page, cast.inspector)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/results/")
+    page.wait_for_selector("#ranking")
+    page.shot("results-ranking-phone")
+    cells = page.evaluate(
+        """() => {
+        const heads = [...document.querySelectorAll('#ranking thead th')]
+          .map(th => th.textContent.trim().toLowerCase());
+        return [...document.querySelectorAll('#ranking tbody tr')].map(tr => {
+          const cell = name => tr.cells[heads.indexOf(name)].getBoundingClientRect();
+          return [cell('số phiếu hợp lệ'), cell('khoảng tin cậy 95 %'), cell('sipas %')]
+            .map(r => [r.left, r.right, r.width]);
+        });
+    }"""
+    )
+    assert len(cells) == 2
+    for row in cells:
+        for left, right, width in row:
+            assert width > 0 and left >= 0 and right <= 390, cells
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    shares = page.evaluate(
+        """() => [...document.querySelectorAll('#ranking tbody svg')].map(svg =>
+          svg.querySelector('rect').getBoundingClientRect().width
+          / svg.getBoundingClientRect().width)"""
+    )
+    assert sorted(round(s, 2) for s in shares) == [0.67, 1.0], shares

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cchc.agencies.models import Agency
 from cchc.surveys.bias import bias_check, bias_margin
 from cchc.surveys.models import Campaign, Item
 from cchc.surveys.policies import can_follow, can_see_all_answers, can_see_answers
@@ -126,6 +127,15 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "judged": len(judged),
             "province_met": campaign.meets_target(doc["province"]["total"]),
         }
+    # the province's index of each criterion (component): where the province loses its points
+    names = {
+        c["code"]: c["name"] for f in method_of(campaign, doc).structure for c in f["components"]
+    }
+    criteria = [
+        {"code": code, "name": names.get(code, code), "text": number(score, 2)}
+        for code, score in (doc["province"].get("components") or {}).items()
+    ]
+    province_interval = doc["province"].get("interval")
     bias = None
     margin: float | None = None
     if staff:
@@ -142,6 +152,20 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
                 campaign, margin=margin, split=snapshot.bias_split if snapshot else None
             )
         ]
+    columns = [
+        _("Group"),
+        _("Rank"),
+        _("Unit"),
+        "SIPAS %",
+        *([_("Target")] if target else []),
+        *(
+            [_("SIPAS %% in %(period)s") % {"period": previous.period}, _("Change (points)")]
+            if previous is not None
+            else []
+        ),
+        _("95 % interval"),
+        _("n valid"),
+    ]
     return render(
         request,
         "surveys/results.html",
@@ -150,6 +174,13 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "doc": doc,
             "agencies": agencies,
             "target": target,
+            "criteria": criteria,
+            "ranking_labels": _ranking_labels(columns),
+            "province_interval": (
+                f"{number(province_interval[0], 1)}–{number(province_interval[1], 1)}"
+                if province_interval
+                else ""
+            ),
             "previous": previous,
             "staff": staff,
             "bias": bias,
@@ -157,6 +188,25 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "stamp": snapshot.stamp if snapshot else "",
             "downloads": _downloads(campaign, request.user),
         },
+    )
+
+
+def _ranking_labels(columns: list[str]) -> str:
+    """The style rules that name each figure of the ranking on a phone, where a unit is a
+    block of lines (static/cchc/surveys.css): column k's cells are preceded by its header."""
+    from django.utils.safestring import mark_safe
+
+    def text(label: str) -> str:
+        escaped = "".join(c if c.isalnum() or c in " %.,()–-" else f"\\{ord(c):x} " for c in label)
+        return f'"{escaped}"'
+
+    return mark_safe(  # noqa: S308 - every character but letters, digits and a few is escaped
+        "@media (max-width: 480px) {"
+        + "".join(
+            f"#ranking td:nth-child({k})::before{{content:{text(label)}}}"
+            for k, label in enumerate(columns, start=1)
+        )
+        + "}"
     )
 
 
@@ -221,6 +271,12 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     doc = _results_doc(campaign, actor=request.user)
     agencies = sorted(doc["agencies"], key=ranking_order)
+    previous = _previous_campaign(campaign)
+    before = (
+        {a["code"]: a["total"] for a in _published_summary(previous)["agencies"]}
+        if previous is not None
+        else {}
+    )
     book = Workbook()
     sheet = book.active
     sheet.title = "SIPAS"
@@ -236,6 +292,8 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             _("n valid"),
             _("invalid"),
             _("Note"),
+            # last year's figure and the change, as the page shows them (K, L)
+            *([f"SIPAS % {previous.period}", _("Change (points)")] if previous is not None else []),
             # last, so the columns before it stay where readers' formulas expect them
             *(
                 [f"{_('Target')} (SIPAS ≥ {_number_formatter()(campaign.target_index, 2)} %)"]
@@ -260,17 +318,19 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                 a["n_invalid"],
                 a.get("note") or None,
                 *(
+                    [rounded(before.get(a["code"]), 2), _gap(a["total"], before.get(a["code"]))]
+                    if previous is not None
+                    else []
+                ),
+                *(
                     [verdict[campaign.meets_target(a["total"])]]
                     if campaign.target_index is not None
                     else []
                 ),
             ]
         )
-    texts = dict(
-        method_of(campaign, doc)
-        .items.filter(kind=Item.Kind.SATISFACTION)
-        .values_list("code", "text")
-    )
+    method = method_of(campaign, doc)
+    texts = dict(method.items.filter(kind=Item.Kind.SATISFACTION).values_list("code", "text"))
     items = book.create_sheet(_("Items"))
     items.append(
         [
@@ -298,12 +358,74 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                             rounded(v["score"], 2),
                         ]
                     )
+    # the province's own figures, which the units are read against: its SIPAS with the base
+    # and interval, then every component's and item's index over all units' questionnaires
+    province = doc.get("province") or {}
+    whole = book.create_sheet(_("Province"))
+    whole.append(
+        [
+            _("Province"),
+            "SIPAS %",
+            _("low"),
+            _("high"),
+            _("n valid"),
+            _("invalid"),
+            *([_("Target")] if campaign.target_index is not None else []),
+        ]
+    )
+    low, high = province.get("interval") or (None, None)
+    whole.append(
+        [
+            _("Province"),
+            rounded(province.get("total"), 2),
+            rounded(low, 2),
+            rounded(high, 2),
+            province.get("n_valid"),
+            province.get("n_invalid"),
+            *(
+                [verdict[campaign.meets_target(province.get("total"))]]
+                if campaign.target_index is not None
+                else []
+            ),
+        ]
+    )
+    whole.append([])
+    whole.append([_("Item"), _("Question wording"), "%", _("satisfied"), _("valid")])
+    names = {c["code"]: c["name"] for f in method.structure for c in f["components"]}
+    for f in (province.get("groups") or {}).values():
+        for c, comp in f["components"].items():
+            whole.append([c, names.get(c, c), rounded(comp["score"], 2)])
+            whole.cell(whole.max_row, 1).font = Font(bold=True)
+            whole.cell(whole.max_row, 2).font = Font(bold=True)
+            for item_code, v in comp["items"].items():
+                whole.append(
+                    [
+                        item_code,
+                        texts.get(item_code, ""),
+                        rounded(v["score"], 2),
+                        v["numerator"],
+                        v["denominator"],
+                    ]
+                )
+    for row in (whole[1], whole[4]):
+        for cell in row:
+            cell.font = Font(bold=True)
+    for column in "BCD":
+        for cell in whole[column][1:2]:
+            cell.number_format = "0.00"
+    for cell in whole["C"][4:]:
+        cell.number_format = "0.00"
+    whole.column_dimensions["B"].width = 60
     for ws, percent_columns in ((sheet, "EFG"), (items, "G")):
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
         for column in percent_columns:
             for cell in ws[column][1:]:
+                cell.number_format = "0.00"
+    if previous is not None:  # last year's figure and the change: the sheet's last columns
+        for column in sheet.iter_cols(min_col=11, max_col=12, min_row=2):
+            for cell in column:
                 cell.number_format = "0.00"
     sheet.column_dimensions["D"].width = 40
     items.column_dimensions["B"].width = 30
@@ -345,17 +467,30 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 
     def figures_of(doc: dict[str, Any]) -> dict[str, Any]:
         found = next((a for a in doc.get("agencies", []) if a["code"] == unit), None)
-        return {"version": doc.get("version", ""), "figures": found}
+        province = doc.get("province") or {}
+        return {
+            "version": doc.get("version", ""),
+            "figures": found,
+            # the province's component and item indices, which the unit's are read against
+            "province": {
+                code: value["score"]
+                for f in (province.get("groups") or {}).values()
+                for c, comp in f["components"].items()
+                for code, value in [(c, comp), *comp["items"].items()]
+            },
+        }
 
     # one unit's figures cached on their own: not the whole document on every view
     stamp = ""
     if campaign.is_published:
         cached = live.cached(
-            campaign, f"unit:{unit}", lambda: figures_of(campaign.published_results or {})
+            campaign, f"unit-page:{unit}", lambda: figures_of(campaign.published_results or {})
         )
     else:
         snapshot = live.snapshot(campaign, actor=request.user, load=())
-        cached = snapshot.cached(campaign, f"unit:{unit}", lambda: figures_of(snapshot.document()))
+        cached = snapshot.cached(
+            campaign, f"unit-page:{unit}", lambda: figures_of(snapshot.document())
+        )
         stamp = snapshot.stamp
     figures = cached["figures"]
     if figures is None:
@@ -363,22 +498,33 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     method = method_of(campaign, cached)
     items = {i.code: i for i in method.items.filter(kind=Item.Kind.SATISFACTION)}
     names = {c["code"]: c["name"] for f in method.structure for c in f["components"]}
+    province = cached.get("province") or {}
     components = [
         {
             "code": c,
             "name": names.get(c, c),
             "score": comp["score"],
+            "province": province.get(c),
+            "gap": _gap(comp["score"], province.get(c)),
             # the bar's length as a percentage of the chart's width, in SVG's notation
             # (a point whatever the page's language: "66,67%" would draw nothing)
             "bar": f"{rounded(comp['score'], 2):.2f}" if comp["score"] is not None else "",
             "items": [
-                {"code": ic, "text": items[ic].text if ic in items else ic, **iv}
+                {
+                    "code": ic,
+                    "text": items[ic].text if ic in items else ic,
+                    **iv,
+                    "province": province.get(ic),
+                    "gap": _gap(iv["score"], province.get(ic)),
+                }
                 for ic, iv in comp["items"].items()
             ],
         }
         for f in figures["groups"].values()
         for c, comp in f["components"].items()
     ]
+    by_code = {i["code"]: i for c in components for i in c["items"]}
+    agency = Agency.objects.filter(code=unit).first()
     return render(
         request,
         "surveys/unit.html",
@@ -386,13 +532,27 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "campaign": campaign,
             "unit": figures,
             "components": components,
-            "weakest": [(c, items[c].text) for c in figures.get("weakest_items", []) if c in items],
+            "has_province": bool(province),
+            # the weakest items with their figures, each a link to its row in the tables below
+            "weakest": [by_code[c] for c in figures.get("weakest_items", []) if c in by_code],
+            "answers_url": (
+                f"{reverse('surveys:responses', args=[campaign.code])}?unit={quote(unit)}"
+                if agency is not None and can_see_answers(request.user, agency)
+                else ""
+            ),
             "trend": _trend(campaign, unit),
             "meets_target": campaign.meets_target(figures["total"]),
             "staff": can_follow(request.user, campaign.province_code),
             "stamp": stamp,
         },
     )
+
+
+def _gap(value: float | None, province: float | None) -> float | None:
+    """A figure minus another (the province's, last year's), in points as both are printed."""
+    if value is None or province is None:
+        return None
+    return round((rounded(value, 2) or 0) - (rounded(province, 2) or 0), 2)
 
 
 def _trend(campaign: Campaign, unit: str) -> list[dict[str, Any]]:

@@ -1,0 +1,94 @@
+"""A unit's results page as its leader reads it to find which criteria pulled the unit's
+score down: each item's figure with its base (satisfied of valid answers) under named
+columns, the weakest items with their figures and a link to their rows, the unit read
+against the province, and the questionnaires behind the figures for those who may read them."""
+
+import re
+
+from cchc.surveys import collection, services
+from cchc.surveys.tests.conftest import all_items
+
+
+def enter(campaign, method, agency, actor, rows):
+    for overrides in rows:
+        collection.enter_response(
+            campaign,
+            agency=agency,
+            mode="phone",
+            answers=all_items(method, 5, **overrides),
+            actor=actor,
+        )
+
+
+def test_unit_page_gives_each_figure_its_base_and_the_province_beside_it(
+    cast, campaign, method, client
+):
+    # A: three questionnaires, all 5 but B2 answered 1, 1 and 4 → B2 33,33 % (1 of 3);
+    # B: three questionnaires all 5 → the province's B2 is 4 of 6 = 66,67 %
+    enter(campaign, method, cast.agency_a, cast.clerk_a, ({"B2": 1}, {"B2": 1}, {"B2": 4}))
+    enter(campaign, method, cast.agency_b, cast.clerk_b, ({}, {}, {}))
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+    url = f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/"
+    page = client.get(url).content.decode()
+
+    # the item tables say what their figures are, and each row can be linked to
+    assert '<th scope="col">Hài lòng / câu trả lời hợp lệ</th>' in page
+    row = re.search(r'<tr id="item-B2">(.*?)</tr>', page, re.S)
+    assert row is not None, page
+    assert "<td>1/3</td><td>33,33</td><td>66,67</td>" in row.group(1)
+
+    # the weakest item first, with its figure, its base and the province's, linked to its row
+    weakest = page[page.index('<ol id="weakest">') : page.index("</ol>", page.index("weakest"))]
+    first = weakest[: weakest.index("</li>")]
+    assert 'href="#item-B2"' in first
+    assert "<strong>33,33 %</strong> (1 hài lòng trên 3 câu trả lời hợp lệ)" in first
+    assert "Toàn tỉnh 66,67 %" in first
+
+    # the component profile: the unit, the province and the difference in points
+    # B: (100 + 33.33 + 100 + 100) / 4 = 83.33; province (100 + 66.67 + 100 + 100) / 4 = 91.67
+    profile = page[page.index('id="profile"') : page.index("</table>", page.index('id="profile"'))]
+    assert '<th scope="col">Chênh lệch (điểm)</th>' in profile
+    assert (
+        '<th scope="row">B — Thủ tục hành chính</th><td>83,33</td><td>91,67</td><td>-8,34</td>'
+    ) in profile
+    assert (
+        '<th scope="row">A — Tiếp cận dịch vụ</th><td>100,00</td><td>100,00</td><td>0,00</td>'
+        in (profile)
+    )
+
+    # how the figures are computed and rounded is said on the page
+    assert 'id="figures-rounding"' in page and "làm tròn đến hai chữ số thập phân" in page
+
+    # the questionnaires behind the figures: for the unit's leader, not for the public
+    assert 'id="unit-answers"' not in page
+    client.force_login(cast.leader_a)
+    page = client.get(url).content.decode()
+    link = re.search(r'<a id="unit-answers" href="([^"]+)"', page)
+    assert link is not None
+    answers = client.get(link.group(1).replace("&amp;", "&"))
+    assert answers.status_code == 200
+    assert answers.content.decode().count(f"/surveys/c/{campaign.code}/responses/") >= 3
+
+
+def test_results_page_gives_the_province_its_interval_and_its_components(
+    cast, campaign, method, client
+):
+    """The province's leaders read the province's SIPAS with its interval, as every unit's,
+    and the province's index of each component: which criteria pull the province down."""
+    enter(campaign, method, cast.agency_a, cast.clerk_a, ({"B2": 1}, {"B2": 1}, {"B2": 4}))
+    enter(campaign, method, cast.agency_b, cast.clerk_b, ({}, {}, {}))
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    total = page[
+        page.index('id="province-total"') : page.index("</p>", page.index("province-total"))
+    ]
+    assert re.search(r"Khoảng tin cậy 95 % \d+,\d–\d+,\d, số phiếu hợp lệ 6", total), total
+    criteria = page[
+        page.index('<table id="criteria"') : page.index("</table>", page.index("criteria"))
+    ]
+    # B: (100 + 66.67 + 100 + 100) / 4 = 91.67 over both units' questionnaires
+    assert '<th scope="row">B — Thủ tục hành chính</th><td>91,67</td>' in criteria
+    assert '<th scope="row">A — Tiếp cận dịch vụ</th><td>100,00</td>' in criteria
+    assert criteria.count('<th scope="row">') == 9
