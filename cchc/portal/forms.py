@@ -375,3 +375,16 @@ class SupplementForm(forms.Form):
         self.fields["files"].help_text = gettext(
             "PDF, JPEG or PNG, at most %(MAX_UPLOAD_MB)s MB each."
         ) % {"MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB}
+
+
+class WithdrawForm(forms.Form):
+    """The applicant's own request to withdraw a dossier, sent from its status page: why, in
+    a line or two (the agency reads it; the service refuses an empty one)."""
+
+    withdraw = forms.CharField(widget=forms.HiddenInput, initial="1")
+    reason = forms.CharField(
+        label=_("Why do you withdraw the dossier?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please say why you withdraw the dossier.")},
+    )

@@ -27,8 +27,9 @@ from cchc.dossiers import queries as dossier_queries
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
 from cchc.dossiers.services import due_derivation
+from cchc.dossiers.state import permitted
 from cchc.portal import throttle
-from cchc.portal.forms import LookupForm, SupplementForm
+from cchc.portal.forms import LookupForm, SupplementForm, WithdrawForm
 from cchc.portal.validators import normalise_phone
 
 LOOKUP_SESSION_KEY = "portal_lookups"
@@ -262,8 +263,28 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             request, _("Enter the dossier code and the last 4 digits of the applicant's ID number.")
         )
         return redirect(f"{reverse('portal:lookup')}?{urlencode({'code': code})}")
-    supplement_form = SupplementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and supplement_form.is_valid():
+    # the applicant signed in may withdraw a dossier the agency has not finished (the same
+    # check as the service's): the other way out was a trip to the counter
+    can_withdraw = permitted(dossier, "withdraw", request.user)
+    withdrawing = request.method == "POST" and "withdraw" in request.POST
+    withdraw_form = WithdrawForm(request.POST if withdrawing else None) if can_withdraw else None
+    if withdraw_form is not None and withdrawing and withdraw_form.is_valid():
+        try:
+            dossier_services.withdraw(
+                dossier, actor=request.user, reason=withdraw_form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            withdraw_form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your dossier has been withdrawn. The agency will not process it further."),
+            )
+            return redirect(reverse("portal:dossier", args=[dossier.code]))
+    supplement_form = SupplementForm(
+        None if withdrawing else (request.POST or None), request.FILES or None
+    )
+    if request.method == "POST" and not withdrawing and supplement_form.is_valid():
         try:
             dossier_services.submit_supplement(
                 dossier,
@@ -310,6 +331,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "supplement_form": supplement_form
             if (dossier.is_paused or supplement_form.errors)
             else None,
+            "withdraw_form": withdraw_form,
             "supplement_uploads": dossier.supplement_uploads.select_related("document").filter(
                 received_at__isnull=True
             ),

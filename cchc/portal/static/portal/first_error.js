@@ -5,10 +5,11 @@
 // the middle of the screen. Static file, no inline script (the CSP allows none).
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-focus-first-error]");
-  if (!form) return;
-  var field = form.querySelector("[aria-invalid=true]");
+  // the first marked field of any such form (the status page has two: supplement, withdraw)
+  var field = document.querySelector("form[data-focus-first-error] [aria-invalid=true]");
   if (!field) return;
+  var details = field.closest("details");
+  if (details) details.open = true;
   field.focus({ preventScroll: true });
   field.scrollIntoView({ block: "center" });
 })();
