@@ -116,3 +116,23 @@ def test_a_surprise_inspection_not_yet_visited_is_not_called_planned(cast):
     assert "Theo kế hoạch" not in page
     listed = _page(cast.inspector, "/plans/kiem-tra/")
     assert "Theo kế hoạch" not in listed and "Đã lên lịch, chưa kiểm tra" in listed
+
+
+def test_a_corrective_task_leads_the_unit_to_its_inspection(cast):
+    """The unit's leader, on the corrective task, reads where it comes from once (not "Kết
+    luận kiểm tra: Kết luận kiểm tra KT-…") and reaches the inspection page from its finding."""
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 5, 10), checklist=["A"]
+    )
+    isvc.record_inspection(insp, actor=cast.inspector, results={"C01": {"result": "FAIL"}})
+    finding = isvc.raise_finding(
+        actor=cast.inspector, inspection=insp, severity="LOW", description="Thiếu niêm yết"
+    )
+    isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục")
+    finding.refresh_from_db()
+    assert finding.corrective_task is not None
+    page = _page(cast.leader_a, f"/plans/nhiem-vu/{finding.corrective_task.code}/")
+    assert f"Kết luận kiểm tra {insp.code}" in page
+    assert "Kết luận kiểm tra: Kết luận kiểm tra" not in page
+    assert f'href="/plans/kiem-tra/{insp.code}/"' in page
+    assert _page(cast.leader_a, f"/plans/kiem-tra/{insp.code}/")
