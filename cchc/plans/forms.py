@@ -15,6 +15,7 @@ from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
 from cchc.core.widgets import UnitChecklist
 from cchc.plans.inspection_models import Severity, SubjectKind
 from cchc.plans.models import OutputType, Plan, Recurrence, SourceKind, Task
+from cchc.plans.rules import plan_rules
 
 DATE = date_input()
 
@@ -225,6 +226,14 @@ class ConcludeForm(forms.Form):
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
     # its bounds are the rule data's (plans.rules), checked by inspections.conclude
     remediation_days = forms.IntegerField(label=_("Remediation period (days)"), required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # left empty, the conclusion sets the rule data's period (inspections.conclude)
+        days = plan_rules(timezone.localdate())["remediation_days"]
+        self.fields["remediation_days"].help_text = _(
+            "Leave empty for the usual period of %(n)s days."
+        ) % {"n": days}
 
 
 class SelfReportForm(forms.Form):

@@ -136,3 +136,18 @@ def test_a_corrective_task_leads_the_unit_to_its_inspection(cast):
     assert "Kết luận kiểm tra: Kết luận kiểm tra" not in page
     assert f'href="/plans/kiem-tra/{insp.code}/"' in page
     assert _page(cast.leader_a, f"/plans/kiem-tra/{insp.code}/")
+
+
+def test_the_conclusion_form_says_what_an_empty_remediation_period_means(cast):
+    """Left empty, the remediation period is the rule data's: the form says how many days."""
+    from django.utils import timezone
+
+    from cchc.plans.rules import plan_rules
+
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 5, 10), checklist=["A"]
+    )
+    isvc.record_inspection(insp, actor=cast.inspector, results={"C01": {"result": "FAIL"}})
+    page = _page(cast.inspector, f"/plans/kiem-tra/{insp.code}/")
+    days = plan_rules(timezone.localdate())["remediation_days"]
+    assert f"Để trống để áp dụng thời hạn thông thường {days} ngày." in page
