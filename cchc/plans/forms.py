@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
 from cchc.core.widgets import UnitChecklist
 from cchc.plans.inspection_models import Severity, SubjectKind
 from cchc.plans.models import OutputType, Plan, Recurrence, SourceKind, Task
+from cchc.plans.rules import plan_rules
 
 DATE = date_input()
 
@@ -153,10 +155,16 @@ class InspectionForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a surprise inspection."),
     )
+    # required unless a plan is chosen (its checklist is then the inspection's): not
+    # `required`, but its label carries the same mark and its help text says when
     checklist = forms.CharField(
         label=_("Checklist (one content per line)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        help_text=_(
+            "Required when no inspection plan is chosen (a surprise inspection). With a plan, "
+            "leave it empty to inspect the plan's contents."
+        ),
     )
     period_from = forms.DateField(label=_("Period from"), widget=DATE, required=False)
     period_to = forms.DateField(label=_("Period to"), widget=DATE, required=False)
@@ -167,6 +175,23 @@ class InspectionForm(forms.Form):
 
         _set_queryset(self, "agency", _agencies())
         _set_queryset(self, "plan", InspectionPlan.objects.all())
+        # the required fields' mark (templates/includes/field.html), hidden from screen
+        # readers as there: the help text, read with the field, says when it is required
+        self.fields["checklist"].label = format_html(
+            '{} <span aria-hidden="true">*</span>', self.fields["checklist"].label
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("plan") and not (data.get("checklist") or "").strip():
+            self.add_error(
+                "checklist",
+                _(
+                    "Write the contents to inspect, one per line, or choose the inspection "
+                    "plan whose contents are inspected."
+                ),
+            )
+        return data
 
 
 class InspectionPlanForm(forms.Form):
@@ -201,6 +226,14 @@ class ConcludeForm(forms.Form):
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
     # its bounds are the rule data's (plans.rules), checked by inspections.conclude
     remediation_days = forms.IntegerField(label=_("Remediation period (days)"), required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # left empty, the conclusion sets the rule data's period (inspections.conclude)
+        days = plan_rules(timezone.localdate())["remediation_days"]
+        self.fields["remediation_days"].help_text = _(
+            "Leave empty for the usual period of %(n)s days."
+        ) % {"n": days}
 
 
 class SelfReportForm(forms.Form):

@@ -44,7 +44,9 @@ class InspectionPlan(models.Model):
 
 
 class InspectionStatus(models.TextChoices):
-    PLANNED = "PLANNED", _("Planned")
+    # scheduled, not inspected yet: "Planned" alone is also the kind of an inspection on the
+    # pages (planned, not a surprise one), which a surprise inspection's status then contradicted
+    PLANNED = "PLANNED", pgettext_lazy("inspection status", "Planned")
     SELF_REPORTED = "SELF_REPORTED", _("Self-inspection report received")
     RECORDED = "RECORDED", _("Inspected")
     CONCLUDED = "CONCLUDED", _("Conclusion notified")
@@ -195,6 +197,13 @@ class Finding(models.Model):
     def can_be_reinspected(self) -> bool:
         """Open or reopened, with the corrective task to judge it by."""
         return not self.is_closed and self.corrective_task_id is not None
+
+    @property
+    def awaits_remediation_report(self) -> bool:
+        """To be re-inspected, but the unit has not reported its remediation (the corrective
+        task's completion with evidence) yet: there is nothing to close it on."""
+        task = self.corrective_task
+        return self.can_be_reinspected and task is not None and task.completed_on is None
 
 
 # Where an inspection's remediation stands (the inspection list and its Excel export), from its

@@ -321,7 +321,8 @@ def _task_page(
             "files": task.files.all().order_by("event_seq", "pk"),
             "children": task.children.select_related("lead_agency").order_by("deadline", "code"),
             "extensions": task.extensions.all(),
-            "findings": task.findings.all(),
+            # a corrective task's findings (their source): each names its inspection
+            "findings": task.findings.select_related("inspection"),
             "actions": actions,
             "any_action": any(actions.values()),
             "is_assigner": is_assigner,

@@ -52,16 +52,28 @@ SYSTEM_ACTOR = SYSTEM
 
 class _Clock:
     def __init__(self, monkeypatch):
+        from django.utils import timezone
+
         self.monkeypatch = monkeypatch
+        self.real_localdate = timezone.localdate
 
     def move_to(self, text):
+        """Today is `text` (YYYY-MM-DD…) for the services (`services.today()`) and for what
+        the pages, forms, exports and reports read (`timezone.localdate()`, called without
+        a value); the clock itself (`timezone.now()`: events, sessions) keeps running."""
         day = dt.date.fromisoformat(text[:10])
         from cchc.plans import services
 
+        real_localdate = self.real_localdate
+
+        def localdate(value=None, timezone=None):  # type: ignore[no-untyped-def]
+            return day if value is None else real_localdate(value, timezone)
+
+        self.monkeypatch.setattr("django.utils.timezone.localdate", localdate)
         self.monkeypatch.setattr(services, "today", lambda: day)
 
 
 @pytest.fixture
 def freezer(monkeypatch):
-    """The services' idea of today (local date), moved by tests."""
+    """Today (the local date) for the services and the pages, moved by tests."""
     return _Clock(monkeypatch)

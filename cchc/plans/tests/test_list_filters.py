@@ -291,3 +291,21 @@ def test_a_units_leader_is_told_how_many_of_a_plans_tasks_concern_their_units(ca
     )
     province = client_for(cast.province_admin).get("/plans/ke-hoach/").content.decode()
     assert "Nhiệm vụ: 2" in province and "data-visible" not in province
+
+
+def test_the_frozen_date_is_the_one_the_inspection_list_and_its_export_read(
+    cast, inspected, freezer
+):
+    """The `freezer` fixture moves the date the pages read, not only the services': on
+    12/05/2026 the inspection concluded on 10/05/2026 is still within its remediation period,
+    and overdue once the clock passes it."""
+    inspector = client_for(cast.inspector)
+    freezer.move_to("2026-05-12")
+    html = inspector.get(f"/plans/kiem-tra/?agency={cast.agency_a.code}&year=2026").content.decode()
+    assert "Đang khắc phục, còn trong hạn" in html
+    assert "Quá hạn khắc phục" not in html
+    r = inspector.get("/plans/kiem-tra.xlsx?year=2026")
+    assert r["Content-Disposition"].endswith('kiem-tra-20260512.xlsx"')
+    freezer.move_to("2026-07-01")
+    html = inspector.get(f"/plans/kiem-tra/?agency={cast.agency_a.code}&year=2026").content.decode()
+    assert "Quá hạn khắc phục" in html

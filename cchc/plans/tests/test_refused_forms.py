@@ -232,3 +232,18 @@ def test_histories_name_actions_in_vietnamese_and_keep_the_codes(cast, task, rec
     assert "<td>Lên lịch kiểm tra</td>" in history and "<td>Lập biên bản kiểm tra</td>" in history
     assert "<td>schedule</td>" not in history and "<td>record</td>" not in history
     assert list(recorded.events.values_list("action", flat=True)) == ["schedule", "record"]
+
+
+def test_the_new_inspection_form_says_its_checklist_is_required_without_a_plan(cast):
+    """The checklist has the required mark and says when it is required; left empty with no
+    plan chosen, the form is refused on the checklist with what to do, the rest kept."""
+    c = client_for(cast.inspector)
+    html = c.get("/plans/kiem-tra/moi/").content.decode()
+    label = html.split('<label for="id_checklist">', 1)[1].split("</label>", 1)[0]
+    assert label.endswith('<span aria-hidden="true">*</span>'), label
+    assert "Bắt buộc khi không chọn kế hoạch kiểm tra (kiểm tra đột xuất)" in html
+    typed = {"agency": cast.agency_a.pk, "scheduled_on": "2026-11-20", "checklist": "  "}
+    html = refused_page(c.post("/plans/kiem-tra/moi/", typed), "checklist")
+    assert "Hãy ghi các nội dung kiểm tra, mỗi dòng một nội dung" in field_error(html, "checklist")
+    assert 'value="2026-11-20"' in html
+    assert not Inspection.objects.exists()

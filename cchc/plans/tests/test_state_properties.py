@@ -82,7 +82,10 @@ def test_inspection_and_finding_states(cast):
     insp.refresh_from_db()
     finding.refresh_from_db()
     assert not insp.accepts_findings and finding.can_be_reinspected
-    assert "reinspect-close" in _page(cast.inspector, url)
+    # nothing to close it on before the unit reports its remediation: no buttons, but why
+    assert finding.awaits_remediation_report
+    page = _page(cast.inspector, url)
+    assert "reinspect-close" not in page and "Đang chờ đơn vị báo cáo khắc phục" in page
 
     complete_corrective_task(
         finding,
@@ -90,7 +93,61 @@ def test_inspection_and_finding_states(cast):
         result="Đã niêm yết",
         evidence_link="https://example.vn/anh-niem-yet",
     )
+    finding.refresh_from_db()
+    assert not finding.awaits_remediation_report
+    page = _page(cast.inspector, url)
+    assert "reinspect-close" in page and "Đang chờ đơn vị báo cáo khắc phục" not in page
     isvc.reinspect_finding(finding, actor=cast.inspector, closed=True)
     finding.refresh_from_db()
     assert finding.is_closed and not finding.can_be_reinspected
     assert "reinspect-close" not in _page(cast.inspector, url)
+
+
+def test_a_surprise_inspection_not_yet_visited_is_not_called_planned(cast):
+    """A scheduled inspection's status is not worded like the kind "planned" (by the annual
+    plan): a surprise inspection read "Theo kế hoạch · Đột xuất" on its page."""
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 5, 10), checklist=["A"]
+    )
+    assert insp.surprise
+    page = _page(cast.inspector, f"/plans/kiem-tra/{insp.code}/")
+    status = page.split('id="inspection-status">', 1)[1].split("<", 1)[0]
+    assert status == "Đã lên lịch, chưa kiểm tra"
+    assert "Theo kế hoạch" not in page
+    listed = _page(cast.inspector, "/plans/kiem-tra/")
+    assert "Theo kế hoạch" not in listed and "Đã lên lịch, chưa kiểm tra" in listed
+
+
+def test_a_corrective_task_leads_the_unit_to_its_inspection(cast):
+    """The unit's leader, on the corrective task, reads where it comes from once (not "Kết
+    luận kiểm tra: Kết luận kiểm tra KT-…") and reaches the inspection page from its finding."""
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 5, 10), checklist=["A"]
+    )
+    isvc.record_inspection(insp, actor=cast.inspector, results={"C01": {"result": "FAIL"}})
+    finding = isvc.raise_finding(
+        actor=cast.inspector, inspection=insp, severity="LOW", description="Thiếu niêm yết"
+    )
+    isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục")
+    finding.refresh_from_db()
+    assert finding.corrective_task is not None
+    page = _page(cast.leader_a, f"/plans/nhiem-vu/{finding.corrective_task.code}/")
+    assert f"Kết luận kiểm tra {insp.code}" in page
+    assert "Kết luận kiểm tra: Kết luận kiểm tra" not in page
+    assert f'href="/plans/kiem-tra/{insp.code}/"' in page
+    assert _page(cast.leader_a, f"/plans/kiem-tra/{insp.code}/")
+
+
+def test_the_conclusion_form_says_what_an_empty_remediation_period_means(cast):
+    """Left empty, the remediation period is the rule data's: the form says how many days."""
+    from django.utils import timezone
+
+    from cchc.plans.rules import plan_rules
+
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector, agency=cast.agency_a, scheduled_on=D(2026, 5, 10), checklist=["A"]
+    )
+    isvc.record_inspection(insp, actor=cast.inspector, results={"C01": {"result": "FAIL"}})
+    page = _page(cast.inspector, f"/plans/kiem-tra/{insp.code}/")
+    days = plan_rules(timezone.localdate())["remediation_days"]
+    assert f"Để trống để áp dụng thời hạn thông thường {days} ngày." in page

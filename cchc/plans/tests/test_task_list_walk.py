@@ -64,6 +64,15 @@ def test_final_steps_ask_for_confirmation(cast, assign, insp, freezer):
     page = client_for(cast.inspector).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
     assert re.search(r'<button id="conclude" data-confirm="[^"]*không thể', page)
     isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục trong 15 ngày")
+    # the close button comes with the unit's remediation report
+    finding.refresh_from_db()
+    assert finding.corrective_task is not None
+    services.complete(
+        finding.corrective_task,
+        actor=cast.leader_a,
+        result="Đã bổ sung sổ theo dõi",
+        evidence_link="https://example.vn/so-theo-doi",
+    )
     page = client_for(cast.inspector).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
     assert re.search(rf'reinspect-close" data-confirm="[^"]*{finding.code}[^"]*không thể', page)
 
