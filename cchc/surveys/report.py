@@ -1,4 +1,5 @@
-"""The PDF results report of a campaign (issue 13.10): the province's figure, then per unit
+"""The PDF results report of a campaign (issue 13.10): the province's figure (and its row of
+component figures at the head of the table), then per unit
 its SIPAS with the 95 % interval, n valid / n invalid, its rank within its ranking group and
 its component profile; then each unit's weakest items. Drawn with the paperwork module's
 fonts and styles (cchc.paperwork.pdf), numbers in Vietnamese notation (86,50)."""
@@ -125,6 +126,21 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
     head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %", interval_heading, _("n valid")]
     head += [_("invalid")] + [code for code, _name in components]
     rows: list[list[Any]] = [[p(h, st.narrow_bold) for h in head]]
+    # the province's own row first, over every unit's questionnaires: its component figures
+    # are what the results page reads the province's weak criteria from
+    province_scores = _component_scores(province) if province.get("groups") else {}
+    rows.append(
+        [
+            p("", st.narrow_bold),
+            p("", st.narrow_bold),
+            p(_("Province"), st.narrow_bold),
+            p(number(province["total"]), st.narrow_bold),
+            p(band(province["interval"]), st.narrow_bold),
+            p(number(province["n_valid"]), st.narrow_bold),
+            p(number(province["n_invalid"]), st.narrow_bold),
+        ]
+        + [p(number(province_scores.get(code)), st.narrow_bold) for code, _name in components]
+    )
     for a in agencies:
         scores = _component_scores(a)
         rank = str(a["rank"]) if a["rank"] is not None else (a.get("note") or "—")
@@ -148,6 +164,7 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
                 ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
+                ("BACKGROUND", (0, 1), (-1, 1), colors.HexColor("#f3f4f6")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )

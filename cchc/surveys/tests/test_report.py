@@ -67,3 +67,35 @@ def test_header_cells_wrap_between_words(cast, campaign, method, client):
     words = set(text.split())
     for broken in ("p", "hiếu", "khôn", "g", "Khoản"):
         assert broken not in words, broken
+
+
+def test_pdf_report_carries_the_provinces_component_figures(cast, campaign, method, client):
+    """The results page shows the province's index of each component (where the province
+    loses its points); the PDF had only the units'. The province's row heads the table."""
+    # A: B2 answered 1, 1, 4 (B 83.33); B: all 5 — the province's B is 91.67, A's and B's not
+    for b2 in (1, 1, 4):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode="phone",
+            answers=all_items(method, 5, B2=b2),
+            actor=cast.clerk_a,
+        )
+    enter_phone_responses(campaign, method, (5, 5, 5), agency=cast.agency_b, actor=cast.clerk_b)
+    doc = campaign_results(campaign)
+    province = {
+        code: comp["score"]
+        for group in doc["province"]["groups"].values()
+        for code, comp in group["components"].items()
+    }
+    assert number(province["B"]) == "91,67"
+    assert all(
+        number(a["groups"]["SERVICE"]["components"]["B"]["score"]) != "91,67"
+        for a in doc["agencies"]
+    )
+    client.force_login(cast.province_admin)
+    text = text_of(client.get(f"/surveys/c/{campaign.code}/results.pdf").content)
+    assert "Toàn tỉnh" in text
+    row = text[text.index("Toàn tỉnh", text.index("E ")) :]
+    figures = " ".join(number(province[code]) for code in ("A", "B", "C", "D", "E"))
+    assert figures in row, row[:400]

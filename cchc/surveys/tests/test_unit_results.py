@@ -92,3 +92,37 @@ def test_results_page_gives_the_province_its_interval_and_its_components(
     assert '<th scope="row">B — Thủ tục hành chính</th><td>91,67</td>' in criteria
     assert '<th scope="row">A — Tiếp cận dịch vụ</th><td>100,00</td>' in criteria
     assert criteria.count('<th scope="row">') == 9
+
+
+def test_unit_page_gives_the_change_since_last_years_published_campaign(
+    cast, campaign, method, client
+):
+    """A published document has no `change` of its own: the unit's page read none, and
+    the leaders saw no change since last year beside the unit's figure. It is read from the
+    province's last published campaign of an earlier period, as the ranking prints it."""
+    from cchc.surveys.tests.conftest import enter_phone_responses, open_campaign
+
+    last_year = open_campaign(
+        campaign.questionnaire,
+        [cast.agency_a, cast.agency_b],
+        actor=cast.province_admin,
+        code="KS-2025",
+        name="Khảo sát SIPAS 2025",
+        year=2025,
+    )
+    enter_phone_responses(last_year, method, (5, 5, 5), agency=cast.agency_a, actor=cast.clerk_a)
+    services.close_campaign(last_year, actor=cast.province_admin)
+    services.publish_results(last_year, actor=cast.province_admin)
+    # this year: A 66.67 (5, 4, 1), B 100 (not surveyed last year)
+    enter_phone_responses(campaign, method, (5, 4, 1), agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, (5, 5, 5), agency=cast.agency_b, actor=cast.clerk_b)
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+
+    page = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/").content.decode()
+    change = re.search(r'<p id="unit-change">(.*?)</p>', page, re.S)
+    assert change is not None, page
+    assert "Năm 2025: 100,00 %" in change.group(1)
+    assert "Thay đổi (điểm): <strong>-33,33</strong>" in change.group(1)
+    other = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_b.code}/")
+    assert 'id="unit-change"' not in other.content.decode()  # no figure last year

@@ -525,6 +525,26 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     ]
     by_code = {i["code"]: i for c in components for i in c["items"]}
     agency = Agency.objects.filter(code=unit).first()
+    # the unit's figure in last year's published campaign and the change since, as the
+    # ranking prints them (a published document has no `change` of its own)
+    previous = _previous_campaign(campaign)
+    before = (
+        next(
+            (a for a in _published_summary(previous)["agencies"] if a["code"] == unit),
+            None,
+        )
+        if previous is not None
+        else None
+    )
+    last_year = (
+        {
+            "period": previous.period,
+            "total": before["total"],
+            "change": _gap(figures["total"], before["total"]),
+        }
+        if previous is not None and before is not None and before["total"] is not None
+        else None
+    )
     return render(
         request,
         "surveys/unit.html",
@@ -541,6 +561,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
                 else ""
             ),
             "trend": _trend(campaign, unit),
+            "last_year": last_year,
             "meets_target": campaign.meets_target(figures["total"]),
             "staff": can_follow(request.user, campaign.province_code),
             "stamp": stamp,
