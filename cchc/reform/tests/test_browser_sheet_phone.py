@@ -146,6 +146,11 @@ def test_the_history_filter_fits_a_phone(transactional_db, browser_page, cast):
     assert box is not None and field_box is not None and button is not None
     assert box["height"] < 1.5 * one_line, "the label wraps"
     assert box["y"] + box["height"] <= field_box["y"] + 1  # above its field
-    assert button["y"] >= field_box["y"] + field_box["height"] - 1  # under the field
+    assert button["y"] >= field_box["y"] + field_box["height"] + 2  # under the field, apart
+    assert button["x"] >= field_box["x"]  # not pulled left of it
+    corners = form.locator("button").evaluate(
+        "e => [getComputedStyle(e).borderTopLeftRadius, getComputedStyle(e).borderTopRightRadius]"
+    )
+    assert corners[0] == corners[1], f"a half-pill button: {corners}"
     assert field_box["x"] + field_box["width"] <= WIDTH and button["x"] + button["width"] <= WIDTH
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
