@@ -208,12 +208,29 @@ def appraise(
     return row
 
 
+def _require_working_day(assessment: Assessment, day: dt.date) -> None:
+    """The unit's last day is a working day of the province's calendar (the calendar the
+    default is counted on): a weekend or a holiday typed by the chair is refused, naming the
+    next working day, whether when asking or when moving the day."""
+    calendar = WorkingCalendar.for_province(assessment.agency.province_code)
+    if not calendar.is_working_day(day):
+        raise ValidationFailed(
+            _("%(day)s is not a working day (%(why)s): choose a working day, for example %(next)s.")
+            % {
+                "day": day.strftime("%d/%m/%Y"),
+                "why": calendar.why_not_working(day),
+                "next": calendar.next_working_day(day).strftime("%d/%m/%Y"),
+            },
+            field="answer_by",
+        )
+
+
 def request_explanation(
     assessment: Assessment, *, actor: Any, answer_by: dt.date | None = None
 ) -> Assessment:
     """The chair sends the adjustments to the unit for its one explanation round; the unit's
-    answers are due by the end (local time) of `answer_by`, by default the fifth working day
-    after today (default_answer_day)."""
+    answers are due by the end (local time) of `answer_by`, a working day of the province's
+    calendar, by default the fifth working day after today (default_answer_day)."""
     require_actor(actor)
     today = timezone.localdate()
     if answer_by is not None and not today < answer_by <= today + dt.timedelta(
@@ -224,6 +241,8 @@ def request_explanation(
             % {"days": LONGEST_ROUND_DAYS},
             field="answer_by",
         )
+    if answer_by is not None:
+        _require_working_day(assessment, answer_by)
     with transaction.atomic():
         assessment = events.lock(assessment)
         _require_appraiser(assessment, actor, chair=True)
@@ -271,17 +290,7 @@ def move_answer_due(
             % {"days": LONGEST_ROUND_DAYS},
             field="answer_by",
         )
-    calendar = WorkingCalendar.for_province(assessment.agency.province_code)
-    if not calendar.is_working_day(answer_by):
-        raise ValidationFailed(
-            _("%(day)s is not a working day (%(why)s): choose a working day, for example %(next)s.")
-            % {
-                "day": answer_by.strftime("%d/%m/%Y"),
-                "why": calendar.why_not_working(answer_by),
-                "next": calendar.next_working_day(answer_by).strftime("%d/%m/%Y"),
-            },
-            field="answer_by",
-        )
+    _require_working_day(assessment, answer_by)
     with transaction.atomic():
         assessment = events.lock(assessment)
         _require_appraiser(assessment, actor, chair=True)

@@ -211,3 +211,31 @@ def test_the_start_page_tells_the_unit_and_the_chair_the_last_day(client, cast):
         client.force_login(who)
         page = client.get(reverse("reform:home")).content.decode()
         assert f"Hạn trả lời 23:59 {day.strftime('%d/%m/%Y')}" in page, who
+
+
+def test_asking_refuses_a_non_working_day_as_moving_does(cast):
+    chair, a = _asked(cast, ask=False)
+    saturday = _saturday_ahead()
+    with pytest.raises(ValidationFailed) as refused:
+        appraisal.request_explanation(a, actor=chair, answer_by=saturday)
+    assert refused.value.field == "answer_by"
+    assert _calendar(a).next_working_day(saturday).strftime("%d/%m/%Y") in refused.value.message
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.APPRAISING and a.answer_due is None
+
+
+def test_a_refused_weekend_ask_keeps_the_day_typed_and_names_the_next_working_day(client, cast):
+    chair, a = _asked(cast, ask=False)
+    client.force_login(chair)
+    saturday = _saturday_ahead()
+    r = client.post(
+        reverse("reform:assessment_action", args=[a.pk]),
+        {"action": "request_explanation", "answer_by": saturday.isoformat()},
+    )
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert f'name="answer_by" value="{saturday.isoformat()}"' in page
+    assert "không phải ngày làm việc" in page
+    assert _calendar(a).next_working_day(saturday).strftime("%d/%m/%Y") in page
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.APPRAISING

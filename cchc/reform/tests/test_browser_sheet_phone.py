@@ -123,3 +123,34 @@ def test_the_ranking_reads_on_a_phone(transactional_db, browser_page, cast):
     page.set_viewport_size({"width": 1280, "height": 900})
     assert table.locator("thead").is_visible()
     assert table.evaluate("e => getComputedStyle(e).display") == "table"
+
+
+@pytest.mark.browser
+def test_the_history_filter_fits_a_phone(transactional_db, browser_page, cast):
+    """The sheet's history filter at 390 px squeezed its label "Mã tiêu chí" onto three lines
+    beside the field and the button: the label reads on one line above its field, the button
+    under the field, within the screen."""
+    t = build_template()
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.leader_b)
+    page.goto(f"{page.base_url}/par/a/{a.pk}/")
+    form = page.locator("#history-filter")
+    label = form.locator("label").first
+    field = form.locator("input[name=code]")
+    label.scroll_into_view_if_needed()
+    one_line = label.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    box, field_box = label.bounding_box(), field.bounding_box()
+    button = form.locator("button").bounding_box()
+    assert box is not None and field_box is not None and button is not None
+    assert box["height"] < 1.5 * one_line, "the label wraps"
+    assert box["y"] + box["height"] <= field_box["y"] + 1  # above its field
+    assert button["y"] >= field_box["y"] + field_box["height"] + 2  # under the field, apart
+    assert button["x"] >= field_box["x"]  # not pulled left of it
+    corners = form.locator("button").evaluate(
+        "e => [getComputedStyle(e).borderTopLeftRadius, getComputedStyle(e).borderTopRightRadius]"
+    )
+    assert corners[0] == corners[1], f"a half-pill button: {corners}"
+    assert field_box["x"] + field_box["width"] <= WIDTH and button["x"] + button["width"] <= WIDTH
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH

@@ -112,6 +112,33 @@ def test_rank_change_says_its_direction_and_both_ranks_out_of_how_many(client, c
     scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
     client.force_login(cast.province_admin)
     text = client.get(reverse("reform:ranking", args=[2026])).content.decode()
-    assert "▲ 1 <small>tăng 1 bậc (hạng 2/2 → 1/1)</small>" in text
+    # this year, both units ranked again: a change of rank that means something
+    scored_and_submitted(t, cast.agency_c, cast.outsider, cast.outsider, 1, 5)
+    text = client.get(reverse("reform:ranking", args=[2026])).content.decode()
+    assert "▲ 1 <small>tăng 1 bậc (hạng 2/2 → 1/2)</small>" in text
+    assert "▼ 1 <small>giảm 1 bậc (hạng 1/2 → 2/2)</small>" in text
     text = client.get(reverse("reform:unit", args=[2026, "H26.01"])).content.decode()
-    assert '<span id="rank-change">tăng 1 bậc (hạng 2/2 → 1/1)</span>' in text
+    assert '<span id="rank-change">tăng 1 bậc (hạng 2/2 → 1/2)</span>' in text
+
+
+@pytest.mark.django_db
+def test_a_partly_ranked_year_shows_no_change_of_rank_and_says_why(client, cast):
+    """QA: while the year is only partly appraised, "▲ 1 tăng 1 bậc (hạng 2/2 → 1/1)" compared
+    last year's two ranked units with this year's one. No arrow then, and the words say the
+    ranks are not comparable, with both ranks out of how many."""
+    from cchc.core.actors import SYSTEM
+    from cchc.reform import publishing
+
+    last = build_template(code="T-2025", year=2025)
+    scored_and_submitted(last, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    scored_and_submitted(last, cast.agency_c, cast.outsider, cast.outsider, 9, 5)
+    publishing.publish_results(2025, actor=SYSTEM, confirm_incomplete=True)
+    t = build_template()
+    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    client.force_login(cast.province_admin)
+    text = client.get(reverse("reform:ranking", args=[2026])).content.decode()
+    assert "▲" not in text and "tăng 1 bậc" not in text
+    words = "chưa so sánh được: năm trước nhóm xếp hạng 2 đơn vị, năm nay 1 (hạng 2/2 → 1/1)"
+    assert f"— <small>{words}</small>" in text
+    text = client.get(reverse("reform:unit", args=[2026, "H26.01"])).content.decode()
+    assert f'<span id="rank-change">{words}</span>' in text

@@ -56,9 +56,20 @@ def rank_change_text(row: dict[str, Any], rows: list[dict[str, Any]], last: dict
     """The change of rank against last year in words, with both ranks and how many units the
     group ranked each year: a bare "6" said neither the direction nor that the unit was 7th
     of 9 last year and 1st of 1 this year."""
+    return rank_change(row, rows, last)[1]
+
+
+def rank_change(
+    row: dict[str, Any], rows: list[dict[str, Any]], last: dict | None
+) -> tuple[str, str]:
+    """The ranking's change column (▲ 2, ▼ 1, =, —) and its words. A change of rank means
+    something only where the group ranked as many units this year as last year: while the year
+    is partly appraised, "up 6 (rank 7 of 16 → 1 of 1)" compared last year's sixteen units
+    with this year's one. Otherwise no arrow, and the words say plainly the ranks are not
+    comparable yet, with both ranks."""
     change = row.get("rank_change")
     if change is None or not last or not last.get("rank"):
-        return ""
+        return "—", ""
     ranks = {
         "last": last["rank"],
         "last_n": last["ranked"],
@@ -66,11 +77,20 @@ def rank_change_text(row: dict[str, Any], rows: list[dict[str, Any]], last: dict
         "now_n": results.ranked_in_group(rows, row["group"]),
         "n": abs(change),
     }
+    if ranks["last_n"] != ranks["now_n"]:
+        return "—", _(
+            "not comparable: the group ranked %(last_n)s units last year and %(now_n)s this "
+            "year (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)"
+        ) % ranks
     if change > 0:
-        return _("up %(n)s (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
+        return f"▲ {change}", _(
+            "up %(n)s (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)"
+        ) % ranks
     if change < 0:
-        return _("down %(n)s (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
-    return _("unchanged (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
+        return f"▼ {-change}", _(
+            "down %(n)s (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)"
+        ) % ranks
+    return "=", _("unchanged (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
 
 
 def _doc(year: int) -> dict[str, Any]:
@@ -279,15 +299,12 @@ def _ranking_groups(
     for group, rows in _groups(doc):
         table = []
         for r in rows:
-            change = r.get("rank_change")
-            words = rank_change_text(r, everyone, history.get(r["code"]))
+            mark, words = rank_change(r, everyone, history.get(r["code"]))
             url = f"{unit_base}{quote(r['code'])}/" if r["code"] in linked else ""
             table.append(
                 {
                     "rank": r["rank"] or "—",
-                    "change": "—"
-                    if change is None
-                    else (f"▲ {change}" if change > 0 else (f"▼ {-change}" if change < 0 else "=")),
+                    "change": mark,
                     "change_words": words,
                     "name": r["name"],
                     "url": url,
