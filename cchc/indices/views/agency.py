@@ -290,6 +290,7 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
     if source == counters.DOSSIER:
         headers = [
             _("Dossier code"),
+            _("Procedure code"),
             _("Procedure"),
             _("Received"),
             _("Due"),
@@ -301,6 +302,7 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
             [
                 f.dossier.code,
                 f.procedure.code,
+                f.procedure.name,
                 f.received_at,
                 f.due_at or "",
                 f.end_at or _("open"),
