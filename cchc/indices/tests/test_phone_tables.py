@@ -158,3 +158,37 @@ def test_the_scorecards_trend_has_room_for_its_axis_title_on_a_phone(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_timeout(300)
     assert page.locator("#agency-trend").bounding_box()["height"] <= 300
+
+
+def test_portal_gaps_on_a_phone_show_each_gaps_explanation_and_dossiers(
+    browser_page, transactional_db, scenario
+):
+    """Home Affairs compares the national portal's 766 report with ours on a phone: the six-
+    column table of gaps cut the explanation and the dossiers to check at the screen's right
+    edge. Each gap is a card, every part after its heading and within the screen."""
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "portal_progress_2026-08.json"
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, scenario.cast.province_admin)
+    page.goto(f"{page.base_url}/indices/doi-soat/cong/")
+    page.fill("input[name=period]", "2026-08")
+    page.set_input_files("input[name=files]", str(fixture))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đối chiếu").click()
+    row = page.locator("#portal-gaps tbody tr", has_text=scenario.cast.agency_a.code)
+    cells = row.locator("td")
+    labels = [_on_screen_with_label(cells.nth(i)) for i in range(1, 6)]
+    assert labels == [
+        '"Chỉ tiêu: "',
+        '"Cổng DVCQG: "',
+        '"Hệ thống: "',
+        '"Giải thích: "',
+        '"Hồ sơ cần kiểm tra: "',
+    ]
+    assert page.locator("#portal-gaps thead").is_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.shot("portal-gaps-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.locator("#portal-gaps thead").is_visible()
