@@ -290,24 +290,25 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
     if source == counters.DOSSIER:
         headers = [
             _("Dossier code"),
-            _("Procedure code"),
             _("Procedure"),
             _("Received"),
             _("Due"),
             _("End of processing"),
             _("Supplements"),
             _("Status"),
+            # last, so the columns before keep their places in sheets read by position
+            _("Procedure name"),
         ]
         rows = [
             [
                 f.dossier.code,
                 f.procedure.code,
-                f.procedure.name,
                 f.received_at,
                 f.due_at or "",
                 f.end_at or _("open"),
                 f.supplement_count,
                 f.dossier.get_status_display(),
+                f.procedure.name,
             ]
             for f in items
         ]
