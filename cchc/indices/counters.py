@@ -118,6 +118,7 @@ def _facts(source: str, agency_id: int, period: Period) -> QuerySet:
                 "dossier__code",
                 "dossier__status",
                 "procedure__code",
+                "procedure__name",
             )
             .order_by(*EVIDENCE_ORDER)
         )

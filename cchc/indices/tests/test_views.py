@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -367,3 +368,29 @@ def test_a_restated_period_says_when_and_why_on_the_public_page_and_its_export(c
 
     cells = [str(c.value) for row in load_workbook(io.BytesIO(xlsx.content)).active for c in row]
     assert any("Hồ sơ cập nhật muộn từ phần mềm cũ" in c for c in cells)
+
+
+def test_a_criterions_records_name_each_procedure_without_a_query_per_row(client, scenario):
+    """Under "Procedure" a leader read only the national code ("1.000894") and had to look it
+    up; the list names the procedure, and the names come with the page's one query for the
+    records (a deferred name would load each procedure on its own)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import load_workbook
+
+    c = login(client, scenario.cast.leader_a)
+    url = reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"])
+    procedure = scenario.late.procedure
+    with CaptureQueriesContext(connection) as queries:
+        body = c.get(url, {"period": AUG}).content.decode()
+    assert html.escape(procedure.name) in body
+    alone = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "catalogue_procedure"' in q["sql"] and "JOIN" not in q["sql"]
+    ]
+    assert alone == []
+    r = c.get(url, {"period": AUG, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    line = next(row for row in rows if scenario.late.code in row)
+    assert procedure.code in line and procedure.name in line

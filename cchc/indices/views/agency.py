@@ -296,6 +296,8 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
             _("End of processing"),
             _("Supplements"),
             _("Status"),
+            # last, so the columns before keep their places in sheets read by position
+            _("Procedure name"),
         ]
         rows = [
             [
@@ -306,6 +308,7 @@ def _evidence_table(source: str, items: Any) -> tuple[list[str], list[list[Any]]
                 f.end_at or _("open"),
                 f.supplement_count,
                 f.dossier.get_status_display(),
+                f.procedure.name,
             ]
             for f in items
         ]

@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
@@ -142,6 +142,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     # template engine (half of the page's time before)
     link = reverse("indices:agency", args=["__code__"]) + f"?{urlencode({'period': str(period)})}"
     fmt2 = score_formatter()
+    group_heads = [name for _c, name, _m in _group_names(ps)]
     for a in ps.agencies:
         rank, before = ps.ranks.get(a.pk), (prev["rank"].get(a.pk) if prev else None)
         s = ps.scores[a.pk]
@@ -159,7 +160,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 "url": link.replace("__code__", a.code),
                 "total_text": fmt2(s.total),
                 "live_difference": ps.live_difference(a.pk),
-                "cells": mark_safe("".join(f"<td>{fmt2(g.score)}</td>" for g in s.groups)),  # noqa: S308 - numbers only
+                # each group's points say which group they are (the label a phone shows)
+                "cells": format_html_join(
+                    "",
+                    '<td data-label="{}">{}</td>',
+                    zip(group_heads, (fmt2(g.score) for g in s.groups), strict=True),
+                ),
             }
         )
     for rows in tables.values():
@@ -169,7 +175,6 @@ def ranking(request: HttpRequest) -> HttpResponse:
         (r for rows in tables.values() for r in rows if r["rank"] is None),
         key=lambda r: r["agency"].code,
     )
-    group_heads = [name for _c, name, _m in _group_names(ps)]
     if fmt := _export(request):
         headers = [
             _("Ranking group"),
