@@ -46,7 +46,11 @@ def _pdf_cell(c: Any) -> str:
     return str(c)
 
 
-def ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def ranking_rows(
+    doc: dict[str, Any], changes: dict[str, int | None]
+) -> tuple[list[str], list[list[Any]]]:
+    """The ranking's download; `changes`: each unit's change of rank where it is comparable
+    (views.rankings.comparable_change), empty otherwise, as the page shows "—"."""
     header = [
         _("Ranking group"),
         _("Rank"),
@@ -62,7 +66,7 @@ def ranking_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         [
             r["group"] or "",
             r["rank"],
-            r["rank_change"],
+            changes.get(r["code"]),
             r["code"],
             r["name"],
             _num(r["points"]),

@@ -142,3 +142,27 @@ def test_a_partly_ranked_year_shows_no_change_of_rank_and_says_why(client, cast)
     assert f"— <small>{words}</small>" in text
     text = client.get(reverse("reform:unit", args=[2026, "H26.01"])).content.decode()
     assert f'<span id="rank-change">{words}</span>' in text
+
+
+@pytest.mark.django_db
+def test_the_rankings_download_leaves_a_change_that_is_not_comparable_empty(client, cast):
+    """The page said "not comparable" while its Excel still wrote +1 for a unit ranked 2nd of 2
+    last year and 1st of 1 this year."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from cchc.core.actors import SYSTEM
+    from cchc.reform import publishing
+
+    last = build_template(code="T-2025", year=2025)
+    scored_and_submitted(last, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    scored_and_submitted(last, cast.agency_c, cast.outsider, cast.outsider, 9, 5)
+    publishing.publish_results(2025, actor=SYSTEM, confirm_incomplete=True)
+    t = build_template()
+    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    client.force_login(cast.province_admin)
+    xlsx = client.get(reverse("reform:ranking", args=[2026]), {"format": "xlsx"})
+    header, unit = load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
+    assert header[1:4] == ("Hạng", "Thay đổi thứ hạng", "Mã")
+    assert unit[1:4] == (1, None, "H26.01")  # ranked 1st, its change left empty

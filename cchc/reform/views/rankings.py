@@ -70,14 +70,8 @@ def rank_change(
     change = row.get("rank_change")
     if change is None or not last or not last.get("rank"):
         return "—", ""
-    ranks = {
-        "last": last["rank"],
-        "last_n": last["ranked"],
-        "now": row["rank"],
-        "now_n": results.ranked_in_group(rows, row["group"]),
-        "n": abs(change),
-    }
-    if ranks["last_n"] != ranks["now_n"]:
+    ranks = _ranks(row, rows, last, change)
+    if comparable_change(row, rows, last) is None:
         return "—", _(
             "not comparable: the group ranked %(last_n)s units last year and %(now_n)s this "
             "year (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)"
@@ -91,6 +85,31 @@ def rank_change(
             "down %(n)s (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)"
         ) % ranks
     return "=", _("unchanged (rank %(last)s of %(last_n)s → %(now)s of %(now_n)s)") % ranks
+
+
+def comparable_change(
+    row: dict[str, Any], rows: list[dict[str, Any]], last: dict | None
+) -> int | None:
+    """The change of rank against last year where it means something (the group ranked as
+    many units both years), else None: what the ranking's downloads write."""
+    change = row.get("rank_change")
+    if change is None or not last or not last.get("rank"):
+        return None
+    if last["ranked"] != results.ranked_in_group(rows, row["group"]):
+        return None
+    return int(change)
+
+
+def _ranks(
+    row: dict[str, Any], rows: list[dict[str, Any]], last: dict, change: int
+) -> dict[str, Any]:
+    return {
+        "last": last["rank"],
+        "last_n": last["ranked"],
+        "now": row["rank"],
+        "now_n": results.ranked_in_group(rows, row["group"]),
+        "n": abs(change),
+    }
 
 
 def _doc(year: int) -> dict[str, Any]:
@@ -128,7 +147,12 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         ]
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
-        header, rows = exports.ranking_rows(doc)
+        history = results.rank_history(year, province()) if doc["agencies"] else {}
+        changes = {
+            r["code"]: comparable_change(r, everyone, history.get(r["code"]))
+            for r in doc["agencies"]
+        }
+        header, rows = exports.ranking_rows(doc, changes)
         return download(
             _("PAR INDEX ranking %(year)s") % {"year": year}, header, rows, fmt, f"par-{year}"
         )
