@@ -147,9 +147,9 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         ]
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
-        history = results.rank_history(year, province()) if doc["agencies"] else {}
+        last_ranks = results.rank_history(year, province()) if doc["agencies"] else {}
         changes = {
-            r["code"]: comparable_change(r, everyone, history.get(r["code"]))
+            r["code"]: comparable_change(r, everyone, last_ranks.get(r["code"]))
             for r in doc["agencies"]
         }
         header, rows = exports.ranking_rows(doc, changes)
