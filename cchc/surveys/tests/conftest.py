@@ -173,3 +173,24 @@ def form_right_edge(page):
         "Math.max(...[...document.querySelectorAll('.survey-form *')]"
         ".map(e => e.getBoundingClientRect().right))"
     )
+
+
+def publish_last_and_this_year(cast, campaign, method):  # type: ignore[no-untyped-def]
+    """Last year's campaign (KS-2025) published with unit A all satisfied (5, 5, 5) and unit
+    B not surveyed; then `campaign` published with A at 66.67 (5, 4, 1) and B at 100: the
+    comparison with last year that the results pages and the workbook print."""
+    last_year = open_campaign(
+        campaign.questionnaire,
+        [cast.agency_a, cast.agency_b],
+        actor=cast.province_admin,
+        code="KS-2025",
+        name="Khảo sát SIPAS 2025",
+        year=2025,
+    )
+    enter_phone_responses(last_year, method, (5, 5, 5), agency=cast.agency_a, actor=cast.clerk_a)
+    services.close_campaign(last_year, actor=cast.province_admin)
+    services.publish_results(last_year, actor=cast.province_admin)
+    enter_phone_responses(campaign, method, (5, 4, 1), agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, (5, 5, 5), agency=cast.agency_b, actor=cast.clerk_b)
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)

@@ -6,27 +6,13 @@ import io
 
 from openpyxl import load_workbook
 
-from cchc.surveys import services
-from cchc.surveys.tests.conftest import enter_phone_responses, open_campaign
+from cchc.surveys.tests.conftest import publish_last_and_this_year
 
 
 def test_workbook_has_the_province_and_last_years_figures(cast, campaign, method, client):
-    last_year = open_campaign(
-        campaign.questionnaire,
-        [cast.agency_a, cast.agency_b],
-        actor=cast.province_admin,
-        code="KS-2025",
-        name="Khảo sát SIPAS 2025",
-        year=2025,
-    )
-    enter_phone_responses(last_year, method, (5, 5, 5), agency=cast.agency_a, actor=cast.clerk_a)
-    services.close_campaign(last_year, actor=cast.province_admin)
-    services.publish_results(last_year, actor=cast.province_admin)
-    # this year: A 66.67 (5, 4, 1), B 100; the province 5 satisfied of 6 on every item
-    enter_phone_responses(campaign, method, (5, 4, 1), agency=cast.agency_a, actor=cast.clerk_a)
-    enter_phone_responses(campaign, method, (5, 5, 5), agency=cast.agency_b, actor=cast.clerk_b)
-    services.close_campaign(campaign, actor=cast.province_admin)
-    services.publish_results(campaign, actor=cast.province_admin)
+    # last year A 100, B not surveyed; this year A 66.67 (5, 4, 1), B 100: the province 5
+    # satisfied of 6 on every item
+    publish_last_and_this_year(cast, campaign, method)
 
     response = client.get(f"/surveys/c/{campaign.code}/results.xlsx")
     book = load_workbook(io.BytesIO(response.content))

@@ -100,24 +100,10 @@ def test_unit_page_gives_the_change_since_last_years_published_campaign(
     """A published document has no `change` of its own: the unit's page read none, and
     the leaders saw no change since last year beside the unit's figure. It is read from the
     province's last published campaign of an earlier period, as the ranking prints it."""
-    from cchc.surveys.tests.conftest import enter_phone_responses, open_campaign
+    from cchc.surveys.tests.conftest import publish_last_and_this_year
 
-    last_year = open_campaign(
-        campaign.questionnaire,
-        [cast.agency_a, cast.agency_b],
-        actor=cast.province_admin,
-        code="KS-2025",
-        name="Khảo sát SIPAS 2025",
-        year=2025,
-    )
-    enter_phone_responses(last_year, method, (5, 5, 5), agency=cast.agency_a, actor=cast.clerk_a)
-    services.close_campaign(last_year, actor=cast.province_admin)
-    services.publish_results(last_year, actor=cast.province_admin)
-    # this year: A 66.67 (5, 4, 1), B 100 (not surveyed last year)
-    enter_phone_responses(campaign, method, (5, 4, 1), agency=cast.agency_a, actor=cast.clerk_a)
-    enter_phone_responses(campaign, method, (5, 5, 5), agency=cast.agency_b, actor=cast.clerk_b)
-    services.close_campaign(campaign, actor=cast.province_admin)
-    services.publish_results(campaign, actor=cast.province_admin)
+    # last year A 100, B not surveyed; this year A 66.67 (5, 4, 1), B 100
+    publish_last_and_this_year(cast, campaign, method)
 
     page = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/").content.decode()
     change = re.search(r'<p id="unit-change">(.*?)</p>', page, re.S)
