@@ -208,6 +208,11 @@ def appraise(
     return row
 
 
+def answers_due_at(day: dt.date) -> dt.datetime:
+    """The last minute of the unit's last day for its answers (23:59, local time)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
 def _require_working_day(assessment: Assessment, day: dt.date) -> None:
     """The unit's last day is a working day of the province's calendar (the calendar the
     default is counted on): a weekend or a holiday typed by the chair is refused, naming the
@@ -251,7 +256,7 @@ def request_explanation(
         if ReformEvent.objects.filter(assessment=assessment, action="request_explanation").exists():
             raise TransitionNotAllowed(_("The unit has already had its explanation round."))
         last_day = answer_by or default_answer_day(assessment, today)
-        due = timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59)))
+        due = answers_due_at(last_day)
         move(
             assessment,
             "request_explanation",
@@ -309,7 +314,7 @@ def move_answer_due(
                 )
             )
         before = assessment.answer_due
-        due = timezone.make_aware(dt.datetime.combine(answer_by, dt.time(23, 59)))
+        due = answers_due_at(answer_by)
         if before is not None and timezone.localtime(before).date() == answer_by:
             raise ValidationFailed(
                 _("The unit's answers are already due by that day."), field="answer_by"
