@@ -121,11 +121,9 @@ def test_rank_change_says_its_direction_and_both_ranks_out_of_how_many(client, c
     assert '<span id="rank-change">tăng 1 bậc (hạng 2/2 → 1/2)</span>' in text
 
 
-@pytest.mark.django_db
-def test_a_partly_ranked_year_shows_no_change_of_rank_and_says_why(client, cast):
-    """QA: while the year is only partly appraised, "▲ 1 tăng 1 bậc (hạng 2/2 → 1/1)" compared
-    last year's two ranked units with this year's one. No arrow then, and the words say the
-    ranks are not comparable, with both ranks out of how many."""
+def partly_ranked_year(cast):  # type: ignore[no-untyped-def]
+    """2025 published with two units ranked in their group (Sở Tư pháp 2nd, H26.02 1st);
+    2026 with only Sở Tư pháp appraised so far: ranked 1st of 1."""
     from cchc.core.actors import SYSTEM
     from cchc.reform import publishing
 
@@ -135,6 +133,14 @@ def test_a_partly_ranked_year_shows_no_change_of_rank_and_says_why(client, cast)
     publishing.publish_results(2025, actor=SYSTEM, confirm_incomplete=True)
     t = build_template()
     scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+
+
+@pytest.mark.django_db
+def test_a_partly_ranked_year_shows_no_change_of_rank_and_says_why(client, cast):
+    """QA: while the year is only partly appraised, "▲ 1 tăng 1 bậc (hạng 2/2 → 1/1)" compared
+    last year's two ranked units with this year's one. No arrow then, and the words say the
+    ranks are not comparable, with both ranks out of how many."""
+    partly_ranked_year(cast)
     client.force_login(cast.province_admin)
     text = client.get(reverse("reform:ranking", args=[2026])).content.decode()
     assert "▲" not in text and "tăng 1 bậc" not in text
@@ -152,15 +158,7 @@ def test_the_rankings_download_leaves_a_change_that_is_not_comparable_empty(clie
 
     from openpyxl import load_workbook
 
-    from cchc.core.actors import SYSTEM
-    from cchc.reform import publishing
-
-    last = build_template(code="T-2025", year=2025)
-    scored_and_submitted(last, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
-    scored_and_submitted(last, cast.agency_c, cast.outsider, cast.outsider, 9, 5)
-    publishing.publish_results(2025, actor=SYSTEM, confirm_incomplete=True)
-    t = build_template()
-    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    partly_ranked_year(cast)
     client.force_login(cast.province_admin)
     xlsx = client.get(reverse("reform:ranking", args=[2026]), {"format": "xlsx"})
     header, unit = load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
