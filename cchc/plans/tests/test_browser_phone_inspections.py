@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.plans import inspections as isvc
-from cchc.plans import services
+from cchc.plans.tests.stories import complete_corrective_task
 from cchc.testing import sign_in
 
 D = dt.date
@@ -40,9 +40,8 @@ def test_inspector_on_a_phone_sees_remediation_and_reinspects(browser_page, cast
     )
     isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục trong 15 ngày")
     finding.refresh_from_db()
-    assert finding.corrective_task is not None
-    services.complete(
-        finding.corrective_task,
+    complete_corrective_task(
+        finding,
         actor=cast.leader_a,
         result="Đã niêm yết",
         files=[SimpleUploadedFile("anh.pdf", b"%PDF-1.4", content_type="application/pdf")],

@@ -7,6 +7,7 @@ import pytest
 
 from cchc.plans import services
 from cchc.plans.models import Task
+from cchc.plans.tests.stories import complete_corrective_task
 from cchc.testing import client_for
 
 D = dt.date
@@ -66,9 +67,8 @@ def test_final_steps_ask_for_confirmation(cast, assign, insp, freezer):
     isvc.conclude(insp, actor=cast.inspector, conclusion="Khắc phục trong 15 ngày")
     # the close button comes with the unit's remediation report
     finding.refresh_from_db()
-    assert finding.corrective_task is not None
-    services.complete(
-        finding.corrective_task,
+    complete_corrective_task(
+        finding,
         actor=cast.leader_a,
         result="Đã bổ sung sổ theo dõi",
         evidence_link="https://example.vn/so-theo-doi",
