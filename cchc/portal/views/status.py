@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from cchc.core import personal
 from cchc.core.errors import DomainError
+from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies
 from cchc.dossiers import queries as dossier_queries
 from cchc.dossiers import services as dossier_services
@@ -274,7 +275,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
                 dossier, actor=request.user, reason=withdraw_form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            withdraw_form.add_error("reason" if exc.field == "reason" else None, exc.message)
+            add_domain_error(withdraw_form, exc)
         else:
             messages.success(
                 request,
@@ -293,7 +294,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
                 applicant_proven=True,  # may_view_as_applicant above
             )
         except DomainError as exc:
-            supplement_form.add_error("files" if exc.field == "files" else None, exc.message)
+            add_domain_error(supplement_form, exc)
         else:
             messages.success(
                 request,
