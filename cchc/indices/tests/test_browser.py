@@ -175,6 +175,22 @@ def test_public_chart_names_fit_on_a_phone(browser_page, transactional_db, scena
     page.shot("public-chart-phone")
 
 
+def test_province_trend_has_a_plot_on_a_phone(browser_page, transactional_db, scenario):
+    """On a 390 px phone the trend chart keeps a plot to read: a fixed 300 × 90 canvas left
+    it no height (the legend's rows and the axis titles took it all, the ticks overlapped)."""
+    page = browser_page
+    sign_in(page, scenario.cast.province_admin)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/indices/?period=2026-08")
+    page.wait_for_function("() => window.Chart !== undefined && Chart.getChart('trend')")
+    area = page.evaluate(
+        """() => { const c = Chart.getChart('trend');
+        return {plot: c.chartArea.bottom - c.chartArea.top, width: c.width}; }"""
+    )
+    assert area["width"] <= 390 and area["plot"] >= 150
+    page.shot("trend-phone")
+
+
 def test_closing_form_shows_the_whole_period_name(browser_page, transactional_db, scenario):
     """The period select of the closed-periods page was clipped ("Quý 3/202")."""
     page = browser_page
