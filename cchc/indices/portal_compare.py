@@ -53,6 +53,7 @@ class Gap:
     # records, so the list is never "the N records of the gap" and must say what it is
     listed: str = ""
     listed_count: int = 0
+    source: str = ""  # what `records` are codes of (counters.DOSSIER, PETITION...)
 
     @property
     def metric_label(self) -> str:
@@ -178,6 +179,19 @@ def compare(
     return result
 
 
+def openable_dossiers(result: Comparison, viewer: Any) -> set[str]:
+    """The codes of the gaps' listed dossiers that `viewer` may open on the staff dossier page
+    (the page answers 404 to the others): a reader checks a gap on the dossier behind it."""
+    from cchc.dossiers.models import Dossier
+
+    codes = {code for g in result.gaps if g.source == counters.DOSSIER for code in g.records}
+    if not codes:
+        return set()
+    return set(
+        Dossier.objects.visible_to(viewer).filter(code__in=codes).values_list("code", flat=True)
+    )
+
+
 def _explain(
     spec: SchemeSpec,
     group: GroupSpec,
@@ -215,6 +229,7 @@ def _explain(
         ) % {"n": pnum - onum}
         gap.which = "missing"
     ev = counters.evidence(spec, metric, agency.pk, period)
+    gap.source = ev.source
     items: Any
     if pden > oden:
         # the portal's extra records are not here: no list of ours can show them

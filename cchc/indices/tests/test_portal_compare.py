@@ -137,3 +137,19 @@ def test_each_gap_says_what_its_list_holds_and_the_list_holds_it(scenario):
     assert "nhiều hơn Cổng 4" in ours_more.explanation
     assert len(ours_more.records) == ours_more.listed_count == 9  # none synchronised here
     assert "9 hồ sơ" in ours_more.listed and "chưa đồng bộ" in ours_more.listed
+
+
+def test_a_gaps_dossier_codes_open_the_dossier_behind_it(scenario):
+    """A reader of a gap checks it on the dossier itself: each listed dossier code the viewer
+    may see links to the staff dossier page (it was plain text, to be copied into a search)."""
+    from django.urls import reverse
+
+    c = Client()
+    c.force_login(scenario.cast.province_admin)
+    with FIXTURE.open("rb") as fh:
+        page = c.post(
+            "/indices/doi-soat/cong/", {"period": "2026-08", "files": fh}
+        ).content.decode()
+    url = reverse("dossiers:detail", args=[scenario.on_time.code])
+    assert f'<a href="{url}">{scenario.on_time.code}</a>' in page
+    assert c.get(url).status_code == 200  # the link opens for this reader

@@ -120,11 +120,16 @@ def reconcile_portal(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only the province's administrator may reconcile portal reports."))
     posted = request.method == "POST"
     form = PortalCompareForm(request.POST if posted else None, request.FILES if posted else None)
-    result = None
+    result, openable = None, set()
     if request.method == "POST" and form.is_valid():
         result = portal_compare.compare(
             form.cleaned_data["files"], form.cleaned_data["period"], province_code=province
         )
         for message in result.errors:
             form.add_error("files", message)
-    return render(request, "indices/reconcile_portal.html", {"form": form, "result": result})
+        openable = portal_compare.openable_dossiers(result, request.user)
+    return render(
+        request,
+        "indices/reconcile_portal.html",
+        {"form": form, "result": result, "openable": openable},
+    )
