@@ -112,3 +112,24 @@ def test_unit_page_gives_the_change_since_last_years_published_campaign(
     assert "Thay đổi (điểm): <strong>-33,33</strong>" in change.group(1)
     other = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_b.code}/")
     assert 'id="unit-change"' not in other.content.decode()  # no figure last year
+
+
+def test_unit_page_explains_its_profile_above_the_table_not_in_a_clipped_caption(
+    cast, campaign, method, client
+):
+    """On a phone a wide table scrolls sideways inside itself (app.css), and its caption is as
+    wide as the table: the explanation of the component profile ran off the screen's edge at
+    390 px. It stands above the table as a paragraph the table is described by."""
+    enter(campaign, method, cast.agency_a, cast.clerk_a, ({}, {"B2": 1}))
+    enter(campaign, method, cast.agency_b, cast.clerk_b, ({},))
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/").content.decode()
+
+    note = re.search(r'<p id="profile-note">(.*?)</p>', page, re.S)
+    assert note is not None, page
+    assert "trên thang từ 0 đến 100" in note.group(1) and "Chênh lệch" in note.group(1)
+    table = page[page.index('<table id="profile"') : page.index("</table>", page.index("profile"))]
+    assert "<caption" not in table
+    assert 'aria-describedby="profile-note"' in table and 'aria-labelledby="profile-title"' in table
+    assert '<h2 id="profile-title">' in page
