@@ -328,6 +328,27 @@ def campaign_reading(campaign: Any) -> tuple[Any, MethodSpec, list[str], Any]:
     return method, spec, layout, counted
 
 
+def answer_split(campaign: Any, unit_code: str) -> dict[str, dict[int, int]]:
+    """{item: {answer: how many chose it}} of one unit's valid questionnaires of the campaign
+    (rules 1-2 as `tally_matrix`): whether an item's low index is many 1s or many 3s, which
+    its satisfied-of-valid figure cannot say. Read from the responses, one unit at a time."""
+    import numpy as np
+
+    _method, spec, layout, counted = campaign_reading(campaign)
+    _units, values = answer_matrix(spec, counted.filter(agency__code=unit_code), layout=layout)
+    codes = spec.scored_codes
+    if not codes or len(values) == 0:
+        return {}
+    scale = sorted(spec.valid_answers)
+    valid = np.isin(values, scale) & (values == np.floor(values))
+    kept = valid.sum(axis=1) >= spec.min_valid_share * len(codes)
+    values, valid = values[kept], valid[kept]
+    return {
+        code: {a: int(((values[:, k] == a) & valid[:, k]).sum()) for a in scale}
+        for k, code in enumerate(codes)
+    }
+
+
 def campaign_results(campaign: Any) -> dict[str, Any]:
     """Live figures of one campaign over its units (rejected responses excluded), by the
     method version in force at the campaign's period."""

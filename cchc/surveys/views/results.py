@@ -16,7 +16,7 @@ from cchc.agencies.models import Agency
 from cchc.surveys.bias import bias_check, bias_margin
 from cchc.surveys.models import Campaign, Item
 from cchc.surveys.policies import can_follow, can_see_all_answers, can_see_answers
-from cchc.surveys.results import method_of
+from cchc.surveys.results import answer_split, method_of
 
 
 def _downloads(campaign: Campaign, user: Any) -> dict[str, Any] | None:
@@ -84,9 +84,10 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     placeholder = "UNIT-CODE"
     unit_url = reverse("surveys:unit_results", args=[campaign.code, placeholder])
     previous = _previous_campaign(campaign)
+    previous_summary = _published_summary(previous) if previous is not None else None
     before = (
-        {a["code"]: a["total"] for a in _published_summary(previous)["agencies"]}
-        if previous is not None
+        {a["code"]: a["total"] for a in previous_summary["agencies"]}
+        if previous_summary is not None
         else {}
     )
 
@@ -182,6 +183,12 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
                 else ""
             ),
             "previous": previous,
+            # the province's own change since last year, beside the units' in the ranking
+            "province_last_year": _last_year_of(
+                previous,
+                doc["province"].get("total"),
+                (previous_summary or {}).get("province", {}).get("total"),
+            ),
             "staff": staff,
             "bias": bias,
             "bias_margin": margin,
@@ -208,6 +215,16 @@ def _ranking_labels(columns: list[str]) -> str:
         )
         + "}"
     )
+
+
+def _last_year_of(
+    previous: Campaign | None, total: float | None, before: float | None
+) -> dict[str, Any] | None:
+    """A SIPAS in last year's published campaign and the change since, in points as both are
+    printed; None without last year's figure."""
+    if previous is None or before is None:
+        return None
+    return {"period": previous.period, "total": before, "change": _gap(total, before)}
 
 
 def _previous_campaign(campaign: Campaign) -> Campaign | None:
@@ -471,6 +488,9 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
         return {
             "version": doc.get("version", ""),
             "figures": found,
+            # how many chose each answer of each item (answer_split): read with the figures
+            "split": answer_split(campaign, unit) if found is not None else {},
+            "province_total": province.get("total"),
             # the province's component and item indices, which the unit's are read against
             "province": {
                 code: value["score"]
@@ -484,12 +504,12 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     stamp = ""
     if campaign.is_published:
         cached = live.cached(
-            campaign, f"unit-page:{unit}", lambda: figures_of(campaign.published_results or {})
+            campaign, f"unit-figures:{unit}", lambda: figures_of(campaign.published_results or {})
         )
     else:
         snapshot = live.snapshot(campaign, actor=request.user, load=())
         cached = snapshot.cached(
-            campaign, f"unit-page:{unit}", lambda: figures_of(snapshot.document())
+            campaign, f"unit-figures:{unit}", lambda: figures_of(snapshot.document())
         )
         stamp = snapshot.stamp
     figures = cached["figures"]
@@ -523,27 +543,31 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
         for f in figures["groups"].values()
         for c, comp in f["components"].items()
     ]
+    split = cached.get("split") or {}
+    labels = {
+        option[0]: str(option[1])
+        for item in items.values()
+        for option in item.options
+        if isinstance(option, list | tuple) and len(option) == 2
+    }
+    for c in components:
+        for i in c["items"]:
+            i["split"] = _split_bars(split.get(i["code"]), i["denominator"], labels)
     by_code = {i["code"]: i for c in components for i in c["items"]}
     agency = Agency.objects.filter(code=unit).first()
     # the unit's figure in last year's published campaign and the change since, as the
     # ranking prints them (a published document has no `change` of its own)
     previous = _previous_campaign(campaign)
-    before = (
-        next(
-            (a for a in _published_summary(previous)["agencies"] if a["code"] == unit),
-            None,
-        )
-        if previous is not None
-        else None
+    previous_summary = _published_summary(previous) if previous is not None else {}
+    before = next(
+        (a for a in previous_summary.get("agencies", []) if a["code"] == unit),
+        None,
     )
-    last_year = (
-        {
-            "period": previous.period,
-            "total": before["total"],
-            "change": _gap(figures["total"], before["total"]),
-        }
-        if previous is not None and before is not None and before["total"] is not None
-        else None
+    last_year = _last_year_of(previous, figures["total"], before and before["total"])
+    # the province's SIPAS and its change since last year, which the unit's is read against
+    province_total = cached.get("province_total")
+    province_last_year = _last_year_of(
+        previous, province_total, previous_summary.get("province", {}).get("total")
     )
     return render(
         request,
@@ -555,6 +579,8 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "has_province": bool(province),
             # the weakest items with their figures, each a link to its row in the tables below
             "weakest": [by_code[c] for c in figures.get("weakest_items", []) if c in by_code],
+            # what each answer's colour in the items' bars stands for
+            "split_legend": next((i["split"] for i in by_code.values() if i["split"]), []),
             "answers_url": (
                 f"{reverse('surveys:responses', args=[campaign.code])}?unit={quote(unit)}"
                 if agency is not None and can_see_answers(request.user, agency)
@@ -562,11 +588,43 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             ),
             "trend": _trend(campaign, unit),
             "last_year": last_year,
+            "province_total": province_total,
+            "province_last_year": province_last_year,
             "meets_target": campaign.meets_target(figures["total"]),
             "staff": can_follow(request.user, campaign.province_code),
             "stamp": stamp,
         },
     )
+
+
+def _split_bars(
+    counts: dict[int, int] | None, base: int, labels: dict[int, str]
+) -> list[dict[str, Any]]:
+    """One item's answers as a stacked bar: each answer's count, its label and its stretch of
+    the bar (x and width in per cent, SVG's notation). None where the counts do not add up to
+    the item's valid answers (responses changed after the figures were frozen): a split that
+    disagrees with the figure beside it would mislead."""
+    if not counts or not base or sum(counts.values()) != base:
+        return []
+    bars, x = [], 0.0
+    for answer, count in sorted(counts.items()):
+        width = 100.0 * count / base
+        bars.append(
+            {
+                "answer": answer,
+                "label": labels.get(answer, str(answer)),
+                "count": count,
+                "x": f"{x:.2f}",
+                "width": f"{width:.2f}",
+                "colour": SPLIT_COLOURS.get(answer, "#9ca3af"),
+            }
+        )
+        x += width
+    return bars
+
+
+# from red (1, very dissatisfied) through grey (3) to blue (5, very satisfied)
+SPLIT_COLOURS = {1: "#b91c1c", 2: "#f87171", 3: "#9ca3af", 4: "#60a5fa", 5: "#1d4ed8"}
 
 
 def _gap(value: float | None, province: float | None) -> float | None:
