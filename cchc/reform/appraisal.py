@@ -16,7 +16,7 @@ from cchc.core import events
 from cchc.core.actors import require_actor
 from cchc.core.calendar import WorkingCalendar
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.reform import results
+from cchc.reform import notices, results
 from cchc.reform.access import (
     is_chair,
     is_unit_leader,
@@ -265,6 +265,7 @@ def request_explanation(
             stamps={"answer_due": due},
             data={"answer_due": due.isoformat()},
         )
+        notices.announce(assessment)
     return assessment
 
 
@@ -328,6 +329,7 @@ def move_answer_due(
             note=reason,
             data={"answer_due": [before.isoformat() if before else None, due.isoformat()]},
         )
+        notices.announce(assessment)
     return assessment
 
 
