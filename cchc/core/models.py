@@ -273,3 +273,31 @@ class ChainAnchorHead(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.subject}#{self.seq}"
+
+
+class SentNotice(models.Model):
+    """A message that a background job sends to one person at most once: the unit told of
+    its answer day (reform), the officer told that a petitioner answered (feedback).
+    `key` names what and whom (`reform:event:42:user:7`); `sent_at` is set in the
+    transaction that sends, with the row locked first (`cchc.core.notices.send_once`). The
+    job runner retries a failed run, and a job may run twice: the lock and the stamp make a
+    retry send nobody a second message, while a send that failed stays unstamped for it."""
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, blank=True)  # "email" or "sms"
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sent notice")
+        verbose_name_plural = _("sent notices")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.channel} @ {self.sent_at}"

@@ -366,27 +366,6 @@ class PetitionEvent(EventLog):
     )
 
 
-class ReplyNotice(models.Model):
-    """The marker of the job that tells the handling officer a petitioner answered online
-    (`replies.notify_handler_of_reply`): one row per `receive_info` event, `sent_at` set in
-    the transaction that sends. The job runner retries a failed run, so the job reads this
-    row (locked) before it sends: a retry, or a second run of the same job, sends nothing
-    once a message went."""
-
-    event = models.OneToOneField(
-        PetitionEvent, on_delete=models.PROTECT, related_name="reply_notice"
-    )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=8, blank=True)  # "email" or "sms"
-
-    class Meta:
-        verbose_name = _("reply notice")
-        verbose_name_plural = _("reply notices")
-
-    def __str__(self) -> str:
-        return f"{self.event_id} {self.channel} @ {self.sent_at}"
-
-
 class PetitionNote(models.Model):
     """An internal note between staff; never shown to the public or the petitioner."""
 

@@ -18,18 +18,18 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cchc.core.calendar import when
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from cchc.core.jobs import job
+from cchc.core.notices import send_once
 from cchc.feedback import common, petitions
 from cchc.feedback.common import REPLY_MAX
-from cchc.feedback.models import Petition, PetitionEvent, PetitionStatus, ReplyNotice
+from cchc.feedback.models import Petition, PetitionEvent, PetitionStatus
 
 # C0 controls other than tab, line feed and carriage return, DEL and the C1 controls: the
 # request guard (core.middleware) refuses them at the edge; the service refuses them too, for
@@ -97,11 +97,9 @@ def _handler(petition: Petition, event: PetitionEvent) -> Any:
 @job(max_attempts=6)
 def notify_handler_of_reply(event_id: int) -> bool:
     """Tell the handling officer (e-mail, else SMS) that the petitioner answered online. One
-    message per answer: the job locks its marker (`ReplyNotice`) and sends only while no
-    message went, marking it in the same transaction; a send that fails leaves it unmarked
-    for the retry. Returns whether a message went in this run."""
-    from cchc.core import sms
-
+    message per answer (`core.notices.send_once`, keyed by the answer's event): a retry, or a
+    second run of the job, sends nothing once a message went; a send that fails raises and
+    is retried. Returns whether a message went in this run."""
     event = (
         PetitionEvent.objects.select_related("petition", "petition__assignee")
         .filter(pk=event_id, action="receive_info")
@@ -109,30 +107,15 @@ def notify_handler_of_reply(event_id: int) -> bool:
     )
     if event is None:
         return False
-    with transaction.atomic():
-        ReplyNotice.objects.get_or_create(event=event)
-        notice = ReplyNotice.objects.select_for_update().get(event=event)
-        if notice.sent_at is not None:
-            return False
-        petition = event.petition
-        officer = _handler(petition, event)
-        if officer is None or not officer.is_active:
-            return False
-        with translation.override(settings.LANGUAGE_CODE):
-            link = settings.SITE_URL.rstrip("/") + reverse("feedback:detail", args=[petition.code])
-            subject = _("Petition %(code)s: the petitioner has answered") % {"code": petition.code}
-            body = _(
-                "The petitioner answered your question about petition %(code)s online; the "
-                "handling time runs again. Read the answer at %(link)s"
-            ) % {"code": petition.code, "link": link}
-        if officer.email:
-            send_mail(subject, body, None, [officer.email])
-            notice.channel = "email"
-        elif officer.phone:
-            sms.send_sms(officer.phone, body)
-            notice.channel = "sms"
-        else:
-            return False
-        notice.sent_at = timezone.now()
-        notice.save(update_fields=["sent_at", "channel"])
-    return True
+    petition = event.petition
+    officer = _handler(petition, event)
+    if officer is None or not officer.is_active:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        link = settings.SITE_URL.rstrip("/") + reverse("feedback:detail", args=[petition.code])
+        subject = _("Petition %(code)s: the petitioner has answered") % {"code": petition.code}
+        body = _(
+            "The petitioner answered your question about petition %(code)s online; the "
+            "handling time runs again. Read the answer at %(link)s"
+        ) % {"code": petition.code, "link": link}
+    return send_once(f"feedback:reply:{event.pk}", officer, subject, body)

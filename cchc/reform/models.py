@@ -401,30 +401,6 @@ class ReformEvent(PARLogRow, EventLog):
     )
 
 
-class UnitNotice(models.Model):
-    """The marker of the job that tells a unit's staff the appraisal asked for its answers
-    or moved their last day (`notices.notify_unit`): one row per event and person, `sent_at`
-    set in the transaction that sends. The job runner retries a failed run, so the job reads
-    this row (locked) before it sends: a retry sends nobody a second message."""
-
-    event = models.ForeignKey(ReformEvent, on_delete=models.PROTECT, related_name="notices")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=8, blank=True)  # "email" or "sms"
-
-    class Meta:
-        verbose_name = _("PAR unit notice")
-        verbose_name_plural = _("PAR unit notices")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "recipient"], name="uniq_par_unit_notice")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event_id} → {self.recipient_id} {self.channel} @ {self.sent_at}"
-
-
 class TemplateEvent(PARLogRow, EventLog):
     """Every change Home Affairs makes to a template: creation or copy, its settings, each
     node added, changed or removed, the deadline, publication and the appraisal teams. What

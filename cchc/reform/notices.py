@@ -7,14 +7,12 @@ the few working days of the round pass without knowing.
 
 `announce(event)` is called by the service inside its transaction and only enqueues the job:
 the message goes after the commit, through the job runner, or not at all when the action is
-rolled back. The job keeps a marker per event and person (`UnitNotice`), so a retry after a
-failure sends what is left and nobody twice."""
+rolled back. Each person's message is sent once (`core.notices.send_once`, keyed by event and
+person), so a retry after a failure sends what is left and nobody twice."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -22,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership, User
 from cchc.core.jobs import job
-from cchc.reform.models import Assessment, ReformEvent, UnitNotice
+from cchc.core.notices import send_once
+from cchc.reform.models import Assessment, ReformEvent
 
 # the sheet's actions the unit is told of
 ANNOUNCED = ("request_explanation", "move_answer_due")
@@ -99,11 +98,10 @@ def compose(event: ReformEvent) -> tuple[str, str]:
 
 @job(max_attempts=6)
 def notify_unit(event_id: int) -> int:
-    """Send the message of the event to each person of the unit not told yet; returns how
-    many messages went in this run. A failing send leaves that person's marker unstamped and
-    fails the run after the others, so the retry sends only what is left."""
-    from cchc.core import sms
-
+    """Send the message of the event to each person of the unit not told yet
+    (`core.notices.send_once`); returns how many messages went in this run. A failing send
+    is left for the retry and fails the run after the others, so the retry sends only what
+    is left."""
     event = (
         ReformEvent.objects.select_related("assessment__agency", "assessment__template")
         .filter(pk=event_id, action__in=ANNOUNCED)
@@ -115,26 +113,10 @@ def notify_unit(event_id: int) -> int:
     sent = 0
     failures: list[str] = []
     for person in recipients(event):
-        with transaction.atomic():
-            UnitNotice.objects.get_or_create(event=event, recipient=person)
-            notice = UnitNotice.objects.select_for_update().get(event=event, recipient=person)
-            if notice.sent_at is not None:
-                continue
-            try:
-                if person.email:
-                    send_mail(subject, body, None, [person.email])
-                    notice.channel = "email"
-                elif person.phone:
-                    sms.send_sms(person.phone, body)
-                    notice.channel = "sms"
-                else:
-                    continue
-            except Exception as exc:  # noqa: BLE001 - retried; the others are told meanwhile
-                failures.append(f"{person.pk}: {exc}")
-                continue
-            notice.sent_at = timezone.now()
-            notice.save(update_fields=["sent_at", "channel"])
-            sent += 1
+        try:
+            sent += send_once(f"reform:event:{event.pk}:user:{person.pk}", person, subject, body)
+        except Exception as exc:  # noqa: BLE001 - retried; the others are told meanwhile
+            failures.append(f"{person.pk}: {exc}")
     if failures:
         raise RuntimeError("PAR unit notices not sent: " + "; ".join(failures[:10]))
     return sent

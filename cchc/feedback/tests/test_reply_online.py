@@ -140,7 +140,7 @@ def test_a_failed_send_is_sent_by_the_retry(reseeded, cast, mailoutbox, monkeypa
     def down(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(replies, "send_mail", down)
+    monkeypatch.setattr("cchc.core.notices.send_mail", down)
     with pytest.raises(OSError):
         replies.notify_handler_of_reply.call(event.pk)
     monkeypatch.undo()
