@@ -237,6 +237,7 @@ def _detail_page(
         "plans/inspection_detail.html",
         {
             "insp": insp,
+            "team": insp.team.all().order_by("pk"),
             "results": insp.results.all().order_by("pk"),
             "findings": [
                 (

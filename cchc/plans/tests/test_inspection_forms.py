@@ -124,3 +124,20 @@ def test_the_inspection_page_shows_the_checklist_photos_and_the_self_report(cast
     )
     for url in (photo_url, report_url):  # another unit's leader sees neither
         assert client_for(cast.leader_b).get(url).status_code == 404
+
+
+def test_the_inspection_page_names_the_team_and_the_period_under_inspection(cast):
+    """The unit learns from the inspection page who inspects it and which months are looked
+    at: both were stored with the inspection and shown nowhere."""
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector,
+        agency=cast.agency_a,
+        scheduled_on=D(2026, 5, 10),
+        checklist=["Niêm yết TTHC"],
+        team=[cast.inspector],
+        period_from=D(2026, 1, 1),
+        period_to=D(2026, 4, 30),
+    )
+    page = client_for(cast.leader_a).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
+    assert "Thời kỳ kiểm tra: 01/01/2026 – 30/04/2026" in page
+    assert f"Đoàn kiểm tra: {cast.inspector.display_name}" in page
