@@ -137,6 +137,11 @@ class ChecklistResult(models.Model):
     def __str__(self) -> str:
         return f"{self.item_code}: {self.result}"
 
+    @property
+    def photo_is_image(self) -> bool:
+        """A JPEG or PNG photo (shown small on the inspection page), not a scanned PDF."""
+        return (self.photo.name or "").lower().endswith((".jpg", ".jpeg", ".png"))
+
 
 class Severity(models.TextChoices):
     LOW = "LOW", _("Minor")

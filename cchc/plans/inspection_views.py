@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from cchc.core.errors import DomainError
 from cchc.core.idempotency import once_per_form
 from cchc.core.rendering import cleaned_data, post_form, run_action
 from cchc.core.text import matches_folded
+from cchc.core.uploads import sniff
 from cchc.plans import exports, policies, subjects
 from cchc.plans import inspections as svc
 from cchc.plans.forms import (
@@ -236,6 +237,7 @@ def _detail_page(
         "plans/inspection_detail.html",
         {
             "insp": insp,
+            "team": insp.team.all().order_by("pk"),
             "results": insp.results.all().order_by("pk"),
             "findings": [
                 (
@@ -331,6 +333,39 @@ def inspection_action(request: HttpRequest, code: str, action: str) -> HttpRespo
         )
 
     return run_action(request, reinspect, done=_("Saved."), back=back)
+
+
+def _stored_file(file: Any, name: str) -> FileResponse:
+    """A photo or report the inspection holds, opened in the browser: its type judged by its
+    content (every upload passed cchc.core.uploads, a PDF, JPEG or PNG)."""
+    handle = file.open("rb")
+    found = sniff(handle.read(16))
+    handle.seek(0)
+    if found is None:
+        raise Http404
+    content_type, ext = found
+    return FileResponse(
+        handle, content_type=content_type, filename=f"{name}{ext}", as_attachment=False
+    )
+
+
+@login_required
+def inspection_photo(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """The photo attached to one checklist answer, for whoever may see the inspection."""
+    insp = _get(request, code)
+    result = insp.results.filter(pk=pk).exclude(photo="").first()
+    if result is None:
+        raise Http404
+    return _stored_file(result.photo, f"{insp.code}-{result.item_code}")
+
+
+@login_required
+def inspection_self_report(request: HttpRequest, code: str) -> FileResponse:
+    """The unit's self-inspection report, for whoever may see the inspection."""
+    insp = _get(request, code)
+    if not insp.self_report:
+        raise Http404
+    return _stored_file(insp.self_report, f"tu-kiem-tra-{insp.code}")
 
 
 @login_required

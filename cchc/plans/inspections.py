@@ -124,10 +124,7 @@ def schedule_inspection(
     # exist on that day, or be carried on by one successor then.
     agency = services.resolve_agency(agency, scheduled_on, field="agency")
     items = _checklist(checklist if checklist else (plan.checklist if plan else None))
-    code = (
-        code
-        or f"KT-{scheduled_on.year}-{Inspection.objects.filter(scheduled_on__year=scheduled_on.year).count() + 1:04d}"
-    )
+    code = code or services.draw_code(Inspection, "KT", scheduled_on.year, width=4)
     if Inspection.objects.filter(code=code).exists():
         raise ValidationFailed(
             _("An inspection with code %(code)s exists.") % {"code": code}, field="code"
@@ -237,7 +234,7 @@ def record_inspection(
 
 
 def _finding_code(year: int) -> str:
-    return f"PH-{year}-{Finding.objects.filter(found_on__year=year).count() + 1:05d}"
+    return services.draw_code(Finding, "PH", year, width=5)
 
 
 @transaction.atomic

@@ -30,5 +30,11 @@ urlpatterns = [
     path("kiem-tra/phat-hien/tu/<str:kind>/<str:ref>/", iv.raise_finding, name="raise_finding"),
     path("kiem-tra/<str:code>/", iv.inspection_detail, name="inspection"),
     path("kiem-tra/<str:code>/ket-luan.pdf", iv.conclusion_pdf, name="conclusion_pdf"),
+    path("kiem-tra/<str:code>/anh/<int:pk>/", iv.inspection_photo, name="inspection_photo"),
+    path(
+        "kiem-tra/<str:code>/tu-kiem-tra/tep/",
+        iv.inspection_self_report,
+        name="inspection_self_report",
+    ),
     path("kiem-tra/<str:code>/<str:action>/", iv.inspection_action, name="inspection_action"),
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 
 from cchc.plans import inspections as isvc
 from cchc.plans.forms import ChecklistForm, ReinspectForm
@@ -87,3 +88,56 @@ def test_reinspect_by_form(cast, insp):
     assert f"Tồn tại {finding.code} đã được đóng" in r.content.decode()
     finding.refresh_from_db()
     assert finding.status == FindingStatus.CLOSED
+
+
+def test_the_inspection_page_shows_the_checklist_photos_and_the_self_report(cast, insp):
+    """The photos taken for the checklist and the unit's self-inspection report open from the
+    inspection page (they were stored, and nobody could see them), for those who may see the
+    inspection only."""
+    isvc.upload_self_report(
+        insp,
+        actor=cast.leader_a,
+        file=SimpleUploadedFile("bc.pdf", b"%PDF-1.4 tu kiem tra", content_type="application/pdf"),
+    )
+    photo = SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff\xe0jpeg", content_type="image/jpeg")
+    client_for(cast.inspector).post(
+        f"/plans/kiem-tra/{insp.code}/record/",
+        {"result_C01": "FAIL", "note_C01": "Thiếu", "photo_C01": photo, "result_C02": "PASS"},
+    )
+    c01 = insp.results.get(item_code="C01")
+    photo_url = f"/plans/kiem-tra/{insp.code}/anh/{c01.pk}/"
+    report_url = f"/plans/kiem-tra/{insp.code}/tu-kiem-tra/tep/"
+    for user in (cast.inspector, cast.leader_a):
+        page = client_for(user).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
+        assert f'<img src="{photo_url}" alt="Ảnh: Niêm yết TTHC"' in page
+        assert f'href="{report_url}"' in page
+        r = client_for(user).get(photo_url)
+        assert (r.status_code, r["Content-Type"]) == (200, "image/jpeg")
+        assert isinstance(r, FileResponse)
+        assert b"".join(r.streaming_content) == b"\xff\xd8\xff\xe0jpeg"
+        r = client_for(user).get(report_url)
+        assert (r.status_code, r["Content-Type"]) == (200, "application/pdf")
+    c02 = insp.results.get(item_code="C02")
+    assert (
+        client_for(cast.inspector).get(f"/plans/kiem-tra/{insp.code}/anh/{c02.pk}/").status_code
+        == 404
+    )
+    for url in (photo_url, report_url):  # another unit's leader sees neither
+        assert client_for(cast.leader_b).get(url).status_code == 404
+
+
+def test_the_inspection_page_names_the_team_and_the_period_under_inspection(cast):
+    """The unit learns from the inspection page who inspects it and which months are looked
+    at: both were stored with the inspection and shown nowhere."""
+    insp = isvc.schedule_inspection(
+        actor=cast.inspector,
+        agency=cast.agency_a,
+        scheduled_on=D(2026, 5, 10),
+        checklist=["Niêm yết TTHC"],
+        team=[cast.inspector],
+        period_from=D(2026, 1, 1),
+        period_to=D(2026, 4, 30),
+    )
+    page = client_for(cast.leader_a).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
+    assert "Thời kỳ kiểm tra: 01/01/2026 – 30/04/2026" in page
+    assert f"Đoàn kiểm tra: {cast.inspector.display_name}" in page
