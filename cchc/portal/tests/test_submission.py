@@ -288,3 +288,22 @@ def test_a_draft_submitted_meanwhile_leads_to_its_dossier_not_an_error_page(
     page = client.get(response.url).content.decode()
     assert dossier.code in page and "đã được nộp" in page
     assert Dossier.objects.count() == 1
+
+
+def test_a_refused_upload_also_says_the_agency_is_not_chosen(client, cast, citizen, form_url):
+    """A bad file and no receiving agency: both are said on the first try (the page showed
+    only the file's error, and the agency's came back on the next submission)."""
+    client.force_login(citizen)
+    rd = component(cast)
+    fake = SimpleUploadedFile("giay-to.pdf", b"MZ\x90\x00 this is an executable", "application/pdf")
+    response = client.post(
+        form_url,
+        {**fields(cast, receiving_agency=""), "action": "submit", f"file_{rd.pk}": fake},
+    )
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert errors["receiving_agency"] == "Vui lòng chọn cơ quan tiếp nhận hồ sơ."
+    assert "giay-to.pdf" in errors[f"doc_{rd.pk}"]
+    page = response.content.decode()
+    assert "Vui lòng chọn cơ quan tiếp nhận hồ sơ." in page
+    assert "Đăng ký khai sinh cho con" in page and not Dossier.objects.exists()
