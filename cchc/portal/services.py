@@ -506,12 +506,13 @@ def remove_draft_attachment(draft: Draft, *, actor: User, required_document_id: 
 
 
 def _chosen_agency(draft: Draft) -> Agency | None:
-    """The receiving agency the draft names, if it receives the procedure."""
+    """The receiving agency the draft names, if the procedure is received there today (an
+    agency merged or closed since the draft was saved is no longer a choice)."""
     try:
         chosen = int(draft.data.get("receiving_agency") or 0) if draft.data else 0
     except (TypeError, ValueError):
         return None
-    return draft.procedure.agencies.filter(pk=chosen).first()
+    return draft.procedure.agencies.current().filter(pk=chosen).first()
 
 
 def draft_errors(draft: Draft, *, organisation: bool) -> dict[str, str]:
@@ -535,7 +536,11 @@ def draft_errors(draft: Draft, *, organisation: bool) -> dict[str, str]:
             clean_phone(data["phone"])
         except ValidationFailed as exc:
             errors["phone"] = exc.message
-    if _chosen_agency(draft) is None:
+    if not draft.procedure.agencies.current().exists():
+        errors["receiving_agency"] = _(
+            "No agency receives this procedure at the moment, so it cannot be submitted online."
+        )
+    elif _chosen_agency(draft) is None:
         errors["receiving_agency"] = _("Please choose the agency that will receive the dossier.")
     attached = set(draft.attachments.values_list("required_document_id", flat=True))
     for component in draft.procedure.required_documents.filter(mandatory=True):

@@ -116,6 +116,13 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             _("This procedure cannot be submitted online. Please go to the receiving address."),
         )
         return redirect("portal:procedure", code=code)
+    if not procedure.agencies.current().exists():
+        # nowhere to send it: said before anything is typed, not as a refusal at the end
+        messages.error(
+            request,
+            _("No agency receives this procedure at the moment, so it cannot be submitted online."),
+        )
+        return redirect("portal:procedure", code=code)
     if not request.user.is_authenticated:
         if request.method == "POST":
             _stash_anonymous_post(request, procedure)
