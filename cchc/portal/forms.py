@@ -332,6 +332,8 @@ class DraftApplicantForm(forms.Form):
         queryset=Agency.objects.none(),
         required=False,
         empty_label=_("Choose…"),
+        # a draft kept from before may name an agency merged or closed since
+        error_messages=NO_LONGER_LISTED,
         # static/cchc/ui.js adds a search box over the list (a province has hundreds of units)
         widget=forms.Select(attrs={"data-filterable": _("Type a few letters of the name")}),
     )
@@ -353,10 +355,14 @@ class DraftApplicantForm(forms.Form):
         }
         field = self.fields["receiving_agency"]
         field.queryset = agencies  # what may be chosen; listed in Vietnamese order
-        field.choices = [("", field.empty_label), *choices_in_vietnamese_order(agencies)]
+        choices = choices_in_vietnamese_order(agencies)
+        # the one agency that receives the procedure is shown chosen: a "Choose…" in front
+        # of it only led to a refusal for not choosing it
+        field.choices = choices if len(choices) == 1 else [("", field.empty_label), *choices]
         self.full_clean()
         for name, message in (errors or {}).items():
-            if name in self.fields:
+            # one message a field: an agency no longer listed is said once, as such
+            if name in self.fields and not self.has_error(name):
                 self.add_error(name, message)
 
 

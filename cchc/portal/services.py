@@ -505,7 +505,20 @@ def remove_draft_attachment(draft: Draft, *, actor: User, required_document_id: 
     DraftAttachment.objects.filter(draft=draft, required_document_id=required_document_id).delete()
 
 
-def _validate_draft(draft: Draft, *, organisation: bool) -> tuple[dict[str, str], Agency]:
+def _chosen_agency(draft: Draft) -> Agency | None:
+    """The receiving agency the draft names, if the procedure is received there today (an
+    agency merged or closed since the draft was saved is no longer a choice)."""
+    try:
+        chosen = int(draft.data.get("receiving_agency") or 0) if draft.data else 0
+    except (TypeError, ValueError):
+        return None
+    return draft.procedure.agencies.current().filter(pk=chosen).first()
+
+
+def draft_errors(draft: Draft, *, organisation: bool) -> dict[str, str]:
+    """Everything that keeps the draft from being submitted, by field (doc_<pk> for a
+    missing mandatory document): the form shows them all at once, so a citizen whose upload
+    was refused is also told the agency is not chosen, not on the next try."""
     data = draft.data or {}
     errors: dict[str, str] = draft_length_errors(data)
     if not (data.get("applicant_name") or "").strip():
@@ -523,17 +536,21 @@ def _validate_draft(draft: Draft, *, organisation: bool) -> tuple[dict[str, str]
             clean_phone(data["phone"])
         except ValidationFailed as exc:
             errors["phone"] = exc.message
-    agency = None
-    try:
-        agency = draft.procedure.agencies.filter(pk=int(data.get("receiving_agency") or 0)).first()
-    except (TypeError, ValueError):
-        agency = None
-    if agency is None:
+    if not draft.procedure.agencies.current().exists():
+        errors["receiving_agency"] = _(
+            "No agency receives this procedure at the moment, so it cannot be submitted online."
+        )
+    elif _chosen_agency(draft) is None:
         errors["receiving_agency"] = _("Please choose the agency that will receive the dossier.")
     attached = set(draft.attachments.values_list("required_document_id", flat=True))
     for component in draft.procedure.required_documents.filter(mandatory=True):
         if component.pk not in attached:
             errors[f"doc_{component.pk}"] = _("Please attach: %(name)s") % {"name": component.name}
+    return errors
+
+
+def _validate_draft(draft: Draft, *, organisation: bool) -> tuple[dict[str, str], Agency]:
+    errors = draft_errors(draft, organisation=organisation)
     if errors:
         first = next(iter(errors.values()))
         failure = ValidationFailed(
@@ -541,7 +558,7 @@ def _validate_draft(draft: Draft, *, organisation: bool) -> tuple[dict[str, str]
         )
         failure.errors = errors  # type: ignore[attr-defined]
         raise failure
-    return data, agency  # type: ignore[return-value]
+    return draft.data or {}, _chosen_agency(draft)  # type: ignore[return-value]
 
 
 @transaction.atomic

@@ -288,3 +288,75 @@ def test_a_draft_submitted_meanwhile_leads_to_its_dossier_not_an_error_page(
     page = client.get(response.url).content.decode()
     assert dossier.code in page and "đã được nộp" in page
     assert Dossier.objects.count() == 1
+
+
+def test_a_refused_upload_also_says_the_agency_is_not_chosen(client, cast, citizen, form_url):
+    """A bad file and no receiving agency: both are said on the first try (the page showed
+    only the file's error, and the agency's came back on the next submission)."""
+    client.force_login(citizen)
+    rd = component(cast)
+    fake = SimpleUploadedFile("giay-to.pdf", b"MZ\x90\x00 this is an executable", "application/pdf")
+    response = client.post(
+        form_url,
+        {**fields(cast, receiving_agency=""), "action": "submit", f"file_{rd.pk}": fake},
+    )
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert errors["receiving_agency"] == "Vui lòng chọn cơ quan tiếp nhận hồ sơ."
+    assert "giay-to.pdf" in errors[f"doc_{rd.pk}"]
+    page = response.content.decode()
+    assert "Vui lòng chọn cơ quan tiếp nhận hồ sơ." in page
+    assert "Đăng ký khai sinh cho con" in page and not Dossier.objects.exists()
+
+
+def test_the_one_agency_that_receives_the_procedure_is_chosen_already(
+    client, cast, citizen, form_url
+):
+    """Only one agency receives the procedure: the form shows it chosen, with no "Choose…"
+    in front of it (a company submitting to the one Department was refused for not
+    choosing it)."""
+    cast.procedure.agencies.set([cast.agency_a])
+    client.force_login(citizen)
+    field = client.get(form_url).context["applicant_form"]["receiving_agency"]
+    assert field.field.choices == [(cast.agency_a.pk, cast.agency_a.name)]
+    assert '<option value="">' not in str(field)
+
+
+def test_a_procedure_no_agency_receives_says_so_before_the_form(client, cast, citizen, form_url):
+    """No agency receives the procedure today: the procedure page says it cannot be
+    submitted online and the form is not offered (it ended in a refusal over an empty list
+    of agencies, with a "choose a valid choice" message)."""
+    cast.procedure.agencies.clear()
+    client.force_login(citizen)
+    response = client.get(form_url, follow=True)
+    assert response.redirect_chain == [
+        (reverse("portal:procedure", args=[cast.procedure.code]), 302)
+    ]
+    page = response.content.decode()
+    assert page.count("Hiện không có cơ quan nào tiếp nhận thủ tục này") == 2  # message, page
+    assert form_url not in page
+    assert not Draft.objects.exists()
+
+
+def test_a_draft_naming_a_closed_agency_is_not_sent_there(client, cast, citizen, form_url):
+    """The draft was saved with an agency closed since (merged away): the dossier is not
+    sent to it, and the citizen is told once that it is no longer in the list."""
+    import datetime as dt
+
+    closed = cast.agency_b
+    closed.valid_from, closed.valid_to = dt.date(2000, 1, 1), dt.date(2020, 1, 1)
+    closed.save()
+    client.force_login(citizen)
+    rd = component(cast)
+    response = client.post(
+        form_url,
+        {
+            **fields(cast, receiving_agency=str(closed.pk)),
+            "action": "submit",
+            f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert response.status_code == 400 and not Dossier.objects.exists()
+    assert response.context["applicant_form"].errors["receiving_agency"] == [
+        "Lựa chọn này không còn trong danh sách (đã sáp nhập, đổi tên hoặc bãi bỏ)."
+    ]

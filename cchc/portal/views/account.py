@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cchc.core.errors import DomainError
 from cchc.core.rendering import add_domain_error
-from cchc.dossiers.models import Dossier
+from cchc.dossiers.models import Dossier, Status
 from cchc.portal import services
 from cchc.portal.forms import CodeForm, OrganisationSignupForm, SignupForm
 from cchc.portal.models import Draft, Notification
@@ -154,6 +154,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
             # the dossiers where the agency waits for the citizen: said in the list, not
             # only on each dossier's page
             "waiting_for_me": set(dossiers.waiting_supplement().values_list("pk", flat=True)),
+            # returned and not yet rated: the invitation to rate is said in the list too
+            "to_rate": set(
+                dossiers.filter(status=Status.RETURNED, evaluation__isnull=True).values_list(
+                    "pk", flat=True
+                )
+            ),
             "notifications": notifications_of(request.user),
         },
     )

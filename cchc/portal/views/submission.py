@@ -116,6 +116,13 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             _("This procedure cannot be submitted online. Please go to the receiving address."),
         )
         return redirect("portal:procedure", code=code)
+    if not procedure.agencies.current().exists():
+        # nowhere to send it: said before anything is typed, not as a refusal at the end
+        messages.error(
+            request,
+            _("No agency receives this procedure at the moment, so it cannot be submitted online."),
+        )
+        return redirect("portal:procedure", code=code)
     if not request.user.is_authenticated:
         if request.method == "POST":
             _stash_anonymous_post(request, procedure)
@@ -149,7 +156,14 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             return _draft_gone(request, draft, exc)
         # an over-long text is reported on its field, never cut (the draft keeps it whole)
         errors = {**services.draft_length_errors(draft.data), **_process_documents(request, draft)}
-        if request.POST.get("action") == "submit" and not errors:
+        if request.POST.get("action") == "submit" and errors:
+            # an upload refused: the other reasons the dossier cannot go yet are said now too
+            # (the agency not chosen, a missing paper), not one by one on each new try
+            errors = {
+                **services.draft_errors(draft, organisation=request.user.is_organisation),
+                **errors,
+            }
+        elif request.POST.get("action") == "submit":
             try:
                 dossier = services.submit_draft(draft, actor=request.user)
             except TransitionNotAllowed as exc:
