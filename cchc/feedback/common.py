@@ -66,6 +66,20 @@ ANSWER_ROLES: set[str] = {R.SPECIALIST, R.LEADER}
 PUBLISH_ROLES: set[str] = {R.LEADER}
 
 
+def possible_assignees(agency_id: int) -> list[tuple[Any, str]]:
+    """Who may be named to handle a petition of the agency: its active specialists and
+    leaders (ANSWER_ROLES), the only ones who can answer it; each with the role the leader
+    tells them apart by (the list showed bare names, clerks among them)."""
+    seen: dict[int, tuple[Any, str]] = {}
+    for membership in (
+        Membership.objects.filter(agency_id=agency_id, role__in=ANSWER_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user__full_name", "user__username")
+    ):
+        seen.setdefault(membership.user_id, (membership.user, membership.get_role_display()))
+    return list(seen.values())
+
+
 def rule_in_force(key: str, on: dt.date) -> RuleVersion:
     try:
         return RuleVersion.objects.in_force(key, on)

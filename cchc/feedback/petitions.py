@@ -201,6 +201,19 @@ def unpause(petition: Petition, now: dt.datetime) -> None:
     petition.paused_since = None
 
 
+def _check_assignee(assignee: Any, agency_id: int | None) -> None:
+    """The assignee answers the petition: a specialist or leader of its agency. A clerk, or
+    someone of another agency, would hold a petition they cannot answer."""
+    if not permissions.has_role(assignee, agency_id, ANSWER_ROLES):
+        raise ValidationFailed(
+            _(
+                "Choose a specialist or leader of the responsible agency: only they can "
+                "answer the petition."
+            ),
+            field="assignee",
+        )
+
+
 @transaction.atomic
 def confirm_routing(
     petition: Petition,
@@ -236,10 +249,8 @@ def confirm_routing(
             reason=note or _("routed to the responsible agency"),
             at=now,
         )
-    if assignee is not None and not permissions.has_role(assignee, agency.pk, HANDLER_ROLES):
-        raise ValidationFailed(
-            _("The assignee must work in the responsible agency."), field="assignee"
-        )
+    if assignee is not None:
+        _check_assignee(assignee, agency.pk)
     event = append(
         petition,
         action="confirm",
@@ -277,10 +288,7 @@ def assign(
 ) -> Petition:
     petition = lock_for(petition, "assign", actor)
     require_status(petition, OPEN_STATUSES, _("assign"))
-    if not permissions.has_role(assignee, petition.agency_id, HANDLER_ROLES):
-        raise ValidationFailed(
-            _("The assignee must work in the responsible agency."), field="assignee"
-        )
+    _check_assignee(assignee, petition.agency_id)
     append(
         petition,
         action="assign",

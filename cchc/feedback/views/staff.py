@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import permissions
-from cchc.accounts.models import User
 from cchc.core import rendering
 from cchc.core.errors import DomainError
 from cchc.core.htmx import work_card
@@ -269,11 +268,7 @@ def _detail_page(request: HttpRequest, petition: Petition, *, failed: str = "") 
         "posted": posted or {},
         "returned": _returned_answer(petition),
         "repeats": petition.repeats.exclude(pk=petition.pk).order_by("received_at")[:10],
-        "handlers": User.objects.filter(
-            memberships__agency=petition.agency, memberships__role__in=common.HANDLER_ROLES
-        ).distinct()
-        if petition.agency
-        else [],
+        "assignees": common.possible_assignees(petition.agency_id) if petition.agency_id else [],
     }
     return render(request, "feedback/detail.html", ctx)
 
