@@ -24,6 +24,7 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import ValidationFailed
 from cchc.core.fields import MultipleFileField, date_input
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, clean_tax_code, normalise_citizen_id
+from cchc.core.text import thousands
 from cchc.dossiers.models import (
     APPLICANT_ADDRESS_MAX,
     APPLICANT_NAME_MAX,
@@ -445,6 +446,17 @@ class AssignForm(ActionForm):
 class PaymentRequestForm(ActionForm):
     amount = forms.IntegerField(label=_("amount (VND)"), min_value=1, max_value=10**12)
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the fees recorded at reception (the procedure's fee and charge, or what the clerk
+        # entered) are what is owed: offered as the amount, so nobody looks them up again
+        if self.dossier.fee_amount:
+            self.initial.setdefault("amount", self.dossier.fee_amount)
+            self.fields["amount"].help_text = _(
+                "the fees recorded at reception: %(amount)s đồng; change it if the amount owed "
+                "differs"
+            ) % {"amount": thousands(self.dossier.fee_amount)}
 
 
 class PaymentConfirmForm(ActionForm):
