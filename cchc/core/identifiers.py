@@ -3,6 +3,9 @@
 The receiving agency's identity code, the receipt date and a 4-digit sequence within that
 agency and day, e.g. `000.00.01.H26-260930-0012`. Whether Circular 03/2025 changed it is
 unconfirmed, so the layout is the rule version's `dossier_code_format` parameter.
+
+The yearly codes of petitions, complaints, reform tasks and inspections (`PA-2026-000123`)
+come from `next_code`; citizen IDs, tax codes and e-mail addresses are cleaned here too.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
+from django.db.models import BigIntegerField, Max, Model
+from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.vn import mst
@@ -78,3 +84,42 @@ def clean_email(raw: str | None) -> str:
                 _("Please enter a valid e-mail address."), field="email"
             ) from exc
     return email
+
+
+def next_code(prefix: str, year: int, model: type[Model], *, width: int) -> str:
+    """Issue `model`'s next code `PREFIX-YYYY-NNNN` (`width` digits at least) with one atomic
+    upsert of the year's counter (`core.CodeCounter`), unique under concurrency and never a
+    number already issued, even after a deletion: after the highest number of the year, codes
+    typed by hand or imported included, so new codes continue the imported numbering instead
+    of filling its gaps. The counter row stays locked until the caller commits; a code taken
+    since (an import running alongside) is skipped."""
+    from cchc.core.models import CodeCounter
+
+    table = CodeCounter._meta.db_table
+    highest = _highest_number(prefix, year, model)
+    while True:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, %s) "  # noqa: S608 - constant table
+                f"ON CONFLICT (prefix, year) DO UPDATE SET last = CASE WHEN {table}.last > %s "
+                f"THEN {table}.last ELSE %s END + 1 RETURNING last",
+                [prefix, year, highest + 1, highest, highest],
+            )
+            seq = cur.fetchone()[0]
+        code = f"{prefix}-{year}-{seq:0{width}d}"
+        if not model._default_manager.filter(code=code).exists():
+            return code
+
+
+def _highest_number(prefix: str, year: int, model: type[Model]) -> int:
+    """The highest NNNN among `model`'s codes `PREFIX-YYYY-NNNN` (0 if none); codes in other
+    shapes are not numbers of this sequence. Up to 9 digits: the counter's range."""
+    start = f"{prefix}-{year}-"
+    highest = (
+        model._default_manager.filter(
+            code__startswith=start, code__regex=rf"^{re.escape(start)}[0-9]{{1,9}}$"
+        )
+        .annotate(number=Cast(Substr("code", len(start) + 1), BigIntegerField()))
+        .aggregate(highest=Max("number"))["highest"]
+    )
+    return int(highest or 0)

@@ -301,3 +301,25 @@ class SentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.channel} @ {self.sent_at}"
+
+
+class CodeCounter(models.Model):
+    """The last number issued per code prefix and year, for the codes `PREFIX-YYYY-NNNN` of
+    petitions and complaints (PA, KN, TC), reform tasks (NV), inspections (KT) and findings
+    (PH): `cchc.core.identifiers.next_code` draws from it with one atomic upsert, so two
+    records made at once, or one after a deletion, never get the same code. (Dossier codes
+    have their own per-agency, per-day counter, `dossiers.DossierCodeCounter`.)"""
+
+    prefix = models.CharField(_("prefix"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("code counter")
+        verbose_name_plural = _("code counters")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="uniq_yearly_code_counter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

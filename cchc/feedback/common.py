@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import re
 from typing import Any
 
-from django.db import connection
-from django.db.models import BigIntegerField, Max, Model
-from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership
@@ -122,41 +118,6 @@ def param(rule: RuleVersion, name: str) -> Any:
             % {"rule": rule, "name": name}
         )
     return value
-
-
-def next_code(prefix: str, year: int, model: type[Model]) -> str:
-    """Issue the next `PREFIX-YYYY-NNNNNN` with one atomic upsert (unique under concurrency):
-    after the highest number of the year, imported codes included, so new codes continue the
-    imported numbering instead of filling its gaps. The counter row stays locked until the
-    caller commits; a code taken since (an import running alongside) is skipped."""
-    table = "feedback_codecounter"
-    highest = _highest_number(prefix, year, model)
-    while True:
-        with connection.cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, %s) "  # noqa: S608 - constant table
-                f"ON CONFLICT (prefix, year) DO UPDATE SET last = CASE WHEN {table}.last > %s "
-                f"THEN {table}.last ELSE %s END + 1 RETURNING last",
-                [prefix, year, highest + 1, highest, highest],
-            )
-            seq = cur.fetchone()[0]
-        code = f"{prefix}-{year}-{seq:06d}"
-        if not model._default_manager.filter(code=code).exists():
-            return code
-
-
-def _highest_number(prefix: str, year: int, model: type[Model]) -> int:
-    """The highest NNNNNN among `model`'s codes `PREFIX-YYYY-NNNNNN` (0 if none); imported codes
-    in other shapes are not numbers of this sequence. Up to 9 digits: the counter's range."""
-    start = f"{prefix}-{year}-"
-    highest = (
-        model._default_manager.filter(
-            code__startswith=start, code__regex=rf"^{re.escape(start)}[0-9]{{1,9}}$"
-        )
-        .annotate(number=Cast(Substr("code", len(start) + 1), BigIntegerField()))
-        .aggregate(highest=Max("number"))["highest"]
-    )
-    return int(highest or 0)
 
 
 def required_text(

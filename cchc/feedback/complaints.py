@@ -19,6 +19,7 @@ from cchc.core import events
 from cchc.core.actors import is_system, require_actor
 from cchc.core.calendar import WorkingCalendar, when
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.identifiers import next_code
 from cchc.feedback import common, petitions
 from cchc.feedback.common import (
     COMPLAINT_RULE,
@@ -129,8 +130,11 @@ def _create_complaint(
         raise ValidationFailed(_("Choose complaint or denunciation."), field="kind")
     rule = common.rule_in_force(COMPLAINT_RULE, common.local_date(at))
     complaint = Complaint(
-        code=common.next_code(
-            "KN" if kind == ComplaintKind.COMPLAINT else "TC", common.local_date(at).year, Complaint
+        code=next_code(
+            "KN" if kind == ComplaintKind.COMPLAINT else "TC",
+            common.local_date(at).year,
+            Complaint,
+            width=6,
         ),
         kind=kind,
         province_code=agency.province_code,

@@ -29,6 +29,7 @@ from cchc.core import rowsql
 from cchc.core.actors import is_system, require_actor
 from cchc.core.calendar import when
 from cchc.core.errors import NotPermitted, ValidationFailed
+from cchc.core.identifiers import next_code
 from cchc.core.personal import lookup_hash
 from cchc.core.text import fold
 from cchc.feedback import common, petitions
@@ -317,7 +318,7 @@ def file_petition(
     )
     user = petitioner.user if getattr(petitioner.user, "pk", None) else None
     petition = Petition(
-        code=common.next_code("PA", common.local_date(now).year, Petition),
+        code=next_code("PA", common.local_date(now).year, Petition, width=6),
         token=secrets.token_urlsafe(18),
         province_code=province,
         agency=suggested,

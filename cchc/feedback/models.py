@@ -445,22 +445,6 @@ class ResponseTemplate(models.Model):
         return self.title
 
 
-class CodeCounter(models.Model):
-    """Sequence per code prefix and year (PA-2026-…, KN-2026-…, TC-2026-…)."""
-
-    prefix = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="uniq_feedback_code_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last}"
-
-
 class Open311Client(models.Model):
     """A system allowed to POST service requests. Only a hash of its api_key is stored."""
 

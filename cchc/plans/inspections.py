@@ -22,6 +22,7 @@ from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.actors import recorded_by, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.identifiers import next_code
 from cchc.plans import policies, services, subjects
 from cchc.plans.inspection_models import (
     ChecklistResult,
@@ -124,7 +125,7 @@ def schedule_inspection(
     # exist on that day, or be carried on by one successor then.
     agency = services.resolve_agency(agency, scheduled_on, field="agency")
     items = _checklist(checklist if checklist else (plan.checklist if plan else None))
-    code = code or services.draw_code(Inspection, "KT", scheduled_on.year, width=4)
+    code = code or next_code("KT", scheduled_on.year, Inspection, width=4)
     if Inspection.objects.filter(code=code).exists():
         raise ValidationFailed(
             _("An inspection with code %(code)s exists.") % {"code": code}, field="code"
@@ -234,7 +235,7 @@ def record_inspection(
 
 
 def _finding_code(year: int) -> str:
-    return services.draw_code(Finding, "PH", year, width=5)
+    return next_code("PH", year, Finding, width=5)
 
 
 @transaction.atomic

@@ -345,21 +345,3 @@ class Notice(models.Model):
 # The inspection aggregate's models live in their own module (one app, two aggregates);
 # importing it here registers them with the app. Import them from there.
 from cchc.plans import inspection_models  # noqa: E402, F401
-
-
-class CodeCounter(models.Model):
-    """The last number issued per code prefix and year: tasks NV-2026-0001, inspections
-    KT-2026-0001, findings PH-2026-00001 (`services.draw_code`: one atomic upsert, so two
-    inspections scheduled at once, or one after a deletion, never get the same code)."""
-
-    prefix = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="uniq_plans_code_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last}"

@@ -9,16 +9,13 @@ extension, a revoked completion is a "sent back" event.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
-from django.db.models import BigIntegerField, Max, Model
-from django.db.models.functions import Cast, Substr
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,11 +23,11 @@ from cchc.agencies.models import Agency
 from cchc.core import events
 from cchc.core.actors import actor_label, recorded_by, require_actor
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from cchc.core.identifiers import next_code as _next_code
 from cchc.core.text import fold
 from cchc.core.uploads import check_upload
 from cchc.plans import policies
 from cchc.plans.models import (
-    CodeCounter,
     Extension,
     OutputType,
     Plan,
@@ -151,38 +148,7 @@ def resolve_agency(agency: Agency, on: dt.date, *, field: str = "lead_agency") -
 
 
 def next_code(year: int, prefix: str = "NV") -> str:
-    return draw_code(Task, prefix, year, width=4)
-
-
-def draw_code(model: type[Model], prefix: str, year: int, *, width: int) -> str:
-    """The next `PREFIX-YYYY-NNNN` of `model` (a task, inspection or finding), from one atomic
-    upsert of the year's counter (models.CodeCounter): unique under concurrency, and never a
-    number already issued, even after a deletion (counting the year's rows drew a code taken
-    by a later row). It continues after the highest number stored, codes typed by hand or
-    imported included; the counter row stays locked until the caller commits, and a code
-    taken meanwhile is skipped."""
-    table = CodeCounter._meta.db_table
-    stem = f"{prefix}-{year}-"
-    highest = int(
-        model._default_manager.filter(
-            code__startswith=stem, code__regex=rf"^{re.escape(stem)}[0-9]{{1,9}}$"
-        )
-        .annotate(number=Cast(Substr("code", len(stem) + 1), BigIntegerField()))
-        .aggregate(highest=Max("number"))["highest"]
-        or 0
-    )
-    while True:
-        with connection.cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, %s) "  # noqa: S608 - constant table
-                f"ON CONFLICT (prefix, year) DO UPDATE SET last = CASE WHEN {table}.last > %s "
-                f"THEN {table}.last ELSE %s END + 1 RETURNING last",
-                [prefix, year, highest + 1, highest, highest],
-            )
-            number = cur.fetchone()[0]
-        code = f"{stem}{number:0{width}d}"
-        if not model._default_manager.filter(code=code).exists():
-            return code
+    return _next_code(prefix, year, Task, width=4)
 
 
 def _search_text(task: Task) -> str:

@@ -5,9 +5,9 @@ from django.db import IntegrityError, connection, transaction
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from cchc.core.models import RuleVersion
+from cchc.core.models import CodeCounter, RuleVersion
 from cchc.feedback import petitions
-from cchc.feedback.models import Category, CodeCounter, Petition, PetitionEvent
+from cchc.feedback.models import Category, Petition, PetitionEvent
 from cchc.feedback.models import PetitionStatus as S
 from cchc.feedback.signals import petition_changed
 from cchc.feedback.tests.factories import MONDAY, file
