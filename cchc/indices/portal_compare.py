@@ -35,6 +35,9 @@ from cchc.indices.periods import Period
 
 SCHEME = "qd766"
 LISTED = 10  # codes written out per gap; the evidence page lists them all
+# a list no evidence page shows (ours the portal lacks) is written out whole behind its first
+# codes, up to this many, the number beyond it said: it stopped at the first ten with "…"
+SHOWN = 500
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Gap:
     which: str = ""  # the evidence list to check: "numerator" or "missing"
     url: str = ""
     records: list[str] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)  # the rest of a list no page shows whole
     # what the list holds, in words, with its full size: the portal publishes counts, not
     # records, so the list is never "the N records of the gap" and must say what it is
     listed: str = ""
@@ -61,6 +65,12 @@ class Gap:
         from cchc.indices.labels import metric_label
 
         return metric_label(self.metric)
+
+    @property
+    def unshown(self) -> int:
+        """How many listed records are written out nowhere on the page (beyond SHOWN, or
+        on the evidence page behind `url`)."""
+        return max(self.listed_count - len(self.records) - len(self.more), 0)
 
 
 @dataclass
@@ -184,7 +194,9 @@ def openable_dossiers(result: Comparison, viewer: Any) -> set[str]:
     (the page answers 404 to the others): a reader checks a gap on the dossier behind it."""
     from cchc.dossiers.models import Dossier
 
-    codes = {code for g in result.gaps if g.source == counters.DOSSIER for code in g.records}
+    codes = {
+        code for g in result.gaps if g.source == counters.DOSSIER for code in (*g.records, *g.more)
+    }
     if not codes:
         return set()
     return set(
@@ -274,7 +286,8 @@ def _explain(
             "Listed: the %(k)s records we do not count; the %(n)s judged differently by the "
             "portal are among them."
         ) % {"k": gap.listed_count, "n": pnum - onum}
-    gap.records = [_record_label(i) for i in list(items[:LISTED])]
+    shown = [_record_label(i) for i in list(items[: LISTED if gap.which else SHOWN])]
+    gap.records, gap.more = shown[:LISTED], shown[LISTED:]
     if gap.which:
         gap.url = (
             reverse("indices:evidence", kwargs={"code": agency.code, "metric": metric})

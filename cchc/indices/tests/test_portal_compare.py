@@ -153,3 +153,47 @@ def test_a_gaps_dossier_codes_open_the_dossier_behind_it(scenario):
     url = reverse("dossiers:detail", args=[scenario.on_time.code])
     assert f'<a href="{url}">{scenario.on_time.code}</a>' in page
     assert c.get(url).status_code == 200  # the link opens for this reader
+
+
+def _upload_ours_more(c: Client):
+    """The fixture with agency A's denominator cut to 5: we count 4 more than the portal, a
+    gap whose list (ours not synchronised) has no evidence page behind it."""
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    row = next(r for r in doc["data"]["children"] if r["departmentCode"] == "H26.100")
+    row["totalReceived"] = 5
+    upload = SimpleUploadedFile("progress.json", json.dumps(doc).encode(), "application/json")
+    return c.post("/indices/doi-soat/cong/", {"period": "2026-08", "files": upload})
+
+
+def test_a_list_no_page_shows_is_written_out_whole(scenario, monkeypatch):
+    """'We count more than the portal': the gap said 'Listed: 9 records' but wrote out the
+    first ten codes then '…', and no page showed the rest. The rest are now in a folded block,
+    linked as the first are; beyond the bound, their number is said."""
+    from cchc.dossiers.models import Dossier
+    from cchc.indices import portal_compare
+
+    monkeypatch.setattr(portal_compare, "LISTED", 4)  # agency A has 9 dossiers here
+    c = Client()
+    c.force_login(scenario.cast.province_admin)
+    page = _upload_ours_more(c).content.decode()
+    codes = list(
+        Dossier.objects.filter(receiving_agency=scenario.cast.agency_a).values_list(
+            "code", flat=True
+        )
+    )
+    assert len(codes) == 9 and "9 hồ sơ" in page
+    details = page[page.index('<details class="gap-more">') :]
+    details = details[: details.index("</details>")]
+    assert "5 hồ sơ còn lại" in details
+    for code in codes:
+        assert f">{code}</a>" in page  # every one written out and linked
+    assert sum(f">{code}</a>" in details for code in codes) == 5
+
+    monkeypatch.setattr(portal_compare, "SHOWN", 7)
+    page = _upload_ours_more(c).content.decode()
+    assert sum(f">{code}</a>" in page for code in codes) == 7
+    assert "2 hồ sơ nữa" in page

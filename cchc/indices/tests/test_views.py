@@ -394,3 +394,35 @@ def test_a_criterions_records_name_each_procedure_without_a_query_per_row(client
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     line = next(row for row in rows if scenario.late.code in row)
     assert procedure.code in line and procedure.name in line
+
+
+def test_an_unscored_criterion_says_it_costs_its_full_points_and_why(client, scenario):
+    """A criterion with nothing in its denominator showed 'không chấm điểm / 6 — 0 / 0' and
+    nothing else: it now says the metric costs its whole maximum, as the unit's page counts it,
+    and why (nothing counted in its denominator this period)."""
+    c = login(client, scenario.cast.leader_a)
+    url = reverse("indices:evidence", args=["H26.100", "PUBLISH_ON_TIME"])
+    body = html.unescape(c.get(url, {"period": AUG}).content.decode())
+    assert "không chấm điểm" in body
+    note = body[body.index('id="unscored-cost"') :]
+    note = note[: note.index("</p>")]
+    assert "mất trọn 6 điểm" in note and "TTHC có quyết định công bố trong kỳ" in note
+    scored = reverse("indices:evidence", args=["H26.100", "DOSSIER_ON_TIME"])
+    assert 'id="unscored-cost"' not in c.get(scored, {"period": AUG}).content.decode()
+
+
+def test_the_ranking_is_searched_by_unit_name_or_code_without_accents(client, scenario):
+    """The ranking had no search: on a phone, thousands of pixels of cards to find one unit.
+    A search by name (accents optional) or code keeps the matching rows and their ranks."""
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    c = login(client, scenario.cast.province_admin)
+    url = reverse("indices:ranking")
+    body = c.get(url, {"period": AUG, "q": "hoan kiem"}).content.decode()
+    assert 'id="ranking-search"' in body and 'value="hoan kiem"' in body
+    row = body[body.index('<tr id="rank-H26.100">') :]
+    assert 'data-label="Hạng">1</td>' in row[: row.index("</tr>")]
+    assert 'id="rank-H26.01"' not in body
+    body = c.get(url, {"period": AUG, "q": "h26.01"}).content.decode()
+    assert 'id="rank-H26.01"' in body and 'id="rank-H26.100"' not in body
+    body = c.get(url, {"period": AUG, "q": "không có"}).content.decode()
+    assert 'id="no-match"' in body and "<tr id=" not in body

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
+from cchc.core.text import fold
 from cchc.indices.export import table_response
 from cchc.indices.models import ProvinceIndexSetting
 from cchc.indices.templatetags.scores import score_formatter
@@ -175,6 +176,16 @@ def ranking(request: HttpRequest) -> HttpResponse:
         (r for rows in tables.values() for r in rows if r["rank"] is None),
         key=lambda r: r["agency"].code,
     )
+    # a search by unit name or code (accents optional) narrows the rows, never re-ranks them:
+    # on a phone the whole ranking is thousands of pixels of cards
+    q = request.GET.get("q", "").strip()[:100]
+    if needle := fold(q):
+
+        def found(r: dict[str, Any]) -> bool:
+            return needle in fold(r["agency"].name) or needle in fold(r["agency"].code)
+
+        tables = {n: kept for n, rows in tables.items() if (kept := [r for r in rows if found(r)])}
+        unranked = [r for r in unranked if found(r)]
     if fmt := _export(request):
         headers = [
             _("Ranking group"),
@@ -221,6 +232,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 (name, [r for r in rows if r["rank"] is not None]) for name, rows in tables.items()
             ),
             unranked=unranked,
+            q=q,
             group_heads=group_heads,
             previous=prev["period_label"] if prev else "—",
             min_dossiers=setting.min_dossiers_to_rank,
