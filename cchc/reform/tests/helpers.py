@@ -92,3 +92,13 @@ def scored_and_submitted(t, agency, specialist, leader, first=8, second=18):  # 
 def submitted(cast, t):  # type: ignore[no-untyped-def]
     """Agency B's self-assessment under `t`, two criteria scored (8 and 18), submitted."""
     return scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b)
+
+
+def adjusted(cast):  # type: ignore[no-untyped-def]
+    """Agency B's submitted self-assessment with one score (1.1.1) adjusted by the chair of its
+    appraisal team: (chair, assessment), ready to ask the unit for its answers."""
+    t = build_template()
+    chair = appraisal_team(t, cast.agency_b)
+    a = submitted(cast, t)
+    appraisal.appraise(a, "1.1.1", actor=chair, score=6, comment="Thiếu văn bản")
+    return chair, a

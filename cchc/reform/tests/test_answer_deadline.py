@@ -15,17 +15,9 @@ from cchc.core.errors import ValidationFailed
 from cchc.core.models import CalendarException
 from cchc.reform import appraisal
 from cchc.reform.models import AssessmentStatus
-from cchc.reform.tests.helpers import appraisal_team, build_template, submitted
+from cchc.reform.tests.helpers import adjusted
 
 pytestmark = pytest.mark.django_db
-
-
-def _adjusted(cast):  # type: ignore[no-untyped-def]
-    t = build_template()
-    chair = appraisal_team(t, cast.agency_b)
-    a = submitted(cast, t)
-    appraisal.appraise(a, "1.1.1", actor=chair, score=6, comment="Thiếu văn bản")
-    return chair, a
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -33,7 +25,7 @@ def _local_day(moment: dt.datetime) -> dt.date:
 
 
 def test_by_default_the_answers_are_due_on_the_fifth_working_day(cast):
-    chair, a = _adjusted(cast)
+    chair, a = adjusted(cast)
     today = timezone.localdate()
     before = WorkingCalendar.for_province(a.agency.province_code)  # without the day off
     # a day off the province adds inside the round moves the last day on by a working day
@@ -51,7 +43,7 @@ def test_by_default_the_answers_are_due_on_the_fifth_working_day(cast):
 
 
 def test_the_chair_sets_the_last_day_on_the_sheet(client, cast):
-    chair, a = _adjusted(cast)
+    chair, a = adjusted(cast)
     client.force_login(chair)
     page = client.get(reverse("reform:assessment", args=[a.pk])).content.decode()
     default = appraisal.default_answer_day(a)
@@ -68,7 +60,7 @@ def test_the_chair_sets_the_last_day_on_the_sheet(client, cast):
 
 @pytest.mark.parametrize("days", [0, -3, 61])
 def test_a_last_day_not_after_today_or_too_far_is_refused(cast, days):
-    chair, a = _adjusted(cast)
+    chair, a = adjusted(cast)
     with pytest.raises(ValidationFailed) as refused:
         appraisal.request_explanation(
             a, actor=chair, answer_by=timezone.localdate() + dt.timedelta(days=days)
@@ -79,7 +71,7 @@ def test_a_last_day_not_after_today_or_too_far_is_refused(cast, days):
 
 
 def test_a_mistyped_day_on_the_page_asks_nothing_of_the_unit(client, cast):
-    chair, a = _adjusted(cast)
+    chair, a = adjusted(cast)
     client.force_login(chair)
     r = client.post(
         reverse("reform:assessment_action", args=[a.pk]),

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from cchc.core.calendar import WorkingCalendar
 from cchc.core.models import SentNotice
 from cchc.reform import appraisal, notices
-from cchc.reform.tests.helpers import appraisal_team, build_template, submitted
+from cchc.reform.tests.helpers import adjusted
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +38,11 @@ def _run_enqueued() -> int:
     return ran
 
 
-def _adjusted(cast):  # type: ignore[no-untyped-def]
-    t = build_template()
-    chair = appraisal_team(t, cast.agency_b)
-    a = submitted(cast, t)
-    appraisal.appraise(a, "1.1.1", actor=chair, score=6, comment="Thiếu văn bản")
-    return chair, a
-
-
 def test_asking_for_answers_tells_the_unit_after_the_commit(cast, mailoutbox, monkeypatch):
     _reachable(cast)
     texts: list[tuple[str, str]] = []
     monkeypatch.setattr("cchc.core.sms.send_sms", lambda phone, text: texts.append((phone, text)))
-    chair, a = _adjusted(cast)
+    chair, a = adjusted(cast)
     mailoutbox.clear()
     a = appraisal.request_explanation(a, actor=chair)
     # enqueued with the change, not sent during the request
@@ -68,7 +60,7 @@ def test_asking_for_answers_tells_the_unit_after_the_commit(cast, mailoutbox, mo
 
 def test_moving_the_last_day_tells_the_unit_the_new_day_and_why(cast, mailoutbox):
     _reachable(cast)
-    chair, a = _adjusted(cast)
+    chair, a = adjusted(cast)
     a = appraisal.request_explanation(a, actor=chair)
     _run_enqueued()
     mailoutbox.clear()
@@ -85,7 +77,7 @@ def test_moving_the_last_day_tells_the_unit_the_new_day_and_why(cast, mailoutbox
 def test_a_retry_tells_nobody_twice_and_a_failed_send_is_retried(cast, mailoutbox, monkeypatch):
     _reachable(cast)
     monkeypatch.setattr("cchc.core.sms.send_sms", lambda phone, text: None)
-    chair, a = _adjusted(cast)
+    chair, a = adjusted(cast)
     a = appraisal.request_explanation(a, actor=chair)
     event = a.events.get(action="request_explanation")
 
