@@ -54,13 +54,18 @@ def test_other_formats_are_refused_by_the_command(tmp_path):
         call_command("reconcile_portal", str(FIXTURE), "--period", "2026-Q5")
 
 
+def compare_on_the_page(c, path=FIXTURE):  # type: ignore[no-untyped-def]
+    """The reconciliation page after uploading the portal's file `path` for 2026-08."""
+    with path.open("rb") as fh:
+        return c.post(
+            "/indices/doi-soat/cong/", {"period": "2026-08", "files": fh}
+        ).content.decode()
+
+
 def test_upload_page_compares_and_refuses_other_formats(scenario, tmp_path):
     c = Client()
     c.force_login(scenario.cast.province_admin)
-    with FIXTURE.open("rb") as fh:
-        page = c.post(
-            "/indices/doi-soat/cong/", {"period": "2026-08", "files": fh}
-        ).content.decode()
+    page = compare_on_the_page(c)
     assert "portal-gaps" in page and scenario.on_time.code in page
     assert (
         "/indices/co-quan/H26.100/chi-so/DOSSIER_ON_TIME/?period=2026-08&amp;which=numerator"
@@ -74,10 +79,7 @@ def test_upload_page_compares_and_refuses_other_formats(scenario, tmp_path):
     assert "2026-Q5" in page and 'id="id_period_error"' in page and "portal-gaps" not in page
     bad = tmp_path / "bang.xlsx"
     bad.write_bytes(b"PK\x03\x04 not json")
-    with bad.open("rb") as fh:
-        page = c.post(
-            "/indices/doi-soat/cong/", {"period": "2026-08", "files": fh}
-        ).content.decode()
+    page = compare_on_the_page(c, bad)
     assert "không đúng định dạng của Cổng Dịch vụ công quốc gia" in page
     assert "portal-gaps" not in page
     c.force_login(scenario.cast.leader_a)
@@ -146,10 +148,7 @@ def test_a_gaps_dossier_codes_open_the_dossier_behind_it(scenario):
 
     c = Client()
     c.force_login(scenario.cast.province_admin)
-    with FIXTURE.open("rb") as fh:
-        page = c.post(
-            "/indices/doi-soat/cong/", {"period": "2026-08", "files": fh}
-        ).content.decode()
+    page = compare_on_the_page(c)
     url = reverse("dossiers:detail", args=[scenario.on_time.code])
     assert f'<a href="{url}">{scenario.on_time.code}</a>' in page
     assert c.get(url).status_code == 200  # the link opens for this reader
