@@ -40,17 +40,19 @@ def component(cast):
     return RequiredDocument.objects.get(procedure=cast.procedure, order=1)
 
 
-def test_submit_online_with_an_attachment_enters_the_agency_queue(client, cast, citizen, form_url):
+def submit_with_the_form(client, cast, citizen, form_url, **changed):  # type: ignore[no-untyped-def]
+    """The citizen submits the online form, its fields (`changed` where given) and the first
+    required document as a PDF."""
     client.force_login(citizen)
-    rd = component(cast)
-    response = client.post(
+    upload = SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")
+    return client.post(
         form_url,
-        {
-            **fields(cast),
-            "action": "submit",
-            f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf"),
-        },
+        {**fields(cast, **changed), "action": "submit", f"file_{component(cast).pk}": upload},
     )
+
+
+def test_submit_online_with_an_attachment_enters_the_agency_queue(client, cast, citizen, form_url):
+    response = submit_with_the_form(client, cast, citizen, form_url)
     assert response.status_code == 302, response.content.decode()[:2000]
     dossier = Dossier.objects.get()
     assert response.url == reverse("portal:dossier", args=[dossier.code])
@@ -65,7 +67,7 @@ def test_submit_online_with_an_attachment_enters_the_agency_queue(client, cast, 
     )
     doc = DossierDocument.objects.get(dossier=dossier)
     assert (
-        doc.required_document == rd
+        doc.required_document == component(cast)
         and not doc.reused
         and doc.document.content_type == "application/pdf"
     )
@@ -346,15 +348,8 @@ def test_a_draft_naming_a_closed_agency_is_not_sent_there(client, cast, citizen,
     closed = cast.agency_b
     closed.valid_from, closed.valid_to = dt.date(2000, 1, 1), dt.date(2020, 1, 1)
     closed.save()
-    client.force_login(citizen)
-    rd = component(cast)
-    response = client.post(
-        form_url,
-        {
-            **fields(cast, receiving_agency=str(closed.pk)),
-            "action": "submit",
-            f"file_{rd.pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf"),
-        },
+    response = submit_with_the_form(
+        client, cast, citizen, form_url, receiving_agency=str(closed.pk)
     )
     assert response.status_code == 400 and not Dossier.objects.exists()
     assert response.context["applicant_form"].errors["receiving_agency"] == [
