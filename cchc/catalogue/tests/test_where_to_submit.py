@@ -156,7 +156,7 @@ def test_the_hours_read_on_a_phone(transactional_db, cast, browser_page):
     # the call to action leads down to the search, past the whole record
     page.locator("#where-link a").click()
     expect(page.locator("#id_place")).to_be_in_viewport()
-    page.get_by_label("Tìm phường, xã hoặc cơ quan của bạn").fill("hoan kiem")
+    page.get_by_label("Tìm phường, xã hoặc cơ quan tiếp nhận").fill("hoan kiem")
     page.get_by_role("button", name="Tìm", exact=True).click()
     expect(places).to_have_count(1)
     ward = page.locator(f'#agencies div[data-agency="{cast.agency_a.code}"]')

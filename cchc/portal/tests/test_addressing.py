@@ -1,0 +1,23 @@
+"""The portal addresses the citizen as "Ông/Bà" on every page. The notice of a procedure for
+the other kind of applicant and the invitation to withdraw a dossier said "Bạn", while the
+rest of the portal says "Ông/Bà": one site spoke to the same person in two ways. The app's
+pages are a citizen's or a company's (its one staff page, a kiosk's registration, speaks
+impersonally), so its whole Vietnamese catalogue is checked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+
+
+def test_the_portal_never_calls_the_citizen_ban():
+    informal = [
+        entry.msgid
+        for entry in polib.pofile(str(CATALOGUE))
+        if re.search(r"\bbạn\b", entry.msgstr, re.IGNORECASE)
+    ]
+    assert informal == []
