@@ -468,6 +468,15 @@ class PaymentConfirmForm(ActionForm):
     )
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the amount the request asked for (request_payment records it as the dossier's
+        # fees): the clerk checks the receipt against it without scrolling up to the details
+        if self.dossier.fee_amount:
+            self.fields["online"].help_text = _("the amount asked for: %(amount)s đồng") % {
+                "amount": thousands(self.dossier.fee_amount)
+            }
+
 
 class FinishForm(ActionForm):
     """Finishing processing: a result note, the electronic result file, or both."""

@@ -35,3 +35,18 @@ def test_payment_request_of_a_free_dossier_leaves_the_amount_to_type(client, cas
     client.force_login(cast.specialist_a)
     page = client.get(f"/staff/dossiers/{dossier.code}/").content.decode()
     assert "value=" not in _amount_input(page)
+
+
+def test_confirming_the_payment_shows_the_amount_asked_for(client, cast):
+    """The clerk confirming the payment was not shown the amount asked for: it sat in the
+    dossier's details above, to be found and compared with the receipt."""
+    from cchc.dossiers import services
+
+    dossier = counter_dossier(cast, fee_amount=0)
+    dossier = services.transfer(dossier, actor=cast.clerk_a, to_agency=cast.agency_a)
+    services.request_payment(dossier, actor=cast.specialist_a, amount=250_000)
+    client.force_login(cast.clerk_a)
+    page = client.get(f"/staff/dossiers/{dossier.code}/").content.decode()
+    form = page[page.index(f"/staff/dossiers/{dossier.code}/actions/confirm_payment/") :]
+    form = form[: form.index("</form>")]
+    assert "số tiền đã yêu cầu nộp: 250.000 đồng" in form
