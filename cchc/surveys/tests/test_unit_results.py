@@ -187,3 +187,22 @@ def test_unit_page_splits_each_items_answers_from_1_to_5(cast, campaign, method,
     # the colours' meaning, from the items' own answer options
     assert re.search(r'<p id="split-legend">.*1 Rất không hài lòng.*5 Rất hài lòng', page)
     assert "Số người chọn từng mức (1 đến 5)" in page
+
+
+def test_unit_page_gives_the_rank_out_of_the_units_ranked_in_its_group(
+    cast, campaign, method, client
+):
+    """'Hạng 1' said nothing of how many units were ranked beside it: the rank is now read
+    out of the units of the group that were ranked."""
+    method.rules = {**method.rules, "min_valid_ranked": 2}
+    method.save(update_fields=["rules"])
+    cast.agency_b.group = cast.agency_a.group  # ranked side by side
+    cast.agency_b.save(update_fields=["group"])
+    enter(campaign, method, cast.agency_a, cast.clerk_a, ({}, {}, {}))
+    enter(campaign, method, cast.agency_b, cast.clerk_b, ({"B2": 1}, {"B2": 1}, {}))
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)
+    page = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/").content.decode()
+    summary = page[page.index("SIPAS: <strong>") :]
+    summary = summary[: summary.index("</p>")]
+    assert re.search(r"Hạng 1 / 2 trong nhóm “[^”]+”$", summary), summary

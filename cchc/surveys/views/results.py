@@ -491,6 +491,12 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             # how many chose each answer of each item (answer_split): read with the figures
             "split": answer_split(campaign, unit) if found is not None else {},
             "province_total": province.get("total"),
+            # how many units of the unit's group are ranked: the base its rank is read against
+            "ranked_in_group": sum(
+                1
+                for a in doc.get("agencies", [])
+                if found is not None and a.get("group") == found.get("group") and a["rank"]
+            ),
             # the province's component and item indices, which the unit's are read against
             "province": {
                 code: value["score"]
@@ -590,6 +596,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "last_year": last_year,
             "province_total": province_total,
             "province_last_year": province_last_year,
+            "ranked_in_group": cached.get("ranked_in_group"),
             "meets_target": campaign.meets_target(figures["total"]),
             "staff": can_follow(request.user, campaign.province_code),
             "stamp": stamp,
