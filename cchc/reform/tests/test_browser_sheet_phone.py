@@ -154,3 +154,24 @@ def test_the_history_filter_fits_a_phone(transactional_db, browser_page, cast):
     assert corners[0] == corners[1], f"a half-pill button: {corners}"
     assert field_box["x"] + field_box["width"] <= WIDTH and button["x"] + button["width"] <= WIDTH
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+@pytest.mark.browser
+def test_the_prefill_button_does_not_touch_the_list_below_it(transactional_db, browser_page, cast):
+    """On a phone the button "Lấy điểm các tiêu chí tính từ dữ liệu hệ thống" ended exactly
+    where "Còn N tiêu chí chưa hoàn thành" began (0 px): a thumb meant for one hit the other."""
+    t = build_template()
+    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.specialist_b)
+    page.goto(f"{page.base_url}/par/a/{a.pk}/")
+    button = page.locator("#prefill").bounding_box()
+    # the list of items still to complete, right below the button's form
+    summary = (
+        page.locator("#prefill")
+        .locator("xpath=ancestor::form/following-sibling::details[1]/summary")
+        .bounding_box()
+    )
+    assert button is not None and summary is not None
+    assert summary["y"] - (button["y"] + button["height"]) >= 8
