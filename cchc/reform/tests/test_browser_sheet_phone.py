@@ -14,14 +14,19 @@ from cchc.testing import assert_accessible, sign_in
 WIDTH = 390
 
 
-@pytest.mark.browser
-def test_a_specialist_scores_an_item_on_a_phone(transactional_db, browser_page, cast):
-    t = build_template()
-    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    page = browser_page
+def open_a_new_sheet_on_a_phone(page, cast):  # type: ignore[no-untyped-def]
+    """Agency B's specialist on a 390 px phone, on the sheet of a self-assessment just opened:
+    (the page, the assessment)."""
+    a = assessments.open_assessment(build_template(), cast.agency_b, actor=cast.specialist_b)
     page.set_viewport_size({"width": WIDTH, "height": 844})
     sign_in(page, cast.specialist_b)
     page.goto(f"{page.base_url}/par/a/{a.pk}/")
+    return page, a
+
+
+@pytest.mark.browser
+def test_a_specialist_scores_an_item_on_a_phone(transactional_db, browser_page, cast):
+    page, a = open_a_new_sheet_on_a_phone(browser_page, cast)
     page.wait_for_selector("#sheet")
     # nothing of the page lies beyond the right edge, not even inside the sheet (a table that
     # scrolls inside itself hid the score fields off to the right)
@@ -160,12 +165,7 @@ def test_the_history_filter_fits_a_phone(transactional_db, browser_page, cast):
 def test_the_prefill_button_does_not_touch_the_list_below_it(transactional_db, browser_page, cast):
     """On a phone the button "Lấy điểm các tiêu chí tính từ dữ liệu hệ thống" ended exactly
     where "Còn N tiêu chí chưa hoàn thành" began (0 px): a thumb meant for one hit the other."""
-    t = build_template()
-    a = assessments.open_assessment(t, cast.agency_b, actor=cast.specialist_b)
-    page = browser_page
-    page.set_viewport_size({"width": WIDTH, "height": 844})
-    sign_in(page, cast.specialist_b)
-    page.goto(f"{page.base_url}/par/a/{a.pk}/")
+    page, _a = open_a_new_sheet_on_a_phone(browser_page, cast)
     button = page.locator("#prefill").bounding_box()
     # the list of items still to complete, right below the button's form
     summary = (
