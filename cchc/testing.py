@@ -292,3 +292,18 @@ def work_card_counts(client: Client, card_url: str) -> dict[str, int]:
         assert listed.context["page"].paginator.count == int(count), (label, url, count)
         counts[html.unescape(label)] = int(count)
     return counts
+
+
+def vietnamese_entries_saying(app: str, pattern: str) -> list[str]:
+    """The msgids of app `app`'s Vietnamese catalogue (cchc/<app>/locale/vi) whose translation
+    matches the regular expression `pattern`, case-insensitive: what a wording test expects
+    to be empty (a form of address, a second name for one body)."""
+    import re
+
+    import polib
+
+    catalogue = (
+        Path(__file__).resolve().parent / app / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+    )
+    found = re.compile(pattern, re.IGNORECASE)
+    return [e.msgid for e in polib.pofile(str(catalogue)) if found.search(e.msgstr)]
