@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "cchc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp, with the policy strings kept between responses (cchc/core/csp.py)
+    "cchc.core.csp.CSPMiddleware",
     # Last, as django-axes requires: turns a lock-out raised by its backend into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
