@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cchc.agencies.models import Agency
+from cchc.agencies.models import Agency, AgencyLevel
 from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
 from cchc.core.widgets import UnitChecklist
 from cchc.plans.inspection_models import Severity, SubjectKind
@@ -37,6 +37,25 @@ def unit_select() -> forms.Select:
 
 def _agencies():  # type: ignore[no-untyped-def]
     return Agency.objects.current().order_by("code")
+
+
+def _set_unit_choices(form: forms.BaseForm, name: str) -> None:
+    """The province's current units for a single-unit list, grouped by level (provincial
+    departments, the service centre, communes, ...) and by name within each group, so a
+    leader finds the unit by what it is called, not by its code; the filter box above the
+    list (`unit_select`) still narrows them all."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = _agencies()
+    by_level: dict[str, list[tuple[int, str]]] = {}
+    for agency in field.queryset.only("pk", "name", "level").order_by("name"):
+        by_level.setdefault(agency.level, []).append((agency.pk, agency.name))
+    groups = [
+        (label, by_level.pop(level)) for level, label in AgencyLevel.choices if level in by_level
+    ]
+    # a level not (or no longer) among the choices still lists its units, last
+    groups += [(level, units) for level, units in by_level.items()]
+    field.choices = [("", field.empty_label or ""), *groups]
 
 
 class TaskForm(forms.Form):
@@ -96,7 +115,8 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         from cchc.indices.measures import available
 
-        for name in ("lead_agency", "co_agencies", "observer_agencies"):
+        _set_unit_choices(self, "lead_agency")
+        for name in ("co_agencies", "observer_agencies"):
             _set_queryset(self, name, _agencies())
         _set_queryset(self, "parent", Task.objects.filter(completed_on__isnull=True))
         _set_queryset(self, "plan", Plan.objects.order_by("-year", "code"))
@@ -173,7 +193,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from cchc.plans.inspection_models import InspectionPlan
 
-        _set_queryset(self, "agency", _agencies())
+        _set_unit_choices(self, "agency")
         _set_queryset(self, "plan", InspectionPlan.objects.all())
         # the required fields' mark (templates/includes/field.html), hidden from screen
         # readers as there: the help text, read with the field, says when it is required
@@ -219,7 +239,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "agency", _agencies())
+        _set_unit_choices(self, "agency")
 
 
 class ConcludeForm(forms.Form):

@@ -1,0 +1,45 @@
+"""The task form's lead unit (and an inspection's unit) among the province's 52 and more: a
+leader picks it by name from lists grouped by level (departments, the service centre,
+communes), not from one list ordered by code; the unit picked is still the one saved."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cchc.plans.forms import FindingForm, InspectionForm, TaskForm
+from cchc.testing import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _groups(html: str) -> dict[str, list[str]]:
+    """optgroup label -> the names of its options, in order."""
+    return {
+        label: re.findall(r"<option[^>]*>([^<]+)</option>", body)
+        for label, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', html, re.S)
+    }
+
+
+def test_units_are_grouped_by_level_and_listed_by_name(cast):
+    AgencyFactory(code="H26.001", name="UBND xã Yên Thế", level="COMMUNE")
+    AgencyFactory(code="H26.002", name="UBND phường An Khê", level="COMMUNE")
+    health = AgencyFactory(code="H26.003", name="Sở Y tế")
+    html = str(TaskForm()["lead_agency"])
+    groups = _groups(html)
+    communes = groups["UBND cấp xã"]
+    assert communes == sorted(communes) and {"UBND xã Yên Thế", "UBND phường An Khê"} <= set(
+        communes
+    )
+    assert "Sở Y tế" in groups["Sở, ban, ngành cấp tỉnh"]
+    assert not set(communes) & set(groups["Sở, ban, ngành cấp tỉnh"])
+    # the filter box above the list stays
+    assert "data-filterable" in html
+    # the inspection's and the finding's unit lists are grouped alike
+    assert "UBND cấp xã" in _groups(str(InspectionForm()["agency"]))
+    assert "UBND cấp xã" in _groups(str(FindingForm()["agency"]))
+
+    form = TaskForm({"lead_agency": str(health.pk)})
+    form.is_valid()
+    assert "lead_agency" not in form.errors and form.cleaned_data["lead_agency"] == health
