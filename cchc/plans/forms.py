@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -164,6 +165,22 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PeopleChecklist(UnitChecklist):
+    """People to tick among many, with a filter box above them asking for their name."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_label"] = _("Type a few letters of the person's name")
+        return context
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """People ticked by their name (full name, else user name)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class InspectionForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Unit"), queryset=Agency.objects.none(), widget=unit_select()
@@ -188,11 +205,27 @@ class InspectionForm(forms.Form):
     )
     period_from = forms.DateField(label=_("Period from"), widget=DATE, required=False)
     period_to = forms.DateField(label=_("Period to"), widget=DATE, required=False)
+    # the inspection team (đoàn kiểm tra): whoever schedules it is a member, and ticks the
+    # others by name among those who may inspect (they record the checklist and findings)
+    team = PeopleChoiceField(
+        label=_("Other members of the inspection team"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=PeopleChecklist(),
+        help_text=_("You are a member of the team yourself."),
+    )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, scheduled_by: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from cchc.plans.inspection_models import InspectionPlan
 
+        user_model = get_user_model()
+        inspectors = (user_model.Kind.INSPECTOR, user_model.Kind.PROVINCE_ADMIN)  # type: ignore[attr-defined]
+        # the others who may inspect: the person scheduling is in the team already
+        members = user_model.objects.filter(is_active=True, kind__in=inspectors)
+        if scheduled_by is not None:
+            members = members.exclude(pk=scheduled_by.pk)
+        _set_queryset(self, "team", members.order_by("name_key", "username"))
         _set_unit_choices(self, "agency")
         _set_queryset(self, "plan", InspectionPlan.objects.all())
         # the required fields' mark (templates/includes/field.html), hidden from screen

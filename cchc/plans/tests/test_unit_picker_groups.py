@@ -43,3 +43,28 @@ def test_units_are_grouped_by_level_and_listed_by_name(cast):
     form = TaskForm({"lead_agency": str(health.pk)})
     form.is_valid()
     assert "lead_agency" not in form.errors and form.cleaned_data["lead_agency"] == health
+
+
+def test_the_inspector_ticks_the_other_members_of_the_team_by_name(cast):
+    """Scheduling an inspection, the inspector picks the other members of the inspection
+    team from those who may inspect, by name; the team was the inspector alone before."""
+    from cchc.accounts.models import User
+    from cchc.plans.inspection_models import Inspection
+    from cchc.testing import UserFactory, client_for
+
+    colleague = UserFactory(username="thanhtra2", full_name="Lê Văn Tra", kind=User.Kind.INSPECTOR)
+    c = client_for(cast.inspector)
+    html = c.get("/plans/kiem-tra/moi/").content.decode()
+    team = html.split('id="id_team"')[1].split("</div>\n</div>")[0]
+    assert "Lê Văn Tra" in team and cast.province_admin.display_name in team
+    # who schedules is in the team already; staff of a unit do not inspect
+    assert cast.inspector.display_name not in team and cast.leader_a.display_name not in team
+
+    typed = {
+        "agency": cast.agency_a.pk,
+        "scheduled_on": "2026-11-20",
+        "checklist": "Niêm yết TTHC",
+        "team": [colleague.pk],
+    }
+    assert c.post("/plans/kiem-tra/moi/", typed).status_code == 302
+    assert set(Inspection.objects.get().team.all()) == {cast.inspector, colleague}
