@@ -51,7 +51,7 @@ def _set_unit_choices(form: forms.BaseForm, name: str) -> None:
     by_level: dict[str, list[tuple[int, str]]] = {}
     for agency in field.queryset.only("pk", "name", "level").order_by("name"):
         by_level.setdefault(agency.level, []).append((agency.pk, agency.name))
-    groups = [
+    groups: list[tuple[Any, list[tuple[int, str]]]] = [
         (label, by_level.pop(level)) for level, label in AgencyLevel.choices if level in by_level
     ]
     # a level not (or no longer) among the choices still lists its units, last

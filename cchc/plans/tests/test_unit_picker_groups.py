@@ -5,9 +5,11 @@ communes), not from one list ordered by code; the unit picked is still the one s
 from __future__ import annotations
 
 import re
+import typing
 
 import pytest
 
+from cchc.agencies.models import Agency
 from cchc.plans.forms import FindingForm, InspectionForm, TaskForm
 from cchc.testing import AgencyFactory
 
@@ -25,7 +27,7 @@ def _groups(html: str) -> dict[str, list[str]]:
 def test_units_are_grouped_by_level_and_listed_by_name(cast):
     AgencyFactory(code="H26.001", name="UBND xã Yên Thế", level="COMMUNE")
     AgencyFactory(code="H26.002", name="UBND phường An Khê", level="COMMUNE")
-    health = AgencyFactory(code="H26.003", name="Sở Y tế")
+    health = typing.cast(Agency, AgencyFactory(code="H26.003", name="Sở Y tế"))
     html = str(TaskForm()["lead_agency"])
     groups = _groups(html)
     communes = groups["UBND cấp xã"]
@@ -52,7 +54,9 @@ def test_the_inspector_ticks_the_other_members_of_the_team_by_name(cast):
     from cchc.plans.inspection_models import Inspection
     from cchc.testing import UserFactory, client_for
 
-    colleague = UserFactory(username="thanhtra2", full_name="Lê Văn Tra", kind=User.Kind.INSPECTOR)
+    colleague = typing.cast(
+        User, UserFactory(username="thanhtra2", full_name="Lê Văn Tra", kind=User.Kind.INSPECTOR)
+    )
     c = client_for(cast.inspector)
     html = c.get("/plans/kiem-tra/moi/").content.decode()
     team = html.split('id="id_team"')[1].split("</div>\n</div>")[0]
