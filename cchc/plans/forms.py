@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cchc.agencies.models import Agency
+from cchc.agencies.models import Agency, AgencyLevel
 from cchc.core.fields import MultipleFileField, MultipleFileInput, date_input
 from cchc.core.widgets import UnitChecklist
 from cchc.plans.inspection_models import Severity, SubjectKind
@@ -37,6 +38,25 @@ def unit_select() -> forms.Select:
 
 def _agencies():  # type: ignore[no-untyped-def]
     return Agency.objects.current().order_by("code")
+
+
+def _set_unit_choices(form: forms.BaseForm, name: str) -> None:
+    """The province's current units for a single-unit list, grouped by level (provincial
+    departments, the service centre, communes, ...) and by name within each group, so a
+    leader finds the unit by what it is called, not by its code; the filter box above the
+    list (`unit_select`) still narrows them all."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = _agencies()
+    by_level: dict[str, list[tuple[int, str]]] = {}
+    for agency in field.queryset.only("pk", "name", "level").order_by("name"):
+        by_level.setdefault(agency.level, []).append((agency.pk, agency.name))
+    groups: list[tuple[Any, list[tuple[int, str]]]] = [
+        (label, by_level.pop(level)) for level, label in AgencyLevel.choices if level in by_level
+    ]
+    # a level not (or no longer) among the choices still lists its units, last
+    groups += [(level, units) for level, units in by_level.items()]
+    field.choices = [("", field.empty_label or ""), *groups]
 
 
 class TaskForm(forms.Form):
@@ -96,7 +116,8 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         from cchc.indices.measures import available
 
-        for name in ("lead_agency", "co_agencies", "observer_agencies"):
+        _set_unit_choices(self, "lead_agency")
+        for name in ("co_agencies", "observer_agencies"):
             _set_queryset(self, name, _agencies())
         _set_queryset(self, "parent", Task.objects.filter(completed_on__isnull=True))
         _set_queryset(self, "plan", Plan.objects.order_by("-year", "code"))
@@ -144,6 +165,22 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PeopleChecklist(UnitChecklist):
+    """People to tick among many, with a filter box above them asking for their name."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_label"] = _("Type a few letters of the person's name")
+        return context
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """People ticked by their name (full name, else user name)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class InspectionForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Unit"), queryset=Agency.objects.none(), widget=unit_select()
@@ -168,12 +205,28 @@ class InspectionForm(forms.Form):
     )
     period_from = forms.DateField(label=_("Period from"), widget=DATE, required=False)
     period_to = forms.DateField(label=_("Period to"), widget=DATE, required=False)
+    # the inspection team (đoàn kiểm tra): whoever schedules it is a member, and ticks the
+    # others by name among those who may inspect (they record the checklist and findings)
+    team = PeopleChoiceField(
+        label=_("Other members of the inspection team"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=PeopleChecklist(),
+        help_text=_("You are a member of the team yourself."),
+    )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, scheduled_by: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from cchc.plans.inspection_models import InspectionPlan
 
-        _set_queryset(self, "agency", _agencies())
+        user_model = get_user_model()
+        inspectors = (user_model.Kind.INSPECTOR, user_model.Kind.PROVINCE_ADMIN)  # type: ignore[attr-defined]
+        # the others who may inspect: the person scheduling is in the team already
+        members = user_model.objects.filter(is_active=True, kind__in=inspectors)
+        if scheduled_by is not None:
+            members = members.exclude(pk=scheduled_by.pk)
+        _set_queryset(self, "team", members.order_by("name_key", "username"))
+        _set_unit_choices(self, "agency")
         _set_queryset(self, "plan", InspectionPlan.objects.all())
         # the required fields' mark (templates/includes/field.html), hidden from screen
         # readers as there: the help text, read with the field, says when it is required
@@ -219,7 +272,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "agency", _agencies())
+        _set_unit_choices(self, "agency")
 
 
 class ConcludeForm(forms.Form):

@@ -202,12 +202,14 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 @inspectors_only
 @once_per_form
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    form = InspectionForm(request.POST or None)
+    form = InspectionForm(request.POST or None, scheduled_by=request.user)
 
     def save(d: dict[str, Any]) -> HttpResponse:
         checklist = _lines(d["checklist"]) or None
+        # the person scheduling it leads the team; the members ticked join
+        team = [request.user, *d["team"]]
         insp = svc.schedule_inspection(
-            actor=request.user, team=[request.user], **{**d, "checklist": checklist}
+            actor=request.user, **{**d, "checklist": checklist, "team": team}
         )
         return redirect("plans:inspection", code=insp.code)
 
