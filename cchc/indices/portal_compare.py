@@ -140,9 +140,15 @@ def _record_label(item: Any) -> str:
 
 
 def compare(
-    files: list[tuple[str, dict[str, Any]]], period: Period, *, province_code: str = ""
+    files: list[tuple[str, dict[str, Any]]],
+    period: Period,
+    *,
+    province_code: str = "",
+    every: bool = False,
 ) -> Comparison:
-    """Compare portal files (name, data) with our figures of `period`."""
+    """Compare portal files (name, data) with our figures of `period`. `every`: each gap's
+    list written out whole (records + more), for the command a reviewer reads or saves; the
+    page writes out the first codes and links to the evidence page for the rest."""
     result = Comparison(period=period, files=[n for n, _d in files])
     scores = scoring.period_scores(SCHEME, period, province_code=province_code)
     spec: SchemeSpec = scores.spec
@@ -184,7 +190,9 @@ def compare(
                 if (portal[0] or 0, portal[1] or 0) == (mine[0] or 0, mine[1] or 0):
                     result.matching += 1
                     continue
-                result.gaps.append(_explain(spec, group, metric, agency, period, portal, mine))
+                result.gaps.append(
+                    _explain(spec, group, metric, agency, period, portal, mine, every=every)
+                )
     result.unmatched_units = sorted(unmatched)
     return result
 
@@ -212,6 +220,8 @@ def _explain(
     period: Period,
     portal: tuple[int | None, int | None],
     ours: tuple[int | None, int | None],
+    *,
+    every: bool = False,
 ) -> Gap:
     pnum, pden = portal[0] or 0, portal[1] or 0
     onum, oden = ours[0] or 0, ours[1] or 0
@@ -286,7 +296,9 @@ def _explain(
             "Listed: the %(k)s records we do not count; the %(n)s judged differently by the "
             "portal are among them."
         ) % {"k": gap.listed_count, "n": pnum - onum}
-    shown = [_record_label(i) for i in list(items[: LISTED if gap.which else SHOWN])]
+    shown = [
+        _record_label(i) for i in list(items if every else items[: LISTED if gap.which else SHOWN])
+    ]
     gap.records, gap.more = shown[:LISTED], shown[LISTED:]
     if gap.which:
         gap.url = (

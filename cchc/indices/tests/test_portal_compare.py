@@ -43,6 +43,51 @@ def test_command_lists_each_gap_with_the_dossiers_behind_it(scenario):
     assert "2026-08: 1/3 agency-metric figures match; 2 gaps; 1 portal units not found here" in text
 
 
+def test_the_command_says_the_summary_first_then_every_code_and_can_write_them_to_a_csv(
+    scenario, monkeypatch, tmp_path
+):
+    """It printed the first ten codes of a gap then '...': a reviewer could not see the rest.
+    Here the page's bounds are cut below agency A's 4 counted dossiers: the command still
+    writes out all 4, says how many, and puts them in the CSV, one a row."""
+    import csv
+
+    from cchc.dossiers.models import Dossier
+    from cchc.indices import portal_compare
+
+    monkeypatch.setattr(portal_compare, "LISTED", 2)
+    monkeypatch.setattr(portal_compare, "SHOWN", 3)
+    out, sheet = StringIO(), tmp_path / "gaps.csv"
+    with pytest.raises(SystemExit):
+        call_command(
+            "reconcile_portal",
+            str(FIXTURE),
+            "--period",
+            "2026-08",
+            "--csv",
+            str(sheet),
+            stdout=out,
+        )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("2026-08: 1/3 agency-metric figures match; 2 gaps")
+    assert lines[0].endswith("; 4 records listed behind the gaps")
+    a_gap = next(i for i, line in enumerate(lines) if line.startswith("GAP H26.100"))
+    counted = [
+        code
+        for code in Dossier.objects.filter(receiving_agency=scenario.cast.agency_a).values_list(
+            "code", flat=True
+        )
+        if code in lines[a_gap + 1]
+    ]
+    assert len(counted) == 4 and "4 codes: " in lines[a_gap + 1] and "..." not in out.getvalue()
+    with sheet.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    a_rows = [r for r in rows if r["agency_code"] == "H26.100"]
+    assert sorted(r["record_code"] for r in a_rows) == sorted(counted)
+    assert a_rows[0]["portal_numerator"] == "3" and a_rows[0]["our_numerator"] == "4"
+    b_rows = [r for r in rows if r["agency_code"] == "H26.01"]
+    assert len(b_rows) == 1 and b_rows[0]["record_code"] == ""  # the portal's, not ours
+
+
 def test_other_formats_are_refused_by_the_command(tmp_path):
     bad = tmp_path / "report.csv"
     bad.write_text("code,score\nH26.100,18\n", encoding="utf-8")
