@@ -278,7 +278,7 @@ def work_card_counts(client: Client, card_url: str) -> dict[str, int]:
     import html
     import re
 
-    response = client.get(card_url)
+    response = client.get(card_url, headers={"HX-Request": "true"})  # as the home page loads it
     assert response.status_code == 200, (card_url, response.status_code)
     body = response.content.decode()
     lines = re.findall(
@@ -292,6 +292,17 @@ def work_card_counts(client: Client, card_url: str) -> dict[str, int]:
         assert listed.context["page"].paginator.count == int(count), (label, url, count)
         counts[html.unescape(label)] = int(count)
     return counts
+
+
+def assert_card_is_a_page_when_opened_directly(client: Client, card_url: str) -> None:
+    """A module's card opened from a bookmark or a new tab is the site's page around the card;
+    the home page's htmx request gets the bare card, and caches tell the two apart."""
+    page = client.get(card_url).content.decode()
+    assert "<html" in page and "<h1>" in page and 'class="work-card"' in page, page
+    response = client.get(card_url, headers={"HX-Request": "true"})
+    card = response.content.decode()
+    assert card.lstrip().startswith('<article class="work-card">') and "<html" not in card
+    assert "HX-Request" in response["Vary"]
 
 
 def vietnamese_entries_saying(app: str, pattern: str) -> list[str]:

@@ -60,16 +60,19 @@ def work_card(
     tabs: Mapping[str, Any],
     counts: Mapping[str, tuple[int, bool]],
     more_label: Any,
+    page: str = "includes/work_card_page.html",
 ) -> HttpResponse:
     """A module's "to do" card on the staff home page (templates/includes/work_card.html),
     loaded by htmx: one line per tab of the module's list (`counts`: tab -> (how many, late
-    work?)), each linking to `list_url?param=tab`."""
+    work?)), each linking to `list_url?param=tab`. Opened directly (a bookmark, a new tab) the
+    card stands in a full page (`page`, which includes it), not as an unstyled fragment."""
     lines = [
         (tabs[tab], count, f"{list_url}?{param}={tab}", alarm)
         for tab, (count, alarm) in counts.items()
     ]
-    return render(
+    return render_page(
         request,
-        "includes/work_card.html",
+        page,
         {"title": title, "lines": lines, "more_url": list_url, "more_label": more_label},
+        fragment="includes/work_card.html",
     )

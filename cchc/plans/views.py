@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import permissions
 from cchc.agencies.models import Agency
 from cchc.core import rendering
-from cchc.core.htmx import render_page
+from cchc.core.htmx import work_card
 from cchc.core.idempotency import once_per_form
 from cchc.core.text import matches_folded
 from cchc.plans import exports, policies, reports, services
@@ -113,18 +113,16 @@ def my_work(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     today = timezone.localdate()
     qs = Task.objects.visible_to(request.user)
-    list_url = reverse("plans:tasks")
-    lines = [
-        (TABS[tab], _in_tab(qs, tab, today).count(), f"{list_url}?tab={tab}", alarm)
-        for tab, alarm in MY_WORK_TABS
-    ]
-    card = {
-        "title": _("Assigned tasks"),
-        "lines": lines,
-        "more_url": list_url,
-        "more_label": _("Open the task list"),
-    }
-    return render_page(request, "plans/my_work.html", card, fragment="includes/work_card.html")
+    return work_card(
+        request,
+        title=_("Assigned tasks"),
+        list_url=reverse("plans:tasks"),
+        param="tab",
+        tabs=TABS,
+        counts={tab: (_in_tab(qs, tab, today).count(), alarm) for tab, alarm in MY_WORK_TABS},
+        more_label=_("Open the task list"),
+        page="plans/my_work.html",
+    )
 
 
 def _filtered_tasks(request: HttpRequest, today: dt.date) -> tuple[Any, dict[str, str]]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cchc.dossiers import services
 from cchc.dossiers.tests.factories import counter_dossier
-from cchc.testing import client_for, work_card_counts
+from cchc.testing import assert_card_is_a_page_when_opened_directly, client_for, work_card_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +48,9 @@ def test_finished_dossiers_wait_in_the_clerks_return_queue(cast, client):
         ]
         == 0
     )
+
+
+def test_opened_directly_the_card_is_a_full_page(cast):
+    """A bookmark or a new tab on the card's address gave an unstyled fragment."""
+    url = reverse("dossiers:my_work")
+    assert_card_is_a_page_when_opened_directly(client_for(cast.clerk_a), url)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cchc.feedback import petitions
 from cchc.feedback.tests.factories import MONDAY, file
-from cchc.testing import client_for, work_card_counts
+from cchc.testing import assert_card_is_a_page_when_opened_directly, client_for, work_card_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,9 @@ def test_card_counts_what_the_queue_lists_and_only_staff_get_it(cast, client):
 
     assert client_for(cast.citizen).get(url).status_code == 403
     assert client.get(url).status_code == 302
+
+
+def test_opened_directly_the_card_is_a_full_page(cast):
+    """A bookmark or a new tab on the card's address gave an unstyled fragment."""
+    url = reverse("feedback:my_work")
+    assert_card_is_a_page_when_opened_directly(client_for(cast.leader_a), url)
