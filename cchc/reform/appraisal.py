@@ -364,6 +364,37 @@ def require_answer_open(assessment: Assessment, *, now: dt.datetime | None = Non
         )
 
 
+def answers_awaited_until(
+    assessment: Assessment, *, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """While the unit may still answer the adjustments (Decision 876/QĐ-BNV workflow: the
+    appraisal team adjusts → the unit may answer → the appraisal is closed), the end of its
+    answer window: asked for, not answered, its last day (`answer_due`) not past and the
+    year's results not published. None once the window is closed or was never opened."""
+    if assessment.status != S.EXPLANATION or assessment.answer_due is None:
+        return None
+    try:
+        require_answer_open(assessment, now=now)
+    except TransitionNotAllowed:
+        return None
+    return assessment.answer_due
+
+
+def require_answers_not_awaited(assessment: Assessment, *, now: dt.datetime | None = None) -> None:
+    """Finalising while the unit may still answer would take away the answer it was promised:
+    refused until it has answered (or accepted every adjustment) or its last day has passed,
+    saying until when."""
+    due = answers_awaited_until(assessment, now=now)
+    if due is not None:
+        raise TransitionNotAllowed(
+            _(
+                "The unit may answer the adjustments until %(when)s: the appraisal can be "
+                "finalised once the unit has answered or after that time."
+            )
+            % {"when": timezone.localtime(due).strftime("%H:%M %d/%m/%Y")}
+        )
+
+
 def accept_all_adjustments(
     assessment: Assessment,
     *,
@@ -475,14 +506,17 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
     return assessment
 
 
-def finalise(assessment: Assessment, *, actor: Any) -> Assessment:
-    """The chair closes the appraisal; items nobody adjusted are accepted as self-scored."""
+def finalise(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None) -> Assessment:
+    """The chair closes the appraisal; items nobody adjusted are accepted as self-scored.
+    Not while the unit may still answer the adjustments (`require_answers_not_awaited`)."""
     require_actor(actor)
+    now = now or timezone.now()
     with transaction.atomic():
         assessment = events.lock(assessment)
         _require_appraiser(assessment, actor, chair=True)
         if assessment.status not in (S.SUBMITTED, S.APPRAISING, S.EXPLANATION, S.RESPONDED):
             raise TransitionNotAllowed(_("This self-assessment cannot be finalised now."))
+        require_answers_not_awaited(assessment, now=now)
         untouched = assessment.scores.filter(
             appraised_score__isnull=True, self_score__isnull=False
         ).exclude(node__method=Method.SURVEY)
@@ -495,7 +529,7 @@ def finalise(assessment: Assessment, *, actor: Any) -> Assessment:
             "finalise",
             actor=actor,
             to_status=S.FINAL,
-            stamps={"finalised_at": timezone.now()},
+            stamps={"finalised_at": now},
             data={"accepted": accepted, **_after_publication(assessment)},
         )
     return assessment

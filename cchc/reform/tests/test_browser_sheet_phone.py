@@ -168,10 +168,41 @@ def test_the_prefill_button_does_not_touch_the_list_below_it(transactional_db, b
     page, _a = open_a_new_sheet_on_a_phone(browser_page, cast)
     button = page.locator("#prefill").bounding_box()
     # the list of items still to complete, right below the button's form
-    summary = (
-        page.locator("#prefill")
-        .locator("xpath=ancestor::form/following-sibling::details[1]/summary")
-        .bounding_box()
-    )
+    summary = page.locator("#sheet-status details summary").bounding_box()
     assert button is not None and summary is not None
     assert summary["y"] - (button["y"] + button["height"]) >= 8
+
+
+@pytest.mark.browser
+def test_the_leader_finds_approve_and_submit_at_the_top_on_a_phone(
+    transactional_db, browser_page, cast
+):
+    """A leader whose unit has finished found "Phê duyệt và gửi" only under every item of the
+    sheet (88 cards on a phone): the submission panel at the top holds it, within the first
+    screen, and, while items are missing, their count and list instead of the button."""
+    a = assessments.open_assessment(build_template(), cast.agency_b, actor=cast.specialist_b)
+    assessments.set_self_score(a, "1.1.1", actor=cast.specialist_b, score=8, explanation="Có")
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, cast.leader_b)
+    page.goto(f"{page.base_url}/par/a/{a.pk}/")
+    panel = page.locator("#sheet-status")
+    # one item left: its count and the item are in the panel, above the sheet; no button yet
+    assert "1 tiêu chí" in panel.locator("summary").inner_text()
+    panel.locator("summary").click()
+    assert "1.1.2" in panel.locator("ul").inner_text()
+    assert page.locator("#submit").count() == 0
+    sheet_top = page.locator("#sheet").bounding_box()["y"]  # type: ignore[index]
+    assert panel.bounding_box()["y"] < sheet_top  # type: ignore[index]
+    assessments.set_self_score(a, "1.1.2", actor=cast.specialist_b, score=18, explanation="Tự")
+    page.reload()
+    button = page.locator("#submit").bounding_box()
+    assert button is not None
+    # on the first screen, without scrolling, and above the first item of the sheet
+    assert page.evaluate("window.scrollY") == 0
+    assert button["y"] + button["height"] <= 844 and button["y"] < sheet_top
+    assert 0 <= button["x"] and button["x"] + button["width"] <= WIDTH
+    page.click("#submit")
+    page.wait_for_selector("text=Đã gửi bản tự đánh giá.")
+    a.refresh_from_db()
+    assert a.status == "SUBMITTED"

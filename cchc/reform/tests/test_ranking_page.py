@@ -164,3 +164,21 @@ def test_the_rankings_download_leaves_a_change_that_is_not_comparable_empty(clie
     header, unit = load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
     assert header[1:4] == ("Hạng", "Thay đổi thứ hạng", "Mã")
     assert unit[1:4] == (1, None, "H26.01")  # ranked 1st, its change left empty
+
+
+@pytest.mark.django_db
+def test_a_search_that_matches_no_unit_says_so_not_that_the_year_has_no_results(client, cast):
+    """Home Affairs searched the 2025 ranking for a unit that is not in it and read 'Năm này
+    chưa có kết quả.', as if the year had no results: the page names the search and offers
+    every unit again."""
+    t = build_template()
+    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    client.force_login(cast.province_admin)
+    url = reverse("reform:ranking", args=[2026])
+    text = html.unescape(client.get(url, {"q": "Không có đơn vị này"}).content.decode())
+    assert "Năm này chưa có kết quả." not in text
+    no_match = text[text.index('id="no-match"') :]
+    assert "“Không có đơn vị này”" in no_match[: no_match.index("</p>")]
+    assert f'<a href="{url}">' in no_match
+    # an empty search is no search: the units are listed
+    assert "Sở Tư pháp" in html.unescape(client.get(url, {"q": "  "}).content.decode())

@@ -207,6 +207,9 @@ def _assessment_page(
             )
             if chair and a.status == AssessmentStatus.EXPLANATION
             else None,
+            # while the unit may still answer, the chair is told until when instead of
+            # being offered a "Finalise" the service refuses
+            "answers_awaited_until": appraisal.answers_awaited_until(a) if chair else None,
             "finalise_hint": None if chair or staff else _finalise_hint(user, a),
             # an appraisal carried on after the year was published reaches the published
             # results only by a restatement: the appraisers are told before they change it
