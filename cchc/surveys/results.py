@@ -332,21 +332,39 @@ def answer_split(campaign: Any, unit_code: str) -> dict[str, dict[int, int]]:
     """{item: {answer: how many chose it}} of one unit's valid questionnaires of the campaign
     (rules 1-2 as `tally_matrix`): whether an item's low index is many 1s or many 3s, which
     its satisfied-of-valid figure cannot say. Read from the responses, one unit at a time."""
+    return answer_splits(campaign, unit_code=unit_code).get(unit_code, {})
+
+
+def answer_splits(
+    campaign: Any, *, unit_code: str | None = None
+) -> dict[str, dict[str, dict[int, int]]]:
+    """{unit code: {item: {answer: how many chose it}}} of the campaign's valid
+    questionnaires (rules 1-2 as `tally_matrix`), every unit's in one reading of the
+    responses (the exports), or only `unit_code`'s (its page)."""
     import numpy as np
 
+    from cchc.agencies.models import Agency
+
     _method, spec, layout, counted = campaign_reading(campaign)
-    _units, values = answer_matrix(spec, counted.filter(agency__code=unit_code), layout=layout)
+    if unit_code is not None:
+        counted = counted.filter(agency__code=unit_code)
+    units, values = answer_matrix(spec, counted, layout=layout)
     codes = spec.scored_codes
     if not codes or len(values) == 0:
         return {}
     scale = sorted(spec.valid_answers)
     valid = np.isin(values, scale) & (values == np.floor(values))
     kept = valid.sum(axis=1) >= spec.min_valid_share * len(codes)
-    values, valid = values[kept], valid[kept]
-    return {
-        code: {a: int(((values[:, k] == a) & valid[:, k]).sum()) for a in scale}
-        for k, code in enumerate(codes)
-    }
+    units, values, valid = np.asarray(units)[kept], values[kept], valid[kept]
+    code_of = dict(Agency.objects.filter(pk__in=set(units.tolist())).values_list("pk", "code"))
+    out: dict[str, dict[str, dict[int, int]]] = {}
+    for pk, code in code_of.items():
+        mine = units == pk
+        out[code] = {
+            item: {a: int(((values[mine, k] == a) & valid[mine, k]).sum()) for a in scale}
+            for k, item in enumerate(codes)
+        }
+    return out
 
 
 def campaign_results(campaign: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from cchc.surveys.views import (
     entry,
     evaluations,
     respondents,
+    result_files,
     results,
 )
 
@@ -32,7 +33,9 @@ urlpatterns = [
     path("c/<str:code>/answers-file/", answers.answers_file_prepare, name="answers_file_prepare"),
     path("c/<str:code>/answers-file/<str:fmt>/", answers.answers_file, name="answers_file"),
     path("c/<str:code>/results/", results.results, name="results"),
-    path("c/<str:code>/results.xlsx", results.results_xlsx, name="results_xlsx"),
+    path("c/<str:code>/results.xlsx", result_files.results_xlsx, name="results_xlsx"),
+    path("c/<str:code>/results.csv", result_files.results_csv, name="results_csv"),
+    path("c/<str:code>/results.sav", result_files.results_sav, name="results_sav"),
     path("c/<str:code>/results.pdf", results.results_pdf, name="results_pdf"),
     path("c/<str:code>/results/<str:unit>/", results.unit_results, name="unit_results"),
     path("c/<str:code>/letters/<str:unit>.pdf", campaigns.letters_pdf, name="letters"),

@@ -215,7 +215,8 @@ def test_excel_keeps_the_pages_order_decimals_and_unit_names(cast, campaign, met
     assert items[1][0] == cast.agency_b.code and items[-1][0] == cast.agency_a.code
     b2 = next(row for row in items if row[0] == cast.agency_a.code and row[2] == "B2")
     assert b2[3] == "Công chức yêu cầu nộp hồ sơ đúng quy định"
-    assert b2[4:] == (2, 3, 66.67)
+    # then the province's figure, the difference and how many chose each answer 1 to 5
+    assert b2[4:] == (2, 3, 66.67, 83.33, -16.66, 1, 0, 0, 1, 1)
     assert all(row[6] == round(row[6], 2) for row in items[1:] if row[6] is not None)
 
 

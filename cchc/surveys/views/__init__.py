@@ -14,7 +14,9 @@ through services.
 - `answers`: a unit's raw answers with review, one response with its log and correction,
   the answers as files (CSV, .sav, JSON lines, open data).
 - `results`: the ranking with intervals and the bias check, one unit's profile and trend,
-  the Excel workbook and the PDF report.
+  and the PDF report.
+- `result_files`: the indices as files (Excel workbook, CSV, SPSS .sav) with the answers'
+  split, the province's figures and last year's.
 - `evaluations`: the per-dossier evaluation per unit and criterion (issue 13.9).
 - `builder`: a new questionnaire, the builder (sections, questions, publication, versions,
   log) and the preview.

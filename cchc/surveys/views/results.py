@@ -275,188 +275,6 @@ def _number_formatter() -> Any:
     return number
 
 
-def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    """The ranking and every unit's item figures as an Excel workbook, in the page's order
-    and with its two decimals (the cells hold the rounded figures, shown as 0.00)."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    campaign = get_object_or_404(Campaign.objects.select_related("method"), code=code)
-    if not campaign.is_published and not can_follow(request.user, campaign.province_code):
-        raise Http404
-    doc = _results_doc(campaign, actor=request.user)
-    agencies = sorted(doc["agencies"], key=ranking_order)
-    previous = _previous_campaign(campaign)
-    before = (
-        {a["code"]: a["total"] for a in _published_summary(previous)["agencies"]}
-        if previous is not None
-        else {}
-    )
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "SIPAS"
-    sheet.append(
-        [
-            _("Group"),
-            _("Rank"),
-            _("Unit code"),
-            _("Unit"),
-            "SIPAS %",
-            _("low"),
-            _("high"),
-            _("n valid"),
-            _("invalid"),
-            _("Note"),
-            # last year's figure and the change, as the page shows them (K, L)
-            *([f"SIPAS % {previous.period}", _("Change (points)")] if previous is not None else []),
-            # last, so the columns before it stay where readers' formulas expect them
-            *(
-                [f"{_('Target')} (SIPAS ≥ {_number_formatter()(campaign.target_index, 2)} %)"]
-                if campaign.target_index is not None
-                else []
-            ),
-        ]
-    )
-    verdict = {True: _("reached"), False: _("not reached"), None: None}
-    for a in agencies:
-        low, high = a["interval"] or (None, None)
-        sheet.append(
-            [
-                a["group"],
-                a["rank"],
-                a["code"],
-                a["name"],
-                rounded(a["total"], 2),
-                rounded(low, 2),
-                rounded(high, 2),
-                a["n_valid"],
-                a["n_invalid"],
-                a.get("note") or None,
-                *(
-                    [rounded(before.get(a["code"]), 2), _gap(a["total"], before.get(a["code"]))]
-                    if previous is not None
-                    else []
-                ),
-                *(
-                    [verdict[campaign.meets_target(a["total"])]]
-                    if campaign.target_index is not None
-                    else []
-                ),
-            ]
-        )
-    method = method_of(campaign, doc)
-    texts = dict(method.items.filter(kind=Item.Kind.SATISFACTION).values_list("code", "text"))
-    items = book.create_sheet(_("Items"))
-    items.append(
-        [
-            _("Unit code"),
-            _("Unit"),
-            _("Item"),
-            _("Question wording"),
-            _("satisfied"),
-            _("valid"),
-            "%",
-        ]
-    )
-    for a in agencies:
-        for f in a["groups"].values():
-            for c in f["components"].values():
-                for item_code, v in c["items"].items():
-                    items.append(
-                        [
-                            a["code"],
-                            a["name"],
-                            item_code,
-                            texts.get(item_code, ""),
-                            v["numerator"],
-                            v["denominator"],
-                            rounded(v["score"], 2),
-                        ]
-                    )
-    # the province's own figures, which the units are read against: its SIPAS with the base
-    # and interval, then every component's and item's index over all units' questionnaires
-    province = doc.get("province") or {}
-    whole = book.create_sheet(_("Province"))
-    whole.append(
-        [
-            _("Province"),
-            "SIPAS %",
-            _("low"),
-            _("high"),
-            _("n valid"),
-            _("invalid"),
-            *([_("Target")] if campaign.target_index is not None else []),
-        ]
-    )
-    low, high = province.get("interval") or (None, None)
-    whole.append(
-        [
-            _("Province"),
-            rounded(province.get("total"), 2),
-            rounded(low, 2),
-            rounded(high, 2),
-            province.get("n_valid"),
-            province.get("n_invalid"),
-            *(
-                [verdict[campaign.meets_target(province.get("total"))]]
-                if campaign.target_index is not None
-                else []
-            ),
-        ]
-    )
-    whole.append([])
-    whole.append([_("Item"), _("Question wording"), "%", _("satisfied"), _("valid")])
-    names = {c["code"]: c["name"] for f in method.structure for c in f["components"]}
-    for f in (province.get("groups") or {}).values():
-        for c, comp in f["components"].items():
-            whole.append([c, names.get(c, c), rounded(comp["score"], 2)])
-            whole.cell(whole.max_row, 1).font = Font(bold=True)
-            whole.cell(whole.max_row, 2).font = Font(bold=True)
-            for item_code, v in comp["items"].items():
-                whole.append(
-                    [
-                        item_code,
-                        texts.get(item_code, ""),
-                        rounded(v["score"], 2),
-                        v["numerator"],
-                        v["denominator"],
-                    ]
-                )
-    for row in (whole[1], whole[4]):
-        for cell in row:
-            cell.font = Font(bold=True)
-    for column in "BCD":
-        for cell in whole[column][1:2]:
-            cell.number_format = "0.00"
-    for cell in whole["C"][4:]:
-        cell.number_format = "0.00"
-    whole.column_dimensions["B"].width = 60
-    for ws, percent_columns in ((sheet, "EFG"), (items, "G")):
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        for column in percent_columns:
-            for cell in ws[column][1:]:
-                cell.number_format = "0.00"
-    if previous is not None:  # last year's figure and the change: the sheet's last columns
-        for column in sheet.iter_cols(min_col=11, max_col=12, min_row=2):
-            for cell in column:
-                cell.number_format = "0.00"
-    sheet.column_dimensions["D"].width = 40
-    items.column_dimensions["B"].width = 30
-    items.column_dimensions["D"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="sipas-{campaign.code}.xlsx"'
-    return response
-
-
 def results_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The results report as PDF: ranking with intervals, components, weakest items."""
     from cchc.surveys.report import render_report
@@ -550,12 +368,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
         for c, comp in f["components"].items()
     ]
     split = cached.get("split") or {}
-    labels = {
-        option[0]: str(option[1])
-        for item in items.values()
-        for option in item.options
-        if isinstance(option, list | tuple) and len(option) == 2
-    }
+    labels = answer_labels(items.values())
     for c in components:
         for i in c["items"]:
             i["split"] = _split_bars(split.get(i["code"]), i["denominator"], labels)
@@ -602,6 +415,27 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "stamp": stamp,
         },
     )
+
+
+def answer_labels(items: Any) -> dict[int, str]:
+    """The wording of each answer of the scale ({4: "Hài lòng"}), from the items' options."""
+    return {
+        option[0]: str(option[1])
+        for item in items
+        for option in item.options
+        if isinstance(option, list | tuple) and len(option) == 2
+    }
+
+
+def split_counts(
+    counts: dict[int, int] | None, base: int | None, scale: list[int]
+) -> list[int | None]:
+    """How many chose each answer of `scale`, or blanks where the counts do not add up to the
+    item's valid answers (responses changed after the figures were frozen), as `_split_bars`
+    leaves such a bar out: a split that disagrees with the figure beside it would mislead."""
+    if not counts or not base or sum(counts.values()) != base:
+        return [None] * len(scale)
+    return [counts.get(answer, 0) for answer in scale]
 
 
 def _split_bars(

@@ -1,0 +1,45 @@
+"""The results pages' tables read out by a screen reader: the unit's trend across campaigns
+says what each column is, and the desk-bias check says what it means and how to read it."""
+
+import re
+
+from cchc.surveys import collection
+from cchc.surveys.tests.conftest import all_items, publish_last_and_this_year
+
+
+def test_the_trend_table_names_its_columns_and_says_what_it_shows(cast, campaign, method, client):
+    publish_last_and_this_year(cast, campaign, method)
+
+    page = client.get(f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/").content.decode()
+
+    start = page.index('<table id="trend"')
+    trend = page[start : page.index("</table>", start)]
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", trend, re.S)
+    assert caption is not None and cast.agency_a.name in caption.group(1)
+    assert "SIPAS" in caption.group(1) and "0 đến 100" in caption.group(1)
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', trend)
+    assert headers == ["Kỳ", "Đợt khảo sát", "SIPAS (%)", "Biểu đồ (0–100)"]
+    # each row is named by its period, oldest first: 2025 (100 %), then 2026 (66.67 %)
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td>[^<]*</td><td>([^<]*)</td>', trend)
+    assert rows == [("2025", "100,00"), ("2026", "66,67")]
+    assert 'aria-hidden="true"' in trend  # the bar repeats the figure beside it
+
+
+def test_the_desk_bias_table_says_how_to_read_it(cast, campaign, method, client):
+    for mode, value in (("kiosk", 5), ("phone", 1)):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode=mode,
+            answers=all_items(method, value),
+            actor=cast.clerk_a,
+        )
+    client.force_login(cast.province_admin)
+
+    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+
+    caption = page[page.index('<caption id="bias-gap"') : page.index("</caption>")]
+    assert "Bảng này cho biết" in caption
+    assert "Cách đọc: chênh lệch gần 0 là hai nguồn khớp nhau" in caption
+    # each row is named by its unit, which a screen reader reads before every figure
+    assert f'<tr><th scope="row">{cast.agency_a.name}</th>' in page
