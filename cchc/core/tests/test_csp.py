@@ -22,7 +22,7 @@ def _through(middleware_class, path="/api/v1/dossiers", response=None, *, nonce=
     middleware = middleware_class(lambda r: response or JsonResponse({"ok": True}))
     middleware.process_request(request)
     if nonce:
-        str(request.csp_nonce)  # a template that used the nonce
+        str(request.csp_nonce)  # type: ignore[attr-defined]  # a template that used the nonce
     answer = middleware.process_response(request, middleware.get_response(request))
     return request, {h: answer.get(h) for h in HEADERS}
 
@@ -74,11 +74,11 @@ def test_a_page_that_used_a_nonce_gets_it_in_its_policy() -> None:
 
 def test_a_response_with_a_policy_of_its_own_keeps_it() -> None:
     own = HttpResponse("x")
-    own._csp_replace = {"img-src": ["https://tiles.example"]}  # what @csp_replace sets
+    own._csp_replace = {"img-src": ["https://tiles.example"]}  # type: ignore[attr-defined]  # what @csp_replace sets
     headers = _through(kept.CSPMiddleware, "/", own)[1]
     assert "img-src https://tiles.example" in headers[HEADERS[0]]
     exempt = HttpResponse("x")
-    exempt._csp_exempt = True  # what @csp_exempt sets
+    exempt._csp_exempt = True  # type: ignore[attr-defined]  # what @csp_exempt sets
     assert _through(kept.CSPMiddleware, "/", exempt)[1][HEADERS[0]] is None
 
 
