@@ -34,8 +34,7 @@ ACCOUNTS_STAFF_ONLY = {
     "Two-step sign-in is off for your account.",
     "Your e-mail and phone are kept by the administrator of your agency (or by Home "
     "Affairs): ask them to correct them.",
-    "You may also turn two-step sign-in off: your account is then protected by the "
-    "password alone.",
+    "You may also turn two-step sign-in off: your account is then protected by the password alone.",
 }
 
 
