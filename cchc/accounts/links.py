@@ -103,8 +103,8 @@ def send_signup_attempt_notice(user_id: int) -> None:
     else:
         text = _(
             "Someone tried to create a CCHC account with your e-mail, phone or citizen ID. "
-            "If it was you, you already have an account: sign in, or reset your password at "
-            "the counter. Otherwise you can ignore this message."
+            "If it was you, you already have an account: sign in, or reset your password. "
+            "Otherwise you can ignore this message."
         )
     if owner.email:
         send_mail(_("CCHC account"), text, None, [owner.email])

@@ -20,6 +20,7 @@ from cchc.dossiers.models import Dossier, Status
 from cchc.portal import services
 from cchc.portal.forms import CodeForm, OrganisationSignupForm, SignupForm
 from cchc.portal.models import Draft, Notification
+from cchc.portal.views.status import awaited_supplements
 
 User = get_user_model()
 PAGE_SIZE = 20
@@ -145,6 +146,11 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = Draft.objects.of(request.user).open().select_related("procedure")
+    # paused for a supplement: since when and what is awaited, not an appointment
+    page.object_list = list(page.object_list)
+    paused = awaited_supplements(page.object_list)
+    for dossier in page.object_list:
+        dossier.awaited_supplement = paused.get(dossier.pk)
     return render(
         request,
         "portal/my_dossiers.html",

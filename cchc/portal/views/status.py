@@ -26,7 +26,14 @@ from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies
 from cchc.dossiers import queries as dossier_queries
 from cchc.dossiers import services as dossier_services
-from cchc.dossiers.models import DigitizedDocument, Dossier, DossierDocument, Evaluation, Status
+from cchc.dossiers.models import (
+    DigitizedDocument,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Evaluation,
+    Status,
+)
 from cchc.dossiers.services import due_derivation
 from cchc.dossiers.state import permitted
 from cchc.portal import throttle
@@ -232,6 +239,23 @@ def supplement_pauses(dossier: Dossier) -> list[dict[str, Any]]:
     return pauses
 
 
+def awaited_supplements(dossiers: list[Dossier]) -> dict[int, dict[str, Any]]:
+    """For each of `dossiers` paused for the applicant's supplement: since when (the clock
+    stands still, so its appointment is not a date to count on) and what the agency asked
+    for (the last request's note). The status page and "My dossiers" showed the appointment
+    as if the clock were running. One query for the whole list."""
+    paused = {d.pk: d for d in dossiers if d.is_paused}
+    if not paused:
+        return {}
+    asked = {
+        ev.dossier_id: ev.note
+        for ev in DossierEvent.objects.filter(
+            dossier_id__in=paused, action="request_supplement"
+        ).order_by("seq")
+    }
+    return {pk: {"since": d.paused_since, "awaited": asked.get(pk, "")} for pk, d in paused.items()}
+
+
 def _parse_moment(value: Any) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value) if value else None
@@ -319,6 +343,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "timeline": timeline(dossier),
             "steps": progress_steps(dossier),
             "pauses": supplement_pauses(dossier),
+            "waiting": awaited_supplements([dossier]).get(dossier.pk),
             "apologies": apologies,
             "evaluation": Evaluation.objects.filter(dossier=dossier).first(),
             "payment_request": payment_request(dossier),
