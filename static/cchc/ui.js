@@ -141,6 +141,15 @@
         option.hidden = !match;
         if (match) { shown += 1; only = option; }
       });
+      // a group of a select whose every option the filter hides goes with them: no heading
+      // left standing over nothing
+      if (isSelect) {
+        Array.prototype.forEach.call(list.querySelectorAll("optgroup"), function (group) {
+          group.hidden = !Array.prototype.some.call(group.children, function (option) {
+            return !option.hidden;
+          });
+        });
+      }
       // one match left in a single choice list is chosen; a multiple choice keeps its choices
       if (isSelect && !list.multiple && shown === 1 && only) { list.value = only.value; }
       status.textContent = query ? shown + " / " + options.length : "";

@@ -23,8 +23,13 @@ def test_filter_boxes_narrow_the_unit_lists_and_keep_the_ticks(browser_page, cas
 
     # the lead unit: one match left is chosen
     lead_box = page.locator("input.select-filter[aria-controls=id_lead_agency]")
+    groups = "#id_lead_agency optgroup"
+    assert page.locator(groups).count() >= 2  # the units are grouped by level
     lead_box.fill("tai nguyen va moi")
     assert page.locator("#id_lead_agency").input_value() == str(lead.pk)
+    # the groups the filter emptied are hidden with their units: no heading over nothing
+    shown = "gs => gs.filter(g => !g.hidden).map(g => g.label)"
+    assert len(page.eval_on_selector_all(groups, shown)) == 1
 
     # the co-operating units: the box hides the units that do not match
     co_box = page.locator("input.select-filter[aria-controls=id_co_agencies]")
