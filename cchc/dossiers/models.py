@@ -469,6 +469,21 @@ class DigitizedDocument(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def described(self) -> str:
+        """The name with what tells two papers of one name apart: the day it was stored and
+        the dossier it came with first (`first_dossier_code`, annotated by
+        queries.reusable_documents)."""
+        day = timezone.localtime(self.created_at).strftime("%d/%m/%Y")
+        code = getattr(self, "first_dossier_code", "")
+        if not code:
+            return _("%(name)s (%(day)s)") % {"name": self.name, "day": day}
+        return _("%(name)s (%(day)s, with dossier %(code)s)") % {
+            "name": self.name,
+            "day": day,
+            "code": code,
+        }
+
 
 class DossierDocument(models.Model):
     """A document attached to a dossier, for one of its required components."""

@@ -297,12 +297,18 @@ ONLINE_CHANNELS = (Channel.ONLINE,)
 def reusable_documents(owner_id_hash: str) -> Any:
     """Digitised documents of one person (by the keyed hash of the citizen ID) that were part
     of an earlier dossier: they can be attached again without a new scan."""
-    from cchc.dossiers.models import DigitizedDocument
+    from django.db.models import OuterRef, Subquery
+
+    from cchc.dossiers.models import DigitizedDocument, DossierDocument
 
     if not owner_id_hash:
         return DigitizedDocument.objects.none()
+    # the dossier each came with first: two papers of one name (two ID card scans, a birth
+    # certificate scanned twice) are told apart by it (DigitizedDocument.described)
+    first_dossier = DossierDocument.objects.filter(document=OuterRef("pk")).order_by("pk")
     return (
         DigitizedDocument.objects.filter(owner_id_hash=owner_id_hash, uses__isnull=False)
         .distinct()
+        .annotate(first_dossier_code=Subquery(first_dossier.values("dossier__code")[:1]))
         .order_by("-created_at")
     )

@@ -200,6 +200,8 @@ def test_the_clerk_reuses_the_citizens_earlier_documents(client, cast, component
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "giay-chung-sinh.pdf" in listed and f'name="reuse_{earlier.pk}"' in listed
+    # named with the dossier it came with: two papers of one name are told apart
+    assert f"kèm hồ sơ {earlier_dossier.code}" in listed
     data = intake_data(cast, components, **{f"reuse_{earlier.pk}": str(paper.pk)})
     response = client.post("/staff/intake/", data)
     assert response.status_code == 302, response.content.decode()[-2000:]

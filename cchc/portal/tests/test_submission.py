@@ -3,6 +3,8 @@ nothing lost on a bad upload or an expired session."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -181,6 +183,36 @@ def test_earlier_documents_of_the_same_person_are_reused(client, cast, citizen, 
     link = dossier.documents.get()
     assert link.reused and link.document == earlier and dossier.reused_digitized_data
     assert DigitizedDocument.objects.count() == 2  # nothing re-uploaded
+
+
+def test_two_earlier_papers_of_one_name_are_told_apart_by_their_dossier(
+    client, cast, citizen, form_url, returned
+):
+    """Two scans named alike ("cccd.pdf" twice) read the same in the list; each now names the
+    dossier it came with, so the citizen picks the right one."""
+    from cchc.dossiers import services as dossier_services
+
+    later = dossier_services.submit_online(
+        procedure=cast.procedure,
+        receiving_agency=cast.agency_a,
+        actor=citizen,
+        applicant=dossier_services.Applicant(
+            name="Dân", id_hash=citizen.national_id_hash, account=citizen
+        ),
+    )
+    for dossier in (returned, later):
+        scan = services.store_upload(
+            upload=SimpleUploadedFile("cccd.pdf", PDF),
+            owner_id_hash=citizen.national_id_hash,
+            actor=citizen,
+        )
+        DossierDocument.objects.create(dossier=dossier, document=scan)
+    client.force_login(citizen)
+    page = client.get(form_url).content.decode()
+    options = re.findall(r'<option value="\d+">(cccd\.pdf[^<]*)</option>', page)
+    assert len(options) == 2 and options[0] != options[1], options
+    assert any(returned.code in o for o in options) and any(later.code in o for o in options)
+    assert all("kèm hồ sơ" in o for o in options), options
 
 
 def test_someone_elses_document_cannot_be_reused(cast, citizen, returned):
