@@ -180,6 +180,7 @@ def results_csv(request: HttpRequest, code: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="sipas-{figures.campaign.code}-chi-so.csv"'
     )
+    response.write("\ufeff")  # Excel reads UTF-8 (the units' Vietnamese names) by this mark
     writer = csv.writer(response)
     writer.writerow([name for name, _label in _columns(figures)])
     writer.writerows(_long_table(figures))
