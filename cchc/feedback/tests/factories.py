@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser
 
 from cchc.core.calendar import LOCAL_TZ
-from cchc.feedback import complaints, intake
+from cchc.feedback import complaints, intake, petitions
 from cchc.feedback.models import Category, PetitionChannel
 
 # A Monday morning, far from holidays.
@@ -39,6 +39,19 @@ def file(
         at=at,
         actor=kwargs.pop("actor", AnonymousUser()),  # a visitor of the public form by default
         **kwargs,
+    )
+
+
+def routed(cast, *, at=MONDAY):
+    """A petition filed with agency A and routed by its clerk to its specialist."""
+    p = file(cast.agency_a)
+    return petitions.confirm_routing(
+        p,
+        actor=cast.clerk_a,
+        category=p.category,
+        agency=cast.agency_a,
+        assignee=cast.specialist_a,
+        at=at,
     )
 
 

@@ -6,23 +6,14 @@ import pytest
 from django.urls import reverse
 
 from cchc.core.calendar import LOCAL_TZ
-from cchc.feedback import petitions
-from cchc.feedback.tests.factories import MONDAY, file
+from cchc.feedback.tests.factories import routed
 
 
 @pytest.mark.django_db
 def test_the_petition_page_says_its_deadline_and_handler_before_the_actions(client, cast):
     """On a phone the side table with the deadlines came below every action and note: a
     specialist scrolled past all of them to learn when the answer was due."""
-    p = file(cast.agency_a)
-    p = petitions.confirm_routing(
-        p,
-        actor=cast.clerk_a,
-        category=p.category,
-        agency=cast.agency_a,
-        assignee=cast.specialist_a,
-        at=MONDAY,
-    )
+    p = routed(cast)
     client.force_login(cast.specialist_a)
     page = client.get(reverse("feedback:detail", args=[p.code])).content.decode()
     glance = page.index('id="at-a-glance"')

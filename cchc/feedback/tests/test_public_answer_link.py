@@ -7,19 +7,11 @@ import pytest
 from django.urls import reverse
 
 from cchc.feedback import petitions
-from cchc.feedback.tests.factories import MONDAY, file
+from cchc.feedback.tests.factories import routed
 
 
 def _answered(cast):  # type: ignore[no-untyped-def]
-    p = file(cast.agency_a)
-    p = petitions.confirm_routing(
-        p,
-        actor=cast.clerk_a,
-        category=p.category,
-        agency=cast.agency_a,
-        assignee=cast.specialist_a,
-        at=MONDAY,
-    )
+    p = routed(cast)
     return petitions.answer(p, actor=cast.specialist_a, text="Đã giải quyết. Cảm ơn Ông/Bà.")
 
 
