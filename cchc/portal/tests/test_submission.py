@@ -185,14 +185,11 @@ def test_earlier_documents_of_the_same_person_are_reused(client, cast, citizen, 
     assert DigitizedDocument.objects.count() == 2  # nothing re-uploaded
 
 
-def test_two_earlier_papers_of_one_name_are_told_apart_by_their_dossier(
-    client, cast, citizen, form_url, returned
-):
-    """Two scans named alike ("cccd.pdf" twice) read the same in the list; each now names the
-    dossier it came with, so the citizen picks the right one."""
+def _submitted_online(cast, citizen):  # type: ignore[no-untyped-def]
+    """A dossier the citizen submitted online (not yet received)."""
     from cchc.dossiers import services as dossier_services
 
-    later = dossier_services.submit_online(
+    return dossier_services.submit_online(
         procedure=cast.procedure,
         receiving_agency=cast.agency_a,
         actor=citizen,
@@ -200,6 +197,14 @@ def test_two_earlier_papers_of_one_name_are_told_apart_by_their_dossier(
             name="Dân", id_hash=citizen.national_id_hash, account=citizen
         ),
     )
+
+
+def test_two_earlier_papers_of_one_name_are_told_apart_by_their_dossier(
+    client, cast, citizen, form_url, returned
+):
+    """Two scans named alike ("cccd.pdf" twice) read the same in the list; each now names the
+    dossier it came with, so the citizen picks the right one."""
+    later = _submitted_online(cast, citizen)
     for dossier in (returned, later):
         scan = services.store_upload(
             upload=SimpleUploadedFile("cccd.pdf", PDF),
@@ -218,14 +223,7 @@ def test_two_earlier_papers_of_one_name_are_told_apart_by_their_dossier(
 def test_someone_elses_document_cannot_be_reused(cast, citizen, returned):
     from cchc.dossiers import services as dossier_services
 
-    open_dossier = dossier_services.submit_online(
-        procedure=cast.procedure,
-        receiving_agency=cast.agency_a,
-        actor=citizen,
-        applicant=dossier_services.Applicant(
-            name="Dân", id_hash=citizen.national_id_hash, account=citizen
-        ),
-    )
+    open_dossier = _submitted_online(cast, citizen)
     stranger = services.store_upload(
         upload=SimpleUploadedFile("other.pdf", PDF), owner_id_hash="x" * 64, actor=SYSTEM
     )

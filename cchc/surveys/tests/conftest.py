@@ -157,6 +157,21 @@ def enter_phone_responses(campaign, method, values, *, agency, actor, **fields):
         )
 
 
+def results_with_a_desk_bias(cast, campaign, method, client):  # type: ignore[no-untyped-def]
+    """The campaign's results page, as Home Affairs reads it, after one questionnaire at unit
+    A's kiosk (all 5) and one by phone (all 1): a desk figure far above the independent one."""
+    for mode, value in (("kiosk", 5), ("phone", 1)):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode=mode,
+            answers=all_items(method, value),
+            actor=cast.clerk_a,
+        )
+    client.force_login(cast.province_admin)
+    return client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+
+
 def answer_all(page, value, within=""):
     """In a browser, check `value` in every visible radio group of the page (`within`: a
     selector the groups must be inside)."""

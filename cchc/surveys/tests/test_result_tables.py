@@ -3,8 +3,7 @@ says what each column is, and the desk-bias check says what it means and how to 
 
 import re
 
-from cchc.surveys import collection
-from cchc.surveys.tests.conftest import all_items, publish_last_and_this_year
+from cchc.surveys.tests.conftest import publish_last_and_this_year, results_with_a_desk_bias
 
 
 def test_the_trend_table_names_its_columns_and_says_what_it_shows(cast, campaign, method, client):
@@ -26,17 +25,7 @@ def test_the_trend_table_names_its_columns_and_says_what_it_shows(cast, campaign
 
 
 def test_the_desk_bias_table_says_how_to_read_it(cast, campaign, method, client):
-    for mode, value in (("kiosk", 5), ("phone", 1)):
-        collection.enter_response(
-            campaign,
-            agency=cast.agency_a,
-            mode=mode,
-            answers=all_items(method, value),
-            actor=cast.clerk_a,
-        )
-    client.force_login(cast.province_admin)
-
-    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    page = results_with_a_desk_bias(cast, campaign, method, client)
 
     caption = page[page.index('<caption id="bias-gap"') : page.index("</caption>")]
     assert "Bảng này cho biết" in caption

@@ -4,7 +4,7 @@ import re
 
 from cchc.surveys import campaign_settings, collection, services
 from cchc.surveys.models import PaperForm, Questionnaire, Response, SampledPerson
-from cchc.surveys.tests.conftest import all_items, enter_phone_responses
+from cchc.surveys.tests.conftest import all_items, enter_phone_responses, results_with_a_desk_bias
 from cchc.surveys.tests.test_collection import drawn
 
 
@@ -147,16 +147,7 @@ def test_builder_versions_and_preview(cast, questionnaire, method, client):
 
 
 def test_results_page_shows_the_bias_check_and_excel(cast, campaign, method, client):
-    for mode, v in (("kiosk", 5), ("phone", 1)):
-        collection.enter_response(
-            campaign,
-            agency=cast.agency_a,
-            mode=mode,
-            answers=all_items(method, v),
-            actor=cast.clerk_a,
-        )
-    client.force_login(cast.province_admin)
-    page = client.get(f"/surveys/c/{campaign.code}/results/").content.decode()
+    page = results_with_a_desk_bias(cast, campaign, method, client)
     assert 'id="bias"' in page and "cao bất thường" in page
     # the gap says what it is: the higher desk figure less the independent one, in points
     caption = page[page.index('<caption id="bias-gap"') : page.index("</caption>")]
