@@ -79,8 +79,11 @@ def worktree(commit: str) -> str:
 
 
 def short(commit: str) -> str:
+    """Seven hex digits unless that is ambiguous: git's default abbreviation grows with the
+    repository (64f2f9a became 64f2f9ae), which named a new worktree and database and loaded
+    a million dossiers again beside the ones already loaded."""
     return subprocess.run(
-        ["git", "rev-parse", "--short", commit],
+        ["git", "rev-parse", "--short=7", commit],
         cwd=ROOT,
         check=True,
         capture_output=True,
