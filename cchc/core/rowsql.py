@@ -33,6 +33,7 @@ from django.db.models.expressions import DatabaseDefault
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
+from psycopg import RawCursor
 from psycopg.adapt import Loader
 from psycopg.pq import Format
 
@@ -51,7 +52,7 @@ def _field(meta: Any, name: str) -> Any:
     return meta.pk if name == "pk" else meta.get_field(name)
 
 
-def cursor(connection: Any) -> Any:
+def cursor(connection: Any, *, numbered: bool = False) -> Any:
     """A cursor for one statement whose rows are fetched at once: Django's own cursor wrapper
     (its broken-transaction guard, error classes, query logging and `execute_wrapper`s all
     apply) around the connection's kept psycopg cursor, which returns binary results on
@@ -63,6 +64,11 @@ def cursor(connection: Any) -> Any:
     to create), so a fresh cursor per statement paid for those lookups every time: ~80 µs of
     the ~140 µs of client CPU of a one-row statement (docs/performance.md). A new one is made
     when the connection is replaced (Django's connections are per thread).
+
+    `numbered`: the statement's parameters are PostgreSQL's own `$1, $2…` (a second kept
+    cursor, psycopg's RawCursor, which sends the SQL as it is). psycopg keeps the parse of a
+    `%s` statement only up to 50 parameters; a wider one, such as the intake's insert of a
+    dossier with its event, was split by a regular expression in Python on every call.
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
@@ -70,16 +76,27 @@ def cursor(connection: Any) -> Any:
     connection.ensure_connection()
     kept = getattr(connection, "_rowsql_cursor", None)
     if kept is None or kept[0] is not connection.connection:
-        raw = connection.connection.cursor(binary=True)
-        raw.adapters.register_loader("jsonb", _JsonbAsText)
-        kept = connection._rowsql_cursor = (connection.connection, raw)
+        pg = connection.connection
+        kept = connection._rowsql_cursor = (pg, _binary(pg.cursor()), _binary(RawCursor(pg)))
     connection.validate_thread_sharing()
-    raw = kept[1]
+    raw = kept[2 if numbered else 1]
     return (
         connection.make_debug_cursor(raw)
         if connection.queries_logged
         else connection.make_cursor(raw)
     )
+
+
+def _binary(raw: Any) -> Any:
+    raw.format = Format.BINARY
+    raw.adapters.register_loader("jsonb", _JsonbAsText)
+    return raw
+
+
+def _numbered(sql: str) -> str:
+    """`%s` placeholders as `$1, $2…`, for a statement built here (no other `%` in it)."""
+    parts = sql.split("%s")
+    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], start=1)) + parts[-1]
 
 
 def query_rows(
@@ -156,8 +173,8 @@ def insert_row_unless_taken(
                 f"RETURNING {_q(connection, meta.pk.column)})"
             )
         picks = ", ".join(f"(SELECT * FROM t{i})" for i in range(len(rows)))  # t0: 1 or NULL
-        sql = _sql[key] = f"WITH {', '.join(parts)} SELECT {picks}"
-    cur = cursor(connection)
+        sql = _sql[key] = _numbered(f"WITH {', '.join(parts)} SELECT {picks}")
+    cur = cursor(connection, numbered=True)
     cur.execute(sql, [v for _m, _f, values in rows for v in values or ()])
     returned = cur.fetchone()
     if returned[0] is None:

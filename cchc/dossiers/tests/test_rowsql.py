@@ -88,6 +88,42 @@ def test_insert_unless_taken_skips_a_taken_unique_value_and_the_transaction_goes
     ) == [("X-10", "Trần Thị Bình"), ("X-11", "Trần Thị Bình")]
 
 
+def test_the_intakes_wide_insert_is_parsed_once_by_psycopg(cast, monkeypatch):
+    """A new dossier, its search row and its first event go in one statement of some 70
+    parameters. psycopg keeps the parse of a `%s` statement only up to 50 parameters and
+    split a wider one by a regular expression in Python on every call: this one is written
+    with PostgreSQL's own numbered parameters, which psycopg sends as they are."""
+    from django.db import connection
+    from psycopg import _queries
+
+    from cchc.dossiers.tests.factories import counter_dossier
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement parse is psycopg's, PostgreSQL's driver's")
+    parsed_again = []
+    parse = _queries._query2pg_nocache
+    monkeypatch.setattr(
+        _queries,
+        "_query2pg_nocache",
+        lambda query, *rest: parsed_again.append(query) or parse(query, *rest),
+    )
+    first, second = counter_dossier(cast), counter_dossier(cast)
+    assert parsed_again == []
+    assert [first.code, second.code] == list(
+        Dossier.objects.filter(pk__in=[first.pk, second.pk])
+        .order_by("pk")
+        .values_list("code", flat=True)
+    )
+    assert DossierEvent.objects.filter(dossier__in=[first, second], seq=1).count() == 2
+
+
+def test_numbered_placeholders():
+    assert rowsql._numbered("INSERT INTO t (a, b) VALUES (%s, %s) RETURNING id") == (
+        "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id"
+    )
+    assert rowsql._numbered("SELECT 1") == "SELECT 1"
+
+
 def test_statements_go_through_djangos_wrapper_around_one_kept_binary_cursor(cast):
     from django.db import connection
     from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
