@@ -39,8 +39,15 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user: Any = getattr(request, "user", None)
-        if not request.path.startswith(OPEN_PREFIXES) and second_factor.held_to_it(
-            user, request.session
+        # Only a session signs a person in here (an API token's user is known later, to the
+        # API's own check): a request with no session cookie has nobody to hold, and is not
+        # made to load its (anonymous) user to find that out.
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.session_key is not None
+            and not request.path.startswith(OPEN_PREFIXES)
+            and second_factor.held_to_it(user, session)
         ):
             if request.path.startswith(("/api/", "/open311/")):
                 return JsonResponse(

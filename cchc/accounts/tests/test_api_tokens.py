@@ -69,3 +69,23 @@ def test_the_token_cache_triggers_are_gone():
         assert cur.fetchall() == []
         cur.execute("SELECT proname FROM pg_proc WHERE proname = 'cchc_auth_changed'")
         assert cur.fetchall() == []
+
+
+def test_a_token_request_without_a_session_does_not_load_a_session_user(clerk, client, monkeypatch):
+    """The token names the API's user; with no session cookie there is no one signed in by
+    a session, and the second step's middleware does not load the anonymous user to see it
+    (it did on every API request: ~1 % of a lifecycle's CPU)."""
+    from django.conf import settings
+    from django.contrib import auth
+
+    _user, _agency, raw = clerk
+    loaded = []
+    get_user = auth.get_user
+    monkeypatch.setattr(auth, "get_user", lambda request: loaded.append(1) or get_user(request))
+    response = client.get("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert loaded == []
+    # a browser's session still goes through it (signed in or not)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+    client.get("/api/v1/dossiers")
+    assert loaded == [1]
