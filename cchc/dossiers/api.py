@@ -497,7 +497,7 @@ def _run_action(request: HttpRequest, code: str, action: str, payload: Schema) -
     # when it refuses is visibility asked, so that a dossier the caller may not see is a 404.
     kwargs = _kwargs(request, code, action, payload)
     try:
-        changed = getattr(services, action)(Dossier(code=code), actor=request.auth, **kwargs)
+        changed = getattr(services, action)(code, actor=request.auth, **kwargs)
     except NotFound:
         raise Http404(_("No dossier %(code)s that you may see.") % {"code": code}) from None
     except NotPermitted:

@@ -233,9 +233,10 @@ RELATED = (
 )
 
 
-def _lock(dossier: Dossier) -> Dossier:
+def _lock(dossier: Dossier | str) -> Dossier:
     """Lock the dossier's row and read it afresh with its related rows (procedure, rule
-    version, agencies, assignee), by its code alone (the API) or by the caller's instance.
+    version, agencies, assignee), by its code alone (the API passes the code: no instance
+    is built for a key) or by the caller's instance.
 
     One statement: SELECT … FOR UPDATE OF the dossier's row, each related row read by a key
     probe (rowsql.get_row), prepared once per connection. Everything the action then reads
@@ -244,10 +245,10 @@ def _lock(dossier: Dossier) -> Dossier:
     them cost more to plan than the action; with key probes and prepared statements it no
     longer does, docs/performance.md.)
     """
-    if dossier.pk is None:
-        found = rowsql.get_row(Dossier, "code", dossier.code, related=RELATED, for_update=True)
+    if isinstance(dossier, str):
+        found = rowsql.get_row(Dossier, "code", dossier, related=RELATED, for_update=True)
         if found is None:
-            raise NotFound(_("No dossier %(code)s.") % {"code": dossier.code})
+            raise NotFound(_("No dossier %(code)s.") % {"code": dossier})
         return found
     return rowsql.lock_row(Dossier, dossier.pk, related=RELATED)
 
@@ -291,7 +292,7 @@ Lookup = Callable[[Dossier], dict[str, Any]]
 
 
 def _begin(
-    dossier: Dossier,
+    dossier: Dossier | str,
     action: str,
     actor: Any,
     at: dt.datetime,
@@ -314,7 +315,7 @@ def _done(dossier: Dossier, new: lifecycle.Derived, event: DossierEvent, *fields
 
 
 def _act(
-    dossier: Dossier,
+    dossier: Dossier | str,
     action: str,
     to_status: int,
     *,
@@ -794,7 +795,7 @@ def _checked_checklist(
 # -- actions on an existing dossier ---------------------------------------------------------
 @transaction.atomic
 def receive(
-    dossier: Dossier,
+    dossier: Dossier | str,
     *,
     actor: Any,
     at: dt.datetime | None = None,
@@ -827,7 +828,9 @@ def receive(
 
 
 @transaction.atomic
-def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+def refuse(
+    dossier: Dossier | str, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Dossier:
     """Refuse at reception (form 03), with reasons."""
     at = when(at)
     reason = _reason(reason, _("reason for refusal"))
@@ -836,7 +839,7 @@ def refuse(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None 
 
 @transaction.atomic
 def transfer(
-    dossier: Dossier,
+    dossier: Dossier | str,
     *,
     actor: Any,
     to_agency: Agency | None = None,
@@ -897,7 +900,7 @@ def transfer(
 
 @transaction.atomic
 def assign(
-    dossier: Dossier,
+    dossier: Dossier | str,
     *,
     actor: Any,
     assignee: Any = None,
@@ -930,7 +933,7 @@ def assign(
 
 @transaction.atomic
 def request_supplement(
-    dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None
+    dossier: Dossier | str, *, actor: Any, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
     """Ask the applicant to supplement the dossier (form 02). The clock pauses.
 
@@ -954,7 +957,7 @@ def request_supplement(
 
 @transaction.atomic
 def receive_supplement(
-    dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None
+    dossier: Dossier | str, *, actor: Any, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """The applicant's supplement arrived: the clock resumes and the due time moves."""
     at = when(at)
@@ -980,7 +983,12 @@ def receive_supplement(
 
 @transaction.atomic
 def request_payment(
-    dossier: Dossier, *, actor: Any, amount: int, note: str = "", at: dt.datetime | None = None
+    dossier: Dossier | str,
+    *,
+    actor: Any,
+    amount: int,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> Dossier:
     """Ask the applicant to fulfil a financial obligation (status 6)."""
     at = when(at)
@@ -1002,7 +1010,7 @@ def request_payment(
 
 @transaction.atomic
 def confirm_payment(
-    dossier: Dossier,
+    dossier: Dossier | str,
     *,
     actor: Any,
     online: int = OnlinePayment.NO,
@@ -1026,7 +1034,7 @@ def confirm_payment(
 
 @transaction.atomic
 def withdraw(
-    dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None
+    dossier: Dossier | str, *, actor: Any, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
     """The applicant withdraws the dossier (status 7)."""
     at = when(at)
@@ -1035,7 +1043,9 @@ def withdraw(
 
 
 @transaction.atomic
-def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+def stop(
+    dossier: Dossier | str, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Dossier:
     """Stop processing (form 05, notice of stopping)."""
     at = when(at)
     reason = _reason(reason, _("reason for stopping"))
@@ -1044,7 +1054,7 @@ def stop(dossier: Dossier, *, actor: Any, reason: str, at: dt.datetime | None = 
 
 @transaction.atomic
 def finish(
-    dossier: Dossier,
+    dossier: Dossier | str,
     *,
     actor: Any,
     note: str = "",
@@ -1122,7 +1132,7 @@ def check_result_given(*, note: str, result: Any) -> None:
 
 @transaction.atomic
 def return_result(
-    dossier: Dossier, *, actor: Any, note: str = "", at: dt.datetime | None = None
+    dossier: Dossier | str, *, actor: Any, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """The result is handed to the applicant and logged (status 10)."""
     at = when(at)
@@ -1141,7 +1151,7 @@ def return_result(
 
 @transaction.atomic
 def apologize(
-    dossier: Dossier,
+    dossier: Dossier | str,
     *,
     actor: Any,
     reason: str,
