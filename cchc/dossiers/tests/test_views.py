@@ -104,6 +104,24 @@ def test_intake_validation_errors_in_vietnamese_and_input_kept(client, cast):
     assert not Dossier.objects.exists()
 
 
+def test_a_refused_counter_intake_lists_its_errors_at_the_top_with_links(client, cast):
+    """The counter's intake form is long: a refused one came back with the errors further
+    down, out of sight. The summary every staff form has (includes/form_errors.html) lists
+    them at the top, each a link to its field, and takes the focus."""
+    client.force_login(cast.clerk_a)
+    page = client.post(
+        "/staff/intake/", intake_data(cast, applicant_id="12345", applicant_name="")
+    ).content.decode()
+    start = page.index('id="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert "autofocus" in summary and 'tabindex="-1"' in summary
+    assert "Vui lòng sửa những mục dưới đây" in summary
+    assert 'href="#id_applicant_id"' in summary and "12 chữ số" in summary
+    assert 'href="#id_applicant_name"' in summary
+    assert 'href="#id_applicant_phone"' not in summary  # the phone was right
+    assert start < page.index('id="id_procedure"')
+
+
 def test_intake_htmx_parts(client, cast):
     client.force_login(cast.clerk_a)
     frag = client.get(
