@@ -18,6 +18,7 @@ from cchc.core.errors import DomainError
 from cchc.core.fields import MultipleFileField
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH
 from cchc.dossiers.models import APPLICANT_ADDRESS_MAX, APPLICANT_NAME_MAX, REQUEST_MAX, Evaluation
+from cchc.portal.services import REQUIRED_ON_SUBMIT
 from cchc.portal.validators import clean_citizen_id, clean_phone, clean_tax_code, normalise_phone
 
 # A filter link kept from before (a bookmark, a shared address) may name a field or agency
@@ -364,6 +365,16 @@ class DraftApplicantForm(forms.Form):
             # one message a field: an agency no longer listed is said once, as such
             if name in self.fields and not self.has_error(name):
                 self.add_error(name, message)
+        # Marked as needed (the field template's asterisk, aria-required) only after the check
+        # above: a draft may be saved half-filled, and whether a submission lacks them is the
+        # service's to say (services.draft_errors).
+        for name in REQUIRED_ON_SUBMIT:
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].widget.attrs["aria-required"] = "true"
+
+    # the browser must not stop "Save the draft" for an empty field the submission needs
+    use_required_attribute = False
 
 
 class SupplementForm(forms.Form):

@@ -515,6 +515,12 @@ def _chosen_agency(draft: Draft) -> Agency | None:
     return draft.procedure.agencies.current().filter(pk=chosen).first()
 
 
+# The applicant's fields a submission cannot go without (draft_errors says so for each; the
+# contact person only for an organisation). The online form marks them as needed before the
+# citizen tries: a draft may still be saved without them.
+REQUIRED_ON_SUBMIT = ("applicant_name", "contact_person", "address", "receiving_agency")
+
+
 def draft_errors(draft: Draft, *, organisation: bool) -> dict[str, str]:
     """Everything that keeps the draft from being submitted, by field (doc_<pk> for a
     missing mandatory document): the form shows them all at once, so a citizen whose upload

@@ -35,3 +35,30 @@ def test_my_dossiers_on_a_phone(transactional_db, cast, citizen, paused, browser
     page.click("main a.badge.paused")
     page.wait_for_url(f"**/lookup/{paused.code}/#supplement")
     assert page.locator("#supplement input[type=file]").is_visible()
+
+
+# A thumb needs about 44 px (WCAG 2.5.5, Apple's and Android's guides): the dossier code (the
+# way into the dossier) was a 15 px line of small print and "Send the supplement" a 21 px badge.
+TAP = 44
+
+
+def test_my_dossiers_links_are_big_enough_to_tap_on_a_phone(
+    transactional_db,
+    cast,
+    citizen,
+    paused,  # noqa: F811
+    browser_page,
+):
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    sign_in(page, citizen.username)
+    page.goto(page.base_url + "/my/")
+    links = page.locator("main table tbody a")
+    assert links.count() >= 2  # the dossier and the call to send the supplement
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box and box["height"] >= TAP and box["width"] >= TAP, (
+            links.nth(i).inner_text(),
+            box,
+        )
+    page.shot("my-dossiers-tap")

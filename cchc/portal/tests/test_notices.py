@@ -64,3 +64,25 @@ def test_a_notice_is_only_for_the_applicant_and_only_for_an_event_that_issued_it
     client.logout()
     client.post(reverse("portal:lookup"), {"code": d.code, "id_last4": "2345"})
     assert client.get(url, {"event": seq}).status_code == 200
+
+
+def test_the_apology_section_links_to_the_letter_itself(client, cast, citizen):
+    # the section headed "Thư xin lỗi và hẹn lại ngày trả kết quả" gave the reason and the new
+    # date, but the signed letter (form 04) was a button at the foot of the page, under the QR
+    # code: a citizen reading the section did not find the letter it names
+    d = services.receive(_dossier(cast, citizen), actor=cast.clerk_a, at=at(2026, 3, 2, 9))
+    d = services.apologize(
+        d,
+        actor=cast.leader_a,
+        reason="Chờ xác minh",
+        new_appointment_at=at(2026, 3, 12, 9),
+        at=at(2026, 3, 4, 9),
+    )
+    seq = d.events.get(action="apologize").seq
+    client.force_login(citizen)
+    page = client.get(reverse("portal:dossier", args=[d.code])).content.decode()
+    section = page.split('id="apologies"', 1)[1].split("<h2", 1)[0]
+    link = reverse("portal:notice", args=[d.code, "04"]) + f"?event={seq}"
+    assert "Chờ xác minh" in section and f'href="{link}"' in section
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -385,3 +385,25 @@ def test_a_draft_naming_a_closed_agency_is_not_sent_there(client, cast, citizen,
     assert response.context["applicant_form"].errors["receiving_agency"] == [
         "Lựa chọn này không còn trong danh sách (đã sáp nhập, đổi tên hoặc bãi bỏ)."
     ]
+
+
+def test_the_fields_a_submission_needs_are_marked_before_the_citizen_tries(
+    client, cast, citizen, form_url
+):
+    # the form asked for name, phone, e-mail, address and agency alike, none marked; a citizen
+    # who left the address empty (it looked as optional as the e-mail) was refused for it
+    client.force_login(citizen)
+    empty = fields(cast, applicant_name="", address="", receiving_agency="", phone="", email="")
+    response = client.post(form_url, {**empty, "request": "", "action": "submit"})
+    refused = {name for name in response.context["errors"] if not name.startswith("doc_")}
+    assert {"applicant_name", "address", "receiving_agency"} <= refused
+    page = client.get(form_url)
+    form = page.context["applicant_form"]
+    html = page.content.decode()
+    for name in refused:
+        label = re.search(rf'<label for="id_{name}">(.*?)</label>', html, re.S)
+        assert label and '<span aria-hidden="true">*</span>' in label.group(1), name
+        assert 'aria-required="true"' in str(form[name]), name
+    for name in ("email", "phone", "request"):  # these may stay empty
+        label = re.search(rf'<label for="id_{name}">(.*?)</label>', html, re.S)
+        assert label and "*" not in label.group(1), name

@@ -326,11 +326,15 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect(reverse("portal:dossier", args=[dossier.code]))
     derivation = due_derivation(dossier)
+    issued = notices(dossier)
+    letters = {n["seq"]: n for n in issued}
     apologies = [
         {
             "at": e.at,
             "reason": e.note,
             "new_appointment": _parse_moment(e.data.get("new_appointment_at")),
+            # the signed letter (form 04), linked where the citizen reads of the apology
+            "letter": letters.get(e.seq),
         }
         for e in dossier.events.filter(action="apologize").order_by("seq")
     ]
@@ -349,7 +353,7 @@ def dossier_status(request: HttpRequest, code: str) -> HttpResponse:
             "payment_request": payment_request(dossier),
             "can_rate": dossier.status == Status.RETURNED,
             "has_receipt": dossier.received_at is not None,
-            "notices": notices(dossier),
+            "notices": issued,
             "has_result_file": dossier.is_returned
             and dossier.documents.filter(role=DossierDocument.Role.RESULT).exists(),
             "documents": dossier_queries.dossier_documents(dossier),
