@@ -244,6 +244,17 @@ class IntakeForm(forms.Form):
             return []
         return list(reusable_documents(hash_national_id(number))[:50])
 
+    def reusable_lines(self) -> list[dict[str, Any]]:
+        """The earlier documents offered for reuse, each with the component it was chosen for
+        when the form comes back refused (a select the page rebuilt at "do not reuse" had the
+        corrected dossier received without the document)."""
+        components = {str(c.pk) for c in self.components}
+        lines = []
+        for doc in self.reusable():
+            chosen = str(self.data.get(f"reuse_{doc.pk}", "")) if self.is_bound else ""
+            lines.append({"doc": doc, "chosen": chosen if chosen in components else ""})
+        return lines
+
     def checklist(self) -> list[tuple[Any, str]]:
         d = self.cleaned_data
         return [(c, d[f"received_{c.pk}"]) for c in self.components if d.get(f"received_{c.pk}")]

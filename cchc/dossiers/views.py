@@ -186,7 +186,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             f"dossiers/_intake_{part}.html",
-            {"form": partial, "reusable": partial.reusable() if part == "reusable" else []},
+            {"form": partial, "reusable": partial.reusable_lines() if part == "reusable" else []},
         )
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -221,7 +221,9 @@ def intake(request: HttpRequest) -> HttpResponse:
         _procedure_options("", selected),
         selected.agencies.order_by("name", "code") if selected else [],
     )
-    return render(request, "dossiers/intake.html", {"form": form, "reusable": form.reusable()})
+    return render(
+        request, "dossiers/intake.html", {"form": form, "reusable": form.reusable_lines()}
+    )
 
 
 @login_required
