@@ -50,6 +50,17 @@ def province_agencies() -> Any:
     )
 
 
+def competent_default(agencies: list[Agency], receiving_agency: Any) -> str:
+    """The competent agency offered once a procedure is chosen: its only agency, or the
+    receiving agency when it handles the procedure; else none, and the clerk chooses. (A
+    birth registration is handled by every commune: the list's first by name, preselected,
+    sent a dossier received in Cầu Giấy to Ba Đình unless the clerk noticed.)"""
+    if len(agencies) == 1:
+        return str(agencies[0].pk)
+    received_by = str(receiving_agency or "")
+    return received_by if any(str(a.pk) == received_by for a in agencies) else ""
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
@@ -129,7 +140,9 @@ class IntakeForm(forms.Form):
                 "hx-trigger": "change",
                 "hx-target": "#id_competent_agency",
                 "hx-vals": '{"part": "competent"}',
-                "hx-params": "procedure,part",
+                # the receiving agency is preselected as competent when it handles the procedure
+                "hx-include": "#id_receiving_agency",
+                "hx-params": "procedure,receiving_agency,part",
             }
         )
 
@@ -139,9 +152,18 @@ class IntakeForm(forms.Form):
         self.fields["procedure"].widget.choices = [("", _("— choose a procedure —"))] + [
             (p.pk, f"{p.code} — {Truncator(p.name).chars(120)}") for p in procedures
         ]
-        self.fields["competent_agency"].widget.choices = [
-            (a.pk, f"{a.name} ({a.code})") for a in competent_agencies
-        ] or [("", _("— choose the procedure first —"))]
+        agencies = list(competent_agencies)
+        choices = [(a.pk, f"{a.name} ({a.code})") for a in agencies]
+        if len(agencies) > 1:  # chosen by the clerk, never the list's first by default
+            choices.insert(0, ("", _("— choose the competent agency —")))
+        self.fields["competent_agency"].widget.choices = choices or [
+            ("", _("— choose the procedure first —"))
+        ]
+        if not self.is_bound and agencies:
+            self.initial.setdefault(
+                "competent_agency",
+                competent_default(agencies, self.initial.get("receiving_agency")) or None,
+            )
 
     def clean_applicant_id(self) -> str:
         value = normalise_citizen_id(self.cleaned_data.get("applicant_id"))

@@ -29,7 +29,13 @@ from cchc.core.idempotency import once_per_form
 from cchc.core.pagination import CappedPaginator
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies, queries, services
-from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm, staff_options
+from cchc.dossiers.forms import (
+    ACTION_FORMS,
+    IntakeForm,
+    QueueFilterForm,
+    competent_default,
+    staff_options,
+)
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
 from cchc.dossiers.state import ACTION_RULES
 
@@ -174,11 +180,15 @@ def intake(request: HttpRequest) -> HttpResponse:
             if (request.GET.get("procedure") or "").isdigit()
             else None
         )
-        agencies = procedure.agencies.order_by("name", "code") if procedure else []
+        agencies = list(procedure.agencies.order_by("name", "code")) if procedure else []
         return render(
             request,
             "dossiers/_competent_options.html",
-            {"agencies": agencies, "fee": procedure.total_fee if procedure else None},
+            {
+                "agencies": agencies,
+                "selected": competent_default(agencies, request.GET.get("receiving_agency")),
+                "fee": procedure.total_fee if procedure else None,
+            },
         )
     if is_htmx(request) and part in ("checklist", "reusable"):
         # the chosen procedure's checklist, or the citizen's earlier documents (by the ID typed)
