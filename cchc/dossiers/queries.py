@@ -255,9 +255,12 @@ QUEUE_ORDER: dict[str, tuple[str, ...]] = {
 def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The control slip (form 06): each hand-over with its early/on-time/late flag.
 
-    A step still open past its due time is flagged late already.
+    A step still open past its due time is flagged late already; while the dossier waits for
+    the applicant's supplement its clock stands still, so the step is judged at the pause.
     """
     now = now or timezone.now()
+    if dossier.is_paused and dossier.paused_since is not None:
+        now = min(now, dossier.paused_since)
     return [
         {
             "step": step,
