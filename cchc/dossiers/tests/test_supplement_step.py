@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers import queries, services
@@ -50,3 +51,17 @@ def test_a_step_already_late_before_the_supplement_stays_late(cast):
     )  # due 11:00
     d = services.request_supplement(d, actor=cast.specialist_a, reason="Tờ khai", at=at(2, 14))
     assert queries.step_flags(d, now=at(4))[0]["outcome"] == "LATE"
+
+
+def test_the_api_judges_the_open_step_at_the_pause_too(client, cast):
+    from cchc.dossiers.tests.test_api import Api
+
+    d = counter_dossier(cast)  # received now: the step is due with the dossier
+    d = services.transfer(d, actor=cast.clerk_a, to_agency=cast.agency_a, hours=1)
+    d = services.request_supplement(d, actor=cast.specialist_a, reason="Tờ khai")
+    # the wait began two hours ago, before the step's due time, which has passed since
+    now = timezone.now()
+    type(d).objects.filter(pk=d.pk).update(paused_since=now - dt.timedelta(hours=2))
+    d.steps.update(due_at=now - dt.timedelta(hours=1))
+    data = Api(client, cast.clerk_a).get(f"/dossiers/{d.code}").json()
+    assert [s["outcome"] for s in data["steps"]] == [""]
