@@ -135,6 +135,15 @@ def due_derivation(dossier: Dossier) -> Derivation | None:
             )
             % {"h": round(dossier.paused_seconds / 3600, 1), "at": _fmt(dossier.due_at)}
         )
+    if dossier.is_paused and dossier.paused_since is not None:
+        # the due time above is the one before the wait: it moves on once the supplement comes
+        derivation.lines.append(
+            _(
+                "Waiting for the applicant's supplement since %(at)s: the clock is paused, and "
+                "the due time moves on by the working time of the wait"
+            )
+            % {"at": _fmt(dossier.paused_since)}
+        )
     return derivation
 
 

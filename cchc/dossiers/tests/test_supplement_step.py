@@ -65,3 +65,18 @@ def test_the_api_judges_the_open_step_at_the_pause_too(client, cast):
     d.steps.update(due_at=now - dt.timedelta(hours=1))
     data = Api(client, cast.clerk_a).get(f"/dossiers/{d.code}").json()
     assert [s["outcome"] for s in data["steps"]] == [""]
+
+
+def test_a_waiting_dossier_says_its_due_time_moves_on(client, cast):
+    """One-stop day walk: a dossier waiting two weeks for the supplement showed a due time
+    two weeks past, unflagged, in the queue and on its page, and nothing said why."""
+    d = counter_dossier(cast, at=at(2, 9))
+    d = services.request_supplement(d, actor=cast.clerk_a, reason="Tờ khai", at=at(2, 11))
+    client.force_login(cast.clerk_a)
+    page = client.get(f"/staff/dossiers/{d.code}/").content.decode()
+    assert "Chờ người nộp bổ sung hồ sơ từ 11:00 02/03/2026" in page
+    row = client.get("/staff/", {"queue": "supplement"}).content.decode()
+    assert 'class="muted clock-paused"' in row
+    services.receive_supplement(d, actor=cast.clerk_a, at=at(3, 9))
+    assert "Chờ người nộp bổ sung" not in client.get(f"/staff/dossiers/{d.code}/").content.decode()
+    assert "clock-paused" not in client.get("/staff/", {"queue": "agency"}).content.decode()
