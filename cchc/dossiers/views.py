@@ -418,6 +418,11 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                         "due": changed.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
                     },
                 )
+            if not policies.can_view(request.user, changed):
+                # handed over out of the user's sight (another agency's work): the queue, where
+                # the message says it was done, rather than a "page not found" that reads as if
+                # the hand-over had failed
+                return redirect("dossiers:queue")
             if ACTION_RULES[action].form:
                 # the form the action issued (02, 03, 04, 05) is offered at once for printing
                 event = changed.events.filter(action=action).order_by("-seq").first()
