@@ -597,3 +597,10 @@ class QueueFilterForm(forms.Form):
     agency = forms.CharField(label=_("agency code"), required=False, max_length=40)
     received_from = forms.DateField(label=_("received from"), required=False, widget=date_input())
     received_to = forms.DateField(label=_("received to"), required=False, widget=date_input())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and end < start:  # else nothing is listed, as if nothing was received
+            self.add_error("received_to", _("The end date is before the start date: swap them."))
+        return data
