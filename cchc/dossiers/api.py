@@ -287,7 +287,7 @@ def _timeline(
 
 def _dossier_detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     derivation = services.due_derivation(d)
-    events, steps = _timeline(d.pk, timezone.now())
+    events, steps = _timeline(d.pk, queries.step_clock(d, timezone.now()))
     return {
         **_dossier_out(d),
         "events": events,

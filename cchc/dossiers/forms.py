@@ -50,6 +50,17 @@ def province_agencies() -> Any:
     )
 
 
+def competent_default(agencies: list[Agency], receiving_agency: Any) -> str:
+    """The competent agency offered once a procedure is chosen: its only agency, or the
+    receiving agency when it handles the procedure; else none, and the clerk chooses. (A
+    birth registration is handled by every commune: the list's first by name, preselected,
+    sent a dossier received in Cầu Giấy to Ba Đình unless the clerk noticed.)"""
+    if len(agencies) == 1:
+        return str(agencies[0].pk)
+    received_by = str(receiving_agency or "")
+    return received_by if any(str(a.pk) == received_by for a in agencies) else ""
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
@@ -129,7 +140,9 @@ class IntakeForm(forms.Form):
                 "hx-trigger": "change",
                 "hx-target": "#id_competent_agency",
                 "hx-vals": '{"part": "competent"}',
-                "hx-params": "procedure,part",
+                # the receiving agency is preselected as competent when it handles the procedure
+                "hx-include": "#id_receiving_agency",
+                "hx-params": "procedure,receiving_agency,part",
             }
         )
 
@@ -139,9 +152,18 @@ class IntakeForm(forms.Form):
         self.fields["procedure"].widget.choices = [("", _("— choose a procedure —"))] + [
             (p.pk, f"{p.code} — {Truncator(p.name).chars(120)}") for p in procedures
         ]
-        self.fields["competent_agency"].widget.choices = [
-            (a.pk, f"{a.name} ({a.code})") for a in competent_agencies
-        ] or [("", _("— choose the procedure first —"))]
+        agencies = list(competent_agencies)
+        choices = [(a.pk, f"{a.name} ({a.code})") for a in agencies]
+        if len(agencies) > 1:  # chosen by the clerk, never the list's first by default
+            choices.insert(0, ("", _("— choose the competent agency —")))
+        self.fields["competent_agency"].widget.choices = choices or [
+            ("", _("— choose the procedure first —"))
+        ]
+        if not self.is_bound and agencies:
+            self.initial.setdefault(
+                "competent_agency",
+                competent_default(agencies, self.initial.get("receiving_agency")) or None,
+            )
 
     def clean_applicant_id(self) -> str:
         value = normalise_citizen_id(self.cleaned_data.get("applicant_id"))
@@ -243,6 +265,17 @@ class IntakeForm(forms.Form):
         if not re.fullmatch(r"\d{12}", number or ""):
             return []
         return list(reusable_documents(hash_national_id(number))[:50])
+
+    def reusable_lines(self) -> list[dict[str, Any]]:
+        """The earlier documents offered for reuse, each with the component it was chosen for
+        when the form comes back refused (a select the page rebuilt at "do not reuse" had the
+        corrected dossier received without the document)."""
+        components = {str(c.pk) for c in self.components}
+        lines = []
+        for doc in self.reusable():
+            chosen = str(self.data.get(f"reuse_{doc.pk}", "")) if self.is_bound else ""
+            lines.append({"doc": doc, "chosen": chosen if chosen in components else ""})
+        return lines
 
     def checklist(self) -> list[tuple[Any, str]]:
         d = self.cleaned_data
@@ -564,3 +597,10 @@ class QueueFilterForm(forms.Form):
     agency = forms.CharField(label=_("agency code"), required=False, max_length=40)
     received_from = forms.DateField(label=_("received from"), required=False, widget=date_input())
     received_to = forms.DateField(label=_("received to"), required=False, widget=date_input())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and end < start:  # else nothing is listed, as if nothing was received
+            self.add_error("received_to", _("The end date is before the start date: swap them."))
+        return data

@@ -252,12 +252,21 @@ QUEUE_ORDER: dict[str, tuple[str, ...]] = {
 }
 
 
+def step_clock(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """The moment an open step is judged at: now, or the start of the wait for the
+    applicant's supplement (the clock stands still meanwhile, domain.md §3)."""
+    if dossier.is_paused and dossier.paused_since is not None:
+        return min(now, dossier.paused_since)
+    return now
+
+
 def step_flags(dossier: Dossier, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The control slip (form 06): each hand-over with its early/on-time/late flag.
 
-    A step still open past its due time is flagged late already.
+    A step still open past its due time is flagged late already; while the dossier waits for
+    the applicant's supplement its clock stands still, so the step is judged at the pause.
     """
-    now = now or timezone.now()
+    now = step_clock(dossier, now or timezone.now())
     return [
         {
             "step": step,

@@ -135,6 +135,15 @@ def due_derivation(dossier: Dossier) -> Derivation | None:
             )
             % {"h": round(dossier.paused_seconds / 3600, 1), "at": _fmt(dossier.due_at)}
         )
+    if dossier.is_paused and dossier.paused_since is not None:
+        # the due time above is the one before the wait: it moves on once the supplement comes
+        derivation.lines.append(
+            _(
+                "Waiting for the applicant's supplement since %(at)s: the clock is paused, and "
+                "the due time moves on by the working time of the wait"
+            )
+            % {"at": _fmt(dossier.paused_since)}
+        )
     return derivation
 
 
@@ -388,6 +397,19 @@ def _close_step(dossier: Dossier, at: dt.datetime, step: DossierStep | None = No
     else:
         step.outcome = StepOutcome.LATE
     rowsql.update_row(step, ["completed_at", "outcome"])
+
+
+def _extend_open_step(dossier: Dossier, paused_seconds: int) -> DossierStep | None:
+    """The step in progress while the applicant supplemented the dossier is due later by the
+    working time the wait took, as the dossier is (the wait is not counted, domain.md §3):
+    without it the control slip (form 06) flagged the step late, the dossier on time."""
+    step = rowsql.latest_row(DossierStep, {"dossier": dossier.pk, "completed_at": None}, "seq")
+    if step is None or step.due_at is None or paused_seconds <= 0:
+        return step
+    cal = calendar_for(dossier.receiving_agency.province_code, dossier.rule_version)
+    step.due_at = cal.add_working_seconds(step.due_at, paused_seconds)
+    rowsql.update_row(step, ["due_at"])
+    return step
 
 
 # Step templates per procedure, keyed by the procedure's updated_at (editing the steps bumps
@@ -964,6 +986,8 @@ def receive_supplement(
     dossier, new = _begin(dossier, "receive_supplement", actor, at)
     # the files the applicant uploaded online for this request become the dossier's documents
     taken = _take_supplement_uploads(dossier, at)
+    paused = new.paused_seconds - dossier.paused_seconds
+    step = _extend_open_step(dossier, paused)
     event = _append(
         dossier,
         action="receive_supplement",
@@ -972,8 +996,13 @@ def receive_supplement(
         at=at,
         note=note,
         data={
-            "paused_working_seconds": new.paused_seconds - dossier.paused_seconds,
+            "paused_working_seconds": paused,
             **({"documents": [doc.pk for doc in taken]} if taken else {}),
+            **(
+                {"step": step.seq, "step_due_at": step.due_at.isoformat()}
+                if step is not None and step.due_at is not None
+                else {}
+            ),
         },
     )
     _save(dossier, *_store(dossier, new), *derive_document_flags(dossier))

@@ -29,7 +29,13 @@ from cchc.core.idempotency import once_per_form
 from cchc.core.pagination import CappedPaginator
 from cchc.core.rendering import add_domain_error
 from cchc.dossiers import policies, queries, services
-from cchc.dossiers.forms import ACTION_FORMS, IntakeForm, QueueFilterForm, staff_options
+from cchc.dossiers.forms import (
+    ACTION_FORMS,
+    IntakeForm,
+    QueueFilterForm,
+    competent_default,
+    staff_options,
+)
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
 from cchc.dossiers.state import ACTION_RULES
 
@@ -174,11 +180,15 @@ def intake(request: HttpRequest) -> HttpResponse:
             if (request.GET.get("procedure") or "").isdigit()
             else None
         )
-        agencies = procedure.agencies.order_by("name", "code") if procedure else []
+        agencies = list(procedure.agencies.order_by("name", "code")) if procedure else []
         return render(
             request,
             "dossiers/_competent_options.html",
-            {"agencies": agencies, "fee": procedure.total_fee if procedure else None},
+            {
+                "agencies": agencies,
+                "selected": competent_default(agencies, request.GET.get("receiving_agency")),
+                "fee": procedure.total_fee if procedure else None,
+            },
         )
     if is_htmx(request) and part in ("checklist", "reusable"):
         # the chosen procedure's checklist, or the citizen's earlier documents (by the ID typed)
@@ -186,7 +196,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             f"dossiers/_intake_{part}.html",
-            {"form": partial, "reusable": partial.reusable() if part == "reusable" else []},
+            {"form": partial, "reusable": partial.reusable_lines() if part == "reusable" else []},
         )
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -221,7 +231,9 @@ def intake(request: HttpRequest) -> HttpResponse:
         _procedure_options("", selected),
         selected.agencies.order_by("name", "code") if selected else [],
     )
-    return render(request, "dossiers/intake.html", {"form": form, "reusable": form.reusable()})
+    return render(
+        request, "dossiers/intake.html", {"form": form, "reusable": form.reusable_lines()}
+    )
 
 
 @login_required
@@ -406,6 +418,11 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                         "due": changed.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
                     },
                 )
+            if not policies.can_view(request.user, changed):
+                # handed over out of the user's sight (another agency's work): the queue, where
+                # the message says it was done, rather than a "page not found" that reads as if
+                # the hand-over had failed
+                return redirect("dossiers:queue")
             if ACTION_RULES[action].form:
                 # the form the action issued (02, 03, 04, 05) is offered at once for printing
                 event = changed.events.filter(action=action).order_by("-seq").first()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,25 @@ def test_a_refused_intake_names_the_scans_to_choose_again(client, cast, componen
     assert "scan-again" not in client.get("/staff/intake/").content.decode()
     data[f"scan_{form.pk}"] = []
     assert "scan-again" not in client.post("/staff/intake/", data).content.decode()
+
+
+def test_a_refused_intake_keeps_the_earlier_documents_chosen_for_reuse(client, cast, components):
+    """One-stop day walk: the clerk chose the citizen's earlier birth certificate for reuse,
+    the form came back for a mistyped phone number, and the choice was back at "do not
+    reuse": corrected and sent again, the dossier was received without the document."""
+    paper = components[1]
+    earlier = (
+        complete_at_counter(cast, components, "An", scans=scan_of_birth_certificate(components))
+        .documents.get()
+        .document
+    )
+    client.force_login(cast.clerk_a)
+    data = intake_data(
+        cast, components, applicant_phone="09", **{f"reuse_{earlier.pk}": str(paper.pk)}
+    )
+    page = client.post("/staff/intake/", data).content.decode()
+    assert Dossier.objects.count() == 1  # the earlier one only: the form was refused
+    chosen = re.search(rf'<select name="reuse_{earlier.pk}".*?</select>', page, re.S)
+    assert chosen is not None
+    assert re.search(rf'<option value="{paper.pk}"\s+selected>', chosen.group(0))
+    assert '<option value="" selected>' not in chosen.group(0)

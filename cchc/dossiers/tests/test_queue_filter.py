@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cchc.core.calendar import LOCAL_TZ
 from cchc.dossiers.tests.factories import counter_dossier
 
 pytestmark = pytest.mark.django_db
@@ -29,4 +30,25 @@ def test_an_unreadable_date_is_said_and_nothing_is_listed(client, cast):
     assert 'id="filter-error"' in fragment and d.code not in fragment
     # a readable filter lists the dossier
     html = client.get("/staff/", {"queue": "all", "received_from": "2026-01-01"}).content.decode()
+    assert 'id="filter-error"' not in html and d.code in html
+
+
+def test_a_date_range_given_backwards_is_said(client, cast):
+    """One-stop day walk: "received from 30/11 to 20/11" listed no dossier and said nothing,
+    as if the counter had received none in those days."""
+    d = counter_dossier(cast)
+    day = d.received_at.astimezone(LOCAL_TZ).date()
+    client.force_login(cast.clerk_a)
+    html = client.get(
+        "/staff/",
+        {"queue": "all", "received_from": day.isoformat(), "received_to": "2020-01-01"},
+    ).content.decode()
+    assert 'id="filter-error"' in html
+    error = html[html.index('id="filter-error"') :]
+    assert "trước ngày bắt đầu" in error[: error.index("</div>")]
+    # the same day at both ends is a range of one day
+    html = client.get(
+        "/staff/",
+        {"queue": "all", "received_from": day.isoformat(), "received_to": day.isoformat()},
+    ).content.decode()
     assert 'id="filter-error"' not in html and d.code in html

@@ -57,3 +57,35 @@ def test_intake_lists_the_procedures_agencies_by_name(client, cast):
     names = re.findall(r">([^<>]+) \(H26", part)
     # by code, as text: H26.01, H26.100, H26.11
     assert names == ["Ban Quản lý dự án", "Sở Tư pháp", "UBND phường Hoàn Kiếm"]
+
+
+def competent_part(client, cast, **params):
+    return client.get(
+        "/staff/intake/",
+        {"part": "competent", "procedure": cast.procedure.pk, **params},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+
+def selected_option(html):
+    chosen = re.findall(r'<option value="(\d*)"[^>]*\bselected\b', html)
+    assert len(chosen) <= 1, chosen
+    return chosen[0] if chosen else None
+
+
+def test_intake_never_preselects_another_agency_as_competent(client, cast):
+    """One-stop day walk: choosing a procedure handled by several agencies (every commune
+    registers births) put the list's first by name, another commune, in the competent-agency
+    field, and the dossier went there unless the clerk noticed. The receiving agency is
+    offered when it handles the procedure; otherwise the clerk chooses."""
+    client.force_login(cast.clerk_a)
+    # agency A (the clerk's) handles the procedure, but agency B comes first by name
+    part = competent_part(client, cast, receiving_agency=cast.agency_a.pk)
+    assert selected_option(part) == str(cast.agency_a.pk)
+    part = competent_part(client, cast, receiving_agency=cast.agency_c.pk)
+    assert selected_option(part) == ""  # "choose the competent agency", not agency B
+    assert "chọn cơ quan có thẩm quyền" in part
+    # a form sent back without a competent agency still asks for one
+    page = client.post("/staff/intake/", {"procedure": cast.procedure.pk}).content.decode()
+    field = re.search(r'<select name="competent_agency".*?</select>', page, re.S)
+    assert field is not None and selected_option(field.group(0)) == ""
