@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cchc.reform import results
 from cchc.reform.tests.fixtures import write_bundle
+from cchc.testing import sign_in
 
 
 @pytest.mark.django_db
@@ -38,3 +39,40 @@ def test_the_last_unit_reads_its_rank_of_the_group_and_its_weakest_criteria(clie
     positions = [weakest.index(f'href="#c-{code}"') for code in row["weakest"]]
     assert positions == sorted(positions)
     assert "Giải quyết hồ sơ" in weakest or "Kế hoạch CCHC" in weakest
+
+
+@pytest.mark.browser
+def test_where_the_points_were_lost_reads_on_a_phone(
+    transactional_db, browser_page, cast, tmp_path
+):
+    """At 390 px the table of "where the points were lost" was eight columns that scrolled
+    sideways, a criterion's name a word per line and its points lost off the screen: each
+    field and criterion is now a card whose name runs across the screen and whose figures
+    each say what they are, and a weakest criterion's link at the top leads to its card."""
+    call_command("import_bundle", str(write_bundle(tmp_path / "b")), stdout=StringIO())
+    row = results.unit_row(results.live_document(2026, "01"), "H26.02")
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, cast.outsider)
+    page.goto(f"{page.base_url}/par/results/2026/H26.02/")
+    table = page.locator("#lost")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table scrolls sideways"
+    code = row["weakest"][0]
+    card = page.locator(f'[id="c-{code}"]')
+    name = card.locator(".lost-name").bounding_box()
+    assert name is not None and name["x"] + name["width"] <= 390
+    # the name is not squeezed into a narrow column: it starts next to the code
+    assert name["x"] < 120
+    lost = card.locator("[data-label]").nth(2)
+    box = lost.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    assert (
+        lost.evaluate("e => getComputedStyle(e, '::before').content")
+        .strip('"')
+        .startswith("Điểm bị mất")
+    )
+    page.locator("#weakest a").first.click()
+    assert page.evaluate("location.hash") == f"#c-{code}"
+    top = card.bounding_box()
+    assert top is not None and 0 <= top["y"] < 844
