@@ -281,6 +281,9 @@ def move_answer_due(
     history says from which day to which day and why, and the unit reads the new last day
     on its sheet, where asking told it the first one."""
     require_actor(actor)
+    # who may move the day is said first: a unit's own staff who typed a weekend were told
+    # to pick a working day, as if they could move it then
+    _require_appraiser(assessment, actor, chair=True)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(

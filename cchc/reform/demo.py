@@ -5,7 +5,9 @@ through the bundle importer, so the demo exercises the same path as a province's
 
 `seed(stdout)` (called by `seed_demo`) leaves a finished, published year and an open one:
     last year  — every unit scored, appraised, results published;
-    this year  — template published, deadline in a month, a few units part-way through.
+    this year  — template published, deadline in a month; Sở Tư pháp part-way through its
+                 self-assessment, Ba Đình submitted, appraised and asked to answer the
+                 appraisal's adjustments (the answer round).
 """
 
 from __future__ import annotations
@@ -106,6 +108,39 @@ def score_rows(
     return out
 
 
+# the items the demo's appraisal adjusts on Ba Đình's sheet, with the reason it gives
+DEMO_ADJUSTMENTS = (
+    ("1.1.1", "Kế hoạch CCHC năm ban hành sau thời hạn quy định; trừ một nửa số điểm."),
+    ("3.2.1", "Chưa có văn bản chứng minh việc công khai thủ tục tại bộ phận một cửa."),
+    ("7.1.2", "Tỷ lệ hồ sơ trực tuyến theo hệ thống thấp hơn số đơn vị tự báo cáo."),
+)
+
+
+def _to_answer_round(sheet: Any, *, leader: Any, member: Any, chair: Any) -> None:
+    """Ba Đình's sheet of the open year taken through its stages to the answer round: its
+    leader submits it, the appraisal accepts every score but DEMO_ADJUSTMENTS, which it
+    halves with a reason, and the team's chair asks the unit to answer them by the default
+    last day. The unit's specialist and leader then answer in the demo, and the chair
+    finalises once they have (or once the last day has passed)."""
+    from cchc.reform import appraisal, assessments
+    from cchc.reform.models import Method
+
+    assessments.submit(sheet, actor=leader)
+    reasons = dict(DEMO_ADJUSTMENTS)
+    for row in sheet.scores.select_related("node").filter(node__method=Method.SELF):
+        if row.node.code in reasons:
+            appraisal.appraise(
+                sheet,
+                row.node.code,
+                actor=member,
+                score=round(float(row.self_score) / 2, 2),
+                comment=reasons[row.node.code],
+            )
+        else:
+            appraisal.appraise(sheet, row.node.code, actor=member, accept=True)
+    appraisal.request_explanation(sheet, actor=chair)
+
+
 def write_bundle(directory: Path, templates: list[list[Any]], nodes, scores) -> None:  # type: ignore[no-untyped-def]
     def w(name: str, header: list[str], rows) -> None:  # type: ignore[no-untyped-def]
         buf = io.StringIO()
@@ -164,7 +199,9 @@ def seed(stdout: Any = None) -> None:
     last_day = timezone.localdate() + dt.timedelta(days=30)
     deadline = timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59)))
     criteria.set_deadline(t, actor=SYSTEM, deadline=deadline)
-    # the open year: two demo units part-way through their self-assessment
+    # the open year: Sở Tư pháp part-way through its self-assessment; Ba Đình further on
+    # (below), so the demo shows each stage a unit's sheet goes through
+    sheets: dict[str, Assessment] = {}
     for agency_code, username in (
         ("H26.01", "chuyenvien.tuphap"),
         ("H26.100", "chuyenvien.badinh"),
@@ -174,8 +211,11 @@ def seed(stdout: Any = None) -> None:
         if agency is None or user is None:
             continue
         a = assessments.open_assessment(t, agency, actor=user)
+        sheets[agency_code] = a
         rng = random.Random(agency_code)
-        for row in a.scores.select_related("node").filter(node__method="self")[:12]:
+        rows = a.scores.select_related("node").filter(node__method="self").order_by("node__order")
+        # Ba Đình scores every item (it is submitted below); Sở Tư pháp the first twelve
+        for row in rows if agency_code == "H26.100" else rows[:12]:
             assessments.set_self_score(
                 a,
                 row.node.code,
@@ -194,6 +234,9 @@ def seed(stdout: Any = None) -> None:
             members=[sonoivu],
             agencies=[a for a in agencies if a.code in ("H26.01", "H26.100")],
         )
+        leader = User.objects.filter(username="lanhdao.badinh").first()
+        if "H26.100" in sheets and leader is not None:
+            _to_answer_round(sheets["H26.100"], leader=leader, member=sonoivu, chair=chair)
     if stdout is not None:
         stdout.write(
             f"PAR INDEX: {last_year} published for {len(codes)} units, {this_year} open "

@@ -36,3 +36,39 @@ def test_seed_leaves_a_published_and_an_open_year(cast):
     doc = results.index_document(str(year - 1), province_code="01")
     assert doc["frozen"] and len(doc["agencies"]) == 3
     assert all(70 < r["total"] < 101 for r in doc["agencies"])
+
+
+@pytest.mark.django_db
+def test_seed_leaves_a_sheet_in_the_answer_round(cast):
+    """The demo walks the whole cycle, the unit's answers to the appraisal's adjustments
+    included: Ba Đình's sheet of the open year stands in that round, with the adjusted items
+    (each with its reason), the unit's window open, and nothing answered yet; the other
+    unit is still self-assessing."""
+    from django.utils import timezone
+
+    from cchc.accounts.models import Membership, User
+    from cchc.reform import appraisal
+    from cchc.reform.demo import DEMO_ADJUSTMENTS, seed
+    from cchc.reform.models import Assessment, AssessmentStatus
+    from cchc.testing import UserFactory, member
+
+    R = Membership.Role
+    member("chuyenvien.badinh", cast.agency_a, R.SPECIALIST)
+    member("lanhdao.badinh", cast.agency_a, R.LEADER)
+    member("chuyenvien.tuphap", cast.agency_b, R.SPECIALIST)
+    UserFactory(username="sonoivu", kind=User.Kind.PROVINCE_ADMIN)
+    UserFactory(username="thanhtra", kind=User.Kind.INSPECTOR)
+
+    seed()
+    year = timezone.localdate().year
+    sheet = Assessment.objects.get(template__code=f"PAR-{year}", agency=cast.agency_a)
+    assert sheet.status == AssessmentStatus.EXPLANATION
+    assert appraisal.answers_awaited_until(sheet) is not None
+    adjusted = appraisal.adjusted_items(sheet)
+    assert [row.node.code for row in adjusted] == [code for code, _reason in DEMO_ADJUSTMENTS]
+    assert all(row.appraisal_comment and not row.unit_response for row in adjusted)
+    # every other self-assessed item was appraised (accepted), so the chair has only the
+    # unit's answers to wait for
+    assert not sheet.scores.filter(node__method="self", appraised_score__isnull=True).exists()
+    other = Assessment.objects.get(template__code=f"PAR-{year}", agency=cast.agency_b)
+    assert other.status == AssessmentStatus.DRAFT

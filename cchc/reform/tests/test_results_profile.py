@@ -79,7 +79,10 @@ def test_the_unit_page_says_how_it_orders_and_draws_the_radar_from_the_results(
     page = html.unescape(r.content.decode())
     assert "theo thứ tự của bộ chỉ số" in page
     table = page[page.index('id="lost"') :]
-    rows = [table.index(f"<tr><th>{code}</th>") for code in ("1", "2", "3", "9")]
+    rows = [
+        table.index(f'<tr class="lost-field"><th class="lost-code">{code}</th>')
+        for code in ("1", "2", "3", "9")
+    ]
     assert rows == sorted(rows)
     # the radar: fields with points (1, 2, 3) in template order, axis 0 up, then clockwise
     # (120° apart), radius 120 px for 100 % around (180, 180)

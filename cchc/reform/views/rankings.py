@@ -436,6 +436,10 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "year": year,
             "agency": agency,
             "row": row,
+            # "64/64": a bare rank did not say the unit was its group's last
+            "ranked_in_group": results.ranked_in_group(doc["agencies"], row["group"]),
+            # the ranking's weakest criteria, each a link to its row of the table below
+            "weakest": [{"code": c, "name": names.get(c, "")} for c in row.get("weakest") or []],
             "rank_change": rank_change_text(
                 row, doc["agencies"], results.rank_history(year, province()).get(code)
             ),

@@ -178,6 +178,15 @@ def _assessment_page(
             ]
             if staff and a.status == AssessmentStatus.EXPLANATION
             else [],
+            # the unit's answers, gathered at the top for the chair who finalises next to them
+            # (they were in the rows of an 88-row sheet, "Finalise" under its last row)
+            "unit_answers": [
+                n
+                for n in nodes
+                if n.row is not None and n.row.adjusted  # type: ignore[attr-defined]
+            ]
+            if chair and a.status == AssessmentStatus.RESPONDED
+            else [],
             # why the round can no longer be answered (its deadline passed, results published)
             "answer_closed": _answer_closed(a),
             # a leader who submitted too early asks Home Affairs to return the sheet
