@@ -48,3 +48,28 @@ def test_profile_and_trend_read_down_a_phone_and_across_a_desktop(
             (_, n_right, n_top, n_bottom), (b_left, _, b_top, _) = row["name"], row["bar"]
             # one line per row: the bar to the right of the name, level with it
             assert b_left >= n_right and n_top <= b_top <= n_bottom, (table, row)
+
+
+def test_trend_bars_are_as_long_as_their_figures(browser_page, cast, campaign, method):
+    """A trend bar is its SIPAS's share of the chart column, from the column's left edge: the
+    bars were drawn in a box 200 px wide in the middle of a column twice as wide, so 100 %
+    and 66.67 % looked close and neither reached the column's ends."""
+    publish_last_and_this_year(cast, campaign, method)
+    page = browser_page
+    sign_in(page, cast.leader_a)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/results/{cast.agency_a.code}/")
+    page.wait_for_selector("#trend")
+    bars = page.evaluate(
+        """() => [...document.querySelectorAll('#trend tbody svg')].map(svg => {
+            const box = svg.getBoundingClientRect();
+            const rects = [...svg.querySelectorAll('rect')].map(r => r.getBoundingClientRect());
+            const bar = rects[rects.length - 1];
+            return [(bar.left - box.left) / box.width, bar.width / box.width];
+        })"""
+    )
+    # 2025: unit A all satisfied (100 %), 2026: 66.67 %
+    assert [(round(start, 2), round(share, 2)) for start, share in bars] == [
+        (0.0, 1.0),
+        (0.0, 0.67),
+    ], bars
