@@ -318,6 +318,10 @@ class Campaign(models.Model):
 
     is_open = status_is(Status.OPEN, doc="Collecting answers (and sending invitations).")
 
+    is_closed = status_is(
+        Status.CLOSED, doc="Collection ended, results not yet published: reopened or published."
+    )
+
     is_published = status_is(
         Status.PUBLISHED, doc="Results published and frozen: no more draws or answers."
     )
