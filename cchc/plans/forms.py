@@ -270,9 +270,14 @@ class FindingForm(forms.Form):
         label=_("Unit"), queryset=Agency.objects.none(), required=False, widget=unit_select()
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, within_inspection: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        _set_unit_choices(self, "agency")
+        if within_inspection:
+            # on an inspection's page the finding is the inspected unit's: a unit picker
+            # there would be ignored (inspection_views._inspection_forms)
+            del self.fields["agency"]
+        else:
+            _set_unit_choices(self, "agency")
 
 
 class ConcludeForm(forms.Form):

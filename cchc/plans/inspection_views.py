@@ -253,7 +253,7 @@ def _detail_page(
             "events": insp.events.all().order_by("seq"),
             "can_inspect": policies.can_inspect(request.user),
             "is_unit": policies.may_report_remediation(request.user, insp.agency_id),
-            "finding_form": FindingForm(),
+            "finding_form": FindingForm(within_inspection=True),
             "conclude_form": ConcludeForm(),
             "self_report_form": SelfReportForm(),
             "checklist_form": ChecklistForm(checklist=insp.checklist),
@@ -282,7 +282,7 @@ def _inspection_forms(
         ),
         "finding": (
             "finding_form",
-            lambda: FindingForm(post),
+            lambda: FindingForm(post, within_inspection=True),
             lambda f: svc.raise_finding(
                 actor=user,
                 inspection=insp,

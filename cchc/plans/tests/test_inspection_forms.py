@@ -141,3 +141,23 @@ def test_the_inspection_page_names_the_team_and_the_period_under_inspection(cast
     page = client_for(cast.leader_a).get(f"/plans/kiem-tra/{insp.code}/").content.decode()
     assert "Thời kỳ kiểm tra: 01/01/2026 – 30/04/2026" in page
     assert f"Đoàn kiểm tra: {cast.inspector.display_name}" in page
+
+
+def test_a_finding_on_an_inspection_page_offers_no_unit_to_pick(cast, insp):
+    """On the inspection's page the finding is the inspected unit's: the form offered a unit
+    picker whose choice was silently dropped (a finding meant for another unit landed on
+    this one); it offers none there, and keeps it on the stand-alone finding page."""
+    isvc.record_inspection(
+        insp, actor=cast.inspector, results={"C01": {"result": "FAIL"}, "C02": {"result": "PASS"}}
+    )
+    inspector = client_for(cast.inspector)
+    url = f"/plans/kiem-tra/{insp.code}/"
+    page = inspector.get(url).content.decode()
+    form = page.split(f'action="{url}finding/"', 1)[1].split("</form>", 1)[0]
+    assert 'name="description"' in form and 'name="agency"' not in form
+    # refused (no description): the page again, still without a unit to pick
+    r = inspector.post(f"{url}finding/", {"severity": "LOW", "agency": cast.agency_b.pk})
+    assert r.status_code == 200 and not insp.findings.exists()
+    form = r.content.decode().split(f'action="{url}finding/"', 1)[1].split("</form>", 1)[0]
+    assert "id_description_error" in form and 'name="agency"' not in form
+    assert 'name="agency"' in inspector.get("/plans/kiem-tra/phat-hien/moi/").content.decode()

@@ -126,7 +126,7 @@ def test_emulation_page_shows_each_units_overdue_tasks(cast, assign):
     assert "<th>Quá hạn</th>" in page and "31/12/2025" in page
 
     def overdue_cell(name: str) -> str:
-        match = re.search(rf">{re.escape(name)}</a></td><td>\d+</td><td[^>]*>(.*?)</td>", page)
+        match = re.search(rf">{re.escape(name)}</a></td><td[^>]*>\d+</td><td[^>]*>(.*?)</td>", page)
         assert match, name
         return match.group(1)
 

@@ -243,8 +243,14 @@ def test_emulation_counts_a_recurring_task_once_and_writes_rates_alike(cast, ass
     html = client_for(cast.province_admin).get("/plans/thi-dua/?year=2026").content.decode()
     # one format for every rate: two decimals with the decimal comma
     # (unit A: 1 of 5 done, 1 of 4 due on time; unit B: 2 of 3 done, on time)
-    assert "<td>20,00%</td><td>25,00%</td><td>23,50</td>" in html
-    assert "<td>66,67%</td><td>66,67%</td><td>66,67</td>" in html
+    assert (
+        '<td data-label="Tỷ lệ hoàn thành">20,00%</td><td data-label="Tỷ lệ đúng hạn">25,00%</td>'
+        '<td class="score" data-label="Điểm">23,50</td>'
+    ) in html
+    assert (
+        '<td data-label="Tỷ lệ hoàn thành">66,67%</td><td data-label="Tỷ lệ đúng hạn">66,67%</td>'
+        '<td class="score" data-label="Điểm">66,67</td>'
+    ) in html
 
 
 def test_unit_page_and_on_time_measure_count_a_recurring_task_as_the_ranking_does(cast, assign):

@@ -1,0 +1,68 @@
+"""On a 390 px phone a unit's task page, the emulation ranking and the tasks by source document
+show all of their figures: the completion and on-time rates and the score, instead of columns
+cut off at the right edge of tables of five to eight columns (leaders read them on phones)."""
+
+import datetime as dt
+
+import pytest
+
+from cchc.plans import services
+from cchc.testing import sign_in
+
+
+def _inside_the_screen(locator) -> bool:  # type: ignore[no-untyped-def]
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def _two_tasks_one_done(cast) -> None:  # type: ignore[no-untyped-def]
+    today = services.today()
+    for title in ("Rà soát thủ tục hành chính lĩnh vực hộ tịch", "Niêm yết công khai TTHC"):
+        task = services.assign_task(
+            actor=cast.province_admin,
+            title=title,
+            source_document="KH 12/KH-UBND",
+            lead_agency=cast.agency_a,
+            assigned_on=today,
+            deadline=today + dt.timedelta(days=20),
+            evidence_required=False,
+        )
+    services.complete(task, actor=cast.leader_a, result="Đã niêm yết đủ")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_unit_leader_on_a_phone_reads_the_rates(browser_page, cast):
+    _two_tasks_one_done(cast)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, cast.leader_a)
+    page.goto(f"{page.base_url}/plans/don-vi/{cast.agency_a.code}/")
+    figures = page.locator("main table.unit-figures")
+    # one of the two done, on time: 50 % completed, 100 % on time
+    assert _inside_the_screen(figures.locator("td", has_text="50,00%"))
+    assert _inside_the_screen(figures.locator("td", has_text="100,00%"))
+    row = page.locator("main table.by-document tr", has_text="KH 12/KH-UBND")
+    assert _inside_the_screen(row.locator("td", has_text="50,00%"))
+    assert _inside_the_screen(row.locator("td", has_text="100,00%"))
+    page.shot("unit")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_ranking_and_the_documents_on_a_phone_show_rates_and_score(browser_page, cast):
+    _two_tasks_one_done(cast)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/plans/thi-dua/")
+    row = page.locator("main table.emulation tr", has_text=cast.agency_a.name)
+    assert _inside_the_screen(row.locator("td", has_text="100,00%"))
+    # the rule's weights (0.7 on time + 0.3 completion): 0.7 × 100 + 0.3 × 50
+    assert _inside_the_screen(row.locator("td.score", has_text="85,00"))
+    page.shot("ranking")
+    page.goto(f"{page.base_url}/plans/van-ban/")
+    row = page.locator("main table.by-document tr", has_text="KH 12/KH-UBND")
+    assert _inside_the_screen(row.locator("td", has_text="50,00%"))
+    assert _inside_the_screen(row.locator("td", has_text="100,00%"))
+    page.shot("documents")
