@@ -23,6 +23,7 @@ dossiers app announces its changes with its own signals). Raw SQL elsewhere in t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -68,7 +69,9 @@ def cursor(connection: Any, *, numbered: bool = False) -> Any:
     `numbered`: the statement's parameters are PostgreSQL's own `$1, $2…` (a second kept
     cursor, psycopg's RawCursor, which sends the SQL as it is). psycopg keeps the parse of a
     `%s` statement only up to 50 parameters; a wider one, such as the intake's insert of a
-    dossier with its event, was split by a regular expression in Python on every call.
+    dossier with its event, was split by a regular expression in Python on every call. Not
+    while Django logs statements (DEBUG, tests capturing queries): its log rebuilds each
+    statement from `%s` placeholders, so a logged statement keeps them.
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
@@ -93,6 +96,7 @@ def _binary(raw: Any) -> Any:
     return raw
 
 
+@functools.cache
 def _numbered(sql: str) -> str:
     """`%s` placeholders as `$1, $2…`, for a statement built here (no other `%` in it)."""
     parts = sql.split("%s")
@@ -173,9 +177,14 @@ def insert_row_unless_taken(
                 f"RETURNING {_q(connection, meta.pk.column)})"
             )
         picks = ", ".join(f"(SELECT * FROM t{i})" for i in range(len(rows)))  # t0: 1 or NULL
-        sql = _sql[key] = _numbered(f"WITH {', '.join(parts)} SELECT {picks}")
-    cur = cursor(connection, numbered=True)
-    cur.execute(sql, [v for _m, _f, values in rows for v in values or ()])
+        sql = _sql[key] = f"WITH {', '.join(parts)} SELECT {picks}"
+    # numbered unless Django logs the statements: its log rebuilds each one from `%s`
+    numbered = not connection.queries_logged
+    cur = cursor(connection, numbered=numbered)
+    cur.execute(
+        _numbered(sql) if numbered else sql,
+        [v for _m, _f, values in rows for v in values or ()],
+    )
     returned = cur.fetchone()
     if returned[0] is None:
         return False
