@@ -45,3 +45,22 @@ def test_the_header_shows_the_deadline_of_the_current_stage(client, cast):
     due = timezone.localtime(a.answer_due).strftime("%H:%M %d/%m/%Y")
     assert f"Hạn trả lời điều chỉnh: {due}" in header
     assert day not in header and "Hạn tự đánh giá" not in header
+
+
+@pytest.mark.django_db
+def test_the_progress_page_shows_a_units_answer_deadline_in_the_answer_round(client, cast):
+    """QA walk on a phone: the progress page named only a "Deadline" (the self-assessment's)
+    and a unit asked to answer the adjustments showed no date for its answers, although the
+    start page shows it."""
+    t = build_template()
+    chair = appraisal_team(t, cast.agency_b)
+    a = submitted(cast, t)
+    appraisal.appraise(a, "1.1.1", actor=chair, score=6, comment="Thiếu văn bản")
+    a = appraisal.request_explanation(a, actor=chair)
+    client.force_login(cast.province_admin)
+    with translation.override("vi"):
+        page = client.get(reverse("reform:progress", args=[t.pk])).content.decode()
+    assert "Hạn tự đánh giá:" in page
+    row = next(r for r in page.split("<tr>") if cast.agency_b.name in r)
+    due = timezone.localtime(a.answer_due).strftime("%H:%M %d/%m/%Y")
+    assert f"Hạn trả lời {due}" in row
