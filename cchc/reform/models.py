@@ -16,6 +16,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
@@ -308,7 +309,7 @@ class PARLogRow:
         if self.action == "copy":  # type: ignore[attr-defined]
             parts.append(str(data.get("from", "")))
         elif "from" in data and "to" in data:  # a score: stored as data, shown as a number
-            parts.append(f"{_points(data['from'])} → {_points(data['to'])}")
+            parts.append(f"{_score(data['from'])} → {_score(data['to'])}")
         if self.action in ("update", "change_node", "deadline", "move_answer_due"):  # type: ignore[attr-defined]
             parts += [
                 f"{_field_name(k)}: {shown(v[0])} → {shown(v[1])}"
@@ -371,6 +372,18 @@ def _points(value: object) -> str:
     if value in (None, "") or not number.is_finite():
         return _shown(value)
     return number_format(Decimal(f"{number.normalize():f}"))
+
+
+def _score(value: object) -> str:
+    """A score of a sheet's log (stored "1", "0.6") written as the sheet writes its scores:
+    two decimals in the reader's language ("1,00", "0,60"); no score "—"."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return _shown(value)
+    if value in (None, "") or not number.is_finite():
+        return _shown(value)
+    return floatformat(number, 2)
 
 
 def _field_name(name: str) -> str:
