@@ -13,6 +13,8 @@
 //                                          checkbox per child (several units among many),
 //                                          with data-chosen-label="Chosen" naming the ticked
 //                                          ones below it (a tick the filter hides stays);
+//                                          only over a list of FILTER_FROM choices or more
+//                                          (a box over one or two agencies is in the way);
 //   a <select> whose options htmx swaps in keeps the chosen value if the new options hold it;
 //   <button data-confirm="question">       sends its form only if the person agrees (a step
 //                                          that cannot be undone: closing, publishing);
@@ -111,8 +113,19 @@
   // a filter box over a <select data-filterable> or over a list of checkboxes
   // (<div data-filterable>, one option per child element: several units picked among many);
   // a choice hidden by the filter stays chosen and is sent with the form
+  // a list shorter than this is read at a glance: typing in a box above it helps no one
+  var FILTER_FROM = 8;
   Array.prototype.forEach.call(document.querySelectorAll("[data-filterable]"), function (list) {
     var isSelect = list.tagName === "SELECT";
+    // the options: a select's (not its empty "all" option), a list's children
+    var options = Array.prototype.filter.call(isSelect ? list.options : list.children, function (option) {
+      return isSelect ? option.value : option.querySelector("input");
+    });
+    // the choices counted are those one can make: not a disabled option or check box
+    var choosable = options.filter(function (option) {
+      return isSelect ? !option.disabled : !option.querySelector("input").disabled;
+    });
+    if (choosable.length < FILTER_FROM) return;
     var box = document.createElement("input");
     box.type = "search";
     box.placeholder = list.dataset.filterable;
@@ -124,10 +137,6 @@
     status.className = "muted";
     list.parentNode.insertBefore(box, list);
     list.parentNode.insertBefore(status, list.nextSibling);
-    // the options: a select's (not its empty "all" option), a list's children
-    var options = Array.prototype.filter.call(isSelect ? list.options : list.children, function (option) {
-      return isSelect ? option.value : option.querySelector("input");
-    });
     // Enter in the box filters, it does not send the form
     box.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); }

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from cchc.dossiers.models import Dossier, Evaluation, Status
+from cchc.testing import AgencyFactory
 
 from .conftest import CITIZEN_ID, PDF
 
@@ -79,6 +80,8 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     # the evaluation's criteria are the survey method `danh-gia-ho-so` (data migration rows,
     # which an earlier transactional test may have flushed)
     ensure_seeded()
+    # a list of agencies long enough for the search box over it (static/cchc/ui.js)
+    cast.procedure.agencies.add(*(AgencyFactory(name=f"UBND xã Thử Nghiệm {n}") for n in range(8)))
     page = browser_page
     attachment = signed_in_citizen(page, cast, tmp_path)
     page.goto(page.base_url + "/")

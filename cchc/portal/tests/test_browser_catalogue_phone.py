@@ -40,3 +40,25 @@ def test_catalogue_results_read_as_cards_on_a_phone(transactional_db, cast, brow
     assert "Mức độ trực tuyến" in before, before
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     page.shot("catalogue-phone")
+
+
+# A thumb needs about 44 px (WCAG 2.5.5), as "My dossiers" gives its links: a procedure's name
+# was an 18 px line of text, stacked against the next card's.
+TAP = 44
+
+
+def test_catalogue_results_links_are_big_enough_to_tap_on_a_phone(
+    transactional_db, cast, browser_page
+):
+    ProcedureFactory(code="1.000001", name="Cấp bản sao", agencies=[cast.agency_a])
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    page.goto(f"{page.base_url}/procedures/")
+    links = page.locator("table.procedure-results tbody td.procedure-name a")
+    expect(links.first).to_be_visible()
+    assert links.count() >= 2
+    for link in links.all():
+        box = link.bounding_box()
+        assert box and box["height"] >= TAP and box["width"] >= TAP, (link.inner_text(), box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    page.shot("catalogue-phone-tap")

@@ -6,7 +6,7 @@ import pytest
 from cchc.surveys.models import PaperForm, Response
 from cchc.surveys.tests.conftest import answer_all, enter_phone_responses, form_right_edge
 from cchc.surveys.tests.test_collection import drawn
-from cchc.testing import sign_in
+from cchc.testing import AgencyFactory, sign_in
 
 
 @pytest.mark.browser
@@ -141,6 +141,9 @@ def test_units_of_a_draft_are_found_by_name_and_added(browser_page, cast, questi
     from cchc.surveys.tests.conftest import draft_campaign
 
     campaign = draft_campaign(cast, questionnaire)
+    # the province's units: a list long enough for the filter box over it (static/cchc/ui.js)
+    for n in range(8):
+        AgencyFactory(name=f"UBND xã Thử Nghiệm {n}")
     page = browser_page
     sign_in(page, cast.province_admin)
     page.set_viewport_size({"width": 390, "height": 800})
