@@ -32,3 +32,24 @@ def test_the_desk_bias_table_says_how_to_read_it(cast, campaign, method, client)
     assert "Cách đọc: chênh lệch gần 0 là hai nguồn khớp nhau" in caption
     # each row is named by its unit, which a screen reader reads before every figure
     assert f'<tr><th scope="row">{cast.agency_a.name}</th>' in page
+
+
+def test_the_ranking_names_its_count_column_with_a_capital(cast, campaign, method):
+    """The ranking's column "n valid" was headed "số phiếu hợp lệ", lower case beside
+    "Khoảng tin cậy 95 %", on a desktop and before each figure on a phone: the header has its
+    own string, while the words stay lower case inside the province's line."""
+    from cchc.surveys.tests.conftest import enter_phone_responses
+    from cchc.testing import client_for
+
+    enter_phone_responses(campaign, method, (4, 5), agency=cast.agency_a, actor=cast.clerk_a)
+    page = client_for(cast.inspector).get(f"/surveys/c/{campaign.code}/results/").content.decode()
+
+    start = page.index('<table id="ranking"')
+    head = page[start : page.index("</thead>", start)]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", head)
+    assert "Số phiếu hợp lệ" in headers and "số phiếu hợp lệ" not in headers, headers
+    # on a phone, the label written before each unit's count is the header's
+    labels = re.findall(r'#ranking td:nth-child\(\d+\)::before\{content:"([^"]*)"\}', page)
+    assert labels[-1] == "Số phiếu hợp lệ", labels
+    province = page.split('id="province-total"')[1].split("</p>")[0]
+    assert ", số phiếu hợp lệ " in province, province

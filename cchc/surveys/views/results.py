@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.agencies.models import Agency
 from cchc.surveys.bias import bias_check, bias_margin
@@ -165,7 +166,8 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             else []
         ),
         _("95 % interval"),
-        _("n valid"),
+        # the header, capitalised; "n valid" alone is also used mid-sentence
+        pgettext("a column header", "n valid"),
     ]
     return render(
         request,
