@@ -627,7 +627,14 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("All"))]
         + [(v, lbl) for v, lbl in Dossier._meta.get_field("status").choices],
     )
-    procedure = forms.CharField(label=_("procedure code"), required=False, max_length=40)
+    procedure = forms.CharField(
+        label=_("procedure (code or name)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("code or name, with or without accents")}
+        ),
+    )
     agency = forms.CharField(label=_("agency code"), required=False, max_length=40)
     received_from = forms.DateField(label=_("received from"), required=False, widget=date_input())
     received_to = forms.DateField(label=_("received to"), required=False, widget=date_input())
