@@ -61,6 +61,21 @@ def competent_default(agencies: list[Agency], receiving_agency: Any) -> str:
     return received_by if any(str(a.pk) == received_by for a in agencies) else ""
 
 
+def competent_selection(
+    agencies: list[Agency], receiving_agency: Any, chosen: Any, offered: Any
+) -> tuple[str, str]:
+    """(selected, offered) for the competent-agency list refreshed after the procedure or
+    the receiving agency changed. `offered` is what the page preselected last time: a value
+    the clerk left as offered follows the new default (the receiving agency changed from
+    Ba Đình to Cầu Giấy: the birth registration goes to Cầu Giấy, not where the preselection
+    was), while an agency the clerk chose stays as long as it handles the procedure."""
+    default = competent_default(agencies, receiving_agency)
+    chosen = str(chosen or "")
+    if chosen and chosen != str(offered or "") and any(str(a.pk) == chosen for a in agencies):
+        return chosen, default
+    return default, default
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
@@ -136,15 +151,28 @@ class IntakeForm(forms.Form):
         # the chosen procedure's agencies are fetched into the competent-agency list (htmx)
         self.fields["procedure"].widget.attrs.update(
             {
-                "hx-get": reverse("dossiers:intake"),
-                "hx-trigger": "change",
-                "hx-target": "#id_competent_agency",
-                "hx-vals": '{"part": "competent"}',
                 # the receiving agency is preselected as competent when it handles the procedure
-                "hx-include": "#id_receiving_agency",
-                "hx-params": "procedure,receiving_agency,part",
+                # and what the clerk chose is kept while the agency handles the procedure
+                **self._competent_refresh("#id_receiving_agency"),
             }
         )
+        # a change of receiving agency refreshes the preselection the same way
+        self.fields["receiving_agency"].widget.attrs.update(
+            self._competent_refresh("#id_procedure")
+        )
+        self.competent_offered = ""
+
+    @staticmethod
+    def _competent_refresh(include: str) -> dict[str, str]:
+        """htmx attributes that refetch the competent-agency options (`?part=competent`)."""
+        return {
+            "hx-get": reverse("dossiers:intake"),
+            "hx-trigger": "change",
+            "hx-target": "#id_competent_agency",
+            "hx-vals": '{"part": "competent"}',
+            "hx-include": f"{include}, #id_competent_agency, #id_competent_offered",
+            "hx-params": "procedure,receiving_agency,competent_agency,competent_offered,part",
+        }
 
     def limit_choices(self, procedures: list[Procedure], competent_agencies: Any) -> None:
         """Only short option lists go into the page (the validation still uses the full
@@ -164,6 +192,12 @@ class IntakeForm(forms.Form):
                 "competent_agency",
                 competent_default(agencies, self.initial.get("receiving_agency")) or None,
             )
+        # what the page preselected, so a later refresh tells it from the clerk's own choice
+        self.competent_offered = str(
+            (self.data.get("competent_offered") if self.is_bound else None)
+            or self.initial.get("competent_agency")
+            or ""
+        )
 
     def clean_applicant_id(self) -> str:
         value = normalise_citizen_id(self.cleaned_data.get("applicant_id"))
@@ -593,7 +627,14 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("All"))]
         + [(v, lbl) for v, lbl in Dossier._meta.get_field("status").choices],
     )
-    procedure = forms.CharField(label=_("procedure code"), required=False, max_length=40)
+    procedure = forms.CharField(
+        label=_("procedure (code or name)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("code or name, with or without accents")}
+        ),
+    )
     agency = forms.CharField(label=_("agency code"), required=False, max_length=40)
     received_from = forms.DateField(label=_("received from"), required=False, widget=date_input())
     received_to = forms.DateField(label=_("received to"), required=False, widget=date_input())

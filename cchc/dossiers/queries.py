@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts import permissions
 from cchc.accounts.models import hash_national_id
+from cchc.catalogue.models import Procedure
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.personal import lookup_hash
 from cchc.core.text import matches_folded
@@ -189,6 +190,17 @@ def _found(q: str) -> Q:
     return Q(pk__in=found)
 
 
+def procedure_ids(term: str) -> list[int]:
+    """The procedures a queue filter names: the one with that national code ("1.001193"),
+    or else those whose name (code, field) holds every word, accents or not ("khai sinh"
+    finds "Đăng ký khai sinh"); clerks think in names. Looked up first in the catalogue,
+    every version (an old dossier keeps the version it was received under), so the queue
+    is filtered by an indexed `procedure_id IN (...)`, never a join per dossier row."""
+    term = term.strip()
+    by_code = list(Procedure.objects.filter(code=term).values_list("pk", flat=True))
+    return by_code or list(Procedure.objects.search(term).values_list("pk", flat=True))
+
+
 def apply_filter(
     qs: DossierQuerySet, f: DossierFilter, now: dt.datetime | None = None
 ) -> DossierQuerySet:
@@ -200,7 +212,7 @@ def apply_filter(
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.procedure:
-        qs = qs.filter(procedure__code=f.procedure.strip())
+        qs = qs.filter(procedure_id__in=procedure_ids(f.procedure))
     if f.agency:
         code = f.agency.strip()
         qs = qs.filter(

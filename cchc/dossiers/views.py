@@ -33,7 +33,7 @@ from cchc.dossiers.forms import (
     ACTION_FORMS,
     IntakeForm,
     QueueFilterForm,
-    competent_default,
+    competent_selection,
     staff_options,
 )
 from cchc.dossiers.models import DigitizedDocument, Dossier, Evaluation
@@ -164,7 +164,9 @@ def _procedure_options(q: str, selected: Procedure | None) -> list[Procedure]:
 @once_per_form
 def intake(request: HttpRequest) -> HttpResponse:
     """Counter intake. htmx parts: `?part=procedures&q=` (procedure picker search) and
-    `?part=competent&procedure=` (competent agencies limited to the procedure's agencies)."""
+    `?part=competent&procedure=&receiving_agency=&competent_agency=&competent_offered=`
+    (competent agencies limited to the procedure's agencies, refreshed when the procedure or
+    the receiving agency changes)."""
     if not _can_intake(request.user):
         raise PermissionDenied(_("Only counter clerks receive dossiers."))
     part = request.GET.get("part")
@@ -181,12 +183,19 @@ def intake(request: HttpRequest) -> HttpResponse:
             else None
         )
         agencies = list(procedure.agencies.order_by("name", "code")) if procedure else []
+        selected, offered = competent_selection(
+            agencies,
+            request.GET.get("receiving_agency"),
+            request.GET.get("competent_agency"),
+            request.GET.get("competent_offered"),
+        )
         return render(
             request,
             "dossiers/_competent_options.html",
             {
                 "agencies": agencies,
-                "selected": competent_default(agencies, request.GET.get("receiving_agency")),
+                "selected": selected,
+                "offered": offered,
                 "fee": procedure.total_fee if procedure else None,
             },
         )

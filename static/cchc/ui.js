@@ -15,7 +15,8 @@
 //                                          ones below it (a tick the filter hides stays);
 //                                          only over a list of FILTER_FROM choices or more
 //                                          (a box over one or two agencies is in the way);
-//   a <select> whose options htmx swaps in keeps the chosen value if the new options hold it;
+//   a <select> whose options htmx swaps in keeps a value chosen while they were on their way
+//                                          if the new options hold it;
 //   <button data-confirm="question">       sends its form only if the person agrees (a step
 //                                          that cannot be undone: closing, publishing);
 //   <input name="form_key">                ({% form_key %}) comes back with the form on Back.
@@ -92,10 +93,19 @@
   });
   // a list whose options htmx fetches again (the transfer's assignees when the agency changes)
   // keeps the person's choice when the new options still hold it: a choice made while the
-  // answer was on its way is not lost to the swap
+  // answer was on its way is not lost to the swap. A value the list already had when the
+  // request left is the server's to keep or replace (the intake's competent agency follows
+  // a corrected receiving agency unless the clerk chose it)
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var list = event.detail.target;
+    if (list && list.tagName === "SELECT") { list.dataset.sent = list.value; }
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var list = event.detail.target;
-    if (list && list.tagName === "SELECT") { list.dataset.keep = list.value; }
+    if (list && list.tagName === "SELECT" && list.value !== list.dataset.sent) {
+      list.dataset.keep = list.value;
+    }
+    if (list && list.tagName === "SELECT") { delete list.dataset.sent; }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     var list = event.detail.target;

@@ -89,3 +89,35 @@ def test_intake_never_preselects_another_agency_as_competent(client, cast):
     page = client.post("/staff/intake/", {"procedure": cast.procedure.pk}).content.decode()
     field = re.search(r'<select name="competent_agency".*?</select>', page, re.S)
     assert field is not None and selected_option(field.group(0)) == ""
+
+
+def offered_value(html):
+    found = re.search(r'id="id_competent_offered"[^>]*value="(\d*)"', html)
+    assert found is not None, html
+    return found.group(1)
+
+
+def test_intake_refreshes_the_competent_agency_when_the_receiving_agency_changes(client, cast):
+    """Counter walk: the clerk picked the procedure (agency A, the receiving agency, was
+    preselected as competent), then corrected the receiving agency to B; the competent agency
+    stayed A and the clerk had to fix it by hand. The receiving agency's list now refetches
+    the options; an agency the clerk chose (not the one offered) stays while it is valid."""
+    client.force_login(cast.clerk_a)
+    page = client.get("/staff/intake/").content.decode()
+    receiving = page[page.index('name="receiving_agency"') :]
+    receiving = receiving[: receiving.index(">")]
+    assert 'hx-target="#id_competent_agency"' in receiving and "part" in receiving
+    assert "#id_procedure" in receiving and "#id_competent_offered" in receiving
+    a, b, c = (str(x.pk) for x in (cast.agency_a, cast.agency_b, cast.agency_c))
+    # A was offered and left as is: the new receiving agency B is offered instead
+    part = competent_part(client, cast, receiving_agency=b, competent_agency=a, competent_offered=a)
+    assert selected_option(part) == b and offered_value(part) == b
+    assert 'hx-swap-oob="true"' in part
+    # the clerk chose B over the offered A: B stays when the receiving agency changes
+    part = competent_part(client, cast, receiving_agency=c, competent_agency=b, competent_offered=a)
+    assert selected_option(part) == b and offered_value(part) == ""
+    # a choice the procedure's agencies do not include gives way to the default
+    part = competent_part(
+        client, cast, receiving_agency=a, competent_agency=c, competent_offered=""
+    )
+    assert selected_option(part) == a and offered_value(part) == a
