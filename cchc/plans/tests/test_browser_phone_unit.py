@@ -78,6 +78,8 @@ def test_the_documents_search_on_a_phone_shows_its_whole_placeholder(browser_pag
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, cast.province_admin)
     page.goto(f"{page.base_url}/plans/van-ban/")
+    assert page.locator("search form input[name=q]").count() == 1  # a search landmark
+    assert "endcomment" not in page.content() and "pico" not in page.inner_text("main")
     year = page.locator("main form input[name=year]").bounding_box()
     search = page.locator("main form input[name=q]")
     box = search.bounding_box()
@@ -97,3 +99,9 @@ def test_the_documents_search_on_a_phone_shows_its_whole_placeholder(browser_pag
     assert search.get_attribute("placeholder") == "Văn bản giao"
     assert needed <= room
     page.shot("documents")
+    # on a desktop they share one row, as the filters of the other lists do
+    page.set_viewport_size({"width": 1280, "height": 800})
+    year = page.locator("main form input[name=year]").bounding_box()
+    box = search.bounding_box()
+    assert year is not None and box is not None and box["y"] == year["y"]
+    page.shot("documents-desktop")
