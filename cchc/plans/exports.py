@@ -213,6 +213,99 @@ def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:
     return buffer.getvalue()
 
 
+def unit_xlsx(report: dict[str, Any]) -> bytes:
+    """A unit's year as its page shows it: the counts and rates, by source document, then
+    every task counted with its status; dates are date cells shown dd/mm/yyyy."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    c, rates = report["counts"], report["rates"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Summary")
+    ws.append([report["agency"].name])
+    ws.append(
+        [
+            _("Assigned tasks of %(unit)s, %(year)s")
+            % {"unit": report["agency"].name, "year": report["year"]},
+        ]
+    )
+    ws.append([_("As of"), report["as_of"]])
+    ws["B3"].number_format = "DD/MM/YYYY"
+    ws.append([])
+    header = [
+        _tasks_total(),
+        *[str(st.LABELS[k]) for k in st.VOCABULARY],
+        _("Completion rate (%)"),
+        _("On-time rate (%)"),
+    ]
+    ws.append(header)
+    ws.append(
+        [
+            c["total"],
+            *[c[k] for k in st.VOCABULARY],
+            rates["completion_rate"],
+            rates["on_time_rate"],
+        ]
+    )
+    bold_rows = [1, 5]
+    ws.append([])
+    ws.append([_("By source document")])
+    ws.append(
+        [
+            _("Source document"),
+            _tasks_total(),
+            str(st.LABELS[st.OVERDUE]),
+            _("Completion rate (%)"),
+            _("On-time rate (%)"),
+        ]
+    )
+    bold_rows += [ws.max_row - 1, ws.max_row]
+    for d in report["by_document"]:
+        ws.append([d["key"], d["total"], d["overdue"], d["completion_rate"], d["on_time_rate"]])
+    for row in bold_rows:
+        for cell in ws[row]:
+            cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (32, 14, 14, 20, 14, 16, 16), strict=True):
+        ws.column_dimensions[column].width = width
+
+    tasks = wb.create_sheet(_("Tasks"))
+    tasks.append(
+        [
+            _("Code"),
+            _("Title"),
+            _("Source document"),
+            _("Assigned on"),
+            _("Deadline"),
+            _("Completed on"),
+            _("Status"),
+        ]
+    )
+    for cell in tasks[1]:
+        cell.font = Font(bold=True)
+    for t in report["tasks"]:
+        tasks.append(
+            [
+                t["code"],
+                t["title"],
+                t["source_document"],
+                t["assigned_on"],
+                t["deadline_in_force"],
+                t["completed_on"],
+                str(st.LABELS[t["status"]]),
+            ]
+        )
+    for column in "DEF":
+        for cell in tasks[column][1:]:
+            cell.number_format = "DD/MM/YYYY"
+    for column, width in zip("ABCDEFG", (16, 60, 24, 12, 12, 12, 28), strict=True):
+        tasks.column_dimensions[column].width = width
+    tasks.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def unit_pdf(report: dict[str, Any]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer

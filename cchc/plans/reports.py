@@ -122,6 +122,17 @@ def unit_report(agency: Agency, *, year: int, as_of: dt.date | None = None) -> d
         if s == st.OVERDUE:
             overdue.append(row)
     overdue.sort(key=lambda r: (r["deadline"], r["code"]))
+    # every task the figures count, with its status and the deadline in force on `as_of`
+    # (the unit's Excel export lists them under the same figures)
+    tasks = [
+        {
+            **row,
+            "status": s,
+            "deadline_in_force": st.deadline_as_of(row["deadline"], row["approvals"], as_of),
+        }
+        for row, s in classified
+    ]
+    tasks.sort(key=lambda r: (r["deadline_in_force"], r["code"]))
     return {
         "agency": agency,
         "year": year,
@@ -130,6 +141,7 @@ def unit_report(agency: Agency, *, year: int, as_of: dt.date | None = None) -> d
         "rates": st.rates(counts),
         "by_document": [{"key": k, **c, **st.rates(c)} for k, c in sorted(by_doc.items())],
         "overdue": overdue,
+        "tasks": tasks,
         # tasks left out above because their sub-tasks are counted (said under the table)
         "rolled_up": qs.count() - counts["total"],
         "monthly": monthly_series(classified, year),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("don-vi/<str:code>/hanh-trinh/", views.unit_journey, name="unit_journey"),
     path("don-vi/<str:code>/chi-so/", views.unit_index, name="unit_index"),
     path("don-vi/<str:code>/bao-cao.pdf", views.unit_pdf, name="unit_pdf"),
+    path("don-vi/<str:code>/nhiem-vu.xlsx", views.unit_xlsx, name="unit_xlsx"),
     path("van-ban/", views.documents_report, name="documents"),
     path("thi-dua/", views.emulation, name="emulation"),
     path("thi-dua.xlsx", views.export_xlsx, name="export_xlsx"),

@@ -503,6 +503,20 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@login_required
+def unit_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit page's figures and the tasks they count, as an Excel file."""
+    agency = _agency_for(request, code)
+    report = reports.unit_report(agency, year=_year(request))
+    response = HttpResponse(
+        exports.unit_xlsx(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"nhiem-vu-{agency.code}-{report['year']}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 PLANS_PER_PAGE = 10
 
 

@@ -66,3 +66,42 @@ def test_the_ranking_and_the_documents_on_a_phone_show_rates_and_score(browser_p
     assert _inside_the_screen(row.locator("td", has_text="50,00%"))
     assert _inside_the_screen(row.locator("td", has_text="100,00%"))
     page.shot("documents")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_documents_search_on_a_phone_shows_its_whole_placeholder(browser_page, cast):
+    """The year and the search box of the tasks by source document stack on a phone, instead
+    of sharing a row where the search box's placeholder was cut to "Văn bả"."""
+    _two_tasks_one_done(cast)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, cast.province_admin)
+    page.goto(f"{page.base_url}/plans/van-ban/")
+    assert page.locator("search form input[name=q]").count() == 1  # a search landmark
+    assert "endcomment" not in page.content() and "pico" not in page.inner_text("main")
+    year = page.locator("main form input[name=year]").bounding_box()
+    search = page.locator("main form input[name=q]")
+    box = search.bounding_box()
+    assert year is not None and box is not None
+    assert box["y"] >= year["y"] + year["height"]  # on the next row
+    assert _inside_the_screen(search) and _inside_the_screen(page.locator("main form button"))
+    # the placeholder's text fits in the box, beside the search icon and the padding
+    room, needed = search.evaluate(
+        """el => {
+          const s = getComputedStyle(el);
+          const ctx = document.createElement("canvas").getContext("2d");
+          ctx.font = s.font;
+          const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+          return [room, ctx.measureText(el.placeholder).width];
+        }"""
+    )
+    assert search.get_attribute("placeholder") == "Văn bản giao"
+    assert needed <= room
+    page.shot("documents")
+    # on a desktop they share one row, as the filters of the other lists do
+    page.set_viewport_size({"width": 1280, "height": 800})
+    year = page.locator("main form input[name=year]").bounding_box()
+    box = search.bounding_box()
+    assert year is not None and box is not None and box["y"] == year["y"]
+    page.shot("documents-desktop")
