@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cchc.catalogue.models import Procedure
-from cchc.core.spreadsheets import sheet_name
+from cchc.core.spreadsheets import header_row, sheet_name
 
 
 def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
@@ -17,7 +17,6 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
     with thousands grouped), dates stay dates, every heading and value in the reader's
     language."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -39,9 +38,7 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
         _("valid to"),
         _("amending decisions"),
     ]
-    ws.append([capfirst(h) for h in headings])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    header_row(ws, [capfirst(h) for h in headings])
     ws.freeze_panes = "A2"
     for p in procedures:
         ws.append(

@@ -1,8 +1,11 @@
-"""What every Excel download of the platform shares (openpyxl writes them): the sheet name."""
+"""What every Excel download of the platform shares (openpyxl writes them): the sheet name and
+the bold heading row."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 # Excel refuses these in a sheet name, and the name is at most 31 characters long
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -26,3 +29,13 @@ def sheet_name(title: str) -> str:
             name = name[: end.start()][:room].rstrip() + "…" + end.group()
     name = name[:SHEET_NAME_LENGTH].strip().strip("'")
     return name or "Sheet"
+
+
+def header_row(ws: Any, headings: Iterable[Any]) -> None:
+    """Append the column headings to the sheet, in bold: the row every download starts its
+    table with."""
+    from openpyxl.styles import Font  # openpyxl is loaded when a download is made, not before
+
+    ws.append(list(headings))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)

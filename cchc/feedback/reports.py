@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cchc.core.calendar import LOCAL_TZ
-from cchc.core.spreadsheets import sheet_name
+from cchc.core.spreadsheets import header_row, sheet_name
 from cchc.feedback.models import (
     CLOCK_STATUSES,
     Category,
@@ -232,13 +232,13 @@ def complaint_register_xlsx(complaints: QuerySet[Complaint]) -> bytes:
     denouncer's name is left out: their identity is protected (Law on Denunciations 2018,
     chapter VI), and a file travels further than the restricted page that shows it."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     now = timezone.now()
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_name(_("Complaints register"))
-    ws.append(
+    header_row(
+        ws,
         [
             _("Code"),
             _("Kind"),
@@ -253,10 +253,8 @@ def complaint_register_xlsx(complaints: QuerySet[Complaint]) -> bytes:
             _("Number of extensions"),
             _("Closed at"),
             _("Overdue"),
-        ]
+        ],
     )
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
     for c in complaints.select_related("agency").iterator(chunk_size=500):
         due = c.next_due_at
         ws.append(
@@ -292,13 +290,13 @@ def petition_list_xlsx(petitions: QuerySet[Petition], *, title: str) -> bytes:
     handled, published, overdue. The petitioner's contact details stay on the petition's
     page (personal data, Decree 13/2023/NĐ-CP)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     now = timezone.now()
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_name(title)
-    ws.append(
+    header_row(
+        ws,
         [
             _("Code"),
             _("Title"),
@@ -311,10 +309,8 @@ def petition_list_xlsx(petitions: QuerySet[Petition], *, title: str) -> bytes:
             _("Handled at"),
             _("Published at"),
             _("Overdue"),
-        ]
+        ],
     )
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
     rows = petitions.select_related("agency")[:PETITION_EXPORT_MAX]
     for p in rows.iterator(chunk_size=1000):
         late = p.status in CLOCK_STATUSES and p.handle_due_at is not None and p.handle_due_at < now

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
-from cchc.core.spreadsheets import sheet_name
+from cchc.core.spreadsheets import header_row, sheet_name
 from cchc.core.text import fold
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -106,9 +106,7 @@ def xlsx_bytes(
     for note in notes:
         ws.append([note])
     ws.append([])
-    ws.append(list(headers))
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+    header_row(ws, list(headers))
     for row in rows:
         ws.append([_cell(v) for v in row])
         for cell, value in zip(ws[ws.max_row], row, strict=False):

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
+from cchc.core.spreadsheets import header_row
 from cchc.dossiers.models import Dossier
 from cchc.paperwork import register
 
@@ -43,9 +44,7 @@ def register_xlsx(agency: Agency, year: int, rows: Iterable[tuple[int, Dossier]]
     ws.title = f"Quyển {register.book_number(year).replace('/', '-')}"
     ws.append([f"SỔ THEO DÕI HỒ SƠ — {agency.name} — Quyển số {register.book_number(year)}"])
     ws["A1"].font = Font(bold=True)
-    ws.append([name for name, _width in REGISTER_COLUMNS])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
+    header_row(ws, [name for name, _width in REGISTER_COLUMNS])
     for line, d in rows:
         ws.append(
             [

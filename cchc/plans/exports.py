@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from cchc.core.spreadsheets import header_row
 from cchc.paperwork import pdf
 from cchc.plans import status as st
 
@@ -60,12 +61,12 @@ def task_state(task: Any, today: dt.date) -> str:
 def tasks_xlsx(tasks: Iterable[Any], today: dt.date) -> bytes:
     """The task list as a sheet: dates are date cells shown dd/mm/yyyy, progress a number."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = today.strftime("%d-%m-%Y")
-    ws.append(
+    header_row(
+        ws,
         [
             _("Code"),
             _("Title"),
@@ -77,10 +78,8 @@ def tasks_xlsx(tasks: Iterable[Any], today: dt.date) -> bytes:
             _("Status"),
             _("Days late"),
             _("Progress (%)"),
-        ]
+        ],
     )
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
     for t in tasks:
         state = task_state(t, today)
         late_until = t.completed_on or today
@@ -113,14 +112,14 @@ def inspections_xlsx(inspections: Iterable[Any], today: dt.date) -> bytes:
     """The inspection list as a sheet: one row per inspection with its findings counted (all,
     still open) and where their remediation stands; dates are date cells shown dd/mm/yyyy."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     from cchc.plans.inspection_models import REMEDIATION_LABELS, remediation_state
 
     wb = Workbook()
     ws = wb.active
     ws.title = today.strftime("%d-%m-%Y")
-    ws.append(
+    header_row(
+        ws,
         [
             _("Code"),
             _("Unit"),
@@ -134,10 +133,8 @@ def inspections_xlsx(inspections: Iterable[Any], today: dt.date) -> bytes:
             _("Open findings"),
             _("Remediation due"),
             _("Remediation"),
-        ]
+        ],
     )
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
     for insp in inspections:
         ws.append(
             [
@@ -169,7 +166,6 @@ def inspections_xlsx(inspections: Iterable[Any], today: dt.date) -> bytes:
 
 def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -188,9 +184,7 @@ def emulation_xlsx(rows: list[dict[str, Any]], year: int) -> bytes:
         _("Score"),
         _("Rank"),
     ]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    header_row(ws, header)
     for r in rows:
         ws.append(
             [
@@ -270,7 +264,8 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
         ws.column_dimensions[column].width = width
 
     tasks = wb.create_sheet(_("Tasks"))
-    tasks.append(
+    header_row(
+        tasks,
         [
             _("Code"),
             _("Title"),
@@ -279,10 +274,8 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
             _("Deadline"),
             _("Completed on"),
             _("Status"),
-        ]
+        ],
     )
-    for cell in tasks[1]:
-        cell.font = Font(bold=True)
     for t in report["tasks"]:
         tasks.append(
             [

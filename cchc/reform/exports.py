@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cchc.core.spreadsheets import sheet_name
+from cchc.core.spreadsheets import header_row, sheet_name
 from cchc.interchange.formats import csv_text, format_decimal
 from cchc.reform import bundle
 from cchc.reform.models import (
@@ -151,14 +151,11 @@ def sheet_rows(assessment: Assessment) -> tuple[list[str], list[list[Any]]]:
 
 def xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_name(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    header_row(ws, header)
     for r in rows:
         ws.append(r)
     out = io.BytesIO()
