@@ -31,6 +31,7 @@ from cchc.core.a11y import FAILING_IMPACTS as FAILING_IMPACTS
 from cchc.core.a11y import aria_references as aria_references
 from cchc.core.a11y import assert_accessible as assert_accessible
 from cchc.core.a11y import assert_aria_references as assert_aria_references
+from cchc.core.a11y import open_page as open_page
 from cchc.core.a11y import sign_in as sign_in
 
 PROVINCE = "01"

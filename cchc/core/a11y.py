@@ -80,6 +80,19 @@ def sign_in(page: Any, user: Any) -> None:
     )
 
 
+# a phone's window, as the phone tests open pages (a 390 px wide screen)
+PHONE = {"width": 390, "height": 844}
+
+
+def open_page(page: Any, path: str, user: Any = None, *, size: dict[str, int] = PHONE) -> None:
+    """Open `path` in a Playwright page sized `size` (a phone unless told), signed in as
+    `user` when one is given."""
+    if user is not None:
+        sign_in(page, user)
+    page.set_viewport_size(size)
+    page.goto(f"{page.base_url}{path}")
+
+
 def assert_accessible(page: Any, *, disable: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Run axe-core (vendored, static/vendor/axe-core) on the page as it is now and fail on
     serious or critical violations of WCAG 2.1 A/AA and best practices. `disable` turns off

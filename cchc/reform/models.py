@@ -362,14 +362,23 @@ def _when(value: object) -> str:
 NUMBER_FIELDS = frozenset({"max_points"})
 
 
-def _points(value: object) -> str:
-    """A number of a log's data (stored with a decimal point) as the reader's language writes
-    it: "0.73" → "0,73" in Vietnamese; anything else as it is."""
+def _logged_number(value: object) -> Decimal | None:
+    """The number a log's data holds (stored with a decimal point), or None: empty, text or
+    not finite."""
+    if value in (None, ""):
+        return None
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        return _shown(value)
-    if value in (None, "") or not number.is_finite():
+        return None
+    return number if number.is_finite() else None
+
+
+def _points(value: object) -> str:
+    """A number of a log's data as the reader's language writes it: "0.73" → "0,73" in
+    Vietnamese; anything else as it is."""
+    number = _logged_number(value)
+    if number is None:
         return _shown(value)
     return number_format(Decimal(f"{number.normalize():f}"))
 
@@ -377,13 +386,8 @@ def _points(value: object) -> str:
 def _score(value: object) -> str:
     """A score of a sheet's log (stored "1", "0.6") written as the sheet writes its scores:
     two decimals in the reader's language ("1,00", "0,60"); no score "—"."""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return _shown(value)
-    if value in (None, "") or not number.is_finite():
-        return _shown(value)
-    return floatformat(number, 2)
+    number = _logged_number(value)
+    return _shown(value) if number is None else floatformat(number, 2)
 
 
 def _field_name(name: str) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cchc.plans import services
-from cchc.testing import sign_in
+from cchc.testing import open_page
 
 
 def _inside_the_screen(locator) -> bool:  # type: ignore[no-untyped-def]
@@ -35,9 +35,7 @@ def _two_tasks_one_done(cast) -> None:  # type: ignore[no-untyped-def]
 def test_a_unit_leader_on_a_phone_reads_the_rates(browser_page, cast):
     _two_tasks_one_done(cast)
     page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, cast.leader_a)
-    page.goto(f"{page.base_url}/plans/don-vi/{cast.agency_a.code}/")
+    open_page(page, f"/plans/don-vi/{cast.agency_a.code}/", cast.leader_a)
     figures = page.locator("main table.unit-figures")
     # one of the two done, on time: 50 % completed, 100 % on time
     assert _inside_the_screen(figures.locator("td", has_text="50,00%"))
@@ -53,9 +51,7 @@ def test_a_unit_leader_on_a_phone_reads_the_rates(browser_page, cast):
 def test_the_ranking_and_the_documents_on_a_phone_show_rates_and_score(browser_page, cast):
     _two_tasks_one_done(cast)
     page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, cast.province_admin)
-    page.goto(f"{page.base_url}/plans/thi-dua/")
+    open_page(page, "/plans/thi-dua/", cast.province_admin)
     row = page.locator("main table.emulation tr", has_text=cast.agency_a.name)
     assert _inside_the_screen(row.locator("td", has_text="100,00%"))
     # the rule's weights (0.7 on time + 0.3 completion): 0.7 × 100 + 0.3 × 50
@@ -75,9 +71,7 @@ def test_the_documents_search_on_a_phone_shows_its_whole_placeholder(browser_pag
     of sharing a row where the search box's placeholder was cut to "Văn bả"."""
     _two_tasks_one_done(cast)
     page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, cast.province_admin)
-    page.goto(f"{page.base_url}/plans/van-ban/")
+    open_page(page, "/plans/van-ban/", cast.province_admin)
     assert page.locator("search form input[name=q]").count() == 1  # a search landmark
     assert "endcomment" not in page.content() and "pico" not in page.inner_text("main")
     year = page.locator("main form input[name=year]").bounding_box()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cchc.testing import ProcedureFactory
+from cchc.testing import ProcedureFactory, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,7 @@ def test_catalogue_results_read_as_cards_on_a_phone(transactional_db, cast, brow
         agencies=[cast.agency_a],
     )
     page = browser_page
-    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    page.goto(f"{page.base_url}/procedures/")
+    open_page(page, "/procedures/", size={"width": WIDTH, "height": HEIGHT})
     rows = page.locator("table.procedure-results tbody tr")
     expect(rows.first).to_be_visible()
     assert rows.count() >= 2
@@ -52,8 +51,7 @@ def test_catalogue_results_links_are_big_enough_to_tap_on_a_phone(
 ):
     ProcedureFactory(code="1.000001", name="Cấp bản sao", agencies=[cast.agency_a])
     page = browser_page
-    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    page.goto(f"{page.base_url}/procedures/")
+    open_page(page, "/procedures/", size={"width": WIDTH, "height": HEIGHT})
     links = page.locator("table.procedure-results tbody td.procedure-name a")
     expect(links.first).to_be_visible()
     assert links.count() >= 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cchc.core.actors import SYSTEM
 from cchc.indices.measures import Measure
 from cchc.reform import appraisal, assessments, criteria
@@ -102,3 +104,9 @@ def adjusted(cast):  # type: ignore[no-untyped-def]
     a = submitted(cast, t)
     appraisal.appraise(a, "1.1.1", actor=chair, score=6, comment="Thiếu văn bản")
     return chair, a
+
+
+def history_rows(html: str) -> list[str]:
+    """The rows of a sheet page's history table (id="history"), as HTML."""
+    table = html.split('id="history"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<tr><td>.*?</tr>", table, flags=re.S)

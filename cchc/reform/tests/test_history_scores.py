@@ -12,12 +12,12 @@ from django.utils import translation
 
 from cchc.reform import appraisal
 from cchc.reform.models import ReformEvent
-from cchc.reform.tests.helpers import appraisal_team, build_template, scored_and_submitted
-
-
-def _history_rows(html: str) -> list[str]:
-    table = html.split('id="history"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r"<tr><td>.*?</tr>", table, flags=re.S)
+from cchc.reform.tests.helpers import (
+    appraisal_team,
+    build_template,
+    history_rows,
+    scored_and_submitted,
+)
 
 
 @pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_the_history_writes_scores_with_the_sheets_two_decimals(client, cast):
         page = client.get(reverse("reform:assessment", args=[a.pk])).content.decode()
     sheet = page.split('id="sheet"', 1)[1].split("</table>", 1)[0]
     assert "1,00" in sheet and "0,60" in sheet  # the sheet's own writing
-    rows = [r for r in _history_rows(page) if "1.1.1" in r]
+    rows = [r for r in history_rows(page) if "1.1.1" in r]
     assert any("— → 1,00" in r for r in rows), rows
     assert any("— → 0,60" in r for r in rows), rows
     assert not any(re.search(r"→ (1|0,6)(?![\d,])", r) for r in rows), rows

@@ -4,18 +4,11 @@ the 100 newest), page by page or narrowed to the item's code."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from cchc.reform import assessments
-from cchc.reform.tests.helpers import build_template
-
-
-def _history_rows(html: str) -> list[str]:
-    table = html.split('id="history"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r"<tr><td>.*?</tr>", table, flags=re.S)
+from cchc.reform.tests.helpers import build_template, history_rows
 
 
 @pytest.mark.django_db
@@ -30,7 +23,7 @@ def test_every_score_change_stays_findable_in_the_sheets_history(client, cast):
     url = reverse("reform:assessment", args=[a.pk])
 
     first = client.get(url).content.decode()
-    rows = _history_rows(first)
+    rows = history_rows(first)
     assert len(rows) == 100
     assert not any("3,5" in r for r in rows)
     assert 'rel="next"' in first
@@ -38,13 +31,13 @@ def test_every_score_change_stays_findable_in_the_sheets_history(client, cast):
     assert 'href="?page=2#history-title" rel="next"' in first
 
     # the older events on the next page: the first change of 1.1.2 and the opening
-    second = _history_rows(client.get(url, {"page": 2}).content.decode())
+    second = history_rows(client.get(url, {"page": 2}).content.decode())
     assert any("1.1.2" in r and "3,5" in r for r in second)
     assert len(second) == 12  # 1 open + 1 + 110 events = 112
 
     # narrowed to one item's code: only its changes, the oldest included
     only = client.get(url, {"code": "1.1.2"}).content.decode()
-    rows = _history_rows(only)
+    rows = history_rows(only)
     assert len(rows) == 1 and "3,5" in rows[0]
     assert "Lịch sử: 1.1.2" in only or "1.1.2</h2>" in only
     # each item of the sheet links to its own history

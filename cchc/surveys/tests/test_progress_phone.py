@@ -9,7 +9,7 @@ import pytest
 
 from cchc.surveys import campaign_settings
 from cchc.surveys.tests.conftest import draft_campaign
-from cchc.testing import sign_in
+from cchc.testing import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +38,7 @@ def test_progress_reads_down_a_phone_and_across_a_desktop(browser_page, cast, qu
                 draft, agency=agency, target=target, stratum=stratum, actor=cast.province_admin
             )
     page = browser_page
-    sign_in(page, cast.province_admin)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{page.base_url}/surveys/c/{draft.code}/")
+    open_page(page, f"/surveys/c/{draft.code}/", cast.province_admin)
     page.wait_for_selector("#progress")
     page.shot("progress-phone")
     screen = page.evaluate("document.documentElement.clientWidth")

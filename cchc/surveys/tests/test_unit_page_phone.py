@@ -7,7 +7,7 @@ line, its bar beside its figures."""
 import pytest
 
 from cchc.surveys.tests.conftest import publish_last_and_this_year
-from cchc.testing import sign_in
+from cchc.testing import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +24,7 @@ def test_profile_and_trend_read_down_a_phone_and_across_a_desktop(
 ):
     publish_last_and_this_year(cast, campaign, method)
     page = browser_page
-    sign_in(page, cast.leader_a)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/results/{cast.agency_a.code}/")
+    open_page(page, f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/", cast.leader_a)
     page.wait_for_selector("#trend")
     page.shot("unit-phone")
     screen = page.evaluate("document.documentElement.clientWidth")
@@ -56,9 +54,12 @@ def test_trend_bars_are_as_long_as_their_figures(browser_page, cast, campaign, m
     and 66.67 % looked close and neither reached the column's ends."""
     publish_last_and_this_year(cast, campaign, method)
     page = browser_page
-    sign_in(page, cast.leader_a)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{page.base_url}/surveys/c/{campaign.code}/results/{cast.agency_a.code}/")
+    open_page(
+        page,
+        f"/surveys/c/{campaign.code}/results/{cast.agency_a.code}/",
+        cast.leader_a,
+        size={"width": 1280, "height": 900},
+    )
     page.wait_for_selector("#trend")
     bars = page.evaluate(
         """() => [...document.querySelectorAll('#trend tbody svg')].map(svg => {
