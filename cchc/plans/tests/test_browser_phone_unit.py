@@ -30,6 +30,14 @@ def _two_tasks_one_done(cast) -> None:  # type: ignore[no-untyped-def]
     services.complete(task, actor=cast.leader_a, result="Đã niêm yết đủ")
 
 
+def _document_rates_on_screen(page):  # type: ignore[no-untyped-def]
+    """The plan's row of the figures by source document: one of its two tasks done, on time
+    (50 % completed, 100 % on time), both rates on the screen."""
+    row = page.locator("main table.by-document tr", has_text="KH 12/KH-UBND")
+    assert _inside_the_screen(row.locator("td", has_text="50,00%"))
+    assert _inside_the_screen(row.locator("td", has_text="100,00%"))
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_unit_leader_on_a_phone_reads_the_rates(browser_page, cast):
@@ -40,9 +48,7 @@ def test_a_unit_leader_on_a_phone_reads_the_rates(browser_page, cast):
     # one of the two done, on time: 50 % completed, 100 % on time
     assert _inside_the_screen(figures.locator("td", has_text="50,00%"))
     assert _inside_the_screen(figures.locator("td", has_text="100,00%"))
-    row = page.locator("main table.by-document tr", has_text="KH 12/KH-UBND")
-    assert _inside_the_screen(row.locator("td", has_text="50,00%"))
-    assert _inside_the_screen(row.locator("td", has_text="100,00%"))
+    _document_rates_on_screen(page)
     page.shot("unit")
 
 
@@ -58,9 +64,7 @@ def test_the_ranking_and_the_documents_on_a_phone_show_rates_and_score(browser_p
     assert _inside_the_screen(row.locator("td.score", has_text="85,00"))
     page.shot("ranking")
     page.goto(f"{page.base_url}/plans/van-ban/")
-    row = page.locator("main table.by-document tr", has_text="KH 12/KH-UBND")
-    assert _inside_the_screen(row.locator("td", has_text="50,00%"))
-    assert _inside_the_screen(row.locator("td", has_text="100,00%"))
+    _document_rates_on_screen(page)
     page.shot("documents")
 
 
