@@ -58,15 +58,21 @@ def task_state(task: Any, today: dt.date) -> str:
     return st.OVERDUE if task.deadline_in_force < today else st.WITHIN_DEADLINE
 
 
-def tasks_xlsx(tasks: Iterable[Any], today: dt.date) -> bytes:
-    """The task list as a sheet: dates are date cells shown dd/mm/yyyy, progress a number."""
+def _day_sheet(today: dt.date, headings: list[Any]) -> tuple[Any, Any]:
+    """A workbook of one sheet named after the day (dd-mm-yyyy), its headings written."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = today.strftime("%d-%m-%Y")
-    header_row(
-        ws,
+    header_row(ws, headings)
+    return wb, ws
+
+
+def tasks_xlsx(tasks: Iterable[Any], today: dt.date) -> bytes:
+    """The task list as a sheet: dates are date cells shown dd/mm/yyyy, progress a number."""
+    wb, ws = _day_sheet(
+        today,
         [
             _("Code"),
             _("Title"),
@@ -111,15 +117,10 @@ def tasks_xlsx(tasks: Iterable[Any], today: dt.date) -> bytes:
 def inspections_xlsx(inspections: Iterable[Any], today: dt.date) -> bytes:
     """The inspection list as a sheet: one row per inspection with its findings counted (all,
     still open) and where their remediation stands; dates are date cells shown dd/mm/yyyy."""
-    from openpyxl import Workbook
-
     from cchc.plans.inspection_models import REMEDIATION_LABELS, remediation_state
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = today.strftime("%d-%m-%Y")
-    header_row(
-        ws,
+    wb, ws = _day_sheet(
+        today,
         [
             _("Code"),
             _("Unit"),
