@@ -95,7 +95,8 @@ def test_inspection_from_plan_to_reinspection(browser_page, cast):
     page.fill("#id_year", "2026")
     page.fill("#id_title", "Kiểm tra công vụ năm 2026")
     page.fill("#id_checklist", "Niêm yết công khai TTHC\nSổ theo dõi hồ sơ")
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the plan is saved before the next page is opened
+        page.click("button[type=submit]")
     page.goto(f"{page.base_url}/plans/kiem-tra/moi/")
     page.select_option("#id_agency", label=cast.agency_a.name)
     page.fill("#id_scheduled_on", "2026-11-20")

@@ -126,7 +126,8 @@ def test_citizen_submits_staff_handle_citizen_looks_up_and_rates(
     page.goto(f"{page.base_url}/lookup/?code={dossier.code}")
     assert page.input_value("input[name=code]") == dossier.code
     page.fill("input[name=id_last4]", "9999")
-    page.click("form button[type=submit]")
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
     assert page.locator("[role=alert]").inner_text().startswith("Không tìm thấy hồ sơ")
     page.shot("lookup-wrong-id")
     page.fill("input[name=id_last4]", CITIZEN_ID[-4:])
