@@ -136,7 +136,7 @@ def _quotas(campaign: Campaign, agency: Any, stratum: str) -> Any:
 
 def _quota_full_message(agency: Any, quota: Quota) -> str:
     # the stratum as the progress table shows it ("toàn đơn vị", "Hộ tịch · Trực tuyến")
-    label = stratum_labels({quota.stratum})[quota.stratum]
+    label = stratum_labels({quota.stratum}, in_sentence=True)[quota.stratum]
     return _("The quota of %(unit)s (%(stratum)s) is already full: no more answers are taken.") % {
         "unit": agency.name,
         "stratum": label,
