@@ -123,6 +123,9 @@ def _validity(campaign_method: Any, answers: dict[str, Any]) -> tuple[bool, int,
 
 
 PAPER_MODES = (Mode.PAPER_POST, Mode.PAPER_HOME, Mode.PAPER_DESK)
+# what survey staff enter as it is answered (`enter_response`): an interview, or a session at
+# the desk's kiosk or paper form they supervise; online answers come from the respondents
+ENTERED_MODES = (Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PAPER_DESK)
 
 
 def _quotas(campaign: Campaign, agency: Any, stratum: str) -> Any:
@@ -136,7 +139,7 @@ def _quotas(campaign: Campaign, agency: Any, stratum: str) -> Any:
 
 def _quota_full_message(agency: Any, quota: Quota) -> str:
     # the stratum as the progress table shows it ("toàn đơn vị", "Hộ tịch · Trực tuyến")
-    label = stratum_labels({quota.stratum})[quota.stratum]
+    label = stratum_labels({quota.stratum}, in_sentence=True)[quota.stratum]
     return _("The quota of %(unit)s (%(stratum)s) is already full: no more answers are taken.") % {
         "unit": agency.name,
         "stratum": label,
@@ -401,8 +404,13 @@ def enter_response(
 ) -> Response:
     """An enumerator's phone or face-to-face interview, or a kiosk session it supervises."""
     require_collector(actor, campaign.province_code)
-    if mode not in (Mode.PHONE, Mode.INTERVIEW, Mode.KIOSK, Mode.PAPER_DESK):
+    if mode in PAPER_MODES and mode not in ENTERED_MODES:
         raise ValidationFailed(_("Paper forms by post or home delivery are keyed twice."))
+    if mode not in ENTERED_MODES:
+        raise ValidationFailed(
+            _("Online answers are given by the respondents themselves, on their link."),
+            field="mode",
+        )
     answers = _store_uploads(campaign, answers)
     return _once(
         nonce,
@@ -439,7 +447,7 @@ def key_paper_form(
     """One clerk's keying of a paper form. The second keying, by another clerk, is compared
     with the first: equal → the response is recorded; different → the supervisor decides."""
     require_collector(actor, campaign.province_code)
-    if mode not in (Mode.PAPER_POST, Mode.PAPER_HOME, Mode.PAPER_DESK):
+    if mode not in PAPER_MODES:
         raise ValidationFailed(_("Only paper forms are keyed."), field="mode")
     number = (number or "").strip()
     if not number:

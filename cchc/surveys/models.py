@@ -344,15 +344,30 @@ class Campaign(models.Model):
 
     is_draft = status_is(Status.DRAFT, doc="Being prepared: every setting may still change.")
 
-    def meets_target(self, total: float | None) -> bool | None:
-        """Whether a unit's SIPAS reaches the campaign's target (None: no target or no
-        figure). Compared as printed, to two decimals: 85.996 shows as 86,00 and meets 86."""
+    def meets_target(self, total: float | None, *, n_valid: int, minimum: int) -> bool | None:
+        """Whether a unit's SIPAS reaches the campaign's target (None: no target, no figure,
+        or too few answers to judge: `too_few_to_judge`). Compared as printed, to two
+        decimals: 85.996 shows as 86,00 and meets 86."""
         from decimal import ROUND_HALF_UP, Decimal
 
         if self.target_index is None or total is None:
             return None
+        if self.too_few_to_judge(total, n_valid=n_valid, minimum=minimum):
+            return None
         shown = Decimal(repr(float(total))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return shown >= self.target_index
+
+    def too_few_to_judge(self, total: float | None, *, n_valid: int, minimum: int) -> bool:
+        """A figure resting on fewer valid questionnaires than the method's minimum (its
+        `min_valid_ranked`, domain.md §6 rule 5: below it a unit is not ranked) is not judged
+        against the target either: on 6 answers a 95 % interval spans tens of points, and
+        "reached" or "not reached" would be chance."""
+        return (
+            self.target_index is not None
+            and total is not None
+            and n_valid is not None
+            and n_valid < minimum
+        )
 
     def units_in_order(self) -> list[CampaignUnit]:
         """The campaign's units by ranking group (in the groups' order: departments,
@@ -456,6 +471,12 @@ class Sample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.agency_id} n={self.size}"
+
+    @property
+    def is_empty(self) -> bool:
+        """Nobody was drawn (an empty frame: nobody completed a procedure at the unit in
+        the period): there is nobody to write a letter to."""
+        return self.size == 0
 
 
 class SampledPerson(models.Model):

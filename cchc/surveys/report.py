@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -123,8 +124,9 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
     # %-formatted, and msgfmt -c rejects a python-format entry whose translation ends in "%"
     # xgettext:no-python-format
     interval_heading = _("95 % interval")
-    head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %", interval_heading, _("n valid")]
-    head += [_("invalid")] + [code for code, _name in components]
+    head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %", interval_heading]
+    head += [pgettext("a column header", "n valid"), pgettext("a column header", "invalid")]
+    head += [code for code, _name in components]
     rows: list[list[Any]] = [[p(h, st.narrow_bold) for h in head]]
     # the province's own row first, over every unit's questionnaires: its component figures
     # are what the results page reads the province's weak criteria from

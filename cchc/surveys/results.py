@@ -310,6 +310,24 @@ def method_of(campaign: Any, doc: dict[str, Any]) -> Any:
     return Method.objects.filter(code=doc.get("version", "")).first() or campaign.method
 
 
+def judging_minimum(method: Any) -> int:
+    """The fewest valid questionnaires a figure needs to be ranked and judged against the
+    campaign's target: the method version's `min_valid_ranked` (domain.md §6 rule 5), of
+    the version the figures were computed by (`method_of`)."""
+    return MethodSpec(method, {}).min_valid_ranked
+
+
+def too_few_text(n_valid: int, minimum: int) -> str:
+    """What a figure below the minimum reads instead of "reached" or "not reached"."""
+    from django.utils.translation import ngettext
+
+    return ngettext(
+        "too few answers to judge (%(n)s valid questionnaire; at least %(minimum)s needed)",
+        "too few answers to judge (%(n)s valid questionnaires; at least %(minimum)s needed)",
+        n_valid,
+    ) % {"n": n_valid, "minimum": minimum}
+
+
 def campaign_reading(campaign: Any) -> tuple[Any, MethodSpec, list[str], Any]:
     """How a campaign's responses are read: the method version in force (`campaign_method`),
     its spec, the item order their scored texts were written in (the campaign's own

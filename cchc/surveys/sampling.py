@@ -143,10 +143,13 @@ def dossier_frame(agency: Any, date_from: Any, date_to: Any) -> list[FrameEntry]
     return list(people.values())
 
 
-def stratum_labels(strata: set[str]) -> dict[str, str]:
+def stratum_labels(strata: set[str], *, in_sentence: bool = False) -> dict[str, str]:
     """How a stratum reads on a page: "*" is the unit as a whole; "<field code>:<channel>"
-    (the dossier frame's strata) the field's name and the channel, "Hộ tịch · Trực tuyến"."""
+    (the dossier frame's strata) the field's name and the channel, "Hộ tịch · Trực tuyến".
+    A label starts with a capital, as it starts a line of the quotas ("Toàn đơn vị 3/40");
+    `in_sentence`: lower case, for a label inside a sentence ("… (toàn đơn vị) đã đủ")."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     from cchc.catalogue.models import Field
     from cchc.dossiers.models import Channel
@@ -157,12 +160,13 @@ def stratum_labels(strata: set[str]) -> dict[str, str]:
     out = {}
     for stratum in strata:
         if stratum == "*":
-            out[stratum] = _("whole unit")
+            out[stratum] = _("whole unit") if in_sentence else pgettext("a label", "Whole unit")
             continue
         code, _sep, channel = stratum.rpartition(":")
         if not _sep:
             out[stratum] = stratum
             continue
-        field = names.get(code) or (_("no field") if code == "-" else code)
+        no_field = _("no field") if in_sentence else pgettext("a label", "No field")
+        field = names.get(code) or (no_field if code == "-" else code)
         out[stratum] = f"{field} · {channels.get(channel, channel)}"
     return out

@@ -70,3 +70,35 @@ def test_the_interviewer_sees_how_far_they_are_on_a_phone(browser_page, cast, ca
     page.wait_for_load_state()
     response = Response.objects.get()
     assert response.mode == "phone" and response.answers["A1"] == 0
+
+
+def test_each_entry_offers_only_the_modes_it_takes(cast, campaign, client):
+    """The interview entry offered "Trực tuyến" (online) and the paper keying "Phỏng vấn qua
+    điện thoại": chosen, the whole typed form was refused on submitting (and an online one
+    with a message about paper forms). Each now lists only the modes it records, of the
+    campaign's (here every mode)."""
+    client.force_login(cast.clerk_a)
+
+    def offered(query: str) -> list[str]:
+        page = client.get(f"/surveys/c/{campaign.code}/enter/{query}").content.decode()
+        select = re.search(r'<select name="mode">(.*?)</select>', page, re.S)
+        assert select is not None
+        return re.findall(r'<option value="([^"]+)"', select.group(1))
+
+    assert offered("") == ["paper_desk", "kiosk", "phone", "interview"]
+    assert offered("?paper=1") == ["paper_post", "paper_home", "paper_desk"]
+
+
+def test_an_online_answer_is_not_entered_by_staff(cast, campaign, method):
+    from cchc.core.errors import ValidationFailed
+    from cchc.surveys import collection
+    from cchc.surveys.tests.conftest import all_items
+
+    with pytest.raises(ValidationFailed, match="người trả lời tự điền"):
+        collection.enter_response(
+            campaign,
+            agency=cast.agency_a,
+            mode="online",
+            answers=all_items(method, 5),
+            actor=cast.clerk_a,
+        )

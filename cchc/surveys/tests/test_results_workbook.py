@@ -29,14 +29,14 @@ def test_workbook_has_the_province_and_last_years_figures(cast, campaign, method
     assert province[0][:6] == (
         "Toàn tỉnh",
         "SIPAS %",
-        "cận dưới",
-        "cận trên",
-        "số phiếu hợp lệ",
-        "không hợp lệ",
+        "Cận dưới",
+        "Cận trên",
+        "Số phiếu hợp lệ",
+        "Không hợp lệ",
     )
     assert province[1][0] == "Toàn tỉnh" and province[1][1] == 83.33
     assert province[1][4:6] == (6, 0)
-    assert province[3][:5] == ("Câu hỏi", "Nội dung câu hỏi", "%", "hài lòng", "hợp lệ")
+    assert province[3][:5] == ("Câu hỏi", "Nội dung câu hỏi", "%", "Hài lòng", "Hợp lệ")
     figures = {row[0]: row for row in province[4:]}
     assert figures["B"][:3] == ("B", "Thủ tục hành chính", 83.33)
     assert figures["B2"][2:5] == (83.33, 5, 6)

@@ -324,6 +324,11 @@ def letters_pdf(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     if not is_home_affairs(request.user, campaign.province_code):
         raise PermissionDenied
     sample = get_object_or_404(campaign.samples.select_related("agency"), agency__code=unit)
+    if sample.is_empty:  # a page that says so, not a PDF of one sentence
+        message = _("Nobody was drawn in the sample of %(unit)s: there are no letters to print.")
+        return render(
+            request, "surveys/message.html", {"message": message % {"unit": sample.agency.name}}
+        )
     pdf = letters.render_letters(sample, reserve=request.GET.get("reserve") == "1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="thu-moi-{campaign.code}-{unit}.pdf"'

@@ -28,8 +28,10 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign_for(request, code)
     paper = request.GET.get("paper") == "1" or request.POST.get("paper") == "1"
     units = [u.agency for u in campaign.units_in_order()]
-    # only the modes the campaign collects in: another one is refused on submitting
-    modes = [(value, label) for value, label in Mode.choices if value in campaign.modes]
+    # only the modes the campaign collects in and this entry takes (a paper form's, or an
+    # interview's): another one was offered, and refused only after the whole form was typed
+    takes = collection.PAPER_MODES if paper else collection.ENTERED_MODES
+    modes = [(v, label) for v, label in Mode.choices if v in campaign.modes and v in takes]
     extra: dict[str, Any] = {"units": units, "paper": paper, "staff_entry": True, "modes": modes}
     if request.method == "POST":
         answers = parse_answers(_questions(campaign.questionnaire), request.POST, request.FILES)

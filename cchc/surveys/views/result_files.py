@@ -11,10 +11,11 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.surveys.models import Campaign, Item
 from cchc.surveys.policies import can_follow
-from cchc.surveys.results import answer_splits, method_of
+from cchc.surveys.results import answer_splits, judging_minimum, method_of, too_few_text
 from cchc.surveys.views.results import (
     _gap,
     _number_formatter,
@@ -139,8 +140,8 @@ def _columns(figures: ResultFigures) -> list[tuple[str, str]]:
         ("ThayDoi", _("Change (points)")),
         ("MaCauHoi", _("Item")),
         ("NoiDung", _("Question wording")),
-        ("HaiLong", _("satisfied")),
-        ("HopLe", _("valid")),
+        ("HaiLong", pgettext("a column header", "satisfied")),
+        ("HopLe", pgettext("a column header", "valid")),
         ("ChiSo", _("Index (%)")),
         ("ToanTinh", _("Province (%)")),
         ("ChenhLech", _("Difference from the province (points)")),
@@ -240,10 +241,10 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             _("Unit code"),
             _("Unit"),
             "SIPAS %",
-            _("low"),
-            _("high"),
-            _("n valid"),
-            _("invalid"),
+            pgettext("a column header", "low"),
+            pgettext("a column header", "high"),
+            pgettext("a column header", "n valid"),
+            pgettext("a column header", "invalid"),
             _("Note"),
             # last year's figure and the change, as the page shows them (K, L)
             *([f"SIPAS % {previous.period}", _("Change (points)")] if previous is not None else []),
@@ -255,7 +256,15 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             ),
         ]
     )
-    verdict = {True: _("reached"), False: _("not reached"), None: None}
+    minimum = judging_minimum(figures.method)
+
+    def verdict(total: float | None, n_valid: int) -> str | None:
+        """The target column's cell: reached, not reached, or too few answers to judge."""
+        if campaign.too_few_to_judge(total, n_valid=n_valid, minimum=minimum):
+            return too_few_text(n_valid, minimum)
+        met = campaign.meets_target(total, n_valid=n_valid, minimum=minimum)
+        return None if met is None else _("reached") if met else _("not reached")
+
     for a in agencies:
         low, high = a["interval"] or (None, None)
         sheet.append(
@@ -275,11 +284,7 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                     if previous is not None
                     else []
                 ),
-                *(
-                    [verdict[campaign.meets_target(a["total"])]]
-                    if campaign.target_index is not None
-                    else []
-                ),
+                *([verdict(a["total"], a["n_valid"])] if campaign.target_index is not None else []),
             ]
         )
     texts = figures.texts
@@ -293,8 +298,8 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             _("Unit"),
             _("Item"),
             _("Question wording"),
-            _("satisfied"),
-            _("valid"),
+            pgettext("a column header", "satisfied"),
+            pgettext("a column header", "valid"),
             "%",
             _("Province (%)"),
             _("Difference from the province (points)"),
@@ -325,10 +330,10 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
         [
             _("Province"),
             "SIPAS %",
-            _("low"),
-            _("high"),
-            _("n valid"),
-            _("invalid"),
+            pgettext("a column header", "low"),
+            pgettext("a column header", "high"),
+            pgettext("a column header", "n valid"),
+            pgettext("a column header", "invalid"),
             *([f"SIPAS % {previous.period}", _("Change (points)")] if previous is not None else []),
             *([_("Target")] if campaign.target_index is not None else []),
         ]
@@ -351,14 +356,23 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                 else []
             ),
             *(
-                [verdict[campaign.meets_target(province.get("total"))]]
+                [verdict(province.get("total"), province.get("n_valid") or 0)]
                 if campaign.target_index is not None
                 else []
             ),
         ]
     )
     whole.append([])
-    whole.append([_("Item"), _("Question wording"), "%", _("satisfied"), _("valid"), *answered])
+    whole.append(
+        [
+            _("Item"),
+            _("Question wording"),
+            "%",
+            pgettext("a column header", "satisfied"),
+            pgettext("a column header", "valid"),
+            *answered,
+        ]
+    )
     names = {c["code"]: c["name"] for f in figures.method.structure for c in f["components"]}
     for f in (province.get("groups") or {}).values():
         for c, comp in f["components"].items():

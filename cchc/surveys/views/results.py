@@ -17,7 +17,7 @@ from cchc.agencies.models import Agency
 from cchc.surveys.bias import bias_check, bias_margin
 from cchc.surveys.models import Campaign, Item
 from cchc.surveys.policies import can_follow, can_see_all_answers, can_see_answers
-from cchc.surveys.results import answer_split, method_of
+from cchc.surveys.results import answer_split, judging_minimum, method_of, too_few_text
 
 
 def _downloads(campaign: Campaign, user: Any) -> dict[str, Any] | None:
@@ -100,10 +100,18 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         points = round((rounded(a["total"], 2) or 0) - (rounded(old, 2) or 0), 2)
         return ("+" if points > 0 else "") + number(points, 2)
 
+    minimum = judging_minimum(method_of(campaign, doc))
     agencies = [
         {
             **a,
-            "meets_target": campaign.meets_target(a["total"]),
+            "meets_target": campaign.meets_target(
+                a["total"], n_valid=a["n_valid"], minimum=minimum
+            ),
+            "too_few": (
+                too_few_text(a["n_valid"], minimum)
+                if campaign.too_few_to_judge(a["total"], n_valid=a["n_valid"], minimum=minimum)
+                else ""
+            ),
             "before_text": number(before.get(a["code"]), 2),
             "change_text": change(a),
             "url": unit_url.replace(placeholder, quote(a["code"], safe="")),
@@ -127,7 +135,19 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "x": f"{float(campaign.target_index):.2f}",  # the bars' notation, not the page's
             "met": sum(judged),
             "judged": len(judged),
-            "province_met": campaign.meets_target(doc["province"]["total"]),
+            # units with a figure on fewer valid questionnaires than the method's minimum
+            "too_few": sum(1 for a in agencies if a["too_few"]),
+            "minimum": minimum,
+            "province_met": campaign.meets_target(
+                doc["province"]["total"], n_valid=doc["province"]["n_valid"], minimum=minimum
+            ),
+            "province_too_few": (
+                too_few_text(doc["province"]["n_valid"], minimum)
+                if campaign.too_few_to_judge(
+                    doc["province"]["total"], n_valid=doc["province"]["n_valid"], minimum=minimum
+                )
+                else ""
+            ),
         }
     # the province's index of each criterion (component): where the province loses its points
     names = {
@@ -342,6 +362,7 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     if figures is None:
         raise Http404
     method = method_of(campaign, cached)
+    minimum = judging_minimum(method)
     items = {i.code: i for i in method.items.filter(kind=Item.Kind.SATISFACTION)}
     names = {c["code"]: c["name"] for f in method.structure for c in f["components"]}
     province = cached.get("province") or {}
@@ -412,7 +433,16 @@ def unit_results(request: HttpRequest, code: str, unit: str) -> HttpResponse:
             "province_total": province_total,
             "province_last_year": province_last_year,
             "ranked_in_group": cached.get("ranked_in_group"),
-            "meets_target": campaign.meets_target(figures["total"]),
+            "meets_target": campaign.meets_target(
+                figures["total"], n_valid=figures["n_valid"], minimum=minimum
+            ),
+            "too_few": (
+                too_few_text(figures["n_valid"], minimum)
+                if campaign.too_few_to_judge(
+                    figures["total"], n_valid=figures["n_valid"], minimum=minimum
+                )
+                else ""
+            ),
             "staff": can_follow(request.user, campaign.province_code),
             "stamp": stamp,
         },
