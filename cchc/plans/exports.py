@@ -146,7 +146,7 @@ def inspections_xlsx(inspections: Iterable[Any], today: dt.date) -> bytes:
                 insp.scheduled_on,
                 insp.inspected_on,
                 insp.concluded_on,
-                str(insp.get_status_display()),
+                insp.status_label,
                 insp.findings_count,
                 insp.open_findings,
                 insp.remediation_due,
