@@ -50,3 +50,20 @@ def test_the_unit_pdf_gives_the_extended_deadline(cast, extended):
     text = " ".join(" ".join(page.extract_text().split()) for page in pages)
     overdue = text.split(extended.code, 1)[1]
     assert "31/03/2026" in overdue and "(gia hạn từ 01/03/2026)" in overdue
+
+
+def test_sub_tasks_are_listed_by_the_deadline_in_force(cast, assign, freezer):
+    """The task page lists its sub-tasks by the dates it shows (the deadlines in force): an
+    extended sub-task was listed at its original place, out of order with its own date."""
+    freezer.move_to("2026-02-10")
+    parent = assign(title="Cha", deadline=D(2026, 6, 30))
+    moved = assign(title="Con A", deadline=D(2026, 3, 31), parent=parent)
+    kept = assign(title="Con B", deadline=D(2026, 4, 30), parent=parent)
+    ext = services.request_extension(
+        moved, actor=cast.leader_a, new_deadline=D(2026, 5, 31), reason="Chờ thiết bị"
+    )
+    services.decide_extension(ext, actor=cast.province_admin, approve=True, on=D(2026, 2, 20))
+    html = client_for(cast.leader_a).get(f"/plans/nhiem-vu/{parent.code}/").content.decode()
+    assert html.index(f"{kept.code}</a> Con B — 30/04/2026") < html.index(
+        f"{moved.code}</a> Con A — 31/05/2026"
+    )
