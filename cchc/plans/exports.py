@@ -146,7 +146,7 @@ def inspections_xlsx(inspections: Iterable[Any], today: dt.date) -> bytes:
                 insp.scheduled_on,
                 insp.inspected_on,
                 insp.concluded_on,
-                str(insp.get_status_display()),
+                insp.status_label,
                 insp.findings_count,
                 insp.open_findings,
                 insp.remediation_due,
@@ -332,7 +332,12 @@ def unit_pdf(report: dict[str, Any]) -> bytes:
     story += [Spacer(1, 4 * mm), pdf.p(_("Overdue tasks"), styles.bold_center)]
     rows = [[_("Code"), _("Title"), _("Deadline")]]
     for t in report["overdue"]:
-        rows.append([t["code"], t["title"], t["deadline"].strftime("%d/%m/%Y")])
+        deadline = t["deadline_in_force"].strftime("%d/%m/%Y")
+        if t["extended"]:
+            deadline += (
+                "\n(" + _("extended from %(d)s") % {"d": t["deadline"].strftime("%d/%m/%Y")} + ")"
+            )
+        rows.append([t["code"], t["title"], deadline])
     story.append(pdf.grid(rows, [35 * mm, 100 * mm, 30 * mm], styles))
     return pdf.build_pdf(story, title=title)
 

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link
@@ -112,6 +112,30 @@ class Inspection(models.Model):
         InspectionStatus.RECORDED,
         doc="Recorded and not concluded: findings are added, then the conclusion.",
     )
+
+    @property
+    def reopened_count(self) -> int:
+        """How many of its findings the re-inspection reopened and are not closed since (the
+        list annotates `reopened_findings`; else they are counted here)."""
+        if self.status != InspectionStatus.REINSPECTED:
+            return 0
+        annotated = getattr(self, "reopened_findings", None)
+        if annotated is not None:
+            return int(annotated)
+        return self.findings.filter(status=FindingStatus.REOPENED).count()
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages and the export say it. "Re-inspected" alone read as done
+        while a finding the re-inspection reopened was open again: it then says how many."""
+        reopened = self.reopened_count
+        if reopened:
+            return ngettext(
+                "Re-inspected, %(n)s finding reopened",
+                "Re-inspected, %(n)s findings reopened",
+                reopened,
+            ) % {"n": reopened}
+        return str(self.get_status_display())
 
 
 class ChecklistResult(models.Model):

@@ -73,6 +73,9 @@ def _filtered_inspections(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
     qs = _visible(request.user).annotate(
         findings_count=Count("findings", distinct=True),
         open_findings=Count("findings", filter=still_open, distinct=True),
+        reopened_findings=Count(
+            "findings", filter=Q(findings__status=FindingStatus.REOPENED), distinct=True
+        ),
     )
     q = request.GET.get("q", "").strip()
     if q:

@@ -110,6 +110,11 @@ def unit_report(agency: Agency, *, year: int, as_of: dt.date | None = None) -> d
     qs = Task.objects.filter(lead_agency=agency, assigned_on__year=year)
     qs = qs.filter(assigned_on__lte=as_of)
     classified = classify(_rows(counted(qs, as_of)), as_of)
+    # the deadline in force on `as_of` (an approved extension moves it), which the overdue
+    # list, the chart and the exports show; `extended` says it is not the original one
+    for row, _s in classified:
+        row["deadline_in_force"] = st.deadline_as_of(row["deadline"], row["approvals"], as_of)
+        row["extended"] = row["deadline_in_force"] != row["deadline"]
     counts = st.empty_counts()
     by_doc: dict[str, dict[str, int]] = {}
     overdue = []
@@ -121,17 +126,10 @@ def unit_report(agency: Agency, *, year: int, as_of: dt.date | None = None) -> d
         d[s] += 1
         if s == st.OVERDUE:
             overdue.append(row)
-    overdue.sort(key=lambda r: (r["deadline"], r["code"]))
-    # every task the figures count, with its status and the deadline in force on `as_of`
-    # (the unit's Excel export lists them under the same figures)
-    tasks = [
-        {
-            **row,
-            "status": s,
-            "deadline_in_force": st.deadline_as_of(row["deadline"], row["approvals"], as_of),
-        }
-        for row, s in classified
-    ]
+    overdue.sort(key=lambda r: (r["deadline_in_force"], r["code"]))
+    # every task the figures count, with its status (the unit's Excel export lists them
+    # under the same figures)
+    tasks = [{**row, "status": s} for row, s in classified]
     tasks.sort(key=lambda r: (r["deadline_in_force"], r["code"]))
     return {
         "agency": agency,
@@ -149,10 +147,11 @@ def unit_report(agency: Agency, *, year: int, as_of: dt.date | None = None) -> d
 
 
 def monthly_series(classified: list[tuple[dict[str, Any], str]], year: int) -> list[dict[str, Any]]:
-    """Tasks due per month of the year and how many of them were done on time (the chart)."""
+    """Tasks due per month of the year (by the deadline in force, which their status is
+    measured against) and how many of them were done on time (the chart)."""
     months = [{"month": m, "due": 0, "on_time": 0, "late": 0, "overdue": 0} for m in range(1, 13)]
     for row, s in classified:
-        due = row["deadline"]
+        due = row["deadline_in_force"]
         if due.year != year:
             continue
         bucket = months[due.month - 1]

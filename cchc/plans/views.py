@@ -322,7 +322,9 @@ def _task_page(
             "progress": services.progress_of(task),
             "events": task.events.all().order_by("seq"),
             "files": task.files.all().order_by("event_seq", "pk"),
-            "children": task.children.select_related("lead_agency").order_by("deadline", "code"),
+            "children": task.children.select_related("lead_agency").order_by(
+                "deadline_in_force", "code"
+            ),
             "extensions": task.extensions.all(),
             # a corrective task's findings (their source): each names its inspection
             "findings": task.findings.select_related("inspection"),

@@ -103,3 +103,18 @@ def test_the_documents_search_on_a_phone_shows_its_whole_placeholder(browser_pag
     box = search.bounding_box()
     assert year is not None and box is not None and box["y"] == year["y"]
     page.shot("documents-desktop")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_menu_and_the_downloads_are_a_fingers_height(browser_page, cast):
+    """The section's menu and the unit's PDF and Excel links are 44 px high on a phone (they
+    were 38 px and 18 px, the two downloads side by side)."""
+    _two_tasks_one_done(cast)
+    page = browser_page
+    open_page(page, f"/plans/don-vi/{cast.agency_a.code}/", cast.leader_a)
+    links = [*page.locator("nav.plans-subnav a").all(), *page.locator("main a.download").all()]
+    assert len(links) == 7  # five in the menu, PDF and Excel
+    for link in links:
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 44, link.inner_text()

@@ -24,7 +24,7 @@ def test_unit_page_excel_exports_the_units_own_figures(cast, assign, freezer):
     assign(title="Báo cáo năm", lead_agency=cast.agency_b, deadline=D(2026, 12, 31))
     leader = client_for(cast.leader_a)
     page = leader.get(f"/plans/don-vi/{cast.agency_a.code}/?year=2026").content.decode()
-    link = re.search(r'<a href="([^"]+)">Excel</a>', page)
+    link = re.search(r'<a class="download" href="([^"]+)">Excel</a>', page)
     assert link, "the unit page links to an Excel file"
     url = link.group(1).replace("&amp;", "&")
 
