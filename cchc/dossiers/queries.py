@@ -102,6 +102,19 @@ def withheld_actions(
                     "why": why % {"due": due.strftime("%H:%M %d/%m/%Y") if due else "—"},
                 }
             )
+    # an action the person's role takes at the dossier's agencies, no longer theirs once the
+    # dossier was handed over to another agency for processing (a supplement request: domain.md
+    # §3), with who takes it now
+    for action in ACTION_RULES:
+        why = policies.denial(user, action, dossier)
+        if why:
+            withheld.append(
+                {
+                    "action": action,
+                    "label": ACTION_RULES[action].label,
+                    "why": why[:1].upper() + why[1:],
+                }
+            )
     return withheld
 
 
