@@ -105,6 +105,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "filter_invalid": filter_invalid,
+        # an empty list under a search or a filter says so, not that the queue is empty
+        "filtered": form.is_valid() and any(form.cleaned_data.values()),
         "page": page,
         "queue_key": key,
         "queues": queries.QUEUES,

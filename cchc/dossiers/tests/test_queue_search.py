@@ -47,3 +47,33 @@ def test_the_last_four_digits_of_the_id_find_the_applicants_dossiers(client, cas
     # out of sight stays out of sight: another agency's staff find nothing by the digits
     client.force_login(cast.outsider)
     assert mine[0].code not in client.get("/staff/", {"queue": "all", "q": "7391"}).content.decode()
+
+
+def test_a_search_that_finds_nothing_says_so_not_that_the_queue_is_empty(client, cast):
+    """'Không có hồ sơ nào trong danh sách này' under a search read as an empty queue: the
+    clerk could not tell a mistyped number from a queue with nothing to do."""
+    from cchc.dossiers.tests.factories import counter_dossier
+
+    counter_dossier(cast)
+    client.force_login(cast.clerk_a)
+    page = client.get("/staff/", {"queue": "all", "q": "9999"}).content.decode()
+    empty = re.search(r'<td colspan="7" id="queue-empty">(.*?)</td>', page, re.S).group(1)
+    assert "Không có hồ sơ nào khớp với nội dung tìm kiếm" in empty
+    page = client.get("/staff/", {"queue": "supplement"}).content.decode()
+    empty = re.search(r'<td colspan="7" id="queue-empty">(.*?)</td>', page, re.S).group(1)
+    assert empty == "Không có hồ sơ nào trong danh sách này."
+
+
+def test_a_capped_list_says_how_far_it_can_be_paged(client, cast, monkeypatch):
+    """Over the count's cap the list said 'mới nhất trước' (newest first) whatever its order
+    (the work queues list the soonest due first), and not that the rows past the cap cannot be
+    reached page by page."""
+    from cchc.core import pagination
+    from cchc.dossiers.tests.factories import counter_dossier
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for _ in range(3):
+        counter_dossier(cast)
+    client.force_login(cast.clerk_a)
+    page = client.get("/staff/", {"queue": "agency"}).content.decode()
+    assert "chỉ xem được 2 hồ sơ đầu tiên" in page and "mới nhất trước" not in page
