@@ -12,15 +12,21 @@ from cchc.dossiers.state import ACTION_RULES, RECEPTION_STATUSES
 
 R = Membership.Role
 
-# action -> (roles allowed, which agency of the dossier the role must be held in): read from
-# the one declaration of the lifecycle (cchc.dossiers.state.ACTION_RULES).
-ACTION_ROLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
-    name: (rule.roles, rule.where) for name, rule in ACTION_RULES.items()
-}
-
 INTAKE_ROLES = {R.CLERK}
 # The counter of a dossier: where it was received and the agency that officially received it.
 COUNTER_AGENCIES = ("receiving_agency", "receiving_place")
+
+# action -> (roles that may take it at some stage, the dossier's agencies where the role is
+# held): read from the one declaration of the lifecycle (cchc.dossiers.state.ACTION_RULES), the
+# counter's clerks included where the counter takes the action at reception. `can` decides for
+# one dossier now, from the declaration itself.
+ACTION_ROLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    name: (
+        rule.roles | (frozenset(INTAKE_ROLES) if rule.counter_at_reception else frozenset()),
+        tuple(dict.fromkeys(rule.where + (COUNTER_AGENCIES if rule.counter_at_reception else ()))),
+    )
+    for name, rule in ACTION_RULES.items()
+}
 # A dossier's agencies, as Dossier.objects.visible_to reads them.
 DOSSIER_AGENCIES = ("receiving_agency", "current_agency", "competent_agency", "receiving_place")
 # Who handles a dossier (người xử lý: the assignee of a hand-over or an assignment): the
@@ -60,8 +66,8 @@ def can(user, action: str, dossier) -> bool:  # type: ignore[no-untyped-def]
         and dossier.applicant_id == user.pk
     ):
         return True  # the applicant may withdraw their own dossier
-    roles, where = ACTION_ROLES[action]
-    if any(permissions.has_role(user, getattr(dossier, f"{attr}_id"), roles) for attr in where):
+    rule = ACTION_RULES[action]
+    if any(permissions.has_role(user, getattr(dossier, f"{a}_id"), rule.roles) for a in rule.where):
         return True
     return _counter_at_reception(user, action, dossier)
 
