@@ -616,7 +616,10 @@ class QueueFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("Dossier code, applicant name, phone number or citizen ID number (12 digits)."),
+        help_text=_(
+            "Dossier code, applicant name, phone number or citizen ID number (12 digits, or "
+            "its last 4 digits)."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("code, name, phone, ID")}),
     )
     status = forms.TypedChoiceField(

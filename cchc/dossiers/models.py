@@ -268,6 +268,13 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_recv_idx"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
             models.Index(fields=["applicant_id_hash"], name="dossier_applicant_idx"),
+            # the queue's search by the last four digits of the ID number the applicant reads
+            # out at the counter; only dossiers with an ID number or tax code
+            models.Index(
+                fields=["applicant_id_last4"],
+                condition=~Q(applicant_id_last4=""),
+                name="dossier_id_last4_idx",
+            ),
             # the queue's search by phone number (its keyed hash); only dossiers with a phone
             models.Index(
                 fields=["applicant_phone_hash"],

@@ -38,6 +38,8 @@ NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 # an organisation's tax code (mã số thuế): 10 digits, or 10-3 for a branch; 10 digits can
 # be a phone number too, and both are looked up
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
+# the last four digits of the ID number (or tax code) the applicant reads out at the counter
+LAST4_RE = re.compile(r"^\d{4}$")
 
 # Queue key -> label. "Due soon" = due within one working day (8 working hours).
 QUEUES: dict[str, Any] = {
@@ -100,6 +102,19 @@ def withheld_actions(
                     "action": action,
                     "label": rule.label,
                     "why": why % {"due": due.strftime("%H:%M %d/%m/%Y") if due else "—"},
+                }
+            )
+    # an action the person's role takes at the dossier's agencies, no longer theirs once the
+    # dossier was handed over to another agency for processing (a supplement request: domain.md
+    # §3), with who takes it now
+    for action in ACTION_RULES:
+        why = policies.denial(user, action, dossier)
+        if why:
+            withheld.append(
+                {
+                    "action": action,
+                    "label": ACTION_RULES[action].label,
+                    "why": why[:1].upper() + why[1:],
                 }
             )
     return withheld
@@ -176,13 +191,18 @@ PHONE_RE = re.compile(r"^\+?[\d\s.()-]{9,20}$")
 
 def _found(q: str) -> Q:
     """The dossiers whose folded code and name (their own table: DossierSearch) hold every
-    word of `q`; or, for an ID number or a tax code, whose applicant has it (its hash); or, for a phone
-    number, whose applicant's phone has that keyed hash (it is encrypted: never a clear copy).
-    One subquery, a UNION of index look-ups (trigram, ID hash, phone hash), so PostgreSQL
-    finds the matching rows before it checks what the user may see."""
+    word of `q`; or, for an ID number or a tax code, whose applicant has it (its hash); or,
+    for four digits, whose applicant's ID number or tax code ends with them (the last four
+    digits the citizen reads out at the counter); or, for a phone number, whose applicant's
+    phone has that keyed hash (it is encrypted: never a clear copy). One subquery, a UNION of
+    index look-ups (trigram, ID hash, last four digits, phone hash), so PostgreSQL finds the
+    matching rows before it checks what the user may see."""
     found = DossierSearch.objects.filter(matches_folded("text", q)).values("dossier_id")
     if NATIONAL_ID_RE.match(q) or TAX_CODE_RE.match(q):
         by = Dossier.objects.filter(applicant_id_hash=hash_national_id(q))
+        found = found.union(by.values("pk"), all=True)
+    if LAST4_RE.match(q):
+        by = Dossier.objects.filter(applicant_id_last4=q)
         found = found.union(by.values("pk"), all=True)
     if not NATIONAL_ID_RE.match(q) and PHONE_RE.match(q) and (phone := lookup_hash("phone", q)):
         by = Dossier.objects.filter(applicant_phone_hash=phone)

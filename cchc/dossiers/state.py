@@ -89,6 +89,13 @@ class ActionRule:
     # asked before the action is sent, for a step that cannot be undone (the dossier leaves the
     # agency's hands or ends): the staff page's button asks it
     confirm: Any = None
+    # the counter (a clerk of the receiving agency or place) may also take the action while the
+    # dossier is still at reception (RECEPTION_STATUSES), whatever `roles` and `where` say
+    counter_at_reception: bool = False
+    # the rule in words for a staff member of the dossier whom `roles`/`where` leave out once
+    # the dossier was handed over for processing (policies.denial): said on the dossier page
+    # where the button would be, and as the refusal of the service and the API
+    after_handover: Any = None
 
     def target_for(self, dossier: Any) -> int | None:
         if self.target_before_reception is not None and dossier.received_at is None:
@@ -101,6 +108,9 @@ class ActionRule:
 
 
 _PROCESSING = frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL})
+# At reception: submitted online, or received and not yet handed over for processing (the
+# hand-over, `transfer`, moves the dossier to PROCESSING).
+RECEPTION_STATUSES = frozenset({S.SUBMITTED, S.RECEIVED})
 
 ACTION_RULES: dict[str, ActionRule] = {
     r.name: r
@@ -149,9 +159,19 @@ ACTION_RULES: dict[str, ActionRule] = {
             _("Request a supplement"),
             frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING}),
             S.SUPPLEMENT,
-            frozenset({R.CLERK, R.SPECIALIST, R.LEADER}),
-            ("current_agency", "receiving_agency"),
+            # domain.md §3: the counter asks for the one complete supplement at reception; once
+            # the dossier is handed over, the agency processing it asks (Decree 61/2018 art. 16,
+            # kept by Decree 118/2025: in writing, sent to the applicant through the one-stop
+            # section), not the counter that received it nor the counter of the new agency
+            frozenset({R.SPECIALIST, R.LEADER}),
+            ("current_agency",),
             form="02",
+            counter_at_reception=True,
+            after_handover=_(
+                "dossier %(code)s has been handed over for processing to %(agency)s: only the "
+                "specialists and leaders there may ask the applicant for a supplement; the "
+                "counter asks only at reception, before the hand-over"
+            ),
         ),
         ActionRule(
             "receive_supplement",
@@ -279,6 +299,9 @@ def refusal(dossier: Any, action: str, user: Any, at: dt.datetime | None = None)
     from cchc.dossiers import policies  # policies reads ACTION_RULES: imported late
 
     if user is not None and not policies.allows(user, action, dossier):
+        why = policies.denial(user, action, dossier)
+        if why:
+            return gettext("You may not do this: %(why)s.") % {"why": why}
         return gettext("You are not allowed to do this on dossier %(code)s.") % {
             "code": dossier.code
         }

@@ -105,6 +105,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "filter_invalid": filter_invalid,
+        # an empty list under a search or a filter says so, not that the queue is empty
+        "filtered": form.is_valid() and any(form.cleaned_data.values()),
         "page": page,
         "queue_key": key,
         "queues": queries.QUEUES,
@@ -388,6 +390,12 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     dossier = _visible_dossier(request.user, code)
     if not policies.can(request.user, action, dossier):
+        why = policies.denial(request.user, action, dossier)
+        if why:
+            # the dossier was handed over since the page was opened: the page as it is now,
+            # saying who takes the action there, rather than a bare "forbidden"
+            messages.error(request, _("You may not do this: %(why)s.") % {"why": why})
+            return redirect("dossiers:detail", code=dossier.code)
         raise PermissionDenied(
             _("You are not allowed to do this on dossier %(code)s.") % {"code": dossier.code}
         )
