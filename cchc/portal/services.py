@@ -361,6 +361,13 @@ def draft_length_errors(data: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+def has_applicant_identity(user: Any) -> bool:
+    """Whether the account may submit online (and keep drafts): a person's account with a
+    citizen ID, or an organisation's with its tax code. The procedure's page says so before
+    the citizen starts a form; the form itself refuses the others (submission.submit)."""
+    return bool(getattr(user, "is_authenticated", False) and user.applicant_id_hash)
+
+
 def draft_for(*, user: User, procedure: Procedure) -> Draft:
     """The citizen's open draft for this procedure or, when there is none, an unsaved one
     prefilled from the account: a draft is stored only when the citizen saves (or uploads)

@@ -388,3 +388,20 @@ def test_the_header_names_the_organisation_not_its_contact_person(client, organi
     client.force_login(organisation)
     header = client.get("/").content.decode().split("</header>")[0]
     assert "Công ty TNHH Sao Mai" in header and "Lê Văn Hùng" not in header
+
+
+def test_an_organisation_opens_its_own_uploaded_paper_and_nobody_else_does(
+    client, cast, organisation, citizen
+):
+    """A paper an organisation uploaded (kept under its tax code) opens for it, as a person's
+    opens for them; it was refused because the check read the (empty) citizen ID."""
+    paper = services.store_upload(
+        upload=SimpleUploadedFile("giay-phep.pdf", PDF),
+        owner_id_hash=organisation.applicant_id_hash,
+        actor=organisation,
+    )
+    url = reverse("portal:document", args=[paper.pk])
+    client.force_login(organisation)
+    assert client.get(url).status_code == 200
+    client.force_login(citizen)
+    assert client.get(url).status_code == 404

@@ -173,7 +173,9 @@ def test_earlier_documents_of_the_same_person_are_reused(client, cast, citizen, 
     DossierDocument.objects.create(dossier=returned, document=stranger)
     client.force_login(citizen)
     page = client.get(form_url)
-    assert list(page.context["reusable"]) == [earlier]
+    # filed under no component earlier: offered once, apart from the components
+    assert [offer.document for offer in page.context["other_reusable"]] == [earlier]
+    assert all(not row["reusable"] for row in page.context["components"])
     rd = component(cast)
     response = client.post(
         form_url, {**fields(cast), "action": "submit", f"reuse_{rd.pk}": str(earlier.pk)}
@@ -214,7 +216,8 @@ def test_two_earlier_papers_of_one_name_are_told_apart_by_their_dossier(
         DossierDocument.objects.create(dossier=dossier, document=scan)
     client.force_login(citizen)
     page = client.get(form_url).content.decode()
-    options = re.findall(r'<option value="\d+">(cccd\.pdf[^<]*)</option>', page)
+    # filed under no component: each offered once, apart (reuse.offers), by its label
+    options = re.findall(r"<label>(cccd\.pdf[^<]*)<select", page)
     assert len(options) == 2 and options[0] != options[1], options
     assert any(returned.code in o for o in options) and any(later.code in o for o in options)
     assert all("kèm hồ sơ" in o for o in options), options

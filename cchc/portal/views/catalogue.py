@@ -18,13 +18,17 @@ from cchc.catalogue.models import Field, Procedure, RequiredDocument, TimeUnit
 from cchc.core.collation import vietnamese_sort_key
 from cchc.core.htmx import render_page
 from cchc.core.text import fold
-from cchc.portal import applicant_types
+from cchc.portal import applicant_types, services
 from cchc.portal.forms import ProcedureFilterForm
+from cchc.portal.landing import after_sign_in
 
 PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    landing = after_sign_in(request)
+    if landing is not None:
+        return landing
     procedures = Procedure.objects.published()
     context = {
         "procedure_count": procedures.count(),
@@ -107,6 +111,10 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "steps": procedure.step_templates.all(),
             "agencies": in_vietnamese_order(procedure.agencies.current()),
             "applicant_notice": applicant_types.mismatch(procedure, request.user),
+            # signed in without a citizen ID or tax code (a staff account): told what to do
+            # here, before a form, not by a refusal after clicking "Submit online"
+            "needs_identity": request.user.is_authenticated
+            and not services.has_applicant_identity(request.user),
         },
     )
 

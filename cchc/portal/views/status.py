@@ -483,7 +483,9 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = (
         user.is_authenticated
         and doc.owner_id_hash
-        and doc.owner_id_hash == getattr(user, "national_id_hash", None)
+        # the person's citizen ID or the organisation's tax code (an organisation's account
+        # has no citizen ID: its own papers were refused it)
+        and doc.owner_id_hash == getattr(user, "applicant_id_hash", None)
     )
     if not allowed:
         allowed = Dossier.objects.visible_to(user).filter(documents__document=doc).exists()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from cchc.catalogue.models import Procedure
 from cchc.core.errors import DomainError, TransitionNotAllowed
 from cchc.core.idempotency import once_per_form
-from cchc.portal import applicant_types, services
+from cchc.portal import applicant_types, reuse, services
 from cchc.portal.forms import DraftApplicantForm
 from cchc.portal.models import Draft
 from cchc.portal.views.status import remember_lookup
@@ -80,6 +80,30 @@ def _process_documents(request: HttpRequest, draft: Draft) -> dict[str, str]:
                 )
         except (DomainError, ValueError) as exc:
             errors[f"doc_{key}"] = getattr(exc, "message", _("Invalid choice."))
+    errors.update(_process_other_reuse(request, draft))
+    return errors
+
+
+def _process_other_reuse(request: HttpRequest, draft: Draft) -> dict[str, str]:
+    """The earlier documents that fit none of the components by name, each offered once
+    with a choice of component (`reuse_other_<document>` = component): a component given a
+    file or a document of its own in the same request keeps that one."""
+    errors: dict[str, str] = {}
+    for key, value in request.POST.items():
+        if not key.startswith("reuse_other_") or not value:
+            continue
+        component = value
+        if request.FILES.get(f"file_{component}") or request.POST.get(f"reuse_{component}"):
+            continue
+        try:
+            services.add_draft_reuse(
+                draft,
+                actor=request.user,
+                required_document_id=int(component),
+                document_id=int(key.removeprefix("reuse_other_")),
+            )
+        except (DomainError, ValueError) as exc:
+            errors[f"doc_{component}"] = getattr(exc, "message", _("Invalid choice."))
     return errors
 
 
@@ -133,7 +157,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                 ),
             )
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
-    if not request.user.applicant_id_hash:
+    if not services.has_applicant_identity(request.user):
         messages.error(
             request,
             _(
@@ -191,9 +215,16 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         if draft.pk
         else {}
     )
+    required = list(procedure.required_documents.all())
+    offers = reuse.offers(request.user, required)
     components = [
-        {"component": c, "attachment": attachments.get(c.pk), "error": errors.get(f"doc_{c.pk}")}
-        for c in procedure.required_documents.all()
+        {
+            "component": c,
+            "attachment": attachments.get(c.pk),
+            "error": errors.get(f"doc_{c.pk}"),
+            "reusable": offers.by_component[c.pk],
+        }
+        for c in required
     ]
     return render(
         request,
@@ -210,7 +241,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             "applicant_notice": applicant_types.mismatch(procedure, request.user),
             "errors": errors,
             "components": components,
-            "reusable": services.reusable_documents(request.user)[:50],
+            "other_reusable": offers.others,
             "MAX_UPLOAD_MB": settings.MAX_UPLOAD_MB,
         },
         status=400 if errors else 200,
