@@ -509,9 +509,29 @@ def respond(assessment: Assessment, *, actor: Any, answers: Mapping[str, str]) -
     return assessment
 
 
-def finalise(assessment: Assessment, *, actor: Any, now: dt.datetime | None = None) -> Assessment:
+def unasked_adjustments(assessment: Assessment) -> list[Score]:
+    """The adjusted rows the unit has never been asked to answer, in the sheet's order:
+    adjustments made while no explanation round was opened (submitted or being appraised).
+    Finalising then closes the appraisal without the unit's answer (Decision 876/QĐ-BNV
+    workflow: the unit may answer the adjustments), so the chair confirms it item by item."""
+    if assessment.status not in (S.SUBMITTED, S.APPRAISING):
+        return []
+    return adjusted_items(assessment)
+
+
+def finalise(
+    assessment: Assessment,
+    *,
+    actor: Any,
+    without_answers: Iterable[str] = (),
+    now: dt.datetime | None = None,
+) -> Assessment:
     """The chair closes the appraisal; items nobody adjusted are accepted as self-scored.
-    Not while the unit may still answer the adjustments (`require_answers_not_awaited`)."""
+    Not while the unit may still answer the adjustments (`require_answers_not_awaited`).
+    With adjustments the unit was never asked to answer (`unasked_adjustments`), only when
+    the chair confirms finalising without its answers: `without_answers` must name exactly
+    those items (the ones the chair was shown), and the event records them. A round whose
+    last day passed without an answer is recorded in the event too."""
     require_actor(actor)
     now = now or timezone.now()
     with transaction.atomic():
@@ -520,6 +540,23 @@ def finalise(assessment: Assessment, *, actor: Any, now: dt.datetime | None = No
         if assessment.status not in (S.SUBMITTED, S.APPRAISING, S.EXPLANATION, S.RESPONDED):
             raise TransitionNotAllowed(_("This self-assessment cannot be finalised now."))
         require_answers_not_awaited(assessment, now=now)
+        unasked = [row.node.code for row in unasked_adjustments(assessment)]
+        if unasked and sorted(set(without_answers)) != sorted(unasked):
+            raise ValidationFailed(
+                _(
+                    "The unit has not been asked to answer the adjustments of %(items)s. Ask "
+                    "it to explain them, or confirm that you finalise the appraisal without "
+                    "its answers."
+                )
+                % {"items": ", ".join(unasked)},
+                field="without_answers",
+            )
+        # the round was opened and its last day passed without an answer from the unit
+        unanswered_due = (
+            assessment.answer_due.isoformat()
+            if assessment.status == S.EXPLANATION and assessment.answer_due is not None
+            else None
+        )
         untouched = assessment.scores.filter(
             appraised_score__isnull=True, self_score__isnull=False
         ).exclude(node__method=Method.SURVEY)
@@ -533,6 +570,11 @@ def finalise(assessment: Assessment, *, actor: Any, now: dt.datetime | None = No
             actor=actor,
             to_status=S.FINAL,
             stamps={"finalised_at": now},
-            data={"accepted": accepted, **_after_publication(assessment)},
+            data={
+                "accepted": accepted,
+                **({"without_answers": unasked} if unasked else {}),
+                **({"unanswered_due": unanswered_due} if unanswered_due else {}),
+                **_after_publication(assessment),
+            },
         )
     return assessment

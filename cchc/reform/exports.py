@@ -61,6 +61,8 @@ def ranking_rows(
         _("Maximum"),
         _("Index %"),
         _("Grade"),
+        _("Weakest criteria"),
+        _("Status of the result"),
     ]
     rows = [
         [
@@ -73,10 +75,22 @@ def ranking_rows(
             _num(r["max"]),
             _num(r["total"]),
             r.get("grade") or "",
+            "; ".join(r.get("weakest") or []),
+            _result_status(doc, r),
         ]
         for r in doc["agencies"]
     ]
     return header, rows
+
+
+def _result_status(doc: dict[str, Any], row: dict[str, Any]) -> str:
+    """What the page says with its "Provisional" and "not appraised yet" badges, in each row
+    of the download: a provisional ranking passed on as a file read as the published one."""
+    if doc.get("frozen"):
+        return _("published (version %(v)s)") % {"v": doc.get("result_version") or 1}
+    if row.get("status", AssessmentStatus.FINAL) != AssessmentStatus.FINAL:
+        return _("provisional: not appraised yet, not published")
+    return _("provisional: appraised, not published")
 
 
 def lost_rows(
@@ -85,7 +99,14 @@ def lost_rows(
     """The unit page's "where the points were lost" table (`results.where_points_lost`), each
     field followed by its criteria, for a leader to take to a meeting; the group's best and
     median only where the page shows them."""
-    header = [_("Code"), _("Content"), _("Score"), _("Maximum"), _("Points lost")]
+    header = [
+        _("Code"),
+        _("Content"),
+        _("Score"),
+        _("Maximum"),
+        _("Points lost"),
+        _("Lost, % of maximum"),
+    ]
     if peers_shown:
         header += [_("Group best"), _("Group median")]
     rows = []
@@ -97,6 +118,7 @@ def lost_rows(
                 _num(item["score"]),
                 _num(item["max"]),
                 _num(item["lost"]) if item["counted"] else _("not counted"),
+                _num(item.get("lost_share")),
             ]
             if peers_shown:
                 row += [_num(item["best"]), _num(item["median"])]

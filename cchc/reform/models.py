@@ -324,6 +324,16 @@ class PARLogRow:
                 _("every adjustment accepted at once: %(items)s")
                 % {"items": ", ".join(data["accepted"])}
             )
+        if self.action == "finalise" and data.get("without_answers"):  # type: ignore[attr-defined]
+            parts.append(
+                _("finalised without asking the unit to answer the adjustments of %(items)s")
+                % {"items": ", ".join(data["without_answers"])}
+            )
+        if self.action == "finalise" and data.get("unanswered_due"):  # type: ignore[attr-defined]
+            parts.append(
+                _("the unit did not answer the adjustments by %(when)s")
+                % {"when": _when(data["unanswered_due"])}
+            )
         if self.note:  # type: ignore[attr-defined]
             parts.append(self.note)  # type: ignore[attr-defined]
         if data.get("after_publication"):

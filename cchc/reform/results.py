@@ -540,6 +540,16 @@ def _lost(node: Mapping[str, Any]) -> float:
     return max(0.0, float(node["max"]) - float(node["score"]))
 
 
+def _lost_share(node: Mapping[str, Any], lost: float | None) -> float | None:
+    """The points lost as a per cent of the node's maximum: the measure of the weakest
+    criteria (the lowest score ÷ maximum, interchange.md §6), shown next to the points so a
+    reader sees why a small criterion scored 0 of 2 is weaker than a large one scored 15 of
+    20. None where nothing counts (a node left out, the bonus and penalty field)."""
+    if lost is None or not node["max"]:
+        return None
+    return round(lost / float(node["max"]) * 100, 9)
+
+
 def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, Any]]:
     """Per field and criterion: the unit's score against its group's best and median, and
     the points it lost (the Sóc Sơn view). Fields in the template's order; within each field
@@ -565,6 +575,7 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                     # a node left out of the index (the optional survey) loses nothing
                     "counted": ccode not in skipped,
                     "lost": None if ccode in skipped else _lost(crit),
+                    "lost_share": None if ccode in skipped else _lost_share(crit, _lost(crit)),
                     "best": max(scores) if scores else None,
                     "median": statistics.median(scores) if scores else None,
                     "behind_best": (max(scores) - crit["score"]) if scores else None,
@@ -580,6 +591,7 @@ def where_points_lost(doc: dict[str, Any], agency_code: str) -> list[dict[str, A
                 "max": field["max"],
                 "counted": fcode not in skipped,
                 "lost": None if fcode in skipped else _lost(field),
+                "lost_share": None if fcode in skipped else _lost_share(field, _lost(field)),
                 "best": max(fscores),
                 "median": statistics.median(fscores),
                 "behind_best": max(fscores) - field["score"],

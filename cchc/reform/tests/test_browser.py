@@ -59,6 +59,9 @@ def test_self_assessment_appraisal_and_results(transactional_db, browser_page, c
     row.locator(".appraise-form input[name=comment]").fill("Kế hoạch ban hành muộn")
     row.locator(".appraise-form button[value=adjust]").click()
     page.wait_for_selector("text=Kế hoạch ban hành muộn")
+    # the unit was not asked to answer 1.1.1: the chair opens the confirmation, which names it
+    page.click("#finalise-unasked summary")
+    assert "1.1.1" in page.locator("#finalise-unasked").inner_text()
     page.click("#finalise")
     page.wait_for_selector("text=Đã chốt kết quả thẩm định.")
     page.shot("appraised")

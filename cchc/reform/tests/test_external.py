@@ -116,7 +116,7 @@ def test_a_target_is_judged_only_on_its_own_years_figure(client, cast):
     client.force_login(cast.province_admin)
     text = html.unescape(client.get(reverse("reform:external")).content.decode())
     table = text[text.index('id="targets"') : text.index("</table>", text.index('id="targets"'))]
-    rows = re.findall(r"<tr><td>(\d{4})</td>(.*?)</tr>", table, re.S)
+    rows = re.findall(r'<tr><td class="card-title">(\d{4})</td>(.*?)</tr>', table, re.S)
     assert [year for year, _row in rows] == ["2026", "2027"]
     for _year, row in rows:
         assert "D1 Tham gia của người dân ở cấp cơ sở" in row

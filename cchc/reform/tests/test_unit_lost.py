@@ -53,9 +53,9 @@ def test_the_points_lost_table_downloads_as_excel_and_pdf(client, cast):
     ]
     text = " ".join(str(c) for row in cells for c in row if c is not None)
     assert "Điểm bị mất" in text and "Cao nhất nhóm" in text
-    # field 1: 14 of 30, lost 16, the group's best 19
+    # field 1: 14 of 30, lost 16 (53,33 % of its maximum), the group's best 19
     field = next(row for row in cells if row and row[0] == "1")
-    assert field[2:6] == [14, 30, 16, 19]
+    assert field[2:7] == [14, 30, 16, 53.33, 19]
     assert client.get(url, {"format": "pdf"}).content[:4] == b"%PDF"
 
 
@@ -73,6 +73,7 @@ def test_downloads_round_as_the_pages_and_the_pdf_writes_the_decimal_comma():
             "max": 10,
             "counted": True,
             "lost": 2.315,
+            "lost_share": 23.155,
             "best": 9.375,
             "median": 8.155,
             "criteria": [],
@@ -80,8 +81,8 @@ def test_downloads_round_as_the_pages_and_the_pdf_writes_the_decimal_comma():
     ]
     with translation.override("vi"):
         header, rows = exports.lost_rows(lost, {"1": "Chỉ đạo, điều hành"}, peers_shown=True)
-        # the page writes these with floatformat:2 (half up): 7,69 2,32 9,38 8,16
-        assert rows[0][2:] == [7.69, 10, 2.32, 9.38, 8.16]
+        # the page writes these with floatformat:2 (half up): 7,69 2,32 23,16 9,38 8,16
+        assert rows[0][2:] == [7.69, 10, 2.32, 23.16, 9.38, 8.16]
         assert [floatformat(v, 2) for v in (7.685, 2.315, 9.375, 8.155)] == [
             "7,69",
             "2,32",

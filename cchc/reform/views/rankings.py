@@ -153,9 +153,12 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             for r in doc["agencies"]
         }
         header, rows = exports.ranking_rows(doc, changes)
-        return download(
-            _("PAR INDEX ranking %(year)s") % {"year": year}, header, rows, fmt, f"par-{year}"
-        )
+        title = (
+            _("PAR INDEX ranking %(year)s")
+            if doc["frozen"]
+            else _("PAR INDEX ranking %(year)s (provisional, not published)")
+        ) % {"year": year}
+        return download(title, header, rows, fmt, f"par-{year}")
     history = (
         ResultSet.objects.filter(year=year, province_code=province())
         .defer("document", "summary")
@@ -391,7 +394,12 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
     peers_shown = _unit_pages(request.user, year) is permissions.EVERYTHING
     if not peers_shown:
         lost = _without_peers(lost)
-    names = dict(TemplateNode.objects.filter(template__year=year).values_list("code", "name"))
+    # the names of the unit's own template: a province scores its departments and its
+    # communes with two templates of the same year, whose codes "1.2" name different criteria
+    nodes = TemplateNode.objects.filter(template__year=year)
+    if row.get("template"):
+        nodes = nodes.filter(template__code=row["template"])
+    names = dict(nodes.values_list("code", "name"))
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
         header, rows = exports.lost_rows(lost, names, peers_shown=peers_shown)
@@ -440,6 +448,8 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "ranked_in_group": results.ranked_in_group(doc["agencies"], row["group"]),
             # the ranking's weakest criteria, each a link to its row of the table below
             "weakest": [{"code": c, "name": names.get(c, "")} for c in row.get("weakest") or []],
+            # marked in the table, where a weakest criterion may sit below one that lost more
+            "weakest_codes": set(row.get("weakest") or []),
             "rank_change": rank_change_text(
                 row, doc["agencies"], results.rank_history(year, province()).get(code)
             ),

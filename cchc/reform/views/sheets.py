@@ -219,6 +219,9 @@ def _assessment_page(
             # while the unit may still answer, the chair is told until when instead of
             # being offered a "Finalise" the service refuses
             "answers_awaited_until": appraisal.answers_awaited_until(a) if chair else None,
+            # adjustments the unit was never asked to answer: finalising closes the appraisal
+            # without its answers, which the chair confirms naming them (not one plain click)
+            "unasked": appraisal.unasked_adjustments(a) if chair else [],
             "finalise_hint": None if chair or staff else _finalise_hint(user, a),
             # an appraisal carried on after the year was published reaches the published
             # results only by a restatement: the appraisers are told before they change it
@@ -425,7 +428,7 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"n": len(codes), "items": ", ".join(codes)},
             )
         elif action == "finalise":
-            appraisal.finalise(a, actor=user)
+            appraisal.finalise(a, actor=user, without_answers=post.getlist("without_answers"))
             messages.success(request, _("Appraisal finalised."))
         elif action == "reopen":
             assessments.reopen(a, actor=user, reason=post.get("reason", ""))
