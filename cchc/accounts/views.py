@@ -149,6 +149,7 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
+        self.signing_in = user  # where the sign-in lands depends on whose it is
         if second_factor.confirmed_device(user) is None:
             response = super().form_valid(form)  # login() rotates the session key
             if second_factor.required_at_sign_in(user):
@@ -166,6 +167,15 @@ class SignInView(auth_views.LoginView):
             "attempts": 0,
         }
         return redirect("accounts:otp_verify")
+
+    def get_default_redirect_url(self) -> str:
+        """Where a sign-in with no `next` lands: a person's or an organisation's account on its
+        dossiers ("Hồ sơ của tôi"), staff on the home page with their work cards
+        (settings.LOGIN_REDIRECT_URL)."""
+        user = getattr(self, "signing_in", None)
+        if user is not None and user.kind == User.Kind.CITIZEN and not user.is_superuser:
+            return reverse("portal:my_dossiers")
+        return str(super().get_default_redirect_url())
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,10 +24,3 @@ class PortalConfig(AppConfig):
 
         for purge in PURGES:
             retention.register(purge)
-        # A citizen who signs in lands on their dossiers, not on the home page the sign-in
-        # view sends everyone to (settings.LOGIN_REDIRECT_URL): cchc/portal/landing.py.
-        from django.contrib.auth.signals import user_logged_in
-
-        from cchc.portal.landing import on_signed_in
-
-        user_logged_in.connect(on_signed_in, dispatch_uid="portal.landing")

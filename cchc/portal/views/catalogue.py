@@ -20,15 +20,11 @@ from cchc.core.htmx import render_page
 from cchc.core.text import fold
 from cchc.portal import applicant_types, services
 from cchc.portal.forms import ProcedureFilterForm
-from cchc.portal.landing import after_sign_in
 
 PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    landing = after_sign_in(request)
-    if landing is not None:
-        return landing
     procedures = Procedure.objects.published()
     context = {
         "procedure_count": procedures.count(),
