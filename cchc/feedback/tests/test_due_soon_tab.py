@@ -12,20 +12,20 @@ from cchc.core.calendar import LOCAL_TZ
 from cchc.feedback.models import Petition
 from cchc.feedback.tests.factories import MONDAY, routed
 
-FRIDAY = dt.datetime(2026, 11, 20, 10, 0, tzinfo=LOCAL_TZ)  # the week of MONDAY, no holiday
+FRIDAY = dt.datetime(2026, 12, 4, 10, 0, tzinfo=LOCAL_TZ)  # no holiday in the week after
 
 
 def _due(cast, day: int):  # type: ignore[no-untyped-def]
-    """A routed petition of agency A whose answer falls due at 16:00 on November `day`."""
+    """A routed petition of agency A whose answer falls due at 16:00 on December `day`."""
     p = routed(cast, at=MONDAY)
-    due = dt.datetime(2026, 11, day, 16, 0, tzinfo=LOCAL_TZ)
+    due = dt.datetime(2026, 12, day, 16, 0, tzinfo=LOCAL_TZ)
     Petition.objects.filter(pk=p.pk).update(handle_due_at=due)  # the deadline, set for the test
     return p
 
 
 @pytest.mark.django_db
 def test_due_soon_on_a_friday_reaches_the_third_working_day(client, cast, monkeypatch):
-    monday, tuesday, wednesday, thursday = (_due(cast, d) for d in (23, 24, 25, 26))
+    monday, tuesday, wednesday, thursday = (_due(cast, d) for d in (7, 8, 9, 10))
     monkeypatch.setattr("django.utils.timezone.now", lambda: FRIDAY)
     client.force_login(cast.leader_a)
     resp = client.get("/feedback/staff/", {"tab": "due_soon"})

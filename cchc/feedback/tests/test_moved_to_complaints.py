@@ -50,6 +50,8 @@ def test_the_clerks_and_specialists_no_longer_read_a_moved_denunciation(client, 
         client.force_login(user)
         page = client.get(detail).content.decode()
         assert 'id="moved-to-complaints"' in page  # the record says where it went
+        glance = page[page.index('id="at-a-glance"') :]
+        assert "Hạn trả lời" not in glance[: glance.index("</p>")]  # no answer is due here
         for secret in (NAME, PHONE, TITLE, WORDS):
             assert secret not in page, (user, secret)
         assert complaint.code not in page  # no way into a register they may not open
