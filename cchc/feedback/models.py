@@ -317,6 +317,23 @@ class Petition(models.Model):
 
     is_rejected = status_is(S.REJECTED)
 
+    is_merged = status_is(S.MERGED, doc="Closed as a repeat of an earlier petition.")
+
+    moved_to_complaints = status_is(
+        S.TRANSFERRED, doc="Moved to the complaints and denunciations register."
+    )
+
+    @property
+    def handled_with(self) -> Petition | None:
+        """The petition whose handling answers this merged repeat: the one it was merged
+        into, followed while that one was merged in turn; None unless merged."""
+        target = self.duplicate_of if self.is_merged else None
+        seen = {self.pk}
+        while target is not None and target.is_merged and target.pk not in seen:
+            seen.add(target.pk)
+            target = target.duplicate_of
+        return target
+
     @property
     def handled_on_time(self) -> bool | None:
         if self.handled_at is None or self.handle_due_at is None:

@@ -317,7 +317,8 @@ def petition_list_xlsx(petitions: QuerySet[Petition], *, title: str) -> bytes:
         ws.append(
             [
                 p.code,
-                p.title,
+                # a complaint's or denunciation's words stay in its restricted register
+                _("Moved to the complaints register") if p.moved_to_complaints else p.title,
                 p.agency.name if p.agency else "",
                 p.get_channel_display(),
                 p.get_category_display(),

@@ -137,7 +137,10 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     """Follow one petition (whoever holds its unguessable link: the sender, from the
     confirmation or from "Petitions I sent"). While the agency waits for information, its
     question is shown and may be answered here (`replies.reply_to_question`)."""
-    petition = get_object_or_404(Petition.objects.select_related("agency", "topic"), token=token)
+    petition = get_object_or_404(
+        Petition.objects.select_related("agency", "topic", "duplicate_of", "complaint"),
+        token=token,
+    )
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -38,6 +39,7 @@ from cchc.feedback.forms import (
 )
 from cchc.feedback.models import (
     Category,
+    Complaint,
     Petition,
     PetitionAttachment,
     PetitionChannel,
@@ -51,7 +53,7 @@ from cchc.feedback.views._shared import file_petition, form_page, paged, staff_r
 QUEUE_TABS: dict[str, Any] = {
     "all": gettext_lazy("Open"),
     "mine": gettext_lazy("Assigned to me"),
-    "due_soon": gettext_lazy("Due within 3 days"),
+    "due_soon": gettext_lazy("Due within 3 working days"),
     "overdue": gettext_lazy("Overdue"),
     "unrouted": gettext_lazy("To confirm"),
     "to_publish": gettext_lazy("To publish"),
@@ -59,11 +61,28 @@ QUEUE_TABS: dict[str, Any] = {
 }
 
 
+# "due soon": the answer falls due by the end of this many working days after today
+DUE_SOON_WORKING_DAYS = 3
+
+
+def _due_soon_until(now: dt.datetime) -> dt.datetime:
+    """The end of the DUE_SOON_WORKING_DAYS-th working day after today. Deadlines run in
+    working days (domain §8); three calendar days from a Friday reached only Monday morning,
+    so a petition due on Tuesday got no warning, nor any due after Tết's week off."""
+    today = common.local_date(now)
+    try:
+        rule = common.rule_in_force(common.PETITION_RULE, today)
+    except DomainError:  # no rule in force: no working calendar, calendar days then
+        return now + dt.timedelta(days=DUE_SOON_WORKING_DAYS)
+    cal = common.calendar(settings.CCHC_PROVINCE_CODE, rule)
+    return cal.day_end(cal.add_working_days(today, DUE_SOON_WORKING_DAYS))
+
+
 def _in_tab(qs: Any, tab: str, user: Any, now: dt.datetime) -> Any:
     if tab == "mine":
         return qs.filter(assignee=user).open()
     if tab == "due_soon":
-        return qs.due_soon(now + dt.timedelta(days=3), now)
+        return qs.due_soon(_due_soon_until(now), now)
     if tab == "overdue":
         return qs.overdue(now)
     if tab == "unrouted":
@@ -231,6 +250,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return _detail_page(request, _visible_petition(request, code))
 
 
+def _sealed(user: Any, petition: Petition) -> bool:
+    """Moved to the complaints register, which `user` may not read."""
+    return (
+        petition.moved_to_complaints
+        and not Complaint.objects.visible_to(user).filter(source_petition=petition).exists()
+    )
+
+
 def _returned_answer(petition: Petition) -> PetitionEvent | None:
     """The leader's sending back of the answer the assignee is now correcting, if any: its
     reason belongs above the answer form, not only at the end of the history (on a phone,
@@ -247,8 +274,20 @@ def _detail_page(request: HttpRequest, petition: Petition, *, failed: str = "") 
     user = request.user
     posted = request.POST if failed else None
     can = {action: petitions.can(user, action, petition) for action in petitions.ACTION_ROLES}
+    # a petition moved to the complaints register keeps its record here, but what it says and
+    # who sent it show only to whom that register is open (the denouncer's identity is
+    # protected, Law on Denunciations 2018, chapter VI): the clerks and specialists of every
+    # agency it passed through read the whole case and the sender's name and phone
+    complaint = (
+        Complaint.objects.visible_to(user).filter(source_petition=petition).first()
+        if petition.moved_to_complaints
+        else None
+    )
+    sealed = petition.moved_to_complaints and complaint is None
     ctx: dict[str, Any] = {
         "petition": petition,
+        "complaint": complaint,
+        "sealed": sealed,
         "can": can,
         "events": petition.events.select_related("agency").order_by("seq"),
         "notes": petition.notes.select_related("author"),
@@ -380,6 +419,8 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(PetitionAttachment.objects.select_related("petition"), pk=pk)
     if not Petition.objects.visible_to(request.user).filter(pk=item.petition_id).exists():
         raise Http404
+    if _sealed(request.user, item.petition):
+        raise Http404  # moved to the complaints register: its files go with the case
     return FileResponse(
         item.file.open("rb"),
         as_attachment=True,
