@@ -202,3 +202,60 @@ def test_register_form_marks_the_unreadable_year(client, cast):
     html = checked(client.get(url))
     assert 'for="id_year"' in html and 'for="id_q"' in html
     checked(client.get(url, {"year": "hai"}), invalid={"id_year"})
+
+
+def period_logbook_link(html: str) -> str:
+    """The address the register's "print it period by period" sentence links to."""
+    import re
+    from html import unescape
+
+    found = re.search(r'<a href="([^"]*)">in theo từng kỳ</a>', html)
+    assert found, "no link to the log book by period"
+    return unescape(found.group(1))
+
+
+def test_a_year_too_long_to_print_offers_the_log_book_by_period(client, cast, book, monkeypatch):
+    """Over the log book's limit the register page had a PDF link answering a bare text 400
+    ("choose a shorter period") while the page offers only a year: it says so and links to the
+    log book by period, filled with the agency and the year's first month."""
+    monkeypatch.setattr(builders, "LOGBOOK_MAX_ROWS", 2)
+    client.force_login(cast.clerk_a)
+    url = reverse("paperwork:register")
+    html = client.get(url, {"agency": cast.agency_a.code, "year": 2026}).content.decode()
+    assert reverse("paperwork:register_pdf") not in html
+    assert "3 hồ sơ trong năm: sổ in tối đa 2 hồ sơ — " in html
+    link = period_logbook_link(html)
+    assert link.startswith(reverse("paperwork:logbook") + "?")
+    page = client.get(link)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    form = page.content.decode()
+    assert 'value="2026-01-01"' in form and 'value="2026-01-31"' in form
+    assert f'<option value="{cast.agency_a.code}" selected>' in form
+    # the month chosen there prints
+    printed = client.get(
+        reverse("paperwork:logbook"),
+        {"agency": cast.agency_a.code, "start": "2026-01-01", "end": "2026-01-31"},
+    )
+    assert printed["Content-Type"] == "application/pdf"
+    # a year within the limit keeps its PDF link
+    html = client.get(url, {"agency": cast.agency_a.code, "year": 2025}).content.decode()
+    assert reverse("paperwork:register_pdf") in html and "in theo từng kỳ" not in html
+
+
+def test_the_pdf_of_a_year_too_long_leads_to_the_log_book_by_period(
+    client, cast, book, monkeypatch
+):
+    """The PDF address asked for anyway (a bookmark, an old page) redirects to the log book by
+    period with the reason, never a text/plain 400."""
+    monkeypatch.setattr(builders, "LOGBOOK_MAX_ROWS", 2)
+    client.force_login(cast.clerk_a)
+    params = {"agency": cast.agency_a.code, "year": 2026}
+    r = client.get(reverse("paperwork:register_pdf"), params)
+    assert r.status_code == 302
+    page = client.get(r["Location"])
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "Có 3 hồ sơ trong kỳ: vui lòng chọn khoảng thời gian ngắn hơn (tối đa 2 hồ sơ)." in html
+    assert 'value="2026-01-01"' in html and 'value="2026-01-31"' in html
+    register_page = client.get(reverse("paperwork:register"), params).content.decode()
+    assert r["Location"] == period_logbook_link(register_page)
