@@ -259,3 +259,95 @@ def test_the_pdf_of_a_year_too_long_leads_to_the_log_book_by_period(
     assert 'value="2026-01-01"' in html and 'value="2026-01-31"' in html
     register_page = client.get(reverse("paperwork:register"), params).content.decode()
     assert r["Location"] == period_logbook_link(register_page)
+
+
+def _register_xlsx_kept_whole(agency, year, rows) -> bytes:
+    """The register's workbook as it was written before write-only mode (the whole sheet in
+    memory): what the write-only one must still hold, cell for cell."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from cchc.core.spreadsheets import header_row
+    from cchc.paperwork.exports import REGISTER_COLUMNS, _cell
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Quyển {register.book_number(year).replace('/', '-')}"
+    ws.append([f"SỔ THEO DÕI HỒ SƠ — {agency.name} — Quyển số {register.book_number(year)}"])
+    ws["A1"].font = Font(bold=True)
+    header_row(ws, [name for name, _width in REGISTER_COLUMNS])
+    for line, d in rows:
+        ws.append(
+            [
+                line,
+                d.code,
+                d.procedure.name,
+                d.procedure.number_of_copies,
+                d.applicant_name,
+                ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
+                d.competent_agency.name,
+                _cell(d.received_at),
+                _cell(d.appointment_at),
+                _cell(d.finished_at),
+                _cell(d.returned_at),
+                str(d.get_status_display()),
+            ]
+        )
+    for column in "HIJK":
+        for cell in ws[column][2:]:
+            cell.number_format = "HH:MM DD/MM/YYYY"
+    for i, (_name, width) in enumerate(REGISTER_COLUMNS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "C3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sheet_content(content: bytes) -> dict:
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = [
+        (c.coordinate, c.value, bool(c.font.b), c.number_format)
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None or c.has_style
+    ]
+    widths = {k: d.width for k, d in sheet.column_dimensions.items() if d.customWidth}
+    return {
+        "title": sheet.title,
+        "cells": cells,
+        "widths": widths,
+        "freeze": sheet.freeze_panes,
+    }
+
+
+def test_register_workbook_is_written_row_by_row_with_the_same_cells(
+    client, cast, book, monkeypatch
+):
+    """A year of tens of thousands of lines was built whole in memory: the workbook is written
+    in openpyxl's write-only mode, and holds the same cells, styles, widths and panes."""
+    import openpyxl
+
+    from cchc.paperwork import exports
+
+    made = []
+    real = openpyxl.Workbook
+
+    def spy(*args, **kwargs):
+        made.append(kwargs.get("write_only", False))
+        return real(*args, **kwargs)
+
+    client.force_login(cast.clerk_a)
+    params = {"agency": cast.agency_a.code, "year": 2026}
+    monkeypatch.setattr(openpyxl, "Workbook", spy)
+    r = client.get(reverse("paperwork:register_xlsx"), params)
+    monkeypatch.setattr(openpyxl, "Workbook", real)
+    assert made == [True]
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    lines = register.lines_between(cast.agency_a, *builders.period(start, end))
+    rows = [(lines[d.pk], d) for d in builders.logbook_dossiers(cast.agency_a, start, end)]
+    whole = _sheet_content(_register_xlsx_kept_whole(cast.agency_a, 2026, rows))
+    written = _sheet_content(r.content)
+    assert len(whole["cells"]) > 3 * 12  # the title, the headings and three lines
+    assert written == whole
+    assert written == _sheet_content(exports.register_xlsx(cast.agency_a, 2026, rows))
