@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
-from cchc.core.spreadsheets import header_row
 from cchc.dossiers.models import Dossier
 from cchc.paperwork import register
 
@@ -27,7 +26,7 @@ REGISTER_COLUMNS = (
     ("Trả kết quả", 17),
     ("Trạng thái", 22),
 )
-DATE_COLUMNS = "HIJK"
+DATE_FORMAT = "HH:MM DD/MM/YYYY"
 
 
 def _cell(moment: dt.datetime | None) -> dt.datetime | None:
@@ -36,15 +35,34 @@ def _cell(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def register_xlsx(agency: Agency, year: int, rows: Iterable[tuple[int, Dossier]]) -> bytes:
+    """The book of a year as a workbook, written row by row (openpyxl's write-only mode): a
+    year of a busy agency holds tens of thousands of lines, which a workbook kept whole in
+    memory held all at once. The columns' widths and the frozen panes are set before the first
+    row, and each cell carries its own style, as write-only mode asks."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Quyển {register.book_number(year).replace('/', '-')}"
-    ws.append([f"SỔ THEO DÕI HỒ SƠ — {agency.name} — Quyển số {register.book_number(year)}"])
-    ws["A1"].font = Font(bold=True)
-    header_row(ws, [name for name, _width in REGISTER_COLUMNS])
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"Quyển {register.book_number(year).replace('/', '-')}")
+    for i, (_name, width) in enumerate(REGISTER_COLUMNS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "C3"
+
+    def bold(value: object) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = Font(bold=True)
+        return cell
+
+    def moment(value: dt.datetime | None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=_cell(value))
+        cell.number_format = DATE_FORMAT
+        return cell
+
+    ws.append([bold(f"SỔ THEO DÕI HỒ SƠ — {agency.name} — Quyển số {register.book_number(year)}")])
+    # the bold heading row every download starts its table with (core.spreadsheets.header_row
+    # reads the sheet back, which a write-only sheet cannot)
+    ws.append([bold(name) for name, _width in REGISTER_COLUMNS])
     for line, d in rows:
         ws.append(
             [
@@ -55,19 +73,13 @@ def register_xlsx(agency: Agency, year: int, rows: Iterable[tuple[int, Dossier]]
                 d.applicant_name,
                 ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
                 d.competent_agency.name,
-                _cell(d.received_at),
-                _cell(d.appointment_at),
-                _cell(d.finished_at),
-                _cell(d.returned_at),
+                moment(d.received_at),
+                moment(d.appointment_at),
+                moment(d.finished_at),
+                moment(d.returned_at),
                 str(d.get_status_display()),
             ]
         )
-    for column in DATE_COLUMNS:
-        for cell in ws[column][2:]:
-            cell.number_format = "HH:MM DD/MM/YYYY"
-    for i, (_name, width) in enumerate(REGISTER_COLUMNS):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "C3"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

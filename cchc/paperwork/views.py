@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
@@ -96,7 +99,8 @@ def _agencies_for(user) -> QuerySet[Agency]:  # type: ignore[no-untyped-def]
 @login_required
 def logbook(request: HttpRequest) -> HttpResponse:
     """Form 07, the dossier log book of one agency over a date range (PDF), with a small
-    page to choose them."""
+    page to choose them (shown with the values asked for, not printed, when `choose` is
+    given: the register sends a year too long to print here)."""
     today = timezone.now().astimezone(LOCAL_TZ).date()
     mine = _agencies_for(request.user)
     start = day_or(request.GET.get("start"), today.replace(day=1))
@@ -110,7 +114,7 @@ def logbook(request: HttpRequest) -> HttpResponse:
         if request.GET.get(name) and day_or(request.GET[name], None) is None
     ]
     error = " ".join(unreadable)
-    if request.GET.get("agency") and not error:
+    if request.GET.get("agency") and not error and "choose" not in request.GET:
         agency = Agency.objects.filter(code=request.GET["agency"]).first()
         if agency is None or not _may_see_agency(request.user, agency):
             raise Http404
@@ -144,6 +148,18 @@ def logbook(request: HttpRequest) -> HttpResponse:
 REGISTER_PAGE_SIZE = 50
 
 
+def _logbook_by_period(agency: Agency, year: int) -> str:
+    """The period log book's page, its form filled with the agency and the year's first
+    month: where a year too long to print as one log book is printed period by period."""
+    query = {
+        "agency": agency.code,
+        "start": dt.date(year, 1, 1).isoformat(),
+        "end": dt.date(year, 1, 31).isoformat(),
+        "choose": "1",
+    }
+    return f"{reverse('paperwork:logbook')}?{urlencode(query)}"
+
+
 def _register_choice(request: HttpRequest) -> tuple[RegisterForm, Agency | None, int, str]:
     """The register asked for: the agency (the user's first if none is named), the year (this
     year if none) and the search; an agency the user may not read is a 404."""
@@ -172,6 +188,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
     number form 01 prints."""
     form, agency, year, q = _register_choice(request)
     page = None
+    too_long = False
     if agency is not None:
         rows = builders.logbook_dossiers(
             agency, dt.date(year, 1, 1), dt.date(year, 12, 31), q
@@ -179,6 +196,9 @@ def register_page(request: HttpRequest) -> HttpResponse:
         page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
         lines = register.lines_of(page.object_list)
         page.object_list = [(lines[d.pk], d) for d in page.object_list]
+        # the year's log book as one PDF holds at most LOGBOOK_MAX_ROWS lines: past them the
+        # page offers the log book by period instead of a link that cannot print
+        too_long = page.paginator.count > builders.LOGBOOK_MAX_ROWS
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -192,6 +212,9 @@ def register_page(request: HttpRequest) -> HttpResponse:
             "book": register.book_number(year),
             "page": page,
             "params": params.urlencode(),
+            "too_long": too_long,
+            "max_rows": builders.LOGBOOK_MAX_ROWS,
+            "by_period": _logbook_by_period(agency, year) if agency is not None else "",
             "title": _("Reception register"),
         },
         status=200 if agency is not None else 400,
@@ -237,9 +260,10 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
             builders.form_07(agency, dt.date(year, 1, 1), dt.date(year, 12, 31), q=q)
         )
     except DomainError as exc:
-        return HttpResponse(
-            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
-        )
+        # a year too long for one log book (an old link, a bookmark): the period log book,
+        # filled with the year's first month, says why, instead of a bare text page
+        messages.error(request, exc.message)
+        return redirect(_logbook_by_period(agency, year))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-theo-doi-{agency.code}-{year}.pdf"'
     return response

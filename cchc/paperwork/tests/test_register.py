@@ -202,3 +202,152 @@ def test_register_form_marks_the_unreadable_year(client, cast):
     html = checked(client.get(url))
     assert 'for="id_year"' in html and 'for="id_q"' in html
     checked(client.get(url, {"year": "hai"}), invalid={"id_year"})
+
+
+def period_logbook_link(html: str) -> str:
+    """The address the register's "print it period by period" sentence links to."""
+    import re
+    from html import unescape
+
+    found = re.search(r'<a href="([^"]*)">in theo từng kỳ</a>', html)
+    assert found, "no link to the log book by period"
+    return unescape(found.group(1))
+
+
+def test_a_year_too_long_to_print_offers_the_log_book_by_period(client, cast, book, monkeypatch):
+    """Over the log book's limit the register page had a PDF link answering a bare text 400
+    ("choose a shorter period") while the page offers only a year: it says so and links to the
+    log book by period, filled with the agency and the year's first month."""
+    monkeypatch.setattr(builders, "LOGBOOK_MAX_ROWS", 2)
+    client.force_login(cast.clerk_a)
+    url = reverse("paperwork:register")
+    html = client.get(url, {"agency": cast.agency_a.code, "year": 2026}).content.decode()
+    assert reverse("paperwork:register_pdf") not in html
+    assert "3 hồ sơ trong năm: sổ in tối đa 2 hồ sơ — " in html
+    link = period_logbook_link(html)
+    assert link.startswith(reverse("paperwork:logbook") + "?")
+    page = client.get(link)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    form = page.content.decode()
+    assert 'value="2026-01-01"' in form and 'value="2026-01-31"' in form
+    assert f'<option value="{cast.agency_a.code}" selected>' in form
+    # the month chosen there prints
+    printed = client.get(
+        reverse("paperwork:logbook"),
+        {"agency": cast.agency_a.code, "start": "2026-01-01", "end": "2026-01-31"},
+    )
+    assert printed["Content-Type"] == "application/pdf"
+    # a year within the limit keeps its PDF link
+    html = client.get(url, {"agency": cast.agency_a.code, "year": 2025}).content.decode()
+    assert reverse("paperwork:register_pdf") in html and "in theo từng kỳ" not in html
+
+
+def test_the_pdf_of_a_year_too_long_leads_to_the_log_book_by_period(
+    client, cast, book, monkeypatch
+):
+    """The PDF address asked for anyway (a bookmark, an old page) redirects to the log book by
+    period with the reason, never a text/plain 400."""
+    monkeypatch.setattr(builders, "LOGBOOK_MAX_ROWS", 2)
+    client.force_login(cast.clerk_a)
+    params = {"agency": cast.agency_a.code, "year": 2026}
+    r = client.get(reverse("paperwork:register_pdf"), params)
+    assert r.status_code == 302
+    page = client.get(r["Location"])
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "Có 3 hồ sơ trong kỳ: vui lòng chọn khoảng thời gian ngắn hơn (tối đa 2 hồ sơ)." in html
+    assert 'value="2026-01-01"' in html and 'value="2026-01-31"' in html
+    register_page = client.get(reverse("paperwork:register"), params).content.decode()
+    assert r["Location"] == period_logbook_link(register_page)
+
+
+def _register_xlsx_kept_whole(agency, year, rows) -> bytes:
+    """The register's workbook as it was written before write-only mode (the whole sheet in
+    memory): what the write-only one must still hold, cell for cell."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from cchc.core.spreadsheets import header_row
+    from cchc.paperwork.exports import REGISTER_COLUMNS, _cell
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Quyển {register.book_number(year).replace('/', '-')}"
+    ws.append([f"SỔ THEO DÕI HỒ SƠ — {agency.name} — Quyển số {register.book_number(year)}"])
+    ws["A1"].font = Font(bold=True)
+    header_row(ws, [name for name, _width in REGISTER_COLUMNS])
+    for line, d in rows:
+        ws.append(
+            [
+                line,
+                d.code,
+                d.procedure.name,
+                d.procedure.number_of_copies,
+                d.applicant_name,
+                ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
+                d.competent_agency.name,
+                _cell(d.received_at),
+                _cell(d.appointment_at),
+                _cell(d.finished_at),
+                _cell(d.returned_at),
+                str(d.get_status_display()),
+            ]
+        )
+    for column in "HIJK":
+        for cell in ws[column][2:]:
+            cell.number_format = "HH:MM DD/MM/YYYY"
+    for i, (_name, width) in enumerate(REGISTER_COLUMNS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "C3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sheet_content(content: bytes) -> dict:
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = [
+        (c.coordinate, c.value, bool(c.font.b), c.number_format)
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None or c.has_style
+    ]
+    widths = {k: d.width for k, d in sheet.column_dimensions.items() if d.customWidth}
+    return {
+        "title": sheet.title,
+        "cells": cells,
+        "widths": widths,
+        "freeze": sheet.freeze_panes,
+    }
+
+
+def test_register_workbook_is_written_row_by_row_with_the_same_cells(
+    client, cast, book, monkeypatch
+):
+    """A year of tens of thousands of lines was built whole in memory: the workbook is written
+    in openpyxl's write-only mode, and holds the same cells, styles, widths and panes."""
+    import openpyxl
+
+    from cchc.paperwork import exports
+
+    made = []
+    real = openpyxl.Workbook
+
+    def spy(*args, **kwargs):
+        made.append(kwargs.get("write_only", False))
+        return real(*args, **kwargs)
+
+    client.force_login(cast.clerk_a)
+    params = {"agency": cast.agency_a.code, "year": 2026}
+    monkeypatch.setattr(openpyxl, "Workbook", spy)
+    r = client.get(reverse("paperwork:register_xlsx"), params)
+    monkeypatch.setattr(openpyxl, "Workbook", real)
+    assert made == [True]
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    lines = register.lines_between(cast.agency_a, *builders.period(start, end))
+    rows = [(lines[d.pk], d) for d in builders.logbook_dossiers(cast.agency_a, start, end)]
+    whole = _sheet_content(_register_xlsx_kept_whole(cast.agency_a, 2026, rows))
+    written = _sheet_content(r.content)
+    assert len(whole["cells"]) > 3 * 12  # the title, the headings and three lines
+    assert written == whole
+    assert written == _sheet_content(exports.register_xlsx(cast.agency_a, 2026, rows))
