@@ -40,6 +40,24 @@ def test_an_accepted_action_still_goes_back_to_the_page(client, cast):
     assert case.status == ComplaintStatus.ACCEPTED
 
 
+@pytest.mark.parametrize("complexity", ["abc", "1.5"])
+def test_a_complexity_that_is_no_number_is_refused_in_vietnamese(client, cast, complexity):
+    """A hand-made post: the page said Python's "invalid literal for int() with base 10"."""
+    case = file_complaint(cast)
+    client.force_login(cast.leader_a)
+    resp = client.post(
+        f"/feedback/complaints/{case.code}/",
+        {"action": "accept", "complexity": complexity},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert resp.status_code == 200  # the page again, with its forms
+    page = resp.content.decode()
+    assert "invalid literal" not in page and "int()" not in page
+    assert "Hãy chọn mức độ phức tạp" in page and 'name="complexity"' in page
+    case.refresh_from_db()
+    assert case.status == ComplaintStatus.RECEIVED
+
+
 @pytest.mark.parametrize(("complexity", "allowed"), [(0, 0), (1, 1), (2, 2)])
 def test_the_extension_form_shows_only_while_an_extension_is_left(
     client, cast, complexity, allowed

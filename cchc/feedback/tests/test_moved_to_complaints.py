@@ -70,3 +70,23 @@ def test_the_clerks_and_specialists_no_longer_read_a_moved_denunciation(client, 
     assert f'href="{reverse("feedback:complaint", args=[complaint.code])}"' in page
     for att in PetitionAttachment.objects.filter(petition=p):
         assert client.get(reverse("feedback:attachment", args=[att.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_queue_search_does_not_find_a_moved_denunciation_by_its_hidden_words(client, cast):
+    """A match on the words tells what the denunciation says, even with the title hidden:
+    typing the official's name or "5 triệu" listed the petition. Its code still finds it."""
+    p, _ = _denunciation(client, cast)
+    queue, row = reverse("feedback:queue"), f'href="{reverse("feedback:detail", args=[p.code])}"'
+    for user in (cast.clerk_a, cast.specialist_a):
+        client.force_login(user)
+        for words in ("dia chinh", "5 triệu đồng", "Tố cáo"):
+            page = client.get(queue, {"tab": "closed", "q": words}).content.decode()
+            assert row not in page, (user, words)
+        page = client.get(queue, {"tab": "closed", "q": p.code.lower()}).content.decode()
+        assert row in page and "moved-title" in page
+
+    # the leader, to whom the register is open, finds it by its words as before
+    client.force_login(cast.leader_a)
+    page = client.get(queue, {"tab": "closed", "q": "dia chinh"}).content.decode()
+    assert row in page

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Membership
-from cchc.core.errors import DomainError
+from cchc.core.errors import DomainError, ValidationFailed
 from cchc.core.idempotency import once_per_form
 from cchc.core.text import matches_folded
 from cchc.feedback import complaints as complaint_register
@@ -141,7 +141,10 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
                 try:
                     complexity = int(post.get("complexity") or 0)
                 except ValueError as exc:  # a hand-made post: refused like a service's refusal
-                    raise DomainError(str(exc)) from exc
+                    # (Python's own text, "invalid literal for int()...", is no answer to show)
+                    raise ValidationFailed(
+                        _("Choose the case's complexity from the list."), field="complexity"
+                    ) from exc
                 complaint_register.accept_complaint(complaint, actor=user, complexity=complexity)
             elif action == "extend":
                 complaint_register.extend_complaint(

@@ -27,7 +27,6 @@ from cchc.core.errors import DomainError
 from cchc.core.htmx import work_card
 from cchc.core.idempotency import once_per_form
 from cchc.core.params import day_or
-from cchc.core.text import matches_folded
 from cchc.feedback import common, petitions, reports
 from cchc.feedback import complaints as complaint_register
 from cchc.feedback.forms import (
@@ -139,7 +138,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         tab = "all"
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(matches_folded("search_text", q))
+        qs = qs.matching_for(request.user, q)
     # narrowing filters; an unknown value is ignored (and not shown as chosen)
     filters = {name: request.GET.get(name, "").strip() for name in ("channel", "category")}
     for name, choices in (("channel", PetitionChannel), ("category", Category)):
