@@ -69,33 +69,45 @@ def appraises_year(actor: Any, year: int) -> bool:
     )
 
 
+def appraised_units(actor: Any, year: int) -> set[str]:
+    """The codes of the units that a team of `actor` (as chair or member) appraises under a
+    template of `year`: an appraiser's view of the year before publication."""
+    if getattr(actor, "pk", None) is None:
+        return set()
+    return set(
+        Agency.objects.filter(
+            par_teams__in=AppraisalTeam.objects.filter(template__year=year).filter(
+                Q(chair=actor) | Q(members=actor)
+            )
+        ).values_list("code", flat=True)
+    )
+
+
 def sees_every_unit(actor: Any, year: int) -> bool:
     """Whether `actor` may see every unit's assessment and result of `year` before the year's
-    results are published: Home Affairs, inspectors (the province's leadership follows the
-    index through them) and appraisers. After publication anyone who may read results."""
-    return is_home_affairs(actor) or permissions.is_inspector(actor) or appraises_year(actor, year)
+    results are published: Home Affairs and inspectors (the province's leadership follows the
+    index through them). An appraiser (chair or member) sees the units of their own teams only
+    (unit_pages): a member who works in another unit must not read that unit's competitors
+    before publication. After publication anyone who may read results."""
+    return is_home_affairs(actor) or permissions.is_inspector(actor)
 
 
 def unit_pages(actor: Any, year: int, province_code: str) -> Container[str]:
     """The codes of the units whose result page of `year` `actor` may open and whose row of
     the ranking they see: every unit for those who see every unit (above), and for every
-    reader of results (Home Affairs, inspectors, staff) once the year is published; before,
-    a unit's own staff their own units only (docs/reform.md: a unit never sees another unit's
-    assessment before the year's results are published). The result pages answer 403 to the
-    rest, and the indices' scorecard links only these (results.index_document's
-    `unit_urls`)."""
+    reader of results (Home Affairs, inspectors, staff, the year's appraisers) once the year
+    is published; before, a unit's own staff their own units and an appraiser the units their
+    teams appraise (docs/reform.md: a unit never sees another unit's assessment before the
+    year's results are published). The result pages answer 403 to the rest, and the indices'
+    scorecard links only these (results.index_document's `unit_urls`)."""
     if sees_every_unit(actor, year):
         return permissions.EVERYTHING
-    reads_results = (
-        is_home_affairs(actor)
-        or permissions.is_inspector(actor)
-        or permissions.is_staff_member(actor)
-    )
+    reads_results = permissions.is_staff_member(actor) or appraises_year(actor, year)
     if reads_results and results.published(year, province_code) is not None:
         return permissions.EVERYTHING
     return set(
         Agency.objects.filter(pk__in=permissions.agency_ids(actor)).values_list("code", flat=True)
-    )
+    ) | appraised_units(actor, year)
 
 
 def can_view(actor: Any, assessment: Assessment) -> bool:

@@ -519,6 +519,18 @@ def unasked_adjustments(assessment: Assessment) -> list[Score]:
     return adjusted_items(assessment)
 
 
+def _unreviewed(assessment: Assessment) -> Any:
+    return assessment.scores.filter(appraised_score__isnull=True, self_score__isnull=False).exclude(
+        node__method=Method.SURVEY
+    )
+
+
+def unreviewed_items(assessment: Assessment) -> list[Score]:
+    """The self-scored rows nobody appraised, in the sheet's order: finalising accepts them
+    as self-scored without review, which the chair's confirmation counts and names."""
+    return list(_unreviewed(assessment).select_related("node").order_by("node__order", "node__id"))
+
+
 def finalise(
     assessment: Assessment,
     *,
@@ -557,9 +569,7 @@ def finalise(
             if assessment.status == S.EXPLANATION and assessment.answer_due is not None
             else None
         )
-        untouched = assessment.scores.filter(
-            appraised_score__isnull=True, self_score__isnull=False
-        ).exclude(node__method=Method.SURVEY)
+        untouched = _unreviewed(assessment)
         accepted = [code for code in untouched.values_list("node__code", flat=True)]
         for row in untouched:
             row.appraised_score = row.self_score

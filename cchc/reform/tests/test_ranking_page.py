@@ -32,8 +32,8 @@ def test_weakest_criteria_are_named_and_linked_and_downloads_keep_the_search(cli
 def test_before_publication_a_unit_sees_only_its_own_row(client, cast):
     """docs/reform.md: a unit never sees another unit's assessment before the year's results
     are published (QA walk B: Ba Đình's staff read Sở Tư pháp's provisional points, index,
-    grade and weakest criteria on the ranking). Home Affairs, inspectors and appraisers see
-    every unit; after publication every staff member does."""
+    grade and weakest criteria on the ranking). Home Affairs and inspectors see every unit,
+    an appraiser their own team's units; after publication every staff member does."""
     from cchc.core.actors import SYSTEM
     from cchc.reform import publishing
     from cchc.reform.tests.helpers import appraisal_team
@@ -55,9 +55,12 @@ def test_before_publication_a_unit_sees_only_its_own_row(client, cast):
         text = page(user).content.decode()
         assert "Sở Tư pháp" not in text and "UBND phường Hoàn Kiếm" in text
     assert "UBND phường Hoàn Kiếm" not in page(cast.leader_b).content.decode()
-    for user in (cast.province_admin, cast.inspector, chair):
+    for user in (cast.province_admin, cast.inspector):
         text = page(user).content.decode()
         assert "Sở Tư pháp" in text and "UBND phường Hoàn Kiếm" in text
+    # an appraiser sees the units of their own team only (test_appraiser_scope.py)
+    text = page(chair).content.decode()
+    assert "UBND phường Hoàn Kiếm" in text and "Sở Tư pháp" not in text
     publishing.publish_results(2026, actor=SYSTEM, reason="", confirm_incomplete=True)
     assert "Sở Tư pháp" in page(cast.leader_a).content.decode()
 

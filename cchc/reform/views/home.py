@@ -5,7 +5,7 @@ published templates a unit of the user may open."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -32,9 +32,13 @@ def home_page(
     mine = Assessment.objects.filter(agency_id__in=permissions.agency_ids(user)).select_related(
         "template", "agency"
     )
-    teams = AppraisalTeam.objects.filter(Q(chair=user) | Q(members=user)).distinct()
+    # the sheets a team of the user appraises: the team's own template and units (two
+    # separate joins matched a unit of the user's team of another year or template too)
+    own_team = AppraisalTeam.objects.filter(
+        Q(chair=user) | Q(members=user), template=OuterRef("template"), agencies=OuterRef("agency")
+    )
     to_appraise = (
-        Assessment.objects.filter(template__teams__in=teams, agency__par_teams__in=teams)
+        Assessment.objects.filter(Exists(own_team))
         .exclude(status=AssessmentStatus.DRAFT)
         .select_related("template", "agency")
         .distinct()

@@ -127,7 +127,8 @@ def _groups(doc: dict[str, Any]) -> list[tuple[str, list[dict]]]:
 
 @login_required
 def ranking(request: HttpRequest, year: int) -> HttpResponse:
-    if not (sees_results(request.user) or access.sees_every_unit(request.user, year)):
+    # an appraiser who is no unit's staff reads the rows of the units their teams appraise
+    if not (sees_results(request.user) or access.appraises_year(request.user, year)):
         raise PermissionDenied
     doc = results.ranking_document(year, province())
     everyone = doc["agencies"]

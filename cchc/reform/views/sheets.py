@@ -222,6 +222,9 @@ def _assessment_page(
             # adjustments the unit was never asked to answer: finalising closes the appraisal
             # without its answers, which the chair confirms naming them (not one plain click)
             "unasked": appraisal.unasked_adjustments(a) if chair else [],
+            # self scores nobody appraised: finalising accepts them without review, which the
+            # chair confirms knowing how many (one plain click accepted a whole sheet)
+            "unreviewed": appraisal.unreviewed_items(a) if chair and a.can_be_finalised else [],
             "finalise_hint": None if chair or staff else _finalise_hint(user, a),
             # an appraisal carried on after the year was published reaches the published
             # results only by a restatement: the appraisers are told before they change it
