@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -19,7 +19,7 @@ from reportlab.platypus import LongTable, Spacer, TableStyle
 from cchc.core.calendar import LOCAL_TZ
 from cchc.paperwork.pdf import Styles, build_pdf, p
 from cchc.surveys.models import Campaign, Item, Method
-from cchc.surveys.results import method_of
+from cchc.surveys.results import judging_minimum, method_of, target_verdict
 
 
 def number(value: float | int | None) -> str:
@@ -52,6 +52,14 @@ WIDTH = 267 * mm  # landscape A4 less the margins
 # the columns' widths before any widening: group, rank (or "insufficient sample"), unit,
 # SIPAS, interval, n valid, n invalid; the components share what is left of the page
 NOMINAL = (20 * mm, 24 * mm, 40 * mm, 14 * mm, 26 * mm, 12 * mm, 12 * mm)
+# with the target's column after SIPAS (as on the results page) the unit's name and the
+# interval give it room: nine components of "100,00" need 12 mm each, and the table spilled
+# off the page's right edge with the other columns at their widths above
+WITH_TARGET = (20 * mm, 24 * mm, 34 * mm, 14 * mm, 22 * mm, 20 * mm, 12 * mm, 12 * mm)
+
+
+def nominal_widths(with_target: bool) -> tuple[float, ...]:
+    return WITH_TARGET if with_target else NOMINAL
 
 
 def fitting_width(cells: list[Any]) -> float:
@@ -71,13 +79,48 @@ def fitting_width(cells: list[Any]) -> float:
     return widest + 2 * PADDING + 1  # a point to spare for rounding
 
 
-def column_widths(rows: list[list[Any]], n_components: int) -> list[float]:
+def column_widths(
+    rows: list[list[Any]], n_components: int, nominal: tuple[float, ...] = NOMINAL
+) -> list[float]:
     """Each column at least as wide as its widest word (`fitting_width`), the fixed columns
     at least their nominal width, the components sharing what is left of the page."""
     needed = [fitting_width(list(cells)) for cells in zip(*rows, strict=True)]
-    fixed = [max(nominal, need) for nominal, need in zip(NOMINAL, needed, strict=False)]
+    fixed = [max(width, need) for width, need in zip(nominal, needed, strict=False)]
     share = (WIDTH - sum(fixed)) / max(n_components, 1)
-    return fixed + [max(share, need) for need in needed[len(NOMINAL) :]]
+    return fixed + [max(share, need) for need in needed[len(nominal) :]]
+
+
+def target_summary(campaign: Campaign, doc: dict[str, Any], minimum: int) -> str:
+    """The target's line, as the results page words it (`results.html`, #target-summary):
+    the target, how many of the units judged reached it, how many have too few answers to
+    judge, and the province's verdict."""
+    judged = [
+        campaign.meets_target(a["total"], n_valid=a["n_valid"], minimum=minimum)
+        for a in doc["agencies"]
+    ]
+    too_few = sum(
+        1
+        for a in doc["agencies"]
+        if campaign.too_few_to_judge(a["total"], n_valid=a["n_valid"], minimum=minimum)
+    )
+    text = _(
+        "SIPAS at least %(target)s %% — reached by %(met)s of the %(judged)s units with a figure"
+    ) % {
+        "target": number(float(campaign.target_index or 0)),
+        "met": sum(1 for met in judged if met),
+        "judged": sum(1 for met in judged if met is not None),
+    }
+    if too_few:
+        text += "; " + ngettext(
+            "%(n)s unit has too few answers to judge (fewer than %(minimum)s valid questionnaires)",
+            "%(n)s units have too few answers to judge (fewer than %(minimum)s valid questionnaires)",
+            too_few,
+        ) % {"n": too_few, "minimum": minimum}
+    province = doc["province"]
+    verdict = target_verdict(campaign, province["total"], province.get("n_valid") or 0, minimum)
+    if verdict:
+        text += f" · {_('Province')}: {verdict}"
+    return f"{_('Target')}: {text}"
 
 
 def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
@@ -118,13 +161,27 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
             },
             st.body,
         ),
-        Spacer(1, 3 * mm),
     ]
+    with_target = campaign.target_index is not None
+    minimum = judging_minimum(method)
+    if with_target:
+        story.append(p(target_summary(campaign, doc, minimum), st.body))
+    story.append(Spacer(1, 3 * mm))
+
+    def verdict(figures: dict[str, Any], style: Any) -> list[Any]:
+        """The target column's cell (none without a target): the workbook's words."""
+        if not with_target:
+            return []
+        said = target_verdict(campaign, figures["total"], figures.get("n_valid") or 0, minimum)
+        return [p(said or "", style)]
+
     # "% i" in these two strings reads to xgettext as a conversion directive; they are never
     # %-formatted, and msgfmt -c rejects a python-format entry whose translation ends in "%"
     # xgettext:no-python-format
     interval_heading = _("95 % interval")
-    head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %", interval_heading]
+    head = [_("Group"), _("Rank"), _("Unit"), "SIPAS %"]
+    head += [_("Target")] if with_target else []
+    head += [interval_heading]
     head += [pgettext("a column header", "n valid"), pgettext("a column header", "invalid")]
     head += [code for code, _name in components]
     rows: list[list[Any]] = [[p(h, st.narrow_bold) for h in head]]
@@ -137,6 +194,7 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
             p("", st.narrow_bold),
             p(_("Province"), st.narrow_bold),
             p(number(province["total"]), st.narrow_bold),
+            *verdict(province, st.narrow_bold),
             p(band(province["interval"]), st.narrow_bold),
             p(number(province["n_valid"]), st.narrow_bold),
             p(number(province["n_invalid"]), st.narrow_bold),
@@ -152,13 +210,18 @@ def render_report(campaign: Campaign, doc: dict[str, Any]) -> bytes:
                 p(rank, st.narrow),
                 p(a["name"], st.narrow),
                 p(number(a["total"]), st.narrow),
+                *verdict(a, st.narrow),
                 p(band(a["interval"]), st.narrow),
                 p(number(a["n_valid"]), st.narrow),
                 p(number(a["n_invalid"]), st.narrow),
             ]
             + [p(number(scores.get(code)), st.narrow) for code, _name in components]
         )
-    table = LongTable(rows, colWidths=column_widths(rows, len(components)), repeatRows=1)
+    table = LongTable(
+        rows,
+        colWidths=column_widths(rows, len(components), nominal_widths(with_target)),
+        repeatRows=1,
+    )
     table.setStyle(
         TableStyle(
             [

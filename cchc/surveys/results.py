@@ -328,6 +328,19 @@ def too_few_text(n_valid: int, minimum: int) -> str:
     ) % {"n": n_valid, "minimum": minimum}
 
 
+def target_verdict(campaign: Any, total: float | None, n_valid: int, minimum: int) -> str | None:
+    """A figure against the campaign's target, in the words the results page uses: "reached",
+    "not reached", or too few answers to judge (`too_few_text`); None when there is no
+    target or no figure. The Excel workbook and the PDF report both print this, so the two
+    files say the same of a unit as the page does."""
+    from django.utils.translation import gettext as _
+
+    if campaign.too_few_to_judge(total, n_valid=n_valid, minimum=minimum):
+        return too_few_text(n_valid, minimum)
+    met = campaign.meets_target(total, n_valid=n_valid, minimum=minimum)
+    return None if met is None else _("reached") if met else _("not reached")
+
+
 def campaign_reading(campaign: Any) -> tuple[Any, MethodSpec, list[str], Any]:
     """How a campaign's responses are read: the method version in force (`campaign_method`),
     its spec, the item order their scored texts were written in (the campaign's own

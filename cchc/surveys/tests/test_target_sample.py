@@ -106,3 +106,61 @@ def test_every_heading_of_the_files_starts_with_a_capital(cast, campaign, method
 
     text = text_of(client.get(f"/surveys/c/{campaign.code}/results.pdf").content)
     assert "Khoảng tin cậy 95 % Số phiếu hợp lệ Không hợp lệ P1" in text, text
+
+
+def test_the_pdf_report_judges_the_target_as_the_page_and_the_workbook(
+    cast, campaign, method, client
+):
+    """The PDF report had no word of the target, while the page and the workbook judge each
+    unit against it: it now prints the target's line and a column with the workbook's words,
+    a figure on fewer valid questionnaires than the minimum too few to judge."""
+    from cchc.surveys.tests.test_report import text_of
+
+    publish(cast, campaign, method)  # 3 valid questionnaires a unit, the minimum 30
+    text = text_of(client.get(f"/surveys/c/{campaign.code}/results.pdf").content)
+    too_few = "quá ít phiếu để đánh giá (3 phiếu hợp lệ; cần ít nhất 30)"
+    assert (
+        "Mục tiêu: SIPAS từ 86,00 % trở lên — 0 trên 0 đơn vị có kết quả đã đạt; "
+        "2 đơn vị quá ít phiếu để đánh giá (dưới 30 phiếu hợp lệ) · Toàn tỉnh: "
+        "quá ít phiếu để đánh giá (6 phiếu hợp lệ; cần ít nhất 30)"
+    ) in text, text
+    assert "SIPAS % Mục tiêu Khoảng tin cậy 95 %" in text, text  # after SIPAS, as on the page
+    assert text.count(too_few) == 2, text
+    assert " đạt" not in text.replace("đã đạt", ""), text  # neither "đạt" nor "chưa đạt"
+
+
+def test_the_pdf_report_and_the_workbook_say_the_same_of_each_unit(cast, campaign, method, client):
+    publish(cast, campaign, method, minimum=3)  # A reaches 86, B does not
+    from cchc.surveys.tests.test_report import text_of
+
+    text = text_of(client.get(f"/surveys/c/{campaign.code}/results.pdf").content)
+    xlsx = client.get(f"/surveys/c/{campaign.code}/results.xlsx").content
+    book = load_workbook(io.BytesIO(xlsx))
+    verdicts = {row[2]: row[-1] for row in list(book["SIPAS"].iter_rows(values_only=True))[1:]}
+    assert verdicts == {cast.agency_a.code: "đạt", cast.agency_b.code: "chưa đạt"}
+    assert "1 trên 2 đơn vị có kết quả đã đạt" in text, text
+    assert "quá ít phiếu" not in text
+    for agency in (cast.agency_a, cast.agency_b):
+        row = text.split(agency.name, 1)[1].split(" ")
+        # the unit's name, its SIPAS, then the workbook's verdict
+        assert " ".join(row[2 : 2 + len(verdicts[agency.code].split())]) == verdicts[agency.code]
+
+
+def test_the_pdf_table_with_the_target_fits_the_page(cast, campaign, method, client, monkeypatch):
+    """The target's column takes room from the unit's name and the interval: the nine
+    components keep their width and the table stays within the landscape page."""
+    from cchc.surveys import report
+
+    widths: list[list[float]] = []
+    table = report.LongTable
+
+    def recording(rows, colWidths, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N803
+        widths.append(colWidths)
+        return table(rows, colWidths=colWidths, **kwargs)
+
+    monkeypatch.setattr(report, "LongTable", recording)
+    publish(cast, campaign, method)
+    assert client.get(f"/surveys/c/{campaign.code}/results.pdf").status_code == 200
+    (columns,) = widths
+    assert len(columns) == 8 + len(report.components_of(method))
+    assert sum(columns) <= report.WIDTH + 0.01, sum(columns) / report.mm

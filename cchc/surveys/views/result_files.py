@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 
 from cchc.surveys.models import Campaign, Item
 from cchc.surveys.policies import can_follow
-from cchc.surveys.results import answer_splits, judging_minimum, method_of, too_few_text
+from cchc.surveys.results import answer_splits, judging_minimum, method_of, target_verdict
 from cchc.surveys.views.results import (
     _gap,
     _number_formatter,
@@ -259,11 +259,9 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     minimum = judging_minimum(figures.method)
 
     def verdict(total: float | None, n_valid: int) -> str | None:
-        """The target column's cell: reached, not reached, or too few answers to judge."""
-        if campaign.too_few_to_judge(total, n_valid=n_valid, minimum=minimum):
-            return too_few_text(n_valid, minimum)
-        met = campaign.meets_target(total, n_valid=n_valid, minimum=minimum)
-        return None if met is None else _("reached") if met else _("not reached")
+        """The target column's cell: reached, not reached, or too few answers to judge (the
+        PDF report's words: `target_verdict`)."""
+        return target_verdict(campaign, total, n_valid, minimum)
 
     for a in agencies:
         low, high = a["interval"] or (None, None)
