@@ -85,14 +85,24 @@ class UserChoiceField(forms.ModelChoiceField):
 class IntakeForm(forms.Form):
     """Counter intake (tiếp nhận trực tiếp): receipt and appointment, form 01."""
 
-    procedure = forms.ModelChoiceField(label=_("procedure"), queryset=Procedure.objects.published())
+    # a missing one is named (Django's own "This field is required." names no field, and the
+    # error summary at the top of the long form shows the message alone)
+    procedure = forms.ModelChoiceField(
+        label=_("procedure"),
+        queryset=Procedure.objects.published(),
+        error_messages={"required": _("Choose the procedure of the dossier.")},
+    )
     receiving_place = AgencyChoice(
         label=_("place of reception"),
         queryset=Agency.objects.none(),
         help_text=_("your counter, or any service centre (boundary-free intake)"),
     )
     receiving_agency = AgencyChoice(label=_("receiving agency"), queryset=Agency.objects.none())
-    competent_agency = AgencyChoice(label=_("competent agency"), queryset=Agency.objects.none())
+    competent_agency = AgencyChoice(
+        label=_("competent agency"),
+        queryset=Agency.objects.none(),
+        error_messages={"required": _("Choose the competent agency (the one that decides).")},
+    )
     applicant_kind = forms.ChoiceField(
         label=_("applicant type"),
         choices=ApplicantKind.choices,
