@@ -25,6 +25,7 @@ from cchc.core.errors import ValidationFailed
 from cchc.core.fields import MultipleFileField, date_input
 from cchc.core.identifiers import CITIZEN_ID_INPUT_LENGTH, clean_tax_code, normalise_citizen_id
 from cchc.core.text import thousands
+from cchc.dossiers import reuse
 from cchc.dossiers.models import (
     APPLICANT_ADDRESS_MAX,
     APPLICANT_NAME_MAX,
@@ -84,14 +85,24 @@ class UserChoiceField(forms.ModelChoiceField):
 class IntakeForm(forms.Form):
     """Counter intake (tiếp nhận trực tiếp): receipt and appointment, form 01."""
 
-    procedure = forms.ModelChoiceField(label=_("procedure"), queryset=Procedure.objects.published())
+    # a missing one is named (Django's own "This field is required." names no field, and the
+    # error summary at the top of the long form shows the message alone)
+    procedure = forms.ModelChoiceField(
+        label=_("procedure"),
+        queryset=Procedure.objects.published(),
+        error_messages={"required": _("Choose the procedure of the dossier.")},
+    )
     receiving_place = AgencyChoice(
         label=_("place of reception"),
         queryset=Agency.objects.none(),
         help_text=_("your counter, or any service centre (boundary-free intake)"),
     )
     receiving_agency = AgencyChoice(label=_("receiving agency"), queryset=Agency.objects.none())
-    competent_agency = AgencyChoice(label=_("competent agency"), queryset=Agency.objects.none())
+    competent_agency = AgencyChoice(
+        label=_("competent agency"),
+        queryset=Agency.objects.none(),
+        error_messages={"required": _("Choose the competent agency (the one that decides).")},
+    )
     applicant_kind = forms.ChoiceField(
         label=_("applicant type"),
         choices=ApplicantKind.choices,
@@ -291,25 +302,46 @@ class IntakeForm(forms.Form):
             return []
         return [upload.name or "" for upload in self.files.getlist(field)]
 
-    def reusable(self) -> list[DigitizedDocument]:
-        """The citizen's earlier digitised documents (by the ID number typed)."""
+    def _reusable_documents(self) -> Any:
+        """The citizen's earlier digitised documents (by the ID number typed), newest first."""
         number = normalise_citizen_id(
             (self.data if self.is_bound else self.initial).get("applicant_id")
         )
         if not re.fullmatch(r"\d{12}", number or ""):
-            return []
-        return list(reusable_documents(hash_national_id(number))[:50])
+            return DigitizedDocument.objects.none()
+        return reusable_documents(hash_national_id(number))
 
-    def reusable_lines(self) -> list[dict[str, Any]]:
-        """The earlier documents offered for reuse, each with the component it was chosen for
-        when the form comes back refused (a select the page rebuilt at "do not reuse" had the
-        corrected dossier received without the document)."""
+    def reusable(self) -> list[DigitizedDocument]:
+        """The citizen's earlier digitised documents (by the ID number typed)."""
+        return list(self._reusable_documents()[: reuse.OFFERED])
+
+    def reusable_lines(self) -> dict[str, list[dict[str, Any]]]:
+        """The earlier documents offered for reuse, as the online form offers them
+        (dossiers.reuse): each once, named for a person, under the component it was filed as
+        (`by_component`: each component with its offers) or, fitting none, apart (`others`,
+        with a choice of component); each with the component it was chosen for when the form
+        comes back refused (a choice the page forgot had the corrected dossier received
+        without the document). Empty when the citizen has none."""
+        if not self.components:
+            return {}
+        offered = reuse.offers(self._reusable_documents(), self.components)
+        if not offered.others and not any(offered.by_component.values()):
+            return {}
         components = {str(c.pk) for c in self.components}
-        lines = []
-        for doc in self.reusable():
-            chosen = str(self.data.get(f"reuse_{doc.pk}", "")) if self.is_bound else ""
-            lines.append({"doc": doc, "chosen": chosen if chosen in components else ""})
-        return lines
+
+        def line(offer: reuse.Offer) -> dict[str, Any]:
+            key = f"reuse_{offer.document.pk}"
+            chosen = str(self.data.get(key, "")) if self.is_bound else ""
+            return {"offer": offer, "chosen": chosen if chosen in components else ""}
+
+        return {
+            "by_component": [
+                {"component": c, "offers": [line(o) for o in offered.by_component[c.pk]]}
+                for c in self.components
+                if offered.by_component[c.pk]
+            ],
+            "others": [line(o) for o in offered.others],
+        }
 
     def checklist(self) -> list[tuple[Any, str]]:
         d = self.cleaned_data

@@ -200,7 +200,8 @@ def test_the_clerk_reuses_the_citizens_earlier_documents(client, cast, component
         {"part": "reusable", "procedure": cast.procedure.pk, "applicant_id": ID},
         HTTP_HX_REQUEST="true",
     ).content.decode()
-    assert "giay-chung-sinh.pdf" in listed and f'name="reuse_{earlier.pk}"' in listed
+    # named for a person (what the paper is), no longer by its file name
+    assert "Giấy chứng sinh (" in listed and f'name="reuse_{earlier.pk}"' in listed
     # named with the dossier it came with: two papers of one name are told apart
     assert f"kèm hồ sơ {earlier_dossier.code}" in listed
     data = intake_data(cast, components, **{f"reuse_{earlier.pk}": str(paper.pk)})
@@ -285,7 +286,7 @@ def test_a_refused_intake_keeps_the_earlier_documents_chosen_for_reuse(client, c
     )
     page = client.post("/staff/intake/", data).content.decode()
     assert Dossier.objects.count() == 1  # the earlier one only: the form was refused
-    chosen = re.search(rf'<select name="reuse_{earlier.pk}".*?</select>', page, re.S)
+    # offered under its component (a tick box): still ticked for it
+    chosen = re.search(rf'<input type="checkbox" name="reuse_{earlier.pk}"[^>]*>', page)
     assert chosen is not None
-    assert re.search(rf'<option value="{paper.pk}"\s+selected>', chosen.group(0))
-    assert '<option value="" selected>' not in chosen.group(0)
+    assert f'value="{paper.pk}"' in chosen.group(0) and " checked" in chosen.group(0)

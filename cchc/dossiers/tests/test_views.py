@@ -470,3 +470,15 @@ def test_fees_are_written_with_dots_between_thousands(client, cast):
     client.force_login(cast.clerk_a)
     page = client.get(f"/staff/dossiers/{d.code}/").content.decode()
     assert "1.500.000" in page and "1500000" not in page
+
+
+def test_a_missing_procedure_or_competent_agency_is_named(client, cast):
+    """Django's generic "Trường này là bắt buộc." named neither field (the error summary at
+    the top of the long form shows the message without its label)."""
+    client.force_login(cast.clerk_a)
+    page = client.post(
+        "/staff/intake/", intake_data(cast, procedure="", competent_agency="")
+    ).content.decode()
+    assert not Dossier.objects.exists()
+    assert "Bạn hãy chọn thủ tục hành chính của hồ sơ." in page
+    assert "Bạn hãy chọn cơ quan có thẩm quyền giải quyết hồ sơ." in page
