@@ -209,3 +209,21 @@ def publish_last_and_this_year(cast, campaign, method):  # type: ignore[no-untyp
     enter_phone_responses(campaign, method, (5, 5, 5), agency=cast.agency_b, actor=cast.clerk_b)
     services.close_campaign(campaign, actor=cast.province_admin)
     services.publish_results(campaign, actor=cast.province_admin)
+
+
+def publish_two_units(cast, campaign, method, *, minimum=None):  # type: ignore[no-untyped-def]
+    """The campaign with a target of 86 %, three phone answers at each of two units (A
+    satisfied, B not), closed and published; `minimum`: the method's fewest valid
+    questionnaires to judge a unit (its own is 30)."""
+    from decimal import Decimal
+
+    from cchc.surveys.models import Campaign
+
+    if minimum is not None:
+        method.rules = {**method.rules, "min_valid_ranked": minimum}
+        method.save(update_fields=["rules"])
+    Campaign.objects.filter(pk=campaign.pk).update(target_index=Decimal(86))
+    enter_phone_responses(campaign, method, [5, 5, 4], agency=cast.agency_a, actor=cast.clerk_a)
+    enter_phone_responses(campaign, method, [5, 2, 1], agency=cast.agency_b, actor=cast.clerk_b)
+    services.close_campaign(campaign, actor=cast.province_admin)
+    services.publish_results(campaign, actor=cast.province_admin)

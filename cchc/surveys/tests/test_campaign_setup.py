@@ -14,7 +14,7 @@ from cchc.core.errors import TransitionNotAllowed
 from cchc.surveys import campaign_settings, services
 from cchc.surveys.jobs import open_url
 from cchc.surveys.models import Campaign, Quota, Sample
-from cchc.surveys.tests.conftest import draft_campaign, new_campaign_form
+from cchc.surveys.tests.conftest import draft_campaign, new_campaign_form, publish_two_units
 from cchc.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -162,13 +162,7 @@ def test_results_mark_the_units_below_target_and_compare_with_last_year(
 
     # three questionnaires a unit are judged only with a minimum of three (the method's
     # default, 30, reads "too few answers to judge": test_target_sample.py)
-    method.rules = {**method.rules, "min_valid_ranked": 3}
-    method.save(update_fields=["rules"])
-    Campaign.objects.filter(pk=campaign.pk).update(target_index=Decimal(86))
-    enter_phone_responses(campaign, method, [5, 5, 4], agency=cast.agency_a, actor=cast.clerk_a)
-    enter_phone_responses(campaign, method, [5, 2, 1], agency=cast.agency_b, actor=cast.clerk_b)
-    services.close_campaign(campaign, actor=cast.province_admin)
-    services.publish_results(campaign, actor=cast.province_admin)
+    publish_two_units(cast, campaign, method, minimum=3)
 
     page = client_for(cast.citizen).get(reverse("surveys:results", args=[campaign.code]))
     body = page.content.decode()

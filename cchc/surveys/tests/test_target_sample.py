@@ -5,27 +5,13 @@ its count and the minimum, instead of "reached" on three questionnaires."""
 
 import io
 import re
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from cchc.surveys import services
-from cchc.surveys.models import Campaign
-from cchc.surveys.tests.conftest import enter_phone_responses
+from cchc.surveys.tests.conftest import publish_two_units as publish
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(cast, campaign, method, *, minimum=None):  # type: ignore[no-untyped-def]
-    if minimum is not None:
-        method.rules = {**method.rules, "min_valid_ranked": minimum}
-        method.save(update_fields=["rules"])
-    Campaign.objects.filter(pk=campaign.pk).update(target_index=Decimal(86))
-    enter_phone_responses(campaign, method, [5, 5, 4], agency=cast.agency_a, actor=cast.clerk_a)
-    enter_phone_responses(campaign, method, [5, 2, 1], agency=cast.agency_b, actor=cast.clerk_b)
-    services.close_campaign(campaign, actor=cast.province_admin)
-    services.publish_results(campaign, actor=cast.province_admin)
 
 
 def ranking_rows(body: str) -> dict[str, str]:
