@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from cchc.accounts import staff_views, views
@@ -19,5 +18,5 @@ urlpatterns = [
     path("two-step/", views.otp_setup, name="otp_setup"),
     path("two-step-off/", views.otp_remove, name="otp_remove"),
     path("confirm/", views.recheck, name="recheck"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
 ]

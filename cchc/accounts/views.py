@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from cchc.accounts import contact_changes, second_factor, services
+from cchc.accounts import contact_changes, landing, second_factor, services
 from cchc.accounts.forms import ContactsForm
 from cchc.accounts.lockout import _audit
 from cchc.core.errors import DomainError
@@ -36,11 +36,21 @@ User = get_user_model()
 
 
 class TokenForm(forms.Form):
+    # drawn by the project's field template (label, error tied to the input, aria-invalid) on
+    # every page that asks for a code: sign-in, enrolment, "confirm it is you"
     token = forms.RegexField(
         label=gettext_lazy("Code from the authenticator app"),
         regex=r"^\s*\d{6}\s*$",
         max_length=8,
         error_messages={"invalid": gettext_lazy("Enter the 6-digit code.")},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]{6,8}",
+                "autofocus": True,
+            }
+        ),
     )
 
 
@@ -152,6 +162,8 @@ class SignInView(auth_views.LoginView):
         self.signing_in = user  # where the sign-in lands depends on whose it is
         if second_factor.confirmed_device(user) is None:
             response = super().form_valid(form)  # login() rotates the session key
+            if self.get_redirect_url():  # a `next` on this site (Django's safe-URL check)
+                landing.remember(self.request.session, self.get_redirect_url())
             if second_factor.required_at_sign_in(user):
                 # an administrator without a device: signed in, but held to the enrolment
                 # page (middleware) until a device is confirmed
@@ -168,13 +180,18 @@ class SignInView(auth_views.LoginView):
         }
         return redirect("accounts:otp_verify")
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # the name typed stays in its field: the cursor goes to the password, to type it again
+        if form.data.get("username"):
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+            form.fields["password"].widget.attrs["autofocus"] = True
+        return super().form_invalid(form)
+
     def get_default_redirect_url(self) -> str:
-        """Where a sign-in with no `next` lands: a person's or an organisation's account on its
-        dossiers ("Hồ sơ của tôi"), staff on the home page with their work cards
-        (settings.LOGIN_REDIRECT_URL)."""
+        """Where a sign-in with no `next` lands: the account's own home (landing.home_for)."""
         user = getattr(self, "signing_in", None)
-        if user is not None and user.kind == User.Kind.CITIZEN and not user.is_superuser:
-            return reverse("portal:my_dossiers")
+        if user is not None:
+            return landing.home_for(user)
         return str(super().get_default_redirect_url())
 
 
@@ -197,7 +214,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             ):
-                target = reverse("home")
+                target = landing.home_for(user)
+            landing.remember(request.session, target)
             return redirect(target)
         pending["attempts"] = int(pending.get("attempts", 0)) + 1
         _audit("otp_failed", request, user.get_username(), attempts=pending["attempts"])
@@ -242,6 +260,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         )
     device = second_factor.pending_device(user)
     form = TokenForm(request.POST or None)
+    if not form.is_bound:
+        # the steps above the field come first (install the app, scan the code)
+        form.fields["token"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and form.is_valid():
         if second_factor.confirm_device(user, device, form.cleaned_data["token"]):
             device.refresh_from_db()
@@ -422,4 +443,16 @@ class PasswordChange(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         _audit("password_changed", self.request, self.request.user.get_username())
         messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign-out (POST), said on the page it lands on: on a shared computer (a library, the
+    counter's kiosk) the person sees that the account is closed."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, _("You have signed out of your account."))
         return response
