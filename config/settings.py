@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "cchc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A sign-in's `next` that the account may not open lands on its own home (accounts.landing)
+    "cchc.accounts.landing.LandingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp, with the policy strings kept between responses (cchc/core/csp.py)
     "cchc.core.csp.CSPMiddleware",

@@ -4,12 +4,13 @@ account's own home with a word on why.
 Whether an account may open a page is the page's own rule (every view checks its own
 permission), so it is not guessed here from a copy of those rules: the sign-in remembers the
 page it sends the browser to (remember), and the first answer of that page, when it refuses
-the account (403), is turned into the account's home and a message (bounce, from
-cchc.accounts.middleware). Only pages on this site get that far: the sign-in keeps Django's
+the account (403), is turned into the account's home and a message (LandingMiddleware,
+inside Django's messages middleware). Only pages on this site get that far: the sign-in keeps Django's
 safe-URL check (url_has_allowed_host_and_scheme) before anything is remembered."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,9 +72,15 @@ def bounce(request: HttpRequest, response: HttpResponse) -> HttpResponse:
             "instead. If your work needs that page, ask your agency's administrator."
         )
     messages.warning(request, text)
-    landing = redirect(home)
-    # the messages middleware (below this one) has already stored the messages of the
-    # refused page's answer; the new one goes with the answer that replaces it
-    if hasattr(request, "_messages"):
-        request._messages.update(landing)
-    return landing
+    return redirect(home)
+
+
+class LandingMiddleware:
+    """Sends the first answer after a sign-in through `bounce`. Listed after Django's
+    messages middleware, so the message goes with the redirect the ordinary way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return bounce(request, self.get_response(request))

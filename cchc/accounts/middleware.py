@@ -1,5 +1,4 @@
-"""Holds administrators to their second factor, remembers the browsers that signed in, and
-lands a sign-in whose `next` the account may not open on the account's own home."""
+"""Holds administrators to their second factor and remembers the browsers that signed in."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from cchc.accounts import landing, second_factor
+from cchc.accounts import second_factor
 from cchc.accounts.lockout import DEVICE_COOKIE, DEVICE_MAX_AGE, device_cookie_value
 
 # the sign-in steps, enrolment and sign-out; not the account page or the password change,
@@ -58,7 +57,7 @@ class SecondFactorMiddleware:
                 return redirect("accounts:otp_setup")
             logout(request)
             return redirect_to_login(request.get_full_path())
-        response = landing.bounce(request, self.get_response(request))
+        response = self.get_response(request)
         username = getattr(request, "_cchc_device_user", None)
         if username:
             response.set_cookie(
