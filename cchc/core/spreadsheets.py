@@ -1,10 +1,11 @@
 """What every Excel download of the platform shares (openpyxl writes them): the sheet name and
-the bold heading row."""
+the bold heading row (with the columns' widths and frozen panes), on an ordinary sheet or a
+write-only one."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 # Excel refuses these in a sheet name, and the name is at most 31 characters long
@@ -31,11 +32,40 @@ def sheet_name(title: str) -> str:
     return name or "Sheet"
 
 
-def header_row(ws: Any, headings: Iterable[Any]) -> None:
+def header_row(
+    ws: Any,
+    headings: Iterable[Any],
+    *,
+    widths: Sequence[float] = (),
+    freeze: str | None = None,
+) -> None:
     """Append the column headings to the sheet, in bold: the row every download starts its
-    table with."""
-    from openpyxl.styles import Font  # openpyxl is loaded when a download is made, not before
+    table with. `widths` are the columns' widths from column A on, `freeze` the cell above and
+    left of which the panes stay in place when the reader scrolls ("A2": the headings).
 
-    ws.append(list(headings))
-    for cell in ws[ws.max_row]:
+    Works on an ordinary sheet and on a write-only one (`Workbook(write_only=True)`, a download
+    of tens of thousands of lines written row by row): each heading is a cell of its own with
+    its bold font, as write-only mode asks, instead of a row styled once appended, which a
+    write-only sheet cannot read back. A write-only sheet writes its widths and panes with its
+    first row, so there they must come with the first row appended (or be set before it)."""
+    # openpyxl is loaded when a download is made, not before
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    # a write-only sheet's writer starts with its first row: the widths and panes set after it
+    # would be dropped without a word (openpyxl keeps no public sign that it started)
+    if (widths or freeze) and getattr(ws, "_writer", None) is not None:
+        raise ValueError(
+            "A write-only sheet takes its column widths and frozen panes before its first row"
+        )
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    if freeze:
+        ws.freeze_panes = freeze
+    cells = []
+    for heading in headings:
+        cell = WriteOnlyCell(ws, value=heading)
         cell.font = Font(bold=True)
+        cells.append(cell)
+    ws.append(cells)

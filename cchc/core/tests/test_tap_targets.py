@@ -4,7 +4,7 @@ tall at 390 px, so a thumb aimed at one opened its neighbour."""
 
 from __future__ import annotations
 
-from cchc.core.a11y import sign_in
+from cchc.core.a11y import assert_accessible, sign_in
 from cchc.dossiers.tests.factories import counter_dossier
 
 
@@ -62,3 +62,52 @@ def test_a_refused_forms_error_links_are_big_enough_to_tap_on_a_phone(
     heights = _heights(page, ".error-summary a")
     assert heights, "no error summary"
     assert all(h >= 44 for _text, h in heights), heights
+
+
+# The page frame's controls (base.html): every one a thumb can reach on a phone, header and
+# footer, with the folded menu opened (the sign-out button and the menu's links are in it)
+FRAME_CONTROLS = (
+    "header.site :is(a, button, summary, select)",
+    "body > footer :is(a, button, select)",
+)
+
+
+def _small_frame_controls(page) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("[data-menu-toggle]").click()  # the menu unfolds: its links can be measured
+    page.locator("#site-menu.open").wait_for()
+    for group in page.locator("header.site details[data-menu-group]").all():
+        group.evaluate("g => g.open = true")  # a group's links too, opened in place
+    assert_accessible(page)  # the unfolded menu at a phone's width passes axe as well
+    small = []
+    for selector in FRAME_CONTROLS:
+        for control in page.locator(selector).all():
+            if not control.is_visible():
+                continue
+            box = control.bounding_box() or {"width": 0, "height": 0}
+            if box["width"] < 44 or box["height"] < 44:
+                label = control.inner_text() or control.get_attribute("aria-label") or ""
+                small.append((label.strip(), box))
+    return small
+
+
+def test_the_page_frames_controls_are_big_enough_to_tap_on_a_staff_page(
+    transactional_db, cast, browser_page
+):
+    """The language switch, the menu button, the brand link, the sign-out button and the
+    menu's links were 23-38 px tall at 390 px (WCAG 2.5.5, at least 44 by 44 CSS px)."""
+    page = browser_page
+    sign_in(page, cast.leader_a)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/staff/")
+    assert page.locator("header.site form button").count() == 1  # signed in: sign-out shown
+    assert _small_frame_controls(page) == []
+
+
+def test_the_page_frames_controls_are_big_enough_to_tap_on_a_public_page(
+    transactional_db, browser_page
+):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/procedures/")
+    assert _small_frame_controls(page) == []
