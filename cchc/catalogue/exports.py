@@ -38,8 +38,8 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
         _("valid to"),
         _("amending decisions"),
     ]
-    header_row(ws, [capfirst(h) for h in headings])
-    ws.freeze_panes = "A2"
+    widths = (12, 60, 24, 10, 16, 22, 14, 14, 40, 12, 18, 12, 12, 12, 24)
+    header_row(ws, [capfirst(h) for h in headings], widths=widths, freeze="A2")
     for p in procedures:
         ws.append(
             [
@@ -66,9 +66,6 @@ def procedures_xlsx(procedures: Iterable[Procedure]) -> bytes:
             cell.number_format = "#,##0"
         for cell in row[11:14]:
             cell.number_format = "DD/MM/YYYY"
-    widths = (12, 60, 24, 10, 16, 22, 14, 14, 40, 12, 18, 12, 12, 12, 24)
-    for column, width in zip("ABCDEFGHIJKLMNO", widths, strict=True):
-        ws.column_dimensions[column].width = width
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from cchc.agencies.models import Agency
 from cchc.core.calendar import LOCAL_TZ
+from cchc.core.spreadsheets import header_row
 from cchc.dossiers.models import Dossier
 from cchc.paperwork import register
 
@@ -60,9 +61,7 @@ def register_xlsx(agency: Agency, year: int, rows: Iterable[tuple[int, Dossier]]
         return cell
 
     ws.append([bold(f"SỔ THEO DÕI HỒ SƠ — {agency.name} — Quyển số {register.book_number(year)}")])
-    # the bold heading row every download starts its table with (core.spreadsheets.header_row
-    # reads the sheet back, which a write-only sheet cannot)
-    ws.append([bold(name) for name, _width in REGISTER_COLUMNS])
+    header_row(ws, [name for name, _width in REGISTER_COLUMNS])
     for line, d in rows:
         ws.append(
             [
