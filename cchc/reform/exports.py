@@ -47,10 +47,15 @@ def _pdf_cell(c: Any) -> str:
 
 
 def ranking_rows(
-    doc: dict[str, Any], changes: dict[str, int | None]
+    doc: dict[str, Any],
+    changes: dict[str, int | None],
+    names: dict[tuple[str, str], str] | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
     """The ranking's download; `changes`: each unit's change of rank where it is comparable
-    (views.rankings.comparable_change), empty otherwise, as the page shows "—"."""
+    (views.rankings.comparable_change), empty otherwise, as the page shows "—"; `names`:
+    (template code, criterion code) -> name, so the weakest criteria read "2.3 <name>" as on
+    the page (a leader handed the file read bare codes)."""
+    names = names or {}
     header = [
         _("Ranking group"),
         _("Rank"),
@@ -75,7 +80,10 @@ def ranking_rows(
             _num(r["max"]),
             _num(r["total"]),
             r.get("grade") or "",
-            "; ".join(r.get("weakest") or []),
+            "; ".join(
+                " ".join(filter(None, (code, names.get((r.get("template") or "", code)))))
+                for code in r.get("weakest") or []
+            ),
             _result_status(doc, r),
         ]
         for r in doc["agencies"]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -104,6 +105,20 @@ class EvidenceForm(forms.Form):
         self.fields["file_id"].choices = [("", "—"), *files_choices]  # type: ignore[attr-defined]
         if not files_choices:
             self.fields["file_id"].widget = forms.HiddenInput()
+        # the limits `core.uploads.check_upload` applies, said before a specialist uploads a
+        # 30 MB scan or a Word file and learns them only from the refusal
+        self.fields["file"].help_text = _("PDF, JPEG or PNG, at most %(max_upload_mb)s MB.") % {
+            "max_upload_mb": settings.MAX_UPLOAD_MB
+        }
+
+    def file_to_choose_again(self) -> str:
+        """The name of the file chosen on a refused form: a browser never puts a chosen file
+        back in the page, so the sheet says which one to choose again (the number, issuer and
+        date come back as typed). Empty when nothing was refused, no file was chosen, or the
+        file itself was refused (its error says why; choosing it again would fail again)."""
+        refused = self.is_bound and self.errors and "file" not in self.errors
+        upload = self.files.get("file") if refused else None
+        return str(upload.name) if upload else ""
 
 
 class DeadlineForm(forms.Form):

@@ -39,3 +39,27 @@ def test_progress_lists_units_by_name_and_labels_sit_with_their_boxes(client, ca
     ]
     # the search box's label and the box in one cell of the grid
     assert re.search(r'<div><label for="id_q">[^<]*</label>\s*<input[^>]*name="q"', text)
+
+
+@pytest.mark.django_db
+def test_the_search_and_the_status_narrow_the_units_that_have_not_started(client, cast):
+    """Home Affairs searched the progress of a province of 148 units for "xã Sóc Sơn", which
+    had not started: the table said there was no self-assessment and the list under it still
+    named every unit that had not started. The search narrows that list, as it narrows the
+    table; a status chosen leaves none of them (a unit that has not started has no status)."""
+    t = build_template()
+    AgencyFactory(code="H26.133", name="UBND Xã Sóc Sơn")
+    AgencyFactory(code="H26.10", name="Sở Du lịch")
+    assessments.open_assessment(t, cast.agency_b, actor=SYSTEM_ACTOR)
+    client.force_login(cast.province_admin)
+    url = reverse("reform:progress", args=[t.pk])
+
+    def not_started(**params):  # type: ignore[no-untyped-def]
+        text = html.unescape(client.get(url, params).content.decode())
+        start = text.find("Đơn vị chưa bắt đầu")
+        return "" if start < 0 else text[start : text.index("</p>", start)]
+
+    assert "Sở Du lịch" in not_started() and "UBND Xã Sóc Sơn" in not_started()
+    found = not_started(q="xa soc son")
+    assert "H26.133 UBND Xã Sóc Sơn" in found and "Sở Du lịch" not in found
+    assert not_started(status="SUBMITTED") == ""

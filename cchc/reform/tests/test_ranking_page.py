@@ -185,3 +185,20 @@ def test_a_search_that_matches_no_unit_says_so_not_that_the_year_has_no_results(
     assert f'<a href="{url}">' in no_match
     # an empty search is no search: the units are listed
     assert "Sở Tư pháp" in html.unescape(client.get(url, {"q": "  "}).content.decode())
+
+
+@pytest.mark.django_db
+def test_the_rankings_download_names_the_weakest_criteria_as_the_page_does(client, cast):
+    """The page reads "1.1 Nội dung 1.1" under a unit's weakest criteria; the Excel a leader
+    takes to the meeting wrote a bare "1.1", which says nothing without the template open."""
+    import io
+
+    from openpyxl import load_workbook
+
+    t = build_template()
+    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    client.force_login(cast.province_admin)
+    xlsx = client.get(reverse("reform:ranking", args=[2026]), {"format": "xlsx"})
+    header, unit = load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
+    weakest = unit[header.index("Tiêu chí yếu nhất")]
+    assert weakest and weakest.split("; ")[0] == "1.1 Nội dung 1.1"

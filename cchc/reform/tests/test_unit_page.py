@@ -112,3 +112,20 @@ def test_a_survey_left_out_of_the_index_loses_no_points(client, cast):
     r = client.get(reverse("reform:unit", args=[2026, "H26.01"]))
     lost = {f["code"]: f for f in r.context["lost"]}
     assert (lost["2"]["counted"], lost["2"]["lost"]) == (True, pytest.approx(6))
+
+
+@pytest.mark.django_db
+def test_each_criterion_of_where_the_points_were_lost_leads_to_its_rows_on_the_sheet(client, cast):
+    """A province leader asking why a unit ranked last read the points each criterion lost,
+    but nothing led from a criterion to the records behind it (its items' scores, evidence and
+    appraisal comments): the code of each field and criterion links to its row of the sheet,
+    for whoever may open the sheet; a reader who may not sees the bare code."""
+    a = submitted_unit(cast)
+    sheet = reverse("reform:assessment", args=[a.pk])
+    unit = reverse("reform:unit", args=[2026, "H26.01"])
+    client.force_login(cast.leader_b)
+    text = client.get(unit).content.decode()
+    for code in ("1", "1.1", "1.2"):
+        assert f'<a href="{sheet}#n-{code}"' in text
+    # the anchor is the sheet's row of that code
+    assert 'id="n-1.2"' in client.get(sheet).content.decode()

@@ -91,7 +91,11 @@ def test_the_ranking_download_says_provisional_until_published(client, cast):
     header, unit = rows[0], rows[1]
     assert len(rows) == 2 and unit[3] == "H26.01"  # the leader's own unit only
     assert header[-2:] == ("Tiêu chí yếu nhất", "Tình trạng kết quả")
-    assert unit[-2:] == ("1.2; 1.1", "tạm tính: chưa thẩm định, chưa công bố")
+    # named as on the page, from the unit's own template (not the communes' "1.2")
+    assert unit[-2:] == (
+        "1.2 Nội dung 1.2; 1.1 Nội dung 1.1",
+        "tạm tính: chưa thẩm định, chưa công bố",
+    )
     publishing.publish_results(2026, actor=SYSTEM, confirm_incomplete=True)
     rows = list(
         load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).active.iter_rows(

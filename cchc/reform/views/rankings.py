@@ -153,7 +153,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             r["code"]: comparable_change(r, everyone, last_ranks.get(r["code"]))
             for r in doc["agencies"]
         }
-        header, rows = exports.ranking_rows(doc, changes)
+        header, rows = exports.ranking_rows(doc, changes, criterion_names(year))
         title = (
             _("PAR INDEX ranking %(year)s")
             if doc["frozen"]
@@ -305,6 +305,17 @@ def _without_peers(lost: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def criterion_names(year: int) -> dict[tuple[str, str], str]:
+    """(template code, criterion code) -> the criterion's name, for the weakest criteria of the
+    ranking (a bare "2.3" says nothing to a reader, on the page or in its downloads)."""
+    return {
+        (tcode, code): name
+        for tcode, code, name in TemplateNode.objects.filter(template__year=year).values_list(
+            "template__code", "code", "name"
+        )
+    }
+
+
 def _ranking_groups(
     doc: dict[str, Any], year: int, linked: Container[str], everyone: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -315,13 +326,7 @@ def _ranking_groups(
 
     num = shown_2dp
 
-    # the criteria's names, for the weakest criteria (a bare "2.3" says nothing to a reader)
-    names = {
-        (tcode, code): name
-        for tcode, code, name in TemplateNode.objects.filter(template__year=year).values_list(
-            "template__code", "code", "name"
-        )
-    }
+    names = criterion_names(year)
     history = results.rank_history(year, province()) if doc["agencies"] else {}
     out = []
     for group, rows in _groups(doc):
@@ -462,6 +467,9 @@ def unit_result(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "leaves": leaves,
             "assessment": a,
             "can_sheet": a is not None and access.can_view(request.user, a),
+            # each field's and criterion's code leads to its row of the scoring sheet, where
+            # the items' scores, evidence and appraisal comments behind its points are
+            "sheet_url": reverse("reform:assessment", args=[a.pk]) if a is not None else "",
             "whatif_form": whatif_form,
             "frozen": doc.get("frozen", False),
             "trend": _unit_trend_chart(

@@ -319,18 +319,10 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     if filters.is_valid():
         q, status = filters.cleaned_data["q"].strip(), filters.cleaned_data["status"]
     if q:
-        # as the ranking's search: without accents and in any case ("ba dinh", "BA ĐÌNH"
-        # find "UBND Phường Ba Đình"); the database's icontains folds neither on SQLite and
-        # accents nowhere. A province has a few hundred units: folded here.
-        wanted = fold(q)
         units = Assessment.objects.filter(template=t).values_list(
             "agency_id", "agency__code", "agency__name"
         )
-        qs = qs.filter(
-            agency_id__in=[
-                pk for pk, code, name in units if wanted in fold(code) or wanted in fold(name)
-            ]
-        )
+        qs = qs.filter(agency_id__in=_matching(units, q))
     if status:
         qs = qs.filter(status=status)
     now = timezone.now()
@@ -340,6 +332,15 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     not_started = (
         subjects.assessed_agencies(t, province()).exclude(pk__in=started).order_by("name", "code")
     )
+    # the search and the status narrow this list too: Home Affairs looking up "xã Sóc Sơn"
+    # read all the province's units that had not started under "no self-assessment"; a unit
+    # that has not started has no status, so a status chosen leaves none of them
+    if status:
+        not_started = not_started.none()
+    elif q:
+        not_started = not_started.filter(
+            pk__in=_matching(not_started.values_list("pk", "code", "name"), q)
+        )
     return render(
         request,
         "reform/progress.html",
@@ -351,6 +352,15 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             "not_started": not_started[:200],
         },
     )
+
+
+def _matching(units: Any, q: str) -> list[int]:
+    """The ids of `units` ((id, code, name) rows) whose code or name holds `q`, as the
+    ranking's search: without accents and in any case ("ba dinh", "BA ĐÌNH" find "UBND Phường
+    Ba Đình"); the database's icontains folds neither on SQLite and accents nowhere. A
+    province has a few hundred units: folded here."""
+    wanted = fold(q)
+    return [pk for pk, code, name in units if wanted in fold(code) or wanted in fold(name)]
 
 
 @login_required
