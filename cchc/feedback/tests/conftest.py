@@ -26,3 +26,4 @@ def reseeded(transactional_db):
 
     importlib.import_module("cchc.core.migrations.0002_seed_rules").seed(apps, None)
     importlib.import_module("cchc.feedback.migrations.0002_seed_and_append_only").seed(apps, None)
+    importlib.import_module("cchc.feedback.migrations.0010_petition_reminder_rule").seed(apps, None)
