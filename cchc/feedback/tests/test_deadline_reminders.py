@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.jobs import run_jobs
@@ -176,3 +177,8 @@ def test_the_daily_command_enqueues_the_reminders(reseeded, cast, mailoutbox):
     assert mailoutbox == []  # the job runner sends, after the pass committed
     run_jobs()
     assert [m.to for m in mailoutbox] == [["specialist_a@example.vn"]]
+
+
+def test_the_daily_command_refuses_a_day_it_cannot_read(db):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("feedback_daily", day="24/04/2026")

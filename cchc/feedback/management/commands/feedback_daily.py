@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cchc.feedback.reminders import daily_pass
 
@@ -19,5 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--day", default="", help="YYYY-MM-DD; today by default")
 
     def handle(self, *args, day: str, **options):
-        count = daily_pass(dt.date.fromisoformat(day) if day else None)
+        try:
+            when = dt.date.fromisoformat(day) if day else None
+        except ValueError:
+            raise CommandError(f"--day: {day!r} is not a date written YYYY-MM-DD") from None
+        count = daily_pass(when)
         self.stdout.write(f"petitions to remind: {count}")
