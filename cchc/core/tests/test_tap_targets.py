@@ -21,6 +21,13 @@ def test_the_folded_action_titles_are_tall_enough_to_tap_on_a_phone(
     for title in titles.all():
         box = title.bounding_box()
         assert box and box["height"] >= 24, (title.inner_text(), box)
+        # a title that wraps on a phone ("Đề nghị người phản ánh bổ sung thông tin (tạm dừng
+        # tính hạn)") must not draw its second line over the first: Pico's line-height of
+        # 1rem left no room for the Vietnamese marks above and below the letters
+        line, size = title.evaluate(
+            "e => [getComputedStyle(e).lineHeight, getComputedStyle(e).fontSize].map(parseFloat)"
+        )
+        assert line >= 1.3 * size, (title.inner_text(), line, size)
 
 
 def _heights(page, selector: str) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
