@@ -173,7 +173,14 @@ def compare(
     for _name, group, data in identified:
         for row in _rows(group, data):
             code = str(row.get("departmentCode") or ids.get(str(row.get("departmentId")), ""))
-            agency = by_code.get(code) or by_name.get(fold(str(row.get("departmentName") or "")))
+            # by name only a row with no code: a code we do not hold is another unit, even
+            # one of the same name (Phú Thọ's "UBND Xã Liên Minh", H44.185, had been set
+            # against Hà Nội's, H26.185, figure by figure)
+            agency = (
+                by_code.get(code)
+                if code
+                else by_name.get(fold(str(row.get("departmentName") or "")))
+            )
             if agency is None:
                 unmatched.add(f"{code or '?'} {row.get('departmentName') or ''}".strip())
                 continue

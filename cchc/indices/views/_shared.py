@@ -112,6 +112,8 @@ def _summary(ps: scoring.PeriodScores) -> dict[str, Any]:
     province_data = any(received.values())
     return {
         "label": str(ps.period),
+        # each period out of its own methodology's maximum (a scheme version may change it)
+        "max_points": ps.spec.max_points,
         "province_total": prov.total if province_data else None,
         "province_groups": {g.code: g.score if province_data else None for g in prov.groups},
         "total": {a: s.total if received.get(a) else None for a, s in ps.scores.items()},
@@ -130,7 +132,7 @@ def _trend(period: Period, province: str) -> tuple[scoring.PeriodScores, list[di
     closed = PeriodReport.objects.filter(province_code=province).aggregate(
         n=Max("pk"), r=Sum("restated")
     )
-    key = f"indices:trend:v2:{SCHEME}:{province}:{period}:{closed['n']}:{closed['r']}"
+    key = f"indices:trend:v3:{SCHEME}:{province}:{period}:{closed['n']}:{closed['r']}"
     past = cache.get(key)
     if past is None:
         out = scoring.period_scores_many(SCHEME, period.history(HISTORY), province_code=province)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from cchc.accounts import permissions
@@ -139,7 +140,11 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             f"{agency.code} {agency.name} — {period.label}",
             headers,
             data,
-            [_("Total: %(t)s / 100") % {"t": score2(s.total)}, *_agency_closed_notes(ps, agency)],
+            [
+                _("Total: %(t)s / %(max)s")
+                % {"t": score2(s.total), "max": floatformat(ps.spec.max_points, "-2")},
+                *_agency_closed_notes(ps, agency),
+            ],
         )
     return render(
         request,
@@ -217,9 +222,23 @@ def evidence(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             headers,
             data,
             [
-                counters.describe(
-                    metric_spec.numerator if which == "numerator" else metric_spec.denominator
-                ),
+                # what the rows are, with their count: the "missing" list is the denominator's
+                # records outside the numerator (the late dossiers of the on-time metric), and
+                # the denominator's label alone read as if the file held all of them
+                _("In “%(num)s”: %(n)s of %(d)s.")
+                % {
+                    "num": counters.describe(metric_spec.numerator),
+                    "n": ev.numerator_count,
+                    "d": ev.denominator_count,
+                }
+                if which == "numerator"
+                else _("Counted in “%(den)s” but not in “%(num)s”: %(n)s of %(d)s.")
+                % {
+                    "den": counters.describe(metric_spec.denominator),
+                    "num": counters.describe(metric_spec.numerator),
+                    "n": ev.missing_count,
+                    "d": ev.denominator_count,
+                },
                 *closed_notes,
             ],
         )

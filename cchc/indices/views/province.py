@@ -78,10 +78,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if fmt := _export(request):
         names = {g.code: g.label for g in ps.spec.groups}
         data = [
-            [_("Province total"), prov.total, 100],
+            [_("Province total"), prov.total, ps.spec.max_points],
             *[[names[g.code], g.score, g.max_points] for g in prov.groups],
         ]
-        data += [[t["period_label"], t["province_total"], 100] for t in trend[:-1]]
+        data += [[t["period_label"], t["province_total"], t["max_points"]] for t in trend[:-1]]
         return table_response(
             fmt,
             _("Service index — %(p)s") % {"p": period.label},

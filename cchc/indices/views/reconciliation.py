@@ -45,7 +45,14 @@ def reconcile_upload(request: HttpRequest) -> HttpResponse:
         files = request.FILES.getlist("files")
         if not files:
             errors.append(_("Choose at least one portal report file (.json)."))
-        for upload in files[:20]:
+        elif len(files) > MAX_FILES:
+            # every file chosen is checked or none is: a 21st file was dropped without a word
+            errors.append(
+                _("At most %(n)s files at once: you chose %(k)s. Check them in several rounds.")
+                % {"n": MAX_FILES, "k": len(files)}
+            )
+            files = []
+        for upload in files:
             if upload.size > MAX_UPLOAD:
                 errors.append(_("%(f)s is larger than 5 MB.") % {"f": upload.name})
                 continue
