@@ -93,6 +93,11 @@ class SchemeSpec:
     def max_points(self) -> float:
         return sum(g.max_points for g in self.groups)
 
+    @property
+    def largest_group_points(self) -> float:
+        """The largest group's maximum: the top of the charts' group axis."""
+        return max((g.max_points for g in self.groups), default=0.0)
+
     def group(self, code: str) -> GroupSpec:
         for g in self.groups:
             if g.code == code:

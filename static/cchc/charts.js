@@ -28,6 +28,9 @@
     return s;
   }
   var LEGEND = {legend: {display: true, position: "bottom"}};
+  // an axis's top as the page gives it (data-y-max: the scheme version's maximum, from the rule
+  // data); without it, Chart.js scales to the data
+  function top(value) { return Number(value) || undefined; }
   function provinceTrend() {
     var canvas = document.getElementById("trend");
     var d = readJson("chart-data");
@@ -43,8 +46,8 @@
     new Chart(canvas, {type: "line", data: {labels: d.labels, datasets: sets},
       options: {animation: false, plugins: LEGEND, scales: {
         x: axis(canvas.dataset.xTitle),
-        y: axis(canvas.dataset.yTitle, {min: 0, max: 100, position: "left"}),
-        y2: axis(canvas.dataset.y2Title, {min: 0, max: 22, position: "right", grid: {drawOnChartArea: false}})}}});
+        y: axis(canvas.dataset.yTitle, {min: 0, max: top(canvas.dataset.yMax), position: "left"}),
+        y2: axis(canvas.dataset.y2Title, {min: 0, max: top(canvas.dataset.y2Max), position: "right", grid: {drawOnChartArea: false}})}}});
   }
   function agencyTrend() {
     var canvas = document.getElementById("agency-trend");
@@ -53,7 +56,7 @@
     new Chart(canvas, {type: "line",
       data: {labels: labels, datasets: [line(canvas.dataset.labelTotal, totals, 0, {borderWidth: 2})]},
       options: {animation: false, plugins: LEGEND, scales: {
-        x: axis(canvas.dataset.xTitle), y: axis(canvas.dataset.yTitle, {min: 0, max: 100})}}});
+        x: axis(canvas.dataset.xTitle), y: axis(canvas.dataset.yTitle, {min: 0, max: top(canvas.dataset.yMax)})}}});
   }
   // a long agency name on a phone: wrapped on word boundaries into at most two lines of
   // `width` characters, the rest cut from the right with "…" (the tooltip's title keeps the

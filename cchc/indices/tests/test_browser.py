@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 
+from cchc.indices.engine import load_spec
 from cchc.testing import sign_in
 
 pytestmark = pytest.mark.browser
@@ -31,7 +33,14 @@ def test_drill_down_from_province_to_late_dossiers_and_export(
         return {x: c.options.scales.x.title.text, y: c.options.scales.y.title.text,
                 y2: c.options.scales.y2.title.text, legend: c.options.plugins.legend.display,
                 series: colours.length, colours: new Set(colours).size,
-                gaps: c.data.datasets.every(d => !d.spanGaps), total: c.data.datasets[0].data}; }"""
+                gaps: c.data.datasets.every(d => !d.spanGaps), total: c.data.datasets[0].data,
+                top: c.options.scales.y.max, groupTop: c.options.scales.y2.max}; }"""
+    )
+    # the axes end at the scheme version's maximum and its largest group's (rule data)
+    spec = load_spec("qd766", dt.date(2026, 8, 31))
+    assert (trend["top"], trend["groupTop"]) == (
+        spec.max_points,
+        max(g.max_points for g in spec.groups),
     )
     assert trend["x"] == "Kỳ" and trend["y"] == "Tổng điểm (trên 100)"
     assert trend["y2"] == "Điểm nhóm tiêu chí" and trend["legend"] is True
