@@ -316,7 +316,13 @@ def _task_page(
         "complete": still_open and is_lead,
         "verify": is_assigner and task.can_be_verified,
     }
-    empty_forms = {name: form_class() for name, form_class, _act in TASK_FORMS.values()}
+    forms_shown = {name: form_class() for name, form_class, _act in TASK_FORMS.values()}
+    forms_shown.update(bound or {})
+    if not (is_lead and not task.measure_name and not task.children.exists()):
+        # a typed percentage counts only for the lead unit of a task without sub-tasks or a
+        # measure (services.report_progress): elsewhere the field was refused ("comes from the
+        # measure") or silently ignored after "Saved."
+        forms_shown["progress_form"].fields.pop("percent", None)
     return render(
         request,
         "plans/task_detail.html",
@@ -337,8 +343,7 @@ def _task_page(
             "any_action": any(actions.values()),
             "is_assigner": is_assigner,
             "unit_linked": policies.units_seen(user),
-            **empty_forms,
-            **(bound or {}),
+            **forms_shown,
         },
     )
 
