@@ -3,33 +3,16 @@ checklist item's result, note and photo are on the screen, not in a four-column 
 than the phone whose photo field was out of reach at the right edge; once recorded, each
 answer reads as a card too."""
 
-import datetime as dt
-
 import pytest
 
-from cchc.plans import inspections as isvc
+from cchc.plans.tests.test_browser_phone_inspections import _inside_the_screen
 from cchc.testing import sign_in
-
-D = dt.date
-
-
-def _inside_the_screen(locator) -> bool:  # type: ignore[no-untyped-def]
-    box = locator.bounding_box()
-    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_inspector_on_a_phone_records_the_checklist(browser_page, cast):
-    insp = isvc.schedule_inspection(
-        actor=cast.inspector,
-        agency=cast.agency_a,
-        scheduled_on=D(2026, 5, 10),
-        checklist=[
-            "Niêm yết công khai thủ tục hành chính tại bộ phận một cửa",
-            "Sổ theo dõi hồ sơ",
-        ],
-    )
+def test_inspector_on_a_phone_records_the_checklist(browser_page, cast, insp):
+    # (conftest's insp: unit A on 10/05/2026, two checklist items)
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, cast.inspector)
@@ -49,6 +32,6 @@ def test_inspector_on_a_phone_records_the_checklist(browser_page, cast):
     with page.expect_navigation():
         page.locator("#record").click()
     note = page.locator("main table.checklist td[data-label]").last
-    assert _inside_the_screen(note)
+    assert _inside_the_screen(page, note)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.shot("checklist-recorded")
