@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,8 +14,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cchc.core.spreadsheets import header_row
+from cchc.core.text import fold
 from cchc.paperwork import pdf
 from cchc.plans import status as st
+
+
+def disposition(title: str, *details: Any, extension: str, inline: bool = False) -> str:
+    """The Content-Disposition of one of the app's downloads, named for what it holds: the
+    Vietnamese title folded to lower-case ASCII ("Thi đua" → "thi-dua"), then the details that
+    tell two downloads apart (unit code, plan, year, day) as they are written ("H26.100"), the
+    empty ones left out: "thi-dua-2026.xlsx", "nhiem-vu-qua-han-H26.100-20260512.xlsx" (the
+    task list and the emulation ranking were both "nhiem-vu-…")."""
+    words = [fold(title), *(str(d) for d in details if d)]
+    name = re.sub(r"[^A-Za-z0-9.]+", "-", " ".join(words)).strip("-.")
+    return f'{"inline" if inline else "attachment"}; filename="{name}.{extension}"'
 
 
 def _tasks_total() -> str:

@@ -161,13 +161,21 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 def inspection_list_xlsx(request: HttpRequest) -> HttpResponse:
     """The inspection list's rows (its search and filters; every page) as an Excel file, with
     each inspection's findings and the state of their remediation."""
-    qs, _filters = _filtered_inspections(request)
+    qs, filters = _filtered_inspections(request)
     today = timezone.localdate()
     data = exports.inspections_xlsx(qs.iterator(), today)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="kiem-tra-{today:%Y%m%d}.xlsx"'
+    # "kiem-tra-2026-H26.100-20260512.xlsx": the year, unit and plan filtered on, then the day
+    response["Content-Disposition"] = exports.disposition(
+        "Kiểm tra",
+        filters["year"],
+        filters["agency"],
+        filters["plan"],
+        f"{today:%Y%m%d}",
+        extension="xlsx",
+    )
     return response
 
 
@@ -361,7 +369,7 @@ def inspection_photo(request: HttpRequest, code: str, pk: int) -> FileResponse:
     result = insp.results.filter(pk=pk).exclude(photo="").first()
     if result is None:
         raise Http404
-    return _stored_file(result.photo, f"{insp.code}-{result.item_code}")
+    return _stored_file(result.photo, f"anh-kiem-tra-{insp.code}-{result.item_code}")
 
 
 @login_required
@@ -379,7 +387,9 @@ def conclusion_pdf(request: HttpRequest, code: str) -> HttpResponse:
     if not insp.concluded_on:
         raise Http404
     response = HttpResponse(exports.conclusion_pdf(insp), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="ket-luan-{insp.code}.pdf"'
+    response["Content-Disposition"] = exports.disposition(
+        "Kết luận kiểm tra", insp.code, extension="pdf", inline=True
+    )
     return response
 
 

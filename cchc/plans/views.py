@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -219,8 +219,13 @@ def task_list_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    name = f"nhiem-vu-{filters['tab']}-{today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # "nhiem-vu-qua-han-H26.100-20260512.xlsx": the tab in Vietnamese whatever the page's
+    # language, then the unit and plan filtered on
+    with translation.override("vi"):
+        tab = str(TABS[filters["tab"]])
+    response["Content-Disposition"] = exports.disposition(
+        f"Nhiệm vụ {tab}", filters["agency"], filters["plan"], f"{today:%Y%m%d}", extension="xlsx"
+    )
     return response
 
 
@@ -311,7 +316,13 @@ def _task_page(
         "complete": still_open and is_lead,
         "verify": is_assigner and task.can_be_verified,
     }
-    empty_forms = {name: form_class() for name, form_class, _act in TASK_FORMS.values()}
+    forms_shown = {name: form_class() for name, form_class, _act in TASK_FORMS.values()}
+    forms_shown.update(bound or {})
+    if not (is_lead and not task.measure_name and not task.children.exists()):
+        # a typed percentage counts only for the lead unit of a task without sub-tasks or a
+        # measure (services.report_progress): elsewhere the field was refused ("comes from the
+        # measure") or silently ignored after "Saved."
+        forms_shown["progress_form"].fields.pop("percent", None)
     return render(
         request,
         "plans/task_detail.html",
@@ -332,8 +343,7 @@ def _task_page(
             "any_action": any(actions.values()),
             "is_assigner": is_assigner,
             "unit_linked": policies.units_seen(user),
-            **empty_forms,
-            **(bound or {}),
+            **forms_shown,
         },
     )
 
@@ -492,7 +502,9 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{year}.xlsx"'
+    # the viewer who sees one unit only downloads that unit's line: its code is in the name
+    unit = rows[0]["code"] if len(rows) == 1 and not policies.can_see_all(request.user) else ""
+    response["Content-Disposition"] = exports.disposition("Thi đua", unit, year, extension="xlsx")
     return response
 
 
@@ -501,7 +513,10 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency_for(request, code)
     report = reports.unit_report(agency, year=_year(request))
     response = HttpResponse(exports.unit_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="nhiem-vu-{agency.code}.pdf"'
+    # the year too: the PDFs of two years of one unit had the same name
+    response["Content-Disposition"] = exports.disposition(
+        "Báo cáo nhiệm vụ", agency.code, report["year"], extension="pdf", inline=True
+    )
     return response
 
 
@@ -514,8 +529,9 @@ def unit_xlsx(request: HttpRequest, code: str) -> HttpResponse:
         exports.unit_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = f"nhiem-vu-{agency.code}-{report['year']}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = exports.disposition(
+        "Báo cáo nhiệm vụ", agency.code, report["year"], extension="xlsx"
+    )
     return response
 
 

@@ -305,7 +305,7 @@ def test_the_frozen_date_is_the_one_the_inspection_list_and_its_export_read(
     assert "Đang khắc phục, còn trong hạn" in html
     assert "Quá hạn khắc phục" not in html
     r = inspector.get("/plans/kiem-tra.xlsx?year=2026")
-    assert r["Content-Disposition"].endswith('kiem-tra-20260512.xlsx"')
+    assert r["Content-Disposition"].endswith('kiem-tra-2026-20260512.xlsx"')
     freezer.move_to("2026-07-01")
     html = inspector.get(f"/plans/kiem-tra/?agency={cast.agency_a.code}&year=2026").content.decode()
     assert "Quá hạn khắc phục" in html
