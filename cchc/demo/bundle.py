@@ -240,6 +240,11 @@ def generate(
         for c in commune_codes + [d[0] for d in DEPARTMENTS]
     }
     weights = [rng.paretovariate(1.2) for _ in procs]
+    # synchronised to the national portal (DongBoDVCQG, the 766 index's DOSSIER_SYNC: 6
+    # points), each unit at its own rate; absent, every unit scored 0 there. Drawn from a
+    # generator of its own, so every other value of the bundle is what it was.
+    sync_rng = random.Random(f"{seed}-sync")
+    agency_sync = {c: sync_rng.choice([0.82, 0.9, 0.95, 0.98, 1.0]) for c in agency_late}
     ids = identity_codes(province_code)
     seq: dict[tuple[str, dt.date], int] = {}
     span = (end - start).total_seconds()
@@ -289,6 +294,7 @@ def generate(
                 "CoKetQuaDienTu": int(finished is not None and rng.random() < 0.55)
                 * document_flags,
                 "TaiSuDungDuLieuSoHoa": int(rng.random() < 0.2 and document_flags),
+                "DongBoDVCQG": int(sync_rng.random() < agency_sync[agency]),
                 "DanhGia": rng.choices([5, 4, 3, 2, 1], [0.55, 0.3, 0.08, 0.04, 0.03])[0]
                 if rated
                 else None,

@@ -32,10 +32,13 @@ PROCEDURES = (
     "xác nhận tình trạng hôn nhân",
 )
 
-# (title, content, answer)
-TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+# (topic, title, content, answer): the topic is the code of one of the feedback app's topics
+# (cchc.feedback Topic, seeded by its migration 0002) of the category, the one a receiving
+# clerk would choose for the text
+TEXTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     "TTHC": (
         (
+            "TTHC-HOSO",
             "Hồ sơ {proc} quá hạn chưa có kết quả",
             "Tôi nộp hồ sơ {proc} tại bộ phận một cửa, giấy hẹn trả kết quả đã quá {days} "
             "ngày làm việc nhưng đến nay vẫn chưa nhận được kết quả, cũng không được thông "
@@ -45,6 +48,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "chức xử lý. Kết quả đã được trả cho Ông/Bà.",
         ),
         (
+            "TTHC-HOSO",
             "Yêu cầu bổ sung hồ sơ {proc} nhiều lần",
             "Hồ sơ {proc} của gia đình tôi bị yêu cầu bổ sung giấy tờ đến lần thứ hai, mỗi lần "
             "một loại giấy khác nhau. Đề nghị hướng dẫn đầy đủ một lần theo đúng quy định.",
@@ -53,6 +57,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "nhắc nhở; hồ sơ của Ông/Bà đã được giải quyết.",
         ),
         (
+            "TTHC-QUYDINH",
             "Không nộp được hồ sơ {proc} trực tuyến",
             "Tôi nộp hồ sơ {proc} trên Cổng dịch vụ công nhưng hệ thống báo lỗi khi tải tệp "
             "đính kèm, đã thử nhiều lần trong {days} ngày. Đề nghị hỗ trợ.",
@@ -61,6 +66,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "qua điện thoại.",
         ),
         (
+            "TTHC-QUYDINH",
             "Đề nghị hướng dẫn thành phần hồ sơ {proc}",
             "Thông tin trên cổng về thành phần hồ sơ {proc} khác với hướng dẫn tại bộ phận một "
             "cửa. Đề nghị cơ quan thống nhất và công khai thành phần hồ sơ.",
@@ -69,6 +75,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "bộ phận một cửa cho thống nhất.",
         ),
         (
+            "TTHC-QUYDINH",
             "Thu phí {proc} không đúng quy định",
             "Khi nộp hồ sơ {proc} tôi bị thu thêm khoản phí không có trong biểu phí niêm yết "
             "và không được cấp biên lai. Đề nghị làm rõ.",
@@ -79,6 +86,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
     "CANBO": (
         (
+            "CANBO-THAIDO",
             "Thái độ công chức tiếp nhận hồ sơ chưa đúng mực",
             "Ngày tôi đến nộp hồ sơ {proc}, công chức tiếp nhận có thái độ thiếu tôn trọng, "
             "không giải thích khi tôi hỏi. Đề nghị chấn chỉnh.",
@@ -86,6 +94,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "nhắc nhở, kiểm điểm. Đơn vị xin lỗi Ông/Bà và cảm ơn ý kiến phản ánh.",
         ),
         (
+            "CANBO-THAIDO",
             "Công chức không có mặt tại bộ phận một cửa giờ hành chính",
             "Nhiều lần đến bộ phận một cửa trong giờ làm việc nhưng quầy {proc} không có người, "
             "phải chờ hơn một giờ.",
@@ -93,6 +102,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "người thay thế. Đơn vị đã phân công công chức dự phòng cho từng quầy.",
         ),
         (
+            "CANBO-THAIDO",
             "Đề nghị khen ngợi công chức tận tình",
             "Tôi xin cảm ơn công chức bộ phận một cửa đã hướng dẫn tận tình, giúp tôi hoàn "
             "thiện hồ sơ {proc} ngay trong buổi sáng.",
@@ -102,6 +112,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
     "KHAC": (
         (
+            "KHAC",
             "Đèn chiếu sáng trên phố {street} bị hỏng",
             "Đoạn phố {street} có nhiều cột đèn không sáng đã {days} ngày, buổi tối rất tối "
             "và mất an toàn.",
@@ -109,6 +120,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "thống chiếu sáng trên phố {street} đã hoạt động bình thường.",
         ),
         (
+            "KHAC",
             "Rác thải tập kết không đúng nơi quy định tại phố {street}",
             "Rác thải sinh hoạt bị đổ thành đống trên vỉa hè phố {street}, bốc mùi, đã "
             "{days} ngày chưa được thu gom.",
@@ -116,6 +128,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "phố được giao theo dõi, nhắc nhở các hộ dân.",
         ),
         (
+            "KHAC",
             "Lấn chiếm vỉa hè kinh doanh tại phố {street}",
             "Nhiều hộ kinh doanh bày hàng ra hết vỉa hè phố {street}, người đi bộ phải đi "
             "xuống lòng đường.",
@@ -123,6 +136,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "khu vực được đưa vào danh sách kiểm tra định kỳ.",
         ),
         (
+            "KHAC",
             "Ngập úng cục bộ sau mưa tại phố {street}",
             "Mỗi trận mưa lớn phố {street} ngập sâu, nước rút chậm, ảnh hưởng đi lại của "
             "người dân.",
@@ -130,6 +144,7 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "đưa tuyến phố vào kế hoạch cải tạo cống năm tới.",
         ),
         (
+            "KHAC",
             "Tiếng ồn từ công trình xây dựng ban đêm tại phố {street}",
             "Công trình xây dựng trên phố {street} thi công đến quá 23 giờ, gây ồn ảnh hưởng "
             "sinh hoạt của các hộ xung quanh.",
@@ -142,7 +157,13 @@ TEXTS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 def petition_text(rng: random.Random, category: str, answered: bool) -> dict[str, str]:
     """The bundle's TieuDe/NoiDung (and TraLoi once answered) for one demo petition."""
-    title, content, answer = rng.choice(TEXTS[category])
+    return topic_and_text(rng, category, answered)[1]
+
+
+def topic_and_text(rng: random.Random, category: str, answered: bool) -> tuple[str, dict[str, str]]:
+    """The topic code of one demo petition of `category` and its TieuDe/NoiDung (and TraLoi
+    once answered); the same draws as `petition_text`."""
+    topic, title, content, answer = rng.choice(TEXTS[category])
     fill = {
         "street": rng.choice(STREETS),
         "days": rng.randint(3, 20),
@@ -151,4 +172,4 @@ def petition_text(rng: random.Random, category: str, answered: bool) -> dict[str
     texts = {"TieuDe": title.format(**fill), "NoiDung": content.format(**fill)}
     if answered:
         texts["TraLoi"] = answer.format(**fill)
-    return texts
+    return topic, texts

@@ -27,6 +27,7 @@ from cchc.demo.catalogue_data import (
     PUBLICATION_DECISIONS,
     applicants_for,
 )
+from cchc.demo.feedback import seed_complaints, seed_live_petitions, seed_reception_schedule
 from cchc.dossiers.models import Dossier
 
 # Demo accounts only, printed to the operator; long enough for the password policy (>= 12).
@@ -117,6 +118,10 @@ class Command(BaseCommand):
             self._live_dossiers()
             self._organisation_dossiers()
             self._citizen_dossiers()
+            # petitions with their topics and complaints, handled at the demo counters
+            seed_live_petitions(self.stdout)
+            seed_complaints(self.stdout)
+            seed_reception_schedule(self.stdout)
             from cchc.surveys.demo import seed_demo_campaign
 
             seed_demo_campaign(self.stdout)
