@@ -35,6 +35,10 @@ ACCOUNTS_STAFF_ONLY = {
     "Your e-mail and phone are kept by the administrator of your agency (or by Home "
     "Affairs): ask them to correct them.",
     "You may also turn two-step sign-in off: your account is then protected by the password alone.",
+    # a staff account's landing after a sign-in whose page refused it (accounts.landing; a
+    # citizen's account gets its own "Ông/Bà" message there)
+    "Your account may not open the page you asked for, so you are on your work page instead. "
+    "If your work needs that page, ask your agency's administrator.",
 }
 
 
