@@ -64,6 +64,8 @@ class IndexColumn:
     period_label: str
     frozen: bool
     province_total: float | None = None
+    # what the total is out of (the scheme version's groups, rule data); None: a percentage
+    max_points: float | None = None
     target: float | None = None
     ranked: int = 0
     url: str | None = None  # the index's ranking, when the scheme's document names one
@@ -115,6 +117,7 @@ def service_column(
         period_label=period.label,
         frozen=bool(doc.get("frozen")),
         province_total=ps.province.total,
+        max_points=ps.spec.max_points,
         target=float(ProvinceIndexSetting.for_province(province).target_total),
     )
     return column, doc

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.core.text import fold
 from cchc.indices import counters, reconcile, scoring
@@ -131,6 +132,16 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def counted_noun(source: str) -> str:
+    """What a metric counts, in words, from its denominator counter (rule data, counters.
+    source_of): a gap of "Tỷ lệ TTHC kết nối dữ liệu dân cư" is in procedures, not records."""
+    if source == counters.PROCEDURE:
+        return pgettext("what a metric counts", "procedures")
+    if source == counters.PETITION:
+        return pgettext("what a metric counts", "petitions")
+    return pgettext("what a metric counts", "records")
+
+
 def _record_label(item: Any) -> str:
     for attr in ("dossier", "petition"):
         obj = getattr(item, attr, None)
@@ -233,40 +244,41 @@ def _explain(
     pnum, pden = portal[0] or 0, portal[1] or 0
     onum, oden = ours[0] or 0, ours[1] or 0
     gap = Gap(agency.code, agency.name, group.code, metric, portal, ours)
+    ev = counters.evidence(spec, metric, agency.pk, period)
+    gap.source = ev.source
+    what = counted_noun(ev.source)
     if pden > oden:
         gap.explanation = _(
-            "The portal counts %(n)s more records than we hold: records missing here (not "
-            "imported, or received in another system)."
-        ) % {"n": pden - oden}
+            "The portal counts %(n)s more %(what)s than we hold: %(what)s missing here (not "
+            "imported, or held in another system)."
+        ) % {"n": pden - oden, "what": what}
         gap.which = "missing"
     elif oden > pden:
         gap.explanation = _(
-            "We count %(n)s more records than the portal: ours that the portal lacks (not "
+            "We count %(n)s more %(what)s than the portal: ours that the portal lacks (not "
             "synchronised to the national portal)."
-        ) % {"n": oden - pden}
+        ) % {"n": oden - pden, "what": what}
         gap.which = "numerator" if onum - pnum >= oden - pden else "missing"
     elif pnum < onum:
         gap.explanation = _(
-            "Same records, %(n)s counted by us and not by the portal (e.g. late at the portal, "
-            "on time here): check our counted list."
-        ) % {"n": onum - pnum}
+            "Same number of %(what)s, %(n)s counted by us and not by the portal (e.g. late at "
+            "the portal, on time here): check our counted list."
+        ) % {"n": onum - pnum, "what": what}
         gap.which = "numerator"
     else:
         gap.explanation = _(
-            "Same records, %(n)s counted by the portal and not by us (e.g. on time at the "
-            "portal, late here): check our not-counted list."
-        ) % {"n": pnum - onum}
+            "Same number of %(what)s, %(n)s counted by the portal and not by us (e.g. on time "
+            "at the portal, late here): check our not-counted list."
+        ) % {"n": pnum - onum, "what": what}
         gap.which = "missing"
-    ev = counters.evidence(spec, metric, agency.pk, period)
-    gap.source = ev.source
     items: Any
     if pden > oden:
         # the portal's extra records are not here: no list of ours can show them
         gap.which = ""
         gap.listed = _(
-            "These records are not on this platform, so no list here can show them: ask "
+            "These %(what)s are not on this platform, so no list here can show them: ask "
             "the national portal for their codes."
-        )
+        ) % {"what": what}
         return gap
     if oden > pden and ev.source == counters.DOSSIER:
         # ours that the portal lacks: our records of the metric not synchronised to it
@@ -286,23 +298,23 @@ def _explain(
         gap.listed_count = len(items)
         gap.which = ""
         gap.listed = _(
-            "Listed: all our %(k)s records of this metric; the portal publishes no list, "
-            "compare them with its records by code."
-        ) % {"k": gap.listed_count}
+            "Listed: all our %(k)s %(what)s of this metric; the portal publishes no list, "
+            "compare them with its %(what)s by code."
+        ) % {"k": gap.listed_count, "what": what}
     elif gap.which == "numerator":
         items = ev.numerator
         gap.listed_count = ev.numerator_count
         gap.listed = _(
-            "Listed: the %(k)s records we count; the %(n)s judged differently by the portal "
+            "Listed: the %(k)s %(what)s we count; the %(n)s judged differently by the portal "
             "are among them."
-        ) % {"k": gap.listed_count, "n": onum - pnum}
+        ) % {"k": gap.listed_count, "n": onum - pnum, "what": what}
     else:
         items = ev.missing
         gap.listed_count = ev.denominator_count - ev.numerator_count
         gap.listed = _(
-            "Listed: the %(k)s records we do not count; the %(n)s judged differently by the "
+            "Listed: the %(k)s %(what)s we do not count; the %(n)s judged differently by the "
             "portal are among them."
-        ) % {"k": gap.listed_count, "n": pnum - onum}
+        ) % {"k": gap.listed_count, "n": pnum - onum, "what": what}
     shown = [
         _record_label(i) for i in list(items if every else items[: LISTED if gap.which else SHOWN])
     ]

@@ -80,6 +80,8 @@ class NoteIn(Schema):
 class ProgressIn(Schema):
     text: str
     percent: int | None = Field(None, ge=0, le=100)
+    # asked only when the percentage is lower than the last report (services.report_progress)
+    lowered_reason: str = Field("", max_length=300)
 
 
 class CompleteIn(Schema):
@@ -246,9 +248,8 @@ def acknowledge(request: HttpRequest, code: str, payload: NoteIn) -> Any:
 
 @router.post("/tasks/{code}/progress", response={200: TaskOut, **ERRORS})
 def progress(request: HttpRequest, code: str, payload: ProgressIn) -> Any:
-    return _step(
-        request, code, services.report_progress, text=payload.text, percent=payload.percent
-    )
+    # the payload's fields are the service's keyword arguments
+    return _step(request, code, services.report_progress, **payload.model_dump())
 
 
 @router.post("/tasks/{code}/complete", response={200: TaskOut, **ERRORS})

@@ -132,6 +132,11 @@ class ProgressForm(forms.Form):
     percent = forms.IntegerField(
         label=_("Percent done"), min_value=0, max_value=100, required=False
     )
+    # asked only when the percentage goes down (services.report_progress); the task page
+    # pre-fills the percentage with the last report's and names it in the help text
+    lowered_reason = forms.CharField(
+        label=_("Reason for a lower percentage"), max_length=300, required=False
+    )
     # The metaclass moves declared fields to base_fields, so `form.files` stays the uploaded
     # files at run time; only the type checker sees a clash with BaseForm.files.
     files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]

@@ -410,8 +410,10 @@ def report_progress(
     text: str,
     percent: int | None = None,
     files: Sequence[UploadedFile] = (),
+    lowered_reason: str = "",
 ) -> Task:
-    """A progress update: text, percent done and files."""
+    """A progress update: text, percent done and files; a percentage lower than the last
+    report's comes with a short reason (`lowered_reason`), kept in the history."""
     task = _locked(task, actor, _require_reporter)
     if task.completed_on is not None:
         raise TransitionNotAllowed(_("The task is completed; it was not sent back."))
@@ -427,6 +429,18 @@ def report_progress(
         )
     check_files(files, field="files")
     is_lead = policies.is_lead_staff(actor, task)
+    # the percentage that counts: the lead unit's, on a task without sub-tasks
+    typed = percent if is_lead and not task.children.exists() else None
+    lowered_reason = (lowered_reason or "").strip()
+    if typed is not None and typed < task.progress and not lowered_reason:
+        raise ValidationFailed(
+            _(
+                "%(new)s%% is lower than the last report's %(last)s%%: give a short reason "
+                "for the drop, or correct the percentage."
+            )
+            % {"new": percent, "last": task.progress},
+            field="lowered_reason",
+        )
     to_status = TaskStatus.IN_PROGRESS if is_lead else ""
     ev = _event(
         task,
@@ -434,12 +448,16 @@ def report_progress(
         actor,
         to_status=to_status,
         note=text.strip(),
-        data={"percent": percent, "files": [f.name for f in files]},
+        data={
+            "percent": percent,
+            "files": [f.name for f in files],
+            **({"lowered_reason": lowered_reason} if lowered_reason else {}),
+        },
     )
     _save_files(task, ev.seq, files)
     fields = ["status", "last_event_seq"]
-    if percent is not None and is_lead and not task.children.exists():
-        task.progress = percent
+    if typed is not None:
+        task.progress = typed
         fields.append("progress")
     task.save(update_fields=fields)
     _rollup(task.parent_id)

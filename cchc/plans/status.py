@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 DONE_ON_TIME = "done_on_time"
@@ -94,3 +96,42 @@ def rates(counts: dict[str, int]) -> dict[str, float | None]:
         "completion_rate": round(100.0 * done / counts["total"], 2) if counts["total"] else None,
         "on_time_rate": round(100.0 * counts[DONE_ON_TIME] / due, 2) if due else None,
     }
+
+
+@dataclass(frozen=True)
+class DeadlineBadge:
+    """The words beside a task's deadline, the same on the task list and the task page:
+    "overdue by 302 days", "due in 3 days", "done 02/03/2026, 2 days late" (a colour alone
+    says nothing to a screen reader, and a bare "overdue" not how far behind)."""
+
+    words: str
+    late: bool
+    # the list's data-status: done_on_time, done_late, due_soon (reminders have begun) or ""
+    mark: str
+
+
+def deadline_badge(
+    *, deadline_in_force: dt.date, completed_on: dt.date | None, today: dt.date, soon: int
+) -> DeadlineBadge:
+    """`soon`: how many days ahead the reminders begin (rule data)."""
+    if completed_on is not None:
+        day = completed_on.strftime("%d/%m/%Y")
+        days_late = (completed_on - deadline_in_force).days
+        if days_late > 0:
+            words = ngettext(
+                "Done %(day)s, %(n)s day late", "Done %(day)s, %(n)s days late", days_late
+            ) % {"day": day, "n": days_late}
+            return DeadlineBadge(words, True, DONE_LATE)
+        return DeadlineBadge(gettext("Done on time %(day)s") % {"day": day}, False, DONE_ON_TIME)
+    days_left = (deadline_in_force - today).days
+    if days_left < 0:
+        words = ngettext("Overdue by %(n)s day", "Overdue by %(n)s days", -days_left) % {
+            "n": -days_left
+        }
+        return DeadlineBadge(words, True, "")
+    if days_left == 0:
+        return DeadlineBadge(gettext("Due today"), False, "due_soon")
+    if days_left <= soon:
+        words = ngettext("Due in %(n)s day", "Due in %(n)s days", days_left) % {"n": days_left}
+        return DeadlineBadge(words, False, "due_soon")
+    return DeadlineBadge(gettext("Within deadline"), False, "")

@@ -169,12 +169,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, qs)
     soon = _due_soon_days(today)
     for t in page:
-        # words beside the badge's colour: "overdue by N days" or "within deadline"; a done
-        # task says whether it was done on time or how many days late (the national vocabulary)
-        t.days_overdue = (today - t.deadline_in_force).days if not t.completed_on else 0
-        # a task whose reminders have begun says how many days are left ("due in 3 days")
-        t.days_left = -t.days_overdue if 0 <= -t.days_overdue <= soon else None
-        t.days_late = (t.completed_on - t.deadline_in_force).days if t.completed_on else 0
+        # words beside the badge's colour, the same as on the task page (status.deadline_badge)
+        t.badge = st.deadline_badge(
+            deadline_in_force=t.deadline_in_force,
+            completed_on=t.completed_on,
+            today=today,
+            soon=soon,
+        )
     # a tab keeps the search and the other filters (a new tab starts at its first page)
     tab_params = request.GET.copy()
     for key in ("tab", "page"):
@@ -299,6 +300,16 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _task_page(request, _visible_task(request, code))
 
 
+def _deadline_badge(task: Task) -> st.DeadlineBadge:
+    today = timezone.localdate()
+    return st.deadline_badge(
+        deadline_in_force=task.deadline_in_force,
+        completed_on=task.completed_on,
+        today=today,
+        soon=_due_soon_days(today),
+    )
+
+
 def _task_page(
     request: HttpRequest, task: Task, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
@@ -323,13 +334,24 @@ def _task_page(
         # measure (services.report_progress): elsewhere the field was refused ("comes from the
         # measure") or silently ignored after "Saved."
         forms_shown["progress_form"].fields.pop("percent", None)
+    progress_fields = forms_shown["progress_form"].fields
+    if "percent" in progress_fields:
+        # the last report's figure, to change rather than to remember (a refused form keeps
+        # what was typed: a bound form ignores the initial)
+        progress_fields["percent"].initial = task.progress
+        progress_fields["lowered_reason"].help_text = _(
+            "Only when the percentage is lower than the last report's (%(last)s%%)."
+        ) % {"last": task.progress}
+    else:
+        progress_fields.pop("lowered_reason", None)
     return render(
         request,
         "plans/task_detail.html",
         {
             "task": task,
             "status": status,
-            "status_label": st.LABELS.get(status or "", ""),
+            # the task list's words ("overdue by 302 days"), not a bare "overdue"
+            "badge": _deadline_badge(task),
             "progress": services.progress_of(task),
             "events": task.events.all().order_by("seq"),
             "files": task.files.all().order_by("event_seq", "pk"),

@@ -88,6 +88,22 @@ def ranking_rows(
         ]
         for r in doc["agencies"]
     ]
+    if doc.get("not_submitted"):
+        # the page's "not submitted yet" units, after the ranked ones as on the page: a file
+        # without them read as if every unit that opened a sheet had been ranked
+        blank: list[Any] = [None] * len(header)
+        rows += [blank, [_("Not submitted yet (not ranked)"), *blank[1:]]]
+        rows += [
+            [
+                u["group"] or "",
+                *blank[1:3],
+                u["code"],
+                u["name"],
+                *blank[5:-1],
+                _("not submitted: still a draft"),
+            ]
+            for u in doc["not_submitted"]
+        ]
     return header, rows
 
 

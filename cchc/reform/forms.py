@@ -121,6 +121,18 @@ class EvidenceForm(forms.Form):
         return str(upload.name) if upload else ""
 
 
+class EvidenceFileSearchForm(forms.Form):
+    """The search of a unit's uploaded files by name (accents and case aside), whose matches
+    the rows' "reuse an uploaded file" lists offer instead of only the newest files."""
+
+    tep = forms.CharField(
+        label=_("Find an uploaded file by name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. ke hoach")}),
+    )
+
+
 class DeadlineForm(forms.Form):
     """The submission deadline of a template (empty: no deadline)."""
 

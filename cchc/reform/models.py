@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from cchc.core.events import EventLog
 from cchc.core.models import event_log_meta, status_is, user_link, value_is
+from cchc.core.text import FoldedTextField
 
 DEFAULT_GRADES = [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 0}]
 
@@ -236,6 +237,9 @@ class EvidenceFile(models.Model):
     sha256 = models.CharField(max_length=64)
     file = models.FileField(upload_to="par/%Y/")
     name = models.CharField(_("file name"), max_length=255)
+    # the name folded ("ke hoach" finds "Kế hoạch.pdf"): the sheet's "reuse an uploaded file"
+    # list is searched by it, as it cannot offer every file of a unit in every row
+    search_name = FoldedTextField(sources=("name",))
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -66,6 +66,15 @@ def test_late_dossiers_on_a_phone_show_why_each_is_late(browser_page, transactio
     labels = [_on_screen_with_label(cells.nth(i)) for i in (3, 4, 5)]
     assert labels == ['"Hạn: "', '"Kết thúc xử lý: "', '"Lần bổ sung: "']
     assert "quá một lần" in cells.nth(5).inner_text()
+    # the site-wide table.cards-on-phone (static/cchc/app.css), no page-local copy of its
+    # rules: the code heads each card in bold and its link is a full tap target (44 px)
+    assert "table#evidence-list" not in page.content()
+    title = row.locator("td.card-title")
+    assert title.evaluate("td => getComputedStyle(td).fontWeight") == "600"
+    assert title.bounding_box()["y"] < cells.nth(1).bounding_box()["y"]
+    link = title.get_by_role("link", name=scenario.two_supplements.code)
+    assert link.bounding_box()["height"] >= 44
+    assert _on_screen_with_label(cells.nth(1)) == '"Thủ tục: "'
     assert page.locator("#evidence-list thead").is_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.shot("late-dossiers-phone")

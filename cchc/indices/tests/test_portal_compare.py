@@ -241,3 +241,32 @@ def test_a_list_no_page_shows_is_written_out_whole(scenario, monkeypatch):
     page = _upload_ours_more(c).content.decode()
     assert sum(f">{code}</a>" in page for code in codes) == 7
     assert "2 hồ sơ nữa" in page
+
+
+def test_a_gap_of_a_metric_that_counts_procedures_says_procedures(scenario):
+    """'Tỷ lệ TTHC kết nối dữ liệu dân cư … nhiều hơn 347 hồ sơ': the metric counts
+    procedures (its denominator, procedures_in_scope, rule data), so the gap is in procedures."""
+    from cchc.indices import portal_compare
+    from cchc.indices.engine import load_spec
+    from cchc.indices.periods import Period
+
+    period = Period.parse("2026-08")
+    spec = load_spec("qd766", period.end)
+    group, _m = spec.metric("CITIZEN_DATA_CONNECTED_FORMALITY")
+    gaps = [
+        portal_compare._explain(
+            spec,
+            group,
+            "CITIZEN_DATA_CONNECTED_FORMALITY",
+            scenario.cast.agency_a,
+            period,
+            portal,
+            ours,
+        )
+        for portal, ours in [((0, 347), (0, 0)), ((0, 0), (0, 3)), ((1, 3), (2, 3))]
+    ]
+    portal_more, ours_more, _same = gaps
+    assert "nhiều hơn 347 thủ tục hành chính" in portal_more.explanation
+    assert "thủ tục hành chính này" in portal_more.listed
+    assert "nhiều hơn Cổng 3 thủ tục hành chính" in ours_more.explanation
+    assert not any("hồ sơ" in g.explanation + g.listed for g in gaps)

@@ -57,3 +57,23 @@ def test_agency_total_is_out_of_the_schemes_maximum(client, ninety_points):
     assert any(
         isinstance(c, str) and c.startswith("Tổng điểm:") and c.endswith(" / 90") for c in cells
     )
+
+
+def test_public_page_says_out_of_the_schemes_maximum(client, ninety_points):
+    """The citizens' page said 'points out of 100' in its lead and its chart's legend."""
+    from cchc.indices.models import ProvinceIndexSetting
+
+    ProvinceIndexSetting.objects.create(province_code="01", min_dossiers_to_rank=1)
+    body = client.get(reverse("indices:public"), {"period": AUG}).content.decode()
+    lead = body[body.index('id="public-lead"') :].split("</p>", 1)[0]
+    assert "điểm trên thang 90" in lead and "100" not in lead
+    assert 'data-label-total="Tổng điểm (trên 90)"' in body and "(trên 100)" not in body
+
+
+def test_scorecard_and_losses_say_out_of_the_schemes_maximum(client, ninety_points):
+    client.force_login(ninety_points.cast.province_admin)
+    body = client.get(reverse("indices:scorecard"), {"period": AUG}).content.decode()
+    card = body[body.index('data-scheme="qd766"') :].split("</article>", 1)[0]
+    assert '<small class="muted">/ 90</small>' in card and "/ 100" not in body
+    body = client.get(reverse("indices:losses"), {"period": AUG}).content.decode()
+    assert "tổng điểm vẫn tính trên 90." in body and "trên 100" not in body

@@ -202,3 +202,36 @@ def test_the_rankings_download_names_the_weakest_criteria_as_the_page_does(clien
     header, unit = load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
     weakest = unit[header.index("Tiêu chí yếu nhất")]
     assert weakest and weakest.split("; ")[0] == "1.1 Nội dung 1.1"
+
+
+@pytest.mark.django_db
+def test_the_rankings_download_ends_with_the_units_that_have_not_submitted(client, cast):
+    """The page lists under "Chưa nộp" the units whose sheet is still a draft; its Excel and
+    PDF left them out, so a file handed on read as if every unit that opened a sheet had been
+    ranked. They come last, under a heading, with no rank and no score; the search applies."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from cchc.reform import assessments
+
+    t = build_template()
+    scored_and_submitted(t, cast.agency_b, cast.specialist_b, cast.leader_b, 2, 5)
+    assessments.open_assessment(t, cast.agency_c, actor=cast.outsider)
+    client.force_login(cast.province_admin)
+    url = reverse("reform:ranking", args=[2026])
+    xlsx = client.get(url, {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    header, ranked, heading, draft = rows[0], rows[1], rows[-2], rows[-1]
+    assert ranked[3] == "H26.01" and len(rows) == 5
+    assert heading[0] == "Chưa nộp (không xếp hạng)"
+    assert draft[header.index("Mã")] == "H26.02" and draft[header.index("Đơn vị")] == "Sở Xây dựng"
+    for column in ("Hạng", "Điểm", "Chỉ số %"):
+        assert draft[header.index(column)] is None
+    assert "nháp" in draft[-1]
+    pdf = client.get(url, {"format": "pdf"})
+    assert b"%PDF" == pdf.content[:4]
+    # the page's search keeps them out of the file as it does out of the page
+    xlsx = client.get(url, {"format": "xlsx", "q": "Tư pháp"})
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][3] == "H26.01"

@@ -146,6 +146,13 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
         doc["agencies"] = [
             r for r in doc["agencies"] if q in fold(r["name"]) or q in r["code"].lower()
         ]
+    # the drafts the page lists apart, under the same search; the downloads end with them
+    doc = dict(doc)
+    doc["not_submitted"] = [
+        u
+        for u in doc.get("not_submitted", [])
+        if not q or q in fold(u["name"]) or q in u["code"].lower()
+    ]
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
         last_ranks = results.rank_history(year, province()) if doc["agencies"] else {}
@@ -167,11 +174,6 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
     )
     ha = access.is_home_affairs(request.user)
     current = next((h for h in history if h.current), None) if doc["frozen"] else None
-    not_submitted = [
-        u
-        for u in doc.get("not_submitted", [])
-        if not q or q in fold(u["name"]) or q in u["code"].lower()
-    ]
     readiness = results.readiness(year, province()) if ha and not doc["frozen"] else None
     return render(
         request,
@@ -180,7 +182,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "doc": doc,
             "groups": _ranking_groups(doc, year, seen, everyone),
-            "not_submitted": not_submitted,
+            "not_submitted": doc["not_submitted"],
             "history": history,
             # a restated year says why; appraisals changed since are named until restated
             "current": current,

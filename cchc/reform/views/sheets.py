@@ -25,10 +25,12 @@ from django.views.decorators.http import require_POST
 
 from cchc.agencies.models import Agency
 from cchc.core.errors import DomainError, ValidationFailed
+from cchc.core.text import matches_folded
 from cchc.reform import access, appraisal, assessments, exports, results
 from cchc.reform.forms import (
     AnswerDueForm,
     AppraiseForm,
+    EvidenceFileSearchForm,
     EvidenceForm,
     HistoryFilterForm,
     ScoreForm,
@@ -47,6 +49,32 @@ from cchc.reform.views._shared import download, fail, saved
 # events of the sheet's history per page: a sheet of 88 items scored, evidenced, computed
 # and appraised has several hundred, and each score change must stay findable
 HISTORY_PAGE_SIZE = 100
+
+# files a row's "reuse an uploaded file" list offers: the newest, or the newest matches of the
+# sheet's file search; a unit with hundreds reaches the older ones by searching their names
+FILES_OFFERED = 50
+
+
+def _reusable_files(
+    agency: Agency, query: str = "", chosen: Any = None, count: bool = False
+) -> dict[str, Any]:
+    """The unit's files a row offers to reuse (`choices`): its newest, or those whose name
+    matches `query` (accents and case aside); `chosen`, a file of the unit picked on a
+    refused form, stays among them. With `count`, how many the unit has (`total`) and how many
+    match (`matched`), so the sheet says when the list is not all of them."""
+    unit_files = EvidenceFile.objects.filter(agency=agency)
+    found = unit_files.filter(matches_folded("search_name", query)) if query else unit_files
+    files = list(found.order_by("-uploaded_at", "-pk").only("pk", "name")[:FILES_OFFERED])
+    picked = str(chosen or "")
+    if picked.isdigit() and all(f.pk != int(picked) for f in files):
+        files += list(unit_files.filter(pk=int(picked)).only("pk", "name"))
+    return {
+        "choices": [(f.pk, f.name) for f in files],
+        "query": query,
+        "total": unit_files.count() if count else None,
+        "matched": found.count() if count and query else None,
+        "offered": FILES_OFFERED,
+    }
 
 
 @login_required
@@ -110,10 +138,10 @@ def _assessment_page(
         AssessmentStatus.APPRAISING,
         AssessmentStatus.RESPONDED,
     )
-    files = (
-        EvidenceFile.objects.filter(agency=a.agency).order_by("-uploaded_at")[:50] if staff else []
-    )
-    choices = [(f.pk, f.name) for f in files]
+    file_search = EvidenceFileSearchForm(request.GET, auto_id="files-%s")
+    query = file_search.cleaned_data["tep"].strip() if file_search.is_valid() else ""
+    reusable = _reusable_files(a.agency, query, count=True) if can_edit else None
+    choices = reusable["choices"] if reusable else []
 
     def form_of(kind: str, code: str, make: Any) -> forms.Form:
         if bound is not None and bound[0] == kind and bound[1] == code:
@@ -231,6 +259,8 @@ def _assessment_page(
             "published_result": results.published(a.template.year, a.agency.province_code)
             if appraiser and a.can_be_finalised
             else None,
+            "file_search": file_search if reusable and reusable["total"] else None,
+            "reusable": reusable,
             "missing": assessments.missing_items(a) if a.status == AssessmentStatus.DRAFT else [],
             **_history(request, a),
             "late": bool(
@@ -337,7 +367,9 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
             _("Score saved."),
         )
     if action == "evidence":
-        files = [(f.pk, f.name) for f in EvidenceFile.objects.filter(agency=a.agency)]
+        # any file of the unit may be picked (the service checks it is the unit's), not only
+        # the ones the row offered; refused, the row offers them again with the one picked
+        files = _reusable_files(a.agency, chosen=post.get("file_id"))["choices"]
         return _node_form(
             request,
             a,
