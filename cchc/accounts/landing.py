@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,7 +41,9 @@ def home_for(user: Any) -> str:
 def remember(session: Any, target: str) -> None:
     """The sign-in sends the browser to `target` (already checked safe): its first answer
     decides whether the account may open it."""
-    session[NEXT_SESSION_KEY] = urlsplit(target).path
+    # as the request will name it: Django decodes the path (`request.path`), so a link that
+    # writes a letter as %xx is still the page it asked for
+    session[NEXT_SESSION_KEY] = unquote(urlsplit(target).path)
 
 
 def bounce(request: HttpRequest, response: HttpResponse) -> HttpResponse:

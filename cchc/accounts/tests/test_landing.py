@@ -35,6 +35,14 @@ def test_a_citizen_sent_to_a_staff_page_lands_on_their_dossiers_with_why(client,
     assert client.get(staff_page).status_code == 403
 
 
+def test_a_staff_link_written_with_escaped_letters_is_turned_round_too(client, cast):
+    # "/staff/" as a mail client may write it: "%73taff"; Django decodes it to the same page
+    staff_page = reverse("dossiers:queue").replace("/s", "/%73", 1)
+    signed_in = _sign_in(client, cast.citizen, staff_page.replace("%", "%25"))
+    landed = client.get(signed_in["Location"])
+    assert landed.status_code == 302 and landed["Location"] == reverse("portal:my_dossiers")
+
+
 def test_a_citizen_sent_to_a_public_page_lands_there(client, cast):
     signed_in = _sign_in(client, cast.citizen, reverse("portal:procedures"))
     assert signed_in["Location"] == reverse("portal:procedures")
