@@ -61,6 +61,11 @@ class Gap:
     source: str = ""  # what `records` are codes of (counters.DOSSIER, PETITION...)
 
     @property
+    def counted(self) -> str:
+        """What the gap's list holds, in words ("hồ sơ", "thủ tục hành chính"...)."""
+        return counted_noun(self.source)
+
+    @property
     def metric_label(self) -> str:
         """The metric's name for people (cchc.indices.labels); the code stays in `metric`."""
         from cchc.indices.labels import metric_label

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -270,3 +271,22 @@ def test_a_gap_of_a_metric_that_counts_procedures_says_procedures(scenario):
     assert "thủ tục hành chính này" in portal_more.listed
     assert "nhiều hơn Cổng 3 thủ tục hành chính" in ours_more.explanation
     assert not any("hồ sơ" in g.explanation + g.listed for g in gaps)
+
+
+def test_a_procedure_gaps_folded_list_says_procedures(scenario, rf):
+    """The folded rest of a gap's list said "N hồ sơ còn lại" under "Hồ sơ cần kiểm tra" for a
+    metric that counts procedures: the column holds codes, the rest says what they are."""
+    from django.template.loader import render_to_string
+
+    from cchc.indices import counters
+    from cchc.indices.portal_compare import Gap
+
+    gap = Gap("H26.100", "UBND phường", "g", "CITIZEN_DATA_CONNECTED_FORMALITY", (0, 9), (0, 0))
+    gap.source, gap.records, gap.more = counters.PROCEDURE, ["1.001"], ["1.002", "1.003"]
+    request = rf.get("/")
+    request.user = scenario.cast.province_admin
+    page = render_to_string(
+        "indices/reconcile_portal.html", {"result": SimpleNamespace(gaps=[gap])}, request
+    )
+    assert "Mã cần kiểm tra" in page and "2 thủ tục hành chính còn lại" in page
+    assert "hồ sơ còn lại" not in page
