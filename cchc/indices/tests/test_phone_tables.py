@@ -194,7 +194,7 @@ def test_portal_gaps_on_a_phone_show_each_gaps_explanation_and_dossiers(
         '"Cổng DVCQG: "',
         '"Hệ thống: "',
         '"Giải thích: "',
-        '"Hồ sơ cần kiểm tra: "',
+        '"Mã cần kiểm tra: "',
     ]
     assert page.locator("#portal-gaps thead").is_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
